@@ -1,0 +1,248 @@
+/*
+ * INI parsing of the configuration with inih. A table maps each section/key to a
+ * typed slot in kiosk_config and its allowed values; everything not in the table is
+ * an error. Values are checked strictly (whole-string integers in range, enumerations
+ * spelled exactly), so a typo stops the kiosk at start with a line number.
+ */
+#include "config/kiosk_config.h"
+
+#include <errno.h>
+#include <ini.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef enum { T_STR, T_INT, T_BOOL, T_ENUM } slot_type;
+
+typedef struct {
+    const char *section, *key;
+    slot_type type;
+    size_t offset, size;      /* size: buffer size for T_STR */
+    long min, max;            /* T_INT */
+    const char *const *names; /* T_ENUM: index = value; T_STR: allowed values or NULL */
+} slot;
+
+static const char *const mode_names[] = {"hall", "portable", NULL};
+static const char *const reader_names[] = {"simulated", "libnfc", NULL};
+static const char *const printer_names[] = {"file", "usb", "serial", NULL};
+static const char *const level_names[] = {"debug", "info", "warn", "error", NULL};
+static const char *const lang_names[] = {"zh_CN", "en", NULL};
+
+#define STRC(sec, k, field, allowed)                                                               \
+    {                                                                                              \
+        sec, k, T_STR, offsetof(kiosk_config, field), sizeof(((kiosk_config *)0)->field), 0, 0,    \
+            allowed                                                                                \
+    }
+#define STR(sec, k, field) STRC(sec, k, field, NULL)
+#define INT(sec, k, field, lo, hi)                                                                 \
+    {                                                                                              \
+        sec, k, T_INT, offsetof(kiosk_config, field), 0, lo, hi, NULL                              \
+    }
+#define BOOL(sec, k, field)                                                                        \
+    {                                                                                              \
+        sec, k, T_BOOL, offsetof(kiosk_config, field), 0, 0, 1, NULL                               \
+    }
+#define ENUM(sec, k, field, n)                                                                     \
+    {                                                                                              \
+        sec, k, T_ENUM, offsetof(kiosk_config, field), 0, 0, 0, n                                  \
+    }
+
+static const slot slots[] = {
+    ENUM("device", "mode", mode, mode_names),
+    STR("device", "hall_code", hall_code),
+    STR("device", "hall_name", hall_name),
+    STR("paths", "state_dir", state_dir),
+    STR("paths", "assets_dir", assets_dir),
+    STR("paths", "fonts_dir", fonts_dir),
+    INT("display", "width", width, 0, 8192),
+    INT("display", "height", height, 0, 8192),
+    BOOL("display", "fullscreen", fullscreen),
+    INT("display", "dpi", dpi, 50, 1000),
+    STRC("display", "language", language, lang_names),
+    ENUM("reader", "backend", reader_backend, reader_names),
+    STR("reader", "connstring", reader_connstring),
+    ENUM("printer", "backend", printer_backend, printer_names),
+    STR("printer", "device", printer_device),
+    INT("printer", "width_dots", printer_width_dots, 384, 576),
+    STR("printer", "output_dir", printer_output_dir),
+    INT("policy", "processing_days", processing_days, 1, 60),
+    INT("policy", "idle_timeout_s", idle_timeout_s, 15, 3600),
+    ENUM("log", "level", log_level, level_names),
+};
+
+static void copy_text(char *dst, size_t size, const char *src)
+{
+    snprintf(dst, size, "%s", src);
+}
+
+void kiosk_config_defaults(kiosk_config *cfg, const char *assets_dir, const char *fonts_dir)
+{
+    memset(cfg, 0, sizeof *cfg);
+    cfg->mode = KIOSK_MODE_HALL;
+    copy_text(cfg->hall_code, sizeof cfg->hall_code, "DEMO01");
+    copy_text(cfg->hall_name, sizeof cfg->hall_name, "示范公共就业服务大厅");
+    copy_text(cfg->state_dir, sizeof cfg->state_dir, "var");
+    copy_text(cfg->assets_dir, sizeof cfg->assets_dir, assets_dir);
+    copy_text(cfg->fonts_dir, sizeof cfg->fonts_dir, fonts_dir);
+    cfg->dpi = 160;
+    copy_text(cfg->language, sizeof cfg->language, "zh_CN");
+    cfg->reader_backend = KIOSK_READER_SIMULATED;
+    cfg->printer_backend = KIOSK_PRINTER_FILE;
+    cfg->printer_width_dots = 576;
+    copy_text(cfg->printer_output_dir, sizeof cfg->printer_output_dir, "var/receipts");
+    cfg->processing_days = 7;
+    cfg->idle_timeout_s = 90;
+    cfg->log_level = KIOSK_LOG_INFO;
+}
+
+typedef struct {
+    kiosk_config *cfg;
+    kiosk_config_error *err;
+    int lines_read; /* lines handed to inih so far: the one being handled */
+    int fail_line;  /* line of the first value error, 0 if none */
+    /* input: a file or a string */
+    FILE *file;
+    const char *text;
+} parse_ctx;
+
+/* Records the first value error only; inih keeps going and returns the first bad line. */
+static int fail(parse_ctx *p, const char *section, const char *key, const char *what)
+{
+    if (p->fail_line == 0) {
+        p->fail_line = p->lines_read;
+        snprintf(p->err->message, sizeof p->err->message, "%s.%s %s",
+                 section[0] ? section : "(no section)", key, what);
+    }
+    return 0;
+}
+
+static int set_slot(parse_ctx *p, const slot *s, const char *value)
+{
+    char *field = (char *)p->cfg + s->offset;
+    switch (s->type) {
+    case T_STR:
+        if (s->names) {
+            int ok = 0;
+            for (int i = 0; s->names[i]; i++)
+                ok |= !strcmp(value, s->names[i]);
+            if (!ok)
+                return fail(p, s->section, s->key, "has a value that is not allowed");
+        }
+        if (strlen(value) >= s->size)
+            return fail(p, s->section, s->key, "is too long");
+        copy_text(field, s->size, value);
+        return 1;
+    case T_INT: {
+        char *end;
+        errno = 0;
+        long v = strtol(value, &end, 10);
+        if (errno || end == value || *end != '\0')
+            return fail(p, s->section, s->key, "must be a whole number");
+        if (v < s->min || v > s->max) {
+            char range[64];
+            snprintf(range, sizeof range, "must be between %ld and %ld", s->min, s->max);
+            return fail(p, s->section, s->key, range);
+        }
+        *(int *)field = (int)v;
+        return 1;
+    }
+    case T_BOOL:
+        if (!strcmp(value, "true") || !strcmp(value, "yes") || !strcmp(value, "1"))
+            *(int *)field = 1;
+        else if (!strcmp(value, "false") || !strcmp(value, "no") || !strcmp(value, "0"))
+            *(int *)field = 0;
+        else
+            return fail(p, s->section, s->key, "must be true or false");
+        return 1;
+    case T_ENUM:
+        for (int i = 0; s->names[i]; i++) {
+            if (!strcmp(value, s->names[i])) {
+                *(int *)field = i;
+                return 1;
+            }
+        }
+        return fail(p, s->section, s->key, "has a value that is not allowed");
+    }
+    return 0;
+}
+
+static int on_entry(void *user, const char *section, const char *key, const char *value)
+{
+    parse_ctx *p = user;
+    if (key == NULL) /* a section header alone (INI_CALL_HANDLER_ON_NEW_SECTION builds) */
+        return 1;
+    for (size_t i = 0; i < sizeof slots / sizeof slots[0]; i++) {
+        if (!strcmp(section, slots[i].section) && !strcmp(key, slots[i].key))
+            return set_slot(p, &slots[i], value);
+    }
+    return fail(p, section, key, "is not a known setting");
+}
+
+/* inih's reader: one line per call, counted so value errors know their line. */
+static char *read_line(char *buf, int size, void *stream)
+{
+    parse_ctx *p = stream;
+    if (p->file) {
+        if (!fgets(buf, size, p->file))
+            return NULL;
+    } else {
+        if (*p->text == '\0')
+            return NULL;
+        size_t n = strcspn(p->text, "\n");
+        size_t take = n + (p->text[n] == '\n');
+        if (take > (size_t)size - 1)
+            take = (size_t)size - 1;
+        memcpy(buf, p->text, take);
+        buf[take] = '\0';
+        p->text += take;
+    }
+    p->lines_read++;
+    return buf;
+}
+
+static kiosk_rc parse(parse_ctx *p)
+{
+    int line = ini_parse_stream(read_line, p, on_entry, p);
+    if (line == 0)
+        return KIOSK_OK;
+    if (line < 0) {
+        snprintf(p->err->message, sizeof p->err->message, "out of memory");
+        return KIOSK_NOMEM;
+    }
+    p->err->line = line;
+    if (p->fail_line != line)
+        snprintf(p->err->message, sizeof p->err->message,
+                 "not a [section] header or a 'key = value' line");
+    return KIOSK_CONFIG;
+}
+
+kiosk_rc kiosk_config_load(kiosk_config *cfg, const char *path, kiosk_config_error *err)
+{
+    parse_ctx p = {.cfg = cfg, .err = err};
+    memset(err, 0, sizeof *err);
+    p.file = fopen(path, "r");
+    if (!p.file) {
+        int e = errno;
+        snprintf(err->message, sizeof err->message, "cannot open: %s", strerror(e));
+        return e == ENOENT ? KIOSK_NOT_FOUND : KIOSK_IO;
+    }
+    kiosk_rc rc = parse(&p);
+    fclose(p.file);
+    return rc;
+}
+
+kiosk_rc kiosk_config_load_string(kiosk_config *cfg, const char *text, kiosk_config_error *err)
+{
+    parse_ctx p = {.cfg = cfg, .err = err, .text = text};
+    memset(err, 0, sizeof *err);
+    return parse(&p);
+}
+
+void kiosk_config_screen_size(const kiosk_config *cfg, int *w, int *h)
+{
+    int dw = cfg->mode == KIOSK_MODE_PORTABLE ? 1280 : 1080;
+    int dh = cfg->mode == KIOSK_MODE_PORTABLE ? 800 : 1920;
+    *w = cfg->width ? cfg->width : dw;
+    *h = cfg->height ? cfg->height : dh;
+}

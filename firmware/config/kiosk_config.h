@@ -1,0 +1,84 @@
+/*
+ * The kiosk's configuration: one INI file read with inih over the embedded defaults.
+ * Every key is documented in README.md with its default. Unknown sections or keys and
+ * bad values are errors reported with their line number: the kiosk refuses to start
+ * rather than guess. Plain value type; nothing here touches hardware.
+ */
+#ifndef KIOSK_CONFIG_H
+#define KIOSK_CONFIG_H
+
+#include <stddef.h>
+
+#include "core/kiosk_error.h"
+#include "core/kiosk_log.h"
+
+#define KIOSK_CONFIG_PATH_MAX 256
+#define KIOSK_CONFIG_TEXT_MAX 128
+
+typedef enum kiosk_mode {
+    KIOSK_MODE_HALL = 0,     /* portrait hall kiosk */
+    KIOSK_MODE_PORTABLE = 1, /* landscape portable unit, battery, often offline */
+} kiosk_mode;
+
+typedef enum kiosk_reader_backend {
+    KIOSK_READER_SIMULATED = 0,
+    KIOSK_READER_LIBNFC = 1,
+} kiosk_reader_backend;
+
+typedef enum kiosk_printer_backend {
+    KIOSK_PRINTER_FILE = 0, /* receipt images written to printer.output_dir */
+    KIOSK_PRINTER_USB = 1,  /* /dev/usb/lp* */
+    KIOSK_PRINTER_SERIAL = 2,
+} kiosk_printer_backend;
+
+typedef struct kiosk_config {
+    /* [device] */
+    kiosk_mode mode;
+    char hall_code[16];
+    char hall_name[KIOSK_CONFIG_TEXT_MAX];
+    /* [paths] */
+    char state_dir[KIOSK_CONFIG_PATH_MAX];
+    char assets_dir[KIOSK_CONFIG_PATH_MAX];
+    char fonts_dir[KIOSK_CONFIG_PATH_MAX];
+    /* [display] */
+    int width, height; /* 0: the mode's default (1080x1920 hall, 1280x800 portable) */
+    int fullscreen;
+    int dpi;
+    char language[8]; /* "zh_CN" or "en" */
+    /* [reader] */
+    kiosk_reader_backend reader_backend;
+    char reader_connstring[KIOSK_CONFIG_TEXT_MAX];
+    /* [printer] */
+    kiosk_printer_backend printer_backend;
+    char printer_device[KIOSK_CONFIG_PATH_MAX];
+    int printer_width_dots; /* 384 (58 mm) or 576 (80 mm) */
+    char printer_output_dir[KIOSK_CONFIG_PATH_MAX];
+    /* [policy] */
+    int processing_days; /* working days to finish a registration */
+    int idle_timeout_s;  /* seconds without a touch before the "more time?" dialog */
+    /* [log] */
+    kiosk_log_level log_level;
+} kiosk_config;
+
+/* Where a parse failed, for the message staff see. */
+typedef struct kiosk_config_error {
+    int line; /* 1-based line of the file, 0 when the file could not be opened */
+    char message[200];
+} kiosk_config_error;
+
+/* Fill cfg with the embedded defaults. assets_dir and fonts_dir default to the given
+ * install locations (borrowed, copied). */
+void kiosk_config_defaults(kiosk_config *cfg, const char *assets_dir, const char *fonts_dir);
+
+/* Read path over cfg (which should hold the defaults). On failure cfg may be partly
+ * changed and err says where and why: KIOSK_NOT_FOUND/KIOSK_IO for the file,
+ * KIOSK_CONFIG for a bad line. Main thread, at start. */
+kiosk_rc kiosk_config_load(kiosk_config *cfg, const char *path, kiosk_config_error *err);
+
+/* The same, from a string (tests, fuzzing). */
+kiosk_rc kiosk_config_load_string(kiosk_config *cfg, const char *text, kiosk_config_error *err);
+
+/* The effective screen size for cfg's mode. */
+void kiosk_config_screen_size(const kiosk_config *cfg, int *w, int *h);
+
+#endif

@@ -1,0 +1,152 @@
+/*
+ * The string table: parsed once with inih into one sorted array of key/text pairs,
+ * looked up by binary search. Duplicate keys are an error (a translation that silently
+ * shadows another is a bug).
+ */
+#include "config/kiosk_strings.h"
+
+#include <ini.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/kiosk_log.h"
+
+typedef struct {
+    char *key;
+    char *text;
+} entry;
+
+struct kiosk_strings {
+    entry *items;
+    size_t count, cap;
+    int failed; /* set by the handler on NOMEM */
+};
+
+static void strings_free(kiosk_strings *s)
+{
+    for (size_t i = 0; i < s->count; i++) {
+        free(s->items[i].key);
+        free(s->items[i].text);
+    }
+    free(s->items);
+    free(s);
+}
+
+static int on_entry(void *user, const char *section, const char *key, const char *value)
+{
+    kiosk_strings *s = user;
+    if (key == NULL)
+        return 1;
+    if (s->count == s->cap) {
+        size_t cap = s->cap ? s->cap * 2 : 64;
+        entry *grown = realloc(s->items, cap * sizeof *grown);
+        if (!grown) {
+            s->failed = 1;
+            return 0;
+        }
+        s->items = grown;
+        s->cap = cap;
+    }
+    size_t klen = strlen(section) + 1 + strlen(key) + 1;
+    char *k = malloc(klen);
+    char *t = strdup(value);
+    if (!k || !t) {
+        free(k);
+        free(t);
+        s->failed = 1;
+        return 0;
+    }
+    snprintf(k, klen, "%s.%s", section, key);
+    /* "\n" in the file means a line break on screen. */
+    char *w = t;
+    for (const char *r = t; *r; r++) {
+        if (r[0] == '\\' && r[1] == 'n') {
+            *w++ = '\n';
+            r++;
+        } else {
+            *w++ = *r;
+        }
+    }
+    *w = '\0';
+    s->items[s->count++] = (entry){k, t};
+    return 1;
+}
+
+static int cmp_entry(const void *a, const void *b)
+{
+    return strcmp(((const entry *)a)->key, ((const entry *)b)->key);
+}
+
+kiosk_rc kiosk_strings_load(const char *dir, const char *lang, kiosk_strings **out, int *bad_line)
+{
+    char path[512];
+    *out = NULL;
+    if (bad_line)
+        *bad_line = 0;
+    snprintf(path, sizeof path, "%s/%s.ini", dir, lang);
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return KIOSK_NOT_FOUND;
+    kiosk_strings *s = calloc(1, sizeof *s);
+    if (!s) {
+        fclose(f);
+        return KIOSK_NOMEM;
+    }
+    int line = ini_parse_file(f, on_entry, s);
+    fclose(f);
+    if (s->failed) {
+        strings_free(s);
+        return KIOSK_NOMEM;
+    }
+    if (line != 0) {
+        if (bad_line)
+            *bad_line = line;
+        strings_free(s);
+        return line < 0 ? KIOSK_IO : KIOSK_CORRUPT;
+    }
+    if (s->count > 1)
+        qsort(s->items, s->count, sizeof *s->items, cmp_entry);
+    for (size_t i = 1; i < s->count; i++) {
+        if (!strcmp(s->items[i - 1].key, s->items[i].key)) {
+            kiosk_log_error("strings", "%s: duplicate key %s", path, s->items[i].key);
+            strings_free(s);
+            return KIOSK_CORRUPT;
+        }
+    }
+    *out = s;
+    return KIOSK_OK;
+}
+
+void kiosk_strings_destroy(kiosk_strings *s)
+{
+    if (s)
+        strings_free(s);
+}
+
+const char *kiosk_strings_find(const kiosk_strings *s, const char *key)
+{
+    entry probe = {(char *)key, NULL};
+    const entry *e = bsearch(&probe, s->items, s->count, sizeof *s->items, cmp_entry);
+    return e ? e->text : NULL;
+}
+
+const char *kiosk_strings_get(const kiosk_strings *s, const char *key)
+{
+    const char *t = kiosk_strings_find(s, key);
+    if (!t) {
+        kiosk_log_warn("strings", "missing string %s", key);
+        return key;
+    }
+    return t;
+}
+
+size_t kiosk_strings_count(const kiosk_strings *s)
+{
+    return s->count;
+}
+
+const char *kiosk_strings_key_at(const kiosk_strings *s, size_t i)
+{
+    return i < s->count ? s->items[i].key : NULL;
+}

@@ -1,0 +1,32 @@
+/*
+ * Strings shown to people, loaded from assets/strings/<lang>.ini ("[section] key =
+ * text" → "section.key"). C code names strings by key only; no people-facing text lives
+ * in C. Read-only after loading; any thread may look up.
+ */
+#ifndef KIOSK_STRINGS_H
+#define KIOSK_STRINGS_H
+
+#include <stddef.h>
+
+#include "core/kiosk_error.h"
+
+typedef struct kiosk_strings kiosk_strings;
+
+/* Load <dir>/<lang>.ini. On success *out is owned (kiosk_strings_destroy); on failure
+ * *out is NULL and *bad_line (if not NULL) holds the failing line (0: file error).
+ * KIOSK_NOT_FOUND, KIOSK_IO, KIOSK_CORRUPT (bad or duplicate line), KIOSK_NOMEM. */
+kiosk_rc kiosk_strings_load(const char *dir, const char *lang, kiosk_strings **out, int *bad_line);
+void kiosk_strings_destroy(kiosk_strings *s);
+
+/* The text for key (borrowed from s), or NULL when the key is missing. */
+const char *kiosk_strings_find(const kiosk_strings *s, const char *key);
+
+/* The text for key; a missing key logs a warning and returns the key itself, so a
+ * screen shows something a technician can trace rather than nothing. */
+const char *kiosk_strings_get(const kiosk_strings *s, const char *key);
+
+/* Number of keys, and the i-th key in sorted order (borrowed), for completeness tests. */
+size_t kiosk_strings_count(const kiosk_strings *s);
+const char *kiosk_strings_key_at(const kiosk_strings *s, size_t i);
+
+#endif

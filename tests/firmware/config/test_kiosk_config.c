@@ -1,0 +1,141 @@
+/* Tests of configuration parsing: defaults, every kind of value, errors with their line
+ * numbers, and the shipped example file. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "config/kiosk_config.h"
+
+static kiosk_config cfg;
+static kiosk_config_error err;
+
+static int setup(void **state)
+{
+    (void)state;
+    kiosk_config_defaults(&cfg, "/a", "/f");
+    return 0;
+}
+
+static void test_defaults(void **state)
+{
+    (void)state;
+    assert_int_equal(cfg.mode, KIOSK_MODE_HALL);
+    assert_int_equal(cfg.reader_backend, KIOSK_READER_SIMULATED);
+    assert_int_equal(cfg.printer_backend, KIOSK_PRINTER_FILE);
+    assert_int_equal(cfg.printer_width_dots, 576);
+    assert_int_equal(cfg.processing_days, 7);
+    assert_string_equal(cfg.assets_dir, "/a");
+    int w, h;
+    kiosk_config_screen_size(&cfg, &w, &h);
+    assert_int_equal(w, 1080);
+    assert_int_equal(h, 1920);
+}
+
+static void test_full_file(void **state)
+{
+    (void)state;
+    const char *text = "; a comment\n"
+                       "[device]\n"
+                       "mode = portable\n"
+                       "hall_code = 370102\n"
+                       "hall_name = 历下区公共就业服务中心\n"
+                       "[display]\n"
+                       "fullscreen = yes\n"
+                       "dpi = 220\n"
+                       "language = en\n"
+                       "[reader]\n"
+                       "backend = libnfc\n"
+                       "connstring = pn532_uart:/dev/ttyS1:115200\n"
+                       "[printer]\n"
+                       "backend = usb\n"
+                       "width_dots = 384\n"
+                       "[policy]\n"
+                       "processing_days = 3\n"
+                       "[log]\n"
+                       "level = debug\n";
+    assert_int_equal(kiosk_config_load_string(&cfg, text, &err), KIOSK_OK);
+    assert_int_equal(cfg.mode, KIOSK_MODE_PORTABLE);
+    assert_string_equal(cfg.hall_name, "历下区公共就业服务中心");
+    assert_true(cfg.fullscreen);
+    assert_int_equal(cfg.dpi, 220);
+    assert_string_equal(cfg.language, "en");
+    assert_int_equal(cfg.reader_backend, KIOSK_READER_LIBNFC);
+    assert_string_equal(cfg.reader_connstring, "pn532_uart:/dev/ttyS1:115200");
+    assert_int_equal(cfg.printer_backend, KIOSK_PRINTER_USB);
+    assert_int_equal(cfg.printer_width_dots, 384);
+    assert_int_equal(cfg.processing_days, 3);
+    assert_int_equal(cfg.log_level, KIOSK_LOG_DEBUG);
+    int w, h;
+    kiosk_config_screen_size(&cfg, &w, &h);
+    assert_int_equal(w, 1280);
+    assert_int_equal(h, 800);
+}
+
+static void expect_error(const char *text, int line, const char *fragment)
+{
+    kiosk_config_defaults(&cfg, "/a", "/f");
+    assert_int_equal(kiosk_config_load_string(&cfg, text, &err), KIOSK_CONFIG);
+    assert_int_equal(err.line, line);
+    if (!strstr(err.message, fragment))
+        fail_msg("message '%s' lacks '%s'", err.message, fragment);
+}
+
+static void test_errors_name_their_line(void **state)
+{
+    (void)state;
+    expect_error("[device]\nmode = hal\n", 2, "device.mode");
+    expect_error("[device]\n\n\nflavour = mint\n", 4, "not a known setting");
+    expect_error("[display]\ndpi = 12x\n", 2, "whole number");
+    expect_error("[display]\ndpi = 20\n", 2, "between 50 and 1000");
+    expect_error("[display]\nfullscreen = maybe\n", 2, "true or false");
+    expect_error("[display]\nlanguage = fr\n", 2, "display.language");
+    expect_error("[printer]\nwidth_dots = 500000000000000000000\n", 2, "whole number");
+    expect_error("mode = hall\n", 1, "(no section)");
+    /* a syntax error before a value error: the first bad line wins, with its own text */
+    expect_error("[device]\nthis line is junk\nmode = nope\n", 2, "not a [section]");
+    /* a value error before a syntax error */
+    expect_error("[device]\nmode = nope\njunk\n", 2, "device.mode");
+}
+
+static void test_too_long_value(void **state)
+{
+    (void)state;
+    char text[600];
+    snprintf(text, sizeof text, "[device]\nhall_code = %0100d\n", 7);
+    expect_error(text, 2, "too long");
+}
+
+static void test_missing_file(void **state)
+{
+    (void)state;
+    assert_int_equal(kiosk_config_load(&cfg, "/nonexistent/kiosk.conf", &err), KIOSK_NOT_FOUND);
+    assert_int_equal(err.line, 0);
+}
+
+static void test_shipped_example_parses(void **state)
+{
+    (void)state;
+    char path[512];
+    snprintf(path, sizeof path, "%s/../toolchain/kiosk.conf", KIOSK_TEST_ASSETS);
+    kiosk_rc rc = kiosk_config_load(&cfg, path, &err);
+    if (rc != KIOSK_OK)
+        fail_msg("line %d: %s", err.line, err.message);
+    assert_string_equal(cfg.state_dir, "/var/lib/kiosk");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup(test_defaults, setup),
+        cmocka_unit_test_setup(test_full_file, setup),
+        cmocka_unit_test_setup(test_errors_name_their_line, setup),
+        cmocka_unit_test_setup(test_too_long_value, setup),
+        cmocka_unit_test_setup(test_missing_file, setup),
+        cmocka_unit_test_setup(test_shipped_example_parses, setup),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,69 @@
+/* Tests of the people-facing string tables: both languages load, hold the same keys,
+ * and broken files are refused. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "config/kiosk_strings.h"
+
+static void test_languages_have_same_keys(void **state)
+{
+    (void)state;
+    kiosk_strings *zh, *en;
+    assert_int_equal(kiosk_strings_load(KIOSK_TEST_ASSETS "/strings", "zh_CN", &zh, NULL),
+                     KIOSK_OK);
+    assert_int_equal(kiosk_strings_load(KIOSK_TEST_ASSETS "/strings", "en", &en, NULL), KIOSK_OK);
+    assert_true(kiosk_strings_count(zh) > 10);
+    assert_int_equal(kiosk_strings_count(zh), kiosk_strings_count(en));
+    for (size_t i = 0; i < kiosk_strings_count(zh); i++) {
+        const char *key = kiosk_strings_key_at(zh, i);
+        if (!kiosk_strings_find(en, key))
+            fail_msg("en.ini lacks %s", key);
+        assert_true(strlen(kiosk_strings_find(zh, key)) > 0);
+    }
+    assert_string_equal(kiosk_strings_get(zh, "attract.step2"), "输入密码");
+    assert_string_equal(kiosk_strings_get(en, "attract.step2"), "Enter PIN");
+    /* "\n" in the file is a line break */
+    assert_non_null(strchr(kiosk_strings_get(zh, "attract.instruction"), '\n'));
+    /* a missing key falls back to the key itself */
+    assert_string_equal(kiosk_strings_get(zh, "no.such_key"), "no.such_key");
+    assert_null(kiosk_strings_find(zh, "no.such_key"));
+    kiosk_strings_destroy(zh);
+    kiosk_strings_destroy(en);
+}
+
+static void write_file(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+static void test_broken_files(void **state)
+{
+    (void)state;
+    kiosk_strings *s = (kiosk_strings *)1;
+    int line = -1;
+    assert_int_equal(kiosk_strings_load(KIOSK_TEST_TMP, "missing", &s, &line), KIOSK_NOT_FOUND);
+    assert_null(s);
+    write_file(KIOSK_TEST_TMP "/dup.ini", "[a]\nx = 1\n[a]\nx = 2\n");
+    assert_int_equal(kiosk_strings_load(KIOSK_TEST_TMP, "dup", &s, &line), KIOSK_CORRUPT);
+    assert_null(s);
+    write_file(KIOSK_TEST_TMP "/junk.ini", "[a]\nx = 1\nnot a line\n");
+    assert_int_equal(kiosk_strings_load(KIOSK_TEST_TMP, "junk", &s, &line), KIOSK_CORRUPT);
+    assert_int_equal(line, 3);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_languages_have_same_keys),
+        cmocka_unit_test(test_broken_files),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Installs every Debian 12 package the kiosk firmware needs to build, test and run.
+# Idempotent: when everything is already installed it changes nothing and returns at
+# once; otherwise it runs `apt-get update` and installs what is missing. Works as root
+# or through sudo. Called by toolchain/run.sh and toolchain/test.sh.
+set -euo pipefail
+
+packages=(
+  # build
+  build-essential cmake pkg-config git clang libclang-rt-14-dev clang-format
+  # libraries the firmware links
+  libsdl2-dev libsdl2-ttf-dev libpng-dev libnfc-dev libsqlite3-dev libjansson-dev
+  libinih-dev libsodium-dev libqrencode-dev libcurl4-openssl-dev libmicrohttpd-dev
+  libgooglepinyin0-dev
+  # tests
+  libcmocka-dev libzbar-dev zbar-tools sqlite3
+  # asset regeneration (toolchain/gen-*.sh): fonts and the division data (npm comes with Node.js)
+  fonts-noto-cjk python3-fonttools
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+    missing+=("$p")
+  fi
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+sudo=()
+if [ "$(id -u)" -ne 0 ]; then
+  command -v sudo >/dev/null || { echo "install-deps: run as root or install sudo" >&2; exit 1; }
+  sudo=(sudo)
+fi
+echo "install-deps: installing ${missing[*]}"
+"${sudo[@]}" apt-get update -q
+DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"
