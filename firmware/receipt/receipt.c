@@ -1,0 +1,413 @@
+/*
+ * Receipt rendering. Text is drawn glyph by glyph with FreeType into an 8-bit canvas
+ * (anti-aliased coverage), then thresholded to 1 bit: thermal heads print dots, and a
+ * threshold slightly under half coverage keeps thin CJK strokes from breaking up. The
+ * QR code is drawn with whole-dot modules and a 4-module quiet zone so scanners read it
+ * off paper. Layout is a single top-to-bottom pass; the canvas grows as needed.
+ */
+#include "receipt/receipt.h"
+
+#include <ft2build.h>
+#include FT_FREETYPE_H
+#include <png.h>
+#include <qrencode.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/kiosk_log.h"
+
+#define MAX_FONTS 4
+#define MARGIN 16
+#define INK_THRESHOLD 100
+#define MAX_ROWS 8000
+
+struct receipt_fonts {
+    FT_Library lib;
+    FT_Face faces[MAX_FONTS];
+    int sizes[MAX_FONTS]; /* pixel size currently set on each face */
+    size_t n;
+};
+
+kiosk_rc receipt_fonts_load(const char *const *paths, size_t n, receipt_fonts **out)
+{
+    *out = NULL;
+    if (n == 0 || n > MAX_FONTS)
+        return KIOSK_INVALID;
+    receipt_fonts *f = calloc(1, sizeof *f);
+    if (!f)
+        return KIOSK_NOMEM;
+    if (FT_Init_FreeType(&f->lib) != 0) {
+        free(f);
+        return KIOSK_FONT;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (FT_New_Face(f->lib, paths[i], 0, &f->faces[i]) != 0) {
+            kiosk_log_error("receipt", "cannot open font %s", paths[i]);
+            receipt_fonts_destroy(f);
+            return KIOSK_FONT;
+        }
+        f->n++;
+    }
+    *out = f;
+    return KIOSK_OK;
+}
+
+void receipt_fonts_destroy(receipt_fonts *f)
+{
+    if (!f)
+        return;
+    for (size_t i = 0; i < f->n; i++)
+        FT_Done_Face(f->faces[i]);
+    FT_Done_FreeType(f->lib);
+    free(f);
+}
+
+typedef struct canvas {
+    int width, rows, cap;
+    uint8_t *px; /* one byte per dot, 0 = white, 255 = black */
+    size_t missing;
+    receipt_fonts *fonts;
+} canvas;
+
+static kiosk_rc canvas_reserve(canvas *c, int rows)
+{
+    if (rows <= c->cap)
+        return KIOSK_OK;
+    if (rows > MAX_ROWS)
+        return KIOSK_RANGE;
+    int cap = c->cap ? c->cap : 1024;
+    while (cap < rows)
+        cap *= 2;
+    uint8_t *grown = realloc(c->px, (size_t)cap * (size_t)c->width);
+    if (!grown)
+        return KIOSK_NOMEM;
+    memset(grown + (size_t)c->cap * (size_t)c->width, 0, (size_t)(cap - c->cap) * (size_t)c->width);
+    c->px = grown;
+    c->cap = cap;
+    return KIOSK_OK;
+}
+
+static void fill(canvas *c, int x, int y, int w, int h)
+{
+    for (int yy = y; yy < y + h; yy++) {
+        if (yy < 0 || yy >= c->cap)
+            continue;
+        for (int xx = x; xx < x + w; xx++)
+            if (xx >= 0 && xx < c->width)
+                c->px[(size_t)yy * (size_t)c->width + (size_t)xx] = 255;
+    }
+}
+
+/* The face that has cp, sized to px, and its glyph index; NULL when none has it. */
+static FT_Face face_for(receipt_fonts *f, unsigned cp, int px, FT_UInt *index)
+{
+    for (size_t i = 0; i < f->n; i++) {
+        FT_UInt gi = FT_Get_Char_Index(f->faces[i], cp);
+        if (gi) {
+            if (f->sizes[i] != px) {
+                FT_Set_Pixel_Sizes(f->faces[i], 0, (FT_UInt)px);
+                f->sizes[i] = px;
+            }
+            *index = gi;
+            return f->faces[i];
+        }
+    }
+    return NULL;
+}
+
+static int advance_of(canvas *c, unsigned cp, int px)
+{
+    FT_UInt gi;
+    FT_Face face = face_for(c->fonts, cp, px, &gi);
+    if (!face)
+        return px; /* the box drawn for a missing character */
+    if (FT_Load_Glyph(face, gi, FT_LOAD_DEFAULT) != 0)
+        return px;
+    return (int)(face->glyph->advance.x >> 6);
+}
+
+/* Draw cp with its origin at (x, baseline). */
+static void draw_glyph(canvas *c, unsigned cp, int px, int x, int baseline)
+{
+    FT_UInt gi;
+    FT_Face face = face_for(c->fonts, cp, px, &gi);
+    if (!face || FT_Load_Glyph(face, gi, FT_LOAD_RENDER) != 0) {
+        /* a visible box, never a silent gap: staff can see something is missing */
+        int s = px * 3 / 4, t = px / 12 + 1, top = baseline - s;
+        fill(c, x + 1, top, s - 2, t);
+        fill(c, x + 1, baseline - t, s - 2, t);
+        fill(c, x + 1, top, t, s);
+        fill(c, x + s - 1 - t, top, t, s);
+        c->missing++;
+        return;
+    }
+    FT_Bitmap *bm = &face->glyph->bitmap;
+    int x0 = x + face->glyph->bitmap_left, y0 = baseline - face->glyph->bitmap_top;
+    for (unsigned r = 0; r < bm->rows; r++) {
+        int y = y0 + (int)r;
+        if (y < 0 || y >= c->cap)
+            continue;
+        const uint8_t *src = bm->buffer + (long)r * bm->pitch;
+        uint8_t *dst = c->px + (size_t)y * (size_t)c->width;
+        for (unsigned col = 0; col < bm->width; col++) {
+            int xx = x0 + (int)col;
+            if (xx >= 0 && xx < c->width && src[col] > dst[xx])
+                dst[xx] = src[col];
+        }
+    }
+}
+
+/* Characters that must not start a line (closing punctuation). */
+static int no_line_start(unsigned cp)
+{
+    static const unsigned closing[] = {0xFF0C, 0x3002, 0x3001, 0xFF1B, 0xFF1A, 0xFF1F, 0xFF01,
+                                       0xFF09, 0x300B, 0x300D, 0x300F, 0x3011, ',',    '.',
+                                       ';',    ':',    '?',    '!',    ')'};
+    for (size_t i = 0; i < sizeof closing / sizeof closing[0]; i++)
+        if (closing[i] == cp)
+            return 1;
+    return 0;
+}
+
+typedef enum { ALIGN_LEFT, ALIGN_CENTER } align;
+
+/* Lay out text from y (top) in [x, x + w), wrapping; returns the y below it. */
+static int text_block(canvas *c, const char *text, int px, int x, int w, align al, int y)
+{
+    int line_h = px * 3 / 2;
+    size_t len = strlen(text), pos = 0;
+    while (pos <= len) {
+        /* find how much fits on this line */
+        size_t end = pos, last_space = 0;
+        int width = 0;
+        while (end < len && text[end] != '\n') {
+            unsigned cp;
+            size_t n = kiosk_utf8_decode(text + end, len - end, &cp);
+            if (n == 0) {
+                cp = 0xFFFD;
+                n = 1;
+            }
+            int adv = advance_of(c, cp, px);
+            if (width + adv > w && end > pos && !no_line_start(cp)) {
+                if (cp != ' ' && cp < 0x2E80 && last_space > pos)
+                    end = last_space; /* break Latin words at the space before */
+                break;
+            }
+            if (cp == ' ')
+                last_space = end;
+            width += adv;
+            end += n;
+        }
+        if (canvas_reserve(c, y + line_h + px) != KIOSK_OK)
+            return y;
+        /* measure the chosen line for centring, then draw it */
+        int lw = 0;
+        for (size_t i = pos; i < end;) {
+            unsigned cp;
+            size_t n = kiosk_utf8_decode(text + i, end - i, &cp);
+            if (n == 0) {
+                cp = 0xFFFD;
+                n = 1;
+            }
+            lw += advance_of(c, cp, px);
+            i += n;
+        }
+        int pen = al == ALIGN_CENTER ? x + (w - lw) / 2 : x;
+        int baseline = y + px * 11 / 10;
+        for (size_t i = pos; i < end;) {
+            unsigned cp;
+            size_t n = kiosk_utf8_decode(text + i, end - i, &cp);
+            if (n == 0) {
+                cp = 0xFFFD;
+                n = 1;
+            }
+            draw_glyph(c, cp, px, pen, baseline);
+            pen += advance_of(c, cp, px);
+            i += n;
+        }
+        y += line_h;
+        if (end >= len)
+            break;
+        pos = end + (text[end] == '\n' || text[end] == ' ');
+    }
+    return y;
+}
+
+static int text_width(canvas *c, const char *text, int px)
+{
+    int w = 0;
+    size_t len = strlen(text);
+    for (size_t i = 0; i < len;) {
+        unsigned cp;
+        size_t n = kiosk_utf8_decode(text + i, len - i, &cp);
+        if (n == 0) {
+            cp = 0xFFFD;
+            n = 1;
+        }
+        w += advance_of(c, cp, px);
+        i += n;
+    }
+    return w;
+}
+
+static int rule(canvas *c, int y)
+{
+    canvas_reserve(c, y + 24);
+    for (int x = MARGIN; x < c->width - MARGIN; x += 12)
+        fill(c, x, y + 10, 6, 2);
+    return y + 24;
+}
+
+static kiosk_rc draw_qr(canvas *c, const char *payload, int *y)
+{
+    QRcode *qr = QRcode_encodeString(payload, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
+    if (!qr)
+        return KIOSK_RANGE;
+    int quiet = 4, span = qr->width + 2 * quiet;
+    int module = (c->width - 2 * MARGIN) / span;
+    if (module > 5)
+        module = 5;
+    if (module < 2) {
+        QRcode_free(qr);
+        return KIOSK_RANGE;
+    }
+    int size = span * module, x0 = (c->width - size) / 2 + quiet * module;
+    int y0 = *y + quiet * module;
+    kiosk_rc rc = canvas_reserve(c, *y + size);
+    if (rc == KIOSK_OK) {
+        for (int my = 0; my < qr->width; my++)
+            for (int mx = 0; mx < qr->width; mx++)
+                if (qr->data[my * qr->width + mx] & 1)
+                    fill(c, x0 + mx * module, y0 + my * module, module, module);
+        *y += size;
+    }
+    QRcode_free(qr);
+    return rc;
+}
+
+kiosk_rc receipt_render(receipt_fonts *fonts, const receipt_doc *doc, int width_dots,
+                        receipt_bitmap *out)
+{
+    memset(out, 0, sizeof *out);
+    if ((width_dots != 384 && width_dots != 576) || !doc->title || !doc->qr_payload ||
+        doc->nlines > RECEIPT_MAX_LINES || doc->nparas > RECEIPT_MAX_PARAS)
+        return KIOSK_INVALID;
+    int wide = width_dots == 576;
+    int body = wide ? 26 : 22, title = wide ? 44 : 36, small = wide ? 22 : 20;
+    canvas c = {.width = width_dots, .fonts = fonts};
+    kiosk_rc rc = canvas_reserve(&c, 1024);
+    if (rc != KIOSK_OK)
+        return rc;
+    int inner = width_dots - 2 * MARGIN, y = 8;
+
+    y = text_block(&c, doc->title, title, MARGIN, inner, ALIGN_CENTER, y);
+    if (doc->copy_mark) {
+        /* a reprint says so in a framed box under the title */
+        int tw = text_width(&c, doc->copy_mark, body) + 24, x = (width_dots - tw) / 2;
+        int top = y + 4;
+        y = text_block(&c, doc->copy_mark, body, MARGIN, inner, ALIGN_CENTER, y + 8);
+        fill(&c, x, top, tw, 3);
+        fill(&c, x, y, tw, 3);
+        fill(&c, x, top, 3, y - top + 3);
+        fill(&c, x + tw - 3, top, 3, y - top + 3);
+        y += 8;
+    }
+    if (doc->hall_name)
+        y = text_block(&c, doc->hall_name, body, MARGIN, inner, ALIGN_CENTER, y);
+    y = rule(&c, y);
+
+    int label_w = 0;
+    for (size_t i = 0; i < doc->nlines; i++) {
+        int w = text_width(&c, doc->lines[i].label, body);
+        label_w = w > label_w ? w : label_w;
+    }
+    label_w += body / 2;
+    if (label_w > inner / 2)
+        label_w = inner / 2;
+    for (size_t i = 0; i < doc->nlines; i++) {
+        int top = y;
+        text_block(&c, doc->lines[i].label, body, MARGIN, label_w, ALIGN_LEFT, top);
+        y = text_block(&c, doc->lines[i].value ? doc->lines[i].value : "", body, MARGIN + label_w,
+                       inner - label_w, ALIGN_LEFT, top);
+    }
+    y = rule(&c, y);
+    for (size_t i = 0; i < doc->nparas; i++)
+        y = text_block(&c, doc->paras[i], small, MARGIN, inner, ALIGN_LEFT, y) + small / 3;
+    rc = draw_qr(&c, doc->qr_payload, &y);
+    if (rc == KIOSK_OK && doc->qr_caption)
+        y = text_block(&c, doc->qr_caption, small, MARGIN, inner, ALIGN_CENTER, y);
+    if (rc == KIOSK_OK)
+        rc = canvas_reserve(&c, y + 16);
+    if (rc != KIOSK_OK) {
+        free(c.px);
+        return rc;
+    }
+    y += 16;
+
+    size_t wb = (size_t)width_dots / 8;
+    out->bits = calloc((size_t)y, wb);
+    if (!out->bits) {
+        free(c.px);
+        return KIOSK_NOMEM;
+    }
+    for (int r = 0; r < y; r++)
+        for (int x = 0; x < width_dots; x++)
+            if (c.px[(size_t)r * (size_t)width_dots + (size_t)x] >= INK_THRESHOLD)
+                out->bits[(size_t)r * wb + (size_t)x / 8] |= (uint8_t)(0x80 >> (x % 8));
+    out->width = width_dots;
+    out->rows = y;
+    out->missing_glyphs = c.missing;
+    free(c.px);
+    if (c.missing)
+        kiosk_log_warn("receipt", "%zu characters had no glyph in any font", c.missing);
+    return KIOSK_OK;
+}
+
+void receipt_bitmap_deinit(receipt_bitmap *b)
+{
+    free(b->bits);
+    memset(b, 0, sizeof *b);
+}
+
+kiosk_rc receipt_bitmap_write_png(const receipt_bitmap *b, const char *path)
+{
+    FILE *f = fopen(path, "wb");
+    if (!f)
+        return KIOSK_IO;
+    png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, NULL, NULL, NULL);
+    png_infop info = png ? png_create_info_struct(png) : NULL;
+    if (!png || !info) {
+        png_destroy_write_struct(&png, &info);
+        fclose(f);
+        return KIOSK_NOMEM;
+    }
+    if (setjmp(png_jmpbuf(png))) {
+        png_destroy_write_struct(&png, &info);
+        fclose(f);
+        return KIOSK_IO;
+    }
+    png_init_io(png, f);
+    png_set_IHDR(png, info, (png_uint_32)b->width, (png_uint_32)b->rows, 1, PNG_COLOR_TYPE_GRAY,
+                 PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
+    png_write_info(png, info);
+    png_set_invert_mono(png); /* our 1 = black; PNG gray 1 = white */
+    size_t wb = (size_t)b->width / 8;
+    for (int r = 0; r < b->rows; r++)
+        png_write_row(png, b->bits + (size_t)r * wb);
+    png_write_end(png, NULL);
+    png_destroy_write_struct(&png, &info);
+    return fclose(f) == 0 ? KIOSK_OK : KIOSK_IO;
+}
+
+kiosk_rc receipt_encode_escpos(const receipt_bitmap *b, escpos_buf *buf)
+{
+    kiosk_rc rc = escpos_init(buf);
+    if (rc == KIOSK_OK)
+        rc = escpos_raster_compact(buf, b->bits, b->width / 8, b->rows, 128);
+    if (rc == KIOSK_OK)
+        rc = escpos_feed_lines(buf, 3);
+    if (rc == KIOSK_OK)
+        rc = escpos_cut(buf);
+    return rc;
+}

@@ -1,0 +1,210 @@
+/* End-to-end tests of the receipt: render with the project's fonts, encode as ESC/POS,
+ * print on the simulated printer, decode the QR code off the reconstructed paper with
+ * zbar and verify its signature. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <png.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zbar.h>
+
+#include "printer/printer_sim.h"
+#include "receipt/receipt.h"
+#include "receipt/receipt_payload.h"
+
+#ifndef RECEIPT_TEST_FONT1
+#define RECEIPT_TEST_FONT1 KIOSK_TEST_FONTS "/NotoSansCJKsc-Kiosk.otf"
+#define RECEIPT_TEST_FONT2 KIOSK_TEST_FONTS "/NotoSansCJKsc-Kiosk-Ext.otf"
+#endif
+
+static receipt_fonts *fonts;
+static uint8_t pk[32], sk[64];
+static char payload[RECEIPT_PAYLOAD_MAX];
+
+static int setup(void **state)
+{
+    (void)state;
+    const char *paths[] = {RECEIPT_TEST_FONT1, RECEIPT_TEST_FONT2};
+    if (receipt_fonts_load(paths, 2, &fonts) != KIOSK_OK)
+        return -1;
+    if (sodium_init() < 0)
+        return -1;
+    uint8_t seed[32] = {7}, hash[32];
+    crypto_sign_seed_keypair(pk, sk, seed);
+    crypto_hash_sha256(hash, (const uint8_t *)"a record", 8);
+    return receipt_payload_make("DEMO01-20261122-0007", "20261122093015", hash, sk, pk, payload) ==
+                   KIOSK_OK
+               ? 0
+               : -1;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    receipt_fonts_destroy(fonts);
+    return 0;
+}
+
+static receipt_doc make_doc(const char *name, const char *copy)
+{
+    receipt_doc d;
+    memset(&d, 0, sizeof d);
+    d.title = "失业登记回执";
+    d.copy_mark = copy;
+    d.hall_name = "历下区公共就业服务中心";
+    d.lines[d.nlines++] = (receipt_line){"回执编号", "DEMO01-20261122-0007"};
+    d.lines[d.nlines++] = (receipt_line){"姓名", name};
+    d.lines[d.nlines++] = (receipt_line){"证件号码", "3701**********123X"};
+    d.lines[d.nlines++] = (receipt_line){"办理事项", "失业登记"};
+    d.lines[d.nlines++] = (receipt_line){"办理时间", "2026-11-22 09:30"};
+    d.lines[d.nlines++] = (receipt_line){"信用承诺", "已签署"};
+    d.paras[d.nparas++] =
+        "我们将在7个工作日内完成审核，结果以短信通知。如材料不全，工作人员会与您联系。";
+    d.paras[d.nparas++] = "地址：济南市历下区解放路1号  电话：0531-12345678";
+    d.qr_payload = payload;
+    d.qr_caption = "扫码核验回执真伪";
+    return d;
+}
+
+/* Scan an 8-bit gray image (0 black .. 255 white) for one QR code. */
+static int scan_qr(const uint8_t *bits, int width, int rows, char *out, size_t outsz)
+{
+    size_t n = (size_t)width * (size_t)rows, wb = (size_t)width / 8;
+    uint8_t *gray = malloc(n);
+    assert_non_null(gray);
+    for (int y = 0; y < rows; y++)
+        for (int x = 0; x < width; x++)
+            gray[(size_t)y * (size_t)width + (size_t)x] =
+                (bits[(size_t)y * wb + (size_t)x / 8] & (0x80 >> (x % 8))) ? 0 : 255;
+    zbar_image_scanner_t *sc = zbar_image_scanner_create();
+    zbar_image_scanner_set_config(sc, ZBAR_NONE, ZBAR_CFG_ENABLE, 0);
+    zbar_image_scanner_set_config(sc, ZBAR_QRCODE, ZBAR_CFG_ENABLE, 1);
+    zbar_image_t *img = zbar_image_create();
+    zbar_image_set_format(img, zbar_fourcc('Y', '8', '0', '0'));
+    zbar_image_set_size(img, (unsigned)width, (unsigned)rows);
+    zbar_image_set_data(img, gray, n, NULL);
+    int found = zbar_scan_image(sc, img);
+    if (found > 0) {
+        const zbar_symbol_t *sym = zbar_image_first_symbol(img);
+        snprintf(out, outsz, "%s", zbar_symbol_get_data(sym));
+    }
+    zbar_image_destroy(img);
+    zbar_image_scanner_destroy(sc);
+    free(gray);
+    return found;
+}
+
+static void print_and_verify(int width)
+{
+    receipt_doc d = make_doc("张三丰", NULL);
+    receipt_bitmap bmp;
+    assert_int_equal(receipt_render(fonts, &d, width, &bmp), KIOSK_OK);
+    assert_int_equal(bmp.missing_glyphs, 0);
+    assert_int_equal(bmp.width, width);
+    assert_true(bmp.rows > 400 && bmp.rows < 3000);
+
+    escpos_buf job;
+    escpos_buf_init(&job, 256 * 1024);
+    assert_int_equal(receipt_encode_escpos(&bmp, &job), KIOSK_OK);
+    printer *p;
+    assert_int_equal(printer_sim_create(width, NULL, &p), KIOSK_OK);
+    assert_int_equal(printer_print(p, job.data, job.len), KIOSK_OK);
+    int rows;
+    const uint8_t *paper = printer_sim_paper(p, &rows);
+    assert_int_equal(printer_sim_errors(p), 0);
+    assert_int_equal(printer_sim_cuts(p), 1);
+    assert_true(rows >= bmp.rows);
+    assert_memory_equal(paper, bmp.bits, (size_t)bmp.rows * (size_t)width / 8);
+
+    char got[512] = "";
+    assert_int_equal(scan_qr(paper, width, rows, got, sizeof got), 1);
+    assert_string_equal(got, payload);
+    receipt_claim c;
+    assert_int_equal(receipt_payload_verify(got, pk, &c), KIOSK_OK);
+    assert_string_equal(c.receipt_no, "DEMO01-20261122-0007");
+
+    char path[512];
+    snprintf(path, sizeof path, "%s/receipt-%d.png", KIOSK_TEST_TMP, width);
+    assert_int_equal(receipt_bitmap_write_png(&bmp, path), KIOSK_OK);
+    png_image img;
+    memset(&img, 0, sizeof img);
+    img.version = PNG_IMAGE_VERSION;
+    assert_true(png_image_begin_read_from_file(&img, path));
+    assert_int_equal(img.width, width);
+    assert_int_equal(img.height, bmp.rows);
+    png_image_free(&img);
+
+    printer_close(p);
+    escpos_buf_deinit(&job);
+    receipt_bitmap_deinit(&bmp);
+}
+
+static void test_print_and_verify_80mm(void **state)
+{
+    (void)state;
+    print_and_verify(576);
+}
+
+static void test_print_and_verify_58mm(void **state)
+{
+    (void)state;
+    print_and_verify(384);
+}
+
+static void test_copy_mark_and_rare_characters(void **state)
+{
+    (void)state;
+    receipt_doc d = make_doc("张三丰", NULL);
+    receipt_bitmap a, b;
+    assert_int_equal(receipt_render(fonts, &d, 576, &a), KIOSK_OK);
+    d = make_doc("张三丰", "副本");
+    assert_int_equal(receipt_render(fonts, &d, 576, &b), KIOSK_OK);
+    assert_true(b.rows > a.rows);
+    char path[512];
+    snprintf(path, sizeof path, "%s/receipt-copy.png", KIOSK_TEST_TMP);
+    assert_int_equal(receipt_bitmap_write_png(&b, path), KIOSK_OK);
+    receipt_bitmap_deinit(&a);
+    receipt_bitmap_deinit(&b);
+
+    /* 𠮷 (U+20BB7, Extension B) comes from the fallback font */
+    d = make_doc("𠮷田", NULL);
+    assert_int_equal(receipt_render(fonts, &d, 576, &a), KIOSK_OK);
+    assert_int_equal(a.missing_glyphs, 0);
+    receipt_bitmap_deinit(&a);
+    /* a code point no font has is drawn as a box and counted */
+    d = make_doc("\xf3\xb0\x80\x80王", NULL); /* U+F0000, private use plane 15 */
+    assert_int_equal(receipt_render(fonts, &d, 576, &a), KIOSK_OK);
+    assert_int_equal(a.missing_glyphs, 1);
+    receipt_bitmap_deinit(&a);
+}
+
+static void test_bad_arguments(void **state)
+{
+    (void)state;
+    receipt_doc d = make_doc("张三", NULL);
+    receipt_bitmap bmp;
+    assert_int_equal(receipt_render(fonts, &d, 500, &bmp), KIOSK_INVALID);
+    assert_null(bmp.bits);
+    d.qr_payload = NULL;
+    assert_int_equal(receipt_render(fonts, &d, 576, &bmp), KIOSK_INVALID);
+    receipt_fonts *f = (receipt_fonts *)1;
+    const char *bad[] = {"/nonexistent.otf"};
+    assert_int_equal(receipt_fonts_load(bad, 1, &f), KIOSK_FONT);
+    assert_null(f);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_print_and_verify_80mm),
+        cmocka_unit_test(test_print_and_verify_58mm),
+        cmocka_unit_test(test_copy_mark_and_rare_characters),
+        cmocka_unit_test(test_bad_arguments),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
