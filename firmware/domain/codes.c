@@ -1,0 +1,197 @@
+/*
+ * Code table loading: each file is read whole into one buffer that the entries point
+ * into (tabs and newlines become terminators), so a table costs two allocations.
+ */
+#include "domain/codes.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/kiosk_log.h"
+
+#define MAX_FILE_BYTES (1 << 20)
+#define MAX_CODE_LEN 8
+
+static const char *const files[CODES_TABLE_COUNT] = {
+    [CODES_SEX] = "sex.tsv",
+    [CODES_ETHNICITY] = "ethnicity.tsv",
+    [CODES_EDUCATION] = "education.tsv",
+    [CODES_POLITICAL] = "political.tsv",
+    [CODES_HEALTH] = "health.tsv",
+    [CODES_DISABILITY_GRADE] = "disability_grade.tsv",
+    [CODES_DOCUMENT_TYPE] = "document_type.tsv",
+    [CODES_UNEMPLOYMENT_REASON] = "unemployment_reason.tsv",
+    [CODES_SERVICE] = "service.tsv",
+    [CODES_REGISTRATION_PLACE] = "registration_place.tsv",
+};
+
+typedef struct code_table {
+    char *text;
+    codes_entry *entries;
+    size_t count;
+} code_table;
+
+struct codes_tables {
+    code_table tables[CODES_TABLE_COUNT];
+};
+
+const char *codes_file(codes_table t)
+{
+    return (unsigned)t < CODES_TABLE_COUNT ? files[t] : "?";
+}
+
+static kiosk_rc read_file(const char *path, char **out)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return errno == ENOENT ? KIOSK_NOT_FOUND : KIOSK_IO;
+    char *buf = malloc(MAX_FILE_BYTES + 1);
+    if (!buf) {
+        fclose(f);
+        return KIOSK_NOMEM;
+    }
+    size_t n = fread(buf, 1, MAX_FILE_BYTES + 1, f);
+    int err = ferror(f);
+    fclose(f);
+    if (err || n > MAX_FILE_BYTES) {
+        free(buf);
+        return err ? KIOSK_IO : KIOSK_CORRUPT;
+    }
+    buf[n] = '\0';
+    *out = buf;
+    return KIOSK_OK;
+}
+
+static int valid_utf8(const char *s)
+{
+    size_t len = strlen(s);
+    for (size_t i = 0; i < len;) {
+        unsigned cp;
+        size_t n = kiosk_utf8_decode(s + i, len - i, &cp);
+        if (n == 0)
+            return 0;
+        i += n;
+    }
+    return 1;
+}
+
+static kiosk_rc parse_table(code_table *tb, const char *path)
+{
+    size_t lines = 1;
+    for (const char *p = tb->text; *p; p++)
+        lines += *p == '\n';
+    tb->entries = calloc(lines, sizeof *tb->entries);
+    if (!tb->entries)
+        return KIOSK_NOMEM;
+    char *p = tb->text;
+    for (size_t lineno = 1; *p; lineno++) {
+        char *nl = strchr(p, '\n');
+        if (nl)
+            *nl = '\0';
+        size_t len = strlen(p);
+        if (len > 0 && p[len - 1] == '\r')
+            p[--len] = '\0';
+        if (len > 0 && p[0] != '#') {
+            char *f1 = strchr(p, '\t');
+            char *f2 = f1 ? strchr(f1 + 1, '\t') : NULL;
+            if (!f1 || !f2 || strchr(f2 + 1, '\t')) {
+                kiosk_log_error("codes", "%s:%zu: expected code, Chinese name, English name", path,
+                                lineno);
+                return KIOSK_CORRUPT;
+            }
+            *f1 = *f2 = '\0';
+            codes_entry *e = &tb->entries[tb->count];
+            e->code = p;
+            e->name[CODES_ZH] = f1 + 1;
+            e->name[CODES_EN] = f2 + 1;
+            size_t cl = strlen(e->code);
+            int ok = cl > 0 && cl <= MAX_CODE_LEN && *e->name[0] && *e->name[1] &&
+                     valid_utf8(e->name[0]) && valid_utf8(e->name[1]);
+            for (size_t i = 0; ok && i < cl; i++)
+                ok = e->code[i] >= '0' && e->code[i] <= '9';
+            for (size_t i = 0; ok && i < tb->count; i++)
+                ok = strcmp(tb->entries[i].code, e->code) != 0;
+            if (!ok) {
+                kiosk_log_error("codes", "%s:%zu: bad or duplicate entry", path, lineno);
+                return KIOSK_CORRUPT;
+            }
+            tb->count++;
+        }
+        if (!nl)
+            break;
+        p = nl + 1;
+    }
+    if (tb->count == 0) {
+        kiosk_log_error("codes", "%s: no entries", path);
+        return KIOSK_CORRUPT;
+    }
+    return KIOSK_OK;
+}
+
+kiosk_rc codes_load(const char *dir, codes_tables **out)
+{
+    *out = NULL;
+    codes_tables *t = calloc(1, sizeof *t);
+    if (!t)
+        return KIOSK_NOMEM;
+    for (int i = 0; i < CODES_TABLE_COUNT; i++) {
+        char path[512];
+        snprintf(path, sizeof path, "%s/%s", dir, files[i]);
+        kiosk_rc rc = read_file(path, &t->tables[i].text);
+        if (rc == KIOSK_OK)
+            rc = parse_table(&t->tables[i], path);
+        else
+            kiosk_log_error("codes", "%s: %s", path, kiosk_strerror(rc));
+        if (rc != KIOSK_OK) {
+            codes_destroy(t);
+            return rc;
+        }
+    }
+    *out = t;
+    return KIOSK_OK;
+}
+
+void codes_destroy(codes_tables *t)
+{
+    if (!t)
+        return;
+    for (int i = 0; i < CODES_TABLE_COUNT; i++) {
+        free(t->tables[i].text);
+        free(t->tables[i].entries);
+    }
+    free(t);
+}
+
+static const codes_entry *find(const codes_tables *t, codes_table table, const char *code)
+{
+    if (!t || !code || (unsigned)table >= CODES_TABLE_COUNT)
+        return NULL;
+    const code_table *tb = &t->tables[table];
+    for (size_t i = 0; i < tb->count; i++)
+        if (strcmp(tb->entries[i].code, code) == 0)
+            return &tb->entries[i];
+    return NULL;
+}
+
+kiosk_rc codes_check(const codes_tables *t, codes_table table, const char *code)
+{
+    return find(t, table, code) ? KIOSK_OK : KIOSK_UNKNOWN_CODE;
+}
+
+const char *codes_name(const codes_tables *t, codes_table table, const char *code, codes_lang lang)
+{
+    const codes_entry *e = find(t, table, code);
+    return e && (unsigned)lang <= CODES_EN ? e->name[lang] : NULL;
+}
+
+size_t codes_list(const codes_tables *t, codes_table table, const codes_entry **entries)
+{
+    if (!t || (unsigned)table >= CODES_TABLE_COUNT) {
+        *entries = NULL;
+        return 0;
+    }
+    *entries = t->tables[table].entries;
+    return t->tables[table].count;
+}
