@@ -1,0 +1,145 @@
+/*
+ * `kiosk`: the program that owns the screen. It reads the configuration (refusing to
+ * start on a bad line), checks that its assets load, then hands the main thread to the
+ * UI's event loop. With no display it runs headless; --screenshot renders the first
+ * screen to a PNG and exits, so a headless machine can prove what a citizen would see.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config/kiosk_config.h"
+#include "core/kiosk_log.h"
+#include "domain/codes.h"
+#include "domain/divisions.h"
+#include "ui_app.h"
+
+static void usage(FILE *f)
+{
+    fprintf(f, "usage: kiosk [--config FILE] [--headless] [--screenshot FILE]\n"
+               "  --config FILE      read configuration from FILE (default: built-in)\n"
+               "  --headless         do not open a window\n"
+               "  --screenshot FILE  render the attract screen to FILE (PNG) and exit\n"
+               "  --version          print the version\n");
+}
+
+/* The data every screen needs must load before a citizen sees anything. */
+static kiosk_rc check_assets(const kiosk_config *cfg)
+{
+    char path[KIOSK_CONFIG_PATH_MAX + 64];
+    codes_tables *codes;
+    divisions *div;
+    snprintf(path, sizeof path, "%s/codes", cfg->assets_dir);
+    kiosk_rc rc = codes_load(path, &codes);
+    if (rc != KIOSK_OK) {
+        kiosk_log_error("main", "code tables in %s: %s", path, kiosk_strerror(rc));
+        return rc;
+    }
+    codes_destroy(codes);
+    snprintf(path, sizeof path, "%s/divisions/divisions.txt", cfg->assets_dir);
+    rc = divisions_load(path, &div);
+    if (rc != KIOSK_OK) {
+        kiosk_log_error("main", "division data %s: %s", path, kiosk_strerror(rc));
+        return rc;
+    }
+    divisions_destroy(div);
+    return KIOSK_OK;
+}
+
+static int has_display(void)
+{
+    return getenv("SDL_VIDEODRIVER") || getenv("DISPLAY") || getenv("WAYLAND_DISPLAY");
+}
+
+int main(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"config", required_argument, NULL, 'c'},
+        {"headless", no_argument, NULL, 'H'},
+        {"screenshot", required_argument, NULL, 's'},
+        {"version", no_argument, NULL, 'V'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *config_path = NULL, *screenshot = NULL;
+    int headless = 0, c;
+    while ((c = getopt_long(argc, argv, "c:Hs:Vh", opts, NULL)) != -1) {
+        switch (c) {
+        case 'c':
+            config_path = optarg;
+            break;
+        case 'H':
+            headless = 1;
+            break;
+        case 's':
+            screenshot = optarg;
+            break;
+        case 'V':
+            printf("kiosk %s\n", KIOSK_VERSION);
+            return 0;
+        case 'h':
+            usage(stdout);
+            return 0;
+        default:
+            usage(stderr);
+            return 2;
+        }
+    }
+    if (optind != argc) {
+        usage(stderr);
+        return 2;
+    }
+
+    kiosk_config cfg;
+    kiosk_config_defaults(&cfg, KIOSK_DEFAULT_ASSETS, KIOSK_DEFAULT_FONTS);
+    if (config_path) {
+        kiosk_config_error err;
+        kiosk_rc rc = kiosk_config_load(&cfg, config_path, &err);
+        if (rc != KIOSK_OK) {
+            if (err.line > 0)
+                fprintf(stderr, "kiosk: %s:%d: %s\n", config_path, err.line, err.message);
+            else
+                fprintf(stderr, "kiosk: %s: %s\n", config_path, err.message);
+            fprintf(stderr, "kiosk: refusing to start with a bad configuration\n");
+            return 1;
+        }
+    }
+    kiosk_log_set_level(cfg.log_level);
+    kiosk_log_info("main", "kiosk %s starting, mode %s", KIOSK_VERSION,
+                   cfg.mode == KIOSK_MODE_PORTABLE ? "portable" : "hall");
+    if (check_assets(&cfg) != KIOSK_OK) {
+        fprintf(stderr, "kiosk: assets under %s are missing or damaged (see log)\n",
+                cfg.assets_dir);
+        return 1;
+    }
+
+    if (screenshot)
+        headless = 1;
+    if (!headless && !has_display()) {
+        kiosk_log_info("main", "no display found: running headless");
+        headless = 1;
+    }
+    if (headless && !getenv("SDL_VIDEODRIVER"))
+        setenv("SDL_VIDEODRIVER", "dummy", 1);
+
+    ui_app *app;
+    ui_app_options uopt = {.headless = headless};
+    kiosk_rc rc = ui_app_create(&cfg, &uopt, &app);
+    if (rc != KIOSK_OK) {
+        fprintf(stderr, "kiosk: cannot start the screen: %s\n", kiosk_strerror(rc));
+        return 1;
+    }
+    if (screenshot) {
+        rc = ui_app_screenshot(app, screenshot);
+        if (rc == KIOSK_OK)
+            kiosk_log_info("main", "screenshot written to %s", screenshot);
+        else
+            fprintf(stderr, "kiosk: cannot write %s: %s\n", screenshot, kiosk_strerror(rc));
+    } else {
+        rc = ui_app_run(app);
+    }
+    ui_app_destroy(app);
+    kiosk_log_info("main", "kiosk stopped");
+    return rc == KIOSK_OK ? 0 : 1;
+}

@@ -1,0 +1,277 @@
+/*
+ * The UI thread's application object. Window and renderer are created once; every
+ * screen is redrawn only when something changed (a touch, a mode switch, an expose),
+ * so an idle kiosk sleeps in SDL_WaitEventTimeout. Mode switches rebuild the theme but
+ * keep the text cache; a language switch reloads the string table.
+ */
+#include "ui_app.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config/kiosk_strings.h"
+#include "core/kiosk_log.h"
+#include "ui_attract.h"
+#include "ui_screenshot.h"
+#include "ui_text.h"
+#include "ui_theme.h"
+
+#define FONT_PRIMARY "NotoSansCJKsc-Kiosk.otf"
+#define FONT_FALLBACK "NotoSansCJKsc-Kiosk-Ext.otf"
+
+struct ui_app {
+    kiosk_config cfg;
+    SDL_Window *window;
+    SDL_Renderer *renderer;
+    ui_text *text;
+    ui_theme theme;
+    kiosk_strings *strings;
+    char language[8];
+    int w, h; /* logical size */
+    int large_text, high_contrast;
+    int dirty;
+    ui_attract_layout attract;
+};
+
+static kiosk_rc load_strings(ui_app *app, const char *lang)
+{
+    kiosk_strings *s;
+    int line = 0;
+    char dir[KIOSK_CONFIG_PATH_MAX + 16];
+    snprintf(dir, sizeof dir, "%s/strings", app->cfg.assets_dir);
+    kiosk_rc rc = kiosk_strings_load(dir, lang, &s, &line);
+    if (rc != KIOSK_OK) {
+        kiosk_log_error("ui", "cannot load strings %s/%s.ini (line %d): %s", dir, lang, line,
+                        kiosk_strerror(rc));
+        return rc;
+    }
+    kiosk_strings_destroy(app->strings);
+    app->strings = s;
+    snprintf(app->language, sizeof app->language, "%s", lang);
+    return KIOSK_OK;
+}
+
+static void rebuild_theme(ui_app *app)
+{
+    ui_theme_init(&app->theme, app->w, app->h, app->cfg.dpi, app->large_text, app->high_contrast);
+    app->dirty = 1;
+}
+
+static kiosk_rc open_display(ui_app *app, const ui_app_options *opt)
+{
+    if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_EVENTS) != 0) {
+        kiosk_log_error("ui", "SDL_Init failed: %s", SDL_GetError());
+        return KIOSK_UNSUPPORTED;
+    }
+    int ww = app->w, wh = app->h;
+    Uint32 flags = SDL_WINDOW_ALLOW_HIGHDPI;
+    if (opt->headless) {
+        flags |= SDL_WINDOW_HIDDEN;
+    } else if (app->cfg.fullscreen) {
+        flags |= SDL_WINDOW_FULLSCREEN_DESKTOP;
+    } else {
+        /* A development desktop is smaller than a hall kiosk: shrink the window to fit
+         * and let the renderer scale the logical size down. */
+        SDL_Rect usable;
+        if (SDL_GetDisplayUsableBounds(0, &usable) == 0 && usable.w > 0 && usable.h > 0) {
+            float sx = (float)usable.w * 0.95f / (float)ww,
+                  sy = (float)usable.h * 0.95f / (float)wh;
+            float s = sx < sy ? sx : sy;
+            if (s < 1.0f) {
+                ww = (int)((float)ww * s);
+                wh = (int)((float)wh * s);
+            }
+        }
+    }
+    app->window =
+        SDL_CreateWindow("kiosk", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, ww, wh, flags);
+    if (!app->window) {
+        kiosk_log_error("ui", "cannot open a window: %s", SDL_GetError());
+        return KIOSK_UNSUPPORTED;
+    }
+    app->renderer =
+        SDL_CreateRenderer(app->window, -1,
+                           opt->headless ? SDL_RENDERER_SOFTWARE
+                                         : SDL_RENDERER_ACCELERATED | SDL_RENDERER_PRESENTVSYNC);
+    if (!app->renderer) {
+        kiosk_log_warn("ui", "no accelerated renderer (%s), using software", SDL_GetError());
+        app->renderer = SDL_CreateRenderer(app->window, -1, SDL_RENDERER_SOFTWARE);
+    }
+    if (!app->renderer) {
+        kiosk_log_error("ui", "cannot create a renderer: %s", SDL_GetError());
+        return KIOSK_UNSUPPORTED;
+    }
+    SDL_SetRenderDrawBlendMode(app->renderer, SDL_BLENDMODE_BLEND);
+    if (ww != app->w || wh != app->h)
+        SDL_RenderSetLogicalSize(app->renderer, app->w, app->h);
+    SDL_RendererInfo info;
+    if (SDL_GetRendererInfo(app->renderer, &info) == 0)
+        kiosk_log_info("ui", "video driver %s, renderer %s, %dx%d", SDL_GetCurrentVideoDriver(),
+                       info.name, app->w, app->h);
+    return KIOSK_OK;
+}
+
+kiosk_rc ui_app_create(const kiosk_config *cfg, const ui_app_options *opt, ui_app **out)
+{
+    *out = NULL;
+    ui_app *app = calloc(1, sizeof *app);
+    if (!app)
+        return KIOSK_NOMEM;
+    app->cfg = *cfg;
+    kiosk_config_screen_size(cfg, &app->w, &app->h);
+    kiosk_rc rc = load_strings(app, cfg->language);
+    if (rc == KIOSK_OK)
+        rc = open_display(app, opt);
+    if (rc == KIOSK_OK) {
+        char primary[KIOSK_CONFIG_PATH_MAX + 64], fallback[KIOSK_CONFIG_PATH_MAX + 64];
+        snprintf(primary, sizeof primary, "%s/%s", cfg->fonts_dir, FONT_PRIMARY);
+        snprintf(fallback, sizeof fallback, "%s/%s", cfg->fonts_dir, FONT_FALLBACK);
+        const char *fonts[] = {primary, fallback};
+        rc = ui_text_create(app->renderer, fonts, 2, &app->text);
+        if (rc != KIOSK_OK)
+            kiosk_log_error("ui", "cannot load fonts from %s: %s", cfg->fonts_dir,
+                            kiosk_strerror(rc));
+    }
+    if (rc != KIOSK_OK) {
+        ui_app_destroy(app);
+        return rc;
+    }
+    rebuild_theme(app);
+    *out = app;
+    return KIOSK_OK;
+}
+
+void ui_app_destroy(ui_app *app)
+{
+    if (!app)
+        return;
+    ui_text_destroy(app->text);
+    if (app->renderer)
+        SDL_DestroyRenderer(app->renderer);
+    if (app->window)
+        SDL_DestroyWindow(app->window);
+    kiosk_strings_destroy(app->strings);
+    SDL_Quit();
+    free(app);
+}
+
+kiosk_rc ui_app_render(ui_app *app)
+{
+    kiosk_rc rc = ui_attract_draw(app->renderer, app->text, &app->theme, app->strings,
+                                  app->cfg.hall_name, app->w, app->h, &app->attract);
+    app->dirty = 0;
+    return rc;
+}
+
+kiosk_rc ui_app_screenshot(ui_app *app, const char *path)
+{
+    kiosk_rc rc = ui_app_render(app);
+    if (rc == KIOSK_OK)
+        rc = ui_screenshot_save(app->renderer, path);
+    return rc;
+}
+
+static void on_tap(ui_app *app, int x, int y)
+{
+    switch (ui_attract_hit_test(&app->attract, x, y)) {
+    case UI_ATTRACT_HIT_LANGUAGE:
+        load_strings(app, strcmp(app->language, "en") == 0 ? "zh_CN" : "en");
+        app->dirty = 1;
+        break;
+    case UI_ATTRACT_HIT_LARGE_TEXT:
+        app->large_text = !app->large_text;
+        rebuild_theme(app);
+        break;
+    case UI_ATTRACT_HIT_CONTRAST:
+        app->high_contrast = !app->high_contrast;
+        rebuild_theme(app);
+        break;
+    case UI_ATTRACT_HIT_NONE:
+        break;
+    }
+}
+
+int ui_app_handle_event(ui_app *app, const SDL_Event *ev)
+{
+    switch (ev->type) {
+    case SDL_QUIT:
+        return 1;
+    case SDL_FINGERDOWN:
+        /* finger coordinates are normalised 0..1 over the window */
+        on_tap(app, (int)(ev->tfinger.x * (float)app->w), (int)(ev->tfinger.y * (float)app->h));
+        break;
+    case SDL_MOUSEBUTTONDOWN:
+        if (ev->button.which != SDL_TOUCH_MOUSEID) /* touches arrive as fingers too */
+            on_tap(app, ev->button.x, ev->button.y);
+        break;
+    case SDL_WINDOWEVENT:
+        app->dirty = 1;
+        break;
+    default:
+        break;
+    }
+    return 0;
+}
+
+kiosk_rc ui_app_run(ui_app *app)
+{
+    for (;;) {
+        SDL_Event ev;
+        if (SDL_WaitEventTimeout(&ev, 500)) {
+            do {
+                if (ui_app_handle_event(app, &ev))
+                    return KIOSK_OK;
+            } while (SDL_PollEvent(&ev));
+        }
+        if (app->dirty) {
+            ui_app_render(app);
+            SDL_RenderPresent(app->renderer);
+        }
+    }
+}
+
+void ui_app_size(const ui_app *app, int *w, int *h)
+{
+    *w = app->w;
+    *h = app->h;
+}
+
+const char *ui_app_language(const ui_app *app)
+{
+    return app->language;
+}
+
+int ui_app_large_text(const ui_app *app)
+{
+    return app->large_text;
+}
+
+int ui_app_high_contrast(const ui_app *app)
+{
+    return app->high_contrast;
+}
+
+size_t ui_app_missing_glyphs(ui_app *app)
+{
+    size_t missing = 0;
+    const char *langs[] = {"zh_CN", "en"};
+    char dir[KIOSK_CONFIG_PATH_MAX + 16];
+    snprintf(dir, sizeof dir, "%s/strings", app->cfg.assets_dir);
+    for (size_t l = 0; l < 2; l++) {
+        kiosk_strings *s;
+        if (kiosk_strings_load(dir, langs[l], &s, NULL) != KIOSK_OK)
+            return (size_t)-1;
+        for (size_t i = 0; i < kiosk_strings_count(s); i++)
+            missing +=
+                ui_text_count_missing(app->text, kiosk_strings_find(s, kiosk_strings_key_at(s, i)));
+        kiosk_strings_destroy(s);
+    }
+    missing += ui_text_count_missing(app->text, app->cfg.hall_name);
+    return missing;
+}
+
+const ui_attract_layout *ui_app_attract_layout(const ui_app *app)
+{
+    return &app->attract;
+}

@@ -1,0 +1,53 @@
+/*
+ * The kiosk application on the UI thread: window, renderer (accelerated with a software
+ * fallback), theme, text, strings, and the screen being shown. It owns the SDL event
+ * loop; workers report through SDL user events. For now it shows the attract screen
+ * with its language, large-text and high-contrast toggles.
+ */
+#ifndef UI_APP_H
+#define UI_APP_H
+
+#include <SDL.h>
+
+#include "config/kiosk_config.h"
+#include "core/kiosk_error.h"
+
+typedef struct ui_app ui_app;
+
+typedef struct ui_app_options {
+    int headless; /* render without showing a window (screenshots, tests, no display) */
+} ui_app_options;
+
+/* Create the app for cfg (borrowed; copied). Loads strings and fonts from the configured
+ * directories. On failure *out is NULL and the reason is logged: KIOSK_NOT_FOUND for a
+ * missing asset or font, KIOSK_UNSUPPORTED when SDL cannot open a window or renderer.
+ * Main thread only; SDL video must not be initialised yet. */
+kiosk_rc ui_app_create(const kiosk_config *cfg, const ui_app_options *opt, ui_app **out);
+void ui_app_destroy(ui_app *app);
+
+/* Draw the current screen into the back buffer (no present). */
+kiosk_rc ui_app_render(ui_app *app);
+
+/* Render, then write the frame as a PNG. */
+kiosk_rc ui_app_screenshot(ui_app *app, const char *path);
+
+/* Feed one SDL event (touch, mouse, key, quit). Returns 1 when the app should quit. */
+int ui_app_handle_event(ui_app *app, const SDL_Event *ev);
+
+/* Run the event loop until quit (SDL_QUIT, SIGINT/SIGTERM). */
+kiosk_rc ui_app_run(ui_app *app);
+
+/* The renderer's logical size and the current modes, for tests. */
+void ui_app_size(const ui_app *app, int *w, int *h);
+const char *ui_app_language(const ui_app *app);
+int ui_app_large_text(const ui_app *app);
+int ui_app_high_contrast(const ui_app *app);
+
+/* Where the attract screen's touch targets were in the last render (borrowed). */
+struct ui_attract_layout;
+const struct ui_attract_layout *ui_app_attract_layout(const ui_app *app);
+
+/* Characters in every string of both languages that no font can draw (0 expected). */
+size_t ui_app_missing_glyphs(ui_app *app);
+
+#endif

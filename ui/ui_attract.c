@@ -1,0 +1,192 @@
+/*
+ * The attract screen, laid out at base size (1080×1920 portrait or 1280×800 landscape)
+ * and scaled by the theme. The card picture is drawn from shapes, not an image file, so
+ * it follows the high-contrast palette. All text comes from the string table.
+ */
+#include "ui_attract.h"
+
+#include <stdio.h>
+
+#include "ui_draw.h"
+
+typedef struct {
+    SDL_Rect app_name, toggles, title, subtitle, card, arrow, instruction, steps, help, hall;
+    int title_px, subtitle_px, instruction_px, step_px, small_px;
+} attract_geometry;
+
+static const attract_geometry portrait = {
+    .app_name = {48, 40, 520, 60},
+    .toggles = {560, 28, 480, 96},
+    .title = {40, 220, 1000, 140},
+    .subtitle = {40, 380, 1000, 70},
+    .card = {240, 520, 600, 378},
+    .arrow = {470, 930, 140, 150},
+    .instruction = {40, 1110, 1000, 220},
+    .steps = {40, 1390, 1000, 300},
+    .help = {40, 1740, 1000, 60},
+    .hall = {40, 1810, 1000, 60},
+    .title_px = 104,
+    .subtitle_px = 48,
+    .instruction_px = 76,
+    .step_px = 38,
+    .small_px = 36,
+};
+
+static const attract_geometry landscape = {
+    .app_name = {40, 30, 500, 50},
+    .toggles = {760, 20, 480, 80},
+    .title = {560, 150, 680, 100},
+    .subtitle = {560, 255, 680, 50},
+    .card = {90, 170, 400, 252},
+    .arrow = {240, 440, 100, 90},
+    .instruction = {560, 330, 680, 170},
+    .steps = {40, 560, 1200, 150},
+    .help = {40, 718, 1200, 36},
+    .hall = {40, 756, 1200, 36},
+    .title_px = 72,
+    .subtitle_px = 36,
+    .instruction_px = 52,
+    .step_px = 30,
+    .small_px = 28,
+};
+
+static SDL_Rect scaled(const ui_theme *t, SDL_Rect r)
+{
+    return (SDL_Rect){ui_theme_px(t, r.x), ui_theme_px(t, r.y), ui_theme_px(t, r.w),
+                      ui_theme_px(t, r.h)};
+}
+
+static void text_in(SDL_Renderer *r, ui_text *text, const char *s, int px, SDL_Color c,
+                    SDL_Rect box, ui_text_align align)
+{
+    (void)r;
+    ui_text_draw_wrapped(text, s, px, c, box, align, NULL);
+}
+
+/* A toggle button: outlined, filled with the accent when on. Keeps at least 9 mm. */
+static SDL_Rect toggle(SDL_Renderer *r, ui_text *text, const ui_theme *t, const char *label, int on,
+                       int right, int y, int h)
+{
+    int px = ui_theme_font_px(t, 32);
+    int tw = 0, th = 0;
+    ui_text_measure(text, label, px, &tw, &th);
+    int bh = ui_theme_target_px(t, h);
+    int bw = tw + ui_theme_px(t, 48);
+    if (bw < t->min_target_px)
+        bw = t->min_target_px;
+    SDL_Rect b = {right - bw, y, bw, bh};
+    ui_draw_round_frame(r, b, bh / 4, ui_theme_px(t, 3) + 1, t->accent, on ? t->accent : t->panel);
+    SDL_Rect inner = {b.x, b.y + (bh - th) / 2, b.w, th};
+    text_in(r, text, label, px, on ? t->accent_fg : t->accent, inner, UI_TEXT_CENTER);
+    return b;
+}
+
+static void draw_card(SDL_Renderer *r, ui_text *text, const ui_theme *t, SDL_Rect card,
+                      const char *label)
+{
+    int radius = card.w / 18;
+    /* a soft shadow, then the card */
+    SDL_Rect shadow = {card.x + card.w / 40, card.y + card.w / 40, card.w, card.h};
+    SDL_Color sc =
+        t->high_contrast ? (SDL_Color){90, 90, 90, 255} : (SDL_Color){205, 214, 228, 255};
+    ui_draw_fill_round_rect(r, shadow, radius, sc);
+    ui_draw_fill_round_rect(r, card, radius, t->card);
+    /* contactless waves on the right: rings, their left halves covered by the card */
+    int cx = card.x + card.w * 13 / 20, cy = card.y + card.h * 3 / 5;
+    for (int i = 3; i >= 1; i--) {
+        ui_draw_fill_circle(r, cx, cy, card.h * i / 10, t->card_fg);
+        ui_draw_fill_circle(r, cx, cy, card.h * i / 10 - card.h / 40, t->card);
+    }
+    SDL_Rect cover = {cx - card.h * 3 / 10 - 2, cy - card.h * 3 / 10 - 2, card.h * 3 / 10 + 2,
+                      card.h * 3 / 5 + 4};
+    ui_draw_fill_rect(r, cover, t->card);
+    SDL_Rect chip = {card.x + card.w / 9, card.y + card.h / 2, card.w / 7, card.h / 5};
+    ui_draw_fill_round_rect(r, chip, chip.h / 5, t->chip);
+    SDL_Rect label_box = {card.x + card.w / 9, card.y + card.h / 8, card.w * 7 / 9, card.h / 4};
+    text_in(r, text, label, card.h / 7, t->card_fg, label_box, UI_TEXT_LEFT);
+}
+
+static void draw_arrow(SDL_Renderer *r, const ui_theme *t, SDL_Rect a)
+{
+    SDL_Rect shaft = {a.x + a.w * 3 / 8, a.y, a.w / 4, a.h / 2};
+    ui_draw_fill_rect(r, shaft, t->accent);
+    ui_draw_fill_triangle(r, (SDL_FPoint){(float)a.x, (float)(a.y + a.h / 2)},
+                          (SDL_FPoint){(float)(a.x + a.w), (float)(a.y + a.h / 2)},
+                          (SDL_FPoint){(float)(a.x + a.w / 2), (float)(a.y + a.h)}, t->accent);
+}
+
+static void draw_steps(SDL_Renderer *r, ui_text *text, const ui_theme *t, const kiosk_strings *s,
+                       SDL_Rect box, int label_px)
+{
+    ui_draw_fill_round_rect(r, box, box.h / 8, t->panel);
+    int n = 5, col = box.w / n, radius = box.h / 5;
+    for (int i = 0; i < n; i++) {
+        char key[32], num[4];
+        int cx = box.x + col * i + col / 2, cy = box.y + box.h / 3;
+        ui_draw_fill_circle(r, cx, cy, radius, t->accent);
+        snprintf(num, sizeof num, "%d", i + 1);
+        SDL_Rect nb = {cx - radius, cy - radius * 3 / 4, 2 * radius, radius * 3 / 2};
+        text_in(r, text, num, radius, t->accent_fg, nb, UI_TEXT_CENTER);
+        snprintf(key, sizeof key, "attract.step%d", i + 1);
+        SDL_Rect lb = {box.x + col * i, cy + radius + box.h / 12, col, box.h / 3};
+        text_in(r, text, kiosk_strings_get(s, key), label_px, t->fg, lb, UI_TEXT_CENTER);
+    }
+}
+
+kiosk_rc ui_attract_draw(SDL_Renderer *r, ui_text *text, const ui_theme *t, const kiosk_strings *s,
+                         const char *hall_name, int w, int h, ui_attract_layout *layout)
+{
+    const attract_geometry *g = t->landscape ? &landscape : &portrait;
+    (void)w;
+    (void)h;
+    SDL_SetRenderDrawColor(r, t->bg.r, t->bg.g, t->bg.b, 255);
+    SDL_RenderClear(r);
+
+    text_in(r, text, kiosk_strings_get(s, "app.name"), ui_theme_font_px(t, g->small_px), t->muted,
+            scaled(t, g->app_name), UI_TEXT_LEFT);
+
+    /* toggles, right to left */
+    SDL_Rect tg = scaled(t, g->toggles);
+    int gap = ui_theme_px(t, 16), right = tg.x + tg.w;
+    layout->contrast = toggle(r, text, t, kiosk_strings_get(s, "app.high_contrast"),
+                              t->high_contrast, right, tg.y, g->toggles.h);
+    right = layout->contrast.x - gap;
+    layout->large_text = toggle(r, text, t, kiosk_strings_get(s, "app.large_text"), t->large_text,
+                                right, tg.y, g->toggles.h);
+    right = layout->large_text.x - gap;
+    layout->language = toggle(r, text, t, kiosk_strings_get(s, "app.language_switch"), 0, right,
+                              tg.y, g->toggles.h);
+
+    text_in(r, text, kiosk_strings_get(s, "attract.title"), ui_theme_font_px(t, g->title_px),
+            t->accent, scaled(t, g->title), t->landscape ? UI_TEXT_LEFT : UI_TEXT_CENTER);
+    text_in(r, text, kiosk_strings_get(s, "attract.subtitle"), ui_theme_font_px(t, g->subtitle_px),
+            t->muted, scaled(t, g->subtitle), t->landscape ? UI_TEXT_LEFT : UI_TEXT_CENTER);
+    draw_card(r, text, t, scaled(t, g->card), kiosk_strings_get(s, "attract.card_label"));
+    draw_arrow(r, t, scaled(t, g->arrow));
+    text_in(r, text, kiosk_strings_get(s, "attract.instruction"),
+            ui_theme_font_px(t, g->instruction_px), t->fg, scaled(t, g->instruction),
+            t->landscape ? UI_TEXT_LEFT : UI_TEXT_CENTER);
+    draw_steps(r, text, t, s, scaled(t, g->steps), ui_theme_font_px(t, g->step_px));
+    text_in(r, text, kiosk_strings_get(s, "attract.help"), ui_theme_font_px(t, g->small_px),
+            t->muted, scaled(t, g->help), UI_TEXT_CENTER);
+    text_in(r, text, hall_name, ui_theme_font_px(t, g->small_px), t->muted, scaled(t, g->hall),
+            UI_TEXT_CENTER);
+    return KIOSK_OK;
+}
+
+static int inside(SDL_Rect r, int x, int y)
+{
+    SDL_Point p = {x, y};
+    return SDL_PointInRect(&p, &r);
+}
+
+ui_attract_hit ui_attract_hit_test(const ui_attract_layout *layout, int x, int y)
+{
+    if (inside(layout->language, x, y))
+        return UI_ATTRACT_HIT_LANGUAGE;
+    if (inside(layout->large_text, x, y))
+        return UI_ATTRACT_HIT_LARGE_TEXT;
+    if (inside(layout->contrast, x, y))
+        return UI_ATTRACT_HIT_CONTRAST;
+    return UI_ATTRACT_HIT_NONE;
+}
