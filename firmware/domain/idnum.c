@@ -78,7 +78,11 @@ kiosk_rc idnum_parse18(const char *s, kiosk_date today, idnum_info *out)
     if (!region_ok(s))
         return KIOSK_INVALID;
     kiosk_date birth = {digits_value(s + 6, 4), digits_value(s + 10, 2), digits_value(s + 12, 2)};
-    if (kiosk_date_check(birth) != KIOSK_OK || kiosk_date_cmp(birth, today) > 0)
+    /* The calendar check starts at 1800, not at kiosk_date_check's 1900: the standard's own
+     * example 440524188001010014 is born in 1880 and is a valid number. */
+    if (birth.year < 1800 || birth.month < 1 || birth.month > 12 || birth.day < 1 ||
+        birth.day > kiosk_date_days_in_month(birth.year, birth.month) ||
+        kiosk_date_cmp(birth, today) > 0)
         return KIOSK_INVALID;
     if (out) {
         out->kind = region_kind(s);

@@ -36,7 +36,8 @@ typedef struct idnum_info {
 char idnum_check_char(const char *s);
 
 /* Validate an 18-character number (a lower-case 'x' is accepted and normalized):
- * digits, check character, a real birth date from 1900 on, not after `today`, region
+ * digits, check character, a real birth date from 1800 on (the standard's example
+ * 440524188001010014 is born in 1880), not after `today`, region
  * not 000000. On success fills *out (may be NULL). KIOSK_INVALID on any failure.
  * Also rejected: a province part below 11 (no GB/T 2260 province code is lower), and a
  * region 81xxxx/82xxxx/83xxxx other than exactly 810000/820000/830000 (residence permits
