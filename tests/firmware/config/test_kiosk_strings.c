@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "config/kiosk_strings.h"
+#include "domain/eligibility.h"
 
 static void test_languages_have_same_keys(void **state)
 {
@@ -34,6 +35,27 @@ static void test_languages_have_same_keys(void **state)
     assert_null(kiosk_strings_find(zh, "no.such_key"));
     kiosk_strings_destroy(zh);
     kiosk_strings_destroy(en);
+}
+
+/* Every key the domain hands to screens has a text in both languages. */
+static void test_domain_keys_have_texts(void **state)
+{
+    (void)state;
+    const char *langs[] = {"zh_CN", "en"};
+    for (int l = 0; l < 2; l++) {
+        kiosk_strings *s;
+        assert_int_equal(kiosk_strings_load(KIOSK_TEST_ASSETS "/strings", langs[l], &s, NULL),
+                         KIOSK_OK);
+        for (int r = 0; r < ELIGIBILITY_REASON_COUNT; r++)
+            if (!kiosk_strings_find(s, eligibility_reason_key((eligibility_reason)r)))
+                fail_msg("%s.ini lacks %s", langs[l],
+                         eligibility_reason_key((eligibility_reason)r));
+        const eligibility_outcome outcomes[] = {ELIGIBILITY_ELIGIBLE, ELIGIBILITY_OFFER_JOBSEEKER,
+                                                ELIGIBILITY_SEE_STAFF};
+        for (int o = 0; o < 3; o++)
+            assert_non_null(kiosk_strings_find(s, eligibility_outcome_key(outcomes[o])));
+        kiosk_strings_destroy(s);
+    }
 }
 
 static void write_file(const char *path, const char *text)
@@ -63,6 +85,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_languages_have_same_keys),
+        cmocka_unit_test(test_domain_keys_have_texts),
         cmocka_unit_test(test_broken_files),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
