@@ -126,6 +126,31 @@ size_t kiosk_utf8_decode(const char *s, size_t n, unsigned *cp)
     return len;
 }
 
+unsigned kiosk_utf8_next(const char *s, size_t len, size_t *pos)
+{
+    unsigned cp;
+    size_t n = kiosk_utf8_decode(s + *pos, len - *pos, &cp);
+    if (n == 0) {
+        *pos += 1;
+        return 0xFFFD;
+    }
+    *pos += n;
+    return cp;
+}
+
+int kiosk_utf8_valid(const char *s)
+{
+    size_t len = strlen(s);
+    for (size_t i = 0; i < len;) {
+        unsigned cp;
+        size_t n = kiosk_utf8_decode(s + i, len - i, &cp);
+        if (n == 0)
+            return 0;
+        i += n;
+    }
+    return 1;
+}
+
 /* Characters that make up Chinese names and addresses: CJK ideographs of every block,
  * compatibility ideographs, and the middle dot of transliterated minority names. */
 static int is_name_char(unsigned cp)

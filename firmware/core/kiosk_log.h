@@ -58,4 +58,11 @@ kiosk_rc kiosk_mask_id(const char *id, char *out, size_t outsz);
  * (1..4) and stores it in *cp, or 0 for an invalid or truncated sequence. */
 size_t kiosk_utf8_decode(const char *s, size_t n, unsigned *cp);
 
+/* The code point at s[*pos] (len bytes in all), advancing *pos past it. An invalid
+ * byte gives U+FFFD and advances one byte, so a loop over any bytes always ends. */
+unsigned kiosk_utf8_next(const char *s, size_t len, size_t *pos);
+
+/* 1 when the NUL-terminated s is valid UTF-8, else 0. */
+int kiosk_utf8_valid(const char *s);
+
 #endif

@@ -182,12 +182,8 @@ static int text_block(canvas *c, const char *text, int px, int x, int w, align a
         size_t end = pos, last_space = 0;
         int width = 0;
         while (end < len && text[end] != '\n') {
-            unsigned cp;
-            size_t n = kiosk_utf8_decode(text + end, len - end, &cp);
-            if (n == 0) {
-                cp = 0xFFFD;
-                n = 1;
-            }
+            size_t next = end;
+            unsigned cp = kiosk_utf8_next(text, len, &next);
             int adv = advance_of(c, cp, px);
             if (width + adv > w && end > pos && !no_line_start(cp)) {
                 if (cp != ' ' && cp < 0x2E80 && last_space > pos)
@@ -197,34 +193,20 @@ static int text_block(canvas *c, const char *text, int px, int x, int w, align a
             if (cp == ' ')
                 last_space = end;
             width += adv;
-            end += n;
+            end = next;
         }
         if (canvas_reserve(c, y + line_h + px) != KIOSK_OK)
             return y;
         /* measure the chosen line for centring, then draw it */
         int lw = 0;
-        for (size_t i = pos; i < end;) {
-            unsigned cp;
-            size_t n = kiosk_utf8_decode(text + i, end - i, &cp);
-            if (n == 0) {
-                cp = 0xFFFD;
-                n = 1;
-            }
-            lw += advance_of(c, cp, px);
-            i += n;
-        }
+        for (size_t i = pos; i < end;)
+            lw += advance_of(c, kiosk_utf8_next(text, end, &i), px);
         int pen = al == ALIGN_CENTER ? x + (w - lw) / 2 : x;
         int baseline = y + px * 11 / 10;
         for (size_t i = pos; i < end;) {
-            unsigned cp;
-            size_t n = kiosk_utf8_decode(text + i, end - i, &cp);
-            if (n == 0) {
-                cp = 0xFFFD;
-                n = 1;
-            }
+            unsigned cp = kiosk_utf8_next(text, end, &i);
             draw_glyph(c, cp, px, pen, baseline);
             pen += advance_of(c, cp, px);
-            i += n;
         }
         y += line_h;
         if (end >= len)
@@ -238,16 +220,8 @@ static int text_width(canvas *c, const char *text, int px)
 {
     int w = 0;
     size_t len = strlen(text);
-    for (size_t i = 0; i < len;) {
-        unsigned cp;
-        size_t n = kiosk_utf8_decode(text + i, len - i, &cp);
-        if (n == 0) {
-            cp = 0xFFFD;
-            n = 1;
-        }
-        w += advance_of(c, cp, px);
-        i += n;
-    }
+    for (size_t i = 0; i < len;)
+        w += advance_of(c, kiosk_utf8_next(text, len, &i), px);
     return w;
 }
 
