@@ -1,9 +1,13 @@
 /*
- * The text layer. A block (text, size, wrap width, alignment) is laid out into lines,
- * each line split into runs by the first font that has each character, rendered white
- * into one surface, and kept as a texture; colour is applied at draw time with
- * SDL_SetTextureColorMod, so one texture serves every colour. Fonts are opened per
- * pixel size on first use and kept (a screen uses a handful of sizes).
+ * The text layer. A block is decoded into items (one per character, with the index of
+ * the first font that has it), broken into lines, and each line drawn as runs of
+ * consecutive characters of one font (TTF_RenderUTF8_Blended) placed by the glyphs'
+ * advances onto one surface, with boxes where no font has the character; the surface
+ * becomes a texture kept in an LRU cache keyed by text and style. Font files are read
+ * into memory once; faces are opened per pixel size (and style) on first use from that
+ * memory, so no I/O after create, and the least recently used are closed beyond
+ * UI_TEXT_SIZES_MAX.
+ * Scratch arrays grow to the longest block seen and are then reused.
  */
 #include "ui_text.h"
 
@@ -14,430 +18,968 @@
 
 #include "core/kiosk_log.h"
 
-#define MAX_FONTS 4
-#define MAX_SIZES 24
-#define MAX_LINES 64
-#define PROBE_PX 16
+#define LOG_MODULE "ui_text"
+#define PROBE_PX 16 /* size of the faces used only to ask which font has a character */
 
-typedef struct sized_font {
-    int px;
-    TTF_Font *font[MAX_FONTS];
-} sized_font;
+typedef enum item_kind {
+    K_GLYPH,   /* a character a font has */
+    K_MISSING, /* no font has it (or an invalid byte): drawn as a box */
+    K_SPACE,   /* advances the pen, drawn as nothing, a break opportunity */
+    K_NEWLINE, /* hard line break */
+    K_IGNORED, /* control or default-ignorable: no width, no ink */
+} item_kind;
+
+/* Line-breaking classes ("W" wide/CJK, "N" narrow/Latin). */
+typedef enum brk_class {
+    B_OTHER,   /* letters, digits: no break inside a word */
+    B_IDEO,    /* ideographs, kana, full-width forms, boxes: break on either side */
+    B_SPACE,   /* break after, never before */
+    B_ZW,      /* zero-width space: break after */
+    B_GLUE,    /* joiners, variation selectors: never break next to */
+    B_CLOSE_W, /* ，。、）》… : not at line start, break after */
+    B_CLOSE_N, /* , . ) : not at line start */
+    B_OPEN_W,  /* （《「 : not at line end, break before */
+    B_OPEN_N,  /* ( “ ¥ : not at line end */
+} brk_class;
+
+typedef struct item {
+    uint32_t cp;
+    uint32_t off; /* byte offset in the text */
+    int adv;      /* advance in pixels */
+    uint8_t len;  /* bytes */
+    uint8_t kind; /* item_kind */
+    uint8_t brk;  /* brk_class */
+    int8_t font;  /* index in the stack, -1 for none */
+} item;
+
+typedef struct line {
+    size_t first, end; /* items [first, end), trailing spaces excluded */
+    int w;
+} line;
+
+typedef struct font_file {
+    void *data; /* SDL_LoadFile; faces read from it */
+    size_t size;
+} font_file;
+
+typedef struct sized_faces {
+    int px; /* 0: free slot */
+    int ttf_style;
+    uint64_t used;
+    TTF_Font *face[UI_TEXT_MAX_FONTS];
+} sized_faces;
 
 typedef struct cache_entry {
-    char *text;
-    uint32_t hash;
-    int px, wrap, align;
-    SDL_Texture *tex;
-    int w, h;
+    uint64_t hash;
+    char *text; /* owned copy, len bytes */
+    size_t len;
+    ui_text_style style;
+    int width;
+    SDL_Texture *tex; /* NULL for a block without ink */
+    ui_text_block block;
     uint64_t used;
 } cache_entry;
 
+/* A laid-out block in the scratch arrays. */
+typedef struct layout {
+    size_t nitems, nlines;
+    ui_text_block block;
+    int line_h, ascent, height;
+    int pad; /* extra width on the right for synthesised bold */
+} layout;
+
 struct ui_text {
     SDL_Renderer *renderer;
-    char *paths[MAX_FONTS];
+    int max_tex_w, max_tex_h; /* 0: no limit */
     size_t nfonts;
-    sized_font sizes[MAX_SIZES];
-    size_t nsizes;
-    cache_entry cache[UI_TEXT_CACHE_MAX];
-    size_t nentries;
+    font_file file[UI_TEXT_MAX_FONTS];
+    TTF_Font *probe[UI_TEXT_MAX_FONTS];
+    sized_faces sizes[UI_TEXT_SIZES_MAX];
+    cache_entry *cache;
+    size_t cache_cap, cache_n, cache_pixels, renders;
     uint64_t clock;
-    size_t renders;
+    item *items;
+    size_t items_cap;
+    line *lines;
+    size_t lines_cap;
+    char *run;
+    size_t run_cap;
 };
 
-static int ttf_users;
+/* ---- characters ---------------------------------------------------------------- */
 
-static TTF_Font *const *fonts_at(ui_text *t, int px)
+static int in(uint32_t cp, uint32_t lo, uint32_t hi)
 {
-    for (size_t i = 0; i < t->nsizes; i++)
-        if (t->sizes[i].px == px)
-            return t->sizes[i].font;
-    if (t->nsizes == MAX_SIZES) {
-        /* Sizes are few by design; drop the oldest if a screen misbehaves. */
-        for (size_t f = 0; f < t->nfonts; f++)
-            TTF_CloseFont(t->sizes[0].font[f]);
-        memmove(&t->sizes[0], &t->sizes[1], (MAX_SIZES - 1) * sizeof t->sizes[0]);
-        t->nsizes--;
+    return cp >= lo && cp <= hi;
+}
+
+static int is_ignorable(uint32_t cp)
+{
+    return cp < 0x20 || in(cp, 0x7F, 0x9F) || cp == 0xAD || in(cp, 0x180B, 0x180F) ||
+           in(cp, 0x200B, 0x200F) || in(cp, 0x202A, 0x202E) || in(cp, 0x2060, 0x206F) ||
+           in(cp, 0xFE00, 0xFE0F) || cp == 0xFEFF || in(cp, 0xE0000, 0xE0FFF);
+}
+
+static int in_list(uint32_t cp, const uint16_t *list, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (list[i] == cp)
+            return 1;
+    return 0;
+}
+
+/* Chinese line-breaking rules, simply: closing marks never start a line, opening marks
+ * never end one; characters that are not Latin-like may break on either side. */
+static brk_class classify(uint32_t cp, item_kind kind)
+{
+    static const uint16_t close_w[] = {
+        0x3001, 0x3002, 0xFF0C, 0xFF0E, 0xFF1A, 0xFF1B, 0xFF01, 0xFF1F, 0xFF09, 0xFF3D, 0xFF5D,
+        0xFF60, 0xFF61, 0xFF63, 0xFF64, 0xFF65, 0xFF70, 0xFF05, 0x3009, 0x300B, 0x300D, 0x300F,
+        0x3011, 0x3015, 0x3017, 0x3019, 0x301B, 0x301E, 0x301F, 0x2026, 0x2025, 0x2014, 0x2015,
+        0x2E3A, 0x2E3B, 0x30FB, 0x30FC, 0x00B7, 0x3005, 0x303B, 0x309D, 0x309E, 0x30FD, 0x30FE,
+        0x2103, 0x00B0, 0x2030, 0x2032, 0x2033, 0x3041, 0x3043, 0x3045, 0x3047, 0x3049, 0x3063,
+        0x3083, 0x3085, 0x3087, 0x308E, 0x30A1, 0x30A3, 0x30A5, 0x30A7, 0x30A9, 0x30C3, 0x30E3,
+        0x30E5, 0x30E7, 0x30EE, 0x30F5, 0x30F6};
+    static const uint16_t close_n[] = {')', ']', '}', ',',    '.',    ':',    ';',
+                                       '!', '?', '%', 0x2019, 0x201D, 0x203A, 0x00BB};
+    static const uint16_t open_w[] = {0xFF08, 0xFF3B, 0xFF5B, 0xFF5F, 0xFF62, 0x3008,
+                                      0x300A, 0x300C, 0x300E, 0x3010, 0x3014, 0x3016,
+                                      0x3018, 0x301A, 0x301D, 0xFFE5, 0xFF04, 0xFFE1};
+    static const uint16_t open_n[] = {'(',    '[',    '{', 0x2018, 0x201C, 0x2039,
+                                      0x00AB, 0x00A5, '$', 0x00A3, 0x20AC};
+    if (kind == K_MISSING)
+        return B_IDEO;
+    if (kind == K_SPACE)
+        return B_SPACE;
+    if (cp == 0x200B)
+        return B_ZW;
+    if (kind == K_IGNORED || kind == K_NEWLINE)
+        return B_GLUE;
+    if (cp > 0xFFFF)
+        return in(cp, 0x1F000, 0x1FAFF) || cp >= 0x20000 ? B_IDEO : B_OTHER;
+    if (in_list(cp, close_w, sizeof close_w / sizeof close_w[0]))
+        return B_CLOSE_W;
+    if (in_list(cp, close_n, sizeof close_n / sizeof close_n[0]))
+        return B_CLOSE_N;
+    if (in_list(cp, open_w, sizeof open_w / sizeof open_w[0]))
+        return B_OPEN_W;
+    if (in_list(cp, open_n, sizeof open_n / sizeof open_n[0]))
+        return B_OPEN_N;
+    if (in(cp, 0x2190, 0x21FF) || in(cp, 0x2460, 0x27BF) || in(cp, 0x2E80, 0xA4CF) ||
+        in(cp, 0xAC00, 0xD7AF) || in(cp, 0xE000, 0xFAFF) || in(cp, 0xFE10, 0xFE6F) ||
+        in(cp, 0xFF00, 0xFFEF))
+        return B_IDEO;
+    return B_OTHER;
+}
+
+/* May a line break between a and b? */
+static int break_between(brk_class a, brk_class b)
+{
+    if (b == B_SPACE || b == B_CLOSE_W || b == B_CLOSE_N || b == B_GLUE)
+        return 0;
+    if (a == B_OPEN_W || a == B_OPEN_N || a == B_GLUE)
+        return 0;
+    if (a == B_SPACE || a == B_ZW || a == B_IDEO || a == B_CLOSE_W)
+        return 1;
+    return b == B_IDEO || b == B_OPEN_W;
+}
+
+/* Which font of the stack has cp, or -1. */
+static int font_for(const ui_text *t, uint32_t cp)
+{
+    for (size_t f = 0; f < t->nfonts; f++)
+        if (TTF_GlyphIsProvided32(t->probe[f], cp))
+            return (int)f;
+    return -1;
+}
+
+/* Decode one character of s[*pos..len) and classify it; advances *pos. */
+static item_kind next_char(const ui_text *t, const char *s, size_t len, size_t *pos, uint32_t *cp,
+                           int *font)
+{
+    unsigned v;
+    size_t n = kiosk_utf8_decode(s + *pos, len - *pos, &v);
+    *font = -1;
+    if (n == 0) {
+        *cp = 0xFFFD;
+        *pos += 1;
+        return K_MISSING;
     }
-    sized_font *s = &t->sizes[t->nsizes];
+    *pos += n;
+    *cp = v;
+    if (v == '\n')
+        return K_NEWLINE;
+    if (v == ' ' || v == '\t' || v == 0x3000) {
+        *font = font_for(t, v == '\t' ? ' ' : v);
+        return K_SPACE;
+    }
+    if (is_ignorable(v))
+        return K_IGNORED;
+    *font = font_for(t, v);
+    return *font < 0 ? K_MISSING : K_GLYPH;
+}
+
+size_t ui_text_count_missing(ui_text *t, const char *utf8)
+{
+    if (!t || !utf8)
+        return 0;
+    size_t len = strlen(utf8), pos = 0, missing = 0;
+    while (pos < len) {
+        uint32_t cp;
+        int font;
+        if (next_char(t, utf8, len, &pos, &cp, &font) == K_MISSING)
+            missing++;
+    }
+    return missing;
+}
+
+/* ---- fonts ----------------------------------------------------------------------- */
+
+static TTF_Font *open_face(const font_file *file, int px)
+{
+    SDL_RWops *rw = SDL_RWFromConstMem(file->data, (int)file->size);
+    if (!rw)
+        return NULL;
+    return TTF_OpenFontRW(rw, 1, px);
+}
+
+static void close_sized(ui_text *t, sized_faces *s)
+{
+    for (size_t f = 0; f < t->nfonts; f++)
+        if (s->face[f])
+            TTF_CloseFont(s->face[f]);
     memset(s, 0, sizeof *s);
-    s->px = px;
-    for (size_t f = 0; f < t->nfonts; f++) {
-        s->font[f] = TTF_OpenFont(t->paths[f], px);
-        if (!s->font[f]) {
-            kiosk_log_error("ui", "cannot open font %s: %s", t->paths[f], TTF_GetError());
-            for (size_t g = 0; g < f; g++)
-                TTF_CloseFont(s->font[g]);
-            return NULL;
+}
+
+/* The stack's faces at px in a TTF style, opened (from memory) on first use. A style has
+ * faces of its own: switching a face's style would flush SDL2_ttf's glyph cache. */
+static kiosk_rc faces_at(ui_text *t, int px, int ttf_style, TTF_Font ***out)
+{
+    sized_faces *slot = NULL;
+    for (size_t i = 0; i < UI_TEXT_SIZES_MAX && !slot; i++)
+        if (t->sizes[i].px == px && t->sizes[i].ttf_style == ttf_style)
+            slot = &t->sizes[i];
+    if (!slot) {
+        slot = &t->sizes[0];
+        for (size_t i = 0; i < UI_TEXT_SIZES_MAX; i++) {
+            if (t->sizes[i].px == 0) {
+                slot = &t->sizes[i];
+                break;
+            }
+            if (t->sizes[i].used < slot->used)
+                slot = &t->sizes[i];
         }
+        if (slot->px)
+            close_sized(t, slot);
+        for (size_t f = 0; f < t->nfonts; f++) {
+            slot->face[f] = open_face(&t->file[f], px);
+            if (!slot->face[f]) {
+                kiosk_log_error(LOG_MODULE, "cannot open font %zu at %d px: %s", f, px,
+                                TTF_GetError());
+                close_sized(t, slot);
+                return KIOSK_FONT;
+            }
+            TTF_SetFontStyle(slot->face[f], ttf_style);
+        }
+        slot->px = px;
+        slot->ttf_style = ttf_style;
     }
-    t->nsizes++;
-    return s->font;
+    slot->used = ++t->clock;
+    *out = slot->face;
+    return KIOSK_OK;
 }
 
 kiosk_rc ui_text_create(SDL_Renderer *renderer, const char *const *paths, size_t n, ui_text **out)
 {
-    *out = NULL;
-    if (n == 0 || n > MAX_FONTS)
+    if (!out)
         return KIOSK_INVALID;
-    if (ttf_users == 0 && TTF_Init() != 0) {
-        kiosk_log_error("ui", "TTF_Init failed: %s", TTF_GetError());
+    *out = NULL;
+    if (!paths || n == 0 || n > UI_TEXT_MAX_FONTS)
+        return KIOSK_INVALID;
+    for (size_t i = 0; i < n; i++)
+        if (!paths[i])
+            return KIOSK_INVALID;
+    if (TTF_Init() != 0) {
+        kiosk_log_error(LOG_MODULE, "TTF_Init failed: %s", TTF_GetError());
         return KIOSK_FONT;
     }
-    ttf_users++;
     ui_text *t = calloc(1, sizeof *t);
     if (!t) {
-        if (--ttf_users == 0)
-            TTF_Quit();
+        TTF_Quit();
         return KIOSK_NOMEM;
     }
     t->renderer = renderer;
+    t->cache_cap = UI_TEXT_CACHE_MAX;
+    t->cache = calloc(t->cache_cap, sizeof *t->cache);
+    if (!t->cache) {
+        ui_text_destroy(t);
+        return KIOSK_NOMEM;
+    }
+    if (renderer) {
+        SDL_RendererInfo info;
+        if (SDL_GetRendererInfo(renderer, &info) == 0) {
+            t->max_tex_w = info.max_texture_width;
+            t->max_tex_h = info.max_texture_height;
+        }
+    }
     for (size_t i = 0; i < n; i++) {
-        t->paths[i] = strdup(paths[i]);
-        if (!t->paths[i]) {
+        font_file *file = &t->file[i];
+        file->data = SDL_LoadFile(paths[i], &file->size);
+        if (!file->data || file->size == 0 || file->size > INT32_MAX) {
+            kiosk_log_error(LOG_MODULE, "cannot read font %s", paths[i]);
             ui_text_destroy(t);
-            return KIOSK_NOMEM;
+            return KIOSK_FONT;
         }
         t->nfonts++;
-    }
-    if (!fonts_at(t, PROBE_PX)) {
-        ui_text_destroy(t);
-        return KIOSK_FONT;
+        t->probe[i] = open_face(file, PROBE_PX);
+        if (!t->probe[i]) {
+            kiosk_log_error(LOG_MODULE, "not a font: %s: %s", paths[i], TTF_GetError());
+            ui_text_destroy(t);
+            return KIOSK_FONT;
+        }
     }
     *out = t;
     return KIOSK_OK;
+}
+
+static void cache_clear(ui_text *t)
+{
+    for (size_t i = 0; i < t->cache_n; i++) {
+        if (t->cache[i].tex)
+            SDL_DestroyTexture(t->cache[i].tex);
+        free(t->cache[i].text);
+    }
+    t->cache_n = 0;
+    t->cache_pixels = 0;
 }
 
 void ui_text_destroy(ui_text *t)
 {
     if (!t)
         return;
-    for (size_t i = 0; i < t->nentries; i++) {
-        SDL_DestroyTexture(t->cache[i].tex);
-        free(t->cache[i].text);
+    if (t->cache)
+        cache_clear(t);
+    free(t->cache);
+    for (size_t i = 0; i < UI_TEXT_SIZES_MAX; i++)
+        if (t->sizes[i].px)
+            close_sized(t, &t->sizes[i]);
+    for (size_t i = 0; i < t->nfonts; i++) {
+        if (t->probe[i])
+            TTF_CloseFont(t->probe[i]);
+        SDL_free(t->file[i].data);
     }
-    for (size_t i = 0; i < t->nsizes; i++)
-        for (size_t f = 0; f < t->nfonts; f++)
-            TTF_CloseFont(t->sizes[i].font[f]);
-    for (size_t i = 0; i < t->nfonts; i++)
-        free(t->paths[i]);
+    free(t->items);
+    free(t->lines);
+    free(t->run);
     free(t);
-    if (--ttf_users == 0)
-        TTF_Quit();
+    TTF_Quit();
 }
 
-/* Next code point of s at *pos (bytes left: len - *pos); invalid bytes give U+FFFD. */
-static unsigned next_cp(const char *s, size_t len, size_t *pos)
+/* ---- layout ------------------------------------------------------------------------ */
+
+static kiosk_rc check_args(const ui_text *t, const char *utf8, const ui_text_style *style,
+                           size_t *len)
 {
-    unsigned cp;
-    size_t n = kiosk_utf8_decode(s + *pos, len - *pos, &cp);
-    if (n == 0) {
-        *pos += 1;
-        return 0xFFFD;
-    }
-    *pos += n;
-    return cp;
+    if (!t || !utf8 || !style)
+        return KIOSK_INVALID;
+    if (style->px < UI_TEXT_PX_MIN || style->px > UI_TEXT_PX_MAX || style->line_pct < 0 ||
+        style->line_pct > 1000)
+        return KIOSK_RANGE;
+    *len = strnlen(utf8, UI_TEXT_BYTES_MAX + 1);
+    return *len > UI_TEXT_BYTES_MAX ? KIOSK_RANGE : KIOSK_OK;
 }
 
-/* Index of the first font with cp, or -1. */
-static int font_for(ui_text *t, TTF_Font *const *fonts, unsigned cp)
+static int ttf_style_of(const ui_text_style *style)
 {
-    for (size_t f = 0; f < t->nfonts; f++)
-        if (TTF_GlyphIsProvided32(fonts[f], cp))
-            return (int)f;
-    return -1;
+    return ((style->flags & UI_TEXT_BOLD) ? TTF_STYLE_BOLD : 0) |
+           ((style->flags & UI_TEXT_UNDERLINE) ? TTF_STYLE_UNDERLINE : 0);
 }
 
-static int advance(ui_text *t, TTF_Font *const *fonts, unsigned cp, int px)
+static int advance_of(TTF_Font *face, uint32_t cp)
 {
-    int f = font_for(t, fonts, cp), adv = 0;
-    if (f < 0 || TTF_GlyphMetrics32(fonts[f], cp, NULL, NULL, NULL, NULL, &adv) != 0)
-        return px * 3 / 4; /* the missing-character box */
+    int minx, maxx, miny, maxy, adv = 0;
+    if (TTF_GlyphMetrics32(face, cp, &minx, &maxx, &miny, &maxy, &adv) != 0)
+        return 0;
     return adv;
 }
 
-static int no_line_start(unsigned cp)
+/* Width of the box drawn for a missing character. */
+static int box_advance(int px)
 {
-    static const unsigned closing[] = {
-        0xFF0C, 0x3002, 0x3001, 0xFF1B, 0xFF1A, 0xFF1F, 0xFF01, 0xFF09, 0x300B, 0x300D, 0x300F,
-        0x3011, 0x2019, 0x201D, 0x2026, ',',    '.',    ';',    ':',    '?',    '!',    ')'};
-    for (size_t i = 0; i < sizeof closing / sizeof closing[0]; i++)
-        if (closing[i] == cp)
-            return 1;
-    return 0;
+    return (px * 4 + 2) / 5;
 }
 
-static int no_line_end(unsigned cp)
+static int grow(void **buf, size_t *cap, size_t need, size_t elem)
 {
-    return cp == 0xFF08 || cp == 0x300A || cp == 0x300C || cp == 0x300E || cp == 0x3010 ||
-           cp == 0x2018 || cp == 0x201C || cp == '(';
-}
-
-typedef struct line {
-    size_t start, end; /* bytes of the text */
-    int width;
-} line;
-
-static int is_cjk(unsigned cp)
-{
-    return cp >= 0x2E80;
-}
-
-/* May a line break between prev and cp? */
-static int break_allowed(unsigned prev, unsigned cp)
-{
-    if (prev == ' ')
+    if (need <= *cap)
         return 1;
-    return (is_cjk(cp) || is_cjk(prev)) && !no_line_start(cp) && !no_line_end(prev) && cp != ' ';
+    size_t n = *cap ? *cap : 64;
+    while (n < need)
+        n *= 2;
+    void *p = realloc(*buf, n * elem);
+    if (!p)
+        return 0;
+    *buf = p;
+    *cap = n;
+    return 1;
 }
 
-/* Split text into lines no wider than wrap (0: no wrapping). Returns the count. */
-static size_t layout(ui_text *t, TTF_Font *const *fonts, const char *s, int px, int wrap,
-                     line *lines)
+static int add_line(ui_text *t, layout *lo, size_t first, size_t end)
 {
-    size_t len = strlen(s), n = 0, pos = 0;
-    while (n < MAX_LINES) {
-        line *l = &lines[n++];
-        l->start = pos;
-        l->width = 0;
-        size_t brk = 0; /* last position on this line where a break is allowed */
-        int brk_width = 0;
-        unsigned prev = 0;
-        while (pos < len && s[pos] != '\n') {
-            size_t at = pos;
-            unsigned cp = next_cp(s, len, &pos);
-            int adv = advance(t, fonts, cp, px);
-            int can_break = at > l->start && break_allowed(prev, cp);
-            if (wrap > 0 && l->width + adv > wrap && at > l->start && cp != ' ') {
-                if (can_break) {
-                    pos = at;
-                } else if (brk > l->start) {
-                    pos = brk;
-                    l->width = brk_width;
-                } else {
-                    pos = at; /* nothing better: cut the word */
-                }
+    while (end > first &&
+           (t->items[end - 1].kind == K_SPACE || t->items[end - 1].kind == K_IGNORED))
+        end--;
+    if (!grow((void **)&t->lines, &t->lines_cap, lo->nlines + 1, sizeof *t->lines))
+        return 0;
+    int w = 0;
+    for (size_t i = first; i < end; i++)
+        w += t->items[i].adv;
+    t->lines[lo->nlines++] = (line){first, end, w};
+    if (w > lo->block.w)
+        lo->block.w = w;
+    return 1;
+}
+
+/* Greedy line filling: a line ends at the last break opportunity before the character
+ * that overflows, or just before that character when the line has none. */
+static kiosk_rc break_items(ui_text *t, layout *lo, int width)
+{
+    size_t start = 0, n = lo->nitems;
+    int hard = 1; /* the line follows the text start or a newline: keep its spaces */
+    if (n == 0)
+        return KIOSK_OK;
+    for (;;) {
+        if (!hard) {
+            while (start < n && t->items[start].kind == K_SPACE)
+                start++;
+            if (start == n)
+                break;
+        }
+        size_t j = start, brk = 0;
+        int x = 0, soft = 0;
+        for (; j < n; j++) {
+            const item *it = &t->items[j];
+            if (it->kind == K_NEWLINE)
+                break;
+            if (j > start && break_between(t->items[j - 1].brk, it->brk))
+                brk = j;
+            if (it->kind != K_SPACE && width > 0 && j > start && x + it->adv > width) {
+                soft = 1;
                 break;
             }
-            if (can_break) {
-                brk = at;
-                brk_width = l->width;
-            }
-            l->width += adv;
-            prev = cp;
+            x += it->adv;
         }
-        l->end = pos;
-        while (l->end > l->start && s[l->end - 1] == ' ') { /* trailing spaces do not count */
-            l->end--;
-            l->width -= advance(t, fonts, ' ', px);
-        }
-        if (pos >= len)
+        size_t end = soft && brk > start ? brk : j;
+        if (!add_line(t, lo, start, end))
+            return KIOSK_NOMEM;
+        if (soft) {
+            start = end;
+            hard = 0;
+        } else if (j == n) {
             break;
-        if (s[pos] == '\n')
-            pos++;
-        while (wrap > 0 && pos < len && s[pos] == ' ')
-            pos++;
-    }
-    return n;
-}
-
-static void draw_box(SDL_Surface *dst, int x, int y, int w, int h)
-{
-    int t = h / 14 + 1;
-    SDL_Rect r[4] = {{x, y, w, t}, {x, y + h - t, w, t}, {x, y, t, h}, {x + w - t, y, t, h}};
-    SDL_FillRects(dst, r, 4, SDL_MapRGBA(dst->format, 255, 255, 255, 255));
-}
-
-/* Render one line into dst at (0, top) .. aligned within block_w. */
-static void render_line(ui_text *t, TTF_Font *const *fonts, const char *s, const line *l, int px,
-                        int ascent, int x, SDL_Surface *dst, int top)
-{
-    char run[1024];
-    size_t pos = l->start;
-    while (pos < l->end) {
-        size_t at = pos;
-        unsigned cp = next_cp(s, l->end, &pos);
-        int f = font_for(t, fonts, cp);
-        if (f < 0) {
-            int bw = px * 3 / 4;
-            draw_box(dst, x + px / 16, top + ascent - bw, bw - px / 8, bw);
-            x += bw;
-            continue;
-        }
-        /* extend the run while the same font has the characters */
-        size_t end = pos;
-        while (end < l->end) {
-            size_t probe = end;
-            unsigned c2 = next_cp(s, l->end, &probe);
-            if (font_for(t, fonts, c2) != f || probe - at >= sizeof run)
-                break;
-            end = probe;
-        }
-        memcpy(run, s + at, end - at);
-        run[end - at] = '\0';
-        pos = end;
-        SDL_Surface *rs = TTF_RenderUTF8_Blended(fonts[f], run, (SDL_Color){255, 255, 255, 255});
-        if (rs) {
-            SDL_Rect d = {x, top + ascent - TTF_FontAscent(fonts[f]), rs->w, rs->h};
-            SDL_SetSurfaceBlendMode(rs, SDL_BLENDMODE_BLEND);
-            SDL_BlitSurface(rs, NULL, dst, &d);
-            x += rs->w;
-            SDL_FreeSurface(rs);
+        } else {
+            start = j + 1; /* past the newline; a text ending in one ends in an empty line */
+            hard = 1;
         }
     }
-}
-
-static uint32_t hash_key(const char *s, int px, int wrap, int align)
-{
-    uint32_t h = 2166136261u;
-    for (; *s; s++)
-        h = (h ^ (uint8_t)*s) * 16777619u;
-    h = (h ^ (uint32_t)px) * 16777619u;
-    h = (h ^ (uint32_t)wrap) * 16777619u;
-    return (h ^ (uint32_t)align) * 16777619u;
-}
-
-/* The cached block for the key, rendering it on a miss. */
-static cache_entry *block(ui_text *t, const char *s, int px, int wrap, int align)
-{
-    uint32_t h = hash_key(s, px, wrap, align);
-    for (size_t i = 0; i < t->nentries; i++) {
-        cache_entry *e = &t->cache[i];
-        if (e->hash == h && e->px == px && e->wrap == wrap && e->align == align &&
-            strcmp(e->text, s) == 0) {
-            e->used = ++t->clock;
-            return e;
-        }
-    }
-    TTF_Font *const *fonts = fonts_at(t, px);
-    if (!fonts)
-        return NULL;
-    line lines[MAX_LINES];
-    size_t n = layout(t, fonts, s, px, wrap, lines);
-    int line_h = TTF_FontLineSkip(fonts[0]), ascent = TTF_FontAscent(fonts[0]);
-    for (size_t f = 1; f < t->nfonts; f++)
-        if (TTF_FontAscent(fonts[f]) > ascent)
-            ascent = TTF_FontAscent(fonts[f]);
-    int bw = 1;
-    for (size_t i = 0; i < n; i++)
-        bw = lines[i].width > bw ? lines[i].width : bw;
-    if (wrap > 0 && align == UI_TEXT_CENTER)
-        bw = bw > wrap ? bw : wrap;
-    int bh = line_h * (int)n + (line_h - TTF_FontHeight(fonts[0]) > 0 ? 0 : 1);
-    SDL_Surface *surf =
-        SDL_CreateRGBSurfaceWithFormat(0, bw, bh > 0 ? bh : 1, 32, SDL_PIXELFORMAT_ARGB8888);
-    if (!surf)
-        return NULL;
-    SDL_FillRect(surf, NULL, SDL_MapRGBA(surf->format, 255, 255, 255, 0));
-    for (size_t i = 0; i < n; i++) {
-        int x = align == UI_TEXT_CENTER ? (bw - lines[i].width) / 2 : 0;
-        render_line(t, fonts, s, &lines[i], px, ascent, x, surf, (int)i * line_h);
-    }
-    SDL_Texture *tex = SDL_CreateTextureFromSurface(t->renderer, surf);
-    SDL_FreeSurface(surf);
-    if (!tex)
-        return NULL;
-    SDL_SetTextureBlendMode(tex, SDL_BLENDMODE_BLEND);
-    t->renders++;
-
-    cache_entry *e;
-    if (t->nentries < UI_TEXT_CACHE_MAX) {
-        e = &t->cache[t->nentries++];
-    } else {
-        e = &t->cache[0];
-        for (size_t i = 1; i < t->nentries; i++)
-            if (t->cache[i].used < e->used)
-                e = &t->cache[i];
-        SDL_DestroyTexture(e->tex);
-        free(e->text);
-    }
-    e->text = strdup(s);
-    if (!e->text) {
-        SDL_DestroyTexture(tex);
-        *e = t->cache[--t->nentries];
-        return NULL;
-    }
-    e->hash = h;
-    e->px = px;
-    e->wrap = wrap;
-    e->align = align;
-    e->tex = tex;
-    e->w = bw;
-    e->h = bh;
-    e->used = ++t->clock;
-    return e;
-}
-
-kiosk_rc ui_text_measure(ui_text *t, const char *utf8, int px, int *w, int *h)
-{
-    TTF_Font *const *fonts = fonts_at(t, px);
-    if (!fonts)
-        return KIOSK_FONT;
-    line lines[MAX_LINES];
-    size_t n = layout(t, fonts, utf8, px, 0, lines);
-    int mw = 0;
-    for (size_t i = 0; i < n; i++)
-        mw = lines[i].width > mw ? lines[i].width : mw;
-    if (w)
-        *w = mw;
-    if (h)
-        *h = TTF_FontLineSkip(fonts[0]) * (int)n;
     return KIOSK_OK;
 }
 
-static kiosk_rc blit(ui_text *t, cache_entry *e, SDL_Color c, int x, int y)
+/* Decode, measure and break utf8 into t->items / t->lines. */
+static kiosk_rc lay_out(ui_text *t, const char *utf8, size_t len, const ui_text_style *style,
+                        int width, TTF_Font **faces, layout *lo)
 {
-    SDL_SetTextureColorMod(e->tex, c.r, c.g, c.b);
-    SDL_SetTextureAlphaMod(e->tex, c.a);
-    SDL_Rect d = {x, y, e->w, e->h};
-    return SDL_RenderCopy(t->renderer, e->tex, NULL, &d) == 0 ? KIOSK_OK : KIOSK_UNSUPPORTED;
+    memset(lo, 0, sizeof *lo);
+    lo->ascent = TTF_FontAscent(faces[0]);
+    lo->height = TTF_FontHeight(faces[0]);
+    lo->line_h =
+        style->line_pct > 0 ? (style->px * style->line_pct + 50) / 100 : TTF_FontLineSkip(faces[0]);
+    if (!grow((void **)&t->items, &t->items_cap, len, sizeof *t->items))
+        return KIOSK_NOMEM;
+    int space_adv = -1;
+    size_t pos = 0;
+    while (pos < len) {
+        item *it = &t->items[lo->nitems++];
+        size_t at = pos;
+        int font;
+        it->kind = (uint8_t)next_char(t, utf8, len, &pos, &it->cp, &font);
+        it->off = (uint32_t)at;
+        it->len = (uint8_t)(pos - at);
+        it->font = (int8_t)font;
+        it->brk = (uint8_t)classify(it->cp, (item_kind)it->kind);
+        switch ((item_kind)it->kind) {
+        case K_GLYPH:
+            it->adv = advance_of(faces[font], it->cp);
+            break;
+        case K_MISSING:
+            it->adv = box_advance(style->px);
+            lo->block.missing++;
+            break;
+        case K_SPACE:
+            if (it->cp == '\t' || it->cp == ' ') {
+                if (space_adv < 0)
+                    space_adv = font >= 0 ? advance_of(faces[font], ' ') : style->px / 4;
+                it->adv = it->cp == '\t' ? 4 * space_adv : space_adv;
+            } else {
+                it->adv = font >= 0 ? advance_of(faces[font], it->cp) : style->px;
+            }
+            break;
+        case K_NEWLINE:
+        case K_IGNORED:
+            it->adv = 0;
+            break;
+        }
+    }
+    kiosk_rc rc = break_items(t, lo, width);
+    if (rc)
+        return rc;
+    /* Bold thickens the outlines by about a tenth of the size without moving the pen
+     * (SDL2_ttf places glyphs by the regular advances), so only the last one sticks out. */
+    if ((style->flags & UI_TEXT_BOLD) && lo->block.w > 0) {
+        lo->pad = (style->px + 9) / 10;
+        lo->block.w += lo->pad;
+    }
+    lo->block.lines = (int)lo->nlines;
+    lo->block.h = lo->nlines ? (int)(lo->nlines - 1) * lo->line_h + lo->height : 0;
+    return KIOSK_OK;
 }
 
-kiosk_rc ui_text_draw_wrapped(ui_text *t, const char *utf8, int px, SDL_Color color, SDL_Rect box,
-                              ui_text_align align, int *used_h)
+kiosk_rc ui_text_measure_block(ui_text *t, const char *utf8, const ui_text_style *style, int width,
+                               ui_text_block *out)
 {
-    cache_entry *e = block(t, utf8, px, box.w > 0 ? box.w : 1, align);
-    if (!e)
+    size_t len;
+    if (out)
+        memset(out, 0, sizeof *out);
+    kiosk_rc rc = check_args(t, utf8, style, &len);
+    if (rc)
+        return rc;
+    TTF_Font **faces;
+    rc = faces_at(t, style->px, TTF_STYLE_NORMAL, &faces);
+    if (rc)
+        return rc;
+    layout lo;
+    rc = lay_out(t, utf8, len, style, width, faces, &lo);
+    if (rc == KIOSK_OK && out)
+        *out = lo.block;
+    return rc;
+}
+
+kiosk_rc ui_text_break_lines(ui_text *t, const char *utf8, const ui_text_style *style, int width,
+                             size_t *starts, size_t max, size_t *nlines)
+{
+    size_t len;
+    if (nlines)
+        *nlines = 0;
+    if (!nlines || (max && !starts))
+        return KIOSK_INVALID;
+    kiosk_rc rc = check_args(t, utf8, style, &len);
+    if (rc)
+        return rc;
+    TTF_Font **faces;
+    rc = faces_at(t, style->px, TTF_STYLE_NORMAL, &faces);
+    if (rc)
+        return rc;
+    layout lo;
+    rc = lay_out(t, utf8, len, style, width, faces, &lo);
+    if (rc)
+        return rc;
+    for (size_t i = 0; i < lo.nlines && i < max; i++) {
+        size_t first = t->lines[i].first;
+        starts[i] = first < lo.nitems ? t->items[first].off : len;
+    }
+    *nlines = lo.nlines;
+    return KIOSK_OK;
+}
+
+/* ---- rasterising ------------------------------------------------------------------- */
+
+/* Copy src onto dst at (x, y), keeping the more opaque pixel: every pixel of a block has
+ * the same colour, so this composes overlapping runs without darkening their edges. */
+static void compose(SDL_Surface *dst, SDL_Surface *src, int x, int y)
+{
+    for (int sy = 0; sy < src->h; sy++) {
+        int dy = y + sy;
+        if (dy < 0 || dy >= dst->h)
+            continue;
+        const uint32_t *s = (const uint32_t *)((const uint8_t *)src->pixels + sy * src->pitch);
+        uint32_t *d = (uint32_t *)((uint8_t *)dst->pixels + dy * dst->pitch);
+        for (int sx = 0; sx < src->w; sx++) {
+            int dx = x + sx;
+            if (dx < 0 || dx >= dst->w)
+                continue;
+            if ((s[sx] >> 24) > (d[dx] >> 24))
+                d[dx] = s[sx];
+        }
+    }
+}
+
+static void fill(SDL_Surface *dst, int x, int y, int w, int h, uint32_t pixel)
+{
+    for (int yy = y < 0 ? 0 : y; yy < y + h && yy < dst->h; yy++) {
+        uint32_t *d = (uint32_t *)((uint8_t *)dst->pixels + yy * dst->pitch);
+        for (int xx = x < 0 ? 0 : x; xx < x + w && xx < dst->w; xx++)
+            d[xx] = pixel;
+    }
+}
+
+/* The placeholder for a character no font has: a hollow box on the baseline. */
+static void draw_box(SDL_Surface *dst, int pen, int baseline, int px, uint32_t pixel)
+{
+    int adv = box_advance(px), inset = px / 10, stroke = px / 16 > 1 ? px / 16 : 1;
+    int x = pen + inset, w = adv - 2 * inset;
+    int top = baseline - (px * 86) / 100, h = (px * 94) / 100;
+    fill(dst, x, top, w, stroke, pixel);
+    fill(dst, x, top + h - stroke, w, stroke, pixel);
+    fill(dst, x, top, stroke, h, pixel);
+    fill(dst, x + w - stroke, top, stroke, h, pixel);
+}
+
+static kiosk_rc draw_run(ui_text *t, SDL_Surface *dst, TTF_Font *face, const char *utf8,
+                         size_t from, size_t to, SDL_Color color, int x, int y)
+{
+    if (!grow((void **)&t->run, &t->run_cap, to - from + 1, 1))
         return KIOSK_NOMEM;
-    int x = align == UI_TEXT_CENTER ? box.x + (box.w - e->w) / 2 : box.x;
-    if (used_h)
-        *used_h = e->h;
-    return blit(t, e, color, x, box.y);
+    memcpy(t->run, utf8 + from, to - from);
+    t->run[to - from] = '\0';
+    SDL_Surface *s = TTF_RenderUTF8_Blended(face, t->run, color);
+    if (!s) {
+        kiosk_log_error(LOG_MODULE, "TTF_RenderUTF8_Blended failed: %s", TTF_GetError());
+        return KIOSK_FONT;
+    }
+    SDL_Surface *argb = s;
+    if (s->format->format != SDL_PIXELFORMAT_ARGB8888)
+        argb = SDL_ConvertSurfaceFormat(s, SDL_PIXELFORMAT_ARGB8888, 0);
+    if (argb) {
+        SDL_LockSurface(argb);
+        compose(dst, argb, x, y);
+        SDL_UnlockSurface(argb);
+    }
+    if (argb != s)
+        SDL_FreeSurface(argb);
+    SDL_FreeSurface(s);
+    return argb ? KIOSK_OK : KIOSK_NOMEM;
+}
+
+/* What kinds of characters were missing, for the log: never the characters. */
+static const char *missing_classes(const ui_text *t, const layout *lo, char *buf, size_t n)
+{
+    static const struct {
+        uint32_t lo, hi;
+        const char *name;
+    } classes[] = {
+        {0xFFFD, 0xFFFD, "invalid UTF-8 or U+FFFD"},
+        {0x3400, 0x9FFF, "CJK ideograph U+3400-U+9FFF"},
+        {0xF900, 0xFAFF, "CJK compatibility ideograph"},
+        {0x20000, 0x3FFFF, "CJK ideograph planes 2-3"},
+        {0xE000, 0xF8FF, "private use"},
+        {0xF0000, 0x10FFFF, "private use planes 15-16"},
+        {0x2000, 0x2BFF, "symbol U+2000-U+2BFF"},
+        {0x1F000, 0x1FAFF, "emoji or pictograph"},
+        {0, 0x10FFFF, "other"},
+    };
+    unsigned seen = 0;
+    for (size_t i = 0; i < lo->nitems; i++) {
+        if (t->items[i].kind != K_MISSING)
+            continue;
+        for (unsigned c = 0; c < sizeof classes / sizeof classes[0]; c++)
+            if (in(t->items[i].cp, classes[c].lo, classes[c].hi)) {
+                seen |= 1u << c;
+                break;
+            }
+    }
+    buf[0] = '\0';
+    for (unsigned c = 0; c < sizeof classes / sizeof classes[0]; c++)
+        if (seen & (1u << c)) {
+            size_t used = strlen(buf);
+            snprintf(buf + used, n - used, "%s%s", used ? ", " : "", classes[c].name);
+        }
+    return buf;
+}
+
+/* Draw the laid-out block onto a new ARGB surface. */
+static kiosk_rc rasterise(ui_text *t, const char *utf8, const ui_text_style *style,
+                          TTF_Font **faces, const layout *lo, SDL_Surface **out)
+{
+    *out = NULL;
+    SDL_Surface *dst =
+        SDL_CreateRGBSurfaceWithFormat(0, lo->block.w, lo->block.h, 32, SDL_PIXELFORMAT_ARGB8888);
+    if (!dst)
+        return KIOSK_NOMEM;
+    SDL_FillRect(dst, NULL, 0);
+    uint32_t box_pixel = ((uint32_t)style->color.a << 24) | ((uint32_t)style->color.r << 16) |
+                         ((uint32_t)style->color.g << 8) | style->color.b;
+    kiosk_rc rc = KIOSK_OK;
+    for (size_t l = 0; l < lo->nlines && rc == KIOSK_OK; l++) {
+        const line *ln = &t->lines[l];
+        int top = (int)l * lo->line_h, baseline = top + lo->ascent;
+        int pen = style->align == UI_TEXT_CENTER ? (lo->block.w - lo->pad - ln->w) / 2 : 0;
+        size_t i = ln->first;
+        while (i < ln->end && rc == KIOSK_OK) {
+            const item *it = &t->items[i];
+            if (it->kind != K_GLYPH) {
+                if (it->kind == K_MISSING)
+                    draw_box(dst, pen, baseline, style->px, box_pixel);
+                pen += it->adv;
+                i++;
+                continue;
+            }
+            size_t j = i;
+            int run_w = 0;
+            while (j < ln->end && t->items[j].kind == K_GLYPH && t->items[j].font == it->font)
+                run_w += t->items[j++].adv;
+            TTF_Font *face = faces[(int)it->font];
+            rc = draw_run(t, dst, face, utf8, it->off, t->items[j - 1].off + t->items[j - 1].len,
+                          style->color, pen, baseline - TTF_FontAscent(face));
+            pen += run_w;
+            i = j;
+        }
+    }
+    if (rc) {
+        SDL_FreeSurface(dst);
+        return rc;
+    }
+    *out = dst;
+    return KIOSK_OK;
+}
+
+/* ---- cache ------------------------------------------------------------------------- */
+
+static uint64_t key_hash(const char *s, size_t len, const ui_text_style *st, int width)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (size_t i = 0; i < len; i++)
+        h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
+    const int params[] = {st->px,         st->color.r, st->color.g,  st->color.b, st->color.a,
+                          (int)st->flags, st->align,   st->line_pct, width};
+    for (size_t i = 0; i < sizeof params / sizeof params[0]; i++)
+        h = (h ^ (uint64_t)(unsigned)params[i]) * 1099511628211ull;
+    return h;
+}
+
+static int same_style(const ui_text_style *a, const ui_text_style *b)
+{
+    return a->px == b->px && a->color.r == b->color.r && a->color.g == b->color.g &&
+           a->color.b == b->color.b && a->color.a == b->color.a && a->flags == b->flags &&
+           a->align == b->align && a->line_pct == b->line_pct;
+}
+
+static void cache_evict(ui_text *t, size_t i)
+{
+    cache_entry *e = &t->cache[i];
+    if (e->tex) {
+        SDL_DestroyTexture(e->tex);
+        t->cache_pixels -= (size_t)e->block.w * (size_t)e->block.h;
+    }
+    free(e->text);
+    t->cache[i] = t->cache[--t->cache_n];
+}
+
+static size_t cache_lru(const ui_text *t, size_t except)
+{
+    size_t lru = except == 0 ? 1 : 0;
+    for (size_t i = 0; i < t->cache_n; i++)
+        if (i != except && t->cache[i].used < t->cache[lru].used)
+            lru = i;
+    return lru;
+}
+
+/* The cache entry of the block, rendering it on a miss. */
+static kiosk_rc block_entry(ui_text *t, const char *utf8, const ui_text_style *style, int width,
+                            cache_entry **out)
+{
+    size_t len;
+    *out = NULL;
+    kiosk_rc rc = check_args(t, utf8, style, &len);
+    if (rc)
+        return rc;
+    if (!t->renderer)
+        return KIOSK_INVALID;
+    if (width < 0)
+        width = 0;
+    uint64_t h = key_hash(utf8, len, style, width);
+    for (size_t i = 0; i < t->cache_n; i++) {
+        cache_entry *e = &t->cache[i];
+        if (e->hash == h && e->len == len && e->width == width && same_style(&e->style, style) &&
+            memcmp(e->text, utf8, len) == 0) {
+            e->used = ++t->clock;
+            *out = e;
+            return KIOSK_OK;
+        }
+    }
+
+    TTF_Font **faces;
+    rc = faces_at(t, style->px, TTF_STYLE_NORMAL, &faces);
+    if (rc)
+        return rc;
+    layout lo;
+    rc = lay_out(t, utf8, len, style, width, faces, &lo);
+    if (rc)
+        return rc;
+    if ((t->max_tex_w && lo.block.w > t->max_tex_w) ||
+        (t->max_tex_h && lo.block.h > t->max_tex_h)) {
+        kiosk_log_error(LOG_MODULE, "text block of %dx%d px exceeds the largest texture %dx%d",
+                        lo.block.w, lo.block.h, t->max_tex_w, t->max_tex_h);
+        return KIOSK_RANGE;
+    }
+    if (lo.block.missing) {
+        char classes[256];
+        kiosk_log_warn(LOG_MODULE,
+                       "%zu character(s) without a glyph in any font, drawn as boxes (%s)",
+                       lo.block.missing, missing_classes(t, &lo, classes, sizeof classes));
+    }
+    SDL_Texture *tex = NULL;
+    if (lo.block.w > 0 && lo.block.h > 0) {
+        SDL_Surface *surface;
+        if (ttf_style_of(style) != TTF_STYLE_NORMAL) {
+            rc = faces_at(t, style->px, ttf_style_of(style), &faces);
+            if (rc)
+                return rc;
+        }
+        rc = rasterise(t, utf8, style, faces, &lo, &surface);
+        if (rc)
+            return rc;
+        tex = SDL_CreateTextureFromSurface(t->renderer, surface);
+        SDL_FreeSurface(surface);
+        if (!tex) {
+            kiosk_log_error(LOG_MODULE, "cannot create a %dx%d texture: %s", lo.block.w, lo.block.h,
+                            SDL_GetError());
+            return KIOSK_NOMEM;
+        }
+        SDL_SetTextureBlendMode(tex, SDL_BLENDMODE_BLEND);
+    }
+    char *copy = malloc(len + 1);
+    if (!copy) {
+        if (tex)
+            SDL_DestroyTexture(tex);
+        return KIOSK_NOMEM;
+    }
+    memcpy(copy, utf8, len);
+    copy[len] = '\0';
+    t->renders++;
+
+    if (t->cache_n == t->cache_cap)
+        cache_evict(t, cache_lru(t, SIZE_MAX));
+    cache_entry *e = &t->cache[t->cache_n++];
+    *e = (cache_entry){.hash = h,
+                       .text = copy,
+                       .len = len,
+                       .style = *style,
+                       .width = width,
+                       .tex = tex,
+                       .block = lo.block,
+                       .used = ++t->clock};
+    if (tex)
+        t->cache_pixels += (size_t)lo.block.w * (size_t)lo.block.h;
+    size_t self = t->cache_n - 1;
+    while (t->cache_pixels > UI_TEXT_CACHE_PIXELS && t->cache_n > 1) {
+        size_t victim = cache_lru(t, self);
+        cache_evict(t, victim);
+        if (self == t->cache_n) /* the last entry moved into the victim's slot */
+            self = victim;
+    }
+    *out = &t->cache[self];
+    return KIOSK_OK;
+}
+
+kiosk_rc ui_text_get_texture(ui_text *t, const char *utf8, const ui_text_style *style, int width,
+                             SDL_Texture **tex, ui_text_block *out)
+{
+    if (out)
+        memset(out, 0, sizeof *out);
+    if (!tex)
+        return KIOSK_INVALID;
+    *tex = NULL;
+    cache_entry *e;
+    kiosk_rc rc = block_entry(t, utf8, style, width, &e);
+    if (rc)
+        return rc;
+    *tex = e->tex;
+    if (out)
+        *out = e->block;
+    return KIOSK_OK;
+}
+
+kiosk_rc ui_text_draw_block(ui_text *t, const char *utf8, const ui_text_style *style, SDL_Rect box,
+                            ui_text_block *out)
+{
+    if (out)
+        memset(out, 0, sizeof *out);
+    cache_entry *e;
+    kiosk_rc rc = block_entry(t, utf8, style, box.w, &e);
+    if (rc)
+        return rc;
+    if (out)
+        *out = e->block;
+    if (!e->tex)
+        return KIOSK_OK;
+    SDL_Rect dst = {box.x, box.y, e->block.w, e->block.h};
+    if (style->align == UI_TEXT_CENTER && box.w > 0)
+        dst.x += (box.w - e->block.w) / 2;
+    if (SDL_RenderCopy(t->renderer, e->tex, NULL, &dst) != 0) {
+        kiosk_log_error(LOG_MODULE, "SDL_RenderCopy failed: %s", SDL_GetError());
+        return KIOSK_IO;
+    }
+    return KIOSK_OK;
+}
+
+kiosk_rc ui_text_set_cache_capacity(ui_text *t, size_t blocks)
+{
+    if (!t || blocks == 0 || blocks > 65536)
+        return KIOSK_INVALID;
+    cache_entry *c = calloc(blocks, sizeof *c);
+    if (!c)
+        return KIOSK_NOMEM;
+    cache_clear(t);
+    free(t->cache);
+    t->cache = c;
+    t->cache_cap = blocks;
+    return KIOSK_OK;
+}
+
+size_t ui_text_cache_entries(const ui_text *t)
+{
+    return t ? t->cache_n : 0;
+}
+
+size_t ui_text_cache_renders(const ui_text *t)
+{
+    return t ? t->renders : 0;
+}
+
+/* ---- plain style ------------------------------------------------------------------- */
+
+kiosk_rc ui_text_measure(ui_text *t, const char *utf8, int px, int *w, int *h)
+{
+    ui_text_style style = {.px = px};
+    ui_text_block b;
+    kiosk_rc rc = ui_text_measure_block(t, utf8, &style, 0, &b);
+    if (w)
+        *w = b.w;
+    if (h)
+        *h = b.h;
+    return rc;
 }
 
 kiosk_rc ui_text_draw(ui_text *t, const char *utf8, int px, SDL_Color color, int x, int y, int *w,
                       int *h)
 {
-    cache_entry *e = block(t, utf8, px, 0, UI_TEXT_LEFT);
-    if (!e)
-        return KIOSK_NOMEM;
+    ui_text_style style = {.px = px, .color = color};
+    ui_text_block b;
+    kiosk_rc rc = ui_text_draw_block(t, utf8, &style, (SDL_Rect){x, y, 0, 0}, &b);
     if (w)
-        *w = e->w;
+        *w = b.w;
     if (h)
-        *h = e->h;
-    return blit(t, e, color, x, y);
+        *h = b.h;
+    return rc;
 }
 
-size_t ui_text_count_missing(ui_text *t, const char *utf8)
+kiosk_rc ui_text_draw_wrapped(ui_text *t, const char *utf8, int px, SDL_Color color, SDL_Rect box,
+                              ui_text_align align, int *used_h)
 {
-    TTF_Font *const *fonts = fonts_at(t, PROBE_PX);
-    size_t len = strlen(utf8), pos = 0, missing = 0;
-    while (pos < len) {
-        unsigned cp = next_cp(utf8, len, &pos);
-        if (cp < 0x20 || cp == 0x7F)
-            continue;
-        if (!fonts || font_for(t, fonts, cp) < 0)
-            missing++;
-    }
-    return missing;
-}
-
-size_t ui_text_cache_entries(const ui_text *t)
-{
-    return t->nentries;
-}
-
-size_t ui_text_cache_renders(const ui_text *t)
-{
-    return t->renders;
+    ui_text_style style = {.px = px, .color = color, .align = align};
+    ui_text_block b;
+    kiosk_rc rc = ui_text_draw_block(t, utf8, &style, box, &b);
+    if (used_h)
+        *used_h = b.h;
+    return rc;
 }
