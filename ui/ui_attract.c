@@ -21,8 +21,8 @@ static const attract_geometry portrait = {
     .subtitle = {40, 380, 1000, 70},
     .card = {240, 520, 600, 378},
     .arrow = {470, 930, 140, 150},
-    .instruction = {40, 1110, 1000, 220},
-    .steps = {40, 1390, 1000, 300},
+    .instruction = {40, 1100, 1000, 220},
+    .steps = {40, 1425, 1000, 290},
     .help = {40, 1740, 1000, 60},
     .hall = {40, 1810, 1000, 60},
     .title_px = 104,
@@ -61,6 +61,17 @@ static void text_in(SDL_Renderer *r, ui_text *text, const char *s, int px, SDL_C
 {
     (void)r;
     ui_text_draw_wrapped(text, s, px, c, box, align, NULL);
+}
+
+/* A one-line text shrunk until its widest line fits box.w, so large text never spills
+ * into a neighbour (titles and labels are short; they stay readable). */
+static void text_fit(SDL_Renderer *r, ui_text *text, const char *s, int px, SDL_Color c,
+                     SDL_Rect box, ui_text_align align)
+{
+    int w = 0;
+    while (px > 12 && ui_text_measure(text, s, px, &w, NULL) == KIOSK_OK && w > box.w)
+        px = px * box.w / w < px ? px * box.w / w : px - 1;
+    text_in(r, text, s, px, c, box, align);
 }
 
 /* A toggle button: outlined, filled with the accent when on. Keeps at least 9 mm. */
@@ -102,8 +113,8 @@ static void draw_card(SDL_Renderer *r, ui_text *text, const ui_theme *t, SDL_Rec
     ui_draw_fill_rect(r, cover, t->card);
     SDL_Rect chip = {card.x + card.w / 9, card.y + card.h / 2, card.w / 7, card.h / 5};
     ui_draw_fill_round_rect(r, chip, chip.h / 5, t->chip);
-    SDL_Rect label_box = {card.x + card.w / 9, card.y + card.h / 8, card.w * 7 / 9, card.h / 4};
-    text_in(r, text, label, card.h / 7, t->card_fg, label_box, UI_TEXT_LEFT);
+    SDL_Rect label_box = {card.x + card.w / 9, card.y + card.h / 8, card.w / 2, card.h / 4};
+    text_fit(r, text, label, card.h / 7, t->card_fg, label_box, UI_TEXT_LEFT);
 }
 
 static void draw_arrow(SDL_Renderer *r, const ui_theme *t, SDL_Rect a)
@@ -129,7 +140,8 @@ static void draw_steps(SDL_Renderer *r, ui_text *text, const ui_theme *t, const 
         text_in(r, text, num, radius, t->accent_fg, nb, UI_TEXT_CENTER);
         snprintf(key, sizeof key, "attract.step%d", i + 1);
         SDL_Rect lb = {box.x + col * i, cy + radius + box.h / 12, col, box.h / 3};
-        text_in(r, text, kiosk_strings_get(s, key), label_px, t->fg, lb, UI_TEXT_CENTER);
+        SDL_Rect fit = {lb.x + col / 20, lb.y, col - col / 10, lb.h};
+        text_fit(r, text, kiosk_strings_get(s, key), label_px, t->fg, fit, UI_TEXT_CENTER);
     }
 }
 
@@ -142,9 +154,6 @@ kiosk_rc ui_attract_draw(SDL_Renderer *r, ui_text *text, const ui_theme *t, cons
     SDL_SetRenderDrawColor(r, t->bg.r, t->bg.g, t->bg.b, 255);
     SDL_RenderClear(r);
 
-    text_in(r, text, kiosk_strings_get(s, "app.name"), ui_theme_font_px(t, g->small_px), t->muted,
-            scaled(t, g->app_name), UI_TEXT_LEFT);
-
     /* toggles, right to left */
     SDL_Rect tg = scaled(t, g->toggles);
     int gap = ui_theme_px(t, 16), right = tg.x + tg.w;
@@ -156,11 +165,15 @@ kiosk_rc ui_attract_draw(SDL_Renderer *r, ui_text *text, const ui_theme *t, cons
     right = layout->large_text.x - gap;
     layout->language = toggle(r, text, t, kiosk_strings_get(s, "app.language_switch"), 0, right,
                               tg.y, g->toggles.h);
+    SDL_Rect name = scaled(t, g->app_name);
+    name.w = layout->language.x - gap - name.x;
+    text_fit(r, text, kiosk_strings_get(s, "app.name"), ui_theme_font_px(t, g->small_px), t->muted,
+             name, UI_TEXT_LEFT);
 
-    text_in(r, text, kiosk_strings_get(s, "attract.title"), ui_theme_font_px(t, g->title_px),
-            t->accent, scaled(t, g->title), t->landscape ? UI_TEXT_LEFT : UI_TEXT_CENTER);
-    text_in(r, text, kiosk_strings_get(s, "attract.subtitle"), ui_theme_font_px(t, g->subtitle_px),
-            t->muted, scaled(t, g->subtitle), t->landscape ? UI_TEXT_LEFT : UI_TEXT_CENTER);
+    text_fit(r, text, kiosk_strings_get(s, "attract.title"), ui_theme_font_px(t, g->title_px),
+             t->accent, scaled(t, g->title), t->landscape ? UI_TEXT_LEFT : UI_TEXT_CENTER);
+    text_fit(r, text, kiosk_strings_get(s, "attract.subtitle"), ui_theme_font_px(t, g->subtitle_px),
+             t->muted, scaled(t, g->subtitle), t->landscape ? UI_TEXT_LEFT : UI_TEXT_CENTER);
     draw_card(r, text, t, scaled(t, g->card), kiosk_strings_get(s, "attract.card_label"));
     draw_arrow(r, t, scaled(t, g->arrow));
     text_in(r, text, kiosk_strings_get(s, "attract.instruction"),
