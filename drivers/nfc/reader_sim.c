@@ -147,6 +147,17 @@ static int on_entry(void *user, const char *section, const char *key, const char
     return ok;
 }
 
+/* Tests move the card from their own thread while the reader worker polls. */
+void reader_sim_set_present(reader *r, int present)
+{
+    __atomic_store_n(&((sim_reader *)r)->present, present, __ATOMIC_SEQ_CST);
+}
+
+static int is_present(sim_reader *s)
+{
+    return __atomic_load_n(&s->present, __ATOMIC_SEQ_CST);
+}
+
 static void sleep_ms(int ms)
 {
     struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
@@ -243,7 +254,7 @@ static size_t handle(sim_reader *s, const uint8_t *a, size_t n, uint8_t *resp)
 static kiosk_rc sim_poll(reader *r, int timeout_ms, reader_target *out)
 {
     sim_reader *s = (sim_reader *)r;
-    if (!s->present) {
+    if (!is_present(s)) {
         sleep_ms(timeout_ms < 20 ? timeout_ms : 20);
         return KIOSK_NO_CARD;
     }
@@ -262,7 +273,7 @@ static kiosk_rc sim_transceive(reader *r, const uint8_t *apdu, size_t n, uint8_t
                                size_t *len, int timeout_ms)
 {
     sim_reader *s = (sim_reader *)r;
-    if (!s->present)
+    if (!is_present(s))
         return KIOSK_CARD_REMOVED;
     if (s->faults.delay_ms > 0) {
         if (s->faults.delay_ms > timeout_ms) {
@@ -272,7 +283,7 @@ static kiosk_rc sim_transceive(reader *r, const uint8_t *apdu, size_t n, uint8_t
         sleep_ms(s->faults.delay_ms);
     }
     if (s->faults.remove_after_apdus && s->apdus >= s->faults.remove_after_apdus) {
-        s->present = 0;
+        __atomic_store_n(&s->present, 0, __ATOMIC_SEQ_CST);
         return KIOSK_CARD_REMOVED;
     }
     s->apdus++;
@@ -287,7 +298,7 @@ static kiosk_rc sim_transceive(reader *r, const uint8_t *apdu, size_t n, uint8_t
 
 static kiosk_rc sim_present(reader *r)
 {
-    return ((sim_reader *)r)->present ? KIOSK_OK : KIOSK_NO_CARD;
+    return is_present((sim_reader *)r) ? KIOSK_OK : KIOSK_NO_CARD;
 }
 
 static void sim_release(reader *r)
@@ -336,11 +347,6 @@ kiosk_rc reader_sim_create(const char *profile, const reader_sim_faults *faults,
         s->tries = s->max_tries;
     *out = &s->base;
     return KIOSK_OK;
-}
-
-void reader_sim_set_present(reader *r, int present)
-{
-    ((sim_reader *)r)->present = present;
 }
 
 int reader_sim_apdus(reader *r)

@@ -1,0 +1,260 @@
+/*
+ * The identity worker's loop: open the reader; poll for a card; read EF05; wait for a
+ * PIN while watching that the card stays; verify; read EF06; then watch for removal.
+ * A PIN crosses threads in a mutex-protected slot and is wiped as soon as it is sent.
+ */
+#include "identity/identity.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/kiosk_log.h"
+
+struct identity_worker {
+    identity_config cfg;
+    pthread_t thread;
+    pthread_mutex_t lock;
+    pthread_cond_t wake;
+    int stop;
+    int card_ready; /* EF05 read, a PIN may be submitted */
+    char pin[7];    /* waiting PIN, "" if none */
+};
+
+static void emit(identity_worker *w, identity_event *ev)
+{
+    w->cfg.callback(w->cfg.callback_ctx, ev);
+    ssc_holder_wipe(&ev->holder);
+}
+
+static int stopping(identity_worker *w)
+{
+    pthread_mutex_lock(&w->lock);
+    int s = w->stop;
+    pthread_mutex_unlock(&w->lock);
+    return s;
+}
+
+/* Sleep up to ms or until stopped/woken; returns 1 when stopping. */
+static int wait_ms(identity_worker *w, int ms)
+{
+    struct timespec until;
+    clock_gettime(CLOCK_REALTIME, &until);
+    until.tv_sec += ms / 1000;
+    until.tv_nsec += (long)(ms % 1000) * 1000000L;
+    if (until.tv_nsec >= 1000000000L) {
+        until.tv_sec++;
+        until.tv_nsec -= 1000000000L;
+    }
+    pthread_mutex_lock(&w->lock);
+    if (!w->stop && !w->pin[0])
+        pthread_cond_timedwait(&w->wake, &w->lock, &until);
+    int s = w->stop;
+    pthread_mutex_unlock(&w->lock);
+    return s;
+}
+
+/* Take the waiting PIN into pin (7 bytes); 0 if none. */
+static int take_pin(identity_worker *w, char pin[7])
+{
+    pthread_mutex_lock(&w->lock);
+    int have = w->pin[0] != '\0';
+    if (have) {
+        memcpy(pin, w->pin, 7);
+        explicit_bzero(w->pin, sizeof w->pin);
+    }
+    pthread_mutex_unlock(&w->lock);
+    return have;
+}
+
+static void set_card_ready(identity_worker *w, int ready)
+{
+    pthread_mutex_lock(&w->lock);
+    w->card_ready = ready;
+    if (!ready)
+        explicit_bzero(w->pin, sizeof w->pin);
+    pthread_mutex_unlock(&w->lock);
+}
+
+/* Serve one card from arrival to removal. Returns a reader-level error to reopen. */
+static kiosk_rc serve_card(identity_worker *w, reader *r)
+{
+    identity_event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.type = IDENTITY_CARD_PRESENT;
+    emit(w, &ev);
+
+    kiosk_rc rc = ssc_read_card(r, &ev.card);
+    if (rc == KIOSK_CARD_REMOVED)
+        goto removed;
+    if (rc == KIOSK_READER)
+        return rc;
+    if (rc != KIOSK_OK) {
+        ev.type = IDENTITY_CARD_UNREADABLE;
+        ev.rc = rc;
+        emit(w, &ev);
+        goto wait_removal;
+    }
+    ev.type = IDENTITY_CARD_READ;
+    emit(w, &ev);
+    set_card_ready(w, 1);
+
+    for (;;) {
+        char pin[7];
+        if (stopping(w))
+            return KIOSK_OK;
+        if (!take_pin(w, pin)) {
+            if (r->ops->present(r) != KIOSK_OK)
+                goto removed;
+            wait_ms(w, w->cfg.poll_ms);
+            continue;
+        }
+        int tries = -1;
+        rc = ssc_verify_pin(r, pin, &tries);
+        explicit_bzero(pin, sizeof pin);
+        if (rc == KIOSK_PIN_WRONG) {
+            ev.type = IDENTITY_PIN_WRONG;
+            ev.tries_left = tries;
+            emit(w, &ev);
+            continue;
+        }
+        if (rc == KIOSK_PIN_BLOCKED) {
+            ev.type = IDENTITY_PIN_BLOCKED;
+            emit(w, &ev);
+            set_card_ready(w, 0);
+            goto wait_removal;
+        }
+        if (rc == KIOSK_CARD_REMOVED)
+            goto removed;
+        if (rc != KIOSK_OK) {
+            ev.type = IDENTITY_CARD_UNREADABLE;
+            ev.rc = rc;
+            emit(w, &ev);
+            set_card_ready(w, 0);
+            goto wait_removal;
+        }
+        break;
+    }
+    set_card_ready(w, 0);
+    rc = ssc_read_holder(r, kiosk_clock_today(w->cfg.clock), &ev.holder);
+    if (rc == KIOSK_CARD_REMOVED)
+        goto removed;
+    if (rc == KIOSK_UNSUPPORTED) {
+        ev.type = IDENTITY_NEEDS_ID_ENTRY; /* identity still bound to the card by its PIN */
+    } else if (rc != KIOSK_OK) {
+        ev.type = IDENTITY_CARD_UNREADABLE;
+        ev.rc = rc;
+    } else {
+        ev.type = IDENTITY_HOLDER;
+    }
+    emit(w, &ev);
+
+wait_removal:
+    while (!stopping(w) && r->ops->present(r) == KIOSK_OK)
+        wait_ms(w, w->cfg.poll_ms);
+    if (stopping(w))
+        return KIOSK_OK;
+removed:
+    set_card_ready(w, 0);
+    memset(&ev, 0, sizeof ev);
+    ev.type = IDENTITY_CARD_REMOVED;
+    emit(w, &ev);
+    r->ops->release(r);
+    return KIOSK_OK;
+}
+
+static void *worker_main(void *arg)
+{
+    identity_worker *w = arg;
+    reader *r = NULL;
+    int faulted = 0;
+    while (!stopping(w)) {
+        if (!r) {
+            kiosk_rc rc = w->cfg.open(w->cfg.open_ctx, &r);
+            identity_event ev;
+            memset(&ev, 0, sizeof ev);
+            if (rc != KIOSK_OK) {
+                if (!faulted) {
+                    kiosk_log_warn("identity", "card reader unavailable: %s", kiosk_strerror(rc));
+                    ev.type = IDENTITY_READER_FAULT;
+                    ev.rc = rc;
+                    emit(w, &ev);
+                    faulted = 1;
+                }
+                wait_ms(w, w->cfg.retry_ms);
+                continue;
+            }
+            ev.type = IDENTITY_READER_OK;
+            emit(w, &ev);
+            faulted = 0;
+        }
+        reader_target t;
+        kiosk_rc rc = r->ops->poll(r, w->cfg.poll_ms, &t);
+        if (rc == KIOSK_OK)
+            rc = serve_card(w, r);
+        if (rc == KIOSK_READER) {
+            reader_close(r);
+            r = NULL;
+        }
+    }
+    reader_close(r);
+    return NULL;
+}
+
+kiosk_rc identity_worker_start(const identity_config *cfg, identity_worker **out)
+{
+    *out = NULL;
+    identity_worker *w = calloc(1, sizeof *w);
+    if (!w)
+        return KIOSK_NOMEM;
+    w->cfg = *cfg;
+    if (w->cfg.poll_ms <= 0)
+        w->cfg.poll_ms = 200;
+    if (w->cfg.retry_ms <= 0)
+        w->cfg.retry_ms = 1000;
+    if (!w->cfg.clock)
+        w->cfg.clock = kiosk_clock_system();
+    pthread_mutex_init(&w->lock, NULL);
+    pthread_cond_init(&w->wake, NULL);
+    if (pthread_create(&w->thread, NULL, worker_main, w) != 0) {
+        pthread_mutex_destroy(&w->lock);
+        pthread_cond_destroy(&w->wake);
+        free(w);
+        return KIOSK_NOMEM;
+    }
+    *out = w;
+    return KIOSK_OK;
+}
+
+kiosk_rc identity_worker_submit_pin(identity_worker *w, const char *pin)
+{
+    if (!pin || strlen(pin) != 6 || strspn(pin, "0123456789") != 6)
+        return KIOSK_INVALID;
+    pthread_mutex_lock(&w->lock);
+    kiosk_rc rc = KIOSK_OK;
+    if (!w->card_ready)
+        rc = KIOSK_NO_CARD;
+    else if (w->pin[0])
+        rc = KIOSK_BUSY;
+    else
+        memcpy(w->pin, pin, 7);
+    pthread_cond_signal(&w->wake);
+    pthread_mutex_unlock(&w->lock);
+    return rc;
+}
+
+void identity_worker_stop(identity_worker *w)
+{
+    if (!w)
+        return;
+    pthread_mutex_lock(&w->lock);
+    w->stop = 1;
+    pthread_cond_signal(&w->wake);
+    pthread_mutex_unlock(&w->lock);
+    pthread_join(w->thread, NULL);
+    pthread_mutex_destroy(&w->lock);
+    pthread_cond_destroy(&w->wake);
+    explicit_bzero(w, sizeof *w);
+    free(w);
+}

@@ -1,0 +1,67 @@
+/*
+ * The identity worker: a thread that owns the card reader and turns what happens on it
+ * into events for the flow — card present, card read, PIN wrong/blocked, identity read,
+ * card removed, unreadable card, reader fault and recovery. The UI thread never waits
+ * on the reader: it submits the PIN and receives events through a callback (which
+ * should only queue them, e.g. as SDL user events). The holder's data in an event is
+ * wiped by the worker after the callback returns: the callback copies what it needs.
+ */
+#ifndef KIOSK_IDENTITY_H
+#define KIOSK_IDENTITY_H
+
+#include "core/kiosk_clock.h"
+#include "core/kiosk_error.h"
+#include "nfc/reader.h"
+#include "ssc/ssc.h"
+
+typedef enum identity_event_type {
+    IDENTITY_CARD_PRESENT = 1, /* a card arrived; reading it */
+    IDENTITY_CARD_READ,        /* EF05 read: card number and generation; PIN next */
+    IDENTITY_PIN_WRONG,        /* tries_left set */
+    IDENTITY_PIN_BLOCKED,      /* go to the counter */
+    IDENTITY_HOLDER,           /* the holder's identity, after a correct PIN */
+    IDENTITY_NEEDS_ID_ENTRY,   /* 3rd-generation card, no key holder: ask for the ID */
+    IDENTITY_CARD_UNREADABLE,  /* not a social security card, or a damaged one */
+    IDENTITY_CARD_REMOVED,     /* the card left the reader */
+    IDENTITY_READER_FAULT,     /* the reader is gone or failing; retrying */
+    IDENTITY_READER_OK,        /* the reader works (again) */
+} identity_event_type;
+
+typedef struct identity_event {
+    identity_event_type type;
+    kiosk_rc rc;       /* the cause, for faults and unreadable cards */
+    int tries_left;    /* IDENTITY_PIN_WRONG */
+    ssc_card card;     /* from IDENTITY_CARD_READ on */
+    ssc_holder holder; /* IDENTITY_HOLDER only; wiped after the callback */
+} identity_event;
+
+/* Called on the worker thread; ev is borrowed for the call. */
+typedef void (*identity_callback)(void *ctx, const identity_event *ev);
+
+/* Opens the reader (again after a fault). On failure *out is NULL. */
+typedef kiosk_rc (*identity_open_reader)(void *ctx, reader **out);
+
+typedef struct identity_worker identity_worker;
+
+typedef struct identity_config {
+    identity_open_reader open;
+    void *open_ctx;
+    identity_callback callback;
+    void *callback_ctx;
+    const kiosk_clock *clock; /* for "today" when checking birth dates */
+    int poll_ms;              /* how long one poll waits; default 200 */
+    int retry_ms;             /* wait between reopen attempts; default 1000 */
+} identity_config;
+
+/* Start the worker (cfg copied). *out is owned: identity_worker_stop. */
+kiosk_rc identity_worker_start(const identity_config *cfg, identity_worker **out);
+
+/* Hand over the citizen's PIN (copied, wiped after use) for the card now on the reader.
+ * KIOSK_BUSY if a PIN is already waiting, KIOSK_NO_CARD if no card has been read,
+ * KIOSK_INVALID if it is not 6 digits. Any thread. */
+kiosk_rc identity_worker_submit_pin(identity_worker *w, const char *pin);
+
+/* Stop the thread, close the reader, wipe everything. NULL is fine. */
+void identity_worker_stop(identity_worker *w);
+
+#endif

@@ -1,0 +1,178 @@
+/* Tests of the identity worker with the simulated card: the whole tap-PIN-identity
+ * sequence as events, a wrong PIN, removal, an unreadable card, a reader that fails to
+ * open and then recovers, and PIN submission rules. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <pthread.h>
+#include <string.h>
+#include <time.h>
+
+#include "identity/identity.h"
+#include "nfc/reader_sim.h"
+
+#define MAX_EVENTS 32
+
+typedef struct {
+    pthread_mutex_t lock;
+    identity_event ev[MAX_EVENTS];
+    int n;
+    const char *profile;
+    reader *sim; /* the reader the worker opened (tests poke its card) */
+    int fail_opens;
+} harness;
+
+static void on_event(void *ctx, const identity_event *ev)
+{
+    harness *h = ctx;
+    pthread_mutex_lock(&h->lock);
+    if (h->n < MAX_EVENTS)
+        h->ev[h->n++] = *ev;
+    pthread_mutex_unlock(&h->lock);
+}
+
+static kiosk_rc open_sim(void *ctx, reader **out)
+{
+    harness *h = ctx;
+    if (h->fail_opens > 0) {
+        h->fail_opens--;
+        *out = NULL;
+        return KIOSK_READER;
+    }
+    kiosk_rc rc = reader_sim_create(h->profile, NULL, out);
+    h->sim = *out;
+    return rc;
+}
+
+/* Wait until event number i has arrived; return its type (0 on timeout). */
+static identity_event_type wait_event(harness *h, int i)
+{
+    for (int waited = 0; waited < 5000; waited += 10) {
+        pthread_mutex_lock(&h->lock);
+        int n = h->n;
+        identity_event_type t = n > i ? h->ev[i].type : 0;
+        pthread_mutex_unlock(&h->lock);
+        if (t)
+            return t;
+        struct timespec ts = {0, 10 * 1000000L};
+        nanosleep(&ts, NULL);
+    }
+    return 0;
+}
+
+static identity_worker *start(harness *h, const char *profile)
+{
+    memset(h, 0, sizeof *h);
+    pthread_mutex_init(&h->lock, NULL);
+    h->profile = profile;
+    identity_config cfg = {.open = open_sim,
+                           .open_ctx = h,
+                           .callback = on_event,
+                           .callback_ctx = h,
+                           .poll_ms = 20,
+                           .retry_ms = 20};
+    identity_worker *w;
+    assert_int_equal(identity_worker_start(&cfg, &w), KIOSK_OK);
+    return w;
+}
+
+static void test_tap_pin_identity_removal(void **state)
+{
+    (void)state;
+    harness h;
+    identity_worker *w = start(&h, KIOSK_TEST_ASSETS "/cards/demo.ini");
+    assert_int_equal(wait_event(&h, 0), IDENTITY_READER_OK);
+    assert_int_equal(wait_event(&h, 1), IDENTITY_CARD_PRESENT);
+    assert_int_equal(wait_event(&h, 2), IDENTITY_CARD_READ);
+    assert_string_equal(h.ev[2].card.card_number, "D37010201");
+    assert_int_equal(identity_worker_submit_pin(w, "12345"), KIOSK_INVALID);
+    assert_int_equal(identity_worker_submit_pin(w, "000000"), KIOSK_OK);
+    assert_int_equal(wait_event(&h, 3), IDENTITY_PIN_WRONG);
+    assert_int_equal(h.ev[3].tries_left, 2);
+    assert_int_equal(identity_worker_submit_pin(w, "123456"), KIOSK_OK);
+    assert_int_equal(wait_event(&h, 4), IDENTITY_HOLDER);
+    assert_string_equal(h.ev[4].holder.name, "张三丰");
+    assert_string_equal(h.ev[4].holder.id_number, "370102199003074519");
+    /* after the identity is read, no PIN is taken */
+    assert_int_equal(identity_worker_submit_pin(w, "123456"), KIOSK_NO_CARD);
+    reader_sim_set_present(h.sim, 0);
+    assert_int_equal(wait_event(&h, 5), IDENTITY_CARD_REMOVED);
+    /* the card comes back: a new session */
+    reader_sim_set_present(h.sim, 1);
+    assert_int_equal(wait_event(&h, 6), IDENTITY_CARD_PRESENT);
+    assert_int_equal(wait_event(&h, 7), IDENTITY_CARD_READ);
+    identity_worker_stop(w);
+    pthread_mutex_destroy(&h.lock);
+}
+
+static void test_removed_while_waiting_for_pin(void **state)
+{
+    (void)state;
+    harness h;
+    identity_worker *w = start(&h, KIOSK_TEST_ASSETS "/cards/demo.ini");
+    assert_int_equal(wait_event(&h, 2), IDENTITY_CARD_READ);
+    reader_sim_set_present(h.sim, 0);
+    assert_int_equal(wait_event(&h, 3), IDENTITY_CARD_REMOVED);
+    assert_int_equal(identity_worker_submit_pin(w, "123456"), KIOSK_NO_CARD);
+    identity_worker_stop(w);
+    pthread_mutex_destroy(&h.lock);
+}
+
+static void test_blocked_and_third_generation(void **state)
+{
+    (void)state;
+    harness h;
+    identity_worker *w = start(&h, KIOSK_TEST_FIXTURES "/cards/blocked.ini");
+    assert_int_equal(wait_event(&h, 2), IDENTITY_CARD_READ);
+    assert_int_equal(identity_worker_submit_pin(w, "123456"), KIOSK_OK);
+    assert_int_equal(wait_event(&h, 3), IDENTITY_PIN_BLOCKED);
+    identity_worker_stop(w);
+    pthread_mutex_destroy(&h.lock);
+
+    w = start(&h, KIOSK_TEST_FIXTURES "/cards/gen3.ini");
+    assert_int_equal(wait_event(&h, 2), IDENTITY_CARD_READ);
+    assert_int_equal(h.ev[2].card.generation, 3);
+    assert_int_equal(identity_worker_submit_pin(w, "111111"), KIOSK_OK);
+    assert_int_equal(wait_event(&h, 3), IDENTITY_NEEDS_ID_ENTRY);
+    assert_string_equal(h.ev[3].holder.id_number, "");
+    identity_worker_stop(w);
+    pthread_mutex_destroy(&h.lock);
+}
+
+static void test_reader_fault_and_recovery(void **state)
+{
+    (void)state;
+    harness h;
+    memset(&h, 0, sizeof h);
+    pthread_mutex_init(&h.lock, NULL);
+    h.profile = KIOSK_TEST_ASSETS "/cards/demo.ini";
+    h.fail_opens = 3;
+    identity_config cfg = {.open = open_sim,
+                           .open_ctx = &h,
+                           .callback = on_event,
+                           .callback_ctx = &h,
+                           .poll_ms = 20,
+                           .retry_ms = 20};
+    identity_worker *w;
+    assert_int_equal(identity_worker_start(&cfg, &w), KIOSK_OK);
+    assert_int_equal(wait_event(&h, 0), IDENTITY_READER_FAULT);
+    assert_int_equal(h.ev[0].rc, KIOSK_READER);
+    /* one fault event for the outage, not one per retry */
+    assert_int_equal(wait_event(&h, 1), IDENTITY_READER_OK);
+    assert_int_equal(wait_event(&h, 2), IDENTITY_CARD_PRESENT);
+    identity_worker_stop(w);
+    pthread_mutex_destroy(&h.lock);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_tap_pin_identity_removal),
+        cmocka_unit_test(test_removed_while_waiting_for_pin),
+        cmocka_unit_test(test_blocked_and_third_generation),
+        cmocka_unit_test(test_reader_fault_and_recovery),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
