@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/wait.h>
 
+#include "pn532_emu.h"
 #include "receipt/receipt.h"
 #include "receipt/receipt_payload.h"
 
@@ -104,11 +105,71 @@ static void test_verify_failures(void **state)
     assert_int_equal(run_ctl("/nonexistent", payload, out, sizeof out), 64);
 }
 
+/* Run `kioskctl card` with stdin_text piped in; the exit code, output in out. */
+static int run_card(const char *stdin_text, const char *args, char *out, size_t outsz)
+{
+    char cmd[2048];
+    snprintf(cmd, sizeof cmd, "printf '%s' | '%s' card %s", stdin_text, KIOSK_KIOSKCTL, args);
+    FILE *p = popen(cmd, "r");
+    assert_non_null(p);
+    size_t n = fread(out, 1, outsz - 1, p);
+    out[n] = '\0';
+    int status = pclose(p);
+    assert_true(WIFEXITED(status));
+    return WEXITSTATUS(status);
+}
+
+static void test_card_reads_and_pins(void **state)
+{
+    (void)state;
+    char out[4096];
+    const char *demo = "--reader sim:" KIOSK_TEST_ASSETS "/cards/demo.ini";
+    char args[1024];
+    /* without a PIN: card data only, nothing personal */
+    assert_int_equal(run_card("", demo, out, sizeof out), 0);
+    assert_non_null(strstr(out, "D37010201"));
+    assert_null(strstr(out, "张三丰"));
+    snprintf(args, sizeof args, "%s --pin-stdin --json", demo);
+    assert_int_equal(run_card("123456\\n", args, out, sizeof out), 0);
+    assert_non_null(strstr(out, "\"name\": \"张三丰\""));
+    assert_non_null(strstr(out, "\"id_number\": \"370102199003074519\""));
+    assert_non_null(strstr(out, "\"birth_date\": \"1990-03-07\""));
+    assert_int_equal(run_card("000000\\n", args, out, sizeof out), 11);
+    assert_non_null(strstr(out, "\"tries_left\": 2"));
+    assert_null(strstr(out, "张三丰"));
+    snprintf(args, sizeof args, "--reader sim:%s/cards/blocked.ini --pin-stdin",
+             KIOSK_TEST_FIXTURES);
+    assert_int_equal(run_card("123456\\n", args, out, sizeof out), 12);
+    /* a PIN that is not 6 digits is refused before any card access */
+    snprintf(args, sizeof args, "%s --pin-stdin", demo);
+    assert_int_equal(run_card("12ab\\n", args, out, sizeof out), 64);
+}
+
+static void test_card_reader_states(void **state)
+{
+    (void)state;
+    char out[4096], args[512];
+    setenv("LIBNFC_AUTO_SCAN", "false", 1);
+    setenv("LIBNFC_LOG_LEVEL", "0", 1);
+    assert_int_equal(
+        run_card("", "--reader pn532_uart:/dev/nonexistent-tty:115200", out, sizeof out), 14);
+    assert_non_null(strstr(out, "reader fault"));
+    /* a working reader with nothing on it */
+    pn532_emu *emu;
+    assert_int_equal(pn532_emu_start(NULL, &emu), KIOSK_OK);
+    snprintf(args, sizeof args, "--reader %s --wait 1", pn532_emu_connstring(emu));
+    assert_int_equal(run_card("", args, out, sizeof out), 10);
+    assert_non_null(strstr(out, "no card"));
+    pn532_emu_stop(emu);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_verify_image_and_text),
         cmocka_unit_test(test_verify_failures),
+        cmocka_unit_test(test_card_reads_and_pins),
+        cmocka_unit_test(test_card_reader_states),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
 }
