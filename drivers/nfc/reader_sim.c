@@ -13,7 +13,10 @@
 #include <string.h>
 #include <time.h>
 
+#include <sodium.h>
+
 #include "core/kiosk_log.h"
+#include "ssc/ssc.h"
 
 static const uint8_t ssse_name[15] = {0x73, 0x78, 0x31, 0x2E, 0x73, 0x68, 0x2E, 0xC9,
                                       0xE7, 0xBB, 0xE1, 0xB1, 0xA3, 0xD5, 0xCF};
@@ -33,6 +36,10 @@ typedef struct sim_reader {
     int tries, max_tries;
     int app_selected, ef; /* ef: 0 none, 5, 6 */
     int pin_ok;
+    uint8_t auth_key[32];
+    int has_auth_key, authed;
+    uint8_t challenge[8];
+    int challenge_valid;
     uint8_t pending[READER_RESP_MAX]; /* T=0: data waiting for GET RESPONSE */
     size_t pending_len;
     int bad_line;
@@ -131,6 +138,11 @@ static int on_entry(void *user, const char *section, const char *key, const char
     } else if (!strcmp(section, "holder") && !strcmp(key, "birth_date")) {
         ok = strlen(value) == 8 && bcd(value, b, 4);
         put(s->ef06, &s->n06, 0x0D, b, 4);
+    } else if (!strcmp(section, "auth") && !strcmp(key, "key")) {
+        size_t bin_len = 0;
+        ok = strlen(value) == 64 &&
+             sodium_hex2bin(s->auth_key, 32, value, 64, NULL, &bin_len, NULL) == 0 && bin_len == 32;
+        s->has_auth_key = ok;
     } else if (!strcmp(section, "pin") && !strcmp(key, "pin")) {
         ok = strlen(value) == 6 && bcd(value, s->pin, 3);
     } else if (!strcmp(section, "pin") && !strcmp(key, "tries")) {
@@ -213,6 +225,27 @@ static size_t handle(sim_reader *s, const uint8_t *a, size_t n, uint8_t *resp)
         }
         return sw(resp, 0, 0x6A, 0x82);
     }
+    if (ins == 0x84) { /* GET CHALLENGE */
+        if (n < 5 || a[4] != 8)
+            return sw(resp, 0, 0x67, 0x00);
+        randombytes_buf(s->challenge, sizeof s->challenge);
+        s->challenge_valid = 1;
+        return data_ok(s, s->challenge, sizeof s->challenge, resp);
+    }
+    if (ins == 0x82) { /* EXTERNAL AUTHENTICATE with the test key holder's scheme */
+        if (!s->challenge_valid || !s->has_auth_key || n < 13 || a[4] != 8)
+            return sw(resp, 0, 0x69, 0x85);
+        s->challenge_valid = 0; /* one try per challenge */
+        uint8_t card_id[16] = {0}, want[8];
+        for (size_t i = 0; i < s->n05; i++)
+            if (s->ef05[i].tag == 0x01)
+                memcpy(card_id, s->ef05[i].value, 16);
+        ssc_test_cryptogram(s->auth_key, card_id, s->challenge, want);
+        if (sodium_memcmp(want, a + 5, 8) != 0)
+            return sw(resp, 0, 0x63, 0x00);
+        s->authed = 1;
+        return sw(resp, 0, 0x90, 0x00);
+    }
     if (ins == 0x20) { /* VERIFY */
         if (!s->app_selected)
             return sw(resp, 0, 0x69, 0x85);
@@ -233,7 +266,7 @@ static size_t handle(sim_reader *s, const uint8_t *a, size_t n, uint8_t *resp)
     if (ins == 0xB2) { /* READ RECORD by tag in the current EF */
         if (!s->ef || (p2 & 0x07) != 0)
             return sw(resp, 0, 0x69, 0x86);
-        if (s->ef == 6 && s->generation >= 3)
+        if (s->ef == 6 && s->generation >= 3 && !s->authed)
             return sw(resp, 0, 0x69, 0x82); /* needs external authentication */
         const record *list = s->ef == 5 ? s->ef05 : s->ef06;
         size_t count = s->ef == 5 ? s->n05 : s->n06;
@@ -266,6 +299,7 @@ static kiosk_rc sim_poll(reader *r, int timeout_ms, reader_target *out)
     s->app_selected = 0;
     s->ef = 0;
     s->pin_ok = 0;
+    s->authed = 0;
     return KIOSK_OK;
 }
 
@@ -307,6 +341,7 @@ static void sim_release(reader *r)
     s->app_selected = 0;
     s->ef = 0;
     s->pin_ok = 0;
+    s->authed = 0;
 }
 
 static void sim_close(reader *r)

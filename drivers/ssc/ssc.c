@@ -7,6 +7,7 @@
 #include "ssc/ssc.h"
 
 #include <iconv.h>
+#include <sodium.h>
 #include <string.h>
 
 static const uint8_t ssse_name[15] = {0x73, 0x78, 0x31, 0x2E, 0x73, 0x68, 0x2E, 0xC9,
@@ -156,6 +157,10 @@ kiosk_rc ssc_read_card(reader *r, ssc_card *out)
         return rc == KIOSK_UNSUPPORTED ? KIOSK_CARD : rc;
     }
     out->generation = out->spec_version[0] - '0';
+    /* The identification code keys diversification for terminal authentication; cards
+     * without it read fine otherwise. */
+    if (read_tag(r, 0x01, 16, out->card_id) != KIOSK_OK)
+        memset(out->card_id, 0, sizeof out->card_id);
     return KIOSK_OK;
 }
 
@@ -235,6 +240,43 @@ kiosk_rc ssc_read_holder(reader *r, kiosk_date today, ssc_holder *out)
     if (rc != KIOSK_OK)
         ssc_holder_wipe(out);
     return rc;
+}
+
+kiosk_rc ssc_authenticate(reader *r, const ssc_card *card, const ssc_key_holder *kh)
+{
+    kiosk_rc rc;
+    static const uint8_t get_challenge[5] = {0x00, 0x84, 0x00, 0x00, 0x08};
+    uint8_t data[READER_RESP_MAX];
+    size_t len;
+    unsigned sw;
+    rc = exchange(r, get_challenge, sizeof get_challenge, data, &len, &sw);
+    if (rc != KIOSK_OK)
+        return rc;
+    if (sw != 0x9000 || len != 8)
+        return KIOSK_CARD;
+    uint8_t apdu[13] = {0x00, 0x82, 0x00, kh->key_id, 0x08};
+    rc = kh->cryptogram(kh->ctx, card->card_id, data, apdu + 5);
+    if (rc != KIOSK_OK)
+        return rc;
+    rc = exchange(r, apdu, sizeof apdu, data, &len, &sw);
+    if (rc != KIOSK_OK)
+        return rc;
+    if (sw == 0x9000)
+        return KIOSK_OK;
+    return sw == 0x6300 || (sw & 0xFFF0) == 0x63C0 || sw == 0x6982 ? KIOSK_CRYPTO : KIOSK_CARD;
+}
+
+kiosk_rc ssc_test_cryptogram(void *key32, const uint8_t card_id[16], const uint8_t challenge[8],
+                             uint8_t out[8])
+{
+    uint8_t msg[24], mac[crypto_auth_BYTES];
+    if (sodium_init() < 0)
+        return KIOSK_CRYPTO;
+    memcpy(msg, card_id, 16);
+    memcpy(msg + 16, challenge, 8);
+    crypto_auth(mac, msg, sizeof msg, key32);
+    memcpy(out, mac, 8);
+    return KIOSK_OK;
 }
 
 void ssc_holder_wipe(ssc_holder *h)

@@ -9,6 +9,7 @@
 #define KIOSK_SSC_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "core/kiosk_clock.h"
 #include "core/kiosk_error.h"
@@ -16,6 +17,7 @@
 
 /* What EF05 says about the card itself (not personal). */
 typedef struct ssc_card {
+    uint8_t card_id[16];  /* card identification code (EF05 tag 01), zero if absent */
     char card_number[10]; /* 9 characters */
     char spec_version[5]; /* "3.00" */
     int generation;       /* first digit of spec_version */
@@ -52,6 +54,29 @@ kiosk_rc ssc_verify_pin(reader *r, const char *pin, int *tries_left);
  * KIOSK_UNSUPPORTED when the card wants terminal authentication first (3rd generation,
  * 69 82). today bounds the birth date. */
 kiosk_rc ssc_read_holder(reader *r, kiosk_date today, ssc_holder *out);
+
+/* Terminal authentication for 3rd-generation cards. The key holder (a PSAM in the
+ * reader, a networked HSM, or the test key holder) turns the card's 8-byte challenge
+ * into the 8-byte cryptogram EXTERNAL AUTHENTICATE expects; the key never enters this
+ * code. card_id is EF05's 16-byte card identification code, for key diversification. */
+typedef struct ssc_key_holder {
+    kiosk_rc (*cryptogram)(void *ctx, const uint8_t card_id[16], const uint8_t challenge[8],
+                           uint8_t out[8]);
+    void *ctx;
+    uint8_t key_id; /* P2 of EXTERNAL AUTHENTICATE */
+} ssc_key_holder;
+
+/* GET CHALLENGE, ask the key holder, EXTERNAL AUTHENTICATE; then EF06 is readable.
+ * card is what ssc_read_card returned (borrowed). KIOSK_CRYPTO when the card rejects
+ * the cryptogram, KIOSK_CARD for anything else unexpected, or the key holder's /
+ * reader's error. */
+kiosk_rc ssc_authenticate(reader *r, const ssc_card *card, const ssc_key_holder *kh);
+
+/* The test key holder: an HMAC (libsodium crypto_auth, truncated) of the challenge under
+ * a 32-byte key, matching the simulated card's [auth] key. For tests and the demo
+ * only; a real deployment plugs a PSAM or HSM into ssc_key_holder. */
+kiosk_rc ssc_test_cryptogram(void *key32, const uint8_t card_id[16], const uint8_t challenge[8],
+                             uint8_t out[8]);
 
 /* Wipe a holder record (explicit_bzero). */
 void ssc_holder_wipe(ssc_holder *h);

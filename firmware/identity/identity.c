@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "core/kiosk_log.h"
+#include "domain/idnum.h"
 
 struct identity_worker {
     identity_config cfg;
@@ -77,6 +78,18 @@ static void set_card_ready(identity_worker *w, int ready)
     pthread_mutex_unlock(&w->lock);
 }
 
+/* The ID number must be valid and agree with the card's own sex and birth date. */
+static int holder_consistent(const ssc_holder *h, kiosk_date today)
+{
+    idnum_info info;
+    if (idnum_parse18(h->id_number, today, &info) != KIOSK_OK)
+        return 0;
+    idnum_sex sex = h->sex == '1' ? IDNUM_MALE : IDNUM_FEMALE;
+    int ok = info.sex == sex && kiosk_date_cmp(info.birth, h->birth) == 0;
+    explicit_bzero(&info, sizeof info);
+    return ok;
+}
+
 /* Serve one card from arrival to removal. Returns a reader-level error to reopen. */
 static kiosk_rc serve_card(identity_worker *w, reader *r)
 {
@@ -137,9 +150,22 @@ static kiosk_rc serve_card(identity_worker *w, reader *r)
         break;
     }
     set_card_ready(w, 0);
-    rc = ssc_read_holder(r, kiosk_clock_today(w->cfg.clock), &ev.holder);
+    kiosk_date today = kiosk_clock_today(w->cfg.clock);
+    rc = KIOSK_OK;
+    if (ev.card.generation >= 3 && w->cfg.key_holder.cryptogram) {
+        rc = ssc_authenticate(r, &ev.card, &w->cfg.key_holder);
+        if (rc != KIOSK_OK && rc != KIOSK_CARD_REMOVED)
+            kiosk_log_warn("identity", "terminal authentication failed: %s", kiosk_strerror(rc));
+    }
+    if (rc == KIOSK_OK)
+        rc = ssc_read_holder(r, today, &ev.holder);
     if (rc == KIOSK_CARD_REMOVED)
         goto removed;
+    if (rc == KIOSK_OK && !holder_consistent(&ev.holder, today)) {
+        kiosk_log_warn("identity", "card holder record is inconsistent (ID number, sex, birth)");
+        ssc_holder_wipe(&ev.holder);
+        rc = KIOSK_CARD;
+    }
     if (rc == KIOSK_UNSUPPORTED) {
         ev.type = IDENTITY_NEEDS_ID_ENTRY; /* identity still bound to the card by its PIN */
     } else if (rc != KIOSK_OK) {

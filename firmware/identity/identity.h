@@ -3,7 +3,9 @@
  * into events for the flow — card present, card read, PIN wrong/blocked, identity read,
  * card removed, unreadable card, reader fault and recovery. The UI thread never waits
  * on the reader: it submits the PIN and receives events through a callback (which
- * should only queue them, e.g. as SDL user events). The holder's data in an event is
+ * should only queue them, e.g. as SDL user events). A holder record is passed on only
+ * when its ID number is valid and agrees with the card's sex and birth date (idnum.h);
+ * anything else is an unreadable card. The holder's data in an event is
  * wiped by the worker after the callback returns: the callback copies what it needs.
  */
 #ifndef KIOSK_IDENTITY_H
@@ -51,6 +53,9 @@ typedef struct identity_config {
     const kiosk_clock *clock; /* for "today" when checking birth dates */
     int poll_ms;              /* how long one poll waits; default 200 */
     int retry_ms;             /* wait between reopen attempts; default 1000 */
+    /* Terminal authentication for 3rd-generation cards (PSAM, HSM); NULL callback: none,
+     * and such cards end in IDENTITY_NEEDS_ID_ENTRY. */
+    ssc_key_holder key_holder;
 } identity_config;
 
 /* Start the worker (cfg copied). *out is owned: identity_worker_stop. */

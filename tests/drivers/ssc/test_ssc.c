@@ -157,6 +157,32 @@ static void test_third_generation_needs_authentication(void **state)
     reader_close(r);
 }
 
+static void test_third_generation_with_key_holder(void **state)
+{
+    (void)state;
+    uint8_t key[32], wrong[32];
+    for (int i = 0; i < 32; i++) {
+        key[i] = (uint8_t)i;
+        wrong[i] = (uint8_t)(i + 1);
+    }
+    ssc_key_holder kh = {ssc_test_cryptogram, key, 0x01};
+    reader *r = open_card(CARDS "gen3.ini", NULL);
+    ssc_card card;
+    assert_int_equal(ssc_read_card(r, &card), KIOSK_OK);
+    int tries;
+    assert_int_equal(ssc_verify_pin(r, "111111", &tries), KIOSK_OK);
+    /* a wrong key is refused, and EF06 stays closed */
+    ssc_key_holder bad = {ssc_test_cryptogram, wrong, 0x01};
+    assert_int_equal(ssc_authenticate(r, &card, &bad), KIOSK_CRYPTO);
+    ssc_holder h;
+    assert_int_equal(ssc_read_holder(r, today, &h), KIOSK_UNSUPPORTED);
+    assert_int_equal(ssc_authenticate(r, &card, &kh), KIOSK_OK);
+    assert_int_equal(ssc_read_holder(r, today, &h), KIOSK_OK);
+    assert_string_equal(h.name, "王芳");
+    assert_string_equal(h.id_number, "440306197209180021");
+    reader_close(r);
+}
+
 static void test_strange_profiles(void **state)
 {
     (void)state;
@@ -178,6 +204,7 @@ int main(void)
         cmocka_unit_test(test_card_removed_mid_read),
         cmocka_unit_test(test_malformed_records_and_slow_card),
         cmocka_unit_test(test_third_generation_needs_authentication),
+        cmocka_unit_test(test_third_generation_with_key_holder),
         cmocka_unit_test(test_strange_profiles),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -141,6 +141,42 @@ static void test_blocked_and_third_generation(void **state)
     pthread_mutex_destroy(&h.lock);
 }
 
+static void test_key_holder_and_inconsistent_cards(void **state)
+{
+    (void)state;
+    harness h;
+    memset(&h, 0, sizeof h);
+    pthread_mutex_init(&h.lock, NULL);
+    h.profile = KIOSK_TEST_FIXTURES "/cards/gen3.ini";
+    uint8_t key[32];
+    for (int i = 0; i < 32; i++)
+        key[i] = (uint8_t)i;
+    identity_config cfg = {.open = open_sim,
+                           .open_ctx = &h,
+                           .callback = on_event,
+                           .callback_ctx = &h,
+                           .poll_ms = 20,
+                           .retry_ms = 20,
+                           .key_holder = {ssc_test_cryptogram, key, 0x01}};
+    identity_worker *w;
+    assert_int_equal(identity_worker_start(&cfg, &w), KIOSK_OK);
+    assert_int_equal(wait_event(&h, 2), IDENTITY_CARD_READ);
+    assert_int_equal(identity_worker_submit_pin(w, "111111"), KIOSK_OK);
+    assert_int_equal(wait_event(&h, 3), IDENTITY_HOLDER);
+    assert_string_equal(h.ev[3].holder.name, "王芳");
+    identity_worker_stop(w);
+    pthread_mutex_destroy(&h.lock);
+
+    w = start(&h, KIOSK_TEST_FIXTURES "/cards/inconsistent.ini");
+    assert_int_equal(wait_event(&h, 2), IDENTITY_CARD_READ);
+    assert_int_equal(identity_worker_submit_pin(w, "123456"), KIOSK_OK);
+    assert_int_equal(wait_event(&h, 3), IDENTITY_CARD_UNREADABLE);
+    assert_int_equal(h.ev[3].rc, KIOSK_CARD);
+    assert_string_equal(h.ev[3].holder.name, "");
+    identity_worker_stop(w);
+    pthread_mutex_destroy(&h.lock);
+}
+
 static void test_reader_fault_and_recovery(void **state)
 {
     (void)state;
@@ -172,6 +208,7 @@ int main(void)
         cmocka_unit_test(test_tap_pin_identity_removal),
         cmocka_unit_test(test_removed_while_waiting_for_pin),
         cmocka_unit_test(test_blocked_and_third_generation),
+        cmocka_unit_test(test_key_holder_and_inconsistent_cards),
         cmocka_unit_test(test_reader_fault_and_recovery),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
