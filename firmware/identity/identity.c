@@ -78,6 +78,13 @@ static void set_card_ready(identity_worker *w, int ready)
     pthread_mutex_unlock(&w->lock);
 }
 
+/* A reader that fails or stops answering is closed and reopened: a hung PN532 or an
+ * unplugged USB reader comes back that way. */
+static int reader_lost(kiosk_rc rc)
+{
+    return rc == KIOSK_READER || rc == KIOSK_TIMEOUT;
+}
+
 /* The ID number must be valid and agree with the card's own sex and birth date. */
 static int holder_consistent(const ssc_holder *h, kiosk_date today)
 {
@@ -101,8 +108,8 @@ static kiosk_rc serve_card(identity_worker *w, reader *r)
     kiosk_rc rc = ssc_read_card(r, &ev.card);
     if (rc == KIOSK_CARD_REMOVED)
         goto removed;
-    if (rc == KIOSK_READER)
-        return rc;
+    if (reader_lost(rc))
+        return KIOSK_READER;
     if (rc != KIOSK_OK) {
         ev.type = IDENTITY_CARD_UNREADABLE;
         ev.rc = rc;
@@ -118,7 +125,12 @@ static kiosk_rc serve_card(identity_worker *w, reader *r)
         if (stopping(w))
             return KIOSK_OK;
         if (!take_pin(w, pin)) {
-            if (r->ops->present(r) != KIOSK_OK)
+            kiosk_rc p = r->ops->present(r);
+            if (p == KIOSK_READER) {
+                set_card_ready(w, 0);
+                return KIOSK_READER;
+            }
+            if (p != KIOSK_OK)
                 goto removed;
             wait_ms(w, w->cfg.poll_ms);
             continue;
@@ -140,6 +152,10 @@ static kiosk_rc serve_card(identity_worker *w, reader *r)
         }
         if (rc == KIOSK_CARD_REMOVED)
             goto removed;
+        if (reader_lost(rc)) {
+            set_card_ready(w, 0);
+            return KIOSK_READER;
+        }
         if (rc != KIOSK_OK) {
             ev.type = IDENTITY_CARD_UNREADABLE;
             ev.rc = rc;
@@ -161,6 +177,8 @@ static kiosk_rc serve_card(identity_worker *w, reader *r)
         rc = ssc_read_holder(r, today, &ev.holder);
     if (rc == KIOSK_CARD_REMOVED)
         goto removed;
+    if (reader_lost(rc))
+        return KIOSK_READER;
     if (rc == KIOSK_OK && !holder_consistent(&ev.holder, today)) {
         kiosk_log_warn("identity", "card holder record is inconsistent (ID number, sex, birth)");
         ssc_holder_wipe(&ev.holder);
@@ -220,6 +238,13 @@ static void *worker_main(void *arg)
         if (rc == KIOSK_OK)
             rc = serve_card(w, r);
         if (rc == KIOSK_READER) {
+            identity_event ev;
+            memset(&ev, 0, sizeof ev);
+            kiosk_log_warn("identity", "card reader stopped answering; reopening it");
+            ev.type = IDENTITY_READER_FAULT;
+            ev.rc = KIOSK_READER;
+            emit(w, &ev);
+            faulted = 1;
             reader_close(r);
             r = NULL;
         }

@@ -25,7 +25,8 @@ typedef enum identity_event_type {
     IDENTITY_NEEDS_ID_ENTRY,   /* 3rd-generation card, no key holder: ask for the ID */
     IDENTITY_CARD_UNREADABLE,  /* not a social security card, or a damaged one */
     IDENTITY_CARD_REMOVED,     /* the card left the reader */
-    IDENTITY_READER_FAULT,     /* the reader is gone or failing; retrying */
+    IDENTITY_READER_FAULT,     /* the reader is gone or hung (ends any card session);
+                                  the worker keeps reopening it */
     IDENTITY_READER_OK,        /* the reader works (again) */
 } identity_event_type;
 

@@ -7,11 +7,14 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "identity/identity.h"
+#include "nfc/reader_nfc.h"
 #include "nfc/reader_sim.h"
+#include "pn532_emu.h"
 
 #define MAX_EVENTS 32
 
@@ -202,6 +205,46 @@ static void test_reader_fault_and_recovery(void **state)
     pthread_mutex_destroy(&h.lock);
 }
 
+static kiosk_rc open_emulated(void *ctx, reader **out)
+{
+    return reader_nfc_open(pn532_emu_connstring(ctx), out);
+}
+
+/* A real libnfc reader (the PN532 emulator) that hangs mid-session and comes back. */
+static void test_hung_reader_is_reopened(void **state)
+{
+    (void)state;
+    setenv("LIBNFC_AUTO_SCAN", "false", 1);
+    setenv("LIBNFC_LOG_LEVEL", "0", 1);
+    reader *card;
+    assert_int_equal(reader_sim_create(KIOSK_TEST_ASSETS "/cards/demo.ini", NULL, &card), KIOSK_OK);
+    pn532_emu *emu;
+    assert_int_equal(pn532_emu_start(card, &emu), KIOSK_OK);
+    harness h;
+    memset(&h, 0, sizeof h);
+    pthread_mutex_init(&h.lock, NULL);
+    identity_config cfg = {.open = open_emulated,
+                           .open_ctx = emu,
+                           .callback = on_event,
+                           .callback_ctx = &h,
+                           .poll_ms = 50,
+                           .retry_ms = 50};
+    identity_worker *w;
+    assert_int_equal(identity_worker_start(&cfg, &w), KIOSK_OK);
+    assert_int_equal(wait_event(&h, 0), IDENTITY_READER_OK);
+    assert_int_equal(wait_event(&h, 2), IDENTITY_CARD_READ);
+    pn532_emu_set_silent(emu, 1);
+    assert_int_equal(identity_worker_submit_pin(w, "123456"), KIOSK_OK);
+    assert_int_equal(wait_event(&h, 3), IDENTITY_READER_FAULT);
+    pn532_emu_set_silent(emu, 0);
+    assert_int_equal(wait_event(&h, 4), IDENTITY_READER_OK);
+    assert_int_equal(wait_event(&h, 5), IDENTITY_CARD_PRESENT);
+    identity_worker_stop(w);
+    pn532_emu_stop(emu);
+    reader_close(card);
+    pthread_mutex_destroy(&h.lock);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -210,6 +253,7 @@ int main(void)
         cmocka_unit_test(test_blocked_and_third_generation),
         cmocka_unit_test(test_key_holder_and_inconsistent_cards),
         cmocka_unit_test(test_reader_fault_and_recovery),
+        cmocka_unit_test(test_hung_reader_is_reopened),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
