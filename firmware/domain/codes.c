@@ -1,6 +1,7 @@
 /*
- * Code table loading: each file is read whole into one buffer that the entries point
- * into (tabs and newlines become terminators), so a table costs two allocations.
+ * Code table loading: each file is read whole into one buffer (trimmed to its size) that
+ * the entries point into (tabs and newlines become terminators), so a table costs two
+ * allocations. Lookups are linear: the longest table has 56 entries.
  */
 #include "domain/codes.h"
 
@@ -12,7 +13,6 @@
 #include "core/kiosk_log.h"
 
 #define MAX_FILE_BYTES (1 << 20)
-#define MAX_CODE_LEN 8
 
 static const char *const files[CODES_TABLE_COUNT] = {
     [CODES_SEX] = "sex.tsv",
@@ -60,21 +60,18 @@ static kiosk_rc read_file(const char *path, char **out)
         return err ? KIOSK_IO : KIOSK_CORRUPT;
     }
     buf[n] = '\0';
-    *out = buf;
+    char *small = realloc(buf, n + 1); /* the tables live as long as the kiosk runs */
+    *out = small ? small : buf;
     return KIOSK_OK;
 }
 
-static int valid_utf8(const char *s)
+/* Names are shown and printed: valid UTF-8 without control characters. */
+static int valid_name(const char *s)
 {
-    size_t len = strlen(s);
-    for (size_t i = 0; i < len;) {
-        unsigned cp;
-        size_t n = kiosk_utf8_decode(s + i, len - i, &cp);
-        if (n == 0)
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        if (*p < 0x20 || *p == 0x7F)
             return 0;
-        i += n;
-    }
-    return 1;
+    return *s && kiosk_utf8_valid(s);
 }
 
 static kiosk_rc parse_table(code_table *tb, const char *path)
@@ -107,8 +104,8 @@ static kiosk_rc parse_table(code_table *tb, const char *path)
             e->name[CODES_ZH] = f1 + 1;
             e->name[CODES_EN] = f2 + 1;
             size_t cl = strlen(e->code);
-            int ok = cl > 0 && cl <= MAX_CODE_LEN && *e->name[0] && *e->name[1] &&
-                     valid_utf8(e->name[0]) && valid_utf8(e->name[1]);
+            int ok = cl > 0 && cl <= CODES_CODE_MAX && valid_name(e->name[CODES_ZH]) &&
+                     valid_name(e->name[CODES_EN]);
             for (size_t i = 0; ok && i < cl; i++)
                 ok = e->code[i] >= '0' && e->code[i] <= '9';
             for (size_t i = 0; ok && i < tb->count; i++)

@@ -1,8 +1,9 @@
 /*
- * The code tables of the registration form (sex, ethnicity, education, political
- * status, health, disability grade, document type, unemployment reason, services
- * wanted, registration place), loaded from the .tsv files of assets/codes at start. Read-only after
- * loading; any thread may look up. Unknown codes are errors, never crashes.
+ * The code tables of the registration form (sex, ethnicity, education, political status,
+ * health, disability grade, document type, unemployment reason, services wanted,
+ * registration place), loaded from the .tsv files of assets/codes at start (format and
+ * sources: assets/codes/README.md). Read-only after loading; any thread may look up.
+ * Unknown codes are errors, never crashes. No people-facing text beyond the names.
  */
 #ifndef KIOSK_CODES_H
 #define KIOSK_CODES_H
@@ -10,6 +11,9 @@
 #include <stddef.h>
 
 #include "core/kiosk_error.h"
+
+/* Longest code in any table, in bytes (codes are ASCII digits). */
+#define CODES_CODE_MAX 8
 
 typedef enum codes_table {
     CODES_SEX = 0,
@@ -32,29 +36,38 @@ typedef enum codes_lang {
 
 typedef struct codes_tables codes_tables;
 
-/* One entry of a table (all borrowed from the tables). */
+/* One entry of a table (all strings borrowed from the tables). */
 typedef struct codes_entry {
     const char *code;
     const char *name[2]; /* by codes_lang */
 } codes_entry;
 
-/* Load every table from dir (e.g. "assets/codes"). On success *out is owned (free with
- * codes_destroy); on failure *out is NULL and the file and line are logged:
- * KIOSK_NOT_FOUND (missing file), KIOSK_CORRUPT (malformed or duplicate line),
- * KIOSK_NOMEM. */
+/* Load every table from dir (borrowed, e.g. "assets/codes"). On success *out is owned
+ * (free with codes_destroy); on failure *out is NULL and "file:line: what" is logged:
+ * KIOSK_NOT_FOUND (missing file), KIOSK_IO (unreadable), KIOSK_CORRUPT (a line without
+ * exactly three tab-separated fields, a code that is not 1..CODES_CODE_MAX digits, an
+ * empty name, a name that is not UTF-8 or holds a control character, a duplicate code,
+ * a file without entries or over 1 MiB), KIOSK_NOMEM. Call once at start. */
 kiosk_rc codes_load(const char *dir, codes_tables **out);
+
+/* Free the tables (NULL is fine). Every name and entry borrowed from them dies. */
 void codes_destroy(codes_tables *t);
 
-/* The file name of a table ("ethnicity.tsv"). */
+/* The file name of a table ("ethnicity.tsv"), static storage; "?" for a bad table. */
 const char *codes_file(codes_table table);
 
-/* KIOSK_OK when code is in table, else KIOSK_UNKNOWN_CODE (also for NULL or a bad table). */
+/* KIOSK_OK when code (borrowed) is in table, else KIOSK_UNKNOWN_CODE (also for a NULL
+ * code, NULL tables or a table outside the enum). Codes compare as strings: "1" is not
+ * "01". Any thread. */
 kiosk_rc codes_check(const codes_tables *t, codes_table table, const char *code);
 
-/* The name of code in lang (borrowed), or NULL when unknown. */
+/* The name of code in lang, borrowed from t (valid until codes_destroy), or NULL when
+ * the code, the table or the language is unknown. Any thread. */
 const char *codes_name(const codes_tables *t, codes_table table, const char *code, codes_lang lang);
 
-/* Entries of a table in file order, for choice lists: *entries is borrowed. */
+/* Entries of a table in file order, for choice lists. Returns the count and sets
+ * *entries to a borrowed array (valid until codes_destroy); 0 and NULL for NULL tables
+ * or a table outside the enum. Any thread. */
 size_t codes_list(const codes_tables *t, codes_table table, const codes_entry **entries);
 
 #endif
