@@ -1,0 +1,1162 @@
+/*
+ * The registration record: a table of the text fields (where each lives in the struct,
+ * its cap, its character limit and what it may hold) drives the setters, the checks of
+ * hand-written records and both JSON directions, so a field is described once. The
+ * rules of the form follow in field order.
+ */
+#include "domain/registration.h"
+
+#include <jansson.h>
+#include <malloc.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/kiosk_log.h"
+#include "domain/idnum.h"
+
+#define JSON_MAX_BYTES (64 * 1024)
+
+typedef enum text_kind {
+    KIND_CODE,      /* 1..8 ASCII digits */
+    KIND_DIVISION,  /* 1..9 ASCII digits */
+    KIND_DOCUMENT,  /* printable ASCII without blanks, letters upper case */
+    KIND_TEXT,      /* UTF-8 without control characters */
+    KIND_MULTILINE, /* UTF-8 without control characters but line feeds */
+} text_kind;
+
+typedef struct text_field {
+    size_t offset; /* of the char array in registration */
+    size_t size;   /* of the array, terminator included */
+    size_t chars;  /* character limit, 0: the byte cap is the limit */
+    text_kind kind;
+} text_field;
+
+#define TF(member, chars, kind)                                                                    \
+    {                                                                                              \
+        offsetof(registration, member), sizeof(((registration *)0)->member), chars, kind           \
+    }
+
+static const text_field text_fields[REGISTRATION_FIELD_COUNT] = {
+    [REGISTRATION_NAME] = TF(name, REGISTRATION_NAME_CHARS, KIND_TEXT),
+    [REGISTRATION_SEX] = TF(sex, 0, KIND_CODE),
+    [REGISTRATION_ETHNICITY] = TF(ethnicity, 0, KIND_CODE),
+    [REGISTRATION_POLITICAL] = TF(political, 0, KIND_CODE),
+    [REGISTRATION_EDUCATION] = TF(education, 0, KIND_CODE),
+    [REGISTRATION_HEALTH] = TF(health, 0, KIND_CODE),
+    [REGISTRATION_DISABILITY_GRADE] = TF(disability_grade, 0, KIND_CODE),
+    [REGISTRATION_DOCUMENT_TYPE] = TF(document_type, 0, KIND_CODE),
+    [REGISTRATION_DOCUMENT_NUMBER] = TF(document_number, 0, KIND_DOCUMENT),
+    [REGISTRATION_HOUSEHOLD_DIVISION] = TF(household.division, 0, KIND_DIVISION),
+    [REGISTRATION_HOUSEHOLD_DETAIL] = TF(household.detail, REGISTRATION_DETAIL_CHARS, KIND_TEXT),
+    [REGISTRATION_RESIDENCE_DIVISION] = TF(residence.division, 0, KIND_DIVISION),
+    [REGISTRATION_RESIDENCE_DETAIL] = TF(residence.detail, REGISTRATION_DETAIL_CHARS, KIND_TEXT),
+    [REGISTRATION_QUALIFICATION_1] =
+        TF(qualifications[0].name, REGISTRATION_QUAL_NAME_CHARS, KIND_TEXT),
+    [REGISTRATION_QUALIFICATION_1_LEVEL] =
+        TF(qualifications[0].level, REGISTRATION_QUAL_LEVEL_CHARS, KIND_TEXT),
+    [REGISTRATION_QUALIFICATION_2] =
+        TF(qualifications[1].name, REGISTRATION_QUAL_NAME_CHARS, KIND_TEXT),
+    [REGISTRATION_QUALIFICATION_2_LEVEL] =
+        TF(qualifications[1].level, REGISTRATION_QUAL_LEVEL_CHARS, KIND_TEXT),
+    [REGISTRATION_QUALIFICATION_3] =
+        TF(qualifications[2].name, REGISTRATION_QUAL_NAME_CHARS, KIND_TEXT),
+    [REGISTRATION_QUALIFICATION_3_LEVEL] =
+        TF(qualifications[2].level, REGISTRATION_QUAL_LEVEL_CHARS, KIND_TEXT),
+    [REGISTRATION_MOBILE] = TF(mobile, 0, KIND_TEXT),
+    [REGISTRATION_LANDLINE] = TF(landline, 0, KIND_TEXT),
+    [REGISTRATION_EMAIL] = TF(email, 0, KIND_TEXT),
+    [REGISTRATION_OTHER_CONTACT] = TF(other_contact, REGISTRATION_OTHER_CONTACT_CHARS, KIND_TEXT),
+    [REGISTRATION_PLACE] = TF(registration_place, 0, KIND_CODE),
+    [REGISTRATION_REASON] = TF(reason, 0, KIND_CODE),
+    [REGISTRATION_REASON_OTHER_TEXT] = TF(reason_other, REGISTRATION_REASON_OTHER_CHARS, KIND_TEXT),
+    [REGISTRATION_JOB_INTENTION_1] =
+        TF(job_intention[0], REGISTRATION_JOB_INTENTION_CHARS, KIND_TEXT),
+    [REGISTRATION_JOB_INTENTION_2] =
+        TF(job_intention[1], REGISTRATION_JOB_INTENTION_CHARS, KIND_TEXT),
+    [REGISTRATION_REMARKS] = TF(remarks, REGISTRATION_REMARKS_CHARS, KIND_MULTILINE),
+};
+
+static const char *const field_keys[REGISTRATION_FIELD_COUNT] = {
+    [REGISTRATION_NAME] = "name",
+    [REGISTRATION_SEX] = "sex",
+    [REGISTRATION_ETHNICITY] = "ethnicity",
+    [REGISTRATION_POLITICAL] = "political",
+    [REGISTRATION_EDUCATION] = "education",
+    [REGISTRATION_HEALTH] = "health",
+    [REGISTRATION_DISABILITY_GRADE] = "disability_grade",
+    [REGISTRATION_BIRTH_DATE] = "birth_date",
+    [REGISTRATION_UNEMPLOYED_SINCE] = "unemployed_since",
+    [REGISTRATION_DOCUMENT_TYPE] = "document_type",
+    [REGISTRATION_DOCUMENT_NUMBER] = "document_number",
+    [REGISTRATION_HOUSEHOLD_DIVISION] = "household_division",
+    [REGISTRATION_HOUSEHOLD_DETAIL] = "household_detail",
+    [REGISTRATION_RESIDENCE_DIVISION] = "residence_division",
+    [REGISTRATION_RESIDENCE_DETAIL] = "residence_detail",
+    [REGISTRATION_QUALIFICATION_1] = "qualification_1",
+    [REGISTRATION_QUALIFICATION_1_LEVEL] = "qualification_1_level",
+    [REGISTRATION_QUALIFICATION_2] = "qualification_2",
+    [REGISTRATION_QUALIFICATION_2_LEVEL] = "qualification_2_level",
+    [REGISTRATION_QUALIFICATION_3] = "qualification_3",
+    [REGISTRATION_QUALIFICATION_3_LEVEL] = "qualification_3_level",
+    [REGISTRATION_MOBILE] = "mobile",
+    [REGISTRATION_LANDLINE] = "landline",
+    [REGISTRATION_EMAIL] = "email",
+    [REGISTRATION_OTHER_CONTACT] = "other_contact",
+    [REGISTRATION_PLACE] = "registration_place",
+    [REGISTRATION_REASON] = "reason",
+    [REGISTRATION_REASON_OTHER_TEXT] = "reason_other",
+    [REGISTRATION_CLAIMS_INSURANCE] = "claims_insurance",
+    [REGISTRATION_JOB_INTENTION_1] = "job_intention_1",
+    [REGISTRATION_JOB_INTENTION_2] = "job_intention_2",
+    [REGISTRATION_REMARKS] = "remarks",
+    [REGISTRATION_SERVICES] = "services",
+};
+
+const char *registration_field_key(registration_field field)
+{
+    return (unsigned)field < REGISTRATION_FIELD_COUNT ? field_keys[field] : "?";
+}
+
+const char *registration_error_key(registration_error error)
+{
+    switch (error) {
+    case REGISTRATION_ERR_REQUIRED:
+        return "required";
+    case REGISTRATION_ERR_FORMAT:
+        return "format";
+    case REGISTRATION_ERR_UNKNOWN_CODE:
+        return "unknown_code";
+    case REGISTRATION_ERR_IN_FUTURE:
+        return "in_future";
+    case REGISTRATION_ERR_BEFORE_16TH_BIRTHDAY:
+        return "before_16th_birthday";
+    case REGISTRATION_ERR_TOO_LONG:
+        return "too_long";
+    case REGISTRATION_ERR_MISMATCH:
+        return "mismatch";
+    case REGISTRATION_ERR_NOT_APPLICABLE:
+        return "not_applicable";
+    }
+    return "?";
+}
+
+/* ---- the record and its setters ---- */
+
+void registration_init(registration *rec)
+{
+    memset(rec, 0, sizeof *rec);
+}
+
+void registration_wipe(registration *rec)
+{
+    if (rec)
+        explicit_bzero(rec, sizeof *rec);
+}
+
+static const text_field *text_field_of(registration_field field)
+{
+    if ((unsigned)field >= REGISTRATION_FIELD_COUNT || text_fields[field].size == 0)
+        return NULL;
+    return &text_fields[field];
+}
+
+static char *field_ptr(registration *rec, const text_field *tf)
+{
+    return (char *)rec + tf->offset;
+}
+
+static const char *field_cptr(const registration *rec, const text_field *tf)
+{
+    return (const char *)rec + tf->offset;
+}
+
+static int is_locked(const registration *rec, registration_field field)
+{
+    return (unsigned)field < REGISTRATION_FIELD_COUNT && (rec->from_card >> field) & 1u;
+}
+
+static int all_digits(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (s[i] < '0' || s[i] > '9')
+            return 0;
+    return 1;
+}
+
+/* Whether s (n bytes) may be stored in a field of this kind. */
+static int value_ok(text_kind kind, const char *s, size_t n)
+{
+    switch (kind) {
+    case KIND_CODE:
+    case KIND_DIVISION:
+        return all_digits(s, n);
+    case KIND_DOCUMENT:
+        for (size_t i = 0; i < n; i++)
+            if ((unsigned char)s[i] <= 0x20 || (unsigned char)s[i] >= 0x7F)
+                return 0;
+        return 1;
+    case KIND_TEXT:
+    case KIND_MULTILINE:
+        for (size_t i = 0; i < n; i++) {
+            unsigned char c = (unsigned char)s[i];
+            if ((c < 0x20 && !(c == '\n' && kind == KIND_MULTILINE)) || c == 0x7F)
+                return 0;
+        }
+        return kiosk_utf8_valid(s);
+    }
+    return 0;
+}
+
+kiosk_rc registration_set_text(registration *rec, registration_field field, const char *value)
+{
+    const text_field *tf = text_field_of(field);
+    if (!rec || !tf)
+        return KIOSK_INVALID;
+    if (is_locked(rec, field))
+        return KIOSK_READ_ONLY;
+    if (!value)
+        value = "";
+    size_t n = strlen(value);
+    if (n >= tf->size)
+        return KIOSK_RANGE;
+    if (!value_ok(tf->kind, value, n))
+        return KIOSK_INVALID;
+    char *dst = field_ptr(rec, tf);
+    memset(dst, 0, tf->size);
+    memcpy(dst, value, n);
+    if (tf->kind == KIND_DOCUMENT)
+        for (size_t i = 0; i < n; i++)
+            if (dst[i] >= 'a' && dst[i] <= 'z')
+                dst[i] = (char)(dst[i] - 'a' + 'A');
+    return KIOSK_OK;
+}
+
+const char *registration_get_text(const registration *rec, registration_field field)
+{
+    const text_field *tf = text_field_of(field);
+    return rec && tf ? field_cptr(rec, tf) : NULL;
+}
+
+static int date_is_zero(kiosk_date d)
+{
+    return d.year == 0 && d.month == 0 && d.day == 0;
+}
+
+kiosk_rc registration_set_birth_date(registration *rec, kiosk_date date)
+{
+    if (!rec || (!date_is_zero(date) && kiosk_date_check(date) != KIOSK_OK))
+        return KIOSK_INVALID;
+    if (is_locked(rec, REGISTRATION_BIRTH_DATE))
+        return KIOSK_READ_ONLY;
+    rec->birth_date = date;
+    return KIOSK_OK;
+}
+
+static int month_ok(int year, int month)
+{
+    return year >= 1900 && year <= 2999 && month >= 1 && month <= 12;
+}
+
+kiosk_rc registration_set_unemployed_since(registration *rec, int year, int month)
+{
+    if (!rec || (!(year == 0 && month == 0) && !month_ok(year, month)))
+        return KIOSK_INVALID;
+    if (is_locked(rec, REGISTRATION_UNEMPLOYED_SINCE))
+        return KIOSK_READ_ONLY;
+    rec->unemployed_since.year = year;
+    rec->unemployed_since.month = month;
+    return KIOSK_OK;
+}
+
+kiosk_rc registration_set_claims_insurance(registration *rec, registration_yesno value)
+{
+    if (!rec ||
+        (value != REGISTRATION_UNSET && value != REGISTRATION_YES && value != REGISTRATION_NO))
+        return KIOSK_INVALID;
+    if (is_locked(rec, REGISTRATION_CLAIMS_INSURANCE))
+        return KIOSK_READ_ONLY;
+    rec->claims_insurance = value;
+    return KIOSK_OK;
+}
+
+static int code_ok(const char *code)
+{
+    if (!code)
+        return 0;
+    size_t n = strlen(code);
+    return n >= 1 && n <= REGISTRATION_CODE_CAP && all_digits(code, n);
+}
+
+/* Numeric order of digit strings without leading-zero games: shorter first. */
+static int code_cmp(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    if (la != lb)
+        return la < lb ? -1 : 1;
+    return strcmp(a, b);
+}
+
+/* Insert into a sorted set; 1 when inserted, 0 when present, -1 when full. */
+static int set_insert(char (*set)[REGISTRATION_CODE_CAP + 1], size_t *count, const char *code)
+{
+    size_t i = 0;
+    while (i < *count && code_cmp(set[i], code) < 0)
+        i++;
+    if (i < *count && code_cmp(set[i], code) == 0)
+        return 0;
+    if (*count >= REGISTRATION_SERVICES_MAX)
+        return -1;
+    memmove(set[i + 1], set[i], (*count - i) * sizeof set[0]);
+    memset(set[i], 0, sizeof set[i]);
+    memcpy(set[i], code, strlen(code));
+    (*count)++;
+    return 1;
+}
+
+kiosk_rc registration_add_service(registration *rec, const char *code)
+{
+    if (!rec || !code_ok(code))
+        return KIOSK_INVALID;
+    if (is_locked(rec, REGISTRATION_SERVICES))
+        return KIOSK_READ_ONLY;
+    if (rec->service_count > REGISTRATION_SERVICES_MAX)
+        return KIOSK_INVALID;
+    return set_insert(rec->services, &rec->service_count, code) < 0 ? KIOSK_RANGE : KIOSK_OK;
+}
+
+kiosk_rc registration_remove_service(registration *rec, const char *code)
+{
+    if (!rec || !code_ok(code))
+        return KIOSK_INVALID;
+    if (is_locked(rec, REGISTRATION_SERVICES))
+        return KIOSK_READ_ONLY;
+    if (rec->service_count > REGISTRATION_SERVICES_MAX)
+        return KIOSK_INVALID;
+    for (size_t i = 0; i < rec->service_count; i++) {
+        if (strcmp(rec->services[i], code) == 0) {
+            memmove(rec->services[i], rec->services[i + 1],
+                    (rec->service_count - i - 1) * sizeof rec->services[0]);
+            rec->service_count--;
+            memset(rec->services[rec->service_count], 0, sizeof rec->services[0]);
+            break;
+        }
+    }
+    return KIOSK_OK;
+}
+
+kiosk_rc registration_set_services(registration *rec, const char *const *codes, size_t n)
+{
+    if (!rec || (n > 0 && !codes))
+        return KIOSK_INVALID;
+    if (is_locked(rec, REGISTRATION_SERVICES))
+        return KIOSK_READ_ONLY;
+    char set[REGISTRATION_SERVICES_MAX][REGISTRATION_CODE_CAP + 1];
+    size_t count = 0;
+    memset(set, 0, sizeof set);
+    for (size_t i = 0; i < n; i++) {
+        if (!code_ok(codes[i]))
+            return KIOSK_INVALID;
+        if (set_insert(set, &count, codes[i]) < 0)
+            return KIOSK_RANGE;
+    }
+    memcpy(rec->services, set, sizeof set);
+    rec->service_count = count;
+    return KIOSK_OK;
+}
+
+int registration_has_service(const registration *rec, const char *code)
+{
+    if (!rec || !code || rec->service_count > REGISTRATION_SERVICES_MAX)
+        return 0;
+    for (size_t i = 0; i < rec->service_count; i++)
+        if (strcmp(rec->services[i], code) == 0)
+            return 1;
+    return 0;
+}
+
+kiosk_rc registration_lock(registration *rec, registration_field field)
+{
+    if (!rec || (unsigned)field >= REGISTRATION_FIELD_COUNT)
+        return KIOSK_INVALID;
+    rec->from_card |= (uint64_t)1 << field;
+    return KIOSK_OK;
+}
+
+int registration_is_locked(const registration *rec, registration_field field)
+{
+    return rec && is_locked(rec, field);
+}
+
+/* ---- checks of single values ---- */
+
+/* The stored text of a field when it is terminated and holds what its kind allows. */
+static const char *stored_text(const registration *rec, const text_field *tf)
+{
+    const char *s = field_cptr(rec, tf);
+    const char *nul = memchr(s, '\0', tf->size);
+    if (!nul || !value_ok(tf->kind, s, (size_t)(nul - s)))
+        return NULL;
+    return s;
+}
+
+static size_t utf8_chars(const char *s)
+{
+    size_t n = 0;
+    for (; *s; s++)
+        n += ((unsigned char)*s & 0xC0) != 0x80;
+    return n;
+}
+
+/* Empty, or only ASCII blanks and ideographic spaces (U+3000). */
+static int is_blank(const char *s)
+{
+    while (*s) {
+        if (*s == ' ' || *s == '\t' || *s == '\n')
+            s++;
+        else if (strncmp(s, "\xE3\x80\x80", 3) == 0)
+            s += 3;
+        else
+            return 0;
+    }
+    return 1;
+}
+
+static int is_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+static int is_alpha(char c)
+{
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+}
+
+/* Mobile numbers: 11 digits, 1 then 3..9 (13x … 19x). */
+static int mobile_ok(const char *s)
+{
+    return strlen(s) == 11 && all_digits(s, 11) && s[0] == '1' && s[1] >= '3' && s[1] <= '9';
+}
+
+static size_t count_digits(const char *s)
+{
+    size_t n = 0;
+    while (is_digit(s[n]))
+        n++;
+    return n;
+}
+
+/* Landlines: area code (010 and 020–029 have three digits, the others four), an
+ * optional '-', a 7- or 8-digit number not starting with 0 (a trunk prefix), an optional
+ * "-extension" of 1..6 digits. */
+static int landline_ok(const char *s)
+{
+    if (s[0] != '0' || !is_digit(s[1]) || s[1] == '0')
+        return 0;
+    size_t area = s[1] == '1' || s[1] == '2' ? 3 : 4;
+    if (count_digits(s) < area || (s[1] == '1' && s[2] != '0'))
+        return 0;
+    const char *p = s + area;
+    if (*p == '-')
+        p++;
+    size_t n = count_digits(p);
+    if ((n != 7 && n != 8) || p[0] == '0')
+        return 0;
+    p += n;
+    if (*p == '\0')
+        return 1;
+    if (*p != '-')
+        return 0;
+    p++;
+    n = count_digits(p);
+    return n >= 1 && n <= 6 && p[n] == '\0';
+}
+
+static int atext(char c)
+{
+    return is_alpha(c) || is_digit(c) || (c && strchr("!#$%&'*+-/=?^_`{|}~", c));
+}
+
+/* A plain syntactic check (RFC 5322 dot-atom @ a DNS name), ASCII only: what people
+ * type, not every address the RFC allows (no quoted local parts, no IP literals). */
+static int email_ok(const char *s)
+{
+    const char *at = strchr(s, '@');
+    if (!at || strchr(at + 1, '@'))
+        return 0;
+    size_t local = (size_t)(at - s);
+    if (local < 1 || local > 64 || s[0] == '.' || at[-1] == '.')
+        return 0;
+    for (const char *p = s; p < at; p++)
+        if (!(atext(*p) || (*p == '.' && p[1] != '.')))
+            return 0;
+    const char *d = at + 1;
+    size_t dlen = strlen(d), labels = 0;
+    if (dlen < 3 || dlen > 253)
+        return 0;
+    const char *label = d;
+    for (;;) {
+        size_t n = 0;
+        while (is_alpha(label[n]) || is_digit(label[n]) || label[n] == '-')
+            n++;
+        if (n < 1 || n > 63 || label[0] == '-' || label[n - 1] == '-')
+            return 0;
+        labels++;
+        if (label[n] == '\0') {
+            if (labels < 2 || n < 2)
+                return 0;
+            for (size_t i = 0; i < n; i++)
+                if (!is_alpha(label[i]))
+                    return 0;
+            return 1;
+        }
+        if (label[n] != '.')
+            return 0;
+        label += n + 1;
+    }
+}
+
+/* Names: letters of any script, blanks, '.', '-', '\'' and non-ASCII marks such as '·';
+ * no ASCII digits or other ASCII symbols. */
+static int name_ok(const char *s)
+{
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c < 0x80 && !is_alpha((char)c) && !strchr(" .-'", (char)c))
+            return 0;
+    }
+    return 1;
+}
+
+/* Travel documents without a national check: 5..20 letters and digits. */
+static int generic_document_ok(const char *s)
+{
+    size_t n = strlen(s);
+    if (n < 5 || n > 20)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (!is_digit(s[i]) && !(s[i] >= 'A' && s[i] <= 'Z'))
+            return 0;
+    return 1;
+}
+
+static int month_cmp(int y1, int m1, int y2, int m2)
+{
+    if (y1 != y2)
+        return y1 < y2 ? -1 : 1;
+    return m1 < m2 ? -1 : m1 > m2;
+}
+
+/* ---- the rules ---- */
+
+typedef struct checker {
+    const registration *rec;
+    const codes_tables *codes;
+    const divisions *divs;
+    kiosk_date today;
+    registration_error err[REGISTRATION_FIELD_COUNT];
+} checker;
+
+/* The text of a field, or NULL after recording FORMAT / TOO_LONG. */
+static const char *text_of(checker *c, registration_field f)
+{
+    const text_field *tf = &text_fields[f];
+    const char *s = stored_text(c->rec, tf);
+    if (!s) {
+        c->err[f] = REGISTRATION_ERR_FORMAT;
+        return NULL;
+    }
+    if (tf->chars && utf8_chars(s) > tf->chars) {
+        c->err[f] = REGISTRATION_ERR_TOO_LONG;
+        return NULL;
+    }
+    return s;
+}
+
+/* A code field: REQUIRED when blank and required, UNKNOWN_CODE when not in its table.
+ * Returns the code when it is given and known. */
+static const char *check_code(checker *c, registration_field f, codes_table table, int required)
+{
+    const char *s = text_of(c, f);
+    if (!s)
+        return NULL;
+    if (is_blank(s)) {
+        if (required)
+            c->err[f] = REGISTRATION_ERR_REQUIRED;
+        return NULL;
+    }
+    if (codes_check(c->codes, table, s) != KIOSK_OK) {
+        c->err[f] = REGISTRATION_ERR_UNKNOWN_CODE;
+        return NULL;
+    }
+    return s;
+}
+
+/* A free-text field; returns it when given (not blank). */
+static const char *check_free(checker *c, registration_field f, int required)
+{
+    const char *s = text_of(c, f);
+    if (!s)
+        return NULL;
+    if (is_blank(s)) {
+        if (required)
+            c->err[f] = REGISTRATION_ERR_REQUIRED;
+        return NULL;
+    }
+    return s;
+}
+
+static void check_division(checker *c, registration_field f)
+{
+    const char *s = check_free(c, f, 1);
+    if (!s)
+        return;
+    size_t n = strlen(s);
+    if (n != 6 && n != 9)
+        c->err[f] = REGISTRATION_ERR_FORMAT;
+    else if (!divisions_name(c->divs, s))
+        c->err[f] = REGISTRATION_ERR_UNKNOWN_CODE;
+}
+
+static void check_dates(checker *c, int *birth_ok)
+{
+    const registration *rec = c->rec;
+    kiosk_date b = rec->birth_date;
+    *birth_ok = 0;
+    if (date_is_zero(b))
+        c->err[REGISTRATION_BIRTH_DATE] = REGISTRATION_ERR_REQUIRED;
+    else if (kiosk_date_check(b) != KIOSK_OK)
+        c->err[REGISTRATION_BIRTH_DATE] = REGISTRATION_ERR_FORMAT;
+    else if (kiosk_date_cmp(b, c->today) > 0)
+        c->err[REGISTRATION_BIRTH_DATE] = REGISTRATION_ERR_IN_FUTURE;
+    else
+        *birth_ok = 1;
+
+    registration_month u = rec->unemployed_since;
+    registration_error *e = &c->err[REGISTRATION_UNEMPLOYED_SINCE];
+    if (u.year == 0 && u.month == 0)
+        *e = REGISTRATION_ERR_REQUIRED;
+    else if (!month_ok(u.year, u.month))
+        *e = REGISTRATION_ERR_FORMAT;
+    else if (month_cmp(u.year, u.month, c->today.year, c->today.month) > 0)
+        *e = REGISTRATION_ERR_IN_FUTURE;
+    else if (*birth_ok && month_cmp(u.year, u.month, b.year + 16, b.month) < 0)
+        *e = REGISTRATION_ERR_BEFORE_16TH_BIRTHDAY;
+}
+
+/* The document number by its type; for numbers that carry a birth date and sex, the
+ * record's must agree (reported on those fields). */
+static void check_document(checker *c, const char *type, const char *sex, int birth_ok)
+{
+    registration_field f = REGISTRATION_DOCUMENT_NUMBER;
+    const char *num = check_free(c, f, 1);
+    if (!num || !type)
+        return;
+    int id = 0, ok;
+    idnum_info info;
+    if (strcmp(type, REGISTRATION_DOC_RESIDENT_ID) == 0) {
+        ok = idnum_parse18(num, c->today, &info) == KIOSK_OK && info.kind == IDNUM_RESIDENT;
+        id = 1;
+    } else if (strcmp(type, REGISTRATION_DOC_SOCIAL_SECURITY) == 0) {
+        ok = idnum_parse18(num, c->today, &info) == KIOSK_OK;
+        id = 1;
+    } else if (strcmp(type, REGISTRATION_DOC_RESIDENCE_PERMIT) == 0) {
+        ok = idnum_parse18(num, c->today, &info) == KIOSK_OK && idnum_kind_is_permit(info.kind);
+        id = 1;
+    } else if (strcmp(type, REGISTRATION_DOC_PERMIT_HKMO) == 0) {
+        ok = idnum_check_permit_hkmo(num) == KIOSK_OK;
+    } else if (strcmp(type, REGISTRATION_DOC_PERMIT_TW) == 0) {
+        ok = idnum_check_permit_tw(num) == KIOSK_OK;
+    } else {
+        ok = generic_document_ok(num);
+    }
+    if (!ok) {
+        c->err[f] = REGISTRATION_ERR_FORMAT;
+        return;
+    }
+    if (!id)
+        return;
+    if (sex && !(strcmp(sex, "1") == 0 && info.sex == IDNUM_MALE) &&
+        !(strcmp(sex, "2") == 0 && info.sex == IDNUM_FEMALE))
+        c->err[REGISTRATION_SEX] = REGISTRATION_ERR_MISMATCH;
+    if (birth_ok && kiosk_date_cmp(info.birth, c->rec->birth_date) != 0)
+        c->err[REGISTRATION_BIRTH_DATE] = REGISTRATION_ERR_MISMATCH;
+}
+
+static void check_services(checker *c)
+{
+    const registration *rec = c->rec;
+    registration_error *e = &c->err[REGISTRATION_SERVICES];
+    if (rec->service_count > REGISTRATION_SERVICES_MAX) {
+        *e = REGISTRATION_ERR_FORMAT;
+        return;
+    }
+    for (size_t i = 0; i < rec->service_count; i++) {
+        const char *s = rec->services[i];
+        if (!memchr(s, '\0', sizeof rec->services[i]) || !code_ok(s) ||
+            (i > 0 && code_cmp(rec->services[i - 1], s) >= 0)) {
+            *e = REGISTRATION_ERR_FORMAT;
+            return;
+        }
+    }
+    for (size_t i = 0; i < rec->service_count; i++)
+        if (codes_check(c->codes, CODES_SERVICE, rec->services[i]) != KIOSK_OK) {
+            *e = REGISTRATION_ERR_UNKNOWN_CODE;
+            return;
+        }
+}
+
+static void check_all(checker *c)
+{
+    const registration *rec = c->rec;
+
+    const char *name = check_free(c, REGISTRATION_NAME, 1);
+    if (name && !name_ok(name))
+        c->err[REGISTRATION_NAME] = REGISTRATION_ERR_FORMAT;
+    const char *sex = check_code(c, REGISTRATION_SEX, CODES_SEX, 1);
+    check_code(c, REGISTRATION_ETHNICITY, CODES_ETHNICITY, 1);
+    check_code(c, REGISTRATION_POLITICAL, CODES_POLITICAL, 0);
+    check_code(c, REGISTRATION_EDUCATION, CODES_EDUCATION, 1);
+    const char *health = check_code(c, REGISTRATION_HEALTH, CODES_HEALTH, 1);
+
+    /* 如健康状况为残疾，需注明伤残等级: grade only with a known 6x health. */
+    int disabled = health && health[0] == '6';
+    int health_known = health != NULL;
+    const char *grade =
+        check_code(c, REGISTRATION_DISABILITY_GRADE, CODES_DISABILITY_GRADE, disabled);
+    if (grade && health_known && !disabled)
+        c->err[REGISTRATION_DISABILITY_GRADE] = REGISTRATION_ERR_NOT_APPLICABLE;
+
+    int birth_ok;
+    check_dates(c, &birth_ok);
+    const char *type = check_code(c, REGISTRATION_DOCUMENT_TYPE, CODES_DOCUMENT_TYPE, 1);
+    check_document(c, type, sex, birth_ok);
+
+    check_division(c, REGISTRATION_HOUSEHOLD_DIVISION);
+    check_free(c, REGISTRATION_HOUSEHOLD_DETAIL, 1);
+    check_division(c, REGISTRATION_RESIDENCE_DIVISION);
+    check_free(c, REGISTRATION_RESIDENCE_DETAIL, 1);
+
+    for (int i = 0; i < REGISTRATION_QUALIFICATIONS; i++) {
+        registration_field nf = (registration_field)(REGISTRATION_QUALIFICATION_1 + 2 * i);
+        const char *qname = check_free(c, nf, 0);
+        const char *level = check_free(c, (registration_field)(nf + 1), 0);
+        if (level && !qname && c->err[nf] == 0)
+            c->err[nf] = REGISTRATION_ERR_REQUIRED;
+    }
+
+    const char *mobile = check_free(c, REGISTRATION_MOBILE, 1);
+    if (mobile && !mobile_ok(mobile))
+        c->err[REGISTRATION_MOBILE] = REGISTRATION_ERR_FORMAT;
+    const char *landline = check_free(c, REGISTRATION_LANDLINE, 0);
+    if (landline && !landline_ok(landline))
+        c->err[REGISTRATION_LANDLINE] = REGISTRATION_ERR_FORMAT;
+    const char *email = check_free(c, REGISTRATION_EMAIL, 0);
+    if (email && !email_ok(email))
+        c->err[REGISTRATION_EMAIL] = REGISTRATION_ERR_FORMAT;
+    check_free(c, REGISTRATION_OTHER_CONTACT, 0);
+    check_code(c, REGISTRATION_PLACE, CODES_REGISTRATION_PLACE, 0);
+
+    const char *reason = check_code(c, REGISTRATION_REASON, CODES_UNEMPLOYMENT_REASON, 1);
+    int other = reason && strcmp(reason, REGISTRATION_REASON_OTHER) == 0;
+    const char *why = check_free(c, REGISTRATION_REASON_OTHER_TEXT, other);
+    if (why && reason && !other)
+        c->err[REGISTRATION_REASON_OTHER_TEXT] = REGISTRATION_ERR_NOT_APPLICABLE;
+
+    if (rec->claims_insurance == REGISTRATION_UNSET)
+        c->err[REGISTRATION_CLAIMS_INSURANCE] = REGISTRATION_ERR_REQUIRED;
+    else if (rec->claims_insurance != REGISTRATION_YES && rec->claims_insurance != REGISTRATION_NO)
+        c->err[REGISTRATION_CLAIMS_INSURANCE] = REGISTRATION_ERR_FORMAT;
+
+    check_free(c, REGISTRATION_JOB_INTENTION_1, 0);
+    check_free(c, REGISTRATION_JOB_INTENTION_2, 0);
+    check_free(c, REGISTRATION_REMARKS, 0);
+    check_services(c);
+}
+
+kiosk_rc registration_validate(const registration *rec, const codes_tables *codes,
+                               const divisions *divs, kiosk_date today, registration_issue *errors,
+                               size_t max, size_t *count)
+{
+    if (count)
+        *count = 0;
+    if (!rec || !codes || !divs || !count || (!errors && max > 0) ||
+        kiosk_date_check(today) != KIOSK_OK)
+        return KIOSK_RANGE;
+
+    checker c;
+    memset(&c, 0, sizeof c);
+    c.rec = rec;
+    c.codes = codes;
+    c.divs = divs;
+    c.today = today;
+    check_all(&c);
+
+    size_t n = 0;
+    for (int f = 0; f < REGISTRATION_FIELD_COUNT; f++) {
+        if (c.err[f] == 0)
+            continue;
+        if (n < max) {
+            registration_issue *is = &errors[n];
+            is->field = (registration_field)f;
+            is->error = c.err[f];
+            snprintf(is->key, sizeof is->key, "form.error.%s_%s", field_keys[f],
+                     registration_error_key(c.err[f]));
+        }
+        n++;
+    }
+    *count = n;
+    return n ? KIOSK_INVALID : KIOSK_OK;
+}
+
+/* ---- canonical JSON ---- */
+
+/* Adds a string member; 0 on failure (no memory, or text jansson refuses). */
+static int put_str(json_t *obj, const char *key, const char *value)
+{
+    return json_object_set_new(obj, key, json_string(value)) == 0;
+}
+
+static int put_field(json_t *obj, const char *key, const registration *rec, registration_field f)
+{
+    return put_str(obj, key, field_cptr(rec, &text_fields[f]));
+}
+
+static json_t *address_json(const registration *rec, registration_field division)
+{
+    json_t *o = json_object();
+    if (o && put_field(o, "division", rec, division) &&
+        put_field(o, "detail", rec, (registration_field)(division + 1)))
+        return o;
+    json_decref(o);
+    return NULL;
+}
+
+static json_t *record_json(const registration *rec)
+{
+    char date[16] = "", month[16] = "";
+    if (!date_is_zero(rec->birth_date))
+        snprintf(date, sizeof date, "%04d-%02d-%02d", rec->birth_date.year, rec->birth_date.month,
+                 rec->birth_date.day);
+    if (rec->unemployed_since.year || rec->unemployed_since.month)
+        snprintf(month, sizeof month, "%04d-%02d", rec->unemployed_since.year,
+                 rec->unemployed_since.month);
+    static const char *const yesno[] = {"", "yes", "no"};
+
+    json_t *o = json_object();
+    json_t *quals = json_array(), *services = json_array(), *from_card = json_array();
+    int ok = o && quals && services && from_card &&
+             json_object_set_new(o, "schema", json_integer(REGISTRATION_SCHEMA)) == 0 &&
+             put_field(o, "name", rec, REGISTRATION_NAME) &&
+             put_field(o, "sex", rec, REGISTRATION_SEX) &&
+             put_field(o, "ethnicity", rec, REGISTRATION_ETHNICITY) &&
+             put_field(o, "political", rec, REGISTRATION_POLITICAL) &&
+             put_field(o, "education", rec, REGISTRATION_EDUCATION) &&
+             put_field(o, "health", rec, REGISTRATION_HEALTH) &&
+             put_field(o, "disability_grade", rec, REGISTRATION_DISABILITY_GRADE) &&
+             put_str(o, "birth_date", date) && put_str(o, "unemployed_since", month) &&
+             put_field(o, "document_type", rec, REGISTRATION_DOCUMENT_TYPE) &&
+             put_field(o, "document_number", rec, REGISTRATION_DOCUMENT_NUMBER) &&
+             json_object_set_new(o, "household",
+                                 address_json(rec, REGISTRATION_HOUSEHOLD_DIVISION)) == 0 &&
+             json_object_set_new(o, "residence",
+                                 address_json(rec, REGISTRATION_RESIDENCE_DIVISION)) == 0;
+    for (int i = 0; ok && i < REGISTRATION_QUALIFICATIONS; i++) {
+        json_t *q = json_object();
+        ok = q && put_str(q, "name", rec->qualifications[i].name) &&
+             put_str(q, "level", rec->qualifications[i].level);
+        ok = json_array_append_new(quals, q) == 0 && ok;
+    }
+    ok = ok && json_object_set(o, "qualifications", quals) == 0 &&
+         put_field(o, "mobile", rec, REGISTRATION_MOBILE) &&
+         put_field(o, "landline", rec, REGISTRATION_LANDLINE) &&
+         put_field(o, "email", rec, REGISTRATION_EMAIL) &&
+         put_field(o, "other_contact", rec, REGISTRATION_OTHER_CONTACT) &&
+         put_field(o, "registration_place", rec, REGISTRATION_PLACE) &&
+         put_field(o, "reason", rec, REGISTRATION_REASON) &&
+         put_field(o, "reason_other", rec, REGISTRATION_REASON_OTHER_TEXT) &&
+         put_str(o, "claims_insurance", yesno[rec->claims_insurance]) &&
+         put_field(o, "job_intention_1", rec, REGISTRATION_JOB_INTENTION_1) &&
+         put_field(o, "job_intention_2", rec, REGISTRATION_JOB_INTENTION_2) &&
+         put_field(o, "remarks", rec, REGISTRATION_REMARKS);
+    for (size_t i = 0; ok && i < rec->service_count; i++)
+        ok = json_array_append_new(services, json_string(rec->services[i])) == 0;
+    for (int f = 0; ok && f < REGISTRATION_FIELD_COUNT; f++)
+        if (is_locked(rec, (registration_field)f))
+            ok = json_array_append_new(from_card, json_string(field_keys[f])) == 0;
+    ok = ok && json_object_set(o, "services", services) == 0 &&
+         json_object_set(o, "from_card", from_card) == 0;
+    json_decref(quals);
+    json_decref(services);
+    json_decref(from_card);
+    if (!ok) {
+        json_decref(o);
+        return NULL;
+    }
+    return o;
+}
+
+/* Whether every stored value is what the setters could have produced. */
+static int record_well_formed(const registration *rec)
+{
+    for (int f = 0; f < REGISTRATION_FIELD_COUNT; f++)
+        if (text_fields[f].size && !stored_text(rec, &text_fields[f]))
+            return 0;
+    if (!date_is_zero(rec->birth_date) && kiosk_date_check(rec->birth_date) != KIOSK_OK)
+        return 0;
+    registration_month u = rec->unemployed_since;
+    if (!(u.year == 0 && u.month == 0) && !month_ok(u.year, u.month))
+        return 0;
+    if ((unsigned)rec->claims_insurance > REGISTRATION_NO ||
+        rec->service_count > REGISTRATION_SERVICES_MAX)
+        return 0;
+    for (size_t i = 0; i < rec->service_count; i++)
+        if (!memchr(rec->services[i], '\0', sizeof rec->services[i]) || !code_ok(rec->services[i]))
+            return 0;
+    return 1;
+}
+
+/* jansson keeps its own copies of every string it serialises or parses. Its memory is
+ * wiped on free, so a citizen's data does not linger in freed heap blocks. */
+static void wiping_free(void *p)
+{
+    if (p) {
+        explicit_bzero(p, malloc_usable_size(p));
+        free(p);
+    }
+}
+
+static void install_wiping_allocator(void)
+{
+    json_set_alloc_funcs(malloc, wiping_free);
+}
+
+static pthread_once_t wiping_once = PTHREAD_ONCE_INIT;
+
+kiosk_rc registration_to_json(const registration *rec, char **out, size_t *len)
+{
+    pthread_once(&wiping_once, install_wiping_allocator);
+    if (!out)
+        return KIOSK_INVALID;
+    *out = NULL;
+    if (len)
+        *len = 0;
+    if (!rec || !record_well_formed(rec))
+        return KIOSK_INVALID;
+    json_t *o = record_json(rec);
+    if (!o)
+        return KIOSK_NOMEM;
+    const size_t flags = JSON_COMPACT | JSON_PRESERVE_ORDER;
+    size_t n = json_dumpb(o, NULL, 0, flags);
+    char *buf = n ? malloc(n + 1) : NULL;
+    if (!buf || json_dumpb(o, buf, n, flags) != n) {
+        free(buf);
+        json_decref(o);
+        return KIOSK_NOMEM;
+    }
+    json_decref(o);
+    buf[n] = '\0';
+    *out = buf;
+    if (len)
+        *len = n;
+    return KIOSK_OK;
+}
+
+/* ---- parsing ---- */
+
+static const char *const top_keys[] = {
+    "schema",
+    "name",
+    "sex",
+    "ethnicity",
+    "political",
+    "education",
+    "health",
+    "disability_grade",
+    "birth_date",
+    "unemployed_since",
+    "document_type",
+    "document_number",
+    "household",
+    "residence",
+    "qualifications",
+    "mobile",
+    "landline",
+    "email",
+    "other_contact",
+    "registration_place",
+    "reason",
+    "reason_other",
+    "claims_insurance",
+    "job_intention_1",
+    "job_intention_2",
+    "remarks",
+    "services",
+    "from_card",
+};
+
+/* An object whose keys are exactly the n given ones (duplicates are refused earlier). */
+static int exact_keys(const json_t *o, const char *const *keys, size_t n)
+{
+    if (!json_is_object(o) || json_object_size(o) != n)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (!json_object_get(o, keys[i]))
+            return 0;
+    return 1;
+}
+
+static const char *get_str(const json_t *o, const char *key)
+{
+    const json_t *v = json_object_get(o, key);
+    return json_is_string(v) ? json_string_value(v) : NULL;
+}
+
+static int set_from(registration *rec, const json_t *o, const char *key, registration_field f)
+{
+    const char *s = get_str(o, key);
+    return s && registration_set_text(rec, f, s) == KIOSK_OK;
+}
+
+/* "" or exactly 10 characters YYYY-MM-DD. */
+static int parse_birth(registration *rec, const char *s)
+{
+    if (!s)
+        return 0;
+    if (!*s)
+        return 1;
+    kiosk_date d;
+    return strlen(s) == 10 && s[4] == '-' && s[7] == '-' && kiosk_date_parse(s, &d) == KIOSK_OK &&
+           registration_set_birth_date(rec, d) == KIOSK_OK;
+}
+
+/* "" or exactly YYYY-MM. */
+static int parse_month(registration *rec, const char *s)
+{
+    if (!s)
+        return 0;
+    if (!*s)
+        return 1;
+    if (strlen(s) != 7 || !all_digits(s, 4) || s[4] != '-' || !all_digits(s + 5, 2))
+        return 0;
+    int y = atoi(s), m = (s[5] - '0') * 10 + (s[6] - '0');
+    return registration_set_unemployed_since(rec, y, m) == KIOSK_OK;
+}
+
+static int parse_address(registration *rec, const json_t *o, registration_field division)
+{
+    static const char *const keys[] = {"division", "detail"};
+    return exact_keys(o, keys, 2) && set_from(rec, o, "division", division) &&
+           set_from(rec, o, "detail", (registration_field)(division + 1));
+}
+
+static int parse_record(registration *rec, const json_t *root)
+{
+    if (!exact_keys(root, top_keys, sizeof top_keys / sizeof top_keys[0]))
+        return 0;
+    static const struct {
+        const char *key;
+        registration_field field;
+    } flat[] = {
+        {"name", REGISTRATION_NAME},
+        {"sex", REGISTRATION_SEX},
+        {"ethnicity", REGISTRATION_ETHNICITY},
+        {"political", REGISTRATION_POLITICAL},
+        {"education", REGISTRATION_EDUCATION},
+        {"health", REGISTRATION_HEALTH},
+        {"disability_grade", REGISTRATION_DISABILITY_GRADE},
+        {"document_type", REGISTRATION_DOCUMENT_TYPE},
+        {"document_number", REGISTRATION_DOCUMENT_NUMBER},
+        {"mobile", REGISTRATION_MOBILE},
+        {"landline", REGISTRATION_LANDLINE},
+        {"email", REGISTRATION_EMAIL},
+        {"other_contact", REGISTRATION_OTHER_CONTACT},
+        {"registration_place", REGISTRATION_PLACE},
+        {"reason", REGISTRATION_REASON},
+        {"reason_other", REGISTRATION_REASON_OTHER_TEXT},
+        {"job_intention_1", REGISTRATION_JOB_INTENTION_1},
+        {"job_intention_2", REGISTRATION_JOB_INTENTION_2},
+        {"remarks", REGISTRATION_REMARKS},
+    };
+    for (size_t i = 0; i < sizeof flat / sizeof flat[0]; i++)
+        if (!set_from(rec, root, flat[i].key, flat[i].field))
+            return 0;
+    if (!parse_birth(rec, get_str(root, "birth_date")) ||
+        !parse_month(rec, get_str(root, "unemployed_since")) ||
+        !parse_address(rec, json_object_get(root, "household"), REGISTRATION_HOUSEHOLD_DIVISION) ||
+        !parse_address(rec, json_object_get(root, "residence"), REGISTRATION_RESIDENCE_DIVISION))
+        return 0;
+
+    const char *claims = get_str(root, "claims_insurance");
+    if (!claims)
+        return 0;
+    if (strcmp(claims, "yes") == 0)
+        rec->claims_insurance = REGISTRATION_YES;
+    else if (strcmp(claims, "no") == 0)
+        rec->claims_insurance = REGISTRATION_NO;
+    else if (*claims)
+        return 0;
+
+    const json_t *quals = json_object_get(root, "qualifications");
+    if (!json_is_array(quals) || json_array_size(quals) != REGISTRATION_QUALIFICATIONS)
+        return 0;
+    for (size_t i = 0; i < REGISTRATION_QUALIFICATIONS; i++) {
+        static const char *const keys[] = {"name", "level"};
+        const json_t *q = json_array_get(quals, i);
+        registration_field nf = (registration_field)(REGISTRATION_QUALIFICATION_1 + 2 * i);
+        if (!exact_keys(q, keys, 2) || !set_from(rec, q, "name", nf) ||
+            !set_from(rec, q, "level", (registration_field)(nf + 1)))
+            return 0;
+    }
+
+    const json_t *services = json_object_get(root, "services");
+    size_t ns = json_array_size(services);
+    if (!json_is_array(services) || ns > REGISTRATION_SERVICES_MAX)
+        return 0;
+    const char *codes[REGISTRATION_SERVICES_MAX];
+    for (size_t i = 0; i < ns; i++)
+        if (!(codes[i] = json_string_value(json_array_get(services, i))))
+            return 0;
+    if (registration_set_services(rec, codes, ns) != KIOSK_OK)
+        return 0;
+
+    /* Locks last: the values above went through the setters. */
+    const json_t *from_card = json_object_get(root, "from_card");
+    if (!json_is_array(from_card) || json_array_size(from_card) > REGISTRATION_FIELD_COUNT)
+        return 0;
+    for (size_t i = 0; i < json_array_size(from_card); i++) {
+        const char *key = json_string_value(json_array_get(from_card, i));
+        int f = 0;
+        while (key && f < REGISTRATION_FIELD_COUNT && strcmp(field_keys[f], key) != 0)
+            f++;
+        if (!key || f == REGISTRATION_FIELD_COUNT)
+            return 0;
+        registration_lock(rec, (registration_field)f);
+    }
+    return 1;
+}
+
+kiosk_rc registration_from_json(const char *json, size_t len, registration *out)
+{
+    pthread_once(&wiping_once, install_wiping_allocator);
+    if (!out)
+        return KIOSK_INVALID;
+    registration_wipe(out);
+    if (!json || len > JSON_MAX_BYTES)
+        return KIOSK_INVALID;
+    json_error_t jerr;
+    json_t *root = json_loadb(json, len, JSON_REJECT_DUPLICATES, &jerr);
+    if (!root)
+        return json_error_code(&jerr) == json_error_out_of_memory ? KIOSK_NOMEM : KIOSK_INVALID;
+    kiosk_rc rc = KIOSK_INVALID;
+    const json_t *schema = json_object_get(root, "schema");
+    if (json_is_integer(schema) && json_integer_value(schema) != REGISTRATION_SCHEMA)
+        rc = KIOSK_UNSUPPORTED;
+    else if (json_is_integer(schema) && parse_record(out, root))
+        rc = KIOSK_OK;
+    json_decref(root);
+    if (rc != KIOSK_OK)
+        registration_wipe(out);
+    return rc;
+}
