@@ -10,6 +10,7 @@
 
 #include "config/kiosk_strings.h"
 #include "domain/eligibility.h"
+#include "domain/registration.h"
 
 static void test_languages_have_same_keys(void **state)
 {
@@ -50,6 +51,20 @@ static void test_domain_keys_have_texts(void **state)
             if (!kiosk_strings_find(s, eligibility_reason_key((eligibility_reason)r)))
                 fail_msg("%s.ini lacks %s", langs[l],
                          eligibility_reason_key((eligibility_reason)r));
+        /* every form field has a label, every error kind a generic message */
+        char key[128];
+        for (int f = 0; f < REGISTRATION_FIELD_COUNT; f++) {
+            snprintf(key, sizeof key, "form.field.%s",
+                     registration_field_key((registration_field)f));
+            if (!kiosk_strings_find(s, key))
+                fail_msg("%s.ini lacks %s", langs[l], key);
+        }
+        for (int e = REGISTRATION_ERR_REQUIRED; e <= REGISTRATION_ERR_NOT_APPLICABLE; e++) {
+            snprintf(key, sizeof key, "form.error.%s",
+                     registration_error_key((registration_error)e));
+            if (!kiosk_strings_find(s, key))
+                fail_msg("%s.ini lacks %s", langs[l], key);
+        }
         const eligibility_outcome outcomes[] = {ELIGIBILITY_ELIGIBLE, ELIGIBILITY_OFFER_JOBSEEKER,
                                                 ELIGIBILITY_SEE_STAFF};
         for (int o = 0; o < 3; o++)
