@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# The test command: installs what is missing (toolchain/install-deps.sh), builds the
-# firmware with warnings as errors, runs every test with ctest, then builds and runs the
-# whole suite once more under AddressSanitizer + UndefinedBehaviorSanitizer.
+# The test command: installs what is missing (toolchain/install-deps.sh), checks the
+# formatting, builds the firmware with warnings as errors, runs every test with ctest,
+# then builds and runs the whole suite once more under AddressSanitizer +
+# UndefinedBehaviorSanitizer.
 # Usage: toolchain/test.sh [--quick]   (--quick skips the sanitizer pass)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,6 +11,9 @@ quick=0
 [ "${1:-}" = "--quick" ] && quick=1
 
 toolchain/install-deps.sh
+
+echo "== clang-format check"
+git ls-files -z '*.c' '*.h' | xargs -0 clang-format --dry-run -Werror
 
 jobs=$(nproc)
 run_suite() {

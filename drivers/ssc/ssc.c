@@ -87,12 +87,19 @@ static int from_bcd(const uint8_t *b, size_t bytes, char *out, size_t outsz)
     return 1;
 }
 
-/* 00-padded ASCII (printable) into a string. */
-static int from_ascii(const uint8_t *b, size_t bytes, char *out, size_t outsz)
+/* Bytes before the 00 padding. */
+static size_t unpadded(const uint8_t *b, size_t bytes)
 {
     size_t n = 0;
     while (n < bytes && b[n])
         n++;
+    return n;
+}
+
+/* 00-padded ASCII (printable) into a string. */
+static int from_ascii(const uint8_t *b, size_t bytes, char *out, size_t outsz)
+{
+    size_t n = unpadded(b, bytes);
     for (size_t i = n; i < bytes; i++)
         if (b[i])
             return 0;
@@ -109,9 +116,7 @@ static int from_ascii(const uint8_t *b, size_t bytes, char *out, size_t outsz)
 /* 00-padded GBK (decoded as GB18030) appended to out as UTF-8. */
 static int from_gbk(const uint8_t *b, size_t bytes, char *out, size_t outsz)
 {
-    size_t n = 0;
-    while (n < bytes && b[n])
-        n++;
+    size_t n = unpadded(b, bytes);
     if (n == 0)
         return 1;
     iconv_t cd = iconv_open("UTF-8", "GB18030");

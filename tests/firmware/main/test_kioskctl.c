@@ -63,10 +63,9 @@ static int setup(void **state)
     return rc == KIOSK_OK ? 0 : -1;
 }
 
-static int run_ctl(const char *key, const char *what, char *out, size_t outsz)
+/* Run a shell command; its standard output in out, its exit code returned. */
+static int run(const char *cmd, char *out, size_t outsz)
 {
-    char cmd[2048];
-    snprintf(cmd, sizeof cmd, "'%s' verify --key '%s' '%s'", KIOSK_KIOSKCTL, key, what);
     FILE *p = popen(cmd, "r");
     assert_non_null(p);
     size_t n = fread(out, 1, outsz - 1, p);
@@ -74,6 +73,13 @@ static int run_ctl(const char *key, const char *what, char *out, size_t outsz)
     int status = pclose(p);
     assert_true(WIFEXITED(status));
     return WEXITSTATUS(status);
+}
+
+static int run_ctl(const char *key, const char *what, char *out, size_t outsz)
+{
+    char cmd[2048];
+    snprintf(cmd, sizeof cmd, "'%s' verify --key '%s' '%s'", KIOSK_KIOSKCTL, key, what);
+    return run(cmd, out, outsz);
 }
 
 static void test_verify_image_and_text(void **state)
@@ -110,13 +116,7 @@ static int run_card(const char *stdin_text, const char *args, char *out, size_t 
 {
     char cmd[2048];
     snprintf(cmd, sizeof cmd, "printf '%s' | '%s' card %s", stdin_text, KIOSK_KIOSKCTL, args);
-    FILE *p = popen(cmd, "r");
-    assert_non_null(p);
-    size_t n = fread(out, 1, outsz - 1, p);
-    out[n] = '\0';
-    int status = pclose(p);
-    assert_true(WIFEXITED(status));
-    return WEXITSTATUS(status);
+    return run(cmd, out, outsz);
 }
 
 static void test_card_reads_and_pins(void **state)
