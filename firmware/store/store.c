@@ -1,0 +1,551 @@
+/*
+ * SQLite record store. Every write is one transaction; WAL with synchronous=FULL makes a
+ * committed record survive a power cut. The schema is versioned with user_version and
+ * upgraded by the migrations table below, oldest first; a database newer than this
+ * firmware is refused rather than guessed at. Envelopes are built with jansson, signed
+ * and sealed with libsodium; only ciphertext and masked summaries reach the disk.
+ */
+#include "store/store.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <sodium.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/kiosk_log.h"
+
+struct store {
+    sqlite3 *db;
+    char dir[512];
+    char hall_code[16];
+    store_device_key key;
+    const kiosk_clock *clock;
+    uint8_t upstream_pk[32];
+    int has_upstream;
+};
+
+static const char *const migrations[STORE_SCHEMA_VERSION] = {
+    /* 0 -> 1 */
+    "CREATE TABLE meta(key TEXT PRIMARY KEY, value BLOB NOT NULL);"
+    "CREATE TABLE day_counter(day TEXT PRIMARY KEY, n INTEGER NOT NULL);"
+    "CREATE TABLE records("
+    " id INTEGER PRIMARY KEY,"
+    " uuid TEXT NOT NULL UNIQUE,"
+    " seq INTEGER NOT NULL UNIQUE,"
+    " receipt_no TEXT NOT NULL UNIQUE,"
+    " created_ms INTEGER NOT NULL,"
+    " hash BLOB NOT NULL CHECK(length(hash) = 32),"
+    " sealed BLOB NOT NULL,"
+    " masked_name TEXT NOT NULL,"
+    " masked_id TEXT NOT NULL,"
+    " state INTEGER NOT NULL DEFAULT 0,"
+    " reject_reason TEXT,"
+    " print_outcome TEXT NOT NULL DEFAULT '',"
+    " acked_ms INTEGER);"
+    "CREATE INDEX records_outbox ON records(state, seq);",
+};
+
+static kiosk_rc sqlite_rc(int rc)
+{
+    switch (rc & 0xFF) {
+    case SQLITE_OK:
+    case SQLITE_DONE:
+    case SQLITE_ROW:
+        return KIOSK_OK;
+    case SQLITE_FULL:
+        return KIOSK_DISK_FULL;
+    case SQLITE_READONLY:
+    case SQLITE_PERM:
+        return KIOSK_READ_ONLY;
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB:
+        return KIOSK_CORRUPT;
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+        return KIOSK_BUSY;
+    case SQLITE_NOMEM:
+        return KIOSK_NOMEM;
+    case SQLITE_CONSTRAINT:
+        return KIOSK_INVALID;
+    default:
+        return KIOSK_IO;
+    }
+}
+
+static kiosk_rc exec(store *s, const char *sql)
+{
+    char *err = NULL;
+    int rc = sqlite3_exec(s->db, sql, NULL, NULL, &err);
+    if (rc != SQLITE_OK)
+        kiosk_log_error("store", "sql failed (%d): %s", rc, err ? err : "?");
+    sqlite3_free(err);
+    return sqlite_rc(rc);
+}
+
+/* ---- device key ---------------------------------------------------------------- */
+
+static kiosk_rc write_file_atomic(const char *dir, const char *path, const void *data, size_t n)
+{
+    char tmp[700];
+    snprintf(tmp, sizeof tmp, "%s.new", path);
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd < 0)
+        return errno == EROFS || errno == EACCES ? KIOSK_READ_ONLY : KIOSK_IO;
+    ssize_t w = write(fd, data, n);
+    int ok = w == (ssize_t)n && fsync(fd) == 0;
+    int e = errno;
+    close(fd);
+    if (!ok || rename(tmp, path) != 0) {
+        unlink(tmp);
+        return e == ENOSPC ? KIOSK_DISK_FULL : KIOSK_IO;
+    }
+    int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd >= 0) {
+        fsync(dfd); /* the rename itself must survive a power cut */
+        close(dfd);
+    }
+    return KIOSK_OK;
+}
+
+kiosk_rc store_device_key_load(const char *state_dir, store_device_key *out)
+{
+    if (sodium_init() < 0)
+        return KIOSK_CRYPTO;
+    char path[600];
+    snprintf(path, sizeof path, "%s/device.key", state_dir);
+    if (mkdir(state_dir, 0700) != 0 && errno != EEXIST)
+        return errno == EROFS || errno == EACCES ? KIOSK_READ_ONLY : KIOSK_IO;
+    FILE *f = fopen(path, "rb");
+    if (f) {
+        uint8_t buf[65];
+        size_t n = fread(buf, 1, sizeof buf, f);
+        fclose(f);
+        if (n != 64) {
+            sodium_memzero(buf, sizeof buf);
+            kiosk_log_error("store", "device key %s is damaged; refusing to replace it", path);
+            return KIOSK_CORRUPT;
+        }
+        memcpy(out->secret_key, buf, 64);
+        sodium_memzero(buf, sizeof buf);
+        crypto_sign_ed25519_sk_to_pk(out->public_key, out->secret_key);
+        return KIOSK_OK;
+    }
+    if (errno != ENOENT)
+        return KIOSK_IO;
+    crypto_sign_keypair(out->public_key, out->secret_key);
+    kiosk_rc rc = write_file_atomic(state_dir, path, out->secret_key, 64);
+    if (rc == KIOSK_OK)
+        kiosk_log_info("store", "created a new device key in %s", state_dir);
+    else
+        sodium_memzero(out, sizeof *out);
+    return rc;
+}
+
+/* ---- open and migrate ------------------------------------------------------------ */
+
+static int user_version(store *s)
+{
+    sqlite3_stmt *st;
+    int v = -1;
+    if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW)
+        v = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    return v;
+}
+
+static kiosk_rc migrate(store *s)
+{
+    int v = user_version(s);
+    if (v < 0)
+        return KIOSK_CORRUPT;
+    if (v > STORE_SCHEMA_VERSION) {
+        kiosk_log_error("store", "database schema %d is newer than this firmware (%d)", v,
+                        STORE_SCHEMA_VERSION);
+        return KIOSK_CORRUPT;
+    }
+    for (; v < STORE_SCHEMA_VERSION; v++) {
+        char sql[64];
+        kiosk_rc rc = exec(s, "BEGIN IMMEDIATE");
+        if (rc == KIOSK_OK)
+            rc = exec(s, migrations[v]);
+        snprintf(sql, sizeof sql, "PRAGMA user_version = %d", v + 1);
+        if (rc == KIOSK_OK)
+            rc = exec(s, sql);
+        if (rc == KIOSK_OK)
+            rc = exec(s, "COMMIT");
+        if (rc != KIOSK_OK) {
+            exec(s, "ROLLBACK");
+            return rc;
+        }
+        kiosk_log_info("store", "database schema upgraded to %d", v + 1);
+    }
+    return KIOSK_OK;
+}
+
+static kiosk_rc quick_check(store *s)
+{
+    sqlite3_stmt *st;
+    kiosk_rc rc = KIOSK_CORRUPT;
+    if (sqlite3_prepare_v2(s->db, "PRAGMA quick_check", -1, &st, NULL) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW &&
+        strcmp((const char *)sqlite3_column_text(st, 0), "ok") == 0)
+        rc = KIOSK_OK;
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static void load_upstream(store *s)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, "SELECT value FROM meta WHERE key = 'upstream_pk'", -1, &st,
+                           NULL) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW && sqlite3_column_bytes(st, 0) == 32) {
+        memcpy(s->upstream_pk, sqlite3_column_blob(st, 0), 32);
+        s->has_upstream = 1;
+    }
+    sqlite3_finalize(st);
+}
+
+kiosk_rc store_open(const char *path, const char *hall_code, const store_device_key *key,
+                    const kiosk_clock *clock, store **out)
+{
+    *out = NULL;
+    if (sodium_init() < 0)
+        return KIOSK_CRYPTO;
+    store *s = calloc(1, sizeof *s);
+    if (!s)
+        return KIOSK_NOMEM;
+    snprintf(s->dir, sizeof s->dir, "%s", path);
+    char *slash = strrchr(s->dir, '/');
+    if (slash)
+        *slash = '\0';
+    else
+        snprintf(s->dir, sizeof s->dir, ".");
+    snprintf(s->hall_code, sizeof s->hall_code, "%s", hall_code);
+    s->key = *key;
+    s->clock = clock ? clock : kiosk_clock_system();
+    int rc = sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+    kiosk_rc k = sqlite_rc(rc);
+    if (k == KIOSK_OK) {
+        sqlite3_busy_timeout(s->db, 5000);
+        k = exec(s, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;"
+                    " PRAGMA foreign_keys = ON;");
+    }
+    if (k == KIOSK_OK)
+        k = quick_check(s);
+    if (k == KIOSK_OK)
+        k = migrate(s);
+    if (k != KIOSK_OK) {
+        kiosk_log_error("store", "cannot open the database %s: %s", path, kiosk_strerror(k));
+        store_close(s);
+        return k;
+    }
+    load_upstream(s);
+    *out = s;
+    return KIOSK_OK;
+}
+
+void store_close(store *s)
+{
+    if (!s)
+        return;
+    sqlite3_close(s->db);
+    sodium_memzero(s, sizeof *s);
+    free(s);
+}
+
+kiosk_rc store_set_max_bytes(store *s, uint64_t max_bytes)
+{
+    char sql[96];
+    uint64_t pages = max_bytes ? max_bytes / 4096 : 0xFFFFFFFEu;
+    if (pages < 1)
+        pages = 1;
+    snprintf(sql, sizeof sql, "PRAGMA page_size; PRAGMA max_page_count = %llu",
+             (unsigned long long)pages);
+    return exec(s, sql);
+}
+
+kiosk_rc store_set_upstream_key(store *s, const uint8_t public_key[32])
+{
+    sqlite3_stmt *st;
+    int rc = sqlite3_prepare_v2(
+        s->db, "INSERT OR REPLACE INTO meta(key, value) VALUES('upstream_pk', ?)", -1, &st, NULL);
+    if (rc == SQLITE_OK) {
+        sqlite3_bind_blob(st, 1, public_key, 32, SQLITE_STATIC);
+        rc = sqlite3_step(st);
+    }
+    sqlite3_finalize(st);
+    if (sqlite_rc(rc) != KIOSK_OK)
+        return sqlite_rc(rc);
+    memcpy(s->upstream_pk, public_key, 32);
+    s->has_upstream = 1;
+    return KIOSK_OK;
+}
+
+kiosk_rc store_ready(store *s, uint64_t min_free_bytes)
+{
+    if (!s->has_upstream)
+        return KIOSK_CONFIG;
+    struct statvfs vfs;
+    if (statvfs(s->dir, &vfs) == 0 &&
+        (uint64_t)vfs.f_bavail * (uint64_t)vfs.f_frsize < min_free_bytes)
+        return KIOSK_DISK_FULL;
+    /* a write lock proves the file and its directory are writable */
+    kiosk_rc rc = exec(s, "BEGIN IMMEDIATE");
+    if (rc == KIOSK_OK)
+        rc = exec(s, "ROLLBACK");
+    return rc;
+}
+
+/* ---- saving ---------------------------------------------------------------------- */
+
+static void make_uuid(char out[STORE_UUID_LEN + 1])
+{
+    uint8_t b[16];
+    randombytes_buf(b, sizeof b);
+    b[6] = (uint8_t)((b[6] & 0x0F) | 0x40); /* version 4 */
+    b[8] = (uint8_t)((b[8] & 0x3F) | 0x80); /* RFC 4122 variant */
+    snprintf(out, STORE_UUID_LEN + 1,
+             "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0], b[1],
+             b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14],
+             b[15]);
+}
+
+static int64_t next_counter(store *s, const char *sql_get, const char *sql_set, const char *key)
+{
+    sqlite3_stmt *st;
+    int64_t n = 0;
+    if (sqlite3_prepare_v2(s->db, sql_get, -1, &st, NULL) != SQLITE_OK)
+        return -1;
+    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        n = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    n++;
+    if (sqlite3_prepare_v2(s->db, sql_set, -1, &st, NULL) != SQLITE_OK)
+        return -1;
+    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, n);
+    int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? n : -1;
+}
+
+/* The signed envelope: every part of the submission plus the record's identity. */
+static char *build_envelope(store *s, const store_submission *sub, const store_saved *sv)
+{
+    json_error_t jerr;
+    json_t *reg = json_loads(sub->registration_json, 0, &jerr);
+    json_t *ev = json_loads(sub->evidence_json, 0, &jerr);
+    char device[65], commit[65];
+    sodium_bin2hex(device, sizeof device, s->key.public_key, 32);
+    sodium_bin2hex(commit, sizeof commit, sub->commitment_sha256, 32);
+    char *text = NULL;
+    if (reg && ev) {
+        json_t *env = json_object();
+        json_object_set_new(env, "schema", json_integer(1));
+        json_object_set_new(env, "uuid", json_string(sv->uuid));
+        json_object_set_new(env, "device", json_string(device));
+        json_object_set_new(env, "seq", json_integer(sv->seq));
+        json_object_set_new(env, "receipt_no", json_string(sv->receipt_no));
+        json_object_set_new(env, "created_ms", json_integer(sv->created_ms));
+        json_t *c = json_object();
+        json_object_set_new(c, "version", json_string(sub->commitment_version));
+        json_object_set_new(c, "sha256", json_string(commit));
+        json_object_set_new(env, "commitment", c);
+        json_object_set(env, "registration", reg);
+        json_object_set(env, "evidence", ev);
+        text = json_dumps(env, JSON_COMPACT | JSON_PRESERVE_ORDER);
+        json_decref(env);
+    }
+    json_decref(reg);
+    json_decref(ev);
+    return text;
+}
+
+kiosk_rc store_save(store *s, const store_submission *sub, store_saved *out)
+{
+    memset(out, 0, sizeof *out);
+    if (!s->has_upstream)
+        return KIOSK_CONFIG;
+    if (!sub->registration_json || !sub->evidence_json || !sub->commitment_version ||
+        !sub->commitment_sha256 || !sub->masked_name || !sub->masked_id)
+        return KIOSK_INVALID;
+    kiosk_rc rc = exec(s, "BEGIN IMMEDIATE");
+    if (rc != KIOSK_OK)
+        return rc;
+    out->created_ms = kiosk_clock_now_ms(s->clock);
+    kiosk_date d = kiosk_clock_today(s->clock);
+    char day[9];
+    snprintf(day, sizeof day, "%04d%02d%02d", d.year, d.month, d.day);
+    int64_t daily = next_counter(s, "SELECT n FROM day_counter WHERE day = ?",
+                                 "INSERT OR REPLACE INTO day_counter(day, n) VALUES(?, ?)", day);
+    out->seq = next_counter(s, "SELECT CAST(value AS INTEGER) FROM meta WHERE key = ?",
+                            "INSERT OR REPLACE INTO meta(key, value) VALUES(?, ?)", "last_seq");
+    make_uuid(out->uuid);
+    snprintf(out->receipt_no, sizeof out->receipt_no, "%s-%s-%04lld", s->hall_code, day,
+             (long long)daily);
+
+    char *env = daily > 0 && out->seq > 0 ? build_envelope(s, sub, out) : NULL;
+    uint8_t *sealed = NULL;
+    size_t env_len = env ? strlen(env) : 0, plain_len = 64 + env_len;
+    size_t sealed_len = plain_len + crypto_box_SEALBYTES;
+    uint8_t *plain = env ? malloc(plain_len) : NULL;
+    if (plain)
+        sealed = malloc(sealed_len);
+    if (!sealed) {
+        rc = env ? KIOSK_NOMEM : KIOSK_INVALID;
+    } else {
+        /* plaintext = Ed25519 signature of the envelope, then the envelope */
+        crypto_sign_detached(plain, NULL, (const uint8_t *)env, env_len, s->key.secret_key);
+        memcpy(plain + 64, env, env_len);
+        crypto_hash_sha256(out->hash, (const uint8_t *)env, env_len);
+        if (crypto_box_seal(sealed, plain, plain_len, s->upstream_pk) != 0)
+            rc = KIOSK_CRYPTO;
+    }
+    if (rc == KIOSK_OK) {
+        sqlite3_stmt *st;
+        int r = sqlite3_prepare_v2(
+            s->db,
+            "INSERT INTO records(uuid, seq, receipt_no, created_ms, hash, sealed, masked_name,"
+            " masked_id) VALUES(?, ?, ?, ?, ?, ?, ?, ?)",
+            -1, &st, NULL);
+        if (r == SQLITE_OK) {
+            sqlite3_bind_text(st, 1, out->uuid, -1, SQLITE_STATIC);
+            sqlite3_bind_int64(st, 2, out->seq);
+            sqlite3_bind_text(st, 3, out->receipt_no, -1, SQLITE_STATIC);
+            sqlite3_bind_int64(st, 4, out->created_ms);
+            sqlite3_bind_blob(st, 5, out->hash, 32, SQLITE_STATIC);
+            sqlite3_bind_blob(st, 6, sealed, (int)sealed_len, SQLITE_STATIC);
+            sqlite3_bind_text(st, 7, sub->masked_name, -1, SQLITE_STATIC);
+            sqlite3_bind_text(st, 8, sub->masked_id, -1, SQLITE_STATIC);
+            r = sqlite3_step(st);
+        }
+        sqlite3_finalize(st);
+        rc = sqlite_rc(r);
+    }
+    if (rc == KIOSK_OK)
+        rc = exec(s, "COMMIT");
+    if (rc != KIOSK_OK) {
+        exec(s, "ROLLBACK");
+        memset(out, 0, sizeof *out);
+    }
+    if (env)
+        sodium_memzero(env, env_len);
+    if (plain)
+        sodium_memzero(plain, plain_len);
+    free(env);
+    free(plain);
+    free(sealed);
+    return rc;
+}
+
+/* ---- queries --------------------------------------------------------------------- */
+
+kiosk_rc store_count(store *s, store_counts *out)
+{
+    memset(out, 0, sizeof *out);
+    sqlite3_stmt *st;
+    int rc = sqlite3_prepare_v2(s->db, "SELECT state, count(*) FROM records GROUP BY state", -1,
+                                &st, NULL);
+    while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        int state = sqlite3_column_int(st, 0);
+        if (state >= 0 && state < 4)
+            out->by_state[state] = sqlite3_column_int64(st, 1);
+        rc = SQLITE_OK;
+    }
+    sqlite3_finalize(st);
+    return sqlite_rc(rc);
+}
+
+kiosk_rc store_set_print_outcome(store *s, const char *receipt_no, const char *outcome)
+{
+    sqlite3_stmt *st;
+    int rc = sqlite3_prepare_v2(s->db, "UPDATE records SET print_outcome = ? WHERE receipt_no = ?",
+                                -1, &st, NULL);
+    if (rc == SQLITE_OK) {
+        sqlite3_bind_text(st, 1, outcome, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, receipt_no, -1, SQLITE_STATIC);
+        rc = sqlite3_step(st);
+    }
+    sqlite3_finalize(st);
+    if (rc == SQLITE_DONE && sqlite3_changes(s->db) == 0)
+        return KIOSK_NOT_FOUND;
+    return sqlite_rc(rc);
+}
+
+static void copy_col(sqlite3_stmt *st, int col, char *dst, size_t size)
+{
+    const unsigned char *t = sqlite3_column_text(st, col);
+    snprintf(dst, size, "%s", t ? (const char *)t : "");
+}
+
+kiosk_rc store_find(store *s, const char *receipt_no, store_summary *out)
+{
+    memset(out, 0, sizeof *out);
+    sqlite3_stmt *st;
+    int rc =
+        sqlite3_prepare_v2(s->db,
+                           "SELECT uuid, receipt_no, masked_name, masked_id, state,"
+                           " print_outcome, hash, created_ms FROM records WHERE receipt_no = ?",
+                           -1, &st, NULL);
+    kiosk_rc k = KIOSK_NOT_FOUND;
+    if (rc == SQLITE_OK) {
+        sqlite3_bind_text(st, 1, receipt_no, -1, SQLITE_STATIC);
+        rc = sqlite3_step(st);
+        if (rc == SQLITE_ROW) {
+            copy_col(st, 0, out->uuid, sizeof out->uuid);
+            copy_col(st, 1, out->receipt_no, sizeof out->receipt_no);
+            copy_col(st, 2, out->masked_name, sizeof out->masked_name);
+            copy_col(st, 3, out->masked_id, sizeof out->masked_id);
+            out->state = (store_state)sqlite3_column_int(st, 4);
+            copy_col(st, 5, out->print_outcome, sizeof out->print_outcome);
+            if (sqlite3_column_bytes(st, 6) == 32)
+                memcpy(out->hash, sqlite3_column_blob(st, 6), 32);
+            out->created_ms = sqlite3_column_int64(st, 7);
+            k = KIOSK_OK;
+        } else if (rc != SQLITE_DONE) {
+            k = sqlite_rc(rc);
+        }
+    } else {
+        k = sqlite_rc(rc);
+    }
+    sqlite3_finalize(st);
+    return k;
+}
+
+kiosk_rc store_sealed(store *s, const char *uuid, uint8_t **sealed, size_t *len)
+{
+    *sealed = NULL;
+    *len = 0;
+    sqlite3_stmt *st;
+    int rc = sqlite3_prepare_v2(s->db, "SELECT sealed FROM records WHERE uuid = ?", -1, &st, NULL);
+    kiosk_rc k = KIOSK_NOT_FOUND;
+    if (rc == SQLITE_OK) {
+        sqlite3_bind_text(st, 1, uuid, -1, SQLITE_STATIC);
+        if (sqlite3_step(st) == SQLITE_ROW) {
+            int n = sqlite3_column_bytes(st, 0);
+            *sealed = malloc((size_t)n);
+            if (*sealed) {
+                memcpy(*sealed, sqlite3_column_blob(st, 0), (size_t)n);
+                *len = (size_t)n;
+                k = KIOSK_OK;
+            } else {
+                k = KIOSK_NOMEM;
+            }
+        }
+    } else {
+        k = sqlite_rc(rc);
+    }
+    sqlite3_finalize(st);
+    return k;
+}

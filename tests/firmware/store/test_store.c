@@ -1,0 +1,280 @@
+/* Tests of the record store: the device key, schema creation and refusal of newer
+ * schemas, saving signed and sealed records that only the upstream can open, receipt
+ * numbers and sequence numbers, readiness checks (no upstream key, disk full), a full
+ * database, and records that survive a process killed right after saving. */
+#define _GNU_SOURCE /* memmem */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <signal.h>
+#include <sodium.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "store/store.h"
+
+static char dir[512], db[600];
+static uint8_t up_pk[32], up_sk[32], commit_hash[32];
+static kiosk_clock_manual clk;
+
+static int setup(void **state)
+{
+    (void)state;
+    if (sodium_init() < 0)
+        return -1;
+    snprintf(dir, sizeof dir, "%s/store-%d", KIOSK_TEST_TMP, (int)getpid());
+    char cmd[700];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    if (system(cmd) != 0)
+        return -1;
+    snprintf(db, sizeof db, "%s/kiosk.db", dir);
+    crypto_box_keypair(up_pk, up_sk);
+    crypto_hash_sha256(commit_hash, (const uint8_t *)"承诺文本 v1", strlen("承诺文本 v1"));
+    kiosk_clock_manual_init(&clk, 1795363199000LL - 3600000); /* 2026-11-22 22:59:59 +08 */
+    return 0;
+}
+
+static const store_submission sample = {
+    .registration_json = "{\"schema\":1,\"name\":\"张三丰\",\"mobile\":\"13812345678\"}",
+    .evidence_json = "{\"strokes\":[[[10,20,0],[12,24,16]]]}",
+    .commitment_version = "2026.1",
+    .commitment_sha256 = commit_hash,
+    .masked_name = "张*丰",
+    .masked_id = "3701**********4519",
+};
+
+static store *open_store(store_device_key *key)
+{
+    assert_int_equal(store_device_key_load(dir, key), KIOSK_OK);
+    store *s;
+    assert_int_equal(store_open(db, "DEMO01", key, &clk.clock, &s), KIOSK_OK);
+    return s;
+}
+
+static void test_device_key(void **state)
+{
+    (void)state;
+    store_device_key a, b;
+    assert_int_equal(store_device_key_load(dir, &a), KIOSK_OK);
+    char path[700];
+    snprintf(path, sizeof path, "%s/device.key", dir);
+    struct stat st;
+    assert_int_equal(stat(path, &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0600);
+    assert_int_equal(st.st_size, 64);
+    assert_int_equal(store_device_key_load(dir, &b), KIOSK_OK);
+    assert_memory_equal(a.public_key, b.public_key, 32);
+    /* a damaged key is never silently replaced */
+    FILE *f = fopen(path, "wb");
+    fputs("short", f);
+    fclose(f);
+    assert_int_equal(store_device_key_load(dir, &b), KIOSK_CORRUPT);
+}
+
+static void test_save_seal_and_open_upstream(void **state)
+{
+    (void)state;
+    store_device_key key;
+    store *s = open_store(&key);
+    store_saved sv;
+    /* nobody signs into the void: no upstream key, no saving */
+    assert_int_equal(store_ready(s, 0), KIOSK_CONFIG);
+    assert_int_equal(store_save(s, &sample, &sv), KIOSK_CONFIG);
+    assert_int_equal(store_set_upstream_key(s, up_pk), KIOSK_OK);
+    assert_int_equal(store_ready(s, 0), KIOSK_OK);
+    assert_int_equal(store_ready(s, UINT64_MAX), KIOSK_DISK_FULL);
+
+    assert_int_equal(store_save(s, &sample, &sv), KIOSK_OK);
+    assert_string_equal(sv.receipt_no, "DEMO01-20261122-0001");
+    assert_int_equal(sv.seq, 1);
+    assert_int_equal(strlen(sv.uuid), 36);
+    assert_int_equal(sv.uuid[14], '4');
+    store_saved sv2;
+    assert_int_equal(store_save(s, &sample, &sv2), KIOSK_OK);
+    assert_string_equal(sv2.receipt_no, "DEMO01-20261122-0002");
+    assert_int_equal(sv2.seq, 2);
+    assert_string_not_equal(sv.uuid, sv2.uuid);
+    /* a new day starts the daily number again; the device sequence goes on */
+    kiosk_clock_manual_advance(&clk, 2 * 3600 * 1000);
+    assert_int_equal(store_save(s, &sample, &sv2), KIOSK_OK);
+    assert_string_equal(sv2.receipt_no, "DEMO01-20261123-0001");
+    assert_int_equal(sv2.seq, 3);
+
+    /* only the upstream can open the record; it is signed by this device */
+    uint8_t *sealed;
+    size_t len;
+    assert_int_equal(store_sealed(s, sv.uuid, &sealed, &len), KIOSK_OK);
+    uint8_t *plain = malloc(len - crypto_box_SEALBYTES + 1);
+    assert_int_equal(crypto_box_seal_open(plain, sealed, len, up_pk, up_sk), 0);
+    size_t plen = len - crypto_box_SEALBYTES;
+    plain[plen] = '\0';
+    const char *env = (const char *)plain + 64;
+    assert_int_equal(crypto_sign_verify_detached(plain, plain + 64, plen - 64, key.public_key), 0);
+    uint8_t h[32];
+    crypto_hash_sha256(h, plain + 64, plen - 64);
+    assert_memory_equal(h, sv.hash, 32);
+    assert_non_null(strstr(env, "\"registration\":{\"schema\":1,\"name\":\"张三丰\""));
+    assert_non_null(strstr(env, "\"receipt_no\":\"DEMO01-20261122-0001\""));
+    assert_non_null(strstr(env, "\"evidence\":{\"strokes\":"));
+    /* the plaintext is nowhere in the database file */
+    free(plain);
+    free(sealed);
+
+    store_summary sum;
+    assert_int_equal(store_find(s, "DEMO01-20261122-0001", &sum), KIOSK_OK);
+    assert_string_equal(sum.masked_name, "张*丰");
+    assert_int_equal(sum.state, STORE_QUEUED);
+    assert_int_equal(store_set_print_outcome(s, "DEMO01-20261122-0001", "printed"), KIOSK_OK);
+    assert_int_equal(store_find(s, "DEMO01-20261122-0001", &sum), KIOSK_OK);
+    assert_string_equal(sum.print_outcome, "printed");
+    assert_int_equal(store_set_print_outcome(s, "NOPE", "printed"), KIOSK_NOT_FOUND);
+    assert_int_equal(store_find(s, "NOPE", &sum), KIOSK_NOT_FOUND);
+    store_counts c;
+    assert_int_equal(store_count(s, &c), KIOSK_OK);
+    assert_int_equal(c.by_state[STORE_QUEUED], 3);
+    store_close(s);
+
+    /* the name never reaches the disk in the clear */
+    FILE *f = fopen(db, "rb");
+    assert_non_null(f);
+    static char buf[1 << 20];
+    size_t n = fread(buf, 1, sizeof buf, f);
+    fclose(f);
+    assert_null(memmem(buf, n, "13812345678", 11));
+    /* the upstream key persists */
+    s = open_store(&key);
+    assert_int_equal(store_ready(s, 0), KIOSK_OK);
+    store_close(s);
+}
+
+static void test_bad_submissions_and_full_database(void **state)
+{
+    (void)state;
+    store_device_key key;
+    store *s = open_store(&key);
+    assert_int_equal(store_set_upstream_key(s, up_pk), KIOSK_OK);
+    store_submission bad = sample;
+    bad.registration_json = "{not json";
+    store_saved sv;
+    assert_int_equal(store_save(s, &bad, &sv), KIOSK_INVALID);
+    bad = sample;
+    bad.masked_id = NULL;
+    assert_int_equal(store_save(s, &bad, &sv), KIOSK_INVALID);
+    store_counts c;
+    store_count(s, &c);
+    assert_int_equal(c.by_state[STORE_QUEUED], 0);
+
+    /* a database that cannot grow: the save fails cleanly, nothing half-written */
+    struct stat st;
+    assert_int_equal(stat(db, &st), 0);
+    assert_int_equal(store_set_max_bytes(s, (uint64_t)st.st_size), KIOSK_OK);
+    store_submission big = sample;
+    static char evidence[200000];
+    memset(evidence, 0, sizeof evidence);
+    strcpy(evidence, "{\"strokes\":\"");
+    memset(evidence + strlen(evidence), 'x', sizeof evidence - 100);
+    strcat(evidence, "\"}");
+    big.evidence_json = evidence;
+    assert_int_equal(store_save(s, &big, &sv), KIOSK_DISK_FULL);
+    assert_string_equal(sv.receipt_no, "");
+    store_count(s, &c);
+    assert_int_equal(c.by_state[STORE_QUEUED], 0);
+    assert_int_equal(store_set_max_bytes(s, 0), KIOSK_OK);
+    assert_int_equal(store_save(s, &big, &sv), KIOSK_OK);
+    /* the failed attempt used no receipt number */
+    assert_string_equal(sv.receipt_no, "DEMO01-20261122-0001");
+    store_close(s);
+}
+
+static void test_schema_versions(void **state)
+{
+    (void)state;
+    store_device_key key;
+    store *s = open_store(&key);
+    store_close(s);
+    sqlite3 *raw;
+    assert_int_equal(sqlite3_open(db, &raw), SQLITE_OK);
+    sqlite3_stmt *st;
+    sqlite3_prepare_v2(raw, "PRAGMA user_version", -1, &st, NULL);
+    sqlite3_step(st);
+    assert_int_equal(sqlite3_column_int(st, 0), STORE_SCHEMA_VERSION);
+    sqlite3_finalize(st);
+    sqlite3_prepare_v2(raw, "PRAGMA journal_mode", -1, &st, NULL);
+    sqlite3_step(st);
+    assert_string_equal((const char *)sqlite3_column_text(st, 0), "wal");
+    sqlite3_finalize(st);
+    /* a database from newer firmware is refused, not guessed at */
+    assert_int_equal(sqlite3_exec(raw, "PRAGMA user_version = 99", NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(raw);
+    assert_int_equal(store_open(db, "DEMO01", &key, &clk.clock, &s), KIOSK_CORRUPT);
+    assert_null(s);
+    /* not a database at all */
+    FILE *f = fopen(db, "wb");
+    fputs("this is not an SQLite database, just some text that is long enough.......", f);
+    fclose(f);
+    char wal[700];
+    snprintf(wal, sizeof wal, "%s-wal", db);
+    unlink(wal);
+    assert_int_equal(store_open(db, "DEMO01", &key, &clk.clock, &s), KIOSK_CORRUPT);
+}
+
+static void test_record_survives_a_killed_process(void **state)
+{
+    (void)state;
+    store_device_key key;
+    store *s = open_store(&key);
+    assert_int_equal(store_set_upstream_key(s, up_pk), KIOSK_OK);
+    store_close(s);
+    int pipefd[2];
+    assert_int_equal(pipe(pipefd), 0);
+    pid_t pid = fork();
+    if (pid == 0) {
+        store *cs;
+        store_saved sv;
+        if (store_open(db, "DEMO01", &key, &clk.clock, &cs) != KIOSK_OK ||
+            store_save(cs, &sample, &sv) != KIOSK_OK)
+            _exit(1);
+        /* tell the parent the citizen saw "saved", then die without closing */
+        if (write(pipefd[1], sv.receipt_no, sizeof sv.receipt_no) < 0)
+            _exit(1);
+        pause();
+        _exit(0);
+    }
+    char receipt[STORE_RECEIPT_NO_MAX + 1] = "";
+    assert_int_equal(read(pipefd[0], receipt, sizeof receipt), (ssize_t)sizeof receipt);
+    kill(pid, SIGKILL);
+    waitpid(pid, NULL, 0);
+    close(pipefd[0]);
+    close(pipefd[1]);
+    s = open_store(&key);
+    store_summary sum;
+    assert_int_equal(store_find(s, receipt, &sum), KIOSK_OK);
+    store_close(s);
+    sqlite3 *raw;
+    assert_int_equal(sqlite3_open(db, &raw), SQLITE_OK);
+    sqlite3_stmt *st;
+    sqlite3_prepare_v2(raw, "PRAGMA integrity_check", -1, &st, NULL);
+    sqlite3_step(st);
+    assert_string_equal((const char *)sqlite3_column_text(st, 0), "ok");
+    sqlite3_finalize(st);
+    sqlite3_close(raw);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup(test_device_key, setup),
+        cmocka_unit_test_setup(test_save_seal_and_open_upstream, setup),
+        cmocka_unit_test_setup(test_bad_submissions_and_full_database, setup),
+        cmocka_unit_test_setup(test_schema_versions, setup),
+        cmocka_unit_test_setup(test_record_survives_a_killed_process, setup),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
