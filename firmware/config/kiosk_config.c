@@ -52,6 +52,8 @@ static const slot slots[] = {
     ENUM("device", "mode", mode, mode_names),
     STR("device", "hall_code", hall_code),
     STR("device", "hall_name", hall_name),
+    STR("device", "agency_address", agency_address),
+    STR("device", "agency_phone", agency_phone),
     STR("paths", "state_dir", state_dir),
     STR("paths", "assets_dir", assets_dir),
     STR("paths", "fonts_dir", fonts_dir),
@@ -82,6 +84,8 @@ void kiosk_config_defaults(kiosk_config *cfg, const char *assets_dir, const char
     cfg->mode = KIOSK_MODE_HALL;
     copy_text(cfg->hall_code, sizeof cfg->hall_code, "DEMO01");
     copy_text(cfg->hall_name, sizeof cfg->hall_name, "示范公共就业服务大厅");
+    copy_text(cfg->agency_address, sizeof cfg->agency_address, "示范市人民路1号");
+    copy_text(cfg->agency_phone, sizeof cfg->agency_phone, "12333");
     copy_text(cfg->state_dir, sizeof cfg->state_dir, "var");
     copy_text(cfg->assets_dir, sizeof cfg->assets_dir, assets_dir);
     copy_text(cfg->fonts_dir, sizeof cfg->fonts_dir, fonts_dir);
@@ -131,6 +135,11 @@ static int set_slot(parse_ctx *p, const slot *s, const char *value)
         }
         if (strlen(value) >= s->size)
             return fail(p, s->section, s->key, "is too long");
+        /* the hall code goes into receipt numbers and QR codes: 0-9, A-Z and '-' only */
+        if (s->offset == offsetof(kiosk_config, hall_code) &&
+            (value[0] == '\0' ||
+             strspn(value, "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ-") != strlen(value)))
+            return fail(p, s->section, s->key, "may hold only 0-9, A-Z and '-'");
         copy_text(field, s->size, value);
         return 1;
     case T_INT: {

@@ -36,6 +36,8 @@ typedef struct kiosk_config {
     kiosk_mode mode;
     char hall_code[16];
     char hall_name[KIOSK_CONFIG_TEXT_MAX];
+    char agency_address[KIOSK_CONFIG_TEXT_MAX]; /* printed on receipts */
+    char agency_phone[32];
     /* [paths] */
     char state_dir[KIOSK_CONFIG_PATH_MAX];
     char assets_dir[KIOSK_CONFIG_PATH_MAX];

@@ -95,6 +95,7 @@ static void test_errors_name_their_line(void **state)
     expect_error("[display]\nlanguage = fr\n", 2, "display.language");
     expect_error("[printer]\nwidth_dots = 500000000000000000000\n", 2, "whole number");
     expect_error("mode = hall\n", 1, "(no section)");
+    expect_error("[device]\nhall_code = demo01\n", 2, "0-9, A-Z");
     /* a syntax error before a value error: the first bad line wins, with its own text */
     expect_error("[device]\nthis line is junk\nmode = nope\n", 2, "not a [section]");
     /* a value error before a syntax error */

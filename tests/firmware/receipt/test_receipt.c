@@ -11,10 +11,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <zbar.h>
 
 #include "printer/printer_sim.h"
 #include "receipt/receipt.h"
+#include "receipt/receipt_job.h"
 #include "receipt/receipt_payload.h"
 
 #ifndef RECEIPT_TEST_FONT1
@@ -198,6 +200,70 @@ static void test_bad_arguments(void **state)
     assert_null(f);
 }
 
+/* The print step after saving: a stored record's receipt printed, verified off the
+ * paper, its outcome stored; paper out recorded; a reprint marked as a copy. */
+static void test_print_job_from_the_store(void **state)
+{
+    (void)state;
+    char dir[200], db[300], cmd[400];
+    snprintf(dir, sizeof dir, "%s/job-%d", KIOSK_TEST_TMP, (int)getpid());
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    assert_int_equal(system(cmd), 0);
+    snprintf(db, sizeof db, "%s/kiosk.db", dir);
+    store_device_key key;
+    assert_int_equal(store_device_key_load(dir, &key), KIOSK_OK);
+    store *st;
+    assert_int_equal(store_open(db, "DEMO01", &key, NULL, &st), KIOSK_OK);
+    uint8_t up_pk[32], up_sk[32], commit[32] = {1};
+    crypto_box_keypair(up_pk, up_sk);
+    assert_int_equal(store_set_upstream_key(st, up_pk), KIOSK_OK);
+    store_submission sub = {"{\"name\":\"张三丰\"}", "{\"strokes\":[]}", "2026.1", commit, "张*丰",
+                            "3701**********4519"};
+    store_saved saved;
+    assert_int_equal(store_save(st, &sub, &saved), KIOSK_OK);
+
+    kiosk_config cfg;
+    kiosk_config_defaults(&cfg, KIOSK_TEST_ASSETS, KIOSK_TEST_FONTS);
+    snprintf(cfg.printer_output_dir, sizeof cfg.printer_output_dir, "%s/receipts", dir);
+    kiosk_strings *strings;
+    assert_int_equal(kiosk_strings_load(KIOSK_TEST_ASSETS "/strings", "zh_CN", &strings, NULL),
+                     KIOSK_OK);
+    printer_sim_faults f = {.paper_out_after = 100};
+    printer *p;
+    assert_int_equal(printer_sim_create(576, &f, &p), KIOSK_OK);
+    receipt_job job = {st, &key, fonts, strings, &cfg, p};
+
+    /* the paper runs out mid-receipt: the outcome is kept for staff */
+    char png[512];
+    assert_int_equal(receipt_job_print(&job, saved.receipt_no, 0, png, sizeof png),
+                     KIOSK_PAPER_OUT);
+    store_summary sum;
+    assert_int_equal(store_find(st, saved.receipt_no, &sum), KIOSK_OK);
+    assert_string_equal(sum.print_outcome, "KIOSK_PAPER_OUT");
+    assert_true(strstr(png, "/receipts/DEMO01-") != NULL); /* the preview exists anyway */
+    printer_close(p);
+
+    /* paper reloaded: the reprint is a copy, and it verifies */
+    assert_int_equal(printer_sim_create(576, NULL, &p), KIOSK_OK);
+    job.printer = p;
+    assert_int_equal(receipt_job_print(&job, saved.receipt_no, 1, png, sizeof png), KIOSK_OK);
+    assert_non_null(strstr(png, "-copy.png"));
+    assert_int_equal(store_find(st, saved.receipt_no, &sum), KIOSK_OK);
+    assert_string_equal(sum.print_outcome, "printed");
+    int rows;
+    const uint8_t *paper = printer_sim_paper(p, &rows);
+    char got[512] = "";
+    assert_int_equal(scan_qr(paper, 576, rows, got, sizeof got), 1);
+    receipt_claim claim;
+    assert_int_equal(receipt_payload_verify(got, key.public_key, &claim), KIOSK_OK);
+    assert_string_equal(claim.receipt_no, saved.receipt_no);
+    assert_memory_equal(claim.hash_prefix, saved.hash, RECEIPT_HASH_PREFIX);
+    assert_int_equal(receipt_job_print(&job, "DEMO01-19990101-0001", 0, NULL, 0), KIOSK_NOT_FOUND);
+    printer_close(p);
+    kiosk_strings_destroy(strings);
+    store_close(st);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -205,6 +271,7 @@ int main(void)
         cmocka_unit_test(test_print_and_verify_58mm),
         cmocka_unit_test(test_copy_mark_and_rare_characters),
         cmocka_unit_test(test_bad_arguments),
+        cmocka_unit_test(test_print_job_from_the_store),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -1,0 +1,107 @@
+/*
+ * The receipt print job. Texts come from the string table with {days}, {address} and
+ * {phone} filled in; the time printed is the record's own creation time, the same one
+ * the QR payload carries.
+ */
+#include "receipt/receipt_job.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "core/kiosk_log.h"
+#include "receipt/receipt_payload.h"
+
+/* Copy template into out, replacing {name} with value (one placeholder kind). */
+static void fill(const char *template, const char *name, const char *value, char *out, size_t size)
+{
+    const char *at = strstr(template, name);
+    if (!at) {
+        snprintf(out, size, "%s", template);
+        return;
+    }
+    snprintf(out, size, "%.*s%s%s", (int)(at - template), template, value, at + strlen(name));
+}
+
+kiosk_rc receipt_job_print(const receipt_job *job, const char *receipt_no, int copy, char *png_path,
+                           size_t png_path_size)
+{
+    store_summary sum;
+    kiosk_rc rc = store_find(job->store, receipt_no, &sum);
+    if (rc != KIOSK_OK)
+        return rc;
+    time_t t = (time_t)(sum.created_ms / 1000);
+    struct tm tm;
+    localtime_r(&t, &tm);
+    char stamp[15], when[32];
+    strftime(stamp, sizeof stamp, "%Y%m%d%H%M%S", &tm);
+    strftime(when, sizeof when, "%Y-%m-%d %H:%M", &tm);
+    char payload[RECEIPT_PAYLOAD_MAX];
+    rc = receipt_payload_make(receipt_no, stamp, sum.hash, job->key->secret_key,
+                              job->key->public_key, payload);
+    if (rc != KIOSK_OK)
+        return rc;
+
+    const kiosk_strings *s = job->strings;
+    char days[16], next[512], address[256], phone[128];
+    snprintf(days, sizeof days, "%d", job->cfg->processing_days);
+    fill(kiosk_strings_get(s, "receipt.next"), "{days}", days, next, sizeof next);
+    fill(kiosk_strings_get(s, "receipt.address"), "{address}", job->cfg->agency_address, address,
+         sizeof address);
+    fill(kiosk_strings_get(s, "receipt.phone"), "{phone}", job->cfg->agency_phone, phone,
+         sizeof phone);
+    receipt_doc d;
+    memset(&d, 0, sizeof d);
+    d.title = kiosk_strings_get(s, "receipt.title");
+    d.copy_mark = copy ? kiosk_strings_get(s, "receipt.copy") : NULL;
+    d.hall_name = job->cfg->hall_name;
+    d.lines[d.nlines++] = (receipt_line){kiosk_strings_get(s, "receipt.number"), receipt_no};
+    d.lines[d.nlines++] = (receipt_line){kiosk_strings_get(s, "receipt.name"), sum.masked_name};
+    d.lines[d.nlines++] = (receipt_line){kiosk_strings_get(s, "receipt.id"), sum.masked_id};
+    d.lines[d.nlines++] = (receipt_line){kiosk_strings_get(s, "receipt.service"),
+                                         kiosk_strings_get(s, "receipt.service_value")};
+    d.lines[d.nlines++] = (receipt_line){kiosk_strings_get(s, "receipt.time"), when};
+    d.lines[d.nlines++] = (receipt_line){kiosk_strings_get(s, "receipt.commitment"),
+                                         kiosk_strings_get(s, "receipt.commitment_value")};
+    d.paras[d.nparas++] = next;
+    d.paras[d.nparas++] = kiosk_strings_get(s, "receipt.bring");
+    d.paras[d.nparas++] = address;
+    d.paras[d.nparas++] = phone;
+    d.qr_payload = payload;
+    d.qr_caption = kiosk_strings_get(s, "receipt.qr_caption");
+
+    receipt_bitmap bmp;
+    rc = receipt_render(job->fonts, &d, job->cfg->printer_width_dots, &bmp);
+    if (rc != KIOSK_OK)
+        return rc;
+    char path[KIOSK_CONFIG_PATH_MAX + 64];
+    if (mkdir(job->cfg->printer_output_dir, 0700) != 0 && errno != EEXIST)
+        kiosk_log_warn("receipt", "cannot create %s", job->cfg->printer_output_dir);
+    snprintf(path, sizeof path, "%s/%s%s.png", job->cfg->printer_output_dir, receipt_no,
+             copy ? "-copy" : "");
+    kiosk_rc png = receipt_bitmap_write_png(&bmp, path);
+    if (png_path)
+        snprintf(png_path, png_path_size, "%s", png == KIOSK_OK ? path : "");
+    if (png != KIOSK_OK)
+        kiosk_log_warn("receipt", "cannot write the receipt preview %s", path);
+
+    rc = png;
+    if (job->printer) {
+        escpos_buf buf;
+        escpos_buf_init(&buf, 1 << 20);
+        rc = receipt_encode_escpos(&bmp, &buf);
+        if (rc == KIOSK_OK)
+            rc = printer_print(job->printer, buf.data, buf.len);
+        escpos_buf_deinit(&buf);
+    }
+    receipt_bitmap_deinit(&bmp);
+    kiosk_rc stored = store_set_print_outcome(job->store, receipt_no,
+                                              rc == KIOSK_OK ? "printed" : kiosk_rc_name(rc));
+    if (stored != KIOSK_OK)
+        kiosk_log_error("receipt", "cannot store the print outcome: %s", kiosk_strerror(stored));
+    if (rc != KIOSK_OK)
+        kiosk_log_warn("receipt", "receipt %s not printed: %s", receipt_no, kiosk_strerror(rc));
+    return rc;
+}

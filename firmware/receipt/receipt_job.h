@@ -1,0 +1,36 @@
+/*
+ * Printing a stored record's receipt: the step after the record is committed. It reads
+ * the record's staff view from the store (masked name and ID, hash, time — never the
+ * sealed record), signs the QR payload with the device key, lays the receipt out from
+ * the string table, writes the PNG preview, sends the job to the printer when there is
+ * one, and stores the outcome ("printed" or the error's name) with the record. A reprint
+ * is marked 副本. Print worker thread or kioskctl; never the UI thread.
+ */
+#ifndef KIOSK_RECEIPT_JOB_H
+#define KIOSK_RECEIPT_JOB_H
+
+#include <stddef.h>
+
+#include "config/kiosk_config.h"
+#include "config/kiosk_strings.h"
+#include "printer/printer.h"
+#include "receipt/receipt.h"
+#include "store/store.h"
+
+typedef struct receipt_job {
+    store *store;                 /* kept */
+    const store_device_key *key;  /* kept: signs the QR payload */
+    receipt_fonts *fonts;         /* kept */
+    const kiosk_strings *strings; /* kept: the receipt's language */
+    const kiosk_config *cfg;      /* kept: hall, agency, deadline, paper width */
+    printer *printer;             /* kept; NULL: only the PNG is made */
+} receipt_job;
+
+/* Print the receipt of receipt_no (copy: mark it 副本). The PNG preview goes to
+ * <printer_output_dir>/<receipt_no>[-copy].png and its path into png_path (may be NULL).
+ * Returns the printer's outcome: KIOSK_OK, KIOSK_PAPER_OUT, KIOSK_PRINTER, ...; the
+ * outcome is stored with the record either way. KIOSK_NOT_FOUND for an unknown receipt. */
+kiosk_rc receipt_job_print(const receipt_job *job, const char *receipt_no, int copy, char *png_path,
+                           size_t png_path_size);
+
+#endif
