@@ -67,6 +67,7 @@ static const slot slots[] = {
     ENUM("printer", "backend", printer_backend, printer_names),
     STR("printer", "device", printer_device),
     INT("printer", "width_dots", printer_width_dots, 384, 576),
+    INT("printer", "baud", printer_baud, 9600, 115200),
     STR("printer", "output_dir", printer_output_dir),
     INT("policy", "processing_days", processing_days, 1, 60),
     INT("policy", "idle_timeout_s", idle_timeout_s, 15, 3600),
@@ -94,6 +95,7 @@ void kiosk_config_defaults(kiosk_config *cfg, const char *assets_dir, const char
     cfg->reader_backend = KIOSK_READER_SIMULATED;
     cfg->printer_backend = KIOSK_PRINTER_FILE;
     cfg->printer_width_dots = 576;
+    cfg->printer_baud = 115200;
     copy_text(cfg->printer_output_dir, sizeof cfg->printer_output_dir, "var/receipts");
     cfg->processing_days = 7;
     cfg->idle_timeout_s = 90;

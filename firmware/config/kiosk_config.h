@@ -54,6 +54,7 @@ typedef struct kiosk_config {
     kiosk_printer_backend printer_backend;
     char printer_device[KIOSK_CONFIG_PATH_MAX];
     int printer_width_dots; /* 384 (58 mm) or 576 (80 mm) */
+    int printer_baud;       /* serial printers */
     char printer_output_dir[KIOSK_CONFIG_PATH_MAX];
     /* [policy] */
     int processing_days; /* working days to finish a registration */

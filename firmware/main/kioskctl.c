@@ -9,6 +9,7 @@
  */
 #include <getopt.h>
 #include <png.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,9 +18,12 @@
 #include <jansson.h>
 #include <time.h>
 
+#include "config/kiosk_config.h"
+#include "config/kiosk_strings.h"
 #include "core/kiosk_log.h"
 #include "nfc/reader_nfc.h"
 #include "nfc/reader_sim.h"
+#include "receipt/receipt_job.h"
 #include "receipt/receipt_payload.h"
 #include "ssc/ssc.h"
 
@@ -33,6 +37,9 @@ enum {
     EXIT_PIN_BLOCKED = 12,
     EXIT_CARD_UNREADABLE = 13,
     EXIT_READER_FAULT = 14,
+    EXIT_NO_RECEIPT = 20,
+    EXIT_PRINTER = 21,
+    EXIT_STATE = 22,
     EXIT_USAGE = 64
 };
 
@@ -339,6 +346,82 @@ static int cmd_card(int argc, char **argv)
     return code;
 }
 
+static int cmd_reprint(int argc, char **argv)
+{
+    static const struct option opts[] = {{"config", required_argument, NULL, 'c'},
+                                         {NULL, 0, NULL, 0}};
+    const char *config_path = NULL;
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "c:", opts, NULL)) != -1) {
+        if (c != 'c')
+            return EXIT_USAGE;
+        config_path = optarg;
+    }
+    if (optind != argc - 1) {
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    const char *receipt_no = argv[optind];
+    kiosk_config cfg;
+    kiosk_config_defaults(&cfg, KIOSK_DEFAULT_ASSETS, KIOSK_DEFAULT_FONTS);
+    if (config_path) {
+        kiosk_config_error err;
+        if (kiosk_config_load(&cfg, config_path, &err) != KIOSK_OK) {
+            fprintf(stderr, "kioskctl: %s:%d: %s\n", config_path, err.line, err.message);
+            return EXIT_STATE;
+        }
+    }
+    char path[KIOSK_CONFIG_PATH_MAX + 64], font2[KIOSK_CONFIG_PATH_MAX + 64];
+    store_device_key key;
+    store *st = NULL;
+    receipt_fonts *fonts = NULL;
+    kiosk_strings *strings = NULL;
+    printer *p = NULL;
+    int code = EXIT_STATE;
+    snprintf(path, sizeof path, "%s/kiosk.db", cfg.state_dir);
+    if (store_device_key_load(cfg.state_dir, &key) != KIOSK_OK ||
+        store_open(path, cfg.hall_code, &key, NULL, &st) != KIOSK_OK) {
+        fprintf(stderr, "kioskctl: cannot open the kiosk's state in %s\n", cfg.state_dir);
+        goto out;
+    }
+    snprintf(path, sizeof path, "%s/NotoSansCJKsc-Kiosk.otf", cfg.fonts_dir);
+    snprintf(font2, sizeof font2, "%s/NotoSansCJKsc-Kiosk-Ext.otf", cfg.fonts_dir);
+    const char *font_paths[] = {path, font2};
+    char strings_dir[KIOSK_CONFIG_PATH_MAX + 16];
+    snprintf(strings_dir, sizeof strings_dir, "%s/strings", cfg.assets_dir);
+    if (receipt_fonts_load(font_paths, 2, &fonts) != KIOSK_OK ||
+        kiosk_strings_load(strings_dir, cfg.language, &strings, NULL) != KIOSK_OK) {
+        fprintf(stderr, "kioskctl: fonts or strings are missing\n");
+        goto out;
+    }
+    if (receipt_printer_open(&cfg, &p) != KIOSK_OK) {
+        printf("printer problem: cannot open the printer\n");
+        code = EXIT_PRINTER;
+        goto out;
+    }
+    receipt_job job = {st, &key, fonts, strings, &cfg, p};
+    char png[KIOSK_CONFIG_PATH_MAX + 64];
+    kiosk_rc rc = receipt_job_print(&job, receipt_no, 1, png, sizeof png);
+    if (rc == KIOSK_OK) {
+        printf("printed: a copy of %s%s%s\n", receipt_no, *png ? ", image " : "", png);
+        code = EXIT_VALID;
+    } else if (rc == KIOSK_NOT_FOUND) {
+        printf("no such receipt: %s\n", receipt_no);
+        code = EXIT_NO_RECEIPT;
+    } else {
+        printf("printer problem: %s\n", kiosk_strerror(rc));
+        code = EXIT_PRINTER;
+    }
+out:
+    printer_close(p);
+    kiosk_strings_destroy(strings);
+    receipt_fonts_destroy(fonts);
+    store_close(st);
+    sodium_memzero(&key, sizeof key);
+    return code;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
@@ -350,6 +433,8 @@ int main(int argc, char **argv)
         return cmd_verify(argc - 1, argv + 1);
     if (!strcmp(argv[1], "card"))
         return cmd_card(argc - 1, argv + 1);
+    if (!strcmp(argv[1], "reprint"))
+        return cmd_reprint(argc - 1, argv + 1);
     fprintf(stderr, "kioskctl: unknown command %s\n", argv[1]);
     usage(stderr);
     return EXIT_USAGE;

@@ -25,6 +25,20 @@ static void fill(const char *template, const char *name, const char *value, char
     snprintf(out, size, "%.*s%s%s", (int)(at - template), template, value, at + strlen(name));
 }
 
+kiosk_rc receipt_printer_open(const kiosk_config *cfg, printer **out)
+{
+    *out = NULL;
+    switch (cfg->printer_backend) {
+    case KIOSK_PRINTER_USB:
+        return printer_open_usb(cfg->printer_device, out);
+    case KIOSK_PRINTER_SERIAL:
+        return printer_open_serial(cfg->printer_device, cfg->printer_baud, out);
+    case KIOSK_PRINTER_FILE:
+        return KIOSK_OK;
+    }
+    return KIOSK_CONFIG;
+}
+
 kiosk_rc receipt_job_print(const receipt_job *job, const char *receipt_no, int copy, char *png_path,
                            size_t png_path_size)
 {

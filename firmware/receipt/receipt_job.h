@@ -26,6 +26,10 @@ typedef struct receipt_job {
     printer *printer;             /* kept; NULL: only the PNG is made */
 } receipt_job;
 
+/* Open the printer the configuration names: *out is NULL for the file backend (receipts
+ * are images in printer_output_dir), else an owned printer (printer_close). */
+kiosk_rc receipt_printer_open(const kiosk_config *cfg, printer **out);
+
 /* Print the receipt of receipt_no (copy: mark it 副本). The PNG preview goes to
  * <printer_output_dir>/<receipt_no>[-copy].png and its path into png_path (may be NULL).
  * Returns the printer's outcome: KIOSK_OK, KIOSK_PAPER_OUT, KIOSK_PRINTER, ...; the

@@ -11,10 +11,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include "pn532_emu.h"
 #include "receipt/receipt.h"
 #include "receipt/receipt_payload.h"
+#include "store/store.h"
 
 static char payload[RECEIPT_PAYLOAD_MAX];
 static char key_path[512], other_key_path[512], png_path[512];
@@ -163,6 +165,51 @@ static void test_card_reader_states(void **state)
     pn532_emu_stop(emu);
 }
 
+static void test_reprint(void **state)
+{
+    (void)state;
+    char dir[256], conf[300], cmd[1024], out[2048];
+    snprintf(dir, sizeof dir, "%s/ctl-state-%d", KIOSK_TEST_TMP, (int)getpid());
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    assert_int_equal(system(cmd), 0);
+    /* a kiosk state with one saved record */
+    store_device_key key;
+    assert_int_equal(store_device_key_load(dir, &key), KIOSK_OK);
+    char db[300];
+    snprintf(db, sizeof db, "%s/kiosk.db", dir);
+    store *st;
+    assert_int_equal(store_open(db, "H7", &key, NULL, &st), KIOSK_OK);
+    uint8_t up_pk[32], up_sk[32], commit[32] = {3};
+    crypto_box_keypair(up_pk, up_sk);
+    assert_int_equal(store_set_upstream_key(st, up_pk), KIOSK_OK);
+    store_submission sub = {"{}", "{}", "2026.1", commit, "李*", "1101**********0026"};
+    store_saved saved;
+    assert_int_equal(store_save(st, &sub, &saved), KIOSK_OK);
+    store_close(st);
+    snprintf(conf, sizeof conf, "%s/kiosk.conf", dir);
+    FILE *f = fopen(conf, "w");
+    assert_non_null(f);
+    fprintf(f,
+            "[device]\nhall_code = H7\n[paths]\nstate_dir = %s\n[printer]\nbackend = file\n"
+            "output_dir = %s/receipts\nwidth_dots = 384\n",
+            dir, dir);
+    fclose(f);
+    snprintf(cmd, sizeof cmd, "'%s' reprint --config '%s' %s", KIOSK_KIOSKCTL, conf,
+             saved.receipt_no);
+    assert_int_equal(run(cmd, out, sizeof out), 0);
+    assert_non_null(strstr(out, "printed: a copy of H7-"));
+    assert_non_null(strstr(out, "-copy.png"));
+    snprintf(cmd, sizeof cmd, "'%s' reprint --config '%s' H7-20000101-0001", KIOSK_KIOSKCTL, conf);
+    assert_int_equal(run(cmd, out, sizeof out), 20);
+    /* a serial printer that is not there */
+    f = fopen(conf, "a");
+    fprintf(f, "backend = serial\ndevice = /dev/nonexistent-printer\n");
+    fclose(f);
+    snprintf(cmd, sizeof cmd, "'%s' reprint --config '%s' %s", KIOSK_KIOSKCTL, conf,
+             saved.receipt_no);
+    assert_int_equal(run(cmd, out, sizeof out), 21);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -170,6 +217,7 @@ int main(void)
         cmocka_unit_test(test_verify_failures),
         cmocka_unit_test(test_card_reads_and_pins),
         cmocka_unit_test(test_card_reader_states),
+        cmocka_unit_test(test_reprint),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
 }
