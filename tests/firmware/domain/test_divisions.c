@@ -15,8 +15,7 @@ static divisions *div;
 static int setup(void **state)
 {
     (void)state;
-    return divisions_load(KIOSK_TEST_ASSETS "/divisions/divisions.txt", &div) == KIOSK_OK ? 0
-                                                                                          : -1;
+    return divisions_load(KIOSK_TEST_ASSETS "/divisions/divisions.txt", &div) == KIOSK_OK ? 0 : -1;
 }
 
 static int teardown(void **state)
@@ -45,7 +44,7 @@ static void test_names_and_children(void **state)
     assert_string_equal(divisions_name(div, "370102"), "历下区");
     assert_string_equal(divisions_name(div, "110101"), "东城区");
     assert_string_equal(divisions_name(div, "110101001"), "东华门街道");
-    assert_string_equal(divisions_name(div, "1101"), "北京市"); /* was 市辖区 */
+    assert_string_equal(divisions_name(div, "1101"), "北京市");     /* was 市辖区 */
     assert_string_equal(divisions_name(div, "5002"), "重庆市辖县"); /* was 县 */
     assert_string_equal(divisions_name(div, "4290"), "省直辖县级市");
     assert_string_equal(divisions_name(div, "81"), "香港特别行政区");
