@@ -65,6 +65,12 @@ static void test_domain_keys_have_texts(void **state)
             if (!kiosk_strings_find(s, key))
                 fail_msg("%s.ini lacks %s", langs[l], key);
         }
+        const char *flow_keys[] = {"flow.pin_blocked", "flow.card_unreadable", "flow.reader_fault",
+                                   "flow.save_failed", "flow.print_failed",    "flow.enter_id",
+                                   "flow.see_staff",   "flow.more_time"};
+        for (size_t k = 0; k < sizeof flow_keys / sizeof flow_keys[0]; k++)
+            if (!kiosk_strings_find(s, flow_keys[k]))
+                fail_msg("%s.ini lacks %s", langs[l], flow_keys[k]);
         const eligibility_outcome outcomes[] = {ELIGIBILITY_ELIGIBLE, ELIGIBILITY_OFFER_JOBSEEKER,
                                                 ELIGIBILITY_SEE_STAFF};
         for (int o = 0; o < 3; o++)

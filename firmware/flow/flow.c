@@ -1,0 +1,440 @@
+/*
+ * The journey's transitions. Time comes from the injected clock (monotonic for idle),
+ * so tests drive timeouts with a manual clock. The registration lives inside the flow
+ * and is wiped whenever a session ends unsaved; card fields are locked once copied.
+ */
+#include "flow/flow.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/kiosk_log.h"
+
+struct flow {
+    flow_config cfg;
+    flow_view view;
+    registration rec;
+    bool session;        /* a citizen is being served */
+    bool saved;          /* the record is committed: nothing can be lost now */
+    bool need_questions; /* ID keyed in by hand: ask the questions after the page */
+    int64_t last_activity_ms;
+    int64_t done_at_ms;
+};
+
+static const flow_page page_of[REGISTRATION_FIELD_COUNT] = {
+    [REGISTRATION_NAME] = FLOW_PAGE_PERSONAL,
+    [REGISTRATION_SEX] = FLOW_PAGE_PERSONAL,
+    [REGISTRATION_ETHNICITY] = FLOW_PAGE_PERSONAL,
+    [REGISTRATION_POLITICAL] = FLOW_PAGE_PERSONAL,
+    [REGISTRATION_EDUCATION] = FLOW_PAGE_PERSONAL,
+    [REGISTRATION_HEALTH] = FLOW_PAGE_PERSONAL,
+    [REGISTRATION_DISABILITY_GRADE] = FLOW_PAGE_PERSONAL,
+    [REGISTRATION_BIRTH_DATE] = FLOW_PAGE_PERSONAL,
+    [REGISTRATION_UNEMPLOYED_SINCE] = FLOW_PAGE_UNEMPLOYMENT,
+    [REGISTRATION_DOCUMENT_TYPE] = FLOW_PAGE_DOCUMENT,
+    [REGISTRATION_DOCUMENT_NUMBER] = FLOW_PAGE_DOCUMENT,
+    [REGISTRATION_HOUSEHOLD_DIVISION] = FLOW_PAGE_DOCUMENT,
+    [REGISTRATION_HOUSEHOLD_DETAIL] = FLOW_PAGE_DOCUMENT,
+    [REGISTRATION_RESIDENCE_DIVISION] = FLOW_PAGE_DOCUMENT,
+    [REGISTRATION_RESIDENCE_DETAIL] = FLOW_PAGE_DOCUMENT,
+    [REGISTRATION_QUALIFICATION_1] = FLOW_PAGE_WISHES,
+    [REGISTRATION_QUALIFICATION_1_LEVEL] = FLOW_PAGE_WISHES,
+    [REGISTRATION_QUALIFICATION_2] = FLOW_PAGE_WISHES,
+    [REGISTRATION_QUALIFICATION_2_LEVEL] = FLOW_PAGE_WISHES,
+    [REGISTRATION_QUALIFICATION_3] = FLOW_PAGE_WISHES,
+    [REGISTRATION_QUALIFICATION_3_LEVEL] = FLOW_PAGE_WISHES,
+    [REGISTRATION_MOBILE] = FLOW_PAGE_CONTACT,
+    [REGISTRATION_LANDLINE] = FLOW_PAGE_CONTACT,
+    [REGISTRATION_EMAIL] = FLOW_PAGE_CONTACT,
+    [REGISTRATION_OTHER_CONTACT] = FLOW_PAGE_CONTACT,
+    [REGISTRATION_PLACE] = FLOW_PAGE_UNEMPLOYMENT,
+    [REGISTRATION_REASON] = FLOW_PAGE_UNEMPLOYMENT,
+    [REGISTRATION_REASON_OTHER_TEXT] = FLOW_PAGE_UNEMPLOYMENT,
+    [REGISTRATION_CLAIMS_INSURANCE] = FLOW_PAGE_UNEMPLOYMENT,
+    [REGISTRATION_JOB_INTENTION_1] = FLOW_PAGE_WISHES,
+    [REGISTRATION_JOB_INTENTION_2] = FLOW_PAGE_WISHES,
+    [REGISTRATION_REMARKS] = FLOW_PAGE_WISHES,
+    [REGISTRATION_SERVICES] = FLOW_PAGE_WISHES,
+};
+
+flow_page flow_page_of(registration_field field)
+{
+    return (unsigned)field < REGISTRATION_FIELD_COUNT ? page_of[field] : FLOW_PAGE_PERSONAL;
+}
+
+static int64_t now(const flow *f)
+{
+    return kiosk_clock_mono_ms(f->cfg.clock);
+}
+
+static void go(flow *f, flow_step step)
+{
+    f->view.step = step;
+    f->view.nissues = 0;
+    f->view.countdown_s = 0;
+}
+
+/* End the session: wipe everything the citizen gave, back to the attract screen. */
+static unsigned end_session(flow *f, flow_step next, const char *message_key)
+{
+    registration_wipe(&f->rec);
+    explicit_bzero(&f->view, sizeof f->view);
+    f->view.tries_left = -1;
+    f->session = f->saved = f->need_questions = false;
+    f->view.message_key = message_key;
+    go(f, next);
+    f->last_activity_ms = now(f);
+    return FLOW_ACT_WIPE;
+}
+
+kiosk_rc flow_create(const flow_config *cfg, flow **out)
+{
+    *out = NULL;
+    flow *f = calloc(1, sizeof *f);
+    if (!f)
+        return KIOSK_NOMEM;
+    f->cfg = *cfg;
+    if (f->cfg.idle_timeout_s <= 0)
+        f->cfg.idle_timeout_s = 90;
+    if (f->cfg.countdown_s <= 0)
+        f->cfg.countdown_s = 20;
+    if (f->cfg.done_timeout_s <= 0)
+        f->cfg.done_timeout_s = 60;
+    registration_init(&f->rec);
+    end_session(f, FLOW_ATTRACT, NULL);
+    *out = f;
+    return KIOSK_OK;
+}
+
+void flow_destroy(flow *f)
+{
+    if (!f)
+        return;
+    registration_wipe(&f->rec);
+    explicit_bzero(f, sizeof *f);
+    free(f);
+}
+
+const flow_view *flow_get_view(const flow *f)
+{
+    return &f->view;
+}
+
+const registration *flow_record(const flow *f)
+{
+    return &f->rec;
+}
+
+/* Validation issues of one page (page < 0: all). Returns how many. */
+static int check(flow *f, int page)
+{
+    registration_issue all[REGISTRATION_FIELD_COUNT];
+    size_t n = 0;
+    registration_validate(&f->rec, f->cfg.codes, f->cfg.divisions, kiosk_clock_today(f->cfg.clock),
+                          all, REGISTRATION_FIELD_COUNT, &n);
+    f->view.nissues = 0;
+    for (size_t i = 0; i < n && f->view.nissues < FLOW_MAX_ISSUES; i++)
+        if (page < 0 || (int)page_of[all[i].field] == page)
+            f->view.issues[f->view.nissues++] = all[i];
+    return f->view.nissues;
+}
+
+/* Set a field from its text form: dates "YYYYMMDD", 失业时间 "YYYY-MM", insurance
+ * "yes"/"no", services as comma-separated codes; everything else as text. */
+static kiosk_rc set_field(flow *f, registration_field field, const char *text)
+{
+    switch (field) {
+    case REGISTRATION_BIRTH_DATE: {
+        kiosk_date d;
+        if (kiosk_date_parse(text, &d) != KIOSK_OK)
+            return KIOSK_INVALID;
+        return registration_set_birth_date(&f->rec, d);
+    }
+    case REGISTRATION_UNEMPLOYED_SINCE: {
+        int y, m;
+        char extra;
+        if (sscanf(text, "%4d-%2d%c", &y, &m, &extra) != 2)
+            return KIOSK_INVALID;
+        return registration_set_unemployed_since(&f->rec, y, m);
+    }
+    case REGISTRATION_CLAIMS_INSURANCE:
+        if (strcmp(text, "yes") && strcmp(text, "no"))
+            return KIOSK_INVALID;
+        return registration_set_claims_insurance(
+            &f->rec, strcmp(text, "yes") == 0 ? REGISTRATION_YES : REGISTRATION_NO);
+    case REGISTRATION_SERVICES: {
+        char buf[64];
+        const char *codes[8];
+        size_t n = 0;
+        snprintf(buf, sizeof buf, "%s", text);
+        for (char *save = NULL, *tok = strtok_r(buf, ",", &save); tok && n < 8;
+             tok = strtok_r(NULL, ",", &save))
+            codes[n++] = tok;
+        return registration_set_services(&f->rec, codes, n);
+    }
+    default:
+        return registration_set_text(&f->rec, field, text);
+    }
+}
+
+static void take_holder(flow *f, const ssc_holder *h)
+{
+    char sex[2] = {h->sex, '\0'};
+    registration_set_text(&f->rec, REGISTRATION_NAME, h->name);
+    registration_set_text(&f->rec, REGISTRATION_SEX, sex);
+    registration_set_text(&f->rec, REGISTRATION_ETHNICITY, h->ethnicity);
+    registration_set_birth_date(&f->rec, h->birth);
+    registration_set_text(&f->rec, REGISTRATION_DOCUMENT_TYPE, REGISTRATION_DOC_SOCIAL_SECURITY);
+    registration_set_text(&f->rec, REGISTRATION_DOCUMENT_NUMBER, h->id_number);
+    const registration_field locked[] = {REGISTRATION_NAME,          REGISTRATION_SEX,
+                                         REGISTRATION_ETHNICITY,     REGISTRATION_BIRTH_DATE,
+                                         REGISTRATION_DOCUMENT_TYPE, REGISTRATION_DOCUMENT_NUMBER};
+    for (size_t i = 0; i < sizeof locked / sizeof locked[0]; i++)
+        registration_lock(&f->rec, locked[i]);
+}
+
+/* Eligibility from the answers and the record's own birth date and sex. */
+static unsigned decide(flow *f, const bool answers[4])
+{
+    idnum_info id;
+    kiosk_date today = kiosk_clock_today(f->cfg.clock);
+    if (idnum_parse18(registration_get_text(&f->rec, REGISTRATION_DOCUMENT_NUMBER), today, &id) !=
+        KIOSK_OK) {
+        go(f, FLOW_FORM);
+        f->view.page = FLOW_PAGE_DOCUMENT;
+        check(f, FLOW_PAGE_DOCUMENT);
+        return FLOW_ACT_NONE;
+    }
+    eligibility_input in = {.birth = id.birth,
+                            .sex = id.sex,
+                            .women_group = ELIGIBILITY_WOMEN_UNKNOWN,
+                            .today = today,
+                            .receiving_pension = answers[0],
+                            .employed = answers[1],
+                            .able_to_work = answers[2],
+                            .wants_work = answers[3]};
+    explicit_bzero(&id, sizeof id);
+    if (eligibility_decide(&in, &f->view.eligibility) != KIOSK_OK) {
+        go(f, FLOW_MESSAGE);
+        f->view.message_key = "flow.see_staff";
+        return FLOW_ACT_NONE;
+    }
+    if (f->view.eligibility.outcome == ELIGIBILITY_ELIGIBLE) {
+        go(f, FLOW_FORM);
+        f->view.page = FLOW_PAGE_PERSONAL;
+    } else {
+        go(f, FLOW_ELIGIBILITY);
+        f->view.message_key = eligibility_reason_key(f->view.eligibility.reason);
+    }
+    return FLOW_ACT_NONE;
+}
+
+static unsigned next_in_form(flow *f)
+{
+    if (check(f, (int)f->view.page) > 0)
+        return FLOW_ACT_NONE;
+    if (f->need_questions && f->view.page == FLOW_PAGE_DOCUMENT) {
+        f->need_questions = false;
+        go(f, FLOW_QUESTIONS);
+        return FLOW_ACT_NONE;
+    }
+    if (f->view.back_to_review || f->view.page + 1 >= FLOW_PAGE_COUNT) {
+        f->view.back_to_review = false;
+        go(f, FLOW_REVIEW);
+        return FLOW_ACT_NONE;
+    }
+    f->view.page++;
+    go(f, FLOW_FORM);
+    return FLOW_ACT_NONE;
+}
+
+/* Steps during which the kiosk waits on the machine, not the citizen. */
+static bool machine_busy(flow_step s)
+{
+    return s == FLOW_ATTRACT || s == FLOW_READING_CARD || s == FLOW_CHECKING_PIN ||
+           s == FLOW_SAVING || s == FLOW_PRINTING;
+}
+
+static unsigned tick(flow *f)
+{
+    int64_t t = now(f);
+    if (f->view.step == FLOW_DONE) {
+        if (t - f->done_at_ms >= (int64_t)f->cfg.done_timeout_s * 1000)
+            return end_session(f, FLOW_ATTRACT, NULL);
+        return FLOW_ACT_NONE;
+    }
+    if (machine_busy(f->view.step))
+        return FLOW_ACT_NONE;
+    int64_t idle = t - f->last_activity_ms, limit = (int64_t)f->cfg.idle_timeout_s * 1000;
+    if (idle < limit) {
+        f->view.countdown_s = 0;
+        return FLOW_ACT_NONE;
+    }
+    int64_t left = (int64_t)f->cfg.countdown_s * 1000 - (idle - limit);
+    if (left <= 0) {
+        kiosk_log_info("flow", "session ended after inactivity");
+        return end_session(f, FLOW_ATTRACT, NULL);
+    }
+    f->view.countdown_s = (int)((left + 999) / 1000);
+    return FLOW_ACT_NONE;
+}
+
+static bool is_activity(flow_event_type t)
+{
+    return t == FLOW_EV_PIN_ENTERED || t == FLOW_EV_ANSWERS || t == FLOW_EV_FIELD_SET ||
+           t == FLOW_EV_NEXT || t == FLOW_EV_BACK || t == FLOW_EV_EDIT || t == FLOW_EV_SCROLL ||
+           t == FLOW_EV_SIGNED || t == FLOW_EV_TOUCH || t == FLOW_EV_MORE_TIME ||
+           t == FLOW_EV_CARD_PRESENT;
+}
+
+unsigned flow_handle(flow *f, const flow_event *ev)
+{
+    flow_step s = f->view.step;
+    if (is_activity(ev->type)) {
+        f->last_activity_ms = now(f);
+        f->view.countdown_s = 0;
+    }
+    switch (ev->type) {
+    case FLOW_EV_TICK:
+        return tick(f);
+    case FLOW_EV_CARD_PRESENT:
+        if (s == FLOW_ATTRACT || s == FLOW_MESSAGE) {
+            end_session(f, FLOW_READING_CARD, NULL);
+            f->session = true;
+        }
+        return FLOW_ACT_NONE;
+    case FLOW_EV_CARD_READ:
+        if (s == FLOW_READING_CARD && ev->card) {
+            f->view.card_generation = ev->card->generation;
+            go(f, FLOW_PIN);
+        }
+        return FLOW_ACT_NONE;
+    case FLOW_EV_PIN_ENTERED:
+        if (s == FLOW_PIN)
+            go(f, FLOW_CHECKING_PIN);
+        return FLOW_ACT_NONE;
+    case FLOW_EV_PIN_WRONG:
+        if (s == FLOW_CHECKING_PIN) {
+            go(f, FLOW_PIN);
+            f->view.tries_left = ev->tries_left;
+        }
+        return FLOW_ACT_NONE;
+    case FLOW_EV_PIN_BLOCKED:
+        return f->saved ? FLOW_ACT_NONE : end_session(f, FLOW_MESSAGE, "flow.pin_blocked");
+    case FLOW_EV_HOLDER:
+        if (s == FLOW_CHECKING_PIN && ev->holder) {
+            take_holder(f, ev->holder);
+            f->view.tries_left = -1;
+            go(f, FLOW_QUESTIONS);
+        }
+        return FLOW_ACT_NONE;
+    case FLOW_EV_NEEDS_ID_ENTRY:
+        if (s == FLOW_CHECKING_PIN) {
+            /* identity is still bound to the card by its PIN; the citizen keys the ID */
+            registration_set_text(&f->rec, REGISTRATION_DOCUMENT_TYPE,
+                                  REGISTRATION_DOC_SOCIAL_SECURITY);
+            f->need_questions = true;
+            go(f, FLOW_FORM);
+            f->view.page = FLOW_PAGE_DOCUMENT;
+            f->view.message_key = "flow.enter_id";
+        }
+        return FLOW_ACT_NONE;
+    case FLOW_EV_CARD_UNREADABLE:
+        return f->saved ? FLOW_ACT_NONE : end_session(f, FLOW_MESSAGE, "flow.card_unreadable");
+    case FLOW_EV_READER_FAULT:
+        if (f->saved || !f->session)
+            return FLOW_ACT_NONE;
+        return end_session(f, FLOW_MESSAGE, "flow.reader_fault");
+    case FLOW_EV_CARD_REMOVED:
+        /* after saving, the card is no longer needed; before, the session ends */
+        if (f->saved || s == FLOW_ATTRACT)
+            return FLOW_ACT_NONE;
+        return end_session(f, FLOW_ATTRACT, NULL);
+    case FLOW_EV_ANSWERS:
+        return s == FLOW_QUESTIONS ? decide(f, ev->answers) : FLOW_ACT_NONE;
+    case FLOW_EV_FIELD_SET:
+        if (s == FLOW_FORM && ev->text) {
+            kiosk_rc rc = set_field(f, ev->field, ev->text);
+            if (rc != KIOSK_OK && rc != KIOSK_READ_ONLY)
+                check(f, (int)f->view.page);
+        }
+        return FLOW_ACT_NONE;
+    case FLOW_EV_NEXT:
+        switch (s) {
+        case FLOW_FORM:
+            return next_in_form(f);
+        case FLOW_REVIEW:
+            if (check(f, -1) == 0)
+                go(f, FLOW_COMMITMENT);
+            return FLOW_ACT_NONE;
+        case FLOW_COMMITMENT:
+            go(f, FLOW_SIGNATURE);
+            return FLOW_ACT_NONE;
+        case FLOW_ELIGIBILITY:
+        case FLOW_MESSAGE:
+        case FLOW_DONE:
+            return end_session(f, FLOW_ATTRACT, NULL);
+        default:
+            return FLOW_ACT_NONE;
+        }
+    case FLOW_EV_BACK:
+        if (s == FLOW_FORM && f->view.back_to_review) {
+            f->view.back_to_review = false;
+            go(f, FLOW_REVIEW);
+        } else if (s == FLOW_FORM && f->view.page > 0) {
+            f->view.page--;
+            go(f, FLOW_FORM);
+        } else if (s == FLOW_FORM) {
+            go(f, FLOW_QUESTIONS);
+        } else if (s == FLOW_REVIEW) {
+            f->view.page = FLOW_PAGE_COUNT - 1;
+            go(f, FLOW_FORM);
+        } else if (s == FLOW_COMMITMENT) {
+            go(f, FLOW_REVIEW);
+        } else if (s == FLOW_SIGNATURE) {
+            go(f, FLOW_COMMITMENT);
+        }
+        return FLOW_ACT_NONE;
+    case FLOW_EV_EDIT:
+        if (s == FLOW_REVIEW && ev->page < FLOW_PAGE_COUNT) {
+            go(f, FLOW_FORM);
+            f->view.page = ev->page;
+            f->view.back_to_review = true;
+        }
+        return FLOW_ACT_NONE;
+    case FLOW_EV_CANCEL:
+        if (f->saved || !f->session)
+            return FLOW_ACT_NONE;
+        return end_session(f, FLOW_ATTRACT, NULL);
+    case FLOW_EV_SIGNED:
+        if (s != FLOW_SIGNATURE)
+            return FLOW_ACT_NONE;
+        go(f, FLOW_SAVING);
+        return FLOW_ACT_SAVE;
+    case FLOW_EV_SAVED:
+        if (s != FLOW_SAVING)
+            return FLOW_ACT_NONE;
+        if (ev->rc != KIOSK_OK || !ev->receipt_no)
+            return end_session(f, FLOW_MESSAGE, "flow.save_failed");
+        f->saved = true;
+        snprintf(f->view.receipt_no, sizeof f->view.receipt_no, "%s", ev->receipt_no);
+        /* the readable record is no longer needed: the store has it sealed */
+        registration_wipe(&f->rec);
+        go(f, FLOW_PRINTING);
+        return FLOW_ACT_PRINT | FLOW_ACT_WIPE;
+    case FLOW_EV_PRINTED:
+        if (s != FLOW_PRINTING)
+            return FLOW_ACT_NONE;
+        f->view.printed = ev->rc == KIOSK_OK;
+        go(f, FLOW_DONE);
+        f->view.message_key = f->view.printed ? NULL : "flow.print_failed";
+        f->done_at_ms = now(f);
+        return FLOW_ACT_NONE;
+    case FLOW_EV_TOUCH:
+    case FLOW_EV_MORE_TIME:
+    case FLOW_EV_SCROLL:
+        return FLOW_ACT_NONE;
+    }
+    return FLOW_ACT_NONE;
+}

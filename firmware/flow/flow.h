@@ -1,0 +1,142 @@
+/*
+ * The citizen journey as an explicit state machine, with no screen: attract → reading
+ * the card → PIN → questions → eligibility → form pages → review → commitment →
+ * signature → saving → printing → done → attract. It consumes events (from the identity
+ * worker, the UI, the store and the printer, and idle ticks) and exposes the current
+ * step and a view model the UI draws. It asks the app to act through returned actions
+ * (save, print); it never does I/O. Leaving before the record is saved — card pulled,
+ * cancel, idle timeout — wipes the citizen's data; after saving, pulling the card loses
+ * nothing. UI thread only.
+ */
+#ifndef KIOSK_FLOW_H
+#define KIOSK_FLOW_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/kiosk_clock.h"
+#include "domain/codes.h"
+#include "domain/divisions.h"
+#include "domain/eligibility.h"
+#include "domain/registration.h"
+#include "ssc/ssc.h"
+
+typedef enum flow_step {
+    FLOW_ATTRACT = 0,
+    FLOW_READING_CARD, /* card on the reader, reading */
+    FLOW_PIN,          /* keypad; view.tries_left after a wrong PIN */
+    FLOW_CHECKING_PIN, /* PIN handed to the reader, waiting */
+    FLOW_QUESTIONS,    /* pension? job? able to work? want work? */
+    FLOW_ELIGIBILITY,  /* the outcome explained (only when not eligible) */
+    FLOW_FORM,         /* view.page of FLOW_PAGE_COUNT */
+    FLOW_REVIEW,
+    FLOW_COMMITMENT, /* the promise text; never times out while read */
+    FLOW_SIGNATURE,
+    FLOW_SAVING,   /* the app is saving (action FLOW_ACT_SAVE) */
+    FLOW_PRINTING, /* the app is printing (action FLOW_ACT_PRINT) */
+    FLOW_DONE,
+    FLOW_MESSAGE, /* a card or reader problem explained; any touch or removal ends it */
+} flow_step;
+
+/* Form pages, in order. */
+typedef enum flow_page {
+    FLOW_PAGE_PERSONAL = 0, /* name … health, birth date */
+    FLOW_PAGE_DOCUMENT,     /* document, addresses */
+    FLOW_PAGE_CONTACT,      /* phones, e-mail */
+    FLOW_PAGE_UNEMPLOYMENT, /* since, reason, insurance, where to register */
+    FLOW_PAGE_WISHES,       /* qualifications, job wanted, help wanted, remarks */
+    FLOW_PAGE_COUNT
+} flow_page;
+
+typedef enum flow_event_type {
+    FLOW_EV_CARD_PRESENT = 1,
+    FLOW_EV_CARD_READ,   /* card */
+    FLOW_EV_PIN_ENTERED, /* the UI gave the PIN to the reader worker */
+    FLOW_EV_PIN_WRONG,   /* tries_left */
+    FLOW_EV_PIN_BLOCKED,
+    FLOW_EV_HOLDER,          /* holder (copied into the registration, then wipe yours) */
+    FLOW_EV_NEEDS_ID_ENTRY,  /* 3rd-generation card without a key holder */
+    FLOW_EV_CARD_UNREADABLE, /* rc */
+    FLOW_EV_CARD_REMOVED,
+    FLOW_EV_READER_FAULT,
+    FLOW_EV_ANSWERS,   /* answers[0..3]: pension, employed, able, wants work */
+    FLOW_EV_FIELD_SET, /* field, text */
+    FLOW_EV_NEXT,
+    FLOW_EV_BACK,
+    FLOW_EV_EDIT, /* page: from the review */
+    FLOW_EV_CANCEL,
+    FLOW_EV_SCROLL,    /* reading the commitment */
+    FLOW_EV_SIGNED,    /* signature accepted by the pad */
+    FLOW_EV_SAVED,     /* rc; receipt_no on success */
+    FLOW_EV_PRINTED,   /* rc */
+    FLOW_EV_TOUCH,     /* any touch: the citizen is still there */
+    FLOW_EV_MORE_TIME, /* "还需要更多时间吗？" answered yes */
+    FLOW_EV_TICK,      /* time passes (the clock is read) */
+} flow_event_type;
+
+typedef struct flow_event {
+    flow_event_type type;
+    kiosk_rc rc;
+    int tries_left;
+    const ssc_card *card;
+    const ssc_holder *holder;
+    bool answers[4];
+    flow_page page;
+    registration_field field;
+    const char *text;
+    const char *receipt_no;
+} flow_event;
+
+/* What the app must do after an event (bit set). */
+enum {
+    FLOW_ACT_NONE = 0,
+    FLOW_ACT_SAVE = 1,  /* save flow_record() now, then send FLOW_EV_SAVED */
+    FLOW_ACT_PRINT = 2, /* print view.receipt_no, then send FLOW_EV_PRINTED */
+    FLOW_ACT_WIPE = 4,  /* the citizen's data was wiped: clear screens and caches */
+};
+
+#define FLOW_MAX_ISSUES 16
+
+typedef struct flow_view {
+    flow_step step;
+    flow_page page;
+    bool back_to_review;     /* the page was opened from the review */
+    int tries_left;          /* after a wrong PIN, else -1 */
+    const char *message_key; /* FLOW_MESSAGE, FLOW_ELIGIBILITY, print failures */
+    int countdown_s;         /* > 0: show "还需要更多时间吗？" with this many seconds */
+    int card_generation;
+    eligibility_result eligibility;
+    registration_issue issues[FLOW_MAX_ISSUES]; /* of the current page or the review */
+    int nissues;
+    char receipt_no[40];
+    bool printed;
+} flow_view;
+
+typedef struct flow_config {
+    const codes_tables *codes;  /* kept */
+    const divisions *divisions; /* kept */
+    const kiosk_clock *clock;   /* kept */
+    int idle_timeout_s;         /* without a touch, then the countdown */
+    int countdown_s;            /* length of the "more time?" countdown */
+    int done_timeout_s;         /* how long the done screen stays */
+} flow_config;
+
+typedef struct flow flow;
+
+/* *out is owned: flow_destroy (which wipes). */
+kiosk_rc flow_create(const flow_config *cfg, flow **out);
+void flow_destroy(flow *f);
+
+/* Feed an event; returns FLOW_ACT_* bits. */
+unsigned flow_handle(flow *f, const flow_event *ev);
+
+/* The view model (borrowed until the next event). */
+const flow_view *flow_get_view(const flow *f);
+
+/* The registration being filled in (borrowed; empty outside a session). */
+const registration *flow_record(const flow *f);
+
+/* The page a field belongs to. */
+flow_page flow_page_of(registration_field field);
+
+#endif

@@ -1,0 +1,310 @@
+/* Tests of the journey state machine with no screen: a whole registration from card to
+ * receipt, wrong PIN, eligibility routes, page validation and edits from the review,
+ * card removal before and after saving, the idle countdown, and 3rd-generation cards. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <string.h>
+
+#include "flow/flow.h"
+
+static codes_tables *codes;
+static divisions *divs;
+static kiosk_clock_manual clk;
+static flow *f;
+
+static int setup_all(void **state)
+{
+    (void)state;
+    if (codes_load(KIOSK_TEST_ASSETS "/codes", &codes) != KIOSK_OK)
+        return -1;
+    return divisions_load(KIOSK_TEST_ASSETS "/divisions/divisions.txt", &divs) == KIOSK_OK ? 0 : -1;
+}
+
+static int teardown_all(void **state)
+{
+    (void)state;
+    codes_destroy(codes);
+    divisions_destroy(divs);
+    return 0;
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    kiosk_clock_manual_init(&clk, 1795363199000LL - 3600000); /* 2026-11-22 */
+    flow_config cfg = {codes, divs, &clk.clock, 90, 20, 60};
+    return flow_create(&cfg, &f) == KIOSK_OK ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    flow_destroy(f);
+    return 0;
+}
+
+static unsigned send(flow_event_type t)
+{
+    flow_event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.type = t;
+    return flow_handle(f, &ev);
+}
+
+static void set(registration_field field, const char *text)
+{
+    flow_event ev = {.type = FLOW_EV_FIELD_SET, .field = field, .text = text};
+    flow_handle(f, &ev);
+}
+
+static flow_step step(void)
+{
+    return flow_get_view(f)->step;
+}
+
+static const ssc_holder holder = {
+    .id_number = "370102199003074519",
+    .name = "张三丰",
+    .sex = '1',
+    .ethnicity = "01",
+    .birthplace = "370102",
+    .birth = {1990, 3, 7},
+};
+static const ssc_card card = {.card_number = "D37010201", .spec_version = "2.00", .generation = 2};
+
+/* Tap, PIN, identity, eligible answers: on the first form page. */
+static void to_form(void)
+{
+    send(FLOW_EV_CARD_PRESENT);
+    assert_int_equal(step(), FLOW_READING_CARD);
+    flow_event ev = {.type = FLOW_EV_CARD_READ, .card = &card};
+    flow_handle(f, &ev);
+    assert_int_equal(step(), FLOW_PIN);
+    send(FLOW_EV_PIN_ENTERED);
+    assert_int_equal(step(), FLOW_CHECKING_PIN);
+    ev = (flow_event){.type = FLOW_EV_HOLDER, .holder = &holder};
+    flow_handle(f, &ev);
+    assert_int_equal(step(), FLOW_QUESTIONS);
+    ev = (flow_event){.type = FLOW_EV_ANSWERS, .answers = {false, false, true, true}};
+    flow_handle(f, &ev);
+    assert_int_equal(step(), FLOW_FORM);
+    assert_int_equal(flow_get_view(f)->page, FLOW_PAGE_PERSONAL);
+}
+
+static void fill_all_pages(void)
+{
+    set(REGISTRATION_EDUCATION, "21");
+    set(REGISTRATION_HEALTH, "10");
+    assert_int_equal(send(FLOW_EV_NEXT), FLOW_ACT_NONE);
+    assert_int_equal(flow_get_view(f)->page, FLOW_PAGE_DOCUMENT);
+    set(REGISTRATION_HOUSEHOLD_DIVISION, "370102001");
+    set(REGISTRATION_HOUSEHOLD_DETAIL, "泉城路100号");
+    set(REGISTRATION_RESIDENCE_DIVISION, "370102001");
+    set(REGISTRATION_RESIDENCE_DETAIL, "泉城路100号");
+    send(FLOW_EV_NEXT);
+    assert_int_equal(flow_get_view(f)->page, FLOW_PAGE_CONTACT);
+    set(REGISTRATION_MOBILE, "13800138000");
+    send(FLOW_EV_NEXT);
+    assert_int_equal(flow_get_view(f)->page, FLOW_PAGE_UNEMPLOYMENT);
+    set(REGISTRATION_UNEMPLOYED_SINCE, "2026-09");
+    set(REGISTRATION_REASON, "05");
+    set(REGISTRATION_CLAIMS_INSURANCE, "yes");
+    set(REGISTRATION_PLACE, "1");
+    send(FLOW_EV_NEXT);
+    assert_int_equal(flow_get_view(f)->page, FLOW_PAGE_WISHES);
+    set(REGISTRATION_SERVICES, "1,2");
+    send(FLOW_EV_NEXT);
+    assert_int_equal(step(), FLOW_REVIEW);
+}
+
+static void test_whole_journey(void **state)
+{
+    (void)state;
+    to_form();
+    /* card fields came from the card and cannot be changed */
+    set(REGISTRATION_NAME, "别人");
+    assert_string_equal(registration_get_text(flow_record(f), REGISTRATION_NAME), "张三丰");
+    fill_all_pages();
+    send(FLOW_EV_NEXT);
+    assert_int_equal(step(), FLOW_COMMITMENT);
+    send(FLOW_EV_NEXT);
+    assert_int_equal(step(), FLOW_SIGNATURE);
+    assert_int_equal(send(FLOW_EV_SIGNED), FLOW_ACT_SAVE);
+    assert_int_equal(step(), FLOW_SAVING);
+    flow_event ev = {.type = FLOW_EV_SAVED, .rc = KIOSK_OK, .receipt_no = "DEMO01-20261122-0001"};
+    unsigned act = flow_handle(f, &ev);
+    assert_true(act & FLOW_ACT_PRINT);
+    assert_int_equal(step(), FLOW_PRINTING);
+    /* saved: the readable record is gone from memory, pulling the card loses nothing */
+    assert_string_equal(registration_get_text(flow_record(f), REGISTRATION_NAME), "");
+    send(FLOW_EV_CARD_REMOVED);
+    assert_int_equal(step(), FLOW_PRINTING);
+    ev = (flow_event){.type = FLOW_EV_PRINTED, .rc = KIOSK_OK};
+    flow_handle(f, &ev);
+    assert_int_equal(step(), FLOW_DONE);
+    assert_true(flow_get_view(f)->printed);
+    assert_string_equal(flow_get_view(f)->receipt_no, "DEMO01-20261122-0001");
+    /* the done screen goes away by itself */
+    kiosk_clock_manual_advance(&clk, 61 * 1000);
+    assert_int_equal(send(FLOW_EV_TICK), FLOW_ACT_WIPE);
+    assert_int_equal(step(), FLOW_ATTRACT);
+    assert_string_equal(flow_get_view(f)->receipt_no, "");
+}
+
+static void test_wrong_pin_and_blocked(void **state)
+{
+    (void)state;
+    send(FLOW_EV_CARD_PRESENT);
+    flow_event ev = {.type = FLOW_EV_CARD_READ, .card = &card};
+    flow_handle(f, &ev);
+    send(FLOW_EV_PIN_ENTERED);
+    ev = (flow_event){.type = FLOW_EV_PIN_WRONG, .tries_left = 2};
+    flow_handle(f, &ev);
+    assert_int_equal(step(), FLOW_PIN);
+    assert_int_equal(flow_get_view(f)->tries_left, 2);
+    send(FLOW_EV_PIN_ENTERED);
+    assert_int_equal(send(FLOW_EV_PIN_BLOCKED), FLOW_ACT_WIPE);
+    assert_int_equal(step(), FLOW_MESSAGE);
+    assert_string_equal(flow_get_view(f)->message_key, "flow.pin_blocked");
+    send(FLOW_EV_CARD_REMOVED);
+    assert_int_equal(step(), FLOW_ATTRACT);
+}
+
+static void test_eligibility_routes(void **state)
+{
+    (void)state;
+    send(FLOW_EV_CARD_PRESENT);
+    flow_event ev = {.type = FLOW_EV_CARD_READ, .card = &card};
+    flow_handle(f, &ev);
+    send(FLOW_EV_PIN_ENTERED);
+    ev = (flow_event){.type = FLOW_EV_HOLDER, .holder = &holder};
+    flow_handle(f, &ev);
+    ev = (flow_event){.type = FLOW_EV_ANSWERS, .answers = {false, true, true, true}};
+    flow_handle(f, &ev);
+    assert_int_equal(step(), FLOW_ELIGIBILITY);
+    assert_int_equal(flow_get_view(f)->eligibility.outcome, ELIGIBILITY_OFFER_JOBSEEKER);
+    assert_string_equal(flow_get_view(f)->message_key, "eligibility.employed");
+    assert_int_equal(send(FLOW_EV_NEXT), FLOW_ACT_WIPE);
+    assert_int_equal(step(), FLOW_ATTRACT);
+    assert_string_equal(registration_get_text(flow_record(f), REGISTRATION_NAME), "");
+}
+
+static void test_page_validation_and_review_edits(void **state)
+{
+    (void)state;
+    to_form();
+    send(FLOW_EV_NEXT); /* education and health missing */
+    assert_int_equal(flow_get_view(f)->page, FLOW_PAGE_PERSONAL);
+    assert_int_equal(flow_get_view(f)->nissues, 2);
+    assert_string_equal(flow_get_view(f)->issues[0].key, "form.error.education_required");
+    fill_all_pages();
+    /* edit the contact page from the review, come straight back */
+    flow_event ev = {.type = FLOW_EV_EDIT, .page = FLOW_PAGE_CONTACT};
+    flow_handle(f, &ev);
+    assert_int_equal(step(), FLOW_FORM);
+    assert_int_equal(flow_get_view(f)->page, FLOW_PAGE_CONTACT);
+    set(REGISTRATION_MOBILE, "12345");
+    send(FLOW_EV_NEXT);
+    assert_int_equal(step(), FLOW_FORM);
+    assert_string_equal(flow_get_view(f)->issues[0].key, "form.error.mobile_format");
+    set(REGISTRATION_MOBILE, "13900139000");
+    send(FLOW_EV_NEXT);
+    assert_int_equal(step(), FLOW_REVIEW);
+    send(FLOW_EV_BACK);
+    assert_int_equal(flow_get_view(f)->page, FLOW_PAGE_WISHES);
+    /* cancel before saving wipes everything */
+    assert_int_equal(send(FLOW_EV_CANCEL), FLOW_ACT_WIPE);
+    assert_int_equal(step(), FLOW_ATTRACT);
+    assert_string_equal(registration_get_text(flow_record(f), REGISTRATION_MOBILE), "");
+}
+
+static void test_card_pulled_mid_form(void **state)
+{
+    (void)state;
+    to_form();
+    set(REGISTRATION_EDUCATION, "21");
+    assert_int_equal(send(FLOW_EV_CARD_REMOVED), FLOW_ACT_WIPE);
+    assert_int_equal(step(), FLOW_ATTRACT);
+    assert_string_equal(registration_get_text(flow_record(f), REGISTRATION_EDUCATION), "");
+}
+
+static void test_idle_countdown(void **state)
+{
+    (void)state;
+    to_form();
+    kiosk_clock_manual_advance(&clk, 89 * 1000);
+    send(FLOW_EV_TICK);
+    assert_int_equal(flow_get_view(f)->countdown_s, 0);
+    kiosk_clock_manual_advance(&clk, 2 * 1000);
+    send(FLOW_EV_TICK);
+    assert_int_equal(flow_get_view(f)->countdown_s, 19); /* visible before anything ends */
+    send(FLOW_EV_MORE_TIME);
+    assert_int_equal(flow_get_view(f)->countdown_s, 0);
+    assert_int_equal(step(), FLOW_FORM);
+    /* reading the commitment: scrolling keeps it alive */
+    kiosk_clock_manual_advance(&clk, 80 * 1000);
+    send(FLOW_EV_SCROLL);
+    kiosk_clock_manual_advance(&clk, 80 * 1000);
+    send(FLOW_EV_TICK);
+    assert_int_equal(step(), FLOW_FORM);
+    /* nobody there: the session ends and its data is wiped */
+    kiosk_clock_manual_advance(&clk, 111 * 1000);
+    assert_int_equal(send(FLOW_EV_TICK), FLOW_ACT_WIPE);
+    assert_int_equal(step(), FLOW_ATTRACT);
+}
+
+static void test_third_generation_keys_the_id(void **state)
+{
+    (void)state;
+    send(FLOW_EV_CARD_PRESENT);
+    ssc_card c3 = card;
+    c3.generation = 3;
+    flow_event ev = {.type = FLOW_EV_CARD_READ, .card = &c3};
+    flow_handle(f, &ev);
+    send(FLOW_EV_PIN_ENTERED);
+    send(FLOW_EV_NEEDS_ID_ENTRY);
+    assert_int_equal(step(), FLOW_FORM);
+    assert_int_equal(flow_get_view(f)->page, FLOW_PAGE_DOCUMENT);
+    set(REGISTRATION_DOCUMENT_NUMBER, "370102199003074519");
+    set(REGISTRATION_HOUSEHOLD_DIVISION, "370102001");
+    set(REGISTRATION_HOUSEHOLD_DETAIL, "泉城路100号");
+    set(REGISTRATION_RESIDENCE_DIVISION, "370102001");
+    set(REGISTRATION_RESIDENCE_DETAIL, "泉城路100号");
+    send(FLOW_EV_NEXT);
+    assert_int_equal(step(), FLOW_QUESTIONS);
+    ev = (flow_event){.type = FLOW_EV_ANSWERS, .answers = {false, false, true, true}};
+    flow_handle(f, &ev);
+    assert_int_equal(step(), FLOW_FORM);
+}
+
+static void test_save_failure(void **state)
+{
+    (void)state;
+    to_form();
+    fill_all_pages();
+    send(FLOW_EV_NEXT);
+    send(FLOW_EV_NEXT);
+    send(FLOW_EV_SIGNED);
+    flow_event ev = {.type = FLOW_EV_SAVED, .rc = KIOSK_DISK_FULL};
+    assert_int_equal(flow_handle(f, &ev), FLOW_ACT_WIPE);
+    assert_int_equal(step(), FLOW_MESSAGE);
+    assert_string_equal(flow_get_view(f)->message_key, "flow.save_failed");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_whole_journey, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_wrong_pin_and_blocked, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_eligibility_routes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_page_validation_and_review_edits, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_card_pulled_mid_form, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_idle_countdown, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_third_generation_keys_the_id, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_save_failure, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, setup_all, teardown_all);
+}
