@@ -79,7 +79,7 @@ static void go(flow *f, flow_step step)
 static unsigned end_session(flow *f, flow_step next, const char *message_key)
 {
     registration_wipe(&f->rec);
-    explicit_bzero(&f->view, sizeof f->view);
+    f->view = (flow_view){0}; /* no personal data in the view beyond the receipt number */
     f->view.tries_left = -1;
     f->session = f->saved = f->need_questions = false;
     f->view.message_key = message_key;
