@@ -12,6 +12,7 @@
 
 #include "config/kiosk_strings.h"
 #include "core/kiosk_log.h"
+#include "core/kiosk_notify.h"
 #include "ui_attract.h"
 #include "ui_screenshot.h"
 #include "ui_text.h"
@@ -216,17 +217,32 @@ int ui_app_handle_event(ui_app *app, const SDL_Event *ev)
 
 kiosk_rc ui_app_run(ui_app *app)
 {
+    /* The watchdog is fed from this loop itself, so a hung UI thread stops the pings
+     * and systemd restarts the kiosk. */
+    int64_t ping_ms = kiosk_notify_watchdog_ms();
+    int wait_ms = ping_ms > 0 && ping_ms < 500 ? (int)ping_ms : 500;
+    int64_t next_ping = 0;
+    ui_app_render(app);
+    SDL_RenderPresent(app->renderer);
+    kiosk_notify("READY=1");
     for (;;) {
         SDL_Event ev;
-        if (SDL_WaitEventTimeout(&ev, 500)) {
+        if (SDL_WaitEventTimeout(&ev, wait_ms)) {
             do {
-                if (ui_app_handle_event(app, &ev))
+                if (ui_app_handle_event(app, &ev)) {
+                    kiosk_notify("STOPPING=1");
                     return KIOSK_OK;
+                }
             } while (SDL_PollEvent(&ev));
         }
         if (app->dirty) {
             ui_app_render(app);
             SDL_RenderPresent(app->renderer);
+        }
+        int64_t now = (int64_t)SDL_GetTicks64();
+        if (ping_ms > 0 && now >= next_ping) {
+            kiosk_notify("WATCHDOG=1");
+            next_ping = now + ping_ms;
         }
     }
 }

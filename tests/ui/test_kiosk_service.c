@@ -1,0 +1,102 @@
+/* The kiosk as a systemd service: started with a notification socket and a watchdog
+ * timeout, it says READY, pings the watchdog from its UI loop, and says STOPPING on
+ * SIGTERM; systemd-analyze accepts the installed unit. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static int next_message(int fd, char *buf, size_t size, int timeout_ms)
+{
+    struct pollfd p = {fd, POLLIN, 0};
+    if (poll(&p, 1, timeout_ms) <= 0)
+        return 0;
+    ssize_t n = recv(fd, buf, size - 1, 0);
+    if (n <= 0)
+        return 0;
+    buf[n] = '\0';
+    return 1;
+}
+
+static void test_ready_watchdog_stopping(void **state)
+{
+    (void)state;
+    char path[100];
+    snprintf(path, sizeof path, "/tmp/kiosk-notify-%d.sock", (int)getpid());
+    unlink(path);
+    int fd = socket(AF_UNIX, SOCK_DGRAM, 0);
+    struct sockaddr_un a;
+    memset(&a, 0, sizeof a);
+    a.sun_family = AF_UNIX;
+    snprintf(a.sun_path, sizeof a.sun_path, "%s", path);
+    assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof a), 0);
+
+    pid_t pid = fork();
+    if (pid == 0) {
+        char wpid[32];
+        snprintf(wpid, sizeof wpid, "%d", (int)getpid());
+        setenv("NOTIFY_SOCKET", path, 1);
+        setenv("WATCHDOG_USEC", "400000", 1);
+        setenv("WATCHDOG_PID", wpid, 1);
+        setenv("SDL_VIDEODRIVER", "dummy", 1);
+        execl(KIOSK_BIN, KIOSK_BIN, "--headless", (char *)NULL);
+        _exit(127);
+    }
+    char msg[128];
+    assert_true(next_message(fd, msg, sizeof msg, 10000));
+    assert_string_equal(msg, "READY=1");
+    int pings = 0;
+    while (pings < 3 && next_message(fd, msg, sizeof msg, 2000))
+        pings += strcmp(msg, "WATCHDOG=1") == 0;
+    assert_int_equal(pings, 3);
+    kill(pid, SIGTERM);
+    int stopping = 0;
+    while (!stopping && next_message(fd, msg, sizeof msg, 5000))
+        stopping = strcmp(msg, "STOPPING=1") == 0;
+    assert_true(stopping);
+    int status;
+    waitpid(pid, &status, 0);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 0);
+    close(fd);
+    unlink(path);
+}
+
+static void test_unit_verifies(void **state)
+{
+    (void)state;
+    /* the unit as built, with ExecStart pointing at this build's kiosk */
+    char unit[512], cmd[2048], out[4096];
+    snprintf(unit, sizeof unit, "%s/kiosk.service", KIOSK_TEST_TMP);
+    snprintf(cmd, sizeof cmd, "sed 's|^ExecStart=[^ ]*|ExecStart=%s|' '%s' > '%s'", KIOSK_BIN,
+             KIOSK_UNIT, unit);
+    assert_int_equal(system(cmd), 0);
+    snprintf(cmd, sizeof cmd, "systemd-analyze verify '%s' 2>&1", unit);
+    FILE *p = popen(cmd, "r");
+    assert_non_null(p);
+    size_t n = fread(out, 1, sizeof out - 1, p);
+    out[n] = '\0';
+    int status = pclose(p);
+    /* exit 0 and not a word about our unit (bad values are only warnings) */
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || strstr(out, "kiosk.service"))
+        fail_msg("systemd-analyze verify: %s", out);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_ready_watchdog_stopping),
+        cmocka_unit_test(test_unit_verifies),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
