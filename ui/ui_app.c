@@ -25,6 +25,7 @@ struct ui_app {
     kiosk_config cfg;
     SDL_Window *window;
     SDL_Renderer *renderer;
+    SDL_Texture *canvas; /* the logical screen; presented turned by the configured rotation */
     ui_text *text;
     ui_theme theme;
     kiosk_strings *strings;
@@ -65,7 +66,8 @@ static kiosk_rc open_display(ui_app *app, const ui_app_options *opt)
         kiosk_log_error("ui", "SDL_Init failed: %s", SDL_GetError());
         return KIOSK_UNSUPPORTED;
     }
-    int ww = app->w, wh = app->h;
+    int quarter_turn = app->cfg.rotation_quarters % 2;
+    int ww = quarter_turn ? app->h : app->w, wh = quarter_turn ? app->w : app->h;
     Uint32 flags = SDL_WINDOW_ALLOW_HIGHDPI;
     if (opt->headless) {
         flags |= SDL_WINDOW_HIDDEN;
@@ -104,8 +106,12 @@ static kiosk_rc open_display(ui_app *app, const ui_app_options *opt)
         return KIOSK_UNSUPPORTED;
     }
     SDL_SetRenderDrawBlendMode(app->renderer, SDL_BLENDMODE_BLEND);
-    if (ww != app->w || wh != app->h)
-        SDL_RenderSetLogicalSize(app->renderer, app->w, app->h);
+    app->canvas = SDL_CreateTexture(app->renderer, SDL_PIXELFORMAT_ARGB8888,
+                                    SDL_TEXTUREACCESS_TARGET, app->w, app->h);
+    if (!app->canvas) {
+        kiosk_log_error("ui", "cannot create the screen canvas: %s", SDL_GetError());
+        return KIOSK_UNSUPPORTED;
+    }
     SDL_RendererInfo info;
     if (SDL_GetRendererInfo(app->renderer, &info) == 0)
         kiosk_log_info("ui", "video driver %s, renderer %s, %dx%d", SDL_GetCurrentVideoDriver(),
@@ -148,6 +154,8 @@ void ui_app_destroy(ui_app *app)
     if (!app)
         return;
     ui_text_destroy(app->text);
+    if (app->canvas)
+        SDL_DestroyTexture(app->canvas);
     if (app->renderer)
         SDL_DestroyRenderer(app->renderer);
     if (app->window)
@@ -157,20 +165,103 @@ void ui_app_destroy(ui_app *app)
     free(app);
 }
 
+/* The window's size in pixels (the output size follows the render target, so ask with
+ * the window as the target). */
+static void panel_size(const ui_app *app, int *W, int *H)
+{
+    SDL_Texture *target = SDL_GetRenderTarget(app->renderer);
+    if (target)
+        SDL_SetRenderTarget(app->renderer, NULL);
+    SDL_GetRendererOutputSize(app->renderer, W, H);
+    if (target)
+        SDL_SetRenderTarget(app->renderer, target);
+}
+
+/* Where the canvas lands in the window: scaled to fit, centred, turned clockwise. */
+static void placement(const ui_app *app, SDL_Rect *dst, float *scale)
+{
+    int W, H;
+    panel_size(app, &W, &H);
+    int quarter_turn = app->cfg.rotation_quarters % 2;
+    float cw = (float)(quarter_turn ? app->h : app->w),
+          ch = (float)(quarter_turn ? app->w : app->h);
+    float sx = (float)W / cw, sy = (float)H / ch;
+    *scale = sx < sy ? sx : sy;
+    int dw = (int)((float)app->w * *scale), dh = (int)((float)app->h * *scale);
+    *dst = (SDL_Rect){(W - dw) / 2, (H - dh) / 2, dw, dh};
+}
+
+/* Window pixels to logical pixels: undo the placement and the turn. */
+static void to_logical(const ui_app *app, float wx, float wy, int *lx, int *ly)
+{
+    SDL_Rect dst;
+    float s;
+    placement(app, &dst, &s);
+    float ux = (wx - ((float)dst.x + (float)dst.w / 2.0f)) / s;
+    float uy = (wy - ((float)dst.y + (float)dst.h / 2.0f)) / s;
+    float x = ux, y = uy;
+    switch (app->cfg.rotation_quarters) {
+    case 1:
+        x = uy, y = -ux;
+        break;
+    case 2:
+        x = -ux, y = -uy;
+        break;
+    case 3:
+        x = -uy, y = ux;
+        break;
+    default:
+        break;
+    }
+    *lx = (int)(x + (float)app->w / 2.0f);
+    *ly = (int)(y + (float)app->h / 2.0f);
+}
+
 kiosk_rc ui_app_render(ui_app *app)
 {
+    SDL_SetRenderTarget(app->renderer, app->canvas);
     kiosk_rc rc = ui_attract_draw(app->renderer, app->text, &app->theme, app->strings,
                                   app->cfg.hall_name, app->w, app->h, &app->attract);
     app->dirty = 0;
     return rc;
 }
 
+/* Show the canvas on the panel. */
+static void present(ui_app *app)
+{
+    SDL_Rect dst;
+    float s;
+    SDL_SetRenderTarget(app->renderer, NULL);
+    SDL_SetRenderDrawColor(app->renderer, 0, 0, 0, 255);
+    SDL_RenderClear(app->renderer);
+    placement(app, &dst, &s);
+    SDL_RenderCopyEx(app->renderer, app->canvas, NULL, &dst, 90.0 * app->cfg.rotation_quarters,
+                     NULL, SDL_FLIP_NONE);
+    SDL_RenderPresent(app->renderer);
+}
+
 kiosk_rc ui_app_screenshot(ui_app *app, const char *path)
 {
-    kiosk_rc rc = ui_app_render(app);
+    kiosk_rc rc = ui_app_render(app); /* leaves the canvas as the target */
     if (rc == KIOSK_OK)
         rc = ui_screenshot_save(app->renderer, path);
     return rc;
+}
+
+kiosk_rc ui_app_screenshot_panel(ui_app *app, const char *path)
+{
+    kiosk_rc rc = ui_app_render(app);
+    if (rc != KIOSK_OK)
+        return rc;
+    SDL_Rect dst;
+    float s;
+    SDL_SetRenderTarget(app->renderer, NULL);
+    SDL_SetRenderDrawColor(app->renderer, 0, 0, 0, 255);
+    SDL_RenderClear(app->renderer);
+    placement(app, &dst, &s);
+    SDL_RenderCopyEx(app->renderer, app->canvas, NULL, &dst, 90.0 * app->cfg.rotation_quarters,
+                     NULL, SDL_FLIP_NONE);
+    return ui_screenshot_save(app->renderer, path);
 }
 
 static void on_tap(ui_app *app, int x, int y)
@@ -198,13 +289,20 @@ int ui_app_handle_event(ui_app *app, const SDL_Event *ev)
     switch (ev->type) {
     case SDL_QUIT:
         return 1;
-    case SDL_FINGERDOWN:
-        /* finger coordinates are normalised 0..1 over the window */
-        on_tap(app, (int)(ev->tfinger.x * (float)app->w), (int)(ev->tfinger.y * (float)app->h));
+    case SDL_FINGERDOWN: {
+        /* finger coordinates are normalised 0..1 over the window (the panel) */
+        int W, H, x, y;
+        panel_size(app, &W, &H);
+        to_logical(app, ev->tfinger.x * (float)W, ev->tfinger.y * (float)H, &x, &y);
+        on_tap(app, x, y);
         break;
+    }
     case SDL_MOUSEBUTTONDOWN:
-        if (ev->button.which != SDL_TOUCH_MOUSEID) /* touches arrive as fingers too */
-            on_tap(app, ev->button.x, ev->button.y);
+        if (ev->button.which != SDL_TOUCH_MOUSEID) { /* touches arrive as fingers too */
+            int x, y;
+            to_logical(app, (float)ev->button.x, (float)ev->button.y, &x, &y);
+            on_tap(app, x, y);
+        }
         break;
     case SDL_WINDOWEVENT:
         app->dirty = 1;
@@ -223,7 +321,7 @@ kiosk_rc ui_app_run(ui_app *app)
     int wait_ms = ping_ms > 0 && ping_ms < 500 ? (int)ping_ms : 500;
     int64_t next_ping = 0;
     ui_app_render(app);
-    SDL_RenderPresent(app->renderer);
+    present(app);
     kiosk_notify("READY=1");
     for (;;) {
         SDL_Event ev;
@@ -237,7 +335,7 @@ kiosk_rc ui_app_run(ui_app *app)
         }
         if (app->dirty) {
             ui_app_render(app);
-            SDL_RenderPresent(app->renderer);
+            present(app);
         }
         int64_t now = (int64_t)SDL_GetTicks64();
         if (ping_ms > 0 && now >= next_ping) {

@@ -31,6 +31,10 @@ kiosk_rc ui_app_render(ui_app *app);
 /* Render, then write the frame as a PNG. */
 kiosk_rc ui_app_screenshot(ui_app *app, const char *path);
 
+/* Render, present as the panel shows it (turned by [display] rotation), and write that
+ * as a PNG: what the glass shows, for checking a mounting. */
+kiosk_rc ui_app_screenshot_panel(ui_app *app, const char *path);
+
 /* Feed one SDL event (touch, mouse, key, quit). Returns 1 when the app should quit. */
 int ui_app_handle_event(ui_app *app, const SDL_Event *ev);
 

@@ -28,6 +28,7 @@ static const char *const reader_names[] = {"simulated", "libnfc", NULL};
 static const char *const printer_names[] = {"file", "usb", "serial", NULL};
 static const char *const level_names[] = {"debug", "info", "warn", "error", NULL};
 static const char *const lang_names[] = {"zh_CN", "en", NULL};
+static const char *const rotation_names[] = {"0", "90", "180", "270", NULL};
 
 #define STRC(sec, k, field, allowed)                                                               \
     {                                                                                              \
@@ -60,6 +61,7 @@ static const slot slots[] = {
     INT("display", "width", width, 0, 8192),
     INT("display", "height", height, 0, 8192),
     BOOL("display", "fullscreen", fullscreen),
+    ENUM("display", "rotation", rotation_quarters, rotation_names),
     INT("display", "dpi", dpi, 50, 1000),
     STRC("display", "language", language, lang_names),
     ENUM("reader", "backend", reader_backend, reader_names),

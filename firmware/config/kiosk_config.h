@@ -45,6 +45,7 @@ typedef struct kiosk_config {
     /* [display] */
     int width, height; /* 0: the mode's default (1080x1920 hall, 1280x800 portable) */
     int fullscreen;
+    int rotation_quarters; /* turn the picture clockwise by 90° × this (0..3) */
     int dpi;
     char language[8]; /* "zh_CN" or "en" */
     /* [reader] */

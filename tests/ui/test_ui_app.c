@@ -129,6 +129,40 @@ static void test_toggles_follow_touches(void **state)
     ui_app_destroy(app);
 }
 
+/* A landscape panel mounted portrait: the picture is turned, and touches on the glass
+ * still reach the right buttons. */
+static void test_rotated_panel(void **state)
+{
+    (void)state;
+    ui_app *app;
+    ui_app_options opt = {.headless = 1};
+    cfg.mode = KIOSK_MODE_HALL;
+    cfg.rotation_quarters = 1;
+    assert_int_equal(ui_app_create(&cfg, &opt, &app), KIOSK_OK);
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", KIOSK_TEST_TMP, "attract-rotated-panel.png");
+    assert_int_equal(ui_app_screenshot_panel(app, path), KIOSK_OK);
+    int w, h;
+    long ink;
+    read_png(path, &w, &h, &ink);
+    assert_int_equal(w, 1920); /* the glass is landscape */
+    assert_int_equal(h, 1080);
+    assert_true(ink > (long)w * h / 20);
+    /* the language toggle, as the finger on the turned glass sees it */
+    assert_int_equal(ui_app_render(app), KIOSK_OK);
+    SDL_Rect b = ui_app_attract_layout(app)->language;
+    float lx = (float)(b.x + b.w / 2), ly = (float)(b.y + b.h / 2);
+    SDL_Event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.type = SDL_FINGERDOWN;
+    ev.tfinger.x = (1920.0f - ly) / 1920.0f; /* 90° clockwise: x' = H - y, y' = x */
+    ev.tfinger.y = lx / 1080.0f;
+    assert_int_equal(ui_app_handle_event(app, &ev), 0);
+    assert_string_equal(ui_app_language(app), "en");
+    ui_app_destroy(app);
+    cfg.rotation_quarters = 0;
+}
+
 static void test_missing_fonts_are_an_error(void **state)
 {
     (void)state;
@@ -145,6 +179,7 @@ int main(void)
         cmocka_unit_test_setup(test_portrait_screenshot, setup),
         cmocka_unit_test_setup(test_landscape_screenshot, setup),
         cmocka_unit_test_setup(test_toggles_follow_touches, setup),
+        cmocka_unit_test_setup(test_rotated_panel, setup),
         cmocka_unit_test_setup(test_missing_fonts_are_an_error, setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

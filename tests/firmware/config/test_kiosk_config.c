@@ -45,6 +45,7 @@ static void test_full_file(void **state)
                        "hall_name = 历下区公共就业服务中心\n"
                        "[display]\n"
                        "fullscreen = yes\n"
+                       "rotation = 270\n"
                        "dpi = 220\n"
                        "language = en\n"
                        "[reader]\n"
@@ -61,6 +62,7 @@ static void test_full_file(void **state)
     assert_int_equal(cfg.mode, KIOSK_MODE_PORTABLE);
     assert_string_equal(cfg.hall_name, "历下区公共就业服务中心");
     assert_true(cfg.fullscreen);
+    assert_int_equal(cfg.rotation_quarters, 3);
     assert_int_equal(cfg.dpi, 220);
     assert_string_equal(cfg.language, "en");
     assert_int_equal(cfg.reader_backend, KIOSK_READER_LIBNFC);
@@ -93,6 +95,7 @@ static void test_errors_name_their_line(void **state)
     expect_error("[display]\ndpi = 20\n", 2, "between 50 and 1000");
     expect_error("[display]\nfullscreen = maybe\n", 2, "true or false");
     expect_error("[display]\nlanguage = fr\n", 2, "display.language");
+    expect_error("[display]\nrotation = 45\n", 2, "display.rotation");
     expect_error("[printer]\nwidth_dots = 500000000000000000000\n", 2, "whole number");
     expect_error("mode = hall\n", 1, "(no section)");
     expect_error("[device]\nhall_code = demo01\n", 2, "0-9, A-Z");
