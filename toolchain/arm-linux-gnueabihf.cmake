@@ -6,10 +6,14 @@ set(KIOSK_TRIPLET arm-linux-gnueabihf)
 set(CMAKE_C_COMPILER ${KIOSK_TRIPLET}-gcc)
 set(CMAKE_FIND_ROOT_PATH /usr/${KIOSK_TRIPLET} /usr/lib/${KIOSK_TRIPLET})
 set(CMAKE_FIND_ROOT_PATH_MODE_PROGRAM NEVER)
-set(CMAKE_FIND_ROOT_PATH_MODE_LIBRARY ONLY)
+# BOTH: pkg-config names exact arm libdirs (FindPkgConfig searches only those), and
+# the private sysroot of cross-build.sh lies outside the find root
+set(CMAKE_FIND_ROOT_PATH_MODE_LIBRARY BOTH)
 set(CMAKE_FIND_ROOT_PATH_MODE_INCLUDE BOTH)
 # pkg-config must read the armhf .pc files, not the build machine's
-set(ENV{PKG_CONFIG_LIBDIR} /usr/lib/${KIOSK_TRIPLET}/pkgconfig:/usr/share/pkgconfig)
+# (and the private sysroot of toolchain/cross-build.sh for non-multiarch -dev packages)
+set(ENV{PKG_CONFIG_LIBDIR}
+    "$ENV{KIOSK_CROSS_PKG_CONFIG}:/usr/lib/${KIOSK_TRIPLET}/pkgconfig:/usr/share/pkgconfig")
 set(ENV{PKG_CONFIG_PATH} "")
 # tests run under qemu-user; libc6:armhf provides the loader and libraries
 set(CMAKE_CROSSCOMPILING_EMULATOR qemu-arm-static)

@@ -16,8 +16,14 @@ esac
 
 sudo=()
 [ "$(id -u)" -eq 0 ] || sudo=(sudo)
-libs=(libsdl2-dev libsdl2-ttf-dev libpng-dev libnfc-dev libsqlite3-dev libjansson-dev
-      libinih-dev libsodium-dev libqrencode-dev libfreetype-dev libcmocka-dev libzbar-dev)
+# Multi-Arch "same" packages install beside the native ones.
+libs=(libsdl2-dev libsdl2-ttf-dev libpng-dev libsqlite3-dev libjansson-dev libinih-dev
+      libsodium-dev libqrencode-dev libfreetype-dev libcmocka-dev libnfc6 libzbar0
+      libusb-0.1-4)
+# These -dev packages are not: installing the foreign one would remove the native one,
+# so they are unpacked into a private sysroot instead (their libraries come from
+# libnfc6, libzbar0 and libusb-0.1-4 above).
+private=(libnfc-dev libzbar-dev libusb-dev)
 want=(crossbuild-essential-"$arch" qemu-user-static)
 for l in "${libs[@]}"; do want+=("$l:$arch"); done
 missing=()
@@ -31,6 +37,23 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 dir=build-$arch
+sysroot=$(pwd)/$dir/sysroot
+if [ ! -d "$sysroot/usr/lib/$triplet/pkgconfig" ]; then
+  mkdir -p "$dir/debs" "$sysroot"
+  for p in "${private[@]}"; do
+    (cd "$dir/debs" && apt-get download -q "$p:$arch")
+  done
+  for deb in "$dir"/debs/*.deb; do dpkg -x "$deb" "$sysroot"; done
+  # point the .so links at the installed runtime libraries, the .pc files at the sysroot
+  for link in "$sysroot/usr/lib/$triplet"/*.so; do
+    [ -L "$link" ] || continue # a linker script names its library itself
+    target=$(readlink "$link")
+    [ -e "$sysroot/usr/lib/$triplet/$target" ] || ln -sf "/usr/lib/$triplet/$target" "$link"
+  done
+  sed -i "s|^prefix=/usr\$|prefix=$sysroot/usr|" "$sysroot/usr/lib/$triplet/pkgconfig"/*.pc
+fi
+export KIOSK_CROSS_PKG_CONFIG="$sysroot/usr/lib/$triplet/pkgconfig"
+
 cmake -S . -B "$dir" -DCMAKE_TOOLCHAIN_FILE="toolchain/$triplet.cmake" \
       -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build "$dir" -j"$(nproc)"

@@ -18,11 +18,16 @@ packages=(
   fonts-noto-cjk python3-fonttools
 )
 
+# Installed for this machine's architecture (or arch-independent): a foreign-arch copy
+# left by toolchain/cross-build.sh does not count.
+native=$(dpkg --print-architecture)
+installed() {
+  dpkg-query -W -f='${Status} ${Architecture}\n' "$1" 2>/dev/null |
+    grep -qE "^install ok installed ($native|all)\$"
+}
 missing=()
 for p in "${packages[@]}"; do
-  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
-    missing+=("$p")
-  fi
+  installed "$p" || missing+=("$p")
 done
 [ ${#missing[@]} -eq 0 ] && exit 0
 

@@ -285,7 +285,7 @@ static bool is_activity(flow_event_type t)
     return t == FLOW_EV_PIN_ENTERED || t == FLOW_EV_ANSWERS || t == FLOW_EV_FIELD_SET ||
            t == FLOW_EV_NEXT || t == FLOW_EV_BACK || t == FLOW_EV_EDIT || t == FLOW_EV_SCROLL ||
            t == FLOW_EV_SIGNED || t == FLOW_EV_TOUCH || t == FLOW_EV_MORE_TIME ||
-           t == FLOW_EV_CARD_PRESENT;
+           t == FLOW_EV_CARD_PRESENT || t == FLOW_EV_REPRINT;
 }
 
 unsigned flow_handle(flow *f, const flow_event *ev)
@@ -431,6 +431,12 @@ unsigned flow_handle(flow *f, const flow_event *ev)
         f->view.message_key = f->view.printed ? NULL : "flow.print_failed";
         f->done_at_ms = now(f);
         return FLOW_ACT_NONE;
+    case FLOW_EV_REPRINT:
+        if (s != FLOW_DONE || f->view.printed)
+            return FLOW_ACT_NONE;
+        f->view.copy = true;
+        go(f, FLOW_PRINTING);
+        return FLOW_ACT_PRINT;
     case FLOW_EV_TOUCH:
     case FLOW_EV_MORE_TIME:
     case FLOW_EV_SCROLL:

@@ -72,6 +72,7 @@ typedef enum flow_event_type {
     FLOW_EV_TOUCH,     /* any touch: the citizen is still there */
     FLOW_EV_MORE_TIME, /* "还需要更多时间吗？" answered yes */
     FLOW_EV_TICK,      /* time passes (the clock is read) */
+    FLOW_EV_REPRINT,   /* on the done screen after a failed print: try again (a copy) */
 } flow_event_type;
 
 typedef struct flow_event {
@@ -110,6 +111,7 @@ typedef struct flow_view {
     int nissues;
     char receipt_no[40];
     bool printed;
+    bool copy; /* the print asked for is a reprint: mark it 副本 */
 } flow_view;
 
 typedef struct flow_config {

@@ -294,6 +294,32 @@ static void test_save_failure(void **state)
     assert_string_equal(flow_get_view(f)->message_key, "flow.save_failed");
 }
 
+static void test_failed_print_and_reprint(void **state)
+{
+    (void)state;
+    to_form();
+    fill_all_pages();
+    send(FLOW_EV_NEXT);
+    send(FLOW_EV_NEXT);
+    send(FLOW_EV_SIGNED);
+    flow_event ev = {.type = FLOW_EV_SAVED, .rc = KIOSK_OK, .receipt_no = "DEMO01-20261122-0002"};
+    flow_handle(f, &ev);
+    ev = (flow_event){.type = FLOW_EV_PRINTED, .rc = KIOSK_PAPER_OUT};
+    flow_handle(f, &ev);
+    assert_int_equal(step(), FLOW_DONE);
+    assert_false(flow_get_view(f)->printed);
+    assert_string_equal(flow_get_view(f)->message_key, "flow.print_failed");
+    /* the record is safe; a reprint is a copy */
+    assert_int_equal(send(FLOW_EV_REPRINT), FLOW_ACT_PRINT);
+    assert_int_equal(step(), FLOW_PRINTING);
+    assert_true(flow_get_view(f)->copy);
+    ev = (flow_event){.type = FLOW_EV_PRINTED, .rc = KIOSK_OK};
+    flow_handle(f, &ev);
+    assert_true(flow_get_view(f)->printed);
+    assert_int_equal(send(FLOW_EV_REPRINT), FLOW_ACT_NONE); /* once printed, no more */
+    assert_string_equal(flow_get_view(f)->receipt_no, "DEMO01-20261122-0002");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -305,6 +331,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_idle_countdown, setup, teardown),
         cmocka_unit_test_setup_teardown(test_third_generation_keys_the_id, setup, teardown),
         cmocka_unit_test_setup_teardown(test_save_failure, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_failed_print_and_reprint, setup, teardown),
     };
     return cmocka_run_group_tests(tests, setup_all, teardown_all);
 }
