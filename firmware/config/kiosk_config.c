@@ -66,6 +66,7 @@ static const slot slots[] = {
     STRC("display", "language", language, lang_names),
     ENUM("reader", "backend", reader_backend, reader_names),
     STR("reader", "connstring", reader_connstring),
+    STR("reader", "card_profile", reader_card_profile),
     ENUM("printer", "backend", printer_backend, printer_names),
     STR("printer", "device", printer_device),
     INT("printer", "width_dots", printer_width_dots, 384, 576),
@@ -95,6 +96,8 @@ void kiosk_config_defaults(kiosk_config *cfg, const char *assets_dir, const char
     cfg->dpi = 160;
     copy_text(cfg->language, sizeof cfg->language, "zh_CN");
     cfg->reader_backend = KIOSK_READER_SIMULATED;
+    snprintf(cfg->reader_card_profile, sizeof cfg->reader_card_profile, "%s/cards/demo.ini",
+             assets_dir);
     cfg->printer_backend = KIOSK_PRINTER_FILE;
     cfg->printer_width_dots = 576;
     cfg->printer_baud = 115200;

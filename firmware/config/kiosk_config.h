@@ -51,6 +51,7 @@ typedef struct kiosk_config {
     /* [reader] */
     kiosk_reader_backend reader_backend;
     char reader_connstring[KIOSK_CONFIG_TEXT_MAX];
+    char reader_card_profile[KIOSK_CONFIG_PATH_MAX]; /* the simulated reader's card */
     /* [printer] */
     kiosk_printer_backend printer_backend;
     char printer_device[KIOSK_CONFIG_PATH_MAX];

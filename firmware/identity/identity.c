@@ -12,6 +12,8 @@
 
 #include "core/kiosk_log.h"
 #include "domain/idnum.h"
+#include "nfc/reader_nfc.h"
+#include "nfc/reader_sim.h"
 
 struct identity_worker {
     identity_config cfg;
@@ -308,4 +310,12 @@ void identity_worker_stop(identity_worker *w)
     pthread_cond_destroy(&w->wake);
     explicit_bzero(w, sizeof *w);
     free(w);
+}
+
+kiosk_rc identity_open_configured(void *ctx, reader **out)
+{
+    const kiosk_config *cfg = ctx;
+    if (cfg->reader_backend == KIOSK_READER_LIBNFC)
+        return reader_nfc_open(cfg->reader_connstring, out);
+    return reader_sim_create(cfg->reader_card_profile, NULL, out);
 }

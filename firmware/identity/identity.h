@@ -11,6 +11,7 @@
 #ifndef KIOSK_IDENTITY_H
 #define KIOSK_IDENTITY_H
 
+#include "config/kiosk_config.h"
 #include "core/kiosk_clock.h"
 #include "core/kiosk_error.h"
 #include "nfc/reader.h"
@@ -58,6 +59,10 @@ typedef struct identity_config {
      * and such cards end in IDENTITY_NEEDS_ID_ENTRY. */
     ssc_key_holder key_holder;
 } identity_config;
+
+/* An identity_open_reader for the configured backend: libnfc at [reader] connstring, or
+ * the simulated reader holding [reader] card_profile. ctx is a kiosk_config (kept). */
+kiosk_rc identity_open_configured(void *ctx, reader **out);
 
 /* Start the worker (cfg copied). *out is owned: identity_worker_stop. */
 kiosk_rc identity_worker_start(const identity_config *cfg, identity_worker **out);

@@ -21,6 +21,7 @@
 #include "config/kiosk_config.h"
 #include "config/kiosk_strings.h"
 #include "core/kiosk_log.h"
+#include "identity/identity.h"
 #include "nfc/reader_nfc.h"
 #include "nfc/reader_sim.h"
 #include "receipt/receipt_job.h"
@@ -45,17 +46,18 @@ enum {
 
 static void usage(FILE *f)
 {
-    fprintf(f,
-            "usage: kioskctl verify --key FILE (PAYLOAD | IMAGE.png)\n"
-            "         --key FILE   the device's Ed25519 public key: 32 raw bytes or 64 hex\n"
-            "         exit: 0 valid, 1 altered, 2 unknown device, 3 unreadable\n"
-            "       kioskctl card [--reader CONNSTRING] [--wait SECONDS] [--pin-stdin] [--json]\n"
-            "         --reader     a libnfc connection string (default: the first reader),\n"
-            "                      or sim:PROFILE for a simulated card\n"
-            "         --pin-stdin  read the card PIN from standard input and show the holder\n"
-            "         exit: 0 read, 10 no card, 11 wrong PIN, 12 PIN blocked,\n"
-            "               13 unreadable card, 14 reader fault\n"
-            "       exit 64: usage error\n");
+    fprintf(f, "usage: kioskctl verify --key FILE (PAYLOAD | IMAGE.png)\n"
+               "         --key FILE   the device's Ed25519 public key: 32 raw bytes or 64 hex\n"
+               "         exit: 0 valid, 1 altered, 2 unknown device, 3 unreadable\n"
+               "       kioskctl card [--reader CONNSTRING | --config FILE] [--wait SECONDS] "
+               "[--pin-stdin]\n"
+               "                     [--json]\n"
+               "         --reader     a libnfc connection string (default: the first reader),\n"
+               "                      or sim:PROFILE for a simulated card\n"
+               "         --pin-stdin  read the card PIN from standard input and show the holder\n"
+               "         exit: 0 read, 10 no card, 11 wrong PIN, 12 PIN blocked,\n"
+               "               13 unreadable card, 14 reader fault\n"
+               "       exit 64: usage error\n");
 }
 
 static int hexval(int c)
@@ -228,18 +230,20 @@ static const char *card_message(kiosk_rc rc)
 
 static int cmd_card(int argc, char **argv)
 {
-    static const struct option opts[] = {{"reader", required_argument, NULL, 'r'},
-                                         {"wait", required_argument, NULL, 'w'},
-                                         {"pin-stdin", no_argument, NULL, 'p'},
-                                         {"json", no_argument, NULL, 'j'},
-                                         {NULL, 0, NULL, 0}};
-    const char *conn = NULL;
+    static const struct option opts[] = {
+        {"reader", required_argument, NULL, 'r'}, {"config", required_argument, NULL, 'c'},
+        {"wait", required_argument, NULL, 'w'},   {"pin-stdin", no_argument, NULL, 'p'},
+        {"json", no_argument, NULL, 'j'},         {NULL, 0, NULL, 0}};
+    const char *conn = NULL, *config_path = NULL;
     int wait_s = 5, pin_stdin = 0, json = 0, c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "r:w:pj", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "r:c:w:pj", opts, NULL)) != -1) {
         switch (c) {
         case 'r':
             conn = optarg;
+            break;
+        case 'c':
+            config_path = optarg;
             break;
         case 'w':
             wait_s = atoi(optarg);
@@ -264,8 +268,23 @@ static int cmd_card(int argc, char **argv)
         return EXIT_USAGE;
     }
     reader *r = NULL;
-    kiosk_rc rc = conn && !strncmp(conn, "sim:", 4) ? reader_sim_create(conn + 4, NULL, &r)
-                                                    : reader_nfc_open(conn, &r);
+    kiosk_rc rc;
+    if (config_path && !conn) {
+        /* the reader the kiosk itself uses */
+        kiosk_config cfg;
+        kiosk_config_error err;
+        kiosk_config_defaults(&cfg, KIOSK_DEFAULT_ASSETS, KIOSK_DEFAULT_FONTS);
+        if (kiosk_config_load(&cfg, config_path, &err) != KIOSK_OK) {
+            fprintf(stderr, "kioskctl: %s:%d: %s\n", config_path, err.line, err.message);
+            explicit_bzero(pin, sizeof pin);
+            return EXIT_USAGE;
+        }
+        rc = identity_open_configured(&cfg, &r);
+    } else if (conn && !strncmp(conn, "sim:", 4)) {
+        rc = reader_sim_create(conn + 4, NULL, &r);
+    } else {
+        rc = reader_nfc_open(conn, &r);
+    }
     if (rc != KIOSK_OK) {
         explicit_bzero(pin, sizeof pin);
         printf("%s\n", card_message(KIOSK_READER));

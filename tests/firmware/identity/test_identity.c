@@ -11,6 +11,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <stdio.h>
+
 #include "identity/identity.h"
 #include "nfc/reader_nfc.h"
 #include "nfc/reader_sim.h"
@@ -180,6 +182,23 @@ static void test_key_holder_and_inconsistent_cards(void **state)
     pthread_mutex_destroy(&h.lock);
 }
 
+static void test_open_configured(void **state)
+{
+    (void)state;
+    kiosk_config cfg;
+    kiosk_config_defaults(&cfg, KIOSK_TEST_ASSETS, KIOSK_TEST_FONTS);
+    reader *r;
+    assert_int_equal(identity_open_configured(&cfg, &r), KIOSK_OK);
+    reader_target t;
+    assert_int_equal(r->ops->poll(r, 10, &t), KIOSK_OK); /* the demo card is there */
+    reader_close(r);
+    cfg.reader_backend = KIOSK_READER_LIBNFC;
+    snprintf(cfg.reader_connstring, sizeof cfg.reader_connstring, "%s",
+             "pn532_uart:/dev/nonexistent-tty:115200");
+    setenv("LIBNFC_AUTO_SCAN", "false", 1);
+    assert_int_equal(identity_open_configured(&cfg, &r), KIOSK_READER);
+}
+
 static void test_reader_fault_and_recovery(void **state)
 {
     (void)state;
@@ -252,6 +271,7 @@ int main(void)
         cmocka_unit_test(test_removed_while_waiting_for_pin),
         cmocka_unit_test(test_blocked_and_third_generation),
         cmocka_unit_test(test_key_holder_and_inconsistent_cards),
+        cmocka_unit_test(test_open_configured),
         cmocka_unit_test(test_reader_fault_and_recovery),
         cmocka_unit_test(test_hung_reader_is_reopened),
     };

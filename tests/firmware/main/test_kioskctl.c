@@ -142,6 +142,17 @@ static void test_card_reads_and_pins(void **state)
     snprintf(args, sizeof args, "--reader sim:%s/cards/blocked.ini --pin-stdin",
              KIOSK_TEST_FIXTURES);
     assert_int_equal(run_card("123456\\n", args, out, sizeof out), 12);
+    /* the reader the configuration names (here: the simulated demo card) */
+    char conf[256];
+    snprintf(conf, sizeof conf, "%s/ctl-card-%d.conf", KIOSK_TEST_TMP, (int)getpid());
+    FILE *cf = fopen(conf, "w");
+    assert_non_null(cf);
+    fprintf(cf, "[reader]\nbackend = simulated\ncard_profile = %s/cards/demo.ini\n",
+            KIOSK_TEST_ASSETS);
+    fclose(cf);
+    snprintf(args, sizeof args, "--config %s", conf);
+    assert_int_equal(run_card("", args, out, sizeof out), 0);
+    assert_non_null(strstr(out, "D37010201"));
     /* a PIN that is not 6 digits is refused before any card access */
     snprintf(args, sizeof args, "%s --pin-stdin", demo);
     assert_int_equal(run_card("12ab\\n", args, out, sizeof out), 64);
