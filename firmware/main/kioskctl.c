@@ -365,6 +365,64 @@ static int cmd_card(int argc, char **argv)
     return code;
 }
 
+static int cmd_provision(int argc, char **argv)
+{
+    static const struct option opts[] = {{"config", required_argument, NULL, 'c'},
+                                         {"upstream-key", required_argument, NULL, 'u'},
+                                         {NULL, 0, NULL, 0}};
+    const char *config_path = NULL, *upstream = NULL;
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "c:u:", opts, NULL)) != -1) {
+        if (c == 'c')
+            config_path = optarg;
+        else if (c == 'u')
+            upstream = optarg;
+        else
+            return EXIT_USAGE;
+    }
+    uint8_t up[32];
+    size_t got = 0;
+    if (optind != argc ||
+        (upstream &&
+         (strlen(upstream) != 64 ||
+          sodium_hex2bin(up, sizeof up, upstream, 64, NULL, &got, NULL) != 0 || got != 32))) {
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    kiosk_config cfg;
+    kiosk_config_defaults(&cfg, KIOSK_DEFAULT_ASSETS, KIOSK_DEFAULT_FONTS);
+    kiosk_config_error err;
+    if (config_path && kiosk_config_load(&cfg, config_path, &err) != KIOSK_OK) {
+        fprintf(stderr, "kioskctl: %s:%d: %s\n", config_path, err.line, err.message);
+        return EXIT_STATE;
+    }
+    store_device_key key;
+    store *st = NULL;
+    char path[KIOSK_CONFIG_PATH_MAX + 16];
+    snprintf(path, sizeof path, "%s/kiosk.db", cfg.state_dir);
+    if (store_device_key_load(cfg.state_dir, &key) != KIOSK_OK ||
+        store_open(path, cfg.hall_code, &key, NULL, &st) != KIOSK_OK) {
+        fprintf(stderr, "kioskctl: cannot open the kiosk's state in %s\n", cfg.state_dir);
+        sodium_memzero(&key, sizeof key);
+        return EXIT_STATE;
+    }
+    int code = EXIT_VALID;
+    if (upstream && store_set_upstream_key(st, up) != KIOSK_OK) {
+        fprintf(stderr, "kioskctl: cannot store the upstream key\n");
+        code = EXIT_STATE;
+    }
+    char hex[65], id[RECEIPT_DEVICE_ID_LEN + 1];
+    sodium_bin2hex(hex, sizeof hex, key.public_key, 32);
+    receipt_device_id(key.public_key, id);
+    printf("device id:         %s\ndevice public key: %s\n", id, hex);
+    printf("upstream key:      %s\n",
+           store_ready(st, 0) == KIOSK_CONFIG ? "not provisioned" : "provisioned");
+    store_close(st);
+    sodium_memzero(&key, sizeof key);
+    return code;
+}
+
 static int cmd_reprint(int argc, char **argv)
 {
     static const struct option opts[] = {{"config", required_argument, NULL, 'c'},
@@ -452,6 +510,8 @@ int main(int argc, char **argv)
         return cmd_verify(argc - 1, argv + 1);
     if (!strcmp(argv[1], "card"))
         return cmd_card(argc - 1, argv + 1);
+    if (!strcmp(argv[1], "provision"))
+        return cmd_provision(argc - 1, argv + 1);
     if (!strcmp(argv[1], "reprint"))
         return cmd_reprint(argc - 1, argv + 1);
     fprintf(stderr, "kioskctl: unknown command %s\n", argv[1]);

@@ -212,6 +212,31 @@ static void test_reprint(void **state)
     assert_non_null(strstr(out, "-copy.png"));
     snprintf(cmd, sizeof cmd, "'%s' reprint --config '%s' H7-20000101-0001", KIOSK_KIOSKCTL, conf);
     assert_int_equal(run(cmd, out, sizeof out), 20);
+    /* provisioning: the device key is shown, an upstream key is stored */
+    snprintf(cmd, sizeof cmd, "'%s' provision --config '%s'", KIOSK_KIOSKCTL, conf);
+    assert_int_equal(run(cmd, out, sizeof out), 0);
+    assert_non_null(strstr(out, "upstream key:      provisioned"));
+    char hex[65];
+    sodium_bin2hex(hex, sizeof hex, key.public_key, 32);
+    assert_non_null(strstr(out, hex));
+    snprintf(cmd, sizeof cmd, "'%s' provision --config '%s' --upstream-key 12zz", KIOSK_KIOSKCTL,
+             conf);
+    assert_int_equal(run(cmd, out, sizeof out), 64);
+    /* a fresh unit: not provisioned until the upstream key is given */
+    char conf2[300];
+    snprintf(conf2, sizeof conf2, "%s/fresh.conf", dir);
+    f = fopen(conf2, "w");
+    fprintf(f, "[paths]\nstate_dir = %s/fresh\n", dir);
+    fclose(f);
+    snprintf(cmd, sizeof cmd, "'%s' provision --config '%s'", KIOSK_KIOSKCTL, conf2);
+    assert_int_equal(run(cmd, out, sizeof out), 0);
+    assert_non_null(strstr(out, "upstream key:      not provisioned"));
+    char up_hex[65];
+    sodium_bin2hex(up_hex, sizeof up_hex, up_pk, 32);
+    snprintf(cmd, sizeof cmd, "'%s' provision --config '%s' --upstream-key %s", KIOSK_KIOSKCTL,
+             conf2, up_hex);
+    assert_int_equal(run(cmd, out, sizeof out), 0);
+    assert_non_null(strstr(out, "upstream key:      provisioned"));
     /* a serial printer that is not there */
     f = fopen(conf, "a");
     fprintf(f, "backend = serial\ndevice = /dev/nonexistent-printer\n");
