@@ -32,7 +32,8 @@ for p in "${want[@]}"; do
 done
 if [ ${#missing[@]} -gt 0 ]; then
   "${sudo[@]}" dpkg --add-architecture "$arch"
-  "${sudo[@]}" apt-get update -q
+  # a mirror in mid-sync fails one index; the others are still usable
+  "${sudo[@]}" apt-get update -q || echo "cross-build: apt-get update reported errors; trying anyway" >&2
   DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
 
