@@ -1,19 +1,6 @@
-# Cross-compile for 32-bit ARM boards (Debian armhf) with Debian's cross compiler and
-# the multiarch -dev packages (toolchain/cross-build.sh installs both).
-set(CMAKE_SYSTEM_NAME Linux)
-set(CMAKE_SYSTEM_PROCESSOR arm)
+# Cross-compile for 32-bit ARM boards (Debian armhf); tests run under qemu-user, with
+# libc6:armhf providing the loader and libraries.
 set(KIOSK_TRIPLET arm-linux-gnueabihf)
-set(CMAKE_C_COMPILER ${KIOSK_TRIPLET}-gcc)
-set(CMAKE_FIND_ROOT_PATH /usr/${KIOSK_TRIPLET} /usr/lib/${KIOSK_TRIPLET})
-set(CMAKE_FIND_ROOT_PATH_MODE_PROGRAM NEVER)
-# BOTH: pkg-config names exact arm libdirs (FindPkgConfig searches only those), and
-# the private sysroot of cross-build.sh lies outside the find root
-set(CMAKE_FIND_ROOT_PATH_MODE_LIBRARY BOTH)
-set(CMAKE_FIND_ROOT_PATH_MODE_INCLUDE BOTH)
-# pkg-config must read the armhf .pc files, not the build machine's
-# (and the private sysroot of toolchain/cross-build.sh for non-multiarch -dev packages)
-set(ENV{PKG_CONFIG_LIBDIR}
-    "$ENV{KIOSK_CROSS_PKG_CONFIG}:/usr/lib/${KIOSK_TRIPLET}/pkgconfig:/usr/share/pkgconfig")
-set(ENV{PKG_CONFIG_PATH} "")
-# tests run under qemu-user; libc6:armhf provides the loader and libraries
+set(CMAKE_SYSTEM_PROCESSOR arm)
 set(CMAKE_CROSSCOMPILING_EMULATOR qemu-arm-static)
+include(${CMAKE_CURRENT_LIST_DIR}/cross-common.cmake)

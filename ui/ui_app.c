@@ -226,8 +226,8 @@ kiosk_rc ui_app_render(ui_app *app)
     return rc;
 }
 
-/* Show the canvas on the panel. */
-static void present(ui_app *app)
+/* Draw the canvas onto the window, turned and scaled (no present). */
+static void compose(ui_app *app)
 {
     SDL_Rect dst;
     float s;
@@ -237,6 +237,12 @@ static void present(ui_app *app)
     placement(app, &dst, &s);
     SDL_RenderCopyEx(app->renderer, app->canvas, NULL, &dst, 90.0 * app->cfg.rotation_quarters,
                      NULL, SDL_FLIP_NONE);
+}
+
+/* Show the canvas on the panel. */
+static void present(ui_app *app)
+{
+    compose(app);
     SDL_RenderPresent(app->renderer);
 }
 
@@ -253,14 +259,7 @@ kiosk_rc ui_app_screenshot_panel(ui_app *app, const char *path)
     kiosk_rc rc = ui_app_render(app);
     if (rc != KIOSK_OK)
         return rc;
-    SDL_Rect dst;
-    float s;
-    SDL_SetRenderTarget(app->renderer, NULL);
-    SDL_SetRenderDrawColor(app->renderer, 0, 0, 0, 255);
-    SDL_RenderClear(app->renderer);
-    placement(app, &dst, &s);
-    SDL_RenderCopyEx(app->renderer, app->canvas, NULL, &dst, 90.0 * app->cfg.rotation_quarters,
-                     NULL, SDL_FLIP_NONE);
+    compose(app);
     return ui_screenshot_save(app->renderer, path);
 }
 
