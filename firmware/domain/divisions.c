@@ -1,121 +1,199 @@
 /*
  * The division table. The asset lists divisions in code order with codes relative to
- * their parent; loading rebuilds full codes, checks the order (so lookups can binary
- * search), and builds one array of child pointers per parent. Names point into the one
- * file buffer: three allocations in all.
+ * their parent; loading reads the file into one buffer, rebuilds full codes in one pass
+ * over its lines, checks the order (so lookups can binary search) and files each code
+ * under its level, where a parent's children are contiguous. Names stay in the file
+ * buffer: four allocations in all. It does not know what a picker shows; see the header.
  */
 #include "domain/divisions.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "core/kiosk_log.h"
 
-#define MAX_ASSET_BYTES (8 << 20)
+#define MAX_ASSET_BYTES (8u << 20)
+#define MAGIC "# kiosk divisions v1 "
+#define NONE UINT32_MAX
 
 typedef struct entry {
-    char code[10];
-    const char *name;
-    unsigned char level, skip;
-    int parent;            /* index, -1 for provinces */
-    size_t child0, nchild; /* range in the children array */
+    char code[10];          /* full code, at most 9 digits */
+    unsigned char level;    /* 1..4 */
+    unsigned char grouping; /* left out of paths */
+    uint32_t name;          /* offset of the NUL-terminated name in text */
+    uint32_t parent;        /* index in entries, NONE for provinces */
+    uint32_t child0;        /* first child in by_level, when nchild > 0 */
+    uint32_t nchild;
 } entry;
 
 struct divisions {
-    char *text;
-    entry *entries;
+    char *text;     /* the asset; names NUL-terminated in place */
+    entry *entries; /* in code order, parents before children */
     size_t count;
-    const char **children; /* codes, grouped by parent; provinces first */
-    size_t nprovinces;
+    const char **by_level; /* every code grouped by level, each group in code order */
     size_t level_count[5];
 };
 
-static const int suffix_len[5] = {0, 2, 2, 2, 3};
+static const size_t suffix_len[5] = {0, 2, 2, 2, 3};
 
-static kiosk_rc corrupt(const char *path, size_t line, const char *why)
+static kiosk_rc corrupt(const char *path, size_t lineno, const char *why)
 {
-    kiosk_log_error("divisions", "%s:%zu: %s", path, line, why);
+    kiosk_log_error("divisions", "%s:%zu: %s", path, lineno, why);
     return KIOSK_CORRUPT;
 }
 
-static kiosk_rc parse(divisions *d, const char *path)
+/* The whole file, NUL-terminated, in one allocation. */
+static kiosk_rc read_asset(const char *path, char **text, size_t *len)
 {
-    size_t lines = 1;
-    for (const char *p = d->text; *p; p++)
-        lines += *p == '\n';
-    d->entries = calloc(lines, sizeof *d->entries);
-    if (!d->entries)
-        return KIOSK_NOMEM;
-    int last_at[5] = {-1, -1, -1, -1, -1}; /* latest entry of each level */
-    char *p = d->text;
-    for (size_t lineno = 1; *p; lineno++) {
-        char *nl = strchr(p, '\n');
-        if (nl)
-            *nl = '\0';
-        if (*p && *p != '#') {
-            char *tab = strchr(p, '\t');
-            int level = p[0] - '0';
-            if (!tab || level < 1 || level > 4 || tab[1] == '\0')
-                return corrupt(path, lineno, "expected <level><code>[*]<TAB><name>");
-            *tab = '\0';
-            size_t n = strlen(p + 1);
-            int skip = n > 0 && p[n] == '*';
-            if (skip)
-                p[n--] = '\0';
-            if ((int)n != suffix_len[level] || strspn(p + 1, "0123456789") != n)
-                return corrupt(path, lineno, "bad code");
-            entry *e = &d->entries[d->count];
-            e->level = (unsigned char)level;
-            e->skip = (unsigned char)skip;
-            e->name = tab + 1;
-            e->parent = level == 1 ? -1 : last_at[level - 1];
-            if (level > 1 && e->parent < 0)
-                return corrupt(path, lineno, "division without a parent");
-            const char *parent_code = level == 1 ? "" : d->entries[e->parent].code;
-            size_t pl = strlen(parent_code);
-            memcpy(e->code, parent_code, pl);
-            memcpy(e->code + pl, p + 1, n + 1);
-            if (d->count > 0 && strcmp(d->entries[d->count - 1].code, e->code) >= 0)
-                return corrupt(path, lineno, "codes out of order or repeated");
-            last_at[level] = (int)d->count;
-            for (int l = level + 1; l <= 4; l++)
-                last_at[l] = -1;
-            d->level_count[level]++;
-            d->count++;
-        }
-        if (!nl)
-            break;
-        p = nl + 1;
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        int err = errno;
+        kiosk_log_error("divisions", "cannot open %s: %s", path, strerror(err));
+        return err == ENOENT || err == ENOTDIR ? KIOSK_NOT_FOUND : KIOSK_IO;
     }
-    if (d->level_count[1] == 0)
-        return corrupt(path, 0, "no provinces");
+    struct stat st;
+    kiosk_rc rc = KIOSK_OK;
+    char *buf = NULL;
+    size_t n = 0;
+    if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
+        kiosk_log_error("divisions", "%s is not a readable file", path);
+        rc = KIOSK_IO;
+    } else if ((uintmax_t)st.st_size > MAX_ASSET_BYTES) {
+        rc = corrupt(path, 0, "larger than 8 MiB");
+    } else if (!(buf = malloc((size_t)st.st_size + 1))) {
+        rc = KIOSK_NOMEM;
+    } else {
+        n = fread(buf, 1, (size_t)st.st_size, f);
+        if (n != (size_t)st.st_size || ferror(f)) {
+            kiosk_log_error("divisions", "cannot read %s", path);
+            rc = KIOSK_IO;
+        } else if (memchr(buf, '\0', n)) {
+            rc = corrupt(path, 0, "NUL byte");
+        }
+    }
+    fclose(f);
+    if (rc != KIOSK_OK) {
+        free(buf);
+        return rc;
+    }
+    buf[n] = '\0';
+    *text = buf;
+    *len = n;
     return KIOSK_OK;
 }
 
-static kiosk_rc link_children(divisions *d)
+typedef struct parser {
+    divisions *d;
+    const char *path;
+    size_t lineno;
+    uint32_t last[5]; /* latest entry of each level, NONE after a shallower one */
+    size_t plen[5];   /* path length of last[level] */
+} parser;
+
+/* One "<level><suffix>[*]<TAB><name>" line, NUL-terminated in place. */
+static kiosk_rc parse_entry(parser *ps, char *line)
 {
-    d->children = malloc((d->count ? d->count : 1) * sizeof *d->children);
-    if (!d->children)
+    divisions *d = ps->d;
+    int level = line[0] - '0';
+    char *tab = strchr(line, '\t');
+    if (level < 1 || level > 4 || !tab)
+        return corrupt(ps->path, ps->lineno, "expected <level><code>[*]<TAB><name>");
+    size_t n = (size_t)(tab - line) - 1;
+    int grouping = n > 0 && tab[-1] == '*';
+    n -= grouping != 0;
+    if (n != suffix_len[level] || strspn(line + 1, "0123456789") != n)
+        return corrupt(ps->path, ps->lineno, "bad code");
+    if (grouping && level == 1)
+        return corrupt(ps->path, ps->lineno, "a province cannot be a grouping row");
+    const char *name = tab + 1;
+    if (!*name || strchr(name, '\t') || !kiosk_utf8_valid(name))
+        return corrupt(ps->path, ps->lineno, "bad name");
+
+    uint32_t parent = level == 1 ? NONE : ps->last[level - 1];
+    if (level > 1 && parent == NONE)
+        return corrupt(ps->path, ps->lineno, "division without a parent");
+    entry *e = &d->entries[d->count];
+    const char *pcode = level == 1 ? "" : d->entries[parent].code;
+    size_t pl = strlen(pcode);
+    memcpy(e->code, pcode, pl);
+    memcpy(e->code + pl, line + 1, n);
+    e->code[pl + n] = '\0';
+    if (d->count > 0 && strcmp(d->entries[d->count - 1].code, e->code) >= 0)
+        return corrupt(ps->path, ps->lineno, "codes out of order or repeated");
+    size_t plen = (level == 1 ? 0 : ps->plen[level - 1]) + (grouping ? 0 : strlen(name));
+    if (plen >= DIVISIONS_PATH_MAX)
+        return corrupt(ps->path, ps->lineno, "full path too long");
+
+    e->level = (unsigned char)level;
+    e->grouping = (unsigned char)grouping;
+    e->name = (uint32_t)(name - d->text);
+    e->parent = parent;
+    ps->last[level] = (uint32_t)d->count;
+    ps->plen[level] = plen;
+    for (int l = level + 1; l <= 4; l++)
+        ps->last[l] = NONE;
+    d->level_count[level]++;
+    d->count++;
+    return KIOSK_OK;
+}
+
+static kiosk_rc parse(divisions *d, const char *path, size_t len)
+{
+    size_t lines = 1;
+    for (const char *p = d->text; (p = memchr(p, '\n', len - (size_t)(p - d->text))); p++)
+        lines++;
+    d->entries = calloc(lines, sizeof *d->entries);
+    if (!d->entries)
         return KIOSK_NOMEM;
-    /* count, then place: provinces take the first slots */
-    for (size_t i = 0; i < d->count; i++)
-        if (d->entries[i].parent >= 0)
-            d->entries[d->entries[i].parent].nchild++;
-    size_t next = d->level_count[1];
-    for (size_t i = 0; i < d->count; i++) {
-        d->entries[i].child0 = next;
-        next += d->entries[i].nchild;
-        d->entries[i].nchild = 0;
+    parser ps = {.d = d, .path = path, .last = {NONE, NONE, NONE, NONE, NONE}};
+    char *end = d->text + len;
+    for (char *p = d->text;;) {
+        char *eol = memchr(p, '\n', (size_t)(end - p));
+        if (!eol)
+            eol = end;
+        *eol = '\0';
+        if (eol > p && eol[-1] == '\r')
+            eol[-1] = '\0';
+        ps.lineno++;
+        if (ps.lineno == 1) {
+            if (strncmp(p, MAGIC, strlen(MAGIC)) != 0)
+                return corrupt(path, 1, "not a v1 division asset (header)");
+        } else if (*p && *p != '#') {
+            kiosk_rc rc = parse_entry(&ps, p);
+            if (rc != KIOSK_OK)
+                return rc;
+        }
+        if (eol == end || eol + 1 == end)
+            break;
+        p = eol + 1;
     }
+    if (d->level_count[1] == 0)
+        return corrupt(path, ps.lineno, "no provinces");
+    return KIOSK_OK;
+}
+
+/* Files every code under its level. In code order, the children of one parent follow
+ * each other within their level, so each parent needs only its first child and count. */
+static kiosk_rc link_levels(divisions *d)
+{
+    d->by_level = malloc(d->count * sizeof *d->by_level);
+    if (!d->by_level)
+        return KIOSK_NOMEM;
+    size_t next[5] = {0};
+    for (int l = 2; l <= 4; l++)
+        next[l] = next[l - 1] + d->level_count[l - 1];
     for (size_t i = 0; i < d->count; i++) {
         entry *e = &d->entries[i];
-        if (e->parent < 0) {
-            d->children[d->nprovinces++] = e->code;
-        } else {
-            entry *parent = &d->entries[e->parent];
-            d->children[parent->child0 + parent->nchild++] = e->code;
+        size_t slot = next[e->level]++;
+        d->by_level[slot] = e->code;
+        if (e->parent != NONE) {
+            entry *p = &d->entries[e->parent];
+            if (p->nchild++ == 0)
+                p->child0 = (uint32_t)slot;
         }
     }
     return KIOSK_OK;
@@ -124,29 +202,20 @@ static kiosk_rc link_children(divisions *d)
 kiosk_rc divisions_load(const char *path, divisions **out)
 {
     *out = NULL;
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        kiosk_log_error("divisions", "cannot open %s", path);
-        return errno == ENOENT ? KIOSK_NOT_FOUND : KIOSK_IO;
-    }
+    char *text;
+    size_t len;
+    kiosk_rc rc = read_asset(path, &text, &len);
+    if (rc != KIOSK_OK)
+        return rc;
     divisions *d = calloc(1, sizeof *d);
-    char *buf = malloc(MAX_ASSET_BYTES + 1);
-    if (!d || !buf) {
-        free(d);
-        free(buf);
-        fclose(f);
+    if (!d) {
+        free(text);
         return KIOSK_NOMEM;
     }
-    size_t n = fread(buf, 1, MAX_ASSET_BYTES + 1, f);
-    int err = ferror(f);
-    fclose(f);
-    buf[n <= MAX_ASSET_BYTES ? n : MAX_ASSET_BYTES] = '\0';
-    d->text = buf;
-    kiosk_rc rc = err ? KIOSK_IO : n > MAX_ASSET_BYTES ? KIOSK_CORRUPT : KIOSK_OK;
+    d->text = text;
+    rc = parse(d, path, len);
     if (rc == KIOSK_OK)
-        rc = parse(d, path);
-    if (rc == KIOSK_OK)
-        rc = link_children(d);
+        rc = link_levels(d);
     if (rc != KIOSK_OK) {
         divisions_destroy(d);
         return rc;
@@ -159,7 +228,7 @@ void divisions_destroy(divisions *d)
 {
     if (!d)
         return;
-    free(d->children);
+    free(d->by_level);
     free(d->entries);
     free(d->text);
     free(d);
@@ -167,7 +236,7 @@ void divisions_destroy(divisions *d)
 
 size_t divisions_count(const divisions *d, divisions_level level)
 {
-    return level >= 1 && level <= 4 ? d->level_count[level] : 0;
+    return level >= DIVISIONS_PROVINCE && level <= DIVISIONS_STREET ? d->level_count[level] : 0;
 }
 
 static int cmp_code(const void *key, const void *elem)
@@ -177,7 +246,7 @@ static int cmp_code(const void *key, const void *elem)
 
 static const entry *find(const divisions *d, const char *code)
 {
-    if (!code || strlen(code) >= sizeof d->entries[0].code)
+    if (!code || strnlen(code, sizeof d->entries->code) >= sizeof d->entries->code)
         return NULL;
     return bsearch(code, d->entries, d->count, sizeof *d->entries, cmp_code);
 }
@@ -185,7 +254,7 @@ static const entry *find(const divisions *d, const char *code)
 const char *divisions_name(const divisions *d, const char *code)
 {
     const entry *e = find(d, code);
-    return e ? e->name : NULL;
+    return e ? d->text + e->name : NULL;
 }
 
 int divisions_level_of(const divisions *d, const char *code)
@@ -194,18 +263,24 @@ int divisions_level_of(const divisions *d, const char *code)
     return e ? e->level : 0;
 }
 
+int divisions_is_grouping(const divisions *d, const char *code)
+{
+    const entry *e = find(d, code);
+    return e ? e->grouping : 0;
+}
+
 size_t divisions_children(const divisions *d, const char *code, const char *const **codes)
 {
     if (!code || !*code) {
-        *codes = d->children;
-        return d->nprovinces;
+        *codes = d->by_level;
+        return d->level_count[DIVISIONS_PROVINCE];
     }
     const entry *e = find(d, code);
-    if (!e) {
+    if (!e || e->nchild == 0) {
         *codes = NULL;
         return 0;
     }
-    *codes = d->children + e->child0;
+    *codes = d->by_level + e->child0;
     return e->nchild;
 }
 
@@ -214,21 +289,25 @@ kiosk_rc divisions_path(const divisions *d, const char *code, char *out, size_t 
     const entry *e = find(d, code);
     if (!e)
         return KIOSK_NOT_FOUND;
-    const entry *chain[4];
-    int n = 0;
-    for (; e && n < 4; e = e->parent >= 0 ? &d->entries[e->parent] : NULL)
-        chain[n++] = e;
-    size_t len = 0;
     if (outsz == 0)
         return KIOSK_RANGE;
+    const entry *chain[4]; /* levels are 1..4, each parent one level up */
+    int n = 0;
+    chain[n++] = e;
+    while (e->parent != NONE && n < 4)
+        chain[n++] = e = &d->entries[e->parent];
+    size_t len = 0;
     out[0] = '\0';
     for (int i = n - 1; i >= 0; i--) {
-        if (chain[i]->skip && i != 0)
+        if (chain[i]->grouping)
             continue;
-        size_t l = strlen(chain[i]->name);
-        if (len + l + 1 > outsz)
+        const char *name = d->text + chain[i]->name;
+        size_t l = strlen(name);
+        if (len + l >= outsz) {
+            out[0] = '\0';
             return KIOSK_RANGE;
-        memcpy(out + len, chain[i]->name, l + 1);
+        }
+        memcpy(out + len, name, l + 1);
         len += l;
     }
     return KIOSK_OK;

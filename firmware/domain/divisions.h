@@ -35,7 +35,8 @@ size_t divisions_count(const divisions *d, divisions_level level);
 const char *divisions_name(const divisions *d, const char *code);
 
 /* Children of a code ("" or NULL for the provinces), in code order. *codes receives a
- * borrowed array of borrowed code strings; returns the count (0 for unknown or leaf). */
+ * borrowed array of borrowed code strings; returns the count (0 and *codes NULL for
+ * an unknown code or a leaf). */
 size_t divisions_children(const divisions *d, const char *code, const char *const **codes);
 
 /* The level of a code, or 0 when unknown. */
@@ -46,5 +47,16 @@ int divisions_level_of(const divisions *d, const char *code);
  * out ("北京市东城区"). KIOSK_NOT_FOUND for an unknown code, KIOSK_RANGE when outsz is
  * too small. */
 kiosk_rc divisions_path(const divisions *d, const char *code, char *out, size_t outsz);
+
+/* Bytes (with the NUL) that always hold a path: divisions_load rejects an asset with a
+ * longer one as KIOSK_CORRUPT. */
+#define DIVISIONS_PATH_MAX 256
+
+/* 1 when code is a grouping row, else 0 (also when unknown). Grouping rows are the
+ * source's placeholders (a municipality's 市辖区, 省直辖县级行政区划, …直辖村级区划, a
+ * county repeating its city as in 东莞市): they have display names for pickers, full
+ * paths leave them out, and the path of a grouping row is its parent's path. A picker
+ * may also list a grouping row's children in its place. */
+int divisions_is_grouping(const divisions *d, const char *code);
 
 #endif
