@@ -35,6 +35,7 @@ static const struct {
     [KIOSK_PRINTER] = {"KIOSK_PRINTER", "printer fault"},
     [KIOSK_CARD] = {"KIOSK_CARD", "unexpected card response"},
     [KIOSK_FONT] = {"KIOSK_FONT", "font or glyph missing"},
+    [KIOSK_AUTH] = {"KIOSK_AUTH", "authentication refused"},
 };
 
 const char *kiosk_strerror(kiosk_rc rc)
