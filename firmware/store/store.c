@@ -22,6 +22,9 @@
 
 #include "core/kiosk_log.h"
 
+/* Statements of the hot paths (saving, the outbox) are prepared once per connection. */
+#define STORE_STMT_CACHE 16
+
 struct store {
     sqlite3 *db;
     char dir[512];
@@ -30,6 +33,10 @@ struct store {
     const kiosk_clock *clock;
     uint8_t upstream_pk[32];
     int has_upstream;
+    struct {
+        const char *sql;
+        sqlite3_stmt *st;
+    } cache[STORE_STMT_CACHE];
 };
 
 static const char *const migrations[STORE_SCHEMA_VERSION] = {
@@ -51,6 +58,14 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
     " print_outcome TEXT NOT NULL DEFAULT '',"
     " acked_ms INTEGER);"
     "CREATE INDEX records_outbox ON records(state, seq);",
+    /* 1 -> 2: the outbox counts attempts; purging finds acknowledged records by age */
+    "ALTER TABLE records ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE records ADD COLUMN sent_ms INTEGER;"
+    /* the device's signature over uuid, seq and the sealed bytes, made when saving, so
+     * the hub can check origin and integrity without opening the record (NULL for
+     * records saved before: they are signed when sent) */
+    "ALTER TABLE records ADD COLUMN record_sig BLOB CHECK(length(record_sig) = 64);"
+    "CREATE INDEX records_acked ON records(acked_ms) WHERE state = 2;",
 };
 
 static kiosk_rc sqlite_rc(int rc)
@@ -78,6 +93,42 @@ static kiosk_rc sqlite_rc(int rc)
     default:
         return KIOSK_IO;
     }
+}
+
+/* The cached statement for sql — a string literal, recognised by its address — reset
+ * and unbound, or NULL. Owned by the cache: reset (never finalize) after use, so that a
+ * finished SELECT does not hold a read transaction open. */
+static sqlite3_stmt *cached(store *s, const char *sql)
+{
+    for (int i = 0; i < STORE_STMT_CACHE; i++) {
+        if (s->cache[i].sql == sql) {
+            sqlite3_reset(s->cache[i].st);
+            sqlite3_clear_bindings(s->cache[i].st);
+            return s->cache[i].st;
+        }
+        if (!s->cache[i].sql) {
+            if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s->cache[i].st,
+                                   NULL) != SQLITE_OK) {
+                kiosk_log_error("store", "cannot prepare: %s", sqlite3_errmsg(s->db));
+                return NULL;
+            }
+            s->cache[i].sql = sql;
+            return s->cache[i].st;
+        }
+    }
+    kiosk_log_error("store", "statement cache full");
+    return NULL;
+}
+
+/* Run a cached statement that returns no rows (BEGIN, COMMIT, ROLLBACK). */
+static kiosk_rc step_cached(store *s, const char *sql)
+{
+    sqlite3_stmt *st = cached(s, sql);
+    if (!st)
+        return KIOSK_IO;
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    return sqlite_rc(rc);
 }
 
 static kiosk_rc exec(store *s, const char *sql)
@@ -258,6 +309,8 @@ void store_close(store *s)
 {
     if (!s)
         return;
+    for (int i = 0; i < STORE_STMT_CACHE && s->cache[i].sql; i++)
+        sqlite3_finalize(s->cache[i].st);
     sqlite3_close(s->db);
     sodium_memzero(s, sizeof *s);
     free(s);
@@ -308,6 +361,15 @@ kiosk_rc store_ready(store *s, uint64_t min_free_bytes)
 
 /* ---- saving ---------------------------------------------------------------------- */
 
+size_t store_record_message(const char *uuid, int64_t seq, const uint8_t *sealed, size_t len,
+                            uint8_t out[STORE_RECORD_MSG_MAX])
+{
+    int n = snprintf((char *)out, STORE_RECORD_MSG_MAX - 32, "kiosk-record-v1\n%.36s\n%lld\n", uuid,
+                     (long long)seq);
+    crypto_hash_sha256(out + n, sealed, len);
+    return (size_t)n + 32;
+}
+
 static void make_uuid(char out[STORE_UUID_LEN + 1])
 {
     uint8_t b[16];
@@ -322,21 +384,21 @@ static void make_uuid(char out[STORE_UUID_LEN + 1])
 
 static int64_t next_counter(store *s, const char *sql_get, const char *sql_set, const char *key)
 {
-    sqlite3_stmt *st;
+    sqlite3_stmt *st = cached(s, sql_get);
     int64_t n = 0;
-    if (sqlite3_prepare_v2(s->db, sql_get, -1, &st, NULL) != SQLITE_OK)
+    if (!st)
         return -1;
     sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
     if (sqlite3_step(st) == SQLITE_ROW)
         n = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
+    sqlite3_reset(st);
     n++;
-    if (sqlite3_prepare_v2(s->db, sql_set, -1, &st, NULL) != SQLITE_OK)
+    if (!(st = cached(s, sql_set)))
         return -1;
     sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, n);
     int rc = sqlite3_step(st);
-    sqlite3_finalize(st);
+    sqlite3_reset(st);
     return rc == SQLITE_DONE ? n : -1;
 }
 
@@ -380,7 +442,7 @@ kiosk_rc store_save(store *s, const store_submission *sub, store_saved *out)
     if (!sub->registration_json || !sub->evidence_json || !sub->commitment_version ||
         !sub->commitment_sha256 || !sub->masked_name || !sub->masked_id)
         return KIOSK_INVALID;
-    kiosk_rc rc = exec(s, "BEGIN IMMEDIATE");
+    kiosk_rc rc = step_cached(s, "BEGIN IMMEDIATE");
     if (rc != KIOSK_OK)
         return rc;
     out->created_ms = kiosk_clock_now_ms(s->clock);
@@ -412,14 +474,15 @@ kiosk_rc store_save(store *s, const store_submission *sub, store_saved *out)
         if (crypto_box_seal(sealed, plain, plain_len, s->upstream_pk) != 0)
             rc = KIOSK_CRYPTO;
     }
+    uint8_t record_sig[64], msg[STORE_RECORD_MSG_MAX];
     if (rc == KIOSK_OK) {
-        sqlite3_stmt *st;
-        int r = sqlite3_prepare_v2(
-            s->db,
-            "INSERT INTO records(uuid, seq, receipt_no, created_ms, hash, sealed, masked_name,"
-            " masked_id) VALUES(?, ?, ?, ?, ?, ?, ?, ?)",
-            -1, &st, NULL);
-        if (r == SQLITE_OK) {
+        size_t mlen = store_record_message(out->uuid, out->seq, sealed, sealed_len, msg);
+        crypto_sign_detached(record_sig, NULL, msg, mlen, s->key.secret_key);
+        sqlite3_stmt *st = cached(
+            s, "INSERT INTO records(uuid, seq, receipt_no, created_ms, hash, sealed, masked_name,"
+               " masked_id, record_sig) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        int r = st ? SQLITE_OK : SQLITE_ERROR;
+        if (st) {
             sqlite3_bind_text(st, 1, out->uuid, -1, SQLITE_STATIC);
             sqlite3_bind_int64(st, 2, out->seq);
             sqlite3_bind_text(st, 3, out->receipt_no, -1, SQLITE_STATIC);
@@ -428,15 +491,16 @@ kiosk_rc store_save(store *s, const store_submission *sub, store_saved *out)
             sqlite3_bind_blob(st, 6, sealed, (int)sealed_len, SQLITE_STATIC);
             sqlite3_bind_text(st, 7, sub->masked_name, -1, SQLITE_STATIC);
             sqlite3_bind_text(st, 8, sub->masked_id, -1, SQLITE_STATIC);
+            sqlite3_bind_blob(st, 9, record_sig, 64, SQLITE_STATIC);
             r = sqlite3_step(st);
+            sqlite3_reset(st);
         }
-        sqlite3_finalize(st);
         rc = sqlite_rc(r);
     }
     if (rc == KIOSK_OK)
-        rc = exec(s, "COMMIT");
+        rc = step_cached(s, "COMMIT");
     if (rc != KIOSK_OK) {
-        exec(s, "ROLLBACK");
+        step_cached(s, "ROLLBACK");
         memset(out, 0, sizeof *out);
     }
     if (env)
@@ -489,29 +553,35 @@ static void copy_col(sqlite3_stmt *st, int col, char *dst, size_t size)
     snprintf(dst, size, "%s", t ? (const char *)t : "");
 }
 
+/* A store_summary from a row whose first columns are SUMMARY_COLUMNS. */
+#define SUMMARY_COLUMNS                                                                            \
+    "uuid, receipt_no, masked_name, masked_id, state, print_outcome, hash, created_ms"
+static void read_summary(sqlite3_stmt *st, store_summary *out)
+{
+    memset(out, 0, sizeof *out);
+    copy_col(st, 0, out->uuid, sizeof out->uuid);
+    copy_col(st, 1, out->receipt_no, sizeof out->receipt_no);
+    copy_col(st, 2, out->masked_name, sizeof out->masked_name);
+    copy_col(st, 3, out->masked_id, sizeof out->masked_id);
+    out->state = (store_state)sqlite3_column_int(st, 4);
+    copy_col(st, 5, out->print_outcome, sizeof out->print_outcome);
+    if (sqlite3_column_bytes(st, 6) == 32)
+        memcpy(out->hash, sqlite3_column_blob(st, 6), 32);
+    out->created_ms = sqlite3_column_int64(st, 7);
+}
+
 kiosk_rc store_find(store *s, const char *receipt_no, store_summary *out)
 {
     memset(out, 0, sizeof *out);
     sqlite3_stmt *st;
-    int rc =
-        sqlite3_prepare_v2(s->db,
-                           "SELECT uuid, receipt_no, masked_name, masked_id, state,"
-                           " print_outcome, hash, created_ms FROM records WHERE receipt_no = ?",
-                           -1, &st, NULL);
+    int rc = sqlite3_prepare_v2(
+        s->db, "SELECT " SUMMARY_COLUMNS " FROM records WHERE receipt_no = ?", -1, &st, NULL);
     kiosk_rc k = KIOSK_NOT_FOUND;
     if (rc == SQLITE_OK) {
         sqlite3_bind_text(st, 1, receipt_no, -1, SQLITE_STATIC);
         rc = sqlite3_step(st);
         if (rc == SQLITE_ROW) {
-            copy_col(st, 0, out->uuid, sizeof out->uuid);
-            copy_col(st, 1, out->receipt_no, sizeof out->receipt_no);
-            copy_col(st, 2, out->masked_name, sizeof out->masked_name);
-            copy_col(st, 3, out->masked_id, sizeof out->masked_id);
-            out->state = (store_state)sqlite3_column_int(st, 4);
-            copy_col(st, 5, out->print_outcome, sizeof out->print_outcome);
-            if (sqlite3_column_bytes(st, 6) == 32)
-                memcpy(out->hash, sqlite3_column_blob(st, 6), 32);
-            out->created_ms = sqlite3_column_int64(st, 7);
+            read_summary(st, out);
             k = KIOSK_OK;
         } else if (rc != SQLITE_DONE) {
             k = sqlite_rc(rc);
@@ -548,4 +618,205 @@ kiosk_rc store_sealed(store *s, const char *uuid, uint8_t **sealed, size_t *len)
     }
     sqlite3_finalize(st);
     return k;
+}
+
+/* ---- the outbox ------------------------------------------------------------------ */
+
+kiosk_rc store_pending_each(store *s, int64_t after_seq, size_t max, store_pending_fn fn, void *ctx,
+                            size_t *count)
+{
+    if (count)
+        *count = 0;
+    sqlite3_stmt *st = cached(s, "SELECT uuid, seq, sealed, attempts, record_sig FROM records"
+                                 " WHERE state IN (0, 1) AND seq > ? ORDER BY seq LIMIT ?");
+    if (!st)
+        return KIOSK_IO;
+    size_t n = 0;
+    int rc;
+    sqlite3_bind_int64(st, 1, after_seq);
+    sqlite3_bind_int64(st, 2, (sqlite3_int64)(max > INT64_MAX ? INT64_MAX : max));
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        store_pending p = {
+            .uuid = (const char *)sqlite3_column_text(st, 0),
+            .seq = sqlite3_column_int64(st, 1),
+            .sealed = sqlite3_column_blob(st, 2),
+            .sealed_len = (size_t)sqlite3_column_bytes(st, 2),
+            .attempts = sqlite3_column_int(st, 3),
+            .record_sig = sqlite3_column_bytes(st, 4) == 64 ? sqlite3_column_blob(st, 4) : NULL,
+        };
+        n++;
+        if (fn(ctx, &p)) {
+            rc = SQLITE_DONE;
+            break;
+        }
+    }
+    sqlite3_reset(st);
+    if (count)
+        *count = n;
+    return sqlite_rc(rc);
+}
+
+kiosk_rc store_mark_sent(store *s, const char *const *uuids, size_t n)
+{
+    kiosk_rc rc = exec(s, "BEGIN IMMEDIATE");
+    if (rc != KIOSK_OK)
+        return rc;
+    sqlite3_stmt *st;
+    int r = sqlite3_prepare_v2(s->db,
+                               "UPDATE records SET state = 1, attempts = attempts + 1,"
+                               " sent_ms = ? WHERE uuid = ? AND state IN (0, 1)",
+                               -1, &st, NULL);
+    int64_t now = kiosk_clock_now_ms(s->clock);
+    for (size_t i = 0; r == SQLITE_OK && i < n; i++) {
+        sqlite3_bind_int64(st, 1, now);
+        sqlite3_bind_text(st, 2, uuids[i], -1, SQLITE_STATIC);
+        r = sqlite3_step(st) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode(s->db);
+        sqlite3_reset(st);
+    }
+    sqlite3_finalize(st);
+    rc = sqlite_rc(r);
+    if (rc == KIOSK_OK)
+        rc = exec(s, "COMMIT");
+    if (rc != KIOSK_OK)
+        exec(s, "ROLLBACK");
+    return rc;
+}
+
+kiosk_rc store_apply_outcomes(store *s, const store_outcome *o, size_t n, size_t *changed)
+{
+    if (changed)
+        *changed = 0;
+    kiosk_rc rc = exec(s, "BEGIN IMMEDIATE");
+    if (rc != KIOSK_OK)
+        return rc;
+    sqlite3_stmt *ack = NULL, *rej = NULL;
+    int r = sqlite3_prepare_v2(s->db,
+                               "UPDATE records SET state = 2, acked_ms = ?, reject_reason = NULL"
+                               " WHERE uuid = ? AND state IN (0, 1)",
+                               -1, &ack, NULL);
+    if (r == SQLITE_OK)
+        r = sqlite3_prepare_v2(s->db,
+                               "UPDATE records SET state = 3, reject_reason = ?"
+                               " WHERE uuid = ? AND state IN (0, 1)",
+                               -1, &rej, NULL);
+    int64_t now = kiosk_clock_now_ms(s->clock);
+    size_t done = 0;
+    for (size_t i = 0; r == SQLITE_OK && i < n; i++) {
+        sqlite3_stmt *st = o[i].acknowledged ? ack : rej;
+        if (o[i].acknowledged)
+            sqlite3_bind_int64(st, 1, now);
+        else
+            sqlite3_bind_text(st, 1, o[i].reason ? o[i].reason : "", -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, o[i].uuid, -1, SQLITE_STATIC);
+        r = sqlite3_step(st) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode(s->db);
+        done += (size_t)sqlite3_changes(s->db);
+        sqlite3_reset(st);
+    }
+    sqlite3_finalize(ack);
+    sqlite3_finalize(rej);
+    rc = sqlite_rc(r);
+    if (rc == KIOSK_OK)
+        rc = exec(s, "COMMIT");
+    if (rc != KIOSK_OK) {
+        exec(s, "ROLLBACK");
+        return rc;
+    }
+    if (changed)
+        *changed = done;
+    return KIOSK_OK;
+}
+
+kiosk_rc store_purge_acked(store *s, int64_t cutoff_ms, int64_t *purged)
+{
+    if (purged)
+        *purged = 0;
+    sqlite3_stmt *st;
+    int rc = sqlite3_prepare_v2(s->db, "DELETE FROM records WHERE state = 2 AND acked_ms < ?", -1,
+                                &st, NULL);
+    if (rc == SQLITE_OK) {
+        sqlite3_bind_int64(st, 1, cutoff_ms);
+        rc = sqlite3_step(st);
+    }
+    sqlite3_finalize(st);
+    if (rc == SQLITE_DONE && purged)
+        *purged = sqlite3_changes(s->db);
+    if (rc == SQLITE_DONE)
+        kiosk_log_info("store", "purged %d acknowledged records", sqlite3_changes(s->db));
+    return sqlite_rc(rc);
+}
+
+kiosk_rc store_rejected_each(store *s, store_rejected_fn fn, void *ctx)
+{
+    sqlite3_stmt *st;
+    int rc = sqlite3_prepare_v2(s->db,
+                                "SELECT " SUMMARY_COLUMNS ", reject_reason FROM records"
+                                " WHERE state = 3 ORDER BY seq",
+                                -1, &st, NULL);
+    while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        store_summary sum;
+        read_summary(st, &sum);
+        const unsigned char *reason = sqlite3_column_text(st, 8);
+        if (fn(ctx, &sum, reason ? (const char *)reason : "")) {
+            rc = SQLITE_DONE;
+            break;
+        }
+        rc = SQLITE_OK;
+    }
+    sqlite3_finalize(st);
+    return sqlite_rc(rc);
+}
+
+static kiosk_rc meta_put(store *s, const char *key, const char *text, int64_t num, int is_text)
+{
+    sqlite3_stmt *st;
+    int rc = sqlite3_prepare_v2(s->db, "INSERT OR REPLACE INTO meta(key, value) VALUES(?, ?)", -1,
+                                &st, NULL);
+    if (rc == SQLITE_OK) {
+        sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+        if (is_text)
+            sqlite3_bind_text(st, 2, text, -1, SQLITE_STATIC);
+        else
+            sqlite3_bind_int64(st, 2, num);
+        rc = sqlite3_step(st);
+    }
+    sqlite3_finalize(st);
+    return sqlite_rc(rc);
+}
+
+kiosk_rc store_note_sync(store *s, int ok, int64_t when_ms, const char *error)
+{
+    kiosk_rc rc = exec(s, "BEGIN IMMEDIATE");
+    if (rc == KIOSK_OK)
+        rc = meta_put(s, "sync_last_attempt_ms", NULL, when_ms, 0);
+    if (rc == KIOSK_OK && ok)
+        rc = meta_put(s, "sync_last_ok_ms", NULL, when_ms, 0);
+    if (rc == KIOSK_OK)
+        rc = meta_put(s, "sync_last_error", ok || !error ? "" : error, 0, 1);
+    if (rc == KIOSK_OK)
+        rc = exec(s, "COMMIT");
+    if (rc != KIOSK_OK)
+        exec(s, "ROLLBACK");
+    return rc;
+}
+
+kiosk_rc store_sync_info(store *s, store_sync_note *out)
+{
+    memset(out, 0, sizeof *out);
+    sqlite3_stmt *st;
+    int rc = sqlite3_prepare_v2(s->db,
+                                "SELECT key, value FROM meta WHERE key IN ('sync_last_ok_ms',"
+                                " 'sync_last_attempt_ms', 'sync_last_error')",
+                                -1, &st, NULL);
+    while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *key = (const char *)sqlite3_column_text(st, 0);
+        if (!strcmp(key, "sync_last_ok_ms"))
+            out->last_ok_ms = sqlite3_column_int64(st, 1);
+        else if (!strcmp(key, "sync_last_attempt_ms"))
+            out->last_attempt_ms = sqlite3_column_int64(st, 1);
+        else
+            copy_col(st, 1, out->last_error, sizeof out->last_error);
+        rc = SQLITE_OK;
+    }
+    sqlite3_finalize(st);
+    return sqlite_rc(rc);
 }

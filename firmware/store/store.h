@@ -17,7 +17,7 @@
 
 typedef struct store store;
 
-#define STORE_SCHEMA_VERSION 1
+#define STORE_SCHEMA_VERSION 2
 #define STORE_UUID_LEN 36
 #define STORE_RECEIPT_NO_MAX 32
 
@@ -107,5 +107,70 @@ kiosk_rc store_find(store *s, const char *receipt_no, store_summary *out);
 
 /* The sealed bytes of a record (for sync and export). *sealed is owned (free()). */
 kiosk_rc store_sealed(store *s, const char *uuid, uint8_t **sealed, size_t *len);
+
+/* The bytes a record signature covers: "kiosk-record-v1\n<uuid>\n<seq>\n" followed by
+ * the 32-byte SHA-256 of the sealed bytes. store_save signs them with the device key in
+ * the same transaction, so the hub can check a record's origin and integrity without
+ * opening it (sync_proto.h sends the signature). Returns the length written to out. */
+#define STORE_RECORD_MSG_MAX 128
+size_t store_record_message(const char *uuid, int64_t seq, const uint8_t *sealed, size_t len,
+                            uint8_t out[STORE_RECORD_MSG_MAX]);
+
+/* ---- the outbox ---- */
+
+/* One record waiting for upstream; every pointer borrowed for the callback only. */
+typedef struct store_pending {
+    const char *uuid;
+    int64_t seq;
+    const uint8_t *sealed;
+    size_t sealed_len;
+    int attempts;              /* requests that carried it so far */
+    const uint8_t *record_sig; /* 64 bytes, see store_record_message; NULL for records
+                                * saved by firmware before schema 2: sign when sending */
+} store_pending;
+
+/* Return nonzero from the callback to stop early. */
+typedef int (*store_pending_fn)(void *ctx, const store_pending *rec);
+
+/* Up to max records not yet acknowledged nor rejected (queued, or sent without an answer:
+ * a crash between sending and the answer sends them again, which the hub dedupes), with
+ * seq > after_seq, lowest seq first. *count (may be NULL) receives how many were passed. */
+kiosk_rc store_pending_each(store *s, int64_t after_seq, size_t max, store_pending_fn fn, void *ctx,
+                            size_t *count);
+
+/* Mark records as sent (in flight) before a request: state queued -> sent, attempts + 1.
+ * One transaction. uuids borrowed. */
+kiosk_rc store_mark_sent(store *s, const char *const *uuids, size_t n);
+
+/* What upstream said about one record. */
+typedef struct store_outcome {
+    const char *uuid;   /* borrowed */
+    int acknowledged;   /* 1: accepted or duplicate; 0: rejected */
+    const char *reason; /* borrowed; the hub's reason when rejected */
+} store_outcome;
+
+/* Apply upstream's answers in one transaction: acknowledged -> STORE_ACKED (acked_ms =
+ * now), rejected -> STORE_REJECTED with the reason (kept for staff, never dropped). Only
+ * records still queued or sent change: an acknowledged record stays acknowledged. Unknown
+ * uuids are skipped. *changed (may be NULL) receives how many records changed. */
+kiosk_rc store_apply_outcomes(store *s, const store_outcome *o, size_t n, size_t *changed);
+
+/* Staff action: delete acknowledged records acknowledged before cutoff_ms. Nothing that
+ * upstream has not acknowledged is ever deleted. *purged (may be NULL) gets the count. */
+kiosk_rc store_purge_acked(store *s, int64_t cutoff_ms, int64_t *purged);
+
+/* Rejected records for the staff screen, oldest first: masked summary and the reason. */
+typedef int (*store_rejected_fn)(void *ctx, const store_summary *rec, const char *reason);
+kiosk_rc store_rejected_each(store *s, store_rejected_fn fn, void *ctx);
+
+/* The sync worker's last outcome, kept in the database so kioskctl (another process)
+ * and the staff screens can show it. error: "" after a success (copied). */
+kiosk_rc store_note_sync(store *s, int ok, int64_t when_ms, const char *error);
+typedef struct store_sync_note {
+    int64_t last_ok_ms;      /* 0: never */
+    int64_t last_attempt_ms; /* 0: never */
+    char last_error[128];    /* "" when the last attempt succeeded */
+} store_sync_note;
+kiosk_rc store_sync_info(store *s, store_sync_note *out);
 
 #endif

@@ -267,6 +267,168 @@ static void test_record_survives_a_killed_process(void **state)
     sqlite3_close(raw);
 }
 
+typedef struct seen {
+    char uuid[8][STORE_UUID_LEN + 1];
+    int64_t seq[8];
+    size_t n;
+} seen;
+
+static int note_pending(void *ctx, const store_pending *p)
+{
+    seen *sn = ctx;
+    snprintf(sn->uuid[sn->n], sizeof sn->uuid[0], "%s", p->uuid);
+    sn->seq[sn->n++] = p->seq;
+    assert_true(p->sealed_len > 64);
+    return 0;
+}
+
+static int note_rejected(void *ctx, const store_summary *rec, const char *reason)
+{
+    int *n = ctx;
+    assert_string_equal(rec->masked_name, "张*丰");
+    assert_string_equal(reason, "bad_record_signature");
+    assert_int_equal(rec->state, STORE_REJECTED);
+    (*n)++;
+    return 0;
+}
+
+static void test_outbox_states_and_purge(void **state)
+{
+    (void)state;
+    store_device_key key;
+    store *s = open_store(&key);
+    assert_int_equal(store_set_upstream_key(s, up_pk), KIOSK_OK);
+    store_saved sv[3];
+    for (int i = 0; i < 3; i++)
+        assert_int_equal(store_save(s, &sample, &sv[i]), KIOSK_OK);
+    seen sn = {0};
+    size_t count;
+    assert_int_equal(store_pending_each(s, 0, 10, note_pending, &sn, &count), KIOSK_OK);
+    assert_int_equal(count, 3);
+    assert_int_equal(sn.seq[0], 1);
+    assert_int_equal(sn.seq[2], 3);
+    assert_string_equal(sn.uuid[1], sv[1].uuid);
+    /* after_seq and max page through the outbox */
+    sn.n = 0;
+    assert_int_equal(store_pending_each(s, 1, 1, note_pending, &sn, &count), KIOSK_OK);
+    assert_int_equal(count, 1);
+    assert_int_equal(sn.seq[0], 2);
+
+    const char *uuids[3] = {sv[0].uuid, sv[1].uuid, sv[2].uuid};
+    assert_int_equal(store_mark_sent(s, uuids, 3), KIOSK_OK);
+    store_counts c;
+    store_count(s, &c);
+    assert_int_equal(c.by_state[STORE_SENT], 3);
+
+    kiosk_clock_manual_advance(&clk, 1000);
+    store_outcome o[3] = {{.uuid = sv[0].uuid, .acknowledged = 1},
+                          {.uuid = sv[1].uuid, .reason = "bad_record_signature"},
+                          {.uuid = "00000000-0000-4000-8000-000000000000", .acknowledged = 1}};
+    size_t changed;
+    assert_int_equal(store_apply_outcomes(s, o, 3, &changed), KIOSK_OK);
+    assert_int_equal(changed, 2);
+    /* an acknowledged record stays acknowledged, whatever comes later */
+    store_outcome late = {.uuid = sv[0].uuid, .reason = "late"};
+    assert_int_equal(store_apply_outcomes(s, &late, 1, &changed), KIOSK_OK);
+    assert_int_equal(changed, 0);
+    store_count(s, &c);
+    assert_int_equal(c.by_state[STORE_ACKED], 1);
+    assert_int_equal(c.by_state[STORE_REJECTED], 1);
+    assert_int_equal(c.by_state[STORE_SENT], 1);
+    sn.n = 0;
+    assert_int_equal(store_pending_each(s, 0, 10, note_pending, &sn, &count), KIOSK_OK);
+    assert_int_equal(count, 1);
+    assert_string_equal(sn.uuid[0], sv[2].uuid);
+    int nrej = 0;
+    assert_int_equal(store_rejected_each(s, note_rejected, &nrej), KIOSK_OK);
+    assert_int_equal(nrej, 1);
+
+    /* purge: only acknowledged records, only those older than the cutoff */
+    int64_t purged;
+    int64_t acked_at = kiosk_clock_now_ms(&clk.clock);
+    assert_int_equal(store_purge_acked(s, acked_at, &purged), KIOSK_OK);
+    assert_int_equal(purged, 0);
+    assert_int_equal(store_purge_acked(s, acked_at + 1, &purged), KIOSK_OK);
+    assert_int_equal(purged, 1);
+    assert_int_equal(store_purge_acked(s, INT64_MAX, &purged), KIOSK_OK);
+    assert_int_equal(purged, 0);
+    store_count(s, &c);
+    assert_int_equal(c.by_state[STORE_ACKED], 0);
+    assert_int_equal(c.by_state[STORE_REJECTED], 1);
+    assert_int_equal(c.by_state[STORE_SENT], 1);
+    /* sequence numbers never go back after a purge */
+    assert_int_equal(store_save(s, &sample, &sv[0]), KIOSK_OK);
+    assert_int_equal(sv[0].seq, 4);
+
+    store_sync_note note;
+    assert_int_equal(store_sync_info(s, &note), KIOSK_OK);
+    assert_int_equal(note.last_ok_ms, 0);
+    assert_int_equal(store_note_sync(s, 0, 5000, "hub unreachable"), KIOSK_OK);
+    assert_int_equal(store_note_sync(s, 1, 6000, NULL), KIOSK_OK);
+    assert_int_equal(store_note_sync(s, 0, 7000, "HTTP 503"), KIOSK_OK);
+    assert_int_equal(store_sync_info(s, &note), KIOSK_OK);
+    assert_int_equal(note.last_ok_ms, 6000);
+    assert_int_equal(note.last_attempt_ms, 7000);
+    assert_string_equal(note.last_error, "HTTP 503");
+    store_close(s);
+}
+
+/* The schema of every earlier version, exactly as that firmware created it. */
+static const char *const schema_v1 =
+    "CREATE TABLE meta(key TEXT PRIMARY KEY, value BLOB NOT NULL);"
+    "CREATE TABLE day_counter(day TEXT PRIMARY KEY, n INTEGER NOT NULL);"
+    "CREATE TABLE records(id INTEGER PRIMARY KEY, uuid TEXT NOT NULL UNIQUE,"
+    " seq INTEGER NOT NULL UNIQUE, receipt_no TEXT NOT NULL UNIQUE,"
+    " created_ms INTEGER NOT NULL, hash BLOB NOT NULL CHECK(length(hash) = 32),"
+    " sealed BLOB NOT NULL, masked_name TEXT NOT NULL, masked_id TEXT NOT NULL,"
+    " state INTEGER NOT NULL DEFAULT 0, reject_reason TEXT,"
+    " print_outcome TEXT NOT NULL DEFAULT '', acked_ms INTEGER);"
+    "CREATE INDEX records_outbox ON records(state, seq);"
+    "INSERT INTO meta VALUES('last_seq', 1);"
+    "INSERT INTO day_counter VALUES('20261122', 1);"
+    "INSERT INTO records(uuid, seq, receipt_no, created_ms, hash, sealed, masked_name,"
+    " masked_id) VALUES('9b2e6c1a-3d4f-4a5b-8c6d-7e8f9a0b1c2d', 1, 'DEMO01-20261122-0001',"
+    " 1795359599000, zeroblob(32), randomblob(200), '张*丰', '3701**********4519');"
+    "PRAGMA user_version = 1;";
+
+static void test_migration_from_every_earlier_version(void **state)
+{
+    (void)state;
+    store_device_key key;
+    assert_int_equal(store_device_key_load(dir, &key), KIOSK_OK);
+    const char *const earlier[] = {"", schema_v1}; /* version 0: an empty file */
+    for (size_t v = 0; v < sizeof earlier / sizeof earlier[0]; v++) {
+        unlink(db);
+        sqlite3 *raw;
+        assert_int_equal(sqlite3_open(db, &raw), SQLITE_OK);
+        assert_int_equal(sqlite3_exec(raw, earlier[v], NULL, NULL, NULL), SQLITE_OK);
+        sqlite3_close(raw);
+        store *s;
+        assert_int_equal(store_open(db, "DEMO01", &key, &clk.clock, &s), KIOSK_OK);
+        assert_int_equal(store_set_upstream_key(s, up_pk), KIOSK_OK);
+        store_saved sv;
+        assert_int_equal(store_save(s, &sample, &sv), KIOSK_OK);
+        /* what the old firmware stored is still there and still goes upstream */
+        seen sn = {0};
+        size_t count;
+        assert_int_equal(store_pending_each(s, 0, 10, note_pending, &sn, &count), KIOSK_OK);
+        assert_int_equal(count, v + 1);
+        assert_int_equal(sv.seq, (int64_t)v + 1);
+        if (v == 1) {
+            assert_string_equal(sn.uuid[0], "9b2e6c1a-3d4f-4a5b-8c6d-7e8f9a0b1c2d");
+            assert_string_equal(sv.receipt_no, "DEMO01-20261122-0002");
+        }
+        store_close(s);
+        assert_int_equal(sqlite3_open(db, &raw), SQLITE_OK);
+        sqlite3_stmt *st;
+        sqlite3_prepare_v2(raw, "PRAGMA user_version", -1, &st, NULL);
+        sqlite3_step(st);
+        assert_int_equal(sqlite3_column_int(st, 0), STORE_SCHEMA_VERSION);
+        sqlite3_finalize(st);
+        sqlite3_close(raw);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -275,6 +437,8 @@ int main(void)
         cmocka_unit_test_setup(test_bad_submissions_and_full_database, setup),
         cmocka_unit_test_setup(test_schema_versions, setup),
         cmocka_unit_test_setup(test_record_survives_a_killed_process, setup),
+        cmocka_unit_test_setup(test_outbox_states_and_purge, setup),
+        cmocka_unit_test_setup(test_migration_from_every_earlier_version, setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
