@@ -1,0 +1,635 @@
+/*
+ * The outbox worker. A round takes pending records in seq order, batch by batch: marks
+ * them sent, signs each and the request, POSTs, and applies the per-record answers in
+ * one transaction. Anything without an answer stays pending and goes again; nothing is
+ * deleted here. Between rounds the thread sleeps on a condition variable: woken by a new
+ * record or "sync now", else after the backoff (full jitter) or the idle poll.
+ */
+#include "sync/sync.h"
+
+#include <curl/curl.h>
+#include <pthread.h>
+#include <sodium.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/kiosk_log.h"
+#include "sync/sync_proto.h"
+
+#define REPLY_MAX (4u << 20)
+#define ROUND_RETRIES 3
+
+/* What lives across rounds: the connection (keep-alive), the learned clock offset and the
+ * last request time, so request times never repeat. */
+typedef struct session {
+    CURL *curl;
+    int64_t offset_ms;
+    int64_t last_time_ms;
+    size_t batch;
+    const atomic_int *stop;
+} session;
+
+static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
+static void curl_init_once(void)
+{
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+}
+
+__attribute__((format(printf, 3, 4))) static void set_error(char *error, size_t size,
+                                                            const char *fmt, ...)
+{
+    if (!error || !size)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(error, size, fmt, ap);
+    va_end(ap);
+}
+
+/* ---- one request ----------------------------------------------------------------- */
+
+typedef struct reply {
+    char *data;
+    size_t len, cap;
+} reply;
+
+static size_t on_write(char *ptr, size_t size, size_t nmemb, void *ud)
+{
+    reply *r = ud;
+    size_t n = size * nmemb;
+    if (n > REPLY_MAX - r->len)
+        return 0; /* over the cap: curl fails the transfer with CURLE_WRITE_ERROR */
+    if (r->len + n + 1 > r->cap) {
+        size_t cap = r->cap ? r->cap : 4096;
+        while (cap < r->len + n + 1)
+            cap *= 2;
+        char *p = realloc(r->data, cap);
+        if (!p)
+            return 0;
+        r->data = p;
+        r->cap = cap;
+    }
+    memcpy(r->data + r->len, ptr, n);
+    r->len += n;
+    r->data[r->len] = '\0';
+    return n;
+}
+
+static int on_progress(void *ud, curl_off_t dt, curl_off_t dn, curl_off_t ut, curl_off_t un)
+{
+    (void)dt, (void)dn, (void)ut, (void)un;
+    const atomic_int *stop = ud;
+    return stop && atomic_load(stop) ? 1 : 0;
+}
+
+static kiosk_rc post(session *se, const sync_config *cfg, const char *body, size_t len,
+                     long *status, reply *rep, char *error, size_t error_size)
+{
+    int64_t now = kiosk_clock_now_ms(cfg->clock ? cfg->clock : kiosk_clock_system());
+    int64_t t = now + se->offset_ms;
+    if (t <= se->last_time_ms)
+        t = se->last_time_ms + 1;
+    se->last_time_ms = t;
+
+    uint8_t sig[64];
+    char dev[65], sighex[129], h_dev[100], h_time[64], h_sig[180], url[1100];
+    sync_request_sign(cfg->key->secret_key, "POST", SYNC_PATH_RECORDS, t, body, len, sig);
+    sync_hex_format(cfg->key->public_key, 32, dev);
+    sync_hex_format(sig, 64, sighex);
+    snprintf(h_dev, sizeof h_dev, SYNC_HDR_DEVICE ": %s", dev);
+    snprintf(h_time, sizeof h_time, SYNC_HDR_TIME ": %lld", (long long)t);
+    snprintf(h_sig, sizeof h_sig, SYNC_HDR_SIGNATURE ": %s", sighex);
+    size_t ul = strlen(cfg->url);
+    snprintf(url, sizeof url, "%.*s%s", (int)(ul && cfg->url[ul - 1] == '/' ? ul - 1 : ul),
+             cfg->url, SYNC_PATH_RECORDS);
+
+    struct curl_slist *hdrs = NULL, *tmp;
+    const char *lines[] = {"Content-Type: application/json", "Expect:", h_dev, h_time, h_sig};
+    for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++) {
+        tmp = curl_slist_append(hdrs, lines[i]);
+        if (!tmp) {
+            curl_slist_free_all(hdrs);
+            return KIOSK_NOMEM;
+        }
+        hdrs = tmp;
+    }
+    CURL *c = se->curl;
+    long timeout = cfg->timeout_s > 0 ? cfg->timeout_s : 30;
+    curl_easy_reset(c);
+    curl_easy_setopt(c, CURLOPT_URL, url);
+    curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdrs);
+    curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
+    curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_write);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, rep);
+    curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+    curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
+    curl_easy_setopt(c, CURLOPT_XFERINFODATA, (void *)se->stop);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT, timeout);
+    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, timeout < 10 ? timeout : 10L);
+    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
+    curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
+    if (cfg->ca_file && *cfg->ca_file)
+        curl_easy_setopt(c, CURLOPT_CAINFO, cfg->ca_file);
+    CURLcode cc = curl_easy_perform(c);
+    curl_slist_free_all(hdrs);
+    *status = 0;
+    if (cc == CURLE_OK) {
+        curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, status);
+        return KIOSK_OK;
+    }
+    set_error(error, error_size, "hub unreachable: %s", curl_easy_strerror(cc));
+    switch (cc) {
+    case CURLE_OPERATION_TIMEDOUT:
+        return KIOSK_TIMEOUT;
+    case CURLE_ABORTED_BY_CALLBACK:
+        return KIOSK_BUSY;
+    case CURLE_WRITE_ERROR:
+        set_error(error, error_size, "%s", "the hub's reply is too large");
+        return KIOSK_INVALID;
+    case CURLE_OUT_OF_MEMORY:
+        return KIOSK_NOMEM;
+    default:
+        return KIOSK_NET;
+    }
+}
+
+/* ---- a batch --------------------------------------------------------------------- */
+
+typedef struct batch {
+    sync_record *recs;
+    size_t n, cap;
+    const store_device_key *key;
+    int failed;
+} batch;
+
+static int collect(void *ctx, const store_pending *p)
+{
+    batch *b = ctx;
+    if (b->n == b->cap)
+        return 1;
+    sync_record *r = &b->recs[b->n];
+    memset(r, 0, sizeof *r);
+    r->sealed = malloc(p->sealed_len ? p->sealed_len : 1);
+    if (!r->sealed || strlen(p->uuid) != SYNC_UUID_LEN) {
+        free(r->sealed);
+        r->sealed = NULL;
+        b->failed = 1;
+        return 1;
+    }
+    memcpy(r->uuid, p->uuid, SYNC_UUID_LEN + 1);
+    r->seq = p->seq;
+    memcpy(r->sealed, p->sealed, p->sealed_len);
+    r->sealed_len = p->sealed_len;
+    if (p->record_sig)
+        memcpy(r->sig, p->record_sig, 64);
+    else
+        sync_record_sign(r, b->key->secret_key);
+    b->n++;
+    return 0;
+}
+
+static void batch_clear(batch *b)
+{
+    for (size_t i = 0; i < b->n; i++)
+        free(b->recs[i].sealed);
+    b->n = 0;
+    b->failed = 0;
+}
+
+/* Fill b with up to b->cap pending records after after_seq. */
+static kiosk_rc batch_fill(batch *b, store *s, int64_t after_seq)
+{
+    batch_clear(b);
+    kiosk_rc rc = store_pending_each(s, after_seq, b->cap, collect, b, NULL);
+    if (rc == KIOSK_OK && b->failed)
+        rc = KIOSK_NOMEM;
+    return rc;
+}
+
+/* Apply a 200 reply to the store: answers for records of this batch only. */
+static kiosk_rc apply_reply(store *s, const batch *b, const reply *rep, sync_round *round,
+                            char *error, size_t error_size)
+{
+    sync_result *res = NULL;
+    size_t nres = 0;
+    int64_t now_ms = 0;
+    kiosk_rc rc = sync_results_decode(rep->data ? rep->data : "", rep->len, &res, &nres, &now_ms);
+    if (rc != KIOSK_OK) {
+        set_error(error, error_size, "%s", "the hub's reply is not the sync protocol");
+        return KIOSK_INVALID;
+    }
+    store_outcome *out = calloc(nres ? nres : 1, sizeof *out);
+    size_t nout = 0;
+    if (!out) {
+        free(res);
+        return KIOSK_NOMEM;
+    }
+    for (size_t i = 0; i < nres; i++) {
+        int ours = 0;
+        for (size_t k = 0; k < b->n && !ours; k++)
+            ours = strcmp(b->recs[k].uuid, res[i].uuid) == 0;
+        if (!ours)
+            continue;
+        out[nout].uuid = res[i].uuid;
+        out[nout].acknowledged = res[i].status != SYNC_REJECTED;
+        out[nout].reason = res[i].reason;
+        if (res[i].status == SYNC_REJECTED) {
+            round->rejected++;
+            kiosk_log_warn("sync", "the hub rejected record %s: %s", res[i].uuid, res[i].reason);
+        } else {
+            round->acked++;
+        }
+        nout++;
+    }
+    size_t changed = 0;
+    rc = store_apply_outcomes(s, out, nout, &changed);
+    round->undecided += b->n - (nout < b->n ? nout : b->n);
+    free(out);
+    free(res);
+    return rc;
+}
+
+/* What a refused request means for the round. */
+typedef enum verdict { RETRY_NOW, SHRINK, GIVE_UP } verdict;
+
+static verdict judge_error(session *se, const sync_config *cfg, long status, const reply *rep,
+                           kiosk_rc *rc, char *error, size_t error_size)
+{
+    char code[32];
+    int64_t hub_now = 0;
+    if (sync_error_decode(rep->data ? rep->data : "", rep->len, code, sizeof code, &hub_now) !=
+        KIOSK_OK)
+        snprintf(code, sizeof code, "none");
+    char what[96];
+    snprintf(what, sizeof what, "HTTP %ld (%s)", status, code);
+    set_error(error, error_size, "the hub refused the request: %s", what);
+    if (status == 401 && !strcmp(code, "stale_time") && hub_now > 0) {
+        int64_t now = kiosk_clock_now_ms(cfg->clock ? cfg->clock : kiosk_clock_system());
+        se->offset_ms = hub_now - now;
+        se->last_time_ms = 0;
+        kiosk_log_warn("sync", "our clock is %lld s off the hub's; correcting",
+                       (long long)(se->offset_ms / 1000));
+        *rc = KIOSK_AUTH;
+        return RETRY_NOW;
+    }
+    if (status == 409) {
+        *rc = KIOSK_BUSY;
+        return RETRY_NOW;
+    }
+    if (status == 413) {
+        *rc = KIOSK_RANGE;
+        return SHRINK;
+    }
+    if (status == 401 || status == 403) {
+        if (!strcmp(code, "unknown_device"))
+            set_error(error, error_size, "%s",
+                      "the hub does not know this device: register its key at the hub");
+        *rc = KIOSK_AUTH;
+        return GIVE_UP;
+    }
+    *rc = status >= 500 ? KIOSK_NET : KIOSK_INVALID;
+    return GIVE_UP;
+}
+
+static kiosk_rc run_round(session *se, const sync_config *cfg, store *s, sync_round *round,
+                          char *error, size_t error_size)
+{
+    memset(round, 0, sizeof *round);
+    if (error && error_size)
+        error[0] = '\0';
+    batch b = {.cap = se->batch, .key = cfg->key};
+    b.recs = calloc(b.cap, sizeof *b.recs);
+    if (!b.recs)
+        return KIOSK_NOMEM;
+    reply rep = {0};
+    int64_t after = 0;
+    int retries = 0;
+    kiosk_rc rc = KIOSK_OK;
+    for (;;) {
+        if (se->stop && atomic_load(se->stop)) {
+            rc = KIOSK_BUSY;
+            break;
+        }
+        b.cap = se->batch;
+        rc = batch_fill(&b, s, after);
+        if (rc != KIOSK_OK || b.n == 0)
+            break;
+        const char **uuids = malloc(b.n * sizeof *uuids);
+        if (!uuids) {
+            rc = KIOSK_NOMEM;
+            break;
+        }
+        for (size_t i = 0; i < b.n; i++)
+            uuids[i] = b.recs[i].uuid;
+        rc = store_mark_sent(s, uuids, b.n);
+        free(uuids);
+        char *body = NULL;
+        size_t len = 0;
+        if (rc == KIOSK_OK)
+            rc = sync_body_encode(b.recs, b.n, &body, &len);
+        long status = 0;
+        rep.len = 0;
+        if (rc == KIOSK_OK)
+            rc = post(se, cfg, body, len, &status, &rep, error, error_size);
+        free(body);
+        if (rc != KIOSK_OK)
+            break;
+        round->requests++;
+        round->sent += b.n;
+        if (status == 200) {
+            rc = apply_reply(s, &b, &rep, round, error, error_size);
+            if (rc != KIOSK_OK)
+                break;
+            after = b.recs[b.n - 1].seq;
+            retries = 0;
+            continue;
+        }
+        verdict v = judge_error(se, cfg, status, &rep, &rc, error, error_size);
+        if (v == GIVE_UP || ++retries > ROUND_RETRIES)
+            break;
+        if (v == SHRINK) {
+            if (se->batch == 1)
+                break;
+            se->batch = se->batch / 2;
+        }
+        rc = KIOSK_OK;
+    }
+    batch_clear(&b);
+    free(b.recs);
+    free(rep.data);
+    if (rc == KIOSK_OK && round->undecided) {
+        set_error(error, error_size, "the hub left %zu records without an answer",
+                  round->undecided);
+        rc = KIOSK_NET;
+    }
+    if (rc == KIOSK_OK && se->batch < cfg->batch)
+        se->batch = se->batch * 2 > cfg->batch ? cfg->batch : se->batch * 2;
+    return rc;
+}
+
+static size_t batch_size(const sync_config *cfg)
+{
+    size_t n = cfg->batch ? cfg->batch : 200;
+    return n > SYNC_MAX_RECORDS ? SYNC_MAX_RECORDS : n;
+}
+
+kiosk_rc sync_run_once(const sync_config *cfg, store *s, sync_round *round, char *error,
+                       size_t error_size)
+{
+    sync_round dummy;
+    if (!round)
+        round = &dummy;
+    memset(round, 0, sizeof *round);
+    if (!cfg || !cfg->url || !*cfg->url || !cfg->key || !s)
+        return KIOSK_CONFIG;
+    pthread_once(&curl_once, curl_init_once);
+    sync_config c = *cfg;
+    c.batch = batch_size(cfg);
+    session se = {.curl = curl_easy_init(), .batch = c.batch};
+    if (!se.curl)
+        return KIOSK_NOMEM;
+    kiosk_rc rc = run_round(&se, &c, s, round, error, error_size);
+    curl_easy_cleanup(se.curl);
+    return rc;
+}
+
+/* ---- the worker ------------------------------------------------------------------ */
+
+struct sync_worker {
+    sync_config cfg;
+    char url[1024], ca_file[512], db_path[512], hall_code[16];
+    pthread_t thread;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    atomic_int stop;
+    int wake;
+    sync_status_info status;
+};
+
+static int64_t clock_ms(const sync_worker *sy)
+{
+    return kiosk_clock_now_ms(sy->cfg.clock);
+}
+
+/* Sleep until woken, stopped, or delay_ms passed. Returns 1 when woken by sync_worker_wake. */
+static int nap(sync_worker *sy, int64_t delay_ms)
+{
+    struct timespec until;
+    clock_gettime(CLOCK_MONOTONIC, &until);
+    until.tv_sec += (time_t)(delay_ms / 1000);
+    until.tv_nsec += (long)(delay_ms % 1000) * 1000000L;
+    if (until.tv_nsec >= 1000000000L) {
+        until.tv_sec++;
+        until.tv_nsec -= 1000000000L;
+    }
+    pthread_mutex_lock(&sy->mu);
+    while (!sy->wake && !atomic_load(&sy->stop))
+        if (pthread_cond_timedwait(&sy->cv, &sy->mu, &until) != 0)
+            break;
+    int woken = sy->wake;
+    sy->wake = 0;
+    pthread_mutex_unlock(&sy->mu);
+    return woken;
+}
+
+/* Full jitter: uniform in [0, min(cap, base * 2^attempt)]. */
+static int64_t backoff_ms(const sync_config *c, int attempt)
+{
+    int64_t span = c->backoff_min_ms;
+    for (int i = 1; i < attempt && span < c->backoff_max_ms; i++)
+        span *= 2;
+    if (span > c->backoff_max_ms)
+        span = c->backoff_max_ms;
+    return (int64_t)randombytes_uniform((uint32_t)(span > 0xFFFFFFF ? 0xFFFFFFF : span) + 1);
+}
+
+static void *worker(void *arg)
+{
+    sync_worker *sy = arg;
+    store *s = NULL;
+    session se = {.curl = curl_easy_init(), .batch = sy->cfg.batch, .stop = &sy->stop};
+    int attempt = 0;
+    while (!atomic_load(&sy->stop)) {
+        pthread_mutex_lock(&sy->mu);
+        sy->status.busy = 1;
+        pthread_mutex_unlock(&sy->mu);
+        char err[128] = "";
+        sync_round round = {0};
+        store_counts counts = {0};
+        kiosk_rc rc = KIOSK_OK;
+        if (!s)
+            rc = store_open(sy->db_path, sy->hall_code, sy->cfg.key, sy->cfg.clock, &s);
+        if (rc != KIOSK_OK)
+            snprintf(err, sizeof err, "cannot open the record store: %s", kiosk_strerror(rc));
+        else if (!se.curl)
+            rc = KIOSK_NOMEM;
+        else
+            rc = run_round(&se, &sy->cfg, s, &round, err, sizeof err);
+        if (atomic_load(&sy->stop))
+            break;
+        int64_t now = clock_ms(sy);
+        if (s) {
+            store_count(s, &counts);
+            if (round.requests || rc != KIOSK_OK)
+                store_note_sync(s, rc == KIOSK_OK, now, err);
+        }
+        if (rc == KIOSK_OK && round.requests)
+            kiosk_log_info("sync", "sent %zu records: %zu acknowledged, %zu rejected", round.sent,
+                           round.acked, round.rejected);
+        else if (rc != KIOSK_OK)
+            kiosk_log_warn("sync", "%s", err[0] ? err : kiosk_strerror(rc));
+        attempt = rc == KIOSK_OK ? 0 : attempt + 1;
+        int64_t delay = rc == KIOSK_OK ? sy->cfg.idle_poll_ms : backoff_ms(&sy->cfg, attempt);
+        pthread_mutex_lock(&sy->mu);
+        sy->status.busy = 0;
+        sy->status.counts = counts;
+        sy->status.rounds++;
+        sy->status.last_attempt_ms = now;
+        if (rc == KIOSK_OK)
+            sy->status.last_ok_ms = now;
+        sy->status.last_rc = rc;
+        snprintf(sy->status.last_error, sizeof sy->status.last_error, "%s", err);
+        sy->status.clock_offset_ms = se.offset_ms;
+        sy->status.next_try_ms = now + delay;
+        pthread_mutex_unlock(&sy->mu);
+        if (nap(sy, delay))
+            attempt = 0;
+    }
+    if (se.curl)
+        curl_easy_cleanup(se.curl);
+    store_close(s);
+    return NULL;
+}
+
+kiosk_rc sync_worker_create(const sync_config *cfg, sync_worker **out)
+{
+    *out = NULL;
+    if (!cfg || !cfg->url || !*cfg->url || !cfg->key || !cfg->db_path)
+        return KIOSK_CONFIG;
+    pthread_once(&curl_once, curl_init_once);
+    if (sodium_init() < 0)
+        return KIOSK_CRYPTO;
+    sync_worker *sy = calloc(1, sizeof *sy);
+    if (!sy)
+        return KIOSK_NOMEM;
+    sy->cfg = *cfg;
+    snprintf(sy->url, sizeof sy->url, "%s", cfg->url);
+    snprintf(sy->ca_file, sizeof sy->ca_file, "%s", cfg->ca_file ? cfg->ca_file : "");
+    snprintf(sy->db_path, sizeof sy->db_path, "%s", cfg->db_path);
+    snprintf(sy->hall_code, sizeof sy->hall_code, "%s", cfg->hall_code ? cfg->hall_code : "");
+    sy->cfg.url = sy->url;
+    sy->cfg.ca_file = sy->ca_file;
+    sy->cfg.db_path = sy->db_path;
+    sy->cfg.hall_code = sy->hall_code;
+    sy->cfg.batch = batch_size(cfg);
+    sy->cfg.backoff_min_ms = cfg->backoff_min_ms > 0 ? cfg->backoff_min_ms : 1000;
+    sy->cfg.backoff_max_ms = cfg->backoff_max_ms > 0 ? cfg->backoff_max_ms : 300000;
+    if (sy->cfg.backoff_max_ms < sy->cfg.backoff_min_ms)
+        sy->cfg.backoff_max_ms = sy->cfg.backoff_min_ms;
+    sy->cfg.idle_poll_ms = cfg->idle_poll_ms > 0 ? cfg->idle_poll_ms : 300000;
+    if (!sy->cfg.clock)
+        sy->cfg.clock = kiosk_clock_system();
+    pthread_condattr_t ca;
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    pthread_cond_init(&sy->cv, &ca);
+    pthread_condattr_destroy(&ca);
+    pthread_mutex_init(&sy->mu, NULL);
+    atomic_init(&sy->stop, 0);
+    if (pthread_create(&sy->thread, NULL, worker, sy) != 0) {
+        pthread_cond_destroy(&sy->cv);
+        pthread_mutex_destroy(&sy->mu);
+        free(sy);
+        return KIOSK_NOMEM;
+    }
+    *out = sy;
+    return KIOSK_OK;
+}
+
+void sync_worker_destroy(sync_worker *sy)
+{
+    if (!sy)
+        return;
+    pthread_mutex_lock(&sy->mu);
+    atomic_store(&sy->stop, 1);
+    pthread_cond_signal(&sy->cv);
+    pthread_mutex_unlock(&sy->mu);
+    pthread_join(sy->thread, NULL);
+    pthread_cond_destroy(&sy->cv);
+    pthread_mutex_destroy(&sy->mu);
+    free(sy);
+}
+
+void sync_worker_wake(sync_worker *sy)
+{
+    if (!sy)
+        return;
+    pthread_mutex_lock(&sy->mu);
+    sy->wake = 1;
+    pthread_cond_signal(&sy->cv);
+    pthread_mutex_unlock(&sy->mu);
+}
+
+void sync_worker_status(sync_worker *sy, sync_status_info *out)
+{
+    pthread_mutex_lock(&sy->mu);
+    *out = sy->status;
+    pthread_mutex_unlock(&sy->mu);
+}
+
+/* ---- bundles --------------------------------------------------------------------- */
+
+kiosk_rc sync_export_bundle(store *s, const store_device_key *key, const char *path, int64_t now_ms,
+                            size_t *count)
+{
+    if (count)
+        *count = 0;
+    batch b = {.cap = 1024, .key = key};
+    b.recs = calloc(b.cap, sizeof *b.recs);
+    if (!b.recs)
+        return KIOSK_NOMEM;
+    kiosk_rc rc = KIOSK_OK;
+    int64_t after = 0;
+    /* grow the batch until it holds every pending record (or the protocol's cap) */
+    for (;;) {
+        batch more = {.cap = b.cap - b.n, .key = key, .recs = b.recs + b.n};
+        rc = store_pending_each(s, after, more.cap, collect, &more, NULL);
+        if (rc == KIOSK_OK && more.failed)
+            rc = KIOSK_NOMEM;
+        b.n += more.n;
+        if (rc != KIOSK_OK || more.n < more.cap || b.n >= SYNC_MAX_RECORDS)
+            break;
+        after = b.recs[b.n - 1].seq;
+        size_t cap = b.cap * 2 > SYNC_MAX_RECORDS ? SYNC_MAX_RECORDS : b.cap * 2;
+        sync_record *p = realloc(b.recs, cap * sizeof *p);
+        if (!p) {
+            rc = KIOSK_NOMEM;
+            break;
+        }
+        b.recs = p;
+        b.cap = cap;
+    }
+    char *body = NULL;
+    size_t len = 0;
+    if (rc == KIOSK_OK && b.n == 0)
+        rc = KIOSK_NOT_FOUND;
+    if (rc == KIOSK_OK)
+        rc = sync_body_encode(b.recs, b.n, &body, &len);
+    if (rc == KIOSK_OK)
+        rc = sync_bundle_write(path, key->public_key, key->secret_key, now_ms, body, len);
+    if (rc == KIOSK_OK && count)
+        *count = b.n;
+    if (rc == KIOSK_OK)
+        kiosk_log_info("sync", "wrote a bundle of %zu records", b.n);
+    free(body);
+    batch_clear(&b);
+    free(b.recs);
+    return rc;
+}

@@ -1,0 +1,86 @@
+/*
+ * The outbox worker: sends sealed records that upstream has not acknowledged to the hub
+ * over HTTP(S) with libcurl, in batches, signed by the device key, and applies the hub's
+ * per-record answers to the store. A thread with its own database connection, woken by
+ * new records and by "sync now", backing off (capped, exponential, full jitter) while
+ * the hub cannot be reached. Never deletes anything; never blocks its caller on the
+ * network. Also writes the signed bundle file that portable units carry on USB.
+ */
+#ifndef KIOSK_SYNC_H
+#define KIOSK_SYNC_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/kiosk_clock.h"
+#include "core/kiosk_error.h"
+#include "store/store.h"
+
+typedef struct sync_config {
+    const char *url;     /* hub base URL, "https://hub.example:8443" (copied) */
+    const char *ca_file; /* PEM CA bundle for the hub's certificate; NULL: system CAs */
+    const char *db_path; /* the store the kiosk writes (the worker opens its own link) */
+    const char *hall_code;
+    const store_device_key *key; /* kept: signs requests and records */
+    size_t batch;                /* records per request; 0: 200 */
+    int64_t backoff_min_ms;      /* first retry within; 0: 1 s */
+    int64_t backoff_max_ms;      /* retry delay cap; 0: 5 min */
+    int64_t idle_poll_ms;        /* look for work this often when idle; 0: 5 min */
+    long timeout_s;              /* one request, connect included; 0: 30 s */
+    const kiosk_clock *clock;    /* kept; NULL: the system clock */
+} sync_config;
+
+/* What a round of sending did. */
+typedef struct sync_round {
+    size_t sent;      /* records carried by requests */
+    size_t acked;     /* accepted or duplicate at the hub */
+    size_t rejected;  /* kept for staff with the hub's reason */
+    size_t requests;  /* HTTP requests made */
+    size_t undecided; /* sent but without an answer: go again later */
+} sync_round;
+
+/* Send everything pending now, on the calling thread, through s (borrowed): batches until
+ * none is left or one fails. KIOSK_OK when nothing pending is left undecided; KIOSK_NET
+ * (hub unreachable, reset, HTTP 5xx), KIOSK_INVALID (a reply that is not the protocol),
+ * KIOSK_AUTH (the hub does not know this device or refuses its signature), KIOSK_TIMEOUT;
+ * store errors as the store gives them. error (may be NULL) receives a one-line reason
+ * for the log and staff, without personal data. For kioskctl and the worker. */
+kiosk_rc sync_run_once(const sync_config *cfg, store *s, sync_round *round, char *error,
+                       size_t error_size);
+
+typedef struct sync_worker sync_worker;
+
+/* Start the worker thread (it opens cfg->db_path itself). cfg is copied. *out owned (free
+ * with sync_worker_destroy). KIOSK_CONFIG without url or key, KIOSK_NOMEM, store errors. */
+kiosk_rc sync_worker_create(const sync_config *cfg, sync_worker **out);
+
+/* Stop the worker (an HTTP request in flight is abandoned within about a second; what
+ * it carried stays pending) and free. NULL is fine. */
+void sync_worker_destroy(sync_worker *sy);
+
+/* New record saved, or staff pressed "sync now": try at once, forgetting the backoff.
+ * Any thread; never blocks. */
+void sync_worker_wake(sync_worker *sy);
+
+/* The worker's state for the UI and kioskctl. Any thread; never blocks on I/O. */
+typedef struct sync_status_info {
+    store_counts counts;     /* after the last round */
+    int busy;                /* a round is running */
+    int64_t last_ok_ms;      /* 0: never in this run */
+    int64_t last_attempt_ms; /* 0: never */
+    int64_t next_try_ms;     /* when the worker will try next (clock time) */
+    kiosk_rc last_rc;
+    char last_error[128];    /* "" after a success */
+    int64_t clock_offset_ms; /* hub clock minus ours, learned from a stale_time reply */
+    size_t rounds;
+} sync_status_info;
+void sync_worker_status(sync_worker *sy, sync_status_info *out);
+
+/* Write every pending record (queued or sent, not rejected) of s to a signed bundle at
+ * path for a USB stick. The records stay pending until the hub acknowledges them by a
+ * later sync (then as duplicates). *count (may be NULL) gets how many were written.
+ * KIOSK_NOT_FOUND when nothing is pending (no file written), store and file errors. */
+kiosk_rc sync_export_bundle(store *s, const store_device_key *key, const char *path, int64_t now_ms,
+                            size_t *count);
+
+#endif

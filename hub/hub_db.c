@@ -1,0 +1,578 @@
+/*
+ * SQLite storage of the hub. WAL with synchronous=FULL: an acknowledged record survives a
+ * power cut, since the reply goes out only after the batch committed. The schema is
+ * upgraded by the migrations table, oldest first; a newer database is refused. Ingest
+ * reuses prepared statements and commits once per batch; it verifies record signatures
+ * (sync_record_verify) but never opens a sealed record.
+ */
+#include "hub/hub_db.h"
+
+#include <sodium.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/kiosk_log.h"
+
+enum {
+    ST_BEGIN,
+    ST_COMMIT,
+    ST_ROLLBACK,
+    ST_FIND_UUID,
+    ST_FIND_SEQ,
+    ST_INSERT,
+    ST_DEVICE_KNOWN,
+    ST_SEEN_FIND,
+    ST_SEEN_INSERT,
+    ST_SEEN_PRUNE,
+    ST_COUNT
+};
+
+static const char *const statements[ST_COUNT] = {
+    [ST_BEGIN] = "BEGIN IMMEDIATE",
+    [ST_COMMIT] = "COMMIT",
+    [ST_ROLLBACK] = "ROLLBACK",
+    [ST_FIND_UUID] = "SELECT device, seq, sealed_sha256 FROM records WHERE uuid = ?",
+    [ST_FIND_SEQ] = "SELECT uuid FROM records WHERE device = ? AND seq = ?",
+    [ST_INSERT] = "INSERT INTO records(uuid, device, seq, sealed, sig, sealed_sha256,"
+                  " received_ms, source) VALUES(?, ?, ?, ?, ?, ?, ?, ?)",
+    [ST_DEVICE_KNOWN] = "SELECT 1 FROM devices WHERE public_key = ? AND removed_ms IS NULL",
+    [ST_SEEN_FIND] = "SELECT 1 FROM seen_requests WHERE signature = ? AND time_ms >= ?",
+    [ST_SEEN_INSERT] = "INSERT OR REPLACE INTO seen_requests(signature, time_ms) VALUES(?, ?)",
+    [ST_SEEN_PRUNE] = "DELETE FROM seen_requests WHERE time_ms < ?",
+};
+
+struct hub_db {
+    sqlite3 *db;
+    sqlite3_stmt *st[ST_COUNT];
+};
+
+static const char *const migrations[HUB_DB_SCHEMA_VERSION] = {
+    /* 0 -> 1 */
+    "CREATE TABLE devices("
+    " public_key BLOB PRIMARY KEY CHECK(length(public_key) = 32),"
+    " name TEXT NOT NULL DEFAULT '',"
+    " added_ms INTEGER NOT NULL,"
+    " removed_ms INTEGER);"
+    "CREATE TABLE records("
+    " uuid TEXT PRIMARY KEY,"
+    " device BLOB NOT NULL REFERENCES devices(public_key),"
+    " seq INTEGER NOT NULL CHECK(seq >= 1),"
+    " sealed BLOB NOT NULL,"
+    " sig BLOB NOT NULL CHECK(length(sig) = 64),"
+    " sealed_sha256 BLOB NOT NULL CHECK(length(sealed_sha256) = 32),"
+    " received_ms INTEGER NOT NULL,"
+    " source TEXT NOT NULL CHECK(source IN ('http', 'bundle')),"
+    " UNIQUE(device, seq));"
+    "CREATE TABLE seen_requests("
+    " signature BLOB PRIMARY KEY CHECK(length(signature) = 64),"
+    " time_ms INTEGER NOT NULL);"
+    "CREATE INDEX seen_requests_time ON seen_requests(time_ms);",
+};
+
+static kiosk_rc sqlite_rc(int rc)
+{
+    switch (rc & 0xFF) {
+    case SQLITE_OK:
+    case SQLITE_DONE:
+    case SQLITE_ROW:
+        return KIOSK_OK;
+    case SQLITE_FULL:
+        return KIOSK_DISK_FULL;
+    case SQLITE_READONLY:
+    case SQLITE_PERM:
+    case SQLITE_CANTOPEN:
+        return KIOSK_READ_ONLY;
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB:
+        return KIOSK_CORRUPT;
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+        return KIOSK_BUSY;
+    case SQLITE_NOMEM:
+        return KIOSK_NOMEM;
+    case SQLITE_CONSTRAINT:
+        return KIOSK_INVALID;
+    default:
+        return KIOSK_IO;
+    }
+}
+
+static kiosk_rc exec(hub_db *db, const char *sql)
+{
+    char *err = NULL;
+    int rc = sqlite3_exec(db->db, sql, NULL, NULL, &err);
+    if (rc != SQLITE_OK)
+        kiosk_log_error("hub_db", "sql failed (%d): %s", rc, err ? err : "?");
+    sqlite3_free(err);
+    return sqlite_rc(rc);
+}
+
+/* Step a reused statement that returns no row, then reset it for the next use. */
+static int step_reset(sqlite3_stmt *st)
+{
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    return rc;
+}
+
+static void done(sqlite3_stmt *st)
+{
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+}
+
+/* ---- open and migrate ------------------------------------------------------------ */
+
+static int user_version(hub_db *db)
+{
+    sqlite3_stmt *st;
+    int v = -1;
+    if (sqlite3_prepare_v2(db->db, "PRAGMA user_version", -1, &st, NULL) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW)
+        v = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    return v;
+}
+
+static kiosk_rc migrate(hub_db *db)
+{
+    int v = user_version(db);
+    if (v < 0)
+        return KIOSK_CORRUPT;
+    if (v > HUB_DB_SCHEMA_VERSION) {
+        kiosk_log_error("hub_db", "database schema %d is newer than this hub (%d)", v,
+                        HUB_DB_SCHEMA_VERSION);
+        return KIOSK_CORRUPT;
+    }
+    for (; v < HUB_DB_SCHEMA_VERSION; v++) {
+        char sql[64];
+        kiosk_rc rc = exec(db, "BEGIN IMMEDIATE");
+        if (rc == KIOSK_OK)
+            rc = exec(db, migrations[v]);
+        snprintf(sql, sizeof sql, "PRAGMA user_version = %d", v + 1);
+        if (rc == KIOSK_OK)
+            rc = exec(db, sql);
+        if (rc == KIOSK_OK)
+            rc = exec(db, "COMMIT");
+        if (rc != KIOSK_OK) {
+            exec(db, "ROLLBACK");
+            return rc;
+        }
+        kiosk_log_info("hub_db", "database schema upgraded to %d", v + 1);
+    }
+    return KIOSK_OK;
+}
+
+static kiosk_rc quick_check(hub_db *db)
+{
+    sqlite3_stmt *st;
+    kiosk_rc rc = KIOSK_CORRUPT;
+    int r = sqlite3_prepare_v2(db->db, "PRAGMA quick_check", -1, &st, NULL);
+    if (r == SQLITE_OK)
+        r = sqlite3_step(st);
+    if (r == SQLITE_ROW) {
+        const unsigned char *t = sqlite3_column_text(st, 0);
+        if (t && strcmp((const char *)t, "ok") == 0)
+            rc = KIOSK_OK;
+    } else if ((r & 0xFF) == SQLITE_BUSY || (r & 0xFF) == SQLITE_NOMEM) {
+        rc = sqlite_rc(r);
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+kiosk_rc hub_db_open(const char *path, hub_db **out)
+{
+    *out = NULL;
+    if (sodium_init() < 0)
+        return KIOSK_CRYPTO;
+    hub_db *db = calloc(1, sizeof *db);
+    if (!db)
+        return KIOSK_NOMEM;
+    int r = sqlite3_open_v2(path, &db->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+    kiosk_rc rc = sqlite_rc(r);
+    if (rc == KIOSK_OK) {
+        sqlite3_busy_timeout(db->db, 5000);
+        rc = exec(db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;"
+                      " PRAGMA foreign_keys = ON;");
+    }
+    if (rc == KIOSK_OK)
+        rc = quick_check(db);
+    if (rc == KIOSK_OK)
+        rc = migrate(db);
+    for (int i = 0; rc == KIOSK_OK && i < ST_COUNT; i++)
+        rc = sqlite_rc(sqlite3_prepare_v3(db->db, statements[i], -1, SQLITE_PREPARE_PERSISTENT,
+                                          &db->st[i], NULL));
+    if (rc != KIOSK_OK) {
+        kiosk_log_error("hub_db", "cannot open the database %s: %s", path, kiosk_strerror(rc));
+        hub_db_close(db);
+        return rc;
+    }
+    *out = db;
+    return KIOSK_OK;
+}
+
+void hub_db_close(hub_db *db)
+{
+    if (!db)
+        return;
+    for (int i = 0; i < ST_COUNT; i++)
+        sqlite3_finalize(db->st[i]);
+    sqlite3_close(db->db);
+    free(db);
+}
+
+/* ---- devices --------------------------------------------------------------------- */
+
+kiosk_rc hub_db_device_add(hub_db *db, const uint8_t public_key[32], const char *name,
+                           int64_t now_ms)
+{
+    char nm[HUB_DEVICE_NAME_MAX];
+    snprintf(nm, sizeof nm, "%s", name ? name : "");
+    sqlite3_stmt *st;
+    int rc = sqlite3_prepare_v2(db->db,
+                                "INSERT INTO devices(public_key, name, added_ms) VALUES(?, ?, ?)"
+                                " ON CONFLICT(public_key) DO UPDATE SET name = excluded.name,"
+                                " removed_ms = NULL",
+                                -1, &st, NULL);
+    if (rc == SQLITE_OK) {
+        sqlite3_bind_blob(st, 1, public_key, 32, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, nm, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 3, now_ms);
+        rc = sqlite3_step(st);
+    }
+    sqlite3_finalize(st);
+    return sqlite_rc(rc);
+}
+
+kiosk_rc hub_db_device_remove(hub_db *db, const uint8_t public_key[32])
+{
+    sqlite3_stmt *st;
+    int rc = sqlite3_prepare_v2(db->db,
+                                "UPDATE devices SET removed_ms = strftime('%s', 'now') * 1000"
+                                " WHERE public_key = ? AND removed_ms IS NULL",
+                                -1, &st, NULL);
+    if (rc == SQLITE_OK) {
+        sqlite3_bind_blob(st, 1, public_key, 32, SQLITE_STATIC);
+        rc = sqlite3_step(st);
+    }
+    sqlite3_finalize(st);
+    if (rc == SQLITE_DONE && sqlite3_changes(db->db) == 0)
+        return KIOSK_NOT_FOUND;
+    return sqlite_rc(rc);
+}
+
+kiosk_rc hub_db_device_known(hub_db *db, const uint8_t public_key[32])
+{
+    sqlite3_stmt *st = db->st[ST_DEVICE_KNOWN];
+    sqlite3_bind_blob(st, 1, public_key, 32, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    done(st);
+    if (rc == SQLITE_ROW)
+        return KIOSK_OK;
+    return rc == SQLITE_DONE ? KIOSK_NOT_FOUND : sqlite_rc(rc);
+}
+
+static void fill_device(sqlite3_stmt *st, hub_device *d)
+{
+    memset(d, 0, sizeof *d);
+    if (sqlite3_column_bytes(st, 0) == 32)
+        memcpy(d->public_key, sqlite3_column_blob(st, 0), 32);
+    const unsigned char *t = sqlite3_column_text(st, 1);
+    snprintf(d->name, sizeof d->name, "%s", t ? (const char *)t : "");
+    d->added_ms = sqlite3_column_int64(st, 2);
+    d->removed = sqlite3_column_type(st, 3) != SQLITE_NULL;
+    d->records = sqlite3_column_int64(st, 4);
+    d->max_seq = sqlite3_column_int64(st, 5);
+}
+
+#define DEVICE_SELECT                                                                              \
+    "SELECT d.public_key, d.name, d.added_ms, d.removed_ms,"                                       \
+    " (SELECT count(*) FROM records r WHERE r.device = d.public_key),"                             \
+    " (SELECT coalesce(max(seq), 0) FROM records r WHERE r.device = d.public_key)"                 \
+    " FROM devices d"
+
+kiosk_rc hub_db_device_list(hub_db *db, hub_device **out, size_t *n)
+{
+    *out = NULL;
+    *n = 0;
+    sqlite3_stmt *st;
+    int rc = sqlite3_prepare_v2(db->db, DEVICE_SELECT " ORDER BY d.public_key", -1, &st, NULL);
+    hub_device *list = NULL;
+    size_t count = 0, cap = 0;
+    kiosk_rc k = KIOSK_OK;
+    while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (count == cap) {
+            size_t ncap = cap ? 2 * cap : 8;
+            hub_device *grown = realloc(list, ncap * sizeof *grown);
+            if (!grown) {
+                k = KIOSK_NOMEM;
+                break;
+            }
+            list = grown;
+            cap = ncap;
+        }
+        fill_device(st, &list[count++]);
+        rc = SQLITE_OK;
+    }
+    sqlite3_finalize(st);
+    if (k == KIOSK_OK)
+        k = sqlite_rc(rc);
+    if (k != KIOSK_OK) {
+        free(list);
+        return k;
+    }
+    if (count == 0) {
+        free(list);
+        list = NULL;
+    }
+    *out = list;
+    *n = count;
+    return KIOSK_OK;
+}
+
+kiosk_rc hub_db_device_counts(hub_db *db, const uint8_t public_key[32], int64_t *records,
+                              int64_t *max_seq)
+{
+    *records = 0;
+    *max_seq = 0;
+    sqlite3_stmt *st;
+    int rc = sqlite3_prepare_v2(db->db, DEVICE_SELECT " WHERE d.public_key = ?", -1, &st, NULL);
+    kiosk_rc k = KIOSK_NOT_FOUND;
+    if (rc == SQLITE_OK) {
+        sqlite3_bind_blob(st, 1, public_key, 32, SQLITE_STATIC);
+        rc = sqlite3_step(st);
+        if (rc == SQLITE_ROW) {
+            *records = sqlite3_column_int64(st, 4);
+            *max_seq = sqlite3_column_int64(st, 5);
+            k = KIOSK_OK;
+        } else if (rc != SQLITE_DONE) {
+            k = sqlite_rc(rc);
+        }
+    } else {
+        k = sqlite_rc(rc);
+    }
+    sqlite3_finalize(st);
+    return k;
+}
+
+/* ---- ingest ---------------------------------------------------------------------- */
+
+static void set_result(sync_result *res, const sync_record *r, sync_status status,
+                       const char *reason)
+{
+    memset(res, 0, sizeof *res);
+    snprintf(res->uuid, sizeof res->uuid, "%.*s", SYNC_UUID_LEN, r->uuid);
+    res->status = status;
+    snprintf(res->reason, sizeof res->reason, "%s", reason);
+}
+
+/* Decide one record inside the open transaction. Returns KIOSK_OK with res filled, or a
+ * database error (the caller rolls back the batch). */
+static kiosk_rc ingest_one(hub_db *db, const uint8_t device_pk[32], const sync_record *r,
+                           const char *source, int64_t now_ms, sync_result *res)
+{
+    if (strnlen(r->uuid, sizeof r->uuid) != SYNC_UUID_LEN || !sync_uuid_valid(r->uuid)) {
+        set_result(res, r, SYNC_REJECTED, "bad_uuid");
+        return KIOSK_OK;
+    }
+    if (r->seq < 1 || !r->sealed || r->sealed_len == 0 || r->sealed_len > SYNC_MAX_SEALED) {
+        set_result(res, r, SYNC_REJECTED, "bad_seq");
+        return KIOSK_OK;
+    }
+    if (!sync_record_verify(r, device_pk)) {
+        set_result(res, r, SYNC_REJECTED, "bad_record_signature");
+        return KIOSK_OK;
+    }
+    uint8_t hash[32];
+    crypto_hash_sha256(hash, r->sealed, r->sealed_len);
+
+    sqlite3_stmt *st = db->st[ST_FIND_UUID];
+    sqlite3_bind_text(st, 1, r->uuid, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        int same = sqlite3_column_bytes(st, 0) == 32 &&
+                   memcmp(sqlite3_column_blob(st, 0), device_pk, 32) == 0 &&
+                   sqlite3_column_int64(st, 1) == r->seq && sqlite3_column_bytes(st, 2) == 32 &&
+                   memcmp(sqlite3_column_blob(st, 2), hash, 32) == 0;
+        done(st);
+        set_result(res, r, same ? SYNC_DUPLICATE : SYNC_REJECTED, same ? "" : "uuid_conflict");
+        return KIOSK_OK;
+    }
+    done(st);
+    if (rc != SQLITE_DONE)
+        return sqlite_rc(rc);
+
+    st = db->st[ST_FIND_SEQ];
+    sqlite3_bind_blob(st, 1, device_pk, 32, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, r->seq);
+    rc = sqlite3_step(st);
+    done(st);
+    if (rc == SQLITE_ROW) {
+        set_result(res, r, SYNC_REJECTED, "seq_conflict");
+        return KIOSK_OK;
+    }
+    if (rc != SQLITE_DONE)
+        return sqlite_rc(rc);
+
+    st = db->st[ST_INSERT];
+    sqlite3_bind_text(st, 1, r->uuid, -1, SQLITE_STATIC);
+    sqlite3_bind_blob(st, 2, device_pk, 32, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, r->seq);
+    sqlite3_bind_blob64(st, 4, r->sealed, r->sealed_len, SQLITE_STATIC);
+    sqlite3_bind_blob(st, 5, r->sig, 64, SQLITE_STATIC);
+    sqlite3_bind_blob(st, 6, hash, 32, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 7, now_ms);
+    sqlite3_bind_text(st, 8, source, -1, SQLITE_STATIC);
+    rc = step_reset(st);
+    if (rc != SQLITE_DONE)
+        return sqlite_rc(rc);
+    set_result(res, r, SYNC_ACCEPTED, "");
+    return KIOSK_OK;
+}
+
+kiosk_rc hub_db_ingest(hub_db *db, const uint8_t device_pk[32], const sync_record *recs, size_t n,
+                       const char *source, int64_t now_ms, sync_result *results)
+{
+    if (!db || !device_pk || (n && (!recs || !results)) || !source ||
+        (strcmp(source, "http") != 0 && strcmp(source, "bundle") != 0))
+        return KIOSK_INVALID;
+    kiosk_rc rc = sqlite_rc(step_reset(db->st[ST_BEGIN]));
+    if (rc != KIOSK_OK)
+        return rc;
+    rc = hub_db_device_known(db, device_pk);
+    for (size_t i = 0; rc == KIOSK_OK && i < n; i++)
+        rc = ingest_one(db, device_pk, &recs[i], source, now_ms, &results[i]);
+    if (rc == KIOSK_OK)
+        rc = sqlite_rc(step_reset(db->st[ST_COMMIT]));
+    if (rc != KIOSK_OK) {
+        step_reset(db->st[ST_ROLLBACK]);
+        if (rc != KIOSK_NOT_FOUND)
+            kiosk_log_error("hub_db", "ingest of %zu records rolled back: %s", n,
+                            kiosk_strerror(rc));
+    }
+    return rc;
+}
+
+/* ---- replay protection ----------------------------------------------------------- */
+
+kiosk_rc hub_db_seen_request(hub_db *db, const uint8_t signature[64], int64_t now_ms, int remember,
+                             int *seen)
+{
+    *seen = 0;
+    int64_t horizon = now_ms - 2 * (int64_t)SYNC_SKEW_MS;
+    sqlite3_stmt *st = db->st[ST_SEEN_PRUNE];
+    sqlite3_bind_int64(st, 1, horizon);
+    int rc = step_reset(st);
+    if (rc != SQLITE_DONE)
+        return sqlite_rc(rc);
+    st = db->st[ST_SEEN_FIND];
+    sqlite3_bind_blob(st, 1, signature, 64, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, horizon);
+    rc = sqlite3_step(st);
+    done(st);
+    if (rc == SQLITE_ROW) {
+        *seen = 1;
+        return KIOSK_OK;
+    }
+    if (rc != SQLITE_DONE)
+        return sqlite_rc(rc);
+    if (!remember)
+        return KIOSK_OK;
+    st = db->st[ST_SEEN_INSERT];
+    sqlite3_bind_blob(st, 1, signature, 64, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, now_ms);
+    return sqlite_rc(step_reset(st));
+}
+
+/* ---- gaps and walking -------------------------------------------------------------- */
+
+kiosk_rc hub_db_gaps(hub_db *db, const uint8_t public_key[32], hub_gap **gaps, size_t *n)
+{
+    *gaps = NULL;
+    *n = 0;
+    int64_t records, max_seq;
+    kiosk_rc k = hub_db_device_counts(db, public_key, &records, &max_seq);
+    if (k != KIOSK_OK)
+        return k;
+    sqlite3_stmt *st;
+    int rc = sqlite3_prepare_v2(db->db, "SELECT seq FROM records WHERE device = ? ORDER BY seq", -1,
+                                &st, NULL);
+    if (rc == SQLITE_OK)
+        sqlite3_bind_blob(st, 1, public_key, 32, SQLITE_STATIC);
+    hub_gap *list = NULL;
+    size_t count = 0, cap = 0;
+    int64_t expect = 1;
+    while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        int64_t seq = sqlite3_column_int64(st, 0);
+        rc = SQLITE_OK;
+        if (seq > expect) {
+            if (count == cap) {
+                size_t ncap = cap ? 2 * cap : 8;
+                hub_gap *grown = realloc(list, ncap * sizeof *grown);
+                if (!grown) {
+                    k = KIOSK_NOMEM;
+                    break;
+                }
+                list = grown;
+                cap = ncap;
+            }
+            list[count].first = expect;
+            list[count].last = seq - 1;
+            count++;
+        }
+        if (seq >= expect)
+            expect = seq + 1;
+    }
+    sqlite3_finalize(st);
+    if (k == KIOSK_OK)
+        k = sqlite_rc(rc);
+    if (k != KIOSK_OK || count == 0) {
+        free(list);
+        return k;
+    }
+    *gaps = list;
+    *n = count;
+    return KIOSK_OK;
+}
+
+kiosk_rc hub_db_foreach_record(hub_db *db, hub_db_record_cb cb, void *ctx)
+{
+    sqlite3_stmt *st;
+    int rc = sqlite3_prepare_v2(db->db,
+                                "SELECT device, uuid, seq, sealed, sig, received_ms, source"
+                                " FROM records ORDER BY device, seq",
+                                -1, &st, NULL);
+    kiosk_rc k = KIOSK_OK;
+    while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        rc = SQLITE_OK;
+        if (sqlite3_column_bytes(st, 0) != 32 || sqlite3_column_bytes(st, 4) != 64) {
+            k = KIOSK_CORRUPT;
+            break;
+        }
+        hub_db_record r = {
+            .device = sqlite3_column_blob(st, 0),
+            .uuid = (const char *)sqlite3_column_text(st, 1),
+            .seq = sqlite3_column_int64(st, 2),
+            .sealed = sqlite3_column_blob(st, 3),
+            .sealed_len = (size_t)sqlite3_column_bytes(st, 3),
+            .sig = sqlite3_column_blob(st, 4),
+            .received_ms = sqlite3_column_int64(st, 5),
+            .source = (const char *)sqlite3_column_text(st, 6),
+        };
+        if (!r.uuid || !r.source || !r.sealed) {
+            k = KIOSK_CORRUPT;
+            break;
+        }
+        k = cb(ctx, &r);
+        if (k != KIOSK_OK)
+            break;
+    }
+    sqlite3_finalize(st);
+    if (k == KIOSK_OK)
+        k = sqlite_rc(rc);
+    return k;
+}

@@ -1,0 +1,515 @@
+/*
+ * libmicrohttpd front of the hub. One internal polling thread (no thread per
+ * connection) runs every handler, so the single SQLite connection of hub_db never sees
+ * two threads. A POST body is gathered under a hard cap and judged only once complete;
+ * checks run cheapest first and every refusal happens before anything is written. Only
+ * the fault setter and the request counter are touched from other threads.
+ */
+#include "hub/hub_http.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <sodium.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+
+#include "core/kiosk_log.h"
+#include "sync/sync_proto.h"
+
+#define HEALTH_PATH "/v1/health"
+#define SLOW_FAULT_MS 2000
+
+struct hub_server {
+    hub_db *db;
+    struct MHD_Daemon *daemon;
+    uint16_t port;
+    int64_t (*now_ms)(void *ctx);
+    void *clock_ctx;
+    char *tls_cert;
+    char *tls_key;
+    size_t tls_key_len;
+    _Atomic uint64_t requests;
+    pthread_mutex_t fault_lock;
+    hub_fault fault;
+    int fault_count;
+};
+
+/* One request in flight: the body gathered so far and its verdict. */
+typedef struct hub_request {
+    char *body;
+    size_t len, cap;
+    size_t dropped; /* bytes thrown away after the cap */
+    int too_large;
+    int replied; /* a reply was queued when the headers arrived */
+    hub_fault fault;
+} hub_request;
+
+static int64_t real_now_ms(void *ctx)
+{
+    (void)ctx;
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+void hub_server_options_init(hub_server_options *opt)
+{
+    memset(opt, 0, sizeof *opt);
+    opt->bind_address = "127.0.0.1";
+}
+
+/* ---- faults ---------------------------------------------------------------------- */
+
+void hub_server_set_fault(hub_server *srv, hub_fault fault, int count)
+{
+    pthread_mutex_lock(&srv->fault_lock);
+    srv->fault = count == 0 ? HUB_FAULT_NONE : fault;
+    srv->fault_count = fault == HUB_FAULT_NONE ? 0 : count;
+    pthread_mutex_unlock(&srv->fault_lock);
+}
+
+static hub_fault take_fault(hub_server *srv)
+{
+    pthread_mutex_lock(&srv->fault_lock);
+    hub_fault f = srv->fault;
+    if (f != HUB_FAULT_NONE && srv->fault_count > 0 && --srv->fault_count == 0)
+        srv->fault = HUB_FAULT_NONE;
+    pthread_mutex_unlock(&srv->fault_lock);
+    return f;
+}
+
+uint64_t hub_server_requests(const hub_server *srv)
+{
+    return atomic_load(&((hub_server *)srv)->requests);
+}
+
+uint16_t hub_server_port(const hub_server *srv)
+{
+    return srv->port;
+}
+
+/* ---- replies --------------------------------------------------------------------- */
+
+/* A reply decided but not yet queued, so a fault can still replace it. */
+typedef struct hub_reply {
+    unsigned status;
+    char *body; /* owned, malloc'd; NULL: close the connection without a reply */
+    size_t len;
+} hub_reply;
+
+/* Queue body (owned, malloc'd; freed by libmicrohttpd or here). */
+static enum MHD_Result reply(struct MHD_Connection *c, unsigned status, char *body, size_t len,
+                             const char *allow)
+{
+    if (!body)
+        return MHD_NO;
+    struct MHD_Response *resp = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
+    if (!resp) {
+        free(body);
+        return MHD_NO;
+    }
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json");
+    if (allow)
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, allow);
+    enum MHD_Result ret = MHD_queue_response(c, status, resp);
+    MHD_destroy_response(resp);
+    return ret;
+}
+
+static hub_reply error_reply(hub_server *srv, const char *what, unsigned status, const char *code,
+                             const char *message)
+{
+    hub_reply r = {status, NULL, 0};
+    kiosk_log_info("hub", "%s -> %u %s", what, status, code);
+    if (sync_error_encode(code, message, srv->now_ms(srv->clock_ctx), &r.body, &r.len) != KIOSK_OK)
+        r.body = NULL;
+    return r;
+}
+
+static enum MHD_Result reply_error(hub_server *srv, struct MHD_Connection *c, const char *what,
+                                   unsigned status, const char *code, const char *message,
+                                   const char *allow)
+{
+    hub_reply r = error_reply(srv, what, status, code, message);
+    return reply(c, r.status, r.body, r.len, allow);
+}
+
+static enum MHD_Result reply_health(hub_server *srv, struct MHD_Connection *c)
+{
+    char buf[64];
+    int n = snprintf(buf, sizeof buf, "{\"ok\":true,\"now_ms\":%lld}",
+                     (long long)srv->now_ms(srv->clock_ctx));
+    char *body = malloc((size_t)n + 1);
+    if (!body)
+        return MHD_NO;
+    memcpy(body, buf, (size_t)n + 1);
+    kiosk_log_info("hub", "GET " HEALTH_PATH " -> 200");
+    return reply(c, 200, body, (size_t)n, NULL);
+}
+
+/* ---- POST /v1/records ------------------------------------------------------------ */
+
+static int parse_time(const char *s, int64_t *out)
+{
+    if (!s || !*s || strlen(s) > 18)
+        return 0;
+    int64_t v = 0;
+    for (const char *p = s; *p; p++) {
+        if (*p < '0' || *p > '9')
+            return 0;
+        v = v * 10 + (*p - '0');
+    }
+    *out = v;
+    return 1;
+}
+
+static enum MHD_Result append(hub_request *rq, const char *data, size_t n)
+{
+    if (rq->too_large || n > SYNC_MAX_BODY - rq->len) {
+        /* keep reading, and drop, so the client gets its 413; a sender that goes on
+         * past twice the cap is cut off */
+        rq->too_large = 1;
+        free(rq->body);
+        rq->body = NULL;
+        rq->len = rq->cap = 0;
+        rq->dropped += n;
+        return rq->dropped > SYNC_MAX_BODY ? MHD_NO : MHD_YES;
+    }
+    if (rq->len + n + 1 > rq->cap) {
+        size_t cap = rq->cap ? rq->cap : 4096;
+        while (cap < rq->len + n + 1)
+            cap *= 2;
+        if (cap > (size_t)SYNC_MAX_BODY + 1)
+            cap = (size_t)SYNC_MAX_BODY + 1;
+        char *grown = realloc(rq->body, cap);
+        if (!grown)
+            return MHD_NO;
+        rq->body = grown;
+        rq->cap = cap;
+    }
+    memcpy(rq->body + rq->len, data, n);
+    rq->len += n;
+    rq->body[rq->len] = '\0';
+    return MHD_YES;
+}
+
+static void sleep_ms(int ms)
+{
+    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
+    while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
+    }
+}
+
+/* Judge a complete request: the reply to queue. */
+static hub_reply post_records(hub_server *srv, struct MHD_Connection *c, hub_request *rq)
+{
+    const char *what = "POST " SYNC_PATH_RECORDS;
+    if (rq->fault == HUB_FAULT_500)
+        return error_reply(srv, what, 500, "internal", "injected fault");
+    if (rq->fault == HUB_FAULT_503)
+        return error_reply(srv, what, 503, "internal", "injected fault");
+    if (rq->fault == HUB_FAULT_SLOW)
+        sleep_ms(SLOW_FAULT_MS);
+    if (rq->too_large)
+        return error_reply(srv, what, 413, "too_large", "request body over the limit");
+
+    const char *hdev = MHD_lookup_connection_value(c, MHD_HEADER_KIND, SYNC_HDR_DEVICE);
+    const char *htime = MHD_lookup_connection_value(c, MHD_HEADER_KIND, SYNC_HDR_TIME);
+    const char *hsig = MHD_lookup_connection_value(c, MHD_HEADER_KIND, SYNC_HDR_SIGNATURE);
+    uint8_t device[32], sig[64];
+    int64_t t = 0;
+    if (!hdev || !htime || !hsig || !sync_hex_parse(hdev, device, sizeof device) ||
+        !parse_time(htime, &t) || !sync_hex_parse(hsig, sig, sizeof sig))
+        return error_reply(srv, what, 400, "malformed", "missing or malformed X-Kiosk headers");
+    char dev8[9];
+    snprintf(dev8, sizeof dev8, "%.8s", hdev);
+    char who[64];
+    snprintf(who, sizeof who, "%s device %s", what, dev8);
+
+    kiosk_rc rc = hub_db_device_known(srv->db, device);
+    if (rc == KIOSK_NOT_FOUND)
+        return error_reply(srv, who, 403, "unknown_device", "device not registered");
+    if (rc != KIOSK_OK)
+        return error_reply(srv, who, 500, "internal", "database error");
+    int64_t now = srv->now_ms(srv->clock_ctx);
+    if (t > now + SYNC_SKEW_MS || t < now - SYNC_SKEW_MS)
+        return error_reply(srv, who, 401, "stale_time", "device clock outside the window");
+    const char *body = rq->body ? rq->body : "";
+    if (!sync_request_verify(device, "POST", SYNC_PATH_RECORDS, t, body, rq->len, sig))
+        return error_reply(srv, who, 401, "bad_signature", "request signature does not verify");
+
+    sync_record *recs = NULL;
+    size_t n = 0;
+    kiosk_rc drc = sync_body_decode(body, rq->len, &recs, &n);
+    int seen = 0;
+    /* Checked now, remembered only once stored: a refused request changes nothing. */
+    rc = hub_db_seen_request(srv->db, sig, now, 0, &seen);
+    hub_reply ret;
+    if (rc != KIOSK_OK) {
+        ret = error_reply(srv, who, 500, "internal", "database error");
+    } else if (seen) {
+        ret = error_reply(srv, who, 409, "replayed", "request seen before");
+    } else if (drc == KIOSK_NOMEM) {
+        ret = error_reply(srv, who, 500, "internal", "out of memory");
+    } else if (drc == KIOSK_RANGE) {
+        ret = error_reply(srv, who, 413, "too_large", "request body over the limit");
+    } else if (drc != KIOSK_OK) {
+        ret = error_reply(srv, who, 400, "malformed", "malformed body");
+    } else {
+        sync_result *results = n ? calloc(n, sizeof *results) : NULL;
+        rc = n && !results ? KIOSK_NOMEM
+                           : hub_db_ingest(srv->db, device, recs, n, "http", now, results);
+        if (rc == KIOSK_NOT_FOUND) {
+            ret = error_reply(srv, who, 403, "unknown_device", "device not registered");
+        } else if (rc != KIOSK_OK) {
+            ret = error_reply(srv, who, 500, "internal", "cannot store the records");
+        } else {
+            /* Failing to remember only lets a replay through, and a replay of stored
+             * records is answered with duplicates. */
+            if (hub_db_seen_request(srv->db, sig, now, 1, &seen) != KIOSK_OK)
+                kiosk_log_warn("hub", "%s: cannot remember the request signature", who);
+            size_t counts[3] = {0, 0, 0};
+            for (size_t i = 0; i < n; i++)
+                counts[results[i].status]++;
+            size_t shown = rq->fault == HUB_FAULT_PARTIAL ? n / 2 : n;
+            char *out = NULL;
+            size_t out_len = 0;
+            if (sync_results_encode(results, shown, now, &out, &out_len) != KIOSK_OK) {
+                ret = error_reply(srv, who, 500, "internal", "out of memory");
+            } else {
+                kiosk_log_info("hub",
+                               "%s -> 200 records %zu accepted %zu duplicate %zu"
+                               " rejected %zu",
+                               who, n, counts[SYNC_ACCEPTED], counts[SYNC_DUPLICATE],
+                               counts[SYNC_REJECTED]);
+                ret = (hub_reply){200, out, out_len};
+            }
+        }
+        free(results);
+    }
+    sync_records_free(recs, n);
+    return ret;
+}
+
+/* ---- the handler ------------------------------------------------------------------- */
+
+static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *url,
+                              const char *method, const char *version, const char *upload_data,
+                              size_t *upload_data_size, void **con_cls)
+{
+    (void)version;
+    hub_server *srv = cls;
+    hub_request *rq = *con_cls;
+    int is_post = strcmp(method, MHD_HTTP_METHOD_POST) == 0;
+    if (!rq) {
+        rq = calloc(1, sizeof *rq);
+        if (!rq)
+            return MHD_NO;
+        *con_cls = rq;
+        if (is_post)
+            atomic_fetch_add(&srv->requests, 1);
+        rq->replied = 1; /* unless it is a POST to the records, below */
+        if (strcmp(url, HEALTH_PATH) == 0) {
+            if (strcmp(method, MHD_HTTP_METHOD_GET) == 0)
+                return reply_health(srv, c);
+            return reply_error(srv, c, "health", 405, "method", "use GET", "GET");
+        }
+        if (strcmp(url, SYNC_PATH_RECORDS) != 0)
+            return reply_error(srv, c, "request for another path", 404, "not_found",
+                               "no such resource", NULL);
+        if (!is_post)
+            return reply_error(srv, c, "records", 405, "method", "use POST", "POST");
+        rq->replied = 0;
+        rq->fault = take_fault(srv);
+        const char *cl =
+            MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+        if (cl) {
+            char *end = NULL;
+            errno = 0;
+            unsigned long long v = strtoull(cl, &end, 10);
+            if (errno == ERANGE || v > SYNC_MAX_BODY) {
+                /* refused up front, before a byte of the body is read */
+                rq->too_large = rq->replied = 1;
+                return reply_error(srv, c, "POST " SYNC_PATH_RECORDS, 413, "too_large",
+                                   "request body over the limit", NULL);
+            }
+            if (end != cl && v > 0) {
+                /* trust a claimed length only so far: a silent client costs 1 MiB */
+                size_t cap = (size_t)(v < (1u << 20) ? v : (1u << 20)) + 1;
+                rq->body = malloc(cap);
+                if (!rq->body)
+                    return MHD_NO;
+                rq->cap = cap;
+            }
+        }
+        return MHD_YES;
+    }
+    if (rq->replied) { /* the answer is out: whatever body follows is dropped */
+        *upload_data_size = 0;
+        return MHD_YES;
+    }
+    if (*upload_data_size) {
+        enum MHD_Result r = append(rq, upload_data, *upload_data_size);
+        *upload_data_size = 0;
+        return r;
+    }
+    hub_reply r = post_records(srv, c, rq);
+    if (rq->fault == HUB_FAULT_RESET) {
+        kiosk_log_info("hub", "injected fault: connection dropped without a reply");
+        free(r.body);
+        return MHD_NO;
+    }
+    if (rq->fault == HUB_FAULT_GARBAGE) {
+        static const char garbage[] = "<html>502 gateway says hello</html>\x01\xff";
+        free(r.body);
+        r.status = 200;
+        r.len = sizeof garbage - 1;
+        r.body = malloc(r.len);
+        if (r.body)
+            memcpy(r.body, garbage, r.len);
+        kiosk_log_info("hub", "injected fault: reply replaced by garbage");
+    }
+    return reply(c, r.status, r.body, r.len, NULL);
+}
+
+static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
+                      enum MHD_RequestTerminationCode toe)
+{
+    (void)cls;
+    (void)c;
+    (void)toe;
+    hub_request *rq = *con_cls;
+    if (rq) {
+        free(rq->body);
+        free(rq);
+        *con_cls = NULL;
+    }
+}
+
+/* ---- start and stop ---------------------------------------------------------------- */
+
+static kiosk_rc read_pem(const char *path, char **out, size_t *len)
+{
+    *out = NULL;
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return errno == ENOENT ? KIOSK_NOT_FOUND : KIOSK_IO;
+    size_t cap = 1 << 20, n;
+    char *buf = malloc(cap + 1);
+    if (!buf) {
+        fclose(f);
+        return KIOSK_NOMEM;
+    }
+    n = fread(buf, 1, cap, f);
+    int bad = ferror(f) || n == 0 || n == cap;
+    fclose(f);
+    if (bad) {
+        sodium_memzero(buf, cap);
+        free(buf);
+        return KIOSK_IO;
+    }
+    buf[n] = '\0';
+    *out = buf;
+    if (len)
+        *len = cap;
+    return KIOSK_OK;
+}
+
+static void free_server(hub_server *srv)
+{
+    free(srv->tls_cert);
+    if (srv->tls_key) {
+        sodium_memzero(srv->tls_key, srv->tls_key_len);
+        free(srv->tls_key);
+    }
+    pthread_mutex_destroy(&srv->fault_lock);
+    free(srv);
+}
+
+kiosk_rc hub_server_start(hub_db *db, const hub_server_options *opt, hub_server **out)
+{
+    *out = NULL;
+    if (!db || !opt || (!opt->tls_cert_file != !opt->tls_key_file))
+        return KIOSK_INVALID;
+    if (sodium_init() < 0)
+        return KIOSK_CRYPTO;
+    const char *addr = opt->bind_address ? opt->bind_address : "127.0.0.1";
+    struct sockaddr_storage ss;
+    memset(&ss, 0, sizeof ss);
+    unsigned flags = MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ERROR_LOG;
+    struct sockaddr_in *v4 = (struct sockaddr_in *)&ss;
+    struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)&ss;
+    if (inet_pton(AF_INET, addr, &v4->sin_addr) == 1) {
+        v4->sin_family = AF_INET;
+        v4->sin_port = htons(opt->port);
+    } else if (inet_pton(AF_INET6, addr, &v6->sin6_addr) == 1) {
+        v6->sin6_family = AF_INET6;
+        v6->sin6_port = htons(opt->port);
+        flags |= MHD_USE_IPv6;
+    } else {
+        kiosk_log_error("hub", "not a numeric address: %s", addr);
+        return KIOSK_INVALID;
+    }
+
+    hub_server *srv = calloc(1, sizeof *srv);
+    if (!srv)
+        return KIOSK_NOMEM;
+    pthread_mutex_init(&srv->fault_lock, NULL);
+    srv->db = db;
+    srv->now_ms = opt->now_ms ? opt->now_ms : real_now_ms;
+    srv->clock_ctx = opt->clock_ctx;
+    atomic_init(&srv->requests, 0);
+    if (opt->tls_cert_file) {
+        if (MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES) {
+            free_server(srv);
+            return KIOSK_UNSUPPORTED;
+        }
+        kiosk_rc rc = read_pem(opt->tls_cert_file, &srv->tls_cert, NULL);
+        if (rc == KIOSK_OK)
+            rc = read_pem(opt->tls_key_file, &srv->tls_key, &srv->tls_key_len);
+        if (rc != KIOSK_OK) {
+            kiosk_log_error("hub", "cannot read the TLS certificate or key: %s",
+                            kiosk_strerror(rc));
+            free_server(srv);
+            return rc;
+        }
+        flags |= MHD_USE_TLS;
+    }
+    if (srv->tls_cert)
+        srv->daemon = MHD_start_daemon(
+            flags, opt->port, NULL, NULL, handle, srv, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+            MHD_OPTION_NOTIFY_COMPLETED, completed, srv, MHD_OPTION_CONNECTION_TIMEOUT,
+            (unsigned)60, MHD_OPTION_CONNECTION_LIMIT, (unsigned)256, MHD_OPTION_HTTPS_MEM_KEY,
+            srv->tls_key, MHD_OPTION_HTTPS_MEM_CERT, srv->tls_cert, MHD_OPTION_END);
+    else
+        srv->daemon = MHD_start_daemon(
+            flags, opt->port, NULL, NULL, handle, srv, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+            MHD_OPTION_NOTIFY_COMPLETED, completed, srv, MHD_OPTION_CONNECTION_TIMEOUT,
+            (unsigned)60, MHD_OPTION_CONNECTION_LIMIT, (unsigned)256, MHD_OPTION_END);
+    if (!srv->daemon) {
+        kiosk_log_error("hub", "cannot listen on %s port %u", addr, (unsigned)opt->port);
+        free_server(srv);
+        return KIOSK_NET;
+    }
+    const union MHD_DaemonInfo *info = MHD_get_daemon_info(srv->daemon, MHD_DAEMON_INFO_BIND_PORT);
+    srv->port = info ? info->port : opt->port;
+    kiosk_log_info("hub", "listening on %s port %u (%s)", addr, (unsigned)srv->port,
+                   srv->tls_cert ? "https" : "http");
+    *out = srv;
+    return KIOSK_OK;
+}
+
+void hub_server_stop(hub_server *srv)
+{
+    if (!srv)
+        return;
+    MHD_stop_daemon(srv->daemon);
+    free_server(srv);
+}

@@ -1,0 +1,641 @@
+/*
+ * The `hub` program: key generation, the HTTP service, device registration, USB bundle
+ * import, status with gaps, and CSV export. Exit 0 on success, 1 on an operational
+ * failure, 2 on a usage error; messages on stderr start with "hub: " so a script can
+ * show them. Output meant for scripts (public key, port, counts) goes to stdout.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <sodium.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/kiosk_log.h"
+#include "domain/codes.h"
+#include "domain/divisions.h"
+#include "hub/hub_db.h"
+#include "hub/hub_export.h"
+#include "hub/hub_http.h"
+#include "sync/sync_proto.h"
+
+#define EXIT_FAIL 1
+#define EXIT_USAGE 2
+#define DEFAULT_PORT 8080
+
+static const char usage_text[] =
+    "usage:\n"
+    "  hub keygen --out DIR\n"
+    "  hub serve --db PATH [--listen ADDR:PORT] [--tls-cert FILE --tls-key FILE]"
+    " [--port-file FILE]\n"
+    "  hub device add --db PATH HEXPK [NAME]\n"
+    "  hub device list --db PATH\n"
+    "  hub device remove --db PATH HEXPK\n"
+    "  hub import --db PATH BUNDLE...\n"
+    "  hub export --db PATH --key DIR_OR_FILE --assets DIR --out FILE.csv\n"
+    "  hub status --db PATH\n";
+
+static int usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int usage(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("hub: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputs("\n", stderr);
+    va_end(ap);
+    fputs(usage_text, stderr);
+    return EXIT_USAGE;
+}
+
+static int fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int fail(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("hub: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputs("\n", stderr);
+    va_end(ap);
+    return EXIT_FAIL;
+}
+
+static int64_t now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* ---- arguments ------------------------------------------------------------------- */
+
+/* Options of a subcommand: --name VALUE pairs (known names only) and positionals. */
+typedef struct args {
+    const char *names[8];
+    const char *values[8];
+    size_t n_names;
+    const char *pos[64];
+    size_t n_pos;
+} args;
+
+/* Returns 0, or EXIT_USAGE after printing why. */
+static int parse_args(int argc, char **argv, const char *const *known, args *a)
+{
+    memset(a, 0, sizeof *a);
+    for (size_t i = 0; known[i]; i++)
+        a->names[a->n_names++] = known[i];
+    for (int i = 0; i < argc; i++) {
+        const char *s = argv[i];
+        if (strncmp(s, "--", 2) == 0) {
+            size_t k = 0;
+            while (k < a->n_names && strcmp(a->names[k], s + 2) != 0)
+                k++;
+            if (k == a->n_names)
+                return usage("unknown option %s", s);
+            if (i + 1 >= argc)
+                return usage("option %s needs a value", s);
+            if (a->values[k])
+                return usage("option %s given twice", s);
+            a->values[k] = argv[++i];
+        } else {
+            if (a->n_pos == sizeof a->pos / sizeof a->pos[0])
+                return usage("too many arguments");
+            a->pos[a->n_pos++] = s;
+        }
+    }
+    return 0;
+}
+
+static const char *opt(const args *a, const char *name)
+{
+    for (size_t k = 0; k < a->n_names; k++)
+        if (strcmp(a->names[k], name) == 0)
+            return a->values[k];
+    return NULL;
+}
+
+/* Open the database; must_exist: refuse to create one (read-only commands). */
+static int open_db(const char *path, int must_exist, hub_db **db)
+{
+    struct stat st;
+    if (must_exist && stat(path, &st) != 0)
+        return fail("no database at %s", path);
+    kiosk_rc rc = hub_db_open(path, db);
+    if (rc != KIOSK_OK)
+        return fail("cannot open the database %s: %s", path, kiosk_strerror(rc));
+    return 0;
+}
+
+/* ---- keygen ---------------------------------------------------------------------- */
+
+static int write_new_file(const char *path, const void *data, size_t n, mode_t mode)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+    if (fd < 0)
+        return -1;
+    ssize_t w = write(fd, data, n);
+    int ok = w == (ssize_t)n && fsync(fd) == 0;
+    if (close(fd) != 0)
+        ok = 0;
+    if (!ok) {
+        unlink(path);
+        return -1;
+    }
+    return 0;
+}
+
+static int cmd_keygen(int argc, char **argv)
+{
+    static const char *const known[] = {"out", NULL};
+    args a;
+    int u = parse_args(argc, argv, known, &a);
+    if (u)
+        return u;
+    const char *dir = opt(&a, "out");
+    if (!dir || a.n_pos)
+        return usage("keygen takes --out DIR");
+    if (mkdir(dir, 0700) != 0 && errno != EEXIST)
+        return fail("cannot create %s: %s", dir, strerror(errno));
+    char key_path[4096], pub_path[4096];
+    snprintf(key_path, sizeof key_path, "%s/upstream.key", dir);
+    snprintf(pub_path, sizeof pub_path, "%s/upstream.pub", dir);
+    struct stat st;
+    if (stat(key_path, &st) == 0 || stat(pub_path, &st) == 0)
+        return fail("%s already holds a key; refusing to overwrite it", dir);
+    uint8_t pk[32], sk[32];
+    crypto_box_keypair(pk, sk);
+    char hex[66];
+    sync_hex_format(pk, 32, hex);
+    int r = write_new_file(key_path, sk, sizeof sk, 0600);
+    sodium_memzero(sk, sizeof sk);
+    if (r != 0)
+        return fail("cannot write %s: %s", key_path, strerror(errno));
+    size_t hl = strlen(hex);
+    hex[hl] = '\n';
+    if (write_new_file(pub_path, hex, hl + 1, 0644) != 0) {
+        unlink(key_path);
+        return fail("cannot write %s: %s", pub_path, strerror(errno));
+    }
+    fwrite(hex, 1, hl + 1, stdout);
+    return 0;
+}
+
+/* ---- serve ----------------------------------------------------------------------- */
+
+static int parse_listen(const char *s, char *addr, size_t size, uint16_t *port)
+{
+    const char *colon = strrchr(s, ':');
+    if (!colon || colon == s)
+        return 0;
+    const char *a = s;
+    size_t alen = (size_t)(colon - s);
+    if (a[0] == '[') {
+        if (alen < 3 || a[alen - 1] != ']')
+            return 0;
+        a++;
+        alen -= 2;
+    }
+    if (alen == 0 || alen >= size)
+        return 0;
+    memcpy(addr, a, alen);
+    addr[alen] = '\0';
+    char *end;
+    errno = 0;
+    unsigned long p = strtoul(colon + 1, &end, 10);
+    if (errno || end == colon + 1 || *end || p > 65535)
+        return 0;
+    *port = (uint16_t)p;
+    return 1;
+}
+
+static int write_port_file(const char *path, uint16_t port)
+{
+    char tmp[4200], text[16];
+    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    int n = snprintf(text, sizeof text, "%u\n", (unsigned)port);
+    FILE *f = fopen(tmp, "w");
+    if (!f)
+        return -1;
+    int ok = fwrite(text, 1, (size_t)n, f) == (size_t)n;
+    if (fclose(f) != 0)
+        ok = 0;
+    if (!ok || rename(tmp, path) != 0) {
+        unlink(tmp);
+        return -1;
+    }
+    return 0;
+}
+
+static int cmd_serve(int argc, char **argv)
+{
+    static const char *const known[] = {"db", "listen", "tls-cert", "tls-key", "port-file", NULL};
+    args a;
+    int u = parse_args(argc, argv, known, &a);
+    if (u)
+        return u;
+    const char *db_path = opt(&a, "db"), *listen = opt(&a, "listen");
+    if (!db_path || a.n_pos)
+        return usage("serve needs --db PATH");
+    if (!opt(&a, "tls-cert") != !opt(&a, "tls-key"))
+        return usage("--tls-cert and --tls-key go together");
+    hub_server_options o;
+    hub_server_options_init(&o);
+    char addr[128] = "127.0.0.1";
+    o.port = DEFAULT_PORT;
+    if (listen && !parse_listen(listen, addr, sizeof addr, &o.port))
+        return usage("--listen takes ADDR:PORT, e.g. 127.0.0.1:8080 or [::1]:8080");
+    o.bind_address = addr;
+    o.tls_cert_file = opt(&a, "tls-cert");
+    o.tls_key_file = opt(&a, "tls-key");
+
+    /* Block the stop signals in every thread (the server thread inherits the mask), so
+     * only sigwait below sees them. */
+    sigset_t stop;
+    sigemptyset(&stop);
+    sigaddset(&stop, SIGTERM);
+    sigaddset(&stop, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &stop, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    hub_db *db = NULL;
+    int r = open_db(db_path, 0, &db);
+    if (r)
+        return r;
+    hub_server *srv = NULL;
+    kiosk_rc rc = hub_server_start(db, &o, &srv);
+    if (rc != KIOSK_OK) {
+        hub_db_close(db);
+        return fail("cannot serve on %s port %u: %s", addr, (unsigned)o.port, kiosk_strerror(rc));
+    }
+    const char *port_file = opt(&a, "port-file");
+    if (port_file && write_port_file(port_file, hub_server_port(srv)) != 0) {
+        hub_server_stop(srv);
+        hub_db_close(db);
+        return fail("cannot write the port file %s", port_file);
+    }
+    int sig = 0;
+    while (sigwait(&stop, &sig) != 0) {
+    }
+    kiosk_log_info("hub", "signal %d: shutting down", sig);
+    hub_server_stop(srv);
+    hub_db_close(db);
+    return 0;
+}
+
+/* ---- device ---------------------------------------------------------------------- */
+
+static void format_local(int64_t ms, char *out, size_t size)
+{
+    time_t t = (time_t)(ms / 1000);
+    struct tm tm;
+    if (localtime_r(&t, &tm))
+        strftime(out, size, "%Y-%m-%dT%H:%M:%S%z", &tm);
+    else
+        snprintf(out, size, "?");
+}
+
+static int cmd_device(int argc, char **argv)
+{
+    if (argc < 1)
+        return usage("device needs add, list or remove");
+    const char *verb = argv[0];
+    static const char *const known[] = {"db", NULL};
+    args a;
+    int u = parse_args(argc - 1, argv + 1, known, &a);
+    if (u)
+        return u;
+    const char *db_path = opt(&a, "db");
+    if (!db_path)
+        return usage("device %s needs --db PATH", verb);
+    uint8_t pk[32];
+    hub_db *db = NULL;
+    int r;
+    kiosk_rc rc;
+    if (strcmp(verb, "add") == 0) {
+        if (a.n_pos < 1 || a.n_pos > 2)
+            return usage("device add takes HEXPK [NAME]");
+        if (!sync_hex_parse(a.pos[0], pk, sizeof pk))
+            return usage("HEXPK must be 64 hex digits (the device's public key)");
+        if ((r = open_db(db_path, 0, &db)))
+            return r;
+        rc = hub_db_device_add(db, pk, a.n_pos > 1 ? a.pos[1] : "", now_ms());
+        hub_db_close(db);
+        if (rc != KIOSK_OK)
+            return fail("cannot add the device: %s", kiosk_strerror(rc));
+        return 0;
+    }
+    if (strcmp(verb, "remove") == 0) {
+        if (a.n_pos != 1)
+            return usage("device remove takes HEXPK");
+        if (!sync_hex_parse(a.pos[0], pk, sizeof pk))
+            return usage("HEXPK must be 64 hex digits (the device's public key)");
+        if ((r = open_db(db_path, 1, &db)))
+            return r;
+        rc = hub_db_device_remove(db, pk);
+        hub_db_close(db);
+        if (rc == KIOSK_NOT_FOUND)
+            return fail("no such device");
+        if (rc != KIOSK_OK)
+            return fail("cannot remove the device: %s", kiosk_strerror(rc));
+        return 0;
+    }
+    if (strcmp(verb, "list") == 0) {
+        if (a.n_pos)
+            return usage("device list takes no arguments");
+        if ((r = open_db(db_path, 1, &db)))
+            return r;
+        hub_device *list;
+        size_t n;
+        rc = hub_db_device_list(db, &list, &n);
+        hub_db_close(db);
+        if (rc != KIOSK_OK)
+            return fail("cannot list the devices: %s", kiosk_strerror(rc));
+        for (size_t i = 0; i < n; i++) {
+            char hex[65], added[40];
+            sync_hex_format(list[i].public_key, 32, hex);
+            format_local(list[i].added_ms, added, sizeof added);
+            printf("%s %s records %lld%s %s\n", hex, added, (long long)list[i].records,
+                   list[i].removed ? " removed" : "", list[i].name);
+        }
+        free(list);
+        return 0;
+    }
+    return usage("unknown device command %s", verb);
+}
+
+/* ---- import ---------------------------------------------------------------------- */
+
+static int read_file(const char *path, size_t cap, char **data, size_t *len)
+{
+    *data = NULL;
+    *len = 0;
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return -1;
+    char *buf = malloc(cap + 1);
+    if (!buf) {
+        fclose(f);
+        return -1;
+    }
+    size_t n = fread(buf, 1, cap + 1, f);
+    int bad = ferror(f);
+    fclose(f);
+    if (bad || n > cap) {
+        free(buf);
+        errno = bad ? EIO : EFBIG;
+        return -1;
+    }
+    *data = buf;
+    *len = n;
+    return 0;
+}
+
+/* Import one bundle; 0 or EXIT_FAIL (message printed). */
+static int import_one(hub_db *db, const char *path)
+{
+    char *data;
+    size_t len;
+    if (read_file(path, (size_t)SYNC_MAX_BODY + 4096, &data, &len) != 0)
+        return fail("%s: cannot read: %s", path, strerror(errno));
+    sync_bundle b;
+    kiosk_rc rc = sync_bundle_parse(data, len, &b);
+    int r = 0;
+    sync_record *recs = NULL;
+    size_t n = 0;
+    sync_result *results = NULL;
+    if (rc != KIOSK_OK) {
+        r = fail("%s: not a bundle (%s)", path, kiosk_strerror(rc));
+    } else if ((rc = hub_db_device_known(db, b.device)) != KIOSK_OK) {
+        r = rc == KIOSK_NOT_FOUND ? fail("%s: device not registered", path)
+                                  : fail("%s: %s", path, kiosk_strerror(rc));
+    } else if (!sync_request_verify(b.device, SYNC_BUNDLE_METHOD, SYNC_PATH_RECORDS, b.time_ms,
+                                    b.body, b.body_len, b.sig)) {
+        r = fail("%s: bad bundle signature", path);
+    } else if ((rc = sync_body_decode(b.body, b.body_len, &recs, &n)) != KIOSK_OK) {
+        r = fail("%s: malformed body (%s)", path, kiosk_strerror(rc));
+    } else if (n && !(results = calloc(n, sizeof *results))) {
+        r = fail("%s: out of memory", path);
+    } else if ((rc = hub_db_ingest(db, b.device, recs, n, "bundle", now_ms(), results)) !=
+               KIOSK_OK) {
+        r = fail("%s: cannot store the records: %s", path, kiosk_strerror(rc));
+    } else {
+        size_t c[3] = {0, 0, 0};
+        for (size_t i = 0; i < n; i++)
+            c[results[i].status]++;
+        printf("%s: accepted %zu duplicate %zu rejected %zu\n", path, c[SYNC_ACCEPTED],
+               c[SYNC_DUPLICATE], c[SYNC_REJECTED]);
+        for (size_t i = 0; i < n; i++)
+            if (results[i].status == SYNC_REJECTED)
+                fprintf(stderr, "hub: %s: record %s rejected: %s\n", path, results[i].uuid,
+                        results[i].reason);
+    }
+    free(results);
+    sync_records_free(recs, n);
+    free(data);
+    return r;
+}
+
+static int cmd_import(int argc, char **argv)
+{
+    static const char *const known[] = {"db", NULL};
+    args a;
+    int u = parse_args(argc, argv, known, &a);
+    if (u)
+        return u;
+    const char *db_path = opt(&a, "db");
+    if (!db_path || a.n_pos == 0)
+        return usage("import needs --db PATH and at least one BUNDLE");
+    hub_db *db = NULL;
+    int r = open_db(db_path, 0, &db);
+    if (r)
+        return r;
+    for (size_t i = 0; i < a.n_pos; i++)
+        if (import_one(db, a.pos[i]) != 0)
+            r = EXIT_FAIL;
+    fflush(stdout);
+    hub_db_close(db);
+    return r;
+}
+
+/* ---- export ---------------------------------------------------------------------- */
+
+static int load_secret_key(const char *path, uint8_t pk[32], uint8_t sk[32])
+{
+    char file[4200];
+    struct stat st;
+    if (stat(path, &st) != 0)
+        return fail("no key at %s", path);
+    if (S_ISDIR(st.st_mode))
+        snprintf(file, sizeof file, "%s/upstream.key", path);
+    else
+        snprintf(file, sizeof file, "%s", path);
+    FILE *f = fopen(file, "rb");
+    if (!f)
+        return fail("cannot read the key %s: %s", file, strerror(errno));
+    uint8_t buf[33];
+    size_t n = fread(buf, 1, sizeof buf, f);
+    fclose(f);
+    if (n != 32) {
+        sodium_memzero(buf, sizeof buf);
+        return fail("%s is not an upstream key (32 bytes)", file);
+    }
+    memcpy(sk, buf, 32);
+    sodium_memzero(buf, sizeof buf);
+    crypto_scalarmult_base(pk, sk);
+    return 0;
+}
+
+static int cmd_export(int argc, char **argv)
+{
+    static const char *const known[] = {"db", "key", "assets", "out", NULL};
+    args a;
+    int u = parse_args(argc, argv, known, &a);
+    if (u)
+        return u;
+    const char *db_path = opt(&a, "db"), *key = opt(&a, "key"), *assets = opt(&a, "assets");
+    const char *out_path = opt(&a, "out");
+    if (!db_path || !key || !assets || !out_path || a.n_pos)
+        return usage("export needs --db, --key, --assets and --out");
+    uint8_t pk[32], sk[32];
+    int r = load_secret_key(key, pk, sk);
+    if (r)
+        return r;
+    char path[4200];
+    codes_tables *codes = NULL;
+    divisions *divs = NULL;
+    hub_db *db = NULL;
+    snprintf(path, sizeof path, "%s/codes", assets);
+    kiosk_rc rc = codes_load(path, &codes);
+    if (rc != KIOSK_OK) {
+        r = fail("cannot load the code tables in %s: %s", path, kiosk_strerror(rc));
+        goto out;
+    }
+    snprintf(path, sizeof path, "%s/divisions/divisions.txt", assets);
+    rc = divisions_load(path, &divs);
+    if (rc != KIOSK_OK) {
+        r = fail("cannot load the divisions %s: %s", path, kiosk_strerror(rc));
+        goto out;
+    }
+    if ((r = open_db(db_path, 1, &db)))
+        goto out;
+    /* Plaintext: written to a private temporary file, renamed only when complete. */
+    snprintf(path, sizeof path, "%s.part", out_path);
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    FILE *f = fd >= 0 ? fdopen(fd, "wb") : NULL;
+    if (!f) {
+        if (fd >= 0)
+            close(fd);
+        r = fail("cannot write %s: %s", path, strerror(errno));
+        goto out;
+    }
+    hub_export_stats stats;
+    rc = hub_export_csv(db, pk, sk, codes, divs, f, &stats);
+    if (fsync(fileno(f)) != 0 && rc == KIOSK_OK)
+        rc = KIOSK_IO;
+    if (fclose(f) != 0 && rc == KIOSK_OK)
+        rc = KIOSK_IO;
+    if (rc == KIOSK_OK && rename(path, out_path) != 0)
+        rc = KIOSK_IO;
+    if (rc != KIOSK_OK) {
+        unlink(path);
+        r = fail("export failed: %s", kiosk_strerror(rc));
+        goto out;
+    }
+    printf("exported %zu failed %zu\n", stats.exported, stats.failed);
+    if (stats.failed)
+        r = fail("%zu records could not be opened or verified and were not exported"
+                 " (their uuids are in the log above)",
+                 stats.failed);
+out:
+    sodium_memzero(sk, sizeof sk);
+    hub_db_close(db);
+    divisions_destroy(divs);
+    codes_destroy(codes);
+    return r;
+}
+
+/* ---- status ---------------------------------------------------------------------- */
+
+static int cmd_status(int argc, char **argv)
+{
+    static const char *const known[] = {"db", NULL};
+    args a;
+    int u = parse_args(argc, argv, known, &a);
+    if (u)
+        return u;
+    const char *db_path = opt(&a, "db");
+    if (!db_path || a.n_pos)
+        return usage("status needs --db PATH");
+    hub_db *db = NULL;
+    int r = open_db(db_path, 1, &db);
+    if (r)
+        return r;
+    hub_device *list = NULL;
+    size_t n = 0;
+    kiosk_rc rc = hub_db_device_list(db, &list, &n);
+    if (rc != KIOSK_OK)
+        r = fail("cannot list the devices: %s", kiosk_strerror(rc));
+    if (rc == KIOSK_OK && n == 0)
+        printf("no devices\n");
+    for (size_t i = 0; rc == KIOSK_OK && i < n; i++) {
+        hub_gap *gaps = NULL;
+        size_t ng = 0;
+        rc = hub_db_gaps(db, list[i].public_key, &gaps, &ng);
+        if (rc != KIOSK_OK) {
+            r = fail("cannot compute gaps: %s", kiosk_strerror(rc));
+            break;
+        }
+        char hex[65];
+        sync_hex_format(list[i].public_key, 32, hex);
+        printf("device %.16s name \"%s\"%s records %lld max_seq %lld gaps: ", hex, list[i].name,
+               list[i].removed ? " (removed)" : "", (long long)list[i].records,
+               (long long)list[i].max_seq);
+        if (ng == 0)
+            printf("none");
+        for (size_t g = 0; g < ng; g++) {
+            if (gaps[g].first == gaps[g].last)
+                printf("%s%lld", g ? ", " : "", (long long)gaps[g].first);
+            else
+                printf("%s%lld-%lld", g ? ", " : "", (long long)gaps[g].first,
+                       (long long)gaps[g].last);
+        }
+        printf("\n");
+        free(gaps);
+    }
+    free(list);
+    hub_db_close(db);
+    return r;
+}
+
+int main(int argc, char **argv)
+{
+    if (sodium_init() < 0)
+        return fail("libsodium failed to start");
+    if (argc < 2)
+        return usage("no command");
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "serve") != 0)
+        kiosk_log_set_level(KIOSK_LOG_WARN);
+    if (strcmp(cmd, "keygen") == 0)
+        return cmd_keygen(argc - 2, argv + 2);
+    if (strcmp(cmd, "serve") == 0)
+        return cmd_serve(argc - 2, argv + 2);
+    if (strcmp(cmd, "device") == 0)
+        return cmd_device(argc - 2, argv + 2);
+    if (strcmp(cmd, "import") == 0)
+        return cmd_import(argc - 2, argv + 2);
+    if (strcmp(cmd, "export") == 0)
+        return cmd_export(argc - 2, argv + 2);
+    if (strcmp(cmd, "status") == 0)
+        return cmd_status(argc - 2, argv + 2);
+    if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "help") == 0) {
+        fputs(usage_text, stdout);
+        return 0;
+    }
+    return usage("unknown command %s", cmd);
+}

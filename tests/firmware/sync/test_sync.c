@@ -1,0 +1,428 @@
+/* Integration tests of the sync client against a real hub on 127.0.0.1 (hub_http +
+ * hub_db in this process, libmicrohttpd on its own thread): a normal sync; the hub down,
+ * then up; 500 and 503; a reset connection after the hub stored the records; a garbage
+ * reply; an answer for only some records; duplicates; a record the hub rejects; an
+ * unknown device; a kiosk clock an hour off; the worker thread woken by a new record and
+ * backing off while the hub is away; a bundle exported and imported twice. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <sodium.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "hub_db.h"
+#include "hub_http.h"
+#include "store/store.h"
+#include "sync/sync.h"
+#include "sync/sync_proto.h"
+
+static char dir[512], db[600], hubdb[600], url[128];
+static uint8_t up_pk[32], up_sk[32], commit_hash[32];
+static store_device_key key;
+static hub_db *hdb;
+static hub_server *srv;
+static int64_t hub_skew_ms;
+
+static const store_submission sample = {
+    .registration_json = "{\"schema\":1,\"name\":\"张三丰\",\"mobile\":\"13812345678\"}",
+    .evidence_json = "{\"strokes\":[[[10,20,0],[12,24,16]]]}",
+    .commitment_version = "2026.1",
+    .commitment_sha256 = commit_hash,
+    .masked_name = "张*丰",
+    .masked_id = "3701**********4519",
+};
+
+static int64_t wall_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int64_t hub_clock(void *ctx)
+{
+    (void)ctx;
+    return wall_ms() + hub_skew_ms;
+}
+
+static void hub_up(uint16_t port)
+{
+    hub_server_options opt;
+    hub_server_options_init(&opt);
+    opt.port = port;
+    opt.now_ms = hub_clock;
+    assert_int_equal(hub_server_start(hdb, &opt, &srv), KIOSK_OK);
+    snprintf(url, sizeof url, "http://127.0.0.1:%u", (unsigned)hub_server_port(srv));
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    if (sodium_init() < 0)
+        return -1;
+    snprintf(dir, sizeof dir, "%s/sync-%d", KIOSK_TEST_TMP, (int)getpid());
+    char cmd[1200];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s' && mkdir -p '%s'", dir, dir);
+    if (system(cmd) != 0)
+        return -1;
+    snprintf(db, sizeof db, "%s/kiosk.db", dir);
+    snprintf(hubdb, sizeof hubdb, "%s/hub.db", dir);
+    crypto_box_keypair(up_pk, up_sk);
+    crypto_hash_sha256(commit_hash, (const uint8_t *)"承诺 v1", strlen("承诺 v1"));
+    if (store_device_key_load(dir, &key) != KIOSK_OK || hub_db_open(hubdb, &hdb) != KIOSK_OK ||
+        hub_db_device_add(hdb, key.public_key, "test kiosk", wall_ms()) != KIOSK_OK)
+        return -1;
+    hub_skew_ms = 0;
+    hub_up(0);
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    hub_server_stop(srv);
+    srv = NULL;
+    hub_db_close(hdb);
+    hdb = NULL;
+    return 0;
+}
+
+static store *open_store(void)
+{
+    store *s;
+    assert_int_equal(store_open(db, "DEMO01", &key, NULL, &s), KIOSK_OK);
+    assert_int_equal(store_set_upstream_key(s, up_pk), KIOSK_OK);
+    return s;
+}
+
+static void save_n(store *s, int n)
+{
+    store_saved sv;
+    for (int i = 0; i < n; i++)
+        assert_int_equal(store_save(s, &sample, &sv), KIOSK_OK);
+}
+
+static sync_config config(void)
+{
+    sync_config c = {
+        .url = url, .db_path = db, .hall_code = "DEMO01", .key = &key, .batch = 4, .timeout_s = 5};
+    return c;
+}
+
+static int64_t count(store *s, store_state st)
+{
+    store_counts c;
+    assert_int_equal(store_count(s, &c), KIOSK_OK);
+    return c.by_state[st];
+}
+
+/* The hub holds exactly n records of this kiosk, seq 1..n, without gaps. */
+static void assert_hub_holds(int64_t n)
+{
+    int64_t records, max_seq;
+    assert_int_equal(hub_db_device_counts(hdb, key.public_key, &records, &max_seq), KIOSK_OK);
+    assert_int_equal(records, n);
+    assert_int_equal(max_seq, n);
+    hub_gap *gaps;
+    size_t ngaps;
+    assert_int_equal(hub_db_gaps(hdb, key.public_key, &gaps, &ngaps), KIOSK_OK);
+    assert_int_equal(ngaps, 0);
+    free(gaps);
+}
+
+static void test_normal_sync(void **state)
+{
+    (void)state;
+    store *s = open_store();
+    save_n(s, 10);
+    sync_config c = config();
+    sync_round r;
+    char err[128];
+    assert_int_equal(sync_run_once(&c, s, &r, err, sizeof err), KIOSK_OK);
+    assert_int_equal(r.sent, 10);
+    assert_int_equal(r.acked, 10);
+    assert_int_equal(r.requests, 3); /* batches of 4 */
+    assert_string_equal(err, "");
+    assert_int_equal(count(s, STORE_ACKED), 10);
+    assert_hub_holds(10);
+    /* nothing pending: no request at all */
+    uint64_t before = hub_server_requests(srv);
+    assert_int_equal(sync_run_once(&c, s, &r, err, sizeof err), KIOSK_OK);
+    assert_int_equal(r.requests, 0);
+    assert_int_equal(hub_server_requests(srv), before);
+    store_close(s);
+}
+
+static void test_hub_down_then_up(void **state)
+{
+    (void)state;
+    store *s = open_store();
+    save_n(s, 3);
+    sync_config c = config();
+    uint16_t port = hub_server_port(srv);
+    hub_server_stop(srv);
+    srv = NULL;
+    sync_round r;
+    char err[128];
+    assert_int_equal(sync_run_once(&c, s, &r, err, sizeof err), KIOSK_NET);
+    assert_non_null(strstr(err, "hub unreachable"));
+    assert_int_equal(count(s, STORE_ACKED), 0);
+    assert_int_equal(count(s, STORE_SENT), 3); /* tried, no answer: still pending */
+    hub_up(port);
+    assert_int_equal(sync_run_once(&c, s, &r, err, sizeof err), KIOSK_OK);
+    assert_int_equal(count(s, STORE_ACKED), 3);
+    assert_hub_holds(3);
+    store_close(s);
+}
+
+static void test_server_errors_reset_garbage_partial(void **state)
+{
+    (void)state;
+    store *s = open_store();
+    save_n(s, 6);
+    sync_config c = config();
+    sync_round r;
+    char err[128];
+    static const struct {
+        hub_fault fault;
+        kiosk_rc rc;
+        const char *says;
+    } cases[] = {
+        {HUB_FAULT_500, KIOSK_NET, "HTTP 500"},
+        {HUB_FAULT_503, KIOSK_NET, "HTTP 503"},
+        {HUB_FAULT_RESET, KIOSK_NET, "hub unreachable"},
+        {HUB_FAULT_GARBAGE, KIOSK_INVALID, "not the sync protocol"},
+        {HUB_FAULT_PARTIAL, KIOSK_NET, "without an answer"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        hub_server_set_fault(srv, cases[i].fault, 1);
+        assert_int_equal(sync_run_once(&c, s, &r, err, sizeof err), cases[i].rc);
+        assert_non_null(strstr(err, cases[i].says));
+        assert_int_equal(count(s, STORE_REJECTED), 0);
+    }
+    /* the stored-but-unanswered records come back as duplicates and are acknowledged */
+    assert_int_equal(sync_run_once(&c, s, &r, err, sizeof err), KIOSK_OK);
+    assert_int_equal(count(s, STORE_ACKED), 6);
+    assert_int_equal(count(s, STORE_QUEUED) + count(s, STORE_SENT), 0);
+    assert_hub_holds(6);
+    store_close(s);
+}
+
+static int note_rejected(void *ctx, const store_summary *rec, const char *reason)
+{
+    int *n = ctx;
+    if (*n == 0) {
+        assert_string_equal(rec->uuid, "00000000-0000-4000-8000-000000000002");
+        assert_string_equal(reason, "seq_conflict");
+    } else {
+        assert_string_equal(reason, "bad_record_signature");
+    }
+    ++*n;
+    return 0;
+}
+
+static void test_duplicate_conflicting_and_tampered_records(void **state)
+{
+    (void)state;
+    store *s = open_store();
+    save_n(s, 3);
+    sync_config c = config();
+    sync_round r;
+    char err[128];
+    assert_int_equal(sync_run_once(&c, s, &r, err, sizeof err), KIOSK_OK);
+    /* the same records again (a restored backup of the kiosk): duplicates, acknowledged */
+    sqlite3 *raw;
+    assert_int_equal(sqlite3_open(db, &raw), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(raw, "UPDATE records SET state = 0", NULL, NULL, NULL),
+                     SQLITE_OK);
+    /* a record whose seq the hub already holds under another uuid (re-signed, as a
+     * kiosk restored from an old backup would) */
+    assert_int_equal(sqlite3_exec(raw,
+                                  "UPDATE records SET uuid = '00000000-0000-4000-8000-"
+                                  "000000000002', record_sig = NULL WHERE seq = 2",
+                                  NULL, NULL, NULL),
+                     SQLITE_OK);
+    /* and sealed bytes changed at rest: the signature made at saving no longer fits */
+    assert_int_equal(sqlite3_exec(raw,
+                                  "UPDATE records SET sealed = CAST(zeroblob(length(sealed))"
+                                  " AS BLOB) WHERE seq = 3",
+                                  NULL, NULL, NULL),
+                     SQLITE_OK);
+    sqlite3_close(raw);
+    assert_int_equal(sync_run_once(&c, s, &r, err, sizeof err), KIOSK_OK);
+    assert_int_equal(r.acked, 1);
+    assert_int_equal(r.rejected, 2);
+    assert_int_equal(count(s, STORE_ACKED), 1);
+    assert_int_equal(count(s, STORE_REJECTED), 2);
+    assert_hub_holds(3);
+    /* a rejected record is kept, with the hub's reason, and not sent again */
+    int nrej = 0;
+    assert_int_equal(store_rejected_each(s, note_rejected, &nrej), KIOSK_OK);
+    assert_int_equal(nrej, 2);
+    uint64_t before = hub_server_requests(srv);
+    assert_int_equal(sync_run_once(&c, s, &r, err, sizeof err), KIOSK_OK);
+    assert_int_equal(hub_server_requests(srv), before);
+    store_close(s);
+}
+
+static void test_unknown_device_and_clock_skew(void **state)
+{
+    (void)state;
+    store *s = open_store();
+    save_n(s, 2);
+    sync_config c = config();
+    sync_round r;
+    char err[160];
+    assert_int_equal(hub_db_device_remove(hdb, key.public_key), KIOSK_OK);
+    assert_int_equal(sync_run_once(&c, s, &r, err, sizeof err), KIOSK_AUTH);
+    assert_non_null(strstr(err, "does not know this device"));
+    assert_int_equal(hub_db_device_add(hdb, key.public_key, "back", wall_ms()), KIOSK_OK);
+    /* the hub's clock is an hour ahead: the first request is stale, the client learns the
+     * offset from the reply and the retry goes through */
+    hub_skew_ms = 3600 * 1000;
+    assert_int_equal(sync_run_once(&c, s, &r, err, sizeof err), KIOSK_OK);
+    assert_int_equal(r.requests, 2);
+    assert_int_equal(count(s, STORE_ACKED), 2);
+    store_close(s);
+}
+
+/* Poll the worker's status until pred holds (bounded, so a broken worker fails). */
+static int wait_for(sync_worker *sy, int64_t acked, sync_status_info *st)
+{
+    for (int i = 0; i < 1000; i++) {
+        sync_worker_status(sy, st);
+        if (st->counts.by_state[STORE_ACKED] == acked && !st->busy)
+            return 1;
+        usleep(10000);
+    }
+    return 0;
+}
+
+static void test_worker_wakes_and_backs_off(void **state)
+{
+    (void)state;
+    store *s = open_store();
+    sync_config c = config();
+    c.backoff_min_ms = 50;
+    c.backoff_max_ms = 200;
+    c.idle_poll_ms = 60000;
+    sync_worker *sy;
+    assert_int_equal(sync_worker_create(&c, &sy), KIOSK_OK);
+    sync_status_info st;
+    save_n(s, 5);
+    sync_worker_wake(sy);
+    assert_true(wait_for(sy, 5, &st));
+    assert_int_equal(st.last_rc, KIOSK_OK);
+    assert_true(st.last_ok_ms > 0);
+
+    /* the hub goes away: the worker keeps trying, with delays within the cap */
+    uint16_t port = hub_server_port(srv);
+    hub_server_stop(srv);
+    srv = NULL;
+    save_n(s, 2);
+    sync_worker_wake(sy);
+    size_t rounds = 0;
+    for (int i = 0; i < 500 && rounds < 4; i++) {
+        usleep(10000);
+        sync_worker_status(sy, &st);
+        if (st.last_rc == KIOSK_NET) {
+            assert_true(st.next_try_ms - st.last_attempt_ms <= 200);
+            rounds = st.rounds;
+        }
+    }
+    assert_true(rounds >= 4);
+    assert_int_equal(count(s, STORE_ACKED), 5);
+    store_sync_note note;
+    assert_int_equal(store_sync_info(s, &note), KIOSK_OK);
+    assert_non_null(strstr(note.last_error, "hub unreachable"));
+    /* back up on the same address: the next retry delivers */
+    hub_up(port);
+    assert_true(wait_for(sy, 7, &st));
+    assert_int_equal(st.last_rc, KIOSK_OK);
+    sync_worker_destroy(sy);
+    assert_hub_holds(7);
+    store_close(s);
+}
+
+static void test_stop_during_a_slow_request(void **state)
+{
+    (void)state;
+    store *s = open_store();
+    save_n(s, 1);
+    sync_config c = config();
+    sync_worker *sy;
+    hub_server_set_fault(srv, HUB_FAULT_SLOW, 1);
+    assert_int_equal(sync_worker_create(&c, &sy), KIOSK_OK);
+    usleep(200000);
+    sync_worker_destroy(sy); /* must not wait for the hub's two seconds plus a retry */
+    store_close(s);
+}
+
+static void test_bundle_export_and_import_twice(void **state)
+{
+    (void)state;
+    store *s = open_store();
+    save_n(s, 4);
+    char path[700];
+    snprintf(path, sizeof path, "%s/usb-bundle.kb", dir);
+    size_t n;
+    assert_int_equal(sync_export_bundle(s, &key, path, wall_ms(), &n), KIOSK_OK);
+    assert_int_equal(n, 4);
+    /* the records stay pending until the hub acknowledges them */
+    assert_int_equal(count(s, STORE_QUEUED), 4);
+    for (int round = 0; round < 2; round++) {
+        FILE *f = fopen(path, "rb");
+        assert_non_null(f);
+        static char data[1 << 20];
+        size_t len = fread(data, 1, sizeof data, f);
+        fclose(f);
+        sync_bundle b;
+        assert_int_equal(sync_bundle_parse(data, len, &b), KIOSK_OK);
+        assert_true(sync_request_verify(b.device, SYNC_BUNDLE_METHOD, SYNC_PATH_RECORDS, b.time_ms,
+                                        b.body, b.body_len, b.sig));
+        sync_record *recs;
+        size_t nrec;
+        assert_int_equal(sync_body_decode(b.body, b.body_len, &recs, &nrec), KIOSK_OK);
+        sync_result res[4];
+        assert_int_equal(nrec, 4);
+        assert_int_equal(hub_db_ingest(hdb, b.device, recs, nrec, "bundle", wall_ms(), res),
+                         KIOSK_OK);
+        for (size_t i = 0; i < nrec; i++)
+            assert_int_equal(res[i].status, round == 0 ? SYNC_ACCEPTED : SYNC_DUPLICATE);
+        sync_records_free(recs, nrec);
+        assert_hub_holds(4);
+    }
+    /* the next sync learns that they arrived: duplicates, acknowledged, nothing new */
+    sync_config c = config();
+    sync_round r;
+    assert_int_equal(sync_run_once(&c, s, &r, NULL, 0), KIOSK_OK);
+    assert_int_equal(r.acked, 4);
+    assert_int_equal(count(s, STORE_ACKED), 4);
+    assert_hub_holds(4);
+    /* nothing pending: no bundle */
+    assert_int_equal(sync_export_bundle(s, &key, path, wall_ms(), &n), KIOSK_NOT_FOUND);
+    store_close(s);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_normal_sync, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_hub_down_then_up, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_server_errors_reset_garbage_partial, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_duplicate_conflicting_and_tampered_records, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_unknown_device_and_clock_skew, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_worker_wakes_and_backs_off, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_stop_during_a_slow_request, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_bundle_export_and_import_twice, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

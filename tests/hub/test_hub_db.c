@@ -1,0 +1,485 @@
+/* Tests of the hub's database: schema creation from an empty file and refusal of newer
+ * schemas, devices (add, rename, remove, re-admit), every ingest outcome (accepted,
+ * duplicate, uuid and seq conflicts, bad record signature, unknown device) with nothing
+ * changed by a rejection, replay memory with pruning, gaps, the ordered walk, and the
+ * ingest rate of 10,000 records. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <sodium.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "hub/hub_db.h"
+
+static char dir[512], path[600];
+static uint8_t dev_pk[32], dev_sk[64], other_pk[32], other_sk[64];
+
+static int setup(void **state)
+{
+    (void)state;
+    if (sodium_init() < 0)
+        return -1;
+    snprintf(dir, sizeof dir, "%s/hub-db-%d", KIOSK_TEST_TMP, (int)getpid());
+    char cmd[1200];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s' && mkdir -p '%s'", dir, dir);
+    if (system(cmd) != 0)
+        return -1;
+    crypto_sign_keypair(dev_pk, dev_sk);
+    crypto_sign_keypair(other_pk, other_sk);
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    char cmd[1200];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    return system(cmd) == 0 ? 0 : -1;
+}
+
+static hub_db *fresh(const char *name)
+{
+    snprintf(path, sizeof path, "%s/%s.db", dir, name);
+    unlink(path);
+    hub_db *db;
+    assert_int_equal(hub_db_open(path, &db), KIOSK_OK);
+    return db;
+}
+
+static void make_uuid(char out[SYNC_UUID_LEN + 1])
+{
+    uint8_t b[16];
+    randombytes_buf(b, sizeof b);
+    b[6] = (uint8_t)((b[6] & 0x0F) | 0x40);
+    b[8] = (uint8_t)((b[8] & 0x3F) | 0x80);
+    char hex[33];
+    sync_hex_format(b, 16, hex);
+    snprintf(out, SYNC_UUID_LEN + 1, "%.8s-%.4s-%.4s-%.4s-%.12s", hex, hex + 8, hex + 12, hex + 16,
+             hex + 20);
+}
+
+/* A signed record with random "sealed" bytes (the hub never opens them). */
+static void make_record(sync_record *r, int64_t seq, const uint8_t sk[64])
+{
+    memset(r, 0, sizeof *r);
+    make_uuid(r->uuid);
+    r->seq = seq;
+    r->sealed_len = 120;
+    r->sealed = malloc(r->sealed_len);
+    assert_non_null(r->sealed);
+    randombytes_buf(r->sealed, r->sealed_len);
+    sync_record_sign(r, sk);
+}
+
+/* Free the sealed bytes of records in caller storage (sync_records_free frees the array). */
+static void free_recs(sync_record *r, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(r[i].sealed);
+}
+
+static sync_result ingest1(hub_db *db, const uint8_t pk[32], const sync_record *r)
+{
+    sync_result res;
+    assert_int_equal(hub_db_ingest(db, pk, r, 1, "http", 1000, &res), KIOSK_OK);
+    assert_string_equal(res.uuid, r->uuid);
+    return res;
+}
+
+static int64_t count_records(hub_db *db, const uint8_t pk[32])
+{
+    int64_t n, max;
+    assert_int_equal(hub_db_device_counts(db, pk, &n, &max), KIOSK_OK);
+    return n;
+}
+
+static void test_migrate_from_empty_file(void **state)
+{
+    (void)state;
+    snprintf(path, sizeof path, "%s/empty.db", dir);
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    fclose(f);
+    hub_db *db;
+    assert_int_equal(hub_db_open(path, &db), KIOSK_OK);
+    hub_db_close(db);
+
+    sqlite3 *raw;
+    assert_int_equal(sqlite3_open(path, &raw), SQLITE_OK);
+    sqlite3_stmt *st;
+    assert_int_equal(sqlite3_prepare_v2(raw, "PRAGMA user_version", -1, &st, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    assert_int_equal(sqlite3_column_int(st, 0), HUB_DB_SCHEMA_VERSION);
+    sqlite3_finalize(st);
+    assert_int_equal(sqlite3_prepare_v2(raw, "PRAGMA journal_mode", -1, &st, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    assert_string_equal((const char *)sqlite3_column_text(st, 0), "wal");
+    sqlite3_finalize(st);
+    assert_int_equal(sqlite3_prepare_v2(raw,
+                                        "SELECT count(*) FROM sqlite_master WHERE type = 'table'"
+                                        " AND name IN ('devices', 'records', 'seen_requests')",
+                                        -1, &st, NULL),
+                     SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    assert_int_equal(sqlite3_column_int(st, 0), 3);
+    sqlite3_finalize(st);
+
+    /* reopening an up-to-date database changes nothing */
+    assert_int_equal(hub_db_open(path, &db), KIOSK_OK);
+    hub_db_close(db);
+
+    /* a newer schema is refused, not guessed at */
+    assert_int_equal(sqlite3_exec(raw, "PRAGMA user_version = 99", NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(raw);
+    db = (hub_db *)1;
+    assert_int_equal(hub_db_open(path, &db), KIOSK_CORRUPT);
+    assert_null(db);
+
+    /* not a database at all */
+    snprintf(path, sizeof path, "%s/garbage.db", dir);
+    f = fopen(path, "wb");
+    fputs("this is not an SQLite database, not even close to one......", f);
+    fclose(f);
+    assert_int_not_equal(hub_db_open(path, &db), KIOSK_OK);
+    assert_null(db);
+}
+
+static void test_devices(void **state)
+{
+    (void)state;
+    hub_db *db = fresh("devices");
+    assert_int_equal(hub_db_device_known(db, dev_pk), KIOSK_NOT_FOUND);
+    assert_int_equal(hub_db_device_remove(db, dev_pk), KIOSK_NOT_FOUND);
+    assert_int_equal(hub_db_device_add(db, dev_pk, "大厅一号 kiosk-01", 5), KIOSK_OK);
+    assert_int_equal(hub_db_device_add(db, other_pk, NULL, 6), KIOSK_OK);
+    assert_int_equal(hub_db_device_known(db, dev_pk), KIOSK_OK);
+    /* adding again renames */
+    assert_int_equal(hub_db_device_add(db, dev_pk, "kiosk-01", 7), KIOSK_OK);
+
+    hub_device *list;
+    size_t n;
+    assert_int_equal(hub_db_device_list(db, &list, &n), KIOSK_OK);
+    assert_int_equal(n, 2);
+    int i = memcmp(list[0].public_key, dev_pk, 32) == 0 ? 0 : 1;
+    assert_memory_equal(list[i].public_key, dev_pk, 32);
+    assert_string_equal(list[i].name, "kiosk-01");
+    assert_int_equal(list[i].added_ms, 5);
+    assert_int_equal(list[i].removed, 0);
+    assert_int_equal(list[i].records, 0);
+    assert_string_equal(list[1 - i].name, "");
+    free(list);
+
+    sync_record r;
+    make_record(&r, 1, dev_sk);
+    assert_int_equal(ingest1(db, dev_pk, &r).status, SYNC_ACCEPTED);
+
+    /* removal keeps the records but refuses new ones; adding re-admits */
+    assert_int_equal(hub_db_device_remove(db, dev_pk), KIOSK_OK);
+    assert_int_equal(hub_db_device_remove(db, dev_pk), KIOSK_NOT_FOUND);
+    assert_int_equal(hub_db_device_known(db, dev_pk), KIOSK_NOT_FOUND);
+    assert_int_equal(count_records(db, dev_pk), 1);
+    sync_record r2;
+    make_record(&r2, 2, dev_sk);
+    sync_result res;
+    assert_int_equal(hub_db_ingest(db, dev_pk, &r2, 1, "http", 1, &res), KIOSK_NOT_FOUND);
+    assert_int_equal(hub_db_device_list(db, &list, &n), KIOSK_OK);
+    assert_int_equal(list[i].removed, 1);
+    assert_int_equal(list[i].records, 1);
+    assert_int_equal(list[i].max_seq, 1);
+    free(list);
+    assert_int_equal(hub_db_device_add(db, dev_pk, "kiosk-01", 8), KIOSK_OK);
+    assert_int_equal(ingest1(db, dev_pk, &r2).status, SYNC_ACCEPTED);
+
+    uint8_t unknown[32] = {1};
+    int64_t cnt, max;
+    assert_int_equal(hub_db_device_counts(db, unknown, &cnt, &max), KIOSK_NOT_FOUND);
+    free_recs(&r, 1);
+    free_recs(&r2, 1);
+    hub_db_close(db);
+}
+
+static void test_ingest_outcomes(void **state)
+{
+    (void)state;
+    hub_db *db = fresh("outcomes");
+    assert_int_equal(hub_db_device_add(db, dev_pk, "a", 1), KIOSK_OK);
+    assert_int_equal(hub_db_device_add(db, other_pk, "b", 1), KIOSK_OK);
+
+    sync_record r1;
+    make_record(&r1, 1, dev_sk);
+    sync_result res = ingest1(db, dev_pk, &r1);
+    assert_int_equal(res.status, SYNC_ACCEPTED);
+    assert_string_equal(res.reason, "");
+
+    /* the same record again: a duplicate, nothing to do */
+    res = ingest1(db, dev_pk, &r1);
+    assert_int_equal(res.status, SYNC_DUPLICATE);
+    assert_string_equal(res.reason, "");
+    assert_int_equal(count_records(db, dev_pk), 1);
+
+    /* same uuid, other content */
+    sync_record c = r1;
+    uint8_t other_sealed[120];
+    memcpy(other_sealed, r1.sealed, sizeof other_sealed);
+    other_sealed[0] ^= 1;
+    c.sealed = other_sealed;
+    sync_record_sign(&c, dev_sk);
+    res = ingest1(db, dev_pk, &c);
+    assert_int_equal(res.status, SYNC_REJECTED);
+    assert_string_equal(res.reason, "uuid_conflict");
+
+    /* same uuid, other seq */
+    c = r1;
+    c.seq = 5;
+    sync_record_sign(&c, dev_sk);
+    res = ingest1(db, dev_pk, &c);
+    assert_int_equal(res.status, SYNC_REJECTED);
+    assert_string_equal(res.reason, "uuid_conflict");
+
+    /* same uuid from another device */
+    c = r1;
+    sync_record_sign(&c, other_sk);
+    res = ingest1(db, other_pk, &c);
+    assert_int_equal(res.status, SYNC_REJECTED);
+    assert_string_equal(res.reason, "uuid_conflict");
+
+    /* the device's seq 1 under another uuid */
+    sync_record r1b;
+    make_record(&r1b, 1, dev_sk);
+    res = ingest1(db, dev_pk, &r1b);
+    assert_int_equal(res.status, SYNC_REJECTED);
+    assert_string_equal(res.reason, "seq_conflict");
+    /* ... which is fine for another device */
+    sync_record_sign(&r1b, other_sk);
+    assert_int_equal(ingest1(db, other_pk, &r1b).status, SYNC_ACCEPTED);
+
+    /* a record signed by another key, or altered after signing */
+    sync_record bad;
+    make_record(&bad, 2, other_sk);
+    res = ingest1(db, dev_pk, &bad);
+    assert_int_equal(res.status, SYNC_REJECTED);
+    assert_string_equal(res.reason, "bad_record_signature");
+    sync_record_sign(&bad, dev_sk);
+    bad.sealed[7] ^= 0x80;
+    res = ingest1(db, dev_pk, &bad);
+    assert_string_equal(res.reason, "bad_record_signature");
+    assert_int_equal(count_records(db, dev_pk), 1);
+
+    /* unknown device, bad source: refused, nothing stored */
+    uint8_t stranger_pk[32], stranger_sk[64];
+    crypto_sign_keypair(stranger_pk, stranger_sk);
+    sync_record s;
+    make_record(&s, 1, stranger_sk);
+    assert_int_equal(hub_db_ingest(db, stranger_pk, &s, 1, "http", 1, &res), KIOSK_NOT_FOUND);
+    assert_int_equal(hub_db_ingest(db, dev_pk, &s, 1, "carrier pigeon", 1, &res), KIOSK_INVALID);
+
+    /* a batch: decisions in order; records of a batch see each other */
+    sync_record batch[5];
+    make_record(&batch[0], 2, dev_sk);
+    make_record(&batch[1], 3, dev_sk);
+    batch[2] = batch[0];               /* same record twice in one batch */
+    make_record(&batch[3], 3, dev_sk); /* seq 3 again, other uuid */
+    batch[4] = r1;
+    sync_result results[5];
+    assert_int_equal(hub_db_ingest(db, dev_pk, batch, 5, "bundle", 42, results), KIOSK_OK);
+    assert_int_equal(results[0].status, SYNC_ACCEPTED);
+    assert_int_equal(results[1].status, SYNC_ACCEPTED);
+    assert_int_equal(results[2].status, SYNC_DUPLICATE);
+    assert_int_equal(results[3].status, SYNC_REJECTED);
+    assert_string_equal(results[3].reason, "seq_conflict");
+    assert_int_equal(results[4].status, SYNC_DUPLICATE);
+    assert_int_equal(count_records(db, dev_pk), 3);
+    /* an empty batch is fine */
+    assert_int_equal(hub_db_ingest(db, dev_pk, NULL, 0, "http", 1, NULL), KIOSK_OK);
+
+    free_recs(&r1, 1);
+    free_recs(&r1b, 1);
+    free_recs(&bad, 1);
+    free_recs(&s, 1);
+    free(batch[0].sealed);
+    free(batch[1].sealed);
+    free(batch[3].sealed);
+    hub_db_close(db);
+}
+
+static void test_seen_requests(void **state)
+{
+    (void)state;
+    hub_db *db = fresh("seen");
+    uint8_t sig[64], sig2[64];
+    randombytes_buf(sig, sizeof sig);
+    randombytes_buf(sig2, sizeof sig2);
+    int seen = -1;
+    int64_t t0 = 1700000000000LL;
+    /* a check without remembering leaves no trace */
+    assert_int_equal(hub_db_seen_request(db, sig, t0, 0, &seen), KIOSK_OK);
+    assert_int_equal(seen, 0);
+    assert_int_equal(hub_db_seen_request(db, sig, t0, 1, &seen), KIOSK_OK);
+    assert_int_equal(seen, 0);
+    assert_int_equal(hub_db_seen_request(db, sig, t0 + 1000, 1, &seen), KIOSK_OK);
+    assert_int_equal(seen, 1);
+    assert_int_equal(hub_db_seen_request(db, sig2, t0 + 1000, 1, &seen), KIOSK_OK);
+    assert_int_equal(seen, 0);
+    /* still remembered just inside 2 x the skew, forgotten after */
+    assert_int_equal(hub_db_seen_request(db, sig, t0 + 2 * SYNC_SKEW_MS, 0, &seen), KIOSK_OK);
+    assert_int_equal(seen, 1);
+    assert_int_equal(hub_db_seen_request(db, sig, t0 + 2 * SYNC_SKEW_MS + 1, 0, &seen), KIOSK_OK);
+    assert_int_equal(seen, 0);
+    hub_db_close(db);
+
+    sqlite3 *raw;
+    assert_int_equal(sqlite3_open(path, &raw), SQLITE_OK);
+    sqlite3_stmt *st;
+    assert_int_equal(sqlite3_prepare_v2(raw, "SELECT count(*) FROM seen_requests", -1, &st, NULL),
+                     SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    assert_int_equal(sqlite3_column_int(st, 0), 1); /* sig pruned, sig2 kept */
+    sqlite3_finalize(st);
+    sqlite3_close(raw);
+}
+
+static void test_gaps_and_walk(void **state)
+{
+    (void)state;
+    hub_db *db = fresh("gaps");
+    assert_int_equal(hub_db_device_add(db, dev_pk, "a", 1), KIOSK_OK);
+    assert_int_equal(hub_db_device_add(db, other_pk, "b", 1), KIOSK_OK);
+    hub_gap *gaps;
+    size_t n;
+    assert_int_equal(hub_db_gaps(db, dev_pk, &gaps, &n), KIOSK_OK);
+    assert_int_equal(n, 0);
+    assert_null(gaps);
+
+    static const int64_t seqs[] = {10, 1, 2, 3, 7, 8};
+    sync_record recs[6];
+    sync_result results[6];
+    for (int i = 0; i < 6; i++)
+        make_record(&recs[i], seqs[i], dev_sk);
+    assert_int_equal(hub_db_ingest(db, dev_pk, recs, 6, "http", 1, results), KIOSK_OK);
+    sync_record o;
+    make_record(&o, 3, other_sk);
+    assert_int_equal(hub_db_ingest(db, other_pk, &o, 1, "http", 1, results), KIOSK_OK);
+
+    assert_int_equal(hub_db_gaps(db, dev_pk, &gaps, &n), KIOSK_OK);
+    assert_int_equal(n, 2);
+    assert_int_equal(gaps[0].first, 4);
+    assert_int_equal(gaps[0].last, 6);
+    assert_int_equal(gaps[1].first, 9);
+    assert_int_equal(gaps[1].last, 9);
+    free(gaps);
+    assert_int_equal(hub_db_gaps(db, other_pk, &gaps, &n), KIOSK_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(gaps[0].first, 1);
+    assert_int_equal(gaps[0].last, 2);
+    free(gaps);
+    int64_t cnt, max;
+    assert_int_equal(hub_db_device_counts(db, dev_pk, &cnt, &max), KIOSK_OK);
+    assert_int_equal(cnt, 6);
+    assert_int_equal(max, 10);
+    uint8_t unknown[32] = {0};
+    assert_int_equal(hub_db_gaps(db, unknown, &gaps, &n), KIOSK_NOT_FOUND);
+
+    free_recs(recs, 6);
+    free_recs(&o, 1);
+    hub_db_close(db);
+}
+
+typedef struct walk {
+    int count;
+    uint8_t last_device[32];
+    int64_t last_seq;
+    int ordered;
+} walk;
+
+static kiosk_rc walk_cb(void *ctx, const hub_db_record *rec)
+{
+    walk *w = ctx;
+    int c = w->count ? memcmp(w->last_device, rec->device, 32) : -1;
+    if (c > 0 || (c == 0 && rec->seq <= w->last_seq))
+        w->ordered = 0;
+    memcpy(w->last_device, rec->device, 32);
+    w->last_seq = rec->seq;
+    if (rec->sealed_len != 120 || strcmp(rec->source, "http") != 0)
+        w->ordered = 0;
+    return ++w->count == 5 ? KIOSK_BUSY : KIOSK_OK;
+}
+
+static void test_walk_order(void **state)
+{
+    (void)state;
+    hub_db *db = fresh("walk");
+    assert_int_equal(hub_db_device_add(db, dev_pk, "a", 1), KIOSK_OK);
+    assert_int_equal(hub_db_device_add(db, other_pk, "b", 1), KIOSK_OK);
+    sync_record recs[3];
+    sync_result results[3];
+    for (int i = 0; i < 3; i++)
+        make_record(&recs[i], 3 - i, dev_sk);
+    assert_int_equal(hub_db_ingest(db, dev_pk, recs, 3, "http", 1, results), KIOSK_OK);
+    free_recs(recs, 3);
+    for (int i = 0; i < 3; i++)
+        make_record(&recs[i], 3 - i, other_sk);
+    assert_int_equal(hub_db_ingest(db, other_pk, recs, 3, "http", 1, results), KIOSK_OK);
+    free_recs(recs, 3);
+    walk w = {.ordered = 1};
+    assert_int_equal(hub_db_foreach_record(db, walk_cb, &w), KIOSK_BUSY);
+    assert_int_equal(w.count, 5);
+    assert_int_equal(w.ordered, 1);
+    hub_db_close(db);
+}
+
+static double seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void test_ingest_rate(void **state)
+{
+    (void)state;
+    hub_db *db = fresh("rate");
+    assert_int_equal(hub_db_device_add(db, dev_pk, "a", 1), KIOSK_OK);
+    enum { TOTAL = 10000, BATCH = 1000 };
+    sync_record *recs = calloc(TOTAL, sizeof *recs);
+    sync_result *results = calloc(BATCH, sizeof *results);
+    assert_non_null(recs);
+    assert_non_null(results);
+    for (int i = 0; i < TOTAL; i++)
+        make_record(&recs[i], i + 1, dev_sk);
+    double t0 = seconds();
+    for (int b = 0; b < TOTAL / BATCH; b++) {
+        assert_int_equal(hub_db_ingest(db, dev_pk, recs + b * BATCH, BATCH, "http", 1, results),
+                         KIOSK_OK);
+        for (int i = 0; i < BATCH; i++)
+            assert_int_equal(results[i].status, SYNC_ACCEPTED);
+    }
+    double dt = seconds() - t0;
+    printf("# ingest: %d records in %.3f s (%.0f records/s)\n", TOTAL, dt, TOTAL / dt);
+    /* 10,000/s is the target on the hub's hardware; sanitizer builds get slack */
+    assert_true(dt < 5.0);
+    assert_int_equal(count_records(db, dev_pk), TOTAL);
+    sync_records_free(recs, TOTAL); /* heap array */
+    free(results);
+    hub_db_close(db);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_migrate_from_empty_file),
+        cmocka_unit_test(test_devices),
+        cmocka_unit_test(test_ingest_outcomes),
+        cmocka_unit_test(test_seen_requests),
+        cmocka_unit_test(test_gaps_and_walk),
+        cmocka_unit_test(test_walk_order),
+        cmocka_unit_test(test_ingest_rate),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}

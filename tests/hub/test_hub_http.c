@@ -1,0 +1,616 @@
+/* Tests of the hub's HTTP service with libcurl as the client, on 127.0.0.1 only: the
+ * happy path and idempotent resend, every refusal (malformed headers, unknown device,
+ * stale time through the clock hook, bad signature, replay, malformed body, oversized
+ * body by Content-Length and by a chunked upload, wrong path and method) each with its
+ * status, error code and nothing stored, health, every injected fault, and HTTPS when
+ * openssl can make a certificate. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <arpa/inet.h>
+#include <curl/curl.h>
+#include <netinet/in.h>
+#include <sodium.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "hub/hub_http.h"
+
+#define T0 1795363199000LL
+
+static char dir[512], db_path[600];
+static uint8_t dev_pk[32], dev_sk[64];
+static hub_db *db;
+static hub_server *srv;
+static _Atomic int64_t fake_now = T0;
+
+static int64_t fake_clock(void *ctx)
+{
+    (void)ctx;
+    return atomic_load(&fake_now);
+}
+
+static int remove_dir(int recreate)
+{
+    char cmd[2048];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'%s%s%s", dir, recreate ? " && mkdir -p '" : "",
+             recreate ? dir : "", recreate ? "'" : "");
+    return system(cmd);
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    if (sodium_init() < 0 || curl_global_init(CURL_GLOBAL_DEFAULT) != 0)
+        return -1;
+    snprintf(dir, sizeof dir, "%s/hub-http-%d", KIOSK_TEST_TMP, (int)getpid());
+    if (remove_dir(1) != 0)
+        return -1;
+    snprintf(db_path, sizeof db_path, "%s/hub.db", dir);
+    crypto_sign_keypair(dev_pk, dev_sk);
+    if (hub_db_open(db_path, &db) != KIOSK_OK || hub_db_device_add(db, dev_pk, "k1", 1) != 0)
+        return -1;
+    hub_server_options o;
+    hub_server_options_init(&o);
+    o.now_ms = fake_clock;
+    return hub_server_start(db, &o, &srv) == KIOSK_OK ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    hub_server_stop(srv);
+    hub_db_close(db);
+    curl_global_cleanup();
+    return remove_dir(0) == 0 ? 0 : -1;
+}
+
+/* ---- client helpers ------------------------------------------------------------- */
+
+typedef struct reply {
+    CURLcode cc;
+    long status;
+    char *body;
+    size_t len;
+    char ctype[64];
+    double seconds;
+} reply;
+
+static size_t on_data(char *p, size_t size, size_t n, void *ud)
+{
+    reply *r = ud;
+    char *grown = realloc(r->body, r->len + size * n + 1);
+    assert_non_null(grown);
+    r->body = grown;
+    memcpy(r->body + r->len, p, size * n);
+    r->len += size * n;
+    r->body[r->len] = '\0';
+    return size * n;
+}
+
+/* A source of `left` bytes of 'x' for chunked uploads. */
+typedef struct source {
+    size_t left;
+} source;
+
+static size_t on_read(char *buf, size_t size, size_t n, void *ud)
+{
+    source *s = ud;
+    size_t k = size * n < s->left ? size * n : s->left;
+    memset(buf, 'x', k);
+    s->left -= k;
+    return k;
+}
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* One request. headers: NULL-terminated extra headers; body NULL: no body (GET). */
+static reply request_full(const char *scheme, const char *cainfo, const char *method,
+                          const char *path, const char *const *headers, const char *body,
+                          size_t len, source *chunked)
+{
+    reply r;
+    memset(&r, 0, sizeof r);
+    CURL *c = curl_easy_init();
+    assert_non_null(c);
+    char url[256];
+    snprintf(url, sizeof url, "%s://127.0.0.1:%u%s", scheme, (unsigned)hub_server_port(srv), path);
+    curl_easy_setopt(c, CURLOPT_URL, url);
+    curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, &r);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT, 20L);
+    curl_easy_setopt(c, CURLOPT_NOPROXY, "*");
+    if (cainfo)
+        curl_easy_setopt(c, CURLOPT_CAINFO, cainfo);
+    struct curl_slist *h = curl_slist_append(NULL, "Expect:");
+    for (size_t i = 0; headers && headers[i]; i++)
+        h = curl_slist_append(h, headers[i]);
+    if (chunked) {
+        h = curl_slist_append(h, "Transfer-Encoding: chunked");
+        curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);
+        curl_easy_setopt(c, CURLOPT_READFUNCTION, on_read);
+        curl_easy_setopt(c, CURLOPT_READDATA, chunked);
+    } else if (body) {
+        curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
+        curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
+    }
+    curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
+    double t0 = now_s();
+    r.cc = curl_easy_perform(c);
+    r.seconds = now_s() - t0;
+    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r.status);
+    char *ct = NULL;
+    curl_easy_getinfo(c, CURLINFO_CONTENT_TYPE, &ct);
+    snprintf(r.ctype, sizeof r.ctype, "%s", ct ? ct : "");
+    curl_slist_free_all(h);
+    curl_easy_cleanup(c);
+    return r;
+}
+
+static reply request(const char *method, const char *path, const char *const *headers,
+                     const char *body, size_t len)
+{
+    return request_full("http", NULL, method, path, headers, body, len, NULL);
+}
+
+/* The three signed headers of a request by pk/sk at time t over body. */
+typedef struct signed_headers {
+    char device[160], time[64], signature[200];
+} signed_headers;
+
+static void sign_headers(const uint8_t pk[32], const uint8_t sk[64], int64_t t, const char *body,
+                         size_t len, signed_headers *h)
+{
+    uint8_t sig[64];
+    char hex[129];
+    sync_request_sign(sk, "POST", SYNC_PATH_RECORDS, t, body, len, sig);
+    sync_hex_format(pk, 32, hex);
+    snprintf(h->device, sizeof h->device, "%s: %s", SYNC_HDR_DEVICE, hex);
+    snprintf(h->time, sizeof h->time, "%s: %lld", SYNC_HDR_TIME, (long long)t);
+    sync_hex_format(sig, 64, hex);
+    snprintf(h->signature, sizeof h->signature, "%s: %s", SYNC_HDR_SIGNATURE, hex);
+}
+
+/* POST a body signed by sk at time t. */
+static reply post_signed(const uint8_t pk[32], const uint8_t sk[64], int64_t t, const char *body,
+                         size_t len)
+{
+    signed_headers sh;
+    sign_headers(pk, sk, t, body, len, &sh);
+    const char *h[] = {"Content-Type: application/json", sh.device, sh.time, sh.signature, NULL};
+    return request("POST", SYNC_PATH_RECORDS, h, body, len);
+}
+
+static void make_uuid(char out[SYNC_UUID_LEN + 1])
+{
+    uint8_t b[16];
+    randombytes_buf(b, sizeof b);
+    b[6] = (uint8_t)((b[6] & 0x0F) | 0x40);
+    b[8] = (uint8_t)((b[8] & 0x3F) | 0x80);
+    char hex[33];
+    sync_hex_format(b, 16, hex);
+    snprintf(out, SYNC_UUID_LEN + 1, "%.8s-%.4s-%.4s-%.4s-%.12s", hex, hex + 8, hex + 12, hex + 16,
+             hex + 20);
+}
+
+static int64_t next_seq = 1;
+
+/* A body of n fresh records from the test device; *recs_out (may be NULL) gets them. */
+static char *make_body(size_t n, size_t *len)
+{
+    sync_record *recs = calloc(n ? n : 1, sizeof *recs);
+    assert_non_null(recs);
+    for (size_t i = 0; i < n; i++) {
+        make_uuid(recs[i].uuid);
+        recs[i].seq = next_seq++;
+        recs[i].sealed_len = 100;
+        recs[i].sealed = malloc(100);
+        randombytes_buf(recs[i].sealed, 100);
+        sync_record_sign(&recs[i], dev_sk);
+    }
+    char *body;
+    assert_int_equal(sync_body_encode(recs, n, &body, len), KIOSK_OK);
+    sync_records_free(recs, n);
+    return body;
+}
+
+static int64_t stored(void)
+{
+    int64_t n, max;
+    /* the server thread owns db while it runs; counting between requests is safe here
+     * because no request is in flight */
+    assert_int_equal(hub_db_device_counts(db, dev_pk, &n, &max), KIOSK_OK);
+    return n;
+}
+
+static void expect_error(reply *r, long status, const char *code)
+{
+    assert_int_equal(r->cc, CURLE_OK);
+    assert_int_equal(r->status, status);
+    assert_string_equal(r->ctype, "application/json");
+    char got[32];
+    int64_t now = 0;
+    assert_int_equal(sync_error_decode(r->body, r->len, got, sizeof got, &now), KIOSK_OK);
+    assert_string_equal(got, code);
+    assert_int_equal(now, atomic_load(&fake_now));
+    free(r->body);
+    r->body = NULL;
+}
+
+static sync_result *expect_results(reply *r, size_t *n)
+{
+    assert_int_equal(r->cc, CURLE_OK);
+    assert_int_equal(r->status, 200);
+    assert_string_equal(r->ctype, "application/json");
+    sync_result *res;
+    int64_t now;
+    assert_int_equal(sync_results_decode(r->body, r->len, &res, n, &now), KIOSK_OK);
+    assert_int_equal(now, atomic_load(&fake_now));
+    free(r->body);
+    r->body = NULL;
+    return res;
+}
+
+/* ---- tests ------------------------------------------------------------------------ */
+
+static void test_health(void **state)
+{
+    (void)state;
+    reply r = request("GET", "/v1/health", NULL, NULL, 0);
+    assert_int_equal(r.status, 200);
+    char want[64];
+    snprintf(want, sizeof want, "{\"ok\":true,\"now_ms\":%lld}", (long long)T0);
+    assert_string_equal(r.body, want);
+    assert_string_equal(r.ctype, "application/json");
+    free(r.body);
+}
+
+static void test_happy_path_and_resend(void **state)
+{
+    (void)state;
+    int64_t before = stored();
+    uint64_t posts = hub_server_requests(srv);
+    size_t len;
+    char *body = make_body(3, &len);
+    int64_t t = atomic_load(&fake_now) - 1000;
+    reply r = post_signed(dev_pk, dev_sk, t, body, len);
+    size_t n;
+    sync_result *res = expect_results(&r, &n);
+    assert_int_equal(n, 3);
+    for (size_t i = 0; i < n; i++)
+        assert_int_equal(res[i].status, SYNC_ACCEPTED);
+    free(res);
+    assert_int_equal(stored(), before + 3);
+    assert_int_equal(hub_server_requests(srv), posts + 1);
+
+    /* the very same request again is a replay */
+    r = post_signed(dev_pk, dev_sk, t, body, len);
+    expect_error(&r, 409, "replayed");
+    /* a resend (new time, new signature) of the same records: duplicates */
+    r = post_signed(dev_pk, dev_sk, t + 1, body, len);
+    res = expect_results(&r, &n);
+    assert_int_equal(n, 3);
+    for (size_t i = 0; i < n; i++)
+        assert_int_equal(res[i].status, SYNC_DUPLICATE);
+    free(res);
+    assert_int_equal(stored(), before + 3);
+    free(body);
+
+    /* an empty batch is a valid request */
+    r = post_signed(dev_pk, dev_sk, t + 2, "{\"records\":[]}", 14);
+    res = expect_results(&r, &n);
+    assert_int_equal(n, 0);
+    free(res);
+}
+
+static void test_refusals(void **state)
+{
+    (void)state;
+    int64_t before = stored();
+    size_t len;
+    char *body = make_body(2, &len);
+    int64_t t = atomic_load(&fake_now);
+    signed_headers sh;
+    sign_headers(dev_pk, dev_sk, t, body, len, &sh);
+    const char *dev = sh.device, *tim = sh.time, *sg = sh.signature;
+
+    /* headers missing or malformed */
+    const char *const missing[] = {dev, tim, NULL};
+    reply r = request("POST", SYNC_PATH_RECORDS, missing, body, len);
+    expect_error(&r, 400, "malformed");
+    const char *const bad_time[] = {dev, "X-Kiosk-Time: 12x", sg, NULL};
+    r = request("POST", SYNC_PATH_RECORDS, bad_time, body, len);
+    expect_error(&r, 400, "malformed");
+    const char *const bad_dev[] = {"X-Kiosk-Device: abcd", tim, sg, NULL};
+    r = request("POST", SYNC_PATH_RECORDS, bad_dev, body, len);
+    expect_error(&r, 400, "malformed");
+    const char *const neg_time[] = {dev, "X-Kiosk-Time: -5", sg, NULL};
+    r = request("POST", SYNC_PATH_RECORDS, neg_time, body, len);
+    expect_error(&r, 400, "malformed");
+
+    /* a device the hub does not know */
+    uint8_t spk[32], ssk[64];
+    crypto_sign_keypair(spk, ssk);
+    r = post_signed(spk, ssk, t, body, len);
+    expect_error(&r, 403, "unknown_device");
+
+    /* clocks outside the window, both ways (the clock hook moves the hub's time) */
+    atomic_store(&fake_now, T0 + SYNC_SKEW_MS + 1);
+    r = post_signed(dev_pk, dev_sk, T0, body, len);
+    expect_error(&r, 401, "stale_time");
+    atomic_store(&fake_now, T0 - SYNC_SKEW_MS - 1);
+    r = post_signed(dev_pk, dev_sk, T0, body, len);
+    expect_error(&r, 401, "stale_time");
+    atomic_store(&fake_now, T0 + SYNC_SKEW_MS); /* the edge is inside */
+    r = post_signed(dev_pk, dev_sk, T0, "{\"records\":[]}", 14);
+    assert_int_equal(r.status, 200);
+    free(r.body);
+    atomic_store(&fake_now, T0);
+
+    /* a signature by another key, or over other bytes */
+    r = post_signed(dev_pk, ssk, t, body, len);
+    expect_error(&r, 401, "bad_signature");
+    const char *const wrong_body[] = {dev, tim, sg, NULL};
+    char *tampered = strdup(body);
+    tampered[len - 3] ^= 1;
+    r = request("POST", SYNC_PATH_RECORDS, wrong_body, tampered, len);
+    expect_error(&r, 401, "bad_signature");
+    free(tampered);
+
+    /* a well-signed body that is not a request body; refused again the same way (a
+     * refused request is not remembered as seen) */
+    static const char junk[] = "{\"records\":[{\"uuid\":\"nope\"}]}";
+    r = post_signed(dev_pk, dev_sk, t, junk, strlen(junk));
+    expect_error(&r, 400, "malformed");
+    r = post_signed(dev_pk, dev_sk, t, junk, strlen(junk));
+    expect_error(&r, 400, "malformed");
+    r = post_signed(dev_pk, dev_sk, t, "not json", 8);
+    expect_error(&r, 400, "malformed");
+
+    /* wrong path, wrong method */
+    r = request("GET", "/v1/nothing", NULL, NULL, 0);
+    expect_error(&r, 404, "not_found");
+    r = request("POST", "/", NULL, "x", 1);
+    expect_error(&r, 404, "not_found");
+    r = request("GET", SYNC_PATH_RECORDS, NULL, NULL, 0);
+    expect_error(&r, 405, "method");
+    r = request("PUT", SYNC_PATH_RECORDS, wrong_body, body, len);
+    expect_error(&r, 405, "method");
+    r = request("POST", "/v1/health", NULL, "x", 1);
+    expect_error(&r, 405, "method");
+
+    assert_int_equal(stored(), before);
+    /* and the good request still goes through after all that */
+    r = post_signed(dev_pk, dev_sk, t, body, len);
+    size_t n;
+    free(expect_results(&r, &n));
+    assert_int_equal(n, 2);
+    assert_int_equal(stored(), before + 2);
+    free(body);
+}
+
+/* Read the reply to raw request bytes (for a Content-Length curl would not send). */
+static void raw_exchange(const char *req, char *out, size_t size)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    assert_true(fd >= 0);
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons(hub_server_port(srv))};
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    assert_int_equal(connect(fd, (struct sockaddr *)&a, sizeof a), 0);
+    struct timeval tv = {5, 0};
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    assert_int_equal(send(fd, req, strlen(req), 0), (ssize_t)strlen(req));
+    size_t got = 0;
+    ssize_t k;
+    while (got + 1 < size && (k = recv(fd, out + got, size - 1 - got, 0)) > 0) {
+        got += (size_t)k;
+        if (strstr(out, "\r\n\r\n") && strchr(strstr(out, "\r\n\r\n"), '}'))
+            break;
+        out[got] = '\0';
+    }
+    out[got] = '\0';
+    close(fd);
+}
+
+static void test_too_large(void **state)
+{
+    (void)state;
+    int64_t before = stored();
+    char req[512], resp[4096];
+    /* refused on its Content-Length, before any of the body is sent */
+    snprintf(req, sizeof req,
+             "POST " SYNC_PATH_RECORDS " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+             "Content-Type: application/json\r\nContent-Length: %u\r\n\r\n",
+             SYNC_MAX_BODY + 1u);
+    raw_exchange(req, resp, sizeof resp);
+    assert_non_null(strstr(resp, "HTTP/1.1 413"));
+    assert_non_null(strstr(resp, "\"error\":\"too_large\""));
+
+    /* a chunked upload has no length up front: it is cut at the cap */
+    source src = {SYNC_MAX_BODY + 1u};
+    reply r = request_full("http", NULL, "POST", SYNC_PATH_RECORDS, NULL, NULL, 0, &src);
+    expect_error(&r, 413, "too_large");
+    assert_int_equal(stored(), before);
+}
+
+static void test_faults(void **state)
+{
+    (void)state;
+    int64_t t = atomic_load(&fake_now);
+    int64_t before = stored();
+    size_t len, n;
+    reply r;
+
+    /* 500 once, then normal */
+    char *body = make_body(2, &len);
+    hub_server_set_fault(srv, HUB_FAULT_500, 1);
+    r = post_signed(dev_pk, dev_sk, t + 10, body, len);
+    expect_error(&r, 500, "internal");
+    assert_int_equal(stored(), before);
+    r = post_signed(dev_pk, dev_sk, t + 11, body, len);
+    free(expect_results(&r, &n));
+    assert_int_equal(stored(), before + 2);
+    free(body);
+
+    /* 503 twice; GET requests are not counted against the fault */
+    body = make_body(1, &len);
+    hub_server_set_fault(srv, HUB_FAULT_503, 2);
+    r = request("GET", "/v1/health", NULL, NULL, 0);
+    assert_int_equal(r.status, 200);
+    free(r.body);
+    for (int i = 0; i < 2; i++) {
+        r = post_signed(dev_pk, dev_sk, t + 20 + i, body, len);
+        expect_error(&r, 503, "internal");
+    }
+    r = post_signed(dev_pk, dev_sk, t + 22, body, len);
+    free(expect_results(&r, &n));
+    free(body);
+    before = stored();
+
+    /* reset: stored, but no reply at all */
+    body = make_body(2, &len);
+    hub_server_set_fault(srv, HUB_FAULT_RESET, 1);
+    r = post_signed(dev_pk, dev_sk, t + 30, body, len);
+    assert_int_not_equal(r.cc, CURLE_OK);
+    free(r.body);
+    assert_int_equal(stored(), before + 2);
+    r = post_signed(dev_pk, dev_sk, t + 31, body, len);
+    sync_result *res = expect_results(&r, &n);
+    assert_int_equal(n, 2);
+    assert_int_equal(res[0].status, SYNC_DUPLICATE);
+    free(res);
+    free(body);
+
+    /* garbage: stored, 200 with a body that does not parse */
+    body = make_body(1, &len);
+    hub_server_set_fault(srv, HUB_FAULT_GARBAGE, 1);
+    r = post_signed(dev_pk, dev_sk, t + 40, body, len);
+    assert_int_equal(r.status, 200);
+    sync_result *junk = NULL;
+    int64_t now;
+    assert_int_equal(sync_results_decode(r.body, r.len, &junk, &n, &now), KIOSK_INVALID);
+    free(r.body);
+    assert_int_equal(stored(), before + 3);
+    free(body);
+
+    /* partial: all four stored, results for the first two only */
+    body = make_body(4, &len);
+    hub_server_set_fault(srv, HUB_FAULT_PARTIAL, 1);
+    r = post_signed(dev_pk, dev_sk, t + 50, body, len);
+    res = expect_results(&r, &n);
+    assert_int_equal(n, 2);
+    assert_int_equal(res[0].status, SYNC_ACCEPTED);
+    free(res);
+    assert_int_equal(stored(), before + 7);
+    free(body);
+
+    /* slow: two seconds, then a normal answer */
+    body = make_body(1, &len);
+    hub_server_set_fault(srv, HUB_FAULT_SLOW, 1);
+    r = post_signed(dev_pk, dev_sk, t + 60, body, len);
+    assert_true(r.seconds >= 1.9);
+    free(expect_results(&r, &n));
+    assert_int_equal(n, 1);
+    free(body);
+
+    /* persistent until cleared */
+    body = make_body(1, &len);
+    uint64_t posts = hub_server_requests(srv);
+    hub_server_set_fault(srv, HUB_FAULT_503, -1);
+    for (int i = 0; i < 3; i++) {
+        r = post_signed(dev_pk, dev_sk, t + 70 + i, body, len);
+        expect_error(&r, 503, "internal");
+    }
+    hub_server_set_fault(srv, HUB_FAULT_NONE, 0);
+    r = post_signed(dev_pk, dev_sk, t + 80, body, len);
+    free(expect_results(&r, &n));
+    assert_int_equal(hub_server_requests(srv), posts + 4);
+    free(body);
+}
+
+static void test_tls(void **state)
+{
+    (void)state;
+    char cert[700], key[700], cmd[2048];
+    snprintf(cert, sizeof cert, "%s/cert.pem", dir);
+    snprintf(key, sizeof key, "%s/key.pem", dir);
+    snprintf(cmd, sizeof cmd,
+             "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes"
+             " -days 2 -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1"
+             " -keyout '%s' -out '%s' >/dev/null 2>&1",
+             key, cert);
+    if (system(cmd) != 0) {
+        skip();
+        return;
+    }
+    hub_server_options o;
+    hub_server_options_init(&o);
+    o.tls_cert_file = cert;
+    o.tls_key_file = key;
+    o.now_ms = fake_clock;
+    hub_server *plain = srv;
+    assert_int_equal(hub_server_start(db, &o, &srv), KIOSK_OK);
+    reply r = request_full("https", cert, "GET", "/v1/health", NULL, NULL, 0, NULL);
+    assert_int_equal(r.cc, CURLE_OK);
+    assert_int_equal(r.status, 200);
+    free(r.body);
+    size_t len, n;
+    char *body = make_body(1, &len);
+    signed_headers sh;
+    sign_headers(dev_pk, dev_sk, atomic_load(&fake_now) + 90, body, len, &sh);
+    const char *const h[] = {sh.device, sh.time, sh.signature, NULL};
+    r = request_full("https", cert, "POST", SYNC_PATH_RECORDS, h, body, len, NULL);
+    free(expect_results(&r, &n));
+    assert_int_equal(n, 1);
+    free(body);
+    hub_server_stop(srv);
+    srv = plain;
+
+    /* one file without the other, a missing file */
+    hub_server *none = (hub_server *)1;
+    o.tls_key_file = NULL;
+    assert_int_equal(hub_server_start(db, &o, &none), KIOSK_INVALID);
+    assert_null(none);
+    o.tls_key_file = "/nonexistent/key.pem";
+    assert_int_equal(hub_server_start(db, &o, &none), KIOSK_NOT_FOUND);
+}
+
+static void test_bad_options(void **state)
+{
+    (void)state;
+    hub_server_options o;
+    hub_server_options_init(&o);
+    o.bind_address = "localhost"; /* numeric only: no name lookups */
+    hub_server *s = (hub_server *)1;
+    assert_int_equal(hub_server_start(db, &o, &s), KIOSK_INVALID);
+    assert_null(s);
+    /* the port in use */
+    hub_server_options_init(&o);
+    o.port = hub_server_port(srv);
+    assert_int_equal(hub_server_start(db, &o, &s), KIOSK_NET);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_health),      cmocka_unit_test(test_happy_path_and_resend),
+        cmocka_unit_test(test_refusals),    cmocka_unit_test(test_too_large),
+        cmocka_unit_test(test_faults),      cmocka_unit_test(test_tls),
+        cmocka_unit_test(test_bad_options),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
