@@ -74,6 +74,10 @@ static const slot slots[] = {
     STR("printer", "output_dir", printer_output_dir),
     INT("policy", "processing_days", processing_days, 1, 60),
     INT("policy", "idle_timeout_s", idle_timeout_s, 15, 3600),
+    STR("sync", "url", sync_url),
+    STR("sync", "ca_file", sync_ca_file),
+    INT("sync", "batch", sync_batch, 1, 5000),
+    INT("sync", "retry_max_s", sync_retry_max_s, 5, 86400),
     ENUM("log", "level", log_level, level_names),
 };
 
@@ -104,6 +108,8 @@ void kiosk_config_defaults(kiosk_config *cfg, const char *assets_dir, const char
     copy_text(cfg->printer_output_dir, sizeof cfg->printer_output_dir, "var/receipts");
     cfg->processing_days = 7;
     cfg->idle_timeout_s = 90;
+    cfg->sync_batch = 200;
+    cfg->sync_retry_max_s = 300;
     cfg->log_level = KIOSK_LOG_INFO;
 }
 

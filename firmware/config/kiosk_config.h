@@ -61,6 +61,11 @@ typedef struct kiosk_config {
     /* [policy] */
     int processing_days; /* working days to finish a registration */
     int idle_timeout_s;  /* seconds without a touch before the "more time?" dialog */
+    /* [sync] */
+    char sync_url[KIOSK_CONFIG_PATH_MAX];     /* the hub; "" = no network sync (bundles only) */
+    char sync_ca_file[KIOSK_CONFIG_PATH_MAX]; /* PEM CA for the hub; "" = the system's */
+    int sync_batch;                           /* records per request */
+    int sync_retry_max_s;                     /* cap of the retry delay */
     /* [log] */
     kiosk_log_level log_level;
 } kiosk_config;

@@ -5,6 +5,7 @@
  * screen to a PNG and exits, so a headless machine can prove what a citizen would see.
  */
 #include <getopt.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,8 @@
 #include "core/kiosk_log.h"
 #include "domain/codes.h"
 #include "domain/divisions.h"
+#include "store/store.h"
+#include "sync/sync.h"
 #include "ui_app.h"
 
 static void usage(FILE *f)
@@ -123,11 +126,36 @@ int main(int argc, char **argv)
     if (headless && !getenv("SDL_VIDEODRIVER"))
         setenv("SDL_VIDEODRIVER", "dummy", 1);
 
+    /* Records left by earlier runs go upstream in the background from the start. */
+    store_device_key key;
+    sync_worker *sync = NULL;
+    char db_path[KIOSK_CONFIG_PATH_MAX + 16];
+    snprintf(db_path, sizeof db_path, "%s/kiosk.db", cfg.state_dir);
+    if (!screenshot && cfg.sync_url[0]) {
+        sync_config sc = {.url = cfg.sync_url,
+                          .ca_file = cfg.sync_ca_file,
+                          .db_path = db_path,
+                          .hall_code = cfg.hall_code,
+                          .key = &key,
+                          .batch = (size_t)cfg.sync_batch,
+                          .backoff_max_ms = (int64_t)cfg.sync_retry_max_s * 1000,
+                          .idle_poll_ms = 60000};
+        kiosk_rc krc = store_device_key_load(cfg.state_dir, &key);
+        if (krc == KIOSK_OK)
+            krc = sync_worker_create(&sc, &sync);
+        if (krc != KIOSK_OK)
+            kiosk_log_error("main", "sync cannot start: %s; records stay on this unit",
+                            kiosk_strerror(krc));
+    } else if (!screenshot) {
+        kiosk_log_info("main", "no hub configured ([sync] url): records leave by bundle only");
+    }
+
     ui_app *app;
     ui_app_options uopt = {.headless = headless};
     kiosk_rc rc = ui_app_create(&cfg, &uopt, &app);
     if (rc != KIOSK_OK) {
         fprintf(stderr, "kiosk: cannot start the screen: %s\n", kiosk_strerror(rc));
+        sync_worker_destroy(sync);
         return 1;
     }
     if (screenshot) {
@@ -140,6 +168,8 @@ int main(int argc, char **argv)
         rc = ui_app_run(app);
     }
     ui_app_destroy(app);
+    sync_worker_destroy(sync);
+    sodium_memzero(&key, sizeof key);
     kiosk_log_info("main", "kiosk stopped");
     return rc == KIOSK_OK ? 0 : 1;
 }

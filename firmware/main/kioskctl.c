@@ -5,7 +5,11 @@
  * 3 not a receipt code / unreadable.
  * `card` reads whatever card is on the reader and, with a PIN from standard input, the
  * holder's identity: 0 read, 10 no card, 11 wrong PIN, 12 PIN blocked, 13 unreadable
- * card, 14 reader fault. 64 is a usage error for every command.
+ * card, 14 reader fault.
+ * `provision`, `reprint`, `status`, `sync`, `export` and `purge` work on the kiosk's state
+ * (its configuration, device key and record store): 22 state unusable, 23 nothing to
+ * export, 30 hub unreachable or failing, 31 hub refused this unit, 20/21 reprint.
+ * 64 is a usage error for every command.
  */
 #include <getopt.h>
 #include <png.h>
@@ -13,6 +17,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <zbar.h>
 
 #include <jansson.h>
@@ -27,6 +33,8 @@
 #include "receipt/receipt_job.h"
 #include "receipt/receipt_payload.h"
 #include "ssc/ssc.h"
+#include "store/store.h"
+#include "sync/sync.h"
 
 enum {
     EXIT_VALID = 0,
@@ -41,6 +49,9 @@ enum {
     EXIT_NO_RECEIPT = 20,
     EXIT_PRINTER = 21,
     EXIT_STATE = 22,
+    EXIT_NOTHING = 23,
+    EXIT_HUB_UNREACHABLE = 30,
+    EXIT_HUB_REFUSED = 31,
     EXIT_USAGE = 64
 };
 
@@ -57,7 +68,17 @@ static void usage(FILE *f)
                "         --pin-stdin  read the card PIN from standard input and show the holder\n"
                "         exit: 0 read, 10 no card, 11 wrong PIN, 12 PIN blocked,\n"
                "               13 unreadable card, 14 reader fault\n"
-               "       exit 64: usage error\n");
+               "       kioskctl provision [--config FILE] [--upstream-key HEX]\n"
+               "       kioskctl reprint [--config FILE] RECEIPT_NO\n"
+               "       kioskctl status [--config FILE]   records by state, last sync, disk\n"
+               "       kioskctl sync [--config FILE]     send pending records to the hub now\n"
+               "         exit: 0 all sent, 30 hub unreachable or failing, 31 hub refused\n"
+               "       kioskctl export [--config FILE] (DIR | FILE.kb)\n"
+               "                     a signed bundle of pending records for the hub\n"
+               "         exit: 0 written, 23 nothing pending\n"
+               "       kioskctl purge --days N --yes [--config FILE]\n"
+               "                     delete records acknowledged more than N days ago\n"
+               "       exit 22: the kiosk's state cannot be used; 64: usage error\n");
 }
 
 static int hexval(int c)
@@ -365,6 +386,257 @@ static int cmd_card(int argc, char **argv)
     return code;
 }
 
+/* The configuration (defaults, then config_path when given), the device key and the
+ * store: what every state command starts from. EXIT_VALID or EXIT_STATE (said on
+ * stderr). On failure nothing is left open. */
+static int open_state(const char *config_path, kiosk_config *cfg, store_device_key *key, store **st)
+{
+    *st = NULL;
+    kiosk_config_defaults(cfg, KIOSK_DEFAULT_ASSETS, KIOSK_DEFAULT_FONTS);
+    kiosk_config_error err;
+    if (config_path && kiosk_config_load(cfg, config_path, &err) != KIOSK_OK) {
+        fprintf(stderr, "kioskctl: %s:%d: %s\n", config_path, err.line, err.message);
+        return EXIT_STATE;
+    }
+    char path[KIOSK_CONFIG_PATH_MAX + 16];
+    snprintf(path, sizeof path, "%s/kiosk.db", cfg->state_dir);
+    if (store_device_key_load(cfg->state_dir, key) != KIOSK_OK ||
+        store_open(path, cfg->hall_code, key, NULL, st) != KIOSK_OK) {
+        fprintf(stderr, "kioskctl: cannot open the kiosk's state in %s\n", cfg->state_dir);
+        sodium_memzero(key, sizeof *key);
+        return EXIT_STATE;
+    }
+    return EXIT_VALID;
+}
+
+static void close_state(store *st, store_device_key *key)
+{
+    store_close(st);
+    sodium_memzero(key, sizeof *key);
+}
+
+/* Parse a command whose only option is --config FILE. 0 on anything else. */
+static int config_only(int argc, char **argv, const char **config_path)
+{
+    static const struct option opts[] = {{"config", required_argument, NULL, 'c'},
+                                         {NULL, 0, NULL, 0}};
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "c:", opts, NULL)) != -1) {
+        if (c != 'c')
+            return 0;
+        *config_path = optarg;
+    }
+    return 1;
+}
+
+static void print_time(const char *label, int64_t ms)
+{
+    if (!ms) {
+        printf("%s never\n", label);
+        return;
+    }
+    time_t t = (time_t)(ms / 1000);
+    struct tm tm;
+    char buf[32];
+    localtime_r(&t, &tm);
+    strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", &tm);
+    printf("%s %s\n", label, buf);
+}
+
+static int print_rejected(void *ctx, const store_summary *rec, const char *reason)
+{
+    (void)ctx;
+    printf("  rejected: %s %s %s — %s\n", rec->receipt_no, rec->masked_name, rec->masked_id,
+           reason);
+    return 0;
+}
+
+static int cmd_status(int argc, char **argv)
+{
+    const char *config_path = NULL;
+    if (!config_only(argc, argv, &config_path) || optind != argc) {
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    kiosk_config cfg;
+    store_device_key key;
+    store *st;
+    int code = open_state(config_path, &cfg, &key, &st);
+    if (code != EXIT_VALID)
+        return code;
+    store_counts n;
+    store_sync_note note;
+    char hex[65], id[RECEIPT_DEVICE_ID_LEN + 1];
+    sodium_bin2hex(hex, sizeof hex, key.public_key, 32);
+    receipt_device_id(key.public_key, id);
+    if (store_count(st, &n) != KIOSK_OK || store_sync_info(st, &note) != KIOSK_OK) {
+        fprintf(stderr, "kioskctl: cannot read the record store\n");
+        close_state(st, &key);
+        return EXIT_STATE;
+    }
+    struct statvfs vfs;
+    unsigned long long free_mb = statvfs(cfg.state_dir, &vfs) == 0
+                                     ? (unsigned long long)vfs.f_bavail * vfs.f_frsize >> 20
+                                     : 0;
+    printf("device id:         %s\ndevice public key: %s\n", id, hex);
+    printf("hall code:         %s\n", cfg.hall_code);
+    printf("upstream key:      %s\n",
+           store_ready(st, 0) == KIOSK_CONFIG ? "not provisioned" : "provisioned");
+    printf("hub:               %s\n", cfg.sync_url[0] ? cfg.sync_url : "none (bundles only)");
+    printf("records:           %lld queued, %lld sent, %lld acknowledged, %lld rejected\n",
+           (long long)n.by_state[STORE_QUEUED], (long long)n.by_state[STORE_SENT],
+           (long long)n.by_state[STORE_ACKED], (long long)n.by_state[STORE_REJECTED]);
+    print_time("last sync:        ", note.last_ok_ms);
+    print_time("last attempt:     ", note.last_attempt_ms);
+    printf("last error:        %s\n", note.last_error[0] ? note.last_error : "none");
+    printf("free disk:         %llu MiB in %s\n", free_mb, cfg.state_dir);
+    store_rejected_each(st, print_rejected, NULL);
+    close_state(st, &key);
+    return EXIT_VALID;
+}
+
+static int cmd_sync(int argc, char **argv)
+{
+    const char *config_path = NULL;
+    if (!config_only(argc, argv, &config_path) || optind != argc) {
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    kiosk_config cfg;
+    store_device_key key;
+    store *st;
+    int code = open_state(config_path, &cfg, &key, &st);
+    if (code != EXIT_VALID)
+        return code;
+    if (!cfg.sync_url[0]) {
+        fprintf(stderr, "kioskctl: no hub configured ([sync] url); use kioskctl export\n");
+        close_state(st, &key);
+        return EXIT_STATE;
+    }
+    char path[KIOSK_CONFIG_PATH_MAX + 16];
+    snprintf(path, sizeof path, "%s/kiosk.db", cfg.state_dir);
+    sync_config sc = {.url = cfg.sync_url,
+                      .ca_file = cfg.sync_ca_file,
+                      .db_path = path,
+                      .hall_code = cfg.hall_code,
+                      .key = &key,
+                      .batch = (size_t)cfg.sync_batch};
+    sync_round r;
+    char err[128] = "";
+    kiosk_rc rc = sync_run_once(&sc, st, &r, err, sizeof err);
+    struct timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);
+    store_note_sync(st, rc == KIOSK_OK, (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000, err);
+    printf("sent %zu: %zu acknowledged, %zu rejected, %zu without an answer\n", r.sent, r.acked,
+           r.rejected, r.undecided);
+    if (rc != KIOSK_OK) {
+        printf("sync failed: %s\n", err[0] ? err : kiosk_strerror(rc));
+        code = rc == KIOSK_AUTH ? EXIT_HUB_REFUSED : EXIT_HUB_UNREACHABLE;
+    }
+    close_state(st, &key);
+    return code;
+}
+
+static int cmd_export(int argc, char **argv)
+{
+    const char *config_path = NULL;
+    if (!config_only(argc, argv, &config_path) || optind != argc - 1) {
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    const char *target = argv[optind];
+    kiosk_config cfg;
+    store_device_key key;
+    store *st;
+    int code = open_state(config_path, &cfg, &key, &st);
+    if (code != EXIT_VALID)
+        return code;
+    /* a directory (the USB stick) gets a file named after the unit and the time */
+    char path[KIOSK_CONFIG_PATH_MAX + 128];
+    struct stat sb;
+    struct timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);
+    int64_t now_ms = (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000;
+    if (stat(target, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+        char id[RECEIPT_DEVICE_ID_LEN + 1], stamp[32];
+        struct tm tm;
+        receipt_device_id(key.public_key, id);
+        localtime_r(&now.tv_sec, &tm);
+        strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
+        snprintf(path, sizeof path, "%s/%s-%s-%s.kb", target, cfg.hall_code, id, stamp);
+    } else {
+        snprintf(path, sizeof path, "%s", target);
+    }
+    size_t n = 0;
+    kiosk_rc rc = sync_export_bundle(st, &key, path, now_ms, &n);
+    if (rc == KIOSK_OK) {
+        printf("exported %zu records to %s\n", n, path);
+        printf("they stay on this unit until the hub acknowledges them (next sync)\n");
+    } else if (rc == KIOSK_NOT_FOUND) {
+        printf("nothing to export: every record is acknowledged or rejected\n");
+        code = EXIT_NOTHING;
+    } else {
+        printf("export failed: %s (%s)\n", kiosk_strerror(rc), path);
+        code = EXIT_STATE;
+    }
+    close_state(st, &key);
+    return code;
+}
+
+static int cmd_purge(int argc, char **argv)
+{
+    static const struct option opts[] = {{"config", required_argument, NULL, 'c'},
+                                         {"days", required_argument, NULL, 'd'},
+                                         {"yes", no_argument, NULL, 'y'},
+                                         {NULL, 0, NULL, 0}};
+    const char *config_path = NULL;
+    long days = -1;
+    int yes = 0, c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "c:d:y", opts, NULL)) != -1) {
+        char *end;
+        if (c == 'c') {
+            config_path = optarg;
+        } else if (c == 'd') {
+            days = strtol(optarg, &end, 10);
+            if (*end || end == optarg || days < 0 || days > 36500)
+                days = -1;
+        } else if (c == 'y') {
+            yes = 1;
+        } else {
+            return EXIT_USAGE;
+        }
+    }
+    if (optind != argc || days < 0) {
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    if (!yes) {
+        fprintf(stderr, "kioskctl: purge deletes acknowledged records for good; add --yes\n");
+        return EXIT_USAGE;
+    }
+    kiosk_config cfg;
+    store_device_key key;
+    store *st;
+    int code = open_state(config_path, &cfg, &key, &st);
+    if (code != EXIT_VALID)
+        return code;
+    struct timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);
+    int64_t cutoff = (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000 - (int64_t)days * 86400000;
+    int64_t purged = 0;
+    if (store_purge_acked(st, cutoff, &purged) == KIOSK_OK) {
+        printf("purged %lld records acknowledged more than %ld days ago\n", (long long)purged,
+               days);
+    } else {
+        printf("purge failed\n");
+        code = EXIT_STATE;
+    }
+    close_state(st, &key);
+    return code;
+}
+
 static int cmd_provision(int argc, char **argv)
 {
     static const struct option opts[] = {{"config", required_argument, NULL, 'c'},
@@ -391,23 +663,11 @@ static int cmd_provision(int argc, char **argv)
         return EXIT_USAGE;
     }
     kiosk_config cfg;
-    kiosk_config_defaults(&cfg, KIOSK_DEFAULT_ASSETS, KIOSK_DEFAULT_FONTS);
-    kiosk_config_error err;
-    if (config_path && kiosk_config_load(&cfg, config_path, &err) != KIOSK_OK) {
-        fprintf(stderr, "kioskctl: %s:%d: %s\n", config_path, err.line, err.message);
-        return EXIT_STATE;
-    }
     store_device_key key;
-    store *st = NULL;
-    char path[KIOSK_CONFIG_PATH_MAX + 16];
-    snprintf(path, sizeof path, "%s/kiosk.db", cfg.state_dir);
-    if (store_device_key_load(cfg.state_dir, &key) != KIOSK_OK ||
-        store_open(path, cfg.hall_code, &key, NULL, &st) != KIOSK_OK) {
-        fprintf(stderr, "kioskctl: cannot open the kiosk's state in %s\n", cfg.state_dir);
-        sodium_memzero(&key, sizeof key);
-        return EXIT_STATE;
-    }
-    int code = EXIT_VALID;
+    store *st;
+    int code = open_state(config_path, &cfg, &key, &st);
+    if (code != EXIT_VALID)
+        return code;
     if (upstream && store_set_upstream_key(st, up) != KIOSK_OK) {
         fprintf(stderr, "kioskctl: cannot store the upstream key\n");
         code = EXIT_STATE;
@@ -418,50 +678,29 @@ static int cmd_provision(int argc, char **argv)
     printf("device id:         %s\ndevice public key: %s\n", id, hex);
     printf("upstream key:      %s\n",
            store_ready(st, 0) == KIOSK_CONFIG ? "not provisioned" : "provisioned");
-    store_close(st);
-    sodium_memzero(&key, sizeof key);
+    close_state(st, &key);
     return code;
 }
 
 static int cmd_reprint(int argc, char **argv)
 {
-    static const struct option opts[] = {{"config", required_argument, NULL, 'c'},
-                                         {NULL, 0, NULL, 0}};
     const char *config_path = NULL;
-    int c;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "c:", opts, NULL)) != -1) {
-        if (c != 'c')
-            return EXIT_USAGE;
-        config_path = optarg;
-    }
-    if (optind != argc - 1) {
+    if (!config_only(argc, argv, &config_path) || optind != argc - 1) {
         usage(stderr);
         return EXIT_USAGE;
     }
     const char *receipt_no = argv[optind];
     kiosk_config cfg;
-    kiosk_config_defaults(&cfg, KIOSK_DEFAULT_ASSETS, KIOSK_DEFAULT_FONTS);
-    if (config_path) {
-        kiosk_config_error err;
-        if (kiosk_config_load(&cfg, config_path, &err) != KIOSK_OK) {
-            fprintf(stderr, "kioskctl: %s:%d: %s\n", config_path, err.line, err.message);
-            return EXIT_STATE;
-        }
-    }
     char path[KIOSK_CONFIG_PATH_MAX + 64], font2[KIOSK_CONFIG_PATH_MAX + 64];
     store_device_key key;
     store *st = NULL;
     receipt_fonts *fonts = NULL;
     kiosk_strings *strings = NULL;
     printer *p = NULL;
-    int code = EXIT_STATE;
-    snprintf(path, sizeof path, "%s/kiosk.db", cfg.state_dir);
-    if (store_device_key_load(cfg.state_dir, &key) != KIOSK_OK ||
-        store_open(path, cfg.hall_code, &key, NULL, &st) != KIOSK_OK) {
-        fprintf(stderr, "kioskctl: cannot open the kiosk's state in %s\n", cfg.state_dir);
-        goto out;
-    }
+    int code = open_state(config_path, &cfg, &key, &st);
+    if (code != EXIT_VALID)
+        return code;
+    code = EXIT_STATE;
     snprintf(path, sizeof path, "%s/NotoSansCJKsc-Kiosk.otf", cfg.fonts_dir);
     snprintf(font2, sizeof font2, "%s/NotoSansCJKsc-Kiosk-Ext.otf", cfg.fonts_dir);
     const char *font_paths[] = {path, font2};
@@ -494,8 +733,7 @@ out:
     printer_close(p);
     kiosk_strings_destroy(strings);
     receipt_fonts_destroy(fonts);
-    store_close(st);
-    sodium_memzero(&key, sizeof key);
+    close_state(st, &key);
     return code;
 }
 
@@ -514,6 +752,14 @@ int main(int argc, char **argv)
         return cmd_provision(argc - 1, argv + 1);
     if (!strcmp(argv[1], "reprint"))
         return cmd_reprint(argc - 1, argv + 1);
+    if (!strcmp(argv[1], "status"))
+        return cmd_status(argc - 1, argv + 1);
+    if (!strcmp(argv[1], "sync"))
+        return cmd_sync(argc - 1, argv + 1);
+    if (!strcmp(argv[1], "export"))
+        return cmd_export(argc - 1, argv + 1);
+    if (!strcmp(argv[1], "purge"))
+        return cmd_purge(argc - 1, argv + 1);
     fprintf(stderr, "kioskctl: unknown command %s\n", argv[1]);
     usage(stderr);
     return EXIT_USAGE;

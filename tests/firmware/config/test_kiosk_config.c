@@ -28,6 +28,9 @@ static void test_defaults(void **state)
     assert_int_equal(cfg.printer_backend, KIOSK_PRINTER_FILE);
     assert_int_equal(cfg.printer_width_dots, 576);
     assert_int_equal(cfg.processing_days, 7);
+    assert_string_equal(cfg.sync_url, "");
+    assert_int_equal(cfg.sync_batch, 200);
+    assert_int_equal(cfg.sync_retry_max_s, 300);
     assert_string_equal(cfg.assets_dir, "/a");
     int w, h;
     kiosk_config_screen_size(&cfg, &w, &h);
@@ -56,6 +59,11 @@ static void test_full_file(void **state)
                        "width_dots = 384\n"
                        "[policy]\n"
                        "processing_days = 3\n"
+                       "[sync]\n"
+                       "url = https://hub.example.gov.cn:8443\n"
+                       "ca_file = /etc/kiosk/hub-ca.pem\n"
+                       "batch = 50\n"
+                       "retry_max_s = 600\n"
                        "[log]\n"
                        "level = debug\n";
     assert_int_equal(kiosk_config_load_string(&cfg, text, &err), KIOSK_OK);
@@ -71,6 +79,10 @@ static void test_full_file(void **state)
     assert_int_equal(cfg.printer_width_dots, 384);
     assert_int_equal(cfg.processing_days, 3);
     assert_int_equal(cfg.log_level, KIOSK_LOG_DEBUG);
+    assert_string_equal(cfg.sync_url, "https://hub.example.gov.cn:8443");
+    assert_string_equal(cfg.sync_ca_file, "/etc/kiosk/hub-ca.pem");
+    assert_int_equal(cfg.sync_batch, 50);
+    assert_int_equal(cfg.sync_retry_max_s, 600);
     int w, h;
     kiosk_config_screen_size(&cfg, &w, &h);
     assert_int_equal(w, 1280);
@@ -98,6 +110,7 @@ static void test_errors_name_their_line(void **state)
     expect_error("[display]\nrotation = 45\n", 2, "display.rotation");
     expect_error("[printer]\nwidth_dots = 500000000000000000000\n", 2, "whole number");
     expect_error("mode = hall\n", 1, "(no section)");
+    expect_error("[sync]\nbatch = 0\n", 2, "between 1 and 5000");
     expect_error("[device]\nhall_code = demo01\n", 2, "0-9, A-Z");
     /* a syntax error before a value error: the first bad line wins, with its own text */
     expect_error("[device]\nthis line is junk\nmode = nope\n", 2, "not a [section]");

@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <signal.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -246,6 +247,137 @@ static void test_reprint(void **state)
     assert_int_equal(run(cmd, out, sizeof out), 21);
 }
 
+static pid_t hub_pid; /* killed by the teardown too, so a failed check leaves no server */
+
+static int stop_hub(void **state)
+{
+    (void)state;
+    if (hub_pid > 0) {
+        kill(hub_pid, SIGTERM);
+        waitpid(hub_pid, NULL, 0);
+    }
+    hub_pid = 0;
+    return 0;
+}
+
+/* Start `hub serve` on an ephemeral port; returns its pid, port in *port. */
+static pid_t start_hub(const char *hubdb, const char *dir, unsigned *port)
+{
+    char port_file[600];
+    snprintf(port_file, sizeof port_file, "%s/hub.port", dir);
+    unlink(port_file);
+    pid_t pid = fork();
+    if (pid == 0) {
+        execl(KIOSK_HUB, KIOSK_HUB, "serve", "--db", hubdb, "--listen", "127.0.0.1:0",
+              "--port-file", port_file, (char *)NULL);
+        _exit(127);
+    }
+    for (int i = 0; i < 500; i++) {
+        FILE *f = fopen(port_file, "r");
+        if (f && fscanf(f, "%u", port) == 1 && *port) {
+            fclose(f);
+            return pid;
+        }
+        if (f)
+            fclose(f);
+        usleep(10000);
+    }
+    fail_msg("hub did not start");
+    return -1;
+}
+
+static void test_status_sync_export_purge(void **state)
+{
+    (void)state;
+    char dir[256], conf[300], cmd[2048], out[4096], db[300], hubdb[300];
+    snprintf(dir, sizeof dir, "%s/ctl-sync-%d", KIOSK_TEST_TMP, (int)getpid());
+    snprintf(cmd, sizeof cmd, "rm -rf '%s' && mkdir -p '%s/usb'", dir, dir);
+    assert_int_equal(system(cmd), 0);
+    store_device_key key;
+    assert_int_equal(store_device_key_load(dir, &key), KIOSK_OK);
+    snprintf(db, sizeof db, "%s/kiosk.db", dir);
+    snprintf(hubdb, sizeof hubdb, "%s/hub.db", dir);
+    store *st;
+    assert_int_equal(store_open(db, "H7", &key, NULL, &st), KIOSK_OK);
+    uint8_t up_pk[32], up_sk[32], commit[32] = {3};
+    crypto_box_keypair(up_pk, up_sk);
+    assert_int_equal(store_set_upstream_key(st, up_pk), KIOSK_OK);
+    store_submission sub = {"{}", "{}", "2026.1", commit, "李*", "1101**********0026"};
+    store_saved saved;
+    for (int i = 0; i < 3; i++)
+        assert_int_equal(store_save(st, &sub, &saved), KIOSK_OK);
+    store_close(st);
+    char hex[65];
+    sodium_bin2hex(hex, sizeof hex, key.public_key, 32);
+    snprintf(cmd, sizeof cmd, "'%s' device add --db '%s' %s field-unit-1 2>&1", KIOSK_HUB, hubdb,
+             hex);
+    assert_int_equal(run(cmd, out, sizeof out), 0);
+    unsigned port = 0;
+    hub_pid = start_hub(hubdb, dir, &port);
+    snprintf(conf, sizeof conf, "%s/kiosk.conf", dir);
+    FILE *f = fopen(conf, "w");
+    assert_non_null(f);
+    fprintf(
+        f, "[device]\nhall_code = H7\n[paths]\nstate_dir = %s\n[sync]\nurl = http://127.0.0.1:%u\n",
+        dir, port);
+    fclose(f);
+
+    snprintf(cmd, sizeof cmd, "'%s' status --config '%s'", KIOSK_KIOSKCTL, conf);
+    assert_int_equal(run(cmd, out, sizeof out), 0);
+    assert_non_null(strstr(out, "3 queued, 0 sent, 0 acknowledged, 0 rejected"));
+    assert_non_null(strstr(out, "last sync:         never"));
+    assert_non_null(strstr(out, hex));
+
+    /* a field unit without network: a bundle on the USB stick, imported at the hub */
+    snprintf(cmd, sizeof cmd, "'%s' export --config '%s' '%s/usb'", KIOSK_KIOSKCTL, conf, dir);
+    assert_int_equal(run(cmd, out, sizeof out), 0);
+    assert_non_null(strstr(out, "exported 3 records to"));
+    snprintf(cmd, sizeof cmd, "'%s' import --db '%s' '%s'/usb/H7-*.kb 2>/dev/null", KIOSK_HUB,
+             hubdb, dir);
+    assert_int_equal(run(cmd, out, sizeof out), 0);
+    assert_non_null(strstr(out, "accepted 3"));
+    snprintf(cmd, sizeof cmd, "'%s' export --config '%s' /nonexistent/dir/x.kb", KIOSK_KIOSKCTL,
+             conf);
+    assert_int_equal(run(cmd, out, sizeof out), 22);
+
+    /* the next sync learns the hub has them */
+    snprintf(cmd, sizeof cmd, "'%s' sync --config '%s'", KIOSK_KIOSKCTL, conf);
+    assert_int_equal(run(cmd, out, sizeof out), 0);
+    assert_non_null(strstr(out, "sent 3: 3 acknowledged, 0 rejected"));
+    snprintf(cmd, sizeof cmd, "'%s' status --config '%s'", KIOSK_KIOSKCTL, conf);
+    assert_int_equal(run(cmd, out, sizeof out), 0);
+    assert_non_null(strstr(out, "0 queued, 0 sent, 3 acknowledged, 0 rejected"));
+    assert_non_null(strstr(out, "last error:        none"));
+    snprintf(cmd, sizeof cmd, "'%s' export --config '%s' '%s/usb'", KIOSK_KIOSKCTL, conf, dir);
+    assert_int_equal(run(cmd, out, sizeof out), 23);
+
+    /* purge: only with --yes */
+    snprintf(cmd, sizeof cmd, "'%s' purge --config '%s' --days 0 2>/dev/null", KIOSK_KIOSKCTL,
+             conf);
+    assert_int_equal(run(cmd, out, sizeof out), 64);
+    snprintf(cmd, sizeof cmd, "'%s' purge --config '%s' --days 30 --yes", KIOSK_KIOSKCTL, conf);
+    assert_int_equal(run(cmd, out, sizeof out), 0);
+    assert_non_null(strstr(out, "purged 0 records"));
+    usleep(20000);
+    snprintf(cmd, sizeof cmd, "'%s' purge --config '%s' --days 0 --yes", KIOSK_KIOSKCTL, conf);
+    assert_int_equal(run(cmd, out, sizeof out), 0);
+    assert_non_null(strstr(out, "purged 3 records"));
+
+    /* the hub goes away: sync says so, and status shows it */
+    stop_hub(NULL);
+    st = NULL;
+    assert_int_equal(store_open(db, "H7", &key, NULL, &st), KIOSK_OK);
+    assert_int_equal(store_save(st, &sub, &saved), KIOSK_OK);
+    store_close(st);
+    snprintf(cmd, sizeof cmd, "'%s' sync --config '%s'", KIOSK_KIOSKCTL, conf);
+    assert_int_equal(run(cmd, out, sizeof out), 30);
+    assert_non_null(strstr(out, "hub unreachable"));
+    snprintf(cmd, sizeof cmd, "'%s' status --config '%s'", KIOSK_KIOSKCTL, conf);
+    assert_int_equal(run(cmd, out, sizeof out), 0);
+    assert_non_null(strstr(out, "last error:        hub unreachable"));
+    assert_non_null(strstr(out, "0 queued, 1 sent, 0 acknowledged"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -254,6 +386,7 @@ int main(void)
         cmocka_unit_test(test_card_reads_and_pins),
         cmocka_unit_test(test_card_reader_states),
         cmocka_unit_test(test_reprint),
+        cmocka_unit_test_teardown(test_status_sync_export_purge, stop_hub),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
 }
