@@ -2,14 +2,14 @@
  * SQLite record store. Every write is one transaction; WAL with synchronous=FULL makes a
  * committed record survive a power cut. The schema is versioned with user_version and
  * upgraded by the migrations table below, oldest first; a database newer than this
- * firmware is refused rather than guessed at. Envelopes are built with jansson, signed
- * and sealed with libsodium; only ciphertext and masked summaries reach the disk.
+ * firmware is refused rather than guessed at. An envelope embeds the submission's checked
+ * JSON verbatim and is signed and sealed with libsodium; only ciphertext and masked
+ * summaries reach the disk.
  */
 #include "store/store.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <jansson.h>
 #include <sodium.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -20,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/kiosk_json.h"
 #include "core/kiosk_log.h"
 
 /* Statements of the hot paths (saving, the outbox) are prepared once per connection. */
@@ -402,36 +403,59 @@ static int64_t next_counter(store *s, const char *sql_get, const char *sql_set, 
     return rc == SQLITE_DONE ? n : -1;
 }
 
-/* The signed envelope: every part of the submission plus the record's identity. */
-static char *build_envelope(store *s, const store_submission *sub, const store_saved *sv)
+/* The commitment version goes into the envelope without escaping. */
+static int version_ok(const char *v)
 {
-    json_error_t jerr;
-    json_t *reg = json_loads(sub->registration_json, 0, &jerr);
-    json_t *ev = json_loads(sub->evidence_json, 0, &jerr);
+    size_t n = strlen(v);
+    if (n == 0 || n > 32)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (!((v[i] >= '0' && v[i] <= '9') || (v[i] >= 'A' && v[i] <= 'Z') ||
+              (v[i] >= 'a' && v[i] <= 'z') || v[i] == '.' || v[i] == '-' || v[i] == '_'))
+            return 0;
+    return 1;
+}
+
+/* The signed envelope: every part of the submission plus the record's identity. The
+ * registration and evidence texts are checked (kiosk_json_object_valid) and embedded as
+ * given — parsing and re-serialising them cost more than signing and sealing together.
+ * Owned (free()), or NULL when a part is not a JSON object or on no memory. */
+static char *build_envelope(store *s, const store_submission *sub, const store_saved *sv,
+                            size_t *len)
+{
+    size_t rl = strlen(sub->registration_json), el = strlen(sub->evidence_json);
+    if (!kiosk_json_object_valid(sub->registration_json, rl) ||
+        !kiosk_json_object_valid(sub->evidence_json, el) || !version_ok(sub->commitment_version))
+        return NULL;
     char device[65], commit[65];
     sodium_bin2hex(device, sizeof device, s->key.public_key, 32);
     sodium_bin2hex(commit, sizeof commit, sub->commitment_sha256, 32);
-    char *text = NULL;
-    if (reg && ev) {
-        json_t *env = json_object();
-        json_object_set_new(env, "schema", json_integer(1));
-        json_object_set_new(env, "uuid", json_string(sv->uuid));
-        json_object_set_new(env, "device", json_string(device));
-        json_object_set_new(env, "seq", json_integer(sv->seq));
-        json_object_set_new(env, "receipt_no", json_string(sv->receipt_no));
-        json_object_set_new(env, "created_ms", json_integer(sv->created_ms));
-        json_t *c = json_object();
-        json_object_set_new(c, "version", json_string(sub->commitment_version));
-        json_object_set_new(c, "sha256", json_string(commit));
-        json_object_set_new(env, "commitment", c);
-        json_object_set(env, "registration", reg);
-        json_object_set(env, "evidence", ev);
-        text = json_dumps(env, JSON_COMPACT | JSON_PRESERVE_ORDER);
-        json_decref(env);
-    }
-    json_decref(reg);
-    json_decref(ev);
-    return text;
+    static const char fmt[] = "{\"schema\":1,\"uuid\":\"%s\",\"device\":\"%s\",\"seq\":%lld,"
+                              "\"receipt_no\":\"%s\",\"created_ms\":%lld,\"commitment\":{"
+                              "\"version\":\"%s\",\"sha256\":\"%s\"},\"registration\":";
+    char head[512];
+    int hn = snprintf(head, sizeof head, fmt, sv->uuid, device, (long long)sv->seq, sv->receipt_no,
+                      (long long)sv->created_ms, sub->commitment_version, commit);
+    if (hn < 0 || (size_t)hn >= sizeof head)
+        return NULL;
+    static const char mid[] = ",\"evidence\":";
+    size_t total = (size_t)hn + rl + sizeof mid - 1 + el + 1;
+    char *out = malloc(total + 1);
+    if (!out)
+        return NULL;
+    char *p = out;
+    memcpy(p, head, (size_t)hn);
+    p += hn;
+    memcpy(p, sub->registration_json, rl);
+    p += rl;
+    memcpy(p, mid, sizeof mid - 1);
+    p += sizeof mid - 1;
+    memcpy(p, sub->evidence_json, el);
+    p += el;
+    *p++ = '}';
+    *p = '\0';
+    *len = total;
+    return out;
 }
 
 kiosk_rc store_save(store *s, const store_submission *sub, store_saved *out)
@@ -457,9 +481,10 @@ kiosk_rc store_save(store *s, const store_submission *sub, store_saved *out)
     snprintf(out->receipt_no, sizeof out->receipt_no, "%s-%s-%04lld", s->hall_code, day,
              (long long)daily);
 
-    char *env = daily > 0 && out->seq > 0 ? build_envelope(s, sub, out) : NULL;
+    size_t env_len = 0;
+    char *env = daily > 0 && out->seq > 0 ? build_envelope(s, sub, out, &env_len) : NULL;
     uint8_t *sealed = NULL;
-    size_t env_len = env ? strlen(env) : 0, plain_len = 64 + env_len;
+    size_t plain_len = 64 + env_len;
     size_t sealed_len = plain_len + crypto_box_SEALBYTES;
     uint8_t *plain = env ? malloc(plain_len) : NULL;
     if (plain)
@@ -656,30 +681,18 @@ kiosk_rc store_pending_each(store *s, int64_t after_seq, size_t max, store_pendi
     return sqlite_rc(rc);
 }
 
-kiosk_rc store_mark_sent(store *s, const char *const *uuids, size_t n)
+kiosk_rc store_mark_sent(store *s, int64_t after_seq, int64_t last_seq)
 {
-    kiosk_rc rc = exec(s, "BEGIN IMMEDIATE");
-    if (rc != KIOSK_OK)
-        return rc;
-    sqlite3_stmt *st;
-    int r = sqlite3_prepare_v2(s->db,
-                               "UPDATE records SET state = 1, attempts = attempts + 1,"
-                               " sent_ms = ? WHERE uuid = ? AND state IN (0, 1)",
-                               -1, &st, NULL);
-    int64_t now = kiosk_clock_now_ms(s->clock);
-    for (size_t i = 0; r == SQLITE_OK && i < n; i++) {
-        sqlite3_bind_int64(st, 1, now);
-        sqlite3_bind_text(st, 2, uuids[i], -1, SQLITE_STATIC);
-        r = sqlite3_step(st) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode(s->db);
-        sqlite3_reset(st);
-    }
-    sqlite3_finalize(st);
-    rc = sqlite_rc(r);
-    if (rc == KIOSK_OK)
-        rc = exec(s, "COMMIT");
-    if (rc != KIOSK_OK)
-        exec(s, "ROLLBACK");
-    return rc;
+    sqlite3_stmt *st = cached(s, "UPDATE records SET state = 1, attempts = attempts + 1,"
+                                 " sent_ms = ? WHERE state IN (0, 1) AND seq > ? AND seq <= ?");
+    if (!st)
+        return KIOSK_IO;
+    sqlite3_bind_int64(st, 1, kiosk_clock_now_ms(s->clock));
+    sqlite3_bind_int64(st, 2, after_seq);
+    sqlite3_bind_int64(st, 3, last_seq);
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    return sqlite_rc(rc);
 }
 
 kiosk_rc store_apply_outcomes(store *s, const store_outcome *o, size_t n, size_t *changed)

@@ -138,9 +138,10 @@ typedef int (*store_pending_fn)(void *ctx, const store_pending *rec);
 kiosk_rc store_pending_each(store *s, int64_t after_seq, size_t max, store_pending_fn fn, void *ctx,
                             size_t *count);
 
-/* Mark records as sent (in flight) before a request: state queued -> sent, attempts + 1.
- * One transaction. uuids borrowed. */
-kiosk_rc store_mark_sent(store *s, const char *const *uuids, size_t n);
+/* Mark the pending records with after_seq < seq <= last_seq as sent (in flight) before
+ * a request: state queued -> sent, attempts + 1. One statement, one transaction. The
+ * range is what store_pending_each just gave (pending records are taken in seq order). */
+kiosk_rc store_mark_sent(store *s, int64_t after_seq, int64_t last_seq);
 
 /* What upstream said about one record. */
 typedef struct store_outcome {

@@ -1,0 +1,216 @@
+/*
+ * Recursive descent over the JSON grammar with a depth cap; no allocation. Numbers
+ * follow RFC 8259; an integer (no fraction, no exponent) must fit int64, as jansson
+ * refuses larger ones. Strings are checked for UTF-8 and escapes, surrogate pairs
+ * included.
+ */
+#include "core/kiosk_json.h"
+
+#include <stdint.h>
+#include <string.h>
+
+#include "core/kiosk_log.h"
+
+#define DEPTH_MAX 64
+
+typedef struct scan {
+    const char *p, *end;
+    int depth;
+} scan;
+
+static void ws(scan *s)
+{
+    while (s->p < s->end && (*s->p == ' ' || *s->p == '\t' || *s->p == '\n' || *s->p == '\r'))
+        s->p++;
+}
+
+static int hex4(scan *s, unsigned *v)
+{
+    *v = 0;
+    for (int i = 0; i < 4; i++, s->p++) {
+        if (s->p >= s->end)
+            return 0;
+        char c = *s->p;
+        unsigned d = c >= '0' && c <= '9'   ? (unsigned)(c - '0')
+                     : c >= 'a' && c <= 'f' ? (unsigned)(c - 'a' + 10)
+                     : c >= 'A' && c <= 'F' ? (unsigned)(c - 'A' + 10)
+                                            : 16u;
+        if (d == 16u)
+            return 0;
+        *v = *v << 4 | d;
+    }
+    return 1;
+}
+
+static int string(scan *s)
+{
+    s->p++; /* the opening quote */
+    while (s->p < s->end) {
+        unsigned char c = (unsigned char)*s->p;
+        if (c == '"') {
+            s->p++;
+            return 1;
+        }
+        if (c < 0x20)
+            return 0;
+        if (c == '\\') {
+            if (++s->p >= s->end)
+                return 0;
+            char e = *s->p++;
+            if (e == 'u') {
+                unsigned v, lo;
+                if (!hex4(s, &v) || v == 0 || (v >= 0xDC00 && v <= 0xDFFF))
+                    return 0;
+                if (v >= 0xD800 && v <= 0xDBFF) { /* a high surrogate needs its low half */
+                    if (s->end - s->p < 2 || s->p[0] != '\\' || s->p[1] != 'u')
+                        return 0;
+                    s->p += 2;
+                    if (!hex4(s, &lo) || lo < 0xDC00 || lo > 0xDFFF)
+                        return 0;
+                }
+            } else if (!strchr("\"\\/bfnrt", e) || e == '\0') {
+                return 0;
+            }
+            continue;
+        }
+        if (c < 0x80) {
+            s->p++;
+            continue;
+        }
+        unsigned cp;
+        size_t n = kiosk_utf8_decode(s->p, (size_t)(s->end - s->p), &cp);
+        if (n == 0)
+            return 0;
+        s->p += n;
+    }
+    return 0;
+}
+
+static int digits(scan *s)
+{
+    const char *start = s->p;
+    while (s->p < s->end && *s->p >= '0' && *s->p <= '9')
+        s->p++;
+    return s->p > start;
+}
+
+static int number(scan *s)
+{
+    int neg = *s->p == '-';
+    if (neg)
+        s->p++;
+    const char *int_start = s->p;
+    if (s->p >= s->end)
+        return 0;
+    if (*s->p == '0')
+        s->p++;
+    else if (!digits(s))
+        return 0;
+    const char *int_end = s->p;
+    int integer = 1;
+    if (s->p < s->end && *s->p == '.') {
+        s->p++;
+        if (!digits(s))
+            return 0;
+        integer = 0;
+    }
+    if (s->p < s->end && (*s->p == 'e' || *s->p == 'E')) {
+        s->p++;
+        if (s->p < s->end && (*s->p == '+' || *s->p == '-'))
+            s->p++;
+        if (!digits(s))
+            return 0;
+        integer = 0;
+    }
+    if (integer) { /* must fit int64_t, as jansson requires */
+        uint64_t v = 0, limit = neg ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX;
+        for (const char *d = int_start; d < int_end; d++) {
+            unsigned k = (unsigned)(*d - '0');
+            if (v > (limit - k) / 10)
+                return 0;
+            v = v * 10 + k;
+        }
+    }
+    return 1;
+}
+
+static int literal(scan *s, const char *word)
+{
+    size_t n = strlen(word);
+    if ((size_t)(s->end - s->p) < n || memcmp(s->p, word, n) != 0)
+        return 0;
+    s->p += n;
+    return 1;
+}
+
+static int value(scan *s);
+
+static int container(scan *s, char close, int is_object)
+{
+    if (++s->depth > DEPTH_MAX)
+        return 0;
+    s->p++;
+    ws(s);
+    if (s->p < s->end && *s->p == close) {
+        s->p++;
+        s->depth--;
+        return 1;
+    }
+    for (;;) {
+        ws(s);
+        if (is_object) {
+            if (s->p >= s->end || *s->p != '"' || !string(s))
+                return 0;
+            ws(s);
+            if (s->p >= s->end || *s->p++ != ':')
+                return 0;
+            ws(s);
+        }
+        if (!value(s))
+            return 0;
+        ws(s);
+        if (s->p >= s->end)
+            return 0;
+        char c = *s->p++;
+        if (c == close) {
+            s->depth--;
+            return 1;
+        }
+        if (c != ',')
+            return 0;
+    }
+}
+
+static int value(scan *s)
+{
+    if (s->p >= s->end)
+        return 0;
+    switch (*s->p) {
+    case '{':
+        return container(s, '}', 1);
+    case '[':
+        return container(s, ']', 0);
+    case '"':
+        return string(s);
+    case 't':
+        return literal(s, "true");
+    case 'f':
+        return literal(s, "false");
+    case 'n':
+        return literal(s, "null");
+    default:
+        return (*s->p == '-' || (*s->p >= '0' && *s->p <= '9')) && number(s);
+    }
+}
+
+int kiosk_json_object_valid(const char *text, size_t len)
+{
+    if (!text)
+        return 0;
+    scan s = {text, text + len, 0};
+    ws(&s);
+    if (s.p >= s.end || *s.p != '{' || !value(&s))
+        return 0;
+    ws(&s);
+    return s.p == s.end;
+}
