@@ -383,12 +383,11 @@ static kiosk_rc ingest_one(hub_db *db, const uint8_t device_pk[32], const sync_r
         set_result(res, r, SYNC_REJECTED, "bad_seq");
         return KIOSK_OK;
     }
-    if (!sync_record_verify(r, device_pk)) {
+    uint8_t hash[32];
+    if (!sync_record_verify_digest(r, device_pk, hash)) {
         set_result(res, r, SYNC_REJECTED, "bad_record_signature");
         return KIOSK_OK;
     }
-    uint8_t hash[32];
-    crypto_hash_sha256(hash, r->sealed, r->sealed_len);
 
     sqlite3_stmt *st = db->st[ST_FIND_UUID];
     sqlite3_bind_text(st, 1, r->uuid, -1, SQLITE_STATIC);

@@ -25,6 +25,8 @@
 
 #define HEALTH_PATH "/v1/health"
 #define SLOW_FAULT_MS 2000
+/* Per-connection buffer: a backlog batch (megabytes) arrives in 256 KiB reads, not 32. */
+#define CONNECTION_MEMORY (256u * 1024u)
 
 struct hub_server {
     hub_db *db;
@@ -486,13 +488,15 @@ kiosk_rc hub_server_start(hub_db *db, const hub_server_options *opt, hub_server 
         srv->daemon = MHD_start_daemon(
             flags, opt->port, NULL, NULL, handle, srv, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
             MHD_OPTION_NOTIFY_COMPLETED, completed, srv, MHD_OPTION_CONNECTION_TIMEOUT,
-            (unsigned)60, MHD_OPTION_CONNECTION_LIMIT, (unsigned)256, MHD_OPTION_HTTPS_MEM_KEY,
+            (unsigned)60, MHD_OPTION_CONNECTION_LIMIT, (unsigned)256,
+            MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONNECTION_MEMORY, MHD_OPTION_HTTPS_MEM_KEY,
             srv->tls_key, MHD_OPTION_HTTPS_MEM_CERT, srv->tls_cert, MHD_OPTION_END);
     else
         srv->daemon = MHD_start_daemon(
             flags, opt->port, NULL, NULL, handle, srv, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
             MHD_OPTION_NOTIFY_COMPLETED, completed, srv, MHD_OPTION_CONNECTION_TIMEOUT,
-            (unsigned)60, MHD_OPTION_CONNECTION_LIMIT, (unsigned)256, MHD_OPTION_END);
+            (unsigned)60, MHD_OPTION_CONNECTION_LIMIT, (unsigned)256,
+            MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONNECTION_MEMORY, MHD_OPTION_END);
     if (!srv->daemon) {
         kiosk_log_error("hub", "cannot listen on %s port %u", addr, (unsigned)opt->port);
         free_server(srv);

@@ -321,15 +321,7 @@ static kiosk_rc run_round(session *se, const sync_config *cfg, store *s, sync_ro
         rc = batch_fill(&b, s, after);
         if (rc != KIOSK_OK || b.n == 0)
             break;
-        const char **uuids = malloc(b.n * sizeof *uuids);
-        if (!uuids) {
-            rc = KIOSK_NOMEM;
-            break;
-        }
-        for (size_t i = 0; i < b.n; i++)
-            uuids[i] = b.recs[i].uuid;
-        rc = store_mark_sent(s, uuids, b.n);
-        free(uuids);
+        rc = store_mark_sent(s, after, b.recs[b.n - 1].seq);
         char *body = NULL;
         size_t len = 0;
         if (rc == KIOSK_OK)

@@ -70,11 +70,19 @@ void sync_record_sign(sync_record *r, const uint8_t secret_key[64])
     crypto_sign_detached(r->sig, NULL, msg, n, secret_key);
 }
 
-int sync_record_verify(const sync_record *r, const uint8_t public_key[32])
+int sync_record_verify_digest(const sync_record *r, const uint8_t public_key[32],
+                              uint8_t sealed_sha256[32])
 {
     uint8_t msg[STORE_RECORD_MSG_MAX];
     size_t n = record_message(r, msg);
+    memcpy(sealed_sha256, msg + n - 32, 32);
     return crypto_sign_verify_detached(r->sig, msg, n, public_key) == 0;
+}
+
+int sync_record_verify(const sync_record *r, const uint8_t public_key[32])
+{
+    uint8_t digest[32];
+    return sync_record_verify_digest(r, public_key, digest);
 }
 
 /* The request message is short; the body enters only through its hash. */
@@ -189,15 +197,24 @@ static void b64_encode(const uint8_t *in, size_t n, char *out)
     }
 }
 
+/* The value of each base64 character, -1 for any other byte. */
+static const int8_t b64_rev[256] = {
+    -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+    -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, 62, -1, -1, -1, 63,
+    52, 53, 54, 55, 56, 57, 58, 59, 60, 61, -1, -1, -1, -1, -1, -1, -1, 0,  1,  2,  3,  4,  5,  6,
+    7,  8,  9,  10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, -1, -1, -1, -1, -1,
+    -1, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47, 48,
+    49, 50, 51, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+    -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+    -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+    -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+    -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+    -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+};
+
 static int b64_value(char ch)
 {
-    if (ch >= 'A' && ch <= 'Z')
-        return ch - 'A';
-    if (ch >= 'a' && ch <= 'z')
-        return ch - 'a' + 26;
-    if (ch >= '0' && ch <= '9')
-        return ch - '0' + 52;
-    return ch == '+' ? 62 : ch == '/' ? 63 : -1;
+    return b64_rev[(uint8_t)ch];
 }
 
 /* Strict: a multiple of 4 characters, padding only at the end, unused bits zero.

@@ -75,6 +75,10 @@ int sync_uuid_valid(const char *s);
  * before the store kept signatures. Verified against the device key. */
 void sync_record_sign(sync_record *r, const uint8_t secret_key[64]);
 int sync_record_verify(const sync_record *r, const uint8_t public_key[32]); /* 1 good */
+/* The same, also giving the SHA-256 of the sealed bytes it computed (caller storage),
+ * for a hub that stores it: one hash per record instead of two. */
+int sync_record_verify_digest(const sync_record *r, const uint8_t public_key[32],
+                              uint8_t sealed_sha256[32]);
 
 /* The bytes a request signature covers: "kiosk-request-v1\n<method>\n<path>\n<time_ms>\n"
  * followed by the lowercase hex SHA-256 of the body. */
