@@ -13,7 +13,7 @@ packages=(
   libinih-dev libsodium-dev libqrencode-dev libfreetype-dev libcurl4-openssl-dev libmicrohttpd-dev
   libgooglepinyin0-dev
   # tests
-  libcmocka-dev libzbar-dev zbar-tools sqlite3 systemd
+  libcmocka-dev libzbar-dev zbar-tools sqlite3 systemd openssl
   # asset regeneration (toolchain/gen-*.sh): fonts and the division data (npm comes with Node.js)
   fonts-noto-cjk python3-fonttools
 )

@@ -3,7 +3,8 @@
  * then up; 500 and 503; a reset connection after the hub stored the records; a garbage
  * reply; an answer for only some records; duplicates; a record the hub rejects; an
  * unknown device; a kiosk clock an hour off; the worker thread woken by a new record and
- * backing off while the hub is away; a bundle exported and imported twice. */
+ * backing off while the hub is away; a bundle exported and imported twice; HTTPS with
+ * the hub's certificate checked. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -411,6 +412,42 @@ static void test_bundle_export_and_import_twice(void **state)
     store_close(s);
 }
 
+static void test_https_verifies_the_hub(void **state)
+{
+    (void)state;
+    char cert[700], key_pem[700], cmd[2200];
+    snprintf(cert, sizeof cert, "%s/hub-cert.pem", dir);
+    snprintf(key_pem, sizeof key_pem, "%s/hub-key.pem", dir);
+    snprintf(cmd, sizeof cmd,
+             "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes"
+             " -days 2 -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1"
+             " -keyout '%s' -out '%s' >/dev/null 2>&1",
+             key_pem, cert);
+    assert_int_equal(system(cmd), 0); /* toolchain/install-deps.sh installs openssl */
+    hub_server_stop(srv);
+    hub_server_options opt;
+    hub_server_options_init(&opt);
+    opt.tls_cert_file = cert;
+    opt.tls_key_file = key_pem;
+    assert_int_equal(hub_server_start(hdb, &opt, &srv), KIOSK_OK);
+    snprintf(url, sizeof url, "https://127.0.0.1:%u", (unsigned)hub_server_port(srv));
+    store *s = open_store();
+    save_n(s, 2);
+    sync_config c = config();
+    sync_round r;
+    char err[160];
+    /* without the hub's CA the certificate is refused and nothing is marked */
+    c.ca_file = NULL;
+    assert_int_equal(sync_run_once(&c, s, &r, err, sizeof err), KIOSK_NET);
+    assert_non_null(strstr(err, "certificate"));
+    assert_int_equal(count(s, STORE_ACKED), 0);
+    c.ca_file = cert;
+    assert_int_equal(sync_run_once(&c, s, &r, err, sizeof err), KIOSK_OK);
+    assert_int_equal(count(s, STORE_ACKED), 2);
+    assert_hub_holds(2);
+    store_close(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -423,6 +460,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_worker_wakes_and_backs_off, setup, teardown),
         cmocka_unit_test_setup_teardown(test_stop_during_a_slow_request, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bundle_export_and_import_twice, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_https_verifies_the_hub, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
