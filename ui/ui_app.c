@@ -13,7 +13,13 @@
 #include "config/kiosk_strings.h"
 #include "core/kiosk_log.h"
 #include "core/kiosk_notify.h"
+#include "domain/codes.h"
+#include "domain/divisions.h"
+#include "identity/identity.h"
+#include "nfc/reader_sim.h"
 #include "ui_attract.h"
+#include "ui_journey.h"
+#include "ui_widget.h"
 #include "ui_screenshot.h"
 #include "ui_text.h"
 #include "ui_theme.h"
@@ -34,6 +40,18 @@ struct ui_app {
     int large_text, high_contrast;
     int dirty;
     ui_attract_layout attract;
+    ui_widgets widgets; /* touch targets of the last frame */
+    /* the journey */
+    const kiosk_clock *clock;
+    codes_tables *codes;
+    divisions *divs;
+    flow *flow;
+    ui_journey_state js;
+    int last_countdown;
+    identity_worker *identity;
+    reader *sim;           /* the simulated reader (owned by the worker), for scripts */
+    Uint32 identity_event; /* SDL user event type carrying an identity_event copy */
+    int headless;
 };
 
 static kiosk_rc load_strings(ui_app *app, const char *lang)
@@ -119,6 +137,81 @@ static kiosk_rc open_display(ui_app *app, const ui_app_options *opt)
     return KIOSK_OK;
 }
 
+/* The code tables and divisions every form screen needs: a kiosk without them must not
+ * start. */
+static kiosk_rc load_domain(ui_app *app)
+{
+    char path[KIOSK_CONFIG_PATH_MAX + 64];
+    snprintf(path, sizeof path, "%s/codes", app->cfg.assets_dir);
+    kiosk_rc rc = codes_load(path, &app->codes);
+    if (rc != KIOSK_OK) {
+        kiosk_log_error("ui", "code tables in %s: %s", path, kiosk_strerror(rc));
+        return rc;
+    }
+    snprintf(path, sizeof path, "%s/divisions/divisions.txt", app->cfg.assets_dir);
+    rc = divisions_load(path, &app->divs);
+    if (rc != KIOSK_OK)
+        kiosk_log_error("ui", "division data %s: %s", path, kiosk_strerror(rc));
+    return rc;
+}
+
+/* ---- the card reader worker: its events cross to the UI thread as SDL user events -- */
+
+static void free_identity_event(void *p)
+{
+    if (p) {
+        explicit_bzero(p, sizeof(identity_event));
+        free(p);
+    }
+}
+
+/* Worker thread: copy the event (the holder is wiped by the worker after we return) and
+ * queue it. SDL_PushEvent is thread-safe. */
+static void on_identity(void *ctx, const identity_event *ev)
+{
+    ui_app *app = ctx;
+    identity_event *copy = malloc(sizeof *copy);
+    if (!copy)
+        return;
+    *copy = *ev;
+    SDL_Event e;
+    SDL_zero(e);
+    e.type = app->identity_event;
+    e.user.data1 = copy;
+    if (SDL_PushEvent(&e) != 1)
+        free_identity_event(copy);
+}
+
+static kiosk_rc open_reader(void *ctx, reader **out)
+{
+    ui_app *app = ctx;
+    if (app->cfg.reader_backend != KIOSK_READER_SIMULATED)
+        return identity_open_configured(&app->cfg, out);
+    /* the demo card waits off the reader until a citizen (or a script) puts it there */
+    kiosk_rc rc = reader_sim_create(app->cfg.reader_card_profile, NULL, out);
+    if (rc == KIOSK_OK) {
+        reader_sim_set_present(*out, 0);
+        __atomic_store_n(&app->sim, *out, __ATOMIC_SEQ_CST);
+    }
+    return rc;
+}
+
+static kiosk_rc start_reader(ui_app *app)
+{
+    app->identity_event = SDL_RegisterEvents(1);
+    if (app->identity_event == (Uint32)-1)
+        return KIOSK_NOMEM;
+    identity_config ic = {.open = open_reader,
+                          .open_ctx = app,
+                          .callback = on_identity,
+                          .callback_ctx = app,
+                          .clock = app->clock};
+    kiosk_rc rc = identity_worker_start(&ic, &app->identity);
+    if (rc != KIOSK_OK)
+        kiosk_log_error("ui", "cannot start the card reader worker: %s", kiosk_strerror(rc));
+    return rc;
+}
+
 kiosk_rc ui_app_create(const kiosk_config *cfg, const ui_app_options *opt, ui_app **out)
 {
     *out = NULL;
@@ -126,6 +219,7 @@ kiosk_rc ui_app_create(const kiosk_config *cfg, const ui_app_options *opt, ui_ap
     if (!app)
         return KIOSK_NOMEM;
     app->cfg = *cfg;
+    app->headless = opt->headless;
     kiosk_config_screen_size(cfg, &app->w, &app->h);
     kiosk_rc rc = load_strings(app, cfg->language);
     if (rc == KIOSK_OK)
@@ -140,6 +234,21 @@ kiosk_rc ui_app_create(const kiosk_config *cfg, const ui_app_options *opt, ui_ap
             kiosk_log_error("ui", "cannot load fonts from %s: %s", cfg->fonts_dir,
                             kiosk_strerror(rc));
     }
+    if (rc == KIOSK_OK)
+        rc = load_domain(app);
+    if (rc == KIOSK_OK) {
+        app->clock = opt->clock ? opt->clock : kiosk_clock_system();
+        flow_config fc = {.codes = app->codes,
+                          .divisions = app->divs,
+                          .clock = app->clock,
+                          .idle_timeout_s = cfg->idle_timeout_s,
+                          .countdown_s = 30,
+                          .done_timeout_s = 60};
+        rc = flow_create(&fc, &app->flow);
+    }
+    ui_journey_state_wipe(&app->js);
+    if (rc == KIOSK_OK && opt->with_reader)
+        rc = start_reader(app);
     if (rc != KIOSK_OK) {
         ui_app_destroy(app);
         return rc;
@@ -153,6 +262,15 @@ void ui_app_destroy(ui_app *app)
 {
     if (!app)
         return;
+    identity_worker_stop(app->identity); /* joins: no event is queued after this */
+    SDL_Event ev;
+    while (app->identity_event &&
+           SDL_PeepEvents(&ev, 1, SDL_GETEVENT, app->identity_event, app->identity_event) == 1)
+        free_identity_event(ev.user.data1);
+    flow_destroy(app->flow);
+    ui_journey_state_wipe(&app->js);
+    codes_destroy(app->codes);
+    divisions_destroy(app->divs);
     ui_text_destroy(app->text);
     if (app->canvas)
         SDL_DestroyTexture(app->canvas);
@@ -220,10 +338,91 @@ static void to_logical(const ui_app *app, float wx, float wy, int *lx, int *ly)
 kiosk_rc ui_app_render(ui_app *app)
 {
     SDL_SetRenderTarget(app->renderer, app->canvas);
-    kiosk_rc rc = ui_attract_draw(app->renderer, app->text, &app->theme, app->strings,
-                                  app->cfg.hall_name, app->w, app->h, &app->attract);
+    ui_widgets_clear(&app->widgets);
+    const flow_view *v = flow_get_view(app->flow);
+    kiosk_rc rc;
+    if (v->step == FLOW_ATTRACT) {
+        rc = ui_attract_draw(app->renderer, app->text, &app->theme, app->strings,
+                             app->cfg.hall_name, app->w, app->h, &app->attract);
+        ui_widgets_add(&app->widgets, "language", app->attract.language);
+        ui_widgets_add(&app->widgets, "large_text", app->attract.large_text);
+        ui_widgets_add(&app->widgets, "contrast", app->attract.contrast);
+    } else {
+        ui_ctx c = {app->renderer, app->text, &app->theme, app->strings,
+                    &app->widgets, app->w,    app->h};
+        rc = ui_journey_draw(&c, v, &app->js);
+    }
+    app->last_countdown = v->countdown_s;
     app->dirty = 0;
     return rc;
+}
+
+/* ---- events into the flow ---------------------------------------------------------- */
+
+static void dispatch(ui_app *app, const flow_event *ev)
+{
+    flow_step before = flow_get_view(app->flow)->step;
+    unsigned acts = flow_handle(app->flow, ev);
+    const flow_view *v = flow_get_view(app->flow);
+    if ((acts & FLOW_ACT_WIPE) || v->step == FLOW_ATTRACT || v->step == FLOW_MESSAGE)
+        ui_journey_state_wipe(&app->js); /* the citizen's data leaves the UI too */
+    else if (v->step != FLOW_PIN)
+        explicit_bzero(app->js.pin, sizeof app->js.pin), app->js.pin_len = 0;
+    if (acts & (FLOW_ACT_SAVE | FLOW_ACT_PRINT))
+        kiosk_log_error("ui", "the journey asked to save or print: not wired yet");
+    if (v->step != before || v->countdown_s != app->last_countdown || ev->type != FLOW_EV_TICK)
+        app->dirty = 1;
+}
+
+static void send(ui_app *app, flow_event_type type)
+{
+    flow_event ev = {.type = type};
+    dispatch(app, &ev);
+}
+
+static void on_identity_event(ui_app *app, identity_event *ie)
+{
+    flow_event ev = {.rc = ie->rc, .tries_left = ie->tries_left};
+    switch (ie->type) {
+    case IDENTITY_CARD_PRESENT:
+        ev.type = FLOW_EV_CARD_PRESENT;
+        break;
+    case IDENTITY_CARD_READ:
+        ev.type = FLOW_EV_CARD_READ;
+        ev.card = &ie->card;
+        break;
+    case IDENTITY_PIN_WRONG:
+        ev.type = FLOW_EV_PIN_WRONG;
+        break;
+    case IDENTITY_PIN_BLOCKED:
+        ev.type = FLOW_EV_PIN_BLOCKED;
+        break;
+    case IDENTITY_HOLDER:
+        ev.type = FLOW_EV_HOLDER;
+        ev.card = &ie->card;
+        ev.holder = &ie->holder;
+        break;
+    case IDENTITY_NEEDS_ID_ENTRY:
+        ev.type = FLOW_EV_NEEDS_ID_ENTRY;
+        break;
+    case IDENTITY_CARD_UNREADABLE:
+        ev.type = FLOW_EV_CARD_UNREADABLE;
+        break;
+    case IDENTITY_CARD_REMOVED:
+        ev.type = FLOW_EV_CARD_REMOVED;
+        break;
+    case IDENTITY_READER_FAULT:
+        ev.type = FLOW_EV_READER_FAULT;
+        break;
+    case IDENTITY_READER_OK:
+        return;
+    }
+    dispatch(app, &ev);
+}
+
+static void tick(ui_app *app)
+{
+    send(app, FLOW_EV_TICK);
 }
 
 /* Draw the canvas onto the window, turned and scaled (no present). */
@@ -263,24 +462,118 @@ kiosk_rc ui_app_screenshot_panel(ui_app *app, const char *path)
     return ui_screenshot_save(app->renderer, path);
 }
 
-static void on_tap(ui_app *app, int x, int y)
+static void on_pin_key(ui_app *app, const char *id)
 {
-    switch (ui_attract_hit_test(&app->attract, x, y)) {
-    case UI_ATTRACT_HIT_LANGUAGE:
+    ui_journey_state *js = &app->js;
+    if (!strncmp(id, "key", 3) && id[3] >= '0' && id[3] <= '9' && !id[4]) {
+        if (js->pin_len < UI_PIN_DIGITS)
+            js->pin[js->pin_len++] = id[3];
+    } else if (!strcmp(id, UI_ID_PIN_DELETE)) {
+        if (js->pin_len > 0)
+            js->pin[--js->pin_len] = '\0';
+    } else if (!strcmp(id, UI_ID_PIN_CLEAR)) {
+        explicit_bzero(js->pin, sizeof js->pin);
+        js->pin_len = 0;
+    } else if (!strcmp(id, UI_ID_PIN_CONFIRM) && js->pin_len == UI_PIN_DIGITS) {
+        kiosk_rc rc =
+            app->identity ? identity_worker_submit_pin(app->identity, js->pin) : KIOSK_NO_CARD;
+        explicit_bzero(js->pin, sizeof js->pin);
+        js->pin_len = 0;
+        if (rc == KIOSK_OK)
+            send(app, FLOW_EV_PIN_ENTERED);
+        else
+            kiosk_log_warn("ui", "the reader did not take the PIN: %s", kiosk_strerror(rc));
+    }
+    app->dirty = 1;
+}
+
+static void on_answer(ui_app *app, const char *id)
+{
+    ui_journey_state *js = &app->js;
+    if (id[0] == 'q' && id[1] >= '0' && id[1] <= '3' && id[2] == '_') {
+        js->answers[id[1] - '0'] = !strcmp(id + 3, "yes");
+        js->show_missing = 0;
+    } else if (!strcmp(id, UI_ID_NEXT)) {
+        flow_event ev = {.type = FLOW_EV_ANSWERS};
+        for (int i = 0; i < 4; i++) {
+            if (js->answers[i] < 0) {
+                js->show_missing = 1;
+                app->dirty = 1;
+                return;
+            }
+            ev.answers[i] = js->answers[i] == 1;
+        }
+        dispatch(app, &ev);
+    }
+    app->dirty = 1;
+}
+
+/* A tap on widget id of the current screen. */
+static void on_widget(ui_app *app, const char *id)
+{
+    flow_step step = flow_get_view(app->flow)->step;
+    if (!strcmp(id, "language")) {
         load_strings(app, strcmp(app->language, "en") == 0 ? "zh_CN" : "en");
         app->dirty = 1;
-        break;
-    case UI_ATTRACT_HIT_LARGE_TEXT:
+    } else if (!strcmp(id, "large_text")) {
         app->large_text = !app->large_text;
         rebuild_theme(app);
-        break;
-    case UI_ATTRACT_HIT_CONTRAST:
+    } else if (!strcmp(id, "contrast")) {
         app->high_contrast = !app->high_contrast;
         rebuild_theme(app);
-        break;
-    case UI_ATTRACT_HIT_NONE:
-        break;
+    } else if (!strcmp(id, UI_ID_MORE_TIME)) {
+        send(app, FLOW_EV_MORE_TIME);
+    } else if (!strcmp(id, UI_ID_CANCEL)) {
+        send(app, FLOW_EV_CANCEL);
+    } else if (!strcmp(id, UI_ID_OK)) {
+        send(app, FLOW_EV_NEXT);
+    } else if (step == FLOW_PIN) {
+        on_pin_key(app, id);
+    } else if (step == FLOW_QUESTIONS) {
+        on_answer(app, id);
     }
+}
+
+void ui_app_tap(ui_app *app, int x, int y)
+{
+    const char *id = ui_widgets_hit(&app->widgets, x, y);
+    if (flow_get_view(app->flow)->step != FLOW_ATTRACT)
+        send(app, FLOW_EV_TOUCH); /* the citizen is still there */
+    if (id) {
+        char copy[UI_WIDGET_ID_MAX];
+        snprintf(copy, sizeof copy, "%s", id); /* the list is rebuilt by a redraw */
+        on_widget(app, copy);
+    }
+}
+
+kiosk_rc ui_app_tap_id(ui_app *app, const char *id)
+{
+    SDL_Rect r;
+    if (!ui_widgets_find(&app->widgets, id, &r))
+        return KIOSK_NOT_FOUND;
+    ui_app_tap(app, r.x + r.w / 2, r.y + r.h / 2);
+    return KIOSK_OK;
+}
+
+kiosk_rc ui_app_sim_card(ui_app *app, int present)
+{
+    reader *sim = __atomic_load_n(&app->sim, __ATOMIC_SEQ_CST);
+    /* the worker opens the reader on its own thread: give it a moment after start */
+    for (int i = 0;
+         !sim && app->identity && app->cfg.reader_backend == KIOSK_READER_SIMULATED && i < 200;
+         i++) {
+        SDL_Delay(10);
+        sim = __atomic_load_n(&app->sim, __ATOMIC_SEQ_CST);
+    }
+    if (!sim)
+        return KIOSK_UNSUPPORTED;
+    reader_sim_set_present(sim, present);
+    return KIOSK_OK;
+}
+
+const flow_view *ui_app_view(const ui_app *app)
+{
+    return flow_get_view(app->flow);
 }
 
 int ui_app_handle_event(ui_app *app, const SDL_Event *ev)
@@ -293,23 +586,40 @@ int ui_app_handle_event(ui_app *app, const SDL_Event *ev)
         int W, H, x, y;
         panel_size(app, &W, &H);
         to_logical(app, ev->tfinger.x * (float)W, ev->tfinger.y * (float)H, &x, &y);
-        on_tap(app, x, y);
+        ui_app_tap(app, x, y);
         break;
     }
     case SDL_MOUSEBUTTONDOWN:
         if (ev->button.which != SDL_TOUCH_MOUSEID) { /* touches arrive as fingers too */
             int x, y;
             to_logical(app, (float)ev->button.x, (float)ev->button.y, &x, &y);
-            on_tap(app, x, y);
+            ui_app_tap(app, x, y);
         }
         break;
     case SDL_WINDOWEVENT:
         app->dirty = 1;
         break;
     default:
+        if (app->identity_event && ev->type == app->identity_event) {
+            on_identity_event(app, ev->user.data1);
+            free_identity_event(ev->user.data1);
+        }
         break;
     }
     return 0;
+}
+
+void ui_app_pump(ui_app *app)
+{
+    SDL_Event ev;
+    while (SDL_PollEvent(&ev))
+        ui_app_handle_event(app, &ev);
+    tick(app);
+    if (app->dirty) {
+        ui_app_render(app);
+        if (!app->headless)
+            present(app); /* a script replayed in a window is watched */
+    }
 }
 
 kiosk_rc ui_app_run(ui_app *app)
@@ -332,6 +642,7 @@ kiosk_rc ui_app_run(ui_app *app)
                 }
             } while (SDL_PollEvent(&ev));
         }
+        tick(app);
         if (app->dirty) {
             ui_app_render(app);
             present(app);

@@ -1,8 +1,9 @@
 /*
  * The kiosk application on the UI thread: window, renderer (accelerated with a software
  * fallback), theme, text, strings, and the screen being shown. It owns the SDL event
- * loop; workers report through SDL user events. For now it shows the attract screen
- * with its language, large-text and high-contrast toggles.
+ * loop; workers report through SDL user events. It runs the citizen journey (flow.h)
+ * with the card reader worker (identity.h): the attract screen with its language,
+ * large-text and high-contrast toggles, then the journey's screens (ui_journey.h).
  */
 #ifndef UI_APP_H
 #define UI_APP_H
@@ -10,12 +11,16 @@
 #include <SDL.h>
 
 #include "config/kiosk_config.h"
+#include "core/kiosk_clock.h"
 #include "core/kiosk_error.h"
+#include "flow/flow.h"
 
 typedef struct ui_app ui_app;
 
 typedef struct ui_app_options {
-    int headless; /* render without showing a window (screenshots, tests, no display) */
+    int headless;             /* render without showing a window (screenshots, tests, no display) */
+    int with_reader;          /* start the card reader worker ([reader] backend); 0: no reader */
+    const kiosk_clock *clock; /* kept; NULL: the system clock (idle timeouts, dates) */
 } ui_app_options;
 
 /* Create the app for cfg (borrowed; copied). Loads strings and fonts from the configured
@@ -50,6 +55,22 @@ int ui_app_high_contrast(const ui_app *app);
 /* Where the attract screen's touch targets were in the last render (borrowed). */
 struct ui_attract_layout;
 const struct ui_attract_layout *ui_app_attract_layout(const ui_app *app);
+
+/* Tap the widget with this id on the current screen (as a finger would, at its centre).
+ * KIOSK_NOT_FOUND when no such widget is on screen. For scripts and tests. */
+kiosk_rc ui_app_tap_id(ui_app *app, const char *id);
+/* Tap at logical coordinates. */
+void ui_app_tap(ui_app *app, int x, int y);
+
+/* Put the simulated card on the reader or take it off (KIOSK_UNSUPPORTED without a
+ * simulated reader). */
+kiosk_rc ui_app_sim_card(ui_app *app, int present);
+
+/* Handle what is queued (worker events, time) without waiting: one turn of the loop. */
+void ui_app_pump(ui_app *app);
+
+/* The journey's view model now (borrowed until the next event). */
+const flow_view *ui_app_view(const ui_app *app);
 
 /* Characters in every string of both languages that no font can draw (0 expected). */
 size_t ui_app_missing_glyphs(ui_app *app);

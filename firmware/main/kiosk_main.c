@@ -12,42 +12,20 @@
 
 #include "config/kiosk_config.h"
 #include "core/kiosk_log.h"
-#include "domain/codes.h"
-#include "domain/divisions.h"
 #include "store/store.h"
 #include "sync/sync.h"
 #include "ui_app.h"
+#include "ui_script.h"
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: kiosk [--config FILE] [--headless] [--screenshot FILE]\n"
+    fprintf(f, "usage: kiosk [--config FILE] [--headless] [--screenshot FILE] [--script FILE]\n"
                "  --config FILE      read configuration from FILE (default: built-in)\n"
                "  --headless         do not open a window\n"
                "  --screenshot FILE  render the attract screen to FILE (PNG) and exit\n"
+               "  --script FILE      replay a scripted journey (see README), then exit;\n"
+               "                     exit 3 when a line fails\n"
                "  --version          print the version\n");
-}
-
-/* The data every screen needs must load before a citizen sees anything. */
-static kiosk_rc check_assets(const kiosk_config *cfg)
-{
-    char path[KIOSK_CONFIG_PATH_MAX + 64];
-    codes_tables *codes;
-    divisions *div;
-    snprintf(path, sizeof path, "%s/codes", cfg->assets_dir);
-    kiosk_rc rc = codes_load(path, &codes);
-    if (rc != KIOSK_OK) {
-        kiosk_log_error("main", "code tables in %s: %s", path, kiosk_strerror(rc));
-        return rc;
-    }
-    codes_destroy(codes);
-    snprintf(path, sizeof path, "%s/divisions/divisions.txt", cfg->assets_dir);
-    rc = divisions_load(path, &div);
-    if (rc != KIOSK_OK) {
-        kiosk_log_error("main", "division data %s: %s", path, kiosk_strerror(rc));
-        return rc;
-    }
-    divisions_destroy(div);
-    return KIOSK_OK;
 }
 
 static int has_display(void)
@@ -61,13 +39,14 @@ int main(int argc, char **argv)
         {"config", required_argument, NULL, 'c'},
         {"headless", no_argument, NULL, 'H'},
         {"screenshot", required_argument, NULL, 's'},
+        {"script", required_argument, NULL, 'S'},
         {"version", no_argument, NULL, 'V'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    const char *config_path = NULL, *screenshot = NULL;
+    const char *config_path = NULL, *screenshot = NULL, *script = NULL;
     int headless = 0, c;
-    while ((c = getopt_long(argc, argv, "c:Hs:Vh", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "c:Hs:S:Vh", opts, NULL)) != -1) {
         switch (c) {
         case 'c':
             config_path = optarg;
@@ -77,6 +56,9 @@ int main(int argc, char **argv)
             break;
         case 's':
             screenshot = optarg;
+            break;
+        case 'S':
+            script = optarg;
             break;
         case 'V':
             printf("kiosk %s\n", KIOSK_VERSION);
@@ -111,12 +93,6 @@ int main(int argc, char **argv)
     kiosk_log_set_level(cfg.log_level);
     kiosk_log_info("main", "kiosk %s starting, mode %s", KIOSK_VERSION,
                    cfg.mode == KIOSK_MODE_PORTABLE ? "portable" : "hall");
-    if (check_assets(&cfg) != KIOSK_OK) {
-        fprintf(stderr, "kiosk: assets under %s are missing or damaged (see log)\n",
-                cfg.assets_dir);
-        return 1;
-    }
-
     if (screenshot)
         headless = 1;
     if (!headless && !has_display()) {
@@ -150,11 +126,13 @@ int main(int argc, char **argv)
         kiosk_log_info("main", "no hub configured ([sync] url): records leave by bundle only");
     }
 
+    int exit_code = 0;
     ui_app *app;
-    ui_app_options uopt = {.headless = headless};
+    ui_app_options uopt = {.headless = headless, .with_reader = !screenshot};
     kiosk_rc rc = ui_app_create(&cfg, &uopt, &app);
     if (rc != KIOSK_OK) {
-        fprintf(stderr, "kiosk: cannot start the screen: %s\n", kiosk_strerror(rc));
+        fprintf(stderr, "kiosk: cannot start: %s (assets under %s, fonts, display; see log)\n",
+                kiosk_strerror(rc), cfg.assets_dir);
         sync_worker_destroy(sync);
         return 1;
     }
@@ -164,6 +142,15 @@ int main(int argc, char **argv)
             kiosk_log_info("main", "screenshot written to %s", screenshot);
         else
             fprintf(stderr, "kiosk: cannot write %s: %s\n", screenshot, kiosk_strerror(rc));
+    } else if (script) {
+        ui_script_result res;
+        rc = ui_script_run_file(app, script, NULL, &res);
+        if (rc != KIOSK_OK) {
+            fprintf(stderr, "kiosk: %s:%d: %s\n", script, res.line, res.message);
+            exit_code = 3;
+        } else {
+            printf("script ran: %d screenshots\n", res.screenshots);
+        }
     } else {
         rc = ui_app_run(app);
     }
@@ -171,5 +158,5 @@ int main(int argc, char **argv)
     sync_worker_destroy(sync);
     sodium_memzero(&key, sizeof key);
     kiosk_log_info("main", "kiosk stopped");
-    return rc == KIOSK_OK ? 0 : 1;
+    return exit_code ? exit_code : rc == KIOSK_OK ? 0 : 1;
 }

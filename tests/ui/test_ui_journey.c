@@ -1,0 +1,188 @@
+/* Headless journey tests: the app with the simulated reader, driven by scripts exactly as
+ * `kiosk --script` runs them — card on, wrong PIN then right, the questions, eligible
+ * and not eligible, the card pulled mid-journey (the PIN typed so far is gone), a blocked
+ * PIN, and the idle countdown on a manual clock. Every screen passed is saved as a PNG
+ * in tests/tmp/screens/ (both layouts), for a reviewer to page through. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "ui_app.h"
+#include "ui_script.h"
+
+static kiosk_config cfg;
+static char shots[512];
+
+static int setup(void **state)
+{
+    (void)state;
+    kiosk_config_defaults(&cfg, KIOSK_TEST_ASSETS, KIOSK_TEST_FONTS);
+    cfg.idle_timeout_s = 90;
+    snprintf(shots, sizeof shots, "%s/screens", KIOSK_TEST_TMP);
+    mkdir(shots, 0755);
+    return 0;
+}
+
+static ui_app *start(kiosk_mode mode, const char *profile, const kiosk_clock *clock)
+{
+    cfg.mode = mode;
+    snprintf(cfg.reader_card_profile, sizeof cfg.reader_card_profile, "%s", profile);
+    ui_app *app;
+    ui_app_options opt = {.headless = 1, .with_reader = 1, .clock = clock};
+    assert_int_equal(ui_app_create(&cfg, &opt, &app), KIOSK_OK);
+    return app;
+}
+
+static void run(ui_app *app, const char *script)
+{
+    ui_script_result res;
+    kiosk_rc rc = ui_script_run(app, script, shots, &res);
+    if (rc != KIOSK_OK)
+        fail_msg("script line %d: %s", res.line, res.message);
+}
+
+static const char demo_card[] = KIOSK_TEST_ASSETS "/cards/demo.ini";
+
+static void journey_to_the_questions(kiosk_mode mode, const char *tag)
+{
+    ui_app *app = start(mode, demo_card, NULL);
+    char script[2048];
+    snprintf(script, sizeof script,
+             "expect attract\n"
+             "screenshot %s-01-attract.png\n"
+             "card insert\n"
+             "wait-for pin\n"
+             "screenshot %s-02-pin.png\n"
+             "pin 111111\n"
+             "screenshot %s-03-pin-typed.png\n"
+             "tap pin_ok\n"
+             "wait-for pin\n"
+             "screenshot %s-04-pin-wrong.png\n"
+             "pin 123456\n"
+             "tap pin_ok\n"
+             "wait-for questions\n"
+             "screenshot %s-05-questions.png\n"
+             "tap next\n"
+             "expect questions\n"
+             "screenshot %s-06-questions-missing.png\n"
+             "tap q0_no\ntap q1_no\ntap q2_yes\ntap q3_yes\n"
+             "screenshot %s-07-questions-answered.png\n"
+             "tap next\n"
+             "expect form\n"
+             "screenshot %s-08-form-not-on-screen.png\n"
+             "tap cancel\n"
+             "expect attract\n",
+             tag, tag, tag, tag, tag, tag, tag, tag);
+    run(app, script);
+    assert_int_equal(ui_app_view(app)->tries_left, -1);
+    ui_app_destroy(app);
+}
+
+static void test_happy_path_portrait(void **state)
+{
+    (void)state;
+    journey_to_the_questions(KIOSK_MODE_HALL, "hall");
+}
+
+static void test_happy_path_landscape(void **state)
+{
+    (void)state;
+    journey_to_the_questions(KIOSK_MODE_PORTABLE, "portable");
+}
+
+static void test_not_eligible_is_explained(void **state)
+{
+    (void)state;
+    ui_app *app = start(KIOSK_MODE_HALL, demo_card, NULL);
+    run(app, "card insert\nwait-for pin\npin 123456\ntap pin_ok\nwait-for questions\n"
+             "tap q0_yes\ntap q1_no\ntap q2_yes\ntap q3_yes\ntap next\n"
+             "expect eligibility\n"
+             "screenshot hall-09-eligibility-pension.png\n"
+             "tap ok\nexpect attract\n");
+    ui_app_destroy(app);
+}
+
+static void test_card_pulled_wipes(void **state)
+{
+    (void)state;
+    ui_app *app = start(KIOSK_MODE_HALL, demo_card, NULL);
+    run(app, "card insert\nwait-for pin\npin 123\ncard remove\nwait-for attract\n"
+             "card insert\nwait-for pin\n"
+             "screenshot hall-10-pin-after-pull.png\n");
+    /* the digits typed before the card left are gone: a full PIN now gets through */
+    run(app, "pin 123456\ntap pin_ok\nwait-for questions\n");
+    ui_app_destroy(app);
+}
+
+static void test_blocked_pin_sends_to_counter(void **state)
+{
+    (void)state;
+    ui_app *app = start(KIOSK_MODE_HALL, KIOSK_TEST_FIXTURES "/cards/blocked.ini", NULL);
+    run(app, "card insert\nwait-for pin\npin 123456\ntap pin_ok\nwait-for message\n"
+             "screenshot hall-11-pin-blocked.png\n"
+             "tap ok\nexpect attract\n");
+    ui_app_destroy(app);
+}
+
+static void test_idle_countdown(void **state)
+{
+    (void)state;
+    kiosk_clock_manual clk;
+    kiosk_clock_manual_init(&clk, 1795363199000LL);
+    ui_app *app = start(KIOSK_MODE_HALL, demo_card, &clk.clock);
+    run(app, "card insert\nwait-for pin\npin 123456\ntap pin_ok\nwait-for questions\n");
+    /* ninety seconds without a touch: the "more time?" dialog counts down */
+    kiosk_clock_manual_advance(&clk, 91 * 1000);
+    ui_app_pump(app);
+    assert_true(ui_app_view(app)->countdown_s > 0);
+    run(app, "screenshot hall-12-more-time.png\ntap more_time\n");
+    assert_int_equal(ui_app_view(app)->countdown_s, 0);
+    assert_int_equal(ui_app_view(app)->step, FLOW_QUESTIONS);
+    /* and without an answer the session ends */
+    kiosk_clock_manual_advance(&clk, 91 * 1000);
+    ui_app_pump(app);
+    kiosk_clock_manual_advance(&clk, 31 * 1000);
+    ui_app_pump(app);
+    assert_int_equal(ui_app_view(app)->step, FLOW_ATTRACT);
+    ui_app_destroy(app);
+}
+
+static void test_script_errors_name_their_line(void **state)
+{
+    (void)state;
+    ui_app *app = start(KIOSK_MODE_HALL, demo_card, NULL);
+    ui_script_result res;
+    assert_int_equal(ui_script_run(app, "# comment\n\nfly away\n", shots, &res), KIOSK_INVALID);
+    assert_int_equal(res.line, 3);
+    assert_int_equal(ui_script_run(app, "tap pin_ok\n", shots, &res), KIOSK_NOT_FOUND);
+    assert_non_null(strstr(res.message, "attract"));
+    assert_int_equal(ui_script_run(app, "expect pin\n", shots, &res), KIOSK_RANGE);
+    assert_int_equal(ui_script_run(app, "wait-for pin 50\n", shots, &res), KIOSK_TIMEOUT);
+    assert_int_equal(ui_script_run(app, "wait-for nowhere\n", shots, &res), KIOSK_INVALID);
+    ui_app_destroy(app);
+    /* without a simulated reader, card commands say so */
+    ui_app_options opt = {.headless = 1};
+    assert_int_equal(ui_app_create(&cfg, &opt, &app), KIOSK_OK);
+    assert_int_equal(ui_script_run(app, "card insert\n", shots, &res), KIOSK_UNSUPPORTED);
+    ui_app_destroy(app);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup(test_happy_path_portrait, setup),
+        cmocka_unit_test_setup(test_happy_path_landscape, setup),
+        cmocka_unit_test_setup(test_not_eligible_is_explained, setup),
+        cmocka_unit_test_setup(test_card_pulled_wipes, setup),
+        cmocka_unit_test_setup(test_blocked_pin_sends_to_counter, setup),
+        cmocka_unit_test_setup(test_idle_countdown, setup),
+        cmocka_unit_test_setup(test_script_errors_name_their_line, setup),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,319 @@
+/*
+ * Journey screens. Every screen shares one frame: a header with the step ("第2步，共5步")
+ * and a cancel button, a title, a body, and the way forward at the bottom where a thumb
+ * reaches it. Layout in base coordinates (1080×1920 portrait, 1280×800 landscape), scaled
+ * by the theme; text from the string table only.
+ */
+#include "ui_journey.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "ui_draw.h"
+
+void ui_journey_state_wipe(ui_journey_state *st)
+{
+    explicit_bzero(st, sizeof *st);
+    for (int i = 0; i < 4; i++)
+        st->answers[i] = -1;
+}
+
+void ui_journey_fill_number(const char *template_text, int n, char *out, size_t outsz)
+{
+    const char *at = strstr(template_text, "%d");
+    if (!at) {
+        snprintf(out, outsz, "%s", template_text);
+        return;
+    }
+    snprintf(out, outsz, "%.*s%d%s", (int)(at - template_text), template_text, n, at + 2);
+}
+
+static const char *S(const ui_ctx *c, const char *key)
+{
+    return kiosk_strings_get(c->s, key);
+}
+
+/* The frame's parts, in screen pixels. */
+typedef struct frame {
+    SDL_Rect header, title, body, footer;
+    int landscape;
+} frame;
+
+static frame layout(const ui_ctx *c)
+{
+    frame f;
+    f.landscape = c->t->landscape;
+    if (f.landscape) {
+        f.header = ui_px_rect(c, 0, 0, 1280, 96);
+        f.title = ui_px_rect(c, 48, 110, 1184, 80);
+        f.body = ui_px_rect(c, 48, 200, 1184, 450);
+        f.footer = ui_px_rect(c, 48, 670, 1184, 110);
+    } else {
+        f.header = ui_px_rect(c, 0, 0, 1080, 140);
+        f.title = ui_px_rect(c, 48, 190, 984, 120);
+        f.body = ui_px_rect(c, 48, 340, 984, 1300);
+        f.footer = ui_px_rect(c, 48, 1700, 984, 170);
+    }
+    return f;
+}
+
+static int step_number(flow_step s)
+{
+    switch (s) {
+    case FLOW_READING_CARD:
+        return 1;
+    case FLOW_PIN:
+    case FLOW_CHECKING_PIN:
+        return 2;
+    case FLOW_QUESTIONS:
+    case FLOW_ELIGIBILITY:
+    case FLOW_FORM:
+    case FLOW_REVIEW:
+        return 3;
+    case FLOW_COMMITMENT:
+    case FLOW_SIGNATURE:
+        return 4;
+    case FLOW_SAVING:
+    case FLOW_PRINTING:
+    case FLOW_DONE:
+        return 5;
+    default:
+        return 0;
+    }
+}
+
+static void header(ui_ctx *c, const frame *f, const flow_view *v, int cancellable)
+{
+    const ui_theme *t = c->t;
+    ui_draw_fill_rect(c->r, f->header, t->panel);
+    SDL_Rect under = {f->header.x, f->header.y + f->header.h - ui_theme_px(t, 3), f->header.w,
+                      ui_theme_px(t, 3)};
+    ui_draw_fill_rect(c->r, under, t->accent);
+    int n = step_number(v->step);
+    char step[96];
+    if (n)
+        ui_journey_fill_number(S(c, "screen.step_of"), n, step, sizeof step);
+    else
+        step[0] = '\0';
+    int pad = ui_theme_px(t, 40);
+    SDL_Rect label = {f->header.x + pad, f->header.y + f->header.h / 4, f->header.w / 2,
+                      f->header.h / 2};
+    ui_label_fit(c, step, label, f->landscape ? 36 : 44, t->fg, UI_TEXT_LEFT);
+    if (cancellable) {
+        int bw = ui_theme_px(t, f->landscape ? 220 : 260), bh = f->header.h * 2 / 3;
+        SDL_Rect b = {f->header.x + f->header.w - pad - bw, f->header.y + (f->header.h - bh) / 2,
+                      bw, bh};
+        ui_button(c, UI_ID_CANCEL, b, S(c, "screen.cancel"), 36, UI_BUTTON_SECONDARY);
+    }
+}
+
+static void title(ui_ctx *c, const frame *f, const char *text)
+{
+    ui_label_fit(c, text, f->title, f->landscape ? 56 : 72, c->t->accent, UI_TEXT_LEFT);
+}
+
+/* One or two buttons in the footer: back on the left (optional), forward on the right. */
+static void footer(ui_ctx *c, const frame *f, const char *back_id, const char *back_label,
+                   const char *next_id, const char *next_label, ui_button_kind next_kind)
+{
+    int gap = ui_theme_px(c->t, 32);
+    SDL_Rect r = f->footer;
+    if (back_id) {
+        SDL_Rect b = {r.x, r.y, (r.w - gap) * 2 / 5, r.h};
+        ui_button(c, back_id, b, back_label, 48, UI_BUTTON_SECONDARY);
+        r.x += b.w + gap;
+        r.w -= b.w + gap;
+    }
+    if (next_id)
+        ui_button(c, next_id, r, next_label, 52, next_kind);
+}
+
+static void waiting(ui_ctx *c, const frame *f, const flow_view *v, const char *title_key,
+                    const char *hint_key)
+{
+    header(c, f, v, 0);
+    SDL_Rect box = f->body;
+    box.y += box.h / 5;
+    box.h = box.h / 3;
+    ui_label(c, S(c, title_key), box, f->landscape ? 64 : 84, c->t->fg, UI_TEXT_CENTER);
+    /* three dots: something is happening (drawn still: no animation while waiting) */
+    int r = ui_theme_px(c->t, 16), cy = box.y + box.h, cx = box.x + box.w / 2;
+    for (int i = -1; i <= 1; i++)
+        ui_draw_fill_circle(c->r, cx + i * 4 * r, cy, r, c->t->accent);
+    SDL_Rect hint = {box.x, cy + 4 * r, box.w, box.h};
+    ui_label(c, S(c, hint_key), hint, f->landscape ? 40 : 52, c->t->muted, UI_TEXT_CENTER);
+}
+
+static void pin_screen(ui_ctx *c, const frame *f, const flow_view *v, const ui_journey_state *st)
+{
+    const ui_theme *t = c->t;
+    header(c, f, v, 1);
+    title(c, f, S(c, "screen.pin_title"));
+    SDL_Rect body = f->body;
+    int hint_px = f->landscape ? 34 : 44;
+    /* landscape: texts and boxes on the left, the keypad on the right */
+    int col_w = f->landscape ? body.w / 2 - ui_theme_px(t, 40) : body.w;
+    SDL_Rect hint = {body.x, body.y, col_w, ui_theme_px(t, 60)};
+    int used = ui_label(c, S(c, "screen.pin_hint"), hint, hint_px, t->muted, UI_TEXT_LEFT);
+    int y = body.y + used + ui_theme_px(t, 24);
+    if (v->tries_left >= 0) {
+        char msg[256];
+        ui_journey_fill_number(S(c, "screen.pin_tries_left"), v->tries_left, msg, sizeof msg);
+        SDL_Rect warn = {body.x, y, col_w, ui_theme_px(t, 120)};
+        SDL_Color red = t->high_contrast ? t->accent : (SDL_Color){190, 30, 30, 255};
+        y += ui_label(c, msg, warn, hint_px, red, UI_TEXT_LEFT) + ui_theme_px(t, 16);
+    }
+    /* six boxes, filled as digits are typed (never the digits themselves) */
+    int box = ui_theme_px(t, f->landscape ? 72 : 110), gap = ui_theme_px(t, f->landscape ? 16 : 20);
+    int total = UI_PIN_DIGITS * box + (UI_PIN_DIGITS - 1) * gap;
+    int x0 = f->landscape ? body.x : body.x + (body.w - total) / 2;
+    for (int i = 0; i < UI_PIN_DIGITS; i++) {
+        SDL_Rect b = {x0 + i * (box + gap), y, box, box};
+        ui_draw_round_frame(c->r, b, box / 6, ui_theme_px(t, 3) + 1, t->muted, t->panel);
+        if (i < st->pin_len)
+            ui_draw_fill_circle(c->r, b.x + box / 2, b.y + box / 2, box / 5, t->fg);
+    }
+    y += box + ui_theme_px(t, 40);
+    /* the keypad: 3 × 4, as on a phone */
+    SDL_Rect pad;
+    if (f->landscape)
+        pad = (SDL_Rect){body.x + body.w / 2, body.y, body.w / 2, body.h};
+    else
+        pad = (SDL_Rect){body.x + body.w / 8, y, body.w * 3 / 4, body.y + body.h - y};
+    int kg = ui_theme_px(t, 18), kw = (pad.w - 2 * kg) / 3, kh = (pad.h - 3 * kg) / 4;
+    if (kh > kw * 3 / 4)
+        kh = kw * 3 / 4;
+    static const char *const keys[12] = {"1", "2", "3", "4", "5", "6", "7", "8", "9", "", "0", ""};
+    for (int i = 0; i < 12; i++) {
+        SDL_Rect k = {pad.x + (i % 3) * (kw + kg), pad.y + (i / 3) * (kh + kg), kw, kh};
+        char id[8];
+        if (i == 9) {
+            ui_button(c, UI_ID_PIN_CLEAR, k, S(c, "screen.pin_clear"), 40, UI_BUTTON_SECONDARY);
+        } else if (i == 11) {
+            ui_button(c, UI_ID_PIN_DELETE, k, S(c, "screen.pin_delete"), 40, UI_BUTTON_SECONDARY);
+        } else {
+            snprintf(id, sizeof id, "key%s", keys[i]);
+            ui_button(c, id, k, keys[i], 64, UI_BUTTON_KEY);
+        }
+    }
+    int ready = st->pin_len == UI_PIN_DIGITS;
+    footer(c, f, NULL, NULL, ready ? UI_ID_PIN_CONFIRM : "pin_wait", S(c, "screen.pin_confirm"),
+           ready ? UI_BUTTON_PRIMARY : UI_BUTTON_DISABLED);
+}
+
+static void questions_screen(ui_ctx *c, const frame *f, const flow_view *v,
+                             const ui_journey_state *st)
+{
+    const ui_theme *t = c->t;
+    header(c, f, v, 1);
+    title(c, f, S(c, "screen.questions_title"));
+    static const char *const q[4] = {"screen.q_pension", "screen.q_employed", "screen.q_able",
+                                     "screen.q_wants_work"};
+    SDL_Rect body = f->body;
+    int row = body.h / 5, px = f->landscape ? 40 : 52;
+    for (int i = 0; i < 4; i++) {
+        int y = body.y + i * row;
+        /* a question sits close above its own buttons, well apart from the next one */
+        SDL_Rect text = {body.x, y, f->landscape ? body.w / 2 : body.w, row * 2 / 5};
+        ui_label(c, S(c, q[i]), text, px, t->fg, UI_TEXT_LEFT);
+        int bw = ui_theme_px(t, f->landscape ? 200 : 300);
+        int bh = f->landscape ? row * 3 / 4 : row * 9 / 20;
+        int by = f->landscape ? y : y + row * 2 / 5;
+        int bx = f->landscape ? body.x + body.w / 2 + ui_theme_px(t, 40) : body.x;
+        char id[16];
+        snprintf(id, sizeof id, "q%d_yes", i);
+        ui_button(c, id, (SDL_Rect){bx, by, bw, bh}, S(c, "screen.yes"), 48,
+                  st->answers[i] == 1 ? UI_BUTTON_SELECTED : UI_BUTTON_SECONDARY);
+        snprintf(id, sizeof id, "q%d_no", i);
+        ui_button(c, id, (SDL_Rect){bx + bw + ui_theme_px(t, 32), by, bw, bh}, S(c, "screen.no"),
+                  48, st->answers[i] == 0 ? UI_BUTTON_SELECTED : UI_BUTTON_SECONDARY);
+    }
+    if (st->show_missing) {
+        SDL_Rect warn = {body.x, body.y + 4 * row, body.w, row};
+        SDL_Color red = t->high_contrast ? t->accent : (SDL_Color){190, 30, 30, 255};
+        ui_label(c, S(c, "screen.questions_missing"), warn, px, red, UI_TEXT_LEFT);
+    }
+    footer(c, f, NULL, NULL, UI_ID_NEXT, S(c, "screen.next"), UI_BUTTON_PRIMARY);
+}
+
+/* A page of explanation and one button (eligibility outcome, messages, unbuilt steps). */
+static void explain_screen(ui_ctx *c, const frame *f, const flow_view *v, const char *title_key,
+                           const char *text, const char *button_id)
+{
+    header(c, f, v, 0);
+    title(c, f, S(c, title_key));
+    SDL_Rect panel = f->body;
+    panel.h = panel.h * 3 / 5;
+    ui_draw_fill_round_rect(c->r, panel, ui_theme_px(c->t, 24), c->t->panel);
+    int pad = ui_theme_px(c->t, 40);
+    SDL_Rect inner = {panel.x + pad, panel.y + pad, panel.w - 2 * pad, panel.h - 2 * pad};
+    ui_label(c, text, inner, f->landscape ? 44 : 60, c->t->fg, UI_TEXT_LEFT);
+    footer(c, f, NULL, NULL, button_id, S(c, "screen.ok"), UI_BUTTON_PRIMARY);
+}
+
+static void countdown_dialog(ui_ctx *c, const frame *f, int seconds)
+{
+    const ui_theme *t = c->t;
+    SDL_Color veil = {0, 0, 0, 160};
+    ui_draw_fill_rect(c->r, (SDL_Rect){0, 0, c->w, c->h}, veil);
+    SDL_Rect d =
+        f->landscape ? ui_px_rect(c, 240, 160, 800, 480) : ui_px_rect(c, 90, 560, 900, 800);
+    ui_draw_fill_round_rect(c->r, d, ui_theme_px(t, 32), t->panel);
+    int pad = ui_theme_px(t, 48);
+    SDL_Rect q = {d.x + pad, d.y + pad, d.w - 2 * pad, d.h / 4};
+    ui_label(c, kiosk_strings_get(c->s, "flow.more_time"), q, f->landscape ? 56 : 76, t->fg,
+             UI_TEXT_CENTER);
+    char secs[16], msg[256];
+    snprintf(secs, sizeof secs, "%d", seconds);
+    SDL_Rect big = {d.x, q.y + q.h, d.w, d.h / 4};
+    ui_label(c, secs, big, f->landscape ? 96 : 140, t->accent, UI_TEXT_CENTER);
+    ui_journey_fill_number(S(c, "screen.more_time_seconds"), seconds, msg, sizeof msg);
+    SDL_Rect note = {d.x + pad, big.y + big.h, d.w - 2 * pad, d.h / 6};
+    ui_label(c, msg, note, f->landscape ? 30 : 40, t->muted, UI_TEXT_CENTER);
+    SDL_Rect b = {d.x + pad, d.y + d.h - pad - d.h / 6, d.w - 2 * pad, d.h / 6};
+    ui_button(c, UI_ID_MORE_TIME, b, S(c, "screen.more_time_yes"), 52, UI_BUTTON_PRIMARY);
+}
+
+kiosk_rc ui_journey_draw(ui_ctx *c, const flow_view *v, const ui_journey_state *st)
+{
+    const ui_theme *t = c->t;
+    SDL_SetRenderDrawColor(c->r, t->bg.r, t->bg.g, t->bg.b, 255);
+    SDL_RenderClear(c->r);
+    frame f = layout(c);
+    switch (v->step) {
+    case FLOW_READING_CARD:
+        waiting(c, &f, v, "screen.reading_title", "screen.reading_hint");
+        break;
+    case FLOW_PIN:
+        pin_screen(c, &f, v, st);
+        break;
+    case FLOW_CHECKING_PIN:
+        waiting(c, &f, v, "screen.checking_title", "screen.checking_hint");
+        break;
+    case FLOW_QUESTIONS:
+        questions_screen(c, &f, v, st);
+        break;
+    case FLOW_ELIGIBILITY: {
+        /* the outcome as the title ("可以办理求职登记"), the reason below it */
+        const char *outcome = eligibility_outcome_key(v->eligibility.outcome);
+        explain_screen(c, &f, v, outcome ? outcome : "screen.eligibility_title",
+                       S(c, v->message_key ? v->message_key : "eligibility.unknown"), UI_ID_OK);
+        break;
+    }
+    case FLOW_MESSAGE:
+        explain_screen(c, &f, v, "screen.message_title",
+                       S(c, v->message_key ? v->message_key : "flow.see_staff"), UI_ID_OK);
+        break;
+    default:
+        /* form pages onwards: their screens are not built yet (issue 4) — send the
+         * citizen to the counter instead of showing something half-made */
+        explain_screen(c, &f, v, "screen.message_title", S(c, "screen.not_on_screen"),
+                       UI_ID_CANCEL);
+        break;
+    }
+    if (v->countdown_s > 0) {
+        ui_widgets_clear(c->ws); /* modal: nothing under the veil can be tapped */
+        countdown_dialog(c, &f, v->countdown_s);
+    }
+    return KIOSK_OK;
+}

@@ -1,0 +1,240 @@
+/*
+ * The script interpreter: a line at a time, each command through the same entry points
+ * a finger and the reader use (ui_app_tap, the simulated reader), with the event loop
+ * pumped between commands so worker events arrive as they would on a kiosk.
+ */
+#include "ui_script.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/kiosk_log.h"
+
+static const char *const step_names[] = {
+    [FLOW_ATTRACT] = "attract",
+    [FLOW_READING_CARD] = "reading_card",
+    [FLOW_PIN] = "pin",
+    [FLOW_CHECKING_PIN] = "checking_pin",
+    [FLOW_QUESTIONS] = "questions",
+    [FLOW_ELIGIBILITY] = "eligibility",
+    [FLOW_FORM] = "form",
+    [FLOW_REVIEW] = "review",
+    [FLOW_COMMITMENT] = "commitment",
+    [FLOW_SIGNATURE] = "signature",
+    [FLOW_SAVING] = "saving",
+    [FLOW_PRINTING] = "printing",
+    [FLOW_DONE] = "done",
+    [FLOW_MESSAGE] = "message",
+};
+
+const char *ui_script_step_name(flow_step step)
+{
+    return (unsigned)step < sizeof step_names / sizeof step_names[0] && step_names[step]
+               ? step_names[step]
+               : "?";
+}
+
+static int step_of(const char *name, flow_step *out)
+{
+    for (size_t i = 0; i < sizeof step_names / sizeof step_names[0]; i++)
+        if (step_names[i] && !strcmp(step_names[i], name)) {
+            *out = (flow_step)i;
+            return 1;
+        }
+    return 0;
+}
+
+__attribute__((format(printf, 3, 4))) static kiosk_rc fail(ui_script_result *res, kiosk_rc rc,
+                                                           const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(res->message, sizeof res->message, fmt, ap);
+    va_end(ap);
+    return rc;
+}
+
+static int64_t mono_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Pump the loop for ms milliseconds, or until the journey reaches *until (if given). */
+static int pump_for(ui_app *app, long ms, const flow_step *until)
+{
+    int64_t end = mono_ms() + ms;
+    for (;;) {
+        ui_app_pump(app);
+        if (until && ui_app_view(app)->step == *until)
+            return 1;
+        if (mono_ms() >= end)
+            return until == NULL;
+        SDL_Delay(5);
+    }
+}
+
+static int parse_long(const char *s, long lo, long hi, long *out)
+{
+    char *end;
+    errno = 0;
+    long v = s ? strtol(s, &end, 10) : 0;
+    if (!s || errno || end == s || *end || v < lo || v > hi)
+        return 0;
+    *out = v;
+    return 1;
+}
+
+#define MAX_WORDS 8
+
+static kiosk_rc run_line(ui_app *app, char *line, const char *shot_dir, ui_script_result *res)
+{
+    char *w[MAX_WORDS] = {0};
+    int n = 0;
+    for (char *save = NULL, *tok = strtok_r(line, " \t", &save); tok && n < MAX_WORDS;
+         tok = strtok_r(NULL, " \t", &save))
+        w[n++] = tok;
+    if (n == 0)
+        return KIOSK_OK;
+    const char *cmd = w[0];
+    long a, b;
+    if (!strcmp(cmd, "tap") && n == 2) {
+        ui_app_pump(app);
+        kiosk_rc rc = ui_app_tap_id(app, w[1]);
+        if (rc != KIOSK_OK)
+            return fail(res, rc, "no widget '%s' on the %s screen", w[1],
+                        ui_script_step_name(ui_app_view(app)->step));
+        ui_app_pump(app);
+        return KIOSK_OK;
+    }
+    if (!strcmp(cmd, "tap-at") && n == 3 && parse_long(w[1], 0, 100000, &a) &&
+        parse_long(w[2], 0, 100000, &b)) {
+        ui_app_tap(app, (int)a, (int)b);
+        ui_app_pump(app);
+        return KIOSK_OK;
+    }
+    if (!strcmp(cmd, "pin") && n == 2) {
+        for (const char *d = w[1]; *d; d++) {
+            char id[8];
+            if (*d < '0' || *d > '9')
+                return fail(res, KIOSK_INVALID, "pin takes digits only");
+            snprintf(id, sizeof id, "key%c", *d);
+            ui_app_pump(app);
+            if (ui_app_tap_id(app, id) != KIOSK_OK)
+                return fail(res, KIOSK_NOT_FOUND, "no keypad on the %s screen",
+                            ui_script_step_name(ui_app_view(app)->step));
+        }
+        ui_app_pump(app);
+        return KIOSK_OK;
+    }
+    if (!strcmp(cmd, "card") && n == 2 && (!strcmp(w[1], "insert") || !strcmp(w[1], "remove"))) {
+        kiosk_rc rc = ui_app_sim_card(app, !strcmp(w[1], "insert"));
+        if (rc != KIOSK_OK)
+            return fail(res, rc, "card commands need the simulated reader");
+        return KIOSK_OK;
+    }
+    if (!strcmp(cmd, "wait") && n == 2 && parse_long(w[1], 0, 3600000, &a)) {
+        pump_for(app, a, NULL);
+        return KIOSK_OK;
+    }
+    flow_step step;
+    if (!strcmp(cmd, "wait-for") && (n == 2 || n == 3) && step_of(w[1], &step)) {
+        a = 5000;
+        if (n == 3 && !parse_long(w[2], 0, 3600000, &a))
+            return fail(res, KIOSK_INVALID, "wait-for STEP [MS]: MS is a number");
+        if (!pump_for(app, a, &step))
+            return fail(res, KIOSK_TIMEOUT, "still at %s after %ld ms, not %s",
+                        ui_script_step_name(ui_app_view(app)->step), a, w[1]);
+        return KIOSK_OK;
+    }
+    if (!strcmp(cmd, "expect") && n == 2 && step_of(w[1], &step)) {
+        ui_app_pump(app);
+        if (ui_app_view(app)->step != step)
+            return fail(res, KIOSK_RANGE, "at %s, expected %s",
+                        ui_script_step_name(ui_app_view(app)->step), w[1]);
+        return KIOSK_OK;
+    }
+    if (!strcmp(cmd, "screenshot") && n == 2) {
+        char path[1024];
+        if (w[1][0] != '/' && shot_dir && *shot_dir)
+            snprintf(path, sizeof path, "%s/%s", shot_dir, w[1]);
+        else
+            snprintf(path, sizeof path, "%s", w[1]);
+        ui_app_pump(app);
+        kiosk_rc rc = ui_app_screenshot(app, path);
+        if (rc != KIOSK_OK)
+            return fail(res, KIOSK_IO, "cannot write %s: %s", path, kiosk_strerror(rc));
+        res->screenshots++;
+        return KIOSK_OK;
+    }
+    if ((!strcmp(cmd, "wait-for") || !strcmp(cmd, "expect")) && n >= 2 && !step_of(w[1], &step))
+        return fail(res, KIOSK_INVALID, "unknown step '%s'", w[1]);
+    return fail(res, KIOSK_INVALID, "not a command: '%s' (see ui_script.h or the README)", cmd);
+}
+
+kiosk_rc ui_script_run(ui_app *app, const char *text, const char *shot_dir, ui_script_result *res)
+{
+    memset(res, 0, sizeof *res);
+    int lineno = 0;
+    for (const char *p = text; p && *p;) {
+        const char *nl = strchr(p, '\n');
+        size_t len = nl ? (size_t)(nl - p) : strlen(p);
+        lineno++;
+        char line[1024];
+        if (len >= sizeof line) {
+            res->line = lineno;
+            return fail(res, KIOSK_INVALID, "line too long");
+        }
+        memcpy(line, p, len);
+        line[len] = '\0';
+        if (len && line[len - 1] == '\r')
+            line[len - 1] = '\0';
+        char *start = line + strspn(line, " \t");
+        if (*start && *start != '#') {
+            kiosk_rc rc = run_line(app, start, shot_dir, res);
+            if (rc != KIOSK_OK) {
+                res->line = lineno;
+                kiosk_log_warn("script", "line %d: %s", lineno, res->message);
+                return rc;
+            }
+        }
+        p = nl ? nl + 1 : NULL;
+    }
+    return KIOSK_OK;
+}
+
+kiosk_rc ui_script_run_file(ui_app *app, const char *path, const char *shot_dir,
+                            ui_script_result *res)
+{
+    memset(res, 0, sizeof *res);
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return fail(res, errno == ENOENT ? KIOSK_NOT_FOUND : KIOSK_IO, "cannot open %s", path);
+    enum { MAX = 1 << 20 };
+    char *text = malloc(MAX + 1);
+    size_t n = text ? fread(text, 1, MAX + 1, f) : 0;
+    fclose(f);
+    if (!text || n > MAX) {
+        free(text);
+        return fail(res, text ? KIOSK_RANGE : KIOSK_NOMEM, "%s is over 1 MiB", path);
+    }
+    text[n] = '\0';
+    char dir[1024];
+    if (!shot_dir) {
+        snprintf(dir, sizeof dir, "%s", path);
+        char *slash = strrchr(dir, '/');
+        if (slash)
+            *slash = '\0';
+        else
+            snprintf(dir, sizeof dir, ".");
+        shot_dir = dir;
+    }
+    kiosk_rc rc = ui_script_run(app, text, shot_dir, res);
+    free(text);
+    return rc;
+}

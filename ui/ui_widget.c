@@ -1,0 +1,115 @@
+/*
+ * Widget drawing and the per-frame list of touch targets.
+ */
+#include "ui_widget.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "core/kiosk_log.h"
+#include "ui_draw.h"
+
+void ui_widgets_clear(ui_widgets *ws)
+{
+    ws->n = 0;
+}
+
+void ui_widgets_add(ui_widgets *ws, const char *id, SDL_Rect r)
+{
+    static int warned;
+    if (ws->n == UI_WIDGETS_MAX) {
+        if (!warned++)
+            kiosk_log_error("ui", "more than %d touch targets on one screen", UI_WIDGETS_MAX);
+        return;
+    }
+    ui_widget *w = &ws->items[ws->n++];
+    snprintf(w->id, sizeof w->id, "%s", id);
+    w->rect = r;
+}
+
+const char *ui_widgets_hit(const ui_widgets *ws, int x, int y)
+{
+    SDL_Point p = {x, y};
+    for (size_t i = ws->n; i-- > 0;)
+        if (SDL_PointInRect(&p, &ws->items[i].rect))
+            return ws->items[i].id;
+    return NULL;
+}
+
+int ui_widgets_find(const ui_widgets *ws, const char *id, SDL_Rect *out)
+{
+    for (size_t i = ws->n; i-- > 0;)
+        if (strcmp(ws->items[i].id, id) == 0) {
+            *out = ws->items[i].rect;
+            return 1;
+        }
+    return 0;
+}
+
+SDL_Rect ui_px_rect(const ui_ctx *c, int x, int y, int w, int h)
+{
+    return (SDL_Rect){ui_theme_px(c->t, x), ui_theme_px(c->t, y), ui_theme_px(c->t, w),
+                      ui_theme_px(c->t, h)};
+}
+
+void ui_label_fit(ui_ctx *c, const char *text, SDL_Rect box, int px, SDL_Color color,
+                  ui_text_align align)
+{
+    int fpx = ui_theme_font_px(c->t, px), w = 0;
+    while (fpx > 12 && ui_text_measure(c->text, text, fpx, &w, NULL) == KIOSK_OK && w > box.w)
+        fpx = fpx * box.w / w < fpx ? fpx * box.w / w : fpx - 1;
+    ui_text_draw_wrapped(c->text, text, fpx, color, box, align, NULL);
+}
+
+int ui_label(ui_ctx *c, const char *text, SDL_Rect box, int px, SDL_Color color,
+             ui_text_align align)
+{
+    int used = 0;
+    ui_text_draw_wrapped(c->text, text, ui_theme_font_px(c->t, px), color, box, align, &used);
+    return used;
+}
+
+SDL_Rect ui_button(ui_ctx *c, const char *id, SDL_Rect box, const char *label, int px,
+                   ui_button_kind kind)
+{
+    const ui_theme *t = c->t;
+    /* never smaller than 9 mm: grow around the centre */
+    if (box.w < t->min_target_px) {
+        box.x -= (t->min_target_px - box.w) / 2;
+        box.w = t->min_target_px;
+    }
+    if (box.h < t->min_target_px) {
+        box.y -= (t->min_target_px - box.h) / 2;
+        box.h = t->min_target_px;
+    }
+    int radius = box.h / 5, border = ui_theme_px(t, 3) + 1;
+    SDL_Color fg;
+    switch (kind) {
+    case UI_BUTTON_PRIMARY:
+    case UI_BUTTON_SELECTED:
+        ui_draw_fill_round_rect(c->r, box, radius, t->accent);
+        fg = t->accent_fg;
+        break;
+    case UI_BUTTON_KEY:
+        ui_draw_round_frame(c->r, box, radius, border, t->muted, t->panel);
+        fg = t->fg;
+        break;
+    case UI_BUTTON_DISABLED:
+        ui_draw_round_frame(c->r, box, radius, border, t->muted, t->bg);
+        fg = t->muted;
+        break;
+    default:
+        ui_draw_round_frame(c->r, box, radius, border, t->accent, t->panel);
+        fg = t->accent;
+        break;
+    }
+    int fpx = ui_theme_font_px(t, px), tw = 0, th = 0;
+    while (fpx > 12 && ui_text_measure(c->text, label, fpx, &tw, &th) == KIOSK_OK &&
+           tw > box.w - 2 * border - ui_theme_px(t, 16))
+        fpx--;
+    ui_text_measure(c->text, label, fpx, &tw, &th);
+    SDL_Rect inner = {box.x, box.y + (box.h - th) / 2, box.w, th};
+    ui_text_draw_wrapped(c->text, label, fpx, fg, inner, UI_TEXT_CENTER, NULL);
+    ui_widgets_add(c->ws, id, box);
+    return box;
+}
