@@ -11,7 +11,7 @@ packages=(
   # libraries the firmware links
   libsdl2-dev libsdl2-ttf-dev libpng-dev libnfc-dev libsqlite3-dev libjansson-dev
   libinih-dev libsodium-dev libqrencode-dev libfreetype-dev libcurl4-openssl-dev libmicrohttpd-dev
-  libgooglepinyin0-dev
+  libgooglepinyin0-dev libgooglepinyin0
   # tests
   libcmocka-dev libzbar-dev zbar-tools sqlite3 systemd openssl
   # asset regeneration (toolchain/gen-*.sh): fonts and the division data (npm comes with Node.js)
