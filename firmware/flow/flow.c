@@ -437,6 +437,11 @@ unsigned flow_handle(flow *f, const flow_event *ev)
         f->view.copy = true;
         go(f, FLOW_PRINTING);
         return FLOW_ACT_PRINT;
+    case FLOW_EV_STORE_UNAVAILABLE:
+        /* nobody signs into the void: before the signature, the session ends here */
+        if (f->saved || !f->session || s == FLOW_SAVING)
+            return FLOW_ACT_NONE;
+        return end_session(f, FLOW_MESSAGE, "flow.cannot_save");
     case FLOW_EV_TOUCH:
     case FLOW_EV_MORE_TIME:
     case FLOW_EV_SCROLL:

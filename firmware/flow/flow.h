@@ -65,14 +65,15 @@ typedef enum flow_event_type {
     FLOW_EV_BACK,
     FLOW_EV_EDIT, /* page: from the review */
     FLOW_EV_CANCEL,
-    FLOW_EV_SCROLL,    /* reading the commitment */
-    FLOW_EV_SIGNED,    /* signature accepted by the pad */
-    FLOW_EV_SAVED,     /* rc; receipt_no on success */
-    FLOW_EV_PRINTED,   /* rc */
-    FLOW_EV_TOUCH,     /* any touch: the citizen is still there */
-    FLOW_EV_MORE_TIME, /* "还需要更多时间吗？" answered yes */
-    FLOW_EV_TICK,      /* time passes (the clock is read) */
-    FLOW_EV_REPRINT,   /* on the done screen after a failed print: try again (a copy) */
+    FLOW_EV_SCROLL,            /* reading the commitment */
+    FLOW_EV_SIGNED,            /* signature accepted by the pad */
+    FLOW_EV_SAVED,             /* rc; receipt_no on success */
+    FLOW_EV_PRINTED,           /* rc */
+    FLOW_EV_TOUCH,             /* any touch: the citizen is still there */
+    FLOW_EV_MORE_TIME,         /* "还需要更多时间吗？" answered yes */
+    FLOW_EV_TICK,              /* time passes (the clock is read) */
+    FLOW_EV_REPRINT,           /* on the done screen after a failed print: try again (a copy) */
+    FLOW_EV_STORE_UNAVAILABLE, /* rc: the store cannot save now (asked before signing) */
 } flow_event_type;
 
 typedef struct flow_event {

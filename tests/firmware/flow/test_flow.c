@@ -294,6 +294,31 @@ static void test_save_failure(void **state)
     assert_string_equal(flow_get_view(f)->message_key, "flow.save_failed");
 }
 
+static void test_store_unavailable_before_signing(void **state)
+{
+    (void)state;
+    to_form();
+    fill_all_pages();
+    send(FLOW_EV_NEXT);
+    assert_int_equal(step(), FLOW_COMMITMENT);
+    flow_event ev = {.type = FLOW_EV_STORE_UNAVAILABLE, .rc = KIOSK_DISK_FULL};
+    assert_int_equal(flow_handle(f, &ev), FLOW_ACT_WIPE);
+    assert_int_equal(step(), FLOW_MESSAGE);
+    assert_string_equal(flow_get_view(f)->message_key, "flow.cannot_save");
+    assert_string_equal(registration_get_text(flow_record(f), REGISTRATION_NAME), "");
+    /* once saved, nothing the store says afterwards takes the receipt away */
+    to_form();
+    fill_all_pages();
+    send(FLOW_EV_NEXT);
+    send(FLOW_EV_NEXT);
+    send(FLOW_EV_SIGNED);
+    ev = (flow_event){.type = FLOW_EV_SAVED, .rc = KIOSK_OK, .receipt_no = "DEMO01-20261122-0001"};
+    flow_handle(f, &ev);
+    ev = (flow_event){.type = FLOW_EV_STORE_UNAVAILABLE, .rc = KIOSK_DISK_FULL};
+    assert_int_equal(flow_handle(f, &ev), FLOW_ACT_NONE);
+    assert_int_equal(step(), FLOW_PRINTING);
+}
+
 static void test_failed_print_and_reprint(void **state)
 {
     (void)state;
@@ -332,6 +357,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_third_generation_keys_the_id, setup, teardown),
         cmocka_unit_test_setup_teardown(test_save_failure, setup, teardown),
         cmocka_unit_test_setup_teardown(test_failed_print_and_reprint, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_store_unavailable_before_signing, setup, teardown),
     };
     return cmocka_run_group_tests(tests, setup_all, teardown_all);
 }
