@@ -6,6 +6,8 @@
  */
 #include "ui_app.h"
 
+#include <png.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,7 +20,10 @@
 #include "identity/identity.h"
 #include "nfc/reader_sim.h"
 #include "ui_attract.h"
+#include "ui_io.h"
 #include "ui_journey.h"
+#include "ui_pinyin.h"
+#include "ui_signature.h"
 #include "ui_widget.h"
 #include "ui_screenshot.h"
 #include "ui_text.h"
@@ -52,6 +57,16 @@ struct ui_app {
     reader *sim;           /* the simulated reader (owned by the worker), for scripts */
     Uint32 identity_event; /* SDL user event type carrying an identity_event copy */
     int headless;
+    ui_pinyin *pinyin; /* NULL without the dictionary: letters go in as typed */
+    ui_signature *pad; /* made when the signature screen is first laid out */
+    char *commitment;  /* the text shown, in the current language */
+    char commitment_version[32];
+    ui_io *io;            /* NULL without a store (screenshots, some tests) */
+    Uint32 io_event;      /* SDL user event type carrying a ui_io_result copy */
+    SDL_Texture *receipt; /* the done screen's preview */
+    int receipt_w, receipt_h;
+    int pad_drawing; /* a stroke is open on the pad */
+    ui_app_options opt;
 };
 
 static kiosk_rc load_strings(ui_app *app, const char *lang)
@@ -212,6 +227,86 @@ static kiosk_rc start_reader(ui_app *app)
     return rc;
 }
 
+/* The commitment text of lang: "version: X" on the first line, a blank line, the text. */
+static kiosk_rc load_commitment(ui_app *app, const char *lang)
+{
+    char path[KIOSK_CONFIG_PATH_MAX + 64];
+    snprintf(path, sizeof path, "%s/commitment/%s.txt", app->cfg.assets_dir, lang);
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        kiosk_log_error("ui", "the commitment text %s is missing", path);
+        return KIOSK_NOT_FOUND;
+    }
+    char *buf = malloc(65536);
+    size_t n = buf ? fread(buf, 1, 65535, f) : 0;
+    fclose(f);
+    if (!buf)
+        return KIOSK_NOMEM;
+    buf[n] = '\0';
+    char version[32];
+    const char *body = strstr(buf, "\n\n");
+    if (sscanf(buf, "version: %31s", version) != 1 || !body || n == 65535) {
+        kiosk_log_error("ui", "%s: the first line must be 'version: X', then a blank line", path);
+        free(buf);
+        return KIOSK_CORRUPT;
+    }
+    memmove(buf, body + 2, strlen(body + 2) + 1);
+    free(app->commitment);
+    app->commitment = buf;
+    snprintf(app->commitment_version, sizeof app->commitment_version, "%s", version);
+    return KIOSK_OK;
+}
+
+/* I/O worker thread: hand the result to the UI thread. */
+static void on_io(void *ctx, const ui_io_result *r)
+{
+    ui_app *app = ctx;
+    ui_io_result *copy = malloc(sizeof *copy);
+    if (!copy)
+        return;
+    *copy = *r;
+    SDL_Event e;
+    SDL_zero(e);
+    e.type = app->io_event;
+    e.user.data1 = copy;
+    if (SDL_PushEvent(&e) != 1)
+        free(copy);
+}
+
+static void drop_receipt(ui_app *app)
+{
+    if (app->receipt)
+        SDL_DestroyTexture(app->receipt);
+    app->receipt = NULL;
+    app->receipt_w = app->receipt_h = 0;
+}
+
+/* The receipt image the printer was sent, for the done screen. */
+static void load_receipt(ui_app *app, const char *png_path)
+{
+    drop_receipt(app);
+    png_image img;
+    memset(&img, 0, sizeof img);
+    img.version = PNG_IMAGE_VERSION;
+    if (!png_path[0] || !png_image_begin_read_from_file(&img, png_path))
+        return;
+    img.format = PNG_FORMAT_RGBA;
+    void *px = malloc(PNG_IMAGE_SIZE(img));
+    if (px && png_image_finish_read(&img, NULL, px, 0, NULL)) {
+        SDL_Surface *s = SDL_CreateRGBSurfaceWithFormatFrom(
+            px, (int)img.width, (int)img.height, 32, (int)img.width * 4, SDL_PIXELFORMAT_RGBA32);
+        if (s) {
+            app->receipt = SDL_CreateTextureFromSurface(app->renderer, s);
+            app->receipt_w = (int)img.width;
+            app->receipt_h = (int)img.height;
+            SDL_FreeSurface(s);
+        }
+    } else {
+        png_image_free(&img);
+    }
+    free(px);
+}
+
 kiosk_rc ui_app_create(const kiosk_config *cfg, const ui_app_options *opt, ui_app **out)
 {
     *out = NULL;
@@ -247,6 +342,15 @@ kiosk_rc ui_app_create(const kiosk_config *cfg, const ui_app_options *opt, ui_ap
         rc = flow_create(&fc, &app->flow);
     }
     ui_journey_state_wipe(&app->js);
+    app->opt = *opt;
+    if (rc == KIOSK_OK)
+        rc = load_commitment(app, app->language);
+    if (rc == KIOSK_OK && ui_pinyin_create(NULL, &app->pinyin) != KIOSK_OK)
+        kiosk_log_warn("ui", "no pinyin dictionary: the keyboard types letters only");
+    if (rc == KIOSK_OK && opt->with_store) {
+        app->io_event = SDL_RegisterEvents(1);
+        rc = app->io_event == (Uint32)-1 ? KIOSK_NOMEM : ui_io_start(cfg, on_io, app, &app->io);
+    }
     if (rc == KIOSK_OK && opt->with_reader)
         rc = start_reader(app);
     if (rc != KIOSK_OK) {
@@ -267,8 +371,15 @@ void ui_app_destroy(ui_app *app)
     while (app->identity_event &&
            SDL_PeepEvents(&ev, 1, SDL_GETEVENT, app->identity_event, app->identity_event) == 1)
         free_identity_event(ev.user.data1);
+    ui_io_stop(app->io);
+    while (app->io_event && SDL_PeepEvents(&ev, 1, SDL_GETEVENT, app->io_event, app->io_event) == 1)
+        free(ev.user.data1);
     flow_destroy(app->flow);
     ui_journey_state_wipe(&app->js);
+    ui_signature_destroy(app->pad);
+    ui_pinyin_destroy(app->pinyin);
+    drop_receipt(app);
+    free(app->commitment);
     codes_destroy(app->codes);
     divisions_destroy(app->divs);
     ui_text_destroy(app->text);
@@ -350,7 +461,17 @@ kiosk_rc ui_app_render(ui_app *app)
     } else {
         ui_ctx c = {app->renderer, app->text, &app->theme, app->strings,
                     &app->widgets, app->w,    app->h};
-        rc = ui_journey_draw(&c, v, &app->js);
+        ui_journey_env env = {.form = {app->codes, app->divs, flow_record(app->flow), app->pinyin,
+                                       strcmp(app->language, "en") == 0 ? CODES_EN : CODES_ZH},
+                              .pad = app->pad,
+                              .commitment = app->commitment,
+                              .receipt = app->receipt,
+                              .receipt_w = app->receipt_w,
+                              .receipt_h = app->receipt_h};
+        rc = ui_journey_draw(&c, v, &app->js, &env);
+        if (v->step == FLOW_SIGNATURE && !app->pad && app->js.pad_rect.w > 0)
+            ui_signature_create(app->js.pad_rect.w, app->js.pad_rect.h, (float)app->cfg.dpi / 25.4f,
+                                &app->pad);
     }
     app->last_countdown = v->countdown_s;
     app->dirty = 0;
@@ -359,19 +480,105 @@ kiosk_rc ui_app_render(ui_app *app)
 
 /* ---- events into the flow ---------------------------------------------------------- */
 
+static void dispatch(ui_app *app, const flow_event *ev);
+
+/* The flow asked for the record to be saved: hand the sealed-to-be submission to the
+ * I/O worker. The readable copies made here are wiped before returning. */
+static void start_save(ui_app *app)
+{
+    const registration *rec = flow_record(app->flow);
+    char *json = NULL, *evidence = NULL;
+    size_t evidence_len = 0;
+    char name[64], id[32];
+    kiosk_rc rc = app->io ? KIOSK_OK : KIOSK_UNSUPPORTED;
+    if (rc == KIOSK_OK)
+        rc = registration_to_json(rec, &json, NULL);
+    if (rc == KIOSK_OK)
+        rc = ui_signature_evidence_json(app->pad, "screen", &evidence, &evidence_len);
+    if (rc == KIOSK_OK && (kiosk_mask_name(registration_get_text(rec, REGISTRATION_NAME), name,
+                                           sizeof name) != KIOSK_OK ||
+                           kiosk_mask_id(registration_get_text(rec, REGISTRATION_DOCUMENT_NUMBER),
+                                         id, sizeof id) != KIOSK_OK))
+        rc = KIOSK_INVALID;
+    if (rc == KIOSK_OK) {
+        ui_io_submission sub = {json, evidence, app->commitment_version, {0}, name, id};
+        /* the hash of the exact text the citizen read */
+        crypto_hash_sha256(sub.commitment_sha256, (const unsigned char *)app->commitment,
+                           strlen(app->commitment));
+        rc = ui_io_save(app->io, &sub);
+    }
+    if (json)
+        explicit_bzero(json, strlen(json));
+    if (evidence)
+        explicit_bzero(evidence, strlen(evidence));
+    free(json);
+    free(evidence);
+    explicit_bzero(name, sizeof name);
+    explicit_bzero(id, sizeof id);
+    if (rc != KIOSK_OK) {
+        kiosk_log_error("ui", "cannot hand the record to the store: %s", kiosk_strerror(rc));
+        flow_event ev = {.type = FLOW_EV_SAVED, .rc = rc};
+        dispatch(app, &ev);
+    }
+}
+
 static void dispatch(ui_app *app, const flow_event *ev)
 {
     flow_step before = flow_get_view(app->flow)->step;
     unsigned acts = flow_handle(app->flow, ev);
     const flow_view *v = flow_get_view(app->flow);
-    if ((acts & FLOW_ACT_WIPE) || v->step == FLOW_ATTRACT || v->step == FLOW_MESSAGE)
+    if ((acts & FLOW_ACT_WIPE) || v->step == FLOW_ATTRACT || v->step == FLOW_MESSAGE) {
         ui_journey_state_wipe(&app->js); /* the citizen's data leaves the UI too */
-    else if (v->step != FLOW_PIN)
-        explicit_bzero(app->js.pin, sizeof app->js.pin), app->js.pin_len = 0;
-    if (acts & (FLOW_ACT_SAVE | FLOW_ACT_PRINT))
-        kiosk_log_error("ui", "the journey asked to save or print: not wired yet");
+        if (app->pad)
+            ui_signature_clear(app->pad);
+        app->pad_drawing = 0;
+        if (app->pinyin)
+            ui_pinyin_reset(app->pinyin);
+        if (v->step != FLOW_PRINTING)
+            drop_receipt(app);
+    } else if (v->step != FLOW_PIN) {
+        explicit_bzero(app->js.pin, sizeof app->js.pin);
+        app->js.pin_len = 0;
+    }
+    if (v->step != before && v->step == FLOW_COMMITMENT) {
+        /* can a record be saved? asked before the citizen reads and signs */
+        app->js.commitment_scroll = 0;
+        if (app->io)
+            ui_io_check_ready(app->io);
+    }
+    if (acts & FLOW_ACT_SAVE)
+        start_save(app);
+    if ((acts & FLOW_ACT_PRINT) &&
+        (!app->io || ui_io_print(app->io, v->receipt_no, v->copy) != KIOSK_OK)) {
+        flow_event pe = {.type = FLOW_EV_PRINTED, .rc = KIOSK_PRINTER};
+        dispatch(app, &pe);
+    }
     if (v->step != before || v->countdown_s != app->last_countdown || ev->type != FLOW_EV_TICK)
         app->dirty = 1;
+}
+
+static void on_io_result(ui_app *app, const ui_io_result *r)
+{
+    flow_event ev = {.rc = r->rc};
+    switch (r->kind) {
+    case UI_IO_READY:
+        if (r->rc == KIOSK_OK)
+            return;
+        kiosk_log_error("ui", "records cannot be saved now: %s", kiosk_strerror(r->rc));
+        ev.type = FLOW_EV_STORE_UNAVAILABLE;
+        break;
+    case UI_IO_SAVE:
+        ev.type = FLOW_EV_SAVED;
+        ev.receipt_no = r->receipt_no;
+        if (r->rc == KIOSK_OK && app->opt.record_saved)
+            app->opt.record_saved(app->opt.record_saved_ctx);
+        break;
+    case UI_IO_PRINT:
+        load_receipt(app, r->png);
+        ev.type = FLOW_EV_PRINTED;
+        break;
+    }
+    dispatch(app, &ev);
 }
 
 static void send(ui_app *app, flow_event_type type)
@@ -508,12 +715,84 @@ static void on_answer(ui_app *app, const char *id)
     app->dirty = 1;
 }
 
+static void on_form(ui_app *app, const char *id)
+{
+    ui_form_env env = {app->codes, app->divs, flow_record(app->flow), app->pinyin,
+                       strcmp(app->language, "en") == 0 ? CODES_EN : CODES_ZH};
+    ui_form_action act;
+    if (ui_form_tap(&env, &app->js.edit, id, &act)) {
+        if (act.set) {
+            flow_event ev = {.type = FLOW_EV_FIELD_SET, .field = act.field, .text = act.text};
+            dispatch(app, &ev);
+            explicit_bzero(act.text, sizeof act.text);
+        } else {
+            send(app, FLOW_EV_TOUCH);
+        }
+    } else if (!strcmp(id, UI_ID_NEXT)) {
+        send(app, FLOW_EV_NEXT);
+    } else if (!strcmp(id, UI_ID_BACK)) {
+        send(app, FLOW_EV_BACK);
+    }
+}
+
+static void on_signature_button(ui_app *app, const char *id)
+{
+    if (!strcmp(id, UI_ID_SIGN_CLEAR)) {
+        if (app->pad)
+            ui_signature_clear(app->pad);
+        app->js.signature_problem = NULL;
+        send(app, FLOW_EV_TOUCH);
+    } else if (!strcmp(id, UI_ID_SIGN_CONFIRM)) {
+        ui_signature_verdict why = UI_SIGNATURE_EMPTY;
+        if (app->pad && ui_signature_check(app->pad, &why) == KIOSK_OK) {
+            app->js.signature_problem = NULL;
+            send(app, FLOW_EV_SIGNED);
+        } else {
+            static const char *const keys[] = {
+                [UI_SIGNATURE_EMPTY] = "screen.signature_empty",
+                [UI_SIGNATURE_TOO_SMALL] = "screen.signature_too_small",
+                [UI_SIGNATURE_TOO_SHORT] = "screen.signature_too_short",
+                [UI_SIGNATURE_A_DOT_OR_LINE] = "screen.signature_line"};
+            app->js.signature_problem = (unsigned)why < sizeof keys / sizeof keys[0] && keys[why]
+                                            ? keys[why]
+                                            : "screen.signature_empty";
+            send(app, FLOW_EV_TOUCH);
+        }
+    } else if (!strcmp(id, UI_ID_BACK)) {
+        send(app, FLOW_EV_BACK);
+    }
+}
+
+void ui_app_stroke(ui_app *app, int phase, int x, int y)
+{
+    if (flow_get_view(app->flow)->step != FLOW_SIGNATURE || !app->pad)
+        return;
+    SDL_Rect r = app->js.pad_rect;
+    SDL_Point p = {x, y};
+    int64_t t = kiosk_clock_mono_ms(app->clock);
+    if (phase == 0) {
+        if (!SDL_PointInRect(&p, &r))
+            return;
+        app->pad_drawing =
+            ui_signature_begin(app->pad, (float)(x - r.x), (float)(y - r.y), t) == KIOSK_OK;
+        app->js.signature_problem = NULL;
+        send(app, FLOW_EV_TOUCH);
+    } else if (app->pad_drawing && phase == 1) {
+        ui_signature_move(app->pad, (float)(x - r.x), (float)(y - r.y), t);
+    } else if (app->pad_drawing) {
+        ui_signature_end(app->pad, t);
+        app->pad_drawing = 0;
+    }
+    app->dirty = 1;
+}
+
 /* A tap on widget id of the current screen. */
 static void on_widget(ui_app *app, const char *id)
 {
     flow_step step = flow_get_view(app->flow)->step;
     if (!strcmp(id, "language")) {
         load_strings(app, strcmp(app->language, "en") == 0 ? "zh_CN" : "en");
+        load_commitment(app, app->language);
         app->dirty = 1;
     } else if (!strcmp(id, "large_text")) {
         app->large_text = !app->large_text;
@@ -531,7 +810,38 @@ static void on_widget(ui_app *app, const char *id)
         on_pin_key(app, id);
     } else if (step == FLOW_QUESTIONS) {
         on_answer(app, id);
+    } else if (step == FLOW_FORM) {
+        on_form(app, id);
+    } else if (step == FLOW_REVIEW) {
+        if (!strncmp(id, "edit_", 5)) {
+            flow_event ev = {.type = FLOW_EV_EDIT, .page = (flow_page)atoi(id + 5)};
+            dispatch(app, &ev);
+        } else if (!strcmp(id, UI_ID_NEXT)) {
+            send(app, FLOW_EV_NEXT);
+        } else if (!strcmp(id, UI_ID_BACK)) {
+            send(app, FLOW_EV_BACK);
+        }
+    } else if (step == FLOW_COMMITMENT) {
+        int page = app->h / 3;
+        if (!strcmp(id, UI_ID_SCROLL_DOWN) || !strcmp(id, UI_ID_SCROLL_UP)) {
+            app->js.commitment_scroll += !strcmp(id, UI_ID_SCROLL_DOWN) ? page : -page;
+            if (app->js.commitment_scroll < 0)
+                app->js.commitment_scroll = 0;
+            send(app, FLOW_EV_SCROLL);
+        } else if (!strcmp(id, UI_ID_AGREE)) {
+            send(app, FLOW_EV_NEXT);
+        } else if (!strcmp(id, UI_ID_BACK)) {
+            send(app, FLOW_EV_BACK);
+        }
+    } else if (step == FLOW_SIGNATURE) {
+        on_signature_button(app, id);
+    } else if (step == FLOW_DONE) {
+        if (!strcmp(id, UI_ID_REPRINT))
+            send(app, FLOW_EV_REPRINT);
+        else if (!strcmp(id, UI_ID_FINISH))
+            send(app, FLOW_EV_NEXT);
     }
+    app->dirty = 1;
 }
 
 void ui_app_tap(ui_app *app, int x, int y)
@@ -571,6 +881,14 @@ kiosk_rc ui_app_sim_card(ui_app *app, int present)
     return KIOSK_OK;
 }
 
+int ui_app_pad_rect(const ui_app *app, SDL_Rect *out)
+{
+    if (flow_get_view(app->flow)->step != FLOW_SIGNATURE || app->js.pad_rect.w <= 0)
+        return 0;
+    *out = app->js.pad_rect;
+    return 1;
+}
+
 const flow_view *ui_app_view(const ui_app *app)
 {
     return flow_get_view(app->flow);
@@ -581,21 +899,39 @@ int ui_app_handle_event(ui_app *app, const SDL_Event *ev)
     switch (ev->type) {
     case SDL_QUIT:
         return 1;
-    case SDL_FINGERDOWN: {
+    case SDL_FINGERDOWN:
+    case SDL_FINGERMOTION:
+    case SDL_FINGERUP: {
         /* finger coordinates are normalised 0..1 over the window (the panel) */
         int W, H, x, y;
         panel_size(app, &W, &H);
         to_logical(app, ev->tfinger.x * (float)W, ev->tfinger.y * (float)H, &x, &y);
-        ui_app_tap(app, x, y);
+        int phase = ev->type == SDL_FINGERDOWN ? 0 : ev->type == SDL_FINGERMOTION ? 1 : 2;
+        ui_app_stroke(app, phase, x, y);
+        if (phase == 0 && !app->pad_drawing)
+            ui_app_tap(app, x, y);
         break;
     }
     case SDL_MOUSEBUTTONDOWN:
-        if (ev->button.which != SDL_TOUCH_MOUSEID) { /* touches arrive as fingers too */
-            int x, y;
-            to_logical(app, (float)ev->button.x, (float)ev->button.y, &x, &y);
-            ui_app_tap(app, x, y);
+    case SDL_MOUSEBUTTONUP:
+    case SDL_MOUSEMOTION: {
+        if (ev->button.which == SDL_TOUCH_MOUSEID) /* touches arrive as fingers too */
+            break;
+        int x, y;
+        if (ev->type == SDL_MOUSEMOTION) {
+            if (!(ev->motion.state & SDL_BUTTON_LMASK))
+                break;
+            to_logical(app, (float)ev->motion.x, (float)ev->motion.y, &x, &y);
+            ui_app_stroke(app, 1, x, y);
+            break;
         }
+        to_logical(app, (float)ev->button.x, (float)ev->button.y, &x, &y);
+        int phase = ev->type == SDL_MOUSEBUTTONDOWN ? 0 : 2;
+        ui_app_stroke(app, phase, x, y);
+        if (phase == 0 && !app->pad_drawing)
+            ui_app_tap(app, x, y);
         break;
+    }
     case SDL_WINDOWEVENT:
         app->dirty = 1;
         break;
@@ -603,6 +939,10 @@ int ui_app_handle_event(ui_app *app, const SDL_Event *ev)
         if (app->identity_event && ev->type == app->identity_event) {
             on_identity_event(app, ev->user.data1);
             free_identity_event(ev->user.data1);
+        } else if (app->io_event && ev->type == app->io_event) {
+            on_io_result(app, ev->user.data1);
+            explicit_bzero(ev->user.data1, sizeof(ui_io_result));
+            free(ev->user.data1);
         }
         break;
     }

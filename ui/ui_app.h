@@ -21,6 +21,10 @@ typedef struct ui_app_options {
     int headless;             /* render without showing a window (screenshots, tests, no display) */
     int with_reader;          /* start the card reader worker ([reader] backend); 0: no reader */
     const kiosk_clock *clock; /* kept; NULL: the system clock (idle timeouts, dates) */
+    int with_store;           /* save records and print receipts (the I/O worker, ui_io.h) */
+    /* Called on the UI thread after a record was saved (e.g. sync_worker_wake). */
+    void (*record_saved)(void *ctx);
+    void *record_saved_ctx;
 } ui_app_options;
 
 /* Create the app for cfg (borrowed; copied). Loads strings and fonts from the configured
@@ -61,6 +65,13 @@ const struct ui_attract_layout *ui_app_attract_layout(const ui_app *app);
 kiosk_rc ui_app_tap_id(ui_app *app, const char *id);
 /* Tap at logical coordinates. */
 void ui_app_tap(ui_app *app, int x, int y);
+
+/* A finger (or the mouse) drawing: down, moves, up, at logical coordinates. Outside the
+ * signature pad these are ignored (a tap is ui_app_tap). */
+void ui_app_stroke(ui_app *app, int phase, int x, int y); /* phase: 0 down, 1 move, 2 up */
+
+/* Where the signature pad is on screen (0 when it is not shown). */
+int ui_app_pad_rect(const ui_app *app, SDL_Rect *out);
 
 /* Put the simulated card on the reader or take it off (KIOSK_UNSUPPORTED without a
  * simulated reader). */

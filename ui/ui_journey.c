@@ -7,12 +7,15 @@
 #include "ui_journey.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ui_draw.h"
+#include "ui_signature.h"
 
 void ui_journey_state_wipe(ui_journey_state *st)
 {
+    ui_form_edit_wipe(&st->edit);
     explicit_bzero(st, sizeof *st);
     for (int i = 0; i < 4; i++)
         st->answers[i] = -1;
@@ -236,7 +239,221 @@ static void questions_screen(ui_ctx *c, const frame *f, const flow_view *v,
     footer(c, f, NULL, NULL, UI_ID_NEXT, S(c, "screen.next"), UI_BUTTON_PRIMARY);
 }
 
-/* A page of explanation and one button (eligibility outcome, messages, unbuilt steps). */
+static const char *const page_titles[FLOW_PAGE_COUNT] = {
+    "screen.page_personal", "screen.page_document", "screen.page_contact",
+    "screen.page_unemployment", "screen.page_wishes"};
+
+static void form_screen(ui_ctx *c, const frame *f, const flow_view *v, ui_journey_state *st,
+                        const ui_journey_env *env)
+{
+    header(c, f, v, 1);
+    if (st->edit.active) {
+        /* the editor takes title, body and footer: it has its own done and cancel */
+        SDL_Rect area = {f->title.x, f->title.y, f->title.w,
+                         f->footer.y + f->footer.h - f->title.y};
+        ui_form_draw(c, &env->form, v, &st->edit, area);
+        return;
+    }
+    title(c, f, S(c, page_titles[v->page < FLOW_PAGE_COUNT ? v->page : 0]));
+    SDL_Rect body = f->body;
+    if (v->nissues > 0 || v->message_key) {
+        SDL_Rect hint = {body.x, body.y, body.w, ui_theme_px(c->t, f->landscape ? 40 : 60)};
+        ui_label_fit(c, S(c, v->message_key ? v->message_key : "screen.page_hint"), hint,
+                     f->landscape ? 28 : 38, c->t->muted, UI_TEXT_LEFT);
+        body.y += hint.h;
+        body.h -= hint.h;
+    }
+    ui_form_draw(c, &env->form, v, &st->edit, body);
+    footer(c, f, UI_ID_BACK, S(c, "screen.back"), UI_ID_NEXT, S(c, "screen.next"),
+           UI_BUTTON_PRIMARY);
+}
+
+static void review_screen(ui_ctx *c, const frame *f, const flow_view *v, const ui_journey_env *env)
+{
+    const ui_theme *t = c->t;
+    header(c, f, v, 1);
+    title(c, f, S(c, "screen.review_title"));
+    SDL_Rect body = f->body;
+    int gap = ui_theme_px(t, 12), cols = f->landscape ? 2 : 1;
+    int rows = (FLOW_PAGE_COUNT + cols - 1) / cols;
+    int ch = (body.h - (rows - 1) * gap) / rows, cw = (body.w - (cols - 1) * gap) / cols;
+    int px = f->landscape ? 22 : 30;
+    for (int p = 0; p < FLOW_PAGE_COUNT; p++) {
+        SDL_Rect card = {body.x + (p / rows) * (cw + gap), body.y + (p % rows) * (ch + gap), cw,
+                         ch};
+        int bad = 0;
+        registration_field fields[16];
+        size_t n = ui_form_page_fields((flow_page)p, fields, 16);
+        for (int i = 0; i < v->nissues; i++)
+            bad |= flow_page_of(v->issues[i].field) == (flow_page)p;
+        ui_draw_round_frame(c->r, card, ui_theme_px(t, 16), ui_theme_px(t, bad ? 4 : 2) + 1,
+                            bad ? (t->high_contrast ? t->accent : (SDL_Color){190, 30, 30, 255})
+                                : t->muted,
+                            t->panel);
+        int pad = ui_theme_px(t, 16), bw = card.w / 4;
+        SDL_Rect head = {card.x + pad, card.y + pad / 2, card.w - bw - 2 * pad, ch / 5};
+        ui_label_fit(c, S(c, page_titles[p]), head, f->landscape ? 28 : 38, t->accent,
+                     UI_TEXT_LEFT);
+        char id[16];
+        snprintf(id, sizeof id, "edit_%d", p);
+        ui_button(c, id, (SDL_Rect){card.x + card.w - bw - pad, card.y + pad / 2, bw, ch / 5},
+                  S(c, "screen.review_edit"), 32, UI_BUTTON_SECONDARY);
+        /* the filled-in values, "label：value", in two columns, as many as fit */
+        int top = head.y + head.h + pad / 2, line = ui_theme_font_px(t, px) * 3 / 2;
+        int per_col = (card.y + card.h - pad / 2 - top) / line, colw = (card.w - 2 * pad) / 2;
+        int shown = 0;
+        for (size_t i = 0; i < n && shown < 2 * per_col; i++) {
+            char value[UI_FORM_TEXT_MAX], row[UI_FORM_TEXT_MAX + 128], key[96];
+            ui_form_value(&env->form, c->s, fields[i], value, sizeof value);
+            if (!value[0])
+                continue;
+            snprintf(key, sizeof key, "form.field.%s", registration_field_key(fields[i]));
+            snprintf(row, sizeof row, "%s：%s", S(c, key), value);
+            SDL_Rect box = {card.x + pad + (shown / per_col) * colw, top + (shown % per_col) * line,
+                            colw - pad / 2, line};
+            ui_label_fit(c, row, box, px, t->fg, UI_TEXT_LEFT);
+            shown++;
+        }
+    }
+    footer(c, f, UI_ID_BACK, S(c, "screen.back"), UI_ID_NEXT, S(c, "screen.next"),
+           UI_BUTTON_PRIMARY);
+}
+
+static void commitment_screen(ui_ctx *c, const frame *f, const flow_view *v, ui_journey_state *st,
+                              const ui_journey_env *env)
+{
+    const ui_theme *t = c->t;
+    header(c, f, v, 1);
+    title(c, f, S(c, "screen.commitment_title"));
+    SDL_Rect body = f->body;
+    int bw = ui_theme_px(t, f->landscape ? 150 : 180), gap = ui_theme_px(t, 20);
+    SDL_Rect paper = {body.x, body.y, body.w - bw - gap, body.h};
+    ui_draw_fill_round_rect(c->r, paper, ui_theme_px(t, 16), t->panel);
+    int pad = ui_theme_px(t, 32);
+    ui_text_style style = {.px = ui_theme_font_px(t, f->landscape ? 32 : 46),
+                           .color = t->fg,
+                           .align = UI_TEXT_LEFT,
+                           .line_pct = 160};
+    SDL_Texture *tex = NULL;
+    ui_text_block blk;
+    int inner_w = paper.w - 2 * pad, inner_h = paper.h - 2 * pad;
+    if (ui_text_get_texture(c->text, env->commitment ? env->commitment : "", &style, inner_w, &tex,
+                            &blk) == KIOSK_OK &&
+        tex) {
+        st->commitment_max_scroll = blk.h > inner_h ? blk.h - inner_h : 0;
+        if (st->commitment_scroll > st->commitment_max_scroll)
+            st->commitment_scroll = st->commitment_max_scroll;
+        int shown =
+            blk.h - st->commitment_scroll < inner_h ? blk.h - st->commitment_scroll : inner_h;
+        SDL_Rect src = {0, st->commitment_scroll, blk.w, shown};
+        SDL_Rect dst = {paper.x + pad, paper.y + pad, blk.w, shown};
+        SDL_RenderCopy(c->r, tex, &src, &dst);
+    }
+    if (st->commitment_scroll >= st->commitment_max_scroll)
+        st->commitment_seen_end = 1;
+    /* big scroll buttons beside the text: no swiping needed */
+    int bh = (body.h - gap) / 2;
+    ui_button(c, UI_ID_SCROLL_UP, (SDL_Rect){body.x + body.w - bw, body.y, bw, bh}, "▲", 64,
+              st->commitment_scroll > 0 ? UI_BUTTON_SECONDARY : UI_BUTTON_DISABLED);
+    ui_button(c, UI_ID_SCROLL_DOWN, (SDL_Rect){body.x + body.w - bw, body.y + bh + gap, bw, bh},
+              "▼", 64,
+              st->commitment_scroll < st->commitment_max_scroll ? UI_BUTTON_SECONDARY
+                                                                : UI_BUTTON_DISABLED);
+    /* agreeing needs the whole text seen once */
+    footer(c, f, UI_ID_BACK, S(c, "screen.back"),
+           st->commitment_seen_end ? UI_ID_AGREE : "agree_wait", S(c, "screen.commitment_agree"),
+           st->commitment_seen_end ? UI_BUTTON_PRIMARY : UI_BUTTON_DISABLED);
+}
+
+static void signature_screen(ui_ctx *c, const frame *f, const flow_view *v, ui_journey_state *st,
+                             const ui_journey_env *env)
+{
+    const ui_theme *t = c->t;
+    header(c, f, v, 1);
+    title(c, f, S(c, "screen.signature_title"));
+    SDL_Rect body = f->body;
+    int px = f->landscape ? 30 : 40;
+    SDL_Rect hint = {body.x, body.y, body.w, ui_theme_px(t, f->landscape ? 44 : 64)};
+    const char *key = st->signature_problem ? st->signature_problem : "screen.signature_hint";
+    SDL_Color col = st->signature_problem
+                        ? (t->high_contrast ? t->accent : (SDL_Color){190, 30, 30, 255})
+                        : t->muted;
+    ui_label_fit(c, S(c, key), hint, px, col, UI_TEXT_LEFT);
+    int bh = ui_theme_px(t, f->landscape ? 70 : 110), gap = ui_theme_px(t, 20);
+    SDL_Rect pad = {body.x, hint.y + hint.h + gap, body.w, body.h - hint.h - 2 * gap - bh};
+    st->pad_rect = pad;
+    ui_draw_fill_round_rect(c->r, pad, ui_theme_px(t, 16), (SDL_Color){255, 255, 255, 255});
+    ui_draw_round_frame(c->r, pad, ui_theme_px(t, 16), ui_theme_px(t, 3) + 1, t->accent,
+                        (SDL_Color){255, 255, 255, 255});
+    /* a baseline to write on */
+    SDL_Rect line = {pad.x + pad.w / 10, pad.y + pad.h * 3 / 4, pad.w * 8 / 10, ui_theme_px(t, 3)};
+    ui_draw_fill_rect(c->r, line, (SDL_Color){200, 205, 215, 255});
+    if (env->pad) {
+        int pen = ui_theme_px(t, 6) + 2;
+        SDL_SetRenderDrawColor(c->r, 0, 0, 0, 255);
+        for (size_t s = 0; s < ui_signature_stroke_count(env->pad); s++) {
+            const ui_signature_point *pts;
+            size_t n;
+            if (ui_signature_points(env->pad, s, &pts, &n) != KIOSK_OK)
+                continue;
+            for (size_t i = 0; i < n; i++) {
+                int x = pad.x + pts[i].x, y = pad.y + pts[i].y;
+                ui_draw_fill_circle(c->r, x, y, pen / 2, (SDL_Color){0, 0, 0, 255});
+                if (i > 0) {
+                    /* fill the gap between samples with discs along the segment */
+                    int x0 = pad.x + pts[i - 1].x, y0 = pad.y + pts[i - 1].y;
+                    int dx = x - x0, dy = y - y0,
+                        steps =
+                            (abs(dx) > abs(dy) ? abs(dx) : abs(dy)) / (pen / 3 > 0 ? pen / 3 : 1);
+                    for (int k = 1; k < steps; k++)
+                        ui_draw_fill_circle(c->r, x0 + dx * k / steps, y0 + dy * k / steps, pen / 2,
+                                            (SDL_Color){0, 0, 0, 255});
+                }
+            }
+        }
+    }
+    ui_widgets_add(c->ws, UI_ID_PAD, pad);
+    SDL_Rect row = {body.x, pad.y + pad.h + gap, body.w, bh};
+    ui_button(c, UI_ID_SIGN_CLEAR, (SDL_Rect){row.x, row.y, row.w / 3 - gap, bh},
+              S(c, "screen.signature_clear"), 44, UI_BUTTON_SECONDARY);
+    footer(c, f, UI_ID_BACK, S(c, "screen.back"), UI_ID_SIGN_CONFIRM,
+           S(c, "screen.signature_confirm"), UI_BUTTON_PRIMARY);
+}
+
+static void done_screen(ui_ctx *c, const frame *f, const flow_view *v, const ui_journey_env *env)
+{
+    const ui_theme *t = c->t;
+    header(c, f, v, 0);
+    title(c, f, S(c, "screen.done_title"));
+    SDL_Rect body = f->body;
+    int px = f->landscape ? 32 : 44;
+    char line[128];
+    snprintf(line, sizeof line, "%s%s", S(c, "screen.done_receipt"), v->receipt_no);
+    int y = body.y;
+    y += ui_label(c, line, (SDL_Rect){body.x, y, body.w, 0}, px + 8, t->fg, UI_TEXT_LEFT);
+    y += ui_theme_px(t, 12);
+    const char *msg = v->message_key ? S(c, v->message_key) : S(c, "screen.done_next");
+    y += ui_label(c, msg, (SDL_Rect){body.x, y, body.w, 0}, px,
+                  v->printed ? t->fg
+                             : (t->high_contrast ? t->accent : (SDL_Color){190, 30, 30, 255}),
+                  UI_TEXT_LEFT);
+    y += ui_theme_px(t, 16);
+    if (env->receipt && env->receipt_w > 0) {
+        /* the receipt as printed, scaled to fit what is left */
+        int room_h = body.y + body.h - y, room_w = body.w;
+        float s = (float)room_h / (float)env->receipt_h;
+        if ((float)env->receipt_w * s > (float)room_w)
+            s = (float)room_w / (float)env->receipt_w;
+        int w = (int)((float)env->receipt_w * s), h = (int)((float)env->receipt_h * s);
+        SDL_Rect dst = {body.x + (body.w - w) / 2, y, w, h};
+        ui_draw_fill_rect(c->r, (SDL_Rect){dst.x - 4, dst.y - 4, w + 8, h + 8}, t->muted);
+        SDL_RenderCopy(c->r, env->receipt, NULL, &dst);
+    }
+    footer(c, f, v->printed ? NULL : UI_ID_REPRINT, S(c, "screen.done_reprint"), UI_ID_FINISH,
+           S(c, "screen.done_finish"), UI_BUTTON_PRIMARY);
+}
+
+/* A page of explanation and one button (eligibility outcome, messages). */
 static void explain_screen(ui_ctx *c, const frame *f, const flow_view *v, const char *title_key,
                            const char *text, const char *button_id)
 {
@@ -274,13 +491,15 @@ static void countdown_dialog(ui_ctx *c, const frame *f, int seconds)
     ui_button(c, UI_ID_MORE_TIME, b, S(c, "screen.more_time_yes"), 52, UI_BUTTON_PRIMARY);
 }
 
-kiosk_rc ui_journey_draw(ui_ctx *c, const flow_view *v, const ui_journey_state *st)
+kiosk_rc ui_journey_draw(ui_ctx *c, const flow_view *v, ui_journey_state *st,
+                         const ui_journey_env *env)
 {
     const ui_theme *t = c->t;
     SDL_SetRenderDrawColor(c->r, t->bg.r, t->bg.g, t->bg.b, 255);
     SDL_RenderClear(c->r);
     frame f = layout(c);
     switch (v->step) {
+    case FLOW_ATTRACT: /* drawn by ui_attract */
     case FLOW_READING_CARD:
         waiting(c, &f, v, "screen.reading_title", "screen.reading_hint");
         break;
@@ -300,15 +519,30 @@ kiosk_rc ui_journey_draw(ui_ctx *c, const flow_view *v, const ui_journey_state *
                        S(c, v->message_key ? v->message_key : "eligibility.unknown"), UI_ID_OK);
         break;
     }
+    case FLOW_FORM:
+        form_screen(c, &f, v, st, env);
+        break;
+    case FLOW_REVIEW:
+        review_screen(c, &f, v, env);
+        break;
+    case FLOW_COMMITMENT:
+        commitment_screen(c, &f, v, st, env);
+        break;
+    case FLOW_SIGNATURE:
+        signature_screen(c, &f, v, st, env);
+        break;
+    case FLOW_SAVING:
+        waiting(c, &f, v, "screen.saving_title", "screen.saving_hint");
+        break;
+    case FLOW_PRINTING:
+        waiting(c, &f, v, "screen.printing_title", "screen.printing_hint");
+        break;
+    case FLOW_DONE:
+        done_screen(c, &f, v, env);
+        break;
     case FLOW_MESSAGE:
         explain_screen(c, &f, v, "screen.message_title",
                        S(c, v->message_key ? v->message_key : "flow.see_staff"), UI_ID_OK);
-        break;
-    default:
-        /* form pages onwards: their screens are not built yet (issue 4) — send the
-         * citizen to the counter instead of showing something half-made */
-        explain_screen(c, &f, v, "screen.message_title", S(c, "screen.not_on_screen"),
-                       UI_ID_CANCEL);
         break;
     }
     if (v->countdown_s > 0) {

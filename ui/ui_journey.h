@@ -2,16 +2,20 @@
  * The citizen journey's screens after the attract screen, drawn from the flow's view
  * model plus the little the UI keeps itself (the PIN digits typed so far, answers not yet
  * sent). Draws only and records touch targets by id (ui_widget.h); ui_app turns taps on
- * those ids into flow events. Screens on screen so far: reading the card, PIN keypad,
- * checking the PIN, the four questions, the eligibility outcome, messages and the
- * "more time?" countdown dialog. Steps without their screen yet (form pages onwards)
- * send the citizen to the counter rather than show something unfinished.
+ * those ids into flow events. Every step has its screen: reading the card, PIN keypad,
+ * checking the PIN, the four questions, the eligibility outcome, the form pages
+ * (ui_form.h), the review, the commitment (scrolled with big buttons), the signature pad,
+ * saving, printing, done with the receipt preview, messages, and the modal "more time?"
+ * countdown.
  */
 #ifndef UI_JOURNEY_H
 #define UI_JOURNEY_H
 
 #include "flow/flow.h"
+#include "ui_form.h"
 #include "ui_widget.h"
+
+struct ui_signature;
 
 #define UI_PIN_DIGITS 6
 
@@ -19,15 +23,31 @@
 typedef struct ui_journey_state {
     char pin[UI_PIN_DIGITS + 1];
     int pin_len;
-    int answers[4];   /* -1 not answered, 0 no, 1 yes: pension, employed, able, wants work */
-    int show_missing; /* "answer every question" after Next with gaps */
+    int answers[4];        /* -1 not answered, 0 no, 1 yes: pension, employed, able, wants work */
+    int show_missing;      /* "answer every question" after Next with gaps */
+    ui_form_edit edit;     /* the open field editor */
+    int commitment_scroll; /* pixels scrolled */
+    int commitment_max_scroll;     /* set by the draw */
+    int commitment_seen_end;       /* scrolled to the end at least once */
+    SDL_Rect pad_rect;             /* where the signature pad is, set by the draw */
+    const char *signature_problem; /* string key of the last refused signature, or NULL */
 } ui_journey_state;
+
+/* What the screens read besides the view (all borrowed for the draw). */
+typedef struct ui_journey_env {
+    ui_form_env form;
+    const struct ui_signature *pad;
+    const char *commitment; /* the text shown (without its version line) */
+    SDL_Texture *receipt;   /* the receipt preview on the done screen, or NULL */
+    int receipt_w, receipt_h;
+} ui_journey_env;
 
 void ui_journey_state_wipe(ui_journey_state *st);
 
 /* Draw the screen of v->step (not FLOW_ATTRACT) and, when v->countdown_s > 0, the
  * countdown dialog over it. */
-kiosk_rc ui_journey_draw(ui_ctx *c, const flow_view *v, const ui_journey_state *st);
+kiosk_rc ui_journey_draw(ui_ctx *c, const flow_view *v, ui_journey_state *st,
+                         const ui_journey_env *env);
 
 /* Replace the first "%d" of template (borrowed) with n into out. */
 void ui_journey_fill_number(const char *template_text, int n, char *out, size_t outsz);
@@ -41,6 +61,15 @@ void ui_journey_fill_number(const char *template_text, int n, char *out, size_t 
 #define UI_ID_PIN_CLEAR "pin_clear"
 #define UI_ID_PIN_DELETE "pin_delete"
 #define UI_ID_PIN_CONFIRM "pin_ok"
+#define UI_ID_SCROLL_UP "scroll_up"
+#define UI_ID_SCROLL_DOWN "scroll_down"
+#define UI_ID_AGREE "agree"
+#define UI_ID_SIGN_CLEAR "sign_clear"
+#define UI_ID_SIGN_CONFIRM "sign_ok"
+#define UI_ID_REPRINT "reprint"
+#define UI_ID_FINISH "finish"
+#define UI_ID_PAD "pad" /* the signature pad itself */
+/* form rows: "field_<key>"; review: "edit_<page number>"; editors: see ui_form.c */
 /* keypad digits: "key0" … "key9"; answers: "q0_yes", "q0_no" … "q3_no" */
 
 #endif

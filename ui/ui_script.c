@@ -90,7 +90,54 @@ static int parse_long(const char *s, long lo, long hi, long *out)
     return 1;
 }
 
-#define MAX_WORDS 8
+#define MAX_WORDS 33
+
+/* A finger drawing through the points (pad pixels), with a move every few pixels and
+ * real time passing, as a touch panel reports it. */
+static void draw_polyline(ui_app *app, SDL_Rect pad, const long *pts, int npts)
+{
+    for (int i = 0; i < npts; i++) {
+        int x = pad.x + (int)pts[2 * i], y = pad.y + (int)pts[2 * i + 1];
+        if (i == 0) {
+            ui_app_stroke(app, 0, x, y);
+            continue;
+        }
+        int x0 = pad.x + (int)pts[2 * i - 2], y0 = pad.y + (int)pts[2 * i - 1];
+        int steps = (abs(x - x0) + abs(y - y0)) / 6 + 1;
+        for (int k = 1; k <= steps; k++) {
+            ui_app_stroke(app, 1, x0 + (x - x0) * k / steps, y0 + (y - y0) * k / steps);
+            SDL_Delay(1);
+        }
+    }
+    if (npts > 0)
+        ui_app_stroke(app, 2, pad.x + (int)pts[2 * npts - 2], pad.y + (int)pts[2 * npts - 1]);
+    ui_app_pump(app);
+}
+
+/* A handwritten-looking 张三: strokes in a 100 × 60 box scaled to the pad. */
+static kiosk_rc sign_name(ui_app *app, SDL_Rect pad)
+{
+    static const long strokes[][12] = {
+        {10, 12, 28, 12, 26, 24, -1},
+        {8, 24, 28, 26, 22, 50, 14, 46, -1},
+        {30, 8, 30, 55, -1},
+        {40, 20, 50, 10, -1},
+        {36, 28, 56, 30, 54, 40, 38, 52, -1},
+        {58, 15, 88, 14, -1},
+        {62, 32, 86, 33, -1},
+        {56, 52, 94, 50, -1},
+    };
+    long pts[12];
+    for (size_t s = 0; s < sizeof strokes / sizeof strokes[0]; s++) {
+        int n = 0;
+        for (; n < 12 && strokes[s][n] >= 0; n += 2) {
+            pts[n] = pad.w / 10 + strokes[s][n] * pad.w * 8 / 1000;
+            pts[n + 1] = pad.h / 8 + strokes[s][n + 1] * pad.h * 10 / 600;
+        }
+        draw_polyline(app, pad, pts, n / 2);
+    }
+    return KIOSK_OK;
+}
 
 static kiosk_rc run_line(ui_app *app, char *line, const char *shot_dir, ui_script_result *res)
 {
@@ -112,6 +159,30 @@ static kiosk_rc run_line(ui_app *app, char *line, const char *shot_dir, ui_scrip
         ui_app_pump(app);
         return KIOSK_OK;
     }
+    if (!strcmp(cmd, "pick") && (n == 2 || n == 3)) {
+        /* a choice that may be on a later page of a list: page on until it shows */
+        const char *next = n == 3 ? w[2] : "list_next";
+        for (int turns = 0; turns < 100; turns++) {
+            ui_app_pump(app);
+            if (ui_app_tap_id(app, w[1]) == KIOSK_OK) {
+                ui_app_pump(app);
+                return KIOSK_OK;
+            }
+            if (ui_app_tap_id(app, next) != KIOSK_OK)
+                break;
+        }
+        return fail(res, KIOSK_NOT_FOUND, "'%s' is on no page of the %s screen", w[1],
+                    ui_script_step_name(ui_app_view(app)->step));
+    }
+    if (!strcmp(cmd, "tap-while") && n == 2) {
+        /* tap until the widget is gone (scrolling to the end) */
+        for (int turns = 0; turns < 100; turns++) {
+            ui_app_pump(app);
+            if (ui_app_tap_id(app, w[1]) != KIOSK_OK)
+                return KIOSK_OK;
+        }
+        return fail(res, KIOSK_RANGE, "'%s' still there after 100 taps", w[1]);
+    }
     if (!strcmp(cmd, "tap-at") && n == 3 && parse_long(w[1], 0, 100000, &a) &&
         parse_long(w[2], 0, 100000, &b)) {
         ui_app_tap(app, (int)a, (int)b);
@@ -130,6 +201,50 @@ static kiosk_rc run_line(ui_app *app, char *line, const char *shot_dir, ui_scrip
                             ui_script_step_name(ui_app_view(app)->step));
         }
         ui_app_pump(app);
+        return KIOSK_OK;
+    }
+    if (!strcmp(cmd, "type") && n >= 2) {
+        /* every word after "type", separated by single spaces */
+        for (int k = 1; k < n; k++) {
+            for (const char *ch = w[k]; *ch; ch++) {
+                char id[16];
+                if ((unsigned char)*ch >= 0x80)
+                    return fail(res, KIOSK_INVALID,
+                                "type takes keyboard keys; for Chinese type pinyin, then choose");
+                snprintf(id, sizeof id, "kb_%c", *ch);
+                ui_app_pump(app);
+                if (ui_app_tap_id(app, id) != KIOSK_OK)
+                    return fail(res, KIOSK_NOT_FOUND, "no key '%c' on the %s screen", *ch,
+                                ui_script_step_name(ui_app_view(app)->step));
+            }
+            if (k + 1 < n && ui_app_tap_id(app, "kb_space") != KIOSK_OK)
+                return fail(res, KIOSK_NOT_FOUND, "no space key");
+        }
+        ui_app_pump(app);
+        return KIOSK_OK;
+    }
+    if (!strcmp(cmd, "choose") && n == 2 && parse_long(w[1], 0, 9, &a)) {
+        char id[16];
+        snprintf(id, sizeof id, "cand_%ld", a);
+        ui_app_pump(app);
+        if (ui_app_tap_id(app, id) != KIOSK_OK)
+            return fail(res, KIOSK_NOT_FOUND, "no candidate %ld to choose", a);
+        ui_app_pump(app);
+        return KIOSK_OK;
+    }
+    if ((!strcmp(cmd, "stroke") && n >= 5 && n % 2 == 1) || (!strcmp(cmd, "sign") && n == 1)) {
+        SDL_Rect pad;
+        ui_app_pump(app);
+        if (!ui_app_pad_rect(app, &pad))
+            return fail(res, KIOSK_NOT_FOUND, "no signature pad on the %s screen",
+                        ui_script_step_name(ui_app_view(app)->step));
+        if (!strcmp(cmd, "sign"))
+            return sign_name(app, pad);
+        long pts[MAX_WORDS];
+        for (int k = 1; k < n; k++)
+            if (!parse_long(w[k], 0, 100000, &pts[k - 1]))
+                return fail(res, KIOSK_INVALID, "stroke X Y X Y …: numbers inside the pad");
+        draw_polyline(app, pad, pts, (n - 1) / 2);
         return KIOSK_OK;
     }
     if (!strcmp(cmd, "card") && n == 2 && (!strcmp(w[1], "insert") || !strcmp(w[1], "remove"))) {

@@ -6,6 +6,8 @@
  *
  *   tap ID                 tap the widget ID on the current screen (its centre)
  *   tap-at X Y             tap at screen coordinates (the logical screen, unturned)
+ *   pick ID [NEXT]         tap ID, first paging with NEXT (default list_next) until it shows
+ *   tap-while ID           tap ID until it is no longer on screen (scroll to the end)
  *   card insert|remove     put the simulated card on the reader or take it off
  *   wait MS                let MS milliseconds pass, handling events
  *   wait-for STEP [MS]     wait until the journey is at STEP (at most MS, default 5000)
@@ -13,10 +15,14 @@
  *   screenshot PATH        save the screen as a PNG (PATH relative to the script's
  *                          screenshot directory when one is given)
  *   pin DIGITS             tap the keypad keys for DIGITS (a shorthand for tap keyN …)
+ *   type WORDS             tap the keyboard keys of WORDS (ASCII; letters go through
+ *                          pinyin in a Chinese field, words are separated by the space key)
+ *   choose N               tap the pinyin candidate N (0 = first) of the page shown
+ *   stroke X Y X Y …       draw one stroke through the points (pixels inside the pad)
+ *   sign                   draw a handwritten-looking name on the pad
  *
  * STEP is one of attract, reading_card, pin, checking_pin, questions, eligibility,
  * form, review, commitment, signature, saving, printing, done, message.
- * Not yet: typing text and drawing a signature (their screens are being built).
  */
 #ifndef UI_SCRIPT_H
 #define UI_SCRIPT_H

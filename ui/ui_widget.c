@@ -110,6 +110,7 @@ SDL_Rect ui_button(ui_ctx *c, const char *id, SDL_Rect box, const char *label, i
     ui_text_measure(c->text, label, fpx, &tw, &th);
     SDL_Rect inner = {box.x, box.y + (box.h - th) / 2, box.w, th};
     ui_text_draw_wrapped(c->text, label, fpx, fg, inner, UI_TEXT_CENTER, NULL);
-    ui_widgets_add(c->ws, id, box);
+    if (kind != UI_BUTTON_DISABLED) /* a greyed button is not a touch target */
+        ui_widgets_add(c->ws, id, box);
     return box;
 }

@@ -56,7 +56,8 @@ typedef enum ui_button_kind {
 } ui_button_kind;
 
 /* Draw a button with label (borrowed) centred in box (grown to the minimum target) and
- * record it as id. px: the label's layout font size. Returns the drawn rectangle. */
+ * record it as id (a disabled button is drawn but not recorded). px: the label's layout font size.
+ * Returns the drawn rectangle. */
 SDL_Rect ui_button(ui_ctx *c, const char *id, SDL_Rect box, const char *label, int px,
                    ui_button_kind kind);
 

@@ -12,7 +12,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
+#include <png.h>
+#include <sodium.h>
+
+#include "store/store.h"
 #include "ui_app.h"
 #include "ui_script.h"
 
@@ -153,6 +158,185 @@ static void test_idle_countdown(void **state)
     ui_app_destroy(app);
 }
 
+/* A kiosk state with the upstream key provisioned, receipts to a folder. */
+static void provision(const char *dir)
+{
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s' && mkdir -p '%s/receipts'", dir, dir);
+    assert_int_equal(system(cmd), 0);
+    store_device_key key;
+    assert_int_equal(store_device_key_load(dir, &key), KIOSK_OK);
+    char db[700];
+    snprintf(db, sizeof db, "%s/kiosk.db", dir);
+    store *st;
+    assert_int_equal(store_open(db, "DEMO01", &key, NULL, &st), KIOSK_OK);
+    uint8_t pk[32], sk[32];
+    assert_true(sodium_init() >= 0);
+    crypto_box_keypair(pk, sk);
+    assert_int_equal(store_set_upstream_key(st, pk), KIOSK_OK);
+    store_close(st);
+    snprintf(cfg.state_dir, sizeof cfg.state_dir, "%.200s", dir);
+    snprintf(cfg.printer_output_dir, sizeof cfg.printer_output_dir, "%.200s/receipts", dir);
+    cfg.printer_backend = KIOSK_PRINTER_FILE;
+}
+
+static int64_t stored_records(const char *dir)
+{
+    store_device_key key;
+    assert_int_equal(store_device_key_load(dir, &key), KIOSK_OK);
+    char db[700];
+    snprintf(db, sizeof db, "%s/kiosk.db", dir);
+    store *st;
+    assert_int_equal(store_open(db, "DEMO01", &key, NULL, &st), KIOSK_OK);
+    store_counts n;
+    assert_int_equal(store_count(st, &n), KIOSK_OK);
+    store_close(st);
+    return n.by_state[STORE_QUEUED];
+}
+
+static int saved_calls;
+static void on_saved(void *ctx)
+{
+    (void)ctx;
+    saved_calls++;
+}
+
+/* The whole journey, as a citizen makes it, with the record saved and the receipt made. */
+static void whole_journey(kiosk_mode mode, const char *tag)
+{
+    char dir[200];
+    snprintf(dir, sizeof dir, "%s/journey-%s-%d", KIOSK_TEST_TMP, tag, (int)getpid());
+    provision(dir);
+    cfg.mode = mode;
+    snprintf(cfg.reader_card_profile, sizeof cfg.reader_card_profile, "%s", demo_card);
+    ui_app *app;
+    saved_calls = 0;
+    ui_app_options opt = {
+        .headless = 1, .with_reader = 1, .with_store = 1, .record_saved = on_saved};
+    assert_int_equal(ui_app_create(&cfg, &opt, &app), KIOSK_OK);
+    char script[6000];
+    snprintf(script, sizeof script,
+             "card insert\nwait-for pin\npin 123456\ntap pin_ok\nwait-for questions\n"
+             "tap q0_no\ntap q1_no\ntap q2_yes\ntap q3_yes\ntap next\n"
+             "expect form\n"
+             "screenshot %s-20-form-personal.png\n"
+             "tap next\n"
+             "screenshot %s-21-form-personal-errors.png\n"
+             "tap field_education\n"
+             "screenshot %s-22-choice-education.png\n"
+             "pick opt_21\n"
+             "tap field_health\ntap opt_10\n"
+             "screenshot %s-23-form-personal-filled.png\n"
+             "tap next\n"
+             "tap field_household_division\n"
+             "screenshot %s-24-address-provinces.png\n"
+             "pick div_37\npick div_3701\npick div_370102\n"
+             "screenshot %s-25-address-streets.png\n"
+             "tap edit_done\n"
+             "tap field_household_detail\n"
+             "type jiefanglu\n"
+             "screenshot %s-26-keyboard-pinyin.png\n"
+             "choose 0\n"
+             "tap kb_mode\ntype 12\ntap kb_mode\ntype hao\nchoose 0\n"
+             "screenshot %s-27-keyboard-typed.png\n"
+             "tap edit_done\n"
+             "tap field_residence_division\npick div_37\npick div_3701\npick div_370102\n"
+             "tap edit_done\n"
+             "tap field_residence_detail\ntype quanchenglu\nchoose 0\ntap edit_done\n"
+             "screenshot %s-28-form-document.png\n"
+             "tap next\n"
+             "tap field_mobile\ntype 1381234567\n"
+             "screenshot %s-29-keypad-mobile.png\n"
+             "type 8\ntap edit_done\n"
+             "tap next\n"
+             "tap field_unemployed_since\n"
+             "screenshot %s-30-month-picker.png\n"
+             "tap month_9\ntap edit_done\n"
+             "tap field_reason\ntap opt_05\n"
+             "tap field_claims_insurance\ntap opt_yes\n"
+             "screenshot %s-31-form-unemployment.png\n"
+             "tap next\n"
+             "tap field_services\ntap opt_1\ntap opt_2\n"
+             "screenshot %s-32-services.png\n"
+             "tap edit_done\n"
+             "tap next\n"
+             "expect review\n"
+             "screenshot %s-33-review.png\n"
+             "tap next\n"
+             "expect commitment\n"
+             "screenshot %s-34-commitment.png\n"
+             "tap-while scroll_down\n"
+             "screenshot %s-35-commitment-read.png\n"
+             "tap agree\n"
+             "expect signature\n"
+             "tap sign_ok\n"
+             "screenshot %s-36-signature-empty.png\n"
+             "stroke 40 40 300 44\n"
+             "tap sign_ok\n"
+             "screenshot %s-37-signature-line.png\n"
+             "tap sign_clear\n"
+             "sign\n"
+             "screenshot %s-38-signature.png\n"
+             "tap sign_ok\n"
+             "wait-for done 10000\n"
+             "screenshot %s-39-done.png\n"
+             "tap finish\n"
+             "expect attract\n",
+             tag, tag, tag, tag, tag, tag, tag, tag, tag, tag, tag, tag, tag, tag, tag, tag, tag,
+             tag, tag, tag);
+    run(app, script);
+    assert_int_equal(saved_calls, 1);
+    ui_app_destroy(app);
+    /* the record is in the store, sealed, and its receipt was made */
+    assert_int_equal(stored_records(dir), 1);
+    char cmd[1200];
+    snprintf(cmd, sizeof cmd, "ls '%s'/receipts/DEMO01-*.png >/dev/null 2>&1", dir);
+    assert_int_equal(system(cmd), 0);
+}
+
+static void test_whole_journey_portrait(void **state)
+{
+    (void)state;
+    whole_journey(KIOSK_MODE_HALL, "hall");
+}
+
+static void test_whole_journey_landscape(void **state)
+{
+    (void)state;
+    whole_journey(KIOSK_MODE_PORTABLE, "portable");
+}
+
+static void test_store_without_upstream_key_stops_before_signing(void **state)
+{
+    (void)state;
+    char dir[200], cmd[1200];
+    snprintf(dir, sizeof dir, "%s/journey-nokey-%d", KIOSK_TEST_TMP, (int)getpid());
+    snprintf(cmd, sizeof cmd, "rm -rf '%s' && mkdir -p '%s'", dir, dir);
+    assert_int_equal(system(cmd), 0);
+    snprintf(cfg.state_dir, sizeof cfg.state_dir, "%s", dir);
+    cfg.mode = KIOSK_MODE_HALL;
+    snprintf(cfg.reader_card_profile, sizeof cfg.reader_card_profile, "%s", demo_card);
+    ui_app *app;
+    ui_app_options opt = {.headless = 1, .with_reader = 1, .with_store = 1};
+    assert_int_equal(ui_app_create(&cfg, &opt, &app), KIOSK_OK);
+    run(app, "card insert\nwait-for pin\npin 123456\ntap pin_ok\nwait-for questions\n"
+             "tap q0_no\ntap q1_no\ntap q2_yes\ntap q3_yes\ntap next\n"
+             "tap field_education\npick opt_21\ntap field_health\ntap opt_10\ntap next\n"
+             "tap field_household_division\ntap div_37\ntap div_3701\ntap div_370102\n"
+             "tap edit_done\n"
+             "tap field_household_detail\ntap kb_mode\ntype 1\ntap edit_done\n"
+             "tap field_residence_division\npick div_37\npick div_3701\npick div_370102\n"
+             "tap edit_done\n"
+             "tap field_residence_detail\ntap kb_mode\ntype 1\ntap edit_done\ntap next\n"
+             "tap field_mobile\ntype 13812345678\ntap edit_done\ntap next\n"
+             "tap field_unemployed_since\ntap month_9\ntap edit_done\n"
+             "tap field_reason\ntap opt_05\ntap field_claims_insurance\ntap opt_yes\ntap next\n"
+             "tap next\nexpect review\ntap next\n"
+             "wait-for message\n"
+             "screenshot hall-40-cannot-save.png\n");
+    ui_app_destroy(app);
+}
+
 static void test_script_errors_name_their_line(void **state)
 {
     (void)state;
@@ -183,6 +367,9 @@ int main(void)
         cmocka_unit_test_setup(test_blocked_pin_sends_to_counter, setup),
         cmocka_unit_test_setup(test_idle_countdown, setup),
         cmocka_unit_test_setup(test_script_errors_name_their_line, setup),
+        cmocka_unit_test_setup(test_whole_journey_portrait, setup),
+        cmocka_unit_test_setup(test_whole_journey_landscape, setup),
+        cmocka_unit_test_setup(test_store_without_upstream_key_stops_before_signing, setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,826 @@
+/*
+ * Form pages and field editors. Every editor shows the field's name as its title and
+ * ends with 完成 (take it) or 取消 (leave the field as it was); a list choice or a yes/no
+ * is taken at the tap. Lists page by a fixed count so buttons stay large; the address
+ * picker steps down one level per tap and can stop at the county.
+ */
+#include "ui_form.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/kiosk_log.h"
+#include "ui_draw.h"
+#include "ui_pinyin.h"
+
+typedef enum field_kind {
+    FK_TEXT,     /* Chinese text: keyboard with pinyin */
+    FK_ASCII,    /* e-mail: keyboard, letters as typed */
+    FK_DIGITS,   /* keypad: digits only */
+    FK_PHONE,    /* keypad: digits and '-' */
+    FK_IDNUM,    /* keypad: digits and 'X' */
+    FK_CODE,     /* one of a code table */
+    FK_YESNO,    /* yes / no */
+    FK_MONTH,    /* year and month */
+    FK_DATE,     /* a date (read from the card) */
+    FK_DIVISION, /* province → city → county → street */
+    FK_MULTI,    /* several of a code table */
+} field_kind;
+
+static const struct {
+    field_kind kind;
+    codes_table table;
+} kinds[REGISTRATION_FIELD_COUNT] = {
+    [REGISTRATION_NAME] = {FK_TEXT, 0},
+    [REGISTRATION_SEX] = {FK_CODE, CODES_SEX},
+    [REGISTRATION_ETHNICITY] = {FK_CODE, CODES_ETHNICITY},
+    [REGISTRATION_POLITICAL] = {FK_CODE, CODES_POLITICAL},
+    [REGISTRATION_EDUCATION] = {FK_CODE, CODES_EDUCATION},
+    [REGISTRATION_HEALTH] = {FK_CODE, CODES_HEALTH},
+    [REGISTRATION_DISABILITY_GRADE] = {FK_CODE, CODES_DISABILITY_GRADE},
+    [REGISTRATION_BIRTH_DATE] = {FK_DATE, 0},
+    [REGISTRATION_UNEMPLOYED_SINCE] = {FK_MONTH, 0},
+    [REGISTRATION_DOCUMENT_TYPE] = {FK_CODE, CODES_DOCUMENT_TYPE},
+    [REGISTRATION_DOCUMENT_NUMBER] = {FK_IDNUM, 0},
+    [REGISTRATION_HOUSEHOLD_DIVISION] = {FK_DIVISION, 0},
+    [REGISTRATION_HOUSEHOLD_DETAIL] = {FK_TEXT, 0},
+    [REGISTRATION_RESIDENCE_DIVISION] = {FK_DIVISION, 0},
+    [REGISTRATION_RESIDENCE_DETAIL] = {FK_TEXT, 0},
+    [REGISTRATION_QUALIFICATION_1] = {FK_TEXT, 0},
+    [REGISTRATION_QUALIFICATION_1_LEVEL] = {FK_TEXT, 0},
+    [REGISTRATION_QUALIFICATION_2] = {FK_TEXT, 0},
+    [REGISTRATION_QUALIFICATION_2_LEVEL] = {FK_TEXT, 0},
+    [REGISTRATION_QUALIFICATION_3] = {FK_TEXT, 0},
+    [REGISTRATION_QUALIFICATION_3_LEVEL] = {FK_TEXT, 0},
+    [REGISTRATION_MOBILE] = {FK_DIGITS, 0},
+    [REGISTRATION_LANDLINE] = {FK_PHONE, 0},
+    [REGISTRATION_EMAIL] = {FK_ASCII, 0},
+    [REGISTRATION_OTHER_CONTACT] = {FK_TEXT, 0},
+    [REGISTRATION_PLACE] = {FK_CODE, CODES_REGISTRATION_PLACE},
+    [REGISTRATION_REASON] = {FK_CODE, CODES_UNEMPLOYMENT_REASON},
+    [REGISTRATION_REASON_OTHER_TEXT] = {FK_TEXT, 0},
+    [REGISTRATION_CLAIMS_INSURANCE] = {FK_YESNO, 0},
+    [REGISTRATION_JOB_INTENTION_1] = {FK_TEXT, 0},
+    [REGISTRATION_JOB_INTENTION_2] = {FK_TEXT, 0},
+    [REGISTRATION_REMARKS] = {FK_TEXT, 0},
+    [REGISTRATION_SERVICES] = {FK_MULTI, CODES_SERVICE},
+};
+
+#define CANDIDATES_PER_PAGE 6
+
+void ui_form_edit_wipe(ui_form_edit *e)
+{
+    explicit_bzero(e, sizeof *e);
+}
+
+size_t ui_form_page_fields(flow_page page, registration_field *out, size_t max)
+{
+    size_t n = 0;
+    for (int f = 0; f < REGISTRATION_FIELD_COUNT && n < max; f++)
+        if (f != REGISTRATION_BIRTH_DATE && flow_page_of((registration_field)f) == page)
+            out[n++] = (registration_field)f;
+    return n;
+}
+
+/* A field's value in its text form (the form FLOW_EV_FIELD_SET takes), also for the
+ * fields the record keeps as numbers or sets: "2026-09", "yes", "1,2". */
+static const char *field_text(const registration *rec, registration_field f, char *buf, size_t size)
+{
+    buf[0] = '\0';
+    switch (f) {
+    case REGISTRATION_UNEMPLOYED_SINCE:
+        if (rec->unemployed_since.year)
+            snprintf(buf, size, "%04d-%02d", rec->unemployed_since.year,
+                     rec->unemployed_since.month);
+        return buf;
+    case REGISTRATION_BIRTH_DATE:
+        if (rec->birth_date.year)
+            snprintf(buf, size, "%04d-%02d-%02d", rec->birth_date.year, rec->birth_date.month,
+                     rec->birth_date.day);
+        return buf;
+    case REGISTRATION_CLAIMS_INSURANCE:
+        snprintf(buf, size, "%s",
+                 rec->claims_insurance == REGISTRATION_YES  ? "yes"
+                 : rec->claims_insurance == REGISTRATION_NO ? "no"
+                                                            : "");
+        return buf;
+    case REGISTRATION_SERVICES: {
+        size_t used = 0;
+        for (size_t i = 0; i < rec->service_count && used < size; i++)
+            used +=
+                (size_t)snprintf(buf + used, size - used, "%s%s", i ? "," : "", rec->services[i]);
+        return buf;
+    }
+    default: {
+        const char *t = registration_get_text(rec, f);
+        snprintf(buf, size, "%s", t ? t : "");
+        return buf;
+    }
+    }
+}
+
+static const char *field_label(const kiosk_strings *s, registration_field f)
+{
+    char key[96];
+    snprintf(key, sizeof key, "form.field.%s", registration_field_key(f));
+    return kiosk_strings_get(s, key);
+}
+
+void ui_form_value(const ui_form_env *env, const kiosk_strings *s, registration_field field,
+                   char *out, size_t outsz)
+{
+    out[0] = '\0';
+    char raw[UI_FORM_TEXT_MAX];
+    const char *v = field_text(env->rec, field, raw, sizeof raw);
+    if (!*v)
+        return;
+    switch (kinds[field].kind) {
+    case FK_CODE: {
+        const char *name = codes_name(env->codes, kinds[field].table, v, env->lang);
+        snprintf(out, outsz, "%s", name ? name : v);
+        break;
+    }
+    case FK_YESNO:
+        snprintf(out, outsz, "%s",
+                 kiosk_strings_get(s, strcmp(v, "yes") == 0 ? "screen.yes" : "screen.no"));
+        break;
+    case FK_DIVISION:
+        if (divisions_path(env->divs, v, out, outsz) != KIOSK_OK)
+            snprintf(out, outsz, "%s", v);
+        break;
+    case FK_MULTI: {
+        /* "1,2,5" → names joined */
+        char buf[128];
+        size_t used = 0;
+        snprintf(buf, sizeof buf, "%s", v);
+        for (char *save = NULL, *tok = strtok_r(buf, ",", &save); tok;
+             tok = strtok_r(NULL, ",", &save)) {
+            const char *name = codes_name(env->codes, CODES_SERVICE, tok, env->lang);
+            int w = snprintf(out + used, outsz - used, "%s%s", used ? "、" : "", name ? name : tok);
+            if (w < 0 || (size_t)w >= outsz - used)
+                break;
+            used += (size_t)w;
+        }
+        break;
+    }
+    default:
+        snprintf(out, outsz, "%s", v);
+        break;
+    }
+}
+
+/* The message for the first issue of field in the view, or NULL. */
+static const char *issue_text(const kiosk_strings *s, const flow_view *v, registration_field f)
+{
+    for (int i = 0; i < v->nissues; i++) {
+        if (v->issues[i].field != f)
+            continue;
+        const char *t = kiosk_strings_find(s, v->issues[i].key);
+        if (t)
+            return t;
+        char key[96];
+        snprintf(key, sizeof key, "form.error.%s", registration_error_key(v->issues[i].error));
+        return kiosk_strings_get(s, key);
+    }
+    return NULL;
+}
+
+static SDL_Color error_red(const ui_theme *t)
+{
+    return t->high_contrast ? t->accent : (SDL_Color){190, 30, 30, 255};
+}
+
+/* ---- the page of rows ------------------------------------------------------------- */
+
+static void draw_page(ui_ctx *c, const ui_form_env *env, const flow_view *v, SDL_Rect body)
+{
+    const ui_theme *t = c->t;
+    registration_field fields[16];
+    size_t n = ui_form_page_fields(v->page, fields, 16);
+    int cols = t->landscape && n > 5 ? 2 : 1;
+    int rows = (int)((n + (size_t)cols - 1) / (size_t)cols);
+    int gap = ui_theme_px(t, 12);
+    int col_w = (body.w - (cols - 1) * ui_theme_px(t, 24)) / cols;
+    int row_h = (body.h - (rows - 1) * gap) / (rows > 0 ? rows : 1);
+    int max_h = ui_theme_px(t, t->landscape ? 130 : 190);
+    if (row_h > max_h)
+        row_h = max_h;
+    int label_px = t->landscape ? 26 : 34, value_px = t->landscape ? 32 : 44;
+    for (size_t i = 0; i < n; i++) {
+        registration_field f = fields[i];
+        int col = (int)i / rows, row = (int)i % rows;
+        SDL_Rect r = {body.x + col * (col_w + ui_theme_px(t, 24)), body.y + row * (row_h + gap),
+                      col_w, row_h};
+        const char *problem = issue_text(c->s, v, f);
+        int locked = registration_is_locked(env->rec, f);
+        ui_draw_round_frame(c->r, r, ui_theme_px(t, 16), ui_theme_px(t, problem ? 4 : 2) + 1,
+                            problem ? error_red(t) : t->muted, locked ? t->bg : t->panel);
+        int pad = ui_theme_px(t, 20);
+        SDL_Rect label = {r.x + pad, r.y + pad / 2, r.w - 2 * pad, r.h / 3};
+        ui_label_fit(c, field_label(c->s, f), label, label_px, t->muted, UI_TEXT_LEFT);
+        char value[UI_FORM_TEXT_MAX];
+        ui_form_value(env, c->s, f, value, sizeof value);
+        SDL_Rect val = {r.x + pad, r.y + r.h / 3 + pad / 4, r.w - 2 * pad, r.h / 3};
+        if (value[0])
+            ui_label_fit(c, value, val, value_px, t->fg, UI_TEXT_LEFT);
+        else if (!locked)
+            ui_label_fit(c, kiosk_strings_get(c->s, "screen.tap_to_fill"), val, value_px, t->accent,
+                         UI_TEXT_LEFT);
+        if (problem) {
+            SDL_Rect msg = {r.x + pad, r.y + r.h * 2 / 3, r.w - 2 * pad, r.h / 3};
+            ui_label_fit(c, problem, msg, label_px, error_red(t), UI_TEXT_LEFT);
+        } else if (locked) {
+            SDL_Rect msg = {r.x + pad, r.y + r.h * 2 / 3, r.w - 2 * pad, r.h / 3};
+            ui_label_fit(c, kiosk_strings_get(c->s, "screen.from_card"), msg, label_px, t->muted,
+                         UI_TEXT_LEFT);
+        }
+        if (!locked) {
+            char id[UI_WIDGET_ID_MAX];
+            snprintf(id, sizeof id, "field_%s", registration_field_key(f));
+            ui_widgets_add(c->ws, id, r);
+        }
+    }
+}
+
+/* ---- editors ----------------------------------------------------------------------- */
+
+/* Title, the value being edited, and where the editor's controls go. */
+static SDL_Rect editor_frame(ui_ctx *c, const ui_form_edit *e, SDL_Rect body, const char *shown)
+{
+    const ui_theme *t = c->t;
+    SDL_Rect title = {body.x, body.y, body.w, ui_theme_px(t, t->landscape ? 50 : 70)};
+    ui_label_fit(c, field_label(c->s, e->field), title, t->landscape ? 38 : 52, t->accent,
+                 UI_TEXT_LEFT);
+    int y = title.y + title.h + ui_theme_px(t, 12);
+    if (shown) {
+        SDL_Rect box = {body.x, y, body.w, ui_theme_px(t, t->landscape ? 70 : 110)};
+        ui_draw_round_frame(c->r, box, ui_theme_px(t, 12), ui_theme_px(t, 3) + 1, t->accent,
+                            t->panel);
+        SDL_Rect in = {box.x + ui_theme_px(t, 20), box.y + box.h / 5, box.w - ui_theme_px(t, 40),
+                       box.h * 3 / 5};
+        ui_label_fit(c, shown, in, t->landscape ? 36 : 52, t->fg, UI_TEXT_LEFT);
+        y = box.y + box.h + ui_theme_px(t, 16);
+    }
+    return (SDL_Rect){body.x, y, body.w, body.y + body.h - y};
+}
+
+/* Done and cancel along the bottom of area; returns the area above them. */
+static SDL_Rect done_cancel(ui_ctx *c, SDL_Rect area, int with_done)
+{
+    const ui_theme *t = c->t;
+    int h = ui_theme_px(t, t->landscape ? 70 : 110), gap = ui_theme_px(t, 24);
+    SDL_Rect row = {area.x, area.y + area.h - h, area.w, h};
+    SDL_Rect cancel = {row.x, row.y, with_done ? (row.w - gap) / 3 : row.w, h};
+    ui_button(c, "edit_cancel", cancel, kiosk_strings_get(c->s, "screen.edit_cancel"), 44,
+              UI_BUTTON_SECONDARY);
+    if (with_done) {
+        SDL_Rect done = {cancel.x + cancel.w + gap, row.y, row.w - cancel.w - gap, h};
+        ui_button(c, "edit_done", done, kiosk_strings_get(c->s, "screen.edit_done"), 48,
+                  UI_BUTTON_PRIMARY);
+    }
+    return (SDL_Rect){area.x, area.y, area.w, area.h - h - gap};
+}
+
+/* A grid of options, as many per page as fit at a comfortable size, with previous and
+ * next when there are more. ids are prefix + code. */
+static void option_grid(ui_ctx *c, SDL_Rect area, const char *prefix, const char *const *codes,
+                        const char *const *names, const int *selected, size_t n, int page)
+{
+    const ui_theme *t = c->t;
+    int cols = t->landscape ? 4 : 2, gap = ui_theme_px(t, 16);
+    int row_h = ui_theme_target_px(t, t->landscape ? 80 : 120);
+    int nav_h = ui_theme_target_px(t, t->landscape ? 64 : 100);
+    int rows = (area.h + gap) / (row_h + gap);
+    if ((size_t)(rows * cols) < n) /* it pages: keep room for the page buttons */
+        rows = (area.h - nav_h) / (row_h + gap);
+    if (rows < 1)
+        rows = 1;
+    int per_page = rows * cols;
+    int pages = (int)((n + (size_t)per_page - 1) / (size_t)per_page);
+    if (page >= pages)
+        page = pages > 0 ? pages - 1 : 0;
+    int cw = (area.w - (cols - 1) * gap) / cols;
+    for (int i = 0; i < per_page; i++) {
+        size_t k = (size_t)page * (size_t)per_page + (size_t)i;
+        if (k >= n)
+            break;
+        SDL_Rect b = {area.x + (i % cols) * (cw + gap), area.y + (i / cols) * (row_h + gap), cw,
+                      row_h};
+        char id[UI_WIDGET_ID_MAX];
+        snprintf(id, sizeof id, "%s%s", prefix, codes[k]);
+        ui_button(c, id, b, names[k], t->landscape ? 28 : 38,
+                  selected && selected[k] ? UI_BUTTON_SELECTED : UI_BUTTON_SECONDARY);
+    }
+    if (pages > 1) {
+        int y = area.y + rows * (row_h + gap);
+        int bw = area.w / 3;
+        char where[32];
+        snprintf(where, sizeof where, "%d / %d", page + 1, pages);
+        ui_button(c, "list_prev", (SDL_Rect){area.x, y, bw, nav_h},
+                  kiosk_strings_get(c->s, "screen.list_prev"), 36,
+                  page > 0 ? UI_BUTTON_SECONDARY : UI_BUTTON_DISABLED);
+        SDL_Rect mid = {area.x + bw, y + nav_h / 4, bw, nav_h / 2};
+        ui_label(c, where, mid, 36, t->muted, UI_TEXT_CENTER);
+        ui_button(c, "list_next", (SDL_Rect){area.x + 2 * bw, y, bw, nav_h},
+                  kiosk_strings_get(c->s, "screen.list_next"), 36,
+                  page + 1 < pages ? UI_BUTTON_SECONDARY : UI_BUTTON_DISABLED);
+    }
+}
+
+static void draw_code_editor(ui_ctx *c, const ui_form_env *env, const ui_form_edit *e,
+                             SDL_Rect body, int multi)
+{
+    SDL_Rect area = done_cancel(c, editor_frame(c, e, body, NULL), multi);
+    const codes_entry *entries;
+    size_t n = codes_list(env->codes, kinds[e->field].table, &entries);
+    const char *codes[64], *names[64];
+    int selected[64] = {0};
+    if (n > 64)
+        n = 64;
+    const char *current = registration_get_text(env->rec, e->field);
+    for (size_t i = 0; i < n; i++) {
+        codes[i] = entries[i].code;
+        names[i] = entries[i].name[env->lang];
+        if (multi) {
+            for (int k = 0; k < e->nchosen; k++)
+                selected[i] |= strcmp(e->chosen[k], codes[i]) == 0;
+        } else {
+            selected[i] = current && strcmp(current, codes[i]) == 0;
+        }
+    }
+    option_grid(c, area, "opt_", codes, names, selected, n, e->list_page);
+}
+
+static void draw_yesno(ui_ctx *c, const ui_form_env *env, const ui_form_edit *e, SDL_Rect body)
+{
+    SDL_Rect area = done_cancel(c, editor_frame(c, e, body, NULL), 0);
+    static const char *const codes[] = {"yes", "no"};
+    const char *names[] = {kiosk_strings_get(c->s, "screen.yes"),
+                           kiosk_strings_get(c->s, "screen.no")};
+    char raw[8];
+    const char *current = field_text(env->rec, e->field, raw, sizeof raw);
+    int selected[2] = {!strcmp(current, "yes"), !strcmp(current, "no")};
+    option_grid(c, area, "opt_", codes, names, selected, 2, 0);
+}
+
+static void draw_month(ui_ctx *c, const ui_form_edit *e, SDL_Rect body)
+{
+    const ui_theme *t = c->t;
+    char shown[64];
+    snprintf(shown, sizeof shown, "%d-%02d", e->year, e->month);
+    SDL_Rect area = done_cancel(c, editor_frame(c, e, body, e->month ? shown : NULL), 1);
+    int gap = ui_theme_px(t, 16), bh = ui_theme_px(t, t->landscape ? 70 : 110);
+    char year[16];
+    snprintf(year, sizeof year, "%d", e->year);
+    int bw = area.w / 4;
+    ui_button(c, "year_minus", (SDL_Rect){area.x, area.y, bw, bh}, "−", 56, UI_BUTTON_SECONDARY);
+    SDL_Rect mid = {area.x + bw, area.y + bh / 6, area.w - 2 * bw, bh};
+    ui_label(c, year, mid, t->landscape ? 48 : 64, t->fg, UI_TEXT_CENTER);
+    ui_button(c, "year_plus", (SDL_Rect){area.x + area.w - bw, area.y, bw, bh}, "+", 56,
+              UI_BUTTON_SECONDARY);
+    int cols = t->landscape ? 6 : 4, rows = 12 / cols;
+    int top = area.y + bh + gap;
+    int cw = (area.w - (cols - 1) * gap) / cols, ch = (area.y + area.h - top - rows * gap) / rows;
+    if (ch > bh)
+        ch = bh;
+    for (int m = 1; m <= 12; m++) {
+        char id[16], label[32];
+        snprintf(id, sizeof id, "month_%d", m);
+        char tmpl[64];
+        snprintf(tmpl, sizeof tmpl, "%s", kiosk_strings_get(c->s, "screen.month_n"));
+        const char *at = strstr(tmpl, "%d");
+        if (at)
+            snprintf(label, sizeof label, "%.*s%d%s", (int)(at - tmpl), tmpl, m, at + 2);
+        else
+            snprintf(label, sizeof label, "%d", m);
+        SDL_Rect b = {area.x + ((m - 1) % cols) * (cw + gap), top + ((m - 1) / cols) * (ch + gap),
+                      cw, ch};
+        ui_button(c, id, b, label, 40, e->month == m ? UI_BUTTON_SELECTED : UI_BUTTON_SECONDARY);
+    }
+}
+
+static void draw_division(ui_ctx *c, const ui_form_env *env, const ui_form_edit *e, SDL_Rect body)
+{
+    const ui_theme *t = c->t;
+    char path[DIVISIONS_PATH_MAX] = "";
+    if (e->division[0])
+        divisions_path(env->divs, e->division, path, sizeof path);
+    const char *const *kids;
+    size_t n = divisions_children(env->divs, e->division[0] ? e->division : NULL, &kids);
+    int level = e->division[0] ? divisions_level_of(env->divs, e->division) : 0;
+    /* a county (or a street) is a complete answer: done becomes possible */
+    int enough = level >= DIVISIONS_COUNTY;
+    SDL_Rect area = done_cancel(c, editor_frame(c, e, body, path[0] ? path : NULL), enough);
+    int nav_h = ui_theme_px(t, t->landscape ? 60 : 90);
+    SDL_Rect hint = {area.x, area.y, area.w * 2 / 3, nav_h};
+    const char *hint_key = n == 0                        ? "screen.division_done"
+                           : level == 0                  ? "screen.division_province"
+                           : level == DIVISIONS_PROVINCE ? "screen.division_city"
+                           : level == DIVISIONS_CITY     ? "screen.division_county"
+                                                         : "screen.division_street";
+    ui_label_fit(c, kiosk_strings_get(c->s, hint_key), hint, t->landscape ? 30 : 40, t->muted,
+                 UI_TEXT_LEFT);
+    if (level > 0)
+        ui_button(c, "div_up",
+                  (SDL_Rect){area.x + area.w * 2 / 3, area.y, area.w / 3, nav_h * 9 / 10},
+                  kiosk_strings_get(c->s, "screen.division_up"), 34, UI_BUTTON_SECONDARY);
+    SDL_Rect grid = {area.x, area.y + nav_h + ui_theme_px(t, 12), area.w,
+                     area.h - nav_h - ui_theme_px(t, 12)};
+    const char *names[512];
+    if (n > 512)
+        n = 512;
+    for (size_t i = 0; i < n; i++) {
+        names[i] = divisions_name(env->divs, kids[i]);
+        if (!names[i])
+            names[i] = kids[i];
+    }
+    option_grid(c, grid, "div_", kids, names, NULL, n, e->list_page);
+}
+
+/* Keys of the keyboards: letters, then digits and symbols. */
+static const char *const kb_letters[3] = {"qwertyuiop", "asdfghjkl", "zxcvbnm"};
+static const char *const kb_symbols_text[3] = {"1234567890", "-#/()·", ""};
+static const char *const kb_symbols_ascii[3] = {"1234567890", "@._-+", ""};
+
+static void draw_keyboard(ui_ctx *c, const ui_form_env *env, const ui_form_edit *e, SDL_Rect area,
+                          int ascii)
+{
+    const ui_theme *t = c->t;
+    int gap = ui_theme_px(t, 10);
+    int cand_h = ui_theme_px(t, t->landscape ? 64 : 100);
+    int key_h = (area.h - cand_h - 4 * gap) / 4;
+    int max_h = ui_theme_px(t, t->landscape ? 70 : 120);
+    if (key_h > max_h)
+        key_h = max_h;
+    int y = area.y + area.h - 4 * key_h - 3 * gap;
+    /* candidates of the pinyin spelling, above the keys */
+    struct ui_pinyin *py = ascii ? NULL : env->pinyin;
+    const char *spelling = py ? ui_pinyin_spelling(py) : "";
+    if (py && spelling[0]) {
+        size_t count = ui_pinyin_candidate_count(py);
+        int cy = y - cand_h - gap, cx = area.x;
+        int sw = area.w / 6;
+        SDL_Rect sp = {cx, cy + cand_h / 4, sw, cand_h / 2};
+        ui_label_fit(c, spelling, sp, 32, t->muted, UI_TEXT_LEFT);
+        cx += sw;
+        int nav = area.w / 12, cw = (area.w - sw - 2 * nav) / CANDIDATES_PER_PAGE;
+        for (int i = 0; i < CANDIDATES_PER_PAGE; i++) {
+            size_t k = (size_t)e->cand_page * CANDIDATES_PER_PAGE + (size_t)i;
+            char cand[64], id[16];
+            if (k >= count || ui_pinyin_candidate(py, k, cand, sizeof cand) != KIOSK_OK)
+                break;
+            snprintf(id, sizeof id, "cand_%d", i);
+            ui_button(c, id, (SDL_Rect){cx + i * cw, cy, cw - gap, cand_h}, cand, 40,
+                      i == 0 && e->cand_page == 0 ? UI_BUTTON_SELECTED : UI_BUTTON_SECONDARY);
+        }
+        int nx = area.x + area.w - 2 * nav;
+        ui_button(c, "cand_prev", (SDL_Rect){nx, cy, nav - gap, cand_h}, "◀", 36,
+                  e->cand_page > 0 ? UI_BUTTON_SECONDARY : UI_BUTTON_DISABLED);
+        ui_button(c, "cand_next", (SDL_Rect){nx + nav, cy, nav - gap, cand_h}, "▶", 36,
+                  (size_t)(e->cand_page + 1) * CANDIDATES_PER_PAGE < count ? UI_BUTTON_SECONDARY
+                                                                           : UI_BUTTON_DISABLED);
+    }
+    const char *const *rows =
+        e->symbols ? (ascii ? kb_symbols_ascii : kb_symbols_text) : kb_letters;
+    int kw = (area.w - 9 * gap) / 10;
+    for (int r = 0; r < 3; r++) {
+        int n = (int)strlen(rows[r]);
+        /* "·" is two bytes: count characters, not bytes */
+        int chars = 0;
+        for (int i = 0; i < n; i++)
+            chars += ((unsigned char)rows[r][i] & 0xC0) != 0x80;
+        int x = area.x + (area.w - chars * kw - (chars - 1) * gap) / 2;
+        for (int i = 0; i < n;) {
+            int len = 1;
+            while (i + len < n && ((unsigned char)rows[r][i + len] & 0xC0) == 0x80)
+                len++;
+            char key[8], id[16];
+            snprintf(key, sizeof key, "%.*s", len, rows[r] + i);
+            snprintf(id, sizeof id, "kb_%s", key);
+            ui_button(c, id, (SDL_Rect){x, y + r * (key_h + gap), kw, key_h}, key, 44,
+                      UI_BUTTON_KEY);
+            x += kw + gap;
+            i += len;
+        }
+    }
+    int by = y + 3 * (key_h + gap);
+    int w1 = area.w / 5;
+    ui_button(c, "kb_mode", (SDL_Rect){area.x, by, w1 - gap, key_h},
+              kiosk_strings_get(c->s, e->symbols ? "screen.kb_letters" : "screen.kb_symbols"), 36,
+              UI_BUTTON_SECONDARY);
+    ui_button(c, "kb_space", (SDL_Rect){area.x + w1, by, 2 * w1 - gap, key_h},
+              kiosk_strings_get(c->s, "screen.kb_space"), 36, UI_BUTTON_KEY);
+    ui_button(c, "kb_del", (SDL_Rect){area.x + 3 * w1, by, 2 * w1, key_h},
+              kiosk_strings_get(c->s, "screen.pin_delete"), 36, UI_BUTTON_SECONDARY);
+}
+
+static void draw_keypad(ui_ctx *c, const ui_form_edit *e, SDL_Rect area, field_kind kind)
+{
+    const ui_theme *t = c->t;
+    int gap = ui_theme_px(t, 14);
+    int kw = (area.w * 3 / 4 - 2 * gap) / 3, kh = (area.h - 3 * gap) / 4;
+    int max_h = ui_theme_px(t, t->landscape ? 70 : 130);
+    if (kh > max_h)
+        kh = max_h;
+    int x0 = area.x + (area.w - 3 * kw - 2 * gap) / 2;
+    const char *extra = kind == FK_PHONE ? "-" : kind == FK_IDNUM ? "X" : NULL;
+    static const char *const keys[12] = {"1", "2", "3", "4", "5", "6",
+                                         "7", "8", "9", "*", "0", "del"};
+    for (int i = 0; i < 12; i++) {
+        SDL_Rect k = {x0 + (i % 3) * (kw + gap), area.y + (i / 3) * (kh + gap), kw, kh};
+        char id[16];
+        if (i == 9) {
+            if (extra) {
+                snprintf(id, sizeof id, "kb_%s", extra);
+                ui_button(c, id, k, extra, 56, UI_BUTTON_KEY);
+            }
+        } else if (i == 11) {
+            ui_button(c, "kb_del", k, kiosk_strings_get(c->s, "screen.pin_delete"), 40,
+                      UI_BUTTON_SECONDARY);
+        } else {
+            snprintf(id, sizeof id, "kb_%s", keys[i]);
+            ui_button(c, id, k, keys[i], 60, UI_BUTTON_KEY);
+        }
+    }
+    (void)e;
+}
+
+static void draw_editor(ui_ctx *c, const ui_form_env *env, const ui_form_edit *e, SDL_Rect body)
+{
+    field_kind kind = kinds[e->field].kind;
+    switch (kind) {
+    case FK_CODE:
+        draw_code_editor(c, env, e, body, 0);
+        return;
+    case FK_MULTI:
+        draw_code_editor(c, env, e, body, 1);
+        return;
+    case FK_YESNO:
+        draw_yesno(c, env, e, body);
+        return;
+    case FK_MONTH:
+        draw_month(c, e, body);
+        return;
+    case FK_DIVISION:
+        draw_division(c, env, e, body);
+        return;
+    case FK_DIGITS:
+    case FK_PHONE:
+    case FK_IDNUM:
+        draw_keypad(c, e, done_cancel(c, editor_frame(c, e, body, e->text), 1), kind);
+        return;
+    case FK_TEXT:
+    case FK_ASCII:
+    case FK_DATE:
+        draw_keyboard(c, env, e, done_cancel(c, editor_frame(c, e, body, e->text), 1),
+                      kind == FK_ASCII);
+        return;
+    }
+}
+
+void ui_form_draw(ui_ctx *c, const ui_form_env *env, const flow_view *v, const ui_form_edit *e,
+                  SDL_Rect body)
+{
+    if (e->active)
+        draw_editor(c, env, e, body);
+    else
+        draw_page(c, env, v, body);
+}
+
+/* ---- taps -------------------------------------------------------------------------- */
+
+static void open_editor(const ui_form_env *env, ui_form_edit *e, registration_field f)
+{
+    ui_form_edit_wipe(e);
+    e->active = 1;
+    e->field = f;
+    char raw[UI_FORM_TEXT_MAX];
+    const char *v = field_text(env->rec, f, raw, sizeof raw);
+    switch (kinds[f].kind) {
+    case FK_MONTH:
+        if (!v || sscanf(v, "%4d-%2d", &e->year, &e->month) != 2) {
+            e->year = 2026;
+            e->month = 0;
+        }
+        break;
+    case FK_DIVISION:
+        break; /* start from the provinces: the stored value shows on the page */
+    case FK_MULTI: {
+        char buf[128];
+        snprintf(buf, sizeof buf, "%s", v ? v : "");
+        for (char *save = NULL, *tok = strtok_r(buf, ",", &save); tok && e->nchosen < 8;
+             tok = strtok_r(NULL, ",", &save))
+            snprintf(e->chosen[e->nchosen++], sizeof e->chosen[0], "%s", tok);
+        break;
+    }
+    default:
+        snprintf(e->text, sizeof e->text, "%s", v ? v : "");
+        break;
+    }
+    if (env->pinyin)
+        ui_pinyin_reset(env->pinyin);
+}
+
+static void close_editor(const ui_form_env *env, ui_form_edit *e)
+{
+    if (env->pinyin)
+        ui_pinyin_reset(env->pinyin);
+    ui_form_edit_wipe(e);
+}
+
+static void take(ui_form_edit *e, ui_form_action *out, const char *text)
+{
+    out->set = 1;
+    out->field = e->field;
+    snprintf(out->text, sizeof out->text, "%s", text);
+}
+
+static void append(ui_form_edit *e, const char *s)
+{
+    size_t n = strlen(e->text);
+    if (n + strlen(s) < sizeof e->text)
+        memcpy(e->text + n, s, strlen(s) + 1);
+}
+
+static void backspace_utf8(char *s)
+{
+    size_t n = strlen(s);
+    while (n > 0 && ((unsigned char)s[n - 1] & 0xC0) == 0x80)
+        s[--n] = '\0';
+    if (n > 0)
+        s[n - 1] = '\0';
+}
+
+static int keyboard_tap(const ui_form_env *env, ui_form_edit *e, const char *id)
+{
+    field_kind kind = kinds[e->field].kind;
+    struct ui_pinyin *py = kind == FK_TEXT ? env->pinyin : NULL;
+    if (!strcmp(id, "kb_mode")) {
+        e->symbols = !e->symbols;
+        return 1;
+    }
+    if (!strcmp(id, "kb_del")) {
+        if (py && ui_pinyin_spelling(py)[0])
+            ui_pinyin_backspace(py);
+        else
+            backspace_utf8(e->text);
+        e->cand_page = 0;
+        return 1;
+    }
+    if (!strcmp(id, "kb_space")) {
+        if (py && ui_pinyin_spelling(py)[0]) {
+            /* space takes the first candidate, as on a phone */
+            char out[64];
+            int done = 0;
+            if (ui_pinyin_choose(py, 0, out, sizeof out, &done) == KIOSK_OK)
+                append(e, out);
+        } else {
+            append(e, " ");
+        }
+        e->cand_page = 0;
+        return 1;
+    }
+    if (!strncmp(id, "cand_", 5) && py) {
+        if (!strcmp(id + 5, "prev")) {
+            e->cand_page -= e->cand_page > 0;
+        } else if (!strcmp(id + 5, "next")) {
+            e->cand_page++;
+        } else {
+            char out[64];
+            int done = 0;
+            size_t k = (size_t)e->cand_page * CANDIDATES_PER_PAGE + (size_t)atoi(id + 5);
+            if (ui_pinyin_choose(py, k, out, sizeof out, &done) == KIOSK_OK)
+                append(e, out);
+            e->cand_page = 0;
+        }
+        return 1;
+    }
+    if (!strncmp(id, "kb_", 3) && id[3]) {
+        const char *key = id + 3;
+        if (py && !e->symbols && key[0] >= 'a' && key[0] <= 'z' && !key[1]) {
+            if (ui_pinyin_type(py, key[0]) != KIOSK_OK)
+                kiosk_log_debug("ui", "the pinyin spelling is full");
+            e->cand_page = 0;
+        } else {
+            append(e, key);
+        }
+        return 1;
+    }
+    return 0;
+}
+
+int ui_form_tap(const ui_form_env *env, ui_form_edit *e, const char *id, ui_form_action *out)
+{
+    memset(out, 0, sizeof *out);
+    if (!e->active) {
+        if (strncmp(id, "field_", 6) != 0)
+            return 0;
+        for (int f = 0; f < REGISTRATION_FIELD_COUNT; f++)
+            if (!strcmp(id + 6, registration_field_key((registration_field)f)) &&
+                !registration_is_locked(env->rec, (registration_field)f)) {
+                open_editor(env, e, (registration_field)f);
+                return 1;
+            }
+        return 0;
+    }
+    field_kind kind = kinds[e->field].kind;
+    if (!strcmp(id, "edit_cancel")) {
+        close_editor(env, e);
+        return 1;
+    }
+    if (!strcmp(id, "list_prev")) {
+        e->list_page -= e->list_page > 0;
+        return 1;
+    }
+    if (!strcmp(id, "list_next")) {
+        e->list_page++;
+        return 1;
+    }
+    if (!strcmp(id, "edit_done")) {
+        char text[UI_FORM_TEXT_MAX];
+        if (kind == FK_MONTH) {
+            if (!e->month)
+                return 1;
+            snprintf(text, sizeof text, "%04d-%02d", e->year, e->month);
+        } else if (kind == FK_DIVISION) {
+            snprintf(text, sizeof text, "%s", e->division);
+        } else if (kind == FK_MULTI) {
+            size_t used = 0;
+            text[0] = '\0';
+            for (int i = 0; i < e->nchosen; i++)
+                used += (size_t)snprintf(text + used, sizeof text - used, "%s%s", i ? "," : "",
+                                         e->chosen[i]);
+        } else {
+            if (env->pinyin && ui_pinyin_spelling(env->pinyin)[0]) {
+                char first[64];
+                int done = 0;
+                if (ui_pinyin_choose(env->pinyin, 0, first, sizeof first, &done) == KIOSK_OK)
+                    append(e, first);
+            }
+            snprintf(text, sizeof text, "%s", e->text);
+        }
+        take(e, out, text);
+        close_editor(env, e);
+        return 1;
+    }
+    switch (kind) {
+    case FK_CODE:
+    case FK_YESNO:
+        if (!strncmp(id, "opt_", 4)) {
+            take(e, out, id + 4);
+            close_editor(env, e);
+        }
+        return 1;
+    case FK_MULTI:
+        if (!strncmp(id, "opt_", 4)) {
+            int found = -1;
+            for (int i = 0; i < e->nchosen; i++)
+                if (!strcmp(e->chosen[i], id + 4))
+                    found = i;
+            if (found >= 0) {
+                memmove(e->chosen[found], e->chosen[found + 1],
+                        (size_t)(e->nchosen - found - 1) * sizeof e->chosen[0]);
+                e->nchosen--;
+            } else if (e->nchosen < 8) {
+                snprintf(e->chosen[e->nchosen++], sizeof e->chosen[0], "%s", id + 4);
+            }
+        }
+        return 1;
+    case FK_MONTH:
+        if (!strcmp(id, "year_minus") && e->year > 1950)
+            e->year--;
+        else if (!strcmp(id, "year_plus") && e->year < 2999)
+            e->year++;
+        else if (!strncmp(id, "month_", 6))
+            e->month = atoi(id + 6);
+        return 1;
+    case FK_DIVISION:
+        if (!strncmp(id, "div_", 4) && strcmp(id, "div_up") != 0) {
+            snprintf(e->division, sizeof e->division, "%s", id + 4);
+            e->list_page = 0;
+            const char *const *kids;
+            /* a street has nothing below it: that is the answer */
+            if (divisions_children(env->divs, e->division, &kids) == 0) {
+                take(e, out, e->division);
+                close_editor(env, e);
+            }
+        } else if (!strcmp(id, "div_up")) {
+            /* codes nest by prefix: street 9 digits, county 6, city 4, province 2 */
+            size_t len = strlen(e->division);
+            e->division[len == 9 ? 6 : len == 6 ? 4 : len == 4 ? 2 : 0] = '\0';
+            e->list_page = 0;
+        }
+        return 1;
+    case FK_DIGITS:
+    case FK_PHONE:
+    case FK_IDNUM:
+        if (!strcmp(id, "kb_del"))
+            backspace_utf8(e->text);
+        else if (!strncmp(id, "kb_", 3) && strlen(e->text) < 32)
+            append(e, id + 3);
+        return 1;
+    default:
+        return keyboard_tap(env, e, id);
+    }
+}

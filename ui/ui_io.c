@@ -1,0 +1,231 @@
+/*
+ * The I/O worker: one thread, one job slot. Jobs are small structs; the submission's
+ * texts are heap copies wiped after the save.
+ */
+#include "ui_io.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config/kiosk_strings.h"
+#include "core/kiosk_log.h"
+#include "receipt/receipt_job.h"
+#include "store/store.h"
+
+typedef struct job {
+    ui_io_kind kind;
+    char *registration_json, *evidence_json, *version, *masked_name, *masked_id;
+    uint8_t sha[32];
+    char receipt_no[40];
+    int copy;
+} job;
+
+struct ui_io {
+    kiosk_config cfg;
+    ui_io_callback cb;
+    void *ctx;
+    pthread_t thread;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    int stop, has_job;
+    job pending;
+    /* owned by the thread */
+    store_device_key key;
+    store *store;
+    receipt_fonts *fonts;
+    kiosk_strings *strings;
+    printer *printer;
+    kiosk_rc open_rc;
+};
+
+static void wipe_text(char *s)
+{
+    if (s) {
+        explicit_bzero(s, strlen(s));
+        free(s);
+    }
+}
+
+static void job_clear(job *j)
+{
+    wipe_text(j->registration_json);
+    wipe_text(j->evidence_json);
+    wipe_text(j->masked_name);
+    wipe_text(j->masked_id);
+    free(j->version);
+    explicit_bzero(j, sizeof *j);
+}
+
+/* Open what the jobs need; a failure is kept and answered to every job. */
+static void open_all(ui_io *io)
+{
+    char path[KIOSK_CONFIG_PATH_MAX + 64], font2[KIOSK_CONFIG_PATH_MAX + 64];
+    kiosk_rc rc = store_device_key_load(io->cfg.state_dir, &io->key);
+    if (rc == KIOSK_OK) {
+        snprintf(path, sizeof path, "%s/kiosk.db", io->cfg.state_dir);
+        rc = store_open(path, io->cfg.hall_code, &io->key, NULL, &io->store);
+    }
+    if (rc != KIOSK_OK)
+        kiosk_log_error("io", "the record store in %s cannot be used: %s", io->cfg.state_dir,
+                        kiosk_strerror(rc));
+    if (rc == KIOSK_OK) {
+        snprintf(path, sizeof path, "%s/NotoSansCJKsc-Kiosk.otf", io->cfg.fonts_dir);
+        snprintf(font2, sizeof font2, "%s/NotoSansCJKsc-Kiosk-Ext.otf", io->cfg.fonts_dir);
+        const char *fonts[] = {path, font2};
+        char dir[KIOSK_CONFIG_PATH_MAX + 16];
+        snprintf(dir, sizeof dir, "%s/strings", io->cfg.assets_dir);
+        /* receipts are printed in Chinese whatever the screen's language */
+        rc = receipt_fonts_load(fonts, 2, &io->fonts);
+        if (rc == KIOSK_OK)
+            rc = kiosk_strings_load(dir, "zh_CN", &io->strings, NULL);
+        if (rc != KIOSK_OK)
+            kiosk_log_error("io", "receipt fonts or strings missing: %s", kiosk_strerror(rc));
+    }
+    if (rc == KIOSK_OK && receipt_printer_open(&io->cfg, &io->printer) != KIOSK_OK)
+        kiosk_log_warn("io", "the printer cannot be opened now; receipts are kept as images");
+    io->open_rc = rc;
+}
+
+static void run_job(ui_io *io, job *j, ui_io_result *r)
+{
+    memset(r, 0, sizeof *r);
+    r->kind = j->kind;
+    if (io->open_rc != KIOSK_OK) {
+        r->rc = io->open_rc;
+        return;
+    }
+    switch (j->kind) {
+    case UI_IO_READY:
+        r->rc = store_ready(io->store, UI_IO_MIN_FREE_BYTES);
+        break;
+    case UI_IO_SAVE: {
+        store_submission sub = {j->registration_json, j->evidence_json, j->version, j->sha,
+                                j->masked_name,       j->masked_id};
+        store_saved saved;
+        r->rc = store_save(io->store, &sub, &saved);
+        if (r->rc == KIOSK_OK)
+            snprintf(r->receipt_no, sizeof r->receipt_no, "%s", saved.receipt_no);
+        else
+            kiosk_log_error("io", "saving a registration failed: %s", kiosk_strerror(r->rc));
+        break;
+    }
+    case UI_IO_PRINT: {
+        receipt_job rj = {io->store, &io->key, io->fonts, io->strings, &io->cfg, io->printer};
+        snprintf(r->receipt_no, sizeof r->receipt_no, "%s", j->receipt_no);
+        r->rc = receipt_job_print(&rj, j->receipt_no, j->copy, r->png, sizeof r->png);
+        break;
+    }
+    }
+}
+
+static void *worker(void *arg)
+{
+    ui_io *io = arg;
+    open_all(io);
+    for (;;) {
+        pthread_mutex_lock(&io->mu);
+        while (!io->has_job && !io->stop)
+            pthread_cond_wait(&io->cv, &io->mu);
+        if (!io->has_job) {
+            pthread_mutex_unlock(&io->mu);
+            break;
+        }
+        job j = io->pending;
+        memset(&io->pending, 0, sizeof io->pending);
+        io->has_job = 0;
+        pthread_mutex_unlock(&io->mu);
+        ui_io_result r;
+        run_job(io, &j, &r);
+        job_clear(&j); /* the citizen's texts leave memory once sealed */
+        io->cb(io->ctx, &r);
+        explicit_bzero(&r, sizeof r);
+    }
+    printer_close(io->printer);
+    kiosk_strings_destroy(io->strings);
+    receipt_fonts_destroy(io->fonts);
+    store_close(io->store);
+    explicit_bzero(&io->key, sizeof io->key);
+    return NULL;
+}
+
+kiosk_rc ui_io_start(const kiosk_config *cfg, ui_io_callback cb, void *ctx, ui_io **out)
+{
+    *out = NULL;
+    ui_io *io = calloc(1, sizeof *io);
+    if (!io)
+        return KIOSK_NOMEM;
+    io->cfg = *cfg;
+    io->cb = cb;
+    io->ctx = ctx;
+    pthread_mutex_init(&io->mu, NULL);
+    pthread_cond_init(&io->cv, NULL);
+    if (pthread_create(&io->thread, NULL, worker, io) != 0) {
+        pthread_mutex_destroy(&io->mu);
+        pthread_cond_destroy(&io->cv);
+        free(io);
+        return KIOSK_NOMEM;
+    }
+    *out = io;
+    return KIOSK_OK;
+}
+
+void ui_io_stop(ui_io *io)
+{
+    if (!io)
+        return;
+    pthread_mutex_lock(&io->mu);
+    io->stop = 1;
+    pthread_cond_signal(&io->cv);
+    pthread_mutex_unlock(&io->mu);
+    pthread_join(io->thread, NULL);
+    job_clear(&io->pending);
+    pthread_mutex_destroy(&io->mu);
+    pthread_cond_destroy(&io->cv);
+    free(io);
+}
+
+static kiosk_rc queue(ui_io *io, job *j)
+{
+    pthread_mutex_lock(&io->mu);
+    if (io->has_job || io->stop) {
+        pthread_mutex_unlock(&io->mu);
+        job_clear(j);
+        return KIOSK_BUSY;
+    }
+    io->pending = *j;
+    io->has_job = 1;
+    pthread_cond_signal(&io->cv);
+    pthread_mutex_unlock(&io->mu);
+    return KIOSK_OK;
+}
+
+kiosk_rc ui_io_check_ready(ui_io *io)
+{
+    job j = {.kind = UI_IO_READY};
+    return queue(io, &j);
+}
+
+kiosk_rc ui_io_save(ui_io *io, const ui_io_submission *sub)
+{
+    job j = {.kind = UI_IO_SAVE};
+    j.registration_json = strdup(sub->registration_json);
+    j.evidence_json = strdup(sub->evidence_json);
+    j.version = strdup(sub->commitment_version);
+    j.masked_name = strdup(sub->masked_name);
+    j.masked_id = strdup(sub->masked_id);
+    memcpy(j.sha, sub->commitment_sha256, 32);
+    if (!j.registration_json || !j.evidence_json || !j.version || !j.masked_name || !j.masked_id) {
+        job_clear(&j);
+        return KIOSK_NOMEM;
+    }
+    return queue(io, &j);
+}
+
+kiosk_rc ui_io_print(ui_io *io, const char *receipt_no, int copy)
+{
+    job j = {.kind = UI_IO_PRINT, .copy = copy};
+    snprintf(j.receipt_no, sizeof j.receipt_no, "%s", receipt_no);
+    return queue(io, &j);
+}
