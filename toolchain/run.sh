@@ -2,10 +2,25 @@
 # The run command: installs what is missing, builds, and starts the kiosk on its
 # embedded default — simulated card reader, receipts written as images to var/receipts,
 # local SQLite under var/ — in a window, or headless when there is no display.
-# Extra arguments go to the kiosk (e.g. --config FILE, --screenshot FILE).
+# On the first demo run it makes a demo upstream key pair (var/demo-hub/, as `hub keygen`
+# does) and provisions the kiosk with it, so registrations can be saved; `hub export
+# --key var/demo-hub` opens them. Touch the attract screen (or press F2) to put the demo
+# card on the reader; its PIN is 123456.
+# Extra arguments go to the kiosk (e.g. --config FILE, --screenshot FILE, --script FILE).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 toolchain/install-deps.sh
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-cmake --build build -j"$(nproc)" --target kiosk
+cmake --build build -j"$(nproc)" --target kiosk kioskctl hub
+case " $* " in
+*" --config "* | *" -c "*) ;; # a configured kiosk is provisioned by its technician
+*)
+  if [ ! -f var/demo-hub/upstream.pub ]; then
+    mkdir -p var
+    build/hub/hub keygen --out var/demo-hub >/dev/null
+    build/firmware/main/kioskctl provision --upstream-key "$(cat var/demo-hub/upstream.pub)" >/dev/null
+    echo "run.sh: demo upstream key made in var/demo-hub and provisioned"
+  fi
+  ;;
+esac
 exec build/firmware/main/kiosk "$@"

@@ -540,6 +540,9 @@ static void dispatch(ui_app *app, const flow_event *ev)
         explicit_bzero(app->js.pin, sizeof app->js.pin);
         app->js.pin_len = 0;
     }
+    reader *sim = __atomic_load_n(&app->sim, __ATOMIC_SEQ_CST);
+    if (v->step != before && v->step == FLOW_ATTRACT && sim)
+        reader_sim_set_present(sim, 0); /* the demo citizen takes the card back */
     if (v->step != before && v->step == FLOW_COMMITMENT) {
         /* can a record be saved? asked before the citizen reads and signs */
         app->js.commitment_scroll = 0;
@@ -847,8 +850,11 @@ static void on_widget(ui_app *app, const char *id)
 void ui_app_tap(ui_app *app, int x, int y)
 {
     const char *id = ui_widgets_hit(&app->widgets, x, y);
-    if (flow_get_view(app->flow)->step != FLOW_ATTRACT)
+    int attract = flow_get_view(app->flow)->step == FLOW_ATTRACT;
+    if (!attract)
         send(app, FLOW_EV_TOUCH); /* the citizen is still there */
+    else if (!id && __atomic_load_n(&app->sim, __ATOMIC_SEQ_CST))
+        ui_app_sim_card(app, 1); /* demo: touching the screen puts the simulated card on */
     if (id) {
         char copy[UI_WIDGET_ID_MAX];
         snprintf(copy, sizeof copy, "%s", id); /* the list is rebuilt by a redraw */
@@ -934,6 +940,14 @@ int ui_app_handle_event(ui_app *app, const SDL_Event *ev)
     }
     case SDL_WINDOWEVENT:
         app->dirty = 1;
+        break;
+    case SDL_KEYDOWN:
+        /* demo and development: F2 puts the simulated card on the reader or takes it off */
+        if (ev->key.keysym.sym == SDLK_F2 && __atomic_load_n(&app->sim, __ATOMIC_SEQ_CST)) {
+            static int on;
+            on = !on;
+            ui_app_sim_card(app, on);
+        }
         break;
     default:
         if (app->identity_event && ev->type == app->identity_event) {

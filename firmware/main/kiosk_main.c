@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "config/kiosk_config.h"
 #include "core/kiosk_log.h"
@@ -25,7 +26,15 @@ static void usage(FILE *f)
                "  --screenshot FILE  render the attract screen to FILE (PNG) and exit\n"
                "  --script FILE      replay a scripted journey (see README), then exit;\n"
                "                     exit 3 when a line fails\n"
+               "  --shots DIR        where the script's screenshots go (default:\n"
+               "                     <state_dir>/screens)\n"
                "  --version          print the version\n");
+}
+
+/* A record was saved: send it upstream now rather than at the next poll. */
+static void wake_sync(void *ctx)
+{
+    sync_worker_wake(ctx);
 }
 
 static int has_display(void)
@@ -40,13 +49,14 @@ int main(int argc, char **argv)
         {"headless", no_argument, NULL, 'H'},
         {"screenshot", required_argument, NULL, 's'},
         {"script", required_argument, NULL, 'S'},
+        {"shots", required_argument, NULL, 'o'},
         {"version", no_argument, NULL, 'V'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    const char *config_path = NULL, *screenshot = NULL, *script = NULL;
+    const char *config_path = NULL, *screenshot = NULL, *script = NULL, *shots = NULL;
     int headless = 0, c;
-    while ((c = getopt_long(argc, argv, "c:Hs:S:Vh", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "c:Hs:S:o:Vh", opts, NULL)) != -1) {
         switch (c) {
         case 'c':
             config_path = optarg;
@@ -59,6 +69,9 @@ int main(int argc, char **argv)
             break;
         case 'S':
             script = optarg;
+            break;
+        case 'o':
+            shots = optarg;
             break;
         case 'V':
             printf("kiosk %s\n", KIOSK_VERSION);
@@ -128,7 +141,11 @@ int main(int argc, char **argv)
 
     int exit_code = 0;
     ui_app *app;
-    ui_app_options uopt = {.headless = headless, .with_reader = !screenshot};
+    ui_app_options uopt = {.headless = headless,
+                           .with_reader = !screenshot,
+                           .with_store = !screenshot,
+                           .record_saved = sync ? wake_sync : NULL,
+                           .record_saved_ctx = sync};
     kiosk_rc rc = ui_app_create(&cfg, &uopt, &app);
     if (rc != KIOSK_OK) {
         fprintf(stderr, "kiosk: cannot start: %s (assets under %s, fonts, display; see log)\n",
@@ -144,7 +161,14 @@ int main(int argc, char **argv)
             fprintf(stderr, "kiosk: cannot write %s: %s\n", screenshot, kiosk_strerror(rc));
     } else if (script) {
         ui_script_result res;
-        rc = ui_script_run_file(app, script, NULL, &res);
+        char dir[KIOSK_CONFIG_PATH_MAX + 16];
+        if (!shots) {
+            snprintf(dir, sizeof dir, "%s/screens", cfg.state_dir);
+            mkdir(cfg.state_dir, 0700);
+            mkdir(dir, 0755);
+            shots = dir;
+        }
+        rc = ui_script_run_file(app, script, shots, &res);
         if (rc != KIOSK_OK) {
             fprintf(stderr, "kiosk: %s:%d: %s\n", script, res.line, res.message);
             exit_code = 3;

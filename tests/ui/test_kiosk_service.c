@@ -1,6 +1,8 @@
 /* The kiosk as a systemd service: started with a notification socket and a watchdog
  * timeout, it says READY, pings the watchdog from its UI loop, and says STOPPING on
- * SIGTERM; systemd-analyze accepts the installed unit. */
+ * SIGTERM; systemd-analyze accepts the installed unit. And `kiosk --script` runs the
+ * README's happy-path script through the real program: a record saved, its receipt
+ * made, the screenshots written. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,7 +16,10 @@
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <sys/wait.h>
+#include <sodium.h>
 #include <unistd.h>
+
+#include "store/store.h"
 
 static int next_message(int fd, char *buf, size_t size, int timeout_ms)
 {
@@ -92,11 +97,64 @@ static void test_unit_verifies(void **state)
         fail_msg("systemd-analyze verify: %s", out);
 }
 
+static void test_script_happy_path(void **state)
+{
+    (void)state;
+    char dir[256], cmd[2048], conf[300], db[300];
+    snprintf(dir, sizeof dir, "%s/kiosk-script-%d", KIOSK_TEST_TMP, (int)getpid());
+    snprintf(cmd, sizeof cmd, "rm -rf '%s' && mkdir -p '%s/receipts'", dir, dir);
+    assert_int_equal(system(cmd), 0);
+    /* a provisioned unit */
+    store_device_key key;
+    assert_int_equal(store_device_key_load(dir, &key), KIOSK_OK);
+    snprintf(db, sizeof db, "%s/kiosk.db", dir);
+    store *st;
+    assert_int_equal(store_open(db, "DEMO01", &key, NULL, &st), KIOSK_OK);
+    uint8_t pk[32], sk[32];
+    assert_true(sodium_init() >= 0);
+    crypto_box_keypair(pk, sk);
+    assert_int_equal(store_set_upstream_key(st, pk), KIOSK_OK);
+    store_close(st);
+    snprintf(conf, sizeof conf, "%s/kiosk.conf", dir);
+    FILE *f = fopen(conf, "w");
+    assert_non_null(f);
+    fprintf(f, "[paths]\nstate_dir = %s\n[printer]\nbackend = file\noutput_dir = %s/receipts\n",
+            dir, dir);
+    fclose(f);
+    snprintf(cmd, sizeof cmd,
+             "SDL_VIDEODRIVER=dummy '%s' --config '%s' --script '%s' --shots '%s' >/dev/null "
+             "2>&1",
+             KIOSK_BIN, conf, KIOSK_TEST_FIXTURES "/../scripts/happy-path.script", dir);
+    int rc = system(cmd);
+    assert_true(WIFEXITED(rc));
+    assert_int_equal(WEXITSTATUS(rc), 0);
+    for (int i = 1; i <= 5; i++) {
+        snprintf(cmd, sizeof cmd, "ls '%s'/0%d-*.png >/dev/null 2>&1", dir, i);
+        assert_int_equal(system(cmd), 0);
+    }
+    snprintf(cmd, sizeof cmd, "ls '%s'/receipts/DEMO01-*.png >/dev/null 2>&1", dir);
+    assert_int_equal(system(cmd), 0);
+    assert_int_equal(store_open(db, "DEMO01", &key, NULL, &st), KIOSK_OK);
+    store_counts n;
+    assert_int_equal(store_count(st, &n), KIOSK_OK);
+    assert_int_equal(n.by_state[STORE_QUEUED], 1);
+    store_close(st);
+    /* a script line that fails: exit 3 and the line named */
+    snprintf(cmd, sizeof cmd, "printf 'expect pin\\n' > '%s/bad.script'", dir);
+    assert_int_equal(system(cmd), 0);
+    snprintf(cmd, sizeof cmd,
+             "SDL_VIDEODRIVER=dummy '%s' --config '%s' --script '%s/bad.script' 2>&1 | grep -q "
+             "'bad.script:1: at attract, expected pin'",
+             KIOSK_BIN, conf, dir);
+    assert_int_equal(system(cmd), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_ready_watchdog_stopping),
         cmocka_unit_test(test_unit_verifies),
+        cmocka_unit_test(test_script_happy_path),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
