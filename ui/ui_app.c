@@ -295,12 +295,25 @@ static void load_receipt(ui_app *app, const char *png_path)
     if (px && png_image_finish_read(&img, NULL, px, 0, NULL)) {
         SDL_Surface *s = SDL_CreateRGBSurfaceWithFormatFrom(
             px, (int)img.width, (int)img.height, 32, (int)img.width * 4, SDL_PIXELFORMAT_RGBA32);
-        if (s) {
-            app->receipt = SDL_CreateTextureFromSurface(app->renderer, s);
-            app->receipt_w = (int)img.width;
-            app->receipt_h = (int)img.height;
-            SDL_FreeSurface(s);
+        /* scaled once, smoothly, to the size the done screen shows it at (at most 55 % of
+         * the screen's height): no scaling in the frame loop */
+        float k = (float)app->h * 0.55f / (float)img.height;
+        if (k > (float)app->w * 0.8f / (float)img.width)
+            k = (float)app->w * 0.8f / (float)img.width;
+        if (k > 1.0f)
+            k = 1.0f;
+        int w = (int)((float)img.width * k), h = (int)((float)img.height * k);
+        SDL_Surface *small =
+            s && w > 0 && h > 0
+                ? SDL_CreateRGBSurfaceWithFormat(0, w, h, 32, SDL_PIXELFORMAT_RGBA32)
+                : NULL;
+        if (small && SDL_SoftStretchLinear(s, NULL, small, NULL) == 0) {
+            app->receipt = SDL_CreateTextureFromSurface(app->renderer, small);
+            app->receipt_w = w;
+            app->receipt_h = h;
         }
+        SDL_FreeSurface(small);
+        SDL_FreeSurface(s);
     } else {
         png_image_free(&img);
     }
@@ -475,6 +488,9 @@ kiosk_rc ui_app_render(ui_app *app)
     }
     app->last_countdown = v->countdown_s;
     app->dirty = 0;
+    /* draw now: SDL batches commands until a present, and a headless app (scripts,
+     * screenshots, tests) may render many frames without one */
+    SDL_RenderFlush(app->renderer);
     return rc;
 }
 

@@ -1,24 +1,42 @@
 /*
- * Primitive shapes as triangle fans. Corner arcs use 8 segments per quarter, enough at
- * kiosk sizes; vertices live on the stack (no allocation in the frame loop).
+ * Primitive shapes built from horizontal spans: a rounded rectangle or a circle is one
+ * SDL_RenderFillRects call of one rectangle per row of its curved parts plus the
+ * straight middle. On the software renderer a filled rectangle is a row fill, far faster
+ * than rasterising triangles; opaque colours are drawn without blending. Span arrays
+ * live on the stack (no allocation in the frame loop); very large radii are clamped.
  */
 #include "ui_draw.h"
 
 #include <math.h>
 
-#define ARC_SEGMENTS 8
-#define CIRCLE_SEGMENTS 48
+#define MAX_RADIUS 256 /* rows of one curved part: spans on the stack */
 
-static SDL_Vertex vtx(float x, float y, SDL_Color c)
+/* Set colour and the cheapest blend mode that draws it right. */
+static void use_color(SDL_Renderer *r, SDL_Color c)
 {
-    SDL_Vertex v = {{x, y}, c, {0, 0}};
-    return v;
+    SDL_SetRenderDrawBlendMode(r, c.a == 255 ? SDL_BLENDMODE_NONE : SDL_BLENDMODE_BLEND);
+    SDL_SetRenderDrawColor(r, c.r, c.g, c.b, c.a);
+}
+
+/* Back to blending for what follows (text, images). */
+static void done(SDL_Renderer *r)
+{
+    SDL_SetRenderDrawBlendMode(r, SDL_BLENDMODE_BLEND);
 }
 
 void ui_draw_fill_rect(SDL_Renderer *r, SDL_Rect rect, SDL_Color c)
 {
-    SDL_SetRenderDrawColor(r, c.r, c.g, c.b, c.a);
+    use_color(r, c);
     SDL_RenderFillRect(r, &rect);
+    done(r);
+}
+
+/* Half the width of a disc of radius rad at row dy (0 = top row) of its top half. */
+static int half_span(int rad, int dy)
+{
+    float y = (float)rad - (float)dy - 0.5f;
+    float h = sqrtf((float)rad * (float)rad - y * y);
+    return (int)(h + 0.5f);
 }
 
 void ui_draw_fill_round_rect(SDL_Renderer *r, SDL_Rect rect, int radius, SDL_Color c)
@@ -26,36 +44,23 @@ void ui_draw_fill_round_rect(SDL_Renderer *r, SDL_Rect rect, int radius, SDL_Col
     int maxr = (rect.w < rect.h ? rect.w : rect.h) / 2;
     if (radius > maxr)
         radius = maxr;
+    if (radius > MAX_RADIUS)
+        radius = MAX_RADIUS;
     if (radius <= 0) {
         ui_draw_fill_rect(r, rect, c);
         return;
     }
-    /* centre + 4 arcs of (ARC_SEGMENTS + 1) points, as a fan closed on itself */
-    SDL_Vertex v[1 + 4 * (ARC_SEGMENTS + 1)];
-    int idx[3 * 4 * (ARC_SEGMENTS + 1)];
-    float cx = rect.x + rect.w / 2.0f, cy = rect.y + rect.h / 2.0f;
-    const float corners[4][2] = {
-        {rect.x + rect.w - radius, rect.y + radius},          /* top right, -90..0 */
-        {rect.x + rect.w - radius, rect.y + rect.h - radius}, /* bottom right, 0..90 */
-        {rect.x + radius, rect.y + rect.h - radius},          /* bottom left, 90..180 */
-        {rect.x + radius, rect.y + radius},                   /* top left, 180..270 */
-    };
+    SDL_Rect spans[2 * MAX_RADIUS + 1];
     int n = 0;
-    v[n++] = vtx(cx, cy, c);
-    for (int k = 0; k < 4; k++) {
-        float start = (float)M_PI * (k - 1) / 2.0f;
-        for (int s = 0; s <= ARC_SEGMENTS; s++) {
-            float a = start + (float)M_PI / 2.0f * s / ARC_SEGMENTS;
-            v[n++] = vtx(corners[k][0] + radius * cosf(a), corners[k][1] + radius * sinf(a), c);
-        }
+    for (int dy = 0; dy < radius; dy++) {
+        int inset = radius - half_span(radius, dy);
+        spans[n++] = (SDL_Rect){rect.x + inset, rect.y + dy, rect.w - 2 * inset, 1};
+        spans[n++] = (SDL_Rect){rect.x + inset, rect.y + rect.h - 1 - dy, rect.w - 2 * inset, 1};
     }
-    int points = n - 1, m = 0;
-    for (int i = 0; i < points; i++) {
-        idx[m++] = 0;
-        idx[m++] = 1 + i;
-        idx[m++] = 1 + (i + 1) % points;
-    }
-    SDL_RenderGeometry(r, NULL, v, n, idx, m);
+    spans[n++] = (SDL_Rect){rect.x, rect.y + radius, rect.w, rect.h - 2 * radius};
+    use_color(r, c);
+    SDL_RenderFillRects(r, spans, n);
+    done(r);
 }
 
 void ui_draw_round_frame(SDL_Renderer *r, SDL_Rect rect, int radius, int width, SDL_Color c,
@@ -68,21 +73,24 @@ void ui_draw_round_frame(SDL_Renderer *r, SDL_Rect rect, int radius, int width, 
 
 void ui_draw_fill_circle(SDL_Renderer *r, int cx, int cy, int radius, SDL_Color c)
 {
-    SDL_Vertex v[CIRCLE_SEGMENTS + 1];
-    int idx[3 * CIRCLE_SEGMENTS];
-    v[0] = vtx((float)cx, (float)cy, c);
-    for (int i = 0; i < CIRCLE_SEGMENTS; i++) {
-        float a = 2.0f * (float)M_PI * i / CIRCLE_SEGMENTS;
-        v[1 + i] = vtx(cx + radius * cosf(a), cy + radius * sinf(a), c);
-        idx[3 * i] = 0;
-        idx[3 * i + 1] = 1 + i;
-        idx[3 * i + 2] = 1 + (i + 1) % CIRCLE_SEGMENTS;
+    if (radius <= 0)
+        return;
+    if (radius > MAX_RADIUS)
+        radius = MAX_RADIUS;
+    SDL_Rect spans[2 * MAX_RADIUS];
+    int n = 0;
+    for (int dy = 0; dy < radius; dy++) {
+        int h = half_span(radius, dy);
+        spans[n++] = (SDL_Rect){cx - h, cy - radius + dy, 2 * h, 1};
+        spans[n++] = (SDL_Rect){cx - h, cy + radius - 1 - dy, 2 * h, 1};
     }
-    SDL_RenderGeometry(r, NULL, v, CIRCLE_SEGMENTS + 1, idx, 3 * CIRCLE_SEGMENTS);
+    use_color(r, c);
+    SDL_RenderFillRects(r, spans, n);
+    done(r);
 }
 
 void ui_draw_fill_triangle(SDL_Renderer *r, SDL_FPoint a, SDL_FPoint b, SDL_FPoint c, SDL_Color col)
 {
-    SDL_Vertex v[3] = {vtx(a.x, a.y, col), vtx(b.x, b.y, col), vtx(c.x, c.y, col)};
+    SDL_Vertex v[3] = {{a, col, {0, 0}}, {b, col, {0, 0}}, {c, col, {0, 0}}};
     SDL_RenderGeometry(r, NULL, v, 3, NULL, 0);
 }

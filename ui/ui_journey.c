@@ -444,6 +444,8 @@ static void done_screen(ui_ctx *c, const frame *f, const flow_view *v, const ui_
         float s = (float)room_h / (float)env->receipt_h;
         if ((float)env->receipt_w * s > (float)room_w)
             s = (float)room_w / (float)env->receipt_w;
+        if (s > 1.0f) /* the preview is made at its display size: never blow it up */
+            s = 1.0f;
         int w = (int)((float)env->receipt_w * s), h = (int)((float)env->receipt_h * s);
         SDL_Rect dst = {body.x + (body.w - w) / 2, y, w, h};
         ui_draw_fill_rect(c->r, (SDL_Rect){dst.x - 4, dst.y - 4, w + 8, h + 8}, t->muted);

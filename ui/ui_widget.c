@@ -52,12 +52,22 @@ SDL_Rect ui_px_rect(const ui_ctx *c, int x, int y, int w, int h)
                       ui_theme_px(c->t, h)};
 }
 
+/* The font size, at most px, at which text fits width: scaled down in one step and
+ * rounded down to a multiple of 4, so a screen of labels opens few font sizes. */
+static int fit_px(ui_ctx *c, const char *text, int px, int width)
+{
+    int w = 0;
+    if (ui_text_measure(c->text, text, px, &w, NULL) != KIOSK_OK || w <= width || w <= 0)
+        return px;
+    int fitted = (int)((long)px * width / w);
+    fitted -= fitted % 4;
+    return fitted < 12 ? 12 : fitted;
+}
+
 void ui_label_fit(ui_ctx *c, const char *text, SDL_Rect box, int px, SDL_Color color,
                   ui_text_align align)
 {
-    int fpx = ui_theme_font_px(c->t, px), w = 0;
-    while (fpx > 12 && ui_text_measure(c->text, text, fpx, &w, NULL) == KIOSK_OK && w > box.w)
-        fpx = fpx * box.w / w < fpx ? fpx * box.w / w : fpx - 1;
+    int fpx = fit_px(c, text, ui_theme_font_px(c->t, px), box.w);
     ui_text_draw_wrapped(c->text, text, fpx, color, box, align, NULL);
 }
 
@@ -103,10 +113,8 @@ SDL_Rect ui_button(ui_ctx *c, const char *id, SDL_Rect box, const char *label, i
         fg = t->accent;
         break;
     }
-    int fpx = ui_theme_font_px(t, px), tw = 0, th = 0;
-    while (fpx > 12 && ui_text_measure(c->text, label, fpx, &tw, &th) == KIOSK_OK &&
-           tw > box.w - 2 * border - ui_theme_px(t, 16))
-        fpx--;
+    int fpx = fit_px(c, label, ui_theme_font_px(t, px), box.w - 2 * border - ui_theme_px(t, 16));
+    int tw = 0, th = 0;
     ui_text_measure(c->text, label, fpx, &tw, &th);
     SDL_Rect inner = {box.x, box.y + (box.h - th) / 2, box.w, th};
     ui_text_draw_wrapped(c->text, label, fpx, fg, inner, UI_TEXT_CENTER, NULL);

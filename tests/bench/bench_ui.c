@@ -1,0 +1,150 @@
+/* Benchmark of the screens. Prints figures; asserts nothing.
+ *   1. cold start: creating the app (window, renderer, fonts, strings, code tables,
+ *      divisions, pinyin dictionary) to the first attract frame rendered (target 300 ms);
+ *   2. frame time at 1080×1920 on the software renderer, p50 and p99, on the busiest
+ *      screens: the pinyin keyboard with candidates, the review, the signature pad with a
+ *      signature (target p99 ≤ 4 ms); every frame redrawn in full;
+ *   3. memory (RSS, PSS from /proc/self/smaps_rollup) at the attract screen and after a
+ *      whole journey (target PSS ≤ 40 MB).
+ * Usage: bench_ui [FRAMES]   (SDL_VIDEODRIVER=dummy is set when unset) */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sodium.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "store/store.h"
+#include "ui_app.h"
+#include "ui_script.h"
+
+static double now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+static void memory(const char *when)
+{
+    FILE *f = fopen("/proc/self/smaps_rollup", "r");
+    char line[256];
+    long rss = -1, pss = -1;
+    while (f && fgets(line, sizeof line, f)) {
+        sscanf(line, "Rss: %ld kB", &rss);
+        sscanf(line, "Pss: %ld kB", &pss);
+    }
+    if (f)
+        fclose(f);
+    printf("memory %-22s RSS %6.1f MB   PSS %6.1f MB (target PSS <= 40)\n", when, rss / 1024.0,
+           pss / 1024.0);
+}
+
+static void frames(ui_app *app, const char *name, int n)
+{
+    double *t = malloc(sizeof *t * (size_t)n);
+    if (!t)
+        return;
+    for (int i = 0; i < n; i++) {
+        double t0 = now_ms();
+        ui_app_render(app);
+        t[i] = now_ms() - t0;
+    }
+    qsort(t, (size_t)n, sizeof *t, cmp_double);
+    printf("frame %-23s p50 %6.2f ms   p99 %6.2f ms (target p99 <= 4)\n", name, t[n / 2],
+           t[n * 99 / 100]);
+    free(t);
+}
+
+static int run(ui_app *app, const char *script)
+{
+    ui_script_result res;
+    if (ui_script_run(app, script, "/tmp", &res) != KIOSK_OK) {
+        fprintf(stderr, "bench_ui: script line %d: %s\n", res.line, res.message);
+        return 0;
+    }
+    return 1;
+}
+
+int main(int argc, char **argv)
+{
+    int n = argc > 1 ? atoi(argv[1]) : 300;
+    if (n < 10)
+        n = 10;
+    setenv("SDL_VIDEODRIVER", "dummy", 0);
+    kiosk_config cfg;
+    kiosk_config_defaults(&cfg, KIOSK_BENCH_ASSETS, KIOSK_BENCH_FONTS);
+    char dir[64];
+    snprintf(dir, sizeof dir, "/tmp/bench-ui-%d", (int)getpid());
+    snprintf(cfg.state_dir, sizeof cfg.state_dir, "%s", dir);
+    snprintf(cfg.printer_output_dir, sizeof cfg.printer_output_dir, "%s/receipts", dir);
+    /* a provisioned unit, so the journey can save */
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s' && mkdir -p '%s/receipts'", dir, dir);
+    if (system(cmd) != 0 || sodium_init() < 0)
+        return 1;
+    store_device_key key;
+    store *st;
+    char db[300];
+    uint8_t pk[32], sk[32];
+    snprintf(db, sizeof db, "%s/kiosk.db", dir);
+    crypto_box_keypair(pk, sk);
+    if (store_device_key_load(dir, &key) != KIOSK_OK ||
+        store_open(db, "DEMO01", &key, NULL, &st) != KIOSK_OK ||
+        store_set_upstream_key(st, pk) != KIOSK_OK)
+        return 1;
+    store_close(st);
+
+    ui_app *app;
+    ui_app_options opt = {.headless = 1, .with_reader = 1, .with_store = 1};
+    double t0 = now_ms();
+    if (ui_app_create(&cfg, &opt, &app) != KIOSK_OK)
+        return 1;
+    ui_app_render(app);
+    printf("cold start to first attract frame: %.0f ms (target <= 300)\n", now_ms() - t0);
+    memory("at attract");
+    frames(app, "attract", n);
+    if (!run(app, "card insert\nwait-for pin\npin 123456\ntap pin_ok\nwait-for questions\n"
+                  "tap q0_no\ntap q1_no\ntap q2_yes\ntap q3_yes\ntap next\n"
+                  "tap field_education\npick opt_21\ntap field_health\npick opt_10\ntap next\n"
+                  "tap field_household_division\npick div_37\npick div_3701\npick div_370102\n"
+                  "tap edit_done\ntap field_household_detail\ntype jiefanglu\n"))
+        return 1;
+    frames(app, "pinyin keyboard", n);
+    if (!run(app, "choose 0\ntap edit_done\n"
+                  "tap field_residence_division\npick div_37\npick div_3701\npick div_370102\n"
+                  "tap edit_done\ntap field_residence_detail\ntype jiefanglu\nchoose 0\n"
+                  "tap edit_done\n"))
+        return 1;
+    frames(app, "form page", n);
+    if (!run(app, "tap next\ntap field_mobile\ntype 13812345678\ntap edit_done\ntap next\n"
+                  "tap field_unemployed_since\ntap month_9\ntap edit_done\n"
+                  "tap field_reason\npick opt_05\ntap field_claims_insurance\ntap opt_yes\n"
+                  "tap next\ntap field_services\ntap opt_1\ntap edit_done\ntap next\n"
+                  "expect review\n"))
+        return 1;
+    frames(app, "review", n);
+    if (!run(app, "tap next\ntap-while scroll_down\n"))
+        return 1;
+    frames(app, "commitment", n);
+    if (!run(app, "tap agree\nsign\n"))
+        return 1;
+    frames(app, "signature pad, signed", n);
+    if (!run(app, "tap sign_ok\nwait-for done 10000\n"))
+        return 1;
+    frames(app, "done, receipt preview", n);
+    if (!run(app, "tap finish\nexpect attract\n"))
+        return 1;
+    memory("after a journey");
+    if (getenv("BENCH_PAUSE")) /* look at /proc/PID/smaps meanwhile */
+        sleep((unsigned)atoi(getenv("BENCH_PAUSE")));
+    ui_app_destroy(app);
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    return system(cmd) == 0 ? 0 : 1;
+}
