@@ -44,13 +44,13 @@ typedef struct ui_text_block {
     size_t missing; /* characters no font has, drawn as boxes (invalid UTF-8 bytes count) */
 } ui_text_block;
 
-#define UI_TEXT_MAX_FONTS 4          /* fonts in a stack */
-#define UI_TEXT_PX_MIN 6             /* smallest and largest font size */
-#define UI_TEXT_PX_MAX 512           /*   in pixels */
-#define UI_TEXT_BYTES_MAX 65536      /* longest block, in bytes of UTF-8 */
-#define UI_TEXT_CACHE_MAX 256        /* default number of cached blocks */
-#define UI_TEXT_CACHE_PIXELS 4194304 /* cached texture pixels kept at most (16 MiB) */
-#define UI_TEXT_SIZES_MAX 8          /* sizes (per style) open at once; LRU closed */
+#define UI_TEXT_MAX_FONTS 4           /* fonts in a stack */
+#define UI_TEXT_PX_MIN 6              /* smallest and largest font size */
+#define UI_TEXT_PX_MAX 512            /*   in pixels */
+#define UI_TEXT_BYTES_MAX 65536       /* longest block, in bytes of UTF-8 */
+#define UI_TEXT_CACHE_MAX 256         /* default number of cached blocks */
+#define UI_TEXT_CACHE_PIXELS 16777216 /* cached texture pixels kept at most (64 MiB) */
+#define UI_TEXT_SIZES_MAX 8           /* sizes (per style) open at once; LRU closed */
 
 /* Load the font stack (paths borrowed: each file is read into memory during the call,
  * first font first) for drawing on renderer (kept: it must outlive t; NULL allows only
