@@ -202,11 +202,16 @@ static void draw_page(ui_ctx *c, const ui_form_env *env, const flow_view *v, SDL
     int rows = (int)((n + (size_t)cols - 1) / (size_t)cols);
     int gap = ui_theme_px(t, 12);
     int col_w = (body.w - (cols - 1) * ui_theme_px(t, 24)) / cols;
-    int row_h = (body.h - (rows - 1) * gap) / (rows > 0 ? rows : 1);
-    int max_h = ui_theme_px(t, t->landscape ? 130 : 190);
-    if (row_h > max_h)
-        row_h = max_h;
     int label_px = t->landscape ? 26 : 34, value_px = t->landscape ? 32 : 44;
+    /* a row holds its label, the value and one line of message: sized from the fonts,
+     * so large text gets taller rows rather than overlapping lines */
+    int pad = ui_theme_px(t, 16);
+    int label_h = ui_theme_font_px(t, label_px) * 5 / 4,
+        value_h = ui_theme_font_px(t, value_px) * 5 / 4;
+    int want = pad + label_h + value_h + label_h;
+    int row_h = (body.h - (rows - 1) * gap) / (rows > 0 ? rows : 1);
+    if (row_h > want)
+        row_h = want;
     for (size_t i = 0; i < n; i++) {
         registration_field f = fields[i];
         int col = (int)i / rows, row = (int)i % rows;
@@ -216,23 +221,26 @@ static void draw_page(ui_ctx *c, const ui_form_env *env, const flow_view *v, SDL
         int locked = registration_is_locked(env->rec, f);
         ui_draw_round_frame(c->r, r, ui_theme_px(t, 16), ui_theme_px(t, problem ? 4 : 2) + 1,
                             problem ? error_red(t) : t->muted, locked ? t->bg : t->panel);
-        int pad = ui_theme_px(t, 20);
-        SDL_Rect label = {r.x + pad, r.y + pad / 2, r.w - 2 * pad, r.h / 3};
-        ui_label_fit(c, field_label(c->s, f), label, label_px, t->muted, UI_TEXT_LEFT);
+        int in = ui_theme_px(t, 20);
+        /* if the body is short (landscape), the three lines shrink together to fit */
+        float k = row_h < want ? (float)row_h / (float)want : 1.0f;
+        int lh = (int)((float)label_h * k), vh = (int)((float)value_h * k);
+        int lpx = (int)((float)label_px * k), vpx = (int)((float)value_px * k);
+        SDL_Rect label = {r.x + in, r.y + (int)((float)pad * k) / 2, r.w - 2 * in, lh};
+        ui_label_fit(c, field_label(c->s, f), label, lpx, t->muted, UI_TEXT_LEFT);
         char value[UI_FORM_TEXT_MAX];
         ui_form_value(env, c->s, f, value, sizeof value);
-        SDL_Rect val = {r.x + pad, r.y + r.h / 3 + pad / 4, r.w - 2 * pad, r.h / 3};
+        SDL_Rect val = {r.x + in, label.y + lh, r.w - 2 * in, vh};
         if (value[0])
-            ui_label_fit(c, value, val, value_px, t->fg, UI_TEXT_LEFT);
+            ui_label_fit(c, value, val, vpx, t->fg, UI_TEXT_LEFT);
         else if (!locked)
-            ui_label_fit(c, kiosk_strings_get(c->s, "screen.tap_to_fill"), val, value_px, t->accent,
+            ui_label_fit(c, kiosk_strings_get(c->s, "screen.tap_to_fill"), val, vpx, t->accent,
                          UI_TEXT_LEFT);
+        SDL_Rect msg = {r.x + in, val.y + vh, r.w - 2 * in, lh};
         if (problem) {
-            SDL_Rect msg = {r.x + pad, r.y + r.h * 2 / 3, r.w - 2 * pad, r.h / 3};
-            ui_label_fit(c, problem, msg, label_px, error_red(t), UI_TEXT_LEFT);
+            ui_label_fit(c, problem, msg, lpx, error_red(t), UI_TEXT_LEFT);
         } else if (locked) {
-            SDL_Rect msg = {r.x + pad, r.y + r.h * 2 / 3, r.w - 2 * pad, r.h / 3};
-            ui_label_fit(c, kiosk_strings_get(c->s, "screen.from_card"), msg, label_px, t->muted,
+            ui_label_fit(c, kiosk_strings_get(c->s, "screen.from_card"), msg, lpx, t->muted,
                          UI_TEXT_LEFT);
         }
         if (!locked) {

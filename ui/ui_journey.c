@@ -52,9 +52,10 @@ static frame layout(const ui_ctx *c)
         f.body = ui_px_rect(c, 48, 200, 1184, 450);
         f.footer = ui_px_rect(c, 48, 670, 1184, 110);
     } else {
+        /* the header, then a row for the language and reading-aid switches */
         f.header = ui_px_rect(c, 0, 0, 1080, 140);
-        f.title = ui_px_rect(c, 48, 190, 984, 120);
-        f.body = ui_px_rect(c, 48, 340, 984, 1300);
+        f.title = ui_px_rect(c, 48, 236, 984, 110);
+        f.body = ui_px_rect(c, 48, 360, 984, 1300);
         f.footer = ui_px_rect(c, 48, 1700, 984, 170);
     }
     return f;
@@ -102,17 +103,42 @@ static void header(ui_ctx *c, const frame *f, const flow_view *v, int cancellabl
     SDL_Rect label = {f->header.x + pad, f->header.y + f->header.h / 4, f->header.w / 2,
                       f->header.h / 2};
     ui_label_fit(c, step, label, f->landscape ? 36 : 44, t->fg, UI_TEXT_LEFT);
+    int right = f->header.x + f->header.w - pad;
     if (cancellable) {
         int bw = ui_theme_px(t, f->landscape ? 220 : 260), bh = f->header.h * 2 / 3;
-        SDL_Rect b = {f->header.x + f->header.w - pad - bw, f->header.y + (f->header.h - bh) / 2,
-                      bw, bh};
+        SDL_Rect b = {right - bw, f->header.y + (f->header.h - bh) / 2, bw, bh};
         ui_button(c, UI_ID_CANCEL, b, S(c, "screen.cancel"), 36, UI_BUTTON_SECONDARY);
+        right = b.x - ui_theme_px(t, 24);
+    }
+    /* language, large text and high contrast are a touch away on every screen: in the
+     * header of the landscape unit, in a row under it on the portrait kiosk */
+    int th = ui_theme_px(t, f->landscape ? 60 : 70), ty = f->header.y + (f->header.h - th) / 2;
+    if (!f->landscape) {
+        right = f->header.x + f->header.w - pad;
+        ty = f->header.y + f->header.h + ui_theme_px(t, 12);
+    }
+    static const struct {
+        const char *id, *key;
+    } toggles[] = {{"contrast", "app.high_contrast"},
+                   {"large_text", "app.large_text"},
+                   {"language", "app.language_switch"}};
+    for (size_t i = 0; i < 3; i++) {
+        const char *text = S(c, toggles[i].key);
+        int tw = 0, px = f->landscape ? 26 : 30;
+        ui_text_measure(c->text, text, ui_theme_font_px(t, px), &tw, NULL);
+        int bw = tw + ui_theme_px(t, 40);
+        int on = (i == 0 && t->high_contrast) || (i == 1 && t->large_text);
+        SDL_Rect b = ui_button(c, toggles[i].id, (SDL_Rect){right - bw, ty, bw, th}, text, px,
+                               on ? UI_BUTTON_SELECTED : UI_BUTTON_SECONDARY);
+        right = b.x - ui_theme_px(t, 16);
     }
 }
 
 static void title(ui_ctx *c, const frame *f, const char *text)
 {
-    ui_label_fit(c, text, f->title, f->landscape ? 56 : 72, c->t->accent, UI_TEXT_LEFT);
+    /* titles are large already: large-text mode enlarges what is read, not them */
+    int px = (int)((float)(f->landscape ? 56 : 72) / c->t->text_scale);
+    ui_label_fit(c, text, f->title, px, c->t->accent, UI_TEXT_LEFT);
 }
 
 /* One or two buttons in the footer: back on the left (optional), forward on the right. */

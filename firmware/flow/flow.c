@@ -356,7 +356,9 @@ unsigned flow_handle(flow *f, const flow_event *ev)
     case FLOW_EV_FIELD_SET:
         if (s == FLOW_FORM && ev->text) {
             kiosk_rc rc = set_field(f, ev->field, ev->text);
-            if (rc != KIOSK_OK && rc != KIOSK_READ_ONLY)
+            /* a bad value is explained at once; once messages are shown they follow
+             * every change, so a fixed field loses its red frame as soon as it is fixed */
+            if ((rc != KIOSK_OK && rc != KIOSK_READ_ONLY) || f->view.nissues > 0)
                 check(f, (int)f->view.page);
         }
         return FLOW_ACT_NONE;

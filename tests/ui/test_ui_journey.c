@@ -337,6 +337,70 @@ static void test_store_without_upstream_key_stops_before_signing(void **state)
     ui_app_destroy(app);
 }
 
+static int has_issue(ui_app *app, const char *key)
+{
+    const flow_view *v = ui_app_view(app);
+    for (int i = 0; i < v->nissues; i++)
+        if (!strcmp(v->issues[i].key, key))
+            return 1;
+    return 0;
+}
+
+/* Each kind of message once, each shown where the citizen fixes it. */
+static void test_validation_messages(void **state)
+{
+    (void)state;
+    ui_app *app = start(KIOSK_MODE_HALL, demo_card, NULL);
+    run(app, "card insert\nwait-for pin\npin 123456\ntap pin_ok\nwait-for questions\n"
+             "tap q0_no\ntap q1_no\ntap q2_yes\ntap q3_yes\ntap next\n"
+             "tap next\n");
+    assert_true(has_issue(app, "form.error.education_required"));
+    assert_true(has_issue(app, "form.error.health_required"));
+    /* disabled (6x) needs a grade */
+    run(app, "tap field_education\npick opt_21\ntap field_health\npick opt_61\ntap next\n");
+    assert_true(has_issue(app, "form.error.disability_grade_required"));
+    run(app, "screenshot hall-41-disability-grade-needed.png\n"
+             "tap field_health\npick opt_10\ntap next\n"
+             "tap field_household_division\npick div_37\npick div_3701\npick div_370102\n"
+             "tap edit_done\ntap field_household_detail\ntap kb_mode\ntype 1\ntap edit_done\n"
+             "tap field_residence_division\npick div_37\npick div_3701\npick div_370102\n"
+             "tap edit_done\ntap field_residence_detail\ntap kb_mode\ntype 1\ntap edit_done\n"
+             "tap next\nexpect form\n"
+             "tap field_mobile\ntype 12345\ntap edit_done\n"
+             "tap field_landline\ntype 123\ntap edit_done\n"
+             "tap field_email\ntype zhang\ntap edit_done\n"
+             "tap next\n"
+             "screenshot hall-42-contact-errors.png\n"
+             "tap large_text\ntap contrast\n"
+             "screenshot hall-44-contact-large-contrast.png\n"
+             "tap language\n"
+             "screenshot hall-45-contact-english.png\n"
+             "tap language\ntap large_text\ntap contrast\n");
+    assert_true(has_issue(app, "form.error.mobile_format"));
+    assert_true(has_issue(app, "form.error.landline_format"));
+    assert_true(has_issue(app, "form.error.email_format"));
+    /* fixed one by one, the messages go */
+    run(app, "tap field_mobile\ntap kb_del\ntap kb_del\ntap kb_del\ntap kb_del\ntap kb_del\n"
+             "type 13812345678\ntap edit_done\n");
+    assert_false(has_issue(app, "form.error.mobile_format"));
+    assert_true(has_issue(app, "form.error.landline_format"));
+    run(app, "tap field_landline\ntap kb_del\ntap kb_del\ntap kb_del\ntype 0531-88886666\n"
+             "tap edit_done\n"
+             "tap field_email\ntap kb_mode\ntype @\ntap kb_mode\ntype qq\ntap kb_mode\ntype .\n"
+             "tap kb_mode\ntype com\ntap edit_done\n"
+             "tap next\n"
+             "tap field_unemployed_since\ntap year_plus\ntap year_plus\ntap month_1\n"
+             "tap edit_done\n"
+             "tap field_reason\npick opt_13\n"
+             "tap field_claims_insurance\ntap opt_no\n"
+             "tap next\n"
+             "screenshot hall-43-unemployment-errors.png\n");
+    assert_int_equal(ui_app_view(app)->page, FLOW_PAGE_UNEMPLOYMENT);
+    assert_true(has_issue(app, "form.error.unemployed_since_in_future"));
+    assert_true(has_issue(app, "form.error.reason_other_required"));
+    ui_app_destroy(app);
+}
+
 static void test_script_errors_name_their_line(void **state)
 {
     (void)state;
@@ -367,6 +431,7 @@ int main(void)
         cmocka_unit_test_setup(test_blocked_pin_sends_to_counter, setup),
         cmocka_unit_test_setup(test_idle_countdown, setup),
         cmocka_unit_test_setup(test_script_errors_name_their_line, setup),
+        cmocka_unit_test_setup(test_validation_messages, setup),
         cmocka_unit_test_setup(test_whole_journey_portrait, setup),
         cmocka_unit_test_setup(test_whole_journey_landscape, setup),
         cmocka_unit_test_setup(test_store_without_upstream_key_stops_before_signing, setup),

@@ -200,6 +200,10 @@ static void test_page_validation_and_review_edits(void **state)
     assert_int_equal(flow_get_view(f)->page, FLOW_PAGE_PERSONAL);
     assert_int_equal(flow_get_view(f)->nissues, 2);
     assert_string_equal(flow_get_view(f)->issues[0].key, "form.error.education_required");
+    /* messages follow the fix: education set, only health is left */
+    set(REGISTRATION_EDUCATION, "21");
+    assert_int_equal(flow_get_view(f)->nissues, 1);
+    assert_string_equal(flow_get_view(f)->issues[0].key, "form.error.health_required");
     fill_all_pages();
     /* edit the contact page from the review, come straight back */
     flow_event ev = {.type = FLOW_EV_EDIT, .page = FLOW_PAGE_CONTACT};
