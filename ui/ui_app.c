@@ -6,6 +6,7 @@
  */
 #include "ui_app.h"
 
+#include <malloc.h>
 #include <png.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -93,6 +94,15 @@ static void rebuild_theme(ui_app *app)
     app->dirty = 1;
 }
 
+static kiosk_rc renderer_info(ui_app *app)
+{
+    SDL_RendererInfo info;
+    if (SDL_GetRendererInfo(app->renderer, &info) == 0)
+        kiosk_log_info("ui", "video driver %s, renderer %s, %dx%d%s", SDL_GetCurrentVideoDriver(),
+                       info.name, app->w, app->h, app->canvas ? ", through a canvas" : "");
+    return KIOSK_OK;
+}
+
 static kiosk_rc open_display(ui_app *app, const ui_app_options *opt)
 {
     if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_EVENTS) != 0) {
@@ -139,17 +149,20 @@ static kiosk_rc open_display(ui_app *app, const ui_app_options *opt)
         return KIOSK_UNSUPPORTED;
     }
     SDL_SetRenderDrawBlendMode(app->renderer, SDL_BLENDMODE_BLEND);
+    /* An unturned panel of exactly the logical size (the device, headless runs) is drawn
+     * on directly; a turned panel or a scaled-down development window gets a canvas
+     * texture that is presented turned and scaled. A screen-sized buffer saved. */
+    int ow = 0, oh = 0;
+    SDL_GetRendererOutputSize(app->renderer, &ow, &oh);
+    if (app->cfg.rotation_quarters == 0 && ow == app->w && oh == app->h)
+        return renderer_info(app);
     app->canvas = SDL_CreateTexture(app->renderer, SDL_PIXELFORMAT_ARGB8888,
                                     SDL_TEXTUREACCESS_TARGET, app->w, app->h);
     if (!app->canvas) {
         kiosk_log_error("ui", "cannot create the screen canvas: %s", SDL_GetError());
         return KIOSK_UNSUPPORTED;
     }
-    SDL_RendererInfo info;
-    if (SDL_GetRendererInfo(app->renderer, &info) == 0)
-        kiosk_log_info("ui", "video driver %s, renderer %s, %dx%d", SDL_GetCurrentVideoDriver(),
-                       info.name, app->w, app->h);
-    return KIOSK_OK;
+    return renderer_info(app);
 }
 
 /* The code tables and divisions every form screen needs: a kiosk without them must not
@@ -552,6 +565,12 @@ static void dispatch(ui_app *app, const flow_event *ev)
             ui_pinyin_reset(app->pinyin);
         if (v->step != FLOW_PRINTING)
             drop_receipt(app);
+        if (v->step != before) {
+            /* the screens drew the citizen's data: their rasterised text goes too, and
+             * the freed memory back to the system */
+            ui_text_forget(app->text);
+            malloc_trim(0);
+        }
     } else if (v->step != FLOW_PIN) {
         explicit_bzero(app->js.pin, sizeof app->js.pin);
         app->js.pin_len = 0;
@@ -656,6 +675,8 @@ static void compose(ui_app *app)
 {
     SDL_Rect dst;
     float s;
+    if (!app->canvas)
+        return; /* drawn on the window itself */
     SDL_SetRenderTarget(app->renderer, NULL);
     SDL_SetRenderDrawColor(app->renderer, 0, 0, 0, 255);
     SDL_RenderClear(app->renderer);

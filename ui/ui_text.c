@@ -11,6 +11,11 @@
  */
 #include "ui_text.h"
 
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <SDL_ttf.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -58,9 +63,28 @@ typedef struct line {
 } line;
 
 typedef struct font_file {
-    void *data; /* SDL_LoadFile; faces read from it */
+    void *data; /* the file mapped read-only: its pages are shared with the receipt
+                 * renderer's FreeType, which maps the same file */
     size_t size;
 } font_file;
+
+/* Map a font file; NULL on failure. */
+static void *map_file(const char *path, size_t *size)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    struct stat st;
+    void *p = NULL;
+    if (fd >= 0 && fstat(fd, &st) == 0 && st.st_size > 0 && (uint64_t)st.st_size <= INT32_MAX) {
+        p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+        if (p == MAP_FAILED)
+            p = NULL;
+        else
+            *size = (size_t)st.st_size;
+    }
+    if (fd >= 0)
+        close(fd);
+    return p;
+}
 
 typedef struct sized_faces {
     int px; /* 0: free slot */
@@ -324,7 +348,7 @@ kiosk_rc ui_text_create(SDL_Renderer *renderer, const char *const *paths, size_t
     }
     for (size_t i = 0; i < n; i++) {
         font_file *file = &t->file[i];
-        file->data = SDL_LoadFile(paths[i], &file->size);
+        file->data = map_file(paths[i], &file->size);
         if (!file->data || file->size == 0 || file->size > INT32_MAX) {
             kiosk_log_error(LOG_MODULE, "cannot read font %s", paths[i]);
             ui_text_destroy(t);
@@ -347,10 +371,17 @@ static void cache_clear(ui_text *t)
     for (size_t i = 0; i < t->cache_n; i++) {
         if (t->cache[i].tex)
             SDL_DestroyTexture(t->cache[i].tex);
+        explicit_bzero(t->cache[i].text, t->cache[i].len); /* it may be a citizen's name */
         free(t->cache[i].text);
     }
     t->cache_n = 0;
     t->cache_pixels = 0;
+}
+
+void ui_text_forget(ui_text *t)
+{
+    if (t)
+        cache_clear(t);
 }
 
 void ui_text_destroy(ui_text *t)
@@ -366,7 +397,8 @@ void ui_text_destroy(ui_text *t)
     for (size_t i = 0; i < t->nfonts; i++) {
         if (t->probe[i])
             TTF_CloseFont(t->probe[i]);
-        SDL_free(t->file[i].data);
+        if (t->file[i].data)
+            munmap(t->file[i].data, t->file[i].size);
     }
     free(t->items);
     free(t->lines);
@@ -770,6 +802,7 @@ static void cache_evict(ui_text *t, size_t i)
         SDL_DestroyTexture(e->tex);
         t->cache_pixels -= (size_t)e->block.w * (size_t)e->block.h;
     }
+    explicit_bzero(e->text, e->len);
     free(e->text);
     t->cache[i] = t->cache[--t->cache_n];
 }

@@ -116,6 +116,11 @@ size_t ui_text_count_missing(ui_text *t, const char *utf8);
  * not in the frame loop. KIOSK_INVALID, KIOSK_NOMEM (then the old cache is kept). */
 kiosk_rc ui_text_set_cache_capacity(ui_text *t, size_t blocks);
 
+/* Drop every cached block, wiping the copies of their text and freeing their textures:
+ * called when a citizen's session ends, so their name and address leave memory. The
+ * next draws rasterise again. */
+void ui_text_forget(ui_text *t);
+
 /* Cache statistics for tests and the staff status screen: blocks held, and blocks
  * rasterised (cache misses) since creation. */
 size_t ui_text_cache_entries(const ui_text *t);

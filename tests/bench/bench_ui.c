@@ -109,6 +109,8 @@ int main(int argc, char **argv)
     ui_app_render(app);
     printf("cold start to first attract frame: %.0f ms (target <= 300)\n", now_ms() - t0);
     memory("at attract");
+    if (getenv("BENCH_PAUSE_ATTRACT"))
+        sleep((unsigned)atoi(getenv("BENCH_PAUSE_ATTRACT")));
     frames(app, "attract", n);
     if (!run(app, "card insert\nwait-for pin\npin 123456\ntap pin_ok\nwait-for questions\n"
                   "tap q0_no\ntap q1_no\ntap q2_yes\ntap q3_yes\ntap next\n"
