@@ -626,7 +626,7 @@ static int cmd_purge(int argc, char **argv)
     clock_gettime(CLOCK_REALTIME, &now);
     int64_t cutoff = (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000 - (int64_t)days * 86400000;
     int64_t purged = 0;
-    if (store_purge_acked(st, cutoff, &purged) == KIOSK_OK) {
+    if (store_purge_acked(st, cutoff, "kioskctl", &purged) == KIOSK_OK) {
         printf("purged %lld records acknowledged more than %ld days ago\n", (long long)purged,
                days);
     } else {

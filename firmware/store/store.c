@@ -8,6 +8,8 @@
  */
 #include "store/store.h"
 
+#include "store/store_internal.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <sodium.h>
@@ -22,23 +24,6 @@
 
 #include "core/kiosk_json.h"
 #include "core/kiosk_log.h"
-
-/* Statements of the hot paths (saving, the outbox) are prepared once per connection. */
-#define STORE_STMT_CACHE 16
-
-struct store {
-    sqlite3 *db;
-    char dir[512];
-    char hall_code[16];
-    store_device_key key;
-    const kiosk_clock *clock;
-    uint8_t upstream_pk[32];
-    int has_upstream;
-    struct {
-        const char *sql;
-        sqlite3_stmt *st;
-    } cache[STORE_STMT_CACHE];
-};
 
 static const char *const migrations[STORE_SCHEMA_VERSION] = {
     /* 0 -> 1 */
@@ -67,9 +52,16 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
      * records saved before: they are signed when sent) */
     "ALTER TABLE records ADD COLUMN record_sig BLOB CHECK(length(record_sig) = 64);"
     "CREATE INDEX records_acked ON records(acked_ms) WHERE state = 2;",
+    /* 2 -> 3: the audit log (append-only, hash-chained) and staff accounts */
+    "CREATE TABLE audit(id INTEGER PRIMARY KEY AUTOINCREMENT, at_ms INTEGER NOT NULL,"
+    " actor TEXT NOT NULL, action TEXT NOT NULL, subject TEXT NOT NULL, detail TEXT NOT NULL,"
+    " prev BLOB NOT NULL CHECK(length(prev) = 32), hash BLOB NOT NULL CHECK(length(hash) = 32));"
+    "CREATE TABLE staff(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE,"
+    " role INTEGER NOT NULL, pin_hash TEXT NOT NULL, card_uid TEXT UNIQUE,"
+    " created_ms INTEGER NOT NULL, removed INTEGER NOT NULL DEFAULT 0);",
 };
 
-static kiosk_rc sqlite_rc(int rc)
+kiosk_rc store_sqlite_rc(int rc)
 {
     switch (rc & 0xFF) {
     case SQLITE_OK:
@@ -99,7 +91,7 @@ static kiosk_rc sqlite_rc(int rc)
 /* The cached statement for sql — a string literal, recognised by its address — reset
  * and unbound, or NULL. Owned by the cache: reset (never finalize) after use, so that a
  * finished SELECT does not hold a read transaction open. */
-static sqlite3_stmt *cached(store *s, const char *sql)
+sqlite3_stmt *store_cached(store *s, const char *sql)
 {
     for (int i = 0; i < STORE_STMT_CACHE; i++) {
         if (s->cache[i].sql == sql) {
@@ -122,24 +114,24 @@ static sqlite3_stmt *cached(store *s, const char *sql)
 }
 
 /* Run a cached statement that returns no rows (BEGIN, COMMIT, ROLLBACK). */
-static kiosk_rc step_cached(store *s, const char *sql)
+kiosk_rc store_step_cached(store *s, const char *sql)
 {
-    sqlite3_stmt *st = cached(s, sql);
+    sqlite3_stmt *st = store_cached(s, sql);
     if (!st)
         return KIOSK_IO;
     int rc = sqlite3_step(st);
     sqlite3_reset(st);
-    return sqlite_rc(rc);
+    return store_sqlite_rc(rc);
 }
 
-static kiosk_rc exec(store *s, const char *sql)
+kiosk_rc store_exec(store *s, const char *sql)
 {
     char *err = NULL;
     int rc = sqlite3_exec(s->db, sql, NULL, NULL, &err);
     if (rc != SQLITE_OK)
         kiosk_log_error("store", "sql failed (%d): %s", rc, err ? err : "?");
     sqlite3_free(err);
-    return sqlite_rc(rc);
+    return store_sqlite_rc(rc);
 }
 
 /* ---- device key ---------------------------------------------------------------- */
@@ -226,16 +218,16 @@ static kiosk_rc migrate(store *s)
     }
     for (; v < STORE_SCHEMA_VERSION; v++) {
         char sql[64];
-        kiosk_rc rc = exec(s, "BEGIN IMMEDIATE");
+        kiosk_rc rc = store_exec(s, "BEGIN IMMEDIATE");
         if (rc == KIOSK_OK)
-            rc = exec(s, migrations[v]);
+            rc = store_exec(s, migrations[v]);
         snprintf(sql, sizeof sql, "PRAGMA user_version = %d", v + 1);
         if (rc == KIOSK_OK)
-            rc = exec(s, sql);
+            rc = store_exec(s, sql);
         if (rc == KIOSK_OK)
-            rc = exec(s, "COMMIT");
+            rc = store_exec(s, "COMMIT");
         if (rc != KIOSK_OK) {
-            exec(s, "ROLLBACK");
+            store_exec(s, "ROLLBACK");
             return rc;
         }
         kiosk_log_info("store", "database schema upgraded to %d", v + 1);
@@ -286,11 +278,11 @@ kiosk_rc store_open(const char *path, const char *hall_code, const store_device_
     s->key = *key;
     s->clock = clock ? clock : kiosk_clock_system();
     int rc = sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
-    kiosk_rc k = sqlite_rc(rc);
+    kiosk_rc k = store_sqlite_rc(rc);
     if (k == KIOSK_OK) {
         sqlite3_busy_timeout(s->db, 5000);
-        k = exec(s, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;"
-                    " PRAGMA foreign_keys = ON;");
+        k = store_exec(s, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;"
+                          " PRAGMA foreign_keys = ON;");
     }
     if (k == KIOSK_OK)
         k = quick_check(s);
@@ -325,7 +317,7 @@ kiosk_rc store_set_max_bytes(store *s, uint64_t max_bytes)
         pages = 1;
     snprintf(sql, sizeof sql, "PRAGMA page_size; PRAGMA max_page_count = %llu",
              (unsigned long long)pages);
-    return exec(s, sql);
+    return store_exec(s, sql);
 }
 
 kiosk_rc store_set_upstream_key(store *s, const uint8_t public_key[32])
@@ -338,10 +330,13 @@ kiosk_rc store_set_upstream_key(store *s, const uint8_t public_key[32])
         rc = sqlite3_step(st);
     }
     sqlite3_finalize(st);
-    if (sqlite_rc(rc) != KIOSK_OK)
-        return sqlite_rc(rc);
+    if (store_sqlite_rc(rc) != KIOSK_OK)
+        return store_sqlite_rc(rc);
     memcpy(s->upstream_pk, public_key, 32);
     s->has_upstream = 1;
+    char fp[17];
+    sodium_bin2hex(fp, sizeof fp, public_key, 8);
+    store_audit(s, "system", "provision.upstream_key", "", fp);
     return KIOSK_OK;
 }
 
@@ -354,9 +349,9 @@ kiosk_rc store_ready(store *s, uint64_t min_free_bytes)
         (uint64_t)vfs.f_bavail * (uint64_t)vfs.f_frsize < min_free_bytes)
         return KIOSK_DISK_FULL;
     /* a write lock proves the file and its directory are writable */
-    kiosk_rc rc = exec(s, "BEGIN IMMEDIATE");
+    kiosk_rc rc = store_exec(s, "BEGIN IMMEDIATE");
     if (rc == KIOSK_OK)
-        rc = exec(s, "ROLLBACK");
+        rc = store_exec(s, "ROLLBACK");
     return rc;
 }
 
@@ -385,7 +380,7 @@ static void make_uuid(char out[STORE_UUID_LEN + 1])
 
 static int64_t next_counter(store *s, const char *sql_get, const char *sql_set, const char *key)
 {
-    sqlite3_stmt *st = cached(s, sql_get);
+    sqlite3_stmt *st = store_cached(s, sql_get);
     int64_t n = 0;
     if (!st)
         return -1;
@@ -394,7 +389,7 @@ static int64_t next_counter(store *s, const char *sql_get, const char *sql_set, 
         n = sqlite3_column_int64(st, 0);
     sqlite3_reset(st);
     n++;
-    if (!(st = cached(s, sql_set)))
+    if (!(st = store_cached(s, sql_set)))
         return -1;
     sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, n);
@@ -466,7 +461,7 @@ kiosk_rc store_save(store *s, const store_submission *sub, store_saved *out)
     if (!sub->registration_json || !sub->evidence_json || !sub->commitment_version ||
         !sub->commitment_sha256 || !sub->masked_name || !sub->masked_id)
         return KIOSK_INVALID;
-    kiosk_rc rc = step_cached(s, "BEGIN IMMEDIATE");
+    kiosk_rc rc = store_step_cached(s, "BEGIN IMMEDIATE");
     if (rc != KIOSK_OK)
         return rc;
     out->created_ms = kiosk_clock_now_ms(s->clock);
@@ -503,7 +498,7 @@ kiosk_rc store_save(store *s, const store_submission *sub, store_saved *out)
     if (rc == KIOSK_OK) {
         size_t mlen = store_record_message(out->uuid, out->seq, sealed, sealed_len, msg);
         crypto_sign_detached(record_sig, NULL, msg, mlen, s->key.secret_key);
-        sqlite3_stmt *st = cached(
+        sqlite3_stmt *st = store_cached(
             s, "INSERT INTO records(uuid, seq, receipt_no, created_ms, hash, sealed, masked_name,"
                " masked_id, record_sig) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)");
         int r = st ? SQLITE_OK : SQLITE_ERROR;
@@ -520,12 +515,14 @@ kiosk_rc store_save(store *s, const store_submission *sub, store_saved *out)
             r = sqlite3_step(st);
             sqlite3_reset(st);
         }
-        rc = sqlite_rc(r);
+        rc = store_sqlite_rc(r);
     }
     if (rc == KIOSK_OK)
-        rc = step_cached(s, "COMMIT");
+        rc = store_audit_append(s, "citizen", "record.saved", out->receipt_no, "");
+    if (rc == KIOSK_OK)
+        rc = store_step_cached(s, "COMMIT");
     if (rc != KIOSK_OK) {
-        step_cached(s, "ROLLBACK");
+        store_step_cached(s, "ROLLBACK");
         memset(out, 0, sizeof *out);
     }
     if (env)
@@ -553,7 +550,7 @@ kiosk_rc store_count(store *s, store_counts *out)
         rc = SQLITE_OK;
     }
     sqlite3_finalize(st);
-    return sqlite_rc(rc);
+    return store_sqlite_rc(rc);
 }
 
 kiosk_rc store_set_print_outcome(store *s, const char *receipt_no, const char *outcome)
@@ -569,10 +566,10 @@ kiosk_rc store_set_print_outcome(store *s, const char *receipt_no, const char *o
     sqlite3_finalize(st);
     if (rc == SQLITE_DONE && sqlite3_changes(s->db) == 0)
         return KIOSK_NOT_FOUND;
-    return sqlite_rc(rc);
+    return store_sqlite_rc(rc);
 }
 
-static void copy_col(sqlite3_stmt *st, int col, char *dst, size_t size)
+void store_copy_col(sqlite3_stmt *st, int col, char *dst, size_t size)
 {
     const unsigned char *t = sqlite3_column_text(st, col);
     snprintf(dst, size, "%s", t ? (const char *)t : "");
@@ -584,12 +581,12 @@ static void copy_col(sqlite3_stmt *st, int col, char *dst, size_t size)
 static void read_summary(sqlite3_stmt *st, store_summary *out)
 {
     memset(out, 0, sizeof *out);
-    copy_col(st, 0, out->uuid, sizeof out->uuid);
-    copy_col(st, 1, out->receipt_no, sizeof out->receipt_no);
-    copy_col(st, 2, out->masked_name, sizeof out->masked_name);
-    copy_col(st, 3, out->masked_id, sizeof out->masked_id);
+    store_copy_col(st, 0, out->uuid, sizeof out->uuid);
+    store_copy_col(st, 1, out->receipt_no, sizeof out->receipt_no);
+    store_copy_col(st, 2, out->masked_name, sizeof out->masked_name);
+    store_copy_col(st, 3, out->masked_id, sizeof out->masked_id);
     out->state = (store_state)sqlite3_column_int(st, 4);
-    copy_col(st, 5, out->print_outcome, sizeof out->print_outcome);
+    store_copy_col(st, 5, out->print_outcome, sizeof out->print_outcome);
     if (sqlite3_column_bytes(st, 6) == 32)
         memcpy(out->hash, sqlite3_column_blob(st, 6), 32);
     out->created_ms = sqlite3_column_int64(st, 7);
@@ -609,10 +606,10 @@ kiosk_rc store_find(store *s, const char *receipt_no, store_summary *out)
             read_summary(st, out);
             k = KIOSK_OK;
         } else if (rc != SQLITE_DONE) {
-            k = sqlite_rc(rc);
+            k = store_sqlite_rc(rc);
         }
     } else {
-        k = sqlite_rc(rc);
+        k = store_sqlite_rc(rc);
     }
     sqlite3_finalize(st);
     return k;
@@ -639,7 +636,7 @@ kiosk_rc store_sealed(store *s, const char *uuid, uint8_t **sealed, size_t *len)
             }
         }
     } else {
-        k = sqlite_rc(rc);
+        k = store_sqlite_rc(rc);
     }
     sqlite3_finalize(st);
     return k;
@@ -652,8 +649,8 @@ kiosk_rc store_pending_each(store *s, int64_t after_seq, size_t max, store_pendi
 {
     if (count)
         *count = 0;
-    sqlite3_stmt *st = cached(s, "SELECT uuid, seq, sealed, attempts, record_sig FROM records"
-                                 " WHERE state IN (0, 1) AND seq > ? ORDER BY seq LIMIT ?");
+    sqlite3_stmt *st = store_cached(s, "SELECT uuid, seq, sealed, attempts, record_sig FROM records"
+                                       " WHERE state IN (0, 1) AND seq > ? ORDER BY seq LIMIT ?");
     if (!st)
         return KIOSK_IO;
     size_t n = 0;
@@ -678,28 +675,43 @@ kiosk_rc store_pending_each(store *s, int64_t after_seq, size_t max, store_pendi
     sqlite3_reset(st);
     if (count)
         *count = n;
-    return sqlite_rc(rc);
+    return store_sqlite_rc(rc);
 }
 
 kiosk_rc store_mark_sent(store *s, int64_t after_seq, int64_t last_seq)
 {
-    sqlite3_stmt *st = cached(s, "UPDATE records SET state = 1, attempts = attempts + 1,"
-                                 " sent_ms = ? WHERE state IN (0, 1) AND seq > ? AND seq <= ?");
+    sqlite3_stmt *st =
+        store_cached(s, "UPDATE records SET state = 1, attempts = attempts + 1,"
+                        " sent_ms = ? WHERE state IN (0, 1) AND seq > ? AND seq <= ?");
     if (!st)
         return KIOSK_IO;
+    kiosk_rc k = store_step_cached(s, "BEGIN IMMEDIATE");
+    if (k != KIOSK_OK)
+        return k;
     sqlite3_bind_int64(st, 1, kiosk_clock_now_ms(s->clock));
     sqlite3_bind_int64(st, 2, after_seq);
     sqlite3_bind_int64(st, 3, last_seq);
     int rc = sqlite3_step(st);
+    int n = sqlite3_changes(s->db);
     sqlite3_reset(st);
-    return sqlite_rc(rc);
+    k = store_sqlite_rc(rc);
+    char detail[96];
+    snprintf(detail, sizeof detail, "%d records, seq %lld-%lld", n, (long long)after_seq + 1,
+             (long long)last_seq);
+    if (k == KIOSK_OK && n > 0)
+        k = store_audit_append(s, "system", "records.sent", "", detail);
+    if (k == KIOSK_OK)
+        k = store_step_cached(s, "COMMIT");
+    if (k != KIOSK_OK)
+        store_step_cached(s, "ROLLBACK");
+    return k;
 }
 
 kiosk_rc store_apply_outcomes(store *s, const store_outcome *o, size_t n, size_t *changed)
 {
     if (changed)
         *changed = 0;
-    kiosk_rc rc = exec(s, "BEGIN IMMEDIATE");
+    kiosk_rc rc = store_exec(s, "BEGIN IMMEDIATE");
     if (rc != KIOSK_OK)
         return rc;
     sqlite3_stmt *ack = NULL, *rej = NULL;
@@ -722,16 +734,21 @@ kiosk_rc store_apply_outcomes(store *s, const store_outcome *o, size_t n, size_t
             sqlite3_bind_text(st, 1, o[i].reason ? o[i].reason : "", -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 2, o[i].uuid, -1, SQLITE_STATIC);
         r = sqlite3_step(st) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode(s->db);
-        done += (size_t)sqlite3_changes(s->db);
+        int one = sqlite3_changes(s->db);
         sqlite3_reset(st);
+        done += (size_t)one;
+        if (r == SQLITE_OK && one &&
+            store_audit_append(s, "system", o[i].acknowledged ? "record.acked" : "record.rejected",
+                               o[i].uuid, o[i].acknowledged ? "" : o[i].reason) != KIOSK_OK)
+            r = SQLITE_IOERR;
     }
     sqlite3_finalize(ack);
     sqlite3_finalize(rej);
-    rc = sqlite_rc(r);
+    rc = store_sqlite_rc(r);
     if (rc == KIOSK_OK)
-        rc = exec(s, "COMMIT");
+        rc = store_exec(s, "COMMIT");
     if (rc != KIOSK_OK) {
-        exec(s, "ROLLBACK");
+        store_exec(s, "ROLLBACK");
         return rc;
     }
     if (changed)
@@ -739,10 +756,13 @@ kiosk_rc store_apply_outcomes(store *s, const store_outcome *o, size_t n, size_t
     return KIOSK_OK;
 }
 
-kiosk_rc store_purge_acked(store *s, int64_t cutoff_ms, int64_t *purged)
+kiosk_rc store_purge_acked(store *s, int64_t cutoff_ms, const char *purge_actor, int64_t *purged)
 {
     if (purged)
         *purged = 0;
+    kiosk_rc k = store_step_cached(s, "BEGIN IMMEDIATE");
+    if (k != KIOSK_OK)
+        return k;
     sqlite3_stmt *st;
     int rc = sqlite3_prepare_v2(s->db, "DELETE FROM records WHERE state = 2 AND acked_ms < ?", -1,
                                 &st, NULL);
@@ -750,12 +770,24 @@ kiosk_rc store_purge_acked(store *s, int64_t cutoff_ms, int64_t *purged)
         sqlite3_bind_int64(st, 1, cutoff_ms);
         rc = sqlite3_step(st);
     }
+    int n = sqlite3_changes(s->db);
     sqlite3_finalize(st);
-    if (rc == SQLITE_DONE && purged)
-        *purged = sqlite3_changes(s->db);
-    if (rc == SQLITE_DONE)
-        kiosk_log_info("store", "purged %d acknowledged records", sqlite3_changes(s->db));
-    return sqlite_rc(rc);
+    k = store_sqlite_rc(rc);
+    char detail[64];
+    snprintf(detail, sizeof detail, "%d records", n);
+    if (k == KIOSK_OK)
+        k = store_audit_append(s, purge_actor ? purge_actor : "system", "records.purged", "",
+                               detail);
+    if (k == KIOSK_OK)
+        k = store_step_cached(s, "COMMIT");
+    if (k != KIOSK_OK) {
+        store_step_cached(s, "ROLLBACK");
+        return k;
+    }
+    if (purged)
+        *purged = n;
+    kiosk_log_info("store", "purged %d acknowledged records", n);
+    return KIOSK_OK;
 }
 
 kiosk_rc store_rejected_each(store *s, store_rejected_fn fn, void *ctx)
@@ -776,7 +808,7 @@ kiosk_rc store_rejected_each(store *s, store_rejected_fn fn, void *ctx)
         rc = SQLITE_OK;
     }
     sqlite3_finalize(st);
-    return sqlite_rc(rc);
+    return store_sqlite_rc(rc);
 }
 
 static kiosk_rc meta_put(store *s, const char *key, const char *text, int64_t num, int is_text)
@@ -793,12 +825,12 @@ static kiosk_rc meta_put(store *s, const char *key, const char *text, int64_t nu
         rc = sqlite3_step(st);
     }
     sqlite3_finalize(st);
-    return sqlite_rc(rc);
+    return store_sqlite_rc(rc);
 }
 
 kiosk_rc store_note_sync(store *s, int ok, int64_t when_ms, const char *error)
 {
-    kiosk_rc rc = exec(s, "BEGIN IMMEDIATE");
+    kiosk_rc rc = store_exec(s, "BEGIN IMMEDIATE");
     if (rc == KIOSK_OK)
         rc = meta_put(s, "sync_last_attempt_ms", NULL, when_ms, 0);
     if (rc == KIOSK_OK && ok)
@@ -806,9 +838,9 @@ kiosk_rc store_note_sync(store *s, int ok, int64_t when_ms, const char *error)
     if (rc == KIOSK_OK)
         rc = meta_put(s, "sync_last_error", ok || !error ? "" : error, 0, 1);
     if (rc == KIOSK_OK)
-        rc = exec(s, "COMMIT");
+        rc = store_exec(s, "COMMIT");
     if (rc != KIOSK_OK)
-        exec(s, "ROLLBACK");
+        store_exec(s, "ROLLBACK");
     return rc;
 }
 
@@ -827,9 +859,9 @@ kiosk_rc store_sync_info(store *s, store_sync_note *out)
         else if (!strcmp(key, "sync_last_attempt_ms"))
             out->last_attempt_ms = sqlite3_column_int64(st, 1);
         else
-            copy_col(st, 1, out->last_error, sizeof out->last_error);
+            store_copy_col(st, 1, out->last_error, sizeof out->last_error);
         rc = SQLITE_OK;
     }
     sqlite3_finalize(st);
-    return sqlite_rc(rc);
+    return store_sqlite_rc(rc);
 }

@@ -17,7 +17,7 @@
 
 typedef struct store store;
 
-#define STORE_SCHEMA_VERSION 2
+#define STORE_SCHEMA_VERSION 3
 #define STORE_UUID_LEN 36
 #define STORE_RECEIPT_NO_MAX 32
 
@@ -157,8 +157,9 @@ typedef struct store_outcome {
 kiosk_rc store_apply_outcomes(store *s, const store_outcome *o, size_t n, size_t *changed);
 
 /* Staff action: delete acknowledged records acknowledged before cutoff_ms. Nothing that
- * upstream has not acknowledged is ever deleted. *purged (may be NULL) gets the count. */
-kiosk_rc store_purge_acked(store *s, int64_t cutoff_ms, int64_t *purged);
+ * upstream has not acknowledged is ever deleted. actor (borrowed, may be NULL) is who
+ * asked, for the audit log. *purged (may be NULL) gets the count. */
+kiosk_rc store_purge_acked(store *s, int64_t cutoff_ms, const char *actor, int64_t *purged);
 
 /* Rejected records for the staff screen, oldest first: masked summary and the reason. */
 typedef int (*store_rejected_fn)(void *ctx, const store_summary *rec, const char *reason);
@@ -173,5 +174,35 @@ typedef struct store_sync_note {
     char last_error[128];    /* "" when the last attempt succeeded */
 } store_sync_note;
 kiosk_rc store_sync_info(store *s, store_sync_note *out);
+
+/* ---- the audit log (audit.c) ---- */
+
+/* One entry. No personal data: actor is a staff name, "system" or "citizen"; subject a
+ * receipt number or record uuid. */
+typedef struct store_audit_entry {
+    int64_t id;
+    int64_t at_ms;
+    char actor[48];
+    char action[48];
+    char subject[64];
+    char detail[160];
+} store_audit_entry;
+
+/* Append an entry in its own transaction (strings borrowed). The store itself logs the
+ * record state changes (saved, sent, acknowledged, rejected, purged). */
+kiosk_rc store_audit(store *s, const char *actor, const char *action, const char *subject,
+                     const char *detail);
+
+/* The newest max entries, oldest first. Return nonzero from fn to stop. */
+typedef int (*store_audit_fn)(void *ctx, const store_audit_entry *e);
+kiosk_rc store_audit_recent(store *s, size_t max, store_audit_fn fn, void *ctx);
+
+/* Check the whole chain: KIOSK_OK with out->entries counted, or KIOSK_CORRUPT with
+ * out->first_bad the first entry that was altered, removed or cut off. */
+typedef struct store_audit_check {
+    int64_t entries;
+    int64_t first_bad;
+} store_audit_check;
+kiosk_rc store_audit_verify(store *s, store_audit_check *out);
 
 #endif

@@ -349,11 +349,11 @@ static void test_outbox_states_and_purge(void **state)
     /* purge: only acknowledged records, only those older than the cutoff */
     int64_t purged;
     int64_t acked_at = kiosk_clock_now_ms(&clk.clock);
-    assert_int_equal(store_purge_acked(s, acked_at, &purged), KIOSK_OK);
+    assert_int_equal(store_purge_acked(s, acked_at, NULL, &purged), KIOSK_OK);
     assert_int_equal(purged, 0);
-    assert_int_equal(store_purge_acked(s, acked_at + 1, &purged), KIOSK_OK);
+    assert_int_equal(store_purge_acked(s, acked_at + 1, NULL, &purged), KIOSK_OK);
     assert_int_equal(purged, 1);
-    assert_int_equal(store_purge_acked(s, INT64_MAX, &purged), KIOSK_OK);
+    assert_int_equal(store_purge_acked(s, INT64_MAX, NULL, &purged), KIOSK_OK);
     assert_int_equal(purged, 0);
     store_count(s, &c);
     assert_int_equal(c.by_state[STORE_ACKED], 0);
@@ -394,17 +394,26 @@ static const char *const schema_v1 =
     " 1795359599000, zeroblob(32), randomblob(200), '张*丰', '3701**********4519');"
     "PRAGMA user_version = 1;";
 
+static const char *const schema_v2_extra =
+    "ALTER TABLE records ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE records ADD COLUMN sent_ms INTEGER;"
+    "ALTER TABLE records ADD COLUMN record_sig BLOB CHECK(length(record_sig) = 64);"
+    "CREATE INDEX records_acked ON records(acked_ms) WHERE state = 2;"
+    "PRAGMA user_version = 2;";
+
 static void test_migration_from_every_earlier_version(void **state)
 {
     (void)state;
     store_device_key key;
     assert_int_equal(store_device_key_load(dir, &key), KIOSK_OK);
-    const char *const earlier[] = {"", schema_v1}; /* version 0: an empty file */
+    const char *const earlier[] = {"", schema_v1, schema_v1}; /* version 0: an empty file */
     for (size_t v = 0; v < sizeof earlier / sizeof earlier[0]; v++) {
         unlink(db);
         sqlite3 *raw;
         assert_int_equal(sqlite3_open(db, &raw), SQLITE_OK);
         assert_int_equal(sqlite3_exec(raw, earlier[v], NULL, NULL, NULL), SQLITE_OK);
+        if (v == 2)
+            assert_int_equal(sqlite3_exec(raw, schema_v2_extra, NULL, NULL, NULL), SQLITE_OK);
         sqlite3_close(raw);
         store *s;
         assert_int_equal(store_open(db, "DEMO01", &key, &clk.clock, &s), KIOSK_OK);
@@ -415,9 +424,9 @@ static void test_migration_from_every_earlier_version(void **state)
         seen sn = {0};
         size_t count;
         assert_int_equal(store_pending_each(s, 0, 10, note_pending, &sn, &count), KIOSK_OK);
-        assert_int_equal(count, v + 1);
-        assert_int_equal(sv.seq, (int64_t)v + 1);
-        if (v == 1) {
+        assert_int_equal(count, v ? 2 : 1);
+        assert_int_equal(sv.seq, v ? 2 : 1);
+        if (v >= 1) {
             assert_string_equal(sn.uuid[0], "9b2e6c1a-3d4f-4a5b-8c6d-7e8f9a0b1c2d");
             assert_string_equal(sv.receipt_no, "DEMO01-20261122-0002");
         }

@@ -1,0 +1,50 @@
+/*
+ * What the store's own files share (store.c, audit.c, staff.c): the connection object
+ * and the statement helpers. Not for anyone outside firmware/store.
+ */
+#ifndef KIOSK_STORE_INTERNAL_H
+#define KIOSK_STORE_INTERNAL_H
+
+#include <sqlite3.h>
+
+#include "store/store.h"
+
+/* Statements of the hot paths (saving, the outbox) are prepared once per connection. */
+#define STORE_STMT_CACHE 24
+
+struct store {
+    sqlite3 *db;
+    char dir[512];
+    char hall_code[16];
+    store_device_key key;
+    const kiosk_clock *clock;
+    uint8_t upstream_pk[32];
+    int has_upstream;
+    struct {
+        const char *sql;
+        sqlite3_stmt *st;
+    } cache[STORE_STMT_CACHE];
+};
+
+/* An SQLite result code as a kiosk_rc. */
+kiosk_rc store_sqlite_rc(int rc);
+
+/* The cached statement for sql (a string literal, recognised by its address), reset and
+ * unbound, or NULL. Owned by the cache: reset after use, never finalize. */
+sqlite3_stmt *store_cached(store *s, const char *sql);
+
+/* Run a cached statement without rows (BEGIN IMMEDIATE, COMMIT, ROLLBACK). */
+kiosk_rc store_step_cached(store *s, const char *sql);
+
+/* Run SQL text (logged on failure). */
+kiosk_rc store_exec(store *s, const char *sql);
+
+/* Column col of a row as text into dst (never NULL, always terminated). */
+void store_copy_col(sqlite3_stmt *st, int col, char *dst, size_t size);
+
+/* Append one entry to the audit chain inside the caller's open transaction (audit.c).
+ * Strings borrowed; never personal data. */
+kiosk_rc store_audit_append(store *s, const char *actor, const char *action, const char *subject,
+                            const char *detail);
+
+#endif
