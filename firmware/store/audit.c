@@ -83,45 +83,75 @@ static int read_head(store *s, int64_t *id, uint8_t hash[32], int *signed_ok)
 kiosk_rc store_audit_append(store *s, const char *actor, const char *action, const char *subject,
                             const char *detail)
 {
-    int64_t last = 0;
-    uint8_t prev[32];
-    int signed_ok;
-    read_head(s, &last, prev, &signed_ok);
-    int64_t at = kiosk_clock_now_ms(s->clock);
-    sqlite3_stmt *st = store_cached(s, "INSERT INTO audit(at_ms, actor, action, subject, detail,"
-                                       " prev, hash) VALUES(?, ?, ?, ?, ?, ?, zeroblob(32))");
+    if (!s->audit_open) {
+        /* first entry of this transaction: the head as committed (the write lock is held,
+         * so no other connection moves it meanwhile) */
+        int signed_ok;
+        read_head(s, &s->audit_last_id, s->audit_last_hash, &signed_ok);
+        s->audit_open = 1;
+    }
+    subject = subject ? subject : "";
+    detail = detail ? detail : "";
+    int64_t id = s->audit_last_id + 1, at = kiosk_clock_now_ms(s->clock);
+    uint8_t hash[32];
+    entry_hash(s->audit_last_hash, id, at, actor, action, subject, detail, hash);
+    sqlite3_stmt *st = store_cached(s, "INSERT INTO audit(id, at_ms, actor, action, subject,"
+                                       " detail, prev, hash) VALUES(?, ?, ?, ?, ?, ?, ?, ?)");
     if (!st)
         return KIOSK_IO;
-    sqlite3_bind_int64(st, 1, at);
-    sqlite3_bind_text(st, 2, actor, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, action, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 4, subject ? subject : "", -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 5, detail ? detail : "", -1, SQLITE_STATIC);
-    sqlite3_bind_blob(st, 6, prev, 32, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_int64(st, 2, at);
+    sqlite3_bind_text(st, 3, actor, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, action, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 5, subject, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 6, detail, -1, SQLITE_STATIC);
+    sqlite3_bind_blob(st, 7, s->audit_last_hash, 32, SQLITE_STATIC);
+    sqlite3_bind_blob(st, 8, hash, 32, SQLITE_STATIC);
     int rc = sqlite3_step(st);
     sqlite3_reset(st);
     if (rc != SQLITE_DONE)
         return store_sqlite_rc(rc);
-    int64_t id = sqlite3_last_insert_rowid(s->db);
-    uint8_t hash[32], head[HEAD_LEN];
-    entry_hash(prev, id, at, actor, action, subject ? subject : "", detail ? detail : "", hash);
-    st = store_cached(s, "UPDATE audit SET hash = ? WHERE id = ?");
-    if (!st)
-        return KIOSK_IO;
-    sqlite3_bind_blob(st, 1, hash, 32, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 2, id);
-    rc = sqlite3_step(st);
-    sqlite3_reset(st);
-    if (rc != SQLITE_DONE)
-        return store_sqlite_rc(rc);
-    head_sign(s, id, hash, head);
-    st = store_cached(s, "INSERT OR REPLACE INTO meta(key, value) VALUES('audit_head', ?)");
+    s->audit_last_id = id;
+    memcpy(s->audit_last_hash, hash, 32);
+    return KIOSK_OK;
+}
+
+kiosk_rc store_audit_seal(store *s)
+{
+    if (!s->audit_open)
+        return KIOSK_OK;
+    uint8_t head[HEAD_LEN];
+    head_sign(s, s->audit_last_id, s->audit_last_hash, head);
+    sqlite3_stmt *st =
+        store_cached(s, "INSERT OR REPLACE INTO meta(key, value) VALUES('audit_head', ?)");
     if (!st)
         return KIOSK_IO;
     sqlite3_bind_blob(st, 1, head, HEAD_LEN, SQLITE_STATIC);
-    rc = sqlite3_step(st);
+    int rc = sqlite3_step(st);
     sqlite3_reset(st);
+    s->audit_open = 0;
     return store_sqlite_rc(rc);
+}
+
+void store_audit_abandon(store *s)
+{
+    s->audit_open = 0;
+}
+
+kiosk_rc store_commit(store *s)
+{
+    kiosk_rc rc = store_audit_seal(s);
+    if (rc == KIOSK_OK)
+        rc = store_step_cached(s, "COMMIT");
+    if (rc != KIOSK_OK)
+        store_rollback(s);
+    return rc;
+}
+
+void store_rollback(store *s)
+{
+    store_audit_abandon(s);
+    store_step_cached(s, "ROLLBACK");
 }
 
 kiosk_rc store_audit(store *s, const char *actor, const char *action, const char *subject,
@@ -132,9 +162,8 @@ kiosk_rc store_audit(store *s, const char *actor, const char *action, const char
         return rc;
     rc = store_audit_append(s, actor, action, subject, detail);
     if (rc == KIOSK_OK)
-        rc = store_step_cached(s, "COMMIT");
-    if (rc != KIOSK_OK)
-        store_step_cached(s, "ROLLBACK");
+        return store_commit(s);
+    store_rollback(s);
     return rc;
 }
 

@@ -175,9 +175,9 @@ kiosk_rc staff_add(store *s, const char *name, staff_role role, const char *pin,
     if (rc == KIOSK_OK)
         rc = store_audit_append(s, by ? by : "system", "staff.add", name, detail);
     if (rc == KIOSK_OK)
-        rc = store_step_cached(s, "COMMIT");
+        rc = store_commit(s);
     if (rc != KIOSK_OK)
-        store_step_cached(s, "ROLLBACK");
+        store_rollback(s);
     sodium_memzero(hash, sizeof hash);
     return rc;
 }
@@ -202,9 +202,9 @@ kiosk_rc staff_remove(store *s, const char *name, const char *by)
     if (rc == KIOSK_OK)
         rc = store_audit_append(s, by ? by : "system", "staff.remove", name, "");
     if (rc == KIOSK_OK)
-        rc = store_step_cached(s, "COMMIT");
+        rc = store_commit(s);
     if (rc != KIOSK_OK)
-        store_step_cached(s, "ROLLBACK");
+        store_rollback(s);
     return rc;
 }
 
@@ -269,9 +269,9 @@ kiosk_rc staff_login(store *s, const char *card_uid, const char *pin, staff_acco
         rc = store_audit_append(s, ok ? who->name : "unknown",
                                 ok ? "staff.login" : "staff.login_failed", "", detail);
     if (rc == KIOSK_OK)
-        rc = store_step_cached(s, "COMMIT");
+        rc = store_commit(s);
     if (rc != KIOSK_OK) {
-        store_step_cached(s, "ROLLBACK");
+        store_rollback(s);
         memset(who, 0, sizeof *who);
         return rc;
     }

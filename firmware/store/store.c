@@ -56,6 +56,12 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
     "CREATE TABLE audit(id INTEGER PRIMARY KEY AUTOINCREMENT, at_ms INTEGER NOT NULL,"
     " actor TEXT NOT NULL, action TEXT NOT NULL, subject TEXT NOT NULL, detail TEXT NOT NULL,"
     " prev BLOB NOT NULL CHECK(length(prev) = 32), hash BLOB NOT NULL CHECK(length(hash) = 32));"
+    /* sealed bytes in their own table: changing a record's state no longer rewrites
+     * kilobytes of ciphertext (SQLite rewrites a whole row on update) */
+    "CREATE TABLE record_blobs(record_id INTEGER PRIMARY KEY"
+    " REFERENCES records(id) ON DELETE CASCADE, sealed BLOB NOT NULL);"
+    "INSERT INTO record_blobs(record_id, sealed) SELECT id, sealed FROM records;"
+    "ALTER TABLE records DROP COLUMN sealed;"
     "CREATE TABLE staff(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE,"
     " role INTEGER NOT NULL, pin_hash TEXT NOT NULL, card_uid TEXT UNIQUE,"
     " created_ms INTEGER NOT NULL, removed INTEGER NOT NULL DEFAULT 0);",
@@ -499,8 +505,8 @@ kiosk_rc store_save(store *s, const store_submission *sub, store_saved *out)
         size_t mlen = store_record_message(out->uuid, out->seq, sealed, sealed_len, msg);
         crypto_sign_detached(record_sig, NULL, msg, mlen, s->key.secret_key);
         sqlite3_stmt *st = store_cached(
-            s, "INSERT INTO records(uuid, seq, receipt_no, created_ms, hash, sealed, masked_name,"
-               " masked_id, record_sig) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)");
+            s, "INSERT INTO records(uuid, seq, receipt_no, created_ms, hash, masked_name,"
+               " masked_id, record_sig) VALUES(?, ?, ?, ?, ?, ?, ?, ?)");
         int r = st ? SQLITE_OK : SQLITE_ERROR;
         if (st) {
             sqlite3_bind_text(st, 1, out->uuid, -1, SQLITE_STATIC);
@@ -508,21 +514,31 @@ kiosk_rc store_save(store *s, const store_submission *sub, store_saved *out)
             sqlite3_bind_text(st, 3, out->receipt_no, -1, SQLITE_STATIC);
             sqlite3_bind_int64(st, 4, out->created_ms);
             sqlite3_bind_blob(st, 5, out->hash, 32, SQLITE_STATIC);
-            sqlite3_bind_blob(st, 6, sealed, (int)sealed_len, SQLITE_STATIC);
-            sqlite3_bind_text(st, 7, sub->masked_name, -1, SQLITE_STATIC);
-            sqlite3_bind_text(st, 8, sub->masked_id, -1, SQLITE_STATIC);
-            sqlite3_bind_blob(st, 9, record_sig, 64, SQLITE_STATIC);
+            sqlite3_bind_text(st, 6, sub->masked_name, -1, SQLITE_STATIC);
+            sqlite3_bind_text(st, 7, sub->masked_id, -1, SQLITE_STATIC);
+            sqlite3_bind_blob(st, 8, record_sig, 64, SQLITE_STATIC);
             r = sqlite3_step(st);
             sqlite3_reset(st);
+        }
+        sqlite3_stmt *blob = r == SQLITE_DONE
+                                 ? store_cached(s, "INSERT INTO record_blobs(record_id, sealed)"
+                                                   " VALUES(last_insert_rowid(), ?)")
+                                 : NULL;
+        if (blob) {
+            sqlite3_bind_blob(blob, 1, sealed, (int)sealed_len, SQLITE_STATIC);
+            r = sqlite3_step(blob);
+            sqlite3_reset(blob);
+        } else if (r == SQLITE_DONE) {
+            r = SQLITE_ERROR;
         }
         rc = store_sqlite_rc(r);
     }
     if (rc == KIOSK_OK)
         rc = store_audit_append(s, "citizen", "record.saved", out->receipt_no, "");
     if (rc == KIOSK_OK)
-        rc = store_step_cached(s, "COMMIT");
+        rc = store_commit(s);
     if (rc != KIOSK_OK) {
-        store_step_cached(s, "ROLLBACK");
+        store_rollback(s);
         memset(out, 0, sizeof *out);
     }
     if (env)
@@ -620,7 +636,10 @@ kiosk_rc store_sealed(store *s, const char *uuid, uint8_t **sealed, size_t *len)
     *sealed = NULL;
     *len = 0;
     sqlite3_stmt *st;
-    int rc = sqlite3_prepare_v2(s->db, "SELECT sealed FROM records WHERE uuid = ?", -1, &st, NULL);
+    int rc = sqlite3_prepare_v2(s->db,
+                                "SELECT b.sealed FROM records r JOIN record_blobs b"
+                                " ON b.record_id = r.id WHERE r.uuid = ?",
+                                -1, &st, NULL);
     kiosk_rc k = KIOSK_NOT_FOUND;
     if (rc == SQLITE_OK) {
         sqlite3_bind_text(st, 1, uuid, -1, SQLITE_STATIC);
@@ -649,8 +668,10 @@ kiosk_rc store_pending_each(store *s, int64_t after_seq, size_t max, store_pendi
 {
     if (count)
         *count = 0;
-    sqlite3_stmt *st = store_cached(s, "SELECT uuid, seq, sealed, attempts, record_sig FROM records"
-                                       " WHERE state IN (0, 1) AND seq > ? ORDER BY seq LIMIT ?");
+    sqlite3_stmt *st = store_cached(s, "SELECT r.uuid, r.seq, b.sealed, r.attempts, r.record_sig"
+                                       " FROM records r JOIN record_blobs b ON b.record_id = r.id"
+                                       " WHERE r.state IN (0, 1) AND r.seq > ?"
+                                       " ORDER BY r.seq LIMIT ?");
     if (!st)
         return KIOSK_IO;
     size_t n = 0;
@@ -701,56 +722,121 @@ kiosk_rc store_mark_sent(store *s, int64_t after_seq, int64_t last_seq)
     if (k == KIOSK_OK && n > 0)
         k = store_audit_append(s, "system", "records.sent", "", detail);
     if (k == KIOSK_OK)
-        k = store_step_cached(s, "COMMIT");
+        k = store_commit(s);
     if (k != KIOSK_OK)
-        store_step_cached(s, "ROLLBACK");
+        store_rollback(s);
     return k;
+}
+
+/* Acknowledged seqs gathered into ranges ("1-16,18-500") for the audit log: one entry
+ * per batch instead of one per record, a new entry when the text would not fit. */
+typedef struct seq_ranges {
+    char text[150];
+    size_t len;
+    int64_t first, last; /* the open range; first 0: none */
+    size_t count;
+} seq_ranges;
+
+static kiosk_rc ranges_flush(store *s, seq_ranges *g)
+{
+    if (!g->len)
+        return KIOSK_OK;
+    char detail[180];
+    snprintf(detail, sizeof detail, "%zu records, seq %s", g->count, g->text);
+    g->len = 0;
+    g->count = 0;
+    g->text[0] = '\0';
+    return store_audit_append(s, "system", "records.acked", "", detail);
+}
+
+static kiosk_rc ranges_close(store *s, seq_ranges *g)
+{
+    if (!g->first)
+        return KIOSK_OK;
+    char part[48];
+    int n = g->first == g->last
+                ? snprintf(part, sizeof part, "%s%lld", g->len ? "," : "", (long long)g->first)
+                : snprintf(part, sizeof part, "%s%lld-%lld", g->len ? "," : "", (long long)g->first,
+                           (long long)g->last);
+    kiosk_rc rc = KIOSK_OK;
+    if (g->len + (size_t)n >= sizeof g->text) {
+        rc = ranges_flush(s, g);
+        n = g->first == g->last
+                ? snprintf(part, sizeof part, "%lld", (long long)g->first)
+                : snprintf(part, sizeof part, "%lld-%lld", (long long)g->first, (long long)g->last);
+    }
+    memcpy(g->text + g->len, part, (size_t)n + 1);
+    g->len += (size_t)n;
+    g->first = 0;
+    return rc;
+}
+
+static kiosk_rc ranges_add(store *s, seq_ranges *g, int64_t seq)
+{
+    kiosk_rc rc = KIOSK_OK;
+    if (g->first && seq == g->last + 1) {
+        g->last = seq;
+    } else {
+        rc = ranges_close(s, g);
+        g->first = g->last = seq;
+    }
+    g->count++;
+    return rc;
 }
 
 kiosk_rc store_apply_outcomes(store *s, const store_outcome *o, size_t n, size_t *changed)
 {
     if (changed)
         *changed = 0;
-    kiosk_rc rc = store_exec(s, "BEGIN IMMEDIATE");
+    kiosk_rc rc = store_step_cached(s, "BEGIN IMMEDIATE");
     if (rc != KIOSK_OK)
         return rc;
-    sqlite3_stmt *ack = NULL, *rej = NULL;
-    int r = sqlite3_prepare_v2(s->db,
-                               "UPDATE records SET state = 2, acked_ms = ?, reject_reason = NULL"
-                               " WHERE uuid = ? AND state IN (0, 1)",
-                               -1, &ack, NULL);
-    if (r == SQLITE_OK)
-        r = sqlite3_prepare_v2(s->db,
-                               "UPDATE records SET state = 3, reject_reason = ?"
-                               " WHERE uuid = ? AND state IN (0, 1)",
-                               -1, &rej, NULL);
+    sqlite3_stmt *ack = store_cached(s, "UPDATE records SET state = 2, acked_ms = ?,"
+                                        " reject_reason = NULL WHERE uuid = ? AND state IN (0, 1)"
+                                        " RETURNING seq");
+    sqlite3_stmt *rej = store_cached(s, "UPDATE records SET state = 3, reject_reason = ?"
+                                        " WHERE uuid = ? AND state IN (0, 1)");
     int64_t now = kiosk_clock_now_ms(s->clock);
     size_t done = 0;
-    for (size_t i = 0; r == SQLITE_OK && i < n; i++) {
-        sqlite3_stmt *st = o[i].acknowledged ? ack : rej;
-        if (o[i].acknowledged)
-            sqlite3_bind_int64(st, 1, now);
-        else
-            sqlite3_bind_text(st, 1, o[i].reason ? o[i].reason : "", -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 2, o[i].uuid, -1, SQLITE_STATIC);
-        r = sqlite3_step(st) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode(s->db);
-        int one = sqlite3_changes(s->db);
-        sqlite3_reset(st);
-        done += (size_t)one;
-        if (r == SQLITE_OK && one &&
-            store_audit_append(s, "system", o[i].acknowledged ? "record.acked" : "record.rejected",
-                               o[i].uuid, o[i].acknowledged ? "" : o[i].reason) != KIOSK_OK)
-            r = SQLITE_IOERR;
+    seq_ranges acked = {0};
+    rc = ack && rej ? KIOSK_OK : KIOSK_IO;
+    for (size_t i = 0; rc == KIOSK_OK && i < n; i++) {
+        if (o[i].acknowledged) {
+            sqlite3_bind_int64(ack, 1, now);
+            sqlite3_bind_text(ack, 2, o[i].uuid, -1, SQLITE_STATIC);
+            int r = sqlite3_step(ack);
+            if (r == SQLITE_ROW) {
+                int64_t seq = sqlite3_column_int64(ack, 0);
+                r = sqlite3_step(ack);
+                done++;
+                rc = ranges_add(s, &acked, seq);
+            }
+            sqlite3_reset(ack);
+            if (rc == KIOSK_OK && r != SQLITE_DONE)
+                rc = store_sqlite_rc(r == SQLITE_ROW ? SQLITE_CORRUPT : r);
+        } else {
+            sqlite3_bind_text(rej, 1, o[i].reason ? o[i].reason : "", -1, SQLITE_STATIC);
+            sqlite3_bind_text(rej, 2, o[i].uuid, -1, SQLITE_STATIC);
+            int r = sqlite3_step(rej);
+            int one = sqlite3_changes(s->db);
+            sqlite3_reset(rej);
+            rc = store_sqlite_rc(r);
+            done += (size_t)one;
+            /* a rejection is kept for staff: one entry each, with the hub's reason */
+            if (rc == KIOSK_OK && one)
+                rc = store_audit_append(s, "system", "record.rejected", o[i].uuid, o[i].reason);
+        }
     }
-    sqlite3_finalize(ack);
-    sqlite3_finalize(rej);
-    rc = store_sqlite_rc(r);
     if (rc == KIOSK_OK)
-        rc = store_exec(s, "COMMIT");
-    if (rc != KIOSK_OK) {
-        store_exec(s, "ROLLBACK");
+        rc = ranges_close(s, &acked);
+    if (rc == KIOSK_OK)
+        rc = ranges_flush(s, &acked);
+    if (rc == KIOSK_OK)
+        rc = store_commit(s);
+    else
+        store_rollback(s);
+    if (rc != KIOSK_OK)
         return rc;
-    }
     if (changed)
         *changed = done;
     return KIOSK_OK;
@@ -779,9 +865,9 @@ kiosk_rc store_purge_acked(store *s, int64_t cutoff_ms, const char *purge_actor,
         k = store_audit_append(s, purge_actor ? purge_actor : "system", "records.purged", "",
                                detail);
     if (k == KIOSK_OK)
-        k = store_step_cached(s, "COMMIT");
+        k = store_commit(s);
     if (k != KIOSK_OK) {
-        store_step_cached(s, "ROLLBACK");
+        store_rollback(s);
         return k;
     }
     if (purged)

@@ -24,6 +24,10 @@ struct store {
         const char *sql;
         sqlite3_stmt *st;
     } cache[STORE_STMT_CACHE];
+    /* the audit chain's head while a transaction appends to it (audit.c) */
+    int audit_open;
+    int64_t audit_last_id;
+    uint8_t audit_last_hash[32];
 };
 
 /* An SQLite result code as a kiosk_rc. */
@@ -43,8 +47,17 @@ kiosk_rc store_exec(store *s, const char *sql);
 void store_copy_col(sqlite3_stmt *st, int col, char *dst, size_t size);
 
 /* Append one entry to the audit chain inside the caller's open transaction (audit.c).
- * Strings borrowed; never personal data. */
+ * Strings borrowed; never personal data. The signed head is written once, by
+ * store_audit_seal, just before the transaction commits; store_audit_abandon after a
+ * rollback. */
 kiosk_rc store_audit_append(store *s, const char *actor, const char *action, const char *subject,
                             const char *detail);
+kiosk_rc store_audit_seal(store *s);
+void store_audit_abandon(store *s);
+
+/* COMMIT with the audit head sealed first (rolled back on failure); ROLLBACK forgetting
+ * the unsealed head. */
+kiosk_rc store_commit(store *s);
+void store_rollback(store *s);
 
 #endif

@@ -97,8 +97,8 @@ static void test_chain_of_record_changes(void **state)
     assert_int_equal(store_audit(s, "A017", "receipt.reprint", sv[0].receipt_no, ""), KIOSK_OK);
     seen sn = {0};
     assert_int_equal(store_audit_recent(s, 16, note, &sn), KIOSK_OK);
-    const char *want[] = {"provision.upstream_key", "record.saved",   "record.saved",
-                          "records.sent",           "record.acked",   "record.rejected",
+    const char *want[] = {"provision.upstream_key", "record.saved",    "record.saved",
+                          "records.sent",           "record.rejected", "records.acked",
                           "records.purged",         "receipt.reprint"};
     assert_int_equal(sn.n, 8);
     for (int i = 0; i < 8; i++)

@@ -252,8 +252,9 @@ static void test_duplicate_conflicting_and_tampered_records(void **state)
                      SQLITE_OK);
     /* and sealed bytes changed at rest: the signature made at saving no longer fits */
     assert_int_equal(sqlite3_exec(raw,
-                                  "UPDATE records SET sealed = CAST(zeroblob(length(sealed))"
-                                  " AS BLOB) WHERE seq = 3",
+                                  "UPDATE record_blobs SET sealed = CAST(zeroblob("
+                                  "length(sealed)) AS BLOB) WHERE record_id = (SELECT id FROM"
+                                  " records WHERE seq = 3)",
                                   NULL, NULL, NULL),
                      SQLITE_OK);
     sqlite3_close(raw);
