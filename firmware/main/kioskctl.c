@@ -33,6 +33,7 @@
 #include "receipt/receipt_job.h"
 #include "receipt/receipt_payload.h"
 #include "ssc/ssc.h"
+#include "store/staff.h"
 #include "store/store.h"
 #include "sync/sync.h"
 
@@ -52,6 +53,7 @@ enum {
     EXIT_NOTHING = 23,
     EXIT_HUB_UNREACHABLE = 30,
     EXIT_HUB_REFUSED = 31,
+    EXIT_REFUSED = 24,
     EXIT_USAGE = 64
 };
 
@@ -78,6 +80,12 @@ static void usage(FILE *f)
                "         exit: 0 written, 23 nothing pending\n"
                "       kioskctl purge --days N --yes [--config FILE]\n"
                "                     delete records acknowledged more than N days ago\n"
+               "       kioskctl staff add NAME [--role hall|technician] [--card UID] < PIN\n"
+               "       kioskctl staff remove NAME | staff list\n"
+               "         exit: 24 refused (name, card or PIN taken; bad input; no such name)\n"
+               "       kioskctl audit verify    exit 1 when an entry was altered or removed\n"
+               "       kioskctl audit show [-n LINES]\n"
+               "       kioskctl print-test      a test page on the configured printer\n"
                "       exit 22: the kiosk's state cannot be used; 64: usage error\n");
 }
 
@@ -682,6 +690,24 @@ static int cmd_provision(int argc, char **argv)
     return code;
 }
 
+/* The receipt's fonts and texts (the configured language). Said on stderr when missing. */
+static kiosk_rc load_receipt_assets(const kiosk_config *cfg, receipt_fonts **fonts,
+                                    kiosk_strings **strings)
+{
+    char path[KIOSK_CONFIG_PATH_MAX + 64], font2[KIOSK_CONFIG_PATH_MAX + 64];
+    snprintf(path, sizeof path, "%s/NotoSansCJKsc-Kiosk.otf", cfg->fonts_dir);
+    snprintf(font2, sizeof font2, "%s/NotoSansCJKsc-Kiosk-Ext.otf", cfg->fonts_dir);
+    const char *font_paths[] = {path, font2};
+    char strings_dir[KIOSK_CONFIG_PATH_MAX + 16];
+    snprintf(strings_dir, sizeof strings_dir, "%s/strings", cfg->assets_dir);
+    kiosk_rc rc = receipt_fonts_load(font_paths, 2, fonts);
+    if (rc == KIOSK_OK)
+        rc = kiosk_strings_load(strings_dir, cfg->language, strings, NULL);
+    if (rc != KIOSK_OK)
+        fprintf(stderr, "kioskctl: fonts or strings are missing\n");
+    return rc;
+}
+
 static int cmd_reprint(int argc, char **argv)
 {
     const char *config_path = NULL;
@@ -691,7 +717,6 @@ static int cmd_reprint(int argc, char **argv)
     }
     const char *receipt_no = argv[optind];
     kiosk_config cfg;
-    char path[KIOSK_CONFIG_PATH_MAX + 64], font2[KIOSK_CONFIG_PATH_MAX + 64];
     store_device_key key;
     store *st = NULL;
     receipt_fonts *fonts = NULL;
@@ -701,16 +726,8 @@ static int cmd_reprint(int argc, char **argv)
     if (code != EXIT_VALID)
         return code;
     code = EXIT_STATE;
-    snprintf(path, sizeof path, "%s/NotoSansCJKsc-Kiosk.otf", cfg.fonts_dir);
-    snprintf(font2, sizeof font2, "%s/NotoSansCJKsc-Kiosk-Ext.otf", cfg.fonts_dir);
-    const char *font_paths[] = {path, font2};
-    char strings_dir[KIOSK_CONFIG_PATH_MAX + 16];
-    snprintf(strings_dir, sizeof strings_dir, "%s/strings", cfg.assets_dir);
-    if (receipt_fonts_load(font_paths, 2, &fonts) != KIOSK_OK ||
-        kiosk_strings_load(strings_dir, cfg.language, &strings, NULL) != KIOSK_OK) {
-        fprintf(stderr, "kioskctl: fonts or strings are missing\n");
+    if (load_receipt_assets(&cfg, &fonts, &strings) != KIOSK_OK)
         goto out;
-    }
     if (receipt_printer_open(&cfg, &p) != KIOSK_OK) {
         printf("printer problem: cannot open the printer\n");
         code = EXIT_PRINTER;
@@ -737,6 +754,192 @@ out:
     return code;
 }
 
+/* A staff PIN from standard input (a script pipes it; never on the command line). */
+static int read_staff_pin(char *pin, size_t size)
+{
+    if (!fgets(pin, (int)size, stdin))
+        return 0;
+    pin[strcspn(pin, "\r\n")] = '\0';
+    return pin[0] != '\0';
+}
+
+static int print_staff(void *ctx, const staff_account *a)
+{
+    (void)ctx;
+    printf("%-16s %-10s %s\n", a->name, staff_role_name(a->role), a->has_card ? "card" : "");
+    return 0;
+}
+
+static int cmd_staff(int argc, char **argv)
+{
+    static const struct option opts[] = {{"config", required_argument, NULL, 'c'},
+                                         {"role", required_argument, NULL, 'r'},
+                                         {"card", required_argument, NULL, 'u'},
+                                         {NULL, 0, NULL, 0}};
+    const char *config_path = NULL, *role_name = "hall", *card = NULL;
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "c:r:u:", opts, NULL)) != -1) {
+        if (c == 'c')
+            config_path = optarg;
+        else if (c == 'r')
+            role_name = optarg;
+        else if (c == 'u')
+            card = optarg;
+        else
+            return EXIT_USAGE;
+    }
+    const char *what = optind < argc ? argv[optind] : "";
+    int nargs = argc - optind;
+    staff_role role = !strcmp(role_name, "technician") ? STAFF_TECHNICIAN
+                      : !strcmp(role_name, "hall")     ? STAFF_HALL
+                                                       : 0;
+    if (!role ||
+        !((!strcmp(what, "add") && nargs == 2) || (!strcmp(what, "remove") && nargs == 2) ||
+          (!strcmp(what, "list") && nargs == 1))) {
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    kiosk_config cfg;
+    store_device_key key;
+    store *st;
+    int code = open_state(config_path, &cfg, &key, &st);
+    if (code != EXIT_VALID)
+        return code;
+    kiosk_rc rc = KIOSK_OK;
+    if (!strcmp(what, "list")) {
+        rc = staff_list(st, print_staff, NULL);
+    } else if (!strcmp(what, "remove")) {
+        rc = staff_remove(st, argv[optind + 1], "kioskctl");
+        if (rc == KIOSK_OK)
+            printf("removed %s\n", argv[optind + 1]);
+    } else {
+        char pin[64] = "";
+        if (!read_staff_pin(pin, sizeof pin)) {
+            fprintf(stderr, "kioskctl: give the new PIN on standard input\n");
+            close_state(st, &key);
+            return EXIT_USAGE;
+        }
+        rc = staff_add(st, argv[optind + 1], role, pin, card, "kioskctl");
+        sodium_memzero(pin, sizeof pin);
+        if (rc == KIOSK_OK)
+            printf("added %s (%s)\n", argv[optind + 1], staff_role_name(role));
+        else if (rc == KIOSK_INVALID)
+            fprintf(stderr,
+                    "kioskctl: name: letters, digits, - and _; PIN: %d to %d digits, not "
+                    "all the same; card: 8 to 20 hex digits\n",
+                    STAFF_PIN_MIN, STAFF_PIN_MAX);
+        else if (rc == KIOSK_BUSY)
+            fprintf(stderr, "kioskctl: that name, card or PIN is taken\n");
+    }
+    if (rc == KIOSK_NOT_FOUND)
+        fprintf(stderr, "kioskctl: no such staff account\n");
+    close_state(st, &key);
+    return rc == KIOSK_OK                                                     ? EXIT_VALID
+           : rc == KIOSK_NOT_FOUND || rc == KIOSK_BUSY || rc == KIOSK_INVALID ? EXIT_REFUSED
+                                                                              : EXIT_STATE;
+}
+
+static int print_audit(void *ctx, const store_audit_entry *e)
+{
+    (void)ctx;
+    time_t t = (time_t)(e->at_ms / 1000);
+    struct tm tm;
+    char when[32];
+    localtime_r(&t, &tm);
+    strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", &tm);
+    printf("%6lld %s %-12s %-22s %s%s%s\n", (long long)e->id, when, e->actor, e->action, e->subject,
+           e->subject[0] && e->detail[0] ? " " : "", e->detail);
+    return 0;
+}
+
+static int cmd_audit(int argc, char **argv)
+{
+    static const struct option opts[] = {{"config", required_argument, NULL, 'c'},
+                                         {"lines", required_argument, NULL, 'n'},
+                                         {NULL, 0, NULL, 0}};
+    const char *config_path = NULL;
+    long lines = 30;
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "c:n:", opts, NULL)) != -1) {
+        if (c == 'c')
+            config_path = optarg;
+        else if (c == 'n')
+            lines = strtol(optarg, NULL, 10);
+        else
+            return EXIT_USAGE;
+    }
+    const char *what = optind < argc ? argv[optind] : "";
+    if (optind != argc - 1 || (strcmp(what, "verify") && strcmp(what, "show")) || lines < 1) {
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    kiosk_config cfg;
+    store_device_key key;
+    store *st;
+    int code = open_state(config_path, &cfg, &key, &st);
+    if (code != EXIT_VALID)
+        return code;
+    if (!strcmp(what, "show")) {
+        code = store_audit_recent(st, (size_t)lines, print_audit, NULL) == KIOSK_OK ? EXIT_VALID
+                                                                                    : EXIT_STATE;
+    } else {
+        store_audit_check chk;
+        kiosk_rc rc = store_audit_verify(st, &chk);
+        if (rc == KIOSK_OK) {
+            printf("audit log intact: %lld entries\n", (long long)chk.entries);
+        } else if (rc == KIOSK_CORRUPT) {
+            printf("audit log altered: entry %lld was changed, removed or cut off\n",
+                   (long long)chk.first_bad);
+            code = EXIT_ALTERED;
+        } else {
+            code = EXIT_STATE;
+        }
+    }
+    close_state(st, &key);
+    return code;
+}
+
+static int cmd_print_test(int argc, char **argv)
+{
+    const char *config_path = NULL;
+    if (!config_only(argc, argv, &config_path) || optind != argc) {
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    kiosk_config cfg;
+    kiosk_config_defaults(&cfg, KIOSK_DEFAULT_ASSETS, KIOSK_DEFAULT_FONTS);
+    kiosk_config_error err;
+    if (config_path && kiosk_config_load(&cfg, config_path, &err) != KIOSK_OK) {
+        fprintf(stderr, "kioskctl: %s:%d: %s\n", config_path, err.line, err.message);
+        return EXIT_STATE;
+    }
+    printer *p = NULL;
+    if (receipt_printer_open(&cfg, &p) != KIOSK_OK) {
+        printf("printer problem: cannot open the printer\n");
+        return EXIT_PRINTER;
+    }
+    if (!p) {
+        printf("the file printer writes images to %s: nothing to test\n", cfg.printer_output_dir);
+        return EXIT_VALID;
+    }
+    receipt_fonts *fonts = NULL;
+    kiosk_strings *strings = NULL;
+    kiosk_rc rc = load_receipt_assets(&cfg, &fonts, &strings);
+    if (rc == KIOSK_OK)
+        rc = receipt_print_test_page(fonts, strings, &cfg, p);
+    kiosk_strings_destroy(strings);
+    receipt_fonts_destroy(fonts);
+    printer_close(p);
+    if (rc != KIOSK_OK) {
+        printf("printer problem: %s\n", kiosk_strerror(rc));
+        return EXIT_PRINTER;
+    }
+    printf("test page printed\n");
+    return EXIT_VALID;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
@@ -760,6 +963,12 @@ int main(int argc, char **argv)
         return cmd_export(argc - 1, argv + 1);
     if (!strcmp(argv[1], "purge"))
         return cmd_purge(argc - 1, argv + 1);
+    if (!strcmp(argv[1], "staff"))
+        return cmd_staff(argc - 1, argv + 1);
+    if (!strcmp(argv[1], "audit"))
+        return cmd_audit(argc - 1, argv + 1);
+    if (!strcmp(argv[1], "print-test"))
+        return cmd_print_test(argc - 1, argv + 1);
     fprintf(stderr, "kioskctl: unknown command %s\n", argv[1]);
     usage(stderr);
     return EXIT_USAGE;

@@ -119,3 +119,36 @@ kiosk_rc receipt_job_print(const receipt_job *job, const char *receipt_no, int c
         kiosk_log_warn("receipt", "receipt %s not printed: %s", receipt_no, kiosk_strerror(rc));
     return rc;
 }
+
+kiosk_rc receipt_print_test_page(receipt_fonts *fonts, const kiosk_strings *s,
+                                 const kiosk_config *cfg, printer *p)
+{
+    time_t t = time(NULL);
+    struct tm tm;
+    char when[32], width[48];
+    localtime_r(&t, &tm);
+    strftime(when, sizeof when, "%Y-%m-%d %H:%M", &tm);
+    snprintf(width, sizeof width, "%d dots (%s)", cfg->printer_width_dots,
+             cfg->printer_width_dots >= 576 ? "80 mm" : "58 mm");
+    receipt_doc d;
+    memset(&d, 0, sizeof d);
+    d.title = kiosk_strings_get(s, "receipt.test_title");
+    d.hall_name = cfg->hall_name;
+    d.lines[d.nlines++] = (receipt_line){kiosk_strings_get(s, "receipt.test_time"), when};
+    d.lines[d.nlines++] = (receipt_line){kiosk_strings_get(s, "receipt.test_width"), width};
+    d.paras[d.nparas++] = kiosk_strings_get(s, "receipt.test_ok");
+    d.qr_payload = "KIOSK PRINTER TEST";
+    d.qr_caption = kiosk_strings_get(s, "receipt.test_title");
+    receipt_bitmap bmp;
+    kiosk_rc rc = receipt_render(fonts, &d, cfg->printer_width_dots, &bmp);
+    if (rc != KIOSK_OK)
+        return rc;
+    escpos_buf buf;
+    escpos_buf_init(&buf, 1 << 20);
+    rc = receipt_encode_escpos(&bmp, &buf);
+    if (rc == KIOSK_OK)
+        rc = printer_print(p, buf.data, buf.len);
+    escpos_buf_deinit(&buf);
+    receipt_bitmap_deinit(&bmp);
+    return rc;
+}

@@ -37,4 +37,10 @@ kiosk_rc receipt_printer_open(const kiosk_config *cfg, printer **out);
 kiosk_rc receipt_job_print(const receipt_job *job, const char *receipt_no, int copy, char *png_path,
                            size_t png_path_size);
 
+/* Print a test page (the hall, the time, the paper width, a QR code) on p, to check the
+ * paper, the print head and the cutter. fonts, strings (the [receipt] texts), cfg and p
+ * borrowed. The printer's outcome, as receipt_job_print. Not the UI thread. */
+kiosk_rc receipt_print_test_page(receipt_fonts *fonts, const kiosk_strings *strings,
+                                 const kiosk_config *cfg, printer *p);
+
 #endif

@@ -378,6 +378,61 @@ static void test_status_sync_export_purge(void **state)
     assert_non_null(strstr(out, "0 queued, 1 sent, 0 acknowledged"));
 }
 
+static void test_staff_audit_print_test(void **state)
+{
+    (void)state;
+    char dir[256], conf[300], cmd[2048], out[4096];
+    snprintf(dir, sizeof dir, "%s/ctl-staff-%d", KIOSK_TEST_TMP, (int)getpid());
+    snprintf(cmd, sizeof cmd, "rm -rf '%s' && mkdir -p '%s'", dir, dir);
+    assert_int_equal(system(cmd), 0);
+    snprintf(conf, sizeof conf, "%s/kiosk.conf", dir);
+    FILE *f = fopen(conf, "w");
+    assert_non_null(f);
+    fprintf(f, "[paths]\nstate_dir = %s\n[printer]\nbackend = file\noutput_dir = %s/r\n", dir, dir);
+    fclose(f);
+    snprintf(cmd, sizeof cmd, "printf '482915\\n' | '%s' staff add A017 --config '%s'",
+             KIOSK_KIOSKCTL, conf);
+    assert_int_equal(run(cmd, out, sizeof out), 0);
+    assert_non_null(strstr(out, "added A017 (hall)"));
+    snprintf(cmd, sizeof cmd,
+             "printf '482915\\n' | '%s' staff add T001 --role technician --config '%s' 2>&1",
+             KIOSK_KIOSKCTL, conf);
+    assert_int_equal(run(cmd, out, sizeof out), 24); /* the PIN is taken */
+    snprintf(cmd, sizeof cmd,
+             "printf '730146\\n' | '%s' staff add T001 --role technician --card 04A1B2C3D4 "
+             "--config '%s'",
+             KIOSK_KIOSKCTL, conf);
+    assert_int_equal(run(cmd, out, sizeof out), 0);
+    snprintf(cmd, sizeof cmd, "'%s' staff list --config '%s'", KIOSK_KIOSKCTL, conf);
+    assert_int_equal(run(cmd, out, sizeof out), 0);
+    assert_non_null(strstr(out, "A017"));
+    assert_non_null(strstr(out, "technician"));
+    snprintf(cmd, sizeof cmd, "'%s' staff remove NOBODY --config '%s' 2>/dev/null", KIOSK_KIOSKCTL,
+             conf);
+    assert_int_equal(run(cmd, out, sizeof out), 24);
+    snprintf(cmd, sizeof cmd, "'%s' audit verify --config '%s'", KIOSK_KIOSKCTL, conf);
+    assert_int_equal(run(cmd, out, sizeof out), 0);
+    assert_non_null(strstr(out, "audit log intact: 2 entries"));
+    snprintf(cmd, sizeof cmd, "'%s' audit show --config '%s'", KIOSK_KIOSKCTL, conf);
+    assert_int_equal(run(cmd, out, sizeof out), 0);
+    assert_non_null(strstr(out, "staff.add"));
+    /* an entry changed behind the kiosk's back */
+    snprintf(cmd, sizeof cmd, "sqlite3 '%s/kiosk.db' \"UPDATE audit SET actor = 'x' WHERE id = 1\"",
+             dir);
+    assert_int_equal(system(cmd), 0);
+    snprintf(cmd, sizeof cmd, "'%s' audit verify --config '%s'", KIOSK_KIOSKCTL, conf);
+    assert_int_equal(run(cmd, out, sizeof out), 1);
+    assert_non_null(strstr(out, "entry 1"));
+    /* the test page: nothing to do for the file printer; a missing serial printer fails */
+    snprintf(cmd, sizeof cmd, "'%s' print-test --config '%s'", KIOSK_KIOSKCTL, conf);
+    assert_int_equal(run(cmd, out, sizeof out), 0);
+    f = fopen(conf, "a");
+    fprintf(f, "backend = serial\ndevice = /dev/nonexistent-printer\n");
+    fclose(f);
+    snprintf(cmd, sizeof cmd, "'%s' print-test --config '%s' 2>/dev/null", KIOSK_KIOSKCTL, conf);
+    assert_int_equal(run(cmd, out, sizeof out), 21);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -387,6 +442,7 @@ int main(void)
         cmocka_unit_test(test_card_reader_states),
         cmocka_unit_test(test_reprint),
         cmocka_unit_test_teardown(test_status_sync_export_purge, stop_hub),
+        cmocka_unit_test(test_staff_audit_print_test),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
 }
