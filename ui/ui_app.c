@@ -21,8 +21,11 @@
 #include "identity/identity.h"
 #include "nfc/reader_sim.h"
 #include "ui_attract.h"
+#include "ui_draw.h"
 #include "ui_io.h"
+#include "power/power.h"
 #include "ui_journey.h"
+#include "ui_menu.h"
 #include "ui_pinyin.h"
 #include "ui_signature.h"
 #include "ui_widget.h"
@@ -68,7 +71,18 @@ struct ui_app {
     int receipt_w, receipt_h;
     int pad_drawing; /* a stroke is open on the pad */
     ui_app_options opt;
+    ui_menu menu;
+    int reader_ok;         /* the reader worker's last word: working */
+    int restart_requested; /* staff asked; the loop ends and systemd starts us again */
+    power *power;          /* portable units: batteries and mains */
+    power_status pw;
+    int64_t pw_read_ms;
+    int battery_refused; /* a card came while the battery was too low */
 };
+
+/* Batteries: a registration takes about ten minutes (power.h). */
+#define MIN_BATTERY_PERCENT 20
+#define MIN_BATTERY_MINUTES 15
 
 static kiosk_rc load_strings(ui_app *app, const char *lang)
 {
@@ -379,6 +393,12 @@ kiosk_rc ui_app_create(const kiosk_config *cfg, const ui_app_options *opt, ui_ap
     }
     if (rc == KIOSK_OK && opt->with_reader)
         rc = start_reader(app);
+    if (rc == KIOSK_OK && cfg->mode == KIOSK_MODE_PORTABLE) {
+        if (power_open_sysfs(cfg->power_supply, &app->power) == KIOSK_OK)
+            power_read(app->power, &app->pw);
+        else
+            kiosk_log_warn("ui", "no power supply information under %s", cfg->power_supply);
+    }
     if (rc != KIOSK_OK) {
         ui_app_destroy(app);
         return rc;
@@ -401,6 +421,8 @@ void ui_app_destroy(ui_app *app)
     while (app->io_event && SDL_PeepEvents(&ev, 1, SDL_GETEVENT, app->io_event, app->io_event) == 1)
         free(ev.user.data1);
     flow_destroy(app->flow);
+    power_close(app->power);
+    ui_menu_wipe(&app->menu);
     ui_journey_state_wipe(&app->js);
     ui_signature_destroy(app->pad);
     ui_pinyin_destroy(app->pinyin);
@@ -472,18 +494,38 @@ static void to_logical(const ui_app *app, float wx, float wy, int *lx, int *ly)
     *ly = (int)(y + (float)app->h / 2.0f);
 }
 
+static void attract_status(ui_app *app, ui_ctx *c);
+
 kiosk_rc ui_app_render(ui_app *app)
 {
     SDL_SetRenderTarget(app->renderer, app->canvas);
     ui_widgets_clear(&app->widgets);
     const flow_view *v = flow_get_view(app->flow);
     kiosk_rc rc;
-    if (v->step == FLOW_ATTRACT) {
+    if (app->menu.screen != UI_MENU_OFF) {
+        ui_ctx c = {app->renderer, app->text, &app->theme, app->strings,
+                    &app->widgets, app->w,    app->h};
+        ui_menu_env env = {
+            app->cfg.hall_code, app->opt.version ? app->opt.version : "?", app->cfg.retention_days,
+            !app->identity   ? "screen.m_reader_none"
+            : app->reader_ok ? "screen.m_reader_ok"
+                             : "screen.m_reader_fault",
+            app->cfg.printer_backend == KIOSK_PRINTER_FILE ? "screen.m_printer_file"
+                                                           : "screen.m_printer_ready"};
+        ui_menu_draw(&c, &app->menu, &env);
+        rc = KIOSK_OK;
+    } else if (v->step == FLOW_ATTRACT) {
         rc = ui_attract_draw(app->renderer, app->text, &app->theme, app->strings,
                              app->cfg.hall_name, app->w, app->h, &app->attract);
+        /* the discreet way to the maintenance menu: five quick taps on the kiosk's name */
+        SDL_Rect corner = {0, 0, app->w / 3, app->attract.language.y + app->attract.language.h};
+        ui_widgets_add(&app->widgets, "staff_corner", corner);
         ui_widgets_add(&app->widgets, "language", app->attract.language);
         ui_widgets_add(&app->widgets, "large_text", app->attract.large_text);
         ui_widgets_add(&app->widgets, "contrast", app->attract.contrast);
+        ui_ctx c = {app->renderer, app->text, &app->theme, app->strings,
+                    &app->widgets, app->w,    app->h};
+        attract_status(app, &c);
     } else {
         ui_ctx c = {app->renderer, app->text, &app->theme, app->strings,
                     &app->widgets, app->w,    app->h};
@@ -505,6 +547,57 @@ kiosk_rc ui_app_render(ui_app *app)
      * screenshots, tests) may render many frames without one */
     SDL_RenderFlush(app->renderer);
     return rc;
+}
+
+/* What the attract screen adds: out of service, and on portable units the battery, the
+ * network and a refusal to start on a low battery. */
+static void attract_status(ui_app *app, ui_ctx *c)
+{
+    const ui_theme *t = c->t;
+    SDL_Color red = t->high_contrast ? t->accent : (SDL_Color){190, 30, 30, 255};
+    if (app->menu.out_of_service) {
+        SDL_Rect veil = {0, 0, app->w, app->h};
+        ui_draw_fill_rect(c->r, veil, (SDL_Color){0, 0, 0, 170});
+        SDL_Rect box =
+            t->landscape ? ui_px_rect(c, 140, 200, 1000, 400) : ui_px_rect(c, 60, 640, 960, 640);
+        ui_draw_fill_round_rect(c->r, box, ui_theme_px(t, 32), t->panel);
+        SDL_Rect in = {box.x + box.w / 12, box.y + box.h / 4, box.w * 5 / 6, box.h / 2};
+        ui_label(c, kiosk_strings_get(c->s, "attract.out_of_service"), in, t->landscape ? 52 : 68,
+                 t->fg, UI_TEXT_CENTER);
+        ui_widgets_add(c->ws, "staff_corner", (SDL_Rect){0, 0, app->w / 3, app->h / 12});
+        return;
+    }
+    if (!app->power && !app->opt.is_offline)
+        return;
+    char line[200] = "", part[96];
+    if (app->power && app->pw.has_battery) {
+        char pct[16];
+        snprintf(pct, sizeof pct, "%d%%", app->pw.percent);
+        const char *tmpl = kiosk_strings_get(c->s, "screen.battery");
+        const char *at = strstr(tmpl, "{}");
+        snprintf(line, sizeof line, "%.*s%s%s%s%s", at ? (int)(at - tmpl) : (int)strlen(tmpl), tmpl,
+                 pct, at ? at + 2 : "", app->pw.charging ? " · " : "",
+                 app->pw.charging ? kiosk_strings_get(c->s, "screen.charging") : "");
+    }
+    if (app->opt.is_offline && app->opt.is_offline(app->opt.sync_ctx)) {
+        snprintf(part, sizeof part, "%s", kiosk_strings_get(c->s, "screen.offline"));
+        size_t used = strlen(line);
+        snprintf(line + used, sizeof line - used, "%s%s", used ? " · " : "", part);
+    }
+    int low =
+        app->power && !power_can_start_session(&app->pw, MIN_BATTERY_PERCENT, MIN_BATTERY_MINUTES);
+    SDL_Rect status =
+        t->landscape ? ui_px_rect(c, 40, 84, 700, 40) : ui_px_rect(c, 48, 120, 984, 50);
+    if (line[0])
+        ui_label_fit(c, line, status, t->landscape ? 24 : 30, low ? red : t->muted, UI_TEXT_LEFT);
+    if (low || app->battery_refused) {
+        SDL_Rect banner =
+            t->landscape ? ui_px_rect(c, 560, 470, 680, 80) : ui_px_rect(c, 40, 1330, 1000, 90);
+        ui_draw_fill_round_rect(c->r, banner, ui_theme_px(t, 16), red);
+        SDL_Rect in = {banner.x + 16, banner.y + banner.h / 6, banner.w - 32, banner.h * 2 / 3};
+        ui_label_fit(c, kiosk_strings_get(c->s, "screen.battery_low"), in, t->landscape ? 28 : 34,
+                     (SDL_Color){255, 255, 255, 255}, UI_TEXT_CENTER);
+    }
 }
 
 /* ---- events into the flow ---------------------------------------------------------- */
@@ -597,6 +690,16 @@ static void dispatch(ui_app *app, const flow_event *ev)
 
 static void on_io_result(ui_app *app, const ui_io_result *r)
 {
+    if (r->kind >= UI_IO_LOGIN || (r->kind == UI_IO_PRINT && app->menu.screen != UI_MENU_OFF)) {
+        ui_menu_result(&app->menu, r);
+        if (r->kind == UI_IO_LOGIN && r->rc == KIOSK_OK && app->io)
+            ui_io_dashboard(app->io);
+        if (r->kind == UI_IO_EXPORT || r->kind == UI_IO_PURGE || r->kind == UI_IO_PRINT)
+            if (app->io)
+                ui_io_dashboard(app->io);
+        app->dirty = 1;
+        return;
+    }
     flow_event ev = {.rc = r->rc};
     switch (r->kind) {
     case UI_IO_READY:
@@ -615,6 +718,8 @@ static void on_io_result(ui_app *app, const ui_io_result *r)
         load_receipt(app, r->png);
         ev.type = FLOW_EV_PRINTED;
         break;
+    default: /* the menu's kinds, handled above */
+        return;
     }
     dispatch(app, &ev);
 }
@@ -625,8 +730,49 @@ static void send(ui_app *app, flow_event_type type)
     dispatch(app, &ev);
 }
 
+/* Reader test in the maintenance menu: only the card's own details, never the holder's. */
+static void menu_card(ui_app *app, const identity_event *ie)
+{
+    char info[128];
+    if (ie->type == IDENTITY_CARD_READ) {
+        /* the generation and specification only: the card number belongs to its holder */
+        snprintf(info, sizeof info, "gen %d · spec %s", ie->card.generation, ie->card.spec_version);
+        const char *tmpl = kiosk_strings_get(app->strings, "screen.m_card_info");
+        const char *at = strstr(tmpl, "{}");
+        snprintf(app->menu.card_info, sizeof app->menu.card_info, "%.*s%s%s",
+                 at ? (int)(at - tmpl) : (int)strlen(tmpl), tmpl, info, at ? at + 2 : "");
+    } else if (ie->type == IDENTITY_CARD_UNREADABLE) {
+        const char *tmpl = kiosk_strings_get(app->strings, "screen.m_card_bad");
+        const char *at = strstr(tmpl, "{}");
+        snprintf(app->menu.card_info, sizeof app->menu.card_info, "%.*s%s%s",
+                 at ? (int)(at - tmpl) : (int)strlen(tmpl), tmpl, kiosk_rc_name(ie->rc),
+                 at ? at + 2 : "");
+    }
+    app->dirty = 1;
+}
+
 static void on_identity_event(ui_app *app, identity_event *ie)
 {
+    if (ie->type == IDENTITY_READER_FAULT || ie->type == IDENTITY_READER_OK)
+        app->reader_ok = ie->type == IDENTITY_READER_OK;
+    if (app->menu.screen != UI_MENU_OFF) {
+        /* staff at the kiosk: cards are the reader test, never a citizen's session */
+        if (app->menu.screen == UI_MENU_READER)
+            menu_card(app, ie);
+        return;
+    }
+    if (ie->type == IDENTITY_CARD_PRESENT && flow_get_view(app->flow)->step == FLOW_ATTRACT) {
+        if (app->menu.out_of_service)
+            return;
+        if (app->power &&
+            !power_can_start_session(&app->pw, MIN_BATTERY_PERCENT, MIN_BATTERY_MINUTES)) {
+            app->battery_refused = 1;
+            app->dirty = 1;
+            kiosk_log_warn("ui", "battery too low to start a registration");
+            return;
+        }
+        app->battery_refused = 0;
+    }
     flow_event ev = {.rc = ie->rc, .tries_left = ie->tries_left};
     switch (ie->type) {
     case IDENTITY_CARD_PRESENT:
@@ -667,6 +813,25 @@ static void on_identity_event(ui_app *app, identity_event *ie)
 
 static void tick(ui_app *app)
 {
+    int64_t now = kiosk_clock_mono_ms(app->clock);
+    if (app->menu.screen != UI_MENU_OFF) {
+        char who[40];
+        snprintf(who, sizeof who, "%s", app->menu.staff);
+        if (ui_menu_tick(&app->menu, now)) {
+            if (app->io)
+                ui_io_audit(app->io, who, "staff.logout", "", "idle");
+            app->dirty = 1;
+        }
+    }
+    if (app->power && now - app->pw_read_ms >= 5000) {
+        power_status before = app->pw;
+        app->pw_read_ms = now;
+        if (power_read(app->power, &app->pw) == KIOSK_OK &&
+            (before.percent != app->pw.percent || before.charging != app->pw.charging))
+            app->dirty = 1;
+        if (app->pw.charging)
+            app->battery_refused = 0;
+    }
     send(app, FLOW_EV_TICK);
 }
 
@@ -826,10 +991,97 @@ void ui_app_stroke(ui_app *app, int phase, int x, int y)
     app->dirty = 1;
 }
 
+static void menu_action(ui_app *app, ui_menu_action a)
+{
+    ui_menu *m = &app->menu;
+    char who[40];
+    snprintf(who, sizeof who, "%s", m->staff[0] ? m->staff : "staff");
+    switch (a) {
+    case UI_MENU_NONE:
+        break;
+    case UI_MENU_DO_LOGIN:
+        if (!app->io || ui_io_login(app->io, m->pin) != KIOSK_OK) {
+            ui_io_result r = {.kind = UI_IO_LOGIN, .rc = KIOSK_UNSUPPORTED};
+            ui_menu_result(m, &r);
+        }
+        explicit_bzero(m->pin, sizeof m->pin);
+        m->pin_len = 0;
+        break;
+    case UI_MENU_DO_DASHBOARD:
+        if (app->io)
+            ui_io_dashboard(app->io);
+        break;
+    case UI_MENU_DO_SYNC:
+        if (app->opt.sync_now)
+            app->opt.sync_now(app->opt.sync_ctx);
+        if (app->io)
+            ui_io_audit(app->io, who, "sync.now", "", "");
+        break;
+    case UI_MENU_DO_PRINT_TEST:
+        if (app->io)
+            ui_io_print_test(app->io);
+        break;
+    case UI_MENU_DO_REPRINT:
+        snprintf(m->receipt_no, sizeof m->receipt_no, "%s-%.8s-%.4s", app->cfg.hall_code, m->digits,
+                 m->digits + 8);
+        if (app->io)
+            ui_io_print(app->io, m->receipt_no, 1);
+        break;
+    case UI_MENU_DO_EXPORT:
+        if (app->io)
+            ui_io_export(app->io, app->cfg.export_dir, who);
+        break;
+    case UI_MENU_DO_PURGE:
+        if (app->io)
+            ui_io_purge(app->io, app->cfg.retention_days, who);
+        break;
+    case UI_MENU_DO_SERVICE:
+        if (app->io)
+            ui_io_audit(app->io, who, m->out_of_service ? "service.off" : "service.on", "", "");
+        kiosk_log_info("ui", "kiosk %s by staff",
+                       m->out_of_service ? "out of service" : "in service");
+        break;
+    case UI_MENU_DO_RESTART: {
+        if (app->io)
+            ui_io_audit(app->io, who, "kiosk.restart", "", "");
+        app->restart_requested = 1;
+        SDL_Event q;
+        SDL_zero(q);
+        q.type = SDL_QUIT;
+        SDL_PushEvent(&q);
+        break;
+    }
+    case UI_MENU_DO_LOGOUT:
+        if (app->io)
+            ui_io_audit(app->io, who, "staff.logout", "", "");
+        break;
+    }
+    app->dirty = 1;
+}
+
 /* A tap on widget id of the current screen. */
 static void on_widget(ui_app *app, const char *id)
 {
     flow_step step = flow_get_view(app->flow)->step;
+    int64_t now = kiosk_clock_mono_ms(app->clock);
+    if (app->menu.screen != UI_MENU_OFF) {
+        /* the staff name, kept for the logout's audit entry before the tap clears it */
+        char who[sizeof app->menu.staff];
+        memcpy(who, app->menu.staff, sizeof who);
+        ui_menu_action a = ui_menu_tap(&app->menu, id, now);
+        if (a == UI_MENU_DO_LOGOUT)
+            memcpy(app->menu.staff, who, sizeof who);
+        menu_action(app, a);
+        if (a == UI_MENU_DO_LOGOUT)
+            app->menu.staff[0] = '\0';
+        app->dirty = 1;
+        return;
+    }
+    if (!strcmp(id, "staff_corner")) {
+        if (ui_menu_corner_tap(&app->menu, now))
+            app->dirty = 1;
+        return;
+    }
     if (!strcmp(id, "language")) {
         load_strings(app, strcmp(app->language, "en") == 0 ? "zh_CN" : "en");
         load_commitment(app, app->language);
@@ -1089,4 +1341,19 @@ size_t ui_app_missing_glyphs(ui_app *app)
 const ui_attract_layout *ui_app_attract_layout(const ui_app *app)
 {
     return &app->attract;
+}
+
+int ui_app_menu_screen(const ui_app *app)
+{
+    return (int)app->menu.screen;
+}
+
+int ui_app_out_of_service(const ui_app *app)
+{
+    return app->menu.out_of_service;
+}
+
+int ui_app_restart_requested(const ui_app *app)
+{
+    return app->restart_requested;
 }

@@ -25,6 +25,12 @@ typedef struct ui_app_options {
     /* Called on the UI thread after a record was saved (e.g. sync_worker_wake). */
     void (*record_saved)(void *ctx);
     void *record_saved_ctx;
+    /* The maintenance menu's "sync now" (UI thread, must not block), and whether the
+     * kiosk is offline (shown on portable units); both may be NULL. */
+    void (*sync_now)(void *ctx);
+    int (*is_offline)(void *ctx);
+    void *sync_ctx;
+    const char *version; /* shown to staff; NULL: "?" */
 } ui_app_options;
 
 /* Create the app for cfg (borrowed; copied). Loads strings and fonts from the configured
@@ -69,6 +75,12 @@ void ui_app_tap(ui_app *app, int x, int y);
 /* A finger (or the mouse) drawing: down, moves, up, at logical coordinates. Outside the
  * signature pad these are ignored (a tap is ui_app_tap). */
 void ui_app_stroke(ui_app *app, int phase, int x, int y); /* phase: 0 down, 1 move, 2 up */
+
+/* The maintenance menu's screen now (UI_MENU_OFF when closed), and whether the kiosk is
+ * out of service; restart_requested: a staff member asked for a restart. */
+int ui_app_menu_screen(const ui_app *app);
+int ui_app_out_of_service(const ui_app *app);
+int ui_app_restart_requested(const ui_app *app);
 
 /* Where the signature pad is on screen (0 when it is not shown). */
 int ui_app_pad_rect(const ui_app *app, SDL_Rect *out);

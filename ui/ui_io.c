@@ -9,10 +9,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sodium.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <time.h>
+
 #include "config/kiosk_strings.h"
 #include "core/kiosk_log.h"
 #include "receipt/receipt_job.h"
+#include "receipt/receipt_payload.h"
+#include "store/staff.h"
 #include "store/store.h"
+#include "sync/sync.h"
 
 typedef struct job {
     ui_io_kind kind;
@@ -20,6 +28,10 @@ typedef struct job {
     uint8_t sha[32];
     char receipt_no[40];
     int copy;
+    char pin[24];
+    char who[32], action[48], subject[64], detail[160];
+    char dir[512];
+    int days;
 } job;
 
 struct ui_io {
@@ -29,8 +41,9 @@ struct ui_io {
     pthread_t thread;
     pthread_mutex_t mu;
     pthread_cond_t cv;
-    int stop, has_job;
-    job pending;
+    int stop;
+    job queue[UI_IO_QUEUE];
+    size_t head, count;
     /* owned by the thread */
     store_device_key key;
     store *store;
@@ -55,7 +68,7 @@ static void job_clear(job *j)
     wipe_text(j->masked_name);
     wipe_text(j->masked_id);
     free(j->version);
-    explicit_bzero(j, sizeof *j);
+    explicit_bzero(j, sizeof *j); /* the PIN too */
 }
 
 /* Open what the jobs need; a failure is kept and answered to every job. */
@@ -115,8 +128,76 @@ static void run_job(ui_io *io, job *j, ui_io_result *r)
         receipt_job rj = {io->store, &io->key, io->fonts, io->strings, &io->cfg, io->printer};
         snprintf(r->receipt_no, sizeof r->receipt_no, "%s", j->receipt_no);
         r->rc = receipt_job_print(&rj, j->receipt_no, j->copy, r->png, sizeof r->png);
+        if (j->copy && r->rc != KIOSK_NOT_FOUND)
+            store_audit(io->store, j->who[0] ? j->who : "citizen", "receipt.reprint", j->receipt_no,
+                        kiosk_rc_name(r->rc));
         break;
     }
+    case UI_IO_LOGIN: {
+        staff_account who;
+        r->rc = staff_login(io->store, NULL, j->pin, &who, &r->retry_ms);
+        if (r->rc == KIOSK_OK) {
+            snprintf(r->name, sizeof r->name, "%s", who.name);
+            r->role = (int)who.role;
+        }
+        break;
+    }
+    case UI_IO_DASHBOARD: {
+        store_counts n;
+        store_sync_note note;
+        r->rc = store_count(io->store, &n);
+        if (r->rc == KIOSK_OK)
+            r->rc = store_sync_info(io->store, &note);
+        if (r->rc == KIOSK_OK) {
+            memcpy(r->counts, n.by_state, sizeof r->counts);
+            r->last_sync_ok_ms = note.last_ok_ms;
+            r->last_sync_attempt_ms = note.last_attempt_ms;
+            snprintf(r->last_sync_error, sizeof r->last_sync_error, "%s", note.last_error);
+        }
+        struct statvfs vfs;
+        if (statvfs(io->cfg.state_dir, &vfs) == 0)
+            r->free_mb = (uint64_t)vfs.f_bavail * vfs.f_frsize >> 20;
+        receipt_device_id(io->key.public_key, r->device_id);
+        uint8_t h[32];
+        crypto_hash_sha256(h, io->key.public_key, 32);
+        sodium_bin2hex(r->fingerprint, sizeof r->fingerprint, h, 8);
+        break;
+    }
+    case UI_IO_PRINT_TEST:
+        r->rc = io->printer ? receipt_print_test_page(io->fonts, io->strings, &io->cfg, io->printer)
+                            : KIOSK_OK; /* the file printer: receipts are images */
+        store_audit(io->store, j->who[0] ? j->who : "staff", "printer.test", "",
+                    kiosk_rc_name(r->rc));
+        break;
+    case UI_IO_EXPORT: {
+        char path[700];
+        time_t now = time(NULL);
+        struct tm tm;
+        char stamp[32];
+        localtime_r(&now, &tm);
+        strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
+        char id[16];
+        receipt_device_id(io->key.public_key, id);
+        mkdir(j->dir, 0700);
+        snprintf(path, sizeof path, "%s/%s-%s-%s.kb", j->dir, io->cfg.hall_code, id, stamp);
+        size_t n = 0;
+        r->rc = sync_export_bundle(io->store, &io->key, path, (int64_t)now * 1000, &n);
+        r->count = (int64_t)n;
+        snprintf(r->png, sizeof r->png, "%s", path);
+        char detail[48];
+        snprintf(detail, sizeof detail, "%zu records", n);
+        store_audit(io->store, j->who, "bundle.export", "",
+                    r->rc == KIOSK_OK ? detail : kiosk_rc_name(r->rc));
+        break;
+    }
+    case UI_IO_PURGE: {
+        int64_t cutoff = kiosk_clock_now_ms(kiosk_clock_system()) - (int64_t)j->days * 86400000;
+        r->rc = store_purge_acked(io->store, cutoff, j->who, &r->count);
+        break;
+    }
+    case UI_IO_AUDIT:
+        r->rc = store_audit(io->store, j->who, j->action, j->subject, j->detail);
+        break;
     }
 }
 
@@ -126,15 +207,16 @@ static void *worker(void *arg)
     open_all(io);
     for (;;) {
         pthread_mutex_lock(&io->mu);
-        while (!io->has_job && !io->stop)
+        while (!io->count && !io->stop)
             pthread_cond_wait(&io->cv, &io->mu);
-        if (!io->has_job) {
+        if (!io->count) {
             pthread_mutex_unlock(&io->mu);
             break;
         }
-        job j = io->pending;
-        memset(&io->pending, 0, sizeof io->pending);
-        io->has_job = 0;
+        job j = io->queue[io->head];
+        memset(&io->queue[io->head], 0, sizeof io->queue[0]);
+        io->head = (io->head + 1) % UI_IO_QUEUE;
+        io->count--;
         pthread_mutex_unlock(&io->mu);
         ui_io_result r;
         run_job(io, &j, &r);
@@ -180,7 +262,8 @@ void ui_io_stop(ui_io *io)
     pthread_cond_signal(&io->cv);
     pthread_mutex_unlock(&io->mu);
     pthread_join(io->thread, NULL);
-    job_clear(&io->pending);
+    for (size_t i = 0; i < UI_IO_QUEUE; i++)
+        job_clear(&io->queue[i]);
     pthread_mutex_destroy(&io->mu);
     pthread_cond_destroy(&io->cv);
     free(io);
@@ -189,13 +272,14 @@ void ui_io_stop(ui_io *io)
 static kiosk_rc queue(ui_io *io, job *j)
 {
     pthread_mutex_lock(&io->mu);
-    if (io->has_job || io->stop) {
+    if (io->count == UI_IO_QUEUE || io->stop) {
         pthread_mutex_unlock(&io->mu);
         job_clear(j);
         return KIOSK_BUSY;
     }
-    io->pending = *j;
-    io->has_job = 1;
+    io->queue[(io->head + io->count) % UI_IO_QUEUE] = *j;
+    io->count++;
+    explicit_bzero(j, sizeof *j);
     pthread_cond_signal(&io->cv);
     pthread_mutex_unlock(&io->mu);
     return KIOSK_OK;
@@ -227,5 +311,50 @@ kiosk_rc ui_io_print(ui_io *io, const char *receipt_no, int copy)
 {
     job j = {.kind = UI_IO_PRINT, .copy = copy};
     snprintf(j.receipt_no, sizeof j.receipt_no, "%s", receipt_no);
+    return queue(io, &j);
+}
+
+kiosk_rc ui_io_login(ui_io *io, const char *pin)
+{
+    job j = {.kind = UI_IO_LOGIN};
+    snprintf(j.pin, sizeof j.pin, "%s", pin);
+    return queue(io, &j);
+}
+
+kiosk_rc ui_io_dashboard(ui_io *io)
+{
+    job j = {.kind = UI_IO_DASHBOARD};
+    return queue(io, &j);
+}
+
+kiosk_rc ui_io_print_test(ui_io *io)
+{
+    job j = {.kind = UI_IO_PRINT_TEST};
+    return queue(io, &j);
+}
+
+kiosk_rc ui_io_export(ui_io *io, const char *dir, const char *who)
+{
+    job j = {.kind = UI_IO_EXPORT};
+    snprintf(j.dir, sizeof j.dir, "%s", dir);
+    snprintf(j.who, sizeof j.who, "%s", who);
+    return queue(io, &j);
+}
+
+kiosk_rc ui_io_purge(ui_io *io, int days, const char *who)
+{
+    job j = {.kind = UI_IO_PURGE, .days = days};
+    snprintf(j.who, sizeof j.who, "%s", who);
+    return queue(io, &j);
+}
+
+kiosk_rc ui_io_audit(ui_io *io, const char *who, const char *action, const char *subject,
+                     const char *detail)
+{
+    job j = {.kind = UI_IO_AUDIT};
+    snprintf(j.who, sizeof j.who, "%s", who);
+    snprintf(j.action, sizeof j.action, "%s", action);
+    snprintf(j.subject, sizeof j.subject, "%s", subject ? subject : "");
+    snprintf(j.detail, sizeof j.detail, "%s", detail ? detail : "");
     return queue(io, &j);
 }

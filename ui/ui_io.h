@@ -18,9 +18,15 @@
 typedef struct ui_io ui_io;
 
 typedef enum ui_io_kind {
-    UI_IO_READY = 1, /* rc: store_ready */
-    UI_IO_SAVE,      /* rc, receipt_no */
-    UI_IO_PRINT,     /* rc, png (the preview image) */
+    UI_IO_READY = 1,  /* rc: store_ready */
+    UI_IO_SAVE,       /* rc, receipt_no */
+    UI_IO_PRINT,      /* rc, png (the preview image) */
+    UI_IO_LOGIN,      /* rc (staff_login), name, role, retry_ms */
+    UI_IO_DASHBOARD,  /* counts, sync, free_mb, device_id, fingerprint */
+    UI_IO_PRINT_TEST, /* rc */
+    UI_IO_EXPORT,     /* rc, count, path */
+    UI_IO_PURGE,      /* rc, count */
+    UI_IO_AUDIT,      /* rc: an entry appended */
 } ui_io_kind;
 
 typedef struct ui_io_result {
@@ -28,6 +34,19 @@ typedef struct ui_io_result {
     kiosk_rc rc;
     char receipt_no[40];
     char png[1024];
+    /* staff login */
+    char name[32];
+    int role;
+    int64_t retry_ms;
+    /* dashboard */
+    int64_t counts[4]; /* by store_state */
+    int64_t last_sync_ok_ms, last_sync_attempt_ms;
+    char last_sync_error[128];
+    uint64_t free_mb;
+    char device_id[16];
+    char fingerprint[24];
+    /* export, purge */
+    int64_t count;
 } ui_io_result;
 
 /* Called on the worker thread; r is borrowed for the call. */
@@ -43,8 +62,8 @@ kiosk_rc ui_io_start(const kiosk_config *cfg, ui_io_callback cb, void *ctx, ui_i
  * citizen's), close everything, wipe. NULL is fine. */
 void ui_io_stop(ui_io *io);
 
-/* Queue a job. KIOSK_BUSY when one is already waiting (the journey asks one at a time).
- * Any thread. The submission's strings are copied. */
+/* Queue a job (up to UI_IO_QUEUE wait; KIOSK_BUSY beyond). Any thread. Strings copied. */
+#define UI_IO_QUEUE 8
 kiosk_rc ui_io_check_ready(ui_io *io);
 typedef struct ui_io_submission {
     const char *registration_json;
@@ -56,6 +75,18 @@ typedef struct ui_io_submission {
 } ui_io_submission;
 kiosk_rc ui_io_save(ui_io *io, const ui_io_submission *sub);
 kiosk_rc ui_io_print(ui_io *io, const char *receipt_no, int copy);
+
+/* Staff jobs (the maintenance menu). who: the logged-in staff name, for the audit log.
+ * login: the PIN is copied and wiped after checking. export: a signed bundle of pending
+ * records into dir. purge: acknowledged records older than days. audit: an entry for a
+ * staff action done elsewhere (sync now, out of service). */
+kiosk_rc ui_io_login(ui_io *io, const char *pin);
+kiosk_rc ui_io_dashboard(ui_io *io);
+kiosk_rc ui_io_print_test(ui_io *io);
+kiosk_rc ui_io_export(ui_io *io, const char *dir, const char *who);
+kiosk_rc ui_io_purge(ui_io *io, int days, const char *who);
+kiosk_rc ui_io_audit(ui_io *io, const char *who, const char *action, const char *subject,
+                     const char *detail);
 
 /* Free disk under which the store refuses to start a registration. */
 #define UI_IO_MIN_FREE_BYTES (16u << 20)

@@ -183,6 +183,25 @@ static kiosk_rc run_line(ui_app *app, char *line, const char *shot_dir, ui_scrip
         }
         return fail(res, KIOSK_RANGE, "'%s' still there after 100 taps", w[1]);
     }
+    if ((!strcmp(cmd, "wait-menu") || !strcmp(cmd, "expect-menu")) && (n == 2 || n == 3)) {
+        static const char *const screens[] = {"off",   "login", "home",  "reprint",
+                                              "purge", "log",   "reader"};
+        int want = -1;
+        for (int k = 0; k < 7; k++)
+            if (!strcmp(w[1], screens[k]))
+                want = k;
+        a = !strcmp(cmd, "wait-menu") ? 5000 : 0;
+        if (want < 0 || (n == 3 && !parse_long(w[2], 0, 3600000, &a)))
+            return fail(res, KIOSK_INVALID, "%s off|login|home|reprint|purge|log|reader [MS]", cmd);
+        int64_t end = mono_ms() + a;
+        do {
+            ui_app_pump(app);
+            if (ui_app_menu_screen(app) == want)
+                return KIOSK_OK;
+            SDL_Delay(5);
+        } while (mono_ms() < end);
+        return fail(res, KIOSK_TIMEOUT, "the menu is not at %s", w[1]);
+    }
     if (!strcmp(cmd, "tap-at") && n == 3 && parse_long(w[1], 0, 100000, &a) &&
         parse_long(w[2], 0, 100000, &b)) {
         ui_app_tap(app, (int)a, (int)b);

@@ -12,6 +12,8 @@
  *   wait MS                let MS milliseconds pass, handling events
  *   wait-for STEP [MS]     wait until the journey is at STEP (at most MS, default 5000)
  *   expect STEP            the journey must be at STEP now
+ *   wait-menu SCREEN [MS]  wait until the maintenance menu shows SCREEN (off, login, home,
+ *                          reprint, purge, log, reader); expect-menu SCREEN: now
  *   screenshot PATH        save the screen as a PNG (PATH relative to the script's
  *                          screenshot directory when one is given)
  *   pin DIGITS             tap the keypad keys for DIGITS (a shorthand for tap keyN …)

@@ -55,6 +55,9 @@ static const slot slots[] = {
     STR("device", "hall_name", hall_name),
     STR("device", "agency_address", agency_address),
     STR("device", "agency_phone", agency_phone),
+    STR("device", "power_supply", power_supply),
+    STR("paths", "export_dir", export_dir),
+    INT("policy", "retention_days", retention_days, 7, 3650),
     STR("paths", "state_dir", state_dir),
     STR("paths", "assets_dir", assets_dir),
     STR("paths", "fonts_dir", fonts_dir),
@@ -107,6 +110,9 @@ void kiosk_config_defaults(kiosk_config *cfg, const char *assets_dir, const char
     cfg->printer_baud = 115200;
     copy_text(cfg->printer_output_dir, sizeof cfg->printer_output_dir, "var/receipts");
     cfg->processing_days = 7;
+    copy_text(cfg->power_supply, sizeof cfg->power_supply, "/sys/class/power_supply");
+    copy_text(cfg->export_dir, sizeof cfg->export_dir, "var/export");
+    cfg->retention_days = 90;
     cfg->idle_timeout_s = 90;
     cfg->sync_batch = 200;
     cfg->sync_retry_max_s = 300;

@@ -38,6 +38,9 @@ typedef struct kiosk_config {
     char hall_name[KIOSK_CONFIG_TEXT_MAX];
     char agency_address[KIOSK_CONFIG_TEXT_MAX]; /* printed on receipts */
     char agency_phone[32];
+    char power_supply[KIOSK_CONFIG_PATH_MAX]; /* portable: batteries and mains (sysfs) */
+    char export_dir[KIOSK_CONFIG_PATH_MAX];   /* where staff export bundles (a USB stick) */
+    int retention_days;                       /* purge acknowledged records older than */
     /* [paths] */
     char state_dir[KIOSK_CONFIG_PATH_MAX];
     char assets_dir[KIOSK_CONFIG_PATH_MAX];

@@ -58,6 +58,9 @@ void kiosk_log_set_sink(kiosk_log_sink sink, void *ctx)
     pthread_mutex_unlock(&log_lock);
 }
 
+static char recent[KIOSK_LOG_RECENT][KIOSK_LOG_RECENT_LEN];
+static size_t recent_next, recent_count;
+
 void kiosk_log(kiosk_log_level level, const char *module, const char *fmt, ...)
 {
     char line[KIOSK_LOG_LINE_MAX];
@@ -91,7 +94,30 @@ void kiosk_log(kiosk_log_level level, const char *module, const char *fmt, ...)
         log_sink(log_sink_ctx, level, module, line);
     else
         stderr_sink(NULL, level, module, line);
+    /* the staff screen's "recent lines": already scrubbed, cut to fit */
+    time_t now = time(NULL);
+    struct tm tm;
+    char stamp[16];
+    localtime_r(&now, &tm);
+    strftime(stamp, sizeof stamp, "%H:%M:%S", &tm);
+    snprintf(recent[recent_next], sizeof recent[0], "%s %s: %.*s", stamp, module,
+             KIOSK_LOG_RECENT_LEN - 40, line);
+    recent_next = (recent_next + 1) % KIOSK_LOG_RECENT;
+    if (recent_count < KIOSK_LOG_RECENT)
+        recent_count++;
     pthread_mutex_unlock(&log_lock);
+}
+
+size_t kiosk_log_recent(char (*out)[KIOSK_LOG_RECENT_LEN], size_t max)
+{
+    pthread_mutex_lock(&log_lock);
+    size_t n = recent_count < max ? recent_count : max;
+    for (size_t i = 0; i < n; i++) {
+        size_t k = (recent_next + KIOSK_LOG_RECENT - n + i) % KIOSK_LOG_RECENT;
+        memcpy(out[i], recent[k], KIOSK_LOG_RECENT_LEN);
+    }
+    pthread_mutex_unlock(&log_lock);
+    return n;
 }
 
 size_t kiosk_utf8_decode(const char *s, size_t n, unsigned *cp)

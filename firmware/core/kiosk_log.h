@@ -35,6 +35,12 @@ void kiosk_log(kiosk_log_level level, const char *module, const char *fmt, ...)
 #define kiosk_log_warn(mod, ...) kiosk_log(KIOSK_LOG_WARN, mod, __VA_ARGS__)
 #define kiosk_log_error(mod, ...) kiosk_log(KIOSK_LOG_ERROR, mod, __VA_ARGS__)
 
+/* The newest lines logged (scrubbed, "HH:MM:SS module: message", cut to fit), oldest
+ * first, for the staff screen: up to max copied into out; returns how many. Any thread. */
+#define KIOSK_LOG_RECENT 64
+#define KIOSK_LOG_RECENT_LEN 160
+size_t kiosk_log_recent(char (*out)[KIOSK_LOG_RECENT_LEN], size_t max);
+
 /* Lines below `level` are dropped. Default INFO. */
 void kiosk_log_set_level(kiosk_log_level level);
 

@@ -37,6 +37,16 @@ static void wake_sync(void *ctx)
     sync_worker_wake(ctx);
 }
 
+/* Offline: no hub configured, or the last try to reach it failed. */
+static int is_offline(void *ctx)
+{
+    if (!ctx)
+        return 1;
+    sync_status_info st;
+    sync_worker_status(ctx, &st);
+    return st.rounds > 0 && st.last_rc != KIOSK_OK;
+}
+
 static int has_display(void)
 {
     return getenv("SDL_VIDEODRIVER") || getenv("DISPLAY") || getenv("WAYLAND_DISPLAY");
@@ -145,7 +155,11 @@ int main(int argc, char **argv)
                            .with_reader = !screenshot,
                            .with_store = !screenshot,
                            .record_saved = sync ? wake_sync : NULL,
-                           .record_saved_ctx = sync};
+                           .record_saved_ctx = sync,
+                           .sync_now = sync ? wake_sync : NULL,
+                           .is_offline = is_offline,
+                           .sync_ctx = sync,
+                           .version = KIOSK_VERSION};
     kiosk_rc rc = ui_app_create(&cfg, &uopt, &app);
     if (rc != KIOSK_OK) {
         fprintf(stderr, "kiosk: cannot start: %s (assets under %s, fonts, display; see log)\n",
@@ -177,6 +191,8 @@ int main(int argc, char **argv)
         }
     } else {
         rc = ui_app_run(app);
+        if (ui_app_restart_requested(app))
+            kiosk_log_info("main", "restart asked for by staff; systemd starts the kiosk again");
     }
     ui_app_destroy(app);
     sync_worker_destroy(sync);

@@ -1,0 +1,494 @@
+/*
+ * Maintenance menu screens. Staff read them standing at the kiosk, so the same large
+ * type and targets as the citizen screens; every action says what came of it in a line
+ * under the dashboard.
+ */
+#include "ui_menu.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/kiosk_log.h"
+#include "store/staff.h"
+#include "ui_draw.h"
+
+#define CORNER_TAPS 5
+#define CORNER_WINDOW_MS 3000
+
+static const char *S(const ui_ctx *c, const char *key)
+{
+    return kiosk_strings_get(c->s, key);
+}
+
+void ui_menu_wipe(ui_menu *m)
+{
+    int oos = m->out_of_service;
+    explicit_bzero(m, sizeof *m);
+    m->out_of_service = oos; /* the kiosk's state, not the staff session's */
+}
+
+int ui_menu_corner_tap(ui_menu *m, int64_t now_ms)
+{
+    if (m->corner_taps == 0 || now_ms - m->corner_first_ms > CORNER_WINDOW_MS) {
+        m->corner_taps = 0;
+        m->corner_first_ms = now_ms;
+    }
+    if (++m->corner_taps < CORNER_TAPS)
+        return 0;
+    m->corner_taps = 0;
+    m->screen = UI_MENU_LOGIN;
+    m->last_touch_ms = now_ms;
+    m->note_key = NULL;
+    return 1;
+}
+
+static void fill(const char *tmpl, const char *arg, char *out, size_t size)
+{
+    const char *at = strstr(tmpl, "{}");
+    if (at)
+        snprintf(out, size, "%.*s%s%s", (int)(at - tmpl), tmpl, arg, at + 2);
+    else
+        snprintf(out, size, "%s", tmpl);
+}
+
+static void when(int64_t ms, const ui_ctx *c, char *out, size_t size)
+{
+    if (!ms) {
+        snprintf(out, size, "%s", S(c, "screen.m_never"));
+        return;
+    }
+    time_t t = (time_t)(ms / 1000);
+    struct tm tm;
+    localtime_r(&t, &tm);
+    strftime(out, size, "%Y-%m-%d %H:%M", &tm);
+}
+
+/* The bar at the top: the menu's name, who is logged in, and the way out. */
+static void bar(ui_ctx *c, const ui_menu *m, const char *exit_id, const char *exit_key)
+{
+    const ui_theme *t = c->t;
+    SDL_Rect b = ui_px_rect(c, 0, 0, t->landscape ? 1280 : 1080, t->landscape ? 90 : 130);
+    ui_draw_fill_rect(c->r, b, t->accent);
+    char title[96];
+    snprintf(title, sizeof title, "%s%s%s", S(c, "screen.m_title"), m->staff[0] ? " · " : "",
+             m->staff);
+    int pad = ui_theme_px(t, 40);
+    ui_label_fit(c, title, (SDL_Rect){pad, b.h / 4, b.w / 2, b.h / 2}, t->landscape ? 34 : 44,
+                 t->accent_fg, UI_TEXT_LEFT);
+    int bw = ui_theme_px(t, 260), bh = b.h * 2 / 3;
+    SDL_Rect e = {b.w - pad - bw, (b.h - bh) / 2, bw, bh};
+    ui_draw_fill_round_rect(c->r, e, bh / 5, t->accent_fg);
+    ui_button(c, exit_id, e, S(c, exit_key), 34, UI_BUTTON_SECONDARY);
+}
+
+static SDL_Rect body(const ui_ctx *c)
+{
+    return c->t->landscape ? ui_px_rect(c, 40, 110, 1200, 670) : ui_px_rect(c, 40, 160, 1000, 1720);
+}
+
+/* A digit keypad: ids prefix0..9, prefix_del; ok_id under it. */
+static void keypad(ui_ctx *c, SDL_Rect area, const char *prefix, const char *ok_id,
+                   const char *ok_key, int ok_enabled)
+{
+    const ui_theme *t = c->t;
+    int gap = ui_theme_px(t, 16), kw = (area.w - 2 * gap) / 3, kh = (area.h - 4 * gap) / 5;
+    if (kh > ui_theme_px(t, 130))
+        kh = ui_theme_px(t, 130);
+    static const char *const keys[12] = {"1", "2", "3", "4", "5", "6",
+                                         "7", "8", "9", "",  "0", "del"};
+    for (int i = 0; i < 12; i++) {
+        if (!keys[i][0])
+            continue;
+        SDL_Rect k = {area.x + (i % 3) * (kw + gap), area.y + (i / 3) * (kh + gap), kw, kh};
+        char id[24];
+        snprintf(id, sizeof id, "%s%s", prefix, i == 11 ? "_del" : keys[i]);
+        ui_button(c, id, k, i == 11 ? S(c, "screen.pin_delete") : keys[i], i == 11 ? 36 : 56,
+                  i == 11 ? UI_BUTTON_SECONDARY : UI_BUTTON_KEY);
+    }
+    SDL_Rect ok = {area.x, area.y + 4 * (kh + gap), area.w, kh};
+    ui_button(c, ok_id, ok, S(c, ok_key), 48, ok_enabled ? UI_BUTTON_PRIMARY : UI_BUTTON_DISABLED);
+}
+
+static void note(ui_ctx *c, const ui_menu *m, SDL_Rect box)
+{
+    if (!m->note_key)
+        return;
+    char text[256];
+    fill(S(c, m->note_key), m->note_arg, text, sizeof text);
+    SDL_Color red = c->t->high_contrast ? c->t->accent : (SDL_Color){190, 30, 30, 255};
+    ui_label(c, text, box, c->t->landscape ? 28 : 36, m->note_bad ? red : c->t->fg, UI_TEXT_LEFT);
+}
+
+static void login_screen(ui_ctx *c, const ui_menu *m)
+{
+    const ui_theme *t = c->t;
+    bar(c, m, "menu_exit", "screen.m_exit");
+    SDL_Rect b = body(c);
+    int px = t->landscape ? 36 : 48;
+    SDL_Rect title = {b.x, b.y, t->landscape ? b.w / 2 : b.w, ui_theme_px(t, 70)};
+    ui_label_fit(c, S(c, "screen.m_login"), title, px, t->fg, UI_TEXT_LEFT);
+    int box = ui_theme_px(t, t->landscape ? 40 : 56), gap = ui_theme_px(t, 10);
+    int y = title.y + title.h + ui_theme_px(t, 16);
+    for (int i = 0; i < 12 && i < (m->pin_len > 6 ? m->pin_len : 6); i++) {
+        SDL_Rect r = {b.x + i * (box + gap), y, box, box};
+        ui_draw_round_frame(c->r, r, box / 6, ui_theme_px(t, 3) + 1, t->muted, t->panel);
+        if (i < m->pin_len)
+            ui_draw_fill_circle(c->r, r.x + box / 2, r.y + box / 2, box / 5, t->fg);
+    }
+    SDL_Rect nb = {b.x, y + box + ui_theme_px(t, 16), t->landscape ? b.w / 2 : b.w,
+                   ui_theme_px(t, 120)};
+    note(c, m, nb);
+    SDL_Rect pad =
+        t->landscape
+            ? (SDL_Rect){b.x + b.w / 2 + ui_theme_px(t, 20), b.y, b.w / 2 - ui_theme_px(t, 20), b.h}
+            : (SDL_Rect){b.x + b.w / 8, nb.y + nb.h, b.w * 3 / 4, b.y + b.h - nb.y - nb.h};
+    keypad(c, pad, "mk", "mk_ok", "screen.m_login_ok", m->pin_len >= STAFF_PIN_MIN);
+}
+
+static void home_screen(ui_ctx *c, const ui_menu *m, const ui_menu_env *env)
+{
+    const ui_theme *t = c->t;
+    bar(c, m, "m_logout", "screen.m_logout");
+    SDL_Rect b = body(c);
+    int px = t->landscape ? 26 : 34, line = ui_theme_font_px(t, px) * 3 / 2;
+    SDL_Rect panel = {b.x, b.y, t->landscape ? b.w / 2 - ui_theme_px(t, 16) : b.w,
+                      t->landscape ? b.h : 8 * line + ui_theme_px(t, 40)};
+    ui_draw_fill_round_rect(c->r, panel, ui_theme_px(t, 16), t->panel);
+    char rows[8][200], a[64], w1[32], w2[32];
+    int n = 0;
+    if (m->has_dash) {
+        const ui_io_result *d = &m->dash;
+        snprintf(a, sizeof a, "%lld / %lld / %lld / %lld", (long long)d->counts[0],
+                 (long long)d->counts[1], (long long)d->counts[2], (long long)d->counts[3]);
+        fill(S(c, "screen.m_records"), a, rows[n++], sizeof rows[0]);
+        when(d->last_sync_ok_ms, c, w1, sizeof w1);
+        fill(S(c, "screen.m_last_sync"), w1, rows[n++], sizeof rows[0]);
+        fill(S(c, "screen.m_last_error"),
+             d->last_sync_error[0] ? d->last_sync_error : S(c, "screen.m_none"), rows[n++],
+             sizeof rows[0]);
+        snprintf(a, sizeof a, "%llu MB", (unsigned long long)d->free_mb);
+        fill(S(c, "screen.m_disk"), a, rows[n++], sizeof rows[0]);
+        snprintf(a, sizeof a, "%s · %s", d->device_id, d->fingerprint);
+        fill(S(c, "screen.m_device"), a, rows[n++], sizeof rows[0]);
+        (void)w2;
+    } else {
+        snprintf(rows[n++], sizeof rows[0], "%s", S(c, "screen.m_loading"));
+    }
+    fill(S(c, "screen.m_reader"), S(c, env->reader_state), rows[n++], sizeof rows[0]);
+    fill(S(c, "screen.m_printer"), S(c, env->printer_state), rows[n++], sizeof rows[0]);
+    snprintf(a, sizeof a, "%s · %s", env->version, env->hall_code);
+    fill(S(c, "screen.m_version"), a, rows[n++], sizeof rows[0]);
+    int pad = ui_theme_px(t, 24);
+    for (int i = 0; i < n; i++)
+        ui_label_fit(c, rows[i],
+                     (SDL_Rect){panel.x + pad, panel.y + pad + i * line, panel.w - 2 * pad, line},
+                     px, t->fg, UI_TEXT_LEFT);
+    /* the outcome of the last action, then the actions */
+    SDL_Rect nb = t->landscape ? (SDL_Rect){b.x + b.w / 2 + pad, b.y, b.w / 2 - pad, line * 2}
+                               : (SDL_Rect){b.x, panel.y + panel.h + pad, b.w, line * 2};
+    note(c, m, nb);
+    static const struct {
+        const char *id, *key;
+        int technician;
+    } actions[] = {
+        {"m_sync", "screen.m_sync", 0},
+        {"m_reader", "screen.m_reader_test", 0},
+        {"m_print_test", "screen.m_print_test", 0},
+        {"m_reprint", "screen.m_reprint", 0},
+        {"m_export", "screen.m_export", 0},
+        {"m_purge", "screen.m_purge", 1},
+        {"m_service", NULL, 0},
+        {"m_log", "screen.m_log", 0},
+        {"m_restart", "screen.m_restart", 0},
+    };
+    int cols = 2, gap = ui_theme_px(t, 16);
+    SDL_Rect grid = {nb.x, nb.y + nb.h + gap, nb.w, b.y + b.h - nb.y - nb.h - gap};
+    int count = (int)(sizeof actions / sizeof actions[0]);
+    int rows_n = (count + cols - 1) / cols;
+    int bw = (grid.w - gap) / cols, bh = (grid.h - (rows_n - 1) * gap) / rows_n;
+    if (bh > ui_theme_px(t, 130))
+        bh = ui_theme_px(t, 130);
+    for (int i = 0; i < count; i++) {
+        SDL_Rect r = {grid.x + (i % cols) * (bw + gap), grid.y + (i / cols) * (bh + gap), bw, bh};
+        const char *label = actions[i].key ? S(c, actions[i].key)
+                                           : S(c, m->out_of_service ? "screen.m_service_on"
+                                                                    : "screen.m_service_off");
+        int allowed = !actions[i].technician || m->role == STAFF_TECHNICIAN;
+        ui_button(c, actions[i].id, r, label, t->landscape ? 26 : 36,
+                  !allowed                      ? UI_BUTTON_DISABLED
+                  : i == 6 && m->out_of_service ? UI_BUTTON_SELECTED
+                                                : UI_BUTTON_SECONDARY);
+    }
+}
+
+static void reprint_screen(ui_ctx *c, const ui_menu *m, const ui_menu_env *env)
+{
+    const ui_theme *t = c->t;
+    bar(c, m, "m_back", "screen.m_back");
+    SDL_Rect b = body(c);
+    int px = t->landscape ? 32 : 44;
+    ui_label_fit(c, S(c, "screen.m_reprint_hint"), (SDL_Rect){b.x, b.y, b.w, ui_theme_px(t, 60)},
+                 px, t->muted, UI_TEXT_LEFT);
+    char shown[64], typed[16];
+    snprintf(typed, sizeof typed, "%.*s", m->ndigits, m->digits);
+    /* HALL-YYYYMMDD-NNNN, the digits filling in as typed */
+    snprintf(shown, sizeof shown, "%s-%.8s%s%s", env->hall_code, typed, m->ndigits > 8 ? "-" : "",
+             m->ndigits > 8 ? typed + 8 : "");
+    SDL_Rect box = {b.x, b.y + ui_theme_px(t, 80), t->landscape ? b.w / 2 : b.w,
+                    ui_theme_px(t, 100)};
+    ui_draw_round_frame(c->r, box, ui_theme_px(t, 12), ui_theme_px(t, 3) + 1, t->accent, t->panel);
+    ui_label_fit(c, shown, (SDL_Rect){box.x + 20, box.y + box.h / 5, box.w - 40, box.h * 3 / 5},
+                 px + 8, t->fg, UI_TEXT_LEFT);
+    SDL_Rect nb = {b.x, box.y + box.h + ui_theme_px(t, 16), box.w, ui_theme_px(t, 100)};
+    note(c, m, nb);
+    SDL_Rect pad =
+        t->landscape ? (SDL_Rect){b.x + b.w / 2 + 20, b.y, b.w / 2 - 20, b.h}
+                     : (SDL_Rect){b.x + b.w / 8, nb.y + nb.h, b.w * 3 / 4, b.y + b.h - nb.y - nb.h};
+    keypad(c, pad, "rk", "m_do_reprint", "screen.m_reprint_do", m->ndigits == 12);
+}
+
+static void purge_screen(ui_ctx *c, const ui_menu *m, const ui_menu_env *env)
+{
+    const ui_theme *t = c->t;
+    bar(c, m, "m_back", "screen.m_back");
+    SDL_Rect b = body(c);
+    char days[16], text[300];
+    snprintf(days, sizeof days, "%d", env->retention_days);
+    fill(S(c, "screen.m_purge_confirm"), days, text, sizeof text);
+    ui_label(c, text, (SDL_Rect){b.x, b.y, b.w, b.h / 3}, t->landscape ? 34 : 46, t->fg,
+             UI_TEXT_LEFT);
+    int bh = ui_theme_px(t, t->landscape ? 90 : 130), gap = ui_theme_px(t, 24);
+    SDL_Rect yes = {b.x, b.y + b.h / 2, b.w, bh};
+    ui_button(c, "m_do_purge", yes, S(c, "screen.m_purge_do"), 44, UI_BUTTON_PRIMARY);
+    ui_button(c, "m_back", (SDL_Rect){b.x, yes.y + bh + gap, b.w, bh}, S(c, "screen.edit_cancel"),
+              44, UI_BUTTON_SECONDARY);
+}
+
+static void log_screen(ui_ctx *c, const ui_menu *m)
+{
+    const ui_theme *t = c->t;
+    bar(c, m, "m_back", "screen.m_back");
+    SDL_Rect b = body(c);
+    static char lines[KIOSK_LOG_RECENT][KIOSK_LOG_RECENT_LEN];
+    int px = t->landscape ? 18 : 24, line = ui_theme_font_px(t, px) * 3 / 2;
+    size_t fit = (size_t)(b.h / line);
+    size_t n = kiosk_log_recent(lines, fit < KIOSK_LOG_RECENT ? fit : KIOSK_LOG_RECENT);
+    for (size_t i = 0; i < n; i++)
+        ui_label_fit(c, lines[i], (SDL_Rect){b.x, b.y + (int)i * line, b.w, line}, px, t->fg,
+                     UI_TEXT_LEFT);
+}
+
+static void reader_screen(ui_ctx *c, const ui_menu *m)
+{
+    const ui_theme *t = c->t;
+    bar(c, m, "m_back", "screen.m_back");
+    SDL_Rect b = body(c);
+    int px = t->landscape ? 34 : 46;
+    int used = ui_label(c, S(c, "screen.m_reader_hint"), (SDL_Rect){b.x, b.y, b.w, 0}, px, t->fg,
+                        UI_TEXT_LEFT);
+    ui_label(c, m->card_info[0] ? m->card_info : S(c, "screen.m_reader_waiting"),
+             (SDL_Rect){b.x, b.y + used + ui_theme_px(t, 30), b.w, 0}, px, t->accent, UI_TEXT_LEFT);
+}
+
+void ui_menu_draw(ui_ctx *c, const ui_menu *m, const ui_menu_env *env)
+{
+    const ui_theme *t = c->t;
+    SDL_SetRenderDrawColor(c->r, t->bg.r, t->bg.g, t->bg.b, 255);
+    SDL_RenderClear(c->r);
+    switch (m->screen) {
+    case UI_MENU_LOGIN:
+        login_screen(c, m);
+        break;
+    case UI_MENU_HOME:
+        home_screen(c, m, env);
+        break;
+    case UI_MENU_REPRINT:
+        reprint_screen(c, m, env);
+        break;
+    case UI_MENU_PURGE:
+        purge_screen(c, m, env);
+        break;
+    case UI_MENU_LOG:
+        log_screen(c, m);
+        break;
+    case UI_MENU_READER:
+        reader_screen(c, m);
+        break;
+    case UI_MENU_OFF:
+        break;
+    }
+}
+
+static void set_note(ui_menu *m, const char *key, const char *arg, int bad)
+{
+    m->note_key = key;
+    snprintf(m->note_arg, sizeof m->note_arg, "%s", arg ? arg : "");
+    m->note_bad = bad;
+}
+
+/* Digits typed on a keypad with ids prefix0..9 and prefix_del. */
+static int digit_key(const char *id, const char *prefix, char *buf, int *len, int max)
+{
+    size_t pl = strlen(prefix);
+    if (strncmp(id, prefix, pl) != 0)
+        return 0;
+    const char *k = id + pl;
+    if (!strcmp(k, "_del")) {
+        if (*len > 0)
+            buf[--*len] = '\0';
+        return 1;
+    }
+    if (k[0] >= '0' && k[0] <= '9' && !k[1]) {
+        if (*len < max) {
+            buf[(*len)++] = k[0];
+            buf[*len] = '\0';
+        }
+        return 1;
+    }
+    return 0;
+}
+
+ui_menu_action ui_menu_tap(ui_menu *m, const char *id, int64_t now_ms)
+{
+    m->last_touch_ms = now_ms;
+    switch (m->screen) {
+    case UI_MENU_LOGIN:
+        if (digit_key(id, "mk", m->pin, &m->pin_len, STAFF_PIN_MAX))
+            return UI_MENU_NONE;
+        if (!strcmp(id, "mk_ok") && m->pin_len >= STAFF_PIN_MIN)
+            return UI_MENU_DO_LOGIN; /* the app reads m->pin, then wipes it */
+        if (!strcmp(id, "menu_exit")) {
+            ui_menu_wipe(m);
+            return UI_MENU_NONE;
+        }
+        return UI_MENU_NONE;
+    case UI_MENU_HOME:
+        if (!strcmp(id, "m_logout")) {
+            ui_menu_wipe(m);
+            return UI_MENU_DO_LOGOUT;
+        }
+        if (!strcmp(id, "m_sync")) {
+            set_note(m, "screen.m_sync_started", NULL, 0);
+            return UI_MENU_DO_SYNC;
+        }
+        if (!strcmp(id, "m_print_test")) {
+            set_note(m, "screen.m_working", NULL, 0);
+            return UI_MENU_DO_PRINT_TEST;
+        }
+        if (!strcmp(id, "m_export")) {
+            set_note(m, "screen.m_working", NULL, 0);
+            return UI_MENU_DO_EXPORT;
+        }
+        if (!strcmp(id, "m_service")) {
+            m->out_of_service = !m->out_of_service;
+            set_note(m, m->out_of_service ? "screen.m_service_now_off" : "screen.m_service_now_on",
+                     NULL, 0);
+            return UI_MENU_DO_SERVICE;
+        }
+        if (!strcmp(id, "m_restart"))
+            return UI_MENU_DO_RESTART;
+        if (!strcmp(id, "m_reprint")) {
+            m->screen = UI_MENU_REPRINT;
+            m->ndigits = 0;
+            m->digits[0] = '\0';
+            m->note_key = NULL;
+        } else if (!strcmp(id, "m_purge") && m->role == STAFF_TECHNICIAN) {
+            m->screen = UI_MENU_PURGE;
+        } else if (!strcmp(id, "m_log")) {
+            m->screen = UI_MENU_LOG;
+        } else if (!strcmp(id, "m_reader")) {
+            m->screen = UI_MENU_READER;
+            m->card_info[0] = '\0';
+        }
+        return UI_MENU_NONE;
+    case UI_MENU_REPRINT:
+        if (digit_key(id, "rk", m->digits, &m->ndigits, 12))
+            return UI_MENU_NONE;
+        if (!strcmp(id, "m_do_reprint") && m->ndigits == 12) {
+            set_note(m, "screen.m_working", NULL, 0);
+            return UI_MENU_DO_REPRINT;
+        }
+        break;
+    case UI_MENU_PURGE:
+        if (!strcmp(id, "m_do_purge") && m->role == STAFF_TECHNICIAN) {
+            m->screen = UI_MENU_HOME;
+            set_note(m, "screen.m_working", NULL, 0);
+            return UI_MENU_DO_PURGE;
+        }
+        break;
+    default:
+        break;
+    }
+    if (!strcmp(id, "m_back")) {
+        m->screen = UI_MENU_HOME;
+        return UI_MENU_DO_DASHBOARD;
+    }
+    return UI_MENU_NONE;
+}
+
+void ui_menu_result(ui_menu *m, const ui_io_result *r)
+{
+    char n[32];
+    snprintf(n, sizeof n, "%lld", (long long)r->count);
+    switch (r->kind) {
+    case UI_IO_LOGIN:
+        explicit_bzero(m->pin, sizeof m->pin);
+        m->pin_len = 0;
+        if (r->rc == KIOSK_OK) {
+            snprintf(m->staff, sizeof m->staff, "%s", r->name);
+            m->role = r->role;
+            m->screen = UI_MENU_HOME;
+            m->note_key = NULL;
+        } else if (r->rc == KIOSK_BUSY || r->retry_ms > 0) {
+            snprintf(n, sizeof n, "%lld", (long long)((r->retry_ms + 999) / 1000));
+            set_note(m, "screen.m_locked", n, 1);
+        } else {
+            set_note(m, r->rc == KIOSK_AUTH ? "screen.m_wrong_pin" : "screen.m_login_failed", NULL,
+                     1);
+        }
+        break;
+    case UI_IO_DASHBOARD:
+        m->dash = *r;
+        m->has_dash = r->rc == KIOSK_OK;
+        break;
+    case UI_IO_PRINT_TEST:
+        set_note(m, r->rc == KIOSK_OK ? "screen.m_printed" : "screen.m_print_failed",
+                 kiosk_rc_name(r->rc), r->rc != KIOSK_OK);
+        break;
+    case UI_IO_PRINT:
+        set_note(m,
+                 r->rc == KIOSK_OK          ? "screen.m_reprinted"
+                 : r->rc == KIOSK_NOT_FOUND ? "screen.m_no_receipt"
+                                            : "screen.m_print_failed",
+                 r->rc == KIOSK_OK || r->rc == KIOSK_NOT_FOUND ? r->receipt_no
+                                                               : kiosk_rc_name(r->rc),
+                 r->rc != KIOSK_OK);
+        break;
+    case UI_IO_EXPORT:
+        if (r->rc == KIOSK_OK)
+            set_note(m, "screen.m_exported", n, 0);
+        else
+            set_note(m,
+                     r->rc == KIOSK_NOT_FOUND ? "screen.m_nothing_to_export"
+                                              : "screen.m_export_failed",
+                     kiosk_rc_name(r->rc), r->rc != KIOSK_NOT_FOUND);
+        break;
+    case UI_IO_PURGE:
+        set_note(m, r->rc == KIOSK_OK ? "screen.m_purged" : "screen.m_purge_failed", n,
+                 r->rc != KIOSK_OK);
+        break;
+    default:
+        break;
+    }
+}
+
+int ui_menu_tick(ui_menu *m, int64_t now_ms)
+{
+    if (m->screen == UI_MENU_OFF || now_ms - m->last_touch_ms < UI_MENU_IDLE_MS)
+        return 0;
+    int was_in = m->staff[0] != '\0';
+    ui_menu_wipe(m);
+    return was_in;
+}
