@@ -505,13 +505,17 @@ kiosk_rc ui_app_render(ui_app *app)
     if (app->menu.screen != UI_MENU_OFF) {
         ui_ctx c = {app->renderer, app->text, &app->theme, app->strings,
                     &app->widgets, app->w,    app->h};
-        ui_menu_env env = {
-            app->cfg.hall_code, app->opt.version ? app->opt.version : "?", app->cfg.retention_days,
-            !app->identity   ? "screen.m_reader_none"
-            : app->reader_ok ? "screen.m_reader_ok"
-                             : "screen.m_reader_fault",
-            app->cfg.printer_backend == KIOSK_PRINTER_FILE ? "screen.m_printer_file"
-                                                           : "screen.m_printer_ready"};
+        ui_menu_env env = {.hall_code = app->cfg.hall_code,
+                           .hall_name = app->cfg.hall_name,
+                           .agency_phone = app->cfg.agency_phone,
+                           .version = app->opt.version ? app->opt.version : "?",
+                           .retention_days = app->cfg.retention_days,
+                           .reader_state = !app->identity   ? "screen.m_reader_none"
+                                           : app->reader_ok ? "screen.m_reader_ok"
+                                                            : "screen.m_reader_fault",
+                           .printer_state = app->cfg.printer_backend == KIOSK_PRINTER_FILE
+                                                ? "screen.m_printer_file"
+                                                : "screen.m_printer_ready"};
         ui_menu_draw(&c, &app->menu, &env);
         rc = KIOSK_OK;
     } else if (v->step == FLOW_ATTRACT) {

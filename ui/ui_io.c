@@ -157,6 +157,19 @@ static void run_job(ui_io *io, job *j, ui_io_result *r)
         struct statvfs vfs;
         if (statvfs(io->cfg.state_dir, &vfs) == 0)
             r->free_mb = (uint64_t)vfs.f_bavail * vfs.f_frsize >> 20;
+        /* the printer as it says it is now (DLE EOT), not as configured */
+        if (!io->printer) {
+            r->printer_state = io->cfg.printer_backend == KIOSK_PRINTER_FILE ? 0 : 3;
+        } else {
+            escpos_status ps;
+            kiosk_rc prc = io->printer->ops->status(io->printer, &ps);
+            if (prc == KIOSK_OK)
+                prc = escpos_status_rc(&ps);
+            r->printer_state = prc == KIOSK_OK            ? 1
+                               : prc == KIOSK_PAPER_OUT   ? 2
+                               : prc == KIOSK_UNSUPPORTED ? 1
+                                                          : 3;
+        }
         receipt_device_id(io->key.public_key, r->device_id);
         uint8_t h[32];
         crypto_hash_sha256(h, io->key.public_key, 32);

@@ -45,6 +45,7 @@ typedef struct ui_io_result {
     uint64_t free_mb;
     char device_id[16];
     char fingerprint[24];
+    int printer_state; /* 0 receipts as images (no printer), 1 ready, 2 paper out, 3 fault */
     /* export, purge */
     int64_t count;
 } ui_io_result;

@@ -154,9 +154,9 @@ static void home_screen(ui_ctx *c, const ui_menu *m, const ui_menu_env *env)
     SDL_Rect b = body(c);
     int px = t->landscape ? 26 : 34, line = ui_theme_font_px(t, px) * 3 / 2;
     SDL_Rect panel = {b.x, b.y, t->landscape ? b.w / 2 - ui_theme_px(t, 16) : b.w,
-                      t->landscape ? b.h : 8 * line + ui_theme_px(t, 40)};
+                      t->landscape ? b.h : 9 * line + ui_theme_px(t, 40)};
     ui_draw_fill_round_rect(c->r, panel, ui_theme_px(t, 16), t->panel);
-    char rows[8][200], a[64], w1[32], w2[32];
+    char rows[10][200], a[300], w1[32], w2[32];
     int n = 0;
     if (m->has_dash) {
         const ui_io_result *d = &m->dash;
@@ -177,7 +177,14 @@ static void home_screen(ui_ctx *c, const ui_menu *m, const ui_menu_env *env)
         snprintf(rows[n++], sizeof rows[0], "%s", S(c, "screen.m_loading"));
     }
     fill(S(c, "screen.m_reader"), S(c, env->reader_state), rows[n++], sizeof rows[0]);
-    fill(S(c, "screen.m_printer"), S(c, env->printer_state), rows[n++], sizeof rows[0]);
+    static const char *const printer_keys[] = {"screen.m_printer_file", "screen.m_printer_ok",
+                                               "screen.m_printer_paper", "screen.m_printer_fault"};
+    const char *pkey = m->has_dash && (unsigned)m->dash.printer_state < 4
+                           ? printer_keys[m->dash.printer_state]
+                           : env->printer_state;
+    fill(S(c, "screen.m_printer"), S(c, pkey), rows[n++], sizeof rows[0]);
+    snprintf(a, sizeof a, "%s · %s", env->hall_name, env->agency_phone);
+    fill(S(c, "screen.m_hall"), a, rows[n++], sizeof rows[0]);
     snprintf(a, sizeof a, "%s · %s", env->version, env->hall_code);
     fill(S(c, "screen.m_version"), a, rows[n++], sizeof rows[0]);
     int pad = ui_theme_px(t, 24);

@@ -67,6 +67,8 @@ typedef struct ui_menu {
 /* What the menu shows besides its own state (borrowed for the draw). */
 typedef struct ui_menu_env {
     const char *hall_code;
+    const char *hall_name;
+    const char *agency_phone;
     const char *version;
     int retention_days;
     const char *reader_state; /* string key: screen.m_reader_ok / _fault / _none */
