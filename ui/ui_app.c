@@ -62,6 +62,7 @@ struct ui_app {
     Uint32 identity_event; /* SDL user event type carrying an identity_event copy */
     int headless;
     ui_pinyin *pinyin; /* NULL without the dictionary: letters go in as typed */
+    int pinyin_tried;  /* loaded on the first form page */
     ui_signature *pad; /* made when the signature screen is first laid out */
     char *commitment;  /* the text shown, in the current language */
     char commitment_version[32];
@@ -385,8 +386,6 @@ kiosk_rc ui_app_create(const kiosk_config *cfg, const ui_app_options *opt, ui_ap
     app->opt = *opt;
     if (rc == KIOSK_OK)
         rc = load_commitment(app, app->language);
-    if (rc == KIOSK_OK && ui_pinyin_create(NULL, &app->pinyin) != KIOSK_OK)
-        kiosk_log_warn("ui", "no pinyin dictionary: the keyboard types letters only");
     if (rc == KIOSK_OK && opt->with_store) {
         app->io_event = SDL_RegisterEvents(1);
         rc = app->io_event == (Uint32)-1 ? KIOSK_NOMEM : ui_io_start(cfg, on_io, app, &app->io);
@@ -675,6 +674,12 @@ static void dispatch(ui_app *app, const flow_event *ev)
     reader *sim = __atomic_load_n(&app->sim, __ATOMIC_SEQ_CST);
     if (v->step != before && v->step == FLOW_ATTRACT && sim)
         reader_sim_set_present(sim, 0); /* the demo citizen takes the card back */
+    if (v->step == FLOW_FORM && !app->pinyin && !app->pinyin_tried) {
+        /* the dictionary (a few MB) is loaded when a citizen first needs the keyboard */
+        app->pinyin_tried = 1;
+        if (ui_pinyin_create(NULL, &app->pinyin) != KIOSK_OK)
+            kiosk_log_warn("ui", "no pinyin dictionary: the keyboard types letters only");
+    }
     if (v->step != before && v->step == FLOW_COMMITMENT) {
         /* can a record be saved? asked before the citizen reads and signs */
         app->js.commitment_scroll = 0;
@@ -763,6 +768,15 @@ static void on_identity_event(ui_app *app, identity_event *ie)
         /* staff at the kiosk: cards are the reader test, never a citizen's session */
         if (app->menu.screen == UI_MENU_READER)
             menu_card(app, ie);
+        /* a staff card on the login screen: its UID plus the PIN log in */
+        if (app->menu.screen == UI_MENU_LOGIN && ie->type == IDENTITY_CARD_PRESENT) {
+            snprintf(app->menu.card_uid, sizeof app->menu.card_uid, "%s", ie->uid);
+            app->menu.note_key = NULL;
+            app->dirty = 1;
+        } else if (app->menu.screen == UI_MENU_LOGIN && ie->type == IDENTITY_CARD_REMOVED) {
+            app->menu.card_uid[0] = '\0';
+            app->dirty = 1;
+        }
         return;
     }
     if (ie->type == IDENTITY_CARD_PRESENT && flow_get_view(app->flow)->step == FLOW_ATTRACT) {
@@ -1004,7 +1018,8 @@ static void menu_action(ui_app *app, ui_menu_action a)
     case UI_MENU_NONE:
         break;
     case UI_MENU_DO_LOGIN:
-        if (!app->io || ui_io_login(app->io, m->pin) != KIOSK_OK) {
+        if (!app->io ||
+            ui_io_login(app->io, m->card_uid[0] ? m->card_uid : NULL, m->pin) != KIOSK_OK) {
             ui_io_result r = {.kind = UI_IO_LOGIN, .rc = KIOSK_UNSUPPORTED};
             ui_menu_result(m, &r);
         }

@@ -4,6 +4,7 @@
  */
 #include "ui_io.h"
 
+#include <malloc.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -90,7 +91,11 @@ static void open_all(ui_io *io)
         char dir[KIOSK_CONFIG_PATH_MAX + 16];
         snprintf(dir, sizeof dir, "%s/strings", io->cfg.assets_dir);
         /* receipts are printed in Chinese whatever the screen's language */
+        /* the fonts are checked here and opened again for each print: FreeType's faces and
+         * caches stay out of memory between receipts */
         rc = receipt_fonts_load(fonts, 2, &io->fonts);
+        receipt_fonts_destroy(io->fonts);
+        io->fonts = NULL;
         if (rc == KIOSK_OK)
             rc = kiosk_strings_load(dir, "zh_CN", &io->strings, NULL);
         if (rc != KIOSK_OK)
@@ -99,6 +104,22 @@ static void open_all(ui_io *io)
     if (rc == KIOSK_OK && receipt_printer_open(&io->cfg, &io->printer) != KIOSK_OK)
         kiosk_log_warn("io", "the printer cannot be opened now; receipts are kept as images");
     io->open_rc = rc;
+}
+
+static kiosk_rc open_fonts(ui_io *io)
+{
+    char path[KIOSK_CONFIG_PATH_MAX + 64], font2[KIOSK_CONFIG_PATH_MAX + 64];
+    snprintf(path, sizeof path, "%s/NotoSansCJKsc-Kiosk.otf", io->cfg.fonts_dir);
+    snprintf(font2, sizeof font2, "%s/NotoSansCJKsc-Kiosk-Ext.otf", io->cfg.fonts_dir);
+    const char *fonts[] = {path, font2};
+    return io->fonts ? KIOSK_OK : receipt_fonts_load(fonts, 2, &io->fonts);
+}
+
+static void close_fonts(ui_io *io)
+{
+    receipt_fonts_destroy(io->fonts);
+    io->fonts = NULL;
+    malloc_trim(0);
 }
 
 static void run_job(ui_io *io, job *j, ui_io_result *r)
@@ -125,6 +146,10 @@ static void run_job(ui_io *io, job *j, ui_io_result *r)
         break;
     }
     case UI_IO_PRINT: {
+        if (open_fonts(io) != KIOSK_OK) {
+            r->rc = KIOSK_FONT;
+            break;
+        }
         receipt_job rj = {io->store, &io->key, io->fonts, io->strings, &io->cfg, io->printer};
         snprintf(r->receipt_no, sizeof r->receipt_no, "%s", j->receipt_no);
         r->rc = receipt_job_print(&rj, j->receipt_no, j->copy, r->png, sizeof r->png);
@@ -135,7 +160,8 @@ static void run_job(ui_io *io, job *j, ui_io_result *r)
     }
     case UI_IO_LOGIN: {
         staff_account who;
-        r->rc = staff_login(io->store, NULL, j->pin, &who, &r->retry_ms);
+        r->rc =
+            staff_login(io->store, j->subject[0] ? j->subject : NULL, j->pin, &who, &r->retry_ms);
         if (r->rc == KIOSK_OK) {
             snprintf(r->name, sizeof r->name, "%s", who.name);
             r->role = (int)who.role;
@@ -177,8 +203,10 @@ static void run_job(ui_io *io, job *j, ui_io_result *r)
         break;
     }
     case UI_IO_PRINT_TEST:
-        r->rc = io->printer ? receipt_print_test_page(io->fonts, io->strings, &io->cfg, io->printer)
-                            : KIOSK_OK; /* the file printer: receipts are images */
+        r->rc = !io->printer ? KIOSK_OK /* the file printer: receipts are images */
+                : open_fonts(io) != KIOSK_OK
+                    ? KIOSK_FONT
+                    : receipt_print_test_page(io->fonts, io->strings, &io->cfg, io->printer);
         store_audit(io->store, j->who[0] ? j->who : "staff", "printer.test", "",
                     kiosk_rc_name(r->rc));
         break;
@@ -233,6 +261,8 @@ static void *worker(void *arg)
         pthread_mutex_unlock(&io->mu);
         ui_io_result r;
         run_job(io, &j, &r);
+        if (io->fonts)
+            close_fonts(io);
         job_clear(&j); /* the citizen's texts leave memory once sealed */
         io->cb(io->ctx, &r);
         explicit_bzero(&r, sizeof r);
@@ -327,10 +357,11 @@ kiosk_rc ui_io_print(ui_io *io, const char *receipt_no, int copy)
     return queue(io, &j);
 }
 
-kiosk_rc ui_io_login(ui_io *io, const char *pin)
+kiosk_rc ui_io_login(ui_io *io, const char *card_uid, const char *pin)
 {
     job j = {.kind = UI_IO_LOGIN};
     snprintf(j.pin, sizeof j.pin, "%s", pin);
+    snprintf(j.subject, sizeof j.subject, "%s", card_uid ? card_uid : "");
     return queue(io, &j);
 }
 

@@ -78,10 +78,11 @@ kiosk_rc ui_io_save(ui_io *io, const ui_io_submission *sub);
 kiosk_rc ui_io_print(ui_io *io, const char *receipt_no, int copy);
 
 /* Staff jobs (the maintenance menu). who: the logged-in staff name, for the audit log.
- * login: the PIN is copied and wiped after checking. export: a signed bundle of pending
+ * login: with a staff card's UID (or NULL for the PIN alone); the PIN is copied and
+ * wiped after checking. export: a signed bundle of pending
  * records into dir. purge: acknowledged records older than days. audit: an entry for a
  * staff action done elsewhere (sync now, out of service). */
-kiosk_rc ui_io_login(ui_io *io, const char *pin);
+kiosk_rc ui_io_login(ui_io *io, const char *card_uid, const char *pin);
 kiosk_rc ui_io_dashboard(ui_io *io);
 kiosk_rc ui_io_print_test(ui_io *io);
 kiosk_rc ui_io_export(ui_io *io, const char *dir, const char *who);

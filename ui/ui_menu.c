@@ -139,6 +139,9 @@ static void login_screen(ui_ctx *c, const ui_menu *m)
     }
     SDL_Rect nb = {b.x, y + box + ui_theme_px(t, 16), t->landscape ? b.w / 2 : b.w,
                    ui_theme_px(t, 120)};
+    if (m->card_uid[0] && !m->note_key)
+        ui_label(c, S(c, "screen.m_card_seen"), nb, t->landscape ? 28 : 36, t->accent,
+                 UI_TEXT_LEFT);
     note(c, m, nb);
     SDL_Rect pad =
         t->landscape

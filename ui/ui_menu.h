@@ -62,6 +62,7 @@ typedef struct ui_menu {
     char receipt_no[40];
     int out_of_service;
     char card_info[160]; /* reader test: what the card said (no personal data) */
+    char card_uid[24];   /* login: a staff card on the reader (its UID), "" for none */
 } ui_menu;
 
 /* What the menu shows besides its own state (borrowed for the draw). */

@@ -6,6 +6,7 @@
 #include "identity/identity.h"
 
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -100,11 +101,13 @@ static int holder_consistent(const ssc_holder *h, kiosk_date today)
 }
 
 /* Serve one card from arrival to removal. Returns a reader-level error to reopen. */
-static kiosk_rc serve_card(identity_worker *w, reader *r)
+static kiosk_rc serve_card(identity_worker *w, reader *r, const reader_target *t)
 {
     identity_event ev;
     memset(&ev, 0, sizeof ev);
     ev.type = IDENTITY_CARD_PRESENT;
+    for (size_t i = 0; i < t->uid_len && i < READER_UID_MAX; i++)
+        snprintf(ev.uid + 2 * i, 3, "%02X", t->uid[i]);
     emit(w, &ev);
 
     kiosk_rc rc = ssc_read_card(r, &ev.card);
@@ -238,7 +241,7 @@ static void *worker_main(void *arg)
         reader_target t;
         kiosk_rc rc = r->ops->poll(r, w->cfg.poll_ms, &t);
         if (rc == KIOSK_OK)
-            rc = serve_card(w, r);
+            rc = serve_card(w, r, &t);
         if (rc == KIOSK_READER) {
             identity_event ev;
             memset(&ev, 0, sizeof ev);

@@ -33,10 +33,13 @@ typedef enum identity_event_type {
 
 typedef struct identity_event {
     identity_event_type type;
-    kiosk_rc rc;       /* the cause, for faults and unreadable cards */
-    int tries_left;    /* IDENTITY_PIN_WRONG */
-    ssc_card card;     /* from IDENTITY_CARD_READ on */
-    ssc_holder holder; /* IDENTITY_HOLDER only; wiped after the callback */
+    kiosk_rc rc;                      /* the cause, for faults and unreadable cards */
+    int tries_left;                   /* IDENTITY_PIN_WRONG */
+    ssc_card card;                    /* from IDENTITY_CARD_READ on */
+    ssc_holder holder;                /* IDENTITY_HOLDER only; wiped after the callback */
+    char uid[2 * READER_UID_MAX + 1]; /* the card's UID in hex, from IDENTITY_CARD_PRESENT on:
+                                       * a staff card is known by it (a citizen's card
+                                       * usually shows a random one) */
 } identity_event;
 
 /* Called on the worker thread; ev is borrowed for the call. */

@@ -287,8 +287,9 @@ kiosk_rc store_open(const char *path, const char *hall_code, const store_device_
     kiosk_rc k = store_sqlite_rc(rc);
     if (k == KIOSK_OK) {
         sqlite3_busy_timeout(s->db, 5000);
+        /* a small page cache: the kiosk reads little, and two connections keep one each */
         k = store_exec(s, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;"
-                          " PRAGMA foreign_keys = ON;");
+                          " PRAGMA foreign_keys = ON; PRAGMA cache_size = -512;");
     }
     if (k == KIOSK_OK)
         k = quick_check(s);

@@ -401,6 +401,37 @@ static void test_validation_messages(void **state)
     ui_app_destroy(app);
 }
 
+/* The card taken away halfway through the form: everything typed is gone, the next
+ * citizen starts from nothing; a rare-character name renders from the card. */
+static void test_card_pulled_mid_form_and_rare_name(void **state)
+{
+    (void)state;
+    ui_app *app = start(KIOSK_MODE_HALL, demo_card, NULL);
+    run(app, "card insert\nwait-for pin\npin 123456\ntap pin_ok\nwait-for questions\n"
+             "tap q0_no\ntap q1_no\ntap q2_yes\ntap q3_yes\ntap next\n"
+             "tap field_education\npick opt_21\ntap field_health\npick opt_10\ntap next\n"
+             "tap field_household_detail\ntype jiefanglu\nchoose 0\ntap edit_done\n"
+             "card remove\nwait-for attract\n");
+    /* the flow's record is empty again */
+    assert_int_equal(ui_app_view(app)->nissues, 0);
+    run(app, "card insert\nwait-for pin\npin 123456\ntap pin_ok\nwait-for questions\n"
+             "tap q0_no\ntap q1_no\ntap q2_yes\ntap q3_yes\ntap next\nexpect form\n"
+             "tap next\n");
+    /* education is asked again: nothing of the first citizen's answers is left */
+    const flow_view *v = ui_app_view(app);
+    int education_missing = 0;
+    for (int i = 0; i < v->nissues; i++)
+        education_missing |= !strcmp(v->issues[i].key, "form.error.education_required");
+    assert_true(education_missing);
+    ui_app_destroy(app);
+    app = start(KIOSK_MODE_HALL, KIOSK_TEST_FIXTURES "/cards/rare-name.ini", NULL);
+    run(app, "card insert\nwait-for pin\npin 246810\ntap pin_ok\nwait-for questions\n"
+             "tap q0_no\ntap q1_no\ntap q2_yes\ntap q3_yes\ntap next\nexpect form\n"
+             "screenshot hall-46-rare-name.png\n");
+    assert_int_equal(ui_app_missing_glyphs(app), 0);
+    ui_app_destroy(app);
+}
+
 static void test_script_errors_name_their_line(void **state)
 {
     (void)state;
@@ -432,6 +463,7 @@ int main(void)
         cmocka_unit_test_setup(test_idle_countdown, setup),
         cmocka_unit_test_setup(test_script_errors_name_their_line, setup),
         cmocka_unit_test_setup(test_validation_messages, setup),
+        cmocka_unit_test_setup(test_card_pulled_mid_form_and_rare_name, setup),
         cmocka_unit_test_setup(test_whole_journey_portrait, setup),
         cmocka_unit_test_setup(test_whole_journey_landscape, setup),
         cmocka_unit_test_setup(test_store_without_upstream_key_stops_before_signing, setup),

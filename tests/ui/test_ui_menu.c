@@ -65,7 +65,8 @@ static int setup(void **state)
     store_saved sv;
     if (store_save(st, &sub, &sv) != KIOSK_OK ||
         staff_add(st, "A017", STAFF_HALL, "482915", NULL, "test") != KIOSK_OK ||
-        staff_add(st, "T001", STAFF_TECHNICIAN, "730146", NULL, "test") != KIOSK_OK)
+        staff_add(st, "T001", STAFF_TECHNICIAN, "730146", NULL, "test") != KIOSK_OK ||
+        staff_add(st, "C002", STAFF_HALL, "551234", "085A3C11", "test") != KIOSK_OK)
         return -1;
     snprintf(receipt_no, sizeof receipt_no, "%s", sv.receipt_no);
     store_close(st);
@@ -264,11 +265,32 @@ static void test_portable_low_battery(void **state)
     cfg.mode = KIOSK_MODE_HALL;
 }
 
+static void test_staff_card_login(void **state)
+{
+    (void)state;
+    ui_app *app = start(NULL);
+    /* the card's own PIN with the card: in; another account's PIN with it: refused */
+    run(app, "tap staff_corner\ntap staff_corner\ntap staff_corner\ntap staff_corner\n"
+             "tap staff_corner\nexpect-menu login\ncard insert\nwait 500\n"
+             "screenshot menu-16-staff-card.png\n"
+             "tap mk4\ntap mk8\ntap mk2\ntap mk9\ntap mk1\ntap mk5\ntap mk_ok\nwait 500\n"
+             "expect-menu login\n"
+             "tap mk5\ntap mk5\ntap mk1\ntap mk2\ntap mk3\ntap mk4\ntap mk_ok\n"
+             "wait-menu home\ntap m_logout\ncard remove\n");
+    ui_app_destroy(app);
+    actions a;
+    store_audit_check chk;
+    audit_of(&a, &chk);
+    assert_true(has_action(&a, "staff.login_failed"));
+    assert_true(has_action(&a, "staff.login"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup(test_every_menu_item, setup),
         cmocka_unit_test_setup(test_lockout_after_wrong_pins, setup),
+        cmocka_unit_test_setup(test_staff_card_login, setup),
         cmocka_unit_test_setup(test_portable_low_battery, setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
