@@ -23,4 +23,6 @@ case " $* " in
   fi
   ;;
 esac
+# China's halls keep Beijing time, as the systemd unit does; receipt numbers carry the date
+export TZ="${TZ:-Asia/Shanghai}"
 exec build/firmware/main/kiosk "$@"
