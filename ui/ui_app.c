@@ -699,6 +699,11 @@ static void dispatch(ui_app *app, const flow_event *ev)
 
 static void on_io_result(ui_app *app, const ui_io_result *r)
 {
+    if (r->kind == UI_IO_SERVICE) {
+        app->menu.out_of_service = r->count != 0;
+        app->dirty = 1;
+        return;
+    }
     if (r->kind >= UI_IO_LOGIN || (r->kind == UI_IO_PRINT && app->menu.screen != UI_MENU_OFF)) {
         ui_menu_result(&app->menu, r);
         if (r->kind == UI_IO_LOGIN && r->rc == KIOSK_OK && app->io)
@@ -1056,7 +1061,7 @@ static void menu_action(ui_app *app, ui_menu_action a)
         break;
     case UI_MENU_DO_SERVICE:
         if (app->io)
-            ui_io_audit(app->io, who, m->out_of_service ? "service.off" : "service.on", "", "");
+            ui_io_service(app->io, m->out_of_service, who);
         kiosk_log_info("ui", "kiosk %s by staff",
                        m->out_of_service ? "out of service" : "in service");
         break;

@@ -239,6 +239,11 @@ static void run_job(ui_io *io, job *j, ui_io_result *r)
     case UI_IO_AUDIT:
         r->rc = store_audit(io->store, j->who, j->action, j->subject, j->detail);
         break;
+    case UI_IO_SERVICE:
+        if (j->days >= 0)
+            r->rc = store_set_out_of_service(io->store, j->days, j->who);
+        r->count = store_out_of_service(io->store);
+        break;
     }
 }
 
@@ -246,6 +251,11 @@ static void *worker(void *arg)
 {
     ui_io *io = arg;
     open_all(io);
+    if (io->open_rc == KIOSK_OK) {
+        /* the kiosk starts as staff left it */
+        ui_io_result r = {.kind = UI_IO_SERVICE, .count = store_out_of_service(io->store)};
+        io->cb(io->ctx, &r);
+    }
     for (;;) {
         pthread_mutex_lock(&io->mu);
         while (!io->count && !io->stop)
@@ -400,5 +410,12 @@ kiosk_rc ui_io_audit(ui_io *io, const char *who, const char *action, const char 
     snprintf(j.action, sizeof j.action, "%s", action);
     snprintf(j.subject, sizeof j.subject, "%s", subject ? subject : "");
     snprintf(j.detail, sizeof j.detail, "%s", detail ? detail : "");
+    return queue(io, &j);
+}
+
+kiosk_rc ui_io_service(ui_io *io, int out_of_service, const char *who)
+{
+    job j = {.kind = UI_IO_SERVICE, .days = out_of_service ? 1 : 0};
+    snprintf(j.who, sizeof j.who, "%s", who);
     return queue(io, &j);
 }

@@ -27,6 +27,7 @@ typedef enum ui_io_kind {
     UI_IO_EXPORT,     /* rc, count, path */
     UI_IO_PURGE,      /* rc, count */
     UI_IO_AUDIT,      /* rc: an entry appended */
+    UI_IO_SERVICE,    /* count: 1 out of service, 0 in service (also sent once at start) */
 } ui_io_kind;
 
 typedef struct ui_io_result {
@@ -89,6 +90,7 @@ kiosk_rc ui_io_export(ui_io *io, const char *dir, const char *who);
 kiosk_rc ui_io_purge(ui_io *io, int days, const char *who);
 kiosk_rc ui_io_audit(ui_io *io, const char *who, const char *action, const char *subject,
                      const char *detail);
+kiosk_rc ui_io_service(ui_io *io, int out_of_service, const char *who);
 
 /* Free disk under which the store refuses to start a registration. */
 #define UI_IO_MIN_FREE_BYTES (16u << 20)

@@ -952,3 +952,30 @@ kiosk_rc store_sync_info(store *s, store_sync_note *out)
     sqlite3_finalize(st);
     return store_sqlite_rc(rc);
 }
+
+kiosk_rc store_set_out_of_service(store *s, int on, const char *who)
+{
+    kiosk_rc rc = store_step_cached(s, "BEGIN IMMEDIATE");
+    if (rc != KIOSK_OK)
+        return rc;
+    rc = meta_put(s, "out_of_service", NULL, on ? 1 : 0, 0);
+    if (rc == KIOSK_OK)
+        rc = store_audit_append(s, who ? who : "staff", on ? "service.off" : "service.on", "", "");
+    if (rc == KIOSK_OK)
+        return store_commit(s);
+    store_rollback(s);
+    return rc;
+}
+
+int store_out_of_service(store *s)
+{
+    sqlite3_stmt *st;
+    int on = 0;
+    if (sqlite3_prepare_v2(s->db,
+                           "SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'out_of_service'",
+                           -1, &st, NULL) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW)
+        on = sqlite3_column_int(st, 0) != 0;
+    sqlite3_finalize(st);
+    return on;
+}

@@ -175,6 +175,12 @@ typedef struct store_sync_note {
 } store_sync_note;
 kiosk_rc store_sync_info(store *s, store_sync_note *out);
 
+/* Out of service (the maintenance menu): kept in the database so a restart or a power
+ * cut does not quietly reopen a kiosk staff closed. Setting it is audited (who borrowed).
+ * store_out_of_service: 1 or 0 (0 also when it cannot be read). */
+kiosk_rc store_set_out_of_service(store *s, int on, const char *who);
+int store_out_of_service(store *s);
+
 /* ---- the audit log (audit.c) ---- */
 
 /* One entry. No personal data: actor is a staff name, "system" or "citizen"; subject a

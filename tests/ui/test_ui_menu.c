@@ -162,6 +162,11 @@ static void test_every_menu_item(void **state)
              keys);
     run(app, script);
     assert_true(ui_app_out_of_service(app));
+    /* a restart keeps the kiosk closed */
+    ui_app_destroy(app);
+    app = start(NULL);
+    run(app, "wait 300\nscreenshot menu-13b-still-out-of-service.png\n");
+    assert_true(ui_app_out_of_service(app));
     char path[600];
     snprintf(path, sizeof path, "ls '%s'/r/%s-copy.png >/dev/null 2>&1", dir, receipt_no);
     assert_int_equal(system(path), 0);
