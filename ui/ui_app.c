@@ -662,9 +662,13 @@ static void dispatch(ui_app *app, const flow_event *ev)
         if (v->step != FLOW_PRINTING)
             drop_receipt(app);
         if (v->step != before) {
-            /* the screens drew the citizen's data: their rasterised text goes too, and
-             * the freed memory back to the system */
+            /* the screens drew the citizen's data: their rasterised text goes too, the
+             * pinyin engine (its search buffers held what was typed) is closed until the
+             * next citizen needs it, and the freed memory goes back to the system */
             ui_text_forget(app->text);
+            ui_pinyin_destroy(app->pinyin);
+            app->pinyin = NULL;
+            app->pinyin_tried = 0;
             malloc_trim(0);
         }
     } else if (v->step != FLOW_PIN) {
