@@ -844,6 +844,8 @@ static void tick(ui_app *app)
     if (app->menu.screen != UI_MENU_OFF) {
         char who[40];
         snprintf(who, sizeof who, "%s", app->menu.staff);
+        if (ui_menu_wants_figures(&app->menu, now) && app->io)
+            ui_io_dashboard(app->io);
         if (ui_menu_tick(&app->menu, now)) {
             if (app->io)
                 ui_io_audit(app->io, who, "staff.logout", "", "idle");

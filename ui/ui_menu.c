@@ -381,6 +381,7 @@ ui_menu_action ui_menu_tap(ui_menu *m, const char *id, int64_t now_ms)
         }
         if (!strcmp(id, "m_sync")) {
             set_note(m, "screen.m_sync_started", NULL, 0);
+            m->sync_until_ms = now_ms + 30000; /* progress: the counts as they move */
             return UI_MENU_DO_SYNC;
         }
         if (!strcmp(id, "m_print_test")) {
@@ -492,6 +493,14 @@ void ui_menu_result(ui_menu *m, const ui_io_result *r)
     default:
         break;
     }
+}
+
+int ui_menu_wants_figures(ui_menu *m, int64_t now_ms)
+{
+    if (m->screen != UI_MENU_HOME || now_ms >= m->sync_until_ms || now_ms - m->dash_at_ms < 1000)
+        return 0;
+    m->dash_at_ms = now_ms;
+    return 1;
 }
 
 int ui_menu_tick(ui_menu *m, int64_t now_ms)

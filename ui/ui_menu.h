@@ -61,8 +61,10 @@ typedef struct ui_menu {
     int ndigits;
     char receipt_no[40];
     int out_of_service;
-    char card_info[160]; /* reader test: what the card said (no personal data) */
-    char card_uid[24];   /* login: a staff card on the reader (its UID), "" for none */
+    char card_info[160];   /* reader test: what the card said (no personal data) */
+    char card_uid[24];     /* login: a staff card on the reader (its UID), "" for none */
+    int64_t sync_until_ms; /* after "sync now": the figures refresh each second until then */
+    int64_t dash_at_ms;
 } ui_menu;
 
 /* What the menu shows besides its own state (borrowed for the draw). */
@@ -88,6 +90,10 @@ ui_menu_action ui_menu_tap(ui_menu *m, const char *id, int64_t now_ms);
 
 /* The app reports an I/O outcome for the menu (login, dashboard, print, export, purge). */
 void ui_menu_result(ui_menu *m, const ui_io_result *r);
+
+/* While a sync runs after "sync now", 1 once a second: refresh the figures (the counts
+ * moving from queued to acknowledged are the progress). */
+int ui_menu_wants_figures(ui_menu *m, int64_t now_ms);
 
 /* Time passes: 1 when the staff session locked for want of touches (audit it). */
 int ui_menu_tick(ui_menu *m, int64_t now_ms);

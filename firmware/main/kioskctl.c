@@ -683,7 +683,13 @@ static int cmd_provision(int argc, char **argv)
     char hex[65], id[RECEIPT_DEVICE_ID_LEN + 1];
     sodium_bin2hex(hex, sizeof hex, key.public_key, 32);
     receipt_device_id(key.public_key, id);
-    printf("device id:         %s\ndevice public key: %s\n", id, hex);
+    uint8_t fp[32];
+    char fphex[17];
+    crypto_hash_sha256(fp, key.public_key, 32);
+    sodium_bin2hex(fphex, sizeof fphex, fp, 8);
+    printf("device id:         %s\ndevice public key: %s\nkey fingerprint:   %s\n"
+           "hall code:         %s\n",
+           id, hex, fphex, cfg.hall_code);
     printf("upstream key:      %s\n",
            store_ready(st, 0) == KIOSK_CONFIG ? "not provisioned" : "provisioned");
     close_state(st, &key);
