@@ -3,10 +3,12 @@
  * the first font that has it), broken into lines, and each line drawn as runs of
  * consecutive characters of one font (TTF_RenderUTF8_Blended) placed by the glyphs'
  * advances onto one surface, with boxes where no font has the character; the surface
- * becomes a texture kept in an LRU cache keyed by text and style. Font files are read
- * into memory once; faces are opened per pixel size (and style) on first use from that
- * memory, so no I/O after create, and the least recently used are closed beyond
- * UI_TEXT_SIZES_MAX.
+ * becomes a texture kept in an LRU cache keyed by text and style. Font files are mapped
+ * once. Each font has one face per TTF style (the plain one opened at create, the others
+ * on first use), switched between pixel sizes with TTF_SetFontSize: a face of the CJK
+ * font holds about 0.7 MB of parsed tables, so a face per size cost more than the rest of
+ * the screen. A size switch flushes SDL2_ttf's glyph cache, which is why measuring goes
+ * through a cache of its own: the screens measure the same labels every frame.
  * Scratch arrays grow to the longest block seen and are then reused.
  */
 #include "ui_text.h"
@@ -24,7 +26,9 @@
 #include "core/kiosk_log.h"
 
 #define LOG_MODULE "ui_text"
-#define PROBE_PX 16 /* size of the faces used only to ask which font has a character */
+#define OPEN_PX 16      /* size a face is opened at, before its first use sets one */
+#define STYLES 4        /* plain, bold, underline, bold and underline */
+#define MEASURE_MAX 128 /* measured blocks remembered */
 
 typedef enum item_kind {
     K_GLYPH,   /* a character a font has */
@@ -86,12 +90,21 @@ static void *map_file(const char *path, size_t *size)
     return p;
 }
 
-typedef struct sized_faces {
-    int px; /* 0: free slot */
-    int ttf_style;
-    uint64_t used;
+typedef struct styled_faces {
+    int px; /* the size the faces are set to; 0: not opened */
     TTF_Font *face[UI_TEXT_MAX_FONTS];
-} sized_faces;
+} styled_faces;
+
+/* A measured block: the layout's result without the texture. */
+typedef struct measure_entry {
+    uint64_t hash;
+    char *text; /* owned copy, len bytes */
+    size_t len;
+    ui_text_style style; /* colour ignored */
+    int width;
+    ui_text_block block;
+    uint64_t used;
+} measure_entry;
 
 typedef struct cache_entry {
     uint64_t hash;
@@ -117,8 +130,10 @@ struct ui_text {
     int max_tex_w, max_tex_h; /* 0: no limit */
     size_t nfonts;
     font_file file[UI_TEXT_MAX_FONTS];
-    TTF_Font *probe[UI_TEXT_MAX_FONTS];
-    sized_faces sizes[UI_TEXT_SIZES_MAX];
+    styled_faces styles[STYLES]; /* [0] (plain) doubles as the probe of which font has a
+                                  * character, which no size changes */
+    measure_entry measured[MEASURE_MAX];
+    size_t measured_n;
     cache_entry *cache;
     size_t cache_cap, cache_n, cache_pixels, renders;
     uint64_t clock;
@@ -212,7 +227,7 @@ static int break_between(brk_class a, brk_class b)
 static int font_for(const ui_text *t, uint32_t cp)
 {
     for (size_t f = 0; f < t->nfonts; f++)
-        if (TTF_GlyphIsProvided32(t->probe[f], cp))
+        if (TTF_GlyphIsProvided32(t->styles[0].face[f], cp))
             return (int)f;
     return -1;
 }
@@ -267,7 +282,7 @@ static TTF_Font *open_face(const font_file *file, int px)
     return TTF_OpenFontRW(rw, 1, px);
 }
 
-static void close_sized(ui_text *t, sized_faces *s)
+static void close_styled(ui_text *t, styled_faces *s)
 {
     for (size_t f = 0; f < t->nfonts; f++)
         if (s->face[f])
@@ -275,40 +290,47 @@ static void close_sized(ui_text *t, sized_faces *s)
     memset(s, 0, sizeof *s);
 }
 
-/* The stack's faces at px in a TTF style, opened (from memory) on first use. A style has
- * faces of its own: switching a face's style would flush SDL2_ttf's glyph cache. */
+static size_t style_slot(int ttf_style)
+{
+    return ((ttf_style & TTF_STYLE_BOLD) ? 1u : 0u) | ((ttf_style & TTF_STYLE_UNDERLINE) ? 2u : 0u);
+}
+
+/* Open the stack's faces in a TTF style (from the mapped files). */
+static kiosk_rc open_styled(ui_text *t, styled_faces *slot, int ttf_style)
+{
+    for (size_t f = 0; f < t->nfonts; f++) {
+        slot->face[f] = open_face(&t->file[f], OPEN_PX);
+        if (!slot->face[f]) {
+            kiosk_log_error(LOG_MODULE, "cannot open font %zu: %s", f, TTF_GetError());
+            close_styled(t, slot);
+            return KIOSK_FONT;
+        }
+        TTF_SetFontStyle(slot->face[f], ttf_style);
+    }
+    slot->px = OPEN_PX;
+    return KIOSK_OK;
+}
+
+/* The stack's faces in a TTF style, set to px. A style has faces of its own: switching a
+ * face's style would flush SDL2_ttf's glyph cache as a size switch does. */
 static kiosk_rc faces_at(ui_text *t, int px, int ttf_style, TTF_Font ***out)
 {
-    sized_faces *slot = NULL;
-    for (size_t i = 0; i < UI_TEXT_SIZES_MAX && !slot; i++)
-        if (t->sizes[i].px == px && t->sizes[i].ttf_style == ttf_style)
-            slot = &t->sizes[i];
-    if (!slot) {
-        slot = &t->sizes[0];
-        for (size_t i = 0; i < UI_TEXT_SIZES_MAX; i++) {
-            if (t->sizes[i].px == 0) {
-                slot = &t->sizes[i];
-                break;
-            }
-            if (t->sizes[i].used < slot->used)
-                slot = &t->sizes[i];
-        }
-        if (slot->px)
-            close_sized(t, slot);
-        for (size_t f = 0; f < t->nfonts; f++) {
-            slot->face[f] = open_face(&t->file[f], px);
-            if (!slot->face[f]) {
-                kiosk_log_error(LOG_MODULE, "cannot open font %zu at %d px: %s", f, px,
+    styled_faces *slot = &t->styles[style_slot(ttf_style)];
+    if (!slot->px) {
+        kiosk_rc rc = open_styled(t, slot, ttf_style);
+        if (rc)
+            return rc;
+    }
+    if (slot->px != px) {
+        for (size_t f = 0; f < t->nfonts; f++)
+            if (TTF_SetFontSize(slot->face[f], px) != 0) {
+                kiosk_log_error(LOG_MODULE, "cannot set font %zu to %d px: %s", f, px,
                                 TTF_GetError());
-                close_sized(t, slot);
+                slot->px = -1; /* sizes now mixed: set them all on the next use */
                 return KIOSK_FONT;
             }
-            TTF_SetFontStyle(slot->face[f], ttf_style);
-        }
         slot->px = px;
-        slot->ttf_style = ttf_style;
     }
-    slot->used = ++t->clock;
     *out = slot->face;
     return KIOSK_OK;
 }
@@ -355,15 +377,26 @@ kiosk_rc ui_text_create(SDL_Renderer *renderer, const char *const *paths, size_t
             return KIOSK_FONT;
         }
         t->nfonts++;
-        t->probe[i] = open_face(file, PROBE_PX);
-        if (!t->probe[i]) {
+        /* opened here so that a file that is no font fails create, not a later draw */
+        t->styles[0].face[i] = open_face(file, OPEN_PX);
+        if (!t->styles[0].face[i]) {
             kiosk_log_error(LOG_MODULE, "not a font: %s: %s", paths[i], TTF_GetError());
             ui_text_destroy(t);
             return KIOSK_FONT;
         }
     }
+    t->styles[0].px = OPEN_PX;
     *out = t;
     return KIOSK_OK;
+}
+
+static void measured_clear(ui_text *t)
+{
+    for (size_t i = 0; i < t->measured_n; i++) {
+        explicit_bzero(t->measured[i].text, t->measured[i].len);
+        free(t->measured[i].text);
+    }
+    t->measured_n = 0;
 }
 
 static void cache_clear(ui_text *t)
@@ -376,6 +409,7 @@ static void cache_clear(ui_text *t)
     }
     t->cache_n = 0;
     t->cache_pixels = 0;
+    measured_clear(t);
 }
 
 void ui_text_forget(ui_text *t)
@@ -391,12 +425,9 @@ void ui_text_destroy(ui_text *t)
     if (t->cache)
         cache_clear(t);
     free(t->cache);
-    for (size_t i = 0; i < UI_TEXT_SIZES_MAX; i++)
-        if (t->sizes[i].px)
-            close_sized(t, &t->sizes[i]);
+    for (size_t i = 0; i < STYLES; i++)
+        close_styled(t, &t->styles[i]);
     for (size_t i = 0; i < t->nfonts; i++) {
-        if (t->probe[i])
-            TTF_CloseFont(t->probe[i]);
         if (t->file[i].data)
             munmap(t->file[i].data, t->file[i].size);
     }
@@ -406,6 +437,8 @@ void ui_text_destroy(ui_text *t)
     free(t);
     TTF_Quit();
 }
+
+static uint64_t key_hash(const char *s, size_t len, const ui_text_style *st, int width);
 
 /* ---- layout ------------------------------------------------------------------------ */
 
@@ -576,6 +609,49 @@ static kiosk_rc lay_out(ui_text *t, const char *utf8, size_t len, const ui_text_
     return KIOSK_OK;
 }
 
+static int same_layout(const ui_text_style *a, const ui_text_style *b)
+{
+    return a->px == b->px && a->flags == b->flags && a->align == b->align &&
+           a->line_pct == b->line_pct;
+}
+
+static uint64_t layout_hash(const char *s, size_t len, const ui_text_style *st, int width)
+{
+    ui_text_style plain = *st;
+    plain.color = (SDL_Color){0, 0, 0, 0};
+    return key_hash(s, len, &plain, width);
+}
+
+/* Remember a measured block, in place of the least recently used when full; a copy
+ * that cannot be made is simply not remembered. */
+static void measured_add(ui_text *t, uint64_t h, const char *utf8, size_t len,
+                         const ui_text_style *style, int width, const ui_text_block *block)
+{
+    char *copy = malloc(len + 1);
+    if (!copy)
+        return;
+    memcpy(copy, utf8, len);
+    copy[len] = '\0';
+    measure_entry *e = &t->measured[t->measured_n];
+    if (t->measured_n == MEASURE_MAX) {
+        e = &t->measured[0];
+        for (size_t i = 1; i < MEASURE_MAX; i++)
+            if (t->measured[i].used < e->used)
+                e = &t->measured[i];
+        explicit_bzero(e->text, e->len);
+        free(e->text);
+    } else {
+        t->measured_n++;
+    }
+    *e = (measure_entry){.hash = h,
+                         .text = copy,
+                         .len = len,
+                         .style = *style,
+                         .width = width,
+                         .block = *block,
+                         .used = ++t->clock};
+}
+
 kiosk_rc ui_text_measure_block(ui_text *t, const char *utf8, const ui_text_style *style, int width,
                                ui_text_block *out)
 {
@@ -585,15 +661,31 @@ kiosk_rc ui_text_measure_block(ui_text *t, const char *utf8, const ui_text_style
     kiosk_rc rc = check_args(t, utf8, style, &len);
     if (rc)
         return rc;
+    if (width < 0)
+        width = 0;
+    uint64_t h = layout_hash(utf8, len, style, width);
+    for (size_t i = 0; i < t->measured_n; i++) {
+        measure_entry *e = &t->measured[i];
+        if (e->hash == h && e->len == len && e->width == width && same_layout(&e->style, style) &&
+            memcmp(e->text, utf8, len) == 0) {
+            e->used = ++t->clock;
+            if (out)
+                *out = e->block;
+            return KIOSK_OK;
+        }
+    }
     TTF_Font **faces;
     rc = faces_at(t, style->px, TTF_STYLE_NORMAL, &faces);
     if (rc)
         return rc;
     layout lo;
     rc = lay_out(t, utf8, len, style, width, faces, &lo);
-    if (rc == KIOSK_OK && out)
+    if (rc)
+        return rc;
+    measured_add(t, h, utf8, len, style, width, &lo.block);
+    if (out)
         *out = lo.block;
-    return rc;
+    return KIOSK_OK;
 }
 
 kiosk_rc ui_text_break_lines(ui_text *t, const char *utf8, const ui_text_style *style, int width,

@@ -50,7 +50,6 @@ typedef struct ui_text_block {
 #define UI_TEXT_BYTES_MAX 65536       /* longest block, in bytes of UTF-8 */
 #define UI_TEXT_CACHE_MAX 256         /* default number of cached blocks */
 #define UI_TEXT_CACHE_PIXELS 16777216 /* cached texture pixels kept at most (64 MiB) */
-#define UI_TEXT_SIZES_MAX 8           /* sizes (per style) open at once; LRU closed */
 
 /* Load the font stack (paths borrowed: each file is read into memory during the call,
  * first font first) for drawing on renderer (kept: it must outlive t; NULL allows only

@@ -511,6 +511,70 @@ static void test_cache_reuses_and_evicts_least_recent(void **state)
     ui_text_destroy(t);
 }
 
+/* What one block comes to: its metrics, wrapped metrics and the pixels it draws. */
+typedef struct drawn {
+    ui_text_block plain, wrapped;
+    uint64_t ink; /* FNV-1a of the surface after drawing the block in bold */
+} drawn;
+
+static drawn draw_at(ui_text *t, const char *s, int px)
+{
+    drawn d;
+    ui_text_style st = {.px = px, .color = black};
+    assert_int_equal(ui_text_measure_block(t, s, &st, 0, &d.plain), KIOSK_OK);
+    assert_int_equal(ui_text_measure_block(t, s, &st, 3 * px, &d.wrapped), KIOSK_OK);
+    st.flags = UI_TEXT_BOLD;
+    SDL_FillRect(surface, NULL, SDL_MapRGB(surface->format, 255, 255, 255));
+    assert_int_equal(ui_text_draw_block(t, s, &st, (SDL_Rect){0, 0, W, 0}, NULL), KIOSK_OK);
+    d.ink = 1469598103934665603ull;
+    const uint8_t *p = surface->pixels;
+    for (int y = 0; y < H; y++)
+        for (int x = 0; x < W * 4; x++)
+            d.ink = (d.ink ^ p[y * surface->pitch + x]) * 1099511628211ull;
+    return d;
+}
+
+static void test_sizes_switched_on_shared_faces_match_fresh_faces(void **state)
+{
+    (void)state;
+    /* One face per font and style serves every size: switching sizes back and forth,
+     * with caches forgotten so that every block is laid out and drawn again, gives
+     * exactly what a text layer that never saw another size gives. */
+    const char *s = "失业登记 Ab " EXT_B_CHAR "，请";
+    const char *both[] = {PRIMARY, EXT};
+    const int sizes[] = {64, 20, 40};
+    drawn fresh[3];
+    for (int i = 0; i < 3; i++) {
+        ui_text *t;
+        assert_int_equal(ui_text_create(renderer, both, 2, &t), KIOSK_OK);
+        fresh[i] = draw_at(t, s, sizes[i]);
+        ui_text_destroy(t);
+        assert_true(fresh[i].plain.w > 0);
+        assert_true(fresh[i].wrapped.lines > 1);
+    }
+    assert_true(fresh[0].plain.w > fresh[2].plain.w && fresh[2].plain.w > fresh[1].plain.w);
+
+    ui_text *t;
+    assert_int_equal(ui_text_create(renderer, both, 2, &t), KIOSK_OK);
+    const int order[] = {1, 0, 2, 1, 2, 0, 0, 1};
+    for (size_t k = 0; k < sizeof order / sizeof order[0]; k++) {
+        ui_text_forget(t);
+        drawn d = draw_at(t, s, sizes[order[k]]);
+        const drawn *f = &fresh[order[k]];
+        assert_memory_equal(&d.plain, &f->plain, sizeof d.plain);
+        assert_memory_equal(&d.wrapped, &f->wrapped, sizeof d.wrapped);
+        assert_true(d.ink == f->ink);
+    }
+    /* Remembered measurements: the same answer again, whatever the colour. */
+    ui_text_style st = {.px = 40, .color = {200, 0, 0, 255}};
+    ui_text_block b;
+    assert_int_equal(ui_text_measure_block(t, s, &st, 0, &b), KIOSK_OK);
+    assert_memory_equal(&b, &fresh[2].plain, sizeof b);
+    assert_int_equal(ui_text_measure_block(t, s, &st, 0, &b), KIOSK_OK);
+    assert_memory_equal(&b, &fresh[2].plain, sizeof b);
+    ui_text_destroy(t);
+}
+
 static void test_bad_arguments(void **state)
 {
     (void)state;
@@ -572,6 +636,7 @@ int main(void)
         cmocka_unit_test(test_centre_alignment),
         cmocka_unit_test(test_bold_and_colour_are_part_of_the_key),
         cmocka_unit_test(test_cache_reuses_and_evicts_least_recent),
+        cmocka_unit_test(test_sizes_switched_on_shared_faces_match_fresh_faces),
         cmocka_unit_test(test_bad_arguments),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
