@@ -684,6 +684,8 @@ static void dispatch(ui_app *app, const flow_event *ev)
         if (ui_pinyin_create(NULL, &app->pinyin) != KIOSK_OK)
             kiosk_log_warn("ui", "no pinyin dictionary: the keyboard types letters only");
     }
+    if (v->step != before && v->step == FLOW_REVIEW)
+        app->js.review_scroll = 0;
     if (v->step != before && v->step == FLOW_COMMITMENT) {
         /* can a record be saved? asked before the citizen reads and signs */
         app->js.commitment_scroll = 0;
@@ -1135,7 +1137,10 @@ static void on_widget(ui_app *app, const char *id)
     } else if (step == FLOW_FORM) {
         on_form(app, id);
     } else if (step == FLOW_REVIEW) {
-        if (!strncmp(id, "edit_", 5)) {
+        if (!strcmp(id, UI_ID_SCROLL_DOWN) || !strcmp(id, UI_ID_SCROLL_UP)) {
+            app->js.review_scroll += (!strcmp(id, UI_ID_SCROLL_DOWN) ? 1 : -1) * app->h / 3;
+            send(app, FLOW_EV_SCROLL); /* the draw keeps it within the cards */
+        } else if (!strncmp(id, "edit_", 5)) {
             flow_event ev = {.type = FLOW_EV_EDIT, .page = (flow_page)atoi(id + 5)};
             dispatch(app, &ev);
         } else if (!strcmp(id, UI_ID_NEXT)) {

@@ -294,52 +294,161 @@ static void form_screen(ui_ctx *c, const frame *f, const flow_view *v, ui_journe
            UI_BUTTON_PRIMARY);
 }
 
-static void review_screen(ui_ctx *c, const frame *f, const flow_view *v, const ui_journey_env *env)
+#define REVIEW_ROWS_BYTES 2048 /* a page's rows on the review */
+
+/* The review's rows of a page, "label：value" for each filled-in field, one after the other
+ * in rows (NUL-separated) up to size; returns how many. */
+static int review_rows(ui_ctx *c, const ui_journey_env *env, flow_page page, char *rows,
+                       size_t size)
+{
+    registration_field fields[16];
+    size_t n = ui_form_page_fields(page, fields, 16), used = 0;
+    int count = 0;
+    for (size_t i = 0; i < n; i++) {
+        char value[UI_FORM_TEXT_MAX], key[96];
+        ui_form_value(&env->form, c->s, fields[i], value, sizeof value);
+        if (!value[0])
+            continue;
+        snprintf(key, sizeof key, "form.field.%s", registration_field_key(fields[i]));
+        int w = snprintf(rows + used, size - used, "%s：%s", S(c, key), value);
+        explicit_bzero(value, sizeof value);
+        if (w < 0 || (size_t)w >= size - used)
+            break;
+        used += (size_t)w + 1;
+        count++;
+    }
+    return count;
+}
+
+/* Height of a wrapped text at a layout font size in width w. */
+static int text_h(ui_ctx *c, const char *text, int px, int w)
+{
+    ui_text_style style = {.px = ui_theme_font_px(c->t, px), .align = UI_TEXT_LEFT};
+    ui_text_block b;
+    return ui_text_measure_block(c->text, text, &style, w, &b) == KIOSK_OK ? b.h : 0;
+}
+
+typedef struct review_layout {
+    int card_w, head_h, pad, gap;
+    int h[FLOW_PAGE_COUNT];   /* each page's card */
+    int col[FLOW_PAGE_COUNT]; /* its column */
+    int y[FLOW_PAGE_COUNT];   /* its top, from the content's top */
+    int content_h;
+} review_layout;
+
+/* Lay the five cards out in cols columns of width area_w: every row shown in full,
+ * wrapped where long; in two columns the pages are split where the taller column is
+ * shortest. */
+static void review_lay_out(ui_ctx *c, char rows[][REVIEW_ROWS_BYTES], const int *nrows, int cols,
+                           int area_w, int vpx, review_layout *lo)
+{
+    lo->card_w = (area_w - (cols - 1) * lo->gap) / cols;
+    for (int p = 0; p < FLOW_PAGE_COUNT; p++) {
+        int h = lo->pad / 2 + lo->head_h + lo->pad / 2;
+        const char *r = rows[p];
+        for (int i = 0; i < nrows[p]; i++, r += strlen(r) + 1)
+            h += text_h(c, r, vpx, lo->card_w - 2 * lo->pad) + lo->pad / 3;
+        if (nrows[p] == 0)
+            h += text_h(c, S(c, "screen.review_nothing"), vpx, lo->card_w - 2 * lo->pad);
+        lo->h[p] = h + lo->pad / 2;
+    }
+    int split = FLOW_PAGE_COUNT, best = -1;
+    if (cols == 2)
+        for (int k = 1; k < FLOW_PAGE_COUNT; k++) {
+            int a = 0, b = 0;
+            for (int p = 0; p < FLOW_PAGE_COUNT; p++)
+                *(p < k ? &a : &b) += lo->h[p] + lo->gap;
+            int tall = a > b ? a : b;
+            if (best < 0 || tall < best) {
+                best = tall;
+                split = k;
+            }
+        }
+    int y[2] = {0, 0};
+    lo->content_h = 0;
+    for (int p = 0; p < FLOW_PAGE_COUNT; p++) {
+        lo->col[p] = p < split ? 0 : 1;
+        lo->y[p] = y[lo->col[p]];
+        y[lo->col[p]] += lo->h[p] + lo->gap;
+        if (y[lo->col[p]] - lo->gap > lo->content_h)
+            lo->content_h = y[lo->col[p]] - lo->gap;
+    }
+}
+
+static void review_screen(ui_ctx *c, const frame *f, const flow_view *v, ui_journey_state *st,
+                          const ui_journey_env *env)
 {
     const ui_theme *t = c->t;
     header(c, f, v, 1);
     title(c, f, S(c, "screen.review_title"));
     SDL_Rect body = f->body;
-    int gap = ui_theme_px(t, 12), cols = f->landscape ? 2 : 1;
-    int rows = (FLOW_PAGE_COUNT + cols - 1) / cols;
-    int ch = (body.h - (rows - 1) * gap) / rows, cw = (body.w - (cols - 1) * gap) / cols;
-    int px = f->landscape ? 22 : 30;
+    int vpx = f->landscape ? 26 : 32, hpx = f->landscape ? 28 : 38;
+    int cols = f->landscape ? 2 : 1;
+    char rows[FLOW_PAGE_COUNT][REVIEW_ROWS_BYTES]; /* wiped below */
+    int nrows[FLOW_PAGE_COUNT];
+    for (int p = 0; p < FLOW_PAGE_COUNT; p++)
+        nrows[p] = review_rows(c, env, (flow_page)p, rows[p], sizeof rows[p]);
+    review_layout lo = {.pad = ui_theme_px(t, 16), .gap = ui_theme_px(t, 12)};
+    lo.head_h = ui_theme_font_px(t, hpx) * 3 / 2;
+    if (lo.head_h < t->min_target_px)
+        lo.head_h = t->min_target_px;
+    /* everything the citizen entered is shown, never cut: when it does not fit, the cards
+     * scroll with big buttons beside them, as the commitment does */
+    int bw = ui_theme_px(t, f->landscape ? 150 : 180), sgap = ui_theme_px(t, 20);
+    review_lay_out(c, rows, nrows, cols, body.w, vpx, &lo);
+    int scrolls = lo.content_h > body.h;
+    if (scrolls)
+        review_lay_out(c, rows, nrows, cols, body.w - bw - sgap, vpx, &lo);
+    SDL_Rect view = {body.x, body.y, scrolls ? body.w - bw - sgap : body.w, body.h};
+    st->review_max_scroll = scrolls ? lo.content_h - view.h : 0;
+    if (st->review_scroll > st->review_max_scroll)
+        st->review_scroll = st->review_max_scroll;
+    if (st->review_scroll < 0)
+        st->review_scroll = 0;
+
+    SDL_RenderSetClipRect(c->r, &view);
     for (int p = 0; p < FLOW_PAGE_COUNT; p++) {
-        SDL_Rect card = {body.x + (p / rows) * (cw + gap), body.y + (p % rows) * (ch + gap), cw,
-                         ch};
+        SDL_Rect card = {view.x + lo.col[p] * (lo.card_w + lo.gap),
+                         view.y + lo.y[p] - st->review_scroll, lo.card_w, lo.h[p]};
+        if (card.y + card.h <= view.y || card.y >= view.y + view.h)
+            continue;
         int bad = 0;
-        registration_field fields[16];
-        size_t n = ui_form_page_fields((flow_page)p, fields, 16);
         for (int i = 0; i < v->nissues; i++)
             bad |= flow_page_of(v->issues[i].field) == (flow_page)p;
         ui_draw_round_frame(c->r, card, ui_theme_px(t, 16), ui_theme_px(t, bad ? 4 : 2) + 1,
                             bad ? (t->high_contrast ? t->accent : (SDL_Color){190, 30, 30, 255})
                                 : t->muted,
                             t->panel);
-        int pad = ui_theme_px(t, 16), bw = card.w / 4;
-        SDL_Rect head = {card.x + pad, card.y + pad / 2, card.w - bw - 2 * pad, ch / 5};
-        ui_label_fit(c, S(c, page_titles[p]), head, f->landscape ? 28 : 38, t->accent,
-                     UI_TEXT_LEFT);
-        char id[16];
-        snprintf(id, sizeof id, "edit_%d", p);
-        ui_button(c, id, (SDL_Rect){card.x + card.w - bw - pad, card.y + pad / 2, bw, ch / 5},
-                  S(c, "screen.review_edit"), 32, UI_BUTTON_SECONDARY);
-        /* the filled-in values, "label：value", in two columns, as many as fit */
-        int top = head.y + head.h + pad / 2, line = ui_theme_font_px(t, px) * 3 / 2;
-        int per_col = (card.y + card.h - pad / 2 - top) / line, colw = (card.w - 2 * pad) / 2;
-        int shown = 0;
-        for (size_t i = 0; i < n && shown < 2 * per_col; i++) {
-            char value[UI_FORM_TEXT_MAX], row[UI_FORM_TEXT_MAX + 128], key[96];
-            ui_form_value(&env->form, c->s, fields[i], value, sizeof value);
-            if (!value[0])
-                continue;
-            snprintf(key, sizeof key, "form.field.%s", registration_field_key(fields[i]));
-            snprintf(row, sizeof row, "%s：%s", S(c, key), value);
-            SDL_Rect box = {card.x + pad + (shown / per_col) * colw, top + (shown % per_col) * line,
-                            colw - pad / 2, line};
-            ui_label_fit(c, row, box, px, t->fg, UI_TEXT_LEFT);
-            shown++;
+        int ebw = card.w / 4 > t->min_target_px ? card.w / 4 : t->min_target_px;
+        SDL_Rect head = {card.x + lo.pad, card.y + lo.pad / 2, card.w - ebw - 3 * lo.pad,
+                         lo.head_h};
+        SDL_Rect name = head; /* the page's name, level with its button */
+        name.y += (lo.head_h - ui_theme_font_px(t, hpx) * 4 / 3) / 2;
+        ui_label_fit(c, S(c, page_titles[p]), name, hpx, t->accent, UI_TEXT_LEFT);
+        SDL_Rect edit = {card.x + card.w - ebw - lo.pad, head.y, ebw, lo.head_h};
+        if (edit.y >= view.y && edit.y + edit.h <= view.y + view.h) { /* tappable: whole */
+            char id[16];
+            snprintf(id, sizeof id, "edit_%d", p);
+            ui_button(c, id, edit, S(c, "screen.review_edit"), 32, UI_BUTTON_SECONDARY);
         }
+        SDL_Rect box = {card.x + lo.pad, head.y + head.h + lo.pad / 2, card.w - 2 * lo.pad, 0};
+        const char *r = rows[p];
+        for (int i = 0; i < nrows[p]; i++, r += strlen(r) + 1)
+            box.y += ui_label(c, r, box, vpx, t->fg, UI_TEXT_LEFT) + lo.pad / 3;
+        if (nrows[p] == 0)
+            ui_label(c, S(c, "screen.review_nothing"), box, vpx, t->muted, UI_TEXT_LEFT);
+    }
+    SDL_RenderSetClipRect(c->r, NULL);
+    explicit_bzero(rows, sizeof rows);
+
+    if (scrolls) {
+        int bh = (body.h - sgap) / 2;
+        ui_button(c, UI_ID_SCROLL_UP, (SDL_Rect){body.x + body.w - bw, body.y, bw, bh}, "▲", 64,
+                  st->review_scroll > 0 ? UI_BUTTON_SECONDARY : UI_BUTTON_DISABLED);
+        ui_button(c, UI_ID_SCROLL_DOWN,
+                  (SDL_Rect){body.x + body.w - bw, body.y + bh + sgap, bw, bh}, "▼", 64,
+                  st->review_scroll < st->review_max_scroll ? UI_BUTTON_SECONDARY
+                                                            : UI_BUTTON_DISABLED);
     }
     footer(c, f, UI_ID_BACK, S(c, "screen.back"), UI_ID_NEXT, S(c, "screen.next"),
            UI_BUTTON_PRIMARY);
@@ -551,7 +660,7 @@ kiosk_rc ui_journey_draw(ui_ctx *c, const flow_view *v, ui_journey_state *st,
         form_screen(c, &f, v, st, env);
         break;
     case FLOW_REVIEW:
-        review_screen(c, &f, v, env);
+        review_screen(c, &f, v, st, env);
         break;
     case FLOW_COMMITMENT:
         commitment_screen(c, &f, v, st, env);

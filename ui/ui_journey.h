@@ -26,6 +26,8 @@ typedef struct ui_journey_state {
     int answers[4];        /* -1 not answered, 0 no, 1 yes: pension, employed, able, wants work */
     int show_missing;      /* "answer every question" after Next with gaps */
     ui_form_edit edit;     /* the open field editor */
+    int review_scroll;     /* pixels scrolled on the review */
+    int review_max_scroll; /* set by the draw; 0 when everything fits */
     int commitment_scroll; /* pixels scrolled */
     int commitment_max_scroll;     /* set by the draw */
     int commitment_seen_end;       /* scrolled to the end at least once */

@@ -262,6 +262,11 @@ static void whole_journey(kiosk_mode mode, const char *tag)
              "tap next\n"
              "expect review\n"
              "screenshot %s-33-review.png\n"
+             /* every card is reachable: in landscape by scrolling, and the last one's
+              * change button leads to its page and back */
+             "%s"
+             "screenshot %s-33b-review-end.png\n"
+             "tap edit_4\nexpect form\ntap next\nexpect review\n"
              "tap next\n"
              "expect commitment\n"
              "screenshot %s-34-commitment.png\n"
@@ -282,8 +287,13 @@ static void whole_journey(kiosk_mode mode, const char *tag)
              "screenshot %s-39-done.png\n"
              "tap finish\n"
              "expect attract\n",
-             tag, tag, tag, tag, tag, tag, tag, tag, tag, tag, tag, tag, tag, tag, tag, tag, tag,
-             tag, tag, tag);
+             tag, tag, tag, tag, tag, tag, tag, tag, tag, tag, tag, tag, tag, tag,
+             /* the landscape review scrolls (down to the end, up, down again); the portrait
+              * one shows everything at once */
+             mode == KIOSK_MODE_PORTABLE
+                 ? "tap-while scroll_down\ntap scroll_up\ntap-while scroll_down\n"
+                 : "",
+             tag, tag, tag, tag, tag, tag, tag);
     run(app, script);
     assert_int_equal(saved_calls, 1);
     ui_app_destroy(app);
