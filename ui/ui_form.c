@@ -206,9 +206,9 @@ static void draw_page(ui_ctx *c, const ui_form_env *env, const flow_view *v, SDL
     /* a row holds its label, the value and one line of message: sized from the fonts,
      * so large text gets taller rows rather than overlapping lines */
     int pad = ui_theme_px(t, 16);
-    int label_h = ui_theme_font_px(t, label_px) * 5 / 4,
-        value_h = ui_theme_font_px(t, value_px) * 5 / 4;
-    int want = pad + label_h + value_h + label_h;
+    int label_h = ui_theme_font_px(t, label_px) * 4 / 3,
+        value_h = ui_theme_font_px(t, value_px) * 4 / 3;
+    int want = pad * 3 / 2 + label_h + value_h + label_h; /* pad/2 above, pad below */
     int row_h = (body.h - (rows - 1) * gap) / (rows > 0 ? rows : 1);
     if (row_h > want)
         row_h = want;

@@ -283,9 +283,10 @@ static void form_screen(ui_ctx *c, const frame *f, const flow_view *v, ui_journe
     title(c, f, S(c, page_titles[v->page < FLOW_PAGE_COUNT ? v->page : 0]));
     SDL_Rect body = f->body;
     if (v->nissues > 0 || v->message_key) {
-        SDL_Rect hint = {body.x, body.y, body.w, ui_theme_px(c->t, f->landscape ? 40 : 60)};
-        ui_label_fit(c, S(c, v->message_key ? v->message_key : "screen.page_hint"), hint,
-                     f->landscape ? 28 : 38, c->t->muted, UI_TEXT_LEFT);
+        int hpx = f->landscape ? 28 : 38; /* the line's height follows large text */
+        SDL_Rect hint = {body.x, body.y, body.w, ui_theme_font_px(c->t, hpx) * 3 / 2};
+        ui_label_fit(c, S(c, v->message_key ? v->message_key : "screen.page_hint"), hint, hpx,
+                     c->t->muted, UI_TEXT_LEFT);
         body.y += hint.h;
         body.h -= hint.h;
     }
