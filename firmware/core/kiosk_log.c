@@ -199,6 +199,21 @@ static size_t mask_cjk_run(char *s, size_t len, size_t count)
     return out;
 }
 
+/* 36 when s starts with a record UUID in its canonical form (8-4-4-4-12 hex digits) that
+ * is not glued to a letter or digit after it, else 0. A UUID is no personal data, and its
+ * all-digit groups must not be masked as numbers: staff match log lines to records by it. */
+static size_t uuid_at(const char *s, size_t len)
+{
+    if (len < 36 || (len > 36 && isalnum((unsigned char)s[36])))
+        return 0;
+    for (size_t i = 0; i < 36; i++) {
+        int dash = i == 8 || i == 13 || i == 18 || i == 23;
+        if (dash ? s[i] != '-' : !isxdigit((unsigned char)s[i]))
+            return 0;
+    }
+    return 36;
+}
+
 size_t kiosk_log_scrub(char *line)
 {
     size_t masked = 0;
@@ -218,6 +233,14 @@ size_t kiosk_log_scrub(char *line)
             memmove(line + w, line + start, r - start);
             w += mask_cjk_run(line + w, r - start, count);
             masked++;
+            continue;
+        }
+        size_t id_len =
+            (r == 0 || !isalnum((unsigned char)line[r - 1])) ? uuid_at(line + r, len - r) : 0;
+        if (id_len) {
+            memmove(line + w, line + r, id_len);
+            w += id_len;
+            r += id_len;
             continue;
         }
         if (isdigit((unsigned char)line[r]) || ((line[r] == 'H' || line[r] == 'M') && r + 1 < len &&

@@ -46,6 +46,13 @@ static void test_scrub_keeps_short_numbers_and_words(void **state)
     scrubbed("sqlite error 2067 at 2026-11-22", "sqlite error 2067 at 2026-11-22");
     /* digits glued to letters are identifiers (hashes), not ID numbers */
     scrubbed("hash ab12345678cd", "hash ab12345678cd");
+    /* a record's UUID passes whole, even with groups of digits only */
+    scrubbed("record 31415926-5358-4979-8323-846264338327 not exported",
+             "record 31415926-5358-4979-8323-846264338327 not exported");
+    scrubbed("31415926-aaaa-4bbb-8ccc-123456789012", "31415926-aaaa-4bbb-8ccc-123456789012");
+    /* but not a look-alike: glued to more, or an ID number with dashes */
+    scrubbed("x31415926-5358-4979-8323-846264338327", "x31415926-5358-4979-8323-846*******27");
+    scrubbed("31415926-5358-4979-8323-8462643383271", "314***26-5358-4979-8323-846********71");
 }
 
 static void test_scrub_names(void **state)
