@@ -324,8 +324,9 @@ static void load_receipt(ui_app *app, const char *png_path)
         SDL_Surface *s = SDL_CreateRGBSurfaceWithFormatFrom(
             px, (int)img.width, (int)img.height, 32, (int)img.width * 4, SDL_PIXELFORMAT_RGBA32);
         /* scaled once, smoothly, to the size the done screen shows it at (at most 55 % of
-         * the screen's height): no scaling in the frame loop */
-        float k = (float)app->h * 0.55f / (float)img.height;
+         * the screen's height; 72 % beside the text in landscape): no scaling in the frame
+         * loop */
+        float k = (float)app->h * (app->w > app->h ? 0.72f : 0.55f) / (float)img.height;
         if (k > (float)app->w * 0.8f / (float)img.width)
             k = (float)app->w * 0.8f / (float)img.width;
         if (k > 1.0f)

@@ -563,6 +563,15 @@ static void done_screen(ui_ctx *c, const frame *f, const flow_view *v, const ui_
     title(c, f, S(c, "screen.done_title"));
     SDL_Rect body = f->body;
     int px = f->landscape ? 32 : 44;
+    /* landscape: the words on the left, the receipt on the right from the title down;
+     * portrait: the receipt under the words */
+    SDL_Rect room = body;
+    if (f->landscape) {
+        int gap = ui_theme_px(t, 32);
+        body.w = body.w * 11 / 20;
+        room = (SDL_Rect){body.x + body.w + gap, f->title.y, f->body.w - body.w - gap,
+                          body.y + body.h - f->title.y};
+    }
     char line[128];
     snprintf(line, sizeof line, "%s%s", S(c, "screen.done_receipt"), v->receipt_no);
     int y = body.y;
@@ -574,16 +583,18 @@ static void done_screen(ui_ctx *c, const frame *f, const flow_view *v, const ui_
                              : (t->high_contrast ? t->accent : (SDL_Color){190, 30, 30, 255}),
                   UI_TEXT_LEFT);
     y += ui_theme_px(t, 16);
+    if (!f->landscape)
+        room = (SDL_Rect){body.x, y, body.w, body.y + body.h - y};
     if (env->receipt && env->receipt_w > 0) {
-        /* the receipt as printed, scaled to fit what is left */
-        int room_h = body.y + body.h - y, room_w = body.w;
+        /* the receipt as printed, scaled to fit its room */
+        int room_h = room.h, room_w = room.w;
         float s = (float)room_h / (float)env->receipt_h;
         if ((float)env->receipt_w * s > (float)room_w)
             s = (float)room_w / (float)env->receipt_w;
         if (s > 1.0f) /* the preview is made at its display size: never blow it up */
             s = 1.0f;
         int w = (int)((float)env->receipt_w * s), h = (int)((float)env->receipt_h * s);
-        SDL_Rect dst = {body.x + (body.w - w) / 2, y, w, h};
+        SDL_Rect dst = {room.x + (room.w - w) / 2, room.y, w, h};
         ui_draw_fill_rect(c->r, (SDL_Rect){dst.x - 4, dst.y - 4, w + 8, h + 8}, t->muted);
         SDL_RenderCopy(c->r, env->receipt, NULL, &dst);
     }
