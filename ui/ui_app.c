@@ -1131,6 +1131,8 @@ static void on_widget(ui_app *app, const char *id)
         send(app, FLOW_EV_CANCEL);
     } else if (!strcmp(id, UI_ID_OK)) {
         send(app, FLOW_EV_NEXT);
+    } else if (step == FLOW_ELIGIBILITY && !strcmp(id, UI_ID_BACK)) {
+        send(app, FLOW_EV_BACK);
     } else if (step == FLOW_PIN) {
         on_pin_key(app, id);
     } else if (step == FLOW_QUESTIONS) {

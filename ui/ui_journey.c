@@ -604,7 +604,7 @@ static void done_screen(ui_ctx *c, const frame *f, const flow_view *v, const ui_
 
 /* A page of explanation and one button (eligibility outcome, messages). */
 static void explain_screen(ui_ctx *c, const frame *f, const flow_view *v, const char *title_key,
-                           const char *text, const char *button_id)
+                           const char *text, const char *back_key, const char *button_id)
 {
     header(c, f, v, 0);
     title(c, f, S(c, title_key));
@@ -614,7 +614,8 @@ static void explain_screen(ui_ctx *c, const frame *f, const flow_view *v, const 
     int pad = ui_theme_px(c->t, 40);
     SDL_Rect inner = {panel.x + pad, panel.y + pad, panel.w - 2 * pad, panel.h - 2 * pad};
     ui_label(c, text, inner, f->landscape ? 44 : 60, c->t->fg, UI_TEXT_LEFT);
-    footer(c, f, NULL, NULL, button_id, S(c, "screen.ok"), UI_BUTTON_PRIMARY);
+    footer(c, f, back_key ? UI_ID_BACK : NULL, back_key ? S(c, back_key) : NULL, button_id,
+           S(c, "screen.ok"), UI_BUTTON_PRIMARY);
 }
 
 static void countdown_dialog(ui_ctx *c, const frame *f, int seconds)
@@ -664,8 +665,12 @@ kiosk_rc ui_journey_draw(ui_ctx *c, const flow_view *v, ui_journey_state *st,
     case FLOW_ELIGIBILITY: {
         /* the outcome as the title ("可以办理求职登记"), the reason below it */
         const char *outcome = eligibility_outcome_key(v->eligibility.outcome);
-        explain_screen(c, &f, v, outcome ? outcome : "screen.eligibility_title",
-                       S(c, v->message_key ? v->message_key : "eligibility.unknown"), UI_ID_OK);
+        char text[1024]; /* the reason, and how to put a mistaken answer right */
+        snprintf(text, sizeof text, "%s\n\n%s",
+                 S(c, v->message_key ? v->message_key : "eligibility.unknown"),
+                 S(c, "screen.change_answers_hint"));
+        explain_screen(c, &f, v, outcome ? outcome : "screen.eligibility_title", text,
+                       "screen.change_answers", UI_ID_OK);
         break;
     }
     case FLOW_FORM:
@@ -691,7 +696,7 @@ kiosk_rc ui_journey_draw(ui_ctx *c, const flow_view *v, ui_journey_state *st,
         break;
     case FLOW_MESSAGE:
         explain_screen(c, &f, v, "screen.message_title",
-                       S(c, v->message_key ? v->message_key : "flow.see_staff"), UI_ID_OK);
+                       S(c, v->message_key ? v->message_key : "flow.see_staff"), NULL, UI_ID_OK);
         break;
     }
     if (v->countdown_s > 0) {

@@ -387,7 +387,10 @@ unsigned flow_handle(flow *f, const flow_event *ev)
         } else if (s == FLOW_FORM && f->view.page > 0) {
             f->view.page--;
             go(f, FLOW_FORM);
-        } else if (s == FLOW_FORM) {
+        } else if (s == FLOW_FORM || s == FLOW_ELIGIBILITY) {
+            /* from the outcome too: a mistaken answer is put right, not paid for with
+             * the card and the PIN again */
+            f->view.message_key = NULL;
             go(f, FLOW_QUESTIONS);
         } else if (s == FLOW_REVIEW) {
             f->view.page = FLOW_PAGE_COUNT - 1;

@@ -109,6 +109,11 @@ static void test_not_eligible_is_explained(void **state)
              "tap q0_yes\ntap q1_no\ntap q2_yes\ntap q3_yes\ntap next\n"
              "expect eligibility\n"
              "screenshot hall-09-eligibility-pension.png\n"
+             /* a mistaken answer is put right without the card and PIN again */
+             "tap back\nexpect questions\n"
+             "tap q0_no\ntap next\nexpect form\n"
+             "tap back\nexpect questions\n"
+             "tap q0_yes\ntap next\nexpect eligibility\n"
              "tap ok\nexpect attract\n");
     ui_app_destroy(app);
 }

@@ -187,6 +187,19 @@ static void test_eligibility_routes(void **state)
     assert_int_equal(step(), FLOW_ELIGIBILITY);
     assert_int_equal(flow_get_view(f)->eligibility.outcome, ELIGIBILITY_OFFER_JOBSEEKER);
     assert_string_equal(flow_get_view(f)->message_key, "eligibility.employed");
+    /* back: the questions again, nothing wiped; a corrected answer goes on to the form */
+    assert_int_equal(send(FLOW_EV_BACK), FLOW_ACT_NONE);
+    assert_int_equal(step(), FLOW_QUESTIONS);
+    assert_null(flow_get_view(f)->message_key);
+    assert_string_not_equal(registration_get_text(flow_record(f), REGISTRATION_NAME), "");
+    ev = (flow_event){.type = FLOW_EV_ANSWERS, .answers = {false, false, true, true}};
+    flow_handle(f, &ev);
+    assert_int_equal(step(), FLOW_FORM);
+    send(FLOW_EV_BACK);
+    assert_int_equal(step(), FLOW_QUESTIONS);
+    ev = (flow_event){.type = FLOW_EV_ANSWERS, .answers = {false, true, true, true}};
+    flow_handle(f, &ev);
+    assert_int_equal(step(), FLOW_ELIGIBILITY);
     assert_int_equal(send(FLOW_EV_NEXT), FLOW_ACT_WIPE);
     assert_int_equal(step(), FLOW_ATTRACT);
     assert_string_equal(registration_get_text(flow_record(f), REGISTRATION_NAME), "");
