@@ -119,11 +119,14 @@ void kiosk_config_defaults(kiosk_config *cfg, const char *assets_dir, const char
     cfg->log_level = KIOSK_LOG_INFO;
 }
 
+_Static_assert(KIOSK_INI_LINE_MAX == INI_MAX_LINE, "inih reads lines of another length");
+
 typedef struct {
     kiosk_config *cfg;
     kiosk_config_error *err;
     int lines_read; /* lines handed to inih so far: the one being handled */
     int fail_line;  /* line of the first value error, 0 if none */
+    int long_line;  /* a line too long for inih, 0 if none: the read stopped there */
     /* input: a file or a string */
     FILE *file;
     const char *text;
@@ -208,19 +211,40 @@ static int on_entry(void *user, const char *section, const char *key, const char
 }
 
 /* inih's reader: one line per call, counted so value errors know their line. */
+char *kiosk_ini_gets(char *buf, int size, FILE *f, int *overlong)
+{
+    if (!fgets(buf, size, f))
+        return NULL;
+    size_t n = strlen(buf);
+    if (n == (size_t)size - 1 && buf[n - 1] != '\n') {
+        int c = fgetc(f);
+        if (c != EOF) {
+            *overlong = 1;
+            return NULL;
+        }
+    }
+    return buf;
+}
+
 static char *read_line(char *buf, int size, void *stream)
 {
     parse_ctx *p = stream;
+    int overlong = 0;
     if (p->file) {
-        if (!fgets(buf, size, p->file))
+        if (!kiosk_ini_gets(buf, size, p->file, &overlong)) {
+            if (overlong)
+                p->long_line = p->lines_read + 1;
             return NULL;
+        }
     } else {
         if (*p->text == '\0')
             return NULL;
         size_t n = strcspn(p->text, "\n");
         size_t take = n + (p->text[n] == '\n');
-        if (take > (size_t)size - 1)
-            take = (size_t)size - 1;
+        if (take > (size_t)size - 1) {
+            p->long_line = p->lines_read + 1;
+            return NULL;
+        }
         memcpy(buf, p->text, take);
         buf[take] = '\0';
         p->text += take;
@@ -232,6 +256,13 @@ static char *read_line(char *buf, int size, void *stream)
 static kiosk_rc parse(parse_ctx *p)
 {
     int line = ini_parse_stream(read_line, p, on_entry, p);
+    if (line == 0 && p->long_line) {
+        p->err->line = p->long_line;
+        snprintf(p->err->message, sizeof p->err->message,
+                 "longer than %d bytes: shorten it (a long path can be a symbolic link)",
+                 KIOSK_INI_LINE_MAX - 1);
+        return KIOSK_CONFIG;
+    }
     if (line == 0)
         return KIOSK_OK;
     if (line < 0) {

@@ -8,6 +8,7 @@
 #define KIOSK_CONFIG_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "core/kiosk_error.h"
 #include "core/kiosk_log.h"
@@ -82,6 +83,14 @@ typedef struct kiosk_config_error {
 /* Fill cfg with the embedded defaults. assets_dir and fonts_dir default to the given
  * install locations (borrowed, copied). */
 void kiosk_config_defaults(kiosk_config *cfg, const char *assets_dir, const char *fonts_dir);
+
+/* inih (Debian's build) reads lines into a buffer of this many bytes: a longer line
+ * would reach its parser in pieces. */
+#define KIOSK_INI_LINE_MAX 200
+
+/* fgets for an inih reader: NULL with *overlong = 1 at a line that does not fit in size,
+ * so that the caller can stop and name it rather than let inih parse its pieces. */
+char *kiosk_ini_gets(char *buf, int size, FILE *f, int *overlong);
 
 /* Read path over cfg (which should hold the defaults). On failure cfg may be partly
  * changed and err says where and why: KIOSK_NOT_FOUND/KIOSK_IO for the file,

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config/kiosk_config.h"
 #include "core/kiosk_log.h"
 
 typedef struct {
@@ -78,6 +79,24 @@ static int cmp_entry(const void *a, const void *b)
     return strcmp(((const entry *)a)->key, ((const entry *)b)->key);
 }
 
+typedef struct long_reader {
+    FILE *f;
+    int lines, long_line;
+} long_reader;
+
+static char *read_line(char *buf, int size, void *stream)
+{
+    long_reader *r = stream;
+    int overlong = 0;
+    if (!kiosk_ini_gets(buf, size, r->f, &overlong)) {
+        if (overlong)
+            r->long_line = r->lines + 1;
+        return NULL;
+    }
+    r->lines++;
+    return buf;
+}
+
 kiosk_rc kiosk_strings_load(const char *dir, const char *lang, kiosk_strings **out, int *bad_line)
 {
     char path[512];
@@ -93,8 +112,14 @@ kiosk_rc kiosk_strings_load(const char *dir, const char *lang, kiosk_strings **o
         fclose(f);
         return KIOSK_NOMEM;
     }
-    int line = ini_parse_file(f, on_entry, s);
+    long_reader r = {.f = f};
+    int line = ini_parse_stream(read_line, &r, on_entry, s);
     fclose(f);
+    if (line == 0 && r.long_line) {
+        kiosk_log_error("strings", "%s: line %d is longer than %d bytes", path, r.long_line,
+                        KIOSK_INI_LINE_MAX - 1);
+        line = r.long_line;
+    }
     if (s->failed) {
         strings_free(s);
         return KIOSK_NOMEM;

@@ -126,6 +126,25 @@ static void test_too_long_value(void **state)
     expect_error(text, 2, "too long");
 }
 
+static void test_overlong_line_is_named(void **state)
+{
+    (void)state;
+    char text[600], path[300];
+    memset(path, 'p', sizeof path);
+    path[250] = '\0';
+    snprintf(text, sizeof text, "[device]\nmode = hall\n[paths]\nstate_dir = /%s\n", path);
+    expect_error(text, 4, "longer than 199 bytes");
+    /* the same from a file */
+    const char *file = KIOSK_TEST_TMP "/long.conf";
+    FILE *f = fopen(file, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+    assert_int_equal(kiosk_config_load(&cfg, file, &err), KIOSK_CONFIG);
+    assert_int_equal(err.line, 4);
+    assert_non_null(strstr(err.message, "longer than 199 bytes"));
+}
+
 static void test_missing_file(void **state)
 {
     (void)state;
@@ -151,6 +170,7 @@ int main(void)
         cmocka_unit_test_setup(test_full_file, setup),
         cmocka_unit_test_setup(test_errors_name_their_line, setup),
         cmocka_unit_test_setup(test_too_long_value, setup),
+        cmocka_unit_test_setup(test_overlong_line_is_named, setup),
         cmocka_unit_test_setup(test_missing_file, setup),
         cmocka_unit_test_setup(test_shipped_example_parses, setup),
     };

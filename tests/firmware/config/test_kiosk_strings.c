@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "config/kiosk_config.h"
 #include "config/kiosk_strings.h"
 #include "domain/eligibility.h"
 #include "domain/registration.h"
@@ -100,6 +101,23 @@ static void test_broken_files(void **state)
     write_file(KIOSK_TEST_TMP "/junk.ini", "[a]\nx = 1\nnot a line\n");
     assert_int_equal(kiosk_strings_load(KIOSK_TEST_TMP, "junk", &s, &line), KIOSK_CORRUPT);
     assert_int_equal(line, 3);
+
+    /* a line longer than inih reads is named, not parsed in pieces; one that just fits,
+     * last in the file without a newline, loads */
+    char text[600], value[400];
+    memset(value, 'a', sizeof value);
+    value[KIOSK_INI_LINE_MAX - 5] = '\0'; /* "x = " + value + "\n" = 200 bytes */
+    snprintf(text, sizeof text, "[a]\ny = 1\nx = %s\nz = 2\n", value);
+    write_file(KIOSK_TEST_TMP "/long.ini", text);
+    assert_int_equal(kiosk_strings_load(KIOSK_TEST_TMP, "long", &s, &line), KIOSK_CORRUPT);
+    assert_int_equal(line, 3);
+    value[KIOSK_INI_LINE_MAX - 6] = '\0';
+    snprintf(text, sizeof text, "[a]\ny = 1\nx = %s\n[b]\nz = 2", value);
+    write_file(KIOSK_TEST_TMP "/fits.ini", text);
+    assert_int_equal(kiosk_strings_load(KIOSK_TEST_TMP, "fits", &s, &line), KIOSK_OK);
+    assert_int_equal(strlen(kiosk_strings_get(s, "a.x")), KIOSK_INI_LINE_MAX - 6);
+    assert_string_equal(kiosk_strings_get(s, "b.z"), "2");
+    kiosk_strings_destroy(s);
 }
 
 int main(void)
