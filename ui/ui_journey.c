@@ -496,9 +496,10 @@ static void commitment_screen(ui_ctx *c, const frame *f, const flow_view *v, ui_
               st->commitment_scroll < st->commitment_max_scroll ? UI_BUTTON_SECONDARY
                                                                 : UI_BUTTON_DISABLED);
     /* agreeing needs the whole text seen once */
-    footer(c, f, UI_ID_BACK, S(c, "screen.back"),
-           st->commitment_seen_end ? UI_ID_AGREE : "agree_wait", S(c, "screen.commitment_agree"),
-           st->commitment_seen_end ? UI_BUTTON_PRIMARY : UI_BUTTON_DISABLED);
+    footer(
+        c, f, UI_ID_BACK, S(c, "screen.back"), st->commitment_seen_end ? UI_ID_AGREE : "agree_wait",
+        S(c, st->commitment_seen_end ? "screen.commitment_agree" : "screen.commitment_read_first"),
+        st->commitment_seen_end ? UI_BUTTON_PRIMARY : UI_BUTTON_DISABLED);
 }
 
 static void signature_screen(ui_ctx *c, const frame *f, const flow_view *v, ui_journey_state *st,
