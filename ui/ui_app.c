@@ -965,6 +965,10 @@ static void on_form(ui_app *app, const char *id)
         } else {
             send(app, FLOW_EV_TOUCH);
         }
+    } else if (!strcmp(id, UI_FORM_SCROLL_DOWN) || !strcmp(id, UI_FORM_SCROLL_UP)) {
+        ui_form_scroll_by(&app->js.form_scroll, !strcmp(id, UI_FORM_SCROLL_DOWN) ? 1 : -1,
+                          app->h / 3);
+        send(app, FLOW_EV_SCROLL);
     } else if (!strcmp(id, UI_ID_NEXT)) {
         send(app, FLOW_EV_NEXT);
     } else if (!strcmp(id, UI_ID_BACK)) {

@@ -77,8 +77,13 @@ void ui_form_edit_wipe(ui_form_edit *e)
 size_t ui_form_page_fields(flow_page page, registration_field *out, size_t max)
 {
     size_t n = 0;
+    /* the help wanted heads its page: it is what the hall follows up, and the page is
+     * long enough to scroll */
+    if (page == FLOW_PAGE_WISHES && n < max)
+        out[n++] = REGISTRATION_SERVICES;
     for (int f = 0; f < REGISTRATION_FIELD_COUNT && n < max; f++)
-        if (f != REGISTRATION_BIRTH_DATE && flow_page_of((registration_field)f) == page)
+        if (f != REGISTRATION_BIRTH_DATE && f != REGISTRATION_SERVICES &&
+            flow_page_of((registration_field)f) == page)
             out[n++] = (registration_field)f;
     return n;
 }
@@ -193,15 +198,15 @@ static SDL_Color error_red(const ui_theme *t)
 
 /* ---- the page of rows ------------------------------------------------------------- */
 
-static void draw_page(ui_ctx *c, const ui_form_env *env, const flow_view *v, SDL_Rect body)
+static void draw_page(ui_ctx *c, const ui_form_env *env, const flow_view *v, ui_form_scroll *sc,
+                      SDL_Rect body)
 {
     const ui_theme *t = c->t;
     registration_field fields[16];
     size_t n = ui_form_page_fields(v->page, fields, 16);
-    int cols = t->landscape && n > 5 ? 2 : 1;
+    int cols = t->landscape && n >= 4 ? 2 : 1;
     int rows = (int)((n + (size_t)cols - 1) / (size_t)cols);
     int gap = ui_theme_px(t, 12);
-    int col_w = (body.w - (cols - 1) * ui_theme_px(t, 24)) / cols;
     int label_px = t->landscape ? 26 : 34, value_px = t->landscape ? 32 : 44;
     /* a row holds its label, the value and one line of message: sized from the fonts,
      * so large text gets taller rows rather than overlapping lines */
@@ -212,11 +217,49 @@ static void draw_page(ui_ctx *c, const ui_form_env *env, const flow_view *v, SDL
     int row_h = (body.h - (rows - 1) * gap) / (rows > 0 ? rows : 1);
     if (row_h > want)
         row_h = want;
+    /* a little short: the rows shrink together; much too short: they keep their size
+     * and the page scrolls */
+    int scrolls = row_h * 100 < want * 85;
+    SDL_Rect view = body;
+    int bw = ui_theme_px(t, t->landscape ? 150 : 180), sgap = ui_theme_px(t, 20);
+    if (scrolls) {
+        row_h = want;
+        view.w -= bw + sgap;
+    }
+    if (sc->page != (int)v->page) {
+        sc->page = (int)v->page;
+        sc->y = 0;
+        sc->nissues = 0;
+    }
+    int content_h = rows * row_h + (rows - 1) * gap;
+    sc->max = scrolls && content_h > view.h ? content_h - view.h : 0;
+    if (scrolls && v->nissues > 0 && sc->nissues == 0) {
+        /* new problems: bring the first one into view */
+        for (size_t i = 0; i < n; i++)
+            if (issue_text(c->s, v, fields[i])) {
+                int top = ((int)i % rows) * (row_h + gap);
+                if (top < sc->y || top + row_h > sc->y + view.h)
+                    sc->y = top;
+                break;
+            }
+    }
+    sc->nissues = v->nissues;
+    if (sc->y > sc->max)
+        sc->y = sc->max;
+    if (sc->y < 0)
+        sc->y = 0;
+
+    int col_w = (view.w - (cols - 1) * ui_theme_px(t, 24)) / cols;
+    if (scrolls)
+        SDL_RenderSetClipRect(c->r, &view);
     for (size_t i = 0; i < n; i++) {
         registration_field f = fields[i];
         int col = (int)i / rows, row = (int)i % rows;
-        SDL_Rect r = {body.x + col * (col_w + ui_theme_px(t, 24)), body.y + row * (row_h + gap),
-                      col_w, row_h};
+        SDL_Rect r = {view.x + col * (col_w + ui_theme_px(t, 24)),
+                      view.y + row * (row_h + gap) - sc->y, col_w, row_h};
+        SDL_Rect shown;
+        if (!SDL_IntersectRect(&r, &view, &shown))
+            continue;
         const char *problem = issue_text(c->s, v, f);
         int locked = registration_is_locked(env->rec, f);
         ui_draw_round_frame(c->r, r, ui_theme_px(t, 16), ui_theme_px(t, problem ? 4 : 2) + 1,
@@ -243,12 +286,27 @@ static void draw_page(ui_ctx *c, const ui_form_env *env, const flow_view *v, SDL
             ui_label_fit(c, kiosk_strings_get(c->s, "screen.from_card"), msg, lpx, t->muted,
                          UI_TEXT_LEFT);
         }
-        if (!locked) {
+        if (!locked) { /* the part on screen takes the touch */
             char id[UI_WIDGET_ID_MAX];
             snprintf(id, sizeof id, "field_%s", registration_field_key(f));
-            ui_widgets_add(c->ws, id, r);
+            ui_widgets_add(c->ws, id, shown);
         }
     }
+    if (!scrolls)
+        return;
+    SDL_RenderSetClipRect(c->r, NULL);
+    int bh = (body.h - sgap) / 2;
+    ui_button(c, UI_FORM_SCROLL_UP, (SDL_Rect){body.x + body.w - bw, body.y, bw, bh}, "▲", 64,
+              sc->y > 0 ? UI_BUTTON_SECONDARY : UI_BUTTON_DISABLED);
+    ui_button(c, UI_FORM_SCROLL_DOWN, (SDL_Rect){body.x + body.w - bw, body.y + bh + sgap, bw, bh},
+              "▼", 64, sc->y < sc->max ? UI_BUTTON_SECONDARY : UI_BUTTON_DISABLED);
+}
+
+void ui_form_scroll_by(ui_form_scroll *scroll, int dir, int step)
+{
+    scroll->y += dir * step;
+    if (scroll->y < 0)
+        scroll->y = 0;
 }
 
 /* ---- editors ----------------------------------------------------------------------- */
@@ -588,12 +646,12 @@ static void draw_editor(ui_ctx *c, const ui_form_env *env, const ui_form_edit *e
 }
 
 void ui_form_draw(ui_ctx *c, const ui_form_env *env, const flow_view *v, const ui_form_edit *e,
-                  SDL_Rect body)
+                  ui_form_scroll *scroll, SDL_Rect body)
 {
     if (e->active)
         draw_editor(c, env, e, body);
     else
-        draw_page(c, env, v, body);
+        draw_page(c, env, v, scroll, body);
 }
 
 /* ---- taps -------------------------------------------------------------------------- */

@@ -277,7 +277,7 @@ static void form_screen(ui_ctx *c, const frame *f, const flow_view *v, ui_journe
         /* the editor takes title, body and footer: it has its own done and cancel */
         SDL_Rect area = {f->title.x, f->title.y, f->title.w,
                          f->footer.y + f->footer.h - f->title.y};
-        ui_form_draw(c, &env->form, v, &st->edit, area);
+        ui_form_draw(c, &env->form, v, &st->edit, &st->form_scroll, area);
         return;
     }
     title(c, f, S(c, page_titles[v->page < FLOW_PAGE_COUNT ? v->page : 0]));
@@ -290,7 +290,7 @@ static void form_screen(ui_ctx *c, const frame *f, const flow_view *v, ui_journe
         body.y += hint.h;
         body.h -= hint.h;
     }
-    ui_form_draw(c, &env->form, v, &st->edit, body);
+    ui_form_draw(c, &env->form, v, &st->edit, &st->form_scroll, body);
     footer(c, f, UI_ID_BACK, S(c, "screen.back"), UI_ID_NEXT, S(c, "screen.next"),
            UI_BUTTON_PRIMARY);
 }

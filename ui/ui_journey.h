@@ -23,12 +23,13 @@ struct ui_signature;
 typedef struct ui_journey_state {
     char pin[UI_PIN_DIGITS + 1];
     int pin_len;
-    int answers[4];        /* -1 not answered, 0 no, 1 yes: pension, employed, able, wants work */
-    int show_missing;      /* "answer every question" after Next with gaps */
-    ui_form_edit edit;     /* the open field editor */
-    int review_scroll;     /* pixels scrolled on the review */
-    int review_max_scroll; /* set by the draw; 0 when everything fits */
-    int commitment_scroll; /* pixels scrolled */
+    int answers[4];    /* -1 not answered, 0 no, 1 yes: pension, employed, able, wants work */
+    int show_missing;  /* "answer every question" after Next with gaps */
+    ui_form_edit edit; /* the open field editor */
+    ui_form_scroll form_scroll;    /* how far the form's page is scrolled */
+    int review_scroll;             /* pixels scrolled on the review */
+    int review_max_scroll;         /* set by the draw; 0 when everything fits */
+    int commitment_scroll;         /* pixels scrolled */
     int commitment_max_scroll;     /* set by the draw */
     int commitment_seen_end;       /* scrolled to the end at least once */
     SDL_Rect pad_rect;             /* where the signature pad is, set by the draw */

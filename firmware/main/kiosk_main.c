@@ -181,6 +181,8 @@ int main(int argc, char **argv)
             mkdir(cfg.state_dir, 0700);
             mkdir(dir, 0755);
             shots = dir;
+        } else {
+            mkdir(shots, 0755); /* a missing folder is made; a failure shows at the shot */
         }
         rc = ui_script_run_file(app, script, shots, &res);
         if (rc != KIOSK_OK) {

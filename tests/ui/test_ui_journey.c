@@ -264,6 +264,12 @@ static void whole_journey(kiosk_mode mode, const char *tag)
              "tap field_services\ntap opt_1\ntap opt_2\n"
              "screenshot %s-32-services.png\n"
              "tap edit_done\n"
+             /* the page is too long for the screen: it scrolls to its last field, which
+              * opens as any other */
+             "tap-while scroll_down\n"
+             "screenshot %s-32b-wishes-end.png\n"
+             "tap field_remarks\nexpect form\ntap edit_cancel\n"
+             "tap scroll_up\n"
              "tap next\n"
              "expect review\n"
              "screenshot %s-33-review.png\n"
@@ -292,7 +298,7 @@ static void whole_journey(kiosk_mode mode, const char *tag)
              "screenshot %s-39-done.png\n"
              "tap finish\n"
              "expect attract\n",
-             tag, tag, tag, tag, tag, tag, tag, tag, tag, tag, tag, tag, tag, tag,
+             tag, tag, tag, tag, tag, tag, tag, tag, tag, tag, tag, tag, tag, tag, tag,
              /* the landscape review scrolls (down to the end, up, down again); the portrait
               * one shows everything at once */
              mode == KIOSK_MODE_PORTABLE
