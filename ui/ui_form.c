@@ -315,17 +315,18 @@ void ui_form_scroll_by(ui_form_scroll *scroll, int dir, int step)
 static SDL_Rect editor_frame(ui_ctx *c, const ui_form_edit *e, SDL_Rect body, const char *shown)
 {
     const ui_theme *t = c->t;
-    SDL_Rect title = {body.x, body.y, body.w, ui_theme_px(t, t->landscape ? 50 : 70)};
-    ui_label_fit(c, field_label(c->s, e->field), title, t->landscape ? 38 : 52, t->accent,
-                 UI_TEXT_LEFT);
+    int tpx = t->landscape ? 38 : 52, spx = t->landscape ? 36 : 52;
+    /* heights follow the fonts, so large text does not run into the box below */
+    SDL_Rect title = {body.x, body.y, body.w, ui_theme_font_px(t, tpx) * 4 / 3};
+    ui_label_fit(c, field_label(c->s, e->field), title, tpx, t->accent, UI_TEXT_LEFT);
     int y = title.y + title.h + ui_theme_px(t, 12);
     if (shown) {
-        SDL_Rect box = {body.x, y, body.w, ui_theme_px(t, t->landscape ? 70 : 110)};
+        SDL_Rect box = {body.x, y, body.w, ui_theme_font_px(t, spx) * 2};
         ui_draw_round_frame(c->r, box, ui_theme_px(t, 12), ui_theme_px(t, 3) + 1, t->accent,
                             t->panel);
         SDL_Rect in = {box.x + ui_theme_px(t, 20), box.y + box.h / 5, box.w - ui_theme_px(t, 40),
                        box.h * 3 / 5};
-        ui_label_fit(c, shown, in, t->landscape ? 36 : 52, t->fg, UI_TEXT_LEFT);
+        ui_label_fit(c, shown, in, spx, t->fg, UI_TEXT_LEFT);
         y = box.y + box.h + ui_theme_px(t, 16);
     }
     return (SDL_Rect){body.x, y, body.w, body.y + body.h - y};
@@ -358,6 +359,14 @@ static void option_grid(ui_ctx *c, SDL_Rect area, const char *prefix, const char
     int row_h = ui_theme_target_px(t, t->landscape ? 80 : 120);
     int nav_h = ui_theme_target_px(t, t->landscape ? 64 : 100);
     int rows = (area.h + gap) / (row_h + gap);
+    int needed = (int)((n + (size_t)cols - 1) / (size_t)cols);
+    if (needed > 0 && needed <= rows) {
+        /* all on one page with room to spare: taller buttons, so long names (reasons
+         * for leaving a job) stay large on their two lines */
+        int roomy = (area.h + gap) / needed - gap;
+        row_h = roomy < row_h * 3 / 2 ? roomy : row_h * 3 / 2;
+        rows = needed;
+    }
     if ((size_t)(rows * cols) < n) /* it pages: keep room for the page buttons */
         rows = (area.h - nav_h) / (row_h + gap);
     if (rows < 1)

@@ -113,10 +113,27 @@ SDL_Rect ui_button(ui_ctx *c, const char *id, SDL_Rect box, const char *label, i
         fg = t->accent;
         break;
     }
-    int fpx = fit_px(c, label, ui_theme_font_px(t, px), box.w - 2 * border - ui_theme_px(t, 16));
-    int tw = 0, th = 0;
-    ui_text_measure(c->text, label, fpx, &tw, &th);
-    SDL_Rect inner = {box.x, box.y + (box.h - th) / 2, box.w, th};
+    int full = ui_theme_font_px(t, px), room = box.w - 2 * border - ui_theme_px(t, 16);
+    int fpx = fit_px(c, label, full, room), wrap = 0, th = 0;
+    if (fpx * 4 < full * 3) {
+        /* a long label (a reason for leaving a job) goes on two or three lines rather than
+         * shrinking to small print on one, when the button is tall enough */
+        ui_text_style st = {.px = full, .align = UI_TEXT_CENTER};
+        for (; st.px > fpx; st.px -= 4) {
+            ui_text_block b;
+            if (ui_text_measure_block(c->text, label, &st, room, &b) == KIOSK_OK && b.lines <= 3 &&
+                b.w <= room && b.h <= box.h - 2 * border) {
+                fpx = st.px;
+                wrap = room;
+                th = b.h;
+                break;
+            }
+        }
+    }
+    if (!wrap)
+        ui_text_measure(c->text, label, fpx, NULL, &th);
+    SDL_Rect inner = {wrap ? box.x + (box.w - wrap) / 2 : box.x, box.y + (box.h - th) / 2,
+                      wrap ? wrap : box.w, th};
     ui_text_draw_wrapped(c->text, label, fpx, fg, inner, UI_TEXT_CENTER, NULL);
     if (kind != UI_BUTTON_DISABLED) /* a greyed button is not a touch target */
         ui_widgets_add(c->ws, id, box);

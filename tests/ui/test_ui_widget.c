@@ -1,0 +1,137 @@
+/* Tests of the widgets on a software renderer drawing into a memory surface: a button
+ * keeps the 9 mm target and records its id; a long label in a tall button goes on more
+ * lines at a larger size than one shrunk line would have; a disabled button is drawn
+ * but takes no touch. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ui_theme.h"
+#include "ui_widget.h"
+
+#define PRIMARY KIOSK_TEST_FONTS "/NotoSansCJKsc-Kiosk.otf"
+#define W 1080
+#define H 1920
+
+static SDL_Surface *surface;
+static SDL_Renderer *renderer;
+static ui_text *text;
+static ui_theme theme;
+static ui_widgets widgets;
+static ui_ctx ctx;
+
+static int setup(void **state)
+{
+    (void)state;
+    setenv("SDL_VIDEODRIVER", "dummy", 0);
+    if (SDL_Init(SDL_INIT_VIDEO) != 0)
+        return -1;
+    surface = SDL_CreateRGBSurfaceWithFormat(0, W, H, 32, SDL_PIXELFORMAT_ARGB8888);
+    renderer = surface ? SDL_CreateSoftwareRenderer(surface) : NULL;
+    const char *fonts[] = {PRIMARY};
+    if (!renderer || ui_text_create(renderer, fonts, 1, &text) != KIOSK_OK)
+        return -1;
+    ui_theme_init(&theme, W, H, 160, 0, 0);
+    ctx = (ui_ctx){.r = renderer, .text = text, .t = &theme, .ws = &widgets, .w = W, .h = H};
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    ui_text_destroy(text);
+    SDL_DestroyRenderer(renderer);
+    SDL_FreeSurface(surface);
+    SDL_Quit();
+    return 0;
+}
+
+/* The rows of box holding the label's ink (pixels darker than the button's face). */
+static void ink_rows(SDL_Rect box, int *top, int *bottom, int *left, int *right)
+{
+    *top = *left = 1 << 30;
+    *bottom = *right = -1;
+    const uint32_t *p = surface->pixels;
+    int border = ui_theme_px(&theme, 3) + 1 + 4, corner = box.h / 5 + border;
+    for (int y = box.y + border; y < box.y + box.h - border; y++)
+        for (int x = box.x + corner; x < box.x + box.w - corner; x++) { /* off the frame */
+            uint32_t v = p[y * (surface->pitch / 4) + x];
+            int g = (int)((v >> 8) & 0xFF);
+            if (g < 160) { /* the accent-coloured label on the white face */
+                *top = y < *top ? y : *top;
+                *bottom = y > *bottom ? y : *bottom;
+                *left = x < *left ? x : *left;
+                *right = x > *right ? x : *right;
+            }
+        }
+}
+
+static void clear(void)
+{
+    SDL_FillRect(surface, NULL, SDL_MapRGB(surface->format, 255, 255, 255));
+    ui_widgets_clear(&widgets);
+}
+
+static void test_long_label_wraps_in_a_tall_button(void **state)
+{
+    (void)state;
+    const char *label = "从事一定收入的劳动，但是收入低于当地最低生活保障标准";
+    int px = 38;
+    /* as low as a target may be: one line, shrunk to fit */
+    clear();
+    SDL_Rect flat = {40, 40, 500, theme.min_target_px};
+    SDL_Rect drawn = ui_button(&ctx, "flat", flat, label, px, UI_BUTTON_SECONDARY);
+    int t1, b1, l1, r1;
+    ink_rows(drawn, &t1, &b1, &l1, &r1);
+    assert_true(b1 > t1);
+    int one_line_h = b1 - t1;
+    assert_true(one_line_h < ui_theme_font_px(&theme, px));
+
+    /* tall: wrapped, at a larger size, inside the button */
+    clear();
+    SDL_Rect tall = {40, 40, 500, ui_theme_target_px(&theme, 180)};
+    drawn = ui_button(&ctx, "tall", tall, label, px, UI_BUTTON_SECONDARY);
+    int t2, b2, l2, r2;
+    ink_rows(drawn, &t2, &b2, &l2, &r2);
+    assert_true(b2 - t2 > 2 * one_line_h);
+    assert_true(t2 > drawn.y && b2 < drawn.y + drawn.h);
+    SDL_Rect hit;
+    assert_true(ui_widgets_find(&widgets, "tall", &hit));
+
+    /* a short label is not wrapped: one line at full size */
+    clear();
+    drawn = ui_button(&ctx, "short", tall, "其他", px, UI_BUTTON_SECONDARY);
+    int t3, b3, l3, r3;
+    ink_rows(drawn, &t3, &b3, &l3, &r3);
+    assert_true(b3 - t3 < ui_theme_font_px(&theme, px) * 3 / 2);
+    assert_true(b3 - t3 > one_line_h);
+}
+
+static void test_targets_and_disabled_buttons(void **state)
+{
+    (void)state;
+    clear();
+    SDL_Rect tiny = {100, 100, 10, 10};
+    SDL_Rect drawn = ui_button(&ctx, "tiny", tiny, "x", 20, UI_BUTTON_SECONDARY);
+    assert_true(drawn.w >= theme.min_target_px && drawn.h >= theme.min_target_px);
+    SDL_Rect hit;
+    assert_true(ui_widgets_find(&widgets, "tiny", &hit));
+    assert_string_equal(ui_widgets_hit(&widgets, drawn.x + drawn.w / 2, drawn.y + drawn.h / 2),
+                        "tiny");
+    ui_button(&ctx, "off", (SDL_Rect){300, 100, 200, 100}, "off", 20, UI_BUTTON_DISABLED);
+    assert_false(ui_widgets_find(&widgets, "off", &hit));
+    assert_null(ui_widgets_hit(&widgets, 400, 150));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_long_label_wraps_in_a_tall_button),
+        cmocka_unit_test(test_targets_and_disabled_buttons),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
