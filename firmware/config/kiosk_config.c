@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 typedef enum { T_STR, T_INT, T_BOOL, T_ENUM } slot_type;
 
@@ -211,6 +212,14 @@ static int on_entry(void *user, const char *section, const char *key, const char
 }
 
 /* inih's reader: one line per call, counted so value errors know their line. */
+const char *kiosk_config_default_path(void)
+{
+    const char *env = getenv("KIOSK_CONFIG");
+    if (env)
+        return env[0] ? env : NULL;
+    return access(KIOSK_CONFIG_SYSTEM_PATH, F_OK) == 0 ? KIOSK_CONFIG_SYSTEM_PATH : NULL;
+}
+
 char *kiosk_ini_gets(char *buf, int size, FILE *f, int *overlong)
 {
     if (!fgets(buf, size, f))

@@ -84,6 +84,15 @@ typedef struct kiosk_config_error {
  * install locations (borrowed, copied). */
 void kiosk_config_defaults(kiosk_config *cfg, const char *assets_dir, const char *fonts_dir);
 
+/* Where a device keeps its configuration. */
+#define KIOSK_CONFIG_SYSTEM_PATH "/etc/kiosk/kiosk.conf"
+
+/* The configuration file to use when none is named: $KIOSK_CONFIG when set (empty: none,
+ * the embedded defaults), else KIOSK_CONFIG_SYSTEM_PATH when it exists, else NULL. So a
+ * technician's `kioskctl status` on a device reads the device's state, not a new empty
+ * one under the working directory. */
+const char *kiosk_config_default_path(void);
+
 /* inih (Debian's build) reads lines into a buffer of this many bytes: a longer line
  * would reach its parser in pieces. */
 #define KIOSK_INI_LINE_MAX 200

@@ -101,6 +101,8 @@ int main(int argc, char **argv)
 
     kiosk_config cfg;
     kiosk_config_defaults(&cfg, KIOSK_DEFAULT_ASSETS, KIOSK_DEFAULT_FONTS);
+    if (!config_path)
+        config_path = kiosk_config_default_path();
     if (config_path) {
         kiosk_config_error err;
         kiosk_rc rc = kiosk_config_load(&cfg, config_path, &err);
@@ -114,8 +116,9 @@ int main(int argc, char **argv)
         }
     }
     kiosk_log_set_level(cfg.log_level);
-    kiosk_log_info("main", "kiosk %s starting, mode %s", KIOSK_VERSION,
-                   cfg.mode == KIOSK_MODE_PORTABLE ? "portable" : "hall");
+    kiosk_log_info("main", "kiosk %s starting, mode %s, configuration %s", KIOSK_VERSION,
+                   cfg.mode == KIOSK_MODE_PORTABLE ? "portable" : "hall",
+                   config_path ? config_path : "built in");
     if (screenshot)
         headless = 1;
     if (!headless && !has_display()) {

@@ -487,6 +487,9 @@ static int cmd_status(int argc, char **argv)
     unsigned long long free_mb = statvfs(cfg.state_dir, &vfs) == 0
                                      ? (unsigned long long)vfs.f_bavail * vfs.f_frsize >> 20
                                      : 0;
+    printf("configuration:     %s\nstate directory:   %s\n",
+           config_path ? config_path : "built in (no --config, no " KIOSK_CONFIG_SYSTEM_PATH ")",
+           cfg.state_dir);
     printf("device id:         %s\ndevice public key: %s\n", id, hex);
     printf("hall code:         %s\n", cfg.hall_code);
     printf("upstream key:      %s\n",
@@ -953,6 +956,38 @@ int main(int argc, char **argv)
         return argc < 2 ? EXIT_USAGE : 0;
     }
     kiosk_log_set_level(KIOSK_LOG_WARN); /* stdout is for the answer */
+    /* --config FILE may come before the command as well as after it; without one, the
+     * device's own configuration (kiosk_config_default_path) is used */
+    char *args[argc + 3];
+    int n = 0, has_config = 0;
+    args[n++] = argv[0];
+    int first = 1;
+    const char *moved = NULL;
+    if ((!strcmp(argv[1], "--config") || !strcmp(argv[1], "-c")) && argc >= 3) {
+        moved = argv[2];
+        first = 3;
+    } else if (!strncmp(argv[1], "--config=", 9)) {
+        moved = argv[1] + 9;
+        first = 2;
+    }
+    if (first >= argc) {
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    args[n++] = argv[first];
+    for (int i = first + 1; i < argc; i++) {
+        has_config |= !strcmp(argv[i], "--config") || !strcmp(argv[i], "-c") ||
+                      !strncmp(argv[i], "--config=", 9);
+        args[n++] = argv[i];
+    }
+    const char *fallback = moved ? moved : has_config ? NULL : kiosk_config_default_path();
+    if (fallback && strcmp(args[1], "verify") != 0) {
+        args[n++] = "--config";
+        args[n++] = (char *)fallback;
+    }
+    args[n] = NULL;
+    argc = n;
+    argv = args;
     if (!strcmp(argv[1], "verify"))
         return cmd_verify(argc - 1, argv + 1);
     if (!strcmp(argv[1], "card"))

@@ -6,7 +6,9 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "config/kiosk_config.h"
 
@@ -145,6 +147,22 @@ static void test_overlong_line_is_named(void **state)
     assert_non_null(strstr(err.message, "longer than 199 bytes"));
 }
 
+static void test_default_path(void **state)
+{
+    (void)state;
+    setenv("KIOSK_CONFIG", "/tmp/some.conf", 1);
+    assert_string_equal(kiosk_config_default_path(), "/tmp/some.conf");
+    setenv("KIOSK_CONFIG", "", 1); /* set but empty: the embedded defaults */
+    assert_null(kiosk_config_default_path());
+    unsetenv("KIOSK_CONFIG"); /* the device's file, when there is one */
+    const char *p = kiosk_config_default_path();
+    if (access(KIOSK_CONFIG_SYSTEM_PATH, F_OK) == 0)
+        assert_string_equal(p, KIOSK_CONFIG_SYSTEM_PATH);
+    else
+        assert_null(p);
+    setenv("KIOSK_CONFIG", "", 1);
+}
+
 static void test_missing_file(void **state)
 {
     (void)state;
@@ -171,6 +189,7 @@ int main(void)
         cmocka_unit_test_setup(test_errors_name_their_line, setup),
         cmocka_unit_test_setup(test_too_long_value, setup),
         cmocka_unit_test_setup(test_overlong_line_is_named, setup),
+        cmocka_unit_test_setup(test_default_path, setup),
         cmocka_unit_test_setup(test_missing_file, setup),
         cmocka_unit_test_setup(test_shipped_example_parses, setup),
     };

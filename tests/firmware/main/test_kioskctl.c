@@ -327,6 +327,15 @@ static void test_status_sync_export_purge(void **state)
     assert_non_null(strstr(out, "3 queued, 0 sent, 0 acknowledged, 0 rejected"));
     assert_non_null(strstr(out, "last sync:         never"));
     assert_non_null(strstr(out, hex));
+    /* the same state found without --config after the command: before it, or as the
+     * device's configuration ($KIOSK_CONFIG standing in for /etc/kiosk/kiosk.conf) */
+    snprintf(cmd, sizeof cmd, "'%s' --config '%s' status", KIOSK_KIOSKCTL, conf);
+    assert_int_equal(run(cmd, out, sizeof out), 0);
+    assert_non_null(strstr(out, hex));
+    snprintf(cmd, sizeof cmd, "KIOSK_CONFIG='%s' '%s' status", conf, KIOSK_KIOSKCTL);
+    assert_int_equal(run(cmd, out, sizeof out), 0);
+    assert_non_null(strstr(out, hex));
+    assert_non_null(strstr(out, conf));
 
     /* a field unit without network: a bundle on the USB stick, imported at the hub */
     snprintf(cmd, sizeof cmd, "'%s' export --config '%s' '%s/usb'", KIOSK_KIOSKCTL, conf, dir);
