@@ -295,7 +295,8 @@ static void form_screen(ui_ctx *c, const frame *f, const flow_view *v, ui_journe
            UI_BUTTON_PRIMARY);
 }
 
-#define REVIEW_ROWS_BYTES 2048 /* a page's rows on the review */
+/* a page's rows on the review: room for every field of a page at its longest */
+#define REVIEW_ROWS_BYTES (16 * (UI_FORM_TEXT_MAX + 128))
 
 /* The review's rows of a page, "label：value" for each filled-in field, one after the other
  * in rows (NUL-separated) up to size; returns how many. */
