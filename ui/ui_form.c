@@ -217,9 +217,9 @@ static void draw_page(ui_ctx *c, const ui_form_env *env, const flow_view *v, ui_
     int row_h = (body.h - (rows - 1) * gap) / (rows > 0 ? rows : 1);
     if (row_h > want)
         row_h = want;
-    /* a little short: the rows shrink together; much too short: they keep their size
-     * and the page scrolls */
-    int scrolls = row_h * 100 < want * 85;
+    /* a little short: the rows shrink together; much too short, or short at all in large
+     * text (which is there to be large): they keep their size and the page scrolls */
+    int scrolls = row_h * 100 < want * (t->large_text ? 100 : 85);
     SDL_Rect view = body;
     int bw = ui_theme_px(t, t->landscape ? 150 : 180), sgap = ui_theme_px(t, 20);
     if (scrolls) {
