@@ -279,6 +279,7 @@ static void draw_page(ui_ctx *c, const ui_form_env *env, const flow_view *v, ui_
         else if (!locked)
             ui_label_fit(c, kiosk_strings_get(c->s, "screen.tap_to_fill"), val, vpx, t->accent,
                          UI_TEXT_LEFT);
+        explicit_bzero(value, sizeof value); /* a citizen's answer: not left on the stack */
         SDL_Rect msg = {r.x + in, val.y + vh, r.w - 2 * in, lh};
         if (problem) {
             ui_label_fit(c, problem, msg, lpx, error_red(t), UI_TEXT_LEFT);
