@@ -2,9 +2,9 @@
 # Cross-build the firmware for an ARM board and run its unit tests under qemu-user.
 # Usage: toolchain/cross-build.sh [arm64|armhf]   (default arm64)
 # Installs Debian's cross compiler, qemu-user-static and the multiarch -dev packages on
-# first use (as root or through sudo). Tests that start other programs (kioskctl, the
-# kiosk as a service) are left to the native suite: qemu-user cannot exec them without
-# binfmt_misc, which containers rarely have.
+# first use (as root or through sudo). Tests that start other programs (kioskctl, hub,
+# the crash driver, the kiosk as a service) are left to the native suite: qemu-user
+# cannot exec them without binfmt_misc, which containers rarely have.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 arch=${1:-arm64}
@@ -19,7 +19,7 @@ sudo=()
 # Multi-Arch "same" packages install beside the native ones.
 libs=(libsdl2-dev libsdl2-ttf-dev libpng-dev libsqlite3-dev libjansson-dev libinih-dev
       libsodium-dev libqrencode-dev libfreetype-dev libcmocka-dev libnfc6 libzbar0
-      libusb-0.1-4)
+      libusb-0.1-4 libcurl4-openssl-dev libmicrohttpd-dev libgooglepinyin0-dev)
 # These -dev packages are not: installing the foreign one would remove the native one,
 # so they are unpacked into a private sysroot instead (their libraries come from
 # libnfc6, libzbar0 and libusb-0.1-4 above).
@@ -60,5 +60,5 @@ cmake -S . -B "$dir" -DCMAKE_TOOLCHAIN_FILE="toolchain/$triplet.cmake" \
 cmake --build "$dir" -j"$(nproc)"
 "$triplet-readelf" -h "$dir/firmware/main/kioskctl" | grep -E "Class|Machine"
 SDL_VIDEODRIVER=dummy TZ=Asia/Shanghai ctest --test-dir "$dir" -j"$(nproc)" --output-on-failure \
-  --timeout 600 -E '^(test_kioskctl|test_kiosk_service)$'
+  --timeout 600 -E '^(test_kioskctl|test_kiosk_service|test_hub_cli|test_sync_crash)$'
 echo "== $arch unit tests passed under qemu"

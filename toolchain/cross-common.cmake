@@ -3,6 +3,7 @@
 # (toolchain/cross-build.sh installs both).
 set(CMAKE_SYSTEM_NAME Linux)
 set(CMAKE_C_COMPILER ${KIOSK_TRIPLET}-gcc)
+set(CMAKE_CXX_COMPILER ${KIOSK_TRIPLET}-g++) # the pinyin engine is C++
 set(CMAKE_FIND_ROOT_PATH /usr/${KIOSK_TRIPLET} /usr/lib/${KIOSK_TRIPLET})
 set(CMAKE_FIND_ROOT_PATH_MODE_PROGRAM NEVER)
 # BOTH: pkg-config names exact arm libdirs (FindPkgConfig searches only those), and
