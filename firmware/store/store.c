@@ -677,8 +677,9 @@ kiosk_rc store_pending_each(store *s, int64_t after_seq, size_t max, store_pendi
         return KIOSK_IO;
     size_t n = 0;
     int rc;
+    uint64_t limit = max; /* a 64-bit comparison on 32-bit boards too */
     sqlite3_bind_int64(st, 1, after_seq);
-    sqlite3_bind_int64(st, 2, (sqlite3_int64)(max > INT64_MAX ? INT64_MAX : max));
+    sqlite3_bind_int64(st, 2, limit > INT64_MAX ? INT64_MAX : (sqlite3_int64)limit);
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         store_pending p = {
             .uuid = (const char *)sqlite3_column_text(st, 0),
