@@ -1,7 +1,8 @@
 /* Tests of the widgets on a software renderer drawing into a memory surface: a button
  * keeps the 9 mm target and records its id; a long label in a tall button goes on more
  * lines at a larger size than one shrunk line would have; a disabled button is drawn
- * but takes no touch. */
+ * but takes no touch; a form page too long for the screen scrolls, keeps its rows'
+ * size, and brings a new problem into view. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -10,6 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config/kiosk_strings.h"
+#include "domain/registration.h"
+#include "ui_form.h"
 #include "ui_theme.h"
 #include "ui_widget.h"
 
@@ -23,6 +27,7 @@ static ui_text *text;
 static ui_theme theme;
 static ui_widgets widgets;
 static ui_ctx ctx;
+static kiosk_strings *strings;
 
 static int setup(void **state)
 {
@@ -36,13 +41,17 @@ static int setup(void **state)
     if (!renderer || ui_text_create(renderer, fonts, 1, &text) != KIOSK_OK)
         return -1;
     ui_theme_init(&theme, W, H, 160, 0, 0);
-    ctx = (ui_ctx){.r = renderer, .text = text, .t = &theme, .ws = &widgets, .w = W, .h = H};
+    if (kiosk_strings_load(KIOSK_TEST_ASSETS "/strings", "zh_CN", &strings, NULL) != KIOSK_OK)
+        return -1;
+    ctx = (ui_ctx){
+        .r = renderer, .text = text, .t = &theme, .s = strings, .ws = &widgets, .w = W, .h = H};
     return 0;
 }
 
 static int teardown(void **state)
 {
     (void)state;
+    kiosk_strings_destroy(strings);
     ui_text_destroy(text);
     SDL_DestroyRenderer(renderer);
     SDL_FreeSurface(surface);
@@ -127,11 +136,75 @@ static void test_targets_and_disabled_buttons(void **state)
     assert_null(ui_widgets_hit(&widgets, 400, 150));
 }
 
+/* The wishes page (ten fields) in the portrait body: it scrolls. */
+static void draw_wishes(const flow_view *v, ui_form_scroll *sc)
+{
+    static registration rec;
+    registration_init(&rec);
+    ui_form_env env = {.rec = &rec, .lang = CODES_ZH};
+    ui_form_edit edit;
+    memset(&edit, 0, sizeof edit);
+    clear();
+    ui_form_draw(&ctx, &env, v, &edit, sc, (SDL_Rect){40, 300, 1000, 1300});
+}
+
+static void test_long_form_page_scrolls(void **state)
+{
+    (void)state;
+    flow_view v;
+    memset(&v, 0, sizeof v);
+    v.step = FLOW_FORM;
+    v.page = FLOW_PAGE_WISHES;
+    ui_form_scroll sc = {.page = -1};
+    draw_wishes(&v, &sc);
+    /* rows keep a readable size; the first is whole on screen, the last is not there;
+     * the page can go down, not up */
+    SDL_Rect first, last, r;
+    assert_true(ui_widgets_find(&widgets, "field_services", &first));
+    assert_true(first.h >= ui_theme_font_px(&theme, 34) * 3);
+    assert_false(ui_widgets_find(&widgets, "field_remarks", &last));
+    assert_true(sc.max > 0 && sc.y == 0);
+    assert_true(ui_widgets_find(&widgets, UI_FORM_SCROLL_DOWN, &r));
+    assert_false(ui_widgets_find(&widgets, UI_FORM_SCROLL_UP, &r));
+
+    /* down to the end: the last row whole, the first gone */
+    for (int i = 0; i < 20 && sc.y < sc.max; i++) {
+        ui_form_scroll_by(&sc, 1, H / 3);
+        draw_wishes(&v, &sc);
+    }
+    assert_int_equal(sc.y, sc.max);
+    assert_true(ui_widgets_find(&widgets, "field_remarks", &last));
+    assert_int_equal(last.h, first.h);
+    assert_false(ui_widgets_find(&widgets, "field_services", &r));
+    assert_false(ui_widgets_find(&widgets, UI_FORM_SCROLL_DOWN, &r));
+
+    /* a problem appears above the view: it is brought into view, whole */
+    v.nissues = 1;
+    v.issues[0].field = REGISTRATION_SERVICES;
+    v.issues[0].error = REGISTRATION_ERR_REQUIRED;
+    draw_wishes(&v, &sc);
+    assert_int_equal(sc.y, 0);
+    assert_true(ui_widgets_find(&widgets, "field_services", &r));
+    assert_int_equal(r.h, first.h);
+    /* and stays where the citizen scrolls to while it stands */
+    ui_form_scroll_by(&sc, 1, H / 3);
+    draw_wishes(&v, &sc);
+    assert_true(sc.y > 0);
+
+    /* another page starts at the top */
+    v.nissues = 0;
+    v.page = FLOW_PAGE_CONTACT;
+    draw_wishes(&v, &sc);
+    assert_int_equal(sc.y, 0);
+    assert_int_equal(sc.max, 0); /* four fields fit */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_long_label_wraps_in_a_tall_button),
         cmocka_unit_test(test_targets_and_disabled_buttons),
+        cmocka_unit_test(test_long_form_page_scrolls),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
