@@ -205,6 +205,17 @@ static void draw_page(ui_ctx *c, const ui_form_env *env, const flow_view *v, ui_
     registration_field fields[16];
     size_t n = ui_form_page_fields(v->page, fields, 16);
     int cols = t->landscape && n >= 4 ? 2 : 1;
+    if (cols == 2 && v->page == FLOW_PAGE_WISHES && n > 2) {
+        /* two by two, the remarks beside the help wanted, so that each qualification
+         * sits beside its level and the two job wishes share a row */
+        size_t r = 0;
+        while (r < n && fields[r] != REGISTRATION_REMARKS)
+            r++;
+        for (; r > 1 && r < n; r--)
+            fields[r] = fields[r - 1];
+        if (r == 1)
+            fields[1] = REGISTRATION_REMARKS;
+    }
     int rows = (int)((n + (size_t)cols - 1) / (size_t)cols);
     int gap = ui_theme_px(t, 12);
     int label_px = t->landscape ? 26 : 34, value_px = t->landscape ? 32 : 44;
@@ -237,7 +248,7 @@ static void draw_page(ui_ctx *c, const ui_form_env *env, const flow_view *v, ui_
         /* new problems: bring the first one into view */
         for (size_t i = 0; i < n; i++)
             if (issue_text(c->s, v, fields[i])) {
-                int top = ((int)i % rows) * (row_h + gap);
+                int top = ((int)i / cols) * (row_h + gap);
                 if (top < sc->y || top + row_h > sc->y + view.h)
                     sc->y = top;
                 break;
@@ -254,7 +265,7 @@ static void draw_page(ui_ctx *c, const ui_form_env *env, const flow_view *v, ui_
         SDL_RenderSetClipRect(c->r, &view);
     for (size_t i = 0; i < n; i++) {
         registration_field f = fields[i];
-        int col = (int)i / rows, row = (int)i % rows;
+        int col = (int)i % cols, row = (int)i / cols; /* row by row: pairs side by side */
         SDL_Rect r = {view.x + col * (col_w + ui_theme_px(t, 24)),
                       view.y + row * (row_h + gap) - sc->y, col_w, row_h};
         SDL_Rect shown;

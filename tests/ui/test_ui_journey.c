@@ -268,7 +268,7 @@ static void whole_journey(kiosk_mode mode, const char *tag)
               * opens as any other */
              "tap-while scroll_down\n"
              "screenshot %s-32b-wishes-end.png\n"
-             "tap field_remarks\nexpect form\ntap edit_cancel\n"
+             "tap field_job_intention_2\nexpect form\ntap edit_cancel\n"
              "tap scroll_up\n"
              "tap next\n"
              "expect review\n"
