@@ -15,6 +15,9 @@ cmake --build build -j"$(nproc)" --target kiosk kioskctl hub
 case " $* " in
 *" --config "* | *" -c "*) ;; # a configured kiosk is provisioned by its technician
 *)
+  # the demo keeps to var/, even on a unit whose /etc/kiosk/kiosk.conf kioskctl and the
+  # kiosk would otherwise read: its demo key must never reach a real unit's records
+  export KIOSK_CONFIG=
   if [ ! -f var/demo-hub/upstream.pub ]; then
     mkdir -p var
     build/hub/hub keygen --out var/demo-hub >/dev/null

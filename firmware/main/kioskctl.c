@@ -70,7 +70,8 @@ static void usage(FILE *f)
                "         --pin-stdin  read the card PIN from standard input and show the holder\n"
                "         exit: 0 read, 10 no card, 11 wrong PIN, 12 PIN blocked,\n"
                "               13 unreadable card, 14 reader fault\n"
-               "       kioskctl provision [--config FILE] [--upstream-key HEX]\n"
+               "       kioskctl provision [--config FILE] [--upstream-key HEX [--replace]]\n"
+               "                     the device key; a different upstream key needs --replace\n"
                "       kioskctl reprint [--config FILE] RECEIPT_NO\n"
                "       kioskctl status [--config FILE]   records by state, last sync, disk\n"
                "       kioskctl sync [--config FILE]     send pending records to the hub now\n"
@@ -652,15 +653,18 @@ static int cmd_provision(int argc, char **argv)
 {
     static const struct option opts[] = {{"config", required_argument, NULL, 'c'},
                                          {"upstream-key", required_argument, NULL, 'u'},
+                                         {"replace", no_argument, NULL, 'r'},
                                          {NULL, 0, NULL, 0}};
     const char *config_path = NULL, *upstream = NULL;
-    int c;
+    int c, replace = 0;
     optind = 1;
     while ((c = getopt_long(argc, argv, "c:u:", opts, NULL)) != -1) {
         if (c == 'c')
             config_path = optarg;
         else if (c == 'u')
             upstream = optarg;
+        else if (c == 'r')
+            replace = 1;
         else
             return EXIT_USAGE;
     }
@@ -679,10 +683,25 @@ static int cmd_provision(int argc, char **argv)
     int code = open_state(config_path, &cfg, &key, &st);
     if (code != EXIT_VALID)
         return code;
+    uint8_t had[32];
+    char hadhex[17];
+    int has = store_upstream_key(st, had) == KIOSK_OK;
+    sodium_bin2hex(hadhex, sizeof hadhex, had, 8);
+    if (upstream && has && sodium_memcmp(had, up, 32) != 0 && !replace) {
+        /* a unit's records are sealed to this key: changing it is never a slip */
+        fprintf(stderr,
+                "kioskctl: already provisioned with upstream key %s…; add --replace to change it"
+                " (records saved so far stay sealed to the old key)\n",
+                hadhex);
+        close_state(st, &key);
+        return EXIT_USAGE;
+    }
     if (upstream && store_set_upstream_key(st, up) != KIOSK_OK) {
         fprintf(stderr, "kioskctl: cannot store the upstream key\n");
         code = EXIT_STATE;
     }
+    has = store_upstream_key(st, had) == KIOSK_OK;
+    sodium_bin2hex(hadhex, sizeof hadhex, had, 8);
     char hex[65], id[RECEIPT_DEVICE_ID_LEN + 1];
     sodium_bin2hex(hex, sizeof hex, key.public_key, 32);
     receipt_device_id(key.public_key, id);
@@ -693,8 +712,10 @@ static int cmd_provision(int argc, char **argv)
     printf("device id:         %s\ndevice public key: %s\nkey fingerprint:   %s\n"
            "hall code:         %s\n",
            id, hex, fphex, cfg.hall_code);
-    printf("upstream key:      %s\n",
-           store_ready(st, 0) == KIOSK_CONFIG ? "not provisioned" : "provisioned");
+    if (has)
+        printf("upstream key:      provisioned (%s…)\n", hadhex);
+    else
+        printf("upstream key:      not provisioned\n");
     close_state(st, &key);
     return code;
 }

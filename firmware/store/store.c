@@ -347,6 +347,14 @@ kiosk_rc store_set_upstream_key(store *s, const uint8_t public_key[32])
     return KIOSK_OK;
 }
 
+kiosk_rc store_upstream_key(const store *s, uint8_t out[32])
+{
+    if (!s->has_upstream)
+        return KIOSK_CONFIG;
+    memcpy(out, s->upstream_pk, 32);
+    return KIOSK_OK;
+}
+
 kiosk_rc store_ready(store *s, uint64_t min_free_bytes)
 {
     if (!s->has_upstream)

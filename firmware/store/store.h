@@ -50,6 +50,8 @@ kiosk_rc store_set_max_bytes(store *s, uint64_t max_bytes);
 
 /* Provision the upstream's X25519 public key (32 bytes) for sealing. */
 kiosk_rc store_set_upstream_key(store *s, const uint8_t public_key[32]);
+/* The provisioned upstream key into out; KIOSK_CONFIG when there is none. */
+kiosk_rc store_upstream_key(const store *s, uint8_t out[32]);
 
 /* What a citizen submits. All borrowed for the call. */
 typedef struct store_submission {

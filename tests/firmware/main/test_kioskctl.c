@@ -238,6 +238,29 @@ static void test_reprint(void **state)
              conf2, up_hex);
     assert_int_equal(run(cmd, out, sizeof out), 0);
     assert_non_null(strstr(out, "upstream key:      provisioned"));
+    char fp[17];
+    memcpy(fp, up_hex, 16);
+    fp[16] = '\0';
+    assert_non_null(strstr(out, fp));
+    /* the same key again is fine; another one needs --replace */
+    assert_int_equal(run(cmd, out, sizeof out), 0);
+    uint8_t other_pk[32], other_sk[32];
+    crypto_box_keypair(other_pk, other_sk);
+    char other_hex[65];
+    sodium_bin2hex(other_hex, sizeof other_hex, other_pk, 32);
+    snprintf(cmd, sizeof cmd, "'%s' provision --config '%s' --upstream-key %s 2>&1", KIOSK_KIOSKCTL,
+             conf2, other_hex);
+    assert_int_equal(run(cmd, out, sizeof out), 64);
+    assert_non_null(strstr(out, "--replace"));
+    snprintf(cmd, sizeof cmd, "'%s' provision --config '%s' --upstream-key %s", KIOSK_KIOSKCTL,
+             conf2, up_hex);
+    assert_int_equal(run(cmd, out, sizeof out), 0);
+    assert_non_null(strstr(out, fp)); /* unchanged */
+    snprintf(cmd, sizeof cmd, "'%s' provision --config '%s' --upstream-key %s --replace",
+             KIOSK_KIOSKCTL, conf2, other_hex);
+    assert_int_equal(run(cmd, out, sizeof out), 0);
+    other_hex[16] = '\0';
+    assert_non_null(strstr(out, other_hex));
     /* a serial printer that is not there */
     f = fopen(conf, "a");
     fprintf(f, "backend = serial\ndevice = /dev/nonexistent-printer\n");
