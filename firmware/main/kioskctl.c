@@ -11,6 +11,7 @@
  * export, 30 hub unreachable or failing, 31 hub refused this unit, 20/21 reprint.
  * 64 is a usage error for every command.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <png.h>
 #include <sodium.h>
@@ -19,6 +20,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
+#include <unistd.h>
 #include <zbar.h>
 
 #include <jansson.h>
@@ -395,6 +397,29 @@ static int cmd_card(int argc, char **argv)
     return code;
 }
 
+/* The state directory of the open store, for give_back. */
+static char state_dir_open[KIOSK_CONFIG_PATH_MAX];
+
+/* Root (a technician's shell) works on a state directory that belongs to the service's
+ * user: files it makes there — the database's -wal and -shm, a first device key — are
+ * given to the directory's owner, or the service could no longer write its records. */
+static void give_back(const char *dir)
+{
+    static const char *const names[] = {"kiosk.db", "kiosk.db-wal", "kiosk.db-shm", "device.key"};
+    struct stat ds;
+    if (geteuid() != 0 || stat(dir, &ds) != 0 || ds.st_uid == 0)
+        return;
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        char path[KIOSK_CONFIG_PATH_MAX + 16];
+        struct stat fs;
+        snprintf(path, sizeof path, "%s/%s", dir, names[i]);
+        if (lstat(path, &fs) == 0 && S_ISREG(fs.st_mode) && fs.st_uid == 0 &&
+            chown(path, ds.st_uid, ds.st_gid) != 0)
+            fprintf(stderr, "kioskctl: cannot give %s to the kiosk's user: %s\n", path,
+                    strerror(errno));
+    }
+}
+
 /* The configuration (defaults, then config_path when given), the device key and the
  * store: what every state command starts from. EXIT_VALID or EXIT_STATE (said on
  * stderr). On failure nothing is left open. */
@@ -413,14 +438,19 @@ static int open_state(const char *config_path, kiosk_config *cfg, store_device_k
         store_open(path, cfg->hall_code, key, NULL, st) != KIOSK_OK) {
         fprintf(stderr, "kioskctl: cannot open the kiosk's state in %s\n", cfg->state_dir);
         sodium_memzero(key, sizeof *key);
+        give_back(cfg->state_dir);
         return EXIT_STATE;
     }
+    snprintf(state_dir_open, sizeof state_dir_open, "%s", cfg->state_dir);
+    give_back(state_dir_open);
     return EXIT_VALID;
 }
 
 static void close_state(store *st, store_device_key *key)
 {
+    give_back(state_dir_open); /* before the close, while the -wal and -shm are there */
     store_close(st);
+    give_back(state_dir_open);
     sodium_memzero(key, sizeof *key);
 }
 

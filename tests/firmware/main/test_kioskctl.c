@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -465,6 +466,42 @@ static void test_staff_audit_print_test(void **state)
     assert_int_equal(run(cmd, out, sizeof out), 21);
 }
 
+/* Root's kioskctl on a state directory of the service's user leaves nothing of root's
+ * there: the service must still be able to write its records and read its key. */
+static void test_root_gives_state_files_back(void **state)
+{
+    (void)state;
+    if (geteuid() != 0)
+        skip();
+    char dir[256], conf[300], cmd[1200], out[4096];
+    snprintf(dir, sizeof dir, "%s/ctl-owner-%d", KIOSK_TEST_TMP, (int)getpid());
+    snprintf(cmd, sizeof cmd, "rm -rf '%s' && mkdir -p '%s/state' && chown 65534:65534 '%s/state'",
+             dir, dir, dir);
+    assert_int_equal(system(cmd), 0);
+    snprintf(conf, sizeof conf, "%s/kiosk.conf", dir);
+    FILE *f = fopen(conf, "w");
+    assert_non_null(f);
+    fprintf(f, "[paths]\nstate_dir = %s/state\n", dir);
+    fclose(f);
+    /* a first run makes the key and the database; a staff account writes to it */
+    snprintf(cmd, sizeof cmd, "'%s' provision --config '%s'", KIOSK_KIOSKCTL, conf);
+    assert_int_equal(run(cmd, out, sizeof out), 0);
+    snprintf(cmd, sizeof cmd, "echo 246810 | '%s' staff add Z001 --config '%s'", KIOSK_KIOSKCTL,
+             conf);
+    assert_int_equal(run(cmd, out, sizeof out), 0);
+    static const char *const names[] = {"kiosk.db", "device.key"};
+    for (size_t i = 0; i < 2; i++) {
+        char path[400];
+        struct stat st;
+        snprintf(path, sizeof path, "%s/state/%s", dir, names[i]);
+        assert_int_equal(stat(path, &st), 0);
+        assert_int_equal(st.st_uid, 65534);
+    }
+    /* nothing in the directory is root's */
+    snprintf(cmd, sizeof cmd, "test -z \"$(find '%s/state' -user 0)\"", dir);
+    assert_int_equal(system(cmd), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -475,6 +512,7 @@ int main(void)
         cmocka_unit_test(test_reprint),
         cmocka_unit_test_teardown(test_status_sync_export_purge, stop_hub),
         cmocka_unit_test(test_staff_audit_print_test),
+        cmocka_unit_test(test_root_gives_state_files_back),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
 }
