@@ -4,6 +4,7 @@
  */
 #include "ui_io.h"
 
+#include <limits.h>
 #include <malloc.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -122,6 +123,18 @@ static void close_fonts(ui_io *io)
     malloc_trim(0);
 }
 
+/* 1 when dir is the top of a mounted filesystem (a USB stick), not a folder of the
+ * filesystem it sits in. */
+static int is_mount_point(const char *dir)
+{
+    char parent[PATH_MAX];
+    struct stat d, p;
+    snprintf(parent, sizeof parent, "%s/..", dir);
+    if (stat(dir, &d) != 0 || !S_ISDIR(d.st_mode) || stat(parent, &p) != 0)
+        return 0;
+    return d.st_dev != p.st_dev || d.st_ino == p.st_ino;
+}
+
 static void run_job(ui_io *io, job *j, ui_io_result *r)
 {
     memset(r, 0, sizeof *r);
@@ -219,7 +232,14 @@ static void run_job(ui_io *io, job *j, ui_io_result *r)
         strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
         char id[16];
         receipt_device_id(io->key.public_key, id);
-        mkdir(j->dir, 0700);
+        if (io->cfg.export_mount && !is_mount_point(j->dir)) {
+            /* no stick: writing there would leave the bundle on the unit itself */
+            r->rc = KIOSK_NO_MEDIUM;
+            store_audit(io->store, j->who, "bundle.export", "", kiosk_rc_name(r->rc));
+            break;
+        }
+        if (!io->cfg.export_mount)
+            mkdir(j->dir, 0700);
         snprintf(path, sizeof path, "%s/%s-%s-%s.kb", j->dir, io->cfg.hall_code, id, stamp);
         size_t n = 0;
         r->rc = sync_export_bundle(io->store, &io->key, path, (int64_t)now * 1000, &n);

@@ -482,8 +482,9 @@ void ui_menu_result(ui_menu *m, const ui_io_result *r)
             set_note(m, "screen.m_exported", n, 0);
         else
             set_note(m,
-                     r->rc == KIOSK_NOT_FOUND ? "screen.m_nothing_to_export"
-                                              : "screen.m_export_failed",
+                     r->rc == KIOSK_NOT_FOUND   ? "screen.m_nothing_to_export"
+                     : r->rc == KIOSK_NO_MEDIUM ? "screen.m_no_stick"
+                                                : "screen.m_export_failed",
                      kiosk_rc_name(r->rc), r->rc != KIOSK_NOT_FOUND);
         break;
     case UI_IO_PURGE:

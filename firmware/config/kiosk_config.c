@@ -58,6 +58,7 @@ static const slot slots[] = {
     STR("device", "agency_phone", agency_phone),
     STR("device", "power_supply", power_supply),
     STR("paths", "export_dir", export_dir),
+    BOOL("paths", "export_mount", export_mount),
     INT("policy", "retention_days", retention_days, 7, 3650),
     STR("paths", "state_dir", state_dir),
     STR("paths", "assets_dir", assets_dir),

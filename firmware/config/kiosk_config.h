@@ -41,7 +41,8 @@ typedef struct kiosk_config {
     char agency_phone[32];
     char power_supply[KIOSK_CONFIG_PATH_MAX]; /* portable: batteries and mains (sysfs) */
     char export_dir[KIOSK_CONFIG_PATH_MAX];   /* where staff export bundles (a USB stick) */
-    int retention_days;                       /* purge acknowledged records older than */
+    int export_mount;   /* export_dir must be a mounted stick: never write to the unit itself */
+    int retention_days; /* purge acknowledged records older than */
     /* [paths] */
     char state_dir[KIOSK_CONFIG_PATH_MAX];
     char assets_dir[KIOSK_CONFIG_PATH_MAX];

@@ -36,6 +36,7 @@ static const struct {
     [KIOSK_CARD] = {"KIOSK_CARD", "unexpected card response"},
     [KIOSK_FONT] = {"KIOSK_FONT", "font or glyph missing"},
     [KIOSK_AUTH] = {"KIOSK_AUTH", "authentication refused"},
+    [KIOSK_NO_MEDIUM] = {"KIOSK_NO_MEDIUM", "no medium mounted"},
 };
 
 const char *kiosk_strerror(kiosk_rc rc)

@@ -33,6 +33,7 @@ typedef enum kiosk_rc {
     KIOSK_CARD = 23,         /* the card answered something unexpected */
     KIOSK_FONT = 24,         /* a font is missing, or a character has no glyph */
     KIOSK_AUTH = 25,         /* a peer or a person was refused: unknown key, bad PIN */
+    KIOSK_NO_MEDIUM = 26,    /* no USB stick (or other medium) where one is needed */
 } kiosk_rc;
 
 /* A short English description of rc for logs and staff tools; never NULL. Any thread. */

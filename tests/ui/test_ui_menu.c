@@ -193,6 +193,41 @@ static void test_every_menu_item(void **state)
             fail_msg("no %s in the audit log", want[i]);
 }
 
+/* With export_mount set, export writes only onto a mounted stick: a plain folder where
+ * the stick should be (or none) gets nothing, and staff are told to plug one in. */
+static void test_export_needs_a_stick(void **state)
+{
+    (void)state;
+    cfg.export_mount = 1;
+    ui_app *app = start(NULL);
+    run(app, "tap staff_corner\ntap staff_corner\ntap staff_corner\ntap staff_corner\n"
+             "tap staff_corner\nexpect-menu login\n"
+             "tap mk7\ntap mk3\ntap mk0\ntap mk1\ntap mk4\ntap mk6\ntap mk_ok\n"
+             "wait-menu home\n"
+             "tap m_export\nwait 500\nscreenshot menu-07b-no-stick.png\n");
+    char cmd[700];
+    snprintf(cmd, sizeof cmd, "test ! -e '%s/usb'", dir); /* not even made */
+    assert_int_equal(system(cmd), 0);
+    snprintf(cmd, sizeof cmd, "mkdir '%s/usb'", dir); /* a folder is no stick either */
+    assert_int_equal(system(cmd), 0);
+    run(app, "tap m_export\nwait 500\n");
+    snprintf(cmd, sizeof cmd, "test -z \"$(ls '%s/usb')\"", dir);
+    assert_int_equal(system(cmd), 0);
+    /* a mounted filesystem is taken (a tmpfs stands in for the stick, where root may
+     * mount one) */
+    snprintf(cmd, sizeof cmd, "mount -t tmpfs kiosk-test-usb '%s/usb' 2>/dev/null", dir);
+    if (geteuid() == 0 && system(cmd) == 0) {
+        run(app, "tap m_export\nwait 500\n");
+        snprintf(cmd, sizeof cmd, "ls '%s'/usb/*.kb >/dev/null 2>&1", dir);
+        int found = system(cmd);
+        snprintf(cmd, sizeof cmd, "umount '%s/usb'", dir);
+        assert_int_equal(system(cmd), 0);
+        assert_int_equal(found, 0);
+    }
+    ui_app_destroy(app);
+    cfg.export_mount = 0;
+}
+
 static void test_lockout_after_wrong_pins(void **state)
 {
     (void)state;
@@ -294,6 +329,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup(test_every_menu_item, setup),
+        cmocka_unit_test_setup(test_export_needs_a_stick, setup),
         cmocka_unit_test_setup(test_lockout_after_wrong_pins, setup),
         cmocka_unit_test_setup(test_staff_card_login, setup),
         cmocka_unit_test_setup(test_portable_low_battery, setup),

@@ -12,7 +12,7 @@
 static void test_strerror_covers_every_code(void **state)
 {
     (void)state;
-    for (int rc = KIOSK_OK; rc <= KIOSK_AUTH; rc++) {
+    for (int rc = KIOSK_OK; rc <= KIOSK_NO_MEDIUM; rc++) {
         assert_string_not_equal(kiosk_strerror((kiosk_rc)rc), "unknown error");
         assert_string_not_equal(kiosk_rc_name((kiosk_rc)rc), "KIOSK_UNKNOWN");
     }
