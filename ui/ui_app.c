@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "config/kiosk_strings.h"
 #include "core/kiosk_log.h"
@@ -704,6 +705,15 @@ static void dispatch(ui_app *app, const flow_event *ev)
         app->dirty = 1;
 }
 
+/* A receipt image is kept only where it is the receipt (the file printer of the demo
+ * and tests); after a real printer printed it, it has served the preview and goes, so
+ * the unit's disk does not fill with receipts (a reprint renders it again). */
+static void drop_receipt_image(const ui_app *app, const char *png_path)
+{
+    if (png_path[0] && app->cfg.printer_backend != KIOSK_PRINTER_FILE && unlink(png_path) != 0)
+        kiosk_log_warn("ui", "cannot remove the receipt image %s", png_path);
+}
+
 static void on_io_result(ui_app *app, const ui_io_result *r)
 {
     if (r->kind == UI_IO_SERVICE) {
@@ -713,6 +723,8 @@ static void on_io_result(ui_app *app, const ui_io_result *r)
     }
     if (r->kind >= UI_IO_LOGIN || (r->kind == UI_IO_PRINT && app->menu.screen != UI_MENU_OFF)) {
         ui_menu_result(&app->menu, r);
+        if (r->kind == UI_IO_PRINT)
+            drop_receipt_image(app, r->png);
         if (r->kind == UI_IO_LOGIN && r->rc == KIOSK_OK && app->io)
             ui_io_dashboard(app->io);
         if (r->kind == UI_IO_EXPORT || r->kind == UI_IO_PURGE || r->kind == UI_IO_PRINT)
@@ -737,6 +749,7 @@ static void on_io_result(ui_app *app, const ui_io_result *r)
         break;
     case UI_IO_PRINT:
         load_receipt(app, r->png);
+        drop_receipt_image(app, r->png);
         ev.type = FLOW_EV_PRINTED;
         break;
     default: /* the menu's kinds, handled above */

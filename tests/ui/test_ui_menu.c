@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "printer_peer.h"
 #include "store/staff.h"
 #include "store/store.h"
 #include "ui_app.h"
@@ -228,6 +229,39 @@ static void test_export_needs_a_stick(void **state)
     cfg.export_mount = 0;
 }
 
+/* With a real printer (a serial one on a pty here) the receipt image has served once
+ * printed: a reprint leaves no picture of a citizen's receipt on the unit's disk. */
+static void test_real_printer_leaves_no_receipt_images(void **state)
+{
+    (void)state;
+    static printer_peer pe;
+    const uint8_t healthy[5] = {0, 0x12, 0x12, 0x12, 0x12};
+    assert_int_equal(printer_peer_start(&pe, healthy), 0);
+    cfg.printer_backend = KIOSK_PRINTER_SERIAL;
+    snprintf(cfg.printer_device, sizeof cfg.printer_device, "%s", pe.name);
+    ui_app *app = start(NULL);
+    char digits[16], script[2048];
+    snprintf(digits, sizeof digits, "%.8s%.4s", receipt_no + strlen(cfg.hall_code) + 1,
+             receipt_no + strlen(cfg.hall_code) + 10);
+    int n = snprintf(script, sizeof script,
+                     "tap staff_corner\ntap staff_corner\ntap staff_corner\ntap staff_corner\n"
+                     "tap staff_corner\nexpect-menu login\n"
+                     "tap mk4\ntap mk8\ntap mk2\ntap mk9\ntap mk1\ntap mk5\ntap mk_ok\n"
+                     "wait-menu home\ntap m_reprint\nexpect-menu reprint\n");
+    for (const char *d = digits; *d; d++)
+        n += snprintf(script + n, sizeof script - (size_t)n, "tap rk%c\n", *d);
+    snprintf(script + n, sizeof script - (size_t)n, "tap m_do_reprint\nwait 1500\n");
+    run(app, script);
+    ui_app_destroy(app);
+    size_t sent = pe.got_len;
+    printer_peer_stop(&pe);
+    cfg.printer_backend = KIOSK_PRINTER_FILE;
+    assert_true(sent > 1000); /* the receipt went to the printer */
+    char cmd[700];
+    snprintf(cmd, sizeof cmd, "test -z \"$(ls '%s/r')\"", dir);
+    assert_int_equal(system(cmd), 0);
+}
+
 static void test_lockout_after_wrong_pins(void **state)
 {
     (void)state;
@@ -330,6 +364,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup(test_every_menu_item, setup),
         cmocka_unit_test_setup(test_export_needs_a_stick, setup),
+        cmocka_unit_test_setup(test_real_printer_leaves_no_receipt_images, setup),
         cmocka_unit_test_setup(test_lockout_after_wrong_pins, setup),
         cmocka_unit_test_setup(test_staff_card_login, setup),
         cmocka_unit_test_setup(test_portable_low_battery, setup),

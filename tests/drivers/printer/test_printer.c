@@ -7,8 +7,6 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <fcntl.h>
-#include <poll.h>
-#include <pthread.h>
 #include <pty.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +17,7 @@
 #include "printer/escpos.h"
 #include "printer/printer.h"
 #include "printer/printer_sim.h"
+#include "printer_peer.h"
 
 /* A 64×20 test image: a diagonal line. */
 static void make_image(uint8_t bits[8 * 20])
@@ -97,60 +96,17 @@ static void test_sim_faults(void **state)
     escpos_buf_deinit(&job);
 }
 
-/* The far end of a pseudo-terminal acting as a printer: it collects the job and
- * answers DLE EOT n with the configured reply bytes (or stays silent). */
-typedef struct {
-    int master;
-    uint8_t replies[5]; /* index n; 0 = do not answer */
-    uint8_t got[4096];
-    size_t got_len;
-    volatile int stop;
-} peer;
-
-static void *peer_main(void *arg)
-{
-    peer *pe = arg;
-    while (!pe->stop) {
-        struct pollfd pfd = {pe->master, POLLIN, 0};
-        if (poll(&pfd, 1, 50) <= 0)
-            continue;
-        uint8_t buf[512];
-        ssize_t n = read(pe->master, buf, sizeof buf);
-        for (ssize_t i = 0; i < n && pe->got_len < sizeof pe->got; i++) {
-            pe->got[pe->got_len++] = buf[i];
-            size_t l = pe->got_len;
-            if (l >= 3 && pe->got[l - 3] == 0x10 && pe->got[l - 2] == 0x04 && pe->got[l - 1] >= 1 &&
-                pe->got[l - 1] <= 4 && pe->replies[pe->got[l - 1]]) {
-                if (write(pe->master, &pe->replies[pe->got[l - 1]], 1) != 1)
-                    return NULL;
-            }
-        }
-    }
-    return NULL;
-}
-
 static void serial_case(const uint8_t replies[5], kiosk_rc expect, int expect_job)
 {
-    int master, slave;
-    char name[128];
-    assert_int_equal(openpty(&master, &slave, name, NULL, NULL), 0);
-    peer pe;
-    memset(&pe, 0, sizeof pe);
-    pe.master = master;
-    memcpy(pe.replies, replies, 5);
-    pthread_t th;
-    assert_int_equal(pthread_create(&th, NULL, peer_main, &pe), 0);
-
+    static printer_peer pe;
+    assert_int_equal(printer_peer_start(&pe, replies), 0);
     printer *p;
-    assert_int_equal(printer_open_serial(name, 115200, &p), KIOSK_OK);
+    assert_int_equal(printer_open_serial(pe.name, 115200, &p), KIOSK_OK);
     const uint8_t job[] = {0x1B, 0x40, 0x1B, 0x64, 0x01, 0x1D, 0x56, 0x42, 0x00};
     assert_int_equal(printer_print(p, job, sizeof job), expect);
     usleep(100 * 1000);
-    pe.stop = 1;
-    pthread_join(th, NULL);
     printer_close(p);
-    close(slave);
-    close(master);
+    printer_peer_stop(&pe);
     /* the peer saw the three status queries, then the job (or not) */
     const uint8_t queries[] = {0x10, 0x04, 0x01, 0x10, 0x04, 0x02, 0x10, 0x04, 0x04};
     if (expect_job) {

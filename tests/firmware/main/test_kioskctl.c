@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "pn532_emu.h"
+#include "printer_peer.h"
 #include "receipt/receipt.h"
 #include "receipt/receipt_payload.h"
 #include "store/store.h"
@@ -214,6 +215,29 @@ static void test_reprint(void **state)
     assert_non_null(strstr(out, "-copy.png"));
     snprintf(cmd, sizeof cmd, "'%s' reprint --config '%s' H7-20000101-0001", KIOSK_KIOSKCTL, conf);
     assert_int_equal(run(cmd, out, sizeof out), 20);
+    /* on a real printer (serial, on a pty): printed, and no image left behind */
+    static printer_peer pe;
+    const uint8_t healthy[5] = {0, 0x12, 0x12, 0x12, 0x12};
+    assert_int_equal(printer_peer_start(&pe, healthy), 0);
+    char conf_serial[300];
+    snprintf(conf_serial, sizeof conf_serial, "%s/serial.conf", dir);
+    f = fopen(conf_serial, "w");
+    assert_non_null(f);
+    fprintf(f,
+            "[device]\nhall_code = H7\n[paths]\nstate_dir = %s\n[printer]\nbackend = serial\n"
+            "device = %s\noutput_dir = %s/receipts-serial\n",
+            dir, pe.name, dir);
+    fclose(f);
+    snprintf(cmd, sizeof cmd, "'%s' reprint --config '%s' %s", KIOSK_KIOSKCTL, conf_serial,
+             saved.receipt_no);
+    int printed = run(cmd, out, sizeof out);
+    size_t sent = pe.got_len;
+    printer_peer_stop(&pe);
+    assert_int_equal(printed, 0);
+    assert_true(sent > 1000);
+    assert_null(strstr(out, ".png"));
+    snprintf(cmd, sizeof cmd, "test -z \"$(ls '%s/receipts-serial')\"", dir);
+    assert_int_equal(system(cmd), 0);
     /* provisioning: the device key is shown, an upstream key is stored */
     snprintf(cmd, sizeof cmd, "'%s' provision --config '%s'", KIOSK_KIOSKCTL, conf);
     assert_int_equal(run(cmd, out, sizeof out), 0);
