@@ -41,8 +41,8 @@ static const attract_geometry landscape = {
     .arrow = {240, 440, 100, 90},
     .instruction = {560, 330, 680, 170},
     .steps = {40, 560, 1200, 150},
-    .help = {40, 718, 1200, 36},
-    .hall = {40, 756, 1200, 36},
+    .help = {40, 730, 580, 50}, /* one row: the help on the left, the hall on the right */
+    .hall = {660, 730, 580, 50},
     .title_px = 72,
     .subtitle_px = 36,
     .instruction_px = 52,
@@ -145,6 +145,18 @@ static void draw_steps(SDL_Renderer *r, ui_text *text, const ui_theme *t, const 
     }
 }
 
+/* Wrapped text shrunk until the whole block fits box (the instruction in English or large
+ * text on the small landscape screen). */
+static void text_fit_block(SDL_Renderer *r, ui_text *text, const char *s, int px, SDL_Color c,
+                           SDL_Rect box, ui_text_align align)
+{
+    ui_text_style st = {.px = px, .align = align};
+    ui_text_block b;
+    while (st.px > 12 && ui_text_measure_block(text, s, &st, box.w, &b) == KIOSK_OK && b.h > box.h)
+        st.px -= 2;
+    text_in(r, text, s, st.px, c, box, align);
+}
+
 kiosk_rc ui_attract_draw(SDL_Renderer *r, ui_text *text, const ui_theme *t, const kiosk_strings *s,
                          const char *hall_name, int w, int h, ui_attract_layout *layout)
 {
@@ -176,14 +188,14 @@ kiosk_rc ui_attract_draw(SDL_Renderer *r, ui_text *text, const ui_theme *t, cons
              t->muted, scaled(t, g->subtitle), t->landscape ? UI_TEXT_LEFT : UI_TEXT_CENTER);
     draw_card(r, text, t, scaled(t, g->card), kiosk_strings_get(s, "attract.card_label"));
     draw_arrow(r, t, scaled(t, g->arrow));
-    text_in(r, text, kiosk_strings_get(s, "attract.instruction"),
-            ui_theme_font_px(t, g->instruction_px), t->fg, scaled(t, g->instruction),
-            t->landscape ? UI_TEXT_LEFT : UI_TEXT_CENTER);
+    text_fit_block(r, text, kiosk_strings_get(s, "attract.instruction"),
+                   ui_theme_font_px(t, g->instruction_px), t->fg, scaled(t, g->instruction),
+                   t->landscape ? UI_TEXT_LEFT : UI_TEXT_CENTER);
     draw_steps(r, text, t, s, scaled(t, g->steps), ui_theme_font_px(t, g->step_px));
-    text_in(r, text, kiosk_strings_get(s, "attract.help"), ui_theme_font_px(t, g->small_px),
-            t->muted, scaled(t, g->help), UI_TEXT_CENTER);
-    text_in(r, text, hall_name, ui_theme_font_px(t, g->small_px), t->muted, scaled(t, g->hall),
-            UI_TEXT_CENTER);
+    text_fit(r, text, kiosk_strings_get(s, "attract.help"), ui_theme_font_px(t, g->small_px),
+             t->muted, scaled(t, g->help), t->landscape ? UI_TEXT_LEFT : UI_TEXT_CENTER);
+    text_fit(r, text, hall_name, ui_theme_font_px(t, g->small_px), t->muted, scaled(t, g->hall),
+             t->landscape ? UI_TEXT_LEFT : UI_TEXT_CENTER);
     return KIOSK_OK;
 }
 

@@ -240,22 +240,27 @@ static void questions_screen(ui_ctx *c, const frame *f, const flow_view *v,
                                      "screen.q_wants_work"};
     SDL_Rect body = f->body;
     int row = body.h / 5, px = f->landscape ? 40 : 52;
+    int bw = ui_theme_px(t, f->landscape ? 170 : 300), gap = ui_theme_px(t, 32);
     for (int i = 0; i < 4; i++) {
         int y = body.y + i * row;
-        /* a question sits close above its own buttons, well apart from the next one */
-        SDL_Rect text = {body.x, y, f->landscape ? body.w / 2 : body.w, row * 2 / 5};
-        ui_label(c, S(c, q[i]), text, px, t->fg, UI_TEXT_LEFT);
-        int bw = ui_theme_px(t, f->landscape ? 200 : 300);
+        /* a question sits close above its own buttons (beside them in landscape), well
+         * apart from the next one; on one line, so large text or English never runs into
+         * the row below */
         int bh = f->landscape ? row * 3 / 4 : row * 9 / 20;
         int by = f->landscape ? y : y + row * 2 / 5;
-        int bx = f->landscape ? body.x + body.w / 2 + ui_theme_px(t, 40) : body.x;
+        int bx = f->landscape ? body.x + body.w - 2 * bw - gap : body.x;
+        int line = ui_theme_font_px(t, px) * 4 / 3;
+        SDL_Rect text = f->landscape
+                            ? (SDL_Rect){body.x, y + (bh - line) / 2, bx - gap - body.x, line}
+                            : (SDL_Rect){body.x, y, body.w, row * 2 / 5};
+        ui_label_fit(c, S(c, q[i]), text, px, t->fg, UI_TEXT_LEFT);
         char id[16];
         snprintf(id, sizeof id, "q%d_yes", i);
         ui_button(c, id, (SDL_Rect){bx, by, bw, bh}, S(c, "screen.yes"), 48,
                   st->answers[i] == 1 ? UI_BUTTON_SELECTED : UI_BUTTON_SECONDARY);
         snprintf(id, sizeof id, "q%d_no", i);
-        ui_button(c, id, (SDL_Rect){bx + bw + ui_theme_px(t, 32), by, bw, bh}, S(c, "screen.no"),
-                  48, st->answers[i] == 0 ? UI_BUTTON_SELECTED : UI_BUTTON_SECONDARY);
+        ui_button(c, id, (SDL_Rect){bx + bw + gap, by, bw, bh}, S(c, "screen.no"), 48,
+                  st->answers[i] == 0 ? UI_BUTTON_SELECTED : UI_BUTTON_SECONDARY);
     }
     if (st->show_missing) {
         SDL_Rect warn = {body.x, body.y + 4 * row, body.w, row};
