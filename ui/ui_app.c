@@ -497,6 +497,21 @@ static void to_logical(const ui_app *app, float wx, float wy, int *lx, int *ly)
 
 static void attract_status(ui_app *app, ui_ctx *c);
 
+/* "电量 45% · 充电中" into line, or "" without a battery. */
+static void battery_text(const ui_app *app, char *line, size_t size)
+{
+    line[0] = '\0';
+    if (!app->power || !app->pw.has_battery)
+        return;
+    char pct[16];
+    snprintf(pct, sizeof pct, "%d%%", app->pw.percent);
+    const char *tmpl = kiosk_strings_get(app->strings, "screen.battery");
+    const char *at = strstr(tmpl, "{}");
+    snprintf(line, size, "%.*s%s%s%s%s", at ? (int)(at - tmpl) : (int)strlen(tmpl), tmpl, pct,
+             at ? at + 2 : "", app->pw.charging ? " · " : "",
+             app->pw.charging ? kiosk_strings_get(app->strings, "screen.charging") : "");
+}
+
 kiosk_rc ui_app_render(ui_app *app)
 {
     SDL_SetRenderTarget(app->renderer, app->canvas);
@@ -506,7 +521,10 @@ kiosk_rc ui_app_render(ui_app *app)
     if (app->menu.screen != UI_MENU_OFF) {
         ui_ctx c = {app->renderer, app->text, &app->theme, app->strings,
                     &app->widgets, app->w,    app->h};
-        ui_menu_env env = {.hall_code = app->cfg.hall_code,
+        char battery[200];
+        battery_text(app, battery, sizeof battery);
+        ui_menu_env env = {.battery = battery[0] ? battery : NULL,
+                           .hall_code = app->cfg.hall_code,
                            .hall_name = app->cfg.hall_name,
                            .agency_phone = app->cfg.agency_phone,
                            .version = app->opt.version ? app->opt.version : "?",
@@ -574,16 +592,8 @@ static void attract_status(ui_app *app, ui_ctx *c)
     }
     if (!app->power && !app->opt.is_offline)
         return;
-    char line[200] = "", part[96];
-    if (app->power && app->pw.has_battery) {
-        char pct[16];
-        snprintf(pct, sizeof pct, "%d%%", app->pw.percent);
-        const char *tmpl = kiosk_strings_get(c->s, "screen.battery");
-        const char *at = strstr(tmpl, "{}");
-        snprintf(line, sizeof line, "%.*s%s%s%s%s", at ? (int)(at - tmpl) : (int)strlen(tmpl), tmpl,
-                 pct, at ? at + 2 : "", app->pw.charging ? " · " : "",
-                 app->pw.charging ? kiosk_strings_get(c->s, "screen.charging") : "");
-    }
+    char line[200], part[96];
+    battery_text(app, line, sizeof line);
     if (app->opt.is_offline && app->opt.is_offline(app->opt.sync_ctx)) {
         snprintf(part, sizeof part, "%s", kiosk_strings_get(c->s, "screen.offline"));
         size_t used = strlen(line);

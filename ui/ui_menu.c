@@ -156,9 +156,6 @@ static void home_screen(ui_ctx *c, const ui_menu *m, const ui_menu_env *env)
     bar(c, m, "m_logout", "screen.m_logout");
     SDL_Rect b = body(c);
     int px = t->landscape ? 26 : 34, line = ui_theme_font_px(t, px) * 3 / 2;
-    SDL_Rect panel = {b.x, b.y, t->landscape ? b.w / 2 - ui_theme_px(t, 16) : b.w,
-                      t->landscape ? b.h : 9 * line + ui_theme_px(t, 40)};
-    ui_draw_fill_round_rect(c->r, panel, ui_theme_px(t, 16), t->panel);
     char rows[10][200], a[300], w1[32], w2[32];
     int n = 0;
     if (m->has_dash) {
@@ -190,6 +187,11 @@ static void home_screen(ui_ctx *c, const ui_menu *m, const ui_menu_env *env)
     fill(S(c, "screen.m_hall"), a, rows[n++], sizeof rows[0]);
     snprintf(a, sizeof a, "%s · %s", env->version, env->hall_code);
     fill(S(c, "screen.m_version"), a, rows[n++], sizeof rows[0]);
+    if (env->battery)
+        snprintf(rows[n++], sizeof rows[0], "%s", env->battery);
+    SDL_Rect panel = {b.x, b.y, t->landscape ? b.w / 2 - ui_theme_px(t, 16) : b.w,
+                      t->landscape ? b.h : n * line + ui_theme_px(t, 40)};
+    ui_draw_fill_round_rect(c->r, panel, ui_theme_px(t, 16), t->panel);
     int pad = ui_theme_px(t, 24);
     for (int i = 0; i < n; i++)
         ui_label_fit(c, rows[i],

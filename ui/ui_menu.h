@@ -76,6 +76,7 @@ typedef struct ui_menu_env {
     int retention_days;
     const char *reader_state; /* string key: screen.m_reader_ok / _fault / _none */
     const char *printer_state;
+    const char *battery; /* portable units: "电量 45% · 充电中", else NULL */
 } ui_menu_env;
 
 void ui_menu_wipe(ui_menu *m);
