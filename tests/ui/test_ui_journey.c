@@ -17,6 +17,7 @@
 #include <png.h>
 #include <sodium.h>
 
+#include "printer_peer.h"
 #include "store/store.h"
 #include "ui_app.h"
 #include "ui_script.h"
@@ -327,6 +328,71 @@ static void test_whole_journey_landscape(void **state)
     whole_journey(KIOSK_MODE_PORTABLE, "portable");
 }
 
+/* Pixels of pure black in a PNG: the receipt's QR modules and print; the screens' own
+ * text is a dark blue-grey. */
+static long black_pixels(const char *path)
+{
+    png_image img;
+    memset(&img, 0, sizeof img);
+    img.version = PNG_IMAGE_VERSION;
+    if (!png_image_begin_read_from_file(&img, path))
+        return -1;
+    img.format = PNG_FORMAT_RGB;
+    unsigned char *px = malloc(PNG_IMAGE_SIZE(img));
+    long n = -1;
+    if (px && png_image_finish_read(&img, NULL, px, 0, NULL)) {
+        n = 0;
+        for (size_t i = 0; i + 2 < PNG_IMAGE_SIZE(img); i += 3)
+            n += px[i] == 0 && px[i + 1] == 0 && px[i + 2] == 0;
+    } else {
+        png_image_free(&img);
+    }
+    free(px);
+    return n;
+}
+
+/* The happy path on a real printer (serial, on a pty): the receipt goes to the printer,
+ * the done screen shows it, and no image of it stays on the unit afterwards. */
+static void test_receipt_on_a_real_printer(void **state)
+{
+    (void)state;
+    char dir[200], shots_dir[260];
+    snprintf(dir, sizeof dir, "%s/journey-serial-%d", KIOSK_TEST_TMP, (int)getpid());
+    provision(dir);
+    snprintf(shots_dir, sizeof shots_dir, "%s/shots", dir);
+    mkdir(shots_dir, 0755);
+    static printer_peer pe;
+    const uint8_t healthy[5] = {0, 0x12, 0x12, 0x12, 0x12};
+    assert_int_equal(printer_peer_start(&pe, healthy), 0);
+    cfg.mode = KIOSK_MODE_HALL;
+    cfg.printer_backend = KIOSK_PRINTER_SERIAL;
+    snprintf(cfg.printer_device, sizeof cfg.printer_device, "%s", pe.name);
+    snprintf(cfg.reader_card_profile, sizeof cfg.reader_card_profile, "%s", demo_card);
+    ui_app *app;
+    ui_app_options opt = {.headless = 1, .with_reader = 1, .with_store = 1};
+    assert_int_equal(ui_app_create(&cfg, &opt, &app), KIOSK_OK);
+    ui_script_result res;
+    kiosk_rc rc = ui_script_run_file(app, KIOSK_TEST_FIXTURES "/../scripts/happy-path.script",
+                                     shots_dir, &res);
+    if (rc != KIOSK_OK)
+        fail_msg("script line %d: %s", res.line, res.message);
+    ui_app_destroy(app);
+    size_t sent = pe.got_len;
+    printer_peer_stop(&pe);
+    cfg.printer_backend = KIOSK_PRINTER_FILE;
+    assert_true(sent > 1000);
+    char cmd[700];
+    snprintf(cmd, sizeof cmd, "test -z \"$(ls '%s/receipts')\"", dir);
+    assert_int_equal(system(cmd), 0);
+    /* the done screen showed the receipt (its QR code) before the image went */
+    snprintf(cmd, sizeof cmd, "%s/05-done.png", shots_dir);
+    long done_black = black_pixels(cmd);
+    snprintf(cmd, sizeof cmd, "%s/03-review.png", shots_dir);
+    long review_black = black_pixels(cmd);
+    print_message("black pixels: done %ld, review %ld\n", done_black, review_black);
+    assert_true(review_black >= 0 && done_black > review_black + 5000);
+}
+
 static void test_store_without_upstream_key_stops_before_signing(void **state)
 {
     (void)state;
@@ -490,6 +556,7 @@ int main(void)
         cmocka_unit_test_setup(test_card_pulled_mid_form_and_rare_name, setup),
         cmocka_unit_test_setup(test_whole_journey_portrait, setup),
         cmocka_unit_test_setup(test_whole_journey_landscape, setup),
+        cmocka_unit_test_setup(test_receipt_on_a_real_printer, setup),
         cmocka_unit_test_setup(test_store_without_upstream_key_stops_before_signing, setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
