@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "core/kiosk_log.h"
+#include "store/store_sqlite.h"
 
 enum {
     ST_BEGIN,
@@ -71,44 +72,6 @@ static const char *const migrations[HUB_DB_SCHEMA_VERSION] = {
     "CREATE INDEX seen_requests_time ON seen_requests(time_ms);",
 };
 
-static kiosk_rc sqlite_rc(int rc)
-{
-    switch (rc & 0xFF) {
-    case SQLITE_OK:
-    case SQLITE_DONE:
-    case SQLITE_ROW:
-        return KIOSK_OK;
-    case SQLITE_FULL:
-        return KIOSK_DISK_FULL;
-    case SQLITE_READONLY:
-    case SQLITE_PERM:
-    case SQLITE_CANTOPEN:
-        return KIOSK_READ_ONLY;
-    case SQLITE_CORRUPT:
-    case SQLITE_NOTADB:
-        return KIOSK_CORRUPT;
-    case SQLITE_BUSY:
-    case SQLITE_LOCKED:
-        return KIOSK_BUSY;
-    case SQLITE_NOMEM:
-        return KIOSK_NOMEM;
-    case SQLITE_CONSTRAINT:
-        return KIOSK_INVALID;
-    default:
-        return KIOSK_IO;
-    }
-}
-
-static kiosk_rc exec(hub_db *db, const char *sql)
-{
-    char *err = NULL;
-    int rc = sqlite3_exec(db->db, sql, NULL, NULL, &err);
-    if (rc != SQLITE_OK)
-        kiosk_log_error("hub_db", "sql failed (%d): %s", rc, err ? err : "?");
-    sqlite3_free(err);
-    return sqlite_rc(rc);
-}
-
 /* Step a reused statement that returns no row, then reset it for the next use. */
 static int step_reset(sqlite3_stmt *st)
 {
@@ -124,65 +87,7 @@ static void done(sqlite3_stmt *st)
     sqlite3_clear_bindings(st);
 }
 
-/* ---- open and migrate ------------------------------------------------------------ */
-
-static int user_version(hub_db *db)
-{
-    sqlite3_stmt *st;
-    int v = -1;
-    if (sqlite3_prepare_v2(db->db, "PRAGMA user_version", -1, &st, NULL) == SQLITE_OK &&
-        sqlite3_step(st) == SQLITE_ROW)
-        v = sqlite3_column_int(st, 0);
-    sqlite3_finalize(st);
-    return v;
-}
-
-static kiosk_rc migrate(hub_db *db)
-{
-    int v = user_version(db);
-    if (v < 0)
-        return KIOSK_CORRUPT;
-    if (v > HUB_DB_SCHEMA_VERSION) {
-        kiosk_log_error("hub_db", "database schema %d is newer than this hub (%d)", v,
-                        HUB_DB_SCHEMA_VERSION);
-        return KIOSK_CORRUPT;
-    }
-    for (; v < HUB_DB_SCHEMA_VERSION; v++) {
-        char sql[64];
-        kiosk_rc rc = exec(db, "BEGIN IMMEDIATE");
-        if (rc == KIOSK_OK)
-            rc = exec(db, migrations[v]);
-        snprintf(sql, sizeof sql, "PRAGMA user_version = %d", v + 1);
-        if (rc == KIOSK_OK)
-            rc = exec(db, sql);
-        if (rc == KIOSK_OK)
-            rc = exec(db, "COMMIT");
-        if (rc != KIOSK_OK) {
-            exec(db, "ROLLBACK");
-            return rc;
-        }
-        kiosk_log_info("hub_db", "database schema upgraded to %d", v + 1);
-    }
-    return KIOSK_OK;
-}
-
-static kiosk_rc quick_check(hub_db *db)
-{
-    sqlite3_stmt *st;
-    kiosk_rc rc = KIOSK_CORRUPT;
-    int r = sqlite3_prepare_v2(db->db, "PRAGMA quick_check", -1, &st, NULL);
-    if (r == SQLITE_OK)
-        r = sqlite3_step(st);
-    if (r == SQLITE_ROW) {
-        const unsigned char *t = sqlite3_column_text(st, 0);
-        if (t && strcmp((const char *)t, "ok") == 0)
-            rc = KIOSK_OK;
-    } else if ((r & 0xFF) == SQLITE_BUSY || (r & 0xFF) == SQLITE_NOMEM) {
-        rc = sqlite_rc(r);
-    }
-    sqlite3_finalize(st);
-    return rc;
-}
+/* ---- open ---------------------------------------------------------------------- */
 
 kiosk_rc hub_db_open(const char *path, hub_db **out)
 {
@@ -192,22 +97,18 @@ kiosk_rc hub_db_open(const char *path, hub_db **out)
     hub_db *db = calloc(1, sizeof *db);
     if (!db)
         return KIOSK_NOMEM;
-    int r = sqlite3_open_v2(path, &db->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
-    kiosk_rc rc = sqlite_rc(r);
-    if (rc == KIOSK_OK) {
-        sqlite3_busy_timeout(db->db, 5000);
-        rc = exec(db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;"
-                      " PRAGMA foreign_keys = ON;");
+    kiosk_rc rc =
+        store_sqlite_open(path, "hub_db", NULL, migrations, HUB_DB_SCHEMA_VERSION, &db->db);
+    if (rc != KIOSK_OK) { /* said in the log already */
+        free(db);
+        return rc;
     }
-    if (rc == KIOSK_OK)
-        rc = quick_check(db);
-    if (rc == KIOSK_OK)
-        rc = migrate(db);
     for (int i = 0; rc == KIOSK_OK && i < ST_COUNT; i++)
-        rc = sqlite_rc(sqlite3_prepare_v3(db->db, statements[i], -1, SQLITE_PREPARE_PERSISTENT,
-                                          &db->st[i], NULL));
+        rc = store_sqlite_rc(sqlite3_prepare_v3(db->db, statements[i], -1,
+                                                SQLITE_PREPARE_PERSISTENT, &db->st[i], NULL));
     if (rc != KIOSK_OK) {
-        kiosk_log_error("hub_db", "cannot open the database %s: %s", path, kiosk_strerror(rc));
+        kiosk_log_error("hub_db", "cannot prepare the statements of %s: %s", path,
+                        kiosk_strerror(rc));
         hub_db_close(db);
         return rc;
     }
@@ -245,7 +146,7 @@ kiosk_rc hub_db_device_add(hub_db *db, const uint8_t public_key[32], const char 
         rc = sqlite3_step(st);
     }
     sqlite3_finalize(st);
-    return sqlite_rc(rc);
+    return store_sqlite_rc(rc);
 }
 
 kiosk_rc hub_db_device_remove(hub_db *db, const uint8_t public_key[32])
@@ -262,7 +163,7 @@ kiosk_rc hub_db_device_remove(hub_db *db, const uint8_t public_key[32])
     sqlite3_finalize(st);
     if (rc == SQLITE_DONE && sqlite3_changes(db->db) == 0)
         return KIOSK_NOT_FOUND;
-    return sqlite_rc(rc);
+    return store_sqlite_rc(rc);
 }
 
 kiosk_rc hub_db_device_known(hub_db *db, const uint8_t public_key[32])
@@ -273,7 +174,7 @@ kiosk_rc hub_db_device_known(hub_db *db, const uint8_t public_key[32])
     done(st);
     if (rc == SQLITE_ROW)
         return KIOSK_OK;
-    return rc == SQLITE_DONE ? KIOSK_NOT_FOUND : sqlite_rc(rc);
+    return rc == SQLITE_DONE ? KIOSK_NOT_FOUND : store_sqlite_rc(rc);
 }
 
 static void fill_device(sqlite3_stmt *st, hub_device *d)
@@ -320,7 +221,7 @@ kiosk_rc hub_db_device_list(hub_db *db, hub_device **out, size_t *n)
     }
     sqlite3_finalize(st);
     if (k == KIOSK_OK)
-        k = sqlite_rc(rc);
+        k = store_sqlite_rc(rc);
     if (k != KIOSK_OK) {
         free(list);
         return k;
@@ -350,10 +251,10 @@ kiosk_rc hub_db_device_counts(hub_db *db, const uint8_t public_key[32], int64_t 
             *max_seq = sqlite3_column_int64(st, 5);
             k = KIOSK_OK;
         } else if (rc != SQLITE_DONE) {
-            k = sqlite_rc(rc);
+            k = store_sqlite_rc(rc);
         }
     } else {
-        k = sqlite_rc(rc);
+        k = store_sqlite_rc(rc);
     }
     sqlite3_finalize(st);
     return k;
@@ -403,7 +304,7 @@ static kiosk_rc ingest_one(hub_db *db, const uint8_t device_pk[32], const sync_r
     }
     done(st);
     if (rc != SQLITE_DONE)
-        return sqlite_rc(rc);
+        return store_sqlite_rc(rc);
 
     st = db->st[ST_FIND_SEQ];
     sqlite3_bind_blob(st, 1, device_pk, 32, SQLITE_STATIC);
@@ -415,7 +316,7 @@ static kiosk_rc ingest_one(hub_db *db, const uint8_t device_pk[32], const sync_r
         return KIOSK_OK;
     }
     if (rc != SQLITE_DONE)
-        return sqlite_rc(rc);
+        return store_sqlite_rc(rc);
 
     st = db->st[ST_INSERT];
     sqlite3_bind_text(st, 1, r->uuid, -1, SQLITE_STATIC);
@@ -428,7 +329,7 @@ static kiosk_rc ingest_one(hub_db *db, const uint8_t device_pk[32], const sync_r
     sqlite3_bind_text(st, 8, source, -1, SQLITE_STATIC);
     rc = step_reset(st);
     if (rc != SQLITE_DONE)
-        return sqlite_rc(rc);
+        return store_sqlite_rc(rc);
     set_result(res, r, SYNC_ACCEPTED, "");
     return KIOSK_OK;
 }
@@ -439,14 +340,14 @@ kiosk_rc hub_db_ingest(hub_db *db, const uint8_t device_pk[32], const sync_recor
     if (!db || !device_pk || (n && (!recs || !results)) || !source ||
         (strcmp(source, "http") != 0 && strcmp(source, "bundle") != 0))
         return KIOSK_INVALID;
-    kiosk_rc rc = sqlite_rc(step_reset(db->st[ST_BEGIN]));
+    kiosk_rc rc = store_sqlite_rc(step_reset(db->st[ST_BEGIN]));
     if (rc != KIOSK_OK)
         return rc;
     rc = hub_db_device_known(db, device_pk);
     for (size_t i = 0; rc == KIOSK_OK && i < n; i++)
         rc = ingest_one(db, device_pk, &recs[i], source, now_ms, &results[i]);
     if (rc == KIOSK_OK)
-        rc = sqlite_rc(step_reset(db->st[ST_COMMIT]));
+        rc = store_sqlite_rc(step_reset(db->st[ST_COMMIT]));
     if (rc != KIOSK_OK) {
         step_reset(db->st[ST_ROLLBACK]);
         if (rc != KIOSK_NOT_FOUND)
@@ -467,7 +368,7 @@ kiosk_rc hub_db_seen_request(hub_db *db, const uint8_t signature[64], int64_t no
     sqlite3_bind_int64(st, 1, horizon);
     int rc = step_reset(st);
     if (rc != SQLITE_DONE)
-        return sqlite_rc(rc);
+        return store_sqlite_rc(rc);
     st = db->st[ST_SEEN_FIND];
     sqlite3_bind_blob(st, 1, signature, 64, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, horizon);
@@ -478,13 +379,13 @@ kiosk_rc hub_db_seen_request(hub_db *db, const uint8_t signature[64], int64_t no
         return KIOSK_OK;
     }
     if (rc != SQLITE_DONE)
-        return sqlite_rc(rc);
+        return store_sqlite_rc(rc);
     if (!remember)
         return KIOSK_OK;
     st = db->st[ST_SEEN_INSERT];
     sqlite3_bind_blob(st, 1, signature, 64, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, now_ms);
-    return sqlite_rc(step_reset(st));
+    return store_sqlite_rc(step_reset(st));
 }
 
 /* ---- gaps and walking -------------------------------------------------------------- */
@@ -528,7 +429,7 @@ kiosk_rc hub_db_gaps(hub_db *db, const uint8_t public_key[32], hub_gap **gaps, s
     }
     sqlite3_finalize(st);
     if (k == KIOSK_OK)
-        k = sqlite_rc(rc);
+        k = store_sqlite_rc(rc);
     if (k != KIOSK_OK || count == 0) {
         free(list);
         return k;
@@ -572,6 +473,6 @@ kiosk_rc hub_db_foreach_record(hub_db *db, hub_db_record_cb cb, void *ctx)
     }
     sqlite3_finalize(st);
     if (k == KIOSK_OK)
-        k = sqlite_rc(rc);
+        k = store_sqlite_rc(rc);
     return k;
 }

@@ -67,33 +67,6 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
     " created_ms INTEGER NOT NULL, removed INTEGER NOT NULL DEFAULT 0);",
 };
 
-kiosk_rc store_sqlite_rc(int rc)
-{
-    switch (rc & 0xFF) {
-    case SQLITE_OK:
-    case SQLITE_DONE:
-    case SQLITE_ROW:
-        return KIOSK_OK;
-    case SQLITE_FULL:
-        return KIOSK_DISK_FULL;
-    case SQLITE_READONLY:
-    case SQLITE_PERM:
-        return KIOSK_READ_ONLY;
-    case SQLITE_CORRUPT:
-    case SQLITE_NOTADB:
-        return KIOSK_CORRUPT;
-    case SQLITE_BUSY:
-    case SQLITE_LOCKED:
-        return KIOSK_BUSY;
-    case SQLITE_NOMEM:
-        return KIOSK_NOMEM;
-    case SQLITE_CONSTRAINT:
-        return KIOSK_INVALID;
-    default:
-        return KIOSK_IO;
-    }
-}
-
 /* The cached statement for sql — a string literal, recognised by its address — reset
  * and unbound, or NULL. Owned by the cache: reset (never finalize) after use, so that a
  * finished SELECT does not hold a read transaction open. */
@@ -132,12 +105,7 @@ kiosk_rc store_step_cached(store *s, const char *sql)
 
 kiosk_rc store_exec(store *s, const char *sql)
 {
-    char *err = NULL;
-    int rc = sqlite3_exec(s->db, sql, NULL, NULL, &err);
-    if (rc != SQLITE_OK)
-        kiosk_log_error("store", "sql failed (%d): %s", rc, err ? err : "?");
-    sqlite3_free(err);
-    return store_sqlite_rc(rc);
+    return store_sqlite_exec(s->db, "store", sql);
 }
 
 /* ---- device key ---------------------------------------------------------------- */
@@ -199,60 +167,6 @@ kiosk_rc store_device_key_load(const char *state_dir, store_device_key *out)
     return rc;
 }
 
-/* ---- open and migrate ------------------------------------------------------------ */
-
-static int user_version(store *s)
-{
-    sqlite3_stmt *st;
-    int v = -1;
-    if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL) == SQLITE_OK &&
-        sqlite3_step(st) == SQLITE_ROW)
-        v = sqlite3_column_int(st, 0);
-    sqlite3_finalize(st);
-    return v;
-}
-
-static kiosk_rc migrate(store *s)
-{
-    int v = user_version(s);
-    if (v < 0)
-        return KIOSK_CORRUPT;
-    if (v > STORE_SCHEMA_VERSION) {
-        kiosk_log_error("store", "database schema %d is newer than this firmware (%d)", v,
-                        STORE_SCHEMA_VERSION);
-        return KIOSK_CORRUPT;
-    }
-    for (; v < STORE_SCHEMA_VERSION; v++) {
-        char sql[64];
-        kiosk_rc rc = store_exec(s, "BEGIN IMMEDIATE");
-        if (rc == KIOSK_OK)
-            rc = store_exec(s, migrations[v]);
-        snprintf(sql, sizeof sql, "PRAGMA user_version = %d", v + 1);
-        if (rc == KIOSK_OK)
-            rc = store_exec(s, sql);
-        if (rc == KIOSK_OK)
-            rc = store_exec(s, "COMMIT");
-        if (rc != KIOSK_OK) {
-            store_exec(s, "ROLLBACK");
-            return rc;
-        }
-        kiosk_log_info("store", "database schema upgraded to %d", v + 1);
-    }
-    return KIOSK_OK;
-}
-
-static kiosk_rc quick_check(store *s)
-{
-    sqlite3_stmt *st;
-    kiosk_rc rc = KIOSK_CORRUPT;
-    if (sqlite3_prepare_v2(s->db, "PRAGMA quick_check", -1, &st, NULL) == SQLITE_OK &&
-        sqlite3_step(st) == SQLITE_ROW &&
-        strcmp((const char *)sqlite3_column_text(st, 0), "ok") == 0)
-        rc = KIOSK_OK;
-    sqlite3_finalize(st);
-    return rc;
-}
-
 static void load_upstream(store *s)
 {
     sqlite3_stmt *st;
@@ -283,20 +197,10 @@ kiosk_rc store_open(const char *path, const char *hall_code, const store_device_
     snprintf(s->hall_code, sizeof s->hall_code, "%s", hall_code);
     s->key = *key;
     s->clock = clock ? clock : kiosk_clock_system();
-    int rc = sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
-    kiosk_rc k = store_sqlite_rc(rc);
-    if (k == KIOSK_OK) {
-        sqlite3_busy_timeout(s->db, 5000);
-        /* a small page cache: the kiosk reads little, and two connections keep one each */
-        k = store_exec(s, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;"
-                          " PRAGMA foreign_keys = ON; PRAGMA cache_size = -512;");
-    }
-    if (k == KIOSK_OK)
-        k = quick_check(s);
-    if (k == KIOSK_OK)
-        k = migrate(s);
+    /* a small page cache: the kiosk reads little, and two connections keep one each */
+    kiosk_rc k = store_sqlite_open(path, "store", "PRAGMA cache_size = -512;", migrations,
+                                   STORE_SCHEMA_VERSION, &s->db);
     if (k != KIOSK_OK) {
-        kiosk_log_error("store", "cannot open the database %s: %s", path, kiosk_strerror(k));
         store_close(s);
         return k;
     }

@@ -8,6 +8,7 @@
 #include <sqlite3.h>
 
 #include "store/store.h"
+#include "store/store_sqlite.h"
 
 /* Statements of the hot paths (saving, the outbox) are prepared once per connection. */
 #define STORE_STMT_CACHE 24
@@ -29,9 +30,6 @@ struct store {
     int64_t audit_last_id;
     uint8_t audit_last_hash[32];
 };
-
-/* An SQLite result code as a kiosk_rc. */
-kiosk_rc store_sqlite_rc(int rc);
 
 /* The cached statement for sql (a string literal, recognised by its address), reset and
  * unbound, or NULL. Owned by the cache: reset after use, never finalize. */
