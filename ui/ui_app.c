@@ -209,21 +209,30 @@ static void free_identity_event(void *p)
     }
 }
 
-/* Worker thread: copy the event (the holder is wiped by the worker after we return) and
- * queue it. SDL_PushEvent is thread-safe. */
-static void on_identity(void *ctx, const identity_event *ev)
+/* From a worker thread: a copy of size bytes at data to the UI thread, as an SDL user
+ * event of type (SDL_PushEvent is thread-safe). A copy that cannot be queued is wiped. */
+static void post_copy(Uint32 type, const void *data, size_t size)
 {
-    ui_app *app = ctx;
-    identity_event *copy = malloc(sizeof *copy);
-    if (!copy)
-        return;
-    *copy = *ev;
+    void *copy = malloc(size);
     SDL_Event e;
     SDL_zero(e);
-    e.type = app->identity_event;
+    e.type = type;
     e.user.data1 = copy;
-    if (SDL_PushEvent(&e) != 1)
-        free_identity_event(copy);
+    if (copy)
+        memcpy(copy, data, size);
+    if (!copy || SDL_PushEvent(&e) != 1) {
+        kiosk_log_error("ui", "an event from a worker was lost: %s",
+                        copy ? SDL_GetError() : "out of memory");
+        if (copy)
+            explicit_bzero(copy, size);
+        free(copy);
+    }
+}
+
+/* Worker thread: the event is copied (the worker wipes the holder after we return). */
+static void on_identity(void *ctx, const identity_event *ev)
+{
+    post_copy(((ui_app *)ctx)->identity_event, ev, sizeof *ev);
 }
 
 static kiosk_rc open_reader(void *ctx, reader **out)
@@ -289,17 +298,7 @@ static kiosk_rc load_commitment(ui_app *app, const char *lang)
 /* I/O worker thread: hand the result to the UI thread. */
 static void on_io(void *ctx, const ui_io_result *r)
 {
-    ui_app *app = ctx;
-    ui_io_result *copy = malloc(sizeof *copy);
-    if (!copy)
-        return;
-    *copy = *r;
-    SDL_Event e;
-    SDL_zero(e);
-    e.type = app->io_event;
-    e.user.data1 = copy;
-    if (SDL_PushEvent(&e) != 1)
-        free(copy);
+    post_copy(((ui_app *)ctx)->io_event, r, sizeof *r);
 }
 
 static void drop_receipt(ui_app *app)
