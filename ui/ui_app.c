@@ -987,14 +987,25 @@ static void on_form(ui_app *app, const char *id)
         } else {
             send(app, FLOW_EV_TOUCH);
         }
-    } else if (!strcmp(id, UI_FORM_SCROLL_DOWN) || !strcmp(id, UI_FORM_SCROLL_UP)) {
-        ui_form_scroll_by(&app->js.form_scroll, !strcmp(id, UI_FORM_SCROLL_DOWN) ? 1 : -1,
-                          app->h / 3);
-        send(app, FLOW_EV_SCROLL);
     } else if (!strcmp(id, UI_ID_NEXT)) {
         send(app, FLOW_EV_NEXT);
     } else if (!strcmp(id, UI_ID_BACK)) {
         send(app, FLOW_EV_BACK);
+    }
+}
+
+/* How far the screen of step is scrolled, or NULL for one that does not scroll. */
+static int *scroll_of(ui_app *app, flow_step step)
+{
+    switch (step) {
+    case FLOW_FORM:
+        return app->js.edit.active ? NULL : &app->js.form_scroll.y;
+    case FLOW_REVIEW:
+        return &app->js.review_scroll;
+    case FLOW_COMMITMENT:
+        return &app->js.commitment_scroll;
+    default:
+        return NULL;
     }
 }
 
@@ -1157,6 +1168,13 @@ static void on_widget(ui_app *app, const char *id)
         send(app, FLOW_EV_CANCEL);
     } else if (!strcmp(id, UI_ID_OK)) {
         send(app, FLOW_EV_NEXT);
+    } else if (ui_scroll_dir(id) && scroll_of(app, step)) {
+        /* a third of the screen a tap; the draw keeps it within what there is */
+        int *y = scroll_of(app, step);
+        *y += ui_scroll_dir(id) * app->h / 3;
+        if (*y < 0)
+            *y = 0;
+        send(app, FLOW_EV_SCROLL);
     } else if (step == FLOW_ELIGIBILITY && !strcmp(id, UI_ID_BACK)) {
         send(app, FLOW_EV_BACK);
     } else if (step == FLOW_PIN) {
@@ -1166,10 +1184,7 @@ static void on_widget(ui_app *app, const char *id)
     } else if (step == FLOW_FORM) {
         on_form(app, id);
     } else if (step == FLOW_REVIEW) {
-        if (!strcmp(id, UI_ID_SCROLL_DOWN) || !strcmp(id, UI_ID_SCROLL_UP)) {
-            app->js.review_scroll += (!strcmp(id, UI_ID_SCROLL_DOWN) ? 1 : -1) * app->h / 3;
-            send(app, FLOW_EV_SCROLL); /* the draw keeps it within the cards */
-        } else if (!strncmp(id, "edit_", 5)) {
+        if (!strncmp(id, "edit_", 5)) {
             flow_event ev = {.type = FLOW_EV_EDIT, .page = (flow_page)atoi(id + 5)};
             dispatch(app, &ev);
         } else if (!strcmp(id, UI_ID_NEXT)) {
@@ -1178,13 +1193,7 @@ static void on_widget(ui_app *app, const char *id)
             send(app, FLOW_EV_BACK);
         }
     } else if (step == FLOW_COMMITMENT) {
-        int page = app->h / 3;
-        if (!strcmp(id, UI_ID_SCROLL_DOWN) || !strcmp(id, UI_ID_SCROLL_UP)) {
-            app->js.commitment_scroll += !strcmp(id, UI_ID_SCROLL_DOWN) ? page : -page;
-            if (app->js.commitment_scroll < 0)
-                app->js.commitment_scroll = 0;
-            send(app, FLOW_EV_SCROLL);
-        } else if (!strcmp(id, UI_ID_AGREE)) {
+        if (!strcmp(id, UI_ID_AGREE)) {
             send(app, FLOW_EV_NEXT);
         } else if (!strcmp(id, UI_ID_BACK)) {
             send(app, FLOW_EV_BACK);

@@ -232,10 +232,9 @@ static void draw_page(ui_ctx *c, const ui_form_env *env, const flow_view *v, ui_
      * text (which is there to be large): they keep their size and the page scrolls */
     int scrolls = row_h * 100 < want * (t->large_text ? 100 : 85);
     SDL_Rect view = body;
-    int bw = ui_theme_px(t, t->landscape ? 150 : 180), sgap = ui_theme_px(t, 20);
     if (scrolls) {
         row_h = want;
-        view.w -= bw + sgap;
+        view.w -= ui_scroll_strip_w(t);
     }
     if (sc->page != (int)v->page) {
         sc->page = (int)v->page;
@@ -307,18 +306,7 @@ static void draw_page(ui_ctx *c, const ui_form_env *env, const flow_view *v, ui_
     if (!scrolls)
         return;
     SDL_RenderSetClipRect(c->r, NULL);
-    int bh = (body.h - sgap) / 2;
-    ui_button(c, UI_FORM_SCROLL_UP, (SDL_Rect){body.x + body.w - bw, body.y, bw, bh}, "▲", 64,
-              sc->y > 0 ? UI_BUTTON_SECONDARY : UI_BUTTON_DISABLED);
-    ui_button(c, UI_FORM_SCROLL_DOWN, (SDL_Rect){body.x + body.w - bw, body.y + bh + sgap, bw, bh},
-              "▼", 64, sc->y < sc->max ? UI_BUTTON_SECONDARY : UI_BUTTON_DISABLED);
-}
-
-void ui_form_scroll_by(ui_form_scroll *scroll, int dir, int step)
-{
-    scroll->y += dir * step;
-    if (scroll->y < 0)
-        scroll->y = 0;
+    ui_scroll_buttons(c, body, sc->y, sc->max);
 }
 
 /* ---- editors ----------------------------------------------------------------------- */

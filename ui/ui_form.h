@@ -46,23 +46,18 @@ typedef struct ui_form_edit {
 void ui_form_edit_wipe(ui_form_edit *e);
 
 /* How far a page of rows is scrolled, kept by the UI between frames. A page whose rows do
- * not fit at their full size (the wishes page, large text) scrolls with big buttons
- * (UI_FORM_SCROLL_UP/DOWN) rather than shrinking them. */
+ * not fit at their full size (the wishes page, large text) scrolls with the big buttons
+ * of ui_scroll_buttons rather than shrinking them; the app moves y, the draw keeps it in
+ * range. */
 typedef struct ui_form_scroll {
     int page;    /* the page the figures are for; another page starts at the top */
     int y, max;  /* pixels scrolled; the most there is (set by the draw, 0: all fits) */
     int nissues; /* problems shown last frame: new ones bring the first into view */
 } ui_form_scroll;
 
-#define UI_FORM_SCROLL_UP "scroll_up"
-#define UI_FORM_SCROLL_DOWN "scroll_down"
-
 /* Draw page v->page of the form into body, or the open editor. */
 void ui_form_draw(ui_ctx *c, const ui_form_env *env, const flow_view *v, const ui_form_edit *e,
                   ui_form_scroll *scroll, SDL_Rect body);
-
-/* Scroll the page by a step (dir -1 up, +1 down); the next draw keeps it in range. */
-void ui_form_scroll_by(ui_form_scroll *scroll, int dir, int step);
 
 /* What a tap asks of the app. */
 typedef struct ui_form_action {

@@ -401,12 +401,11 @@ static void review_screen(ui_ctx *c, const frame *f, const flow_view *v, ui_jour
         lo.head_h = t->min_target_px;
     /* everything the citizen entered is shown, never cut: when it does not fit, the cards
      * scroll with big buttons beside them, as the commitment does */
-    int bw = ui_theme_px(t, f->landscape ? 150 : 180), sgap = ui_theme_px(t, 20);
     review_lay_out(c, rows, nrows, cols, body.w, vpx, &lo);
     int scrolls = lo.content_h > body.h;
+    SDL_Rect view = {body.x, body.y, scrolls ? body.w - ui_scroll_strip_w(t) : body.w, body.h};
     if (scrolls)
-        review_lay_out(c, rows, nrows, cols, body.w - bw - sgap, vpx, &lo);
-    SDL_Rect view = {body.x, body.y, scrolls ? body.w - bw - sgap : body.w, body.h};
+        review_lay_out(c, rows, nrows, cols, view.w, vpx, &lo);
     st->review_max_scroll = scrolls ? lo.content_h - view.h : 0;
     if (st->review_scroll > st->review_max_scroll)
         st->review_scroll = st->review_max_scroll;
@@ -448,15 +447,8 @@ static void review_screen(ui_ctx *c, const frame *f, const flow_view *v, ui_jour
     SDL_RenderSetClipRect(c->r, NULL);
     explicit_bzero(rows, sizeof rows);
 
-    if (scrolls) {
-        int bh = (body.h - sgap) / 2;
-        ui_button(c, UI_ID_SCROLL_UP, (SDL_Rect){body.x + body.w - bw, body.y, bw, bh}, "▲", 64,
-                  st->review_scroll > 0 ? UI_BUTTON_SECONDARY : UI_BUTTON_DISABLED);
-        ui_button(c, UI_ID_SCROLL_DOWN,
-                  (SDL_Rect){body.x + body.w - bw, body.y + bh + sgap, bw, bh}, "▼", 64,
-                  st->review_scroll < st->review_max_scroll ? UI_BUTTON_SECONDARY
-                                                            : UI_BUTTON_DISABLED);
-    }
+    if (scrolls)
+        ui_scroll_buttons(c, body, st->review_scroll, st->review_max_scroll);
     footer(c, f, UI_ID_BACK, S(c, "screen.back"), UI_ID_NEXT, S(c, "screen.next"),
            UI_BUTTON_PRIMARY);
 }
@@ -468,8 +460,7 @@ static void commitment_screen(ui_ctx *c, const frame *f, const flow_view *v, ui_
     header(c, f, v, 1);
     title(c, f, S(c, "screen.commitment_title"));
     SDL_Rect body = f->body;
-    int bw = ui_theme_px(t, f->landscape ? 150 : 180), gap = ui_theme_px(t, 20);
-    SDL_Rect paper = {body.x, body.y, body.w - bw - gap, body.h};
+    SDL_Rect paper = {body.x, body.y, body.w - ui_scroll_strip_w(t), body.h};
     ui_draw_fill_round_rect(c->r, paper, ui_theme_px(t, 16), t->panel);
     int pad = ui_theme_px(t, 32);
     ui_text_style style = {.px = ui_theme_font_px(t, f->landscape ? 32 : 46),
@@ -494,13 +485,7 @@ static void commitment_screen(ui_ctx *c, const frame *f, const flow_view *v, ui_
     if (st->commitment_scroll >= st->commitment_max_scroll)
         st->commitment_seen_end = 1;
     /* big scroll buttons beside the text: no swiping needed */
-    int bh = (body.h - gap) / 2;
-    ui_button(c, UI_ID_SCROLL_UP, (SDL_Rect){body.x + body.w - bw, body.y, bw, bh}, "▲", 64,
-              st->commitment_scroll > 0 ? UI_BUTTON_SECONDARY : UI_BUTTON_DISABLED);
-    ui_button(c, UI_ID_SCROLL_DOWN, (SDL_Rect){body.x + body.w - bw, body.y + bh + gap, bw, bh},
-              "▼", 64,
-              st->commitment_scroll < st->commitment_max_scroll ? UI_BUTTON_SECONDARY
-                                                                : UI_BUTTON_DISABLED);
+    ui_scroll_buttons(c, body, st->commitment_scroll, st->commitment_max_scroll);
     /* agreeing needs the whole text seen once */
     footer(
         c, f, UI_ID_BACK, S(c, "screen.back"), st->commitment_seen_end ? UI_ID_AGREE : "agree_wait",

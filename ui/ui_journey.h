@@ -64,8 +64,6 @@ void ui_journey_fill_number(const char *template_text, int n, char *out, size_t 
 #define UI_ID_PIN_CLEAR "pin_clear"
 #define UI_ID_PIN_DELETE "pin_delete"
 #define UI_ID_PIN_CONFIRM "pin_ok"
-#define UI_ID_SCROLL_UP "scroll_up"
-#define UI_ID_SCROLL_DOWN "scroll_down"
 #define UI_ID_AGREE "agree"
 #define UI_ID_SIGN_CLEAR "sign_clear"
 #define UI_ID_SIGN_CONFIRM "sign_ok"

@@ -139,3 +139,28 @@ SDL_Rect ui_button(ui_ctx *c, const char *id, SDL_Rect box, const char *label, i
         ui_widgets_add(c->ws, id, box);
     return box;
 }
+
+static int scroll_gap(const ui_theme *t)
+{
+    return ui_theme_px(t, 20);
+}
+
+int ui_scroll_strip_w(const ui_theme *t)
+{
+    return ui_theme_px(t, t->landscape ? 150 : 180) + scroll_gap(t);
+}
+
+void ui_scroll_buttons(ui_ctx *c, SDL_Rect area, int y, int max)
+{
+    int gap = scroll_gap(c->t), bw = ui_scroll_strip_w(c->t) - gap, bh = (area.h - gap) / 2;
+    int x = area.x + area.w - bw;
+    ui_button(c, UI_ID_SCROLL_UP, (SDL_Rect){x, area.y, bw, bh}, "▲", 64,
+              y > 0 ? UI_BUTTON_SECONDARY : UI_BUTTON_DISABLED);
+    ui_button(c, UI_ID_SCROLL_DOWN, (SDL_Rect){x, area.y + bh + gap, bw, bh}, "▼", 64,
+              y < max ? UI_BUTTON_SECONDARY : UI_BUTTON_DISABLED);
+}
+
+int ui_scroll_dir(const char *id)
+{
+    return !strcmp(id, UI_ID_SCROLL_DOWN) ? 1 : !strcmp(id, UI_ID_SCROLL_UP) ? -1 : 0;
+}

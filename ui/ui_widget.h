@@ -65,6 +65,17 @@ SDL_Rect ui_button(ui_ctx *c, const char *id, SDL_Rect box, const char *label, i
 int ui_label(ui_ctx *c, const char *text, SDL_Rect box, int px, SDL_Color color,
              ui_text_align align);
 
+/* Scrolling without swiping: big ▲ ▼ buttons down the right of a scrolled area. */
+#define UI_ID_SCROLL_UP "scroll_up"
+#define UI_ID_SCROLL_DOWN "scroll_down"
+/* The width the buttons take from the right of an area, their gap included. */
+int ui_scroll_strip_w(const ui_theme *t);
+/* Draw them down the right of area; each takes touches while there is more that way
+ * (y of max pixels scrolled). */
+void ui_scroll_buttons(ui_ctx *c, SDL_Rect area, int y, int max);
+/* +1 for UI_ID_SCROLL_DOWN, -1 for UI_ID_SCROLL_UP, else 0. */
+int ui_scroll_dir(const char *id);
+
 /* One line shrunk until it fits box.w. */
 void ui_label_fit(ui_ctx *c, const char *text, SDL_Rect box, int px, SDL_Color color,
                   ui_text_align align);
