@@ -7,12 +7,10 @@
 #include "ui_app.h"
 
 #include <malloc.h>
-#include <png.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "config/kiosk_strings.h"
 #include "core/kiosk_log.h"
@@ -211,7 +209,7 @@ static void free_identity_event(void *p)
 
 /* From a worker thread: a copy of size bytes at data to the UI thread, as an SDL user
  * event of type (SDL_PushEvent is thread-safe). A copy that cannot be queued is wiped. */
-static void post_copy(Uint32 type, const void *data, size_t size)
+static int post_copy(Uint32 type, const void *data, size_t size)
 {
     void *copy = malloc(size);
     SDL_Event e;
@@ -226,13 +224,15 @@ static void post_copy(Uint32 type, const void *data, size_t size)
         if (copy)
             explicit_bzero(copy, size);
         free(copy);
+        return 0;
     }
+    return 1;
 }
 
 /* Worker thread: the event is copied (the worker wipes the holder after we return). */
 static void on_identity(void *ctx, const identity_event *ev)
 {
-    post_copy(((ui_app *)ctx)->identity_event, ev, sizeof *ev);
+    (void)post_copy(((ui_app *)ctx)->identity_event, ev, sizeof *ev);
 }
 
 static kiosk_rc open_reader(void *ctx, reader **out)
@@ -295,10 +295,22 @@ static kiosk_rc load_commitment(ui_app *app, const char *lang)
     return KIOSK_OK;
 }
 
-/* I/O worker thread: hand the result to the UI thread. */
+/* An I/O result and the receipt it may carry, wiped (the receipt shows a masked name). */
+static void free_io_result(ui_io_result *r)
+{
+    if (r->preview.bits)
+        explicit_bzero(r->preview.bits, (size_t)r->preview.width / 8 * (size_t)r->preview.rows);
+    receipt_bitmap_deinit(&r->preview);
+    explicit_bzero(r, sizeof *r);
+}
+
+/* I/O worker thread: hand the result (and its receipt) to the UI thread. */
 static void on_io(void *ctx, const ui_io_result *r)
 {
-    post_copy(((ui_app *)ctx)->io_event, r, sizeof *r);
+    if (!post_copy(((ui_app *)ctx)->io_event, r, sizeof *r)) {
+        ui_io_result lost = *r;
+        free_io_result(&lost);
+    }
 }
 
 static void drop_receipt(ui_app *app)
@@ -309,44 +321,42 @@ static void drop_receipt(ui_app *app)
     app->receipt_w = app->receipt_h = 0;
 }
 
-/* The receipt image the printer was sent, for the done screen. */
-static void load_receipt(ui_app *app, const char *png_path)
+/* The receipt as printed, for the done screen: scaled once, smoothly, to the size the
+ * screen shows it at (at most 55 % of the screen's height; 72 % beside the text in
+ * landscape), so no scaling in the frame loop. */
+static void load_receipt(ui_app *app, const receipt_bitmap *b)
 {
     drop_receipt(app);
-    png_image img;
-    memset(&img, 0, sizeof img);
-    img.version = PNG_IMAGE_VERSION;
-    if (!png_path[0] || !png_image_begin_read_from_file(&img, png_path))
+    if (!b->bits || b->width <= 0 || b->rows <= 0)
         return;
-    img.format = PNG_FORMAT_RGBA;
-    void *px = malloc(PNG_IMAGE_SIZE(img));
-    if (px && png_image_finish_read(&img, NULL, px, 0, NULL)) {
-        SDL_Surface *s = SDL_CreateRGBSurfaceWithFormatFrom(
-            px, (int)img.width, (int)img.height, 32, (int)img.width * 4, SDL_PIXELFORMAT_RGBA32);
-        /* scaled once, smoothly, to the size the done screen shows it at (at most 55 % of
-         * the screen's height; 72 % beside the text in landscape): no scaling in the frame
-         * loop */
-        float k = (float)app->h * (app->w > app->h ? 0.72f : 0.55f) / (float)img.height;
-        if (k > (float)app->w * 0.8f / (float)img.width)
-            k = (float)app->w * 0.8f / (float)img.width;
-        if (k > 1.0f)
-            k = 1.0f;
-        int w = (int)((float)img.width * k), h = (int)((float)img.height * k);
-        SDL_Surface *small =
-            s && w > 0 && h > 0
-                ? SDL_CreateRGBSurfaceWithFormat(0, w, h, 32, SDL_PIXELFORMAT_RGBA32)
-                : NULL;
-        if (small && SDL_SoftStretchLinear(s, NULL, small, NULL) == 0) {
-            app->receipt = SDL_CreateTextureFromSurface(app->renderer, small);
-            app->receipt_w = w;
-            app->receipt_h = h;
+    SDL_Surface *s =
+        SDL_CreateRGBSurfaceWithFormat(0, b->width, b->rows, 32, SDL_PIXELFORMAT_RGBA32);
+    if (!s)
+        return;
+    size_t wb = (size_t)b->width / 8;
+    for (int y = 0; y < b->rows; y++) {
+        uint32_t *row = (uint32_t *)((uint8_t *)s->pixels + (size_t)y * (size_t)s->pitch);
+        for (int x = 0; x < b->width; x++) {
+            int ink = b->bits[(size_t)y * wb + (size_t)x / 8] & (0x80 >> (x % 8));
+            row[x] = ink ? SDL_MapRGBA(s->format, 0, 0, 0, 255)
+                         : SDL_MapRGBA(s->format, 255, 255, 255, 255);
         }
-        SDL_FreeSurface(small);
-        SDL_FreeSurface(s);
-    } else {
-        png_image_free(&img);
     }
-    free(px);
+    float k = (float)app->h * (app->w > app->h ? 0.72f : 0.55f) / (float)b->rows;
+    if (k > (float)app->w * 0.8f / (float)b->width)
+        k = (float)app->w * 0.8f / (float)b->width;
+    if (k > 1.0f)
+        k = 1.0f;
+    int w = (int)((float)b->width * k), h = (int)((float)b->rows * k);
+    SDL_Surface *small =
+        w > 0 && h > 0 ? SDL_CreateRGBSurfaceWithFormat(0, w, h, 32, SDL_PIXELFORMAT_RGBA32) : NULL;
+    if (small && SDL_SoftStretchLinear(s, NULL, small, NULL) == 0) {
+        app->receipt = SDL_CreateTextureFromSurface(app->renderer, small);
+        app->receipt_w = w;
+        app->receipt_h = h;
+    }
+    SDL_FreeSurface(small);
+    SDL_FreeSurface(s);
 }
 
 kiosk_rc ui_app_create(const kiosk_config *cfg, const ui_app_options *opt, ui_app **out)
@@ -418,8 +428,11 @@ void ui_app_destroy(ui_app *app)
            SDL_PeepEvents(&ev, 1, SDL_GETEVENT, app->identity_event, app->identity_event) == 1)
         free_identity_event(ev.user.data1);
     ui_io_stop(app->io);
-    while (app->io_event && SDL_PeepEvents(&ev, 1, SDL_GETEVENT, app->io_event, app->io_event) == 1)
+    while (app->io_event &&
+           SDL_PeepEvents(&ev, 1, SDL_GETEVENT, app->io_event, app->io_event) == 1) {
+        free_io_result(ev.user.data1);
         free(ev.user.data1);
+    }
     flow_destroy(app->flow);
     power_close(app->power);
     ui_menu_wipe(&app->menu);
@@ -714,15 +727,6 @@ static void dispatch(ui_app *app, const flow_event *ev)
         app->dirty = 1;
 }
 
-/* A receipt image is kept only where it is the receipt (the file printer of the demo
- * and tests); after a real printer printed it, it has served the preview and goes, so
- * the unit's disk does not fill with receipts (a reprint renders it again). */
-static void drop_receipt_image(const ui_app *app, const char *png_path)
-{
-    if (png_path[0] && app->cfg.printer_backend != KIOSK_PRINTER_FILE && unlink(png_path) != 0)
-        kiosk_log_warn("ui", "cannot remove the receipt image %s", png_path);
-}
-
 static void on_io_result(ui_app *app, const ui_io_result *r)
 {
     if (r->kind == UI_IO_SERVICE) {
@@ -732,8 +736,6 @@ static void on_io_result(ui_app *app, const ui_io_result *r)
     }
     if (r->kind >= UI_IO_LOGIN || (r->kind == UI_IO_PRINT && app->menu.screen != UI_MENU_OFF)) {
         ui_menu_result(&app->menu, r);
-        if (r->kind == UI_IO_PRINT)
-            drop_receipt_image(app, r->png);
         if (r->kind == UI_IO_LOGIN && r->rc == KIOSK_OK && app->io)
             ui_io_dashboard(app->io);
         if (r->kind == UI_IO_EXPORT || r->kind == UI_IO_PURGE || r->kind == UI_IO_PRINT)
@@ -757,8 +759,7 @@ static void on_io_result(ui_app *app, const ui_io_result *r)
             app->opt.record_saved(app->opt.record_saved_ctx);
         break;
     case UI_IO_PRINT:
-        load_receipt(app, r->png);
-        drop_receipt_image(app, r->png);
+        load_receipt(app, &r->preview);
         ev.type = FLOW_EV_PRINTED;
         break;
     default: /* the menu's kinds, handled above */
@@ -1317,7 +1318,7 @@ int ui_app_handle_event(ui_app *app, const SDL_Event *ev)
             free_identity_event(ev->user.data1);
         } else if (app->io_event && ev->type == app->io_event) {
             on_io_result(app, ev->user.data1);
-            explicit_bzero(ev->user.data1, sizeof(ui_io_result));
+            free_io_result(ev->user.data1);
             free(ev->user.data1);
         }
         break;

@@ -165,7 +165,7 @@ static void run_job(ui_io *io, job *j, ui_io_result *r)
         }
         receipt_job rj = {io->store, &io->key, io->fonts, io->strings, &io->cfg, io->printer};
         snprintf(r->receipt_no, sizeof r->receipt_no, "%s", j->receipt_no);
-        r->rc = receipt_job_print(&rj, j->receipt_no, j->copy, r->png, sizeof r->png);
+        r->rc = receipt_job_print(&rj, j->receipt_no, j->copy, r->png, sizeof r->png, &r->preview);
         if (j->copy && r->rc != KIOSK_NOT_FOUND)
             store_audit(io->store, j->who[0] ? j->who : "citizen", "receipt.reprint", j->receipt_no,
                         kiosk_rc_name(r->rc));

@@ -14,6 +14,7 @@
 
 #include "config/kiosk_config.h"
 #include "core/kiosk_error.h"
+#include "receipt/receipt.h"
 
 typedef struct ui_io ui_io;
 
@@ -34,7 +35,9 @@ typedef struct ui_io_result {
     ui_io_kind kind;
     kiosk_rc rc;
     char receipt_no[40];
-    char png[1024];
+    char png[1024];         /* print: the file printer's image; export: the bundle */
+    receipt_bitmap preview; /* print: the receipt for the screen; its bits are the
+                             * receiver's (receipt_bitmap_deinit), NULL if none */
     /* staff login */
     char name[32];
     int role;

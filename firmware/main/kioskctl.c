@@ -795,9 +795,7 @@ static int cmd_reprint(int argc, char **argv)
     }
     receipt_job job = {st, &key, fonts, strings, &cfg, p};
     char png[KIOSK_CONFIG_PATH_MAX + 64];
-    kiosk_rc rc = receipt_job_print(&job, receipt_no, 1, png, sizeof png);
-    if (p && png[0] && unlink(png) == 0) /* on paper: no picture of it stays on the unit */
-        png[0] = '\0';
+    kiosk_rc rc = receipt_job_print(&job, receipt_no, 1, png, sizeof png, NULL);
     if (rc == KIOSK_OK) {
         printf("printed: a copy of %s%s%s\n", receipt_no, *png ? ", image " : "", png);
         code = EXIT_VALID;

@@ -40,8 +40,12 @@ kiosk_rc receipt_printer_open(const kiosk_config *cfg, printer **out)
 }
 
 kiosk_rc receipt_job_print(const receipt_job *job, const char *receipt_no, int copy, char *png_path,
-                           size_t png_path_size)
+                           size_t png_path_size, receipt_bitmap *preview)
 {
+    if (preview)
+        memset(preview, 0, sizeof *preview);
+    if (png_path && png_path_size)
+        png_path[0] = '\0';
     store_summary sum;
     kiosk_rc rc = store_find(job->store, receipt_no, &sum);
     if (rc != KIOSK_OK)
@@ -90,19 +94,18 @@ kiosk_rc receipt_job_print(const receipt_job *job, const char *receipt_no, int c
     rc = receipt_render(job->fonts, &d, job->cfg->printer_width_dots, &bmp);
     if (rc != KIOSK_OK)
         return rc;
-    char path[KIOSK_CONFIG_PATH_MAX + 64];
-    if (mkdir(job->cfg->printer_output_dir, 0700) != 0 && errno != EEXIST)
-        kiosk_log_warn("receipt", "cannot create %s", job->cfg->printer_output_dir);
-    snprintf(path, sizeof path, "%s/%s%s.png", job->cfg->printer_output_dir, receipt_no,
-             copy ? "-copy" : "");
-    kiosk_rc png = receipt_bitmap_write_png(&bmp, path);
-    if (png_path)
-        snprintf(png_path, png_path_size, "%s", png == KIOSK_OK ? path : "");
-    if (png != KIOSK_OK)
-        kiosk_log_warn("receipt", "cannot write the receipt preview %s", path);
-
-    rc = png;
-    if (job->printer) {
+    if (!job->printer) { /* the file printer: the image is the receipt */
+        char path[KIOSK_CONFIG_PATH_MAX + 64];
+        if (mkdir(job->cfg->printer_output_dir, 0700) != 0 && errno != EEXIST)
+            kiosk_log_warn("receipt", "cannot create %s", job->cfg->printer_output_dir);
+        snprintf(path, sizeof path, "%s/%s%s.png", job->cfg->printer_output_dir, receipt_no,
+                 copy ? "-copy" : "");
+        rc = receipt_bitmap_write_png(&bmp, path);
+        if (rc == KIOSK_OK && png_path)
+            snprintf(png_path, png_path_size, "%s", path);
+        if (rc != KIOSK_OK)
+            kiosk_log_warn("receipt", "cannot write the receipt image %s", path);
+    } else {
         escpos_buf buf;
         escpos_buf_init(&buf, 1 << 20);
         rc = receipt_encode_escpos(&bmp, &buf);
@@ -110,7 +113,10 @@ kiosk_rc receipt_job_print(const receipt_job *job, const char *receipt_no, int c
             rc = printer_print(job->printer, buf.data, buf.len);
         escpos_buf_deinit(&buf);
     }
-    receipt_bitmap_deinit(&bmp);
+    if (preview)
+        *preview = bmp; /* the caller's now */
+    else
+        receipt_bitmap_deinit(&bmp);
     kiosk_rc stored = store_set_print_outcome(job->store, receipt_no,
                                               rc == KIOSK_OK ? "printed" : kiosk_rc_name(rc));
     if (stored != KIOSK_OK)

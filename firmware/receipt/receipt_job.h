@@ -30,12 +30,15 @@ typedef struct receipt_job {
  * are images in printer_output_dir), else an owned printer (printer_close). */
 kiosk_rc receipt_printer_open(const kiosk_config *cfg, printer **out);
 
-/* Print the receipt of receipt_no (copy: mark it 副本). The PNG preview goes to
- * <printer_output_dir>/<receipt_no>[-copy].png and its path into png_path (may be NULL).
- * Returns the printer's outcome: KIOSK_OK, KIOSK_PAPER_OUT, KIOSK_PRINTER, ...; the
- * outcome is stored with the record either way. KIOSK_NOT_FOUND for an unknown receipt. */
+/* Print the receipt of receipt_no (copy: mark it 副本). Without a printer (the file
+ * backend) the receipt is the PNG <printer_output_dir>/<receipt_no>[-copy].png, its path
+ * into png_path (may be NULL; "" otherwise); a real printer leaves no image of it on the
+ * unit. preview (may be NULL) receives the rendered receipt for the screen, the caller's
+ * to receipt_bitmap_deinit (bits NULL when it could not be rendered). Returns the
+ * printer's outcome: KIOSK_OK, KIOSK_PAPER_OUT, KIOSK_PRINTER, ...; the outcome is
+ * stored with the record either way. KIOSK_NOT_FOUND for an unknown receipt. */
 kiosk_rc receipt_job_print(const receipt_job *job, const char *receipt_no, int copy, char *png_path,
-                           size_t png_path_size);
+                           size_t png_path_size, receipt_bitmap *preview);
 
 /* Print a test page (the hall, the time, the paper width, a QR code) on p, to check the
  * paper, the print head and the cutter. fonts, strings (the [receipt] texts), cfg and p

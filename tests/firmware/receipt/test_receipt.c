@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <zbar.h>
 
@@ -235,19 +236,26 @@ static void test_print_job_from_the_store(void **state)
 
     /* the paper runs out mid-receipt: the outcome is kept for staff */
     char png[512];
-    assert_int_equal(receipt_job_print(&job, saved.receipt_no, 0, png, sizeof png),
+    receipt_bitmap preview;
+    assert_int_equal(receipt_job_print(&job, saved.receipt_no, 0, png, sizeof png, &preview),
                      KIOSK_PAPER_OUT);
     store_summary sum;
     assert_int_equal(store_find(st, saved.receipt_no, &sum), KIOSK_OK);
     assert_string_equal(sum.print_outcome, "KIOSK_PAPER_OUT");
-    assert_true(strstr(png, "/receipts/DEMO01-") != NULL); /* the preview exists anyway */
+    /* the screen gets the receipt anyway; a real printer leaves no image on the unit */
+    assert_non_null(preview.bits);
+    assert_int_equal(preview.width, 576);
+    receipt_bitmap_deinit(&preview);
+    assert_string_equal(png, "");
+    char ls[600];
+    snprintf(ls, sizeof ls, "test ! -e '%s/receipts'", dir);
+    assert_int_equal(system(ls), 0);
     printer_close(p);
 
     /* paper reloaded: the reprint is a copy, and it verifies */
     assert_int_equal(printer_sim_create(576, NULL, &p), KIOSK_OK);
     job.printer = p;
-    assert_int_equal(receipt_job_print(&job, saved.receipt_no, 1, png, sizeof png), KIOSK_OK);
-    assert_non_null(strstr(png, "-copy.png"));
+    assert_int_equal(receipt_job_print(&job, saved.receipt_no, 1, png, sizeof png, NULL), KIOSK_OK);
     assert_int_equal(store_find(st, saved.receipt_no, &sum), KIOSK_OK);
     assert_string_equal(sum.print_outcome, "printed");
     int rows;
@@ -258,7 +266,15 @@ static void test_print_job_from_the_store(void **state)
     assert_int_equal(receipt_payload_verify(got, key.public_key, &claim), KIOSK_OK);
     assert_string_equal(claim.receipt_no, saved.receipt_no);
     assert_memory_equal(claim.hash_prefix, saved.hash, RECEIPT_HASH_PREFIX);
-    assert_int_equal(receipt_job_print(&job, "DEMO01-19990101-0001", 0, NULL, 0), KIOSK_NOT_FOUND);
+    assert_int_equal(receipt_job_print(&job, "DEMO01-19990101-0001", 0, NULL, 0, NULL),
+                     KIOSK_NOT_FOUND);
+    /* the file printer: the image is the receipt, kept, its path given */
+    job.printer = NULL;
+    assert_int_equal(receipt_job_print(&job, saved.receipt_no, 1, png, sizeof png, NULL), KIOSK_OK);
+    assert_non_null(strstr(png, "/receipts/DEMO01-"));
+    assert_non_null(strstr(png, "-copy.png"));
+    struct stat pst;
+    assert_int_equal(stat(png, &pst), 0);
     printer_close(p);
     kiosk_strings_destroy(strings);
     store_close(st);
