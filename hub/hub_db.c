@@ -14,7 +14,7 @@
 #include <string.h>
 
 #include "core/kiosk_log.h"
-#include "store/store_sqlite.h"
+#include "proto/recdb.h"
 
 enum {
     ST_BEGIN,
@@ -97,15 +97,14 @@ kiosk_rc hub_db_open(const char *path, hub_db **out)
     hub_db *db = calloc(1, sizeof *db);
     if (!db)
         return KIOSK_NOMEM;
-    kiosk_rc rc =
-        store_sqlite_open(path, "hub_db", NULL, migrations, HUB_DB_SCHEMA_VERSION, &db->db);
+    kiosk_rc rc = recdb_open(path, "hub_db", NULL, migrations, HUB_DB_SCHEMA_VERSION, &db->db);
     if (rc != KIOSK_OK) { /* said in the log already */
         free(db);
         return rc;
     }
     for (int i = 0; rc == KIOSK_OK && i < ST_COUNT; i++)
-        rc = store_sqlite_rc(sqlite3_prepare_v3(db->db, statements[i], -1,
-                                                SQLITE_PREPARE_PERSISTENT, &db->st[i], NULL));
+        rc = recdb_rc(sqlite3_prepare_v3(db->db, statements[i], -1, SQLITE_PREPARE_PERSISTENT,
+                                         &db->st[i], NULL));
     if (rc != KIOSK_OK) {
         kiosk_log_error("hub_db", "cannot prepare the statements of %s: %s", path,
                         kiosk_strerror(rc));
@@ -146,7 +145,7 @@ kiosk_rc hub_db_device_add(hub_db *db, const uint8_t public_key[32], const char 
         rc = sqlite3_step(st);
     }
     sqlite3_finalize(st);
-    return store_sqlite_rc(rc);
+    return recdb_rc(rc);
 }
 
 kiosk_rc hub_db_device_remove(hub_db *db, const uint8_t public_key[32])
@@ -163,7 +162,7 @@ kiosk_rc hub_db_device_remove(hub_db *db, const uint8_t public_key[32])
     sqlite3_finalize(st);
     if (rc == SQLITE_DONE && sqlite3_changes(db->db) == 0)
         return KIOSK_NOT_FOUND;
-    return store_sqlite_rc(rc);
+    return recdb_rc(rc);
 }
 
 kiosk_rc hub_db_device_known(hub_db *db, const uint8_t public_key[32])
@@ -174,7 +173,7 @@ kiosk_rc hub_db_device_known(hub_db *db, const uint8_t public_key[32])
     done(st);
     if (rc == SQLITE_ROW)
         return KIOSK_OK;
-    return rc == SQLITE_DONE ? KIOSK_NOT_FOUND : store_sqlite_rc(rc);
+    return rc == SQLITE_DONE ? KIOSK_NOT_FOUND : recdb_rc(rc);
 }
 
 static void fill_device(sqlite3_stmt *st, hub_device *d)
@@ -221,7 +220,7 @@ kiosk_rc hub_db_device_list(hub_db *db, hub_device **out, size_t *n)
     }
     sqlite3_finalize(st);
     if (k == KIOSK_OK)
-        k = store_sqlite_rc(rc);
+        k = recdb_rc(rc);
     if (k != KIOSK_OK) {
         free(list);
         return k;
@@ -251,10 +250,10 @@ kiosk_rc hub_db_device_counts(hub_db *db, const uint8_t public_key[32], int64_t 
             *max_seq = sqlite3_column_int64(st, 5);
             k = KIOSK_OK;
         } else if (rc != SQLITE_DONE) {
-            k = store_sqlite_rc(rc);
+            k = recdb_rc(rc);
         }
     } else {
-        k = store_sqlite_rc(rc);
+        k = recdb_rc(rc);
     }
     sqlite3_finalize(st);
     return k;
@@ -304,7 +303,7 @@ static kiosk_rc ingest_one(hub_db *db, const uint8_t device_pk[32], const sync_r
     }
     done(st);
     if (rc != SQLITE_DONE)
-        return store_sqlite_rc(rc);
+        return recdb_rc(rc);
 
     st = db->st[ST_FIND_SEQ];
     sqlite3_bind_blob(st, 1, device_pk, 32, SQLITE_STATIC);
@@ -316,7 +315,7 @@ static kiosk_rc ingest_one(hub_db *db, const uint8_t device_pk[32], const sync_r
         return KIOSK_OK;
     }
     if (rc != SQLITE_DONE)
-        return store_sqlite_rc(rc);
+        return recdb_rc(rc);
 
     st = db->st[ST_INSERT];
     sqlite3_bind_text(st, 1, r->uuid, -1, SQLITE_STATIC);
@@ -329,7 +328,7 @@ static kiosk_rc ingest_one(hub_db *db, const uint8_t device_pk[32], const sync_r
     sqlite3_bind_text(st, 8, source, -1, SQLITE_STATIC);
     rc = step_reset(st);
     if (rc != SQLITE_DONE)
-        return store_sqlite_rc(rc);
+        return recdb_rc(rc);
     set_result(res, r, SYNC_ACCEPTED, "");
     return KIOSK_OK;
 }
@@ -340,14 +339,14 @@ kiosk_rc hub_db_ingest(hub_db *db, const uint8_t device_pk[32], const sync_recor
     if (!db || !device_pk || (n && (!recs || !results)) || !source ||
         (strcmp(source, "http") != 0 && strcmp(source, "bundle") != 0))
         return KIOSK_INVALID;
-    kiosk_rc rc = store_sqlite_rc(step_reset(db->st[ST_BEGIN]));
+    kiosk_rc rc = recdb_rc(step_reset(db->st[ST_BEGIN]));
     if (rc != KIOSK_OK)
         return rc;
     rc = hub_db_device_known(db, device_pk);
     for (size_t i = 0; rc == KIOSK_OK && i < n; i++)
         rc = ingest_one(db, device_pk, &recs[i], source, now_ms, &results[i]);
     if (rc == KIOSK_OK)
-        rc = store_sqlite_rc(step_reset(db->st[ST_COMMIT]));
+        rc = recdb_rc(step_reset(db->st[ST_COMMIT]));
     if (rc != KIOSK_OK) {
         step_reset(db->st[ST_ROLLBACK]);
         if (rc != KIOSK_NOT_FOUND)
@@ -368,7 +367,7 @@ kiosk_rc hub_db_seen_request(hub_db *db, const uint8_t signature[64], int64_t no
     sqlite3_bind_int64(st, 1, horizon);
     int rc = step_reset(st);
     if (rc != SQLITE_DONE)
-        return store_sqlite_rc(rc);
+        return recdb_rc(rc);
     st = db->st[ST_SEEN_FIND];
     sqlite3_bind_blob(st, 1, signature, 64, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, horizon);
@@ -379,13 +378,13 @@ kiosk_rc hub_db_seen_request(hub_db *db, const uint8_t signature[64], int64_t no
         return KIOSK_OK;
     }
     if (rc != SQLITE_DONE)
-        return store_sqlite_rc(rc);
+        return recdb_rc(rc);
     if (!remember)
         return KIOSK_OK;
     st = db->st[ST_SEEN_INSERT];
     sqlite3_bind_blob(st, 1, signature, 64, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, now_ms);
-    return store_sqlite_rc(step_reset(st));
+    return recdb_rc(step_reset(st));
 }
 
 /* ---- gaps and walking -------------------------------------------------------------- */
@@ -429,7 +428,7 @@ kiosk_rc hub_db_gaps(hub_db *db, const uint8_t public_key[32], hub_gap **gaps, s
     }
     sqlite3_finalize(st);
     if (k == KIOSK_OK)
-        k = store_sqlite_rc(rc);
+        k = recdb_rc(rc);
     if (k != KIOSK_OK || count == 0) {
         free(list);
         return k;
@@ -473,6 +472,6 @@ kiosk_rc hub_db_foreach_record(hub_db *db, hub_db_record_cb cb, void *ctx)
     }
     sqlite3_finalize(st);
     if (k == KIOSK_OK)
-        k = store_sqlite_rc(rc);
+        k = recdb_rc(rc);
     return k;
 }

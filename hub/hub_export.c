@@ -16,7 +16,7 @@
 
 #include "core/kiosk_log.h"
 #include "domain/registration.h"
-#include "sync/sync_proto.h"
+#include "proto/sync_proto.h"
 
 #define SHANGHAI_OFFSET_MS (8 * 3600 * 1000LL) /* no daylight saving since 1991 */
 

@@ -21,7 +21,7 @@
 #include <time.h>
 
 #include "core/kiosk_log.h"
-#include "sync/sync_proto.h"
+#include "proto/sync_proto.h"
 
 #define HEALTH_PATH "/v1/health"
 #define SLOW_FAULT_MS 2000

@@ -22,7 +22,7 @@
 #include "hub/hub_db.h"
 #include "hub/hub_export.h"
 #include "hub/hub_http.h"
-#include "sync/sync_proto.h"
+#include "proto/sync_proto.h"
 
 #define EXIT_FAIL 1
 #define EXIT_USAGE 2

@@ -58,7 +58,7 @@ export KIOSK_CROSS_PKG_CONFIG="$sysroot/usr/lib/$triplet/pkgconfig"
 cmake -S . -B "$dir" -DCMAKE_TOOLCHAIN_FILE="toolchain/$triplet.cmake" \
       -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build "$dir" -j"$(nproc)"
-"$triplet-readelf" -h "$dir/firmware/main/kioskctl" | grep -E "Class|Machine"
+"$triplet-readelf" -h "$dir/programs/kioskctl" | grep -E "Class|Machine"
 SDL_VIDEODRIVER=dummy TZ=Asia/Shanghai ctest --test-dir "$dir" -j"$(nproc)" --output-on-failure \
   --timeout 600 -E '^(test_kioskctl|test_kiosk_service|test_hub_cli|test_sync_crash)$'
 echo "== $arch unit tests passed under qemu"

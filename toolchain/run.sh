@@ -21,11 +21,11 @@ case " $* " in
   if [ ! -f var/demo-hub/upstream.pub ]; then
     mkdir -p var
     build/hub/hub keygen --out var/demo-hub >/dev/null
-    build/firmware/main/kioskctl provision --upstream-key "$(cat var/demo-hub/upstream.pub)" >/dev/null
+    build/programs/kioskctl provision --upstream-key "$(cat var/demo-hub/upstream.pub)" >/dev/null
     echo "run.sh: demo upstream key made in var/demo-hub and provisioned"
   fi
   ;;
 esac
 # China's halls keep Beijing time, as the systemd unit does; receipt numbers carry the date
 export TZ="${TZ:-Asia/Shanghai}"
-exec build/firmware/main/kiosk "$@"
+exec build/programs/kiosk "$@"

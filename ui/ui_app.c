@@ -4,7 +4,7 @@
  * so an idle kiosk sleeps in SDL_WaitEventTimeout. Mode switches rebuild the theme but
  * keep the text cache; a language switch reloads the string table.
  */
-#include "ui_app.h"
+#include "ui/ui_app.h"
 
 #include <malloc.h>
 #include <sodium.h>
@@ -18,19 +18,19 @@
 #include "domain/codes.h"
 #include "domain/divisions.h"
 #include "identity/identity.h"
-#include "nfc/reader_sim.h"
-#include "ui_attract.h"
-#include "ui_draw.h"
-#include "ui_io.h"
+#include "ssc/reader_sim.h"
+#include "ui/ui_attract.h"
+#include "ui/ui_draw.h"
+#include "ui/ui_io.h"
 #include "power/power.h"
-#include "ui_journey.h"
-#include "ui_menu.h"
-#include "ui_pinyin.h"
-#include "ui_signature.h"
-#include "ui_widget.h"
-#include "ui_screenshot.h"
-#include "ui_text.h"
-#include "ui_theme.h"
+#include "ui/ui_journey.h"
+#include "ui/ui_menu.h"
+#include "ui/ui_pinyin.h"
+#include "ui/ui_signature.h"
+#include "ui/ui_widget.h"
+#include "ui/ui_screenshot.h"
+#include "ui/ui_text.h"
+#include "ui/ui_theme.h"
 
 #define FONT_PRIMARY "NotoSansCJKsc-Kiosk.otf"
 #define FONT_FALLBACK "NotoSansCJKsc-Kiosk-Ext.otf"

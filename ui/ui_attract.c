@@ -3,11 +3,11 @@
  * and scaled by the theme. The card picture is drawn from shapes, not an image file, so
  * it follows the high-contrast palette. All text comes from the string table.
  */
-#include "ui_attract.h"
+#include "ui/ui_attract.h"
 
 #include <stdio.h>
 
-#include "ui_draw.h"
+#include "ui/ui_draw.h"
 
 typedef struct {
     SDL_Rect app_name, toggles, title, subtitle, card, arrow, instruction, steps, help, hall;

@@ -5,7 +5,7 @@
  * than rasterising triangles; opaque colours are drawn without blending. Span arrays
  * live on the stack (no allocation in the frame loop); very large radii are clamped.
  */
-#include "ui_draw.h"
+#include "ui/ui_draw.h"
 
 #include <math.h>
 

@@ -4,15 +4,15 @@
  * is taken at the tap. Lists page by a fixed count so buttons stay large; the address
  * picker steps down one level per tap and can stop at the county.
  */
-#include "ui_form.h"
+#include "ui/ui_form.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/kiosk_log.h"
-#include "ui_draw.h"
-#include "ui_pinyin.h"
+#include "ui/ui_draw.h"
+#include "ui/ui_pinyin.h"
 
 typedef enum field_kind {
     FK_TEXT,     /* Chinese text: keyboard with pinyin */

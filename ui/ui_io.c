@@ -2,7 +2,7 @@
  * The I/O worker: one thread, one job slot. Jobs are small structs; the submission's
  * texts are heap copies wiped after the save.
  */
-#include "ui_io.h"
+#include "ui/ui_io.h"
 
 #include <limits.h>
 #include <malloc.h>

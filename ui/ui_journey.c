@@ -4,14 +4,14 @@
  * reaches it. Layout in base coordinates (1080×1920 portrait, 1280×800 landscape), scaled
  * by the theme; text from the string table only.
  */
-#include "ui_journey.h"
+#include "ui/ui_journey.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "ui_draw.h"
-#include "ui_signature.h"
+#include "ui/ui_draw.h"
+#include "ui/ui_signature.h"
 
 void ui_journey_state_wipe(ui_journey_state *st)
 {

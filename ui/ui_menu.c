@@ -3,7 +3,7 @@
  * type and targets as the citizen screens; every action says what came of it in a line
  * under the dashboard.
  */
-#include "ui_menu.h"
+#include "ui/ui_menu.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,7 +12,7 @@
 
 #include "core/kiosk_log.h"
 #include "store/staff.h"
-#include "ui_draw.h"
+#include "ui/ui_draw.h"
 
 #define CORNER_TAPS 5
 #define CORNER_WINDOW_MS 3000

@@ -8,7 +8,7 @@
  * (see ui_pinyin_ime.cc): both keep the library away from its aborting paths.
  */
 #define UI_PINYIN_IME_INTERNAL
-#include "ui_pinyin.h"
+#include "ui/ui_pinyin.h"
 
 #include <errno.h>
 #include <stdint.h>

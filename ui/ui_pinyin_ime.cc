@@ -16,7 +16,7 @@
  * package as the library (libgooglepinyin0-dev 0.1.2).
  */
 #define UI_PINYIN_IME_INTERNAL
-#include "ui_pinyin.h"
+#include "ui/ui_pinyin.h"
 
 #include <cstring>
 #include <new>

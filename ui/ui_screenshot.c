@@ -2,7 +2,7 @@
  * PNG writing for screenshots. Pixels are read back as RGBA32 (R,G,B,A bytes in memory on
  * every CPU), so a PNG row is a plain copy without the alpha byte.
  */
-#include "ui_screenshot.h"
+#include "ui/ui_screenshot.h"
 
 #include <png.h>
 #include <stdio.h>

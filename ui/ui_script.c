@@ -3,7 +3,7 @@
  * a finger and the reader use (ui_app_tap, the simulated reader), with the event loop
  * pumped between commands so worker events arrive as they would on a kiosk.
  */
-#include "ui_script.h"
+#include "ui/ui_script.h"
 
 #include <errno.h>
 #include <stdarg.h>

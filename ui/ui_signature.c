@@ -4,7 +4,7 @@
  * the bytes are deterministic) and a hard-edged capsule rasteriser. No SDL, no
  * allocation after create except the evidence string.
  */
-#include "ui_signature.h"
+#include "ui/ui_signature.h"
 
 #include <assert.h>
 #include <math.h>

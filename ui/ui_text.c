@@ -11,7 +11,7 @@
  * through a cache of its own: the screens measure the same labels every frame.
  * Scratch arrays grow to the longest block seen and are then reused.
  */
-#include "ui_text.h"
+#include "ui/ui_text.h"
 
 #include <fcntl.h>
 #include <sys/mman.h>

@@ -3,7 +3,7 @@
  * AA needs; the high-contrast palette is white on black with yellow accents, for
  * citizens with low vision.
  */
-#include "ui_theme.h"
+#include "ui/ui_theme.h"
 
 void ui_theme_init(ui_theme *t, int w, int h, int dpi, int large_text, int high_contrast)
 {

@@ -1,13 +1,13 @@
 /*
  * Widget drawing and the per-frame list of touch targets.
  */
-#include "ui_widget.h"
+#include "ui/ui_widget.h"
 
 #include <stdio.h>
 #include <string.h>
 
 #include "core/kiosk_log.h"
-#include "ui_draw.h"
+#include "ui/ui_draw.h"
 
 void ui_widgets_clear(ui_widgets *ws)
 {

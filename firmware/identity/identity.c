@@ -14,7 +14,7 @@
 #include "core/kiosk_log.h"
 #include "domain/idnum.h"
 #include "nfc/reader_nfc.h"
-#include "nfc/reader_sim.h"
+#include "ssc/reader_sim.h"
 
 struct identity_worker {
     identity_config cfg;

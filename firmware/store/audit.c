@@ -14,7 +14,7 @@
 
 #include "core/kiosk_log.h"
 #include "store/store.h"
-#include "store/store_internal.h"
+#include "store_internal.h"
 
 static void put_u64(crypto_hash_sha256_state *h, uint64_t v)
 {
@@ -110,7 +110,7 @@ kiosk_rc store_audit_append(store *s, const char *actor, const char *action, con
     int rc = sqlite3_step(st);
     sqlite3_reset(st);
     if (rc != SQLITE_DONE)
-        return store_sqlite_rc(rc);
+        return recdb_rc(rc);
     s->audit_last_id = id;
     memcpy(s->audit_last_hash, hash, 32);
     return KIOSK_OK;
@@ -130,7 +130,7 @@ kiosk_rc store_audit_seal(store *s)
     int rc = sqlite3_step(st);
     sqlite3_reset(st);
     s->audit_open = 0;
-    return store_sqlite_rc(rc);
+    return recdb_rc(rc);
 }
 
 void store_audit_abandon(store *s)
@@ -197,7 +197,7 @@ kiosk_rc store_audit_recent(store *s, size_t max, store_audit_fn fn, void *ctx)
         rc = SQLITE_OK;
     }
     sqlite3_finalize(st);
-    return store_sqlite_rc(rc);
+    return recdb_rc(rc);
 }
 
 kiosk_rc store_audit_verify(store *s, store_audit_check *out)
@@ -237,7 +237,7 @@ kiosk_rc store_audit_verify(store *s, store_audit_check *out)
     }
     sqlite3_finalize(st);
     if (verdict == KIOSK_OK && rc != SQLITE_DONE && rc != SQLITE_OK)
-        return store_sqlite_rc(rc);
+        return recdb_rc(rc);
     if (verdict == KIOSK_OK) {
         /* the signed head must name the last entry: entries cut off the end show here */
         int64_t head_id;

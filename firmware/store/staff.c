@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "core/kiosk_log.h"
-#include "store/store_internal.h"
+#include "store_internal.h"
 
 #define LOCK_AFTER 3
 #define LOCK_FIRST_MS 30000
@@ -116,7 +116,7 @@ static kiosk_rc meta_set_int(store *s, const char *key, int64_t v)
         rc = sqlite3_step(st);
     }
     sqlite3_finalize(st);
-    return store_sqlite_rc(rc);
+    return recdb_rc(rc);
 }
 
 kiosk_rc staff_add(store *s, const char *name, staff_role role, const char *pin,
@@ -168,7 +168,7 @@ kiosk_rc staff_add(store *s, const char *name, staff_role role, const char *pin,
         sqlite3_finalize(st);
         rc = r == SQLITE_DONE && changed == 1                      ? KIOSK_OK
              : r == SQLITE_DONE || (r & 0xFF) == SQLITE_CONSTRAINT ? KIOSK_BUSY
-                                                                   : store_sqlite_rc(r);
+                                                                   : recdb_rc(r);
     }
     char detail[64];
     snprintf(detail, sizeof detail, "role %s%s", staff_role_name(role), card_uid ? ", card" : "");
@@ -198,7 +198,7 @@ kiosk_rc staff_remove(store *s, const char *name, const char *by)
     }
     int changed = sqlite3_changes(s->db);
     sqlite3_finalize(st);
-    rc = r != SQLITE_DONE ? store_sqlite_rc(r) : changed ? KIOSK_OK : KIOSK_NOT_FOUND;
+    rc = r != SQLITE_DONE ? recdb_rc(r) : changed ? KIOSK_OK : KIOSK_NOT_FOUND;
     if (rc == KIOSK_OK)
         rc = store_audit_append(s, by ? by : "system", "staff.remove", name, "");
     if (rc == KIOSK_OK)
@@ -229,7 +229,7 @@ kiosk_rc staff_list(store *s, int (*fn)(void *ctx, const staff_account *a), void
         rc = SQLITE_OK;
     }
     sqlite3_finalize(st);
-    return store_sqlite_rc(rc);
+    return recdb_rc(rc);
 }
 
 kiosk_rc staff_login(store *s, const char *card_uid, const char *pin, staff_account *who,

@@ -8,7 +8,7 @@
  */
 #include "store/store.h"
 
-#include "store/store_internal.h"
+#include "store_internal.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -24,6 +24,7 @@
 
 #include "core/kiosk_json.h"
 #include "core/kiosk_log.h"
+#include "proto/sync_proto.h"
 
 static const char *const migrations[STORE_SCHEMA_VERSION] = {
     /* 0 -> 1 */
@@ -100,12 +101,12 @@ kiosk_rc store_step_cached(store *s, const char *sql)
         return KIOSK_IO;
     int rc = sqlite3_step(st);
     sqlite3_reset(st);
-    return store_sqlite_rc(rc);
+    return recdb_rc(rc);
 }
 
 kiosk_rc store_exec(store *s, const char *sql)
 {
-    return store_sqlite_exec(s->db, "store", sql);
+    return recdb_exec(s->db, "store", sql);
 }
 
 /* ---- device key ---------------------------------------------------------------- */
@@ -198,8 +199,8 @@ kiosk_rc store_open(const char *path, const char *hall_code, const store_device_
     s->key = *key;
     s->clock = clock ? clock : kiosk_clock_system();
     /* a small page cache: the kiosk reads little, and two connections keep one each */
-    kiosk_rc k = store_sqlite_open(path, "store", "PRAGMA cache_size = -512;", migrations,
-                                   STORE_SCHEMA_VERSION, &s->db);
+    kiosk_rc k = recdb_open(path, "store", "PRAGMA cache_size = -512;", migrations,
+                            STORE_SCHEMA_VERSION, &s->db);
     if (k != KIOSK_OK) {
         store_close(s);
         return k;
@@ -241,8 +242,8 @@ kiosk_rc store_set_upstream_key(store *s, const uint8_t public_key[32])
         rc = sqlite3_step(st);
     }
     sqlite3_finalize(st);
-    if (store_sqlite_rc(rc) != KIOSK_OK)
-        return store_sqlite_rc(rc);
+    if (recdb_rc(rc) != KIOSK_OK)
+        return recdb_rc(rc);
     memcpy(s->upstream_pk, public_key, 32);
     s->has_upstream = 1;
     char fp[17];
@@ -275,15 +276,6 @@ kiosk_rc store_ready(store *s, uint64_t min_free_bytes)
 }
 
 /* ---- saving ---------------------------------------------------------------------- */
-
-size_t store_record_message(const char *uuid, int64_t seq, const uint8_t *sealed, size_t len,
-                            uint8_t out[STORE_RECORD_MSG_MAX])
-{
-    int n = snprintf((char *)out, STORE_RECORD_MSG_MAX - 32, "kiosk-record-v1\n%.36s\n%lld\n", uuid,
-                     (long long)seq);
-    crypto_hash_sha256(out + n, sealed, len);
-    return (size_t)n + 32;
-}
 
 static void make_uuid(char out[STORE_UUID_LEN + 1])
 {
@@ -413,9 +405,9 @@ kiosk_rc store_save(store *s, const store_submission *sub, store_saved *out)
         if (crypto_box_seal(sealed, plain, plain_len, s->upstream_pk) != 0)
             rc = KIOSK_CRYPTO;
     }
-    uint8_t record_sig[64], msg[STORE_RECORD_MSG_MAX];
+    uint8_t record_sig[64], msg[SYNC_RECORD_MSG_MAX];
     if (rc == KIOSK_OK) {
-        size_t mlen = store_record_message(out->uuid, out->seq, sealed, sealed_len, msg);
+        size_t mlen = sync_record_message(out->uuid, out->seq, sealed, sealed_len, msg);
         crypto_sign_detached(record_sig, NULL, msg, mlen, s->key.secret_key);
         sqlite3_stmt *st = store_cached(
             s, "INSERT INTO records(uuid, seq, receipt_no, created_ms, hash, masked_name,"
@@ -444,7 +436,7 @@ kiosk_rc store_save(store *s, const store_submission *sub, store_saved *out)
         } else if (r == SQLITE_DONE) {
             r = SQLITE_ERROR;
         }
-        rc = store_sqlite_rc(r);
+        rc = recdb_rc(r);
     }
     if (rc == KIOSK_OK)
         rc = store_audit_append(s, "citizen", "record.saved", out->receipt_no, "");
@@ -479,7 +471,7 @@ kiosk_rc store_count(store *s, store_counts *out)
         rc = SQLITE_OK;
     }
     sqlite3_finalize(st);
-    return store_sqlite_rc(rc);
+    return recdb_rc(rc);
 }
 
 kiosk_rc store_set_print_outcome(store *s, const char *receipt_no, const char *outcome)
@@ -495,7 +487,7 @@ kiosk_rc store_set_print_outcome(store *s, const char *receipt_no, const char *o
     sqlite3_finalize(st);
     if (rc == SQLITE_DONE && sqlite3_changes(s->db) == 0)
         return KIOSK_NOT_FOUND;
-    return store_sqlite_rc(rc);
+    return recdb_rc(rc);
 }
 
 void store_copy_col(sqlite3_stmt *st, int col, char *dst, size_t size)
@@ -535,10 +527,10 @@ kiosk_rc store_find(store *s, const char *receipt_no, store_summary *out)
             read_summary(st, out);
             k = KIOSK_OK;
         } else if (rc != SQLITE_DONE) {
-            k = store_sqlite_rc(rc);
+            k = recdb_rc(rc);
         }
     } else {
-        k = store_sqlite_rc(rc);
+        k = recdb_rc(rc);
     }
     sqlite3_finalize(st);
     return k;
@@ -568,7 +560,7 @@ kiosk_rc store_sealed(store *s, const char *uuid, uint8_t **sealed, size_t *len)
             }
         }
     } else {
-        k = store_sqlite_rc(rc);
+        k = recdb_rc(rc);
     }
     sqlite3_finalize(st);
     return k;
@@ -610,7 +602,7 @@ kiosk_rc store_pending_each(store *s, int64_t after_seq, size_t max, store_pendi
     sqlite3_reset(st);
     if (count)
         *count = n;
-    return store_sqlite_rc(rc);
+    return recdb_rc(rc);
 }
 
 kiosk_rc store_mark_sent(store *s, int64_t after_seq, int64_t last_seq)
@@ -629,7 +621,7 @@ kiosk_rc store_mark_sent(store *s, int64_t after_seq, int64_t last_seq)
     int rc = sqlite3_step(st);
     int n = sqlite3_changes(s->db);
     sqlite3_reset(st);
-    k = store_sqlite_rc(rc);
+    k = recdb_rc(rc);
     char detail[96];
     snprintf(detail, sizeof detail, "%d records, seq %lld-%lld", n, (long long)after_seq + 1,
              (long long)last_seq);
@@ -727,14 +719,14 @@ kiosk_rc store_apply_outcomes(store *s, const store_outcome *o, size_t n, size_t
             }
             sqlite3_reset(ack);
             if (rc == KIOSK_OK && r != SQLITE_DONE)
-                rc = store_sqlite_rc(r == SQLITE_ROW ? SQLITE_CORRUPT : r);
+                rc = recdb_rc(r == SQLITE_ROW ? SQLITE_CORRUPT : r);
         } else {
             sqlite3_bind_text(rej, 1, o[i].reason ? o[i].reason : "", -1, SQLITE_STATIC);
             sqlite3_bind_text(rej, 2, o[i].uuid, -1, SQLITE_STATIC);
             int r = sqlite3_step(rej);
             int one = sqlite3_changes(s->db);
             sqlite3_reset(rej);
-            rc = store_sqlite_rc(r);
+            rc = recdb_rc(r);
             done += (size_t)one;
             /* a rejection is kept for staff: one entry each, with the hub's reason */
             if (rc == KIOSK_OK && one)
@@ -772,7 +764,7 @@ kiosk_rc store_purge_acked(store *s, int64_t cutoff_ms, const char *purge_actor,
     }
     int n = sqlite3_changes(s->db);
     sqlite3_finalize(st);
-    k = store_sqlite_rc(rc);
+    k = recdb_rc(rc);
     char detail[64];
     snprintf(detail, sizeof detail, "%d records", n);
     if (k == KIOSK_OK)
@@ -808,7 +800,7 @@ kiosk_rc store_rejected_each(store *s, store_rejected_fn fn, void *ctx)
         rc = SQLITE_OK;
     }
     sqlite3_finalize(st);
-    return store_sqlite_rc(rc);
+    return recdb_rc(rc);
 }
 
 static kiosk_rc meta_put(store *s, const char *key, const char *text, int64_t num, int is_text)
@@ -825,7 +817,7 @@ static kiosk_rc meta_put(store *s, const char *key, const char *text, int64_t nu
         rc = sqlite3_step(st);
     }
     sqlite3_finalize(st);
-    return store_sqlite_rc(rc);
+    return recdb_rc(rc);
 }
 
 kiosk_rc store_note_sync(store *s, int ok, int64_t when_ms, const char *error)
@@ -863,7 +855,7 @@ kiosk_rc store_sync_info(store *s, store_sync_note *out)
         rc = SQLITE_OK;
     }
     sqlite3_finalize(st);
-    return store_sqlite_rc(rc);
+    return recdb_rc(rc);
 }
 
 kiosk_rc store_set_out_of_service(store *s, int on, const char *who)

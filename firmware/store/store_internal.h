@@ -8,7 +8,7 @@
 #include <sqlite3.h>
 
 #include "store/store.h"
-#include "store/store_sqlite.h"
+#include "proto/recdb.h"
 
 /* Statements of the hot paths (saving, the outbox) are prepared once per connection. */
 #define STORE_STMT_CACHE 24

@@ -18,7 +18,7 @@
 #include <time.h>
 
 #include "core/kiosk_log.h"
-#include "sync/sync_proto.h"
+#include "proto/sync_proto.h"
 
 #define REPLY_MAX (4u << 20)
 #define ROUND_RETRIES 3

@@ -14,11 +14,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "hub_db.h"
-#include "hub_http.h"
+#include "hub/hub_db.h"
+#include "hub/hub_http.h"
 #include "store/store.h"
 #include "sync/sync.h"
-#include "sync/sync_proto.h"
+#include "proto/sync_proto.h"
 
 static double now_ms(void)
 {

@@ -17,8 +17,8 @@
 #include <unistd.h>
 
 #include "store/store.h"
-#include "ui_app.h"
-#include "ui_script.h"
+#include "ui/ui_app.h"
+#include "ui/ui_script.h"
 
 static double now_ms(void)
 {

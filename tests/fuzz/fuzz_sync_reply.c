@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sync/sync_proto.h"
+#include "proto/sync_proto.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

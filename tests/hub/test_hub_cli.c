@@ -23,7 +23,7 @@
 
 #include "domain/registration.h"
 #include "store/store.h"
-#include "sync/sync_proto.h"
+#include "proto/sync_proto.h"
 
 #ifndef KIOSK_HUB_BIN
 #error "KIOSK_HUB_BIN (the hub program) comes from hub/CMakeLists.txt"

@@ -11,8 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ui_app.h"
-#include "ui_attract.h"
+#include "ui/ui_app.h"
+#include "ui/ui_attract.h"
 
 static kiosk_config cfg;
 

@@ -19,8 +19,8 @@
 
 #include "printer_peer.h"
 #include "store/store.h"
-#include "ui_app.h"
-#include "ui_script.h"
+#include "ui/ui_app.h"
+#include "ui/ui_script.h"
 
 static kiosk_config cfg;
 static char shots[512];

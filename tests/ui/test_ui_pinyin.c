@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "core/kiosk_log.h"
-#include "ui_pinyin.h"
+#include "ui/ui_pinyin.h"
 
 #define TMP_EMPTY KIOSK_TEST_TMP "/pinyin_empty.dat"
 

@@ -14,7 +14,7 @@
 #include <jansson.h>
 
 #include "core/kiosk_json.h"
-#include "ui_signature.h"
+#include "ui/ui_signature.h"
 
 /* ---- synthesised handwriting, in millimetres on a 120 x 60 mm pad ---- */
 

@@ -13,7 +13,7 @@
 #include <SDL_ttf.h>
 
 #include "core/kiosk_log.h"
-#include "ui_text.h"
+#include "ui/ui_text.h"
 
 #define PRIMARY KIOSK_TEST_FONTS "/NotoSansCJKsc-Kiosk.otf"
 #define EXT KIOSK_TEST_FONTS "/NotoSansCJKsc-Kiosk-Ext.otf"

@@ -13,9 +13,9 @@
 
 #include "config/kiosk_strings.h"
 #include "domain/registration.h"
-#include "ui_form.h"
-#include "ui_theme.h"
-#include "ui_widget.h"
+#include "ui/ui_form.h"
+#include "ui/ui_theme.h"
+#include "ui/ui_widget.h"
 
 #define PRIMARY KIOSK_TEST_FONTS "/NotoSansCJKsc-Kiosk.otf"
 #define W 1080

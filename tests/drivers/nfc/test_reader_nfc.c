@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "nfc/reader_nfc.h"
-#include "nfc/reader_sim.h"
+#include "ssc/reader_sim.h"
 #include "pn532_emu.h"
 #include "ssc/ssc.h"
 

@@ -8,7 +8,7 @@
 #include <cmocka.h>
 #include <string.h>
 
-#include "nfc/reader_sim.h"
+#include "ssc/reader_sim.h"
 #include "ssc/ssc.h"
 
 #define DEMO KIOSK_TEST_ASSETS "/cards/demo.ini"

@@ -15,7 +15,7 @@
 
 #include "identity/identity.h"
 #include "nfc/reader_nfc.h"
-#include "nfc/reader_sim.h"
+#include "ssc/reader_sim.h"
 #include "pn532_emu.h"
 
 #define MAX_EVENTS 32

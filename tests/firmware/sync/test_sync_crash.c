@@ -21,10 +21,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "hub_db.h"
+#include "hub/hub_db.h"
 #include "store/store.h"
 #include "sync/sync.h"
-#include "sync/sync_proto.h"
+#include "proto/sync_proto.h"
 
 static char dir[512], db[600], hubdb[600], seen_log[600], url[128];
 static uint8_t up_pk[32], commit_hash[32];

@@ -1,0 +1,145 @@
+/*
+ * The wire protocol between a kiosk and its hub, version 1, and the bundle file that
+ * carries the same request on a USB stick. Shared by the sync client (firmware/sync) and
+ * the hub (hub/), so both sides agree byte for byte. No I/O here except the bundle file.
+ *
+ * Request: POST /v1/records, Content-Type application/json, headers
+ *   X-Kiosk-Device:    the device's Ed25519 public key, 64 lowercase hex
+ *   X-Kiosk-Time:      the device's clock, milliseconds since 1970 (decimal)
+ *   X-Kiosk-Signature: Ed25519 signature (128 hex) of sync_request_message()
+ * Body: {"records":[{"uuid":"…","seq":N,"sealed":"<base64>","sig":"<128 hex>"},…]}
+ *   sealed: the record as stored (sealed box to the upstream key, unreadable here);
+ *   sig: the device's signature of sync_record_message(), so the hub can check every
+ *   record's origin without opening it, also when it arrived in a bundle.
+ * Reply 200: {"now_ms":N,"results":[{"uuid":"…","status":"accepted"|"duplicate"|
+ *   "rejected","reason":"…"},…]} — one result per record the hub decided on; a record
+ *   without a result was not decided and is sent again.
+ * Reply 4xx/5xx: {"now_ms":N,"error":"<code>","message":"…"}; codes: malformed,
+ *   too_large, unknown_device, bad_signature, stale_time (clock outside the window:
+ *   the client corrects by now_ms and retries), replayed, not_found, method, internal.
+ *
+ * Bundle file (text header, then the body bytes exactly):
+ *   "kiosk-bundle-v1\n" "device <64 hex>\n" "time <ms>\n" "signature <128 hex>\n" "\n" body
+ * The signature is sync_request_message("BUNDLE", "/v1/records", time, body).
+ */
+#ifndef KIOSK_SYNC_PROTO_H
+#define KIOSK_SYNC_PROTO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/kiosk_error.h"
+
+#define SYNC_PATH_RECORDS "/v1/records"
+#define SYNC_HDR_DEVICE "X-Kiosk-Device"
+#define SYNC_HDR_TIME "X-Kiosk-Time"
+#define SYNC_HDR_SIGNATURE "X-Kiosk-Signature"
+#define SYNC_BUNDLE_METHOD "BUNDLE"
+
+#define SYNC_UUID_LEN 36
+#define SYNC_MAX_BODY (32u << 20)  /* a request or bundle body over this is refused */
+#define SYNC_MAX_RECORDS 100000    /* records in one body */
+#define SYNC_MAX_SEALED (1u << 20) /* one sealed record */
+#define SYNC_SKEW_MS (5 * 60 * 1000)
+#define SYNC_REASON_MAX 64
+
+/* One record on the wire. sealed is owned by the array it is in (sync_records_free). */
+typedef struct sync_record {
+    char uuid[SYNC_UUID_LEN + 1];
+    int64_t seq;
+    uint8_t *sealed;
+    size_t sealed_len;
+    uint8_t sig[64];
+} sync_record;
+
+typedef enum sync_status {
+    SYNC_ACCEPTED = 0,
+    SYNC_DUPLICATE = 1,
+    SYNC_REJECTED = 2,
+} sync_status;
+
+typedef struct sync_result {
+    char uuid[SYNC_UUID_LEN + 1];
+    sync_status status;
+    char reason[SYNC_REASON_MAX]; /* "" unless rejected; ASCII [a-z0-9_] */
+} sync_result;
+
+/* "accepted", "duplicate", "rejected"; "?" outside the enum. */
+const char *sync_status_name(sync_status s);
+
+/* 1 when s is a lowercase RFC 4122 textual UUID (36 chars), else 0. */
+int sync_uuid_valid(const char *s);
+
+/* The bytes a record signature covers: "kiosk-record-v1\n<uuid>\n<seq>\n" followed by
+ * the 32-byte SHA-256 of the sealed bytes. The kiosk's store signs them with the device
+ * key in the same transaction as the save, so the hub can check a record's origin and
+ * integrity without opening it. Returns the length written to out. Any thread. */
+#define SYNC_RECORD_MSG_MAX 128
+size_t sync_record_message(const char *uuid, int64_t seq, const uint8_t *sealed, size_t len,
+                           uint8_t out[SYNC_RECORD_MSG_MAX]);
+
+/* The record signature: over sync_record_message(), made by store_save; sign here only
+ * records saved before the store kept signatures. Verified against the device key. */
+void sync_record_sign(sync_record *r, const uint8_t secret_key[64]);
+int sync_record_verify(const sync_record *r, const uint8_t public_key[32]); /* 1 good */
+/* The same, also giving the SHA-256 of the sealed bytes it computed (caller storage),
+ * for a hub that stores it: one hash per record instead of two. */
+int sync_record_verify_digest(const sync_record *r, const uint8_t public_key[32],
+                              uint8_t sealed_sha256[32]);
+
+/* The bytes a request signature covers: "kiosk-request-v1\n<method>\n<path>\n<time_ms>\n"
+ * followed by the lowercase hex SHA-256 of the body. */
+void sync_request_sign(const uint8_t secret_key[64], const char *method, const char *path,
+                       int64_t time_ms, const void *body, size_t len, uint8_t sig[64]);
+int sync_request_verify(const uint8_t public_key[32], const char *method, const char *path,
+                        int64_t time_ms, const void *body, size_t len, const uint8_t sig[64]);
+
+/* Request body. encode: *body owned (free()), NUL-terminated; KIOSK_NOMEM. decode: the
+ * hub's parser of outside bytes; on success *recs owned (sync_records_free), *n may be
+ * 0; KIOSK_INVALID for anything malformed (not JSON, wrong shape, unknown or duplicate
+ * keys, bad uuid, seq < 1, bad base64 or hex, a sealed record over SYNC_MAX_SEALED or
+ * shorter than a sealed box, more than SYNC_MAX_RECORDS), KIOSK_RANGE for a body over
+ * SYNC_MAX_BODY, KIOSK_NOMEM. */
+kiosk_rc sync_body_encode(const sync_record *recs, size_t n, char **body, size_t *len);
+kiosk_rc sync_body_decode(const char *body, size_t len, sync_record **recs, size_t *n);
+void sync_records_free(sync_record *recs, size_t n);
+
+/* Reply body. encode (hub): *body owned. decode (client, outside bytes): *results owned
+ * (free()), *now_ms 0 when absent; KIOSK_INVALID for anything malformed, unknown status,
+ * a reason that is not [a-z0-9_]{0,63}. */
+kiosk_rc sync_results_encode(const sync_result *results, size_t n, int64_t now_ms, char **body,
+                             size_t *len);
+kiosk_rc sync_results_decode(const char *body, size_t len, sync_result **results, size_t *n,
+                             int64_t *now_ms);
+
+/* Error reply. encode: *body owned. decode: code (caller storage, [a-z_], may be "") and
+ * now_ms (0 when absent); KIOSK_INVALID when the body is not an error object. */
+kiosk_rc sync_error_encode(const char *code, const char *message, int64_t now_ms, char **body,
+                           size_t *len);
+kiosk_rc sync_error_decode(const char *body, size_t len, char *code, size_t code_size,
+                           int64_t *now_ms);
+
+/* Hex helpers for the headers: parse exactly 2*n lowercase or uppercase hex digits. */
+int sync_hex_parse(const char *hex, uint8_t *out, size_t n);  /* 1 good */
+void sync_hex_format(const uint8_t *in, size_t n, char *out); /* out holds 2n+1 */
+
+/* A parsed bundle: header fields and the body (borrowed from the parsed bytes). */
+typedef struct sync_bundle {
+    uint8_t device[32];
+    int64_t time_ms;
+    uint8_t sig[64];
+    const char *body;
+    size_t body_len;
+} sync_bundle;
+
+/* Write a bundle of body to path atomically (temp file, fsync, rename, fsync of the
+ * directory), signed with the device key. KIOSK_IO, KIOSK_DISK_FULL, KIOSK_READ_ONLY. */
+kiosk_rc sync_bundle_write(const char *path, const uint8_t public_key[32],
+                           const uint8_t secret_key[64], int64_t time_ms, const char *body,
+                           size_t len);
+/* Parse (outside bytes) a bundle held in data. KIOSK_INVALID for a malformed header,
+ * KIOSK_RANGE for a body over SYNC_MAX_BODY. Does not check the signature: verify with
+ * sync_request_verify(device, SYNC_BUNDLE_METHOD, SYNC_PATH_RECORDS, time_ms, body…). */
+kiosk_rc sync_bundle_parse(const char *data, size_t len, sync_bundle *out);
+
+#endif

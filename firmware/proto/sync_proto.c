@@ -1,0 +1,695 @@
+/*
+ * The kiosk↔hub wire protocol, version 1: signing strings, request and reply bodies, and
+ * the bundle file. Parsers take outside bytes and are strict: exact keys, no duplicates,
+ * bounded sizes; anything else is KIOSK_INVALID. Encoders produce compact JSON.
+ */
+#include "proto/sync_proto.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <jansson.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static const char *const status_names[] = {"accepted", "duplicate", "rejected"};
+
+const char *sync_status_name(sync_status s)
+{
+    return (unsigned)s < 3 ? status_names[s] : "?";
+}
+
+int sync_uuid_valid(const char *s)
+{
+    if (!s || strlen(s) != SYNC_UUID_LEN)
+        return 0;
+    for (int i = 0; i < SYNC_UUID_LEN; i++) {
+        char c = s[i];
+        if (i == 8 || i == 13 || i == 18 || i == 23) {
+            if (c != '-')
+                return 0;
+        } else if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+int sync_hex_parse(const char *hex, uint8_t *out, size_t n)
+{
+    size_t got = 0;
+    const char *end = NULL;
+    if (!hex || strlen(hex) != 2 * n)
+        return 0;
+    return sodium_hex2bin(out, n, hex, 2 * n, NULL, &got, &end) == 0 && got == n && *end == '\0';
+}
+
+void sync_hex_format(const uint8_t *in, size_t n, char *out)
+{
+    sodium_bin2hex(out, 2 * n + 1, in, n);
+}
+
+/* ---- signatures ------------------------------------------------------------------ */
+
+size_t sync_record_message(const char *uuid, int64_t seq, const uint8_t *sealed, size_t len,
+                           uint8_t out[SYNC_RECORD_MSG_MAX])
+{
+    int n = snprintf((char *)out, SYNC_RECORD_MSG_MAX - 32, "kiosk-record-v1\n%.36s\n%lld\n", uuid,
+                     (long long)seq);
+    crypto_hash_sha256(out + n, sealed, len);
+    return (size_t)n + 32;
+}
+
+static size_t record_message(const sync_record *r, uint8_t msg[SYNC_RECORD_MSG_MAX])
+{
+    return sync_record_message(r->uuid, r->seq, r->sealed, r->sealed_len, msg);
+}
+
+void sync_record_sign(sync_record *r, const uint8_t secret_key[64])
+{
+    uint8_t msg[SYNC_RECORD_MSG_MAX];
+    size_t n = record_message(r, msg);
+    crypto_sign_detached(r->sig, NULL, msg, n, secret_key);
+}
+
+int sync_record_verify_digest(const sync_record *r, const uint8_t public_key[32],
+                              uint8_t sealed_sha256[32])
+{
+    uint8_t msg[SYNC_RECORD_MSG_MAX];
+    size_t n = record_message(r, msg);
+    memcpy(sealed_sha256, msg + n - 32, 32);
+    return crypto_sign_verify_detached(r->sig, msg, n, public_key) == 0;
+}
+
+int sync_record_verify(const sync_record *r, const uint8_t public_key[32])
+{
+    uint8_t digest[32];
+    return sync_record_verify_digest(r, public_key, digest);
+}
+
+/* The request message is short; the body enters only through its hash. */
+static size_t request_message(const char *method, const char *path, int64_t time_ms,
+                              const void *body, size_t len, char *msg, size_t size)
+{
+    uint8_t h[32];
+    char hex[65];
+    crypto_hash_sha256(h, body, len);
+    sodium_bin2hex(hex, sizeof hex, h, sizeof h);
+    int n = snprintf(msg, size, "kiosk-request-v1\n%s\n%s\n%" PRId64 "\n%s", method, path, time_ms,
+                     hex);
+    return n > 0 && (size_t)n < size ? (size_t)n : 0;
+}
+
+void sync_request_sign(const uint8_t secret_key[64], const char *method, const char *path,
+                       int64_t time_ms, const void *body, size_t len, uint8_t sig[64])
+{
+    char msg[512];
+    size_t n = request_message(method, path, time_ms, body, len, msg, sizeof msg);
+    crypto_sign_detached(sig, NULL, (const uint8_t *)msg, n, secret_key);
+}
+
+int sync_request_verify(const uint8_t public_key[32], const char *method, const char *path,
+                        int64_t time_ms, const void *body, size_t len, const uint8_t sig[64])
+{
+    char msg[512];
+    size_t n = request_message(method, path, time_ms, body, len, msg, sizeof msg);
+    return n > 0 && crypto_sign_verify_detached(sig, (const uint8_t *)msg, n, public_key) == 0;
+}
+
+/* ---- JSON helpers ---------------------------------------------------------------- */
+
+static kiosk_rc dump(json_t *o, char **body, size_t *len)
+{
+    *body = NULL;
+    if (len)
+        *len = 0;
+    if (!o)
+        return KIOSK_NOMEM;
+    char *s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    json_decref(o);
+    if (!s)
+        return KIOSK_NOMEM;
+    *body = s;
+    if (len)
+        *len = strlen(s);
+    return KIOSK_OK;
+}
+
+/* An object with exactly the required keys, optionally some of the optional ones. */
+static int keys_ok(const json_t *o, const char *const *req, size_t nreq, const char *const *opt,
+                   size_t nopt)
+{
+    if (!json_is_object(o))
+        return 0;
+    size_t seen = 0;
+    for (size_t i = 0; i < nreq; i++)
+        if (!json_object_get(o, req[i]))
+            return 0;
+    seen = nreq;
+    for (size_t i = 0; i < nopt; i++)
+        if (json_object_get(o, opt[i]))
+            seen++;
+    return json_object_size(o) == seen;
+}
+
+static json_t *load(const char *body, size_t len)
+{
+    json_error_t err;
+    return json_loadb(body, len, JSON_REJECT_DUPLICATES, &err);
+}
+
+static int64_t int_of(const json_t *v, int *ok)
+{
+    if (!json_is_integer(v)) {
+        *ok = 0;
+        return 0;
+    }
+    return (int64_t)json_integer_value(v);
+}
+
+/* ---- request body ---------------------------------------------------------------- */
+
+/* Base64 (RFC 4648, with padding). Sealed records are ciphertext, not secrets, so a
+ * table lookup is fine here (libsodium's constant-time codec is several times slower, and
+ * a backlog moves megabytes). */
+static const char b64_alphabet[] =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+static size_t b64_encoded_len(size_t n)
+{
+    return (n + 2) / 3 * 4;
+}
+
+static void b64_encode(const uint8_t *in, size_t n, char *out)
+{
+    size_t i = 0;
+    for (; i + 3 <= n; i += 3) {
+        uint32_t v = (uint32_t)in[i] << 16 | (uint32_t)in[i + 1] << 8 | in[i + 2];
+        *out++ = b64_alphabet[v >> 18];
+        *out++ = b64_alphabet[(v >> 12) & 63];
+        *out++ = b64_alphabet[(v >> 6) & 63];
+        *out++ = b64_alphabet[v & 63];
+    }
+    if (i < n) {
+        uint32_t v = (uint32_t)in[i] << 16 | (i + 1 < n ? (uint32_t)in[i + 1] << 8 : 0);
+        *out++ = b64_alphabet[v >> 18];
+        *out++ = b64_alphabet[(v >> 12) & 63];
+        *out++ = i + 1 < n ? b64_alphabet[(v >> 6) & 63] : '=';
+        *out++ = '=';
+    }
+}
+
+/* The value of each base64 character, -1 for any other byte. */
+static const int8_t b64_rev[256] = {
+    -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+    -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, 62, -1, -1, -1, 63,
+    52, 53, 54, 55, 56, 57, 58, 59, 60, 61, -1, -1, -1, -1, -1, -1, -1, 0,  1,  2,  3,  4,  5,  6,
+    7,  8,  9,  10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, -1, -1, -1, -1, -1,
+    -1, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47, 48,
+    49, 50, 51, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+    -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+    -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+    -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+    -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+    -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+};
+
+static int b64_value(char ch)
+{
+    return b64_rev[(uint8_t)ch];
+}
+
+/* Strict: a multiple of 4 characters, padding only at the end, unused bits zero.
+ * Returns the decoded length, or (size_t)-1. out holds len / 4 * 3 bytes. */
+static size_t b64_decode(const char *in, size_t len, uint8_t *out)
+{
+    if (len % 4)
+        return (size_t)-1;
+    size_t pad = len && in[len - 1] == '=' ? (len > 1 && in[len - 2] == '=' ? 2 : 1) : 0;
+    size_t o = 0;
+    for (size_t i = 0; i < len; i += 4) {
+        int last = i + 4 == len;
+        int a = b64_value(in[i]), b = b64_value(in[i + 1]);
+        int c = last && pad == 2 ? 0 : b64_value(in[i + 2]);
+        int d = last && pad ? 0 : b64_value(in[i + 3]);
+        if ((a | b | c | d) < 0)
+            return (size_t)-1;
+        uint32_t v = (uint32_t)a << 18 | (uint32_t)b << 12 | (uint32_t)c << 6 | (uint32_t)d;
+        out[o++] = (uint8_t)(v >> 16);
+        if (!(last && pad == 2))
+            out[o++] = (uint8_t)(v >> 8);
+        if (!(last && pad))
+            out[o++] = (uint8_t)v;
+        if (last && pad && (v & (pad == 2 ? 0xFFFFu : 0xFFu)))
+            return (size_t)-1; /* non-zero bits under the padding */
+    }
+    return o;
+}
+
+/* Written by hand rather than through jansson: every value is ASCII that needs no
+ * escaping (uuid, digits, base64, hex), and a backlog body runs to megabytes. */
+kiosk_rc sync_body_encode(const sync_record *recs, size_t n, char **body, size_t *len)
+{
+    static const char head[] = "{\"records\":[", tail[] = "]}";
+    static const char k_uuid[] = "{\"uuid\":\"",
+                      k_seq[] = "\",\"seq\":", k_sealed[] = ",\"sealed\":\"",
+                      k_sig[] = "\",\"sig\":\"", k_end[] = "\"}";
+    *body = NULL;
+    if (len)
+        *len = 0;
+    size_t total = sizeof head + sizeof tail;
+    for (size_t i = 0; i < n; i++)
+        total += sizeof k_uuid + SYNC_UUID_LEN + sizeof k_seq + 20 + sizeof k_sealed +
+                 b64_encoded_len(recs[i].sealed_len) + sizeof k_sig + 128 + sizeof k_end + 1;
+    char *out = malloc(total), *p = out;
+    if (!out)
+        return KIOSK_NOMEM;
+#define PUT(lit) (memcpy(p, lit, sizeof lit - 1), p += sizeof lit - 1)
+    PUT(head);
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            *p++ = ',';
+        PUT(k_uuid);
+        memcpy(p, recs[i].uuid, SYNC_UUID_LEN);
+        p += SYNC_UUID_LEN;
+        PUT(k_seq);
+        p += sprintf(p, "%" PRId64, recs[i].seq);
+        PUT(k_sealed);
+        b64_encode(recs[i].sealed, recs[i].sealed_len, p);
+        p += b64_encoded_len(recs[i].sealed_len);
+        PUT(k_sig);
+        sync_hex_format(recs[i].sig, 64, p);
+        p += 128;
+        PUT(k_end);
+    }
+    PUT(tail);
+#undef PUT
+    *p = '\0';
+    *body = out;
+    if (len)
+        *len = (size_t)(p - out);
+    return KIOSK_OK;
+}
+
+void sync_records_free(sync_record *recs, size_t n)
+{
+    if (!recs)
+        return;
+    for (size_t i = 0; i < n; i++)
+        free(recs[i].sealed);
+    free(recs);
+}
+
+/* The request body is parsed by hand: it is the hub's hot path (a backlog arrives as
+ * megabytes of base64) and its grammar is tiny. Strict JSON (RFC 8259) for exactly this
+ * shape; strings must be plain ASCII without escapes, which every valid value is. */
+typedef struct cursor {
+    const char *p, *end;
+} cursor;
+
+static void skip_ws(cursor *c)
+{
+    while (c->p < c->end && (*c->p == ' ' || *c->p == '\t' || *c->p == '\n' || *c->p == '\r'))
+        c->p++;
+}
+
+static int eat(cursor *c, char ch)
+{
+    skip_ws(c);
+    if (c->p < c->end && *c->p == ch) {
+        c->p++;
+        return 1;
+    }
+    return 0;
+}
+
+/* A string without escapes or control characters; borrowed as (start, length). */
+static int string_of(cursor *c, const char **s, size_t *n)
+{
+    if (!eat(c, '"'))
+        return 0;
+    const char *start = c->p;
+    while (c->p < c->end && *c->p != '"') {
+        unsigned char ch = (unsigned char)*c->p;
+        if (ch == '\\' || ch < 0x20 || ch >= 0x7F)
+            return 0;
+        c->p++;
+    }
+    if (c->p == c->end)
+        return 0;
+    *s = start;
+    *n = (size_t)(c->p - start);
+    c->p++;
+    return 1;
+}
+
+/* A positive JSON integer without sign, fraction or exponent, up to INT64_MAX. */
+static int positive_of(cursor *c, int64_t *v)
+{
+    skip_ws(c);
+    const char *start = c->p;
+    uint64_t x = 0;
+    while (c->p < c->end && *c->p >= '0' && *c->p <= '9') {
+        if (x > (uint64_t)(INT64_MAX - 9) / 10)
+            return 0;
+        x = x * 10 + (uint64_t)(*c->p - '0');
+        c->p++;
+    }
+    size_t n = (size_t)(c->p - start);
+    if (n == 0 || (n > 1 && *start == '0') ||
+        (c->p < c->end && (*c->p == '.' || *c->p == 'e' || *c->p == 'E')))
+        return 0;
+    *v = (int64_t)x;
+    return *v >= 1;
+}
+
+static int key_is(const char *k, size_t n, const char *want)
+{
+    return strlen(want) == n && memcmp(k, want, n) == 0;
+}
+
+static int record_of(cursor *c, sync_record *out)
+{
+    if (!eat(c, '{'))
+        return 0;
+    unsigned seen = 0;
+    do {
+        const char *k, *v;
+        size_t kn, vn;
+        if (!string_of(c, &k, &kn) || !eat(c, ':'))
+            return 0;
+        unsigned bit = key_is(k, kn, "uuid")     ? 1u
+                       : key_is(k, kn, "seq")    ? 2u
+                       : key_is(k, kn, "sealed") ? 4u
+                       : key_is(k, kn, "sig")    ? 8u
+                                                 : 0u;
+        if (!bit || (seen & bit))
+            return 0; /* unknown or duplicate key */
+        seen |= bit;
+        if (bit == 2u) {
+            if (!positive_of(c, &out->seq))
+                return 0;
+            continue;
+        }
+        if (!string_of(c, &v, &vn))
+            return 0;
+        if (bit == 1u) {
+            if (vn != SYNC_UUID_LEN)
+                return 0;
+            memcpy(out->uuid, v, SYNC_UUID_LEN);
+            out->uuid[SYNC_UUID_LEN] = '\0';
+            if (!sync_uuid_valid(out->uuid))
+                return 0;
+        } else if (bit == 8u) {
+            if (vn != 128 || sodium_hex2bin(out->sig, 64, v, 128, NULL, NULL, NULL) != 0)
+                return 0;
+        } else {
+            size_t max = vn / 4 * 3;
+            if (out->sealed || max > SYNC_MAX_SEALED + 3)
+                return 0;
+            out->sealed = malloc(max ? max : 1);
+            if (!out->sealed)
+                return 0;
+            out->sealed_len = b64_decode(v, vn, out->sealed);
+            if (out->sealed_len == (size_t)-1 || out->sealed_len > SYNC_MAX_SEALED ||
+                out->sealed_len <= crypto_box_SEALBYTES)
+                return 0;
+        }
+    } while (eat(c, ','));
+    return seen == 15u && eat(c, '}');
+}
+
+kiosk_rc sync_body_decode(const char *body, size_t len, sync_record **recs, size_t *n)
+{
+    *recs = NULL;
+    *n = 0;
+    if (len > SYNC_MAX_BODY)
+        return KIOSK_RANGE;
+    cursor c = {body, body + len};
+    const char *k;
+    size_t kn;
+    if (!eat(&c, '{') || !string_of(&c, &k, &kn) || !key_is(k, kn, "records") || !eat(&c, ':') ||
+        !eat(&c, '['))
+        return KIOSK_INVALID;
+    size_t count = 0, cap = 0;
+    sync_record *out = NULL;
+    int ok = 1;
+    if (!eat(&c, ']')) {
+        do {
+            if (count == SYNC_MAX_RECORDS) {
+                ok = 0;
+                break;
+            }
+            if (count == cap) {
+                size_t ncap = cap ? cap * 2 : 64;
+                sync_record *p = realloc(out, ncap * sizeof *p);
+                if (!p) {
+                    sync_records_free(out, count);
+                    return KIOSK_NOMEM;
+                }
+                out = p;
+                cap = ncap;
+            }
+            memset(&out[count], 0, sizeof out[count]);
+            ok = record_of(&c, &out[count]);
+            count++; /* a half-parsed record may own sealed bytes: freed below */
+        } while (ok && eat(&c, ','));
+        ok = ok && eat(&c, ']');
+    }
+    ok = ok && eat(&c, '}');
+    skip_ws(&c);
+    if (!ok || c.p != c.end) {
+        sync_records_free(out, count);
+        return KIOSK_INVALID;
+    }
+    if (!out && !(out = calloc(1, sizeof *out)))
+        return KIOSK_NOMEM;
+    *recs = out;
+    *n = count;
+    return KIOSK_OK;
+}
+
+/* ---- reply bodies ---------------------------------------------------------------- */
+
+static int reason_ok(const char *s)
+{
+    size_t n = strlen(s);
+    if (n >= SYNC_REASON_MAX)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '_'))
+            return 0;
+    return 1;
+}
+
+kiosk_rc sync_results_encode(const sync_result *results, size_t n, int64_t now_ms, char **body,
+                             size_t *len)
+{
+    json_t *o = json_object(), *arr = json_array();
+    int ok = o && arr && json_object_set_new(o, "now_ms", json_integer(now_ms)) == 0 &&
+             json_object_set(o, "results", arr) == 0;
+    for (size_t i = 0; ok && i < n; i++) {
+        json_t *r = json_object();
+        ok = r && json_object_set_new(r, "uuid", json_string(results[i].uuid)) == 0 &&
+             json_object_set_new(r, "status", json_string(sync_status_name(results[i].status))) ==
+                 0 &&
+             json_object_set_new(r, "reason", json_string(results[i].reason)) == 0;
+        ok = json_array_append_new(arr, r) == 0 && ok;
+    }
+    json_decref(arr);
+    if (!ok) {
+        json_decref(o);
+        o = NULL;
+    }
+    return dump(o, body, len);
+}
+
+kiosk_rc sync_results_decode(const char *body, size_t len, sync_result **results, size_t *n,
+                             int64_t *now_ms)
+{
+    *results = NULL;
+    *n = 0;
+    *now_ms = 0;
+    if (len > SYNC_MAX_BODY)
+        return KIOSK_RANGE;
+    json_t *o = load(body, len);
+    static const char *const req[] = {"results"}, *const opt[] = {"now_ms"};
+    json_t *arr = json_object_get(o, "results");
+    int ok = keys_ok(o, req, 1, opt, 1) && json_is_array(arr) &&
+             json_array_size(arr) <= SYNC_MAX_RECORDS;
+    json_t *t = ok ? json_object_get(o, "now_ms") : NULL;
+    if (t)
+        *now_ms = int_of(t, &ok);
+    size_t count = ok ? json_array_size(arr) : 0;
+    sync_result *out = ok ? calloc(count ? count : 1, sizeof *out) : NULL;
+    if (ok && !out) {
+        json_decref(o);
+        return KIOSK_NOMEM;
+    }
+    for (size_t i = 0; ok && i < count; i++) {
+        static const char *const rreq[] = {"uuid", "status"}, *const ropt[] = {"reason"};
+        json_t *r = json_array_get(arr, i);
+        ok = keys_ok(r, rreq, 2, ropt, 1);
+        const char *uuid = json_string_value(json_object_get(r, "uuid"));
+        const char *status = json_string_value(json_object_get(r, "status"));
+        json_t *rj = json_object_get(r, "reason");
+        const char *reason = rj ? json_string_value(rj) : "";
+        ok = ok && sync_uuid_valid(uuid) && status && reason && reason_ok(reason);
+        int st = -1;
+        for (int k = 0; ok && k < 3; k++)
+            if (!strcmp(status, status_names[k]))
+                st = k;
+        ok = ok && st >= 0;
+        if (ok) {
+            memcpy(out[i].uuid, uuid, SYNC_UUID_LEN + 1);
+            out[i].status = (sync_status)st;
+            snprintf(out[i].reason, sizeof out[i].reason, "%s", reason);
+        }
+    }
+    json_decref(o);
+    if (!ok) {
+        free(out);
+        *now_ms = 0;
+        return KIOSK_INVALID;
+    }
+    *results = out;
+    *n = count;
+    return KIOSK_OK;
+}
+
+kiosk_rc sync_error_encode(const char *code, const char *message, int64_t now_ms, char **body,
+                           size_t *len)
+{
+    json_t *o = json_object();
+    if (o && (json_object_set_new(o, "now_ms", json_integer(now_ms)) != 0 ||
+              json_object_set_new(o, "error", json_string(code)) != 0 ||
+              json_object_set_new(o, "message", json_string(message ? message : "")) != 0)) {
+        json_decref(o);
+        o = NULL;
+    }
+    return dump(o, body, len);
+}
+
+kiosk_rc sync_error_decode(const char *body, size_t len, char *code, size_t code_size,
+                           int64_t *now_ms)
+{
+    if (code_size)
+        code[0] = '\0';
+    *now_ms = 0;
+    if (len > SYNC_MAX_BODY)
+        return KIOSK_RANGE;
+    json_t *o = load(body, len);
+    const char *c = json_string_value(json_object_get(o, "error"));
+    json_t *t = json_object_get(o, "now_ms");
+    int ok = json_is_object(o) && c && (!t || json_is_integer(t));
+    for (const char *p = c; ok && *p; p++)
+        ok = (*p >= 'a' && *p <= 'z') || *p == '_';
+    if (ok) {
+        snprintf(code, code_size, "%s", c);
+        *now_ms = t ? (int64_t)json_integer_value(t) : 0;
+    }
+    json_decref(o);
+    return ok ? KIOSK_OK : KIOSK_INVALID;
+}
+
+/* ---- bundle file ----------------------------------------------------------------- */
+
+kiosk_rc sync_bundle_write(const char *path, const uint8_t public_key[32],
+                           const uint8_t secret_key[64], int64_t time_ms, const char *body,
+                           size_t len)
+{
+    uint8_t sig[64];
+    char dev[65], sighex[129], head[320], tmp[4200];
+    sync_request_sign(secret_key, SYNC_BUNDLE_METHOD, SYNC_PATH_RECORDS, time_ms, body, len, sig);
+    sync_hex_format(public_key, 32, dev);
+    sync_hex_format(sig, 64, sighex);
+    int hn = snprintf(head, sizeof head,
+                      "kiosk-bundle-v1\ndevice %s\ntime %" PRId64 "\nsignature %s\n\n", dev,
+                      time_ms, sighex);
+    if (snprintf(tmp, sizeof tmp, "%s.part", path) >= (int)sizeof tmp)
+        return KIOSK_INVALID;
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd < 0)
+        return errno == EROFS || errno == EACCES ? KIOSK_READ_ONLY
+               : errno == ENOSPC                 ? KIOSK_DISK_FULL
+                                                 : KIOSK_IO;
+    int ok = write(fd, head, (size_t)hn) == hn;
+    for (size_t off = 0; ok && off < len;) {
+        ssize_t w = write(fd, body + off, len - off);
+        ok = w > 0;
+        off += ok ? (size_t)w : 0;
+    }
+    ok = ok && fsync(fd) == 0;
+    int e = errno;
+    close(fd);
+    if (!ok || rename(tmp, path) != 0) {
+        unlink(tmp);
+        return e == ENOSPC ? KIOSK_DISK_FULL : KIOSK_IO;
+    }
+    /* a USB stick may be pulled right after: the rename must be on it too */
+    char dir[4200];
+    snprintf(dir, sizeof dir, "%s", path);
+    char *slash = strrchr(dir, '/');
+    if (slash)
+        *(slash == dir ? slash + 1 : slash) = '\0';
+    else
+        snprintf(dir, sizeof dir, ".");
+    int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd >= 0) {
+        fsync(dfd);
+        close(dfd);
+    }
+    return KIOSK_OK;
+}
+
+/* One header line "<key> <value>\n" at *p; value borrowed into val (NUL-terminated). */
+static int header_line(const char **p, const char *end, const char *key, char *val, size_t size)
+{
+    size_t kl = strlen(key);
+    const char *nl = memchr(*p, '\n', (size_t)(end - *p));
+    if (!nl || (size_t)(nl - *p) <= kl + 1 || memcmp(*p, key, kl) != 0 || (*p)[kl] != ' ')
+        return 0;
+    size_t vl = (size_t)(nl - *p) - kl - 1;
+    if (vl >= size)
+        return 0;
+    memcpy(val, *p + kl + 1, vl);
+    val[vl] = '\0';
+    *p = nl + 1;
+    return 1;
+}
+
+kiosk_rc sync_bundle_parse(const char *data, size_t len, sync_bundle *out)
+{
+    memset(out, 0, sizeof *out);
+    static const char magic[] = "kiosk-bundle-v1\n";
+    const char *p = data, *end = data + len;
+    char dev[80], t[32], sig[160];
+    if (len < sizeof magic - 1 || memcmp(data, magic, sizeof magic - 1) != 0)
+        return KIOSK_INVALID;
+    p += sizeof magic - 1;
+    if (!header_line(&p, end, "device", dev, sizeof dev) ||
+        !header_line(&p, end, "time", t, sizeof t) ||
+        !header_line(&p, end, "signature", sig, sizeof sig) || p >= end || *p != '\n')
+        return KIOSK_INVALID;
+    p++;
+    char *tend = NULL;
+    errno = 0;
+    long long tv = strtoll(t, &tend, 10);
+    if (errno || tend == t || *tend || tv < 0 || !sync_hex_parse(dev, out->device, 32) ||
+        !sync_hex_parse(sig, out->sig, 64)) {
+        memset(out, 0, sizeof *out);
+        return KIOSK_INVALID;
+    }
+    if ((size_t)(end - p) > SYNC_MAX_BODY) {
+        memset(out, 0, sizeof *out);
+        return KIOSK_RANGE;
+    }
+    out->time_ms = tv;
+    out->body = p;
+    out->body_len = (size_t)(end - p);
+    return KIOSK_OK;
+}

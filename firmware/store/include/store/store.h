@@ -1,0 +1,208 @@
+/*
+ * The durable record store: one SQLite database (WAL, synchronous=FULL) holding sealed
+ * records and what staff screens and receipts need — receipt number, masked summary,
+ * state — never the readable record. A registration becomes a signed envelope (device
+ * Ed25519 key) sealed to the upstream's public key (libsodium sealed box), stored with a
+ * UUID, a per-device sequence number and a receipt number in one transaction. The
+ * device cannot read a sealed record back. Not for the UI thread: calls do disk I/O.
+ */
+#ifndef KIOSK_STORE_H
+#define KIOSK_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/kiosk_clock.h"
+#include "core/kiosk_error.h"
+
+typedef struct store store;
+
+#define STORE_SCHEMA_VERSION 3
+#define STORE_UUID_LEN 36
+#define STORE_RECEIPT_NO_MAX 32
+
+/* The device identity: an Ed25519 key pair kept in <state_dir>/device.key (mode 0600). */
+typedef struct store_device_key {
+    uint8_t public_key[32];
+    uint8_t secret_key[64];
+} store_device_key;
+
+/* Load the device key, creating it on first start. KIOSK_IO/KIOSK_READ_ONLY when the
+ * state directory cannot be used, KIOSK_CORRUPT for a damaged key file (never silently
+ * replaced: a new key would orphan the receipts already issued). */
+kiosk_rc store_device_key_load(const char *state_dir, store_device_key *out);
+
+/* Open (creating or migrating) the database at path. hall_code (copied) prefixes receipt
+ * numbers. On failure *out is NULL: KIOSK_CORRUPT (integrity check failed, or a schema
+ * newer than this firmware), KIOSK_READ_ONLY, KIOSK_DISK_FULL, KIOSK_IO. */
+kiosk_rc store_open(const char *path, const char *hall_code, const store_device_key *key,
+                    const kiosk_clock *clock, store **out);
+void store_close(store *s);
+
+/* Can a record be saved right now? Checked before the citizen signs, so nobody signs
+ * into the void: KIOSK_OK, KIOSK_DISK_FULL (less than min_free_bytes free),
+ * KIOSK_READ_ONLY, KIOSK_CORRUPT, KIOSK_CONFIG (no upstream key provisioned). */
+kiosk_rc store_ready(store *s, uint64_t min_free_bytes);
+
+/* Cap the database at max_bytes (0: no cap), so the store fails cleanly with
+ * KIOSK_DISK_FULL before it fills the disk other programs need. */
+kiosk_rc store_set_max_bytes(store *s, uint64_t max_bytes);
+
+/* Provision the upstream's X25519 public key (32 bytes) for sealing. */
+kiosk_rc store_set_upstream_key(store *s, const uint8_t public_key[32]);
+/* The provisioned upstream key into out; KIOSK_CONFIG when there is none. */
+kiosk_rc store_upstream_key(const store *s, uint8_t out[32]);
+
+/* What a citizen submits. All borrowed for the call. */
+typedef struct store_submission {
+    const char *registration_json; /* registration_to_json output */
+    const char *evidence_json;     /* signature strokes with timing, as JSON */
+    const char *commitment_version;
+    const uint8_t *commitment_sha256; /* 32 bytes: hash of the exact text shown */
+    const char *masked_name;          /* "张*丰" */
+    const char *masked_id;            /* "3701**********123X" */
+} store_submission;
+
+/* What the receipt and the screens get back. */
+typedef struct store_saved {
+    char uuid[STORE_UUID_LEN + 1];
+    int64_t seq;
+    char receipt_no[STORE_RECEIPT_NO_MAX + 1]; /* HALL-YYYYMMDD-NNNN */
+    uint8_t hash[32];                          /* SHA-256 of the signed envelope */
+    int64_t created_ms;
+} store_saved;
+
+/* Sign, seal and store sub in one transaction. After KIOSK_OK the record survives a
+ * power cut. KIOSK_CONFIG without an upstream key, KIOSK_INVALID for missing parts,
+ * KIOSK_DISK_FULL, KIOSK_READ_ONLY, KIOSK_IO. */
+kiosk_rc store_save(store *s, const store_submission *sub, store_saved *out);
+
+/* Record states for the outbox. */
+typedef enum store_state {
+    STORE_QUEUED = 0,
+    STORE_SENT = 1,
+    STORE_ACKED = 2,
+    STORE_REJECTED = 3,
+} store_state;
+
+typedef struct store_counts {
+    int64_t by_state[4];
+} store_counts;
+
+kiosk_rc store_count(store *s, store_counts *out);
+
+/* Record the print outcome for a receipt number: "printed" or a failure reason key. */
+kiosk_rc store_set_print_outcome(store *s, const char *receipt_no, const char *outcome);
+
+/* Look up the staff view of a record by receipt number (masked fields only). */
+typedef struct store_summary {
+    char uuid[STORE_UUID_LEN + 1];
+    char receipt_no[STORE_RECEIPT_NO_MAX + 1];
+    char masked_name[64];
+    char masked_id[32];
+    store_state state;
+    char print_outcome[32];
+    uint8_t hash[32];
+    int64_t created_ms;
+} store_summary;
+kiosk_rc store_find(store *s, const char *receipt_no, store_summary *out);
+
+/* The sealed bytes of a record (for sync and export). *sealed is owned (free()). */
+kiosk_rc store_sealed(store *s, const char *uuid, uint8_t **sealed, size_t *len);
+
+/* ---- the outbox ---- */
+
+/* One record waiting for upstream; every pointer borrowed for the callback only. */
+typedef struct store_pending {
+    const char *uuid;
+    int64_t seq;
+    const uint8_t *sealed;
+    size_t sealed_len;
+    int attempts;              /* requests that carried it so far */
+    const uint8_t *record_sig; /* 64 bytes, see sync_record_message; NULL for records
+                                * saved by firmware before schema 2: sign when sending */
+} store_pending;
+
+/* Return nonzero from the callback to stop early. */
+typedef int (*store_pending_fn)(void *ctx, const store_pending *rec);
+
+/* Up to max records not yet acknowledged nor rejected (queued, or sent without an answer:
+ * a crash between sending and the answer sends them again, which the hub dedupes), with
+ * seq > after_seq, lowest seq first. *count (may be NULL) receives how many were passed. */
+kiosk_rc store_pending_each(store *s, int64_t after_seq, size_t max, store_pending_fn fn, void *ctx,
+                            size_t *count);
+
+/* Mark the pending records with after_seq < seq <= last_seq as sent (in flight) before
+ * a request: state queued -> sent, attempts + 1. One statement, one transaction. The
+ * range is what store_pending_each just gave (pending records are taken in seq order). */
+kiosk_rc store_mark_sent(store *s, int64_t after_seq, int64_t last_seq);
+
+/* What upstream said about one record. */
+typedef struct store_outcome {
+    const char *uuid;   /* borrowed */
+    int acknowledged;   /* 1: accepted or duplicate; 0: rejected */
+    const char *reason; /* borrowed; the hub's reason when rejected */
+} store_outcome;
+
+/* Apply upstream's answers in one transaction: acknowledged -> STORE_ACKED (acked_ms =
+ * now), rejected -> STORE_REJECTED with the reason (kept for staff, never dropped). Only
+ * records still queued or sent change: an acknowledged record stays acknowledged. Unknown
+ * uuids are skipped. *changed (may be NULL) receives how many records changed. */
+kiosk_rc store_apply_outcomes(store *s, const store_outcome *o, size_t n, size_t *changed);
+
+/* Staff action: delete acknowledged records acknowledged before cutoff_ms. Nothing that
+ * upstream has not acknowledged is ever deleted. actor (borrowed, may be NULL) is who
+ * asked, for the audit log. *purged (may be NULL) gets the count. */
+kiosk_rc store_purge_acked(store *s, int64_t cutoff_ms, const char *actor, int64_t *purged);
+
+/* Rejected records for the staff screen, oldest first: masked summary and the reason. */
+typedef int (*store_rejected_fn)(void *ctx, const store_summary *rec, const char *reason);
+kiosk_rc store_rejected_each(store *s, store_rejected_fn fn, void *ctx);
+
+/* The sync worker's last outcome, kept in the database so kioskctl (another process)
+ * and the staff screens can show it. error: "" after a success (copied). */
+kiosk_rc store_note_sync(store *s, int ok, int64_t when_ms, const char *error);
+typedef struct store_sync_note {
+    int64_t last_ok_ms;      /* 0: never */
+    int64_t last_attempt_ms; /* 0: never */
+    char last_error[128];    /* "" when the last attempt succeeded */
+} store_sync_note;
+kiosk_rc store_sync_info(store *s, store_sync_note *out);
+
+/* Out of service (the maintenance menu): kept in the database so a restart or a power
+ * cut does not quietly reopen a kiosk staff closed. Setting it is audited (who borrowed).
+ * store_out_of_service: 1 or 0 (0 also when it cannot be read). */
+kiosk_rc store_set_out_of_service(store *s, int on, const char *who);
+int store_out_of_service(store *s);
+
+/* ---- the audit log (audit.c) ---- */
+
+/* One entry. No personal data: actor is a staff name, "system" or "citizen"; subject a
+ * receipt number or record uuid. */
+typedef struct store_audit_entry {
+    int64_t id;
+    int64_t at_ms;
+    char actor[48];
+    char action[48];
+    char subject[64];
+    char detail[160];
+} store_audit_entry;
+
+/* Append an entry in its own transaction (strings borrowed). The store itself logs the
+ * record state changes (saved, sent, acknowledged, rejected, purged). */
+kiosk_rc store_audit(store *s, const char *actor, const char *action, const char *subject,
+                     const char *detail);
+
+/* The newest max entries, oldest first. Return nonzero from fn to stop. */
+typedef int (*store_audit_fn)(void *ctx, const store_audit_entry *e);
+kiosk_rc store_audit_recent(store *s, size_t max, store_audit_fn fn, void *ctx);
+
+/* Check the whole chain: KIOSK_OK with out->entries counted, or KIOSK_CORRUPT with
+ * out->first_bad the first entry that was altered, removed or cut off. */
+typedef struct store_audit_check {
+    int64_t entries;
+    int64_t first_bad;
+} store_audit_check;
+kiosk_rc store_audit_verify(store *s, store_audit_check *out);
+
+#endif

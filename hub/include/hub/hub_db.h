@@ -1,0 +1,120 @@
+/*
+ * The hub's record database: registered devices, the sealed records they sent (by HTTP or
+ * USB bundle) and the request signatures seen recently (replay protection). One SQLite
+ * file in WAL mode with synchronous=FULL, schema versioned with user_version. It checks
+ * each record's device signature and dedupes by UUID and (device, seq); it never opens a
+ * sealed record (that is hub_export, with the upstream secret key). One connection: use
+ * a hub_db from one thread at a time.
+ */
+#ifndef KIOSK_HUB_DB_H
+#define KIOSK_HUB_DB_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/kiosk_error.h"
+#include "proto/sync_proto.h"
+
+typedef struct hub_db hub_db;
+
+#define HUB_DB_SCHEMA_VERSION 1
+#define HUB_DEVICE_NAME_MAX 128 /* bytes of a device name, terminator included */
+
+/* Open (creating or migrating) the database at path (borrowed). On failure *out is NULL:
+ * KIOSK_CORRUPT (integrity check failed, or a schema newer than this hub),
+ * KIOSK_READ_ONLY, KIOSK_DISK_FULL, KIOSK_BUSY, KIOSK_IO, KIOSK_NOMEM. */
+kiosk_rc hub_db_open(const char *path, hub_db **out);
+/* Close and free; NULL is fine. */
+void hub_db_close(hub_db *db);
+
+/* Register a device's Ed25519 public key (copied) under name (copied, may be NULL or "";
+ * cut at HUB_DEVICE_NAME_MAX - 1 bytes). Adding a known device updates its name, and
+ * re-admits a removed one. KIOSK_OK, KIOSK_IO/DISK_FULL/READ_ONLY/BUSY. */
+kiosk_rc hub_db_device_add(hub_db *db, const uint8_t public_key[32], const char *name,
+                           int64_t now_ms);
+
+/* Stop accepting records from a device. Its records stay (they reference the device), so
+ * the row is only marked removed; hub_db_device_add re-admits it. KIOSK_NOT_FOUND for a
+ * device never added or already removed. */
+kiosk_rc hub_db_device_remove(hub_db *db, const uint8_t public_key[32]);
+
+/* KIOSK_OK when the device is registered (and not removed), KIOSK_NOT_FOUND when not,
+ * or a database error. */
+kiosk_rc hub_db_device_known(hub_db *db, const uint8_t public_key[32]);
+
+/* A device with its counts, for listings. */
+typedef struct hub_device {
+    uint8_t public_key[32];
+    char name[HUB_DEVICE_NAME_MAX];
+    int64_t added_ms;
+    int removed;     /* 1 when removed (records kept, new ones refused) */
+    int64_t records; /* records stored */
+    int64_t max_seq; /* highest seq stored, 0 when none */
+} hub_device;
+
+/* Every device ever added (removed ones too), ordered by public key. On success *out is
+ * owned (free()), NULL when *n is 0. On failure *out is NULL and *n 0. */
+kiosk_rc hub_db_device_list(hub_db *db, hub_device **out, size_t *n);
+
+/* Records and highest seq of one device (0, 0 for a device without records).
+ * KIOSK_NOT_FOUND for a device never added. */
+kiosk_rc hub_db_device_counts(hub_db *db, const uint8_t public_key[32], int64_t *records,
+                              int64_t *max_seq);
+
+/* Store n records (borrowed) sent by device_pk in ONE transaction. source is "http" or
+ * "bundle". results (caller storage, n entries) receives one decision per record, in
+ * order: accepted (stored); duplicate (this uuid is already stored with the same device,
+ * seq and sealed bytes: nothing to do); rejected with reason "bad_record_signature" (the
+ * record signature does not verify against device_pk), "uuid_conflict" (the uuid is
+ * stored with another device, seq or content), "seq_conflict" (the device's seq is stored
+ * under another uuid), "bad_uuid" / "bad_seq" (malformed, for callers that did not use
+ * sync_body_decode). A rejection changes nothing. Records of one batch see each other:
+ * the same record twice in a batch is accepted once, then a duplicate.
+ * KIOSK_OK when the transaction committed (results valid); KIOSK_NOT_FOUND for an
+ * unknown or removed device, KIOSK_INVALID for a bad source or NULL arguments, a database
+ * error otherwise (rolled back: nothing stored, results not valid). Thousands of records
+ * a second: statements are prepared once and the batch commits once. */
+kiosk_rc hub_db_ingest(hub_db *db, const uint8_t device_pk[32], const sync_record *recs, size_t n,
+                       const char *source, int64_t now_ms, sync_result *results);
+
+/* Replay protection for signed HTTP requests. Sets *seen to 1 when this request
+ * signature (64 bytes, borrowed) was seen within the last 2 * SYNC_SKEW_MS, else 0; when
+ * remember is non-zero and it was not seen, it is remembered as seen at now_ms. Entries
+ * older than 2 * SYNC_SKEW_MS are pruned on the way (a request that old is refused as
+ * stale anyway). KIOSK_OK or a database error (*seen 0). */
+kiosk_rc hub_db_seen_request(hub_db *db, const uint8_t signature[64], int64_t now_ms, int remember,
+                             int *seen);
+
+/* A run of missing sequence numbers, first..last inclusive. */
+typedef struct hub_gap {
+    int64_t first;
+    int64_t last;
+} hub_gap;
+
+/* The missing seq ranges of a device between 1 and its highest stored seq, ascending.
+ * On success *gaps is owned (free()), NULL when *n is 0. KIOSK_NOT_FOUND for a device
+ * never added, KIOSK_NOMEM, a database error. */
+kiosk_rc hub_db_gaps(hub_db *db, const uint8_t public_key[32], hub_gap **gaps, size_t *n);
+
+/* One stored record, as hub_db_foreach_record hands it over. Everything is borrowed for
+ * the callback only. */
+typedef struct hub_db_record {
+    const uint8_t *device; /* 32 bytes */
+    const char *uuid;
+    int64_t seq;
+    const uint8_t *sealed;
+    size_t sealed_len;
+    const uint8_t *sig; /* 64 bytes: the device's record signature */
+    int64_t received_ms;
+    const char *source;
+} hub_db_record;
+
+/* Called once per record; a return other than KIOSK_OK stops the walk and is returned by
+ * hub_db_foreach_record. */
+typedef kiosk_rc (*hub_db_record_cb)(void *ctx, const hub_db_record *rec);
+
+/* Walk every stored record ordered by (device, seq). The database must not be changed
+ * from inside the callback. KIOSK_OK, the callback's code, or a database error. */
+kiosk_rc hub_db_foreach_record(hub_db *db, hub_db_record_cb cb, void *ctx);
+
+#endif

@@ -1,0 +1,306 @@
+/* Tests of the kiosk-hub wire protocol: exact bytes of the bodies, signatures over
+ * records and requests (and that any change breaks them), the strictness of both
+ * parsers of outside bytes, and the bundle file. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "proto/sync_proto.h"
+
+#define UUID "0f8fad5b-d9cb-469f-a165-70867728950e"
+
+static uint8_t pk[32], sk[64], sealed49[49];
+
+static int setup(void **state)
+{
+    (void)state;
+    if (sodium_init() < 0)
+        return -1;
+    crypto_sign_keypair(pk, sk);
+    for (int i = 0; i < 49; i++)
+        sealed49[i] = (uint8_t)i;
+    return 0;
+}
+
+static sync_record sample(void)
+{
+    sync_record r = {.seq = 7, .sealed = sealed49, .sealed_len = sizeof sealed49};
+    memcpy(r.uuid, UUID, sizeof r.uuid);
+    sync_record_sign(&r, sk);
+    return r;
+}
+
+static void test_uuid_and_hex(void **state)
+{
+    (void)state;
+    assert_true(sync_uuid_valid(UUID));
+    assert_false(sync_uuid_valid("0F8FAD5B-D9CB-469F-A165-70867728950E"));
+    assert_false(sync_uuid_valid("0f8fad5b-d9cb-469f-a165-70867728950"));
+    assert_false(sync_uuid_valid("0f8fad5bxd9cb-469f-a165-70867728950e"));
+    assert_false(sync_uuid_valid(NULL));
+    uint8_t b[2];
+    char out[5];
+    assert_true(sync_hex_parse("0aFf", b, 2));
+    assert_int_equal(b[0], 0x0a);
+    assert_int_equal(b[1], 0xff);
+    sync_hex_format(b, 2, out);
+    assert_string_equal(out, "0aff");
+    assert_false(sync_hex_parse("0aF", b, 2));
+    assert_false(sync_hex_parse("0aFg", b, 2));
+    assert_false(sync_hex_parse("0a:f", b, 2));
+}
+
+static void test_record_signature(void **state)
+{
+    (void)state;
+    sync_record r = sample();
+    assert_true(sync_record_verify(&r, pk));
+    uint8_t other_pk[32], other_sk[64];
+    crypto_sign_keypair(other_pk, other_sk);
+    assert_false(sync_record_verify(&r, other_pk));
+    r.seq = 8;
+    assert_false(sync_record_verify(&r, pk));
+    r = sample();
+    uint8_t copy[49];
+    memcpy(copy, sealed49, sizeof copy);
+    copy[30] ^= 1;
+    r.sealed = copy;
+    assert_false(sync_record_verify(&r, pk));
+    r = sample();
+    r.uuid[0] = '1';
+    assert_false(sync_record_verify(&r, pk));
+}
+
+static void test_request_signature(void **state)
+{
+    (void)state;
+    uint8_t sig[64];
+    const char body[] = "{\"records\":[]}";
+    sync_request_sign(sk, "POST", SYNC_PATH_RECORDS, 1795363199000LL, body, strlen(body), sig);
+    assert_true(sync_request_verify(pk, "POST", SYNC_PATH_RECORDS, 1795363199000LL, body,
+                                    strlen(body), sig));
+    assert_false(sync_request_verify(pk, "POST", SYNC_PATH_RECORDS, 1795363199001LL, body,
+                                     strlen(body), sig));
+    assert_false(sync_request_verify(pk, "BUNDLE", SYNC_PATH_RECORDS, 1795363199000LL, body,
+                                     strlen(body), sig));
+    assert_false(
+        sync_request_verify(pk, "POST", "/v1/other", 1795363199000LL, body, strlen(body), sig));
+    assert_false(sync_request_verify(pk, "POST", SYNC_PATH_RECORDS, 1795363199000LL, body,
+                                     strlen(body) - 1, sig));
+}
+
+static void test_body_exact_bytes_and_round_trip(void **state)
+{
+    (void)state;
+    sync_record r = sample();
+    char *body;
+    size_t len;
+    assert_int_equal(sync_body_encode(&r, 1, &body, &len), KIOSK_OK);
+    char sig[129], want[512];
+    sync_hex_format(r.sig, 64, sig);
+    snprintf(want, sizeof want,
+             "{\"records\":[{\"uuid\":\"" UUID "\",\"seq\":7,\"sealed\":"
+             "\"AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8gISIjJCUmJygpKissLS4vMA==\","
+             "\"sig\":\"%s\"}]}",
+             sig);
+    assert_string_equal(body, want);
+    assert_int_equal(len, strlen(want));
+
+    sync_record *got;
+    size_t n;
+    assert_int_equal(sync_body_decode(body, len, &got, &n), KIOSK_OK);
+    assert_int_equal(n, 1);
+    assert_string_equal(got[0].uuid, UUID);
+    assert_int_equal(got[0].seq, 7);
+    assert_int_equal(got[0].sealed_len, 49);
+    assert_memory_equal(got[0].sealed, sealed49, 49);
+    assert_true(sync_record_verify(&got[0], pk));
+    sync_records_free(got, n);
+    free(body);
+
+    assert_int_equal(sync_body_encode(NULL, 0, &body, &len), KIOSK_OK);
+    assert_string_equal(body, "{\"records\":[]}");
+    assert_int_equal(sync_body_decode(body, len, &got, &n), KIOSK_OK);
+    assert_int_equal(n, 0);
+    sync_records_free(got, n);
+    free(body);
+}
+
+static void test_body_decode_refuses_malformed(void **state)
+{
+    (void)state;
+    char sig[129];
+    sync_record r = sample();
+    sync_hex_format(r.sig, 64, sig);
+    const char *b64 = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8gISIjJCUmJygpKissLS4vMA==";
+    char bad[16][700];
+    int k = 0;
+#define REC(u, seq, sealed, s, extra)                                                              \
+    snprintf(bad[k++], sizeof bad[0],                                                              \
+             "{\"records\":[{\"uuid\":\"%s\",\"seq\":%s,\"sealed\":\"%s\",\"sig\":\"%s\"%s}]}", u, \
+             seq, sealed, s, extra)
+    REC(UUID, "0", b64, sig, "");                                   /* seq below 1 */
+    REC(UUID, "\"7\"", b64, sig, "");                               /* seq as text */
+    REC("0F8FAD5B-D9CB-469F-A165-70867728950E", "7", b64, sig, ""); /* uppercase uuid */
+    REC(UUID, "7", "AAEC*wQF", sig, "");                            /* not base64 */
+    REC(UUID, "7", "AAECAwQF", sig, "");                            /* shorter than a sealed box */
+    REC(UUID, "7", b64, "00", "");                                  /* short signature */
+    REC(UUID, "7", b64, sig, ",\"x\":1");                           /* unknown key */
+    REC(UUID, "7", b64, sig, ",\"seq\":8");                         /* duplicate key */
+    snprintf(bad[k++], sizeof bad[0], "{\"records\":[{\"uuid\":\"%s\"}]}", UUID);
+    snprintf(bad[k++], sizeof bad[0], "{\"records\":{}}");
+    snprintf(bad[k++], sizeof bad[0], "{\"records\":[],\"more\":1}");
+    snprintf(bad[k++], sizeof bad[0], "[]");
+    snprintf(bad[k++], sizeof bad[0], "{\"records\":[]");
+    snprintf(bad[k++], sizeof bad[0], "%s", "");
+#undef REC
+    for (int i = 0; i < k; i++) {
+        sync_record *got = (sync_record *)1;
+        size_t n = 99;
+        assert_int_equal(sync_body_decode(bad[i], strlen(bad[i]), &got, &n), KIOSK_INVALID);
+        assert_null(got);
+        assert_int_equal(n, 0);
+    }
+    sync_record *got;
+    size_t n;
+    assert_int_equal(sync_body_decode("{}", SYNC_MAX_BODY + 1, &got, &n), KIOSK_RANGE);
+}
+
+static void test_results_round_trip_and_refusals(void **state)
+{
+    (void)state;
+    sync_result in[3] = {{.status = SYNC_ACCEPTED},
+                         {.status = SYNC_DUPLICATE},
+                         {.status = SYNC_REJECTED, .reason = "bad_record_signature"}};
+    for (int i = 0; i < 3; i++)
+        memcpy(in[i].uuid, UUID, sizeof in[i].uuid);
+    char *body;
+    size_t len;
+    assert_int_equal(sync_results_encode(in, 3, 42, &body, &len), KIOSK_OK);
+    assert_string_equal(body, "{\"now_ms\":42,\"results\":["
+                              "{\"uuid\":\"" UUID "\",\"status\":\"accepted\",\"reason\":\"\"},"
+                              "{\"uuid\":\"" UUID "\",\"status\":\"duplicate\",\"reason\":\"\"},"
+                              "{\"uuid\":\"" UUID "\",\"status\":\"rejected\","
+                              "\"reason\":\"bad_record_signature\"}]}");
+    sync_result *out;
+    size_t n;
+    int64_t now;
+    assert_int_equal(sync_results_decode(body, len, &out, &n, &now), KIOSK_OK);
+    assert_int_equal(n, 3);
+    assert_int_equal(now, 42);
+    assert_int_equal(out[1].status, SYNC_DUPLICATE);
+    assert_string_equal(out[2].reason, "bad_record_signature");
+    free(out);
+    free(body);
+
+    const char *bad[] = {
+        "<html>502 Bad Gateway</html>",
+        "{\"results\":[{\"uuid\":\"" UUID "\",\"status\":\"maybe\"}]}",
+        "{\"results\":[{\"uuid\":\"" UUID "\",\"status\":\"rejected\",\"reason\":\"Nope!\"}]}",
+        "{\"results\":[{\"status\":\"accepted\"}]}",
+        "{\"results\":[{\"uuid\":\"x\",\"status\":\"accepted\"}]}",
+        "{\"results\":[],\"now_ms\":\"soon\"}",
+        "{\"results\":[],\"extra\":true}",
+        "{\"error\":\"internal\"}",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        out = (sync_result *)1;
+        assert_int_equal(sync_results_decode(bad[i], strlen(bad[i]), &out, &n, &now),
+                         KIOSK_INVALID);
+        assert_null(out);
+    }
+    assert_int_equal(sync_results_decode("{\"results\":[]}", 14, &out, &n, &now), KIOSK_OK);
+    assert_int_equal(n, 0);
+    assert_int_equal(now, 0);
+    free(out);
+}
+
+static void test_error_bodies(void **state)
+{
+    (void)state;
+    char *body, code[32];
+    size_t len;
+    int64_t now;
+    assert_int_equal(sync_error_encode("stale_time", "clock off", 99, &body, &len), KIOSK_OK);
+    assert_string_equal(body, "{\"now_ms\":99,\"error\":\"stale_time\",\"message\":\"clock off\"}");
+    assert_int_equal(sync_error_decode(body, len, code, sizeof code, &now), KIOSK_OK);
+    assert_string_equal(code, "stale_time");
+    assert_int_equal(now, 99);
+    free(body);
+    assert_int_equal(sync_error_decode("oops", 4, code, sizeof code, &now), KIOSK_INVALID);
+    assert_string_equal(code, "");
+    assert_int_equal(sync_error_decode("{\"error\":\"Bad Code\"}", 20, code, sizeof code, &now),
+                     KIOSK_INVALID);
+}
+
+static char *slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    static char buf[8192];
+    *len = fread(buf, 1, sizeof buf, f);
+    fclose(f);
+    return buf;
+}
+
+static void test_bundle_file(void **state)
+{
+    (void)state;
+    char path[600];
+    snprintf(path, sizeof path, "%s/bundle-%d.kb", KIOSK_TEST_TMP, (int)getpid());
+    sync_record r = sample();
+    char *body;
+    size_t blen;
+    assert_int_equal(sync_body_encode(&r, 1, &body, &blen), KIOSK_OK);
+    assert_int_equal(sync_bundle_write(path, pk, sk, 1795363199000LL, body, blen), KIOSK_OK);
+    size_t len;
+    char *data = slurp(path, &len);
+    char dev[65];
+    sync_hex_format(pk, 32, dev);
+    char head[200];
+    snprintf(head, sizeof head, "kiosk-bundle-v1\ndevice %s\ntime 1795363199000\nsignature ", dev);
+    assert_memory_equal(data, head, strlen(head));
+    sync_bundle b;
+    assert_int_equal(sync_bundle_parse(data, len, &b), KIOSK_OK);
+    assert_memory_equal(b.device, pk, 32);
+    assert_int_equal(b.time_ms, 1795363199000LL);
+    assert_int_equal(b.body_len, blen);
+    assert_memory_equal(b.body, body, blen);
+    assert_true(sync_request_verify(b.device, SYNC_BUNDLE_METHOD, SYNC_PATH_RECORDS, b.time_ms,
+                                    b.body, b.body_len, b.sig));
+    /* a changed byte in the body breaks the signature; a broken header does not parse */
+    data[len - 5] ^= 1;
+    assert_int_equal(sync_bundle_parse(data, len, &b), KIOSK_OK);
+    assert_false(sync_request_verify(b.device, SYNC_BUNDLE_METHOD, SYNC_PATH_RECORDS, b.time_ms,
+                                     b.body, b.body_len, b.sig));
+    assert_int_equal(sync_bundle_parse(data, 40, &b), KIOSK_INVALID);
+    data[3] = 'X';
+    assert_int_equal(sync_bundle_parse(data, len, &b), KIOSK_INVALID);
+    assert_int_equal(sync_bundle_parse("kiosk-bundle-v1\ndevice 00\n", 26, &b), KIOSK_INVALID);
+    free(body);
+    unlink(path);
+    /* a directory that cannot be written */
+    assert_int_not_equal(sync_bundle_write("/proc/kiosk.kb", pk, sk, 1, "{}", 2), KIOSK_OK);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup(test_uuid_and_hex, setup),
+        cmocka_unit_test_setup(test_record_signature, setup),
+        cmocka_unit_test_setup(test_request_signature, setup),
+        cmocka_unit_test_setup(test_body_exact_bytes_and_round_trip, setup),
+        cmocka_unit_test_setup(test_body_decode_refuses_malformed, setup),
+        cmocka_unit_test_setup(test_results_round_trip_and_refusals, setup),
+        cmocka_unit_test_setup(test_error_bodies, setup),
+        cmocka_unit_test_setup(test_bundle_file, setup),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

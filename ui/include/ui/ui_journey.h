@@ -1,0 +1,76 @@
+/*
+ * The citizen journey's screens after the attract screen, drawn from the flow's view
+ * model plus the little the UI keeps itself (the PIN digits typed so far, answers not yet
+ * sent). Draws only and records touch targets by id (ui_widget.h); ui_app turns taps on
+ * those ids into flow events. Every step has its screen: reading the card, PIN keypad,
+ * checking the PIN, the four questions, the eligibility outcome, the form pages
+ * (ui_form.h), the review, the commitment (scrolled with big buttons), the signature pad,
+ * saving, printing, done with the receipt preview, messages, and the modal "more time?"
+ * countdown.
+ */
+#ifndef UI_JOURNEY_H
+#define UI_JOURNEY_H
+
+#include "flow/flow.h"
+#include "ui/ui_form.h"
+#include "ui/ui_widget.h"
+
+struct ui_signature;
+
+#define UI_PIN_DIGITS 6
+
+/* What the UI holds between frames; wiped with the session. */
+typedef struct ui_journey_state {
+    char pin[UI_PIN_DIGITS + 1];
+    int pin_len;
+    int answers[4];    /* -1 not answered, 0 no, 1 yes: pension, employed, able, wants work */
+    int show_missing;  /* "answer every question" after Next with gaps */
+    ui_form_edit edit; /* the open field editor */
+    ui_form_scroll form_scroll;    /* how far the form's page is scrolled */
+    int review_scroll;             /* pixels scrolled on the review */
+    int review_max_scroll;         /* set by the draw; 0 when everything fits */
+    int commitment_scroll;         /* pixels scrolled */
+    int commitment_max_scroll;     /* set by the draw */
+    int commitment_seen_end;       /* scrolled to the end at least once */
+    SDL_Rect pad_rect;             /* where the signature pad is, set by the draw */
+    const char *signature_problem; /* string key of the last refused signature, or NULL */
+} ui_journey_state;
+
+/* What the screens read besides the view (all borrowed for the draw). */
+typedef struct ui_journey_env {
+    ui_form_env form;
+    const struct ui_signature *pad;
+    const char *commitment; /* the text shown (without its version line) */
+    SDL_Texture *receipt;   /* the receipt preview on the done screen, or NULL */
+    int receipt_w, receipt_h;
+} ui_journey_env;
+
+void ui_journey_state_wipe(ui_journey_state *st);
+
+/* Draw the screen of v->step (not FLOW_ATTRACT) and, when v->countdown_s > 0, the
+ * countdown dialog over it. */
+kiosk_rc ui_journey_draw(ui_ctx *c, const flow_view *v, ui_journey_state *st,
+                         const ui_journey_env *env);
+
+/* Replace the first "%d" of template (borrowed) with n into out. */
+void ui_journey_fill_number(const char *template_text, int n, char *out, size_t outsz);
+
+/* Widget ids the screens use (scripts tap them by these names). */
+#define UI_ID_CANCEL "cancel"
+#define UI_ID_BACK "back"
+#define UI_ID_NEXT "next"
+#define UI_ID_OK "ok"
+#define UI_ID_MORE_TIME "more_time"
+#define UI_ID_PIN_CLEAR "pin_clear"
+#define UI_ID_PIN_DELETE "pin_delete"
+#define UI_ID_PIN_CONFIRM "pin_ok"
+#define UI_ID_AGREE "agree"
+#define UI_ID_SIGN_CLEAR "sign_clear"
+#define UI_ID_SIGN_CONFIRM "sign_ok"
+#define UI_ID_REPRINT "reprint"
+#define UI_ID_FINISH "finish"
+#define UI_ID_PAD "pad" /* the signature pad itself */
+/* form rows: "field_<key>"; review: "edit_<page number>"; editors: see ui_form.c */
+/* keypad digits: "key0" … "key9"; answers: "q0_yes", "q0_no" … "q3_no" */
+
+#endif
