@@ -12,25 +12,19 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/session.h"
 #include "config/kiosk_strings.h"
 #include "core/kiosk_log.h"
 #include "core/kiosk_notify.h"
-#include "domain/codes.h"
-#include "domain/divisions.h"
-#include "identity/identity.h"
-#include "ssc/reader_sim.h"
 #include "ui/ui_attract.h"
 #include "ui/ui_draw.h"
-#include "ui/ui_io.h"
-#include "power/power.h"
 #include "ui/ui_journey.h"
 #include "ui/ui_menu.h"
 #include "ui/ui_pinyin.h"
-#include "ui/ui_signature.h"
-#include "ui/ui_widget.h"
 #include "ui/ui_screenshot.h"
 #include "ui/ui_text.h"
 #include "ui/ui_theme.h"
+#include "ui/ui_widget.h"
 
 #define FONT_PRIMARY "NotoSansCJKsc-Kiosk.otf"
 #define FONT_FALLBACK "NotoSansCJKsc-Kiosk-Ext.otf"
@@ -49,40 +43,21 @@ struct ui_app {
     int dirty;
     ui_attract_layout attract;
     ui_widgets widgets; /* touch targets of the last frame */
-    /* the journey */
+    /* the journey: the session decides, the screens show it */
     const kiosk_clock *clock;
-    codes_tables *codes;
-    divisions *divs;
-    flow *flow;
+    session *session;
+    Uint32 wake_event; /* SDL user event type: a worker queued something for the session */
+    flow_step last_step;
     ui_journey_state js;
-    int last_countdown;
-    identity_worker *identity;
-    reader *sim;           /* the simulated reader (owned by the worker), for scripts */
-    Uint32 identity_event; /* SDL user event type carrying an identity_event copy */
     int headless;
-    ui_pinyin *pinyin; /* NULL without the dictionary: letters go in as typed */
-    int pinyin_tried;  /* loaded on the first form page */
-    ui_signature *pad; /* made when the signature screen is first laid out */
-    char *commitment;  /* the text shown, in the current language */
-    char commitment_version[32];
-    ui_io *io;            /* NULL without a store (screenshots, some tests) */
-    Uint32 io_event;      /* SDL user event type carrying a ui_io_result copy */
+    ui_pinyin *pinyin;    /* NULL without the dictionary: letters go in as typed */
+    int pinyin_tried;     /* loaded on the first form page */
     SDL_Texture *receipt; /* the done screen's preview */
     int receipt_w, receipt_h;
-    int pad_drawing; /* a stroke is open on the pad */
     ui_app_options opt;
     ui_menu menu;
-    int reader_ok;         /* the reader worker's last word: working */
     int restart_requested; /* staff asked; the loop ends and systemd starts us again */
-    power *power;          /* portable units: batteries and mains */
-    power_status pw;
-    int64_t pw_read_ms;
-    int battery_refused; /* a card came while the battery was too low */
 };
-
-/* Batteries: a registration takes about ten minutes (power.h). */
-#define MIN_BATTERY_PERCENT 20
-#define MIN_BATTERY_MINUTES 15
 
 static kiosk_rc load_strings(ui_app *app, const char *lang)
 {
@@ -179,138 +154,13 @@ static kiosk_rc open_display(ui_app *app, const ui_app_options *opt)
     return renderer_info(app);
 }
 
-/* The code tables and divisions every form screen needs: a kiosk without them must not
- * start. */
-static kiosk_rc load_domain(ui_app *app)
+/* Any thread: the session has worker reports queued; end the loop's wait. */
+static void wake(void *ctx)
 {
-    char path[KIOSK_CONFIG_PATH_MAX + 64];
-    snprintf(path, sizeof path, "%s/codes", app->cfg.assets_dir);
-    kiosk_rc rc = codes_load(path, &app->codes);
-    if (rc != KIOSK_OK) {
-        kiosk_log_error("ui", "code tables in %s: %s", path, kiosk_strerror(rc));
-        return rc;
-    }
-    snprintf(path, sizeof path, "%s/divisions/divisions.txt", app->cfg.assets_dir);
-    rc = divisions_load(path, &app->divs);
-    if (rc != KIOSK_OK)
-        kiosk_log_error("ui", "division data %s: %s", path, kiosk_strerror(rc));
-    return rc;
-}
-
-/* ---- the card reader worker: its events cross to the UI thread as SDL user events -- */
-
-static void free_identity_event(void *p)
-{
-    if (p) {
-        explicit_bzero(p, sizeof(identity_event));
-        free(p);
-    }
-}
-
-/* From a worker thread: a copy of size bytes at data to the UI thread, as an SDL user
- * event of type (SDL_PushEvent is thread-safe). A copy that cannot be queued is wiped. */
-static int post_copy(Uint32 type, const void *data, size_t size)
-{
-    void *copy = malloc(size);
     SDL_Event e;
     SDL_zero(e);
-    e.type = type;
-    e.user.data1 = copy;
-    if (copy)
-        memcpy(copy, data, size);
-    if (!copy || SDL_PushEvent(&e) != 1) {
-        kiosk_log_error("ui", "an event from a worker was lost: %s",
-                        copy ? SDL_GetError() : "out of memory");
-        if (copy)
-            explicit_bzero(copy, size);
-        free(copy);
-        return 0;
-    }
-    return 1;
-}
-
-/* Worker thread: the event is copied (the worker wipes the holder after we return). */
-static void on_identity(void *ctx, const identity_event *ev)
-{
-    (void)post_copy(((ui_app *)ctx)->identity_event, ev, sizeof *ev);
-}
-
-static kiosk_rc open_reader(void *ctx, reader **out)
-{
-    ui_app *app = ctx;
-    if (app->cfg.reader_backend != KIOSK_READER_SIMULATED)
-        return identity_open_configured(&app->cfg, out);
-    /* the demo card waits off the reader until a citizen (or a script) puts it there */
-    kiosk_rc rc = reader_sim_create(app->cfg.reader_card_profile, NULL, out);
-    if (rc == KIOSK_OK) {
-        reader_sim_set_present(*out, 0);
-        __atomic_store_n(&app->sim, *out, __ATOMIC_SEQ_CST);
-    }
-    return rc;
-}
-
-static kiosk_rc start_reader(ui_app *app)
-{
-    app->identity_event = SDL_RegisterEvents(1);
-    if (app->identity_event == (Uint32)-1)
-        return KIOSK_NOMEM;
-    identity_config ic = {.open = open_reader,
-                          .open_ctx = app,
-                          .callback = on_identity,
-                          .callback_ctx = app,
-                          .clock = app->clock};
-    kiosk_rc rc = identity_worker_start(&ic, &app->identity);
-    if (rc != KIOSK_OK)
-        kiosk_log_error("ui", "cannot start the card reader worker: %s", kiosk_strerror(rc));
-    return rc;
-}
-
-/* The commitment text of lang: "version: X" on the first line, a blank line, the text. */
-static kiosk_rc load_commitment(ui_app *app, const char *lang)
-{
-    char path[KIOSK_CONFIG_PATH_MAX + 64];
-    snprintf(path, sizeof path, "%s/commitment/%s.txt", app->cfg.assets_dir, lang);
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        kiosk_log_error("ui", "the commitment text %s is missing", path);
-        return KIOSK_NOT_FOUND;
-    }
-    char *buf = malloc(65536);
-    size_t n = buf ? fread(buf, 1, 65535, f) : 0;
-    fclose(f);
-    if (!buf)
-        return KIOSK_NOMEM;
-    buf[n] = '\0';
-    char version[32];
-    const char *body = strstr(buf, "\n\n");
-    if (sscanf(buf, "version: %31s", version) != 1 || !body || n == 65535) {
-        kiosk_log_error("ui", "%s: the first line must be 'version: X', then a blank line", path);
-        free(buf);
-        return KIOSK_CORRUPT;
-    }
-    memmove(buf, body + 2, strlen(body + 2) + 1);
-    free(app->commitment);
-    app->commitment = buf;
-    snprintf(app->commitment_version, sizeof app->commitment_version, "%s", version);
-    return KIOSK_OK;
-}
-
-/* An I/O result and the receipt it may carry, wiped (the receipt shows a masked name). */
-static void free_io_result(ui_io_result *r)
-{
-    if (r->preview.bits)
-        explicit_bzero(r->preview.bits, (size_t)r->preview.width / 8 * (size_t)r->preview.rows);
-    receipt_bitmap_deinit(&r->preview);
-    explicit_bzero(r, sizeof *r);
-}
-
-/* I/O worker thread: hand the result (and its receipt) to the UI thread. */
-static void on_io(void *ctx, const ui_io_result *r)
-{
-    if (!post_copy(((ui_app *)ctx)->io_event, r, sizeof *r)) {
-        ui_io_result lost = *r;
-        free_io_result(&lost);
-    }
+    e.type = ((ui_app *)ctx)->wake_event;
+    SDL_PushEvent(&e); /* a full queue already wakes the loop */
 }
 
 static void drop_receipt(ui_app *app)
@@ -326,6 +176,8 @@ static void drop_receipt(ui_app *app)
  * landscape), so no scaling in the frame loop. */
 static void load_receipt(ui_app *app, const receipt_bitmap *b)
 {
+    if (!app->renderer)
+        return;
     drop_receipt(app);
     if (!b->bits || b->width <= 0 || b->rows <= 0)
         return;
@@ -359,6 +211,105 @@ static void load_receipt(ui_app *app, const receipt_bitmap *b)
     SDL_FreeSurface(s);
 }
 
+/* UI thread: the session changed (SESSION_* bits). */
+static void on_session_changed(void *ctx, unsigned what)
+{
+    ui_app *app = ctx;
+    if (!app->session)
+        return; /* still being made */
+    const session_view *sv = session_get_view(app->session);
+    flow_step step = sv->flow->step;
+    if (what & SESSION_WIPED) {
+        /* the citizen's data leaves the screens too: what they showed, the rasterised
+         * text, the pinyin engine (its search buffers held what was typed, closed until
+         * the next citizen needs it) and the freed memory goes back to the system */
+        ui_journey_state_wipe(&app->js);
+        ui_text_forget(app->text);
+        ui_pinyin_destroy(app->pinyin);
+        app->pinyin = NULL;
+        app->pinyin_tried = 0;
+        malloc_trim(0);
+    }
+    if (what & SESSION_RECEIPT) {
+        if (sv->receipt->bits)
+            load_receipt(app, sv->receipt);
+        else
+            drop_receipt(app);
+    }
+    if (step != app->last_step) {
+        if (step == FLOW_REVIEW)
+            app->js.review_scroll = 0;
+        if (step == FLOW_COMMITMENT)
+            app->js.commitment_scroll = 0;
+        app->last_step = step;
+    }
+    if (step == FLOW_FORM && !app->pinyin && !app->pinyin_tried) {
+        /* the dictionary (a few MB) is loaded when a citizen first needs the keyboard */
+        app->pinyin_tried = 1;
+        if (ui_pinyin_create(NULL, &app->pinyin) != KIOSK_OK)
+            kiosk_log_warn("ui", "no pinyin dictionary: the keyboard types letters only");
+    }
+    app->dirty = 1;
+}
+
+/* UI thread: a staff job's result, for the maintenance menu. */
+static void on_staff_result(void *ctx, const app_io_result *r)
+{
+    ui_app *app = ctx;
+    app_io *io = app->session ? session_io(app->session) : NULL;
+    if (r->kind == APP_IO_SERVICE) {
+        app->menu.out_of_service = r->count != 0;
+    } else {
+        ui_menu_result(&app->menu, r);
+        if ((r->kind == APP_IO_LOGIN && r->rc == KIOSK_OK) || r->kind == APP_IO_EXPORT ||
+            r->kind == APP_IO_PURGE || r->kind == APP_IO_PRINT)
+            if (io)
+                app_io_dashboard(io);
+    }
+    app->dirty = 1;
+}
+
+/* Fill "{}" of the string key with arg into out. */
+static void fill(const ui_app *app, const char *key, const char *arg, char *out, size_t size)
+{
+    const char *tmpl = kiosk_strings_get(app->strings, key);
+    const char *at = strstr(tmpl, "{}");
+    snprintf(out, size, "%.*s%s%s", at ? (int)(at - tmpl) : (int)strlen(tmpl), tmpl, arg,
+             at ? at + 2 : "");
+}
+
+/* UI thread: a card while staff are at the kiosk. Reader test: only the card's own
+ * details, never the holder's; login: a staff card's UID (plus the PIN) logs in. */
+static void on_staff_card(void *ctx, const identity_event *ie)
+{
+    ui_app *app = ctx;
+    if (app->menu.screen == UI_MENU_READER) {
+        char info[128];
+        if (ie->type == IDENTITY_CARD_READ) {
+            /* the generation and specification only: the card number belongs to its holder */
+            snprintf(info, sizeof info, "gen %d · spec %s", ie->card.generation,
+                     ie->card.spec_version);
+            fill(app, "screen.m_card_info", info, app->menu.card_info, sizeof app->menu.card_info);
+        } else if (ie->type == IDENTITY_CARD_UNREADABLE) {
+            fill(app, "screen.m_card_bad", kiosk_rc_name(ie->rc), app->menu.card_info,
+                 sizeof app->menu.card_info);
+        }
+    }
+    if (app->menu.screen == UI_MENU_LOGIN && ie->type == IDENTITY_CARD_PRESENT) {
+        snprintf(app->menu.card_uid, sizeof app->menu.card_uid, "%s", ie->uid);
+        app->menu.note_key = NULL;
+    } else if (app->menu.screen == UI_MENU_LOGIN && ie->type == IDENTITY_CARD_REMOVED) {
+        app->menu.card_uid[0] = '\0';
+    }
+    app->dirty = 1;
+}
+
+/* The session hands cards to the menu while it is open. */
+static void sync_staff_mode(ui_app *app)
+{
+    session_set_staff_mode(app->session, app->menu.screen != UI_MENU_OFF);
+}
+
 kiosk_rc ui_app_create(const kiosk_config *cfg, const ui_app_options *opt, ui_app **out)
 {
     *out = NULL;
@@ -381,33 +332,27 @@ kiosk_rc ui_app_create(const kiosk_config *cfg, const ui_app_options *opt, ui_ap
             kiosk_log_error("ui", "cannot load fonts from %s: %s", cfg->fonts_dir,
                             kiosk_strerror(rc));
     }
-    if (rc == KIOSK_OK)
-        rc = load_domain(app);
-    if (rc == KIOSK_OK) {
-        app->clock = opt->clock ? opt->clock : kiosk_clock_system();
-        flow_config fc = {.codes = app->codes,
-                          .divisions = app->divs,
-                          .clock = app->clock,
-                          .idle_timeout_s = cfg->idle_timeout_s,
-                          .countdown_s = 30,
-                          .done_timeout_s = 60};
-        rc = flow_create(&fc, &app->flow);
-    }
-    ui_journey_state_wipe(&app->js);
     app->opt = *opt;
-    if (rc == KIOSK_OK)
-        rc = load_commitment(app, app->language);
-    if (rc == KIOSK_OK && opt->with_store) {
-        app->io_event = SDL_RegisterEvents(1);
-        rc = app->io_event == (Uint32)-1 ? KIOSK_NOMEM : ui_io_start(cfg, on_io, app, &app->io);
+    app->clock = opt->clock ? opt->clock : kiosk_clock_system();
+    ui_journey_state_wipe(&app->js);
+    if (rc == KIOSK_OK) {
+        app->wake_event = SDL_RegisterEvents(1);
+        if (app->wake_event == (Uint32)-1)
+            rc = KIOSK_NOMEM;
     }
-    if (rc == KIOSK_OK && opt->with_reader)
-        rc = start_reader(app);
-    if (rc == KIOSK_OK && cfg->mode == KIOSK_MODE_PORTABLE) {
-        if (power_open_sysfs(cfg->power_supply, &app->power) == KIOSK_OK)
-            power_read(app->power, &app->pw);
-        else
-            kiosk_log_warn("ui", "no power supply information under %s", cfg->power_supply);
+    if (rc == KIOSK_OK) {
+        session_options so = {.clock = app->clock,
+                              .with_reader = opt->with_reader,
+                              .with_store = opt->with_store,
+                              .wake = wake,
+                              .wake_ctx = app,
+                              .changed = on_session_changed,
+                              .staff_result = on_staff_result,
+                              .staff_card = on_staff_card,
+                              .ui_ctx = app,
+                              .record_saved = opt->record_saved,
+                              .record_saved_ctx = opt->record_saved_ctx};
+        rc = session_create(cfg, &so, &app->session);
     }
     if (rc != KIOSK_OK) {
         ui_app_destroy(app);
@@ -422,27 +367,12 @@ void ui_app_destroy(ui_app *app)
 {
     if (!app)
         return;
-    identity_worker_stop(app->identity); /* joins: no event is queued after this */
-    SDL_Event ev;
-    while (app->identity_event &&
-           SDL_PeepEvents(&ev, 1, SDL_GETEVENT, app->identity_event, app->identity_event) == 1)
-        free_identity_event(ev.user.data1);
-    ui_io_stop(app->io);
-    while (app->io_event &&
-           SDL_PeepEvents(&ev, 1, SDL_GETEVENT, app->io_event, app->io_event) == 1) {
-        free_io_result(ev.user.data1);
-        free(ev.user.data1);
-    }
-    flow_destroy(app->flow);
-    power_close(app->power);
+    session_destroy(app->session); /* joins the workers */
+    app->session = NULL;
     ui_menu_wipe(&app->menu);
     ui_journey_state_wipe(&app->js);
-    ui_signature_destroy(app->pad);
     ui_pinyin_destroy(app->pinyin);
     drop_receipt(app);
-    free(app->commitment);
-    codes_destroy(app->codes);
-    divisions_destroy(app->divs);
     ui_text_destroy(app->text);
     if (app->canvas)
         SDL_DestroyTexture(app->canvas);
@@ -507,43 +437,43 @@ static void to_logical(const ui_app *app, float wx, float wy, int *lx, int *ly)
     *ly = (int)(y + (float)app->h / 2.0f);
 }
 
-static void attract_status(ui_app *app, ui_ctx *c);
+static void attract_status(ui_app *app, const session_view *sv, ui_ctx *c);
 
 /* "电量 45% · 充电中" into line, or "" without a battery. */
-static void battery_text(const ui_app *app, char *line, size_t size)
+static void battery_text(const ui_app *app, const session_view *sv, char *line, size_t size)
 {
     line[0] = '\0';
-    if (!app->power || !app->pw.has_battery)
+    if (!sv->has_power || !sv->power.has_battery)
         return;
     char pct[16];
-    snprintf(pct, sizeof pct, "%d%%", app->pw.percent);
+    snprintf(pct, sizeof pct, "%d%%", sv->power.percent);
     const char *tmpl = kiosk_strings_get(app->strings, "screen.battery");
     const char *at = strstr(tmpl, "{}");
     snprintf(line, size, "%.*s%s%s%s%s", at ? (int)(at - tmpl) : (int)strlen(tmpl), tmpl, pct,
-             at ? at + 2 : "", app->pw.charging ? " · " : "",
-             app->pw.charging ? kiosk_strings_get(app->strings, "screen.charging") : "");
+             at ? at + 2 : "", sv->power.charging ? " · " : "",
+             sv->power.charging ? kiosk_strings_get(app->strings, "screen.charging") : "");
 }
 
 kiosk_rc ui_app_render(ui_app *app)
 {
     SDL_SetRenderTarget(app->renderer, app->canvas);
     ui_widgets_clear(&app->widgets);
-    const flow_view *v = flow_get_view(app->flow);
+    const session_view *sv = session_get_view(app->session);
+    const flow_view *v = sv->flow;
     kiosk_rc rc;
+    ui_ctx c = {app->renderer, app->text, &app->theme, app->strings, &app->widgets, app->w, app->h};
     if (app->menu.screen != UI_MENU_OFF) {
-        ui_ctx c = {app->renderer, app->text, &app->theme, app->strings,
-                    &app->widgets, app->w,    app->h};
         char battery[200];
-        battery_text(app, battery, sizeof battery);
+        battery_text(app, sv, battery, sizeof battery);
         ui_menu_env env = {.battery = battery[0] ? battery : NULL,
                            .hall_code = app->cfg.hall_code,
                            .hall_name = app->cfg.hall_name,
                            .agency_phone = app->cfg.agency_phone,
                            .version = app->opt.version ? app->opt.version : "?",
                            .retention_days = app->cfg.retention_days,
-                           .reader_state = !app->identity   ? "screen.m_reader_none"
-                                           : app->reader_ok ? "screen.m_reader_ok"
-                                                            : "screen.m_reader_fault",
+                           .reader_state = !sv->reader_started ? "screen.m_reader_none"
+                                           : sv->reader_ok     ? "screen.m_reader_ok"
+                                                               : "screen.m_reader_fault",
                            .printer_state = app->cfg.printer_backend == KIOSK_PRINTER_FILE
                                                 ? "screen.m_printer_file"
                                                 : "screen.m_printer_ready"};
@@ -558,25 +488,22 @@ kiosk_rc ui_app_render(ui_app *app)
         ui_widgets_add(&app->widgets, "language", app->attract.language);
         ui_widgets_add(&app->widgets, "large_text", app->attract.large_text);
         ui_widgets_add(&app->widgets, "contrast", app->attract.contrast);
-        ui_ctx c = {app->renderer, app->text, &app->theme, app->strings,
-                    &app->widgets, app->w,    app->h};
-        attract_status(app, &c);
+        attract_status(app, sv, &c);
     } else {
-        ui_ctx c = {app->renderer, app->text, &app->theme, app->strings,
-                    &app->widgets, app->w,    app->h};
-        ui_journey_env env = {.form = {app->codes, app->divs, flow_record(app->flow), app->pinyin,
+        ui_journey_env env = {.form = {session_codes(app->session), session_divisions(app->session),
+                                       sv->record, app->pinyin,
                                        strcmp(app->language, "en") == 0 ? CODES_EN : CODES_ZH},
-                              .pad = app->pad,
-                              .commitment = app->commitment,
+                              .session = sv,
                               .receipt = app->receipt,
                               .receipt_w = app->receipt_w,
                               .receipt_h = app->receipt_h};
         rc = ui_journey_draw(&c, v, &app->js, &env);
-        if (v->step == FLOW_SIGNATURE && !app->pad && app->js.pad_rect.w > 0)
-            ui_signature_create(app->js.pad_rect.w, app->js.pad_rect.h, (float)app->cfg.dpi / 25.4f,
-                                &app->pad);
+        if (v->step == FLOW_SIGNATURE && !sv->pad && app->js.pad_rect.w > 0)
+            session_pad_layout(app->session, app->js.pad_rect.w, app->js.pad_rect.h,
+                               (float)app->cfg.dpi / 25.4f);
+        if (v->step == FLOW_COMMITMENT && app->js.commitment_seen_end)
+            session_commitment_end_reached(app->session);
     }
-    app->last_countdown = v->countdown_s;
     app->dirty = 0;
     /* draw now: SDL batches commands until a present, and a headless app (scripts,
      * screenshots, tests) may render many frames without one */
@@ -586,11 +513,11 @@ kiosk_rc ui_app_render(ui_app *app)
 
 /* What the attract screen adds: out of service, and on portable units the battery, the
  * network and a refusal to start on a low battery. */
-static void attract_status(ui_app *app, ui_ctx *c)
+static void attract_status(ui_app *app, const session_view *sv, ui_ctx *c)
 {
     const ui_theme *t = c->t;
     SDL_Color red = t->high_contrast ? t->accent : (SDL_Color){190, 30, 30, 255};
-    if (app->menu.out_of_service) {
+    if (sv->out_of_service) {
         SDL_Rect veil = {0, 0, app->w, app->h};
         ui_draw_fill_rect(c->r, veil, (SDL_Color){0, 0, 0, 170});
         SDL_Rect box =
@@ -602,22 +529,21 @@ static void attract_status(ui_app *app, ui_ctx *c)
         ui_widgets_add(c->ws, "staff_corner", (SDL_Rect){0, 0, app->w / 3, app->h / 12});
         return;
     }
-    if (!app->power && !app->opt.is_offline)
+    if (!sv->has_power && !app->opt.is_offline)
         return;
     char line[200], part[96];
-    battery_text(app, line, sizeof line);
+    battery_text(app, sv, line, sizeof line);
     if (app->opt.is_offline && app->opt.is_offline(app->opt.sync_ctx)) {
         snprintf(part, sizeof part, "%s", kiosk_strings_get(c->s, "screen.offline"));
         size_t used = strlen(line);
         snprintf(line + used, sizeof line - used, "%s%s", used ? " · " : "", part);
     }
-    int low =
-        app->power && !power_can_start_session(&app->pw, MIN_BATTERY_PERCENT, MIN_BATTERY_MINUTES);
+    int low = sv->battery_low;
     SDL_Rect status =
         t->landscape ? ui_px_rect(c, 40, 84, 700, 40) : ui_px_rect(c, 48, 120, 984, 50);
     if (line[0])
         ui_label_fit(c, line, status, t->landscape ? 24 : 30, low ? red : t->muted, UI_TEXT_LEFT);
-    if (low || app->battery_refused) {
+    if (low || sv->battery_refused) {
         SDL_Rect banner =
             t->landscape ? ui_px_rect(c, 560, 470, 680, 80) : ui_px_rect(c, 40, 1330, 1000, 90);
         ui_draw_fill_round_rect(c->r, banner, ui_theme_px(t, 16), red);
@@ -627,267 +553,23 @@ static void attract_status(ui_app *app, ui_ctx *c)
     }
 }
 
-/* ---- events into the flow ---------------------------------------------------------- */
-
-static void dispatch(ui_app *app, const flow_event *ev);
-
-/* The flow asked for the record to be saved: hand the sealed-to-be submission to the
- * I/O worker. The readable copies made here are wiped before returning. */
-static void start_save(ui_app *app)
-{
-    const registration *rec = flow_record(app->flow);
-    char *json = NULL, *evidence = NULL;
-    size_t evidence_len = 0;
-    char name[64], id[32];
-    kiosk_rc rc = app->io ? KIOSK_OK : KIOSK_UNSUPPORTED;
-    if (rc == KIOSK_OK)
-        rc = registration_to_json(rec, &json, NULL);
-    if (rc == KIOSK_OK)
-        rc = ui_signature_evidence_json(app->pad, "screen", &evidence, &evidence_len);
-    if (rc == KIOSK_OK && (kiosk_mask_name(registration_get_text(rec, REGISTRATION_NAME), name,
-                                           sizeof name) != KIOSK_OK ||
-                           kiosk_mask_id(registration_get_text(rec, REGISTRATION_DOCUMENT_NUMBER),
-                                         id, sizeof id) != KIOSK_OK))
-        rc = KIOSK_INVALID;
-    if (rc == KIOSK_OK) {
-        ui_io_submission sub = {json, evidence, app->commitment_version, {0}, name, id};
-        /* the hash of the exact text the citizen read */
-        crypto_hash_sha256(sub.commitment_sha256, (const unsigned char *)app->commitment,
-                           strlen(app->commitment));
-        rc = ui_io_save(app->io, &sub);
-    }
-    if (json)
-        explicit_bzero(json, strlen(json));
-    if (evidence)
-        explicit_bzero(evidence, strlen(evidence));
-    free(json);
-    free(evidence);
-    explicit_bzero(name, sizeof name);
-    explicit_bzero(id, sizeof id);
-    if (rc != KIOSK_OK) {
-        kiosk_log_error("ui", "cannot hand the record to the store: %s", kiosk_strerror(rc));
-        flow_event ev = {.type = FLOW_EV_SAVED, .rc = rc};
-        dispatch(app, &ev);
-    }
-}
-
-static void dispatch(ui_app *app, const flow_event *ev)
-{
-    flow_step before = flow_get_view(app->flow)->step;
-    unsigned acts = flow_handle(app->flow, ev);
-    const flow_view *v = flow_get_view(app->flow);
-    if ((acts & FLOW_ACT_WIPE) || v->step == FLOW_ATTRACT || v->step == FLOW_MESSAGE) {
-        ui_journey_state_wipe(&app->js); /* the citizen's data leaves the UI too */
-        if (app->pad)
-            ui_signature_clear(app->pad);
-        app->pad_drawing = 0;
-        if (app->pinyin)
-            ui_pinyin_reset(app->pinyin);
-        if (v->step != FLOW_PRINTING)
-            drop_receipt(app);
-        if (v->step != before) {
-            /* the screens drew the citizen's data: their rasterised text goes too, the
-             * pinyin engine (its search buffers held what was typed) is closed until the
-             * next citizen needs it, and the freed memory goes back to the system */
-            ui_text_forget(app->text);
-            ui_pinyin_destroy(app->pinyin);
-            app->pinyin = NULL;
-            app->pinyin_tried = 0;
-            malloc_trim(0);
-        }
-    } else if (v->step != FLOW_PIN) {
-        explicit_bzero(app->js.pin, sizeof app->js.pin);
-        app->js.pin_len = 0;
-    }
-    reader *sim = __atomic_load_n(&app->sim, __ATOMIC_SEQ_CST);
-    if (v->step != before && v->step == FLOW_ATTRACT && sim)
-        reader_sim_set_present(sim, 0); /* the demo citizen takes the card back */
-    if (v->step == FLOW_FORM && !app->pinyin && !app->pinyin_tried) {
-        /* the dictionary (a few MB) is loaded when a citizen first needs the keyboard */
-        app->pinyin_tried = 1;
-        if (ui_pinyin_create(NULL, &app->pinyin) != KIOSK_OK)
-            kiosk_log_warn("ui", "no pinyin dictionary: the keyboard types letters only");
-    }
-    if (v->step != before && v->step == FLOW_REVIEW)
-        app->js.review_scroll = 0;
-    if (v->step != before && v->step == FLOW_COMMITMENT) {
-        /* can a record be saved? asked before the citizen reads and signs */
-        app->js.commitment_scroll = 0;
-        if (app->io)
-            ui_io_check_ready(app->io);
-    }
-    if (acts & FLOW_ACT_SAVE)
-        start_save(app);
-    if ((acts & FLOW_ACT_PRINT) &&
-        (!app->io || ui_io_print(app->io, v->receipt_no, v->copy) != KIOSK_OK)) {
-        flow_event pe = {.type = FLOW_EV_PRINTED, .rc = KIOSK_PRINTER};
-        dispatch(app, &pe);
-    }
-    if (v->step != before || v->countdown_s != app->last_countdown || ev->type != FLOW_EV_TICK)
-        app->dirty = 1;
-}
-
-static void on_io_result(ui_app *app, const ui_io_result *r)
-{
-    if (r->kind == UI_IO_SERVICE) {
-        app->menu.out_of_service = r->count != 0;
-        app->dirty = 1;
-        return;
-    }
-    if (r->kind >= UI_IO_LOGIN || (r->kind == UI_IO_PRINT && app->menu.screen != UI_MENU_OFF)) {
-        ui_menu_result(&app->menu, r);
-        if (r->kind == UI_IO_LOGIN && r->rc == KIOSK_OK && app->io)
-            ui_io_dashboard(app->io);
-        if (r->kind == UI_IO_EXPORT || r->kind == UI_IO_PURGE || r->kind == UI_IO_PRINT)
-            if (app->io)
-                ui_io_dashboard(app->io);
-        app->dirty = 1;
-        return;
-    }
-    flow_event ev = {.rc = r->rc};
-    switch (r->kind) {
-    case UI_IO_READY:
-        if (r->rc == KIOSK_OK)
-            return;
-        kiosk_log_error("ui", "records cannot be saved now: %s", kiosk_strerror(r->rc));
-        ev.type = FLOW_EV_STORE_UNAVAILABLE;
-        break;
-    case UI_IO_SAVE:
-        ev.type = FLOW_EV_SAVED;
-        ev.receipt_no = r->receipt_no;
-        if (r->rc == KIOSK_OK && app->opt.record_saved)
-            app->opt.record_saved(app->opt.record_saved_ctx);
-        break;
-    case UI_IO_PRINT:
-        load_receipt(app, &r->preview);
-        ev.type = FLOW_EV_PRINTED;
-        break;
-    default: /* the menu's kinds, handled above */
-        return;
-    }
-    dispatch(app, &ev);
-}
-
-static void send(ui_app *app, flow_event_type type)
-{
-    flow_event ev = {.type = type};
-    dispatch(app, &ev);
-}
-
-/* Reader test in the maintenance menu: only the card's own details, never the holder's. */
-static void menu_card(ui_app *app, const identity_event *ie)
-{
-    char info[128];
-    if (ie->type == IDENTITY_CARD_READ) {
-        /* the generation and specification only: the card number belongs to its holder */
-        snprintf(info, sizeof info, "gen %d · spec %s", ie->card.generation, ie->card.spec_version);
-        const char *tmpl = kiosk_strings_get(app->strings, "screen.m_card_info");
-        const char *at = strstr(tmpl, "{}");
-        snprintf(app->menu.card_info, sizeof app->menu.card_info, "%.*s%s%s",
-                 at ? (int)(at - tmpl) : (int)strlen(tmpl), tmpl, info, at ? at + 2 : "");
-    } else if (ie->type == IDENTITY_CARD_UNREADABLE) {
-        const char *tmpl = kiosk_strings_get(app->strings, "screen.m_card_bad");
-        const char *at = strstr(tmpl, "{}");
-        snprintf(app->menu.card_info, sizeof app->menu.card_info, "%.*s%s%s",
-                 at ? (int)(at - tmpl) : (int)strlen(tmpl), tmpl, kiosk_rc_name(ie->rc),
-                 at ? at + 2 : "");
-    }
-    app->dirty = 1;
-}
-
-static void on_identity_event(ui_app *app, identity_event *ie)
-{
-    if (ie->type == IDENTITY_READER_FAULT || ie->type == IDENTITY_READER_OK)
-        app->reader_ok = ie->type == IDENTITY_READER_OK;
-    if (app->menu.screen != UI_MENU_OFF) {
-        /* staff at the kiosk: cards are the reader test, never a citizen's session */
-        if (app->menu.screen == UI_MENU_READER)
-            menu_card(app, ie);
-        /* a staff card on the login screen: its UID plus the PIN log in */
-        if (app->menu.screen == UI_MENU_LOGIN && ie->type == IDENTITY_CARD_PRESENT) {
-            snprintf(app->menu.card_uid, sizeof app->menu.card_uid, "%s", ie->uid);
-            app->menu.note_key = NULL;
-            app->dirty = 1;
-        } else if (app->menu.screen == UI_MENU_LOGIN && ie->type == IDENTITY_CARD_REMOVED) {
-            app->menu.card_uid[0] = '\0';
-            app->dirty = 1;
-        }
-        return;
-    }
-    if (ie->type == IDENTITY_CARD_PRESENT && flow_get_view(app->flow)->step == FLOW_ATTRACT) {
-        if (app->menu.out_of_service)
-            return;
-        if (app->power &&
-            !power_can_start_session(&app->pw, MIN_BATTERY_PERCENT, MIN_BATTERY_MINUTES)) {
-            app->battery_refused = 1;
-            app->dirty = 1;
-            kiosk_log_warn("ui", "battery too low to start a registration");
-            return;
-        }
-        app->battery_refused = 0;
-    }
-    flow_event ev = {.rc = ie->rc, .tries_left = ie->tries_left};
-    switch (ie->type) {
-    case IDENTITY_CARD_PRESENT:
-        ev.type = FLOW_EV_CARD_PRESENT;
-        break;
-    case IDENTITY_CARD_READ:
-        ev.type = FLOW_EV_CARD_READ;
-        ev.card = &ie->card;
-        break;
-    case IDENTITY_PIN_WRONG:
-        ev.type = FLOW_EV_PIN_WRONG;
-        break;
-    case IDENTITY_PIN_BLOCKED:
-        ev.type = FLOW_EV_PIN_BLOCKED;
-        break;
-    case IDENTITY_HOLDER:
-        ev.type = FLOW_EV_HOLDER;
-        ev.card = &ie->card;
-        ev.holder = &ie->holder;
-        break;
-    case IDENTITY_NEEDS_ID_ENTRY:
-        ev.type = FLOW_EV_NEEDS_ID_ENTRY;
-        break;
-    case IDENTITY_CARD_UNREADABLE:
-        ev.type = FLOW_EV_CARD_UNREADABLE;
-        break;
-    case IDENTITY_CARD_REMOVED:
-        ev.type = FLOW_EV_CARD_REMOVED;
-        break;
-    case IDENTITY_READER_FAULT:
-        ev.type = FLOW_EV_READER_FAULT;
-        break;
-    case IDENTITY_READER_OK:
-        return;
-    }
-    dispatch(app, &ev);
-}
-
 static void tick(ui_app *app)
 {
     int64_t now = kiosk_clock_mono_ms(app->clock);
+    app_io *io = session_io(app->session);
     if (app->menu.screen != UI_MENU_OFF) {
         char who[40];
         snprintf(who, sizeof who, "%s", app->menu.staff);
-        if (ui_menu_wants_figures(&app->menu, now) && app->io)
-            ui_io_dashboard(app->io);
+        if (ui_menu_wants_figures(&app->menu, now) && io)
+            app_io_dashboard(io);
         if (ui_menu_tick(&app->menu, now)) {
-            if (app->io)
-                ui_io_audit(app->io, who, "staff.logout", "", "idle");
+            if (io)
+                app_io_audit(io, who, "staff.logout", "", "idle");
             app->dirty = 1;
         }
+        sync_staff_mode(app);
     }
-    if (app->power && now - app->pw_read_ms >= 5000) {
-        power_status before = app->pw;
-        app->pw_read_ms = now;
-        if (power_read(app->power, &app->pw) == KIOSK_OK &&
-            (before.percent != app->pw.percent || before.charging != app->pw.charging))
-            app->dirty = 1;
-        if (app->pw.charging)
-            app->battery_refused = 0;
-    }
-    send(app, FLOW_EV_TICK);
+    session_pump(app->session);
 }
 
 /* Draw the canvas onto the window, turned and scaled (no present). */
@@ -931,67 +613,41 @@ kiosk_rc ui_app_screenshot_panel(ui_app *app, const char *path)
 
 static void on_pin_key(ui_app *app, const char *id)
 {
-    ui_journey_state *js = &app->js;
-    if (!strncmp(id, "key", 3) && id[3] >= '0' && id[3] <= '9' && !id[4]) {
-        if (js->pin_len < UI_PIN_DIGITS)
-            js->pin[js->pin_len++] = id[3];
-    } else if (!strcmp(id, UI_ID_PIN_DELETE)) {
-        if (js->pin_len > 0)
-            js->pin[--js->pin_len] = '\0';
-    } else if (!strcmp(id, UI_ID_PIN_CLEAR)) {
-        explicit_bzero(js->pin, sizeof js->pin);
-        js->pin_len = 0;
-    } else if (!strcmp(id, UI_ID_PIN_CONFIRM) && js->pin_len == UI_PIN_DIGITS) {
-        kiosk_rc rc =
-            app->identity ? identity_worker_submit_pin(app->identity, js->pin) : KIOSK_NO_CARD;
-        explicit_bzero(js->pin, sizeof js->pin);
-        js->pin_len = 0;
-        if (rc == KIOSK_OK)
-            send(app, FLOW_EV_PIN_ENTERED);
-        else
-            kiosk_log_warn("ui", "the reader did not take the PIN: %s", kiosk_strerror(rc));
-    }
-    app->dirty = 1;
+    if (!strncmp(id, "key", 3) && id[3] >= '0' && id[3] <= '9' && !id[4])
+        session_pin_digit(app->session, id[3] - '0');
+    else if (!strcmp(id, UI_ID_PIN_DELETE))
+        session_pin_delete(app->session);
+    else if (!strcmp(id, UI_ID_PIN_CLEAR))
+        session_pin_clear(app->session);
+    else if (!strcmp(id, UI_ID_PIN_CONFIRM))
+        session_pin_confirm(app->session);
 }
 
 static void on_answer(ui_app *app, const char *id)
 {
-    ui_journey_state *js = &app->js;
-    if (id[0] == 'q' && id[1] >= '0' && id[1] <= '3' && id[2] == '_') {
-        js->answers[id[1] - '0'] = !strcmp(id + 3, "yes");
-        js->show_missing = 0;
-    } else if (!strcmp(id, UI_ID_NEXT)) {
-        flow_event ev = {.type = FLOW_EV_ANSWERS};
-        for (int i = 0; i < 4; i++) {
-            if (js->answers[i] < 0) {
-                js->show_missing = 1;
-                app->dirty = 1;
-                return;
-            }
-            ev.answers[i] = js->answers[i] == 1;
-        }
-        dispatch(app, &ev);
-    }
-    app->dirty = 1;
+    if (id[0] == 'q' && id[1] >= '0' && id[1] <= '3' && id[2] == '_')
+        session_answer(app->session, id[1] - '0', !strcmp(id + 3, "yes"));
+    else if (!strcmp(id, UI_ID_NEXT))
+        session_next(app->session);
 }
 
 static void on_form(ui_app *app, const char *id)
 {
-    ui_form_env env = {app->codes, app->divs, flow_record(app->flow), app->pinyin,
-                       strcmp(app->language, "en") == 0 ? CODES_EN : CODES_ZH};
+    const session_view *sv = session_get_view(app->session);
+    ui_form_env env = {session_codes(app->session), session_divisions(app->session), sv->record,
+                       app->pinyin, strcmp(app->language, "en") == 0 ? CODES_EN : CODES_ZH};
     ui_form_action act;
     if (ui_form_tap(&env, &app->js.edit, id, &act)) {
         if (act.set) {
-            flow_event ev = {.type = FLOW_EV_FIELD_SET, .field = act.field, .text = act.text};
-            dispatch(app, &ev);
+            session_set_field(app->session, act.field, act.text);
             explicit_bzero(act.text, sizeof act.text);
         } else {
-            send(app, FLOW_EV_TOUCH);
+            session_touch(app->session);
         }
     } else if (!strcmp(id, UI_ID_NEXT)) {
-        send(app, FLOW_EV_NEXT);
+        session_next(app->session);
     } else if (!strcmp(id, UI_ID_BACK)) {
-        send(app, FLOW_EV_BACK);
+        session_back(app->session);
     }
 }
 
@@ -1012,109 +668,74 @@ static int *scroll_of(ui_app *app, flow_step step)
 
 static void on_signature_button(ui_app *app, const char *id)
 {
-    if (!strcmp(id, UI_ID_SIGN_CLEAR)) {
-        if (app->pad)
-            ui_signature_clear(app->pad);
-        app->js.signature_problem = NULL;
-        send(app, FLOW_EV_TOUCH);
-    } else if (!strcmp(id, UI_ID_SIGN_CONFIRM)) {
-        ui_signature_verdict why = UI_SIGNATURE_EMPTY;
-        if (app->pad && ui_signature_check(app->pad, &why) == KIOSK_OK) {
-            app->js.signature_problem = NULL;
-            send(app, FLOW_EV_SIGNED);
-        } else {
-            static const char *const keys[] = {
-                [UI_SIGNATURE_EMPTY] = "screen.signature_empty",
-                [UI_SIGNATURE_TOO_SMALL] = "screen.signature_too_small",
-                [UI_SIGNATURE_TOO_SHORT] = "screen.signature_too_short",
-                [UI_SIGNATURE_A_DOT_OR_LINE] = "screen.signature_line"};
-            app->js.signature_problem = (unsigned)why < sizeof keys / sizeof keys[0] && keys[why]
-                                            ? keys[why]
-                                            : "screen.signature_empty";
-            send(app, FLOW_EV_TOUCH);
-        }
-    } else if (!strcmp(id, UI_ID_BACK)) {
-        send(app, FLOW_EV_BACK);
-    }
+    if (!strcmp(id, UI_ID_SIGN_CLEAR))
+        session_sign_clear(app->session);
+    else if (!strcmp(id, UI_ID_SIGN_CONFIRM))
+        session_sign_confirm(app->session);
+    else if (!strcmp(id, UI_ID_BACK))
+        session_back(app->session);
 }
 
 void ui_app_stroke(ui_app *app, int phase, int x, int y)
 {
-    if (flow_get_view(app->flow)->step != FLOW_SIGNATURE || !app->pad)
-        return;
     SDL_Rect r = app->js.pad_rect;
     SDL_Point p = {x, y};
-    int64_t t = kiosk_clock_mono_ms(app->clock);
-    if (phase == 0) {
-        if (!SDL_PointInRect(&p, &r))
-            return;
-        app->pad_drawing =
-            ui_signature_begin(app->pad, (float)(x - r.x), (float)(y - r.y), t) == KIOSK_OK;
-        app->js.signature_problem = NULL;
-        send(app, FLOW_EV_TOUCH);
-    } else if (app->pad_drawing && phase == 1) {
-        ui_signature_move(app->pad, (float)(x - r.x), (float)(y - r.y), t);
-    } else if (app->pad_drawing) {
-        ui_signature_end(app->pad, t);
-        app->pad_drawing = 0;
-    }
-    app->dirty = 1;
+    if (phase == 0 && !SDL_PointInRect(&p, &r))
+        return;
+    session_stroke(app->session, phase, (float)(x - r.x), (float)(y - r.y));
 }
 
 static void menu_action(ui_app *app, ui_menu_action a)
 {
     ui_menu *m = &app->menu;
+    app_io *io = session_io(app->session);
     char who[40];
     snprintf(who, sizeof who, "%s", m->staff[0] ? m->staff : "staff");
     switch (a) {
     case UI_MENU_NONE:
         break;
     case UI_MENU_DO_LOGIN:
-        if (!app->io ||
-            ui_io_login(app->io, m->card_uid[0] ? m->card_uid : NULL, m->pin) != KIOSK_OK) {
-            ui_io_result r = {.kind = UI_IO_LOGIN, .rc = KIOSK_UNSUPPORTED};
+        if (!io || app_io_login(io, m->card_uid[0] ? m->card_uid : NULL, m->pin) != KIOSK_OK) {
+            app_io_result r = {.kind = APP_IO_LOGIN, .rc = KIOSK_UNSUPPORTED};
             ui_menu_result(m, &r);
         }
         explicit_bzero(m->pin, sizeof m->pin);
         m->pin_len = 0;
         break;
     case UI_MENU_DO_DASHBOARD:
-        if (app->io)
-            ui_io_dashboard(app->io);
+        if (io)
+            app_io_dashboard(io);
         break;
     case UI_MENU_DO_SYNC:
         if (app->opt.sync_now)
             app->opt.sync_now(app->opt.sync_ctx);
-        if (app->io)
-            ui_io_audit(app->io, who, "sync.now", "", "");
+        if (io)
+            app_io_audit(io, who, "sync.now", "", "");
         break;
     case UI_MENU_DO_PRINT_TEST:
-        if (app->io)
-            ui_io_print_test(app->io);
+        if (io)
+            app_io_print_test(io);
         break;
     case UI_MENU_DO_REPRINT:
         snprintf(m->receipt_no, sizeof m->receipt_no, "%s-%.8s-%.4s", app->cfg.hall_code, m->digits,
                  m->digits + 8);
-        if (app->io)
-            ui_io_print(app->io, m->receipt_no, 1);
+        if (io)
+            app_io_print(io, m->receipt_no, 1);
         break;
     case UI_MENU_DO_EXPORT:
-        if (app->io)
-            ui_io_export(app->io, app->cfg.export_dir, who);
+        if (io)
+            app_io_export(io, app->cfg.export_dir, who);
         break;
     case UI_MENU_DO_PURGE:
-        if (app->io)
-            ui_io_purge(app->io, app->cfg.retention_days, who);
+        if (io)
+            app_io_purge(io, app->cfg.retention_days, who);
         break;
     case UI_MENU_DO_SERVICE:
-        if (app->io)
-            ui_io_service(app->io, m->out_of_service, who);
-        kiosk_log_info("ui", "kiosk %s by staff",
-                       m->out_of_service ? "out of service" : "in service");
+        session_set_out_of_service(app->session, m->out_of_service, who);
         break;
     case UI_MENU_DO_RESTART: {
-        if (app->io)
-            ui_io_audit(app->io, who, "kiosk.restart", "", "");
+        if (io)
+            app_io_audit(io, who, "kiosk.restart", "", "");
         app->restart_requested = 1;
         SDL_Event q;
         SDL_zero(q);
@@ -1123,8 +744,8 @@ static void menu_action(ui_app *app, ui_menu_action a)
         break;
     }
     case UI_MENU_DO_LOGOUT:
-        if (app->io)
-            ui_io_audit(app->io, who, "staff.logout", "", "");
+        if (io)
+            app_io_audit(io, who, "staff.logout", "", "");
         break;
     }
     app->dirty = 1;
@@ -1133,7 +754,8 @@ static void menu_action(ui_app *app, ui_menu_action a)
 /* A tap on widget id of the current screen. */
 static void on_widget(ui_app *app, const char *id)
 {
-    flow_step step = flow_get_view(app->flow)->step;
+    session *ss = app->session;
+    flow_step step = session_get_view(ss)->flow->step;
     int64_t now = kiosk_clock_mono_ms(app->clock);
     if (app->menu.screen != UI_MENU_OFF) {
         /* the staff name, kept for the logout's audit entry before the tap clears it */
@@ -1145,17 +767,19 @@ static void on_widget(ui_app *app, const char *id)
         menu_action(app, a);
         if (a == UI_MENU_DO_LOGOUT)
             app->menu.staff[0] = '\0';
+        sync_staff_mode(app);
         app->dirty = 1;
         return;
     }
     if (!strcmp(id, "staff_corner")) {
         if (ui_menu_corner_tap(&app->menu, now))
             app->dirty = 1;
+        sync_staff_mode(app);
         return;
     }
     if (!strcmp(id, "language")) {
         load_strings(app, strcmp(app->language, "en") == 0 ? "zh_CN" : "en");
-        load_commitment(app, app->language);
+        session_set_language(ss, app->language);
         app->dirty = 1;
     } else if (!strcmp(id, "large_text")) {
         app->large_text = !app->large_text;
@@ -1164,20 +788,20 @@ static void on_widget(ui_app *app, const char *id)
         app->high_contrast = !app->high_contrast;
         rebuild_theme(app);
     } else if (!strcmp(id, UI_ID_MORE_TIME)) {
-        send(app, FLOW_EV_MORE_TIME);
+        session_more_time(ss);
     } else if (!strcmp(id, UI_ID_CANCEL)) {
-        send(app, FLOW_EV_CANCEL);
+        session_cancel(ss);
     } else if (!strcmp(id, UI_ID_OK)) {
-        send(app, FLOW_EV_NEXT);
+        session_next(ss);
     } else if (ui_scroll_dir(id) && scroll_of(app, step)) {
         /* a third of the screen a tap; the draw keeps it within what there is */
         int *y = scroll_of(app, step);
         *y += ui_scroll_dir(id) * app->h / 3;
         if (*y < 0)
             *y = 0;
-        send(app, FLOW_EV_SCROLL);
+        session_scroll(ss);
     } else if (step == FLOW_ELIGIBILITY && !strcmp(id, UI_ID_BACK)) {
-        send(app, FLOW_EV_BACK);
+        session_back(ss);
     } else if (step == FLOW_PIN) {
         on_pin_key(app, id);
     } else if (step == FLOW_QUESTIONS) {
@@ -1185,27 +809,24 @@ static void on_widget(ui_app *app, const char *id)
     } else if (step == FLOW_FORM) {
         on_form(app, id);
     } else if (step == FLOW_REVIEW) {
-        if (!strncmp(id, "edit_", 5)) {
-            flow_event ev = {.type = FLOW_EV_EDIT, .page = (flow_page)atoi(id + 5)};
-            dispatch(app, &ev);
-        } else if (!strcmp(id, UI_ID_NEXT)) {
-            send(app, FLOW_EV_NEXT);
-        } else if (!strcmp(id, UI_ID_BACK)) {
-            send(app, FLOW_EV_BACK);
-        }
+        if (!strncmp(id, "edit_", 5))
+            session_edit_page(ss, (flow_page)atoi(id + 5));
+        else if (!strcmp(id, UI_ID_NEXT))
+            session_next(ss);
+        else if (!strcmp(id, UI_ID_BACK))
+            session_back(ss);
     } else if (step == FLOW_COMMITMENT) {
-        if (!strcmp(id, UI_ID_AGREE)) {
-            send(app, FLOW_EV_NEXT);
-        } else if (!strcmp(id, UI_ID_BACK)) {
-            send(app, FLOW_EV_BACK);
-        }
+        if (!strcmp(id, UI_ID_AGREE))
+            session_agree(ss);
+        else if (!strcmp(id, UI_ID_BACK))
+            session_back(ss);
     } else if (step == FLOW_SIGNATURE) {
         on_signature_button(app, id);
     } else if (step == FLOW_DONE) {
         if (!strcmp(id, UI_ID_REPRINT))
-            send(app, FLOW_EV_REPRINT);
+            session_reprint(ss);
         else if (!strcmp(id, UI_ID_FINISH))
-            send(app, FLOW_EV_NEXT);
+            session_next(ss);
     }
     app->dirty = 1;
 }
@@ -1213,10 +834,10 @@ static void on_widget(ui_app *app, const char *id)
 void ui_app_tap(ui_app *app, int x, int y)
 {
     const char *id = ui_widgets_hit(&app->widgets, x, y);
-    int attract = flow_get_view(app->flow)->step == FLOW_ATTRACT;
+    int attract = session_get_view(app->session)->flow->step == FLOW_ATTRACT;
     if (!attract)
-        send(app, FLOW_EV_TOUCH); /* the citizen is still there */
-    else if (!id && __atomic_load_n(&app->sim, __ATOMIC_SEQ_CST))
+        session_touch(app->session); /* the citizen is still there */
+    else if (!id && session_has_sim_card(app->session))
         ui_app_sim_card(app, 1); /* demo: touching the screen puts the simulated card on */
     if (id) {
         char copy[UI_WIDGET_ID_MAX];
@@ -1236,23 +857,12 @@ kiosk_rc ui_app_tap_id(ui_app *app, const char *id)
 
 kiosk_rc ui_app_sim_card(ui_app *app, int present)
 {
-    reader *sim = __atomic_load_n(&app->sim, __ATOMIC_SEQ_CST);
-    /* the worker opens the reader on its own thread: give it a moment after start */
-    for (int i = 0;
-         !sim && app->identity && app->cfg.reader_backend == KIOSK_READER_SIMULATED && i < 200;
-         i++) {
-        SDL_Delay(10);
-        sim = __atomic_load_n(&app->sim, __ATOMIC_SEQ_CST);
-    }
-    if (!sim)
-        return KIOSK_UNSUPPORTED;
-    reader_sim_set_present(sim, present);
-    return KIOSK_OK;
+    return session_sim_card(app->session, present != 0);
 }
 
 int ui_app_pad_rect(const ui_app *app, SDL_Rect *out)
 {
-    if (flow_get_view(app->flow)->step != FLOW_SIGNATURE || app->js.pad_rect.w <= 0)
+    if (session_get_view(app->session)->flow->step != FLOW_SIGNATURE || app->js.pad_rect.w <= 0)
         return 0;
     *out = app->js.pad_rect;
     return 1;
@@ -1260,7 +870,12 @@ int ui_app_pad_rect(const ui_app *app, SDL_Rect *out)
 
 const flow_view *ui_app_view(const ui_app *app)
 {
-    return flow_get_view(app->flow);
+    return session_get_view(app->session)->flow;
+}
+
+session *ui_app_session(ui_app *app)
+{
+    return app->session;
 }
 
 int ui_app_handle_event(ui_app *app, const SDL_Event *ev)
@@ -1277,7 +892,7 @@ int ui_app_handle_event(ui_app *app, const SDL_Event *ev)
         to_logical(app, ev->tfinger.x * (float)W, ev->tfinger.y * (float)H, &x, &y);
         int phase = ev->type == SDL_FINGERDOWN ? 0 : ev->type == SDL_FINGERMOTION ? 1 : 2;
         ui_app_stroke(app, phase, x, y);
-        if (phase == 0 && !app->pad_drawing)
+        if (phase == 0 && !session_stroke_open(app->session))
             ui_app_tap(app, x, y);
         break;
     }
@@ -1297,7 +912,7 @@ int ui_app_handle_event(ui_app *app, const SDL_Event *ev)
         to_logical(app, (float)ev->button.x, (float)ev->button.y, &x, &y);
         int phase = ev->type == SDL_MOUSEBUTTONDOWN ? 0 : 2;
         ui_app_stroke(app, phase, x, y);
-        if (phase == 0 && !app->pad_drawing)
+        if (phase == 0 && !session_stroke_open(app->session))
             ui_app_tap(app, x, y);
         break;
     }
@@ -1306,21 +921,13 @@ int ui_app_handle_event(ui_app *app, const SDL_Event *ev)
         break;
     case SDL_KEYDOWN:
         /* demo and development: F2 puts the simulated card on the reader or takes it off */
-        if (ev->key.keysym.sym == SDLK_F2 && __atomic_load_n(&app->sim, __ATOMIC_SEQ_CST)) {
+        if (ev->key.keysym.sym == SDLK_F2 && session_has_sim_card(app->session)) {
             static int on;
             on = !on;
             ui_app_sim_card(app, on);
         }
         break;
-    default:
-        if (app->identity_event && ev->type == app->identity_event) {
-            on_identity_event(app, ev->user.data1);
-            free_identity_event(ev->user.data1);
-        } else if (app->io_event && ev->type == app->io_event) {
-            on_io_result(app, ev->user.data1);
-            free_io_result(ev->user.data1);
-            free(ev->user.data1);
-        }
+    default: /* the session's wake-up: handled by the tick after the events */
         break;
     }
     return 0;
@@ -1424,7 +1031,7 @@ int ui_app_menu_screen(const ui_app *app)
 
 int ui_app_out_of_service(const ui_app *app)
 {
-    return app->menu.out_of_service;
+    return session_get_view(app->session)->out_of_service;
 }
 
 int ui_app_restart_requested(const ui_app *app)

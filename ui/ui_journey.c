@@ -11,14 +11,12 @@
 #include <string.h>
 
 #include "ui/ui_draw.h"
-#include "ui/ui_signature.h"
+#include "app/signature.h"
 
 void ui_journey_state_wipe(ui_journey_state *st)
 {
     ui_form_edit_wipe(&st->edit);
     explicit_bzero(st, sizeof *st);
-    for (int i = 0; i < 4; i++)
-        st->answers[i] = -1;
 }
 
 void ui_journey_fill_number(const char *template_text, int n, char *out, size_t outsz)
@@ -173,7 +171,7 @@ static void waiting(ui_ctx *c, const frame *f, const flow_view *v, const char *t
     ui_label(c, S(c, hint_key), hint, f->landscape ? 40 : 52, c->t->muted, UI_TEXT_CENTER);
 }
 
-static void pin_screen(ui_ctx *c, const frame *f, const flow_view *v, const ui_journey_state *st)
+static void pin_screen(ui_ctx *c, const frame *f, const flow_view *v, const session_view *st)
 {
     const ui_theme *t = c->t;
     header(c, f, v, 1);
@@ -194,9 +192,9 @@ static void pin_screen(ui_ctx *c, const frame *f, const flow_view *v, const ui_j
     }
     /* six boxes, filled as digits are typed (never the digits themselves) */
     int box = ui_theme_px(t, f->landscape ? 72 : 110), gap = ui_theme_px(t, f->landscape ? 16 : 20);
-    int total = UI_PIN_DIGITS * box + (UI_PIN_DIGITS - 1) * gap;
+    int total = SESSION_PIN_DIGITS * box + (SESSION_PIN_DIGITS - 1) * gap;
     int x0 = f->landscape ? body.x : body.x + (body.w - total) / 2;
-    for (int i = 0; i < UI_PIN_DIGITS; i++) {
+    for (int i = 0; i < SESSION_PIN_DIGITS; i++) {
         SDL_Rect b = {x0 + i * (box + gap), y, box, box};
         ui_draw_round_frame(c->r, b, box / 6, ui_theme_px(t, 3) + 1, t->muted, t->panel);
         if (i < st->pin_len)
@@ -225,13 +223,12 @@ static void pin_screen(ui_ctx *c, const frame *f, const flow_view *v, const ui_j
             ui_button(c, id, k, keys[i], 64, UI_BUTTON_KEY);
         }
     }
-    int ready = st->pin_len == UI_PIN_DIGITS;
+    int ready = st->pin_len == SESSION_PIN_DIGITS;
     footer(c, f, NULL, NULL, ready ? UI_ID_PIN_CONFIRM : "pin_wait", S(c, "screen.pin_confirm"),
            ready ? UI_BUTTON_PRIMARY : UI_BUTTON_DISABLED);
 }
 
-static void questions_screen(ui_ctx *c, const frame *f, const flow_view *v,
-                             const ui_journey_state *st)
+static void questions_screen(ui_ctx *c, const frame *f, const flow_view *v, const session_view *st)
 {
     const ui_theme *t = c->t;
     header(c, f, v, 1);
@@ -470,8 +467,8 @@ static void commitment_screen(ui_ctx *c, const frame *f, const flow_view *v, ui_
     SDL_Texture *tex = NULL;
     ui_text_block blk;
     int inner_w = paper.w - 2 * pad, inner_h = paper.h - 2 * pad;
-    if (ui_text_get_texture(c->text, env->commitment ? env->commitment : "", &style, inner_w, &tex,
-                            &blk) == KIOSK_OK &&
+    if (ui_text_get_texture(c->text, env->session->commitment ? env->session->commitment : "",
+                            &style, inner_w, &tex, &blk) == KIOSK_OK &&
         tex) {
         st->commitment_max_scroll = blk.h > inner_h ? blk.h - inner_h : 0;
         if (st->commitment_scroll > st->commitment_max_scroll)
@@ -502,8 +499,9 @@ static void signature_screen(ui_ctx *c, const frame *f, const flow_view *v, ui_j
     SDL_Rect body = f->body;
     int px = f->landscape ? 30 : 40;
     SDL_Rect hint = {body.x, body.y, body.w, ui_theme_px(t, f->landscape ? 44 : 64)};
-    const char *key = st->signature_problem ? st->signature_problem : "screen.signature_hint";
-    SDL_Color col = st->signature_problem
+    const char *key =
+        env->session->signature_problem ? env->session->signature_problem : "screen.signature_hint";
+    SDL_Color col = env->session->signature_problem
                         ? (t->high_contrast ? t->accent : (SDL_Color){190, 30, 30, 255})
                         : t->muted;
     ui_label_fit(c, S(c, key), hint, px, col, UI_TEXT_LEFT);
@@ -516,13 +514,13 @@ static void signature_screen(ui_ctx *c, const frame *f, const flow_view *v, ui_j
     /* a baseline to write on */
     SDL_Rect line = {pad.x + pad.w / 10, pad.y + pad.h * 3 / 4, pad.w * 8 / 10, ui_theme_px(t, 3)};
     ui_draw_fill_rect(c->r, line, (SDL_Color){200, 205, 215, 255});
-    if (env->pad) {
+    if (env->session->pad) {
         int pen = ui_theme_px(t, 6) + 2;
         SDL_SetRenderDrawColor(c->r, 0, 0, 0, 255);
-        for (size_t s = 0; s < ui_signature_stroke_count(env->pad); s++) {
-            const ui_signature_point *pts;
+        for (size_t s = 0; s < signature_stroke_count(env->session->pad); s++) {
+            const signature_point *pts;
             size_t n;
-            if (ui_signature_points(env->pad, s, &pts, &n) != KIOSK_OK)
+            if (signature_points(env->session->pad, s, &pts, &n) != KIOSK_OK)
                 continue;
             for (size_t i = 0; i < n; i++) {
                 int x = pad.x + pts[i].x, y = pad.y + pts[i].y;
@@ -646,13 +644,13 @@ kiosk_rc ui_journey_draw(ui_ctx *c, const flow_view *v, ui_journey_state *st,
         waiting(c, &f, v, "screen.reading_title", "screen.reading_hint");
         break;
     case FLOW_PIN:
-        pin_screen(c, &f, v, st);
+        pin_screen(c, &f, v, env->session);
         break;
     case FLOW_CHECKING_PIN:
         waiting(c, &f, v, "screen.checking_title", "screen.checking_hint");
         break;
     case FLOW_QUESTIONS:
-        questions_screen(c, &f, v, st);
+        questions_screen(c, &f, v, env->session);
         break;
     case FLOW_ELIGIBILITY: {
         /* the outcome as the title ("可以办理求职登记"), the reason below it */

@@ -159,7 +159,7 @@ static void home_screen(ui_ctx *c, const ui_menu *m, const ui_menu_env *env)
     char rows[10][200], a[300], w1[32], w2[32];
     int n = 0;
     if (m->has_dash) {
-        const ui_io_result *d = &m->dash;
+        const app_io_result *d = &m->dash;
         snprintf(a, sizeof a, "%lld / %lld / %lld / %lld", (long long)d->counts[0],
                  (long long)d->counts[1], (long long)d->counts[2], (long long)d->counts[3]);
         fill(S(c, "screen.m_records"), a, rows[n++], sizeof rows[0]);
@@ -441,12 +441,12 @@ ui_menu_action ui_menu_tap(ui_menu *m, const char *id, int64_t now_ms)
     return UI_MENU_NONE;
 }
 
-void ui_menu_result(ui_menu *m, const ui_io_result *r)
+void ui_menu_result(ui_menu *m, const app_io_result *r)
 {
     char n[32];
     snprintf(n, sizeof n, "%lld", (long long)r->count);
     switch (r->kind) {
-    case UI_IO_LOGIN:
+    case APP_IO_LOGIN:
         explicit_bzero(m->pin, sizeof m->pin);
         m->pin_len = 0;
         if (r->rc == KIOSK_OK) {
@@ -462,15 +462,15 @@ void ui_menu_result(ui_menu *m, const ui_io_result *r)
                      1);
         }
         break;
-    case UI_IO_DASHBOARD:
+    case APP_IO_DASHBOARD:
         m->dash = *r;
         m->has_dash = r->rc == KIOSK_OK;
         break;
-    case UI_IO_PRINT_TEST:
+    case APP_IO_PRINT_TEST:
         set_note(m, r->rc == KIOSK_OK ? "screen.m_printed" : "screen.m_print_failed",
                  kiosk_rc_name(r->rc), r->rc != KIOSK_OK);
         break;
-    case UI_IO_PRINT:
+    case APP_IO_PRINT:
         set_note(m,
                  r->rc == KIOSK_OK          ? "screen.m_reprinted"
                  : r->rc == KIOSK_NOT_FOUND ? "screen.m_no_receipt"
@@ -479,7 +479,7 @@ void ui_menu_result(ui_menu *m, const ui_io_result *r)
                                                                : kiosk_rc_name(r->rc),
                  r->rc != KIOSK_OK);
         break;
-    case UI_IO_EXPORT:
+    case APP_IO_EXPORT:
         if (r->rc == KIOSK_OK)
             set_note(m, "screen.m_exported", n, 0);
         else
@@ -489,7 +489,7 @@ void ui_menu_result(ui_menu *m, const ui_io_result *r)
                                                 : "screen.m_export_failed",
                      kiosk_rc_name(r->rc), r->rc != KIOSK_NOT_FOUND);
         break;
-    case UI_IO_PURGE:
+    case APP_IO_PURGE:
         set_note(m, r->rc == KIOSK_OK ? "screen.m_purged" : "screen.m_purge_failed", n,
                  r->rc != KIOSK_OK);
         break;

@@ -1,15 +1,17 @@
 /*
- * The kiosk application on the UI thread: window, renderer (accelerated with a software
- * fallback), theme, text, strings, and the screen being shown. It owns the SDL event
- * loop; workers report through SDL user events. It runs the citizen journey (flow.h)
- * with the card reader worker (identity.h): the attract screen with its language,
- * large-text and high-contrast toggles, then the journey's screens (ui_journey.h).
+ * The kiosk on the screen: window, renderer (accelerated with a software fallback),
+ * theme, text, strings, and the screen being shown. It owns the SDL event loop and the
+ * citizen's session (app/session.h), which decides everything: ui_app draws the
+ * session's view — the attract screen with its language, large-text and high-contrast
+ * toggles, the journey's screens (ui_journey.h), the maintenance menu — and turns
+ * touches into the session's intents. Workers wake the loop through an SDL user event.
  */
 #ifndef UI_APP_H
 #define UI_APP_H
 
 #include <SDL.h>
 
+#include "app/session.h"
 #include "config/kiosk_config.h"
 #include "core/kiosk_clock.h"
 #include "core/kiosk_error.h"
@@ -21,7 +23,7 @@ typedef struct ui_app_options {
     int headless;             /* render without showing a window (screenshots, tests, no display) */
     int with_reader;          /* start the card reader worker ([reader] backend); 0: no reader */
     const kiosk_clock *clock; /* kept; NULL: the system clock (idle timeouts, dates) */
-    int with_store;           /* save records and print receipts (the I/O worker, ui_io.h) */
+    int with_store;           /* save records and print receipts (the I/O worker, app_io.h) */
     /* Called on the UI thread after a record was saved (e.g. sync_worker_wake). */
     void (*record_saved)(void *ctx);
     void *record_saved_ctx;
@@ -94,6 +96,9 @@ void ui_app_pump(ui_app *app);
 
 /* The journey's view model now (borrowed until the next event). */
 const flow_view *ui_app_view(const ui_app *app);
+
+/* The session the app shows (borrowed; lives as long as app). */
+session *ui_app_session(ui_app *app);
 
 /* Characters in every string of both languages that no font can draw (0 expected). */
 size_t ui_app_missing_glyphs(ui_app *app);

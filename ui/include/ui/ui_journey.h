@@ -11,37 +11,29 @@
 #ifndef UI_JOURNEY_H
 #define UI_JOURNEY_H
 
+#include "app/session.h"
 #include "flow/flow.h"
 #include "ui/ui_form.h"
 #include "ui/ui_widget.h"
 
-struct ui_signature;
-
-#define UI_PIN_DIGITS 6
-
-/* What the UI holds between frames; wiped with the session. */
+/* What the screens keep between frames (presentation only: the session holds what the
+ * citizen entered); wiped with the session. */
 typedef struct ui_journey_state {
-    char pin[UI_PIN_DIGITS + 1];
-    int pin_len;
-    int answers[4];    /* -1 not answered, 0 no, 1 yes: pension, employed, able, wants work */
-    int show_missing;  /* "answer every question" after Next with gaps */
-    ui_form_edit edit; /* the open field editor */
-    ui_form_scroll form_scroll;    /* how far the form's page is scrolled */
-    int review_scroll;             /* pixels scrolled on the review */
-    int review_max_scroll;         /* set by the draw; 0 when everything fits */
-    int commitment_scroll;         /* pixels scrolled */
-    int commitment_max_scroll;     /* set by the draw */
-    int commitment_seen_end;       /* scrolled to the end at least once */
-    SDL_Rect pad_rect;             /* where the signature pad is, set by the draw */
-    const char *signature_problem; /* string key of the last refused signature, or NULL */
+    ui_form_edit edit;          /* the open field editor */
+    ui_form_scroll form_scroll; /* how far the form's page is scrolled */
+    int review_scroll;          /* pixels scrolled on the review */
+    int review_max_scroll;      /* set by the draw; 0 when everything fits */
+    int commitment_scroll;      /* pixels scrolled */
+    int commitment_max_scroll;  /* set by the draw */
+    int commitment_seen_end;    /* scrolled to the end at least once */
+    SDL_Rect pad_rect;          /* where the signature pad is, set by the draw */
 } ui_journey_state;
 
 /* What the screens read besides the view (all borrowed for the draw). */
 typedef struct ui_journey_env {
     ui_form_env form;
-    const struct ui_signature *pad;
-    const char *commitment; /* the text shown (without its version line) */
-    SDL_Texture *receipt;   /* the receipt preview on the done screen, or NULL */
+    const session_view *session; /* PIN length, answers, the pad, the commitment … */
+    SDL_Texture *receipt;        /* the receipt preview on the done screen, or NULL */
     int receipt_w, receipt_h;
 } ui_journey_env;
 

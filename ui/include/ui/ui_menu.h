@@ -13,7 +13,7 @@
 
 #include <stdint.h>
 
-#include "ui/ui_io.h"
+#include "app/app_io.h"
 #include "ui/ui_widget.h"
 
 typedef enum ui_menu_screen {
@@ -29,7 +29,7 @@ typedef enum ui_menu_screen {
 /* What the app is asked to do after a tap. */
 typedef enum ui_menu_action {
     UI_MENU_NONE = 0,
-    UI_MENU_DO_LOGIN,      /* check pin (ui_io_login) */
+    UI_MENU_DO_LOGIN,      /* check pin (app_io_login) */
     UI_MENU_DO_DASHBOARD,  /* refresh the figures */
     UI_MENU_DO_SYNC,       /* wake the sync worker */
     UI_MENU_DO_PRINT_TEST, /* a test page */
@@ -55,7 +55,7 @@ typedef struct ui_menu {
     const char *note_key; /* the outcome of the last action, a string key */
     char note_arg[128];   /* a number or path filled into the note */
     int note_bad;         /* shown in red */
-    ui_io_result dash;    /* the dashboard's figures */
+    app_io_result dash;   /* the dashboard's figures */
     int has_dash;
     char digits[13]; /* reprint: YYYYMMDD + NNNN typed */
     int ndigits;
@@ -90,7 +90,7 @@ void ui_menu_draw(ui_ctx *c, const ui_menu *m, const ui_menu_env *env);
 ui_menu_action ui_menu_tap(ui_menu *m, const char *id, int64_t now_ms);
 
 /* The app reports an I/O outcome for the menu (login, dashboard, print, export, purge). */
-void ui_menu_result(ui_menu *m, const ui_io_result *r);
+void ui_menu_result(ui_menu *m, const app_io_result *r);
 
 /* While a sync runs after "sync now", 1 once a second: refresh the figures (the counts
  * moving from queued to acknowledged are the progress). */

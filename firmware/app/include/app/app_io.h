@@ -6,8 +6,8 @@
  * SDL event). A submission's personal data is copied in and wiped as soon as the store
  * has sealed it.
  */
-#ifndef UI_IO_H
-#define UI_IO_H
+#ifndef APP_IO_H
+#define APP_IO_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -16,23 +16,23 @@
 #include "core/kiosk_error.h"
 #include "receipt/receipt.h"
 
-typedef struct ui_io ui_io;
+typedef struct app_io app_io;
 
-typedef enum ui_io_kind {
-    UI_IO_READY = 1,  /* rc: store_ready */
-    UI_IO_SAVE,       /* rc, receipt_no */
-    UI_IO_PRINT,      /* rc, png (the preview image) */
-    UI_IO_LOGIN,      /* rc (staff_login), name, role, retry_ms */
-    UI_IO_DASHBOARD,  /* counts, sync, free_mb, device_id, fingerprint */
-    UI_IO_PRINT_TEST, /* rc */
-    UI_IO_EXPORT,     /* rc, count, path */
-    UI_IO_PURGE,      /* rc, count */
-    UI_IO_AUDIT,      /* rc: an entry appended */
-    UI_IO_SERVICE,    /* count: 1 out of service, 0 in service (also sent once at start) */
-} ui_io_kind;
+typedef enum app_io_kind {
+    APP_IO_READY = 1,  /* rc: store_ready */
+    APP_IO_SAVE,       /* rc, receipt_no */
+    APP_IO_PRINT,      /* rc, png (the preview image) */
+    APP_IO_LOGIN,      /* rc (staff_login), name, role, retry_ms */
+    APP_IO_DASHBOARD,  /* counts, sync, free_mb, device_id, fingerprint */
+    APP_IO_PRINT_TEST, /* rc */
+    APP_IO_EXPORT,     /* rc, count, path */
+    APP_IO_PURGE,      /* rc, count */
+    APP_IO_AUDIT,      /* rc: an entry appended */
+    APP_IO_SERVICE,    /* count: 1 out of service, 0 in service (also sent once at start) */
+} app_io_kind;
 
-typedef struct ui_io_result {
-    ui_io_kind kind;
+typedef struct app_io_result {
+    app_io_kind kind;
     kiosk_rc rc;
     char receipt_no[40];
     char png[1024];         /* print: the file printer's image; export: the bundle */
@@ -52,50 +52,50 @@ typedef struct ui_io_result {
     int printer_state; /* 0 receipts as images (no printer), 1 ready, 2 paper out, 3 fault */
     /* export, purge */
     int64_t count;
-} ui_io_result;
+} app_io_result;
 
 /* Called on the worker thread; r is borrowed for the call. */
-typedef void (*ui_io_callback)(void *ctx, const ui_io_result *r);
+typedef void (*app_io_callback)(void *ctx, const app_io_result *r);
 
 /* Start the worker for cfg (copied): it opens the device key, the store in
  * <state_dir>/kiosk.db, the receipt fonts and strings, and the printer. A failure there
  * does not stop the kiosk: every job then answers the error (the flow sends the citizen
- * to a counter) and the log says why. *out owned: ui_io_stop. KIOSK_NOMEM. */
-kiosk_rc ui_io_start(const kiosk_config *cfg, ui_io_callback cb, void *ctx, ui_io **out);
+ * to a counter) and the log says why. *out owned: app_io_stop. KIOSK_NOMEM. */
+kiosk_rc app_io_start(const kiosk_config *cfg, app_io_callback cb, void *ctx, app_io **out);
 
 /* Stop after the job in hand (a save in progress completes: it may already be the
  * citizen's), close everything, wipe. NULL is fine. */
-void ui_io_stop(ui_io *io);
+void app_io_stop(app_io *io);
 
-/* Queue a job (up to UI_IO_QUEUE wait; KIOSK_BUSY beyond). Any thread. Strings copied. */
-#define UI_IO_QUEUE 8
-kiosk_rc ui_io_check_ready(ui_io *io);
-typedef struct ui_io_submission {
+/* Queue a job (up to APP_IO_QUEUE wait; KIOSK_BUSY beyond). Any thread. Strings copied. */
+#define APP_IO_QUEUE 8
+kiosk_rc app_io_check_ready(app_io *io);
+typedef struct app_io_submission {
     const char *registration_json;
     const char *evidence_json;
     const char *commitment_version;
     uint8_t commitment_sha256[32];
     const char *masked_name;
     const char *masked_id;
-} ui_io_submission;
-kiosk_rc ui_io_save(ui_io *io, const ui_io_submission *sub);
-kiosk_rc ui_io_print(ui_io *io, const char *receipt_no, int copy);
+} app_io_submission;
+kiosk_rc app_io_save(app_io *io, const app_io_submission *sub);
+kiosk_rc app_io_print(app_io *io, const char *receipt_no, int copy);
 
 /* Staff jobs (the maintenance menu). who: the logged-in staff name, for the audit log.
  * login: with a staff card's UID (or NULL for the PIN alone); the PIN is copied and
  * wiped after checking. export: a signed bundle of pending
  * records into dir. purge: acknowledged records older than days. audit: an entry for a
  * staff action done elsewhere (sync now, out of service). */
-kiosk_rc ui_io_login(ui_io *io, const char *card_uid, const char *pin);
-kiosk_rc ui_io_dashboard(ui_io *io);
-kiosk_rc ui_io_print_test(ui_io *io);
-kiosk_rc ui_io_export(ui_io *io, const char *dir, const char *who);
-kiosk_rc ui_io_purge(ui_io *io, int days, const char *who);
-kiosk_rc ui_io_audit(ui_io *io, const char *who, const char *action, const char *subject,
-                     const char *detail);
-kiosk_rc ui_io_service(ui_io *io, int out_of_service, const char *who);
+kiosk_rc app_io_login(app_io *io, const char *card_uid, const char *pin);
+kiosk_rc app_io_dashboard(app_io *io);
+kiosk_rc app_io_print_test(app_io *io);
+kiosk_rc app_io_export(app_io *io, const char *dir, const char *who);
+kiosk_rc app_io_purge(app_io *io, int days, const char *who);
+kiosk_rc app_io_audit(app_io *io, const char *who, const char *action, const char *subject,
+                      const char *detail);
+kiosk_rc app_io_service(app_io *io, int out_of_service, const char *who);
 
 /* Free disk under which the store refuses to start a registration. */
-#define UI_IO_MIN_FREE_BYTES (16u << 20)
+#define APP_IO_MIN_FREE_BYTES (16u << 20)
 
 #endif

@@ -2,7 +2,7 @@
  * The I/O worker: one thread, one job slot. Jobs are small structs; the submission's
  * texts are heap copies wiped after the save.
  */
-#include "ui/ui_io.h"
+#include "app/app_io.h"
 
 #include <limits.h>
 #include <malloc.h>
@@ -25,7 +25,7 @@
 #include "sync/sync.h"
 
 typedef struct job {
-    ui_io_kind kind;
+    app_io_kind kind;
     char *registration_json, *evidence_json, *version, *masked_name, *masked_id;
     uint8_t sha[32];
     char receipt_no[40];
@@ -36,15 +36,15 @@ typedef struct job {
     int days;
 } job;
 
-struct ui_io {
+struct app_io {
     kiosk_config cfg;
-    ui_io_callback cb;
+    app_io_callback cb;
     void *ctx;
     pthread_t thread;
     pthread_mutex_t mu;
     pthread_cond_t cv;
     int stop;
-    job queue[UI_IO_QUEUE];
+    job queue[APP_IO_QUEUE];
     size_t head, count;
     /* owned by the thread */
     store_device_key key;
@@ -74,7 +74,7 @@ static void job_clear(job *j)
 }
 
 /* Open what the jobs need; a failure is kept and answered to every job. */
-static void open_all(ui_io *io)
+static void open_all(app_io *io)
 {
     char path[KIOSK_CONFIG_PATH_MAX + 64], font2[KIOSK_CONFIG_PATH_MAX + 64];
     kiosk_rc rc = store_device_key_load(io->cfg.state_dir, &io->key);
@@ -107,7 +107,7 @@ static void open_all(ui_io *io)
     io->open_rc = rc;
 }
 
-static kiosk_rc open_fonts(ui_io *io)
+static kiosk_rc open_fonts(app_io *io)
 {
     char path[KIOSK_CONFIG_PATH_MAX + 64], font2[KIOSK_CONFIG_PATH_MAX + 64];
     snprintf(path, sizeof path, "%s/NotoSansCJKsc-Kiosk.otf", io->cfg.fonts_dir);
@@ -116,7 +116,7 @@ static kiosk_rc open_fonts(ui_io *io)
     return io->fonts ? KIOSK_OK : receipt_fonts_load(fonts, 2, &io->fonts);
 }
 
-static void close_fonts(ui_io *io)
+static void close_fonts(app_io *io)
 {
     receipt_fonts_destroy(io->fonts);
     io->fonts = NULL;
@@ -135,7 +135,7 @@ static int is_mount_point(const char *dir)
     return d.st_dev != p.st_dev || d.st_ino == p.st_ino;
 }
 
-static void run_job(ui_io *io, job *j, ui_io_result *r)
+static void run_job(app_io *io, job *j, app_io_result *r)
 {
     memset(r, 0, sizeof *r);
     r->kind = j->kind;
@@ -144,10 +144,10 @@ static void run_job(ui_io *io, job *j, ui_io_result *r)
         return;
     }
     switch (j->kind) {
-    case UI_IO_READY:
-        r->rc = store_ready(io->store, UI_IO_MIN_FREE_BYTES);
+    case APP_IO_READY:
+        r->rc = store_ready(io->store, APP_IO_MIN_FREE_BYTES);
         break;
-    case UI_IO_SAVE: {
+    case APP_IO_SAVE: {
         store_submission sub = {j->registration_json, j->evidence_json, j->version, j->sha,
                                 j->masked_name,       j->masked_id};
         store_saved saved;
@@ -158,7 +158,7 @@ static void run_job(ui_io *io, job *j, ui_io_result *r)
             kiosk_log_error("io", "saving a registration failed: %s", kiosk_strerror(r->rc));
         break;
     }
-    case UI_IO_PRINT: {
+    case APP_IO_PRINT: {
         if (open_fonts(io) != KIOSK_OK) {
             r->rc = KIOSK_FONT;
             break;
@@ -171,7 +171,7 @@ static void run_job(ui_io *io, job *j, ui_io_result *r)
                         kiosk_rc_name(r->rc));
         break;
     }
-    case UI_IO_LOGIN: {
+    case APP_IO_LOGIN: {
         staff_account who;
         r->rc =
             staff_login(io->store, j->subject[0] ? j->subject : NULL, j->pin, &who, &r->retry_ms);
@@ -181,7 +181,7 @@ static void run_job(ui_io *io, job *j, ui_io_result *r)
         }
         break;
     }
-    case UI_IO_DASHBOARD: {
+    case APP_IO_DASHBOARD: {
         store_counts n;
         store_sync_note note;
         r->rc = store_count(io->store, &n);
@@ -215,7 +215,7 @@ static void run_job(ui_io *io, job *j, ui_io_result *r)
         sodium_bin2hex(r->fingerprint, sizeof r->fingerprint, h, 8);
         break;
     }
-    case UI_IO_PRINT_TEST:
+    case APP_IO_PRINT_TEST:
         r->rc = !io->printer ? KIOSK_OK /* the file printer: receipts are images */
                 : open_fonts(io) != KIOSK_OK
                     ? KIOSK_FONT
@@ -223,7 +223,7 @@ static void run_job(ui_io *io, job *j, ui_io_result *r)
         store_audit(io->store, j->who[0] ? j->who : "staff", "printer.test", "",
                     kiosk_rc_name(r->rc));
         break;
-    case UI_IO_EXPORT: {
+    case APP_IO_EXPORT: {
         char path[700];
         time_t now = time(NULL);
         struct tm tm;
@@ -251,15 +251,15 @@ static void run_job(ui_io *io, job *j, ui_io_result *r)
                     r->rc == KIOSK_OK ? detail : kiosk_rc_name(r->rc));
         break;
     }
-    case UI_IO_PURGE: {
+    case APP_IO_PURGE: {
         int64_t cutoff = kiosk_clock_now_ms(kiosk_clock_system()) - (int64_t)j->days * 86400000;
         r->rc = store_purge_acked(io->store, cutoff, j->who, &r->count);
         break;
     }
-    case UI_IO_AUDIT:
+    case APP_IO_AUDIT:
         r->rc = store_audit(io->store, j->who, j->action, j->subject, j->detail);
         break;
-    case UI_IO_SERVICE:
+    case APP_IO_SERVICE:
         if (j->days >= 0)
             r->rc = store_set_out_of_service(io->store, j->days, j->who);
         r->count = store_out_of_service(io->store);
@@ -269,11 +269,11 @@ static void run_job(ui_io *io, job *j, ui_io_result *r)
 
 static void *worker(void *arg)
 {
-    ui_io *io = arg;
+    app_io *io = arg;
     open_all(io);
     if (io->open_rc == KIOSK_OK) {
         /* the kiosk starts as staff left it */
-        ui_io_result r = {.kind = UI_IO_SERVICE, .count = store_out_of_service(io->store)};
+        app_io_result r = {.kind = APP_IO_SERVICE, .count = store_out_of_service(io->store)};
         io->cb(io->ctx, &r);
     }
     for (;;) {
@@ -286,10 +286,10 @@ static void *worker(void *arg)
         }
         job j = io->queue[io->head];
         memset(&io->queue[io->head], 0, sizeof io->queue[0]);
-        io->head = (io->head + 1) % UI_IO_QUEUE;
+        io->head = (io->head + 1) % APP_IO_QUEUE;
         io->count--;
         pthread_mutex_unlock(&io->mu);
-        ui_io_result r;
+        app_io_result r;
         run_job(io, &j, &r);
         if (io->fonts)
             close_fonts(io);
@@ -305,10 +305,10 @@ static void *worker(void *arg)
     return NULL;
 }
 
-kiosk_rc ui_io_start(const kiosk_config *cfg, ui_io_callback cb, void *ctx, ui_io **out)
+kiosk_rc app_io_start(const kiosk_config *cfg, app_io_callback cb, void *ctx, app_io **out)
 {
     *out = NULL;
-    ui_io *io = calloc(1, sizeof *io);
+    app_io *io = calloc(1, sizeof *io);
     if (!io)
         return KIOSK_NOMEM;
     io->cfg = *cfg;
@@ -326,7 +326,7 @@ kiosk_rc ui_io_start(const kiosk_config *cfg, ui_io_callback cb, void *ctx, ui_i
     return KIOSK_OK;
 }
 
-void ui_io_stop(ui_io *io)
+void app_io_stop(app_io *io)
 {
     if (!io)
         return;
@@ -335,22 +335,22 @@ void ui_io_stop(ui_io *io)
     pthread_cond_signal(&io->cv);
     pthread_mutex_unlock(&io->mu);
     pthread_join(io->thread, NULL);
-    for (size_t i = 0; i < UI_IO_QUEUE; i++)
+    for (size_t i = 0; i < APP_IO_QUEUE; i++)
         job_clear(&io->queue[i]);
     pthread_mutex_destroy(&io->mu);
     pthread_cond_destroy(&io->cv);
     free(io);
 }
 
-static kiosk_rc queue(ui_io *io, job *j)
+static kiosk_rc queue(app_io *io, job *j)
 {
     pthread_mutex_lock(&io->mu);
-    if (io->count == UI_IO_QUEUE || io->stop) {
+    if (io->count == APP_IO_QUEUE || io->stop) {
         pthread_mutex_unlock(&io->mu);
         job_clear(j);
         return KIOSK_BUSY;
     }
-    io->queue[(io->head + io->count) % UI_IO_QUEUE] = *j;
+    io->queue[(io->head + io->count) % APP_IO_QUEUE] = *j;
     io->count++;
     explicit_bzero(j, sizeof *j);
     pthread_cond_signal(&io->cv);
@@ -358,15 +358,15 @@ static kiosk_rc queue(ui_io *io, job *j)
     return KIOSK_OK;
 }
 
-kiosk_rc ui_io_check_ready(ui_io *io)
+kiosk_rc app_io_check_ready(app_io *io)
 {
-    job j = {.kind = UI_IO_READY};
+    job j = {.kind = APP_IO_READY};
     return queue(io, &j);
 }
 
-kiosk_rc ui_io_save(ui_io *io, const ui_io_submission *sub)
+kiosk_rc app_io_save(app_io *io, const app_io_submission *sub)
 {
-    job j = {.kind = UI_IO_SAVE};
+    job j = {.kind = APP_IO_SAVE};
     j.registration_json = strdup(sub->registration_json);
     j.evidence_json = strdup(sub->evidence_json);
     j.version = strdup(sub->commitment_version);
@@ -380,52 +380,52 @@ kiosk_rc ui_io_save(ui_io *io, const ui_io_submission *sub)
     return queue(io, &j);
 }
 
-kiosk_rc ui_io_print(ui_io *io, const char *receipt_no, int copy)
+kiosk_rc app_io_print(app_io *io, const char *receipt_no, int copy)
 {
-    job j = {.kind = UI_IO_PRINT, .copy = copy};
+    job j = {.kind = APP_IO_PRINT, .copy = copy};
     snprintf(j.receipt_no, sizeof j.receipt_no, "%s", receipt_no);
     return queue(io, &j);
 }
 
-kiosk_rc ui_io_login(ui_io *io, const char *card_uid, const char *pin)
+kiosk_rc app_io_login(app_io *io, const char *card_uid, const char *pin)
 {
-    job j = {.kind = UI_IO_LOGIN};
+    job j = {.kind = APP_IO_LOGIN};
     snprintf(j.pin, sizeof j.pin, "%s", pin);
     snprintf(j.subject, sizeof j.subject, "%s", card_uid ? card_uid : "");
     return queue(io, &j);
 }
 
-kiosk_rc ui_io_dashboard(ui_io *io)
+kiosk_rc app_io_dashboard(app_io *io)
 {
-    job j = {.kind = UI_IO_DASHBOARD};
+    job j = {.kind = APP_IO_DASHBOARD};
     return queue(io, &j);
 }
 
-kiosk_rc ui_io_print_test(ui_io *io)
+kiosk_rc app_io_print_test(app_io *io)
 {
-    job j = {.kind = UI_IO_PRINT_TEST};
+    job j = {.kind = APP_IO_PRINT_TEST};
     return queue(io, &j);
 }
 
-kiosk_rc ui_io_export(ui_io *io, const char *dir, const char *who)
+kiosk_rc app_io_export(app_io *io, const char *dir, const char *who)
 {
-    job j = {.kind = UI_IO_EXPORT};
+    job j = {.kind = APP_IO_EXPORT};
     snprintf(j.dir, sizeof j.dir, "%s", dir);
     snprintf(j.who, sizeof j.who, "%s", who);
     return queue(io, &j);
 }
 
-kiosk_rc ui_io_purge(ui_io *io, int days, const char *who)
+kiosk_rc app_io_purge(app_io *io, int days, const char *who)
 {
-    job j = {.kind = UI_IO_PURGE, .days = days};
+    job j = {.kind = APP_IO_PURGE, .days = days};
     snprintf(j.who, sizeof j.who, "%s", who);
     return queue(io, &j);
 }
 
-kiosk_rc ui_io_audit(ui_io *io, const char *who, const char *action, const char *subject,
-                     const char *detail)
+kiosk_rc app_io_audit(app_io *io, const char *who, const char *action, const char *subject,
+                      const char *detail)
 {
-    job j = {.kind = UI_IO_AUDIT};
+    job j = {.kind = APP_IO_AUDIT};
     snprintf(j.who, sizeof j.who, "%s", who);
     snprintf(j.action, sizeof j.action, "%s", action);
     snprintf(j.subject, sizeof j.subject, "%s", subject ? subject : "");
@@ -433,9 +433,9 @@ kiosk_rc ui_io_audit(ui_io *io, const char *who, const char *action, const char 
     return queue(io, &j);
 }
 
-kiosk_rc ui_io_service(ui_io *io, int out_of_service, const char *who)
+kiosk_rc app_io_service(app_io *io, int out_of_service, const char *who)
 {
-    job j = {.kind = UI_IO_SERVICE, .days = out_of_service ? 1 : 0};
+    job j = {.kind = APP_IO_SERVICE, .days = out_of_service ? 1 : 0};
     snprintf(j.who, sizeof j.who, "%s", who);
     return queue(io, &j);
 }

@@ -14,7 +14,7 @@
 #include <jansson.h>
 
 #include "core/kiosk_json.h"
-#include "ui/ui_signature.h"
+#include "app/signature.h"
 
 /* ---- synthesised handwriting, in millimetres on a 120 x 60 mm pad ---- */
 
@@ -75,14 +75,14 @@ static const shape ell = {"L", 1, {{3, {{20, 20}, {20, 30}, {36, 30}}}}};
 #define GAP_MS 350
 #define T_START 5000000
 
-static void draw(ui_signature *s, const shape *sh, double ppm)
+static void draw(signature *s, const shape *sh, double ppm)
 {
     int64_t t = T_START;
     int tick = 0;
     for (int k = 0; k < sh->n; k++) {
         const polyline *pl = &sh->s[k];
         assert_int_equal(
-            ui_signature_begin(s, (float)(pl->p[0][0] * ppm), (float)(pl->p[0][1] * ppm), t),
+            signature_begin(s, (float)(pl->p[0][0] * ppm), (float)(pl->p[0][1] * ppm), t),
             KIOSK_OK);
         for (int v = 1; v < pl->n; v++) {
             double ax = pl->p[v - 1][0], ay = pl->p[v - 1][1];
@@ -93,34 +93,34 @@ static void draw(ui_signature *s, const shape *sh, double ppm)
                 double x = ax + f * (bx - ax) + 0.15 * sin(tick * 1.7);
                 double y = ay + f * (by - ay) + 0.15 * cos(tick * 2.3);
                 t += PERIOD_MS;
-                assert_int_equal(ui_signature_move(s, (float)(x * ppm), (float)(y * ppm), t),
+                assert_int_equal(signature_move(s, (float)(x * ppm), (float)(y * ppm), t),
                                  KIOSK_OK);
             }
         }
         t += 8;
-        assert_int_equal(ui_signature_end(s, t), KIOSK_OK);
+        assert_int_equal(signature_end(s, t), KIOSK_OK);
         t += GAP_MS;
     }
 }
 
-static ui_signature *pad_mm(double ppm)
+static signature *pad_mm(double ppm)
 {
-    ui_signature *s = NULL;
-    assert_int_equal(ui_signature_create((int)lround(PAD_W_MM * ppm), (int)lround(PAD_H_MM * ppm),
-                                         (float)ppm, &s),
-                     KIOSK_OK);
+    signature *s = NULL;
+    assert_int_equal(
+        signature_create((int)lround(PAD_W_MM * ppm), (int)lround(PAD_H_MM * ppm), (float)ppm, &s),
+        KIOSK_OK);
     assert_non_null(s);
     return s;
 }
 
-static ui_signature_verdict verdict_of(const shape *sh, double ppm)
+static signature_verdict verdict_of(const shape *sh, double ppm)
 {
-    ui_signature *s = pad_mm(ppm);
+    signature *s = pad_mm(ppm);
     draw(s, sh, ppm);
-    ui_signature_verdict why = (ui_signature_verdict)-1;
-    kiosk_rc rc = ui_signature_check(s, &why);
-    assert_int_equal(rc, why == UI_SIGNATURE_OK ? KIOSK_OK : KIOSK_INVALID);
-    ui_signature_destroy(s);
+    signature_verdict why = (signature_verdict)-1;
+    kiosk_rc rc = signature_check(s, &why);
+    assert_int_equal(rc, why == SIGNATURE_OK ? KIOSK_OK : KIOSK_INVALID);
+    signature_destroy(s);
     return why;
 }
 
@@ -129,22 +129,22 @@ static ui_signature_verdict verdict_of(const shape *sh, double ppm)
 static void test_name_passes(void **state)
 {
     (void)state;
-    ui_signature *s = pad_mm(8);
+    signature *s = pad_mm(8);
     draw(s, &zhang_san, 8);
-    assert_int_equal(ui_signature_stroke_count(s), 10);
-    ui_signature_verdict why = UI_SIGNATURE_EMPTY;
-    assert_int_equal(ui_signature_check(s, &why), KIOSK_OK);
-    assert_int_equal(why, UI_SIGNATURE_OK);
-    assert_int_equal(ui_signature_check(s, NULL), KIOSK_OK);
-    ui_signature_destroy(s);
+    assert_int_equal(signature_stroke_count(s), 10);
+    signature_verdict why = SIGNATURE_EMPTY;
+    assert_int_equal(signature_check(s, &why), KIOSK_OK);
+    assert_int_equal(why, SIGNATURE_OK);
+    assert_int_equal(signature_check(s, NULL), KIOSK_OK);
+    signature_destroy(s);
 }
 
 static void test_swipe_scribble_short(void **state)
 {
     (void)state;
-    assert_int_equal(verdict_of(&swipe, 8), UI_SIGNATURE_A_DOT_OR_LINE);
-    assert_int_equal(verdict_of(&scribble, 8), UI_SIGNATURE_TOO_SMALL);
-    assert_int_equal(verdict_of(&ell, 8), UI_SIGNATURE_TOO_SHORT);
+    assert_int_equal(verdict_of(&swipe, 8), SIGNATURE_A_DOT_OR_LINE);
+    assert_int_equal(verdict_of(&scribble, 8), SIGNATURE_TOO_SMALL);
+    assert_int_equal(verdict_of(&ell, 8), SIGNATURE_TOO_SHORT);
 }
 
 /* A tap is a dot (A_DOT_OR_LINE), not EMPTY: the citizen did touch the pad, and the
@@ -152,47 +152,47 @@ static void test_swipe_scribble_short(void **state)
 static void test_tap_is_a_dot(void **state)
 {
     (void)state;
-    ui_signature *s = pad_mm(8);
-    assert_int_equal(ui_signature_begin(s, 400, 200, 10), KIOSK_OK);
-    assert_int_equal(ui_signature_end(s, 90), KIOSK_OK);
-    assert_int_equal(ui_signature_stroke_count(s), 1);
-    assert_int_equal(ui_signature_point_count(s), 1);
-    ui_signature_verdict why;
-    assert_int_equal(ui_signature_check(s, &why), KIOSK_INVALID);
-    assert_int_equal(why, UI_SIGNATURE_A_DOT_OR_LINE);
+    signature *s = pad_mm(8);
+    assert_int_equal(signature_begin(s, 400, 200, 10), KIOSK_OK);
+    assert_int_equal(signature_end(s, 90), KIOSK_OK);
+    assert_int_equal(signature_stroke_count(s), 1);
+    assert_int_equal(signature_point_count(s), 1);
+    signature_verdict why;
+    assert_int_equal(signature_check(s, &why), KIOSK_INVALID);
+    assert_int_equal(why, SIGNATURE_A_DOT_OR_LINE);
     /* a few more taps nearby (within 2 mm): still a dot */
     for (int i = 0; i < 4; i++) {
-        assert_int_equal(ui_signature_begin(s, 400 + 3 * i, 200 + 2 * i, 200 + 100 * i), KIOSK_OK);
-        assert_int_equal(ui_signature_end(s, 250 + 100 * i), KIOSK_OK);
+        assert_int_equal(signature_begin(s, 400 + 3 * i, 200 + 2 * i, 200 + 100 * i), KIOSK_OK);
+        assert_int_equal(signature_end(s, 250 + 100 * i), KIOSK_OK);
     }
-    assert_int_equal(ui_signature_check(s, &why), KIOSK_INVALID);
-    assert_int_equal(why, UI_SIGNATURE_A_DOT_OR_LINE);
-    ui_signature_destroy(s);
+    assert_int_equal(signature_check(s, &why), KIOSK_INVALID);
+    assert_int_equal(why, SIGNATURE_A_DOT_OR_LINE);
+    signature_destroy(s);
 }
 
 static void test_empty_and_clear(void **state)
 {
     (void)state;
-    ui_signature *s = pad_mm(8);
-    ui_signature_verdict why;
-    assert_int_equal(ui_signature_check(s, &why), KIOSK_INVALID);
-    assert_int_equal(why, UI_SIGNATURE_EMPTY);
+    signature *s = pad_mm(8);
+    signature_verdict why;
+    assert_int_equal(signature_check(s, &why), KIOSK_INVALID);
+    assert_int_equal(why, SIGNATURE_EMPTY);
     draw(s, &zhang_san, 8);
-    assert_int_equal(ui_signature_check(s, &why), KIOSK_OK);
-    ui_signature_clear(s);
-    assert_int_equal(ui_signature_stroke_count(s), 0);
-    assert_int_equal(ui_signature_point_count(s), 0);
-    assert_int_equal(ui_signature_check(s, &why), KIOSK_INVALID);
-    assert_int_equal(why, UI_SIGNATURE_EMPTY);
+    assert_int_equal(signature_check(s, &why), KIOSK_OK);
+    signature_clear(s);
+    assert_int_equal(signature_stroke_count(s), 0);
+    assert_int_equal(signature_point_count(s), 0);
+    assert_int_equal(signature_check(s, &why), KIOSK_INVALID);
+    assert_int_equal(why, SIGNATURE_EMPTY);
     /* the pad is usable again, and the clock restarts at the next touch */
     draw(s, &zhang_san, 8);
-    assert_int_equal(ui_signature_check(s, &why), KIOSK_OK);
-    const ui_signature_point *p;
+    assert_int_equal(signature_check(s, &why), KIOSK_OK);
+    const signature_point *p;
     size_t n;
-    assert_int_equal(ui_signature_points(s, 0, &p, &n), KIOSK_OK);
+    assert_int_equal(signature_points(s, 0, &p, &n), KIOSK_OK);
     assert_int_equal(p[0].t_ms, 0);
-    ui_signature_destroy(s);
-    ui_signature_destroy(NULL);
+    signature_destroy(s);
+    signature_destroy(NULL);
 }
 
 /* Thresholds are millimetres: the same hand on three screen densities. */
@@ -201,10 +201,10 @@ static void test_density_independent(void **state)
     (void)state;
     const double ppm[] = {4, 8, 12};
     for (size_t i = 0; i < 3; i++) {
-        assert_int_equal(verdict_of(&zhang_san, ppm[i]), UI_SIGNATURE_OK);
-        assert_int_equal(verdict_of(&swipe, ppm[i]), UI_SIGNATURE_A_DOT_OR_LINE);
-        assert_int_equal(verdict_of(&scribble, ppm[i]), UI_SIGNATURE_TOO_SMALL);
-        assert_int_equal(verdict_of(&ell, ppm[i]), UI_SIGNATURE_TOO_SHORT);
+        assert_int_equal(verdict_of(&zhang_san, ppm[i]), SIGNATURE_OK);
+        assert_int_equal(verdict_of(&swipe, ppm[i]), SIGNATURE_A_DOT_OR_LINE);
+        assert_int_equal(verdict_of(&scribble, ppm[i]), SIGNATURE_TOO_SMALL);
+        assert_int_equal(verdict_of(&ell, ppm[i]), SIGNATURE_TOO_SHORT);
     }
 }
 
@@ -216,11 +216,11 @@ static void test_size_threshold(void **state)
     const double ppm[] = {4, 12};
     for (size_t i = 0; i < 2; i++) {
         shape box = {"box", 1, {{5, {{20, 20}, {34, 20}, {34, 27}, {20, 27}, {20, 21}}}}};
-        assert_int_equal(verdict_of(&box, ppm[i]), UI_SIGNATURE_TOO_SMALL);
+        assert_int_equal(verdict_of(&box, ppm[i]), SIGNATURE_TOO_SMALL);
         box.s[0].p[1][0] = box.s[0].p[2][0] = 36;
-        assert_int_equal(verdict_of(&box, ppm[i]), UI_SIGNATURE_OK);
+        assert_int_equal(verdict_of(&box, ppm[i]), SIGNATURE_OK);
         shape tall = {"tall", 1, {{5, {{20, 20}, {34, 20}, {34, 29}, {20, 29}, {20, 21}}}}};
-        assert_int_equal(verdict_of(&tall, ppm[i]), UI_SIGNATURE_OK);
+        assert_int_equal(verdict_of(&tall, ppm[i]), SIGNATURE_OK);
     }
 }
 
@@ -229,32 +229,32 @@ static void test_size_threshold(void **state)
 static void test_clamp_and_invalid(void **state)
 {
     (void)state;
-    ui_signature *s = NULL;
-    assert_int_equal(ui_signature_create(200, 100, 8, &s), KIOSK_OK);
-    assert_int_equal(ui_signature_begin(s, -50, 500, 0), KIOSK_OK);
-    assert_int_equal(ui_signature_move(s, 1e9f, -3, 16), KIOSK_OK);
-    assert_int_equal(ui_signature_move(s, NAN, 3, 32), KIOSK_INVALID);
-    assert_int_equal(ui_signature_move(s, 3, INFINITY, 32), KIOSK_INVALID);
-    assert_int_equal(ui_signature_end(s, 40), KIOSK_OK);
-    const ui_signature_point *p;
+    signature *s = NULL;
+    assert_int_equal(signature_create(200, 100, 8, &s), KIOSK_OK);
+    assert_int_equal(signature_begin(s, -50, 500, 0), KIOSK_OK);
+    assert_int_equal(signature_move(s, 1e9f, -3, 16), KIOSK_OK);
+    assert_int_equal(signature_move(s, NAN, 3, 32), KIOSK_INVALID);
+    assert_int_equal(signature_move(s, 3, INFINITY, 32), KIOSK_INVALID);
+    assert_int_equal(signature_end(s, 40), KIOSK_OK);
+    const signature_point *p;
     size_t n;
-    assert_int_equal(ui_signature_points(s, 0, &p, &n), KIOSK_OK);
+    assert_int_equal(signature_points(s, 0, &p, &n), KIOSK_OK);
     assert_int_equal(n, 2);
     assert_int_equal(p[0].x, 0);
     assert_int_equal(p[0].y, 99);
     assert_int_equal(p[1].x, 199);
     assert_int_equal(p[1].y, 0);
-    assert_int_equal(ui_signature_points(s, 1, &p, &n), KIOSK_RANGE);
+    assert_int_equal(signature_points(s, 1, &p, &n), KIOSK_RANGE);
     assert_null(p);
     assert_int_equal(n, 0);
-    ui_signature_destroy(s);
+    signature_destroy(s);
 
-    ui_signature *bad = (ui_signature *)&bad;
-    assert_int_equal(ui_signature_create(0, 100, 8, &bad), KIOSK_INVALID);
+    signature *bad = (signature *)&bad;
+    assert_int_equal(signature_create(0, 100, 8, &bad), KIOSK_INVALID);
     assert_null(bad);
-    assert_int_equal(ui_signature_create(100, UI_SIGNATURE_PAD_MAX + 1, 8, &bad), KIOSK_INVALID);
-    assert_int_equal(ui_signature_create(100, 100, 0, &bad), KIOSK_INVALID);
-    assert_int_equal(ui_signature_create(100, 100, NAN, &bad), KIOSK_INVALID);
+    assert_int_equal(signature_create(100, SIGNATURE_PAD_MAX + 1, 8, &bad), KIOSK_INVALID);
+    assert_int_equal(signature_create(100, 100, 0, &bad), KIOSK_INVALID);
+    assert_int_equal(signature_create(100, 100, NAN, &bad), KIOSK_INVALID);
     assert_null(bad);
 }
 
@@ -262,71 +262,71 @@ static void test_clamp_and_invalid(void **state)
 static void test_jitter_keeps_last(void **state)
 {
     (void)state;
-    ui_signature *s = NULL;
-    assert_int_equal(ui_signature_create(200, 100, 8, &s), KIOSK_OK); /* jitter 4 px */
-    assert_int_equal(ui_signature_begin(s, 10, 10, 100), KIOSK_OK);
-    assert_int_equal(ui_signature_move(s, 11, 10, 116), KIOSK_OK);
-    assert_int_equal(ui_signature_move(s, 12, 11, 132), KIOSK_OK);
-    assert_int_equal(ui_signature_point_count(s), 1);
-    assert_int_equal(ui_signature_end(s, 140), KIOSK_OK);
-    const ui_signature_point *p;
+    signature *s = NULL;
+    assert_int_equal(signature_create(200, 100, 8, &s), KIOSK_OK); /* jitter 4 px */
+    assert_int_equal(signature_begin(s, 10, 10, 100), KIOSK_OK);
+    assert_int_equal(signature_move(s, 11, 10, 116), KIOSK_OK);
+    assert_int_equal(signature_move(s, 12, 11, 132), KIOSK_OK);
+    assert_int_equal(signature_point_count(s), 1);
+    assert_int_equal(signature_end(s, 140), KIOSK_OK);
+    const signature_point *p;
     size_t n;
-    assert_int_equal(ui_signature_points(s, 0, &p, &n), KIOSK_OK);
+    assert_int_equal(signature_points(s, 0, &p, &n), KIOSK_OK);
     assert_int_equal(n, 2);
     assert_int_equal(p[1].x, 12);
     assert_int_equal(p[1].y, 11);
     assert_int_equal(p[1].t_ms, 32);
     /* a sample far enough is stored at once; nothing pending afterwards */
-    assert_int_equal(ui_signature_begin(s, 50, 50, 200), KIOSK_OK);
-    assert_int_equal(ui_signature_move(s, 55, 50, 216), KIOSK_OK);
-    assert_int_equal(ui_signature_move(s, 56, 50, 232), KIOSK_OK); /* dropped: 1 px */
-    assert_int_equal(ui_signature_move(s, 55, 50, 248), KIOSK_OK); /* back on the last */
-    assert_int_equal(ui_signature_end(s, 260), KIOSK_OK);
-    assert_int_equal(ui_signature_points(s, 1, &p, &n), KIOSK_OK);
+    assert_int_equal(signature_begin(s, 50, 50, 200), KIOSK_OK);
+    assert_int_equal(signature_move(s, 55, 50, 216), KIOSK_OK);
+    assert_int_equal(signature_move(s, 56, 50, 232), KIOSK_OK); /* dropped: 1 px */
+    assert_int_equal(signature_move(s, 55, 50, 248), KIOSK_OK); /* back on the last */
+    assert_int_equal(signature_end(s, 260), KIOSK_OK);
+    assert_int_equal(signature_points(s, 1, &p, &n), KIOSK_OK);
     assert_int_equal(n, 2);
-    ui_signature_destroy(s);
+    signature_destroy(s);
 }
 
 /* One finger: a second begin is refused; stray moves and lifts are ignored. */
 static void test_one_finger(void **state)
 {
     (void)state;
-    ui_signature *s = NULL;
-    assert_int_equal(ui_signature_create(200, 100, 8, &s), KIOSK_OK);
-    assert_int_equal(ui_signature_move(s, 30, 30, 0), KIOSK_OK); /* hover */
-    assert_int_equal(ui_signature_end(s, 0), KIOSK_OK);
-    assert_int_equal(ui_signature_stroke_count(s), 0);
-    assert_int_equal(ui_signature_begin(s, 10, 10, 1000), KIOSK_OK);
-    assert_int_equal(ui_signature_begin(s, 150, 80, 1010), KIOSK_BUSY);
-    assert_int_equal(ui_signature_stroke_count(s), 1);
-    assert_int_equal(ui_signature_point_count(s), 1);
-    assert_int_equal(ui_signature_end(s, 1100), KIOSK_OK);
-    ui_signature_destroy(s);
+    signature *s = NULL;
+    assert_int_equal(signature_create(200, 100, 8, &s), KIOSK_OK);
+    assert_int_equal(signature_move(s, 30, 30, 0), KIOSK_OK); /* hover */
+    assert_int_equal(signature_end(s, 0), KIOSK_OK);
+    assert_int_equal(signature_stroke_count(s), 0);
+    assert_int_equal(signature_begin(s, 10, 10, 1000), KIOSK_OK);
+    assert_int_equal(signature_begin(s, 150, 80, 1010), KIOSK_BUSY);
+    assert_int_equal(signature_stroke_count(s), 1);
+    assert_int_equal(signature_point_count(s), 1);
+    assert_int_equal(signature_end(s, 1100), KIOSK_OK);
+    signature_destroy(s);
 }
 
 /* Times are relative to the first touch and never go back. */
 static void test_timing(void **state)
 {
     (void)state;
-    ui_signature *s = NULL;
-    assert_int_equal(ui_signature_create(200, 100, 8, &s), KIOSK_OK);
-    assert_int_equal(ui_signature_begin(s, 10, 10, -7000), KIOSK_OK);
-    assert_int_equal(ui_signature_move(s, 30, 10, -6900), KIOSK_OK);
-    assert_int_equal(ui_signature_move(s, 50, 10, -6950), KIOSK_OK); /* clock stepped back */
-    assert_int_equal(ui_signature_end(s, -6800), KIOSK_OK);
-    const ui_signature_point *p;
+    signature *s = NULL;
+    assert_int_equal(signature_create(200, 100, 8, &s), KIOSK_OK);
+    assert_int_equal(signature_begin(s, 10, 10, -7000), KIOSK_OK);
+    assert_int_equal(signature_move(s, 30, 10, -6900), KIOSK_OK);
+    assert_int_equal(signature_move(s, 50, 10, -6950), KIOSK_OK); /* clock stepped back */
+    assert_int_equal(signature_end(s, -6800), KIOSK_OK);
+    const signature_point *p;
     size_t n;
-    assert_int_equal(ui_signature_points(s, 0, &p, &n), KIOSK_OK);
+    assert_int_equal(signature_points(s, 0, &p, &n), KIOSK_OK);
     assert_int_equal(n, 3);
     assert_int_equal(p[0].t_ms, 0);
     assert_int_equal(p[1].t_ms, 100);
     assert_int_equal(p[2].t_ms, 100);
     char *json;
     size_t len;
-    assert_int_equal(ui_signature_evidence_json(s, NULL, &json, &len), KIOSK_OK);
+    assert_int_equal(signature_evidence_json(s, NULL, &json, &len), KIOSK_OK);
     assert_non_null(strstr(json, "\"duration_ms\":200,"));
     free(json);
-    ui_signature_destroy(s);
+    signature_destroy(s);
 }
 
 /* ---- caps ---- */
@@ -334,44 +334,44 @@ static void test_timing(void **state)
 static void test_stroke_cap(void **state)
 {
     (void)state;
-    ui_signature *s = NULL;
-    assert_int_equal(ui_signature_create(800, 400, 8, &s), KIOSK_OK);
-    for (int k = 0; k < UI_SIGNATURE_MAX_STROKES; k++) {
-        assert_int_equal(ui_signature_begin(s, 10 + k * 10, 10, k * 100), KIOSK_OK);
-        assert_int_equal(ui_signature_move(s, 10 + k * 10, 300, k * 100 + 50), KIOSK_OK);
-        assert_int_equal(ui_signature_end(s, k * 100 + 60), KIOSK_OK);
+    signature *s = NULL;
+    assert_int_equal(signature_create(800, 400, 8, &s), KIOSK_OK);
+    for (int k = 0; k < SIGNATURE_MAX_STROKES; k++) {
+        assert_int_equal(signature_begin(s, 10 + k * 10, 10, k * 100), KIOSK_OK);
+        assert_int_equal(signature_move(s, 10 + k * 10, 300, k * 100 + 50), KIOSK_OK);
+        assert_int_equal(signature_end(s, k * 100 + 60), KIOSK_OK);
     }
-    assert_int_equal(ui_signature_begin(s, 5, 5, 99999), KIOSK_RANGE);
-    assert_int_equal(ui_signature_move(s, 700, 350, 100000), KIOSK_OK); /* ignored */
-    assert_int_equal(ui_signature_end(s, 100010), KIOSK_OK);
-    assert_int_equal(ui_signature_stroke_count(s), UI_SIGNATURE_MAX_STROKES);
-    assert_int_equal(ui_signature_point_count(s), 2 * UI_SIGNATURE_MAX_STROKES);
-    ui_signature_verdict why;
-    assert_int_equal(ui_signature_check(s, &why), KIOSK_OK);
-    ui_signature_destroy(s);
+    assert_int_equal(signature_begin(s, 5, 5, 99999), KIOSK_RANGE);
+    assert_int_equal(signature_move(s, 700, 350, 100000), KIOSK_OK); /* ignored */
+    assert_int_equal(signature_end(s, 100010), KIOSK_OK);
+    assert_int_equal(signature_stroke_count(s), SIGNATURE_MAX_STROKES);
+    assert_int_equal(signature_point_count(s), 2 * SIGNATURE_MAX_STROKES);
+    signature_verdict why;
+    assert_int_equal(signature_check(s, &why), KIOSK_OK);
+    signature_destroy(s);
 }
 
 static void test_point_cap(void **state)
 {
     (void)state;
-    ui_signature *s = NULL;
-    assert_int_equal(ui_signature_create(1000, 1000, 4, &s), KIOSK_OK);
-    assert_int_equal(ui_signature_begin(s, 100, 0, 0), KIOSK_OK);
-    for (int i = 1; i < UI_SIGNATURE_MAX_POINTS; i++)
-        assert_int_equal(ui_signature_move(s, (i % 2) ? 900 : 100, i % 1000, i), KIOSK_OK);
-    assert_int_equal(ui_signature_point_count(s), UI_SIGNATURE_MAX_POINTS);
-    assert_int_equal(ui_signature_move(s, 500, 500, 1000000), KIOSK_RANGE);
+    signature *s = NULL;
+    assert_int_equal(signature_create(1000, 1000, 4, &s), KIOSK_OK);
+    assert_int_equal(signature_begin(s, 100, 0, 0), KIOSK_OK);
+    for (int i = 1; i < SIGNATURE_MAX_POINTS; i++)
+        assert_int_equal(signature_move(s, (i % 2) ? 900 : 100, i % 1000, i), KIOSK_OK);
+    assert_int_equal(signature_point_count(s), SIGNATURE_MAX_POINTS);
+    assert_int_equal(signature_move(s, 500, 500, 1000000), KIOSK_RANGE);
     /* the last stored point is (900, 191); a 1 px move is jitter, kept for _end */
-    assert_int_equal(ui_signature_move(s, 901, 191, 1000001), KIOSK_OK);
-    assert_int_equal(ui_signature_end(s, 1000002), KIOSK_RANGE); /* no room for it */
-    assert_int_equal(ui_signature_begin(s, 10, 10, 1000003), KIOSK_RANGE);
-    assert_int_equal(ui_signature_point_count(s), UI_SIGNATURE_MAX_POINTS);
-    assert_int_equal(ui_signature_stroke_count(s), 1);
+    assert_int_equal(signature_move(s, 901, 191, 1000001), KIOSK_OK);
+    assert_int_equal(signature_end(s, 1000002), KIOSK_RANGE); /* no room for it */
+    assert_int_equal(signature_begin(s, 10, 10, 1000003), KIOSK_RANGE);
+    assert_int_equal(signature_point_count(s), SIGNATURE_MAX_POINTS);
+    assert_int_equal(signature_stroke_count(s), 1);
 
     /* the largest evidence is still strict JSON of the right shape */
     char *json;
     size_t len;
-    assert_int_equal(ui_signature_evidence_json(s, "kiosk-3", &json, &len), KIOSK_OK);
+    assert_int_equal(signature_evidence_json(s, "kiosk-3", &json, &len), KIOSK_OK);
     assert_int_equal(strlen(json), len);
     assert_true(kiosk_json_object_valid(json, len));
     json_error_t err;
@@ -379,35 +379,35 @@ static void test_point_cap(void **state)
     assert_non_null(root);
     json_t *strokes = json_object_get(root, "strokes");
     assert_int_equal(json_array_size(strokes), 1);
-    assert_int_equal(json_array_size(json_array_get(strokes, 0)), UI_SIGNATURE_MAX_POINTS);
+    assert_int_equal(json_array_size(json_array_get(strokes, 0)), SIGNATURE_MAX_POINTS);
     json_decref(root);
     free(json);
-    ui_signature_destroy(s);
+    signature_destroy(s);
 }
 
 /* ---- evidence ---- */
 
-static ui_signature *two_strokes(void)
+static signature *two_strokes(void)
 {
-    ui_signature *s = NULL;
-    assert_int_equal(ui_signature_create(100, 50, 8, &s), KIOSK_OK);
-    assert_int_equal(ui_signature_begin(s, 10, 10, 1000), KIOSK_OK);
-    assert_int_equal(ui_signature_move(s, 20.4f, 10.6f, 1016), KIOSK_OK);
-    assert_int_equal(ui_signature_end(s, 1030), KIOSK_OK);
-    assert_int_equal(ui_signature_begin(s, 30, 40, 1500), KIOSK_OK);
-    assert_int_equal(ui_signature_move(s, 30.4f, 40.2f, 1510), KIOSK_OK); /* jitter */
-    assert_int_equal(ui_signature_move(s, 40, 45, 1520), KIOSK_OK);
-    assert_int_equal(ui_signature_end(s, 1600), KIOSK_OK);
+    signature *s = NULL;
+    assert_int_equal(signature_create(100, 50, 8, &s), KIOSK_OK);
+    assert_int_equal(signature_begin(s, 10, 10, 1000), KIOSK_OK);
+    assert_int_equal(signature_move(s, 20.4f, 10.6f, 1016), KIOSK_OK);
+    assert_int_equal(signature_end(s, 1030), KIOSK_OK);
+    assert_int_equal(signature_begin(s, 30, 40, 1500), KIOSK_OK);
+    assert_int_equal(signature_move(s, 30.4f, 40.2f, 1510), KIOSK_OK); /* jitter */
+    assert_int_equal(signature_move(s, 40, 45, 1520), KIOSK_OK);
+    assert_int_equal(signature_end(s, 1600), KIOSK_OK);
     return s;
 }
 
 static void test_evidence_exact(void **state)
 {
     (void)state;
-    ui_signature *s = two_strokes();
+    signature *s = two_strokes();
     char *json = NULL;
     size_t len = 0;
-    assert_int_equal(ui_signature_evidence_json(s, NULL, &json, &len), KIOSK_OK);
+    assert_int_equal(signature_evidence_json(s, NULL, &json, &len), KIOSK_OK);
     const char *want =
         "{\"v\":1,\"pad\":{\"w\":100,\"h\":50,\"px_per_m\":8000},\"duration_ms\":600,"
         "\"strokes\":[[[10,10,0],[20,11,16]],[[30,40,500],[40,45,520]]]}";
@@ -416,7 +416,7 @@ static void test_evidence_exact(void **state)
     assert_true(kiosk_json_object_valid(json, len));
     free(json);
 
-    assert_int_equal(ui_signature_evidence_json(s, "hall-7:pad_2.a", &json, &len), KIOSK_OK);
+    assert_int_equal(signature_evidence_json(s, "hall-7:pad_2.a", &json, &len), KIOSK_OK);
     assert_string_equal(json, "{\"v\":1,\"pad\":{\"id\":\"hall-7:pad_2.a\",\"w\":100,\"h\":50,"
                               "\"px_per_m\":8000},\"duration_ms\":600,\"strokes\":[[[10,10,0],"
                               "[20,11,16]],[[30,40,500],[40,45,520]]]}");
@@ -424,41 +424,41 @@ static void test_evidence_exact(void **state)
     free(json);
 
     /* ids that would need escaping, or are empty or too long, are refused */
-    char long_id[UI_SIGNATURE_PAD_ID_MAX + 2];
+    char long_id[SIGNATURE_PAD_ID_MAX + 2];
     memset(long_id, 'a', sizeof long_id - 1);
     long_id[sizeof long_id - 1] = '\0';
     const char *bad[] = {"", "a\"b", "a\\b", "pad 1", "签名板", long_id};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         json = (char *)&json;
         len = 99;
-        assert_int_equal(ui_signature_evidence_json(s, bad[i], &json, &len), KIOSK_INVALID);
+        assert_int_equal(signature_evidence_json(s, bad[i], &json, &len), KIOSK_INVALID);
         assert_null(json);
         assert_int_equal(len, 0);
     }
-    long_id[UI_SIGNATURE_PAD_ID_MAX] = '\0';
-    assert_int_equal(ui_signature_evidence_json(s, long_id, &json, &len), KIOSK_OK);
+    long_id[SIGNATURE_PAD_ID_MAX] = '\0';
+    assert_int_equal(signature_evidence_json(s, long_id, &json, &len), KIOSK_OK);
     free(json);
 
     /* the empty pad still writes a valid object */
-    ui_signature_clear(s);
-    assert_int_equal(ui_signature_evidence_json(s, NULL, &json, &len), KIOSK_OK);
+    signature_clear(s);
+    assert_int_equal(signature_evidence_json(s, NULL, &json, &len), KIOSK_OK);
     assert_string_equal(json, "{\"v\":1,\"pad\":{\"w\":100,\"h\":50,\"px_per_m\":8000},"
                               "\"duration_ms\":0,\"strokes\":[]}");
     assert_true(kiosk_json_object_valid(json, len));
     free(json);
-    ui_signature_destroy(s);
+    signature_destroy(s);
 }
 
 static void test_evidence_deterministic_and_parses(void **state)
 {
     (void)state;
-    ui_signature *a = pad_mm(8), *b = pad_mm(8);
+    signature *a = pad_mm(8), *b = pad_mm(8);
     draw(a, &zhang_san, 8);
     draw(b, &zhang_san, 8);
     char *ja, *jb;
     size_t la, lb;
-    assert_int_equal(ui_signature_evidence_json(a, "pad-1", &ja, &la), KIOSK_OK);
-    assert_int_equal(ui_signature_evidence_json(b, "pad-1", &jb, &lb), KIOSK_OK);
+    assert_int_equal(signature_evidence_json(a, "pad-1", &ja, &la), KIOSK_OK);
+    assert_int_equal(signature_evidence_json(b, "pad-1", &jb, &lb), KIOSK_OK);
     assert_int_equal(la, lb);
     assert_memory_equal(ja, jb, la);
     assert_true(kiosk_json_object_valid(ja, la));
@@ -473,14 +473,14 @@ static void test_evidence_deterministic_and_parses(void **state)
     assert_int_equal(json_integer_value(json_object_get(pad, "h")), 480);
     assert_int_equal(json_integer_value(json_object_get(pad, "px_per_m")), 8000);
     json_t *strokes = json_object_get(root, "strokes");
-    assert_int_equal(json_array_size(strokes), ui_signature_stroke_count(a));
+    assert_int_equal(json_array_size(strokes), signature_stroke_count(a));
     size_t total = 0;
     json_int_t prev_t = 0;
     for (size_t k = 0; k < json_array_size(strokes); k++) {
         json_t *st = json_array_get(strokes, k);
-        const ui_signature_point *p;
+        const signature_point *p;
         size_t n;
-        assert_int_equal(ui_signature_points(a, k, &p, &n), KIOSK_OK);
+        assert_int_equal(signature_points(a, k, &p, &n), KIOSK_OK);
         assert_int_equal(json_array_size(st), n);
         for (size_t i = 0; i < n; i++) {
             json_t *pt = json_array_get(st, i);
@@ -493,13 +493,13 @@ static void test_evidence_deterministic_and_parses(void **state)
         }
         total += n;
     }
-    assert_int_equal(total, ui_signature_point_count(a));
+    assert_int_equal(total, signature_point_count(a));
     assert_true(json_integer_value(json_object_get(root, "duration_ms")) >= prev_t);
     json_decref(root);
     free(ja);
     free(jb);
-    ui_signature_destroy(a);
-    ui_signature_destroy(b);
+    signature_destroy(a);
+    signature_destroy(b);
 }
 
 /* ---- rendering ---- */
@@ -534,19 +534,19 @@ static int ink_rows_at(int x)
 static void test_render(void **state)
 {
     (void)state;
-    ui_signature *s = NULL;
-    assert_int_equal(ui_signature_create(RW, RH, 8, &s), KIOSK_OK);
-    assert_int_equal(ui_signature_begin(s, 20, 50, 0), KIOSK_OK);
-    assert_int_equal(ui_signature_move(s, 180, 50, 300), KIOSK_OK);
-    assert_int_equal(ui_signature_end(s, 310), KIOSK_OK);
-    assert_int_equal(ui_signature_begin(s, 20, 10, 500), KIOSK_OK); /* a diagonal */
-    assert_int_equal(ui_signature_move(s, 60, 40, 600), KIOSK_OK);
-    assert_int_equal(ui_signature_end(s, 610), KIOSK_OK);
-    assert_int_equal(ui_signature_begin(s, 150, 20, 700), KIOSK_OK); /* a dot */
-    assert_int_equal(ui_signature_end(s, 750), KIOSK_OK);
+    signature *s = NULL;
+    assert_int_equal(signature_create(RW, RH, 8, &s), KIOSK_OK);
+    assert_int_equal(signature_begin(s, 20, 50, 0), KIOSK_OK);
+    assert_int_equal(signature_move(s, 180, 50, 300), KIOSK_OK);
+    assert_int_equal(signature_end(s, 310), KIOSK_OK);
+    assert_int_equal(signature_begin(s, 20, 10, 500), KIOSK_OK); /* a diagonal */
+    assert_int_equal(signature_move(s, 60, 40, 600), KIOSK_OK);
+    assert_int_equal(signature_end(s, 610), KIOSK_OK);
+    assert_int_equal(signature_begin(s, 150, 20, 700), KIOSK_OK); /* a dot */
+    assert_int_equal(signature_end(s, 750), KIOSK_OK);
 
     blank();
-    assert_int_equal(ui_signature_render_rgba(s, canvas, RW, RH, PITCH, INK, 5), KIOSK_OK);
+    assert_int_equal(signature_render_rgba(s, canvas, RW, RH, PITCH, INK, 5), KIOSK_OK);
     /* the horizontal stroke: exactly 5 rows, round caps reach 2 px past the ends */
     for (int x = 20; x <= 180; x += 8)
         assert_int_equal(px(x, 50), INK);
@@ -584,14 +584,13 @@ static void test_render(void **state)
     const int pens[] = {1, 3, 9, 15};
     for (size_t i = 0; i < 4; i++) {
         blank();
-        assert_int_equal(ui_signature_render_rgba(s, canvas, RW, RH, PITCH, INK, pens[i]),
-                         KIOSK_OK);
+        assert_int_equal(signature_render_rgba(s, canvas, RW, RH, PITCH, INK, pens[i]), KIOSK_OK);
         assert_int_equal(ink_rows_at(120), pens[i]);
     }
 
     /* a half-size buffer: the pad scales to fit, the stroke lands on row 25 */
     blank();
-    assert_int_equal(ui_signature_render_rgba(s, canvas, RW / 2, RH / 2, PITCH, INK, 3), KIOSK_OK);
+    assert_int_equal(signature_render_rgba(s, canvas, RW / 2, RH / 2, PITCH, INK, 3), KIOSK_OK);
     assert_int_equal(px(50, 25), INK);
     assert_int_equal(px(50, 23), BG);
     for (int y = 0; y < RH; y++)
@@ -599,17 +598,17 @@ static void test_render(void **state)
             if (x >= RW / 2 || y >= RH / 2)
                 assert_int_equal(px(x, y), BG);
 
-    assert_int_equal(ui_signature_render_rgba(s, NULL, RW, RH, PITCH, INK, 3), KIOSK_INVALID);
-    assert_int_equal(ui_signature_render_rgba(s, canvas, RW, RH, RW - 1, INK, 3), KIOSK_INVALID);
-    assert_int_equal(ui_signature_render_rgba(s, canvas, RW, RH, PITCH, INK, 0), KIOSK_INVALID);
+    assert_int_equal(signature_render_rgba(s, NULL, RW, RH, PITCH, INK, 3), KIOSK_INVALID);
+    assert_int_equal(signature_render_rgba(s, canvas, RW, RH, RW - 1, INK, 3), KIOSK_INVALID);
+    assert_int_equal(signature_render_rgba(s, canvas, RW, RH, PITCH, INK, 0), KIOSK_INVALID);
 
     /* an empty pad draws nothing */
-    ui_signature_clear(s);
+    signature_clear(s);
     blank();
-    assert_int_equal(ui_signature_render_rgba(s, canvas, RW, RH, PITCH, INK, 5), KIOSK_OK);
+    assert_int_equal(signature_render_rgba(s, canvas, RW, RH, PITCH, INK, 5), KIOSK_OK);
     for (size_t i = 0; i < sizeof canvas / sizeof canvas[0]; i++)
         assert_int_equal(canvas[i], BG);
-    ui_signature_destroy(s);
+    signature_destroy(s);
 }
 
 /* ---- wiping ---- */
@@ -619,40 +618,39 @@ static void test_render(void **state)
 static void test_clear_wipes(void **state)
 {
     (void)state;
-    ui_signature *s = pad_mm(8);
+    signature *s = pad_mm(8);
     draw(s, &zhang_san, 8);
-    const ui_signature_point *p;
+    const signature_point *p;
     size_t n;
-    assert_int_equal(ui_signature_points(s, 2, &p, &n), KIOSK_OK);
-    size_t total = ui_signature_point_count(s);
+    assert_int_equal(signature_points(s, 2, &p, &n), KIOSK_OK);
+    size_t total = signature_point_count(s);
     assert_true(total > 100);
-    const ui_signature_point *first;
-    assert_int_equal(ui_signature_points(s, 0, &first, &n), KIOSK_OK);
-    ui_signature_clear(s);
+    const signature_point *first;
+    assert_int_equal(signature_points(s, 0, &first, &n), KIOSK_OK);
+    signature_clear(s);
     const unsigned char *bytes = (const unsigned char *)first;
     for (size_t i = 0; i < total * sizeof *first; i++)
         assert_int_equal(bytes[i], 0);
-    assert_int_equal(ui_signature_stroke_count(s), 0);
-    assert_int_equal(ui_signature_point_count(s), 0);
-    assert_int_equal(ui_signature_points(s, 0, &p, &n), KIOSK_RANGE);
-    ui_signature_verdict why;
-    assert_int_equal(ui_signature_check(s, &why), KIOSK_INVALID);
-    assert_int_equal(why, UI_SIGNATURE_EMPTY);
+    assert_int_equal(signature_stroke_count(s), 0);
+    assert_int_equal(signature_point_count(s), 0);
+    assert_int_equal(signature_points(s, 0, &p, &n), KIOSK_RANGE);
+    signature_verdict why;
+    assert_int_equal(signature_check(s, &why), KIOSK_INVALID);
+    assert_int_equal(why, SIGNATURE_EMPTY);
     char *json;
     size_t len;
-    assert_int_equal(ui_signature_evidence_json(s, NULL, &json, &len), KIOSK_OK);
+    assert_int_equal(signature_evidence_json(s, NULL, &json, &len), KIOSK_OK);
     assert_non_null(strstr(json, "\"strokes\":[]"));
     free(json);
-    ui_signature_destroy(s);
+    signature_destroy(s);
 }
 
 static void test_verdict_names(void **state)
 {
     (void)state;
-    assert_string_equal(ui_signature_verdict_name(UI_SIGNATURE_OK), "UI_SIGNATURE_OK");
-    assert_string_equal(ui_signature_verdict_name(UI_SIGNATURE_A_DOT_OR_LINE),
-                        "UI_SIGNATURE_A_DOT_OR_LINE");
-    assert_non_null(ui_signature_verdict_name((ui_signature_verdict)99));
+    assert_string_equal(signature_verdict_name(SIGNATURE_OK), "SIGNATURE_OK");
+    assert_string_equal(signature_verdict_name(SIGNATURE_A_DOT_OR_LINE), "SIGNATURE_A_DOT_OR_LINE");
+    assert_non_null(signature_verdict_name((signature_verdict)99));
 }
 
 int main(void)

@@ -4,7 +4,7 @@
  * the bytes are deterministic) and a hard-edged capsule rasteriser. No SDL, no
  * allocation after create except the evidence string.
  */
-#include "ui/ui_signature.h"
+#include "app/signature.h"
 
 #include <assert.h>
 #include <math.h>
@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-struct ui_signature {
+struct signature {
     int pad_w, pad_h;
     double px_per_mm;
     double jitter_px;
@@ -22,31 +22,31 @@ struct ui_signature {
     uint32_t last_t; /* latest relative time seen: times never decrease */
     int down;        /* the last stroke is open */
     int has_pending; /* a sample dropped as jitter, stored by _end */
-    ui_signature_point pending;
+    signature_point pending;
     size_t n_strokes, n_points;
-    size_t stroke_first[UI_SIGNATURE_MAX_STROKES];
-    size_t stroke_len[UI_SIGNATURE_MAX_STROKES];
-    ui_signature_point pts[UI_SIGNATURE_MAX_POINTS];
+    size_t stroke_first[SIGNATURE_MAX_STROKES];
+    size_t stroke_len[SIGNATURE_MAX_STROKES];
+    signature_point pts[SIGNATURE_MAX_POINTS];
 };
 
-kiosk_rc ui_signature_create(int pad_w, int pad_h, float px_per_mm, ui_signature **out)
+kiosk_rc signature_create(int pad_w, int pad_h, float px_per_mm, signature **out)
 {
     *out = NULL;
-    if (pad_w < 1 || pad_h < 1 || pad_w > UI_SIGNATURE_PAD_MAX || pad_h > UI_SIGNATURE_PAD_MAX ||
+    if (pad_w < 1 || pad_h < 1 || pad_w > SIGNATURE_PAD_MAX || pad_h > SIGNATURE_PAD_MAX ||
         !isfinite(px_per_mm) || px_per_mm < 1.0f || px_per_mm > 100.0f)
         return KIOSK_INVALID;
-    ui_signature *s = calloc(1, sizeof *s);
+    signature *s = calloc(1, sizeof *s);
     if (!s)
         return KIOSK_NOMEM;
     s->pad_w = pad_w;
     s->pad_h = pad_h;
     s->px_per_mm = px_per_mm;
-    s->jitter_px = UI_SIGNATURE_JITTER_MM * px_per_mm;
+    s->jitter_px = SIGNATURE_JITTER_MM * px_per_mm;
     *out = s;
     return KIOSK_OK;
 }
 
-void ui_signature_clear(ui_signature *s)
+void signature_clear(signature *s)
 {
     /* Zero the whole store, not only the used part: cheap (~100 KB, on a button press)
      * and leaves nothing behind from a longer earlier signature. */
@@ -63,7 +63,7 @@ void ui_signature_clear(ui_signature *s)
     s->last_t = 0;
 }
 
-void ui_signature_destroy(ui_signature *s)
+void signature_destroy(signature *s)
 {
     if (!s)
         return;
@@ -82,7 +82,7 @@ static int32_t clamp_coord(float v, int size)
 }
 
 /* t_ms relative to the first touch, never below the previous time, capped at 32 bits. */
-static uint32_t rel_time(ui_signature *s, int64_t t_ms)
+static uint32_t rel_time(signature *s, int64_t t_ms)
 {
     if (!s->started) {
         s->started = 1;
@@ -104,22 +104,22 @@ static uint32_t rel_time(ui_signature *s, int64_t t_ms)
     return (uint32_t)rel;
 }
 
-static void append(ui_signature *s, ui_signature_point p)
+static void append(signature *s, signature_point p)
 {
-    assert(s->n_points < UI_SIGNATURE_MAX_POINTS && s->n_strokes > 0);
+    assert(s->n_points < SIGNATURE_MAX_POINTS && s->n_strokes > 0);
     s->pts[s->n_points++] = p;
     s->stroke_len[s->n_strokes - 1]++;
 }
 
-kiosk_rc ui_signature_begin(ui_signature *s, float x, float y, int64_t t_ms)
+kiosk_rc signature_begin(signature *s, float x, float y, int64_t t_ms)
 {
     if (s->down)
         return KIOSK_BUSY;
     if (!isfinite(x) || !isfinite(y))
         return KIOSK_INVALID;
-    if (s->n_strokes >= UI_SIGNATURE_MAX_STROKES || s->n_points >= UI_SIGNATURE_MAX_POINTS)
+    if (s->n_strokes >= SIGNATURE_MAX_STROKES || s->n_points >= SIGNATURE_MAX_POINTS)
         return KIOSK_RANGE;
-    ui_signature_point p = {clamp_coord(x, s->pad_w), clamp_coord(y, s->pad_h), 0};
+    signature_point p = {clamp_coord(x, s->pad_w), clamp_coord(y, s->pad_h), 0};
     p.t_ms = rel_time(s, t_ms);
     s->stroke_first[s->n_strokes] = s->n_points;
     s->stroke_len[s->n_strokes] = 0;
@@ -130,15 +130,15 @@ kiosk_rc ui_signature_begin(ui_signature *s, float x, float y, int64_t t_ms)
     return KIOSK_OK;
 }
 
-kiosk_rc ui_signature_move(ui_signature *s, float x, float y, int64_t t_ms)
+kiosk_rc signature_move(signature *s, float x, float y, int64_t t_ms)
 {
     if (!s->down)
         return KIOSK_OK;
     if (!isfinite(x) || !isfinite(y))
         return KIOSK_INVALID;
-    ui_signature_point p = {clamp_coord(x, s->pad_w), clamp_coord(y, s->pad_h), 0};
+    signature_point p = {clamp_coord(x, s->pad_w), clamp_coord(y, s->pad_h), 0};
     p.t_ms = rel_time(s, t_ms);
-    const ui_signature_point *last = &s->pts[s->n_points - 1];
+    const signature_point *last = &s->pts[s->n_points - 1];
     double dx = p.x - last->x, dy = p.y - last->y;
     if (dx * dx + dy * dy < s->jitter_px * s->jitter_px) {
         s->pending = p;
@@ -146,13 +146,13 @@ kiosk_rc ui_signature_move(ui_signature *s, float x, float y, int64_t t_ms)
         return KIOSK_OK;
     }
     s->has_pending = 0;
-    if (s->n_points >= UI_SIGNATURE_MAX_POINTS)
+    if (s->n_points >= SIGNATURE_MAX_POINTS)
         return KIOSK_RANGE;
     append(s, p);
     return KIOSK_OK;
 }
 
-kiosk_rc ui_signature_end(ui_signature *s, int64_t t_ms)
+kiosk_rc signature_end(signature *s, int64_t t_ms)
 {
     if (!s->down)
         return KIOSK_OK;
@@ -161,10 +161,10 @@ kiosk_rc ui_signature_end(ui_signature *s, int64_t t_ms)
     if (!s->has_pending)
         return KIOSK_OK;
     s->has_pending = 0;
-    const ui_signature_point *last = &s->pts[s->n_points - 1];
+    const signature_point *last = &s->pts[s->n_points - 1];
     if (s->pending.x == last->x && s->pending.y == last->y)
         return KIOSK_OK;
-    if (s->n_points >= UI_SIGNATURE_MAX_POINTS)
+    if (s->n_points >= SIGNATURE_MAX_POINTS)
         return KIOSK_RANGE;
     append(s, s->pending);
     return KIOSK_OK;
@@ -172,19 +172,19 @@ kiosk_rc ui_signature_end(ui_signature *s, int64_t t_ms)
 
 /* ---- the plausibility tests ---- */
 
-kiosk_rc ui_signature_check(const ui_signature *s, ui_signature_verdict *why)
+kiosk_rc signature_check(const signature *s, signature_verdict *why)
 {
-    ui_signature_verdict v = UI_SIGNATURE_OK;
+    signature_verdict v = SIGNATURE_OK;
     const double mm = s->px_per_mm;
     if (s->n_points == 0) {
-        v = UI_SIGNATURE_EMPTY;
+        v = SIGNATURE_EMPTY;
         goto done;
     }
 
     int32_t minx = INT32_MAX, miny = INT32_MAX, maxx = INT32_MIN, maxy = INT32_MIN;
     double sumx = 0, sumy = 0;
     for (size_t i = 0; i < s->n_points; i++) {
-        const ui_signature_point *p = &s->pts[i];
+        const signature_point *p = &s->pts[i];
         minx = p->x < minx ? p->x : minx;
         maxx = p->x > maxx ? p->x : maxx;
         miny = p->y < miny ? p->y : miny;
@@ -193,12 +193,12 @@ kiosk_rc ui_signature_check(const ui_signature *s, ui_signature_verdict *why)
         sumy += p->y;
     }
     double bw = maxx - minx, bh = maxy - miny;
-    if (bw < UI_SIGNATURE_DOT_MM * mm && bh < UI_SIGNATURE_DOT_MM * mm) {
-        v = UI_SIGNATURE_A_DOT_OR_LINE;
+    if (bw < SIGNATURE_DOT_MM * mm && bh < SIGNATURE_DOT_MM * mm) {
+        v = SIGNATURE_A_DOT_OR_LINE;
         goto done;
     }
-    if (bw < UI_SIGNATURE_MIN_W_MM * mm && bh < UI_SIGNATURE_MIN_H_MM * mm) {
-        v = UI_SIGNATURE_TOO_SMALL;
+    if (bw < SIGNATURE_MIN_W_MM * mm && bh < SIGNATURE_MIN_H_MM * mm) {
+        v = SIGNATURE_TOO_SMALL;
         goto done;
     }
 
@@ -218,41 +218,41 @@ kiosk_rc ui_signature_check(const ui_signature *s, ui_signature_verdict *why)
         double d = fabs(-(s->pts[i].x - mx) * uy + (s->pts[i].y - my) * ux);
         far = d > far ? d : far;
     }
-    if (far < UI_SIGNATURE_LINE_MM * mm) {
-        v = UI_SIGNATURE_A_DOT_OR_LINE;
+    if (far < SIGNATURE_LINE_MM * mm) {
+        v = SIGNATURE_A_DOT_OR_LINE;
         goto done;
     }
 
     double ink = 0;
     for (size_t k = 0; k < s->n_strokes; k++) {
-        const ui_signature_point *p = &s->pts[s->stroke_first[k]];
+        const signature_point *p = &s->pts[s->stroke_first[k]];
         for (size_t i = 1; i < s->stroke_len[k]; i++)
             ink += hypot(p[i].x - p[i - 1].x, p[i].y - p[i - 1].y);
     }
-    if (ink < UI_SIGNATURE_MIN_INK_MM * mm)
-        v = UI_SIGNATURE_TOO_SHORT;
+    if (ink < SIGNATURE_MIN_INK_MM * mm)
+        v = SIGNATURE_TOO_SHORT;
 
 done:
     if (why)
         *why = v;
-    return v == UI_SIGNATURE_OK ? KIOSK_OK : KIOSK_INVALID;
+    return v == SIGNATURE_OK ? KIOSK_OK : KIOSK_INVALID;
 }
 
-const char *ui_signature_verdict_name(ui_signature_verdict v)
+const char *signature_verdict_name(signature_verdict v)
 {
     switch (v) {
-    case UI_SIGNATURE_OK:
-        return "UI_SIGNATURE_OK";
-    case UI_SIGNATURE_EMPTY:
-        return "UI_SIGNATURE_EMPTY";
-    case UI_SIGNATURE_TOO_SMALL:
-        return "UI_SIGNATURE_TOO_SMALL";
-    case UI_SIGNATURE_TOO_SHORT:
-        return "UI_SIGNATURE_TOO_SHORT";
-    case UI_SIGNATURE_A_DOT_OR_LINE:
-        return "UI_SIGNATURE_A_DOT_OR_LINE";
+    case SIGNATURE_OK:
+        return "SIGNATURE_OK";
+    case SIGNATURE_EMPTY:
+        return "SIGNATURE_EMPTY";
+    case SIGNATURE_TOO_SMALL:
+        return "SIGNATURE_TOO_SMALL";
+    case SIGNATURE_TOO_SHORT:
+        return "SIGNATURE_TOO_SHORT";
+    case SIGNATURE_A_DOT_OR_LINE:
+        return "SIGNATURE_A_DOT_OR_LINE";
     }
-    return "UI_SIGNATURE_UNKNOWN";
+    return "SIGNATURE_UNKNOWN";
 }
 
 /* ---- evidence ---- */
@@ -260,7 +260,7 @@ const char *ui_signature_verdict_name(ui_signature_verdict v)
 static int pad_id_ok(const char *id)
 {
     size_t n = strlen(id);
-    if (n < 1 || n > UI_SIGNATURE_PAD_ID_MAX)
+    if (n < 1 || n > SIGNATURE_PAD_ID_MAX)
         return 0;
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)id[i];
@@ -294,8 +294,7 @@ static void put(sig_buf *b, const char *fmt, ...)
 /* Everything but the points, with a 64-character id: well under this. */
 #define FRAME_JSON_MAX 256
 
-kiosk_rc ui_signature_evidence_json(const ui_signature *s, const char *pad_id, char **out,
-                                    size_t *len)
+kiosk_rc signature_evidence_json(const signature *s, const char *pad_id, char **out, size_t *len)
 {
     *out = NULL;
     *len = 0;
@@ -313,7 +312,7 @@ kiosk_rc ui_signature_evidence_json(const ui_signature *s, const char *pad_id, c
         s->pad_h, px_per_m, (unsigned long)s->last_t);
     for (size_t k = 0; k < s->n_strokes; k++) {
         put(&b, k ? ",[" : "[");
-        const ui_signature_point *p = &s->pts[s->stroke_first[k]];
+        const signature_point *p = &s->pts[s->stroke_first[k]];
         for (size_t i = 0; i < s->stroke_len[k]; i++)
             put(&b, "%s[%ld,%ld,%lu]", i ? "," : "", (long)p[i].x, (long)p[i].y,
                 (unsigned long)p[i].t_ms);
@@ -327,18 +326,17 @@ kiosk_rc ui_signature_evidence_json(const ui_signature *s, const char *pad_id, c
 
 /* ---- access and rendering ---- */
 
-size_t ui_signature_stroke_count(const ui_signature *s)
+size_t signature_stroke_count(const signature *s)
 {
     return s->n_strokes;
 }
 
-size_t ui_signature_point_count(const ui_signature *s)
+size_t signature_point_count(const signature *s)
 {
     return s->n_points;
 }
 
-kiosk_rc ui_signature_points(const ui_signature *s, size_t stroke, const ui_signature_point **pts,
-                             size_t *n)
+kiosk_rc signature_points(const signature *s, size_t stroke, const signature_point **pts, size_t *n)
 {
     if (stroke >= s->n_strokes) {
         *pts = NULL;
@@ -385,17 +383,17 @@ static void capsule(const sig_canvas *c, double ax, double ay, double bx, double
     }
 }
 
-kiosk_rc ui_signature_render_rgba(const ui_signature *s, uint32_t *pixels, int w, int h,
-                                  int pitch_px, uint32_t ink_rgba, int pen_px)
+kiosk_rc signature_render_rgba(const signature *s, uint32_t *pixels, int w, int h, int pitch_px,
+                               uint32_t ink_rgba, int pen_px)
 {
-    if (!pixels || w < 1 || h < 1 || pitch_px < w || pen_px < 1 || pen_px > UI_SIGNATURE_PEN_MAX_PX)
+    if (!pixels || w < 1 || h < 1 || pitch_px < w || pen_px < 1 || pen_px > SIGNATURE_PEN_MAX_PX)
         return KIOSK_INVALID;
     double kx = (double)w / s->pad_w, ky = (double)h / s->pad_h;
     sig_canvas c = {pixels, w, h, pitch_px, ink_rgba, pen_px / 2.0, kx < ky ? kx : ky, 0, 0};
     c.ox = (w - s->pad_w * c.k) / 2;
     c.oy = (h - s->pad_h * c.k) / 2;
     for (size_t k = 0; k < s->n_strokes; k++) {
-        const ui_signature_point *p = &s->pts[s->stroke_first[k]];
+        const signature_point *p = &s->pts[s->stroke_first[k]];
         size_t n = s->stroke_len[k];
         double ax = c.ox + (p[0].x + 0.5) * c.k, ay = c.oy + (p[0].y + 0.5) * c.k;
         if (n == 1)

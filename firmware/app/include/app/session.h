@@ -1,0 +1,157 @@
+/*
+ * The citizen's session: the application layer between the workers and the screen. It
+ * owns the journey's state machine (flow.h), the card reader worker (identity.h), the
+ * I/O worker that saves and prints (app_io.h), the signature pad, the PIN typed so far,
+ * the answers, the commitment text shown and the battery of a portable unit. The UI
+ * hands it intents (a PIN digit, an answer, a field's value, next, cancel, a stroke …)
+ * and draws what session_get_view() says; it decides nothing. Here the record is
+ * assembled and handed to the store, the receipt's print job is started, sync is woken
+ * and every way out wipes the citizen's data. No SDL: the whole journey runs in a test.
+ *
+ * Threads: the workers report on their own threads into a small queue here and call
+ * options.wake; everything else — every function below — is for one thread, the UI's,
+ * which drains the queue with session_pump().
+ */
+#ifndef KIOSK_APP_SESSION_H
+#define KIOSK_APP_SESSION_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "app/app_io.h"
+#include "app/signature.h"
+#include "config/kiosk_config.h"
+#include "core/kiosk_clock.h"
+#include "core/kiosk_error.h"
+#include "flow/flow.h"
+#include "identity/identity.h"
+#include "power/power.h"
+#include "receipt/receipt.h"
+
+#define SESSION_PIN_DIGITS 6
+
+/* Batteries: a registration takes about ten minutes (power.h). */
+#define SESSION_MIN_BATTERY_PERCENT 20
+#define SESSION_MIN_BATTERY_MINUTES 15
+
+typedef struct session session;
+
+/* What changed, for the UI (session_options.changed). */
+enum {
+    SESSION_REDRAW = 1,  /* something on screen changed */
+    SESSION_WIPED = 2,   /* the citizen's data left: clear what the screens cached of it */
+    SESSION_RECEIPT = 4, /* a new receipt image (or none) for the done screen */
+};
+
+typedef struct session_options {
+    const kiosk_clock *clock; /* kept; NULL: the system clock */
+    int with_reader;          /* start the card reader worker ([reader] backend) */
+    int with_store;           /* start the I/O worker: save records, print receipts */
+    /* Any thread: a worker queued something; the UI thread should call session_pump
+     * soon (e.g. push an SDL event to end its wait). May be NULL (then poll). */
+    void (*wake)(void *ctx);
+    void *wake_ctx;
+    /* UI thread, from within a session_* call: what changed (SESSION_* bits). */
+    void (*changed)(void *ctx, unsigned what);
+    /* UI thread: a result of a staff job (APP_IO_LOGIN and later kinds, and APP_IO_PRINT
+     * while staff_mode is on), for the maintenance menu. r is borrowed. */
+    void (*staff_result)(void *ctx, const app_io_result *r);
+    /* UI thread: a card event while staff_mode is on (reader test, staff card login);
+     * never a citizen's session. ev is borrowed. */
+    void (*staff_card)(void *ctx, const identity_event *ev);
+    void *ui_ctx; /* the ctx of changed, staff_result and staff_card */
+    /* UI thread, after a record was saved (e.g. sync_worker_wake). May be NULL. */
+    void (*record_saved)(void *ctx);
+    void *record_saved_ctx;
+} session_options;
+
+/* What the screens show besides the flow's view (all borrowed until the next call). */
+typedef struct session_view {
+    const flow_view *flow;
+    const registration *record;    /* the registration being filled in */
+    int pin_len;                   /* PIN digits typed (never the digits) */
+    int answers[4];                /* -1 not answered, 0 no, 1 yes */
+    bool show_missing;             /* "answer every question" after next with gaps */
+    const char *signature_problem; /* string key of the last refused signature, or NULL */
+    const signature *pad;          /* the strokes drawn, NULL before the pad is laid out */
+    const char *commitment;        /* the text shown, without its version line */
+    bool commitment_end_reached;   /* the citizen scrolled to its end once */
+    const receipt_bitmap *receipt; /* the receipt as printed (done screen), bits NULL: none */
+    bool reader_started;           /* there is a reader worker */
+    bool reader_ok;                /* the reader worker's last word: working */
+    bool out_of_service;           /* staff took the kiosk out of service */
+    bool has_power;                /* a portable unit's power supply is read */
+    power_status power;
+    bool battery_low;     /* too low to start a registration */
+    bool battery_refused; /* a card came while it was too low */
+} session_view;
+
+/* Create the session for cfg (copied): loads the code tables, divisions and the
+ * commitment text of cfg->language (a kiosk without them must not start), starts the
+ * workers asked for. On failure *out is NULL and the reason is logged: KIOSK_NOT_FOUND,
+ * KIOSK_CORRUPT, KIOSK_NOMEM. *out is owned: session_destroy. */
+kiosk_rc session_create(const kiosk_config *cfg, const session_options *opt, session **out);
+
+/* Stop the workers (a save in progress completes), wipe and free. NULL is fine. */
+void session_destroy(session *s);
+
+/* Handle what the workers queued, then let time pass (idle countdown, battery). */
+void session_pump(session *s);
+
+/* Tests and scripts: wait up to ms for a worker to queue something (1) or not (0). */
+int session_wait(session *s, int ms);
+
+/* The view (borrowed until the next session_* call). */
+const session_view *session_get_view(session *s);
+
+/* The code tables and divisions the form needs (borrowed; live as long as s). */
+const codes_tables *session_codes(const session *s);
+const divisions *session_divisions(const session *s);
+
+/* The commitment in lang ("zh_CN", "en"): loaded now, shown from now on. */
+kiosk_rc session_set_language(session *s, const char *lang);
+
+/* ---- the citizen's intents ---- */
+
+void session_touch(session *s); /* any touch: the citizen is still there */
+void session_pin_digit(session *s, int digit);
+void session_pin_delete(session *s);
+void session_pin_clear(session *s);
+/* Six digits typed: hand them to the reader worker. */
+void session_pin_confirm(session *s);
+/* Question q (0..3: pension, employed, able, wants work) answered. */
+void session_answer(session *s, int q, bool yes);
+/* The value of a form field as typed or chosen (copied). */
+void session_set_field(session *s, registration_field field, const char *text);
+void session_next(session *s);
+void session_back(session *s);
+void session_cancel(session *s);
+void session_more_time(session *s);
+void session_edit_page(session *s, flow_page page); /* "修改" on the review */
+void session_scroll(session *s);                    /* reading on (commitment, review) */
+void session_commitment_end_reached(session *s);    /* the last line was on screen */
+void session_agree(session *s);                     /* only once the end was reached */
+void session_reprint(session *s);
+
+/* The signature pad laid out at w x h pixels on a screen of px_per_mm (made once). */
+kiosk_rc session_pad_layout(session *s, int w, int h, float px_per_mm);
+/* A finger on the pad, in pad pixels: phase 0 down, 1 move, 2 up. */
+void session_stroke(session *s, int phase, float x, float y);
+bool session_stroke_open(const session *s);
+void session_sign_clear(session *s);
+void session_sign_confirm(session *s);
+
+/* ---- the kiosk around the session ---- */
+
+/* Staff are at the kiosk (the maintenance menu is open): cards go to staff_card. */
+void session_set_staff_mode(session *s, bool on);
+/* The I/O worker for the menu's jobs (borrowed; NULL without a store). */
+app_io *session_io(session *s);
+/* Out of service (staff, or the store's word at start): cards start nothing. */
+void session_set_out_of_service(session *s, bool on, const char *who);
+/* Demo and scripts: the simulated card on the reader or off (KIOSK_UNSUPPORTED
+ * without a simulated reader). */
+kiosk_rc session_sim_card(session *s, bool present);
+bool session_has_sim_card(session *s);
+
+#endif

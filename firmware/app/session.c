@@ -1,0 +1,801 @@
+/*
+ * The session: worker reports cross into a fixed ring under a mutex and are handled on
+ * the UI thread by session_pump; every citizen intent becomes a flow event, and the
+ * flow's answer (save, print, wipe) is acted on here. Readable copies of the record
+ * (its JSON, the masked name) live only inside start_save.
+ */
+#include "app/session.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/kiosk_log.h"
+#include "ssc/reader_sim.h"
+
+/* Worker reports waiting for the UI thread; more than this and one is lost (logged). */
+#define SESSION_QUEUE 16
+
+typedef enum item_kind { ITEM_IDENTITY = 1, ITEM_IO } item_kind;
+
+typedef struct item {
+    item_kind kind;
+    union {
+        identity_event id;
+        app_io_result io;
+    } u;
+} item;
+
+struct session {
+    kiosk_config cfg;
+    session_options opt;
+    const kiosk_clock *clock;
+    codes_tables *codes;
+    divisions *divs;
+    flow *flow;
+    identity_worker *identity;
+    reader *sim; /* the simulated reader (owned by the worker); atomic */
+    app_io *io;
+    signature *pad;
+    bool pad_drawing;
+    char pin[SESSION_PIN_DIGITS + 1];
+    char *commitment; /* the text shown, in the current language */
+    char commitment_version[32];
+    receipt_bitmap receipt;
+    bool staff_mode;
+    power *power;
+    int64_t power_read_ms;
+    int last_countdown;
+    session_view view;
+    /* the workers' ring */
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    item ring[SESSION_QUEUE];
+    size_t head, count;
+};
+
+static void changed(session *s, unsigned what)
+{
+    if (s->opt.changed && what)
+        s->opt.changed(s->opt.ui_ctx, what);
+}
+
+/* ---- the workers' ring -------------------------------------------------------------- */
+
+static void item_wipe(item *it)
+{
+    if (it->kind == ITEM_IO && it->u.io.preview.bits) {
+        explicit_bzero(it->u.io.preview.bits,
+                       (size_t)it->u.io.preview.width / 8 * (size_t)it->u.io.preview.rows);
+        receipt_bitmap_deinit(&it->u.io.preview);
+    }
+    explicit_bzero(it, sizeof *it);
+}
+
+/* Worker thread: a copy into the ring (the worker wipes its own after we return). */
+static void post(session *s, const item *it)
+{
+    pthread_mutex_lock(&s->mu);
+    int queued = s->count < SESSION_QUEUE;
+    if (queued) {
+        s->ring[(s->head + s->count) % SESSION_QUEUE] = *it;
+        s->count++;
+        pthread_cond_broadcast(&s->cv);
+    }
+    pthread_mutex_unlock(&s->mu);
+    if (!queued) {
+        kiosk_log_error("session", "a worker's report was lost: %zu are waiting", s->count);
+        item lost = *it;
+        item_wipe(&lost);
+        return;
+    }
+    if (s->opt.wake)
+        s->opt.wake(s->opt.wake_ctx);
+}
+
+static void on_identity(void *ctx, const identity_event *ev)
+{
+    item it = {.kind = ITEM_IDENTITY};
+    it.u.id = *ev;
+    post(ctx, &it);
+    explicit_bzero(&it, sizeof it);
+}
+
+static void on_io(void *ctx, const app_io_result *r)
+{
+    item it = {.kind = ITEM_IO};
+    it.u.io = *r; /* the preview's bits are ours now */
+    post(ctx, &it);
+}
+
+static int take(session *s, item *out)
+{
+    pthread_mutex_lock(&s->mu);
+    int got = s->count > 0;
+    if (got) {
+        *out = s->ring[s->head];
+        explicit_bzero(&s->ring[s->head], sizeof s->ring[0]);
+        s->head = (s->head + 1) % SESSION_QUEUE;
+        s->count--;
+    }
+    pthread_mutex_unlock(&s->mu);
+    return got;
+}
+
+int session_wait(session *s, int ms)
+{
+    struct timespec until;
+    clock_gettime(CLOCK_REALTIME, &until);
+    until.tv_sec += ms / 1000;
+    until.tv_nsec += (long)(ms % 1000) * 1000000L;
+    if (until.tv_nsec >= 1000000000L) {
+        until.tv_sec++;
+        until.tv_nsec -= 1000000000L;
+    }
+    pthread_mutex_lock(&s->mu);
+    int rc = 0;
+    while (!s->count && rc != ETIMEDOUT)
+        rc = pthread_cond_timedwait(&s->cv, &s->mu, &until);
+    int got = s->count > 0;
+    pthread_mutex_unlock(&s->mu);
+    return got;
+}
+
+/* ---- loading ------------------------------------------------------------------------ */
+
+/* The code tables and divisions every form screen needs. */
+static kiosk_rc load_domain(session *s)
+{
+    char path[KIOSK_CONFIG_PATH_MAX + 64];
+    snprintf(path, sizeof path, "%s/codes", s->cfg.assets_dir);
+    kiosk_rc rc = codes_load(path, &s->codes);
+    if (rc != KIOSK_OK) {
+        kiosk_log_error("session", "code tables in %s: %s", path, kiosk_strerror(rc));
+        return rc;
+    }
+    snprintf(path, sizeof path, "%s/divisions/divisions.txt", s->cfg.assets_dir);
+    rc = divisions_load(path, &s->divs);
+    if (rc != KIOSK_OK)
+        kiosk_log_error("session", "division data %s: %s", path, kiosk_strerror(rc));
+    return rc;
+}
+
+/* The commitment text of lang: "version: X" on the first line, a blank line, the text. */
+kiosk_rc session_set_language(session *s, const char *lang)
+{
+    char path[KIOSK_CONFIG_PATH_MAX + 64];
+    snprintf(path, sizeof path, "%s/commitment/%s.txt", s->cfg.assets_dir, lang);
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        kiosk_log_error("session", "the commitment text %s is missing", path);
+        return KIOSK_NOT_FOUND;
+    }
+    char *buf = malloc(65536);
+    size_t n = buf ? fread(buf, 1, 65535, f) : 0;
+    fclose(f);
+    if (!buf)
+        return KIOSK_NOMEM;
+    buf[n] = '\0';
+    char version[32];
+    const char *body = strstr(buf, "\n\n");
+    if (sscanf(buf, "version: %31s", version) != 1 || !body || n == 65535) {
+        kiosk_log_error("session", "%s: the first line must be 'version: X', then a blank line",
+                        path);
+        free(buf);
+        return KIOSK_CORRUPT;
+    }
+    memmove(buf, body + 2, strlen(body + 2) + 1);
+    free(s->commitment);
+    s->commitment = buf;
+    snprintf(s->commitment_version, sizeof s->commitment_version, "%s", version);
+    changed(s, SESSION_REDRAW);
+    return KIOSK_OK;
+}
+
+static kiosk_rc open_reader(void *ctx, reader **out)
+{
+    session *s = ctx;
+    if (s->cfg.reader_backend != KIOSK_READER_SIMULATED)
+        return identity_open_configured(&s->cfg, out);
+    /* the demo card waits off the reader until a citizen (or a script) puts it there */
+    kiosk_rc rc = reader_sim_create(s->cfg.reader_card_profile, NULL, out);
+    if (rc == KIOSK_OK) {
+        reader_sim_set_present(*out, 0);
+        __atomic_store_n(&s->sim, *out, __ATOMIC_SEQ_CST);
+    }
+    return rc;
+}
+
+static kiosk_rc start_reader(session *s)
+{
+    identity_config ic = {.open = open_reader,
+                          .open_ctx = s,
+                          .callback = on_identity,
+                          .callback_ctx = s,
+                          .clock = s->clock};
+    kiosk_rc rc = identity_worker_start(&ic, &s->identity);
+    if (rc != KIOSK_OK)
+        kiosk_log_error("session", "cannot start the card reader worker: %s", kiosk_strerror(rc));
+    return rc;
+}
+
+kiosk_rc session_create(const kiosk_config *cfg, const session_options *opt, session **out)
+{
+    *out = NULL;
+    session *s = calloc(1, sizeof *s);
+    if (!s)
+        return KIOSK_NOMEM;
+    s->cfg = *cfg;
+    s->opt = *opt;
+    s->clock = opt->clock ? opt->clock : kiosk_clock_system();
+    pthread_mutex_init(&s->mu, NULL);
+    pthread_cond_init(&s->cv, NULL);
+    kiosk_rc rc = load_domain(s);
+    if (rc == KIOSK_OK) {
+        flow_config fc = {.codes = s->codes,
+                          .divisions = s->divs,
+                          .clock = s->clock,
+                          .idle_timeout_s = cfg->idle_timeout_s,
+                          .countdown_s = 30,
+                          .done_timeout_s = 60};
+        rc = flow_create(&fc, &s->flow);
+    }
+    if (rc == KIOSK_OK)
+        rc = session_set_language(s, cfg->language);
+    if (rc == KIOSK_OK && opt->with_store)
+        rc = app_io_start(cfg, on_io, s, &s->io);
+    if (rc == KIOSK_OK && opt->with_reader)
+        rc = start_reader(s);
+    if (rc == KIOSK_OK && cfg->mode == KIOSK_MODE_PORTABLE) {
+        if (power_open_sysfs(cfg->power_supply, &s->power) == KIOSK_OK)
+            power_read(s->power, &s->view.power);
+        else
+            kiosk_log_warn("session", "no power supply information under %s", cfg->power_supply);
+    }
+    if (rc != KIOSK_OK) {
+        session_destroy(s);
+        return rc;
+    }
+    for (int i = 0; i < 4; i++)
+        s->view.answers[i] = -1;
+    *out = s;
+    return KIOSK_OK;
+}
+
+void session_destroy(session *s)
+{
+    if (!s)
+        return;
+    identity_worker_stop(s->identity); /* joins: nothing is posted after this */
+    app_io_stop(s->io);
+    item it;
+    while (take(s, &it))
+        item_wipe(&it);
+    flow_destroy(s->flow);
+    power_close(s->power);
+    signature_destroy(s->pad);
+    if (s->receipt.bits)
+        explicit_bzero(s->receipt.bits, (size_t)s->receipt.width / 8 * (size_t)s->receipt.rows);
+    receipt_bitmap_deinit(&s->receipt);
+    explicit_bzero(s->pin, sizeof s->pin);
+    free(s->commitment);
+    codes_destroy(s->codes);
+    divisions_destroy(s->divs);
+    pthread_mutex_destroy(&s->mu);
+    pthread_cond_destroy(&s->cv);
+    explicit_bzero(s, sizeof *s);
+    free(s);
+}
+
+/* ---- the journey -------------------------------------------------------------------- */
+
+static void dispatch(session *s, const flow_event *ev);
+
+static void drop_receipt(session *s)
+{
+    if (!s->receipt.bits)
+        return;
+    explicit_bzero(s->receipt.bits, (size_t)s->receipt.width / 8 * (size_t)s->receipt.rows);
+    receipt_bitmap_deinit(&s->receipt);
+    memset(&s->receipt, 0, sizeof s->receipt);
+    changed(s, SESSION_RECEIPT);
+}
+
+/* Everything the citizen typed, drew or was shown leaves the session. */
+static void wipe_citizen(session *s, bool keep_receipt)
+{
+    explicit_bzero(s->pin, sizeof s->pin);
+    for (int i = 0; i < 4; i++)
+        s->view.answers[i] = -1;
+    s->view.show_missing = false;
+    s->view.signature_problem = NULL;
+    s->view.commitment_end_reached = false;
+    if (s->pad)
+        signature_clear(s->pad);
+    s->pad_drawing = false;
+    if (!keep_receipt)
+        drop_receipt(s);
+}
+
+/* The flow asked for the record to be saved: hand the sealed-to-be submission to the
+ * I/O worker. The readable copies made here are wiped before returning. */
+static void start_save(session *s)
+{
+    const registration *rec = flow_record(s->flow);
+    char *json = NULL, *evidence = NULL;
+    size_t evidence_len = 0;
+    char name[64], id[32];
+    kiosk_rc rc = s->io ? KIOSK_OK : KIOSK_UNSUPPORTED;
+    if (rc == KIOSK_OK)
+        rc = registration_to_json(rec, &json, NULL);
+    if (rc == KIOSK_OK)
+        rc = s->pad ? signature_evidence_json(s->pad, "screen", &evidence, &evidence_len)
+                    : KIOSK_INVALID;
+    if (rc == KIOSK_OK && (kiosk_mask_name(registration_get_text(rec, REGISTRATION_NAME), name,
+                                           sizeof name) != KIOSK_OK ||
+                           kiosk_mask_id(registration_get_text(rec, REGISTRATION_DOCUMENT_NUMBER),
+                                         id, sizeof id) != KIOSK_OK))
+        rc = KIOSK_INVALID;
+    if (rc == KIOSK_OK) {
+        app_io_submission sub = {json, evidence, s->commitment_version, {0}, name, id};
+        /* the hash of the exact text the citizen read */
+        crypto_hash_sha256(sub.commitment_sha256, (const unsigned char *)s->commitment,
+                           strlen(s->commitment));
+        rc = app_io_save(s->io, &sub);
+    }
+    if (json)
+        explicit_bzero(json, strlen(json));
+    if (evidence)
+        explicit_bzero(evidence, strlen(evidence));
+    free(json);
+    free(evidence);
+    explicit_bzero(name, sizeof name);
+    explicit_bzero(id, sizeof id);
+    if (rc != KIOSK_OK) {
+        kiosk_log_error("session", "cannot hand the record to the store: %s", kiosk_strerror(rc));
+        flow_event ev = {.type = FLOW_EV_SAVED, .rc = rc};
+        dispatch(s, &ev);
+    }
+}
+
+static void dispatch(session *s, const flow_event *ev)
+{
+    flow_step before = flow_get_view(s->flow)->step;
+    unsigned acts = flow_handle(s->flow, ev);
+    const flow_view *v = flow_get_view(s->flow);
+    unsigned what = 0;
+    if ((acts & FLOW_ACT_WIPE) || v->step == FLOW_ATTRACT || v->step == FLOW_MESSAGE) {
+        wipe_citizen(s, v->step == FLOW_PRINTING);
+        if (v->step != before || (acts & FLOW_ACT_WIPE))
+            what |= SESSION_WIPED;
+    } else if (v->step != FLOW_PIN) {
+        explicit_bzero(s->pin, sizeof s->pin);
+    }
+    reader *sim = __atomic_load_n(&s->sim, __ATOMIC_SEQ_CST);
+    if (v->step != before && v->step == FLOW_ATTRACT && sim)
+        reader_sim_set_present(sim, 0); /* the demo citizen takes the card back */
+    if (v->step != before && v->step == FLOW_COMMITMENT) {
+        /* can a record be saved? asked before the citizen reads and signs */
+        if (s->io)
+            app_io_check_ready(s->io);
+    }
+    if (acts & FLOW_ACT_SAVE)
+        start_save(s);
+    if ((acts & FLOW_ACT_PRINT) &&
+        (!s->io || app_io_print(s->io, v->receipt_no, v->copy) != KIOSK_OK)) {
+        flow_event pe = {.type = FLOW_EV_PRINTED, .rc = KIOSK_PRINTER};
+        dispatch(s, &pe);
+    }
+    if (v->step != before || v->countdown_s != s->last_countdown || ev->type != FLOW_EV_TICK)
+        what |= SESSION_REDRAW;
+    s->last_countdown = v->countdown_s;
+    changed(s, what);
+}
+
+static void send(session *s, flow_event_type type)
+{
+    flow_event ev = {.type = type};
+    dispatch(s, &ev);
+}
+
+/* The receipt preview in r is taken (zeroed in r) when it is the citizen's receipt. */
+static void on_io_result(session *s, app_io_result *r)
+{
+    if (r->kind == APP_IO_SERVICE) {
+        s->view.out_of_service = r->count != 0;
+        if (s->opt.staff_result)
+            s->opt.staff_result(s->opt.ui_ctx, r);
+        changed(s, SESSION_REDRAW);
+        return;
+    }
+    if (r->kind >= APP_IO_LOGIN || (r->kind == APP_IO_PRINT && s->staff_mode)) {
+        if (s->opt.staff_result)
+            s->opt.staff_result(s->opt.ui_ctx, r);
+        changed(s, SESSION_REDRAW);
+        return;
+    }
+    flow_event ev = {.rc = r->rc};
+    switch (r->kind) {
+    case APP_IO_READY:
+        if (r->rc == KIOSK_OK)
+            return;
+        kiosk_log_error("session", "records cannot be saved now: %s", kiosk_strerror(r->rc));
+        ev.type = FLOW_EV_STORE_UNAVAILABLE;
+        break;
+    case APP_IO_SAVE:
+        ev.type = FLOW_EV_SAVED;
+        ev.receipt_no = r->receipt_no;
+        if (r->rc == KIOSK_OK && s->opt.record_saved)
+            s->opt.record_saved(s->opt.record_saved_ctx);
+        break;
+    case APP_IO_PRINT:
+        drop_receipt(s);
+        s->receipt = r->preview;
+        r->preview = (receipt_bitmap){0};
+        changed(s, SESSION_RECEIPT);
+        ev.type = FLOW_EV_PRINTED;
+        break;
+    default: /* the staff kinds, handled above */
+        return;
+    }
+    dispatch(s, &ev);
+}
+
+static bool battery_low(const session *s)
+{
+    return s->power && !power_can_start_session(&s->view.power, SESSION_MIN_BATTERY_PERCENT,
+                                                SESSION_MIN_BATTERY_MINUTES);
+}
+
+static void on_identity_event(session *s, const identity_event *ie)
+{
+    if (ie->type == IDENTITY_READER_FAULT || ie->type == IDENTITY_READER_OK) {
+        s->view.reader_ok = ie->type == IDENTITY_READER_OK;
+        changed(s, SESSION_REDRAW);
+    }
+    if (s->staff_mode) {
+        /* staff at the kiosk: cards are the reader test or a staff login, never a
+         * citizen's session */
+        if (s->opt.staff_card)
+            s->opt.staff_card(s->opt.ui_ctx, ie);
+        return;
+    }
+    if (ie->type == IDENTITY_CARD_PRESENT && flow_get_view(s->flow)->step == FLOW_ATTRACT) {
+        if (s->view.out_of_service)
+            return;
+        if (battery_low(s)) {
+            s->view.battery_refused = true;
+            changed(s, SESSION_REDRAW);
+            kiosk_log_warn("session", "battery too low to start a registration");
+            return;
+        }
+        s->view.battery_refused = false;
+    }
+    flow_event ev = {.rc = ie->rc, .tries_left = ie->tries_left};
+    switch (ie->type) {
+    case IDENTITY_CARD_PRESENT:
+        ev.type = FLOW_EV_CARD_PRESENT;
+        break;
+    case IDENTITY_CARD_READ:
+        ev.type = FLOW_EV_CARD_READ;
+        ev.card = &ie->card;
+        break;
+    case IDENTITY_PIN_WRONG:
+        ev.type = FLOW_EV_PIN_WRONG;
+        break;
+    case IDENTITY_PIN_BLOCKED:
+        ev.type = FLOW_EV_PIN_BLOCKED;
+        break;
+    case IDENTITY_HOLDER:
+        ev.type = FLOW_EV_HOLDER;
+        ev.card = &ie->card;
+        ev.holder = &ie->holder;
+        break;
+    case IDENTITY_NEEDS_ID_ENTRY:
+        ev.type = FLOW_EV_NEEDS_ID_ENTRY;
+        break;
+    case IDENTITY_CARD_UNREADABLE:
+        ev.type = FLOW_EV_CARD_UNREADABLE;
+        break;
+    case IDENTITY_CARD_REMOVED:
+        ev.type = FLOW_EV_CARD_REMOVED;
+        break;
+    case IDENTITY_READER_FAULT:
+        ev.type = FLOW_EV_READER_FAULT;
+        break;
+    case IDENTITY_READER_OK:
+        return;
+    }
+    dispatch(s, &ev);
+}
+
+void session_pump(session *s)
+{
+    item it;
+    while (take(s, &it)) {
+        if (it.kind == ITEM_IDENTITY) {
+            on_identity_event(s, &it.u.id);
+        } else {
+            on_io_result(s, &it.u.io);
+        }
+        item_wipe(&it);
+    }
+    int64_t now = kiosk_clock_mono_ms(s->clock);
+    if (s->power && now - s->power_read_ms >= 5000) {
+        power_status before = s->view.power;
+        s->power_read_ms = now;
+        if (power_read(s->power, &s->view.power) == KIOSK_OK &&
+            (before.percent != s->view.power.percent || before.charging != s->view.power.charging))
+            changed(s, SESSION_REDRAW);
+        if (s->view.power.charging)
+            s->view.battery_refused = false;
+    }
+    send(s, FLOW_EV_TICK);
+}
+
+const session_view *session_get_view(session *s)
+{
+    session_view *v = &s->view;
+    v->flow = flow_get_view(s->flow);
+    v->record = flow_record(s->flow);
+    v->pin_len = (int)strlen(s->pin);
+    v->pad = s->pad;
+    v->commitment = s->commitment;
+    v->receipt = &s->receipt;
+    v->reader_started = s->identity != NULL;
+    v->has_power = s->power != NULL;
+    v->battery_low = battery_low(s);
+    return v;
+}
+
+const codes_tables *session_codes(const session *s)
+{
+    return s->codes;
+}
+
+const divisions *session_divisions(const session *s)
+{
+    return s->divs;
+}
+
+/* ---- intents ------------------------------------------------------------------------ */
+
+void session_touch(session *s)
+{
+    send(s, FLOW_EV_TOUCH);
+}
+
+void session_pin_digit(session *s, int digit)
+{
+    size_t n = strlen(s->pin);
+    if (flow_get_view(s->flow)->step == FLOW_PIN && digit >= 0 && digit <= 9 &&
+        n < SESSION_PIN_DIGITS)
+        s->pin[n] = (char)('0' + digit);
+    changed(s, SESSION_REDRAW);
+}
+
+void session_pin_delete(session *s)
+{
+    size_t n = strlen(s->pin);
+    if (n > 0)
+        s->pin[n - 1] = '\0';
+    changed(s, SESSION_REDRAW);
+}
+
+void session_pin_clear(session *s)
+{
+    explicit_bzero(s->pin, sizeof s->pin);
+    changed(s, SESSION_REDRAW);
+}
+
+void session_pin_confirm(session *s)
+{
+    if (flow_get_view(s->flow)->step != FLOW_PIN || strlen(s->pin) != SESSION_PIN_DIGITS)
+        return;
+    kiosk_rc rc = s->identity ? identity_worker_submit_pin(s->identity, s->pin) : KIOSK_NO_CARD;
+    explicit_bzero(s->pin, sizeof s->pin);
+    if (rc == KIOSK_OK)
+        send(s, FLOW_EV_PIN_ENTERED);
+    else
+        kiosk_log_warn("session", "the reader did not take the PIN: %s", kiosk_strerror(rc));
+    changed(s, SESSION_REDRAW);
+}
+
+void session_answer(session *s, int q, bool yes)
+{
+    if (q < 0 || q > 3 || flow_get_view(s->flow)->step != FLOW_QUESTIONS)
+        return;
+    s->view.answers[q] = yes ? 1 : 0;
+    s->view.show_missing = false;
+    changed(s, SESSION_REDRAW);
+}
+
+static void answers_next(session *s)
+{
+    flow_event ev = {.type = FLOW_EV_ANSWERS};
+    for (int i = 0; i < 4; i++) {
+        if (s->view.answers[i] < 0) {
+            s->view.show_missing = true;
+            changed(s, SESSION_REDRAW);
+            return;
+        }
+        ev.answers[i] = s->view.answers[i] == 1;
+    }
+    dispatch(s, &ev);
+}
+
+void session_set_field(session *s, registration_field field, const char *text)
+{
+    flow_event ev = {.type = FLOW_EV_FIELD_SET, .field = field, .text = text};
+    dispatch(s, &ev);
+}
+
+void session_next(session *s)
+{
+    switch (flow_get_view(s->flow)->step) {
+    case FLOW_QUESTIONS:
+        answers_next(s);
+        break;
+    case FLOW_COMMITMENT:
+        session_agree(s);
+        break;
+    case FLOW_SIGNATURE:
+        session_sign_confirm(s);
+        break;
+    default:
+        send(s, FLOW_EV_NEXT);
+    }
+}
+
+void session_back(session *s)
+{
+    send(s, FLOW_EV_BACK);
+}
+
+void session_cancel(session *s)
+{
+    send(s, FLOW_EV_CANCEL);
+}
+
+void session_more_time(session *s)
+{
+    send(s, FLOW_EV_MORE_TIME);
+}
+
+void session_edit_page(session *s, flow_page page)
+{
+    flow_event ev = {.type = FLOW_EV_EDIT, .page = page};
+    dispatch(s, &ev);
+}
+
+void session_scroll(session *s)
+{
+    send(s, FLOW_EV_SCROLL);
+}
+
+void session_commitment_end_reached(session *s)
+{
+    if (flow_get_view(s->flow)->step == FLOW_COMMITMENT && !s->view.commitment_end_reached) {
+        s->view.commitment_end_reached = true;
+        changed(s, SESSION_REDRAW);
+    }
+}
+
+void session_agree(session *s)
+{
+    if (flow_get_view(s->flow)->step != FLOW_COMMITMENT || !s->view.commitment_end_reached)
+        return; /* agreeing to what was not read is no agreement */
+    send(s, FLOW_EV_NEXT);
+}
+
+void session_reprint(session *s)
+{
+    send(s, FLOW_EV_REPRINT);
+}
+
+/* ---- the signature ------------------------------------------------------------------ */
+
+kiosk_rc session_pad_layout(session *s, int w, int h, float px_per_mm)
+{
+    if (s->pad)
+        return KIOSK_OK;
+    return signature_create(w, h, px_per_mm, &s->pad);
+}
+
+void session_stroke(session *s, int phase, float x, float y)
+{
+    if (flow_get_view(s->flow)->step != FLOW_SIGNATURE || !s->pad)
+        return;
+    int64_t t = kiosk_clock_mono_ms(s->clock);
+    if (phase == 0) {
+        s->pad_drawing = signature_begin(s->pad, x, y, t) == KIOSK_OK;
+        s->view.signature_problem = NULL;
+        send(s, FLOW_EV_TOUCH);
+    } else if (s->pad_drawing && phase == 1) {
+        signature_move(s->pad, x, y, t);
+        changed(s, SESSION_REDRAW);
+    } else if (s->pad_drawing) {
+        signature_end(s->pad, t);
+        s->pad_drawing = false;
+        changed(s, SESSION_REDRAW);
+    }
+}
+
+bool session_stroke_open(const session *s)
+{
+    return s->pad_drawing;
+}
+
+void session_sign_clear(session *s)
+{
+    if (s->pad)
+        signature_clear(s->pad);
+    s->pad_drawing = false;
+    s->view.signature_problem = NULL;
+    send(s, FLOW_EV_TOUCH);
+}
+
+void session_sign_confirm(session *s)
+{
+    if (flow_get_view(s->flow)->step != FLOW_SIGNATURE)
+        return;
+    signature_verdict why = SIGNATURE_EMPTY;
+    if (s->pad && signature_check(s->pad, &why) == KIOSK_OK) {
+        s->view.signature_problem = NULL;
+        send(s, FLOW_EV_SIGNED);
+        return;
+    }
+    static const char *const keys[] = {[SIGNATURE_EMPTY] = "screen.signature_empty",
+                                       [SIGNATURE_TOO_SMALL] = "screen.signature_too_small",
+                                       [SIGNATURE_TOO_SHORT] = "screen.signature_too_short",
+                                       [SIGNATURE_A_DOT_OR_LINE] = "screen.signature_line"};
+    s->view.signature_problem = (unsigned)why < sizeof keys / sizeof keys[0] && keys[why]
+                                    ? keys[why]
+                                    : "screen.signature_empty";
+    send(s, FLOW_EV_TOUCH);
+}
+
+/* ---- around the session ------------------------------------------------------------- */
+
+void session_set_staff_mode(session *s, bool on)
+{
+    s->staff_mode = on;
+}
+
+app_io *session_io(session *s)
+{
+    return s->io;
+}
+
+void session_set_out_of_service(session *s, bool on, const char *who)
+{
+    s->view.out_of_service = on;
+    if (s->io)
+        app_io_service(s->io, on, who);
+    kiosk_log_info("session", "kiosk %s by staff", on ? "out of service" : "in service");
+    changed(s, SESSION_REDRAW);
+}
+
+bool session_has_sim_card(session *s)
+{
+    return __atomic_load_n(&s->sim, __ATOMIC_SEQ_CST) != NULL;
+}
+
+kiosk_rc session_sim_card(session *s, bool present)
+{
+    reader *sim = __atomic_load_n(&s->sim, __ATOMIC_SEQ_CST);
+    /* the worker opens the reader on its own thread: give it a moment after start */
+    for (int i = 0;
+         !sim && s->identity && s->cfg.reader_backend == KIOSK_READER_SIMULATED && i < 200; i++) {
+        nanosleep(&(struct timespec){0, 10 * 1000000L}, NULL);
+        sim = __atomic_load_n(&s->sim, __ATOMIC_SEQ_CST);
+    }
+    if (!sim)
+        return KIOSK_UNSUPPORTED;
+    reader_sim_set_present(sim, present);
+    return KIOSK_OK;
+}

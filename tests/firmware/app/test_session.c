@@ -1,0 +1,462 @@
+/* The citizen's session with no screen and no SDL linked: the real card reader worker on
+ * the simulated card, the real I/O worker with the store in a temporary state directory
+ * and the file printer. The whole journey — card, PIN, answers, form values, commitment,
+ * signature strokes, save, print, done — and every way out: cancel, the card pulled
+ * before and after saving, a wrong and a blocked PIN, the idle countdown, a store that
+ * cannot save, the answers that send the citizen elsewhere,
+ * out of service. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <dirent.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "app/session.h"
+#include "store/store.h"
+
+static const char demo_card[] = KIOSK_TEST_ASSETS "/cards/demo.ini";
+static kiosk_config cfg;
+static char dir[200];
+
+static unsigned changes, wipes, receipts;
+static int saved_calls;
+
+static void on_changed(void *ctx, unsigned what)
+{
+    (void)ctx;
+    changes++;
+    if (what & SESSION_WIPED)
+        wipes++;
+    if (what & SESSION_RECEIPT)
+        receipts++;
+}
+
+static void on_saved(void *ctx)
+{
+    (void)ctx;
+    saved_calls++;
+}
+
+/* A fresh state directory; with_key: the upstream key provisioned, so records can be
+ * sealed. Receipts of the file printer go to <dir>/receipts. */
+static void state(const char *tag, int with_key)
+{
+    snprintf(dir, sizeof dir, "%.150s/session-%.16s-%d", KIOSK_TEST_TMP, tag, (int)getpid());
+    char cmd[800];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s' && mkdir -p '%s/receipts'", dir, dir);
+    assert_int_equal(system(cmd), 0);
+    kiosk_config_defaults(&cfg, KIOSK_TEST_ASSETS, KIOSK_TEST_FONTS);
+    snprintf(cfg.state_dir, sizeof cfg.state_dir, "%s", dir);
+    snprintf(cfg.printer_output_dir, sizeof cfg.printer_output_dir, "%s/receipts", dir);
+    snprintf(cfg.reader_card_profile, sizeof cfg.reader_card_profile, "%s", demo_card);
+    cfg.printer_backend = KIOSK_PRINTER_FILE;
+    if (!with_key)
+        return;
+    store_device_key key;
+    assert_int_equal(store_device_key_load(dir, &key), KIOSK_OK);
+    char db[400];
+    snprintf(db, sizeof db, "%s/kiosk.db", dir);
+    store *st;
+    assert_int_equal(store_open(db, "DEMO01", &key, NULL, &st), KIOSK_OK);
+    uint8_t pk[32], sk[32];
+    assert_true(sodium_init() >= 0);
+    crypto_box_keypair(pk, sk);
+    assert_int_equal(store_set_upstream_key(st, pk), KIOSK_OK);
+    store_close(st);
+}
+
+static session *start(const kiosk_clock *clock, int with_store)
+{
+    changes = wipes = receipts = 0;
+    saved_calls = 0;
+    session_options o = {.clock = clock,
+                         .with_reader = 1,
+                         .with_store = with_store,
+                         .changed = on_changed,
+                         .record_saved = on_saved};
+    session *s;
+    assert_int_equal(session_create(&cfg, &o, &s), KIOSK_OK);
+    return s;
+}
+
+static flow_step step(session *s)
+{
+    return session_get_view(s)->flow->step;
+}
+
+/* Pump until the journey reaches want (real time: the workers are real threads). */
+static void wait_step(session *s, flow_step want, int ms)
+{
+    for (int waited = 0; step(s) != want && waited < ms; waited += 20) {
+        session_wait(s, 20);
+        session_pump(s);
+    }
+    if (step(s) != want)
+        fail_msg("waited %d ms for step %d, still at %d", ms, (int)want, (int)step(s));
+}
+
+/* Let the workers settle and check the step stays. */
+static void settle(session *s, int ms)
+{
+    for (int waited = 0; waited < ms; waited += 20) {
+        session_wait(s, 20);
+        session_pump(s);
+    }
+}
+
+static void pin(session *s, const char *digits)
+{
+    for (const char *d = digits; *d; d++)
+        session_pin_digit(s, *d - '0');
+    assert_int_equal(session_get_view(s)->pin_len, (int)strlen(digits));
+    session_pin_confirm(s);
+}
+
+static void to_questions(session *s)
+{
+    assert_int_equal(session_sim_card(s, true), KIOSK_OK);
+    wait_step(s, FLOW_PIN, 3000);
+    pin(s, "123456");
+    wait_step(s, FLOW_QUESTIONS, 3000);
+}
+
+static void answer(session *s, int pension, int employed, int able, int wants)
+{
+    session_answer(s, 0, pension);
+    session_answer(s, 1, employed);
+    session_answer(s, 2, able);
+    session_answer(s, 3, wants);
+    session_next(s);
+}
+
+static void set(session *s, registration_field f, const char *text)
+{
+    session_set_field(s, f, text);
+}
+
+/* Fill every page as the demo citizen does and reach the review. */
+static void fill_form(session *s)
+{
+    assert_int_equal(step(s), FLOW_FORM);
+    const session_view *v = session_get_view(s);
+    /* the card's data is there, not asked */
+    assert_string_equal(registration_get_text(v->record, REGISTRATION_NAME), "张三丰");
+    set(s, REGISTRATION_EDUCATION, "21");
+    set(s, REGISTRATION_HEALTH, "10");
+    session_next(s);
+    assert_int_equal(session_get_view(s)->flow->page, FLOW_PAGE_DOCUMENT);
+    set(s, REGISTRATION_HOUSEHOLD_DIVISION, "370102");
+    set(s, REGISTRATION_HOUSEHOLD_DETAIL, "和平小区12号楼3单元402室");
+    set(s, REGISTRATION_RESIDENCE_DIVISION, "370102");
+    set(s, REGISTRATION_RESIDENCE_DETAIL, "解放路1号");
+    session_next(s);
+    assert_int_equal(session_get_view(s)->flow->page, FLOW_PAGE_CONTACT);
+    set(s, REGISTRATION_MOBILE, "13812345678");
+    session_next(s);
+    assert_int_equal(session_get_view(s)->flow->page, FLOW_PAGE_UNEMPLOYMENT);
+    set(s, REGISTRATION_UNEMPLOYED_SINCE, "2026-09");
+    set(s, REGISTRATION_REASON, "05");
+    set(s, REGISTRATION_CLAIMS_INSURANCE, "yes");
+    session_next(s);
+    assert_int_equal(session_get_view(s)->flow->page, FLOW_PAGE_WISHES);
+    set(s, REGISTRATION_SERVICES, "1");
+    session_next(s);
+    assert_int_equal(session_get_view(s)->flow->nissues, 0);
+    assert_int_equal(step(s), FLOW_REVIEW);
+}
+
+/* A name-like signature: three strokes over a 960 x 480 pad. */
+static void sign(session *s)
+{
+    assert_int_equal(session_pad_layout(s, 960, 480, 160.0f / 25.4f), KIOSK_OK);
+    static const float strokes[][6] = {{100, 100, 300, 120, 200, 380},
+                                       {350, 150, 500, 90, 420, 400},
+                                       {560, 300, 700, 120, 860, 360}};
+    for (size_t k = 0; k < 3; k++) {
+        session_stroke(s, 0, strokes[k][0], strokes[k][1]);
+        for (int i = 1; i <= 10; i++) {
+            float t = (float)i / 10.0f;
+            session_stroke(s, 1, strokes[k][0] + (strokes[k][2] - strokes[k][0]) * t,
+                           strokes[k][1] + (strokes[k][3] - strokes[k][1]) * t);
+        }
+        for (int i = 1; i <= 10; i++) {
+            float t = (float)i / 10.0f;
+            session_stroke(s, 1, strokes[k][2] + (strokes[k][4] - strokes[k][2]) * t,
+                           strokes[k][3] + (strokes[k][5] - strokes[k][3]) * t);
+        }
+        session_stroke(s, 2, strokes[k][4], strokes[k][5]);
+    }
+}
+
+static int64_t records(const char *state_dir, store_state which)
+{
+    store_device_key key;
+    assert_int_equal(store_device_key_load(state_dir, &key), KIOSK_OK);
+    char db[400];
+    snprintf(db, sizeof db, "%s/kiosk.db", state_dir);
+    store *st;
+    assert_int_equal(store_open(db, "DEMO01", &key, NULL, &st), KIOSK_OK);
+    store_counts n;
+    assert_int_equal(store_count(st, &n), KIOSK_OK);
+    store_close(st);
+    return n.by_state[which];
+}
+
+static int files_in(const char *path)
+{
+    DIR *d = opendir(path);
+    int n = 0;
+    if (!d)
+        return -1;
+    for (struct dirent *e; (e = readdir(d));)
+        n += e->d_name[0] != '.';
+    closedir(d);
+    return n;
+}
+
+/* Everything the citizen entered has left the session. */
+static void assert_wiped(session *s)
+{
+    const session_view *v = session_get_view(s);
+    assert_int_equal(v->pin_len, 0);
+    for (int i = 0; i < 4; i++)
+        assert_int_equal(v->answers[i], -1);
+    assert_null(v->signature_problem);
+    assert_string_equal(registration_get_text(v->record, REGISTRATION_NAME), "");
+    assert_string_equal(registration_get_text(v->record, REGISTRATION_MOBILE), "");
+    if (v->pad)
+        assert_int_equal(signature_stroke_count(v->pad), 0);
+}
+
+static void test_whole_journey(void **st)
+{
+    (void)st;
+    state("happy", 1);
+    session *s = start(NULL, 1);
+    assert_int_equal(step(s), FLOW_ATTRACT);
+    to_questions(s);
+    /* next with gaps: "answer every question" */
+    session_answer(s, 0, false);
+    session_next(s);
+    assert_true(session_get_view(s)->show_missing);
+    assert_int_equal(step(s), FLOW_QUESTIONS);
+    answer(s, 0, 0, 1, 1);
+    fill_form(s);
+    session_next(s);
+    assert_int_equal(step(s), FLOW_COMMITMENT);
+    settle(s, 200); /* the store says it can save */
+    assert_int_equal(step(s), FLOW_COMMITMENT);
+    assert_non_null(session_get_view(s)->commitment);
+    /* agreeing to what was not read is refused */
+    session_agree(s);
+    assert_int_equal(step(s), FLOW_COMMITMENT);
+    session_scroll(s);
+    session_commitment_end_reached(s);
+    session_agree(s);
+    assert_int_equal(step(s), FLOW_SIGNATURE);
+    /* an empty pad is refused with a reason */
+    assert_int_equal(session_pad_layout(s, 960, 480, 160.0f / 25.4f), KIOSK_OK);
+    session_sign_confirm(s);
+    assert_string_equal(session_get_view(s)->signature_problem, "screen.signature_empty");
+    assert_int_equal(step(s), FLOW_SIGNATURE);
+    sign(s);
+    assert_null(session_get_view(s)->signature_problem);
+    session_sign_confirm(s);
+    wait_step(s, FLOW_DONE, 10000);
+    const session_view *v = session_get_view(s);
+    assert_true(v->flow->printed);
+    assert_true(strlen(v->flow->receipt_no) > 10);
+    assert_non_null(v->receipt->bits);
+    assert_true(receipts > 0);
+    assert_int_equal(saved_calls, 1);
+    assert_int_equal(records(dir, STORE_QUEUED), 1);
+    char receipts_dir[400];
+    snprintf(receipts_dir, sizeof receipts_dir, "%s/receipts", dir);
+    assert_int_equal(files_in(receipts_dir), 1); /* the file printer's image */
+    /* the card may leave now: nothing is lost */
+    assert_int_equal(session_sim_card(s, false), KIOSK_OK);
+    settle(s, 300);
+    assert_int_equal(step(s), FLOW_DONE);
+    session_next(s); /* 完成 */
+    assert_int_equal(step(s), FLOW_ATTRACT);
+    assert_wiped(s);
+    assert_null(session_get_view(s)->receipt->bits);
+    session_destroy(s);
+    assert_int_equal(records(dir, STORE_QUEUED), 1);
+}
+
+static void test_cancel_wipes_and_saves_nothing(void **st)
+{
+    (void)st;
+    state("cancel", 1);
+    session *s = start(NULL, 1);
+    to_questions(s);
+    answer(s, 0, 0, 1, 1);
+    set(s, REGISTRATION_EDUCATION, "21");
+    unsigned before = wipes;
+    session_cancel(s);
+    assert_int_equal(step(s), FLOW_ATTRACT);
+    assert_true(wipes > before);
+    assert_wiped(s);
+    session_destroy(s);
+    assert_int_equal(records(dir, STORE_QUEUED), 0);
+}
+
+static void test_card_pulled_before_saving_wipes(void **st)
+{
+    (void)st;
+    state("pulled", 0);
+    session *s = start(NULL, 0);
+    assert_int_equal(session_sim_card(s, true), KIOSK_OK);
+    wait_step(s, FLOW_PIN, 3000);
+    session_pin_digit(s, 1);
+    session_pin_digit(s, 2);
+    assert_int_equal(session_sim_card(s, false), KIOSK_OK);
+    wait_step(s, FLOW_ATTRACT, 3000);
+    assert_wiped(s);
+    /* and the digits typed before are gone: a full PIN now gets through */
+    to_questions(s);
+    session_destroy(s);
+}
+
+static void test_wrong_then_blocked_pin(void **st)
+{
+    (void)st;
+    state("pin", 0);
+    session *s = start(NULL, 0);
+    assert_int_equal(session_sim_card(s, true), KIOSK_OK);
+    wait_step(s, FLOW_PIN, 3000);
+    /* five digits are not a PIN: nothing goes to the card */
+    for (int i = 0; i < 5; i++)
+        session_pin_digit(s, 1);
+    session_pin_confirm(s);
+    assert_int_equal(step(s), FLOW_PIN);
+    session_pin_clear(s);
+    pin(s, "111111");
+    for (int waited = 0; session_get_view(s)->flow->tries_left < 0 && waited < 3000; waited += 20) {
+        session_wait(s, 20);
+        session_pump(s);
+    }
+    assert_int_equal(step(s), FLOW_PIN);
+    assert_int_equal(session_get_view(s)->flow->tries_left, 2);
+    assert_int_equal(session_get_view(s)->pin_len, 0);
+    session_destroy(s);
+
+    snprintf(cfg.reader_card_profile, sizeof cfg.reader_card_profile, "%s",
+             KIOSK_TEST_FIXTURES "/cards/blocked.ini");
+    s = start(NULL, 0);
+    assert_int_equal(session_sim_card(s, true), KIOSK_OK);
+    wait_step(s, FLOW_PIN, 3000);
+    pin(s, "123456");
+    wait_step(s, FLOW_MESSAGE, 3000);
+    assert_non_null(session_get_view(s)->flow->message_key);
+    session_next(s);
+    assert_int_equal(step(s), FLOW_ATTRACT);
+    session_destroy(s);
+}
+
+static void test_idle_countdown_ends_the_session(void **st)
+{
+    (void)st;
+    state("idle", 0);
+    kiosk_clock_manual clk;
+    kiosk_clock_manual_init(&clk, 1795363199000LL);
+    session *s = start(&clk.clock, 0);
+    to_questions(s);
+    session_answer(s, 0, false);
+    kiosk_clock_manual_advance(&clk, 91 * 1000);
+    session_pump(s);
+    assert_true(session_get_view(s)->flow->countdown_s > 0);
+    session_more_time(s);
+    assert_int_equal(session_get_view(s)->flow->countdown_s, 0);
+    assert_int_equal(step(s), FLOW_QUESTIONS);
+    assert_int_equal(session_get_view(s)->answers[0], 0); /* kept */
+    kiosk_clock_manual_advance(&clk, 91 * 1000);
+    session_pump(s);
+    kiosk_clock_manual_advance(&clk, 31 * 1000);
+    session_pump(s);
+    assert_int_equal(step(s), FLOW_ATTRACT);
+    assert_wiped(s);
+    session_destroy(s);
+}
+
+static void test_store_that_cannot_save_stops_before_signing(void **st)
+{
+    (void)st;
+    state("nokey", 0); /* no upstream key: nothing can be sealed */
+    session *s = start(NULL, 1);
+    to_questions(s);
+    answer(s, 0, 0, 1, 1);
+    fill_form(s);
+    session_next(s);
+    wait_step(s, FLOW_MESSAGE, 5000);
+    assert_non_null(session_get_view(s)->flow->message_key);
+    session_destroy(s);
+    char receipts_dir[400];
+    snprintf(receipts_dir, sizeof receipts_dir, "%s/receipts", dir);
+    assert_int_equal(files_in(receipts_dir), 0);
+}
+
+static void test_answers_that_send_elsewhere(void **st)
+{
+    (void)st;
+    state("elsewhere", 0);
+    session *s = start(NULL, 0);
+    to_questions(s);
+    answer(s, 1, 0, 1, 1); /* drawing a pension */
+    assert_int_equal(step(s), FLOW_ELIGIBILITY);
+    assert_non_null(session_get_view(s)->flow->message_key);
+    session_back(s); /* a mistaken answer is put right */
+    assert_int_equal(step(s), FLOW_QUESTIONS);
+    answer(s, 0, 0, 1, 1);
+    assert_int_equal(step(s), FLOW_FORM);
+    session_destroy(s);
+}
+
+static void test_out_of_service_and_staff_cards(void **st)
+{
+    (void)st;
+    state("service", 1);
+    session *s = start(NULL, 1);
+    session_set_out_of_service(s, true, "A017");
+    assert_true(session_get_view(s)->out_of_service);
+    assert_int_equal(session_sim_card(s, true), KIOSK_OK);
+    settle(s, 500);
+    assert_int_equal(step(s), FLOW_ATTRACT); /* a card starts nothing */
+    assert_int_equal(session_sim_card(s, false), KIOSK_OK);
+    settle(s, 300);
+    session_set_out_of_service(s, false, "A017");
+    /* with staff at the kiosk a card is theirs, never a citizen's session */
+    session_set_staff_mode(s, true);
+    assert_int_equal(session_sim_card(s, true), KIOSK_OK);
+    settle(s, 500);
+    assert_int_equal(step(s), FLOW_ATTRACT);
+    session_set_staff_mode(s, false);
+    session_destroy(s);
+    /* the store remembers: a new session starts out of service? no — it was ended */
+    s = start(NULL, 1);
+    settle(s, 300);
+    assert_false(session_get_view(s)->out_of_service);
+    session_destroy(s);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_whole_journey),
+        cmocka_unit_test(test_cancel_wipes_and_saves_nothing),
+        cmocka_unit_test(test_card_pulled_before_saving_wipes),
+        cmocka_unit_test(test_wrong_then_blocked_pin),
+        cmocka_unit_test(test_idle_countdown_ends_the_session),
+        cmocka_unit_test(test_store_that_cannot_save_stops_before_signing),
+        cmocka_unit_test(test_answers_that_send_elsewhere),
+        cmocka_unit_test(test_out_of_service_and_staff_cards),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
