@@ -121,9 +121,11 @@ static kiosk_rc serve_card(identity_worker *w, reader *r, const reader_target *t
         emit(w, &ev);
         goto wait_removal;
     }
+    /* ready before the word goes out: a PIN typed the instant the keypad shows must be
+     * taken, not refused as "no card" */
+    set_card_ready(w, 1);
     ev.type = IDENTITY_CARD_READ;
     emit(w, &ev);
-    set_card_ready(w, 1);
 
     for (;;) {
         char pin[7];
