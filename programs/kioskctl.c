@@ -788,16 +788,20 @@ static int cmd_reprint(int argc, char **argv)
     code = EXIT_STATE;
     if (load_receipt_assets(&cfg, &fonts, &strings) != KIOSK_OK)
         goto out;
-    if (receipt_printer_open(&cfg, &p) != KIOSK_OK) {
-        printf("printer problem: cannot open the printer\n");
+    kiosk_rc prc = receipt_printer_open(&cfg, &p);
+    if (prc != KIOSK_OK) {
+        printf("printer problem: cannot open the printer: %s\n", kiosk_strerror(prc));
         code = EXIT_PRINTER;
         goto out;
     }
     receipt_job job = {st, &key, fonts, strings, &cfg, p};
-    char png[KIOSK_CONFIG_PATH_MAX + 64];
-    kiosk_rc rc = receipt_job_print(&job, receipt_no, 1, png, sizeof png, NULL);
+    kiosk_rc rc = receipt_job_print(&job, receipt_no, 1, NULL);
     if (rc == KIOSK_OK) {
-        printf("printed: a copy of %s%s%s\n", receipt_no, *png ? ", image " : "", png);
+        if (cfg.printer_backend == KIOSK_PRINTER_FILE)
+            printf("printed: a copy of %s, image %s/%s-copy.png\n", receipt_no,
+                   cfg.printer_output_dir, receipt_no);
+        else
+            printf("printed: a copy of %s\n", receipt_no);
         code = EXIT_VALID;
     } else if (rc == KIOSK_NOT_FOUND) {
         printf("no such receipt: %s\n", receipt_no);
@@ -976,12 +980,14 @@ static int cmd_print_test(int argc, char **argv)
         return EXIT_STATE;
     }
     printer *p = NULL;
-    if (receipt_printer_open(&cfg, &p) != KIOSK_OK) {
-        printf("printer problem: cannot open the printer\n");
+    kiosk_rc prc = receipt_printer_open(&cfg, &p);
+    if (prc != KIOSK_OK) {
+        printf("printer problem: cannot open the printer: %s\n", kiosk_strerror(prc));
         return EXIT_PRINTER;
     }
-    if (!p) {
+    if (cfg.printer_backend == KIOSK_PRINTER_FILE) {
         printf("the file printer writes images to %s: nothing to test\n", cfg.printer_output_dir);
+        printer_close(p);
         return EXIT_VALID;
     }
     receipt_fonts *fonts = NULL;

@@ -476,7 +476,8 @@ kiosk_rc ui_app_render(ui_app *app)
                                                                : "screen.m_reader_fault",
                            .printer_state = app->cfg.printer_backend == KIOSK_PRINTER_FILE
                                                 ? "screen.m_printer_file"
-                                                : "screen.m_printer_ready"};
+                                            : sv->printer_fault ? "screen.m_printer_fault"
+                                                                : "screen.m_printer_ready"};
         ui_menu_draw(&c, &app->menu, &env);
         rc = KIOSK_OK;
     } else if (v->step == FLOW_ATTRACT) {
@@ -517,17 +518,40 @@ static void attract_status(ui_app *app, const session_view *sv, ui_ctx *c)
 {
     const ui_theme *t = c->t;
     SDL_Color red = t->high_contrast ? t->accent : (SDL_Color){190, 30, 30, 255};
-    if (sv->out_of_service) {
+    int closed = sv->out_of_service || (sv->printer_fault && sv->printer_required);
+    if (closed) {
         SDL_Rect veil = {0, 0, app->w, app->h};
         ui_draw_fill_rect(c->r, veil, (SDL_Color){0, 0, 0, 170});
         SDL_Rect box =
             t->landscape ? ui_px_rect(c, 140, 200, 1000, 400) : ui_px_rect(c, 60, 640, 960, 640);
         ui_draw_fill_round_rect(c->r, box, ui_theme_px(t, 32), t->panel);
         SDL_Rect in = {box.x + box.w / 12, box.y + box.h / 4, box.w * 5 / 6, box.h / 2};
-        ui_label(c, kiosk_strings_get(c->s, "attract.out_of_service"), in, t->landscape ? 52 : 68,
-                 t->fg, UI_TEXT_CENTER);
+        ui_label(c,
+                 kiosk_strings_get(c->s, sv->out_of_service ? "attract.out_of_service"
+                                                            : "attract.no_printer_closed"),
+                 in, t->landscape ? 52 : 68, t->fg, UI_TEXT_CENTER);
         ui_widgets_add(c->ws, "staff_corner", (SDL_Rect){0, 0, app->w / 3, app->h / 12});
         return;
+    }
+    if (sv->printer_fault) {
+        /* told before they start: the registration is kept, the receipt comes later. It
+         * covers the steps, whose last one ("取回执") is not true now. */
+        SDL_Rect banner =
+            t->landscape ? ui_px_rect(c, 40, 560, 1200, 150) : ui_px_rect(c, 40, 1425, 1000, 290);
+        ui_draw_fill_round_rect(c->r, banner, ui_theme_px(t, 24), red);
+        const char *words = kiosk_strings_get(c->s, "attract.no_printer");
+        int px = ui_theme_font_px(t, t->landscape ? 34 : 48);
+        SDL_Rect in = {banner.x + banner.w / 20, banner.y, banner.w * 9 / 10, banner.h};
+        ui_text_style st = {.px = px, .align = UI_TEXT_CENTER};
+        ui_text_block b = {0};
+        /* the largest size whose lines fit the banner, centred in it */
+        while (ui_text_measure_block(c->text, words, &st, in.w, &b) == KIOSK_OK &&
+               b.h > in.h * 9 / 10 && st.px > 16)
+            st.px -= 2;
+        in.y += (in.h - b.h) / 2;
+        in.h = b.h;
+        ui_text_draw_wrapped(c->text, words, st.px, (SDL_Color){255, 255, 255, 255}, in,
+                             UI_TEXT_CENTER, NULL);
     }
     if (!sv->has_power && !app->opt.is_offline)
         return;

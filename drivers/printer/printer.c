@@ -124,9 +124,9 @@ static void fd_close(printer *p)
     free(fp);
 }
 
-static const printer_ops usb_ops = {"usb", fd_write, fd_status, fd_close};
-static const printer_ops serial_ops = {"serial", fd_write, fd_status, fd_close};
-static const printer_ops file_ops = {"file", fd_write, fd_status, fd_close};
+static const printer_ops usb_ops = {"usb", fd_write, fd_status, fd_close, NULL};
+static const printer_ops serial_ops = {"serial", fd_write, fd_status, fd_close, NULL};
+static const printer_ops file_ops = {"file", fd_write, fd_status, fd_close, NULL};
 
 static kiosk_rc fd_open(const char *path, int flags, const printer_ops *ops, int can_read,
                         printer **out)
@@ -135,8 +135,8 @@ static kiosk_rc fd_open(const char *path, int flags, const printer_ops *ops, int
     int fd = open(path, flags | O_CLOEXEC | O_NOCTTY, 0600);
     if (fd < 0) {
         kiosk_rc rc = errno_rc(errno);
-        kiosk_log_warn("printer", "cannot open %s printer %s: %s", ops->name, path,
-                       strerror(errno));
+        kiosk_log_debug("printer", "cannot open %s printer %s: %s", ops->name, path,
+                        strerror(errno));
         return rc;
     }
     fd_printer *fp = calloc(1, sizeof *fp);
@@ -229,4 +229,10 @@ void printer_close(printer *p)
 {
     if (p)
         p->ops->close(p);
+}
+
+void printer_set_title(printer *p, const char *title)
+{
+    if (p && p->ops->title)
+        p->ops->title(p, title);
 }

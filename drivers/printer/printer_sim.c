@@ -177,7 +177,7 @@ static void sim_close(printer *p)
     free(s);
 }
 
-static const printer_ops sim_ops = {"simulated", sim_write, sim_status, sim_close};
+static const printer_ops sim_ops = {"simulated", sim_write, sim_status, sim_close, NULL};
 
 kiosk_rc printer_sim_create(int width_dots, const printer_sim_faults *faults, printer **out)
 {
@@ -217,4 +217,14 @@ int printer_sim_errors(printer *p)
 void printer_sim_set_faults(printer *p, const printer_sim_faults *faults)
 {
     ((sim_printer *)p)->faults = *faults;
+}
+
+void printer_sim_clear(printer *p)
+{
+    sim_printer *s = (sim_printer *)p;
+    if (s->paper)
+        explicit_bzero(s->paper, (size_t)s->rows * (size_t)s->width_dots / 8);
+    free(s->paper);
+    s->paper = NULL;
+    s->rows = 0;
 }

@@ -51,9 +51,14 @@ struct app_io {
     store *store;
     receipt_fonts *fonts;
     kiosk_strings *strings;
-    printer *printer;
+    printer *printer; /* NULL: none could be opened (printer_rc says why) */
+    kiosk_rc printer_rc;
+    int printer_reported; /* printer_rc was reported at least once */
     kiosk_rc open_rc;
 };
+
+/* How often a missing printer is looked for again. */
+#define PRINTER_RETRY_MS 3000
 
 static void wipe_text(char *s)
 {
@@ -102,9 +107,41 @@ static void open_all(app_io *io)
         if (rc != KIOSK_OK)
             kiosk_log_error("io", "receipt fonts or strings missing: %s", kiosk_strerror(rc));
     }
-    if (rc == KIOSK_OK && receipt_printer_open(&io->cfg, &io->printer) != KIOSK_OK)
-        kiosk_log_warn("io", "the printer cannot be opened now; receipts are kept as images");
     io->open_rc = rc;
+}
+
+/* Open the configured printer if it is not open, and say so when that changes: a
+ * printer that cannot be opened is a fault (the screens tell citizens and staff), and
+ * it is looked for again every PRINTER_RETRY_MS, as the reader is. */
+static void open_printer(app_io *io)
+{
+    if (io->printer)
+        return;
+    kiosk_rc rc = receipt_printer_open(&io->cfg, &io->printer);
+    if (rc == io->printer_rc && io->printer_reported)
+        return;
+    if (rc == KIOSK_OK)
+        kiosk_log_info("io", "the printer is ready");
+    else
+        kiosk_log_error("io", "printer fault: %s cannot be opened: %s",
+                        io->cfg.printer_backend == KIOSK_PRINTER_FILE ? io->cfg.printer_output_dir
+                                                                      : io->cfg.printer_device,
+                        kiosk_strerror(rc));
+    io->printer_rc = rc;
+    io->printer_reported = 1;
+    app_io_result r = {.kind = APP_IO_PRINTER, .rc = rc};
+    io->cb(io->ctx, &r);
+}
+
+/* A print failed in a way that may mean the device went away: close it, so the next
+ * job (or the retry) opens it afresh — and reports a fault if it is gone. */
+static void recheck_printer(app_io *io, kiosk_rc print_rc)
+{
+    if (print_rc != KIOSK_PRINTER && print_rc != KIOSK_IO && print_rc != KIOSK_NOT_FOUND)
+        return;
+    printer_close(io->printer);
+    io->printer = NULL;
+    open_printer(io);
 }
 
 static kiosk_rc open_fonts(app_io *io)
@@ -163,9 +200,12 @@ static void run_job(app_io *io, job *j, app_io_result *r)
             r->rc = KIOSK_FONT;
             break;
         }
+        open_printer(io);
         receipt_job rj = {io->store, &io->key, io->fonts, io->strings, &io->cfg, io->printer};
         snprintf(r->receipt_no, sizeof r->receipt_no, "%s", j->receipt_no);
-        r->rc = receipt_job_print(&rj, j->receipt_no, j->copy, r->png, sizeof r->png, &r->preview);
+        r->rc = receipt_job_print(&rj, j->receipt_no, j->copy, &r->preview);
+        if (r->rc != KIOSK_OK && r->rc != KIOSK_NOT_FOUND)
+            recheck_printer(io, r->rc);
         if (j->copy && r->rc != KIOSK_NOT_FOUND)
             store_audit(io->store, j->who[0] ? j->who : "citizen", "receipt.reprint", j->receipt_no,
                         kiosk_rc_name(r->rc));
@@ -197,8 +237,10 @@ static void run_job(app_io *io, job *j, app_io_result *r)
         if (statvfs(io->cfg.state_dir, &vfs) == 0)
             r->free_mb = (uint64_t)vfs.f_bavail * vfs.f_frsize >> 20;
         /* the printer as it says it is now (DLE EOT), not as configured */
-        if (!io->printer) {
-            r->printer_state = io->cfg.printer_backend == KIOSK_PRINTER_FILE ? 0 : 3;
+        if (io->cfg.printer_backend == KIOSK_PRINTER_FILE) {
+            r->printer_state = 0;
+        } else if (!io->printer) {
+            r->printer_state = 3;
         } else {
             escpos_status ps;
             kiosk_rc prc = io->printer->ops->status(io->printer, &ps);
@@ -216,10 +258,15 @@ static void run_job(app_io *io, job *j, app_io_result *r)
         break;
     }
     case APP_IO_PRINT_TEST:
-        r->rc = !io->printer ? KIOSK_OK /* the file printer: receipts are images */
+        open_printer(io);
+        r->rc = io->cfg.printer_backend == KIOSK_PRINTER_FILE
+                    ? KIOSK_OK /* the image printer: nothing to test */
+                : !io->printer ? io->printer_rc
                 : open_fonts(io) != KIOSK_OK
                     ? KIOSK_FONT
                     : receipt_print_test_page(io->fonts, io->strings, &io->cfg, io->printer);
+        if (io->printer && r->rc != KIOSK_OK)
+            recheck_printer(io, r->rc);
         store_audit(io->store, j->who[0] ? j->who : "staff", "printer.test", "",
                     kiosk_rc_name(r->rc));
         break;
@@ -259,6 +306,9 @@ static void run_job(app_io *io, job *j, app_io_result *r)
     case APP_IO_AUDIT:
         r->rc = store_audit(io->store, j->who, j->action, j->subject, j->detail);
         break;
+    case APP_IO_PRINTER: /* reported by the worker, never queued */
+        r->rc = KIOSK_INVALID;
+        break;
     case APP_IO_SERVICE:
         if (j->days >= 0)
             r->rc = store_set_out_of_service(io->store, j->days, j->who);
@@ -276,10 +326,29 @@ static void *worker(void *arg)
         app_io_result r = {.kind = APP_IO_SERVICE, .count = store_out_of_service(io->store)};
         io->cb(io->ctx, &r);
     }
+    open_printer(io);
     for (;;) {
         pthread_mutex_lock(&io->mu);
-        while (!io->count && !io->stop)
-            pthread_cond_wait(&io->cv, &io->mu);
+        while (!io->count && !io->stop) {
+            if (io->printer) {
+                pthread_cond_wait(&io->cv, &io->mu);
+                continue;
+            }
+            /* no printer: look for it again now and then */
+            struct timespec until;
+            clock_gettime(CLOCK_REALTIME, &until);
+            until.tv_sec += PRINTER_RETRY_MS / 1000;
+            until.tv_nsec += (long)(PRINTER_RETRY_MS % 1000) * 1000000L;
+            if (until.tv_nsec >= 1000000000L) {
+                until.tv_sec++;
+                until.tv_nsec -= 1000000000L;
+            }
+            if (pthread_cond_timedwait(&io->cv, &io->mu, &until) != 0 && !io->count && !io->stop) {
+                pthread_mutex_unlock(&io->mu);
+                open_printer(io);
+                pthread_mutex_lock(&io->mu);
+            }
+        }
         if (!io->count) {
             pthread_mutex_unlock(&io->mu);
             break;

@@ -405,6 +405,11 @@ static void send(session *s, flow_event_type type)
 /* The receipt preview in r is taken (zeroed in r) when it is the citizen's receipt. */
 static void on_io_result(session *s, app_io_result *r)
 {
+    if (r->kind == APP_IO_PRINTER) {
+        s->view.printer_fault = r->rc != KIOSK_OK;
+        changed(s, SESSION_REDRAW);
+        return;
+    }
     if (r->kind == APP_IO_SERVICE) {
         s->view.out_of_service = r->count != 0;
         if (s->opt.staff_result)
@@ -467,6 +472,10 @@ static void on_identity_event(session *s, const identity_event *ie)
     if (ie->type == IDENTITY_CARD_PRESENT && flow_get_view(s->flow)->step == FLOW_ATTRACT) {
         if (s->view.out_of_service)
             return;
+        if (s->view.printer_fault && s->cfg.printer_required) {
+            kiosk_log_warn("session", "no printer: a card starts nothing ([printer] required)");
+            return;
+        }
         if (battery_low(s)) {
             s->view.battery_refused = true;
             changed(s, SESSION_REDRAW);
@@ -548,6 +557,7 @@ const session_view *session_get_view(session *s)
     v->receipt = &s->receipt;
     v->reader_started = s->identity != NULL;
     v->has_power = s->power != NULL;
+    v->printer_required = s->cfg.printer_required != 0;
     v->battery_low = battery_low(s);
     return v;
 }

@@ -77,6 +77,7 @@ static const slot slots[] = {
     INT("printer", "width_dots", printer_width_dots, 384, 576),
     INT("printer", "baud", printer_baud, 9600, 115200),
     STR("printer", "output_dir", printer_output_dir),
+    BOOL("printer", "required", printer_required),
     INT("policy", "processing_days", processing_days, 1, 60),
     INT("policy", "idle_timeout_s", idle_timeout_s, 15, 3600),
     STR("sync", "url", sync_url),

@@ -9,13 +9,13 @@
 
 #include <ft2build.h>
 #include FT_FREETYPE_H
-#include <png.h>
 #include <qrencode.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/kiosk_log.h"
+#include "printer/printer.h"
 
 #define MAX_FONTS 4
 #define MARGIN 16
@@ -346,32 +346,7 @@ void receipt_bitmap_deinit(receipt_bitmap *b)
 
 kiosk_rc receipt_bitmap_write_png(const receipt_bitmap *b, const char *path)
 {
-    FILE *f = fopen(path, "wb");
-    if (!f)
-        return KIOSK_IO;
-    png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, NULL, NULL, NULL);
-    png_infop info = png ? png_create_info_struct(png) : NULL;
-    if (!png || !info) {
-        png_destroy_write_struct(&png, &info);
-        fclose(f);
-        return KIOSK_NOMEM;
-    }
-    if (setjmp(png_jmpbuf(png))) {
-        png_destroy_write_struct(&png, &info);
-        fclose(f);
-        return KIOSK_IO;
-    }
-    png_init_io(png, f);
-    png_set_IHDR(png, info, (png_uint_32)b->width, (png_uint_32)b->rows, 1, PNG_COLOR_TYPE_GRAY,
-                 PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
-    png_write_info(png, info);
-    png_set_invert_mono(png); /* our 1 = black; PNG gray 1 = white */
-    size_t wb = (size_t)b->width / 8;
-    for (int r = 0; r < b->rows; r++)
-        png_write_row(png, b->bits + (size_t)r * wb);
-    png_write_end(png, NULL);
-    png_destroy_write_struct(&png, &info);
-    return fclose(f) == 0 ? KIOSK_OK : KIOSK_IO;
+    return printer_write_png(path, b->bits, b->width, b->rows);
 }
 
 kiosk_rc receipt_encode_escpos(const receipt_bitmap *b, escpos_buf *buf)

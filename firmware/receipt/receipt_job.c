@@ -34,18 +34,16 @@ kiosk_rc receipt_printer_open(const kiosk_config *cfg, printer **out)
     case KIOSK_PRINTER_SERIAL:
         return printer_open_serial(cfg->printer_device, cfg->printer_baud, out);
     case KIOSK_PRINTER_FILE:
-        return KIOSK_OK;
+        return printer_open_images(cfg->printer_output_dir, cfg->printer_width_dots, out);
     }
     return KIOSK_CONFIG;
 }
 
-kiosk_rc receipt_job_print(const receipt_job *job, const char *receipt_no, int copy, char *png_path,
-                           size_t png_path_size, receipt_bitmap *preview)
+kiosk_rc receipt_job_print(const receipt_job *job, const char *receipt_no, int copy,
+                           receipt_bitmap *preview)
 {
     if (preview)
         memset(preview, 0, sizeof *preview);
-    if (png_path && png_path_size)
-        png_path[0] = '\0';
     store_summary sum;
     kiosk_rc rc = store_find(job->store, receipt_no, &sum);
     if (rc != KIOSK_OK)
@@ -94,21 +92,15 @@ kiosk_rc receipt_job_print(const receipt_job *job, const char *receipt_no, int c
     rc = receipt_render(job->fonts, &d, job->cfg->printer_width_dots, &bmp);
     if (rc != KIOSK_OK)
         return rc;
-    if (!job->printer) { /* the file printer: the image is the receipt */
-        char path[KIOSK_CONFIG_PATH_MAX + 64];
-        if (mkdir(job->cfg->printer_output_dir, 0700) != 0 && errno != EEXIST)
-            kiosk_log_warn("receipt", "cannot create %s", job->cfg->printer_output_dir);
-        snprintf(path, sizeof path, "%s/%s%s.png", job->cfg->printer_output_dir, receipt_no,
-                 copy ? "-copy" : "");
-        rc = receipt_bitmap_write_png(&bmp, path);
-        if (rc == KIOSK_OK && png_path)
-            snprintf(png_path, png_path_size, "%s", path);
-        if (rc != KIOSK_OK)
-            kiosk_log_warn("receipt", "cannot write the receipt image %s", path);
+    if (!job->printer) {
+        rc = KIOSK_PRINTER; /* none could be opened: a fault, never a silent image */
     } else {
+        char title[STORE_RECEIPT_NO_MAX + 8];
+        snprintf(title, sizeof title, "%s%s", receipt_no, copy ? "-copy" : "");
         escpos_buf buf;
         escpos_buf_init(&buf, 1 << 20);
         rc = receipt_encode_escpos(&bmp, &buf);
+        printer_set_title(job->printer, title);
         if (rc == KIOSK_OK)
             rc = printer_print(job->printer, buf.data, buf.len);
         escpos_buf_deinit(&buf);

@@ -1,6 +1,7 @@
 /* Tests of the printer backends: the simulated printer decodes jobs back to paper and
  * injects faults; the serial backend talks to a peer on a pseudo-terminal that answers
- * status queries like a real printer; the file backend appends jobs. */
+ * status queries like a real printer; the file backend appends jobs; the image printer
+ * keeps each page as a PNG named by the job's title. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,6 +14,8 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include <png.h>
 
 #include "printer/escpos.h"
 #include "printer/printer.h"
@@ -177,6 +180,79 @@ static void test_file_backend_and_open_errors(void **state)
     assert_null(p);
 }
 
+/* Read a 1-bit gray PNG back: rows of width/8 bytes, 1 = black. *bits is malloc'd. */
+static void read_png(const char *path, uint8_t **bits, int *width, int *rows)
+{
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    png_structp png = png_create_read_struct(PNG_LIBPNG_VER_STRING, NULL, NULL, NULL);
+    png_infop info = png_create_info_struct(png);
+    assert_false(setjmp(png_jmpbuf(png)));
+    png_init_io(png, f);
+    png_read_info(png, info);
+    *width = (int)png_get_image_width(png, info);
+    *rows = (int)png_get_image_height(png, info);
+    assert_int_equal(png_get_bit_depth(png, info), 1);
+    png_set_invert_mono(png);
+    size_t wb = (size_t)*width / 8;
+    *bits = malloc(wb * (size_t)*rows);
+    for (int r = 0; r < *rows; r++)
+        png_read_row(png, *bits + (size_t)r * wb, NULL);
+    png_destroy_read_struct(&png, &info, NULL);
+    fclose(f);
+}
+
+/* The image printer takes the same job as a real one; each page, up to the cut, is a PNG
+ * named by the title, which cannot name a file outside the folder. */
+static void test_image_printer(void **state)
+{
+    (void)state;
+    char dir[256], cmd[400], path[400];
+    snprintf(dir, sizeof dir, "%s/images-%d", KIOSK_TEST_TMP, (int)getpid());
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    assert_int_equal(system(cmd), 0);
+    printer *p;
+    assert_int_equal(printer_open_images(dir, 63, &p), KIOSK_INVALID);
+    assert_int_equal(printer_open_images(dir, 64, &p), KIOSK_OK);
+    uint8_t bits[8 * 20];
+    make_image(bits);
+    escpos_buf b;
+    make_job(&b, bits);
+    printer_set_title(p, "DEMO01-20261204-0001");
+    assert_int_equal(printer_print(p, b.data, b.len), KIOSK_OK);
+    snprintf(path, sizeof path, "%s/DEMO01-20261204-0001.png", dir);
+    uint8_t *page;
+    int w, rows;
+    read_png(path, &page, &w, &rows);
+    assert_int_equal(w, 64);
+    assert_int_equal(rows, 20 + 2 * 30); /* the image, then two fed lines */
+    assert_memory_equal(page, bits, sizeof bits);
+    for (size_t i = sizeof bits; i < (size_t)rows * 8; i++)
+        assert_int_equal(page[i], 0);
+    free(page);
+    /* the next page starts on fresh paper; a title that climbs out is not used */
+    printer_set_title(p, "../escape");
+    assert_int_equal(printer_print(p, b.data, b.len), KIOSK_OK);
+    snprintf(path, sizeof path, "%s/page-2.png", dir);
+    read_png(path, &page, &w, &rows);
+    assert_int_equal(rows, 20 + 2 * 30);
+    free(page);
+    snprintf(cmd, sizeof cmd, "test ! -e '%s/../escape.png'", dir);
+    assert_int_equal(system(cmd), 0);
+    /* bytes that are no ESC/POS are a printer fault, never a page */
+    const uint8_t junk[] = {0x1D, 0x76, 0x31, 0x00, 0x01, 0x00, 0x01, 0x00, 0xFF};
+    assert_int_equal(printer_print(p, junk, sizeof junk), KIOSK_PRINTER);
+    /* and the printer goes on with the next job */
+    printer_set_title(p, "after");
+    assert_int_equal(printer_print(p, b.data, b.len), KIOSK_OK);
+    snprintf(path, sizeof path, "%s/after.png", dir);
+    read_png(path, &page, &w, &rows);
+    assert_memory_equal(page, bits, sizeof bits);
+    free(page);
+    escpos_buf_deinit(&b);
+    printer_close(p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -186,6 +262,7 @@ int main(void)
         cmocka_unit_test(test_serial_paper_out),
         cmocka_unit_test(test_serial_printer_that_never_answers_still_prints),
         cmocka_unit_test(test_file_backend_and_open_errors),
+        cmocka_unit_test(test_image_printer),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

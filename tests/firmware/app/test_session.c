@@ -3,8 +3,8 @@
  * and the file printer. The whole journey — card, PIN, answers, form values, commitment,
  * signature strokes, save, print, done — and every way out: cancel, the card pulled
  * before and after saving, a wrong and a blocked PIN, the idle countdown, a store that
- * cannot save, the answers that send the citizen elsewhere,
- * out of service. */
+ * cannot save, a printer missing at start (and found later), the answers that send the citizen
+ * elsewhere, out of service. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "app/session.h"
+#include "printer_peer.h"
 #include "store/store.h"
 
 static const char demo_card[] = KIOSK_TEST_ASSETS "/cards/demo.ini";
@@ -403,6 +404,94 @@ static void test_store_that_cannot_save_stops_before_signing(void **st)
     assert_int_equal(files_in(receipts_dir), 0);
 }
 
+/* Sign and confirm from the commitment on; the print job starts. */
+static void commit_and_sign(session *s)
+{
+    session_next(s);
+    settle(s, 200); /* the store says it can save */
+    session_commitment_end_reached(s);
+    session_agree(s);
+    assert_int_equal(step(s), FLOW_SIGNATURE);
+    sign(s);
+    session_sign_confirm(s);
+}
+
+/* A USB printer that is not there at start is a printer fault: the citizen is told
+ * before the card, the record is still saved, the receipt is never "taken", and no image
+ * of it is left on the unit in its place. */
+static void test_missing_printer_is_a_fault(void **st)
+{
+    (void)st;
+    state("noprinter", 1);
+    cfg.printer_backend = KIOSK_PRINTER_USB;
+    snprintf(cfg.printer_device, sizeof cfg.printer_device, "%s/lp0", dir);
+    session *s = start(NULL, 1);
+    settle(s, 300);
+    assert_true(session_get_view(s)->printer_fault); /* on the attract screen, before a card */
+    to_questions(s);
+    answer(s, 0, 0, 1, 1);
+    fill_form(s);
+    commit_and_sign(s);
+    wait_step(s, FLOW_DONE, 10000);
+    const session_view *v = session_get_view(s);
+    assert_false(v->flow->printed);
+    assert_string_equal(v->flow->message_key, "flow.print_failed");
+    assert_int_equal(records(dir, STORE_QUEUED), 1); /* saved before printing */
+    /* another try is offered; it fails again, the record stays */
+    session_reprint(s);
+    wait_step(s, FLOW_DONE, 10000);
+    settle(s, 300);
+    assert_false(session_get_view(s)->flow->printed);
+    session_destroy(s);
+    assert_int_equal(records(dir, STORE_QUEUED), 1);
+    char receipts_dir[400];
+    snprintf(receipts_dir, sizeof receipts_dir, "%s/receipts", dir);
+    assert_int_equal(files_in(receipts_dir), 0);
+
+    /* [printer] required: without a printer a card starts nothing */
+    cfg.printer_required = 1;
+    s = start(NULL, 1);
+    settle(s, 300);
+    assert_true(session_get_view(s)->printer_fault);
+    assert_int_equal(session_sim_card(s, true), KIOSK_OK);
+    settle(s, 500);
+    assert_int_equal(step(s), FLOW_ATTRACT);
+    session_destroy(s);
+}
+
+/* A printer plugged in after start is found (as the reader is) and prints. */
+static void test_printer_found_later(void **st)
+{
+    (void)st;
+    state("later", 1);
+    char link[240];
+    snprintf(link, sizeof link, "%s/ttyPrinter", dir);
+    cfg.printer_backend = KIOSK_PRINTER_SERIAL;
+    snprintf(cfg.printer_device, sizeof cfg.printer_device, "%s", link);
+    session *s = start(NULL, 1);
+    settle(s, 300);
+    assert_true(session_get_view(s)->printer_fault);
+    static printer_peer pe;
+    const uint8_t healthy[5] = {0, 0x12, 0x12, 0x12, 0x12};
+    assert_int_equal(printer_peer_start(&pe, healthy), 0);
+    assert_int_equal(symlink(pe.name, link), 0);
+    for (int waited = 0; session_get_view(s)->printer_fault && waited < 8000; waited += 50) {
+        session_wait(s, 50);
+        session_pump(s);
+    }
+    assert_false(session_get_view(s)->printer_fault);
+    to_questions(s);
+    answer(s, 0, 0, 1, 1);
+    fill_form(s);
+    commit_and_sign(s);
+    wait_step(s, FLOW_DONE, 10000);
+    assert_true(session_get_view(s)->flow->printed);
+    session_destroy(s);
+    size_t sent = pe.got_len;
+    printer_peer_stop(&pe);
+    assert_true(sent > 1000);
+}
+
 static void test_answers_that_send_elsewhere(void **st)
 {
     (void)st;
@@ -455,6 +544,8 @@ int main(void)
         cmocka_unit_test(test_wrong_then_blocked_pin),
         cmocka_unit_test(test_idle_countdown_ends_the_session),
         cmocka_unit_test(test_store_that_cannot_save_stops_before_signing),
+        cmocka_unit_test(test_missing_printer_is_a_fault),
+        cmocka_unit_test(test_printer_found_later),
         cmocka_unit_test(test_answers_that_send_elsewhere),
         cmocka_unit_test(test_out_of_service_and_staff_cards),
     };

@@ -28,6 +28,8 @@ const uint8_t *printer_sim_paper(printer *p, int *rows);
 int printer_sim_cuts(printer *p);
 /* Parse errors seen (unknown command, band wider than the paper). */
 int printer_sim_errors(printer *p);
+/* Tear off the paper printed so far (wiped: a receipt shows a masked name). */
+void printer_sim_clear(printer *p);
 /* Change faults mid-run (e.g. reload paper). */
 void printer_sim_set_faults(printer *p, const printer_sim_faults *faults);
 

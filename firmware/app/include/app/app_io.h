@@ -29,13 +29,15 @@ typedef enum app_io_kind {
     APP_IO_PURGE,      /* rc, count */
     APP_IO_AUDIT,      /* rc: an entry appended */
     APP_IO_SERVICE,    /* count: 1 out of service, 0 in service (also sent once at start) */
+    APP_IO_PRINTER,    /* rc: the printer could (KIOSK_OK) or could not be opened; sent at
+                        * start and whenever that changes (it is looked for again) */
 } app_io_kind;
 
 typedef struct app_io_result {
     app_io_kind kind;
     kiosk_rc rc;
     char receipt_no[40];
-    char png[1024];         /* print: the file printer's image; export: the bundle */
+    char png[1024];         /* export: the bundle's path */
     receipt_bitmap preview; /* print: the receipt for the screen; its bits are the
                              * receiver's (receipt_bitmap_deinit), NULL if none */
     /* staff login */
@@ -49,7 +51,7 @@ typedef struct app_io_result {
     uint64_t free_mb;
     char device_id[16];
     char fingerprint[24];
-    int printer_state; /* 0 receipts as images (no printer), 1 ready, 2 paper out, 3 fault */
+    int printer_state; /* 0 the image printer, 1 ready, 2 paper out, 3 fault */
     /* export, purge */
     int64_t count;
 } app_io_result;

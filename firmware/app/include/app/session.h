@@ -80,6 +80,8 @@ typedef struct session_view {
     bool reader_started;           /* there is a reader worker */
     bool reader_ok;                /* the reader worker's last word: working */
     bool out_of_service;           /* staff took the kiosk out of service */
+    bool printer_fault;            /* no printer could be opened (looked for again) */
+    bool printer_required;         /* [printer] required: a fault stops new sessions */
     bool has_power;                /* a portable unit's power supply is read */
     power_status power;
     bool battery_low;     /* too low to start a registration */

@@ -27,7 +27,7 @@ typedef enum kiosk_reader_backend {
 } kiosk_reader_backend;
 
 typedef enum kiosk_printer_backend {
-    KIOSK_PRINTER_FILE = 0, /* receipt images written to printer.output_dir */
+    KIOSK_PRINTER_FILE = 0, /* the image printer: receipts as PNGs in printer.output_dir */
     KIOSK_PRINTER_USB = 1,  /* /dev/usb/lp* */
     KIOSK_PRINTER_SERIAL = 2,
 } kiosk_printer_backend;
@@ -63,6 +63,7 @@ typedef struct kiosk_config {
     int printer_width_dots; /* 384 (58 mm) or 576 (80 mm) */
     int printer_baud;       /* serial printers */
     char printer_output_dir[KIOSK_CONFIG_PATH_MAX];
+    int printer_required; /* no printer: out of service (else registrations go on, told) */
     /* [policy] */
     int processing_days; /* working days to finish a registration */
     int idle_timeout_s;  /* seconds without a touch before the "more time?" dialog */

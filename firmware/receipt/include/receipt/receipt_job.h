@@ -2,9 +2,10 @@
  * Printing a stored record's receipt: the step after the record is committed. It reads
  * the record's staff view from the store (masked name and ID, hash, time — never the
  * sealed record), signs the QR payload with the device key, lays the receipt out from
- * the string table, writes the PNG preview, sends the job to the printer when there is
- * one, and stores the outcome ("printed" or the error's name) with the record. A reprint
- * is marked 副本. Print worker thread or kioskctl; never the UI thread.
+ * the string table, sends the job to the printer (the image printer too: it keeps the
+ * page as a PNG) and hands the rendered receipt back for the screen, and stores the outcome
+ * ("printed" or the error's name) with the record. A reprint is marked 副本. Print worker thread or
+ * kioskctl; never the UI thread.
  */
 #ifndef KIOSK_RECEIPT_JOB_H
 #define KIOSK_RECEIPT_JOB_H
@@ -23,22 +24,23 @@ typedef struct receipt_job {
     receipt_fonts *fonts;         /* kept */
     const kiosk_strings *strings; /* kept: the receipt's language */
     const kiosk_config *cfg;      /* kept: hall, agency, deadline, paper width */
-    printer *printer;             /* kept; NULL: only the PNG is made */
+    printer *printer;             /* kept; NULL: none could be opened (KIOSK_PRINTER) */
 } receipt_job;
 
-/* Open the printer the configuration names: *out is NULL for the file backend (receipts
- * are images in printer_output_dir), else an owned printer (printer_close). */
+/* Open the printer the configuration names ([printer] backend: usb, serial, or file —
+ * the image printer writing <receipt_no>.png into printer_output_dir). *out is owned
+ * (printer_close); on failure NULL and the device's error (KIOSK_NOT_FOUND, KIOSK_IO,
+ * KIOSK_PRINTER …): the printer is at fault, nothing takes its place. */
 kiosk_rc receipt_printer_open(const kiosk_config *cfg, printer **out);
 
-/* Print the receipt of receipt_no (copy: mark it 副本). Without a printer (the file
- * backend) the receipt is the PNG <printer_output_dir>/<receipt_no>[-copy].png, its path
- * into png_path (may be NULL; "" otherwise); a real printer leaves no image of it on the
- * unit. preview (may be NULL) receives the rendered receipt for the screen, the caller's
+/* Print the receipt of receipt_no (copy: mark it 副本; the job's title is the receipt
+ * number, with "-copy" for a copy). A real printer leaves no image of it on the unit.
+ * preview (may be NULL) receives the rendered receipt for the screen, the caller's
  * to receipt_bitmap_deinit (bits NULL when it could not be rendered). Returns the
  * printer's outcome: KIOSK_OK, KIOSK_PAPER_OUT, KIOSK_PRINTER, ...; the outcome is
  * stored with the record either way. KIOSK_NOT_FOUND for an unknown receipt. */
-kiosk_rc receipt_job_print(const receipt_job *job, const char *receipt_no, int copy, char *png_path,
-                           size_t png_path_size, receipt_bitmap *preview);
+kiosk_rc receipt_job_print(const receipt_job *job, const char *receipt_no, int copy,
+                           receipt_bitmap *preview);
 
 /* Print a test page (the hall, the time, the paper width, a QR code) on p, to check the
  * paper, the print head and the cutter. fonts, strings (the [receipt] texts), cfg and p
