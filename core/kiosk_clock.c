@@ -153,3 +153,16 @@ int kiosk_date_age_on(kiosk_date birth, kiosk_date on)
         age--;
     return age;
 }
+
+struct timespec kiosk_deadline_in_ms(int ms)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_REALTIME, &t);
+    t.tv_sec += ms / 1000;
+    t.tv_nsec += (long)(ms % 1000) * 1000000L;
+    if (t.tv_nsec >= 1000000000L) {
+        t.tv_sec++;
+        t.tv_nsec -= 1000000000L;
+    }
+    return t;
+}

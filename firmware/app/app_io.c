@@ -335,14 +335,7 @@ static void *worker(void *arg)
                 continue;
             }
             /* no printer: look for it again now and then */
-            struct timespec until;
-            clock_gettime(CLOCK_REALTIME, &until);
-            until.tv_sec += PRINTER_RETRY_MS / 1000;
-            until.tv_nsec += (long)(PRINTER_RETRY_MS % 1000) * 1000000L;
-            if (until.tv_nsec >= 1000000000L) {
-                until.tv_sec++;
-                until.tv_nsec -= 1000000000L;
-            }
+            struct timespec until = kiosk_deadline_in_ms(PRINTER_RETRY_MS);
             if (pthread_cond_timedwait(&io->cv, &io->mu, &until) != 0 && !io->count && !io->stop) {
                 pthread_mutex_unlock(&io->mu);
                 open_printer(io);

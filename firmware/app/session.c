@@ -128,14 +128,7 @@ static int take(session *s, item *out)
 
 int session_wait(session *s, int ms)
 {
-    struct timespec until;
-    clock_gettime(CLOCK_REALTIME, &until);
-    until.tv_sec += ms / 1000;
-    until.tv_nsec += (long)(ms % 1000) * 1000000L;
-    if (until.tv_nsec >= 1000000000L) {
-        until.tv_sec++;
-        until.tv_nsec -= 1000000000L;
-    }
+    struct timespec until = kiosk_deadline_in_ms(ms);
     pthread_mutex_lock(&s->mu);
     int rc = 0;
     while (!s->count && rc != ETIMEDOUT)

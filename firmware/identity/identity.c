@@ -43,14 +43,7 @@ static int stopping(identity_worker *w)
 /* Sleep up to ms or until stopped/woken; returns 1 when stopping. */
 static int wait_ms(identity_worker *w, int ms)
 {
-    struct timespec until;
-    clock_gettime(CLOCK_REALTIME, &until);
-    until.tv_sec += ms / 1000;
-    until.tv_nsec += (long)(ms % 1000) * 1000000L;
-    if (until.tv_nsec >= 1000000000L) {
-        until.tv_sec++;
-        until.tv_nsec -= 1000000000L;
-    }
+    struct timespec until = kiosk_deadline_in_ms(ms);
     pthread_mutex_lock(&w->lock);
     if (!w->stop && !w->pin[0])
         pthread_cond_timedwait(&w->wake, &w->lock, &until);

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "store/store.h"
+#include "test_state.h"
 
 static int next_message(int fd, char *buf, size_t size, int timeout_ms)
 {
@@ -102,19 +103,12 @@ static void test_script_happy_path(void **state)
     (void)state;
     char dir[256], cmd[2048], conf[300], db[300];
     snprintf(dir, sizeof dir, "%s/kiosk-script-%d", KIOSK_TEST_TMP, (int)getpid());
-    snprintf(cmd, sizeof cmd, "rm -rf '%s' && mkdir -p '%s/receipts'", dir, dir);
-    assert_int_equal(system(cmd), 0);
     /* a provisioned unit */
     store_device_key key;
-    assert_int_equal(store_device_key_load(dir, &key), KIOSK_OK);
-    snprintf(db, sizeof db, "%s/kiosk.db", dir);
     store *st;
-    assert_int_equal(store_open(db, "DEMO01", &key, NULL, &st), KIOSK_OK);
-    uint8_t pk[32], sk[32];
-    assert_true(sodium_init() >= 0);
-    crypto_box_keypair(pk, sk);
-    assert_int_equal(store_set_upstream_key(st, pk), KIOSK_OK);
+    assert_int_equal(test_state_open(dir, "DEMO01", &key, &st), KIOSK_OK);
     store_close(st);
+    snprintf(db, sizeof db, "%s/kiosk.db", dir);
     snprintf(conf, sizeof conf, "%s/kiosk.conf", dir);
     FILE *f = fopen(conf, "w");
     assert_non_null(f);

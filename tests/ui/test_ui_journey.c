@@ -18,6 +18,7 @@
 #include <sodium.h>
 
 #include "printer_peer.h"
+#include "test_state.h"
 #include "store/store.h"
 #include "ui/ui_app.h"
 #include "ui/ui_script.h"
@@ -167,20 +168,7 @@ static void test_idle_countdown(void **state)
 /* A kiosk state with the upstream key provisioned, receipts to a folder. */
 static void provision(const char *dir)
 {
-    char cmd[600];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s' && mkdir -p '%s/receipts'", dir, dir);
-    assert_int_equal(system(cmd), 0);
-    store_device_key key;
-    assert_int_equal(store_device_key_load(dir, &key), KIOSK_OK);
-    char db[700];
-    snprintf(db, sizeof db, "%s/kiosk.db", dir);
-    store *st;
-    assert_int_equal(store_open(db, "DEMO01", &key, NULL, &st), KIOSK_OK);
-    uint8_t pk[32], sk[32];
-    assert_true(sodium_init() >= 0);
-    crypto_box_keypair(pk, sk);
-    assert_int_equal(store_set_upstream_key(st, pk), KIOSK_OK);
-    store_close(st);
+    assert_int_equal(test_state_provision(dir, "DEMO01"), KIOSK_OK);
     snprintf(cfg.state_dir, sizeof cfg.state_dir, "%.200s", dir);
     snprintf(cfg.printer_output_dir, sizeof cfg.printer_output_dir, "%.200s/receipts", dir);
     cfg.printer_backend = KIOSK_PRINTER_FILE;

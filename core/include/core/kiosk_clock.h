@@ -7,6 +7,7 @@
 #define KIOSK_CLOCK_H
 
 #include <stdint.h>
+#include <time.h>
 
 #include "core/kiosk_error.h"
 
@@ -43,6 +44,10 @@ int64_t kiosk_clock_mono_ms(const kiosk_clock *c);
 
 /* Today's local date according to c. */
 kiosk_date kiosk_clock_today(const kiosk_clock *c);
+
+/* The system's CLOCK_REALTIME instant ms milliseconds from now: the deadline that
+ * pthread_cond_timedwait takes (worker threads' bounded sleeps). Any thread. */
+struct timespec kiosk_deadline_in_ms(int ms);
 
 /* Date helpers. */
 int kiosk_date_is_leap(int year);

@@ -19,6 +19,7 @@
 
 #include "app/session.h"
 #include "printer_peer.h"
+#include "test_state.h"
 #include "store/store.h"
 
 static const char demo_card[] = KIOSK_TEST_ASSETS "/cards/demo.ini";
@@ -49,27 +50,18 @@ static void on_saved(void *ctx)
 static void state(const char *tag, int with_key)
 {
     snprintf(dir, sizeof dir, "%.150s/session-%.16s-%d", KIOSK_TEST_TMP, tag, (int)getpid());
-    char cmd[800];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s' && mkdir -p '%s/receipts'", dir, dir);
-    assert_int_equal(system(cmd), 0);
+    if (with_key) {
+        assert_int_equal(test_state_provision(dir, "DEMO01"), KIOSK_OK);
+    } else {
+        char cmd[800];
+        snprintf(cmd, sizeof cmd, "rm -rf '%s' && mkdir -p '%s/receipts'", dir, dir);
+        assert_int_equal(system(cmd), 0);
+    }
     kiosk_config_defaults(&cfg, KIOSK_TEST_ASSETS, KIOSK_TEST_FONTS);
     snprintf(cfg.state_dir, sizeof cfg.state_dir, "%s", dir);
     snprintf(cfg.printer_output_dir, sizeof cfg.printer_output_dir, "%s/receipts", dir);
     snprintf(cfg.reader_card_profile, sizeof cfg.reader_card_profile, "%s", demo_card);
     cfg.printer_backend = KIOSK_PRINTER_FILE;
-    if (!with_key)
-        return;
-    store_device_key key;
-    assert_int_equal(store_device_key_load(dir, &key), KIOSK_OK);
-    char db[400];
-    snprintf(db, sizeof db, "%s/kiosk.db", dir);
-    store *st;
-    assert_int_equal(store_open(db, "DEMO01", &key, NULL, &st), KIOSK_OK);
-    uint8_t pk[32], sk[32];
-    assert_true(sodium_init() >= 0);
-    crypto_box_keypair(pk, sk);
-    assert_int_equal(store_set_upstream_key(st, pk), KIOSK_OK);
-    store_close(st);
 }
 
 static session *start(const kiosk_clock *clock, int with_store)

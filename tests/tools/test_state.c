@@ -1,0 +1,41 @@
+/* A provisioned kiosk state for tests; see test_state.h. */
+#include "test_state.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+kiosk_rc test_state_open(const char *dir, const char *hall_code, store_device_key *key, store **out)
+{
+    *out = NULL;
+    char cmd[1200], db[600];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s' && mkdir -p '%s/receipts'", dir, dir);
+    if (system(cmd) != 0 || sodium_init() < 0)
+        return KIOSK_IO;
+    store_device_key k;
+    kiosk_rc rc = store_device_key_load(dir, &k);
+    snprintf(db, sizeof db, "%s/kiosk.db", dir);
+    if (rc == KIOSK_OK)
+        rc = store_open(db, hall_code, &k, NULL, out);
+    uint8_t pk[32], sk[32];
+    crypto_box_keypair(pk, sk);
+    sodium_memzero(sk, sizeof sk);
+    if (rc == KIOSK_OK)
+        rc = store_set_upstream_key(*out, pk);
+    if (rc != KIOSK_OK) {
+        store_close(*out);
+        *out = NULL;
+    }
+    if (key)
+        *key = k;
+    sodium_memzero(&k, sizeof k);
+    return rc;
+}
+
+kiosk_rc test_state_provision(const char *dir, const char *hall_code)
+{
+    store *st;
+    kiosk_rc rc = test_state_open(dir, hall_code, NULL, &st);
+    store_close(st);
+    return rc;
+}
