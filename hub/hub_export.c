@@ -20,7 +20,10 @@
 
 #define SHANGHAI_OFFSET_MS (8 * 3600 * 1000LL) /* no daylight saving since 1991 */
 
-static const char *const header[] = {
+/* The columns: the record's own, then every field in field order as the schema
+ * describes it (a coded field or division as its code and its name), then what came from
+ * the card. */
+static const char *const head[] = {
     "回执编号(receipt_no)",
     "记录编号(uuid)",
     "设备(device)",
@@ -28,54 +31,23 @@ static const char *const header[] = {
     "登记时间(created)",
     "承诺书版本(commitment_version)",
     "承诺书摘要(commitment_sha256)",
-    "姓名(name)",
-    "性别代码(sex)",
-    "性别(sex_name)",
-    "民族代码(ethnicity)",
-    "民族(ethnicity_name)",
-    "政治面貌代码(political)",
-    "政治面貌(political_name)",
-    "学历代码(education)",
-    "学历(education_name)",
-    "健康状况代码(health)",
-    "健康状况(health_name)",
-    "残疾等级代码(disability_grade)",
-    "残疾等级(disability_grade_name)",
-    "出生日期(birth_date)",
-    "失业时间(unemployed_since)",
-    "证件类型代码(document_type)",
-    "证件类型(document_type_name)",
-    "证件号码(document_number)",
-    "户籍地区划代码(household_division)",
-    "户籍地区划(household_division_name)",
-    "户籍地详细地址(household_detail)",
-    "常住地区划代码(residence_division)",
-    "常住地区划(residence_division_name)",
-    "常住地详细地址(residence_detail)",
-    "职业资格1(qualification_1)",
-    "职业资格1等级(qualification_1_level)",
-    "职业资格2(qualification_2)",
-    "职业资格2等级(qualification_2_level)",
-    "职业资格3(qualification_3)",
-    "职业资格3等级(qualification_3_level)",
-    "手机(mobile)",
-    "固定电话(landline)",
-    "电子邮件(email)",
-    "其他联系方式(other_contact)",
-    "登记失业地代码(registration_place)",
-    "登记失业地(registration_place_name)",
-    "失业原因代码(reason)",
-    "失业原因(reason_name)",
-    "其他失业原因(reason_other)",
-    "是否申领失业保险金(claims_insurance)",
-    "求职意向1(job_intention_1)",
-    "求职意向2(job_intention_2)",
-    "其他需要说明的事项(remarks)",
-    "服务需求代码(services)",
-    "服务需求(services_name)",
-    "读卡字段(from_card)",
 };
-#define COLUMNS (sizeof header / sizeof header[0])
+#define HEAD (sizeof head / sizeof head[0])
+#define FROM_CARD_TITLE "读卡字段(from_card)"
+
+/* A field's value has a name beside it in the CSV: a code or a division. */
+static int named(const registration_field_info *fi)
+{
+    return fi->table >= 0 || fi->input == REGISTRATION_INPUT_DIVISION;
+}
+
+static size_t columns(void)
+{
+    size_t n = HEAD + 1;
+    for (int f = 0; f < REGISTRATION_FIELD_COUNT; f++)
+        n += 1 + (size_t)named(registration_field_get((registration_field)f));
+    return n;
+}
 
 /* ---- CSV ------------------------------------------------------------------------- */
 
@@ -120,8 +92,8 @@ static kiosk_rc end_row(row *r)
 {
     if (r->rc == KIOSK_OK && fputs("\r\n", r->out) == EOF)
         r->rc = KIOSK_IO;
-    if (r->rc == KIOSK_OK && r->cells != COLUMNS) {
-        kiosk_log_error("hub_export", "row of %zu cells, header of %zu", r->cells, (size_t)COLUMNS);
+    if (r->rc == KIOSK_OK && r->cells != columns()) {
+        kiosk_log_error("hub_export", "row of %zu cells, header of %zu", r->cells, columns());
         abort(); /* a broken invariant of this file */
     }
     return r->rc;
@@ -135,12 +107,8 @@ typedef struct scratch {
     char created[64];
     char seq[24];
     char device[65];
-    char date[16];
-    char month[16];
-    char household[DIVISIONS_PATH_MAX];
-    char residence[DIVISIONS_PATH_MAX];
-    char services[REGISTRATION_SERVICES_MAX * (REGISTRATION_CODE_CAP + 1) + 1];
-    char service_names[1024];
+    char value[REGISTRATION_TEXT_CAP(REGISTRATION_REMARKS_CHARS) + 1];
+    char name[DIVISIONS_PATH_MAX + 1024];
     char from_card[REGISTRATION_FIELD_COUNT * 24];
 } scratch;
 
@@ -194,21 +162,7 @@ static kiosk_rc write_row(exporter *ex, const hub_db_record *rec, const char *re
     sync_hex_format(rec->device, 32, s->device);
     snprintf(s->seq, sizeof s->seq, "%lld", (long long)rec->seq);
     format_created(created_ms, s->created);
-    s->date[0] = s->month[0] = '\0';
-    if (g->birth_date.year)
-        snprintf(s->date, sizeof s->date, "%04d-%02d-%02d", g->birth_date.year, g->birth_date.month,
-                 g->birth_date.day);
-    if (g->unemployed_since.year)
-        snprintf(s->month, sizeof s->month, "%04d-%02d", g->unemployed_since.year,
-                 g->unemployed_since.month);
-    division_path(ex, g->household.division, s->household, sizeof s->household);
-    division_path(ex, g->residence.division, s->residence, sizeof s->residence);
-    s->services[0] = s->service_names[0] = s->from_card[0] = '\0';
-    for (size_t i = 0; i < g->service_count && i < REGISTRATION_SERVICES_MAX; i++) {
-        join(s->services, sizeof s->services, g->services[i], ";");
-        join(s->service_names, sizeof s->service_names,
-             code_name(ex, CODES_SERVICE, g->services[i]), "；");
-    }
+    s->from_card[0] = '\0';
     for (int f = 0; f < REGISTRATION_FIELD_COUNT; f++)
         if (g->from_card & ((uint64_t)1 << f))
             join(s->from_card, sizeof s->from_card, registration_field_key((registration_field)f),
@@ -221,51 +175,23 @@ static kiosk_rc write_row(exporter *ex, const hub_db_record *rec, const char *re
     cell(&r, s->created);
     cell(&r, version);
     cell(&r, sha256);
-    cell(&r, g->name);
-    cell(&r, g->sex);
-    cell(&r, code_name(ex, CODES_SEX, g->sex));
-    cell(&r, g->ethnicity);
-    cell(&r, code_name(ex, CODES_ETHNICITY, g->ethnicity));
-    cell(&r, g->political);
-    cell(&r, code_name(ex, CODES_POLITICAL, g->political));
-    cell(&r, g->education);
-    cell(&r, code_name(ex, CODES_EDUCATION, g->education));
-    cell(&r, g->health);
-    cell(&r, code_name(ex, CODES_HEALTH, g->health));
-    cell(&r, g->disability_grade);
-    cell(&r, code_name(ex, CODES_DISABILITY_GRADE, g->disability_grade));
-    cell(&r, s->date);
-    cell(&r, s->month);
-    cell(&r, g->document_type);
-    cell(&r, code_name(ex, CODES_DOCUMENT_TYPE, g->document_type));
-    cell(&r, g->document_number);
-    cell(&r, g->household.division);
-    cell(&r, s->household);
-    cell(&r, g->household.detail);
-    cell(&r, g->residence.division);
-    cell(&r, s->residence);
-    cell(&r, g->residence.detail);
-    for (int i = 0; i < REGISTRATION_QUALIFICATIONS; i++) {
-        cell(&r, g->qualifications[i].name);
-        cell(&r, g->qualifications[i].level);
+    for (int f = 0; f < REGISTRATION_FIELD_COUNT; f++) {
+        const registration_field_info *fi = registration_field_get((registration_field)f);
+        cell(&r, registration_value(g, fi->field, ";", s->value, sizeof s->value));
+        if (!named(fi))
+            continue;
+        s->name[0] = '\0';
+        if (fi->input == REGISTRATION_INPUT_DIVISION)
+            division_path(ex, s->value, s->name, sizeof s->name);
+        else if (fi->input == REGISTRATION_INPUT_MULTI)
+            for (size_t i = 0; i < g->service_count && i < REGISTRATION_SERVICES_MAX; i++)
+                join(s->name, sizeof s->name, code_name(ex, (codes_table)fi->table, g->services[i]),
+                     "；");
+        else
+            snprintf(s->name, sizeof s->name, "%s",
+                     code_name(ex, (codes_table)fi->table, s->value));
+        cell(&r, s->name);
     }
-    cell(&r, g->mobile);
-    cell(&r, g->landline);
-    cell(&r, g->email);
-    cell(&r, g->other_contact);
-    cell(&r, g->registration_place);
-    cell(&r, code_name(ex, CODES_REGISTRATION_PLACE, g->registration_place));
-    cell(&r, g->reason);
-    cell(&r, code_name(ex, CODES_UNEMPLOYMENT_REASON, g->reason));
-    cell(&r, g->reason_other);
-    cell(&r, g->claims_insurance == REGISTRATION_YES  ? "yes"
-             : g->claims_insurance == REGISTRATION_NO ? "no"
-                                                      : "");
-    cell(&r, g->job_intention[0]);
-    cell(&r, g->job_intention[1]);
-    cell(&r, g->remarks);
-    cell(&r, s->services);
-    cell(&r, s->service_names);
     cell(&r, s->from_card);
     return end_row(&r);
 }
@@ -414,8 +340,19 @@ kiosk_rc hub_export_csv(hub_db *db, const uint8_t upstream_pk[32], const uint8_t
 
     kiosk_rc rc = fputs("\xEF\xBB\xBF", out) == EOF ? KIOSK_IO : KIOSK_OK;
     row r = {out, 0, rc};
-    for (size_t i = 0; i < COLUMNS; i++)
-        cell(&r, header[i]);
+    char title[160];
+    for (size_t i = 0; i < HEAD; i++)
+        cell(&r, head[i]);
+    for (int f = 0; f < REGISTRATION_FIELD_COUNT; f++) {
+        const registration_field_info *fi = registration_field_get((registration_field)f);
+        snprintf(title, sizeof title, "%s%s(%s)", fi->title, named(fi) ? "代码" : "", fi->key);
+        cell(&r, title);
+        if (named(fi)) {
+            snprintf(title, sizeof title, "%s(%s_name)", fi->title, fi->key);
+            cell(&r, title);
+        }
+    }
+    cell(&r, FROM_CARD_TITLE);
     rc = end_row(&r);
     if (rc == KIOSK_OK)
         rc = hub_db_foreach_record(db, export_one, ex);

@@ -14,115 +14,22 @@
 #include "ui/ui_draw.h"
 #include "ui/ui_pinyin.h"
 
-typedef enum field_kind {
-    FK_TEXT,     /* Chinese text: keyboard with pinyin */
-    FK_ASCII,    /* e-mail: keyboard, letters as typed */
-    FK_DIGITS,   /* keypad: digits only */
-    FK_PHONE,    /* keypad: digits and '-' */
-    FK_IDNUM,    /* keypad: digits and 'X' */
-    FK_CODE,     /* one of a code table */
-    FK_YESNO,    /* yes / no */
-    FK_MONTH,    /* year and month */
-    FK_DATE,     /* a date (read from the card) */
-    FK_DIVISION, /* province → city → county → street */
-    FK_MULTI,    /* several of a code table */
-} field_kind;
+/* How a field is entered and its code table: the field's description (domain). */
+static registration_input input_of(registration_field f)
+{
+    return registration_field_get(f)->input;
+}
 
-static const struct {
-    field_kind kind;
-    codes_table table;
-} kinds[REGISTRATION_FIELD_COUNT] = {
-    [REGISTRATION_NAME] = {FK_TEXT, 0},
-    [REGISTRATION_SEX] = {FK_CODE, CODES_SEX},
-    [REGISTRATION_ETHNICITY] = {FK_CODE, CODES_ETHNICITY},
-    [REGISTRATION_POLITICAL] = {FK_CODE, CODES_POLITICAL},
-    [REGISTRATION_EDUCATION] = {FK_CODE, CODES_EDUCATION},
-    [REGISTRATION_HEALTH] = {FK_CODE, CODES_HEALTH},
-    [REGISTRATION_DISABILITY_GRADE] = {FK_CODE, CODES_DISABILITY_GRADE},
-    [REGISTRATION_BIRTH_DATE] = {FK_DATE, 0},
-    [REGISTRATION_UNEMPLOYED_SINCE] = {FK_MONTH, 0},
-    [REGISTRATION_DOCUMENT_TYPE] = {FK_CODE, CODES_DOCUMENT_TYPE},
-    [REGISTRATION_DOCUMENT_NUMBER] = {FK_IDNUM, 0},
-    [REGISTRATION_HOUSEHOLD_DIVISION] = {FK_DIVISION, 0},
-    [REGISTRATION_HOUSEHOLD_DETAIL] = {FK_TEXT, 0},
-    [REGISTRATION_RESIDENCE_DIVISION] = {FK_DIVISION, 0},
-    [REGISTRATION_RESIDENCE_DETAIL] = {FK_TEXT, 0},
-    [REGISTRATION_QUALIFICATION_1] = {FK_TEXT, 0},
-    [REGISTRATION_QUALIFICATION_1_LEVEL] = {FK_TEXT, 0},
-    [REGISTRATION_QUALIFICATION_2] = {FK_TEXT, 0},
-    [REGISTRATION_QUALIFICATION_2_LEVEL] = {FK_TEXT, 0},
-    [REGISTRATION_QUALIFICATION_3] = {FK_TEXT, 0},
-    [REGISTRATION_QUALIFICATION_3_LEVEL] = {FK_TEXT, 0},
-    [REGISTRATION_MOBILE] = {FK_DIGITS, 0},
-    [REGISTRATION_LANDLINE] = {FK_PHONE, 0},
-    [REGISTRATION_EMAIL] = {FK_ASCII, 0},
-    [REGISTRATION_OTHER_CONTACT] = {FK_TEXT, 0},
-    [REGISTRATION_PLACE] = {FK_CODE, CODES_REGISTRATION_PLACE},
-    [REGISTRATION_REASON] = {FK_CODE, CODES_UNEMPLOYMENT_REASON},
-    [REGISTRATION_REASON_OTHER_TEXT] = {FK_TEXT, 0},
-    [REGISTRATION_CLAIMS_INSURANCE] = {FK_YESNO, 0},
-    [REGISTRATION_JOB_INTENTION_1] = {FK_TEXT, 0},
-    [REGISTRATION_JOB_INTENTION_2] = {FK_TEXT, 0},
-    [REGISTRATION_REMARKS] = {FK_TEXT, 0},
-    [REGISTRATION_SERVICES] = {FK_MULTI, CODES_SERVICE},
-};
+static codes_table table_of(registration_field f)
+{
+    return (codes_table)registration_field_get(f)->table;
+}
 
 #define CANDIDATES_PER_PAGE 6
 
 void ui_form_edit_wipe(ui_form_edit *e)
 {
     explicit_bzero(e, sizeof *e);
-}
-
-size_t ui_form_page_fields(flow_page page, registration_field *out, size_t max)
-{
-    size_t n = 0;
-    /* the help wanted heads its page: it is what the hall follows up, and the page is
-     * long enough to scroll */
-    if (page == FLOW_PAGE_WISHES && n < max)
-        out[n++] = REGISTRATION_SERVICES;
-    for (int f = 0; f < REGISTRATION_FIELD_COUNT && n < max; f++)
-        if (f != REGISTRATION_BIRTH_DATE && f != REGISTRATION_SERVICES &&
-            flow_page_of((registration_field)f) == page)
-            out[n++] = (registration_field)f;
-    return n;
-}
-
-/* A field's value in its text form (the form FLOW_EV_FIELD_SET takes), also for the
- * fields the record keeps as numbers or sets: "2026-09", "yes", "1,2". */
-static const char *field_text(const registration *rec, registration_field f, char *buf, size_t size)
-{
-    buf[0] = '\0';
-    switch (f) {
-    case REGISTRATION_UNEMPLOYED_SINCE:
-        if (rec->unemployed_since.year)
-            snprintf(buf, size, "%04d-%02d", rec->unemployed_since.year,
-                     rec->unemployed_since.month);
-        return buf;
-    case REGISTRATION_BIRTH_DATE:
-        if (rec->birth_date.year)
-            snprintf(buf, size, "%04d-%02d-%02d", rec->birth_date.year, rec->birth_date.month,
-                     rec->birth_date.day);
-        return buf;
-    case REGISTRATION_CLAIMS_INSURANCE:
-        snprintf(buf, size, "%s",
-                 rec->claims_insurance == REGISTRATION_YES  ? "yes"
-                 : rec->claims_insurance == REGISTRATION_NO ? "no"
-                                                            : "");
-        return buf;
-    case REGISTRATION_SERVICES: {
-        size_t used = 0;
-        for (size_t i = 0; i < rec->service_count && used < size; i++)
-            used +=
-                (size_t)snprintf(buf + used, size - used, "%s%s", i ? "," : "", rec->services[i]);
-        return buf;
-    }
-    default: {
-        const char *t = registration_get_text(rec, f);
-        snprintf(buf, size, "%s", t ? t : "");
-        return buf;
-    }
-    }
 }
 
 static const char *field_label(const kiosk_strings *s, registration_field f)
@@ -137,24 +44,24 @@ void ui_form_value(const ui_form_env *env, const kiosk_strings *s, registration_
 {
     out[0] = '\0';
     char raw[UI_FORM_TEXT_MAX];
-    const char *v = field_text(env->rec, field, raw, sizeof raw);
+    const char *v = registration_value(env->rec, field, ",", raw, sizeof raw);
     if (!*v)
         return;
-    switch (kinds[field].kind) {
-    case FK_CODE: {
-        const char *name = codes_name(env->codes, kinds[field].table, v, env->lang);
+    switch (input_of(field)) {
+    case REGISTRATION_INPUT_CODE: {
+        const char *name = codes_name(env->codes, table_of(field), v, env->lang);
         snprintf(out, outsz, "%s", name ? name : v);
         break;
     }
-    case FK_YESNO:
+    case REGISTRATION_INPUT_YESNO:
         snprintf(out, outsz, "%s",
                  kiosk_strings_get(s, strcmp(v, "yes") == 0 ? "screen.yes" : "screen.no"));
         break;
-    case FK_DIVISION:
+    case REGISTRATION_INPUT_DIVISION:
         if (divisions_path(env->divs, v, out, outsz) != KIOSK_OK)
             snprintf(out, outsz, "%s", v);
         break;
-    case FK_MULTI: {
+    case REGISTRATION_INPUT_MULTI: {
         /* "1,2,5" → names joined */
         char buf[128];
         size_t used = 0;
@@ -203,7 +110,7 @@ static void draw_page(ui_ctx *c, const ui_form_env *env, const flow_view *v, ui_
 {
     const ui_theme *t = c->t;
     registration_field fields[16];
-    size_t n = ui_form_page_fields(v->page, fields, 16);
+    size_t n = registration_section_fields((registration_section)v->page, fields, 16);
     int cols = t->landscape && n >= 4 ? 2 : 1;
     if (cols == 2 && v->page == FLOW_PAGE_WISHES && n > 2) {
         /* two by two, the remarks beside the help wanted, so that each qualification
@@ -408,7 +315,7 @@ static void draw_code_editor(ui_ctx *c, const ui_form_env *env, const ui_form_ed
 {
     SDL_Rect area = done_cancel(c, editor_frame(c, e, body, NULL), multi);
     const codes_entry *entries;
-    size_t n = codes_list(env->codes, kinds[e->field].table, &entries);
+    size_t n = codes_list(env->codes, table_of(e->field), &entries);
     const char *codes[64], *names[64];
     int selected[64] = {0};
     if (n > 64)
@@ -434,7 +341,7 @@ static void draw_yesno(ui_ctx *c, const ui_form_env *env, const ui_form_edit *e,
     const char *names[] = {kiosk_strings_get(c->s, "screen.yes"),
                            kiosk_strings_get(c->s, "screen.no")};
     char raw[8];
-    const char *current = field_text(env->rec, e->field, raw, sizeof raw);
+    const char *current = registration_value(env->rec, e->field, ",", raw, sizeof raw);
     int selected[2] = {!strcmp(current, "yes"), !strcmp(current, "no")};
     option_grid(c, area, "opt_", codes, names, selected, 2, 0);
 }
@@ -590,7 +497,7 @@ static void draw_keyboard(ui_ctx *c, const ui_form_env *env, const ui_form_edit 
               kiosk_strings_get(c->s, "screen.pin_delete"), 36, UI_BUTTON_SECONDARY);
 }
 
-static void draw_keypad(ui_ctx *c, const ui_form_edit *e, SDL_Rect area, field_kind kind)
+static void draw_keypad(ui_ctx *c, const ui_form_edit *e, SDL_Rect area, registration_input kind)
 {
     const ui_theme *t = c->t;
     int gap = ui_theme_px(t, 14);
@@ -599,7 +506,9 @@ static void draw_keypad(ui_ctx *c, const ui_form_edit *e, SDL_Rect area, field_k
     if (kh > max_h)
         kh = max_h;
     int x0 = area.x + (area.w - 3 * kw - 2 * gap) / 2;
-    const char *extra = kind == FK_PHONE ? "-" : kind == FK_IDNUM ? "X" : NULL;
+    const char *extra = kind == REGISTRATION_INPUT_PHONE   ? "-"
+                        : kind == REGISTRATION_INPUT_IDNUM ? "X"
+                                                           : NULL;
     static const char *const keys[12] = {"1", "2", "3", "4", "5", "6",
                                          "7", "8", "9", "*", "0", "del"};
     for (int i = 0; i < 12; i++) {
@@ -623,33 +532,33 @@ static void draw_keypad(ui_ctx *c, const ui_form_edit *e, SDL_Rect area, field_k
 
 static void draw_editor(ui_ctx *c, const ui_form_env *env, const ui_form_edit *e, SDL_Rect body)
 {
-    field_kind kind = kinds[e->field].kind;
+    registration_input kind = input_of(e->field);
     switch (kind) {
-    case FK_CODE:
+    case REGISTRATION_INPUT_CODE:
         draw_code_editor(c, env, e, body, 0);
         return;
-    case FK_MULTI:
+    case REGISTRATION_INPUT_MULTI:
         draw_code_editor(c, env, e, body, 1);
         return;
-    case FK_YESNO:
+    case REGISTRATION_INPUT_YESNO:
         draw_yesno(c, env, e, body);
         return;
-    case FK_MONTH:
+    case REGISTRATION_INPUT_MONTH:
         draw_month(c, e, body);
         return;
-    case FK_DIVISION:
+    case REGISTRATION_INPUT_DIVISION:
         draw_division(c, env, e, body);
         return;
-    case FK_DIGITS:
-    case FK_PHONE:
-    case FK_IDNUM:
+    case REGISTRATION_INPUT_DIGITS:
+    case REGISTRATION_INPUT_PHONE:
+    case REGISTRATION_INPUT_IDNUM:
         draw_keypad(c, e, done_cancel(c, editor_frame(c, e, body, e->text), 1), kind);
         return;
-    case FK_TEXT:
-    case FK_ASCII:
-    case FK_DATE:
+    case REGISTRATION_INPUT_TEXT:
+    case REGISTRATION_INPUT_ASCII:
+    case REGISTRATION_INPUT_DATE:
         draw_keyboard(c, env, e, done_cancel(c, editor_frame(c, e, body, e->text), 1),
-                      kind == FK_ASCII);
+                      kind == REGISTRATION_INPUT_ASCII);
         return;
     }
 }
@@ -671,17 +580,17 @@ static void open_editor(const ui_form_env *env, ui_form_edit *e, registration_fi
     e->active = 1;
     e->field = f;
     char raw[UI_FORM_TEXT_MAX];
-    const char *v = field_text(env->rec, f, raw, sizeof raw);
-    switch (kinds[f].kind) {
-    case FK_MONTH:
+    const char *v = registration_value(env->rec, f, ",", raw, sizeof raw);
+    switch (input_of(f)) {
+    case REGISTRATION_INPUT_MONTH:
         if (!v || sscanf(v, "%4d-%2d", &e->year, &e->month) != 2) {
             e->year = 2026;
             e->month = 0;
         }
         break;
-    case FK_DIVISION:
+    case REGISTRATION_INPUT_DIVISION:
         break; /* start from the provinces: the stored value shows on the page */
-    case FK_MULTI: {
+    case REGISTRATION_INPUT_MULTI: {
         char buf[128];
         snprintf(buf, sizeof buf, "%s", v ? v : "");
         for (char *save = NULL, *tok = strtok_r(buf, ",", &save); tok && e->nchosen < 8;
@@ -729,8 +638,8 @@ static void backspace_utf8(char *s)
 
 static int keyboard_tap(const ui_form_env *env, ui_form_edit *e, const char *id)
 {
-    field_kind kind = kinds[e->field].kind;
-    struct ui_pinyin *py = kind == FK_TEXT ? env->pinyin : NULL;
+    registration_input kind = input_of(e->field);
+    struct ui_pinyin *py = kind == REGISTRATION_INPUT_TEXT ? env->pinyin : NULL;
     if (!strcmp(id, "kb_mode")) {
         e->symbols = !e->symbols;
         return 1;
@@ -799,7 +708,7 @@ int ui_form_tap(const ui_form_env *env, ui_form_edit *e, const char *id, ui_form
             }
         return 0;
     }
-    field_kind kind = kinds[e->field].kind;
+    registration_input kind = input_of(e->field);
     if (!strcmp(id, "edit_cancel")) {
         close_editor(env, e);
         return 1;
@@ -814,13 +723,13 @@ int ui_form_tap(const ui_form_env *env, ui_form_edit *e, const char *id, ui_form
     }
     if (!strcmp(id, "edit_done")) {
         char text[UI_FORM_TEXT_MAX];
-        if (kind == FK_MONTH) {
+        if (kind == REGISTRATION_INPUT_MONTH) {
             if (!e->month)
                 return 1;
             snprintf(text, sizeof text, "%04d-%02d", e->year, e->month);
-        } else if (kind == FK_DIVISION) {
+        } else if (kind == REGISTRATION_INPUT_DIVISION) {
             snprintf(text, sizeof text, "%s", e->division);
-        } else if (kind == FK_MULTI) {
+        } else if (kind == REGISTRATION_INPUT_MULTI) {
             size_t used = 0;
             text[0] = '\0';
             for (int i = 0; i < e->nchosen; i++)
@@ -840,14 +749,14 @@ int ui_form_tap(const ui_form_env *env, ui_form_edit *e, const char *id, ui_form
         return 1;
     }
     switch (kind) {
-    case FK_CODE:
-    case FK_YESNO:
+    case REGISTRATION_INPUT_CODE:
+    case REGISTRATION_INPUT_YESNO:
         if (!strncmp(id, "opt_", 4)) {
             take(e, out, id + 4);
             close_editor(env, e);
         }
         return 1;
-    case FK_MULTI:
+    case REGISTRATION_INPUT_MULTI:
         if (!strncmp(id, "opt_", 4)) {
             int found = -1;
             for (int i = 0; i < e->nchosen; i++)
@@ -862,7 +771,7 @@ int ui_form_tap(const ui_form_env *env, ui_form_edit *e, const char *id, ui_form
             }
         }
         return 1;
-    case FK_MONTH:
+    case REGISTRATION_INPUT_MONTH:
         if (!strcmp(id, "year_minus") && e->year > 1950)
             e->year--;
         else if (!strcmp(id, "year_plus") && e->year < 2999)
@@ -870,7 +779,7 @@ int ui_form_tap(const ui_form_env *env, ui_form_edit *e, const char *id, ui_form
         else if (!strncmp(id, "month_", 6))
             e->month = atoi(id + 6);
         return 1;
-    case FK_DIVISION:
+    case REGISTRATION_INPUT_DIVISION:
         if (!strncmp(id, "div_", 4) && strcmp(id, "div_up") != 0) {
             snprintf(e->division, sizeof e->division, "%s", id + 4);
             e->list_page = 0;
@@ -887,9 +796,9 @@ int ui_form_tap(const ui_form_env *env, ui_form_edit *e, const char *id, ui_form
             e->list_page = 0;
         }
         return 1;
-    case FK_DIGITS:
-    case FK_PHONE:
-    case FK_IDNUM:
+    case REGISTRATION_INPUT_DIGITS:
+    case REGISTRATION_INPUT_PHONE:
+    case REGISTRATION_INPUT_IDNUM:
         if (!strcmp(id, "kb_del"))
             backspace_utf8(e->text);
         else if (!strncmp(id, "kb_", 3) && strlen(e->text) < 32)

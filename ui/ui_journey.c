@@ -306,7 +306,7 @@ static int review_rows(ui_ctx *c, const ui_journey_env *env, flow_page page, cha
                        size_t size)
 {
     registration_field fields[16];
-    size_t n = ui_form_page_fields(page, fields, 16), used = 0;
+    size_t n = registration_section_fields((registration_section)page, fields, 16), used = 0;
     int count = 0;
     for (size_t i = 0; i < n; i++) {
         char value[UI_FORM_TEXT_MAX], key[96];

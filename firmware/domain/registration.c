@@ -78,45 +78,97 @@ static const text_field text_fields[REGISTRATION_FIELD_COUNT] = {
     [REGISTRATION_REMARKS] = TF(remarks, REGISTRATION_REMARKS_CHARS, KIND_MULTILINE),
 };
 
-static const char *const field_keys[REGISTRATION_FIELD_COUNT] = {
-    [REGISTRATION_NAME] = "name",
-    [REGISTRATION_SEX] = "sex",
-    [REGISTRATION_ETHNICITY] = "ethnicity",
-    [REGISTRATION_POLITICAL] = "political",
-    [REGISTRATION_EDUCATION] = "education",
-    [REGISTRATION_HEALTH] = "health",
-    [REGISTRATION_DISABILITY_GRADE] = "disability_grade",
-    [REGISTRATION_BIRTH_DATE] = "birth_date",
-    [REGISTRATION_UNEMPLOYED_SINCE] = "unemployed_since",
-    [REGISTRATION_DOCUMENT_TYPE] = "document_type",
-    [REGISTRATION_DOCUMENT_NUMBER] = "document_number",
-    [REGISTRATION_HOUSEHOLD_DIVISION] = "household_division",
-    [REGISTRATION_HOUSEHOLD_DETAIL] = "household_detail",
-    [REGISTRATION_RESIDENCE_DIVISION] = "residence_division",
-    [REGISTRATION_RESIDENCE_DETAIL] = "residence_detail",
-    [REGISTRATION_QUALIFICATION_1] = "qualification_1",
-    [REGISTRATION_QUALIFICATION_1_LEVEL] = "qualification_1_level",
-    [REGISTRATION_QUALIFICATION_2] = "qualification_2",
-    [REGISTRATION_QUALIFICATION_2_LEVEL] = "qualification_2_level",
-    [REGISTRATION_QUALIFICATION_3] = "qualification_3",
-    [REGISTRATION_QUALIFICATION_3_LEVEL] = "qualification_3_level",
-    [REGISTRATION_MOBILE] = "mobile",
-    [REGISTRATION_LANDLINE] = "landline",
-    [REGISTRATION_EMAIL] = "email",
-    [REGISTRATION_OTHER_CONTACT] = "other_contact",
-    [REGISTRATION_PLACE] = "registration_place",
-    [REGISTRATION_REASON] = "reason",
-    [REGISTRATION_REASON_OTHER_TEXT] = "reason_other",
-    [REGISTRATION_CLAIMS_INSURANCE] = "claims_insurance",
-    [REGISTRATION_JOB_INTENTION_1] = "job_intention_1",
-    [REGISTRATION_JOB_INTENTION_2] = "job_intention_2",
-    [REGISTRATION_REMARKS] = "remarks",
-    [REGISTRATION_SERVICES] = "services",
+/* The fields, described once, in form order. */
+#define F(f, key, title, input, table, section, required, on_form)                                 \
+    {                                                                                              \
+        REGISTRATION_##f, key, title, REGISTRATION_INPUT_##input, table,                           \
+            REGISTRATION_SECTION_##section, required, on_form                                      \
+    }
+#define NONE (-1)
+static const registration_field_info fields[REGISTRATION_FIELD_COUNT] = {
+    F(NAME, "name", "姓名", TEXT, NONE, PERSONAL, true, true),
+    F(SEX, "sex", "性别", CODE, CODES_SEX, PERSONAL, true, true),
+    F(ETHNICITY, "ethnicity", "民族", CODE, CODES_ETHNICITY, PERSONAL, true, true),
+    F(POLITICAL, "political", "政治面貌", CODE, CODES_POLITICAL, PERSONAL, false, true),
+    F(EDUCATION, "education", "学历", CODE, CODES_EDUCATION, PERSONAL, true, true),
+    F(HEALTH, "health", "健康状况", CODE, CODES_HEALTH, PERSONAL, true, true),
+    F(DISABILITY_GRADE, "disability_grade", "残疾等级", CODE, CODES_DISABILITY_GRADE, PERSONAL,
+      false, true),
+    F(BIRTH_DATE, "birth_date", "出生日期", DATE, NONE, PERSONAL, true, false),
+    F(DOCUMENT_TYPE, "document_type", "证件类型", CODE, CODES_DOCUMENT_TYPE, DOCUMENT, true, true),
+    F(DOCUMENT_NUMBER, "document_number", "证件号码", IDNUM, NONE, DOCUMENT, true, true),
+    F(HOUSEHOLD_DIVISION, "household_division", "户籍地区划", DIVISION, NONE, DOCUMENT, true, true),
+    F(HOUSEHOLD_DETAIL, "household_detail", "户籍地详细地址", TEXT, NONE, DOCUMENT, true, true),
+    F(RESIDENCE_DIVISION, "residence_division", "常住地区划", DIVISION, NONE, DOCUMENT, true, true),
+    F(RESIDENCE_DETAIL, "residence_detail", "常住地详细地址", TEXT, NONE, DOCUMENT, true, true),
+    F(MOBILE, "mobile", "手机", DIGITS, NONE, CONTACT, true, true),
+    F(LANDLINE, "landline", "固定电话", PHONE, NONE, CONTACT, false, true),
+    F(EMAIL, "email", "电子邮件", ASCII, NONE, CONTACT, false, true),
+    F(OTHER_CONTACT, "other_contact", "其他联系方式", TEXT, NONE, CONTACT, false, true),
+    F(UNEMPLOYED_SINCE, "unemployed_since", "失业时间", MONTH, NONE, UNEMPLOYMENT, true, true),
+    F(PLACE, "registration_place", "登记失业地", CODE, CODES_REGISTRATION_PLACE, UNEMPLOYMENT,
+      false, true),
+    F(REASON, "reason", "失业原因", CODE, CODES_UNEMPLOYMENT_REASON, UNEMPLOYMENT, true, true),
+    F(REASON_OTHER_TEXT, "reason_other", "其他失业原因", TEXT, NONE, UNEMPLOYMENT, false, true),
+    F(CLAIMS_INSURANCE, "claims_insurance", "是否申领失业保险金", YESNO, NONE, UNEMPLOYMENT, true,
+      true),
+    /* the help wanted heads its page: it is what the hall follows up, and the page is
+     * long enough to scroll */
+    F(SERVICES, "services", "服务需求", MULTI, CODES_SERVICE, WISHES, false, true),
+    F(QUALIFICATION_1, "qualification_1", "职业资格1", TEXT, NONE, WISHES, false, true),
+    F(QUALIFICATION_1_LEVEL, "qualification_1_level", "职业资格1等级", TEXT, NONE, WISHES, false,
+      true),
+    F(QUALIFICATION_2, "qualification_2", "职业资格2", TEXT, NONE, WISHES, false, true),
+    F(QUALIFICATION_2_LEVEL, "qualification_2_level", "职业资格2等级", TEXT, NONE, WISHES, false,
+      true),
+    F(QUALIFICATION_3, "qualification_3", "职业资格3", TEXT, NONE, WISHES, false, true),
+    F(QUALIFICATION_3_LEVEL, "qualification_3_level", "职业资格3等级", TEXT, NONE, WISHES, false,
+      true),
+    F(JOB_INTENTION_1, "job_intention_1", "求职意向1", TEXT, NONE, WISHES, false, true),
+    F(JOB_INTENTION_2, "job_intention_2", "求职意向2", TEXT, NONE, WISHES, false, true),
+    F(REMARKS, "remarks", "其他需要说明的事项", TEXT, NONE, WISHES, false, true),
 };
+#undef F
+#undef NONE
+
+/* schema by field, made once */
+static const registration_field_info *by_field[REGISTRATION_FIELD_COUNT];
+static pthread_once_t by_field_once = PTHREAD_ONCE_INIT;
+
+static void index_schema(void)
+{
+    for (size_t i = 0; i < REGISTRATION_FIELD_COUNT; i++)
+        by_field[fields[i].field] = &fields[i];
+}
+
+const registration_field_info *registration_schema(size_t *n)
+{
+    *n = REGISTRATION_FIELD_COUNT;
+    return fields;
+}
+
+const registration_field_info *registration_field_get(registration_field field)
+{
+    if ((unsigned)field >= REGISTRATION_FIELD_COUNT)
+        return NULL;
+    pthread_once(&by_field_once, index_schema);
+    return by_field[field];
+}
+
+size_t registration_section_fields(registration_section section, registration_field *out,
+                                   size_t max)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < REGISTRATION_FIELD_COUNT && n < max; i++)
+        if (fields[i].section == section && fields[i].on_form)
+            out[n++] = fields[i].field;
+    return n;
+}
 
 const char *registration_field_key(registration_field field)
 {
-    return (unsigned)field < REGISTRATION_FIELD_COUNT ? field_keys[field] : "?";
+    const registration_field_info *fi = registration_field_get(field);
+    return fi ? fi->key : "?";
 }
 
 const char *registration_error_key(registration_error error)
@@ -707,18 +759,27 @@ static void check_services(checker *c)
         }
 }
 
+/* A field's own check, as the schema describes it: its code table or free text, and
+ * whether it is always required. */
+static const char *check_field(checker *c, registration_field f)
+{
+    const registration_field_info *fi = registration_field_get(f);
+    return fi->table >= 0 ? check_code(c, f, (codes_table)fi->table, fi->required)
+                          : check_free(c, f, fi->required);
+}
+
 static void check_all(checker *c)
 {
     const registration *rec = c->rec;
 
-    const char *name = check_free(c, REGISTRATION_NAME, 1);
+    const char *name = check_field(c, REGISTRATION_NAME);
     if (name && !name_ok(name))
         c->err[REGISTRATION_NAME] = REGISTRATION_ERR_FORMAT;
-    const char *sex = check_code(c, REGISTRATION_SEX, CODES_SEX, 1);
-    check_code(c, REGISTRATION_ETHNICITY, CODES_ETHNICITY, 1);
-    check_code(c, REGISTRATION_POLITICAL, CODES_POLITICAL, 0);
-    check_code(c, REGISTRATION_EDUCATION, CODES_EDUCATION, 1);
-    const char *health = check_code(c, REGISTRATION_HEALTH, CODES_HEALTH, 1);
+    const char *sex = check_field(c, REGISTRATION_SEX);
+    check_field(c, REGISTRATION_ETHNICITY);
+    check_field(c, REGISTRATION_POLITICAL);
+    check_field(c, REGISTRATION_EDUCATION);
+    const char *health = check_field(c, REGISTRATION_HEALTH);
 
     /* 如健康状况为残疾，需注明伤残等级: grade only with a known 6x health. */
     int disabled = health && health[0] == '6';
@@ -730,13 +791,13 @@ static void check_all(checker *c)
 
     int birth_ok;
     check_dates(c, &birth_ok);
-    const char *type = check_code(c, REGISTRATION_DOCUMENT_TYPE, CODES_DOCUMENT_TYPE, 1);
+    const char *type = check_field(c, REGISTRATION_DOCUMENT_TYPE);
     check_document(c, type, sex, birth_ok);
 
     check_division(c, REGISTRATION_HOUSEHOLD_DIVISION);
-    check_free(c, REGISTRATION_HOUSEHOLD_DETAIL, 1);
+    check_field(c, REGISTRATION_HOUSEHOLD_DETAIL);
     check_division(c, REGISTRATION_RESIDENCE_DIVISION);
-    check_free(c, REGISTRATION_RESIDENCE_DETAIL, 1);
+    check_field(c, REGISTRATION_RESIDENCE_DETAIL);
 
     for (int i = 0; i < REGISTRATION_QUALIFICATIONS; i++) {
         registration_field nf = (registration_field)(REGISTRATION_QUALIFICATION_1 + 2 * i);
@@ -746,19 +807,19 @@ static void check_all(checker *c)
             c->err[nf] = REGISTRATION_ERR_REQUIRED;
     }
 
-    const char *mobile = check_free(c, REGISTRATION_MOBILE, 1);
+    const char *mobile = check_field(c, REGISTRATION_MOBILE);
     if (mobile && !mobile_ok(mobile))
         c->err[REGISTRATION_MOBILE] = REGISTRATION_ERR_FORMAT;
-    const char *landline = check_free(c, REGISTRATION_LANDLINE, 0);
+    const char *landline = check_field(c, REGISTRATION_LANDLINE);
     if (landline && !landline_ok(landline))
         c->err[REGISTRATION_LANDLINE] = REGISTRATION_ERR_FORMAT;
-    const char *email = check_free(c, REGISTRATION_EMAIL, 0);
+    const char *email = check_field(c, REGISTRATION_EMAIL);
     if (email && !email_ok(email))
         c->err[REGISTRATION_EMAIL] = REGISTRATION_ERR_FORMAT;
-    check_free(c, REGISTRATION_OTHER_CONTACT, 0);
-    check_code(c, REGISTRATION_PLACE, CODES_REGISTRATION_PLACE, 0);
+    check_field(c, REGISTRATION_OTHER_CONTACT);
+    check_field(c, REGISTRATION_PLACE);
 
-    const char *reason = check_code(c, REGISTRATION_REASON, CODES_UNEMPLOYMENT_REASON, 1);
+    const char *reason = check_field(c, REGISTRATION_REASON);
     int other = reason && strcmp(reason, REGISTRATION_REASON_OTHER) == 0;
     const char *why = check_free(c, REGISTRATION_REASON_OTHER_TEXT, other);
     if (why && reason && !other)
@@ -769,9 +830,9 @@ static void check_all(checker *c)
     else if (rec->claims_insurance != REGISTRATION_YES && rec->claims_insurance != REGISTRATION_NO)
         c->err[REGISTRATION_CLAIMS_INSURANCE] = REGISTRATION_ERR_FORMAT;
 
-    check_free(c, REGISTRATION_JOB_INTENTION_1, 0);
-    check_free(c, REGISTRATION_JOB_INTENTION_2, 0);
-    check_free(c, REGISTRATION_REMARKS, 0);
+    check_field(c, REGISTRATION_JOB_INTENTION_1);
+    check_field(c, REGISTRATION_JOB_INTENTION_2);
+    check_field(c, REGISTRATION_REMARKS);
     check_services(c);
 }
 
@@ -801,7 +862,8 @@ kiosk_rc registration_validate(const registration *rec, const codes_tables *code
             registration_issue *is = &errors[n];
             is->field = (registration_field)f;
             is->error = c.err[f];
-            snprintf(is->key, sizeof is->key, "form.error.%s_%s", field_keys[f],
+            snprintf(is->key, sizeof is->key, "form.error.%s_%s",
+                     registration_field_key((registration_field)f),
                      registration_error_key(c.err[f]));
         }
         n++;
@@ -884,7 +946,8 @@ static json_t *record_json(const registration *rec)
         ok = json_array_append_new(services, json_string(rec->services[i])) == 0;
     for (int f = 0; ok && f < REGISTRATION_FIELD_COUNT; f++)
         if (is_locked(rec, (registration_field)f))
-            ok = json_array_append_new(from_card, json_string(field_keys[f])) == 0;
+            ok = json_array_append_new(
+                     from_card, json_string(registration_field_key((registration_field)f))) == 0;
     ok = ok && json_object_set(o, "services", services) == 0 &&
          json_object_set(o, "from_card", from_card) == 0;
     json_decref(quals);
@@ -1128,7 +1191,8 @@ static int parse_record(registration *rec, const json_t *root)
     for (size_t i = 0; i < json_array_size(from_card); i++) {
         const char *key = json_string_value(json_array_get(from_card, i));
         int f = 0;
-        while (key && f < REGISTRATION_FIELD_COUNT && strcmp(field_keys[f], key) != 0)
+        while (key && f < REGISTRATION_FIELD_COUNT &&
+               strcmp(registration_field_key((registration_field)f), key) != 0)
             f++;
         if (!key || f == REGISTRATION_FIELD_COUNT)
             return 0;
@@ -1159,4 +1223,44 @@ kiosk_rc registration_from_json(const char *json, size_t len, registration *out)
     if (rc != KIOSK_OK)
         registration_wipe(out);
     return rc;
+}
+
+const char *registration_value(const registration *rec, registration_field field, const char *sep,
+                               char *buf, size_t size)
+{
+    if (!size)
+        return buf;
+    buf[0] = '\0';
+    switch (field) {
+    case REGISTRATION_UNEMPLOYED_SINCE:
+        if (rec->unemployed_since.year)
+            snprintf(buf, size, "%04d-%02d", rec->unemployed_since.year,
+                     rec->unemployed_since.month);
+        break;
+    case REGISTRATION_BIRTH_DATE:
+        if (rec->birth_date.year)
+            snprintf(buf, size, "%04d-%02d-%02d", rec->birth_date.year, rec->birth_date.month,
+                     rec->birth_date.day);
+        break;
+    case REGISTRATION_CLAIMS_INSURANCE:
+        snprintf(buf, size, "%s",
+                 rec->claims_insurance == REGISTRATION_YES  ? "yes"
+                 : rec->claims_insurance == REGISTRATION_NO ? "no"
+                                                            : "");
+        break;
+    case REGISTRATION_SERVICES: {
+        size_t used = 0;
+        for (size_t i = 0; i < rec->service_count && i < REGISTRATION_SERVICES_MAX && used < size;
+             i++)
+            used +=
+                (size_t)snprintf(buf + used, size - used, "%s%s", i ? sep : "", rec->services[i]);
+        break;
+    }
+    default: {
+        const char *t = registration_get_text(rec, field);
+        snprintf(buf, size, "%s", t ? t : "");
+        break;
+    }
+    }
+    return buf;
 }

@@ -74,7 +74,4 @@ int ui_form_tap(const ui_form_env *env, ui_form_edit *e, const char *id, ui_form
 void ui_form_value(const ui_form_env *env, const kiosk_strings *s, registration_field field,
                    char *out, size_t outsz);
 
-/* The fields of page, in order; returns how many (at most max). */
-size_t ui_form_page_fields(flow_page page, registration_field *out, size_t max);
-
 #endif

@@ -9,6 +9,7 @@
 #ifndef KIOSK_REGISTRATION_H
 #define KIOSK_REGISTRATION_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -94,6 +95,47 @@ typedef enum registration_field {
     REGISTRATION_SERVICES,              /* "services", service.tsv, several */
     REGISTRATION_FIELD_COUNT            /* number of fields, not a field */
 } registration_field;
+
+/* The sections of the paper form — the kiosk's form pages — in order. */
+typedef enum registration_section {
+    REGISTRATION_SECTION_PERSONAL = 0, /* 个人信息: name … health */
+    REGISTRATION_SECTION_DOCUMENT,     /* 证件和地址 */
+    REGISTRATION_SECTION_CONTACT,      /* 联系方式 */
+    REGISTRATION_SECTION_UNEMPLOYMENT, /* 失业情况 */
+    REGISTRATION_SECTION_WISHES,       /* 求职意向和希望得到的帮助 */
+    REGISTRATION_SECTION_COUNT
+} registration_section;
+
+/* How a field's value is entered: the kind of editor the kiosk opens for it. */
+typedef enum registration_input {
+    REGISTRATION_INPUT_TEXT = 0, /* Chinese text: a keyboard with pinyin */
+    REGISTRATION_INPUT_ASCII,    /* Latin text (e-mail): a keyboard without pinyin */
+    REGISTRATION_INPUT_DIGITS,   /* a keypad: digits */
+    REGISTRATION_INPUT_PHONE,    /* a keypad: digits and '-' */
+    REGISTRATION_INPUT_IDNUM,    /* a keypad: digits and 'X' */
+    REGISTRATION_INPUT_CODE,     /* one of a code table */
+    REGISTRATION_INPUT_YESNO,    /* yes or no */
+    REGISTRATION_INPUT_MONTH,    /* a year and a month */
+    REGISTRATION_INPUT_DATE,     /* a date: read from the card, never asked */
+    REGISTRATION_INPUT_DIVISION, /* province → city → county → street */
+    REGISTRATION_INPUT_MULTI,    /* several of a code table */
+} registration_input;
+
+/* A field described once. From this table the form's pages and editors, the checks'
+ * plain requirements and code tables, the JSON and error keys, the screens' labels
+ * ("form.field.<key>" in the strings), the review and the hub's CSV columns are made;
+ * rules that tie fields together stay in registration_validate. */
+typedef struct registration_field_info {
+    registration_field field;
+    const char *key;              /* JSON and error key, "mobile" */
+    const char *title;            /* its name on the paper form, "手机" (the CSV's columns) */
+    registration_input input;     /* how it is entered */
+    int table;                    /* its codes_table (domain/codes.h), or -1 */
+    registration_section section; /* its form page */
+    bool required;                /* always required (conditional rules: see validate) */
+    bool on_form;                 /* a row of its page and of the review (birth date: no,
+                                     it is read from the card and checked, not shown) */
+} registration_field_info;
 
 /* What is wrong with a field. Values are logged: only append. */
 typedef enum registration_error {
@@ -280,6 +322,26 @@ kiosk_rc registration_to_json(const registration *rec, char **out, size_t *len);
  * KIOSK_OK; KIOSK_UNSUPPORTED for another schema; KIOSK_INVALID for anything else
  * (also over 64 KiB); KIOSK_NOMEM. On failure *out is wiped (empty). Any thread. */
 kiosk_rc registration_from_json(const char *json, size_t len, registration *out);
+
+/* ---- the fields described once ---- */
+
+/* Every field, in form order — the order of the rows on each page. *n gets the count
+ * (REGISTRATION_FIELD_COUNT). Static; any thread. */
+const registration_field_info *registration_schema(size_t *n);
+
+/* The description of field; NULL outside the enum. */
+const registration_field_info *registration_field_get(registration_field field);
+
+/* The fields a section shows, in form order, into out; returns how many (at most max). */
+size_t registration_section_fields(registration_section section, registration_field *out,
+                                   size_t max);
+
+/* A field's value as text, as FLOW_EV_FIELD_SET takes it: the text or code as set,
+ * "2026-09" (a month), "1990-03-07" (a date), "yes"/"no", the codes of a set joined by
+ * sep (borrowed). Written into buf (size bytes, truncated); returns buf, "" when the
+ * field is not given or outside the enum. Any thread. */
+const char *registration_value(const registration *rec, registration_field field, const char *sep,
+                               char *buf, size_t size);
 
 /* Static strings, never NULL: the key of a field ("mobile"; "?" outside the enum), of an
  * error ("format"; "?"). */
