@@ -1053,6 +1053,11 @@ int ui_app_menu_screen(const ui_app *app)
     return (int)app->menu.screen;
 }
 
+int ui_app_menu_checking(const ui_app *app)
+{
+    return app->menu.checking;
+}
+
 int ui_app_out_of_service(const ui_app *app)
 {
     return session_get_view(app->session)->out_of_service;

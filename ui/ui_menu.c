@@ -367,10 +367,14 @@ ui_menu_action ui_menu_tap(ui_menu *m, const char *id, int64_t now_ms)
     m->last_touch_ms = now_ms;
     switch (m->screen) {
     case UI_MENU_LOGIN:
+        if (m->checking && strcmp(id, "menu_exit") != 0)
+            return UI_MENU_NONE; /* the PIN given is being checked: nothing is typed over it */
         if (digit_key(id, "mk", m->pin, &m->pin_len, STAFF_PIN_MAX))
             return UI_MENU_NONE;
-        if (!strcmp(id, "mk_ok") && m->pin_len >= STAFF_PIN_MIN)
+        if (!strcmp(id, "mk_ok") && m->pin_len >= STAFF_PIN_MIN) {
+            m->checking = 1;
             return UI_MENU_DO_LOGIN; /* the app reads m->pin, then wipes it */
+        }
         if (!strcmp(id, "menu_exit")) {
             ui_menu_wipe(m);
             return UI_MENU_NONE;
@@ -449,6 +453,7 @@ void ui_menu_result(ui_menu *m, const app_io_result *r)
     case APP_IO_LOGIN:
         explicit_bzero(m->pin, sizeof m->pin);
         m->pin_len = 0;
+        m->checking = 0;
         if (r->rc == KIOSK_OK) {
             snprintf(m->staff, sizeof m->staff, "%s", r->name);
             m->role = r->role;

@@ -183,6 +183,20 @@ static kiosk_rc run_line(ui_app *app, char *line, const char *shot_dir, ui_scrip
         }
         return fail(res, KIOSK_RANGE, "'%s' still there after 100 taps", w[1]);
     }
+    if (!strcmp(cmd, "wait-login") && (n == 1 || n == 2)) {
+        /* until a staff login's check has answered (argon2id is slow on a busy machine) */
+        a = 10000;
+        if (n == 2 && !parse_long(w[1], 0, 3600000, &a))
+            return fail(res, KIOSK_INVALID, "wait-login [MS]");
+        int64_t end = mono_ms() + a;
+        do {
+            ui_app_pump(app);
+            if (!ui_app_menu_checking(app))
+                return KIOSK_OK;
+            SDL_Delay(5);
+        } while (mono_ms() < end);
+        return fail(res, KIOSK_TIMEOUT, "the staff login was not checked in time");
+    }
     if ((!strcmp(cmd, "wait-menu") || !strcmp(cmd, "expect-menu")) && (n == 2 || n == 3)) {
         static const char *const screens[] = {"off",   "login", "home",  "reprint",
                                               "purge", "log",   "reader"};

@@ -268,12 +268,12 @@ static void test_lockout_after_wrong_pins(void **state)
     ui_app *app = start(NULL);
     run(app, "tap staff_corner\ntap staff_corner\ntap staff_corner\ntap staff_corner\n"
              "tap staff_corner\nexpect-menu login\n"
-             "tap mk1\ntap mk2\ntap mk3\ntap mk4\ntap mk5\ntap mk7\ntap mk_ok\nwait 400\n"
-             "tap mk1\ntap mk2\ntap mk3\ntap mk4\ntap mk5\ntap mk8\ntap mk_ok\nwait 400\n"
-             "tap mk1\ntap mk2\ntap mk3\ntap mk4\ntap mk5\ntap mk9\ntap mk_ok\nwait 400\n"
+             "tap mk1\ntap mk2\ntap mk3\ntap mk4\ntap mk5\ntap mk7\ntap mk_ok\nwait-login\n"
+             "tap mk1\ntap mk2\ntap mk3\ntap mk4\ntap mk5\ntap mk8\ntap mk_ok\nwait-login\n"
+             "tap mk1\ntap mk2\ntap mk3\ntap mk4\ntap mk5\ntap mk9\ntap mk_ok\nwait-login\n"
              "screenshot menu-15-locked.png\n"
              /* even the right PIN waits now */
-             "tap mk7\ntap mk3\ntap mk0\ntap mk1\ntap mk4\ntap mk6\ntap mk_ok\nwait 400\n"
+             "tap mk7\ntap mk3\ntap mk0\ntap mk1\ntap mk4\ntap mk6\ntap mk_ok\nwait-login\n"
              "expect-menu login\n"
              "tap menu_exit\nexpect-menu off\n");
     ui_app_destroy(app);
@@ -347,7 +347,7 @@ static void test_staff_card_login(void **state)
     run(app, "tap staff_corner\ntap staff_corner\ntap staff_corner\ntap staff_corner\n"
              "tap staff_corner\nexpect-menu login\ncard insert\nwait 500\n"
              "screenshot menu-16-staff-card.png\n"
-             "tap mk4\ntap mk8\ntap mk2\ntap mk9\ntap mk1\ntap mk5\ntap mk_ok\nwait 500\n"
+             "tap mk4\ntap mk8\ntap mk2\ntap mk9\ntap mk1\ntap mk5\ntap mk_ok\nwait-login\n"
              "expect-menu login\n"
              "tap mk5\ntap mk5\ntap mk1\ntap mk2\ntap mk3\ntap mk4\ntap mk_ok\n"
              "wait-menu home\ntap m_logout\ncard remove\n");

@@ -81,6 +81,8 @@ void ui_app_stroke(ui_app *app, int phase, int x, int y); /* phase: 0 down, 1 mo
 /* The maintenance menu's screen now (UI_MENU_OFF when closed), and whether the kiosk is
  * out of service; restart_requested: a staff member asked for a restart. */
 int ui_app_menu_screen(const ui_app *app);
+/* A staff login is being checked. */
+int ui_app_menu_checking(const ui_app *app);
 int ui_app_out_of_service(const ui_app *app);
 int ui_app_restart_requested(const ui_app *app);
 

@@ -65,6 +65,7 @@ typedef struct ui_menu {
     char card_uid[24];     /* login: a staff card on the reader (its UID), "" for none */
     int64_t sync_until_ms; /* after "sync now": the figures refresh each second until then */
     int64_t dash_at_ms;
+    int checking; /* a login is being checked (argon2id takes a moment): the keypad waits */
 } ui_menu;
 
 /* What the menu shows besides its own state (borrowed for the draw). */
