@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/kiosk_linebreak.h"
 #include "core/kiosk_log.h"
 #include "printer/printer.h"
 
@@ -158,18 +159,6 @@ static void draw_glyph(canvas *c, unsigned cp, int px, int x, int baseline)
     }
 }
 
-/* Characters that must not start a line (closing punctuation). */
-static int no_line_start(unsigned cp)
-{
-    static const unsigned closing[] = {0xFF0C, 0x3002, 0x3001, 0xFF1B, 0xFF1A, 0xFF1F, 0xFF01,
-                                       0xFF09, 0x300B, 0x300D, 0x300F, 0x3011, ',',    '.',
-                                       ';',    ':',    '?',    '!',    ')'};
-    for (size_t i = 0; i < sizeof closing / sizeof closing[0]; i++)
-        if (closing[i] == cp)
-            return 1;
-    return 0;
-}
-
 typedef enum { ALIGN_LEFT, ALIGN_CENTER } align;
 
 /* Lay out text from y (top) in [x, x + w), wrapping; returns the y below it. */
@@ -178,40 +167,51 @@ static int text_block(canvas *c, const char *text, int px, int x, int w, align a
     int line_h = px * 3 / 2;
     size_t len = strlen(text), pos = 0;
     while (pos <= len) {
-        /* find how much fits on this line */
-        size_t end = pos, last_space = 0;
+        /* find how much fits on this line: up to the last place the line-break rules
+         * (the screen's, core/kiosk_linebreak.h) allow, or, for a word longer than the
+         * line, as much of it as fits */
+        size_t end = pos, brk = pos;
         int width = 0;
+        kiosk_brk prev = KIOSK_BRK_GLUE;
         while (end < len && text[end] != '\n') {
             size_t next = end;
             unsigned cp = kiosk_utf8_next(text, len, &next);
+            kiosk_brk cls = kiosk_brk_class(cp);
+            if (end > pos && kiosk_brk_allowed(prev, cls))
+                brk = end;
             int adv = advance_of(c, cp, px);
-            if (width + adv > w && end > pos && !no_line_start(cp)) {
-                if (cp != ' ' && cp < 0x2E80 && last_space > pos)
-                    end = last_space; /* break Latin words at the space before */
+            if (width + adv > w && end > pos && cls != KIOSK_BRK_SPACE) {
+                if (brk > pos)
+                    end = brk;
                 break;
             }
-            if (cp == ' ')
-                last_space = end;
             width += adv;
             end = next;
+            prev = cls;
         }
+        int soft = end < len && text[end] != '\n';
+        size_t stop = end; /* spaces at a soft break neither count nor show */
+        while (soft && stop > pos && text[stop - 1] == ' ')
+            stop--;
         if (canvas_reserve(c, y + line_h + px) != KIOSK_OK)
             return y;
         /* measure the chosen line for centring, then draw it */
         int lw = 0;
-        for (size_t i = pos; i < end;)
-            lw += advance_of(c, kiosk_utf8_next(text, end, &i), px);
+        for (size_t i = pos; i < stop;)
+            lw += advance_of(c, kiosk_utf8_next(text, stop, &i), px);
         int pen = al == ALIGN_CENTER ? x + (w - lw) / 2 : x;
         int baseline = y + px * 11 / 10;
-        for (size_t i = pos; i < end;) {
-            unsigned cp = kiosk_utf8_next(text, end, &i);
+        for (size_t i = pos; i < stop;) {
+            unsigned cp = kiosk_utf8_next(text, stop, &i);
             draw_glyph(c, cp, px, pen, baseline);
             pen += advance_of(c, cp, px);
         }
         y += line_h;
         if (end >= len)
             break;
-        pos = end + (text[end] == '\n' || text[end] == ' ');
+        pos = end + (text[end] == '\n');
+        while (soft && pos < len && text[pos] == ' ')
+            pos++;
     }
     return y;
 }
