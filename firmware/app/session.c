@@ -515,17 +515,23 @@ static void on_identity_event(session *s, const identity_event *ie)
     dispatch(s, &ev);
 }
 
-void session_pump(session *s)
+int session_pump_one(session *s)
 {
     item it;
-    while (take(s, &it)) {
-        if (it.kind == ITEM_IDENTITY) {
-            on_identity_event(s, &it.u.id);
-        } else {
-            on_io_result(s, &it.u.io);
-        }
-        item_wipe(&it);
-    }
+    if (!take(s, &it))
+        return 0;
+    if (it.kind == ITEM_IDENTITY)
+        on_identity_event(s, &it.u.id);
+    else
+        on_io_result(s, &it.u.io);
+    item_wipe(&it);
+    return 1;
+}
+
+void session_pump(session *s)
+{
+    while (session_pump_one(s))
+        ;
     int64_t now = kiosk_clock_mono_ms(s->clock);
     if (s->power && now - s->power_read_ms >= 5000) {
         power_status before = s->view.power;

@@ -100,6 +100,10 @@ void session_destroy(session *s);
 /* Handle what the workers queued, then let time pass (idle countdown, battery). */
 void session_pump(session *s);
 
+/* Handle one queued worker report and nothing else (time does not pass): 1 when there
+ * was one. For tests that look at a step the next report leaves (reading the card). */
+int session_pump_one(session *s);
+
 /* Tests and scripts: wait up to ms for a worker to queue something (1) or not (0). */
 int session_wait(session *s, int ms);
 
