@@ -82,7 +82,7 @@ static int nfailed;
 static char seen[128][64]; /* every screen name of this run (unique; orphans) */
 static int nseen;
 static int screen_tests_done; /* screen tests that reached their end */
-#define SCREEN_TESTS 5
+#define SCREEN_TESTS 6
 
 /* ---- images ------------------------------------------------------------------------ */
 
@@ -1025,6 +1025,32 @@ static void test_portable(void **state)
 }
 
 /* Every reference belongs to a screen of this test (when all the tests ran). */
+/* A printer that cannot be opened: citizens are told before they start (or, with
+ * [printer] required, the kiosk is out of service). */
+static void test_printer_fault(void **state)
+{
+    (void)state;
+    state_opts o = {.upstream_key = 1};
+    fresh_state("hall-noprinter", KIOSK_MODE_HALL, demo_card, o);
+    cfg.printer_backend = KIOSK_PRINTER_USB;
+    snprintf(cfg.printer_device, sizeof cfg.printer_device, "%s/no-printer", KIOSK_TEST_TMP);
+    ui_app *app = start(1);
+    play(app, "wait 300\nshot hall-attract-no-printer\n");
+    stop(app);
+    cfg.printer_required = 1;
+    app = start(1);
+    play(app, "wait 300\nshot hall-attract-no-printer-closed\n");
+    stop(app);
+    fresh_state("portable-noprinter", KIOSK_MODE_PORTABLE, demo_card, o);
+    cfg.printer_backend = KIOSK_PRINTER_USB;
+    snprintf(cfg.printer_device, sizeof cfg.printer_device, "%s/no-printer", KIOSK_TEST_TMP);
+    app = start(1);
+    play(app, "tap language\ntap large_text\nwait 300\nshot portable-attract-no-printer\n");
+    stop(app);
+    screen_tests_done++;
+    report();
+}
+
 static void test_no_stray_references(void **state)
 {
     (void)state;
@@ -1079,6 +1105,7 @@ int main(void)
         cmocka_unit_test_setup(test_hall_cannot_save, setup),
         cmocka_unit_test_setup(test_hall_menu, setup),
         cmocka_unit_test_setup(test_portable, setup),
+        cmocka_unit_test_setup(test_printer_fault, setup),
         cmocka_unit_test_setup(test_no_stray_references, setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
