@@ -38,6 +38,7 @@ typedef struct job {
 
 struct app_io {
     kiosk_config cfg;
+    const kiosk_clock *clock; /* kept: receipt numbers, record times, the purge cut-off */
     app_io_callback cb;
     void *ctx;
     pthread_t thread;
@@ -85,7 +86,7 @@ static void open_all(app_io *io)
     kiosk_rc rc = store_device_key_load(io->cfg.state_dir, &io->key);
     if (rc == KIOSK_OK) {
         snprintf(path, sizeof path, "%s/kiosk.db", io->cfg.state_dir);
-        rc = store_open(path, io->cfg.hall_code, &io->key, NULL, &io->store);
+        rc = store_open(path, io->cfg.hall_code, &io->key, io->clock, &io->store);
     }
     if (rc != KIOSK_OK)
         kiosk_log_error("io", "the record store in %s cannot be used: %s", io->cfg.state_dir,
@@ -299,7 +300,7 @@ static void run_job(app_io *io, job *j, app_io_result *r)
         break;
     }
     case APP_IO_PURGE: {
-        int64_t cutoff = kiosk_clock_now_ms(kiosk_clock_system()) - (int64_t)j->days * 86400000;
+        int64_t cutoff = kiosk_clock_now_ms(io->clock) - (int64_t)j->days * 86400000;
         r->rc = store_purge_acked(io->store, cutoff, j->who, &r->count);
         break;
     }
@@ -367,13 +368,15 @@ static void *worker(void *arg)
     return NULL;
 }
 
-kiosk_rc app_io_start(const kiosk_config *cfg, app_io_callback cb, void *ctx, app_io **out)
+kiosk_rc app_io_start(const kiosk_config *cfg, const kiosk_clock *clock, app_io_callback cb,
+                      void *ctx, app_io **out)
 {
     *out = NULL;
     app_io *io = calloc(1, sizeof *io);
     if (!io)
         return KIOSK_NOMEM;
     io->cfg = *cfg;
+    io->clock = clock ? clock : kiosk_clock_system();
     io->cb = cb;
     io->ctx = ctx;
     pthread_mutex_init(&io->mu, NULL);

@@ -240,7 +240,7 @@ kiosk_rc session_create(const kiosk_config *cfg, const session_options *opt, ses
     if (rc == KIOSK_OK)
         rc = session_set_language(s, cfg->language);
     if (rc == KIOSK_OK && opt->with_store)
-        rc = app_io_start(cfg, on_io, s, &s->io);
+        rc = app_io_start(cfg, s->clock, on_io, s, &s->io);
     if (rc == KIOSK_OK && opt->with_reader)
         rc = start_reader(s);
     if (rc == KIOSK_OK && cfg->mode == KIOSK_MODE_PORTABLE) {

@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "config/kiosk_config.h"
+#include "core/kiosk_clock.h"
 #include "core/kiosk_error.h"
 #include "receipt/receipt.h"
 
@@ -59,11 +60,13 @@ typedef struct app_io_result {
 /* Called on the worker thread; r is borrowed for the call. */
 typedef void (*app_io_callback)(void *ctx, const app_io_result *r);
 
-/* Start the worker for cfg (copied): it opens the device key, the store in
+/* Start the worker for cfg (copied) on clock (kept; NULL: the system clock, which dates
+ * records and receipts): it opens the device key, the store in
  * <state_dir>/kiosk.db, the receipt fonts and strings, and the printer. A failure there
  * does not stop the kiosk: every job then answers the error (the flow sends the citizen
  * to a counter) and the log says why. *out owned: app_io_stop. KIOSK_NOMEM. */
-kiosk_rc app_io_start(const kiosk_config *cfg, app_io_callback cb, void *ctx, app_io **out);
+kiosk_rc app_io_start(const kiosk_config *cfg, const kiosk_clock *clock, app_io_callback cb,
+                      void *ctx, app_io **out);
 
 /* Stop after the job in hand (a save in progress completes: it may already be the
  * citizen's), close everything, wipe. NULL is fine. */
