@@ -39,3 +39,20 @@ kiosk_rc test_state_provision(const char *dir, const char *hall_code)
     store_close(st);
     return rc;
 }
+
+int64_t test_state_records(const char *dir, const char *hall_code, store_state which)
+{
+    store_device_key key;
+    char db[600];
+    snprintf(db, sizeof db, "%s/kiosk.db", dir);
+    store *st = NULL;
+    store_counts n;
+    kiosk_rc rc = store_device_key_load(dir, &key);
+    if (rc == KIOSK_OK)
+        rc = store_open(db, hall_code, &key, NULL, &st);
+    if (rc == KIOSK_OK)
+        rc = store_count(st, &n);
+    store_close(st);
+    sodium_memzero(&key, sizeof key);
+    return rc == KIOSK_OK ? n.by_state[which] : -1;
+}

@@ -17,4 +17,8 @@ kiosk_rc test_state_open(const char *dir, const char *hall_code, store_device_ke
 /* The same, closed again: a unit ready to take registrations. */
 kiosk_rc test_state_provision(const char *dir, const char *hall_code);
 
+/* How many records of the state dir's store are in state which; -1 when it cannot be
+ * read. */
+int64_t test_state_records(const char *dir, const char *hall_code, store_state which);
+
 #endif

@@ -174,20 +174,6 @@ static void provision(const char *dir)
     cfg.printer_backend = KIOSK_PRINTER_FILE;
 }
 
-static int64_t stored_records(const char *dir)
-{
-    store_device_key key;
-    assert_int_equal(store_device_key_load(dir, &key), KIOSK_OK);
-    char db[700];
-    snprintf(db, sizeof db, "%s/kiosk.db", dir);
-    store *st;
-    assert_int_equal(store_open(db, "DEMO01", &key, NULL, &st), KIOSK_OK);
-    store_counts n;
-    assert_int_equal(store_count(st, &n), KIOSK_OK);
-    store_close(st);
-    return n.by_state[STORE_QUEUED];
-}
-
 static int saved_calls;
 static void on_saved(void *ctx)
 {
@@ -298,7 +284,7 @@ static void whole_journey(kiosk_mode mode, const char *tag)
     assert_int_equal(saved_calls, 1);
     ui_app_destroy(app);
     /* the record is in the store, sealed, and its receipt was made */
-    assert_int_equal(stored_records(dir), 1);
+    assert_int_equal(test_state_records(dir, "DEMO01", STORE_QUEUED), 1);
     char cmd[1200];
     snprintf(cmd, sizeof cmd, "ls '%s'/receipts/DEMO01-*.png >/dev/null 2>&1", dir);
     assert_int_equal(system(cmd), 0);

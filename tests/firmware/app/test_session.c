@@ -187,20 +187,6 @@ static void sign(session *s)
     }
 }
 
-static int64_t records(const char *state_dir, store_state which)
-{
-    store_device_key key;
-    assert_int_equal(store_device_key_load(state_dir, &key), KIOSK_OK);
-    char db[400];
-    snprintf(db, sizeof db, "%s/kiosk.db", state_dir);
-    store *st;
-    assert_int_equal(store_open(db, "DEMO01", &key, NULL, &st), KIOSK_OK);
-    store_counts n;
-    assert_int_equal(store_count(st, &n), KIOSK_OK);
-    store_close(st);
-    return n.by_state[which];
-}
-
 static int files_in(const char *path)
 {
     DIR *d = opendir(path);
@@ -268,7 +254,7 @@ static void test_whole_journey(void **st)
     assert_non_null(v->receipt->bits);
     assert_true(receipts > 0);
     assert_int_equal(saved_calls, 1);
-    assert_int_equal(records(dir, STORE_QUEUED), 1);
+    assert_int_equal(test_state_records(dir, "DEMO01", STORE_QUEUED), 1);
     char receipts_dir[400];
     snprintf(receipts_dir, sizeof receipts_dir, "%s/receipts", dir);
     assert_int_equal(files_in(receipts_dir), 1); /* the file printer's image */
@@ -281,7 +267,7 @@ static void test_whole_journey(void **st)
     assert_wiped(s);
     assert_null(session_get_view(s)->receipt->bits);
     session_destroy(s);
-    assert_int_equal(records(dir, STORE_QUEUED), 1);
+    assert_int_equal(test_state_records(dir, "DEMO01", STORE_QUEUED), 1);
 }
 
 static void test_cancel_wipes_and_saves_nothing(void **st)
@@ -298,7 +284,7 @@ static void test_cancel_wipes_and_saves_nothing(void **st)
     assert_true(wipes > before);
     assert_wiped(s);
     session_destroy(s);
-    assert_int_equal(records(dir, STORE_QUEUED), 0);
+    assert_int_equal(test_state_records(dir, "DEMO01", STORE_QUEUED), 0);
 }
 
 static void test_card_pulled_before_saving_wipes(void **st)
@@ -428,14 +414,15 @@ static void test_missing_printer_is_a_fault(void **st)
     const session_view *v = session_get_view(s);
     assert_false(v->flow->printed);
     assert_string_equal(v->flow->message_key, "flow.print_failed");
-    assert_int_equal(records(dir, STORE_QUEUED), 1); /* saved before printing */
+    assert_int_equal(test_state_records(dir, "DEMO01", STORE_QUEUED),
+                     1); /* saved before printing */
     /* another try is offered; it fails again, the record stays */
     session_reprint(s);
     wait_step(s, FLOW_DONE, 10000);
     settle(s, 300);
     assert_false(session_get_view(s)->flow->printed);
     session_destroy(s);
-    assert_int_equal(records(dir, STORE_QUEUED), 1);
+    assert_int_equal(test_state_records(dir, "DEMO01", STORE_QUEUED), 1);
     char receipts_dir[400];
     snprintf(receipts_dir, sizeof receipts_dir, "%s/receipts", dir);
     assert_int_equal(files_in(receipts_dir), 0);
