@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/kiosk_buf.h"
 #include "printer/escpos.h"
 #include "printer/printer.h"
 #include "printer/printer_sim.h"
@@ -27,9 +28,9 @@ static void make_image(uint8_t bits[8 * 20])
         bits[y * 8 + y / 8] |= (uint8_t)(0x80 >> (y % 8));
 }
 
-static void make_job(escpos_buf *b, const uint8_t *bits)
+static void make_job(kiosk_buf *b, const uint8_t *bits)
 {
-    escpos_buf_init(b, 4096);
+    kiosk_buf_init(b, 4096, 0);
     assert_int_equal(escpos_init(b), KIOSK_OK);
     assert_int_equal(escpos_raster(b, bits, 8, 20, 7), KIOSK_OK);
     assert_int_equal(escpos_feed_lines(b, 2), KIOSK_OK);
@@ -41,7 +42,7 @@ static void test_sim_decodes_job(void **state)
     (void)state;
     uint8_t bits[8 * 20];
     make_image(bits);
-    escpos_buf job;
+    kiosk_buf job;
     make_job(&job, bits);
     printer *p;
     assert_int_equal(printer_sim_create(64, NULL, &p), KIOSK_OK);
@@ -61,7 +62,7 @@ static void test_sim_decodes_job(void **state)
     p->ops->write(p, junk, sizeof junk);
     assert_true(printer_sim_errors(p) > 0);
     printer_close(p);
-    escpos_buf_deinit(&job);
+    kiosk_buf_deinit(&job);
 }
 
 static void test_sim_faults(void **state)
@@ -69,7 +70,7 @@ static void test_sim_faults(void **state)
     (void)state;
     uint8_t bits[8 * 20];
     make_image(bits);
-    escpos_buf job;
+    kiosk_buf job;
     make_job(&job, bits);
     printer *p;
     printer_sim_faults f = {.paper_out_after = 50};
@@ -93,7 +94,7 @@ static void test_sim_faults(void **state)
     printer_sim_set_faults(p, &f);
     assert_int_equal(printer_print(p, job.data, job.len), KIOSK_CORRUPT);
     printer_close(p);
-    escpos_buf_deinit(&job);
+    kiosk_buf_deinit(&job);
 }
 
 static void serial_case(const uint8_t replies[5], kiosk_rc expect, int expect_job)
