@@ -28,11 +28,11 @@ static uint8_t device_pk[32];
 
 static void write_hex_key(const char *path, const uint8_t pk[32])
 {
+    char hex[65];
+    sodium_bin2hex(hex, sizeof hex, pk, 32);
     FILE *f = fopen(path, "w");
     assert_non_null(f);
-    for (int i = 0; i < 32; i++)
-        fprintf(f, "%02x", pk[i]);
-    fputc('\n', f);
+    fprintf(f, "%s\n", hex);
     fclose(f);
 }
 
