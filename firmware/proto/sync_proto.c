@@ -173,17 +173,81 @@ static int64_t int_of(const json_t *v, int *ok)
 
 /* ---- request body ---------------------------------------------------------------- */
 
-/* Base64 (RFC 4648, with padding) is libsodium's. Decoding is strict: a multiple of 4
- * characters, padding only at the end, unused bits zero, nothing after the padding
- * (ignore and b64_end NULL). libsodium 1.0.18 (Debian 12) reads every byte over 0x7F as
- * '/' (later versions refuse them); string_of has refused those bytes before any value
- * gets here. The codec is constant-time, which ciphertext does not need: it costs about
- * seven times a table's CPU, some 0.35 s per 10,000 records encoded and decoded. */
-#define B64_VARIANT sodium_base64_VARIANT_ORIGINAL
+/* Base64 (RFC 4648, with padding). Sealed records are ciphertext, not secrets, so a
+ * table lookup is fine here (libsodium's constant-time codec is several times slower, and
+ * a backlog moves megabytes). */
+static const char b64_alphabet[] =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
 static size_t b64_encoded_len(size_t n)
 {
-    return sodium_base64_ENCODED_LEN(n, B64_VARIANT) - 1; /* without the NUL */
+    return (n + 2) / 3 * 4;
+}
+
+static void b64_encode(const uint8_t *in, size_t n, char *out)
+{
+    size_t i = 0;
+    for (; i + 3 <= n; i += 3) {
+        uint32_t v = (uint32_t)in[i] << 16 | (uint32_t)in[i + 1] << 8 | in[i + 2];
+        *out++ = b64_alphabet[v >> 18];
+        *out++ = b64_alphabet[(v >> 12) & 63];
+        *out++ = b64_alphabet[(v >> 6) & 63];
+        *out++ = b64_alphabet[v & 63];
+    }
+    if (i < n) {
+        uint32_t v = (uint32_t)in[i] << 16 | (i + 1 < n ? (uint32_t)in[i + 1] << 8 : 0);
+        *out++ = b64_alphabet[v >> 18];
+        *out++ = b64_alphabet[(v >> 12) & 63];
+        *out++ = i + 1 < n ? b64_alphabet[(v >> 6) & 63] : '=';
+        *out++ = '=';
+    }
+}
+
+/* The value of each base64 character, -1 for any other byte. */
+static const int8_t b64_rev[256] = {
+    -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+    -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, 62, -1, -1, -1, 63,
+    52, 53, 54, 55, 56, 57, 58, 59, 60, 61, -1, -1, -1, -1, -1, -1, -1, 0,  1,  2,  3,  4,  5,  6,
+    7,  8,  9,  10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, -1, -1, -1, -1, -1,
+    -1, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47, 48,
+    49, 50, 51, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+    -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+    -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+    -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+    -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+    -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+};
+
+static int b64_value(char ch)
+{
+    return b64_rev[(uint8_t)ch];
+}
+
+/* Strict: a multiple of 4 characters, padding only at the end, unused bits zero.
+ * Returns the decoded length, or (size_t)-1. out holds len / 4 * 3 bytes. */
+static size_t b64_decode(const char *in, size_t len, uint8_t *out)
+{
+    if (len % 4)
+        return (size_t)-1;
+    size_t pad = len && in[len - 1] == '=' ? (len > 1 && in[len - 2] == '=' ? 2 : 1) : 0;
+    size_t o = 0;
+    for (size_t i = 0; i < len; i += 4) {
+        int last = i + 4 == len;
+        int a = b64_value(in[i]), b = b64_value(in[i + 1]);
+        int c = last && pad == 2 ? 0 : b64_value(in[i + 2]);
+        int d = last && pad ? 0 : b64_value(in[i + 3]);
+        if ((a | b | c | d) < 0)
+            return (size_t)-1;
+        uint32_t v = (uint32_t)a << 18 | (uint32_t)b << 12 | (uint32_t)c << 6 | (uint32_t)d;
+        out[o++] = (uint8_t)(v >> 16);
+        if (!(last && pad == 2))
+            out[o++] = (uint8_t)(v >> 8);
+        if (!(last && pad))
+            out[o++] = (uint8_t)v;
+        if (last && pad && (v & (pad == 2 ? 0xFFFFu : 0xFFu)))
+            return (size_t)-1; /* non-zero bits under the padding */
+    }
+    return o;
 }
 
 /* Written by hand rather than through jansson: every value is ASCII that needs no
@@ -215,9 +279,7 @@ kiosk_rc sync_body_encode(const sync_record *recs, size_t n, char **body, size_t
         PUT(k_seq);
         p += sprintf(p, "%" PRId64, recs[i].seq);
         PUT(k_sealed);
-        /* its NUL lands where k_sig goes next */
-        sodium_bin2base64(p, b64_encoded_len(recs[i].sealed_len) + 1, recs[i].sealed,
-                          recs[i].sealed_len, B64_VARIANT);
+        b64_encode(recs[i].sealed, recs[i].sealed_len, p);
         p += b64_encoded_len(recs[i].sealed_len);
         PUT(k_sig);
         sync_hex_format(recs[i].sig, 64, p);
@@ -352,9 +414,9 @@ static int record_of(cursor *c, sync_record *out)
             out->sealed = malloc(max ? max : 1);
             if (!out->sealed)
                 return 0;
-            if (sodium_base642bin(out->sealed, max, v, vn, NULL, &out->sealed_len, NULL,
-                                  B64_VARIANT) != 0 ||
-                out->sealed_len > SYNC_MAX_SEALED || out->sealed_len <= crypto_box_SEALBYTES)
+            out->sealed_len = b64_decode(v, vn, out->sealed);
+            if (out->sealed_len == (size_t)-1 || out->sealed_len > SYNC_MAX_SEALED ||
+                out->sealed_len <= crypto_box_SEALBYTES)
                 return 0;
         }
     } while (eat(c, ','));
