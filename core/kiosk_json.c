@@ -6,6 +6,7 @@
  */
 #include "core/kiosk_json.h"
 
+#include <sodium.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -24,21 +25,15 @@ static void ws(scan *s)
         s->p++;
 }
 
+/* The four hex digits of a \u escape, either case, as one UTF-16 code unit. */
 static int hex4(scan *s, unsigned *v)
 {
-    *v = 0;
-    for (int i = 0; i < 4; i++, s->p++) {
-        if (s->p >= s->end)
-            return 0;
-        char c = *s->p;
-        unsigned d = c >= '0' && c <= '9'   ? (unsigned)(c - '0')
-                     : c >= 'a' && c <= 'f' ? (unsigned)(c - 'a' + 10)
-                     : c >= 'A' && c <= 'F' ? (unsigned)(c - 'A' + 10)
-                                            : 16u;
-        if (d == 16u)
-            return 0;
-        *v = *v << 4 | d;
-    }
+    uint8_t b[2];
+    size_t got = 0;
+    if (s->end - s->p < 4 || sodium_hex2bin(b, 2, s->p, 4, NULL, &got, NULL) != 0 || got != 2)
+        return 0;
+    s->p += 4;
+    *v = (unsigned)b[0] << 8 | b[1];
     return 1;
 }
 

@@ -20,6 +20,7 @@
 #include <sys/socket.h>
 #include <time.h>
 
+#include "core/kiosk_buf.h"
 #include "core/kiosk_log.h"
 #include "proto/sync_proto.h"
 
@@ -45,8 +46,7 @@ struct hub_server {
 
 /* One request in flight: the body gathered so far and its verdict. */
 typedef struct hub_request {
-    char *body;
-    size_t len, cap;
+    kiosk_buf body; /* capped at SYNC_MAX_BODY */
     size_t dropped; /* bytes thrown away after the cap */
     int too_large;
     int replied; /* a reply was queued when the headers arrived */
@@ -174,32 +174,16 @@ static int parse_time(const char *s, int64_t *out)
 
 static enum MHD_Result append(hub_request *rq, const char *data, size_t n)
 {
-    if (rq->too_large || n > SYNC_MAX_BODY - rq->len) {
+    kiosk_rc rc = rq->too_large ? KIOSK_RANGE : kiosk_buf_append(&rq->body, data, n);
+    if (rc == KIOSK_RANGE) {
         /* keep reading, and drop, so the client gets its 413; a sender that goes on
          * past twice the cap is cut off */
         rq->too_large = 1;
-        free(rq->body);
-        rq->body = NULL;
-        rq->len = rq->cap = 0;
+        kiosk_buf_deinit(&rq->body);
         rq->dropped += n;
         return rq->dropped > SYNC_MAX_BODY ? MHD_NO : MHD_YES;
     }
-    if (rq->len + n + 1 > rq->cap) {
-        size_t cap = rq->cap ? rq->cap : 4096;
-        while (cap < rq->len + n + 1)
-            cap *= 2;
-        if (cap > (size_t)SYNC_MAX_BODY + 1)
-            cap = (size_t)SYNC_MAX_BODY + 1;
-        char *grown = realloc(rq->body, cap);
-        if (!grown)
-            return MHD_NO;
-        rq->body = grown;
-        rq->cap = cap;
-    }
-    memcpy(rq->body + rq->len, data, n);
-    rq->len += n;
-    rq->body[rq->len] = '\0';
-    return MHD_YES;
+    return rc == KIOSK_OK ? MHD_YES : MHD_NO;
 }
 
 static void sleep_ms(int ms)
@@ -243,13 +227,13 @@ static hub_reply post_records(hub_server *srv, struct MHD_Connection *c, hub_req
     int64_t now = srv->now_ms(srv->clock_ctx);
     if (t > now + SYNC_SKEW_MS || t < now - SYNC_SKEW_MS)
         return error_reply(srv, who, 401, "stale_time", "device clock outside the window");
-    const char *body = rq->body ? rq->body : "";
-    if (!sync_request_verify(device, "POST", SYNC_PATH_RECORDS, t, body, rq->len, sig))
+    const char *body = kiosk_buf_str(&rq->body);
+    if (!sync_request_verify(device, "POST", SYNC_PATH_RECORDS, t, body, rq->body.len, sig))
         return error_reply(srv, who, 401, "bad_signature", "request signature does not verify");
 
     sync_record *recs = NULL;
     size_t n = 0;
-    kiosk_rc drc = sync_body_decode(body, rq->len, &recs, &n);
+    kiosk_rc drc = sync_body_decode(body, rq->body.len, &recs, &n);
     int seen = 0;
     /* Checked now, remembered only once stored: a refused request changes nothing. */
     rc = hub_db_seen_request(srv->db, sig, now, 0, &seen);
@@ -314,6 +298,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
         rq = calloc(1, sizeof *rq);
         if (!rq)
             return MHD_NO;
+        kiosk_buf_init(&rq->body, SYNC_MAX_BODY, 0);
         *con_cls = rq;
         if (is_post)
             atomic_fetch_add(&srv->requests, 1);
@@ -344,11 +329,8 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
             }
             if (end != cl && v > 0) {
                 /* trust a claimed length only so far: a silent client costs 1 MiB */
-                size_t cap = (size_t)(v < (1u << 20) ? v : (1u << 20)) + 1;
-                rq->body = malloc(cap);
-                if (!rq->body)
+                if (kiosk_buf_reserve(&rq->body, v < (1u << 20) ? v : (1u << 20)) != KIOSK_OK)
                     return MHD_NO;
-                rq->cap = cap;
             }
         }
         return MHD_YES;
@@ -389,7 +371,7 @@ static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
     (void)toe;
     hub_request *rq = *con_cls;
     if (rq) {
-        free(rq->body);
+        kiosk_buf_deinit(&rq->body);
         free(rq);
         *con_cls = NULL;
     }

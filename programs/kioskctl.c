@@ -92,18 +92,8 @@ static void usage(FILE *f)
                "       exit 22: the kiosk's state cannot be used; 64: usage error\n");
 }
 
-static int hexval(int c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
-/* A public key file: 32 raw bytes, or 64 hex digits with optional whitespace. */
+/* A public key file: 32 raw bytes, or 64 hex digits (either case) with whitespace allowed
+ * between the pairs, not inside one. */
 static int read_key(const char *path, uint8_t key[32])
 {
     FILE *f = fopen(path, "rb");
@@ -116,17 +106,11 @@ static int read_key(const char *path, uint8_t key[32])
         memcpy(key, buf, 32);
         return 1;
     }
-    size_t k = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (buf[i] == ' ' || buf[i] == '\n' || buf[i] == '\r' || buf[i] == '\t')
-            continue;
-        int hi = hexval(buf[i]), lo = i + 1 < n ? hexval(buf[i + 1]) : -1;
-        if (hi < 0 || lo < 0 || k == 32)
-            return 0;
-        key[k++] = (uint8_t)(hi << 4 | lo);
-        i++;
-    }
-    return k == 32;
+    size_t got = 0;
+    /* a NUL must be refused first: sodium_hex2bin's strchr(ignore, c) finds the
+     * terminator, so it would skip a NUL as whitespace */
+    return !memchr(buf, '\0', n) &&
+           sodium_hex2bin(key, 32, (const char *)buf, n, " \n\r\t", &got, NULL) == 0 && got == 32;
 }
 
 /* Decode the first QR code in a PNG into out. */

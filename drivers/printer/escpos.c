@@ -1,53 +1,19 @@
 /*
- * ESC/POS byte encoding. Every command goes through buf_put so the size cap holds
- * everywhere; raster bands carry their own width and height so a printer that drops a
- * band loses only that band.
+ * ESC/POS byte encoding. Every command goes through kiosk_buf_append so the buffer's
+ * size cap holds everywhere; raster bands carry their own width and height so a printer
+ * that drops a band loses only that band.
  */
 #include "printer/escpos.h"
 
-#include <stdlib.h>
-#include <string.h>
+#include "core/kiosk_buf.h"
 
-void escpos_buf_init(escpos_buf *b, size_t limit)
-{
-    memset(b, 0, sizeof *b);
-    b->limit = limit;
-}
-
-void escpos_buf_deinit(escpos_buf *b)
-{
-    free(b->data);
-    memset(b, 0, sizeof *b);
-}
-
-static kiosk_rc buf_put(escpos_buf *b, const void *p, size_t n)
-{
-    if (n > b->limit - b->len)
-        return KIOSK_RANGE;
-    if (b->len + n > b->cap) {
-        size_t cap = b->cap ? b->cap : 256;
-        while (cap < b->len + n)
-            cap *= 2;
-        if (cap > b->limit)
-            cap = b->limit;
-        uint8_t *grown = realloc(b->data, cap);
-        if (!grown)
-            return KIOSK_NOMEM;
-        b->data = grown;
-        b->cap = cap;
-    }
-    memcpy(b->data + b->len, p, n);
-    b->len += n;
-    return KIOSK_OK;
-}
-
-kiosk_rc escpos_init(escpos_buf *b)
+kiosk_rc escpos_init(kiosk_buf *b)
 {
     static const uint8_t cmd[] = {0x1B, 0x40};
-    return buf_put(b, cmd, sizeof cmd);
+    return kiosk_buf_append(b, cmd, sizeof cmd);
 }
 
-kiosk_rc escpos_raster(escpos_buf *b, const uint8_t *bits, int width_bytes, int rows, int band_rows)
+kiosk_rc escpos_raster(kiosk_buf *b, const uint8_t *bits, int width_bytes, int rows, int band_rows)
 {
     if (width_bytes < 1 || width_bytes > 0xFFFF || rows < 0 || band_rows < 1 || band_rows > 2047)
         return KIOSK_INVALID;
@@ -61,10 +27,10 @@ kiosk_rc escpos_raster(escpos_buf *b, const uint8_t *bits, int width_bytes, int 
                                 (uint8_t)(width_bytes >> 8),
                                 (uint8_t)(h & 0xFF),
                                 (uint8_t)(h >> 8)};
-        kiosk_rc rc = buf_put(b, head, sizeof head);
+        kiosk_rc rc = kiosk_buf_append(b, head, sizeof head);
         if (rc == KIOSK_OK)
-            rc =
-                buf_put(b, bits + (size_t)y * (size_t)width_bytes, (size_t)h * (size_t)width_bytes);
+            rc = kiosk_buf_append(b, bits + (size_t)y * (size_t)width_bytes,
+                                  (size_t)h * (size_t)width_bytes);
         if (rc != KIOSK_OK)
             return rc;
     }
@@ -80,7 +46,7 @@ static int row_ink(const uint8_t *row, int width_bytes)
     return last + 1; /* bytes up to and including the last inked one */
 }
 
-kiosk_rc escpos_raster_compact(escpos_buf *b, const uint8_t *bits, int width_bytes, int rows,
+kiosk_rc escpos_raster_compact(kiosk_buf *b, const uint8_t *bits, int width_bytes, int rows,
                                int band_rows)
 {
     if (width_bytes < 1 || width_bytes > 0xFFFF || rows < 0 || band_rows < 1 || band_rows > 2047)
@@ -116,9 +82,9 @@ kiosk_rc escpos_raster_compact(escpos_buf *b, const uint8_t *bits, int width_byt
                                 (uint8_t)(w >> 8),
                                 (uint8_t)(h & 0xFF),
                                 (uint8_t)(h >> 8)};
-        kiosk_rc rc = buf_put(b, head, sizeof head);
+        kiosk_rc rc = kiosk_buf_append(b, head, sizeof head);
         for (int r = 0; r < h && rc == KIOSK_OK; r++)
-            rc = buf_put(b, bits + (size_t)(y + r) * (size_t)width_bytes, (size_t)w);
+            rc = kiosk_buf_append(b, bits + (size_t)(y + r) * (size_t)width_bytes, (size_t)w);
         if (rc != KIOSK_OK)
             return rc;
         y += h;
@@ -126,34 +92,34 @@ kiosk_rc escpos_raster_compact(escpos_buf *b, const uint8_t *bits, int width_byt
     return KIOSK_OK;
 }
 
-kiosk_rc escpos_feed_dots(escpos_buf *b, int dots)
+kiosk_rc escpos_feed_dots(kiosk_buf *b, int dots)
 {
     if (dots < 0 || dots > 255)
         return KIOSK_INVALID;
     const uint8_t cmd[] = {0x1B, 0x4A, (uint8_t)dots};
-    return buf_put(b, cmd, sizeof cmd);
+    return kiosk_buf_append(b, cmd, sizeof cmd);
 }
 
-kiosk_rc escpos_feed_lines(escpos_buf *b, int lines)
+kiosk_rc escpos_feed_lines(kiosk_buf *b, int lines)
 {
     if (lines < 0 || lines > 255)
         return KIOSK_INVALID;
     const uint8_t cmd[] = {0x1B, 0x64, (uint8_t)lines};
-    return buf_put(b, cmd, sizeof cmd);
+    return kiosk_buf_append(b, cmd, sizeof cmd);
 }
 
-kiosk_rc escpos_cut(escpos_buf *b)
+kiosk_rc escpos_cut(kiosk_buf *b)
 {
     static const uint8_t cmd[] = {0x1D, 0x56, 0x42, 0x00};
-    return buf_put(b, cmd, sizeof cmd);
+    return kiosk_buf_append(b, cmd, sizeof cmd);
 }
 
-kiosk_rc escpos_status_request(escpos_buf *b, escpos_status_query n)
+kiosk_rc escpos_status_request(kiosk_buf *b, escpos_status_query n)
 {
     if (n < ESCPOS_STATUS_PRINTER || n > ESCPOS_STATUS_PAPER)
         return KIOSK_INVALID;
     const uint8_t cmd[] = {0x10, 0x04, (uint8_t)n};
-    return buf_put(b, cmd, sizeof cmd);
+    return kiosk_buf_append(b, cmd, sizeof cmd);
 }
 
 kiosk_rc escpos_status_parse(escpos_status_query n, uint8_t reply, escpos_status *st)

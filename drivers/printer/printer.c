@@ -15,6 +15,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "core/kiosk_buf.h"
 #include "core/kiosk_log.h"
 
 #define WRITE_TIMEOUT_MS 10000
@@ -74,13 +75,13 @@ static kiosk_rc fd_write(printer *p, const uint8_t *bytes, size_t n)
 
 static kiosk_rc fd_query(fd_printer *fp, escpos_status_query q, escpos_status *st)
 {
-    escpos_buf b;
+    kiosk_buf b;
     uint8_t reply;
-    escpos_buf_init(&b, 8);
+    kiosk_buf_init(&b, 8, 0);
     kiosk_rc rc = escpos_status_request(&b, q);
     if (rc == KIOSK_OK)
         rc = fd_write(&fp->base, b.data, b.len);
-    escpos_buf_deinit(&b);
+    kiosk_buf_deinit(&b);
     if (rc != KIOSK_OK)
         return rc;
     for (;;) {

@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/kiosk_buf.h"
+
 #define LINE_DOTS 30
 #define MAX_ROWS 20000 /* 2.5 m of paper: a runaway job is an error, not an OOM */
 
@@ -17,9 +19,8 @@ typedef struct sim_printer {
     int width_dots;
     printer_sim_faults faults;
     long accepted;
-    uint8_t *pending; /* bytes of an incomplete command */
-    size_t pending_len, pending_cap;
-    uint8_t *paper;
+    kiosk_buf pending; /* bytes of an incomplete command */
+    kiosk_buf paper;   /* rows of width_dots / 8 bytes, capped at MAX_ROWS */
     int rows, cuts, errors;
 } sim_printer;
 
@@ -31,14 +32,11 @@ static kiosk_rc add_rows(sim_printer *s, int rows)
         s->errors++;
         return KIOSK_RANGE;
     }
-    size_t wb = (size_t)s->width_dots / 8;
-    uint8_t *grown = realloc(s->paper, (size_t)(s->rows + rows) * wb);
-    if (!grown)
-        return KIOSK_NOMEM;
-    memset(grown + (size_t)s->rows * wb, 0, (size_t)rows * wb);
-    s->paper = grown;
-    s->rows += rows;
-    return KIOSK_OK;
+    uint8_t *blank;
+    kiosk_rc rc = kiosk_buf_extend(&s->paper, (size_t)rows * ((size_t)s->width_dots / 8), &blank);
+    if (rc == KIOSK_OK)
+        s->rows += rows;
+    return rc;
 }
 
 /* Parse one command at p (n bytes available). Returns bytes consumed, 0 when the
@@ -97,7 +95,7 @@ static size_t parse_one(sim_printer *s, const uint8_t *p, size_t n)
             int top = s->rows;
             if (add_rows(s, (int)h) == KIOSK_OK)
                 for (size_t y = 0; y < h; y++)
-                    memcpy(s->paper + ((size_t)top + y) * pw, p + 8 + y * wb, wb);
+                    memcpy(s->paper.data + ((size_t)top + y) * pw, p + 8 + y * wb, wb);
             return 8 + wb * h;
         }
     } else if (p[0] == 0x10) {
@@ -129,27 +127,17 @@ static kiosk_rc sim_write(printer *p, const uint8_t *bytes, size_t n)
         }
     }
     s->accepted += (long)n;
-    if (s->pending_len + n > s->pending_cap) {
-        size_t cap = s->pending_cap ? s->pending_cap : 4096;
-        while (cap < s->pending_len + n)
-            cap *= 2;
-        uint8_t *grown = realloc(s->pending, cap);
-        if (!grown)
-            return KIOSK_NOMEM;
-        s->pending = grown;
-        s->pending_cap = cap;
-    }
-    memcpy(s->pending + s->pending_len, bytes, n);
-    s->pending_len += n;
+    kiosk_rc rc = kiosk_buf_append(&s->pending, bytes, n);
+    if (rc != KIOSK_OK)
+        return rc;
     size_t pos = 0;
-    while (pos < s->pending_len) {
-        size_t used = parse_one(s, s->pending + pos, s->pending_len - pos);
+    while (pos < s->pending.len) {
+        size_t used = parse_one(s, s->pending.data + pos, s->pending.len - pos);
         if (used == 0)
             break;
         pos += used;
     }
-    memmove(s->pending, s->pending + pos, s->pending_len - pos);
-    s->pending_len -= pos;
+    kiosk_buf_consume(&s->pending, pos);
     return result;
 }
 
@@ -172,8 +160,8 @@ static kiosk_rc sim_status(printer *p, escpos_status *out)
 static void sim_close(printer *p)
 {
     sim_printer *s = (sim_printer *)p;
-    free(s->pending);
-    free(s->paper);
+    kiosk_buf_deinit(&s->pending);
+    kiosk_buf_deinit(&s->paper);
     free(s);
 }
 
@@ -189,6 +177,10 @@ kiosk_rc printer_sim_create(int width_dots, const printer_sim_faults *faults, pr
         return KIOSK_NOMEM;
     s->base.ops = &sim_ops;
     s->width_dots = width_dots;
+    /* no cap of its own, as a printer's input has none: the job's buffer bounds it */
+    kiosk_buf_init(&s->pending, SIZE_MAX - 1, 0);
+    /* a receipt shows a masked name: torn-off paper is wiped */
+    kiosk_buf_init(&s->paper, (size_t)MAX_ROWS * ((size_t)width_dots / 8), KIOSK_BUF_WIPE);
     if (faults)
         s->faults = *faults;
     else
@@ -201,7 +193,7 @@ const uint8_t *printer_sim_paper(printer *p, int *rows)
 {
     sim_printer *s = (sim_printer *)p;
     *rows = s->rows;
-    return s->paper;
+    return s->paper.data;
 }
 
 int printer_sim_cuts(printer *p)
@@ -222,9 +214,6 @@ void printer_sim_set_faults(printer *p, const printer_sim_faults *faults)
 void printer_sim_clear(printer *p)
 {
     sim_printer *s = (sim_printer *)p;
-    if (s->paper)
-        explicit_bzero(s->paper, (size_t)s->rows * (size_t)s->width_dots / 8);
-    free(s->paper);
-    s->paper = NULL;
+    kiosk_buf_deinit(&s->paper); /* wiped; the buffer stays usable, empty */
     s->rows = 0;
 }

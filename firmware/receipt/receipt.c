@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/kiosk_buf.h"
 #include "core/kiosk_linebreak.h"
 #include "core/kiosk_log.h"
 #include "printer/printer.h"
@@ -65,11 +66,14 @@ void receipt_fonts_destroy(receipt_fonts *f)
 }
 
 typedef struct canvas {
-    int width, rows, cap;
-    uint8_t *px; /* one byte per dot, 0 = white, 255 = black */
+    int width, rows, cap; /* cap: rows allocated and white, drawing is clipped to them */
+    kiosk_buf px;         /* one byte per dot, 0 = white, 255 = black */
     size_t missing;
     receipt_fonts *fonts;
 } canvas;
+
+/* Rows grow by doubling from 1024, so a MAX_ROWS receipt allocates at most this many. */
+#define CAP_ROWS_MAX (2 * MAX_ROWS)
 
 static kiosk_rc canvas_reserve(canvas *c, int rows)
 {
@@ -80,13 +84,19 @@ static kiosk_rc canvas_reserve(canvas *c, int rows)
     int cap = c->cap ? c->cap : 1024;
     while (cap < rows)
         cap *= 2;
-    uint8_t *grown = realloc(c->px, (size_t)cap * (size_t)c->width);
-    if (!grown)
-        return KIOSK_NOMEM;
-    memset(grown + (size_t)c->cap * (size_t)c->width, 0, (size_t)(cap - c->cap) * (size_t)c->width);
-    c->px = grown;
-    c->cap = cap;
-    return KIOSK_OK;
+    size_t more = (size_t)(cap - c->cap) * (size_t)c->width;
+    uint8_t *white;
+    kiosk_rc rc = kiosk_buf_reserve(&c->px, more); /* exactly: the doubling is in rows */
+    if (rc == KIOSK_OK)
+        rc = kiosk_buf_extend(&c->px, more, &white);
+    if (rc == KIOSK_OK)
+        c->cap = cap;
+    return rc;
+}
+
+static uint8_t *canvas_row(canvas *c, int y)
+{
+    return c->px.data + (size_t)y * (size_t)c->width;
 }
 
 static void fill(canvas *c, int x, int y, int w, int h)
@@ -96,7 +106,7 @@ static void fill(canvas *c, int x, int y, int w, int h)
             continue;
         for (int xx = x; xx < x + w; xx++)
             if (xx >= 0 && xx < c->width)
-                c->px[(size_t)yy * (size_t)c->width + (size_t)xx] = 255;
+                canvas_row(c, yy)[xx] = 255;
     }
 }
 
@@ -150,7 +160,7 @@ static void draw_glyph(canvas *c, unsigned cp, int px, int x, int baseline)
         if (y < 0 || y >= c->cap)
             continue;
         const uint8_t *src = bm->buffer + (long)r * bm->pitch;
-        uint8_t *dst = c->px + (size_t)y * (size_t)c->width;
+        uint8_t *dst = canvas_row(c, y);
         for (unsigned col = 0; col < bm->width; col++) {
             int xx = x0 + (int)col;
             if (xx >= 0 && xx < c->width && src[col] > dst[xx])
@@ -270,9 +280,12 @@ kiosk_rc receipt_render(receipt_fonts *fonts, const receipt_doc *doc, int width_
     int wide = width_dots == 576;
     int body = wide ? 26 : 22, title = wide ? 44 : 36, small = wide ? 22 : 20;
     canvas c = {.width = width_dots, .fonts = fonts};
+    kiosk_buf_init(&c.px, (size_t)CAP_ROWS_MAX * (size_t)width_dots, 0);
     kiosk_rc rc = canvas_reserve(&c, 1024);
-    if (rc != KIOSK_OK)
+    if (rc != KIOSK_OK) {
+        kiosk_buf_deinit(&c.px);
         return rc;
+    }
     int inner = width_dots - 2 * MARGIN, y = 8;
 
     y = text_block(&c, doc->title, title, MARGIN, inner, ALIGN_CENTER, y);
@@ -314,7 +327,7 @@ kiosk_rc receipt_render(receipt_fonts *fonts, const receipt_doc *doc, int width_
     if (rc == KIOSK_OK)
         rc = canvas_reserve(&c, y + 16);
     if (rc != KIOSK_OK) {
-        free(c.px);
+        kiosk_buf_deinit(&c.px);
         return rc;
     }
     y += 16;
@@ -322,17 +335,17 @@ kiosk_rc receipt_render(receipt_fonts *fonts, const receipt_doc *doc, int width_
     size_t wb = (size_t)width_dots / 8;
     out->bits = calloc((size_t)y, wb);
     if (!out->bits) {
-        free(c.px);
+        kiosk_buf_deinit(&c.px);
         return KIOSK_NOMEM;
     }
     for (int r = 0; r < y; r++)
         for (int x = 0; x < width_dots; x++)
-            if (c.px[(size_t)r * (size_t)width_dots + (size_t)x] >= INK_THRESHOLD)
+            if (canvas_row(&c, r)[x] >= INK_THRESHOLD)
                 out->bits[(size_t)r * wb + (size_t)x / 8] |= (uint8_t)(0x80 >> (x % 8));
     out->width = width_dots;
     out->rows = y;
     out->missing_glyphs = c.missing;
-    free(c.px);
+    kiosk_buf_deinit(&c.px);
     if (c.missing)
         kiosk_log_warn("receipt", "%zu characters had no glyph in any font", c.missing);
     return KIOSK_OK;
@@ -349,7 +362,7 @@ kiosk_rc receipt_bitmap_write_png(const receipt_bitmap *b, const char *path)
     return printer_write_png(path, b->bits, b->width, b->rows);
 }
 
-kiosk_rc receipt_encode_escpos(const receipt_bitmap *b, escpos_buf *buf)
+kiosk_rc receipt_encode_escpos(const receipt_bitmap *b, kiosk_buf *buf)
 {
     kiosk_rc rc = escpos_init(buf);
     if (rc == KIOSK_OK)

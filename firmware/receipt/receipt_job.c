@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "core/kiosk_buf.h"
 #include "core/kiosk_log.h"
 #include "receipt/receipt_payload.h"
 
@@ -97,13 +98,13 @@ kiosk_rc receipt_job_print(const receipt_job *job, const char *receipt_no, int c
     } else {
         char title[STORE_RECEIPT_NO_MAX + 8];
         snprintf(title, sizeof title, "%s%s", receipt_no, copy ? "-copy" : "");
-        escpos_buf buf;
-        escpos_buf_init(&buf, 1 << 20);
+        kiosk_buf buf;
+        kiosk_buf_init(&buf, 1 << 20, 0);
         rc = receipt_encode_escpos(&bmp, &buf);
         printer_set_title(job->printer, title);
         if (rc == KIOSK_OK)
             rc = printer_print(job->printer, buf.data, buf.len);
-        escpos_buf_deinit(&buf);
+        kiosk_buf_deinit(&buf);
     }
     if (preview)
         *preview = bmp; /* the caller's now */
@@ -141,12 +142,12 @@ kiosk_rc receipt_print_test_page(receipt_fonts *fonts, const kiosk_strings *s,
     kiosk_rc rc = receipt_render(fonts, &d, cfg->printer_width_dots, &bmp);
     if (rc != KIOSK_OK)
         return rc;
-    escpos_buf buf;
-    escpos_buf_init(&buf, 1 << 20);
+    kiosk_buf buf;
+    kiosk_buf_init(&buf, 1 << 20, 0);
     rc = receipt_encode_escpos(&bmp, &buf);
     if (rc == KIOSK_OK)
         rc = printer_print(p, buf.data, buf.len);
-    escpos_buf_deinit(&buf);
+    kiosk_buf_deinit(&buf);
     receipt_bitmap_deinit(&bmp);
     return rc;
 }

@@ -283,10 +283,10 @@ static void make_uuid(char out[STORE_UUID_LEN + 1])
     randombytes_buf(b, sizeof b);
     b[6] = (uint8_t)((b[6] & 0x0F) | 0x40); /* version 4 */
     b[8] = (uint8_t)((b[8] & 0x3F) | 0x80); /* RFC 4122 variant */
-    snprintf(out, STORE_UUID_LEN + 1,
-             "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0], b[1],
-             b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14],
-             b[15]);
+    char hex[33];
+    sodium_bin2hex(hex, sizeof hex, b, sizeof b);
+    snprintf(out, STORE_UUID_LEN + 1, "%.8s-%.4s-%.4s-%.4s-%.12s", hex, hex + 8, hex + 12, hex + 16,
+             hex + 20);
 }
 
 static int64_t next_counter(store *s, const char *sql_get, const char *sql_set, const char *key)

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/kiosk_buf.h"
 #include "core/kiosk_log.h"
 #include "proto/sync_proto.h"
 
@@ -52,31 +53,12 @@ __attribute__((format(printf, 3, 4))) static void set_error(char *error, size_t 
 
 /* ---- one request ----------------------------------------------------------------- */
 
-typedef struct reply {
-    char *data;
-    size_t len, cap;
-} reply;
-
+/* The reply is gathered in a kiosk_buf capped at REPLY_MAX. Over the cap (or out of
+ * memory) the callback takes nothing and curl fails the transfer with CURLE_WRITE_ERROR. */
 static size_t on_write(char *ptr, size_t size, size_t nmemb, void *ud)
 {
-    reply *r = ud;
     size_t n = size * nmemb;
-    if (n > REPLY_MAX - r->len)
-        return 0; /* over the cap: curl fails the transfer with CURLE_WRITE_ERROR */
-    if (r->len + n + 1 > r->cap) {
-        size_t cap = r->cap ? r->cap : 4096;
-        while (cap < r->len + n + 1)
-            cap *= 2;
-        char *p = realloc(r->data, cap);
-        if (!p)
-            return 0;
-        r->data = p;
-        r->cap = cap;
-    }
-    memcpy(r->data + r->len, ptr, n);
-    r->len += n;
-    r->data[r->len] = '\0';
-    return n;
+    return kiosk_buf_append(ud, ptr, n) == KIOSK_OK ? n : 0;
 }
 
 static int on_progress(void *ud, curl_off_t dt, curl_off_t dn, curl_off_t ut, curl_off_t un)
@@ -87,7 +69,7 @@ static int on_progress(void *ud, curl_off_t dt, curl_off_t dn, curl_off_t ut, cu
 }
 
 static kiosk_rc post(session *se, const sync_config *cfg, const char *body, size_t len,
-                     long *status, reply *rep, char *error, size_t error_size)
+                     long *status, kiosk_buf *rep, char *error, size_t error_size)
 {
     int64_t now = kiosk_clock_now_ms(cfg->clock ? cfg->clock : kiosk_clock_system());
     int64_t t = now + se->offset_ms;
@@ -214,13 +196,13 @@ static kiosk_rc batch_fill(batch *b, store *s, int64_t after_seq)
 }
 
 /* Apply a 200 reply to the store: answers for records of this batch only. */
-static kiosk_rc apply_reply(store *s, const batch *b, const reply *rep, sync_round *round,
+static kiosk_rc apply_reply(store *s, const batch *b, const kiosk_buf *rep, sync_round *round,
                             char *error, size_t error_size)
 {
     sync_result *res = NULL;
     size_t nres = 0;
     int64_t now_ms = 0;
-    kiosk_rc rc = sync_results_decode(rep->data ? rep->data : "", rep->len, &res, &nres, &now_ms);
+    kiosk_rc rc = sync_results_decode(kiosk_buf_str(rep), rep->len, &res, &nres, &now_ms);
     if (rc != KIOSK_OK) {
         set_error(error, error_size, "%s", "the hub's reply is not the sync protocol");
         return KIOSK_INVALID;
@@ -259,13 +241,12 @@ static kiosk_rc apply_reply(store *s, const batch *b, const reply *rep, sync_rou
 /* What a refused request means for the round. */
 typedef enum verdict { RETRY_NOW, SHRINK, GIVE_UP } verdict;
 
-static verdict judge_error(session *se, const sync_config *cfg, long status, const reply *rep,
+static verdict judge_error(session *se, const sync_config *cfg, long status, const kiosk_buf *rep,
                            kiosk_rc *rc, char *error, size_t error_size)
 {
     char code[32];
     int64_t hub_now = 0;
-    if (sync_error_decode(rep->data ? rep->data : "", rep->len, code, sizeof code, &hub_now) !=
-        KIOSK_OK)
+    if (sync_error_decode(kiosk_buf_str(rep), rep->len, code, sizeof code, &hub_now) != KIOSK_OK)
         snprintf(code, sizeof code, "none");
     char what[96];
     snprintf(what, sizeof what, "HTTP %ld (%s)", status, code);
@@ -308,7 +289,8 @@ static kiosk_rc run_round(session *se, const sync_config *cfg, store *s, sync_ro
     b.recs = calloc(b.cap, sizeof *b.recs);
     if (!b.recs)
         return KIOSK_NOMEM;
-    reply rep = {0};
+    kiosk_buf rep;
+    kiosk_buf_init(&rep, REPLY_MAX, 0);
     int64_t after = 0;
     int retries = 0;
     kiosk_rc rc = KIOSK_OK;
@@ -327,7 +309,7 @@ static kiosk_rc run_round(session *se, const sync_config *cfg, store *s, sync_ro
         if (rc == KIOSK_OK)
             rc = sync_body_encode(b.recs, b.n, &body, &len);
         long status = 0;
-        rep.len = 0;
+        kiosk_buf_consume(&rep, rep.len); /* the last reply is used up; its room stays */
         if (rc == KIOSK_OK)
             rc = post(se, cfg, body, len, &status, &rep, error, error_size);
         free(body);
@@ -355,7 +337,7 @@ static kiosk_rc run_round(session *se, const sync_config *cfg, store *s, sync_ro
     }
     batch_clear(&b);
     free(b.recs);
-    free(rep.data);
+    kiosk_buf_deinit(&rep);
     if (rc == KIOSK_OK && round->undecided) {
         set_error(error, error_size, "the hub left %zu records without an answer",
                   round->undecided);

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/kiosk_buf.h"
 #include "receipt/receipt.h"
 #include "receipt/receipt_payload.h"
 
@@ -59,8 +60,8 @@ int main(int argc, char **argv)
         for (int i = 0; i < iterations; i++) {
             double t0 = now_ms();
             receipt_bitmap bmp;
-            escpos_buf job;
-            escpos_buf_init(&job, 1 << 20);
+            kiosk_buf job;
+            kiosk_buf_init(&job, 1 << 20, 0);
             if (receipt_render(fonts, &d, widths[w], &bmp) != KIOSK_OK ||
                 receipt_encode_escpos(&bmp, &job) != KIOSK_OK) {
                 fprintf(stderr, "bench_receipt: render failed\n");
@@ -71,7 +72,7 @@ int main(int argc, char **argv)
             total += dt;
             bytes = job.len;
             rows = bmp.rows;
-            escpos_buf_deinit(&job);
+            kiosk_buf_deinit(&job);
             receipt_bitmap_deinit(&bmp);
         }
         printf("receipt %d dots: %d rows, %zu bytes (%.1f KB), render+encode best %.2f ms, "

@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <ctype.h>
 #include <signal.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -23,14 +24,15 @@
 
 static char payload[RECEIPT_PAYLOAD_MAX];
 static char key_path[512], other_key_path[512], png_path[512];
+static uint8_t device_pk[32];
 
 static void write_hex_key(const char *path, const uint8_t pk[32])
 {
+    char hex[65];
+    sodium_bin2hex(hex, sizeof hex, pk, 32);
     FILE *f = fopen(path, "w");
     assert_non_null(f);
-    for (int i = 0; i < 32; i++)
-        fprintf(f, "%02x", pk[i]);
-    fputc('\n', f);
+    fprintf(f, "%s\n", hex);
     fclose(f);
 }
 
@@ -47,6 +49,7 @@ static int setup(void **state)
     snprintf(png_path, sizeof png_path, "%s/ctl-receipt.png", KIOSK_TEST_TMP);
     write_hex_key(key_path, pk);
     write_hex_key(other_key_path, pk2);
+    memcpy(device_pk, pk, 32);
     if (receipt_payload_make("DEMO01-20261122-0042", "20261122101500", hash, sk, pk, payload))
         return -1;
     const char *fonts[] = {KIOSK_TEST_FONTS "/NotoSansCJKsc-Kiosk.otf",
@@ -114,6 +117,55 @@ static void test_verify_failures(void **state)
     fclose(f);
     assert_int_equal(run_ctl(key_path, blank, out, sizeof out), 3);
     assert_int_equal(run_ctl("/nonexistent", payload, out, sizeof out), 64);
+}
+
+/* The key file forms verify accepts: 32 raw bytes, or 64 hex digits in either case with
+ * whitespace between pairs; and what it refuses (exit 64) as it always did. */
+static void test_verify_key_file_forms(void **state)
+{
+    (void)state;
+    char path[600], hex[65], text[200], out[1024];
+    snprintf(path, sizeof path, "%s/ctl-forms.pub", KIOSK_TEST_TMP);
+    sodium_bin2hex(hex, sizeof hex, device_pk, 32);
+    static const struct {
+        int upper, sep; /* sep: a byte between pairs, -1 for none */
+        const char *tail;
+        int want;
+    } forms[] = {
+        {0, -1, "\n", 0}, {1, -1, "", 0},    {0, ' ', " \r\n\t", 0}, {1, '\n', "\n", 0},
+        {0, '\t', "", 0}, {0, -1, "0", 64},  {0, -1, "00", 64},      {0, -1, "x", 64},
+        {0, ':', "", 64}, {0, '\v', "", 64}, {0, '\0', "", 64}, /* a NUL is not whitespace */
+    };
+    for (size_t i = 0; i < sizeof forms / sizeof forms[0]; i++) {
+        size_t n = 0;
+        for (int k = 0; k < 64; k++) {
+            if (k && k % 2 == 0 && forms[i].sep >= 0)
+                text[n++] = (char)forms[i].sep;
+            text[n++] = forms[i].upper ? (char)toupper((unsigned char)hex[k]) : hex[k];
+        }
+        memcpy(text + n, forms[i].tail, strlen(forms[i].tail));
+        n += strlen(forms[i].tail);
+        FILE *f = fopen(path, "wb");
+        assert_non_null(f);
+        assert_int_equal(fwrite(text, 1, n, f), n);
+        fclose(f);
+        if (run_ctl(path, payload, out, sizeof out) != forms[i].want)
+            fail_msg("key file form %zu: want exit %d", i, forms[i].want);
+    }
+    /* whitespace inside a pair */
+    snprintf(text, sizeof text, "%.1s %s", hex, hex + 1);
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+    assert_int_equal(run_ctl(path, payload, out, sizeof out), 64);
+    /* 32 raw bytes */
+    f = fopen(path, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(device_pk, 1, 32, f), 32);
+    fclose(f);
+    assert_int_equal(run_ctl(path, payload, out, sizeof out), 0);
+    unlink(path);
 }
 
 /* Run `kioskctl card` with stdin_text piped in; the exit code, output in out. */
@@ -531,6 +583,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_verify_image_and_text),
         cmocka_unit_test(test_verify_failures),
+        cmocka_unit_test(test_verify_key_file_forms),
         cmocka_unit_test(test_card_reads_and_pins),
         cmocka_unit_test(test_card_reader_states),
         cmocka_unit_test(test_reprint),

@@ -6,9 +6,10 @@
 #include <cmocka.h>
 #include <string.h>
 
+#include "core/kiosk_buf.h"
 #include "printer/escpos.h"
 
-static void expect_bytes(const escpos_buf *b, const uint8_t *want, size_t n)
+static void expect_bytes(const kiosk_buf *b, const uint8_t *want, size_t n)
 {
     assert_int_equal(b->len, n);
     assert_memory_equal(b->data, want, n);
@@ -17,8 +18,8 @@ static void expect_bytes(const escpos_buf *b, const uint8_t *want, size_t n)
 static void test_init_feed_cut(void **state)
 {
     (void)state;
-    escpos_buf b;
-    escpos_buf_init(&b, 1024);
+    kiosk_buf b;
+    kiosk_buf_init(&b, 1024, 0);
     assert_int_equal(escpos_init(&b), KIOSK_OK);
     assert_int_equal(escpos_feed_lines(&b, 3), KIOSK_OK);
     assert_int_equal(escpos_cut(&b), KIOSK_OK);
@@ -27,7 +28,7 @@ static void test_init_feed_cut(void **state)
     expect_bytes(&b, want, sizeof want);
     assert_int_equal(escpos_feed_lines(&b, 256), KIOSK_INVALID);
     assert_int_equal(escpos_status_request(&b, 5), KIOSK_INVALID);
-    escpos_buf_deinit(&b);
+    kiosk_buf_deinit(&b);
 }
 
 static void test_raster_bands(void **state)
@@ -35,13 +36,13 @@ static void test_raster_bands(void **state)
     (void)state;
     /* 3 rows of 2 bytes, bands of 2 rows: two GS v 0 commands (2 rows, then 1) */
     const uint8_t bits[] = {0x80, 0x01, 0xFF, 0x00, 0x0F, 0xF0};
-    escpos_buf b;
-    escpos_buf_init(&b, 1024);
+    kiosk_buf b;
+    kiosk_buf_init(&b, 1024, 0);
     assert_int_equal(escpos_raster(&b, bits, 2, 3, 2), KIOSK_OK);
     const uint8_t want[] = {0x1D, 0x76, 0x30, 0x00, 0x02, 0x00, 0x02, 0x00, 0x80, 0x01, 0xFF,
                             0x00, 0x1D, 0x76, 0x30, 0x00, 0x02, 0x00, 0x01, 0x00, 0x0F, 0xF0};
     expect_bytes(&b, want, sizeof want);
-    escpos_buf_deinit(&b);
+    kiosk_buf_deinit(&b);
 }
 
 static void test_raster_wide_and_tall_headers(void **state)
@@ -49,8 +50,8 @@ static void test_raster_wide_and_tall_headers(void **state)
     (void)state;
     /* 576 dots = 72 bytes; 300 rows in bands of 256: heights 256 (00 01) and 44 (2C 00) */
     static uint8_t bits[72 * 300];
-    escpos_buf b;
-    escpos_buf_init(&b, 64 * 1024);
+    kiosk_buf b;
+    kiosk_buf_init(&b, 64 * 1024, 0);
     assert_int_equal(escpos_raster(&b, bits, 72, 300, 256), KIOSK_OK);
     assert_int_equal(b.len, 2 * 8 + sizeof bits);
     const uint8_t h1[] = {0x1D, 0x76, 0x30, 0x00, 0x48, 0x00, 0x00, 0x01};
@@ -59,7 +60,7 @@ static void test_raster_wide_and_tall_headers(void **state)
     assert_memory_equal(b.data + 8 + 72 * 256, h2, 8);
     assert_int_equal(escpos_raster(&b, bits, 0, 1, 1), KIOSK_INVALID);
     assert_int_equal(escpos_raster(&b, bits, 72, 1, 0), KIOSK_INVALID);
-    escpos_buf_deinit(&b);
+    kiosk_buf_deinit(&b);
 }
 
 static void test_raster_compact(void **state)
@@ -68,32 +69,32 @@ static void test_raster_compact(void **state)
     /* 4 bytes wide: an inked row using 2 bytes, 3 blank rows, 2 rows using 3 bytes */
     const uint8_t bits[] = {0x80, 0x01, 0x00, 0x00, 0,    0,    0,    0,    0,    0,    0,    0,
                             0,    0,    0,    0,    0x00, 0x00, 0x10, 0x00, 0xFF, 0x00, 0x00, 0x00};
-    escpos_buf b;
-    escpos_buf_init(&b, 1024);
+    kiosk_buf b;
+    kiosk_buf_init(&b, 1024, 0);
     assert_int_equal(escpos_raster_compact(&b, bits, 4, 6, 128), KIOSK_OK);
     const uint8_t want[] = {0x1D, 0x76, 0x30, 0x00, 0x02, 0x00, 0x01, 0x00, 0x80,
                             0x01, 0x1B, 0x4A, 0x03, 0x1D, 0x76, 0x30, 0x00, 0x03,
                             0x00, 0x02, 0x00, 0x00, 0x00, 0x10, 0xFF, 0x00, 0x00};
     expect_bytes(&b, want, sizeof want);
-    escpos_buf_deinit(&b);
+    kiosk_buf_deinit(&b);
     /* 300 blank rows: feeds of at most 255 dots */
     static uint8_t blank[4 * 300];
-    escpos_buf_init(&b, 1024);
+    kiosk_buf_init(&b, 1024, 0);
     assert_int_equal(escpos_raster_compact(&b, blank, 4, 300, 128), KIOSK_OK);
     const uint8_t feeds[] = {0x1B, 0x4A, 0xFF, 0x1B, 0x4A, 0x2D};
     expect_bytes(&b, feeds, sizeof feeds);
-    escpos_buf_deinit(&b);
+    kiosk_buf_deinit(&b);
 }
 
 static void test_buffer_cap(void **state)
 {
     (void)state;
     static uint8_t bits[72 * 100];
-    escpos_buf b;
-    escpos_buf_init(&b, 1000);
+    kiosk_buf b;
+    kiosk_buf_init(&b, 1000, 0);
     assert_int_equal(escpos_raster(&b, bits, 72, 100, 10), KIOSK_RANGE);
     assert_true(b.len <= 1000);
-    escpos_buf_deinit(&b);
+    kiosk_buf_deinit(&b);
 }
 
 static void test_status_parse(void **state)

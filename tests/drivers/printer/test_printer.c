@@ -17,6 +17,7 @@
 
 #include <png.h>
 
+#include "core/kiosk_buf.h"
 #include "printer/escpos.h"
 #include "printer/printer.h"
 #include "printer/printer_sim.h"
@@ -30,9 +31,9 @@ static void make_image(uint8_t bits[8 * 20])
         bits[y * 8 + y / 8] |= (uint8_t)(0x80 >> (y % 8));
 }
 
-static void make_job(escpos_buf *b, const uint8_t *bits)
+static void make_job(kiosk_buf *b, const uint8_t *bits)
 {
-    escpos_buf_init(b, 4096);
+    kiosk_buf_init(b, 4096, 0);
     assert_int_equal(escpos_init(b), KIOSK_OK);
     assert_int_equal(escpos_raster(b, bits, 8, 20, 7), KIOSK_OK);
     assert_int_equal(escpos_feed_lines(b, 2), KIOSK_OK);
@@ -44,7 +45,7 @@ static void test_sim_decodes_job(void **state)
     (void)state;
     uint8_t bits[8 * 20];
     make_image(bits);
-    escpos_buf job;
+    kiosk_buf job;
     make_job(&job, bits);
     printer *p;
     assert_int_equal(printer_sim_create(64, NULL, &p), KIOSK_OK);
@@ -64,7 +65,7 @@ static void test_sim_decodes_job(void **state)
     p->ops->write(p, junk, sizeof junk);
     assert_true(printer_sim_errors(p) > 0);
     printer_close(p);
-    escpos_buf_deinit(&job);
+    kiosk_buf_deinit(&job);
 }
 
 static void test_sim_faults(void **state)
@@ -72,7 +73,7 @@ static void test_sim_faults(void **state)
     (void)state;
     uint8_t bits[8 * 20];
     make_image(bits);
-    escpos_buf job;
+    kiosk_buf job;
     make_job(&job, bits);
     printer *p;
     printer_sim_faults f = {.paper_out_after = 50};
@@ -96,7 +97,7 @@ static void test_sim_faults(void **state)
     printer_sim_set_faults(p, &f);
     assert_int_equal(printer_print(p, job.data, job.len), KIOSK_CORRUPT);
     printer_close(p);
-    escpos_buf_deinit(&job);
+    kiosk_buf_deinit(&job);
 }
 
 static void serial_case(const uint8_t replies[5], kiosk_rc expect, int expect_job)
@@ -216,7 +217,7 @@ static void test_image_printer(void **state)
     assert_int_equal(printer_open_images(dir, 64, &p), KIOSK_OK);
     uint8_t bits[8 * 20];
     make_image(bits);
-    escpos_buf b;
+    kiosk_buf b;
     make_job(&b, bits);
     printer_set_title(p, "DEMO01-20261204-0001");
     assert_int_equal(printer_print(p, b.data, b.len), KIOSK_OK);
@@ -249,7 +250,7 @@ static void test_image_printer(void **state)
     read_png(path, &page, &w, &rows);
     assert_memory_equal(page, bits, sizeof bits);
     free(page);
-    escpos_buf_deinit(&b);
+    kiosk_buf_deinit(&b);
     printer_close(p);
 }
 

@@ -173,6 +173,68 @@ static void test_body_decode_refuses_malformed(void **state)
     assert_int_equal(sync_body_decode("{}", SYNC_MAX_BODY + 1, &got, &n), KIOSK_RANGE);
 }
 
+/* The sealed field's base64 (libsodium's codec) is as strict as the table codec it
+ * replaced: every padding form round-trips to RFC 4648's exact bytes, and anything else a
+ * lax decoder might take is refused — missing, short, extra or inner padding, bits under
+ * the padding, whitespace, trailing bytes, the URL-safe alphabet, and bytes over 0x7F,
+ * which libsodium 1.0.18 alone would read as '/'. */
+static void test_body_base64_strictness(void **state)
+{
+    (void)state;
+    static const char *const exact[] = {
+        "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8gISIjJCUmJygpKissLS4vMA==",
+        "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8gISIjJCUmJygpKissLS4vMDE=",
+        "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8gISIjJCUmJygpKissLS4vMDEy",
+    };
+    uint8_t bytes[51];
+    for (int i = 0; i < 51; i++)
+        bytes[i] = (uint8_t)i;
+    char sig[129], body[700], *enc;
+    size_t len, n;
+    sync_record *got;
+    for (size_t k = 0; k < 3; k++) {
+        sync_record r = {.seq = 7, .sealed = bytes, .sealed_len = 49 + k};
+        memcpy(r.uuid, UUID, sizeof r.uuid);
+        sync_record_sign(&r, sk);
+        assert_int_equal(sync_body_encode(&r, 1, &enc, &len), KIOSK_OK);
+        assert_non_null(strstr(enc, exact[k]));
+        assert_int_equal(sync_body_decode(enc, len, &got, &n), KIOSK_OK);
+        assert_int_equal(got[0].sealed_len, 49 + k);
+        assert_memory_equal(got[0].sealed, bytes, 49 + k);
+        sync_records_free(got, n);
+        free(enc);
+    }
+    sync_record r = sample();
+    sync_hex_format(r.sig, 64, sig);
+    static const char *const bad[] = {
+        "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8gISIjJCUmJygpKissLS4vMA",       /* unpadded */
+        "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8gISIjJCUmJygpKissLS4vMA=",      /* short pad */
+        "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8gISIjJCUmJygpKissLS4vMA===",    /* extra pad */
+        "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8gISIjJCUmJygpKissLS4vMA====",   /* pad group */
+        "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8gISIjJCUmJygpKissLS4vMB==",     /* bits set */
+        "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8gISIjJCUmJygpKissLS4vMDE",      /* unpadded */
+        "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8gISIjJCUmJygpKissLS4vMDF=",     /* bits set */
+        "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8gISIjJCUmJygpKissLS4vMA==AAAA", /* after */
+        "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8gISIjJCUmJygpKissLS4vMA==x",    /* after */
+        "AA==AwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8gISIjJCUmJygpKissLS4vMDEy",     /* inner */
+        "AAEC AwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8gISIjJCUmJygpKissLS4vMA==",    /* space */
+        " AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8gISIjJCUmJygpKissLS4vMA==",    /* space */
+        "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8gISIjJCUmJygpKissLS4_MA==",     /* URL-safe */
+        "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8gISIjJCUmJygpKissLS4\x84MA==",  /* high */
+        "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8gISIjJCUmJygpKissLS4vMA\xbd\xbd", /* high */
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        snprintf(body, sizeof body,
+                 "{\"records\":[{\"uuid\":\"" UUID
+                 "\",\"seq\":7,\"sealed\":\"%s\",\"sig\":\"%s\"}]}",
+                 bad[i], sig);
+        got = (sync_record *)1;
+        if (sync_body_decode(body, strlen(body), &got, &n) != KIOSK_INVALID)
+            fail_msg("sealed value %zu accepted: %s", i, bad[i]);
+        assert_null(got);
+    }
+}
+
 static void test_results_round_trip_and_refusals(void **state)
 {
     (void)state;
@@ -298,6 +360,7 @@ int main(void)
         cmocka_unit_test_setup(test_request_signature, setup),
         cmocka_unit_test_setup(test_body_exact_bytes_and_round_trip, setup),
         cmocka_unit_test_setup(test_body_decode_refuses_malformed, setup),
+        cmocka_unit_test_setup(test_body_base64_strictness, setup),
         cmocka_unit_test_setup(test_results_round_trip_and_refusals, setup),
         cmocka_unit_test_setup(test_error_bodies, setup),
         cmocka_unit_test_setup(test_bundle_file, setup),

@@ -15,6 +15,7 @@
 #include <unistd.h>
 #include <zbar.h>
 
+#include "core/kiosk_buf.h"
 #include "printer/printer_sim.h"
 #include "receipt/receipt.h"
 #include "receipt/receipt_job.h"
@@ -111,8 +112,8 @@ static void print_and_verify(int width)
     assert_int_equal(bmp.width, width);
     assert_true(bmp.rows > 400 && bmp.rows < 3000);
 
-    escpos_buf job;
-    escpos_buf_init(&job, 256 * 1024);
+    kiosk_buf job;
+    kiosk_buf_init(&job, 256 * 1024, 0);
     assert_int_equal(receipt_encode_escpos(&bmp, &job), KIOSK_OK);
     printer *p;
     assert_int_equal(printer_sim_create(width, NULL, &p), KIOSK_OK);
@@ -143,7 +144,7 @@ static void print_and_verify(int width)
     png_image_free(&img);
 
     printer_close(p);
-    escpos_buf_deinit(&job);
+    kiosk_buf_deinit(&job);
     receipt_bitmap_deinit(&bmp);
 }
 

@@ -18,6 +18,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "proto/sync_proto.h"
 #include "store/store.h"
 
 static char dir[512], db[600];
@@ -95,7 +96,9 @@ static void test_save_seal_and_open_upstream(void **state)
     assert_string_equal(sv.receipt_no, "DEMO01-20261122-0001");
     assert_int_equal(sv.seq, 1);
     assert_int_equal(strlen(sv.uuid), 36);
+    assert_true(sync_uuid_valid(sv.uuid)); /* lowercase 8-4-4-4-12 */
     assert_int_equal(sv.uuid[14], '4');
+    assert_non_null(strchr("89ab", sv.uuid[19]));
     store_saved sv2;
     assert_int_equal(store_save(s, &sample, &sv2), KIOSK_OK);
     assert_string_equal(sv2.receipt_no, "DEMO01-20261122-0002");

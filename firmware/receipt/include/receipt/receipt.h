@@ -61,6 +61,6 @@ void receipt_bitmap_deinit(receipt_bitmap *b);
 kiosk_rc receipt_bitmap_write_png(const receipt_bitmap *b, const char *path);
 
 /* Append the whole print job (init, raster in bands, feed, cut) to buf. */
-kiosk_rc receipt_encode_escpos(const receipt_bitmap *b, escpos_buf *buf);
+kiosk_rc receipt_encode_escpos(const receipt_bitmap *b, kiosk_buf *buf);
 
 #endif
