@@ -1,0 +1,229 @@
+/*
+ * `kioskctl status`, `sync`, `export` and `purge`: the outbox of records and its way
+ * upstream.
+ */
+#include "kioskctl.h"
+
+#include <getopt.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <time.h>
+
+#include "config/kiosk_config.h"
+#include "store/store.h"
+#include "sync/sync.h"
+#include "receipt/receipt_payload.h"
+
+static void print_time(const char *label, int64_t ms)
+{
+    if (!ms) {
+        printf("%s never\n", label);
+        return;
+    }
+    time_t t = (time_t)(ms / 1000);
+    struct tm tm;
+    char buf[32];
+    localtime_r(&t, &tm);
+    strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", &tm);
+    printf("%s %s\n", label, buf);
+}
+
+static int print_rejected(void *ctx, const store_summary *rec, const char *reason)
+{
+    (void)ctx;
+    printf("  rejected: %s %s %s — %s\n", rec->receipt_no, rec->masked_name, rec->masked_id,
+           reason);
+    return 0;
+}
+
+int cmd_status(int argc, char **argv)
+{
+    const char *config_path = NULL;
+    if (!config_only(argc, argv, &config_path) || optind != argc) {
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    kiosk_config cfg;
+    store_device_key key;
+    store *st;
+    int code = open_state(config_path, &cfg, &key, &st);
+    if (code != EXIT_VALID)
+        return code;
+    store_counts n;
+    store_sync_note note;
+    char hex[65], id[RECEIPT_DEVICE_ID_LEN + 1];
+    sodium_bin2hex(hex, sizeof hex, key.public_key, 32);
+    receipt_device_id(key.public_key, id);
+    if (store_count(st, &n) != KIOSK_OK || store_sync_info(st, &note) != KIOSK_OK) {
+        fprintf(stderr, "kioskctl: cannot read the record store\n");
+        close_state(st, &key);
+        return EXIT_STATE;
+    }
+    struct statvfs vfs;
+    unsigned long long free_mb = statvfs(cfg.state_dir, &vfs) == 0
+                                     ? (unsigned long long)vfs.f_bavail * vfs.f_frsize >> 20
+                                     : 0;
+    printf("configuration:     %s\nstate directory:   %s\n",
+           config_path ? config_path : "built in (no --config, no " KIOSK_CONFIG_SYSTEM_PATH ")",
+           cfg.state_dir);
+    printf("device id:         %s\ndevice public key: %s\n", id, hex);
+    printf("hall code:         %s\n", cfg.hall_code);
+    printf("upstream key:      %s\n",
+           store_ready(st, 0) == KIOSK_CONFIG ? "not provisioned" : "provisioned");
+    printf("hub:               %s\n", cfg.sync_url[0] ? cfg.sync_url : "none (bundles only)");
+    printf("records:           %lld queued, %lld sent, %lld acknowledged, %lld rejected\n",
+           (long long)n.by_state[STORE_QUEUED], (long long)n.by_state[STORE_SENT],
+           (long long)n.by_state[STORE_ACKED], (long long)n.by_state[STORE_REJECTED]);
+    print_time("last sync:        ", note.last_ok_ms);
+    print_time("last attempt:     ", note.last_attempt_ms);
+    printf("last error:        %s\n", note.last_error[0] ? note.last_error : "none");
+    printf("free disk:         %llu MiB in %s\n", free_mb, cfg.state_dir);
+    store_rejected_each(st, print_rejected, NULL);
+    close_state(st, &key);
+    return EXIT_VALID;
+}
+
+int cmd_sync(int argc, char **argv)
+{
+    const char *config_path = NULL;
+    if (!config_only(argc, argv, &config_path) || optind != argc) {
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    kiosk_config cfg;
+    store_device_key key;
+    store *st;
+    int code = open_state(config_path, &cfg, &key, &st);
+    if (code != EXIT_VALID)
+        return code;
+    if (!cfg.sync_url[0]) {
+        fprintf(stderr, "kioskctl: no hub configured ([sync] url); use kioskctl export\n");
+        close_state(st, &key);
+        return EXIT_STATE;
+    }
+    char path[KIOSK_CONFIG_PATH_MAX + 16];
+    snprintf(path, sizeof path, "%s/kiosk.db", cfg.state_dir);
+    sync_config sc = {.url = cfg.sync_url,
+                      .ca_file = cfg.sync_ca_file,
+                      .db_path = path,
+                      .hall_code = cfg.hall_code,
+                      .key = &key,
+                      .batch = (size_t)cfg.sync_batch};
+    sync_round r;
+    char err[128] = "";
+    kiosk_rc rc = sync_run_once(&sc, st, &r, err, sizeof err);
+    struct timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);
+    store_note_sync(st, rc == KIOSK_OK, (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000, err);
+    printf("sent %zu: %zu acknowledged, %zu rejected, %zu without an answer\n", r.sent, r.acked,
+           r.rejected, r.undecided);
+    if (rc != KIOSK_OK) {
+        printf("sync failed: %s\n", err[0] ? err : kiosk_strerror(rc));
+        code = rc == KIOSK_AUTH ? EXIT_HUB_REFUSED : EXIT_HUB_UNREACHABLE;
+    }
+    close_state(st, &key);
+    return code;
+}
+
+int cmd_export(int argc, char **argv)
+{
+    const char *config_path = NULL;
+    if (!config_only(argc, argv, &config_path) || optind != argc - 1) {
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    const char *target = argv[optind];
+    kiosk_config cfg;
+    store_device_key key;
+    store *st;
+    int code = open_state(config_path, &cfg, &key, &st);
+    if (code != EXIT_VALID)
+        return code;
+    /* a directory (the USB stick) gets a file named after the unit and the time */
+    char path[KIOSK_CONFIG_PATH_MAX + 128];
+    struct stat sb;
+    struct timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);
+    int64_t now_ms = (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000;
+    if (stat(target, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+        char id[RECEIPT_DEVICE_ID_LEN + 1], stamp[32];
+        struct tm tm;
+        receipt_device_id(key.public_key, id);
+        localtime_r(&now.tv_sec, &tm);
+        strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
+        snprintf(path, sizeof path, "%s/%s-%s-%s.kb", target, cfg.hall_code, id, stamp);
+    } else {
+        snprintf(path, sizeof path, "%s", target);
+    }
+    size_t n = 0;
+    kiosk_rc rc = sync_export_bundle(st, &key, path, now_ms, &n);
+    if (rc == KIOSK_OK) {
+        printf("exported %zu records to %s\n", n, path);
+        printf("they stay on this unit until the hub acknowledges them (next sync)\n");
+    } else if (rc == KIOSK_NOT_FOUND) {
+        printf("nothing to export: every record is acknowledged or rejected\n");
+        code = EXIT_NOTHING;
+    } else {
+        printf("export failed: %s (%s)\n", kiosk_strerror(rc), path);
+        code = EXIT_STATE;
+    }
+    close_state(st, &key);
+    return code;
+}
+
+int cmd_purge(int argc, char **argv)
+{
+    static const struct option opts[] = {{"config", required_argument, NULL, 'c'},
+                                         {"days", required_argument, NULL, 'd'},
+                                         {"yes", no_argument, NULL, 'y'},
+                                         {NULL, 0, NULL, 0}};
+    const char *config_path = NULL;
+    long days = -1;
+    int yes = 0, c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "c:d:y", opts, NULL)) != -1) {
+        char *end;
+        if (c == 'c') {
+            config_path = optarg;
+        } else if (c == 'd') {
+            days = strtol(optarg, &end, 10);
+            if (*end || end == optarg || days < 0 || days > 36500)
+                days = -1;
+        } else if (c == 'y') {
+            yes = 1;
+        } else {
+            return EXIT_USAGE;
+        }
+    }
+    if (optind != argc || days < 0) {
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    if (!yes) {
+        fprintf(stderr, "kioskctl: purge deletes acknowledged records for good; add --yes\n");
+        return EXIT_USAGE;
+    }
+    kiosk_config cfg;
+    store_device_key key;
+    store *st;
+    int code = open_state(config_path, &cfg, &key, &st);
+    if (code != EXIT_VALID)
+        return code;
+    struct timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);
+    int64_t cutoff = (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000 - (int64_t)days * 86400000;
+    int64_t purged = 0;
+    if (store_purge_acked(st, cutoff, "kioskctl", &purged) == KIOSK_OK) {
+        printf("purged %lld records acknowledged more than %ld days ago\n", (long long)purged,
+               days);
+    } else {
+        printf("purge failed\n");
+        code = EXIT_STATE;
+    }
+    close_state(st, &key);
+    return code;
+}
