@@ -516,10 +516,9 @@ kiosk_rc ui_app_render(ui_app *app)
 static void attract_status(ui_app *app, const session_view *sv, ui_ctx *c)
 {
     const ui_theme *t = c->t;
-    SDL_Color red = t->high_contrast ? t->accent : (SDL_Color){190, 30, 30, 255};
     if (sv->out_of_service) {
         SDL_Rect veil = {0, 0, app->w, app->h};
-        ui_draw_fill_rect(c->r, veil, (SDL_Color){0, 0, 0, 170});
+        ui_draw_fill_rect(c->r, veil, t->veil_closed);
         SDL_Rect box =
             t->landscape ? ui_px_rect(c, 140, 200, 1000, 400) : ui_px_rect(c, 60, 640, 960, 640);
         ui_draw_fill_round_rect(c->r, box, ui_theme_px(t, 32), t->panel);
@@ -542,14 +541,15 @@ static void attract_status(ui_app *app, const session_view *sv, ui_ctx *c)
     SDL_Rect status =
         t->landscape ? ui_px_rect(c, 40, 84, 700, 40) : ui_px_rect(c, 48, 120, 984, 50);
     if (line[0])
-        ui_label_fit(c, line, status, t->landscape ? 24 : 30, low ? red : t->muted, UI_TEXT_LEFT);
+        ui_label_fit(c, line, status, t->landscape ? 24 : 30, low ? t->error : t->muted,
+                     UI_TEXT_LEFT);
     if (low || sv->battery_refused) {
         SDL_Rect banner =
             t->landscape ? ui_px_rect(c, 560, 470, 680, 80) : ui_px_rect(c, 40, 1330, 1000, 90);
-        ui_draw_fill_round_rect(c->r, banner, ui_theme_px(t, 16), red);
+        ui_draw_fill_round_rect(c->r, banner, ui_theme_px(t, 16), t->error);
         SDL_Rect in = {banner.x + 16, banner.y + banner.h / 6, banner.w - 32, banner.h * 2 / 3};
         ui_label_fit(c, kiosk_strings_get(c->s, "screen.battery_low"), in, t->landscape ? 28 : 34,
-                     (SDL_Color){255, 255, 255, 255}, UI_TEXT_CENTER);
+                     t->on_error, UI_TEXT_CENTER);
     }
 }
 

@@ -88,7 +88,7 @@ static SDL_Rect toggle(SDL_Renderer *r, ui_text *text, const ui_theme *t, const 
     SDL_Rect b = {right - bw, y, bw, bh};
     ui_draw_round_frame(r, b, bh / 4, ui_theme_px(t, 3) + 1, t->accent, on ? t->accent : t->panel);
     SDL_Rect inner = {b.x, b.y + (bh - th) / 2, b.w, th};
-    text_in(r, text, label, px, on ? t->accent_fg : t->accent, inner, UI_TEXT_CENTER);
+    text_in(r, text, label, px, on ? t->on_accent : t->accent, inner, UI_TEXT_CENTER);
     return b;
 }
 
@@ -98,14 +98,12 @@ static void draw_card(SDL_Renderer *r, ui_text *text, const ui_theme *t, SDL_Rec
     int radius = card.w / 18;
     /* a soft shadow, then the card */
     SDL_Rect shadow = {card.x + card.w / 40, card.y + card.w / 40, card.w, card.h};
-    SDL_Color sc =
-        t->high_contrast ? (SDL_Color){90, 90, 90, 255} : (SDL_Color){205, 214, 228, 255};
-    ui_draw_fill_round_rect(r, shadow, radius, sc);
+    ui_draw_fill_round_rect(r, shadow, radius, t->card_shadow);
     ui_draw_fill_round_rect(r, card, radius, t->card);
     /* contactless waves on the right: rings, their left halves covered by the card */
     int cx = card.x + card.w * 13 / 20, cy = card.y + card.h * 3 / 5;
     for (int i = 3; i >= 1; i--) {
-        ui_draw_fill_circle(r, cx, cy, card.h * i / 10, t->card_fg);
+        ui_draw_fill_circle(r, cx, cy, card.h * i / 10, t->on_card);
         ui_draw_fill_circle(r, cx, cy, card.h * i / 10 - card.h / 40, t->card);
     }
     SDL_Rect cover = {cx - card.h * 3 / 10 - 2, cy - card.h * 3 / 10 - 2, card.h * 3 / 10 + 2,
@@ -114,7 +112,7 @@ static void draw_card(SDL_Renderer *r, ui_text *text, const ui_theme *t, SDL_Rec
     SDL_Rect chip = {card.x + card.w / 9, card.y + card.h / 2, card.w / 7, card.h / 5};
     ui_draw_fill_round_rect(r, chip, chip.h / 5, t->chip);
     SDL_Rect label_box = {card.x + card.w / 9, card.y + card.h / 8, card.w / 2, card.h / 4};
-    text_fit(r, text, label, card.h / 7, t->card_fg, label_box, UI_TEXT_LEFT);
+    text_fit(r, text, label, card.h / 7, t->on_card, label_box, UI_TEXT_LEFT);
 }
 
 static void draw_arrow(SDL_Renderer *r, const ui_theme *t, SDL_Rect a)
@@ -137,7 +135,7 @@ static void draw_steps(SDL_Renderer *r, ui_text *text, const ui_theme *t, const 
         ui_draw_fill_circle(r, cx, cy, radius, t->accent);
         snprintf(num, sizeof num, "%d", i + 1);
         SDL_Rect nb = {cx - radius, cy - radius * 3 / 4, 2 * radius, radius * 3 / 2};
-        text_in(r, text, num, radius, t->accent_fg, nb, UI_TEXT_CENTER);
+        text_in(r, text, num, radius, t->on_accent, nb, UI_TEXT_CENTER);
         snprintf(key, sizeof key, "attract.step%d", i + 1);
         SDL_Rect lb = {box.x + col * i, cy + radius + box.h / 12, col, box.h / 3};
         SDL_Rect fit = {lb.x + col / 20, lb.y, col - col / 10, lb.h};

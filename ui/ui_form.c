@@ -191,11 +191,6 @@ static const char *issue_text(const kiosk_strings *s, const flow_view *v, regist
     return NULL;
 }
 
-static SDL_Color error_red(const ui_theme *t)
-{
-    return t->high_contrast ? t->accent : (SDL_Color){190, 30, 30, 255};
-}
-
 /* ---- the page of rows ------------------------------------------------------------- */
 
 static void draw_page(ui_ctx *c, const ui_form_env *env, const flow_view *v, ui_form_scroll *sc,
@@ -273,7 +268,7 @@ static void draw_page(ui_ctx *c, const ui_form_env *env, const flow_view *v, ui_
         const char *problem = issue_text(c->s, v, f);
         int locked = registration_is_locked(env->rec, f);
         ui_draw_round_frame(c->r, r, ui_theme_px(t, 16), ui_theme_px(t, problem ? 4 : 2) + 1,
-                            problem ? error_red(t) : t->muted, locked ? t->bg : t->panel);
+                            problem ? t->error : t->muted, locked ? t->bg : t->panel);
         int in = ui_theme_px(t, 20);
         /* if the body is short (landscape), the three lines shrink together to fit */
         float k = row_h < want ? (float)row_h / (float)want : 1.0f;
@@ -292,7 +287,7 @@ static void draw_page(ui_ctx *c, const ui_form_env *env, const flow_view *v, ui_
         explicit_bzero(value, sizeof value); /* a citizen's answer: not left on the stack */
         SDL_Rect msg = {r.x + in, val.y + vh, r.w - 2 * in, lh};
         if (problem) {
-            ui_label_fit(c, problem, msg, lpx, error_red(t), UI_TEXT_LEFT);
+            ui_label_fit(c, problem, msg, lpx, t->error, UI_TEXT_LEFT);
         } else if (locked) {
             ui_label_fit(c, kiosk_strings_get(c->s, "screen.from_card"), msg, lpx, t->muted,
                          UI_TEXT_LEFT);

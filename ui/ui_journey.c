@@ -187,8 +187,7 @@ static void pin_screen(ui_ctx *c, const frame *f, const flow_view *v, const sess
         char msg[256];
         ui_journey_fill_number(S(c, "screen.pin_tries_left"), v->tries_left, msg, sizeof msg);
         SDL_Rect warn = {body.x, y, col_w, ui_theme_px(t, 120)};
-        SDL_Color red = t->high_contrast ? t->accent : (SDL_Color){190, 30, 30, 255};
-        y += ui_label(c, msg, warn, hint_px, red, UI_TEXT_LEFT) + ui_theme_px(t, 16);
+        y += ui_label(c, msg, warn, hint_px, t->error, UI_TEXT_LEFT) + ui_theme_px(t, 16);
     }
     /* six boxes, filled as digits are typed (never the digits themselves) */
     int box = ui_theme_px(t, f->landscape ? 72 : 110), gap = ui_theme_px(t, f->landscape ? 16 : 20);
@@ -261,8 +260,7 @@ static void questions_screen(ui_ctx *c, const frame *f, const flow_view *v, cons
     }
     if (st->show_missing) {
         SDL_Rect warn = {body.x, body.y + 4 * row, body.w, row};
-        SDL_Color red = t->high_contrast ? t->accent : (SDL_Color){190, 30, 30, 255};
-        ui_label(c, S(c, "screen.questions_missing"), warn, px, red, UI_TEXT_LEFT);
+        ui_label(c, S(c, "screen.questions_missing"), warn, px, t->error, UI_TEXT_LEFT);
     }
     footer(c, f, NULL, NULL, UI_ID_NEXT, S(c, "screen.next"), UI_BUTTON_PRIMARY);
 }
@@ -419,9 +417,7 @@ static void review_screen(ui_ctx *c, const frame *f, const flow_view *v, ui_jour
         for (int i = 0; i < v->nissues; i++)
             bad |= flow_page_of(v->issues[i].field) == (flow_page)p;
         ui_draw_round_frame(c->r, card, ui_theme_px(t, 16), ui_theme_px(t, bad ? 4 : 2) + 1,
-                            bad ? (t->high_contrast ? t->accent : (SDL_Color){190, 30, 30, 255})
-                                : t->muted,
-                            t->panel);
+                            bad ? t->error : t->muted, t->panel);
         int ebw = card.w / 4 > t->min_target_px ? card.w / 4 : t->min_target_px;
         SDL_Rect head = {card.x + lo.pad, card.y + lo.pad / 2, card.w - ebw - 3 * lo.pad,
                          lo.head_h};
@@ -501,22 +497,18 @@ static void signature_screen(ui_ctx *c, const frame *f, const flow_view *v, ui_j
     SDL_Rect hint = {body.x, body.y, body.w, ui_theme_px(t, f->landscape ? 44 : 64)};
     const char *key =
         env->session->signature_problem ? env->session->signature_problem : "screen.signature_hint";
-    SDL_Color col = env->session->signature_problem
-                        ? (t->high_contrast ? t->accent : (SDL_Color){190, 30, 30, 255})
-                        : t->muted;
+    SDL_Color col = env->session->signature_problem ? t->error : t->muted;
     ui_label_fit(c, S(c, key), hint, px, col, UI_TEXT_LEFT);
     int bh = ui_theme_px(t, f->landscape ? 70 : 110), gap = ui_theme_px(t, 20);
     SDL_Rect pad = {body.x, hint.y + hint.h + gap, body.w, body.h - hint.h - 2 * gap - bh};
     st->pad_rect = pad;
-    ui_draw_fill_round_rect(c->r, pad, ui_theme_px(t, 16), (SDL_Color){255, 255, 255, 255});
-    ui_draw_round_frame(c->r, pad, ui_theme_px(t, 16), ui_theme_px(t, 3) + 1, t->accent,
-                        (SDL_Color){255, 255, 255, 255});
+    ui_draw_fill_round_rect(c->r, pad, ui_theme_px(t, 16), t->paper);
+    ui_draw_round_frame(c->r, pad, ui_theme_px(t, 16), ui_theme_px(t, 3) + 1, t->accent, t->paper);
     /* a baseline to write on */
     SDL_Rect line = {pad.x + pad.w / 10, pad.y + pad.h * 3 / 4, pad.w * 8 / 10, ui_theme_px(t, 3)};
-    ui_draw_fill_rect(c->r, line, (SDL_Color){200, 205, 215, 255});
+    ui_draw_fill_rect(c->r, line, t->paper_rule);
     if (env->session->pad) {
         int pen = ui_theme_px(t, 6) + 2;
-        SDL_SetRenderDrawColor(c->r, 0, 0, 0, 255);
         for (size_t s = 0; s < signature_stroke_count(env->session->pad); s++) {
             const signature_point *pts;
             size_t n;
@@ -524,7 +516,7 @@ static void signature_screen(ui_ctx *c, const frame *f, const flow_view *v, ui_j
                 continue;
             for (size_t i = 0; i < n; i++) {
                 int x = pad.x + pts[i].x, y = pad.y + pts[i].y;
-                ui_draw_fill_circle(c->r, x, y, pen / 2, (SDL_Color){0, 0, 0, 255});
+                ui_draw_fill_circle(c->r, x, y, pen / 2, t->ink);
                 if (i > 0) {
                     /* fill the gap between samples with discs along the segment */
                     int x0 = pad.x + pts[i - 1].x, y0 = pad.y + pts[i - 1].y;
@@ -533,7 +525,7 @@ static void signature_screen(ui_ctx *c, const frame *f, const flow_view *v, ui_j
                             (abs(dx) > abs(dy) ? abs(dx) : abs(dy)) / (pen / 3 > 0 ? pen / 3 : 1);
                     for (int k = 1; k < steps; k++)
                         ui_draw_fill_circle(c->r, x0 + dx * k / steps, y0 + dy * k / steps, pen / 2,
-                                            (SDL_Color){0, 0, 0, 255});
+                                            t->ink);
                 }
             }
         }
@@ -568,9 +560,7 @@ static void done_screen(ui_ctx *c, const frame *f, const flow_view *v, const ui_
     y += ui_label(c, line, (SDL_Rect){body.x, y, body.w, 0}, px + 8, t->fg, UI_TEXT_LEFT);
     y += ui_theme_px(t, 12);
     const char *msg = v->message_key ? S(c, v->message_key) : S(c, "screen.done_next");
-    y += ui_label(c, msg, (SDL_Rect){body.x, y, body.w, 0}, px,
-                  v->printed ? t->fg
-                             : (t->high_contrast ? t->accent : (SDL_Color){190, 30, 30, 255}),
+    y += ui_label(c, msg, (SDL_Rect){body.x, y, body.w, 0}, px, v->printed ? t->fg : t->error,
                   UI_TEXT_LEFT);
     y += ui_theme_px(t, 16);
     if (!f->landscape)
@@ -611,8 +601,7 @@ static void explain_screen(ui_ctx *c, const frame *f, const flow_view *v, const 
 static void countdown_dialog(ui_ctx *c, const frame *f, int seconds)
 {
     const ui_theme *t = c->t;
-    SDL_Color veil = {0, 0, 0, 160};
-    ui_draw_fill_rect(c->r, (SDL_Rect){0, 0, c->w, c->h}, veil);
+    ui_draw_fill_rect(c->r, (SDL_Rect){0, 0, c->w, c->h}, t->veil);
     SDL_Rect d =
         f->landscape ? ui_px_rect(c, 240, 160, 800, 480) : ui_px_rect(c, 90, 560, 900, 800);
     ui_draw_fill_round_rect(c->r, d, ui_theme_px(t, 32), t->panel);

@@ -76,10 +76,10 @@ static void bar(ui_ctx *c, const ui_menu *m, const char *exit_id, const char *ex
              m->staff);
     int pad = ui_theme_px(t, 40);
     ui_label_fit(c, title, (SDL_Rect){pad, b.h / 4, b.w / 2, b.h / 2}, t->landscape ? 34 : 44,
-                 t->accent_fg, UI_TEXT_LEFT);
+                 t->on_accent, UI_TEXT_LEFT);
     int bw = ui_theme_px(t, 260), bh = b.h * 2 / 3;
     SDL_Rect e = {b.w - pad - bw, (b.h - bh) / 2, bw, bh};
-    ui_draw_fill_round_rect(c->r, e, bh / 5, t->accent_fg);
+    ui_draw_fill_round_rect(c->r, e, bh / 5, t->on_accent);
     ui_button(c, exit_id, e, S(c, exit_key), 34, UI_BUTTON_SECONDARY);
 }
 
@@ -117,8 +117,8 @@ static void note(ui_ctx *c, const ui_menu *m, SDL_Rect box)
         return;
     char text[256];
     fill(S(c, m->note_key), m->note_arg, text, sizeof text);
-    SDL_Color red = c->t->high_contrast ? c->t->accent : (SDL_Color){190, 30, 30, 255};
-    ui_label(c, text, box, c->t->landscape ? 28 : 36, m->note_bad ? red : c->t->fg, UI_TEXT_LEFT);
+    ui_label(c, text, box, c->t->landscape ? 28 : 36, m->note_bad ? c->t->error : c->t->fg,
+             UI_TEXT_LEFT);
 }
 
 static void login_screen(ui_ctx *c, const ui_menu *m)

@@ -1,7 +1,7 @@
 /*
  * Theme values. The normal palette is a calm blue on white with text darker than WCAG
  * AA needs; the high-contrast palette is white on black with yellow accents, for
- * citizens with low vision.
+ * citizens with low vision. The screens name a colour's role, never its value.
  */
 #include "ui/ui_theme.h"
 
@@ -21,9 +21,11 @@ void ui_theme_init(ui_theme *t, int w, int h, int dpi, int large_text, int high_
         t->muted = (SDL_Color){230, 230, 230, 255};
         t->panel = (SDL_Color){30, 30, 30, 255};
         t->accent = (SDL_Color){255, 221, 0, 255};
-        t->accent_fg = (SDL_Color){0, 0, 0, 255};
+        t->on_accent = (SDL_Color){0, 0, 0, 255};
+        t->error = t->accent; /* dark red is lost on black: the yellow stands out */
         t->card = (SDL_Color){255, 255, 255, 255};
-        t->card_fg = (SDL_Color){0, 0, 0, 255};
+        t->on_card = (SDL_Color){0, 0, 0, 255};
+        t->card_shadow = (SDL_Color){90, 90, 90, 255};
         t->chip = (SDL_Color){255, 221, 0, 255};
     } else {
         t->bg = (SDL_Color){246, 248, 251, 255};
@@ -31,11 +33,20 @@ void ui_theme_init(ui_theme *t, int w, int h, int dpi, int large_text, int high_
         t->muted = (SDL_Color){70, 82, 104, 255};
         t->panel = (SDL_Color){255, 255, 255, 255};
         t->accent = (SDL_Color){0, 87, 184, 255};
-        t->accent_fg = (SDL_Color){255, 255, 255, 255};
+        t->on_accent = (SDL_Color){255, 255, 255, 255};
+        t->error = (SDL_Color){190, 30, 30, 255};
         t->card = (SDL_Color){0, 102, 204, 255};
-        t->card_fg = (SDL_Color){255, 255, 255, 255};
+        t->on_card = (SDL_Color){255, 255, 255, 255};
+        t->card_shadow = (SDL_Color){205, 214, 228, 255};
         t->chip = (SDL_Color){232, 184, 74, 255};
     }
+    /* the same in both modes */
+    t->on_error = (SDL_Color){255, 255, 255, 255};
+    t->veil = (SDL_Color){0, 0, 0, 160};
+    t->veil_closed = (SDL_Color){0, 0, 0, 170}; /* a shade darker than veil, as it was */
+    t->paper = (SDL_Color){255, 255, 255, 255}; /* a signature is dark ink on white */
+    t->paper_rule = (SDL_Color){200, 205, 215, 255};
+    t->ink = (SDL_Color){0, 0, 0, 255};
 }
 
 int ui_theme_px(const ui_theme *t, int layout_px)

@@ -98,7 +98,7 @@ SDL_Rect ui_button(ui_ctx *c, const char *id, SDL_Rect box, const char *label, i
     case UI_BUTTON_PRIMARY:
     case UI_BUTTON_SELECTED:
         ui_draw_fill_round_rect(c->r, box, radius, t->accent);
-        fg = t->accent_fg;
+        fg = t->on_accent;
         break;
     case UI_BUTTON_KEY:
         ui_draw_round_frame(c->r, box, radius, border, t->muted, t->panel);

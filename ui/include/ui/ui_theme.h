@@ -1,8 +1,8 @@
 /*
- * The visual theme: colours for the normal and high-contrast modes, sizes scaled by
- * screen density and the large-text mode, and the minimum touch target (9 mm at the
- * configured DPI). One layout is designed at a base size (1080×1920 portrait, 1280×800
- * landscape) and scaled; nothing here draws.
+ * The visual theme: colours named by their role, for the normal and high-contrast modes;
+ * sizes scaled by screen density and the large-text mode; and the minimum touch target
+ * (9 mm at the configured DPI). One layout is designed at a base size (1080×1920
+ * portrait, 1280×800 landscape) and scaled; nothing here draws.
  */
 #ifndef UI_THEME_H
 #define UI_THEME_H
@@ -10,7 +10,20 @@
 #include <SDL.h>
 
 typedef struct ui_theme {
-    SDL_Color bg, fg, muted, panel, accent, accent_fg, card, card_fg, chip;
+    /* colours by role; high contrast picks its own in ui_theme_init */
+    SDL_Color bg;          /* behind everything */
+    SDL_Color fg;          /* text */
+    SDL_Color muted;       /* secondary text, frames of keys and boxes */
+    SDL_Color panel;       /* panels, key faces, the header */
+    SDL_Color accent;      /* titles, the way forward, outlines */
+    SDL_Color on_accent;   /* text on the accent */
+    SDL_Color error;       /* what needs putting right: a wrong PIN, a problem, a low battery */
+    SDL_Color on_error;    /* text on the error colour (the low-battery banner) */
+    SDL_Color veil;        /* darkens the screen under a dialog */
+    SDL_Color veil_closed; /* darkens the attract screen while out of service */
+    SDL_Color card, on_card, card_shadow, chip; /* the card drawn on the attract screen */
+    SDL_Color paper, paper_rule, ink;           /* the signature pad, its baseline, the signature */
+
     float scale;       /* screen pixels per layout pixel */
     float text_scale;  /* extra factor for large text */
     int landscape;     /* 1 for the portable unit's layout */
