@@ -523,8 +523,8 @@ static void attract_status(ui_app *app, const session_view *sv, ui_ctx *c)
             t->landscape ? ui_px_rect(c, 140, 200, 1000, 400) : ui_px_rect(c, 60, 640, 960, 640);
         ui_draw_fill_round_rect(c->r, box, ui_theme_px(t, 32), t->panel);
         SDL_Rect in = {box.x + box.w / 12, box.y + box.h / 4, box.w * 5 / 6, box.h / 2};
-        ui_label(c, kiosk_strings_get(c->s, "attract.out_of_service"), in, t->landscape ? 52 : 68,
-                 t->fg, UI_TEXT_CENTER);
+        ui_label(c, kiosk_strings_get(c->s, "attract.out_of_service"), in,
+                 ui_theme_size(t, UI_SIZE_NOTICE), t->fg, UI_TEXT_CENTER);
         ui_widgets_add(c->ws, "staff_corner", (SDL_Rect){0, 0, app->w / 3, app->h / 12});
         return;
     }
@@ -541,15 +541,15 @@ static void attract_status(ui_app *app, const session_view *sv, ui_ctx *c)
     SDL_Rect status =
         t->landscape ? ui_px_rect(c, 40, 84, 700, 40) : ui_px_rect(c, 48, 120, 984, 50);
     if (line[0])
-        ui_label_fit(c, line, status, t->landscape ? 24 : 30, low ? t->error : t->muted,
+        ui_label_fit(c, line, status, ui_theme_size(t, UI_SIZE_STATUS), low ? t->error : t->muted,
                      UI_TEXT_LEFT);
     if (low || sv->battery_refused) {
         SDL_Rect banner =
             t->landscape ? ui_px_rect(c, 560, 470, 680, 80) : ui_px_rect(c, 40, 1330, 1000, 90);
         ui_draw_fill_round_rect(c->r, banner, ui_theme_px(t, 16), t->error);
         SDL_Rect in = {banner.x + 16, banner.y + banner.h / 6, banner.w - 32, banner.h * 2 / 3};
-        ui_label_fit(c, kiosk_strings_get(c->s, "screen.battery_low"), in, t->landscape ? 28 : 34,
-                     t->on_error, UI_TEXT_CENTER);
+        ui_label_fit(c, kiosk_strings_get(c->s, "screen.battery_low"), in,
+                     ui_theme_size(t, UI_SIZE_BANNER), t->on_error, UI_TEXT_CENTER);
     }
 }
 
