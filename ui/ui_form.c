@@ -12,6 +12,7 @@
 
 #include "core/kiosk_log.h"
 #include "ui/ui_draw.h"
+#include "ui/ui_keypad.h"
 #include "ui/ui_pinyin.h"
 
 typedef enum field_kind {
@@ -597,35 +598,22 @@ static void draw_keyboard(ui_ctx *c, const ui_form_env *env, const ui_form_edit 
               ui_theme_size(t, UI_SIZE_BUTTON_COMPACT), UI_BUTTON_SECONDARY);
 }
 
-static void draw_keypad(ui_ctx *c, const ui_form_edit *e, SDL_Rect area, field_kind kind)
+/* The number pad: digits "kb_0" … "kb_9", "kb_-" (phone) or "kb_X" (document number) left
+ * of 0, and "kb_del" right of it; a key types what its id says after "kb_". */
+static void draw_keypad(ui_ctx *c, SDL_Rect area, field_kind kind)
 {
-    const ui_theme *t = c->t;
-    int gap = ui_theme_px(t, 14);
-    int kw = (area.w * 3 / 4 - 2 * gap) / 3, kh = (area.h - 3 * gap) / 4;
-    int max_h = ui_theme_px(t, t->landscape ? 70 : 130);
-    if (kh > max_h)
-        kh = max_h;
-    int x0 = area.x + (area.w - 3 * kw - 2 * gap) / 2;
-    const char *extra = kind == FK_PHONE ? "-" : kind == FK_IDNUM ? "X" : NULL;
-    static const char *const keys[12] = {"1", "2", "3", "4", "5", "6",
-                                         "7", "8", "9", "*", "0", "del"};
-    for (int i = 0; i < 12; i++) {
-        SDL_Rect k = {x0 + (i % 3) * (kw + gap), area.y + (i / 3) * (kh + gap), kw, kh};
-        char id[16];
-        if (i == 9) {
-            if (extra) {
-                snprintf(id, sizeof id, "kb_%s", extra);
-                ui_button(c, id, k, extra, ui_theme_size(t, UI_SIZE_KEY_SYMBOL), UI_BUTTON_KEY);
-            }
-        } else if (i == 11) {
-            ui_button(c, "kb_del", k, kiosk_strings_get(c->s, "screen.pin_delete"),
-                      ui_theme_size(t, UI_SIZE_KEY_WORD), UI_BUTTON_SECONDARY);
-        } else {
-            snprintf(id, sizeof id, "kb_%s", keys[i]);
-            ui_button(c, id, k, keys[i], ui_theme_size(t, UI_SIZE_PAD_DIGIT), UI_BUTTON_KEY);
-        }
-    }
-    (void)e;
+    const char *extra = kind == FK_PHONE ? "kb_-" : kind == FK_IDNUM ? "kb_X" : NULL;
+    const ui_keypad_spec keys = {
+        .digit_prefix = "kb_",
+        .digit_size = UI_SIZE_PAD_DIGIT,
+        .left = {extra, extra ? extra + 3 : NULL, UI_SIZE_KEY_SYMBOL, UI_BUTTON_KEY},
+        .right = {"kb_del", kiosk_strings_get(c->s, "screen.pin_delete"), UI_SIZE_KEY_WORD,
+                  UI_BUTTON_SECONDARY},
+        .gap = 14,
+        .width_pct = 75,
+        .max_key_h = c->t->landscape ? 70 : 130,
+    };
+    ui_keypad_draw(c, area, &keys);
 }
 
 static void draw_editor(ui_ctx *c, const ui_form_env *env, const ui_form_edit *e, SDL_Rect body)
@@ -650,7 +638,7 @@ static void draw_editor(ui_ctx *c, const ui_form_env *env, const ui_form_edit *e
     case FK_DIGITS:
     case FK_PHONE:
     case FK_IDNUM:
-        draw_keypad(c, e, done_cancel(c, editor_frame(c, e, body, e->text), 1), kind);
+        draw_keypad(c, done_cancel(c, editor_frame(c, e, body, e->text), 1), kind);
         return;
     case FK_TEXT:
     case FK_ASCII:

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "ui/ui_draw.h"
+#include "ui/ui_keypad.h"
 #include "app/signature.h"
 
 void ui_journey_state_wipe(ui_journey_state *st)
@@ -210,24 +211,16 @@ static void pin_screen(ui_ctx *c, const frame *f, const flow_view *v, const sess
         pad = (SDL_Rect){body.x + body.w / 2, body.y, body.w / 2, body.h};
     else
         pad = (SDL_Rect){body.x + body.w / 8, y, body.w * 3 / 4, body.y + body.h - y};
-    int kg = ui_theme_px(t, 18), kw = (pad.w - 2 * kg) / 3, kh = (pad.h - 3 * kg) / 4;
-    if (kh > kw * 3 / 4)
-        kh = kw * 3 / 4;
-    static const char *const keys[12] = {"1", "2", "3", "4", "5", "6", "7", "8", "9", "", "0", ""};
-    for (int i = 0; i < 12; i++) {
-        SDL_Rect k = {pad.x + (i % 3) * (kw + kg), pad.y + (i / 3) * (kh + kg), kw, kh};
-        char id[8];
-        if (i == 9) {
-            ui_button(c, UI_ID_PIN_CLEAR, k, S(c, "screen.pin_clear"),
-                      ui_theme_size(t, UI_SIZE_KEY_WORD), UI_BUTTON_SECONDARY);
-        } else if (i == 11) {
-            ui_button(c, UI_ID_PIN_DELETE, k, S(c, "screen.pin_delete"),
-                      ui_theme_size(t, UI_SIZE_KEY_WORD), UI_BUTTON_SECONDARY);
-        } else {
-            snprintf(id, sizeof id, "key%s", keys[i]);
-            ui_button(c, id, k, keys[i], ui_theme_size(t, UI_SIZE_PIN_DIGIT), UI_BUTTON_KEY);
-        }
-    }
+    const ui_keypad_spec keys = {
+        .digit_prefix = "key",
+        .digit_size = UI_SIZE_PIN_DIGIT,
+        .left = {UI_ID_PIN_CLEAR, S(c, "screen.pin_clear"), UI_SIZE_KEY_WORD, UI_BUTTON_SECONDARY},
+        .right = {UI_ID_PIN_DELETE, S(c, "screen.pin_delete"), UI_SIZE_KEY_WORD,
+                  UI_BUTTON_SECONDARY},
+        .gap = 18,
+        .max_key_h_pct = 75, /* keys no taller than three quarters of their width */
+    };
+    ui_keypad_draw(c, pad, &keys); /* confirm is the footer's button */
     int ready = st->pin_len == SESSION_PIN_DIGITS;
     footer(c, f, NULL, NULL, ready ? UI_ID_PIN_CONFIRM : "pin_wait", S(c, "screen.pin_confirm"),
            ready ? UI_BUTTON_PRIMARY : UI_BUTTON_DISABLED);

@@ -13,6 +13,7 @@
 #include "core/kiosk_log.h"
 #include "store/staff.h"
 #include "ui/ui_draw.h"
+#include "ui/ui_keypad.h"
 
 #define CORNER_TAPS 5
 #define CORNER_WINDOW_MS 3000
@@ -89,29 +90,22 @@ static SDL_Rect body(const ui_ctx *c)
     return c->t->landscape ? ui_px_rect(c, 40, 110, 1200, 670) : ui_px_rect(c, 40, 160, 1000, 1720);
 }
 
-/* A digit keypad: ids prefix0..9, prefix_del; ok_id under it. */
+/* A staff keypad: ids prefix0..9 and prefix_del (digit_key reads them), ok_id under it. */
 static void keypad(ui_ctx *c, SDL_Rect area, const char *prefix, const char *ok_id,
                    const char *ok_key, int ok_enabled)
 {
-    const ui_theme *t = c->t;
-    int gap = ui_theme_px(t, 16), kw = (area.w - 2 * gap) / 3, kh = (area.h - 4 * gap) / 5;
-    if (kh > ui_theme_px(t, 130))
-        kh = ui_theme_px(t, 130);
-    static const char *const keys[12] = {"1", "2", "3", "4", "5", "6",
-                                         "7", "8", "9", "",  "0", "del"};
-    for (int i = 0; i < 12; i++) {
-        if (!keys[i][0])
-            continue;
-        SDL_Rect k = {area.x + (i % 3) * (kw + gap), area.y + (i / 3) * (kh + gap), kw, kh};
-        char id[24];
-        snprintf(id, sizeof id, "%s%s", prefix, i == 11 ? "_del" : keys[i]);
-        ui_button(c, id, k, i == 11 ? S(c, "screen.pin_delete") : keys[i],
-                  ui_theme_size(t, i == 11 ? UI_SIZE_STAFF_KEY_WORD : UI_SIZE_STAFF_DIGIT),
-                  i == 11 ? UI_BUTTON_SECONDARY : UI_BUTTON_KEY);
-    }
-    SDL_Rect ok = {area.x, area.y + 4 * (kh + gap), area.w, kh};
-    ui_button(c, ok_id, ok, S(c, ok_key), ui_theme_size(t, UI_SIZE_BUTTON),
-              ok_enabled ? UI_BUTTON_PRIMARY : UI_BUTTON_DISABLED);
+    char del[24];
+    snprintf(del, sizeof del, "%s_del", prefix);
+    const ui_keypad_spec keys = {
+        .digit_prefix = prefix,
+        .digit_size = UI_SIZE_STAFF_DIGIT,
+        .right = {del, S(c, "screen.pin_delete"), UI_SIZE_STAFF_KEY_WORD, UI_BUTTON_SECONDARY},
+        .confirm = {ok_id, S(c, ok_key), UI_SIZE_BUTTON,
+                    ok_enabled ? UI_BUTTON_PRIMARY : UI_BUTTON_DISABLED},
+        .gap = 16,
+        .max_key_h = 130,
+    };
+    ui_keypad_draw(c, area, &keys);
 }
 
 static void note(ui_ctx *c, const ui_menu *m, SDL_Rect box)
