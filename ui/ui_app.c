@@ -517,11 +517,10 @@ kiosk_rc ui_app_render(ui_app *app)
 static void attract_status(ui_app *app, const session_view *sv, ui_ctx *c)
 {
     const ui_theme *t = c->t;
-    SDL_Color red = t->high_contrast ? t->accent : (SDL_Color){190, 30, 30, 255};
     int closed = sv->out_of_service || (sv->printer_fault && sv->printer_required);
     if (closed) {
         SDL_Rect veil = {0, 0, app->w, app->h};
-        ui_draw_fill_rect(c->r, veil, (SDL_Color){0, 0, 0, 170});
+        ui_draw_fill_rect(c->r, veil, t->veil_closed);
         SDL_Rect box =
             t->landscape ? ui_px_rect(c, 140, 200, 1000, 400) : ui_px_rect(c, 60, 640, 960, 640);
         ui_draw_fill_round_rect(c->r, box, ui_theme_px(t, 32), t->panel);
@@ -529,7 +528,7 @@ static void attract_status(ui_app *app, const session_view *sv, ui_ctx *c)
         ui_label(c,
                  kiosk_strings_get(c->s, sv->out_of_service ? "attract.out_of_service"
                                                             : "attract.no_printer_closed"),
-                 in, t->landscape ? 52 : 68, t->fg, UI_TEXT_CENTER);
+                 in, ui_theme_size(t, UI_SIZE_NOTICE), t->fg, UI_TEXT_CENTER);
         ui_widgets_add(c->ws, "staff_corner", (SDL_Rect){0, 0, app->w / 3, app->h / 12});
         return;
     }
@@ -538,9 +537,9 @@ static void attract_status(ui_app *app, const session_view *sv, ui_ctx *c)
          * covers the steps, whose last one ("取回执") is not true now. */
         SDL_Rect banner =
             t->landscape ? ui_px_rect(c, 40, 560, 1200, 150) : ui_px_rect(c, 40, 1425, 1000, 290);
-        ui_draw_fill_round_rect(c->r, banner, ui_theme_px(t, 24), red);
+        ui_draw_fill_round_rect(c->r, banner, ui_theme_px(t, 24), t->error);
         const char *words = kiosk_strings_get(c->s, "attract.no_printer");
-        int px = ui_theme_font_px(t, t->landscape ? 34 : 48);
+        int px = ui_theme_size_px(t, UI_SIZE_NOTICE_BANNER);
         SDL_Rect in = {banner.x + banner.w / 20, banner.y, banner.w * 9 / 10, banner.h};
         ui_text_style st = {.px = px, .align = UI_TEXT_CENTER};
         ui_text_block b = {0};
@@ -550,8 +549,7 @@ static void attract_status(ui_app *app, const session_view *sv, ui_ctx *c)
             st.px -= 2;
         in.y += (in.h - b.h) / 2;
         in.h = b.h;
-        ui_text_draw_wrapped(c->text, words, st.px, (SDL_Color){255, 255, 255, 255}, in,
-                             UI_TEXT_CENTER, NULL);
+        ui_text_draw_wrapped(c->text, words, st.px, t->on_error, in, UI_TEXT_CENTER, NULL);
     }
     if (!sv->has_power && !app->opt.is_offline)
         return;
@@ -566,14 +564,15 @@ static void attract_status(ui_app *app, const session_view *sv, ui_ctx *c)
     SDL_Rect status =
         t->landscape ? ui_px_rect(c, 40, 84, 700, 40) : ui_px_rect(c, 48, 120, 984, 50);
     if (line[0])
-        ui_label_fit(c, line, status, t->landscape ? 24 : 30, low ? red : t->muted, UI_TEXT_LEFT);
+        ui_label_fit(c, line, status, ui_theme_size(t, UI_SIZE_STATUS), low ? t->error : t->muted,
+                     UI_TEXT_LEFT);
     if (low || sv->battery_refused) {
         SDL_Rect banner =
             t->landscape ? ui_px_rect(c, 560, 470, 680, 80) : ui_px_rect(c, 40, 1330, 1000, 90);
-        ui_draw_fill_round_rect(c->r, banner, ui_theme_px(t, 16), red);
+        ui_draw_fill_round_rect(c->r, banner, ui_theme_px(t, 16), t->error);
         SDL_Rect in = {banner.x + 16, banner.y + banner.h / 6, banner.w - 32, banner.h * 2 / 3};
-        ui_label_fit(c, kiosk_strings_get(c->s, "screen.battery_low"), in, t->landscape ? 28 : 34,
-                     (SDL_Color){255, 255, 255, 255}, UI_TEXT_CENTER);
+        ui_label_fit(c, kiosk_strings_get(c->s, "screen.battery_low"), in,
+                     ui_theme_size(t, UI_SIZE_BANNER), t->on_error, UI_TEXT_CENTER);
     }
 }
 

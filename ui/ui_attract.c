@@ -11,8 +11,7 @@
 
 typedef struct {
     SDL_Rect app_name, toggles, title, subtitle, card, arrow, instruction, steps, help, hall;
-    int title_px, subtitle_px, instruction_px, step_px, small_px;
-} attract_geometry;
+} attract_geometry; /* the texts' sizes are the theme's UI_SIZE_ATTRACT_* */
 
 static const attract_geometry portrait = {
     .app_name = {48, 40, 520, 60},
@@ -25,11 +24,6 @@ static const attract_geometry portrait = {
     .steps = {40, 1425, 1000, 290},
     .help = {40, 1740, 1000, 60},
     .hall = {40, 1810, 1000, 60},
-    .title_px = 104,
-    .subtitle_px = 48,
-    .instruction_px = 76,
-    .step_px = 38,
-    .small_px = 36,
 };
 
 static const attract_geometry landscape = {
@@ -43,11 +37,6 @@ static const attract_geometry landscape = {
     .steps = {40, 560, 1200, 150},
     .help = {40, 730, 580, 50}, /* one row: the help on the left, the hall on the right */
     .hall = {660, 730, 580, 50},
-    .title_px = 72,
-    .subtitle_px = 36,
-    .instruction_px = 52,
-    .step_px = 30,
-    .small_px = 28,
 };
 
 static SDL_Rect scaled(const ui_theme *t, SDL_Rect r)
@@ -78,7 +67,7 @@ static void text_fit(SDL_Renderer *r, ui_text *text, const char *s, int px, SDL_
 static SDL_Rect toggle(SDL_Renderer *r, ui_text *text, const ui_theme *t, const char *label, int on,
                        int right, int y, int h)
 {
-    int px = ui_theme_font_px(t, 32);
+    int px = ui_theme_size_px(t, UI_SIZE_ATTRACT_TOGGLE);
     int tw = 0, th = 0;
     ui_text_measure(text, label, px, &tw, &th);
     int bh = ui_theme_target_px(t, h);
@@ -88,7 +77,7 @@ static SDL_Rect toggle(SDL_Renderer *r, ui_text *text, const ui_theme *t, const 
     SDL_Rect b = {right - bw, y, bw, bh};
     ui_draw_round_frame(r, b, bh / 4, ui_theme_px(t, 3) + 1, t->accent, on ? t->accent : t->panel);
     SDL_Rect inner = {b.x, b.y + (bh - th) / 2, b.w, th};
-    text_in(r, text, label, px, on ? t->accent_fg : t->accent, inner, UI_TEXT_CENTER);
+    text_in(r, text, label, px, on ? t->on_accent : t->accent, inner, UI_TEXT_CENTER);
     return b;
 }
 
@@ -98,14 +87,12 @@ static void draw_card(SDL_Renderer *r, ui_text *text, const ui_theme *t, SDL_Rec
     int radius = card.w / 18;
     /* a soft shadow, then the card */
     SDL_Rect shadow = {card.x + card.w / 40, card.y + card.w / 40, card.w, card.h};
-    SDL_Color sc =
-        t->high_contrast ? (SDL_Color){90, 90, 90, 255} : (SDL_Color){205, 214, 228, 255};
-    ui_draw_fill_round_rect(r, shadow, radius, sc);
+    ui_draw_fill_round_rect(r, shadow, radius, t->card_shadow);
     ui_draw_fill_round_rect(r, card, radius, t->card);
     /* contactless waves on the right: rings, their left halves covered by the card */
     int cx = card.x + card.w * 13 / 20, cy = card.y + card.h * 3 / 5;
     for (int i = 3; i >= 1; i--) {
-        ui_draw_fill_circle(r, cx, cy, card.h * i / 10, t->card_fg);
+        ui_draw_fill_circle(r, cx, cy, card.h * i / 10, t->on_card);
         ui_draw_fill_circle(r, cx, cy, card.h * i / 10 - card.h / 40, t->card);
     }
     SDL_Rect cover = {cx - card.h * 3 / 10 - 2, cy - card.h * 3 / 10 - 2, card.h * 3 / 10 + 2,
@@ -114,7 +101,7 @@ static void draw_card(SDL_Renderer *r, ui_text *text, const ui_theme *t, SDL_Rec
     SDL_Rect chip = {card.x + card.w / 9, card.y + card.h / 2, card.w / 7, card.h / 5};
     ui_draw_fill_round_rect(r, chip, chip.h / 5, t->chip);
     SDL_Rect label_box = {card.x + card.w / 9, card.y + card.h / 8, card.w / 2, card.h / 4};
-    text_fit(r, text, label, card.h / 7, t->card_fg, label_box, UI_TEXT_LEFT);
+    text_fit(r, text, label, card.h / 7, t->on_card, label_box, UI_TEXT_LEFT);
 }
 
 static void draw_arrow(SDL_Renderer *r, const ui_theme *t, SDL_Rect a)
@@ -137,7 +124,7 @@ static void draw_steps(SDL_Renderer *r, ui_text *text, const ui_theme *t, const 
         ui_draw_fill_circle(r, cx, cy, radius, t->accent);
         snprintf(num, sizeof num, "%d", i + 1);
         SDL_Rect nb = {cx - radius, cy - radius * 3 / 4, 2 * radius, radius * 3 / 2};
-        text_in(r, text, num, radius, t->accent_fg, nb, UI_TEXT_CENTER);
+        text_in(r, text, num, radius, t->on_accent, nb, UI_TEXT_CENTER);
         snprintf(key, sizeof key, "attract.step%d", i + 1);
         SDL_Rect lb = {box.x + col * i, cy + radius + box.h / 12, col, box.h / 3};
         SDL_Rect fit = {lb.x + col / 20, lb.y, col - col / 10, lb.h};
@@ -179,23 +166,26 @@ kiosk_rc ui_attract_draw(SDL_Renderer *r, ui_text *text, const ui_theme *t, cons
                               tg.y, g->toggles.h);
     SDL_Rect name = scaled(t, g->app_name);
     name.w = layout->language.x - gap - name.x;
-    text_fit(r, text, kiosk_strings_get(s, "app.name"), ui_theme_font_px(t, g->small_px), t->muted,
-             name, UI_TEXT_LEFT);
+    text_fit(r, text, kiosk_strings_get(s, "app.name"), ui_theme_size_px(t, UI_SIZE_ATTRACT_SMALL),
+             t->muted, name, UI_TEXT_LEFT);
 
-    text_fit(r, text, kiosk_strings_get(s, "attract.title"), ui_theme_font_px(t, g->title_px),
-             t->accent, scaled(t, g->title), t->landscape ? UI_TEXT_LEFT : UI_TEXT_CENTER);
-    text_fit(r, text, kiosk_strings_get(s, "attract.subtitle"), ui_theme_font_px(t, g->subtitle_px),
-             t->muted, scaled(t, g->subtitle), t->landscape ? UI_TEXT_LEFT : UI_TEXT_CENTER);
+    text_fit(r, text, kiosk_strings_get(s, "attract.title"),
+             ui_theme_size_px(t, UI_SIZE_ATTRACT_TITLE), t->accent, scaled(t, g->title),
+             t->landscape ? UI_TEXT_LEFT : UI_TEXT_CENTER);
+    text_fit(r, text, kiosk_strings_get(s, "attract.subtitle"),
+             ui_theme_size_px(t, UI_SIZE_ATTRACT_SUBTITLE), t->muted, scaled(t, g->subtitle),
+             t->landscape ? UI_TEXT_LEFT : UI_TEXT_CENTER);
     draw_card(r, text, t, scaled(t, g->card), kiosk_strings_get(s, "attract.card_label"));
     draw_arrow(r, t, scaled(t, g->arrow));
     text_fit_block(r, text, kiosk_strings_get(s, "attract.instruction"),
-                   ui_theme_font_px(t, g->instruction_px), t->fg, scaled(t, g->instruction),
-                   t->landscape ? UI_TEXT_LEFT : UI_TEXT_CENTER);
-    draw_steps(r, text, t, s, scaled(t, g->steps), ui_theme_font_px(t, g->step_px));
-    text_fit(r, text, kiosk_strings_get(s, "attract.help"), ui_theme_font_px(t, g->small_px),
-             t->muted, scaled(t, g->help), t->landscape ? UI_TEXT_LEFT : UI_TEXT_CENTER);
-    text_fit(r, text, hall_name, ui_theme_font_px(t, g->small_px), t->muted, scaled(t, g->hall),
+                   ui_theme_size_px(t, UI_SIZE_ATTRACT_INSTRUCTION), t->fg,
+                   scaled(t, g->instruction), t->landscape ? UI_TEXT_LEFT : UI_TEXT_CENTER);
+    draw_steps(r, text, t, s, scaled(t, g->steps), ui_theme_size_px(t, UI_SIZE_ATTRACT_STEP));
+    text_fit(r, text, kiosk_strings_get(s, "attract.help"),
+             ui_theme_size_px(t, UI_SIZE_ATTRACT_SMALL), t->muted, scaled(t, g->help),
              t->landscape ? UI_TEXT_LEFT : UI_TEXT_CENTER);
+    text_fit(r, text, hall_name, ui_theme_size_px(t, UI_SIZE_ATTRACT_SMALL), t->muted,
+             scaled(t, g->hall), t->landscape ? UI_TEXT_LEFT : UI_TEXT_CENTER);
     return KIOSK_OK;
 }
 

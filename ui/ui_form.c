@@ -12,6 +12,7 @@
 
 #include "core/kiosk_log.h"
 #include "ui/ui_draw.h"
+#include "ui/ui_keypad.h"
 #include "ui/ui_pinyin.h"
 
 /* How a field is entered and its code table: the field's description (domain). */
@@ -98,11 +99,6 @@ static const char *issue_text(const kiosk_strings *s, const flow_view *v, regist
     return NULL;
 }
 
-static SDL_Color error_red(const ui_theme *t)
-{
-    return t->high_contrast ? t->accent : (SDL_Color){190, 30, 30, 255};
-}
-
 /* ---- the page of rows ------------------------------------------------------------- */
 
 static void draw_page(ui_ctx *c, const ui_form_env *env, const flow_view *v, ui_form_scroll *sc,
@@ -125,12 +121,13 @@ static void draw_page(ui_ctx *c, const ui_form_env *env, const flow_view *v, ui_
     }
     int rows = (int)((n + (size_t)cols - 1) / (size_t)cols);
     int gap = ui_theme_px(t, 12);
-    int label_px = t->landscape ? 26 : 34, value_px = t->landscape ? 32 : 44;
+    int label_px = ui_theme_size(t, UI_SIZE_FIELD_LABEL),
+        value_px = ui_theme_size(t, UI_SIZE_FIELD_VALUE);
     /* a row holds its label, the value and one line of message: sized from the fonts,
      * so large text gets taller rows rather than overlapping lines */
     int pad = ui_theme_px(t, 16);
-    int label_h = ui_theme_font_px(t, label_px) * 4 / 3,
-        value_h = ui_theme_font_px(t, value_px) * 4 / 3;
+    int label_h = ui_theme_size_px(t, UI_SIZE_FIELD_LABEL) * 4 / 3,
+        value_h = ui_theme_size_px(t, UI_SIZE_FIELD_VALUE) * 4 / 3;
     int want = pad * 3 / 2 + label_h + value_h + label_h; /* pad/2 above, pad below */
     int row_h = (body.h - (rows - 1) * gap) / (rows > 0 ? rows : 1);
     if (row_h > want)
@@ -180,7 +177,7 @@ static void draw_page(ui_ctx *c, const ui_form_env *env, const flow_view *v, ui_
         const char *problem = issue_text(c->s, v, f);
         int locked = registration_is_locked(env->rec, f);
         ui_draw_round_frame(c->r, r, ui_theme_px(t, 16), ui_theme_px(t, problem ? 4 : 2) + 1,
-                            problem ? error_red(t) : t->muted, locked ? t->bg : t->panel);
+                            problem ? t->error : t->muted, locked ? t->bg : t->panel);
         int in = ui_theme_px(t, 20);
         /* if the body is short (landscape), the three lines shrink together to fit */
         float k = row_h < want ? (float)row_h / (float)want : 1.0f;
@@ -199,7 +196,7 @@ static void draw_page(ui_ctx *c, const ui_form_env *env, const flow_view *v, ui_
         explicit_bzero(value, sizeof value); /* a citizen's answer: not left on the stack */
         SDL_Rect msg = {r.x + in, val.y + vh, r.w - 2 * in, lh};
         if (problem) {
-            ui_label_fit(c, problem, msg, lpx, error_red(t), UI_TEXT_LEFT);
+            ui_label_fit(c, problem, msg, lpx, t->error, UI_TEXT_LEFT);
         } else if (locked) {
             ui_label_fit(c, kiosk_strings_get(c->s, "screen.from_card"), msg, lpx, t->muted,
                          UI_TEXT_LEFT);
@@ -222,13 +219,13 @@ static void draw_page(ui_ctx *c, const ui_form_env *env, const flow_view *v, ui_
 static SDL_Rect editor_frame(ui_ctx *c, const ui_form_edit *e, SDL_Rect body, const char *shown)
 {
     const ui_theme *t = c->t;
-    int tpx = t->landscape ? 38 : 52, spx = t->landscape ? 36 : 52;
+    int tpx = ui_theme_size(t, UI_SIZE_EDIT_TITLE), spx = ui_theme_size(t, UI_SIZE_EDIT_VALUE);
     /* heights follow the fonts, so large text does not run into the box below */
-    SDL_Rect title = {body.x, body.y, body.w, ui_theme_font_px(t, tpx) * 4 / 3};
+    SDL_Rect title = {body.x, body.y, body.w, ui_theme_size_px(t, UI_SIZE_EDIT_TITLE) * 4 / 3};
     ui_label_fit(c, field_label(c->s, e->field), title, tpx, t->accent, UI_TEXT_LEFT);
     int y = title.y + title.h + ui_theme_px(t, 12);
     if (shown) {
-        SDL_Rect box = {body.x, y, body.w, ui_theme_font_px(t, spx) * 2};
+        SDL_Rect box = {body.x, y, body.w, ui_theme_size_px(t, UI_SIZE_EDIT_VALUE) * 2};
         ui_draw_round_frame(c->r, box, ui_theme_px(t, 12), ui_theme_px(t, 3) + 1, t->accent,
                             t->panel);
         SDL_Rect in = {box.x + ui_theme_px(t, 20), box.y + box.h / 5, box.w - ui_theme_px(t, 40),
@@ -246,12 +243,12 @@ static SDL_Rect done_cancel(ui_ctx *c, SDL_Rect area, int with_done)
     int h = ui_theme_px(t, t->landscape ? 70 : 110), gap = ui_theme_px(t, 24);
     SDL_Rect row = {area.x, area.y + area.h - h, area.w, h};
     SDL_Rect cancel = {row.x, row.y, with_done ? (row.w - gap) / 3 : row.w, h};
-    ui_button(c, "edit_cancel", cancel, kiosk_strings_get(c->s, "screen.edit_cancel"), 44,
-              UI_BUTTON_SECONDARY);
+    ui_button(c, "edit_cancel", cancel, kiosk_strings_get(c->s, "screen.edit_cancel"),
+              ui_theme_size(t, UI_SIZE_BUTTON_SMALL), UI_BUTTON_SECONDARY);
     if (with_done) {
         SDL_Rect done = {cancel.x + cancel.w + gap, row.y, row.w - cancel.w - gap, h};
-        ui_button(c, "edit_done", done, kiosk_strings_get(c->s, "screen.edit_done"), 48,
-                  UI_BUTTON_PRIMARY);
+        ui_button(c, "edit_done", done, kiosk_strings_get(c->s, "screen.edit_done"),
+                  ui_theme_size(t, UI_SIZE_BUTTON), UI_BUTTON_PRIMARY);
     }
     return (SDL_Rect){area.x, area.y, area.w, area.h - h - gap};
 }
@@ -291,7 +288,7 @@ static void option_grid(ui_ctx *c, SDL_Rect area, const char *prefix, const char
                       row_h};
         char id[UI_WIDGET_ID_MAX];
         snprintf(id, sizeof id, "%s%s", prefix, codes[k]);
-        ui_button(c, id, b, names[k], t->landscape ? 28 : 38,
+        ui_button(c, id, b, names[k], ui_theme_size(t, UI_SIZE_OPTION),
                   selected && selected[k] ? UI_BUTTON_SELECTED : UI_BUTTON_SECONDARY);
     }
     if (pages > 1) {
@@ -300,12 +297,15 @@ static void option_grid(ui_ctx *c, SDL_Rect area, const char *prefix, const char
         char where[32];
         snprintf(where, sizeof where, "%d / %d", page + 1, pages);
         ui_button(c, "list_prev", (SDL_Rect){area.x, y, bw, nav_h},
-                  kiosk_strings_get(c->s, "screen.list_prev"), 36,
+                  kiosk_strings_get(c->s, "screen.list_prev"),
+                  ui_theme_size(t, UI_SIZE_BUTTON_COMPACT),
                   page > 0 ? UI_BUTTON_SECONDARY : UI_BUTTON_DISABLED);
         SDL_Rect mid = {area.x + bw, y + nav_h / 4, bw, nav_h / 2};
-        ui_label(c, where, mid, 36, t->muted, UI_TEXT_CENTER);
+        /* "2 / 5" at the size of the buttons beside it */
+        ui_label(c, where, mid, ui_theme_size(t, UI_SIZE_BUTTON_COMPACT), t->muted, UI_TEXT_CENTER);
         ui_button(c, "list_next", (SDL_Rect){area.x + 2 * bw, y, bw, nav_h},
-                  kiosk_strings_get(c->s, "screen.list_next"), 36,
+                  kiosk_strings_get(c->s, "screen.list_next"),
+                  ui_theme_size(t, UI_SIZE_BUTTON_COMPACT),
                   page + 1 < pages ? UI_BUTTON_SECONDARY : UI_BUTTON_DISABLED);
     }
 }
@@ -356,11 +356,12 @@ static void draw_month(ui_ctx *c, const ui_form_edit *e, SDL_Rect body)
     char year[16];
     snprintf(year, sizeof year, "%d", e->year);
     int bw = area.w / 4;
-    ui_button(c, "year_minus", (SDL_Rect){area.x, area.y, bw, bh}, "−", 56, UI_BUTTON_SECONDARY);
+    ui_button(c, "year_minus", (SDL_Rect){area.x, area.y, bw, bh}, "−",
+              ui_theme_size(t, UI_SIZE_KEY_SYMBOL), UI_BUTTON_SECONDARY);
     SDL_Rect mid = {area.x + bw, area.y + bh / 6, area.w - 2 * bw, bh};
-    ui_label(c, year, mid, t->landscape ? 48 : 64, t->fg, UI_TEXT_CENTER);
-    ui_button(c, "year_plus", (SDL_Rect){area.x + area.w - bw, area.y, bw, bh}, "+", 56,
-              UI_BUTTON_SECONDARY);
+    ui_label(c, year, mid, ui_theme_size(t, UI_SIZE_YEAR), t->fg, UI_TEXT_CENTER);
+    ui_button(c, "year_plus", (SDL_Rect){area.x + area.w - bw, area.y, bw, bh}, "+",
+              ui_theme_size(t, UI_SIZE_KEY_SYMBOL), UI_BUTTON_SECONDARY);
     int cols = t->landscape ? 6 : 4, rows = 12 / cols;
     int top = area.y + bh + gap;
     int cw = (area.w - (cols - 1) * gap) / cols, ch = (area.y + area.h - top - rows * gap) / rows;
@@ -378,7 +379,8 @@ static void draw_month(ui_ctx *c, const ui_form_edit *e, SDL_Rect body)
             snprintf(label, sizeof label, "%d", m);
         SDL_Rect b = {area.x + ((m - 1) % cols) * (cw + gap), top + ((m - 1) / cols) * (ch + gap),
                       cw, ch};
-        ui_button(c, id, b, label, 40, e->month == m ? UI_BUTTON_SELECTED : UI_BUTTON_SECONDARY);
+        ui_button(c, id, b, label, ui_theme_size(t, UI_SIZE_MONTH),
+                  e->month == m ? UI_BUTTON_SELECTED : UI_BUTTON_SECONDARY);
     }
 }
 
@@ -401,12 +403,13 @@ static void draw_division(ui_ctx *c, const ui_form_env *env, const ui_form_edit 
                            : level == DIVISIONS_PROVINCE ? "screen.division_city"
                            : level == DIVISIONS_CITY     ? "screen.division_county"
                                                          : "screen.division_street";
-    ui_label_fit(c, kiosk_strings_get(c->s, hint_key), hint, t->landscape ? 30 : 40, t->muted,
-                 UI_TEXT_LEFT);
+    ui_label_fit(c, kiosk_strings_get(c->s, hint_key), hint, ui_theme_size(t, UI_SIZE_HINT),
+                 t->muted, UI_TEXT_LEFT);
     if (level > 0)
         ui_button(c, "div_up",
                   (SDL_Rect){area.x + area.w * 2 / 3, area.y, area.w / 3, nav_h * 9 / 10},
-                  kiosk_strings_get(c->s, "screen.division_up"), 34, UI_BUTTON_SECONDARY);
+                  kiosk_strings_get(c->s, "screen.division_up"),
+                  ui_theme_size(t, UI_SIZE_BUTTON_BAR), UI_BUTTON_SECONDARY);
     SDL_Rect grid = {area.x, area.y + nav_h + ui_theme_px(t, 12), area.w,
                      area.h - nav_h - ui_theme_px(t, 12)};
     const char *names[512];
@@ -444,7 +447,7 @@ static void draw_keyboard(ui_ctx *c, const ui_form_env *env, const ui_form_edit 
         int cy = y - cand_h - gap, cx = area.x;
         int sw = area.w / 6;
         SDL_Rect sp = {cx, cy + cand_h / 4, sw, cand_h / 2};
-        ui_label_fit(c, spelling, sp, 32, t->muted, UI_TEXT_LEFT);
+        ui_label_fit(c, spelling, sp, ui_theme_size(t, UI_SIZE_SPELLING), t->muted, UI_TEXT_LEFT);
         cx += sw;
         int nav = area.w / 12, cw = (area.w - sw - 2 * nav) / CANDIDATES_PER_PAGE;
         for (int i = 0; i < CANDIDATES_PER_PAGE; i++) {
@@ -453,13 +456,16 @@ static void draw_keyboard(ui_ctx *c, const ui_form_env *env, const ui_form_edit 
             if (k >= count || ui_pinyin_candidate(py, k, cand, sizeof cand) != KIOSK_OK)
                 break;
             snprintf(id, sizeof id, "cand_%d", i);
-            ui_button(c, id, (SDL_Rect){cx + i * cw, cy, cw - gap, cand_h}, cand, 40,
+            ui_button(c, id, (SDL_Rect){cx + i * cw, cy, cw - gap, cand_h}, cand,
+                      ui_theme_size(t, UI_SIZE_CANDIDATE),
                       i == 0 && e->cand_page == 0 ? UI_BUTTON_SELECTED : UI_BUTTON_SECONDARY);
         }
         int nx = area.x + area.w - 2 * nav;
-        ui_button(c, "cand_prev", (SDL_Rect){nx, cy, nav - gap, cand_h}, "◀", 36,
+        ui_button(c, "cand_prev", (SDL_Rect){nx, cy, nav - gap, cand_h}, "◀",
+                  ui_theme_size(t, UI_SIZE_BUTTON_COMPACT),
                   e->cand_page > 0 ? UI_BUTTON_SECONDARY : UI_BUTTON_DISABLED);
-        ui_button(c, "cand_next", (SDL_Rect){nx + nav, cy, nav - gap, cand_h}, "▶", 36,
+        ui_button(c, "cand_next", (SDL_Rect){nx + nav, cy, nav - gap, cand_h}, "▶",
+                  ui_theme_size(t, UI_SIZE_BUTTON_COMPACT),
                   (size_t)(e->cand_page + 1) * CANDIDATES_PER_PAGE < count ? UI_BUTTON_SECONDARY
                                                                            : UI_BUTTON_DISABLED);
     }
@@ -480,8 +486,8 @@ static void draw_keyboard(ui_ctx *c, const ui_form_env *env, const ui_form_edit 
             char key[8], id[16];
             snprintf(key, sizeof key, "%.*s", len, rows[r] + i);
             snprintf(id, sizeof id, "kb_%s", key);
-            ui_button(c, id, (SDL_Rect){x, y + r * (key_h + gap), kw, key_h}, key, 44,
-                      UI_BUTTON_KEY);
+            ui_button(c, id, (SDL_Rect){x, y + r * (key_h + gap), kw, key_h}, key,
+                      ui_theme_size(t, UI_SIZE_KEY), UI_BUTTON_KEY);
             x += kw + gap;
             i += len;
         }
@@ -489,45 +495,34 @@ static void draw_keyboard(ui_ctx *c, const ui_form_env *env, const ui_form_edit 
     int by = y + 3 * (key_h + gap);
     int w1 = area.w / 5;
     ui_button(c, "kb_mode", (SDL_Rect){area.x, by, w1 - gap, key_h},
-              kiosk_strings_get(c->s, e->symbols ? "screen.kb_letters" : "screen.kb_symbols"), 36,
-              UI_BUTTON_SECONDARY);
+              kiosk_strings_get(c->s, e->symbols ? "screen.kb_letters" : "screen.kb_symbols"),
+              ui_theme_size(t, UI_SIZE_BUTTON_COMPACT), UI_BUTTON_SECONDARY);
     ui_button(c, "kb_space", (SDL_Rect){area.x + w1, by, 2 * w1 - gap, key_h},
-              kiosk_strings_get(c->s, "screen.kb_space"), 36, UI_BUTTON_KEY);
+              kiosk_strings_get(c->s, "screen.kb_space"), ui_theme_size(t, UI_SIZE_BUTTON_COMPACT),
+              UI_BUTTON_KEY);
     ui_button(c, "kb_del", (SDL_Rect){area.x + 3 * w1, by, 2 * w1, key_h},
-              kiosk_strings_get(c->s, "screen.pin_delete"), 36, UI_BUTTON_SECONDARY);
+              kiosk_strings_get(c->s, "screen.pin_delete"),
+              ui_theme_size(t, UI_SIZE_BUTTON_COMPACT), UI_BUTTON_SECONDARY);
 }
 
-static void draw_keypad(ui_ctx *c, const ui_form_edit *e, SDL_Rect area, registration_input kind)
+/* The number pad: digits "kb_0" … "kb_9", "kb_-" (phone) or "kb_X" (document number) left
+ * of 0, and "kb_del" right of it; a key types what its id says after "kb_". */
+static void draw_keypad(ui_ctx *c, SDL_Rect area, registration_input kind)
 {
-    const ui_theme *t = c->t;
-    int gap = ui_theme_px(t, 14);
-    int kw = (area.w * 3 / 4 - 2 * gap) / 3, kh = (area.h - 3 * gap) / 4;
-    int max_h = ui_theme_px(t, t->landscape ? 70 : 130);
-    if (kh > max_h)
-        kh = max_h;
-    int x0 = area.x + (area.w - 3 * kw - 2 * gap) / 2;
-    const char *extra = kind == REGISTRATION_INPUT_PHONE   ? "-"
-                        : kind == REGISTRATION_INPUT_IDNUM ? "X"
+    const char *extra = kind == REGISTRATION_INPUT_PHONE   ? "kb_-"
+                        : kind == REGISTRATION_INPUT_IDNUM ? "kb_X"
                                                            : NULL;
-    static const char *const keys[12] = {"1", "2", "3", "4", "5", "6",
-                                         "7", "8", "9", "*", "0", "del"};
-    for (int i = 0; i < 12; i++) {
-        SDL_Rect k = {x0 + (i % 3) * (kw + gap), area.y + (i / 3) * (kh + gap), kw, kh};
-        char id[16];
-        if (i == 9) {
-            if (extra) {
-                snprintf(id, sizeof id, "kb_%s", extra);
-                ui_button(c, id, k, extra, 56, UI_BUTTON_KEY);
-            }
-        } else if (i == 11) {
-            ui_button(c, "kb_del", k, kiosk_strings_get(c->s, "screen.pin_delete"), 40,
-                      UI_BUTTON_SECONDARY);
-        } else {
-            snprintf(id, sizeof id, "kb_%s", keys[i]);
-            ui_button(c, id, k, keys[i], 60, UI_BUTTON_KEY);
-        }
-    }
-    (void)e;
+    const ui_keypad_spec keys = {
+        .digit_prefix = "kb_",
+        .digit_size = UI_SIZE_PAD_DIGIT,
+        .left = {extra, extra ? extra + 3 : NULL, UI_SIZE_KEY_SYMBOL, UI_BUTTON_KEY},
+        .right = {"kb_del", kiosk_strings_get(c->s, "screen.pin_delete"), UI_SIZE_KEY_WORD,
+                  UI_BUTTON_SECONDARY},
+        .gap = 14,
+        .width_pct = 75,
+        .max_key_h = c->t->landscape ? 70 : 130,
+    };
+    ui_keypad_draw(c, area, &keys);
 }
 
 static void draw_editor(ui_ctx *c, const ui_form_env *env, const ui_form_edit *e, SDL_Rect body)
@@ -552,7 +547,7 @@ static void draw_editor(ui_ctx *c, const ui_form_env *env, const ui_form_edit *e
     case REGISTRATION_INPUT_DIGITS:
     case REGISTRATION_INPUT_PHONE:
     case REGISTRATION_INPUT_IDNUM:
-        draw_keypad(c, e, done_cancel(c, editor_frame(c, e, body, e->text), 1), kind);
+        draw_keypad(c, done_cancel(c, editor_frame(c, e, body, e->text), 1), kind);
         return;
     case REGISTRATION_INPUT_TEXT:
     case REGISTRATION_INPUT_ASCII:

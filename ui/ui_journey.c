@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "ui/ui_draw.h"
+#include "ui/ui_keypad.h"
 #include "app/signature.h"
 
 void ui_journey_state_wipe(ui_journey_state *st)
@@ -100,12 +101,13 @@ static void header(ui_ctx *c, const frame *f, const flow_view *v, int cancellabl
     int pad = ui_theme_px(t, 40);
     SDL_Rect label = {f->header.x + pad, f->header.y + f->header.h / 4, f->header.w / 2,
                       f->header.h / 2};
-    ui_label_fit(c, step, label, f->landscape ? 36 : 44, t->fg, UI_TEXT_LEFT);
+    ui_label_fit(c, step, label, ui_theme_size(t, UI_SIZE_STEP), t->fg, UI_TEXT_LEFT);
     int right = f->header.x + f->header.w - pad;
     if (cancellable) {
         int bw = ui_theme_px(t, f->landscape ? 220 : 260), bh = f->header.h * 2 / 3;
         SDL_Rect b = {right - bw, f->header.y + (f->header.h - bh) / 2, bw, bh};
-        ui_button(c, UI_ID_CANCEL, b, S(c, "screen.cancel"), 36, UI_BUTTON_SECONDARY);
+        ui_button(c, UI_ID_CANCEL, b, S(c, "screen.cancel"),
+                  ui_theme_size(t, UI_SIZE_BUTTON_COMPACT), UI_BUTTON_SECONDARY);
         right = b.x - ui_theme_px(t, 24);
     }
     /* language, large text and high contrast are a touch away on every screen: in the
@@ -122,8 +124,8 @@ static void header(ui_ctx *c, const frame *f, const flow_view *v, int cancellabl
                    {"language", "app.language_switch"}};
     for (size_t i = 0; i < 3; i++) {
         const char *text = S(c, toggles[i].key);
-        int tw = 0, px = f->landscape ? 26 : 30;
-        ui_text_measure(c->text, text, ui_theme_font_px(t, px), &tw, NULL);
+        int tw = 0, px = ui_theme_size(t, UI_SIZE_TOGGLE);
+        ui_text_measure(c->text, text, ui_theme_size_px(t, UI_SIZE_TOGGLE), &tw, NULL);
         int bw = tw + ui_theme_px(t, 40);
         int on = (i == 0 && t->high_contrast) || (i == 1 && t->large_text);
         SDL_Rect b = ui_button(c, toggles[i].id, (SDL_Rect){right - bw, ty, bw, th}, text, px,
@@ -134,9 +136,9 @@ static void header(ui_ctx *c, const frame *f, const flow_view *v, int cancellabl
 
 static void title(ui_ctx *c, const frame *f, const char *text)
 {
-    /* titles are large already: large-text mode enlarges what is read, not them */
-    int px = (int)((float)(f->landscape ? 56 : 72) / c->t->text_scale);
-    ui_label_fit(c, text, f->title, px, c->t->accent, UI_TEXT_LEFT);
+    /* titles are large already: large-text mode enlarges what is read, not them (the
+     * theme's title size stays put) */
+    ui_label_fit(c, text, f->title, ui_theme_size(c->t, UI_SIZE_TITLE), c->t->accent, UI_TEXT_LEFT);
 }
 
 /* One or two buttons in the footer: back on the left (optional), forward on the right. */
@@ -147,12 +149,13 @@ static void footer(ui_ctx *c, const frame *f, const char *back_id, const char *b
     SDL_Rect r = f->footer;
     if (back_id) {
         SDL_Rect b = {r.x, r.y, (r.w - gap) * 2 / 5, r.h};
-        ui_button(c, back_id, b, back_label, 48, UI_BUTTON_SECONDARY);
+        ui_button(c, back_id, b, back_label, ui_theme_size(c->t, UI_SIZE_BUTTON),
+                  UI_BUTTON_SECONDARY);
         r.x += b.w + gap;
         r.w -= b.w + gap;
     }
     if (next_id)
-        ui_button(c, next_id, r, next_label, 52, next_kind);
+        ui_button(c, next_id, r, next_label, ui_theme_size(c->t, UI_SIZE_BUTTON_MAIN), next_kind);
 }
 
 static void waiting(ui_ctx *c, const frame *f, const flow_view *v, const char *title_key,
@@ -162,13 +165,15 @@ static void waiting(ui_ctx *c, const frame *f, const flow_view *v, const char *t
     SDL_Rect box = f->body;
     box.y += box.h / 5;
     box.h = box.h / 3;
-    ui_label(c, S(c, title_key), box, f->landscape ? 64 : 84, c->t->fg, UI_TEXT_CENTER);
+    ui_label(c, S(c, title_key), box, ui_theme_size(c->t, UI_SIZE_HEADLINE), c->t->fg,
+             UI_TEXT_CENTER);
     /* three dots: something is happening (drawn still: no animation while waiting) */
     int r = ui_theme_px(c->t, 16), cy = box.y + box.h, cx = box.x + box.w / 2;
     for (int i = -1; i <= 1; i++)
         ui_draw_fill_circle(c->r, cx + i * 4 * r, cy, r, c->t->accent);
     SDL_Rect hint = {box.x, cy + 4 * r, box.w, box.h};
-    ui_label(c, S(c, hint_key), hint, f->landscape ? 40 : 52, c->t->muted, UI_TEXT_CENTER);
+    ui_label(c, S(c, hint_key), hint, ui_theme_size(c->t, UI_SIZE_LEAD), c->t->muted,
+             UI_TEXT_CENTER);
 }
 
 static void pin_screen(ui_ctx *c, const frame *f, const flow_view *v, const session_view *st)
@@ -177,7 +182,7 @@ static void pin_screen(ui_ctx *c, const frame *f, const flow_view *v, const sess
     header(c, f, v, 1);
     title(c, f, S(c, "screen.pin_title"));
     SDL_Rect body = f->body;
-    int hint_px = f->landscape ? 34 : 44;
+    int hint_px = ui_theme_size(t, UI_SIZE_PIN_HINT);
     /* landscape: texts and boxes on the left, the keypad on the right */
     int col_w = f->landscape ? body.w / 2 - ui_theme_px(t, 40) : body.w;
     SDL_Rect hint = {body.x, body.y, col_w, ui_theme_px(t, 60)};
@@ -187,8 +192,7 @@ static void pin_screen(ui_ctx *c, const frame *f, const flow_view *v, const sess
         char msg[256];
         ui_journey_fill_number(S(c, "screen.pin_tries_left"), v->tries_left, msg, sizeof msg);
         SDL_Rect warn = {body.x, y, col_w, ui_theme_px(t, 120)};
-        SDL_Color red = t->high_contrast ? t->accent : (SDL_Color){190, 30, 30, 255};
-        y += ui_label(c, msg, warn, hint_px, red, UI_TEXT_LEFT) + ui_theme_px(t, 16);
+        y += ui_label(c, msg, warn, hint_px, t->error, UI_TEXT_LEFT) + ui_theme_px(t, 16);
     }
     /* six boxes, filled as digits are typed (never the digits themselves) */
     int box = ui_theme_px(t, f->landscape ? 72 : 110), gap = ui_theme_px(t, f->landscape ? 16 : 20);
@@ -207,22 +211,16 @@ static void pin_screen(ui_ctx *c, const frame *f, const flow_view *v, const sess
         pad = (SDL_Rect){body.x + body.w / 2, body.y, body.w / 2, body.h};
     else
         pad = (SDL_Rect){body.x + body.w / 8, y, body.w * 3 / 4, body.y + body.h - y};
-    int kg = ui_theme_px(t, 18), kw = (pad.w - 2 * kg) / 3, kh = (pad.h - 3 * kg) / 4;
-    if (kh > kw * 3 / 4)
-        kh = kw * 3 / 4;
-    static const char *const keys[12] = {"1", "2", "3", "4", "5", "6", "7", "8", "9", "", "0", ""};
-    for (int i = 0; i < 12; i++) {
-        SDL_Rect k = {pad.x + (i % 3) * (kw + kg), pad.y + (i / 3) * (kh + kg), kw, kh};
-        char id[8];
-        if (i == 9) {
-            ui_button(c, UI_ID_PIN_CLEAR, k, S(c, "screen.pin_clear"), 40, UI_BUTTON_SECONDARY);
-        } else if (i == 11) {
-            ui_button(c, UI_ID_PIN_DELETE, k, S(c, "screen.pin_delete"), 40, UI_BUTTON_SECONDARY);
-        } else {
-            snprintf(id, sizeof id, "key%s", keys[i]);
-            ui_button(c, id, k, keys[i], 64, UI_BUTTON_KEY);
-        }
-    }
+    const ui_keypad_spec keys = {
+        .digit_prefix = "key",
+        .digit_size = UI_SIZE_PIN_DIGIT,
+        .left = {UI_ID_PIN_CLEAR, S(c, "screen.pin_clear"), UI_SIZE_KEY_WORD, UI_BUTTON_SECONDARY},
+        .right = {UI_ID_PIN_DELETE, S(c, "screen.pin_delete"), UI_SIZE_KEY_WORD,
+                  UI_BUTTON_SECONDARY},
+        .gap = 18,
+        .max_key_h_pct = 75, /* keys no taller than three quarters of their width */
+    };
+    ui_keypad_draw(c, pad, &keys); /* confirm is the footer's button */
     int ready = st->pin_len == SESSION_PIN_DIGITS;
     footer(c, f, NULL, NULL, ready ? UI_ID_PIN_CONFIRM : "pin_wait", S(c, "screen.pin_confirm"),
            ready ? UI_BUTTON_PRIMARY : UI_BUTTON_DISABLED);
@@ -236,7 +234,7 @@ static void questions_screen(ui_ctx *c, const frame *f, const flow_view *v, cons
     static const char *const q[4] = {"screen.q_pension", "screen.q_employed", "screen.q_able",
                                      "screen.q_wants_work"};
     SDL_Rect body = f->body;
-    int row = body.h / 5, px = f->landscape ? 40 : 52;
+    int row = body.h / 5, px = ui_theme_size(t, UI_SIZE_LEAD);
     int bw = ui_theme_px(t, f->landscape ? 170 : 300), gap = ui_theme_px(t, 32);
     for (int i = 0; i < 4; i++) {
         int y = body.y + i * row;
@@ -246,23 +244,24 @@ static void questions_screen(ui_ctx *c, const frame *f, const flow_view *v, cons
         int bh = f->landscape ? row * 3 / 4 : row * 9 / 20;
         int by = f->landscape ? y : y + row * 2 / 5;
         int bx = f->landscape ? body.x + body.w - 2 * bw - gap : body.x;
-        int line = ui_theme_font_px(t, px) * 4 / 3;
+        int line = ui_theme_size_px(t, UI_SIZE_LEAD) * 4 / 3;
         SDL_Rect text = f->landscape
                             ? (SDL_Rect){body.x, y + (bh - line) / 2, bx - gap - body.x, line}
                             : (SDL_Rect){body.x, y, body.w, row * 2 / 5};
         ui_label_fit(c, S(c, q[i]), text, px, t->fg, UI_TEXT_LEFT);
         char id[16];
         snprintf(id, sizeof id, "q%d_yes", i);
-        ui_button(c, id, (SDL_Rect){bx, by, bw, bh}, S(c, "screen.yes"), 48,
+        ui_button(c, id, (SDL_Rect){bx, by, bw, bh}, S(c, "screen.yes"),
+                  ui_theme_size(t, UI_SIZE_BUTTON),
                   st->answers[i] == 1 ? UI_BUTTON_SELECTED : UI_BUTTON_SECONDARY);
         snprintf(id, sizeof id, "q%d_no", i);
-        ui_button(c, id, (SDL_Rect){bx + bw + gap, by, bw, bh}, S(c, "screen.no"), 48,
+        ui_button(c, id, (SDL_Rect){bx + bw + gap, by, bw, bh}, S(c, "screen.no"),
+                  ui_theme_size(t, UI_SIZE_BUTTON),
                   st->answers[i] == 0 ? UI_BUTTON_SELECTED : UI_BUTTON_SECONDARY);
     }
     if (st->show_missing) {
         SDL_Rect warn = {body.x, body.y + 4 * row, body.w, row};
-        SDL_Color red = t->high_contrast ? t->accent : (SDL_Color){190, 30, 30, 255};
-        ui_label(c, S(c, "screen.questions_missing"), warn, px, red, UI_TEXT_LEFT);
+        ui_label(c, S(c, "screen.questions_missing"), warn, px, t->error, UI_TEXT_LEFT);
     }
     footer(c, f, NULL, NULL, UI_ID_NEXT, S(c, "screen.next"), UI_BUTTON_PRIMARY);
 }
@@ -285,8 +284,8 @@ static void form_screen(ui_ctx *c, const frame *f, const flow_view *v, ui_journe
     title(c, f, S(c, page_titles[v->page < FLOW_PAGE_COUNT ? v->page : 0]));
     SDL_Rect body = f->body;
     if (v->nissues > 0 || v->message_key) {
-        int hpx = f->landscape ? 28 : 38; /* the line's height follows large text */
-        SDL_Rect hint = {body.x, body.y, body.w, ui_theme_font_px(c->t, hpx) * 3 / 2};
+        int hpx = ui_theme_size(c->t, UI_SIZE_PAGE_HINT); /* its line follows large text */
+        SDL_Rect hint = {body.x, body.y, body.w, ui_theme_size_px(c->t, UI_SIZE_PAGE_HINT) * 3 / 2};
         ui_label_fit(c, S(c, v->message_key ? v->message_key : "screen.page_hint"), hint, hpx,
                      c->t->muted, UI_TEXT_LEFT);
         body.y += hint.h;
@@ -386,14 +385,14 @@ static void review_screen(ui_ctx *c, const frame *f, const flow_view *v, ui_jour
     header(c, f, v, 1);
     title(c, f, S(c, "screen.review_title"));
     SDL_Rect body = f->body;
-    int vpx = f->landscape ? 26 : 32, hpx = f->landscape ? 28 : 38;
+    int vpx = ui_theme_size(t, UI_SIZE_REVIEW_ROW), hpx = ui_theme_size(t, UI_SIZE_CARD_HEAD);
     int cols = f->landscape ? 2 : 1;
     char rows[FLOW_PAGE_COUNT][REVIEW_ROWS_BYTES]; /* wiped below */
     int nrows[FLOW_PAGE_COUNT];
     for (int p = 0; p < FLOW_PAGE_COUNT; p++)
         nrows[p] = review_rows(c, env, (flow_page)p, rows[p], sizeof rows[p]);
     review_layout lo = {.pad = ui_theme_px(t, 16), .gap = ui_theme_px(t, 12)};
-    lo.head_h = ui_theme_font_px(t, hpx) * 3 / 2;
+    lo.head_h = ui_theme_size_px(t, UI_SIZE_CARD_HEAD) * 3 / 2;
     if (lo.head_h < t->min_target_px)
         lo.head_h = t->min_target_px;
     /* everything the citizen entered is shown, never cut: when it does not fit, the cards
@@ -419,20 +418,19 @@ static void review_screen(ui_ctx *c, const frame *f, const flow_view *v, ui_jour
         for (int i = 0; i < v->nissues; i++)
             bad |= flow_page_of(v->issues[i].field) == (flow_page)p;
         ui_draw_round_frame(c->r, card, ui_theme_px(t, 16), ui_theme_px(t, bad ? 4 : 2) + 1,
-                            bad ? (t->high_contrast ? t->accent : (SDL_Color){190, 30, 30, 255})
-                                : t->muted,
-                            t->panel);
+                            bad ? t->error : t->muted, t->panel);
         int ebw = card.w / 4 > t->min_target_px ? card.w / 4 : t->min_target_px;
         SDL_Rect head = {card.x + lo.pad, card.y + lo.pad / 2, card.w - ebw - 3 * lo.pad,
                          lo.head_h};
         SDL_Rect name = head; /* the page's name, level with its button */
-        name.y += (lo.head_h - ui_theme_font_px(t, hpx) * 4 / 3) / 2;
+        name.y += (lo.head_h - ui_theme_size_px(t, UI_SIZE_CARD_HEAD) * 4 / 3) / 2;
         ui_label_fit(c, S(c, page_titles[p]), name, hpx, t->accent, UI_TEXT_LEFT);
         SDL_Rect edit = {card.x + card.w - ebw - lo.pad, head.y, ebw, lo.head_h};
         if (edit.y >= view.y && edit.y + edit.h <= view.y + view.h) { /* tappable: whole */
             char id[16];
             snprintf(id, sizeof id, "edit_%d", p);
-            ui_button(c, id, edit, S(c, "screen.review_edit"), 32, UI_BUTTON_SECONDARY);
+            ui_button(c, id, edit, S(c, "screen.review_edit"),
+                      ui_theme_size(t, UI_SIZE_BUTTON_EDIT), UI_BUTTON_SECONDARY);
         }
         SDL_Rect box = {card.x + lo.pad, head.y + head.h + lo.pad / 2, card.w - 2 * lo.pad, 0};
         const char *r = rows[p];
@@ -460,7 +458,7 @@ static void commitment_screen(ui_ctx *c, const frame *f, const flow_view *v, ui_
     SDL_Rect paper = {body.x, body.y, body.w - ui_scroll_strip_w(t), body.h};
     ui_draw_fill_round_rect(c->r, paper, ui_theme_px(t, 16), t->panel);
     int pad = ui_theme_px(t, 32);
-    ui_text_style style = {.px = ui_theme_font_px(t, f->landscape ? 32 : 46),
+    ui_text_style style = {.px = ui_theme_size_px(t, UI_SIZE_READING),
                            .color = t->fg,
                            .align = UI_TEXT_LEFT,
                            .line_pct = 160};
@@ -497,26 +495,22 @@ static void signature_screen(ui_ctx *c, const frame *f, const flow_view *v, ui_j
     header(c, f, v, 1);
     title(c, f, S(c, "screen.signature_title"));
     SDL_Rect body = f->body;
-    int px = f->landscape ? 30 : 40;
+    int px = ui_theme_size(t, UI_SIZE_HINT);
     SDL_Rect hint = {body.x, body.y, body.w, ui_theme_px(t, f->landscape ? 44 : 64)};
     const char *key =
         env->session->signature_problem ? env->session->signature_problem : "screen.signature_hint";
-    SDL_Color col = env->session->signature_problem
-                        ? (t->high_contrast ? t->accent : (SDL_Color){190, 30, 30, 255})
-                        : t->muted;
+    SDL_Color col = env->session->signature_problem ? t->error : t->muted;
     ui_label_fit(c, S(c, key), hint, px, col, UI_TEXT_LEFT);
     int bh = ui_theme_px(t, f->landscape ? 70 : 110), gap = ui_theme_px(t, 20);
     SDL_Rect pad = {body.x, hint.y + hint.h + gap, body.w, body.h - hint.h - 2 * gap - bh};
     st->pad_rect = pad;
-    ui_draw_fill_round_rect(c->r, pad, ui_theme_px(t, 16), (SDL_Color){255, 255, 255, 255});
-    ui_draw_round_frame(c->r, pad, ui_theme_px(t, 16), ui_theme_px(t, 3) + 1, t->accent,
-                        (SDL_Color){255, 255, 255, 255});
+    ui_draw_fill_round_rect(c->r, pad, ui_theme_px(t, 16), t->paper);
+    ui_draw_round_frame(c->r, pad, ui_theme_px(t, 16), ui_theme_px(t, 3) + 1, t->accent, t->paper);
     /* a baseline to write on */
     SDL_Rect line = {pad.x + pad.w / 10, pad.y + pad.h * 3 / 4, pad.w * 8 / 10, ui_theme_px(t, 3)};
-    ui_draw_fill_rect(c->r, line, (SDL_Color){200, 205, 215, 255});
+    ui_draw_fill_rect(c->r, line, t->paper_rule);
     if (env->session->pad) {
         int pen = ui_theme_px(t, 6) + 2;
-        SDL_SetRenderDrawColor(c->r, 0, 0, 0, 255);
         for (size_t s = 0; s < signature_stroke_count(env->session->pad); s++) {
             const signature_point *pts;
             size_t n;
@@ -524,7 +518,7 @@ static void signature_screen(ui_ctx *c, const frame *f, const flow_view *v, ui_j
                 continue;
             for (size_t i = 0; i < n; i++) {
                 int x = pad.x + pts[i].x, y = pad.y + pts[i].y;
-                ui_draw_fill_circle(c->r, x, y, pen / 2, (SDL_Color){0, 0, 0, 255});
+                ui_draw_fill_circle(c->r, x, y, pen / 2, t->ink);
                 if (i > 0) {
                     /* fill the gap between samples with discs along the segment */
                     int x0 = pad.x + pts[i - 1].x, y0 = pad.y + pts[i - 1].y;
@@ -533,7 +527,7 @@ static void signature_screen(ui_ctx *c, const frame *f, const flow_view *v, ui_j
                             (abs(dx) > abs(dy) ? abs(dx) : abs(dy)) / (pen / 3 > 0 ? pen / 3 : 1);
                     for (int k = 1; k < steps; k++)
                         ui_draw_fill_circle(c->r, x0 + dx * k / steps, y0 + dy * k / steps, pen / 2,
-                                            (SDL_Color){0, 0, 0, 255});
+                                            t->ink);
                 }
             }
         }
@@ -541,7 +535,8 @@ static void signature_screen(ui_ctx *c, const frame *f, const flow_view *v, ui_j
     ui_widgets_add(c->ws, UI_ID_PAD, pad);
     SDL_Rect row = {body.x, pad.y + pad.h + gap, body.w, bh};
     ui_button(c, UI_ID_SIGN_CLEAR, (SDL_Rect){row.x, row.y, row.w / 3 - gap, bh},
-              S(c, "screen.signature_clear"), 44, UI_BUTTON_SECONDARY);
+              S(c, "screen.signature_clear"), ui_theme_size(t, UI_SIZE_BUTTON_SMALL),
+              UI_BUTTON_SECONDARY);
     footer(c, f, UI_ID_BACK, S(c, "screen.back"), UI_ID_SIGN_CONFIRM,
            S(c, "screen.signature_confirm"), UI_BUTTON_PRIMARY);
 }
@@ -552,7 +547,7 @@ static void done_screen(ui_ctx *c, const frame *f, const flow_view *v, const ui_
     header(c, f, v, 0);
     title(c, f, S(c, "screen.done_title"));
     SDL_Rect body = f->body;
-    int px = f->landscape ? 32 : 44;
+    int px = ui_theme_size(t, UI_SIZE_BODY);
     /* landscape: the words on the left, the receipt on the right from the title down;
      * portrait: the receipt under the words */
     SDL_Rect room = body;
@@ -565,12 +560,11 @@ static void done_screen(ui_ctx *c, const frame *f, const flow_view *v, const ui_
     char line[128];
     snprintf(line, sizeof line, "%s%s", S(c, "screen.done_receipt"), v->receipt_no);
     int y = body.y;
-    y += ui_label(c, line, (SDL_Rect){body.x, y, body.w, 0}, px + 8, t->fg, UI_TEXT_LEFT);
+    y += ui_label(c, line, (SDL_Rect){body.x, y, body.w, 0}, ui_theme_size(t, UI_SIZE_LEAD), t->fg,
+                  UI_TEXT_LEFT);
     y += ui_theme_px(t, 12);
     const char *msg = v->message_key ? S(c, v->message_key) : S(c, "screen.done_next");
-    y += ui_label(c, msg, (SDL_Rect){body.x, y, body.w, 0}, px,
-                  v->printed ? t->fg
-                             : (t->high_contrast ? t->accent : (SDL_Color){190, 30, 30, 255}),
+    y += ui_label(c, msg, (SDL_Rect){body.x, y, body.w, 0}, px, v->printed ? t->fg : t->error,
                   UI_TEXT_LEFT);
     y += ui_theme_px(t, 16);
     if (!f->landscape)
@@ -603,7 +597,7 @@ static void explain_screen(ui_ctx *c, const frame *f, const flow_view *v, const 
     ui_draw_fill_round_rect(c->r, panel, ui_theme_px(c->t, 24), c->t->panel);
     int pad = ui_theme_px(c->t, 40);
     SDL_Rect inner = {panel.x + pad, panel.y + pad, panel.w - 2 * pad, panel.h - 2 * pad};
-    ui_label(c, text, inner, f->landscape ? 44 : 60, c->t->fg, UI_TEXT_LEFT);
+    ui_label(c, text, inner, ui_theme_size(c->t, UI_SIZE_EXPLAIN), c->t->fg, UI_TEXT_LEFT);
     footer(c, f, back_key ? UI_ID_BACK : NULL, back_key ? S(c, back_key) : NULL, button_id,
            S(c, "screen.ok"), UI_BUTTON_PRIMARY);
 }
@@ -611,24 +605,24 @@ static void explain_screen(ui_ctx *c, const frame *f, const flow_view *v, const 
 static void countdown_dialog(ui_ctx *c, const frame *f, int seconds)
 {
     const ui_theme *t = c->t;
-    SDL_Color veil = {0, 0, 0, 160};
-    ui_draw_fill_rect(c->r, (SDL_Rect){0, 0, c->w, c->h}, veil);
+    ui_draw_fill_rect(c->r, (SDL_Rect){0, 0, c->w, c->h}, t->veil);
     SDL_Rect d =
         f->landscape ? ui_px_rect(c, 240, 160, 800, 480) : ui_px_rect(c, 90, 560, 900, 800);
     ui_draw_fill_round_rect(c->r, d, ui_theme_px(t, 32), t->panel);
     int pad = ui_theme_px(t, 48);
     SDL_Rect q = {d.x + pad, d.y + pad, d.w - 2 * pad, d.h / 4};
-    ui_label(c, kiosk_strings_get(c->s, "flow.more_time"), q, f->landscape ? 56 : 76, t->fg,
-             UI_TEXT_CENTER);
+    ui_label(c, kiosk_strings_get(c->s, "flow.more_time"), q, ui_theme_size(t, UI_SIZE_DIALOG),
+             t->fg, UI_TEXT_CENTER);
     char secs[16], msg[256];
     snprintf(secs, sizeof secs, "%d", seconds);
     SDL_Rect big = {d.x, q.y + q.h, d.w, d.h / 4};
-    ui_label(c, secs, big, f->landscape ? 96 : 140, t->accent, UI_TEXT_CENTER);
+    ui_label(c, secs, big, ui_theme_size(t, UI_SIZE_BIG_DIGIT), t->accent, UI_TEXT_CENTER);
     ui_journey_fill_number(S(c, "screen.more_time_seconds"), seconds, msg, sizeof msg);
     SDL_Rect note = {d.x + pad, big.y + big.h, d.w - 2 * pad, d.h / 6};
-    ui_label(c, msg, note, f->landscape ? 30 : 40, t->muted, UI_TEXT_CENTER);
+    ui_label(c, msg, note, ui_theme_size(t, UI_SIZE_HINT), t->muted, UI_TEXT_CENTER);
     SDL_Rect b = {d.x + pad, d.y + d.h - pad - d.h / 6, d.w - 2 * pad, d.h / 6};
-    ui_button(c, UI_ID_MORE_TIME, b, S(c, "screen.more_time_yes"), 52, UI_BUTTON_PRIMARY);
+    ui_button(c, UI_ID_MORE_TIME, b, S(c, "screen.more_time_yes"),
+              ui_theme_size(t, UI_SIZE_BUTTON_MAIN), UI_BUTTON_PRIMARY);
 }
 
 kiosk_rc ui_journey_draw(ui_ctx *c, const flow_view *v, ui_journey_state *st,

@@ -13,6 +13,7 @@
 #include "core/kiosk_log.h"
 #include "store/staff.h"
 #include "ui/ui_draw.h"
+#include "ui/ui_keypad.h"
 
 #define CORNER_TAPS 5
 #define CORNER_WINDOW_MS 3000
@@ -75,12 +76,13 @@ static void bar(ui_ctx *c, const ui_menu *m, const char *exit_id, const char *ex
     snprintf(title, sizeof title, "%s%s%s", S(c, "screen.m_title"), m->staff[0] ? " · " : "",
              m->staff);
     int pad = ui_theme_px(t, 40);
-    ui_label_fit(c, title, (SDL_Rect){pad, b.h / 4, b.w / 2, b.h / 2}, t->landscape ? 34 : 44,
-                 t->accent_fg, UI_TEXT_LEFT);
+    ui_label_fit(c, title, (SDL_Rect){pad, b.h / 4, b.w / 2, b.h / 2},
+                 ui_theme_size(t, UI_SIZE_MENU_TITLE), t->on_accent, UI_TEXT_LEFT);
     int bw = ui_theme_px(t, 260), bh = b.h * 2 / 3;
     SDL_Rect e = {b.w - pad - bw, (b.h - bh) / 2, bw, bh};
-    ui_draw_fill_round_rect(c->r, e, bh / 5, t->accent_fg);
-    ui_button(c, exit_id, e, S(c, exit_key), 34, UI_BUTTON_SECONDARY);
+    ui_draw_fill_round_rect(c->r, e, bh / 5, t->on_accent);
+    ui_button(c, exit_id, e, S(c, exit_key), ui_theme_size(t, UI_SIZE_BUTTON_BAR),
+              UI_BUTTON_SECONDARY);
 }
 
 static SDL_Rect body(const ui_ctx *c)
@@ -88,27 +90,22 @@ static SDL_Rect body(const ui_ctx *c)
     return c->t->landscape ? ui_px_rect(c, 40, 110, 1200, 670) : ui_px_rect(c, 40, 160, 1000, 1720);
 }
 
-/* A digit keypad: ids prefix0..9, prefix_del; ok_id under it. */
+/* A staff keypad: ids prefix0..9 and prefix_del (digit_key reads them), ok_id under it. */
 static void keypad(ui_ctx *c, SDL_Rect area, const char *prefix, const char *ok_id,
                    const char *ok_key, int ok_enabled)
 {
-    const ui_theme *t = c->t;
-    int gap = ui_theme_px(t, 16), kw = (area.w - 2 * gap) / 3, kh = (area.h - 4 * gap) / 5;
-    if (kh > ui_theme_px(t, 130))
-        kh = ui_theme_px(t, 130);
-    static const char *const keys[12] = {"1", "2", "3", "4", "5", "6",
-                                         "7", "8", "9", "",  "0", "del"};
-    for (int i = 0; i < 12; i++) {
-        if (!keys[i][0])
-            continue;
-        SDL_Rect k = {area.x + (i % 3) * (kw + gap), area.y + (i / 3) * (kh + gap), kw, kh};
-        char id[24];
-        snprintf(id, sizeof id, "%s%s", prefix, i == 11 ? "_del" : keys[i]);
-        ui_button(c, id, k, i == 11 ? S(c, "screen.pin_delete") : keys[i], i == 11 ? 36 : 56,
-                  i == 11 ? UI_BUTTON_SECONDARY : UI_BUTTON_KEY);
-    }
-    SDL_Rect ok = {area.x, area.y + 4 * (kh + gap), area.w, kh};
-    ui_button(c, ok_id, ok, S(c, ok_key), 48, ok_enabled ? UI_BUTTON_PRIMARY : UI_BUTTON_DISABLED);
+    char del[24];
+    snprintf(del, sizeof del, "%s_del", prefix);
+    const ui_keypad_spec keys = {
+        .digit_prefix = prefix,
+        .digit_size = UI_SIZE_STAFF_DIGIT,
+        .right = {del, S(c, "screen.pin_delete"), UI_SIZE_STAFF_KEY_WORD, UI_BUTTON_SECONDARY},
+        .confirm = {ok_id, S(c, ok_key), UI_SIZE_BUTTON,
+                    ok_enabled ? UI_BUTTON_PRIMARY : UI_BUTTON_DISABLED},
+        .gap = 16,
+        .max_key_h = 130,
+    };
+    ui_keypad_draw(c, area, &keys);
 }
 
 static void note(ui_ctx *c, const ui_menu *m, SDL_Rect box)
@@ -117,8 +114,8 @@ static void note(ui_ctx *c, const ui_menu *m, SDL_Rect box)
         return;
     char text[256];
     fill(S(c, m->note_key), m->note_arg, text, sizeof text);
-    SDL_Color red = c->t->high_contrast ? c->t->accent : (SDL_Color){190, 30, 30, 255};
-    ui_label(c, text, box, c->t->landscape ? 28 : 36, m->note_bad ? red : c->t->fg, UI_TEXT_LEFT);
+    ui_label(c, text, box, ui_theme_size(c->t, UI_SIZE_MENU_NOTE),
+             m->note_bad ? c->t->error : c->t->fg, UI_TEXT_LEFT);
 }
 
 static void login_screen(ui_ctx *c, const ui_menu *m)
@@ -126,9 +123,9 @@ static void login_screen(ui_ctx *c, const ui_menu *m)
     const ui_theme *t = c->t;
     bar(c, m, "menu_exit", "screen.m_exit");
     SDL_Rect b = body(c);
-    int px = t->landscape ? 36 : 48;
     SDL_Rect title = {b.x, b.y, t->landscape ? b.w / 2 : b.w, ui_theme_px(t, 70)};
-    ui_label_fit(c, S(c, "screen.m_login"), title, px, t->fg, UI_TEXT_LEFT);
+    ui_label_fit(c, S(c, "screen.m_login"), title, ui_theme_size(t, UI_SIZE_MENU_HEADING), t->fg,
+                 UI_TEXT_LEFT);
     int box = ui_theme_px(t, t->landscape ? 40 : 56), gap = ui_theme_px(t, 10);
     int y = title.y + title.h + ui_theme_px(t, 16);
     for (int i = 0; i < 12 && i < (m->pin_len > 6 ? m->pin_len : 6); i++) {
@@ -140,7 +137,7 @@ static void login_screen(ui_ctx *c, const ui_menu *m)
     SDL_Rect nb = {b.x, y + box + ui_theme_px(t, 16), t->landscape ? b.w / 2 : b.w,
                    ui_theme_px(t, 120)};
     if (m->card_uid[0] && !m->note_key)
-        ui_label(c, S(c, "screen.m_card_seen"), nb, t->landscape ? 28 : 36, t->accent,
+        ui_label(c, S(c, "screen.m_card_seen"), nb, ui_theme_size(t, UI_SIZE_MENU_NOTE), t->accent,
                  UI_TEXT_LEFT);
     note(c, m, nb);
     SDL_Rect pad =
@@ -155,7 +152,8 @@ static void home_screen(ui_ctx *c, const ui_menu *m, const ui_menu_env *env)
     const ui_theme *t = c->t;
     bar(c, m, "m_logout", "screen.m_logout");
     SDL_Rect b = body(c);
-    int px = t->landscape ? 26 : 34, line = ui_theme_font_px(t, px) * 3 / 2;
+    int px = ui_theme_size(t, UI_SIZE_MENU_ROW),
+        line = ui_theme_size_px(t, UI_SIZE_MENU_ROW) * 3 / 2;
     char rows[10][200], a[300], w1[32], w2[32];
     int n = 0;
     if (m->has_dash) {
@@ -228,7 +226,7 @@ static void home_screen(ui_ctx *c, const ui_menu *m, const ui_menu_env *env)
                                            : S(c, m->out_of_service ? "screen.m_service_on"
                                                                     : "screen.m_service_off");
         int allowed = !actions[i].technician || m->role == STAFF_TECHNICIAN;
-        ui_button(c, actions[i].id, r, label, t->landscape ? 26 : 36,
+        ui_button(c, actions[i].id, r, label, ui_theme_size(t, UI_SIZE_MENU_ACTION),
                   !allowed                      ? UI_BUTTON_DISABLED
                   : i == 6 && m->out_of_service ? UI_BUTTON_SELECTED
                                                 : UI_BUTTON_SECONDARY);
@@ -240,9 +238,8 @@ static void reprint_screen(ui_ctx *c, const ui_menu *m, const ui_menu_env *env)
     const ui_theme *t = c->t;
     bar(c, m, "m_back", "screen.m_back");
     SDL_Rect b = body(c);
-    int px = t->landscape ? 32 : 44;
     ui_label_fit(c, S(c, "screen.m_reprint_hint"), (SDL_Rect){b.x, b.y, b.w, ui_theme_px(t, 60)},
-                 px, t->muted, UI_TEXT_LEFT);
+                 ui_theme_size(t, UI_SIZE_MENU_HINT), t->muted, UI_TEXT_LEFT);
     char shown[64], typed[16];
     snprintf(typed, sizeof typed, "%.*s", m->ndigits, m->digits);
     /* HALL-YYYYMMDD-NNNN, the digits filling in as typed */
@@ -252,7 +249,7 @@ static void reprint_screen(ui_ctx *c, const ui_menu *m, const ui_menu_env *env)
                     ui_theme_px(t, 100)};
     ui_draw_round_frame(c->r, box, ui_theme_px(t, 12), ui_theme_px(t, 3) + 1, t->accent, t->panel);
     ui_label_fit(c, shown, (SDL_Rect){box.x + 20, box.y + box.h / 5, box.w - 40, box.h * 3 / 5},
-                 px + 8, t->fg, UI_TEXT_LEFT);
+                 ui_theme_size(t, UI_SIZE_MENU_VALUE), t->fg, UI_TEXT_LEFT);
     SDL_Rect nb = {b.x, box.y + box.h + ui_theme_px(t, 16), box.w, ui_theme_px(t, 100)};
     note(c, m, nb);
     SDL_Rect pad =
@@ -269,13 +266,14 @@ static void purge_screen(ui_ctx *c, const ui_menu *m, const ui_menu_env *env)
     char days[16], text[300];
     snprintf(days, sizeof days, "%d", env->retention_days);
     fill(S(c, "screen.m_purge_confirm"), days, text, sizeof text);
-    ui_label(c, text, (SDL_Rect){b.x, b.y, b.w, b.h / 3}, t->landscape ? 34 : 46, t->fg,
-             UI_TEXT_LEFT);
+    ui_label(c, text, (SDL_Rect){b.x, b.y, b.w, b.h / 3}, ui_theme_size(t, UI_SIZE_MENU_TEXT),
+             t->fg, UI_TEXT_LEFT);
     int bh = ui_theme_px(t, t->landscape ? 90 : 130), gap = ui_theme_px(t, 24);
     SDL_Rect yes = {b.x, b.y + b.h / 2, b.w, bh};
-    ui_button(c, "m_do_purge", yes, S(c, "screen.m_purge_do"), 44, UI_BUTTON_PRIMARY);
+    ui_button(c, "m_do_purge", yes, S(c, "screen.m_purge_do"),
+              ui_theme_size(t, UI_SIZE_BUTTON_SMALL), UI_BUTTON_PRIMARY);
     ui_button(c, "m_back", (SDL_Rect){b.x, yes.y + bh + gap, b.w, bh}, S(c, "screen.edit_cancel"),
-              44, UI_BUTTON_SECONDARY);
+              ui_theme_size(t, UI_SIZE_BUTTON_SMALL), UI_BUTTON_SECONDARY);
 }
 
 static void log_screen(ui_ctx *c, const ui_menu *m)
@@ -284,7 +282,7 @@ static void log_screen(ui_ctx *c, const ui_menu *m)
     bar(c, m, "m_back", "screen.m_back");
     SDL_Rect b = body(c);
     static char lines[KIOSK_LOG_RECENT][KIOSK_LOG_RECENT_LEN];
-    int px = t->landscape ? 18 : 24, line = ui_theme_font_px(t, px) * 3 / 2;
+    int px = ui_theme_size(t, UI_SIZE_LOG), line = ui_theme_size_px(t, UI_SIZE_LOG) * 3 / 2;
     size_t fit = (size_t)(b.h / line);
     size_t n = kiosk_log_recent(lines, fit < KIOSK_LOG_RECENT ? fit : KIOSK_LOG_RECENT);
     for (size_t i = 0; i < n; i++)
@@ -297,7 +295,7 @@ static void reader_screen(ui_ctx *c, const ui_menu *m)
     const ui_theme *t = c->t;
     bar(c, m, "m_back", "screen.m_back");
     SDL_Rect b = body(c);
-    int px = t->landscape ? 34 : 46;
+    int px = ui_theme_size(t, UI_SIZE_MENU_TEXT);
     int used = ui_label(c, S(c, "screen.m_reader_hint"), (SDL_Rect){b.x, b.y, b.w, 0}, px, t->fg,
                         UI_TEXT_LEFT);
     ui_label(c, m->card_info[0] ? m->card_info : S(c, "screen.m_reader_waiting"),

@@ -98,7 +98,7 @@ SDL_Rect ui_button(ui_ctx *c, const char *id, SDL_Rect box, const char *label, i
     case UI_BUTTON_PRIMARY:
     case UI_BUTTON_SELECTED:
         ui_draw_fill_round_rect(c->r, box, radius, t->accent);
-        fg = t->accent_fg;
+        fg = t->on_accent;
         break;
     case UI_BUTTON_KEY:
         ui_draw_round_frame(c->r, box, radius, border, t->muted, t->panel);
@@ -154,9 +154,10 @@ void ui_scroll_buttons(ui_ctx *c, SDL_Rect area, int y, int max)
 {
     int gap = scroll_gap(c->t), bw = ui_scroll_strip_w(c->t) - gap, bh = (area.h - gap) / 2;
     int x = area.x + area.w - bw;
-    ui_button(c, UI_ID_SCROLL_UP, (SDL_Rect){x, area.y, bw, bh}, "▲", 64,
+    int px = ui_theme_size(c->t, UI_SIZE_SCROLL);
+    ui_button(c, UI_ID_SCROLL_UP, (SDL_Rect){x, area.y, bw, bh}, "▲", px,
               y > 0 ? UI_BUTTON_SECONDARY : UI_BUTTON_DISABLED);
-    ui_button(c, UI_ID_SCROLL_DOWN, (SDL_Rect){x, area.y + bh + gap, bw, bh}, "▼", 64,
+    ui_button(c, UI_ID_SCROLL_DOWN, (SDL_Rect){x, area.y + bh + gap, bw, bh}, "▼", px,
               y < max ? UI_BUTTON_SECONDARY : UI_BUTTON_DISABLED);
 }
 

@@ -56,12 +56,13 @@ typedef enum ui_button_kind {
 } ui_button_kind;
 
 /* Draw a button with label (borrowed) centred in box (grown to the minimum target) and
- * record it as id (a disabled button is drawn but not recorded). px: the label's layout font size.
- * Returns the drawn rectangle. */
+ * record it as id (a disabled button is drawn but not recorded). px: the label's layout
+ * font size, a role's ui_theme_size. Returns the drawn rectangle. */
 SDL_Rect ui_button(ui_ctx *c, const char *id, SDL_Rect box, const char *label, int px,
                    ui_button_kind kind);
 
-/* Text wrapped in box at the layout font size px; returns the height used. */
+/* Text wrapped in box at the layout font size px (a role's ui_theme_size); returns the
+ * height used. */
 int ui_label(ui_ctx *c, const char *text, SDL_Rect box, int px, SDL_Color color,
              ui_text_align align);
 
