@@ -55,8 +55,7 @@ struct ui_app {
     SDL_Texture *receipt; /* the done screen's preview */
     int receipt_w, receipt_h;
     ui_app_options opt;
-    ui_menu menu;
-    int restart_requested; /* staff asked; the loop ends and systemd starts us again */
+    desk desk; /* the maintenance desk: staff at the kiosk */
 };
 
 static kiosk_rc load_strings(ui_app *app, const char *lang)
@@ -252,62 +251,29 @@ static void on_session_changed(void *ctx, unsigned what)
     app->dirty = 1;
 }
 
-/* UI thread: a staff job's result, for the maintenance menu. */
+/* UI thread: a staff job's result, and a card while staff are at the kiosk: the desk's. */
 static void on_staff_result(void *ctx, const app_io_result *r)
 {
     ui_app *app = ctx;
-    app_io *io = app->session ? session_io(app->session) : NULL;
-    if (r->kind == APP_IO_SERVICE) {
-        app->menu.out_of_service = r->count != 0;
-    } else {
-        ui_menu_result(&app->menu, r);
-        if ((r->kind == APP_IO_LOGIN && r->rc == KIOSK_OK) || r->kind == APP_IO_EXPORT ||
-            r->kind == APP_IO_PURGE || r->kind == APP_IO_PRINT)
-            if (io)
-                app_io_dashboard(io);
-    }
+    desk_result(&app->desk, r);
     app->dirty = 1;
 }
 
-/* Fill "{}" of the string key with arg into out. */
-static void fill(const ui_app *app, const char *key, const char *arg, char *out, size_t size)
-{
-    const char *tmpl = kiosk_strings_get(app->strings, key);
-    const char *at = strstr(tmpl, "{}");
-    snprintf(out, size, "%.*s%s%s", at ? (int)(at - tmpl) : (int)strlen(tmpl), tmpl, arg,
-             at ? at + 2 : "");
-}
-
-/* UI thread: a card while staff are at the kiosk. Reader test: only the card's own
- * details, never the holder's; login: a staff card's UID (plus the PIN) logs in. */
 static void on_staff_card(void *ctx, const identity_event *ie)
 {
     ui_app *app = ctx;
-    if (app->menu.screen == UI_MENU_READER) {
-        char info[128];
-        if (ie->type == IDENTITY_CARD_READ) {
-            /* the generation and specification only: the card number belongs to its holder */
-            snprintf(info, sizeof info, "gen %d · spec %s", ie->card.generation,
-                     ie->card.spec_version);
-            fill(app, "screen.m_card_info", info, app->menu.card_info, sizeof app->menu.card_info);
-        } else if (ie->type == IDENTITY_CARD_UNREADABLE) {
-            fill(app, "screen.m_card_bad", kiosk_rc_name(ie->rc), app->menu.card_info,
-                 sizeof app->menu.card_info);
-        }
-    }
-    if (app->menu.screen == UI_MENU_LOGIN && ie->type == IDENTITY_CARD_PRESENT) {
-        snprintf(app->menu.card_uid, sizeof app->menu.card_uid, "%s", ie->uid);
-        app->menu.note_key = NULL;
-    } else if (app->menu.screen == UI_MENU_LOGIN && ie->type == IDENTITY_CARD_REMOVED) {
-        app->menu.card_uid[0] = '\0';
-    }
+    desk_card_event(&app->desk, ie);
     app->dirty = 1;
 }
 
-/* The session hands cards to the menu while it is open. */
-static void sync_staff_mode(ui_app *app)
+/* Staff asked for a restart: the loop ends, systemd starts the kiosk again. */
+static void restart(void *ctx)
 {
-    session_set_staff_mode(app->session, app->menu.screen != UI_MENU_OFF);
+    (void)ctx;
+    SDL_Event q;
+    SDL_zero(q);
+    q.type = SDL_QUIT;
+    SDL_PushEvent(&q);
 }
 
 kiosk_rc ui_app_create(const kiosk_config *cfg, const ui_app_options *opt, ui_app **out)
@@ -352,7 +318,11 @@ kiosk_rc ui_app_create(const kiosk_config *cfg, const ui_app_options *opt, ui_ap
                               .ui_ctx = app,
                               .record_saved = opt->record_saved,
                               .record_saved_ctx = opt->record_saved_ctx};
+        desk_env de = {
+            .cfg = &app->cfg, .sync_now = opt->sync_now, .restart = restart, .ctx = opt->sync_ctx};
+        desk_init(&app->desk, &de);
         rc = session_create(cfg, &so, &app->session);
+        app->desk.env.session = app->session;
     }
     if (rc != KIOSK_OK) {
         ui_app_destroy(app);
@@ -369,7 +339,7 @@ void ui_app_destroy(ui_app *app)
         return;
     session_destroy(app->session); /* joins the workers */
     app->session = NULL;
-    ui_menu_wipe(&app->menu);
+    desk_wipe(&app->desk);
     ui_journey_state_wipe(&app->js);
     ui_pinyin_destroy(app->pinyin);
     drop_receipt(app);
@@ -462,7 +432,7 @@ kiosk_rc ui_app_render(ui_app *app)
     const flow_view *v = sv->flow;
     kiosk_rc rc;
     ui_ctx c = {app->renderer, app->text, &app->theme, app->strings, &app->widgets, app->w, app->h};
-    if (app->menu.screen != UI_MENU_OFF) {
+    if (app->desk.screen != DESK_OFF) {
         char battery[200];
         battery_text(app, sv, battery, sizeof battery);
         ui_menu_env env = {.battery = battery[0] ? battery : NULL,
@@ -478,7 +448,7 @@ kiosk_rc ui_app_render(ui_app *app)
                                                 ? "screen.m_printer_file"
                                             : sv->printer_fault ? "screen.m_printer_fault"
                                                                 : "screen.m_printer_ready"};
-        ui_menu_draw(&c, &app->menu, &env);
+        ui_menu_draw(&c, &app->desk, &env);
         rc = KIOSK_OK;
     } else if (v->step == FLOW_ATTRACT) {
         rc = ui_attract_draw(app->renderer, app->text, &app->theme, app->strings,
@@ -578,20 +548,8 @@ static void attract_status(ui_app *app, const session_view *sv, ui_ctx *c)
 
 static void tick(ui_app *app)
 {
-    int64_t now = kiosk_clock_mono_ms(app->clock);
-    app_io *io = session_io(app->session);
-    if (app->menu.screen != UI_MENU_OFF) {
-        char who[40];
-        snprintf(who, sizeof who, "%s", app->menu.staff);
-        if (ui_menu_wants_figures(&app->menu, now) && io)
-            app_io_dashboard(io);
-        if (ui_menu_tick(&app->menu, now)) {
-            if (io)
-                app_io_audit(io, who, "staff.logout", "", "idle");
-            app->dirty = 1;
-        }
-        sync_staff_mode(app);
-    }
+    if (desk_tick(&app->desk, kiosk_clock_mono_ms(app->clock)))
+        app->dirty = 1;
     session_pump(app->session);
 }
 
@@ -708,96 +666,20 @@ void ui_app_stroke(ui_app *app, int phase, int x, int y)
     session_stroke(app->session, phase, (float)(x - r.x), (float)(y - r.y));
 }
 
-static void menu_action(ui_app *app, ui_menu_action a)
-{
-    ui_menu *m = &app->menu;
-    app_io *io = session_io(app->session);
-    char who[40];
-    snprintf(who, sizeof who, "%s", m->staff[0] ? m->staff : "staff");
-    switch (a) {
-    case UI_MENU_NONE:
-        break;
-    case UI_MENU_DO_LOGIN:
-        if (!io || app_io_login(io, m->card_uid[0] ? m->card_uid : NULL, m->pin) != KIOSK_OK) {
-            app_io_result r = {.kind = APP_IO_LOGIN, .rc = KIOSK_UNSUPPORTED};
-            ui_menu_result(m, &r);
-        }
-        explicit_bzero(m->pin, sizeof m->pin);
-        m->pin_len = 0;
-        break;
-    case UI_MENU_DO_DASHBOARD:
-        if (io)
-            app_io_dashboard(io);
-        break;
-    case UI_MENU_DO_SYNC:
-        if (app->opt.sync_now)
-            app->opt.sync_now(app->opt.sync_ctx);
-        if (io)
-            app_io_audit(io, who, "sync.now", "", "");
-        break;
-    case UI_MENU_DO_PRINT_TEST:
-        if (io)
-            app_io_print_test(io);
-        break;
-    case UI_MENU_DO_REPRINT:
-        snprintf(m->receipt_no, sizeof m->receipt_no, "%s-%.8s-%.4s", app->cfg.hall_code, m->digits,
-                 m->digits + 8);
-        if (io)
-            app_io_print(io, m->receipt_no, 1);
-        break;
-    case UI_MENU_DO_EXPORT:
-        if (io)
-            app_io_export(io, app->cfg.export_dir, who);
-        break;
-    case UI_MENU_DO_PURGE:
-        if (io)
-            app_io_purge(io, app->cfg.retention_days, who);
-        break;
-    case UI_MENU_DO_SERVICE:
-        session_set_out_of_service(app->session, m->out_of_service, who);
-        break;
-    case UI_MENU_DO_RESTART: {
-        if (io)
-            app_io_audit(io, who, "kiosk.restart", "", "");
-        app->restart_requested = 1;
-        SDL_Event q;
-        SDL_zero(q);
-        q.type = SDL_QUIT;
-        SDL_PushEvent(&q);
-        break;
-    }
-    case UI_MENU_DO_LOGOUT:
-        if (io)
-            app_io_audit(io, who, "staff.logout", "", "");
-        break;
-    }
-    app->dirty = 1;
-}
-
 /* A tap on widget id of the current screen. */
 static void on_widget(ui_app *app, const char *id)
 {
     session *ss = app->session;
     flow_step step = session_get_view(ss)->flow->step;
     int64_t now = kiosk_clock_mono_ms(app->clock);
-    if (app->menu.screen != UI_MENU_OFF) {
-        /* the staff name, kept for the logout's audit entry before the tap clears it */
-        char who[sizeof app->menu.staff];
-        memcpy(who, app->menu.staff, sizeof who);
-        ui_menu_action a = ui_menu_tap(&app->menu, id, now);
-        if (a == UI_MENU_DO_LOGOUT)
-            memcpy(app->menu.staff, who, sizeof who);
-        menu_action(app, a);
-        if (a == UI_MENU_DO_LOGOUT)
-            app->menu.staff[0] = '\0';
-        sync_staff_mode(app);
+    if (app->desk.screen != DESK_OFF) {
+        desk_tap(&app->desk, id, now);
         app->dirty = 1;
         return;
     }
     if (!strcmp(id, "staff_corner")) {
-        if (ui_menu_corner_tap(&app->menu, now))
+        if (desk_corner_tap(&app->desk, now))
             app->dirty = 1;
-        sync_staff_mode(app);
         return;
     }
     if (!strcmp(id, "language")) {
@@ -1049,12 +931,12 @@ const ui_attract_layout *ui_app_attract_layout(const ui_app *app)
 
 int ui_app_menu_screen(const ui_app *app)
 {
-    return (int)app->menu.screen;
+    return (int)app->desk.screen;
 }
 
 int ui_app_menu_checking(const ui_app *app)
 {
-    return app->menu.checking;
+    return app->desk.checking;
 }
 
 int ui_app_out_of_service(const ui_app *app)
@@ -1064,5 +946,5 @@ int ui_app_out_of_service(const ui_app *app)
 
 int ui_app_restart_requested(const ui_app *app)
 {
-    return app->restart_requested;
+    return app->desk.restart_requested;
 }

@@ -1,7 +1,7 @@
 /*
- * Maintenance menu screens. Staff read them standing at the kiosk, so the same large
- * type and targets as the citizen screens; every action says what came of it in a line
- * under the dashboard.
+ * Maintenance menu screens, drawn from the desk (app/desk.h), which decides. Staff read
+ * them standing at the kiosk, so the same large type and targets as the citizen screens;
+ * every action says what came of it in a line under the dashboard.
  */
 #include "ui/ui_menu.h"
 
@@ -15,34 +15,9 @@
 #include "ui/ui_draw.h"
 #include "ui/ui_keypad.h"
 
-#define CORNER_TAPS 5
-#define CORNER_WINDOW_MS 3000
-
 static const char *S(const ui_ctx *c, const char *key)
 {
     return kiosk_strings_get(c->s, key);
-}
-
-void ui_menu_wipe(ui_menu *m)
-{
-    int oos = m->out_of_service;
-    explicit_bzero(m, sizeof *m);
-    m->out_of_service = oos; /* the kiosk's state, not the staff session's */
-}
-
-int ui_menu_corner_tap(ui_menu *m, int64_t now_ms)
-{
-    if (m->corner_taps == 0 || now_ms - m->corner_first_ms > CORNER_WINDOW_MS) {
-        m->corner_taps = 0;
-        m->corner_first_ms = now_ms;
-    }
-    if (++m->corner_taps < CORNER_TAPS)
-        return 0;
-    m->corner_taps = 0;
-    m->screen = UI_MENU_LOGIN;
-    m->last_touch_ms = now_ms;
-    m->note_key = NULL;
-    return 1;
 }
 
 static void fill(const char *tmpl, const char *arg, char *out, size_t size)
@@ -67,7 +42,7 @@ static void when(int64_t ms, const ui_ctx *c, char *out, size_t size)
 }
 
 /* The bar at the top: the menu's name, who is logged in, and the way out. */
-static void bar(ui_ctx *c, const ui_menu *m, const char *exit_id, const char *exit_key)
+static void bar(ui_ctx *c, const desk *m, const char *exit_id, const char *exit_key)
 {
     const ui_theme *t = c->t;
     SDL_Rect b = ui_px_rect(c, 0, 0, t->landscape ? 1280 : 1080, t->landscape ? 90 : 130);
@@ -108,7 +83,7 @@ static void keypad(ui_ctx *c, SDL_Rect area, const char *prefix, const char *ok_
     ui_keypad_draw(c, area, &keys);
 }
 
-static void note(ui_ctx *c, const ui_menu *m, SDL_Rect box)
+static void note(ui_ctx *c, const desk *m, SDL_Rect box)
 {
     if (!m->note_key)
         return;
@@ -118,7 +93,7 @@ static void note(ui_ctx *c, const ui_menu *m, SDL_Rect box)
              m->note_bad ? c->t->error : c->t->fg, UI_TEXT_LEFT);
 }
 
-static void login_screen(ui_ctx *c, const ui_menu *m)
+static void login_screen(ui_ctx *c, const desk *m)
 {
     const ui_theme *t = c->t;
     bar(c, m, "menu_exit", "screen.m_exit");
@@ -147,7 +122,7 @@ static void login_screen(ui_ctx *c, const ui_menu *m)
     keypad(c, pad, "mk", "mk_ok", "screen.m_login_ok", m->pin_len >= STAFF_PIN_MIN);
 }
 
-static void home_screen(ui_ctx *c, const ui_menu *m, const ui_menu_env *env)
+static void home_screen(ui_ctx *c, const desk *m, const ui_menu_env *env)
 {
     const ui_theme *t = c->t;
     bar(c, m, "m_logout", "screen.m_logout");
@@ -233,7 +208,7 @@ static void home_screen(ui_ctx *c, const ui_menu *m, const ui_menu_env *env)
     }
 }
 
-static void reprint_screen(ui_ctx *c, const ui_menu *m, const ui_menu_env *env)
+static void reprint_screen(ui_ctx *c, const desk *m, const ui_menu_env *env)
 {
     const ui_theme *t = c->t;
     bar(c, m, "m_back", "screen.m_back");
@@ -258,7 +233,7 @@ static void reprint_screen(ui_ctx *c, const ui_menu *m, const ui_menu_env *env)
     keypad(c, pad, "rk", "m_do_reprint", "screen.m_reprint_do", m->ndigits == 12);
 }
 
-static void purge_screen(ui_ctx *c, const ui_menu *m, const ui_menu_env *env)
+static void purge_screen(ui_ctx *c, const desk *m, const ui_menu_env *env)
 {
     const ui_theme *t = c->t;
     bar(c, m, "m_back", "screen.m_back");
@@ -276,7 +251,7 @@ static void purge_screen(ui_ctx *c, const ui_menu *m, const ui_menu_env *env)
               ui_theme_size(t, UI_SIZE_BUTTON_SMALL), UI_BUTTON_SECONDARY);
 }
 
-static void log_screen(ui_ctx *c, const ui_menu *m)
+static void log_screen(ui_ctx *c, const desk *m)
 {
     const ui_theme *t = c->t;
     bar(c, m, "m_back", "screen.m_back");
@@ -290,7 +265,7 @@ static void log_screen(ui_ctx *c, const ui_menu *m)
                      UI_TEXT_LEFT);
 }
 
-static void reader_screen(ui_ctx *c, const ui_menu *m)
+static void reader_screen(ui_ctx *c, const desk *m)
 {
     const ui_theme *t = c->t;
     bar(c, m, "m_back", "screen.m_back");
@@ -298,222 +273,42 @@ static void reader_screen(ui_ctx *c, const ui_menu *m)
     int px = ui_theme_size(t, UI_SIZE_MENU_TEXT);
     int used = ui_label(c, S(c, "screen.m_reader_hint"), (SDL_Rect){b.x, b.y, b.w, 0}, px, t->fg,
                         UI_TEXT_LEFT);
-    ui_label(c, m->card_info[0] ? m->card_info : S(c, "screen.m_reader_waiting"),
+    char info[160], detail[64];
+    if (m->card == DESK_CARD_READ) {
+        snprintf(detail, sizeof detail, "gen %d · spec %s", m->card_generation, m->card_spec);
+        fill(S(c, "screen.m_card_info"), detail, info, sizeof info);
+    } else if (m->card == DESK_CARD_UNREADABLE) {
+        fill(S(c, "screen.m_card_bad"), kiosk_rc_name(m->card_rc), info, sizeof info);
+    }
+    ui_label(c, m->card != DESK_CARD_NONE ? info : S(c, "screen.m_reader_waiting"),
              (SDL_Rect){b.x, b.y + used + ui_theme_px(t, 30), b.w, 0}, px, t->accent, UI_TEXT_LEFT);
 }
 
-void ui_menu_draw(ui_ctx *c, const ui_menu *m, const ui_menu_env *env)
+void ui_menu_draw(ui_ctx *c, const desk *m, const ui_menu_env *env)
 {
     const ui_theme *t = c->t;
     SDL_SetRenderDrawColor(c->r, t->bg.r, t->bg.g, t->bg.b, 255);
     SDL_RenderClear(c->r);
     switch (m->screen) {
-    case UI_MENU_LOGIN:
+    case DESK_LOGIN:
         login_screen(c, m);
         break;
-    case UI_MENU_HOME:
+    case DESK_HOME:
         home_screen(c, m, env);
         break;
-    case UI_MENU_REPRINT:
+    case DESK_REPRINT:
         reprint_screen(c, m, env);
         break;
-    case UI_MENU_PURGE:
+    case DESK_PURGE:
         purge_screen(c, m, env);
         break;
-    case UI_MENU_LOG:
+    case DESK_LOG:
         log_screen(c, m);
         break;
-    case UI_MENU_READER:
+    case DESK_READER:
         reader_screen(c, m);
         break;
-    case UI_MENU_OFF:
+    case DESK_OFF:
         break;
     }
-}
-
-static void set_note(ui_menu *m, const char *key, const char *arg, int bad)
-{
-    m->note_key = key;
-    snprintf(m->note_arg, sizeof m->note_arg, "%s", arg ? arg : "");
-    m->note_bad = bad;
-}
-
-/* Digits typed on a keypad with ids prefix0..9 and prefix_del. */
-static int digit_key(const char *id, const char *prefix, char *buf, int *len, int max)
-{
-    size_t pl = strlen(prefix);
-    if (strncmp(id, prefix, pl) != 0)
-        return 0;
-    const char *k = id + pl;
-    if (!strcmp(k, "_del")) {
-        if (*len > 0)
-            buf[--*len] = '\0';
-        return 1;
-    }
-    if (k[0] >= '0' && k[0] <= '9' && !k[1]) {
-        if (*len < max) {
-            buf[(*len)++] = k[0];
-            buf[*len] = '\0';
-        }
-        return 1;
-    }
-    return 0;
-}
-
-ui_menu_action ui_menu_tap(ui_menu *m, const char *id, int64_t now_ms)
-{
-    m->last_touch_ms = now_ms;
-    switch (m->screen) {
-    case UI_MENU_LOGIN:
-        if (m->checking && strcmp(id, "menu_exit") != 0)
-            return UI_MENU_NONE; /* the PIN given is being checked: nothing is typed over it */
-        if (digit_key(id, "mk", m->pin, &m->pin_len, STAFF_PIN_MAX))
-            return UI_MENU_NONE;
-        if (!strcmp(id, "mk_ok") && m->pin_len >= STAFF_PIN_MIN) {
-            m->checking = 1;
-            return UI_MENU_DO_LOGIN; /* the app reads m->pin, then wipes it */
-        }
-        if (!strcmp(id, "menu_exit")) {
-            ui_menu_wipe(m);
-            return UI_MENU_NONE;
-        }
-        return UI_MENU_NONE;
-    case UI_MENU_HOME:
-        if (!strcmp(id, "m_logout")) {
-            ui_menu_wipe(m);
-            return UI_MENU_DO_LOGOUT;
-        }
-        if (!strcmp(id, "m_sync")) {
-            set_note(m, "screen.m_sync_started", NULL, 0);
-            m->sync_until_ms = now_ms + 30000; /* progress: the counts as they move */
-            return UI_MENU_DO_SYNC;
-        }
-        if (!strcmp(id, "m_print_test")) {
-            set_note(m, "screen.m_working", NULL, 0);
-            return UI_MENU_DO_PRINT_TEST;
-        }
-        if (!strcmp(id, "m_export")) {
-            set_note(m, "screen.m_working", NULL, 0);
-            return UI_MENU_DO_EXPORT;
-        }
-        if (!strcmp(id, "m_service")) {
-            m->out_of_service = !m->out_of_service;
-            set_note(m, m->out_of_service ? "screen.m_service_now_off" : "screen.m_service_now_on",
-                     NULL, 0);
-            return UI_MENU_DO_SERVICE;
-        }
-        if (!strcmp(id, "m_restart"))
-            return UI_MENU_DO_RESTART;
-        if (!strcmp(id, "m_reprint")) {
-            m->screen = UI_MENU_REPRINT;
-            m->ndigits = 0;
-            m->digits[0] = '\0';
-            m->note_key = NULL;
-        } else if (!strcmp(id, "m_purge") && m->role == STAFF_TECHNICIAN) {
-            m->screen = UI_MENU_PURGE;
-        } else if (!strcmp(id, "m_log")) {
-            m->screen = UI_MENU_LOG;
-        } else if (!strcmp(id, "m_reader")) {
-            m->screen = UI_MENU_READER;
-            m->card_info[0] = '\0';
-        }
-        return UI_MENU_NONE;
-    case UI_MENU_REPRINT:
-        if (digit_key(id, "rk", m->digits, &m->ndigits, 12))
-            return UI_MENU_NONE;
-        if (!strcmp(id, "m_do_reprint") && m->ndigits == 12) {
-            set_note(m, "screen.m_working", NULL, 0);
-            return UI_MENU_DO_REPRINT;
-        }
-        break;
-    case UI_MENU_PURGE:
-        if (!strcmp(id, "m_do_purge") && m->role == STAFF_TECHNICIAN) {
-            m->screen = UI_MENU_HOME;
-            set_note(m, "screen.m_working", NULL, 0);
-            return UI_MENU_DO_PURGE;
-        }
-        break;
-    default:
-        break;
-    }
-    if (!strcmp(id, "m_back")) {
-        m->screen = UI_MENU_HOME;
-        return UI_MENU_DO_DASHBOARD;
-    }
-    return UI_MENU_NONE;
-}
-
-void ui_menu_result(ui_menu *m, const app_io_result *r)
-{
-    char n[32];
-    snprintf(n, sizeof n, "%lld", (long long)r->count);
-    switch (r->kind) {
-    case APP_IO_LOGIN:
-        explicit_bzero(m->pin, sizeof m->pin);
-        m->pin_len = 0;
-        m->checking = 0;
-        if (r->rc == KIOSK_OK) {
-            snprintf(m->staff, sizeof m->staff, "%s", r->name);
-            m->role = r->role;
-            m->screen = UI_MENU_HOME;
-            m->note_key = NULL;
-        } else if (r->rc == KIOSK_BUSY || r->retry_ms > 0) {
-            snprintf(n, sizeof n, "%lld", (long long)((r->retry_ms + 999) / 1000));
-            set_note(m, "screen.m_locked", n, 1);
-        } else {
-            set_note(m, r->rc == KIOSK_AUTH ? "screen.m_wrong_pin" : "screen.m_login_failed", NULL,
-                     1);
-        }
-        break;
-    case APP_IO_DASHBOARD:
-        m->dash = *r;
-        m->has_dash = r->rc == KIOSK_OK;
-        break;
-    case APP_IO_PRINT_TEST:
-        set_note(m, r->rc == KIOSK_OK ? "screen.m_printed" : "screen.m_print_failed",
-                 kiosk_rc_name(r->rc), r->rc != KIOSK_OK);
-        break;
-    case APP_IO_PRINT:
-        set_note(m,
-                 r->rc == KIOSK_OK          ? "screen.m_reprinted"
-                 : r->rc == KIOSK_NOT_FOUND ? "screen.m_no_receipt"
-                                            : "screen.m_print_failed",
-                 r->rc == KIOSK_OK || r->rc == KIOSK_NOT_FOUND ? r->receipt_no
-                                                               : kiosk_rc_name(r->rc),
-                 r->rc != KIOSK_OK);
-        break;
-    case APP_IO_EXPORT:
-        if (r->rc == KIOSK_OK)
-            set_note(m, "screen.m_exported", n, 0);
-        else
-            set_note(m,
-                     r->rc == KIOSK_NOT_FOUND   ? "screen.m_nothing_to_export"
-                     : r->rc == KIOSK_NO_MEDIUM ? "screen.m_no_stick"
-                                                : "screen.m_export_failed",
-                     kiosk_rc_name(r->rc), r->rc != KIOSK_NOT_FOUND);
-        break;
-    case APP_IO_PURGE:
-        set_note(m, r->rc == KIOSK_OK ? "screen.m_purged" : "screen.m_purge_failed", n,
-                 r->rc != KIOSK_OK);
-        break;
-    default:
-        break;
-    }
-}
-
-int ui_menu_wants_figures(ui_menu *m, int64_t now_ms)
-{
-    if (m->screen != UI_MENU_HOME || now_ms >= m->sync_until_ms || now_ms - m->dash_at_ms < 1000)
-        return 0;
-    m->dash_at_ms = now_ms;
-    return 1;
-}
-
-int ui_menu_tick(ui_menu *m, int64_t now_ms)
-{
-    if (m->screen == UI_MENU_OFF || now_ms - m->last_touch_ms < UI_MENU_IDLE_MS)
-        return 0;
-    int was_in = m->staff[0] != '\0';
-    ui_menu_wipe(m);
-    return was_in;
 }

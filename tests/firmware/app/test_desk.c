@@ -1,0 +1,253 @@
+/* The maintenance desk with no screen and no SDL: the real session and I/O worker on a
+ * provisioned state with staff accounts. The way in (five quick taps), a wrong and a
+ * right staff PIN, out of service (cards start nothing, the store remembers), a
+ * reprint, a technician's purge refused to hall staff, log out and the idle lock, each
+ * audited; while the desk is open a card is the staff's, never a citizen's session. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "app/desk.h"
+#include "store/staff.h"
+#include "test_state.h"
+
+static kiosk_config cfg;
+static char dir[200];
+static kiosk_clock_manual clk;
+static int restarts;
+
+static void on_restart(void *ctx)
+{
+    (void)ctx;
+    restarts++;
+}
+
+static desk d;
+
+static void on_staff_result(void *ctx, const app_io_result *r)
+{
+    (void)ctx;
+    desk_result(&d, r);
+}
+
+static void on_staff_card(void *ctx, const identity_event *ev)
+{
+    (void)ctx;
+    desk_card_event(&d, ev);
+}
+
+static session *start(const char *tag)
+{
+    snprintf(dir, sizeof dir, "%.150s/desk-%.16s-%d", KIOSK_TEST_TMP, tag, (int)getpid());
+    store *st;
+    assert_int_equal(test_state_open(dir, "DEMO01", NULL, &st), KIOSK_OK);
+    assert_int_equal(staff_add(st, "A017", STAFF_HALL, "482915", NULL, "test"), KIOSK_OK);
+    assert_int_equal(staff_add(st, "T001", STAFF_TECHNICIAN, "730146", NULL, "test"), KIOSK_OK);
+    store_close(st);
+    kiosk_config_defaults(&cfg, KIOSK_TEST_ASSETS, KIOSK_TEST_FONTS);
+    snprintf(cfg.state_dir, sizeof cfg.state_dir, "%s", dir);
+    snprintf(cfg.printer_output_dir, sizeof cfg.printer_output_dir, "%s/receipts", dir);
+    snprintf(cfg.reader_card_profile, sizeof cfg.reader_card_profile, "%s",
+             KIOSK_TEST_ASSETS "/cards/demo.ini");
+    kiosk_clock_manual_init(&clk, 1795363199000LL);
+    restarts = 0;
+    desk_env env = {.cfg = &cfg, .restart = on_restart};
+    desk_init(&d, &env);
+    session_options o = {.clock = &clk.clock,
+                         .with_reader = 1,
+                         .with_store = 1,
+                         .staff_result = on_staff_result,
+                         .staff_card = on_staff_card};
+    session *s;
+    assert_int_equal(session_create(&cfg, &o, &s), KIOSK_OK);
+    d.env.session = s;
+    return s;
+}
+
+/* Let the workers answer (real time: argon2id and the store are real). */
+static void settle(session *s, int ms)
+{
+    for (int waited = 0; waited < ms; waited += 20) {
+        session_wait(s, 20);
+        session_pump(s);
+    }
+}
+
+static void wait_login(session *s)
+{
+    for (int waited = 0; d.checking && waited < 10000; waited += 20) {
+        session_wait(s, 20);
+        session_pump(s);
+    }
+    assert_false(d.checking);
+}
+
+static void open_desk(void)
+{
+    int64_t now = kiosk_clock_mono_ms(&clk.clock);
+    for (int i = 0; i < 4; i++)
+        assert_false(desk_corner_tap(&d, now));
+    assert_true(desk_corner_tap(&d, now));
+    assert_int_equal(d.screen, DESK_LOGIN);
+}
+
+static void type(const char *prefix, const char *digits)
+{
+    char id[16];
+    for (const char *p = digits; *p; p++) {
+        snprintf(id, sizeof id, "%s%c", prefix, *p);
+        desk_tap(&d, id, kiosk_clock_mono_ms(&clk.clock));
+    }
+}
+
+typedef struct count {
+    const char *action;
+    int n;
+} count;
+
+static int count_entry(void *ctx, const store_audit_entry *e)
+{
+    count *c = ctx;
+    c->n += strcmp(e->action, c->action) == 0;
+    return 0;
+}
+
+/* How often action is in the audit log. */
+static int audited(const char *action)
+{
+    store_device_key key;
+    char db[300];
+    snprintf(db, sizeof db, "%s/kiosk.db", dir);
+    store *st;
+    assert_int_equal(store_device_key_load(dir, &key), KIOSK_OK);
+    assert_int_equal(store_open(db, "DEMO01", &key, NULL, &st), KIOSK_OK);
+    count c = {action, 0};
+    assert_int_equal(store_audit_recent(st, 200, count_entry, &c), KIOSK_OK);
+    store_close(st);
+    return c.n;
+}
+
+static void test_login_and_out_of_service(void **state)
+{
+    (void)state;
+    session *s = start("service");
+    settle(s, 200);
+    /* slow taps do not open it */
+    for (int i = 0; i < 5; i++) {
+        kiosk_clock_manual_advance(&clk, 3500);
+        assert_false(desk_corner_tap(&d, kiosk_clock_mono_ms(&clk.clock)));
+    }
+    kiosk_clock_manual_advance(&clk, 5000);
+    open_desk();
+    /* a card now is the staff's: no citizen's session */
+    assert_int_equal(session_sim_card(s, true), KIOSK_OK);
+    settle(s, 400);
+    assert_int_equal(session_get_view(s)->flow->step, FLOW_ATTRACT);
+    assert_true(d.card_uid[0] != '\0');
+    assert_int_equal(session_sim_card(s, false), KIOSK_OK);
+    settle(s, 300);
+    assert_string_equal(d.card_uid, "");
+    /* a wrong PIN, then the right one */
+    type("mk", "111111");
+    desk_tap(&d, "mk_ok", kiosk_clock_mono_ms(&clk.clock));
+    assert_true(d.checking);
+    type("mk", "9"); /* typed while checking: ignored */
+    wait_login(s);
+    assert_int_equal(d.screen, DESK_LOGIN);
+    assert_string_equal(d.note_key, "screen.m_wrong_pin");
+    assert_int_equal(d.pin_len, 0);
+    type("mk", "482915");
+    desk_tap(&d, "mk_ok", kiosk_clock_mono_ms(&clk.clock));
+    wait_login(s);
+    assert_int_equal(d.screen, DESK_HOME);
+    assert_string_equal(d.staff, "A017");
+    settle(s, 200);
+    assert_true(d.has_dash);
+    /* a hall member cannot purge */
+    desk_tap(&d, "m_purge", kiosk_clock_mono_ms(&clk.clock));
+    assert_int_equal(d.screen, DESK_HOME);
+    /* out of service: the session refuses cards, and the store remembers */
+    desk_tap(&d, "m_service", kiosk_clock_mono_ms(&clk.clock));
+    assert_true(d.out_of_service);
+    assert_true(session_get_view(s)->out_of_service);
+    desk_tap(&d, "m_logout", kiosk_clock_mono_ms(&clk.clock));
+    assert_int_equal(d.screen, DESK_OFF);
+    assert_string_equal(d.staff, "");
+    assert_true(d.out_of_service); /* the kiosk's state, not the staff session's */
+    assert_int_equal(session_sim_card(s, true), KIOSK_OK);
+    settle(s, 400);
+    assert_int_equal(session_get_view(s)->flow->step, FLOW_ATTRACT);
+    session_destroy(s);
+    assert_true(audited("staff.login") >= 1);
+    assert_true(audited("staff.login_failed") >= 1);
+    assert_true(audited("staff.logout") >= 1);
+
+    /* a new start comes up out of service, as staff left it */
+    session_options o = {.with_store = 1, .staff_result = on_staff_result};
+    desk_env env = {.cfg = &cfg};
+    desk_init(&d, &env);
+    assert_int_equal(session_create(&cfg, &o, &s), KIOSK_OK);
+    d.env.session = s;
+    settle(s, 300);
+    assert_true(session_get_view(s)->out_of_service);
+    assert_true(d.out_of_service);
+    session_destroy(s);
+}
+
+static void test_technician_reprint_purge_restart_and_idle_lock(void **state)
+{
+    (void)state;
+    session *s = start("tech");
+    open_desk();
+    type("mk", "730146");
+    desk_tap(&d, "mk_ok", kiosk_clock_mono_ms(&clk.clock));
+    wait_login(s);
+    assert_int_equal(d.screen, DESK_HOME);
+    assert_int_equal(d.role, STAFF_TECHNICIAN);
+    /* a reprint of a receipt that does not exist says so */
+    desk_tap(&d, "m_reprint", kiosk_clock_mono_ms(&clk.clock));
+    assert_int_equal(d.screen, DESK_REPRINT);
+    type("rk", "202611200099");
+    assert_int_equal(d.ndigits, 12);
+    desk_tap(&d, "m_do_reprint", kiosk_clock_mono_ms(&clk.clock));
+    assert_string_equal(d.receipt_no, "DEMO01-20261120-0099");
+    settle(s, 500);
+    assert_string_equal(d.note_key, "screen.m_no_receipt");
+    desk_tap(&d, "m_back", kiosk_clock_mono_ms(&clk.clock));
+    assert_int_equal(d.screen, DESK_HOME);
+    /* a technician may purge, after confirming */
+    desk_tap(&d, "m_purge", kiosk_clock_mono_ms(&clk.clock));
+    assert_int_equal(d.screen, DESK_PURGE);
+    desk_tap(&d, "m_do_purge", kiosk_clock_mono_ms(&clk.clock));
+    settle(s, 500);
+    assert_string_equal(d.note_key, "screen.m_purged");
+    assert_string_equal(d.note_arg, "0");
+    desk_tap(&d, "m_restart", kiosk_clock_mono_ms(&clk.clock));
+    assert_int_equal(restarts, 1);
+    assert_true(d.restart_requested);
+    /* two minutes untouched: the staff session locks */
+    kiosk_clock_manual_advance(&clk, DESK_IDLE_MS - 1000);
+    assert_false(desk_tick(&d, kiosk_clock_mono_ms(&clk.clock)));
+    kiosk_clock_manual_advance(&clk, 2000);
+    assert_true(desk_tick(&d, kiosk_clock_mono_ms(&clk.clock)));
+    assert_int_equal(d.screen, DESK_OFF);
+    assert_string_equal(d.staff, "");
+    settle(s, 300);
+    session_destroy(s);
+    assert_true(audited("staff.logout") >= 1);
+    assert_true(audited("kiosk.restart") >= 1);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_login_and_out_of_service),
+        cmocka_unit_test(test_technician_reprint_purge_restart_and_idle_lock),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
