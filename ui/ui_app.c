@@ -339,6 +339,7 @@ void ui_app_destroy(ui_app *app)
         return;
     session_destroy(app->session); /* joins the workers */
     app->session = NULL;
+    app->desk.env.session = NULL; /* the desk outlives it only to be wiped */
     desk_wipe(&app->desk);
     ui_journey_state_wipe(&app->js);
     ui_pinyin_destroy(app->pinyin);
