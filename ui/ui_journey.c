@@ -188,9 +188,23 @@ static void pin_screen(ui_ctx *c, const frame *f, const flow_view *v, const sess
     SDL_Rect hint = {body.x, body.y, col_w, ui_theme_px(t, 60)};
     int used = ui_label(c, S(c, "screen.pin_hint"), hint, hint_px, t->muted, UI_TEXT_LEFT);
     int y = body.y + used + ui_theme_px(t, 24);
+    /* tries: after a wrong PIN; before the first digit when the card's counter says few
+     * are left (cards in circulation allow three; the card does not tell its maximum) —
+     * the last one said plainly, with the way to a counter */
+    const char *tries_key = NULL;
+    int tries = -1;
     if (v->tries_left >= 0) {
-        char msg[256];
-        ui_journey_fill_number(S(c, "screen.pin_tries_left"), v->tries_left, msg, sizeof msg);
+        tries_key = v->tries_left == 1 ? "screen.pin_wrong_last_try" : "screen.pin_tries_left";
+        tries = v->tries_left;
+    } else if (v->pin_tries == 1) {
+        tries_key = "screen.pin_last_try";
+    } else if (v->pin_tries >= 0 && v->pin_tries <= FLOW_PIN_TRIES_TOLD) {
+        tries_key = "screen.pin_tries_before";
+        tries = v->pin_tries;
+    }
+    if (tries_key) {
+        char msg[320];
+        ui_journey_fill_number(S(c, tries_key), tries, msg, sizeof msg);
         SDL_Rect warn = {body.x, y, col_w, ui_theme_px(t, 120)};
         y += ui_label(c, msg, warn, hint_px, t->error, UI_TEXT_LEFT) + ui_theme_px(t, 16);
     }

@@ -34,6 +34,7 @@ typedef struct sim_reader {
     size_t n05, n06;
     uint8_t pin[3];
     int tries, max_tries;
+    int counter;          /* answers VERIFY without a PIN with its retry counter (default yes) */
     int app_selected, ef; /* ef: 0 none, 5, 6 */
     int pin_ok;
     uint8_t auth_key[32];
@@ -148,6 +149,9 @@ static int on_entry(void *user, const char *section, const char *key, const char
     } else if (!strcmp(section, "pin") && !strcmp(key, "tries")) {
         s->tries = atoi(value);
         ok = s->tries >= 0 && s->tries <= 15;
+    } else if (!strcmp(section, "pin") && !strcmp(key, "counter")) {
+        s->counter = !strcmp(value, "true");
+        ok = s->counter || !strcmp(value, "false");
     } else if (!strcmp(section, "pin") && !strcmp(key, "max_tries")) {
         s->max_tries = atoi(value);
         ok = s->max_tries >= 1 && s->max_tries <= 15;
@@ -249,6 +253,15 @@ static size_t handle(sim_reader *s, const uint8_t *a, size_t n, uint8_t *resp)
     if (ins == 0x20) { /* VERIFY */
         if (!s->app_selected)
             return sw(resp, 0, 0x69, 0x85);
+        if (n == 4 || (n == 5 && a[4] == 0)) {
+            /* no PIN: the retry counter, no try spent (ISO/IEC 7816-4) */
+            if (!s->counter)
+                return sw(resp, 0, 0x6A, 0x86);
+            if (s->tries == 0)
+                return sw(resp, 0, 0x69, 0x83);
+            return s->pin_ok ? sw(resp, 0, 0x90, 0x00)
+                             : sw(resp, 0, 0x63, (uint8_t)(0xC0 | s->tries));
+        }
         if (s->tries == 0)
             return sw(resp, 0, 0x69, 0x83);
         if (n < 8 || a[4] != 3)
@@ -363,6 +376,7 @@ kiosk_rc reader_sim_create(const char *profile, const reader_sim_faults *faults,
     s->base.ops = &sim_ops;
     s->generation = 2;
     s->tries = s->max_tries = 3;
+    s->counter = 1;
     s->present = 1;
     if (faults)
         s->faults = *faults;

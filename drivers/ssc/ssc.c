@@ -195,6 +195,27 @@ kiosk_rc ssc_verify_pin(reader *r, const char *pin, int *tries_left)
     return KIOSK_CARD;
 }
 
+kiosk_rc ssc_pin_tries(reader *r, int *tries_left)
+{
+    *tries_left = -1;
+    static const uint8_t apdu[4] = {0x00, 0x20, 0x00, 0x00};
+    uint8_t data[READER_RESP_MAX];
+    size_t len;
+    unsigned sw;
+    kiosk_rc rc = exchange(r, apdu, sizeof apdu, data, &len, &sw);
+    if (rc != KIOSK_OK)
+        return rc;
+    if (sw == 0x9000)
+        return KIOSK_OK;
+    if ((sw & 0xFFF0) == 0x63C0) {
+        *tries_left = (int)(sw & 0x0F);
+        return *tries_left == 0 ? KIOSK_PIN_BLOCKED : KIOSK_OK;
+    }
+    if (sw == 0x6983 || sw == 0x9303)
+        return KIOSK_PIN_BLOCKED;
+    return KIOSK_UNSUPPORTED;
+}
+
 kiosk_rc ssc_read_holder(reader *r, kiosk_date today, ssc_holder *out)
 {
     memset(out, 0, sizeof *out);

@@ -51,6 +51,7 @@ static unsigned end_session(flow *f, flow_step next, const char *message_key)
     registration_wipe(&f->rec);
     f->view = (flow_view){0}; /* no personal data in the view beyond the receipt number */
     f->view.tries_left = -1;
+    f->view.pin_tries = -1;
     f->session = f->saved = f->need_questions = false;
     f->view.message_key = message_key;
     go(f, next);
@@ -277,6 +278,9 @@ unsigned flow_handle(flow *f, const flow_event *ev)
     case FLOW_EV_CARD_READ:
         if (s == FLOW_READING_CARD && ev->card) {
             f->view.card_generation = ev->card->generation;
+            /* the card's counter, before any digit (0 never comes: a blocked card is
+             * FLOW_EV_PIN_BLOCKED) */
+            f->view.pin_tries = ev->tries_left > 0 ? ev->tries_left : -1;
             go(f, FLOW_PIN);
         }
         return FLOW_ACT_NONE;

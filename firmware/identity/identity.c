@@ -114,11 +114,26 @@ static kiosk_rc serve_card(identity_worker *w, reader *r, const reader_target *t
         emit(w, &ev);
         goto wait_removal;
     }
+    /* the PIN's retry counter, no try spent: a blocked card is told before any digit,
+     * and the keypad can say how many tries are left */
+    int counter = -1;
+    rc = ssc_pin_tries(r, &counter);
+    if (rc == KIOSK_CARD_REMOVED)
+        goto removed;
+    if (reader_lost(rc))
+        return KIOSK_READER;
+    if (rc == KIOSK_PIN_BLOCKED) {
+        ev.type = IDENTITY_PIN_BLOCKED;
+        emit(w, &ev);
+        goto wait_removal;
+    }
     /* ready before the word goes out: a PIN typed the instant the keypad shows must be
      * taken, not refused as "no card" */
     set_card_ready(w, 1);
     ev.type = IDENTITY_CARD_READ;
+    ev.tries_left = rc == KIOSK_OK ? counter : -1;
     emit(w, &ev);
+    ev.tries_left = 0;
 
     for (;;) {
         char pin[7];

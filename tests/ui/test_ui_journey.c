@@ -136,7 +136,7 @@ static void test_blocked_pin_sends_to_counter(void **state)
 {
     (void)state;
     ui_app *app = start(KIOSK_MODE_HALL, KIOSK_TEST_FIXTURES "/cards/blocked.ini", NULL);
-    run(app, "card insert\nwait-for pin\npin 123456\ntap pin_ok\nwait-for message\n"
+    run(app, "card insert\nwait-for message\n" /* before any digit */
              "screenshot hall-11-pin-blocked.png\n"
              "tap ok\nexpect attract\n");
     ui_app_destroy(app);

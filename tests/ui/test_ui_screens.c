@@ -82,7 +82,7 @@ static int nfailed;
 static char seen[128][64]; /* every screen name of this run (unique; orphans) */
 static int nseen;
 static int screen_tests_done; /* screen tests that reached their end */
-#define SCREEN_TESTS 6
+#define SCREEN_TESTS 7
 
 /* ---- images ------------------------------------------------------------------------ */
 
@@ -848,7 +848,7 @@ static void test_hall_messages(void **state)
     state_opts o = {0};
     fresh_state("hall-blocked", KIOSK_MODE_HALL, KIOSK_TEST_FIXTURES "/cards/blocked.ini", o);
     ui_app *app = start(0);
-    play(app, "card insert\nwait-for pin\npin 123456\ntap pin_ok\nwait-for message\n"
+    play(app, "card insert\nwait-for message\n"
               "shot hall-message-pin-blocked\n");
     stop(app);
     fresh_state("hall-unreadable", KIOSK_MODE_HALL, KIOSK_TEST_FIXTURES "/cards/inconsistent.ini",
@@ -1051,6 +1051,30 @@ static void test_printer_fault(void **state)
     report();
 }
 
+/* The PIN screen before the first digit when the card's counter says few tries are
+ * left: two, and the last one (said plainly, with the way to a counter). */
+static void test_pin_tries(void **state)
+{
+    (void)state;
+    state_opts o = {0};
+    fresh_state("hall-two-tries", KIOSK_MODE_HALL, KIOSK_TEST_FIXTURES "/cards/two-tries.ini", o);
+    ui_app *app = start(0);
+    play(app, "card insert\nwait-for pin\nshot hall-pin-two-tries\n");
+    stop(app);
+    fresh_state("hall-last-try", KIOSK_MODE_HALL, KIOSK_TEST_FIXTURES "/cards/last-try.ini", o);
+    app = start(0);
+    play(app, "card insert\nwait-for pin\nshot hall-pin-last-try\n");
+    stop(app);
+    fresh_state("portable-last-try", KIOSK_MODE_PORTABLE, KIOSK_TEST_FIXTURES "/cards/last-try.ini",
+                o);
+    app = start(0);
+    play(app, "tap language\ntap large_text\ncard insert\nwait-for pin\n"
+              "shot portable-pin-last-try\n");
+    stop(app);
+    screen_tests_done++;
+    report();
+}
+
 static void test_no_stray_references(void **state)
 {
     (void)state;
@@ -1106,6 +1130,7 @@ int main(void)
         cmocka_unit_test_setup(test_hall_menu, setup),
         cmocka_unit_test_setup(test_portable, setup),
         cmocka_unit_test_setup(test_printer_fault, setup),
+        cmocka_unit_test_setup(test_pin_tries, setup),
         cmocka_unit_test_setup(test_no_stray_references, setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -130,9 +130,25 @@ static void test_blocked_and_third_generation(void **state)
     (void)state;
     harness h;
     identity_worker *w = start(&h, KIOSK_TEST_FIXTURES "/cards/blocked.ini");
+    /* told from the counter, before any PIN: no keypad for a blocked card */
+    assert_int_equal(wait_event(&h, 2), IDENTITY_PIN_BLOCKED);
+    assert_int_equal(identity_worker_submit_pin(w, "123456"), KIOSK_NO_CARD);
+    identity_worker_stop(w);
+    pthread_mutex_destroy(&h.lock);
+
+    /* one try left: the counter says so with the card, no try spent */
+    w = start(&h, KIOSK_TEST_FIXTURES "/cards/last-try.ini");
     assert_int_equal(wait_event(&h, 2), IDENTITY_CARD_READ);
+    assert_int_equal(h.ev[2].tries_left, 1);
     assert_int_equal(identity_worker_submit_pin(w, "123456"), KIOSK_OK);
-    assert_int_equal(wait_event(&h, 3), IDENTITY_PIN_BLOCKED);
+    assert_int_equal(wait_event(&h, 3), IDENTITY_HOLDER);
+    identity_worker_stop(w);
+    pthread_mutex_destroy(&h.lock);
+
+    /* a card that does not tell its counter: nothing said about tries */
+    w = start(&h, KIOSK_TEST_FIXTURES "/cards/no-counter.ini");
+    assert_int_equal(wait_event(&h, 2), IDENTITY_CARD_READ);
+    assert_int_equal(h.ev[2].tries_left, -1);
     identity_worker_stop(w);
     pthread_mutex_destroy(&h.lock);
 

@@ -47,6 +47,12 @@ kiosk_rc ssc_read_card(reader *r, ssc_card *out);
  * is not 6 digits (nothing is sent). Call after ssc_read_card. */
 kiosk_rc ssc_verify_pin(reader *r, const char *pin, int *tries_left);
 
+/* The PIN's retry counter, without spending a try (VERIFY with no data): KIOSK_OK with
+ * *tries_left from 63 Cx (or -1 after 90 00: already verified); KIOSK_PIN_BLOCKED (69 83,
+ * 63 C0); KIOSK_UNSUPPORTED for a card that does not tell (67 00, 6A 86 …: *tries_left
+ * -1, say nothing about tries); the reader's errors. Call after ssc_read_card. */
+kiosk_rc ssc_pin_tries(reader *r, int *tries_left);
+
 /* Read and check EF06 after a verified PIN: every field's format (18-character ID
  * number, sex '1'/'2', BCD digits, a real birth date not after today, a name that
  * decodes). The ID number's check character and its agreement with sex and birth date

@@ -50,7 +50,7 @@ typedef enum flow_page {
 
 typedef enum flow_event_type {
     FLOW_EV_CARD_PRESENT = 1,
-    FLOW_EV_CARD_READ,   /* card */
+    FLOW_EV_CARD_READ,   /* card; tries_left: the PIN's retry counter (-1: not told) */
     FLOW_EV_PIN_ENTERED, /* the UI gave the PIN to the reader worker */
     FLOW_EV_PIN_WRONG,   /* tries_left */
     FLOW_EV_PIN_BLOCKED,
@@ -99,11 +99,17 @@ enum {
 
 #define FLOW_MAX_ISSUES 16
 
+/* Before the first digit, the PIN screen tells the tries the card's counter allows when
+ * this many or fewer are left (and the last one plainly). */
+#define FLOW_PIN_TRIES_TOLD 2
+
 typedef struct flow_view {
     flow_step step;
     flow_page page;
     bool back_to_review;     /* the page was opened from the review */
     int tries_left;          /* after a wrong PIN, else -1 */
+    int pin_tries;           /* before any digit: the tries the card's counter allows,
+                                -1 when the card does not tell */
     const char *message_key; /* FLOW_MESSAGE, FLOW_ELIGIBILITY, print failures */
     int countdown_s;         /* > 0: show "还需要更多时间吗？" with this many seconds */
     int card_generation;

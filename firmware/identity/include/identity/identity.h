@@ -19,9 +19,10 @@
 
 typedef enum identity_event_type {
     IDENTITY_CARD_PRESENT = 1, /* a card arrived; reading it */
-    IDENTITY_CARD_READ,        /* EF05 read: card number and generation; PIN next */
+    IDENTITY_CARD_READ,        /* EF05 read: card number and generation; PIN next;
+                                  tries_left: the PIN's retry counter (-1: not told) */
     IDENTITY_PIN_WRONG,        /* tries_left set */
-    IDENTITY_PIN_BLOCKED,      /* go to the counter */
+    IDENTITY_PIN_BLOCKED,      /* go to the counter (also before any PIN, from the counter) */
     IDENTITY_HOLDER,           /* the holder's identity, after a correct PIN */
     IDENTITY_NEEDS_ID_ENTRY,   /* 3rd-generation card, no key holder: ask for the ID */
     IDENTITY_CARD_UNREADABLE,  /* not a social security card, or a damaged one */
@@ -34,7 +35,7 @@ typedef enum identity_event_type {
 typedef struct identity_event {
     identity_event_type type;
     kiosk_rc rc;                      /* the cause, for faults and unreadable cards */
-    int tries_left;                   /* IDENTITY_PIN_WRONG */
+    int tries_left;                   /* IDENTITY_PIN_WRONG, IDENTITY_CARD_READ */
     ssc_card card;                    /* from IDENTITY_CARD_READ on */
     ssc_holder holder;                /* IDENTITY_HOLDER only; wiped after the callback */
     char uid[2 * READER_UID_MAX + 1]; /* the card's UID in hex, from IDENTITY_CARD_PRESENT on:
