@@ -608,8 +608,15 @@ static void explain_screen(ui_ctx *c, const frame *f, const flow_view *v, const 
     title(c, f, S(c, title_key));
     SDL_Rect panel = f->body;
     panel.h = panel.h * 3 / 5;
-    ui_draw_fill_round_rect(c->r, panel, ui_theme_px(c->t, 24), c->t->panel);
     int pad = ui_theme_px(c->t, 40);
+    /* the panel grows with a long text (large text, English) up to the whole body */
+    ui_text_style st = {.px = ui_theme_font_px(c->t, ui_theme_size(c->t, UI_SIZE_EXPLAIN)),
+                        .align = UI_TEXT_LEFT};
+    ui_text_block blk = {0};
+    if (ui_text_measure_block(c->text, text, &st, panel.w - 2 * pad, &blk) == KIOSK_OK &&
+        blk.h + 2 * pad > panel.h)
+        panel.h = blk.h + 2 * pad < f->body.h ? blk.h + 2 * pad : f->body.h;
+    ui_draw_fill_round_rect(c->r, panel, ui_theme_px(c->t, 24), c->t->panel);
     SDL_Rect inner = {panel.x + pad, panel.y + pad, panel.w - 2 * pad, panel.h - 2 * pad};
     ui_label(c, text, inner, ui_theme_size(c->t, UI_SIZE_EXPLAIN), c->t->fg, UI_TEXT_LEFT);
     footer(c, f, back_key ? UI_ID_BACK : NULL, back_key ? S(c, back_key) : NULL, button_id,

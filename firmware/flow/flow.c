@@ -321,10 +321,14 @@ unsigned flow_handle(flow *f, const flow_event *ev)
             return FLOW_ACT_NONE;
         return end_session(f, FLOW_MESSAGE, "flow.reader_fault");
     case FLOW_EV_CARD_REMOVED:
-        /* after saving, the card is no longer needed; before, the session ends */
+        /* after saving, the card is no longer needed; before, the session ends — and says
+         * why (a reader fault has its own message). A card only tapped, or taken back
+         * from a message, just ends it. */
         if (f->saved || s == FLOW_ATTRACT)
             return FLOW_ACT_NONE;
-        return end_session(f, FLOW_ATTRACT, NULL);
+        if (s == FLOW_READING_CARD || s == FLOW_MESSAGE)
+            return end_session(f, FLOW_ATTRACT, NULL);
+        return end_session(f, FLOW_MESSAGE, "flow.card_removed");
     case FLOW_EV_ANSWERS:
         return s == FLOW_QUESTIONS ? decide(f, ev->answers) : FLOW_ACT_NONE;
     case FLOW_EV_FIELD_SET:

@@ -124,7 +124,8 @@ static void test_card_pulled_wipes(void **state)
 {
     (void)state;
     ui_app *app = start(KIOSK_MODE_HALL, demo_card, NULL);
-    run(app, "card insert\nwait-for pin\npin 123\ncard remove\nwait-for attract\n"
+    run(app, "card insert\nwait-for pin\npin 123\ncard remove\nwait-for message\n"
+             "screenshot hall-10-card-removed.png\ntap ok\nexpect attract\n"
              "card insert\nwait-for pin\n"
              "screenshot hall-10-pin-after-pull.png\n");
     /* the digits typed before the card left are gone: a full PIN now gets through */
@@ -472,7 +473,7 @@ static void test_card_pulled_mid_form_and_rare_name(void **state)
              "tap q0_no\ntap q1_no\ntap q2_yes\ntap q3_yes\ntap next\n"
              "tap field_education\npick opt_21\ntap field_health\npick opt_10\ntap next\n"
              "tap field_household_detail\ntype jiefanglu\nchoose 0\ntap edit_done\n"
-             "card remove\nwait-for attract\n");
+             "card remove\nwait-for message\ntap ok\nexpect attract\n");
     /* the flow's record is empty again */
     assert_int_equal(ui_app_view(app)->nissues, 0);
     run(app, "card insert\nwait-for pin\npin 123456\ntap pin_ok\nwait-for questions\n"

@@ -1052,7 +1052,8 @@ static void test_printer_fault(void **state)
 }
 
 /* The PIN screen before the first digit when the card's counter says few tries are
- * left: two, and the last one (said plainly, with the way to a counter). */
+ * left: two, and the last one (said plainly, with the way to a counter); then the card
+ * taken away, which says so. */
 static void test_pin_tries(void **state)
 {
     (void)state;
@@ -1063,13 +1064,15 @@ static void test_pin_tries(void **state)
     stop(app);
     fresh_state("hall-last-try", KIOSK_MODE_HALL, KIOSK_TEST_FIXTURES "/cards/last-try.ini", o);
     app = start(0);
-    play(app, "card insert\nwait-for pin\nshot hall-pin-last-try\n");
+    play(app, "card insert\nwait-for pin\nshot hall-pin-last-try\n"
+              "card remove\nwait-for message\nshot hall-message-card-removed\n");
     stop(app);
     fresh_state("portable-last-try", KIOSK_MODE_PORTABLE, KIOSK_TEST_FIXTURES "/cards/last-try.ini",
                 o);
     app = start(0);
     play(app, "tap language\ntap large_text\ncard insert\nwait-for pin\n"
-              "shot portable-pin-last-try\n");
+              "shot portable-pin-last-try\n"
+              "card remove\nwait-for message\nshot portable-message-card-removed\n");
     stop(app);
     screen_tests_done++;
     report();

@@ -297,8 +297,11 @@ static void test_card_pulled_before_saving_wipes(void **st)
     session_pin_digit(s, 1);
     session_pin_digit(s, 2);
     assert_int_equal(session_sim_card(s, false), KIOSK_OK);
-    wait_step(s, FLOW_ATTRACT, 3000);
+    wait_step(s, FLOW_MESSAGE, 3000);
+    assert_string_equal(session_get_view(s)->flow->message_key, "flow.card_removed");
     assert_wiped(s);
+    session_next(s);
+    assert_int_equal(step(s), FLOW_ATTRACT);
     /* and the digits typed before are gone: a full PIN now gets through */
     to_questions(s);
     session_destroy(s);

@@ -244,8 +244,22 @@ static void test_card_pulled_mid_form(void **state)
     to_form();
     set(REGISTRATION_EDUCATION, "21");
     assert_int_equal(send(FLOW_EV_CARD_REMOVED), FLOW_ACT_WIPE);
-    assert_int_equal(step(), FLOW_ATTRACT);
+    /* said, not just gone: the card-removed message (a reader fault has its own) */
+    assert_int_equal(step(), FLOW_MESSAGE);
+    assert_string_equal(flow_get_view(f)->message_key, "flow.card_removed");
     assert_string_equal(registration_get_text(flow_record(f), REGISTRATION_EDUCATION), "");
+    send(FLOW_EV_NEXT);
+    assert_int_equal(step(), FLOW_ATTRACT);
+    /* a card only tapped (still being read) just ends it */
+    send(FLOW_EV_CARD_PRESENT);
+    assert_int_equal(step(), FLOW_READING_CARD);
+    send(FLOW_EV_CARD_REMOVED);
+    assert_int_equal(step(), FLOW_ATTRACT);
+    /* and the reader going away says so differently */
+    to_form();
+    send(FLOW_EV_READER_FAULT);
+    assert_int_equal(step(), FLOW_MESSAGE);
+    assert_string_equal(flow_get_view(f)->message_key, "flow.reader_fault");
 }
 
 static void test_idle_countdown(void **state)
