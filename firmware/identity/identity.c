@@ -81,16 +81,15 @@ static int reader_lost(kiosk_rc rc)
     return rc == KIOSK_READER || rc == KIOSK_TIMEOUT;
 }
 
-/* The ID number must be valid and agree with the card's own sex and birth date. */
-static int holder_consistent(const ssc_holder *h, kiosk_date today)
+kiosk_rc identity_holder_check(const ssc_holder *h, kiosk_date today)
 {
     idnum_info info;
     if (idnum_parse18(h->id_number, today, &info) != KIOSK_OK)
-        return 0;
+        return KIOSK_CARD;
     idnum_sex sex = h->sex == '1' ? IDNUM_MALE : IDNUM_FEMALE;
     int ok = info.sex == sex && kiosk_date_cmp(info.birth, h->birth) == 0;
     explicit_bzero(&info, sizeof info);
-    return ok;
+    return ok ? KIOSK_OK : KIOSK_CARD;
 }
 
 /* Serve one card from arrival to removal. Returns a reader-level error to reopen. */
@@ -194,7 +193,7 @@ static kiosk_rc serve_card(identity_worker *w, reader *r, const reader_target *t
         goto removed;
     if (reader_lost(rc))
         return KIOSK_READER;
-    if (rc == KIOSK_OK && !holder_consistent(&ev.holder, today)) {
+    if (rc == KIOSK_OK && identity_holder_check(&ev.holder, today) != KIOSK_OK) {
         kiosk_log_warn("identity", "card holder record is inconsistent (ID number, sex, birth)");
         ssc_holder_wipe(&ev.holder);
         rc = KIOSK_CARD;

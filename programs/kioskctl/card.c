@@ -137,6 +137,16 @@ int cmd_card(int argc, char **argv)
     memset(&holder, 0, sizeof holder);
     if (rc == KIOSK_OK)
         rc = ssc_read_card(r, &card);
+    if (rc == KIOSK_OK) {
+        /* the retry counter, no try spent: a blocked card is told without a PIN */
+        kiosk_rc counter = ssc_pin_tries(r, &tries);
+        if (counter == KIOSK_PIN_BLOCKED || counter == KIOSK_CARD_REMOVED ||
+            counter == KIOSK_READER || counter == KIOSK_TIMEOUT)
+            rc = counter;
+        else if (counter != KIOSK_OK)
+            tries = -1;
+    }
+    int refused = 0;
     if (rc == KIOSK_OK && pin_stdin) {
         rc = ssc_verify_pin(r, pin, &tries);
         if (rc == KIOSK_OK) {
@@ -146,6 +156,11 @@ int cmd_card(int argc, char **argv)
             kiosk_date today = {tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday};
             rc = ssc_read_holder(r, today, &holder);
             have_holder = rc == KIOSK_OK;
+            /* exactly the kiosk's acceptance: a record it would refuse is not "fine" */
+            if (have_holder && identity_holder_check(&holder, today) != KIOSK_OK) {
+                refused = 1;
+                rc = KIOSK_CARD;
+            }
             if (rc == KIOSK_UNSUPPORTED)
                 rc = KIOSK_OK; /* 3rd generation without a key holder: card data only */
         }
@@ -154,9 +169,12 @@ int cmd_card(int argc, char **argv)
     reader_close(r);
 
     int code = rc == KIOSK_OK ? EXIT_VALID : card_exit(rc);
+    const char *why = refused ? "refused: the ID number on the card disagrees with the card's "
+                                "sex or birth date, so the kiosk would not accept this card"
+                              : card_message(rc);
     if (json) {
         json_t *o = json_object();
-        json_object_set_new(o, "result", json_string(code == 0 ? "ok" : card_message(rc)));
+        json_object_set_new(o, "result", json_string(code == 0 ? "ok" : why));
         json_object_set_new(o, "exit", json_integer(code));
         if (code == 0 || code == EXIT_PIN_WRONG || code == EXIT_PIN_BLOCKED) {
             json_object_set_new(o, "card_number", json_string(card.card_number));
@@ -186,7 +204,7 @@ int cmd_card(int argc, char **argv)
                card.spec_version, card.generation);
         if (code != 0)
             printf("%s\n", card_message(rc));
-        if (tries >= 0 && code == EXIT_PIN_WRONG)
+        if (tries >= 0)
             printf("tries left:    %d\n", tries);
         if (have_holder)
             printf("name:          %s\nID number:     %s\nsex:           %c\n"
@@ -196,7 +214,7 @@ int cmd_card(int argc, char **argv)
         else if (code == 0 && pin_stdin)
             printf("holder:        needs terminal authentication (3rd-generation card)\n");
     } else {
-        printf("%s\n", card_message(rc));
+        printf("%s\n", why);
     }
     ssc_holder_wipe(&holder);
     return code;

@@ -197,6 +197,17 @@ static void test_card_reads_and_pins(void **state)
     snprintf(args, sizeof args, "--reader sim:%s/cards/blocked.ini --pin-stdin",
              KIOSK_TEST_FIXTURES);
     assert_int_equal(run_card("123456\\n", args, out, sizeof out), 12);
+    /* blocked is told from the counter, without a PIN; the tries left too */
+    snprintf(args, sizeof args, "--reader sim:%s/cards/blocked.ini", KIOSK_TEST_FIXTURES);
+    assert_int_equal(run_card("", args, out, sizeof out), 12);
+    snprintf(args, sizeof args, "--reader sim:%s/cards/last-try.ini", KIOSK_TEST_FIXTURES);
+    assert_int_equal(run_card("", args, out, sizeof out), 0);
+    assert_non_null(strstr(out, "tries left:    1"));
+    /* exactly the kiosk's acceptance: a holder record that contradicts itself is refused */
+    snprintf(args, sizeof args, "--reader sim:%s/cards/inconsistent.ini --pin-stdin",
+             KIOSK_TEST_FIXTURES);
+    assert_int_equal(run_card("123456\\n", args, out, sizeof out), 13);
+    assert_non_null(strstr(out, "refused"));
     /* the reader the configuration names (here: the simulated demo card) */
     char conf[256];
     snprintf(conf, sizeof conf, "%s/ctl-card-%d.conf", KIOSK_TEST_TMP, (int)getpid());
