@@ -64,6 +64,9 @@ int main(int argc, char **argv)
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
+    /* the kiosk says what is wrong with the reader itself, once; libnfc's own lines would
+     * repeat every second while a reader is away (set LIBNFC_LOG_LEVEL to see them) */
+    setenv("LIBNFC_LOG_LEVEL", "0", 0);
     const char *config_path = NULL, *screenshot = NULL, *script = NULL, *shots = NULL;
     int headless = 0, c;
     while ((c = getopt_long(argc, argv, "c:Hs:S:o:Vh", opts, NULL)) != -1) {

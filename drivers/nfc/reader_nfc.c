@@ -130,20 +130,30 @@ kiosk_rc reader_nfc_open(const char *connstring, reader **out)
         free(n);
         return KIOSK_NOMEM;
     }
+    /* a reader that stays away is tried again every second: said once, then once a
+     * minute with the count, not every time */
+    static unsigned failures;
+    unsigned seen = __atomic_add_fetch(&failures, 1, __ATOMIC_RELAXED);
+    int say = seen == 1 || seen % 60 == 0;
     n->dev = nfc_open(n->ctx, connstring && *connstring ? connstring : NULL);
     if (!n->dev) {
-        kiosk_log_warn("reader", "cannot open NFC reader %s",
-                       connstring && *connstring ? connstring : "(first found)");
+        if (say)
+            kiosk_log_warn("reader", "cannot open NFC reader %s (%u tries)",
+                           connstring && *connstring ? connstring : "(first found)", seen);
         nfc_close_reader(&n->base);
         return KIOSK_READER;
     }
     if (nfc_initiator_init(n->dev) < 0 ||
         nfc_device_set_property_bool(n->dev, NP_INFINITE_SELECT, false) < 0) {
-        kiosk_log_warn("reader", "NFC reader %s does not initialise: %s",
-                       nfc_device_get_name(n->dev), nfc_strerror(n->dev));
+        if (say)
+            kiosk_log_warn("reader", "NFC reader %s does not initialise: %s (%u tries)",
+                           nfc_device_get_name(n->dev), nfc_strerror(n->dev), seen);
         nfc_close_reader(&n->base);
         return KIOSK_READER;
     }
+    if (seen > 1)
+        kiosk_log_info("reader", "NFC reader back after %u tries", seen - 1);
+    __atomic_store_n(&failures, 0, __ATOMIC_RELAXED);
     kiosk_log_info("reader", "NFC reader %s ready", nfc_device_get_name(n->dev));
     *out = &n->base;
     return KIOSK_OK;

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/kiosk_log.h"
 #include "nfc/reader_nfc.h"
 #include "ssc/reader_sim.h"
 #include "pn532_emu.h"
@@ -120,12 +121,30 @@ static void test_reader_that_stops_answering(void **state)
     rig_down(&g);
 }
 
+static int warnings;
+static void count_warnings(void *ctx, kiosk_log_level level, const char *module, const char *msg)
+{
+    (void)ctx;
+    (void)msg;
+    warnings += level >= KIOSK_LOG_WARN && !strcmp(module, "reader");
+}
+
 static void test_no_reader_and_error_mapping(void **state)
 {
     (void)state;
     reader *r = (reader *)1;
+    /* a reader that stays away is said once, then once a minute of tries, not each time */
+    warnings = 0;
+    kiosk_log_set_sink(count_warnings, NULL);
+    for (int i = 0; i < 59; i++) {
+        assert_int_equal(reader_nfc_open("pn532_uart:/dev/nonexistent-tty:115200", &r),
+                         KIOSK_READER);
+        assert_null(r);
+    }
+    assert_int_equal(warnings, 1);
     assert_int_equal(reader_nfc_open("pn532_uart:/dev/nonexistent-tty:115200", &r), KIOSK_READER);
-    assert_null(r);
+    assert_int_equal(warnings, 2);
+    kiosk_log_set_sink(NULL, NULL);
     assert_int_equal(reader_nfc_rc(NFC_ETIMEOUT), KIOSK_TIMEOUT);
     assert_int_equal(reader_nfc_rc(NFC_ERFTRANS), KIOSK_CARD_REMOVED);
     assert_int_equal(reader_nfc_rc(NFC_ETGRELEASED), KIOSK_CARD_REMOVED);
