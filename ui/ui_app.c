@@ -488,7 +488,10 @@ kiosk_rc ui_app_render(ui_app *app)
 static void attract_status(ui_app *app, const session_view *sv, ui_ctx *c)
 {
     const ui_theme *t = c->t;
-    int closed = sv->out_of_service || (sv->printer_fault && sv->printer_required);
+    /* no card can be read (the reader is silent or gone), or staff closed the kiosk, or
+     * a required printer is missing: citizens are not invited to tap a card */
+    int closed =
+        sv->out_of_service || sv->reader_fault || (sv->printer_fault && sv->printer_required);
     if (closed) {
         SDL_Rect veil = {0, 0, app->w, app->h};
         ui_draw_fill_rect(c->r, veil, t->veil_closed);
@@ -498,6 +501,7 @@ static void attract_status(ui_app *app, const session_view *sv, ui_ctx *c)
         SDL_Rect in = {box.x + box.w / 12, box.y + box.h / 4, box.w * 5 / 6, box.h / 2};
         ui_label(c,
                  kiosk_strings_get(c->s, sv->out_of_service ? "attract.out_of_service"
+                                         : sv->reader_fault ? "attract.no_reader"
                                                             : "attract.no_printer_closed"),
                  in, ui_theme_size(t, UI_SIZE_NOTICE), t->fg, UI_TEXT_CENTER);
         ui_widgets_add(c->ws, "staff_corner", (SDL_Rect){0, 0, app->w / 3, app->h / 12});

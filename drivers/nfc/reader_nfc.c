@@ -45,6 +45,14 @@ kiosk_rc reader_nfc_rc(int e)
     }
 }
 
+/* The reader answers a select (0 targets when the field is empty) or a presence check
+ * at once: no answer at all is a reader that went silent or away, not an empty field. */
+static int silent_or_gone(int res)
+{
+    kiosk_rc rc = reader_nfc_rc(res);
+    return rc == KIOSK_READER || rc == KIOSK_TIMEOUT;
+}
+
 static kiosk_rc nfc_poll(reader *r, int timeout_ms, reader_target *out)
 {
     nfc_reader *n = (nfc_reader *)r;
@@ -53,7 +61,7 @@ static kiosk_rc nfc_poll(reader *r, int timeout_ms, reader_target *out)
     for (int i = 0; i < 2; i++) {
         int res = nfc_initiator_select_passive_target(n->dev, kinds[i], NULL, 0, &n->target);
         if (res < 0)
-            return reader_nfc_rc(res) == KIOSK_READER ? KIOSK_READER : KIOSK_NO_CARD;
+            return silent_or_gone(res) ? KIOSK_READER : KIOSK_NO_CARD;
         if (res == 0)
             continue;
         memset(out, 0, sizeof *out);
@@ -94,7 +102,7 @@ static kiosk_rc nfc_present(reader *r)
     if (res == 0)
         return KIOSK_OK;
     n->have_target = 0;
-    return reader_nfc_rc(res) == KIOSK_READER ? KIOSK_READER : KIOSK_NO_CARD;
+    return silent_or_gone(res) ? KIOSK_READER : KIOSK_NO_CARD;
 }
 
 static void nfc_release(reader *r)

@@ -453,6 +453,7 @@ static void on_identity_event(session *s, const identity_event *ie)
 {
     if (ie->type == IDENTITY_READER_FAULT || ie->type == IDENTITY_READER_OK) {
         s->view.reader_ok = ie->type == IDENTITY_READER_OK;
+        s->view.reader_fault = ie->type == IDENTITY_READER_FAULT;
         changed(s, SESSION_REDRAW);
     }
     if (s->staff_mode) {

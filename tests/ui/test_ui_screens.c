@@ -1041,6 +1041,15 @@ static void test_printer_fault(void **state)
     app = start(1);
     play(app, "wait 300\nshot hall-attract-no-printer-closed\n");
     stop(app);
+    /* a reader that cannot be opened: no card invited */
+    fresh_state("hall-noreader", KIOSK_MODE_HALL, demo_card, o);
+    cfg.reader_backend = KIOSK_READER_LIBNFC;
+    snprintf(cfg.reader_connstring, sizeof cfg.reader_connstring, "%s",
+             "pn532_uart:/dev/nonexistent-tty:115200");
+    setenv("LIBNFC_LOG_LEVEL", "0", 1);
+    app = start(1);
+    play(app, "wait 500\nshot hall-attract-no-reader\n");
+    stop(app);
     fresh_state("portable-noprinter", KIOSK_MODE_PORTABLE, demo_card, o);
     cfg.printer_backend = KIOSK_PRINTER_USB;
     snprintf(cfg.printer_device, sizeof cfg.printer_device, "%s/no-printer", KIOSK_TEST_TMP);

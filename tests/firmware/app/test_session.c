@@ -475,6 +475,27 @@ static void test_printer_found_later(void **st)
     assert_true(sent > 1000);
 }
 
+/* A reader that cannot be opened is known at once (the attract screen turns citizens
+ * away instead of inviting a card). */
+static void test_reader_fault_is_known(void **st)
+{
+    (void)st;
+    state("noreader", 0);
+    cfg.reader_backend = KIOSK_READER_LIBNFC;
+    snprintf(cfg.reader_connstring, sizeof cfg.reader_connstring, "%s",
+             "pn532_uart:/dev/nonexistent-tty:115200");
+    setenv("LIBNFC_LOG_LEVEL", "0", 1);
+    session *s = start(NULL, 0);
+    for (int waited = 0; !session_get_view(s)->reader_fault && waited < 3000; waited += 20) {
+        session_wait(s, 20);
+        session_pump(s);
+    }
+    assert_true(session_get_view(s)->reader_fault);
+    assert_false(session_get_view(s)->reader_ok);
+    assert_int_equal(step(s), FLOW_ATTRACT);
+    session_destroy(s);
+}
+
 static void test_answers_that_send_elsewhere(void **st)
 {
     (void)st;
@@ -529,6 +550,7 @@ int main(void)
         cmocka_unit_test(test_store_that_cannot_save_stops_before_signing),
         cmocka_unit_test(test_missing_printer_is_a_fault),
         cmocka_unit_test(test_printer_found_later),
+        cmocka_unit_test(test_reader_fault_is_known),
         cmocka_unit_test(test_answers_that_send_elsewhere),
         cmocka_unit_test(test_out_of_service_and_staff_cards),
     };

@@ -280,9 +280,61 @@ static void test_hung_reader_is_reopened(void **state)
     pthread_mutex_destroy(&h.lock);
 }
 
+/* A reader that goes silent is a reader fault within 3 s, whatever the kiosk is doing:
+ * waiting for a card, and waiting for a PIN with the card on it (not a removal). */
+static void test_silent_reader_is_a_fault_in_every_state(void **state)
+{
+    (void)state;
+    setenv("LIBNFC_AUTO_SCAN", "false", 1);
+    setenv("LIBNFC_LOG_LEVEL", "0", 1);
+    reader *card;
+    assert_int_equal(reader_sim_create(KIOSK_TEST_ASSETS "/cards/demo.ini", NULL, &card), KIOSK_OK);
+    reader_sim_set_present(card, 0);
+    pn532_emu *emu;
+    assert_int_equal(pn532_emu_start(card, &emu), KIOSK_OK);
+    harness h;
+    memset(&h, 0, sizeof h);
+    pthread_mutex_init(&h.lock, NULL);
+    identity_config cfg = {.open = open_emulated,
+                           .open_ctx = emu,
+                           .callback = on_event,
+                           .callback_ctx = &h,
+                           .retry_ms = 200};
+    identity_worker *w;
+    assert_int_equal(identity_worker_start(&cfg, &w), KIOSK_OK);
+    assert_int_equal(wait_event(&h, 0), IDENTITY_READER_OK);
+    /* idle: no card, the reader goes silent */
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    pn532_emu_set_silent(emu, 1);
+    assert_int_equal(wait_event(&h, 1), IDENTITY_READER_FAULT);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    long ms = (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
+    print_message("silent while idle: reported after %ld ms\n", ms);
+    assert_true(ms <= 3000);
+    pn532_emu_set_silent(emu, 0);
+    assert_int_equal(wait_event(&h, 2), IDENTITY_READER_OK);
+    /* a card waiting for its PIN: silence is a fault, never a removal */
+    reader_sim_set_present(card, 1);
+    assert_int_equal(wait_event(&h, 3), IDENTITY_CARD_PRESENT);
+    assert_int_equal(wait_event(&h, 4), IDENTITY_CARD_READ);
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    pn532_emu_set_silent(emu, 1);
+    assert_int_equal(wait_event(&h, 5), IDENTITY_READER_FAULT);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    ms = (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
+    print_message("silent while waiting for the PIN: reported after %ld ms\n", ms);
+    assert_true(ms <= 3000);
+    identity_worker_stop(w);
+    pn532_emu_stop(emu);
+    reader_close(card);
+    pthread_mutex_destroy(&h.lock);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_silent_reader_is_a_fault_in_every_state),
         cmocka_unit_test(test_tap_pin_identity_removal),
         cmocka_unit_test(test_removed_while_waiting_for_pin),
         cmocka_unit_test(test_blocked_and_third_generation),

@@ -79,6 +79,7 @@ typedef struct session_view {
     const receipt_bitmap *receipt; /* the receipt as printed (done screen), bits NULL: none */
     bool reader_started;           /* there is a reader worker */
     bool reader_ok;                /* the reader worker's last word: working */
+    bool reader_fault;             /* …or silent or gone: no card can be read now */
     bool out_of_service;           /* staff took the kiosk out of service */
     bool printer_fault;            /* no printer could be opened (looked for again) */
     bool printer_required;         /* [printer] required: a fault stops new sessions */
