@@ -276,8 +276,15 @@ static size_t handle(sim_reader *s, const uint8_t *a, size_t n, uint8_t *resp)
         return s->tries == 0 ? sw(resp, 0, 0x69, 0x83)
                              : sw(resp, 0, 0x63, (uint8_t)(0xC0 | s->tries));
     }
-    if (ins == 0xB2) { /* READ RECORD by tag in the current EF */
-        if (!s->ef || (p2 & 0x07) != 0)
+    if (ins == 0xB2) { /* READ RECORD by tag, in the current EF or the one of SFI P2>>3 */
+        if ((p2 & 0x07) != 0)
+            return sw(resp, 0, 0x69, 0x86);
+        if (p2 >> 3) {
+            if ((p2 >> 3) != 5 && (p2 >> 3) != 6)
+                return sw(resp, 0, 0x6A, 0x82);
+            s->ef = p2 >> 3; /* the EF read by its SFI becomes the current one */
+        }
+        if (!s->ef)
             return sw(resp, 0, 0x69, 0x86);
         if (s->ef == 6 && s->generation >= 3 && !s->authed)
             return sw(resp, 0, 0x69, 0x82); /* needs external authentication */

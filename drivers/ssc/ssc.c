@@ -37,22 +37,12 @@ static kiosk_rc exchange(reader *r, const uint8_t *apdu, size_t n, uint8_t *data
     return KIOSK_OK;
 }
 
-static kiosk_rc select_ef(reader *r, uint8_t ef)
-{
-    const uint8_t apdu[7] = {0x00, 0xA4, 0x02, 0x00, 0x02, 0xEF, ef};
-    uint8_t data[READER_RESP_MAX];
-    size_t len;
-    unsigned sw;
-    kiosk_rc rc = exchange(r, apdu, sizeof apdu, data, &len, &sw);
-    if (rc != KIOSK_OK)
-        return rc;
-    return sw == 0x9000 ? KIOSK_OK : KIOSK_CARD;
-}
-
 /* READ RECORD by tag in the current EF; value (expected length want) into out. */
-static kiosk_rc read_tag(reader *r, uint8_t tag, size_t want, uint8_t *out)
+/* READ RECORD by tag from the EF with short file identifier sfi (P2 = SFI<<3): no
+ * SELECT EF needed, one APDU a field. */
+static kiosk_rc read_tag(reader *r, uint8_t sfi, uint8_t tag, size_t want, uint8_t *out)
 {
-    const uint8_t apdu[5] = {0x00, 0xB2, tag, 0x00, (uint8_t)(want + 2)};
+    const uint8_t apdu[5] = {0x00, 0xB2, tag, (uint8_t)(sfi << 3), (uint8_t)(want + 2)};
     uint8_t data[READER_RESP_MAX];
     size_t len;
     unsigned sw;
@@ -146,14 +136,12 @@ kiosk_rc ssc_read_card(reader *r, ssc_card *out)
         return rc;
     if (sw != 0x9000)
         return KIOSK_CARD; /* not a social security card */
-    rc = select_ef(r, 0x05);
     uint8_t v[16];
-    if (rc == KIOSK_OK)
-        rc = read_tag(r, 0x07, 9, v);
+    rc = read_tag(r, SSC_SFI_EF05, 0x07, 9, v);
     if (rc == KIOSK_OK && !from_ascii(v, 9, out->card_number, sizeof out->card_number))
         rc = KIOSK_CARD;
     if (rc == KIOSK_OK)
-        rc = read_tag(r, 0x03, 4, v);
+        rc = read_tag(r, SSC_SFI_EF05, 0x03, 4, v);
     if (rc == KIOSK_OK && (!from_ascii(v, 4, out->spec_version, sizeof out->spec_version) ||
                            out->spec_version[0] < '1' || out->spec_version[0] > '9'))
         rc = KIOSK_CARD;
@@ -162,10 +150,18 @@ kiosk_rc ssc_read_card(reader *r, ssc_card *out)
         return rc == KIOSK_UNSUPPORTED ? KIOSK_CARD : rc;
     }
     out->generation = out->spec_version[0] - '0';
-    /* The identification code keys diversification for terminal authentication; cards
-     * without it read fine otherwise. */
-    if (read_tag(r, 0x01, 16, out->card_id) != KIOSK_OK)
-        memset(out->card_id, 0, sizeof out->card_id);
+    /* The identification code keys diversification for terminal authentication: only a
+     * 3rd-generation card needs it read. A reader that fails here is the caller's to
+     * hear about; a card without the code reads fine otherwise. */
+    if (out->generation >= 3) {
+        rc = read_tag(r, SSC_SFI_EF05, 0x01, 16, out->card_id);
+        if (rc == KIOSK_CARD_REMOVED || rc == KIOSK_TIMEOUT || rc == KIOSK_READER) {
+            memset(out, 0, sizeof *out);
+            return rc;
+        }
+        if (rc != KIOSK_OK)
+            memset(out->card_id, 0, sizeof out->card_id);
+    }
     return KIOSK_OK;
 }
 
@@ -216,51 +212,31 @@ kiosk_rc ssc_pin_tries(reader *r, int *tries_left)
     return KIOSK_UNSUPPORTED;
 }
 
-kiosk_rc ssc_read_holder(reader *r, kiosk_date today, ssc_holder *out)
+kiosk_rc ssc_read_holder(reader *r, ssc_holder *out)
 {
     memset(out, 0, sizeof *out);
     uint8_t v[32];
-    char birth[9];
-    kiosk_rc rc = select_ef(r, 0x06);
-    if (rc == KIOSK_OK)
-        rc = read_tag(r, 0x08, 18, v);
+    kiosk_rc rc = read_tag(r, SSC_SFI_EF06, 0x08, 18, v);
     if (rc == KIOSK_OK &&
         (!from_ascii(v, 18, out->id_number, sizeof out->id_number) || strlen(out->id_number) != 18))
         rc = KIOSK_CARD;
     if (rc == KIOSK_OK)
-        rc = read_tag(r, 0x09, 30, v);
+        rc = read_tag(r, SSC_SFI_EF06, 0x09, 30, v);
     if (rc == KIOSK_OK && (!from_gbk(v, 30, out->name, sizeof out->name) || !out->name[0]))
         rc = KIOSK_CARD;
     if (rc == KIOSK_OK) {
-        /* V2/V3 cards may carry a name extension; older ones answer 6A 83. */
-        kiosk_rc ext = read_tag(r, 0x4E, 20, v);
+        /* V2/V3 cards may carry a name extension (also for characters beyond GBK); older
+         * ones answer 6A 83 */
+        kiosk_rc ext = read_tag(r, SSC_SFI_EF06, 0x4E, 20, v);
         if (ext == KIOSK_OK && !from_gbk(v, 20, out->name, sizeof out->name))
             rc = KIOSK_CARD;
         else if (ext != KIOSK_OK && ext != KIOSK_CARD)
             rc = ext;
     }
     if (rc == KIOSK_OK)
-        rc = read_tag(r, 0x0A, 1, v);
-    if (rc == KIOSK_OK) {
-        out->sex = (char)v[0];
-        if (out->sex != '1' && out->sex != '2')
-            rc = KIOSK_CARD;
-    }
-    if (rc == KIOSK_OK)
-        rc = read_tag(r, 0x0B, 1, v);
+        rc = read_tag(r, SSC_SFI_EF06, 0x0B, 1, v);
     if (rc == KIOSK_OK &&
         (!from_bcd(v, 1, out->ethnicity, sizeof out->ethnicity) || strlen(out->ethnicity) != 2))
-        rc = KIOSK_CARD;
-    if (rc == KIOSK_OK)
-        rc = read_tag(r, 0x0C, 3, v);
-    if (rc == KIOSK_OK &&
-        (!from_bcd(v, 3, out->birthplace, sizeof out->birthplace) || strlen(out->birthplace) != 6))
-        rc = KIOSK_CARD;
-    if (rc == KIOSK_OK)
-        rc = read_tag(r, 0x0D, 4, v);
-    if (rc == KIOSK_OK &&
-        (!from_bcd(v, 4, birth, sizeof birth) || kiosk_date_parse(birth, &out->birth) != KIOSK_OK ||
-         kiosk_date_cmp(out->birth, today) > 0))
         rc = KIOSK_CARD;
     explicit_bzero(v, sizeof v);
     if (rc != KIOSK_OK)

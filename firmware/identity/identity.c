@@ -81,15 +81,15 @@ static int reader_lost(kiosk_rc rc)
     return rc == KIOSK_READER || rc == KIOSK_TIMEOUT;
 }
 
-kiosk_rc identity_holder_check(const ssc_holder *h, kiosk_date today)
+kiosk_rc identity_holder_check(ssc_holder *h, kiosk_date today)
 {
     idnum_info info;
     if (idnum_parse18(h->id_number, today, &info) != KIOSK_OK)
         return KIOSK_CARD;
-    idnum_sex sex = h->sex == '1' ? IDNUM_MALE : IDNUM_FEMALE;
-    int ok = info.sex == sex && kiosk_date_cmp(info.birth, h->birth) == 0;
+    h->sex = info.sex == IDNUM_MALE ? '1' : '2';
+    h->birth = info.birth;
     explicit_bzero(&info, sizeof info);
-    return ok ? KIOSK_OK : KIOSK_CARD;
+    return KIOSK_OK;
 }
 
 /* Serve one card from arrival to removal. Returns a reader-level error to reopen. */
@@ -188,13 +188,13 @@ static kiosk_rc serve_card(identity_worker *w, reader *r, const reader_target *t
             kiosk_log_warn("identity", "terminal authentication failed: %s", kiosk_strerror(rc));
     }
     if (rc == KIOSK_OK)
-        rc = ssc_read_holder(r, today, &ev.holder);
+        rc = ssc_read_holder(r, &ev.holder);
     if (rc == KIOSK_CARD_REMOVED)
         goto removed;
     if (reader_lost(rc))
         return KIOSK_READER;
     if (rc == KIOSK_OK && identity_holder_check(&ev.holder, today) != KIOSK_OK) {
-        kiosk_log_warn("identity", "card holder record is inconsistent (ID number, sex, birth)");
+        kiosk_log_warn("identity", "card holder's ID number is not valid");
         ssc_holder_wipe(&ev.holder);
         rc = KIOSK_CARD;
     }

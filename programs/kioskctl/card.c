@@ -154,7 +154,7 @@ int cmd_card(int argc, char **argv)
             struct tm tm;
             localtime_r(&now, &tm);
             kiosk_date today = {tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday};
-            rc = ssc_read_holder(r, today, &holder);
+            rc = ssc_read_holder(r, &holder);
             have_holder = rc == KIOSK_OK;
             /* exactly the kiosk's acceptance: a record it would refuse is not "fine" */
             if (have_holder && identity_holder_check(&holder, today) != KIOSK_OK) {
@@ -169,8 +169,8 @@ int cmd_card(int argc, char **argv)
     reader_close(r);
 
     int code = rc == KIOSK_OK ? EXIT_VALID : card_exit(rc);
-    const char *why = refused ? "refused: the ID number on the card disagrees with the card's "
-                                "sex or birth date, so the kiosk would not accept this card"
+    const char *why = refused ? "refused: the ID number on the card is not valid, so the kiosk "
+                                "would not accept this card"
                               : card_message(rc);
     if (json) {
         json_t *o = json_object();
@@ -191,7 +191,6 @@ int cmd_card(int argc, char **argv)
             json_object_set_new(o, "name", json_string(holder.name));
             json_object_set_new(o, "sex", json_stringn(&holder.sex, 1));
             json_object_set_new(o, "ethnicity", json_string(holder.ethnicity));
-            json_object_set_new(o, "birthplace", json_string(holder.birthplace));
             json_object_set_new(o, "birth_date", json_string(birth));
         }
         char *text = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
@@ -208,9 +207,9 @@ int cmd_card(int argc, char **argv)
             printf("tries left:    %d\n", tries);
         if (have_holder)
             printf("name:          %s\nID number:     %s\nsex:           %c\n"
-                   "ethnicity:     %s\nbirthplace:    %s\nbirth date:    %04d-%02d-%02d\n",
-                   holder.name, holder.id_number, holder.sex, holder.ethnicity, holder.birthplace,
-                   holder.birth.year, holder.birth.month, holder.birth.day);
+                   "ethnicity:     %s\nbirth date:    %04d-%02d-%02d\n",
+                   holder.name, holder.id_number, holder.sex, holder.ethnicity, holder.birth.year,
+                   holder.birth.month, holder.birth.day);
         else if (code == 0 && pin_stdin)
             printf("holder:        needs terminal authentication (3rd-generation card)\n");
     } else {

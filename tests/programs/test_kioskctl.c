@@ -203,8 +203,8 @@ static void test_card_reads_and_pins(void **state)
     snprintf(args, sizeof args, "--reader sim:%s/cards/last-try.ini", KIOSK_TEST_FIXTURES);
     assert_int_equal(run_card("", args, out, sizeof out), 0);
     assert_non_null(strstr(out, "tries left:    1"));
-    /* exactly the kiosk's acceptance: a holder record that contradicts itself is refused */
-    snprintf(args, sizeof args, "--reader sim:%s/cards/inconsistent.ini --pin-stdin",
+    /* exactly the kiosk's acceptance: an ID number that fails its check is refused */
+    snprintf(args, sizeof args, "--reader sim:%s/cards/bad-id.ini --pin-stdin",
              KIOSK_TEST_FIXTURES);
     assert_int_equal(run_card("123456\\n", args, out, sizeof out), 13);
     assert_non_null(strstr(out, "refused"));

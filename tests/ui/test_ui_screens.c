@@ -841,7 +841,7 @@ static void test_hall_journey(void **state)
     report();
 }
 
-/* A card whose PIN is blocked, and one whose holder record contradicts itself. */
+/* A card whose PIN is blocked, and one whose ID number fails its check. */
 static void test_hall_messages(void **state)
 {
     (void)state;
@@ -851,8 +851,7 @@ static void test_hall_messages(void **state)
     play(app, "card insert\nwait-for message\n"
               "shot hall-message-pin-blocked\n");
     stop(app);
-    fresh_state("hall-unreadable", KIOSK_MODE_HALL, KIOSK_TEST_FIXTURES "/cards/inconsistent.ini",
-                o);
+    fresh_state("hall-unreadable", KIOSK_MODE_HALL, KIOSK_TEST_FIXTURES "/cards/bad-id.ini", o);
     app = start(0);
     play(app, "card insert\nwait-for pin\npin 123456\ntap pin_ok\nwait-for message\n"
               "shot hall-message-card-unreadable\n");

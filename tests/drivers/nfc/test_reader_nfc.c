@@ -17,8 +17,6 @@
 #include "pn532_emu.h"
 #include "ssc/ssc.h"
 
-static const kiosk_date today = {2026, 11, 22};
-
 static int setup(void **state)
 {
     (void)state;
@@ -67,10 +65,10 @@ static void test_read_card_through_libnfc(void **state)
     assert_int_equal(tries, 2);
     assert_int_equal(ssc_verify_pin(g.r, "123456", &tries), KIOSK_OK);
     ssc_holder h;
-    assert_int_equal(ssc_read_holder(g.r, today, &h), KIOSK_OK);
+    assert_int_equal(ssc_read_holder(g.r, &h), KIOSK_OK);
     assert_string_equal(h.name, "张三丰");
     assert_string_equal(h.id_number, "370102199003074519");
-    assert_true(pn532_emu_exchanges(g.emu) >= 12);
+    assert_true(pn532_emu_exchanges(g.emu) >= 9); /* 3 + 2 VERIFY + 4, through libnfc */
     assert_int_equal(g.r->ops->present(g.r), KIOSK_OK);
     /* the citizen takes the card */
     reader_sim_set_present(g.card, 0);
@@ -83,7 +81,7 @@ static void test_removed_mid_read_and_empty_field(void **state)
 {
     (void)state;
     rig g;
-    reader_sim_faults f = {.remove_after_apdus = 3};
+    reader_sim_faults f = {.remove_after_apdus = 2};
     rig_up(&g, KIOSK_TEST_ASSETS "/cards/demo.ini", &f);
     reader_target t;
     assert_int_equal(g.r->ops->poll(g.r, 200, &t), KIOSK_OK);

@@ -70,7 +70,6 @@ static const ssc_holder holder = {
     .name = "张三丰",
     .sex = '1',
     .ethnicity = "01",
-    .birthplace = "370102",
     .birth = {1990, 3, 7},
 };
 static const ssc_card card = {.card_number = "D37010201", .spec_version = "2.00", .generation = 2};

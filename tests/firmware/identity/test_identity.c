@@ -100,6 +100,12 @@ static void test_tap_pin_identity_removal(void **state)
     assert_int_equal(wait_event(&h, 4), IDENTITY_HOLDER);
     assert_string_equal(h.ev[4].holder.name, "张三丰");
     assert_string_equal(h.ev[4].holder.id_number, "370102199003074519");
+    assert_int_equal(h.ev[4].holder.sex, '1'); /* from the ID number */
+    assert_int_equal(h.ev[4].holder.birth.year, 1990);
+    /* the card commands: select, two EF05 reads, the retry counter, two VERIFYs (a wrong
+     * PIN, then the right one), four EF06 reads — nine for a citizen who types it right
+     * (eight without the counter; fourteen before SFI reads) */
+    assert_int_equal(reader_sim_apdus(h.sim), 10);
     /* after the identity is read, no PIN is taken */
     assert_int_equal(identity_worker_submit_pin(w, "123456"), KIOSK_NO_CARD);
     reader_sim_set_present(h.sim, 0);
@@ -188,12 +194,24 @@ static void test_key_holder_and_inconsistent_cards(void **state)
     identity_worker_stop(w);
     pthread_mutex_destroy(&h.lock);
 
-    w = start(&h, KIOSK_TEST_FIXTURES "/cards/inconsistent.ini");
+    /* an ID number that fails its check character: refused, nothing of it kept */
+    w = start(&h, KIOSK_TEST_FIXTURES "/cards/bad-id.ini");
     assert_int_equal(wait_event(&h, 2), IDENTITY_CARD_READ);
     assert_int_equal(identity_worker_submit_pin(w, "123456"), KIOSK_OK);
     assert_int_equal(wait_event(&h, 3), IDENTITY_CARD_UNREADABLE);
     assert_int_equal(h.ev[3].rc, KIOSK_CARD);
     assert_string_equal(h.ev[3].holder.name, "");
+    identity_worker_stop(w);
+    pthread_mutex_destroy(&h.lock);
+
+    /* sex and birth date come from the ID number: a card whose own birth record says
+     * otherwise is not asked, so there is nothing to disagree with */
+    w = start(&h, KIOSK_TEST_FIXTURES "/cards/inconsistent.ini");
+    assert_int_equal(wait_event(&h, 2), IDENTITY_CARD_READ);
+    assert_int_equal(identity_worker_submit_pin(w, "123456"), KIOSK_OK);
+    assert_int_equal(wait_event(&h, 3), IDENTITY_HOLDER);
+    assert_int_equal(h.ev[3].holder.birth.year, 1990);
+    assert_int_equal(h.ev[3].holder.sex, '1');
     identity_worker_stop(w);
     pthread_mutex_destroy(&h.lock);
 }

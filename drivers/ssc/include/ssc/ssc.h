@@ -23,21 +23,25 @@ typedef struct ssc_card {
     int generation;       /* first digit of spec_version */
 } ssc_card;
 
-/* The holder, from EF06. */
+/* The holder, from EF06 (sex and birth date from the ID number, by the caller). */
 typedef struct ssc_holder {
     char id_number[19];
-    char name[128];     /* UTF-8, name + name extension */
-    char sex;           /* '1' male, '2' female */
-    char ethnicity[3];  /* GB 3304, two digits */
-    char birthplace[7]; /* region code */
-    kiosk_date birth;
+    char name[128];    /* UTF-8, name + name extension */
+    char sex;          /* '1' male, '2' female: from the ID number */
+    char ethnicity[3]; /* GB 3304, two digits */
+    kiosk_date birth;  /* from the ID number */
 } ssc_holder;
+
+/* Short file identifiers: READ RECORD by SFI needs no SELECT EF. */
+#define SSC_SFI_EF05 5
+#define SSC_SFI_EF06 6
 
 /* Per-APDU timeout: contactless cards doing crypto can take well over libnfc's
  * 350 ms default. */
 #define SSC_APDU_TIMEOUT_MS 2000
 
-/* Select the application and read EF05. KIOSK_CARD for a card without the SSSE
+/* Select the application and read EF05 by SFI: the card number and the specification,
+ * and the identification code only on a 3rd-generation card. KIOSK_CARD for a card without the SSSE
  * application or with a malformed record, or the reader's KIOSK_CARD_REMOVED /
  * KIOSK_TIMEOUT / KIOSK_READER. */
 kiosk_rc ssc_read_card(reader *r, ssc_card *out);
@@ -53,13 +57,13 @@ kiosk_rc ssc_verify_pin(reader *r, const char *pin, int *tries_left);
  * -1, say nothing about tries); the reader's errors. Call after ssc_read_card. */
 kiosk_rc ssc_pin_tries(reader *r, int *tries_left);
 
-/* Read and check EF06 after a verified PIN: every field's format (18-character ID
- * number, sex '1'/'2', BCD digits, a real birth date not after today, a name that
- * decodes). The ID number's check character and its agreement with sex and birth date
- * are the domain's (idnum.h, above the drivers). KIOSK_CARD for anything malformed,
- * KIOSK_UNSUPPORTED when the card wants terminal authentication first (3rd generation,
- * 69 82). today bounds the birth date. */
-kiosk_rc ssc_read_holder(reader *r, kiosk_date today, ssc_holder *out);
+/* Read EF06 after a verified PIN, only what the form needs: the ID number (18
+ * characters), the name with its extension, and the ethnicity, each format-checked. Sex
+ * and birth date are left for the caller to take from the ID number (the domain's
+ * idnum.h, above the drivers): fewer APDUs, and nothing to disagree with. KIOSK_CARD for
+ * anything malformed, KIOSK_UNSUPPORTED when the card wants terminal authentication first
+ * (3rd generation, 69 82). */
+kiosk_rc ssc_read_holder(reader *r, ssc_holder *out);
 
 /* Terminal authentication for 3rd-generation cards. The key holder (a PSAM in the
  * reader, a networked HSM, or the test key holder) turns the card's 8-byte challenge

@@ -68,10 +68,11 @@ typedef struct identity_config {
  * the simulated reader holding [reader] card_profile. ctx is a kiosk_config (kept). */
 kiosk_rc identity_open_configured(void *ctx, reader **out);
 
-/* The kiosk's acceptance of a holder record read from a card: the ID number valid on
- * today and agreeing with the card's own sex and birth date. KIOSK_OK, or KIOSK_CARD for
- * a record the kiosk refuses (staff tools say so too). Any thread. */
-kiosk_rc identity_holder_check(const ssc_holder *h, kiosk_date today);
+/* The kiosk's acceptance of a holder record read from a card (ssc_read_holder): its ID
+ * number valid on today (check character, region, a real birth date not after today);
+ * sex and birth date are then taken from it into h. KIOSK_OK, or KIOSK_CARD for a record
+ * the kiosk refuses (staff tools say so too). Any thread. */
+kiosk_rc identity_holder_check(ssc_holder *h, kiosk_date today);
 
 /* Start the worker (cfg copied). *out is owned: identity_worker_stop. */
 kiosk_rc identity_worker_start(const identity_config *cfg, identity_worker **out);
