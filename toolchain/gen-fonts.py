@@ -126,20 +126,27 @@ def in_ranges(cp, ranges):
     return any(r[0] <= cp <= r[1] for r in ranges)
 
 
-def write_subset(index, codepoints, out):
+def load_subset(src, index, codepoints, drop):
+    """Face index of src cut down to codepoints, and the options to save it with: no
+    hinting, no layout features or vertical metrics, the name table whole."""
     opts = subset.Options()
     opts.font_number = index
-    opts.hinting = False  # drops CFF hints
+    opts.hinting = False  # drops CFF hints and TrueType instructions
     opts.layout_features = []  # no GSUB/GPOS features: one glyph per character
-    opts.drop_tables += ["VORG", "vhea", "vmtx", "BASE", "DSIG", "GDEF", "GSUB", "GPOS"]
+    opts.drop_tables += ["vhea", "vmtx", "BASE", "DSIG", "GDEF", "GSUB", "GPOS"] + drop
     opts.name_IDs = ["*"]  # keep copyright, licence and trademark records
     opts.name_languages = ["*"]
     opts.notdef_outline = True
     opts.recalc_timestamp = False
-    font = subset.load_font(SRC, opts, lazy=False)
+    font = subset.load_font(src, opts, lazy=False)
     subsetter = subset.Subsetter(opts)
     subsetter.populate(unicodes=sorted(codepoints))
     subsetter.subset(font)
+    return font, opts
+
+
+def write_subset(index, codepoints, out):
+    font, opts = load_subset(SRC, index, codepoints, ["VORG"])
     subset.save_font(font, out, opts)
     font.close()
 
@@ -350,18 +357,7 @@ def rare_version():
 
 def write_rare(codepoints, out):
     """The subset of HanaMinB, fitted and renamed; returns (points before, after)."""
-    opts = subset.Options()
-    opts.hinting = False
-    opts.layout_features = []
-    opts.drop_tables += ["vhea", "vmtx", "BASE", "DSIG", "GDEF", "GSUB", "GPOS", "FFTM", "gasp"]
-    opts.name_IDs = ["*"]
-    opts.name_languages = ["*"]
-    opts.notdef_outline = True
-    opts.recalc_timestamp = False
-    font = subset.load_font(RARE_SRC, opts, lazy=False)
-    subsetter = subset.Subsetter(opts)
-    subsetter.populate(unicodes=sorted(codepoints))
-    subsetter.subset(font)
+    font, opts = load_subset(RARE_SRC, 0, codepoints, ["FFTM", "gasp"])
     points = fit_outlines(font, FIT_TOLERANCE)
     name = font["name"]
     copyright_line, version = name.getDebugName(0), name.getDebugName(5)
