@@ -1,5 +1,6 @@
 #!/usr/bin/python3
-"""Subset Noto Sans CJK SC Regular (Debian's fonts-noto-cjk) into the kiosk's two fonts.
+"""Subset Noto Sans CJK SC Regular (Debian's fonts-noto-cjk) into the kiosk's two fonts, and
+HanaMinB (Debian's fonts-hanazono) into a third for rarer name characters.
 
 fonts/NotoSansCJKsc-Kiosk.otf      Latin (with pinyin letters), punctuation, UI symbols,
                                    CJK symbols, full-width forms, every character of
@@ -8,6 +9,10 @@ fonts/NotoSansCJKsc-Kiosk.otf      Latin (with pinyin letters), punctuation, UI 
 fonts/NotoSansCJKsc-Kiosk-Ext.otf  every other ideograph the SC face has (the rest of the
                                    URO, Extension B and later, compatibility ideographs,
                                    radicals): the fallback for rare name characters (生僻字).
+fonts/KioskRareHan.ttf             the ideographs of Extensions B to F that Noto lacks and a
+                                   name can hold (RARE_NAME_TEST below), from HanaMinB, its
+                                   polyline outlines fitted with quadratic curves: the last
+                                   fallback, so it changes no glyph the Noto files have.
 
 It also writes fonts/LICENSE (the OFL text from the package) and fonts/README.md (sizes,
 coverage, source version). Output is reproducible: the fonts' timestamps come from the
@@ -15,21 +20,43 @@ source file, so the same package gives the same bytes. Hinting and OpenType layo
 features are dropped: SDL2_ttf and FreeType draw these fonts unhinted, horizontally, one
 character per glyph. Run it through toolchain/gen-fonts.sh.
 
-Usage: gen-fonts.py [SOURCE.ttc] [OUT_DIR]
+Usage: gen-fonts.py [SOURCE.ttc] [OUT_DIR] [HANAMINB.ttf] [UNIHAN_DIR]
 """
+import bz2
 import hashlib
+import math
 import os
 import subprocess
 import sys
 
 from fontTools import subset
 from fontTools.ttLib import TTCollection, TTFont
+from fontTools.ttLib.tables import ttProgram
+from fontTools.ttLib.tables._g_l_y_f import GlyphCoordinates
 
 SRC = sys.argv[1] if len(sys.argv) > 1 else "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
 OUT = sys.argv[2] if len(sys.argv) > 2 else os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "fonts")
 COPYRIGHT_FILE = "/usr/share/doc/fonts-noto-cjk/copyright"
 FAMILY, SUBFAMILY = "Noto Sans CJK SC", "Regular"
 PRIMARY, EXT = "NotoSansCJKsc-Kiosk.otf", "NotoSansCJKsc-Kiosk-Ext.otf"
+RARE_SRC = sys.argv[3] if len(sys.argv) > 3 else "/usr/share/fonts/truetype/hanazono/HanaMinB.ttf"
+UNIHAN = sys.argv[4] if len(sys.argv) > 4 else "/usr/share/unicode"
+RARE_COPYRIGHT_FILE = "/usr/share/doc/fonts-hanazono/copyright"
+# "HanaMinB", "Hanazono Font" and "花園明朝B" are Reserved Font Names under the OFL: the
+# subset, a modified version, must not use them.
+RARE, RARE_FAMILY = "KioskRareHan.ttf", "Kiosk Rare Han"
+# Outlines are fitted to this distance of the source's, in font units (1024 to the em):
+# 0.4 % of the em, a quarter of a pixel at 64 px.
+FIT_TOLERANCE = 4
+# Planes 2-3 blocks, for the coverage table (HanaMinB has Extensions B to F, Unicode 10).
+PLANE2_BLOCKS = [
+    (0x20000, 0x2A6DF, "Extension B"),
+    (0x2A700, 0x2B73F, "Extension C"),
+    (0x2B740, 0x2B81F, "Extension D"),
+    (0x2B820, 0x2CEAF, "Extension E"),
+    (0x2CEB0, 0x2EBEF, "Extension F"),
+    (0x30000, 0x3134F, "Extension G"),
+]
 
 # What the UI needs beyond GBK, as (first, last, what). Only what the face has is kept.
 PRIMARY_RANGES = [
@@ -99,27 +126,34 @@ def in_ranges(cp, ranges):
     return any(r[0] <= cp <= r[1] for r in ranges)
 
 
-def write_subset(index, codepoints, out):
+def load_subset(src, index, codepoints, drop):
+    """Face index of src cut down to codepoints, and the options to save it with: no
+    hinting, no layout features or vertical metrics, the name table whole."""
     opts = subset.Options()
     opts.font_number = index
-    opts.hinting = False  # drops CFF hints
+    opts.hinting = False  # drops CFF hints and TrueType instructions
     opts.layout_features = []  # no GSUB/GPOS features: one glyph per character
-    opts.drop_tables += ["VORG", "vhea", "vmtx", "BASE", "DSIG", "GDEF", "GSUB", "GPOS"]
+    opts.drop_tables += ["vhea", "vmtx", "BASE", "DSIG", "GDEF", "GSUB", "GPOS"] + drop
     opts.name_IDs = ["*"]  # keep copyright, licence and trademark records
     opts.name_languages = ["*"]
     opts.notdef_outline = True
     opts.recalc_timestamp = False
-    font = subset.load_font(SRC, opts, lazy=False)
+    font = subset.load_font(src, opts, lazy=False)
     subsetter = subset.Subsetter(opts)
     subsetter.populate(unicodes=sorted(codepoints))
     subsetter.subset(font)
+    return font, opts
+
+
+def write_subset(index, codepoints, out):
+    font, opts = load_subset(SRC, index, codepoints, ["VORG"])
     subset.save_font(font, out, opts)
     font.close()
 
 
-def package_version():
+def package_version(package="fonts-noto-cjk"):
     try:
-        return subprocess.run(["dpkg-query", "-W", "-f=${Version}", "fonts-noto-cjk"],
+        return subprocess.run(["dpkg-query", "-W", "-f=${Version}", package],
                               capture_output=True, text=True, check=True).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         return "unknown (not installed from a Debian package)"
@@ -162,6 +196,214 @@ def count(cps, spans):
     return sum(1 for cp in cps if in_ranges(cp, spans))
 
 
+# ---- the rare-character font (HanaMinB) ---------------------------------------------------
+
+def unihan(keys):
+    """{code point: {key: value}} of planes 2-3 for the given Unihan keys (Debian's
+    unicode-data ships the database as bzip2 files)."""
+    props = {}
+    for part in ("Readings", "IRGSources", "OtherMappings"):
+        path = os.path.join(UNIHAN, f"Unihan_{part}.txt.bz2")
+        with bz2.open(path, "rt", encoding="utf-8") as f:
+            for line in f:
+                if not line.startswith("U+2") and not line.startswith("U+3"):
+                    continue
+                cp, key, value = line.rstrip("\n").split("\t", 2)
+                if key in keys and len(cp) == 7:
+                    props.setdefault(int(cp[2:], 16), {})[key] = value
+    return props
+
+
+def rare_name_test(p):
+    """Whether an ideograph of planes 2-3 can be in a citizen's name: it has a Mandarin
+    reading (kMandarin: almost all from 汉语大字典, so a registrar could have looked it up
+    and the holder can say it), it came from the Ministry of Public Security's ID-card
+    system (G source GIDC), it is in 现代汉语词典 (kXHC1983) or in 通用规范汉字表 (kTGH,
+    which the Noto files already hold). The rest of Extensions B-F (mostly Kangxi-dictionary
+    variants and ancient forms without a reading) would make the font four times larger."""
+    return ("kMandarin" in p or "kXHC1983" in p or "kTGH" in p
+            or p.get("kIRG_GSource", "").startswith("GIDC"))
+
+
+RARE_NAME_KEYS = ("kMandarin", "kXHC1983", "kTGH", "kIRG_GSource")
+
+
+def _seg_dist(p, a, b):
+    dx, dy = b[0] - a[0], b[1] - a[1]
+    l2 = dx * dx + dy * dy
+    t = 0.0 if l2 == 0 else max(0.0, min(1.0, ((p[0] - a[0]) * dx + (p[1] - a[1]) * dy) / l2))
+    return math.hypot(p[0] - a[0] - t * dx, p[1] - a[1] - t * dy)
+
+
+def _poly_dist(p, poly):
+    return min(_seg_dist(p, poly[i], poly[i + 1]) for i in range(len(poly) - 1))
+
+
+def _quad_points(p0, c, p1, n=24):
+    pts = []
+    for i in range(n + 1):
+        t = i / n
+        u = 1 - t
+        pts.append((u * u * p0[0] + 2 * u * t * c[0] + t * t * p1[0],
+                    u * u * p0[1] + 2 * u * t * c[1] + t * t * p1[1]))
+    return pts
+
+
+def _close(run, curve, tol):
+    """Each of the run's points near the curve and each of the curve's near the run."""
+    return (all(_poly_dist(p, curve) <= tol for p in run[1:-1])
+            and all(_poly_dist(q, run) <= tol for q in curve))
+
+
+def _fit_run(run, tol):
+    """An open polyline as lines and quadratic arcs: [(point, on_curve)], run[0] left out.
+    A line when every point is near the chord; else one arc whose control point is where
+    the end tangents meet, when it stays near; else split at the point farthest from the
+    chord."""
+    p0, p1 = run[0], run[-1]
+    if len(run) == 2 or _close(run, [p0, p1], tol):
+        return [(p1, True)]
+    t0 = (run[1][0] - p0[0], run[1][1] - p0[1])
+    t1 = (p1[0] - run[-2][0], p1[1] - run[-2][1])
+    den = t0[0] * t1[1] - t0[1] * t1[0]
+    if den:
+        rx, ry = p1[0] - p0[0], p1[1] - p0[1]
+        s = (rx * t1[1] - ry * t1[0]) / den
+        u = (t0[0] * ry - t0[1] * rx) / den
+        if s > 0 and u > 0:
+            c = (round(p0[0] + s * t0[0]), round(p0[1] + s * t0[1]))
+            if _close(run, _quad_points(p0, c, p1), tol):
+                return [(c, False), (p1, True)]
+    far = max(range(1, len(run) - 1), key=lambda i: _seg_dist(run[i], p0, p1))
+    return _fit_run(run[:far + 1], tol) + _fit_run(run[far:], tol)
+
+
+def _turn(a, b, c):
+    d = abs(math.atan2(c[1] - b[1], c[0] - b[0]) - math.atan2(b[1] - a[1], b[0] - a[0]))
+    return min(d, 2 * math.pi - d)
+
+
+def _fit_contour(contour, tol):
+    """A closed polyline fitted between its corners (turns over 30°), which stay."""
+    n = len(contour)
+    if n < 4:
+        return [(p, True) for p in contour]
+    corners = [i for i in range(n) if _turn(contour[i - 1], contour[i], contour[(i + 1) % n])
+               > math.radians(30)]
+    if len(corners) < 2:
+        far = max(range(n), key=lambda i: math.dist(contour[i], contour[0]))
+        corners = sorted({0, far})
+    out = []
+    for k, a in enumerate(corners):
+        b = corners[(k + 1) % len(corners)]
+        span = (b - a) % n or n
+        out += _fit_run([contour[(a + j) % n] for j in range(span + 1)], tol)
+    out = [out[-1]] + out[:-1]  # start at the first corner, as the run list ends there
+    # an on-curve point halfway (to a unit) between two control points is implied in
+    # TrueType: leave it out
+    return [q for i, q in enumerate(out)
+            if not (q[1] and not out[i - 1][1] and not out[(i + 1) % len(out)][1]
+                    and abs(out[i - 1][0][0] + out[(i + 1) % len(out)][0][0] - 2 * q[0][0]) <= 1
+                    and abs(out[i - 1][0][1] + out[(i + 1) % len(out)][0][1] - 2 * q[0][1]) <= 1)]
+
+
+def fit_outlines(font, tol):
+    """Replace the glyphs' polylines (HanaMinB draws curves as many short lines, about 150
+    points a glyph) with lines and quadratic arcs within tol units; returns the points
+    before and after."""
+    glyf, before, after = font["glyf"], 0, 0
+    for name in font.getGlyphOrder():
+        glyph = glyf[name]
+        if glyph.numberOfContours <= 0:
+            continue
+        coords, ends, flags = list(glyph.coordinates), list(glyph.endPtsOfContours), glyph.flags
+        points, new_flags, new_ends, start = [], [], [], 0
+        for end in ends:
+            contour = [(tuple(coords[i]), bool(flags[i] & 1)) for i in range(start, end + 1)]
+            if all(on for _, on in contour):  # a polyline; the few with curves stay as they are
+                contour = _fit_contour([p for p, _ in contour], tol)
+            for p, on in contour:
+                points.append(p)
+                new_flags.append(1 if on else 0)
+            new_ends.append(len(points) - 1)
+            start = end + 1
+        before += len(coords)
+        after += len(points)
+        glyph.coordinates = GlyphCoordinates(points)
+        glyph.flags = bytearray(new_flags)
+        glyph.endPtsOfContours = new_ends
+        glyph.program = ttProgram.Program()
+        glyph.program.fromBytecode(b"")
+    return before, after
+
+
+def assigned_ideographs():
+    """The ideographs of planes 2-3 that Unicode (unicode-data's version) assigns, from the
+    First/Last ranges of UnicodeData.txt."""
+    cps, first = set(), None
+    with open(os.path.join(UNIHAN, "UnicodeData.txt"), encoding="utf-8") as f:
+        for line in f:
+            code, name = line.split(";", 2)[:2]
+            if name.startswith("<CJK Ideograph") and name.endswith("First>"):
+                first = int(code, 16)
+            elif name.startswith("<CJK Ideograph") and name.endswith("Last>") and first:
+                cps.update(c for c in range(first, int(code, 16) + 1) if 0x20000 <= c <= 0x3FFFF)
+    return cps
+
+
+def rare_version():
+    return TTFont(RARE_SRC, lazy=True)["name"].getDebugName(5)
+
+
+def write_rare(codepoints, out):
+    """The subset of HanaMinB, fitted and renamed; returns (points before, after)."""
+    font, opts = load_subset(RARE_SRC, 0, codepoints, ["FFTM", "gasp"])
+    points = fit_outlines(font, FIT_TOLERANCE)
+    name = font["name"]
+    copyright_line, version = name.getDebugName(0), name.getDebugName(5)
+    name.names = []
+    for nid, text in (
+            (0, copyright_line),
+            (1, RARE_FAMILY),
+            (2, "Regular"),
+            (3, f"{RARE_FAMILY} {version}"),
+            (4, f"{RARE_FAMILY} Regular"),
+            (5, f"{version}; kiosk subset, outlines fitted"),
+            (6, RARE_FAMILY.replace(" ", "") + "-Regular"),
+            (10, f"A subset of HanaMinB ({version}) by GlyphWiki Project: the ideographs of "
+                 "Extensions B-F that a name can hold, for the kiosk."),
+            (13, "Dual-licensed: SIL Open Font License 1.1, or the Hanazono Font License "
+                 "(free use, copy and distribution, with or without modification)."),
+            (14, "https://openfontlicense.org")):
+        name.setName(text, nid, 3, 1, 0x409)
+    subset.save_font(font, out, opts)
+    font.close()
+    return points
+
+
+def hanazono_licence():
+    """The Hanazono Font License text and the OFL's copyright line with the Reserved Font
+    Names, from the package's copyright file."""
+    stanzas, current = {}, None
+    with open(RARE_COPYRIGHT_FILE, encoding="utf-8") as f:
+        for line in f:
+            line = line.rstrip("\n")
+            if line.startswith("License: "):
+                current = line[len("License: "):].strip()
+                stanzas.setdefault(current, [])
+            elif current and line.startswith(" "):
+                body = line.strip()
+                stanzas[current].append("" if body == "." else body)
+            elif not line.strip():
+                current = None
+    hfl = "\n".join(stanzas.get("Hanazono-Font-License", [])).strip("\n")
+    rfn = next((l for l in " ".join(stanzas.get("Open-Font-License", [])).split("  ")
+                if "Reserved Font Name" in l), "")
+    if "Hanazono Font License" not in hfl or "Reserved Font Name" not in rfn:
+        sys.exit(f"gen-fonts: no Hanazono Font License or OFL copyright in {RARE_COPYRIGHT_FILE}")
+    return hfl + "\n", " ".join(rfn.split())
+
+
 def main():
     # The package's date, so that unchanged input gives byte-identical fonts.
     os.environ.setdefault("SOURCE_DATE_EPOCH", str(int(os.path.getmtime(SRC))))
@@ -186,6 +428,22 @@ def main():
     if set(p_cmap) != primary or set(e_cmap) != ext:
         sys.exit("gen-fonts: a subset's cmap differs from the requested set")
 
+    # The rare-name font: what the SC face lacks, so the stack's order cannot matter.
+    rare_cmap = TTFont(RARE_SRC, lazy=True).getBestCmap()
+    props = unihan(RARE_NAME_KEYS)
+    plane2 = {cp for cp in rare_cmap if 0x20000 <= cp <= 0x3FFFF and cp not in cmap}
+    rare = {cp for cp in plane2 if rare_name_test(props.get(cp, {}))}
+    for cp in (0x2A6A5,):  # 𪚥 zhé, the four-dragon character: the example names need it
+        if cp not in rare:
+            sys.exit(f"gen-fonts: U+{cp:04X} is not in the rare-name set")
+    r_path = os.path.join(OUT, RARE)
+    r_before, r_after = write_rare(rare, r_path)
+    r_cmap, r_size, r_sha, r_glyphs = describe(r_path)
+    if set(r_cmap) != rare:
+        sys.exit("gen-fonts: the rare-name font's cmap differs from the requested set")
+    hfl, rfn = hanazono_licence()
+    r_version = rare_version()
+
     with open(os.path.join(OUT, "LICENSE"), "w", encoding="utf-8") as f:
         f.write(f"{PRIMARY} and {EXT} are subsets of {FAMILY} {SUBFAMILY}\n"
                 f"({version}), made by toolchain/gen-fonts.sh from Debian's fonts-noto-cjk.\n\n"
@@ -194,6 +452,19 @@ def main():
                 "This license is copied below, and is also available with a FAQ at:\n"
                 "https://openfontlicense.org\n\n")
         f.write(ofl_text())
+        f.write(f"""
+
+===========================================================================================
+
+{RARE} ("{RARE_FAMILY}") is a subset of HanaMinB ({r_version}) by GlyphWiki
+Project, made by toolchain/gen-fonts.sh from Debian's fonts-hanazono: the ideographs that
+a name can hold, with its outlines fitted with quadratic curves. HanaMinB is dual-licensed
+under the Hanazono Font License or the SIL Open Font License 1.1 (the text above); this
+subset may be used under either. It is renamed: the OFL reserves HanaMinB's names.
+
+{rfn}
+
+{hfl}""")
 
     gbk_not_in_face = sorted(cp for cp in gbk if cp not in cmap)
     pua = sum(1 for cp in gbk_not_in_face if 0xE000 <= cp <= 0xF8FF)
@@ -209,6 +480,12 @@ def main():
                       for what, spans in rows)
     ranges = "\n".join(f"- U+{lo:04X}–U+{hi:04X} {what}" for lo, hi, what in PRIMARY_RANGES)
     mib = lambda n: f"{n / 1048576:.2f} MiB ({n:,} bytes)"
+    assigned = assigned_ideographs()
+    rare_rows = "\n".join(
+        f"| {what} U+{lo:04X}–U+{hi:04X} | {len([c for c in assigned if lo <= c <= hi]):,} "
+        f"| {count(ext, [(lo, hi)]):,} | {count(rare, [(lo, hi)]):,} "
+        f"| {len([c for c in assigned if lo <= c <= hi and c not in ext and c not in rare]):,} |"
+        for lo, hi, what in PLANE2_BLOCKS)
     with open(os.path.join(OUT, "README.md"), "w", encoding="utf-8") as f:
         f.write(f"""# Fonts
 
@@ -218,6 +495,12 @@ Generated by `toolchain/gen-fonts.sh`; do not edit by hand (this file is written
 |---|---|---|---|---|
 | `{PRIMARY}` | the UI and receipt font: Latin with pinyin letters, punctuation, UI symbols, CJK symbols, full-width forms, every character of GBK/GB18030's two-byte range the face has, all of CJK Extension A | {len(primary):,} | {p_glyphs:,} | {mib(p_size)} |
 | `{EXT}` | every other ideograph of the face: the fallback for rare name characters (生僻字) | {len(ext):,} | {e_glyphs:,} | {mib(e_size)} |
+| `{RARE}` | the last fallback: ideographs of Extensions B–F that Noto lacks and a name can hold, from HanaMinB | {len(rare):,} | {r_glyphs:,} | {mib(r_size)} |
+
+The screen (`ui/ui_text.c`) and the receipt (`firmware/receipt/receipt.c`) draw each
+character with the first font of the stack that has it; the stack is
+`kiosk_config_font_paths()` (`firmware/config`), in the order of this table. The three
+files are disjoint, so adding a font at the end changes no glyph the others draw.
 
 Ideograph coverage (the two files are disjoint):
 
@@ -250,8 +533,46 @@ Source: Debian package `fonts-noto-cjk` {package_version()},
 font "{version}".
 Licence: SIL Open Font License 1.1, see `LICENSE`.
 
-Regenerate (needs `fonts-noto-cjk` and `python3-fonttools`, which
-`toolchain/install-deps.sh` installs; Debian's `/usr/bin/python3`):
+## `{RARE}`: rare characters of names
+
+Names read from the social security card are GB 18030 and may hold any ideograph, also
+beyond the BMP: 𠮷 U+20BB7 is in the Noto Ext file, 𪚥 U+2A6A5 is not. Noto Sans CJK SC
+has {count(ext, [(0x20000, 0x3FFFF)]):,} of the ideographs of planes 2–3. This file adds,
+from HanaMinB (Debian's `fonts-hanazono`, GlyphWiki's Mincho with all of Extensions B–F,
+Unicode 10), those that Noto lacks and a name can hold: the ideographs with a Mandarin
+reading in Unihan (`kMandarin`, almost all from 汉语大字典: a registrar could look them
+up, the holder can say them), those from the Ministry of Public Security's ID-card system
+(G source `GIDC`), those of 现代汉语词典 (`kXHC1983`) and of 通用规范汉字表 (`kTGH`, all
+already in Noto). The repository stays small this way: all {len(plane2):,} of HanaMinB's
+ideographs that Noto lacks would take about
+{r_size * len(plane2) / max(len(rare), 1) / 1048576:.0f} MiB. The {len(plane2) - len(rare):,}
+left out, most of Extensions C–F among them, have no reading in Unihan (Kangxi-dictionary
+variants, ancient and dialect forms); a name holding one shows a box that is counted and
+logged.
+
+| block | assigned (Unicode 15) | `{EXT}` | `{RARE}` | in neither |
+|---|---|---|---|---|
+{rare_rows}
+
+HanaMinB draws curves as runs of short lines (about 150 points a glyph); they are fitted
+with quadratic arcs and lines within {FIT_TOLERANCE} units of 1,024 to the em (a quarter
+of a pixel at 64 px, corners kept), {r_before:,} points becoming {r_after:,}. Hinting,
+vertical metrics and layout tables are dropped, as for the Noto files. The style is a
+serif Mincho beside Noto's sans: a name's rare character looks a little different, which
+is better than a box.
+
+Source: Debian package `fonts-hanazono` {package_version("fonts-hanazono")}, font
+"{r_version}"; the selection reads Unihan from `unicode-data`
+{package_version("unicode-data")} (`{UNIHAN}`).
+Licence: the Hanazono Font License or the SIL Open Font License 1.1, at the user's choice
+(see `LICENSE`); renamed "{RARE_FAMILY}", as the OFL reserves the names HanaMinB,
+花園明朝B and Hanazono Font.
+
+## Regenerating
+
+Needs `fonts-noto-cjk` and `python3-fonttools`, which `toolchain/install-deps.sh` installs,
+and `fonts-hanazono` and `unicode-data`, which it does not (only this script needs them:
+`apt-get install fonts-hanazono unicode-data`); Debian's `/usr/bin/python3`:
 
 ```sh
 toolchain/gen-fonts.sh
@@ -263,10 +584,12 @@ the same package gives the same bytes:
 ```
 {p_sha}  {PRIMARY}
 {e_sha}  {EXT}
+{r_sha}  {RARE}
 ```
 """)
     print(f"gen-fonts: face {index} ({FAMILY} {SUBFAMILY}); {PRIMARY}: {len(primary)} characters, "
-          f"{p_size} bytes; {EXT}: {len(ext)} characters, {e_size} bytes")
+          f"{p_size} bytes; {EXT}: {len(ext)} characters, {e_size} bytes; "
+          f"{RARE}: {len(rare)} characters, {r_size} bytes")
 
 
 if __name__ == "__main__":

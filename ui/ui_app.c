@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "app/session.h"
+#include "config/kiosk_config.h"
 #include "config/kiosk_strings.h"
 #include "core/kiosk_log.h"
 #include "core/kiosk_notify.h"
@@ -25,9 +26,6 @@
 #include "ui/ui_text.h"
 #include "ui/ui_theme.h"
 #include "ui/ui_widget.h"
-
-#define FONT_PRIMARY "NotoSansCJKsc-Kiosk.otf"
-#define FONT_FALLBACK "NotoSansCJKsc-Kiosk-Ext.otf"
 
 struct ui_app {
     kiosk_config cfg;
@@ -289,11 +287,9 @@ kiosk_rc ui_app_create(const kiosk_config *cfg, const ui_app_options *opt, ui_ap
     if (rc == KIOSK_OK)
         rc = open_display(app, opt);
     if (rc == KIOSK_OK) {
-        char primary[KIOSK_CONFIG_PATH_MAX + 64], fallback[KIOSK_CONFIG_PATH_MAX + 64];
-        snprintf(primary, sizeof primary, "%s/%s", cfg->fonts_dir, FONT_PRIMARY);
-        snprintf(fallback, sizeof fallback, "%s/%s", cfg->fonts_dir, FONT_FALLBACK);
-        const char *fonts[] = {primary, fallback};
-        rc = ui_text_create(app->renderer, fonts, 2, &app->text);
+        kiosk_config_fonts fonts;
+        kiosk_config_font_paths(cfg, &fonts);
+        rc = ui_text_create(app->renderer, fonts.list, fonts.n, &app->text);
         if (rc != KIOSK_OK)
             kiosk_log_error("ui", "cannot load fonts from %s: %s", cfg->fonts_dir,
                             kiosk_strerror(rc));

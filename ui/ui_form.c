@@ -101,6 +101,40 @@ static const char *issue_text(const kiosk_strings *s, const flow_view *v, regist
 
 /* ---- the page of rows ------------------------------------------------------------- */
 
+/* A value too long for its row's line (a long name from the card, in large text above
+ * all) wraps on up to this many lines at its own size; the row grows by the lines it
+ * adds. Only one that still does not fit is made smaller. */
+#define VALUE_LINES_MAX 3
+#define VALUE_LINE_PCT 133 /* a wrapped value's lines, as far apart as a row's lines */
+
+/* How a row's value is drawn: at font size px, on lines lines (1: as it always was). */
+typedef struct value_fit {
+    int px, lines;
+} value_fit;
+
+/* The lines value takes in width at the layout size layout_px, and the font size that
+ * keeps it to VALUE_LINES_MAX lines. */
+static value_fit fit_value(ui_ctx *c, const char *value, int layout_px, int width)
+{
+    value_fit f = {ui_theme_font_px(c->t, layout_px), 1};
+    ui_text_style st = {.px = f.px, .line_pct = VALUE_LINE_PCT};
+    ui_text_block b;
+    while (value[0] && ui_text_measure_block(c->text, value, &st, width, &b) == KIOSK_OK) {
+        f.lines = b.lines > 1 ? b.lines : 1;
+        if (f.lines <= VALUE_LINES_MAX || st.px <= 12)
+            break;
+        st.px -= 4 + st.px % 4; /* down to a multiple of 4, as ui_label_fit does */
+        f.px = st.px = st.px < 12 ? 12 : st.px;
+    }
+    return f;
+}
+
+/* The height lines - 1 more lines of a value at font size px add to its row. */
+static int value_extra_h(value_fit f)
+{
+    return (f.lines - 1) * ((f.px * VALUE_LINE_PCT + 50) / 100);
+}
+
 static void draw_page(ui_ctx *c, const ui_form_env *env, const flow_view *v, ui_form_scroll *sc,
                       SDL_Rect body)
 {
@@ -140,19 +174,57 @@ static void draw_page(ui_ctx *c, const ui_form_env *env, const flow_view *v, ui_
         row_h = want;
         view.w -= ui_scroll_strip_w(t);
     }
+    /* a value that needs more than its line: the rows keep their full size, the rows with
+     * such a value grow, and the page scrolls when they no longer fit */
+    value_fit fits[16];
+    int extra[16] = {0}; /* per row of the grid: what its wrapped values add */
+    int in = ui_theme_px(t, 20), gap_x = ui_theme_px(t, 24);
+    for (int pass = 0; pass < 3; pass++) {
+        int col_w = (view.w - (cols - 1) * gap_x) / cols, wraps = 0;
+        memset(extra, 0, sizeof extra);
+        float kk = row_h < want ? (float)row_h / (float)want : 1.0f;
+        for (size_t i = 0; i < n; i++) {
+            char value[UI_FORM_TEXT_MAX];
+            ui_form_value(env, c->s, fields[i], value, sizeof value);
+            fits[i] = fit_value(c, value, (int)((float)value_px * kk), col_w - 2 * in);
+            explicit_bzero(value, sizeof value);
+            wraps |= fits[i].lines > 1;
+        }
+        if (!wraps)
+            break;
+        int total = (rows - 1) * gap;
+        for (int row = 0; row < rows; row++) {
+            for (size_t i = (size_t)(row * cols); i < n && i < (size_t)((row + 1) * cols); i++)
+                if (value_extra_h(fits[i]) > extra[row])
+                    extra[row] = value_extra_h(fits[i]);
+            total += want + extra[row];
+        }
+        int was_h = row_h, was_w = view.w;
+        row_h = want;
+        if (!scrolls && total > body.h) {
+            scrolls = 1;
+            view.w = body.w - ui_scroll_strip_w(t);
+        }
+        if (row_h == was_h && view.w == was_w)
+            break; /* measured at the size and width they are drawn at */
+    }
     if (sc->page != (int)v->page) {
         sc->page = (int)v->page;
         sc->y = 0;
         sc->nissues = 0;
     }
-    int content_h = rows * row_h + (rows - 1) * gap;
+    int tops[16], content_h = 0; /* each row's top from the first's */
+    for (int row = 0; row < rows; row++) {
+        tops[row] = content_h;
+        content_h += row_h + extra[row] + (row + 1 < rows ? gap : 0);
+    }
     sc->max = scrolls && content_h > view.h ? content_h - view.h : 0;
     if (scrolls && v->nissues > 0 && sc->nissues == 0) {
         /* new problems: bring the first one into view */
         for (size_t i = 0; i < n; i++)
             if (issue_text(c->s, v, fields[i])) {
-                int top = ((int)i / cols) * (row_h + gap);
-                if (top < sc->y || top + row_h > sc->y + view.h)
+                int row = (int)i / cols, top = tops[row];
+                if (top < sc->y || top + row_h + extra[row] > sc->y + view.h)
                     sc->y = top;
                 break;
             }
@@ -163,14 +235,14 @@ static void draw_page(ui_ctx *c, const ui_form_env *env, const flow_view *v, ui_
     if (sc->y < 0)
         sc->y = 0;
 
-    int col_w = (view.w - (cols - 1) * ui_theme_px(t, 24)) / cols;
+    int col_w = (view.w - (cols - 1) * gap_x) / cols;
     if (scrolls)
         SDL_RenderSetClipRect(c->r, &view);
     for (size_t i = 0; i < n; i++) {
         registration_field f = fields[i];
         int col = (int)i % cols, row = (int)i / cols; /* row by row: pairs side by side */
-        SDL_Rect r = {view.x + col * (col_w + ui_theme_px(t, 24)),
-                      view.y + row * (row_h + gap) - sc->y, col_w, row_h};
+        SDL_Rect r = {view.x + col * (col_w + gap_x), view.y + tops[row] - sc->y, col_w,
+                      row_h + extra[row]};
         SDL_Rect shown;
         if (!SDL_IntersectRect(&r, &view, &shown))
             continue;
@@ -178,7 +250,6 @@ static void draw_page(ui_ctx *c, const ui_form_env *env, const flow_view *v, ui_
         int locked = registration_is_locked(env->rec, f);
         ui_draw_round_frame(c->r, r, ui_theme_px(t, 16), ui_theme_px(t, problem ? 4 : 2) + 1,
                             problem ? t->error : t->muted, locked ? t->bg : t->panel);
-        int in = ui_theme_px(t, 20);
         /* if the body is short (landscape), the three lines shrink together to fit */
         float k = row_h < want ? (float)row_h / (float)want : 1.0f;
         int lh = (int)((float)label_h * k), vh = (int)((float)value_h * k);
@@ -187,14 +258,21 @@ static void draw_page(ui_ctx *c, const ui_form_env *env, const flow_view *v, ui_
         ui_label_fit(c, field_label(c->s, f), label, lpx, t->muted, UI_TEXT_LEFT);
         char value[UI_FORM_TEXT_MAX];
         ui_form_value(env, c->s, f, value, sizeof value);
-        SDL_Rect val = {r.x + in, label.y + lh, r.w - 2 * in, vh};
-        if (value[0])
+        SDL_Rect val = {r.x + in, label.y + lh, r.w - 2 * in, vh + value_extra_h(fits[i])};
+        if (value[0] && fits[i].lines > 1) {
+            ui_text_style st = {.px = fits[i].px,
+                                .color = t->fg,
+                                .align = UI_TEXT_LEFT,
+                                .line_pct = VALUE_LINE_PCT};
+            ui_text_draw_block(c->text, value, &st, val, NULL);
+        } else if (value[0]) {
             ui_label_fit(c, value, val, vpx, t->fg, UI_TEXT_LEFT);
-        else if (!locked)
+        } else if (!locked) {
             ui_label_fit(c, kiosk_strings_get(c->s, "screen.tap_to_fill"), val, vpx, t->accent,
                          UI_TEXT_LEFT);
+        }
         explicit_bzero(value, sizeof value); /* a citizen's answer: not left on the stack */
-        SDL_Rect msg = {r.x + in, val.y + vh, r.w - 2 * in, lh};
+        SDL_Rect msg = {r.x + in, val.y + val.h, r.w - 2 * in, lh};
         if (problem) {
             ui_label_fit(c, problem, msg, lpx, t->error, UI_TEXT_LEFT);
         } else if (locked) {

@@ -16,6 +16,7 @@
 #include <sys/statvfs.h>
 #include <time.h>
 
+#include "config/kiosk_config.h"
 #include "config/kiosk_strings.h"
 #include "core/kiosk_log.h"
 #include "receipt/receipt_job.h"
@@ -82,7 +83,7 @@ static void job_clear(job *j)
 /* Open what the jobs need; a failure is kept and answered to every job. */
 static void open_all(app_io *io)
 {
-    char path[KIOSK_CONFIG_PATH_MAX + 64], font2[KIOSK_CONFIG_PATH_MAX + 64];
+    char path[KIOSK_CONFIG_PATH_MAX + 64];
     kiosk_rc rc = store_device_key_load(io->cfg.state_dir, &io->key);
     if (rc == KIOSK_OK) {
         snprintf(path, sizeof path, "%s/kiosk.db", io->cfg.state_dir);
@@ -92,15 +93,14 @@ static void open_all(app_io *io)
         kiosk_log_error("io", "the record store in %s cannot be used: %s", io->cfg.state_dir,
                         kiosk_strerror(rc));
     if (rc == KIOSK_OK) {
-        snprintf(path, sizeof path, "%s/NotoSansCJKsc-Kiosk.otf", io->cfg.fonts_dir);
-        snprintf(font2, sizeof font2, "%s/NotoSansCJKsc-Kiosk-Ext.otf", io->cfg.fonts_dir);
-        const char *fonts[] = {path, font2};
+        kiosk_config_fonts fonts;
+        kiosk_config_font_paths(&io->cfg, &fonts);
         char dir[KIOSK_CONFIG_PATH_MAX + 16];
         snprintf(dir, sizeof dir, "%s/strings", io->cfg.assets_dir);
         /* receipts are printed in Chinese whatever the screen's language */
         /* the fonts are checked here and opened again for each print: FreeType's faces and
          * caches stay out of memory between receipts */
-        rc = receipt_fonts_load(fonts, 2, &io->fonts);
+        rc = receipt_fonts_load(fonts.list, fonts.n, &io->fonts);
         receipt_fonts_destroy(io->fonts);
         io->fonts = NULL;
         if (rc == KIOSK_OK)
@@ -147,11 +147,11 @@ static void recheck_printer(app_io *io, kiosk_rc print_rc)
 
 static kiosk_rc open_fonts(app_io *io)
 {
-    char path[KIOSK_CONFIG_PATH_MAX + 64], font2[KIOSK_CONFIG_PATH_MAX + 64];
-    snprintf(path, sizeof path, "%s/NotoSansCJKsc-Kiosk.otf", io->cfg.fonts_dir);
-    snprintf(font2, sizeof font2, "%s/NotoSansCJKsc-Kiosk-Ext.otf", io->cfg.fonts_dir);
-    const char *fonts[] = {path, font2};
-    return io->fonts ? KIOSK_OK : receipt_fonts_load(fonts, 2, &io->fonts);
+    if (io->fonts)
+        return KIOSK_OK;
+    kiosk_config_fonts fonts;
+    kiosk_config_font_paths(&io->cfg, &fonts);
+    return receipt_fonts_load(fonts.list, fonts.n, &io->fonts);
 }
 
 static void close_fonts(app_io *io)

@@ -316,3 +316,17 @@ void kiosk_config_screen_size(const kiosk_config *cfg, int *w, int *h)
     *w = cfg->width ? cfg->width : dw;
     *h = cfg->height ? cfg->height : dh;
 }
+
+void kiosk_config_font_paths(const kiosk_config *cfg, kiosk_config_fonts *out)
+{
+    static const char *const files[KIOSK_FONTS] = {
+        "NotoSansCJKsc-Kiosk.otf",     /* Latin, symbols, GBK, Extension A */
+        "NotoSansCJKsc-Kiosk-Ext.otf", /* Noto's other ideographs (生僻字) */
+        "KioskRareHan.ttf",            /* Extensions B-F that Noto lacks (HanaMinB) */
+    };
+    for (size_t i = 0; i < KIOSK_FONTS; i++) {
+        snprintf(out->path[i], sizeof out->path[i], "%s/%s", cfg->fonts_dir, files[i]);
+        out->list[i] = out->path[i];
+    }
+    out->n = KIOSK_FONTS;
+}

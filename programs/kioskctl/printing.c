@@ -17,13 +17,11 @@
 kiosk_rc load_receipt_assets(const kiosk_config *cfg, receipt_fonts **fonts,
                              kiosk_strings **strings)
 {
-    char path[KIOSK_CONFIG_PATH_MAX + 64], font2[KIOSK_CONFIG_PATH_MAX + 64];
-    snprintf(path, sizeof path, "%s/NotoSansCJKsc-Kiosk.otf", cfg->fonts_dir);
-    snprintf(font2, sizeof font2, "%s/NotoSansCJKsc-Kiosk-Ext.otf", cfg->fonts_dir);
-    const char *font_paths[] = {path, font2};
+    kiosk_config_fonts font_paths;
+    kiosk_config_font_paths(cfg, &font_paths);
     char strings_dir[KIOSK_CONFIG_PATH_MAX + 16];
     snprintf(strings_dir, sizeof strings_dir, "%s/strings", cfg->assets_dir);
-    kiosk_rc rc = receipt_fonts_load(font_paths, 2, fonts);
+    kiosk_rc rc = receipt_fonts_load(font_paths.list, font_paths.n, fonts);
     if (rc == KIOSK_OK)
         rc = kiosk_strings_load(strings_dir, cfg->language, strings, NULL);
     if (rc != KIOSK_OK)

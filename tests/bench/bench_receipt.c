@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "config/kiosk_config.h"
 #include "core/kiosk_buf.h"
 #include "receipt/receipt.h"
 #include "receipt/receipt_payload.h"
@@ -22,12 +23,12 @@ int main(int argc, char **argv)
 {
     const char *dir = argc > 1 ? argv[1] : KIOSK_BENCH_FONTS;
     int iterations = argc > 2 ? atoi(argv[2]) : 50;
-    char f1[512], f2[512];
-    snprintf(f1, sizeof f1, "%s/NotoSansCJKsc-Kiosk.otf", dir);
-    snprintf(f2, sizeof f2, "%s/NotoSansCJKsc-Kiosk-Ext.otf", dir);
-    const char *paths[] = {f1, f2};
+    kiosk_config cfg;
+    kiosk_config_defaults(&cfg, "", dir);
+    kiosk_config_fonts paths; /* the kiosk's stack */
+    kiosk_config_font_paths(&cfg, &paths);
     receipt_fonts *fonts;
-    if (receipt_fonts_load(paths, 2, &fonts) != KIOSK_OK || sodium_init() < 0) {
+    if (receipt_fonts_load(paths.list, paths.n, &fonts) != KIOSK_OK || sodium_init() < 0) {
         fprintf(stderr, "bench_receipt: cannot load fonts from %s\n", dir);
         return 1;
     }

@@ -16,6 +16,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "config/kiosk_config.h"
 #include "pn532_emu.h"
 #include "printer_peer.h"
 #include "receipt/receipt.h"
@@ -52,10 +53,12 @@ static int setup(void **state)
     memcpy(device_pk, pk, 32);
     if (receipt_payload_make("DEMO01-20261122-0042", "20261122101500", hash, sk, pk, payload))
         return -1;
-    const char *fonts[] = {KIOSK_TEST_FONTS "/NotoSansCJKsc-Kiosk.otf",
-                           KIOSK_TEST_FONTS "/NotoSansCJKsc-Kiosk-Ext.otf"};
+    kiosk_config cfg;
+    kiosk_config_defaults(&cfg, KIOSK_TEST_ASSETS, KIOSK_TEST_FONTS);
+    kiosk_config_fonts fonts;
+    kiosk_config_font_paths(&cfg, &fonts);
     receipt_fonts *f;
-    if (receipt_fonts_load(fonts, 2, &f) != KIOSK_OK)
+    if (receipt_fonts_load(fonts.list, fonts.n, &f) != KIOSK_OK)
         return -1;
     receipt_doc d;
     memset(&d, 0, sizeof d);

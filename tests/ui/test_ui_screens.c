@@ -27,6 +27,7 @@
 #include <png.h>
 #include <sodium.h>
 
+#include "core/kiosk_log.h"
 #include "store/staff.h"
 #include "store/store.h"
 #include "ui/ui_app.h"
@@ -82,7 +83,7 @@ static int nfailed;
 static char seen[128][64]; /* every screen name of this run (unique; orphans) */
 static int nseen;
 static int screen_tests_done; /* screen tests that reached their end */
-#define SCREEN_TESTS 7
+#define SCREEN_TESTS 8
 
 /* ---- images ------------------------------------------------------------------------ */
 
@@ -1023,6 +1024,42 @@ static void test_portable(void **state)
     report();
 }
 
+/* Warnings of the text layer that a character had no glyph in any font (a box). */
+static int glyphless;
+
+static void count_glyphless(void *ctx, kiosk_log_level level, const char *module, const char *msg)
+{
+    (void)ctx;
+    if (level == KIOSK_LOG_WARN && !strcmp(module, "ui_text") && strstr(msg, "without a glyph"))
+        glyphless++;
+    fprintf(stderr, "%s: %s\n", module, msg);
+}
+
+/* A name that fills the card's name fields (22 characters, three beyond the BMP, two of
+ * them only in the last font of the stack): every character drawn, none a box, and the
+ * name wrapped at its size rather than shrunk, in normal and in large text. */
+static void test_hall_long_rare_name(void **state)
+{
+    (void)state;
+    state_opts o = {.upstream_key = 1};
+    fresh_state("hall-long-name", KIOSK_MODE_HALL, KIOSK_TEST_FIXTURES "/cards/long-rare-name.ini",
+                o);
+    ui_app *app = start(0);
+    glyphless = 0;
+    kiosk_log_set_sink(count_glyphless, NULL);
+    play(app, "card insert\nwait-for pin\npin 246810\ntap pin_ok\nwait-for questions\n"
+              "tap q0_no\ntap q1_no\ntap q2_yes\ntap q3_yes\ntap next\nexpect form\n"
+              "shot hall-form-personal-long-name\n"
+              "tap large_text\n"
+              "shot hall-form-personal-long-name-large\n");
+    kiosk_log_set_sink(NULL, NULL);
+    assert_int_equal(glyphless, 0);
+    assert_int_equal(ui_app_missing_glyphs(app), 0);
+    stop(app);
+    screen_tests_done++;
+    report();
+}
+
 /* Every reference belongs to a screen of this test (when all the tests ran). */
 /* A printer that cannot be opened: citizens are told before they start (or, with
  * [printer] required, the kiosk is out of service). */
@@ -1142,6 +1179,7 @@ int main(void)
         cmocka_unit_test_setup(test_portable, setup),
         cmocka_unit_test_setup(test_printer_fault, setup),
         cmocka_unit_test_setup(test_pin_tries, setup),
+        cmocka_unit_test_setup(test_hall_long_rare_name, setup),
         cmocka_unit_test_setup(test_no_stray_references, setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

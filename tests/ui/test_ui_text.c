@@ -12,6 +12,7 @@
 
 #include <SDL_ttf.h>
 
+#include "config/kiosk_config.h"
 #include "core/kiosk_log.h"
 #include "ui/ui_text.h"
 
@@ -22,6 +23,14 @@
 
 /* 𠮷 U+20BB7 (a surname variant of 吉), only in the Ext font. */
 #define EXT_B_CHAR "\xF0\xA0\xAE\xB7"
+/* 𪚥 U+2A6A5 (zhé, four dragons, Extension B): not in Noto, only in KioskRareHan.ttf. */
+#define FOUR_DRAGONS "\xF0\xAA\x9A\xA5"
+/* A 30-character name: 𪚥 𫝋 𫟤 𪞝 𭀖 (Extensions B, D, D, C, F) only in the rare-name
+ * font, 𠮷 𡈼 𬌗 in the Noto Ext font, the rest in the primary font. */
+#define LONG_RARE_NAME                                                                             \
+    "𪚥𠮷·阿卜杜热合曼·买买提·艾合买提江·吐尔逊·𫝋𫟤𡈼𬌗𪞝"    \
+    "𭀖"
+#define LONG_RARE_NAME_RARE_ONLY 5
 /* U+10FFFD, private use: no font has it. */
 #define NO_GLYPH "\xF4\x8F\xBF\xBD"
 
@@ -242,6 +251,78 @@ static void test_ext_b_name_character_uses_the_fallback_font(void **state)
         ink((SDL_Rect){100 + 64 * c, 200, 64, b.h}, &cell, &rest);
         assert_true(cell > 200);
     }
+}
+
+/* The product's stack (kiosk_config_font_paths): 𪚥 and a 30-character name with
+ * characters of Extensions B to F are drawn whole, in normal and in large text, with no
+ * box and no warning; without the rare-name font the same name has boxes. */
+static void test_rare_name_characters_from_the_whole_stack(void **state)
+{
+    (void)state;
+    kiosk_config cfg;
+    kiosk_config_defaults(&cfg, KIOSK_TEST_ASSETS, KIOSK_TEST_FONTS);
+    kiosk_config_fonts paths;
+    kiosk_config_font_paths(&cfg, &paths);
+    ui_text *all;
+    assert_int_equal(ui_text_create(renderer, paths.list, paths.n, &all), KIOSK_OK);
+
+    /* 𪚥 is in the last font only: the Noto files lack it. */
+    TTF_Font *e = TTF_OpenFont(EXT, 20), *r = TTF_OpenFont(paths.list[paths.n - 1], 20);
+    assert_non_null(e);
+    assert_non_null(r);
+    assert_false(TTF_GlyphIsProvided32(e, 0x2A6A5));
+    assert_true(TTF_GlyphIsProvided32(r, 0x2A6A5));
+    assert_false(TTF_GlyphIsProvided32(r, 0x20BB7)); /* 𠮷: Noto's, not taken twice */
+    assert_false(TTF_GlyphIsProvided32(r, 0x5F20));  /* 张 */
+    TTF_CloseFont(e);
+    TTF_CloseFont(r);
+
+    assert_int_equal(ui_text_count_missing(all, FOUR_DRAGONS), 0);
+    assert_int_equal(ui_text_count_missing(text, FOUR_DRAGONS), 1);
+    assert_int_equal(ui_text_count_missing(all, EXT_B_CHAR), 0);
+    assert_int_equal(ui_text_count_missing(all, LONG_RARE_NAME), 0);
+    assert_int_equal(ui_text_count_missing(text, LONG_RARE_NAME), LONG_RARE_NAME_RARE_ONLY);
+
+    /* 𪚥 drawn: 64 strokes fill its cell, where the placeholder box is hollow. */
+    ui_text_style st = {.px = 64, .color = black};
+    ui_text_block b;
+    warnings = 0;
+    clear();
+    assert_int_equal(ui_text_draw_block(all, FOUR_DRAGONS, &st, (SDL_Rect){10, 10, 0, 0}, &b),
+                     KIOSK_OK);
+    assert_int_equal(b.missing, 0);
+    assert_int_equal(b.w, 64);
+    long middle = 0;
+    for (int x = 10 + 20; x < 10 + 44; x++)
+        for (int y = 10 + b.h / 2 - 8; y < 10 + b.h / 2 + 8; y++)
+            middle += dark(x, y);
+    assert_true(middle > 100);
+
+    /* The long name at a form row's value size in normal (44 px) and large text (57 px),
+     * in a row's width: every character drawn, on two or three lines, ink in the block. */
+    const int sizes[] = {44, 57};
+    for (size_t i = 0; i < 2; i++) {
+        st.px = sizes[i];
+        clear();
+        assert_int_equal(
+            ui_text_draw_block(all, LONG_RARE_NAME, &st, (SDL_Rect){20, 20, 760, 0}, &b), KIOSK_OK);
+        assert_int_equal(b.missing, 0);
+        assert_true(b.lines >= 2 && b.lines <= 3);
+        assert_true(b.w <= 760);
+        long in, out;
+        ink((SDL_Rect){20, 20, b.w, b.h}, &in, &out);
+        assert_int_equal(out, 0);
+        assert_true(in > 1000);
+    }
+    assert_int_equal(warnings, 0);
+
+    /* Without the rare-name font the same name shows (and logs) its boxes. */
+    clear();
+    assert_int_equal(ui_text_draw_block(text, LONG_RARE_NAME, &st, (SDL_Rect){20, 20, 760, 0}, &b),
+                     KIOSK_OK);
+    assert_int_equal(b.missing, LONG_RARE_NAME_RARE_ONLY);
+    assert_int_equal(warnings, 1);
+    ui_text_destroy(all);
 }
 
 static void test_missing_character_is_boxed_counted_and_logged(void **state)
@@ -631,6 +712,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_chinese_ink_stays_in_its_block),
         cmocka_unit_test(test_ext_b_name_character_uses_the_fallback_font),
+        cmocka_unit_test(test_rare_name_characters_from_the_whole_stack),
         cmocka_unit_test(test_missing_character_is_boxed_counted_and_logged),
         cmocka_unit_test(test_wrapping_keeps_punctuation_rules),
         cmocka_unit_test(test_centre_alignment),

@@ -40,6 +40,25 @@ static void test_defaults(void **state)
     assert_int_equal(h, 1920);
 }
 
+/* The one font stack the screen and the receipt use: the Noto subsets first, the rare
+ * name font last, every file shipped in fonts/. */
+static void test_font_stack(void **state)
+{
+    (void)state;
+    kiosk_config_fonts fonts;
+    kiosk_config_font_paths(&cfg, &fonts);
+    assert_int_equal(fonts.n, 3);
+    assert_string_equal(fonts.list[0], "/f/NotoSansCJKsc-Kiosk.otf");
+    assert_string_equal(fonts.list[1], "/f/NotoSansCJKsc-Kiosk-Ext.otf");
+    assert_string_equal(fonts.list[2], "/f/KioskRareHan.ttf");
+    kiosk_config_defaults(&cfg, "/a", KIOSK_TEST_FONTS);
+    kiosk_config_font_paths(&cfg, &fonts);
+    for (size_t i = 0; i < fonts.n; i++) {
+        assert_ptr_equal(fonts.list[i], fonts.path[i]);
+        assert_int_equal(access(fonts.list[i], R_OK), 0);
+    }
+}
+
 static void test_full_file(void **state)
 {
     (void)state;
@@ -185,6 +204,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup(test_defaults, setup),
+        cmocka_unit_test_setup(test_font_stack, setup),
         cmocka_unit_test_setup(test_full_file, setup),
         cmocka_unit_test_setup(test_errors_name_their_line, setup),
         cmocka_unit_test_setup(test_too_long_value, setup),

@@ -15,6 +15,7 @@
 #include <unistd.h>
 #include <zbar.h>
 
+#include "config/kiosk_config.h"
 #include "core/kiosk_buf.h"
 #include "printer/printer_sim.h"
 #include "receipt/receipt.h"
@@ -187,6 +188,47 @@ static void test_copy_mark_and_rare_characters(void **state)
     receipt_bitmap_deinit(&a);
 }
 
+/* The product's stack (kiosk_config_font_paths) prints every character of a 30-character
+ * name with characters of Extensions B to F, and 𪚥 U+2A6A5, which only the rare-name
+ * font has; the Noto files alone print five boxes. */
+#define LONG_RARE_NAME                                                                             \
+    "𪚥𠮷·阿卜杜热合曼·买买提·艾合买提江·吐尔逊·𫝋𫟤𡈼𬌗𪞝"    \
+    "𭀖"
+#define LONG_RARE_NAME_RARE_ONLY 5
+
+static void test_rare_name_from_the_whole_stack(void **state)
+{
+    (void)state;
+    kiosk_config cfg;
+    kiosk_config_defaults(&cfg, KIOSK_TEST_ASSETS, KIOSK_TEST_FONTS);
+    kiosk_config_fonts paths;
+    kiosk_config_font_paths(&cfg, &paths);
+    receipt_fonts *all;
+    assert_int_equal(receipt_fonts_load(paths.list, paths.n, &all), KIOSK_OK);
+    const int widths[] = {384, 576};
+    for (size_t i = 0; i < 2; i++) {
+        receipt_doc d = make_doc("𪚥", NULL);
+        receipt_bitmap one, name, boxes;
+        assert_int_equal(receipt_render(all, &d, widths[i], &one), KIOSK_OK);
+        assert_int_equal(one.missing_glyphs, 0);
+        d = make_doc(LONG_RARE_NAME, NULL);
+        assert_int_equal(receipt_render(all, &d, widths[i], &name), KIOSK_OK);
+        assert_int_equal(name.missing_glyphs, 0);
+        assert_true(name.rows > one.rows); /* the name wraps, it is not cut */
+        assert_int_equal(receipt_render(fonts, &d, widths[i], &boxes), KIOSK_OK);
+        assert_int_equal(boxes.missing_glyphs, LONG_RARE_NAME_RARE_ONLY);
+        if (widths[i] == 576) {
+            char path[512];
+            snprintf(path, sizeof path, "%s/receipt-rare-name.png", KIOSK_TEST_TMP);
+            assert_int_equal(receipt_bitmap_write_png(&name, path), KIOSK_OK);
+        }
+        receipt_bitmap_deinit(&one);
+        receipt_bitmap_deinit(&name);
+        receipt_bitmap_deinit(&boxes);
+    }
+    receipt_fonts_destroy(all);
+}
+
 static void test_bad_arguments(void **state)
 {
     (void)state;
@@ -293,6 +335,7 @@ int main(void)
         cmocka_unit_test(test_print_and_verify_80mm),
         cmocka_unit_test(test_print_and_verify_58mm),
         cmocka_unit_test(test_copy_mark_and_rare_characters),
+        cmocka_unit_test(test_rare_name_from_the_whole_stack),
         cmocka_unit_test(test_bad_arguments),
         cmocka_unit_test(test_print_job_from_the_store),
     };

@@ -114,4 +114,17 @@ kiosk_rc kiosk_config_load_string(kiosk_config *cfg, const char *text, kiosk_con
 /* The effective screen size for cfg's mode. */
 void kiosk_config_screen_size(const kiosk_config *cfg, int *w, int *h);
 
+/* The font stack the screen and the receipt draw with, first font first: each character
+ * comes from the first font that has it, so a font added at the end changes no glyph of
+ * the others (fonts/README.md says what each file holds). */
+#define KIOSK_FONTS 3
+typedef struct kiosk_config_fonts {
+    char path[KIOSK_FONTS][KIOSK_CONFIG_PATH_MAX + 64];
+    const char *list[KIOSK_FONTS]; /* path[i], as ui_text_create and receipt_fonts_load take */
+    size_t n;
+} kiosk_config_fonts;
+
+/* Fill out (caller's storage) with the stack's files under cfg->fonts_dir. Any thread. */
+void kiosk_config_font_paths(const kiosk_config *cfg, kiosk_config_fonts *out);
+
 #endif
