@@ -165,6 +165,31 @@ kiosk_rc ssc_read_card(reader *r, ssc_card *out)
     return KIOSK_OK;
 }
 
+/* VERIFY (with the PIN, or without data for the counter) and its status word: 90 00
+ * KIOSK_OK; 63 Cx wrong_rc with x tries in *tries_left (x = 0 blocked); 69 83 and 93 03
+ * blocked; anything else other_rc. The APDU is wiped after sending. */
+static kiosk_rc verify(reader *r, uint8_t *apdu, size_t n, kiosk_rc wrong_rc, kiosk_rc other_rc,
+                       int *tries_left)
+{
+    *tries_left = -1;
+    uint8_t data[READER_RESP_MAX];
+    size_t len;
+    unsigned sw;
+    kiosk_rc rc = exchange(r, apdu, n, data, &len, &sw);
+    explicit_bzero(apdu, n);
+    if (rc != KIOSK_OK)
+        return rc;
+    if (sw == 0x9000)
+        return KIOSK_OK;
+    if ((sw & 0xFFF0) == 0x63C0) {
+        *tries_left = (int)(sw & 0x0F);
+        return *tries_left == 0 ? KIOSK_PIN_BLOCKED : wrong_rc;
+    }
+    if (sw == 0x6983 || sw == 0x9303)
+        return KIOSK_PIN_BLOCKED;
+    return other_rc;
+}
+
 kiosk_rc ssc_verify_pin(reader *r, const char *pin, int *tries_left)
 {
     *tries_left = -1;
@@ -173,43 +198,13 @@ kiosk_rc ssc_verify_pin(reader *r, const char *pin, int *tries_left)
     uint8_t apdu[8] = {0x00, 0x20, 0x00, 0x00, 0x03};
     for (int i = 0; i < 3; i++)
         apdu[5 + i] = (uint8_t)((pin[2 * i] - '0') << 4 | (pin[2 * i + 1] - '0'));
-    uint8_t data[READER_RESP_MAX];
-    size_t len;
-    unsigned sw;
-    kiosk_rc rc = exchange(r, apdu, sizeof apdu, data, &len, &sw);
-    explicit_bzero(apdu, sizeof apdu);
-    if (rc != KIOSK_OK)
-        return rc;
-    if (sw == 0x9000)
-        return KIOSK_OK;
-    if ((sw & 0xFFF0) == 0x63C0) {
-        *tries_left = (int)(sw & 0x0F);
-        return *tries_left == 0 ? KIOSK_PIN_BLOCKED : KIOSK_PIN_WRONG;
-    }
-    if (sw == 0x6983 || sw == 0x9303)
-        return KIOSK_PIN_BLOCKED;
-    return KIOSK_CARD;
+    return verify(r, apdu, sizeof apdu, KIOSK_PIN_WRONG, KIOSK_CARD, tries_left);
 }
 
 kiosk_rc ssc_pin_tries(reader *r, int *tries_left)
 {
-    *tries_left = -1;
-    static const uint8_t apdu[4] = {0x00, 0x20, 0x00, 0x00};
-    uint8_t data[READER_RESP_MAX];
-    size_t len;
-    unsigned sw;
-    kiosk_rc rc = exchange(r, apdu, sizeof apdu, data, &len, &sw);
-    if (rc != KIOSK_OK)
-        return rc;
-    if (sw == 0x9000)
-        return KIOSK_OK;
-    if ((sw & 0xFFF0) == 0x63C0) {
-        *tries_left = (int)(sw & 0x0F);
-        return *tries_left == 0 ? KIOSK_PIN_BLOCKED : KIOSK_OK;
-    }
-    if (sw == 0x6983 || sw == 0x9303)
-        return KIOSK_PIN_BLOCKED;
-    return KIOSK_UNSUPPORTED;
+    uint8_t apdu[4] = {0x00, 0x20, 0x00, 0x00};
+    return verify(r, apdu, sizeof apdu, KIOSK_OK, KIOSK_UNSUPPORTED, tries_left);
 }
 
 kiosk_rc ssc_read_holder(reader *r, ssc_holder *out)
