@@ -227,6 +227,18 @@ static void on_session_changed(void *ctx, unsigned what)
         app->pinyin_tried = 0;
         malloc_trim(0);
     }
+    if (what & SESSION_PREFS) {
+        /* the session decides how the citizen reads (and resets it for the next one) */
+        if (strcmp(sv->prefs.language, app->language) != 0)
+            load_strings(app, sv->prefs.language);
+        if (sv->prefs.large_text != (app->large_text != 0) ||
+            sv->prefs.high_contrast != (app->high_contrast != 0)) {
+            app->large_text = sv->prefs.large_text;
+            app->high_contrast = sv->prefs.high_contrast;
+            rebuild_theme(app);
+        }
+        app->dirty = 1;
+    }
     if (what & SESSION_RECEIPT) {
         if (sv->receipt->bits)
             load_receipt(app, sv->receipt);
@@ -503,6 +515,19 @@ static void attract_status(ui_app *app, const session_view *sv, ui_ctx *c)
         ui_widgets_add(c->ws, "staff_corner", (SDL_Rect){0, 0, app->w / 3, app->h / 12});
         return;
     }
+    if (sv->card_on_reader && !sv->battery_refused) {
+        /* a session ended with the card still there: the next step is to take it (a
+         * new session starts with the next card put down) */
+        SDL_Rect veil = {0, 0, app->w, app->h};
+        ui_draw_fill_rect(c->r, veil, t->veil);
+        SDL_Rect box =
+            t->landscape ? ui_px_rect(c, 240, 250, 800, 300) : ui_px_rect(c, 90, 760, 900, 400);
+        ui_draw_fill_round_rect(c->r, box, ui_theme_px(t, 32), t->accent);
+        ui_label_fit(c, kiosk_strings_get(c->s, "attract.take_card"), box,
+                     ui_theme_size(t, UI_SIZE_NOTICE), t->on_accent, UI_TEXT_CENTER);
+        ui_widgets_add(c->ws, "staff_corner", (SDL_Rect){0, 0, app->w / 3, app->h / 12});
+        return;
+    }
     if (sv->printer_fault) {
         /* told before they start: the registration is kept, the receipt comes later. It
          * covers the steps, whose last one ("取回执") is not true now. */
@@ -684,15 +709,15 @@ static void on_widget(ui_app *app, const char *id)
         return;
     }
     if (!strcmp(id, "language")) {
-        load_strings(app, strcmp(app->language, "en") == 0 ? "zh_CN" : "en");
-        session_set_language(ss, app->language);
-        app->dirty = 1;
+        session_set_language(ss, strcmp(app->language, "en") == 0 ? "zh_CN" : "en");
     } else if (!strcmp(id, "large_text")) {
-        app->large_text = !app->large_text;
-        rebuild_theme(app);
+        session_set_large_text(ss, !app->large_text);
     } else if (!strcmp(id, "contrast")) {
-        app->high_contrast = !app->high_contrast;
-        rebuild_theme(app);
+        session_set_high_contrast(ss, !app->high_contrast);
+    } else if (!strcmp(id, UI_ID_CANCEL_CONFIRM)) {
+        session_cancel_confirm(ss);
+    } else if (!strcmp(id, UI_ID_CANCEL_KEEP)) {
+        session_cancel_keep(ss);
     } else if (!strcmp(id, UI_ID_MORE_TIME)) {
         session_more_time(ss);
     } else if (!strcmp(id, UI_ID_CANCEL)) {

@@ -555,6 +555,29 @@ static void signature_screen(ui_ctx *c, const frame *f, const flow_view *v, ui_j
            S(c, "screen.signature_confirm"), UI_BUTTON_PRIMARY);
 }
 
+/* "请取回社保卡" at the bottom of area while the card lies on the reader: every ending
+ * says it. A card drawn on the left, the words beside it. Returns the height it took
+ * (with its gap), 0 when there is no card. */
+static int take_card_banner(ui_ctx *c, SDL_Rect area, const session_view *sv)
+{
+    if (!sv || !sv->card_on_reader)
+        return 0;
+    const ui_theme *t = c->t;
+    int h = ui_theme_px(t, t->landscape ? 84 : 130), gap = ui_theme_px(t, 16);
+    SDL_Rect b = {area.x, area.y + area.h - h, area.w, h};
+    ui_draw_fill_round_rect(c->r, b, ui_theme_px(t, 20), t->accent);
+    /* the card: 85.6 × 54 mm, its chip */
+    int ch = h * 3 / 5, cw = ch * 86 / 54, pad = (h - ch) / 2;
+    SDL_Rect card = {b.x + pad * 2, b.y + pad, cw, ch};
+    ui_draw_fill_round_rect(c->r, card, ui_theme_px(t, 8), t->on_accent);
+    SDL_Rect chip = {card.x + cw / 8, card.y + ch / 3, cw / 5, ch / 3};
+    ui_draw_fill_round_rect(c->r, chip, ui_theme_px(t, 4), t->chip);
+    SDL_Rect words = {card.x + cw + pad * 2, b.y, b.x + b.w - (card.x + cw + pad * 4), h};
+    ui_label_fit(c, S(c, "screen.take_card"), words, ui_theme_size(t, UI_SIZE_DIALOG), t->on_accent,
+                 UI_TEXT_LEFT);
+    return h + gap;
+}
+
 static void done_screen(ui_ctx *c, const frame *f, const flow_view *v, const ui_journey_env *env)
 {
     const ui_theme *t = c->t;
@@ -583,6 +606,8 @@ static void done_screen(ui_ctx *c, const frame *f, const flow_view *v, const ui_
     y += ui_theme_px(t, 16);
     if (!f->landscape)
         room = (SDL_Rect){body.x, y, body.w, body.y + body.h - y};
+    /* the card reminder at the bottom of the receipt's room, the receipt above it */
+    room.h -= take_card_banner(c, room, env->session);
     if (env->receipt && env->receipt_w > 0) {
         /* the receipt as printed, scaled to fit its room */
         int room_h = room.h, room_w = room.w;
@@ -602,12 +627,15 @@ static void done_screen(ui_ctx *c, const frame *f, const flow_view *v, const ui_
 
 /* A page of explanation and one button (eligibility outcome, messages). */
 static void explain_screen(ui_ctx *c, const frame *f, const flow_view *v, const char *title_key,
-                           const char *text, const char *back_key, const char *button_id)
+                           const char *text, const char *back_key, const char *button_id,
+                           const session_view *sv)
 {
     header(c, f, v, 0);
     title(c, f, S(c, title_key));
-    SDL_Rect panel = f->body;
-    panel.h = panel.h * 3 / 5;
+    SDL_Rect room = f->body;
+    room.h -= take_card_banner(c, f->body, sv);
+    SDL_Rect panel = room;
+    panel.h = f->body.h * 3 / 5 < room.h ? f->body.h * 3 / 5 : room.h;
     int pad = ui_theme_px(c->t, 40);
     /* the panel grows with a long text (large text, English) up to the whole body */
     ui_text_style st = {.px = ui_theme_font_px(c->t, ui_theme_size(c->t, UI_SIZE_EXPLAIN)),
@@ -615,12 +643,76 @@ static void explain_screen(ui_ctx *c, const frame *f, const flow_view *v, const 
     ui_text_block blk = {0};
     if (ui_text_measure_block(c->text, text, &st, panel.w - 2 * pad, &blk) == KIOSK_OK &&
         blk.h + 2 * pad > panel.h)
-        panel.h = blk.h + 2 * pad < f->body.h ? blk.h + 2 * pad : f->body.h;
+        panel.h = blk.h + 2 * pad < room.h ? blk.h + 2 * pad : room.h;
     ui_draw_fill_round_rect(c->r, panel, ui_theme_px(c->t, 24), c->t->panel);
     SDL_Rect inner = {panel.x + pad, panel.y + pad, panel.w - 2 * pad, panel.h - 2 * pad};
     ui_label(c, text, inner, ui_theme_size(c->t, UI_SIZE_EXPLAIN), c->t->fg, UI_TEXT_LEFT);
     footer(c, f, back_key ? UI_ID_BACK : NULL, back_key ? S(c, back_key) : NULL, button_id,
            S(c, "screen.ok"), UI_BUTTON_PRIMARY);
+}
+
+/* The card left before saving: put the same one back within the seconds shown. */
+static void card_away_screen(ui_ctx *c, const frame *f, const flow_view *v)
+{
+    const ui_theme *t = c->t;
+    header(c, f, v, 0);
+    title(c, f, S(c, "screen.away_title"));
+    SDL_Rect body = f->body;
+    int pad = ui_theme_px(t, f->landscape ? 28 : 40);
+    /* the words in a panel their own size, then the seconds and what they mean */
+    const char *words = S(c, "screen.away_body");
+    ui_text_style st = {.px = ui_theme_font_px(t, ui_theme_size(t, UI_SIZE_EXPLAIN)),
+                        .align = UI_TEXT_LEFT};
+    ui_text_block blk = {0};
+    int text_h = ui_text_measure_block(c->text, words, &st, body.w - 2 * pad, &blk) == KIOSK_OK
+                     ? blk.h
+                     : body.h / 4;
+    SDL_Rect panel = {body.x, body.y, body.w, text_h + 2 * pad};
+    ui_draw_fill_round_rect(c->r, panel, ui_theme_px(t, 24), t->panel);
+    ui_label(c, words, (SDL_Rect){panel.x + pad, panel.y + pad, panel.w - 2 * pad, text_h},
+             ui_theme_size(t, UI_SIZE_EXPLAIN), t->fg, UI_TEXT_LEFT);
+    char secs[16], msg[256];
+    snprintf(secs, sizeof secs, "%d", v->away_s);
+    int y = panel.y + panel.h + pad / 2;
+    ui_journey_fill_number(S(c, "screen.away_seconds"), v->away_s, msg, sizeof msg);
+    if (f->landscape) {
+        /* little height: the seconds and their meaning side by side */
+        int row_h = f->footer.y - pad / 2 - y, num_w = body.w / 5;
+        ui_label_fit(c, secs, (SDL_Rect){body.x, y, num_w, row_h},
+                     ui_theme_size(t, UI_SIZE_BIG_DIGIT), t->accent, UI_TEXT_CENTER);
+        ui_label_fit(c, msg, (SDL_Rect){body.x + num_w, y, body.w - num_w, row_h},
+                     ui_theme_size(t, UI_SIZE_LEAD), t->muted, UI_TEXT_LEFT);
+    } else {
+        y += ui_label(c, secs, (SDL_Rect){body.x, y, body.w, 0},
+                      ui_theme_size(t, UI_SIZE_BIG_DIGIT), t->accent, UI_TEXT_CENTER);
+        ui_label(c, msg, (SDL_Rect){body.x, y, body.w, 0}, ui_theme_size(t, UI_SIZE_LEAD), t->muted,
+                 UI_TEXT_CENTER);
+    }
+    footer(c, f, NULL, NULL, UI_ID_CANCEL_CONFIRM, S(c, "screen.away_end"), UI_BUTTON_SECONDARY);
+}
+
+/* "确定要取消吗？" over the screen: keeping on is the big, first choice. */
+static void cancel_dialog(ui_ctx *c, const frame *f)
+{
+    const ui_theme *t = c->t;
+    ui_draw_fill_rect(c->r, (SDL_Rect){0, 0, c->w, c->h}, t->veil);
+    SDL_Rect d =
+        f->landscape ? ui_px_rect(c, 240, 160, 800, 480) : ui_px_rect(c, 90, 600, 900, 720);
+    ui_draw_fill_round_rect(c->r, d, ui_theme_px(t, 32), t->panel);
+    int pad = ui_theme_px(t, 48), gap = ui_theme_px(t, 24);
+    SDL_Rect q = {d.x + pad, d.y + pad, d.w - 2 * pad, d.h / 5};
+    ui_label_fit(c, S(c, "screen.cancel_question"), q, ui_theme_size(t, UI_SIZE_DIALOG), t->fg,
+                 UI_TEXT_CENTER);
+    SDL_Rect detail = {d.x + pad, q.y + q.h, d.w - 2 * pad, d.h / 6};
+    ui_label_fit(c, S(c, "screen.cancel_detail"), detail, ui_theme_size(t, UI_SIZE_LEAD), t->muted,
+                 UI_TEXT_CENTER);
+    int bh = d.h / 6;
+    SDL_Rect quit = {d.x + pad, d.y + d.h - pad - bh, d.w - 2 * pad, bh};
+    SDL_Rect keep = {quit.x, quit.y - gap - bh, quit.w, bh};
+    ui_button(c, UI_ID_CANCEL_KEEP, keep, S(c, "screen.cancel_keep"),
+              ui_theme_size(t, UI_SIZE_BUTTON_MAIN), UI_BUTTON_PRIMARY);
+    ui_button(c, UI_ID_CANCEL_CONFIRM, quit, S(c, "screen.cancel_confirm"),
+              ui_theme_size(t, UI_SIZE_BUTTON), UI_BUTTON_SECONDARY);
 }
 
 static void countdown_dialog(ui_ctx *c, const frame *f, int seconds)
@@ -675,7 +767,7 @@ kiosk_rc ui_journey_draw(ui_ctx *c, const flow_view *v, ui_journey_state *st,
                  S(c, v->message_key ? v->message_key : "eligibility.unknown"),
                  S(c, "screen.change_answers_hint"));
         explain_screen(c, &f, v, outcome ? outcome : "screen.eligibility_title", text,
-                       "screen.change_answers", UI_ID_OK);
+                       "screen.change_answers", UI_ID_OK, env->session);
         break;
     }
     case FLOW_FORM:
@@ -701,8 +793,16 @@ kiosk_rc ui_journey_draw(ui_ctx *c, const flow_view *v, ui_journey_state *st,
         break;
     case FLOW_MESSAGE:
         explain_screen(c, &f, v, "screen.message_title",
-                       S(c, v->message_key ? v->message_key : "flow.see_staff"), NULL, UI_ID_OK);
+                       S(c, v->message_key ? v->message_key : "flow.see_staff"), NULL, UI_ID_OK,
+                       env->session);
         break;
+    case FLOW_CARD_AWAY:
+        card_away_screen(c, &f, v);
+        break;
+    }
+    if (v->confirm_cancel && v->countdown_s <= 0) {
+        ui_widgets_clear(c->ws); /* modal */
+        cancel_dialog(c, &f);
     }
     if (v->countdown_s > 0) {
         ui_widgets_clear(c->ws); /* modal: nothing under the veil can be tapped */

@@ -29,6 +29,7 @@ static const char *const step_names[] = {
     [FLOW_PRINTING] = "printing",
     [FLOW_DONE] = "done",
     [FLOW_MESSAGE] = "message",
+    [FLOW_CARD_AWAY] = "card_away",
 };
 
 const char *ui_script_step_name(flow_step step)

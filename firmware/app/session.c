@@ -49,7 +49,9 @@ struct session {
     bool staff_mode;
     power *power;
     int64_t power_read_ms;
-    int last_countdown;
+    int last_countdown, last_away;
+    bool in_session;      /* the flow was away from the attract screen */
+    int64_t prefs_set_ms; /* when the prefs were last chosen (attract idle reset) */
     session_view view;
     /* the workers' ring */
     pthread_mutex_t mu;
@@ -185,8 +187,40 @@ kiosk_rc session_set_language(session *s, const char *lang)
     free(s->commitment);
     s->commitment = buf;
     snprintf(s->commitment_version, sizeof s->commitment_version, "%s", version);
-    changed(s, SESSION_REDRAW);
+    unsigned what = SESSION_REDRAW;
+    if (strcmp(s->view.prefs.language, lang) != 0) {
+        snprintf(s->view.prefs.language, sizeof s->view.prefs.language, "%s", lang);
+        what |= SESSION_PREFS;
+    }
+    s->prefs_set_ms = kiosk_clock_mono_ms(s->clock);
+    changed(s, what);
     return KIOSK_OK;
+}
+
+void session_set_large_text(session *s, bool on)
+{
+    s->view.prefs.large_text = on;
+    s->prefs_set_ms = kiosk_clock_mono_ms(s->clock);
+    changed(s, SESSION_PREFS | SESSION_REDRAW);
+}
+
+void session_set_high_contrast(session *s, bool on)
+{
+    s->view.prefs.high_contrast = on;
+    s->prefs_set_ms = kiosk_clock_mono_ms(s->clock);
+    changed(s, SESSION_PREFS | SESSION_REDRAW);
+}
+
+/* The hall's defaults again, for the next citizen. */
+static void reset_prefs(session *s)
+{
+    bool lang = strcmp(s->view.prefs.language, s->cfg.language) != 0;
+    if (!lang && !s->view.prefs.large_text && !s->view.prefs.high_contrast)
+        return;
+    s->view.prefs.large_text = s->view.prefs.high_contrast = false;
+    if (lang && session_set_language(s, s->cfg.language) != KIOSK_OK)
+        kiosk_log_error("session", "cannot return to the hall's language");
+    changed(s, SESSION_PREFS | SESSION_REDRAW);
 }
 
 static kiosk_rc open_reader(void *ctx, reader **out)
@@ -371,6 +405,12 @@ static void dispatch(session *s, const flow_event *ev)
     reader *sim = __atomic_load_n(&s->sim, __ATOMIC_SEQ_CST);
     if (v->step != before && v->step == FLOW_ATTRACT && sim)
         reader_sim_set_present(sim, 0); /* the demo citizen takes the card back */
+    if (v->step != FLOW_ATTRACT)
+        s->in_session = true;
+    else if (s->in_session) {
+        s->in_session = false; /* the next citizen starts with the hall's defaults */
+        reset_prefs(s);
+    }
     if (v->step != before && v->step == FLOW_COMMITMENT) {
         /* can a record be saved? asked before the citizen reads and signs */
         if (s->io)
@@ -383,9 +423,11 @@ static void dispatch(session *s, const flow_event *ev)
         flow_event pe = {.type = FLOW_EV_PRINTED, .rc = KIOSK_PRINTER};
         dispatch(s, &pe);
     }
-    if (v->step != before || v->countdown_s != s->last_countdown || ev->type != FLOW_EV_TICK)
+    if (v->step != before || v->countdown_s != s->last_countdown || v->away_s != s->last_away ||
+        ev->type != FLOW_EV_TICK)
         what |= SESSION_REDRAW;
     s->last_countdown = v->countdown_s;
+    s->last_away = v->away_s;
     changed(s, what);
 }
 
@@ -451,6 +493,13 @@ static bool battery_low(const session *s)
 
 static void on_identity_event(session *s, const identity_event *ie)
 {
+    bool on = ie->type == IDENTITY_CARD_PRESENT ||
+              (s->view.card_on_reader && ie->type != IDENTITY_CARD_REMOVED &&
+               ie->type != IDENTITY_READER_FAULT);
+    if (on != s->view.card_on_reader) {
+        s->view.card_on_reader = on;
+        changed(s, SESSION_REDRAW);
+    }
     if (ie->type == IDENTITY_READER_FAULT || ie->type == IDENTITY_READER_OK) {
         s->view.reader_ok = ie->type == IDENTITY_READER_OK;
         s->view.reader_fault = ie->type == IDENTITY_READER_FAULT;
@@ -543,6 +592,11 @@ void session_pump(session *s)
         if (s->view.power.charging)
             s->view.battery_refused = false;
     }
+    /* reading aids chosen on the attract screen by someone who then walked away */
+    if (flow_get_view(s->flow)->step == FLOW_ATTRACT &&
+        now - s->prefs_set_ms >=
+            (int64_t)(s->cfg.idle_timeout_s > 0 ? s->cfg.idle_timeout_s : 90) * 1000)
+        reset_prefs(s);
     send(s, FLOW_EV_TICK);
 }
 
@@ -669,6 +723,16 @@ void session_back(session *s)
 void session_cancel(session *s)
 {
     send(s, FLOW_EV_CANCEL);
+}
+
+void session_cancel_confirm(session *s)
+{
+    send(s, FLOW_EV_CANCEL_CONFIRM);
+}
+
+void session_cancel_keep(session *s)
+{
+    send(s, FLOW_EV_CANCEL_KEEP);
 }
 
 void session_more_time(session *s)

@@ -20,6 +20,9 @@ struct flow {
     bool need_questions; /* ID keyed in by hand: ask the questions after the page */
     int64_t last_activity_ms;
     int64_t done_at_ms;
+    char card_number[sizeof(((ssc_card *)0)->card_number)]; /* the session's card */
+    flow_step away_from; /* FLOW_CARD_AWAY: where the citizen was */
+    int64_t away_at_ms;
 };
 
 /* The form's pages are the paper form's sections (registration_section), in order. */
@@ -43,12 +46,14 @@ static void go(flow *f, flow_step step)
     f->view.step = step;
     f->view.nissues = 0;
     f->view.countdown_s = 0;
+    f->view.confirm_cancel = false;
 }
 
 /* End the session: wipe everything the citizen gave, back to the attract screen. */
 static unsigned end_session(flow *f, flow_step next, const char *message_key)
 {
     registration_wipe(&f->rec);
+    explicit_bzero(f->card_number, sizeof f->card_number);
     f->view = (flow_view){0}; /* no personal data in the view beyond the receipt number */
     f->view.tries_left = -1;
     f->view.pin_tries = -1;
@@ -72,6 +77,8 @@ kiosk_rc flow_create(const flow_config *cfg, flow **out)
         f->cfg.countdown_s = 20;
     if (f->cfg.done_timeout_s <= 0)
         f->cfg.done_timeout_s = 60;
+    if (f->cfg.card_away_s <= 0)
+        f->cfg.card_away_s = 20;
     registration_init(&f->rec);
     end_session(f, FLOW_ATTRACT, NULL);
     *out = f;
@@ -235,6 +242,15 @@ static unsigned tick(flow *f)
             return end_session(f, FLOW_ATTRACT, NULL);
         return FLOW_ACT_NONE;
     }
+    if (f->view.step == FLOW_CARD_AWAY) {
+        int64_t left = (int64_t)f->cfg.card_away_s * 1000 - (t - f->away_at_ms);
+        if (left <= 0) {
+            kiosk_log_info("flow", "the card did not come back: session ended");
+            return end_session(f, FLOW_MESSAGE, "flow.card_away_ended");
+        }
+        f->view.away_s = (int)((left + 999) / 1000);
+        return FLOW_ACT_NONE;
+    }
     if (machine_busy(f->view.step))
         return FLOW_ACT_NONE;
     int64_t idle = t - f->last_activity_ms, limit = (int64_t)f->cfg.idle_timeout_s * 1000;
@@ -256,7 +272,26 @@ static bool is_activity(flow_event_type t)
     return t == FLOW_EV_PIN_ENTERED || t == FLOW_EV_ANSWERS || t == FLOW_EV_FIELD_SET ||
            t == FLOW_EV_NEXT || t == FLOW_EV_BACK || t == FLOW_EV_EDIT || t == FLOW_EV_SCROLL ||
            t == FLOW_EV_SIGNED || t == FLOW_EV_TOUCH || t == FLOW_EV_MORE_TIME ||
-           t == FLOW_EV_CARD_PRESENT || t == FLOW_EV_REPRINT;
+           t == FLOW_EV_CARD_PRESENT || t == FLOW_EV_REPRINT || t == FLOW_EV_CANCEL ||
+           t == FLOW_EV_CANCEL_KEEP;
+}
+
+/* A card read while the session's card was away: the same card continues where the
+ * citizen was; another one ends the session (its holder starts afresh after taking it
+ * back and tapping again). */
+static unsigned card_back(flow *f, const flow_event *ev)
+{
+    if (strcmp(ev->card->card_number, f->card_number) != 0) {
+        kiosk_log_info("flow", "another card came while the session's card was away");
+        return end_session(f, FLOW_MESSAGE, "flow.other_card");
+    }
+    flow_step back = f->away_from;
+    go(f, back);
+    f->view.away_s = 0;
+    if (back == FLOW_PIN) /* a PIN check the removal interrupted is asked again */
+        f->view.pin_tries = ev->tries_left > 0 ? ev->tries_left : -1;
+    kiosk_log_info("flow", "the session's card came back: continuing");
+    return FLOW_ACT_NONE;
 }
 
 unsigned flow_handle(flow *f, const flow_event *ev)
@@ -276,7 +311,10 @@ unsigned flow_handle(flow *f, const flow_event *ev)
         }
         return FLOW_ACT_NONE;
     case FLOW_EV_CARD_READ:
+        if (s == FLOW_CARD_AWAY && ev->card)
+            return card_back(f, ev);
         if (s == FLOW_READING_CARD && ev->card) {
+            snprintf(f->card_number, sizeof f->card_number, "%s", ev->card->card_number);
             f->view.card_generation = ev->card->generation;
             /* the card's counter, before any digit (0 never comes: a blocked card is
              * FLOW_EV_PIN_BLOCKED) */
@@ -324,11 +362,16 @@ unsigned flow_handle(flow *f, const flow_event *ev)
         /* after saving, the card is no longer needed; before, the session ends — and says
          * why (a reader fault has its own message). A card only tapped, or taken back
          * from a message, just ends it. */
-        if (f->saved || s == FLOW_ATTRACT)
+        if (f->saved || s == FLOW_ATTRACT || s == FLOW_CARD_AWAY)
             return FLOW_ACT_NONE;
-        if (s == FLOW_READING_CARD || s == FLOW_MESSAGE)
-            return end_session(f, FLOW_ATTRACT, NULL);
-        return end_session(f, FLOW_MESSAGE, "flow.card_removed");
+        if (s == FLOW_READING_CARD || s == FLOW_MESSAGE || s == FLOW_ELIGIBILITY)
+            return end_session(f, FLOW_ATTRACT, NULL); /* as the ending asked ("请取回") */
+        /* the citizen may only have taken it to look at it: wait for it a while */
+        f->away_from = s == FLOW_CHECKING_PIN ? FLOW_PIN : s;
+        f->away_at_ms = now(f);
+        go(f, FLOW_CARD_AWAY);
+        f->view.away_s = f->cfg.card_away_s;
+        return FLOW_ACT_NONE;
     case FLOW_EV_ANSWERS:
         return s == FLOW_QUESTIONS ? decide(f, ev->answers) : FLOW_ACT_NONE;
     case FLOW_EV_FIELD_SET:
@@ -389,7 +432,22 @@ unsigned flow_handle(flow *f, const flow_event *ev)
     case FLOW_EV_CANCEL:
         if (f->saved || !f->session)
             return FLOW_ACT_NONE;
-        return end_session(f, FLOW_ATTRACT, NULL);
+        /* before the PIN nothing was given yet; after it, one tap must not lose a
+         * half-filled form */
+        if (s == FLOW_READING_CARD || s == FLOW_PIN || s == FLOW_CHECKING_PIN)
+            return end_session(f, FLOW_ATTRACT, NULL);
+        if (s == FLOW_CARD_AWAY)
+            return end_session(f, FLOW_MESSAGE, "flow.cancelled");
+        f->view.confirm_cancel = true;
+        return FLOW_ACT_NONE;
+    case FLOW_EV_CANCEL_CONFIRM:
+        if (f->saved || !f->session || (!f->view.confirm_cancel && s != FLOW_CARD_AWAY))
+            return FLOW_ACT_NONE;
+        kiosk_log_info("flow", "the citizen cancelled");
+        return end_session(f, FLOW_MESSAGE, "flow.cancelled");
+    case FLOW_EV_CANCEL_KEEP:
+        f->view.confirm_cancel = false;
+        return FLOW_ACT_NONE;
     case FLOW_EV_SIGNED:
         if (s != FLOW_SIGNATURE)
             return FLOW_ACT_NONE;

@@ -84,8 +84,13 @@ static void journey_to_the_questions(kiosk_mode mode, const char *tag)
              "expect form\n"
              "screenshot %s-08-form-not-on-screen.png\n"
              "tap cancel\n"
+             "expect form\n" /* asked first */
+             "screenshot %s-09-cancel-question.png\n"
+             "tap cancel_confirm\n"
+             "expect message\n"
+             "tap ok\n"
              "expect attract\n",
-             tag, tag, tag, tag, tag, tag, tag, tag);
+             tag, tag, tag, tag, tag, tag, tag, tag, tag);
     run(app, script);
     assert_int_equal(ui_app_view(app)->tries_left, -1);
     ui_app_destroy(app);
@@ -124,8 +129,9 @@ static void test_card_pulled_wipes(void **state)
 {
     (void)state;
     ui_app *app = start(KIOSK_MODE_HALL, demo_card, NULL);
-    run(app, "card insert\nwait-for pin\npin 123\ncard remove\nwait-for message\n"
-             "screenshot hall-10-card-removed.png\ntap ok\nexpect attract\n"
+    run(app, "card insert\nwait-for pin\npin 123\ncard remove\nwait-for card_away\n"
+             "screenshot hall-10-card-away.png\ntap cancel_confirm\nexpect message\n"
+             "tap ok\nexpect attract\n"
              "card insert\nwait-for pin\n"
              "screenshot hall-10-pin-after-pull.png\n");
     /* the digits typed before the card left are gone: a full PIN now gets through */
@@ -473,7 +479,11 @@ static void test_card_pulled_mid_form_and_rare_name(void **state)
              "tap q0_no\ntap q1_no\ntap q2_yes\ntap q3_yes\ntap next\n"
              "tap field_education\npick opt_21\ntap field_health\npick opt_10\ntap next\n"
              "tap field_household_detail\ntype jiefanglu\nchoose 0\ntap edit_done\n"
-             "card remove\nwait-for message\ntap ok\nexpect attract\n");
+             /* taken and put back: on where the citizen was */
+             "card remove\nwait-for card_away\ncard insert\nwait-for form\n"
+             /* taken and ended: wiped */
+             "card remove\nwait-for card_away\ntap cancel_confirm\nexpect message\n"
+             "tap ok\nexpect attract\n");
     /* the flow's record is empty again */
     assert_int_equal(ui_app_view(app)->nissues, 0);
     run(app, "card insert\nwait-for pin\npin 123456\ntap pin_ok\nwait-for questions\n"

@@ -329,7 +329,8 @@ static void test_portable_low_battery(void **state)
     run(app, "wait 100\nscreenshot portable-52-attract-charging.png\n"
              "card insert\nwait-for pin\nscreenshot portable-53-pin.png\n");
     /* the maintenance menu in the landscape layout */
-    run(app, "card remove\nwait-for message\ntap ok\nexpect attract\n"
+    run(app, "card remove\nwait-for card_away\ntap cancel_confirm\nexpect message\ntap ok\nexpect "
+             "attract\n"
              "tap staff_corner\ntap staff_corner\ntap staff_corner\ntap staff_corner\n"
              "tap staff_corner\nexpect-menu login\nscreenshot portable-54-menu-login.png\n"
              "tap mk7\ntap mk3\ntap mk0\ntap mk1\ntap mk4\ntap mk6\ntap mk_ok\n"

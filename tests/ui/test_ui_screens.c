@@ -64,7 +64,7 @@ static const mask masks[] = {
     {"hall-done",
      {{304, 372, 600, 58}, {380, 731, 446, 32}, {380, 887, 446, 32}, {421, 1194, 236, 236}}},
     {"portable-done",
-     {{44, 290, 660, 130}, {885, 191, 266, 22}, {885, 285, 266, 22}, {909, 470, 143, 143}}},
+     {{44, 290, 660, 130}, {885, 177, 266, 18}, {885, 253, 266, 18}, {921, 402, 120, 118}}},
     /* the dashboard's free disk, in MB */
     {"hall-menu-dashboard", {{230, 343, 786, 42}}},
     {"hall-menu-sync-started", {{230, 343, 786, 42}}},
@@ -72,7 +72,7 @@ static const mask masks[] = {
     {"hall-menu-exported", {{230, 343, 786, 42}}},
     {"hall-menu-purged", {{230, 343, 786, 42}}},
     {"hall-menu-out-of-service", {{230, 343, 786, 42}}},
-    {"portable-menu-dashboard", {{220, 295, 400, 36}}},
+    {"portable-menu-dashboard", {{185, 254, 200, 36}}},
 };
 
 static kiosk_config cfg;
@@ -485,7 +485,7 @@ static int until_step(ui_app *app, flow_step step, int ms)
 
 static int step_named(const char *name, flow_step *out)
 {
-    for (int s = FLOW_ATTRACT; s <= FLOW_MESSAGE; s++)
+    for (int s = FLOW_ATTRACT; s <= FLOW_CARD_AWAY; s++)
         if (!strcmp(ui_script_step_name((flow_step)s), name)) {
             *out = (flow_step)s;
             return 1;
@@ -778,6 +778,10 @@ static void test_hall_journey(void **state)
               "idle 91\n"
               "shot hall-more-time\n"
               "tap more_time\n"
+              /* cancelling asks first; keeping on loses nothing */
+              "tap cancel\n"
+              "shot hall-cancel-question\n"
+              "tap cancel_keep\nexpect form\n"
               "tap field_mobile\ntype 1381234567\n"
               "shot hall-edit-numpad\n"
               "type 8\ntap edit_done\n"
@@ -1110,14 +1114,16 @@ static void test_pin_tries(void **state)
     fresh_state("hall-last-try", KIOSK_MODE_HALL, KIOSK_TEST_FIXTURES "/cards/last-try.ini", o);
     app = start(0);
     play(app, "card insert\nwait-for pin\nshot hall-pin-last-try\n"
-              "card remove\nwait-for message\nshot hall-message-card-removed\n");
+              "card remove\nwait-for card_away\nshot hall-card-away\n"
+              "idle 21\nwait-for message\nshot hall-message-card-away-ended\n");
     stop(app);
     fresh_state("portable-last-try", KIOSK_MODE_PORTABLE, KIOSK_TEST_FIXTURES "/cards/last-try.ini",
                 o);
     app = start(0);
     play(app, "tap language\ntap large_text\ncard insert\nwait-for pin\n"
               "shot portable-pin-last-try\n"
-              "card remove\nwait-for message\nshot portable-message-card-removed\n");
+              "card remove\nwait-for card_away\nshot portable-card-away\n"
+              "idle 21\nwait-for message\nshot portable-message-card-away-ended\n");
     stop(app);
     screen_tests_done++;
     report();

@@ -270,7 +270,7 @@ static void test_whole_journey(void **st)
     assert_int_equal(test_state_records(dir, "DEMO01", STORE_QUEUED), 1);
 }
 
-static void test_cancel_wipes_and_saves_nothing(void **st)
+static void test_cancel_asks_then_wipes_and_saves_nothing(void **st)
 {
     (void)st;
     state("cancel", 1);
@@ -279,26 +279,138 @@ static void test_cancel_wipes_and_saves_nothing(void **st)
     answer(s, 0, 0, 1, 1);
     set(s, REGISTRATION_EDUCATION, "21");
     unsigned before = wipes;
+    /* one tap does not lose a half-filled form */
     session_cancel(s);
-    assert_int_equal(step(s), FLOW_ATTRACT);
+    assert_int_equal(step(s), FLOW_FORM);
+    assert_true(session_get_view(s)->flow->confirm_cancel);
+    session_cancel_keep(s);
+    assert_false(session_get_view(s)->flow->confirm_cancel);
+    assert_string_equal(registration_get_text(session_get_view(s)->record, REGISTRATION_EDUCATION),
+                        "21");
+    assert_int_equal(wipes, before);
+    session_cancel(s);
+    session_cancel_confirm(s);
+    assert_int_equal(step(s), FLOW_MESSAGE);
+    assert_string_equal(session_get_view(s)->flow->message_key, "flow.cancelled");
     assert_true(wipes > before);
     assert_wiped(s);
+    /* the ending reminds the citizen of the card still on the reader */
+    assert_true(session_get_view(s)->card_on_reader);
+    session_next(s);
+    assert_int_equal(step(s), FLOW_ATTRACT);
+    settle(s, 600); /* the demo citizen takes it */
+    assert_false(session_get_view(s)->card_on_reader);
     session_destroy(s);
     assert_int_equal(test_state_records(dir, "DEMO01", STORE_QUEUED), 0);
 }
 
-static void test_card_pulled_before_saving_wipes(void **st)
+static void test_card_taken_away_and_back(void **st)
+{
+    (void)st;
+    state("away", 0);
+    kiosk_clock_manual clk;
+    kiosk_clock_manual_init(&clk, 1795363199000LL);
+    session *s = start(&clk.clock, 0);
+    to_questions(s);
+    answer(s, 0, 0, 1, 1);
+    set(s, REGISTRATION_EDUCATION, "21");
+    unsigned before = wipes;
+    /* taken away: the kiosk waits for it, nothing is wiped yet */
+    assert_int_equal(session_sim_card(s, false), KIOSK_OK);
+    wait_step(s, FLOW_CARD_AWAY, 3000);
+    assert_false(session_get_view(s)->card_on_reader);
+    assert_int_equal(session_get_view(s)->flow->away_s, 20);
+    assert_int_equal(wipes, before);
+    kiosk_clock_manual_advance(&clk, 15 * 1000);
+    session_pump(s);
+    assert_int_equal(session_get_view(s)->flow->away_s, 5);
+    /* the same card back: on the same page, with what was entered */
+    assert_int_equal(session_sim_card(s, true), KIOSK_OK);
+    wait_step(s, FLOW_FORM, 3000);
+    assert_string_equal(registration_get_text(session_get_view(s)->record, REGISTRATION_EDUCATION),
+                        "21");
+    assert_true(session_get_view(s)->card_on_reader);
+    /* taken again and not brought back in time: wiped, and said */
+    assert_int_equal(session_sim_card(s, false), KIOSK_OK);
+    wait_step(s, FLOW_CARD_AWAY, 3000);
+    kiosk_clock_manual_advance(&clk, 21 * 1000);
+    session_pump(s);
+    assert_int_equal(step(s), FLOW_MESSAGE);
+    assert_string_equal(session_get_view(s)->flow->message_key, "flow.card_away_ended");
+    assert_wiped(s);
+    session_next(s);
+    assert_int_equal(step(s), FLOW_ATTRACT);
+    session_destroy(s);
+}
+
+static unsigned prefs_changes;
+
+static void on_prefs(void *ctx, unsigned what)
+{
+    on_changed(ctx, what);
+    if (what & SESSION_PREFS)
+        prefs_changes++;
+}
+
+static void test_every_session_starts_with_the_halls_defaults(void **st)
+{
+    (void)st;
+    state("prefs", 0);
+    kiosk_clock_manual clk;
+    kiosk_clock_manual_init(&clk, 1795363199000LL);
+    session_options o = {.clock = &clk.clock, .with_reader = 1, .changed = on_prefs};
+    session *s;
+    assert_int_equal(session_create(&cfg, &o, &s), KIOSK_OK);
+    assert_string_equal(session_get_view(s)->prefs.language, "zh_CN");
+    prefs_changes = 0;
+    session_set_language(s, "en");
+    session_set_large_text(s, true);
+    session_set_high_contrast(s, true);
+    assert_true(prefs_changes >= 3);
+    to_questions(s);
+    /* chosen by this citizen, kept for the whole session, the ending included */
+    session_cancel(s);
+    session_cancel_confirm(s);
+    assert_int_equal(step(s), FLOW_MESSAGE);
+    assert_string_equal(session_get_view(s)->prefs.language, "en");
+    assert_true(session_get_view(s)->prefs.large_text);
+    prefs_changes = 0;
+    session_next(s);
+    assert_int_equal(step(s), FLOW_ATTRACT);
+    const session_view *v = session_get_view(s);
+    assert_string_equal(v->prefs.language, "zh_CN");
+    assert_false(v->prefs.large_text);
+    assert_false(v->prefs.high_contrast);
+    assert_true(prefs_changes > 0);
+    assert_non_null(strstr(v->commitment, "承诺")); /* the hall's language's text again */
+    /* chosen on the attract screen by someone who walked away: reset after the idle time */
+    session_set_large_text(s, true);
+    kiosk_clock_manual_advance(&clk, (int64_t)(cfg.idle_timeout_s - 1) * 1000);
+    session_pump(s);
+    assert_true(session_get_view(s)->prefs.large_text);
+    kiosk_clock_manual_advance(&clk, 2000);
+    session_pump(s);
+    assert_false(session_get_view(s)->prefs.large_text);
+    session_destroy(s);
+}
+
+static void test_card_pulled_at_the_pin_waits(void **st)
 {
     (void)st;
     state("pulled", 0);
-    session *s = start(NULL, 0);
+    kiosk_clock_manual clk;
+    kiosk_clock_manual_init(&clk, 1795363199000LL);
+    session *s = start(&clk.clock, 0);
     assert_int_equal(session_sim_card(s, true), KIOSK_OK);
     wait_step(s, FLOW_PIN, 3000);
     session_pin_digit(s, 1);
     session_pin_digit(s, 2);
     assert_int_equal(session_sim_card(s, false), KIOSK_OK);
-    wait_step(s, FLOW_MESSAGE, 3000);
-    assert_string_equal(session_get_view(s)->flow->message_key, "flow.card_removed");
+    wait_step(s, FLOW_CARD_AWAY, 3000);
+    assert_int_equal(session_get_view(s)->pin_len, 0); /* digits never wait for a card */
+    kiosk_clock_manual_advance(&clk, 21 * 1000);
+    session_pump(s);
+    assert_int_equal(step(s), FLOW_MESSAGE);
     assert_wiped(s);
     session_next(s);
     assert_int_equal(step(s), FLOW_ATTRACT);
@@ -543,8 +655,10 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_whole_journey),
-        cmocka_unit_test(test_cancel_wipes_and_saves_nothing),
-        cmocka_unit_test(test_card_pulled_before_saving_wipes),
+        cmocka_unit_test(test_cancel_asks_then_wipes_and_saves_nothing),
+        cmocka_unit_test(test_card_taken_away_and_back),
+        cmocka_unit_test(test_every_session_starts_with_the_halls_defaults),
+        cmocka_unit_test(test_card_pulled_at_the_pin_waits),
         cmocka_unit_test(test_wrong_then_blocked_pin),
         cmocka_unit_test(test_idle_countdown_ends_the_session),
         cmocka_unit_test(test_store_that_cannot_save_stops_before_signing),

@@ -35,7 +35,7 @@ static int setup(void **state)
 {
     (void)state;
     kiosk_clock_manual_init(&clk, 1795363199000LL - 3600000); /* 2026-11-22 */
-    flow_config cfg = {codes, divs, &clk.clock, 90, 20, 60};
+    flow_config cfg = {codes, divs, &clk.clock, 90, 20, 60, 20};
     return flow_create(&cfg, &f) == KIOSK_OK ? 0 : -1;
 }
 
@@ -231,10 +231,37 @@ static void test_page_validation_and_review_edits(void **state)
     assert_int_equal(step(), FLOW_REVIEW);
     send(FLOW_EV_BACK);
     assert_int_equal(flow_get_view(f)->page, FLOW_PAGE_WISHES);
-    /* cancel before saving wipes everything */
+    /* cancel asks first: keeping on loses nothing */
+    assert_int_equal(send(FLOW_EV_CANCEL), FLOW_ACT_NONE);
+    assert_true(flow_get_view(f)->confirm_cancel);
+    assert_int_equal(step(), FLOW_FORM);
+    send(FLOW_EV_CANCEL_KEEP);
+    assert_false(flow_get_view(f)->confirm_cancel);
+    assert_string_equal(registration_get_text(flow_record(f), REGISTRATION_MOBILE), "13900139000");
+    /* a confirmation nobody asked for does nothing */
+    assert_int_equal(send(FLOW_EV_CANCEL_CONFIRM), FLOW_ACT_NONE);
+    assert_int_equal(step(), FLOW_FORM);
+    /* cancelled for real: wiped, and said */
+    send(FLOW_EV_CANCEL);
+    assert_int_equal(send(FLOW_EV_CANCEL_CONFIRM), FLOW_ACT_WIPE);
+    assert_int_equal(step(), FLOW_MESSAGE);
+    assert_string_equal(flow_get_view(f)->message_key, "flow.cancelled");
+    assert_string_equal(registration_get_text(flow_record(f), REGISTRATION_MOBILE), "");
+    /* on the PIN screen nothing was given yet: cancel ends at once */
+    send(FLOW_EV_NEXT);
+    send(FLOW_EV_CARD_PRESENT);
+    flow_event rd = {.type = FLOW_EV_CARD_READ, .card = &card};
+    flow_handle(f, &rd);
+    assert_int_equal(step(), FLOW_PIN);
     assert_int_equal(send(FLOW_EV_CANCEL), FLOW_ACT_WIPE);
     assert_int_equal(step(), FLOW_ATTRACT);
-    assert_string_equal(registration_get_text(flow_record(f), REGISTRATION_MOBILE), "");
+}
+
+static void card_read(const ssc_card *c)
+{
+    send(FLOW_EV_CARD_PRESENT);
+    flow_event ev = {.type = FLOW_EV_CARD_READ, .card = c, .tries_left = 3};
+    flow_handle(f, &ev);
 }
 
 static void test_card_pulled_mid_form(void **state)
@@ -242,12 +269,69 @@ static void test_card_pulled_mid_form(void **state)
     (void)state;
     to_form();
     set(REGISTRATION_EDUCATION, "21");
-    assert_int_equal(send(FLOW_EV_CARD_REMOVED), FLOW_ACT_WIPE);
-    /* said, not just gone: the card-removed message (a reader fault has its own) */
+    /* taken away: nothing is lost yet, the kiosk waits for it */
+    assert_int_equal(send(FLOW_EV_CARD_REMOVED), FLOW_ACT_NONE);
+    assert_int_equal(step(), FLOW_CARD_AWAY);
+    assert_int_equal(flow_get_view(f)->away_s, 20);
+    kiosk_clock_manual_advance(&clk, 12 * 1000);
+    send(FLOW_EV_TICK);
+    assert_int_equal(flow_get_view(f)->away_s, 8);
+    /* the same card put back: on where the citizen was, every answer kept */
+    card_read(&card);
+    assert_int_equal(step(), FLOW_FORM);
+    assert_int_equal(flow_get_view(f)->page, FLOW_PAGE_PERSONAL);
+    assert_string_equal(registration_get_text(flow_record(f), REGISTRATION_EDUCATION), "21");
+    /* taken again and not brought back: wiped, and said */
+    send(FLOW_EV_CARD_REMOVED);
+    kiosk_clock_manual_advance(&clk, 19 * 1000);
+    send(FLOW_EV_TICK);
+    assert_int_equal(step(), FLOW_CARD_AWAY);
+    kiosk_clock_manual_advance(&clk, 1000);
+    assert_int_equal(send(FLOW_EV_TICK), FLOW_ACT_WIPE);
     assert_int_equal(step(), FLOW_MESSAGE);
-    assert_string_equal(flow_get_view(f)->message_key, "flow.card_removed");
+    assert_string_equal(flow_get_view(f)->message_key, "flow.card_away_ended");
     assert_string_equal(registration_get_text(flow_record(f), REGISTRATION_EDUCATION), "");
     send(FLOW_EV_NEXT);
+    /* another card while away: wiped, and said */
+    to_form();
+    set(REGISTRATION_EDUCATION, "21");
+    send(FLOW_EV_CARD_REMOVED);
+    ssc_card other = card;
+    memcpy(other.card_number, "D37010299", 10);
+    send(FLOW_EV_CARD_PRESENT);
+    assert_int_equal(step(), FLOW_CARD_AWAY);
+    flow_event ev = {.type = FLOW_EV_CARD_READ, .card = &other};
+    assert_int_equal(flow_handle(f, &ev), FLOW_ACT_WIPE);
+    assert_int_equal(step(), FLOW_MESSAGE);
+    assert_string_equal(flow_get_view(f)->message_key, "flow.other_card");
+    assert_string_equal(registration_get_text(flow_record(f), REGISTRATION_EDUCATION), "");
+    send(FLOW_EV_NEXT);
+    /* ending it while away: "结束" needs no second question */
+    to_form();
+    send(FLOW_EV_CARD_REMOVED);
+    assert_int_equal(send(FLOW_EV_CANCEL_CONFIRM), FLOW_ACT_WIPE);
+    assert_string_equal(flow_get_view(f)->message_key, "flow.cancelled");
+    send(FLOW_EV_NEXT);
+    /* taken from the not-eligible outcome, as it asks: that ends it, no waiting */
+    to_form();
+    send(FLOW_EV_BACK);
+    flow_event no = {.type = FLOW_EV_ANSWERS, .answers = {true, false, true, true}};
+    flow_handle(f, &no);
+    assert_int_equal(step(), FLOW_ELIGIBILITY);
+    assert_int_equal(send(FLOW_EV_CARD_REMOVED), FLOW_ACT_WIPE);
+    assert_int_equal(step(), FLOW_ATTRACT);
+    /* taken during the PIN check: back at the PIN with the card's fresh counter */
+    card_read(&card);
+    send(FLOW_EV_PIN_ENTERED);
+    send(FLOW_EV_CARD_REMOVED);
+    assert_int_equal(step(), FLOW_CARD_AWAY);
+    flow_event again = {.type = FLOW_EV_CARD_READ, .card = &card, .tries_left = 2};
+    send(FLOW_EV_CARD_PRESENT);
+    flow_handle(f, &again);
+    assert_int_equal(step(), FLOW_PIN);
+    assert_int_equal(flow_get_view(f)->pin_tries, 2);
+    send(FLOW_EV_CANCEL);
+    assert_int_equal(step(), FLOW_ATTRACT);
     assert_int_equal(step(), FLOW_ATTRACT);
     /* a card only tapped (still being read) just ends it */
     send(FLOW_EV_CARD_PRESENT);

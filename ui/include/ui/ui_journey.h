@@ -5,8 +5,9 @@
  * those ids into flow events. Every step has its screen: reading the card, PIN keypad,
  * checking the PIN, the four questions, the eligibility outcome, the form pages
  * (ui_form.h), the review, the commitment (scrolled with big buttons), the signature pad,
- * saving, printing, done with the receipt preview, messages, and the modal "more time?"
- * countdown.
+ * saving, printing, done with the receipt preview, messages, the card taken away (waiting
+ * for it to come back), and the modal "cancel?" question and "more time?" countdown. Every
+ * ending says "请取回社保卡" while the card still lies on the reader.
  */
 #ifndef UI_JOURNEY_H
 #define UI_JOURNEY_H
@@ -49,6 +50,8 @@ void ui_journey_fill_number(const char *template_text, int n, char *out, size_t 
 
 /* Widget ids the screens use (scripts tap them by these names). */
 #define UI_ID_CANCEL "cancel"
+#define UI_ID_CANCEL_CONFIRM "cancel_confirm" /* "确定取消"; "不办了" while the card is away */
+#define UI_ID_CANCEL_KEEP "cancel_keep"
 #define UI_ID_BACK "back"
 #define UI_ID_NEXT "next"
 #define UI_ID_OK "ok"

@@ -41,7 +41,17 @@ enum {
     SESSION_REDRAW = 1,  /* something on screen changed */
     SESSION_WIPED = 2,   /* the citizen's data left: clear what the screens cached of it */
     SESSION_RECEIPT = 4, /* a new receipt image (or none) for the done screen */
+    SESSION_PREFS = 8,   /* language, large text or contrast changed (view.prefs) */
 };
+
+/* How the citizen wants to read: chosen on any screen, back to the hall's defaults
+ * (cfg->language, normal text and contrast) when the session ends or, on the attract
+ * screen, after idle_timeout_s without a card. Nothing of one citizen carries over. */
+typedef struct session_prefs {
+    char language[8]; /* "zh_CN", "en" */
+    bool large_text;
+    bool high_contrast;
+} session_prefs;
 
 typedef struct session_options {
     const kiosk_clock *clock; /* kept; NULL: the system clock */
@@ -87,6 +97,8 @@ typedef struct session_view {
     power_status power;
     bool battery_low;     /* too low to start a registration */
     bool battery_refused; /* a card came while it was too low */
+    bool card_on_reader;  /* a card lies on the reader ("请取回社保卡" when a session ends) */
+    session_prefs prefs;
 } session_view;
 
 /* Create the session for cfg (copied): loads the code tables, divisions and the
@@ -115,8 +127,11 @@ const session_view *session_get_view(session *s);
 const codes_tables *session_codes(const session *s);
 const divisions *session_divisions(const session *s);
 
-/* The commitment in lang ("zh_CN", "en"): loaded now, shown from now on. */
+/* The citizen's language ("zh_CN", "en"): its commitment text is loaded now and shown
+ * from now on; view.prefs.language follows. */
 kiosk_rc session_set_language(session *s, const char *lang);
+void session_set_large_text(session *s, bool on);
+void session_set_high_contrast(session *s, bool on);
 
 /* ---- the citizen's intents ---- */
 
@@ -132,7 +147,9 @@ void session_answer(session *s, int q, bool yes);
 void session_set_field(session *s, registration_field field, const char *text);
 void session_next(session *s);
 void session_back(session *s);
-void session_cancel(session *s);
+void session_cancel(session *s);         /* asks first once the card was read */
+void session_cancel_confirm(session *s); /* "确定取消" (or "结束" while the card is away) */
+void session_cancel_keep(session *s);    /* "继续办理" */
 void session_more_time(session *s);
 void session_edit_page(session *s, flow_page page); /* "修改" on the review */
 void session_scroll(session *s);                    /* reading on (commitment, review) */

@@ -6,7 +6,10 @@
  * step and a view model the UI draws. It asks the app to act through returned actions
  * (save, print); it never does I/O. Leaving before the record is saved — card pulled,
  * cancel, idle timeout — wipes the citizen's data; after saving, pulling the card loses
- * nothing. UI thread only.
+ * nothing. A card taken away after the PIN screen is shown is waited for (FLOW_CARD_AWAY):
+ * the same card (by its card number) put back within card_away_s continues where the
+ * citizen was; another card, or the end of the wait, wipes and says so. Cancelling after
+ * the card was read asks first (view.confirm_cancel). UI thread only.
  */
 #ifndef KIOSK_FLOW_H
 #define KIOSK_FLOW_H
@@ -35,7 +38,8 @@ typedef enum flow_step {
     FLOW_SAVING,   /* the app is saving (action FLOW_ACT_SAVE) */
     FLOW_PRINTING, /* the app is printing (action FLOW_ACT_PRINT) */
     FLOW_DONE,
-    FLOW_MESSAGE, /* a card or reader problem explained; any touch or removal ends it */
+    FLOW_MESSAGE,   /* a card or reader problem explained; any touch or removal ends it */
+    FLOW_CARD_AWAY, /* the card left before saving: view.away_s to put the same card back */
 } flow_step;
 
 /* Form pages, in order. */
@@ -74,6 +78,8 @@ typedef enum flow_event_type {
     FLOW_EV_TICK,              /* time passes (the clock is read) */
     FLOW_EV_REPRINT,           /* on the done screen after a failed print: try again (a copy) */
     FLOW_EV_STORE_UNAVAILABLE, /* rc: the store cannot save now (asked before signing) */
+    FLOW_EV_CANCEL_CONFIRM,    /* "确定取消" in the cancel question, or "结束" while away */
+    FLOW_EV_CANCEL_KEEP,       /* "继续办理" in the cancel question */
 } flow_event_type;
 
 typedef struct flow_event {
@@ -118,7 +124,9 @@ typedef struct flow_view {
     int nissues;
     char receipt_no[40];
     bool printed;
-    bool copy; /* the print asked for is a reprint: mark it 副本 */
+    bool copy;           /* the print asked for is a reprint: mark it 副本 */
+    bool confirm_cancel; /* "确定要取消吗？" is asked (FLOW_EV_CANCEL after identity) */
+    int away_s;          /* FLOW_CARD_AWAY: seconds left to put the same card back */
 } flow_view;
 
 typedef struct flow_config {
@@ -128,6 +136,7 @@ typedef struct flow_config {
     int idle_timeout_s;         /* without a touch, then the countdown */
     int countdown_s;            /* length of the "more time?" countdown */
     int done_timeout_s;         /* how long the done screen stays */
+    int card_away_s;            /* how long a card taken away may come back; default 20 */
 } flow_config;
 
 typedef struct flow flow;
