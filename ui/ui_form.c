@@ -78,9 +78,13 @@ void ui_form_value(const ui_form_env *env, const kiosk_strings *s, registration_
         break;
     }
     default:
-        snprintf(out, outsz, "%s", v);
+        /* a public hall: the document number is shown as the receipt prints it (the
+         * citizen typing it in sees it whole, in the editor) */
+        if (field != REGISTRATION_DOCUMENT_NUMBER || kiosk_mask_id(v, out, outsz) != KIOSK_OK)
+            snprintf(out, outsz, "%s", v);
         break;
     }
+    explicit_bzero(raw, sizeof raw);
 }
 
 /* The message for the first issue of field in the view, or NULL. */

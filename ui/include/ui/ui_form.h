@@ -70,7 +70,8 @@ typedef struct ui_form_action {
  * *out may ask for a field to be set), 0 for ids that are not the form's (next, back…). */
 int ui_form_tap(const ui_form_env *env, ui_form_edit *e, const char *id, ui_form_action *out);
 
-/* The value of field as a citizen reads it ("高中", "山东省济南市历下区…") into out. */
+/* The value of field as a citizen reads it ("高中", "山东省济南市历下区…") into out; the
+ * document number masked as on the receipt ("3701**********4519"). */
 void ui_form_value(const ui_form_env *env, const kiosk_strings *s, registration_field field,
                    char *out, size_t outsz);
 
