@@ -453,6 +453,11 @@ kiosk_rc ui_app_render(ui_app *app)
                            .reader_state = !sv->reader_started ? "screen.m_reader_none"
                                            : sv->reader_ok     ? "screen.m_reader_ok"
                                                                : "screen.m_reader_fault",
+                           .store_state = !sv->store_fault               ? NULL
+                                          : sv->store_rc == KIOSK_CONFIG ? "screen.m_store_no_key"
+                                          : sv->store_rc == KIOSK_DISK_FULL
+                                              ? "screen.m_store_full"
+                                              : "screen.m_store_fault",
                            .printer_state = app->cfg.printer_backend == KIOSK_PRINTER_FILE
                                                 ? "screen.m_printer_file"
                                             : sv->printer_fault ? "screen.m_printer_fault"
@@ -498,8 +503,8 @@ static void attract_status(ui_app *app, const session_view *sv, ui_ctx *c)
     const ui_theme *t = c->t;
     /* no card can be read (the reader is silent or gone), or staff closed the kiosk, or
      * a required printer is missing: citizens are not invited to tap a card */
-    int closed =
-        sv->out_of_service || sv->reader_fault || (sv->printer_fault && sv->printer_required);
+    int closed = sv->out_of_service || sv->reader_fault || sv->store_fault ||
+                 (sv->printer_fault && sv->printer_required);
     if (closed) {
         SDL_Rect veil = {0, 0, app->w, app->h};
         ui_draw_fill_rect(c->r, veil, t->veil_closed);
@@ -510,6 +515,7 @@ static void attract_status(ui_app *app, const session_view *sv, ui_ctx *c)
         ui_label(c,
                  kiosk_strings_get(c->s, sv->out_of_service ? "attract.out_of_service"
                                          : sv->reader_fault ? "attract.no_reader"
+                                         : sv->store_fault  ? "attract.cannot_save"
                                                             : "attract.no_printer_closed"),
                  in, ui_theme_size(t, UI_SIZE_NOTICE), t->fg, UI_TEXT_CENTER);
         ui_widgets_add(c->ws, "staff_corner", (SDL_Rect){0, 0, app->w / 3, app->h / 12});

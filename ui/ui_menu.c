@@ -156,6 +156,8 @@ static void home_screen(ui_ctx *c, const desk *m, const ui_menu_env *env)
                            ? printer_keys[m->dash.printer_state]
                            : env->printer_state;
     fill(S(c, "screen.m_printer"), S(c, pkey), rows[n++], sizeof rows[0]);
+    if (env->store_state)
+        fill(S(c, "screen.m_store"), S(c, env->store_state), rows[n++], sizeof rows[0]);
     snprintf(a, sizeof a, "%s · %s", env->hall_name, env->agency_phone);
     fill(S(c, "screen.m_hall"), a, rows[n++], sizeof rows[0]);
     snprintf(a, sizeof a, "%s · %s", env->version, env->hall_code);

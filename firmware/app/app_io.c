@@ -56,6 +56,9 @@ struct app_io {
     printer *printer; /* NULL: none could be opened (printer_rc says why) */
     kiosk_rc printer_rc;
     int printer_reported; /* printer_rc was reported at least once */
+    kiosk_rc store_rc;    /* the last store_ready said */
+    int store_reported;
+    int64_t store_checked_ms;
     kiosk_rc open_rc;
 };
 
@@ -131,6 +134,25 @@ static void open_printer(app_io *io)
     io->printer_rc = rc;
     io->printer_reported = 1;
     app_io_result r = {.kind = APP_IO_PRINTER, .rc = rc};
+    io->cb(io->ctx, &r);
+}
+
+/* Can a record be saved now? Say so when that changes, so a kiosk that cannot save is
+ * out of service before a citizen starts, not after the form. */
+static void check_store(app_io *io)
+{
+    kiosk_rc rc =
+        io->open_rc != KIOSK_OK ? io->open_rc : store_ready(io->store, APP_IO_MIN_FREE_BYTES);
+    io->store_checked_ms = kiosk_clock_mono_ms(kiosk_clock_system());
+    if (rc == io->store_rc && io->store_reported)
+        return;
+    if (rc == KIOSK_OK)
+        kiosk_log_info("io", "records can be saved");
+    else
+        kiosk_log_error("io", "records cannot be saved now: %s", kiosk_strerror(rc));
+    io->store_rc = rc;
+    io->store_reported = 1;
+    app_io_result r = {.kind = APP_IO_STORE, .rc = rc};
     io->cb(io->ctx, &r);
 }
 
@@ -308,6 +330,7 @@ static void run_job(app_io *io, job *j, app_io_result *r)
         r->rc = store_audit(io->store, j->who, j->action, j->subject, j->detail);
         break;
     case APP_IO_PRINTER: /* reported by the worker, never queued */
+    case APP_IO_STORE:
         r->rc = KIOSK_INVALID;
         break;
     case APP_IO_SERVICE:
@@ -324,22 +347,25 @@ static void *worker(void *arg)
     open_all(io);
     if (io->open_rc == KIOSK_OK) {
         /* the kiosk starts as staff left it */
-        app_io_result r = {.kind = APP_IO_SERVICE, .count = store_out_of_service(io->store)};
+        app_io_result r = {
+            .kind = APP_IO_SERVICE, .count = store_out_of_service(io->store), .at_start = 1};
         io->cb(io->ctx, &r);
     }
     open_printer(io);
+    check_store(io);
     for (;;) {
         pthread_mutex_lock(&io->mu);
         while (!io->count && !io->stop) {
-            if (io->printer) {
-                pthread_cond_wait(&io->cv, &io->mu);
-                continue;
-            }
-            /* no printer: look for it again now and then */
-            struct timespec until = kiosk_deadline_in_ms(PRINTER_RETRY_MS);
+            /* no printer: look for it again now and then; the store: now and then */
+            struct timespec until =
+                kiosk_deadline_in_ms(io->printer ? APP_IO_STORE_CHECK_MS : PRINTER_RETRY_MS);
             if (pthread_cond_timedwait(&io->cv, &io->mu, &until) != 0 && !io->count && !io->stop) {
                 pthread_mutex_unlock(&io->mu);
-                open_printer(io);
+                if (!io->printer)
+                    open_printer(io);
+                if (kiosk_clock_mono_ms(kiosk_clock_system()) - io->store_checked_ms >=
+                    APP_IO_STORE_CHECK_MS)
+                    check_store(io);
                 pthread_mutex_lock(&io->mu);
             }
         }
@@ -353,12 +379,15 @@ static void *worker(void *arg)
         io->count--;
         pthread_mutex_unlock(&io->mu);
         app_io_result r;
+        app_io_kind kind = j.kind;
         run_job(io, &j, &r);
         if (io->fonts)
             close_fonts(io);
         job_clear(&j); /* the citizen's texts leave memory once sealed */
         io->cb(io->ctx, &r);
         explicit_bzero(&r, sizeof r);
+        if (kind == APP_IO_SAVE || kind == APP_IO_READY || kind == APP_IO_PURGE)
+            check_store(io); /* a save may have taken the last room */
     }
     printer_close(io->printer);
     kiosk_strings_destroy(io->strings);

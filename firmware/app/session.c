@@ -47,6 +47,7 @@ struct session {
     char commitment_version[32];
     receipt_bitmap receipt;
     bool staff_mode;
+    bool service_set; /* staff set the service state in this run */
     power *power;
     int64_t power_read_ms;
     int last_countdown, last_away;
@@ -440,13 +441,21 @@ static void send(session *s, flow_event_type type)
 /* The receipt preview in r is taken (zeroed in r) when it is the citizen's receipt. */
 static void on_io_result(session *s, app_io_result *r)
 {
+    if (r->kind == APP_IO_STORE) {
+        s->view.store_fault = r->rc != KIOSK_OK;
+        s->view.store_rc = r->rc;
+        changed(s, SESSION_REDRAW);
+        return;
+    }
     if (r->kind == APP_IO_PRINTER) {
         s->view.printer_fault = r->rc != KIOSK_OK;
         changed(s, SESSION_REDRAW);
         return;
     }
     if (r->kind == APP_IO_SERVICE) {
-        s->view.out_of_service = r->count != 0;
+        /* the state kept from before the start, unless staff changed it since */
+        if (!r->at_start || !s->service_set)
+            s->view.out_of_service = r->count != 0;
         if (s->opt.staff_result)
             s->opt.staff_result(s->opt.ui_ctx, r);
         changed(s, SESSION_REDRAW);
@@ -515,6 +524,10 @@ static void on_identity_event(session *s, const identity_event *ie)
     if (ie->type == IDENTITY_CARD_PRESENT && flow_get_view(s->flow)->step == FLOW_ATTRACT) {
         if (s->view.out_of_service)
             return;
+        if (s->view.store_fault) {
+            kiosk_log_warn("session", "records cannot be saved: a card starts nothing");
+            return;
+        }
         if (s->view.printer_fault && s->cfg.printer_required) {
             kiosk_log_warn("session", "no printer: a card starts nothing ([printer] required)");
             return;
@@ -848,6 +861,7 @@ app_io *session_io(session *s)
 void session_set_out_of_service(session *s, bool on, const char *who)
 {
     s->view.out_of_service = on;
+    s->service_set = true;
     if (s->io)
         app_io_service(s->io, on, who);
     kiosk_log_info("session", "kiosk %s by staff", on ? "out of service" : "in service");

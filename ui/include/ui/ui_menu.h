@@ -25,7 +25,8 @@ typedef struct ui_menu_env {
     int retention_days;
     const char *reader_state; /* string key: screen.m_reader_ok / _fault / _none */
     const char *printer_state;
-    const char *battery; /* portable units: "电量 45% · 充电中", else NULL */
+    const char *store_state; /* string key when records cannot be saved, else NULL */
+    const char *battery;     /* portable units: "电量 45% · 充电中", else NULL */
 } ui_menu_env;
 
 /* Draw the desk's screen (not DESK_OFF). */

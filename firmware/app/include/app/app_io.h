@@ -32,7 +32,13 @@ typedef enum app_io_kind {
     APP_IO_SERVICE,    /* count: 1 out of service, 0 in service (also sent once at start) */
     APP_IO_PRINTER,    /* rc: the printer could (KIOSK_OK) or could not be opened; sent at
                         * start and whenever that changes (it is looked for again) */
+    APP_IO_STORE,      /* rc: whether a record can be saved now (store_ready: an upstream
+                        * key, room on the disk, a sound database); sent at start and
+                        * whenever it changes (checked every APP_IO_STORE_CHECK_MS and
+                        * after every save) */
 } app_io_kind;
+
+#define APP_IO_STORE_CHECK_MS 30000
 
 typedef struct app_io_result {
     app_io_kind kind;
@@ -55,6 +61,7 @@ typedef struct app_io_result {
     int printer_state; /* 0 the image printer, 1 ready, 2 paper out, 3 fault */
     /* export, purge */
     int64_t count;
+    int at_start; /* APP_IO_SERVICE: the state the store kept, reported once at start */
 } app_io_result;
 
 /* Called on the worker thread; r is borrowed for the call. */

@@ -93,6 +93,8 @@ typedef struct session_view {
     bool out_of_service;           /* staff took the kiosk out of service */
     bool printer_fault;            /* no printer could be opened (looked for again) */
     bool printer_required;         /* [printer] required: a fault stops new sessions */
+    bool store_fault;              /* no record can be saved now: no session starts */
+    kiosk_rc store_rc;             /* why (KIOSK_CONFIG: no upstream key, KIOSK_DISK_FULL …) */
     bool has_power;                /* a portable unit's power supply is read */
     power_status power;
     bool battery_low;     /* too low to start a registration */
