@@ -209,10 +209,18 @@ static kiosk_rc serve_card(identity_worker *w, reader *r, const reader_target *t
     emit(w, &ev);
 
 wait_removal:
-    while (!stopping(w) && r->ops->present(r) == KIOSK_OK)
+    /* the card stays while the citizen fills the form: a reader that stops answering
+     * now is a fault, not a card taken away */
+    for (;;) {
+        if (stopping(w))
+            return KIOSK_OK;
+        kiosk_rc p = r->ops->present(r);
+        if (p == KIOSK_READER)
+            return KIOSK_READER;
+        if (p != KIOSK_OK)
+            break;
         wait_ms(w, w->cfg.poll_ms);
-    if (stopping(w))
-        return KIOSK_OK;
+    }
 removed:
     set_card_ready(w, 0);
     memset(&ev, 0, sizeof ev);
