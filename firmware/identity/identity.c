@@ -1,6 +1,8 @@
 /*
- * The identity worker's loop: open the reader; poll for a card; read EF05; wait for a
- * PIN while watching that the card stays; verify; read EF06; then watch for removal.
+ * The identity worker's loop: open the reader; poll for a card; select it, read its
+ * generation (EF05) and the PIN's retry counter; wait for a PIN while watching that the
+ * card stays; verify; read EF06; then watch for removal. Eight APDUs for a citizen who
+ * types the PIN right. A reader that stops answering, in any of these, is a fault.
  * A PIN crosses threads in a mutex-protected slot and is wiped as soon as it is sent.
  */
 #include "identity/identity.h"
@@ -102,7 +104,7 @@ static kiosk_rc serve_card(identity_worker *w, reader *r, const reader_target *t
         snprintf(ev.uid + 2 * i, 3, "%02X", t->uid[i]);
     emit(w, &ev);
 
-    kiosk_rc rc = ssc_read_card(r, &ev.card);
+    kiosk_rc rc = ssc_select_card(r, &ev.card);
     if (rc == KIOSK_CARD_REMOVED)
         goto removed;
     if (reader_lost(rc))

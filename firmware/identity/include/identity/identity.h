@@ -19,7 +19,8 @@
 
 typedef enum identity_event_type {
     IDENTITY_CARD_PRESENT = 1, /* a card arrived; reading it */
-    IDENTITY_CARD_READ,        /* EF05 read: card number and generation; PIN next;
+    IDENTITY_CARD_READ,        /* EF05 read: specification and generation (no card
+                                  number: ssc_select_card); PIN next;
                                   tries_left: the PIN's retry counter (-1: not told) */
     IDENTITY_PIN_WRONG,        /* tries_left set */
     IDENTITY_PIN_BLOCKED,      /* go to the counter (also before any PIN, from the counter) */
