@@ -12,9 +12,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "core/kiosk_log.h"
 #include "domain/idnum.h"
+#include "identity/identity_health.h"
 #include "nfc/reader_nfc.h"
 #include "ssc/reader_sim.h"
 
@@ -24,8 +26,10 @@ struct identity_worker {
     pthread_mutex_t lock;
     pthread_cond_t wake;
     int stop;
-    int card_ready; /* EF05 read, a PIN may be submitted */
-    char pin[7];    /* waiting PIN, "" if none */
+    int card_ready;                  /* EF05 read, a PIN may be submitted */
+    char pin[7];                     /* waiting PIN, "" if none */
+    identity_health_state published; /* what the health file says (worker thread) */
+    int health_warned;
 };
 
 static void emit(identity_worker *w, identity_event *ev)
@@ -232,6 +236,23 @@ removed:
     return KIOSK_OK;
 }
 
+/* The reader's health for kioskctl status, written only when it changes. */
+static void publish(identity_worker *w, identity_health_state state, const char *reason)
+{
+    if (!w->cfg.health_dir || state == w->published)
+        return;
+    identity_health h = {
+        .state = state, .since_ms = kiosk_clock_now_ms(w->cfg.clock), .pid = (long)getpid()};
+    snprintf(h.reason, sizeof h.reason, "%s", reason);
+    if (identity_health_write(w->cfg.health_dir, &h) != KIOSK_OK) {
+        if (!w->health_warned++)
+            kiosk_log_warn("identity", "cannot write the reader's health under %s",
+                           w->cfg.health_dir);
+        return;
+    }
+    w->published = state;
+}
+
 static void *worker_main(void *arg)
 {
     identity_worker *w = arg;
@@ -248,6 +269,7 @@ static void *worker_main(void *arg)
                     ev.type = IDENTITY_READER_FAULT;
                     ev.rc = rc;
                     emit(w, &ev);
+                    publish(w, IDENTITY_HEALTH_FAULT, "cannot open the reader");
                     faulted = 1;
                 }
                 wait_ms(w, w->cfg.retry_ms);
@@ -255,6 +277,7 @@ static void *worker_main(void *arg)
             }
             ev.type = IDENTITY_READER_OK;
             emit(w, &ev);
+            publish(w, IDENTITY_HEALTH_OK, "");
             faulted = 0;
         }
         reader_target t;
@@ -268,12 +291,15 @@ static void *worker_main(void *arg)
             ev.type = IDENTITY_READER_FAULT;
             ev.rc = KIOSK_READER;
             emit(w, &ev);
+            publish(w, IDENTITY_HEALTH_FAULT, "the reader stopped answering");
             faulted = 1;
             reader_close(r);
             r = NULL;
         }
     }
     reader_close(r);
+    if (w->cfg.health_dir)
+        identity_health_remove(w->cfg.health_dir);
     return NULL;
 }
 

@@ -63,6 +63,9 @@ typedef struct identity_config {
     /* Terminal authentication for 3rd-generation cards (PSAM, HSM); NULL callback: none,
      * and such cards end in IDENTITY_NEEDS_ID_ENTRY. */
     ssc_key_holder key_holder;
+    /* Where to publish the reader's health (identity_health.h) for kioskctl status: the
+     * state directory (kept); NULL: nowhere. Written on each change, removed on stop. */
+    const char *health_dir;
 } identity_config;
 
 /* An identity_open_reader for the configured backend: libnfc at [reader] connstring, or
