@@ -23,6 +23,7 @@
 #include "pn532_emu.h"
 #include "printer_peer.h"
 #include "receipt/receipt.h"
+#include "ssc/reader_sim.h"
 #include "receipt/receipt_payload.h"
 #include "store/store.h"
 
@@ -245,7 +246,22 @@ static void test_card_reader_states(void **state)
     snprintf(args, sizeof args, "--reader %s --wait 1", pn532_emu_connstring(emu));
     assert_int_equal(run_card("", args, out, sizeof out), 10);
     assert_non_null(strstr(out, "no card"));
+    /* a reader that is there but does not answer is a fault, not "no card" */
+    pn532_emu_set_silent(emu, 1);
+    assert_int_equal(run_card("", args, out, sizeof out), 14);
+    assert_non_null(strstr(out, "reader fault"));
     pn532_emu_stop(emu);
+    /* the same libnfc path with a card on it reads it; unplugged, it is a fault */
+    reader *card;
+    assert_int_equal(reader_sim_create(KIOSK_TEST_ASSETS "/cards/demo.ini", NULL, &card), KIOSK_OK);
+    assert_int_equal(pn532_emu_start(card, &emu), KIOSK_OK);
+    snprintf(args, sizeof args, "--reader %s --wait 1", pn532_emu_connstring(emu));
+    assert_int_equal(run_card("", args, out, sizeof out), 0);
+    assert_non_null(strstr(out, "D37010201"));
+    pn532_emu_unplug(emu);
+    assert_int_equal(run_card("", args, out, sizeof out), 14);
+    pn532_emu_stop(emu);
+    reader_close(card);
 }
 
 static void test_reprint(void **state)
