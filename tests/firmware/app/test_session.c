@@ -528,12 +528,12 @@ static void trouble_in_session(int on_form, int what)
     cfg.reader_backend = KIOSK_READER_LIBNFC;
     snprintf(cfg.reader_connstring, sizeof cfg.reader_connstring, "%s", pn532_emu_connstring(emu));
     session *s = start(NULL, 0);
-    assert_true(wait_reader(s, 1, 3000));
+    assert_true(wait_reader(s, 1, 10000));
     reader_sim_set_present(card, 1);
-    wait_step(s, FLOW_PIN, 3000);
+    wait_step(s, FLOW_PIN, 10000);
     if (on_form) {
         pin(s, "123456");
-        wait_step(s, FLOW_QUESTIONS, 3000);
+        wait_step(s, FLOW_QUESTIONS, 10000);
         answer(s, 0, 0, 1, 1);
         assert_int_equal(step(s), FLOW_FORM);
         set(s, REGISTRATION_MOBILE, "13812345678");
@@ -546,7 +546,9 @@ static void trouble_in_session(int on_form, int what)
         pn532_emu_unplug(emu);
     else
         reader_sim_set_present(card, 0);
-    wait_step(s, FLOW_MESSAGE, 3000);
+    /* within 3 s (test_identity holds the worker to that); generous here, on a busy
+     * machine, since this is about which message, not how soon */
+    wait_step(s, FLOW_MESSAGE, 6000);
     assert_string_equal(session_get_view(s)->flow->message_key,
                         what == CARD_TAKEN ? "flow.card_removed" : "flow.reader_fault");
     assert_int_equal(session_get_view(s)->reader_fault, what != CARD_TAKEN);
@@ -557,11 +559,11 @@ static void trouble_in_session(int on_form, int what)
         pn532_emu_set_silent(emu, 0);
     else if (what == UNPLUGGED)
         pn532_emu_replug(emu);
-    assert_true(wait_reader(s, 1, 5000));
+    assert_true(wait_reader(s, 1, 10000));
     session_next(s);
     assert_int_equal(step(s), FLOW_ATTRACT);
     reader_sim_set_present(card, 1);
-    wait_step(s, FLOW_PIN, 3000);
+    wait_step(s, FLOW_PIN, 10000);
     session_destroy(s);
     pn532_emu_stop(emu);
     reader_close(card);
