@@ -123,7 +123,7 @@ static int from_gbk(const uint8_t *b, size_t bytes, char *out, size_t outsz)
     return 1;
 }
 
-kiosk_rc ssc_read_card(reader *r, ssc_card *out)
+kiosk_rc ssc_select_card(reader *r, ssc_card *out)
 {
     memset(out, 0, sizeof *out);
     uint8_t apdu[5 + 15] = {0x00, 0xA4, 0x04, 0x00, 15};
@@ -136,12 +136,8 @@ kiosk_rc ssc_read_card(reader *r, ssc_card *out)
         return rc;
     if (sw != 0x9000)
         return KIOSK_CARD; /* not a social security card */
-    uint8_t v[16];
-    rc = read_tag(r, SSC_SFI_EF05, 0x07, 9, v);
-    if (rc == KIOSK_OK && !from_ascii(v, 9, out->card_number, sizeof out->card_number))
-        rc = KIOSK_CARD;
-    if (rc == KIOSK_OK)
-        rc = read_tag(r, SSC_SFI_EF05, 0x03, 4, v);
+    uint8_t v[4];
+    rc = read_tag(r, SSC_SFI_EF05, 0x03, 4, v);
     if (rc == KIOSK_OK && (!from_ascii(v, 4, out->spec_version, sizeof out->spec_version) ||
                            out->spec_version[0] < '1' || out->spec_version[0] > '9'))
         rc = KIOSK_CARD;
@@ -161,6 +157,22 @@ kiosk_rc ssc_read_card(reader *r, ssc_card *out)
         }
         if (rc != KIOSK_OK)
             memset(out->card_id, 0, sizeof out->card_id);
+    }
+    return KIOSK_OK;
+}
+
+kiosk_rc ssc_read_card(reader *r, ssc_card *out)
+{
+    kiosk_rc rc = ssc_select_card(r, out);
+    if (rc != KIOSK_OK)
+        return rc;
+    uint8_t v[9];
+    rc = read_tag(r, SSC_SFI_EF05, 0x07, 9, v);
+    if (rc == KIOSK_OK && !from_ascii(v, 9, out->card_number, sizeof out->card_number))
+        rc = KIOSK_CARD;
+    if (rc != KIOSK_OK) {
+        memset(out, 0, sizeof *out);
+        return rc == KIOSK_UNSUPPORTED ? KIOSK_CARD : rc;
     }
     return KIOSK_OK;
 }

@@ -244,7 +244,8 @@ static kiosk_rc start_reader(session *s)
                           .open_ctx = s,
                           .callback = on_identity,
                           .callback_ctx = s,
-                          .clock = s->clock};
+                          .clock = s->clock,
+                          .health_dir = s->cfg.state_dir};
     kiosk_rc rc = identity_worker_start(&ic, &s->identity);
     if (rc != KIOSK_OK)
         kiosk_log_error("session", "cannot start the card reader worker: %s", kiosk_strerror(rc));

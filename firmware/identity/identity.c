@@ -1,6 +1,8 @@
 /*
- * The identity worker's loop: open the reader; poll for a card; read EF05; wait for a
- * PIN while watching that the card stays; verify; read EF06; then watch for removal.
+ * The identity worker's loop: open the reader; poll for a card; select it, read its
+ * generation (EF05) and the PIN's retry counter; wait for a PIN while watching that the
+ * card stays; verify; read EF06; then watch for removal. Eight APDUs for a citizen who
+ * types the PIN right. A reader that stops answering, in any of these, is a fault.
  * A PIN crosses threads in a mutex-protected slot and is wiped as soon as it is sent.
  */
 #include "identity/identity.h"
@@ -10,9 +12,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "core/kiosk_log.h"
 #include "domain/idnum.h"
+#include "identity/identity_health.h"
 #include "nfc/reader_nfc.h"
 #include "ssc/reader_sim.h"
 
@@ -22,8 +26,10 @@ struct identity_worker {
     pthread_mutex_t lock;
     pthread_cond_t wake;
     int stop;
-    int card_ready; /* EF05 read, a PIN may be submitted */
-    char pin[7];    /* waiting PIN, "" if none */
+    int card_ready;                  /* EF05 read, a PIN may be submitted */
+    char pin[7];                     /* waiting PIN, "" if none */
+    identity_health_state published; /* what the health file says (worker thread) */
+    int health_warned;
 };
 
 static void emit(identity_worker *w, identity_event *ev)
@@ -102,7 +108,7 @@ static kiosk_rc serve_card(identity_worker *w, reader *r, const reader_target *t
         snprintf(ev.uid + 2 * i, 3, "%02X", t->uid[i]);
     emit(w, &ev);
 
-    kiosk_rc rc = ssc_read_card(r, &ev.card);
+    kiosk_rc rc = ssc_select_card(r, &ev.card);
     if (rc == KIOSK_CARD_REMOVED)
         goto removed;
     if (reader_lost(rc))
@@ -209,10 +215,18 @@ static kiosk_rc serve_card(identity_worker *w, reader *r, const reader_target *t
     emit(w, &ev);
 
 wait_removal:
-    while (!stopping(w) && r->ops->present(r) == KIOSK_OK)
+    /* the card stays while the citizen fills the form: a reader that stops answering
+     * now is a fault, not a card taken away */
+    for (;;) {
+        if (stopping(w))
+            return KIOSK_OK;
+        kiosk_rc p = r->ops->present(r);
+        if (p == KIOSK_READER)
+            return KIOSK_READER;
+        if (p != KIOSK_OK)
+            break;
         wait_ms(w, w->cfg.poll_ms);
-    if (stopping(w))
-        return KIOSK_OK;
+    }
 removed:
     set_card_ready(w, 0);
     memset(&ev, 0, sizeof ev);
@@ -220,6 +234,23 @@ removed:
     emit(w, &ev);
     r->ops->release(r);
     return KIOSK_OK;
+}
+
+/* The reader's health for kioskctl status, written only when it changes. */
+static void publish(identity_worker *w, identity_health_state state, const char *reason)
+{
+    if (!w->cfg.health_dir || state == w->published)
+        return;
+    identity_health h = {
+        .state = state, .since_ms = kiosk_clock_now_ms(w->cfg.clock), .pid = (long)getpid()};
+    snprintf(h.reason, sizeof h.reason, "%s", reason);
+    if (identity_health_write(w->cfg.health_dir, &h) != KIOSK_OK) {
+        if (!w->health_warned++)
+            kiosk_log_warn("identity", "cannot write the reader's health under %s",
+                           w->cfg.health_dir);
+        return;
+    }
+    w->published = state;
 }
 
 static void *worker_main(void *arg)
@@ -238,6 +269,7 @@ static void *worker_main(void *arg)
                     ev.type = IDENTITY_READER_FAULT;
                     ev.rc = rc;
                     emit(w, &ev);
+                    publish(w, IDENTITY_HEALTH_FAULT, "cannot open the reader");
                     faulted = 1;
                 }
                 wait_ms(w, w->cfg.retry_ms);
@@ -245,6 +277,7 @@ static void *worker_main(void *arg)
             }
             ev.type = IDENTITY_READER_OK;
             emit(w, &ev);
+            publish(w, IDENTITY_HEALTH_OK, "");
             faulted = 0;
         }
         reader_target t;
@@ -258,12 +291,15 @@ static void *worker_main(void *arg)
             ev.type = IDENTITY_READER_FAULT;
             ev.rc = KIOSK_READER;
             emit(w, &ev);
+            publish(w, IDENTITY_HEALTH_FAULT, "the reader stopped answering");
             faulted = 1;
             reader_close(r);
             r = NULL;
         }
     }
     reader_close(r);
+    if (w->cfg.health_dir)
+        identity_health_remove(w->cfg.health_dir);
     return NULL;
 }
 

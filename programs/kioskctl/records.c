@@ -1,6 +1,6 @@
 /*
  * `kioskctl status`, `sync`, `export` and `purge`: the outbox of records and its way
- * upstream.
+ * upstream; `status` also shows the reader's health as the running kiosk publishes it.
  */
 #include "kioskctl.h"
 
@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "config/kiosk_config.h"
+#include "identity/identity_health.h"
 #include "store/store.h"
 #include "sync/sync.h"
 #include "receipt/receipt_payload.h"
@@ -30,6 +31,30 @@ static void print_time(const char *label, int64_t ms)
     localtime_r(&t, &tm);
     strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", &tm);
     printf("%s %s\n", label, buf);
+}
+
+/* The reader as the running kiosk last published it: the service holds the reader, so
+ * this command cannot ask it. */
+static void print_reader(const char *state_dir)
+{
+    identity_health h;
+    if (identity_health_read(state_dir, &h) != KIOSK_OK) {
+        printf("reader:            unknown (%s/%s unreadable)\n", state_dir, IDENTITY_HEALTH_FILE);
+        return;
+    }
+    if (h.state == IDENTITY_HEALTH_UNKNOWN) {
+        printf("reader:            unknown (kiosk not running)\n");
+        return;
+    }
+    time_t t = (time_t)(h.since_ms / 1000);
+    struct tm tm;
+    char since[32];
+    localtime_r(&t, &tm);
+    strftime(since, sizeof since, "%Y-%m-%d %H:%M:%S", &tm);
+    if (h.state == IDENTITY_HEALTH_OK)
+        printf("reader:            ok (since %s)\n", since);
+    else
+        printf("reader:            fault since %s: %s\n", since, h.reason);
 }
 
 static int print_rejected(void *ctx, const store_summary *rec, const char *reason)
@@ -82,6 +107,7 @@ int cmd_status(int argc, char **argv)
     print_time("last attempt:     ", note.last_attempt_ms);
     printf("last error:        %s\n", note.last_error[0] ? note.last_error : "none");
     printf("free disk:         %llu MiB in %s\n", free_mb, cfg.state_dir);
+    print_reader(cfg.state_dir);
     store_rejected_each(st, print_rejected, NULL);
     close_state(st, &key);
     return EXIT_VALID;

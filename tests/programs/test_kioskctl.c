@@ -17,9 +17,13 @@
 #include <unistd.h>
 
 #include "config/kiosk_config.h"
+#include "identity/identity.h"
+#include "identity/identity_health.h"
+#include "nfc/reader_nfc.h"
 #include "pn532_emu.h"
 #include "printer_peer.h"
 #include "receipt/receipt.h"
+#include "ssc/reader_sim.h"
 #include "receipt/receipt_payload.h"
 #include "store/store.h"
 
@@ -242,7 +246,22 @@ static void test_card_reader_states(void **state)
     snprintf(args, sizeof args, "--reader %s --wait 1", pn532_emu_connstring(emu));
     assert_int_equal(run_card("", args, out, sizeof out), 10);
     assert_non_null(strstr(out, "no card"));
+    /* a reader that is there but does not answer is a fault, not "no card" */
+    pn532_emu_set_silent(emu, 1);
+    assert_int_equal(run_card("", args, out, sizeof out), 14);
+    assert_non_null(strstr(out, "reader fault"));
     pn532_emu_stop(emu);
+    /* the same libnfc path with a card on it reads it; unplugged, it is a fault */
+    reader *card;
+    assert_int_equal(reader_sim_create(KIOSK_TEST_ASSETS "/cards/demo.ini", NULL, &card), KIOSK_OK);
+    assert_int_equal(pn532_emu_start(card, &emu), KIOSK_OK);
+    snprintf(args, sizeof args, "--reader %s --wait 1", pn532_emu_connstring(emu));
+    assert_int_equal(run_card("", args, out, sizeof out), 0);
+    assert_non_null(strstr(out, "D37010201"));
+    pn532_emu_unplug(emu);
+    assert_int_equal(run_card("", args, out, sizeof out), 14);
+    pn532_emu_stop(emu);
+    reader_close(card);
 }
 
 static void test_reprint(void **state)
@@ -398,6 +417,95 @@ static pid_t start_hub(const char *hubdb, const char *dir, unsigned *port)
     }
     fail_msg("hub did not start");
     return -1;
+}
+
+static kiosk_rc open_emulated(void *ctx, reader **out)
+{
+    return reader_nfc_open(pn532_emu_connstring(ctx), out);
+}
+
+static void ignore_event(void *ctx, const identity_event *ev)
+{
+    (void)ctx;
+    (void)ev;
+}
+
+/* Run `status` until its reader line holds want (the worker publishes on its thread). */
+static int status_says(const char *conf, const char *want, char *out, size_t outsz)
+{
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd, "'%s' status --config '%s'", KIOSK_KIOSKCTL, conf);
+    for (int i = 0; i < 100; i++) {
+        assert_int_equal(run(cmd, out, outsz), 0);
+        if (strstr(out, want))
+            return 1;
+        usleep(50000);
+    }
+    return 0;
+}
+
+/* The running kiosk holds the reader; status shows what its reader worker publishes
+ * (this test process plays the kiosk, with a PN532 emulator as its reader). */
+static void test_status_shows_the_kiosks_reader(void **state)
+{
+    (void)state;
+    setenv("LIBNFC_AUTO_SCAN", "false", 1);
+    setenv("LIBNFC_LOG_LEVEL", "0", 1);
+    char dir[256], conf[300], cmd[600], out[4096], db[300];
+    snprintf(dir, sizeof dir, "%s/ctl-reader-%d", KIOSK_TEST_TMP, (int)getpid());
+    snprintf(cmd, sizeof cmd, "rm -rf '%s' && mkdir -p '%s'", dir, dir);
+    assert_int_equal(system(cmd), 0);
+    store_device_key key;
+    assert_int_equal(store_device_key_load(dir, &key), KIOSK_OK);
+    snprintf(db, sizeof db, "%s/kiosk.db", dir);
+    store *st;
+    assert_int_equal(store_open(db, "H7", &key, NULL, &st), KIOSK_OK);
+    store_close(st);
+    snprintf(conf, sizeof conf, "%s/kiosk.conf", dir);
+    FILE *f = fopen(conf, "w");
+    assert_non_null(f);
+    fprintf(f, "[device]\nhall_code = H7\n[paths]\nstate_dir = %s\n", dir);
+    fclose(f);
+
+    assert_true(
+        status_says(conf, "reader:            unknown (kiosk not running)", out, sizeof out));
+    pn532_emu *emu;
+    assert_int_equal(pn532_emu_start(NULL, &emu), KIOSK_OK);
+    identity_config ic = {.open = open_emulated,
+                          .open_ctx = emu,
+                          .callback = ignore_event,
+                          .retry_ms = 200,
+                          .health_dir = dir};
+    identity_worker *w;
+    assert_int_equal(identity_worker_start(&ic, &w), KIOSK_OK);
+    assert_true(status_says(conf, "reader:            ok (since ", out, sizeof out));
+    pn532_emu_unplug(emu);
+    assert_true(status_says(conf, "reader:            fault since ", out, sizeof out));
+    assert_non_null(strstr(out, "the reader stopped answering"));
+    pn532_emu_replug(emu);
+    assert_true(status_says(conf, "reader:            ok (since ", out, sizeof out));
+    identity_worker_stop(w);
+    pn532_emu_stop(emu);
+    assert_true(
+        status_says(conf, "reader:            unknown (kiosk not running)", out, sizeof out));
+
+    /* a kiosk that died with a fault on file: its word no longer counts */
+    pid_t child = fork();
+    if (child == 0)
+        _exit(0);
+    waitpid(child, NULL, 0);
+    identity_health h = {.state = IDENTITY_HEALTH_FAULT, .since_ms = 1, .pid = (long)child};
+    snprintf(h.reason, sizeof h.reason, "cannot open the reader");
+    assert_int_equal(identity_health_write(dir, &h), KIOSK_OK);
+    assert_true(
+        status_says(conf, "reader:            unknown (kiosk not running)", out, sizeof out));
+    /* and one that runs (this process) is believed */
+    h.pid = (long)getpid();
+    assert_int_equal(identity_health_write(dir, &h), KIOSK_OK);
+    assert_true(status_says(conf, "fault since ", out, sizeof out));
+    assert_non_null(strstr(out, "cannot open the reader"));
+    identity_health_remove(dir);
+    sodium_memzero(&key, sizeof key);
 }
 
 static void test_status_sync_export_purge(void **state)
@@ -602,6 +710,7 @@ int main(void)
         cmocka_unit_test(test_card_reader_states),
         cmocka_unit_test(test_reprint),
         cmocka_unit_test_teardown(test_status_sync_export_purge, stop_hub),
+        cmocka_unit_test(test_status_shows_the_kiosks_reader),
         cmocka_unit_test(test_staff_audit_print_test),
         cmocka_unit_test(test_root_gives_state_files_back),
     };

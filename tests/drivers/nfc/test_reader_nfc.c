@@ -1,7 +1,8 @@
 /* Tests of the libnfc reader backend through libnfc's real pn532_uart driver, talking
  * to the PN532 emulator on a pseudo-terminal: open, poll, read a card with the ssc
  * protocol, verify a PIN, notice removal, survive slow cards, and report a reader that
- * stops answering. */
+ * stops answering. The emulator's wire is checked too: the card's time per APDU and
+ * the baud rate are really spent, and the PIN's retry counter comes through. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -10,6 +11,7 @@
 #include <nfc/nfc.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/kiosk_log.h"
 #include "nfc/reader_nfc.h"
@@ -119,6 +121,62 @@ static void test_reader_that_stops_answering(void **state)
     rig_down(&g);
 }
 
+static double now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+/* Lower bounds only: a sleep never ends early, so these cannot fail on a slow machine. */
+static void test_wire_and_card_time_are_spent(void **state)
+{
+    (void)state;
+    rig g;
+    rig_up(&g, KIOSK_TEST_ASSETS "/cards/demo.ini", NULL);
+    reader_target t;
+    assert_int_equal(g.r->ops->poll(g.r, 200, &t), KIOSK_OK);
+    ssc_card card;
+    assert_int_equal(ssc_select_card(g.r, &card), KIOSK_OK);
+    int tries;
+    /* the card's 40 ms per APDU */
+    pn532_emu_set_card_delay(g.emu, 40);
+    double t0 = now_ms();
+    assert_int_equal(ssc_pin_tries(g.r, &tries), KIOSK_OK);
+    assert_true(now_ms() - t0 >= 40.0);
+    /* no card time: the wire alone, 20 exchanges of at least 9 + 6 + 11 bytes at 86.8 us */
+    pn532_emu_set_card_delay(g.emu, 0);
+    t0 = now_ms();
+    for (int i = 0; i < 20; i++)
+        assert_int_equal(ssc_pin_tries(g.r, &tries), KIOSK_OK);
+    double wire = now_ms() - t0;
+    print_message("20 counter reads on the wire alone: %.1f ms\n", wire);
+    assert_true(wire >= 20 * 26 * 0.0868);
+    rig_down(&g);
+}
+
+/* The retry counter through libnfc: VERIFY with no data, no try spent. */
+static void test_retry_counter_through_libnfc(void **state)
+{
+    (void)state;
+    rig g;
+    rig_up(&g, KIOSK_TEST_FIXTURES "/cards/last-try.ini", NULL);
+    reader_target t;
+    assert_int_equal(g.r->ops->poll(g.r, 200, &t), KIOSK_OK);
+    ssc_card card;
+    assert_int_equal(ssc_select_card(g.r, &card), KIOSK_OK);
+    int tries;
+    assert_int_equal(ssc_pin_tries(g.r, &tries), KIOSK_OK);
+    assert_int_equal(tries, 1);
+    assert_int_equal(reader_sim_pin_tries(g.card), 1); /* none spent */
+    rig_down(&g);
+    rig_up(&g, KIOSK_TEST_FIXTURES "/cards/blocked.ini", NULL);
+    assert_int_equal(g.r->ops->poll(g.r, 200, &t), KIOSK_OK);
+    assert_int_equal(ssc_select_card(g.r, &card), KIOSK_OK);
+    assert_int_equal(ssc_pin_tries(g.r, &tries), KIOSK_PIN_BLOCKED);
+    rig_down(&g);
+}
+
 static int warnings;
 static void count_warnings(void *ctx, kiosk_log_level level, const char *module, const char *msg)
 {
@@ -160,6 +218,8 @@ int main(void)
         cmocka_unit_test(test_removed_mid_read_and_empty_field),
         cmocka_unit_test(test_slow_card_within_our_timeout),
         cmocka_unit_test(test_reader_that_stops_answering),
+        cmocka_unit_test(test_wire_and_card_time_are_spent),
+        cmocka_unit_test(test_retry_counter_through_libnfc),
         cmocka_unit_test(test_no_reader_and_error_mapping),
     };
     return cmocka_run_group_tests(tests, setup, NULL);

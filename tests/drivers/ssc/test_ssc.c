@@ -50,6 +50,26 @@ static void test_full_read(void **state)
     reader_close(r);
 }
 
+/* The kiosk's tap: the application and the specification only — no card number. */
+static void test_select_card_reads_what_the_kiosk_needs(void **state)
+{
+    (void)state;
+    reader *r = open_card(DEMO, NULL);
+    ssc_card card;
+    assert_int_equal(ssc_select_card(r, &card), KIOSK_OK);
+    assert_string_equal(card.card_number, "");
+    assert_string_equal(card.spec_version, "2.00");
+    assert_int_equal(card.generation, 2);
+    assert_int_equal(reader_sim_apdus(r), 2);
+    reader_close(r);
+    /* a 3rd-generation card also gives its identification code, for authentication */
+    r = open_card(CARDS "gen3.ini", NULL);
+    assert_int_equal(ssc_select_card(r, &card), KIOSK_OK);
+    assert_int_equal(card.generation, 3);
+    assert_int_equal(reader_sim_apdus(r), 3);
+    reader_close(r);
+}
+
 static void test_wrong_then_right_pin(void **state)
 {
     (void)state;
@@ -193,6 +213,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_full_read),
+        cmocka_unit_test(test_select_card_reads_what_the_kiosk_needs),
         cmocka_unit_test(test_wrong_then_right_pin),
         cmocka_unit_test(test_pin_runs_out_and_blocked_card),
         cmocka_unit_test(test_rare_name_with_extension_and_t0),

@@ -4,7 +4,9 @@
  * signature strokes, save, print, done — and every way out: cancel, the card pulled
  * before and after saving, a wrong and a blocked PIN, the idle countdown, a store that
  * cannot save, a printer missing at start (and found later), the answers that send the citizen
- * elsewhere, out of service. */
+ * elsewhere, out of service. Through real libnfc and the PN532 emulator: a reader that
+ * falls silent or is unplugged at the PIN or on the form ends the session as a reader
+ * fault, a card taken as a card removal — two messages — and the reader recovers. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -18,7 +20,9 @@
 #include <unistd.h>
 
 #include "app/session.h"
+#include "pn532_emu.h"
 #include "printer_peer.h"
+#include "ssc/reader_sim.h"
 #include "test_state.h"
 #include "store/store.h"
 
@@ -618,6 +622,83 @@ static void test_reader_fault_is_known(void **st)
     session_destroy(s);
 }
 
+/* Pump until the view's reader flag is want (ok or fault). */
+static int wait_reader(session *s, int want_ok, int ms)
+{
+    for (int waited = 0; waited < ms; waited += 20) {
+        session_wait(s, 20);
+        session_pump(s);
+        const session_view *v = session_get_view(s);
+        if (want_ok ? v->reader_ok : v->reader_fault)
+            return 1;
+    }
+    return 0;
+}
+
+enum { GOES_SILENT, UNPLUGGED, CARD_TAKEN };
+
+static void trouble_in_session(int on_form, int what)
+{
+    setenv("LIBNFC_AUTO_SCAN", "false", 1);
+    setenv("LIBNFC_LOG_LEVEL", "0", 1);
+    state("emu", 0);
+    reader *card;
+    assert_int_equal(reader_sim_create(demo_card, NULL, &card), KIOSK_OK);
+    reader_sim_set_present(card, 0);
+    pn532_emu *emu;
+    assert_int_equal(pn532_emu_start(card, &emu), KIOSK_OK);
+    cfg.reader_backend = KIOSK_READER_LIBNFC;
+    snprintf(cfg.reader_connstring, sizeof cfg.reader_connstring, "%s", pn532_emu_connstring(emu));
+    session *s = start(NULL, 0);
+    assert_true(wait_reader(s, 1, 10000));
+    reader_sim_set_present(card, 1);
+    wait_step(s, FLOW_PIN, 10000);
+    if (on_form) {
+        pin(s, "123456");
+        wait_step(s, FLOW_QUESTIONS, 10000);
+        answer(s, 0, 0, 1, 1);
+        assert_int_equal(step(s), FLOW_FORM);
+        set(s, REGISTRATION_MOBILE, "13812345678");
+    } else {
+        session_pin_digit(s, 1);
+    }
+    if (what == GOES_SILENT)
+        pn532_emu_set_silent(emu, 1);
+    else if (what == UNPLUGGED)
+        pn532_emu_unplug(emu);
+    else
+        reader_sim_set_present(card, 0);
+    /* within 3 s (test_identity holds the worker to that); generous here, on a busy
+     * machine, since this is about which message, not how soon */
+    wait_step(s, FLOW_MESSAGE, 6000);
+    assert_string_equal(session_get_view(s)->flow->message_key,
+                        what == CARD_TAKEN ? "flow.card_removed" : "flow.reader_fault");
+    assert_int_equal(session_get_view(s)->reader_fault, what != CARD_TAKEN);
+    assert_wiped(s);
+    /* the card is taken back, the reader answers again: a new session, no restart */
+    reader_sim_set_present(card, 0);
+    if (what == GOES_SILENT)
+        pn532_emu_set_silent(emu, 0);
+    else if (what == UNPLUGGED)
+        pn532_emu_replug(emu);
+    assert_true(wait_reader(s, 1, 10000));
+    session_next(s);
+    assert_int_equal(step(s), FLOW_ATTRACT);
+    reader_sim_set_present(card, 1);
+    wait_step(s, FLOW_PIN, 10000);
+    session_destroy(s);
+    pn532_emu_stop(emu);
+    reader_close(card);
+}
+
+static void test_reader_troubles_through_libnfc(void **st)
+{
+    (void)st;
+    for (int on_form = 0; on_form <= 1; on_form++)
+        for (int what = GOES_SILENT; what <= CARD_TAKEN; what++)
+            trouble_in_session(on_form, what);
+}
+
 static void test_answers_that_send_elsewhere(void **st)
 {
     (void)st;
@@ -675,6 +756,7 @@ int main(void)
         cmocka_unit_test(test_missing_printer_is_a_fault),
         cmocka_unit_test(test_printer_found_later),
         cmocka_unit_test(test_reader_fault_is_known),
+        cmocka_unit_test(test_reader_troubles_through_libnfc),
         cmocka_unit_test(test_answers_that_send_elsewhere),
         cmocka_unit_test(test_out_of_service_and_staff_cards),
     };

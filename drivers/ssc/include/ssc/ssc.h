@@ -18,7 +18,7 @@
 /* What EF05 says about the card itself (not personal). */
 typedef struct ssc_card {
     uint8_t card_id[16];  /* card identification code (EF05 tag 01), zero if absent */
-    char card_number[10]; /* 9 characters */
+    char card_number[10]; /* 9 characters; "" unless ssc_read_card read it */
     char spec_version[5]; /* "3.00" */
     int generation;       /* first digit of spec_version */
 } ssc_card;
@@ -40,10 +40,15 @@ typedef struct ssc_holder {
  * 350 ms default. */
 #define SSC_APDU_TIMEOUT_MS 2000
 
-/* Select the application and read EF05 by SFI: the card number and the specification,
- * and the identification code only on a 3rd-generation card. KIOSK_CARD for a card without the SSSE
- * application or with a malformed record, or the reader's KIOSK_CARD_REMOVED /
- * KIOSK_TIMEOUT / KIOSK_READER. */
+/* Select the application and read of EF05 (by SFI) what the kiosk needs: the
+ * specification, hence the generation, and the identification code only on a
+ * 3rd-generation card (for terminal authentication). Not the card number: the journey
+ * has no use for it, and it is one APDU less a tap. card_number is left "". KIOSK_CARD
+ * for a card without the SSSE application or with a malformed record, or the reader's
+ * KIOSK_CARD_REMOVED / KIOSK_TIMEOUT / KIOSK_READER. */
+kiosk_rc ssc_select_card(reader *r, ssc_card *out);
+
+/* ssc_select_card, then the card number too (staff tools): one APDU more. Same codes. */
 kiosk_rc ssc_read_card(reader *r, ssc_card *out);
 
 /* VERIFY the 6-digit PIN (borrowed; not kept). KIOSK_OK; KIOSK_PIN_WRONG with

@@ -19,7 +19,8 @@
 
 typedef enum identity_event_type {
     IDENTITY_CARD_PRESENT = 1, /* a card arrived; reading it */
-    IDENTITY_CARD_READ,        /* EF05 read: card number and generation; PIN next;
+    IDENTITY_CARD_READ,        /* EF05 read: specification and generation (no card
+                                  number: ssc_select_card); PIN next;
                                   tries_left: the PIN's retry counter (-1: not told) */
     IDENTITY_PIN_WRONG,        /* tries_left set */
     IDENTITY_PIN_BLOCKED,      /* go to the counter (also before any PIN, from the counter) */
@@ -62,6 +63,9 @@ typedef struct identity_config {
     /* Terminal authentication for 3rd-generation cards (PSAM, HSM); NULL callback: none,
      * and such cards end in IDENTITY_NEEDS_ID_ENTRY. */
     ssc_key_holder key_holder;
+    /* Where to publish the reader's health (identity_health.h) for kioskctl status: the
+     * state directory (kept); NULL: nowhere. Written on each change, removed on stop. */
+    const char *health_dir;
 } identity_config;
 
 /* An identity_open_reader for the configured backend: libnfc at [reader] connstring, or
