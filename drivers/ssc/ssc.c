@@ -161,20 +161,25 @@ kiosk_rc ssc_select_card(reader *r, ssc_card *out)
     return KIOSK_OK;
 }
 
+kiosk_rc ssc_read_card_number(reader *r, ssc_card *card)
+{
+    uint8_t v[9];
+    kiosk_rc rc = read_tag(r, SSC_SFI_EF05, 0x07, 9, v);
+    if (rc == KIOSK_OK && !from_ascii(v, 9, card->card_number, sizeof card->card_number))
+        rc = KIOSK_CARD;
+    if (rc != KIOSK_OK)
+        memset(card->card_number, 0, sizeof card->card_number);
+    return rc == KIOSK_UNSUPPORTED ? KIOSK_CARD : rc;
+}
+
 kiosk_rc ssc_read_card(reader *r, ssc_card *out)
 {
     kiosk_rc rc = ssc_select_card(r, out);
+    if (rc == KIOSK_OK)
+        rc = ssc_read_card_number(r, out);
     if (rc != KIOSK_OK)
-        return rc;
-    uint8_t v[9];
-    rc = read_tag(r, SSC_SFI_EF05, 0x07, 9, v);
-    if (rc == KIOSK_OK && !from_ascii(v, 9, out->card_number, sizeof out->card_number))
-        rc = KIOSK_CARD;
-    if (rc != KIOSK_OK) {
         memset(out, 0, sizeof *out);
-        return rc == KIOSK_UNSUPPORTED ? KIOSK_CARD : rc;
-    }
-    return KIOSK_OK;
+    return rc;
 }
 
 /* VERIFY (with the PIN, or without data for the counter) and its status word: 90 00

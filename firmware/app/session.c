@@ -413,6 +413,12 @@ static void dispatch(session *s, const flow_event *ev)
         s->in_session = false; /* the next citizen starts with the hall's defaults */
         reset_prefs(s);
     }
+    /* a citizen worth resuming: the card number tells their card from another, should
+     * it be taken away (asked off the tap → PIN path; and for the card coming back) */
+    if (v->step != before && s->identity &&
+        ((v->step == FLOW_QUESTIONS || v->step == FLOW_FORM) ? !v->card_known
+                                                             : v->step == FLOW_CARD_AWAY))
+        identity_worker_want_card_number(s->identity);
     if (v->step != before && v->step == FLOW_COMMITMENT) {
         /* can a record be saved? asked before the citizen reads and signs */
         if (s->io)
@@ -572,6 +578,10 @@ static void on_identity_event(session *s, const identity_event *ie)
         break;
     case IDENTITY_READER_FAULT:
         ev.type = FLOW_EV_READER_FAULT;
+        break;
+    case IDENTITY_CARD_NUMBER:
+        ev.type = FLOW_EV_CARD_NUMBER;
+        ev.card = &ie->card;
         break;
     case IDENTITY_READER_OK:
         return;

@@ -281,7 +281,10 @@ static bool is_activity(flow_event_type t)
  * back and tapping again). */
 static unsigned card_back(flow *f, const flow_event *ev)
 {
-    if (strcmp(ev->card->card_number, f->card_number) != 0) {
+    if (f->away_from == FLOW_PIN) {
+        /* nothing was given yet: whichever card it is, it is asked for its PIN */
+        f->view.card_generation = ev->card->generation;
+    } else if (!ev->card->card_number[0] || strcmp(ev->card->card_number, f->card_number) != 0) {
         kiosk_log_info("flow", "another card came while the session's card was away");
         return end_session(f, FLOW_MESSAGE, "flow.other_card");
     }
@@ -310,11 +313,17 @@ unsigned flow_handle(flow *f, const flow_event *ev)
             f->session = true;
         }
         return FLOW_ACT_NONE;
+    case FLOW_EV_CARD_NUMBER:
+        if (f->session && !f->saved && ev->card && ev->card->card_number[0] &&
+            !f->view.card_known) {
+            snprintf(f->card_number, sizeof f->card_number, "%s", ev->card->card_number);
+            f->view.card_known = true;
+        }
+        return FLOW_ACT_NONE;
     case FLOW_EV_CARD_READ:
         if (s == FLOW_CARD_AWAY && ev->card)
             return card_back(f, ev);
         if (s == FLOW_READING_CARD && ev->card) {
-            snprintf(f->card_number, sizeof f->card_number, "%s", ev->card->card_number);
             f->view.card_generation = ev->card->generation;
             /* the card's counter, before any digit (0 never comes: a blocked card is
              * FLOW_EV_PIN_BLOCKED) */
@@ -366,6 +375,8 @@ unsigned flow_handle(flow *f, const flow_event *ev)
             return FLOW_ACT_NONE;
         if (s == FLOW_READING_CARD || s == FLOW_MESSAGE || s == FLOW_ELIGIBILITY)
             return end_session(f, FLOW_ATTRACT, NULL); /* as the ending asked ("请取回") */
+        if (!f->view.card_known && s != FLOW_PIN && s != FLOW_CHECKING_PIN)
+            return end_session(f, FLOW_MESSAGE, "flow.card_removed"); /* no telling it */
         /* the citizen may only have taken it to look at it: wait for it a while */
         f->away_from = s == FLOW_CHECKING_PIN ? FLOW_PIN : s;
         f->away_at_ms = now(f);

@@ -27,6 +27,7 @@ struct identity_worker {
     pthread_cond_t wake;
     int stop;
     int card_ready;                  /* EF05 read, a PIN may be submitted */
+    int want_number;                 /* identity_worker_want_card_number asked */
     char pin[7];                     /* waiting PIN, "" if none */
     identity_health_state published; /* what the health file says (worker thread) */
     int health_warned;
@@ -51,7 +52,7 @@ static int wait_ms(identity_worker *w, int ms)
 {
     struct timespec until = kiosk_deadline_in_ms(ms);
     pthread_mutex_lock(&w->lock);
-    if (!w->stop && !w->pin[0])
+    if (!w->stop && !w->pin[0] && !w->want_number)
         pthread_cond_timedwait(&w->wake, &w->lock, &until);
     int s = w->stop;
     pthread_mutex_unlock(&w->lock);
@@ -71,6 +72,47 @@ static int take_pin(identity_worker *w, char pin[7])
     return have;
 }
 
+/* A reader that fails or stops answering is closed and reopened: a hung PN532 or an
+ * unplugged USB reader comes back that way. */
+static int reader_lost(kiosk_rc rc)
+{
+    return rc == KIOSK_READER || rc == KIOSK_TIMEOUT;
+}
+
+/* Was the card number asked for? (Taken: asked once, read once.) */
+static int take_want_number(identity_worker *w)
+{
+    pthread_mutex_lock(&w->lock);
+    int want = w->want_number;
+    w->want_number = 0;
+    pthread_mutex_unlock(&w->lock);
+    return want;
+}
+
+void identity_worker_want_card_number(identity_worker *w)
+{
+    if (!w)
+        return;
+    pthread_mutex_lock(&w->lock);
+    w->want_number = 1;
+    pthread_cond_broadcast(&w->wake);
+    pthread_mutex_unlock(&w->lock);
+}
+
+/* The card number now, as asked: IDENTITY_CARD_NUMBER ("" when it could not be read).
+ * Returns the reader's error to act on (removed, lost), else KIOSK_OK. */
+static kiosk_rc tell_card_number(identity_worker *w, reader *r, identity_event *ev)
+{
+    kiosk_rc rc = ssc_read_card_number(r, &ev->card);
+    if (rc == KIOSK_CARD_REMOVED || reader_lost(rc))
+        return rc;
+    identity_event_type was = ev->type;
+    ev->type = IDENTITY_CARD_NUMBER;
+    emit(w, ev);
+    ev->type = was;
+    return KIOSK_OK;
+}
+
 static void set_card_ready(identity_worker *w, int ready)
 {
     pthread_mutex_lock(&w->lock);
@@ -78,13 +120,6 @@ static void set_card_ready(identity_worker *w, int ready)
     if (!ready)
         explicit_bzero(w->pin, sizeof w->pin);
     pthread_mutex_unlock(&w->lock);
-}
-
-/* A reader that fails or stops answering is closed and reopened: a hung PN532 or an
- * unplugged USB reader comes back that way. */
-static int reader_lost(kiosk_rc rc)
-{
-    return rc == KIOSK_READER || rc == KIOSK_TIMEOUT;
 }
 
 kiosk_rc identity_holder_check(ssc_holder *h, kiosk_date today)
@@ -132,6 +167,14 @@ static kiosk_rc serve_card(identity_worker *w, reader *r, const reader_target *t
         emit(w, &ev);
         goto wait_removal;
     }
+    /* a session waiting for its card to come back tells them apart by the number */
+    if (take_want_number(w)) {
+        rc = ssc_read_card_number(r, &ev.card);
+        if (rc == KIOSK_CARD_REMOVED)
+            goto removed;
+        if (reader_lost(rc))
+            return KIOSK_READER;
+    }
     /* ready before the word goes out: a PIN typed the instant the keypad shows must be
      * taken, not refused as "no card" */
     set_card_ready(w, 1);
@@ -145,6 +188,15 @@ static kiosk_rc serve_card(identity_worker *w, reader *r, const reader_target *t
         if (stopping(w))
             return KIOSK_OK;
         if (!take_pin(w, pin)) {
+            if (take_want_number(w)) {
+                kiosk_rc n = tell_card_number(w, r, &ev);
+                if (n == KIOSK_CARD_REMOVED)
+                    goto removed;
+                if (reader_lost(n)) {
+                    set_card_ready(w, 0);
+                    return KIOSK_READER;
+                }
+            }
             kiosk_rc p = r->ops->present(r);
             if (p == KIOSK_READER) {
                 set_card_ready(w, 0);
@@ -220,6 +272,13 @@ wait_removal:
     for (;;) {
         if (stopping(w))
             return KIOSK_OK;
+        if (take_want_number(w)) {
+            kiosk_rc n = tell_card_number(w, r, &ev);
+            if (n == KIOSK_CARD_REMOVED)
+                break;
+            if (reader_lost(n))
+                return KIOSK_READER;
+        }
         kiosk_rc p = r->ops->present(r);
         if (p == KIOSK_READER)
             return KIOSK_READER;

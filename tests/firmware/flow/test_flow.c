@@ -264,10 +264,26 @@ static void card_read(const ssc_card *c)
     flow_handle(f, &ev);
 }
 
+/* The reader told the session's card number (after the PIN, as the app asks). */
+static void card_number_known(void)
+{
+    flow_event ev = {.type = FLOW_EV_CARD_NUMBER, .card = &card};
+    flow_handle(f, &ev);
+    assert_true(flow_get_view(f)->card_known);
+}
+
 static void test_card_pulled_mid_form(void **state)
 {
     (void)state;
+    /* a card whose number could not be read cannot be told from another: wiped, said */
     to_form();
+    set(REGISTRATION_EDUCATION, "21");
+    assert_false(flow_get_view(f)->card_known);
+    assert_int_equal(send(FLOW_EV_CARD_REMOVED), FLOW_ACT_WIPE);
+    assert_string_equal(flow_get_view(f)->message_key, "flow.card_removed");
+    send(FLOW_EV_NEXT);
+    to_form();
+    card_number_known();
     set(REGISTRATION_EDUCATION, "21");
     /* taken away: nothing is lost yet, the kiosk waits for it */
     assert_int_equal(send(FLOW_EV_CARD_REMOVED), FLOW_ACT_NONE);
@@ -294,6 +310,7 @@ static void test_card_pulled_mid_form(void **state)
     send(FLOW_EV_NEXT);
     /* another card while away: wiped, and said */
     to_form();
+    card_number_known();
     set(REGISTRATION_EDUCATION, "21");
     send(FLOW_EV_CARD_REMOVED);
     ssc_card other = card;
@@ -308,6 +325,7 @@ static void test_card_pulled_mid_form(void **state)
     send(FLOW_EV_NEXT);
     /* ending it while away: "结束" needs no second question */
     to_form();
+    card_number_known();
     send(FLOW_EV_CARD_REMOVED);
     assert_int_equal(send(FLOW_EV_CANCEL_CONFIRM), FLOW_ACT_WIPE);
     assert_string_equal(flow_get_view(f)->message_key, "flow.cancelled");
@@ -325,7 +343,10 @@ static void test_card_pulled_mid_form(void **state)
     send(FLOW_EV_PIN_ENTERED);
     send(FLOW_EV_CARD_REMOVED);
     assert_int_equal(step(), FLOW_CARD_AWAY);
-    flow_event again = {.type = FLOW_EV_CARD_READ, .card = &card, .tries_left = 2};
+    /* (whichever card: nothing was given yet, and it is asked for its PIN) */
+    ssc_card any = card;
+    any.card_number[0] = '\0';
+    flow_event again = {.type = FLOW_EV_CARD_READ, .card = &any, .tries_left = 2};
     send(FLOW_EV_CARD_PRESENT);
     flow_handle(f, &again);
     assert_int_equal(step(), FLOW_PIN);

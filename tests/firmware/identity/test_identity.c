@@ -112,12 +112,21 @@ static void test_tap_pin_identity_removal(void **state)
     assert_int_equal(reader_sim_apdus(h.sim), 9);
     /* after the identity is read, no PIN is taken */
     assert_int_equal(identity_worker_submit_pin(w, "123456"), KIOSK_NO_CARD);
+    /* the session asks for the card number (to tell this card from another, should it be
+     * taken away): one command, off the tap → PIN path */
+    identity_worker_want_card_number(w);
+    assert_int_equal(wait_event(&h, 5), IDENTITY_CARD_NUMBER);
+    assert_string_equal(h.ev[5].card.card_number, "D37010201");
+    assert_string_equal(h.ev[5].holder.id_number, ""); /* wiped after the holder went out */
+    assert_int_equal(reader_sim_apdus(h.sim), 10);
     reader_sim_set_present(h.sim, 0);
-    assert_int_equal(wait_event(&h, 5), IDENTITY_CARD_REMOVED);
-    /* the card comes back: a new session */
+    assert_int_equal(wait_event(&h, 6), IDENTITY_CARD_REMOVED);
+    /* asked while no card is there: the next card's read carries it */
+    identity_worker_want_card_number(w);
     reader_sim_set_present(h.sim, 1);
-    assert_int_equal(wait_event(&h, 6), IDENTITY_CARD_PRESENT);
-    assert_int_equal(wait_event(&h, 7), IDENTITY_CARD_READ);
+    assert_int_equal(wait_event(&h, 7), IDENTITY_CARD_PRESENT);
+    assert_int_equal(wait_event(&h, 8), IDENTITY_CARD_READ);
+    assert_string_equal(h.ev[8].card.card_number, "D37010201");
     identity_worker_stop(w);
     pthread_mutex_destroy(&h.lock);
 }

@@ -51,6 +51,11 @@ kiosk_rc ssc_select_card(reader *r, ssc_card *out);
 /* ssc_select_card, then the card number too (staff tools): one APDU more. Same codes. */
 kiosk_rc ssc_read_card(reader *r, ssc_card *out);
 
+/* The card number (EF05 tag 07) of the card selected by ssc_select_card into
+ * card->card_number ("" on failure): what tells the same card put back from another,
+ * read only when a session needs it, off the tap → PIN path. Same codes. */
+kiosk_rc ssc_read_card_number(reader *r, ssc_card *card);
+
 /* VERIFY the 6-digit PIN (borrowed; not kept). KIOSK_OK; KIOSK_PIN_WRONG with
  * *tries_left set from 63 Cx; KIOSK_PIN_BLOCKED (69 83); KIOSK_INVALID for a PIN that
  * is not 6 digits (nothing is sent). Call after ssc_read_card. */

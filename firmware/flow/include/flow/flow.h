@@ -7,8 +7,9 @@
  * (save, print); it never does I/O. Leaving before the record is saved — card pulled,
  * cancel, idle timeout — wipes the citizen's data; after saving, pulling the card loses
  * nothing. A card taken away after the PIN screen is shown is waited for (FLOW_CARD_AWAY):
- * the same card (by its card number) put back within card_away_s continues where the
- * citizen was; another card, or the end of the wait, wipes and says so. Cancelling after
+ * the same card (by its card number, FLOW_EV_CARD_NUMBER) put back within card_away_s
+ * continues where the citizen was; another card, or the end of the wait, wipes and says
+ * so. (At the PIN nothing is at stake: any card put back is asked for its PIN.) Cancelling after
  * the card was read asks first (view.confirm_cancel). UI thread only.
  */
 #ifndef KIOSK_FLOW_H
@@ -80,6 +81,7 @@ typedef enum flow_event_type {
     FLOW_EV_STORE_UNAVAILABLE, /* rc: the store cannot save now (asked before signing) */
     FLOW_EV_CANCEL_CONFIRM,    /* "确定取消" in the cancel question, or "结束" while away */
     FLOW_EV_CANCEL_KEEP,       /* "继续办理" in the cancel question */
+    FLOW_EV_CARD_NUMBER,       /* card: the session's card number, read after the PIN */
 } flow_event_type;
 
 typedef struct flow_event {
@@ -127,6 +129,8 @@ typedef struct flow_view {
     bool copy;           /* the print asked for is a reprint: mark it 副本 */
     bool confirm_cancel; /* "确定要取消吗？" is asked (FLOW_EV_CANCEL after identity) */
     int away_s;          /* FLOW_CARD_AWAY: seconds left to put the same card back */
+    bool card_known;     /* the session's card number is known: a card taken away after
+                            the PIN can be waited for (the app asks the reader for it) */
 } flow_view;
 
 typedef struct flow_config {

@@ -31,6 +31,7 @@ typedef enum identity_event_type {
     IDENTITY_READER_FAULT,     /* the reader is gone or hung (ends any card session);
                                   the worker keeps reopening it */
     IDENTITY_READER_OK,        /* the reader works (again) */
+    IDENTITY_CARD_NUMBER,      /* card.card_number, as asked (identity_worker_want_card_number) */
 } identity_event_type;
 
 typedef struct identity_event {
@@ -85,6 +86,12 @@ kiosk_rc identity_worker_start(const identity_config *cfg, identity_worker **out
  * KIOSK_BUSY if a PIN is already waiting, KIOSK_NO_CARD if no card has been read,
  * KIOSK_INVALID if it is not 6 digits. Any thread. */
 kiosk_rc identity_worker_submit_pin(identity_worker *w, const char *pin);
+
+/* Read the card number at the next chance (one APDU, never on the tap → PIN path): of
+ * the card on the reader now, as IDENTITY_CARD_NUMBER, or else of the next card, in its
+ * IDENTITY_CARD_READ. A session asks once it has a citizen worth resuming, and while it
+ * waits for a card taken away, to tell the same card from another. Any thread. */
+void identity_worker_want_card_number(identity_worker *w);
 
 /* Stop the thread, close the reader, wipe everything. NULL is fine. */
 void identity_worker_stop(identity_worker *w);
