@@ -154,6 +154,40 @@ int kiosk_date_age_on(kiosk_date birth, kiosk_date on)
     return age;
 }
 
+/* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil). */
+static int64_t days_from_civil(int y, int m, int d)
+{
+    y -= m <= 2;
+    int64_t era = (y >= 0 ? y : y - 399) / 400;
+    int64_t yoe = y - era * 400;
+    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+int kiosk_date_weekday(kiosk_date d)
+{
+    int64_t days = days_from_civil(d.year, d.month, d.day);
+    return (int)(((days % 7) + 11) % 7); /* 1970-01-01 was a Thursday (4) */
+}
+
+kiosk_date kiosk_date_add_working_days(kiosk_date d, int n)
+{
+    while (n > 0) {
+        if (++d.day > kiosk_date_days_in_month(d.year, d.month)) {
+            d.day = 1;
+            if (++d.month > 12) {
+                d.month = 1;
+                d.year++;
+            }
+        }
+        int wd = kiosk_date_weekday(d);
+        if (wd != 0 && wd != 6)
+            n--;
+    }
+    return d;
+}
+
 struct timespec kiosk_deadline_in_ms(int ms)
 {
     struct timespec t;

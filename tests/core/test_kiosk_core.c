@@ -67,6 +67,16 @@ static void test_age_on(void **state)
     kiosk_date leap = {2008, 2, 29};
     assert_int_equal(kiosk_date_age_on(leap, (kiosk_date){2024, 2, 28}), 15);
     assert_int_equal(kiosk_date_age_on(leap, (kiosk_date){2024, 2, 29}), 16);
+    /* weekdays and working days */
+    assert_int_equal(kiosk_date_weekday((kiosk_date){1970, 1, 1}), 4);
+    assert_int_equal(kiosk_date_weekday((kiosk_date){2026, 12, 4}), 5); /* a Friday */
+    assert_int_equal(kiosk_date_weekday((kiosk_date){2000, 2, 29}), 2);
+    kiosk_date due = kiosk_date_add_working_days((kiosk_date){2026, 12, 4}, 7);
+    assert_true(due.year == 2026 && due.month == 12 && due.day == 15);
+    due = kiosk_date_add_working_days((kiosk_date){2026, 12, 30}, 3); /* over the new year */
+    assert_true(due.year == 2027 && due.month == 1 && due.day == 4);
+    due = kiosk_date_add_working_days((kiosk_date){2026, 12, 5}, 1); /* from a Saturday */
+    assert_true(due.year == 2026 && due.month == 12 && due.day == 7);
     assert_int_equal(kiosk_date_age_on(leap, (kiosk_date){2025, 2, 28}), 16);
     assert_int_equal(kiosk_date_age_on(leap, (kiosk_date){2026, 2, 28}), 17);
     assert_int_equal(kiosk_date_age_on(leap, (kiosk_date){2026, 3, 1}), 18);

@@ -61,5 +61,10 @@ kiosk_rc kiosk_date_parse(const char *s, kiosk_date *out);
 /* Full years of age on `on` for someone born on `birth` (birthday counts on the day;
  * a 29 February birthday counts on 1 March in common years). Negative if not born. */
 int kiosk_date_age_on(kiosk_date birth, kiosk_date on);
+/* 0 Sunday … 6 Saturday. */
+int kiosk_date_weekday(kiosk_date d);
+/* The date n working days (Monday to Friday) after d. Public holidays are not known
+ * here: a screen that shows the result says that they move it on. */
+kiosk_date kiosk_date_add_working_days(kiosk_date d, int n);
 
 #endif
