@@ -41,6 +41,7 @@
 static char dir[512], db[600];
 static store_device_key key;
 static uint8_t commit_hash[32];
+static uint8_t up_pk[32], up_sk[32]; /* the upstream's: the test opens what was sealed */
 static char evidence[16384];
 
 static const char registration[] =
@@ -94,9 +95,11 @@ static randombytes_implementation det_impl = {
 typedef struct rec {
     char uuid[STORE_UUID_LEN + 1];
     int64_t seq;
-    int state; /* as last found on disk (or 0 when only just saved) */
-    int tried; /* the answer the sync worker was applying (2 or 3), 0: none */
-    int taken; /* that answer's transaction returned KIOSK_OK */
+    int state;  /* as last found on disk (or 0 when only just saved) */
+    int tried;  /* the answer the sync worker was applying (2 or 3), 0: none */
+    int taken;  /* that answer's transaction returned KIOSK_OK */
+    int opened; /* the sealed bytes were opened and matched once; digest is theirs */
+    uint8_t digest[32];
 } rec;
 
 typedef struct model {
@@ -242,11 +245,10 @@ static void provision(void)
     snprintf(cmd, sizeof cmd, "rm -rf '%s' && mkdir -p '%s'", dir, dir);
     assert_int_equal(system(cmd), 0);
     assert_int_equal(store_device_key_load(dir, &key), KIOSK_OK);
-    uint8_t pk[32], sk[32];
-    crypto_box_keypair(pk, sk);
+    crypto_box_keypair(up_pk, up_sk);
     store *s;
     assert_int_equal(store_open(db, HALL, &key, NULL, &s), KIOSK_OK);
-    assert_int_equal(store_set_upstream_key(s, pk), KIOSK_OK);
+    assert_int_equal(store_set_upstream_key(s, up_pk), KIOSK_OK);
     store_close(s);
 }
 
@@ -334,12 +336,39 @@ static int run_child(model *m, uint64_t seed, int ignore_sync, int64_t t_ms, cha
     return 0;
 }
 
+static int max_lines = 8; /* broken promises printed per cut */
+
 typedef struct found {
     char uuid[STORE_UUID_LEN + 1];
     int64_t seq;
     int state;
     int sealed_len;
+    int sealed_ok; /* opened and matching its hash now, or unchanged since it was */
+    uint8_t digest[32];
 } found;
+
+/* The record's sealed bytes are whole: the first time they are seen they must open with
+ * the upstream's key (the sealed box authenticates every byte) to an envelope whose
+ * SHA-256 is the record's hash; afterwards they must not change. */
+static int sealed_whole(rec *known, const uint8_t *sealed, size_t len, const uint8_t *hash,
+                        int hash_len, uint8_t digest[32])
+{
+    crypto_generichash(digest, 32, sealed, len, NULL, 0);
+    if (known && known->opened)
+        return memcmp(known->digest, digest, 32) == 0;
+    if (len < 64 + crypto_box_SEALBYTES || hash_len != 32)
+        return 0;
+    uint8_t *plain = malloc(len);
+    assert_non_null(plain);
+    int ok = crypto_box_seal_open(plain, sealed, len, up_pk, up_sk) == 0;
+    if (ok) {
+        uint8_t h[32];
+        crypto_hash_sha256(h, plain + 64, len - crypto_box_SEALBYTES - 64);
+        ok = memcmp(h, hash, 32) == 0;
+    }
+    free(plain);
+    return ok;
+}
 
 /* What the real store makes of the files: the number of broken promises (each printed
  * with the cut), and m brought up to date with the disk. */
@@ -348,10 +377,11 @@ static int check(model *m, int cut, uint64_t seed)
     int bad = 0;
 #define BAD(...)                                                                                   \
     do {                                                                                           \
-        printf("power cut %d (seed %llu): ", cut, (unsigned long long)seed);                       \
-        printf(__VA_ARGS__);                                                                       \
-        printf("\n");                                                                              \
-        bad++;                                                                                     \
+        if (++bad <= max_lines) {                                                                  \
+            printf("power cut %d (seed %llu): ", cut, (unsigned long long)seed);                   \
+            printf(__VA_ARGS__);                                                                   \
+            printf("\n");                                                                          \
+        }                                                                                          \
     } while (0)
 
     char wal[640];
@@ -399,7 +429,7 @@ static int check(model *m, int cut, uint64_t seed)
     size_t nf = 0, capf = 0;
     int64_t last_seq = 0;
     if (sqlite3_prepare_v2(raw,
-                           "SELECT r.uuid, r.seq, r.state, length(b.sealed) FROM records r"
+                           "SELECT r.uuid, r.seq, r.state, b.sealed, r.hash FROM records r"
                            " LEFT JOIN record_blobs b ON b.record_id = r.id ORDER BY r.seq",
                            -1, &st, NULL) == SQLITE_OK) {
         while (sqlite3_step(st) == SQLITE_ROW) {
@@ -411,7 +441,10 @@ static int check(model *m, int cut, uint64_t seed)
             snprintf(f[nf].uuid, sizeof f[nf].uuid, "%s", sqlite3_column_text(st, 0));
             f[nf].seq = sqlite3_column_int64(st, 1);
             f[nf].state = sqlite3_column_int(st, 2);
-            f[nf].sealed_len = sqlite3_column_int(st, 3);
+            f[nf].sealed_len = sqlite3_column_bytes(st, 3);
+            f[nf].sealed_ok = sealed_whole(model_find(m, f[nf].uuid), sqlite3_column_blob(st, 3),
+                                           (size_t)f[nf].sealed_len, sqlite3_column_blob(st, 4),
+                                           sqlite3_column_bytes(st, 4), f[nf].digest);
             nf++;
         }
         sqlite3_finalize(st);
@@ -435,6 +468,8 @@ static int check(model *m, int cut, uint64_t seed)
         }
         if (f[i].sealed_len < 5000)
             BAD("record seq %lld has %d sealed bytes", (long long)f[i].seq, f[i].sealed_len);
+        else if (!f[i].sealed_ok)
+            BAD("record seq %lld: its sealed bytes are damaged", (long long)f[i].seq);
     }
     if (last_seq != (int64_t)nf)
         BAD("the sequence counter says %lld, %zu records are there", (long long)last_seq, nf);
@@ -475,12 +510,19 @@ static int check(model *m, int cut, uint64_t seed)
                 BAD("record %s appeared already answered (state %d)", f[k].uuid, f[k].state);
         }
         r->state = f[k].state;
+        if (f[k].sealed_ok && !r->opened) {
+            r->opened = 1;
+            memcpy(r->digest, f[k].digest, 32);
+        }
         if (r->state >= STORE_ACKED || !r->taken) {
             r->tried = 0;
             r->taken = 0;
         }
     }
     free(f);
+    if (bad > max_lines)
+        printf("power cut %d (seed %llu): ... and %d more\n", cut, (unsigned long long)seed,
+               bad - max_lines);
     return bad;
 #undef BAD
 }
@@ -549,6 +591,56 @@ static void cleanup(void)
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
     if (system(cmd) != 0)
         printf("could not remove %s\n", dir);
+}
+
+/* ---- the first boot: creating and migrating the database ----------------------- */
+
+/* Provision the store under crashvfs (create, migrate, the upstream key, close), the
+ * power cut before the at_op-th write or sync (0: never; then report how many there were). */
+static void provision_child(uint64_t seed, uint64_t at_op, int fd)
+{
+    if (crashvfs_register(1) != SQLITE_OK)
+        _exit(4);
+    crashvfs_seed(seed);
+    crashvfs_arm(at_op);
+    crashvfs_stats before;
+    crashvfs_get_stats(&before);
+    store *s;
+    kiosk_rc rc = store_open(db, HALL, &key, NULL, &s);
+    if (rc != KIOSK_OK)
+        die("open", rc);
+    if ((rc = store_set_upstream_key(s, up_pk)) != KIOSK_OK)
+        die("upstream key", rc);
+    store_close(s);
+    crashvfs_stats st;
+    crashvfs_get_stats(&st);
+    report(fd, "N %llu\n", (unsigned long long)(st.ops - before.ops));
+    _exit(0);
+}
+
+/* Run provision_child; its exit status, and the ops it reported (if any) in *ops. */
+static int run_provision_child(uint64_t seed, uint64_t at_op, unsigned long long *ops)
+{
+    int p[2];
+    assert_int_equal(pipe(p), 0);
+    fflush(NULL);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        close(p[0]);
+        provision_child(seed, at_op, p[1]);
+    }
+    close(p[1]);
+    char text[64] = "";
+    ssize_t n = read(p[0], text, sizeof text - 1);
+    close(p[0]);
+    if (n > 0)
+        text[n] = '\0';
+    if (ops && sscanf(text, "N %llu", ops) != 1)
+        *ops = 0;
+    int st = 0;
+    waitpid(pid, &st, 0);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
 /* ---- the tests ------------------------------------------------------------------- */
@@ -653,6 +745,153 @@ static void test_power_cuts_during_save_and_sync(void **state)
     cleanup();
 }
 
+/* A unit whose first boot (the database created, migrated, provisioned) loses power at
+ * any write or sync comes up again: the store opens, takes its upstream key if the cut
+ * lost it, saves, and its audit log verifies. Every cut point, three tearings each. */
+static void test_power_cuts_while_provisioning(void **state)
+{
+    (void)state;
+    setup_paths("powercut-first-boot");
+    char cmd[2600];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s' && mkdir -p '%s'", dir, dir);
+    assert_int_equal(system(cmd), 0);
+    assert_int_equal(store_device_key_load(dir, &key), KIOSK_OK);
+    crypto_box_keypair(up_pk, up_sk);
+    unsigned long long total = 0;
+    assert_int_equal(run_provision_child(1, 0, &total), 0);
+    assert_true(total > 5);
+    store_submission sub = {
+        .registration_json = registration,
+        .evidence_json = evidence,
+        .commitment_version = "2026.1",
+        .commitment_sha256 = commit_hash,
+        .masked_name = "张*丰",
+        .masked_id = "3701**********4519",
+    };
+    int bad = 0, runs = 0;
+    for (unsigned long long at = 1; at <= total; at++)
+        for (uint64_t seed = 1; seed <= 3; seed++) {
+            static const char *const parts[] = {"", "-wal", "-shm", "-journal"};
+            for (size_t i = 0; i < 4; i++) {
+                snprintf(cmd, sizeof cmd, "%s%s", db, parts[i]);
+                assert_true(unlink(cmd) == 0 || errno == ENOENT);
+            }
+            int st = run_provision_child(seed * 1000 + at, at, NULL);
+            runs++;
+            store *s = NULL;
+            kiosk_rc rc = st == CRASHVFS_EXIT ? store_open(db, HALL, &key, NULL, &s) : KIOSK_IO;
+            uint8_t have[32];
+            if (rc == KIOSK_OK && store_upstream_key(s, have) != KIOSK_OK)
+                rc = store_set_upstream_key(s, up_pk);
+            else if (rc == KIOSK_OK && memcmp(have, up_pk, 32) != 0)
+                rc = KIOSK_CORRUPT;
+            store_saved sv;
+            if (rc == KIOSK_OK)
+                rc = store_save(s, &sub, &sv);
+            store_audit_check ac;
+            if (rc == KIOSK_OK)
+                rc = store_audit_verify(s, &ac);
+            store_close(s);
+            if (rc != KIOSK_OK) {
+                printf("first boot cut at write/sync %llu of %llu (seed %llu, child status %d): "
+                       "%s\n",
+                       at, total, (unsigned long long)(seed * 1000 + at), st, kiosk_strerror(rc));
+                bad++;
+            }
+        }
+    printf("first boot: %d power cuts over %llu writes and syncs, %d left a unit that does not "
+           "come up\n",
+           runs, total, bad);
+    assert_int_equal(bad, 0);
+    cleanup();
+}
+
+/* Each check above can fail: the files of a few good cuts, each time damaged in one way
+ * the checks promise to see, are caught. */
+static void test_each_check_can_fail(void **state)
+{
+    (void)state;
+    setup_paths("powercut-checks");
+    run_result res;
+    run_cuts(8, 4242, 0, 0, &res);
+    assert_int_equal(res.bad_cuts, 0);
+    size_t acked = 0, pending = 0;
+    for (size_t i = 0; i < res.m.n; i++) {
+        acked += res.m.v[i].state == STORE_ACKED;
+        pending += res.m.v[i].state < STORE_ACKED;
+    }
+    assert_true(acked > 0 && pending > 0);
+    char cmd[4096];
+    snprintf(cmd, sizeof cmd,
+             "mkdir -p '%s/keep' && cp '%s' '%s/keep/' && (cp '%s-wal' '%s/keep/' || true)", dir,
+             db, dir, db, dir);
+    assert_int_equal(system(cmd), 0);
+    static const struct {
+        const char *what, *sql;
+    } harm[] = {
+        {"an acknowledged record back in the outbox",
+         "UPDATE records SET state = 0 WHERE id = (SELECT min(id) FROM records WHERE state = 2)"},
+        {"a record acknowledged that nobody acknowledged",
+         "UPDATE records SET state = 2 WHERE id = (SELECT min(id) FROM records WHERE state < 2)"},
+        {"a saved record lost",
+         "DELETE FROM record_blobs WHERE record_id = (SELECT max(id) FROM records);"
+         "DELETE FROM records WHERE id = (SELECT max(id) FROM records);"
+         "UPDATE meta SET value = value - 1 WHERE key = 'last_seq'"},
+        {"a sealed record lost",
+         "DELETE FROM record_blobs WHERE record_id = (SELECT min(id) FROM records)"},
+        {"a sequence gap",
+         "UPDATE records SET seq = seq + 1 WHERE seq = (SELECT max(seq) FROM records);"
+         "UPDATE meta SET value = value + 1 WHERE key = 'last_seq'"},
+        {"a sequence counter behind", "UPDATE meta SET value = value - 1 WHERE key = 'last_seq'"},
+        {"an audit entry altered", "UPDATE audit SET detail = 'x' WHERE id = 2"},
+        {"a damaged page of sealed bytes", NULL},
+        {"an index out of step with its table (integrity_check)",
+         "PRAGMA writable_schema = 1; UPDATE sqlite_schema SET sql = 'CREATE INDEX"
+         " records_outbox ON records(seq, state)' WHERE name = 'records_outbox'"},
+    };
+    for (size_t h = 0; h < sizeof harm / sizeof *harm; h++) {
+        snprintf(cmd, sizeof cmd, "rm -f '%s-wal' '%s-shm' && cp '%s/keep/'* '%s/'", db, db, dir,
+                 dir);
+        assert_int_equal(system(cmd), 0);
+        model copy = res.m;
+        copy.v = malloc(res.m.n * sizeof *copy.v);
+        assert_non_null(copy.v);
+        memcpy(copy.v, res.m.v, res.m.n * sizeof *copy.v);
+        sqlite3 *raw;
+        assert_int_equal(sqlite3_open(db, &raw), SQLITE_OK);
+        if (harm[h].sql)
+            assert_int_equal(sqlite3_exec(raw, harm[h].sql, NULL, NULL, NULL), SQLITE_OK);
+        sqlite3_close(raw); /* checkpointed: the file holds everything */
+        if (!harm[h].sql) { /* 64 bytes in the middle of one page of sealed bytes */
+            assert_int_equal(sqlite3_open(db, &raw), SQLITE_OK);
+            sqlite3_stmt *st;
+            assert_int_equal(sqlite3_prepare_v2(raw,
+                                                "SELECT pageno FROM dbstat WHERE name ="
+                                                " 'record_blobs' AND pagetype = 'overflow'"
+                                                " LIMIT 1",
+                                                -1, &st, NULL),
+                             SQLITE_OK);
+            assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+            off_t page = (off_t)sqlite3_column_int64(st, 0);
+            sqlite3_finalize(st);
+            sqlite3_close(raw);
+            int fd = open(db, O_WRONLY);
+            unsigned char junk[64];
+            memset(junk, 0xA5, sizeof junk);
+            assert_int_equal(pwrite(fd, junk, sizeof junk, (page - 1) * 4096 + 2000),
+                             (ssize_t)sizeof junk);
+            close(fd);
+        }
+        printf("-- damaged on purpose: %s --\n", harm[h].what);
+        int bad = check(&copy, -1, 0);
+        free(copy.v);
+        if (!bad)
+            fail_msg("the checks did not see %s", harm[h].what);
+    }
+    free(res.m.v);
+    cleanup();
+}
+
 /* The same harness on a disk that ignores syncs (as a store with synchronous=OFF would
  * never ask for one) must find records lost: the check above can fail. */
 static void test_unsynced_store_loses_records(void **state)
@@ -661,7 +900,9 @@ static void test_unsynced_store_loses_records(void **state)
     setup_paths("powercut-nosync");
     run_result res;
     printf("-- a disk that ignores syncs; the broken promises below are expected --\n");
+    max_lines = 1;
     run_cuts(20, 77, 1, 1, &res);
+    max_lines = 8;
     printf("-- %d of %d cuts on that disk broke a promise --\n", res.bad_cuts, res.cuts_done);
     free(res.m.v);
     assert_true(res.bad_cuts > 0);
@@ -683,7 +924,9 @@ int main(void)
     snprintf(evidence + off, sizeof evidence - (size_t)off, "]]}");
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_vfs_keeps_synced_drops_unsynced),
+        cmocka_unit_test(test_each_check_can_fail),
         cmocka_unit_test(test_unsynced_store_loses_records),
+        cmocka_unit_test(test_power_cuts_while_provisioning),
         cmocka_unit_test(test_power_cuts_during_save_and_sync),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
