@@ -7,8 +7,10 @@
  * sequence numbers have no gap, an answer the store took is never undone (no
  * acknowledged record back in the outbox, no pending record lost), PRAGMA
  * integrity_check is ok and the audit chain verifies. KIOSK_POWERCUTS cuts (default
- * 1,000), KIOSK_POWERCUT_SEED the first seed; a failure names the seed and cut. The same
- * harness on a disk that ignores syncs must lose records: the test can fail. */
+ * 1,000), KIOSK_POWERCUT_SEED the first seed; a failure names the seed and cut. Also: the
+ * first boot (create, migrate, provision) cut at each of its writes comes up again. And
+ * the test can fail: the same harness on a disk that ignores syncs loses records, and
+ * each check fires on a database damaged on purpose. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
