@@ -37,6 +37,9 @@
 /* The cut falls within this many writes and syncs of the child's start: a few saves and
  * sync rounds, checkpoints included. */
 #define CUT_RANGE 700
+#ifndef KIOSK_POWERCUTS_DEFAULT
+#define KIOSK_POWERCUTS_DEFAULT 1000 /* the sanitizer build sets fewer */
+#endif
 #define HALL "DEMO01"
 #define T0_MS 1795363199000LL /* 2026-11-22 23:59:59 +08: the day turns during a run */
 
@@ -724,7 +727,7 @@ static void test_power_cuts_during_save_and_sync(void **state)
 {
     (void)state;
     setup_paths("powercut");
-    int cuts = (int)env_u64("KIOSK_POWERCUTS", 1000);
+    int cuts = (int)env_u64("KIOSK_POWERCUTS", KIOSK_POWERCUTS_DEFAULT);
     uint64_t base = env_u64("KIOSK_POWERCUT_SEED", 20261204);
     double t0 = now_s();
     run_result res;
