@@ -424,12 +424,13 @@ static void battery_text(const ui_app *app, const session_view *sv, char *line, 
     line[0] = '\0';
     if (!sv->has_power || !sv->power.has_battery)
         return;
-    char pct[16];
+    char pct[16], level[96];
     snprintf(pct, sizeof pct, "%d%%", sv->power.percent);
-    const char *tmpl = kiosk_strings_get(app->strings, "screen.battery");
-    const char *at = strstr(tmpl, "{}");
-    snprintf(line, size, "%.*s%s%s%s%s", at ? (int)(at - tmpl) : (int)strlen(tmpl), tmpl, pct,
-             at ? at + 2 : "", sv->power.charging ? " · " : "",
+    static const char *const anon = "";
+    const char *value = pct;
+    kiosk_strings_fill(kiosk_strings_get(app->strings, "screen.battery"), &anon, &value, 1, level,
+                       sizeof level);
+    snprintf(line, size, "%s%s%s", level, sv->power.charging ? " · " : "",
              sv->power.charging ? kiosk_strings_get(app->strings, "screen.charging") : "");
 }
 
@@ -480,6 +481,7 @@ kiosk_rc ui_app_render(ui_app *app)
                                        strcmp(app->language, "en") == 0 ? CODES_EN : CODES_ZH},
                               .session = sv,
                               .receipt = app->receipt,
+                              .agency_phone = app->cfg.agency_phone,
                               .receipt_w = app->receipt_w,
                               .receipt_h = app->receipt_h};
         rc = ui_journey_draw(&c, v, &app->js, &env);

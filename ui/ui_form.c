@@ -450,15 +450,10 @@ static void draw_month(ui_ctx *c, const ui_form_edit *e, SDL_Rect body)
     if (ch > bh)
         ch = bh;
     for (int m = 1; m <= 12; m++) {
-        char id[16], label[32];
+        char id[16], key[32];
         snprintf(id, sizeof id, "month_%d", m);
-        char tmpl[64];
-        snprintf(tmpl, sizeof tmpl, "%s", kiosk_strings_get(c->s, "screen.month_n"));
-        const char *at = strstr(tmpl, "%d");
-        if (at)
-            snprintf(label, sizeof label, "%.*s%d%s", (int)(at - tmpl), tmpl, m, at + 2);
-        else
-            snprintf(label, sizeof label, "%d", m);
+        snprintf(key, sizeof key, "screen.month_%d", m); /* "9月", "September" */
+        const char *label = kiosk_strings_get(c->s, key);
         SDL_Rect b = {area.x + ((m - 1) % cols) * (cw + gap), top + ((m - 1) / cols) * (ch + gap),
                       cw, ch};
         ui_button(c, id, b, label, ui_theme_size(t, UI_SIZE_MONTH),

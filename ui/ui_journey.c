@@ -555,6 +555,20 @@ static void signature_screen(ui_ctx *c, const frame *f, const flow_view *v, ui_j
            S(c, "screen.signature_confirm"), UI_BUTTON_PRIMARY);
 }
 
+static const char *const month_keys[13] = {NULL,
+                                           "screen.month_1",
+                                           "screen.month_2",
+                                           "screen.month_3",
+                                           "screen.month_4",
+                                           "screen.month_5",
+                                           "screen.month_6",
+                                           "screen.month_7",
+                                           "screen.month_8",
+                                           "screen.month_9",
+                                           "screen.month_10",
+                                           "screen.month_11",
+                                           "screen.month_12"};
+
 /* "请取回社保卡" at the bottom of area while the card lies on the reader: every ending
  * says it. A card drawn on the left, the words beside it. Returns the height it took
  * (with its gap), 0 when there is no card. */
@@ -600,9 +614,38 @@ static void done_screen(ui_ctx *c, const frame *f, const flow_view *v, const ui_
     y += ui_label(c, line, (SDL_Rect){body.x, y, body.w, 0}, ui_theme_size(t, UI_SIZE_LEAD), t->fg,
                   UI_TEXT_LEFT);
     y += ui_theme_px(t, 12);
-    const char *msg = v->message_key ? S(c, v->message_key) : S(c, "screen.done_next");
-    y += ui_label(c, msg, (SDL_Rect){body.x, y, body.w, 0}, px, v->printed ? t->fg : t->error,
-                  UI_TEXT_LEFT);
+    /* what happens next, with the date and the number to ask */
+    char next[512], date[64], days[16];
+    const session_view *sv = env->session;
+    kiosk_date by = sv ? sv->answer_by : (kiosk_date){0};
+    char yy[8], mm[8], dd[8];
+    snprintf(yy, sizeof yy, "%d", by.year);
+    snprintf(mm, sizeof mm, "%d", by.month);
+    snprintf(dd, sizeof dd, "%d", by.day);
+    const char *const dn[] = {"year", "month", "day", "month_name"};
+    const char *const dv[] = {yy, mm, dd,
+                              S(c, month_keys[by.month >= 1 && by.month <= 12 ? by.month : 1])};
+    kiosk_strings_fill(S(c, "screen.date"), dn, dv, 4, date, sizeof date);
+    snprintf(days, sizeof days, "%d", sv ? sv->processing_days : 0);
+    const char *const nn[] = {"date", "days", "phone"};
+    const char *const nv[] = {date, days, env->agency_phone ? env->agency_phone : "12333"};
+    kiosk_strings_fill(S(c, "screen.done_next"), nn, nv, 3, next, sizeof next);
+    const char *msg = v->message_key ? S(c, v->message_key) : next;
+    if (f->landscape) {
+        /* the words' column ends above the footer: the largest size whose lines fit */
+        ui_text_style st = {.px = ui_theme_font_px(t, px), .align = UI_TEXT_LEFT};
+        ui_text_block b = {0};
+        int room_h = body.y + body.h - y;
+        while (ui_text_measure_block(c->text, msg, &st, body.w, &b) == KIOSK_OK && b.h > room_h &&
+               st.px > 16)
+            st.px -= 2;
+        ui_text_draw_wrapped(c->text, msg, st.px, v->printed ? t->fg : t->error,
+                             (SDL_Rect){body.x, y, body.w, room_h}, UI_TEXT_LEFT, NULL);
+        y += b.h;
+    } else {
+        y += ui_label(c, msg, (SDL_Rect){body.x, y, body.w, 0}, px, v->printed ? t->fg : t->error,
+                      UI_TEXT_LEFT);
+    }
     y += ui_theme_px(t, 16);
     if (!f->landscape)
         room = (SDL_Rect){body.x, y, body.w, body.y + body.h - y};

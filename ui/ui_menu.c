@@ -20,13 +20,11 @@ static const char *S(const ui_ctx *c, const char *key)
     return kiosk_strings_get(c->s, key);
 }
 
+/* A dashboard line: its template's "{}" filled in. */
 static void fill(const char *tmpl, const char *arg, char *out, size_t size)
 {
-    const char *at = strstr(tmpl, "{}");
-    if (at)
-        snprintf(out, size, "%.*s%s%s", (int)(at - tmpl), tmpl, arg, at + 2);
-    else
-        snprintf(out, size, "%s", tmpl);
+    static const char *const anon = "";
+    kiosk_strings_fill(tmpl, &anon, &arg, 1, out, size);
 }
 
 static void when(int64_t ms, const ui_ctx *c, char *out, size_t size)

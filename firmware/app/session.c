@@ -419,6 +419,11 @@ static void dispatch(session *s, const flow_event *ev)
         ((v->step == FLOW_QUESTIONS || v->step == FLOW_FORM) ? !v->card_known
                                                              : v->step == FLOW_CARD_AWAY))
         identity_worker_want_card_number(s->identity);
+    if (v->step != before && v->step == FLOW_DONE) {
+        s->view.processing_days = s->cfg.processing_days;
+        s->view.answer_by =
+            kiosk_date_add_working_days(kiosk_clock_today(s->clock), s->cfg.processing_days);
+    }
     if (v->step != before && v->step == FLOW_COMMITMENT) {
         /* can a record be saved? asked before the citizen reads and signs */
         if (s->io)

@@ -175,3 +175,34 @@ const char *kiosk_strings_key_at(const kiosk_strings *s, size_t i)
 {
     return i < s->count ? s->items[i].key : NULL;
 }
+
+void kiosk_strings_fill(const char *tmpl, const char *const *names, const char *const *values,
+                        size_t n, char *out, size_t size)
+{
+    if (size == 0)
+        return;
+    size_t used = 0;
+    out[0] = '\0';
+    for (const char *p = tmpl; *p && used + 1 < size;) {
+        const char *value = NULL;
+        size_t skip = 0;
+        if (*p == '{') {
+            const char *close = strchr(p, '}');
+            for (size_t i = 0; close && i < n && !value; i++) {
+                size_t len = strlen(names[i]);
+                if ((size_t)(close - p - 1) == len && strncmp(p + 1, names[i], len) == 0) {
+                    value = values[i] ? values[i] : "";
+                    skip = len + 2;
+                }
+            }
+        }
+        if (!value) {
+            out[used++] = *p++;
+            continue;
+        }
+        int w = snprintf(out + used, size - used, "%s", value);
+        used += (size_t)w < size - used ? (size_t)w : size - used - 1;
+        p += skip;
+    }
+    out[used] = '\0';
+}

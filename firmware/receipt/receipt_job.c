@@ -15,15 +15,10 @@
 #include "core/kiosk_log.h"
 #include "receipt/receipt_payload.h"
 
-/* Copy template into out, replacing {name} with value (one placeholder kind). */
+/* template into out with its one {name} filled in. */
 static void fill(const char *template, const char *name, const char *value, char *out, size_t size)
 {
-    const char *at = strstr(template, name);
-    if (!at) {
-        snprintf(out, size, "%s", template);
-        return;
-    }
-    snprintf(out, size, "%.*s%s%s", (int)(at - template), template, value, at + strlen(name));
+    kiosk_strings_fill(template, &name, &value, 1, out, size);
 }
 
 kiosk_rc receipt_printer_open(const kiosk_config *cfg, printer **out)
@@ -64,10 +59,10 @@ kiosk_rc receipt_job_print(const receipt_job *job, const char *receipt_no, int c
     const kiosk_strings *s = job->strings;
     char days[16], next[512], address[256], phone[128];
     snprintf(days, sizeof days, "%d", job->cfg->processing_days);
-    fill(kiosk_strings_get(s, "receipt.next"), "{days}", days, next, sizeof next);
-    fill(kiosk_strings_get(s, "receipt.address"), "{address}", job->cfg->agency_address, address,
+    fill(kiosk_strings_get(s, "receipt.next"), "days", days, next, sizeof next);
+    fill(kiosk_strings_get(s, "receipt.address"), "address", job->cfg->agency_address, address,
          sizeof address);
-    fill(kiosk_strings_get(s, "receipt.phone"), "{phone}", job->cfg->agency_phone, phone,
+    fill(kiosk_strings_get(s, "receipt.phone"), "phone", job->cfg->agency_phone, phone,
          sizeof phone);
     receipt_doc d;
     memset(&d, 0, sizeof d);

@@ -51,7 +51,7 @@ int main(int argc, char **argv)
         "请携带身份证到服务大厅补充材料。";
     d.paras[d.nparas++] = "地址：济南市历下区解放路1号  电话：0531-12345678";
     d.qr_payload = payload;
-    d.qr_caption = "扫码核验回执真伪";
+    d.qr_caption = "回执信息二维码（供工作人员核对）";
 
     const int widths[] = {576, 384};
     for (size_t w = 0; w < 2; w++) {

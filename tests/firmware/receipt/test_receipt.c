@@ -72,7 +72,7 @@ static receipt_doc make_doc(const char *name, const char *copy)
         "我们将在7个工作日内完成审核，结果以短信通知。如材料不全，工作人员会与您联系。";
     d.paras[d.nparas++] = "地址：济南市历下区解放路1号  电话：0531-12345678";
     d.qr_payload = payload;
-    d.qr_caption = "扫码核验回执真伪";
+    d.qr_caption = "回执信息二维码（供工作人员核对）";
     return d;
 }
 

@@ -35,6 +35,7 @@ typedef struct ui_journey_env {
     ui_form_env form;
     const session_view *session; /* PIN length, answers, the pad, the commitment … */
     SDL_Texture *receipt;        /* the receipt preview on the done screen, or NULL */
+    const char *agency_phone;    /* where to ask ([receipt] phone), for the done screen */
     int receipt_w, receipt_h;
 } ui_journey_env;
 

@@ -100,6 +100,9 @@ typedef struct session_view {
     bool battery_low;     /* too low to start a registration */
     bool battery_refused; /* a card came while it was too low */
     bool card_on_reader;  /* a card lies on the reader ("请取回社保卡" when a session ends) */
+    kiosk_date answer_by; /* done: the hall answers by then ([policy] processing_days
+                             working days; public holidays move it on) */
+    int processing_days;
     session_prefs prefs;
 } session_view;
 

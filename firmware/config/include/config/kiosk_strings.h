@@ -25,6 +25,12 @@ const char *kiosk_strings_find(const kiosk_strings *s, const char *key);
  * screen shows something a technician can trace rather than nothing. */
 const char *kiosk_strings_get(const kiosk_strings *s, const char *key);
 
+/* tmpl into out (always terminated, cut at size) with every "{name}" replaced by the
+ * value of that name: names[i] → values[i], n pairs; a name "" stands for "{}".
+ * Placeholders without a value stay as they are. */
+void kiosk_strings_fill(const char *tmpl, const char *const *names, const char *const *values,
+                        size_t n, char *out, size_t size);
+
 /* Number of keys, and the i-th key in sorted order (borrowed), for completeness tests. */
 size_t kiosk_strings_count(const kiosk_strings *s);
 const char *kiosk_strings_key_at(const kiosk_strings *s, size_t i);
