@@ -327,11 +327,14 @@ static void test_outbox_states_and_purge(void **state)
     assert_int_equal(c.by_state[STORE_SENT], 3);
 
     kiosk_clock_manual_advance(&clk, 1000);
-    store_outcome o[3] = {{.uuid = sv[0].uuid, .acknowledged = 1},
-                          {.uuid = sv[1].uuid, .reason = "bad_record_signature"},
-                          {.uuid = "00000000-0000-4000-8000-000000000000", .acknowledged = 1}};
+    /* the last: an acknowledgement nobody signed, which changes nothing */
+    store_outcome o[4] = {
+        {.uuid = sv[0].uuid, .acknowledged = 1, .hub_signed = 1},
+        {.uuid = sv[1].uuid, .reason = "bad_record_signature"},
+        {.uuid = "00000000-0000-4000-8000-000000000000", .acknowledged = 1, .hub_signed = 1},
+        {.uuid = sv[2].uuid, .acknowledged = 1}};
     size_t changed;
-    assert_int_equal(store_apply_outcomes(s, o, 3, &changed), KIOSK_OK);
+    assert_int_equal(store_apply_outcomes(s, o, 4, &changed), KIOSK_OK);
     assert_int_equal(changed, 2);
     /* an acknowledged record stays acknowledged, whatever comes later */
     store_outcome late = {.uuid = sv[0].uuid, .reason = "late"};
@@ -349,9 +352,17 @@ static void test_outbox_states_and_purge(void **state)
     assert_int_equal(store_rejected_each(s, note_rejected, &nrej), KIOSK_OK);
     assert_int_equal(nrej, 1);
 
-    /* purge: only acknowledged records, only those older than the cutoff */
+    /* purge: only acknowledged records, only those older than the cutoff, never inside
+     * the retention floor (7 days until set) */
     int64_t purged;
     int64_t acked_at = kiosk_clock_now_ms(&clk.clock);
+    assert_int_equal(store_purge_acked(s, INT64_MAX, NULL, &purged), KIOSK_OK);
+    assert_int_equal(purged, 0);
+    store_set_retention_days(s, 1);
+    kiosk_clock_manual_advance(&clk, 86400000); /* acknowledged exactly a day ago */
+    assert_int_equal(store_purge_acked(s, INT64_MAX, NULL, &purged), KIOSK_OK);
+    assert_int_equal(purged, 0);
+    kiosk_clock_manual_advance(&clk, 1);
     assert_int_equal(store_purge_acked(s, acked_at, NULL, &purged), KIOSK_OK);
     assert_int_equal(purged, 0);
     assert_int_equal(store_purge_acked(s, acked_at + 1, NULL, &purged), KIOSK_OK);
