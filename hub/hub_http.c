@@ -36,6 +36,19 @@
 #define DEFAULT_PER_IP_LIMIT 32u
 #define DEFAULT_IDLE_TIMEOUT_S 10u
 #define DEFAULT_REQUEST_DEADLINE_S 30u
+#define DEFAULT_HEADER_DEADLINE_S 15u
+
+/* A connection as the header watchdog sees it (its MHD socket context). Between two
+ * requests and until the headers of the next are in, it runs against the header
+ * deadline; libmicrohttpd's own timeout only counts idle time, so headers sent a byte at
+ * a time would otherwise hold a slot for ever. */
+typedef struct hub_conn {
+    struct hub_conn *prev, *next;
+    int fd;
+    int in_request;     /* headers in: the request deadline (in the handler) applies */
+    int64_t waiting_ms; /* monotonic: since when it waits for headers */
+    int cut;            /* shut down once */
+} hub_conn;
 
 struct hub_server {
     hub_db *db;
@@ -48,6 +61,13 @@ struct hub_server {
     size_t tls_key_len;
     uint8_t sign_sk[64]; /* the hub's Ed25519 key: signs every 200 reply */
     int64_t deadline_ms; /* a request's body must be in by then after its headers */
+    int64_t header_deadline_ms;
+    pthread_mutex_t conn_lock; /* the list below: the server thread and the watchdog */
+    hub_conn conns;            /* list head */
+    pthread_t watchdog;
+    int watchdog_running;
+    pthread_cond_t stop_cv;
+    int stopping;
     _Atomic uint64_t requests;
     pthread_mutex_t fault_lock;
     hub_fault fault;
@@ -82,6 +102,90 @@ static int64_t mono_ms(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* ---- the header watchdog ---------------------------------------------------------- */
+
+static void on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
+                          enum MHD_ConnectionNotificationCode code)
+{
+    hub_server *srv = cls;
+    if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+        hub_conn *hc = calloc(1, sizeof *hc);
+        const union MHD_ConnectionInfo *ci =
+            MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+        if (!hc || !ci) {
+            free(hc);
+            *socket_context = NULL;
+            return;
+        }
+        hc->fd = ci->connect_fd;
+        hc->waiting_ms = mono_ms();
+        pthread_mutex_lock(&srv->conn_lock);
+        hc->next = srv->conns.next;
+        hc->prev = &srv->conns;
+        srv->conns.next->prev = hc;
+        srv->conns.next = hc;
+        pthread_mutex_unlock(&srv->conn_lock);
+        *socket_context = hc;
+    } else if (*socket_context) {
+        /* called before libmicrohttpd closes the socket: once unlinked here, the
+         * watchdog never touches this descriptor again */
+        hub_conn *hc = *socket_context;
+        pthread_mutex_lock(&srv->conn_lock);
+        hc->prev->next = hc->next;
+        hc->next->prev = hc->prev;
+        pthread_mutex_unlock(&srv->conn_lock);
+        free(hc);
+        *socket_context = NULL;
+    }
+}
+
+static hub_conn *conn_of(struct MHD_Connection *c)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    return ci ? ci->socket_context : NULL;
+}
+
+static void conn_mark(hub_server *srv, struct MHD_Connection *c, int in_request)
+{
+    hub_conn *hc = conn_of(c);
+    if (!hc)
+        return;
+    pthread_mutex_lock(&srv->conn_lock);
+    hc->in_request = in_request;
+    hc->waiting_ms = mono_ms();
+    pthread_mutex_unlock(&srv->conn_lock);
+}
+
+/* Twice a second: shut down (never close: the descriptor stays libmicrohttpd's) every
+ * connection that has waited for its headers longer than the header deadline. */
+static void *watchdog(void *arg)
+{
+    hub_server *srv = arg;
+    pthread_mutex_lock(&srv->conn_lock);
+    while (!srv->stopping) {
+        struct timespec until;
+        clock_gettime(CLOCK_MONOTONIC, &until);
+        until.tv_nsec += 500000000L;
+        if (until.tv_nsec >= 1000000000L) {
+            until.tv_sec++;
+            until.tv_nsec -= 1000000000L;
+        }
+        pthread_cond_timedwait(&srv->stop_cv, &srv->conn_lock, &until);
+        int64_t now = mono_ms();
+        for (hub_conn *hc = srv->conns.next; hc != &srv->conns; hc = hc->next) {
+            if (!hc->in_request && !hc->cut && now - hc->waiting_ms > srv->header_deadline_ms) {
+                shutdown(hc->fd, SHUT_RDWR);
+                hc->cut = 1;
+                kiosk_log_info("hub", "a connection sent no complete headers in %lld s; cut off",
+                               (long long)(srv->header_deadline_ms / 1000));
+            }
+        }
+    }
+    pthread_mutex_unlock(&srv->conn_lock);
+    return NULL;
 }
 
 void hub_server_options_init(hub_server_options *opt)
@@ -372,6 +476,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
         kiosk_buf_init(&rq->body, SYNC_MAX_BODY, 0);
         rq->started_ms = mono_ms();
         *con_cls = rq;
+        conn_mark(srv, c, 1);
         if (is_post)
             atomic_fetch_add(&srv->requests, 1);
         rq->replied = 1; /* unless it is a POST to the records, below */
@@ -434,9 +539,8 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
                       enum MHD_RequestTerminationCode toe)
 {
-    (void)cls;
-    (void)c;
     (void)toe;
+    conn_mark(cls, c, 0); /* the next request's headers run against the header deadline */
     hub_request *rq = *con_cls;
     if (rq) {
         kiosk_buf_deinit(&rq->body);
@@ -482,6 +586,8 @@ static void free_server(hub_server *srv)
         free(srv->tls_key);
     }
     pthread_mutex_destroy(&srv->fault_lock);
+    pthread_mutex_destroy(&srv->conn_lock);
+    pthread_cond_destroy(&srv->stop_cv);
     sodium_memzero(srv->sign_sk, sizeof srv->sign_sk);
     free(srv);
 }
@@ -524,6 +630,15 @@ kiosk_rc hub_server_start(hub_db *db, const hub_server_options *opt, hub_server 
     if (!srv)
         return KIOSK_NOMEM;
     pthread_mutex_init(&srv->fault_lock, NULL);
+    pthread_mutex_init(&srv->conn_lock, NULL);
+    pthread_condattr_t ca;
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    pthread_cond_init(&srv->stop_cv, &ca);
+    pthread_condattr_destroy(&ca);
+    srv->conns.next = srv->conns.prev = &srv->conns;
+    srv->header_deadline_ms = 1000 * (int64_t)(opt->header_deadline_s ? opt->header_deadline_s
+                                                                      : DEFAULT_HEADER_DEADLINE_S);
     memcpy(srv->sign_sk, opt->sign_secret_key, 64);
     srv->deadline_ms = 1000 * (int64_t)(opt->request_deadline_s ? opt->request_deadline_s
                                                                 : DEFAULT_REQUEST_DEADLINE_S);
@@ -553,21 +668,29 @@ kiosk_rc hub_server_start(hub_db *db, const hub_server_options *opt, hub_server 
     if (srv->tls_cert)
         srv->daemon = MHD_start_daemon(
             flags, opt->port, NULL, NULL, handle, srv, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-            MHD_OPTION_NOTIFY_COMPLETED, completed, srv, MHD_OPTION_CONNECTION_TIMEOUT, idle,
-            MHD_OPTION_CONNECTION_LIMIT, limit, MHD_OPTION_PER_IP_CONNECTION_LIMIT, per_ip,
-            MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONNECTION_MEMORY, MHD_OPTION_HTTPS_MEM_KEY,
-            srv->tls_key, MHD_OPTION_HTTPS_MEM_CERT, srv->tls_cert, MHD_OPTION_END);
+            MHD_OPTION_NOTIFY_COMPLETED, completed, srv, MHD_OPTION_NOTIFY_CONNECTION,
+            on_connection, srv, MHD_OPTION_CONNECTION_TIMEOUT, idle, MHD_OPTION_CONNECTION_LIMIT,
+            limit, MHD_OPTION_PER_IP_CONNECTION_LIMIT, per_ip, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+            (size_t)CONNECTION_MEMORY, MHD_OPTION_HTTPS_MEM_KEY, srv->tls_key,
+            MHD_OPTION_HTTPS_MEM_CERT, srv->tls_cert, MHD_OPTION_END);
     else
         srv->daemon = MHD_start_daemon(
             flags, opt->port, NULL, NULL, handle, srv, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-            MHD_OPTION_NOTIFY_COMPLETED, completed, srv, MHD_OPTION_CONNECTION_TIMEOUT, idle,
-            MHD_OPTION_CONNECTION_LIMIT, limit, MHD_OPTION_PER_IP_CONNECTION_LIMIT, per_ip,
-            MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONNECTION_MEMORY, MHD_OPTION_END);
+            MHD_OPTION_NOTIFY_COMPLETED, completed, srv, MHD_OPTION_NOTIFY_CONNECTION,
+            on_connection, srv, MHD_OPTION_CONNECTION_TIMEOUT, idle, MHD_OPTION_CONNECTION_LIMIT,
+            limit, MHD_OPTION_PER_IP_CONNECTION_LIMIT, per_ip, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+            (size_t)CONNECTION_MEMORY, MHD_OPTION_END);
     if (!srv->daemon) {
         kiosk_log_error("hub", "cannot listen on %s port %u", addr, (unsigned)opt->port);
         free_server(srv);
         return KIOSK_NET;
     }
+    if (pthread_create(&srv->watchdog, NULL, watchdog, srv) != 0) {
+        MHD_stop_daemon(srv->daemon);
+        free_server(srv);
+        return KIOSK_NOMEM;
+    }
+    srv->watchdog_running = 1;
     const union MHD_DaemonInfo *info = MHD_get_daemon_info(srv->daemon, MHD_DAEMON_INFO_BIND_PORT);
     srv->port = info ? info->port : opt->port;
     kiosk_log_info("hub", "listening on %s port %u (%s)", addr, (unsigned)srv->port,
@@ -580,6 +703,12 @@ void hub_server_stop(hub_server *srv)
 {
     if (!srv)
         return;
+    pthread_mutex_lock(&srv->conn_lock);
+    srv->stopping = 1;
+    pthread_cond_signal(&srv->stop_cv);
+    pthread_mutex_unlock(&srv->conn_lock);
+    if (srv->watchdog_running)
+        pthread_join(srv->watchdog, NULL);
     MHD_stop_daemon(srv->daemon);
     free_server(srv);
 }

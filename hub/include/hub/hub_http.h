@@ -33,6 +33,7 @@ typedef struct hub_server_options {
     unsigned per_ip_limit;       /* 0: 32 connections from one address */
     unsigned idle_timeout_s;     /* 0: 10 s without a byte closes a connection */
     unsigned request_deadline_s; /* 0: 30 s from the headers to the end of the body */
+    unsigned header_deadline_s;  /* 0: 15 s for a request's headers, however they trickle */
     /* Wall clock in ms since 1970 for the time window and replies; NULL: the real clock.
      * Called from the server thread. */
     int64_t (*now_ms)(void *ctx);

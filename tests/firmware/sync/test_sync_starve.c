@@ -3,7 +3,8 @@
  * large body keep this process (the hub runs in it) under 200 MiB resident; while 256
  * slow connections (one header byte every 2 s, from 127.0.0.2-9) are open, real kiosk
  * syncs from 127.0.0.1 still succeed; an authenticated body dribbled in is cut off at the
- * request deadline, and a silent connection at the idle timeout. */
+ * request deadline, headers dribbled in at the header deadline, and a silent connection
+ * at the idle timeout. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -309,8 +310,8 @@ static void test_slow_connections_do_not_lock_kiosks_out(void **state)
     store_close(s);
 }
 
-/* A body dribbled in after good headers is cut off at the request deadline; a silent
- * connection at the idle timeout. */
+/* A body dribbled in after good headers is cut off at the request deadline, headers
+ * dribbled in at the header deadline; a silent connection at the idle timeout. */
 static void test_deadline_and_idle_timeout(void **state)
 {
     (void)state;
@@ -318,6 +319,7 @@ static void test_deadline_and_idle_timeout(void **state)
     hub_server_options_init(&o);
     o.request_deadline_s = 3;
     o.idle_timeout_s = 2;
+    o.header_deadline_s = 2;
     hub_up(&o);
     const size_t len = 1000;
     uint8_t sha[32], sig[64];
@@ -336,23 +338,29 @@ static void test_deadline_and_idle_timeout(void **state)
                      "X-Kiosk-Body-SHA256: %s\r\nX-Kiosk-Signature: %s\r\n\r\n",
                      len, dev, (long long)t, shahex, sighex);
     int slow = connect_from("127.0.0.1"), silent = connect_from("127.0.0.1");
+    int drip = connect_from("127.0.0.1");
     assert_int_equal(send(slow, head, (size_t)n, MSG_NOSIGNAL), n);
-    double t0 = now_s(), slow_closed = 0, silent_closed = 0;
-    while (now_s() - t0 < 8 && (!slow_closed || !silent_closed)) {
+    double t0 = now_s(), slow_closed = 0, silent_closed = 0, drip_closed = 0;
+    while (now_s() - t0 < 8 && (!slow_closed || !silent_closed || !drip_closed)) {
         if (!slow_closed && send(slow, " ", 1, MSG_NOSIGNAL) != 1)
             slow_closed = now_s() - t0;
         if (!slow_closed && !still_open(slow))
             slow_closed = now_s() - t0;
+        if (!drip_closed && (send(drip, "G", 1, MSG_NOSIGNAL) != 1 || !still_open(drip)))
+            drip_closed = now_s() - t0;
         if (!silent_closed && !still_open(silent))
             silent_closed = now_s() - t0;
         usleep(500000); /* two bytes a second: never idle, never done */
     }
-    print_message("dribbled body cut off after %.1f s, silent connection after %.1f s\n",
-                  slow_closed, silent_closed);
+    print_message("dribbled body cut off after %.1f s, dribbled headers after %.1f s, silent"
+                  " connection after %.1f s\n",
+                  slow_closed, drip_closed, silent_closed);
     assert_true(slow_closed >= 2.5 && slow_closed < 6);
+    assert_true(drip_closed >= 1.5 && drip_closed < 5);
     assert_true(silent_closed >= 1.5 && silent_closed < 5);
     close(slow);
     close(silent);
+    close(drip);
     int64_t records, max_seq;
     assert_int_equal(hub_db_device_counts(hdb, key.public_key, &records, &max_seq), KIOSK_OK);
     assert_int_equal(records, 0);
