@@ -420,9 +420,12 @@ static hub_reply post_records(hub_server *srv, hub_request *rq, char hub_sig[129
         rc = n && !results ? KIOSK_NOMEM
                            : hub_db_ingest(srv->db, device, recs, n, "http", now, results);
         for (size_t i = 0; rc == KIOSK_OK && i < n; i++) {
-            /* the acknowledgement names the bytes decided on, so it cannot be moved */
-            crypto_hash_sha256(results[i].sealed_sha256, recs[i].sealed, recs[i].sealed_len);
-            results[i].has_sealed_sha256 = 1;
+            /* every answer names the bytes decided on, so it cannot be moved to others
+             * (hub_db hashed those whose signature it checked) */
+            if (!results[i].has_sealed_sha256) {
+                crypto_hash_sha256(results[i].sealed_sha256, recs[i].sealed, recs[i].sealed_len);
+                results[i].has_sealed_sha256 = 1;
+            }
         }
         if (rc == KIOSK_NOT_FOUND) {
             ret = error_reply(srv, who, 403, "unknown_device", "device not registered");
