@@ -713,5 +713,11 @@ void hub_server_stop(hub_server *srv)
     if (srv->watchdog_running)
         pthread_join(srv->watchdog, NULL);
     MHD_stop_daemon(srv->daemon);
+    /* every connection was told closed on the way; anything left is freed here */
+    while (srv->conns.next != &srv->conns) {
+        hub_conn *hc = srv->conns.next;
+        srv->conns.next = hc->next;
+        free(hc);
+    }
     free_server(srv);
 }

@@ -17,9 +17,9 @@
  *   Content-Length:      the body's length (required; no chunked bodies)
  *   X-Kiosk-Signature:   Ed25519 signature (128 hex) of sync_request_sign_v2()'s message
  *                        over method, path, time, body length and body hash
- * The hub checks device, time window and signature when the headers arrive and refuses
- * (401/403/413) before it accepts a byte of the body; once the body is in it checks its
- * hash against the signed one.
+ * The hub checks device, time window, signature and replay when the headers arrive and
+ * refuses (400/401/403/409/411/413) before it accepts a byte of the body; once the body
+ * is in it checks its hash against the signed one.
  * Body: {"records":[{"uuid":"…","seq":N,"sealed":"<base64>","sig":"<128 hex>"},…]}
  *   sealed: the record as stored (sealed box to the upstream key, unreadable here);
  *   sig: the device's signature of sync_record_message(), so the hub can check every
