@@ -34,7 +34,8 @@ static const char usage_text[] =
     "  hub keygen --out DIR\n"
     "  hub sign-key --key FILE\n"
     "  hub serve --db PATH --sign-key FILE (--tls-cert FILE --tls-key FILE |"
-    " --plain-http-loopback-test) [--listen ADDR:PORT] [--port-file FILE]\n"
+    " --plain-http-loopback-test) [--listen ADDR:PORT] [--per-ip-limit N]"
+    " [--port-file FILE]\n"
     "  hub device add --db PATH HEXPK [NAME]\n"
     "  hub device list --db PATH\n"
     "  hub device remove --db PATH HEXPK\n"
@@ -291,8 +292,8 @@ static int write_port_file(const char *path, uint16_t port)
 
 static int cmd_serve(int argc, char **argv)
 {
-    static const char *const known[] = {"db",       "listen",    "tls-cert", "tls-key",
-                                        "sign-key", "port-file", NULL};
+    static const char *const known[] = {"db",       "listen",    "tls-cert",     "tls-key",
+                                        "sign-key", "port-file", "per-ip-limit", NULL};
     /* the one option without a value, taken out before the pairs are read */
     int plain = 0, m = 0;
     char *rest[64];
@@ -326,6 +327,14 @@ static int cmd_serve(int argc, char **argv)
     o.tls_cert_file = opt(&a, "tls-cert");
     o.tls_key_file = opt(&a, "tls-key");
     o.plain_http_loopback_test = plain;
+    if (opt(&a, "per-ip-limit")) {
+        /* kiosks behind one NAT address share this limit */
+        char *end;
+        unsigned long v = strtoul(opt(&a, "per-ip-limit"), &end, 10);
+        if (*end || v < 1 || v > 1000)
+            return usage("--per-ip-limit takes 1 to 1000 connections");
+        o.per_ip_limit = (unsigned)v;
+    }
     if (plain && strcmp(addr, "127.0.0.1") != 0 && strcmp(addr, "::1") != 0)
         return usage("--plain-http-loopback-test listens on 127.0.0.1 or ::1 only");
     uint8_t sign_pk[32], sign_sk[64];

@@ -191,6 +191,9 @@ static void test_usage(void **state)
                          "--plain-http-loopback-test", "--listen", "0.0.0.0:0"),
                      2);
     assert_int_equal(HUB("sign-key"), 2);
+    assert_int_equal(HUB("serve", "--db", hub_db_path, "--sign-key", "/nonexistent/k",
+                         "--plain-http-loopback-test", "--per-ip-limit", "0"),
+                     2);
     /* operational failure, not usage: a database that is not there */
     char missing[700];
     snprintf(missing, sizeof missing, "%s/none.db", dir);
@@ -347,9 +350,9 @@ static void test_serve(void **state)
     assert_int_equal(stat(sign_key, &kst), 0);
     assert_int_equal(kst.st_mode & 0777, 0600);
     assert_int_equal(kst.st_size, 64);
-    pid_t pid = spawn((const char *const[]){"serve", "--db", hub_db_path, "--listen", "127.0.0.1:0",
-                                            "--sign-key", sign_key, "--plain-http-loopback-test",
-                                            "--port-file", port_file, NULL});
+    pid_t pid = spawn((const char *const[]){
+        "serve", "--db", hub_db_path, "--listen", "127.0.0.1:0", "--sign-key", sign_key,
+        "--plain-http-loopback-test", "--per-ip-limit", "64", "--port-file", port_file, NULL});
     char port[32] = "";
     for (int i = 0; i < 200 && !port[0]; i++) {
         usleep(25000);
