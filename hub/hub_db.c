@@ -270,6 +270,13 @@ static void set_result(sync_result *res, const sync_record *r, sync_status statu
     snprintf(res->reason, sizeof res->reason, "%s", reason);
 }
 
+/* The decision names the sealed bytes it was about (computed once, for the signature). */
+static void set_hash(sync_result *res, const uint8_t hash[32])
+{
+    memcpy(res->sealed_sha256, hash, 32);
+    res->has_sealed_sha256 = 1;
+}
+
 /* Decide one record inside the open transaction. Returns KIOSK_OK with res filled, or a
  * database error (the caller rolls back the batch). */
 static kiosk_rc ingest_one(hub_db *db, const uint8_t device_pk[32], const sync_record *r,
@@ -299,6 +306,7 @@ static kiosk_rc ingest_one(hub_db *db, const uint8_t device_pk[32], const sync_r
                    memcmp(sqlite3_column_blob(st, 2), hash, 32) == 0;
         done(st);
         set_result(res, r, same ? SYNC_DUPLICATE : SYNC_REJECTED, same ? "" : "uuid_conflict");
+        set_hash(res, hash);
         return KIOSK_OK;
     }
     done(st);
@@ -312,6 +320,7 @@ static kiosk_rc ingest_one(hub_db *db, const uint8_t device_pk[32], const sync_r
     done(st);
     if (rc == SQLITE_ROW) {
         set_result(res, r, SYNC_REJECTED, "seq_conflict");
+        set_hash(res, hash);
         return KIOSK_OK;
     }
     if (rc != SQLITE_DONE)
@@ -330,6 +339,7 @@ static kiosk_rc ingest_one(hub_db *db, const uint8_t device_pk[32], const sync_r
     if (rc != SQLITE_DONE)
         return recdb_rc(rc);
     set_result(res, r, SYNC_ACCEPTED, "");
+    set_hash(res, hash);
     return KIOSK_OK;
 }
 

@@ -1,9 +1,13 @@
 /*
  * libmicrohttpd front of the hub. One internal polling thread (no thread per
  * connection) runs every handler, so the single SQLite connection of hub_db never sees
- * two threads. A POST body is gathered under a hard cap and judged only once complete;
- * checks run cheapest first and every refusal happens before anything is written. Only
- * the fault setter and the request counter are touched from other threads.
+ * two threads; slow peers cost a socket each, never the thread. A POST is judged from
+ * its headers first (device known, time window, signature over the body's hash and
+ * length, not a replay) and refused before a byte of its body is accepted; only then is
+ * the body gathered, up to the length it announced and within a deadline, and checked
+ * against the signed hash. Every refusal happens before anything is written. A 200 reply
+ * is signed with the hub's key. Only the fault setter and the request counter are
+ * touched from other threads.
  */
 #include "hub/hub_http.h"
 
@@ -28,6 +32,23 @@
 #define SLOW_FAULT_MS 2000
 /* Per-connection buffer: a backlog batch (megabytes) arrives in 256 KiB reads, not 32. */
 #define CONNECTION_MEMORY (256u * 1024u)
+#define DEFAULT_CONNECTION_LIMIT 1000u
+#define DEFAULT_PER_IP_LIMIT 32u
+#define DEFAULT_IDLE_TIMEOUT_S 10u
+#define DEFAULT_REQUEST_DEADLINE_S 30u
+#define DEFAULT_HEADER_DEADLINE_S 15u
+
+/* A connection as the header watchdog sees it (its MHD socket context). Between two
+ * requests and until the headers of the next are in, it runs against the header
+ * deadline; libmicrohttpd's own timeout only counts idle time, so headers sent a byte at
+ * a time would otherwise hold a slot for ever. */
+typedef struct hub_conn {
+    struct hub_conn *prev, *next;
+    int fd;
+    int in_request;     /* headers in: the request deadline (in the handler) applies */
+    int64_t waiting_ms; /* monotonic: since when it waits for headers */
+    int cut;            /* shut down once */
+} hub_conn;
 
 struct hub_server {
     hub_db *db;
@@ -38,6 +59,15 @@ struct hub_server {
     char *tls_cert;
     char *tls_key;
     size_t tls_key_len;
+    uint8_t sign_sk[64]; /* the hub's Ed25519 key: signs every 200 reply */
+    int64_t deadline_ms; /* a request's body must be in by then after its headers */
+    int64_t header_deadline_ms;
+    pthread_mutex_t conn_lock; /* the list below: the server thread and the watchdog */
+    hub_conn conns;            /* list head */
+    pthread_t watchdog;
+    int watchdog_running;
+    pthread_cond_t stop_cv;
+    int stopping;
     _Atomic uint64_t requests;
     pthread_mutex_t fault_lock;
     hub_fault fault;
@@ -46,11 +76,17 @@ struct hub_server {
 
 /* One request in flight: the body gathered so far and its verdict. */
 typedef struct hub_request {
-    kiosk_buf body; /* capped at SYNC_MAX_BODY */
-    size_t dropped; /* bytes thrown away after the cap */
-    int too_large;
-    int replied; /* a reply was queued when the headers arrived */
+    kiosk_buf body; /* capped at the announced length */
+    int replied;    /* a reply was queued when the headers arrived */
     hub_fault fault;
+    /* from the headers, checked before the body is read */
+    uint8_t device[32];
+    uint8_t sig[64];
+    uint8_t body_sha256[32];
+    uint64_t announced; /* Content-Length */
+    int64_t time_ms;
+    int64_t started_ms; /* monotonic, when the headers arrived */
+    char who[64];
 } hub_request;
 
 static int64_t real_now_ms(void *ctx)
@@ -59,6 +95,97 @@ static int64_t real_now_ms(void *ctx)
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int64_t mono_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* ---- the header watchdog ---------------------------------------------------------- */
+
+static void on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
+                          enum MHD_ConnectionNotificationCode code)
+{
+    hub_server *srv = cls;
+    if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+        hub_conn *hc = calloc(1, sizeof *hc);
+        const union MHD_ConnectionInfo *ci =
+            MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+        if (!hc || !ci) {
+            free(hc);
+            *socket_context = NULL;
+            return;
+        }
+        hc->fd = ci->connect_fd;
+        hc->waiting_ms = mono_ms();
+        pthread_mutex_lock(&srv->conn_lock);
+        hc->next = srv->conns.next;
+        hc->prev = &srv->conns;
+        srv->conns.next->prev = hc;
+        srv->conns.next = hc;
+        pthread_mutex_unlock(&srv->conn_lock);
+        *socket_context = hc;
+    } else if (*socket_context) {
+        /* called before libmicrohttpd closes the socket: once unlinked here, the
+         * watchdog never touches this descriptor again */
+        hub_conn *hc = *socket_context;
+        pthread_mutex_lock(&srv->conn_lock);
+        hc->prev->next = hc->next;
+        hc->next->prev = hc->prev;
+        pthread_mutex_unlock(&srv->conn_lock);
+        free(hc);
+        *socket_context = NULL;
+    }
+}
+
+static hub_conn *conn_of(struct MHD_Connection *c)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    return ci ? ci->socket_context : NULL;
+}
+
+static void conn_mark(hub_server *srv, struct MHD_Connection *c, int in_request)
+{
+    hub_conn *hc = conn_of(c);
+    if (!hc)
+        return;
+    pthread_mutex_lock(&srv->conn_lock);
+    hc->in_request = in_request;
+    hc->waiting_ms = mono_ms();
+    pthread_mutex_unlock(&srv->conn_lock);
+}
+
+/* Twice a second: shut down (never close: the descriptor stays libmicrohttpd's) every
+ * connection that has waited for its headers longer than the header deadline. */
+static void *watchdog(void *arg)
+{
+    hub_server *srv = arg;
+    pthread_mutex_lock(&srv->conn_lock);
+    while (!srv->stopping) {
+        struct timespec until;
+        clock_gettime(CLOCK_MONOTONIC, &until);
+        until.tv_nsec += 500000000L;
+        if (until.tv_nsec >= 1000000000L) {
+            until.tv_sec++;
+            until.tv_nsec -= 1000000000L;
+        }
+        pthread_cond_timedwait(&srv->stop_cv, &srv->conn_lock, &until);
+        int64_t now = mono_ms();
+        for (hub_conn *hc = srv->conns.next; hc != &srv->conns; hc = hc->next) {
+            if (!hc->in_request && !hc->cut && now - hc->waiting_ms > srv->header_deadline_ms) {
+                shutdown(hc->fd, SHUT_RDWR);
+                hc->cut = 1;
+                kiosk_log_info("hub", "a connection sent no complete headers in %lld s; cut off",
+                               (long long)(srv->header_deadline_ms / 1000));
+            }
+        }
+    }
+    pthread_mutex_unlock(&srv->conn_lock);
+    return NULL;
 }
 
 void hub_server_options_init(hub_server_options *opt)
@@ -107,8 +234,8 @@ typedef struct hub_reply {
 } hub_reply;
 
 /* Queue body (owned, malloc'd; freed by libmicrohttpd or here). */
-static enum MHD_Result reply(struct MHD_Connection *c, unsigned status, char *body, size_t len,
-                             const char *allow)
+static enum MHD_Result reply_signed(struct MHD_Connection *c, unsigned status, char *body,
+                                    size_t len, const char *allow, const char *hub_sig)
 {
     if (!body)
         return MHD_NO;
@@ -120,9 +247,17 @@ static enum MHD_Result reply(struct MHD_Connection *c, unsigned status, char *bo
     MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json");
     if (allow)
         MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, allow);
+    if (hub_sig)
+        MHD_add_response_header(resp, SYNC_HDR_HUB_SIGNATURE, hub_sig);
     enum MHD_Result ret = MHD_queue_response(c, status, resp);
     MHD_destroy_response(resp);
     return ret;
+}
+
+static enum MHD_Result reply(struct MHD_Connection *c, unsigned status, char *body, size_t len,
+                             const char *allow)
+{
+    return reply_signed(c, status, body, len, allow, NULL);
 }
 
 static hub_reply error_reply(hub_server *srv, const char *what, unsigned status, const char *code,
@@ -172,20 +307,6 @@ static int parse_time(const char *s, int64_t *out)
     return 1;
 }
 
-static enum MHD_Result append(hub_request *rq, const char *data, size_t n)
-{
-    kiosk_rc rc = rq->too_large ? KIOSK_RANGE : kiosk_buf_append(&rq->body, data, n);
-    if (rc == KIOSK_RANGE) {
-        /* keep reading, and drop, so the client gets its 413; a sender that goes on
-         * past twice the cap is cut off */
-        rq->too_large = 1;
-        kiosk_buf_deinit(&rq->body);
-        rq->dropped += n;
-        return rq->dropped > SYNC_MAX_BODY ? MHD_NO : MHD_YES;
-    }
-    return rc == KIOSK_OK ? MHD_YES : MHD_NO;
-}
-
 static void sleep_ms(int ms)
 {
     struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
@@ -193,43 +314,89 @@ static void sleep_ms(int ms)
     }
 }
 
-/* Judge a complete request: the reply to queue. */
-static hub_reply post_records(hub_server *srv, struct MHD_Connection *c, hub_request *rq)
+/* Judge a request from its headers alone, before any of its body is accepted: 0 when it
+ * may send its body, else the refusal to queue in *r. Cheapest checks first. */
+static int check_headers(hub_server *srv, struct MHD_Connection *c, hub_request *rq, hub_reply *r)
 {
-    const char *what = "POST " SYNC_PATH_RECORDS;
-    if (rq->fault == HUB_FAULT_500)
-        return error_reply(srv, what, 500, "internal", "injected fault");
-    if (rq->fault == HUB_FAULT_503)
-        return error_reply(srv, what, 503, "internal", "injected fault");
-    if (rq->fault == HUB_FAULT_SLOW)
-        sleep_ms(SLOW_FAULT_MS);
-    if (rq->too_large)
-        return error_reply(srv, what, 413, "too_large", "request body over the limit");
-
+    const char *what = "POST " SYNC_PATH_RECORDS_V2;
+    snprintf(rq->who, sizeof rq->who, "%s", what);
+    const char *cl =
+        MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
     const char *hdev = MHD_lookup_connection_value(c, MHD_HEADER_KIND, SYNC_HDR_DEVICE);
     const char *htime = MHD_lookup_connection_value(c, MHD_HEADER_KIND, SYNC_HDR_TIME);
     const char *hsig = MHD_lookup_connection_value(c, MHD_HEADER_KIND, SYNC_HDR_SIGNATURE);
-    uint8_t device[32], sig[64];
-    int64_t t = 0;
-    if (!hdev || !htime || !hsig || !sync_hex_parse(hdev, device, sizeof device) ||
-        !parse_time(htime, &t) || !sync_hex_parse(hsig, sig, sizeof sig))
-        return error_reply(srv, what, 400, "malformed", "missing or malformed X-Kiosk headers");
-    char dev8[9];
-    snprintf(dev8, sizeof dev8, "%.8s", hdev);
-    char who[64];
-    snprintf(who, sizeof who, "%s device %s", what, dev8);
-
-    kiosk_rc rc = hub_db_device_known(srv->db, device);
-    if (rc == KIOSK_NOT_FOUND)
-        return error_reply(srv, who, 403, "unknown_device", "device not registered");
-    if (rc != KIOSK_OK)
-        return error_reply(srv, who, 500, "internal", "database error");
+    const char *hsha = MHD_lookup_connection_value(c, MHD_HEADER_KIND, SYNC_HDR_BODY_SHA256);
+    int64_t len = 0;
+    if (!cl || !parse_time(cl, &len)) {
+        *r = error_reply(srv, what, 411, "malformed", "a Content-Length is required");
+        return 1;
+    }
+    if ((uint64_t)len > SYNC_MAX_BODY) {
+        *r = error_reply(srv, what, 413, "too_large", "request body over the limit");
+        return 1;
+    }
+    rq->announced = (uint64_t)len;
+    if (!hdev || !htime || !hsig || !hsha || !sync_hex_parse(hdev, rq->device, 32) ||
+        !parse_time(htime, &rq->time_ms) || !sync_hex_parse(hsig, rq->sig, 64) ||
+        strlen(hsha) != 64 || !sync_hex_parse(hsha, rq->body_sha256, 32)) {
+        *r = error_reply(srv, what, 400, "malformed", "missing or malformed X-Kiosk headers");
+        return 1;
+    }
+    snprintf(rq->who, sizeof rq->who, "%s device %.8s", what, hdev);
+    kiosk_rc rc = hub_db_device_known(srv->db, rq->device);
+    if (rc == KIOSK_NOT_FOUND) {
+        *r = error_reply(srv, rq->who, 403, "unknown_device", "device not registered");
+        return 1;
+    }
+    if (rc != KIOSK_OK) {
+        *r = error_reply(srv, rq->who, 500, "internal", "database error");
+        return 1;
+    }
     int64_t now = srv->now_ms(srv->clock_ctx);
-    if (t > now + SYNC_SKEW_MS || t < now - SYNC_SKEW_MS)
-        return error_reply(srv, who, 401, "stale_time", "device clock outside the window");
+    if (rq->time_ms > now + SYNC_SKEW_MS || rq->time_ms < now - SYNC_SKEW_MS) {
+        *r = error_reply(srv, rq->who, 401, "stale_time", "device clock outside the window");
+        return 1;
+    }
+    if (!sync_request_verify_v2(rq->device, "POST", SYNC_PATH_RECORDS_V2, rq->time_ms,
+                                rq->body_sha256, rq->announced, rq->sig)) {
+        *r = error_reply(srv, rq->who, 401, "bad_signature", "request signature does not verify");
+        return 1;
+    }
+    int seen = 0;
+    rc = hub_db_seen_request(srv->db, rq->sig, now, 0, &seen);
+    if (rc != KIOSK_OK || seen) {
+        *r = rc != KIOSK_OK ? error_reply(srv, rq->who, 500, "internal", "database error")
+                            : error_reply(srv, rq->who, 409, "replayed", "request seen before");
+        return 1;
+    }
+    /* authenticated: room for the body it announced, up to 1 MiB at once */
+    if (kiosk_buf_reserve(&rq->body, rq->announced < (1u << 20) ? rq->announced + 1 : (1u << 20)) !=
+        KIOSK_OK) {
+        *r = error_reply(srv, rq->who, 500, "internal", "out of memory");
+        return 1;
+    }
+    return 0;
+}
+
+/* Judge a complete, header-checked request: the reply to queue (signed when 200). */
+static hub_reply post_records(hub_server *srv, hub_request *rq, char hub_sig[129])
+{
+    const char *who = rq->who;
+    hub_sig[0] = '\0';
+    if (rq->fault == HUB_FAULT_500)
+        return error_reply(srv, who, 500, "internal", "injected fault");
+    if (rq->fault == HUB_FAULT_503)
+        return error_reply(srv, who, 503, "internal", "injected fault");
+    if (rq->fault == HUB_FAULT_SLOW)
+        sleep_ms(SLOW_FAULT_MS);
     const char *body = kiosk_buf_str(&rq->body);
-    if (!sync_request_verify(device, "POST", SYNC_PATH_RECORDS, t, body, rq->body.len, sig))
-        return error_reply(srv, who, 401, "bad_signature", "request signature does not verify");
+    uint8_t h[32];
+    crypto_hash_sha256(h, (const uint8_t *)body, rq->body.len);
+    if (rq->body.len != rq->announced || sodium_memcmp(h, rq->body_sha256, 32) != 0)
+        return error_reply(srv, who, 400, "bad_signature", "the body is not the one signed");
+    const uint8_t *device = rq->device, *sig = rq->sig;
+    int64_t now = srv->now_ms(srv->clock_ctx);
+    kiosk_rc rc;
 
     sync_record *recs = NULL;
     size_t n = 0;
@@ -252,6 +419,14 @@ static hub_reply post_records(hub_server *srv, struct MHD_Connection *c, hub_req
         sync_result *results = n ? calloc(n, sizeof *results) : NULL;
         rc = n && !results ? KIOSK_NOMEM
                            : hub_db_ingest(srv->db, device, recs, n, "http", now, results);
+        for (size_t i = 0; rc == KIOSK_OK && i < n; i++) {
+            /* every answer names the bytes decided on, so it cannot be moved to others
+             * (hub_db hashed those whose signature it checked) */
+            if (!results[i].has_sealed_sha256) {
+                crypto_hash_sha256(results[i].sealed_sha256, recs[i].sealed, recs[i].sealed_len);
+                results[i].has_sealed_sha256 = 1;
+            }
+        }
         if (rc == KIOSK_NOT_FOUND) {
             ret = error_reply(srv, who, 403, "unknown_device", "device not registered");
         } else if (rc != KIOSK_OK) {
@@ -275,6 +450,9 @@ static hub_reply post_records(hub_server *srv, struct MHD_Connection *c, hub_req
                                " rejected %zu",
                                who, n, counts[SYNC_ACCEPTED], counts[SYNC_DUPLICATE],
                                counts[SYNC_REJECTED]);
+                uint8_t rs[64];
+                sync_reply_sign(srv->sign_sk, device, sig, 200, out, out_len, rs);
+                sync_hex_format(rs, 64, hub_sig);
                 ret = (hub_reply){200, out, out_len};
             }
         }
@@ -299,7 +477,9 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
         if (!rq)
             return MHD_NO;
         kiosk_buf_init(&rq->body, SYNC_MAX_BODY, 0);
+        rq->started_ms = mono_ms();
         *con_cls = rq;
+        conn_mark(srv, c, 1);
         if (is_post)
             atomic_fetch_add(&srv->requests, 1);
         rq->replied = 1; /* unless it is a POST to the records, below */
@@ -308,31 +488,19 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
                 return reply_health(srv, c);
             return reply_error(srv, c, "health", 405, "method", "use GET", "GET");
         }
-        if (strcmp(url, SYNC_PATH_RECORDS) != 0)
+        if (strcmp(url, SYNC_PATH_RECORDS) == 0)
+            return reply_error(srv, c, "POST " SYNC_PATH_RECORDS, 410, "old_protocol",
+                               "this hub speaks protocol version 2: update the kiosk", NULL);
+        if (strcmp(url, SYNC_PATH_RECORDS_V2) != 0)
             return reply_error(srv, c, "request for another path", 404, "not_found",
                                "no such resource", NULL);
         if (!is_post)
             return reply_error(srv, c, "records", 405, "method", "use POST", "POST");
-        rq->replied = 0;
         rq->fault = take_fault(srv);
-        const char *cl =
-            MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
-        if (cl) {
-            char *end = NULL;
-            errno = 0;
-            unsigned long long v = strtoull(cl, &end, 10);
-            if (errno == ERANGE || v > SYNC_MAX_BODY) {
-                /* refused up front, before a byte of the body is read */
-                rq->too_large = rq->replied = 1;
-                return reply_error(srv, c, "POST " SYNC_PATH_RECORDS, 413, "too_large",
-                                   "request body over the limit", NULL);
-            }
-            if (end != cl && v > 0) {
-                /* trust a claimed length only so far: a silent client costs 1 MiB */
-                if (kiosk_buf_reserve(&rq->body, v < (1u << 20) ? v : (1u << 20)) != KIOSK_OK)
-                    return MHD_NO;
-            }
-        }
+        hub_reply r;
+        if (check_headers(srv, c, rq, &r)) /* refused before a byte of the body is read */
+            return reply(c, r.status, r.body, r.len, NULL);
+        rq->replied = 0;
         return MHD_YES;
     }
     if (rq->replied) { /* the answer is out: whatever body follows is dropped */
@@ -340,11 +508,18 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
         return MHD_YES;
     }
     if (*upload_data_size) {
-        enum MHD_Result r = append(rq, upload_data, *upload_data_size);
+        size_t n = *upload_data_size;
         *upload_data_size = 0;
-        return r;
+        if (rq->body.len + n > rq->announced || mono_ms() - rq->started_ms > srv->deadline_ms) {
+            /* more than it announced, or a body dribbled in too slowly: cut off */
+            kiosk_log_info("hub", "%s: body %s; connection closed", rq->who,
+                           rq->body.len + n > rq->announced ? "over its length" : "too slow");
+            return MHD_NO;
+        }
+        return kiosk_buf_append(&rq->body, upload_data, n) == KIOSK_OK ? MHD_YES : MHD_NO;
     }
-    hub_reply r = post_records(srv, c, rq);
+    char hub_sig[129];
+    hub_reply r = post_records(srv, rq, hub_sig);
     if (rq->fault == HUB_FAULT_RESET) {
         kiosk_log_info("hub", "injected fault: connection dropped without a reply");
         free(r.body);
@@ -358,17 +533,17 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
         r.body = malloc(r.len);
         if (r.body)
             memcpy(r.body, garbage, r.len);
+        hub_sig[0] = '\0';
         kiosk_log_info("hub", "injected fault: reply replaced by garbage");
     }
-    return reply(c, r.status, r.body, r.len, NULL);
+    return reply_signed(c, r.status, r.body, r.len, NULL, hub_sig[0] ? hub_sig : NULL);
 }
 
 static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
                       enum MHD_RequestTerminationCode toe)
 {
-    (void)cls;
-    (void)c;
     (void)toe;
+    conn_mark(cls, c, 0); /* the next request's headers run against the header deadline */
     hub_request *rq = *con_cls;
     if (rq) {
         kiosk_buf_deinit(&rq->body);
@@ -414,13 +589,16 @@ static void free_server(hub_server *srv)
         free(srv->tls_key);
     }
     pthread_mutex_destroy(&srv->fault_lock);
+    pthread_mutex_destroy(&srv->conn_lock);
+    pthread_cond_destroy(&srv->stop_cv);
+    sodium_memzero(srv->sign_sk, sizeof srv->sign_sk);
     free(srv);
 }
 
 kiosk_rc hub_server_start(hub_db *db, const hub_server_options *opt, hub_server **out)
 {
     *out = NULL;
-    if (!db || !opt || (!opt->tls_cert_file != !opt->tls_key_file))
+    if (!db || !opt || (!opt->tls_cert_file != !opt->tls_key_file) || !opt->sign_secret_key)
         return KIOSK_INVALID;
     if (sodium_init() < 0)
         return KIOSK_CRYPTO;
@@ -442,10 +620,34 @@ kiosk_rc hub_server_start(hub_db *db, const hub_server_options *opt, hub_server 
         return KIOSK_INVALID;
     }
 
+    if (!opt->tls_cert_file && (!opt->plain_http_loopback_test ||
+                                !(strcmp(addr, "127.0.0.1") == 0 || strcmp(addr, "::1") == 0))) {
+        kiosk_log_error("hub",
+                        "refusing to serve without a TLS certificate on %s (plain HTTP is"
+                        " only for a loopback test)",
+                        addr);
+        return KIOSK_CONFIG;
+    }
+
     hub_server *srv = calloc(1, sizeof *srv);
     if (!srv)
         return KIOSK_NOMEM;
     pthread_mutex_init(&srv->fault_lock, NULL);
+    pthread_mutex_init(&srv->conn_lock, NULL);
+    pthread_condattr_t ca;
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    pthread_cond_init(&srv->stop_cv, &ca);
+    pthread_condattr_destroy(&ca);
+    srv->conns.next = srv->conns.prev = &srv->conns;
+    srv->header_deadline_ms = 1000 * (int64_t)(opt->header_deadline_s ? opt->header_deadline_s
+                                                                      : DEFAULT_HEADER_DEADLINE_S);
+    memcpy(srv->sign_sk, opt->sign_secret_key, 64);
+    srv->deadline_ms = 1000 * (int64_t)(opt->request_deadline_s ? opt->request_deadline_s
+                                                                : DEFAULT_REQUEST_DEADLINE_S);
+    unsigned limit = opt->connection_limit ? opt->connection_limit : DEFAULT_CONNECTION_LIMIT;
+    unsigned per_ip = opt->per_ip_limit ? opt->per_ip_limit : DEFAULT_PER_IP_LIMIT;
+    unsigned idle = opt->idle_timeout_s ? opt->idle_timeout_s : DEFAULT_IDLE_TIMEOUT_S;
     srv->db = db;
     srv->now_ms = opt->now_ms ? opt->now_ms : real_now_ms;
     srv->clock_ctx = opt->clock_ctx;
@@ -469,21 +671,29 @@ kiosk_rc hub_server_start(hub_db *db, const hub_server_options *opt, hub_server 
     if (srv->tls_cert)
         srv->daemon = MHD_start_daemon(
             flags, opt->port, NULL, NULL, handle, srv, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-            MHD_OPTION_NOTIFY_COMPLETED, completed, srv, MHD_OPTION_CONNECTION_TIMEOUT,
-            (unsigned)60, MHD_OPTION_CONNECTION_LIMIT, (unsigned)256,
-            MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONNECTION_MEMORY, MHD_OPTION_HTTPS_MEM_KEY,
-            srv->tls_key, MHD_OPTION_HTTPS_MEM_CERT, srv->tls_cert, MHD_OPTION_END);
+            MHD_OPTION_NOTIFY_COMPLETED, completed, srv, MHD_OPTION_NOTIFY_CONNECTION,
+            on_connection, srv, MHD_OPTION_CONNECTION_TIMEOUT, idle, MHD_OPTION_CONNECTION_LIMIT,
+            limit, MHD_OPTION_PER_IP_CONNECTION_LIMIT, per_ip, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+            (size_t)CONNECTION_MEMORY, MHD_OPTION_HTTPS_MEM_KEY, srv->tls_key,
+            MHD_OPTION_HTTPS_MEM_CERT, srv->tls_cert, MHD_OPTION_END);
     else
         srv->daemon = MHD_start_daemon(
             flags, opt->port, NULL, NULL, handle, srv, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-            MHD_OPTION_NOTIFY_COMPLETED, completed, srv, MHD_OPTION_CONNECTION_TIMEOUT,
-            (unsigned)60, MHD_OPTION_CONNECTION_LIMIT, (unsigned)256,
-            MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONNECTION_MEMORY, MHD_OPTION_END);
+            MHD_OPTION_NOTIFY_COMPLETED, completed, srv, MHD_OPTION_NOTIFY_CONNECTION,
+            on_connection, srv, MHD_OPTION_CONNECTION_TIMEOUT, idle, MHD_OPTION_CONNECTION_LIMIT,
+            limit, MHD_OPTION_PER_IP_CONNECTION_LIMIT, per_ip, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+            (size_t)CONNECTION_MEMORY, MHD_OPTION_END);
     if (!srv->daemon) {
         kiosk_log_error("hub", "cannot listen on %s port %u", addr, (unsigned)opt->port);
         free_server(srv);
         return KIOSK_NET;
     }
+    if (pthread_create(&srv->watchdog, NULL, watchdog, srv) != 0) {
+        MHD_stop_daemon(srv->daemon);
+        free_server(srv);
+        return KIOSK_NOMEM;
+    }
+    srv->watchdog_running = 1;
     const union MHD_DaemonInfo *info = MHD_get_daemon_info(srv->daemon, MHD_DAEMON_INFO_BIND_PORT);
     srv->port = info ? info->port : opt->port;
     kiosk_log_info("hub", "listening on %s port %u (%s)", addr, (unsigned)srv->port,
@@ -496,6 +706,18 @@ void hub_server_stop(hub_server *srv)
 {
     if (!srv)
         return;
+    pthread_mutex_lock(&srv->conn_lock);
+    srv->stopping = 1;
+    pthread_cond_signal(&srv->stop_cv);
+    pthread_mutex_unlock(&srv->conn_lock);
+    if (srv->watchdog_running)
+        pthread_join(srv->watchdog, NULL);
     MHD_stop_daemon(srv->daemon);
+    /* every connection was told closed on the way; anything left is freed here */
+    while (srv->conns.next != &srv->conns) {
+        hub_conn *hc = srv->conns.next;
+        srv->conns.next = hc->next;
+        free(hc);
+    }
     free_server(srv);
 }

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -31,7 +32,9 @@
 static const char usage_text[] =
     "usage:\n"
     "  hub keygen --out DIR\n"
-    "  hub serve --db PATH [--listen ADDR:PORT] [--tls-cert FILE --tls-key FILE]"
+    "  hub sign-key --key FILE\n"
+    "  hub serve --db PATH --sign-key FILE (--tls-cert FILE --tls-key FILE |"
+    " --plain-http-loopback-test) [--listen ADDR:PORT] [--per-ip-limit N]"
     " [--port-file FILE]\n"
     "  hub device add --db PATH HEXPK [NAME]\n"
     "  hub device list --db PATH\n"
@@ -185,6 +188,62 @@ static int cmd_keygen(int argc, char **argv)
     return 0;
 }
 
+/* ---- the hub's signing key -------------------------------------------------------- */
+
+/* Load the hub's Ed25519 key from path, making it (mode 0600) when there is none.
+ * 0 or EXIT_FAIL (message printed). A damaged key is never replaced: every unit is
+ * provisioned with its public half. */
+static int load_sign_key(const char *path, uint8_t pk[32], uint8_t sk[64])
+{
+    FILE *f = fopen(path, "rb");
+    if (!f && errno == ENOENT) {
+        crypto_sign_keypair(pk, sk);
+        if (write_new_file(path, sk, 64, 0600) != 0) {
+            sodium_memzero(sk, 64);
+            return fail("cannot write the signing key %s: %s", path, strerror(errno));
+        }
+        kiosk_log_warn("hub",
+                       "made a new signing key in %s: provision its public key onto"
+                       " every unit (kioskctl provision --hub-key)",
+                       path);
+        return 0;
+    }
+    if (!f)
+        return fail("cannot read the signing key %s: %s", path, strerror(errno));
+    uint8_t buf[65];
+    size_t n = fread(buf, 1, sizeof buf, f);
+    fclose(f);
+    if (n != 64) {
+        sodium_memzero(buf, sizeof buf);
+        return fail("%s is not a hub signing key (64 bytes); refusing to replace it", path);
+    }
+    memcpy(sk, buf, 64);
+    sodium_memzero(buf, sizeof buf);
+    crypto_sign_ed25519_sk_to_pk(pk, sk);
+    return 0;
+}
+
+static int cmd_sign_key(int argc, char **argv)
+{
+    static const char *const known[] = {"key", NULL};
+    args a;
+    int u = parse_args(argc, argv, known, &a);
+    if (u)
+        return u;
+    const char *path = opt(&a, "key");
+    if (!path || a.n_pos)
+        return usage("sign-key takes --key FILE");
+    uint8_t pk[32], sk[64];
+    int r = load_sign_key(path, pk, sk);
+    sodium_memzero(sk, sizeof sk);
+    if (r)
+        return r;
+    char hex[65];
+    sync_hex_format(pk, 32, hex);
+    printf("%s\n", hex);
+    return 0;
+}
+
 /* ---- serve ----------------------------------------------------------------------- */
 
 static int parse_listen(const char *s, char *addr, size_t size, uint16_t *port)
@@ -233,16 +292,31 @@ static int write_port_file(const char *path, uint16_t port)
 
 static int cmd_serve(int argc, char **argv)
 {
-    static const char *const known[] = {"db", "listen", "tls-cert", "tls-key", "port-file", NULL};
+    static const char *const known[] = {"db",       "listen",    "tls-cert",     "tls-key",
+                                        "sign-key", "port-file", "per-ip-limit", NULL};
+    /* the one option without a value, taken out before the pairs are read */
+    int plain = 0, m = 0;
+    char *rest[64];
+    for (int i = 0; i < argc && m < 64; i++) {
+        if (strcmp(argv[i], "--plain-http-loopback-test") == 0)
+            plain = 1;
+        else
+            rest[m++] = argv[i];
+    }
     args a;
-    int u = parse_args(argc, argv, known, &a);
+    int u = parse_args(m, rest, known, &a);
     if (u)
         return u;
     const char *db_path = opt(&a, "db"), *listen = opt(&a, "listen");
     if (!db_path || a.n_pos)
         return usage("serve needs --db PATH");
+    if (!opt(&a, "sign-key"))
+        return usage("serve needs --sign-key FILE (the hub's signing key; made when missing)");
     if (!opt(&a, "tls-cert") != !opt(&a, "tls-key"))
         return usage("--tls-cert and --tls-key go together");
+    if (!opt(&a, "tls-cert") && !plain)
+        return usage("serve needs --tls-cert and --tls-key (plain HTTP only with"
+                     " --plain-http-loopback-test, on 127.0.0.1 or ::1)");
     hub_server_options o;
     hub_server_options_init(&o);
     char addr[128] = "127.0.0.1";
@@ -252,6 +326,28 @@ static int cmd_serve(int argc, char **argv)
     o.bind_address = addr;
     o.tls_cert_file = opt(&a, "tls-cert");
     o.tls_key_file = opt(&a, "tls-key");
+    o.plain_http_loopback_test = plain;
+    if (opt(&a, "per-ip-limit")) {
+        /* kiosks behind one NAT address share this limit */
+        char *end;
+        unsigned long v = strtoul(opt(&a, "per-ip-limit"), &end, 10);
+        if (*end || v < 1 || v > 1000)
+            return usage("--per-ip-limit takes 1 to 1000 connections");
+        o.per_ip_limit = (unsigned)v;
+    }
+    if (plain && strcmp(addr, "127.0.0.1") != 0 && strcmp(addr, "::1") != 0)
+        return usage("--plain-http-loopback-test listens on 127.0.0.1 or ::1 only");
+    uint8_t sign_pk[32], sign_sk[64];
+    int kr = load_sign_key(opt(&a, "sign-key"), sign_pk, sign_sk);
+    if (kr)
+        return kr;
+    o.sign_secret_key = sign_sk;
+    /* room for the connection limit: one descriptor per connection */
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+        rl.rlim_cur = rl.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &rl);
+    }
 
     /* Block the stop signals in every thread (the server thread inherits the mask), so
      * only sigwait below sees them. */
@@ -264,10 +360,13 @@ static int cmd_serve(int argc, char **argv)
 
     hub_db *db = NULL;
     int r = open_db(db_path, 0, &db);
-    if (r)
+    if (r) {
+        sodium_memzero(sign_sk, sizeof sign_sk);
         return r;
+    }
     hub_server *srv = NULL;
     kiosk_rc rc = hub_server_start(db, &o, &srv);
+    sodium_memzero(sign_sk, sizeof sign_sk); /* the server keeps its own copy */
     if (rc != KIOSK_OK) {
         hub_db_close(db);
         return fail("cannot serve on %s port %u: %s", addr, (unsigned)o.port, kiosk_strerror(rc));
@@ -625,6 +724,8 @@ int main(int argc, char **argv)
         return cmd_keygen(argc - 2, argv + 2);
     if (strcmp(cmd, "serve") == 0)
         return cmd_serve(argc - 2, argv + 2);
+    if (strcmp(cmd, "sign-key") == 0)
+        return cmd_sign_key(argc - 2, argv + 2);
     if (strcmp(cmd, "device") == 0)
         return cmd_device(argc - 2, argv + 2);
     if (strcmp(cmd, "import") == 0)

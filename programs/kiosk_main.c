@@ -138,6 +138,7 @@ int main(int argc, char **argv)
     snprintf(db_path, sizeof db_path, "%s/kiosk.db", cfg.state_dir);
     if (!screenshot && cfg.sync_url[0]) {
         sync_config sc = {.url = cfg.sync_url,
+                          .allow_plain_http_loopback = cfg.sync_allow_plain_http_loopback,
                           .ca_file = cfg.sync_ca_file,
                           .db_path = db_path,
                           .hall_code = cfg.hall_code,

@@ -4,7 +4,11 @@
 # local SQLite under var/ — in a window, or headless when there is no display.
 # On the first demo run it makes a demo upstream key pair (var/demo-hub/, as `hub keygen`
 # does) and provisions the kiosk with it, so registrations can be saved; `hub export
-# --key var/demo-hub` opens them. Touch the attract screen (or press F2) to put the demo
+# --key var/demo-hub` opens them. It also makes the demo hub's signing key
+# (var/demo-hub/hub-sign.key, as `hub sign-key` does) and provisions its public half, so a
+# demo hub started with `hub serve --sign-key var/demo-hub/hub-sign.key
+# --plain-http-loopback-test` (and a config with `[sync] url = http://127.0.0.1:8080`,
+# `allow_plain_http_loopback = true`) acknowledges what it receives. Touch the attract screen (or press F2) to put the demo
 # card on the reader; its PIN is 123456.
 # Extra arguments go to the kiosk (e.g. --config FILE, --screenshot FILE, --script FILE).
 set -euo pipefail
@@ -23,6 +27,11 @@ case " $* " in
     build/hub/hub keygen --out var/demo-hub >/dev/null
     build/programs/kioskctl provision --upstream-key "$(cat var/demo-hub/upstream.pub)" >/dev/null
     echo "run.sh: demo upstream key made in var/demo-hub and provisioned"
+  fi
+  if [ ! -f var/demo-hub/hub-sign.key ]; then
+    hub_pk=$(build/hub/hub sign-key --key var/demo-hub/hub-sign.key 2>/dev/null)
+    build/programs/kioskctl provision --hub-key "$hub_pk" >/dev/null
+    echo "run.sh: demo hub signing key made in var/demo-hub and provisioned"
   fi
   ;;
 esac

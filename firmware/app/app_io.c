@@ -96,6 +96,8 @@ static void open_all(app_io *io)
         kiosk_log_error("io", "the record store in %s cannot be used: %s", io->cfg.state_dir,
                         kiosk_strerror(rc));
     if (rc == KIOSK_OK) {
+        /* the purge floor: the same configured retention as kioskctl's */
+        store_set_retention_days(io->store, io->cfg.retention_days);
         kiosk_config_fonts fonts;
         kiosk_config_font_paths(&io->cfg, &fonts);
         char dir[KIOSK_CONFIG_PATH_MAX + 16];

@@ -82,6 +82,7 @@ static const slot slots[] = {
     INT("policy", "idle_timeout_s", idle_timeout_s, 15, 3600),
     STR("sync", "url", sync_url),
     STR("sync", "ca_file", sync_ca_file),
+    BOOL("sync", "allow_plain_http_loopback", sync_allow_plain_http_loopback),
     INT("sync", "batch", sync_batch, 1, 5000),
     INT("sync", "retry_max_s", sync_retry_max_s, 5, 86400),
     ENUM("log", "level", log_level, level_names),
@@ -130,6 +131,7 @@ typedef struct {
     int lines_read; /* lines handed to inih so far: the one being handled */
     int fail_line;  /* line of the first value error, 0 if none */
     int long_line;  /* a line too long for inih, 0 if none: the read stopped there */
+    int url_line;   /* the line of [sync] url, checked when the whole file is read */
     /* input: a file or a string */
     FILE *file;
     const char *text;
@@ -207,8 +209,11 @@ static int on_entry(void *user, const char *section, const char *key, const char
     if (key == NULL) /* a section header alone (INI_CALL_HANDLER_ON_NEW_SECTION builds) */
         return 1;
     for (size_t i = 0; i < sizeof slots / sizeof slots[0]; i++) {
-        if (!strcmp(section, slots[i].section) && !strcmp(key, slots[i].key))
+        if (!strcmp(section, slots[i].section) && !strcmp(key, slots[i].key)) {
+            if (slots[i].offset == offsetof(kiosk_config, sync_url))
+                p->url_line = p->lines_read;
             return set_slot(p, &slots[i], value);
+        }
     }
     return fail(p, section, key, "is not a known setting");
 }
@@ -264,9 +269,35 @@ static char *read_line(char *buf, int size, void *stream)
     return buf;
 }
 
+int kiosk_config_sync_url_ok(const char *url, int allow_plain_http_loopback)
+{
+    if (!strncmp(url, "https://", 8))
+        return url[8] != '\0' && url[8] != '/';
+    if (!allow_plain_http_loopback || strncmp(url, "http://", 7) != 0)
+        return 0;
+    static const char *const hosts[] = {"127.0.0.1", "[::1]"};
+    for (size_t i = 0; i < 2; i++) {
+        size_t n = strlen(hosts[i]);
+        if (!strncmp(url + 7, hosts[i], n) && strchr(":/", url[7 + n]))
+            return 1; /* strchr also matches the terminator: the host alone */
+    }
+    return 0;
+}
+
 static kiosk_rc parse(parse_ctx *p)
 {
     int line = ini_parse_stream(read_line, p, on_entry, p);
+    if (line == 0 && !p->long_line && p->cfg->sync_url[0] &&
+        !kiosk_config_sync_url_ok(p->cfg->sync_url, p->cfg->sync_allow_plain_http_loopback)) {
+        p->err->line = p->url_line;
+        snprintf(p->err->message, sizeof p->err->message, "%s",
+                 p->cfg->sync_allow_plain_http_loopback
+                     ? "sync.url must be https:// (plain http:// only to 127.0.0.1 or [::1])"
+                     : "sync.url must be https:// (records are acknowledged over TLS only;"
+                       " a development hub on this machine needs"
+                       " allow_plain_http_loopback = true)");
+        return KIOSK_CONFIG;
+    }
     if (line == 0 && p->long_line) {
         p->err->line = p->long_line;
         snprintf(p->err->message, sizeof p->err->message,

@@ -1,7 +1,8 @@
 /*
- * The kiosk↔hub wire protocol, version 1: signing strings, request and reply bodies, and
- * the bundle file. Parsers take outside bytes and are strict: exact keys, no duplicates,
- * bounded sizes; anything else is KIOSK_INVALID. Encoders produce compact JSON.
+ * The kiosk↔hub wire protocol, version 2 (bundles still version 1): signing strings,
+ * request and reply bodies, the hub's signed acknowledgement, and the bundle file. Parsers take
+ * outside bytes and are strict: exact keys, no duplicates, bounded sizes; anything else is
+ * KIOSK_INVALID. Encoders produce compact JSON.
  */
 #include "proto/sync_proto.h"
 
@@ -118,6 +119,68 @@ int sync_request_verify(const uint8_t public_key[32], const char *method, const 
     char msg[512];
     size_t n = request_message(method, path, time_ms, body, len, msg, sizeof msg);
     return n > 0 && crypto_sign_verify_detached(sig, (const uint8_t *)msg, n, public_key) == 0;
+}
+
+/* Version 2: the body enters as its hash and length, so a hub can check the signature
+ * from the headers alone, before it reads a byte of the body. */
+static size_t request_message_v2(const char *method, const char *path, int64_t time_ms,
+                                 const uint8_t body_sha256[32], uint64_t len, char *msg,
+                                 size_t size)
+{
+    char hex[65];
+    sodium_bin2hex(hex, sizeof hex, body_sha256, 32);
+    int n = snprintf(msg, size, "kiosk-request-v2\n%s\n%s\n%" PRId64 "\n%" PRIu64 "\n%s", method,
+                     path, time_ms, len, hex);
+    return n > 0 && (size_t)n < size ? (size_t)n : 0;
+}
+
+void sync_request_sign_v2(const uint8_t secret_key[64], const char *method, const char *path,
+                          int64_t time_ms, const uint8_t body_sha256[32], uint64_t len,
+                          uint8_t sig[64])
+{
+    char msg[512];
+    size_t n = request_message_v2(method, path, time_ms, body_sha256, len, msg, sizeof msg);
+    crypto_sign_detached(sig, NULL, (const uint8_t *)msg, n, secret_key);
+}
+
+int sync_request_verify_v2(const uint8_t public_key[32], const char *method, const char *path,
+                           int64_t time_ms, const uint8_t body_sha256[32], uint64_t len,
+                           const uint8_t sig[64])
+{
+    char msg[512];
+    size_t n = request_message_v2(method, path, time_ms, body_sha256, len, msg, sizeof msg);
+    return n > 0 && crypto_sign_verify_detached(sig, (const uint8_t *)msg, n, public_key) == 0;
+}
+
+static size_t reply_message(const uint8_t device[32], const uint8_t request_sig[64],
+                            unsigned status, const void *body, size_t len, char *msg, size_t size)
+{
+    uint8_t h[32];
+    char dev[65], rs[129], hex[65];
+    crypto_hash_sha256(h, body, len);
+    sodium_bin2hex(dev, sizeof dev, device, 32);
+    sodium_bin2hex(rs, sizeof rs, request_sig, 64);
+    sodium_bin2hex(hex, sizeof hex, h, sizeof h);
+    int n = snprintf(msg, size, "kiosk-reply-v2\n%s\n%s\n%u\n%zu\n%s", dev, rs, status, len, hex);
+    return n > 0 && (size_t)n < size ? (size_t)n : 0;
+}
+
+void sync_reply_sign(const uint8_t hub_secret_key[64], const uint8_t device[32],
+                     const uint8_t request_sig[64], unsigned status, const void *body, size_t len,
+                     uint8_t sig[64])
+{
+    char msg[512];
+    size_t n = reply_message(device, request_sig, status, body, len, msg, sizeof msg);
+    crypto_sign_detached(sig, NULL, (const uint8_t *)msg, n, hub_secret_key);
+}
+
+int sync_reply_verify(const uint8_t hub_public_key[32], const uint8_t device[32],
+                      const uint8_t request_sig[64], unsigned status, const void *body, size_t len,
+                      const uint8_t sig[64])
+{
+    char msg[512];
+    size_t n = reply_message(device, request_sig, status, body, len, msg, sizeof msg);
+    return n > 0 && crypto_sign_verify_detached(sig, (const uint8_t *)msg, n, hub_public_key) == 0;
 }
 
 /* ---- JSON helpers ---------------------------------------------------------------- */
@@ -498,6 +561,11 @@ kiosk_rc sync_results_encode(const sync_result *results, size_t n, int64_t now_m
              json_object_set_new(r, "status", json_string(sync_status_name(results[i].status))) ==
                  0 &&
              json_object_set_new(r, "reason", json_string(results[i].reason)) == 0;
+        if (ok && results[i].has_sealed_sha256) {
+            char hex[65];
+            sync_hex_format(results[i].sealed_sha256, 32, hex);
+            ok = json_object_set_new(r, "sealed_sha256", json_string(hex)) == 0;
+        }
         ok = json_array_append_new(arr, r) == 0 && ok;
     }
     json_decref(arr);
@@ -531,9 +599,16 @@ kiosk_rc sync_results_decode(const char *body, size_t len, sync_result **results
         return KIOSK_NOMEM;
     }
     for (size_t i = 0; ok && i < count; i++) {
-        static const char *const rreq[] = {"uuid", "status"}, *const ropt[] = {"reason"};
+        static const char *const rreq[] = {"uuid", "status"}, *const ropt[] = {"reason",
+                                                                               "sealed_sha256"};
         json_t *r = json_array_get(arr, i);
-        ok = keys_ok(r, rreq, 2, ropt, 1);
+        ok = keys_ok(r, rreq, 2, ropt, 2);
+        json_t *hj = ok ? json_object_get(r, "sealed_sha256") : NULL;
+        const char *hhex = hj ? json_string_value(hj) : NULL;
+        if (hj) {
+            ok = hhex && strlen(hhex) == 64 && sync_hex_parse(hhex, out[i].sealed_sha256, 32);
+            out[i].has_sealed_sha256 = ok;
+        }
         const char *uuid = json_string_value(json_object_get(r, "uuid"));
         const char *status = json_string_value(json_object_get(r, "status"));
         json_t *rj = json_object_get(r, "reason");

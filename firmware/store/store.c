@@ -66,6 +66,10 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
     "CREATE TABLE staff(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE,"
     " role INTEGER NOT NULL, pin_hash TEXT NOT NULL, card_uid TEXT UNIQUE,"
     " created_ms INTEGER NOT NULL, removed INTEGER NOT NULL DEFAULT 0);",
+    /* 3 -> 4: acknowledgements are signed by the hub from now on; those taken from
+     * unsigned replies go back to the queue, to be sent again and acknowledged properly
+     * (a real hub answers "duplicate"), so a purge never deletes what nobody vouched for */
+    "UPDATE records SET state = 0, acked_ms = NULL WHERE state = 2;",
 };
 
 /* The cached statement for sql — a string literal, recognised by its address — reset
@@ -206,6 +210,7 @@ kiosk_rc store_open(const char *path, const char *hall_code, const store_device_
         return k;
     }
     load_upstream(s);
+    s->retention_days = STORE_RETENTION_DEFAULT_DAYS;
     *out = s;
     return KIOSK_OK;
 }
@@ -677,6 +682,44 @@ static kiosk_rc ranges_close(store *s, seq_ranges *g)
     return rc;
 }
 
+kiosk_rc store_set_hub_key(store *s, const uint8_t public_key[32])
+{
+    sqlite3_stmt *st;
+    int rc = sqlite3_prepare_v2(
+        s->db, "INSERT OR REPLACE INTO meta(key, value) VALUES('hub_pk', ?)", -1, &st, NULL);
+    if (rc == SQLITE_OK) {
+        sqlite3_bind_blob(st, 1, public_key, 32, SQLITE_STATIC);
+        rc = sqlite3_step(st);
+    }
+    sqlite3_finalize(st);
+    if (recdb_rc(rc) != KIOSK_OK)
+        return recdb_rc(rc);
+    char fp[17];
+    sodium_bin2hex(fp, sizeof fp, public_key, 8);
+    store_audit(s, "system", "provision.hub_key", "", fp);
+    return KIOSK_OK;
+}
+
+kiosk_rc store_hub_key(store *s, uint8_t out[32])
+{
+    sqlite3_stmt *st;
+    kiosk_rc k = KIOSK_CONFIG;
+    if (sqlite3_prepare_v2(s->db, "SELECT value FROM meta WHERE key = 'hub_pk'", -1, &st, NULL) !=
+        SQLITE_OK)
+        return KIOSK_IO;
+    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_bytes(st, 0) == 32) {
+        memcpy(out, sqlite3_column_blob(st, 0), 32);
+        k = KIOSK_OK;
+    }
+    sqlite3_finalize(st);
+    return k;
+}
+
+void store_set_retention_days(store *s, int days)
+{
+    s->retention_days = days < 0 ? 0 : days;
+}
+
 static kiosk_rc ranges_add(store *s, seq_ranges *g, int64_t seq)
 {
     kiosk_rc rc = KIOSK_OK;
@@ -707,7 +750,9 @@ kiosk_rc store_apply_outcomes(store *s, const store_outcome *o, size_t n, size_t
     seq_ranges acked = {0};
     rc = ack && rej ? KIOSK_OK : KIOSK_IO;
     for (size_t i = 0; rc == KIOSK_OK && i < n; i++) {
-        if (o[i].acknowledged) {
+        if (o[i].acknowledged && !o[i].hub_signed) {
+            continue; /* nobody vouched for it: it stays pending */
+        } else if (o[i].acknowledged) {
             sqlite3_bind_int64(ack, 1, now);
             sqlite3_bind_text(ack, 2, o[i].uuid, -1, SQLITE_STATIC);
             int r = sqlite3_step(ack);
@@ -752,6 +797,9 @@ kiosk_rc store_purge_acked(store *s, int64_t cutoff_ms, const char *purge_actor,
 {
     if (purged)
         *purged = 0;
+    int64_t floor_ms = kiosk_clock_now_ms(s->clock) - (int64_t)s->retention_days * 86400000;
+    if (cutoff_ms > floor_ms)
+        cutoff_ms = floor_ms;
     kiosk_rc k = store_step_cached(s, "BEGIN IMMEDIATE");
     if (k != KIOSK_OK)
         return k;

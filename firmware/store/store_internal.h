@@ -21,6 +21,7 @@ struct store {
     const kiosk_clock *clock;
     uint8_t upstream_pk[32];
     int has_upstream;
+    int retention_days; /* the purge floor, store_set_retention_days */
     struct {
         const char *sql;
         sqlite3_stmt *st;

@@ -1,7 +1,10 @@
 /*
  * The outbox worker. A round takes pending records in seq order, batch by batch: marks
- * them sent, signs each and the request, POSTs, and applies the per-record answers in
- * one transaction. Anything without an answer stays pending and goes again; nothing is
+ * them sent, signs each and the request (protocol v2: over the body's hash and length),
+ * POSTs over HTTPS, checks the hub's signature on the reply against the provisioned hub
+ * key, and applies the per-record answers in one transaction. An answer that is not
+ * signed by the hub acknowledges nothing: the records stay pending and the round is a
+ * hub fault. Anything without an answer stays pending and goes again; nothing is
  * deleted here. Between rounds the thread sleeps on a condition variable: woken by a new
  * record or "sync now", else after the backoff (full jitter) or the idle poll.
  */
@@ -15,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "core/kiosk_buf.h"
@@ -28,6 +32,8 @@
  * last request time, so request times never repeat. */
 typedef struct session {
     CURL *curl;
+    uint8_t request_sig[64]; /* of the last request: the hub's reply signature covers it */
+    char hub_sig[129];       /* X-Hub-Signature of the last reply, "" when none */
     int64_t offset_ms;
     int64_t last_time_ms;
     size_t batch;
@@ -61,6 +67,44 @@ static size_t on_write(char *ptr, size_t size, size_t nmemb, void *ud)
     return kiosk_buf_append(ud, ptr, n) == KIOSK_OK ? n : 0;
 }
 
+/* Keeps the hub's signature header of the reply; every other header is ignored. */
+static size_t on_header(char *line, size_t size, size_t nitems, void *ud)
+{
+    session *se = ud;
+    size_t n = size * nitems, k = sizeof SYNC_HDR_HUB_SIGNATURE - 1;
+    if (n > k + 1 && strncasecmp(line, SYNC_HDR_HUB_SIGNATURE, k) == 0 && line[k] == ':') {
+        const char *v = line + k + 1;
+        size_t vl = n - k - 1;
+        while (vl && (*v == ' ' || *v == '\t'))
+            v++, vl--;
+        while (vl && (v[vl - 1] == '\r' || v[vl - 1] == '\n' || v[vl - 1] == ' '))
+            vl--;
+        if (vl == 128) {
+            memcpy(se->hub_sig, v, 128);
+            se->hub_sig[128] = '\0';
+        }
+    }
+    return n;
+}
+
+/* 1 when url may be the hub: https, or (a development setting) plain http to the
+ * loopback address. The configuration says the same with a line number; this keeps a
+ * caller that skipped it from sending records where a stranger can answer. */
+static int url_allowed(const char *url, int allow_plain_http_loopback)
+{
+    if (!strncmp(url, "https://", 8))
+        return url[8] != '\0' && url[8] != '/';
+    if (!allow_plain_http_loopback || strncmp(url, "http://", 7) != 0)
+        return 0;
+    static const char *const hosts[] = {"127.0.0.1", "[::1]"};
+    for (size_t i = 0; i < 2; i++) {
+        size_t n = strlen(hosts[i]);
+        if (!strncmp(url + 7, hosts[i], n) && strchr(":/", url[7 + n]))
+            return 1;
+    }
+    return 0;
+}
+
 static int on_progress(void *ud, curl_off_t dt, curl_off_t dn, curl_off_t ut, curl_off_t un)
 {
     (void)dt, (void)dn, (void)ut, (void)un;
@@ -77,20 +121,29 @@ static kiosk_rc post(session *se, const sync_config *cfg, const char *body, size
         t = se->last_time_ms + 1;
     se->last_time_ms = t;
 
-    uint8_t sig[64];
-    char dev[65], sighex[129], h_dev[100], h_time[64], h_sig[180], url[1100];
-    sync_request_sign(cfg->key->secret_key, "POST", SYNC_PATH_RECORDS, t, body, len, sig);
+    uint8_t *sig = se->request_sig, body_sha[32];
+    char dev[65], sighex[129], shahex[65], h_dev[100], h_time[64], h_sig[180], h_sha[120],
+        url[1100];
+    crypto_hash_sha256(body_sha, (const uint8_t *)body, len);
+    sync_request_sign_v2(cfg->key->secret_key, "POST", SYNC_PATH_RECORDS_V2, t, body_sha,
+                         (uint64_t)len, sig);
     sync_hex_format(cfg->key->public_key, 32, dev);
     sync_hex_format(sig, 64, sighex);
+    sync_hex_format(body_sha, 32, shahex);
     snprintf(h_dev, sizeof h_dev, SYNC_HDR_DEVICE ": %s", dev);
     snprintf(h_time, sizeof h_time, SYNC_HDR_TIME ": %lld", (long long)t);
     snprintf(h_sig, sizeof h_sig, SYNC_HDR_SIGNATURE ": %s", sighex);
+    snprintf(h_sha, sizeof h_sha, SYNC_HDR_BODY_SHA256 ": %s", shahex);
     size_t ul = strlen(cfg->url);
     snprintf(url, sizeof url, "%.*s%s", (int)(ul && cfg->url[ul - 1] == '/' ? ul - 1 : ul),
-             cfg->url, SYNC_PATH_RECORDS);
+             cfg->url, SYNC_PATH_RECORDS_V2);
+    se->hub_sig[0] = '\0';
 
+    /* Expect: 100-continue: the hub judges the headers first, so a refusal (a stale
+     * clock, say) arrives before the body is sent rather than as a reset mid-upload */
     struct curl_slist *hdrs = NULL, *tmp;
-    const char *lines[] = {"Content-Type: application/json", "Expect:", h_dev, h_time, h_sig};
+    const char *lines[] = {
+        "Content-Type: application/json", "Expect: 100-continue", h_dev, h_time, h_sha, h_sig};
     for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++) {
         tmp = curl_slist_append(hdrs, lines[i]);
         if (!tmp) {
@@ -103,7 +156,11 @@ static kiosk_rc post(session *se, const sync_config *cfg, const char *body, size
     long timeout = cfg->timeout_s > 0 ? cfg->timeout_s : 30;
     curl_easy_reset(c);
     curl_easy_setopt(c, CURLOPT_URL, url);
-    curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+    /* https only; plain http only where the development setting allows it (loopback) */
+    curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, url_allowed(cfg->url, 0) ? "https" : "http");
+    curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
+    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+    curl_easy_setopt(c, CURLOPT_HEADERDATA, se);
     curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdrs);
     curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
     curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
@@ -195,7 +252,33 @@ static kiosk_rc batch_fill(batch *b, store *s, int64_t after_seq)
     return rc;
 }
 
-/* Apply a 200 reply to the store: answers for records of this batch only. */
+/* Is this 200 reply signed by the unit's hub? 0, or KIOSK_CONFIG (no hub key) /
+ * KIOSK_CRYPTO (unsigned or wrongly signed) with the reason in error. */
+static kiosk_rc check_hub_signature(const session *se, const sync_config *cfg, store *s,
+                                    const kiosk_buf *rep, char *error, size_t error_size)
+{
+    uint8_t hub_pk[32], hub_sig[64];
+    if (cfg->hub_key)
+        memcpy(hub_pk, cfg->hub_key, 32);
+    else if (store_hub_key(s, hub_pk) != KIOSK_OK) {
+        set_error(error, error_size, "%s",
+                  "hub fault: no hub key provisioned (kioskctl provision --hub-key); nothing is"
+                  " taken as acknowledged");
+        return KIOSK_CONFIG;
+    }
+    if (!se->hub_sig[0] || !sync_hex_parse(se->hub_sig, hub_sig, 64) ||
+        !sync_reply_verify(hub_pk, cfg->key->public_key, se->request_sig, 200, rep->data, rep->len,
+                           hub_sig)) {
+        set_error(error, error_size, "hub fault: %s; the records stay queued",
+                  se->hub_sig[0] ? "the reply's signature is not the provisioned hub's"
+                                 : "the reply is not signed");
+        return KIOSK_CRYPTO;
+    }
+    return KIOSK_OK;
+}
+
+/* Apply a signed 200 reply to the store: answers for records of this batch only, each
+ * about the very bytes sent. */
 static kiosk_rc apply_reply(store *s, const batch *b, const kiosk_buf *rep, sync_round *round,
                             char *error, size_t error_size)
 {
@@ -213,15 +296,24 @@ static kiosk_rc apply_reply(store *s, const batch *b, const kiosk_buf *rep, sync
         free(res);
         return KIOSK_NOMEM;
     }
+    size_t mismatched = 0;
     for (size_t i = 0; i < nres; i++) {
-        int ours = 0;
-        for (size_t k = 0; k < b->n && !ours; k++)
-            ours = strcmp(b->recs[k].uuid, res[i].uuid) == 0;
-        if (!ours)
+        const sync_record *mine = NULL;
+        for (size_t k = 0; k < b->n && !mine; k++)
+            if (strcmp(b->recs[k].uuid, res[i].uuid) == 0)
+                mine = &b->recs[k];
+        if (!mine)
             continue;
+        uint8_t h[32];
+        crypto_hash_sha256(h, mine->sealed, mine->sealed_len);
+        if (!res[i].has_sealed_sha256 || sodium_memcmp(h, res[i].sealed_sha256, 32) != 0) {
+            mismatched++; /* signed, but not about what we sent: no decision */
+            continue;
+        }
         out[nout].uuid = res[i].uuid;
         out[nout].acknowledged = res[i].status != SYNC_REJECTED;
         out[nout].reason = res[i].reason;
+        out[nout].hub_signed = 1;
         if (res[i].status == SYNC_REJECTED) {
             round->rejected++;
             kiosk_log_warn("sync", "the hub rejected record %s: %s", res[i].uuid, res[i].reason);
@@ -230,6 +322,9 @@ static kiosk_rc apply_reply(store *s, const batch *b, const kiosk_buf *rep, sync
         }
         nout++;
     }
+    if (mismatched)
+        kiosk_log_warn("sync", "hub fault: %zu answers name other sealed bytes; ignored",
+                       mismatched);
     size_t changed = 0;
     rc = store_apply_outcomes(s, out, nout, &changed);
     round->undecided += b->n - (nout < b->n ? nout : b->n);
@@ -318,6 +413,11 @@ static kiosk_rc run_round(session *se, const sync_config *cfg, store *s, sync_ro
         round->requests++;
         round->sent += b.n;
         if (status == 200) {
+            rc = check_hub_signature(se, cfg, s, &rep, error, error_size);
+            if (rc != KIOSK_OK) {
+                round->undecided += b.n;
+                break;
+            }
             rc = apply_reply(s, &b, &rep, round, error, error_size);
             if (rc != KIOSK_OK)
                 break;
@@ -363,6 +463,12 @@ kiosk_rc sync_run_once(const sync_config *cfg, store *s, sync_round *round, char
     memset(round, 0, sizeof *round);
     if (!cfg || !cfg->url || !*cfg->url || !cfg->key || !s)
         return KIOSK_CONFIG;
+    if (!url_allowed(cfg->url, cfg->allow_plain_http_loopback)) {
+        set_error(error, error_size, "%s",
+                  "refusing a hub URL that is not https:// (plain http only to 127.0.0.1 or"
+                  " [::1] with allow_plain_http_loopback)");
+        return KIOSK_CONFIG;
+    }
     pthread_once(&curl_once, curl_init_once);
     sync_config c = *cfg;
     c.batch = batch_size(cfg);
@@ -379,6 +485,7 @@ kiosk_rc sync_run_once(const sync_config *cfg, store *s, sync_round *round, char
 struct sync_worker {
     sync_config cfg;
     char url[1024], ca_file[512], db_path[512], hall_code[16];
+    uint8_t hub_key[32];
     pthread_t thread;
     pthread_mutex_t mu;
     pthread_cond_t cv;
@@ -487,6 +594,11 @@ kiosk_rc sync_worker_create(const sync_config *cfg, sync_worker **out)
     *out = NULL;
     if (!cfg || !cfg->url || !*cfg->url || !cfg->key || !cfg->db_path)
         return KIOSK_CONFIG;
+    if (!url_allowed(cfg->url, cfg->allow_plain_http_loopback)) {
+        kiosk_log_error("sync", "refusing a hub URL that is not https:// (plain http only to"
+                                " 127.0.0.1 or [::1] with allow_plain_http_loopback)");
+        return KIOSK_CONFIG;
+    }
     pthread_once(&curl_once, curl_init_once);
     if (sodium_init() < 0)
         return KIOSK_CRYPTO;
@@ -498,6 +610,10 @@ kiosk_rc sync_worker_create(const sync_config *cfg, sync_worker **out)
     snprintf(sy->ca_file, sizeof sy->ca_file, "%s", cfg->ca_file ? cfg->ca_file : "");
     snprintf(sy->db_path, sizeof sy->db_path, "%s", cfg->db_path);
     snprintf(sy->hall_code, sizeof sy->hall_code, "%s", cfg->hall_code ? cfg->hall_code : "");
+    if (cfg->hub_key) {
+        memcpy(sy->hub_key, cfg->hub_key, 32);
+        sy->cfg.hub_key = sy->hub_key;
+    }
     sy->cfg.url = sy->url;
     sy->cfg.ca_file = sy->ca_file;
     sy->cfg.db_path = sy->db_path;

@@ -99,6 +99,9 @@ int cmd_status(int argc, char **argv)
     printf("hall code:         %s\n", cfg.hall_code);
     printf("upstream key:      %s\n",
            store_ready(st, 0) == KIOSK_CONFIG ? "not provisioned" : "provisioned");
+    uint8_t hub_pk[32];
+    printf("hub key:           %s\n",
+           store_hub_key(st, hub_pk) == KIOSK_OK ? "provisioned" : "not provisioned");
     printf("hub:               %s\n", cfg.sync_url[0] ? cfg.sync_url : "none (bundles only)");
     printf("records:           %lld queued, %lld sent, %lld acknowledged, %lld rejected\n",
            (long long)n.by_state[STORE_QUEUED], (long long)n.by_state[STORE_SENT],
@@ -134,6 +137,7 @@ int cmd_sync(int argc, char **argv)
     char path[KIOSK_CONFIG_PATH_MAX + 16];
     snprintf(path, sizeof path, "%s/kiosk.db", cfg.state_dir);
     sync_config sc = {.url = cfg.sync_url,
+                      .allow_plain_http_loopback = cfg.sync_allow_plain_http_loopback,
                       .ca_file = cfg.sync_ca_file,
                       .db_path = path,
                       .hall_code = cfg.hall_code,
@@ -149,7 +153,8 @@ int cmd_sync(int argc, char **argv)
            r.rejected, r.undecided);
     if (rc != KIOSK_OK) {
         printf("sync failed: %s\n", err[0] ? err : kiosk_strerror(rc));
-        code = rc == KIOSK_AUTH ? EXIT_HUB_REFUSED : EXIT_HUB_UNREACHABLE;
+        code = rc == KIOSK_AUTH || rc == KIOSK_CRYPTO || rc == KIOSK_CONFIG ? EXIT_HUB_REFUSED
+                                                                            : EXIT_HUB_UNREACHABLE;
     }
     close_state(st, &key);
     return code;
@@ -239,13 +244,22 @@ int cmd_purge(int argc, char **argv)
     int code = open_state(config_path, &cfg, &key, &st);
     if (code != EXIT_VALID)
         return code;
+    if (days < cfg.retention_days) {
+        /* the same floor as the maintenance menu's: the configured retention */
+        fprintf(stderr,
+                "kioskctl: purge keeps every record for [policy] retention_days = %d days;"
+                " --days %ld is below it\n",
+                cfg.retention_days, days);
+        close_state(st, &key);
+        return EXIT_REFUSED;
+    }
     struct timespec now;
     clock_gettime(CLOCK_REALTIME, &now);
     int64_t cutoff = (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000 - (int64_t)days * 86400000;
     int64_t purged = 0;
     if (store_purge_acked(st, cutoff, "kioskctl", &purged) == KIOSK_OK) {
-        printf("purged %lld records acknowledged more than %ld days ago\n", (long long)purged,
-               days);
+        printf("purged %lld records the hub acknowledged (signed) more than %ld days ago\n",
+               (long long)purged, days);
     } else {
         printf("purge failed\n");
         code = EXIT_STATE;

@@ -60,6 +60,7 @@ int open_state(const char *config_path, kiosk_config *cfg, store_device_key *key
         give_back(cfg->state_dir);
         return EXIT_STATE;
     }
+    store_set_retention_days(*st, cfg->retention_days); /* the purge floor */
     snprintf(state_dir_open, sizeof state_dir_open, "%s", cfg->state_dir);
     give_back(state_dir_open);
     return EXIT_VALID;

@@ -123,12 +123,21 @@ int main(int argc, char **argv)
     hub_server *srv;
     hub_server_options opt;
     hub_server_options_init(&opt);
+    uint8_t hub_pk[32], hub_sk[64]; /* the hub signs its answers (protocol v2) */
+    crypto_sign_keypair(hub_pk, hub_sk);
+    opt.sign_secret_key = hub_sk;
+    opt.plain_http_loopback_test = 1;
     if (hub_db_open(hubdb, &h) != KIOSK_OK || hub_db_device_add(h, key.public_key, "bench", 0) ||
         hub_server_start(h, &opt, &srv) != KIOSK_OK)
         return 1;
     char url[64];
     snprintf(url, sizeof url, "http://127.0.0.1:%u", (unsigned)hub_server_port(srv));
-    sync_config cfg = {.url = url, .db_path = db, .key = &key, .batch = 500};
+    sync_config cfg = {.url = url,
+                       .allow_plain_http_loopback = 1,
+                       .hub_key = hub_pk,
+                       .db_path = db,
+                       .key = &key,
+                       .batch = 500};
     sync_round r;
     char err[128];
     double t0 = now_ms();

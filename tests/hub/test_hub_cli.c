@@ -183,6 +183,17 @@ static void test_usage(void **state)
     assert_int_equal(HUB("device", "add", "--db", hub_db_path, "not-hex"), 2);
     assert_int_equal(HUB("serve", "--db", hub_db_path, "--listen", "nowhere"), 2);
     assert_int_equal(HUB("serve", "--db", hub_db_path, "--tls-cert", "x.pem"), 2);
+    /* no signing key; no certificate without the loopback test flag; the flag off
+     * loopback */
+    assert_int_equal(HUB("serve", "--db", hub_db_path, "--plain-http-loopback-test"), 2);
+    assert_int_equal(HUB("serve", "--db", hub_db_path, "--sign-key", "/nonexistent/k"), 2);
+    assert_int_equal(HUB("serve", "--db", hub_db_path, "--sign-key", "/nonexistent/k",
+                         "--plain-http-loopback-test", "--listen", "0.0.0.0:0"),
+                     2);
+    assert_int_equal(HUB("sign-key"), 2);
+    assert_int_equal(HUB("serve", "--db", hub_db_path, "--sign-key", "/nonexistent/k",
+                         "--plain-http-loopback-test", "--per-ip-limit", "0"),
+                     2);
     /* operational failure, not usage: a database that is not there */
     char missing[700];
     snprintf(missing, sizeof missing, "%s/none.db", dir);
@@ -330,10 +341,18 @@ static size_t discard(char *p, size_t size, size_t n, void *ud)
 static void test_serve(void **state)
 {
     (void)state;
-    char port_file[700];
+    char port_file[700], sign_key[700];
     snprintf(port_file, sizeof port_file, "%s/port", dir);
-    pid_t pid = spawn((const char *const[]){"serve", "--db", hub_db_path, "--listen", "127.0.0.1:0",
-                                            "--port-file", port_file, NULL});
+    snprintf(sign_key, sizeof sign_key, "%s/hub-sign.key", dir);
+    /* the signing key: made on first use, the same public key ever after */
+    assert_int_equal(HUB("sign-key", "--key", sign_key), 0);
+    struct stat kst;
+    assert_int_equal(stat(sign_key, &kst), 0);
+    assert_int_equal(kst.st_mode & 0777, 0600);
+    assert_int_equal(kst.st_size, 64);
+    pid_t pid = spawn((const char *const[]){
+        "serve", "--db", hub_db_path, "--listen", "127.0.0.1:0", "--sign-key", sign_key,
+        "--plain-http-loopback-test", "--per-ip-limit", "64", "--port-file", port_file, NULL});
     char port[32] = "";
     for (int i = 0; i < 200 && !port[0]; i++) {
         usleep(25000);

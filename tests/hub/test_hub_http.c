@@ -1,9 +1,10 @@
 /* Tests of the hub's HTTP service with libcurl as the client, on 127.0.0.1 only: the
- * happy path and idempotent resend, every refusal (malformed headers, unknown device,
- * stale time through the clock hook, bad signature, replay, malformed body, oversized
- * body by Content-Length and by a chunked upload, wrong path and method) each with its
- * status, error code and nothing stored, health, every injected fault, and HTTPS when
- * openssl can make a certificate. */
+ * happy path and idempotent resend with every 200 signed by the hub's key, every refusal
+ * (malformed headers, unknown device, stale time through the clock hook, bad signature,
+ * a body that is not the signed one, replay, malformed body, oversized body by
+ * Content-Length, a chunked upload without one, the old protocol's path, wrong path and
+ * method) each with its status, error code and nothing stored, health, every injected
+ * fault, HTTPS when openssl can make a certificate, and no plain HTTP off loopback. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -17,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <time.h>
@@ -27,7 +29,8 @@
 #define T0 1795363199000LL
 
 static char dir[512], db_path[600];
-static uint8_t dev_pk[32], dev_sk[64];
+static uint8_t dev_pk[32], dev_sk[64], hub_pk[32], hub_sk[64];
+static uint8_t last_sig[64]; /* of the last signed request: the hub's reply covers it */
 static hub_db *db;
 static hub_server *srv;
 static _Atomic int64_t fake_now = T0;
@@ -58,9 +61,12 @@ static int setup(void **state)
     crypto_sign_keypair(dev_pk, dev_sk);
     if (hub_db_open(db_path, &db) != KIOSK_OK || hub_db_device_add(db, dev_pk, "k1", 1) != 0)
         return -1;
+    crypto_sign_keypair(hub_pk, hub_sk);
     hub_server_options o;
     hub_server_options_init(&o);
     o.now_ms = fake_clock;
+    o.sign_secret_key = hub_sk;
+    o.plain_http_loopback_test = 1;
     return hub_server_start(db, &o, &srv) == KIOSK_OK ? 0 : -1;
 }
 
@@ -81,8 +87,18 @@ typedef struct reply {
     char *body;
     size_t len;
     char ctype[64];
+    char hub_sig[130]; /* X-Hub-Signature, "" when none */
     double seconds;
 } reply;
+
+static size_t on_header(char *p, size_t size, size_t n, void *ud)
+{
+    reply *r = ud;
+    size_t k = strlen(SYNC_HDR_HUB_SIGNATURE);
+    if (size * n >= k + 2 + 128 && strncasecmp(p, SYNC_HDR_HUB_SIGNATURE, k) == 0)
+        snprintf(r->hub_sig, sizeof r->hub_sig, "%.128s", p + k + 2);
+    return size * n;
+}
 
 static size_t on_data(char *p, size_t size, size_t n, void *ud)
 {
@@ -132,6 +148,8 @@ static reply request_full(const char *scheme, const char *cainfo, const char *me
     curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
     curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
     curl_easy_setopt(c, CURLOPT_WRITEDATA, &r);
+    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+    curl_easy_setopt(c, CURLOPT_HEADERDATA, &r);
     curl_easy_setopt(c, CURLOPT_TIMEOUT, 20L);
     curl_easy_setopt(c, CURLOPT_NOPROXY, "*");
     if (cainfo)
@@ -167,21 +185,24 @@ static reply request(const char *method, const char *path, const char *const *he
     return request_full("http", NULL, method, path, headers, body, len, NULL);
 }
 
-/* The three signed headers of a request by pk/sk at time t over body. */
+/* The four signed headers of a request by pk/sk at time t over body (protocol v2). */
 typedef struct signed_headers {
-    char device[160], time[64], signature[200];
+    char device[160], time[64], sha[160], signature[200];
 } signed_headers;
 
 static void sign_headers(const uint8_t pk[32], const uint8_t sk[64], int64_t t, const char *body,
                          size_t len, signed_headers *h)
 {
-    uint8_t sig[64];
+    uint8_t sha[32];
     char hex[129];
-    sync_request_sign(sk, "POST", SYNC_PATH_RECORDS, t, body, len, sig);
+    crypto_hash_sha256(sha, (const uint8_t *)body, len);
+    sync_request_sign_v2(sk, "POST", SYNC_PATH_RECORDS_V2, t, sha, len, last_sig);
     sync_hex_format(pk, 32, hex);
     snprintf(h->device, sizeof h->device, "%s: %s", SYNC_HDR_DEVICE, hex);
     snprintf(h->time, sizeof h->time, "%s: %lld", SYNC_HDR_TIME, (long long)t);
-    sync_hex_format(sig, 64, hex);
+    sync_hex_format(sha, 32, hex);
+    snprintf(h->sha, sizeof h->sha, "%s: %s", SYNC_HDR_BODY_SHA256, hex);
+    sync_hex_format(last_sig, 64, hex);
     snprintf(h->signature, sizeof h->signature, "%s: %s", SYNC_HDR_SIGNATURE, hex);
 }
 
@@ -191,8 +212,9 @@ static reply post_signed(const uint8_t pk[32], const uint8_t sk[64], int64_t t, 
 {
     signed_headers sh;
     sign_headers(pk, sk, t, body, len, &sh);
-    const char *h[] = {"Content-Type: application/json", sh.device, sh.time, sh.signature, NULL};
-    return request("POST", SYNC_PATH_RECORDS, h, body, len);
+    const char *h[] = {
+        "Content-Type: application/json", sh.device, sh.time, sh.sha, sh.signature, NULL};
+    return request("POST", SYNC_PATH_RECORDS_V2, h, body, len);
 }
 
 static void make_uuid(char out[SYNC_UUID_LEN + 1])
@@ -242,6 +264,7 @@ static void expect_error(reply *r, long status, const char *code)
     assert_int_equal(r->cc, CURLE_OK);
     assert_int_equal(r->status, status);
     assert_string_equal(r->ctype, "application/json");
+    assert_string_equal(r->hub_sig, ""); /* a refusal acknowledges nothing */
     char got[32];
     int64_t now = 0;
     assert_int_equal(sync_error_decode(r->body, r->len, got, sizeof got, &now), KIOSK_OK);
@@ -256,9 +279,20 @@ static sync_result *expect_results(reply *r, size_t *n)
     assert_int_equal(r->cc, CURLE_OK);
     assert_int_equal(r->status, 200);
     assert_string_equal(r->ctype, "application/json");
+    /* signed by the hub over this device, this request and this very body */
+    uint8_t hs[64];
+    assert_true(sync_hex_parse(r->hub_sig, hs, 64));
+    assert_true(sync_reply_verify(hub_pk, dev_pk, last_sig, 200, r->body, r->len, hs));
+    assert_false(sync_reply_verify(dev_pk, dev_pk, last_sig, 200, r->body, r->len, hs));
+    uint8_t other[64];
+    memcpy(other, last_sig, 64);
+    other[0] ^= 1;
+    assert_false(sync_reply_verify(hub_pk, dev_pk, other, 200, r->body, r->len, hs));
     sync_result *res;
     int64_t now;
     assert_int_equal(sync_results_decode(r->body, r->len, &res, n, &now), KIOSK_OK);
+    for (size_t i = 0; i < *n; i++)
+        assert_true(res[i].has_sealed_sha256);
     assert_int_equal(now, atomic_load(&fake_now));
     free(r->body);
     r->body = NULL;
@@ -326,21 +360,27 @@ static void test_refusals(void **state)
     int64_t t = atomic_load(&fake_now);
     signed_headers sh;
     sign_headers(dev_pk, dev_sk, t, body, len, &sh);
-    const char *dev = sh.device, *tim = sh.time, *sg = sh.signature;
+    const char *dev = sh.device, *tim = sh.time, *sg = sh.signature, *sha = sh.sha;
 
     /* headers missing or malformed */
-    const char *const missing[] = {dev, tim, NULL};
-    reply r = request("POST", SYNC_PATH_RECORDS, missing, body, len);
+    const char *const missing[] = {dev, tim, sha, NULL};
+    reply r = request("POST", SYNC_PATH_RECORDS_V2, missing, body, len);
     expect_error(&r, 400, "malformed");
-    const char *const bad_time[] = {dev, "X-Kiosk-Time: 12x", sg, NULL};
-    r = request("POST", SYNC_PATH_RECORDS, bad_time, body, len);
+    const char *const no_sha[] = {dev, tim, sg, NULL};
+    r = request("POST", SYNC_PATH_RECORDS_V2, no_sha, body, len);
     expect_error(&r, 400, "malformed");
-    const char *const bad_dev[] = {"X-Kiosk-Device: abcd", tim, sg, NULL};
-    r = request("POST", SYNC_PATH_RECORDS, bad_dev, body, len);
+    const char *const bad_time[] = {dev, "X-Kiosk-Time: 12x", sha, sg, NULL};
+    r = request("POST", SYNC_PATH_RECORDS_V2, bad_time, body, len);
     expect_error(&r, 400, "malformed");
-    const char *const neg_time[] = {dev, "X-Kiosk-Time: -5", sg, NULL};
-    r = request("POST", SYNC_PATH_RECORDS, neg_time, body, len);
+    const char *const bad_dev[] = {"X-Kiosk-Device: abcd", tim, sha, sg, NULL};
+    r = request("POST", SYNC_PATH_RECORDS_V2, bad_dev, body, len);
     expect_error(&r, 400, "malformed");
+    const char *const neg_time[] = {dev, "X-Kiosk-Time: -5", sha, sg, NULL};
+    r = request("POST", SYNC_PATH_RECORDS_V2, neg_time, body, len);
+    expect_error(&r, 400, "malformed");
+    /* the old protocol (unsigned answers) is gone */
+    r = request("POST", SYNC_PATH_RECORDS, missing, body, len);
+    expect_error(&r, 410, "old_protocol");
 
     /* a device the hub does not know */
     uint8_t spk[32], ssk[64];
@@ -364,10 +404,14 @@ static void test_refusals(void **state)
     /* a signature by another key, or over other bytes */
     r = post_signed(dev_pk, ssk, t, body, len);
     expect_error(&r, 401, "bad_signature");
-    const char *const wrong_body[] = {dev, tim, sg, NULL};
+    const char *const wrong_body[] = {dev, tim, sha, sg, NULL};
     char *tampered = strdup(body);
     tampered[len - 3] ^= 1;
-    r = request("POST", SYNC_PATH_RECORDS, wrong_body, tampered, len);
+    /* the headers verify, the body is not the one they name: refused once it is in */
+    r = request("POST", SYNC_PATH_RECORDS_V2, wrong_body, tampered, len);
+    expect_error(&r, 400, "bad_signature");
+    /* a length other than the signed one is refused from the headers */
+    r = request("POST", SYNC_PATH_RECORDS_V2, wrong_body, body, len - 1);
     expect_error(&r, 401, "bad_signature");
     free(tampered);
 
@@ -386,9 +430,9 @@ static void test_refusals(void **state)
     expect_error(&r, 404, "not_found");
     r = request("POST", "/", NULL, "x", 1);
     expect_error(&r, 404, "not_found");
-    r = request("GET", SYNC_PATH_RECORDS, NULL, NULL, 0);
+    r = request("GET", SYNC_PATH_RECORDS_V2, NULL, NULL, 0);
     expect_error(&r, 405, "method");
-    r = request("PUT", SYNC_PATH_RECORDS, wrong_body, body, len);
+    r = request("PUT", SYNC_PATH_RECORDS_V2, wrong_body, body, len);
     expect_error(&r, 405, "method");
     r = request("POST", "/v1/health", NULL, "x", 1);
     expect_error(&r, 405, "method");
@@ -433,17 +477,17 @@ static void test_too_large(void **state)
     char req[512], resp[4096];
     /* refused on its Content-Length, before any of the body is sent */
     snprintf(req, sizeof req,
-             "POST " SYNC_PATH_RECORDS " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+             "POST " SYNC_PATH_RECORDS_V2 " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
              "Content-Type: application/json\r\nContent-Length: %u\r\n\r\n",
              SYNC_MAX_BODY + 1u);
     raw_exchange(req, resp, sizeof resp);
     assert_non_null(strstr(resp, "HTTP/1.1 413"));
     assert_non_null(strstr(resp, "\"error\":\"too_large\""));
 
-    /* a chunked upload has no length up front: it is cut at the cap */
+    /* a chunked upload has no length up front: refused before its body is read */
     source src = {SYNC_MAX_BODY + 1u};
-    reply r = request_full("http", NULL, "POST", SYNC_PATH_RECORDS, NULL, NULL, 0, &src);
-    expect_error(&r, 413, "too_large");
+    reply r = request_full("http", NULL, "POST", SYNC_PATH_RECORDS_V2, NULL, NULL, 0, &src);
+    expect_error(&r, 411, "malformed");
     assert_int_equal(stored(), before);
 }
 
@@ -562,6 +606,7 @@ static void test_tls(void **state)
     o.tls_cert_file = cert;
     o.tls_key_file = key;
     o.now_ms = fake_clock;
+    o.sign_secret_key = hub_sk;
     hub_server *plain = srv;
     assert_int_equal(hub_server_start(db, &o, &srv), KIOSK_OK);
     reply r = request_full("https", cert, "GET", "/v1/health", NULL, NULL, 0, NULL);
@@ -572,8 +617,8 @@ static void test_tls(void **state)
     char *body = make_body(1, &len);
     signed_headers sh;
     sign_headers(dev_pk, dev_sk, atomic_load(&fake_now) + 90, body, len, &sh);
-    const char *const h[] = {sh.device, sh.time, sh.signature, NULL};
-    r = request_full("https", cert, "POST", SYNC_PATH_RECORDS, h, body, len, NULL);
+    const char *const h[] = {sh.device, sh.time, sh.sha, sh.signature, NULL};
+    r = request_full("https", cert, "POST", SYNC_PATH_RECORDS_V2, h, body, len, NULL);
     free(expect_results(&r, &n));
     assert_int_equal(n, 1);
     free(body);
@@ -594,12 +639,26 @@ static void test_bad_options(void **state)
     (void)state;
     hub_server_options o;
     hub_server_options_init(&o);
+    o.sign_secret_key = hub_sk;
+    o.plain_http_loopback_test = 1;
     o.bind_address = "localhost"; /* numeric only: no name lookups */
     hub_server *s = (hub_server *)1;
     assert_int_equal(hub_server_start(db, &o, &s), KIOSK_INVALID);
     assert_null(s);
-    /* the port in use */
+    /* no signing key: nothing could be acknowledged */
     hub_server_options_init(&o);
+    o.plain_http_loopback_test = 1;
+    assert_int_equal(hub_server_start(db, &o, &s), KIOSK_INVALID);
+    /* no certificate: refused, unless it is a loopback test on a loopback address */
+    o.sign_secret_key = hub_sk;
+    o.plain_http_loopback_test = 0;
+    assert_int_equal(hub_server_start(db, &o, &s), KIOSK_CONFIG);
+    assert_null(s);
+    o.plain_http_loopback_test = 1;
+    o.bind_address = "0.0.0.0";
+    assert_int_equal(hub_server_start(db, &o, &s), KIOSK_CONFIG);
+    /* the port in use */
+    o.bind_address = "127.0.0.1";
     o.port = hub_server_port(srv);
     assert_int_equal(hub_server_start(db, &o, &s), KIOSK_NET);
 }

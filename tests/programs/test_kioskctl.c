@@ -393,16 +393,18 @@ static int stop_hub(void **state)
     return 0;
 }
 
-/* Start `hub serve` on an ephemeral port; returns its pid, port in *port. */
+/* Start `hub serve` (plain HTTP, a loopback test) on an ephemeral port with the signing
+ * key in <dir>/hub-sign.key; returns its pid, port in *port. */
 static pid_t start_hub(const char *hubdb, const char *dir, unsigned *port)
 {
-    char port_file[600];
+    char port_file[600], sign_key[600];
     snprintf(port_file, sizeof port_file, "%s/hub.port", dir);
+    snprintf(sign_key, sizeof sign_key, "%s/hub-sign.key", dir);
     unlink(port_file);
     pid_t pid = fork();
     if (pid == 0) {
-        execl(KIOSK_HUB, KIOSK_HUB, "serve", "--db", hubdb, "--listen", "127.0.0.1:0",
-              "--port-file", port_file, (char *)NULL);
+        execl(KIOSK_HUB, KIOSK_HUB, "serve", "--db", hubdb, "--listen", "127.0.0.1:0", "--sign-key",
+              sign_key, "--plain-http-loopback-test", "--port-file", port_file, (char *)NULL);
         _exit(127);
     }
     for (int i = 0; i < 500; i++) {
@@ -534,15 +536,36 @@ static void test_status_sync_export_purge(void **state)
     snprintf(cmd, sizeof cmd, "'%s' device add --db '%s' %s field-unit-1 2>&1", KIOSK_HUB, hubdb,
              hex);
     assert_int_equal(run(cmd, out, sizeof out), 0);
+    /* the hub's signing key, made by the hub, its public half provisioned on the unit */
+    char hub_hex[80];
+    snprintf(cmd, sizeof cmd, "'%s' sign-key --key '%s/hub-sign.key'", KIOSK_HUB, dir);
+    assert_int_equal(run(cmd, hub_hex, sizeof hub_hex), 0);
+    assert_int_equal(strlen(hub_hex), 65);
+    hub_hex[64] = '\0';
     unsigned port = 0;
     hub_pid = start_hub(hubdb, dir, &port);
     snprintf(conf, sizeof conf, "%s/kiosk.conf", dir);
+    /* plain http without the development setting is refused at start, with its line */
     FILE *f = fopen(conf, "w");
     assert_non_null(f);
     fprintf(
         f, "[device]\nhall_code = H7\n[paths]\nstate_dir = %s\n[sync]\nurl = http://127.0.0.1:%u\n",
         dir, port);
     fclose(f);
+    snprintf(cmd, sizeof cmd, "'%s' status --config '%s' 2>&1", KIOSK_KIOSKCTL, conf);
+    assert_int_equal(run(cmd, out, sizeof out), 22);
+    assert_non_null(strstr(out, ":6: sync.url must be https://"));
+    f = fopen(conf, "w");
+    assert_non_null(f);
+    fprintf(f,
+            "[device]\nhall_code = H7\n[paths]\nstate_dir = %s\n[policy]\nretention_days = 7\n"
+            "[sync]\nurl = http://127.0.0.1:%u\nallow_plain_http_loopback = true\n",
+            dir, port);
+    fclose(f);
+    snprintf(cmd, sizeof cmd, "'%s' provision --config '%s' --hub-key %s", KIOSK_KIOSKCTL, conf,
+             hub_hex);
+    assert_int_equal(run(cmd, out, sizeof out), 0);
+    assert_non_null(strstr(out, "hub key:           provisioned"));
 
     snprintf(cmd, sizeof cmd, "'%s' status --config '%s'", KIOSK_KIOSKCTL, conf);
     assert_int_equal(run(cmd, out, sizeof out), 0);
@@ -589,8 +612,18 @@ static void test_status_sync_export_purge(void **state)
     snprintf(cmd, sizeof cmd, "'%s' purge --config '%s' --days 30 --yes", KIOSK_KIOSKCTL, conf);
     assert_int_equal(run(cmd, out, sizeof out), 0);
     assert_non_null(strstr(out, "purged 0 records"));
-    usleep(20000);
-    snprintf(cmd, sizeof cmd, "'%s' purge --config '%s' --days 0 --yes", KIOSK_KIOSKCTL, conf);
+    /* never below the configured retention (the menu's floor too) */
+    snprintf(cmd, sizeof cmd, "'%s' purge --config '%s' --days 0 --yes 2>&1", KIOSK_KIOSKCTL, conf);
+    assert_int_equal(run(cmd, out, sizeof out), 24);
+    assert_non_null(strstr(out, "retention_days = 7"));
+    snprintf(cmd, sizeof cmd, "'%s' purge --config '%s' --days 7 --yes", KIOSK_KIOSKCTL, conf);
+    assert_int_equal(run(cmd, out, sizeof out), 0);
+    assert_non_null(strstr(out, "purged 0 records"));
+    /* eight days later (acknowledgements moved back): purged */
+    snprintf(cmd, sizeof cmd,
+             "sqlite3 '%s' \"UPDATE records SET acked_ms = acked_ms - 8 * 86400000\"", db);
+    assert_int_equal(system(cmd), 0);
+    snprintf(cmd, sizeof cmd, "'%s' purge --config '%s' --days 7 --yes", KIOSK_KIOSKCTL, conf);
     assert_int_equal(run(cmd, out, sizeof out), 0);
     assert_non_null(strstr(out, "purged 3 records"));
 

@@ -68,8 +68,9 @@ kiosk_rc hub_db_device_counts(hub_db *db, const uint8_t public_key[32], int64_t 
  * record signature does not verify against device_pk), "uuid_conflict" (the uuid is
  * stored with another device, seq or content), "seq_conflict" (the device's seq is stored
  * under another uuid), "bad_uuid" / "bad_seq" (malformed, for callers that did not use
- * sync_body_decode). A rejection changes nothing. Records of one batch see each other:
- * the same record twice in a batch is accepted once, then a duplicate.
+ * sync_body_decode). A rejection changes nothing. Once a record's signature has been
+ * checked its result also carries the SHA-256 of its sealed bytes (has_sealed_sha256). Records of
+ * one batch see each other: the same record twice in a batch is accepted once, then a duplicate.
  * KIOSK_OK when the transaction committed (results valid); KIOSK_NOT_FOUND for an
  * unknown or removed device, KIOSK_INVALID for a bad source or NULL arguments, a database
  * error otherwise (rolled back: nothing stored, results not valid). Thousands of records

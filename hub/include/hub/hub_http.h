@@ -1,9 +1,12 @@
 /*
- * The hub's HTTP service (libmicrohttpd): POST /v1/records checks a kiosk's signed
- * request (sync_proto.h) and stores its records through hub_db; GET /v1/health answers
- * liveness. One internal polling thread serves every connection, so the hub_db is used
- * from that thread only while the server runs. A refused request changes nothing. It
- * never opens a sealed record. Fault injection for the sync client's tests is built in.
+ * The hub's HTTP service (libmicrohttpd): POST /v2/records checks a kiosk's signed
+ * request from its headers (sync_proto.h), then its body, stores its records through
+ * hub_db and signs its answer with the hub's key; GET /v1/health answers liveness.
+ * Strangers cannot starve it: unauthenticated requests are refused before their body is
+ * read, bodies are capped, connections are limited per address and time out. One internal polling
+ * thread serves every connection, so the hub_db is used from that thread only while the server
+ * runs. A refused request changes nothing. It never opens a sealed record. Fault injection for the
+ * sync client's tests is built in.
  */
 #ifndef KIOSK_HUB_HTTP_H
 #define KIOSK_HUB_HTTP_H
@@ -20,18 +23,31 @@ typedef struct hub_server_options {
     uint16_t port;             /* 0: an ephemeral port (see hub_server_port) */
     const char *tls_cert_file; /* PEM; both or neither: HTTPS instead of HTTP */
     const char *tls_key_file;
+    /* Without a certificate the hub refuses to start, unless this is set and the address
+     * is 127.0.0.1 or ::1: plain HTTP is for loopback tests and the demo only. */
+    int plain_http_loopback_test;
+    /* The hub's Ed25519 secret key (64 bytes, copied): signs every 200 reply, so a kiosk
+     * provisioned with its public key trusts no other acknowledgement. Required. */
+    const uint8_t *sign_secret_key;
+    unsigned connection_limit;   /* 0: 1000 connections at once */
+    unsigned per_ip_limit;       /* 0: 32 connections from one address */
+    unsigned idle_timeout_s;     /* 0: 10 s without a byte closes a connection */
+    unsigned request_deadline_s; /* 0: 30 s from the headers to the end of the body */
+    unsigned header_deadline_s;  /* 0: 15 s for a request's headers, however they trickle */
     /* Wall clock in ms since 1970 for the time window and replies; NULL: the real clock.
      * Called from the server thread. */
     int64_t (*now_ms)(void *ctx);
     void *clock_ctx; /* kept: passed to now_ms */
 } hub_server_options;
 
-/* Defaults: 127.0.0.1, ephemeral port, no TLS, real clock. opt is caller storage. */
+/* Defaults: 127.0.0.1, ephemeral port, no TLS (so: refused unless
+ * plain_http_loopback_test), no signing key (required), real clock. opt is caller storage. */
 void hub_server_options_init(hub_server_options *opt);
 
 /* Start serving db (kept: alive and unused by others until hub_server_stop). opt and its
  * strings are borrowed for the call (the files are read here). On failure *out is NULL:
- * KIOSK_INVALID (bad address, one TLS file without the other), KIOSK_NOT_FOUND /
+ * KIOSK_INVALID (bad address, one TLS file without the other, no signing key),
+ * KIOSK_CONFIG (no certificate and not a loopback test), KIOSK_NOT_FOUND /
  * KIOSK_IO (a TLS file), KIOSK_UNSUPPORTED (no TLS in libmicrohttpd), KIOSK_NET (cannot
  * bind or start), KIOSK_NOMEM. */
 kiosk_rc hub_server_start(hub_db *db, const hub_server_options *opt, hub_server **out);

@@ -200,6 +200,52 @@ static void test_shipped_example_parses(void **state)
     assert_string_equal(cfg.state_dir, "/var/lib/kiosk");
 }
 
+/* The hub is reached over TLS only: a plain URL stops the kiosk at start, with the
+ * url's line; the development setting allows plain HTTP to the loopback address only. */
+static void test_sync_url_must_be_https(void **state)
+{
+    (void)state;
+    kiosk_config_defaults(&cfg, "a", "f");
+    assert_int_equal(
+        kiosk_config_load_string(&cfg, "[sync]\n\nurl = http://hub.example:8080\n", &err),
+        KIOSK_CONFIG);
+    assert_int_equal(err.line, 3);
+    assert_non_null(strstr(err.message, "must be https://"));
+    kiosk_config_defaults(&cfg, "a", "f");
+    assert_int_equal(kiosk_config_load_string(&cfg, "[sync]\nurl = http://127.0.0.1:8080\n", &err),
+                     KIOSK_CONFIG);
+    kiosk_config_defaults(&cfg, "a", "f");
+    assert_int_equal(kiosk_config_load_string(&cfg,
+                                              "[sync]\nurl = http://127.0.0.1:8080\n"
+                                              "allow_plain_http_loopback = true\n",
+                                              &err),
+                     KIOSK_OK);
+    kiosk_config_defaults(&cfg, "a", "f");
+    assert_int_equal(kiosk_config_load_string(&cfg,
+                                              "[sync]\nallow_plain_http_loopback = yes\n"
+                                              "url = http://10.1.2.3:8080\n",
+                                              &err),
+                     KIOSK_CONFIG);
+    assert_int_equal(err.line, 3);
+    static const char *const ok[] = {"https://hub.example.gov.cn:8443", "https://10.0.0.1"};
+    static const char *const plain_ok[] = {"http://127.0.0.1", "http://127.0.0.1:80/",
+                                           "http://[::1]:8080"};
+    static const char *const never[] = {"http://127.0.0.1.evil.example",
+                                        "http://localhost",
+                                        "https://",
+                                        "ftp://127.0.0.1",
+                                        "HTTP://127.0.0.1",
+                                        "http://127.0.0.12"};
+    for (size_t i = 0; i < 2; i++)
+        assert_true(kiosk_config_sync_url_ok(ok[i], 0));
+    for (size_t i = 0; i < 3; i++) {
+        assert_false(kiosk_config_sync_url_ok(plain_ok[i], 0));
+        assert_true(kiosk_config_sync_url_ok(plain_ok[i], 1));
+    }
+    for (size_t i = 0; i < sizeof never / sizeof never[0]; i++)
+        assert_false(kiosk_config_sync_url_ok(never[i], 1));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -212,6 +258,7 @@ int main(void)
         cmocka_unit_test_setup(test_default_path, setup),
         cmocka_unit_test_setup(test_missing_file, setup),
         cmocka_unit_test_setup(test_shipped_example_parses, setup),
+        cmocka_unit_test_setup(test_sync_url_must_be_https, setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

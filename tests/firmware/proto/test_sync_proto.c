@@ -96,6 +96,58 @@ static void test_request_signature(void **state)
                                      strlen(body) - 1, sig));
 }
 
+/* Version 2: the body enters as its hash and length, and nothing else may vary. */
+static void test_request_signature_v2(void **state)
+{
+    (void)state;
+    uint8_t sig[64], h[32], other[32];
+    const char body[] = "{\"records\":[]}";
+    crypto_hash_sha256(h, (const uint8_t *)body, strlen(body));
+    memcpy(other, h, 32);
+    other[31] ^= 1;
+    const int64_t t = 1795363199000LL;
+    sync_request_sign_v2(sk, "POST", SYNC_PATH_RECORDS_V2, t, h, strlen(body), sig);
+    assert_true(sync_request_verify_v2(pk, "POST", SYNC_PATH_RECORDS_V2, t, h, strlen(body), sig));
+    assert_false(
+        sync_request_verify_v2(pk, "POST", SYNC_PATH_RECORDS_V2, t + 1, h, strlen(body), sig));
+    assert_false(
+        sync_request_verify_v2(pk, "POST", SYNC_PATH_RECORDS_V2, t, h, strlen(body) + 1, sig));
+    assert_false(
+        sync_request_verify_v2(pk, "POST", SYNC_PATH_RECORDS_V2, t, other, strlen(body), sig));
+    assert_false(sync_request_verify_v2(pk, "POST", SYNC_PATH_RECORDS, t, h, strlen(body), sig));
+    assert_false(sync_request_verify_v2(pk, "PUT", SYNC_PATH_RECORDS_V2, t, h, strlen(body), sig));
+    /* a v1 signature over the same request is not a v2 one */
+    sync_request_sign(sk, "POST", SYNC_PATH_RECORDS_V2, t, body, strlen(body), sig);
+    assert_false(sync_request_verify_v2(pk, "POST", SYNC_PATH_RECORDS_V2, t, h, strlen(body), sig));
+}
+
+/* The hub's reply signature binds device, request, status and body. */
+static void test_reply_signature(void **state)
+{
+    (void)state;
+    uint8_t hub_pk[32], hub_sk[64], req[64], sig[64], dev[32];
+    crypto_sign_keypair(hub_pk, hub_sk);
+    randombytes_buf(req, sizeof req);
+    memcpy(dev, pk, 32);
+    const char body[] = "{\"now_ms\":1,\"results\":[]}";
+    size_t len = strlen(body);
+    sync_reply_sign(hub_sk, dev, req, 200, body, len, sig);
+    assert_true(sync_reply_verify(hub_pk, dev, req, 200, body, len, sig));
+    assert_false(sync_reply_verify(pk, dev, req, 200, body, len, sig)); /* another key */
+    assert_false(sync_reply_verify(hub_pk, dev, req, 201, body, len, sig));
+    assert_false(sync_reply_verify(hub_pk, dev, req, 200, body, len - 1, sig));
+    dev[0] ^= 1;
+    assert_false(sync_reply_verify(hub_pk, dev, req, 200, body, len, sig));
+    dev[0] ^= 1;
+    req[63] ^= 1;
+    assert_false(sync_reply_verify(hub_pk, dev, req, 200, body, len, sig));
+    req[63] ^= 1;
+    char tampered[sizeof body];
+    memcpy(tampered, body, sizeof body);
+    tampered[9] = '2';
+    assert_false(sync_reply_verify(hub_pk, dev, req, 200, tampered, len, sig));
+}
+
 static void test_body_exact_bytes_and_round_trip(void **state)
 {
     (void)state;
@@ -282,6 +334,24 @@ static void test_results_round_trip_and_refusals(void **state)
     assert_int_equal(n, 0);
     assert_int_equal(now, 0);
     free(out);
+
+    /* v2: each result may name the sealed bytes' hash, exactly 64 hex */
+    in[0].has_sealed_sha256 = 1;
+    memset(in[0].sealed_sha256, 0xab, 32);
+    assert_int_equal(sync_results_encode(in, 1, 7, &body, &len), KIOSK_OK);
+    assert_non_null(strstr(body, "\"sealed_sha256\":\"abababab"));
+    assert_int_equal(sync_results_decode(body, len, &out, &n, &now), KIOSK_OK);
+    assert_true(out[0].has_sealed_sha256);
+    assert_memory_equal(out[0].sealed_sha256, in[0].sealed_sha256, 32);
+    free(out);
+    free(body);
+    const char *bad_hash[] = {
+        "{\"results\":[{\"uuid\":\"" UUID "\",\"status\":\"accepted\",\"sealed_sha256\":\"ab\"}]}",
+        "{\"results\":[{\"uuid\":\"" UUID "\",\"status\":\"accepted\",\"sealed_sha256\":7}]}",
+    };
+    for (size_t i = 0; i < 2; i++)
+        assert_int_equal(sync_results_decode(bad_hash[i], strlen(bad_hash[i]), &out, &n, &now),
+                         KIOSK_INVALID);
 }
 
 static void test_error_bodies(void **state)
@@ -358,6 +428,8 @@ int main(void)
         cmocka_unit_test_setup(test_uuid_and_hex, setup),
         cmocka_unit_test_setup(test_record_signature, setup),
         cmocka_unit_test_setup(test_request_signature, setup),
+        cmocka_unit_test_setup(test_request_signature_v2, setup),
+        cmocka_unit_test_setup(test_reply_signature, setup),
         cmocka_unit_test_setup(test_body_exact_bytes_and_round_trip, setup),
         cmocka_unit_test_setup(test_body_decode_refuses_malformed, setup),
         cmocka_unit_test_setup(test_body_base64_strictness, setup),

@@ -89,7 +89,7 @@ static void test_chain_of_record_changes(void **state)
     assert_int_equal(store_save(s, &sample, &sv[0]), KIOSK_OK);
     assert_int_equal(store_save(s, &sample, &sv[1]), KIOSK_OK);
     assert_int_equal(store_mark_sent(s, 0, 2), KIOSK_OK);
-    store_outcome o[2] = {{.uuid = sv[0].uuid, .acknowledged = 1},
+    store_outcome o[2] = {{.uuid = sv[0].uuid, .acknowledged = 1, .hub_signed = 1},
                           {.uuid = sv[1].uuid, .reason = "seq_conflict"}};
     assert_int_equal(store_apply_outcomes(s, o, 2, NULL), KIOSK_OK);
     kiosk_clock_manual_advance(&clk, 1000);

@@ -229,8 +229,11 @@ static void child(uint64_t seed, int fd, int ignore_sync, int64_t t_ms)
         store_outcome out[16];
         for (size_t i = 0; i < b.n; i++) {
             int ack = det_next(&r) % 10 != 0;
-            out[i] = (store_outcome){
-                .uuid = b.uuid[i], .acknowledged = ack, .reason = ack ? NULL : "invalid_record"};
+            out[i] =
+                (store_outcome){.uuid = b.uuid[i],
+                                .acknowledged = ack,
+                                .reason = ack ? NULL : "invalid_record",
+                                .hub_signed = 1}; /* as the sync client passes a verified reply */
             report(fd, "T %s %d\n", b.uuid[i], ack ? STORE_ACKED : STORE_REJECTED);
         }
         size_t changed;

@@ -327,11 +327,14 @@ static void test_outbox_states_and_purge(void **state)
     assert_int_equal(c.by_state[STORE_SENT], 3);
 
     kiosk_clock_manual_advance(&clk, 1000);
-    store_outcome o[3] = {{.uuid = sv[0].uuid, .acknowledged = 1},
-                          {.uuid = sv[1].uuid, .reason = "bad_record_signature"},
-                          {.uuid = "00000000-0000-4000-8000-000000000000", .acknowledged = 1}};
+    /* the last: an acknowledgement nobody signed, which changes nothing */
+    store_outcome o[4] = {
+        {.uuid = sv[0].uuid, .acknowledged = 1, .hub_signed = 1},
+        {.uuid = sv[1].uuid, .reason = "bad_record_signature"},
+        {.uuid = "00000000-0000-4000-8000-000000000000", .acknowledged = 1, .hub_signed = 1},
+        {.uuid = sv[2].uuid, .acknowledged = 1}};
     size_t changed;
-    assert_int_equal(store_apply_outcomes(s, o, 3, &changed), KIOSK_OK);
+    assert_int_equal(store_apply_outcomes(s, o, 4, &changed), KIOSK_OK);
     assert_int_equal(changed, 2);
     /* an acknowledged record stays acknowledged, whatever comes later */
     store_outcome late = {.uuid = sv[0].uuid, .reason = "late"};
@@ -349,9 +352,17 @@ static void test_outbox_states_and_purge(void **state)
     assert_int_equal(store_rejected_each(s, note_rejected, &nrej), KIOSK_OK);
     assert_int_equal(nrej, 1);
 
-    /* purge: only acknowledged records, only those older than the cutoff */
+    /* purge: only acknowledged records, only those older than the cutoff, never inside
+     * the retention floor (7 days until set) */
     int64_t purged;
     int64_t acked_at = kiosk_clock_now_ms(&clk.clock);
+    assert_int_equal(store_purge_acked(s, INT64_MAX, NULL, &purged), KIOSK_OK);
+    assert_int_equal(purged, 0);
+    store_set_retention_days(s, 1);
+    kiosk_clock_manual_advance(&clk, 86400000); /* acknowledged exactly a day ago */
+    assert_int_equal(store_purge_acked(s, INT64_MAX, NULL, &purged), KIOSK_OK);
+    assert_int_equal(purged, 0);
+    kiosk_clock_manual_advance(&clk, 1);
     assert_int_equal(store_purge_acked(s, acked_at, NULL, &purged), KIOSK_OK);
     assert_int_equal(purged, 0);
     assert_int_equal(store_purge_acked(s, acked_at + 1, NULL, &purged), KIOSK_OK);
@@ -444,6 +455,46 @@ static void test_migration_from_every_earlier_version(void **state)
     }
 }
 
+/* Schema 4: what firmware before signed acknowledgements took as acknowledged goes back
+ * to the queue, to be sent and acknowledged again, so a purge cannot delete it; the hub
+ * key is kept with the upstream key. */
+static void test_unsigned_acks_requeued_by_schema_4(void **state)
+{
+    (void)state;
+    store_device_key key;
+    store *s = open_store(&key);
+    assert_int_equal(store_set_upstream_key(s, up_pk), KIOSK_OK);
+    store_saved sv[2];
+    assert_int_equal(store_save(s, &sample, &sv[0]), KIOSK_OK);
+    assert_int_equal(store_save(s, &sample, &sv[1]), KIOSK_OK);
+    uint8_t hub[32] = {7}, got[32];
+    assert_int_equal(store_hub_key(s, got), KIOSK_CONFIG);
+    assert_int_equal(store_set_hub_key(s, hub), KIOSK_OK);
+    assert_int_equal(store_hub_key(s, got), KIOSK_OK);
+    assert_memory_equal(got, hub, 32);
+    store_close(s);
+    /* as a schema-3 unit left them: both acknowledged by unsigned v1 replies */
+    sqlite3 *raw;
+    assert_int_equal(sqlite3_open(db, &raw), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(raw,
+                                  "UPDATE records SET state = 2, acked_ms = 1;"
+                                  " PRAGMA user_version = 3",
+                                  NULL, NULL, NULL),
+                     SQLITE_OK);
+    sqlite3_close(raw);
+    s = open_store(&key);
+    store_counts c;
+    assert_int_equal(store_count(s, &c), KIOSK_OK);
+    assert_int_equal(c.by_state[STORE_ACKED], 0);
+    assert_int_equal(c.by_state[STORE_QUEUED], 2);
+    store_set_retention_days(s, 0);
+    int64_t purged = -1;
+    assert_int_equal(store_purge_acked(s, INT64_MAX, NULL, &purged), KIOSK_OK);
+    assert_int_equal(purged, 0);
+    assert_int_equal(store_hub_key(s, got), KIOSK_OK);
+    store_close(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -454,6 +505,7 @@ int main(void)
         cmocka_unit_test_setup(test_record_survives_a_killed_process, setup),
         cmocka_unit_test_setup(test_outbox_states_and_purge, setup),
         cmocka_unit_test_setup(test_migration_from_every_earlier_version, setup),
+        cmocka_unit_test_setup(test_unsigned_acks_requeued_by_schema_4, setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

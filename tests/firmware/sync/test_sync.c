@@ -1,17 +1,26 @@
+#define _GNU_SOURCE /* strcasestr */
 /* Integration tests of the sync client against a real hub on 127.0.0.1 (hub_http +
  * hub_db in this process, libmicrohttpd on its own thread): a normal sync; the hub down,
  * then up; 500 and 503; a reset connection after the hub stored the records; a garbage
  * reply; an answer for only some records; duplicates; a record the hub rejects; an
  * unknown device; a kiosk clock an hour off; the worker thread woken by a new record and
  * backing off while the hub is away; a bundle exported and imported twice; HTTPS with
- * the hub's certificate checked. */
+ * the hub's certificate checked; and the trust in acknowledgements: a plain-HTTP hub URL
+ * refused, a fake hub that answers "accepted" without the hub's signature (or signed by
+ * another key, or about other bytes) acknowledges nothing and lets purge delete
+ * nothing. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <pthread.h>
 #include <sodium.h>
 #include <sqlite3.h>
+#include <sys/socket.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,7 +34,7 @@
 #include "proto/sync_proto.h"
 
 static char dir[512], db[600], hubdb[600], url[128];
-static uint8_t up_pk[32], up_sk[32], commit_hash[32];
+static uint8_t up_pk[32], up_sk[32], commit_hash[32], hub_pk[32], hub_sk[64];
 static store_device_key key;
 static hub_db *hdb;
 static hub_server *srv;
@@ -59,6 +68,8 @@ static void hub_up(uint16_t port)
     hub_server_options_init(&opt);
     opt.port = port;
     opt.now_ms = hub_clock;
+    opt.sign_secret_key = hub_sk;
+    opt.plain_http_loopback_test = 1;
     assert_int_equal(hub_server_start(hdb, &opt, &srv), KIOSK_OK);
     snprintf(url, sizeof url, "http://127.0.0.1:%u", (unsigned)hub_server_port(srv));
 }
@@ -76,6 +87,7 @@ static int setup(void **state)
     snprintf(db, sizeof db, "%s/kiosk.db", dir);
     snprintf(hubdb, sizeof hubdb, "%s/hub.db", dir);
     crypto_box_keypair(up_pk, up_sk);
+    crypto_sign_keypair(hub_pk, hub_sk);
     crypto_hash_sha256(commit_hash, (const uint8_t *)"承诺 v1", strlen("承诺 v1"));
     if (store_device_key_load(dir, &key) != KIOSK_OK || hub_db_open(hubdb, &hdb) != KIOSK_OK ||
         hub_db_device_add(hdb, key.public_key, "test kiosk", wall_ms()) != KIOSK_OK)
@@ -100,6 +112,8 @@ static store *open_store(void)
     store *s;
     assert_int_equal(store_open(db, "DEMO01", &key, NULL, &s), KIOSK_OK);
     assert_int_equal(store_set_upstream_key(s, up_pk), KIOSK_OK);
+    assert_int_equal(store_set_hub_key(s, hub_pk), KIOSK_OK);
+    store_set_retention_days(s, 0); /* so a purge would take anything acknowledged */
     return s;
 }
 
@@ -112,8 +126,13 @@ static void save_n(store *s, int n)
 
 static sync_config config(void)
 {
-    sync_config c = {
-        .url = url, .db_path = db, .hall_code = "DEMO01", .key = &key, .batch = 4, .timeout_s = 5};
+    sync_config c = {.url = url,
+                     .allow_plain_http_loopback = 1,
+                     .db_path = db,
+                     .hall_code = "DEMO01",
+                     .key = &key,
+                     .batch = 4,
+                     .timeout_s = 5};
     return c;
 }
 
@@ -199,7 +218,7 @@ static void test_server_errors_reset_garbage_partial(void **state)
         {HUB_FAULT_500, KIOSK_NET, "HTTP 500"},
         {HUB_FAULT_503, KIOSK_NET, "HTTP 503"},
         {HUB_FAULT_RESET, KIOSK_NET, "hub unreachable"},
-        {HUB_FAULT_GARBAGE, KIOSK_INVALID, "not the sync protocol"},
+        {HUB_FAULT_GARBAGE, KIOSK_CRYPTO, "hub fault: the reply is not signed"},
         {HUB_FAULT_PARTIAL, KIOSK_NET, "without an answer"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -430,6 +449,7 @@ static void test_https_verifies_the_hub(void **state)
     hub_server_options_init(&opt);
     opt.tls_cert_file = cert;
     opt.tls_key_file = key_pem;
+    opt.sign_secret_key = hub_sk;
     assert_int_equal(hub_server_start(hdb, &opt, &srv), KIOSK_OK);
     snprintf(url, sizeof url, "https://127.0.0.1:%u", (unsigned)hub_server_port(srv));
     store *s = open_store();
@@ -443,9 +463,239 @@ static void test_https_verifies_the_hub(void **state)
     assert_non_null(strstr(err, "certificate"));
     assert_int_equal(count(s, STORE_ACKED), 0);
     c.ca_file = cert;
+    c.allow_plain_http_loopback = 0; /* https needs no development setting */
     assert_int_equal(sync_run_once(&c, s, &r, err, sizeof err), KIOSK_OK);
     assert_int_equal(count(s, STORE_ACKED), 2);
     assert_hub_holds(2);
+    store_close(s);
+}
+
+/* ---- a fake hub ------------------------------------------------------------------ */
+
+/* What the fake answers: 200 "accepted" for every record of every request, with the
+ * right sealed hashes, signed by sign_sk when it is set (a hub with another key), else
+ * unsigned. It never stores anything. */
+typedef struct fake_hub {
+    int fd;
+    uint16_t port;
+    const uint8_t *sign_sk;
+    int corrupt_hash; /* name other sealed bytes */
+    volatile int stop;
+    int requests;
+    pthread_t thread;
+} fake_hub;
+
+static void fake_answer(fake_hub *f, int c)
+{
+    static char buf[1 << 20];
+    size_t got = 0;
+    char *end = NULL;
+    while (!end && got < sizeof buf - 1) {
+        ssize_t k = recv(c, buf + got, sizeof buf - 1 - got, 0);
+        if (k <= 0)
+            return;
+        got += (size_t)k;
+        buf[got] = '\0';
+        end = strstr(buf, "\r\n\r\n");
+    }
+    if (!end)
+        return;
+    const char *cl = strcasestr(buf, "Content-Length:");
+    const char *sg = strcasestr(buf, SYNC_HDR_SIGNATURE ":");
+    size_t len = cl ? strtoul(cl + 15, NULL, 10) : 0, head = (size_t)(end + 4 - buf);
+    uint8_t req_sig[64] = {0};
+    if (sg) {
+        char hex[129];
+        snprintf(hex, sizeof hex, "%.128s", sg + strlen(SYNC_HDR_SIGNATURE ":") + 1);
+        sync_hex_parse(hex, req_sig, 64);
+    }
+    if (strcasestr(buf, "Expect: 100-continue"))
+        send(c, "HTTP/1.1 100 Continue\r\n\r\n", 25, MSG_NOSIGNAL);
+    while (got < head + len && got < sizeof buf - 1) {
+        ssize_t k = recv(c, buf + got, sizeof buf - 1 - got, 0);
+        if (k <= 0)
+            return;
+        got += (size_t)k;
+    }
+    sync_record *recs = NULL;
+    size_t n = 0;
+    if (sync_body_decode(buf + head, len, &recs, &n) != KIOSK_OK)
+        return;
+    f->requests++;
+    sync_result *res = calloc(n ? n : 1, sizeof *res);
+    for (size_t i = 0; i < n; i++) {
+        memcpy(res[i].uuid, recs[i].uuid, sizeof res[i].uuid);
+        res[i].status = SYNC_ACCEPTED;
+        crypto_hash_sha256(res[i].sealed_sha256, recs[i].sealed, recs[i].sealed_len);
+        res[i].sealed_sha256[0] ^= (uint8_t)f->corrupt_hash;
+        res[i].has_sealed_sha256 = 1;
+    }
+    char *body;
+    size_t blen;
+    assert_int_equal(sync_results_encode(res, n, wall_ms(), &body, &blen), KIOSK_OK);
+    char hdr[512], sighex[129] = "";
+    if (f->sign_sk) {
+        uint8_t hs[64];
+        sync_reply_sign(f->sign_sk, key.public_key, req_sig, 200, body, blen, hs);
+        sync_hex_format(hs, 64, sighex);
+    }
+    int hn = snprintf(hdr, sizeof hdr,
+                      "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %zu\r\n"
+                      "%s%s%sConnection: close\r\n\r\n",
+                      blen, sighex[0] ? SYNC_HDR_HUB_SIGNATURE ": " : "", sighex,
+                      sighex[0] ? "\r\n" : "");
+    send(c, hdr, (size_t)hn, MSG_NOSIGNAL);
+    send(c, body, blen, MSG_NOSIGNAL);
+    free(body);
+    free(res);
+    sync_records_free(recs, n);
+}
+
+static void *fake_run(void *arg)
+{
+    fake_hub *f = arg;
+    while (!f->stop) {
+        struct pollfd p = {.fd = f->fd, .events = POLLIN};
+        if (poll(&p, 1, 50) != 1)
+            continue;
+        int c = accept(f->fd, NULL, NULL);
+        if (c < 0)
+            continue;
+        fake_answer(f, c);
+        close(c);
+    }
+    return NULL;
+}
+
+static void fake_start(fake_hub *f)
+{
+    f->fd = socket(AF_INET, SOCK_STREAM, 0);
+    assert_true(f->fd >= 0);
+    struct sockaddr_in a = {.sin_family = AF_INET};
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t al = sizeof a;
+    assert_int_equal(bind(f->fd, (struct sockaddr *)&a, sizeof a), 0);
+    assert_int_equal(listen(f->fd, 8), 0);
+    assert_int_equal(getsockname(f->fd, (struct sockaddr *)&a, &al), 0);
+    f->port = ntohs(a.sin_port);
+    assert_int_equal(pthread_create(&f->thread, NULL, fake_run, f), 0);
+}
+
+static void fake_stop(fake_hub *f)
+{
+    f->stop = 1;
+    pthread_join(f->thread, NULL);
+    close(f->fd);
+}
+
+/* Failure 1 of issue 14: a plain-HTTP endpoint answering "accepted" made the kiosk
+ * acknowledge, and purge then deleted, records that exist nowhere else. */
+static void test_plain_http_hub_refused(void **state)
+{
+    (void)state;
+    store *s = open_store();
+    save_n(s, 3);
+    fake_hub f = {0};
+    fake_start(&f);
+    char fake_url[64];
+    snprintf(fake_url, sizeof fake_url, "http://127.0.0.1:%u", (unsigned)f.port);
+    sync_config c = config();
+    c.url = fake_url;
+    c.allow_plain_http_loopback = 0; /* the production setting: https only */
+    sync_round r;
+    char err[200];
+    assert_int_equal(sync_run_once(&c, s, &r, err, sizeof err), KIOSK_CONFIG);
+    assert_non_null(strstr(err, "https"));
+    sync_worker *sy = (sync_worker *)1;
+    c.db_path = db;
+    assert_int_equal(sync_worker_create(&c, &sy), KIOSK_CONFIG);
+    /* the development setting is for the loopback address only */
+    c.allow_plain_http_loopback = 1;
+    static const char *const not_loopback[] = {
+        "http://10.0.0.8:8080", "http://127.0.0.1.evil.example", "http://localhost:80",
+        "ftp://127.0.0.1", "https://"};
+    for (size_t i = 0; i < sizeof not_loopback / sizeof not_loopback[0]; i++) {
+        c.url = not_loopback[i];
+        assert_int_equal(sync_run_once(&c, s, &r, err, sizeof err), KIOSK_CONFIG);
+    }
+    fake_stop(&f);
+    assert_int_equal(f.requests, 0); /* not a byte went to it */
+    assert_int_equal(count(s, STORE_QUEUED), 3);
+    int64_t purged = -1;
+    assert_int_equal(store_purge_acked(s, INT64_MAX, NULL, &purged), KIOSK_OK);
+    assert_int_equal(purged, 0);
+    store_close(s);
+}
+
+/* A loopback-development fake that answers "accepted" unsigned, signed by another key,
+ * or signed about other bytes: nothing is acknowledged, the round is a hub fault, the
+ * records stay pending, purge deletes none; the real hub then takes them all. */
+static void test_unsigned_acks_leave_records_queued(void **state)
+{
+    (void)state;
+    store *s = open_store();
+    save_n(s, 5);
+    uint8_t other_pk[32], other_sk[64];
+    crypto_sign_keypair(other_pk, other_sk);
+    static const struct {
+        int signer; /* 0 unsigned, 1 another key, 2 the hub's key about other bytes */
+        kiosk_rc rc;
+        const char *says;
+    } cases[] = {
+        {0, KIOSK_CRYPTO, "hub fault: the reply is not signed"},
+        {1, KIOSK_CRYPTO, "not the provisioned hub's"},
+        {2, KIOSK_NET, "without an answer"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        fake_hub f = {.sign_sk = cases[i].signer == 0   ? NULL
+                                 : cases[i].signer == 1 ? other_sk
+                                                        : hub_sk,
+                      .corrupt_hash = cases[i].signer == 2};
+        fake_start(&f);
+        char fake_url[64];
+        snprintf(fake_url, sizeof fake_url, "http://127.0.0.1:%u", (unsigned)f.port);
+        sync_config c = config();
+        c.url = fake_url;
+        sync_round r;
+        char err[200];
+        assert_int_equal(sync_run_once(&c, s, &r, err, sizeof err), cases[i].rc);
+        assert_non_null(strstr(err, cases[i].says));
+        assert_int_equal(r.acked, 0);
+        fake_stop(&f);
+        assert_true(f.requests >= 1);
+        assert_int_equal(count(s, STORE_ACKED), 0);
+        assert_int_equal(count(s, STORE_QUEUED) + count(s, STORE_SENT), 5);
+        int64_t purged = -1;
+        assert_int_equal(store_purge_acked(s, INT64_MAX, NULL, &purged), KIOSK_OK);
+        assert_int_equal(purged, 0);
+        /* the fault is kept for kioskctl status and the menu */
+        store_note_sync(s, 0, wall_ms(), err);
+        store_sync_note note;
+        assert_int_equal(store_sync_info(s, &note), KIOSK_OK);
+        assert_non_null(strstr(note.last_error, cases[i].says));
+    }
+    /* a unit without a hub key trusts no acknowledgement, not even the real hub's */
+    sqlite3 *raw;
+    assert_int_equal(sqlite3_open(db, &raw), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(raw, "DELETE FROM meta WHERE key = 'hub_pk'", NULL, NULL, NULL),
+                     SQLITE_OK);
+    sqlite3_close(raw);
+    sync_config c = config();
+    sync_round r;
+    char err[200];
+    assert_int_equal(sync_run_once(&c, s, &r, err, sizeof err), KIOSK_CONFIG);
+    assert_non_null(strstr(err, "no hub key"));
+    assert_int_equal(count(s, STORE_ACKED), 0);
+    /* provisioned again: the real hub's signed answers acknowledge all five, and only
+     * now may they be purged */
+    assert_int_equal(store_set_hub_key(s, hub_pk), KIOSK_OK);
+    assert_int_equal(sync_run_once(&c, s, &r, err, sizeof err), KIOSK_OK);
+    assert_int_equal(count(s, STORE_ACKED), 5);
+    assert_hub_holds(5);
+    usleep(5000); /* acknowledged strictly before the cutoff */
+    int64_t purged = -1;
+    assert_int_equal(store_purge_acked(s, INT64_MAX, NULL, &purged), KIOSK_OK);
+    assert_int_equal(purged, 5);
     store_close(s);
 }
 
@@ -462,6 +712,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_stop_during_a_slow_request, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bundle_export_and_import_twice, setup, teardown),
         cmocka_unit_test_setup_teardown(test_https_verifies_the_hub, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_plain_http_hub_refused, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_unsigned_acks_leave_records_queued, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

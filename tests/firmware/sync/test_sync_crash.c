@@ -26,7 +26,7 @@
 #include "sync/sync.h"
 #include "proto/sync_proto.h"
 
-static char dir[512], db[600], hubdb[600], seen_log[600], url[128];
+static char dir[512], db[600], hubdb[600], seen_log[600], url[128], sign_key[600];
 static uint8_t up_pk[32], commit_hash[32];
 static store_device_key key;
 
@@ -68,7 +68,8 @@ static pid_t start_hub(void)
         int null = open("/dev/null", O_WRONLY);
         dup2(null, 2); /* one log line per request: thousands */
         execl(KIOSK_HUB_BIN, KIOSK_HUB_BIN, "serve", "--db", hubdb, "--listen", "127.0.0.1:0",
-              "--port-file", port_file, (char *)NULL);
+              "--sign-key", sign_key, "--plain-http-loopback-test", "--port-file", port_file,
+              (char *)NULL);
         _exit(127);
     }
     for (int i = 0; i < 500; i++) {
@@ -95,6 +96,7 @@ static void driver(unsigned seed)
         _exit(3);
     int fd = open(seen_log, O_WRONLY | O_APPEND | O_CREAT, 0600);
     sync_config c = {.url = url,
+                     .allow_plain_http_loopback = 1,
                      .db_path = db,
                      .hall_code = "DEMO01",
                      .key = &key,
@@ -180,6 +182,15 @@ static void test_kill_at_random_moments(void **state)
     store *s;
     assert_int_equal(store_open(db, "DEMO01", &key, NULL, &s), KIOSK_OK);
     assert_int_equal(store_set_upstream_key(s, up_pk), KIOSK_OK);
+    /* the hub's signing key: made here, its public half provisioned */
+    snprintf(sign_key, sizeof sign_key, "%s/hub-sign.key", dir);
+    uint8_t hub_pk[32], hub_sk[64];
+    crypto_sign_keypair(hub_pk, hub_sk);
+    FILE *kf = fopen(sign_key, "wb");
+    assert_non_null(kf);
+    assert_int_equal(fwrite(hub_sk, 1, 64, kf), 64);
+    fclose(kf);
+    assert_int_equal(store_set_hub_key(s, hub_pk), KIOSK_OK);
     store_close(s);
     char hex[65];
     sync_hex_format(key.public_key, 32, hex);
@@ -207,7 +218,12 @@ static void test_kill_at_random_moments(void **state)
 
     /* one clean drain, as the kiosk does after the last restart */
     assert_int_equal(store_open(db, "DEMO01", &key, NULL, &s), KIOSK_OK);
-    sync_config c = {.url = url, .db_path = db, .hall_code = "DEMO01", .key = &key, .batch = 200};
+    sync_config c = {.url = url,
+                     .allow_plain_http_loopback = 1,
+                     .db_path = db,
+                     .hall_code = "DEMO01",
+                     .key = &key,
+                     .batch = 200};
     sync_round r;
     char err[128];
     kiosk_rc rc = sync_run_once(&c, s, &r, err, sizeof err);

@@ -70,6 +70,7 @@ typedef struct kiosk_config {
     /* [sync] */
     char sync_url[KIOSK_CONFIG_PATH_MAX];     /* the hub; "" = no network sync (bundles only) */
     char sync_ca_file[KIOSK_CONFIG_PATH_MAX]; /* PEM CA for the hub; "" = the system's */
+    int sync_allow_plain_http_loopback;       /* development only: http:// to 127.0.0.1/[::1] */
     int sync_batch;                           /* records per request */
     int sync_retry_max_s;                     /* cap of the retry delay */
     /* [log] */
@@ -110,6 +111,11 @@ kiosk_rc kiosk_config_load(kiosk_config *cfg, const char *path, kiosk_config_err
 
 /* The same, from a string (tests, fuzzing). */
 kiosk_rc kiosk_config_load_string(kiosk_config *cfg, const char *text, kiosk_config_error *err);
+
+/* 1 when url (borrowed) may be the hub: https://HOST…, or, with
+ * allow_plain_http_loopback, http://127.0.0.1… or http://[::1]…; else 0. Loading a
+ * configuration whose [sync] url fails this is KIOSK_CONFIG with the url's line. */
+int kiosk_config_sync_url_ok(const char *url, int allow_plain_http_loopback);
 
 /* The effective screen size for cfg's mode. */
 void kiosk_config_screen_size(const kiosk_config *cfg, int *w, int *h);

@@ -1,26 +1,46 @@
 /*
- * The wire protocol between a kiosk and its hub, version 1, and the bundle file that
- * carries the same request on a USB stick. Shared by the sync client (firmware/sync) and
- * the hub (hub/), so both sides agree byte for byte. No I/O here except the bundle file.
+ * The wire protocol between a kiosk and its hub, version 2, and the bundle file (version
+ * 1) that carries the same records on a USB stick. Shared by the sync client
+ * (firmware/sync) and the hub (hub/), so both sides agree byte for byte. No I/O here
+ * except the bundle file.
  *
- * Request: POST /v1/records, Content-Type application/json, headers
- *   X-Kiosk-Device:    the device's Ed25519 public key, 64 lowercase hex
- *   X-Kiosk-Time:      the device's clock, milliseconds since 1970 (decimal)
- *   X-Kiosk-Signature: Ed25519 signature (128 hex) of sync_request_message()
+ * Version 2 (this one) differs from version 1 in two ways: the request is authenticated
+ * from its headers alone (the body enters the signature as its SHA-256 and length), and
+ * every 200 reply is signed by the hub's own Ed25519 key. Version 1 answered unsigned, so
+ * anything that could answer HTTP could make a kiosk believe its records were stored;
+ * a version 2 hub answers POST /v1/records with 410 "old_protocol".
+ *
+ * Request: POST /v2/records over HTTPS, Content-Type application/json, headers
+ *   X-Kiosk-Device:      the device's Ed25519 public key, 64 lowercase hex
+ *   X-Kiosk-Time:        the device's clock, milliseconds since 1970 (decimal)
+ *   X-Kiosk-Body-SHA256: SHA-256 of the body, 64 lowercase hex
+ *   Content-Length:      the body's length (required; no chunked bodies)
+ *   X-Kiosk-Signature:   Ed25519 signature (128 hex) of sync_request_sign_v2()'s message
+ *                        over method, path, time, body length and body hash
+ * The hub checks device, time window, signature and replay when the headers arrive and
+ * refuses (400/401/403/409/411/413) before it accepts a byte of the body; once the body
+ * is in it checks its hash against the signed one.
  * Body: {"records":[{"uuid":"…","seq":N,"sealed":"<base64>","sig":"<128 hex>"},…]}
  *   sealed: the record as stored (sealed box to the upstream key, unreadable here);
  *   sig: the device's signature of sync_record_message(), so the hub can check every
  *   record's origin without opening it, also when it arrived in a bundle.
  * Reply 200: {"now_ms":N,"results":[{"uuid":"…","status":"accepted"|"duplicate"|
- *   "rejected","reason":"…"},…]} — one result per record the hub decided on; a record
- *   without a result was not decided and is sent again.
- * Reply 4xx/5xx: {"now_ms":N,"error":"<code>","message":"…"}; codes: malformed,
- *   too_large, unknown_device, bad_signature, stale_time (clock outside the window:
- *   the client corrects by now_ms and retries), replayed, not_found, method, internal.
+ *   "rejected","reason":"…","sealed_sha256":"<64 hex>"},…]} — one result per record the
+ *   hub decided on; a record without a result was not decided and is sent again.
+ *   Header X-Hub-Signature: the hub's signature (128 hex) of sync_reply_sign()'s message
+ *   over the device, the request signature, the status and the body's hash. A kiosk
+ *   takes "accepted"/"duplicate" as acknowledged only when this signature verifies with
+ *   the hub key provisioned on the unit and sealed_sha256 is the hash of what it sent;
+ *   otherwise the records stay queued and the round is a hub fault.
+ * Reply 4xx/5xx: {"now_ms":N,"error":"<code>","message":"…"} (unsigned: it acknowledges
+ *   nothing); codes: malformed, too_large, unknown_device, bad_signature, stale_time
+ *   (clock outside the window: the client corrects by now_ms and retries), replayed,
+ *   not_found, method, old_protocol, internal.
  *
  * Bundle file (text header, then the body bytes exactly):
  *   "kiosk-bundle-v1\n" "device <64 hex>\n" "time <ms>\n" "signature <128 hex>\n" "\n" body
- * The signature is sync_request_message("BUNDLE", "/v1/records", time, body).
+ * The signature is sync_request_sign(key, "BUNDLE", "/v1/records", time, body) (version 1:
+ * the hub reads a bundle whole before it checks it, so it needs no header-only check).
  */
 #ifndef KIOSK_SYNC_PROTO_H
 #define KIOSK_SYNC_PROTO_H
@@ -30,10 +50,14 @@
 
 #include "core/kiosk_error.h"
 
-#define SYNC_PATH_RECORDS "/v1/records"
+#define SYNC_PROTOCOL_VERSION 2
+#define SYNC_PATH_RECORDS "/v1/records"    /* version 1; still what a bundle signs */
+#define SYNC_PATH_RECORDS_V2 "/v2/records" /* HTTP, version 2 */
 #define SYNC_HDR_DEVICE "X-Kiosk-Device"
 #define SYNC_HDR_TIME "X-Kiosk-Time"
 #define SYNC_HDR_SIGNATURE "X-Kiosk-Signature"
+#define SYNC_HDR_BODY_SHA256 "X-Kiosk-Body-SHA256"
+#define SYNC_HDR_HUB_SIGNATURE "X-Hub-Signature"
 #define SYNC_BUNDLE_METHOD "BUNDLE"
 
 #define SYNC_UUID_LEN 36
@@ -62,6 +86,8 @@ typedef struct sync_result {
     char uuid[SYNC_UUID_LEN + 1];
     sync_status status;
     char reason[SYNC_REASON_MAX]; /* "" unless rejected; ASCII [a-z0-9_] */
+    int has_sealed_sha256;        /* v2: the hub names the sealed bytes it decided on */
+    uint8_t sealed_sha256[32];
 } sync_result;
 
 /* "accepted", "duplicate", "rejected"; "?" outside the enum. */
@@ -93,6 +119,30 @@ void sync_request_sign(const uint8_t secret_key[64], const char *method, const c
                        int64_t time_ms, const void *body, size_t len, uint8_t sig[64]);
 int sync_request_verify(const uint8_t public_key[32], const char *method, const char *path,
                         int64_t time_ms, const void *body, size_t len, const uint8_t sig[64]);
+
+/* Version 2 of the request signature (HTTP): "kiosk-request-v2\n<method>\n<path>\n
+ * <time_ms>\n<body length>\n" followed by the lowercase hex SHA-256 of the body. The hub
+ * checks it from the headers alone (X-Kiosk-Body-SHA256, Content-Length) before it reads
+ * the body, then checks the body against the hash. Any thread. */
+void sync_request_sign_v2(const uint8_t secret_key[64], const char *method, const char *path,
+                          int64_t time_ms, const uint8_t body_sha256[32], uint64_t len,
+                          uint8_t sig[64]);
+int sync_request_verify_v2(const uint8_t public_key[32], const char *method, const char *path,
+                           int64_t time_ms, const uint8_t body_sha256[32], uint64_t len,
+                           const uint8_t sig[64]); /* 1 good */
+
+/* The hub's signature of a reply (X-Hub-Signature), made with the hub's Ed25519 key:
+ * "kiosk-reply-v2\n<device hex>\n<request signature hex>\n<HTTP status>\n<body length>\n"
+ * followed by the lowercase hex SHA-256 of the reply body. The body names each record's
+ * uuid, status and sealed_sha256, so one signature binds every acknowledgement to this
+ * device and this request. A kiosk marks a record acknowledged only when it verifies
+ * against the provisioned hub key. Any thread. */
+void sync_reply_sign(const uint8_t hub_secret_key[64], const uint8_t device[32],
+                     const uint8_t request_sig[64], unsigned status, const void *body, size_t len,
+                     uint8_t sig[64]);
+int sync_reply_verify(const uint8_t hub_public_key[32], const uint8_t device[32],
+                      const uint8_t request_sig[64], unsigned status, const void *body, size_t len,
+                      const uint8_t sig[64]); /* 1 good */
 
 /* Request body. encode: *body owned (free()), NUL-terminated; KIOSK_NOMEM. decode: the
  * hub's parser of outside bytes; on success *recs owned (sync_records_free), *n may be

@@ -17,7 +17,7 @@
 
 typedef struct store store;
 
-#define STORE_SCHEMA_VERSION 3
+#define STORE_SCHEMA_VERSION 4
 #define STORE_UUID_LEN 36
 #define STORE_RECEIPT_NO_MAX 32
 
@@ -52,6 +52,13 @@ kiosk_rc store_set_max_bytes(store *s, uint64_t max_bytes);
 kiosk_rc store_set_upstream_key(store *s, const uint8_t public_key[32]);
 /* The provisioned upstream key into out; KIOSK_CONFIG when there is none. */
 kiosk_rc store_upstream_key(const store *s, uint8_t out[32]);
+
+/* Provision the hub's Ed25519 public key (32 bytes): only replies signed by it
+ * acknowledge records (sync_proto.h). Audited with its fingerprint. */
+kiosk_rc store_set_hub_key(store *s, const uint8_t public_key[32]);
+/* The provisioned hub key into out (read from the database each time, so a key
+ * provisioned by kioskctl reaches a running sync worker); KIOSK_CONFIG when there is none. */
+kiosk_rc store_hub_key(store *s, uint8_t out[32]);
 
 /* What a citizen submits. All borrowed for the call. */
 typedef struct store_submission {
@@ -142,18 +149,29 @@ typedef struct store_outcome {
     const char *uuid;   /* borrowed */
     int acknowledged;   /* 1: accepted or duplicate; 0: rejected */
     const char *reason; /* borrowed; the hub's reason when rejected */
+    int hub_signed;     /* 1: the answer came in a reply whose hub signature verified */
 } store_outcome;
 
 /* Apply upstream's answers in one transaction: acknowledged -> STORE_ACKED (acked_ms =
- * now), rejected -> STORE_REJECTED with the reason (kept for staff, never dropped). Only
- * records still queued or sent change: an acknowledged record stays acknowledged. Unknown
- * uuids are skipped. *changed (may be NULL) receives how many records changed. */
+ * now), rejected -> STORE_REJECTED with the reason (kept for staff, never dropped). An
+ * acknowledgement without hub_signed changes nothing (the record stays pending), so
+ * STORE_ACKED always means "acknowledged with a valid hub signature" (schema 4 sent the
+ * records that older firmware took as acknowledged from unsigned replies back to the
+ * queue). Only records still queued or sent change: an acknowledged record stays
+ * acknowledged. Unknown uuids are skipped. *changed (may be NULL) receives how many
+ * records changed. */
 kiosk_rc store_apply_outcomes(store *s, const store_outcome *o, size_t n, size_t *changed);
 
-/* Staff action: delete acknowledged records acknowledged before cutoff_ms. Nothing that
- * upstream has not acknowledged is ever deleted. actor (borrowed, may be NULL) is who
- * asked, for the audit log. *purged (may be NULL) gets the count. */
+/* Staff action: delete acknowledged records acknowledged before cutoff_ms, and never one
+ * acknowledged less than the retention floor ago (store_set_retention_days): a later
+ * cutoff is moved back to the floor. Nothing that upstream has not acknowledged with a
+ * valid signature is ever deleted. actor (borrowed, may be NULL) is who asked, for the
+ * audit log. *purged (may be NULL) gets the count. */
 kiosk_rc store_purge_acked(store *s, int64_t cutoff_ms, const char *actor, int64_t *purged);
+/* The purge floor: [policy] retention_days; STORE_RETENTION_DEFAULT_DAYS until set. The
+ * maintenance menu and kioskctl both set it from the configuration. */
+#define STORE_RETENTION_DEFAULT_DAYS 7
+void store_set_retention_days(store *s, int days);
 
 /* Rejected records for the staff screen, oldest first: masked summary and the reason. */
 typedef int (*store_rejected_fn)(void *ctx, const store_summary *rec, const char *reason);

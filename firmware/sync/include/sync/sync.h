@@ -1,10 +1,10 @@
 /*
  * The outbox worker: sends sealed records that upstream has not acknowledged to the hub
- * over HTTP(S) with libcurl, in batches, signed by the device key, and applies the hub's
- * per-record answers to the store. A thread with its own database connection, woken by
- * new records and by "sync now", backing off (capped, exponential, full jitter) while
- * the hub cannot be reached. Never deletes anything; never blocks its caller on the
- * network. Also writes the signed bundle file that portable units carry on USB.
+ * over HTTPS with libcurl, in batches, signed by the device key, and applies the hub's
+ * per-record answers to the store — only answers signed by the hub's key. A thread with its own
+ * database connection, woken by new records and by "sync now", backing off (capped, exponential,
+ * full jitter) while the hub cannot be reached. Never deletes anything; never blocks its caller on
+ * the network. Also writes the signed bundle file that portable units carry on USB.
  */
 #ifndef KIOSK_SYNC_H
 #define KIOSK_SYNC_H
@@ -17,7 +17,11 @@
 #include "store/store.h"
 
 typedef struct sync_config {
-    const char *url;     /* hub base URL, "https://hub.example:8443" (copied) */
+    const char *url; /* hub base URL, "https://hub.example:8443" (copied); https only */
+    int allow_plain_http_loopback; /* development: also http://127.0.0.1 or http://[::1] */
+    /* The hub's Ed25519 public key (32 bytes, copied); NULL: the one provisioned in the
+     * store (store_hub_key). A reply acknowledges records only when signed by it. */
+    const uint8_t *hub_key;
     const char *ca_file; /* PEM CA bundle for the hub's certificate; NULL: system CAs */
     const char *db_path; /* the store the kiosk writes (the worker opens its own link) */
     const char *hall_code;
@@ -43,7 +47,9 @@ typedef struct sync_round {
  * none is left or one fails. KIOSK_OK when nothing pending is left undecided; KIOSK_NET
  * (hub unreachable, reset, HTTP 5xx), KIOSK_INVALID (a reply that is not the protocol),
  * KIOSK_AUTH (the hub does not know this device or refuses its signature), KIOSK_TIMEOUT;
- * store errors as the store gives them. error (may be NULL) receives a one-line reason
+ * KIOSK_CRYPTO (hub fault: a 200 reply not signed by the hub key, records left queued),
+ * KIOSK_CONFIG (a URL that is not https, or no hub key provisioned); store errors as
+ * the store gives them. error (may be NULL) receives a one-line reason
  * for the log and staff, without personal data. For kioskctl and the worker. */
 kiosk_rc sync_run_once(const sync_config *cfg, store *s, sync_round *round, char *error,
                        size_t error_size);
