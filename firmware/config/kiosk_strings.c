@@ -151,6 +151,8 @@ void kiosk_strings_destroy(kiosk_strings *s)
 
 const char *kiosk_strings_find(const kiosk_strings *s, const char *key)
 {
+    if (s->count == 0) /* an empty file: items is NULL, which bsearch may not take */
+        return NULL;
     entry probe = {(char *)key, NULL};
     const entry *e = bsearch(&probe, s->items, s->count, sizeof *s->items, cmp_entry);
     return e ? e->text : NULL;
