@@ -97,6 +97,7 @@ static void test_broken_files(void **state)
     assert_null(s);
     write_file(KIOSK_TEST_TMP "/dup.ini", "[a]\nx = 1\n[a]\nx = 2\n");
     assert_int_equal(kiosk_strings_load(KIOSK_TEST_TMP, "dup", &s, &line), KIOSK_CORRUPT);
+    assert_int_equal(line, 4); /* found by fuzz_strings: a duplicate named no line */
     assert_null(s);
     write_file(KIOSK_TEST_TMP "/junk.ini", "[a]\nx = 1\nnot a line\n");
     assert_int_equal(kiosk_strings_load(KIOSK_TEST_TMP, "junk", &s, &line), KIOSK_CORRUPT);
