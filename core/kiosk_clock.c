@@ -34,14 +34,16 @@ const kiosk_clock *kiosk_clock_system(void)
     return &system_clock;
 }
 
+/* A test moves the manual clock while workers read it (the I/O worker stamps audit
+ * entries): atomic, so each reader sees a whole value. */
 static int64_t manual_now(void *ctx)
 {
-    return ((kiosk_clock_manual *)ctx)->now_ms;
+    return __atomic_load_n(&((kiosk_clock_manual *)ctx)->now_ms, __ATOMIC_SEQ_CST);
 }
 
 static int64_t manual_mono(void *ctx)
 {
-    return ((kiosk_clock_manual *)ctx)->mono_ms;
+    return __atomic_load_n(&((kiosk_clock_manual *)ctx)->mono_ms, __ATOMIC_SEQ_CST);
 }
 
 void kiosk_clock_manual_init(kiosk_clock_manual *m, int64_t now_ms)
@@ -55,8 +57,8 @@ void kiosk_clock_manual_init(kiosk_clock_manual *m, int64_t now_ms)
 
 void kiosk_clock_manual_advance(kiosk_clock_manual *m, int64_t ms)
 {
-    m->now_ms += ms;
-    m->mono_ms += ms;
+    __atomic_add_fetch(&m->now_ms, ms, __ATOMIC_SEQ_CST);
+    __atomic_add_fetch(&m->mono_ms, ms, __ATOMIC_SEQ_CST);
 }
 
 int64_t kiosk_clock_now_ms(const kiosk_clock *c)

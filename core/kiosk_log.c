@@ -214,11 +214,148 @@ static size_t uuid_at(const char *s, size_t len)
     return 36;
 }
 
+/* Byte length of a digit at s: an ASCII one, or a full-width one (U+FF10..U+FF19, as
+ * typed by a Chinese input method); else 0. */
+static size_t digit_at(const char *s, size_t len)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    if (len >= 1 && isdigit(u[0]))
+        return 1;
+    if (len >= 3 && u[0] == 0xEF && u[1] == 0xBC && u[2] >= 0x90 && u[2] <= 0x99)
+        return 3;
+    return 0;
+}
+
+/* Byte length of an ID number's check character X (ASCII or full-width, either case). */
+static size_t check_x_at(const char *s, size_t len)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    if (len >= 1 && (u[0] == 'X' || u[0] == 'x'))
+        return 1;
+    if (len >= 3 && ((u[0] == 0xEF && u[1] == 0xBC && u[2] == 0xB8) ||
+                     (u[0] == 0xEF && u[1] == 0xBD && u[2] == 0x98)))
+        return 3;
+    return 0;
+}
+
+/* 1 for a letter or digit, ASCII or full-width: what glues a number to a word. */
+static int is_alnum_cp(unsigned cp)
+{
+    return (cp < 0x80 && isalnum((int)cp)) || (cp >= 0xFF10 && cp <= 0xFF19) ||
+           (cp >= 0xFF21 && cp <= 0xFF3A) || (cp >= 0xFF41 && cp <= 0xFF5A);
+}
+
+static int alnum_after(const char *line, size_t len, size_t at)
+{
+    unsigned cp;
+    return at < len && kiosk_utf8_decode(line + at, len - at, &cp) > 0 && is_alnum_cp(cp);
+}
+
+/* A run of digits (ASCII or full-width) from at: its end, and its digit count in *n. */
+static size_t digit_run(const char *line, size_t len, size_t at, size_t *n)
+{
+    size_t d;
+    *n = 0;
+    while (at < len && (d = digit_at(line + at, len - at)) > 0) {
+        at += d;
+        (*n)++;
+    }
+    return at;
+}
+
+/* A number starting at line[r], or 0 when none starts there: the end of the number. A
+ * number is a run of digits, maybe after 'H'/'M' (permits) and before a check 'X'; or,
+ * for phone and ID numbers written in groups ("138-1234-5678", "138 1234 5678"),
+ * groups of 3..8 digits joined by one kind of separator ('-' or ' '), 11..18 digits
+ * in all, the first group 3..6 digits and nothing more joined on after the last. */
+static size_t number_at(const char *line, size_t len, size_t r)
+{
+    size_t at = r, n;
+    if ((line[r] == 'H' || line[r] == 'M') && r + 1 < len && digit_at(line + r + 1, len - r - 1))
+        at++;
+    else if (!digit_at(line + r, len - r))
+        return 0;
+    size_t end = digit_run(line, len, at, &n);
+    size_t plain = end + check_x_at(line + end, len - end);
+    if (at != r || n < 3 || n > 6 || end >= len || (line[end] != '-' && line[end] != ' '))
+        return plain;
+    char sep = line[end];
+    size_t total = n, groups = 1, p = end;
+    while (p < len && line[p] == sep) {
+        size_t g, q = digit_run(line, len, p + 1, &g);
+        if (g < 3 || g > 8 || total + g > 18)
+            break;
+        total += g;
+        groups++;
+        p = q;
+    }
+    size_t x = check_x_at(line + p, len - p);
+    size_t after = p + x;
+    int joined_on = after < len && line[after] == sep && after + 1 < len &&
+                    digit_at(line + after + 1, len - after - 1);
+    if (groups < 2 || total < 11 || joined_on || alnum_after(line, len, after))
+        return plain;
+    return after;
+}
+
+/* Copies the number line[r..end) to line[w..] (w <= r), masking its middle when it looks
+ * like an ID, phone, permit or card number: 7 or more characters standing alone, or 11
+ * or more glued to letters ("ID110101199003071234x"; 8 glued digits are a hash's).
+ * glued: the character before it was a letter or digit. Separators stay; a masked
+ * character becomes one '*'. Returns the bytes written. */
+static size_t mask_number(char *line, size_t len, size_t r, size_t end, size_t w, int glued,
+                          size_t *masked)
+{
+    size_t units = 0;
+    for (size_t p = r; p < end;) {
+        size_t d = digit_at(line + p, end - p);
+        if (!d)
+            d = (line[p] == '-' || line[p] == ' ') ? 0 : check_x_at(line + p, end - p);
+        if (!d && (line[p] == 'H' || line[p] == 'M'))
+            d = 1;
+        if (d) {
+            units++;
+            p += d;
+        } else {
+            p++;
+        }
+    }
+    int bounded = !glued && !alnum_after(line, len, end);
+    int mask = units >= 11 || (units >= 7 && bounded);
+    size_t keep_head = units >= 15 ? 4 : 3, keep_tail = units >= 15 ? 4 : 2;
+    size_t i = 0, w0 = w;
+    for (size_t p = r; p < end;) {
+        size_t d = digit_at(line + p, end - p);
+        if (!d && line[p] != '-' && line[p] != ' ')
+            d = check_x_at(line + p, end - p);
+        if (!d && (line[p] == 'H' || line[p] == 'M'))
+            d = 1;
+        if (!d) { /* a separator */
+            line[w++] = line[p++];
+            continue;
+        }
+        if (mask && i >= keep_head && i + keep_tail < units) {
+            line[w++] = '*';
+        } else {
+            memmove(line + w, line + p, d);
+            w += d;
+        }
+        p += d;
+        i++;
+    }
+    if (mask)
+        (*masked)++;
+    return w - w0;
+}
+
 size_t kiosk_log_scrub(char *line)
 {
     size_t masked = 0;
     size_t len = strlen(line);
     size_t r = 0, w = 0;
+    /* whether the last character read was a letter or digit; line[r - 1] may already be
+     * overwritten by the output */
+    int glued = 0;
 
     while (r < len) {
         unsigned cp;
@@ -233,41 +370,30 @@ size_t kiosk_log_scrub(char *line)
             memmove(line + w, line + start, r - start);
             w += mask_cjk_run(line + w, r - start, count);
             masked++;
+            glued = 0;
             continue;
         }
-        size_t id_len =
-            (r == 0 || !isalnum((unsigned char)line[r - 1])) ? uuid_at(line + r, len - r) : 0;
+        size_t id_len = glued ? 0 : uuid_at(line + r, len - r);
         if (id_len) {
             memmove(line + w, line + r, id_len);
             w += id_len;
             r += id_len;
+            glued = 1;
             continue;
         }
-        if (isdigit((unsigned char)line[r]) || ((line[r] == 'H' || line[r] == 'M') && r + 1 < len &&
-                                                isdigit((unsigned char)line[r + 1]))) {
-            /* A number: ID numbers (15/18, maybe ending in X), phones (11), permit
-             * numbers (H/M + 8..10), card numbers. Short numbers (counts, codes,
-             * times) pass. */
-            size_t start = r;
-            r++;
-            while (r < len && isdigit((unsigned char)line[r]))
-                r++;
-            if (r < len && (line[r] == 'X' || line[r] == 'x'))
-                r++;
-            size_t run = r - start;
-            int bounded = (start == 0 || !isalnum((unsigned char)line[start - 1])) &&
-                          (r == len || !isalnum((unsigned char)line[r]));
-            memmove(line + w, line + start, run);
-            if (run >= 7 && bounded) {
-                size_t keep_head = run >= 15 ? 4 : 3, keep_tail = run >= 15 ? 4 : 2;
-                for (size_t i = keep_head; i + keep_tail < run; i++)
-                    line[w + i] = '*';
-                masked++;
-            }
-            w += run;
+        size_t next = number_at(line, len, r);
+        if (next) {
+            w += mask_number(line, len, r, next, w, glued, &masked);
+            r = next;
+            glued = 1;
             continue;
         }
-        line[w++] = line[r++];
+        if (n == 0)
+            n = 1;
+        glued = n > 1 ? is_alnum_cp(cp) : isalnum((unsigned char)line[r]);
+        memmove(line + w, line + r, n);
+        w += n;
+        r += n;
     }
     line[w] = '\0';
     return masked;

@@ -36,8 +36,8 @@ static const char *const statements[ST_COUNT] = {
     [ST_ROLLBACK] = "ROLLBACK",
     [ST_FIND_UUID] = "SELECT device, seq, sealed_sha256 FROM records WHERE uuid = ?",
     [ST_FIND_SEQ] = "SELECT uuid FROM records WHERE device = ? AND seq = ?",
-    [ST_INSERT] = "INSERT INTO records(uuid, device, seq, sealed, sig, sealed_sha256,"
-                  " received_ms, source) VALUES(?, ?, ?, ?, ?, ?, ?, ?)",
+    [ST_INSERT] = ("INSERT INTO records(uuid, device, seq, sealed, sig, sealed_sha256,"
+                   " received_ms, source) VALUES(?, ?, ?, ?, ?, ?, ?, ?)"),
     [ST_DEVICE_KNOWN] = "SELECT 1 FROM devices WHERE public_key = ? AND removed_ms IS NULL",
     [ST_SEEN_FIND] = "SELECT 1 FROM seen_requests WHERE signature = ? AND time_ms >= ?",
     [ST_SEEN_INSERT] = "INSERT OR REPLACE INTO seen_requests(signature, time_ms) VALUES(?, ?)",

@@ -2,8 +2,9 @@
 # The test command: installs what is missing (toolchain/install-deps.sh), checks the
 # formatting, builds the firmware with warnings as errors, runs every test with ctest,
 # then builds and runs the whole suite once more under AddressSanitizer +
-# UndefinedBehaviorSanitizer.
-# Usage: toolchain/test.sh [--quick]   (--quick skips the sanitizer pass)
+# UndefinedBehaviorSanitizer, the threaded tests under ThreadSanitizer (build-tsan/), and
+# fuzzes every libFuzzer target for 5 s with clang (build-fuzz/, toolchain/fuzz.sh).
+# Usage: toolchain/test.sh [--quick]   (--quick skips the sanitizer and fuzz passes)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -30,5 +31,19 @@ if [ "$quick" -eq 0 ]; then
   echo "== build and test under ASan+UBSan (build-asan/)"
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     run_suite build-asan -DKIOSK_SANITIZE=ON
+
+  echo "== threaded tests under ThreadSanitizer (build-tsan/)"
+  start=$SECONDS
+  cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DKIOSK_TSAN=ON \
+    -DKIOSK_BUILD_UI=OFF >/dev/null
+  cmake --build build-tsan -j"$jobs" --target threaded_tests
+  TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 SDL_VIDEODRIVER=dummy TZ=Asia/Shanghai \
+    ctest --test-dir build-tsan -j"$jobs" -L threads --output-on-failure
+  echo "== ThreadSanitizer pass: $((SECONDS - start)) s"
+
+  echo "== fuzz every target (build-fuzz/)"
+  start=$SECONDS
+  toolchain/fuzz.sh 5
+  echo "== fuzz pass: $((SECONDS - start)) s"
 fi
 echo "== all tests passed"

@@ -21,6 +21,8 @@
 static const uint8_t ssse_name[15] = {0x73, 0x78, 0x31, 0x2E, 0x73, 0x68, 0x2E, 0xC9,
                                       0xE7, 0xBB, 0xE1, 0xB1, 0xA3, 0xD5, 0xCF};
 
+#define SIM_RECORDS 8 /* records per EF: ef05[] and ef06[] */
+
 typedef struct record {
     uint8_t tag, len;
     uint8_t value[32];
@@ -30,7 +32,7 @@ typedef struct sim_reader {
     reader base;
     reader_sim_faults faults;
     int present, apdus, generation;
-    record ef05[8], ef06[8];
+    record ef05[SIM_RECORDS], ef06[SIM_RECORDS];
     size_t n05, n06;
     uint8_t pin[3];
     int tries, max_tries;
@@ -46,12 +48,21 @@ typedef struct sim_reader {
     int bad_line;
 } sim_reader;
 
-static void put(record *list, size_t *n, uint8_t tag, const uint8_t *v, size_t len)
+/* Adds a record to an EF's list; 0 (a bad profile line) when the list is full or the tag
+ * is already there: a field given twice. Checked before writing, so no profile can
+ * write past the list. */
+static int put(record *list, size_t *n, uint8_t tag, const uint8_t *v, size_t len)
 {
+    if (*n >= SIM_RECORDS || len > sizeof list->value)
+        return 0;
+    for (size_t i = 0; i < *n; i++)
+        if (list[i].tag == tag)
+            return 0;
     record *r = &list[(*n)++];
     r->tag = tag;
     r->len = (uint8_t)len;
     memcpy(r->value, v, len);
+    return 1;
 }
 
 /* Digits as BCD, right-padded with F to `bytes`. */
@@ -102,43 +113,33 @@ static int on_entry(void *user, const char *section, const char *key, const char
         s->generation = atoi(value);
         ok = s->generation >= 1 && s->generation <= 3;
     } else if (!strcmp(section, "card") && !strcmp(key, "card_number")) {
-        ok = ascii(value, b, 9);
-        put(s->ef05, &s->n05, 0x07, b, 9);
+        ok = ascii(value, b, 9) && put(s->ef05, &s->n05, 0x07, b, 9);
     } else if (!strcmp(section, "card") && !strcmp(key, "issuing_region")) {
         memset(b, 0, 16);
-        ok = bcd(value, b, 3);
-        put(s->ef05, &s->n05, 0x01, b, 16);
+        ok = bcd(value, b, 3) && put(s->ef05, &s->n05, 0x01, b, 16);
     } else if (!strcmp(section, "card") && !strcmp(key, "spec_version")) {
-        ok = strlen(value) == 4 && ascii(value, b, 4);
-        put(s->ef05, &s->n05, 0x03, b, 4);
+        ok = strlen(value) == 4 && ascii(value, b, 4) && put(s->ef05, &s->n05, 0x03, b, 4);
     } else if (!strcmp(section, "card") &&
                (!strcmp(key, "issue_date") || !strcmp(key, "expiry_date"))) {
-        ok = strlen(value) == 8 && bcd(value, b, 4);
-        put(s->ef05, &s->n05, !strcmp(key, "issue_date") ? 0x05 : 0x06, b, 4);
+        ok = strlen(value) == 8 && bcd(value, b, 4) &&
+             put(s->ef05, &s->n05, !strcmp(key, "issue_date") ? 0x05 : 0x06, b, 4);
     } else if (!strcmp(section, "holder") && !strcmp(key, "id_number")) {
-        ok = ascii(value, b, 18);
-        put(s->ef06, &s->n06, 0x08, b, 18);
+        ok = ascii(value, b, 18) && put(s->ef06, &s->n06, 0x08, b, 18);
     } else if (!strcmp(section, "holder") && !strcmp(key, "name")) {
         size_t used;
-        ok = to_gbk(value, b, 30, &used);
-        put(s->ef06, &s->n06, 0x09, b, 30);
+        ok = to_gbk(value, b, 30, &used) && put(s->ef06, &s->n06, 0x09, b, 30);
     } else if (!strcmp(section, "holder") && !strcmp(key, "name_extension")) {
         size_t used;
-        ok = to_gbk(value, b, 20, &used);
-        put(s->ef06, &s->n06, 0x4E, b, 20);
+        ok = to_gbk(value, b, 20, &used) && put(s->ef06, &s->n06, 0x4E, b, 20);
     } else if (!strcmp(section, "holder") && !strcmp(key, "sex")) {
-        ok = strlen(value) == 1;
         b[0] = (uint8_t)value[0];
-        put(s->ef06, &s->n06, 0x0A, b, 1);
+        ok = strlen(value) == 1 && put(s->ef06, &s->n06, 0x0A, b, 1);
     } else if (!strcmp(section, "holder") && !strcmp(key, "ethnicity")) {
-        ok = strlen(value) == 2 && bcd(value, b, 1);
-        put(s->ef06, &s->n06, 0x0B, b, 1);
+        ok = strlen(value) == 2 && bcd(value, b, 1) && put(s->ef06, &s->n06, 0x0B, b, 1);
     } else if (!strcmp(section, "holder") && !strcmp(key, "birthplace")) {
-        ok = bcd(value, b, 3);
-        put(s->ef06, &s->n06, 0x0C, b, 3);
+        ok = bcd(value, b, 3) && put(s->ef06, &s->n06, 0x0C, b, 3);
     } else if (!strcmp(section, "holder") && !strcmp(key, "birth_date")) {
-        ok = strlen(value) == 8 && bcd(value, b, 4);
-        put(s->ef06, &s->n06, 0x0D, b, 4);
+        ok = strlen(value) == 8 && bcd(value, b, 4) && put(s->ef06, &s->n06, 0x0D, b, 4);
     } else if (!strcmp(section, "auth") && !strcmp(key, "key")) {
         size_t bin_len = 0;
         ok = strlen(value) == 64 &&
@@ -158,8 +159,6 @@ static int on_entry(void *user, const char *section, const char *key, const char
     } else {
         ok = 0;
     }
-    if (s->n05 > 8 || s->n06 > 8)
-        ok = 0;
     return ok;
 }
 
@@ -374,12 +373,11 @@ static void sim_close(reader *r)
 static const reader_ops sim_ops = {"simulated", sim_poll,    sim_transceive,
                                    sim_present, sim_release, sim_close};
 
-kiosk_rc reader_sim_create(const char *profile, const reader_sim_faults *faults, reader **out)
+static sim_reader *sim_new(const reader_sim_faults *faults)
 {
-    *out = NULL;
     sim_reader *s = calloc(1, sizeof *s);
     if (!s)
-        return KIOSK_NOMEM;
+        return NULL;
     s->base.ops = &sim_ops;
     s->generation = 2;
     s->tries = s->max_tries = 3;
@@ -387,6 +385,30 @@ kiosk_rc reader_sim_create(const char *profile, const reader_sim_faults *faults,
     s->present = 1;
     if (faults)
         s->faults = *faults;
+    return s;
+}
+
+/* line: what inih returned for the profile named `what`. */
+static kiosk_rc sim_finish(sim_reader *s, const char *what, int line, reader **out)
+{
+    if (line != 0) {
+        kiosk_log_error("reader", "card profile %s: line %d is not understood", what, line);
+        explicit_bzero(s, sizeof *s);
+        free(s);
+        return line < 0 ? KIOSK_NOMEM : KIOSK_CONFIG;
+    }
+    if (s->tries > s->max_tries)
+        s->tries = s->max_tries;
+    *out = &s->base;
+    return KIOSK_OK;
+}
+
+kiosk_rc reader_sim_create(const char *profile, const reader_sim_faults *faults, reader **out)
+{
+    *out = NULL;
+    sim_reader *s = sim_new(faults);
+    if (!s)
+        return KIOSK_NOMEM;
     FILE *f = fopen(profile, "r");
     if (!f) {
         free(s);
@@ -394,15 +416,25 @@ kiosk_rc reader_sim_create(const char *profile, const reader_sim_faults *faults,
     }
     int line = ini_parse_file(f, on_entry, s);
     fclose(f);
-    if (line != 0) {
-        kiosk_log_error("reader", "card profile %s: line %d is not understood", profile, line);
-        free(s);
-        return KIOSK_CONFIG;
+    return sim_finish(s, profile, line, out);
+}
+
+kiosk_rc reader_sim_create_mem(const char *text, size_t len, const reader_sim_faults *faults,
+                               reader **out)
+{
+    *out = NULL;
+    char *copy = malloc(len + 1);
+    sim_reader *s = copy ? sim_new(faults) : NULL;
+    if (!s) {
+        free(copy);
+        return KIOSK_NOMEM;
     }
-    if (s->tries > s->max_tries)
-        s->tries = s->max_tries;
-    *out = &s->base;
-    return KIOSK_OK;
+    memcpy(copy, text, len);
+    copy[len] = '\0';
+    int line = ini_parse_string(copy, on_entry, s);
+    explicit_bzero(copy, len);
+    free(copy);
+    return sim_finish(s, "(memory)", line, out);
 }
 
 int reader_sim_apdus(reader *r)

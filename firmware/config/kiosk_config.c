@@ -2,7 +2,8 @@
  * INI parsing of the configuration with inih. A table maps each section/key to a
  * typed slot in kiosk_config and its allowed values; everything not in the table is
  * an error. Values are checked strictly (whole-string integers in range, enumerations
- * spelled exactly), so a typo stops the kiosk at start with a line number.
+ * spelled exactly, each setting once, the sync URL well formed), so a typo stops the
+ * kiosk at start with a line number.
  */
 #include "config/kiosk_config.h"
 
@@ -13,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include "core/kiosk_url.h"
 
 typedef enum { T_STR, T_INT, T_BOOL, T_ENUM } slot_type;
 
@@ -125,8 +128,11 @@ void kiosk_config_defaults(kiosk_config *cfg, const char *assets_dir, const char
 
 _Static_assert(KIOSK_INI_LINE_MAX == INI_MAX_LINE, "inih reads lines of another length");
 
+#define SLOT_COUNT (sizeof slots / sizeof slots[0])
+
 typedef struct {
     kiosk_config *cfg;
+    int seen_line[SLOT_COUNT]; /* where each setting was given, 0 if not yet */
     kiosk_config_error *err;
     int lines_read; /* lines handed to inih so far: the one being handled */
     int fail_line;  /* line of the first value error, 0 if none */
@@ -148,6 +154,44 @@ static int fail(parse_ctx *p, const char *section, const char *key, const char *
     return 0;
 }
 
+/* NULL when url is a well-formed URL, scheme://host[:port][/path], else what is wrong
+ * with it. Only the shape: which schemes the sync client allows is its own check. */
+static const char *url_problem(const char *url)
+{
+    const char *p = url;
+    if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z')))
+        return "must start with a scheme (scheme://host[:port][/path])";
+    p += strspn(p, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+.-");
+    if (strncmp(p, "://", 3) != 0)
+        return "must start with a scheme (scheme://host[:port][/path])";
+    p += 3;
+    size_t host;
+    if (*p == '[') { /* an IPv6 address */
+        host = strspn(p + 1, "0123456789abcdefABCDEF:.");
+        if (host == 0 || p[1 + host] != ']')
+            return "has a malformed [IPv6] host";
+        p += host + 2;
+    } else {
+        host = strspn(p, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-");
+        if (host == 0 || p[0] == '.' || p[0] == '-' || p[host - 1] == '-')
+            return "has no host or a malformed one";
+        p += host;
+    }
+    if (*p == ':') {
+        size_t digits = strspn(p + 1, "0123456789");
+        long port = digits && digits <= 5 ? strtol(p + 1, NULL, 10) : 0;
+        if (port < 1 || port > 65535)
+            return "has a port that is not 1..65535";
+        p += 1 + digits;
+    }
+    if (*p != '\0' && *p != '/')
+        return "has junk after the host (scheme://host[:port][/path])";
+    for (; *p; p++)
+        if ((unsigned char)*p <= 0x20 || (unsigned char)*p >= 0x7F || strchr("\"<>\\^`{|}", *p))
+            return "has a path with spaces or characters a URL cannot hold";
+    return NULL;
+}
+
 static int set_slot(parse_ctx *p, const slot *s, const char *value)
 {
     char *field = (char *)p->cfg + s->offset;
@@ -167,6 +211,12 @@ static int set_slot(parse_ctx *p, const slot *s, const char *value)
             (value[0] == '\0' ||
              strspn(value, "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ-") != strlen(value)))
             return fail(p, s->section, s->key, "may hold only 0-9, A-Z and '-'");
+        /* "" keeps sync off (bundles only) */
+        if (s->offset == offsetof(kiosk_config, sync_url) && value[0]) {
+            const char *why = url_problem(value);
+            if (why)
+                return fail(p, s->section, s->key, why);
+        }
         copy_text(field, s->size, value);
         return 1;
     case T_INT: {
@@ -208,8 +258,15 @@ static int on_entry(void *user, const char *section, const char *key, const char
     parse_ctx *p = user;
     if (key == NULL) /* a section header alone (INI_CALL_HANDLER_ON_NEW_SECTION builds) */
         return 1;
-    for (size_t i = 0; i < sizeof slots / sizeof slots[0]; i++) {
+    for (size_t i = 0; i < SLOT_COUNT; i++) {
         if (!strcmp(section, slots[i].section) && !strcmp(key, slots[i].key)) {
+            if (p->seen_line[i]) {
+                /* which of two values is meant cannot be known: neither is taken */
+                char what[64];
+                snprintf(what, sizeof what, "is set twice (first on line %d)", p->seen_line[i]);
+                return fail(p, section, key, what);
+            }
+            p->seen_line[i] = p->lines_read;
             if (slots[i].offset == offsetof(kiosk_config, sync_url))
                 p->url_line = p->lines_read;
             return set_slot(p, &slots[i], value);
@@ -271,17 +328,7 @@ static char *read_line(char *buf, int size, void *stream)
 
 int kiosk_config_sync_url_ok(const char *url, int allow_plain_http_loopback)
 {
-    if (!strncmp(url, "https://", 8))
-        return url[8] != '\0' && url[8] != '/';
-    if (!allow_plain_http_loopback || strncmp(url, "http://", 7) != 0)
-        return 0;
-    static const char *const hosts[] = {"127.0.0.1", "[::1]"};
-    for (size_t i = 0; i < 2; i++) {
-        size_t n = strlen(hosts[i]);
-        if (!strncmp(url + 7, hosts[i], n) && strchr(":/", url[7 + n]))
-            return 1; /* strchr also matches the terminator: the host alone */
-    }
-    return 0;
+    return kiosk_url_hub_allowed(url, allow_plain_http_loopback);
 }
 
 static kiosk_rc parse(parse_ctx *p)

@@ -16,12 +16,14 @@
 typedef struct {
     char *key;
     char *text;
+    int line; /* where the file gave it */
 } entry;
 
 struct kiosk_strings {
     entry *items;
     size_t count, cap;
-    int failed; /* set by the handler on NOMEM */
+    int failed;       /* set by the handler on NOMEM */
+    const int *lines; /* while loading: lines read so far (the one being handled) */
 };
 
 static void strings_free(kiosk_strings *s)
@@ -70,7 +72,7 @@ static int on_entry(void *user, const char *section, const char *key, const char
         }
     }
     *w = '\0';
-    s->items[s->count++] = (entry){k, t};
+    s->items[s->count++] = (entry){k, t, s->lines ? *s->lines : 0};
     return 1;
 }
 
@@ -113,8 +115,10 @@ kiosk_rc kiosk_strings_load(const char *dir, const char *lang, kiosk_strings **o
         return KIOSK_NOMEM;
     }
     long_reader r = {.f = f};
+    s->lines = &r.lines;
     int line = ini_parse_stream(read_line, &r, on_entry, s);
     fclose(f);
+    s->lines = NULL;
     if (line == 0 && r.long_line) {
         kiosk_log_error("strings", "%s: line %d is longer than %d bytes", path, r.long_line,
                         KIOSK_INI_LINE_MAX - 1);
@@ -134,7 +138,12 @@ kiosk_rc kiosk_strings_load(const char *dir, const char *lang, kiosk_strings **o
         qsort(s->items, s->count, sizeof *s->items, cmp_entry);
     for (size_t i = 1; i < s->count; i++) {
         if (!strcmp(s->items[i - 1].key, s->items[i].key)) {
-            kiosk_log_error("strings", "%s: duplicate key %s", path, s->items[i].key);
+            /* the later of the two is the bad line */
+            int a = s->items[i - 1].line, b = s->items[i].line;
+            if (bad_line)
+                *bad_line = a > b ? a : b;
+            kiosk_log_error("strings", "%s: line %d: duplicate key %s (first on line %d)", path,
+                            a > b ? a : b, s->items[i].key, a > b ? b : a);
             strings_free(s);
             return KIOSK_CORRUPT;
         }
@@ -151,7 +160,9 @@ void kiosk_strings_destroy(kiosk_strings *s)
 
 const char *kiosk_strings_find(const kiosk_strings *s, const char *key)
 {
-    entry probe = {(char *)key, NULL};
+    if (s->count == 0) /* an empty file: items is NULL, which bsearch may not take */
+        return NULL;
+    entry probe = {(char *)key, NULL, 0};
     const entry *e = bsearch(&probe, s->items, s->count, sizeof *s->items, cmp_entry);
     return e ? e->text : NULL;
 }

@@ -23,6 +23,7 @@
 
 #include "core/kiosk_buf.h"
 #include "core/kiosk_log.h"
+#include "core/kiosk_url.h"
 #include "proto/sync_proto.h"
 
 #define REPLY_MAX (4u << 20)
@@ -87,24 +88,6 @@ static size_t on_header(char *line, size_t size, size_t nitems, void *ud)
     return n;
 }
 
-/* 1 when url may be the hub: https, or (a development setting) plain http to the
- * loopback address. The configuration says the same with a line number; this keeps a
- * caller that skipped it from sending records where a stranger can answer. */
-static int url_allowed(const char *url, int allow_plain_http_loopback)
-{
-    if (!strncmp(url, "https://", 8))
-        return url[8] != '\0' && url[8] != '/';
-    if (!allow_plain_http_loopback || strncmp(url, "http://", 7) != 0)
-        return 0;
-    static const char *const hosts[] = {"127.0.0.1", "[::1]"};
-    for (size_t i = 0; i < 2; i++) {
-        size_t n = strlen(hosts[i]);
-        if (!strncmp(url + 7, hosts[i], n) && strchr(":/", url[7 + n]))
-            return 1;
-    }
-    return 0;
-}
-
 static int on_progress(void *ud, curl_off_t dt, curl_off_t dn, curl_off_t ut, curl_off_t un)
 {
     (void)dt, (void)dn, (void)ut, (void)un;
@@ -157,7 +140,8 @@ static kiosk_rc post(session *se, const sync_config *cfg, const char *body, size
     curl_easy_reset(c);
     curl_easy_setopt(c, CURLOPT_URL, url);
     /* https only; plain http only where the development setting allows it (loopback) */
-    curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, url_allowed(cfg->url, 0) ? "https" : "http");
+    curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR,
+                     kiosk_url_hub_allowed(cfg->url, 0) ? "https" : "http");
     curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
     curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
     curl_easy_setopt(c, CURLOPT_HEADERDATA, se);
@@ -463,7 +447,7 @@ kiosk_rc sync_run_once(const sync_config *cfg, store *s, sync_round *round, char
     memset(round, 0, sizeof *round);
     if (!cfg || !cfg->url || !*cfg->url || !cfg->key || !s)
         return KIOSK_CONFIG;
-    if (!url_allowed(cfg->url, cfg->allow_plain_http_loopback)) {
+    if (!kiosk_url_hub_allowed(cfg->url, cfg->allow_plain_http_loopback)) {
         set_error(error, error_size, "%s",
                   "refusing a hub URL that is not https:// (plain http only to 127.0.0.1 or"
                   " [::1] with allow_plain_http_loopback)");
@@ -594,7 +578,7 @@ kiosk_rc sync_worker_create(const sync_config *cfg, sync_worker **out)
     *out = NULL;
     if (!cfg || !cfg->url || !*cfg->url || !cfg->key || !cfg->db_path)
         return KIOSK_CONFIG;
-    if (!url_allowed(cfg->url, cfg->allow_plain_http_loopback)) {
+    if (!kiosk_url_hub_allowed(cfg->url, cfg->allow_plain_http_loopback)) {
         kiosk_log_error("sync", "refusing a hub URL that is not https:// (plain http only to"
                                 " 127.0.0.1 or [::1] with allow_plain_http_loopback)");
         return KIOSK_CONFIG;

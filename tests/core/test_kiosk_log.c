@@ -55,6 +55,27 @@ static void test_scrub_keeps_short_numbers_and_words(void **state)
     scrubbed("31415926-5358-4979-8323-8462643383271", "314***26-5358-4979-8323-846********71");
 }
 
+/* Issue 14: digits glued to letters, phone numbers in groups and full-width digits. */
+static void test_scrub_glued_grouped_and_full_width(void **state)
+{
+    (void)state;
+    scrubbed("ID110101199003071234x", "ID1101***********234x");
+    scrubbed("tel13812345678.", "tel138******78.");
+    scrubbed("id:11010519491231002Xok", "id:1101**********002Xok");
+    scrubbed("phone 138-1234-5678 ok", "phone 138-****-**78 ok");
+    scrubbed("phone 138 1234 5678", "phone 138 **** **78");
+    scrubbed("+86 138 1234 5678", "+86 138 **** **78");
+    scrubbed("id 110105 19491231 002X", "id 1101** ******** 002X");
+    scrubbed("phone １３８１２３４５６７８ ok", "phone １３８******７８ ok");
+    scrubbed("id１１０１０５１９４９１２３１００２Ｘ", "id１１０１**********００２Ｘ");
+    /* still short numbers, dates, times, counts and hashes */
+    scrubbed("at 2026-11-22 10:00:01, 3 of 12", "at 2026-11-22 10:00:01, 3 of 12");
+    scrubbed("sent 120 records in 350 ms", "sent 120 records in 350 ms");
+    scrubbed("１２ 件", "１２ 件");
+    /* groups that do not make a phone or ID number stay apart */
+    scrubbed("ports 8080-8081", "ports 8080-8081");
+}
+
 static void test_scrub_names(void **state)
 {
     (void)state;
@@ -153,6 +174,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_scrub_id_numbers),
         cmocka_unit_test(test_scrub_keeps_short_numbers_and_words),
+        cmocka_unit_test(test_scrub_glued_grouped_and_full_width),
         cmocka_unit_test(test_scrub_names),
         cmocka_unit_test(test_log_goes_through_scrubber),
         cmocka_unit_test(test_log_cuts_long_lines_on_char_boundary),

@@ -9,6 +9,14 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+/* A real calendar date from 1800 on: ID numbers reach back before kiosk_date_check's
+ * 1900 (the standard's own example is born in 1880). */
+static int real_birth(kiosk_date d)
+{
+    return d.year >= 1800 && d.month >= 1 && d.month <= 12 && d.day >= 1 &&
+           d.day <= kiosk_date_days_in_month(d.year, d.month);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     char *s = malloc(size + 1);
@@ -30,7 +38,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             strcmp(again.region, info.region) != 0 ||
             kiosk_date_cmp(again.birth, info.birth) != 0 || again.sex != info.sex ||
             strcmp(again.normalized, info.normalized) != 0 ||
-            kiosk_date_cmp(info.birth, today) > 0 || kiosk_date_check(info.birth) != KIOSK_OK)
+            kiosk_date_cmp(info.birth, today) > 0 || !real_birth(info.birth))
             abort();
     }
 

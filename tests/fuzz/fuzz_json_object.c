@@ -1,9 +1,12 @@
 /* libFuzzer target: the JSON syntax check against jansson. Whatever the check accepts,
  * jansson must parse as an object (the hub parses what the kiosk embedded), and the other
- * way round, except for duplicate keys, which the check does not look for. */
+ * way round, except for two known differences where the check is the stricter: duplicate
+ * keys (neither looks for them) and a NUL byte, which jansson 2.14 lets through right
+ * after a number ({"a":5<NUL>}) and the check refuses. */
 #include <jansson.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "core/kiosk_json.h"
 
@@ -16,10 +19,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     json_t *j = json_loadb((const char *)data, size, 0, &err);
     int theirs = j && json_is_object(j);
     json_decref(j);
-    if (ours != theirs) {
-        /* jansson accepts duplicate keys (flag 0) and so does the check; any other
-         * disagreement is a bug in the check */
-        abort();
-    }
+    if (ours && !theirs)
+        abort(); /* the check let through what the hub cannot parse */
+    if (theirs && !ours && !memchr(data, '\0', size))
+        abort(); /* the check refuses a real object */
     return 0;
 }

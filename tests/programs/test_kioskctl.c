@@ -215,6 +215,12 @@ static void test_card_reads_and_pins(void **state)
              KIOSK_TEST_FIXTURES);
     assert_int_equal(run_card("123456\\n", args, out, sizeof out), 13);
     assert_non_null(strstr(out, "refused"));
+    /* issue 14: a profile with a ninth [holder] record is refused, not read past its end
+     * (the release build died with SIGSEGV): a reader fault */
+    snprintf(args, sizeof args, "--reader sim:%s/cards/nine-holder-records.ini --pin-stdin",
+             KIOSK_TEST_FIXTURES);
+    assert_int_equal(run_card("123456\\n", args, out, sizeof out), 14);
+
     /* the reader the configuration names (here: the simulated demo card) */
     char conf[256];
     snprintf(conf, sizeof conf, "%s/ctl-card-%d.conf", KIOSK_TEST_TMP, (int)getpid());
@@ -316,8 +322,8 @@ static void test_reprint(void **state)
     snprintf(cmd, sizeof cmd, "'%s' reprint --config '%s' %s", KIOSK_KIOSKCTL, conf_serial,
              saved.receipt_no);
     int printed = run(cmd, out, sizeof out);
+    printer_peer_stop(&pe); /* got_len is the peer thread's until it stops */
     size_t sent = pe.got_len;
-    printer_peer_stop(&pe);
     assert_int_equal(printed, 0);
     assert_true(sent > 1000);
     assert_null(strstr(out, ".png"));
@@ -372,8 +378,12 @@ static void test_reprint(void **state)
     other_hex[16] = '\0';
     assert_non_null(strstr(out, other_hex));
     /* a serial printer that is not there */
-    f = fopen(conf, "a");
-    fprintf(f, "backend = serial\ndevice = /dev/nonexistent-printer\n");
+    /* (written anew: a setting given twice is a configuration error) */
+    f = fopen(conf, "w");
+    fprintf(f,
+            "[device]\nhall_code = H7\n[paths]\nstate_dir = %s\n[printer]\nbackend = serial\n"
+            "device = /dev/nonexistent-printer\noutput_dir = %s/receipts\nwidth_dots = 384\n",
+            dir, dir);
     fclose(f);
     snprintf(cmd, sizeof cmd, "'%s' reprint --config '%s' %s", KIOSK_KIOSKCTL, conf,
              saved.receipt_no);
@@ -690,8 +700,11 @@ static void test_staff_audit_print_test(void **state)
     /* the test page: nothing to do for the file printer; a missing serial printer fails */
     snprintf(cmd, sizeof cmd, "'%s' print-test --config '%s'", KIOSK_KIOSKCTL, conf);
     assert_int_equal(run(cmd, out, sizeof out), 0);
-    f = fopen(conf, "a");
-    fprintf(f, "backend = serial\ndevice = /dev/nonexistent-printer\n");
+    f = fopen(conf, "w"); /* anew: a setting given twice is a configuration error */
+    fprintf(f,
+            "[paths]\nstate_dir = %s\n[printer]\nbackend = serial\n"
+            "device = /dev/nonexistent-printer\noutput_dir = %s/r\n",
+            dir, dir);
     fclose(f);
     snprintf(cmd, sizeof cmd, "'%s' print-test --config '%s' 2>/dev/null", KIOSK_KIOSKCTL, conf);
     assert_int_equal(run(cmd, out, sizeof out), 21);

@@ -9,7 +9,7 @@
 static void *peer_main(void *arg)
 {
     printer_peer *pe = arg;
-    while (!pe->stop) {
+    while (!__atomic_load_n(&pe->stop, __ATOMIC_ACQUIRE)) {
         struct pollfd pfd = {pe->master, POLLIN, 0};
         if (poll(&pfd, 1, 50) <= 0)
             continue;
@@ -44,7 +44,7 @@ int printer_peer_start(printer_peer *pe, const uint8_t replies[5])
 
 void printer_peer_stop(printer_peer *pe)
 {
-    pe->stop = 1;
+    __atomic_store_n(&pe->stop, 1, __ATOMIC_RELEASE);
     pthread_join(pe->thread, NULL);
     close(pe->slave);
     close(pe->master);

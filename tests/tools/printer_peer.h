@@ -16,7 +16,7 @@ typedef struct printer_peer {
     uint8_t replies[5]; /* index n of DLE EOT n; 0 = do not answer */
     uint8_t got[1 << 16];
     size_t got_len;
-    volatile int stop;
+    int stop; /* atomic */
     pthread_t thread;
 } printer_peer;
 

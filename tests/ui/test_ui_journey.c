@@ -358,8 +358,8 @@ static void test_receipt_on_a_real_printer(void **state)
     if (rc != KIOSK_OK)
         fail_msg("script line %d: %s", res.line, res.message);
     ui_app_destroy(app);
+    printer_peer_stop(&pe); /* got_len is the peer thread's until it stops */
     size_t sent = pe.got_len;
-    printer_peer_stop(&pe);
     cfg.printer_backend = KIOSK_PRINTER_FILE;
     assert_true(sent > 1000);
     char cmd[700];

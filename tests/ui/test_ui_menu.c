@@ -253,8 +253,8 @@ static void test_real_printer_leaves_no_receipt_images(void **state)
     snprintf(script + n, sizeof script - (size_t)n, "tap m_do_reprint\nwait 1500\n");
     run(app, script);
     ui_app_destroy(app);
+    printer_peer_stop(&pe); /* got_len is the peer thread's until it stops */
     size_t sent = pe.got_len;
-    printer_peer_stop(&pe);
     cfg.printer_backend = KIOSK_PRINTER_FILE;
     assert_true(sent > 1000); /* the receipt went to the printer */
     char cmd[700];

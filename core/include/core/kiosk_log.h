@@ -1,6 +1,7 @@
 /*
  * Logging that cannot leak personal data. Every line passes through a scrubber before
- * any sink sees it: runs of digits that look like ID, phone or card numbers and runs of
+ * any sink sees it: runs of digits that look like ID, phone or card numbers (also glued
+ * to letters, written in groups like "138-1234-5678" or in full-width digits) and runs of
  * Chinese characters (names, addresses) are masked, whatever the caller formatted. The
  * masking helpers for summaries shown to staff live here too.
  */

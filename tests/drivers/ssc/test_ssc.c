@@ -209,6 +209,21 @@ static void test_strange_profiles(void **state)
     assert_null(r);
 }
 
+/* Issue 14: eight [holder] entries and a crafted ninth overwrote the card's record
+ * counts (release `kioskctl card` died with SIGSEGV). A ninth record, or a field given
+ * twice, is a bad profile line. */
+static void test_profile_with_too_many_records(void **state)
+{
+    (void)state;
+    reader *r = (reader *)1;
+    assert_int_equal(reader_sim_create(CARDS "nine-holder-records.ini", NULL, &r), KIOSK_CONFIG);
+    assert_null(r);
+    static const char twice[] = "[card]\ncard_number = D37010201\ncard_number = D37010202\n";
+    r = (reader *)1;
+    assert_int_equal(reader_sim_create_mem(twice, sizeof twice - 1, NULL, &r), KIOSK_CONFIG);
+    assert_null(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -222,6 +237,7 @@ int main(void)
         cmocka_unit_test(test_third_generation_needs_authentication),
         cmocka_unit_test(test_third_generation_with_key_holder),
         cmocka_unit_test(test_strange_profiles),
+        cmocka_unit_test(test_profile_with_too_many_records),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

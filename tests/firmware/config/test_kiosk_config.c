@@ -139,6 +139,44 @@ static void test_errors_name_their_line(void **state)
     expect_error("[device]\nmode = nope\njunk\n", 2, "device.mode");
 }
 
+/* Issue 14: a setting given twice and a junk sync URL are refused with their line. */
+static void test_duplicates_and_bad_urls_refused(void **state)
+{
+    (void)state;
+    expect_error("[display]\ndpi = 120\n\ndpi = 160\n", 4, "set twice (first on line 2)");
+    expect_error("[sync]\nurl = https://hub:8443\n[device]\nmode = hall\n[sync]\n"
+                 "url = https://other\n",
+                 6, "sync.url is set twice");
+    expect_error("[sync]\nurl = junk\n", 2, "sync.url must start with a scheme");
+    expect_error("[sync]\nurl = https//hub.example\n", 2, "scheme");
+    expect_error("[sync]\nurl = https://\n", 2, "no host");
+    expect_error("[sync]\nurl = https://hub:0\n", 2, "port");
+    expect_error("[sync]\nurl = https://hub:99999/v1\n", 2, "port");
+    expect_error("[sync]\nurl = https://hub:84x3\n", 2, "junk after the host");
+    expect_error("[sync]\nurl = https://hub.example/a b\n", 2, "path");
+    expect_error("[sync]\nurl = https://[fe80::1/x\n", 2, "IPv6");
+    static const char *const good[] = {
+        "https://hub.example.gov.cn:8443",
+        "http://127.0.0.1:8080/",
+        "https://hub/kiosk/v1",
+        "https://[::1]:8443",
+        "HTTPS://HUB-1.example",
+    };
+    for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
+        char text[200];
+        snprintf(text, sizeof text, "[sync]\nallow_plain_http_loopback = true\nurl = %s\n",
+                 good[i]);
+        kiosk_config_defaults(&cfg, "/a", "/f");
+        if (kiosk_config_load_string(&cfg, text, &err) != KIOSK_OK)
+            fail_msg("%s refused: line %d: %s", good[i], err.line, err.message);
+        assert_string_equal(cfg.sync_url, good[i]);
+    }
+    /* an empty url keeps network sync off */
+    kiosk_config_defaults(&cfg, "/a", "/f");
+    assert_int_equal(kiosk_config_load_string(&cfg, "[sync]\nurl =\n", &err), KIOSK_OK);
+    assert_string_equal(cfg.sync_url, "");
+}
+
 static void test_too_long_value(void **state)
 {
     (void)state;
@@ -229,16 +267,12 @@ static void test_sync_url_must_be_https(void **state)
     assert_int_equal(err.line, 3);
     static const char *const ok[] = {"https://hub.example.gov.cn:8443", "https://10.0.0.1"};
     static const char *const plain_ok[] = {"http://127.0.0.1", "http://127.0.0.1:80/",
-                                           "http://[::1]:8080"};
-    static const char *const never[] = {"http://127.0.0.1.evil.example",
-                                        "http://localhost",
-                                        "https://",
-                                        "ftp://127.0.0.1",
-                                        "HTTP://127.0.0.1",
-                                        "http://127.0.0.12"};
+                                           "http://[::1]:8080", "HTTP://127.0.0.1"};
+    static const char *const never[] = {"http://127.0.0.1.evil.example", "http://localhost",
+                                        "https://", "ftp://127.0.0.1", "http://127.0.0.12"};
     for (size_t i = 0; i < 2; i++)
         assert_true(kiosk_config_sync_url_ok(ok[i], 0));
-    for (size_t i = 0; i < 3; i++) {
+    for (size_t i = 0; i < sizeof plain_ok / sizeof plain_ok[0]; i++) {
         assert_false(kiosk_config_sync_url_ok(plain_ok[i], 0));
         assert_true(kiosk_config_sync_url_ok(plain_ok[i], 1));
     }
@@ -253,6 +287,7 @@ int main(void)
         cmocka_unit_test_setup(test_font_stack, setup),
         cmocka_unit_test_setup(test_full_file, setup),
         cmocka_unit_test_setup(test_errors_name_their_line, setup),
+        cmocka_unit_test_setup(test_duplicates_and_bad_urls_refused, setup),
         cmocka_unit_test_setup(test_too_long_value, setup),
         cmocka_unit_test_setup(test_overlong_line_is_named, setup),
         cmocka_unit_test_setup(test_default_path, setup),

@@ -97,6 +97,7 @@ static void test_broken_files(void **state)
     assert_null(s);
     write_file(KIOSK_TEST_TMP "/dup.ini", "[a]\nx = 1\n[a]\nx = 2\n");
     assert_int_equal(kiosk_strings_load(KIOSK_TEST_TMP, "dup", &s, &line), KIOSK_CORRUPT);
+    assert_int_equal(line, 4); /* found by fuzz_strings: a duplicate named no line */
     assert_null(s);
     write_file(KIOSK_TEST_TMP "/junk.ini", "[a]\nx = 1\nnot a line\n");
     assert_int_equal(kiosk_strings_load(KIOSK_TEST_TMP, "junk", &s, &line), KIOSK_CORRUPT);
@@ -117,6 +118,12 @@ static void test_broken_files(void **state)
     assert_int_equal(kiosk_strings_load(KIOSK_TEST_TMP, "fits", &s, &line), KIOSK_OK);
     assert_int_equal(strlen(kiosk_strings_get(s, "a.x")), KIOSK_INI_LINE_MAX - 6);
     assert_string_equal(kiosk_strings_get(s, "b.z"), "2");
+    kiosk_strings_destroy(s);
+    /* found by fuzz_strings: an empty file has no table to search (UBSan: bsearch on NULL) */
+    write_file(KIOSK_TEST_TMP "/empty.ini", "");
+    assert_int_equal(kiosk_strings_load(KIOSK_TEST_TMP, "empty", &s, &line), KIOSK_OK);
+    assert_int_equal(kiosk_strings_count(s), 0);
+    assert_null(kiosk_strings_find(s, "a.x"));
     kiosk_strings_destroy(s);
 }
 

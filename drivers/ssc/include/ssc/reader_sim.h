@@ -21,8 +21,14 @@ typedef struct reader_sim_faults {
 
 /* Create a reader holding the card of profile (a file path, copied). The card is on the
  * reader at once unless absent is set. *out is owned: reader_close. KIOSK_NOT_FOUND,
- * KIOSK_CONFIG (bad profile line, logged with its number), KIOSK_NOMEM. */
+ * KIOSK_CONFIG (bad profile line, logged with its number: also a field given twice, so
+ * no EF holds more than its 8 records), KIOSK_NOMEM. */
 kiosk_rc reader_sim_create(const char *profile, const reader_sim_faults *faults, reader **out);
+
+/* The same from a profile held in memory (text[0..len), copied; need not be
+ * NUL-terminated): for the fuzz target and for tests that build a profile. */
+kiosk_rc reader_sim_create_mem(const char *text, size_t len, const reader_sim_faults *faults,
+                               reader **out);
 
 /* Put the card on or take it off the reader. */
 void reader_sim_set_present(reader *r, int present);
