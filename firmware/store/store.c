@@ -267,6 +267,51 @@ kiosk_rc store_set_max_bytes(store *s, uint64_t max_bytes)
     return store_exec(s, sql);
 }
 
+/* ---- sealing ---------------------------------------------------------------------- */
+
+/* A sealed box (crypto_box_seal) in two halves. The first — an ephemeral X25519 key pair,
+ * the shared key with the upstream and the nonce blake2b(epk || upstream_pk) — needs
+ * nothing of the record, so it is made before the citizen signs; the second encrypts.
+ * The bytes are crypto_box_seal's: epk || crypto_box_easy(m, nonce, upstream_pk, esk). The
+ * ephemeral secret is wiped at once and the shared key after its one use. */
+static void seal_prepare(store *s)
+{
+    if (s->seal_ready || !s->has_upstream)
+        return;
+    uint8_t esk[32], both[64];
+    crypto_box_keypair(s->seal_epk, esk);
+    int ok = crypto_box_beforenm(s->seal_key, s->upstream_pk, esk) == 0;
+    sodium_memzero(esk, sizeof esk);
+    memcpy(both, s->seal_epk, 32);
+    memcpy(both + 32, s->upstream_pk, 32);
+    crypto_generichash(s->seal_nonce, sizeof s->seal_nonce, both, sizeof both, NULL, 0);
+    s->seal_ready = ok;
+    if (!ok)
+        sodium_memzero(s->seal_key, sizeof s->seal_key);
+}
+
+static void seal_forget(store *s)
+{
+    sodium_memzero(s->seal_key, sizeof s->seal_key);
+    sodium_memzero(s->seal_epk, sizeof s->seal_epk);
+    sodium_memzero(s->seal_nonce, sizeof s->seal_nonce);
+    s->seal_ready = 0;
+}
+
+/* out: len + crypto_box_SEALBYTES bytes. */
+static kiosk_rc seal(store *s, uint8_t *out, const uint8_t *m, size_t len)
+{
+    seal_prepare(s);
+    kiosk_rc rc = KIOSK_CRYPTO;
+    if (s->seal_ready) {
+        memcpy(out, s->seal_epk, 32);
+        if (crypto_box_easy_afternm(out + 32, m, len, s->seal_nonce, s->seal_key) == 0)
+            rc = KIOSK_OK;
+    }
+    seal_forget(s);
+    return rc;
+}
+
 kiosk_rc store_set_upstream_key(store *s, const uint8_t public_key[32])
 {
     sqlite3_stmt *st;
@@ -280,6 +325,7 @@ kiosk_rc store_set_upstream_key(store *s, const uint8_t public_key[32])
     sqlite3_finalize(st);
     if (recdb_rc(rc) != KIOSK_OK)
         return recdb_rc(rc);
+    seal_forget(s); /* made for the key before */
     memcpy(s->upstream_pk, public_key, 32);
     s->has_upstream = 1;
     char fp[17];
@@ -300,6 +346,7 @@ kiosk_rc store_ready(store *s, uint64_t min_free_bytes)
 {
     if (!s->has_upstream)
         return KIOSK_CONFIG;
+    seal_prepare(s);
     struct statvfs vfs;
     if (statvfs(s->dir, &vfs) == 0 &&
         (uint64_t)vfs.f_bavail * (uint64_t)vfs.f_frsize < min_free_bytes)
@@ -441,8 +488,7 @@ kiosk_rc store_save(store *s, const store_submission *sub, store_saved *out)
         crypto_sign_detached(plain, NULL, (const uint8_t *)env, env_len, s->key.secret_key);
         memcpy(plain + 64, env, env_len);
         crypto_hash_sha256(out->hash, (const uint8_t *)env, env_len);
-        if (crypto_box_seal(sealed, plain, plain_len, s->upstream_pk) != 0)
-            rc = KIOSK_CRYPTO;
+        rc = seal(s, sealed, plain, plain_len);
     }
     uint8_t record_sig[64], msg[SYNC_RECORD_MSG_MAX];
     if (rc == KIOSK_OK) {

@@ -26,6 +26,12 @@ struct store {
     const kiosk_clock *clock;
     uint8_t upstream_pk[32];
     int has_upstream;
+    /* the next sealed box's ephemeral public key, nonce and shared key, made ahead of the
+     * save (store_ready) so the curve work is not in the citizen's wait; used once */
+    int seal_ready;
+    uint8_t seal_epk[32];
+    uint8_t seal_nonce[24];
+    uint8_t seal_key[32];
     struct {
         const char *sql;
         sqlite3_stmt *st;

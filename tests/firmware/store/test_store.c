@@ -586,6 +586,43 @@ static void test_save_wal_bytes(void **state)
     sqlite3_close(raw);
 }
 
+/* The sealed box's key agreement is made ahead, in store_ready: the result is still a
+ * crypto_box_seal box the upstream opens, each ephemeral key serves one record, and a new
+ * upstream key after store_ready is the one sealed to. */
+static void test_seal_prepared_ahead(void **state)
+{
+    (void)state;
+    store_device_key key;
+    store *s = open_store(&key);
+    assert_int_equal(store_set_upstream_key(s, up_pk), KIOSK_OK);
+    uint8_t *sealed[3];
+    size_t len[3];
+    for (int i = 0; i < 3; i++) {
+        store_saved sv;
+        if (i < 2)
+            assert_int_equal(store_ready(s, 0), KIOSK_OK);
+        if (i == 1) { /* ready made for the first key, then the key changes */
+            crypto_box_keypair(up_pk, up_sk);
+            assert_int_equal(store_set_upstream_key(s, up_pk), KIOSK_OK);
+        }
+        assert_int_equal(store_save(s, &sample, &sv), KIOSK_OK);
+        assert_int_equal(store_sealed(s, sv.uuid, &sealed[i], &len[i]), KIOSK_OK);
+    }
+    for (int i = 1; i < 3; i++) {
+        uint8_t *plain = malloc(len[i]);
+        assert_int_equal(crypto_box_seal_open(plain, sealed[i], len[i], up_pk, up_sk), 0);
+        assert_memory_equal(plain + 64, "{\"schema\":1,", 12);
+        free(plain);
+    }
+    /* three saves, three ephemeral keys */
+    assert_memory_not_equal(sealed[0], sealed[1], 32);
+    assert_memory_not_equal(sealed[1], sealed[2], 32);
+    assert_memory_not_equal(sealed[0], sealed[2], 32);
+    for (int i = 0; i < 3; i++)
+        free(sealed[i]);
+    store_close(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -599,6 +636,7 @@ int main(void)
         cmocka_unit_test_setup(test_migration_keeps_a_backlog, setup),
         cmocka_unit_test_setup(test_outbox_batch_uses_the_index, setup),
         cmocka_unit_test_setup(test_save_wal_bytes, setup),
+        cmocka_unit_test_setup(test_seal_prepared_ahead, setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
