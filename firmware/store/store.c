@@ -192,19 +192,18 @@ static void load_upstream(store *s)
  * only be chosen before the first table, and recdb_open puts the file in WAL mode (which
  * fixes it) first; so the empty file is made here, already in WAL mode. An existing
  * database keeps its page size (changing it means a VACUUM outside WAL: not at start). */
-static kiosk_rc store_create_file(const char *path)
+static void store_create_file(const char *path)
 {
     struct stat st;
     if (stat(path, &st) == 0 && st.st_size > 0)
-        return KIOSK_OK;
+        return;
     sqlite3 *db = NULL;
     char sql[96];
     snprintf(sql, sizeof sql, "PRAGMA page_size = %d; PRAGMA journal_mode = WAL;", STORE_PAGE_SIZE);
     int rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
     if (rc == SQLITE_OK)
-        rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
+        sqlite3_exec(db, sql, NULL, NULL, NULL);
     sqlite3_close(db);
-    return recdb_rc(rc);
 }
 
 kiosk_rc store_open(const char *path, const char *hall_code, const store_device_key *key,
@@ -225,11 +224,10 @@ kiosk_rc store_open(const char *path, const char *hall_code, const store_device_
     snprintf(s->hall_code, sizeof s->hall_code, "%s", hall_code);
     s->key = *key;
     s->clock = clock ? clock : kiosk_clock_system();
-    kiosk_rc k = store_create_file(path);
+    store_create_file(path); /* best effort: recdb_open reports what cannot be opened */
     /* a small page cache: the kiosk reads little, and two connections keep one each */
-    if (k == KIOSK_OK)
-        k = recdb_open(path, "store", "PRAGMA cache_size = -512;", migrations, STORE_SCHEMA_VERSION,
-                       &s->db);
+    kiosk_rc k = recdb_open(path, "store", "PRAGMA cache_size = -512;", migrations,
+                            STORE_SCHEMA_VERSION, &s->db);
     if (k != KIOSK_OK) {
         store_close(s);
         return k;
