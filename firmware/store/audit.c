@@ -123,7 +123,7 @@ kiosk_rc store_audit_seal(store *s)
     uint8_t head[HEAD_LEN];
     head_sign(s, s->audit_last_id, s->audit_last_hash, head);
     sqlite3_stmt *st =
-        store_cached(s, "INSERT OR REPLACE INTO meta(key, value) VALUES('audit_head', ?)");
+        store_cached(s, "INSERT INTO meta(key, value) VALUES('audit_head', ?) " STORE_META_UPSERT);
     if (!st)
         return KIOSK_IO;
     sqlite3_bind_blob(st, 1, head, HEAD_LEN, SQLITE_STATIC);

@@ -70,6 +70,14 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
      * unsigned replies go back to the queue, to be sent again and acknowledged properly
      * (a real hub answers "duplicate"), so a purge never deletes what nobody vouched for */
     "UPDATE records SET state = 0, acked_ms = NULL WHERE state = 2;",
+    /* 4 -> 5: the outbox by its own index. (state, seq) made the batch query read every
+     * pending row of both states and sort them, once per batch; the pending records by
+     * seq alone come out in order and stop at the batch's end. state is in the key so
+     * counting pending records by state reads the index only. Rejected records get a
+     * small index of their own for the staff list and the counts. */
+    "CREATE INDEX IF NOT EXISTS records_pending ON records(seq, state) WHERE state IN (0, 1);"
+    "CREATE INDEX IF NOT EXISTS records_rejected ON records(seq) WHERE state = 3;"
+    "DROP INDEX IF EXISTS records_outbox;",
 };
 
 /* The cached statement for sql — a string literal, recognised by its address — reset
@@ -184,6 +192,24 @@ static void load_upstream(store *s)
     sqlite3_finalize(st);
 }
 
+/* A database that does not exist yet is made with STORE_PAGE_SIZE pages. The size can
+ * only be chosen before the first table, and recdb_open puts the file in WAL mode (which
+ * fixes it) first; so the empty file is made here, already in WAL mode. An existing
+ * database keeps its page size (changing it means a VACUUM outside WAL: not at start). */
+static void store_create_file(const char *path)
+{
+    struct stat st;
+    if (stat(path, &st) == 0 && st.st_size > 0)
+        return;
+    sqlite3 *db = NULL;
+    char sql[96];
+    snprintf(sql, sizeof sql, "PRAGMA page_size = %d; PRAGMA journal_mode = WAL;", STORE_PAGE_SIZE);
+    int rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+    if (rc == SQLITE_OK)
+        sqlite3_exec(db, sql, NULL, NULL, NULL);
+    sqlite3_close(db);
+}
+
 kiosk_rc store_open(const char *path, const char *hall_code, const store_device_key *key,
                     const kiosk_clock *clock, store **out)
 {
@@ -202,6 +228,7 @@ kiosk_rc store_open(const char *path, const char *hall_code, const store_device_
     snprintf(s->hall_code, sizeof s->hall_code, "%s", hall_code);
     s->key = *key;
     s->clock = clock ? clock : kiosk_clock_system();
+    store_create_file(path); /* best effort: recdb_open reports what cannot be opened */
     /* a small page cache: the kiosk reads little, and two connections keep one each */
     kiosk_rc k = recdb_open(path, "store", "PRAGMA cache_size = -512;", migrations,
                             STORE_SCHEMA_VERSION, &s->db);
@@ -228,20 +255,72 @@ void store_close(store *s)
 
 kiosk_rc store_set_max_bytes(store *s, uint64_t max_bytes)
 {
+    /* databases made before STORE_PAGE_SIZE keep their own page size */
+    sqlite3_stmt *st;
+    uint64_t page = 4096;
+    if (sqlite3_prepare_v2(s->db, "PRAGMA page_size", -1, &st, NULL) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0) > 0)
+        page = (uint64_t)sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
     char sql[96];
-    uint64_t pages = max_bytes ? max_bytes / 4096 : 0xFFFFFFFEu;
+    uint64_t pages = max_bytes ? max_bytes / page : 0xFFFFFFFEu;
     if (pages < 1)
         pages = 1;
-    snprintf(sql, sizeof sql, "PRAGMA page_size; PRAGMA max_page_count = %llu",
-             (unsigned long long)pages);
+    snprintf(sql, sizeof sql, "PRAGMA max_page_count = %llu", (unsigned long long)pages);
     return store_exec(s, sql);
+}
+
+/* ---- sealing ---------------------------------------------------------------------- */
+
+/* A sealed box (crypto_box_seal) in two halves. The first — an ephemeral X25519 key pair,
+ * the shared key with the upstream and the nonce blake2b(epk || upstream_pk) — needs
+ * nothing of the record, so it is made before the citizen signs; the second encrypts.
+ * The bytes are crypto_box_seal's: epk || crypto_box_easy(m, nonce, upstream_pk, esk). The
+ * ephemeral secret is wiped at once and the shared key after its one use. */
+static void seal_prepare(store *s)
+{
+    if (s->seal_ready || !s->has_upstream)
+        return;
+    uint8_t esk[32], both[64];
+    crypto_box_keypair(s->seal_epk, esk);
+    int ok = crypto_box_beforenm(s->seal_key, s->upstream_pk, esk) == 0;
+    sodium_memzero(esk, sizeof esk);
+    memcpy(both, s->seal_epk, 32);
+    memcpy(both + 32, s->upstream_pk, 32);
+    crypto_generichash(s->seal_nonce, sizeof s->seal_nonce, both, sizeof both, NULL, 0);
+    s->seal_ready = ok;
+    if (!ok)
+        sodium_memzero(s->seal_key, sizeof s->seal_key);
+}
+
+static void seal_forget(store *s)
+{
+    sodium_memzero(s->seal_key, sizeof s->seal_key);
+    sodium_memzero(s->seal_epk, sizeof s->seal_epk);
+    sodium_memzero(s->seal_nonce, sizeof s->seal_nonce);
+    s->seal_ready = 0;
+}
+
+/* out: len + crypto_box_SEALBYTES bytes. */
+static kiosk_rc seal(store *s, uint8_t *out, const uint8_t *m, size_t len)
+{
+    seal_prepare(s);
+    kiosk_rc rc = KIOSK_CRYPTO;
+    if (s->seal_ready) {
+        memcpy(out, s->seal_epk, 32);
+        if (crypto_box_easy_afternm(out + 32, m, len, s->seal_nonce, s->seal_key) == 0)
+            rc = KIOSK_OK;
+    }
+    seal_forget(s);
+    return rc;
 }
 
 kiosk_rc store_set_upstream_key(store *s, const uint8_t public_key[32])
 {
     sqlite3_stmt *st;
     int rc = sqlite3_prepare_v2(
-        s->db, "INSERT OR REPLACE INTO meta(key, value) VALUES('upstream_pk', ?)", -1, &st, NULL);
+        s->db, "INSERT INTO meta(key, value) VALUES('upstream_pk', ?) " STORE_META_UPSERT, -1, &st,
+        NULL);
     if (rc == SQLITE_OK) {
         sqlite3_bind_blob(st, 1, public_key, 32, SQLITE_STATIC);
         rc = sqlite3_step(st);
@@ -249,6 +328,7 @@ kiosk_rc store_set_upstream_key(store *s, const uint8_t public_key[32])
     sqlite3_finalize(st);
     if (recdb_rc(rc) != KIOSK_OK)
         return recdb_rc(rc);
+    seal_forget(s); /* made for the key before */
     memcpy(s->upstream_pk, public_key, 32);
     s->has_upstream = 1;
     char fp[17];
@@ -269,6 +349,7 @@ kiosk_rc store_ready(store *s, uint64_t min_free_bytes)
 {
     if (!s->has_upstream)
         return KIOSK_CONFIG;
+    seal_prepare(s);
     struct statvfs vfs;
     if (statvfs(s->dir, &vfs) == 0 &&
         (uint64_t)vfs.f_bavail * (uint64_t)vfs.f_frsize < min_free_bytes)
@@ -385,9 +466,12 @@ kiosk_rc store_save(store *s, const store_submission *sub, store_saved *out)
     char day[9];
     snprintf(day, sizeof day, "%04d%02d%02d", d.year, d.month, d.day);
     int64_t daily = next_counter(s, "SELECT n FROM day_counter WHERE day = ?",
-                                 "INSERT OR REPLACE INTO day_counter(day, n) VALUES(?, ?)", day);
-    out->seq = next_counter(s, "SELECT CAST(value AS INTEGER) FROM meta WHERE key = ?",
-                            "INSERT OR REPLACE INTO meta(key, value) VALUES(?, ?)", "last_seq");
+                                 "INSERT INTO day_counter(day, n) VALUES(?, ?)"
+                                 " ON CONFLICT(day) DO UPDATE SET n = excluded.n",
+                                 day);
+    out->seq =
+        next_counter(s, "SELECT CAST(value AS INTEGER) FROM meta WHERE key = ?",
+                     "INSERT INTO meta(key, value) VALUES(?, ?) " STORE_META_UPSERT, "last_seq");
     make_uuid(out->uuid);
     snprintf(out->receipt_no, sizeof out->receipt_no, "%s-%s-%04lld", s->hall_code, day,
              (long long)daily);
@@ -407,8 +491,7 @@ kiosk_rc store_save(store *s, const store_submission *sub, store_saved *out)
         crypto_sign_detached(plain, NULL, (const uint8_t *)env, env_len, s->key.secret_key);
         memcpy(plain + 64, env, env_len);
         crypto_hash_sha256(out->hash, (const uint8_t *)env, env_len);
-        if (crypto_box_seal(sealed, plain, plain_len, s->upstream_pk) != 0)
-            rc = KIOSK_CRYPTO;
+        rc = seal(s, sealed, plain, plain_len);
     }
     uint8_t record_sig[64], msg[SYNC_RECORD_MSG_MAX];
     if (rc == KIOSK_OK) {
@@ -466,16 +549,27 @@ kiosk_rc store_save(store *s, const store_submission *sub, store_saved *out)
 kiosk_rc store_count(store *s, store_counts *out)
 {
     memset(out, 0, sizeof *out);
+    /* each from an index (pending by state from records_pending, the rest from the row
+     * count), so a status line costs the same whatever the history holds */
     sqlite3_stmt *st;
-    int rc = sqlite3_prepare_v2(s->db, "SELECT state, count(*) FROM records GROUP BY state", -1,
-                                &st, NULL);
+    int rc = sqlite3_prepare_v2(s->db,
+                                "SELECT state, count(*) FROM records WHERE state IN (0, 1)"
+                                " GROUP BY state UNION ALL"
+                                " SELECT 3, count(*) FROM records WHERE state = 3 UNION ALL"
+                                " SELECT -1, count(*) FROM records",
+                                -1, &st, NULL);
+    int64_t all = 0;
     while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
         int state = sqlite3_column_int(st, 0);
         if (state >= 0 && state < 4)
             out->by_state[state] = sqlite3_column_int64(st, 1);
+        else
+            all = sqlite3_column_int64(st, 1);
         rc = SQLITE_OK;
     }
     sqlite3_finalize(st);
+    out->by_state[STORE_ACKED] = all - out->by_state[STORE_QUEUED] - out->by_state[STORE_SENT] -
+                                 out->by_state[STORE_REJECTED];
     return recdb_rc(rc);
 }
 
@@ -573,15 +667,52 @@ kiosk_rc store_sealed(store *s, const char *uuid, uint8_t **sealed, size_t *len)
 
 /* ---- the outbox ------------------------------------------------------------------ */
 
+/* The batch: pending records after a seq, in seq order, from the partial index
+ * records_pending — a batch costs the same with a hundred or a million pending. */
+static const char sql_pending[] = "SELECT r.uuid, r.seq, b.sealed, r.attempts, r.record_sig"
+                                  " FROM records r JOIN record_blobs b ON b.record_id = r.id"
+                                  " WHERE r.state IN (0, 1) AND r.seq > ?"
+                                  " ORDER BY r.seq LIMIT ?";
+static const char sql_mark_sent[] = "UPDATE records SET state = 1, attempts = attempts + 1,"
+                                    " sent_ms = ? WHERE state IN (0, 1) AND seq > ? AND seq <= ?";
+
+kiosk_rc store_outbox_plan(store *s, char *out, size_t size)
+{
+    if (!size)
+        return KIOSK_INVALID;
+    out[0] = '\0';
+    size_t len = 0;
+    const char *const sqls[] = {sql_pending, sql_mark_sent};
+    int rc = SQLITE_OK;
+    for (size_t i = 0; i < sizeof sqls / sizeof sqls[0] && rc == SQLITE_OK; i++) {
+        char sql[512];
+        snprintf(sql, sizeof sql, "EXPLAIN QUERY PLAN %s", sqls[i]);
+        sqlite3_stmt *st;
+        rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
+        while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+            const unsigned char *d = sqlite3_column_text(st, 3);
+            int n = snprintf(out + len, size - len, "%s%s\n",
+                             i ? "mark_sent: " : "pending: ", d ? (const char *)d : "");
+            if (n < 0 || (size_t)n >= size - len) {
+                sqlite3_finalize(st);
+                return KIOSK_RANGE;
+            }
+            len += (size_t)n;
+            rc = SQLITE_OK;
+        }
+        if (rc == SQLITE_DONE)
+            rc = SQLITE_OK;
+        sqlite3_finalize(st);
+    }
+    return recdb_rc(rc);
+}
+
 kiosk_rc store_pending_each(store *s, int64_t after_seq, size_t max, store_pending_fn fn, void *ctx,
                             size_t *count)
 {
     if (count)
         *count = 0;
-    sqlite3_stmt *st = store_cached(s, "SELECT r.uuid, r.seq, b.sealed, r.attempts, r.record_sig"
-                                       " FROM records r JOIN record_blobs b ON b.record_id = r.id"
-                                       " WHERE r.state IN (0, 1) AND r.seq > ?"
-                                       " ORDER BY r.seq LIMIT ?");
+    sqlite3_stmt *st = store_cached(s, sql_pending);
     if (!st)
         return KIOSK_IO;
     size_t n = 0;
@@ -612,9 +743,7 @@ kiosk_rc store_pending_each(store *s, int64_t after_seq, size_t max, store_pendi
 
 kiosk_rc store_mark_sent(store *s, int64_t after_seq, int64_t last_seq)
 {
-    sqlite3_stmt *st =
-        store_cached(s, "UPDATE records SET state = 1, attempts = attempts + 1,"
-                        " sent_ms = ? WHERE state IN (0, 1) AND seq > ? AND seq <= ?");
+    sqlite3_stmt *st = store_cached(s, sql_mark_sent);
     if (!st)
         return KIOSK_IO;
     kiosk_rc k = store_step_cached(s, "BEGIN IMMEDIATE");
@@ -854,8 +983,8 @@ kiosk_rc store_rejected_each(store *s, store_rejected_fn fn, void *ctx)
 static kiosk_rc meta_put(store *s, const char *key, const char *text, int64_t num, int is_text)
 {
     sqlite3_stmt *st;
-    int rc = sqlite3_prepare_v2(s->db, "INSERT OR REPLACE INTO meta(key, value) VALUES(?, ?)", -1,
-                                &st, NULL);
+    int rc = sqlite3_prepare_v2(
+        s->db, "INSERT INTO meta(key, value) VALUES(?, ?) " STORE_META_UPSERT, -1, &st, NULL);
     if (rc == SQLITE_OK) {
         sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
         if (is_text)

@@ -10,6 +10,11 @@
 #include "store/store.h"
 #include "proto/recdb.h"
 
+/* The page size of a new database: see store.c (store_create_file) for why. */
+#ifndef STORE_PAGE_SIZE
+#define STORE_PAGE_SIZE 1024
+#endif
+
 /* Statements of the hot paths (saving, the outbox) are prepared once per connection. */
 #define STORE_STMT_CACHE 24
 
@@ -22,6 +27,12 @@ struct store {
     uint8_t upstream_pk[32];
     int has_upstream;
     int retention_days; /* the purge floor, store_set_retention_days */
+    /* the next sealed box's ephemeral public key, nonce and shared key, made ahead of the
+     * save (store_ready) so the curve work is not in the citizen's wait; used once */
+    int seal_ready;
+    uint8_t seal_epk[32];
+    uint8_t seal_nonce[24];
+    uint8_t seal_key[32];
     struct {
         const char *sql;
         sqlite3_stmt *st;
@@ -31,6 +42,11 @@ struct store {
     int64_t audit_last_id;
     uint8_t audit_last_hash[32];
 };
+
+/* The tail of an INSERT into meta that replaces the value of an existing key in place.
+ * INSERT OR REPLACE deletes and reinserts the row, which also rewrites the key's index
+ * page: one WAL page more on every save. */
+#define STORE_META_UPSERT "ON CONFLICT(key) DO UPDATE SET value = excluded.value"
 
 /* The cached statement for sql (a string literal, recognised by its address), reset and
  * unbound, or NULL. Owned by the cache: reset after use, never finalize. */

@@ -855,7 +855,8 @@ static void test_each_check_can_fail(void **state)
         {"a damaged page of sealed bytes", NULL},
         {"an index out of step with its table (integrity_check)",
          "PRAGMA writable_schema = 1; UPDATE sqlite_schema SET sql = 'CREATE INDEX"
-         " records_outbox ON records(seq, state)' WHERE name = 'records_outbox'"},
+         " records_pending ON records(state, seq) WHERE state IN (0, 1)'"
+         " WHERE name = 'records_pending'"},
     };
     for (size_t h = 0; h < sizeof harm / sizeof *harm; h++) {
         snprintf(cmd, sizeof cmd, "rm -f '%s-wal' '%s-shm' && cp '%s/keep/'* '%s/'", db, db, dir,
@@ -882,11 +883,15 @@ static void test_each_check_can_fail(void **state)
             assert_int_equal(sqlite3_step(st), SQLITE_ROW);
             off_t page = (off_t)sqlite3_column_int64(st, 0);
             sqlite3_finalize(st);
+            assert_int_equal(sqlite3_prepare_v2(raw, "PRAGMA page_size", -1, &st, NULL), SQLITE_OK);
+            assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+            off_t page_size = (off_t)sqlite3_column_int64(st, 0);
+            sqlite3_finalize(st);
             sqlite3_close(raw);
             int fd = open(db, O_WRONLY);
             unsigned char junk[64];
             memset(junk, 0xA5, sizeof junk);
-            assert_int_equal(pwrite(fd, junk, sizeof junk, (page - 1) * 4096 + 2000),
+            assert_int_equal(pwrite(fd, junk, sizeof junk, (page - 1) * page_size + page_size / 2),
                              (ssize_t)sizeof junk);
             close(fd);
         }

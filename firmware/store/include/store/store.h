@@ -17,7 +17,7 @@
 
 typedef struct store store;
 
-#define STORE_SCHEMA_VERSION 4
+#define STORE_SCHEMA_VERSION 5
 #define STORE_UUID_LEN 36
 #define STORE_RECEIPT_NO_MAX 32
 
@@ -138,6 +138,12 @@ typedef int (*store_pending_fn)(void *ctx, const store_pending *rec);
  * seq > after_seq, lowest seq first. *count (may be NULL) receives how many were passed. */
 kiosk_rc store_pending_each(store *s, int64_t after_seq, size_t max, store_pending_fn fn, void *ctx,
                             size_t *count);
+
+/* TEST HOOK: the query plans (EXPLAIN QUERY PLAN) of the batch selection and of
+ * store_mark_sent, one line each, prefixed "pending: " / "mark_sent: ", into out (size
+ * bytes, always terminated). KIOSK_RANGE when they do not fit. Lets a test check that a
+ * batch is read from an index in order, not sorted. */
+kiosk_rc store_outbox_plan(store *s, char *out, size_t size);
 
 /* Mark the pending records with after_seq < seq <= last_seq as sent (in flight) before
  * a request: state queued -> sent, attempts + 1. One statement, one transaction. The
