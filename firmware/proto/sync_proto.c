@@ -793,6 +793,10 @@ static int header_line(const char **p, const char *end, const char *key, char *v
     size_t vl = (size_t)(nl - *p) - kl - 1;
     if (vl >= size)
         return 0;
+    /* printable ASCII only: a NUL would end the value early for the checks after this */
+    for (size_t i = 0; i < vl; i++)
+        if ((*p)[kl + 1 + i] < 0x21 || (*p)[kl + 1 + i] > 0x7e)
+            return 0;
     memcpy(val, *p + kl + 1, vl);
     val[vl] = '\0';
     *p = nl + 1;
@@ -905,9 +909,10 @@ kiosk_rc sync_acks_parse(const char *data, size_t len, sync_acks *out)
     char *tend = NULL;
     errno = 0;
     long long tv = strtoll(t, &tend, 10);
+    /* digits only, no leading zero: one spelling for one time */
     if (errno || tend == t || *tend || tv < 0 || t[0] < '0' || t[0] > '9' ||
-        !sync_hex_parse(dev, out->device, 32) || !sync_hex_parse(hub, out->hub, 32) ||
-        !sync_hex_parse(sig, out->sig, 64)) {
+        (t[0] == '0' && t[1]) || !sync_hex_parse(dev, out->device, 32) ||
+        !sync_hex_parse(hub, out->hub, 32) || !sync_hex_parse(sig, out->sig, 64)) {
         memset(out, 0, sizeof *out);
         return KIOSK_INVALID;
     }

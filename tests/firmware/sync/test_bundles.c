@@ -228,6 +228,44 @@ static void test_record_size_is_exact(void **state)
     assert_false(sync_bundle_is_temp_name("x.kb.part")); /* not hidden: not ours */
 }
 
+/* Found by fuzz_acks_bundle: a NUL inside a header value ended it early for the hex
+ * check, so bytes after it were taken as part of a valid header. */
+static void test_headers_are_strict(void **state)
+{
+    (void)state;
+    char data[512];
+    char sig[129];
+    memset(sig, 'c', 128);
+    sig[128] = '\0';
+    int n =
+        snprintf(data, sizeof data,
+                 SYNC_ACKS_MAGIC "device %064d\nhub %064d\ntime 5\nsignature %sX\n\n{}", 0, 0, sig);
+    char *x = strchr(data, 'X');
+    sync_acks a;
+    sync_bundle b;
+    *x = 'c'; /* 129 digits: refused */
+    assert_int_equal(sync_acks_parse(data, (size_t)n, &a), KIOSK_INVALID);
+    *x = '\0';
+    assert_int_equal(sync_acks_parse(data, (size_t)n, &a), KIOSK_INVALID);
+    memmove(x, x + 1, (size_t)(n - (x - data)));
+    assert_int_equal(sync_acks_parse(data, (size_t)n - 1, &a), KIOSK_OK);
+    assert_int_equal(a.time_ms, 5);
+    assert_int_equal(a.body_len, 2);
+    /* a leading zero or sign in the time: one spelling only */
+    char *t = strstr(data, "time 5");
+    t[5] = '+';
+    assert_int_equal(sync_acks_parse(data, (size_t)n - 1, &a), KIOSK_INVALID);
+    t[5] = '5';
+    /* the records bundle's header, the same way */
+    n = snprintf(data, sizeof data, "kiosk-bundle-v1\ndevice %064d\ntime 5\nsignature %sX\n\n{}", 0,
+                 sig);
+    x = strchr(data, 'X');
+    *x = '\0';
+    assert_int_equal(sync_bundle_parse(data, (size_t)n, &b), KIOSK_INVALID);
+    memmove(x, x + 1, (size_t)(n - (x - data)));
+    assert_int_equal(sync_bundle_parse(data, (size_t)n - 1, &b), KIOSK_OK);
+}
+
 static void test_split_under_a_cap(void **state)
 {
     (void)state;
@@ -620,6 +658,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_record_size_is_exact),
+        cmocka_unit_test(test_headers_are_strict),
         cmocka_unit_test_setup_teardown(test_split_under_a_cap, setup, teardown),
         cmocka_unit_test_setup_teardown(test_killed_export_leaves_no_bundle, setup, teardown),
         cmocka_unit_test_setup_teardown(test_real_size_backlog, setup, teardown),
