@@ -4,7 +4,9 @@
  * per-record answers to the store — only answers signed by the hub's key. A thread with its own
  * database connection, woken by new records and by "sync now", backing off (capped, exponential,
  * full jitter) while the hub cannot be reached. Never deletes anything; never blocks its caller on
- * the network. Also writes the signed bundle file that portable units carry on USB.
+ * the network. Also writes the signed bundle files that portable units carry on USB (as
+ * many as the hub's import limit needs) and imports the hub's signed acknowledgement
+ * bundle they bring back.
  */
 #ifndef KIOSK_SYNC_H
 #define KIOSK_SYNC_H
@@ -85,7 +87,8 @@ void sync_worker_status(sync_worker *sy, sync_status_info *out);
 /* Write every pending record (queued or sent, not rejected) of s to a signed bundle at
  * path for a USB stick. The records stay pending until the hub acknowledges them by a
  * later sync (then as duplicates). *count (may be NULL) gets how many were written.
- * KIOSK_NOT_FOUND when nothing is pending (no file written), store and file errors. */
+ * KIOSK_NOT_FOUND when nothing is pending (no file written), KIOSK_RANGE when one file
+ * would be over the hub's import limit (use sync_export_bundles), store and file errors. */
 kiosk_rc sync_export_bundle(store *s, const store_device_key *key, const char *path, int64_t now_ms,
                             size_t *count);
 
