@@ -485,3 +485,54 @@ kiosk_rc hub_db_foreach_record(hub_db *db, hub_db_record_cb cb, void *ctx)
         k = recdb_rc(rc);
     return k;
 }
+
+kiosk_rc hub_db_device_results(hub_db *db, const uint8_t public_key[32], size_t max,
+                               sync_result **out, size_t *n)
+{
+    *out = NULL;
+    *n = 0;
+    int64_t records = 0, max_seq = 0;
+    kiosk_rc k = hub_db_device_counts(db, public_key, &records, &max_seq);
+    if (k != KIOSK_OK)
+        return k;
+    size_t cap = (size_t)records < max ? (size_t)records : max;
+    if (cap == 0)
+        return KIOSK_OK;
+    sync_result *res = calloc(cap, sizeof *res);
+    if (!res)
+        return KIOSK_NOMEM;
+    sqlite3_stmt *st;
+    int rc = sqlite3_prepare_v2(db->db,
+                                "SELECT uuid, sealed_sha256 FROM records WHERE device = ?"
+                                " ORDER BY seq DESC LIMIT ?",
+                                -1, &st, NULL);
+    if (rc == SQLITE_OK) {
+        sqlite3_bind_blob(st, 1, public_key, 32, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 2, (sqlite3_int64)cap);
+    }
+    size_t got = 0;
+    while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        rc = SQLITE_OK;
+        const char *uuid = (const char *)sqlite3_column_text(st, 0);
+        if (got == cap || !uuid || strlen(uuid) != SYNC_UUID_LEN ||
+            sqlite3_column_bytes(st, 1) != 32) {
+            k = KIOSK_CORRUPT;
+            break;
+        }
+        memcpy(res[got].uuid, uuid, SYNC_UUID_LEN + 1);
+        res[got].status = SYNC_ACCEPTED;
+        res[got].has_sealed_sha256 = 1;
+        memcpy(res[got].sealed_sha256, sqlite3_column_blob(st, 1), 32);
+        got++;
+    }
+    sqlite3_finalize(st);
+    if (k == KIOSK_OK)
+        k = recdb_rc(rc);
+    if (k != KIOSK_OK) {
+        free(res);
+        return k;
+    }
+    *out = res;
+    *n = got;
+    return KIOSK_OK;
+}

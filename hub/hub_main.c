@@ -1,11 +1,13 @@
 /*
  * The `hub` program: key generation, the HTTP service, device registration, USB bundle
- * import, status with gaps, and CSV export. Exit 0 on success, 1 on an operational
- * failure, 2 on a usage error; messages on stderr start with "hub: " so a script can
- * show them. Output meant for scripts (public key, port, counts) goes to stdout.
+ * import (files or a whole stick, any number in any order), the signed acknowledgement
+ * bundle a field unit takes back on the stick, status with gaps, and CSV export. Exit 0 on success,
+ * 1 on an operational failure, 2 on a usage error; messages on stderr start with "hub: " so a
+ * script can show them. Output meant for scripts (public key, port, counts) goes to stdout.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <dirent.h>
 #include <signal.h>
 #include <sodium.h>
 #include <stdarg.h>
@@ -27,6 +29,8 @@
 
 #define EXIT_FAIL 1
 #define EXIT_USAGE 2
+#define EXIT_REJECTED 3 /* import: every file read, but the hub rejected some records */
+#define ACKS_DEVICES_MAX 64
 #define DEFAULT_PORT 8080
 
 static const char usage_text[] =
@@ -39,7 +43,9 @@ static const char usage_text[] =
     "  hub device add --db PATH HEXPK [NAME]\n"
     "  hub device list --db PATH\n"
     "  hub device remove --db PATH HEXPK\n"
-    "  hub import --db PATH BUNDLE...\n"
+    "  hub import --db PATH (BUNDLE | DIR)... [--sign-key FILE --acks-dir DIR]\n"
+    "      exit 0 every file imported, 1 a file refused, 3 records rejected\n"
+    "  hub export-acks --db PATH --sign-key FILE --device HEXPK --out FILE\n"
     "  hub export --db PATH --key DIR_OR_FILE --assets DIR --out FILE.csv\n"
     "  hub status --db PATH\n";
 
@@ -193,9 +199,13 @@ static int cmd_keygen(int argc, char **argv)
 /* Load the hub's Ed25519 key from path, making it (mode 0600) when there is none.
  * 0 or EXIT_FAIL (message printed). A damaged key is never replaced: every unit is
  * provisioned with its public half. */
-static int load_sign_key(const char *path, uint8_t pk[32], uint8_t sk[64])
+static int load_sign_key_ex(const char *path, int must_exist, uint8_t pk[32], uint8_t sk[64])
 {
     FILE *f = fopen(path, "rb");
+    if (!f && errno == ENOENT && must_exist)
+        return fail("no hub signing key at %s: acknowledgements are signed with the key the"
+                    " units hold (the one `hub serve --sign-key` uses)",
+                    path);
     if (!f && errno == ENOENT) {
         crypto_sign_keypair(pk, sk);
         if (write_new_file(path, sk, 64, 0600) != 0) {
@@ -221,6 +231,11 @@ static int load_sign_key(const char *path, uint8_t pk[32], uint8_t sk[64])
     sodium_memzero(buf, sizeof buf);
     crypto_sign_ed25519_sk_to_pk(pk, sk);
     return 0;
+}
+
+static int load_sign_key(const char *path, uint8_t pk[32], uint8_t sk[64])
+{
+    return load_sign_key_ex(path, 0, pk, sk);
 }
 
 static int cmd_sign_key(int argc, char **argv)
@@ -494,13 +509,32 @@ static int read_file(const char *path, size_t cap, char **data, size_t *len)
     return 0;
 }
 
-/* Import one bundle; 0 or EXIT_FAIL (message printed). */
-static int import_one(hub_db *db, const char *path)
+/* The devices an import touched, for their acknowledgement bundles. */
+typedef struct touched {
+    uint8_t devices[ACKS_DEVICES_MAX][32];
+    size_t n;
+} touched;
+
+static void touch(touched *t, const uint8_t device[32])
+{
+    for (size_t i = 0; i < t->n; i++)
+        if (memcmp(t->devices[i], device, 32) == 0)
+            return;
+    if (t->n < ACKS_DEVICES_MAX)
+        memcpy(t->devices[t->n++], device, 32);
+}
+
+/* Import one bundle; 0, EXIT_REJECTED (some records rejected) or EXIT_FAIL (the file
+ * refused); the message is printed. */
+static int import_one(hub_db *db, const char *path, touched *t)
 {
     char *data;
     size_t len;
     if (read_file(path, (size_t)SYNC_MAX_BODY + 4096, &data, &len) != 0)
-        return fail("%s: cannot read: %s", path, strerror(errno));
+        return fail("%s: cannot read: %s%s", path, strerror(errno),
+                    errno == EFBIG ? " (over the hub's limit: export again with this"
+                                     " firmware, which splits a backlog into several bundles)"
+                                   : "");
     sync_bundle b;
     kiosk_rc rc = sync_bundle_parse(data, len, &b);
     int r = 0;
@@ -532,6 +566,9 @@ static int import_one(hub_db *db, const char *path)
             if (results[i].status == SYNC_REJECTED)
                 fprintf(stderr, "hub: %s: record %s rejected: %s\n", path, results[i].uuid,
                         results[i].reason);
+        if (c[SYNC_REJECTED])
+            r = EXIT_REJECTED;
+        touch(t, b.device);
     }
     free(results);
     sync_records_free(recs, n);
@@ -539,24 +576,155 @@ static int import_one(hub_db *db, const char *path)
     return r;
 }
 
+static int name_cmp(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Every bundle in a directory (a USB stick): visible files ending in ".kb", by name.
+ * Hidden files — an interrupted export's ".<name>.kb.part" — are never bundles. */
+static int import_dir(hub_db *db, const char *dir, touched *t)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return fail("%s: cannot read: %s", dir, strerror(errno));
+    char **names = NULL;
+    size_t n = 0, cap = 0;
+    int r = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        size_t l = strlen(e->d_name);
+        if (e->d_name[0] == '.' || l < 4 || strcmp(e->d_name + l - 3, ".kb") != 0)
+            continue;
+        if (n == cap) {
+            cap = cap ? cap * 2 : 16;
+            char **p = realloc(names, cap * sizeof *p);
+            if (!p) {
+                r = fail("out of memory");
+                break;
+            }
+            names = p;
+        }
+        if (!(names[n] = strdup(e->d_name))) {
+            r = fail("out of memory");
+            break;
+        }
+        n++;
+    }
+    closedir(d);
+    if (!r && n == 0)
+        r = fail("%s: no bundles (*.kb) in it", dir);
+    if (!r)
+        qsort(names, n, sizeof *names, name_cmp);
+    for (size_t i = 0; !r && i < n; i++) {
+        char path[4200];
+        snprintf(path, sizeof path, "%s/%s", dir, names[i]);
+        int one = import_one(db, path, t);
+        if (one == EXIT_FAIL || (one && !r))
+            r = one;
+    }
+    /* keep going after a refused file: r is the worst, EXIT_FAIL over EXIT_REJECTED */
+    for (size_t i = 0; i < n; i++)
+        free(names[i]);
+    free(names);
+    return r;
+}
+
+/* Write the acknowledgement bundle of one device to path. 0 or EXIT_FAIL. */
+static int write_acks(hub_db *db, const uint8_t sk[64], const uint8_t device[32], const char *path)
+{
+    sync_result *res = NULL;
+    size_t n = 0;
+    char *body = NULL;
+    size_t len = 0;
+    int64_t t = now_ms();
+    kiosk_rc rc = hub_db_device_results(db, device, SYNC_MAX_RECORDS, &res, &n);
+    if (rc == KIOSK_OK)
+        rc = sync_results_encode(res, n, t, &body, &len);
+    if (rc == KIOSK_OK)
+        rc = sync_acks_write(path, sk, device, t, body, len);
+    free(body);
+    free(res);
+    if (rc == KIOSK_NOT_FOUND)
+        return fail("no such device");
+    if (rc != KIOSK_OK)
+        return fail("cannot write the acknowledgements %s: %s", path, kiosk_strerror(rc));
+    printf("%s: acknowledges %zu records\n", path, n);
+    return 0;
+}
+
 static int cmd_import(int argc, char **argv)
 {
-    static const char *const known[] = {"db", NULL};
+    static const char *const known[] = {"db", "sign-key", "acks-dir", NULL};
     args a;
     int u = parse_args(argc, argv, known, &a);
     if (u)
         return u;
-    const char *db_path = opt(&a, "db");
+    const char *db_path = opt(&a, "db"), *key_path = opt(&a, "sign-key");
+    const char *acks_dir = opt(&a, "acks-dir");
     if (!db_path || a.n_pos == 0)
-        return usage("import needs --db PATH and at least one BUNDLE");
+        return usage("import needs --db PATH and at least one BUNDLE or DIR");
+    if (!key_path != !acks_dir)
+        return usage("--sign-key and --acks-dir go together");
+    uint8_t pk[32], sk[64];
+    if (key_path && load_sign_key_ex(key_path, 1, pk, sk) != 0)
+        return EXIT_FAIL;
     hub_db *db = NULL;
     int r = open_db(db_path, 0, &db);
-    if (r)
+    if (r) {
+        sodium_memzero(sk, sizeof sk);
         return r;
-    for (size_t i = 0; i < a.n_pos; i++)
-        if (import_one(db, a.pos[i]) != 0)
+    }
+    touched *t = calloc(1, sizeof *t);
+    if (!t) {
+        hub_db_close(db);
+        sodium_memzero(sk, sizeof sk);
+        return fail("out of memory");
+    }
+    for (size_t i = 0; i < a.n_pos; i++) {
+        struct stat st;
+        int one = stat(a.pos[i], &st) == 0 && S_ISDIR(st.st_mode) ? import_dir(db, a.pos[i], t)
+                                                                  : import_one(db, a.pos[i], t);
+        if (one == EXIT_FAIL || (one && !r))
+            r = one;
+    }
+    /* what the hub now holds for each unit it heard from, signed, for the way back */
+    for (size_t i = 0; acks_dir && i < t->n; i++) {
+        char hex[65], path[4200];
+        sync_hex_format(t->devices[i], 32, hex);
+        snprintf(path, sizeof path, "%s/%.16s.acks", acks_dir, hex);
+        if (write_acks(db, sk, t->devices[i], path) != 0)
             r = EXIT_FAIL;
+    }
+    sodium_memzero(sk, sizeof sk);
+    free(t);
     fflush(stdout);
+    hub_db_close(db);
+    return r;
+}
+
+static int cmd_export_acks(int argc, char **argv)
+{
+    static const char *const known[] = {"db", "sign-key", "device", "out", NULL};
+    args a;
+    int u = parse_args(argc, argv, known, &a);
+    if (u)
+        return u;
+    const char *db_path = opt(&a, "db"), *key_path = opt(&a, "sign-key");
+    const char *dev = opt(&a, "device"), *out = opt(&a, "out");
+    uint8_t device[32];
+    if (!db_path || !key_path || !dev || !out || a.n_pos)
+        return usage("export-acks needs --db, --sign-key, --device and --out");
+    if (!sync_hex_parse(dev, device, sizeof device))
+        return usage("--device takes the unit's public key, 64 hex digits (kioskctl status)");
+    uint8_t pk[32], sk[64];
+    if (load_sign_key_ex(key_path, 1, pk, sk) != 0)
+        return EXIT_FAIL;
+    hub_db *db = NULL;
+    int r = open_db(db_path, 1, &db);
+    if (!r)
+        r = write_acks(db, sk, device, out);
+    sodium_memzero(sk, sizeof sk);
     hub_db_close(db);
     return r;
 }
@@ -732,6 +900,8 @@ int main(int argc, char **argv)
         return cmd_import(argc - 2, argv + 2);
     if (strcmp(cmd, "export") == 0)
         return cmd_export(argc - 2, argv + 2);
+    if (strcmp(cmd, "export-acks") == 0)
+        return cmd_export_acks(argc - 2, argv + 2);
     if (strcmp(cmd, "status") == 0)
         return cmd_status(argc - 2, argv + 2);
     if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "help") == 0) {

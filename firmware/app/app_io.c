@@ -312,13 +312,15 @@ static void run_job(app_io *io, job *j, app_io_result *r)
         }
         if (!io->cfg.export_mount)
             mkdir(j->dir, 0700);
-        snprintf(path, sizeof path, "%s/%s-%s-%s.kb", j->dir, io->cfg.hall_code, id, stamp);
-        size_t n = 0;
-        r->rc = sync_export_bundle(io->store, &io->key, path, (int64_t)now * 1000, &n);
-        r->count = (int64_t)n;
-        snprintf(r->png, sizeof r->png, "%s", path);
+        /* as many bundles as the hub's import limit needs, each importable alone */
+        snprintf(path, sizeof path, "%s-%s-%s", io->cfg.hall_code, id, stamp);
+        sync_export_result res;
+        r->rc =
+            sync_export_bundles(io->store, &io->key, j->dir, path, (int64_t)now * 1000, NULL, &res);
+        r->count = (int64_t)res.records;
+        snprintf(r->png, sizeof r->png, "%s", res.first);
         char detail[48];
-        snprintf(detail, sizeof detail, "%zu records", n);
+        snprintf(detail, sizeof detail, "%zu records, %zu files", res.records, res.files);
         store_audit(io->store, j->who, "bundle.export", "",
                     r->rc == KIOSK_OK ? detail : kiosk_rc_name(r->rc));
         break;

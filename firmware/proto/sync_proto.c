@@ -673,26 +673,17 @@ kiosk_rc sync_error_decode(const char *body, size_t len, char *code, size_t code
 
 /* ---- bundle file ----------------------------------------------------------------- */
 
-kiosk_rc sync_bundle_write(const char *path, const uint8_t public_key[32],
-                           const uint8_t secret_key[64], int64_t time_ms, const char *body,
+/* Write head then body to tmp (created or truncated, mode 0600) and fsync it; the file
+ * is removed on failure. */
+static kiosk_rc write_file(const char *tmp, const char *head, size_t hn, const char *body,
                            size_t len)
 {
-    uint8_t sig[64];
-    char dev[65], sighex[129], head[320], tmp[4200];
-    sync_request_sign(secret_key, SYNC_BUNDLE_METHOD, SYNC_PATH_RECORDS, time_ms, body, len, sig);
-    sync_hex_format(public_key, 32, dev);
-    sync_hex_format(sig, 64, sighex);
-    int hn = snprintf(head, sizeof head,
-                      "kiosk-bundle-v1\ndevice %s\ntime %" PRId64 "\nsignature %s\n\n", dev,
-                      time_ms, sighex);
-    if (snprintf(tmp, sizeof tmp, "%s.part", path) >= (int)sizeof tmp)
-        return KIOSK_INVALID;
     int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
     if (fd < 0)
         return errno == EROFS || errno == EACCES ? KIOSK_READ_ONLY
                : errno == ENOSPC                 ? KIOSK_DISK_FULL
                                                  : KIOSK_IO;
-    int ok = write(fd, head, (size_t)hn) == hn;
+    int ok = write(fd, head, hn) == (ssize_t)hn;
     for (size_t off = 0; ok && off < len;) {
         ssize_t w = write(fd, body + off, len - off);
         ok = w > 0;
@@ -700,12 +691,18 @@ kiosk_rc sync_bundle_write(const char *path, const uint8_t public_key[32],
     }
     ok = ok && fsync(fd) == 0;
     int e = errno;
-    close(fd);
-    if (!ok || rename(tmp, path) != 0) {
+    if (close(fd) != 0)
+        ok = 0;
+    if (!ok) {
         unlink(tmp);
         return e == ENOSPC ? KIOSK_DISK_FULL : KIOSK_IO;
     }
-    /* a USB stick may be pulled right after: the rename must be on it too */
+    return KIOSK_OK;
+}
+
+/* A USB stick may be pulled right after: a rename must be on it too. */
+static void fsync_dir_of(const char *path)
+{
     char dir[4200];
     snprintf(dir, sizeof dir, "%s", path);
     char *slash = strrchr(dir, '/');
@@ -718,6 +715,71 @@ kiosk_rc sync_bundle_write(const char *path, const uint8_t public_key[32],
         fsync(dfd);
         close(dfd);
     }
+}
+
+/* The hidden temporary path beside path: "<dir>/.<name>.part". */
+static int temp_path_of(const char *path, char *out, size_t size)
+{
+    const char *slash = strrchr(path, '/');
+    const char *name = slash ? slash + 1 : path;
+    size_t dl = (size_t)(name - path);
+    if (dl >= size)
+        return 0;
+    memcpy(out, path, dl);
+    return sync_bundle_temp_name(name, out + dl, size - dl);
+}
+
+int sync_bundle_temp_name(const char *name, char *out, size_t size)
+{
+    int n = snprintf(out, size, ".%s.part", name);
+    return n > 0 && (size_t)n < size;
+}
+
+int sync_bundle_is_temp_name(const char *name)
+{
+    size_t n = strlen(name);
+    return n > 6 && name[0] == '.' && strcmp(name + n - 5, ".part") == 0;
+}
+
+size_t sync_body_record_size(int64_t seq, size_t sealed_len, int first)
+{
+    /* {"uuid":"<36>","seq":N,"sealed":"<b64>","sig":"<128>"} as sync_body_encode writes it */
+    char digits[24];
+    int d = snprintf(digits, sizeof digits, "%" PRId64, seq);
+    return (first ? 0 : 1) + 9 + SYNC_UUID_LEN + 8 + (size_t)d + 11 + b64_encoded_len(sealed_len) +
+           9 + 128 + 2;
+}
+
+kiosk_rc sync_bundle_write_temp(const char *tmp_path, const uint8_t public_key[32],
+                                const uint8_t secret_key[64], int64_t time_ms, const char *body,
+                                size_t len)
+{
+    uint8_t sig[64];
+    char dev[65], sighex[129], head[320];
+    sync_request_sign(secret_key, SYNC_BUNDLE_METHOD, SYNC_PATH_RECORDS, time_ms, body, len, sig);
+    sync_hex_format(public_key, 32, dev);
+    sync_hex_format(sig, 64, sighex);
+    int hn = snprintf(head, sizeof head,
+                      "kiosk-bundle-v1\ndevice %s\ntime %" PRId64 "\nsignature %s\n\n", dev,
+                      time_ms, sighex);
+    return write_file(tmp_path, head, (size_t)hn, body, len);
+}
+
+kiosk_rc sync_bundle_write(const char *path, const uint8_t public_key[32],
+                           const uint8_t secret_key[64], int64_t time_ms, const char *body,
+                           size_t len)
+{
+    char tmp[4200];
+    if (!temp_path_of(path, tmp, sizeof tmp))
+        return KIOSK_INVALID;
+    kiosk_rc rc = sync_bundle_write_temp(tmp, public_key, secret_key, time_ms, body, len);
+    if (rc != KIOSK_OK)
+        return rc;
+    if (rename(tmp, path) != 0) {
+        unlink(tmp);
+        return KIOSK_IO;
+    }
+    fsync_dir_of(path);
     return KIOSK_OK;
 }
 
@@ -731,6 +793,10 @@ static int header_line(const char **p, const char *end, const char *key, char *v
     size_t vl = (size_t)(nl - *p) - kl - 1;
     if (vl >= size)
         return 0;
+    /* printable ASCII only: a NUL would end the value early for the checks after this */
+    for (size_t i = 0; i < vl; i++)
+        if ((*p)[kl + 1 + i] < 0x21 || (*p)[kl + 1 + i] > 0x7e)
+            return 0;
     memcpy(val, *p + kl + 1, vl);
     val[vl] = '\0';
     *p = nl + 1;
@@ -756,6 +822,97 @@ kiosk_rc sync_bundle_parse(const char *data, size_t len, sync_bundle *out)
     long long tv = strtoll(t, &tend, 10);
     if (errno || tend == t || *tend || tv < 0 || !sync_hex_parse(dev, out->device, 32) ||
         !sync_hex_parse(sig, out->sig, 64)) {
+        memset(out, 0, sizeof *out);
+        return KIOSK_INVALID;
+    }
+    if ((size_t)(end - p) > SYNC_MAX_BODY) {
+        memset(out, 0, sizeof *out);
+        return KIOSK_RANGE;
+    }
+    out->time_ms = tv;
+    out->body = p;
+    out->body_len = (size_t)(end - p);
+    return KIOSK_OK;
+}
+
+/* ---- acknowledgement bundle ------------------------------------------------------ */
+
+static size_t acks_message(const uint8_t device[32], int64_t time_ms, const void *body, size_t len,
+                           char *msg, size_t size)
+{
+    uint8_t h[32];
+    char dev[65], hex[65];
+    crypto_hash_sha256(h, body, len);
+    sodium_bin2hex(dev, sizeof dev, device, 32);
+    sodium_bin2hex(hex, sizeof hex, h, sizeof h);
+    int n = snprintf(msg, size, "kiosk-acks-v1\n%s\n%" PRId64 "\n%zu\n%s", dev, time_ms, len, hex);
+    return n > 0 && (size_t)n < size ? (size_t)n : 0;
+}
+
+void sync_acks_sign(const uint8_t hub_secret_key[64], const uint8_t device[32], int64_t time_ms,
+                    const void *body, size_t len, uint8_t sig[64])
+{
+    char msg[256];
+    size_t n = acks_message(device, time_ms, body, len, msg, sizeof msg);
+    crypto_sign_detached(sig, NULL, (const uint8_t *)msg, n, hub_secret_key);
+}
+
+int sync_acks_verify(const uint8_t hub_public_key[32], const uint8_t device[32], int64_t time_ms,
+                     const void *body, size_t len, const uint8_t sig[64])
+{
+    char msg[256];
+    size_t n = acks_message(device, time_ms, body, len, msg, sizeof msg);
+    return n > 0 && crypto_sign_verify_detached(sig, (const uint8_t *)msg, n, hub_public_key) == 0;
+}
+
+kiosk_rc sync_acks_write(const char *path, const uint8_t hub_secret_key[64],
+                         const uint8_t device[32], int64_t time_ms, const char *body, size_t len)
+{
+    uint8_t sig[64], hub[32];
+    char dev[65], hubhex[65], sighex[129], head[400], tmp[4200];
+    if (!temp_path_of(path, tmp, sizeof tmp))
+        return KIOSK_INVALID;
+    crypto_sign_ed25519_sk_to_pk(hub, hub_secret_key);
+    sync_acks_sign(hub_secret_key, device, time_ms, body, len, sig);
+    sync_hex_format(device, 32, dev);
+    sync_hex_format(hub, 32, hubhex);
+    sync_hex_format(sig, 64, sighex);
+    int hn = snprintf(head, sizeof head,
+                      SYNC_ACKS_MAGIC "device %s\nhub %s\ntime %" PRId64 "\nsignature %s\n\n", dev,
+                      hubhex, time_ms, sighex);
+    kiosk_rc rc = write_file(tmp, head, (size_t)hn, body, len);
+    if (rc != KIOSK_OK)
+        return rc;
+    if (rename(tmp, path) != 0) {
+        unlink(tmp);
+        return KIOSK_IO;
+    }
+    fsync_dir_of(path);
+    return KIOSK_OK;
+}
+
+kiosk_rc sync_acks_parse(const char *data, size_t len, sync_acks *out)
+{
+    memset(out, 0, sizeof *out);
+    static const char magic[] = SYNC_ACKS_MAGIC;
+    const char *p = data, *end = data + len;
+    char dev[80], hub[80], t[32], sig[160];
+    if (len < sizeof magic - 1 || memcmp(data, magic, sizeof magic - 1) != 0)
+        return KIOSK_INVALID;
+    p += sizeof magic - 1;
+    if (!header_line(&p, end, "device", dev, sizeof dev) ||
+        !header_line(&p, end, "hub", hub, sizeof hub) ||
+        !header_line(&p, end, "time", t, sizeof t) ||
+        !header_line(&p, end, "signature", sig, sizeof sig) || p >= end || *p != '\n')
+        return KIOSK_INVALID;
+    p++;
+    char *tend = NULL;
+    errno = 0;
+    long long tv = strtoll(t, &tend, 10);
+    /* digits only, no leading zero: one spelling for one time */
+    if (errno || tend == t || *tend || tv < 0 || t[0] < '0' || t[0] > '9' ||
+        (t[0] == '0' && t[1]) || !sync_hex_parse(dev, out->device, 32) ||
+        !sync_hex_parse(hub, out->hub, 32) || !sync_hex_parse(sig, out->sig, 64)) {
         memset(out, 0, sizeof *out);
         return KIOSK_INVALID;
     }

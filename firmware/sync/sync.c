@@ -11,6 +11,9 @@
 #include "sync/sync.h"
 
 #include <curl/curl.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <sodium.h>
 #include <stdarg.h>
@@ -20,6 +23,7 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "core/kiosk_buf.h"
 #include "core/kiosk_log.h"
@@ -696,6 +700,8 @@ kiosk_rc sync_export_bundle(store *s, const store_device_key *key, const char *p
         rc = KIOSK_NOT_FOUND;
     if (rc == KIOSK_OK)
         rc = sync_body_encode(b.recs, b.n, &body, &len);
+    if (rc == KIOSK_OK && len > SYNC_MAX_BODY)
+        rc = KIOSK_RANGE; /* the hub would refuse it: sync_export_bundles splits */
     if (rc == KIOSK_OK)
         rc = sync_bundle_write(path, key->public_key, key->secret_key, now_ms, body, len);
     if (rc == KIOSK_OK && count)
@@ -705,5 +711,367 @@ kiosk_rc sync_export_bundle(store *s, const store_device_key *key, const char *p
     free(body);
     batch_clear(&b);
     free(b.recs);
+    return rc;
+}
+
+/* One bundle of an export: the pending records with seq in (after, last]. */
+typedef struct part {
+    int64_t after, last;
+    size_t count;
+} part;
+
+/* The cut of the backlog into parts, made from each record's exact encoded size. */
+typedef struct plan {
+    part *parts;
+    size_t n, cap;
+    size_t bytes; /* of the open part's body so far */
+    size_t max_body, max_records;
+    int64_t last_seen;
+    int failed; /* KIOSK_NOMEM or KIOSK_RANGE */
+} plan;
+
+static int plan_add(void *ctx, const store_pending *p)
+{
+    plan *pl = ctx;
+    part *cur = pl->n ? &pl->parts[pl->n - 1] : NULL;
+    size_t one = sync_body_record_size(p->seq, p->sealed_len, 1);
+    if (SYNC_BODY_FRAME + one > pl->max_body) {
+        pl->failed = KIOSK_RANGE; /* one record alone over the cap */
+        return 1;
+    }
+    if (!cur || cur->count >= pl->max_records ||
+        pl->bytes + sync_body_record_size(p->seq, p->sealed_len, 0) > pl->max_body) {
+        if (pl->n == pl->cap) {
+            size_t cap = pl->cap ? pl->cap * 2 : 8;
+            part *np = realloc(pl->parts, cap * sizeof *np);
+            if (!np) {
+                pl->failed = KIOSK_NOMEM;
+                return 1;
+            }
+            pl->parts = np;
+            pl->cap = cap;
+        }
+        cur = &pl->parts[pl->n++];
+        *cur = (part){.after = pl->last_seen, .last = p->seq, .count = 1};
+        pl->bytes = SYNC_BODY_FRAME + one;
+    } else {
+        cur->last = p->seq;
+        cur->count++;
+        pl->bytes += sync_body_record_size(p->seq, p->sealed_len, 0);
+    }
+    pl->last_seen = p->seq;
+    return 0;
+}
+
+/* collect(), but only up to a part's last seq. */
+typedef struct part_batch {
+    batch b;
+    int64_t last;
+} part_batch;
+
+static int collect_part(void *ctx, const store_pending *p)
+{
+    part_batch *pb = ctx;
+    return p->seq > pb->last ? 1 : collect(&pb->b, p);
+}
+
+/* Remove what an interrupted export left in dir: hidden ".<name>.kb.part" files. */
+static size_t remove_stale_parts(const char *dir)
+{
+    DIR *d = opendir(dir);
+    size_t removed = 0;
+    if (!d)
+        return 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        size_t n = strlen(e->d_name);
+        if (!sync_bundle_is_temp_name(e->d_name) || n < 9 ||
+            strcmp(e->d_name + n - 8, ".kb.part") != 0)
+            continue;
+        if (unlinkat(dirfd(d), e->d_name, 0) == 0)
+            removed++;
+    }
+    closedir(d);
+    if (removed)
+        kiosk_log_warn("sync", "removed %zu unfinished bundle files of an interrupted export",
+                       removed);
+    return removed;
+}
+
+static int part_paths(const char *dir, const char *base, size_t i, size_t n, char *final, char *tmp,
+                      size_t size)
+{
+    char name[512];
+    int k = n == 1 ? snprintf(name, sizeof name, "%s.kb", base)
+                   : snprintf(name, sizeof name, "%s-%03zuof%03zu.kb", base, i + 1, n);
+    if (k <= 0 || (size_t)k >= sizeof name)
+        return 0;
+    k = snprintf(final, size, "%s/%s", dir, name);
+    if (k <= 0 || (size_t)k >= size)
+        return 0;
+    char t[600];
+    if (!sync_bundle_temp_name(name, t, sizeof t))
+        return 0;
+    k = snprintf(tmp, size, "%s/%s", dir, t);
+    return k > 0 && (size_t)k < size;
+}
+
+kiosk_rc sync_export_bundles(store *s, const store_device_key *key, const char *dir,
+                             const char *base, int64_t now_ms, const sync_export_options *opt,
+                             sync_export_result *out)
+{
+    sync_export_result res = {0};
+    if (out)
+        *out = res;
+    if (!s || !key || !dir || !base || !base[0] || strchr(base, '/'))
+        return KIOSK_INVALID;
+    res.stale_removed = remove_stale_parts(dir);
+    plan pl = {.max_body = opt && opt->max_body ? opt->max_body : SYNC_MAX_BODY,
+               .max_records = opt && opt->max_records ? opt->max_records : SYNC_MAX_RECORDS};
+    if (pl.max_body > SYNC_MAX_BODY)
+        pl.max_body = SYNC_MAX_BODY;
+    if (pl.max_records > SYNC_MAX_RECORDS)
+        pl.max_records = SYNC_MAX_RECORDS;
+    kiosk_rc rc = KIOSK_OK;
+    /* pass 1: sizes only, so every file can carry its number "of N" */
+    for (;;) {
+        size_t got = 0;
+        rc = store_pending_each(s, pl.last_seen, 4096, plan_add, &pl, &got);
+        if (rc == KIOSK_OK && pl.failed)
+            rc = (kiosk_rc)pl.failed;
+        if (rc != KIOSK_OK || got < 4096)
+            break;
+    }
+    if (rc == KIOSK_OK && pl.n == 0)
+        rc = KIOSK_NOT_FOUND;
+    char(*finals)[SYNC_EXPORT_PATH_MAX] = NULL, (*tmps)[SYNC_EXPORT_PATH_MAX] = NULL;
+    if (rc == KIOSK_OK) {
+        finals = calloc(pl.n, sizeof *finals);
+        tmps = calloc(pl.n, sizeof *tmps);
+        if (!finals || !tmps)
+            rc = KIOSK_NOMEM;
+    }
+    for (size_t i = 0; rc == KIOSK_OK && i < pl.n; i++)
+        if (!part_paths(dir, base, i, pl.n, finals[i], tmps[i], SYNC_EXPORT_PATH_MAX))
+            rc = KIOSK_INVALID;
+    /* pass 2: each part encoded, signed and written under its hidden name */
+    size_t records = 0;
+    for (size_t i = 0; rc == KIOSK_OK && i < pl.n; i++) {
+        part_batch pb = {.b = {.cap = pl.parts[i].count, .key = key}, .last = pl.parts[i].last};
+        pb.b.recs = calloc(pb.b.cap, sizeof *pb.b.recs);
+        if (!pb.b.recs) {
+            rc = KIOSK_NOMEM;
+            break;
+        }
+        rc = store_pending_each(s, pl.parts[i].after, pb.b.cap, collect_part, &pb, NULL);
+        if (rc == KIOSK_OK && pb.b.failed)
+            rc = KIOSK_NOMEM;
+        char *body = NULL;
+        size_t len = 0;
+        if (rc == KIOSK_OK)
+            rc = sync_body_encode(pb.b.recs, pb.b.n, &body, &len);
+        if (rc == KIOSK_OK && len > pl.max_body) {
+            kiosk_log_error("sync", "bundle %zu: %zu bytes over the planned %zu", i + 1, len,
+                            pl.max_body);
+            rc = KIOSK_RANGE; /* sync_body_record_size disagrees with the encoder */
+        }
+        if (rc == KIOSK_OK)
+            rc = sync_bundle_write_temp(tmps[i], key->public_key, key->secret_key, now_ms, body,
+                                        len);
+        if (rc == KIOSK_OK)
+            records += pb.b.n;
+        free(body);
+        batch_clear(&pb.b);
+        free(pb.b.recs);
+    }
+    /* every part is on the medium: now they become bundles */
+    size_t renamed = 0;
+    for (size_t i = 0; rc == KIOSK_OK && i < pl.n; i++) {
+        if (rename(tmps[i], finals[i]) != 0)
+            rc = errno == ENOSPC ? KIOSK_DISK_FULL : KIOSK_IO;
+        else
+            renamed++;
+    }
+    if (rc == KIOSK_OK) {
+        int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (dfd >= 0) {
+            fsync(dfd);
+            close(dfd);
+        }
+        res.records = records;
+        res.files = pl.n;
+        snprintf(res.first, sizeof res.first, "%s", finals[0]);
+        kiosk_log_info("sync", "wrote %zu records in %zu bundles", records, pl.n);
+    } else if (finals) {
+        for (size_t i = 0; i < pl.n && tmps[i][0]; i++)
+            unlink(i < renamed ? finals[i] : tmps[i]); /* no partial set is left either */
+    }
+    free(finals);
+    free(tmps);
+    free(pl.parts);
+    if (out)
+        *out = res;
+    return rc;
+}
+
+/* ---- acknowledgements on a stick ---------------------------------------------------- */
+
+static int result_cmp(const void *a, const void *b)
+{
+    return strcmp(((const sync_result *)a)->uuid, ((const sync_result *)b)->uuid);
+}
+
+typedef struct ack_walk {
+    const sync_result *results;
+    size_t n;
+    char (*uuids)[SYNC_UUID_LEN + 1]; /* records to acknowledge */
+    size_t nuuids;
+    size_t mismatched;
+    int64_t last_seq; /* of the last pending record walked */
+} ack_walk;
+
+static int ack_match(void *ctx, const store_pending *p)
+{
+    ack_walk *w = ctx;
+    w->last_seq = p->seq;
+    sync_result key = {0};
+    snprintf(key.uuid, sizeof key.uuid, "%s", p->uuid);
+    const sync_result *r = bsearch(&key, w->results, w->n, sizeof *w->results, result_cmp);
+    if (!r || r->status == SYNC_REJECTED)
+        return 0;
+    uint8_t h[32];
+    crypto_hash_sha256(h, p->sealed, p->sealed_len);
+    if (!r->has_sealed_sha256 || sodium_memcmp(h, r->sealed_sha256, 32) != 0) {
+        w->mismatched++; /* the hub holds other bytes under this uuid: not this record */
+        return 0;
+    }
+    memcpy(w->uuids[w->nuuids++], p->uuid, SYNC_UUID_LEN + 1);
+    return 0;
+}
+
+static kiosk_rc read_whole(const char *path, size_t cap, char **data, size_t *len)
+{
+    *data = NULL;
+    *len = 0;
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return errno == ENOENT ? KIOSK_NOT_FOUND : KIOSK_IO;
+    char *buf = malloc(cap + 1);
+    if (!buf) {
+        fclose(f);
+        return KIOSK_NOMEM;
+    }
+    size_t n = fread(buf, 1, cap + 1, f);
+    int bad = ferror(f);
+    fclose(f);
+    if (bad || n > cap) {
+        free(buf);
+        return bad ? KIOSK_IO : KIOSK_RANGE;
+    }
+    *data = buf;
+    *len = n;
+    return KIOSK_OK;
+}
+
+kiosk_rc sync_import_acks(store *s, const store_device_key *key, const char *path, const char *who,
+                          sync_acks_report *report, char *error, size_t error_size)
+{
+    sync_acks_report rep = {0};
+    if (report)
+        *report = rep;
+    set_error(error, error_size, "%s", "");
+    char *data = NULL;
+    size_t len = 0;
+    sync_acks a;
+    sync_result *results = NULL;
+    size_t n = 0;
+    int64_t hub_now = 0;
+    uint8_t hub_pk[32];
+    char fp[17];
+    ack_walk w = {0};
+    kiosk_rc rc = read_whole(path, (size_t)SYNC_MAX_BODY + 4096, &data, &len);
+    if (rc != KIOSK_OK) {
+        set_error(error, error_size, "cannot read the file: %s", kiosk_strerror(rc));
+        goto out;
+    }
+    rc = sync_acks_parse(data, len, &a);
+    if (rc != KIOSK_OK) {
+        set_error(error, error_size, "not an acknowledgement bundle");
+        rc = KIOSK_INVALID;
+        goto out;
+    }
+    if (sodium_memcmp(a.device, key->public_key, 32) != 0) {
+        sync_hex_format(a.device, 8, fp);
+        set_error(error, error_size, "made for another unit (device %s…), not this one", fp);
+        rc = KIOSK_AUTH;
+        goto out;
+    }
+    if (store_hub_key(s, hub_pk) != KIOSK_OK) {
+        set_error(error, error_size, "no hub key provisioned (kioskctl provision --hub-key)");
+        rc = KIOSK_CONFIG;
+        goto out;
+    }
+    if (sodium_memcmp(a.hub, hub_pk, 32) != 0) {
+        sync_hex_format(a.hub, 8, fp);
+        set_error(error, error_size, "signed by another key (%s…), not the provisioned hub key",
+                  fp);
+        rc = KIOSK_CRYPTO;
+        goto out;
+    }
+    if (!sync_acks_verify(hub_pk, a.device, a.time_ms, a.body, a.body_len, a.sig)) {
+        set_error(error, error_size, "the hub's signature does not verify: the file was altered");
+        rc = KIOSK_CRYPTO;
+        goto out;
+    }
+    rc = sync_results_decode(a.body, a.body_len, &results, &n, &hub_now);
+    if (rc != KIOSK_OK) {
+        set_error(error, error_size, "signed, but its list is malformed");
+        rc = rc == KIOSK_NOMEM ? rc : KIOSK_INVALID;
+        goto out;
+    }
+    rep.listed = n;
+    if (n) {
+        qsort(results, n, sizeof *results, result_cmp);
+        w.results = results;
+        w.n = n;
+        w.uuids = calloc(n, sizeof *w.uuids);
+        if (!w.uuids) {
+            rc = KIOSK_NOMEM;
+            goto out;
+        }
+        for (;;) {
+            size_t seen = 0;
+            rc = store_pending_each(s, w.last_seq, 4096, ack_match, &w, &seen);
+            if (rc != KIOSK_OK || seen < 4096)
+                break;
+        }
+        for (size_t i = 0; rc == KIOSK_OK && i < w.nuuids; i += 1000) {
+            size_t m = w.nuuids - i < 1000 ? w.nuuids - i : 1000, changed = 0;
+            store_outcome o[1000];
+            for (size_t k = 0; k < m; k++)
+                o[k] = (store_outcome){.uuid = w.uuids[i + k], .acknowledged = 1, .hub_signed = 1};
+            rc = store_apply_outcomes(s, o, m, &changed);
+            rep.acked += changed;
+        }
+    }
+    rep.mismatched = w.mismatched;
+out:;
+    char detail[96];
+    if (rc == KIOSK_OK)
+        snprintf(detail, sizeof detail, "%zu listed, %zu acknowledged, %zu differ", rep.listed,
+                 rep.acked, rep.mismatched);
+    else
+        snprintf(detail, sizeof detail, "refused: %s", kiosk_rc_name(rc));
+    store_audit(s, who ? who : "staff", "acks.import", "", detail);
+    if (rc == KIOSK_OK)
+        kiosk_log_info("sync", "acknowledgement bundle: %s", detail);
+    else
+        kiosk_log_warn("sync", "acknowledgement bundle refused: %s",
+                       error && error[0] ? error : kiosk_strerror(rc));
+    free(w.uuids);
+    free(results);
+    free(data);
+    if (report)
+        *report = rep;
     return rc;
 }

@@ -6,9 +6,11 @@
  * `card` reads whatever card is on the reader and, with a PIN from standard input, the
  * holder's identity: 0 read, 10 no card, 11 wrong PIN, 12 PIN blocked, 13 unreadable
  * card, 14 reader fault.
- * `provision`, `reprint`, `status`, `sync`, `export` and `purge` work on the kiosk's state
- * (its configuration, device key and record store): 22 state unusable, 23 nothing to
- * export, 30 hub unreachable or failing, 31 hub refused this unit, 20/21 reprint.
+ * `provision`, `reprint`, `status`, `sync`, `export`, `import-acks` and `purge` work on the
+ * kiosk's state (its configuration, device key and record store): 22 state unusable, 23
+ * nothing to export, 30 hub unreachable or failing, 31 hub refused this unit, 20/21
+ * reprint, 24 acknowledgements refused (another key, altered, another unit), 3 the
+ * acknowledgement file unreadable.
  * 64 is a usage error for every command.
  */
 #ifndef KIOSKCTL_H
@@ -64,6 +66,7 @@ int cmd_card(int argc, char **argv);
 int cmd_status(int argc, char **argv);
 int cmd_sync(int argc, char **argv);
 int cmd_export(int argc, char **argv);
+int cmd_import_acks(int argc, char **argv);
 int cmd_purge(int argc, char **argv);
 int cmd_provision(int argc, char **argv);
 int cmd_reprint(int argc, char **argv);

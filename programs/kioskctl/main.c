@@ -32,8 +32,14 @@ void usage(FILE *f)
             "       kioskctl sync [--config FILE]     send pending records to the hub now\n"
             "         exit: 0 all sent, 30 hub unreachable or failing, 31 hub refused\n"
             "       kioskctl export [--config FILE] (DIR | FILE.kb)\n"
-            "                     a signed bundle of pending records for the hub\n"
-            "         exit: 0 written, 23 nothing pending\n"
+            "                     signed bundles of pending records for the hub, as many\n"
+            "                     as the hub's import limit needs (NAME-001of003.kb …)\n"
+            "         exit: 0 written, 23 nothing pending, 22 not written (nothing left)\n"
+            "       kioskctl import-acks [--config FILE] FILE.acks\n"
+            "                     the hub's signed list of what it holds: marks those\n"
+            "                     records acknowledged (purge may then delete them)\n"
+            "         exit: 0 applied, 24 refused (another key, altered, another unit),\n"
+            "               3 unreadable\n"
             "       kioskctl purge --days N --yes [--config FILE]\n"
             "                     delete records acknowledged more than N days ago\n"
             "       kioskctl staff add NAME [--role hall|technician] [--card UID] < PIN\n"
@@ -98,6 +104,8 @@ int main(int argc, char **argv)
         return cmd_sync(argc - 1, argv + 1);
     if (!strcmp(argv[1], "export"))
         return cmd_export(argc - 1, argv + 1);
+    if (!strcmp(argv[1], "import-acks"))
+        return cmd_import_acks(argc - 1, argv + 1);
     if (!strcmp(argv[1], "purge"))
         return cmd_purge(argc - 1, argv + 1);
     if (!strcmp(argv[1], "staff"))

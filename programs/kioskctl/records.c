@@ -1,6 +1,7 @@
 /*
- * `kioskctl status`, `sync`, `export` and `purge`: the outbox of records and its way
- * upstream; `status` also shows the reader's health as the running kiosk publishes it.
+ * `kioskctl status`, `sync`, `export`, `import-acks` and `purge`: the outbox of records and
+ * its way upstream (by network, or by USB stick both ways); `status` also shows the reader's health
+ * as the running kiosk publishes it.
  */
 #include "kioskctl.h"
 
@@ -16,6 +17,7 @@
 #include "config/kiosk_config.h"
 #include "identity/identity_health.h"
 #include "store/store.h"
+#include "proto/sync_proto.h"
 #include "sync/sync.h"
 #include "receipt/receipt_payload.h"
 
@@ -160,6 +162,16 @@ int cmd_sync(int argc, char **argv)
     return code;
 }
 
+/* KIOSKCTL_BUNDLE_MAX_BODY (tests only): a lower cap on one bundle's body, so a test can
+ * split a backlog without writing tens of megabytes. Never above the hub's limit. */
+static size_t bundle_max_body(void)
+{
+    const char *v = getenv("KIOSKCTL_BUNDLE_MAX_BODY");
+    char *end;
+    unsigned long long n = v && *v ? strtoull(v, &end, 10) : 0;
+    return n && !*end && n < SYNC_MAX_BODY ? (size_t)n : 0;
+}
+
 int cmd_export(int argc, char **argv)
 {
     const char *config_path = NULL;
@@ -174,8 +186,9 @@ int cmd_export(int argc, char **argv)
     int code = open_state(config_path, &cfg, &key, &st);
     if (code != EXIT_VALID)
         return code;
-    /* a directory (the USB stick) gets a file named after the unit and the time */
-    char path[KIOSK_CONFIG_PATH_MAX + 128];
+    /* a directory (the USB stick) gets files named after the unit and the time; FILE.kb
+     * names them itself (FILE-001of002.kb … when the backlog needs several) */
+    char dir[KIOSK_CONFIG_PATH_MAX + 128], base[KIOSK_CONFIG_PATH_MAX + 128];
     struct stat sb;
     struct timespec now;
     clock_gettime(CLOCK_REALTIME, &now);
@@ -186,21 +199,73 @@ int cmd_export(int argc, char **argv)
         receipt_device_id(key.public_key, id);
         localtime_r(&now.tv_sec, &tm);
         strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
-        snprintf(path, sizeof path, "%s/%s-%s-%s.kb", target, cfg.hall_code, id, stamp);
+        snprintf(dir, sizeof dir, "%s", target);
+        snprintf(base, sizeof base, "%s-%s-%s", cfg.hall_code, id, stamp);
     } else {
-        snprintf(path, sizeof path, "%s", target);
+        const char *slash = strrchr(target, '/');
+        const char *name = slash ? slash + 1 : target;
+        size_t nl = strlen(name);
+        if (slash)
+            snprintf(dir, sizeof dir, "%.*s", (int)(slash == target ? 1 : slash - target), target);
+        else
+            snprintf(dir, sizeof dir, ".");
+        snprintf(base, sizeof base, "%.*s",
+                 (int)(nl > 3 && !strcmp(name + nl - 3, ".kb") ? nl - 3 : nl), name);
     }
-    size_t n = 0;
-    kiosk_rc rc = sync_export_bundle(st, &key, path, now_ms, &n);
+    sync_export_options opt = {.max_body = bundle_max_body()};
+    sync_export_result res;
+    kiosk_rc rc = sync_export_bundles(st, &key, dir, base, now_ms, &opt, &res);
+    if (res.stale_removed)
+        printf("removed %zu unfinished files of an interrupted export\n", res.stale_removed);
     if (rc == KIOSK_OK) {
-        printf("exported %zu records to %s\n", n, path);
-        printf("they stay on this unit until the hub acknowledges them (next sync)\n");
+        if (res.files == 1)
+            printf("exported %zu records to %s\n", res.records, res.first);
+        else
+            printf("exported %zu records to %zu bundles in %s (%s-001of%03zu.kb …)\n", res.records,
+                   res.files, dir, base, res.files);
+        printf("they stay on this unit until the hub acknowledges them (next sync, or"
+               " kioskctl import-acks)\n");
     } else if (rc == KIOSK_NOT_FOUND) {
         printf("nothing to export: every record is acknowledged or rejected\n");
         code = EXIT_NOTHING;
     } else {
-        printf("export failed: %s (%s)\n", kiosk_strerror(rc), path);
+        printf("export failed: %s (%s); no bundle was left behind\n", kiosk_strerror(rc), dir);
         code = EXIT_STATE;
+    }
+    close_state(st, &key);
+    return code;
+}
+
+int cmd_import_acks(int argc, char **argv)
+{
+    const char *config_path = NULL;
+    if (!config_only(argc, argv, &config_path) || optind != argc - 1) {
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    const char *path = argv[optind];
+    kiosk_config cfg;
+    store_device_key key;
+    store *st;
+    int code = open_state(config_path, &cfg, &key, &st);
+    if (code != EXIT_VALID)
+        return code;
+    sync_acks_report rep;
+    char err[160] = "";
+    kiosk_rc rc = sync_import_acks(st, &key, path, "kioskctl", &rep, err, sizeof err);
+    if (rc == KIOSK_OK) {
+        printf("the hub holds %zu records of this unit: %zu newly acknowledged", rep.listed,
+               rep.acked);
+        if (rep.mismatched)
+            printf(", %zu differ from what this unit holds (left pending)", rep.mismatched);
+        printf("\n");
+    } else {
+        printf("acknowledgements refused: %s\nnothing was changed\n",
+               err[0] ? err : kiosk_strerror(rc));
+        code = rc == KIOSK_NOT_FOUND || rc == KIOSK_IO ? EXIT_UNREADABLE
+               : rc == KIOSK_INVALID || rc == KIOSK_AUTH || rc == KIOSK_CRYPTO || rc == KIOSK_CONFIG
+                   ? EXIT_REFUSED
+                   : EXIT_STATE;
     }
     close_state(st, &key);
     return code;

@@ -23,6 +23,12 @@ static void check_body(const char *body, size_t len)
     if (sync_body_encode(recs, n, &out, &olen) != KIOSK_OK ||
         sync_body_decode(out, olen, &again, &m) != KIOSK_OK || m != n)
         abort();
+    /* the sizes a bundle writer cuts a backlog by are exactly the encoder's */
+    size_t want = SYNC_BODY_FRAME;
+    for (size_t i = 0; i < n; i++)
+        want += sync_body_record_size(recs[i].seq, recs[i].sealed_len, i == 0);
+    if (want != olen)
+        abort();
     for (size_t i = 0; i < n; i++)
         if (strcmp(recs[i].uuid, again[i].uuid) || recs[i].seq != again[i].seq ||
             recs[i].sealed_len != again[i].sealed_len ||

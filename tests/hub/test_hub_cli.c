@@ -298,6 +298,19 @@ static void test_import_status_export(void **state)
     assert_int_equal(HUB("status", "--db", hub_db_path), 0);
     assert_non_null(strstr(out_text, "records 4 max_seq 5 gaps: 4\n"));
 
+    /* a bundle whose record the hub rejects (its record signature broken): the file is
+     * read, the record is not stored, and the exit says records were rejected */
+    char rej[700];
+    snprintf(rej, sizeof rej, "%s/rejected.kiosk-bundle", dir);
+    sync_record broken = recs[3];
+    broken.sig[0] ^= 1;
+    write_bundle(rej, &broken, 1);
+    assert_int_equal(HUB("import", "--db", hub_db_path, rej), 3);
+    assert_non_null(strstr(out_text, "accepted 0 duplicate 0 rejected 1"));
+    assert_non_null(strstr(err_text, "bad_record_signature"));
+    assert_int_equal(HUB("status", "--db", hub_db_path), 0);
+    assert_non_null(strstr(out_text, "records 4 max_seq 5 gaps: 4\n"));
+
     /* export with the upstream key */
     char csv[700], assets[700];
     snprintf(csv, sizeof csv, "%s/out.csv", dir);

@@ -746,6 +746,139 @@ static void test_root_gives_state_files_back(void **state)
     assert_int_equal(system(cmd), 0);
 }
 
+/* A field unit that never sees a network, round trip by USB stick: a backlog split into
+ * several bundles (a lowered cap), the whole stick imported at the hub, which writes its
+ * signed acknowledgements back onto the stick; the unit imports them and may purge.
+ * Refusals say so in the exit code: a stick with a damaged bundle (hub: 1), an
+ * acknowledgement file signed by another key (kioskctl: 24). */
+static void test_usb_round_trip(void **state)
+{
+    (void)state;
+    char dir[256], conf[300], cmd[2400], out[4096], db[300], hubdb[300], hub_hex[80], hex[65];
+    snprintf(dir, sizeof dir, "%s/ctl-usb-%d", KIOSK_TEST_TMP, (int)getpid());
+    snprintf(cmd, sizeof cmd, "rm -rf '%s' && mkdir -p '%s/usb' '%s/other'", dir, dir, dir);
+    assert_int_equal(system(cmd), 0);
+    store_device_key key;
+    assert_int_equal(store_device_key_load(dir, &key), KIOSK_OK);
+    snprintf(db, sizeof db, "%s/kiosk.db", dir);
+    snprintf(hubdb, sizeof hubdb, "%s/hub.db", dir);
+    store *st;
+    assert_int_equal(store_open(db, "H9", &key, NULL, &st), KIOSK_OK);
+    uint8_t up_pk[32], up_sk[32], commit[32] = {3};
+    crypto_box_keypair(up_pk, up_sk);
+    assert_int_equal(store_set_upstream_key(st, up_pk), KIOSK_OK);
+    store_submission sub = {"{}", "{}", "2026.1", commit, "李*", "1101**********0026"};
+    store_saved saved;
+    for (int i = 0; i < 12; i++)
+        assert_int_equal(store_save(st, &sub, &saved), KIOSK_OK);
+    store_close(st);
+    sodium_bin2hex(hex, sizeof hex, key.public_key, 32);
+    snprintf(cmd, sizeof cmd, "'%s' device add --db '%s' %s field-unit-9 2>&1", KIOSK_HUB, hubdb,
+             hex);
+    assert_int_equal(run(cmd, out, sizeof out), 0);
+    snprintf(cmd, sizeof cmd, "'%s' sign-key --key '%s/hub-sign.key'", KIOSK_HUB, dir);
+    assert_int_equal(run(cmd, hub_hex, sizeof hub_hex), 0);
+    hub_hex[64] = '\0';
+    snprintf(conf, sizeof conf, "%s/kiosk.conf", dir);
+    FILE *f = fopen(conf, "w");
+    assert_non_null(f);
+    fprintf(f, "[device]\nhall_code = H9\n[paths]\nstate_dir = %s\n[policy]\nretention_days = 7\n",
+            dir);
+    fclose(f);
+    snprintf(cmd, sizeof cmd, "'%s' provision --config '%s' --hub-key %s", KIOSK_KIOSKCTL, conf,
+             hub_hex);
+    assert_int_equal(run(cmd, out, sizeof out), 0);
+
+    /* 1. at the unit: export onto the stick, a cap of about three records a bundle; an
+     * earlier export's leftover is cleared */
+    snprintf(cmd, sizeof cmd, "touch '%s/usb/.H9-old.kb.part'", dir);
+    assert_int_equal(system(cmd), 0);
+    snprintf(cmd, sizeof cmd, "KIOSKCTL_BUNDLE_MAX_BODY=1500 '%s' export --config '%s' '%s/usb'",
+             KIOSK_KIOSKCTL, conf, dir);
+    assert_int_equal(run(cmd, out, sizeof out), 0);
+    assert_non_null(strstr(out, "removed 1 unfinished files"));
+    assert_non_null(strstr(out, "exported 12 records to "));
+    assert_non_null(strstr(out, " bundles in "));
+    snprintf(cmd, sizeof cmd, "ls -A '%s/usb' | grep -c -- '-0[0-9][0-9]of0[0-9][0-9]\\.kb$'", dir);
+    assert_int_equal(run(cmd, out, sizeof out), 0);
+    assert_true(atoi(out) >= 4);
+    snprintf(cmd, sizeof cmd, "ls -A '%s/usb' | grep -c -v -- '\\.kb$'", dir);
+    assert_int_equal(run(cmd, out, sizeof out), 1); /* nothing else on the stick */
+    assert_int_equal(atoi(out), 0);
+
+    /* 2. at the hub: the whole stick, the acknowledgements written back onto it */
+    snprintf(cmd, sizeof cmd,
+             "'%s' import --db '%s' --sign-key '%s/hub-sign.key' --acks-dir '%s/usb' '%s/usb'",
+             KIOSK_HUB, hubdb, dir, dir, dir);
+    assert_int_equal(run(cmd, out, sizeof out), 0);
+    assert_non_null(strstr(out, "acknowledges 12 records"));
+    /* again: all duplicates, still exit 0 */
+    snprintf(cmd, sizeof cmd, "'%s' import --db '%s' '%s/usb'", KIOSK_HUB, hubdb, dir);
+    assert_int_equal(run(cmd, out, sizeof out), 0);
+    assert_non_null(strstr(out, "accepted 0 duplicate"));
+    assert_null(strstr(out, "accepted 1"));
+    /* a damaged bundle among them: the others go in, the exit says one was refused */
+    snprintf(cmd, sizeof cmd, "cp '%s'/usb/*.kb '%s/other/' && echo junk > '%s/other/zz.kb'", dir,
+             dir, dir);
+    assert_int_equal(system(cmd), 0);
+    snprintf(cmd, sizeof cmd, "'%s' import --db '%s' '%s/other' 2>&1", KIOSK_HUB, hubdb, dir);
+    assert_int_equal(run(cmd, out, sizeof out), 1);
+    assert_non_null(strstr(out, "zz.kb: not a bundle"));
+    /* the same list by hand, for one unit */
+    snprintf(cmd, sizeof cmd,
+             "'%s' export-acks --db '%s' --sign-key '%s/hub-sign.key' --device %s --out "
+             "'%s/other/unit.acks'",
+             KIOSK_HUB, hubdb, dir, hex, dir);
+    assert_int_equal(run(cmd, out, sizeof out), 0);
+    assert_non_null(strstr(out, "acknowledges 12 records"));
+    /* without the hub's key there is nothing to sign with: refused, no key made */
+    snprintf(cmd, sizeof cmd,
+             "'%s' export-acks --db '%s' --sign-key '%s/none.key' --device %s --out "
+             "'%s/other/x.acks' 2>&1",
+             KIOSK_HUB, hubdb, dir, hex, dir);
+    assert_int_equal(run(cmd, out, sizeof out), 1);
+    snprintf(cmd, sizeof cmd, "test ! -e '%s/none.key' && test ! -e '%s/other/x.acks'", dir, dir);
+    assert_int_equal(system(cmd), 0);
+
+    /* 3. back at the unit: a list signed by another hub key changes nothing */
+    snprintf(cmd, sizeof cmd,
+             "'%s' sign-key --key '%s/other.key' >/dev/null && '%s' export-acks --db '%s' "
+             "--sign-key '%s/other.key' --device %s --out '%s/other/forged.acks'",
+             KIOSK_HUB, dir, KIOSK_HUB, hubdb, dir, hex, dir);
+    assert_int_equal(run(cmd, out, sizeof out), 0);
+    snprintf(cmd, sizeof cmd, "'%s' import-acks --config '%s' '%s/other/forged.acks'",
+             KIOSK_KIOSKCTL, conf, dir);
+    assert_int_equal(run(cmd, out, sizeof out), 24);
+    assert_non_null(strstr(out, "signed by another key"));
+    snprintf(cmd, sizeof cmd, "'%s' import-acks --config '%s' '%s/other/missing.acks'",
+             KIOSK_KIOSKCTL, conf, dir);
+    assert_int_equal(run(cmd, out, sizeof out), 3);
+    snprintf(cmd, sizeof cmd, "'%s' status --config '%s'", KIOSK_KIOSKCTL, conf);
+    assert_int_equal(run(cmd, out, sizeof out), 0);
+    assert_non_null(strstr(out, "12 queued, 0 sent, 0 acknowledged"));
+    /* the hub's own list: acknowledged, and purge may take them */
+    snprintf(cmd, sizeof cmd, "'%s' import-acks --config '%s' '%s'/usb/*.acks", KIOSK_KIOSKCTL,
+             conf, dir);
+    assert_int_equal(run(cmd, out, sizeof out), 0);
+    assert_non_null(strstr(out, "the hub holds 12 records of this unit: 12 newly acknowledged"));
+    snprintf(cmd, sizeof cmd, "'%s' status --config '%s'", KIOSK_KIOSKCTL, conf);
+    assert_int_equal(run(cmd, out, sizeof out), 0);
+    assert_non_null(strstr(out, "0 queued, 0 sent, 12 acknowledged"));
+    snprintf(cmd, sizeof cmd, "'%s' export --config '%s' '%s/usb'", KIOSK_KIOSKCTL, conf, dir);
+    assert_int_equal(run(cmd, out, sizeof out), 23);
+    /* purge as after a signed network reply: never below the retention floor */
+    snprintf(cmd, sizeof cmd, "'%s' purge --config '%s' --days 7 --yes", KIOSK_KIOSKCTL, conf);
+    assert_int_equal(run(cmd, out, sizeof out), 0);
+    assert_non_null(strstr(out, "purged 0 records"));
+    snprintf(cmd, sizeof cmd,
+             "sqlite3 '%s' \"UPDATE records SET acked_ms = acked_ms - 8 * 86400000\"", db);
+    assert_int_equal(system(cmd), 0);
+    snprintf(cmd, sizeof cmd, "'%s' purge --config '%s' --days 7 --yes", KIOSK_KIOSKCTL, conf);
+    assert_int_equal(run(cmd, out, sizeof out), 0);
+    assert_non_null(strstr(out, "purged 12 records"));
+    sodium_memzero(&key, sizeof key);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -756,6 +889,7 @@ int main(void)
         cmocka_unit_test(test_card_reader_states),
         cmocka_unit_test(test_reprint),
         cmocka_unit_test_teardown(test_status_sync_export_purge, stop_hub),
+        cmocka_unit_test(test_usb_round_trip),
         cmocka_unit_test(test_status_shows_the_kiosks_reader),
         cmocka_unit_test(test_staff_audit_print_test),
         cmocka_unit_test(test_root_gives_state_files_back),

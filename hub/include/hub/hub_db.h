@@ -118,4 +118,11 @@ typedef kiosk_rc (*hub_db_record_cb)(void *ctx, const hub_db_record *rec);
  * from inside the callback. KIOSK_OK, the callback's code, or a database error. */
 kiosk_rc hub_db_foreach_record(hub_db *db, hub_db_record_cb cb, void *ctx);
 
+/* What the hub holds for one device, for its signed acknowledgement bundle: up to max
+ * records (the highest seqs), each as an "accepted" result with its uuid and the SHA-256
+ * of its sealed bytes. *out owned (free()), NULL when *n is 0. KIOSK_NOT_FOUND for a
+ * device never added, KIOSK_NOMEM, a database error. */
+kiosk_rc hub_db_device_results(hub_db *db, const uint8_t public_key[32], size_t max,
+                               sync_result **out, size_t *n);
+
 #endif

@@ -44,7 +44,7 @@ typedef struct app_io_result {
     app_io_kind kind;
     kiosk_rc rc;
     char receipt_no[40];
-    char png[1024];         /* export: the bundle's path */
+    char png[1024];         /* export: the first bundle's path */
     receipt_bitmap preview; /* print: the receipt for the screen; its bits are the
                              * receiver's (receipt_bitmap_deinit), NULL if none */
     /* staff login */
@@ -95,7 +95,7 @@ kiosk_rc app_io_print(app_io *io, const char *receipt_no, int copy);
 
 /* Staff jobs (the maintenance menu). who: the logged-in staff name, for the audit log.
  * login: with a staff card's UID (or NULL for the PIN alone); the PIN is copied and
- * wiped after checking. export: a signed bundle of pending
+ * wiped after checking. export: signed bundles (as many as the hub's limit needs) of pending
  * records into dir. purge: acknowledged records older than days. audit: an entry for a
  * staff action done elsewhere (sync now, out of service). */
 kiosk_rc app_io_login(app_io *io, const char *card_uid, const char *pin);

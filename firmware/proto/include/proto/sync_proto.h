@@ -192,4 +192,62 @@ kiosk_rc sync_bundle_write(const char *path, const uint8_t public_key[32],
  * sync_request_verify(device, SYNC_BUNDLE_METHOD, SYNC_PATH_RECORDS, time_ms, body…). */
 kiosk_rc sync_bundle_parse(const char *data, size_t len, sync_bundle *out);
 
+/* ---- bundles of any size ----------------------------------------------------------
+ * An export larger than one bundle is split into several, each signed and importable on
+ * its own. These say exactly how many bytes a record takes in sync_body_encode's output,
+ * so a writer can cut the backlog under SYNC_MAX_BODY without encoding it twice. */
+#define SYNC_BODY_FRAME 14 /* {"records":[ and ]} */
+/* Bytes of one record in a body, the comma before it included when it is not the first. */
+size_t sync_body_record_size(int64_t seq, size_t sealed_len, int first);
+
+/* Write a signed bundle of body to exactly tmp_path (created, truncated, fsynced; no
+ * rename): the caller renames it into place when every part of an export is written.
+ * tmp_path should be a hidden name that does not end in ".kb" (sync_bundle_temp_name),
+ * so nothing takes a half-written file for a bundle. KIOSK_IO, KIOSK_DISK_FULL,
+ * KIOSK_READ_ONLY (the file is removed on failure). */
+kiosk_rc sync_bundle_write_temp(const char *tmp_path, const uint8_t public_key[32],
+                                const uint8_t secret_key[64], int64_t time_ms, const char *body,
+                                size_t len);
+/* The temporary name of the bundle file name (a base name, "x.kb"): ".x.kb.part", into out
+ * (size bytes). 1 when it fits, else 0. */
+int sync_bundle_temp_name(const char *name, char *out, size_t size);
+/* 1 when name (a base name) is one sync_bundle_temp_name makes: a leftover of an export
+ * that was interrupted, which the next export removes. */
+int sync_bundle_is_temp_name(const char *name);
+
+/* ---- acknowledgement bundle (hub -> unit, on a USB stick) --------------------------
+ * A unit that never sees a network learns from it which of its records the hub holds:
+ *   "kiosk-acks-v1\n" "device <64 hex>\n" "hub <64 hex>\n" "time <ms>\n"
+ *   "signature <128 hex>\n" "\n" body
+ * body: a reply body as sync_results_encode writes it, one result per record the hub
+ * holds for that device ("accepted", with sealed_sha256). hub: the hub's public key (to
+ * say which key signed when it is not the provisioned one; trust comes from the
+ * provisioned key alone). signature: by the hub's Ed25519 key — the key that signs
+ * protocol v2 replies — over sync_acks_sign()'s message:
+ *   "kiosk-acks-v1\n<device hex>\n<time_ms>\n<body length>\n" + hex SHA-256 of body
+ * Its own prefix, so an acknowledgement bundle can never pass for a reply or a request. */
+#define SYNC_ACKS_MAGIC "kiosk-acks-v1\n"
+typedef struct sync_acks {
+    uint8_t device[32];
+    uint8_t hub[32];
+    int64_t time_ms;
+    uint8_t sig[64];
+    const char *body; /* borrowed from the parsed bytes */
+    size_t body_len;
+} sync_acks;
+
+void sync_acks_sign(const uint8_t hub_secret_key[64], const uint8_t device[32], int64_t time_ms,
+                    const void *body, size_t len, uint8_t sig[64]);
+int sync_acks_verify(const uint8_t hub_public_key[32], const uint8_t device[32], int64_t time_ms,
+                     const void *body, size_t len, const uint8_t sig[64]); /* 1 good */
+/* Write an acknowledgement bundle to path atomically (hidden temp, fsync, rename, fsync of
+ * the directory). hub_secret_key: 64 bytes (its public half is in it). KIOSK_IO,
+ * KIOSK_DISK_FULL, KIOSK_READ_ONLY, KIOSK_INVALID (a path too long). */
+kiosk_rc sync_acks_write(const char *path, const uint8_t hub_secret_key[64],
+                         const uint8_t device[32], int64_t time_ms, const char *body, size_t len);
+/* Parse (outside bytes) an acknowledgement bundle held in data. KIOSK_INVALID for a
+ * malformed header, KIOSK_RANGE for a body over SYNC_MAX_BODY. Does not check the
+ * signature (sync_acks_verify) nor the body (sync_results_decode). */
+kiosk_rc sync_acks_parse(const char *data, size_t len, sync_acks *out);
+
 #endif

@@ -4,7 +4,9 @@
  * per-record answers to the store — only answers signed by the hub's key. A thread with its own
  * database connection, woken by new records and by "sync now", backing off (capped, exponential,
  * full jitter) while the hub cannot be reached. Never deletes anything; never blocks its caller on
- * the network. Also writes the signed bundle file that portable units carry on USB.
+ * the network. Also writes the signed bundle files that portable units carry on USB (as
+ * many as the hub's import limit needs) and imports the hub's signed acknowledgement
+ * bundle they bring back.
  */
 #ifndef KIOSK_SYNC_H
 #define KIOSK_SYNC_H
@@ -85,8 +87,60 @@ void sync_worker_status(sync_worker *sy, sync_status_info *out);
 /* Write every pending record (queued or sent, not rejected) of s to a signed bundle at
  * path for a USB stick. The records stay pending until the hub acknowledges them by a
  * later sync (then as duplicates). *count (may be NULL) gets how many were written.
- * KIOSK_NOT_FOUND when nothing is pending (no file written), store and file errors. */
+ * KIOSK_NOT_FOUND when nothing is pending (no file written), KIOSK_RANGE when one file
+ * would be over the hub's import limit (use sync_export_bundles), store and file errors. */
 kiosk_rc sync_export_bundle(store *s, const store_device_key *key, const char *path, int64_t now_ms,
                             size_t *count);
+
+/* ---- bundles of any size, and the hub's acknowledgements on a stick ---- */
+
+typedef struct sync_export_options {
+    size_t max_body;    /* bytes of one bundle's body; 0: SYNC_MAX_BODY (the hub's limit) */
+    size_t max_records; /* records in one bundle; 0: SYNC_MAX_RECORDS */
+} sync_export_options;
+
+#define SYNC_EXPORT_PATH_MAX 1024
+typedef struct sync_export_result {
+    size_t records;                   /* written, over every file */
+    size_t files;                     /* bundle files written */
+    size_t stale_removed;             /* temporary files of an interrupted export removed */
+    char first[SYNC_EXPORT_PATH_MAX]; /* the first file's path ("" when none) */
+} sync_export_result;
+
+/* Write every pending record (queued or sent, not rejected) of s into dir as as many
+ * signed bundles as it takes to keep each under the hub's limits (opt, may be NULL):
+ * "<dir>/<base>.kb" when one is enough, else "<base>-001of003.kb", "-002of003" …, each
+ * importable alone and in any order. Every file is first written and fsynced under a
+ * hidden temporary name (".<name>.kb.part", sync_bundle_temp_name) and renamed into
+ * place only when all are written, so an interrupted export leaves nothing that looks
+ * like a bundle; such leftovers in dir are removed first. The records stay pending until
+ * the hub acknowledges them (a later sync, or sync_import_acks). out (may be NULL).
+ * KIOSK_NOT_FOUND when nothing is pending (no file written), KIOSK_INVALID for a dir or
+ * base that makes too long a path, KIOSK_NOMEM, store and file errors (every file of
+ * this export removed). Not thread-safe with another export into the same dir. */
+kiosk_rc sync_export_bundles(store *s, const store_device_key *key, const char *dir,
+                             const char *base, int64_t now_ms, const sync_export_options *opt,
+                             sync_export_result *out);
+
+/* What an acknowledgement bundle did. */
+typedef struct sync_acks_report {
+    size_t listed;     /* records the hub says it holds for this unit */
+    size_t acked;      /* records marked acknowledged now */
+    size_t mismatched; /* listed, pending here, but the hub holds other bytes: left pending */
+} sync_acks_report;
+
+/* Import the hub's signed acknowledgement bundle at path (sync_proto.h, made by `hub
+ * export-acks`): checked against this unit's device key and the hub key provisioned in
+ * s (store_hub_key); then every pending record the hub holds with the same sealed bytes
+ * is marked acknowledged exactly as a signed reply would (store_apply_outcomes with
+ * hub_signed), so purge may delete it later, never below the retention floor. A refused
+ * bundle changes nothing. who (borrowed) is for the audit log, which gets one entry
+ * either way. error (may be NULL) receives a one-line reason without personal data.
+ * KIOSK_OK; KIOSK_NOT_FOUND / KIOSK_IO (unreadable file); KIOSK_INVALID (not an
+ * acknowledgement bundle, or a malformed body); KIOSK_AUTH (made for another unit);
+ * KIOSK_CONFIG (no hub key provisioned); KIOSK_CRYPTO (signed by another key, or
+ * altered); store errors. */
+kiosk_rc sync_import_acks(store *s, const store_device_key *key, const char *path, const char *who,
+                          sync_acks_report *report, char *error, size_t error_size);
 
 #endif
