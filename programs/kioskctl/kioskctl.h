@@ -38,6 +38,7 @@ enum {
     EXIT_NOTHING = 23,
     EXIT_HUB_UNREACHABLE = 30,
     EXIT_HUB_REFUSED = 31,
+    EXIT_RECORDS_REFUSED = 32, /* sync: the hub refused records (kept: status lists them) */
     EXIT_REFUSED = 24,
     EXIT_USAGE = 64
 };
