@@ -39,6 +39,7 @@ enum {
     EXIT_HUB_UNREACHABLE = 30,
     EXIT_HUB_REFUSED = 31,
     EXIT_RECORDS_REFUSED = 32, /* sync: the hub refused records (kept: status lists them) */
+    EXIT_ALARM = 33, /* sync: the hub's mark shows this unit went back (store alarm raised) */
     EXIT_REFUSED = 24,
     EXIT_USAGE = 64
 };

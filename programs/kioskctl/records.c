@@ -198,10 +198,19 @@ int cmd_sync(int argc, char **argv)
         printf("sync failed: %s\n", err[0] ? err : kiosk_strerror(rc));
         code = rc == KIOSK_AUTH || rc == KIOSK_CRYPTO || rc == KIOSK_CONFIG ? EXIT_HUB_REFUSED
                                                                             : EXIT_HUB_UNREACHABLE;
-    } else if (r.rejected) {
+    }
+    if (r.hub_ahead)
+        printf("ALARM: the hub holds later numbers of this unit (a copied or restored"
+               " database): numbering went on past them in a new store epoch\n");
+    if (r.audit_rolled_back)
+        printf("ALARM: the hub holds an audit entry this log lacks: the audit log was rolled"
+               " back or copied\n");
+    if (rc == KIOSK_OK && r.rejected) {
         /* nothing refused passes silently: the records stay, listed by kioskctl status */
         printf("the hub refused %zu records: kioskctl status lists them\n", r.rejected);
         code = EXIT_RECORDS_REFUSED;
+    } else if (rc == KIOSK_OK && (r.hub_ahead || r.audit_rolled_back)) {
+        code = EXIT_ALARM;
     }
     close_state(st, &key);
     return code;

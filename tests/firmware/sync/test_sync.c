@@ -519,7 +519,8 @@ static void fake_answer(fake_hub *f, int c)
     }
     sync_record *recs = NULL;
     size_t n = 0;
-    if (sync_body_decode(buf + head, len, &recs, &n) != KIOSK_OK)
+    sync_head audit_head; /* this firmware's units send their audit head */
+    if (sync_body_decode_head(buf + head, len, &recs, &n, &audit_head) != KIOSK_OK)
         return;
     f->requests++;
     sync_result *res = calloc(n ? n : 1, sizeof *res);

@@ -222,6 +222,14 @@ typedef struct store_epoch {
 } store_epoch;
 kiosk_rc store_epoch_info(store *s, store_epoch *out);
 
+/* The hub holds seq numbers of this device up to seq. When that is beyond the last seq
+ * issued here, or conflict is set (the hub refused a record of ours as seq_conflict: a
+ * copy of this unit issues the same numbers), a new epoch begins in a block of seqs of
+ * its own — a random one of 1024 blocks of 2^20 above both — so the copy that goes on
+ * from the hub's numbers does not meet it. why (borrowed) becomes the alarm and goes to
+ * the audit log. *started (may be NULL): 1 when an epoch began. */
+kiosk_rc store_epoch_past(store *s, int64_t seq, int conflict, const char *why, int *started);
+
 /* Staff saw the alarm (who borrowed, audited). */
 kiosk_rc store_alarm_clear(store *s, const char *who);
 
@@ -254,5 +262,20 @@ typedef struct store_audit_check {
     int64_t first_bad;
 } store_audit_check;
 kiosk_rc store_audit_verify(store *s, store_audit_check *out);
+
+/* The audit head as signed into meta: its entry id (0: an empty log) and hash.
+ * KIOSK_CORRUPT when the head's signature does not verify. For the sync request, which
+ * gives it to the hub (sync_proto.h, "head"). */
+kiosk_rc store_audit_head(store *s, int64_t *id, uint8_t hash[32]);
+
+/* The hub's answer: the latest head this device gave it (id, hash). It is kept as the
+ * anchor; when this log lacks that entry (restored from a backup, or a copy that went
+ * its own way) the store alarm is set, "audit.rolled_back" is logged in the audit log
+ * and KIOSK_CORRUPT returned. id 0: the hub holds none (KIOSK_OK). */
+kiosk_rc store_audit_anchor_check(store *s, int64_t id, const uint8_t hash[32]);
+
+/* kioskctl audit verify: does the log still hold the anchor last heard from the hub?
+ * KIOSK_OK (or no anchor: *anchor_id 0), KIOSK_CORRUPT when it does not. */
+kiosk_rc store_audit_anchor_verify(store *s, int64_t *anchor_id);
 
 #endif
