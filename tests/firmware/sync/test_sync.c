@@ -18,6 +18,7 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <sodium.h>
 #include <sqlite3.h>
 #include <sys/socket.h>
@@ -480,7 +481,7 @@ typedef struct fake_hub {
     uint16_t port;
     const uint8_t *sign_sk;
     int corrupt_hash; /* name other sealed bytes */
-    volatile int stop;
+    atomic_int stop;  /* set by the test, read by the fake's thread (TSan: not volatile) */
     int requests;
     pthread_t thread;
 } fake_hub;
@@ -555,7 +556,7 @@ static void fake_answer(fake_hub *f, int c)
 static void *fake_run(void *arg)
 {
     fake_hub *f = arg;
-    while (!f->stop) {
+    while (!atomic_load(&f->stop)) {
         struct pollfd p = {.fd = f->fd, .events = POLLIN};
         if (poll(&p, 1, 50) != 1)
             continue;
@@ -584,7 +585,7 @@ static void fake_start(fake_hub *f)
 
 static void fake_stop(fake_hub *f)
 {
-    f->stop = 1;
+    atomic_store(&f->stop, 1);
     pthread_join(f->thread, NULL);
     close(f->fd);
 }
