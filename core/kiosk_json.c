@@ -1,13 +1,17 @@
 /*
  * Recursive descent over the JSON grammar with a depth cap; no allocation. Numbers
- * follow RFC 8259; an integer (no fraction, no exponent) must fit int64, as jansson
- * refuses larger ones. Strings are checked for UTF-8 and escapes, surrogate pairs
+ * follow RFC 8259; an integer (no fraction, no exponent) must fit int64 and a real number
+ * a double, as jansson refuses others. Strings are checked for UTF-8 and escapes, surrogate pairs
  * included.
  */
 #include "core/kiosk_json.h"
 
+#include <errno.h>
+#include <math.h>
 #include <sodium.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/kiosk_log.h"
@@ -89,6 +93,52 @@ static int digits(scan *s)
     return s->p > start;
 }
 
+/* Does the real number whose integer digits are [int_start, int_end), followed by an
+ * optional fraction and, from exp_start (or NULL) to end, an exponent, overflow a
+ * double? Its first significant digits and its decimal exponent are put in a short
+ * string for strtod, so a number of any length is judged without allocating. */
+static int real_overflows(const char *int_start, const char *int_end, const char *exp_start,
+                          const char *end)
+{
+    char buf[64] = "0.";
+    size_t n = 2;
+    long long scale = 0; /* the decimal point's place relative to the first digit kept */
+    int seen = 0;
+    const char *stop = exp_start ? exp_start - 1 : end;
+    for (const char *d = int_start; d < stop; d++) {
+        if (*d == '.')
+            continue;
+        int in_int = d < int_end;
+        if (!seen && *d == '0') {
+            if (!in_int)
+                scale--; /* 0.000ddd */
+            continue;
+        }
+        seen = 1;
+        if (in_int)
+            scale++;
+        if (n < 2 + 20)
+            buf[n++] = *d;
+    }
+    if (!seen)
+        return 0; /* zero */
+    long long e = 0;
+    if (exp_start) {
+        const char *d = exp_start;
+        int eneg = *d == '-';
+        if (*d == '+' || *d == '-')
+            d++;
+        for (; d < end; d++)
+            if (e < 1000000)
+                e = e * 10 + (*d - '0');
+        e = eneg ? -e : e;
+    }
+    snprintf(buf + n, sizeof buf - n, "e%lld", scale + e);
+    errno = 0;
+    double v = strtod(buf, NULL);
+    return (v == HUGE_VAL || v == -HUGE_VAL) && errno == ERANGE;
+}
+
 static int number(scan *s)
 {
     int neg = *s->p == '-';
@@ -109,14 +159,18 @@ static int number(scan *s)
             return 0;
         integer = 0;
     }
+    const char *exp_start = NULL;
     if (s->p < s->end && (*s->p == 'e' || *s->p == 'E')) {
         s->p++;
+        exp_start = s->p;
         if (s->p < s->end && (*s->p == '+' || *s->p == '-'))
             s->p++;
         if (!digits(s))
             return 0;
         integer = 0;
     }
+    if (!integer && real_overflows(int_start, int_end, exp_start, s->p))
+        return 0;  /* jansson refuses a real number out of double's range */
     if (integer) { /* must fit int64_t, as jansson requires */
         uint64_t v = 0, limit = neg ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX;
         for (const char *d = int_start; d < int_end; d++) {

@@ -70,6 +70,12 @@ static const char *const migrations[HUB_DB_SCHEMA_VERSION] = {
     " signature BLOB PRIMARY KEY CHECK(length(signature) = 64),"
     " time_ms INTEGER NOT NULL);"
     "CREATE INDEX seen_requests_time ON seen_requests(time_ms);",
+    /* 1 -> 2: the audit head each device last gave (sync_proto.h, "head"): answered in
+     * the signed reply's mark, so a unit whose log went back finds out */
+    "CREATE TABLE IF NOT EXISTS device_heads("
+    " device BLOB PRIMARY KEY REFERENCES devices(public_key),"
+    " audit_id INTEGER NOT NULL, audit_hash BLOB NOT NULL CHECK(length(audit_hash) = 32),"
+    " updated_ms INTEGER NOT NULL);",
 };
 
 /* Step a reused statement that returns no row, then reset it for the next use. */
@@ -535,4 +541,51 @@ kiosk_rc hub_db_device_results(hub_db *db, const uint8_t public_key[32], size_t 
     *out = res;
     *n = got;
     return KIOSK_OK;
+}
+
+/* ---- the high-water mark ------------------------------------------------------------ */
+
+kiosk_rc hub_db_mark(hub_db *db, const uint8_t public_key[32], const sync_head *given,
+                     int64_t now_ms, sync_mark *out)
+{
+    memset(out, 0, sizeof *out);
+    int64_t records;
+    kiosk_rc k = hub_db_device_counts(db, public_key, &records, &out->max_seq);
+    if (k != KIOSK_OK)
+        return k;
+    sqlite3_stmt *st;
+    int rc = sqlite3_prepare_v2(
+        db->db, "SELECT audit_id, audit_hash FROM device_heads WHERE device = ?", -1, &st, NULL);
+    if (rc == SQLITE_OK) {
+        sqlite3_bind_blob(st, 1, public_key, 32, SQLITE_STATIC);
+        rc = sqlite3_step(st);
+        if (rc == SQLITE_ROW && sqlite3_column_bytes(st, 1) == 32) {
+            out->audit_id = sqlite3_column_int64(st, 0);
+            memcpy(out->audit_hash, sqlite3_column_blob(st, 1), 32);
+        }
+        rc = rc == SQLITE_ROW ? SQLITE_DONE : rc;
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+        return recdb_rc(rc);
+    out->present = 1;
+    /* the stored head only moves forward: a unit whose log went back gets the later
+     * head it once gave, until its own log passes it */
+    if (!given || !given->present || given->audit_id <= out->audit_id)
+        return KIOSK_OK;
+    rc = sqlite3_prepare_v2(db->db,
+                            "INSERT INTO device_heads(device, audit_id, audit_hash, updated_ms)"
+                            " VALUES(?, ?, ?, ?) ON CONFLICT(device) DO UPDATE SET"
+                            " audit_id = excluded.audit_id, audit_hash = excluded.audit_hash,"
+                            " updated_ms = excluded.updated_ms",
+                            -1, &st, NULL);
+    if (rc == SQLITE_OK) {
+        sqlite3_bind_blob(st, 1, public_key, 32, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 2, given->audit_id);
+        sqlite3_bind_blob(st, 3, given->audit_hash, 32, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 4, now_ms);
+        rc = sqlite3_step(st);
+    }
+    sqlite3_finalize(st);
+    return recdb_rc(rc);
 }

@@ -400,7 +400,8 @@ static hub_reply post_records(hub_server *srv, hub_request *rq, char hub_sig[129
 
     sync_record *recs = NULL;
     size_t n = 0;
-    kiosk_rc drc = sync_body_decode(body, rq->body.len, &recs, &n);
+    sync_head head;
+    kiosk_rc drc = sync_body_decode_head(body, rq->body.len, &recs, &n, &head);
     int seen = 0;
     /* Checked now, remembered only once stored: a refused request changes nothing. */
     rc = hub_db_seen_request(srv->db, sig, now, 0, &seen);
@@ -442,7 +443,13 @@ static hub_reply post_records(hub_server *srv, hub_request *rq, char hub_sig[129
             size_t shown = rq->fault == HUB_FAULT_PARTIAL ? n / 2 : n;
             char *out = NULL;
             size_t out_len = 0;
-            if (sync_results_encode(results, shown, now, &out, &out_len) != KIOSK_OK) {
+            /* a unit that gave its audit head learns the mark (older units get none) */
+            sync_mark mark = {0};
+            if (head.present && hub_db_mark(srv->db, device, &head, now, &mark) != KIOSK_OK) {
+                kiosk_log_warn("hub", "%s: cannot read or keep the device's mark", who);
+                mark.present = 0;
+            }
+            if (sync_results_encode_mark(results, shown, now, &mark, &out, &out_len) != KIOSK_OK) {
                 ret = error_reply(srv, who, 500, "internal", "out of memory");
             } else {
                 kiosk_log_info("hub",

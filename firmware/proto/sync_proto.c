@@ -486,10 +486,65 @@ static int record_of(cursor *c, sync_record *out)
     return seen == 15u && eat(c, '}');
 }
 
+/* The optional audit head after the records: "head":{"audit_id":N,"audit_hash":"<hex>"}. */
+static int head_of(cursor *c, sync_head *head)
+{
+    const char *k, *h;
+    size_t kn, hn;
+    memset(head, 0, sizeof *head);
+    if (!string_of(c, &k, &kn) || !key_is(k, kn, "head") || !eat(c, ':') || !eat(c, '{') ||
+        !string_of(c, &k, &kn) || !key_is(k, kn, "audit_id") || !eat(c, ':') ||
+        !positive_of(c, &head->audit_id) || !eat(c, ',') || !string_of(c, &k, &kn) ||
+        !key_is(k, kn, "audit_hash") || !eat(c, ':') || !string_of(c, &h, &hn) || hn != 64 ||
+        !eat(c, '}'))
+        return 0;
+    char hex[65];
+    memcpy(hex, h, 64);
+    hex[64] = '\0';
+    head->present = sync_hex_parse(hex, head->audit_hash, 32);
+    return head->present;
+}
+
 kiosk_rc sync_body_decode(const char *body, size_t len, sync_record **recs, size_t *n)
+{
+    return sync_body_decode_head(body, len, recs, n, NULL);
+}
+
+kiosk_rc sync_body_encode_head(const sync_record *recs, size_t n, const sync_head *head,
+                               char **body, size_t *len)
+{
+    size_t l = 0;
+    kiosk_rc rc = sync_body_encode(recs, n, body, &l);
+    if (rc != KIOSK_OK || !head || !head->present) {
+        if (len)
+            *len = l;
+        return rc;
+    }
+    char tail[160], hex[65];
+    sync_hex_format(head->audit_hash, 32, hex);
+    int tn =
+        snprintf(tail, sizeof tail, ",\"head\":{\"audit_id\":%" PRId64 ",\"audit_hash\":\"%s\"}}",
+                 head->audit_id, hex);
+    char *grown = realloc(*body, l + (size_t)tn + 1);
+    if (!grown) {
+        free(*body);
+        *body = NULL;
+        return KIOSK_NOMEM;
+    }
+    memcpy(grown + l - 1, tail, (size_t)tn + 1); /* over the closing brace */
+    *body = grown;
+    if (len)
+        *len = l - 1 + (size_t)tn;
+    return KIOSK_OK;
+}
+
+kiosk_rc sync_body_decode_head(const char *body, size_t len, sync_record **recs, size_t *n,
+                               sync_head *head)
 {
     *recs = NULL;
     *n = 0;
+    if (head)
+        memset(head, 0, sizeof *head);
     if (len > SYNC_MAX_BODY)
         return KIOSK_RANGE;
     cursor c = {body, body + len};
@@ -523,6 +578,8 @@ kiosk_rc sync_body_decode(const char *body, size_t len, sync_record **recs, size
         } while (ok && eat(&c, ','));
         ok = ok && eat(&c, ']');
     }
+    if (ok && head && eat(&c, ','))
+        ok = head_of(&c, head);
     ok = ok && eat(&c, '}');
     skip_ws(&c);
     if (!ok || c.p != c.end) {
@@ -552,9 +609,24 @@ static int reason_ok(const char *s)
 kiosk_rc sync_results_encode(const sync_result *results, size_t n, int64_t now_ms, char **body,
                              size_t *len)
 {
+    return sync_results_encode_mark(results, n, now_ms, NULL, body, len);
+}
+
+kiosk_rc sync_results_encode_mark(const sync_result *results, size_t n, int64_t now_ms,
+                                  const sync_mark *mark, char **body, size_t *len)
+{
     json_t *o = json_object(), *arr = json_array();
     int ok = o && arr && json_object_set_new(o, "now_ms", json_integer(now_ms)) == 0 &&
              json_object_set(o, "results", arr) == 0;
+    if (ok && mark && mark->present) {
+        char hex[65];
+        sync_hex_format(mark->audit_hash, 32, hex);
+        json_t *m = json_object();
+        ok = m && json_object_set_new(m, "max_seq", json_integer(mark->max_seq)) == 0 &&
+             json_object_set_new(m, "audit_id", json_integer(mark->audit_id)) == 0 &&
+             json_object_set_new(m, "audit_hash", json_string(hex)) == 0;
+        ok = m && json_object_set_new(o, "mark", m) == 0 && ok;
+    }
     for (size_t i = 0; ok && i < n; i++) {
         json_t *r = json_object();
         ok = r && json_object_set_new(r, "uuid", json_string(results[i].uuid)) == 0 &&
@@ -579,19 +651,44 @@ kiosk_rc sync_results_encode(const sync_result *results, size_t n, int64_t now_m
 kiosk_rc sync_results_decode(const char *body, size_t len, sync_result **results, size_t *n,
                              int64_t *now_ms)
 {
+    return sync_results_decode_mark(body, len, results, n, now_ms, NULL);
+}
+
+/* The hub's mark: {"max_seq":N,"audit_id":N,"audit_hash":"<64 hex>"}, numbers >= 0. */
+static int mark_of(const json_t *m, sync_mark *mark)
+{
+    static const char *const req[] = {"max_seq", "audit_id", "audit_hash"};
+    int ok = keys_ok(m, req, 3, NULL, 0);
+    mark->max_seq = ok ? int_of(json_object_get(m, "max_seq"), &ok) : 0;
+    mark->audit_id = ok ? int_of(json_object_get(m, "audit_id"), &ok) : 0;
+    const char *hex = ok ? json_string_value(json_object_get(m, "audit_hash")) : NULL;
+    ok = ok && hex && strlen(hex) == 64 && sync_hex_parse(hex, mark->audit_hash, 32) &&
+         mark->max_seq >= 0 && mark->audit_id >= 0;
+    mark->present = ok;
+    return ok;
+}
+
+kiosk_rc sync_results_decode_mark(const char *body, size_t len, sync_result **results, size_t *n,
+                                  int64_t *now_ms, sync_mark *mark)
+{
     *results = NULL;
     *n = 0;
     *now_ms = 0;
+    if (mark)
+        memset(mark, 0, sizeof *mark);
     if (len > SYNC_MAX_BODY)
         return KIOSK_RANGE;
     json_t *o = load(body, len);
-    static const char *const req[] = {"results"}, *const opt[] = {"now_ms"};
+    static const char *const req[] = {"results"}, *const opt[] = {"now_ms", "mark"};
     json_t *arr = json_object_get(o, "results");
-    int ok = keys_ok(o, req, 1, opt, 1) && json_is_array(arr) &&
+    int ok = keys_ok(o, req, 1, opt, mark ? 2 : 1) && json_is_array(arr) &&
              json_array_size(arr) <= SYNC_MAX_RECORDS;
     json_t *t = ok ? json_object_get(o, "now_ms") : NULL;
     if (t)
         *now_ms = int_of(t, &ok);
+    json_t *mj = ok && mark ? json_object_get(o, "mark") : NULL;
+    if (mj)
+        ok = mark_of(mj, mark);
     size_t count = ok ? json_array_size(arr) : 0;
     sync_result *out = ok ? calloc(count ? count : 1, sizeof *out) : NULL;
     if (ok && !out) {

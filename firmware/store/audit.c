@@ -254,3 +254,142 @@ kiosk_rc store_audit_verify(store *s, store_audit_check *out)
         kiosk_log_error("audit", "the audit log is broken at entry %" PRId64, out->first_bad);
     return verdict;
 }
+
+/* ---- the head anchored at the hub ------------------------------------------------ */
+
+kiosk_rc store_audit_head(store *s, int64_t *id, uint8_t hash[32])
+{
+    int signed_ok;
+    read_head(s, id, hash, &signed_ok);
+    return signed_ok ? KIOSK_OK : KIOSK_CORRUPT;
+}
+
+/* Does this log hold entry id with this hash? 1 yes, 0 no, -1 a database error. */
+static int log_holds(store *s, int64_t id, const uint8_t hash[32])
+{
+    sqlite3_stmt *st;
+    int holds = -1;
+    if (sqlite3_prepare_v2(s->db, "SELECT hash FROM audit WHERE id = ?", -1, &st, NULL) ==
+        SQLITE_OK) {
+        sqlite3_bind_int64(st, 1, id);
+        int rc = sqlite3_step(st);
+        if (rc == SQLITE_ROW)
+            holds = sqlite3_column_bytes(st, 0) == 32 &&
+                    sodium_memcmp(sqlite3_column_blob(st, 0), hash, 32) == 0;
+        else if (rc == SQLITE_DONE)
+            holds = 0;
+    }
+    sqlite3_finalize(st);
+    return holds;
+}
+
+/* The hub's anchor as last heard ('hub_audit_anchor'), or the one staff acknowledged
+ * as lacking ('hub_audit_ack'): id (8 bytes LE) | hash (32). */
+static kiosk_rc anchor_read_key(store *s, const char *key, int64_t *id, uint8_t hash[32])
+{
+    sqlite3_stmt *st;
+    *id = 0;
+    memset(hash, 0, 32);
+    if (sqlite3_prepare_v2(s->db, "SELECT value FROM meta WHERE key = ?", -1, &st, NULL) !=
+        SQLITE_OK)
+        return KIOSK_IO;
+    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_bytes(st, 0) == 40) {
+        const uint8_t *b = sqlite3_column_blob(st, 0);
+        uint64_t v = 0;
+        for (int i = 0; i < 8; i++)
+            v |= (uint64_t)b[i] << (8 * i);
+        *id = (int64_t)v;
+        memcpy(hash, b + 8, 32);
+    }
+    sqlite3_finalize(st);
+    return KIOSK_OK;
+}
+
+static kiosk_rc anchor_read(store *s, int64_t *id, uint8_t hash[32])
+{
+    return anchor_read_key(s, "hub_audit_anchor", id, hash);
+}
+
+kiosk_rc store_audit_anchor_check(store *s, int64_t id, const uint8_t hash[32])
+{
+    if (id <= 0)
+        return KIOSK_OK; /* the hub holds no head of this unit yet */
+    int holds = log_holds(s, id, hash);
+    if (holds < 0)
+        return KIOSK_IO;
+    int64_t known_id;
+    uint8_t known[32];
+    if (!holds && anchor_read(s, &known_id, known) == KIOSK_OK && known_id == id &&
+        sodium_memcmp(known, hash, 32) == 0)
+        return KIOSK_OK; /* said already: the alarm and the audit entry stand */
+    kiosk_rc rc = store_step_cached(s, "BEGIN IMMEDIATE");
+    if (rc != KIOSK_OK)
+        return rc;
+    uint8_t b[40];
+    for (int i = 0; i < 8; i++)
+        b[i] = (uint8_t)((uint64_t)id >> (8 * i));
+    memcpy(b + 8, hash, 32);
+    sqlite3_stmt *st = NULL;
+    int r = sqlite3_prepare_v2(s->db,
+                               "INSERT INTO meta(key, value) VALUES('hub_audit_anchor', ?) "
+                               "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                               -1, &st, NULL);
+    if (r == SQLITE_OK) {
+        sqlite3_bind_blob(st, 1, b, 40, SQLITE_STATIC);
+        r = sqlite3_step(st);
+    }
+    sqlite3_finalize(st);
+    rc = recdb_rc(r);
+    char detail[96];
+    snprintf(detail, sizeof detail, "the hub holds entry %" PRId64 ", which this log %s", id,
+             holds ? "holds" : "lacks");
+    if (rc == KIOSK_OK && !holds) {
+        static const char why[] = "audit log rolled back or copied (the hub holds a later head)";
+        st = NULL;
+        r = sqlite3_prepare_v2(s->db,
+                               "INSERT INTO meta(key, value) VALUES('store_alarm', ?1),"
+                               " ('store_alarm_ms', ?2) "
+                               "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                               -1, &st, NULL);
+        if (r == SQLITE_OK) {
+            sqlite3_bind_text(st, 1, why, -1, SQLITE_STATIC);
+            sqlite3_bind_int64(st, 2, kiosk_clock_now_ms(s->clock));
+            r = sqlite3_step(st);
+        }
+        sqlite3_finalize(st);
+        rc = recdb_rc(r);
+        if (rc == KIOSK_OK)
+            rc = store_audit_append(s, "system", "audit.rolled_back", "", detail);
+    }
+    if (rc == KIOSK_OK)
+        rc = store_commit(s);
+    else
+        store_rollback(s);
+    if (rc != KIOSK_OK)
+        return rc;
+    if (!holds) {
+        kiosk_log_error("audit", "%s: the log was rolled back or copied", detail);
+        return KIOSK_CORRUPT;
+    }
+    return KIOSK_OK;
+}
+
+kiosk_rc store_audit_anchor_verify(store *s, int64_t *anchor_id)
+{
+    uint8_t hash[32], ack[32];
+    int64_t ack_id;
+    kiosk_rc rc = anchor_read(s, anchor_id, hash);
+    if (rc != KIOSK_OK || *anchor_id <= 0)
+        return rc;
+    int holds = log_holds(s, *anchor_id, hash);
+    if (holds < 0)
+        return KIOSK_IO;
+    if (holds)
+        return KIOSK_OK;
+    /* staff saw this very rollback (store_alarm_clear): known, not hidden */
+    if (anchor_read_key(s, "hub_audit_ack", &ack_id, ack) == KIOSK_OK && ack_id == *anchor_id &&
+        sodium_memcmp(ack, hash, 32) == 0)
+        return KIOSK_OK;
+    return KIOSK_CORRUPT;
+}

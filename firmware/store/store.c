@@ -78,6 +78,22 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
     "CREATE INDEX IF NOT EXISTS records_pending ON records(seq, state) WHERE state IN (0, 1);"
     "CREATE INDEX IF NOT EXISTS records_rejected ON records(seq) WHERE state = 3;"
     "DROP INDEX IF EXISTS records_outbox;",
+    /* 5 -> 6: the store epoch, a random 16-byte id made when the database is made (or
+     * here, for a database made before: its records belong to this epoch). A unit that
+     * finds its database restored, replaced or missing starts a new epoch (store_open)
+     * and raises the alarm. epochs lists every epoch the database has had with the first
+     * seq issued in it: seq goes on across epochs, so a record's epoch is the one with the
+     * highest first_seq not above its seq (no column per record, no rewrite of the
+     * records). Idempotent, like 4 -> 5. */
+    "CREATE TABLE IF NOT EXISTS epochs(id BLOB PRIMARY KEY CHECK(length(id) = 16),"
+    " started_ms INTEGER NOT NULL, first_seq INTEGER NOT NULL, reason TEXT NOT NULL);"
+    "INSERT INTO meta(key, value) VALUES('epoch', randomblob(16)) ON CONFLICT(key) DO NOTHING;"
+    "INSERT INTO epochs(id, started_ms, first_seq, reason)"
+    " SELECT value, CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER),"
+    " coalesce((SELECT min(seq) FROM records), (SELECT CAST(value AS INTEGER) FROM meta"
+    " WHERE key = 'last_seq') + 1, 1),"
+    " CASE WHEN EXISTS(SELECT 1 FROM records) THEN 'migrated' ELSE 'created' END"
+    " FROM meta WHERE key = 'epoch' AND NOT EXISTS(SELECT 1 FROM epochs);",
 };
 
 /* The cached statement for sql — a string literal, recognised by its address — reset
@@ -196,11 +212,11 @@ static void load_upstream(store *s)
  * only be chosen before the first table, and recdb_open puts the file in WAL mode (which
  * fixes it) first; so the empty file is made here, already in WAL mode. An existing
  * database keeps its page size (changing it means a VACUUM outside WAL: not at start). */
-static void store_create_file(const char *path)
+static int store_create_file(const char *path)
 {
     struct stat st;
     if (stat(path, &st) == 0 && st.st_size > 0)
-        return;
+        return 0;
     sqlite3 *db = NULL;
     char sql[96];
     snprintf(sql, sizeof sql, "PRAGMA page_size = %d; PRAGMA journal_mode = WAL;", STORE_PAGE_SIZE);
@@ -208,7 +224,10 @@ static void store_create_file(const char *path)
     if (rc == SQLITE_OK)
         sqlite3_exec(db, sql, NULL, NULL, NULL);
     sqlite3_close(db);
+    return 1;
 }
+
+static kiosk_rc store_epoch_check(store *s, int fresh);
 
 kiosk_rc store_open(const char *path, const char *hall_code, const store_device_key *key,
                     const kiosk_clock *clock, store **out)
@@ -228,7 +247,8 @@ kiosk_rc store_open(const char *path, const char *hall_code, const store_device_
     snprintf(s->hall_code, sizeof s->hall_code, "%s", hall_code);
     s->key = *key;
     s->clock = clock ? clock : kiosk_clock_system();
-    store_create_file(path); /* best effort: recdb_open reports what cannot be opened */
+    /* best effort: recdb_open reports what cannot be opened */
+    int fresh = store_create_file(path);
     /* a small page cache: the kiosk reads little, and two connections keep one each */
     kiosk_rc k = recdb_open(path, "store", "PRAGMA cache_size = -512;", migrations,
                             STORE_SCHEMA_VERSION, &s->db);
@@ -238,6 +258,12 @@ kiosk_rc store_open(const char *path, const char *hall_code, const store_device_
     }
     load_upstream(s);
     s->retention_days = STORE_RETENTION_DEFAULT_DAYS;
+    snprintf(s->mark_path, sizeof s->mark_path, "%s.mark", path);
+    k = store_epoch_check(s, fresh);
+    if (k != KIOSK_OK) {
+        store_close(s);
+        return k;
+    }
     *out = s;
     return KIOSK_OK;
 }
@@ -533,6 +559,8 @@ kiosk_rc store_save(store *s, const store_submission *sub, store_saved *out)
     if (rc != KIOSK_OK) {
         store_rollback(s);
         memset(out, 0, sizeof *out);
+    } else {
+        store_mark_write(s, s->epoch, out->seq, day, daily);
     }
     if (env)
         sodium_memzero(env, env_len);
@@ -1032,6 +1060,13 @@ kiosk_rc store_sync_info(store *s, store_sync_note *out)
         rc = SQLITE_OK;
     }
     sqlite3_finalize(st);
+    store_epoch ep;
+    if (rc == SQLITE_DONE && store_epoch_info(s, &ep) == KIOSK_OK && ep.alarm[0]) {
+        /* the alarm outranks a sync error on every screen that shows this line */
+        snprintf(out->alarm, sizeof out->alarm, "%s", ep.alarm);
+        snprintf(out->last_error, sizeof out->last_error, "ALARM: %.*s (new store epoch)",
+                 (int)(sizeof out->last_error - 28), ep.alarm);
+    }
     return recdb_rc(rc);
 }
 
@@ -1060,4 +1095,273 @@ int store_out_of_service(store *s)
         on = sqlite3_column_int(st, 0) != 0;
     sqlite3_finalize(st);
     return on;
+}
+
+/* ---- the store epoch and the high-water mark ------------------------------------ */
+
+/* The mark file (<db>.mark) beside the database: the epoch, the highest seq and the
+ * day's receipt counter this unit has issued, rewritten after every save. It is written
+ * after the commit and never synced, so it can lag behind the database (a power cut)
+ * but is ahead of it only when the database went back: restored from a backup, replaced
+ * by another, or lost. One line: "kiosk-store-mark-v1 <epoch hex> <seq> <day> <n>". */
+#define MARK_MAGIC "kiosk-store-mark-v1"
+
+typedef struct store_mark {
+    uint8_t epoch[16];
+    int64_t seq;
+    char day[9];
+    int64_t daily;
+} store_mark;
+
+void store_mark_write(store *s, const uint8_t epoch[16], int64_t seq, const char *day,
+                      int64_t daily)
+{
+    char hex[33], line[128];
+    sodium_bin2hex(hex, sizeof hex, epoch, 16);
+    int n = snprintf(line, sizeof line, MARK_MAGIC " %s %lld %s %lld\n", hex, (long long)seq,
+                     day && *day ? day : "-", (long long)daily);
+    int fd = open(s->mark_path, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0)
+        return; /* the mark is a tripwire, not the record: a save never fails for it */
+    /* same length or longer than before: overwritten in place, then cut to size */
+    if (n > 0 && pwrite(fd, line, (size_t)n, 0) == n)
+        (void)!ftruncate(fd, n);
+    close(fd);
+}
+
+static int mark_read(const store *s, store_mark *m)
+{
+    memset(m, 0, sizeof *m);
+    FILE *f = fopen(s->mark_path, "re");
+    if (!f)
+        return 0;
+    char hex[40] = "", day[16] = "";
+    long long seq = 0, daily = 0;
+    int ok = fscanf(f, MARK_MAGIC " %39s %lld %15s %lld", hex, &seq, day, &daily) == 4 &&
+             strlen(hex) == 32 && sync_hex_parse(hex, m->epoch, 16) && seq >= 0 && daily >= 0;
+    fclose(f);
+    if (!ok)
+        return 0;
+    m->seq = seq;
+    m->daily = daily;
+    if (strlen(day) == 8)
+        memcpy(m->day, day, 9);
+    return 1;
+}
+
+static kiosk_rc epoch_read(store *s, uint8_t epoch[16], int64_t *last_seq)
+{
+    sqlite3_stmt *st;
+    kiosk_rc k = KIOSK_CORRUPT;
+    *last_seq = 0;
+    int rc = sqlite3_prepare_v2(s->db,
+                                "SELECT (SELECT value FROM meta WHERE key = 'epoch'),"
+                                " coalesce((SELECT CAST(value AS INTEGER) FROM meta"
+                                " WHERE key = 'last_seq'), 0)",
+                                -1, &st, NULL);
+    if (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW &&
+        sqlite3_column_bytes(st, 0) == 16) {
+        memcpy(epoch, sqlite3_column_blob(st, 0), 16);
+        *last_seq = sqlite3_column_int64(st, 1);
+        k = KIOSK_OK;
+    } else if (rc != SQLITE_ROW) {
+        k = recdb_rc(rc);
+    }
+    sqlite3_finalize(st);
+    return k;
+}
+
+/* Begin a new epoch inside the caller's transaction: a new random id, the sequence and
+ * today's receipt counter moved past min_seq and (day, daily), the alarm set, an audit
+ * entry. Numbers continue rather than restart, so neither a seq at the hub nor a receipt
+ * number on paper repeats, and the hub needs no change to accept them. */
+static kiosk_rc epoch_begin(store *s, const char *reason, int64_t min_seq, const char *day,
+                            int64_t daily, uint8_t epoch[16], int64_t *last_seq)
+{
+    /* the random bytes hashed with the process and the instant: two processes forked
+     * from one (or two machines restored from one snapshot) that share a generator's
+     * state still make different epochs */
+    struct {
+        uint8_t random[32];
+        pid_t pid;
+        struct timespec mono, real;
+    } seed;
+    memset(&seed, 0, sizeof seed);
+    randombytes_buf(seed.random, sizeof seed.random);
+    seed.pid = getpid();
+    clock_gettime(CLOCK_MONOTONIC, &seed.mono);
+    clock_gettime(CLOCK_REALTIME, &seed.real);
+    crypto_generichash(epoch, 16, (const uint8_t *)&seed, sizeof seed, NULL, 0);
+    sodium_memzero(&seed, sizeof seed);
+    int64_t now = kiosk_clock_now_ms(s->clock);
+    if (min_seq > *last_seq)
+        *last_seq = min_seq;
+    sqlite3_stmt *st;
+    int rc =
+        sqlite3_prepare_v2(s->db,
+                           "INSERT INTO meta(key, value) VALUES('epoch', ?1), ('last_seq', ?2),"
+                           " ('store_alarm', ?3), ('store_alarm_ms', ?4) " STORE_META_UPSERT ";",
+                           -1, &st, NULL);
+    if (rc == SQLITE_OK) {
+        sqlite3_bind_blob(st, 1, epoch, 16, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 2, *last_seq);
+        sqlite3_bind_text(st, 3, reason, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 4, now);
+        rc = sqlite3_step(st);
+    }
+    sqlite3_finalize(st);
+    if (rc == SQLITE_DONE && day && strlen(day) == 8 && daily > 0) {
+        rc = sqlite3_prepare_v2(s->db,
+                                "INSERT INTO day_counter(day, n) VALUES(?, ?)"
+                                " ON CONFLICT(day) DO UPDATE SET n = max(n, excluded.n)",
+                                -1, &st, NULL);
+        if (rc == SQLITE_OK) {
+            sqlite3_bind_text(st, 1, day, -1, SQLITE_STATIC);
+            sqlite3_bind_int64(st, 2, daily);
+            rc = sqlite3_step(st);
+        }
+        sqlite3_finalize(st);
+    }
+    if (rc == SQLITE_DONE) {
+        rc = sqlite3_prepare_v2(s->db,
+                                "INSERT INTO epochs(id, started_ms, first_seq, reason)"
+                                " VALUES(?, ?, ?, ?)",
+                                -1, &st, NULL);
+        if (rc == SQLITE_OK) {
+            sqlite3_bind_blob(st, 1, epoch, 16, SQLITE_STATIC);
+            sqlite3_bind_int64(st, 2, now);
+            sqlite3_bind_int64(st, 3, *last_seq + 1);
+            sqlite3_bind_text(st, 4, reason, -1, SQLITE_STATIC);
+            rc = sqlite3_step(st);
+        }
+        sqlite3_finalize(st);
+    }
+    kiosk_rc k = recdb_rc(rc);
+    char tag[9], detail[160];
+    sodium_bin2hex(tag, sizeof tag, epoch, 4);
+    snprintf(detail, sizeof detail, "epoch %s from seq %lld: %s", tag, (long long)*last_seq + 1,
+             reason);
+    if (k == KIOSK_OK)
+        k = store_audit_append(s, "system", "store.epoch_new", "", detail);
+    if (k == KIOSK_OK)
+        kiosk_log_warn("store", "a new store epoch: %s", detail);
+    return k;
+}
+
+/* At open: compare the database with the mark. A database behind its mark, of another
+ * epoch than its mark, or made just now beside a mark (missing or emptied while the unit
+ * kept its device key) is never used silently: a new epoch begins past every number
+ * the mark names, and the alarm is raised. */
+static kiosk_rc store_epoch_check(store *s, int fresh)
+{
+    kiosk_rc k = store_step_cached(s, "BEGIN IMMEDIATE");
+    if (k != KIOSK_OK)
+        return k;
+    uint8_t epoch[16];
+    int64_t last_seq;
+    store_mark m;
+    k = epoch_read(s, epoch, &last_seq);
+    int has_mark = mark_read(s, &m);
+    const char *why = NULL;
+    if (k == KIOSK_OK && has_mark) {
+        if (fresh || (last_seq == 0 && m.seq > 0))
+            why = "database missing or empty (the unit kept its key)";
+        else if (sodium_memcmp(m.epoch, epoch, 16) != 0)
+            why = "database replaced (restored or copied)";
+        else if (m.seq > last_seq)
+            why = "database behind its numbers (restored from a backup)";
+    }
+    int write_mark = k == KIOSK_OK && (!has_mark || why);
+    if (why)
+        k = epoch_begin(s, why, m.seq, m.day, m.daily, epoch, &last_seq);
+    if (k == KIOSK_OK)
+        k = store_commit(s);
+    else
+        store_rollback(s);
+    if (k == KIOSK_OK) {
+        memcpy(s->epoch, epoch, 16);
+        if (write_mark)
+            store_mark_write(s, epoch, last_seq > m.seq ? last_seq : m.seq, m.day, m.daily);
+        if (why)
+            kiosk_log_error("store", "%s: numbering goes on past seq %lld in a new epoch", why,
+                            (long long)last_seq);
+    }
+    return k;
+}
+
+kiosk_rc store_epoch_past(store *s, int64_t seq, int conflict, const char *why, int *started)
+{
+    if (started)
+        *started = 0;
+    kiosk_rc k = store_step_cached(s, "BEGIN IMMEDIATE");
+    if (k != KIOSK_OK)
+        return k;
+    uint8_t epoch[16];
+    int64_t last_seq;
+    k = epoch_read(s, epoch, &last_seq);
+    int behind = k == KIOSK_OK && (seq > last_seq || conflict);
+    if (behind) {
+        /* Another copy of this unit may be issuing the numbers right after the hub's: this
+         * one moves to a block of its own, a random one of 1024 blocks of 2^20 above. */
+        int64_t past = seq > last_seq ? seq : last_seq;
+        int64_t block = ((past >> 20) + 1 + (int64_t)randombytes_uniform(1024)) << 20;
+        k = epoch_begin(s, why, block, NULL, 0, epoch, &last_seq);
+    }
+    if (k == KIOSK_OK)
+        k = store_commit(s);
+    else
+        store_rollback(s);
+    if (k != KIOSK_OK || !behind)
+        return k;
+    store_mark m;
+    int has = mark_read(s, &m);
+    memcpy(s->epoch, epoch, 16);
+    store_mark_write(s, epoch, last_seq, has ? m.day : "", has ? m.daily : 0);
+    if (started)
+        *started = 1;
+    return KIOSK_OK;
+}
+
+kiosk_rc store_epoch_info(store *s, store_epoch *out)
+{
+    memset(out, 0, sizeof *out);
+    sqlite3_stmt *st;
+    int rc = sqlite3_prepare_v2(
+        s->db,
+        "SELECT (SELECT value FROM meta WHERE key = 'epoch'),"
+        " (SELECT started_ms FROM epochs WHERE id = (SELECT value FROM meta WHERE key = 'epoch')),"
+        " (SELECT count(*) FROM epochs),"
+        " (SELECT value FROM meta WHERE key = 'store_alarm'),"
+        " (SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'store_alarm_ms')",
+        -1, &st, NULL);
+    if (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (sqlite3_column_bytes(st, 0) == 16)
+            memcpy(out->id, sqlite3_column_blob(st, 0), 16);
+        out->started_ms = sqlite3_column_int64(st, 1);
+        out->epochs = sqlite3_column_int64(st, 2);
+        store_copy_col(st, 3, out->alarm, sizeof out->alarm);
+        out->alarm_ms = sqlite3_column_int64(st, 4);
+        rc = SQLITE_OK;
+    }
+    sqlite3_finalize(st);
+    return recdb_rc(rc);
+}
+
+kiosk_rc store_alarm_clear(store *s, const char *who)
+{
+    kiosk_rc rc = store_step_cached(s, "BEGIN IMMEDIATE");
+    if (rc != KIOSK_OK)
+        return rc;
+    rc = meta_put(s, "store_alarm", "", 0, 1);
+    /* a rolled-back audit log the hub showed us is acknowledged, not forgotten: the
+     * audit entry stays, kioskctl audit verify stops failing on this one anchor */
+    if (rc == KIOSK_OK)
+        rc = store_exec(s, "INSERT INTO meta(key, value) SELECT 'hub_audit_ack', value FROM meta"
+                           " WHERE key = 'hub_audit_anchor' " STORE_META_UPSERT);
+    if (rc == KIOSK_OK)
+        rc = store_audit_append(s, who ? who : "staff", "store.alarm_cleared", "", "");
+    if (rc == KIOSK_OK)
+        return store_commit(s);
+    store_rollback(s);
+    return rc;
 }

@@ -26,7 +26,9 @@ struct store {
     const kiosk_clock *clock;
     uint8_t upstream_pk[32];
     int has_upstream;
-    int retention_days; /* the purge floor, store_set_retention_days */
+    int retention_days;  /* the purge floor, store_set_retention_days */
+    char mark_path[520]; /* <db>.mark: the high-water mark beside the database */
+    uint8_t epoch[16];   /* the epoch as this connection opened it */
     /* the next sealed box's ephemeral public key, nonce and shared key, made ahead of the
      * save (store_ready) so the curve work is not in the citizen's wait; used once */
     int seal_ready;
@@ -69,6 +71,11 @@ kiosk_rc store_audit_append(store *s, const char *actor, const char *action, con
                             const char *detail);
 kiosk_rc store_audit_seal(store *s);
 void store_audit_abandon(store *s);
+
+/* Rewrite the mark file (<db>.mark) with the numbers just issued; best effort, no sync
+ * (store.c: the mark may lag the database, never lead it). */
+void store_mark_write(store *s, const uint8_t epoch[16], int64_t seq, const char *day,
+                      int64_t daily);
 
 /* COMMIT with the audit head sealed first (rolled back on failure); ROLLBACK forgetting
  * the unsealed head. */

@@ -273,10 +273,30 @@ static kiosk_rc apply_reply(store *s, const batch *b, const kiosk_buf *rep, sync
     sync_result *res = NULL;
     size_t nres = 0;
     int64_t now_ms = 0;
-    kiosk_rc rc = sync_results_decode(kiosk_buf_str(rep), rep->len, &res, &nres, &now_ms);
+    sync_mark mark;
+    kiosk_rc rc =
+        sync_results_decode_mark(kiosk_buf_str(rep), rep->len, &res, &nres, &now_ms, &mark);
     if (rc != KIOSK_OK) {
         set_error(error, error_size, "%s", "the hub's reply is not the sync protocol");
         return KIOSK_INVALID;
+    }
+    int conflict = 0;
+    for (size_t i = 0; i < nres; i++)
+        conflict |= res[i].status == SYNC_REJECTED && !strcmp(res[i].reason, "seq_conflict");
+    if (conflict) {
+        /* a seq of ours is already taken at the hub (signed): this unit went back or is a
+         * copy. Numbering moves to a block of its own in a new epoch, the alarm is raised.
+         * The mark's max_seq alone is no trigger: two copies would chase each other. */
+        int started = 0;
+        if (store_epoch_past(s, mark.present ? mark.max_seq : 0, 1,
+                             "the hub holds our numbers (restored or copied database)",
+                             &started) == KIOSK_OK &&
+            started)
+            round->hub_ahead = 1;
+    }
+    if (mark.present) {
+        if (store_audit_anchor_check(s, mark.audit_id, mark.audit_hash) == KIOSK_CORRUPT)
+            round->audit_rolled_back = 1;
     }
     store_outcome *out = calloc(nres ? nres : 1, sizeof *out);
     size_t nout = 0;
@@ -389,8 +409,12 @@ static kiosk_rc run_round(session *se, const sync_config *cfg, store *s, sync_ro
         rc = store_mark_sent(s, after, b.recs[b.n - 1].seq);
         char *body = NULL;
         size_t len = 0;
+        /* the audit head goes with the records (signed with the body); the hub keeps it */
+        sync_head head = {0};
+        if (rc == KIOSK_OK && store_audit_head(s, &head.audit_id, head.audit_hash) == KIOSK_OK)
+            head.present = head.audit_id > 0;
         if (rc == KIOSK_OK)
-            rc = sync_body_encode(b.recs, b.n, &body, &len);
+            rc = sync_body_encode_head(b.recs, b.n, &head, &body, &len);
         long status = 0;
         kiosk_buf_consume(&rep, rep.len); /* the last reply is used up; its room stays */
         if (rc == KIOSK_OK)

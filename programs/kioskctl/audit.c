@@ -59,8 +59,21 @@ int cmd_audit(int argc, char **argv)
     } else {
         store_audit_check chk;
         kiosk_rc rc = store_audit_verify(st, &chk);
-        if (rc == KIOSK_OK) {
-            printf("audit log intact: %lld entries\n", (long long)chk.entries);
+        int64_t anchor = 0;
+        kiosk_rc arc = rc == KIOSK_OK ? store_audit_anchor_verify(st, &anchor) : KIOSK_OK;
+        if (rc == KIOSK_OK && arc == KIOSK_CORRUPT) {
+            /* whole in itself, but not the log the hub was shown: rolled back or copied */
+            printf("audit log rolled back: the hub holds entry %lld, which this log lacks"
+                   " (%lld entries)\n",
+                   (long long)anchor, (long long)chk.entries);
+            code = EXIT_ALTERED;
+        } else if (rc == KIOSK_OK && arc != KIOSK_OK) {
+            code = EXIT_STATE;
+        } else if (rc == KIOSK_OK) {
+            printf("audit log intact: %lld entries", (long long)chk.entries);
+            if (anchor)
+                printf(", the hub's anchor (entry %lld) included", (long long)anchor);
+            printf("\n");
         } else if (rc == KIOSK_CORRUPT) {
             printf("audit log altered: entry %lld was changed, removed or cut off\n",
                    (long long)chk.first_bad);

@@ -40,6 +40,8 @@ enum {
     EXIT_NOTHING = 23,
     EXIT_HUB_UNREACHABLE = 30,
     EXIT_HUB_REFUSED = 31,
+    EXIT_RECORDS_REFUSED = 32, /* sync: the hub refused records (kept: status lists them) */
+    EXIT_ALARM = 33, /* sync: the hub's mark shows this unit went back (store alarm raised) */
     EXIT_REFUSED = 24,
     EXIT_USAGE = 64
 };

@@ -59,18 +59,55 @@ static void print_reader(const char *state_dir)
         printf("reader:            fault since %s: %s\n", since, h.reason);
 }
 
+/* A refused record for staff: receipt number, uuid and the hub's reason; no personal
+ * data, not even masked (the listing goes into tickets to the hub's operators). */
 static int print_rejected(void *ctx, const store_summary *rec, const char *reason)
 {
     (void)ctx;
-    printf("  rejected: %s %s %s — %s\n", rec->receipt_no, rec->masked_name, rec->masked_id,
-           reason);
+    printf("  rejected: %s %s — %s\n", rec->receipt_no, rec->uuid, reason);
     return 0;
+}
+
+static void print_epoch(store *st)
+{
+    store_epoch ep;
+    if (store_epoch_info(st, &ep) != KIOSK_OK) {
+        printf("store epoch:       unreadable\n");
+        return;
+    }
+    char hex[33];
+    sodium_bin2hex(hex, sizeof hex, ep.id, 16);
+    printf("store epoch:       %s (%lld in this database)\n", hex, (long long)ep.epochs);
+    if (ep.alarm[0]) {
+        printf("store alarm:       %s; numbering went on in a new epoch"
+               " (kioskctl status --clear-alarm once seen)\n",
+               ep.alarm);
+        print_time("alarm raised:     ", ep.alarm_ms);
+    } else {
+        printf("store alarm:       none\n");
+    }
 }
 
 int cmd_status(int argc, char **argv)
 {
     const char *config_path = NULL;
-    if (!config_only(argc, argv, &config_path) || optind != argc) {
+    int clear_alarm = 0;
+    static const struct option opts[] = {{"config", required_argument, NULL, 'c'},
+                                         {"clear-alarm", no_argument, NULL, 'a'},
+                                         {NULL, 0, NULL, 0}};
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "c:", opts, NULL)) != -1) {
+        if (c == 'c') {
+            config_path = optarg;
+        } else if (c == 'a') {
+            clear_alarm = 1;
+        } else {
+            usage(stderr);
+            return EXIT_USAGE;
+        }
+    }
+    if (optind != argc) {
         usage(stderr);
         return EXIT_USAGE;
     }
@@ -80,6 +117,11 @@ int cmd_status(int argc, char **argv)
     int code = open_state(config_path, &cfg, &key, &st);
     if (code != EXIT_VALID)
         return code;
+    if (clear_alarm && store_alarm_clear(st, "kioskctl") != KIOSK_OK) {
+        fprintf(stderr, "kioskctl: cannot clear the store alarm\n");
+        close_state(st, &key);
+        return EXIT_STATE;
+    }
     store_counts n;
     store_sync_note note;
     char hex[65], id[RECEIPT_DEVICE_ID_LEN + 1];
@@ -111,6 +153,7 @@ int cmd_status(int argc, char **argv)
     print_time("last sync:        ", note.last_ok_ms);
     print_time("last attempt:     ", note.last_attempt_ms);
     printf("last error:        %s\n", note.last_error[0] ? note.last_error : "none");
+    print_epoch(st);
     printf("free disk:         %llu MiB in %s\n", free_mb, cfg.state_dir);
     print_reader(cfg.state_dir);
     store_rejected_each(st, print_rejected, NULL);
@@ -157,6 +200,19 @@ int cmd_sync(int argc, char **argv)
         printf("sync failed: %s\n", err[0] ? err : kiosk_strerror(rc));
         code = rc == KIOSK_AUTH || rc == KIOSK_CRYPTO || rc == KIOSK_CONFIG ? EXIT_HUB_REFUSED
                                                                             : EXIT_HUB_UNREACHABLE;
+    }
+    if (r.hub_ahead)
+        printf("ALARM: the hub holds later numbers of this unit (a copied or restored"
+               " database): numbering went on past them in a new store epoch\n");
+    if (r.audit_rolled_back)
+        printf("ALARM: the hub holds an audit entry this log lacks: the audit log was rolled"
+               " back or copied\n");
+    if (rc == KIOSK_OK && r.rejected) {
+        /* nothing refused passes silently: the records stay, listed by kioskctl status */
+        printf("the hub refused %zu records: kioskctl status lists them\n", r.rejected);
+        code = EXIT_RECORDS_REFUSED;
+    } else if (rc == KIOSK_OK && (r.hub_ahead || r.audit_rolled_back)) {
+        code = EXIT_ALARM;
     }
     close_state(st, &key);
     return code;

@@ -24,7 +24,8 @@ static char state_dir_open[KIOSK_CONFIG_PATH_MAX];
  * given to the directory's owner, or the service could no longer write its records. */
 void give_back(const char *dir)
 {
-    static const char *const names[] = {"kiosk.db", "kiosk.db-wal", "kiosk.db-shm", "device.key"};
+    static const char *const names[] = {"kiosk.db", "kiosk.db-wal", "kiosk.db-shm", "kiosk.db.mark",
+                                        "device.key"};
     struct stat ds;
     if (geteuid() != 0 || stat(dir, &ds) != 0 || ds.st_uid == 0)
         return;

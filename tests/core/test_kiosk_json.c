@@ -30,6 +30,10 @@ static void test_accepts(void **state)
         "{\"upper\":\"\\u00E9 \\uD83D\\uDE00 \\uFFFF\"}",
         "{\"max\":9223372036854775807,\"min\":-9223372036854775808}",
         "{\"𠀀\":\"𠮷\"}",
+        /* reals at the edge of a double, and ones that underflow to 0 (jansson takes
+         * those) */
+        "{\"a\":1.7976931348623157e308,\"b\":-1e308,\"c\":1e-400,\"d\":0.0e99999}",
+        "{\"a\":0.000017976931348623157e313,\"b\":17976931348623157000e288}",
     };
     for (size_t i = 0; i < sizeof good / sizeof good[0]; i++)
         if (!ok(good[i]))
@@ -70,6 +74,12 @@ static void test_refuses(void **state)
         "{\"a\":\"\xc0\xaf\"}",
         "{\"a\":9223372036854775808}",
         "{\"a\":-9223372036854775809}",
+        /* reals beyond a double (jansson: "real number overflow") */
+        "{\"a\":1e309}",
+        "{\"a\":-2.5e3000}",
+        "{\"a\":1.8e308}",
+        "{\"a\":100000000000000000000e300}",
+        "{\"a\":0.1e310}",
         "{\"a\":\"unterminated}",
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)

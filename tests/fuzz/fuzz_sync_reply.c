@@ -13,13 +13,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     sync_result *res = NULL, *again = NULL;
     size_t n = 0, m = 0;
     int64_t now = 0, now2 = 0;
-    kiosk_rc rc = sync_results_decode((const char *)data, size, &res, &n, &now);
+    sync_mark mark, mark2; /* the client's parser takes the hub's mark too */
+    kiosk_rc rc = sync_results_decode_mark((const char *)data, size, &res, &n, &now, &mark);
     if (rc == KIOSK_OK) {
         char *out = NULL;
         size_t olen = 0;
-        if (sync_results_encode(res, n, now, &out, &olen) != KIOSK_OK ||
-            sync_results_decode(out, olen, &again, &m, &now2) != KIOSK_OK || m != n ||
-            now2 != now || (n && memcmp(res, again, n * sizeof *res)))
+        if (sync_results_encode_mark(res, n, now, &mark, &out, &olen) != KIOSK_OK ||
+            sync_results_decode_mark(out, olen, &again, &m, &now2, &mark2) != KIOSK_OK || m != n ||
+            now2 != now || (n && memcmp(res, again, n * sizeof *res)) ||
+            memcmp(&mark, &mark2, sizeof mark))
             abort();
         free(out);
         free(again);

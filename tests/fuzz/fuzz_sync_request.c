@@ -12,7 +12,8 @@ static void check_body(const char *body, size_t len)
 {
     sync_record *recs = NULL, *again = NULL;
     size_t n = 0, m = 0;
-    kiosk_rc rc = sync_body_decode(body, len, &recs, &n);
+    sync_head head, head2; /* the hub's parser takes the audit head too */
+    kiosk_rc rc = sync_body_decode_head(body, len, &recs, &n, &head);
     if (rc != KIOSK_OK) {
         if (recs || n || (rc != KIOSK_INVALID && rc != KIOSK_RANGE && rc != KIOSK_NOMEM))
             abort();
@@ -20,8 +21,11 @@ static void check_body(const char *body, size_t len)
     }
     char *out = NULL;
     size_t olen = 0;
-    if (sync_body_encode(recs, n, &out, &olen) != KIOSK_OK ||
-        sync_body_decode(out, olen, &again, &m) != KIOSK_OK || m != n)
+    if (sync_body_encode_head(recs, n, &head, &out, &olen) != KIOSK_OK ||
+        sync_body_decode_head(out, olen, &again, &m, &head2) != KIOSK_OK || m != n ||
+        head2.present != head.present ||
+        (head.present &&
+         (head2.audit_id != head.audit_id || memcmp(head2.audit_hash, head.audit_hash, 32))))
         abort();
     /* the sizes a bundle writer cuts a backlog by are exactly the encoder's */
     size_t want = SYNC_BODY_FRAME;

@@ -470,6 +470,44 @@ static void test_ingest_rate(void **state)
     hub_db_close(db);
 }
 
+/* The mark a device's signed reply carries: its highest seq and the audit head it gave,
+ * as held before this request; a later head replaces it, an earlier one (a unit whose
+ * log went back) never does. */
+static void test_mark_head_only_moves_forward(void **state)
+{
+    (void)state;
+    hub_db *db = fresh("mark");
+    sync_mark m;
+    sync_head h = {.present = 1, .audit_id = 10};
+    memset(h.audit_hash, 0xAA, 32);
+    assert_int_equal(hub_db_mark(db, dev_pk, &h, 1, &m), KIOSK_NOT_FOUND);
+    assert_int_equal(hub_db_device_add(db, dev_pk, "a", 1), KIOSK_OK);
+    assert_int_equal(hub_db_mark(db, dev_pk, &h, 1, &m), KIOSK_OK);
+    assert_true(m.present);
+    assert_int_equal(m.audit_id, 0); /* none held before */
+    assert_int_equal(m.max_seq, 0);
+    sync_record r;
+    sync_result res;
+    make_record(&r, 4, dev_sk);
+    assert_int_equal(hub_db_ingest(db, dev_pk, &r, 1, "http", 2, &res), KIOSK_OK);
+    free_recs(&r, 1);
+    sync_head back = {.present = 1, .audit_id = 7};
+    memset(back.audit_hash, 0xBB, 32);
+    assert_int_equal(hub_db_mark(db, dev_pk, &back, 3, &m), KIOSK_OK);
+    assert_int_equal(m.audit_id, 10);
+    assert_int_equal(m.audit_hash[0], 0xAA);
+    assert_int_equal(m.max_seq, 4);
+    assert_int_equal(hub_db_mark(db, dev_pk, NULL, 4, &m), KIOSK_OK);
+    assert_int_equal(m.audit_id, 10); /* the earlier head was not taken */
+    h.audit_id = 12;
+    memset(h.audit_hash, 0xCC, 32);
+    assert_int_equal(hub_db_mark(db, dev_pk, &h, 5, &m), KIOSK_OK);
+    assert_int_equal(hub_db_mark(db, dev_pk, NULL, 6, &m), KIOSK_OK);
+    assert_int_equal(m.audit_id, 12);
+    assert_int_equal(m.audit_hash[0], 0xCC);
+    hub_db_close(db);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -480,6 +518,7 @@ int main(void)
         cmocka_unit_test(test_gaps_and_walk),
         cmocka_unit_test(test_walk_order),
         cmocka_unit_test(test_ingest_rate),
+        cmocka_unit_test(test_mark_head_only_moves_forward),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -652,6 +652,145 @@ static void test_status_sync_export_purge(void **state)
     assert_non_null(strstr(out, "0 queued, 1 sent, 0 acknowledged"));
 }
 
+/* Issue 14, 4: back up kiosk.db, save more, sync, restore the backup, save, sync: the
+ * restored unit goes on past every number it issued (a new store epoch), the hub takes
+ * everything, status raises the alarm. Then a copy of the whole state directory (a
+ * clone, which the unit alone cannot see) saves the same seq as the original: the hub
+ * refuses it, the refusal is listed for staff and sync exits 32. */
+static void test_restored_database_never_reuses_numbers(void **state)
+{
+    (void)state;
+    char dir[256], dir2[300], conf[300], conf2[320], cmd[2048], out[4096], db[300], hubdb[300];
+    snprintf(dir, sizeof dir, "%s/ctl-epoch-%d", KIOSK_TEST_TMP, (int)getpid());
+    snprintf(dir2, sizeof dir2, "%s-clone", dir);
+    snprintf(cmd, sizeof cmd, "rm -rf '%s' '%s' && mkdir -p '%s'", dir, dir2, dir);
+    assert_int_equal(system(cmd), 0);
+    store_device_key key;
+    assert_int_equal(store_device_key_load(dir, &key), KIOSK_OK);
+    snprintf(db, sizeof db, "%s/kiosk.db", dir);
+    snprintf(hubdb, sizeof hubdb, "%s/hub.db", dir);
+    uint8_t up_pk[32], up_sk[32], commit[32] = {3};
+    crypto_box_keypair(up_pk, up_sk);
+    store_submission sub = {"{}", "{}", "2026.1", commit, "李*", "1101**********0026"};
+    char receipts[16][STORE_RECEIPT_NO_MAX + 1];
+    int64_t seqs[16];
+    int n = 0;
+    store *st;
+    store_saved saved;
+#define SAVE(path, times)                                                                          \
+    do {                                                                                           \
+        assert_int_equal(store_open(path, "H7", &key, NULL, &st), KIOSK_OK);                       \
+        assert_int_equal(store_set_upstream_key(st, up_pk), KIOSK_OK);                             \
+        for (int i_ = 0; i_ < (times); i_++, n++) {                                                \
+            assert_int_equal(store_save(st, &sub, &saved), KIOSK_OK);                              \
+            seqs[n] = saved.seq;                                                                   \
+            snprintf(receipts[n], sizeof receipts[n], "%s", saved.receipt_no);                     \
+        }                                                                                          \
+        store_close(st);                                                                           \
+    } while (0)
+    SAVE(db, 2);
+    char hex[65];
+    sodium_bin2hex(hex, sizeof hex, key.public_key, 32);
+    snprintf(cmd, sizeof cmd, "'%s' device add --db '%s' %s field-unit-1 2>&1", KIOSK_HUB, hubdb,
+             hex);
+    assert_int_equal(run(cmd, out, sizeof out), 0);
+    char hub_hex[80];
+    snprintf(cmd, sizeof cmd, "'%s' sign-key --key '%s/hub-sign.key'", KIOSK_HUB, dir);
+    assert_int_equal(run(cmd, hub_hex, sizeof hub_hex), 0);
+    hub_hex[64] = '\0';
+    unsigned port = 0;
+    hub_pid = start_hub(hubdb, dir, &port);
+    snprintf(conf, sizeof conf, "%s/kiosk.conf", dir);
+    FILE *f = fopen(conf, "w");
+    assert_non_null(f);
+    fprintf(f,
+            "[device]\nhall_code = H7\n[paths]\nstate_dir = %s\n"
+            "[sync]\nurl = http://127.0.0.1:%u\nallow_plain_http_loopback = true\n",
+            dir, port);
+    fclose(f);
+    snprintf(cmd, sizeof cmd, "'%s' provision --config '%s' --hub-key %s", KIOSK_KIOSKCTL, conf,
+             hub_hex);
+    assert_int_equal(run(cmd, out, sizeof out), 0);
+    snprintf(cmd, sizeof cmd, "'%s' sync --config '%s'", KIOSK_KIOSKCTL, conf);
+    assert_int_equal(run(cmd, out, sizeof out), 0);
+    /* the backup */
+    snprintf(cmd, sizeof cmd, "cp '%s' '%s/backup.db'", db, dir);
+    assert_int_equal(system(cmd), 0);
+    SAVE(db, 3);
+    snprintf(cmd, sizeof cmd, "'%s' sync --config '%s'", KIOSK_KIOSKCTL, conf);
+    assert_int_equal(run(cmd, out, sizeof out), 0);
+    assert_non_null(strstr(out, "sent 3: 3 acknowledged, 0 rejected"));
+    /* the restore */
+    snprintf(cmd, sizeof cmd, "cp '%s/backup.db' '%s' && rm -f '%s-wal' '%s-shm'", dir, db, db, db);
+    assert_int_equal(system(cmd), 0);
+    SAVE(db, 2);
+    /* no number repeats, so the hub takes them; but the audit log went back with the
+     * database, and the hub holds the head it was given before: said, exit 33 */
+    snprintf(cmd, sizeof cmd, "'%s' sync --config '%s'", KIOSK_KIOSKCTL, conf);
+    assert_int_equal(run(cmd, out, sizeof out), 33);
+    assert_non_null(strstr(out, "sent 2: 2 acknowledged, 0 rejected"));
+    assert_non_null(strstr(out, "ALARM: the hub holds an audit entry this log lacks"));
+    snprintf(cmd, sizeof cmd, "'%s' audit verify --config '%s'", KIOSK_KIOSKCTL, conf);
+    assert_int_equal(run(cmd, out, sizeof out), 1);
+    assert_non_null(strstr(out, "audit log rolled back: the hub holds entry"));
+    for (int a = 0; a < n; a++)
+        for (int b = a + 1; b < n; b++) {
+            assert_true(seqs[a] != seqs[b]);
+            assert_string_not_equal(receipts[a], receipts[b]);
+        }
+    snprintf(cmd, sizeof cmd, "'%s' status --config '%s'", KIOSK_KIOSKCTL, conf);
+    assert_int_equal(run(cmd, out, sizeof out), 0);
+    assert_non_null(strstr(out, "store alarm:       audit log rolled back"));
+    assert_non_null(strstr(out, "(2 in this database)"));
+    assert_non_null(strstr(out, "last error:        ALARM: "));
+    snprintf(cmd, sizeof cmd, "'%s' status --config '%s' --clear-alarm", KIOSK_KIOSKCTL, conf);
+    assert_int_equal(run(cmd, out, sizeof out), 0);
+    assert_non_null(strstr(out, "store alarm:       none"));
+
+    /* a clone: the whole state directory copied, both units save and sync */
+    snprintf(cmd, sizeof cmd, "cp -a '%s' '%s'", dir, dir2);
+    assert_int_equal(system(cmd), 0);
+    snprintf(conf2, sizeof conf2, "%s/kiosk.conf", dir2);
+    f = fopen(conf2, "w");
+    assert_non_null(f);
+    fprintf(f,
+            "[device]\nhall_code = H7\n[paths]\nstate_dir = %s\n"
+            "[sync]\nurl = http://127.0.0.1:%u\nallow_plain_http_loopback = true\n",
+            dir2, port);
+    fclose(f);
+    char db2[400];
+    snprintf(db2, sizeof db2, "%s/kiosk.db", dir2);
+    SAVE(db, 1);
+    SAVE(db2, 1);
+    snprintf(cmd, sizeof cmd, "'%s' sync --config '%s'", KIOSK_KIOSKCTL, conf);
+    assert_int_equal(run(cmd, out, sizeof out), 0);
+    snprintf(cmd, sizeof cmd, "'%s' sync --config '%s'", KIOSK_KIOSKCTL, conf2);
+    assert_int_equal(run(cmd, out, sizeof out), 32);
+    assert_non_null(strstr(out, "the hub refused 1 records"));
+    assert_non_null(strstr(out, "ALARM: the hub holds later numbers"));
+    snprintf(cmd, sizeof cmd, "'%s' status --config '%s'", KIOSK_KIOSKCTL, conf2);
+    assert_int_equal(run(cmd, out, sizeof out), 0);
+    assert_non_null(strstr(out, "1 rejected"));
+    assert_non_null(strstr(out, "seq_conflict"));
+    /* the last word of the alarm is the audit log's: a copy's log went its own way */
+    assert_non_null(strstr(out, "store alarm:       audit log rolled back or copied"));
+    assert_null(strstr(out, "1101**********0026")); /* not even the masked ID */
+    /* from now on the two copies never meet: each saves and syncs in turn */
+    /* (their audit logs still differ: a sync may say so, exit 33, never 32) */
+    for (int round = 0; round < 3; round++) {
+        SAVE(db, 1);
+        SAVE(db2, 1);
+        const char *const confs[] = {conf, conf2};
+        for (int u = 0; u < 2; u++) {
+            snprintf(cmd, sizeof cmd, "'%s' sync --config '%s'", KIOSK_KIOSKCTL, confs[u]);
+            int code = run(cmd, out, sizeof out);
+            assert_true(code == 0 || code == 33);
+            assert_non_null(strstr(out, "sent 1: 1 acknowledged, 0 rejected"));
+        }
+    }
+#undef SAVE
+}
+
 static void test_staff_audit_print_test(void **state)
 {
     (void)state;
@@ -890,6 +1029,7 @@ int main(void)
         cmocka_unit_test(test_reprint),
         cmocka_unit_test_teardown(test_status_sync_export_purge, stop_hub),
         cmocka_unit_test(test_usb_round_trip),
+        cmocka_unit_test_teardown(test_restored_database_never_reuses_numbers, stop_hub),
         cmocka_unit_test(test_status_shows_the_kiosks_reader),
         cmocka_unit_test(test_staff_audit_print_test),
         cmocka_unit_test(test_root_gives_state_files_back),

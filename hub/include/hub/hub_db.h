@@ -17,7 +17,7 @@
 
 typedef struct hub_db hub_db;
 
-#define HUB_DB_SCHEMA_VERSION 1
+#define HUB_DB_SCHEMA_VERSION 2
 #define HUB_DEVICE_NAME_MAX 128 /* bytes of a device name, terminator included */
 
 /* Open (creating or migrating) the database at path (borrowed). On failure *out is NULL:
@@ -85,6 +85,15 @@ kiosk_rc hub_db_ingest(hub_db *db, const uint8_t device_pk[32], const sync_recor
  * stale anyway). KIOSK_OK or a database error (*seen 0). */
 kiosk_rc hub_db_seen_request(hub_db *db, const uint8_t signature[64], int64_t now_ms, int remember,
                              int *seen);
+
+/* The high-water mark for a device's signed reply (sync_proto.h): the highest seq
+ * stored and the audit head it last gave (as stored before this request), into out
+ * (caller storage, present 1). given (borrowed, may be NULL or not present): the head
+ * this request carries; it is stored when it is later (a higher id) than the one held —
+ * the stored head never goes back. KIOSK_NOT_FOUND for a device never added, a
+ * database error otherwise. */
+kiosk_rc hub_db_mark(hub_db *db, const uint8_t public_key[32], const sync_head *given,
+                     int64_t now_ms, sync_mark *out);
 
 /* A run of missing sequence numbers, first..last inclusive. */
 typedef struct hub_gap {

@@ -422,6 +422,68 @@ static void test_bundle_file(void **state)
     assert_int_not_equal(sync_bundle_write("/proc/kiosk.kb", pk, sk, 1, "{}", 2), KIOSK_OK);
 }
 
+/* The audit head after the records and the hub's mark in the reply: round trips; the
+ * decoders without them refuse them, so nothing slips through a caller that ignores it. */
+static void test_head_and_mark(void **state)
+{
+    (void)state;
+    sync_record r = sample();
+    sync_head h = {.present = 1, .audit_id = 42};
+    memset(h.audit_hash, 0x5A, 32);
+    char *body;
+    size_t len;
+    assert_int_equal(sync_body_encode_head(&r, 1, &h, &body, &len), KIOSK_OK);
+    assert_int_equal(strlen(body), len);
+    assert_non_null(strstr(body, ",\"head\":{\"audit_id\":42,\"audit_hash\":\"5a5a"));
+    sync_record *got;
+    size_t n;
+    sync_head gh;
+    assert_int_equal(sync_body_decode_head(body, len, &got, &n, &gh), KIOSK_OK);
+    assert_int_equal(n, 1);
+    assert_true(gh.present);
+    assert_int_equal(gh.audit_id, 42);
+    assert_memory_equal(gh.audit_hash, h.audit_hash, 32);
+    sync_records_free(got, n);
+    assert_int_equal(sync_body_decode(body, len, &got, &n), KIOSK_INVALID);
+    body[len - 3] = 'x'; /* a hash that is not hex */
+    assert_int_equal(sync_body_decode_head(body, len, &got, &n, &gh), KIOSK_INVALID);
+    free(body);
+    /* without a head: the same bytes as sync_body_encode, and present 0 */
+    assert_int_equal(sync_body_encode_head(&r, 1, NULL, &body, &len), KIOSK_OK);
+    assert_int_equal(sync_body_decode_head(body, len, &got, &n, &gh), KIOSK_OK);
+    assert_false(gh.present);
+    sync_records_free(got, n);
+    free(body);
+
+    sync_result res = {.status = SYNC_ACCEPTED};
+    memcpy(res.uuid, UUID, sizeof res.uuid);
+    sync_mark m = {.present = 1, .max_seq = 9, .audit_id = 41};
+    memset(m.audit_hash, 0x11, 32);
+    assert_int_equal(sync_results_encode_mark(&res, 1, 5, &m, &body, &len), KIOSK_OK);
+    sync_result *out;
+    int64_t now;
+    sync_mark gm;
+    assert_int_equal(sync_results_decode_mark(body, len, &out, &n, &now, &gm), KIOSK_OK);
+    assert_true(gm.present);
+    assert_int_equal(gm.max_seq, 9);
+    assert_int_equal(gm.audit_id, 41);
+    assert_memory_equal(gm.audit_hash, m.audit_hash, 32);
+    free(out);
+    assert_int_equal(sync_results_decode(body, len, &out, &n, &now), KIOSK_INVALID);
+    free(body);
+    static const char *const bad[] = {
+        "{\"results\":[],\"mark\":{\"max_seq\":-1,\"audit_id\":0,\"audit_hash\":"
+        "\"1111111111111111111111111111111111111111111111111111111111111111\"}}",
+        "{\"results\":[],\"mark\":{\"max_seq\":1,\"audit_id\":0}}",
+        "{\"results\":[],\"mark\":{\"max_seq\":1,\"audit_id\":0,\"audit_hash\":\"11\"}}",
+        "{\"results\":[],\"mark\":{\"max_seq\":1,\"audit_id\":0,\"x\":1,\"audit_hash\":"
+        "\"1111111111111111111111111111111111111111111111111111111111111111\"}}",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        assert_int_equal(sync_results_decode_mark(bad[i], strlen(bad[i]), &out, &n, &now, &gm),
+                         KIOSK_INVALID);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -436,6 +498,7 @@ int main(void)
         cmocka_unit_test_setup(test_results_round_trip_and_refusals, setup),
         cmocka_unit_test_setup(test_error_bodies, setup),
         cmocka_unit_test_setup(test_bundle_file, setup),
+        cmocka_unit_test_setup(test_head_and_mark, setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -52,6 +52,16 @@ static const store_submission sample = {
     .masked_id = "3701**********4519",
 };
 
+/* A database gone, with its mark: a unit made anew (the mark alone left behind is what
+ * test_epoch_* try). */
+static void remove_db(void)
+{
+    char mark[700];
+    snprintf(mark, sizeof mark, "%s.mark", db);
+    unlink(db);
+    unlink(mark);
+}
+
 static store *open_store(store_device_key *key)
 {
     assert_int_equal(store_device_key_load(dir, key), KIOSK_OK);
@@ -438,7 +448,7 @@ static void test_migration_from_every_earlier_version(void **state)
     /* version 0: an empty file */
     const char *const earlier[] = {"", schema_v1, schema_v1, schema_v1};
     for (size_t v = 0; v < sizeof earlier / sizeof earlier[0]; v++) {
-        unlink(db);
+        remove_db();
         sqlite3 *raw;
         assert_int_equal(sqlite3_open(db, &raw), SQLITE_OK);
         assert_int_equal(sqlite3_exec(raw, earlier[v], NULL, NULL, NULL), SQLITE_OK);
@@ -480,7 +490,7 @@ static void test_migration_keeps_a_backlog(void **state)
     (void)state;
     store_device_key key;
     assert_int_equal(store_device_key_load(dir, &key), KIOSK_OK);
-    unlink(db);
+    remove_db();
     sqlite3 *raw;
     assert_int_equal(sqlite3_open(db, &raw), SQLITE_OK);
     assert_int_equal(sqlite3_exec(raw, "PRAGMA journal_mode = WAL", NULL, NULL, NULL), SQLITE_OK);
@@ -675,6 +685,216 @@ static void test_unsigned_acks_requeued_by_schema_4(void **state)
     store_close(s);
 }
 
+/* ---- numbers never reused: the store epoch --------------------------------------- */
+
+static void copy_file(const char *from, const char *to)
+{
+    char cmd[4096];
+    snprintf(cmd, sizeof cmd, "cp '%s' '%s' && rm -f '%s-wal' '%s-shm'", from, to, to, to);
+    assert_int_equal(system(cmd), 0);
+}
+
+typedef struct audit_find {
+    const char *action;
+    int found;
+    char detail[160];
+} audit_find;
+
+static int find_action(void *ctx, const store_audit_entry *e)
+{
+    audit_find *f = ctx;
+    if (!strcmp(e->action, f->action)) {
+        f->found++;
+        snprintf(f->detail, sizeof f->detail, "%s", e->detail);
+    }
+    return 0;
+}
+
+/* Issue 14, 4: back up kiosk.db, save more, restore the backup, save. The restored
+ * database is behind the mark: a new epoch begins past every number issued, the alarm
+ * is raised (the dashboard's line, the audit log), and no seq or receipt number repeats. */
+static void test_epoch_restored_backup(void **state)
+{
+    (void)state;
+    store_device_key key;
+    store *s = open_store(&key);
+    assert_int_equal(store_set_upstream_key(s, up_pk), KIOSK_OK);
+    store_saved sv;
+    store_epoch before;
+    assert_int_equal(store_epoch_info(s, &before), KIOSK_OK);
+    assert_int_equal(before.epochs, 1);
+    assert_string_equal(before.alarm, "");
+    for (int i = 0; i < 2; i++)
+        assert_int_equal(store_save(s, &sample, &sv), KIOSK_OK);
+    store_close(s);
+    char backup[700];
+    snprintf(backup, sizeof backup, "%s/backup.db", dir);
+    copy_file(db, backup);
+
+    char receipts[8][STORE_RECEIPT_NO_MAX + 1];
+    int64_t seqs[8];
+    int n = 0;
+    s = open_store(&key);
+    for (int i = 0; i < 3; i++, n++) {
+        assert_int_equal(store_save(s, &sample, &sv), KIOSK_OK);
+        seqs[n] = sv.seq;
+        snprintf(receipts[n], sizeof receipts[n], "%s", sv.receipt_no);
+    }
+    store_close(s);
+
+    copy_file(backup, db); /* the restore */
+    s = open_store(&key);
+    store_epoch after;
+    assert_int_equal(store_epoch_info(s, &after), KIOSK_OK);
+    assert_int_equal(after.epochs, 2);
+    assert_memory_not_equal(after.id, before.id, 16);
+    assert_non_null(strstr(after.alarm, "restored"));
+    store_sync_note note;
+    assert_int_equal(store_sync_info(s, &note), KIOSK_OK);
+    assert_true(!strncmp(note.last_error, "ALARM: ", 7));
+    audit_find f = {.action = "store.epoch_new"};
+    assert_int_equal(store_audit_recent(s, 50, find_action, &f), KIOSK_OK);
+    assert_int_equal(f.found, 1);
+    assert_non_null(strstr(f.detail, "from seq 6"));
+    for (int i = 0; i < 3; i++, n++) {
+        assert_int_equal(store_save(s, &sample, &sv), KIOSK_OK);
+        seqs[n] = sv.seq;
+        snprintf(receipts[n], sizeof receipts[n], "%s", sv.receipt_no);
+    }
+    for (int a = 0; a < n; a++)
+        for (int b = a + 1; b < n; b++) {
+            assert_true(seqs[a] != seqs[b]);
+            assert_string_not_equal(receipts[a], receipts[b]);
+        }
+    assert_int_equal(seqs[3], 6);
+    assert_string_equal(receipts[3], "DEMO01-20261122-0006");
+    /* staff saw it: the alarm goes, the epoch stays */
+    assert_int_equal(store_alarm_clear(s, "A017"), KIOSK_OK);
+    assert_int_equal(store_sync_info(s, &note), KIOSK_OK);
+    assert_string_equal(note.alarm, "");
+    assert_string_equal(note.last_error, "");
+    store_close(s);
+    /* reopening the database it now is raises nothing */
+    s = open_store(&key);
+    assert_int_equal(store_epoch_info(s, &after), KIOSK_OK);
+    assert_int_equal(after.epochs, 2);
+    assert_string_equal(after.alarm, "");
+    store_close(s);
+}
+
+/* Issue 14, 8: a unit that keeps its device key finds its database missing (or
+ * replaced by an empty one): it says so and numbers go on past the mark. */
+static void test_epoch_missing_database(void **state)
+{
+    (void)state;
+    store_device_key key;
+    store *s = open_store(&key);
+    assert_int_equal(store_set_upstream_key(s, up_pk), KIOSK_OK);
+    store_saved sv;
+    for (int i = 0; i < 4; i++)
+        assert_int_equal(store_save(s, &sample, &sv), KIOSK_OK);
+    store_close(s);
+    char cmd[2048];
+    snprintf(cmd, sizeof cmd, "rm -f '%s' '%s-wal' '%s-shm'", db, db, db);
+    assert_int_equal(system(cmd), 0);
+    s = open_store(&key);
+    store_epoch ep;
+    assert_int_equal(store_epoch_info(s, &ep), KIOSK_OK);
+    assert_non_null(strstr(ep.alarm, "missing or empty"));
+    assert_int_equal(ep.epochs, 2);
+    assert_int_equal(store_set_upstream_key(s, up_pk), KIOSK_OK);
+    assert_int_equal(store_save(s, &sample, &sv), KIOSK_OK);
+    assert_int_equal(sv.seq, 5);
+    assert_string_equal(sv.receipt_no, "DEMO01-20261122-0005");
+    store_close(s);
+}
+
+/* A database of another epoch than the mark (another unit's, or an older copy from
+ * before a new epoch) is caught as replaced. */
+static void test_epoch_replaced_database(void **state)
+{
+    (void)state;
+    store_device_key key;
+    store *s = open_store(&key);
+    assert_int_equal(store_set_upstream_key(s, up_pk), KIOSK_OK);
+    store_saved sv;
+    assert_int_equal(store_save(s, &sample, &sv), KIOSK_OK);
+    store_close(s);
+    char other[700], mark[700], keep[700];
+    snprintf(other, sizeof other, "%s/other.db", dir);
+    snprintf(mark, sizeof mark, "%s.mark", db);
+    snprintf(keep, sizeof keep, "%s/keep.mark", dir);
+    copy_file(mark, keep);
+    /* another database, one record further, made beside no mark */
+    remove_db();
+    s = open_store(&key);
+    assert_int_equal(store_set_upstream_key(s, up_pk), KIOSK_OK);
+    assert_int_equal(store_save(s, &sample, &sv), KIOSK_OK);
+    assert_int_equal(store_save(s, &sample, &sv), KIOSK_OK);
+    store_close(s);
+    copy_file(keep, mark);
+    s = open_store(&key);
+    store_epoch ep;
+    assert_int_equal(store_epoch_info(s, &ep), KIOSK_OK);
+    assert_non_null(strstr(ep.alarm, "replaced"));
+    assert_int_equal(store_save(s, &sample, &sv), KIOSK_OK);
+    assert_int_equal(sv.seq, 3);
+    store_close(s);
+}
+
+/* Schema 5 -> 6 on a populated database: its records belong to the epoch made by the
+ * migration, nothing changes state, numbering goes on, and no alarm (no mark yet: the
+ * firmware before kept none). */
+static void test_epoch_migration_from_5(void **state)
+{
+    (void)state;
+    store_device_key key;
+    store *s = open_store(&key);
+    assert_int_equal(store_set_upstream_key(s, up_pk), KIOSK_OK);
+    store_saved sv;
+    for (int i = 0; i < 3; i++)
+        assert_int_equal(store_save(s, &sample, &sv), KIOSK_OK);
+    store_outcome o = {.uuid = sv.uuid, .acknowledged = 0, .reason = "seq_conflict"};
+    assert_int_equal(store_apply_outcomes(s, &o, 1, NULL), KIOSK_OK);
+    store_close(s);
+    /* as schema 5 left it */
+    char mark[700];
+    snprintf(mark, sizeof mark, "%s.mark", db);
+    unlink(mark);
+    sqlite3 *raw;
+    assert_int_equal(sqlite3_open(db, &raw), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(raw,
+                                  "DROP TABLE epochs; DELETE FROM meta WHERE key = 'epoch';"
+                                  " PRAGMA user_version = 5",
+                                  NULL, NULL, NULL),
+                     SQLITE_OK);
+    sqlite3_close(raw);
+    s = open_store(&key);
+    store_epoch ep;
+    assert_int_equal(store_epoch_info(s, &ep), KIOSK_OK);
+    assert_int_equal(ep.epochs, 1);
+    assert_string_equal(ep.alarm, "");
+    store_counts c;
+    assert_int_equal(store_count(s, &c), KIOSK_OK);
+    assert_int_equal(c.by_state[STORE_QUEUED], 2);
+    assert_int_equal(c.by_state[STORE_REJECTED], 1);
+    assert_int_equal(store_save(s, &sample, &sv), KIOSK_OK);
+    assert_int_equal(sv.seq, 4);
+    store_close(s);
+    assert_int_equal(sqlite3_open(db, &raw), SQLITE_OK);
+    sqlite3_stmt *st;
+    assert_int_equal(sqlite3_prepare_v2(raw, "SELECT reason, first_seq FROM epochs", -1, &st, NULL),
+                     SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    assert_string_equal((const char *)sqlite3_column_text(st, 0), "migrated");
+    assert_int_equal(sqlite3_column_int64(st, 1), 1);
+    sqlite3_finalize(st);
+    sqlite3_close(raw);
+    /* and the mark is there now: a restore from here on is caught */
+    struct stat stt;
+    assert_int_equal(stat(mark, &stt), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -690,6 +910,10 @@ int main(void)
         cmocka_unit_test_setup(test_unsigned_acks_requeued_by_schema_4, setup),
         cmocka_unit_test_setup(test_save_wal_bytes, setup),
         cmocka_unit_test_setup(test_seal_prepared_ahead, setup),
+        cmocka_unit_test_setup(test_epoch_restored_backup, setup),
+        cmocka_unit_test_setup(test_epoch_missing_database, setup),
+        cmocka_unit_test_setup(test_epoch_replaced_database, setup),
+        cmocka_unit_test_setup(test_epoch_migration_from_5, setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

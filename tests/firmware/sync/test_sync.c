@@ -520,7 +520,8 @@ static void fake_answer(fake_hub *f, int c)
     }
     sync_record *recs = NULL;
     size_t n = 0;
-    if (sync_body_decode(buf + head, len, &recs, &n) != KIOSK_OK)
+    sync_head audit_head; /* this firmware's units send their audit head */
+    if (sync_body_decode_head(buf + head, len, &recs, &n, &audit_head) != KIOSK_OK)
         return;
     f->requests++;
     sync_result *res = calloc(n ? n : 1, sizeof *res);
@@ -555,7 +556,7 @@ static void fake_answer(fake_hub *f, int c)
 static void *fake_run(void *arg)
 {
     fake_hub *f = arg;
-    while (!f->stop) {
+    while (!atomic_load(&f->stop)) {
         struct pollfd p = {.fd = f->fd, .events = POLLIN};
         if (poll(&p, 1, 50) != 1)
             continue;
@@ -584,7 +585,7 @@ static void fake_start(fake_hub *f)
 
 static void fake_stop(fake_hub *f)
 {
-    f->stop = 1;
+    atomic_store(&f->stop, 1);
     pthread_join(f->thread, NULL);
     close(f->fd);
 }

@@ -162,6 +162,44 @@ kiosk_rc sync_results_encode(const sync_result *results, size_t n, int64_t now_m
 kiosk_rc sync_results_decode(const char *body, size_t len, sync_result **results, size_t *n,
                              int64_t *now_ms);
 
+/* ---- the high-water mark (additive to version 2; a hub of this firmware understands
+ * both forms, an older hub refuses the head: upgrade the hub first) ----
+ *
+ * Request body, optionally after the records: ,"head":{"audit_id":N,"audit_hash":"<64
+ * hex>"} — the unit's audit head (signed with the body). A hub that got a head answers
+ * with "mark":{"max_seq":N,"audit_id":N,"audit_hash":"<64 hex>"} in the signed reply:
+ * the highest seq it holds for the device and the latest audit head the device gave it
+ * (0 and zeros when none). A unit whose audit log lacks that head, or is behind it, was
+ * rolled back (or copied); a unit whose next seq is not above max_seq is behind the hub.
+ * Replies to requests without a head carry no mark, so older units parse them. */
+typedef struct sync_head {
+    int present;
+    int64_t audit_id;
+    uint8_t audit_hash[32];
+} sync_head;
+
+typedef struct sync_mark {
+    int present;
+    int64_t max_seq;
+    int64_t audit_id;
+    uint8_t audit_hash[32];
+} sync_mark;
+
+/* sync_body_encode with the head appended when head (borrowed, may be NULL) is present.
+ * decode_head: as sync_body_decode, also accepting the head (head caller storage,
+ * present 0 when absent); sync_body_decode refuses a body with a head. */
+kiosk_rc sync_body_encode_head(const sync_record *recs, size_t n, const sync_head *head,
+                               char **body, size_t *len);
+kiosk_rc sync_body_decode_head(const char *body, size_t len, sync_record **recs, size_t *n,
+                               sync_head *head);
+/* Reply body with the mark (borrowed, may be NULL: none). decode_mark: as
+ * sync_results_decode, also accepting the mark (caller storage, present 0 when absent);
+ * sync_results_decode refuses a reply with a mark. */
+kiosk_rc sync_results_encode_mark(const sync_result *results, size_t n, int64_t now_ms,
+                                  const sync_mark *mark, char **body, size_t *len);
+kiosk_rc sync_results_decode_mark(const char *body, size_t len, sync_result **results, size_t *n,
+                                  int64_t *now_ms, sync_mark *mark);
+
 /* Error reply. encode: *body owned. decode: code (caller storage, [a-z_], may be "") and
  * now_ms (0 when absent); KIOSK_INVALID when the body is not an error object. */
 kiosk_rc sync_error_encode(const char *code, const char *message, int64_t now_ms, char **body,

@@ -17,7 +17,7 @@
 
 typedef struct store store;
 
-#define STORE_SCHEMA_VERSION 5
+#define STORE_SCHEMA_VERSION 6
 #define STORE_UUID_LEN 36
 #define STORE_RECEIPT_NO_MAX 32
 
@@ -189,7 +189,10 @@ kiosk_rc store_note_sync(store *s, int ok, int64_t when_ms, const char *error);
 typedef struct store_sync_note {
     int64_t last_ok_ms;      /* 0: never */
     int64_t last_attempt_ms; /* 0: never */
-    char last_error[128];    /* "" when the last attempt succeeded */
+    char last_error[128];    /* "" when the last attempt succeeded; while the store alarm
+                              * (store_epoch) is set, "ALARM: <why>" so the maintenance
+                              * dashboard, which shows this line, shows the alarm */
+    char alarm[160];         /* the store alarm, "" when none */
 } store_sync_note;
 kiosk_rc store_sync_info(store *s, store_sync_note *out);
 
@@ -198,6 +201,37 @@ kiosk_rc store_sync_info(store *s, store_sync_note *out);
  * store_out_of_service: 1 or 0 (0 also when it cannot be read). */
 kiosk_rc store_set_out_of_service(store *s, int on, const char *who);
 int store_out_of_service(store *s);
+
+/* ---- the store epoch ---- */
+
+/* Every database has an epoch: a random 16-byte id made with it (schema 6; a database
+ * made before got one when it was migrated, and its records with it). Beside the
+ * database, <db>.mark holds the highest seq and receipt counter the unit issued. At open
+ * a database behind its mark (restored from a backup), of another epoch than its mark
+ * (replaced, copied) or made anew beside a mark (missing or emptied on a unit that keeps
+ * its device key) starts a new epoch: seq and the day's receipt counter go on past the
+ * mark, so no number is issued twice; the alarm below is set, the audit log says
+ * "store.epoch_new" and the log says why. A database and mark copied together to a
+ * second unit (a clone) are not caught here: see README, "Numbers never reused". */
+typedef struct store_epoch {
+    uint8_t id[16];
+    int64_t started_ms;
+    int64_t epochs;  /* how many this database has had, the current one included */
+    char alarm[160]; /* "" when none; else why a new epoch began, until staff clear it */
+    int64_t alarm_ms;
+} store_epoch;
+kiosk_rc store_epoch_info(store *s, store_epoch *out);
+
+/* The hub holds seq numbers of this device up to seq. When that is beyond the last seq
+ * issued here, or conflict is set (the hub refused a record of ours as seq_conflict: a
+ * copy of this unit issues the same numbers), a new epoch begins in a block of seqs of
+ * its own — a random one of 1024 blocks of 2^20 above both — so the copy that goes on
+ * from the hub's numbers does not meet it. why (borrowed) becomes the alarm and goes to
+ * the audit log. *started (may be NULL): 1 when an epoch began. */
+kiosk_rc store_epoch_past(store *s, int64_t seq, int conflict, const char *why, int *started);
+
+/* Staff saw the alarm (who borrowed, audited). */
+kiosk_rc store_alarm_clear(store *s, const char *who);
 
 /* ---- the audit log (audit.c) ---- */
 
@@ -228,5 +262,20 @@ typedef struct store_audit_check {
     int64_t first_bad;
 } store_audit_check;
 kiosk_rc store_audit_verify(store *s, store_audit_check *out);
+
+/* The audit head as signed into meta: its entry id (0: an empty log) and hash.
+ * KIOSK_CORRUPT when the head's signature does not verify. For the sync request, which
+ * gives it to the hub (sync_proto.h, "head"). */
+kiosk_rc store_audit_head(store *s, int64_t *id, uint8_t hash[32]);
+
+/* The hub's answer: the latest head this device gave it (id, hash). It is kept as the
+ * anchor; when this log lacks that entry (restored from a backup, or a copy that went
+ * its own way) the store alarm is set, "audit.rolled_back" is logged in the audit log
+ * and KIOSK_CORRUPT returned. id 0: the hub holds none (KIOSK_OK). */
+kiosk_rc store_audit_anchor_check(store *s, int64_t id, const uint8_t hash[32]);
+
+/* kioskctl audit verify: does the log still hold the anchor last heard from the hub?
+ * KIOSK_OK (or no anchor: *anchor_id 0), KIOSK_CORRUPT when it does not. */
+kiosk_rc store_audit_anchor_verify(store *s, int64_t *anchor_id);
 
 #endif

@@ -38,11 +38,13 @@ typedef struct sync_config {
 
 /* What a round of sending did. */
 typedef struct sync_round {
-    size_t sent;      /* records carried by requests */
-    size_t acked;     /* accepted or duplicate at the hub */
-    size_t rejected;  /* kept for staff with the hub's reason */
-    size_t requests;  /* HTTP requests made */
-    size_t undecided; /* sent but without an answer: go again later */
+    size_t sent;           /* records carried by requests */
+    size_t acked;          /* accepted or duplicate at the hub */
+    size_t rejected;       /* kept for staff with the hub's reason */
+    size_t requests;       /* HTTP requests made */
+    size_t undecided;      /* sent but without an answer: go again later */
+    int hub_ahead;         /* the hub holds seqs beyond this unit's: a new store epoch began */
+    int audit_rolled_back; /* the hub holds an audit head this log lacks: alarm raised */
 } sync_round;
 
 /* Send everything pending now, on the calling thread, through s (borrowed): batches until
