@@ -47,7 +47,9 @@
 #define REGISTRATION_KEY_MAX 64       /* an error key with its terminator */
 
 /* Local codes with a rule attached (assets/codes, *.tsv; never renumbered). */
-#define REGISTRATION_REASON_OTHER "13" /* unemployment_reason.tsv 其他: needs text */
+#define REGISTRATION_REASON_OTHER "13"   /* unemployment_reason.tsv 其他: needs text */
+#define REGISTRATION_PLACE_HOUSEHOLD "1" /* registration_place.tsv 户籍地 */
+#define REGISTRATION_PLACE_RESIDENCE "2" /* 常住地 */
 #define REGISTRATION_DOC_RESIDENT_ID "01"
 #define REGISTRATION_DOC_SOCIAL_SECURITY "02"
 #define REGISTRATION_DOC_PERMIT_HKMO "03"
