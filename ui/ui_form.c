@@ -653,7 +653,8 @@ static void draw_keypad(ui_ctx *c, SDL_Rect area, registration_input kind)
                                                            : NULL;
     const ui_keypad_spec keys = {
         .digit_prefix = "kb_",
-        .digit_size = UI_SIZE_PAD_DIGIT,
+        /* landscape keys are short: a digit at the pad size would spill over its key */
+        .digit_size = c->t->landscape ? UI_SIZE_KEY : UI_SIZE_PAD_DIGIT,
         .left = {extra, extra ? extra + 3 : NULL, UI_SIZE_KEY_SYMBOL, UI_BUTTON_KEY},
         .right = {"kb_del", kiosk_strings_get(c->s, "screen.pin_delete"), UI_SIZE_KEY_WORD,
                   UI_BUTTON_SECONDARY},
@@ -690,6 +691,18 @@ static void draw_mobile(ui_ctx *c, const ui_form_edit *e, SDL_Rect body)
     kiosk_strings_fill(kiosk_strings_get(c->s, keys[st]), names, values, 1, line, sizeof line);
     int bad = st == REGISTRATION_MOBILE_FIRST || st == REGISTRATION_MOBILE_SECOND ||
               st == REGISTRATION_MOBILE_LONG || st == REGISTRATION_MOBILE_NOT_DIGITS;
+    if (t->landscape) {
+        /* no height to spare above the keys: the line goes in the right half of the
+         * number's box (a whole number takes less than the left half) */
+        int box_y = body.y + ui_theme_size_px(t, UI_SIZE_EDIT_TITLE) * 4 / 3 + ui_theme_px(t, 12);
+        int box_h = ui_theme_size_px(t, UI_SIZE_EDIT_VALUE) * 2;
+        SDL_Rect msg = {body.x + body.w / 2, box_y + box_h / 5, body.w / 2 - ui_theme_px(t, 20),
+                        box_h * 3 / 5};
+        ui_label_fit(c, line, msg, ui_theme_size(t, UI_SIZE_HINT), bad ? t->error : t->muted,
+                     UI_TEXT_LEFT);
+        draw_keypad(c, area, REGISTRATION_INPUT_DIGITS);
+        return;
+    }
     int lh = ui_theme_size_px(t, UI_SIZE_HINT) * 3 / 2;
     SDL_Rect msg = {area.x, area.y, area.w, lh};
     ui_label_fit(c, line, msg, ui_theme_size(t, UI_SIZE_HINT), bad ? t->error : t->muted,

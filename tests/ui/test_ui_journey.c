@@ -500,7 +500,7 @@ static void test_card_pulled_mid_form_and_rare_name(void **state)
 /* The touches of the demo registration's address entry (household and residence,
  * "…和平小区…12号楼3单元402室"), counted as a citizen makes them: the picker opens at the
  * hall's 历下区, goes down to the community, the detail follows with the digits first,
- * and the residence is "与户籍地址相同". Before this change the same entry took 110
+ * and the residence is "与户籍地址相同". Before this change the same entry took 104
  * touches (provinces from the top, 完成 and a tap on each detail row, letters first, the
  * residence entered again: see the README). */
 static void test_address_touches(void **state)
