@@ -782,7 +782,7 @@ void ui_app_tap(ui_app *app, int x, int y)
     const char *id = ui_widgets_hit(&app->widgets, x, y);
     int attract = session_get_view(app->session)->flow->step == FLOW_ATTRACT;
     if (!attract)
-        session_touch(app->session); /* the citizen is still there */
+        session_tap(app->session); /* the citizen is still there; counted */
     else if (!id && session_has_sim_card(app->session))
         ui_app_sim_card(app, 1); /* demo: touching the screen puts the simulated card on */
     if (id) {

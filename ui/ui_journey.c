@@ -842,6 +842,8 @@ kiosk_rc ui_journey_draw(ui_ctx *c, const flow_view *v, ui_journey_state *st,
     case FLOW_CARD_AWAY:
         card_away_screen(c, &f, v);
         break;
+    case FLOW_STEP_COUNT: /* not a step */
+        break;
     }
     if (v->confirm_cancel && v->countdown_s <= 0) {
         ui_widgets_clear(c->ws); /* modal */

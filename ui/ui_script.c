@@ -14,35 +14,15 @@
 
 #include "core/kiosk_log.h"
 
-static const char *const step_names[] = {
-    [FLOW_ATTRACT] = "attract",
-    [FLOW_READING_CARD] = "reading_card",
-    [FLOW_PIN] = "pin",
-    [FLOW_CHECKING_PIN] = "checking_pin",
-    [FLOW_QUESTIONS] = "questions",
-    [FLOW_ELIGIBILITY] = "eligibility",
-    [FLOW_FORM] = "form",
-    [FLOW_REVIEW] = "review",
-    [FLOW_COMMITMENT] = "commitment",
-    [FLOW_SIGNATURE] = "signature",
-    [FLOW_SAVING] = "saving",
-    [FLOW_PRINTING] = "printing",
-    [FLOW_DONE] = "done",
-    [FLOW_MESSAGE] = "message",
-    [FLOW_CARD_AWAY] = "card_away",
-};
-
 const char *ui_script_step_name(flow_step step)
 {
-    return (unsigned)step < sizeof step_names / sizeof step_names[0] && step_names[step]
-               ? step_names[step]
-               : "?";
+    return flow_step_name(step);
 }
 
 static int step_of(const char *name, flow_step *out)
 {
-    for (size_t i = 0; i < sizeof step_names / sizeof step_names[0]; i++)
-        if (step_names[i] && !strcmp(step_names[i], name)) {
+    for (int i = 0; i < FLOW_STEP_COUNT; i++)
+        if (!strcmp(flow_step_name((flow_step)i), name)) {
             *out = (flow_step)i;
             return 1;
         }

@@ -51,6 +51,10 @@ struct session {
     power *power;
     int64_t power_read_ms;
     int last_countdown, last_away;
+    /* the session's measure: taps, and how long each step held the citizen */
+    int64_t step_ms[FLOW_STEP_COUNT];
+    int64_t step_since_ms, session_since_ms;
+    flow_step measured_step;
     bool in_session;      /* the flow was away from the attract screen */
     int64_t prefs_set_ms; /* when the prefs were last chosen (attract idle reset) */
     session_view view;
@@ -401,6 +405,39 @@ static void start_save(session *s)
     }
 }
 
+/* The step changed from before to now: add the time spent to its step; at the end of a
+ * session, one log line with the taps, the duration and the time per step (how a
+ * first-time citizen fares, measured where it happens; nothing personal in it). */
+static void measure_step(session *s, flow_step before, flow_step now)
+{
+    int64_t t = kiosk_clock_mono_ms(s->clock);
+    if (before == FLOW_ATTRACT) {
+        memset(s->step_ms, 0, sizeof s->step_ms);
+        s->session_since_ms = t;
+        s->view.taps = 0;
+    } else if ((unsigned)before < FLOW_STEP_COUNT) {
+        s->step_ms[before] += t - s->step_since_ms;
+    }
+    s->step_since_ms = t;
+    if (now != FLOW_ATTRACT || before == FLOW_ATTRACT)
+        return;
+    char steps[512];
+    size_t used = 0;
+    steps[0] = '\0';
+    for (int i = 1; i < FLOW_STEP_COUNT && used < sizeof steps; i++) {
+        if (!s->step_ms[i])
+            continue;
+        int w = snprintf(steps + used, sizeof steps - used, "%s%s %.1f s", used ? ", " : "",
+                         flow_step_name((flow_step)i), (double)s->step_ms[i] / 1000.0);
+        if (w < 0)
+            break;
+        used += (size_t)w;
+    }
+    kiosk_log_info("session", "session ended after %s: %d taps, %.0f s (%s)",
+                   flow_step_name(before), s->view.taps, (double)(t - s->session_since_ms) / 1000.0,
+                   steps);
+}
+
 static void dispatch(session *s, const flow_event *ev)
 {
     flow_step before = flow_get_view(s->flow)->step;
@@ -417,6 +454,8 @@ static void dispatch(session *s, const flow_event *ev)
     reader *sim = __atomic_load_n(&s->sim, __ATOMIC_SEQ_CST);
     if (v->step != before && v->step == FLOW_ATTRACT && sim)
         reader_sim_set_present(sim, 0); /* the demo citizen takes the card back */
+    if (v->step != before)
+        measure_step(s, before, v->step);
     if (v->step != FLOW_ATTRACT)
         s->in_session = true;
     else if (s->in_session) {
@@ -674,6 +713,13 @@ const char *session_home_division(const session *s)
 
 void session_touch(session *s)
 {
+    send(s, FLOW_EV_TOUCH);
+}
+
+void session_tap(session *s)
+{
+    if (flow_get_view(s->flow)->step != FLOW_ATTRACT)
+        s->view.taps++;
     send(s, FLOW_EV_TOUCH);
 }
 

@@ -32,6 +32,29 @@ _Static_assert((int)FLOW_PAGE_COUNT == (int)REGISTRATION_SECTION_COUNT &&
                    (int)FLOW_PAGE_WISHES == (int)REGISTRATION_SECTION_WISHES,
                "flow pages and registration sections differ");
 
+static const char *const step_names[FLOW_STEP_COUNT] = {
+    [FLOW_ATTRACT] = "attract",
+    [FLOW_READING_CARD] = "reading_card",
+    [FLOW_PIN] = "pin",
+    [FLOW_CHECKING_PIN] = "checking_pin",
+    [FLOW_QUESTIONS] = "questions",
+    [FLOW_ELIGIBILITY] = "eligibility",
+    [FLOW_FORM] = "form",
+    [FLOW_REVIEW] = "review",
+    [FLOW_COMMITMENT] = "commitment",
+    [FLOW_SIGNATURE] = "signature",
+    [FLOW_SAVING] = "saving",
+    [FLOW_PRINTING] = "printing",
+    [FLOW_DONE] = "done",
+    [FLOW_MESSAGE] = "message",
+    [FLOW_CARD_AWAY] = "card_away",
+};
+
+const char *flow_step_name(flow_step step)
+{
+    return (unsigned)step < FLOW_STEP_COUNT && step_names[step] ? step_names[step] : "?";
+}
+
 flow_page flow_page_of(registration_field field)
 {
     const registration_field_info *fi = registration_field_get(field);

@@ -487,7 +487,13 @@ static void test_too_large(void **state)
     /* a chunked upload has no length up front: refused before its body is read */
     source src = {SYNC_MAX_BODY + 1u};
     reply r = request_full("http", NULL, "POST", SYNC_PATH_RECORDS_V2, NULL, NULL, 0, &src);
-    expect_error(&r, 411, "malformed");
+    /* the hub answers 411 and closes; a slow client (sanitizers) may still be sending
+     * and see the connection go (a send error) before it reads the answer: refused
+     * either way, and nothing is stored */
+    if (r.cc == CURLE_SEND_ERROR)
+        assert_true(r.status == 0 || r.status == 411);
+    else
+        expect_error(&r, 411, "malformed");
     assert_int_equal(stored(), before);
 }
 

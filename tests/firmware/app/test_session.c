@@ -290,6 +290,10 @@ static void test_cancel_asks_then_wipes_and_saves_nothing(void **st)
     state("cancel", 1);
     session *s = start(NULL, 1);
     to_questions(s);
+    /* the citizen's taps are counted for the session's log line */
+    for (int i = 0; i < 3; i++)
+        session_tap(s);
+    assert_int_equal(session_get_view(s)->taps, 3);
     answer(s, 0, 0, 1, 1);
     set(s, REGISTRATION_EDUCATION, "21");
     unsigned before = wipes;
@@ -314,6 +318,9 @@ static void test_cancel_asks_then_wipes_and_saves_nothing(void **st)
     assert_int_equal(step(s), FLOW_ATTRACT);
     settle(s, 600); /* the demo citizen takes it */
     assert_false(session_get_view(s)->card_on_reader);
+    session_tap(s); /* on the attract screen: not a session's tap */
+    to_questions(s);
+    assert_int_equal(session_get_view(s)->taps, 0); /* a new session counts afresh */
     session_destroy(s);
     assert_int_equal(test_state_records(dir, "DEMO01", STORE_QUEUED), 0);
 }

@@ -18,6 +18,7 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <sodium.h>
 #include <sqlite3.h>
 #include <sys/socket.h>
@@ -480,7 +481,7 @@ typedef struct fake_hub {
     uint16_t port;
     const uint8_t *sign_sk;
     int corrupt_hash; /* name other sealed bytes */
-    volatile int stop;
+    atomic_int stop;  /* set by the test thread, read by the fake's */
     int requests;
     pthread_t thread;
 } fake_hub;

@@ -100,6 +100,7 @@ typedef struct session_view {
     bool battery_low;     /* too low to start a registration */
     bool battery_refused; /* a card came while it was too low */
     bool card_on_reader;  /* a card lies on the reader ("请取回社保卡" when a session ends) */
+    int taps;             /* this session's taps so far (session_tap) */
     kiosk_date answer_by; /* done: the hall answers by then ([policy] processing_days
                              working days; public holidays move it on) */
     int processing_days;
@@ -144,6 +145,9 @@ void session_set_high_contrast(session *s, bool on);
 /* ---- the citizen's intents ---- */
 
 void session_touch(session *s); /* any touch: the citizen is still there */
+/* A tap of the citizen's (not a stroke of the signature): still there, and counted for
+ * the session's log line (taps, duration, time per step; no personal data). */
+void session_tap(session *s);
 void session_pin_digit(session *s, int digit);
 void session_pin_delete(session *s);
 void session_pin_clear(session *s);

@@ -41,7 +41,11 @@ typedef enum flow_step {
     FLOW_DONE,
     FLOW_MESSAGE,   /* a card or reader problem explained; any touch or removal ends it */
     FLOW_CARD_AWAY, /* the card left before saving: view.away_s to put the same card back */
+    FLOW_STEP_COUNT
 } flow_step;
+
+/* "attract", "pin", "form" … (scripts, logs); "?" outside the enum. */
+const char *flow_step_name(flow_step step);
 
 /* Form pages, in order. */
 typedef enum flow_page {
