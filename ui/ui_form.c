@@ -105,6 +105,29 @@ static const char *issue_text(const kiosk_strings *s, const flow_view *v, regist
 
 /* ---- the page of rows ------------------------------------------------------------- */
 
+/* Fields whose need depends on another answer (a disability grade for a disabled
+ * health, the words of 失业原因 其他): neither always required nor free to skip, so the
+ * row carries no mark; the check says when they are needed. */
+static int conditional(registration_field f)
+{
+    return f == REGISTRATION_DISABILITY_GRADE || f == REGISTRATION_REASON_OTHER_TEXT;
+}
+
+/* The row's label marked from the schema's required flag, before anything turns red:
+ * "学历（必填）", "政治面貌（选填，可不填）"; fields from the card are already given. */
+static const char *marked_label(const kiosk_strings *s, registration_field f, int locked, char *out,
+                                size_t size)
+{
+    const char *label = field_label(s, f);
+    if (locked || conditional(f))
+        return label;
+    const char *tmpl = kiosk_strings_get(
+        s, registration_field_get(f)->required ? "screen.field_required" : "screen.field_optional");
+    const char *names[] = {""}, *values[] = {label};
+    kiosk_strings_fill(tmpl, names, values, 1, out, size);
+    return out;
+}
+
 /* A value too long for its row's line (a long name from the card, in large text above
  * all) wraps on up to this many lines at its own size; the row grows by the lines it
  * adds. Only one that still does not fit is made smaller. */
@@ -259,7 +282,9 @@ static void draw_page(ui_ctx *c, const ui_form_env *env, const flow_view *v, ui_
         int lh = (int)((float)label_h * k), vh = (int)((float)value_h * k);
         int lpx = (int)((float)label_px * k), vpx = (int)((float)value_px * k);
         SDL_Rect label = {r.x + in, r.y + (int)((float)pad * k) / 2, r.w - 2 * in, lh};
-        ui_label_fit(c, field_label(c->s, f), label, lpx, t->muted, UI_TEXT_LEFT);
+        char marked[160];
+        ui_label_fit(c, marked_label(c->s, f, locked, marked, sizeof marked), label, lpx, t->muted,
+                     UI_TEXT_LEFT);
         char value[UI_FORM_TEXT_MAX];
         ui_form_value(env, c->s, f, value, sizeof value);
         SDL_Rect val = {r.x + in, label.y + lh, r.w - 2 * in, vh + value_extra_h(fits[i])};
@@ -281,6 +306,10 @@ static void draw_page(ui_ctx *c, const ui_form_env *env, const flow_view *v, ui_
             ui_label_fit(c, problem, msg, lpx, t->error, UI_TEXT_LEFT);
         } else if (locked) {
             ui_label_fit(c, kiosk_strings_get(c->s, "screen.from_card"), msg, lpx, t->muted,
+                         UI_TEXT_LEFT);
+        } else if (f == REGISTRATION_PLACE && v->place_hint_key) {
+            /* preselected from the addresses: one line says why */
+            ui_label_fit(c, kiosk_strings_get(c->s, v->place_hint_key), msg, lpx, t->muted,
                          UI_TEXT_LEFT);
         }
         if (!locked) { /* the part on screen takes the touch */
@@ -318,7 +347,9 @@ static SDL_Rect editor_frame(ui_ctx *c, const ui_form_edit *e, SDL_Rect body, co
     return (SDL_Rect){body.x, y, body.w, body.y + body.h - y};
 }
 
-/* Done and cancel along the bottom of area; returns the area above them. */
+/* Done and cancel along the bottom of area; returns the area above them. with_done: 0 no
+ * done button, 1 done, DONE_GREYED done shown but not yet possible (the editor says why). */
+#define DONE_GREYED 2
 static SDL_Rect done_cancel(ui_ctx *c, SDL_Rect area, int with_done)
 {
     const ui_theme *t = c->t;
@@ -330,7 +361,8 @@ static SDL_Rect done_cancel(ui_ctx *c, SDL_Rect area, int with_done)
     if (with_done) {
         SDL_Rect done = {cancel.x + cancel.w + gap, row.y, row.w - cancel.w - gap, h};
         ui_button(c, "edit_done", done, kiosk_strings_get(c->s, "screen.edit_done"),
-                  ui_theme_size(t, UI_SIZE_BUTTON), UI_BUTTON_PRIMARY);
+                  ui_theme_size(t, UI_SIZE_BUTTON),
+                  with_done == DONE_GREYED ? UI_BUTTON_DISABLED : UI_BUTTON_PRIMARY);
     }
     return (SDL_Rect){area.x, area.y, area.w, area.h - h - gap};
 }
@@ -397,7 +429,7 @@ static void draw_code_editor(ui_ctx *c, const ui_form_env *env, const ui_form_ed
 {
     SDL_Rect area = done_cancel(c, editor_frame(c, e, body, NULL), multi);
     const codes_entry *entries;
-    size_t n = codes_list(env->codes, table_of(e->field), &entries);
+    size_t n = codes_choices(env->codes, table_of(e->field), &entries); /* common first */
     const char *codes[64], *names[64];
     int selected[64] = {0};
     if (n > 64)
@@ -461,6 +493,20 @@ static void draw_month(ui_ctx *c, const ui_form_edit *e, SDL_Rect body)
     }
 }
 
+/* The detail field of the address a division field belongs to (and back). */
+static registration_field detail_of(registration_field f)
+{
+    return f == REGISTRATION_HOUSEHOLD_DIVISION ? REGISTRATION_HOUSEHOLD_DETAIL
+                                                : REGISTRATION_RESIDENCE_DETAIL;
+}
+
+/* "与户籍地址相同" is offered for the residence once the household address has a division. */
+static int same_available(const ui_form_env *env, const ui_form_edit *e)
+{
+    return e->field == REGISTRATION_RESIDENCE_DIVISION && env->rec &&
+           env->rec->household.division[0];
+}
+
 static void draw_division(ui_ctx *c, const ui_form_env *env, const ui_form_edit *e, SDL_Rect body)
 {
     const ui_theme *t = c->t;
@@ -479,7 +525,8 @@ static void draw_division(ui_ctx *c, const ui_form_env *env, const ui_form_edit 
                            : level == 0                  ? "screen.division_province"
                            : level == DIVISIONS_PROVINCE ? "screen.division_city"
                            : level == DIVISIONS_CITY     ? "screen.division_county"
-                                                         : "screen.division_street";
+                           : level == DIVISIONS_COUNTY   ? "screen.division_street"
+                                                         : "screen.division_community";
     ui_label_fit(c, kiosk_strings_get(c->s, hint_key), hint, ui_theme_size(t, UI_SIZE_HINT),
                  t->muted, UI_TEXT_LEFT);
     if (level > 0)
@@ -487,8 +534,23 @@ static void draw_division(ui_ctx *c, const ui_form_env *env, const ui_form_edit 
                   (SDL_Rect){area.x + area.w * 2 / 3, area.y, area.w / 3, nav_h * 9 / 10},
                   kiosk_strings_get(c->s, "screen.division_up"),
                   ui_theme_size(t, UI_SIZE_BUTTON_BAR), UI_BUTTON_SECONDARY);
-    SDL_Rect grid = {area.x, area.y + nav_h + ui_theme_px(t, 12), area.w,
-                     area.h - nav_h - ui_theme_px(t, 12)};
+    int top = area.y + nav_h + ui_theme_px(t, 12);
+    /* the shortcuts: the residence as the household, and another region than the hall's */
+    int same = same_available(env, e), other = level >= DIVISIONS_CITY;
+    if (same || other) {
+        int bh = ui_theme_target_px(t, t->landscape ? 64 : 100), gap = ui_theme_px(t, 16);
+        int bw = same && other ? (area.w - gap) / 2 : area.w;
+        if (same)
+            ui_button(c, "div_same", (SDL_Rect){area.x, top, bw, bh},
+                      kiosk_strings_get(c->s, "screen.division_same"),
+                      ui_theme_size(t, UI_SIZE_OPTION), UI_BUTTON_PRIMARY);
+        if (other)
+            ui_button(c, "div_other", (SDL_Rect){area.x + area.w - bw, top, bw, bh},
+                      kiosk_strings_get(c->s, "screen.division_other"),
+                      ui_theme_size(t, UI_SIZE_OPTION), UI_BUTTON_SECONDARY);
+        top += bh + ui_theme_px(t, 20);
+    }
+    SDL_Rect grid = {area.x, top, area.w, area.y + area.h - top};
     const char *names[512];
     if (n > 512)
         n = 512;
@@ -591,7 +653,8 @@ static void draw_keypad(ui_ctx *c, SDL_Rect area, registration_input kind)
                                                            : NULL;
     const ui_keypad_spec keys = {
         .digit_prefix = "kb_",
-        .digit_size = UI_SIZE_PAD_DIGIT,
+        /* landscape keys are short: a digit at the pad size would spill over its key */
+        .digit_size = c->t->landscape ? UI_SIZE_KEY : UI_SIZE_PAD_DIGIT,
         .left = {extra, extra ? extra + 3 : NULL, UI_SIZE_KEY_SYMBOL, UI_BUTTON_KEY},
         .right = {"kb_del", kiosk_strings_get(c->s, "screen.pin_delete"), UI_SIZE_KEY_WORD,
                   UI_BUTTON_SECONDARY},
@@ -600,6 +663,53 @@ static void draw_keypad(ui_ctx *c, SDL_Rect area, registration_input kind)
         .max_key_h = c->t->landscape ? 70 : 130,
     };
     ui_keypad_draw(c, area, &keys);
+}
+
+/* The mobile number: grouped as it is typed ("138 1234 5678"), a line under it saying
+ * what is still wrong or missing, and 完成 greyed until the number is whole and valid. */
+static void draw_mobile(ui_ctx *c, const ui_form_edit *e, SDL_Rect body)
+{
+    const ui_theme *t = c->t;
+    char grouped[48];
+    registration_mobile_group(e->text, grouped, sizeof grouped);
+    int missing = 0;
+    registration_mobile_state st = registration_mobile_check(e->text, &missing);
+    SDL_Rect area = done_cancel(c, editor_frame(c, e, body, grouped),
+                                st == REGISTRATION_MOBILE_OK ? 1 : DONE_GREYED);
+    static const char *const keys[] = {
+        [REGISTRATION_MOBILE_OK] = "screen.mobile_ok",
+        [REGISTRATION_MOBILE_EMPTY] = "screen.mobile_empty",
+        [REGISTRATION_MOBILE_SHORT] = "screen.mobile_short",
+        [REGISTRATION_MOBILE_FIRST] = "screen.mobile_first",
+        [REGISTRATION_MOBILE_SECOND] = "screen.mobile_second",
+        [REGISTRATION_MOBILE_LONG] = "screen.mobile_long",
+        [REGISTRATION_MOBILE_NOT_DIGITS] = "screen.mobile_first",
+    };
+    char line[160], n[8];
+    snprintf(n, sizeof n, "%d", missing);
+    const char *names[] = {"n"}, *values[] = {n};
+    kiosk_strings_fill(kiosk_strings_get(c->s, keys[st]), names, values, 1, line, sizeof line);
+    int bad = st == REGISTRATION_MOBILE_FIRST || st == REGISTRATION_MOBILE_SECOND ||
+              st == REGISTRATION_MOBILE_LONG || st == REGISTRATION_MOBILE_NOT_DIGITS;
+    if (t->landscape) {
+        /* no height to spare above the keys: the line goes in the right half of the
+         * number's box (a whole number takes less than the left half) */
+        int box_y = body.y + ui_theme_size_px(t, UI_SIZE_EDIT_TITLE) * 4 / 3 + ui_theme_px(t, 12);
+        int box_h = ui_theme_size_px(t, UI_SIZE_EDIT_VALUE) * 2;
+        SDL_Rect msg = {body.x + body.w / 2, box_y + box_h / 5, body.w / 2 - ui_theme_px(t, 20),
+                        box_h * 3 / 5};
+        ui_label_fit(c, line, msg, ui_theme_size(t, UI_SIZE_HINT), bad ? t->error : t->muted,
+                     UI_TEXT_LEFT);
+        draw_keypad(c, area, REGISTRATION_INPUT_DIGITS);
+        return;
+    }
+    int lh = ui_theme_size_px(t, UI_SIZE_HINT) * 3 / 2;
+    SDL_Rect msg = {area.x, area.y, area.w, lh};
+    ui_label_fit(c, line, msg, ui_theme_size(t, UI_SIZE_HINT), bad ? t->error : t->muted,
+                 UI_TEXT_LEFT);
+    int gap = ui_theme_px(t, 12);
+    draw_keypad(c, (SDL_Rect){area.x, area.y + lh + gap, area.w, area.h - lh - gap},
+                REGISTRATION_INPUT_DIGITS);
 }
 
 static void draw_editor(ui_ctx *c, const ui_form_env *env, const ui_form_edit *e, SDL_Rect body)
@@ -624,6 +734,10 @@ static void draw_editor(ui_ctx *c, const ui_form_env *env, const ui_form_edit *e
     case REGISTRATION_INPUT_DIGITS:
     case REGISTRATION_INPUT_PHONE:
     case REGISTRATION_INPUT_IDNUM:
+        if (e->field == REGISTRATION_MOBILE) {
+            draw_mobile(c, e, body);
+            return;
+        }
         draw_keypad(c, done_cancel(c, editor_frame(c, e, body, e->text), 1), kind);
         return;
     case REGISTRATION_INPUT_TEXT:
@@ -661,7 +775,11 @@ static void open_editor(const ui_form_env *env, ui_form_edit *e, registration_fi
         }
         break;
     case REGISTRATION_INPUT_DIVISION:
-        break; /* start from the provinces: the stored value shows on the page */
+        /* start at the hall's own district, where most citizens live (the stored value
+         * shows on the page); "其他地区" goes to the provinces */
+        if (env->home && env->home[0] && env->divs && divisions_name(env->divs, env->home))
+            snprintf(e->division, sizeof e->division, "%s", env->home);
+        break;
     case REGISTRATION_INPUT_MULTI: {
         char buf[128];
         snprintf(buf, sizeof buf, "%s", v ? v : "");
@@ -672,8 +790,12 @@ static void open_editor(const ui_form_env *env, ui_form_edit *e, registration_fi
     }
     default:
         snprintf(e->text, sizeof e->text, "%s", v ? v : "");
+        /* an address's detail is mostly a house number: the digits come first */
+        if (f == REGISTRATION_HOUSEHOLD_DETAIL || f == REGISTRATION_RESIDENCE_DETAIL)
+            e->symbols = 1;
         break;
     }
+    explicit_bzero(raw, sizeof raw);
     if (env->pinyin)
         ui_pinyin_reset(env->pinyin);
 }
@@ -795,6 +917,16 @@ int ui_form_tap(const ui_form_env *env, ui_form_edit *e, const char *id, ui_form
     }
     if (!strcmp(id, "edit_done")) {
         char text[UI_FORM_TEXT_MAX];
+        if (e->field == REGISTRATION_MOBILE &&
+            registration_mobile_check(e->text, NULL) != REGISTRATION_MOBILE_OK)
+            return 1; /* 完成 is greyed: the line above it says why */
+        if (kind == REGISTRATION_INPUT_DIVISION && e->division[0]) {
+            /* a division is chosen: on to its detail, the next thing the citizen gives */
+            registration_field detail = detail_of(e->field);
+            take(e, out, e->division);
+            open_editor(env, e, detail);
+            return 1;
+        }
         if (kind == REGISTRATION_INPUT_MONTH) {
             if (!e->month)
                 return 1;
@@ -852,20 +984,35 @@ int ui_form_tap(const ui_form_env *env, ui_form_edit *e, const char *id, ui_form
             e->month = atoi(id + 6);
         return 1;
     case REGISTRATION_INPUT_DIVISION:
-        if (!strncmp(id, "div_", 4) && strcmp(id, "div_up") != 0) {
+        if (!strncmp(id, "div_", 4) && id[4] >= '0' && id[4] <= '9') { /* a code */
             snprintf(e->division, sizeof e->division, "%s", id + 4);
             e->list_page = 0;
             const char *const *kids;
-            /* a street has nothing below it: that is the answer */
+            /* a street or community with nothing below it is the answer: on to the detail */
             if (divisions_children(env->divs, e->division, &kids) == 0) {
+                registration_field detail = detail_of(e->field);
                 take(e, out, e->division);
-                close_editor(env, e);
+                open_editor(env, e, detail);
             }
         } else if (!strcmp(id, "div_up")) {
-            /* codes nest by prefix: street 9 digits, county 6, city 4, province 2 */
+            /* codes nest by prefix: community 12, street 9 digits, county 6, city 4,
+             * province 2 */
             size_t len = strlen(e->division);
-            e->division[len == 9 ? 6 : len == 6 ? 4 : len == 4 ? 2 : 0] = '\0';
+            e->division[len == 12 ? 9 : len == 9 ? 6 : len == 6 ? 4 : len == 4 ? 2 : 0] = '\0';
             e->list_page = 0;
+        } else if (!strcmp(id, "div_other")) {
+            e->division[0] = '\0';
+            e->list_page = 0;
+        } else if (!strcmp(id, "div_same") && same_available(env, e)) {
+            take(e, out, env->rec->household.division);
+            out->set2 = 1;
+            out->field2 = REGISTRATION_RESIDENCE_DETAIL;
+            /* the detail's cap is a byte above the action's text; a whole detail of 100
+             * four-byte characters is the only one cut */
+            size_t n = strnlen(env->rec->household.detail, sizeof out->text2 - 1);
+            memcpy(out->text2, env->rec->household.detail, n);
+            out->text2[n] = '\0';
+            close_editor(env, e);
         }
         return 1;
     case REGISTRATION_INPUT_DIGITS:
@@ -873,7 +1020,8 @@ int ui_form_tap(const ui_form_env *env, ui_form_edit *e, const char *id, ui_form
     case REGISTRATION_INPUT_IDNUM:
         if (!strcmp(id, "kb_del"))
             backspace_utf8(e->text);
-        else if (!strncmp(id, "kb_", 3) && strlen(e->text) < 32)
+        else if (!strncmp(id, "kb_", 3) &&
+                 strlen(e->text) < (e->field == REGISTRATION_MOBILE ? 11u : 32u))
             append(e, id + 3);
         return 1;
     default:

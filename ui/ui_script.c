@@ -120,6 +120,15 @@ static kiosk_rc sign_name(ui_app *app, SDL_Rect pad)
     return KIOSK_OK;
 }
 
+/* A tap on widget id, counted in res->taps when it hit a widget (the touches a citizen
+ * would make: page turns and keys included). */
+static kiosk_rc tap_counted(ui_app *app, const char *id, ui_script_result *res)
+{
+    kiosk_rc rc = ui_app_tap_id(app, id);
+    res->taps += rc == KIOSK_OK;
+    return rc;
+}
+
 static kiosk_rc run_line(ui_app *app, char *line, const char *shot_dir, ui_script_result *res)
 {
     char *w[MAX_WORDS] = {0};
@@ -133,7 +142,7 @@ static kiosk_rc run_line(ui_app *app, char *line, const char *shot_dir, ui_scrip
     long a, b;
     if (!strcmp(cmd, "tap") && n == 2) {
         ui_app_pump(app);
-        kiosk_rc rc = ui_app_tap_id(app, w[1]);
+        kiosk_rc rc = tap_counted(app, w[1], res);
         if (rc != KIOSK_OK)
             return fail(res, rc, "no widget '%s' on the %s screen", w[1],
                         ui_script_step_name(ui_app_view(app)->step));
@@ -145,11 +154,11 @@ static kiosk_rc run_line(ui_app *app, char *line, const char *shot_dir, ui_scrip
         const char *next = n == 3 ? w[2] : "list_next";
         for (int turns = 0; turns < 100; turns++) {
             ui_app_pump(app);
-            if (ui_app_tap_id(app, w[1]) == KIOSK_OK) {
+            if (tap_counted(app, w[1], res) == KIOSK_OK) {
                 ui_app_pump(app);
                 return KIOSK_OK;
             }
-            if (ui_app_tap_id(app, next) != KIOSK_OK)
+            if (tap_counted(app, next, res) != KIOSK_OK)
                 break;
         }
         return fail(res, KIOSK_NOT_FOUND, "'%s' is on no page of the %s screen", w[1],
@@ -159,7 +168,7 @@ static kiosk_rc run_line(ui_app *app, char *line, const char *shot_dir, ui_scrip
         /* tap until the widget is gone (scrolling to the end) */
         for (int turns = 0; turns < 100; turns++) {
             ui_app_pump(app);
-            if (ui_app_tap_id(app, w[1]) != KIOSK_OK)
+            if (tap_counted(app, w[1], res) != KIOSK_OK)
                 return KIOSK_OK;
         }
         return fail(res, KIOSK_RANGE, "'%s' still there after 100 taps", w[1]);
@@ -210,7 +219,7 @@ static kiosk_rc run_line(ui_app *app, char *line, const char *shot_dir, ui_scrip
                 return fail(res, KIOSK_INVALID, "pin takes digits only");
             snprintf(id, sizeof id, "key%c", *d);
             ui_app_pump(app);
-            if (ui_app_tap_id(app, id) != KIOSK_OK)
+            if (tap_counted(app, id, res) != KIOSK_OK)
                 return fail(res, KIOSK_NOT_FOUND, "no keypad on the %s screen",
                             ui_script_step_name(ui_app_view(app)->step));
         }
@@ -227,11 +236,11 @@ static kiosk_rc run_line(ui_app *app, char *line, const char *shot_dir, ui_scrip
                                 "type takes keyboard keys; for Chinese type pinyin, then choose");
                 snprintf(id, sizeof id, "kb_%c", *ch);
                 ui_app_pump(app);
-                if (ui_app_tap_id(app, id) != KIOSK_OK)
+                if (tap_counted(app, id, res) != KIOSK_OK)
                     return fail(res, KIOSK_NOT_FOUND, "no key '%c' on the %s screen", *ch,
                                 ui_script_step_name(ui_app_view(app)->step));
             }
-            if (k + 1 < n && ui_app_tap_id(app, "kb_space") != KIOSK_OK)
+            if (k + 1 < n && tap_counted(app, "kb_space", res) != KIOSK_OK)
                 return fail(res, KIOSK_NOT_FOUND, "no space key");
         }
         ui_app_pump(app);
@@ -241,7 +250,7 @@ static kiosk_rc run_line(ui_app *app, char *line, const char *shot_dir, ui_scrip
         char id[16];
         snprintf(id, sizeof id, "cand_%ld", a);
         ui_app_pump(app);
-        if (ui_app_tap_id(app, id) != KIOSK_OK)
+        if (tap_counted(app, id, res) != KIOSK_OK)
             return fail(res, KIOSK_NOT_FOUND, "no candidate %ld to choose", a);
         ui_app_pump(app);
         return KIOSK_OK;

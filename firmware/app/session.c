@@ -159,9 +159,18 @@ static kiosk_rc load_domain(session *s)
     }
     snprintf(path, sizeof path, "%s/divisions/divisions.txt", s->cfg.assets_dir);
     rc = divisions_load(path, &s->divs);
-    if (rc != KIOSK_OK)
+    if (rc != KIOSK_OK) {
         kiosk_log_error("session", "division data %s: %s", path, kiosk_strerror(rc));
-    return rc;
+        return rc;
+    }
+    if (s->cfg.division[0] && !divisions_name(s->divs, s->cfg.division)) {
+        kiosk_log_warn("session",
+                       "[device] division %s is not in the division data: the "
+                       "address picker opens at the provinces",
+                       s->cfg.division);
+        s->cfg.division[0] = '\0';
+    }
+    return KIOSK_OK;
 }
 
 /* The commitment text of lang: "version: X" on the first line, a blank line, the text. */
@@ -274,7 +283,8 @@ kiosk_rc session_create(const kiosk_config *cfg, const session_options *opt, ses
                           .clock = s->clock,
                           .idle_timeout_s = cfg->idle_timeout_s,
                           .countdown_s = 30,
-                          .done_timeout_s = 60};
+                          .done_timeout_s = 60,
+                          .home_division = s->cfg.division};
         rc = flow_create(&fc, &s->flow);
     }
     if (rc == KIOSK_OK)
@@ -692,6 +702,11 @@ const codes_tables *session_codes(const session *s)
 const divisions *session_divisions(const session *s)
 {
     return s->divs;
+}
+
+const char *session_home_division(const session *s)
+{
+    return s->cfg.division;
 }
 
 /* ---- intents ------------------------------------------------------------------------ */

@@ -56,6 +56,7 @@ static const char *const rotation_names[] = {"0", "90", "180", "270", NULL};
 static const slot slots[] = {
     ENUM("device", "mode", mode, mode_names),
     STR("device", "hall_code", hall_code),
+    STR("device", "division", division),
     STR("device", "hall_name", hall_name),
     STR("device", "agency_address", agency_address),
     STR("device", "agency_phone", agency_phone),
@@ -104,6 +105,7 @@ void kiosk_config_defaults(kiosk_config *cfg, const char *assets_dir, const char
     copy_text(cfg->hall_name, sizeof cfg->hall_name, "示范公共就业服务大厅");
     copy_text(cfg->agency_address, sizeof cfg->agency_address, "示范市人民路1号");
     copy_text(cfg->agency_phone, sizeof cfg->agency_phone, "12333");
+    copy_text(cfg->division, sizeof cfg->division, "370102"); /* the demo hall: 济南市历下区 */
     copy_text(cfg->state_dir, sizeof cfg->state_dir, "var");
     copy_text(cfg->assets_dir, sizeof cfg->assets_dir, assets_dir);
     copy_text(cfg->fonts_dir, sizeof cfg->fonts_dir, fonts_dir);
@@ -211,6 +213,16 @@ static int set_slot(parse_ctx *p, const slot *s, const char *value)
             (value[0] == '\0' ||
              strspn(value, "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ-") != strlen(value)))
             return fail(p, s->section, s->key, "may hold only 0-9, A-Z and '-'");
+        /* the hall's own division, where the address picker opens: a code of 2 (province),
+         * 4, 6 (county), 9 (street) or 12 digits; "" opens at the provinces. Whether the
+         * division data knows it is the session's check (it has the data). */
+        if (s->offset == offsetof(kiosk_config, division) && value[0]) {
+            size_t n = strlen(value);
+            if (strspn(value, "0123456789") != n ||
+                (n != 2 && n != 4 && n != 6 && n != 9 && n != 12))
+                return fail(p, s->section, s->key,
+                            "must be a division code of 2, 4, 6, 9 or 12 digits (370102)");
+        }
         /* "" keeps sync off (bundles only) */
         if (s->offset == offsetof(kiosk_config, sync_url) && value[0]) {
             const char *why = url_problem(value);

@@ -30,6 +30,7 @@ static const char *const files[CODES_TABLE_COUNT] = {
 typedef struct code_table {
     char *text;
     codes_entry *entries;
+    codes_entry *choices; /* the same entries, the commonest first (a "# common:" line) */
     size_t count;
 } code_table;
 
@@ -40,6 +41,41 @@ struct codes_tables {
 const char *codes_file(codes_table t)
 {
     return (unsigned)t < CODES_TABLE_COUNT ? files[t] : "?";
+}
+
+/* "# common: 71 61 41 31 21": the codes a choice list shows first, in that order. */
+#define COMMON "# common:"
+
+/* tb->choices: the codes of the common line (space-separated, each once, each in the
+ * table), then the others in file order. */
+static kiosk_rc order_choices(code_table *tb, const char *path, char *common, size_t lineno)
+{
+    tb->choices = calloc(tb->count, sizeof *tb->choices);
+    char *used = calloc(tb->count, 1);
+    if (!tb->choices || !used) {
+        free(used);
+        return KIOSK_NOMEM;
+    }
+    size_t n = 0;
+    for (char *save = NULL, *tok = common ? strtok_r(common, " ", &save) : NULL; tok;
+         tok = strtok_r(NULL, " ", &save)) {
+        size_t i = 0;
+        while (i < tb->count && strcmp(tb->entries[i].code, tok) != 0)
+            i++;
+        if (i == tb->count || used[i]) {
+            kiosk_log_error("codes", "%s:%zu: a common code not in the table, or twice", path,
+                            lineno);
+            free(used);
+            return KIOSK_CORRUPT;
+        }
+        used[i] = 1;
+        tb->choices[n++] = tb->entries[i];
+    }
+    for (size_t i = 0; i < tb->count; i++)
+        if (!used[i])
+            tb->choices[n++] = tb->entries[i];
+    free(used);
+    return KIOSK_OK;
 }
 
 static kiosk_rc read_file(const char *path, char **out)
@@ -82,7 +118,8 @@ static kiosk_rc parse_table(code_table *tb, const char *path)
     tb->entries = calloc(lines, sizeof *tb->entries);
     if (!tb->entries)
         return KIOSK_NOMEM;
-    char *p = tb->text;
+    char *p = tb->text, *common = NULL;
+    size_t common_line = 0;
     for (size_t lineno = 1; *p; lineno++) {
         char *nl = strchr(p, '\n');
         if (nl)
@@ -90,7 +127,10 @@ static kiosk_rc parse_table(code_table *tb, const char *path)
         size_t len = strlen(p);
         if (len > 0 && p[len - 1] == '\r')
             p[--len] = '\0';
-        if (len > 0 && p[0] != '#') {
+        if (!strncmp(p, COMMON, strlen(COMMON))) {
+            common = p + strlen(COMMON);
+            common_line = lineno;
+        } else if (len > 0 && p[0] != '#') {
             char *f1 = strchr(p, '\t');
             char *f2 = f1 ? strchr(f1 + 1, '\t') : NULL;
             if (!f1 || !f2 || strchr(f2 + 1, '\t')) {
@@ -124,7 +164,7 @@ static kiosk_rc parse_table(code_table *tb, const char *path)
         kiosk_log_error("codes", "%s: no entries", path);
         return KIOSK_CORRUPT;
     }
-    return KIOSK_OK;
+    return order_choices(tb, path, common, common_line);
 }
 
 kiosk_rc codes_load(const char *dir, codes_tables **out)
@@ -157,6 +197,7 @@ void codes_destroy(codes_tables *t)
     for (int i = 0; i < CODES_TABLE_COUNT; i++) {
         free(t->tables[i].text);
         free(t->tables[i].entries);
+        free(t->tables[i].choices);
     }
     free(t);
 }
@@ -190,5 +231,15 @@ size_t codes_list(const codes_tables *t, codes_table table, const codes_entry **
         return 0;
     }
     *entries = t->tables[table].entries;
+    return t->tables[table].count;
+}
+
+size_t codes_choices(const codes_tables *t, codes_table table, const codes_entry **entries)
+{
+    if (!t || (unsigned)table >= CODES_TABLE_COUNT) {
+        *entries = NULL;
+        return 0;
+    }
+    *entries = t->tables[table].choices;
     return t->tables[table].count;
 }

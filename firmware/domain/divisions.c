@@ -1,9 +1,10 @@
 /*
  * The division table. The asset lists divisions in code order with codes relative to
  * their parent; loading reads the file into one buffer, rebuilds full codes in one pass
- * over its lines, checks the order (so lookups can binary search) and files each code
- * under its level, where a parent's children are contiguous. Names stay in the file
- * buffer: four allocations in all. It does not know what a picker shows; see the header.
+ * over its lines (down to communities and villages where the asset has them), checks the order (so
+ * lookups can binary search) and files each code under its level, where a parent's children are
+ * contiguous. Names stay in the file buffer: four allocations in all. It does not know what a
+ * picker shows; see the header.
  */
 #include "domain/divisions.h"
 
@@ -21,8 +22,8 @@
 #define NONE UINT32_MAX
 
 typedef struct entry {
-    char code[10];          /* full code, at most 9 digits */
-    unsigned char level;    /* 1..4 */
+    char code[13];          /* full code, at most 12 digits */
+    unsigned char level;    /* 1..5 */
     unsigned char grouping; /* left out of paths */
     uint32_t name;          /* offset of the NUL-terminated name in text */
     uint32_t parent;        /* index in entries, NONE for provinces */
@@ -35,10 +36,10 @@ struct divisions {
     entry *entries; /* in code order, parents before children */
     size_t count;
     const char **by_level; /* every code grouped by level, each group in code order */
-    size_t level_count[5];
+    size_t level_count[DIVISIONS_LEVELS + 1];
 };
 
-static const size_t suffix_len[5] = {0, 2, 2, 2, 3};
+static const size_t suffix_len[DIVISIONS_LEVELS + 1] = {0, 2, 2, 2, 3, 3};
 
 static kiosk_rc corrupt(const char *path, size_t lineno, const char *why)
 {
@@ -90,8 +91,9 @@ typedef struct parser {
     divisions *d;
     const char *path;
     size_t lineno;
-    uint32_t last[5]; /* latest entry of each level, NONE after a shallower one */
-    size_t plen[5];   /* path length of last[level] */
+    uint32_t
+        last[DIVISIONS_LEVELS + 1];    /* latest entry of each level, NONE after a shallower one */
+    size_t plen[DIVISIONS_LEVELS + 1]; /* path length of last[level] */
 } parser;
 
 /* One "<level><suffix>[*]<TAB><name>" line, NUL-terminated in place. */
@@ -100,7 +102,7 @@ static kiosk_rc parse_entry(parser *ps, char *line)
     divisions *d = ps->d;
     int level = line[0] - '0';
     char *tab = strchr(line, '\t');
-    if (level < 1 || level > 4 || !tab)
+    if (level < 1 || level > DIVISIONS_LEVELS || !tab)
         return corrupt(ps->path, ps->lineno, "expected <level><code>[*]<TAB><name>");
     size_t n = (size_t)(tab - line) - 1;
     int grouping = n > 0 && tab[-1] == '*';
@@ -134,7 +136,7 @@ static kiosk_rc parse_entry(parser *ps, char *line)
     e->parent = parent;
     ps->last[level] = (uint32_t)d->count;
     ps->plen[level] = plen;
-    for (int l = level + 1; l <= 4; l++)
+    for (int l = level + 1; l <= DIVISIONS_LEVELS; l++)
         ps->last[l] = NONE;
     d->level_count[level]++;
     d->count++;
@@ -149,7 +151,7 @@ static kiosk_rc parse(divisions *d, const char *path, size_t len)
     d->entries = calloc(lines, sizeof *d->entries);
     if (!d->entries)
         return KIOSK_NOMEM;
-    parser ps = {.d = d, .path = path, .last = {NONE, NONE, NONE, NONE, NONE}};
+    parser ps = {.d = d, .path = path, .last = {NONE, NONE, NONE, NONE, NONE, NONE}};
     char *end = d->text + len;
     for (char *p = d->text;;) {
         char *eol = memchr(p, '\n', (size_t)(end - p));
@@ -183,8 +185,8 @@ static kiosk_rc link_levels(divisions *d)
     d->by_level = malloc(d->count * sizeof *d->by_level);
     if (!d->by_level)
         return KIOSK_NOMEM;
-    size_t next[5] = {0};
-    for (int l = 2; l <= 4; l++)
+    size_t next[DIVISIONS_LEVELS + 1] = {0};
+    for (int l = 2; l <= DIVISIONS_LEVELS; l++)
         next[l] = next[l - 1] + d->level_count[l - 1];
     for (size_t i = 0; i < d->count; i++) {
         entry *e = &d->entries[i];
@@ -236,7 +238,7 @@ void divisions_destroy(divisions *d)
 
 size_t divisions_count(const divisions *d, divisions_level level)
 {
-    return level >= DIVISIONS_PROVINCE && level <= DIVISIONS_STREET ? d->level_count[level] : 0;
+    return level >= DIVISIONS_PROVINCE && level <= DIVISIONS_COMMUNITY ? d->level_count[level] : 0;
 }
 
 static int cmp_code(const void *key, const void *elem)
@@ -291,10 +293,10 @@ kiosk_rc divisions_path(const divisions *d, const char *code, char *out, size_t 
         return KIOSK_NOT_FOUND;
     if (outsz == 0)
         return KIOSK_RANGE;
-    const entry *chain[4]; /* levels are 1..4, each parent one level up */
+    const entry *chain[DIVISIONS_LEVELS]; /* each parent one level up */
     int n = 0;
     chain[n++] = e;
-    while (e->parent != NONE && n < 4)
+    while (e->parent != NONE && n < DIVISIONS_LEVELS)
         chain[n++] = e = &d->entries[e->parent];
     size_t len = 0;
     out[0] = '\0';

@@ -20,7 +20,7 @@
 
 typedef enum text_kind {
     KIND_CODE,      /* 1..8 ASCII digits */
-    KIND_DIVISION,  /* 1..9 ASCII digits */
+    KIND_DIVISION,  /* 1..12 ASCII digits */
     KIND_DOCUMENT,  /* printable ASCII without blanks, letters upper case */
     KIND_TEXT,      /* UTF-8 without control characters */
     KIND_MULTILINE, /* UTF-8 without control characters but line feeds */
@@ -491,6 +491,44 @@ static int mobile_ok(const char *s)
     return strlen(s) == 11 && all_digits(s, 11) && s[0] == '1' && s[1] >= '3' && s[1] <= '9';
 }
 
+registration_mobile_state registration_mobile_check(const char *typed, int *missing)
+{
+    if (missing)
+        *missing = 0;
+    size_t n = typed ? strlen(typed) : 0;
+    if (n == 0)
+        return REGISTRATION_MOBILE_EMPTY;
+    if (!all_digits(typed, n))
+        return REGISTRATION_MOBILE_NOT_DIGITS;
+    if (typed[0] != '1')
+        return REGISTRATION_MOBILE_FIRST;
+    if (n >= 2 && (typed[1] < '3' || typed[1] > '9'))
+        return REGISTRATION_MOBILE_SECOND;
+    if (n > 11)
+        return REGISTRATION_MOBILE_LONG;
+    if (n < 11) {
+        if (missing)
+            *missing = (int)(11 - n);
+        return REGISTRATION_MOBILE_SHORT;
+    }
+    return REGISTRATION_MOBILE_OK;
+}
+
+char *registration_mobile_group(const char *typed, char *out, size_t size)
+{
+    if (size == 0)
+        return out;
+    size_t o = 0, n = typed ? strlen(typed) : 0;
+    int digits_only = n > 0 && all_digits(typed, n);
+    for (size_t i = 0; i < n && o + 1 < size; i++) {
+        if (digits_only && (i == 3 || i == 7) && o + 2 < size)
+            out[o++] = ' ';
+        out[o++] = typed[i];
+    }
+    out[o] = '\0';
+    return out;
+}
+
 static size_t count_digits(const char *s)
 {
     size_t n = 0;
@@ -665,7 +703,7 @@ static void check_division(checker *c, registration_field f)
     if (!s)
         return;
     size_t n = strlen(s);
-    if (n != 6 && n != 9)
+    if (n != 6 && n != 9 && n != 12)
         c->err[f] = REGISTRATION_ERR_FORMAT;
     else if (!divisions_name(c->divs, s))
         c->err[f] = REGISTRATION_ERR_UNKNOWN_CODE;

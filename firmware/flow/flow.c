@@ -23,6 +23,8 @@ struct flow {
     char card_number[sizeof(((ssc_card *)0)->card_number)]; /* the session's card */
     flow_step away_from; /* FLOW_CARD_AWAY: where the citizen was */
     int64_t away_at_ms;
+    uint64_t touched;  /* bit (1 << field): the citizen has given (or changed) the field */
+    bool page_checked; /* 下一步 was refused on this page: every problem of it is shown */
 };
 
 /* The form's pages are the paper form's sections (registration_section), in order. */
@@ -70,6 +72,7 @@ static void go(flow *f, flow_step step)
     f->view.nissues = 0;
     f->view.countdown_s = 0;
     f->view.confirm_cancel = false;
+    f->page_checked = false;
 }
 
 /* End the session: wipe everything the citizen gave, back to the attract screen. */
@@ -81,6 +84,7 @@ static unsigned end_session(flow *f, flow_step next, const char *message_key)
     f->view.tries_left = -1;
     f->view.pin_tries = -1;
     f->session = f->saved = f->need_questions = false;
+    f->touched = 0;
     f->view.message_key = message_key;
     go(f, next);
     f->last_activity_ms = now(f);
@@ -139,6 +143,45 @@ static int check(flow *f, int page)
         if (page < 0 || (int)flow_page_of(all[i].field) == page)
             f->view.issues[f->view.nissues++] = all[i];
     return f->view.nissues;
+}
+
+/* The problems of the page's fields the citizen has already given — each said next to
+ * its field as it is left, not later; the untouched ones wait for 下一步 (once it was
+ * refused, every problem of the page shows). */
+static void check_left(flow *f)
+{
+    check(f, (int)f->view.page);
+    if (f->page_checked)
+        return;
+    int kept = 0;
+    for (int i = 0; i < f->view.nissues; i++)
+        if (f->touched & (UINT64_C(1) << f->view.issues[i].field))
+            f->view.issues[kept++] = f->view.issues[i];
+    f->view.nissues = kept;
+}
+
+/* 登记失业地 follows the addresses until the citizen chooses it: the household's when the
+ * household address is in the hall's own county or neither is, the residence's when only
+ * the residence is (where the citizen lives and the hall serves). view.place_hint_key
+ * says why, on the row. */
+static void preselect_place(flow *f)
+{
+    const char *h = f->rec.household.division, *r = f->rec.residence.division;
+    const char *home = f->cfg.home_division ? f->cfg.home_division : "";
+    if (!h[0] && !r[0])
+        return;
+    size_t hn = strlen(home) < 6 ? strlen(home) : 6; /* the hall's county (or above) */
+    int h_local = hn > 0 && h[0] && strncmp(h, home, hn) == 0;
+    int r_local = hn > 0 && r[0] && strncmp(r, home, hn) == 0;
+    const char *code = REGISTRATION_PLACE_HOUSEHOLD, *key = "form.hint.place_household";
+    if (h_local) {
+        key = "form.hint.place_household_local";
+    } else if (r_local || !h[0]) {
+        code = REGISTRATION_PLACE_RESIDENCE;
+        key = r_local ? "form.hint.place_residence_local" : "form.hint.place_residence";
+    }
+    if (registration_set_text(&f->rec, REGISTRATION_PLACE, code) == KIOSK_OK)
+        f->view.place_hint_key = key;
 }
 
 /* Set a field from its text form: dates "YYYYMMDD", 失业时间 "YYYY-MM", insurance
@@ -233,8 +276,10 @@ static unsigned decide(flow *f, const bool answers[4])
 
 static unsigned next_in_form(flow *f)
 {
-    if (check(f, (int)f->view.page) > 0)
+    if (check(f, (int)f->view.page) > 0) {
+        f->page_checked = true;
         return FLOW_ACT_NONE;
+    }
     if (f->need_questions && f->view.page == FLOW_PAGE_DOCUMENT) {
         f->need_questions = false;
         go(f, FLOW_QUESTIONS);
@@ -411,10 +456,17 @@ unsigned flow_handle(flow *f, const flow_event *ev)
     case FLOW_EV_FIELD_SET:
         if (s == FLOW_FORM && ev->text) {
             kiosk_rc rc = set_field(f, ev->field, ev->text);
-            /* a bad value is explained at once; once messages are shown they follow
-             * every change, so a fixed field loses its red frame as soon as it is fixed */
-            if ((rc != KIOSK_OK && rc != KIOSK_READ_ONLY) || f->view.nissues > 0)
-                check(f, (int)f->view.page);
+            if (rc != KIOSK_READ_ONLY && (unsigned)ev->field < 64)
+                f->touched |= UINT64_C(1) << ev->field;
+            if (ev->field == REGISTRATION_PLACE)
+                f->view.place_hint_key = NULL; /* the citizen's own choice */
+            else if ((ev->field == REGISTRATION_HOUSEHOLD_DIVISION ||
+                      ev->field == REGISTRATION_RESIDENCE_DIVISION) &&
+                     (f->view.place_hint_key || !f->rec.registration_place[0]))
+                preselect_place(f);
+            /* the field just left says at once what is wrong with it (a fixed one loses
+             * its red frame as soon as it is fixed); the others wait until given */
+            check_left(f);
         }
         return FLOW_ACT_NONE;
     case FLOW_EV_NEXT:

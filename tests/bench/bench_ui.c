@@ -128,14 +128,12 @@ int main(int argc, char **argv)
     if (!run(app, "card insert\nwait-for pin\npin 123456\ntap pin_ok\nwait-for questions\n"
                   "tap q0_no\ntap q1_no\ntap q2_yes\ntap q3_yes\ntap next\n"
                   "tap field_education\npick opt_21\ntap field_health\npick opt_10\ntap next\n"
-                  "tap field_household_division\npick div_37\npick div_3701\npick div_370102\n"
-                  "tap edit_done\ntap field_household_detail\ntype jiefanglu\n"))
+                  "tap field_household_division\npick div_370102001\npick div_370102001001\n"
+                  "type 12\ntap kb_mode\ntype haolou\n"))
         return 1;
     frames(app, "pinyin keyboard", n);
     if (!run(app, "choose 0\ntap edit_done\n"
-                  "tap field_residence_division\npick div_37\npick div_3701\npick div_370102\n"
-                  "tap edit_done\ntap field_residence_detail\ntype jiefanglu\nchoose 0\n"
-                  "tap edit_done\n"))
+                  "tap field_residence_division\ntap div_same\n"))
         return 1;
     frames(app, "form page", n);
     if (!run(app, "tap next\ntap field_mobile\ntype 13812345678\ntap edit_done\ntap next\n"

@@ -215,21 +215,19 @@ static void whole_journey(kiosk_mode mode, const char *tag)
              "tap field_health\ntap opt_10\n"
              "screenshot %s-23-form-personal-filled.png\n"
              "tap next\n"
+             /* the picker opens at the hall's own district (历下区), down to the
+              * community; the detail follows at once, digits first */
              "tap field_household_division\n"
-             "screenshot %s-24-address-provinces.png\n"
-             "pick div_37\npick div_3701\npick div_370102\n"
-             "screenshot %s-25-address-streets.png\n"
-             "tap edit_done\n"
-             "tap field_household_detail\n"
-             "type jiefanglu\n"
+             "screenshot %s-24-address-home.png\n"
+             "pick div_370102001\n"
+             "screenshot %s-25-address-communities.png\n"
+             "pick div_370102001001\n"
+             "type 12\ntap kb_mode\ntype hao\n"
              "screenshot %s-26-keyboard-pinyin.png\n"
              "choose 0\n"
-             "tap kb_mode\ntype 12\ntap kb_mode\ntype hao\nchoose 0\n"
              "screenshot %s-27-keyboard-typed.png\n"
              "tap edit_done\n"
-             "tap field_residence_division\npick div_37\npick div_3701\npick div_370102\n"
-             "tap edit_done\n"
-             "tap field_residence_detail\ntype quanchenglu\nchoose 0\ntap edit_done\n"
+             "tap field_residence_division\ntap div_same\n"
              "screenshot %s-28-form-document.png\n"
              "tap next\n"
              "tap field_mobile\ntype 1381234567\n"
@@ -282,10 +280,11 @@ static void whole_journey(kiosk_mode mode, const char *tag)
              "expect attract\n",
              tag, tag, tag, tag, tag, tag, tag, tag, tag, tag, tag, tag, tag, tag, tag,
              /* the landscape review scrolls (down to the end, up, down again); the portrait
-              * one shows everything at once */
+              * one too since the addresses go down to the community and 登记失业地 is
+              * preselected (a known regression: README, what is left) */
              mode == KIOSK_MODE_PORTABLE
                  ? "tap-while scroll_down\ntap scroll_up\ntap-while scroll_down\n"
-                 : "",
+                 : "tap-while scroll_down\n",
              tag, tag, tag, tag, tag, tag, tag);
     run(app, script);
     assert_int_equal(saved_calls, 1);
@@ -418,12 +417,14 @@ static void test_validation_messages(void **state)
     assert_true(has_issue(app, "form.error.disability_grade_required"));
     run(app, "screenshot hall-41-disability-grade-needed.png\n"
              "tap field_health\npick opt_10\ntap next\n"
-             "tap field_household_division\npick div_37\npick div_3701\npick div_370102\n"
-             "tap edit_done\ntap field_household_detail\ntap kb_mode\ntype 1\ntap edit_done\n"
-             "tap field_residence_division\npick div_37\npick div_3701\npick div_370102\n"
-             "tap edit_done\ntap field_residence_detail\ntap kb_mode\ntype 1\ntap edit_done\n"
+             "tap field_household_division\ntap edit_done\ntype 1\ntap edit_done\n"
+             "tap field_residence_division\ntap div_other\npick div_11\npick div_1101\n"
+             "pick div_110105\ntap edit_done\ntype 1\ntap edit_done\n"
              "tap next\nexpect form\n"
-             "tap field_mobile\ntype 12345\ntap edit_done\n"
+             "tap field_mobile\ntype 12345\n");
+    /* a mobile number that cannot be right is refused before 完成, with the reason */
+    assert_int_not_equal(ui_app_tap_id(app, "edit_done"), KIOSK_OK);
+    run(app, "tap edit_cancel\n"
              "tap field_landline\ntype 123\ntap edit_done\n"
              "tap field_email\ntype zhang\ntap edit_done\n"
              "tap next\n"
@@ -433,13 +434,12 @@ static void test_validation_messages(void **state)
              "tap language\n"
              "screenshot hall-45-contact-english.png\n"
              "tap language\ntap large_text\ntap contrast\n");
-    assert_true(has_issue(app, "form.error.mobile_format"));
+    assert_true(has_issue(app, "form.error.mobile_required"));
     assert_true(has_issue(app, "form.error.landline_format"));
     assert_true(has_issue(app, "form.error.email_format"));
     /* fixed one by one, the messages go */
-    run(app, "tap field_mobile\ntap kb_del\ntap kb_del\ntap kb_del\ntap kb_del\ntap kb_del\n"
-             "type 13812345678\ntap edit_done\n");
-    assert_false(has_issue(app, "form.error.mobile_format"));
+    run(app, "tap field_mobile\ntype 13812345678\ntap edit_done\n");
+    assert_false(has_issue(app, "form.error.mobile_required"));
     assert_true(has_issue(app, "form.error.landline_format"));
     run(app, "tap field_landline\ntap kb_del\ntap kb_del\ntap kb_del\ntype 0531-88886666\n"
              "tap edit_done\n"
@@ -467,7 +467,8 @@ static void test_card_pulled_mid_form_and_rare_name(void **state)
     run(app, "card insert\nwait-for pin\npin 123456\ntap pin_ok\nwait-for questions\n"
              "tap q0_no\ntap q1_no\ntap q2_yes\ntap q3_yes\ntap next\n"
              "tap field_education\npick opt_21\ntap field_health\npick opt_10\ntap next\n"
-             "tap field_household_detail\ntype jiefanglu\nchoose 0\ntap edit_done\n"
+             "tap field_household_detail\ntap kb_mode\ntype jiefanglu\nchoose 0\n"
+             "tap edit_done\n"
              /* taken and put back: on where the citizen was */
              "card remove\nwait-for card_away\ncard insert\nwait-for form\n"
              /* taken and ended: wiped */
@@ -486,13 +487,48 @@ static void test_card_pulled_mid_form_and_rare_name(void **state)
     assert_true(education_missing);
     /* the keyboard's pinyin works for the next citizen too (the engine was closed) */
     run(app, "tap field_education\npick opt_21\ntap field_health\npick opt_10\ntap next\n"
-             "tap field_household_detail\ntype quan\nchoose 0\ntap edit_done\n");
+             "tap field_household_detail\ntap kb_mode\ntype quan\nchoose 0\ntap edit_done\n");
     ui_app_destroy(app);
     app = start(KIOSK_MODE_HALL, KIOSK_TEST_FIXTURES "/cards/rare-name.ini", NULL);
     run(app, "card insert\nwait-for pin\npin 246810\ntap pin_ok\nwait-for questions\n"
              "tap q0_no\ntap q1_no\ntap q2_yes\ntap q3_yes\ntap next\nexpect form\n"
              "screenshot hall-46-rare-name.png\n");
     assert_int_equal(ui_app_missing_glyphs(app), 0);
+    ui_app_destroy(app);
+}
+
+/* The touches of the demo registration's address entry (household and residence,
+ * "…和平小区…12号楼3单元402室"), counted as a citizen makes them: the picker opens at the
+ * hall's 历下区, goes down to the community, the detail follows with the digits first,
+ * and the residence is "与户籍地址相同". Before this change the same entry took 104
+ * touches (provinces from the top, 完成 and a tap on each detail row, letters first, the
+ * residence entered again: see the README). */
+static void test_address_touches(void **state)
+{
+    (void)state;
+    ui_app *app = start(KIOSK_MODE_HALL, demo_card, NULL);
+    run(app, "card insert\nwait-for pin\npin 123456\ntap pin_ok\nwait-for questions\n"
+             "tap q0_no\ntap q1_no\ntap q2_yes\ntap q3_yes\ntap next\n"
+             "tap field_education\npick opt_21\ntap field_health\npick opt_10\ntap next\n");
+    ui_script_result res;
+    kiosk_rc rc = ui_script_run(app,
+                                "tap field_household_division\npick div_370102001\n"
+                                "pick div_370102001001\n"
+                                "type 12\ntap kb_mode\ntype haolou\nchoose 0\n"
+                                "tap kb_mode\ntype 3\ntap kb_mode\ntype danyuan\nchoose 0\n"
+                                "tap kb_mode\ntype 402\ntap kb_mode\ntype shi\n"
+                                "tap cand_next\ntap cand_3\ntap edit_done\n"
+                                "tap field_residence_division\ntap div_same\n",
+                                shots, &res);
+    if (rc != KIOSK_OK)
+        fail_msg("script line %d: %s", res.line, res.message);
+    printf("address entry (household + residence): %d touches\n", res.taps);
+    assert_int_equal(res.taps, 37);
+    const registration *r = session_get_view(ui_app_session(app))->record;
+    assert_string_equal(r->household.division, "370102001001");
+    assert_string_equal(r->residence.division, "370102001001");
+    assert_string_equal(r->residence.detail, r->household.detail);
+    assert_string_equal(r->household.detail, "12号楼3单元402室");
     ui_app_destroy(app);
 }
 
@@ -527,6 +563,7 @@ int main(void)
         cmocka_unit_test_setup(test_idle_countdown, setup),
         cmocka_unit_test_setup(test_script_errors_name_their_line, setup),
         cmocka_unit_test_setup(test_validation_messages, setup),
+        cmocka_unit_test_setup(test_address_touches, setup),
         cmocka_unit_test_setup(test_card_pulled_mid_form_and_rare_name, setup),
         cmocka_unit_test_setup(test_whole_journey_portrait, setup),
         cmocka_unit_test_setup(test_whole_journey_landscape, setup),

@@ -83,7 +83,7 @@ static int nfailed;
 static char seen[128][64]; /* every screen name of this run (unique; orphans) */
 static int nseen;
 static int screen_tests_done; /* screen tests that reached their end */
-#define SCREEN_TESTS 8
+#define SCREEN_TESTS 9
 
 /* ---- images ------------------------------------------------------------------------ */
 
@@ -755,22 +755,22 @@ static void test_hall_journey(void **state)
               "tap next\n"
               /* 2 证件和地址 */
               "shot hall-form-document\n"
+              /* the picker opens at the hall's district; a community, then the detail
+               * opens by itself with the digits first */
               "tap field_household_division\n"
-              "shot hall-edit-address-provinces\n"
-              "pick div_37\npick div_3701\npick div_370102\n"
-              "shot hall-edit-address-streets\n"
-              "tap edit_done\n"
-              "tap field_household_detail\n"
-              "type jiefanglu\n"
+              "shot hall-edit-address-home\n"
+              "pick div_370102001\n"
+              "shot hall-edit-address-communities\n"
+              "pick div_370102001001\n"
+              "type 12\n"
+              "shot hall-edit-keyboard-digits\n"
+              "tap kb_mode\ntype haolou\n"
               "shot hall-edit-pinyin\n"
               "choose 0\n"
-              "tap kb_mode\ntype 12\n"
-              "shot hall-edit-keyboard-digits\n"
-              "tap kb_mode\ntype hao\nchoose 1\n"
               "tap edit_done\n"
-              "tap field_residence_division\npick div_37\npick div_3701\npick div_370102\n"
-              "tap edit_done\n"
-              "tap field_residence_detail\ntype quanchenglu\nchoose 0\ntap edit_done\n"
+              "tap field_residence_division\n"
+              "shot hall-edit-address-residence\n"
+              "tap div_same\n"
               "shot hall-form-document-filled\n"
               "tap next\n"
               /* 3 联系方式, and the idle countdown over it */
@@ -782,9 +782,11 @@ static void test_hall_journey(void **state)
               "tap cancel\n"
               "shot hall-cancel-question\n"
               "tap cancel_keep\nexpect form\n"
-              "tap field_mobile\ntype 1381234567\n"
+              "tap field_mobile\ntype 1381234\n"
               "shot hall-edit-numpad\n"
-              "type 8\ntap edit_done\n"
+              "type 5678\n"
+              "shot hall-edit-numpad-complete\n"
+              "tap edit_done\n"
               "tap field_email\ntype zhang\n"
               "shot hall-edit-keyboard-latin\n"
               "tap edit_done\n"
@@ -971,21 +973,29 @@ static void test_portable(void **state)
               "shot portable-edit-list\n"
               "pick opt_21\ntap field_health\npick opt_10\ntap next\n"
               "shot portable-form-document\n"
-              "tap field_household_division\npick div_37\npick div_3701\n"
+              "tap field_household_division\n"
               "shot portable-edit-address\n"
-              "pick div_370102\ntap edit_done\n"
-              "tap field_household_detail\ntype jiefanglu\n"
+              "pick div_370102001\n"
+              "shot portable-edit-address-communities\n"
+              "pick div_370102001001\n"
+              "type 12\ntap kb_mode\ntype haolou\n"
               "shot portable-edit-pinyin\n"
               "choose 0\ntap edit_done\n"
-              "tap field_residence_division\npick div_37\npick div_3701\npick div_370102\n"
-              "tap edit_done\n"
-              "tap field_residence_detail\ntype quanchenglu\nchoose 0\ntap edit_done\n"
+              "tap-while scroll_down\n"
+              "tap field_residence_division\n"
+              "shot portable-edit-address-residence\n"
+              "tap div_same\n"
+              "shot portable-form-document-filled\n"
               "tap next\n"
-              "tap field_mobile\ntype 13812345678\n"
+              "tap field_mobile\ntype 2\n"
+              "shot portable-edit-numpad-wrong\n"
+              "tap kb_del\ntype 13812345678\n"
               "shot portable-edit-numpad\n"
               "tap edit_done\ntap next\n"
               "tap field_unemployed_since\ntap month_9\ntap edit_done\n"
-              "tap field_reason\npick opt_05\ntap field_claims_insurance\ntap opt_yes\n"
+              "tap field_reason\npick opt_05\n"
+              "shot portable-form-unemployment-place\n"
+              "tap-while scroll_down\ntap field_claims_insurance\ntap opt_yes\n"
               "shot portable-form-unemployment\n"
               "tap next\n"
               "tap field_services\ntap opt_1\ntap edit_done\n"
@@ -1025,6 +1035,46 @@ static void count_glyphless(void *ctx, kiosk_log_level level, const char *module
     if (level == KIOSK_LOG_WARN && !strcmp(module, "ui_text") && strstr(msg, "without a glyph"))
         glyphless++;
     fprintf(stderr, "%s: %s\n", module, msg);
+}
+
+/* The address and number editors in large text (hall): the picker at the hall's district
+ * with "其他地区", the communities, "与户籍地址相同", the detail's digits, the page with
+ * 必填 / 选填 marks, a mobile number refused as it is typed, and 登记失业地 preselected
+ * with its one line of explanation. */
+static void test_hall_large_address(void **state)
+{
+    (void)state;
+    state_opts o = {.upstream_key = 1};
+    fresh_state("hall-large-address", KIOSK_MODE_HALL, demo_card, o);
+    ui_app *app = start(0);
+    play(app, "tap large_text\n"
+              "card insert\nwait-for pin\npin 123456\ntap pin_ok\nwait-for questions\n"
+              "tap q0_no\ntap q1_no\ntap q2_yes\ntap q3_yes\ntap next\nexpect form\n"
+              "tap field_education\n"
+              "shot hall-large-edit-education\n"
+              "pick opt_61\ntap field_health\npick opt_10\ntap next\n"
+              "shot hall-large-form-document\n"
+              "tap field_household_division\n"
+              "shot hall-large-edit-address-home\n"
+              "pick div_370102001\n"
+              "shot hall-large-edit-address-communities\n"
+              "pick div_370102001001\ntype 12\n"
+              "shot hall-large-edit-detail-digits\n"
+              "tap edit_done\n"
+              "tap field_residence_division\n"
+              "shot hall-large-edit-address-residence\n"
+              "tap div_same\n"
+              "shot hall-large-form-document-filled\n"
+              "tap next\n"
+              "tap field_mobile\ntype 23\n"
+              "shot hall-large-edit-mobile-wrong\n"
+              "tap kb_del\ntap kb_del\ntype 13812345678\n"
+              "shot hall-large-edit-mobile-complete\n"
+              "tap edit_done\ntap next\n"
+              "shot hall-large-form-unemployment-place\n");
+    stop(app);
+    screen_tests_done++;
+    report();
 }
 
 /* A name that fills the card's name fields (22 characters, three beyond the BMP, two of
@@ -1174,6 +1224,7 @@ int main(void)
         cmocka_unit_test_setup(test_printer_fault, setup),
         cmocka_unit_test_setup(test_pin_tries, setup),
         cmocka_unit_test_setup(test_hall_long_rare_name, setup),
+        cmocka_unit_test_setup(test_hall_large_address, setup),
         cmocka_unit_test_setup(test_no_stray_references, setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

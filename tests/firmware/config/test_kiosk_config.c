@@ -34,6 +34,7 @@ static void test_defaults(void **state)
     assert_int_equal(cfg.sync_batch, 200);
     assert_int_equal(cfg.sync_retry_max_s, 300);
     assert_string_equal(cfg.assets_dir, "/a");
+    assert_string_equal(cfg.division, "370102"); /* the demo hall's 历下区 */
     int w, h;
     kiosk_config_screen_size(&cfg, &w, &h);
     assert_int_equal(w, 1080);
@@ -67,6 +68,7 @@ static void test_full_file(void **state)
                        "mode = portable\n"
                        "hall_code = 370102\n"
                        "hall_name = 历下区公共就业服务中心\n"
+                       "division = 370103\n"
                        "[display]\n"
                        "fullscreen = yes\n"
                        "rotation = 270\n"
@@ -90,6 +92,7 @@ static void test_full_file(void **state)
     assert_int_equal(kiosk_config_load_string(&cfg, text, &err), KIOSK_OK);
     assert_int_equal(cfg.mode, KIOSK_MODE_PORTABLE);
     assert_string_equal(cfg.hall_name, "历下区公共就业服务中心");
+    assert_string_equal(cfg.division, "370103");
     assert_true(cfg.fullscreen);
     assert_int_equal(cfg.rotation_quarters, 3);
     assert_int_equal(cfg.dpi, 220);
@@ -133,6 +136,8 @@ static void test_errors_name_their_line(void **state)
     expect_error("mode = hall\n", 1, "(no section)");
     expect_error("[sync]\nbatch = 0\n", 2, "between 1 and 5000");
     expect_error("[device]\nhall_code = demo01\n", 2, "0-9, A-Z");
+    expect_error("[device]\ndivision = 37010\n", 2, "2, 4, 6, 9 or 12 digits");
+    expect_error("[device]\ndivision = 37010X\n", 2, "2, 4, 6, 9 or 12 digits");
     /* a syntax error before a value error: the first bad line wins, with its own text */
     expect_error("[device]\nthis line is junk\nmode = nope\n", 2, "not a [section]");
     /* a value error before a syntax error */

@@ -95,6 +95,26 @@ static void test_education_codes(void **state)
     assert_string_equal(codes_name(codes, CODES_EDUCATION, "90", CODES_ZH), "其他");
 }
 
+/* The commonest education first (初中, 高中, 中专, 大专, 本科), then the rest in code
+ * order; a table without a common line lists in file order. */
+static void test_common_choices_first(void **state)
+{
+    (void)state;
+    static const char *const first[] = {"71", "61", "41", "31", "21", "11", "12"};
+    const codes_entry *e;
+    size_t n = codes_choices(codes, CODES_EDUCATION, &e);
+    assert_int_equal(n, 33);
+    for (size_t i = 0; i < sizeof first / sizeof first[0]; i++)
+        assert_string_equal(e[i].code, first[i]);
+    assert_string_equal(e[n - 1].code, "90");
+    const codes_entry *l;
+    assert_int_equal(codes_choices(codes, CODES_SEX, &e), codes_list(codes, CODES_SEX, &l));
+    for (size_t i = 0; i < 4; i++)
+        assert_string_equal(e[i].code, l[i].code);
+    assert_int_equal(codes_choices(codes, CODES_TABLE_COUNT, &e), 0);
+    assert_null(e);
+}
+
 static void test_names_and_unknown_codes(void **state)
 {
     (void)state;
@@ -167,6 +187,9 @@ static void test_broken_tables(void **state)
     assert_int_equal(load_with("sex.tsv", "1\t男\tMale\n1\t女\tFemale\n"), KIOSK_CORRUPT);
     assert_int_equal(load_with("sex.tsv", "A\t男\tMale\n"), KIOSK_CORRUPT);
     assert_int_equal(load_with("sex.tsv", "# only a comment\n"), KIOSK_CORRUPT);
+    assert_int_equal(load_with("sex.tsv", "# common: 3\n1\t男\tMale\n"), KIOSK_CORRUPT);
+    assert_int_equal(load_with("sex.tsv", "# common: 1 1\n1\t男\tMale\n"), KIOSK_CORRUPT);
+    assert_int_equal(load_with("sex.tsv", "# common: 2 1\n1\t男\tMale\n2\t女\tFemale\n"), KIOSK_OK);
     assert_int_equal(load_with("sex.tsv", "1\t\xff\xfe\tMale\n"), KIOSK_CORRUPT);
     assert_int_equal(load_with("sex.tsv", "1\t男\tMa\x01le\n"), KIOSK_CORRUPT);
     assert_int_equal(load_with("sex.tsv", "123456789\t男\tMale\n"), KIOSK_CORRUPT);
@@ -208,6 +231,7 @@ int main(void)
         cmocka_unit_test(test_names_and_unknown_codes),
         cmocka_unit_test(test_tables_are_ordered),
         cmocka_unit_test(test_education_codes),
+        cmocka_unit_test(test_common_choices_first),
         cmocka_unit_test(test_broken_tables),
         cmocka_unit_test(test_logged_line_number),
     };

@@ -40,7 +40,9 @@ static void test_counts(void **state)
     assert_int_equal(divisions_count(div, DIVISIONS_COUNTY), 2978 + 358 + 18 + 7);
     assert_int_equal(divisions_count(div, DIVISIONS_STREET), 41352);
     assert_int_equal(divisions_count(div, (divisions_level)0), 0);
-    assert_int_equal(divisions_count(div, (divisions_level)5), 0);
+    /* the demo communities and villages under 370102 历下区 (invented: NOTICE) */
+    assert_int_equal(divisions_count(div, DIVISIONS_COMMUNITY), 20);
+    assert_int_equal(divisions_count(div, (divisions_level)6), 0);
 
     struct stat st;
     assert_int_equal(stat(ASSET, &st), 0);
@@ -48,17 +50,17 @@ static void test_counts(void **state)
 }
 
 typedef struct walk {
-    size_t level[5];     /* all entries */
-    size_t mainland[5];  /* codes below 71 */
+    size_t level[6];     /* all entries */
+    size_t mainland[6];  /* codes below 71 */
     size_t grouping;     /* grouping rows */
     size_t longest_path; /* bytes, without the NUL */
-    char longest[10];    /* its code */
+    char longest[13];    /* its code */
 } walk;
 
 /* Every code reached from the provinces: level, code shape, order, name, path. */
 static void walk_tree(const char *code, int level, walk *w)
 {
-    static const size_t code_len[5] = {0, 2, 4, 6, 9};
+    static const size_t code_len[6] = {0, 2, 4, 6, 9, 12};
     const char *const *kids;
     size_t n = divisions_children(div, code, &kids);
     for (size_t i = 0; i < n; i++) {
@@ -81,7 +83,7 @@ static void walk_tree(const char *code, int level, walk *w)
         w->level[level + 1]++;
         w->mainland[level + 1] += strcmp(c, "71") < 0;
         w->grouping += (size_t)divisions_is_grouping(div, c);
-        if (level + 1 < 4)
+        if (level + 1 < DIVISIONS_LEVELS)
             walk_tree(c, level + 1, w);
     }
 }
@@ -91,7 +93,7 @@ static void test_whole_tree(void **state)
     (void)state;
     walk w = {0};
     walk_tree(NULL, 0, &w);
-    for (int l = DIVISIONS_PROVINCE; l <= DIVISIONS_STREET; l++)
+    for (int l = DIVISIONS_PROVINCE; l <= DIVISIONS_COMMUNITY; l++)
         assert_int_equal(w.level[l], divisions_count(div, (divisions_level)l));
     assert_int_equal(w.mainland[1], 31);
     assert_int_equal(w.mainland[2], 342);
@@ -125,6 +127,27 @@ static void test_names(void **state)
     assert_int_equal(divisions_level_of(div, "1101"), DIVISIONS_CITY);
     assert_int_equal(divisions_level_of(div, "810101"), DIVISIONS_COUNTY);
     assert_int_equal(divisions_level_of(div, "370102001"), DIVISIONS_STREET);
+}
+
+/* The community level (居委会 / 村委会) of the demo district: names, levels, paths, and a
+ * street without communities stays a leaf. */
+static void test_communities(void **state)
+{
+    (void)state;
+    assert_string_equal(divisions_name(div, "370102001001"), "和平小区社区居委会");
+    assert_int_equal(divisions_level_of(div, "370102001001"), DIVISIONS_COMMUNITY);
+    assert_string_equal(divisions_name(div, "370102012201"), "龙洞村村委会");
+    const char *const *c;
+    assert_int_equal(divisions_children(div, "370102001", &c), 6);
+    assert_string_equal(c[0], "370102001001");
+    assert_int_equal(divisions_children(div, "370102001001", &c), 0);
+    assert_null(c);
+    assert_int_equal(divisions_children(div, "370102003", &c), 0); /* no demo rows */
+    char p[DIVISIONS_PATH_MAX];
+    assert_int_equal(divisions_path(div, "370102001001", p, sizeof p), KIOSK_OK);
+    assert_string_equal(p, "山东省济南市历下区解放路街道和平小区社区居委会");
+    assert_null(divisions_name(div, "370102001999"));
+    assert_null(divisions_name(div, "3701020010011"));
 }
 
 static void test_placeholder_rows(void **state)
@@ -368,8 +391,12 @@ static void test_damaged_assets(void **state)
     assert_int_equal(LOAD(HEADER "111 北京市\n"), KIOSK_CORRUPT); /* no tab */
     assert_int_equal(LOAD(HEADER "111\t\n"), KIOSK_CORRUPT);      /* no name */
     assert_int_equal(LOAD(HEADER "111\t北京\t市\n"), KIOSK_CORRUPT);
-    assert_int_equal(LOAD(HEADER "011\t北京市\n"), KIOSK_CORRUPT); /* level 0 */
-    assert_int_equal(LOAD(HEADER "511\t北京市\n"), KIOSK_CORRUPT); /* level 5 */
+    assert_int_equal(LOAD(HEADER "011\t北京市\n"), KIOSK_CORRUPT);  /* level 0 */
+    assert_int_equal(LOAD(HEADER "511\t北京市\n"), KIOSK_CORRUPT);  /* level 5: 3 digits */
+    assert_int_equal(LOAD(HEADER "6011\t北京市\n"), KIOSK_CORRUPT); /* level 6 */
+    /* a community needs its street */
+    assert_int_equal(LOAD(HEADER "111\ta\n201\tb\n301\tc\n5001\te\n"), KIOSK_CORRUPT);
+    assert_int_equal(LOAD(HEADER "111\ta\n201\tb\n301\tc\n4001\td\n5001\te\n"), KIOSK_OK);
     assert_int_equal(LOAD(HEADER "\t北京市\n"), KIOSK_CORRUPT);
     assert_int_equal(LOAD(HEADER "111\t\xe5\x8c\n"), KIOSK_CORRUPT); /* truncated UTF-8 */
     assert_int_equal(LOAD(HEADER "111\t\xc0\xaf\n"), KIOSK_CORRUPT); /* overlong */
@@ -403,7 +430,7 @@ int main(void)
         cmocka_unit_test(test_names),          cmocka_unit_test(test_placeholder_rows),
         cmocka_unit_test(test_unknown_codes),  cmocka_unit_test(test_children),
         cmocka_unit_test(test_paths),          cmocka_unit_test(test_small_assets),
-        cmocka_unit_test(test_damaged_assets),
+        cmocka_unit_test(test_damaged_assets), cmocka_unit_test(test_communities),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

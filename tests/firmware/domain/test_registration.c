@@ -530,6 +530,10 @@ static void test_divisions(void **state)
          "form.error.residence_division_format"},
         {REGISTRATION_RESIDENCE_DIVISION, "3701020", REGISTRATION_ERR_FORMAT,
          "form.error.residence_division_format"},
+        {REGISTRATION_RESIDENCE_DIVISION, "3701020010", REGISTRATION_ERR_FORMAT,
+         "form.error.residence_division_format"},
+        {REGISTRATION_RESIDENCE_DIVISION, "370102001999", REGISTRATION_ERR_UNKNOWN_CODE,
+         "form.error.residence_division_unknown_code"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         fixture(&r);
@@ -541,9 +545,12 @@ static void test_divisions(void **state)
     set(&r, REGISTRATION_HOUSEHOLD_DIVISION, "370102");
     set(&r, REGISTRATION_RESIDENCE_DIVISION, "440304");
     expect_clean(&r);
+    /* so is a community or village, where the division data has them */
+    set(&r, REGISTRATION_RESIDENCE_DIVISION, "370102001001");
+    expect_clean(&r);
     assert_int_equal(registration_set_text(&r, REGISTRATION_HOUSEHOLD_DIVISION, "37010200A"),
                      KIOSK_INVALID);
-    assert_int_equal(registration_set_text(&r, REGISTRATION_HOUSEHOLD_DIVISION, "3701020010"),
+    assert_int_equal(registration_set_text(&r, REGISTRATION_HOUSEHOLD_DIVISION, "3701020010011"),
                      KIOSK_RANGE);
     assert_string_equal(r.household.division, "370102");
 }
@@ -955,6 +962,40 @@ static void test_keys(void **state)
     }
 }
 
+/* A mobile number judged as it is typed, and grouped 3-4-4 as people read it. */
+static void test_mobile_as_typed(void **state)
+{
+    (void)state;
+    int missing = -1;
+    assert_int_equal(registration_mobile_check("13812345678", &missing), REGISTRATION_MOBILE_OK);
+    assert_int_equal(missing, 0);
+    assert_int_equal(registration_mobile_check("1381234", &missing), REGISTRATION_MOBILE_SHORT);
+    assert_int_equal(missing, 4);
+    assert_int_equal(registration_mobile_check("1", &missing), REGISTRATION_MOBILE_SHORT);
+    assert_int_equal(missing, 10);
+    assert_int_equal(registration_mobile_check("23812345678", &missing), REGISTRATION_MOBILE_FIRST);
+    assert_int_equal(registration_mobile_check("2", NULL), REGISTRATION_MOBILE_FIRST);
+    assert_int_equal(registration_mobile_check("12", NULL), REGISTRATION_MOBILE_SECOND);
+    assert_int_equal(registration_mobile_check("138123456789", NULL), REGISTRATION_MOBILE_LONG);
+    assert_int_equal(registration_mobile_check("138-1234", NULL), REGISTRATION_MOBILE_NOT_DIGITS);
+    assert_int_equal(registration_mobile_check("", NULL), REGISTRATION_MOBILE_EMPTY);
+    assert_int_equal(registration_mobile_check(NULL, NULL), REGISTRATION_MOBILE_EMPTY);
+    /* the same rule as the form's check */
+    registration r;
+    fixture(&r);
+    set(&r, REGISTRATION_MOBILE, "1381234");
+    expect_one(&r, REGISTRATION_MOBILE, REGISTRATION_ERR_FORMAT, "form.error.mobile_format");
+
+    char g[32];
+    assert_string_equal(registration_mobile_group("13812345678", g, sizeof g), "138 1234 5678");
+    assert_string_equal(registration_mobile_group("1381", g, sizeof g), "138 1");
+    assert_string_equal(registration_mobile_group("138", g, sizeof g), "138");
+    assert_string_equal(registration_mobile_group("13812345", g, sizeof g), "138 1234 5");
+    assert_string_equal(registration_mobile_group("", g, sizeof g), "");
+    assert_string_equal(registration_mobile_group("138-1", g, sizeof g), "138-1");
+    assert_string_equal(registration_mobile_group("13812345678", g, 6), "138 1");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -975,6 +1016,7 @@ int main(void)
         cmocka_unit_test(test_json_round_trip),
         cmocka_unit_test(test_json_rejects),
         cmocka_unit_test(test_keys),
+        cmocka_unit_test(test_mobile_as_typed),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

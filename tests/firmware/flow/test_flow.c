@@ -34,8 +34,8 @@ static int teardown_all(void **state)
 static int setup(void **state)
 {
     (void)state;
-    kiosk_clock_manual_init(&clk, 1795363199000LL - 3600000); /* 2026-11-22 */
-    flow_config cfg = {codes, divs, &clk.clock, 90, 20, 60, 20};
+    kiosk_clock_manual_init(&clk, 1795363199000LL - 3600000);              /* 2026-11-22 */
+    flow_config cfg = {codes, divs, &clk.clock, 90, 20, 60, 20, "370102"}; /* the hall: 历下区 */
     return flow_create(&cfg, &f) == KIOSK_OK ? 0 : -1;
 }
 
@@ -255,6 +255,62 @@ static void test_page_validation_and_review_edits(void **state)
     assert_int_equal(step(), FLOW_PIN);
     assert_int_equal(send(FLOW_EV_CANCEL), FLOW_ACT_WIPE);
     assert_int_equal(step(), FLOW_ATTRACT);
+}
+
+/* Each field says what is wrong with it when it is left, the untouched ones wait for
+ * 下一步; once 下一步 was refused, every problem of the page shows. */
+static void test_problems_when_left(void **state)
+{
+    (void)state;
+    to_form();
+    set(REGISTRATION_EDUCATION, "21");
+    assert_int_equal(flow_get_view(f)->nissues, 0); /* health untouched: nothing red yet */
+    send(FLOW_EV_NEXT);
+    assert_int_equal(flow_get_view(f)->nissues, 1);
+    set(REGISTRATION_HEALTH, "10");
+    send(FLOW_EV_NEXT);
+    /* a household division alone: its detail, not yet given, is not red */
+    set(REGISTRATION_HOUSEHOLD_DIVISION, "370102001");
+    assert_int_equal(flow_get_view(f)->nissues, 0);
+    set(REGISTRATION_HOUSEHOLD_DETAIL, "12号楼3单元402室");
+    set(REGISTRATION_RESIDENCE_DIVISION, "370102001001");
+    set(REGISTRATION_RESIDENCE_DETAIL, "12号楼3单元402室");
+    send(FLOW_EV_NEXT);
+    assert_int_equal(flow_get_view(f)->page, FLOW_PAGE_CONTACT);
+    /* a bad e-mail says so as it is left, before 下一步; the mobile, untouched, waits */
+    set(REGISTRATION_EMAIL, "zhang");
+    assert_int_equal(flow_get_view(f)->nissues, 1);
+    assert_string_equal(flow_get_view(f)->issues[0].key, "form.error.email_format");
+    set(REGISTRATION_EMAIL, "");
+    assert_int_equal(flow_get_view(f)->nissues, 0);
+    send(FLOW_EV_NEXT);
+    assert_string_equal(flow_get_view(f)->issues[0].key, "form.error.mobile_required");
+}
+
+/* 登记失业地 follows the addresses until the citizen chooses: the household's when it is
+ * in the hall's county, the residence's when only that is, with the reason's key. */
+static void test_place_preselected(void **state)
+{
+    (void)state;
+    to_form();
+    set(REGISTRATION_EDUCATION, "21");
+    set(REGISTRATION_HEALTH, "10");
+    send(FLOW_EV_NEXT);
+    set(REGISTRATION_HOUSEHOLD_DIVISION, "110105004"); /* 北京: not the hall's */
+    assert_string_equal(flow_record(f)->registration_place, REGISTRATION_PLACE_HOUSEHOLD);
+    assert_string_equal(flow_get_view(f)->place_hint_key, "form.hint.place_household");
+    set(REGISTRATION_RESIDENCE_DIVISION, "370102001001"); /* lives in 历下区 */
+    assert_string_equal(flow_record(f)->registration_place, REGISTRATION_PLACE_RESIDENCE);
+    assert_string_equal(flow_get_view(f)->place_hint_key, "form.hint.place_residence_local");
+    set(REGISTRATION_HOUSEHOLD_DIVISION, "370102012");
+    assert_string_equal(flow_record(f)->registration_place, REGISTRATION_PLACE_HOUSEHOLD);
+    assert_string_equal(flow_get_view(f)->place_hint_key, "form.hint.place_household_local");
+    /* the citizen's own choice stays */
+    set(REGISTRATION_PLACE, "2");
+    assert_null(flow_get_view(f)->place_hint_key);
+    set(REGISTRATION_HOUSEHOLD_DIVISION, "110105004");
+    assert_string_equal(flow_record(f)->registration_place, "2");
+    assert_null(flow_get_view(f)->place_hint_key);
 }
 
 static void card_read(const ssc_card *c)
@@ -487,6 +543,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_wrong_pin_and_blocked, setup, teardown),
         cmocka_unit_test_setup_teardown(test_eligibility_routes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_page_validation_and_review_edits, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_problems_when_left, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_place_preselected, setup, teardown),
         cmocka_unit_test_setup_teardown(test_card_pulled_mid_form, setup, teardown),
         cmocka_unit_test_setup_teardown(test_idle_countdown, setup, teardown),
         cmocka_unit_test_setup_teardown(test_third_generation_keys_the_id, setup, teardown),

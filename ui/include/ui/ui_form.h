@@ -2,8 +2,10 @@
  * The registration form on screen: a page of rows (one per field of the page: its label,
  * the value so far or "点击填写", an inline message saying how to fix it) and, when a row
  * is tapped, the editor that suits the field — a list of choices from the code tables,
- * yes/no, a year-and-month picker, the address picker (province → city → county →
- * street from the divisions asset), a keypad for numbers, and a keyboard with pinyin
+ * yes/no, a year-and-month picker, the address picker (opening at the hall's own county,
+ * down to the community or village where the divisions asset has them; "与户籍地址相同"
+ * for the residence; a chosen division goes straight on to its detail), a keypad for
+ * numbers (a mobile number checked and grouped as it is typed), and a keyboard with pinyin
  * input for Chinese text. Fields read from the card are shown, not editable. Draws and
  * interprets taps; the flow owns the record (the UI sends FLOW_EV_FIELD_SET).
  */
@@ -27,6 +29,8 @@ typedef struct ui_form_env {
     const registration *rec;
     struct ui_pinyin *pinyin; /* NULL: letters go in as typed */
     codes_lang lang;
+    const char *home; /* the hall's division (session_home_division): the address picker
+                         opens there, "其他地区" one tap away; NULL or "": the provinces */
 } ui_form_env;
 
 /* The open editor, kept by the UI between frames; wiped with the session. */
@@ -64,6 +68,9 @@ typedef struct ui_form_action {
     int set; /* 1: send FLOW_EV_FIELD_SET with field and text */
     registration_field field;
     char text[UI_FORM_TEXT_MAX];
+    int set2; /* 1: then a second FLOW_EV_FIELD_SET (与户籍地址相同: division, then detail) */
+    registration_field field2;
+    char text2[UI_FORM_TEXT_MAX];
 } ui_form_action;
 
 /* A tap on widget id while the form is shown. Returns 1 when the form used it (then

@@ -38,6 +38,8 @@ typedef struct ui_script_result {
     int line;          /* the failing line (1-based), 0 when the script ran through */
     char message[256]; /* what went wrong, for the person who wrote the script */
     int screenshots;   /* written so far */
+    int taps;          /* touches on widgets so far (tap, pick and its page turns, pin,
+                          type, choose); a citizen's touch count for a scripted journey */
 } ui_script_result;
 
 /* Run the script text (borrowed) against app on the calling (UI) thread. shot_dir

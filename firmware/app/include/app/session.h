@@ -132,6 +132,9 @@ const session_view *session_get_view(session *s);
 /* The code tables and divisions the form needs (borrowed; live as long as s). */
 const codes_tables *session_codes(const session *s);
 const divisions *session_divisions(const session *s);
+/* The hall's own division ([device] division) when the division data knows it, else ""
+ * (borrowed; lives as long as s): where the address picker opens. */
+const char *session_home_division(const session *s);
 
 /* The citizen's language ("zh_CN", "en"): its commitment text is loaded now and shown
  * from now on; view.prefs.language follows. */

@@ -39,6 +39,8 @@ typedef struct kiosk_config {
     char hall_name[KIOSK_CONFIG_TEXT_MAX];
     char agency_address[KIOSK_CONFIG_TEXT_MAX]; /* printed on receipts */
     char agency_phone[32];
+    char division[16]; /* the hall's division code (GB/T 2260 and statistical): the address
+                          picker opens there; "" at the provinces */
     char power_supply[KIOSK_CONFIG_PATH_MAX]; /* portable: batteries and mains (sysfs) */
     char export_dir[KIOSK_CONFIG_PATH_MAX];   /* where staff export bundles (a USB stick) */
     int export_mount;   /* export_dir must be a mounted stick: never write to the unit itself */

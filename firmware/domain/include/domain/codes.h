@@ -70,4 +70,11 @@ const char *codes_name(const codes_tables *t, codes_table table, const char *cod
  * or a table outside the enum. Any thread. */
 size_t codes_list(const codes_tables *t, codes_table table, const codes_entry **entries);
 
+/* The same entries in the order a choice list shows them: the commonest first, as the
+ * file's "# common: <code> <code> …" line names them (education: 初中, 高中, 中专, 大专,
+ * 本科), then the rest in file order; file order alone without such a line. Same
+ * ownership and results as codes_list. A common code missing from the table, or named
+ * twice, makes codes_load fail with KIOSK_CORRUPT. Any thread. */
+size_t codes_choices(const codes_tables *t, codes_table table, const codes_entry **entries);
+
 #endif

@@ -36,7 +36,7 @@
 
 /* Byte caps of the ASCII fields (limit = cap). */
 #define REGISTRATION_CODE_CAP CODES_CODE_MAX /* every code field: 1..8 ASCII digits */
-#define REGISTRATION_DIVISION_CAP 9          /* 6 digits (county) or 9 (street) */
+#define REGISTRATION_DIVISION_CAP 12         /* 6 digits (county), 9 (street) or 12 (community) */
 #define REGISTRATION_DOCUMENT_CAP 32         /* 证件号 */
 #define REGISTRATION_MOBILE_CAP 20           /* 手机: valid ones have 11 digits */
 #define REGISTRATION_LANDLINE_CAP 24         /* 固定电话 */
@@ -47,7 +47,9 @@
 #define REGISTRATION_KEY_MAX 64       /* an error key with its terminator */
 
 /* Local codes with a rule attached (assets/codes, *.tsv; never renumbered). */
-#define REGISTRATION_REASON_OTHER "13" /* unemployment_reason.tsv 其他: needs text */
+#define REGISTRATION_REASON_OTHER "13"   /* unemployment_reason.tsv 其他: needs text */
+#define REGISTRATION_PLACE_HOUSEHOLD "1" /* registration_place.tsv 户籍地 */
+#define REGISTRATION_PLACE_RESIDENCE "2" /* 常住地 */
 #define REGISTRATION_DOC_RESIDENT_ID "01"
 #define REGISTRATION_DOC_SOCIAL_SECURITY "02"
 #define REGISTRATION_DOC_PERMIT_HKMO "03"
@@ -157,7 +159,7 @@ typedef enum registration_yesno {
 } registration_yesno;
 
 typedef struct registration_address {
-    char division[REGISTRATION_DIVISION_CAP + 1]; /* county (6) or street (9) code */
+    char division[REGISTRATION_DIVISION_CAP + 1]; /* county (6), street (9) or community (12) */
     char detail[REGISTRATION_TEXT_CAP(REGISTRATION_DETAIL_CHARS) + 1];
 } registration_address;
 
@@ -222,7 +224,7 @@ void registration_wipe(registration *rec);
 /* Set a text or code field: every field except BIRTH_DATE, UNEMPLOYED_SINCE,
  * CLAIMS_INSURANCE and SERVICES (they have their own setters). value is copied; NULL or
  * "" clears. Code fields (sex … health, disability grade, document type, registration
- * place, reason) take 1..REGISTRATION_CODE_CAP ASCII digits; divisions 1..9 digits; the
+ * place, reason) take 1..REGISTRATION_CODE_CAP ASCII digits; divisions 1..12 digits; the
  * document number printable ASCII, letters stored upper case; the other fields UTF-8
  * without control characters (REMARKS may hold line feeds).
  * KIOSK_OK; KIOSK_RANGE over the byte cap; KIOSK_INVALID for a bad value or a field
@@ -271,8 +273,8 @@ int registration_is_locked(const registration *rec, registration_field field);
  *     the reason is 13; a qualification's name when its level is given.
  *   given when not applicable: a disability grade without a 6x health, reason_other
  *     with another reason.
- *   codes: in their table (codes_check); divisions: 6 or 9 digits (county or street,
- *     else FORMAT) and known to divs (divisions_name, else UNKNOWN_CODE).
+ *   codes: in their table (codes_check); divisions: 6, 9 or 12 digits (county, street or
+ *     community / village, else FORMAT) and known to divs (divisions_name, else UNKNOWN_CODE).
  *   dates: birth date real and not after today; 失业时间 not after this month and not
  *     before the month of the 16th birthday.
  *   document number, by type: 01 resident ID card: idnum_parse18, a mainland number;
@@ -342,6 +344,26 @@ size_t registration_section_fields(registration_section section, registration_fi
  * field is not given or outside the enum. Any thread. */
 const char *registration_value(const registration *rec, registration_field field, const char *sep,
                                char *buf, size_t size);
+
+/* A mobile number as it is being typed, judged digit by digit so the keypad can say what
+ * is wrong before 完成 (the rule is registration_validate's: 11 digits, "1" then 3..9). */
+typedef enum registration_mobile_state {
+    REGISTRATION_MOBILE_OK = 0,     /* a whole, valid number */
+    REGISTRATION_MOBILE_EMPTY,      /* nothing typed yet */
+    REGISTRATION_MOBILE_SHORT,      /* a good start, fewer than 11 digits */
+    REGISTRATION_MOBILE_FIRST,      /* does not start with 1 ("23812345678") */
+    REGISTRATION_MOBILE_SECOND,     /* the second digit is not 3..9 */
+    REGISTRATION_MOBILE_LONG,       /* more than 11 digits */
+    REGISTRATION_MOBILE_NOT_DIGITS, /* something other than a digit */
+} registration_mobile_state;
+
+/* The state of typed (borrowed; NULL is EMPTY); *missing (may be NULL) receives the digits
+ * still needed for SHORT, else 0. Any thread. */
+registration_mobile_state registration_mobile_check(const char *typed, int *missing);
+
+/* typed grouped 3-4-4 as people read it ("138 1234 5678", "138 12") into out (size bytes,
+ * always terminated, cut at size); anything but digits is copied as it is. Returns out. */
+char *registration_mobile_group(const char *typed, char *out, size_t size);
 
 /* Static strings, never NULL: the key of a field ("mobile"; "?" outside the enum), of an
  * error ("format"; "?"). */

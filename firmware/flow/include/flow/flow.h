@@ -135,6 +135,9 @@ typedef struct flow_view {
     int away_s;          /* FLOW_CARD_AWAY: seconds left to put the same card back */
     bool card_known;     /* the session's card number is known: a card taken away after
                             the PIN can be waited for (the app asks the reader for it) */
+    const char *place_hint_key; /* 登记失业地 was preselected from the addresses: the
+                                   one line saying why ("form.hint.place_…"); NULL once
+                                   the citizen chose it */
 } flow_view;
 
 typedef struct flow_config {
@@ -145,6 +148,8 @@ typedef struct flow_config {
     int countdown_s;            /* length of the "more time?" countdown */
     int done_timeout_s;         /* how long the done screen stays */
     int card_away_s;            /* how long a card taken away may come back; default 20 */
+    const char *home_division;  /* kept: the hall's division ([device] division), which
+                                   preselects 登记失业地; NULL or "" for none */
 } flow_config;
 
 typedef struct flow flow;
