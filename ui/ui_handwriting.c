@@ -23,7 +23,8 @@
 struct ui_handwriting {
     zinnia_recognizer_t *rec;
     zinnia_character_t *ch;
-    int x, y, w, h; /* the pad on the screen */
+    int x, y, w, h; /* the pad on the screen (kept while hidden: a stroke may go on) */
+    int shown;
     ui_handwriting_point pts[UI_HANDWRITING_POINTS_MAX];
     size_t start[UI_HANDWRITING_STROKES_MAX + 1]; /* stroke i: start[i] .. start[i+1] */
     size_t nstrokes, npts;
@@ -86,19 +87,18 @@ void ui_handwriting_place(ui_handwriting *h, int x, int y, int w, int hgt)
 {
     if (!h)
         return;
+    h->shown = w > 0 && hgt > 0;
+    if (!h->shown)
+        return; /* a stroke under way ends where it would have: each frame hides, then shows */
     h->x = x;
     h->y = y;
-    h->w = w > 0 && hgt > 0 ? w : 0;
-    h->h = w > 0 && hgt > 0 ? hgt : 0;
-    if (!h->w && h->open) {
-        h->open = 0; /* the pad went away under the finger */
-        h->start[h->nstrokes] = h->npts;
-    }
+    h->w = w;
+    h->h = hgt;
 }
 
 int ui_handwriting_rect(const ui_handwriting *h, int *x, int *y, int *w, int *hgt)
 {
-    if (!h || h->w <= 0)
+    if (!h || !h->shown)
         return 0;
     *x = h->x;
     *y = h->y;
@@ -121,7 +121,7 @@ int ui_handwriting_stroke(ui_handwriting *h, int phase, int x, int y)
         return 0;
     int px = x - h->x, py = y - h->y;
     if (phase == 0) {
-        if (px < 0 || py < 0 || px >= h->w || py >= h->h)
+        if (!h->shown || px < 0 || py < 0 || px >= h->w || py >= h->h)
             return 0;
         if (h->open) /* a down without its up: end that stroke first */
             ui_handwriting_stroke(h, 2, x, y);

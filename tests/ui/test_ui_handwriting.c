@@ -129,7 +129,7 @@ static void test_pad_bounds_and_clear(void **state)
     assert_true(n >= 2);
     assert_int_equal(p[n - 1].x, PAD - 1);
     assert_true(ui_handwriting_candidate_count(hw) > 0);
-    /* the pad hidden: nothing is taken */
+    /* the pad hidden: no stroke starts */
     ui_handwriting_place(hw, 0, 0, 0, 0);
     assert_int_equal(ui_handwriting_stroke(hw, 0, PAD_X + 10, PAD_Y + 10), 0);
     int x, y, w, h;

@@ -21,6 +21,7 @@
 #include "test_state.h"
 #include "store/store.h"
 #include "ui/ui_app.h"
+#include "ui/ui_handwriting.h"
 #include "ui/ui_script.h"
 
 static kiosk_config cfg;
@@ -221,6 +222,7 @@ static void whole_journey(kiosk_mode mode, const char *tag)
              "screenshot %s-25-address-streets.png\n"
              "tap edit_done\n"
              "tap field_household_detail\n"
+             "tap kb_pinyin\n"
              "type jiefanglu\n"
              "screenshot %s-26-keyboard-pinyin.png\n"
              "choose 0\n"
@@ -229,7 +231,8 @@ static void whole_journey(kiosk_mode mode, const char *tag)
              "tap edit_done\n"
              "tap field_residence_division\npick div_37\npick div_3701\npick div_370102\n"
              "tap edit_done\n"
-             "tap field_residence_detail\ntype quanchenglu\nchoose 0\ntap edit_done\n"
+             "tap field_residence_detail\ntap kb_pinyin\n"
+             "type quanchenglu\nchoose 0\ntap edit_done\n"
              "screenshot %s-28-form-document.png\n"
              "tap next\n"
              "tap field_mobile\ntype 1381234567\n"
@@ -419,9 +422,9 @@ static void test_validation_messages(void **state)
     run(app, "screenshot hall-41-disability-grade-needed.png\n"
              "tap field_health\npick opt_10\ntap next\n"
              "tap field_household_division\npick div_37\npick div_3701\npick div_370102\n"
-             "tap edit_done\ntap field_household_detail\ntap kb_mode\ntype 1\ntap edit_done\n"
+             "tap edit_done\ntap field_household_detail\ntype 1\ntap edit_done\n"
              "tap field_residence_division\npick div_37\npick div_3701\npick div_370102\n"
-             "tap edit_done\ntap field_residence_detail\ntap kb_mode\ntype 1\ntap edit_done\n"
+             "tap edit_done\ntap field_residence_detail\ntype 1\ntap edit_done\n"
              "tap next\nexpect form\n"
              "tap field_mobile\ntype 12345\ntap edit_done\n"
              "tap field_landline\ntype 123\ntap edit_done\n"
@@ -467,7 +470,7 @@ static void test_card_pulled_mid_form_and_rare_name(void **state)
     run(app, "card insert\nwait-for pin\npin 123456\ntap pin_ok\nwait-for questions\n"
              "tap q0_no\ntap q1_no\ntap q2_yes\ntap q3_yes\ntap next\n"
              "tap field_education\npick opt_21\ntap field_health\npick opt_10\ntap next\n"
-             "tap field_household_detail\ntype jiefanglu\nchoose 0\ntap edit_done\n"
+             "tap field_household_detail\ntap kb_pinyin\ntype jiefanglu\nchoose 0\ntap edit_done\n"
              /* taken and put back: on where the citizen was */
              "card remove\nwait-for card_away\ncard insert\nwait-for form\n"
              /* taken and ended: wiped */
@@ -486,13 +489,52 @@ static void test_card_pulled_mid_form_and_rare_name(void **state)
     assert_true(education_missing);
     /* the keyboard's pinyin works for the next citizen too (the engine was closed) */
     run(app, "tap field_education\npick opt_21\ntap field_health\npick opt_10\ntap next\n"
-             "tap field_household_detail\ntype quan\nchoose 0\ntap edit_done\n");
+             "tap field_household_detail\ntap kb_pinyin\ntype quan\nchoose 0\ntap edit_done\n");
     ui_app_destroy(app);
     app = start(KIOSK_MODE_HALL, KIOSK_TEST_FIXTURES "/cards/rare-name.ini", NULL);
     run(app, "card insert\nwait-for pin\npin 246810\ntap pin_ok\nwait-for questions\n"
              "tap q0_no\ntap q1_no\ntap q2_yes\ntap q3_yes\ntap next\nexpect form\n"
              "screenshot hall-46-rare-name.png\n");
     assert_int_equal(ui_app_missing_glyphs(app), 0);
+    ui_app_destroy(app);
+}
+
+/* An address written by hand: digits from the keyboard's row, 号 written with a finger
+ * on the pad (stroke by stroke, the candidates after each) and chosen, 楼 from the
+ * address words, a 3 put in before it with the caret moved back; the record holds what
+ * was entered. Then strokes on the pad are wiped with the session. */
+static void test_handwriting_entry(void **state)
+{
+    (void)state;
+    ui_app *app = start(KIOSK_MODE_HALL, demo_card, NULL);
+    run(app, "card insert\nwait-for pin\npin 123456\ntap pin_ok\nwait-for questions\n"
+             "tap q0_no\ntap q1_no\ntap q2_yes\ntap q3_yes\ntap next\n"
+             "tap field_education\npick opt_21\ntap field_health\npick opt_10\ntap next\n"
+             "tap field_household_detail\ntype 12\n"
+             "stroke 190 60 194 210\nstroke 190 60 410 60 406 210\nstroke 194 206 406 206\n"
+             "stroke 80 290 520 290\nstroke 230 300 190 410 450 410 430 560 350 536\n");
+    const ui_handwriting *hw = ui_app_handwriting(app);
+    assert_non_null(hw);
+    assert_int_equal(ui_handwriting_stroke_count(hw), 5);
+    assert_string_equal(ui_handwriting_candidate(hw, 0), "号");
+    run(app, "choose 0\ntap kb_楼\ntap caret_left\ntype 3\ntap edit_done\n");
+    assert_int_equal(ui_handwriting_stroke_count(hw), 0); /* chosen: the pad is clear */
+    session *ss = ui_app_session(app);
+    assert_string_equal(
+        registration_get_text(session_get_view(ss)->record, REGISTRATION_HOUSEHOLD_DETAIL),
+        "12号3楼");
+    /* a tap in the value puts the caret there; 删除 takes the character before it */
+    run(app, "tap field_household_detail\ntap caret_2\ntap kb_del\ntap edit_done\n");
+    assert_string_equal(
+        registration_get_text(session_get_view(ss)->record, REGISTRATION_HOUSEHOLD_DETAIL),
+        "1号3楼");
+    /* the citizen's writing goes with the session */
+    run(app, "tap field_household_detail\nstroke 80 290 520 290\n");
+    assert_int_equal(ui_handwriting_stroke_count(hw), 1);
+    assert_true(ui_handwriting_candidate_count(hw) > 0);
+    run(app, "card remove\nwait-for card_away\ntap cancel_confirm\nexpect message\n");
+    assert_int_equal(ui_handwriting_stroke_count(hw), 0);
+    assert_int_equal(ui_handwriting_candidate_count(hw), 0);
     ui_app_destroy(app);
 }
 
@@ -528,6 +570,7 @@ int main(void)
         cmocka_unit_test_setup(test_script_errors_name_their_line, setup),
         cmocka_unit_test_setup(test_validation_messages, setup),
         cmocka_unit_test_setup(test_card_pulled_mid_form_and_rare_name, setup),
+        cmocka_unit_test_setup(test_handwriting_entry, setup),
         cmocka_unit_test_setup(test_whole_journey_portrait, setup),
         cmocka_unit_test_setup(test_whole_journey_landscape, setup),
         cmocka_unit_test_setup(test_receipt_on_a_real_printer, setup),

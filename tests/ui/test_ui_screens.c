@@ -83,7 +83,7 @@ static int nfailed;
 static char seen[128][64]; /* every screen name of this run (unique; orphans) */
 static int nseen;
 static int screen_tests_done; /* screen tests that reached their end */
-#define SCREEN_TESTS 8
+#define SCREEN_TESTS 9
 
 /* ---- images ------------------------------------------------------------------------ */
 
@@ -761,6 +761,7 @@ static void test_hall_journey(void **state)
               "shot hall-edit-address-streets\n"
               "tap edit_done\n"
               "tap field_household_detail\n"
+              "tap kb_pinyin\n"
               "type jiefanglu\n"
               "shot hall-edit-pinyin\n"
               "choose 0\n"
@@ -770,7 +771,8 @@ static void test_hall_journey(void **state)
               "tap edit_done\n"
               "tap field_residence_division\npick div_37\npick div_3701\npick div_370102\n"
               "tap edit_done\n"
-              "tap field_residence_detail\ntype quanchenglu\nchoose 0\ntap edit_done\n"
+              "tap field_residence_detail\ntap kb_pinyin\n"
+              "type quanchenglu\nchoose 0\ntap edit_done\n"
               "shot hall-form-document-filled\n"
               "tap next\n"
               /* 3 联系方式, and the idle countdown over it */
@@ -974,12 +976,16 @@ static void test_portable(void **state)
               "tap field_household_division\npick div_37\npick div_3701\n"
               "shot portable-edit-address\n"
               "pick div_370102\ntap edit_done\n"
-              "tap field_household_detail\ntype jiefanglu\n"
+              "tap field_household_detail\n"
+              "stroke 40 130 260 130\nstroke 150 30 150 280\n"
+              "shot portable-edit-handwriting\n"
+              "tap kb_pinyin\ntype jiefanglu\n"
               "shot portable-edit-pinyin\n"
               "choose 0\ntap edit_done\n"
               "tap field_residence_division\npick div_37\npick div_3701\npick div_370102\n"
               "tap edit_done\n"
-              "tap field_residence_detail\ntype quanchenglu\nchoose 0\ntap edit_done\n"
+              "tap field_residence_detail\ntap kb_pinyin\n"
+              "type quanchenglu\nchoose 0\ntap edit_done\n"
               "tap next\n"
               "tap field_mobile\ntype 13812345678\n"
               "shot portable-edit-numpad\n"
@@ -1047,6 +1053,34 @@ static void test_hall_long_rare_name(void **state)
     kiosk_log_set_sink(NULL, NULL);
     assert_int_equal(glyphless, 0);
     assert_int_equal(ui_app_missing_glyphs(app), 0);
+    stop(app);
+    screen_tests_done++;
+    report();
+}
+
+/* The handwriting keyboard in the hall: 12 typed on its digits, 号 written with a finger
+ * (ink and candidates), in normal and in large text; the candidate chosen, 楼 added and
+ * the caret moved. */
+static void test_hall_handwriting(void **state)
+{
+    (void)state;
+    state_opts o = {.upstream_key = 1};
+    fresh_state("hall-handwriting", KIOSK_MODE_HALL, demo_card, o);
+    ui_app *app = start(0);
+    play(app, "card insert\nwait-for pin\npin 123456\ntap pin_ok\nwait-for questions\n"
+              "tap q0_no\ntap q1_no\ntap q2_yes\ntap q3_yes\ntap next\nexpect form\n"
+              "tap field_education\npick opt_21\ntap field_health\ntap opt_10\ntap next\n"
+              "tap field_household_detail\n"
+              "shot hall-edit-handwriting-empty\n"
+              "type 12\n"
+              "stroke 190 60 194 210\nstroke 190 60 410 60 406 210\nstroke 194 206 406 206\n"
+              "stroke 80 290 520 290\nstroke 230 300 190 410 450 410 430 560 350 536\n"
+              "shot hall-edit-handwriting\n"
+              "tap large_text\n"
+              "shot hall-edit-handwriting-large\n"
+              "choose 0\ntap kb_楼\ntap caret_left\ntap caret_left\n"
+              "shot hall-edit-handwriting-caret\n"
+              "tap edit_done\n");
     stop(app);
     screen_tests_done++;
     report();
@@ -1174,6 +1208,7 @@ int main(void)
         cmocka_unit_test_setup(test_printer_fault, setup),
         cmocka_unit_test_setup(test_pin_tries, setup),
         cmocka_unit_test_setup(test_hall_long_rare_name, setup),
+        cmocka_unit_test_setup(test_hall_handwriting, setup),
         cmocka_unit_test_setup(test_no_stray_references, setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

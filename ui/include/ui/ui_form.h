@@ -3,9 +3,11 @@
  * the value so far or "点击填写", an inline message saying how to fix it) and, when a row
  * is tapped, the editor that suits the field — a list of choices from the code tables,
  * yes/no, a year-and-month picker, the address picker (province → city → county →
- * street from the divisions asset), a keypad for numbers, and a keyboard with pinyin
- * input for Chinese text. Fields read from the card are shown, not editable. Draws and
- * interprets taps; the flow owns the record (the UI sends FLOW_EV_FIELD_SET).
+ * street from the divisions asset), a keypad for numbers, and for Chinese text the
+ * handwriting pad (ui_handpad.h, when the model is there) with pinyin one tap away; the
+ * text being typed has a caret that a tap in it or ◀ ▶ moves. Fields read from the card are shown,
+ * not editable. Draws and interprets taps; the flow owns the record (the UI sends
+ * FLOW_EV_FIELD_SET).
  */
 #ifndef UI_FORM_H
 #define UI_FORM_H
@@ -17,6 +19,7 @@
 #include "ui/ui_widget.h"
 
 struct ui_pinyin;
+struct ui_handwriting;
 
 #define UI_FORM_TEXT_MAX 400
 
@@ -27,6 +30,7 @@ typedef struct ui_form_env {
     const registration *rec;
     struct ui_pinyin *pinyin; /* NULL: letters go in as typed */
     codes_lang lang;
+    struct ui_handwriting *hand; /* NULL: no handwriting pad (pinyin only); strokes kept */
 } ui_form_env;
 
 /* The open editor, kept by the UI between frames; wiped with the session. */
@@ -41,6 +45,8 @@ typedef struct ui_form_edit {
     int nchosen;
     int symbols; /* the keyboard shows digits and symbols instead of letters */
     int cand_page;
+    int pinyin;   /* a Chinese text field shows the pinyin keyboard, not the handwriting pad */
+    size_t after; /* bytes of text after the caret (0: the caret is at the end) */
 } ui_form_edit;
 
 void ui_form_edit_wipe(ui_form_edit *e);

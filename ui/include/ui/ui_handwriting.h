@@ -42,8 +42,8 @@ void ui_handwriting_destroy(ui_handwriting *h);
 void ui_handwriting_clear(ui_handwriting *h);
 
 /* Where the pad is on the screen (screen pixels), set by the draw each frame it shows the
- * pad; w or h <= 0: the pad is not shown and strokes are not taken (an open stroke ends).
- * Strokes already drawn keep their pad coordinates. NULL is a no-op. */
+ * pad; w or h <= 0: the pad is not shown and no new stroke starts (one under way goes on
+ * to its up, in the last place). Strokes keep their pad coordinates. NULL: a no-op. */
 void ui_handwriting_place(ui_handwriting *h, int x, int y, int w, int hgt);
 
 /* The pad's place (0 when it is not shown). */
