@@ -93,7 +93,6 @@ static void ink_segment(SDL_Renderer *r, float x0, float y0, float x1, float y1,
 static void pad(ui_ctx *c, ui_handwriting *hw, SDL_Rect p)
 {
     const ui_theme *t = c->t;
-    ui_draw_fill_round_rect(c->r, p, ui_theme_px(t, 16), t->paper);
     ui_draw_round_frame(c->r, p, ui_theme_px(t, 16), ui_theme_px(t, 3) + 1, t->accent, t->paper);
     int rule = ui_theme_px(t, 2) + 1, dash = ui_theme_px(t, 18);
     for (int x = p.x + dash; x < p.x + p.w - dash; x += 2 * dash)
@@ -104,15 +103,24 @@ static void pad(ui_ctx *c, ui_handwriting *hw, SDL_Rect p)
     /* as thick as a felt pen: a stroke a 60-year-old can see from arm's length */
     int pen = (p.w < p.h ? p.w : p.h) / 28 + 2;
     float half = (float)pen / 2.0f;
+    /* a disc at every few samples and quads between them: the samples come every 3 px,
+     * a disc at each would cost a frame its budget on the software renderer */
+    int stride = pen / 2 > 4 ? pen / 2 : 4;
     for (size_t s = 0; s < ui_handwriting_stroke_count(hw); s++) {
         const ui_handwriting_point *pts;
         size_t n = ui_handwriting_stroke_points(hw, s, &pts);
-        for (size_t i = 0; i < n; i++) {
+        if (n == 0)
+            continue;
+        int lx = p.x + pts[0].x, ly = p.y + pts[0].y;
+        ui_draw_fill_circle(c->r, lx, ly, pen / 2, t->ink);
+        for (size_t i = 1; i < n; i++) {
             int x = p.x + pts[i].x, y = p.y + pts[i].y;
+            if (i + 1 < n && abs(x - lx) < stride && abs(y - ly) < stride)
+                continue;
+            ink_segment(c->r, (float)lx, (float)ly, (float)x, (float)y, half, t->ink);
             ui_draw_fill_circle(c->r, x, y, pen / 2, t->ink);
-            if (i > 0)
-                ink_segment(c->r, (float)(p.x + pts[i - 1].x), (float)(p.y + pts[i - 1].y),
-                            (float)x, (float)y, half, t->ink);
+            lx = x;
+            ly = y;
         }
     }
 }
