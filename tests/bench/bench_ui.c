@@ -129,12 +129,14 @@ int main(int argc, char **argv)
                   "tap q0_no\ntap q1_no\ntap q2_yes\ntap q3_yes\ntap next\n"
                   "tap field_education\npick opt_21\ntap field_health\npick opt_10\ntap next\n"
                   "tap field_household_division\npick div_37\npick div_3701\npick div_370102\n"
-                  "tap edit_done\ntap field_household_detail\ntap kb_pinyin\ntype jiefanglu\n"))
+                  "tap edit_done\ntap field_household_detail\ntap kb_pinyin\n"
+                  "type jiefanglu\n"))
         return 1;
     frames(app, "pinyin keyboard", n);
     if (!run(app, "choose 0\ntap edit_done\n"
                   "tap field_residence_division\npick div_37\npick div_3701\npick div_370102\n"
-                  "tap edit_done\ntap field_residence_detail\ntap kb_pinyin\ntype jiefanglu\nchoose 0\n"
+                  "tap edit_done\ntap field_residence_detail\ntap kb_pinyin\n"
+                  "type jiefanglu\nchoose 0\n"
                   "tap edit_done\n"))
         return 1;
     frames(app, "form page", n);
