@@ -848,7 +848,8 @@ static int caret_tap(ui_form_edit *e, const char *id)
     else if (!strncmp(id, "caret_", 6)) {
         char *end;
         unsigned long k = strtoul(id + 6, &end, 10);
-        if (!*end && end != id + 6 && k <= n)
+        /* only between characters, never inside one */
+        if (!*end && end != id + 6 && k <= n && ((unsigned char)e->text[k] & 0xC0) != 0x80)
             e->after = n - k;
     } else
         return 0;

@@ -480,7 +480,7 @@ typedef struct fake_hub {
     uint16_t port;
     const uint8_t *sign_sk;
     int corrupt_hash; /* name other sealed bytes */
-    volatile int stop;
+    int stop;         /* written by the test, read by the hub's thread: atomically */
     int requests;
     pthread_t thread;
 } fake_hub;
@@ -554,7 +554,7 @@ static void fake_answer(fake_hub *f, int c)
 static void *fake_run(void *arg)
 {
     fake_hub *f = arg;
-    while (!f->stop) {
+    while (!__atomic_load_n(&f->stop, __ATOMIC_ACQUIRE)) {
         struct pollfd p = {.fd = f->fd, .events = POLLIN};
         if (poll(&p, 1, 50) != 1)
             continue;
@@ -583,7 +583,7 @@ static void fake_start(fake_hub *f)
 
 static void fake_stop(fake_hub *f)
 {
-    f->stop = 1;
+    __atomic_store_n(&f->stop, 1, __ATOMIC_RELEASE);
     pthread_join(f->thread, NULL);
     close(f->fd);
 }
