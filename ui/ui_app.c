@@ -19,6 +19,7 @@
 #include "core/kiosk_notify.h"
 #include "ui/ui_attract.h"
 #include "ui/ui_draw.h"
+#include "ui/ui_handwriting.h"
 #include "ui/ui_journey.h"
 #include "ui/ui_menu.h"
 #include "ui/ui_pinyin.h"
@@ -50,6 +51,8 @@ struct ui_app {
     int headless;
     ui_pinyin *pinyin;    /* NULL without the dictionary: letters go in as typed */
     int pinyin_tried;     /* loaded on the first form page */
+    ui_handwriting *hand; /* the handwriting pad; NULL without the model: pinyin only */
+    int hand_tried;
     SDL_Texture *receipt; /* the done screen's preview */
     int receipt_w, receipt_h;
     ui_app_options opt;
@@ -221,6 +224,7 @@ static void on_session_changed(void *ctx, unsigned what)
          * text, the pinyin engine (its search buffers held what was typed, closed until
          * the next citizen needs it) and the freed memory goes back to the system */
         ui_journey_state_wipe(&app->js);
+        ui_handwriting_clear(app->hand); /* the strokes the citizen wrote */
         ui_text_forget(app->text);
         ui_pinyin_destroy(app->pinyin);
         app->pinyin = NULL;
@@ -257,6 +261,12 @@ static void on_session_changed(void *ctx, unsigned what)
         app->pinyin_tried = 1;
         if (ui_pinyin_create(NULL, &app->pinyin) != KIOSK_OK)
             kiosk_log_warn("ui", "no pinyin dictionary: the keyboard types letters only");
+    }
+    if (step == FLOW_FORM && !app->hand && !app->hand_tried) {
+        app->hand_tried = 1;
+        if (ui_handwriting_create(app->cfg.handwriting_model, &app->hand) != KIOSK_OK)
+            kiosk_log_warn("ui", "no handwriting model at %s: Chinese text is typed in pinyin",
+                           app->cfg.handwriting_model);
     }
     app->dirty = 1;
 }
@@ -351,6 +361,7 @@ void ui_app_destroy(ui_app *app)
     desk_wipe(&app->desk);
     ui_journey_state_wipe(&app->js);
     ui_pinyin_destroy(app->pinyin);
+    ui_handwriting_destroy(app->hand);
     drop_receipt(app);
     ui_text_destroy(app->text);
     if (app->canvas)
@@ -438,6 +449,7 @@ kiosk_rc ui_app_render(ui_app *app)
 {
     SDL_SetRenderTarget(app->renderer, app->canvas);
     ui_widgets_clear(&app->widgets);
+    ui_handwriting_place(app->hand, 0, 0, 0, 0); /* until the text editor draws it */
     const session_view *sv = session_get_view(app->session);
     const flow_view *v = sv->flow;
     kiosk_rc rc;
@@ -479,7 +491,7 @@ kiosk_rc ui_app_render(ui_app *app)
         ui_journey_env env = {.form = {session_codes(app->session), session_divisions(app->session),
                                        sv->record, app->pinyin,
                                        strcmp(app->language, "en") == 0 ? CODES_EN : CODES_ZH,
-                                       session_home_division(app->session)},
+                                       session_home_division(app->session), app->hand},
                               .session = sv,
                               .receipt = app->receipt,
                               .agency_phone = app->cfg.agency_phone,
@@ -655,7 +667,8 @@ static void on_form(ui_app *app, const char *id)
                        sv->record,
                        app->pinyin,
                        strcmp(app->language, "en") == 0 ? CODES_EN : CODES_ZH,
-                       session_home_division(app->session)};
+                       session_home_division(app->session),
+                       app->hand};
     ui_form_action act;
     if (ui_form_tap(&env, &app->js.edit, id, &act)) {
         if (act.set) {
@@ -700,6 +713,10 @@ static void on_signature_button(ui_app *app, const char *id)
 
 void ui_app_stroke(ui_app *app, int phase, int x, int y)
 {
+    if (ui_handwriting_stroke(app->hand, phase, x, y)) {
+        app->dirty = 1; /* the ink, and after a stroke the candidates */
+        return;
+    }
     SDL_Rect r = app->js.pad_rect;
     SDL_Point p = {x, y};
     if (phase == 0 && !SDL_PointInRect(&p, &r))
@@ -808,10 +825,17 @@ kiosk_rc ui_app_sim_card(ui_app *app, int present)
 
 int ui_app_pad_rect(const ui_app *app, SDL_Rect *out)
 {
+    if (ui_handwriting_rect(app->hand, &out->x, &out->y, &out->w, &out->h))
+        return 1; /* the handwriting pad of the text editor */
     if (session_get_view(app->session)->flow->step != FLOW_SIGNATURE || app->js.pad_rect.w <= 0)
         return 0;
     *out = app->js.pad_rect;
     return 1;
+}
+
+const struct ui_handwriting *ui_app_handwriting(const ui_app *app)
+{
+    return app->hand;
 }
 
 const flow_view *ui_app_view(const ui_app *app)

@@ -12,6 +12,8 @@
 
 #include "core/kiosk_log.h"
 #include "ui/ui_draw.h"
+#include "ui/ui_handpad.h"
+#include "ui/ui_handwriting.h"
 #include "ui/ui_keypad.h"
 #include "ui/ui_pinyin.h"
 
@@ -347,6 +349,102 @@ static SDL_Rect editor_frame(ui_ctx *c, const ui_form_edit *e, SDL_Rect body, co
     return (SDL_Rect){body.x, y, body.w, body.y + body.h - y};
 }
 
+/* The caret's taps: one target per place between characters, at most this many. */
+#define CARET_TARGETS 40
+
+/* The value being typed and its caret, on one line: as large as fits (down to two
+ * thirds), then scrolled to keep the caret in view. A tap between two characters
+ * ("caret_<bytes before>") puts the caret there. */
+static void value_with_caret(ui_ctx *c, const ui_form_edit *e, SDL_Rect box)
+{
+    const ui_theme *t = c->t;
+    const char *s = e->text;
+    size_t n = strlen(s), at = e->after <= n ? n - e->after : 0;
+    int full = ui_theme_size_px(t, UI_SIZE_EDIT_VALUE);
+    /* where each character starts at the full size (widths add: no kerning across CJK) */
+    int xs[UI_FORM_TEXT_MAX + 1];
+    size_t offs[UI_FORM_TEXT_MAX + 1];
+    int nb = 0, line_h = full * 4 / 3;
+    xs[0] = 0;
+    offs[0] = 0;
+    for (size_t i = 0; i < n;) {
+        size_t len = 1;
+        while (i + len < n && ((unsigned char)s[i + len] & 0xC0) == 0x80)
+            len++;
+        char ch[8];
+        snprintf(ch, sizeof ch, "%.*s", (int)len, s + i);
+        int w = 0;
+        ui_text_measure(c->text, ch, full, &w, NULL);
+        i += len;
+        nb++;
+        xs[nb] = xs[nb - 1] + w;
+        offs[nb] = i;
+    }
+    int px = full;
+    if (xs[nb] > box.w) {
+        px = (int)((long)full * box.w / xs[nb]);
+        px = px < full * 2 / 3 ? full * 2 / 3 : px;
+        for (int i = 0; i <= nb; i++)
+            xs[i] = (int)((long)xs[i] * px / full);
+        line_h = px * 4 / 3;
+    }
+    int caret = 0;
+    while (caret < nb && offs[caret] < at)
+        caret++;
+    int shift = 0; /* scrolled so that the caret sits three quarters along */
+    if (xs[nb] > box.w) {
+        shift = xs[caret] - box.w * 3 / 4;
+        shift = shift > xs[nb] - box.w ? xs[nb] - box.w : shift;
+        shift = shift < 0 ? 0 : shift;
+    }
+    int y = box.y + (box.h - line_h) / 2;
+    SDL_Rect old;
+    int clipped = SDL_RenderIsClipEnabled(c->r);
+    SDL_RenderGetClipRect(c->r, &old);
+    /* the frame's inside: descenders (j, g) reach below the value's line box */
+    SDL_Rect clip = {box.x - ui_theme_px(t, 4), box.y - box.h / 3, box.w + ui_theme_px(t, 8),
+                     box.h * 5 / 3};
+    SDL_RenderSetClipRect(c->r, &clip);
+    if (n)
+        ui_text_draw(c->text, s, px, t->fg, box.x - shift, y + (line_h - px * 4 / 3) / 2, NULL,
+                     NULL);
+    int cw = px / 10 > 3 ? px / 10 : 3; /* a caret seen from arm's length */
+    ui_draw_fill_rect(c->r, (SDL_Rect){box.x - shift + xs[caret] - cw / 2, y, cw, line_h},
+                      t->accent);
+    SDL_RenderSetClipRect(c->r, clipped ? &old : NULL);
+    int targets = 0;
+    for (int i = 0; i <= nb && targets < CARET_TARGETS; i++) {
+        int x = box.x - shift + xs[i];
+        if (x < box.x || x > box.x + box.w)
+            continue;
+        int l = i == 0 ? box.x - ui_theme_px(t, 20) : box.x - shift + (xs[i - 1] + xs[i]) / 2;
+        int r =
+            i == nb ? box.x + box.w + ui_theme_px(t, 20) : box.x - shift + (xs[i] + xs[i + 1]) / 2;
+        l = l < box.x - ui_theme_px(t, 20) ? box.x - ui_theme_px(t, 20) : l;
+        char id[UI_WIDGET_ID_MAX];
+        snprintf(id, sizeof id, "caret_%zu", offs[i]);
+        ui_widgets_add(c->ws, id, (SDL_Rect){l, box.y - box.h / 5, r - l, box.h * 7 / 5});
+        targets++;
+    }
+}
+
+/* editor_frame for the keyboards: the value with its caret. */
+static SDL_Rect text_frame(ui_ctx *c, const ui_form_edit *e, SDL_Rect body)
+{
+    const ui_theme *t = c->t;
+    SDL_Rect title = {body.x, body.y, body.w, ui_theme_size_px(t, UI_SIZE_EDIT_TITLE) * 4 / 3};
+    ui_label_fit(c, field_label(c->s, e->field), title, ui_theme_size(t, UI_SIZE_EDIT_TITLE),
+                 t->accent, UI_TEXT_LEFT);
+    SDL_Rect box = {body.x, title.y + title.h + ui_theme_px(t, 12), body.w,
+                    ui_theme_size_px(t, UI_SIZE_EDIT_VALUE) * 2};
+    ui_draw_round_frame(c->r, box, ui_theme_px(t, 12), ui_theme_px(t, 3) + 1, t->accent, t->panel);
+    SDL_Rect in = {box.x + ui_theme_px(t, 20), box.y + box.h / 5, box.w - ui_theme_px(t, 40),
+                   box.h * 3 / 5};
+    value_with_caret(c, e, in);
+    int y = box.y + box.h + ui_theme_px(t, 16);
+    return (SDL_Rect){body.x, y, body.w, body.y + body.h - y};
+}
+
 /* Done and cancel along the bottom of area; returns the area above them. with_done: 0 no
  * done button, 1 done, DONE_GREYED done shown but not yet possible (the editor says why). */
 #define DONE_GREYED 2
@@ -632,11 +730,15 @@ static void draw_keyboard(ui_ctx *c, const ui_form_env *env, const ui_form_edit 
         }
     }
     int by = y + 3 * (key_h + gap);
-    int w1 = area.w / 5;
+    int w1 = area.w / 5, hand = !ascii && env->hand; /* 手写: back to the pad */
     ui_button(c, "kb_mode", (SDL_Rect){area.x, by, w1 - gap, key_h},
               kiosk_strings_get(c->s, e->symbols ? "screen.kb_letters" : "screen.kb_symbols"),
               ui_theme_size(t, UI_SIZE_BUTTON_COMPACT), UI_BUTTON_SECONDARY);
-    ui_button(c, "kb_space", (SDL_Rect){area.x + w1, by, 2 * w1 - gap, key_h},
+    if (hand)
+        ui_button(c, UI_ID_KB_HAND, (SDL_Rect){area.x + w1, by, w1 - gap, key_h},
+                  kiosk_strings_get(c->s, "screen.kb_hand"),
+                  ui_theme_size(t, UI_SIZE_BUTTON_COMPACT), UI_BUTTON_SECONDARY);
+    ui_button(c, "kb_space", (SDL_Rect){area.x + (1 + hand) * w1, by, (2 - hand) * w1 - gap, key_h},
               kiosk_strings_get(c->s, "screen.kb_space"), ui_theme_size(t, UI_SIZE_BUTTON_COMPACT),
               UI_BUTTON_KEY);
     ui_button(c, "kb_del", (SDL_Rect){area.x + 3 * w1, by, 2 * w1, key_h},
@@ -741,9 +843,14 @@ static void draw_editor(ui_ctx *c, const ui_form_env *env, const ui_form_edit *e
         draw_keypad(c, done_cancel(c, editor_frame(c, e, body, e->text), 1), kind);
         return;
     case REGISTRATION_INPUT_TEXT:
+        if (env->hand && !e->pinyin) {
+            ui_handpad_draw(c, env->hand, done_cancel(c, text_frame(c, e, body), 1));
+            return;
+        }
+        __attribute__((fallthrough)); /* the pinyin keyboard */
     case REGISTRATION_INPUT_ASCII:
     case REGISTRATION_INPUT_DATE:
-        draw_keyboard(c, env, e, done_cancel(c, editor_frame(c, e, body, e->text), 1),
+        draw_keyboard(c, env, e, done_cancel(c, text_frame(c, e, body), 1),
                       kind == REGISTRATION_INPUT_ASCII);
         return;
     }
@@ -798,12 +905,14 @@ static void open_editor(const ui_form_env *env, ui_form_edit *e, registration_fi
     explicit_bzero(raw, sizeof raw);
     if (env->pinyin)
         ui_pinyin_reset(env->pinyin);
+    ui_handwriting_clear(env->hand);
 }
 
 static void close_editor(const ui_form_env *env, ui_form_edit *e)
 {
     if (env->pinyin)
         ui_pinyin_reset(env->pinyin);
+    ui_handwriting_clear(env->hand);
     ui_form_edit_wipe(e);
 }
 
@@ -814,26 +923,85 @@ static void take(ui_form_edit *e, ui_form_action *out, const char *text)
     snprintf(out->text, sizeof out->text, "%s", text);
 }
 
+/* Insert s at the caret; the caret moves past it. */
 static void append(ui_form_edit *e, const char *s)
 {
-    size_t n = strlen(e->text);
-    if (n + strlen(s) < sizeof e->text)
-        memcpy(e->text + n, s, strlen(s) + 1);
+    size_t n = strlen(e->text), k = strlen(s), at = e->after <= n ? n - e->after : 0;
+    if (n + k >= sizeof e->text)
+        return;
+    memmove(e->text + at + k, e->text + at, n - at + 1);
+    memcpy(e->text + at, s, k);
 }
 
-static void backspace_utf8(char *s)
+/* Bytes of the character that starts at s[i] … or ends before s[i]. */
+static size_t char_after(const char *s, size_t i)
 {
-    size_t n = strlen(s);
-    while (n > 0 && ((unsigned char)s[n - 1] & 0xC0) == 0x80)
-        s[--n] = '\0';
-    if (n > 0)
-        s[n - 1] = '\0';
+    size_t len = s[i] ? 1 : 0;
+    while (s[i + len] && ((unsigned char)s[i + len] & 0xC0) == 0x80)
+        len++;
+    return len;
+}
+
+static size_t char_before(const char *s, size_t i)
+{
+    size_t len = i > 0 ? 1 : 0;
+    while (len < i && ((unsigned char)s[i - len] & 0xC0) == 0x80)
+        len++;
+    return len;
+}
+
+/* Delete the character before the caret. */
+static void backspace(ui_form_edit *e)
+{
+    size_t n = strlen(e->text), at = e->after <= n ? n - e->after : 0;
+    size_t len = char_before(e->text, at);
+    memmove(e->text + at - len, e->text + at, n - at + 1);
+    explicit_bzero(e->text + n - len, len);
+}
+
+/* ◀ ▶ and a tap in the value: the caret's moves. Returns 1 for those ids. */
+static int caret_tap(ui_form_edit *e, const char *id)
+{
+    size_t n = strlen(e->text), at = e->after <= n ? n - e->after : 0;
+    if (!strcmp(id, UI_ID_CARET_LEFT))
+        e->after += char_before(e->text, at);
+    else if (!strcmp(id, UI_ID_CARET_RIGHT))
+        e->after -= char_after(e->text, at);
+    else if (!strncmp(id, "caret_", 6)) {
+        char *end;
+        unsigned long k = strtoul(id + 6, &end, 10);
+        /* only between characters, never inside one */
+        if (!*end && end != id + 6 && k <= n && ((unsigned char)e->text[k] & 0xC0) != 0x80)
+            e->after = n - k;
+    } else
+        return 0;
+    return 1;
 }
 
 static int keyboard_tap(const ui_form_env *env, ui_form_edit *e, const char *id)
 {
     registration_input kind = input_of(e->field);
     struct ui_pinyin *py = kind == REGISTRATION_INPUT_TEXT ? env->pinyin : NULL;
+    if (caret_tap(e, id))
+        return 1;
+    if (kind == REGISTRATION_INPUT_TEXT && env->hand) {
+        /* handwriting and pinyin: one tap from each other */
+        if (!strcmp(id, UI_ID_KB_PINYIN) || !strcmp(id, UI_ID_KB_HAND)) {
+            e->pinyin = !strcmp(id, UI_ID_KB_PINYIN);
+            e->symbols = 0;
+            e->cand_page = 0;
+            ui_handwriting_clear(env->hand);
+            if (py)
+                ui_pinyin_reset(py);
+            return 1;
+        }
+        char chosen[UI_HANDWRITING_CANDIDATE_BYTES];
+        int used = e->pinyin ? 0 : ui_handpad_tap(env->hand, id, chosen, sizeof chosen);
+        if (used == 1)
+            append(e, chosen);
+        if (used)
+            return 1;
+    }
     if (!strcmp(id, "kb_mode")) {
         e->symbols = !e->symbols;
         return 1;
@@ -842,7 +1010,7 @@ static int keyboard_tap(const ui_form_env *env, ui_form_edit *e, const char *id)
         if (py && ui_pinyin_spelling(py)[0])
             ui_pinyin_backspace(py);
         else
-            backspace_utf8(e->text);
+            backspace(e);
         e->cand_page = 0;
         return 1;
     }
@@ -946,6 +1114,9 @@ int ui_form_tap(const ui_form_env *env, ui_form_edit *e, const char *id, ui_form
                 if (ui_pinyin_choose(env->pinyin, 0, first, sizeof first, &done) == KIOSK_OK)
                     append(e, first);
             }
+            /* a character written and not chosen: the best guess, shown first */
+            if (env->hand && ui_handwriting_candidate_count(env->hand) > 0)
+                append(e, ui_handwriting_candidate(env->hand, 0));
             snprintf(text, sizeof text, "%s", e->text);
         }
         take(e, out, text);
@@ -1019,7 +1190,7 @@ int ui_form_tap(const ui_form_env *env, ui_form_edit *e, const char *id, ui_form
     case REGISTRATION_INPUT_PHONE:
     case REGISTRATION_INPUT_IDNUM:
         if (!strcmp(id, "kb_del"))
-            backspace_utf8(e->text);
+            backspace(e);
         else if (!strncmp(id, "kb_", 3) &&
                  strlen(e->text) < (e->field == REGISTRATION_MOBILE ? 11u : 32u))
             append(e, id + 3);

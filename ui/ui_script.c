@@ -259,7 +259,7 @@ static kiosk_rc run_line(ui_app *app, char *line, const char *shot_dir, ui_scrip
         SDL_Rect pad;
         ui_app_pump(app);
         if (!ui_app_pad_rect(app, &pad))
-            return fail(res, KIOSK_NOT_FOUND, "no signature pad on the %s screen",
+            return fail(res, KIOSK_NOT_FOUND, "no pad to draw on on the %s screen",
                         ui_script_step_name(ui_app_view(app)->step));
         if (!strcmp(cmd, "sign"))
             return sign_name(app, pad);

@@ -90,6 +90,7 @@ static const slot slots[] = {
     INT("sync", "batch", sync_batch, 1, 5000),
     INT("sync", "retry_max_s", sync_retry_max_s, 5, 86400),
     ENUM("log", "level", log_level, level_names),
+    STR("input", "handwriting_model", handwriting_model),
 };
 
 static void copy_text(char *dst, size_t size, const char *src)
@@ -126,6 +127,9 @@ void kiosk_config_defaults(kiosk_config *cfg, const char *assets_dir, const char
     cfg->sync_batch = 200;
     cfg->sync_retry_max_s = 300;
     cfg->log_level = KIOSK_LOG_INFO;
+    /* Debian's tegaki-zinnia-simplified-chinese */
+    copy_text(cfg->handwriting_model, sizeof cfg->handwriting_model,
+              "/usr/share/tegaki/models/zinnia/handwriting-zh_CN.model");
 }
 
 _Static_assert(KIOSK_INI_LINE_MAX == INI_MAX_LINE, "inih reads lines of another length");

@@ -129,7 +129,7 @@ int main(int argc, char **argv)
                   "tap q0_no\ntap q1_no\ntap q2_yes\ntap q3_yes\ntap next\n"
                   "tap field_education\npick opt_21\ntap field_health\npick opt_10\ntap next\n"
                   "tap field_household_division\npick div_370102001\npick div_370102001001\n"
-                  "type 12\ntap kb_mode\ntype haolou\n"))
+                  "type 12\ntap kb_pinyin\ntype haolou\n"))
         return 1;
     frames(app, "pinyin keyboard", n);
     if (!run(app, "choose 0\ntap edit_done\n"

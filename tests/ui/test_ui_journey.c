@@ -21,6 +21,7 @@
 #include "test_state.h"
 #include "store/store.h"
 #include "ui/ui_app.h"
+#include "ui/ui_handwriting.h"
 #include "ui/ui_script.h"
 
 static kiosk_config cfg;
@@ -222,7 +223,7 @@ static void whole_journey(kiosk_mode mode, const char *tag)
              "pick div_370102001\n"
              "screenshot %s-25-address-communities.png\n"
              "pick div_370102001001\n"
-             "type 12\ntap kb_mode\ntype hao\n"
+             "type 12\ntap kb_pinyin\ntype hao\n"
              "screenshot %s-26-keyboard-pinyin.png\n"
              "choose 0\n"
              "screenshot %s-27-keyboard-typed.png\n"
@@ -467,7 +468,7 @@ static void test_card_pulled_mid_form_and_rare_name(void **state)
     run(app, "card insert\nwait-for pin\npin 123456\ntap pin_ok\nwait-for questions\n"
              "tap q0_no\ntap q1_no\ntap q2_yes\ntap q3_yes\ntap next\n"
              "tap field_education\npick opt_21\ntap field_health\npick opt_10\ntap next\n"
-             "tap field_household_detail\ntap kb_mode\ntype jiefanglu\nchoose 0\n"
+             "tap field_household_detail\ntap kb_pinyin\ntype jiefanglu\nchoose 0\n"
              "tap edit_done\n"
              /* taken and put back: on where the citizen was */
              "card remove\nwait-for card_away\ncard insert\nwait-for form\n"
@@ -487,7 +488,7 @@ static void test_card_pulled_mid_form_and_rare_name(void **state)
     assert_true(education_missing);
     /* the keyboard's pinyin works for the next citizen too (the engine was closed) */
     run(app, "tap field_education\npick opt_21\ntap field_health\npick opt_10\ntap next\n"
-             "tap field_household_detail\ntap kb_mode\ntype quan\nchoose 0\ntap edit_done\n");
+             "tap field_household_detail\ntap kb_pinyin\ntype quan\nchoose 0\ntap edit_done\n");
     ui_app_destroy(app);
     app = start(KIOSK_MODE_HALL, KIOSK_TEST_FIXTURES "/cards/rare-name.ini", NULL);
     run(app, "card insert\nwait-for pin\npin 246810\ntap pin_ok\nwait-for questions\n"
@@ -499,8 +500,10 @@ static void test_card_pulled_mid_form_and_rare_name(void **state)
 
 /* The touches of the demo registration's address entry (household and residence,
  * "…和平小区…12号楼3单元402室"), counted as a citizen makes them: the picker opens at the
- * hall's 历下区, goes down to the community, the detail follows with the digits first,
- * and the residence is "与户籍地址相同". Before this change the same entry took 104
+ * hall's 历下区, goes down to the community, the detail follows on the handwriting
+ * keyboard (its digits and address words: no character needs writing here), and the
+ * residence is "与户籍地址相同" — 16 touches (37 with the detail in pinyin). Before the
+ * picker opened at the hall's district the same entry took 104
  * touches (provinces from the top, 完成 and a tap on each detail row, letters first, the
  * residence entered again: see the README). */
 static void test_address_touches(void **state)
@@ -514,21 +517,59 @@ static void test_address_touches(void **state)
     kiosk_rc rc = ui_script_run(app,
                                 "tap field_household_division\npick div_370102001\n"
                                 "pick div_370102001001\n"
-                                "type 12\ntap kb_mode\ntype haolou\nchoose 0\n"
-                                "tap kb_mode\ntype 3\ntap kb_mode\ntype danyuan\nchoose 0\n"
-                                "tap kb_mode\ntype 402\ntap kb_mode\ntype shi\n"
-                                "tap cand_next\ntap cand_3\ntap edit_done\n"
+                                /* the handwriting keyboard's digits and address words */
+                                "type 12\ntap kb_号\ntap kb_楼\ntype 3\ntap kb_单元\n"
+                                "type 402\ntap kb_室\ntap edit_done\n"
                                 "tap field_residence_division\ntap div_same\n",
                                 shots, &res);
     if (rc != KIOSK_OK)
         fail_msg("script line %d: %s", res.line, res.message);
     printf("address entry (household + residence): %d touches\n", res.taps);
-    assert_int_equal(res.taps, 37);
+    assert_int_equal(res.taps, 16);
     const registration *r = session_get_view(ui_app_session(app))->record;
     assert_string_equal(r->household.division, "370102001001");
     assert_string_equal(r->residence.division, "370102001001");
     assert_string_equal(r->residence.detail, r->household.detail);
     assert_string_equal(r->household.detail, "12号楼3单元402室");
+    ui_app_destroy(app);
+}
+
+/* An address written by hand: digits from the keyboard's row, 号 written with a finger
+ * on the pad (stroke by stroke, the candidates after each) and chosen, 楼 from the
+ * address words, a 3 put in before it with the caret moved back; the record holds what
+ * was entered. Then strokes on the pad are wiped with the session. */
+static void test_handwriting_entry(void **state)
+{
+    (void)state;
+    ui_app *app = start(KIOSK_MODE_HALL, demo_card, NULL);
+    run(app, "card insert\nwait-for pin\npin 123456\ntap pin_ok\nwait-for questions\n"
+             "tap q0_no\ntap q1_no\ntap q2_yes\ntap q3_yes\ntap next\n"
+             "tap field_education\npick opt_21\ntap field_health\npick opt_10\ntap next\n"
+             "tap field_household_detail\ntype 12\n"
+             "stroke 190 60 194 210\nstroke 190 60 410 60 406 210\nstroke 194 206 406 206\n"
+             "stroke 80 290 520 290\nstroke 230 300 190 410 450 410 430 560 350 536\n");
+    const ui_handwriting *hw = ui_app_handwriting(app);
+    assert_non_null(hw);
+    assert_int_equal(ui_handwriting_stroke_count(hw), 5);
+    assert_string_equal(ui_handwriting_candidate(hw, 0), "号");
+    run(app, "choose 0\ntap kb_楼\ntap caret_left\ntype 3\ntap edit_done\n");
+    assert_int_equal(ui_handwriting_stroke_count(hw), 0); /* chosen: the pad is clear */
+    session *ss = ui_app_session(app);
+    assert_string_equal(
+        registration_get_text(session_get_view(ss)->record, REGISTRATION_HOUSEHOLD_DETAIL),
+        "12号3楼");
+    /* a tap in the value puts the caret there; 删除 takes the character before it */
+    run(app, "tap field_household_detail\ntap caret_2\ntap kb_del\ntap edit_done\n");
+    assert_string_equal(
+        registration_get_text(session_get_view(ss)->record, REGISTRATION_HOUSEHOLD_DETAIL),
+        "1号3楼");
+    /* the citizen's writing goes with the session */
+    run(app, "tap field_household_detail\nstroke 80 290 520 290\n");
+    assert_int_equal(ui_handwriting_stroke_count(hw), 1);
+    assert_true(ui_handwriting_candidate_count(hw) > 0);
+    run(app, "card remove\nwait-for card_away\ntap cancel_confirm\nexpect message\n");
+    assert_int_equal(ui_handwriting_stroke_count(hw), 0);
+    assert_int_equal(ui_handwriting_candidate_count(hw), 0);
     ui_app_destroy(app);
 }
 
@@ -565,6 +606,7 @@ int main(void)
         cmocka_unit_test_setup(test_validation_messages, setup),
         cmocka_unit_test_setup(test_address_touches, setup),
         cmocka_unit_test_setup(test_card_pulled_mid_form_and_rare_name, setup),
+        cmocka_unit_test_setup(test_handwriting_entry, setup),
         cmocka_unit_test_setup(test_whole_journey_portrait, setup),
         cmocka_unit_test_setup(test_whole_journey_landscape, setup),
         cmocka_unit_test_setup(test_receipt_on_a_real_printer, setup),

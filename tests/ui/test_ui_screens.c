@@ -83,7 +83,7 @@ static int nfailed;
 static char seen[128][64]; /* every screen name of this run (unique; orphans) */
 static int nseen;
 static int screen_tests_done; /* screen tests that reached their end */
-#define SCREEN_TESTS 9
+#define SCREEN_TESTS 10
 
 /* ---- images ------------------------------------------------------------------------ */
 
@@ -764,7 +764,7 @@ static void test_hall_journey(void **state)
               "pick div_370102001001\n"
               "type 12\n"
               "shot hall-edit-keyboard-digits\n"
-              "tap kb_mode\ntype haolou\n"
+              "tap kb_pinyin\ntype haolou\n"
               "shot hall-edit-pinyin\n"
               "choose 0\n"
               "tap edit_done\n"
@@ -978,7 +978,9 @@ static void test_portable(void **state)
               "pick div_370102001\n"
               "shot portable-edit-address-communities\n"
               "pick div_370102001001\n"
-              "type 12\ntap kb_mode\ntype haolou\n"
+              "stroke 40 130 260 130\nstroke 150 30 150 280\n"
+              "shot portable-edit-handwriting\n"
+              "type 12\ntap kb_pinyin\ntype haolou\n"
               "shot portable-edit-pinyin\n"
               "choose 0\ntap edit_done\n"
               "tap-while scroll_down\n"
@@ -1167,6 +1169,34 @@ static void test_pin_tries(void **state)
     report();
 }
 
+/* The handwriting keyboard in the hall: 12 typed on its digits, 号 written with a finger
+ * (ink and candidates), in normal and in large text; the candidate chosen, 楼 added and
+ * the caret moved. */
+static void test_hall_handwriting(void **state)
+{
+    (void)state;
+    state_opts o = {.upstream_key = 1};
+    fresh_state("hall-handwriting", KIOSK_MODE_HALL, demo_card, o);
+    ui_app *app = start(0);
+    play(app, "card insert\nwait-for pin\npin 123456\ntap pin_ok\nwait-for questions\n"
+              "tap q0_no\ntap q1_no\ntap q2_yes\ntap q3_yes\ntap next\nexpect form\n"
+              "tap field_education\npick opt_21\ntap field_health\ntap opt_10\ntap next\n"
+              "tap field_household_detail\n"
+              "shot hall-edit-handwriting-empty\n"
+              "type 12\n"
+              "stroke 190 60 194 210\nstroke 190 60 410 60 406 210\nstroke 194 206 406 206\n"
+              "stroke 80 290 520 290\nstroke 230 300 190 410 450 410 430 560 350 536\n"
+              "shot hall-edit-handwriting\n"
+              "tap large_text\n"
+              "shot hall-edit-handwriting-large\n"
+              "choose 0\ntap kb_楼\ntap caret_left\ntap caret_left\n"
+              "shot hall-edit-handwriting-caret\n"
+              "tap edit_done\n");
+    stop(app);
+    screen_tests_done++;
+    report();
+}
+
 static void test_no_stray_references(void **state)
 {
     (void)state;
@@ -1224,6 +1254,7 @@ int main(void)
         cmocka_unit_test_setup(test_printer_fault, setup),
         cmocka_unit_test_setup(test_pin_tries, setup),
         cmocka_unit_test_setup(test_hall_long_rare_name, setup),
+        cmocka_unit_test_setup(test_hall_handwriting, setup),
         cmocka_unit_test_setup(test_hall_large_address, setup),
         cmocka_unit_test_setup(test_no_stray_references, setup),
     };

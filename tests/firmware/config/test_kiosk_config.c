@@ -88,8 +88,13 @@ static void test_full_file(void **state)
                        "batch = 50\n"
                        "retry_max_s = 600\n"
                        "[log]\n"
-                       "level = debug\n";
+                       "level = debug\n"
+                       "[input]\n"
+                       "handwriting_model = /opt/zinnia/zh.model\n";
+    assert_string_equal(cfg.handwriting_model, /* the default, until read */
+                        "/usr/share/tegaki/models/zinnia/handwriting-zh_CN.model");
     assert_int_equal(kiosk_config_load_string(&cfg, text, &err), KIOSK_OK);
+    assert_string_equal(cfg.handwriting_model, "/opt/zinnia/zh.model");
     assert_int_equal(cfg.mode, KIOSK_MODE_PORTABLE);
     assert_string_equal(cfg.hall_name, "历下区公共就业服务中心");
     assert_string_equal(cfg.division, "370103");

@@ -96,6 +96,11 @@ kiosk_rc ui_app_sim_card(ui_app *app, int present);
 /* Handle what is queued (worker events, time) without waiting: one turn of the loop. */
 void ui_app_pump(ui_app *app);
 
+/* The handwriting pad (borrowed; NULL until the form first showed, or without the
+ * model), for tests: its strokes are wiped with the session. */
+struct ui_handwriting;
+const struct ui_handwriting *ui_app_handwriting(const ui_app *app);
+
 /* The journey's view model now (borrowed until the next event). */
 const flow_view *ui_app_view(const ui_app *app);
 

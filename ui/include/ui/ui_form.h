@@ -5,9 +5,11 @@
  * yes/no, a year-and-month picker, the address picker (opening at the hall's own county,
  * down to the community or village where the divisions asset has them; "与户籍地址相同"
  * for the residence; a chosen division goes straight on to its detail), a keypad for
- * numbers (a mobile number checked and grouped as it is typed), and a keyboard with pinyin
- * input for Chinese text. Fields read from the card are shown, not editable. Draws and
- * interprets taps; the flow owns the record (the UI sends FLOW_EV_FIELD_SET).
+ * numbers (a mobile number checked and grouped as it is typed), and for Chinese text the
+ * handwriting pad (ui_handpad.h, when the model is there) with pinyin one tap away; the
+ * text being typed has a caret that a tap in it or ◀ ▶ moves. Fields read from the card
+ * are shown, not editable. Draws and interprets taps; the flow owns the record (the UI
+ * sends FLOW_EV_FIELD_SET).
  */
 #ifndef UI_FORM_H
 #define UI_FORM_H
@@ -19,6 +21,7 @@
 #include "ui/ui_widget.h"
 
 struct ui_pinyin;
+struct ui_handwriting;
 
 #define UI_FORM_TEXT_MAX 400
 
@@ -29,8 +32,9 @@ typedef struct ui_form_env {
     const registration *rec;
     struct ui_pinyin *pinyin; /* NULL: letters go in as typed */
     codes_lang lang;
-    const char *home; /* the hall's division (session_home_division): the address picker
-                         opens there, "其他地区" one tap away; NULL or "": the provinces */
+    const char *home;            /* the hall's division (session_home_division): the address picker
+                                    opens there, "其他地区" one tap away; NULL or "": the provinces */
+    struct ui_handwriting *hand; /* NULL: no handwriting pad (pinyin only); strokes kept */
 } ui_form_env;
 
 /* The open editor, kept by the UI between frames; wiped with the session. */
@@ -45,6 +49,8 @@ typedef struct ui_form_edit {
     int nchosen;
     int symbols; /* the keyboard shows digits and symbols instead of letters */
     int cand_page;
+    int pinyin;   /* a Chinese text field shows the pinyin keyboard, not the handwriting pad */
+    size_t after; /* bytes of text after the caret (0: the caret is at the end) */
 } ui_form_edit;
 
 void ui_form_edit_wipe(ui_form_edit *e);

@@ -77,6 +77,8 @@ typedef struct kiosk_config {
     int sync_retry_max_s;                     /* cap of the retry delay */
     /* [log] */
     kiosk_log_level log_level;
+    /* [input] */
+    char handwriting_model[KIOSK_CONFIG_PATH_MAX]; /* Zinnia model; missing: pinyin only */
 } kiosk_config;
 
 /* Where a parse failed, for the message staff see. */
