@@ -12,6 +12,8 @@ packages=(
   libsdl2-dev libsdl2-ttf-dev libpng-dev libnfc-dev libsqlite3-dev libjansson-dev
   libinih-dev libsodium-dev libqrencode-dev libfreetype-dev libcurl4-openssl-dev libmicrohttpd-dev
   libgooglepinyin0-dev libgooglepinyin0
+  # voice prompts rendered at build time (cmake renders assets/strings prompts to WAV)
+  espeak-ng
   # tests
   libcmocka-dev libzbar-dev zbar-tools sqlite3 systemd openssl
   # asset regeneration (toolchain/gen-*.sh): fonts and the division data (npm comes with Node.js)

@@ -89,6 +89,9 @@ static const slot slots[] = {
     INT("sync", "batch", sync_batch, 1, 5000),
     INT("sync", "retry_max_s", sync_retry_max_s, 5, 86400),
     ENUM("log", "level", log_level, level_names),
+    BOOL("voice", "enabled", voice_enabled),
+    INT("voice", "volume", voice_volume, 0, 100),
+    STR("voice", "prompts_dir", voice_prompts_dir),
 };
 
 static void copy_text(char *dst, size_t size, const char *src)
@@ -124,6 +127,8 @@ void kiosk_config_defaults(kiosk_config *cfg, const char *assets_dir, const char
     cfg->sync_batch = 200;
     cfg->sync_retry_max_s = 300;
     cfg->log_level = KIOSK_LOG_INFO;
+    cfg->voice_enabled = 1;
+    cfg->voice_volume = 80;
 }
 
 _Static_assert(KIOSK_INI_LINE_MAX == INI_MAX_LINE, "inih reads lines of another length");

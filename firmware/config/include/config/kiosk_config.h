@@ -75,6 +75,10 @@ typedef struct kiosk_config {
     int sync_retry_max_s;                     /* cap of the retry delay */
     /* [log] */
     kiosk_log_level log_level;
+    /* [voice] */
+    int voice_enabled;                             /* the hall's default for the 🔊 toggle */
+    int voice_volume;                              /* 0..100 */
+    char voice_prompts_dir[KIOSK_CONFIG_PATH_MAX]; /* <dir>/<lang>/<step>.wav; "" = the build's */
 } kiosk_config;
 
 /* Where a parse failed, for the message staff see. */
