@@ -6,6 +6,7 @@
  */
 #include "ui/ui_journey.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -86,6 +87,52 @@ static int step_number(flow_step s)
     }
 }
 
+/* The sound switch: a loudspeaker drawn before its word (the fonts have no 🔊), with
+ * waves while the sound is on and a cross while it is off. */
+static SDL_Rect sound_switch(ui_ctx *c, SDL_Rect b, const char *text, int on, int icon)
+{
+    const ui_theme *t = c->t;
+    b = ui_button(c, UI_ID_VOICE, b, "", ui_theme_size(t, UI_SIZE_TOGGLE),
+                  on ? UI_BUTTON_SELECTED : UI_BUTTON_SECONDARY);
+    SDL_Color fg = on ? t->on_accent : t->accent;
+    int tw = 0, th = 0, fpx = ui_theme_size_px(t, UI_SIZE_TOGGLE);
+    ui_text_measure(c->text, text, fpx, &tw, &th);
+    int gap = icon / 4;
+    int x = b.x + (b.w - icon - gap - tw) / 2, cy = b.y + b.h / 2;
+    float u = (float)icon / 10.0f, x0 = (float)x, fy = (float)cy;
+    ui_draw_fill_rect(c->r, (SDL_Rect){x, cy - (int)(1.5f * u), (int)(2.5f * u), (int)(3.0f * u)},
+                      fg);
+    SDL_FPoint p1 = {x0 + 2.0f * u, fy - 1.5f * u}, p2 = {x0 + 5.5f * u, fy - 4.5f * u},
+               p3 = {x0 + 5.5f * u, fy + 4.5f * u}, p4 = {x0 + 2.0f * u, fy + 1.5f * u};
+    ui_draw_fill_triangle(c->r, p1, p2, p3, fg);
+    ui_draw_fill_triangle(c->r, p1, p3, p4, fg);
+    SDL_SetRenderDrawColor(c->r, fg.r, fg.g, fg.b, 255);
+    float w = u * 0.9f > 2.0f ? u * 0.9f : 2.0f;
+    if (on) {
+        /* two waves: arcs of a quarter turn around the cone's mouth */
+        for (int k = 1; k <= 2; k++) {
+            float r = (float)k * 2.2f * u;
+            for (int a10 = -450; a10 <= 450; a10 += 15) {
+                float ang = (float)a10 / 10.0f * (float)M_PI / 180.0f;
+                SDL_FRect dot = {x0 + 5.5f * u + r * cosf(ang) - w / 2, fy + r * sinf(ang) - w / 2,
+                                 w, w};
+                SDL_RenderFillRectF(c->r, &dot);
+            }
+        }
+    } else {
+        for (int i = 0; i <= 20; i++) {
+            float k = (float)i / 20.0f * 3.0f * u;
+            SDL_FRect d1 = {x0 + 6.8f * u + k - w / 2, fy - 1.5f * u + k - w / 2, w, w};
+            SDL_FRect d2 = {x0 + 6.8f * u + k - w / 2, fy + 1.5f * u - k - w / 2, w, w};
+            SDL_RenderFillRectF(c->r, &d1);
+            SDL_RenderFillRectF(c->r, &d2);
+        }
+    }
+    ui_label_fit(c, text, (SDL_Rect){x + icon + gap, cy - th / 2, tw + 2, th},
+                 ui_theme_size(t, UI_SIZE_TOGGLE), fg, UI_TEXT_LEFT);
+    return b;
+}
+
 /* The header: the step on the left; 求助 and (while a session can be cancelled) cancel on
  * the right; the switches — sound, contrast, large text, language — a touch away on every
  * screen: in the header of the landscape unit, in a row under it on the portrait kiosk.
@@ -140,8 +187,15 @@ static void header(ui_ctx *c, const frame *f, const flow_view *v, int cancellabl
         int bw = tw + ui_theme_px(t, f->landscape ? 28 : 40);
         int on =
             (i == 0 && t->high_contrast) || (i == 1 && t->large_text) || (i == 3 && f->voice_on);
-        SDL_Rect b = ui_button(c, toggles[i].id, (SDL_Rect){right - bw, ty, bw, th}, text, px,
-                               on ? UI_BUTTON_SELECTED : UI_BUTTON_SECONDARY);
+        int icon = th * 5 / 8; /* the loudspeaker before "声音" */
+        SDL_Rect b;
+        if (i == 3)
+            b = sound_switch(c,
+                             (SDL_Rect){right - bw - icon - icon / 4, ty, bw + icon + icon / 4, th},
+                             text, on, icon);
+        else
+            b = ui_button(c, toggles[i].id, (SDL_Rect){right - bw, ty, bw, th}, text, px,
+                          on ? UI_BUTTON_SELECTED : UI_BUTTON_SECONDARY);
         right = b.x - ui_theme_px(t, f->landscape ? 12 : 16);
     }
     if (f->landscape)
@@ -149,8 +203,9 @@ static void header(ui_ctx *c, const frame *f, const flow_view *v, int cancellabl
     int n = step_number(v->step);
     char step[96];
     step[0] = '\0';
-    SDL_Rect label = {f->header.x + pad, f->header.y + f->header.h / 4,
-                      label_right - ui_theme_px(t, 8) - (f->header.x + pad), f->header.h / 2};
+    int lpad = f->landscape ? ui_theme_px(t, 24) : pad; /* the landscape header is full */
+    SDL_Rect label = {f->header.x + lpad, f->header.y + f->header.h / 4,
+                      label_right - ui_theme_px(t, 8) - (f->header.x + lpad), f->header.h / 2};
     if (n) {
         ui_journey_fill_number(S(c, "screen.step_of"), n, step, sizeof step);
         int sw = 0;

@@ -1128,7 +1128,8 @@ static void test_help(void **state)
     play(app, "card insert\nwait-for pin\ntap help\nshot hall-help\ntap help_ok\nexpect pin\n"
               "tap large_text\ntap help\nshot hall-help-large\ntap help_ok\n"
               "shot hall-pin-large\ntap large_text\n"
-              "tap language\ntap help\nshot hall-help-en\ntap help_ok\n");
+              "tap language\ntap help\nshot hall-help-en\ntap help_ok\n"
+              "tap voice\nshot hall-pin-en-sound-off\n");
     stop(app);
     fresh_state("portable-help", KIOSK_MODE_PORTABLE, demo_card, o);
     app = start(0);
