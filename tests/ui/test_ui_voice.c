@@ -172,5 +172,7 @@ int main(void)
         cmocka_unit_test(test_chime_sounds),
         cmocka_unit_test(test_app_voice_on_off),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    int failed = cmocka_run_group_tests(tests, NULL, NULL);
+    SDL_Quit();
+    return failed;
 }
