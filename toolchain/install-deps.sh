@@ -14,6 +14,8 @@ packages=(
   libgooglepinyin0-dev libgooglepinyin0
   # handwriting: Zinnia and its Simplified Chinese model
   libzinnia-dev tegaki-zinnia-simplified-chinese
+  # voice prompts rendered at build time (cmake renders assets/strings prompts to WAV)
+  espeak-ng
   # tests
   libcmocka-dev libzbar-dev zbar-tools sqlite3 systemd openssl
   # asset regeneration (toolchain/gen-*.sh): fonts and the division data (npm comes with Node.js)

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "app/session.h"
+#include "app/voice.h"
 #include "config/kiosk_config.h"
 #include "config/kiosk_strings.h"
 #include "core/kiosk_log.h"
@@ -26,6 +27,7 @@
 #include "ui/ui_screenshot.h"
 #include "ui/ui_text.h"
 #include "ui/ui_theme.h"
+#include "ui/ui_voice.h"
 #include "ui/ui_widget.h"
 
 struct ui_app {
@@ -57,6 +59,10 @@ struct ui_app {
     int receipt_w, receipt_h;
     ui_app_options opt;
     desk desk; /* the maintenance desk: staff at the kiosk */
+    /* sound: opened when first needed (start-up stays quick); NULL on a silent unit */
+    ui_voice *voice;
+    int voice_tried;
+    int voice_on; /* session_prefs.voice as last seen */
 };
 
 static kiosk_rc load_strings(ui_app *app, const char *lang)
@@ -211,6 +217,25 @@ static void load_receipt(ui_app *app, const receipt_bitmap *b)
     SDL_FreeSurface(s);
 }
 
+static ui_voice *voice(ui_app *app)
+{
+    if (!app->voice && !app->voice_tried) {
+        app->voice_tried = 1;
+        ui_voice_create(app->cfg.voice_prompts_dir, app->cfg.voice_volume, &app->voice);
+    }
+    return app->voice;
+}
+
+/* The instruction of step, spoken in the citizen's language when the sound is on (a
+ * fixed prompt from the assets: nothing the citizen entered is ever said). */
+static void say_step(ui_app *app, flow_step step)
+{
+    const char *name = voice_prompt_name(step);
+    if (!app->voice_on || !name || app->desk.screen != DESK_OFF || !voice(app))
+        return;
+    ui_voice_say(app->voice, app->language, name);
+}
+
 /* UI thread: the session changed (SESSION_* bits). */
 static void on_session_changed(void *ctx, unsigned what)
 {
@@ -219,6 +244,7 @@ static void on_session_changed(void *ctx, unsigned what)
         return; /* still being made */
     const session_view *sv = session_get_view(app->session);
     flow_step step = sv->flow->step;
+    int say = 0;
     if (what & SESSION_WIPED) {
         /* the citizen's data leaves the screens too: what they showed, the rasterised
          * text, the pinyin engine (its search buffers held what was typed, closed until
@@ -233,8 +259,17 @@ static void on_session_changed(void *ctx, unsigned what)
     }
     if (what & SESSION_PREFS) {
         /* the session decides how the citizen reads (and resets it for the next one) */
-        if (strcmp(sv->prefs.language, app->language) != 0)
+        if (strcmp(sv->prefs.language, app->language) != 0) {
             load_strings(app, sv->prefs.language);
+            say = 1; /* the instruction again, in the language chosen */
+        }
+        if (sv->prefs.voice != (app->voice_on != 0)) {
+            app->voice_on = sv->prefs.voice;
+            if (app->voice_on)
+                say = 1;
+            else
+                ui_voice_stop(app->voice);
+        }
         if (sv->prefs.large_text != (app->large_text != 0) ||
             sv->prefs.high_contrast != (app->high_contrast != 0)) {
             app->large_text = sv->prefs.large_text;
@@ -255,7 +290,10 @@ static void on_session_changed(void *ctx, unsigned what)
         if (step == FLOW_COMMITMENT)
             app->js.commitment_scroll = 0;
         app->last_step = step;
+        say = 1;
     }
+    if (say)
+        say_step(app, step);
     if (step == FLOW_FORM && !app->pinyin && !app->pinyin_tried) {
         /* the dictionary (a few MB) is loaded when a citizen first needs the keyboard */
         app->pinyin_tried = 1;
@@ -341,6 +379,8 @@ kiosk_rc ui_app_create(const kiosk_config *cfg, const ui_app_options *opt, ui_ap
         desk_init(&app->desk, &de);
         rc = session_create(cfg, &so, &app->session);
         app->desk.env.session = app->session;
+        if (rc == KIOSK_OK)
+            app->voice_on = session_get_view(app->session)->prefs.voice;
     }
     if (rc != KIOSK_OK) {
         ui_app_destroy(app);
@@ -357,6 +397,7 @@ void ui_app_destroy(ui_app *app)
         return;
     session_destroy(app->session); /* joins the workers */
     app->session = NULL;
+    ui_voice_destroy(app->voice);
     app->desk.env.session = NULL; /* the desk outlives it only to be wiped */
     desk_wipe(&app->desk);
     ui_journey_state_wipe(&app->js);
@@ -495,6 +536,7 @@ kiosk_rc ui_app_render(ui_app *app)
                               .session = sv,
                               .receipt = app->receipt,
                               .agency_phone = app->cfg.agency_phone,
+                              .voice_on = app->voice_on,
                               .receipt_w = app->receipt_w,
                               .receipt_h = app->receipt_h};
         rc = ui_journey_draw(&c, v, &app->js, &env);
@@ -746,6 +788,17 @@ static void on_widget(ui_app *app, const char *id)
         session_set_large_text(ss, !app->large_text);
     } else if (!strcmp(id, "contrast")) {
         session_set_high_contrast(ss, !app->high_contrast);
+    } else if (!strcmp(id, UI_ID_VOICE)) {
+        session_set_voice(ss, !app->voice_on);
+    } else if (!strcmp(id, UI_ID_REPLAY)) {
+        say_step(app, step);
+    } else if (!strcmp(id, UI_ID_HELP)) {
+        /* the chime tells the citizen (and the hall) that the call went out */
+        session_help(ss);
+        if (voice(app))
+            ui_voice_chime(app->voice);
+    } else if (!strcmp(id, UI_ID_HELP_OK)) {
+        session_help_close(ss);
     } else if (!strcmp(id, UI_ID_CANCEL_CONFIRM)) {
         session_cancel_confirm(ss);
     } else if (!strcmp(id, UI_ID_CANCEL_KEEP)) {

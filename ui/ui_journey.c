@@ -6,6 +6,7 @@
  */
 #include "ui/ui_journey.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,6 +40,7 @@ static const char *S(const ui_ctx *c, const char *key)
 typedef struct frame {
     SDL_Rect header, title, body, footer;
     int landscape;
+    int voice_on; /* the 🔊 toggle's state (session_prefs.voice) */
 } frame;
 
 static frame layout(const ui_ctx *c)
@@ -85,6 +87,57 @@ static int step_number(flow_step s)
     }
 }
 
+/* The sound switch: a loudspeaker drawn before its word (the fonts have no 🔊), with
+ * waves while the sound is on and a cross while it is off. */
+static SDL_Rect sound_switch(ui_ctx *c, SDL_Rect b, const char *text, int on, int icon)
+{
+    const ui_theme *t = c->t;
+    b = ui_button(c, UI_ID_VOICE, b, "", ui_theme_size(t, UI_SIZE_TOGGLE),
+                  on ? UI_BUTTON_SELECTED : UI_BUTTON_SECONDARY);
+    SDL_Color fg = on ? t->on_accent : t->accent;
+    int tw = 0, th = 0, fpx = ui_theme_size_px(t, UI_SIZE_TOGGLE);
+    ui_text_measure(c->text, text, fpx, &tw, &th);
+    int gap = icon / 4;
+    int x = b.x + (b.w - icon - gap - tw) / 2, cy = b.y + b.h / 2;
+    float u = (float)icon / 10.0f, x0 = (float)x, fy = (float)cy;
+    ui_draw_fill_rect(c->r, (SDL_Rect){x, cy - (int)(1.5f * u), (int)(2.5f * u), (int)(3.0f * u)},
+                      fg);
+    SDL_FPoint p1 = {x0 + 2.0f * u, fy - 1.5f * u}, p2 = {x0 + 5.5f * u, fy - 4.5f * u},
+               p3 = {x0 + 5.5f * u, fy + 4.5f * u}, p4 = {x0 + 2.0f * u, fy + 1.5f * u};
+    ui_draw_fill_triangle(c->r, p1, p2, p3, fg);
+    ui_draw_fill_triangle(c->r, p1, p3, p4, fg);
+    SDL_SetRenderDrawColor(c->r, fg.r, fg.g, fg.b, 255);
+    float w = u * 0.9f > 2.0f ? u * 0.9f : 2.0f;
+    if (on) {
+        /* two waves: arcs of a quarter turn around the cone's mouth */
+        for (int k = 1; k <= 2; k++) {
+            float r = (float)k * 2.2f * u;
+            for (int a10 = -450; a10 <= 450; a10 += 15) {
+                float ang = (float)a10 / 10.0f * (float)M_PI / 180.0f;
+                SDL_FRect dot = {x0 + 5.5f * u + r * cosf(ang) - w / 2, fy + r * sinf(ang) - w / 2,
+                                 w, w};
+                SDL_RenderFillRectF(c->r, &dot);
+            }
+        }
+    } else {
+        for (int i = 0; i <= 20; i++) {
+            float k = (float)i / 20.0f * 3.0f * u;
+            SDL_FRect d1 = {x0 + 6.8f * u + k - w / 2, fy - 1.5f * u + k - w / 2, w, w};
+            SDL_FRect d2 = {x0 + 6.8f * u + k - w / 2, fy + 1.5f * u - k - w / 2, w, w};
+            SDL_RenderFillRectF(c->r, &d1);
+            SDL_RenderFillRectF(c->r, &d2);
+        }
+    }
+    ui_label_fit(c, text, (SDL_Rect){x + icon + gap, cy - th / 2, tw + 2, th},
+                 ui_theme_size(t, UI_SIZE_TOGGLE), fg, UI_TEXT_LEFT);
+    return b;
+}
+
+/* The header: the step on the left; 求助 and (while a session can be cancelled) cancel on
+ * the right; the switches — sound, contrast, large text, language — a touch away on every
+ * screen: in the header of the landscape unit, in a row under it on the portrait kiosk.
+ * Buttons are laid out right to left first; the step gets what is left and says "3/5"
+ * when "Step 3 of 5" would not fit at its size (the landscape unit in large text). */
 static void header(ui_ctx *c, const frame *f, const flow_view *v, int cancellable)
 {
     const ui_theme *t = c->t;
@@ -92,27 +145,30 @@ static void header(ui_ctx *c, const frame *f, const flow_view *v, int cancellabl
     SDL_Rect under = {f->header.x, f->header.y + f->header.h - ui_theme_px(t, 3), f->header.w,
                       ui_theme_px(t, 3)};
     ui_draw_fill_rect(c->r, under, t->accent);
-    int n = step_number(v->step);
-    char step[96];
-    if (n)
-        ui_journey_fill_number(S(c, "screen.step_of"), n, step, sizeof step);
-    else
-        step[0] = '\0';
     int pad = ui_theme_px(t, 40);
-    SDL_Rect label = {f->header.x + pad, f->header.y + f->header.h / 4, f->header.w / 2,
-                      f->header.h / 2};
-    ui_label_fit(c, step, label, ui_theme_size(t, UI_SIZE_STEP), t->fg, UI_TEXT_LEFT);
     int right = f->header.x + f->header.w - pad;
+    int bh = f->header.h * 2 / 3, by = f->header.y + (f->header.h - bh) / 2;
     if (cancellable) {
-        int bw = ui_theme_px(t, f->landscape ? 220 : 260), bh = f->header.h * 2 / 3;
-        SDL_Rect b = {right - bw, f->header.y + (f->header.h - bh) / 2, bw, bh};
-        ui_button(c, UI_ID_CANCEL, b, S(c, "screen.cancel"),
-                  ui_theme_size(t, UI_SIZE_BUTTON_COMPACT), UI_BUTTON_SECONDARY);
-        right = b.x - ui_theme_px(t, 24);
+        int bw = ui_theme_px(t, f->landscape ? 220 : 260);
+        SDL_Rect b = {right - bw, by, bw, bh};
+        b = ui_button(c, UI_ID_CANCEL, b, S(c, "screen.cancel"),
+                      ui_theme_size(t, UI_SIZE_BUTTON_COMPACT), UI_BUTTON_SECONDARY);
+        right = b.x - ui_theme_px(t, f->landscape ? 16 : 24);
     }
-    /* language, large text and high contrast are a touch away on every screen: in the
-     * header of the landscape unit, in a row under it on the portrait kiosk */
+    /* 求助 on every screen, filled so that it is found at a glance */
+    {
+        const char *text = S(c, "screen.help");
+        int tw = 0, px = ui_theme_size(t, UI_SIZE_BUTTON_COMPACT);
+        ui_text_measure(c->text, text, ui_theme_size_px(t, UI_SIZE_BUTTON_COMPACT), &tw, NULL);
+        int bw = tw + ui_theme_px(t, f->landscape ? 32 : 64);
+        if (bw < ui_theme_px(t, f->landscape ? 110 : 180))
+            bw = ui_theme_px(t, f->landscape ? 110 : 180);
+        SDL_Rect b = ui_button(c, UI_ID_HELP, (SDL_Rect){right - bw, by, bw, bh}, text, px,
+                               UI_BUTTON_PRIMARY);
+        right = b.x - ui_theme_px(t, 16);
+    }
     int th = ui_theme_px(t, f->landscape ? 60 : 70), ty = f->header.y + (f->header.h - th) / 2;
+    int label_right = right;
     if (!f->landscape) {
         right = f->header.x + f->header.w - pad;
         ty = f->header.y + f->header.h + ui_theme_px(t, 12);
@@ -121,17 +177,44 @@ static void header(ui_ctx *c, const frame *f, const flow_view *v, int cancellabl
         const char *id, *key;
     } toggles[] = {{"contrast", "app.high_contrast"},
                    {"large_text", "app.large_text"},
-                   {"language", "app.language_switch"}};
-    for (size_t i = 0; i < 3; i++) {
+                   {"language", "app.language_switch"},
+                   {UI_ID_VOICE, "screen.voice"}};
+    /* right to left, as they were; the sound switch joins on the left */
+    for (size_t i = 0; i < sizeof toggles / sizeof toggles[0]; i++) {
         const char *text = S(c, toggles[i].key);
         int tw = 0, px = ui_theme_size(t, UI_SIZE_TOGGLE);
         ui_text_measure(c->text, text, ui_theme_size_px(t, UI_SIZE_TOGGLE), &tw, NULL);
-        int bw = tw + ui_theme_px(t, 40);
-        int on = (i == 0 && t->high_contrast) || (i == 1 && t->large_text);
-        SDL_Rect b = ui_button(c, toggles[i].id, (SDL_Rect){right - bw, ty, bw, th}, text, px,
-                               on ? UI_BUTTON_SELECTED : UI_BUTTON_SECONDARY);
-        right = b.x - ui_theme_px(t, 16);
+        int bw = tw + ui_theme_px(t, f->landscape ? 28 : 40);
+        int on =
+            (i == 0 && t->high_contrast) || (i == 1 && t->large_text) || (i == 3 && f->voice_on);
+        int icon = th * 5 / 8; /* the loudspeaker before "声音" */
+        SDL_Rect b;
+        if (i == 3)
+            b = sound_switch(c,
+                             (SDL_Rect){right - bw - icon - icon / 4, ty, bw + icon + icon / 4, th},
+                             text, on, icon);
+        else
+            b = ui_button(c, toggles[i].id, (SDL_Rect){right - bw, ty, bw, th}, text, px,
+                          on ? UI_BUTTON_SELECTED : UI_BUTTON_SECONDARY);
+        right = b.x - ui_theme_px(t, f->landscape ? 12 : 16);
     }
+    if (f->landscape)
+        label_right = right;
+    int n = step_number(v->step);
+    char step[96];
+    step[0] = '\0';
+    int lpad = f->landscape ? ui_theme_px(t, 24) : pad; /* the landscape header is full */
+    SDL_Rect label = {f->header.x + lpad, f->header.y + f->header.h / 4,
+                      label_right - ui_theme_px(t, 8) - (f->header.x + lpad), f->header.h / 2};
+    if (n) {
+        ui_journey_fill_number(S(c, "screen.step_of"), n, step, sizeof step);
+        int sw = 0;
+        ui_text_measure(c->text, step, ui_theme_size_px(t, UI_SIZE_STEP), &sw, NULL);
+        if (sw > label.w)
+            ui_journey_fill_number(S(c, "screen.step_short"), n, step, sizeof step);
+    }
+    if (label.w > 0)
+        ui_label_fit(c, step, label, ui_theme_size(t, UI_SIZE_STEP), t->fg, UI_TEXT_LEFT);
 }
 
 static void title(ui_ctx *c, const frame *f, const char *text)
@@ -139,6 +222,8 @@ static void title(ui_ctx *c, const frame *f, const char *text)
     /* titles are large already: large-text mode enlarges what is read, not them (the
      * theme's title size stays put) */
     ui_label_fit(c, text, f->title, ui_theme_size(c->t, UI_SIZE_TITLE), c->t->accent, UI_TEXT_LEFT);
+    /* the instruction again, spoken (when the sound is on) */
+    ui_widgets_add(c->ws, UI_ID_REPLAY, f->title);
 }
 
 /* One or two buttons in the footer: back on the left (optional), forward on the right. */
@@ -758,6 +843,27 @@ static void cancel_dialog(ui_ctx *c, const frame *f)
               ui_theme_size(t, UI_SIZE_BUTTON), UI_BUTTON_SECONDARY);
 }
 
+/* 求助: "工作人员马上就来" over the screen until the citizen closes it. */
+static void help_dialog(ui_ctx *c, const frame *f)
+{
+    const ui_theme *t = c->t;
+    ui_draw_fill_rect(c->r, (SDL_Rect){0, 0, c->w, c->h}, t->veil);
+    SDL_Rect d = f->landscape ? ui_px_rect(c, 190, 90, 900, 620) : ui_px_rect(c, 90, 560, 900, 800);
+    ui_draw_fill_round_rect(c->r, d, ui_theme_px(t, 32), t->panel);
+    int pad = ui_theme_px(t, 48);
+    /* wrapped, one under the other (the English title has the Chinese under it) */
+    int y = d.y + pad;
+    y += ui_label(c, S(c, "screen.help_title"), (SDL_Rect){d.x + pad, y, d.w - 2 * pad, 0},
+                  ui_theme_size(t, UI_SIZE_DIALOG), t->fg, UI_TEXT_CENTER);
+    y += ui_theme_px(t, 24);
+    ui_label(c, S(c, "screen.help_detail"), (SDL_Rect){d.x + pad, y, d.w - 2 * pad, 0},
+             ui_theme_size(t, UI_SIZE_LEAD), t->muted, UI_TEXT_CENTER);
+    int bh = d.h / 5;
+    SDL_Rect ok = {d.x + pad, d.y + d.h - pad - bh, d.w - 2 * pad, bh};
+    ui_button(c, UI_ID_HELP_OK, ok, S(c, "screen.help_ok"), ui_theme_size(t, UI_SIZE_BUTTON_MAIN),
+              UI_BUTTON_PRIMARY);
+}
+
 static void countdown_dialog(ui_ctx *c, const frame *f, int seconds)
 {
     const ui_theme *t = c->t;
@@ -788,6 +894,7 @@ kiosk_rc ui_journey_draw(ui_ctx *c, const flow_view *v, ui_journey_state *st,
     SDL_SetRenderDrawColor(c->r, t->bg.r, t->bg.g, t->bg.b, 255);
     SDL_RenderClear(c->r);
     frame f = layout(c);
+    f.voice_on = env->voice_on;
     switch (v->step) {
     case FLOW_ATTRACT: /* drawn by ui_attract */
     case FLOW_READING_CARD:
@@ -848,6 +955,10 @@ kiosk_rc ui_journey_draw(ui_ctx *c, const flow_view *v, ui_journey_state *st,
     if (v->confirm_cancel && v->countdown_s <= 0) {
         ui_widgets_clear(c->ws); /* modal */
         cancel_dialog(c, &f);
+    }
+    if (env->session->help_shown && v->countdown_s <= 0) {
+        ui_widgets_clear(c->ws); /* modal */
+        help_dialog(c, &f);
     }
     if (v->countdown_s > 0) {
         ui_widgets_clear(c->ws); /* modal: nothing under the veil can be tapped */

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "app/voice.h"
 #include "core/kiosk_log.h"
 #include "ssc/reader_sim.h"
 
@@ -218,6 +219,13 @@ void session_set_large_text(session *s, bool on)
     changed(s, SESSION_PREFS | SESSION_REDRAW);
 }
 
+void session_set_voice(session *s, bool on)
+{
+    s->view.prefs.voice = on;
+    s->prefs_set_ms = kiosk_clock_mono_ms(s->clock);
+    changed(s, SESSION_PREFS | SESSION_REDRAW);
+}
+
 void session_set_high_contrast(session *s, bool on)
 {
     s->view.prefs.high_contrast = on;
@@ -229,9 +237,12 @@ void session_set_high_contrast(session *s, bool on)
 static void reset_prefs(session *s)
 {
     bool lang = strcmp(s->view.prefs.language, s->cfg.language) != 0;
-    if (!lang && !s->view.prefs.large_text && !s->view.prefs.high_contrast)
+    bool voice = s->cfg.voice_enabled != 0;
+    if (!lang && !s->view.prefs.large_text && !s->view.prefs.high_contrast &&
+        s->view.prefs.voice == voice)
         return;
     s->view.prefs.large_text = s->view.prefs.high_contrast = false;
+    s->view.prefs.voice = voice;
     if (lang && session_set_language(s, s->cfg.language) != KIOSK_OK)
         kiosk_log_error("session", "cannot return to the hall's language");
     changed(s, SESSION_PREFS | SESSION_REDRAW);
@@ -305,6 +316,7 @@ kiosk_rc session_create(const kiosk_config *cfg, const session_options *opt, ses
     }
     for (int i = 0; i < 4; i++)
         s->view.answers[i] = -1;
+    s->view.prefs.voice = cfg->voice_enabled != 0;
     *out = s;
     return KIOSK_OK;
 }
@@ -460,6 +472,7 @@ static void dispatch(session *s, const flow_event *ev)
         s->in_session = true;
     else if (s->in_session) {
         s->in_session = false; /* the next citizen starts with the hall's defaults */
+        s->view.help_shown = false;
         reset_prefs(s);
     }
     /* a citizen worth resuming: the card number tells their card from another, should
@@ -710,6 +723,26 @@ const char *session_home_division(const session *s)
 }
 
 /* ---- intents ------------------------------------------------------------------------ */
+
+void session_help(session *s)
+{
+    const char *step = voice_prompt_name(flow_get_view(s->flow)->step);
+    /* the kiosk and the step, never the citizen: staff come to the screen to see */
+    kiosk_log_info("session", "help asked for at step %s", step ? step : "?");
+    if (s->io && app_io_audit(s->io, "citizen", "help.request", step ? step : "?",
+                              s->cfg.hall_code) != KIOSK_OK)
+        kiosk_log_error("session", "the help request could not be queued for the audit log");
+    s->view.help_shown = true;
+    send(s, FLOW_EV_TOUCH);
+    changed(s, SESSION_REDRAW);
+}
+
+void session_help_close(session *s)
+{
+    s->view.help_shown = false;
+    send(s, FLOW_EV_TOUCH);
+    changed(s, SESSION_REDRAW);
+}
 
 void session_touch(session *s)
 {

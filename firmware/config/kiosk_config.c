@@ -91,6 +91,9 @@ static const slot slots[] = {
     INT("sync", "retry_max_s", sync_retry_max_s, 5, 86400),
     ENUM("log", "level", log_level, level_names),
     STR("input", "handwriting_model", handwriting_model),
+    BOOL("voice", "enabled", voice_enabled),
+    INT("voice", "volume", voice_volume, 0, 100),
+    STR("voice", "prompts_dir", voice_prompts_dir),
 };
 
 static void copy_text(char *dst, size_t size, const char *src)
@@ -130,6 +133,8 @@ void kiosk_config_defaults(kiosk_config *cfg, const char *assets_dir, const char
     /* Debian's tegaki-zinnia-simplified-chinese */
     copy_text(cfg->handwriting_model, sizeof cfg->handwriting_model,
               "/usr/share/tegaki/models/zinnia/handwriting-zh_CN.model");
+    cfg->voice_enabled = 1;
+    cfg->voice_volume = 80;
 }
 
 _Static_assert(KIOSK_INI_LINE_MAX == INI_MAX_LINE, "inih reads lines of another length");

@@ -83,7 +83,7 @@ static int nfailed;
 static char seen[128][64]; /* every screen name of this run (unique; orphans) */
 static int nseen;
 static int screen_tests_done; /* screen tests that reached their end */
-#define SCREEN_TESTS 10
+#define SCREEN_TESTS 11
 
 /* ---- images ------------------------------------------------------------------------ */
 
@@ -1197,6 +1197,30 @@ static void test_hall_handwriting(void **state)
     report();
 }
 
+/* 求助: "工作人员马上就来" over the screen, in normal and large text, in English, and on the
+ * portable unit (English, large text, high contrast); "好的" closes it. */
+static void test_help(void **state)
+{
+    (void)state;
+    state_opts o = {0};
+    fresh_state("hall-help", KIOSK_MODE_HALL, demo_card, o);
+    ui_app *app = start(0);
+    play(app, "card insert\nwait-for pin\ntap help\nshot hall-help\ntap help_ok\nexpect pin\n"
+              "tap large_text\ntap help\nshot hall-help-large\ntap help_ok\n"
+              "shot hall-pin-large\ntap large_text\n"
+              "tap language\ntap help\nshot hall-help-en\ntap help_ok\n"
+              "tap voice\nshot hall-pin-en-sound-off\n");
+    stop(app);
+    fresh_state("portable-help", KIOSK_MODE_PORTABLE, demo_card, o);
+    app = start(0);
+    play(app, "tap language\ntap large_text\ntap contrast\ncard insert\nwait-for pin\n"
+              "tap help\nshot portable-help\ntap help_ok\ntap large_text\ntap contrast\n"
+              "shot portable-pin-en\n");
+    stop(app);
+    screen_tests_done++;
+    report();
+}
+
 static void test_no_stray_references(void **state)
 {
     (void)state;
@@ -1256,6 +1280,7 @@ int main(void)
         cmocka_unit_test_setup(test_hall_long_rare_name, setup),
         cmocka_unit_test_setup(test_hall_handwriting, setup),
         cmocka_unit_test_setup(test_hall_large_address, setup),
+        cmocka_unit_test_setup(test_help, setup),
         cmocka_unit_test_setup(test_no_stray_references, setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -384,7 +384,9 @@ static void test_every_session_starts_with_the_halls_defaults(void **st)
     session *s;
     assert_int_equal(session_create(&cfg, &o, &s), KIOSK_OK);
     assert_string_equal(session_get_view(s)->prefs.language, "zh_CN");
+    assert_true(session_get_view(s)->prefs.voice); /* [voice] enabled, the default */
     prefs_changes = 0;
+    session_set_voice(s, false);
     session_set_language(s, "en");
     session_set_large_text(s, true);
     session_set_high_contrast(s, true);
@@ -403,6 +405,7 @@ static void test_every_session_starts_with_the_halls_defaults(void **st)
     assert_string_equal(v->prefs.language, "zh_CN");
     assert_false(v->prefs.large_text);
     assert_false(v->prefs.high_contrast);
+    assert_true(v->prefs.voice);
     assert_true(prefs_changes > 0);
     assert_non_null(strstr(v->commitment, "承诺")); /* the hall's language's text again */
     /* chosen on the attract screen by someone who walked away: reset after the idle time */
@@ -414,6 +417,62 @@ static void test_every_session_starts_with_the_halls_defaults(void **st)
     session_pump(s);
     assert_false(session_get_view(s)->prefs.large_text);
     session_destroy(s);
+}
+
+/* 求助: the dialog, and an audit entry with the kiosk and the step, nothing personal. */
+static int find_help(void *ctx, const store_audit_entry *e)
+{
+    store_audit_entry *found = ctx;
+    if (!strcmp(e->action, "help.request"))
+        *found = *e;
+    /* nothing of the demo citizen in any entry: name, ID number, card number */
+    char all[400];
+    snprintf(all, sizeof all, "%s|%s|%s|%s", e->actor, e->action, e->subject, e->detail);
+    assert_null(strstr(all, "张三丰"));
+    assert_null(strstr(all, "370102"));
+    assert_null(strstr(all, "4519"));
+    assert_null(strstr(all, "D37010201"));
+    return 0;
+}
+
+static void test_help_is_audited_without_personal_data(void **st)
+{
+    (void)st;
+    state("help", 1);
+    cfg.voice_enabled = 0; /* a hall that keeps quiet by default */
+    session *s = start(NULL, 1);
+    assert_false(session_get_view(s)->prefs.voice);
+    to_questions(s);
+    answer(s, 0, 0, 1, 1);
+    fill_form(s); /* the name and ID number are in the record now */
+    int64_t before = kiosk_clock_now_ms(kiosk_clock_system());
+    session_help(s);
+    assert_true(session_get_view(s)->help_shown);
+    settle(s, 300);
+    session_help_close(s);
+    assert_false(session_get_view(s)->help_shown);
+    /* asked again and left open: the session's end closes it */
+    session_help(s);
+    session_cancel(s);
+    session_cancel_confirm(s);
+    session_next(s);
+    assert_int_equal(step(s), FLOW_ATTRACT);
+    assert_false(session_get_view(s)->help_shown);
+    session_destroy(s);
+    store_device_key key;
+    store *db;
+    char path[400];
+    snprintf(path, sizeof path, "%s/kiosk.db", dir);
+    assert_int_equal(store_device_key_load(dir, &key), KIOSK_OK);
+    assert_int_equal(store_open(path, "DEMO01", &key, kiosk_clock_system(), &db), KIOSK_OK);
+    store_audit_entry found = {0};
+    assert_int_equal(store_audit_recent(db, 100, find_help, &found), KIOSK_OK);
+    store_close(db);
+    assert_string_equal(found.action, "help.request");
+    assert_string_equal(found.actor, "citizen");
+    assert_string_equal(found.subject, "review"); /* the step: fill_form ends on the review */
+    assert_string_equal(found.detail, "DEMO01");  /* the kiosk's hall */
+    assert_true(found.at_ms >= before - 1000);
 }
 
 static void test_card_pulled_at_the_pin_waits(void **st)
@@ -774,6 +833,7 @@ int main(void)
         cmocka_unit_test(test_cancel_asks_then_wipes_and_saves_nothing),
         cmocka_unit_test(test_card_taken_away_and_back),
         cmocka_unit_test(test_every_session_starts_with_the_halls_defaults),
+        cmocka_unit_test(test_help_is_audited_without_personal_data),
         cmocka_unit_test(test_card_pulled_at_the_pin_waits),
         cmocka_unit_test(test_wrong_then_blocked_pin),
         cmocka_unit_test(test_idle_countdown_ends_the_session),

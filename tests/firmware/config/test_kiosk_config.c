@@ -35,6 +35,9 @@ static void test_defaults(void **state)
     assert_int_equal(cfg.sync_retry_max_s, 300);
     assert_string_equal(cfg.assets_dir, "/a");
     assert_string_equal(cfg.division, "370102"); /* the demo hall's 历下区 */
+    assert_int_equal(cfg.voice_enabled, 1);
+    assert_int_equal(cfg.voice_volume, 80);
+    assert_string_equal(cfg.voice_prompts_dir, "");
     int w, h;
     kiosk_config_screen_size(&cfg, &w, &h);
     assert_int_equal(w, 1080);
@@ -248,6 +251,25 @@ static void test_shipped_example_parses(void **state)
     assert_string_equal(cfg.state_dir, "/var/lib/kiosk");
 }
 
+/* [voice]: on or off by default, a volume of 0-100, where the prompts are. */
+static void test_voice_settings(void **state)
+{
+    (void)state;
+    assert_int_equal(kiosk_config_load_string(&cfg,
+                                              "[voice]\nenabled = false\nvolume = 35\n"
+                                              "prompts_dir = /usr/share/kiosk/prompts\n",
+                                              &err),
+                     KIOSK_OK);
+    assert_int_equal(cfg.voice_enabled, 0);
+    assert_int_equal(cfg.voice_volume, 35);
+    assert_string_equal(cfg.voice_prompts_dir, "/usr/share/kiosk/prompts");
+    assert_int_equal(kiosk_config_load_string(&cfg, "[voice]\n\nvolume = 101\n", &err),
+                     KIOSK_CONFIG);
+    assert_int_equal(err.line, 3);
+    assert_int_equal(kiosk_config_load_string(&cfg, "[voice]\nenabled = loud\n", &err),
+                     KIOSK_CONFIG);
+}
+
 /* The hub is reached over TLS only: a plain URL stops the kiosk at start, with the
  * url's line; the development setting allows plain HTTP to the loopback address only. */
 static void test_sync_url_must_be_https(void **state)
@@ -293,6 +315,7 @@ static void test_sync_url_must_be_https(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup(test_voice_settings, setup),
         cmocka_unit_test_setup(test_defaults, setup),
         cmocka_unit_test_setup(test_font_stack, setup),
         cmocka_unit_test_setup(test_full_file, setup),

@@ -6,7 +6,8 @@
  * checking the PIN, the four questions, the eligibility outcome, the form pages
  * (ui_form.h), the review, the commitment (scrolled with big buttons), the signature pad,
  * saving, printing, done with the receipt preview, messages, the card taken away (waiting
- * for it to come back), and the modal "cancel?" question and "more time?" countdown. Every
+ * for it to come back), and the modal "cancel?" question, "more time?" countdown and
+ * "工作人员马上就来" (求助: a help button and a sound switch are in every header). Every
  * ending says "请取回社保卡" while the card still lies on the reader.
  */
 #ifndef UI_JOURNEY_H
@@ -36,6 +37,7 @@ typedef struct ui_journey_env {
     const session_view *session; /* PIN length, answers, the pad, the commitment … */
     SDL_Texture *receipt;        /* the receipt preview on the done screen, or NULL */
     const char *agency_phone;    /* where to ask ([receipt] phone), for the done screen */
+    int voice_on;                /* the 🔊 switch is on (session_prefs.voice) */
     int receipt_w, receipt_h;
 } ui_journey_env;
 
@@ -65,7 +67,11 @@ void ui_journey_fill_number(const char *template_text, int n, char *out, size_t 
 #define UI_ID_SIGN_CONFIRM "sign_ok"
 #define UI_ID_REPRINT "reprint"
 #define UI_ID_FINISH "finish"
-#define UI_ID_PAD "pad" /* the signature pad itself */
+#define UI_ID_PAD "pad"         /* the signature pad itself */
+#define UI_ID_HELP "help"       /* 求助, in the header of every screen */
+#define UI_ID_HELP_OK "help_ok" /* "好的" on the help dialog */
+#define UI_ID_VOICE "voice"     /* the 🔊 switch: each step's instruction spoken */
+#define UI_ID_REPLAY "replay"   /* the title: tap to hear the instruction again */
 /* form rows: "field_<key>"; review: "edit_<page number>"; editors: see ui_form.c */
 /* keypad digits: "key0" … "key9"; answers: "q0_yes", "q0_no" … "q3_no" */
 

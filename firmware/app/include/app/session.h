@@ -41,16 +41,18 @@ enum {
     SESSION_REDRAW = 1,  /* something on screen changed */
     SESSION_WIPED = 2,   /* the citizen's data left: clear what the screens cached of it */
     SESSION_RECEIPT = 4, /* a new receipt image (or none) for the done screen */
-    SESSION_PREFS = 8,   /* language, large text or contrast changed (view.prefs) */
+    SESSION_PREFS = 8,   /* language, large text, contrast or voice changed (view.prefs) */
 };
 
-/* How the citizen wants to read: chosen on any screen, back to the hall's defaults
- * (cfg->language, normal text and contrast) when the session ends or, on the attract
- * screen, after idle_timeout_s without a card. Nothing of one citizen carries over. */
+/* How the citizen wants to read and hear: chosen on any screen, back to the hall's
+ * defaults (cfg->language, normal text and contrast, cfg->voice_enabled) when the session
+ * ends or, on the attract screen, after idle_timeout_s without a card. Nothing of one
+ * citizen carries over. */
 typedef struct session_prefs {
     char language[8]; /* "zh_CN", "en" */
     bool large_text;
     bool high_contrast;
+    bool voice; /* each step's instruction spoken (app/voice.h) */
 } session_prefs;
 
 typedef struct session_options {
@@ -105,6 +107,7 @@ typedef struct session_view {
                              working days; public holidays move it on) */
     int processing_days;
     session_prefs prefs;
+    bool help_shown; /* 求助 was asked: "工作人员马上就来" until closed or the session ends */
 } session_view;
 
 /* Create the session for cfg (copied): loads the code tables, divisions and the
@@ -141,6 +144,8 @@ const char *session_home_division(const session *s);
 kiosk_rc session_set_language(session *s, const char *lang);
 void session_set_large_text(session *s, bool on);
 void session_set_high_contrast(session *s, bool on);
+/* The 🔊 toggle: view.prefs.voice (SESSION_PREFS). */
+void session_set_voice(session *s, bool on);
 
 /* ---- the citizen's intents ---- */
 
@@ -168,6 +173,11 @@ void session_scroll(session *s);                    /* reading on (commitment, r
 void session_commitment_end_reached(session *s);    /* the last line was on screen */
 void session_agree(session *s);                     /* only once the end was reached */
 void session_reprint(session *s);
+/* 求助: view.help_shown, and an audit entry through the I/O worker — actor "citizen",
+ * action "help.request", subject the step's name (voice_prompt_name), detail the hall
+ * code; its time is the entry's. Nothing about the citizen. Logged too. */
+void session_help(session *s);
+void session_help_close(session *s); /* "好的" on the help dialog */
 
 /* The signature pad laid out at w x h pixels on a screen of px_per_mm (made once). */
 kiosk_rc session_pad_layout(session *s, int w, int h, float px_per_mm);

@@ -79,6 +79,10 @@ typedef struct kiosk_config {
     kiosk_log_level log_level;
     /* [input] */
     char handwriting_model[KIOSK_CONFIG_PATH_MAX]; /* Zinnia model; missing: pinyin only */
+    /* [voice] */
+    int voice_enabled;                             /* the hall's default for the 🔊 toggle */
+    int voice_volume;                              /* 0..100 */
+    char voice_prompts_dir[KIOSK_CONFIG_PATH_MAX]; /* <dir>/<lang>/<step>.wav; "" = the build's */
 } kiosk_config;
 
 /* Where a parse failed, for the message staff see. */
