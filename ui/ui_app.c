@@ -250,11 +250,15 @@ static void on_session_changed(void *ctx, unsigned what)
          * text, the pinyin engine (its search buffers held what was typed, closed until
          * the next citizen needs it) and the freed memory goes back to the system */
         ui_journey_state_wipe(&app->js);
-        ui_handwriting_clear(app->hand); /* the strokes the citizen wrote */
         ui_text_forget(app->text);
         ui_pinyin_destroy(app->pinyin);
         app->pinyin = NULL;
         app->pinyin_tried = 0;
+        /* the handwriting recogniser too: the strokes the citizen wrote, and the model's
+         * 27 MB mapping (most of it touched by a recognition) until the next form */
+        ui_handwriting_destroy(app->hand);
+        app->hand = NULL;
+        app->hand_tried = 0;
         malloc_trim(0);
     }
     if (what & SESSION_PREFS) {

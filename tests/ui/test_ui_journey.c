@@ -568,6 +568,14 @@ static void test_handwriting_entry(void **state)
     assert_int_equal(ui_handwriting_stroke_count(hw), 1);
     assert_true(ui_handwriting_candidate_count(hw) > 0);
     run(app, "card remove\nwait-for card_away\ntap cancel_confirm\nexpect message\n");
+    /* the recogniser is closed with the session (strokes, candidates and the model's
+     * mapping go), and opened again for the next citizen's form */
+    assert_null(ui_app_handwriting(app));
+    run(app, "tap ok\nexpect attract\ncard insert\nwait-for pin\npin 123456\ntap pin_ok\n"
+             "wait-for questions\ntap q0_no\ntap q1_no\ntap q2_yes\ntap q3_yes\ntap next\n"
+             "expect form\n");
+    hw = ui_app_handwriting(app);
+    assert_non_null(hw);
     assert_int_equal(ui_handwriting_stroke_count(hw), 0);
     assert_int_equal(ui_handwriting_candidate_count(hw), 0);
     ui_app_destroy(app);
