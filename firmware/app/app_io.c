@@ -298,12 +298,6 @@ static void run_job(app_io *io, job *j, app_io_result *r)
     case APP_IO_EXPORT: {
         char path[700];
         time_t now = time(NULL);
-        struct tm tm;
-        char stamp[32];
-        localtime_r(&now, &tm);
-        strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
-        char id[16];
-        receipt_device_id(io->key.public_key, id);
         if (io->cfg.export_mount && !is_mount_point(j->dir)) {
             /* no stick: writing there would leave the bundle on the unit itself */
             r->rc = KIOSK_NO_MEDIUM;
@@ -313,7 +307,7 @@ static void run_job(app_io *io, job *j, app_io_result *r)
         if (!io->cfg.export_mount)
             mkdir(j->dir, 0700);
         /* as many bundles as the hub's import limit needs, each importable alone */
-        snprintf(path, sizeof path, "%s-%s-%s", io->cfg.hall_code, id, stamp);
+        receipt_bundle_base(io->cfg.hall_code, io->key.public_key, now, path, sizeof path);
         sync_export_result res;
         r->rc =
             sync_export_bundles(io->store, &io->key, j->dir, path, (int64_t)now * 1000, NULL, &res);

@@ -64,6 +64,17 @@ void receipt_device_id(const uint8_t public_key[32], char out[RECEIPT_DEVICE_ID_
     base32_encode(h, 5, out);
 }
 
+void receipt_bundle_base(const char *hall_code, const uint8_t public_key[32], time_t when,
+                         char *out, size_t size)
+{
+    char id[RECEIPT_DEVICE_ID_LEN + 1], stamp[32];
+    struct tm tm;
+    receipt_device_id(public_key, id);
+    localtime_r(&when, &tm);
+    strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
+    snprintf(out, size, "%s-%s-%s", hall_code, id, stamp);
+}
+
 static int valid_receipt_no(const char *s)
 {
     size_t n = strlen(s);

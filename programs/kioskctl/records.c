@@ -250,13 +250,8 @@ int cmd_export(int argc, char **argv)
     clock_gettime(CLOCK_REALTIME, &now);
     int64_t now_ms = (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000;
     if (stat(target, &sb) == 0 && S_ISDIR(sb.st_mode)) {
-        char id[RECEIPT_DEVICE_ID_LEN + 1], stamp[32];
-        struct tm tm;
-        receipt_device_id(key.public_key, id);
-        localtime_r(&now.tv_sec, &tm);
-        strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
         snprintf(dir, sizeof dir, "%s", target);
-        snprintf(base, sizeof base, "%s-%s-%s", cfg.hall_code, id, stamp);
+        receipt_bundle_base(cfg.hall_code, key.public_key, now.tv_sec, base, sizeof base);
     } else {
         const char *slash = strrchr(target, '/');
         const char *name = slash ? slash + 1 : target;

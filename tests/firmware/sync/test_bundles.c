@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "hub/hub_db.h"
+#include "core/kiosk_clock.h"
 #include "proto/sync_proto.h"
 #include "store/store.h"
 #include "sync/sync.h"
@@ -50,11 +51,10 @@ static double mono_ms(void)
     return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
+/* The wall clock, as the hub and the store read it. */
 static int64_t wall_ms(void)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+    return kiosk_clock_now_ms(kiosk_clock_system());
 }
 
 static int setup(void **state)

@@ -32,6 +32,7 @@
 #include "hub/hub_http.h"
 #include "store/store.h"
 #include "sync/sync.h"
+#include "core/kiosk_clock.h"
 #include "proto/sync_proto.h"
 
 static char dir[512], db[600], hubdb[600], url[128];
@@ -50,11 +51,10 @@ static const store_submission sample = {
     .masked_id = "3701**********4519",
 };
 
+/* The wall clock, as the hub and the store read it. */
 static int64_t wall_ms(void)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+    return kiosk_clock_now_ms(kiosk_clock_system());
 }
 
 static int64_t hub_clock(void *ctx)

@@ -25,6 +25,7 @@
 
 #include "hub/hub_db.h"
 #include "hub/hub_http.h"
+#include "core/kiosk_clock.h"
 #include "proto/sync_proto.h"
 #include "store/store.h"
 #include "sync/sync.h"
@@ -53,11 +54,10 @@ static double now_s(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* The wall clock, as the hub and the store read it. */
 static int64_t wall_ms(void)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+    return kiosk_clock_now_ms(kiosk_clock_system());
 }
 
 /* VmRSS of this process in bytes (the hub's server thread lives here). */

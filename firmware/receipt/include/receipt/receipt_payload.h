@@ -16,6 +16,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "core/kiosk_error.h"
 
@@ -33,6 +34,11 @@ typedef struct receipt_claim {
 
 /* The device id for a 32-byte Ed25519 public key (9 bytes with the terminator). */
 void receipt_device_id(const uint8_t public_key[32], char out[RECEIPT_DEVICE_ID_LEN + 1]);
+
+/* The name a USB export's bundles start with: "<hall>-<device id>-<YYYYMMDD-HHMMSS>" in
+ * local time (the menu and kioskctl name them alike; sync_export_bundles adds the rest). */
+void receipt_bundle_base(const char *hall_code, const uint8_t public_key[32], time_t when,
+                         char *out, size_t size);
 
 /* Build and sign a payload. record_hash is the record's 32-byte hash; secret_key is
  * the 64-byte libsodium Ed25519 secret key (borrowed). out gets at most
