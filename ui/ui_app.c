@@ -490,6 +490,20 @@ static void battery_text(const ui_app *app, const session_view *sv, char *line, 
              sv->power.charging ? kiosk_strings_get(app->strings, "screen.charging") : "");
 }
 
+/* What the form's editors need: the session's tables and record, the input methods,
+ * the hall's division and today's date. */
+static ui_form_env form_env(ui_app *app)
+{
+    return (ui_form_env){.codes = session_codes(app->session),
+                         .divs = session_divisions(app->session),
+                         .rec = session_get_view(app->session)->record,
+                         .pinyin = app->pinyin,
+                         .lang = strcmp(app->language, "en") == 0 ? CODES_EN : CODES_ZH,
+                         .home = session_home_division(app->session),
+                         .hand = app->hand,
+                         .today = kiosk_clock_today(app->clock)};
+}
+
 kiosk_rc ui_app_render(ui_app *app)
 {
     SDL_SetRenderTarget(app->renderer, app->canvas);
@@ -533,10 +547,7 @@ kiosk_rc ui_app_render(ui_app *app)
         ui_widgets_add(&app->widgets, "contrast", app->attract.contrast);
         attract_status(app, sv, &c);
     } else {
-        ui_journey_env env = {.form = {session_codes(app->session), session_divisions(app->session),
-                                       sv->record, app->pinyin,
-                                       strcmp(app->language, "en") == 0 ? CODES_EN : CODES_ZH,
-                                       session_home_division(app->session), app->hand},
+        ui_journey_env env = {.form = form_env(app),
                               .session = sv,
                               .receipt = app->receipt,
                               .agency_phone = app->cfg.agency_phone,
@@ -707,20 +718,20 @@ static void on_answer(ui_app *app, const char *id)
 
 static void on_form(ui_app *app, const char *id)
 {
-    const session_view *sv = session_get_view(app->session);
-    ui_form_env env = {session_codes(app->session),
-                       session_divisions(app->session),
-                       sv->record,
-                       app->pinyin,
-                       strcmp(app->language, "en") == 0 ? CODES_EN : CODES_ZH,
-                       session_home_division(app->session),
-                       app->hand};
+    ui_form_env env = form_env(app);
     ui_form_action act;
     if (ui_form_tap(&env, &app->js.edit, id, &act)) {
         if (act.set) {
+            char raw[8];
+            int first = !*registration_value(env.rec, act.field, ",", raw, sizeof raw);
+            explicit_bzero(raw, sizeof raw);
             session_set_field(app->session, act.field, act.text);
             if (act.set2) /* 与户籍地址相同: the detail too */
                 session_set_field(app->session, act.field2, act.text2);
+            /* a field given for the first time: the page's next one to give opens by
+             * itself (a field changed later leaves the citizen on the page) */
+            if (first)
+                ui_form_open_next(&env, &app->js.edit, act.set2 ? act.field2 : act.field);
             explicit_bzero(&act, sizeof act);
         } else {
             session_touch(app->session);
@@ -814,9 +825,13 @@ static void on_widget(ui_app *app, const char *id)
     } else if (!strcmp(id, UI_ID_OK)) {
         session_next(ss);
     } else if (ui_scroll_dir(id) && scroll_of(app, step)) {
-        /* a third of the screen a tap; the draw keeps it within what there is */
+        /* a third of the screen a tap (the commitment: a page less two lines); the draw
+         * keeps it within what there is */
         int *y = scroll_of(app, step);
-        *y += ui_scroll_dir(id) * app->h / 3;
+        int by = step == FLOW_COMMITMENT && app->js.commitment_page > app->h / 3
+                     ? app->js.commitment_page
+                     : app->h / 3;
+        *y += ui_scroll_dir(id) * by;
         if (*y < 0)
             *y = 0;
         session_scroll(ss);

@@ -30,6 +30,8 @@ static codes_table table_of(registration_field f)
 
 #define CANDIDATES_PER_PAGE 6
 
+static void year_month_text(const kiosk_strings *s, int k, char *out, size_t size);
+
 void ui_form_edit_wipe(ui_form_edit *e)
 {
     explicit_bzero(e, sizeof *e);
@@ -60,6 +62,14 @@ void ui_form_value(const ui_form_env *env, const kiosk_strings *s, registration_
         snprintf(out, outsz, "%s",
                  kiosk_strings_get(s, strcmp(v, "yes") == 0 ? "screen.yes" : "screen.no"));
         break;
+    case REGISTRATION_INPUT_MONTH: {
+        int y, m;
+        if (sscanf(v, "%4d-%2d", &y, &m) == 2 && m >= 1 && m <= 12)
+            year_month_text(s, y * 12 + m - 1, out, outsz); /* "2026年9月" */
+        else
+            snprintf(out, outsz, "%s", v);
+        break;
+    }
     case REGISTRATION_INPUT_DIVISION:
         if (divisions_path(env->divs, v, out, outsz) != KIOSK_OK)
             snprintf(out, outsz, "%s", v);
@@ -558,36 +568,69 @@ static void draw_yesno(ui_ctx *c, const ui_form_env *env, const ui_form_edit *e,
     option_grid(c, area, "opt_", codes, names, selected, 2, 0);
 }
 
-static void draw_month(ui_ctx *c, const ui_form_edit *e, SDL_Rect body)
+/* A month as a count of months (year * 12 + month - 1); a zero date (no clock): 2026-12. */
+static int month_index(kiosk_date d)
+{
+    return d.year > 0 && d.month >= 1 && d.month <= 12 ? d.year * 12 + d.month - 1 : 2026 * 12 + 11;
+}
+
+/* "2026年9月" / "September 2026" for the month index k. */
+static void year_month_text(const kiosk_strings *s, int k, char *out, size_t size)
+{
+    char key[32], year[16];
+    snprintf(key, sizeof key, "screen.month_%d", k % 12 + 1); /* "9月", "September" */
+    snprintf(year, sizeof year, "%d", k / 12);
+    const char *names[] = {"year", "month"}, *values[] = {year, kiosk_strings_get(s, key)};
+    kiosk_strings_fill(kiosk_strings_get(s, "screen.year_month"), names, values, 2, out, size);
+}
+
+/* The twelve months up to e->last_month, oldest first, each button with its year above
+ * its month's name; "−" and "+" move a year at a time, never past this month. */
+static void draw_month(ui_ctx *c, const ui_form_env *env, const ui_form_edit *e, SDL_Rect body)
 {
     const ui_theme *t = c->t;
-    char shown[64];
-    snprintf(shown, sizeof shown, "%d-%02d", e->year, e->month);
+    char shown[64], first[48], last[48];
+    if (e->month)
+        year_month_text(c->s, e->year * 12 + e->month - 1, shown, sizeof shown);
     SDL_Rect area = done_cancel(c, editor_frame(c, e, body, e->month ? shown : NULL), 1);
     int gap = ui_theme_px(t, 16), bh = ui_theme_px(t, t->landscape ? 70 : 110);
-    char year[16];
-    snprintf(year, sizeof year, "%d", e->year);
-    int bw = area.w / 4;
+    year_month_text(c->s, e->last_month - 11, first, sizeof first);
+    year_month_text(c->s, e->last_month, last, sizeof last);
+    char range[112];
+    snprintf(range, sizeof range, "%s – %s", first, last);
+    int bw = area.w / 5;
+    int later = e->last_month + 12 <= month_index(env->today);
     ui_button(c, "year_minus", (SDL_Rect){area.x, area.y, bw, bh}, "−",
               ui_theme_size(t, UI_SIZE_KEY_SYMBOL), UI_BUTTON_SECONDARY);
-    SDL_Rect mid = {area.x + bw, area.y + bh / 6, area.w - 2 * bw, bh};
-    ui_label(c, year, mid, ui_theme_size(t, UI_SIZE_YEAR), t->fg, UI_TEXT_CENTER);
-    ui_button(c, "year_plus", (SDL_Rect){area.x + area.w - bw, area.y, bw, bh}, "+",
-              ui_theme_size(t, UI_SIZE_KEY_SYMBOL), UI_BUTTON_SECONDARY);
+    int line = ui_theme_size_px(t, UI_SIZE_MONTH) * 4 / 3;
+    SDL_Rect mid = {area.x + bw + gap, area.y + (bh - line) / 2, area.w - 2 * (bw + gap), line};
+    ui_label_fit(c, range, mid, ui_theme_size(t, UI_SIZE_MONTH), t->fg, UI_TEXT_CENTER);
+    if (later) /* never a month to come */
+        ui_button(c, "year_plus", (SDL_Rect){area.x + area.w - bw, area.y, bw, bh}, "+",
+                  ui_theme_size(t, UI_SIZE_KEY_SYMBOL), UI_BUTTON_SECONDARY);
     int cols = t->landscape ? 6 : 4, rows = 12 / cols;
     int top = area.y + bh + gap;
     int cw = (area.w - (cols - 1) * gap) / cols, ch = (area.y + area.h - top - rows * gap) / rows;
-    if (ch > bh)
-        ch = bh;
-    for (int m = 1; m <= 12; m++) {
-        char id[16], key[32];
+    if (ch > bh * 3 / 2)
+        ch = bh * 3 / 2;
+    int ypx = ui_theme_size(t, UI_SIZE_MONTH) * 2 / 3;
+    for (int i = 0; i < 12; i++) {
+        int k = e->last_month - 11 + i, m = k % 12 + 1;
+        char id[16], key[32], year[16];
         snprintf(id, sizeof id, "month_%d", m);
-        snprintf(key, sizeof key, "screen.month_%d", m); /* "9月", "September" */
-        const char *label = kiosk_strings_get(c->s, key);
-        SDL_Rect b = {area.x + ((m - 1) % cols) * (cw + gap), top + ((m - 1) / cols) * (ch + gap),
-                      cw, ch};
-        ui_button(c, id, b, label, ui_theme_size(t, UI_SIZE_MONTH),
-                  e->month == m ? UI_BUTTON_SELECTED : UI_BUTTON_SECONDARY);
+        snprintf(key, sizeof key, "screen.month_%d", m);
+        snprintf(year, sizeof year, "%d", k / 12);
+        int chosen = e->month && e->year * 12 + e->month - 1 == k;
+        SDL_Rect b = {area.x + (i % cols) * (cw + gap), top + (i / cols) * (ch + gap), cw, ch};
+        /* the month's name a little below the middle, its year small above it */
+        SDL_Rect b2 = ui_button(c, id, b, "", ui_theme_size(t, UI_SIZE_MONTH),
+                                chosen ? UI_BUTTON_SELECTED : UI_BUTTON_SECONDARY);
+        SDL_Color fg = chosen ? t->on_accent : t->fg;
+        SDL_Rect yr = {b2.x, b2.y + b2.h / 10, b2.w, b2.h * 2 / 5};
+        SDL_Rect mo = {b2.x, b2.y + b2.h * 2 / 5, b2.w, b2.h / 2};
+        ui_label_fit(c, year, yr, ypx, fg, UI_TEXT_CENTER);
+        ui_label_fit(c, kiosk_strings_get(c->s, key), mo, ui_theme_size(t, UI_SIZE_MONTH), fg,
+                     UI_TEXT_CENTER);
     }
 }
 
@@ -828,7 +871,7 @@ static void draw_editor(ui_ctx *c, const ui_form_env *env, const ui_form_edit *e
         draw_yesno(c, env, e, body);
         return;
     case REGISTRATION_INPUT_MONTH:
-        draw_month(c, e, body);
+        draw_month(c, env, e, body);
         return;
     case REGISTRATION_INPUT_DIVISION:
         draw_division(c, env, e, body);
@@ -875,12 +918,20 @@ static void open_editor(const ui_form_env *env, ui_form_edit *e, registration_fi
     char raw[UI_FORM_TEXT_MAX];
     const char *v = registration_value(env->rec, f, ",", raw, sizeof raw);
     switch (input_of(f)) {
-    case REGISTRATION_INPUT_MONTH:
-        if (!v || sscanf(v, "%4d-%2d", &e->year, &e->month) != 2) {
-            e->year = 2026;
+    case REGISTRATION_INPUT_MONTH: {
+        /* the twelve months up to this one, where most answers lie; a value given
+         * earlier is brought into view a year at a time */
+        int now = month_index(env->today);
+        e->last_month = now;
+        if (!v || sscanf(v, "%4d-%2d", &e->year, &e->month) != 2 || e->month < 1 || e->month > 12) {
+            e->year = 0;
             e->month = 0;
+        } else {
+            while (e->last_month - 11 > e->year * 12 + e->month - 1 && e->last_month > 12 * 1950)
+                e->last_month -= 12;
         }
         break;
+    }
     case REGISTRATION_INPUT_DIVISION:
         /* start at the hall's own district, where most citizens live (the stored value
          * shows on the page); "其他地区" goes to the provinces */
@@ -914,6 +965,46 @@ static void close_editor(const ui_form_env *env, ui_form_edit *e)
         ui_pinyin_reset(env->pinyin);
     ui_handwriting_clear(env->hand);
     ui_form_edit_wipe(e);
+}
+
+int ui_form_open_next(const ui_form_env *env, ui_form_edit *e, registration_field field)
+{
+    if (e->active)
+        return 0;
+    size_t n;
+    const registration_field_info *schema = registration_schema(&n);
+    size_t at = 0;
+    while (at < n && schema[at].field != field)
+        at++;
+    if (at == n)
+        return 0;
+    /* what the rules ask for now: a disability grade after a 6x health, the words of
+     * 其他 after that reason */
+    registration_issue issues[REGISTRATION_FIELD_COUNT];
+    size_t nissues = 0;
+    if (env->codes && env->divs &&
+        registration_validate(env->rec, env->codes, env->divs, env->today, issues,
+                              REGISTRATION_FIELD_COUNT, &nissues) == KIOSK_RANGE)
+        nissues = 0;
+    if (nissues > REGISTRATION_FIELD_COUNT)
+        nissues = REGISTRATION_FIELD_COUNT;
+    for (size_t i = at + 1; i < n && schema[i].section == schema[at].section; i++) {
+        const registration_field_info *fi = &schema[i];
+        char raw[UI_FORM_TEXT_MAX];
+        int needed = fi->required;
+        for (size_t k = 0; k < nissues && !needed; k++)
+            needed = issues[k].field == fi->field && issues[k].error == REGISTRATION_ERR_REQUIRED;
+        if (!needed || !fi->on_form || fi->input == REGISTRATION_INPUT_DATE ||
+            registration_is_locked(env->rec, fi->field))
+            continue;
+        int empty = !*registration_value(env->rec, fi->field, ",", raw, sizeof raw);
+        explicit_bzero(raw, sizeof raw);
+        if (empty) {
+            open_editor(env, e, fi->field);
+            return 1;
+        }
+    }
+    return 0;
 }
 
 static void take(ui_form_edit *e, ui_form_action *out, const char *text)
@@ -1147,12 +1238,22 @@ int ui_form_tap(const ui_form_env *env, ui_form_edit *e, const char *id, ui_form
         }
         return 1;
     case REGISTRATION_INPUT_MONTH:
-        if (!strcmp(id, "year_minus") && e->year > 1950)
-            e->year--;
-        else if (!strcmp(id, "year_plus") && e->year < 2999)
-            e->year++;
-        else if (!strncmp(id, "month_", 6))
-            e->month = atoi(id + 6);
+        if (!strcmp(id, "year_minus") && e->last_month - 12 >= 1950 * 12 + 11)
+            e->last_month -= 12;
+        else if (!strcmp(id, "year_plus") && e->last_month + 12 <= month_index(env->today))
+            e->last_month += 12;
+        else if (!strncmp(id, "month_", 6)) {
+            /* the month of that name among the twelve shown: chosen, and the editor
+             * closes (one tap, as a list's option) */
+            int m = atoi(id + 6);
+            if (m < 1 || m > 12)
+                return 1;
+            int k = e->last_month - ((e->last_month % 12) - (m - 1) + 12) % 12;
+            char text[16];
+            snprintf(text, sizeof text, "%04d-%02d", k / 12, k % 12 + 1);
+            take(e, out, text);
+            close_editor(env, e);
+        }
         return 1;
     case REGISTRATION_INPUT_DIVISION:
         if (!strncmp(id, "div_", 4) && id[4] >= '0' && id[4] <= '9') { /* a code */

@@ -568,6 +568,7 @@ static void commitment_screen(ui_ctx *c, const frame *f, const flow_view *v, ui_
                             &style, inner_w, &tex, &blk) == KIOSK_OK &&
         tex) {
         st->commitment_max_scroll = blk.h > inner_h ? blk.h - inner_h : 0;
+        st->commitment_page = inner_h - 2 * style.px * style.line_pct / 100;
         if (st->commitment_scroll > st->commitment_max_scroll)
             st->commitment_scroll = st->commitment_max_scroll;
         int shown =

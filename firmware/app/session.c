@@ -792,12 +792,23 @@ void session_pin_confirm(session *s)
     changed(s, SESSION_REDRAW);
 }
 
+static void answers_next(session *s);
+
 void session_answer(session *s, int q, bool yes)
 {
     if (q < 0 || q > 3 || flow_get_view(s->flow)->step != FLOW_QUESTIONS)
         return;
+    int was_open = s->view.answers[q] < 0, open = 0;
     s->view.answers[q] = yes ? 1 : 0;
     s->view.show_missing = false;
+    for (int i = 0; i < 4; i++)
+        open += s->view.answers[i] < 0;
+    if (was_open && open == 0) {
+        /* the last question answered: on at once (the outcome, or the form), one tap
+         * less; an answer changed afterwards waits for 下一步 */
+        answers_next(s);
+        return;
+    }
     changed(s, SESSION_REDRAW);
 }
 

@@ -436,9 +436,13 @@ unsigned flow_handle(flow *f, const flow_event *ev)
             return FLOW_ACT_NONE;
         return end_session(f, FLOW_MESSAGE, "flow.reader_fault");
     case FLOW_EV_CARD_REMOVED:
-        /* after saving, the card is no longer needed; before, the session ends — and says
+        /* after saving, the card is no longer needed (taking it from the done screen,
+         * once the receipt printed, ends the session); before, the session ends — and says
          * why (a reader fault has its own message). A card only tapped, or taken back
          * from a message, just ends it. */
+        if (s == FLOW_DONE && f->view.printed)
+            return end_session(f, FLOW_ATTRACT, NULL); /* the receipt in hand, the card back:
+                                                         nothing is left to do here */
         if (f->saved || s == FLOW_ATTRACT || s == FLOW_CARD_AWAY)
             return FLOW_ACT_NONE;
         if (s == FLOW_READING_CARD || s == FLOW_MESSAGE || s == FLOW_ELIGIBILITY)

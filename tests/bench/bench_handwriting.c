@@ -280,8 +280,8 @@ int main(int argc, char **argv)
     if (ui_app_create(&cfg, &opt, &app) != KIOSK_OK)
         return 1;
     if (!run(app, "card insert\nwait-for pin\npin 123456\ntap pin_ok\nwait-for questions\n"
-                  "tap q0_no\ntap q1_no\ntap q2_yes\ntap q3_yes\ntap next\n"
-                  "tap field_education\npick opt_21\ntap field_health\npick opt_10\ntap next\n"
+                  "tap q0_no\ntap q1_no\ntap q2_yes\ntap q3_yes\n"
+                  "tap field_education\npick opt_21\npick opt_10\ntap next\n"
                   "tap field_household_detail\n"))
         return 1;
     /* 2. the frame with 号 written and its candidates */

@@ -126,19 +126,17 @@ int main(int argc, char **argv)
         sleep((unsigned)atoi(getenv("BENCH_PAUSE_ATTRACT")));
     frames(app, "attract", n);
     if (!run(app, "card insert\nwait-for pin\npin 123456\ntap pin_ok\nwait-for questions\n"
-                  "tap q0_no\ntap q1_no\ntap q2_yes\ntap q3_yes\ntap next\n"
-                  "tap field_education\npick opt_21\ntap field_health\npick opt_10\ntap next\n"
+                  "tap q0_no\ntap q1_no\ntap q2_yes\ntap q3_yes\n"
+                  "tap field_education\npick opt_21\npick opt_10\ntap next\n"
                   "tap field_household_division\npick div_370102001\npick div_370102001001\n"
                   "type 12\ntap kb_pinyin\ntype haolou\n"))
         return 1;
     frames(app, "pinyin keyboard", n);
-    if (!run(app, "choose 0\ntap edit_done\n"
-                  "tap field_residence_division\ntap div_same\n"))
+    if (!run(app, "choose 0\ntap edit_done\ntap div_same\n"))
         return 1;
     frames(app, "form page", n);
     if (!run(app, "tap next\ntap field_mobile\ntype 13812345678\ntap edit_done\ntap next\n"
-                  "tap field_unemployed_since\ntap month_9\ntap edit_done\n"
-                  "tap field_reason\npick opt_05\ntap field_claims_insurance\ntap opt_yes\n"
+                  "tap field_unemployed_since\ntap month_9\npick opt_05\ntap opt_yes\n"
                   "tap next\ntap field_services\ntap opt_1\ntap edit_done\ntap next\n"
                   "expect review\n"))
         return 1;

@@ -153,6 +153,37 @@ static void test_whole_journey(void **state)
     assert_string_equal(flow_get_view(f)->receipt_no, "");
 }
 
+/* Saved and printed to the done screen, card on the reader all along. */
+static void to_done(int printed)
+{
+    to_form();
+    fill_all_pages();
+    send(FLOW_EV_NEXT);
+    send(FLOW_EV_NEXT);
+    send(FLOW_EV_SIGNED);
+    flow_event ev = {.type = FLOW_EV_SAVED, .rc = KIOSK_OK, .receipt_no = "DEMO01-20261122-0001"};
+    flow_handle(f, &ev);
+    ev = (flow_event){.type = FLOW_EV_PRINTED, .rc = printed ? KIOSK_OK : KIOSK_IO};
+    flow_handle(f, &ev);
+    assert_int_equal(step(), FLOW_DONE);
+}
+
+/* Taking the card from the done screen, once the receipt printed, is the citizen's last
+ * act: the session ends at once (no 结束 to tap, nothing left for the next citizen to
+ * see). After a failed print the done screen stays, with 重新打印, until its time. */
+static void test_done_ends_when_card_taken(void **state)
+{
+    (void)state;
+    to_done(1);
+    assert_int_equal(send(FLOW_EV_CARD_REMOVED), FLOW_ACT_WIPE);
+    assert_int_equal(step(), FLOW_ATTRACT);
+    assert_string_equal(flow_get_view(f)->receipt_no, "");
+    to_done(0); /* the next citizen, whose receipt did not print */
+    assert_int_equal(send(FLOW_EV_CARD_REMOVED), FLOW_ACT_NONE);
+    assert_int_equal(step(), FLOW_DONE);
+    assert_false(flow_get_view(f)->printed);
+}
+
 static void test_wrong_pin_and_blocked(void **state)
 {
     (void)state;
@@ -540,6 +571,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_whole_journey, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_done_ends_when_card_taken, setup, teardown),
         cmocka_unit_test_setup_teardown(test_wrong_pin_and_blocked, setup, teardown),
         cmocka_unit_test_setup_teardown(test_eligibility_routes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_page_validation_and_review_edits, setup, teardown),

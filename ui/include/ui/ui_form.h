@@ -35,6 +35,8 @@ typedef struct ui_form_env {
     const char *home;            /* the hall's division (session_home_division): the address picker
                                     opens there, "其他地区" one tap away; NULL or "": the provinces */
     struct ui_handwriting *hand; /* NULL: no handwriting pad (pinyin only); strokes kept */
+    kiosk_date today;            /* the month editor offers the twelve months up to this one; a zero
+                                    date: 2026-12 (tests without a clock) */
 } ui_form_env;
 
 /* The open editor, kept by the UI between frames; wiped with the session. */
@@ -44,7 +46,9 @@ typedef struct ui_form_edit {
     char text[UI_FORM_TEXT_MAX]; /* typed so far */
     int list_page;
     char division[16]; /* chosen so far ("" = choosing a province) */
-    int year, month;
+    int year, month;   /* a month's value: chosen (month 0: none yet) */
+    int last_month;    /* the month editor shows the twelve months up to this one (year * 12 +
+                          month - 1): today's at first, a year back for each "−" */
     char chosen[8][CODES_CODE_MAX + 1]; /* services */
     int nchosen;
     int symbols; /* the keyboard shows digits and symbols instead of letters */
@@ -82,6 +86,13 @@ typedef struct ui_form_action {
 /* A tap on widget id while the form is shown. Returns 1 when the form used it (then
  * *out may ask for a field to be set), 0 for ids that are not the form's (next, back…). */
 int ui_form_tap(const ui_form_env *env, ui_form_edit *e, const char *id, ui_form_action *out);
+
+/* After field was given for the first time (its editor closed with a value), open the
+ * editor of the next field of its page that the citizen still has to give: required,
+ * on the form, not from the card, empty — so a page is filled without a tap on each row.
+ * Returns 1 when an editor opened, 0 when the page has nothing more to ask (or an
+ * editor is already open). */
+int ui_form_open_next(const ui_form_env *env, ui_form_edit *e, registration_field field);
 
 /* The value of field as a citizen reads it ("高中", "山东省济南市历下区…") into out; the
  * document number masked as on the receipt ("3701**********4519"). */

@@ -27,6 +27,8 @@ typedef struct ui_journey_state {
     int review_max_scroll;      /* set by the draw; 0 when everything fits */
     int commitment_scroll;      /* pixels scrolled */
     int commitment_max_scroll;  /* set by the draw */
+    int commitment_page;        /* a tap of ▼ turns this much (the text's window less two
+                                   lines, read like the pages of a book); set by the draw */
     int commitment_seen_end;    /* scrolled to the end at least once */
     SDL_Rect pad_rect;          /* where the signature pad is, set by the draw */
 } ui_journey_state;

@@ -158,7 +158,8 @@ void session_pin_delete(session *s);
 void session_pin_clear(session *s);
 /* Six digits typed: hand them to the reader worker. */
 void session_pin_confirm(session *s);
-/* Question q (0..3: pension, employed, able, wants work) answered. */
+/* Question q (0..3: pension, employed, able, wants work) answered. The answer that
+ * leaves none open goes on by itself (as session_next); later changes wait for it. */
 void session_answer(session *s, int q, bool yes);
 /* The value of a form field as typed or chosen (copied). */
 void session_set_field(session *s, registration_field field, const char *text);
