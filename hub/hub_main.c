@@ -690,9 +690,9 @@ static int cmd_import(int argc, char **argv)
     }
     /* what the hub now holds for each unit it heard from, signed, for the way back */
     for (size_t i = 0; acks_dir && i < t->n; i++) {
-        char hex[65], path[4200];
-        sync_hex_format(t->devices[i], 32, hex);
-        snprintf(path, sizeof path, "%s/%.16s.acks", acks_dir, hex);
+        char name[SYNC_ACKS_NAME_MAX], path[4200];
+        sync_acks_file_name(t->devices[i], name);
+        snprintf(path, sizeof path, "%s/%s", acks_dir, name);
         if (write_acks(db, sk, t->devices[i], path) != 0)
             r = EXIT_FAIL;
     }

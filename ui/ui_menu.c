@@ -183,6 +183,7 @@ static void home_screen(ui_ctx *c, const desk *m, const ui_menu_env *env)
         {"m_print_test", "screen.m_print_test", 0},
         {"m_reprint", "screen.m_reprint", 0},
         {"m_export", "screen.m_export", 0},
+        {"m_import_acks", "screen.m_import_acks", 0},
         {"m_purge", "screen.m_purge", 1},
         {"m_service", NULL, 0},
         {"m_log", "screen.m_log", 0},
@@ -202,9 +203,9 @@ static void home_screen(ui_ctx *c, const desk *m, const ui_menu_env *env)
                                                                     : "screen.m_service_off");
         int allowed = !actions[i].technician || m->role == STAFF_TECHNICIAN;
         ui_button(c, actions[i].id, r, label, ui_theme_size(t, UI_SIZE_MENU_ACTION),
-                  !allowed                      ? UI_BUTTON_DISABLED
-                  : i == 6 && m->out_of_service ? UI_BUTTON_SELECTED
-                                                : UI_BUTTON_SECONDARY);
+                  !allowed                                                   ? UI_BUTTON_DISABLED
+                  : !strcmp(actions[i].id, "m_service") && m->out_of_service ? UI_BUTTON_SELECTED
+                                                                             : UI_BUTTON_SECONDARY);
     }
 }
 

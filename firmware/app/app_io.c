@@ -18,6 +18,7 @@
 
 #include "config/kiosk_config.h"
 #include "config/kiosk_strings.h"
+#include "proto/sync_proto.h"
 #include "core/kiosk_log.h"
 #include "receipt/receipt_job.h"
 #include "receipt/receipt_payload.h"
@@ -295,6 +296,27 @@ static void run_job(app_io *io, job *j, app_io_result *r)
         store_audit(io->store, j->who[0] ? j->who : "staff", "printer.test", "",
                     kiosk_rc_name(r->rc));
         break;
+    case APP_IO_IMPORT_ACKS: {
+        if (io->cfg.export_mount && !is_mount_point(j->dir)) {
+            r->rc = KIOSK_NO_MEDIUM;
+            store_audit(io->store, j->who, "acks.import", "", kiosk_rc_name(r->rc));
+            break;
+        }
+        char name[SYNC_ACKS_NAME_MAX];
+        sync_acks_file_name(io->key.public_key, name);
+        snprintf(r->png, sizeof r->png, "%s/%s", j->dir, name);
+        sync_acks_report rep = {0};
+        char err[160] = "";
+        /* sync_import_acks writes the audit entry, refused or not */
+        r->rc = sync_import_acks(io->store, &io->key, r->png, j->who, &rep, err, sizeof err);
+        if (r->rc != KIOSK_OK)
+            kiosk_log_warn("io", "acknowledgements not imported: %s",
+                           err[0] ? err : kiosk_strerror(r->rc));
+        r->count = (int64_t)rep.acked;
+        r->counts[0] = (int64_t)rep.listed;
+        r->counts[1] = (int64_t)rep.mismatched;
+        break;
+    }
     case APP_IO_EXPORT: {
         char path[700];
         time_t now = time(NULL);
@@ -502,6 +524,14 @@ kiosk_rc app_io_print_test(app_io *io)
 kiosk_rc app_io_export(app_io *io, const char *dir, const char *who)
 {
     job j = {.kind = APP_IO_EXPORT};
+    snprintf(j.dir, sizeof j.dir, "%s", dir);
+    snprintf(j.who, sizeof j.who, "%s", who);
+    return queue(io, &j);
+}
+
+kiosk_rc app_io_import_acks(app_io *io, const char *dir, const char *who)
+{
+    job j = {.kind = APP_IO_IMPORT_ACKS};
     snprintf(j.dir, sizeof j.dir, "%s", dir);
     snprintf(j.who, sizeof j.who, "%s", who);
     return queue(io, &j);

@@ -135,6 +135,10 @@ static void tap_home(desk *d, const char *id, int64_t now_ms)
         set_note(d, "screen.m_working", NULL, false);
         if (io)
             app_io_export(io, d->env.cfg->export_dir, who[0] ? who : "staff");
+    } else if (!strcmp(id, "m_import_acks")) {
+        set_note(d, "screen.m_working", NULL, false);
+        if (io)
+            app_io_import_acks(io, d->env.cfg->export_dir, who[0] ? who : "staff");
     } else if (!strcmp(id, "m_service")) {
         d->out_of_service = !d->out_of_service;
         set_note(d, d->out_of_service ? "screen.m_service_now_off" : "screen.m_service_now_on",
@@ -265,6 +269,20 @@ void desk_result(desk *d, const app_io_result *r)
                                                 : "screen.m_export_failed",
                      kiosk_rc_name(r->rc), r->rc != KIOSK_NOT_FOUND);
         break;
+    case APP_IO_IMPORT_ACKS:
+        if (r->rc == KIOSK_OK) {
+            set_note(d, r->counts[1] > 0 ? "screen.m_acks_mismatch" : "screen.m_acks_imported", n,
+                     r->counts[1] > 0);
+        } else if (r->rc == KIOSK_NOT_FOUND) {
+            const char *slash = strrchr(r->png, '/');
+            snprintf(n, sizeof n, "%.24s", slash ? slash + 1 : r->png); /* the file's name */
+            set_note(d, "screen.m_no_acks", n, true);
+        } else {
+            set_note(d,
+                     r->rc == KIOSK_NO_MEDIUM ? "screen.m_no_stick_acks" : "screen.m_acks_refused",
+                     kiosk_rc_name(r->rc), true);
+        }
+        break;
     case APP_IO_PURGE:
         set_note(d, r->rc == KIOSK_OK ? "screen.m_purged" : "screen.m_purge_failed", n,
                  r->rc != KIOSK_OK);
@@ -274,7 +292,7 @@ void desk_result(desk *d, const app_io_result *r)
     }
     /* the figures after a login and after anything that moved records */
     if ((r->kind == APP_IO_LOGIN && r->rc == KIOSK_OK) || r->kind == APP_IO_EXPORT ||
-        r->kind == APP_IO_PURGE || r->kind == APP_IO_PRINT)
+        r->kind == APP_IO_PURGE || r->kind == APP_IO_PRINT || r->kind == APP_IO_IMPORT_ACKS)
         dashboard(d);
     sync_mode(d);
 }

@@ -1022,3 +1022,10 @@ kiosk_rc sync_acks_parse(const char *data, size_t len, sync_acks *out)
     out->body_len = (size_t)(end - p);
     return KIOSK_OK;
 }
+
+void sync_acks_file_name(const uint8_t device[32], char out[SYNC_ACKS_NAME_MAX])
+{
+    char hex[65];
+    sync_hex_format(device, 32, hex);
+    snprintf(out, SYNC_ACKS_NAME_MAX, "%.16s.acks", hex);
+}

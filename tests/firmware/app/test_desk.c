@@ -12,7 +12,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <sodium.h>
+#include <stdlib.h>
+
 #include "app/desk.h"
+#include "proto/sync_proto.h"
 #include "store/staff.h"
 #include "test_state.h"
 
@@ -28,6 +32,8 @@ static void on_restart(void *ctx)
 }
 
 static desk d;
+static uint8_t hub_pk[32], hub_sk[64]; /* the hub's signing key, provisioned on the unit */
+static store_device_key unit_key;
 
 static void on_staff_result(void *ctx, const app_io_result *r)
 {
@@ -45,7 +51,9 @@ static session *start(const char *tag)
 {
     snprintf(dir, sizeof dir, "%.150s/desk-%.16s-%d", KIOSK_TEST_TMP, tag, (int)getpid());
     store *st;
-    assert_int_equal(test_state_open(dir, "DEMO01", NULL, &st), KIOSK_OK);
+    assert_int_equal(test_state_open(dir, "DEMO01", &unit_key, &st), KIOSK_OK);
+    crypto_sign_keypair(hub_pk, hub_sk);
+    assert_int_equal(store_set_hub_key(st, hub_pk), KIOSK_OK);
     assert_int_equal(staff_add(st, "A017", STAFF_HALL, "482915", NULL, "test"), KIOSK_OK);
     assert_int_equal(staff_add(st, "T001", STAFF_TECHNICIAN, "730146", NULL, "test"), KIOSK_OK);
     store_close(st);
@@ -243,11 +251,67 @@ static void test_technician_reprint_purge_restart_and_idle_lock(void **state)
     assert_true(audited("kiosk.restart") >= 1);
 }
 
+/* The hub's acknowledgement file for this unit on the stick, imported from the menu: a
+ * stick without it, a file signed by another key, then the hub's own (listing nothing yet,
+ * as for a unit whose bundles the hub has not seen) — each said on the desk, each audited. */
+static void test_import_acks_from_the_stick(void **state)
+{
+    (void)state;
+    session *s = start("acks");
+    char usb[220];
+    snprintf(usb, sizeof usb, "%.200s/usb", dir);
+    snprintf(cfg.export_dir, sizeof cfg.export_dir, "%s", usb);
+    cfg.export_mount = 0;
+    open_desk();
+    type("mk", "482915");
+    desk_tap(&d, "mk_ok", kiosk_clock_mono_ms(&clk.clock));
+    wait_login(s);
+    assert_int_equal(d.screen, DESK_HOME);
+    /* no file for this unit */
+    desk_tap(&d, "m_import_acks", kiosk_clock_mono_ms(&clk.clock));
+    settle(s, 500);
+    assert_string_equal(d.note_key, "screen.m_no_acks");
+    char name[SYNC_ACKS_NAME_MAX], path[600];
+    sync_acks_file_name(unit_key.public_key, name);
+    assert_string_equal(d.note_arg, name);
+    /* signed by a stranger: refused, nothing changed */
+    char cmd[700];
+    snprintf(cmd, sizeof cmd, "mkdir -p '%s'", usb);
+    assert_int_equal(system(cmd), 0);
+    snprintf(path, sizeof path, "%s/%s", usb, name);
+    char *body;
+    size_t len;
+    assert_int_equal(sync_results_encode(NULL, 0, kiosk_clock_now_ms(&clk.clock), &body, &len),
+                     KIOSK_OK);
+    uint8_t other_pk[32], other_sk[64];
+    crypto_sign_keypair(other_pk, other_sk);
+    assert_int_equal(sync_acks_write(path, other_sk, unit_key.public_key,
+                                     kiosk_clock_now_ms(&clk.clock), body, len),
+                     KIOSK_OK);
+    desk_tap(&d, "m_import_acks", kiosk_clock_mono_ms(&clk.clock));
+    settle(s, 500);
+    assert_string_equal(d.note_key, "screen.m_acks_refused");
+    assert_true(d.note_bad);
+    /* the hub's own */
+    assert_int_equal(sync_acks_write(path, hub_sk, unit_key.public_key,
+                                     kiosk_clock_now_ms(&clk.clock), body, len),
+                     KIOSK_OK);
+    free(body);
+    desk_tap(&d, "m_import_acks", kiosk_clock_mono_ms(&clk.clock));
+    settle(s, 500);
+    assert_string_equal(d.note_key, "screen.m_acks_imported");
+    assert_string_equal(d.note_arg, "0");
+    assert_false(d.note_bad);
+    session_destroy(s);
+    cfg.export_dir[0] = '\0';
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_login_and_out_of_service),
         cmocka_unit_test(test_technician_reprint_purge_restart_and_idle_lock),
+        cmocka_unit_test(test_import_acks_from_the_stick),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

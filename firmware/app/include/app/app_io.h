@@ -28,6 +28,8 @@ typedef enum app_io_kind {
     APP_IO_PRINT_TEST, /* rc */
     APP_IO_EXPORT,     /* rc, count, path */
     APP_IO_PURGE,      /* rc, count */
+    APP_IO_IMPORT_ACKS, /* rc, count (newly acknowledged), counts[0] listed by the hub,
+                         * counts[1] held differently there (left pending), png: the file */
     APP_IO_AUDIT,      /* rc: an entry appended */
     APP_IO_SERVICE,    /* count: 1 out of service, 0 in service (also sent once at start) */
     APP_IO_PRINTER,    /* rc: the printer could (KIOSK_OK) or could not be opened; sent at
@@ -103,6 +105,10 @@ kiosk_rc app_io_dashboard(app_io *io);
 kiosk_rc app_io_print_test(app_io *io);
 kiosk_rc app_io_export(app_io *io, const char *dir, const char *who);
 kiosk_rc app_io_purge(app_io *io, int days, const char *who);
+/* The hub's signed acknowledgement bundle for this unit (sync_acks_file_name) from dir
+ * (the stick: [export] dir, looked for only when mounted if [export] mount) imported as
+ * sync_import_acks does: the records the hub holds become acknowledged. */
+kiosk_rc app_io_import_acks(app_io *io, const char *dir, const char *who);
 kiosk_rc app_io_audit(app_io *io, const char *who, const char *action, const char *subject,
                       const char *detail);
 kiosk_rc app_io_service(app_io *io, int out_of_service, const char *who);

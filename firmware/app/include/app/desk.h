@@ -88,7 +88,7 @@ bool desk_corner_tap(desk *d, int64_t now_ms);
 
 /* A touch on the desk's widget id at now_ms (the ids ui_menu draws: "mk0".."mk9",
  * "mk_del", "mk_ok", "menu_exit", "m_logout", "m_sync", "m_print_test", "m_export",
- * "m_service", "m_restart", "m_reprint", "rk0".."rk9", "rk_del", "m_do_reprint",
+ * "m_import_acks", "m_service", "m_restart", "m_reprint", "rk0".."rk9", "rk_del", "m_do_reprint",
  * "m_purge", "m_do_purge", "m_log", "m_reader", "m_back"); the desk acts on it. */
 void desk_tap(desk *d, const char *id, int64_t now_ms);
 

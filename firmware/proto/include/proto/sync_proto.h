@@ -288,4 +288,9 @@ kiosk_rc sync_acks_write(const char *path, const uint8_t hub_secret_key[64],
  * signature (sync_acks_verify) nor the body (sync_results_decode). */
 kiosk_rc sync_acks_parse(const char *data, size_t len, sync_acks *out);
 
+/* The name the hub gives a unit's acknowledgement bundle on a stick, and the unit looks
+ * for: the first 16 hex digits of its device key + ".acks" (out holds SYNC_ACKS_NAME_MAX). */
+#define SYNC_ACKS_NAME_MAX 24
+void sync_acks_file_name(const uint8_t device[32], char out[SYNC_ACKS_NAME_MAX]);
+
 #endif
