@@ -528,7 +528,10 @@ kiosk_rc ui_app_render(ui_app *app)
         rc = ui_attract_draw(app->renderer, app->text, &app->theme, app->strings,
                              app->cfg.hall_name, app->w, app->h, app->voice_on, &app->attract);
         /* the discreet way to the maintenance menu: five quick taps on the kiosk's name */
-        SDL_Rect corner = {0, 0, app->w / 3, app->attract.language.y + app->attract.language.h};
+        int corner_h = app->attract.language.y + app->attract.language.h;
+        if (app->attract.name.w && app->attract.name.y + app->attract.name.h > corner_h)
+            corner_h = app->attract.name.y + app->attract.name.h;
+        SDL_Rect corner = {0, 0, app->w / 3, corner_h};
         ui_widgets_add(&app->widgets, "staff_corner", corner);
         ui_widgets_add(&app->widgets, "language", app->attract.language);
         ui_widgets_add(&app->widgets, "large_text", app->attract.large_text);
@@ -634,10 +637,19 @@ static void attract_status(ui_app *app, const session_view *sv, ui_ctx *c)
     int low = sv->battery_low;
     SDL_Rect status =
         t->landscape ? ui_px_rect(c, 40, 84, 700, 40) : ui_px_rect(c, 48, 120, 984, 50);
-    /* under the switches where they reach over it (large text, English) */
-    int below = app->attract.help.y + app->attract.help.h + ui_theme_px(t, 4);
-    if (status.x + status.w > app->attract.voice.x && status.y < below)
+    /* under the switches where they reach over it (large text, English); beside the
+     * kiosk's name when that went under them too */
+    const ui_attract_layout *al = &app->attract;
+    int below = al->help.y + al->help.h + ui_theme_px(t, 4);
+    if (status.x + status.w > al->voice.x && status.y < below) {
         status.y = below;
+        if (al->name.w && al->name.y > al->help.y) {
+            int right = status.x + status.w;
+            status.x = al->name.x + al->name.w + ui_theme_px(t, 24);
+            status.y = al->name.y;
+            status.w = right - status.x;
+        }
+    }
     if (line[0])
         ui_label_fit(c, line, status, ui_theme_size(t, UI_SIZE_STATUS), low ? t->error : t->muted,
                      UI_TEXT_LEFT);

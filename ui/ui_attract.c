@@ -223,15 +223,24 @@ kiosk_rc ui_attract_draw(SDL_Renderer *r, ui_text *text, const ui_theme *t, cons
     right = layout->language.x - gap;
     layout->voice = toggle_ex(r, text, t, kiosk_strings_get(s, "screen.voice"), voice_on, right,
                               tg.y, g->toggles.h, TOGGLE_SOUND);
-    /* the kiosk's name in what the switches leave, only where it stays readable (at
-     * least two thirds of its size): the title below says what the kiosk does */
+    /* the kiosk's name beside the switches where it stays readable (at least two thirds of
+     * its size); else, on the portrait kiosk, under them; on the small landscape screen it
+     * gives way (the title below says what the kiosk does) */
     SDL_Rect name = scaled(t, g->app_name);
     name.w = layout->voice.x - gap - name.x;
     int name_px = ui_theme_size_px(t, UI_SIZE_ATTRACT_SMALL), name_w = 0;
     const char *app_name = kiosk_strings_get(s, "app.name");
-    if (ui_text_measure(text, app_name, name_px, &name_w, NULL) == KIOSK_OK &&
-        name_w * 2 / 3 <= name.w)
-        text_fit(r, text, app_name, name_px, t->muted, name, UI_TEXT_LEFT);
+    layout->name = (SDL_Rect){0, 0, 0, 0};
+    if (ui_text_measure(text, app_name, name_px, &name_w, NULL) == KIOSK_OK) {
+        if (name_w * 2 / 3 > name.w && !t->landscape) {
+            int bottom = layout->help.y + layout->help.h;
+            name = (SDL_Rect){name.x, bottom + gap, name_w, name.h};
+        }
+        if (name_w * 2 / 3 <= name.w) {
+            text_fit(r, text, app_name, name_px, t->muted, name, UI_TEXT_LEFT);
+            layout->name = name;
+        }
+    }
 
     text_fit(r, text, kiosk_strings_get(s, "attract.title"),
              ui_theme_size_px(t, UI_SIZE_ATTRACT_TITLE), t->accent, scaled(t, g->title),

@@ -27,6 +27,7 @@ typedef enum ui_attract_hit {
 /* Where the touch targets ended up in the last draw (screen pixels). */
 typedef struct ui_attract_layout {
     SDL_Rect language, large_text, contrast, voice, help;
+    SDL_Rect name; /* where the kiosk's name went (w 0: not drawn) */
 } ui_attract_layout;
 
 /* Draw the screen filling w×h. strings and hall_name are borrowed. voice_on: the sound
