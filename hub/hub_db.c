@@ -76,6 +76,15 @@ static const char *const migrations[HUB_DB_SCHEMA_VERSION] = {
     " device BLOB PRIMARY KEY REFERENCES devices(public_key),"
     " audit_id INTEGER NOT NULL, audit_hash BLOB NOT NULL CHECK(length(audit_hash) = 32),"
     " updated_ms INTEGER NOT NULL);",
+    /* 2 -> 3: kiosk events (help requests), one row per (device, seq): a unit sends an
+     * event again until it holds the hub's signed answer */
+    "CREATE TABLE IF NOT EXISTS events("
+    " device BLOB NOT NULL REFERENCES devices(public_key),"
+    " seq INTEGER NOT NULL CHECK(seq >= 1),"
+    " kind TEXT NOT NULL, step TEXT NOT NULL, hall_code TEXT NOT NULL,"
+    " at_ms INTEGER NOT NULL, received_ms INTEGER NOT NULL,"
+    " PRIMARY KEY(device, seq));"
+    "CREATE INDEX IF NOT EXISTS events_received ON events(received_ms);",
 };
 
 /* Step a reused statement that returns no row, then reset it for the next use. */
@@ -588,4 +597,98 @@ kiosk_rc hub_db_mark(hub_db *db, const uint8_t public_key[32], const sync_head *
     }
     sqlite3_finalize(st);
     return recdb_rc(rc);
+}
+
+/* ---- kiosk events ------------------------------------------------------------------ */
+
+kiosk_rc hub_db_events_add(hub_db *db, const uint8_t public_key[32], const sync_event *events,
+                           size_t n, int64_t now_ms)
+{
+    kiosk_rc k = hub_db_device_known(db, public_key);
+    if (k != KIOSK_OK || n == 0)
+        return k;
+    sqlite3_stmt *st = NULL;
+    int rc = step_reset(db->st[ST_BEGIN]);
+    if (rc != SQLITE_DONE)
+        return recdb_rc(rc);
+    rc = sqlite3_prepare_v2(db->db,
+                            "INSERT INTO events(device, seq, kind, step, hall_code, at_ms,"
+                            " received_ms) VALUES(?, ?, ?, ?, ?, ?, ?)"
+                            " ON CONFLICT(device, seq) DO NOTHING",
+                            -1, &st, NULL);
+    for (size_t i = 0; rc == SQLITE_OK && i < n; i++) {
+        sqlite3_bind_blob(st, 1, public_key, 32, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 2, events[i].seq);
+        sqlite3_bind_text(st, 3, events[i].kind, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 4, events[i].step, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 5, events[i].hall_code, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 6, events[i].at_ms);
+        sqlite3_bind_int64(st, 7, now_ms);
+        rc = step_reset(st);
+        rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
+    }
+    sqlite3_finalize(st);
+    if (rc == SQLITE_OK) {
+        rc = step_reset(db->st[ST_COMMIT]);
+        rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
+    }
+    if (rc != SQLITE_OK) {
+        kiosk_log_error("hub", "cannot store events: %s", sqlite3_errmsg(db->db));
+        step_reset(db->st[ST_ROLLBACK]);
+        return recdb_rc(rc);
+    }
+    return KIOSK_OK;
+}
+
+kiosk_rc hub_db_foreach_event(hub_db *db, int64_t since_ms, hub_db_event_cb cb, void *ctx)
+{
+    sqlite3_stmt *st;
+    int rc = sqlite3_prepare_v2(db->db,
+                                "SELECT e.device, coalesce(d.name, ''), e.seq, e.kind, e.step,"
+                                " e.hall_code, e.at_ms, e.received_ms FROM events e"
+                                " LEFT JOIN devices d ON d.public_key = e.device"
+                                " WHERE e.received_ms >= ? ORDER BY e.received_ms, e.device, e.seq",
+                                -1, &st, NULL);
+    if (rc != SQLITE_OK)
+        return recdb_rc(rc);
+    sqlite3_bind_int64(st, 1, since_ms);
+    kiosk_rc k = KIOSK_OK;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        hub_db_event e = {
+            .device = sqlite3_column_blob(st, 0),
+            .device_name = (const char *)sqlite3_column_text(st, 1),
+            .seq = sqlite3_column_int64(st, 2),
+            .kind = (const char *)sqlite3_column_text(st, 3),
+            .step = (const char *)sqlite3_column_text(st, 4),
+            .hall_code = (const char *)sqlite3_column_text(st, 5),
+            .at_ms = sqlite3_column_int64(st, 6),
+            .received_ms = sqlite3_column_int64(st, 7),
+        };
+        if (!e.device || sqlite3_column_bytes(st, 0) != 32)
+            continue;
+        k = cb(ctx, &e);
+        if (k != KIOSK_OK)
+            break;
+    }
+    sqlite3_finalize(st);
+    if (k == KIOSK_OK && rc != SQLITE_DONE)
+        k = recdb_rc(rc);
+    return k;
+}
+
+kiosk_rc hub_db_event_count(hub_db *db, const char *kind, int64_t since_ms, int64_t *count)
+{
+    *count = 0;
+    sqlite3_stmt *st;
+    int rc = sqlite3_prepare_v2(
+        db->db, "SELECT count(*) FROM events WHERE kind = ? AND received_ms >= ?", -1, &st, NULL);
+    if (rc != SQLITE_OK)
+        return recdb_rc(rc);
+    sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, since_ms);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        *count = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW ? KIOSK_OK : recdb_rc(rc);
 }

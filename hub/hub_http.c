@@ -86,6 +86,7 @@ typedef struct hub_request {
     uint64_t announced; /* Content-Length */
     int64_t time_ms;
     int64_t started_ms; /* monotonic, when the headers arrived */
+    int events;         /* POST /v2/events, not the records */
     char who[64];
 } hub_request;
 
@@ -318,7 +319,9 @@ static void sleep_ms(int ms)
  * may send its body, else the refusal to queue in *r. Cheapest checks first. */
 static int check_headers(hub_server *srv, struct MHD_Connection *c, hub_request *rq, hub_reply *r)
 {
-    const char *what = "POST " SYNC_PATH_RECORDS_V2;
+    const char *path = rq->events ? SYNC_PATH_EVENTS : SYNC_PATH_RECORDS_V2;
+    const char *what = rq->events ? "POST " SYNC_PATH_EVENTS : "POST " SYNC_PATH_RECORDS_V2;
+    uint64_t max = rq->events ? SYNC_MAX_EVENTS_BODY : SYNC_MAX_BODY;
     snprintf(rq->who, sizeof rq->who, "%s", what);
     const char *cl =
         MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
@@ -331,7 +334,7 @@ static int check_headers(hub_server *srv, struct MHD_Connection *c, hub_request 
         *r = error_reply(srv, what, 411, "malformed", "a Content-Length is required");
         return 1;
     }
-    if ((uint64_t)len > SYNC_MAX_BODY) {
+    if ((uint64_t)len > max) {
         *r = error_reply(srv, what, 413, "too_large", "request body over the limit");
         return 1;
     }
@@ -357,8 +360,8 @@ static int check_headers(hub_server *srv, struct MHD_Connection *c, hub_request 
         *r = error_reply(srv, rq->who, 401, "stale_time", "device clock outside the window");
         return 1;
     }
-    if (!sync_request_verify_v2(rq->device, "POST", SYNC_PATH_RECORDS_V2, rq->time_ms,
-                                rq->body_sha256, rq->announced, rq->sig)) {
+    if (!sync_request_verify_v2(rq->device, "POST", path, rq->time_ms, rq->body_sha256,
+                                rq->announced, rq->sig)) {
         *r = error_reply(srv, rq->who, 401, "bad_signature", "request signature does not verify");
         return 1;
     }
@@ -469,6 +472,77 @@ static hub_reply post_records(hub_server *srv, hub_request *rq, char hub_sig[129
     return ret;
 }
 
+/* ---- POST /v2/events ---------------------------------------------------------------- */
+
+/* Judge a complete, header-checked events request: store the events (idempotent on
+ * (device, seq)) and answer every seq held, signed. */
+static hub_reply post_events(hub_server *srv, hub_request *rq, char hub_sig[129])
+{
+    const char *who = rq->who;
+    hub_sig[0] = '\0';
+    if (rq->fault == HUB_FAULT_500)
+        return error_reply(srv, who, 500, "internal", "injected fault");
+    if (rq->fault == HUB_FAULT_503)
+        return error_reply(srv, who, 503, "internal", "injected fault");
+    if (rq->fault == HUB_FAULT_SLOW)
+        sleep_ms(SLOW_FAULT_MS);
+    const char *body = kiosk_buf_str(&rq->body);
+    uint8_t h[32];
+    crypto_hash_sha256(h, (const uint8_t *)body, rq->body.len);
+    if (rq->body.len != rq->announced || sodium_memcmp(h, rq->body_sha256, 32) != 0)
+        return error_reply(srv, who, 400, "bad_signature", "the body is not the one signed");
+    int64_t now = srv->now_ms(srv->clock_ctx);
+    int seen = 0;
+    kiosk_rc rc = hub_db_seen_request(srv->db, rq->sig, now, 0, &seen);
+    if (rc != KIOSK_OK)
+        return error_reply(srv, who, 500, "internal", "database error");
+    if (seen)
+        return error_reply(srv, who, 409, "replayed", "request seen before");
+    sync_event *evs = NULL;
+    size_t n = 0;
+    kiosk_rc drc = sync_events_decode(body, rq->body.len, &evs, &n);
+    if (drc == KIOSK_NOMEM)
+        return error_reply(srv, who, 500, "internal", "out of memory");
+    if (drc == KIOSK_RANGE)
+        return error_reply(srv, who, 413, "too_large", "request body over the limit");
+    if (drc != KIOSK_OK)
+        return error_reply(srv, who, 400, "malformed", "malformed body");
+    hub_reply ret;
+    rc = hub_db_events_add(srv->db, rq->device, evs, n, now);
+    int64_t *seqs = n ? calloc(n, sizeof *seqs) : NULL;
+    char *out = NULL;
+    size_t out_len = 0;
+    if (rc == KIOSK_NOT_FOUND) {
+        ret = error_reply(srv, who, 403, "unknown_device", "device not registered");
+    } else if (rc != KIOSK_OK) {
+        ret = error_reply(srv, who, 500, "internal", "cannot store the events");
+    } else if (n && !seqs) {
+        ret = error_reply(srv, who, 500, "internal", "out of memory");
+    } else {
+        /* the partial fault answers half: the rest stays queued on the unit */
+        size_t shown = rq->fault == HUB_FAULT_PARTIAL ? n / 2 : n;
+        for (size_t i = 0; i < shown; i++)
+            seqs[i] = evs[i].seq;
+        if (hub_db_seen_request(srv->db, rq->sig, now, 1, &seen) != KIOSK_OK)
+            kiosk_log_warn("hub", "%s: cannot remember the request signature", who);
+        if (sync_event_acks_encode(seqs, shown, now, &out, &out_len) != KIOSK_OK) {
+            ret = error_reply(srv, who, 500, "internal", "out of memory");
+        } else {
+            size_t help = 0;
+            for (size_t i = 0; i < n; i++)
+                help += strcmp(evs[i].kind, SYNC_EVENT_HELP) == 0;
+            kiosk_log_info("hub", "%s -> 200 events %zu (help requests %zu)", who, n, help);
+            uint8_t rs[64];
+            sync_reply_sign(srv->sign_sk, rq->device, rq->sig, 200, out, out_len, rs);
+            sync_hex_format(rs, 64, hub_sig);
+            ret = (hub_reply){200, out, out_len};
+        }
+    }
+    free(seqs);
+    free(evs);
+    return ret;
+}
+
 /* ---- the handler ------------------------------------------------------------------- */
 
 static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *url,
@@ -498,11 +572,13 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
         if (strcmp(url, SYNC_PATH_RECORDS) == 0)
             return reply_error(srv, c, "POST " SYNC_PATH_RECORDS, 410, "old_protocol",
                                "this hub speaks protocol version 2: update the kiosk", NULL);
-        if (strcmp(url, SYNC_PATH_RECORDS_V2) != 0)
+        rq->events = strcmp(url, SYNC_PATH_EVENTS) == 0;
+        if (!rq->events && strcmp(url, SYNC_PATH_RECORDS_V2) != 0)
             return reply_error(srv, c, "request for another path", 404, "not_found",
                                "no such resource", NULL);
         if (!is_post)
-            return reply_error(srv, c, "records", 405, "method", "use POST", "POST");
+            return reply_error(srv, c, rq->events ? "events" : "records", 405, "method", "use POST",
+                               "POST");
         rq->fault = take_fault(srv);
         hub_reply r;
         if (check_headers(srv, c, rq, &r)) /* refused before a byte of the body is read */
@@ -526,7 +602,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
         return kiosk_buf_append(&rq->body, upload_data, n) == KIOSK_OK ? MHD_YES : MHD_NO;
     }
     char hub_sig[129];
-    hub_reply r = post_records(srv, rq, hub_sig);
+    hub_reply r = rq->events ? post_events(srv, rq, hub_sig) : post_records(srv, rq, hub_sig);
     if (rq->fault == HUB_FAULT_RESET) {
         kiosk_log_info("hub", "injected fault: connection dropped without a reply");
         free(r.body);

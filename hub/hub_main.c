@@ -47,7 +47,8 @@ static const char usage_text[] =
     "      exit 0 every file imported, 1 a file refused, 3 records rejected\n"
     "  hub export-acks --db PATH --sign-key FILE --device HEXPK --out FILE\n"
     "  hub export --db PATH --key DIR_OR_FILE --assets DIR --out FILE.csv\n"
-    "  hub status --db PATH\n";
+    "  hub status --db PATH\n"
+    "  hub events --db PATH [--since DURATION | MS]   (DURATION: 30m, 2h, 7d; default 24h)\n";
 
 static int usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static int usage(const char *fmt, ...)
@@ -875,6 +876,83 @@ static int cmd_status(int argc, char **argv)
         free(gaps);
     }
     free(list);
+    int64_t help = 0;
+    if (r == 0 && hub_db_event_count(db, SYNC_EVENT_HELP, now_ms() - 3600000, &help) == KIOSK_OK)
+        printf("help requests in the last hour: %lld (hub events --since 1h)\n", (long long)help);
+    hub_db_close(db);
+    return r;
+}
+
+/* ---- events ---------------------------------------------------------------------- */
+
+/* "30m", "2h", "7d", "90s" back from now, or milliseconds since 1970; 1 good. */
+static int parse_since(const char *s, int64_t now, int64_t *out)
+{
+    char *end = NULL;
+    if (!s || !*s || *s == '-')
+        return 0;
+    errno = 0;
+    long long v = strtoll(s, &end, 10);
+    if (errno || end == s || v < 0)
+        return 0;
+    int64_t unit = 0;
+    if (!strcmp(end, "s"))
+        unit = 1000;
+    else if (!strcmp(end, "m"))
+        unit = 60000;
+    else if (!strcmp(end, "h"))
+        unit = 3600000;
+    else if (!strcmp(end, "d"))
+        unit = 86400000;
+    else if (*end)
+        return 0;
+    if (!unit) {
+        *out = v;
+        return 1;
+    }
+    if (v > 100000 * 365LL)
+        return 0;
+    *out = now - (int64_t)v * unit;
+    return 1;
+}
+
+static kiosk_rc print_event(void *ctx, const hub_db_event *e)
+{
+    size_t *count = ctx;
+    char hex[65], at[32], got[32];
+    sync_hex_format(e->device, 32, hex);
+    format_local(e->at_ms, at, sizeof at);
+    format_local(e->received_ms, got, sizeof got);
+    printf("%s  %-12s device %.16s name \"%s\" hall %s step %s seq %lld (unit clock %s)\n", got,
+           e->kind, hex, e->device_name, e->hall_code[0] ? e->hall_code : "-", e->step,
+           (long long)e->seq, at);
+    (*count)++;
+    return KIOSK_OK;
+}
+
+static int cmd_events(int argc, char **argv)
+{
+    static const char *const known[] = {"db", "since", NULL};
+    args a;
+    int u = parse_args(argc, argv, known, &a);
+    if (u)
+        return u;
+    const char *db_path = opt(&a, "db");
+    if (!db_path || a.n_pos)
+        return usage("events needs --db PATH");
+    int64_t now = now_ms(), since = now - 86400000;
+    if (opt(&a, "since") && !parse_since(opt(&a, "since"), now, &since))
+        return usage("--since takes a duration (30m, 2h, 7d) or milliseconds since 1970");
+    hub_db *db = NULL;
+    int r = open_db(db_path, 1, &db);
+    if (r)
+        return r;
+    size_t count = 0;
+    kiosk_rc rc = hub_db_foreach_event(db, since, print_event, &count);
+    if (rc != KIOSK_OK)
+        r = fail("cannot list the events: %s", kiosk_strerror(rc));
+    else if (count == 0)
+        printf("no events\n");
     hub_db_close(db);
     return r;
 }
@@ -904,6 +982,8 @@ int main(int argc, char **argv)
         return cmd_export_acks(argc - 2, argv + 2);
     if (strcmp(cmd, "status") == 0)
         return cmd_status(argc - 2, argv + 2);
+    if (strcmp(cmd, "events") == 0)
+        return cmd_events(argc - 2, argv + 2);
     if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "help") == 0) {
         fputs(usage_text, stdout);
         return 0;

@@ -296,7 +296,9 @@ static void on_session_changed(void *ctx, unsigned what)
         app->last_step = step;
         say = 1;
     }
-    if (say)
+    /* the attract screen speaks only when asked (on_widget): never by itself, a hall
+     * would hear it after every citizen */
+    if (say && step != FLOW_ATTRACT)
         say_step(app, step);
     if (step == FLOW_FORM && !app->pinyin && !app->pinyin_tried) {
         /* the dictionary (a few MB) is loaded when a citizen first needs the keyboard */
@@ -538,14 +540,23 @@ kiosk_rc ui_app_render(ui_app *app)
         rc = KIOSK_OK;
     } else if (v->step == FLOW_ATTRACT) {
         rc = ui_attract_draw(app->renderer, app->text, &app->theme, app->strings,
-                             app->cfg.hall_name, app->w, app->h, &app->attract);
+                             app->cfg.hall_name, app->w, app->h, app->voice_on, &app->attract);
         /* the discreet way to the maintenance menu: five quick taps on the kiosk's name */
-        SDL_Rect corner = {0, 0, app->w / 3, app->attract.language.y + app->attract.language.h};
+        int corner_h = app->attract.language.y + app->attract.language.h;
+        if (app->attract.name.w && app->attract.name.y + app->attract.name.h > corner_h)
+            corner_h = app->attract.name.y + app->attract.name.h;
+        SDL_Rect corner = {0, 0, app->w / 3, corner_h};
         ui_widgets_add(&app->widgets, "staff_corner", corner);
         ui_widgets_add(&app->widgets, "language", app->attract.language);
         ui_widgets_add(&app->widgets, "large_text", app->attract.large_text);
         ui_widgets_add(&app->widgets, "contrast", app->attract.contrast);
+        ui_widgets_add(&app->widgets, UI_ID_VOICE, app->attract.voice);
+        ui_widgets_add(&app->widgets, UI_ID_HELP, app->attract.help);
         attract_status(app, sv, &c);
+        if (sv->help_shown) {
+            ui_widgets_clear(&app->widgets); /* modal */
+            ui_attract_help_dialog(&c);
+        }
     } else {
         ui_journey_env env = {.form = form_env(app),
                               .session = sv,
@@ -637,6 +648,19 @@ static void attract_status(ui_app *app, const session_view *sv, ui_ctx *c)
     int low = sv->battery_low;
     SDL_Rect status =
         t->landscape ? ui_px_rect(c, 40, 84, 700, 40) : ui_px_rect(c, 48, 120, 984, 50);
+    /* under the switches where they reach over it (large text, English); beside the
+     * kiosk's name when that went under them too */
+    const ui_attract_layout *al = &app->attract;
+    int below = al->help.y + al->help.h + ui_theme_px(t, 4);
+    if (status.x + status.w > al->voice.x && status.y < below) {
+        status.y = below;
+        if (al->name.w && al->name.y > al->help.y) {
+            int right = status.x + status.w;
+            status.x = al->name.x + al->name.w + ui_theme_px(t, 24);
+            status.y = al->name.y;
+            status.w = right - status.x;
+        }
+    }
     if (line[0])
         ui_label_fit(c, line, status, ui_theme_size(t, UI_SIZE_STATUS), low ? t->error : t->muted,
                      UI_TEXT_LEFT);
@@ -805,6 +829,8 @@ static void on_widget(ui_app *app, const char *id)
         session_set_high_contrast(ss, !app->high_contrast);
     } else if (!strcmp(id, UI_ID_VOICE)) {
         session_set_voice(ss, !app->voice_on);
+        if (step == FLOW_ATTRACT && app->voice_on) /* switched on here: the prompt, once */
+            say_step(app, step);
     } else if (!strcmp(id, UI_ID_REPLAY)) {
         say_step(app, step);
     } else if (!strcmp(id, UI_ID_HELP)) {

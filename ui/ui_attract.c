@@ -5,9 +5,11 @@
  */
 #include "ui/ui_attract.h"
 
+#include <math.h>
 #include <stdio.h>
 
 #include "ui/ui_draw.h"
+#include "ui/ui_journey.h"
 
 typedef struct {
     SDL_Rect app_name, toggles, title, subtitle, card, arrow, instruction, steps, help, hall;
@@ -63,22 +65,72 @@ static void text_fit(SDL_Renderer *r, ui_text *text, const char *s, int px, SDL_
     text_in(r, text, s, px, c, box, align);
 }
 
-/* A toggle button: outlined, filled with the accent when on. Keeps at least 9 mm. */
-static SDL_Rect toggle(SDL_Renderer *r, ui_text *text, const ui_theme *t, const char *label, int on,
-                       int right, int y, int h)
+/* A loudspeaker icon (the fonts have no 🔊) of size px at (x, centre cy): waves while
+ * the sound is on, a cross while it is off — the journey header's drawing. */
+static void loudspeaker(SDL_Renderer *r, int x, int cy, int icon, int on, SDL_Color fg)
+{
+    float u = (float)icon / 10.0f, x0 = (float)x, fy = (float)cy;
+    ui_draw_fill_rect(r, (SDL_Rect){x, cy - (int)(1.5f * u), (int)(2.5f * u), (int)(3.0f * u)}, fg);
+    SDL_FPoint p1 = {x0 + 2.0f * u, fy - 1.5f * u}, p2 = {x0 + 5.5f * u, fy - 4.5f * u},
+               p3 = {x0 + 5.5f * u, fy + 4.5f * u}, p4 = {x0 + 2.0f * u, fy + 1.5f * u};
+    ui_draw_fill_triangle(r, p1, p2, p3, fg);
+    ui_draw_fill_triangle(r, p1, p3, p4, fg);
+    SDL_SetRenderDrawColor(r, fg.r, fg.g, fg.b, 255);
+    float w = u * 0.9f > 2.0f ? u * 0.9f : 2.0f;
+    if (on) {
+        for (int k = 1; k <= 2; k++) {
+            float rad = (float)k * 2.2f * u;
+            for (int a10 = -450; a10 <= 450; a10 += 15) {
+                float ang = (float)a10 / 10.0f * (float)M_PI / 180.0f;
+                SDL_FRect dot = {x0 + 5.5f * u + rad * cosf(ang) - w / 2,
+                                 fy + rad * sinf(ang) - w / 2, w, w};
+                SDL_RenderFillRectF(r, &dot);
+            }
+        }
+    } else {
+        for (int i = 0; i <= 20; i++) {
+            float k = (float)i / 20.0f * 3.0f * u;
+            SDL_FRect d1 = {x0 + 6.8f * u + k - w / 2, fy - 1.5f * u + k - w / 2, w, w};
+            SDL_FRect d2 = {x0 + 6.8f * u + k - w / 2, fy + 1.5f * u - k - w / 2, w, w};
+            SDL_RenderFillRectF(r, &d1);
+            SDL_RenderFillRectF(r, &d2);
+        }
+    }
+}
+
+typedef enum { TOGGLE_PLAIN, TOGGLE_SOUND, TOGGLE_FILLED } toggle_kind;
+
+/* A toggle button: outlined, filled with the accent when on (TOGGLE_FILLED: always, the
+ * way 求助 is found at a glance; TOGGLE_SOUND: the loudspeaker before the word). Keeps at
+ * least 9 mm. */
+static SDL_Rect toggle_ex(SDL_Renderer *r, ui_text *text, const ui_theme *t, const char *label,
+                          int on, int right, int y, int h, toggle_kind kind)
 {
     int px = ui_theme_size_px(t, UI_SIZE_ATTRACT_TOGGLE);
     int tw = 0, th = 0;
     ui_text_measure(text, label, px, &tw, &th);
     int bh = ui_theme_target_px(t, h);
-    int bw = tw + ui_theme_px(t, 48);
+    int icon = kind == TOGGLE_SOUND ? th * 9 / 8 : 0, gap = icon / 4;
+    int bw = tw + icon + gap + ui_theme_px(t, 48);
     if (bw < t->min_target_px)
         bw = t->min_target_px;
+    if (kind == TOGGLE_FILLED)
+        on = 1;
     SDL_Rect b = {right - bw, y, bw, bh};
     ui_draw_round_frame(r, b, bh / 4, ui_theme_px(t, 3) + 1, t->accent, on ? t->accent : t->panel);
-    SDL_Rect inner = {b.x, b.y + (bh - th) / 2, b.w, th};
-    text_in(r, text, label, px, on ? t->on_accent : t->accent, inner, UI_TEXT_CENTER);
+    SDL_Color fg = on ? t->on_accent : t->accent;
+    int x = b.x + (b.w - icon - gap - tw) / 2;
+    if (icon)
+        loudspeaker(r, x, b.y + bh / 2, icon, on, fg);
+    SDL_Rect inner = {x + icon + gap, b.y + (bh - th) / 2, tw + 2, th};
+    text_in(r, text, label, px, fg, inner, UI_TEXT_LEFT);
     return b;
+}
+
+static SDL_Rect toggle(SDL_Renderer *r, ui_text *text, const ui_theme *t, const char *label, int on,
+                       int right, int y, int h)
+{
+    return toggle_ex(r, text, t, label, on, right, y, h, TOGGLE_PLAIN);
 }
 
 static void draw_card(SDL_Renderer *r, ui_text *text, const ui_theme *t, SDL_Rect card,
@@ -145,7 +197,8 @@ static void text_fit_block(SDL_Renderer *r, ui_text *text, const char *s, int px
 }
 
 kiosk_rc ui_attract_draw(SDL_Renderer *r, ui_text *text, const ui_theme *t, const kiosk_strings *s,
-                         const char *hall_name, int w, int h, ui_attract_layout *layout)
+                         const char *hall_name, int w, int h, int voice_on,
+                         ui_attract_layout *layout)
 {
     const attract_geometry *g = t->landscape ? &landscape : &portrait;
     (void)w;
@@ -153,9 +206,12 @@ kiosk_rc ui_attract_draw(SDL_Renderer *r, ui_text *text, const ui_theme *t, cons
     SDL_SetRenderDrawColor(r, t->bg.r, t->bg.g, t->bg.b, 255);
     SDL_RenderClear(r);
 
-    /* toggles, right to left */
+    /* 求助 and the switches, right to left, in the journey header's order */
     SDL_Rect tg = scaled(t, g->toggles);
     int gap = ui_theme_px(t, 16), right = tg.x + tg.w;
+    layout->help = toggle_ex(r, text, t, kiosk_strings_get(s, "screen.help"), 1, right, tg.y,
+                             g->toggles.h, TOGGLE_FILLED);
+    right = layout->help.x - gap;
     layout->contrast = toggle(r, text, t, kiosk_strings_get(s, "app.high_contrast"),
                               t->high_contrast, right, tg.y, g->toggles.h);
     right = layout->contrast.x - gap;
@@ -164,10 +220,27 @@ kiosk_rc ui_attract_draw(SDL_Renderer *r, ui_text *text, const ui_theme *t, cons
     right = layout->large_text.x - gap;
     layout->language = toggle(r, text, t, kiosk_strings_get(s, "app.language_switch"), 0, right,
                               tg.y, g->toggles.h);
+    right = layout->language.x - gap;
+    layout->voice = toggle_ex(r, text, t, kiosk_strings_get(s, "screen.voice"), voice_on, right,
+                              tg.y, g->toggles.h, TOGGLE_SOUND);
+    /* the kiosk's name beside the switches where it stays readable (at least two thirds of
+     * its size); else, on the portrait kiosk, under them; on the small landscape screen it
+     * gives way (the title below says what the kiosk does) */
     SDL_Rect name = scaled(t, g->app_name);
-    name.w = layout->language.x - gap - name.x;
-    text_fit(r, text, kiosk_strings_get(s, "app.name"), ui_theme_size_px(t, UI_SIZE_ATTRACT_SMALL),
-             t->muted, name, UI_TEXT_LEFT);
+    name.w = layout->voice.x - gap - name.x;
+    int name_px = ui_theme_size_px(t, UI_SIZE_ATTRACT_SMALL), name_w = 0;
+    const char *app_name = kiosk_strings_get(s, "app.name");
+    layout->name = (SDL_Rect){0, 0, 0, 0};
+    if (ui_text_measure(text, app_name, name_px, &name_w, NULL) == KIOSK_OK) {
+        if (name_w * 2 / 3 > name.w && !t->landscape) {
+            int bottom = layout->help.y + layout->help.h;
+            name = (SDL_Rect){name.x, bottom + gap, name_w, name.h};
+        }
+        if (name_w * 2 / 3 <= name.w) {
+            text_fit(r, text, app_name, name_px, t->muted, name, UI_TEXT_LEFT);
+            layout->name = name;
+        }
+    }
 
     text_fit(r, text, kiosk_strings_get(s, "attract.title"),
              ui_theme_size_px(t, UI_SIZE_ATTRACT_TITLE), t->accent, scaled(t, g->title),
@@ -195,8 +268,33 @@ static int inside(SDL_Rect r, int x, int y)
     return SDL_PointInRect(&p, &r);
 }
 
+void ui_attract_help_dialog(ui_ctx *c)
+{
+    const ui_theme *t = c->t;
+    ui_draw_fill_rect(c->r, (SDL_Rect){0, 0, c->w, c->h}, t->veil);
+    SDL_Rect d = t->landscape ? ui_px_rect(c, 190, 90, 900, 620) : ui_px_rect(c, 90, 560, 900, 800);
+    ui_draw_fill_round_rect(c->r, d, ui_theme_px(t, 32), t->panel);
+    int pad = ui_theme_px(t, 48);
+    int y = d.y + pad;
+    y += ui_label(c, kiosk_strings_get(c->s, "screen.help_title"),
+                  (SDL_Rect){d.x + pad, y, d.w - 2 * pad, 0}, ui_theme_size(t, UI_SIZE_DIALOG),
+                  t->fg, UI_TEXT_CENTER);
+    y += ui_theme_px(t, 24);
+    ui_label(c, kiosk_strings_get(c->s, "screen.help_detail"),
+             (SDL_Rect){d.x + pad, y, d.w - 2 * pad, 0}, ui_theme_size(t, UI_SIZE_LEAD), t->muted,
+             UI_TEXT_CENTER);
+    int bh = d.h / 5;
+    SDL_Rect ok = {d.x + pad, d.y + d.h - pad - bh, d.w - 2 * pad, bh};
+    ui_button(c, UI_ID_HELP_OK, ok, kiosk_strings_get(c->s, "screen.help_ok"),
+              ui_theme_size(t, UI_SIZE_BUTTON_MAIN), UI_BUTTON_PRIMARY);
+}
+
 ui_attract_hit ui_attract_hit_test(const ui_attract_layout *layout, int x, int y)
 {
+    if (inside(layout->help, x, y))
+        return UI_ATTRACT_HIT_HELP;
+    if (inside(layout->voice, x, y))
+        return UI_ATTRACT_HIT_VOICE;
     if (inside(layout->language, x, y))
         return UI_ATTRACT_HIT_LANGUAGE;
     if (inside(layout->large_text, x, y))

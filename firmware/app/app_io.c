@@ -24,6 +24,7 @@
 #include "receipt/receipt_payload.h"
 #include "store/staff.h"
 #include "store/store.h"
+#include "proto/sync_proto.h"
 #include "sync/sync.h"
 
 typedef struct job {
@@ -349,6 +350,11 @@ static void run_job(app_io *io, job *j, app_io_result *r)
     case APP_IO_AUDIT:
         r->rc = store_audit(io->store, j->who, j->action, j->subject, j->detail);
         break;
+    case APP_IO_HELP:
+        r->rc = store_event_add(io->store, SYNC_EVENT_HELP, j->subject, NULL);
+        if (r->rc != KIOSK_OK)
+            kiosk_log_error("io", "a help request could not be queued: %s", kiosk_strerror(r->rc));
+        break;
     case APP_IO_PRINTER: /* reported by the worker, never queued */
     case APP_IO_STORE:
         r->rc = KIOSK_INVALID;
@@ -552,6 +558,13 @@ kiosk_rc app_io_audit(app_io *io, const char *who, const char *action, const cha
     snprintf(j.action, sizeof j.action, "%s", action);
     snprintf(j.subject, sizeof j.subject, "%s", subject ? subject : "");
     snprintf(j.detail, sizeof j.detail, "%s", detail ? detail : "");
+    return queue(io, &j);
+}
+
+kiosk_rc app_io_help(app_io *io, const char *step)
+{
+    job j = {.kind = APP_IO_HELP};
+    snprintf(j.subject, sizeof j.subject, "%s", step ? step : "");
     return queue(io, &j);
 }
 

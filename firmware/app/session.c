@@ -475,6 +475,10 @@ static void dispatch(session *s, const flow_event *ev)
         s->view.help_shown = false;
         reset_prefs(s);
     }
+    /* the help dialog outlives a new step (an ending's message, a card tapped on the
+     * attract screen): the idle timer keeps waiting with the citizen */
+    if (s->view.help_shown && !v->help_waiting && v->step != FLOW_ATTRACT)
+        flow_handle(s->flow, &(flow_event){.type = FLOW_EV_HELP_OPEN});
     /* a citizen worth resuming: the card number tells their card from another, should
      * it be taken away (asked off the tap → PIN path; and for the card coming back) */
     if (v->step != before && s->identity &&
@@ -515,6 +519,12 @@ static void send(session *s, flow_event_type type)
 /* The receipt preview in r is taken (zeroed in r) when it is the citizen's receipt. */
 static void on_io_result(session *s, app_io_result *r)
 {
+    if (r->kind == APP_IO_HELP) {
+        /* urgent: the hub should hear of it within seconds (record_saved wakes sync) */
+        if (r->rc == KIOSK_OK && s->opt.record_saved)
+            s->opt.record_saved(s->opt.record_saved_ctx);
+        return;
+    }
     if (r->kind == APP_IO_STORE) {
         s->view.store_fault = r->rc != KIOSK_OK;
         s->view.store_rc = r->rc;
@@ -729,18 +739,18 @@ void session_help(session *s)
     const char *step = voice_prompt_name(flow_get_view(s->flow)->step);
     /* the kiosk and the step, never the citizen: staff come to the screen to see */
     kiosk_log_info("session", "help asked for at step %s", step ? step : "?");
-    if (s->io && app_io_audit(s->io, "citizen", "help.request", step ? step : "?",
-                              s->cfg.hall_code) != KIOSK_OK)
-        kiosk_log_error("session", "the help request could not be queued for the audit log");
+    /* queued for the hub with its audit entry; the result wakes the sync worker */
+    if (s->io && app_io_help(s->io, step ? step : "unknown") != KIOSK_OK)
+        kiosk_log_error("session", "the help request could not be queued for the hub");
     s->view.help_shown = true;
-    send(s, FLOW_EV_TOUCH);
+    send(s, FLOW_EV_HELP_OPEN); /* the idle timer waits with the citizen */
     changed(s, SESSION_REDRAW);
 }
 
 void session_help_close(session *s)
 {
     s->view.help_shown = false;
-    send(s, FLOW_EV_TOUCH);
+    send(s, FLOW_EV_HELP_CLOSE);
     changed(s, SESSION_REDRAW);
 }
 

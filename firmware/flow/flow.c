@@ -321,6 +321,12 @@ static unsigned tick(flow *f)
     }
     if (machine_busy(f->view.step))
         return FLOW_ACT_NONE;
+    if (f->view.help_waiting) {
+        /* the citizen waits for staff: the wait is not inactivity */
+        f->last_activity_ms = t;
+        f->view.countdown_s = 0;
+        return FLOW_ACT_NONE;
+    }
     int64_t idle = t - f->last_activity_ms, limit = (int64_t)f->cfg.idle_timeout_s * 1000;
     if (idle < limit) {
         f->view.countdown_s = 0;
@@ -573,6 +579,15 @@ unsigned flow_handle(flow *f, const flow_event *ev)
         if (f->saved || !f->session || s == FLOW_SAVING)
             return FLOW_ACT_NONE;
         return end_session(f, FLOW_MESSAGE, "flow.cannot_save");
+    case FLOW_EV_HELP_OPEN:
+        f->view.help_waiting = true;
+        f->last_activity_ms = now(f);
+        f->view.countdown_s = 0;
+        return FLOW_ACT_NONE;
+    case FLOW_EV_HELP_CLOSE:
+        f->view.help_waiting = false;
+        f->last_activity_ms = now(f);
+        return FLOW_ACT_NONE;
     case FLOW_EV_TOUCH:
     case FLOW_EV_MORE_TIME:
     case FLOW_EV_SCROLL:

@@ -768,6 +768,157 @@ kiosk_rc sync_error_decode(const char *body, size_t len, char *code, size_t code
     return ok ? KIOSK_OK : KIOSK_INVALID;
 }
 
+/* ---- kiosk events ---------------------------------------------------------------- */
+
+int sync_event_field_ok(const char *s, int allow_empty)
+{
+    if (!s)
+        return 0;
+    size_t n = strlen(s);
+    if (n >= SYNC_EVENT_FIELD_MAX || (n == 0 && !allow_empty))
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
+              (s[i] >= '0' && s[i] <= '9') || s[i] == '_' || s[i] == '.' || s[i] == '-'))
+            return 0;
+    return 1;
+}
+
+static int event_ok(const sync_event *e)
+{
+    return e->seq >= 1 && e->at_ms >= 0 && sync_event_field_ok(e->kind, 0) &&
+           sync_event_field_ok(e->step, 0) && sync_event_field_ok(e->hall_code, 1);
+}
+
+kiosk_rc sync_events_encode(const sync_event *events, size_t n, char **body, size_t *len)
+{
+    *body = NULL;
+    if (len)
+        *len = 0;
+    if (n > SYNC_MAX_EVENTS)
+        return KIOSK_INVALID;
+    for (size_t i = 0; i < n; i++)
+        if (!event_ok(&events[i]))
+            return KIOSK_INVALID;
+    json_t *o = json_object(), *arr = json_array();
+    int ok = o && arr && json_object_set(o, "events", arr) == 0;
+    for (size_t i = 0; ok && i < n; i++) {
+        json_t *e = json_object();
+        ok = e && json_object_set_new(e, "seq", json_integer(events[i].seq)) == 0 &&
+             json_object_set_new(e, "kind", json_string(events[i].kind)) == 0 &&
+             json_object_set_new(e, "step", json_string(events[i].step)) == 0 &&
+             json_object_set_new(e, "hall_code", json_string(events[i].hall_code)) == 0 &&
+             json_object_set_new(e, "at_ms", json_integer(events[i].at_ms)) == 0;
+        ok = e && json_array_append_new(arr, e) == 0 && ok;
+    }
+    json_decref(arr);
+    if (!ok) {
+        json_decref(o);
+        o = NULL;
+    }
+    return dump(o, body, len);
+}
+
+static int event_field_of(const json_t *e, const char *key, char *out, int allow_empty)
+{
+    const char *s = json_string_value(json_object_get(e, key));
+    if (!s || !sync_event_field_ok(s, allow_empty))
+        return 0;
+    snprintf(out, SYNC_EVENT_FIELD_MAX, "%s", s);
+    return 1;
+}
+
+kiosk_rc sync_events_decode(const char *body, size_t len, sync_event **events, size_t *n)
+{
+    *events = NULL;
+    *n = 0;
+    if (len > SYNC_MAX_EVENTS_BODY)
+        return KIOSK_RANGE;
+    json_t *o = load(body, len);
+    static const char *const req[] = {"events"};
+    json_t *arr = json_object_get(o, "events");
+    int ok = keys_ok(o, req, 1, NULL, 0) && json_is_array(arr) &&
+             json_array_size(arr) <= SYNC_MAX_EVENTS;
+    size_t count = ok ? json_array_size(arr) : 0;
+    sync_event *out = ok ? calloc(count ? count : 1, sizeof *out) : NULL;
+    if (ok && !out) {
+        json_decref(o);
+        return KIOSK_NOMEM;
+    }
+    for (size_t i = 0; ok && i < count; i++) {
+        static const char *const ereq[] = {"seq", "kind", "step", "hall_code", "at_ms"};
+        json_t *e = json_array_get(arr, i);
+        ok = keys_ok(e, ereq, 5, NULL, 0);
+        out[i].seq = ok ? int_of(json_object_get(e, "seq"), &ok) : 0;
+        out[i].at_ms = ok ? int_of(json_object_get(e, "at_ms"), &ok) : 0;
+        ok = ok && event_field_of(e, "kind", out[i].kind, 0) &&
+             event_field_of(e, "step", out[i].step, 0) &&
+             event_field_of(e, "hall_code", out[i].hall_code, 1) && event_ok(&out[i]);
+        for (size_t k = 0; ok && k < i; k++)
+            ok = out[k].seq != out[i].seq;
+    }
+    json_decref(o);
+    if (!ok) {
+        free(out);
+        return KIOSK_INVALID;
+    }
+    *events = out;
+    *n = count;
+    return KIOSK_OK;
+}
+
+kiosk_rc sync_event_acks_encode(const int64_t *seqs, size_t n, int64_t now_ms, char **body,
+                                size_t *len)
+{
+    json_t *o = json_object(), *arr = json_array();
+    int ok = o && arr && json_object_set_new(o, "now_ms", json_integer(now_ms)) == 0 &&
+             json_object_set(o, "acked", arr) == 0;
+    for (size_t i = 0; ok && i < n; i++)
+        ok = json_array_append_new(arr, json_integer(seqs[i])) == 0;
+    json_decref(arr);
+    if (!ok) {
+        json_decref(o);
+        o = NULL;
+    }
+    return dump(o, body, len);
+}
+
+kiosk_rc sync_event_acks_decode(const char *body, size_t len, int64_t **seqs, size_t *n,
+                                int64_t *now_ms)
+{
+    *seqs = NULL;
+    *n = 0;
+    *now_ms = 0;
+    if (len > SYNC_MAX_EVENTS_BODY)
+        return KIOSK_RANGE;
+    json_t *o = load(body, len);
+    static const char *const req[] = {"acked"}, *const opt[] = {"now_ms"};
+    json_t *arr = json_object_get(o, "acked");
+    int ok =
+        keys_ok(o, req, 1, opt, 1) && json_is_array(arr) && json_array_size(arr) <= SYNC_MAX_EVENTS;
+    json_t *t = ok ? json_object_get(o, "now_ms") : NULL;
+    int64_t now = t ? int_of(t, &ok) : 0;
+    size_t count = ok ? json_array_size(arr) : 0;
+    int64_t *out = ok ? calloc(count ? count : 1, sizeof *out) : NULL;
+    if (ok && !out) {
+        json_decref(o);
+        return KIOSK_NOMEM;
+    }
+    for (size_t i = 0; ok && i < count; i++) {
+        out[i] = int_of(json_array_get(arr, i), &ok);
+        ok = ok && out[i] >= 1;
+    }
+    json_decref(o);
+    if (!ok) {
+        free(out);
+        return KIOSK_INVALID;
+    }
+    *seqs = out;
+    *n = count;
+    *now_ms = now;
+    return KIOSK_OK;
+}
+
 /* ---- bundle file ----------------------------------------------------------------- */
 
 /* Write head then body to tmp (created or truncated, mode 0600) and fsync it; the file

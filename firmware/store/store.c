@@ -94,6 +94,13 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
     " WHERE key = 'last_seq') + 1, 1),"
     " CASE WHEN EXISTS(SELECT 1 FROM records) THEN 'migrated' ELSE 'created' END"
     " FROM meta WHERE key = 'epoch' AND NOT EXISTS(SELECT 1 FROM epochs);",
+    /* 6 -> 7: kiosk events for the hub (help requests), a queue of their own with their
+     * own sequence, sent before records; nothing personal (events.c) */
+    "CREATE TABLE IF NOT EXISTS events(seq INTEGER PRIMARY KEY AUTOINCREMENT,"
+    " kind TEXT NOT NULL, step TEXT NOT NULL, hall_code TEXT NOT NULL,"
+    " at_ms INTEGER NOT NULL, state INTEGER NOT NULL DEFAULT 0,"
+    " attempts INTEGER NOT NULL DEFAULT 0, sent_ms INTEGER);"
+    "CREATE INDEX IF NOT EXISTS events_pending ON events(seq) WHERE state = 0;",
 };
 
 /* The cached statement for sql — a string literal, recognised by its address — reset

@@ -99,8 +99,8 @@ static int on_progress(void *ud, curl_off_t dt, curl_off_t dn, curl_off_t ut, cu
     return stop && atomic_load(stop) ? 1 : 0;
 }
 
-static kiosk_rc post(session *se, const sync_config *cfg, const char *body, size_t len,
-                     long *status, kiosk_buf *rep, char *error, size_t error_size)
+static kiosk_rc post(session *se, const sync_config *cfg, const char *path, const char *body,
+                     size_t len, long *status, kiosk_buf *rep, char *error, size_t error_size)
 {
     int64_t now = kiosk_clock_now_ms(cfg->clock ? cfg->clock : kiosk_clock_system());
     int64_t t = now + se->offset_ms;
@@ -112,8 +112,7 @@ static kiosk_rc post(session *se, const sync_config *cfg, const char *body, size
     char dev[65], sighex[129], shahex[65], h_dev[100], h_time[64], h_sig[180], h_sha[120],
         url[1100];
     crypto_hash_sha256(body_sha, (const uint8_t *)body, len);
-    sync_request_sign_v2(cfg->key->secret_key, "POST", SYNC_PATH_RECORDS_V2, t, body_sha,
-                         (uint64_t)len, sig);
+    sync_request_sign_v2(cfg->key->secret_key, "POST", path, t, body_sha, (uint64_t)len, sig);
     sync_hex_format(cfg->key->public_key, 32, dev);
     sync_hex_format(sig, 64, sighex);
     sync_hex_format(body_sha, 32, shahex);
@@ -123,7 +122,7 @@ static kiosk_rc post(session *se, const sync_config *cfg, const char *body, size
     snprintf(h_sha, sizeof h_sha, SYNC_HDR_BODY_SHA256 ": %s", shahex);
     size_t ul = strlen(cfg->url);
     snprintf(url, sizeof url, "%.*s%s", (int)(ul && cfg->url[ul - 1] == '/' ? ul - 1 : ul),
-             cfg->url, SYNC_PATH_RECORDS_V2);
+             cfg->url, path);
     se->hub_sig[0] = '\0';
 
     /* Expect: 100-continue: the hub judges the headers first, so a refusal (a stale
@@ -382,12 +381,103 @@ static verdict judge_error(session *se, const sync_config *cfg, long status, con
     return GIVE_UP;
 }
 
+/* ---- kiosk events (help requests): sent before the records ------------------------ */
+
+#define EVENTS_BATCH 50
+
+/* Mark sent the events of this batch that a signed reply names. */
+static kiosk_rc apply_event_acks(store *s, const sync_event *evs, size_t n, const kiosk_buf *rep,
+                                 int64_t now_ms, size_t *acked, char *error, size_t error_size)
+{
+    int64_t *seqs = NULL, hub_now = 0;
+    size_t m = 0;
+    *acked = 0;
+    if (sync_event_acks_decode(kiosk_buf_str(rep), rep->len, &seqs, &m, &hub_now) != KIOSK_OK) {
+        set_error(error, error_size, "%s", "the hub's answer to the events is not the protocol");
+        return KIOSK_INVALID;
+    }
+    size_t k = 0;
+    for (size_t i = 0; i < m; i++) /* only seqs this request carried */
+        for (size_t j = 0; j < n; j++)
+            if (seqs[i] == evs[j].seq) {
+                seqs[k++] = seqs[i];
+                break;
+            }
+    kiosk_rc rc = store_events_mark_sent(s, seqs, k, now_ms, acked);
+    free(seqs);
+    return rc;
+}
+
+/* Send every pending event. KIOSK_OK when none is left; a hub that does not know the
+ * route (404: older than the events) leaves them queued without failing the round, so the
+ * records still go. Other failures as for records. */
+static kiosk_rc send_events(session *se, const sync_config *cfg, store *s, sync_round *round,
+                            kiosk_buf *rep, char *error, size_t error_size)
+{
+    sync_event evs[EVENTS_BATCH];
+    int retries = 0;
+    for (;;) {
+        if (se->stop && atomic_load(se->stop))
+            return KIOSK_BUSY;
+        size_t n = 0;
+        kiosk_rc rc = store_events_pending(s, evs, EVENTS_BATCH, &n);
+        if (rc != KIOSK_OK || n == 0)
+            return rc;
+        char *body = NULL;
+        size_t len = 0;
+        rc = sync_events_encode(evs, n, &body, &len);
+        long status = 0;
+        kiosk_buf_consume(rep, rep->len);
+        if (rc == KIOSK_OK)
+            rc = post(se, cfg, SYNC_PATH_EVENTS, body, len, &status, rep, error, error_size);
+        free(body);
+        if (rc != KIOSK_OK)
+            return rc;
+        round->requests++;
+        round->events_sent += n;
+        if (status == 200) {
+            rc = check_hub_signature(se, cfg, s, rep, error, error_size);
+            if (rc != KIOSK_OK)
+                return rc;
+            size_t acked = 0;
+            int64_t now = kiosk_clock_now_ms(cfg->clock ? cfg->clock : kiosk_clock_system());
+            rc = apply_event_acks(s, evs, n, rep, now, &acked, error, error_size);
+            if (rc != KIOSK_OK)
+                return rc;
+            round->events_acked += acked;
+            if (acked < n) {
+                set_error(error, error_size, "the hub left %zu events without an answer",
+                          n - acked);
+                return KIOSK_NET;
+            }
+            retries = 0;
+            continue;
+        }
+        if (status == 404) {
+            kiosk_log_warn("sync", "the hub does not take kiosk events (HTTP 404): help"
+                                   " requests stay queued");
+            return KIOSK_OK;
+        }
+        verdict v = judge_error(se, cfg, status, rep, &rc, error, error_size);
+        if (v != RETRY_NOW || ++retries > ROUND_RETRIES)
+            return rc;
+    }
+}
+
 static kiosk_rc run_round(session *se, const sync_config *cfg, store *s, sync_round *round,
                           char *error, size_t error_size)
 {
     memset(round, 0, sizeof *round);
     if (error && error_size)
         error[0] = '\0';
+    {
+        kiosk_buf erep;
+        kiosk_buf_init(&erep, REPLY_MAX, 0);
+        kiosk_rc erc = send_events(se, cfg, s, round, &erep, error, error_size);
+        kiosk_buf_deinit(&erep);
+        if (erc != KIOSK_OK)
+            return erc;
+    }
     batch b = {.cap = se->batch, .key = cfg->key};
     b.recs = calloc(b.cap, sizeof *b.recs);
     if (!b.recs)
@@ -418,7 +508,7 @@ static kiosk_rc run_round(session *se, const sync_config *cfg, store *s, sync_ro
         long status = 0;
         kiosk_buf_consume(&rep, rep.len); /* the last reply is used up; its room stays */
         if (rc == KIOSK_OK)
-            rc = post(se, cfg, body, len, &status, &rep, error, error_size);
+            rc = post(se, cfg, SYNC_PATH_RECORDS_V2, body, len, &status, &rep, error, error_size);
         free(body);
         if (rc != KIOSK_OK)
             break;
@@ -573,7 +663,10 @@ static void *worker(void *arg)
             if (round.requests || rc != KIOSK_OK)
                 store_note_sync(s, rc == KIOSK_OK, now, err);
         }
-        if (rc == KIOSK_OK && round.requests)
+        if (round.events_acked)
+            kiosk_log_info("sync", "the hub has %zu kiosk events (help requests)",
+                           round.events_acked);
+        if (rc == KIOSK_OK && round.sent)
             kiosk_log_info("sync", "sent %zu records: %zu acknowledged, %zu rejected", round.sent,
                            round.acked, round.rejected);
         else if (rc != KIOSK_OK)

@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "domain/registration.h"
+#include "hub/hub_db.h"
 #include "store/store.h"
 #include "proto/sync_proto.h"
 
@@ -273,10 +274,45 @@ static void test_import_status_export(void **state)
 
     assert_int_equal(HUB("status", "--db", hub_db_path), 0);
     assert_non_null(strstr(out_text, "records 3 max_seq 5 gaps: 3-4\n"));
+    assert_non_null(strstr(out_text, "help requests in the last hour: 0"));
+
     char prefix[32];
     snprintf(prefix, sizeof prefix, "device %.16s", pkhex);
     assert_non_null(strstr(out_text, prefix));
     assert_non_null(strstr(out_text, "大厅 kiosk-01"));
+
+    /* help requests as POST /v2/events stores them: listed by hub events, counted by
+     * hub status over the last hour */
+    {
+        hub_db *hdb;
+        assert_int_equal(hub_db_open(hub_db_path, &hdb), KIOSK_OK);
+        sync_event ev[2] = {{.seq = 1, .at_ms = 1795363199000LL},
+                            {.seq = 2, .at_ms = 1795363200000LL}};
+        for (int i = 0; i < 2; i++) {
+            snprintf(ev[i].kind, sizeof ev[i].kind, "%s", SYNC_EVENT_HELP);
+            snprintf(ev[i].hall_code, sizeof ev[i].hall_code, "DEMO01");
+        }
+        snprintf(ev[0].step, sizeof ev[0].step, "form");
+        snprintf(ev[1].step, sizeof ev[1].step, "review");
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        int64_t now = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+        assert_int_equal(hub_db_events_add(hdb, dev.public_key, ev, 1, now - 2 * 3600000),
+                         KIOSK_OK);
+        assert_int_equal(hub_db_events_add(hdb, dev.public_key, ev, 2, now), KIOSK_OK);
+        hub_db_close(hdb);
+    }
+    assert_int_equal(HUB("status", "--db", hub_db_path), 0);
+    assert_non_null(strstr(out_text, "help requests in the last hour: 1"));
+    assert_int_equal(HUB("events", "--db", hub_db_path), 0);
+    assert_non_null(strstr(out_text, "step form")); /* two hours ago: within the day */
+    assert_non_null(strstr(out_text, "step review"));
+    assert_non_null(strstr(out_text, "hall DEMO01"));
+    assert_non_null(strstr(out_text, "大厅 kiosk-01"));
+    assert_int_equal(HUB("events", "--db", hub_db_path, "--since", "1h"), 0);
+    assert_null(strstr(out_text, "step form"));
+    assert_non_null(strstr(out_text, "step review"));
+    assert_int_equal(HUB("events", "--db", hub_db_path, "--since", "soon"), 2);
 
     /* a bundle altered after signing */
     char *data = NULL;

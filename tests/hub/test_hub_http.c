@@ -185,6 +185,9 @@ static reply request(const char *method, const char *path, const char *const *he
     return request_full("http", NULL, method, path, headers, body, len, NULL);
 }
 
+/* The path requests are signed for and sent to (the events test switches it). */
+static const char *sign_path = SYNC_PATH_RECORDS_V2;
+
 /* The four signed headers of a request by pk/sk at time t over body (protocol v2). */
 typedef struct signed_headers {
     char device[160], time[64], sha[160], signature[200];
@@ -196,7 +199,7 @@ static void sign_headers(const uint8_t pk[32], const uint8_t sk[64], int64_t t, 
     uint8_t sha[32];
     char hex[129];
     crypto_hash_sha256(sha, (const uint8_t *)body, len);
-    sync_request_sign_v2(sk, "POST", SYNC_PATH_RECORDS_V2, t, sha, len, last_sig);
+    sync_request_sign_v2(sk, "POST", sign_path, t, sha, len, last_sig);
     sync_hex_format(pk, 32, hex);
     snprintf(h->device, sizeof h->device, "%s: %s", SYNC_HDR_DEVICE, hex);
     snprintf(h->time, sizeof h->time, "%s: %lld", SYNC_HDR_TIME, (long long)t);
@@ -214,7 +217,7 @@ static reply post_signed(const uint8_t pk[32], const uint8_t sk[64], int64_t t, 
     sign_headers(pk, sk, t, body, len, &sh);
     const char *h[] = {
         "Content-Type: application/json", sh.device, sh.time, sh.sha, sh.signature, NULL};
-    return request("POST", SYNC_PATH_RECORDS_V2, h, body, len);
+    return request("POST", sign_path, h, body, len);
 }
 
 static void make_uuid(char out[SYNC_UUID_LEN + 1])
@@ -470,6 +473,72 @@ static void raw_exchange(const char *req, char *out, size_t size)
     close(fd);
 }
 
+/* POST /v2/events: judged as records are (headers first), stored once per (device, seq),
+ * every seq held answered in a reply signed by the hub. */
+static int64_t help_count(void)
+{
+    int64_t n = -1;
+    assert_int_equal(hub_db_event_count(db, SYNC_EVENT_HELP, 0, &n), KIOSK_OK);
+    return n;
+}
+
+static void test_events(void **state)
+{
+    (void)state;
+    sign_path = SYNC_PATH_EVENTS;
+    const char body[] = "{\"events\":[{\"seq\":1,\"kind\":\"help.request\",\"step\":\"form\","
+                        "\"hall_code\":\"DEMO01\",\"at_ms\":1}]}";
+    size_t len = strlen(body);
+    int64_t t = atomic_load(&fake_now);
+    reply r = post_signed(dev_pk, dev_sk, t, body, len);
+    assert_int_equal(r.status, 200);
+    uint8_t hs[64];
+    assert_true(sync_hex_parse(r.hub_sig, hs, 64));
+    assert_true(sync_reply_verify(hub_pk, dev_pk, last_sig, 200, r.body, r.len, hs));
+    int64_t *seqs = NULL, now = 0;
+    size_t n = 0;
+    assert_int_equal(sync_event_acks_decode(r.body, r.len, &seqs, &n, &now), KIOSK_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(seqs[0], 1);
+    free(seqs);
+    free(r.body);
+    assert_int_equal(help_count(), 1);
+    /* sent again (its answer lost): answered, kept once */
+    r = post_signed(dev_pk, dev_sk, t + 1, body, len);
+    assert_int_equal(r.status, 200);
+    free(r.body);
+    assert_int_equal(help_count(), 1);
+    /* the same request again is a replay */
+    r = post_signed(dev_pk, dev_sk, t + 1, body, len);
+    expect_error(&r, 409, "replayed");
+    /* a records signature does not open the events door */
+    sign_path = SYNC_PATH_RECORDS_V2;
+    signed_headers sh;
+    sign_headers(dev_pk, dev_sk, t + 2, body, len, &sh);
+    const char *h[] = {
+        "Content-Type: application/json", sh.device, sh.time, sh.sha, sh.signature, NULL};
+    r = request("POST", SYNC_PATH_EVENTS, h, body, len);
+    expect_error(&r, 401, "bad_signature");
+    sign_path = SYNC_PATH_EVENTS;
+    /* an unknown device, a malformed body */
+    uint8_t other_pk[32], other_sk[64];
+    crypto_sign_keypair(other_pk, other_sk);
+    r = post_signed(other_pk, other_sk, t + 3, body, len);
+    expect_error(&r, 403, "unknown_device");
+    r = post_signed(dev_pk, dev_sk, t + 4, "{\"events\":[{}]}", 15);
+    expect_error(&r, 400, "malformed");
+    /* over the events' own limit, refused on its Content-Length */
+    char req[512], resp[4096];
+    snprintf(req, sizeof req,
+             "POST " SYNC_PATH_EVENTS " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+             "Content-Type: application/json\r\nContent-Length: %u\r\n\r\n",
+             SYNC_MAX_EVENTS_BODY + 1u);
+    raw_exchange(req, resp, sizeof resp);
+    assert_non_null(strstr(resp, "HTTP/1.1 413"));
+    assert_int_equal(help_count(), 1);
+    sign_path = SYNC_PATH_RECORDS_V2;
+}
+
 static void test_too_large(void **state)
 {
     (void)state;
@@ -672,9 +741,13 @@ static void test_bad_options(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_health),      cmocka_unit_test(test_happy_path_and_resend),
-        cmocka_unit_test(test_refusals),    cmocka_unit_test(test_too_large),
-        cmocka_unit_test(test_faults),      cmocka_unit_test(test_tls),
+        cmocka_unit_test(test_health),
+        cmocka_unit_test(test_events),
+        cmocka_unit_test(test_happy_path_and_resend),
+        cmocka_unit_test(test_refusals),
+        cmocka_unit_test(test_too_large),
+        cmocka_unit_test(test_faults),
+        cmocka_unit_test(test_tls),
         cmocka_unit_test(test_bad_options),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -1200,6 +1200,9 @@ static void test_help(void **state)
     state_opts o = {0};
     fresh_state("hall-help", KIOSK_MODE_HALL, demo_card, o);
     ui_app *app = start(0);
+    /* the attract screen has 求助 and the sound switch too */
+    play(app, "expect attract\ntap help\nshot hall-attract-help\ntap help_ok\nexpect attract\n"
+              "tap voice\nshot hall-attract-sound-off\ntap voice\n");
     play(app, "card insert\nwait-for pin\ntap help\nshot hall-help\ntap help_ok\nexpect pin\n"
               "tap large_text\ntap help\nshot hall-help-large\ntap help_ok\n"
               "shot hall-pin-large\ntap large_text\n"
@@ -1208,7 +1211,8 @@ static void test_help(void **state)
     stop(app);
     fresh_state("portable-help", KIOSK_MODE_PORTABLE, demo_card, o);
     app = start(0);
-    play(app, "tap language\ntap large_text\ntap contrast\ncard insert\nwait-for pin\n"
+    play(app, "tap language\ntap large_text\ntap contrast\ntap help\n"
+              "shot portable-attract-help\ntap help_ok\ncard insert\nwait-for pin\n"
               "tap help\nshot portable-help\ntap help_ok\ntap large_text\ntap contrast\n"
               "shot portable-pin-en\n");
     stop(app);

@@ -161,6 +161,44 @@ static void test_app_voice_on_off(void **state)
     assert_true(switched_off.loud < on.loud);
 }
 
+/* The attract screen: silent by itself (a hall would go mad), whatever the hall's default;
+ * the prompt once when the sound switch is turned on there. */
+static heard app_on_attract(const char *tag, int enabled, const char *script)
+{
+    kiosk_config cfg;
+    kiosk_config_defaults(&cfg, KIOSK_TEST_ASSETS, KIOSK_TEST_FONTS);
+    snprintf(cfg.state_dir, sizeof cfg.state_dir, "%s/voice-state", KIOSK_TEST_TMP);
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "mkdir -p '%s'", cfg.state_dir);
+    assert_int_equal(system(cmd), 0);
+    cfg.voice_enabled = enabled;
+    char path[400];
+    disk_file(tag, path, sizeof path);
+    ui_app_options opt = {.headless = 1, .with_reader = 1};
+    ui_app *app;
+    assert_int_equal(ui_app_create(&cfg, &opt, &app), KIOSK_OK);
+    ui_script_result res;
+    assert_int_equal(ui_app_render(app), KIOSK_OK);
+    assert_int_equal(ui_script_run(app, script, KIOSK_TEST_TMP, &res), KIOSK_OK);
+    ui_app_destroy(app);
+    heard h = listen(path);
+    print_message("attract %s: %.2f s played, %.2f s loud\n", tag, (double)h.samples / 22050,
+                  (double)h.loud / 22050);
+    remove(path);
+    return h;
+}
+
+static void test_attract_speaks_only_when_asked(void **state)
+{
+    (void)state;
+    heard idle = app_on_attract("attract-idle", 1, "expect attract\nwait 1500\n");
+    assert_int_equal(idle.loud, 0);
+    heard on = app_on_attract("attract-switched-on", 0, "expect attract\ntap voice\nwait 1500\n");
+    assert_true(on.loud > 22050 / 2);
+    heard off = app_on_attract("attract-switched-off", 1, "tap voice\nwait 1000\n");
+    assert_int_equal(off.loud, 0);
+}
+
 int main(void)
 {
     /* every sound into a file, 20× faster than it would play (1 ms per 1024 samples) */
@@ -171,6 +209,7 @@ int main(void)
         cmocka_unit_test(test_missing_prompt),
         cmocka_unit_test(test_chime_sounds),
         cmocka_unit_test(test_app_voice_on_off),
+        cmocka_unit_test(test_attract_speaks_only_when_asked),
     };
     int failed = cmocka_run_group_tests(tests, NULL, NULL);
     SDL_Quit();

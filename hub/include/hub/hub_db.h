@@ -17,7 +17,7 @@
 
 typedef struct hub_db hub_db;
 
-#define HUB_DB_SCHEMA_VERSION 2
+#define HUB_DB_SCHEMA_VERSION 3
 #define HUB_DEVICE_NAME_MAX 128 /* bytes of a device name, terminator included */
 
 /* Open (creating or migrating) the database at path (borrowed). On failure *out is NULL:
@@ -133,5 +133,33 @@ kiosk_rc hub_db_foreach_record(hub_db *db, hub_db_record_cb cb, void *ctx);
  * device never added, KIOSK_NOMEM, a database error. */
 kiosk_rc hub_db_device_results(hub_db *db, const uint8_t public_key[32], size_t max,
                                sync_result **out, size_t *n);
+
+/* ---- kiosk events (help requests) ---- */
+
+/* Store the events a device sent (POST /v2/events), idempotent on (device, seq): an event
+ * held already is not changed. One transaction. KIOSK_NOT_FOUND for a device never added
+ * (or removed), a database error otherwise. */
+kiosk_rc hub_db_events_add(hub_db *db, const uint8_t public_key[32], const sync_event *events,
+                           size_t n, int64_t now_ms);
+
+/* One stored event, borrowed for the callback only. */
+typedef struct hub_db_event {
+    const uint8_t *device; /* 32 bytes */
+    const char *device_name;
+    int64_t seq;
+    const char *kind;
+    const char *step;
+    const char *hall_code;
+    int64_t at_ms;       /* the unit's clock */
+    int64_t received_ms; /* the hub's */
+} hub_db_event;
+typedef kiosk_rc (*hub_db_event_cb)(void *ctx, const hub_db_event *e);
+
+/* Every event received at or after since_ms, oldest first. KIOSK_OK, the callback's code,
+ * or a database error. */
+kiosk_rc hub_db_foreach_event(hub_db *db, int64_t since_ms, hub_db_event_cb cb, void *ctx);
+
+/* How many events of kind (borrowed) were received at or after since_ms. */
+kiosk_rc hub_db_event_count(hub_db *db, const char *kind, int64_t since_ms, int64_t *count);
 
 #endif

@@ -24,6 +24,7 @@
 #include "printer_peer.h"
 #include "ssc/reader_sim.h"
 #include "test_state.h"
+#include "proto/sync_proto.h"
 #include "store/store.h"
 
 static const char demo_card[] = KIOSK_TEST_ASSETS "/cards/demo.ini";
@@ -450,6 +451,7 @@ static void test_help_is_audited_without_personal_data(void **st)
     assert_false(session_get_view(s)->help_shown);
     /* asked again and left open: the session's end closes it */
     session_help(s);
+    settle(s, 300);
     session_cancel(s);
     session_cancel_confirm(s);
     session_next(s);
@@ -470,6 +472,22 @@ static void test_help_is_audited_without_personal_data(void **st)
     assert_string_equal(found.subject, "review"); /* the step: fill_form ends on the review */
     assert_string_equal(found.detail, "DEMO01");  /* the kiosk's hall */
     assert_true(found.at_ms >= before - 1000);
+    /* and each request queued for the hub (the step and the hall, nothing else), the
+     * sync worker woken once it was committed */
+    assert_true(saved_calls >= 2);
+    assert_int_equal(store_open(path, "DEMO01", &key, kiosk_clock_system(), &db), KIOSK_OK);
+    sync_event evs[4];
+    size_t n = 0;
+    assert_int_equal(store_events_pending(db, evs, 4, &n), KIOSK_OK);
+    store_close(db);
+    assert_int_equal(n, 2);
+    for (size_t i = 0; i < n; i++) {
+        assert_string_equal(evs[i].kind, "help.request");
+        assert_string_equal(evs[i].hall_code, "DEMO01");
+        assert_true(evs[i].at_ms >= before - 1000);
+    }
+    assert_string_equal(evs[0].step, "review");
+    assert_true(evs[1].seq > evs[0].seq);
 }
 
 static void test_card_pulled_at_the_pin_waits(void **st)
@@ -552,6 +570,40 @@ static void test_idle_countdown_ends_the_session(void **st)
     assert_int_equal(session_get_view(s)->answers[0], 0); /* kept */
     kiosk_clock_manual_advance(&clk, 91 * 1000);
     session_pump(s);
+    kiosk_clock_manual_advance(&clk, 31 * 1000);
+    session_pump(s);
+    assert_int_equal(step(s), FLOW_ATTRACT);
+    assert_wiped(s);
+    session_destroy(s);
+}
+
+/* 求助 pauses the idle countdown: a citizen waiting for staff is not wiped; closing the
+ * dialog starts the idle time afresh. With the manual clock. */
+static void test_help_pauses_the_idle_countdown(void **st)
+{
+    (void)st;
+    state("helpidle", 0);
+    kiosk_clock_manual clk;
+    kiosk_clock_manual_init(&clk, 1795363199000LL);
+    session *s = start(&clk.clock, 0);
+    to_questions(s);
+    session_answer(s, 0, false);
+    session_help(s);
+    assert_true(session_get_view(s)->help_shown);
+    for (int i = 0; i < 5; i++) {
+        kiosk_clock_manual_advance(&clk, 91 * 1000);
+        session_pump(s);
+        assert_int_equal(session_get_view(s)->flow->countdown_s, 0);
+    }
+    assert_int_equal(step(s), FLOW_QUESTIONS);
+    assert_int_equal(session_get_view(s)->answers[0], 0); /* kept */
+    session_help_close(s);
+    kiosk_clock_manual_advance(&clk, 89 * 1000);
+    session_pump(s);
+    assert_int_equal(session_get_view(s)->flow->countdown_s, 0);
+    kiosk_clock_manual_advance(&clk, 2 * 1000);
+    session_pump(s);
+    assert_true(session_get_view(s)->flow->countdown_s > 0);
     kiosk_clock_manual_advance(&clk, 31 * 1000);
     session_pump(s);
     assert_int_equal(step(s), FLOW_ATTRACT);
@@ -837,6 +889,7 @@ int main(void)
         cmocka_unit_test(test_card_pulled_at_the_pin_waits),
         cmocka_unit_test(test_wrong_then_blocked_pin),
         cmocka_unit_test(test_idle_countdown_ends_the_session),
+        cmocka_unit_test(test_help_pauses_the_idle_countdown),
         cmocka_unit_test(test_store_that_cannot_save_starts_nothing),
         cmocka_unit_test(test_missing_printer_is_a_fault),
         cmocka_unit_test(test_printer_found_later),

@@ -478,6 +478,35 @@ static void test_idle_countdown(void **state)
     assert_int_equal(step(), FLOW_ATTRACT);
 }
 
+/* 求助: while "工作人员马上就来" shows, the citizen waits for staff; the idle timer must
+ * not run out and wipe the session. It runs again, afresh, once the dialog closes. */
+static void test_help_pauses_the_idle_timer(void **state)
+{
+    (void)state;
+    to_form();
+    kiosk_clock_manual_advance(&clk, 60 * 1000);
+    send(FLOW_EV_HELP_OPEN);
+    assert_true(flow_get_view(f)->help_waiting);
+    for (int i = 0; i < 10; i++) { /* ten minutes waiting for staff */
+        kiosk_clock_manual_advance(&clk, 60 * 1000);
+        assert_int_equal(send(FLOW_EV_TICK), FLOW_ACT_NONE);
+        assert_int_equal(flow_get_view(f)->countdown_s, 0);
+    }
+    assert_int_equal(step(), FLOW_FORM);
+    send(FLOW_EV_HELP_CLOSE);
+    assert_false(flow_get_view(f)->help_waiting);
+    kiosk_clock_manual_advance(&clk, 89 * 1000);
+    send(FLOW_EV_TICK);
+    assert_int_equal(flow_get_view(f)->countdown_s, 0); /* a fresh 90 s from the close */
+    kiosk_clock_manual_advance(&clk, 2 * 1000);
+    send(FLOW_EV_TICK);
+    assert_int_equal(flow_get_view(f)->countdown_s, 19);
+    kiosk_clock_manual_advance(&clk, 20 * 1000);
+    assert_int_equal(send(FLOW_EV_TICK), FLOW_ACT_WIPE);
+    assert_int_equal(step(), FLOW_ATTRACT);
+    assert_false(flow_get_view(f)->help_waiting);
+}
+
 static void test_third_generation_keys_the_id(void **state)
 {
     (void)state;
@@ -579,6 +608,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_place_preselected, setup, teardown),
         cmocka_unit_test_setup_teardown(test_card_pulled_mid_form, setup, teardown),
         cmocka_unit_test_setup_teardown(test_idle_countdown, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_help_pauses_the_idle_timer, setup, teardown),
         cmocka_unit_test_setup_teardown(test_third_generation_keys_the_id, setup, teardown),
         cmocka_unit_test_setup_teardown(test_save_failure, setup, teardown),
         cmocka_unit_test_setup_teardown(test_failed_print_and_reprint, setup, teardown),

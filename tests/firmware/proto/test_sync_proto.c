@@ -484,6 +484,125 @@ static void test_head_and_mark(void **state)
                          KIOSK_INVALID);
 }
 
+/* ---- kiosk events ---- */
+
+static void test_events_exact_bytes_round_trip_and_signing(void **state)
+{
+    (void)state;
+    sync_event ev[2] = {{.seq = 1, .at_ms = 1795363199000LL}, {.seq = 2, .at_ms = 1795363200000LL}};
+    snprintf(ev[0].kind, sizeof ev[0].kind, "%s", SYNC_EVENT_HELP);
+    snprintf(ev[0].step, sizeof ev[0].step, "form");
+    snprintf(ev[0].hall_code, sizeof ev[0].hall_code, "DEMO01");
+    snprintf(ev[1].kind, sizeof ev[1].kind, "%s", SYNC_EVENT_HELP);
+    snprintf(ev[1].step, sizeof ev[1].step, "attract");
+    char *body = NULL;
+    size_t len = 0;
+    assert_int_equal(sync_events_encode(ev, 2, &body, &len), KIOSK_OK);
+    assert_string_equal(body, "{\"events\":[{\"seq\":1,\"kind\":\"help.request\",\"step\":"
+                              "\"form\",\"hall_code\":\"DEMO01\",\"at_ms\":1795363199000},"
+                              "{\"seq\":2,\"kind\":\"help.request\",\"step\":\"attract\","
+                              "\"hall_code\":\"\",\"at_ms\":1795363200000}]}");
+    assert_int_equal(len, strlen(body));
+    sync_event *back = NULL;
+    size_t n = 0;
+    assert_int_equal(sync_events_decode(body, len, &back, &n), KIOSK_OK);
+    assert_int_equal(n, 2);
+    assert_memory_equal(back, ev, sizeof ev);
+    free(back);
+    /* signed as a record request is, over its own path: the signature of one path does
+     * not pass for the other */
+    uint8_t sha[32], sig[64];
+    crypto_hash_sha256(sha, (const uint8_t *)body, len);
+    sync_request_sign_v2(sk, "POST", SYNC_PATH_EVENTS, 5, sha, len, sig);
+    assert_true(sync_request_verify_v2(pk, "POST", SYNC_PATH_EVENTS, 5, sha, len, sig));
+    assert_false(sync_request_verify_v2(pk, "POST", SYNC_PATH_RECORDS_V2, 5, sha, len, sig));
+    uint8_t other_pk[32], other_sk[64];
+    crypto_sign_keypair(other_pk, other_sk);
+    assert_false(sync_request_verify_v2(other_pk, "POST", SYNC_PATH_EVENTS, 5, sha, len, sig));
+    free(body);
+    /* the hub's answer, signed by the hub key over the request signature */
+    int64_t seqs[2] = {1, 2}, *got = NULL, now = 0;
+    assert_int_equal(sync_event_acks_encode(seqs, 2, 42, &body, &len), KIOSK_OK);
+    assert_string_equal(body, "{\"now_ms\":42,\"acked\":[1,2]}");
+    uint8_t rs[64];
+    sync_reply_sign(other_sk, pk, sig, 200, body, len, rs);
+    assert_true(sync_reply_verify(other_pk, pk, sig, 200, body, len, rs));
+    assert_false(sync_reply_verify(pk, pk, sig, 200, body, len, rs)); /* wrong key */
+    assert_int_equal(sync_event_acks_decode(body, len, &got, &n, &now), KIOSK_OK);
+    assert_int_equal(n, 2);
+    assert_int_equal(got[1], 2);
+    assert_int_equal(now, 42);
+    free(got);
+    free(body);
+    /* nothing to encode that would not decode */
+    ev[0].step[0] = '\0';
+    assert_int_equal(sync_events_encode(ev, 1, &body, &len), KIOSK_INVALID);
+    snprintf(ev[0].step, sizeof ev[0].step, "张三");
+    assert_int_equal(sync_events_encode(ev, 1, &body, &len), KIOSK_INVALID);
+    assert_null(body);
+}
+
+static void test_events_decode_refuses_malformed(void **state)
+{
+    (void)state;
+    static const char *const bad[] = {
+        "",
+        "[]",
+        "{}",
+        "{\"events\":{}}",
+        "{\"events\":[],\"x\":1}",
+        "{\"events\":[1]}",
+        "{\"events\":[{\"seq\":1,\"kind\":\"help.request\",\"step\":\"form\","
+        "\"hall_code\":\"D\"}]}", /* no at_ms */
+        "{\"events\":[{\"seq\":0,\"kind\":\"help.request\",\"step\":\"form\","
+        "\"hall_code\":\"D\",\"at_ms\":1}]}", /* seq 0 */
+        "{\"events\":[{\"seq\":1,\"kind\":\"help.request\",\"step\":\"form\","
+        "\"hall_code\":\"D\",\"at_ms\":-1}]}",
+        "{\"events\":[{\"seq\":1,\"kind\":\"\",\"step\":\"form\","
+        "\"hall_code\":\"D\",\"at_ms\":1}]}",
+        "{\"events\":[{\"seq\":1,\"kind\":\"help request\",\"step\":\"form\","
+        "\"hall_code\":\"D\",\"at_ms\":1}]}",
+        "{\"events\":[{\"seq\":1,\"kind\":\"help.request\",\"step\":"
+        "\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\",\"hall_code\":\"D\",\"at_ms\":1}]}",
+        "{\"events\":[{\"seq\":1,\"kind\":\"help.request\",\"step\":\"form\","
+        "\"hall_code\":\"D\",\"at_ms\":1,\"name\":\"x\"}]}", /* an extra key */
+        "{\"events\":[{\"seq\":1,\"kind\":\"help.request\",\"step\":\"form\","
+        "\"hall_code\":\"D\",\"at_ms\":1},{\"seq\":1,\"kind\":\"help.request\","
+        "\"step\":\"pin\",\"hall_code\":\"D\",\"at_ms\":2}]}", /* seq twice */
+        "{\"events\":[],\"events\":[]}",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        sync_event *ev = (sync_event *)1;
+        size_t n = 9;
+        assert_int_equal(sync_events_decode(bad[i], strlen(bad[i]), &ev, &n), KIOSK_INVALID);
+        assert_null(ev);
+        assert_int_equal(n, 0);
+    }
+    static const char *const bad_acks[] = {"",
+                                           "{}",
+                                           "{\"acked\":[0]}",
+                                           "{\"acked\":[\"1\"]}",
+                                           "{\"acked\":[1],\"now_ms\":\"x\"}",
+                                           "{\"acked\":[1],\"results\":[]}"};
+    for (size_t i = 0; i < sizeof bad_acks / sizeof bad_acks[0]; i++) {
+        int64_t *seqs = (int64_t *)1, now = 7;
+        size_t n = 9;
+        assert_int_equal(sync_event_acks_decode(bad_acks[i], strlen(bad_acks[i]), &seqs, &n, &now),
+                         KIOSK_INVALID);
+        assert_null(seqs);
+        assert_int_equal(n, 0);
+    }
+    /* over the limit before parsing */
+    size_t big = SYNC_MAX_EVENTS_BODY + 1;
+    char *huge = malloc(big);
+    assert_non_null(huge);
+    memset(huge, ' ', big);
+    sync_event *ev = NULL;
+    size_t n = 0;
+    assert_int_equal(sync_events_decode(huge, big, &ev, &n), KIOSK_RANGE);
+    free(huge);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -499,6 +618,8 @@ int main(void)
         cmocka_unit_test_setup(test_error_bodies, setup),
         cmocka_unit_test_setup(test_bundle_file, setup),
         cmocka_unit_test_setup(test_head_and_mark, setup),
+        cmocka_unit_test_setup(test_events_exact_bytes_round_trip_and_signing, setup),
+        cmocka_unit_test_setup(test_events_decode_refuses_malformed, setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -895,6 +895,73 @@ static void test_epoch_migration_from_5(void **state)
     assert_int_equal(stat(mark, &stt), 0);
 }
 
+/* Help requests for the hub: queued with their own sequence and an audit entry, handed
+ * out oldest first, marked sent only by seq, and still there after a reopen. */
+static int find_help_entry(void *ctx, const store_audit_entry *e)
+{
+    int *n = ctx;
+    if (!strcmp(e->action, SYNC_EVENT_HELP)) {
+        assert_string_equal(e->actor, "citizen");
+        assert_string_equal(e->detail, "DEMO01");
+        (*n)++;
+    }
+    return 0;
+}
+
+static void test_events_queue(void **state)
+{
+    (void)state;
+    store_device_key key;
+    store *s = open_store(&key);
+    int64_t a = 0, b = 0, c = 0, pending = -1, sent = -1;
+    assert_int_equal(store_event_add(s, SYNC_EVENT_HELP, "form", &a), KIOSK_OK);
+    kiosk_clock_manual_advance(&clk, 1000);
+    assert_int_equal(store_event_add(s, SYNC_EVENT_HELP, "review", &b), KIOSK_OK);
+    assert_int_equal(store_event_add(s, SYNC_EVENT_HELP, "pin", &c), KIOSK_OK);
+    assert_true(a >= 1 && b == a + 1 && c == b + 1);
+    assert_int_equal(store_event_add(s, "help request", "form", NULL), KIOSK_INVALID);
+    assert_int_equal(store_event_add(s, SYNC_EVENT_HELP, "", NULL), KIOSK_INVALID);
+    int audited = 0;
+    assert_int_equal(store_audit_recent(s, 100, find_help_entry, &audited), KIOSK_OK);
+    assert_int_equal(audited, 3);
+    sync_event ev[4];
+    size_t n = 0;
+    assert_int_equal(store_events_pending(s, ev, 2, &n), KIOSK_OK);
+    assert_int_equal(n, 2);
+    assert_int_equal(ev[0].seq, a);
+    assert_string_equal(ev[0].step, "form");
+    assert_string_equal(ev[0].hall_code, "DEMO01");
+    assert_int_equal(ev[0].at_ms, 1795363199000LL - 3600000);
+    assert_int_equal(ev[1].at_ms, ev[0].at_ms + 1000);
+    /* only what the hub named, once */
+    int64_t acked[] = {b, 999};
+    size_t changed = 9;
+    assert_int_equal(store_events_mark_sent(s, acked, 2, 5, &changed), KIOSK_OK);
+    assert_int_equal(changed, 1);
+    assert_int_equal(store_events_mark_sent(s, acked, 1, 6, &changed), KIOSK_OK);
+    assert_int_equal(changed, 0);
+    assert_int_equal(store_events_count(s, &pending, &sent), KIOSK_OK);
+    assert_int_equal(pending, 2);
+    assert_int_equal(sent, 1);
+    store_close(s);
+    /* survives a reopen */
+    s = open_store(&key);
+    assert_int_equal(store_events_pending(s, ev, 4, &n), KIOSK_OK);
+    assert_int_equal(n, 2);
+    assert_int_equal(ev[0].seq, a);
+    assert_int_equal(ev[1].seq, c);
+    int64_t rest[] = {a, c};
+    assert_int_equal(store_events_mark_sent(s, rest, 2, 7, &changed), KIOSK_OK);
+    assert_int_equal(changed, 2);
+    assert_int_equal(store_events_pending(s, ev, 4, &n), KIOSK_OK);
+    assert_int_equal(n, 0);
+    /* seqs are never reused */
+    int64_t d = 0;
+    assert_int_equal(store_event_add(s, SYNC_EVENT_HELP, "done", &d), KIOSK_OK);
+    assert_int_equal(d, c + 1);
+    store_close(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -914,6 +981,7 @@ int main(void)
         cmocka_unit_test_setup(test_epoch_missing_database, setup),
         cmocka_unit_test_setup(test_epoch_replaced_database, setup),
         cmocka_unit_test_setup(test_epoch_migration_from_5, setup),
+        cmocka_unit_test_setup(test_events_queue, setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

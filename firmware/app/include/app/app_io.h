@@ -38,6 +38,7 @@ typedef enum app_io_kind {
                         * key, room on the disk, a sound database); sent at start and
                         * whenever it changes (checked every APP_IO_STORE_CHECK_MS and
                         * after every save) */
+    APP_IO_HELP,       /* rc: a help request queued for the hub (store_event_add) */
 } app_io_kind;
 
 #define APP_IO_STORE_CHECK_MS 30000
@@ -112,6 +113,11 @@ kiosk_rc app_io_import_acks(app_io *io, const char *dir, const char *who);
 kiosk_rc app_io_audit(app_io *io, const char *who, const char *action, const char *subject,
                       const char *detail);
 kiosk_rc app_io_service(app_io *io, int out_of_service, const char *who);
+
+/* A citizen pressed 求助 at step (a voice_prompt_name, copied): queue a "help.request"
+ * event for the hub with its audit entry (store_event_add; nothing personal). The
+ * result (APP_IO_HELP) comes back so the session can wake the sync worker. */
+kiosk_rc app_io_help(app_io *io, const char *step);
 
 /* Free disk under which the store refuses to start a registration. */
 #define APP_IO_MIN_FREE_BYTES (16u << 20)

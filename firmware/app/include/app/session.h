@@ -72,7 +72,8 @@ typedef struct session_options {
      * never a citizen's session. ev is borrowed. */
     void (*staff_card)(void *ctx, const identity_event *ev);
     void *ui_ctx; /* the ctx of changed, staff_result and staff_card */
-    /* UI thread, after a record was saved (e.g. sync_worker_wake). May be NULL. */
+    /* UI thread, after a record was saved or a help request queued for the hub: there is
+     * something to send (e.g. sync_worker_wake). May be NULL. */
     void (*record_saved)(void *ctx);
     void *record_saved_ctx;
 } session_options;

@@ -86,6 +86,8 @@ typedef enum flow_event_type {
     FLOW_EV_CANCEL_CONFIRM,    /* "确定取消" in the cancel question, or "结束" while away */
     FLOW_EV_CANCEL_KEEP,       /* "继续办理" in the cancel question */
     FLOW_EV_CARD_NUMBER,       /* card: the session's card number, read after the PIN */
+    FLOW_EV_HELP_OPEN,         /* 求助: "工作人员马上就来" shows; the idle timer pauses */
+    FLOW_EV_HELP_CLOSE,        /* the help dialog closed: the idle timer runs again, afresh */
 } flow_event_type;
 
 typedef struct flow_event {
@@ -132,6 +134,7 @@ typedef struct flow_view {
     bool printed;
     bool copy;           /* the print asked for is a reprint: mark it 副本 */
     bool confirm_cancel; /* "确定要取消吗？" is asked (FLOW_EV_CANCEL after identity) */
+    bool help_waiting;   /* 求助 asked: the citizen waits for staff, no idle countdown */
     int away_s;          /* FLOW_CARD_AWAY: seconds left to put the same card back */
     bool card_known;     /* the session's card number is known: a card taken away after
                             the PIN can be waited for (the app asks the reader for it) */

@@ -293,4 +293,50 @@ kiosk_rc sync_acks_parse(const char *data, size_t len, sync_acks *out);
 #define SYNC_ACKS_NAME_MAX 24
 void sync_acks_file_name(const uint8_t device[32], char out[SYNC_ACKS_NAME_MAX]);
 
+/* ---- kiosk events (POST /v2/events) -------------------------------------------------
+ * Urgent, small notices from a unit to its hub, today only "help.request" (a citizen
+ * pressed 求助). Nothing personal: the kind, the journey step's name, the hall code and
+ * the unit's clock; the device is the request's X-Kiosk-Device. Each event carries the
+ * unit's own event sequence (not the records' seq), so the hub is idempotent on (device,
+ * seq) and the unit marks exactly the events the hub names.
+ * Request: signed exactly as a record request (sync_request_sign_v2 over "POST",
+ *   SYNC_PATH_EVENTS, time, body length and hash; the same headers), body
+ *   {"events":[{"seq":N,"kind":"help.request","step":"…","hall_code":"…","at_ms":N},…]}
+ *   kind, step, hall_code: [A-Za-z0-9_.-]{1,31} (hall_code may be ""); seq >= 1, at_ms >= 0;
+ *   at most SYNC_MAX_EVENTS, distinct seqs.
+ * Reply 200: {"now_ms":N,"acked":[seq,…]} — the seqs the hub holds (new or already
+ *   held), X-Hub-Signature by sync_reply_sign() as for records. The unit marks an event
+ *   sent only when the signature verifies with the provisioned hub key and the seq is one
+ *   it sent; otherwise the events stay queued. Errors as for records. */
+#define SYNC_PATH_EVENTS "/v2/events"
+#define SYNC_MAX_EVENTS 1000
+#define SYNC_MAX_EVENTS_BODY (256u << 10) /* an events body over this is refused */
+#define SYNC_EVENT_FIELD_MAX 32
+#define SYNC_EVENT_HELP "help.request"
+
+typedef struct sync_event {
+    int64_t seq;
+    int64_t at_ms;
+    char kind[SYNC_EVENT_FIELD_MAX];
+    char step[SYNC_EVENT_FIELD_MAX];
+    char hall_code[SYNC_EVENT_FIELD_MAX];
+} sync_event;
+
+/* 1 when s is a valid kind/step/hall_code ([A-Za-z0-9_.-], shorter than
+ * SYNC_EVENT_FIELD_MAX; empty allowed only when allow_empty). */
+int sync_event_field_ok(const char *s, int allow_empty);
+/* Request body. encode: *body owned (free()); KIOSK_INVALID for an event that would not
+ * decode, KIOSK_NOMEM. decode (the hub's parser of outside bytes): *events owned (free()),
+ * *n may be 0; KIOSK_INVALID for anything malformed, KIOSK_RANGE for a body over
+ * SYNC_MAX_EVENTS_BODY, KIOSK_NOMEM. */
+kiosk_rc sync_events_encode(const sync_event *events, size_t n, char **body, size_t *len);
+kiosk_rc sync_events_decode(const char *body, size_t len, sync_event **events, size_t *n);
+/* Reply body. encode (hub): *body owned. decode (the unit, outside bytes): *seqs owned
+ * (free()), *now_ms 0 when absent; KIOSK_INVALID for anything malformed (a seq < 1, more
+ * than SYNC_MAX_EVENTS), KIOSK_RANGE for an oversized body. */
+kiosk_rc sync_event_acks_encode(const int64_t *seqs, size_t n, int64_t now_ms, char **body,
+                                size_t *len);
+kiosk_rc sync_event_acks_decode(const char *body, size_t len, int64_t **seqs, size_t *n,
+                                int64_t *now_ms);
+
 #endif

@@ -17,7 +17,7 @@
 
 typedef struct store store;
 
-#define STORE_SCHEMA_VERSION 6
+#define STORE_SCHEMA_VERSION 7
 #define STORE_UUID_LEN 36
 #define STORE_RECEIPT_NO_MAX 32
 
@@ -277,5 +277,29 @@ kiosk_rc store_audit_anchor_check(store *s, int64_t id, const uint8_t hash[32]);
 /* kioskctl audit verify: does the log still hold the anchor last heard from the hub?
  * KIOSK_OK (or no anchor: *anchor_id 0), KIOSK_CORRUPT when it does not. */
 kiosk_rc store_audit_anchor_verify(store *s, int64_t *anchor_id);
+
+/* ---- kiosk events (events.c): urgent notices for the hub, today help requests ----
+ * A queue of its own beside the records, with its own sequence (events.seq, never
+ * reused: AUTOINCREMENT), so a help request goes out before any backlog of records.
+ * Nothing personal: kind, the step's name, the hall code, the time. */
+struct sync_event;
+
+/* Queue an event of kind at step (borrowed; [A-Za-z0-9_.-], see sync_event_field_ok), with
+ * the store's hall code and the clock's time, and its audit entry (actor "citizen",
+ * action kind, subject step, detail the hall code) in one transaction. *seq (may be
+ * NULL) gets its sequence. KIOSK_INVALID for a bad kind or step; store errors. */
+kiosk_rc store_event_add(store *s, const char *kind, const char *step, int64_t *seq);
+
+/* Up to max unsent events, oldest first, into out (caller storage, max entries); *n the
+ * count. Each call counts an attempt. */
+kiosk_rc store_events_pending(store *s, struct sync_event *out, size_t max, size_t *n);
+
+/* Mark the events with these seqs sent (one transaction; seqs not queued are ignored).
+ * *changed (may be NULL) gets how many changed. */
+kiosk_rc store_events_mark_sent(store *s, const int64_t *seqs, size_t n, int64_t now_ms,
+                                size_t *changed);
+
+/* How many events wait (*pending) and how many were sent (*sent); either may be NULL. */
+kiosk_rc store_events_count(store *s, int64_t *pending, int64_t *sent);
 
 #endif

@@ -1,5 +1,6 @@
 /*
- * The outbox worker: sends sealed records that upstream has not acknowledged to the hub
+ * The outbox worker: sends pending kiosk events (help requests: urgent, so first), then
+ * the sealed records that upstream has not acknowledged, to the hub
  * over HTTPS with libcurl, in batches, signed by the device key, and applies the hub's
  * per-record answers to the store — only answers signed by the hub's key. A thread with its own
  * database connection, woken by new records and by "sync now", backing off (capped, exponential,
@@ -45,6 +46,8 @@ typedef struct sync_round {
     size_t undecided;      /* sent but without an answer: go again later */
     int hub_ahead;         /* the hub holds seqs beyond this unit's: a new store epoch began */
     int audit_rolled_back; /* the hub holds an audit head this log lacks: alarm raised */
+    size_t events_sent;    /* kiosk events (help requests) carried, sent before records */
+    size_t events_acked;   /* marked sent on the hub's signed answer */
 } sync_round;
 
 /* Send everything pending now, on the calling thread, through s (borrowed): batches until
@@ -68,8 +71,8 @@ kiosk_rc sync_worker_create(const sync_config *cfg, sync_worker **out);
  * it carried stays pending) and free. NULL is fine. */
 void sync_worker_destroy(sync_worker *sy);
 
-/* New record saved, or staff pressed "sync now": try at once, forgetting the backoff.
- * Any thread; never blocks. */
+/* New record saved, help requested, or staff pressed "sync now": try at once, forgetting the
+ * backoff. Any thread; never blocks. */
 void sync_worker_wake(sync_worker *sy);
 
 /* The worker's state for the UI and kioskctl. Any thread; never blocks on I/O. */
