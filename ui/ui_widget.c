@@ -130,6 +130,8 @@ SDL_Rect ui_button(ui_ctx *c, const char *id, SDL_Rect box, const char *label, i
             }
         }
     }
+    if (kind != UI_BUTTON_DISABLED && c->ws->pressed[0] && !strcmp(c->ws->pressed, id))
+        ui_draw_fill_round_rect(c->r, box, radius, t->pressed); /* under the finger */
     if (!wrap)
         ui_text_measure(c->text, label, fpx, NULL, &th);
     SDL_Rect inner = {wrap ? box.x + (box.w - wrap) / 2 : box.x, box.y + (box.h - th) / 2,
