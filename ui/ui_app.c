@@ -296,7 +296,7 @@ static void on_session_changed(void *ctx, unsigned what)
     }
     if (step != app->last_step) {
         if (step == FLOW_REVIEW)
-            app->js.review_scroll = 0;
+            app->js.review_scroll = app->js.review_part = 0;
         if (step == FLOW_COMMITMENT)
             app->js.commitment_scroll = 0;
         app->last_step = step;
@@ -865,10 +865,15 @@ static void on_widget(ui_app *app, const char *id)
     } else if (step == FLOW_FORM) {
         on_form(app, id);
     } else if (step == FLOW_REVIEW) {
+        int part = app->js.review_part, parts = app->js.review_parts;
         if (!strncmp(id, "edit_", 5))
             session_edit_page(ss, (flow_page)atoi(id + 5));
+        else if (!strcmp(id, UI_ID_NEXT) && part + 1 < parts)
+            app->js.review_part++; /* the review's second part first */
         else if (!strcmp(id, UI_ID_NEXT))
             session_next(ss);
+        else if (!strcmp(id, UI_ID_BACK) && part > 0)
+            app->js.review_part--;
         else if (!strcmp(id, UI_ID_BACK))
             session_back(ss);
     } else if (step == FLOW_COMMITMENT) {
