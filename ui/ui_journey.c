@@ -219,9 +219,13 @@ static void header(ui_ctx *c, const frame *f, const flow_view *v, int cancellabl
 
 static void title(ui_ctx *c, const frame *f, const char *text)
 {
-    /* titles are large already: large-text mode enlarges what is read, not them (the
-     * theme's title size stays put) */
-    ui_label_fit(c, text, f->title, ui_theme_size(c->t, UI_SIZE_TITLE), c->t->accent, UI_TEXT_LEFT);
+    /* large text grows the title with everything else, as far as its line allows: it
+     * never runs into the body below (ui_label_fit keeps it to the width) */
+    int px = ui_theme_size(c->t, UI_SIZE_TITLE), th = 0;
+    ui_text_measure(c->text, text, ui_theme_font_px(c->t, px), NULL, &th);
+    if (th > f->title.h)
+        px = px * f->title.h / th;
+    ui_label_fit(c, text, f->title, px, c->t->accent, UI_TEXT_LEFT);
     /* the instruction again, spoken (when the sound is on) */
     ui_widgets_add(c->ws, UI_ID_REPLAY, f->title);
 }
@@ -928,23 +932,48 @@ static void card_away_screen(ui_ctx *c, const frame *f, const flow_view *v)
     footer(c, f, NULL, NULL, UI_ID_CANCEL_CONFIRM, S(c, "screen.away_end"), UI_BUTTON_SECONDARY);
 }
 
-/* "确定要取消吗？" over the screen: keeping on is the big, first choice. */
-static void cancel_dialog(ui_ctx *c, const frame *f)
+/* The height text takes wrapped in w at role's size. */
+static int text_height(ui_ctx *c, const char *text, ui_size role, int w)
+{
+    ui_text_style st = {.px = ui_theme_size_px(c->t, role), .align = UI_TEXT_CENTER};
+    ui_text_block b;
+    return ui_text_measure_block(c->text, text, &st, w, &b) == KIOSK_OK ? b.h : 0;
+}
+
+/* A dialog over the screen: the veil, then the panel d grown (about the screen's middle)
+ * to need pixels when its texts take more than its room (large text, English), never
+ * beyond the screen. Returns the panel. */
+static SDL_Rect dialog_panel(ui_ctx *c, SDL_Rect d, int need)
 {
     const ui_theme *t = c->t;
     ui_draw_fill_rect(c->r, (SDL_Rect){0, 0, c->w, c->h}, t->veil);
+    if (need > d.h) {
+        int most = c->h - 2 * ui_theme_px(t, 24);
+        d.h = need < most ? need : most;
+        d.y = (c->h - d.h) / 2;
+    }
+    ui_draw_fill_round_rect(c->r, d, ui_theme_px(t, 32), t->panel);
+    return d;
+}
+
+/* "确定要取消吗？" over the screen: keeping on is the big, first choice. Laid out top to
+ * bottom from the texts' measured heights, so nothing overlaps in any mode. */
+static void cancel_dialog(ui_ctx *c, const frame *f)
+{
+    const ui_theme *t = c->t;
     SDL_Rect d =
         f->landscape ? ui_px_rect(c, 240, 160, 800, 480) : ui_px_rect(c, 90, 600, 900, 720);
-    ui_draw_fill_round_rect(c->r, d, ui_theme_px(t, 32), t->panel);
-    int pad = ui_theme_px(t, 48), gap = ui_theme_px(t, 24);
-    SDL_Rect q = {d.x + pad, d.y + pad, d.w - 2 * pad, d.h / 5};
-    ui_label_fit(c, S(c, "screen.cancel_question"), q, ui_theme_size(t, UI_SIZE_DIALOG), t->fg,
-                 UI_TEXT_CENTER);
-    SDL_Rect detail = {d.x + pad, q.y + q.h, d.w - 2 * pad, d.h / 6};
-    ui_label_fit(c, S(c, "screen.cancel_detail"), detail, ui_theme_size(t, UI_SIZE_LEAD), t->muted,
-                 UI_TEXT_CENTER);
-    int bh = d.h / 6;
-    SDL_Rect quit = {d.x + pad, d.y + d.h - pad - bh, d.w - 2 * pad, bh};
+    int pad = ui_theme_px(t, 48), gap = ui_theme_px(t, 24), w = d.w - 2 * pad;
+    int bh = ui_theme_text_target_px(t, f->landscape ? 80 : 120);
+    int qh = text_height(c, S(c, "screen.cancel_question"), UI_SIZE_DIALOG, w);
+    int dh = text_height(c, S(c, "screen.cancel_detail"), UI_SIZE_LEAD, w);
+    d = dialog_panel(c, d, 2 * pad + qh + gap + dh + 2 * gap + 2 * bh + gap);
+    int y = d.y + pad;
+    y += ui_label(c, S(c, "screen.cancel_question"), (SDL_Rect){d.x + pad, y, w, 0},
+                  ui_theme_size(t, UI_SIZE_DIALOG), t->fg, UI_TEXT_CENTER);
+    ui_label(c, S(c, "screen.cancel_detail"), (SDL_Rect){d.x + pad, y + gap, w, 0},
+             ui_theme_size(t, UI_SIZE_LEAD), t->muted, UI_TEXT_CENTER);
+    SDL_Rect quit = {d.x + pad, d.y + d.h - pad - bh, w, bh};
     SDL_Rect keep = {quit.x, quit.y - gap - bh, quit.w, bh};
     ui_button(c, UI_ID_CANCEL_KEEP, keep, S(c, "screen.cancel_keep"),
               ui_theme_size(t, UI_SIZE_BUTTON_MAIN), UI_BUTTON_PRIMARY);
@@ -956,42 +985,49 @@ static void cancel_dialog(ui_ctx *c, const frame *f)
 static void help_dialog(ui_ctx *c, const frame *f)
 {
     const ui_theme *t = c->t;
-    ui_draw_fill_rect(c->r, (SDL_Rect){0, 0, c->w, c->h}, t->veil);
     SDL_Rect d = f->landscape ? ui_px_rect(c, 190, 90, 900, 620) : ui_px_rect(c, 90, 560, 900, 800);
-    ui_draw_fill_round_rect(c->r, d, ui_theme_px(t, 32), t->panel);
-    int pad = ui_theme_px(t, 48);
+    int pad = ui_theme_px(t, 48), gap = ui_theme_px(t, 24), w = d.w - 2 * pad;
+    int bh = ui_theme_text_target_px(t, f->landscape ? 90 : 140);
+    int qh = text_height(c, S(c, "screen.help_title"), UI_SIZE_DIALOG, w);
+    int dh = text_height(c, S(c, "screen.help_detail"), UI_SIZE_LEAD, w);
+    d = dialog_panel(c, d, 2 * pad + qh + gap + dh + 2 * gap + bh);
     /* wrapped, one under the other (the English title has the Chinese under it) */
     int y = d.y + pad;
-    y += ui_label(c, S(c, "screen.help_title"), (SDL_Rect){d.x + pad, y, d.w - 2 * pad, 0},
+    y += ui_label(c, S(c, "screen.help_title"), (SDL_Rect){d.x + pad, y, w, 0},
                   ui_theme_size(t, UI_SIZE_DIALOG), t->fg, UI_TEXT_CENTER);
-    y += ui_theme_px(t, 24);
-    ui_label(c, S(c, "screen.help_detail"), (SDL_Rect){d.x + pad, y, d.w - 2 * pad, 0},
+    ui_label(c, S(c, "screen.help_detail"), (SDL_Rect){d.x + pad, y + gap, w, 0},
              ui_theme_size(t, UI_SIZE_LEAD), t->muted, UI_TEXT_CENTER);
-    int bh = d.h / 5;
-    SDL_Rect ok = {d.x + pad, d.y + d.h - pad - bh, d.w - 2 * pad, bh};
+    SDL_Rect ok = {d.x + pad, d.y + d.h - pad - bh, w, bh};
     ui_button(c, UI_ID_HELP_OK, ok, S(c, "screen.help_ok"), ui_theme_size(t, UI_SIZE_BUTTON_MAIN),
               UI_BUTTON_PRIMARY);
 }
 
+/* "还需要更多时间吗？", the seconds left, what happens then, and "more time". */
 static void countdown_dialog(ui_ctx *c, const frame *f, int seconds)
 {
     const ui_theme *t = c->t;
-    ui_draw_fill_rect(c->r, (SDL_Rect){0, 0, c->w, c->h}, t->veil);
     SDL_Rect d =
         f->landscape ? ui_px_rect(c, 240, 160, 800, 480) : ui_px_rect(c, 90, 560, 900, 800);
-    ui_draw_fill_round_rect(c->r, d, ui_theme_px(t, 32), t->panel);
-    int pad = ui_theme_px(t, 48);
-    SDL_Rect q = {d.x + pad, d.y + pad, d.w - 2 * pad, d.h / 4};
-    ui_label(c, kiosk_strings_get(c->s, "flow.more_time"), q, ui_theme_size(t, UI_SIZE_DIALOG),
-             t->fg, UI_TEXT_CENTER);
+    int pad = ui_theme_px(t, f->landscape ? 32 : 48), gap = ui_theme_px(t, 16), w = d.w - 2 * pad;
     char secs[16], msg[256];
     snprintf(secs, sizeof secs, "%d", seconds);
-    SDL_Rect big = {d.x, q.y + q.h, d.w, d.h / 4};
-    ui_label(c, secs, big, ui_theme_size(t, UI_SIZE_BIG_DIGIT), t->accent, UI_TEXT_CENTER);
     ui_journey_fill_number(S(c, "screen.more_time_seconds"), seconds, msg, sizeof msg);
-    SDL_Rect note = {d.x + pad, big.y + big.h, d.w - 2 * pad, d.h / 6};
-    ui_label(c, msg, note, ui_theme_size(t, UI_SIZE_HINT), t->muted, UI_TEXT_CENTER);
-    SDL_Rect b = {d.x + pad, d.y + d.h - pad - d.h / 6, d.w - 2 * pad, d.h / 6};
+    const char *q = kiosk_strings_get(c->s, "flow.more_time");
+    int bh = ui_theme_text_target_px(t, f->landscape ? 80 : 130);
+    int qh = text_height(c, q, UI_SIZE_DIALOG, w), sh = text_height(c, secs, UI_SIZE_BIG_DIGIT, w),
+        nh = text_height(c, msg, UI_SIZE_HINT, w);
+    d = dialog_panel(c, d, 2 * pad + qh + sh + nh + 3 * gap + bh);
+    /* the texts spread over the room above the button */
+    int room = d.h - 2 * pad - bh - (qh + sh + nh), step = room > 3 * gap ? room / 3 : gap;
+    int y = d.y + pad;
+    y += ui_label(c, q, (SDL_Rect){d.x + pad, y, w, 0}, ui_theme_size(t, UI_SIZE_DIALOG), t->fg,
+                  UI_TEXT_CENTER) +
+         step;
+    y += ui_label(c, secs, (SDL_Rect){d.x + pad, y, w, 0}, ui_theme_size(t, UI_SIZE_BIG_DIGIT),
+                  t->accent, UI_TEXT_CENTER);
+    ui_label(c, msg, (SDL_Rect){d.x + pad, y, w, 0}, ui_theme_size(t, UI_SIZE_HINT), t->muted,
+             UI_TEXT_CENTER);
+    SDL_Rect b = {d.x + pad, d.y + d.h - pad - bh, w, bh};
     ui_button(c, UI_ID_MORE_TIME, b, S(c, "screen.more_time_yes"),
               ui_theme_size(t, UI_SIZE_BUTTON_MAIN), UI_BUTTON_PRIMARY);
 }

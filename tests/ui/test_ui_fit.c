@@ -20,6 +20,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "core/kiosk_clock.h"
 #include "ui/ui_app.h"
 #include "ui/ui_script.h"
 #include "ui/ui_theme.h"
@@ -277,6 +278,66 @@ static void test_portable_drag_on_field(void **state)
     ui_app_destroy(app);
 }
 
+/* The dialogs (the idle countdown, the cancel question, help) in every mode: each of
+ * their buttons lies whole inside the screen and apart from the others; the screens are
+ * saved for a reviewer to look at (fit-dialog-*.png). */
+static void dialogs_in(kiosk_mode mode, int large, int english)
+{
+    kiosk_clock_manual clk;
+    kiosk_clock_manual_init(&clk, 1763600000000LL);
+    cfg.mode = mode;
+    ui_app *app;
+    ui_app_options opt = {.headless = 1, .with_reader = 1, .clock = &clk.clock};
+    assert_int_equal(ui_app_create(&cfg, &opt, &app), KIOSK_OK);
+    char tag[48], line[200];
+    snprintf(tag, sizeof tag, "%s-%s%s", mode == KIOSK_MODE_PORTABLE ? "portable" : "hall",
+             english ? "en" : "zh", large ? "-large" : "");
+    run(app, "card insert\nwait-for pin\npin 123456\ntap pin_ok\nwait-for questions\n");
+    if (large)
+        run(app, "tap large_text\n");
+    if (english)
+        run(app, "tap language\n");
+    int w, h;
+    ui_app_size(app, &w, &h);
+    static const struct {
+        const char *name, *open, *ids[2], *close;
+    } dialogs[] = {
+        {"cancel", "tap cancel\n", {"cancel_keep", "cancel_confirm"}, "tap cancel_keep\n"},
+        {"help", "tap help\n", {"help_ok", NULL}, "tap help_ok\n"},
+        {"more-time", NULL, {"more_time", NULL}, "tap more_time\n"},
+    };
+    for (size_t d = 0; d < sizeof dialogs / sizeof dialogs[0]; d++) {
+        if (dialogs[d].open) {
+            run(app, dialogs[d].open);
+        } else { /* the idle countdown */
+            kiosk_clock_manual_advance(&clk, 91 * 1000LL);
+            ui_app_pump(app);
+        }
+        ui_app_render(app);
+        snprintf(line, sizeof line, "screenshot fit-dialog-%s-%s.png\n", dialogs[d].name, tag);
+        run(app, line);
+        SDL_Rect r[2];
+        for (int i = 0; i < 2 && dialogs[d].ids[i]; i++) {
+            if (!ui_app_widget_rect(app, dialogs[d].ids[i], &r[i]))
+                fail_msg("%s (%s): no %s", dialogs[d].name, tag, dialogs[d].ids[i]);
+            assert_true(r[i].x >= 0 && r[i].y >= 0 && r[i].x + r[i].w <= w && r[i].y + r[i].h <= h);
+        }
+        if (dialogs[d].ids[1])
+            assert_false(SDL_HasIntersection(&r[0], &r[1]));
+        run(app, dialogs[d].close);
+    }
+    ui_app_destroy(app);
+}
+
+static void test_dialogs(void **state)
+{
+    (void)state;
+    for (int mode = 0; mode < 2; mode++)
+        for (int large = 0; large < 2; large++)
+            for (int english = 0; english < 2; english++)
+                dialogs_in(mode ? KIOSK_MODE_PORTABLE : KIOSK_MODE_HALL, large, english);
+}
+
 /* One factor for every text role: large text keeps the title above the body, and
  * options, candidates and keys grow with it. */
 static void test_one_scale(void **state)
@@ -318,6 +379,7 @@ int main(void)
         cmocka_unit_test_setup(test_drag_scrolls_commitment, setup),
         cmocka_unit_test_setup(test_tap_on_release, setup),
         cmocka_unit_test_setup(test_portable_drag_on_field, setup),
+        cmocka_unit_test_setup(test_dialogs, setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
