@@ -545,8 +545,8 @@ static void option_grid(ui_ctx *c, SDL_Rect area, const char *prefix, const char
 {
     const ui_theme *t = c->t;
     int cols = t->landscape ? 4 : 2, gap = ui_theme_px(t, 16);
-    int row_h = ui_theme_target_px(t, t->landscape ? 80 : 120);
-    int nav_h = ui_theme_target_px(t, t->landscape ? 64 : 100);
+    int row_h = ui_theme_text_target_px(t, t->landscape ? 80 : 120); /* they grow with the text */
+    int nav_h = ui_theme_text_target_px(t, t->landscape ? 64 : 100);
     int rows = (area.h + gap) / (row_h + gap);
     int needed = (int)((n + (size_t)cols - 1) / (size_t)cols);
     if (needed > 0 && needed <= rows) {
@@ -709,7 +709,7 @@ static void draw_division(ui_ctx *c, const ui_form_env *env, const ui_form_edit 
     /* the shortcuts: the residence as the household, and another region than the hall's */
     int same = same_available(env, e), other = level >= DIVISIONS_CITY;
     if (same || other) {
-        int bh = ui_theme_target_px(t, t->landscape ? 64 : 100), gap = ui_theme_px(t, 16);
+        int bh = ui_theme_text_target_px(t, t->landscape ? 64 : 100), gap = ui_theme_px(t, 16);
         int bw = same && other ? (area.w - gap) / 2 : area.w;
         if (same)
             ui_button(c, "div_same", (SDL_Rect){area.x, top, bw, bh},
@@ -743,9 +743,10 @@ static void draw_keyboard(ui_ctx *c, const ui_form_env *env, const ui_form_edit 
 {
     const ui_theme *t = c->t;
     int gap = ui_theme_px(t, 10);
-    int cand_h = ui_theme_px(t, t->landscape ? 64 : 100);
+    /* the candidates grow with the text; the portable unit's keys have no height to spare */
+    int cand_h = t->landscape ? ui_theme_target_px(t, 64) : ui_theme_text_target_px(t, 100);
     int key_h = (area.h - cand_h - 4 * gap) / 4;
-    int max_h = ui_theme_px(t, t->landscape ? 70 : 120);
+    int max_h = ui_theme_text_target_px(t, t->landscape ? 70 : 120);
     if (key_h > max_h)
         key_h = max_h;
     int y = area.y + area.h - 4 * key_h - 3 * gap;

@@ -281,8 +281,28 @@ static void test_portable_drag_on_field(void **state)
 /* The dialogs (the idle countdown, the cancel question, help) in every mode: each of
  * their buttons lies whole inside the screen and apart from the others; the screens are
  * saved for a reviewer to look at (fit-dialog-*.png). */
+static void put(const char *dir, const char *name, const char *text)
+{
+    char path[700];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
 static void dialogs_in(kiosk_mode mode, int large, int english)
 {
+    /* a portable unit's battery (76 %, on battery) for the status line */
+    char bat[300];
+    snprintf(cfg.power_supply, sizeof cfg.power_supply, "%.200s/fit-power", KIOSK_TEST_TMP);
+    mkdir(cfg.power_supply, 0755);
+    snprintf(bat, sizeof bat, "%.250s/BAT0", cfg.power_supply);
+    mkdir(bat, 0755);
+    put(bat, "type", "Battery\n");
+    put(bat, "status", "Discharging\n");
+    put(bat, "capacity", "76\n");
+    put(bat, "present", "1\n");
     kiosk_clock_manual clk;
     kiosk_clock_manual_init(&clk, 1763600000000LL);
     cfg.mode = mode;
@@ -290,6 +310,9 @@ static void dialogs_in(kiosk_mode mode, int large, int english)
     ui_app_options opt = {.headless = 1, .with_reader = 1, .clock = &clk.clock};
     assert_int_equal(ui_app_create(&cfg, &opt, &app), KIOSK_OK);
     char tag[48], line[200];
+    if (large && english && mode == KIOSK_MODE_PORTABLE) /* the attract screen's status line */
+        run(app, "tap large_text\ntap language\nscreenshot fit-portable-attract-en-large.png\n"
+                 "tap large_text\ntap language\n");
     snprintf(tag, sizeof tag, "%s-%s%s", mode == KIOSK_MODE_PORTABLE ? "portable" : "hall",
              english ? "en" : "zh", large ? "-large" : "");
     run(app, "card insert\nwait-for pin\npin 123456\ntap pin_ok\nwait-for questions\n");
