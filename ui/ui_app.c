@@ -632,13 +632,23 @@ static void attract_status(ui_app *app, const session_view *sv, ui_ctx *c)
     int low = sv->battery_low;
     SDL_Rect status =
         t->landscape ? ui_px_rect(c, 40, 84, 700, 40) : ui_px_rect(c, 48, 120, 984, 50);
-    /* never under the switches (large text widens them): it ends where the first begins */
+    /* never under the switches (large text widens them): it ends where the first begins,
+     * and a line that does not fit there at its size goes below them, across the screen */
     const SDL_Rect *sw[] = {&app->attract.language, &app->attract.large_text,
                             &app->attract.contrast};
-    for (size_t i = 0; i < 3; i++)
+    int beside = status.w, below = 0, tw = 0;
+    for (size_t i = 0; i < 3; i++) {
         if (sw[i]->w > 0 && sw[i]->y < status.y + status.h && sw[i]->y + sw[i]->h > status.y &&
-            sw[i]->x - ui_theme_px(t, 16) < status.x + status.w)
-            status.w = sw[i]->x - ui_theme_px(t, 16) - status.x;
+            sw[i]->x - ui_theme_px(t, 16) < status.x + beside)
+            beside = sw[i]->x - ui_theme_px(t, 16) - status.x;
+        if (sw[i]->w > 0 && sw[i]->y + sw[i]->h > below)
+            below = sw[i]->y + sw[i]->h;
+    }
+    ui_text_measure(c->text, line, ui_theme_size_px(t, UI_SIZE_STATUS), &tw, NULL);
+    if (tw <= beside || !t->landscape)
+        status.w = beside;
+    else
+        status = (SDL_Rect){status.x, below + ui_theme_px(t, 4), app->w - 2 * status.x, status.h};
     if (line[0])
         ui_label_fit(c, line, status, ui_theme_size(t, UI_SIZE_STATUS), low ? t->error : t->muted,
                      UI_TEXT_LEFT);
