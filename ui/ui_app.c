@@ -63,6 +63,12 @@ struct ui_app {
     ui_voice *voice;
     int voice_tried;
     int voice_on; /* session_prefs.voice as last seen */
+    /* the finger on the screen (not on a drawing pad): a tap on release, or a drag */
+    struct {
+        int down, dragging;
+        int x0, y0;  /* where it went down */
+        int scroll0; /* the screen's scroll then */
+    } press;
 };
 
 static kiosk_rc load_strings(ui_app *app, const char *lang)
@@ -290,7 +296,7 @@ static void on_session_changed(void *ctx, unsigned what)
     }
     if (step != app->last_step) {
         if (step == FLOW_REVIEW)
-            app->js.review_scroll = 0;
+            app->js.review_scroll = app->js.review_part = 0;
         if (step == FLOW_COMMITMENT)
             app->js.commitment_scroll = 0;
         app->last_step = step;
@@ -782,6 +788,29 @@ static int *scroll_of(ui_app *app, flow_step step)
     }
 }
 
+/* The most the screen of step scrolls (set by the last draw), 0 for one that does not. */
+static int max_scroll_of(const ui_app *app, flow_step step)
+{
+    switch (step) {
+    case FLOW_FORM:
+        return app->js.edit.active ? 0 : app->js.form_scroll.max;
+    case FLOW_REVIEW:
+        return app->js.review_max_scroll;
+    case FLOW_COMMITMENT:
+        return app->js.commitment_max_scroll;
+    default:
+        return 0;
+    }
+}
+
+void ui_app_scroll_get(const ui_app *app, int *y, int *max)
+{
+    flow_step step = session_get_view(app->session)->flow->step;
+    int *p = app->desk.screen == DESK_OFF ? scroll_of((ui_app *)app, step) : NULL;
+    *y = p ? *p : 0;
+    *max = p ? max_scroll_of(app, step) : 0;
+}
+
 static void on_signature_button(ui_app *app, const char *id)
 {
     if (!strcmp(id, UI_ID_SIGN_CLEAR))
@@ -792,17 +821,24 @@ static void on_signature_button(ui_app *app, const char *id)
         session_back(app->session);
 }
 
-void ui_app_stroke(ui_app *app, int phase, int x, int y)
+/* 1 when the handwriting pad took the point as ink. */
+static int stroke(ui_app *app, int phase, int x, int y)
 {
     if (ui_handwriting_stroke(app->hand, phase, x, y)) {
         app->dirty = 1; /* the ink, and after a stroke the candidates */
-        return;
+        return 1;
     }
     SDL_Rect r = app->js.pad_rect;
     SDL_Point p = {x, y};
     if (phase == 0 && !SDL_PointInRect(&p, &r))
-        return;
+        return 0;
     session_stroke(app->session, phase, (float)(x - r.x), (float)(y - r.y));
+    return 0;
+}
+
+void ui_app_stroke(ui_app *app, int phase, int x, int y)
+{
+    stroke(app, phase, x, y);
 }
 
 /* A tap on widget id of the current screen. */
@@ -870,10 +906,15 @@ static void on_widget(ui_app *app, const char *id)
     } else if (step == FLOW_FORM) {
         on_form(app, id);
     } else if (step == FLOW_REVIEW) {
+        int part = app->js.review_part, parts = app->js.review_parts;
         if (!strncmp(id, "edit_", 5))
             session_edit_page(ss, (flow_page)atoi(id + 5));
+        else if (!strcmp(id, UI_ID_NEXT) && part + 1 < parts)
+            app->js.review_part++; /* the review's second part first */
         else if (!strcmp(id, UI_ID_NEXT))
             session_next(ss);
+        else if (!strcmp(id, UI_ID_BACK) && part > 0)
+            app->js.review_part--;
         else if (!strcmp(id, UI_ID_BACK))
             session_back(ss);
     } else if (step == FLOW_COMMITMENT) {
@@ -907,13 +948,83 @@ void ui_app_tap(ui_app *app, int x, int y)
     }
 }
 
+int ui_app_widget_rect(const ui_app *app, const char *id, SDL_Rect *out)
+{
+    return ui_widgets_find(&app->widgets, id, out);
+}
+
 kiosk_rc ui_app_tap_id(ui_app *app, const char *id)
 {
     SDL_Rect r;
     if (!ui_widgets_find(&app->widgets, id, &r))
         return KIOSK_NOT_FOUND;
-    ui_app_tap(app, r.x + r.w / 2, r.y + r.h / 2);
+    ui_app_touch(app, 0, r.x + r.w / 2, r.y + r.h / 2);
+    ui_app_touch(app, 2, r.x + r.w / 2, r.y + r.h / 2);
     return KIOSK_OK;
+}
+
+/* The finger moved from where it went down: beyond the threshold it is a drag, which
+ * moves a scrolling screen with it (the draw keeps the figure in range). */
+static void touch_move(ui_app *app, int x, int y)
+{
+    int dx = x - app->press.x0, dy = y - app->press.y0;
+    if (!app->press.dragging && dx * dx + dy * dy <= app->theme.drag_px * app->theme.drag_px)
+        return;
+    if (!app->press.dragging) {
+        app->press.dragging = 1;
+        app->widgets.pressed[0] = '\0'; /* nothing will act: not drawn pressed */
+        app->dirty = 1;
+    }
+    if (app->desk.screen != DESK_OFF)
+        return;
+    flow_step step = session_get_view(app->session)->flow->step;
+    int *sy = scroll_of(app, step), max = max_scroll_of(app, step);
+    if (!sy || max <= 0)
+        return;
+    int to = app->press.scroll0 - dy; /* the content follows the finger */
+    to = to < 0 ? 0 : to > max ? max : to;
+    if (to != *sy) {
+        *sy = to;
+        app->dirty = 1;
+    }
+}
+
+void ui_app_touch(ui_app *app, int phase, int x, int y)
+{
+    int ink = stroke(app, phase, x, y);
+    if (phase == 0) {
+        if (ink || session_stroke_open(app->session))
+            return; /* a stroke on a pad: the pad's, from the first point */
+        int sy = 0, max = 0;
+        ui_app_scroll_get(app, &sy, &max);
+        app->press.down = 1;
+        app->press.dragging = 0;
+        app->press.x0 = x;
+        app->press.y0 = y;
+        app->press.scroll0 = sy;
+        const char *id = ui_widgets_hit(&app->widgets, x, y);
+        snprintf(app->widgets.pressed, sizeof app->widgets.pressed, "%s", id ? id : "");
+        if (id)
+            app->dirty = 1; /* drawn pressed until the finger lifts */
+        return;
+    }
+    if (!app->press.down)
+        return;
+    touch_move(app, x, y);
+    if (phase != 2)
+        return;
+    app->press.down = 0;
+    if (app->widgets.pressed[0])
+        app->dirty = 1;
+    app->widgets.pressed[0] = '\0';
+    if (!app->press.dragging) {
+        ui_app_tap(app, app->press.x0, app->press.y0); /* where it went down */
+    } else if (app->session && app->desk.screen == DESK_OFF) {
+        flow_step step = session_get_view(app->session)->flow->step;
+        session_tap(app->session); /* a swipe is a touch too: the citizen is there */
+        if (scroll_of(app, step))
+            session_scroll(app->session);
+    }
 }
 
 kiosk_rc ui_app_sim_card(ui_app *app, int present)
@@ -959,9 +1070,7 @@ int ui_app_handle_event(ui_app *app, const SDL_Event *ev)
         panel_size(app, &W, &H);
         to_logical(app, ev->tfinger.x * (float)W, ev->tfinger.y * (float)H, &x, &y);
         int phase = ev->type == SDL_FINGERDOWN ? 0 : ev->type == SDL_FINGERMOTION ? 1 : 2;
-        ui_app_stroke(app, phase, x, y);
-        if (phase == 0 && !session_stroke_open(app->session))
-            ui_app_tap(app, x, y);
+        ui_app_touch(app, phase, x, y);
         break;
     }
     case SDL_MOUSEBUTTONDOWN:
@@ -974,14 +1083,11 @@ int ui_app_handle_event(ui_app *app, const SDL_Event *ev)
             if (!(ev->motion.state & SDL_BUTTON_LMASK))
                 break;
             to_logical(app, (float)ev->motion.x, (float)ev->motion.y, &x, &y);
-            ui_app_stroke(app, 1, x, y);
+            ui_app_touch(app, 1, x, y);
             break;
         }
         to_logical(app, (float)ev->button.x, (float)ev->button.y, &x, &y);
-        int phase = ev->type == SDL_MOUSEBUTTONDOWN ? 0 : 2;
-        ui_app_stroke(app, phase, x, y);
-        if (phase == 0 && !session_stroke_open(app->session))
-            ui_app_tap(app, x, y);
+        ui_app_touch(app, ev->type == SDL_MOUSEBUTTONDOWN ? 0 : 2, x, y);
         break;
     }
     case SDL_WINDOWEVENT:

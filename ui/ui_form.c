@@ -8,6 +8,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <limits.h>
 #include <string.h>
 
 #include "core/kiosk_log.h"
@@ -174,14 +175,60 @@ static int value_extra_h(value_fit f)
     return (f.lines - 1) * ((f.px * VALUE_LINE_PCT + 50) / 100);
 }
 
+/* How a row's label is drawn in a compact page (a narrow column in hall mode): on up to
+ * LABEL_LINES_MAX lines at its size rather than shrunk onto one; only a label that needs
+ * more (English in large text) is made smaller, until it fits those lines. */
+#define LABEL_LINES_MAX 2
+static value_fit fit_label(ui_ctx *c, const char *label, int px, int width)
+{
+    value_fit f = {px, 1};
+    ui_text_style st = {.px = px, .line_pct = VALUE_LINE_PCT};
+    ui_text_block b;
+    while (ui_text_measure_block(c->text, label, &st, width, &b) == KIOSK_OK) {
+        f.px = st.px;
+        f.lines = b.lines > 1 ? b.lines : 1;
+        if (f.lines <= LABEL_LINES_MAX || st.px <= 12)
+            break;
+        st.px -= 2;
+    }
+    if (f.lines > LABEL_LINES_MAX)
+        f.lines = LABEL_LINES_MAX;
+    return f;
+}
+
+/* The row of field f shows a message line: a problem, "from the card", or the place's hint. */
+static int has_message(const ui_form_env *env, const kiosk_strings *s, const flow_view *v,
+                       registration_field f)
+{
+    return issue_text(s, v, f) || registration_is_locked(env->rec, f) ||
+           (f == REGISTRATION_PLACE && v->place_hint_key);
+}
+
 static void draw_page(ui_ctx *c, const ui_form_env *env, const flow_view *v, ui_form_scroll *sc,
                       SDL_Rect body)
 {
     const ui_theme *t = c->t;
     registration_field fields[16];
     size_t n = registration_section_fields((registration_section)v->page, fields, 16);
-    int cols = t->landscape && n >= 4 ? 2 : 1;
-    if (cols == 2 && v->page == FLOW_PAGE_WISHES && n > 2) {
+    int label_px = ui_theme_size(t, UI_SIZE_FIELD_LABEL),
+        value_px = ui_theme_size(t, UI_SIZE_FIELD_VALUE);
+    /* a row holds its label, the value and one line of message: sized from the fonts,
+     * so large text gets taller rows rather than overlapping lines */
+    int pad = ui_theme_px(t, 16);
+    int label_h = ui_theme_size_px(t, UI_SIZE_FIELD_LABEL) * 4 / 3,
+        value_h = ui_theme_size_px(t, UI_SIZE_FIELD_VALUE) * 4 / 3;
+    int want = pad * 3 / 2 + label_h + value_h + label_h; /* pad/2 above, pad below */
+    int in = ui_theme_px(t, 20), gap_x = ui_theme_px(t, 24);
+    /* Hall mode never scrolls a form page: when the rows do not fit at their full size,
+     * first the message line is kept only where there is a message, then the page goes
+     * into two columns (pairs side by side, labels on more lines), then the gaps close.
+     * The portable unit keeps its rows and scrolls. */
+    int compact = 0, cols = t->landscape && n >= 4 ? 2 : 1, gap = ui_theme_px(t, 12);
+    value_fit labels[16]; /* compact: each label's size and lines */
+    for (size_t i = 0; i < n; i++)
+        labels[i] = (value_fit){ui_theme_size_px(t, UI_SIZE_FIELD_LABEL), 1};
+again:;
+    if (cols == 2 && v->page == FLOW_PAGE_WISHES && n > 2 && fields[1] != REGISTRATION_REMARKS) {
         /* two by two, the remarks beside the help wanted, so that each qualification
          * sits beside its level and the two job wishes share a row */
         size_t r = 0;
@@ -193,31 +240,26 @@ static void draw_page(ui_ctx *c, const ui_form_env *env, const flow_view *v, ui_
             fields[1] = REGISTRATION_REMARKS;
     }
     int rows = (int)((n + (size_t)cols - 1) / (size_t)cols);
-    int gap = ui_theme_px(t, 12);
-    int label_px = ui_theme_size(t, UI_SIZE_FIELD_LABEL),
-        value_px = ui_theme_size(t, UI_SIZE_FIELD_VALUE);
-    /* a row holds its label, the value and one line of message: sized from the fonts,
-     * so large text gets taller rows rather than overlapping lines */
-    int pad = ui_theme_px(t, 16);
-    int label_h = ui_theme_size_px(t, UI_SIZE_FIELD_LABEL) * 4 / 3,
-        value_h = ui_theme_size_px(t, UI_SIZE_FIELD_VALUE) * 4 / 3;
-    int want = pad * 3 / 2 + label_h + value_h + label_h; /* pad/2 above, pad below */
     int row_h = (body.h - (rows - 1) * gap) / (rows > 0 ? rows : 1);
-    if (row_h > want)
+    if (row_h > want || compact)
         row_h = want;
     /* a little short: the rows shrink together; much too short, or short at all in large
      * text (which is there to be large): they keep their size and the page scrolls */
     int scrolls = row_h * 100 < want * (t->large_text ? 100 : 85);
+    if (scrolls && !t->landscape && !compact) {
+        compact = 1;
+        goto again;
+    }
     SDL_Rect view = body;
     if (scrolls) {
         row_h = want;
-        view.w -= ui_scroll_strip_w(t);
+        if (t->landscape)
+            view.w -= ui_scroll_strip_w(t);
     }
     /* a value that needs more than its line: the rows keep their full size, the rows with
      * such a value grow, and the page scrolls when they no longer fit */
     value_fit fits[16];
-    int extra[16] = {0}; /* per row of the grid: what its wrapped values add */
-    int in = ui_theme_px(t, 20), gap_x = ui_theme_px(t, 24);
+    int extra[16] = {0}; /* per row of the grid: what its wrapped values and labels add */
     for (int pass = 0; pass < 3; pass++) {
         int col_w = (view.w - (cols - 1) * gap_x) / cols, wraps = 0;
         memset(extra, 0, sizeof extra);
@@ -228,19 +270,41 @@ static void draw_page(ui_ctx *c, const ui_form_env *env, const flow_view *v, ui_
             fits[i] = fit_value(c, value, (int)((float)value_px * kk), col_w - 2 * in);
             explicit_bzero(value, sizeof value);
             wraps |= fits[i].lines > 1;
+            if (compact) {
+                char marked[160];
+                int locked = registration_is_locked(env->rec, fields[i]);
+                labels[i] =
+                    fit_label(c, marked_label(c->s, fields[i], locked, marked, sizeof marked),
+                              ui_theme_size_px(t, UI_SIZE_FIELD_LABEL), col_w - 2 * in);
+                wraps |= labels[i].lines > 1 || !has_message(env, c->s, v, fields[i]);
+            }
         }
         if (!wraps)
             break;
         int total = (rows - 1) * gap;
         for (int row = 0; row < rows; row++) {
-            for (size_t i = (size_t)(row * cols); i < n && i < (size_t)((row + 1) * cols); i++)
-                if (value_extra_h(fits[i]) > extra[row])
-                    extra[row] = value_extra_h(fits[i]);
+            int msg = !compact;
+            extra[row] = INT_MIN;
+            for (size_t i = (size_t)(row * cols); i < n && i < (size_t)((row + 1) * cols); i++) {
+                int e = value_extra_h(fits[i]) + value_extra_h(labels[i]);
+                extra[row] = e > extra[row] ? e : extra[row];
+                msg |= has_message(env, c->s, v, fields[i]);
+            }
+            if (!msg) /* compact: no message in this row, no line kept for one */
+                extra[row] -= label_h;
             total += want + extra[row];
         }
         int was_h = row_h, was_w = view.w;
         row_h = want;
         if (!scrolls && total > body.h) {
+            if (!t->landscape && cols == 1 && n >= 6) {
+                cols = 2; /* hall mode: two columns before anything scrolls */
+                goto again;
+            }
+            if (!t->landscape && gap > 2) {
+                gap = 2; /* the last resort before scrolling: the rows touch */
+                goto again;
+            }
             scrolls = 1;
             view.w = body.w - ui_scroll_strip_w(t);
         }
@@ -293,13 +357,22 @@ static void draw_page(ui_ctx *c, const ui_form_env *env, const flow_view *v, ui_
         float k = row_h < want ? (float)row_h / (float)want : 1.0f;
         int lh = (int)((float)label_h * k), vh = (int)((float)value_h * k);
         int lpx = (int)((float)label_px * k), vpx = (int)((float)value_px * k);
-        SDL_Rect label = {r.x + in, r.y + (int)((float)pad * k) / 2, r.w - 2 * in, lh};
+        SDL_Rect label = {r.x + in, r.y + (int)((float)pad * k) / 2, r.w - 2 * in,
+                          lh + value_extra_h(labels[i])};
         char marked[160];
-        ui_label_fit(c, marked_label(c->s, f, locked, marked, sizeof marked), label, lpx, t->muted,
-                     UI_TEXT_LEFT);
+        if (labels[i].lines > 1) { /* a narrow column: the label on its lines */
+            ui_text_style st = {.px = labels[i].px,
+                                .color = t->muted,
+                                .align = UI_TEXT_LEFT,
+                                .line_pct = VALUE_LINE_PCT};
+            ui_text_draw_block(c->text, marked_label(c->s, f, locked, marked, sizeof marked), &st,
+                               label, NULL);
+        } else
+            ui_label_fit(c, marked_label(c->s, f, locked, marked, sizeof marked), label, lpx,
+                         t->muted, UI_TEXT_LEFT);
         char value[UI_FORM_TEXT_MAX];
         ui_form_value(env, c->s, f, value, sizeof value);
-        SDL_Rect val = {r.x + in, label.y + lh, r.w - 2 * in, vh + value_extra_h(fits[i])};
+        SDL_Rect val = {r.x + in, label.y + label.h, r.w - 2 * in, vh + value_extra_h(fits[i])};
         if (value[0] && fits[i].lines > 1) {
             ui_text_style st = {.px = fits[i].px,
                                 .color = t->fg,
@@ -482,8 +555,8 @@ static void option_grid(ui_ctx *c, SDL_Rect area, const char *prefix, const char
 {
     const ui_theme *t = c->t;
     int cols = t->landscape ? 4 : 2, gap = ui_theme_px(t, 16);
-    int row_h = ui_theme_target_px(t, t->landscape ? 80 : 120);
-    int nav_h = ui_theme_target_px(t, t->landscape ? 64 : 100);
+    int row_h = ui_theme_text_target_px(t, t->landscape ? 80 : 120); /* they grow with the text */
+    int nav_h = ui_theme_text_target_px(t, t->landscape ? 64 : 100);
     int rows = (area.h + gap) / (row_h + gap);
     int needed = (int)((n + (size_t)cols - 1) / (size_t)cols);
     if (needed > 0 && needed <= rows) {
@@ -679,7 +752,7 @@ static void draw_division(ui_ctx *c, const ui_form_env *env, const ui_form_edit 
     /* the shortcuts: the residence as the household, and another region than the hall's */
     int same = same_available(env, e), other = level >= DIVISIONS_CITY;
     if (same || other) {
-        int bh = ui_theme_target_px(t, t->landscape ? 64 : 100), gap = ui_theme_px(t, 16);
+        int bh = ui_theme_text_target_px(t, t->landscape ? 64 : 100), gap = ui_theme_px(t, 16);
         int bw = same && other ? (area.w - gap) / 2 : area.w;
         if (same)
             ui_button(c, "div_same", (SDL_Rect){area.x, top, bw, bh},
@@ -713,9 +786,10 @@ static void draw_keyboard(ui_ctx *c, const ui_form_env *env, const ui_form_edit 
 {
     const ui_theme *t = c->t;
     int gap = ui_theme_px(t, 10);
-    int cand_h = ui_theme_px(t, t->landscape ? 64 : 100);
+    /* the candidates grow with the text; the portable unit's keys have no height to spare */
+    int cand_h = t->landscape ? ui_theme_target_px(t, 64) : ui_theme_text_target_px(t, 100);
     int key_h = (area.h - cand_h - 4 * gap) / 4;
-    int max_h = ui_theme_px(t, t->landscape ? 70 : 120);
+    int max_h = ui_theme_text_target_px(t, t->landscape ? 70 : 120);
     if (key_h > max_h)
         key_h = max_h;
     int y = area.y + area.h - 4 * key_h - 3 * gap;

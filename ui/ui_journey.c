@@ -219,9 +219,13 @@ static void header(ui_ctx *c, const frame *f, const flow_view *v, int cancellabl
 
 static void title(ui_ctx *c, const frame *f, const char *text)
 {
-    /* titles are large already: large-text mode enlarges what is read, not them (the
-     * theme's title size stays put) */
-    ui_label_fit(c, text, f->title, ui_theme_size(c->t, UI_SIZE_TITLE), c->t->accent, UI_TEXT_LEFT);
+    /* large text grows the title with everything else, as far as its line allows: it
+     * never runs into the body below (ui_label_fit keeps it to the width) */
+    int px = ui_theme_size(c->t, UI_SIZE_TITLE), th = 0;
+    ui_text_measure(c->text, text, ui_theme_font_px(c->t, px), NULL, &th);
+    if (th > f->title.h)
+        px = px * f->title.h / th;
+    ui_label_fit(c, text, f->title, px, c->t->accent, UI_TEXT_LEFT);
     /* the instruction again, spoken (when the sound is on) */
     ui_widgets_add(c->ws, UI_ID_REPLAY, f->title);
 }
@@ -407,12 +411,30 @@ static int review_rows(ui_ctx *c, const ui_journey_env *env, flow_page page, cha
     size_t n = registration_section_fields((registration_section)page, fields, 16), used = 0;
     int count = 0;
     for (size_t i = 0; i < n; i++) {
-        char value[UI_FORM_TEXT_MAX], key[96];
-        ui_form_value(&env->form, c->s, fields[i], value, sizeof value);
+        char value[UI_FORM_TEXT_MAX * 2 + 8], key[96];
+        ui_form_value(&env->form, c->s, fields[i], value, UI_FORM_TEXT_MAX);
         if (!value[0])
             continue;
         snprintf(key, sizeof key, "form.field.%s", registration_field_key(fields[i]));
-        int w = snprintf(rows + used, size - used, "%s：%s", S(c, key), value);
+        registration_field detail =
+            fields[i] == REGISTRATION_HOUSEHOLD_DIVISION   ? REGISTRATION_HOUSEHOLD_DETAIL
+            : fields[i] == REGISTRATION_RESIDENCE_DIVISION ? REGISTRATION_RESIDENCE_DETAIL
+                                                           : fields[i];
+        if (detail != fields[i] && i + 1 < n && fields[i + 1] == detail) {
+            /* an address is one row: the division and the house number after it */
+            size_t len = strlen(value);
+            if (env->form.lang == CODES_EN)
+                len += (size_t)snprintf(value + len, sizeof value - len, ", ");
+            ui_form_value(&env->form, c->s, detail, value + len, sizeof value - len);
+            i++;
+        }
+        /* English with its own colon (none after a question) */
+        const char *label = S(c, key);
+        size_t ll = strlen(label);
+        const char *colon = env->form.lang != CODES_EN       ? "："
+                            : ll > 0 && label[ll - 1] == '?' ? " "
+                                                             : ": ";
+        int w = snprintf(rows + used, size - used, "%s%s%s", label, colon, value);
         explicit_bzero(value, sizeof value);
         if (w < 0 || (size_t)w >= size - used)
             break;
@@ -422,12 +444,50 @@ static int review_rows(ui_ctx *c, const ui_journey_env *env, flow_page page, cha
     return count;
 }
 
-/* Height of a wrapped text at a layout font size in width w. */
-static int text_h(ui_ctx *c, const char *text, int px, int w)
+/* The review's lines, as far apart as a form row's wrapped value's */
+#define REVIEW_LINE_PCT 133
+
+/* A card's rows flowed like words: "label：value" items side by side while they fit in
+ * box.w, a wide gap between them, one wider than the line on lines of its own; lead
+ * between lines. The first line is the card's head: it starts at x0 (after the page's
+ * name), ends at w0 (before its button) and is h0 tall. Draws in color from box's
+ * top-left when draw; returns the height. */
+static int flow_rows(ui_ctx *c, const char *rows, int nrows, int vpx, SDL_Rect box, int lead,
+                     const int head[3], SDL_Color color, int draw)
 {
-    ui_text_style style = {.px = ui_theme_font_px(c->t, px), .align = UI_TEXT_LEFT};
-    ui_text_block b;
-    return ui_text_measure_block(c->text, text, &style, w, &b) == KIOSK_OK ? b.h : 0;
+    int px = ui_theme_font_px(c->t, vpx), line_h = (px * REVIEW_LINE_PCT + 50) / 100,
+        sep = px * 3 / 2;
+    int x = head[0], y = 0, end = head[1], cur_h = head[2], first = 1;
+    const char *r = rows;
+    for (int i = 0; i < nrows; i++, r += strlen(r) + 1) {
+        int w = 0;
+        ui_text_measure(c->text, r, px, &w, NULL);
+        if (x > 0 && x + sep + w <= end) {
+            x += sep;
+        } else if (x > 0 || first) {
+            y += cur_h + lead;
+            x = first = 0;
+            end = box.w;
+            cur_h = line_h;
+        }
+        if (w > box.w) { /* an address: wrapped on its own lines */
+            ui_text_style st = {
+                .px = px, .color = color, .align = UI_TEXT_LEFT, .line_pct = REVIEW_LINE_PCT};
+            ui_text_block b;
+            if (ui_text_measure_block(c->text, r, &st, box.w, &b) == KIOSK_OK) {
+                if (draw)
+                    ui_text_draw_block(c->text, r, &st, (SDL_Rect){box.x, box.y + y, box.w, b.h},
+                                       NULL);
+                y += b.h + lead;
+            }
+            continue;
+        }
+        if (draw)
+            ui_text_draw(c->text, r, px, color, box.x + x, box.y + y + (cur_h - line_h) / 2, NULL,
+                         NULL);
+        x += w;
+    }
+    return x > 0 || first ? y + cur_h : y - lead;
 }
 
 typedef struct review_layout {
@@ -438,6 +498,27 @@ typedef struct review_layout {
     int content_h;
 } review_layout;
 
+/* The width of a card's "修改" button. */
+static int review_edit_w(const ui_ctx *c, SDL_Rect card)
+{
+    return card.w / 4 > c->t->min_target_px ? card.w / 4 : c->t->min_target_px;
+}
+
+/* Where page p's rows flow in card, and its head line (head: the rows' start after the
+ * page's name, their end before the button, the line's height). */
+static SDL_Rect review_box(ui_ctx *c, const review_layout *lo, int p, SDL_Rect card, int head[3])
+{
+    const ui_theme *t = c->t;
+    int name_w = 0;
+    ui_text_measure(c->text, S(c, page_titles[p]), ui_theme_size_px(t, UI_SIZE_CARD_HEAD), &name_w,
+                    NULL);
+    SDL_Rect box = {card.x + lo->pad, card.y + lo->pad / 2, card.w - 2 * lo->pad, 0};
+    head[0] = name_w + ui_theme_size_px(t, UI_SIZE_REVIEW_ROW) * 3 / 2;
+    head[1] = box.w - review_edit_w(c, card) - lo->pad;
+    head[2] = lo->head_h;
+    return box;
+}
+
 /* Lay the five cards out in cols columns of width area_w: every row shown in full,
  * wrapped where long; in two columns the pages are split where the taller column is
  * shortest. */
@@ -446,13 +527,13 @@ static void review_lay_out(ui_ctx *c, char rows[][REVIEW_ROWS_BYTES], const int 
 {
     lo->card_w = (area_w - (cols - 1) * lo->gap) / cols;
     for (int p = 0; p < FLOW_PAGE_COUNT; p++) {
-        int h = lo->pad / 2 + lo->head_h + lo->pad / 2;
-        const char *r = rows[p];
-        for (int i = 0; i < nrows[p]; i++, r += strlen(r) + 1)
-            h += text_h(c, r, vpx, lo->card_w - 2 * lo->pad) + lo->pad / 3;
-        if (nrows[p] == 0)
-            h += text_h(c, S(c, "screen.review_nothing"), vpx, lo->card_w - 2 * lo->pad);
-        lo->h[p] = h + lo->pad / 2;
+        int head[3];
+        SDL_Rect box = review_box(c, lo, p, (SDL_Rect){0, 0, lo->card_w, 0}, head);
+        const char *none = S(c, "screen.review_nothing");
+        lo->h[p] = lo->pad / 2 +
+                   flow_rows(c, nrows[p] ? rows[p] : none, nrows[p] ? nrows[p] : 1, vpx, box,
+                             lo->pad / 3, head, c->t->fg, 0) +
+                   lo->pad / 2;
     }
     int split = FLOW_PAGE_COUNT, best = -1;
     if (cols == 2)
@@ -482,7 +563,6 @@ static void review_screen(ui_ctx *c, const frame *f, const flow_view *v, ui_jour
 {
     const ui_theme *t = c->t;
     header(c, f, v, 1);
-    title(c, f, S(c, "screen.review_title"));
     SDL_Rect body = f->body;
     int vpx = ui_theme_size(t, UI_SIZE_REVIEW_ROW), hpx = ui_theme_size(t, UI_SIZE_CARD_HEAD);
     int cols = f->landscape ? 2 : 1;
@@ -491,12 +571,45 @@ static void review_screen(ui_ctx *c, const frame *f, const flow_view *v, ui_jour
     for (int p = 0; p < FLOW_PAGE_COUNT; p++)
         nrows[p] = review_rows(c, env, (flow_page)p, rows[p], sizeof rows[p]);
     review_layout lo = {.pad = ui_theme_px(t, 16), .gap = ui_theme_px(t, 12)};
-    lo.head_h = ui_theme_size_px(t, UI_SIZE_CARD_HEAD) * 3 / 2;
+    lo.head_h = ui_theme_size_px(t, UI_SIZE_CARD_HEAD) * 4 / 3;
     if (lo.head_h < t->min_target_px)
         lo.head_h = t->min_target_px;
     /* everything the citizen entered is shown, never cut: when it does not fit, the cards
      * scroll with big buttons beside them, as the commitment does */
     review_lay_out(c, rows, nrows, cols, body.w, vpx, &lo);
+    /* hall mode does not scroll: cards that do not fit (English in large text) are shown
+     * in two parts, split between two cards, "下一步" going to the second part first */
+    int first = 0, last = FLOW_PAGE_COUNT; /* the cards shown */
+    st->review_parts = 1;
+    if (!f->landscape && lo.content_h > body.h) {
+        int best = -1;
+        for (int k = 1; k < FLOW_PAGE_COUNT; k++) {
+            int a = lo.y[k] - lo.gap, b = lo.content_h - lo.y[k];
+            int tall = a > b ? a : b;
+            if (tall <= body.h && (best < 0 || tall < best)) {
+                best = tall;
+                st->review_split = k;
+            }
+        }
+        if (best >= 0)
+            st->review_parts = 2;
+    }
+    if (st->review_parts == 2) {
+        if (st->review_part > 1)
+            st->review_part = 1;
+        first = st->review_part ? st->review_split : 0;
+        last = st->review_part ? FLOW_PAGE_COUNT : st->review_split;
+        int top = lo.y[first];
+        for (int p = 0; p < FLOW_PAGE_COUNT; p++)
+            lo.y[p] -= top;
+        lo.content_h = 0;
+        char both[160];
+        snprintf(both, sizeof both, "%s (%d/2)", S(c, "screen.review_title"), st->review_part + 1);
+        title(c, f, both);
+    } else {
+        st->review_part = 0;
+        title(c, f, S(c, "screen.review_title"));
+    }
     int scrolls = lo.content_h > body.h;
     SDL_Rect view = {body.x, body.y, scrolls ? body.w - ui_scroll_strip_w(t) : body.w, body.h};
     if (scrolls)
@@ -508,7 +621,7 @@ static void review_screen(ui_ctx *c, const frame *f, const flow_view *v, ui_jour
         st->review_scroll = 0;
 
     SDL_RenderSetClipRect(c->r, &view);
-    for (int p = 0; p < FLOW_PAGE_COUNT; p++) {
+    for (int p = first; p < last; p++) {
         SDL_Rect card = {view.x + lo.col[p] * (lo.card_w + lo.gap),
                          view.y + lo.y[p] - st->review_scroll, lo.card_w, lo.h[p]};
         if (card.y + card.h <= view.y || card.y >= view.y + view.h)
@@ -518,7 +631,7 @@ static void review_screen(ui_ctx *c, const frame *f, const flow_view *v, ui_jour
             bad |= flow_page_of(v->issues[i].field) == (flow_page)p;
         ui_draw_round_frame(c->r, card, ui_theme_px(t, 16), ui_theme_px(t, bad ? 4 : 2) + 1,
                             bad ? t->error : t->muted, t->panel);
-        int ebw = card.w / 4 > t->min_target_px ? card.w / 4 : t->min_target_px;
+        int ebw = review_edit_w(c, card);
         SDL_Rect head = {card.x + lo.pad, card.y + lo.pad / 2, card.w - ebw - 3 * lo.pad,
                          lo.head_h};
         SDL_Rect name = head; /* the page's name, level with its button */
@@ -531,12 +644,12 @@ static void review_screen(ui_ctx *c, const frame *f, const flow_view *v, ui_jour
             ui_button(c, id, edit, S(c, "screen.review_edit"),
                       ui_theme_size(t, UI_SIZE_BUTTON_EDIT), UI_BUTTON_SECONDARY);
         }
-        SDL_Rect box = {card.x + lo.pad, head.y + head.h + lo.pad / 2, card.w - 2 * lo.pad, 0};
-        const char *r = rows[p];
-        for (int i = 0; i < nrows[p]; i++, r += strlen(r) + 1)
-            box.y += ui_label(c, r, box, vpx, t->fg, UI_TEXT_LEFT) + lo.pad / 3;
-        if (nrows[p] == 0)
-            ui_label(c, S(c, "screen.review_nothing"), box, vpx, t->muted, UI_TEXT_LEFT);
+        int hl[3];
+        SDL_Rect box = review_box(c, &lo, p, card, hl);
+        if (nrows[p])
+            flow_rows(c, rows[p], nrows[p], vpx, box, lo.pad / 3, hl, t->fg, 1);
+        else
+            flow_rows(c, S(c, "screen.review_nothing"), 1, vpx, box, lo.pad / 3, hl, t->muted, 1);
     }
     SDL_RenderSetClipRect(c->r, NULL);
     explicit_bzero(rows, sizeof rows);
@@ -820,23 +933,48 @@ static void card_away_screen(ui_ctx *c, const frame *f, const flow_view *v)
     footer(c, f, NULL, NULL, UI_ID_CANCEL_CONFIRM, S(c, "screen.away_end"), UI_BUTTON_SECONDARY);
 }
 
-/* "确定要取消吗？" over the screen: keeping on is the big, first choice. */
-static void cancel_dialog(ui_ctx *c, const frame *f)
+/* The height text takes wrapped in w at role's size. */
+static int text_height(ui_ctx *c, const char *text, ui_size role, int w)
+{
+    ui_text_style st = {.px = ui_theme_size_px(c->t, role), .align = UI_TEXT_CENTER};
+    ui_text_block b;
+    return ui_text_measure_block(c->text, text, &st, w, &b) == KIOSK_OK ? b.h : 0;
+}
+
+/* A dialog over the screen: the veil, then the panel d grown (about the screen's middle)
+ * to need pixels when its texts take more than its room (large text, English), never
+ * beyond the screen. Returns the panel. */
+static SDL_Rect dialog_panel(ui_ctx *c, SDL_Rect d, int need)
 {
     const ui_theme *t = c->t;
     ui_draw_fill_rect(c->r, (SDL_Rect){0, 0, c->w, c->h}, t->veil);
+    if (need > d.h) {
+        int most = c->h - 2 * ui_theme_px(t, 24);
+        d.h = need < most ? need : most;
+        d.y = (c->h - d.h) / 2;
+    }
+    ui_draw_fill_round_rect(c->r, d, ui_theme_px(t, 32), t->panel);
+    return d;
+}
+
+/* "确定要取消吗？" over the screen: keeping on is the big, first choice. Laid out top to
+ * bottom from the texts' measured heights, so nothing overlaps in any mode. */
+static void cancel_dialog(ui_ctx *c, const frame *f)
+{
+    const ui_theme *t = c->t;
     SDL_Rect d =
         f->landscape ? ui_px_rect(c, 240, 160, 800, 480) : ui_px_rect(c, 90, 600, 900, 720);
-    ui_draw_fill_round_rect(c->r, d, ui_theme_px(t, 32), t->panel);
-    int pad = ui_theme_px(t, 48), gap = ui_theme_px(t, 24);
-    SDL_Rect q = {d.x + pad, d.y + pad, d.w - 2 * pad, d.h / 5};
-    ui_label_fit(c, S(c, "screen.cancel_question"), q, ui_theme_size(t, UI_SIZE_DIALOG), t->fg,
-                 UI_TEXT_CENTER);
-    SDL_Rect detail = {d.x + pad, q.y + q.h, d.w - 2 * pad, d.h / 6};
-    ui_label_fit(c, S(c, "screen.cancel_detail"), detail, ui_theme_size(t, UI_SIZE_LEAD), t->muted,
-                 UI_TEXT_CENTER);
-    int bh = d.h / 6;
-    SDL_Rect quit = {d.x + pad, d.y + d.h - pad - bh, d.w - 2 * pad, bh};
+    int pad = ui_theme_px(t, 48), gap = ui_theme_px(t, 24), w = d.w - 2 * pad;
+    int bh = ui_theme_text_target_px(t, f->landscape ? 80 : 120);
+    int qh = text_height(c, S(c, "screen.cancel_question"), UI_SIZE_DIALOG, w);
+    int dh = text_height(c, S(c, "screen.cancel_detail"), UI_SIZE_LEAD, w);
+    d = dialog_panel(c, d, 2 * pad + qh + gap + dh + 2 * gap + 2 * bh + gap);
+    int y = d.y + pad;
+    y += ui_label(c, S(c, "screen.cancel_question"), (SDL_Rect){d.x + pad, y, w, 0},
+                  ui_theme_size(t, UI_SIZE_DIALOG), t->fg, UI_TEXT_CENTER);
+    ui_label(c, S(c, "screen.cancel_detail"), (SDL_Rect){d.x + pad, y + gap, w, 0},
+             ui_theme_size(t, UI_SIZE_LEAD), t->muted, UI_TEXT_CENTER);
+    SDL_Rect quit = {d.x + pad, d.y + d.h - pad - bh, w, bh};
     SDL_Rect keep = {quit.x, quit.y - gap - bh, quit.w, bh};
     ui_button(c, UI_ID_CANCEL_KEEP, keep, S(c, "screen.cancel_keep"),
               ui_theme_size(t, UI_SIZE_BUTTON_MAIN), UI_BUTTON_PRIMARY);
@@ -848,42 +986,49 @@ static void cancel_dialog(ui_ctx *c, const frame *f)
 static void help_dialog(ui_ctx *c, const frame *f)
 {
     const ui_theme *t = c->t;
-    ui_draw_fill_rect(c->r, (SDL_Rect){0, 0, c->w, c->h}, t->veil);
     SDL_Rect d = f->landscape ? ui_px_rect(c, 190, 90, 900, 620) : ui_px_rect(c, 90, 560, 900, 800);
-    ui_draw_fill_round_rect(c->r, d, ui_theme_px(t, 32), t->panel);
-    int pad = ui_theme_px(t, 48);
+    int pad = ui_theme_px(t, 48), gap = ui_theme_px(t, 24), w = d.w - 2 * pad;
+    int bh = ui_theme_text_target_px(t, f->landscape ? 90 : 140);
+    int qh = text_height(c, S(c, "screen.help_title"), UI_SIZE_DIALOG, w);
+    int dh = text_height(c, S(c, "screen.help_detail"), UI_SIZE_LEAD, w);
+    d = dialog_panel(c, d, 2 * pad + qh + gap + dh + 2 * gap + bh);
     /* wrapped, one under the other (the English title has the Chinese under it) */
     int y = d.y + pad;
-    y += ui_label(c, S(c, "screen.help_title"), (SDL_Rect){d.x + pad, y, d.w - 2 * pad, 0},
+    y += ui_label(c, S(c, "screen.help_title"), (SDL_Rect){d.x + pad, y, w, 0},
                   ui_theme_size(t, UI_SIZE_DIALOG), t->fg, UI_TEXT_CENTER);
-    y += ui_theme_px(t, 24);
-    ui_label(c, S(c, "screen.help_detail"), (SDL_Rect){d.x + pad, y, d.w - 2 * pad, 0},
+    ui_label(c, S(c, "screen.help_detail"), (SDL_Rect){d.x + pad, y + gap, w, 0},
              ui_theme_size(t, UI_SIZE_LEAD), t->muted, UI_TEXT_CENTER);
-    int bh = d.h / 5;
-    SDL_Rect ok = {d.x + pad, d.y + d.h - pad - bh, d.w - 2 * pad, bh};
+    SDL_Rect ok = {d.x + pad, d.y + d.h - pad - bh, w, bh};
     ui_button(c, UI_ID_HELP_OK, ok, S(c, "screen.help_ok"), ui_theme_size(t, UI_SIZE_BUTTON_MAIN),
               UI_BUTTON_PRIMARY);
 }
 
+/* "还需要更多时间吗？", the seconds left, what happens then, and "more time". */
 static void countdown_dialog(ui_ctx *c, const frame *f, int seconds)
 {
     const ui_theme *t = c->t;
-    ui_draw_fill_rect(c->r, (SDL_Rect){0, 0, c->w, c->h}, t->veil);
     SDL_Rect d =
         f->landscape ? ui_px_rect(c, 240, 160, 800, 480) : ui_px_rect(c, 90, 560, 900, 800);
-    ui_draw_fill_round_rect(c->r, d, ui_theme_px(t, 32), t->panel);
-    int pad = ui_theme_px(t, 48);
-    SDL_Rect q = {d.x + pad, d.y + pad, d.w - 2 * pad, d.h / 4};
-    ui_label(c, kiosk_strings_get(c->s, "flow.more_time"), q, ui_theme_size(t, UI_SIZE_DIALOG),
-             t->fg, UI_TEXT_CENTER);
+    int pad = ui_theme_px(t, f->landscape ? 32 : 48), gap = ui_theme_px(t, 16), w = d.w - 2 * pad;
     char secs[16], msg[256];
     snprintf(secs, sizeof secs, "%d", seconds);
-    SDL_Rect big = {d.x, q.y + q.h, d.w, d.h / 4};
-    ui_label(c, secs, big, ui_theme_size(t, UI_SIZE_BIG_DIGIT), t->accent, UI_TEXT_CENTER);
     ui_journey_fill_number(S(c, "screen.more_time_seconds"), seconds, msg, sizeof msg);
-    SDL_Rect note = {d.x + pad, big.y + big.h, d.w - 2 * pad, d.h / 6};
-    ui_label(c, msg, note, ui_theme_size(t, UI_SIZE_HINT), t->muted, UI_TEXT_CENTER);
-    SDL_Rect b = {d.x + pad, d.y + d.h - pad - d.h / 6, d.w - 2 * pad, d.h / 6};
+    const char *q = kiosk_strings_get(c->s, "flow.more_time");
+    int bh = ui_theme_text_target_px(t, f->landscape ? 80 : 130);
+    int qh = text_height(c, q, UI_SIZE_DIALOG, w), sh = text_height(c, secs, UI_SIZE_BIG_DIGIT, w),
+        nh = text_height(c, msg, UI_SIZE_HINT, w);
+    d = dialog_panel(c, d, 2 * pad + qh + sh + nh + 3 * gap + bh);
+    /* the texts spread over the room above the button */
+    int room = d.h - 2 * pad - bh - (qh + sh + nh), step = room > 3 * gap ? room / 3 : gap;
+    int y = d.y + pad;
+    y += ui_label(c, q, (SDL_Rect){d.x + pad, y, w, 0}, ui_theme_size(t, UI_SIZE_DIALOG), t->fg,
+                  UI_TEXT_CENTER) +
+         step;
+    y += ui_label(c, secs, (SDL_Rect){d.x + pad, y, w, 0}, ui_theme_size(t, UI_SIZE_BIG_DIGIT),
+                  t->accent, UI_TEXT_CENTER);
+    ui_label(c, msg, (SDL_Rect){d.x + pad, y, w, 0}, ui_theme_size(t, UI_SIZE_HINT), t->muted,
+             UI_TEXT_CENTER);
+    SDL_Rect b = {d.x + pad, d.y + d.h - pad - bh, w, bh};
     ui_button(c, UI_ID_MORE_TIME, b, S(c, "screen.more_time_yes"),
               ui_theme_size(t, UI_SIZE_BUTTON_MAIN), UI_BUTTON_PRIMARY);
 }

@@ -208,7 +208,21 @@ static kiosk_rc run_line(ui_app *app, char *line, const char *shot_dir, ui_scrip
     }
     if (!strcmp(cmd, "tap-at") && n == 3 && parse_long(w[1], 0, 100000, &a) &&
         parse_long(w[2], 0, 100000, &b)) {
-        ui_app_tap(app, (int)a, (int)b);
+        ui_app_touch(app, 0, (int)a, (int)b);
+        ui_app_touch(app, 2, (int)a, (int)b);
+        ui_app_pump(app);
+        return KIOSK_OK;
+    }
+    long c2, d2;
+    if (!strcmp(cmd, "swipe") && n == 5 && parse_long(w[1], 0, 100000, &a) &&
+        parse_long(w[2], 0, 100000, &b) && parse_long(w[3], 0, 100000, &c2) &&
+        parse_long(w[4], 0, 100000, &d2)) {
+        /* a finger down, moved a few pixels at a time, up: a drag */
+        int steps = (int)((labs(c2 - a) + labs(d2 - b)) / 8 + 1);
+        ui_app_touch(app, 0, (int)a, (int)b);
+        for (int k = 1; k <= steps; k++)
+            ui_app_touch(app, 1, (int)(a + (c2 - a) * k / steps), (int)(b + (d2 - b) * k / steps));
+        ui_app_touch(app, 2, (int)c2, (int)d2);
         ui_app_pump(app);
         return KIOSK_OK;
     }

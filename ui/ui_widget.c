@@ -130,8 +130,18 @@ SDL_Rect ui_button(ui_ctx *c, const char *id, SDL_Rect box, const char *label, i
             }
         }
     }
-    if (!wrap)
+    if (kind != UI_BUTTON_DISABLED && c->ws->pressed[0] && !strcmp(c->ws->pressed, id))
+        ui_draw_fill_round_rect(c->r, box, radius, t->pressed); /* under the finger */
+    if (!wrap) {
         ui_text_measure(c->text, label, fpx, NULL, &th);
+        int room_h = box.h - 2 * border;
+        if (th > room_h && th > 0) { /* a short key in large text: the label stays inside */
+            fpx = fpx * room_h / th;
+            fpx -= fpx % 2;
+            fpx = fpx < 12 ? 12 : fpx;
+            ui_text_measure(c->text, label, fpx, NULL, &th);
+        }
+    }
     SDL_Rect inner = {wrap ? box.x + (box.w - wrap) / 2 : box.x, box.y + (box.h - th) / 2,
                       wrap ? wrap : box.w, th};
     ui_text_draw_wrapped(c->text, label, fpx, fg, inner, UI_TEXT_CENTER, NULL);

@@ -85,6 +85,8 @@ static void tap(ui_app *app, SDL_Rect r)
     ev.tfinger.x = (float)(r.x + r.w / 2) / (float)w;
     ev.tfinger.y = (float)(r.y + r.h / 2) / (float)h;
     assert_int_equal(ui_app_handle_event(app, &ev), 0);
+    ev.type = SDL_FINGERUP; /* a tap acts on release */
+    assert_int_equal(ui_app_handle_event(app, &ev), 0);
     assert_int_equal(ui_app_render(app), KIOSK_OK);
 }
 
@@ -157,6 +159,9 @@ static void test_rotated_panel(void **state)
     ev.type = SDL_FINGERDOWN;
     ev.tfinger.x = (1920.0f - ly) / 1920.0f; /* 90° clockwise: x' = H - y, y' = x */
     ev.tfinger.y = lx / 1080.0f;
+    assert_int_equal(ui_app_handle_event(app, &ev), 0);
+    assert_string_equal(ui_app_language(app), "zh_CN"); /* down: nothing yet */
+    ev.type = SDL_FINGERUP;
     assert_int_equal(ui_app_handle_event(app, &ev), 0);
     assert_string_equal(ui_app_language(app), "en");
     ui_app_destroy(app);

@@ -136,7 +136,8 @@ static void test_targets_and_disabled_buttons(void **state)
     assert_null(ui_widgets_hit(&widgets, 400, 150));
 }
 
-/* The wishes page (ten fields) in the portrait body: it scrolls. */
+/* The wishes page (ten fields) in body. */
+static SDL_Rect body = {40, 300, 1000, 1300}; /* the portrait body */
 static void draw_wishes(const flow_view *v, ui_form_scroll *sc)
 {
     static registration rec;
@@ -145,12 +146,39 @@ static void draw_wishes(const flow_view *v, ui_form_scroll *sc)
     ui_form_edit edit;
     memset(&edit, 0, sizeof edit);
     clear();
-    ui_form_draw(&ctx, &env, v, &edit, sc, (SDL_Rect){40, 300, 1000, 1300});
+    ui_form_draw(&ctx, &env, v, &edit, sc, body);
 }
 
+/* In the hall the wishes page fits, in normal and large text: two columns, nothing to
+ * scroll, every row whole. */
+static void test_hall_wishes_fit(void **state)
+{
+    (void)state;
+    for (int large = 0; large < 2; large++) {
+        ui_theme_init(&theme, W, H, 160, large, 0);
+        flow_view v;
+        memset(&v, 0, sizeof v);
+        v.step = FLOW_FORM;
+        v.page = FLOW_PAGE_WISHES;
+        ui_form_scroll sc = {.page = -1};
+        draw_wishes(&v, &sc);
+        SDL_Rect first, last, r;
+        assert_int_equal(sc.max, 0);
+        assert_true(ui_widgets_find(&widgets, "field_services", &first));
+        assert_true(ui_widgets_find(&widgets, "field_remarks", &last));
+        assert_true(first.h >= ui_theme_size_px(&theme, UI_SIZE_FIELD_VALUE) * 2);
+        assert_true(last.y + last.h <= body.y + body.h);
+        assert_false(ui_widgets_find(&widgets, UI_ID_SCROLL_DOWN, &r));
+    }
+    ui_theme_init(&theme, W, H, 160, 0, 0);
+}
+
+/* On the portable unit (1280×800) in large text the wishes page scrolls. */
 static void test_long_form_page_scrolls(void **state)
 {
     (void)state;
+    ui_theme_init(&theme, 1280, 800, 160, 1, 0);
+    body = (SDL_Rect){48, 200, 1184, 450};
     flow_view v;
     memset(&v, 0, sizeof v);
     v.step = FLOW_FORM;
@@ -161,8 +189,8 @@ static void test_long_form_page_scrolls(void **state)
      * the page can go down, not up */
     SDL_Rect first, last, r;
     assert_true(ui_widgets_find(&widgets, "field_services", &first));
-    assert_true(first.h >= ui_theme_font_px(&theme, 34) * 3);
-    assert_false(ui_widgets_find(&widgets, "field_remarks", &last));
+    assert_true(first.h >= ui_theme_size_px(&theme, UI_SIZE_FIELD_LABEL) * 3);
+    assert_false(ui_widgets_find(&widgets, "field_job_intention_2", &last));
     assert_true(sc.max > 0 && sc.y == 0);
     assert_true(ui_widgets_find(&widgets, UI_ID_SCROLL_DOWN, &r));
     assert_false(ui_widgets_find(&widgets, UI_ID_SCROLL_UP, &r));
@@ -173,7 +201,7 @@ static void test_long_form_page_scrolls(void **state)
         draw_wishes(&v, &sc);
     }
     assert_int_equal(sc.y, sc.max);
-    assert_true(ui_widgets_find(&widgets, "field_remarks", &last));
+    assert_true(ui_widgets_find(&widgets, "field_job_intention_2", &last));
     assert_int_equal(last.h, first.h);
     assert_false(ui_widgets_find(&widgets, "field_services", &r));
     assert_false(ui_widgets_find(&widgets, UI_ID_SCROLL_DOWN, &r));
@@ -196,7 +224,8 @@ static void test_long_form_page_scrolls(void **state)
     v.page = FLOW_PAGE_CONTACT;
     draw_wishes(&v, &sc);
     assert_int_equal(sc.y, 0);
-    assert_int_equal(sc.max, 0); /* four fields fit */
+    ui_theme_init(&theme, W, H, 160, 0, 0);
+    body = (SDL_Rect){40, 300, 1000, 1300};
 }
 
 int main(void)
@@ -204,6 +233,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_long_label_wraps_in_a_tall_button),
         cmocka_unit_test(test_targets_and_disabled_buttons),
+        cmocka_unit_test(test_hall_wishes_fit),
         cmocka_unit_test(test_long_form_page_scrolls),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

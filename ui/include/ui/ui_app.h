@@ -68,15 +68,31 @@ int ui_app_high_contrast(const ui_app *app);
 struct ui_attract_layout;
 const struct ui_attract_layout *ui_app_attract_layout(const ui_app *app);
 
-/* Tap the widget with this id on the current screen (as a finger would, at its centre).
- * KIOSK_NOT_FOUND when no such widget is on screen. For scripts and tests. */
+/* Tap the widget with this id on the current screen (as a finger would, at its centre:
+ * down and up through ui_app_touch). KIOSK_NOT_FOUND when no such widget is on screen.
+ * For scripts and tests. */
 kiosk_rc ui_app_tap_id(ui_app *app, const char *id);
-/* Tap at logical coordinates. */
+/* 1 and *out = where widget id is on the current screen (the last render), else 0. */
+int ui_app_widget_rect(const ui_app *app, const char *id, SDL_Rect *out);
+/* What a finished tap at logical coordinates does (the widget there acts), with no
+ * touch-down before it: ui_app_touch calls it on finger-up. */
 void ui_app_tap(ui_app *app, int x, int y);
+
+/* A finger (or the mouse) on the screen: phase 0 down, 1 move, 2 up, at logical
+ * coordinates. On a drawing pad it is a stroke (from the down, as ui_app_stroke);
+ * elsewhere the widget under the down is drawn pressed and acts on the up when the finger
+ * moved less than the theme's drag threshold (ui_theme.drag_px); beyond it the touch is
+ * a drag: it scrolls a scrollable screen with the finger and activates nothing. */
+void ui_app_touch(ui_app *app, int phase, int x, int y);
 
 /* A finger (or the mouse) drawing: down, moves, up, at logical coordinates. Outside the
  * signature pad these are ignored (a tap is ui_app_tap). */
 void ui_app_stroke(ui_app *app, int phase, int x, int y); /* phase: 0 down, 1 move, 2 up */
+
+/* How far the current screen is scrolled (*y) and can be (*max, 0: everything fits):
+ * the form page (no editor open), the review, the commitment; 0 and 0 elsewhere. For
+ * tests; valid after a render. */
+void ui_app_scroll_get(const ui_app *app, int *y, int *max);
 
 /* The maintenance menu's screen now (UI_MENU_OFF when closed), and whether the kiosk is
  * out of service; restart_requested: a staff member asked for a restart. */

@@ -25,6 +25,9 @@ typedef struct ui_journey_state {
     ui_form_scroll form_scroll; /* how far the form's page is scrolled */
     int review_scroll;          /* pixels scrolled on the review */
     int review_max_scroll;      /* set by the draw; 0 when everything fits */
+    int review_part;            /* hall mode: the part of the review shown (0, 1) */
+    int review_parts;           /* set by the draw: 2 when the cards are shown in two parts */
+    int review_split;           /* set by the draw: the first card of the second part */
     int commitment_scroll;      /* pixels scrolled */
     int commitment_max_scroll;  /* set by the draw */
     int commitment_page;        /* a tap of ▼ turns this much (the text's window less two

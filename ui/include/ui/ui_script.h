@@ -6,6 +6,7 @@
  *
  *   tap ID                 tap the widget ID on the current screen (its centre)
  *   tap-at X Y             tap at screen coordinates (the logical screen, unturned)
+ *   swipe X1 Y1 X2 Y2      a finger down at X1 Y1, moved to X2 Y2 and lifted (a drag)
  *   pick ID [NEXT]         tap ID, first paging with NEXT (default list_next) until it shows
  *   tap-while ID           tap ID until it is no longer on screen (scroll to the end)
  *   card insert|remove     put the simulated card on the reader or take it off

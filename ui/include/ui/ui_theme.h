@@ -1,7 +1,8 @@
 /*
  * The visual theme: colours named by their role, for the normal and high-contrast modes;
- * text sizes named by their role, for the portrait and landscape layouts and the
- * large-text mode; lengths scaled by screen density; and the minimum touch target (9 mm
+ * text sizes named by their role, for the portrait and landscape layouts, and the
+ * large-text mode that multiplies every one of them (and the targets that carry text) by
+ * one factor; lengths scaled by screen density; and the minimum touch target (9 mm
  * at the configured DPI). One layout is designed at a base size (1080×1920
  * portrait, 1280×800 landscape) and scaled; nothing here draws.
  */
@@ -22,6 +23,7 @@ typedef struct ui_theme {
     SDL_Color on_error;    /* text on the error colour (the low-battery banner) */
     SDL_Color veil;        /* darkens the screen under a dialog */
     SDL_Color veil_closed; /* darkens the attract screen while out of service */
+    SDL_Color pressed;     /* laid over a button while a finger is on it */
     SDL_Color card, on_card, card_shadow, chip; /* the card drawn on the attract screen */
     SDL_Color paper, paper_rule, ink;           /* the signature pad, its baseline, the signature */
 
@@ -29,6 +31,7 @@ typedef struct ui_theme {
     float text_scale;  /* extra factor for large text */
     int landscape;     /* 1 for the portable unit's layout */
     int min_target_px; /* smallest touch target, screen pixels */
+    int drag_px;       /* a touch that moves farther (3 mm) is a drag, not a tap */
     int large_text, high_contrast;
 } ui_theme;
 
@@ -36,7 +39,7 @@ typedef struct ui_theme {
  * where two roles have the same sizes today they are still two roles. */
 typedef enum ui_size {
     /* the citizen screens' frame and texts */
-    UI_SIZE_TITLE = 0,     /* a screen's title (large text leaves it as it is) */
+    UI_SIZE_TITLE = 0,     /* a screen's title */
     UI_SIZE_STEP,          /* "第2步，共5步" in the header */
     UI_SIZE_TOGGLE,        /* language, large text and contrast switches in the header */
     UI_SIZE_HEADLINE,      /* what a waiting screen says ("正在读卡") */
@@ -118,5 +121,9 @@ int ui_theme_size_px(const ui_theme *t, ui_size role);
 
 /* A touch target's side in screen pixels: layout size, but never under 9 mm. */
 int ui_theme_target_px(const ui_theme *t, int layout_px);
+
+/* The side of a target that carries text (an option, a key, a candidate, a dialog's
+ * button): grown with the text by large text's one factor, never under 9 mm. */
+int ui_theme_text_target_px(const ui_theme *t, int layout_px);
 
 #endif

@@ -26,6 +26,8 @@ typedef struct ui_widget {
 typedef struct ui_widgets {
     ui_widget items[UI_WIDGETS_MAX];
     size_t n;
+    char pressed[UI_WIDGET_ID_MAX]; /* the button under a finger that is down ("" none): drawn
+                                       pressed; kept across ui_widgets_clear */
 } ui_widgets;
 
 /* What a screen draws with (all borrowed for the frame). */
@@ -56,7 +58,8 @@ typedef enum ui_button_kind {
 } ui_button_kind;
 
 /* Draw a button with label (borrowed) centred in box (grown to the minimum target) and
- * record it as id (a disabled button is drawn but not recorded). px: the label's layout
+ * record it as id (a disabled button is drawn but not recorded); drawn darker while it is
+ * ws->pressed. px: the label's layout
  * font size, a role's ui_theme_size. Returns the drawn rectangle. */
 SDL_Rect ui_button(ui_ctx *c, const char *id, SDL_Rect box, const char *label, int px,
                    ui_button_kind kind);
