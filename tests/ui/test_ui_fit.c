@@ -77,13 +77,13 @@ static void assert_fits(ui_app *app, const char *what, const char *tag)
 
 /* The demo registration's pages one by one, each checked empty and filled. */
 static const char *const pages[][2] = {
-    {"personal", "tap field_education\npick opt_21\ntap field_health\npick opt_10\n"},
+    {"personal", "tap field_education\npick opt_21\npick opt_10\n"},
     {"document", "tap field_household_division\npick div_370102001\npick div_370102001001\n"
                  "type 12\ntap kb_号\ntap kb_楼\ntype 3\ntap kb_单元\ntype 402\ntap kb_室\n"
-                 "tap edit_done\ntap field_residence_division\ntap div_same\n"},
+                 "tap edit_done\ntap div_same\n"},
     {"contact", "tap field_mobile\ntype 13812345678\ntap edit_done\n"},
-    {"unemployment", "tap field_unemployed_since\ntap month_9\ntap edit_done\n"
-                     "tap field_reason\npick opt_05\ntap field_claims_insurance\ntap opt_yes\n"},
+    {"unemployment", "tap field_unemployed_since\ntap month_9\n"
+                     "pick opt_05\ntap opt_yes\n"},
     {"wishes", "tap field_services\ntap opt_1\ntap edit_done\n"},
 };
 
@@ -100,7 +100,7 @@ static void walk_hall(int large, int english)
         run(app, "tap language\n");
     assert_int_equal(ui_app_large_text(app), large);
     assert_string_equal(ui_app_language(app), english ? "en" : "zh_CN");
-    run(app, "tap q0_no\ntap q1_no\ntap q2_yes\ntap q3_yes\ntap next\nexpect form\n");
+    run(app, "tap q0_no\ntap q1_no\ntap q2_yes\ntap q3_yes\nexpect form\n");
     for (size_t p = 0; p < sizeof pages / sizeof pages[0]; p++) {
         char what[64];
         snprintf(what, sizeof what, "%zu-%s", p + 1, pages[p][0]);
@@ -154,9 +154,9 @@ static void test_hall_fits_en_large(void **state)
     walk_hall(1, 1);
 }
 
-static const char to_form[] = "card insert\nwait-for pin\npin 123456\ntap pin_ok\n"
-                              "wait-for questions\ntap q0_no\ntap q1_no\ntap q2_yes\ntap q3_yes\n"
-                              "tap next\nexpect form\n";
+static const char to_form[] =
+    "card insert\nwait-for pin\npin 123456\ntap pin_ok\n"
+    "wait-for questions\ntap q0_no\ntap q1_no\ntap q2_yes\ntap q3_yes\nexpect form\n";
 
 /* A drag on the commitment scrolls it with the finger and agrees to nothing; the ▲ ▼
  * buttons are still there. */
@@ -247,7 +247,7 @@ static void test_portable_drag_on_field(void **state)
     (void)state;
     ui_app *app = start(KIOSK_MODE_PORTABLE);
     run(app, "card insert\nwait-for pin\npin 123456\ntap pin_ok\nwait-for questions\n"
-             "tap large_text\ntap q0_no\ntap q1_no\ntap q2_yes\ntap q3_yes\ntap next\n"
+             "tap large_text\ntap q0_no\ntap q1_no\ntap q2_yes\ntap q3_yes\n"
              "expect form\n");
     ui_app_render(app);
     int y = 0, max = 0;
