@@ -86,6 +86,7 @@ typedef enum flow_event_type {
     FLOW_EV_CANCEL_CONFIRM,    /* "确定取消" in the cancel question, or "结束" while away */
     FLOW_EV_CANCEL_KEEP,       /* "继续办理" in the cancel question */
     FLOW_EV_CARD_NUMBER,       /* card: the session's card number, read after the PIN */
+    FLOW_EV_CARD_MISMATCH,     /* the card read, but its holder record disagrees with itself */
 } flow_event_type;
 
 typedef struct flow_event {
