@@ -848,7 +848,8 @@ static void test_hall_journey(void **state)
     report();
 }
 
-/* A card whose PIN is blocked, and one whose ID number fails its check. */
+/* A card whose PIN is blocked, and one whose ID number fails its check (in the hall, and
+ * on the portable unit in English). */
 static void test_hall_messages(void **state)
 {
     (void)state;
@@ -858,10 +859,17 @@ static void test_hall_messages(void **state)
     play(app, "card insert\nwait-for message\n"
               "shot hall-message-pin-blocked\n");
     stop(app);
-    fresh_state("hall-unreadable", KIOSK_MODE_HALL, KIOSK_TEST_FIXTURES "/cards/bad-id.ini", o);
+    /* the card reads well but its data disagree: said so, with a notice, not "unreadable" */
+    fresh_state("hall-mismatch", KIOSK_MODE_HALL, KIOSK_TEST_FIXTURES "/cards/bad-id.ini", o);
     app = start(0);
     play(app, "card insert\nwait-for pin\npin 123456\ntap pin_ok\nwait-for message\n"
-              "shot hall-message-card-unreadable\n");
+              "shot hall-message-card-mismatch\n");
+    stop(app);
+    fresh_state("portable-mismatch", KIOSK_MODE_PORTABLE, KIOSK_TEST_FIXTURES "/cards/bad-id.ini",
+                o);
+    app = start(0);
+    play(app, "tap language\ncard insert\nwait-for pin\npin 123456\ntap pin_ok\n"
+              "wait-for message\nshot portable-message-card-mismatch-en\n");
     stop(app);
     /* a third-generation card without a key holder: the ID number is keyed in */
     fresh_state("hall-gen3", KIOSK_MODE_HALL, KIOSK_TEST_FIXTURES "/cards/gen3.ini", o);
@@ -1135,6 +1143,14 @@ static void test_printer_fault(void **state)
     snprintf(cfg.printer_device, sizeof cfg.printer_device, "%s/no-printer", KIOSK_TEST_TMP);
     app = start(1);
     play(app, "tap language\ntap large_text\nwait 300\nshot portable-attract-no-printer\n");
+    stop(app);
+    /* a low battery: the banner between the instruction and the steps, both readable */
+    fresh_state("portable-lowbattery", KIOSK_MODE_PORTABLE, demo_card, o);
+    char bat[300];
+    snprintf(bat, sizeof bat, "%s/BAT0", cfg.power_supply);
+    write_text(bat, "capacity", "8\n");
+    app = start(1);
+    play(app, "tap language\nwait 300\nshot portable-attract-battery-low\n");
     stop(app);
     screen_tests_done++;
     report();
