@@ -696,8 +696,15 @@ static int take_card_banner(ui_ctx *c, SDL_Rect area, const session_view *sv)
     SDL_Rect card = {b.x + pad * 2, b.y + pad, cw, ch};
     ui_icon_draw(c->r, t, UI_ICON_CARD_ON_FILL, card);
     SDL_Rect words = {card.x + cw + pad * 2, b.y, b.x + b.w - (card.x + cw + pad * 4), h};
-    ui_label_fit(c, S(c, "screen.take_card"), words, ui_theme_size(t, UI_SIZE_DIALOG), t->on_accent,
-                 UI_TEXT_LEFT);
+    /* centred in the banner at the size it is drawn (shrunk to the width when too long) */
+    int tw = 0, th = 0;
+    const char *say = S(c, "screen.take_card");
+    ui_text_measure(c->text, say, ui_theme_size_px(t, UI_SIZE_DIALOG), &tw, &th);
+    if (tw > words.w && tw > 0)
+        th = th * words.w / tw;
+    if (th < h)
+        words = (SDL_Rect){words.x, b.y + (h - th) / 2, words.w, th};
+    ui_label_fit(c, say, words, ui_theme_size(t, UI_SIZE_DIALOG), t->on_accent, UI_TEXT_LEFT);
     return h + gap;
 }
 
@@ -720,9 +727,18 @@ static void done_screen(ui_ctx *c, const frame *f, const flow_view *v, const ui_
     }
     char line[128];
     snprintf(line, sizeof line, "%s%s", S(c, "screen.done_receipt"), v->receipt_no);
-    int y = body.y;
-    y += ui_label(c, line, (SDL_Rect){body.x, y, body.w, 0}, ui_theme_size(t, UI_SIZE_LEAD), t->fg,
-                  UI_TEXT_LEFT);
+    int y = body.y, lead = ui_theme_size(t, UI_SIZE_LEAD), lw = 0, lh = 0;
+    ui_text_measure(c->text, line, ui_theme_size_px(t, UI_SIZE_LEAD), &lw, &lh);
+    if (lw <= body.w) {
+        y += ui_label(c, line, (SDL_Rect){body.x, y, body.w, 0}, lead, t->fg, UI_TEXT_LEFT);
+    } else {
+        /* the number is never broken: on a line of its own, made smaller if need be */
+        y += ui_label(c, S(c, "screen.done_receipt"), (SDL_Rect){body.x, y, body.w, 0}, lead, t->fg,
+                      UI_TEXT_LEFT);
+        ui_label_fit(c, v->receipt_no, (SDL_Rect){body.x, y, body.w, lh}, lead, t->fg,
+                     UI_TEXT_LEFT);
+        y += lh;
+    }
     y += ui_theme_px(t, 12);
     /* what happens next, with the date and the number to ask */
     char next[512], date[64], days[16];
