@@ -424,8 +424,8 @@ static void form_screen(ui_ctx *c, const frame *f, const flow_view *v, ui_journe
 /* a page's rows on the review: room for every field of a page at its longest */
 #define REVIEW_ROWS_BYTES (16 * (UI_FORM_TEXT_MAX + 128))
 
-/* The review's rows of a page, "label：value" for each filled-in field, one after the other
- * in rows (NUL-separated) up to size; returns how many. */
+/* The review's rows of a page, "label：value" (screen.review_row) for each filled-in field, one
+ * after the other in rows (NUL-separated) up to size; returns how many. */
 static int review_rows(ui_ctx *c, const ui_journey_env *env, flow_page page, char *rows,
                        size_t size)
 {
@@ -438,7 +438,11 @@ static int review_rows(ui_ctx *c, const ui_journey_env *env, flow_page page, cha
         if (!value[0])
             continue;
         snprintf(key, sizeof key, "form.field.%s", registration_field_key(fields[i]));
-        int w = snprintf(rows + used, size - used, "%s：%s", S(c, key), value);
+        /* "学历：大专", "Education: College" — each language its own colon */
+        const char *const rn[] = {"label", "value"};
+        const char *const rv[] = {S(c, key), value};
+        kiosk_strings_fill(S(c, "screen.review_row"), rn, rv, 2, rows + used, size - used);
+        int w = (int)strlen(rows + used);
         explicit_bzero(value, sizeof value);
         if (w < 0 || (size_t)w >= size - used)
             break;
