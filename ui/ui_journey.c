@@ -277,10 +277,14 @@ static void waiting(ui_ctx *c, const frame *f, const flow_view *v, const char *t
     SDL_Rect box = f->body;
     box.y += box.h / 5;
     box.h = box.h / 3;
-    ui_label(c, S(c, title_key), box, ui_theme_size(c->t, UI_SIZE_HEADLINE), c->t->fg,
-             UI_TEXT_CENTER);
-    /* a turning arc: something is happening (ui_app redraws it while this screen shows) */
-    int d = ui_theme_px(c->t, f->landscape ? 96 : 150), cy = box.y + box.h, cx = box.x + box.w / 2;
+    int used = ui_label(c, S(c, title_key), box, ui_theme_size(c->t, UI_SIZE_HEADLINE), c->t->fg,
+                        UI_TEXT_CENTER);
+    /* a turning arc under the words: something is happening (ui_app redraws it while this
+     * screen shows) */
+    int d = ui_theme_px(c->t, f->landscape ? 96 : 150), cx = box.x + box.w / 2;
+    int cy = box.y + used + ui_theme_px(c->t, 24) + d / 2;
+    if (cy < box.y + box.h)
+        cy = box.y + box.h;
     ui_icon_spinner(c->r, c->t, (SDL_Rect){cx - d / 2, cy - d / 2, d, d}, anim_ms);
     SDL_Rect hint = {box.x, cy + d / 2 + ui_theme_px(c->t, 32), box.w, box.h};
     ui_label(c, S(c, hint_key), hint, ui_theme_size(c->t, UI_SIZE_LEAD), c->t->muted,
@@ -700,15 +704,21 @@ static int take_card_banner(ui_ctx *c, SDL_Rect area, const session_view *sv)
     SDL_Rect card = {b.x + pad * 2, b.y + pad, cw, ch};
     ui_icon_draw(c->r, t, UI_ICON_CARD_ON_FILL, card);
     SDL_Rect words = {card.x + cw + pad * 2, b.y, b.x + b.w - (card.x + cw + pad * 4), h};
-    /* centred in the banner at the size it is drawn (shrunk to the width when too long) */
-    int tw = 0, th = 0;
+    /* centred in the banner, at a size whose line fits its height (large text) and
+     * shrunk to the width when too long */
+    int tw = 0, th = 0, px = ui_theme_size(t, UI_SIZE_DIALOG);
     const char *say = S(c, "screen.take_card");
-    ui_text_measure(c->text, say, ui_theme_size_px(t, UI_SIZE_DIALOG), &tw, &th);
+    for (;;) {
+        ui_text_measure(c->text, say, ui_theme_font_px(t, px), &tw, &th);
+        if (th <= h * 9 / 10 || px <= 12)
+            break;
+        px -= 2;
+    }
     if (tw > words.w && tw > 0)
         th = th * words.w / tw;
     if (th < h)
         words = (SDL_Rect){words.x, b.y + (h - th) / 2, words.w, th};
-    ui_label_fit(c, say, words, ui_theme_size(t, UI_SIZE_DIALOG), t->on_accent, UI_TEXT_LEFT);
+    ui_label_fit(c, say, words, px, t->on_accent, UI_TEXT_LEFT);
     return h + gap;
 }
 

@@ -80,7 +80,7 @@ static kiosk_clock_manual clk;
 static int update_refs;
 static char failed[2048]; /* the screens of the current test that failed, for fail_msg */
 static int nfailed;
-static char seen[128][64]; /* every screen name of this run (unique; orphans) */
+static char seen[192][64]; /* every screen name of this run (unique; orphans) */
 static int nseen;
 static int screen_tests_done; /* screen tests that reached their end */
 #define SCREEN_TESTS 11
@@ -857,7 +857,14 @@ static void test_hall_messages(void **state)
     fresh_state("hall-blocked", KIOSK_MODE_HALL, KIOSK_TEST_FIXTURES "/cards/blocked.ini", o);
     ui_app *app = start(0);
     play(app, "card insert\nwait-for message\n"
-              "shot hall-message-pin-blocked\n");
+              "shot hall-message-pin-blocked\n"
+              "tap ok\nexpect attract\nshot hall-attract-take-card\n");
+    stop(app);
+    /* in large text: the icon and the title still on one line */
+    fresh_state("hall-blocked-large", KIOSK_MODE_HALL, KIOSK_TEST_FIXTURES "/cards/blocked.ini", o);
+    app = start(0);
+    play(app, "tap large_text\ncard insert\nwait-for message\n"
+              "shot hall-message-pin-blocked-large\n");
     stop(app);
     /* the card reads well but its data disagree: said so, with a notice, not "unreadable" */
     fresh_state("hall-mismatch", KIOSK_MODE_HALL, KIOSK_TEST_FIXTURES "/cards/bad-id.ini", o);
@@ -968,7 +975,7 @@ static void test_portable(void **state)
     play(app, "expect attract\n"
               "tap language\ntap large_text\ntap contrast\n"
               "shot-async portable-attract\n"
-              "card insert\nwait-for pin\n"
+              "card insert\nuntil reading_card\nstill portable-reading-card\nwait-for pin\n"
               "pin 12\n"
               "shot portable-pin\n"
               "pin 3456\ntap pin_ok\nwait-for questions\n"
