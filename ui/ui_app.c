@@ -21,6 +21,7 @@
 #include "ui/ui_attract.h"
 #include "ui/ui_draw.h"
 #include "ui/ui_handwriting.h"
+#include "ui/ui_icon.h"
 #include "ui/ui_journey.h"
 #include "ui/ui_menu.h"
 #include "ui/ui_pinyin.h"
@@ -183,9 +184,70 @@ static void drop_receipt(ui_app *app)
     app->receipt_w = app->receipt_h = 0;
 }
 
-/* The receipt as printed, for the done screen: scaled once, smoothly, to the size the
- * screen shows it at (at most 55 % of the screen's height; 72 % beside the text in
- * landscape), so no scaling in the frame loop. */
+/* One axis of an area-average downscale: destination cell i of m covers source cells
+ * [i·n/m, (i+1)·n/m), the edge ones in part. Fills the first source cell and up to
+ * AREA_MAX weights adding up to 1; returns how many. */
+#define AREA_MAX 64
+static int area_weights(int n, int m, int i, int *first, float *wt)
+{
+    double lo = (double)i * n / m, hi = (double)(i + 1) * n / m, span = hi - lo;
+    int k = 0;
+    *first = (int)lo;
+    for (int src = (int)lo; src < n && src < hi && k < AREA_MAX; src++) {
+        double a = src > lo ? src : lo, b = src + 1 < hi ? src + 1 : hi;
+        wt[k++] = (float)((b - a) / span);
+    }
+    return k;
+}
+
+/* The receipt's 1-bit image averaged over areas into w×h grey (0 ink … 1 paper): every
+ * source pixel counts, so thin strokes of small characters ("张*丰", "携带") stay as
+ * grey instead of dropping out or doubling as a point sample or a bilinear stretch over
+ * more than 2:1 does. Once per receipt, off the frame loop. Returns NULL on no memory. */
+static float *receipt_area_average(const receipt_bitmap *b, int w, int h)
+{
+    size_t wb = (size_t)b->width / 8;
+    float *rows = calloc((size_t)w * (size_t)b->rows, sizeof *rows); /* columns done */
+    float *out = calloc((size_t)w * (size_t)h, sizeof *out);
+    if (!rows || !out) {
+        free(rows);
+        free(out);
+        return NULL;
+    }
+    for (int y = 0; y < b->rows; y++) {
+        const uint8_t *src = b->bits + (size_t)y * wb;
+        float *dst = rows + (size_t)y * (size_t)w;
+        for (int x = 0; x < w; x++) {
+            int x0;
+            float wt[AREA_MAX], ink = 0.0f;
+            int k = area_weights(b->width, w, x, &x0, wt);
+            for (int j = 0; j < k; j++)
+                if (src[(x0 + j) / 8] & (0x80 >> ((x0 + j) % 8)))
+                    ink += wt[j];
+            dst[x] = ink;
+        }
+    }
+    for (int y = 0; y < h; y++) {
+        float *dst = out + (size_t)y * (size_t)w;
+        int y0;
+        float wt[AREA_MAX];
+        int k = area_weights(b->rows, h, y, &y0, wt);
+        for (int j = 0; j < k; j++) {
+            const float *src = rows + (size_t)(y0 + j) * (size_t)w;
+            for (int x = 0; x < w; x++)
+                dst[x] += src[x] * wt[j];
+        }
+        for (int x = 0; x < w; x++)
+            dst[x] = 1.0f - (dst[x] > 1.0f ? 1.0f : dst[x]);
+    }
+    free(rows);
+    return out;
+}
+
+/* The receipt as printed, for the done screen: scaled once, by area averaging, to the
+ * size the screen shows it at (at most 55 % of the screen's height; 72 % beside the text
+ * in landscape), so no scaling in the frame loop; should the screen still shrink it a
+ * little, the texture is scaled linearly, never by dropping pixels. */
 static void load_receipt(ui_app *app, const receipt_bitmap *b)
 {
     if (!app->renderer)
@@ -193,34 +255,35 @@ static void load_receipt(ui_app *app, const receipt_bitmap *b)
     drop_receipt(app);
     if (!b->bits || b->width <= 0 || b->rows <= 0)
         return;
-    SDL_Surface *s =
-        SDL_CreateRGBSurfaceWithFormat(0, b->width, b->rows, 32, SDL_PIXELFORMAT_RGBA32);
-    if (!s)
-        return;
-    size_t wb = (size_t)b->width / 8;
-    for (int y = 0; y < b->rows; y++) {
-        uint32_t *row = (uint32_t *)((uint8_t *)s->pixels + (size_t)y * (size_t)s->pitch);
-        for (int x = 0; x < b->width; x++) {
-            int ink = b->bits[(size_t)y * wb + (size_t)x / 8] & (0x80 >> (x % 8));
-            row[x] = ink ? SDL_MapRGBA(s->format, 0, 0, 0, 255)
-                         : SDL_MapRGBA(s->format, 255, 255, 255, 255);
-        }
-    }
     float k = (float)app->h * (app->w > app->h ? 0.72f : 0.55f) / (float)b->rows;
     if (k > (float)app->w * 0.8f / (float)b->width)
         k = (float)app->w * 0.8f / (float)b->width;
     if (k > 1.0f)
         k = 1.0f;
     int w = (int)((float)b->width * k), h = (int)((float)b->rows * k);
+    if (w <= 0 || h <= 0)
+        return;
+    float *grey = receipt_area_average(b, w, h);
     SDL_Surface *small =
-        w > 0 && h > 0 ? SDL_CreateRGBSurfaceWithFormat(0, w, h, 32, SDL_PIXELFORMAT_RGBA32) : NULL;
-    if (small && SDL_SoftStretchLinear(s, NULL, small, NULL) == 0) {
+        grey ? SDL_CreateRGBSurfaceWithFormat(0, w, h, 32, SDL_PIXELFORMAT_RGBA32) : NULL;
+    if (small) {
+        for (int y = 0; y < h; y++) {
+            uint32_t *row =
+                (uint32_t *)((uint8_t *)small->pixels + (size_t)y * (size_t)small->pitch);
+            for (int x = 0; x < w; x++) {
+                Uint8 g = (Uint8)(grey[(size_t)y * (size_t)w + (size_t)x] * 255.0f + 0.5f);
+                row[x] = SDL_MapRGBA(small->format, g, g, g, 255);
+            }
+        }
         app->receipt = SDL_CreateTextureFromSurface(app->renderer, small);
-        app->receipt_w = w;
-        app->receipt_h = h;
+        if (app->receipt) {
+            SDL_SetTextureScaleMode(app->receipt, SDL_ScaleModeLinear);
+            app->receipt_w = w;
+            app->receipt_h = h;
+        }
     }
     SDL_FreeSurface(small);
-    SDL_FreeSurface(s);
+    free(grey);
 }
 
 static ui_voice *voice(ui_app *app)
@@ -570,7 +633,8 @@ kiosk_rc ui_app_render(ui_app *app)
                               .agency_phone = app->cfg.agency_phone,
                               .voice_on = app->voice_on,
                               .receipt_w = app->receipt_w,
-                              .receipt_h = app->receipt_h};
+                              .receipt_h = app->receipt_h,
+                              .anim_ms = kiosk_clock_mono_ms(app->clock)};
         rc = ui_journey_draw(&c, v, &app->js, &env);
         if (v->step == FLOW_SIGNATURE && !sv->pad && app->js.pad_rect.w > 0)
             session_pad_layout(app->session, app->js.pad_rect.w, app->js.pad_rect.h,
@@ -618,7 +682,12 @@ static void attract_status(ui_app *app, const session_view *sv, ui_ctx *c)
         SDL_Rect box =
             t->landscape ? ui_px_rect(c, 240, 250, 800, 300) : ui_px_rect(c, 90, 760, 900, 400);
         ui_draw_fill_round_rect(c->r, box, ui_theme_px(t, 32), t->accent);
-        ui_label_fit(c, kiosk_strings_get(c->s, "attract.take_card"), box,
+        /* the card to take back above the words */
+        int ih = box.h / 3;
+        ui_icon_draw(c->r, t, UI_ICON_CARD_ON_FILL,
+                     (SDL_Rect){box.x, box.y + box.h / 8, box.w, ih});
+        SDL_Rect words = {box.x, box.y + box.h / 8 + ih, box.w, box.h - box.h / 8 - ih};
+        ui_label_fit(c, kiosk_strings_get(c->s, "attract.take_card"), words,
                      ui_theme_size(t, UI_SIZE_NOTICE), t->on_accent, UI_TEXT_CENTER);
         ui_widgets_add(c->ws, "staff_corner", (SDL_Rect){0, 0, app->w / 3, app->h / 12});
         return;
@@ -671,8 +740,10 @@ static void attract_status(ui_app *app, const session_view *sv, ui_ctx *c)
         ui_label_fit(c, line, status, ui_theme_size(t, UI_SIZE_STATUS), low ? t->error : t->muted,
                      UI_TEXT_LEFT);
     if (low || sv->battery_refused) {
+        /* between the instruction and the steps, covering neither (the landscape
+         * instruction ends at 500, the steps start at 560) */
         SDL_Rect banner =
-            t->landscape ? ui_px_rect(c, 560, 470, 680, 80) : ui_px_rect(c, 40, 1330, 1000, 90);
+            t->landscape ? ui_px_rect(c, 560, 504, 680, 50) : ui_px_rect(c, 40, 1330, 1000, 90);
         ui_draw_fill_round_rect(c->r, banner, ui_theme_px(t, 16), t->error);
         SDL_Rect in = {banner.x + 16, banner.y + banner.h / 6, banner.w - 32, banner.h * 2 / 3};
         ui_label_fit(c, kiosk_strings_get(c->s, "screen.battery_low"), in,
@@ -1130,9 +1201,18 @@ kiosk_rc ui_app_run(ui_app *app)
     ui_app_render(app);
     present(app);
     kiosk_notify("READY=1");
+    int64_t next_frame = 0;
     for (;;) {
         SDL_Event ev;
-        if (SDL_WaitEventTimeout(&ev, wait_ms)) {
+        /* a waiting screen's indicator turns: a frame every UI_JOURNEY_ANIM_MS while it
+         * shows; any other screen sleeps until something happens */
+        int animating = ui_journey_animates(session_get_view(app->session)->flow->step);
+        int wait = wait_ms;
+        if (animating) {
+            int64_t until = next_frame - (int64_t)SDL_GetTicks64();
+            wait = until <= 0 ? 0 : until < wait_ms ? (int)until : wait_ms;
+        }
+        if (SDL_WaitEventTimeout(&ev, wait)) {
             do {
                 if (ui_app_handle_event(app, &ev)) {
                     kiosk_notify("STOPPING=1");
@@ -1141,6 +1221,10 @@ kiosk_rc ui_app_run(ui_app *app)
             } while (SDL_PollEvent(&ev));
         }
         tick(app);
+        if (animating && (int64_t)SDL_GetTicks64() >= next_frame) {
+            app->dirty = 1;
+            next_frame = (int64_t)SDL_GetTicks64() + UI_JOURNEY_ANIM_MS;
+        }
         if (app->dirty) {
             ui_app_render(app);
             present(app);

@@ -83,10 +83,19 @@ void ui_form_value(const ui_form_env *env, const kiosk_strings *s, registration_
         for (char *save = NULL, *tok = strtok_r(buf, ",", &save); tok;
              tok = strtok_r(NULL, ",", &save)) {
             const char *name = codes_name(env->codes, CODES_SERVICE, tok, env->lang);
-            int w = snprintf(out + used, outsz - used, "%s%s", used ? "、" : "", name ? name : tok);
-            if (w < 0 || (size_t)w >= outsz - used)
+            /* "职业指导、职业介绍", "Career guidance, Job placement" */
+            char list[256];
+            snprintf(list, sizeof list, "%s", out);
+            const char *const jn[] = {"list", "item"};
+            const char *const jv[] = {list, name ? name : tok};
+            if (used)
+                kiosk_strings_fill(kiosk_strings_get(s, "screen.list_join"), jn, jv, 2, out, outsz);
+            else
+                snprintf(out, outsz, "%s", jv[1]);
+            size_t now = strlen(out);
+            if (now + 1 >= outsz)
                 break;
-            used += (size_t)w;
+            used = now;
         }
         break;
     }

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "ui/ui_draw.h"
+#include "ui/ui_icon.h"
 #include "ui/ui_keypad.h"
 #include "app/signature.h"
 
@@ -212,22 +213,42 @@ static void header(ui_ctx *c, const frame *f, const flow_view *v, int cancellabl
         ui_text_measure(c->text, step, ui_theme_size_px(t, UI_SIZE_STEP), &sw, NULL);
         if (sw > label.w)
             ui_journey_fill_number(S(c, "screen.step_short"), n, step, sizeof step);
-    }
+    } else /* a message or an ending: the header says what this is, never empty */
+        snprintf(step, sizeof step, "%s", S(c, "screen.header_service"));
     if (label.w > 0)
         ui_label_fit(c, step, label, ui_theme_size(t, UI_SIZE_STEP), t->fg, UI_TEXT_LEFT);
 }
 
-static void title(ui_ctx *c, const frame *f, const char *text)
+/* A title with an icon before it (UI_ICON_COUNT: none); the title's colour follows the
+ * icon, so a notice never looks like a success. */
+static void title_icon(ui_ctx *c, const frame *f, const char *text, ui_icon_kind icon)
 {
     /* large text grows the title with everything else, as far as its line allows: it
      * never runs into the body below (ui_label_fit keeps it to the width) */
+    SDL_Rect r = f->title;
+    SDL_Color col = c->t->accent;
+    if (icon != UI_ICON_COUNT) {
+        int d = r.h * 9 / 10;
+        ui_icon_draw(c->r, c->t, icon, (SDL_Rect){r.x, r.y + (r.h - d) / 2, d, d});
+        r.x += d + ui_theme_px(c->t, 20);
+        r.w -= d + ui_theme_px(c->t, 20);
+        if (icon == UI_ICON_ERROR)
+            col = c->t->error;
+        else if (icon == UI_ICON_NOTICE || icon == UI_ICON_SUCCESS)
+            col = c->t->fg;
+    }
     int px = ui_theme_size(c->t, UI_SIZE_TITLE), th = 0;
     ui_text_measure(c->text, text, ui_theme_font_px(c->t, px), NULL, &th);
-    if (th > f->title.h)
-        px = px * f->title.h / th;
-    ui_label_fit(c, text, f->title, px, c->t->accent, UI_TEXT_LEFT);
+    if (th > r.h)
+        px = px * r.h / th;
+    ui_label_fit(c, text, r, px, col, UI_TEXT_LEFT);
     /* the instruction again, spoken (when the sound is on) */
     ui_widgets_add(c->ws, UI_ID_REPLAY, f->title);
+}
+
+static void title(ui_ctx *c, const frame *f, const char *text)
+{
+    title_icon(c, f, text, UI_ICON_COUNT);
 }
 
 /* One or two buttons in the footer: back on the left (optional), forward on the right. */
@@ -247,20 +268,29 @@ static void footer(ui_ctx *c, const frame *f, const char *back_id, const char *b
         ui_button(c, next_id, r, next_label, ui_theme_size(c->t, UI_SIZE_BUTTON_MAIN), next_kind);
 }
 
+int ui_journey_animates(flow_step step)
+{
+    return step == FLOW_READING_CARD || step == FLOW_CHECKING_PIN || step == FLOW_SAVING ||
+           step == FLOW_PRINTING;
+}
+
 static void waiting(ui_ctx *c, const frame *f, const flow_view *v, const char *title_key,
-                    const char *hint_key)
+                    const char *hint_key, int64_t anim_ms)
 {
     header(c, f, v, 0);
     SDL_Rect box = f->body;
     box.y += box.h / 5;
     box.h = box.h / 3;
-    ui_label(c, S(c, title_key), box, ui_theme_size(c->t, UI_SIZE_HEADLINE), c->t->fg,
-             UI_TEXT_CENTER);
-    /* three dots: something is happening (drawn still: no animation while waiting) */
-    int r = ui_theme_px(c->t, 16), cy = box.y + box.h, cx = box.x + box.w / 2;
-    for (int i = -1; i <= 1; i++)
-        ui_draw_fill_circle(c->r, cx + i * 4 * r, cy, r, c->t->accent);
-    SDL_Rect hint = {box.x, cy + 4 * r, box.w, box.h};
+    int used = ui_label(c, S(c, title_key), box, ui_theme_size(c->t, UI_SIZE_HEADLINE), c->t->fg,
+                        UI_TEXT_CENTER);
+    /* a turning arc under the words: something is happening (ui_app redraws it while this
+     * screen shows) */
+    int d = ui_theme_px(c->t, f->landscape ? 96 : 150), cx = box.x + box.w / 2;
+    int cy = box.y + used + ui_theme_px(c->t, 24) + d / 2;
+    if (cy < box.y + box.h)
+        cy = box.y + box.h;
+    ui_icon_spinner(c->r, c->t, (SDL_Rect){cx - d / 2, cy - d / 2, d, d}, anim_ms);
+    SDL_Rect hint = {box.x, cy + d / 2 + ui_theme_px(c->t, 32), box.w, box.h};
     ui_label(c, S(c, hint_key), hint, ui_theme_size(c->t, UI_SIZE_LEAD), c->t->muted,
              UI_TEXT_CENTER);
 }
@@ -402,8 +432,8 @@ static void form_screen(ui_ctx *c, const frame *f, const flow_view *v, ui_journe
 /* a page's rows on the review: room for every field of a page at its longest */
 #define REVIEW_ROWS_BYTES (16 * (UI_FORM_TEXT_MAX + 128))
 
-/* The review's rows of a page, "label：value" for each filled-in field, one after the other
- * in rows (NUL-separated) up to size; returns how many. */
+/* The review's rows of a page, "label：value" (screen.review_row) for each filled-in field, one
+ * after the other in rows (NUL-separated) up to size; returns how many. */
 static int review_rows(ui_ctx *c, const ui_journey_env *env, flow_page page, char *rows,
                        size_t size)
 {
@@ -428,13 +458,17 @@ static int review_rows(ui_ctx *c, const ui_journey_env *env, flow_page page, cha
             ui_form_value(&env->form, c->s, detail, value + len, sizeof value - len);
             i++;
         }
-        /* English with its own colon (none after a question) */
+        /* "学历：大专", "Education: College" — each language its own colon (none after
+         * a question) */
         const char *label = S(c, key);
         size_t ll = strlen(label);
-        const char *colon = env->form.lang != CODES_EN       ? "："
-                            : ll > 0 && label[ll - 1] == '?' ? " "
-                                                             : ": ";
-        int w = snprintf(rows + used, size - used, "%s%s%s", label, colon, value);
+        const char *const rn[] = {"label", "value"};
+        const char *const rv[] = {label, value};
+        if (ll > 0 && label[ll - 1] == '?')
+            snprintf(rows + used, size - used, "%s %s", label, value);
+        else
+            kiosk_strings_fill(S(c, "screen.review_row"), rn, rv, 2, rows + used, size - used);
+        int w = (int)strlen(rows + used);
         explicit_bzero(value, sizeof value);
         if (w < 0 || (size_t)w >= size - used)
             break;
@@ -782,12 +816,23 @@ static int take_card_banner(ui_ctx *c, SDL_Rect area, const session_view *sv)
     /* the card: 85.6 × 54 mm, its chip */
     int ch = h * 3 / 5, cw = ch * 86 / 54, pad = (h - ch) / 2;
     SDL_Rect card = {b.x + pad * 2, b.y + pad, cw, ch};
-    ui_draw_fill_round_rect(c->r, card, ui_theme_px(t, 8), t->on_accent);
-    SDL_Rect chip = {card.x + cw / 8, card.y + ch / 3, cw / 5, ch / 3};
-    ui_draw_fill_round_rect(c->r, chip, ui_theme_px(t, 4), t->chip);
+    ui_icon_draw(c->r, t, UI_ICON_CARD_ON_FILL, card);
     SDL_Rect words = {card.x + cw + pad * 2, b.y, b.x + b.w - (card.x + cw + pad * 4), h};
-    ui_label_fit(c, S(c, "screen.take_card"), words, ui_theme_size(t, UI_SIZE_DIALOG), t->on_accent,
-                 UI_TEXT_LEFT);
+    /* centred in the banner, at a size whose line fits its height (large text) and
+     * shrunk to the width when too long */
+    int tw = 0, th = 0, px = ui_theme_size(t, UI_SIZE_DIALOG);
+    const char *say = S(c, "screen.take_card");
+    for (;;) {
+        ui_text_measure(c->text, say, ui_theme_font_px(t, px), &tw, &th);
+        if (th <= h * 9 / 10 || px <= 12)
+            break;
+        px -= 2;
+    }
+    if (tw > words.w && tw > 0)
+        th = th * words.w / tw;
+    if (th < h)
+        words = (SDL_Rect){words.x, b.y + (h - th) / 2, words.w, th};
+    ui_label_fit(c, say, words, px, t->on_accent, UI_TEXT_LEFT);
     return h + gap;
 }
 
@@ -795,7 +840,8 @@ static void done_screen(ui_ctx *c, const frame *f, const flow_view *v, const ui_
 {
     const ui_theme *t = c->t;
     header(c, f, v, 0);
-    title(c, f, S(c, "screen.done_title"));
+    /* saved: a success; the receipt not printed is told below, with a notice */
+    title_icon(c, f, S(c, "screen.done_title"), v->printed ? UI_ICON_SUCCESS : UI_ICON_NOTICE);
     SDL_Rect body = f->body;
     int px = ui_theme_size(t, UI_SIZE_BODY);
     /* landscape: the words on the left, the receipt on the right from the title down;
@@ -809,9 +855,18 @@ static void done_screen(ui_ctx *c, const frame *f, const flow_view *v, const ui_
     }
     char line[128];
     snprintf(line, sizeof line, "%s%s", S(c, "screen.done_receipt"), v->receipt_no);
-    int y = body.y;
-    y += ui_label(c, line, (SDL_Rect){body.x, y, body.w, 0}, ui_theme_size(t, UI_SIZE_LEAD), t->fg,
-                  UI_TEXT_LEFT);
+    int y = body.y, lead = ui_theme_size(t, UI_SIZE_LEAD), lw = 0, lh = 0;
+    ui_text_measure(c->text, line, ui_theme_size_px(t, UI_SIZE_LEAD), &lw, &lh);
+    if (lw <= body.w) {
+        y += ui_label(c, line, (SDL_Rect){body.x, y, body.w, 0}, lead, t->fg, UI_TEXT_LEFT);
+    } else {
+        /* the number is never broken: on a line of its own, made smaller if need be */
+        y += ui_label(c, S(c, "screen.done_receipt"), (SDL_Rect){body.x, y, body.w, 0}, lead, t->fg,
+                      UI_TEXT_LEFT);
+        ui_label_fit(c, v->receipt_no, (SDL_Rect){body.x, y, body.w, lh}, lead, t->fg,
+                     UI_TEXT_LEFT);
+        y += lh;
+    }
     y += ui_theme_px(t, 12);
     /* what happens next, with the date and the number to ask */
     char next[512], date[64], days[16];
@@ -867,13 +922,27 @@ static void done_screen(ui_ctx *c, const frame *f, const flow_view *v, const ui_
            S(c, "screen.done_finish"), UI_BUTTON_PRIMARY);
 }
 
+/* A message's icon: a fault of the card, the reader or the kiosk is an error; an ending
+ * the citizen chose or caused (cancelled, card taken away, another card) and a card
+ * whose data the kiosk cannot use are notices. */
+static ui_icon_kind message_icon(const char *key)
+{
+    static const char *const errors[] = {"flow.pin_blocked",  "flow.card_unreadable",
+                                         "flow.reader_fault", "flow.save_failed",
+                                         "flow.cannot_save",  "flow.print_failed"};
+    for (size_t i = 0; i < sizeof errors / sizeof errors[0]; i++)
+        if (strcmp(key, errors[i]) == 0)
+            return UI_ICON_ERROR;
+    return UI_ICON_NOTICE;
+}
+
 /* A page of explanation and one button (eligibility outcome, messages). */
-static void explain_screen(ui_ctx *c, const frame *f, const flow_view *v, const char *title_key,
-                           const char *text, const char *back_key, const char *button_id,
-                           const session_view *sv)
+static void explain_screen(ui_ctx *c, const frame *f, const flow_view *v, const char *title_text,
+                           ui_icon_kind icon, const char *text, const char *back_key,
+                           const char *button_id, const session_view *sv)
 {
     header(c, f, v, 0);
-    title(c, f, S(c, title_key));
+    title_icon(c, f, title_text, icon);
     SDL_Rect room = f->body;
     room.h -= take_card_banner(c, f->body, sv);
     SDL_Rect panel = room;
@@ -1044,13 +1113,13 @@ kiosk_rc ui_journey_draw(ui_ctx *c, const flow_view *v, ui_journey_state *st,
     switch (v->step) {
     case FLOW_ATTRACT: /* drawn by ui_attract */
     case FLOW_READING_CARD:
-        waiting(c, &f, v, "screen.reading_title", "screen.reading_hint");
+        waiting(c, &f, v, "screen.reading_title", "screen.reading_hint", env->anim_ms);
         break;
     case FLOW_PIN:
         pin_screen(c, &f, v, env->session);
         break;
     case FLOW_CHECKING_PIN:
-        waiting(c, &f, v, "screen.checking_title", "screen.checking_hint");
+        waiting(c, &f, v, "screen.checking_title", "screen.checking_hint", env->anim_ms);
         break;
     case FLOW_QUESTIONS:
         questions_screen(c, &f, v, env->session);
@@ -1062,7 +1131,10 @@ kiosk_rc ui_journey_draw(ui_ctx *c, const flow_view *v, ui_journey_state *st,
         snprintf(text, sizeof text, "%s\n\n%s",
                  S(c, v->message_key ? v->message_key : "eligibility.unknown"),
                  S(c, "screen.change_answers_hint"));
-        explain_screen(c, &f, v, outcome ? outcome : "screen.eligibility_title", text,
+        /* only "eligible" is good news; the others send the citizen to a counter */
+        ui_icon_kind icon =
+            v->eligibility.outcome == ELIGIBILITY_ELIGIBLE ? UI_ICON_SUCCESS : UI_ICON_NOTICE;
+        explain_screen(c, &f, v, S(c, outcome ? outcome : "screen.eligibility_title"), icon, text,
                        "screen.change_answers", UI_ID_OK, env->session);
         break;
     }
@@ -1079,19 +1151,24 @@ kiosk_rc ui_journey_draw(ui_ctx *c, const flow_view *v, ui_journey_state *st,
         signature_screen(c, &f, v, st, env);
         break;
     case FLOW_SAVING:
-        waiting(c, &f, v, "screen.saving_title", "screen.saving_hint");
+        waiting(c, &f, v, "screen.saving_title", "screen.saving_hint", env->anim_ms);
         break;
     case FLOW_PRINTING:
-        waiting(c, &f, v, "screen.printing_title", "screen.printing_hint");
+        waiting(c, &f, v, "screen.printing_title", "screen.printing_hint", env->anim_ms);
         break;
     case FLOW_DONE:
         done_screen(c, &f, v, env);
         break;
-    case FLOW_MESSAGE:
-        explain_screen(c, &f, v, "screen.message_title",
-                       S(c, v->message_key ? v->message_key : "flow.see_staff"), NULL, UI_ID_OK,
-                       env->session);
+    case FLOW_MESSAGE: {
+        const char *key = v->message_key ? v->message_key : "flow.see_staff";
+        char title_key[96];
+        snprintf(title_key, sizeof title_key, "flow.title.%s",
+                 strncmp(key, "flow.", 5) == 0 ? key + 5 : key);
+        const char *heading = kiosk_strings_find(c->s, title_key);
+        explain_screen(c, &f, v, heading ? heading : S(c, "screen.message_title"),
+                       message_icon(key), S(c, key), NULL, UI_ID_OK, env->session);
         break;
+    }
     case FLOW_CARD_AWAY:
         card_away_screen(c, &f, v);
         break;

@@ -90,6 +90,8 @@ void ui_theme_init(ui_theme *t, int w, int h, int dpi, int large_text, int high_
         t->accent = (SDL_Color){255, 221, 0, 255};
         t->on_accent = (SDL_Color){0, 0, 0, 255};
         t->error = t->accent; /* dark red is lost on black: the yellow stands out */
+        t->success = (SDL_Color){0, 230, 118, 255};
+        t->notice = t->accent;
         t->card = (SDL_Color){255, 255, 255, 255};
         t->on_card = (SDL_Color){0, 0, 0, 255};
         t->card_shadow = (SDL_Color){90, 90, 90, 255};
@@ -102,6 +104,8 @@ void ui_theme_init(ui_theme *t, int w, int h, int dpi, int large_text, int high_
         t->accent = (SDL_Color){0, 87, 184, 255};
         t->on_accent = (SDL_Color){255, 255, 255, 255};
         t->error = (SDL_Color){190, 30, 30, 255};
+        t->success = (SDL_Color){22, 128, 61, 255};
+        t->notice = (SDL_Color){196, 102, 0, 255};
         t->card = (SDL_Color){0, 102, 204, 255};
         t->on_card = (SDL_Color){255, 255, 255, 255};
         t->card_shadow = (SDL_Color){205, 214, 228, 255};

@@ -650,6 +650,9 @@ static void on_identity_event(session *s, const identity_event *ie)
     case IDENTITY_CARD_UNREADABLE:
         ev.type = FLOW_EV_CARD_UNREADABLE;
         break;
+    case IDENTITY_CARD_MISMATCH:
+        ev.type = FLOW_EV_CARD_MISMATCH;
+        break;
     case IDENTITY_CARD_REMOVED:
         ev.type = FLOW_EV_CARD_REMOVED;
         break;

@@ -437,6 +437,9 @@ unsigned flow_handle(flow *f, const flow_event *ev)
         return FLOW_ACT_NONE;
     case FLOW_EV_CARD_UNREADABLE:
         return f->saved ? FLOW_ACT_NONE : end_session(f, FLOW_MESSAGE, "flow.card_unreadable");
+    case FLOW_EV_CARD_MISMATCH:
+        /* not "unreadable": the card is fine to take back, its data need the counter */
+        return f->saved ? FLOW_ACT_NONE : end_session(f, FLOW_MESSAGE, "flow.card_mismatch");
     case FLOW_EV_READER_FAULT:
         if (f->saved || !f->session)
             return FLOW_ACT_NONE;

@@ -251,12 +251,17 @@ static kiosk_rc serve_card(identity_worker *w, reader *r, const reader_target *t
         goto removed;
     if (reader_lost(rc))
         return KIOSK_READER;
+    int mismatch = 0;
     if (rc == KIOSK_OK && identity_holder_check(&ev.holder, today) != KIOSK_OK) {
         kiosk_log_warn("identity", "card holder's ID number is not valid");
         ssc_holder_wipe(&ev.holder);
         rc = KIOSK_CARD;
+        mismatch = 1; /* read well: the card's data disagree, the card is not broken */
     }
-    if (rc == KIOSK_UNSUPPORTED) {
+    if (mismatch) {
+        ev.type = IDENTITY_CARD_MISMATCH;
+        ev.rc = rc;
+    } else if (rc == KIOSK_UNSUPPORTED) {
         ev.type = IDENTITY_NEEDS_ID_ENTRY; /* identity still bound to the card by its PIN */
     } else if (rc != KIOSK_OK) {
         ev.type = IDENTITY_CARD_UNREADABLE;

@@ -235,6 +235,27 @@ static int text_width(canvas *c, const char *text, int px)
     return w;
 }
 
+/* The width of the widest piece of text between two places the line-break rules allow a
+ * break: a receipt number ("KR-370102-20261205-0001") is one such piece. */
+static int widest_unbroken(canvas *c, const char *text, int px)
+{
+    size_t len = strlen(text);
+    int widest = 0, run = 0;
+    kiosk_brk prev = KIOSK_BRK_GLUE;
+    for (size_t i = 0; i < len;) {
+        size_t at = i;
+        unsigned cp = kiosk_utf8_next(text, len, &i);
+        kiosk_brk cls = kiosk_brk_class(cp);
+        if (at > 0 && kiosk_brk_allowed(prev, cls))
+            run = 0;
+        if (cls != KIOSK_BRK_SPACE)
+            run += advance_of(c, cp, px);
+        widest = run > widest ? run : widest;
+        prev = cls;
+    }
+    return widest;
+}
+
 static int rule(canvas *c, int y)
 {
     canvas_reserve(c, y + 24);
@@ -314,9 +335,20 @@ kiosk_rc receipt_render(receipt_fonts *fonts, const receipt_doc *doc, int width_
         label_w = inner / 2;
     for (size_t i = 0; i < doc->nlines; i++) {
         int top = y;
-        text_block(&c, doc->lines[i].label, body, MARGIN, label_w, ALIGN_LEFT, top);
-        y = text_block(&c, doc->lines[i].value ? doc->lines[i].value : "", body, MARGIN + label_w,
-                       inner - label_w, ALIGN_LEFT, top);
+        const char *value = doc->lines[i].value ? doc->lines[i].value : "";
+        int below = text_block(&c, doc->lines[i].label, body, MARGIN, label_w, ALIGN_LEFT, top);
+        int run = widest_unbroken(&c, value, body);
+        if (run <= inner - label_w) {
+            y = text_block(&c, value, body, MARGIN + label_w, inner - label_w, ALIGN_LEFT, top);
+            continue;
+        }
+        /* a value that cannot break where the rules allow (a receipt number beside a long
+         * English label) goes under its label at the full width, smaller if even that is
+         * too narrow: never cut inside */
+        int px = body;
+        while (px > 8 && widest_unbroken(&c, value, px) > inner)
+            px--;
+        y = text_block(&c, value, px, MARGIN, inner, ALIGN_LEFT, below);
     }
     y = rule(&c, y);
     for (size_t i = 0; i < doc->nparas; i++)

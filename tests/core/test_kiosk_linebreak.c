@@ -53,11 +53,27 @@ static void test_rules(void **state)
     assert_true(may_break(0x200B, 'a'));     /* after a zero-width space */
 }
 
+/* A receipt number is one word: no place inside it to break, on the screen or on paper;
+ * after a Chinese label's colon the only break is before the number. */
+static void test_receipt_number_is_one_word(void **state)
+{
+    (void)state;
+    static const char number[] = "KR-370102-20261205-0001";
+    for (size_t i = 0; number[i + 1]; i++)
+        if (may_break((uint32_t)(unsigned char)number[i], (uint32_t)(unsigned char)number[i + 1]))
+            fail_msg("a break allowed between %c and %c", number[i], number[i + 1]);
+    assert_true(may_break(0xFF1A, 'K'));     /* 号：|KR */
+    assert_false(may_break(0x53F7, 0xFF1A)); /* 号|： never */
+    assert_false(may_break('-', '3'));
+    assert_false(may_break('2', '-'));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_classes),
         cmocka_unit_test(test_rules),
+        cmocka_unit_test(test_receipt_number_is_one_word),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -64,7 +64,7 @@ static const mask masks[] = {
     {"hall-done",
      {{304, 372, 600, 58}, {380, 788, 446, 32}, {380, 936, 446, 32}, {421, 1226, 236, 236}}},
     {"portable-done",
-     {{44, 290, 660, 130}, {885, 177, 266, 18}, {885, 253, 266, 18}, {921, 402, 120, 118}}},
+     {{44, 286, 660, 66}, {885, 177, 266, 18}, {885, 253, 266, 18}, {921, 402, 120, 118}}},
     /* the dashboard's free disk, in MB */
     {"hall-menu-dashboard", {{230, 343, 786, 42}}},
     {"hall-menu-sync-started", {{230, 343, 786, 42}}},
@@ -80,7 +80,7 @@ static kiosk_clock_manual clk;
 static int update_refs;
 static char failed[2048]; /* the screens of the current test that failed, for fail_msg */
 static int nfailed;
-static char seen[128][64]; /* every screen name of this run (unique; orphans) */
+static char seen[192][64]; /* every screen name of this run (unique; orphans) */
 static int nseen;
 static int screen_tests_done; /* screen tests that reached their end */
 #define SCREEN_TESTS 11
@@ -846,7 +846,8 @@ static void test_hall_journey(void **state)
     report();
 }
 
-/* A card whose PIN is blocked, and one whose ID number fails its check. */
+/* A card whose PIN is blocked, and one whose ID number fails its check (in the hall, and
+ * on the portable unit in English). */
 static void test_hall_messages(void **state)
 {
     (void)state;
@@ -854,12 +855,26 @@ static void test_hall_messages(void **state)
     fresh_state("hall-blocked", KIOSK_MODE_HALL, KIOSK_TEST_FIXTURES "/cards/blocked.ini", o);
     ui_app *app = start(0);
     play(app, "card insert\nwait-for message\n"
-              "shot hall-message-pin-blocked\n");
+              "shot hall-message-pin-blocked\n"
+              "tap ok\nexpect attract\nshot hall-attract-take-card\n");
     stop(app);
-    fresh_state("hall-unreadable", KIOSK_MODE_HALL, KIOSK_TEST_FIXTURES "/cards/bad-id.ini", o);
+    /* in large text: the icon and the title still on one line */
+    fresh_state("hall-blocked-large", KIOSK_MODE_HALL, KIOSK_TEST_FIXTURES "/cards/blocked.ini", o);
+    app = start(0);
+    play(app, "tap large_text\ncard insert\nwait-for message\n"
+              "shot hall-message-pin-blocked-large\n");
+    stop(app);
+    /* the card reads well but its data disagree: said so, with a notice, not "unreadable" */
+    fresh_state("hall-mismatch", KIOSK_MODE_HALL, KIOSK_TEST_FIXTURES "/cards/bad-id.ini", o);
     app = start(0);
     play(app, "card insert\nwait-for pin\npin 123456\ntap pin_ok\nwait-for message\n"
-              "shot hall-message-card-unreadable\n");
+              "shot hall-message-card-mismatch\n");
+    stop(app);
+    fresh_state("portable-mismatch", KIOSK_MODE_PORTABLE, KIOSK_TEST_FIXTURES "/cards/bad-id.ini",
+                o);
+    app = start(0);
+    play(app, "tap language\ncard insert\nwait-for pin\npin 123456\ntap pin_ok\n"
+              "wait-for message\nshot portable-message-card-mismatch-en\n");
     stop(app);
     /* a third-generation card without a key holder: the ID number is keyed in */
     fresh_state("hall-gen3", KIOSK_MODE_HALL, KIOSK_TEST_FIXTURES "/cards/gen3.ini", o);
@@ -958,7 +973,7 @@ static void test_portable(void **state)
     play(app, "expect attract\n"
               "tap language\ntap large_text\ntap contrast\n"
               "shot-async portable-attract\n"
-              "card insert\nwait-for pin\n"
+              "card insert\nuntil reading_card\nstill portable-reading-card\nwait-for pin\n"
               "pin 12\n"
               "shot portable-pin\n"
               "pin 3456\ntap pin_ok\nwait-for questions\n"
@@ -1130,6 +1145,14 @@ static void test_printer_fault(void **state)
     snprintf(cfg.printer_device, sizeof cfg.printer_device, "%s/no-printer", KIOSK_TEST_TMP);
     app = start(1);
     play(app, "tap language\ntap large_text\nwait 300\nshot portable-attract-no-printer\n");
+    stop(app);
+    /* a low battery: the banner between the instruction and the steps, both readable */
+    fresh_state("portable-lowbattery", KIOSK_MODE_PORTABLE, demo_card, o);
+    char bat[300];
+    snprintf(bat, sizeof bat, "%s/BAT0", cfg.power_supply);
+    write_text(bat, "capacity", "8\n");
+    app = start(1);
+    play(app, "tap language\nwait 300\nshot portable-attract-battery-low\n");
     stop(app);
     screen_tests_done++;
     report();

@@ -550,6 +550,20 @@ static void test_wrong_then_blocked_pin(void **st)
     session_next(s);
     assert_int_equal(step(s), FLOW_ATTRACT);
     session_destroy(s);
+
+    /* a card that reads well but whose ID number disagrees with itself (its check
+     * character): its own message, never "unreadable"; nothing of the holder kept */
+    snprintf(cfg.reader_card_profile, sizeof cfg.reader_card_profile, "%s",
+             KIOSK_TEST_FIXTURES "/cards/bad-id.ini");
+    s = start(NULL, 0);
+    assert_int_equal(session_sim_card(s, true), KIOSK_OK);
+    wait_step(s, FLOW_PIN, 3000);
+    pin(s, "123456");
+    wait_step(s, FLOW_MESSAGE, 3000);
+    assert_string_equal(session_get_view(s)->flow->message_key, "flow.card_mismatch");
+    assert_true(session_get_view(s)->card_on_reader); /* "请取回社保卡" */
+    assert_wiped(s);
+    session_destroy(s);
 }
 
 static void test_idle_countdown_ends_the_session(void **st)

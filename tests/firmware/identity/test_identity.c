@@ -207,11 +207,12 @@ static void test_key_holder_and_inconsistent_cards(void **state)
     identity_worker_stop(w);
     pthread_mutex_destroy(&h.lock);
 
-    /* an ID number that fails its check character: refused, nothing of it kept */
+    /* an ID number that fails its check character: refused as data that disagree (the
+     * card itself read well), nothing of it kept */
     w = start(&h, KIOSK_TEST_FIXTURES "/cards/bad-id.ini");
     assert_int_equal(wait_event(&h, 2), IDENTITY_CARD_READ);
     assert_int_equal(identity_worker_submit_pin(w, "123456"), KIOSK_OK);
-    assert_int_equal(wait_event(&h, 3), IDENTITY_CARD_UNREADABLE);
+    assert_int_equal(wait_event(&h, 3), IDENTITY_CARD_MISMATCH);
     assert_int_equal(h.ev[3].rc, KIOSK_CARD);
     assert_string_equal(h.ev[3].holder.name, "");
     identity_worker_stop(w);

@@ -229,6 +229,67 @@ static void test_rare_name_from_the_whole_stack(void **state)
     receipt_fonts_destroy(all);
 }
 
+/* The lines of text (bands of rows with ink, short enough to be text) of a bitmap:
+ * their first and last inked column. Returns how many. */
+static int text_bands(const receipt_bitmap *b, int *minx, int *maxx, int cap)
+{
+    int n = 0, start = -1, lo = b->width, hi = -1;
+    size_t wb = (size_t)b->width / 8;
+    for (int y = 0; y <= b->rows; y++) {
+        int ink = 0;
+        for (int x = 0; y < b->rows && x < b->width; x++)
+            if (b->bits[(size_t)y * wb + (size_t)x / 8] & (0x80 >> (x % 8))) {
+                ink = 1;
+                lo = x < lo ? x : lo;
+                hi = x > hi ? x : hi;
+            }
+        if (ink && start < 0)
+            start = y;
+        if (!ink && start >= 0) {
+            if (y - start > 6 && y - start < 60 && n < cap) { /* not a rule, not the QR */
+                minx[n] = lo;
+                maxx[n] = hi;
+                n++;
+            }
+            start = -1;
+            lo = b->width;
+            hi = -1;
+        }
+    }
+    return n;
+}
+
+/* A receipt number never breaks inside: on 58 mm paper in English, beside a label too
+ * wide to leave it room, it goes on a line of its own under the label, whole. */
+static void test_receipt_number_never_broken(void **state)
+{
+    (void)state;
+    static const char number[] = "KR-370102-20261205-0001";
+    receipt_doc d;
+    memset(&d, 0, sizeof d);
+    d.title = "Receipt";
+    d.hall_name = number; /* alone, centred: how wide the whole number is */
+    d.qr_payload = payload;
+    receipt_bitmap alone, row;
+    assert_int_equal(receipt_render(fonts, &d, 384, &alone), KIOSK_OK);
+    int lo[16], hi[16];
+    int n = text_bands(&alone, lo, hi, 16);
+    assert_int_equal(n, 2); /* the title, the number */
+    int whole = hi[1] - lo[1];
+    d.hall_name = NULL;
+    d.lines[d.nlines++] = (receipt_line){"Receipt no.", number};
+    assert_int_equal(receipt_render(fonts, &d, 384, &row), KIOSK_OK);
+    n = text_bands(&row, lo, hi, 16);
+    assert_int_equal(n, 3);                  /* the title, the label, the number under it */
+    assert_true(lo[2] < 16 + 8);             /* from the left margin, not the value column */
+    assert_true(hi[2] - lo[2] >= whole - 2); /* all of it on that line */
+    char path[512];
+    snprintf(path, sizeof path, "%s/receipt-number-en.png", KIOSK_TEST_TMP);
+    assert_int_equal(receipt_bitmap_write_png(&row, path), KIOSK_OK);
+    receipt_bitmap_deinit(&alone);
+    receipt_bitmap_deinit(&row);
+}
+
 static void test_bad_arguments(void **state)
 {
     (void)state;
@@ -336,6 +397,7 @@ int main(void)
         cmocka_unit_test(test_print_and_verify_58mm),
         cmocka_unit_test(test_copy_mark_and_rare_characters),
         cmocka_unit_test(test_rare_name_from_the_whole_stack),
+        cmocka_unit_test(test_receipt_number_never_broken),
         cmocka_unit_test(test_bad_arguments),
         cmocka_unit_test(test_print_job_from_the_store),
     };

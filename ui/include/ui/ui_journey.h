@@ -44,9 +44,15 @@ typedef struct ui_journey_env {
     const char *agency_phone;    /* where to ask ([receipt] phone), for the done screen */
     int voice_on;                /* the 🔊 switch is on (session_prefs.voice) */
     int receipt_w, receipt_h;
+    int64_t anim_ms; /* the waiting indicator's time (the app's clock: fixed in a test) */
 } ui_journey_env;
 
 void ui_journey_state_wipe(ui_journey_state *st);
+
+/* Whether step's screen moves (the waiting indicator): the app then redraws it every
+ * UI_JOURNEY_ANIM_MS and otherwise only when something changed. */
+#define UI_JOURNEY_ANIM_MS 80
+int ui_journey_animates(flow_step step);
 
 /* Draw the screen of v->step (not FLOW_ATTRACT) and, when v->countdown_s > 0, the
  * countdown dialog over it. */

@@ -21,6 +21,8 @@ typedef struct ui_theme {
     SDL_Color on_accent;   /* text on the accent */
     SDL_Color error;       /* what needs putting right: a wrong PIN, a problem, a low battery */
     SDL_Color on_error;    /* text on the error colour (the low-battery banner) */
+    SDL_Color success;     /* a good outcome's icon (saved, done) */
+    SDL_Color notice;      /* a notice's icon: not an error, but not what was hoped for */
     SDL_Color veil;        /* darkens the screen under a dialog */
     SDL_Color veil_closed; /* darkens the attract screen while out of service */
     SDL_Color pressed;     /* laid over a button while a finger is on it */

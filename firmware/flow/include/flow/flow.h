@@ -88,6 +88,7 @@ typedef enum flow_event_type {
     FLOW_EV_CARD_NUMBER,       /* card: the session's card number, read after the PIN */
     FLOW_EV_HELP_OPEN,         /* 求助: "工作人员马上就来" shows; the idle timer pauses */
     FLOW_EV_HELP_CLOSE,        /* the help dialog closed: the idle timer runs again, afresh */
+    FLOW_EV_CARD_MISMATCH,     /* the card read, but its holder record disagrees with itself */
 } flow_event_type;
 
 typedef struct flow_event {

@@ -32,6 +32,9 @@ typedef enum identity_event_type {
                                   the worker keeps reopening it */
     IDENTITY_READER_OK,        /* the reader works (again) */
     IDENTITY_CARD_NUMBER,      /* card.card_number, as asked (identity_worker_want_card_number) */
+    IDENTITY_CARD_MISMATCH,    /* read after a right PIN, but the holder record disagrees
+                                  with itself (the ID number's birth date or check
+                                  character): the card works, its data cannot be used */
 } identity_event_type;
 
 typedef struct identity_event {
@@ -76,7 +79,8 @@ kiosk_rc identity_open_configured(void *ctx, reader **out);
 /* The kiosk's acceptance of a holder record read from a card (ssc_read_holder): its ID
  * number valid on today (check character, region, a real birth date not after today);
  * sex and birth date are then taken from it into h. KIOSK_OK, or KIOSK_CARD for a record
- * the kiosk refuses (staff tools say so too). Any thread. */
+ * the kiosk refuses (staff tools say so too; the worker tells it as IDENTITY_CARD_MISMATCH,
+ * not as an unreadable card). Any thread. */
 kiosk_rc identity_holder_check(ssc_holder *h, kiosk_date today);
 
 /* Start the worker (cfg copied). *out is owned: identity_worker_stop. */
