@@ -381,22 +381,36 @@ static int check_headers(hub_server *srv, struct MHD_Connection *c, hub_request 
     return 0;
 }
 
+/* The injected faults of a test hub, then the body against the hash and length the
+ * headers signed: 1 when the body may be judged, else 0 with the reply in *refused. */
+static int body_ok(hub_server *srv, hub_request *rq, hub_reply *refused)
+{
+    const char *who = rq->who;
+    if (rq->fault == HUB_FAULT_500 || rq->fault == HUB_FAULT_503) {
+        *refused = error_reply(srv, who, rq->fault == HUB_FAULT_500 ? 500 : 503, "internal",
+                               "injected fault");
+        return 0;
+    }
+    if (rq->fault == HUB_FAULT_SLOW)
+        sleep_ms(SLOW_FAULT_MS);
+    uint8_t h[32];
+    crypto_hash_sha256(h, (const uint8_t *)kiosk_buf_str(&rq->body), rq->body.len);
+    if (rq->body.len != rq->announced || sodium_memcmp(h, rq->body_sha256, 32) != 0) {
+        *refused = error_reply(srv, who, 400, "bad_signature", "the body is not the one signed");
+        return 0;
+    }
+    return 1;
+}
+
 /* Judge a complete, header-checked request: the reply to queue (signed when 200). */
 static hub_reply post_records(hub_server *srv, hub_request *rq, char hub_sig[129])
 {
     const char *who = rq->who;
     hub_sig[0] = '\0';
-    if (rq->fault == HUB_FAULT_500)
-        return error_reply(srv, who, 500, "internal", "injected fault");
-    if (rq->fault == HUB_FAULT_503)
-        return error_reply(srv, who, 503, "internal", "injected fault");
-    if (rq->fault == HUB_FAULT_SLOW)
-        sleep_ms(SLOW_FAULT_MS);
+    hub_reply refused;
+    if (!body_ok(srv, rq, &refused))
+        return refused;
     const char *body = kiosk_buf_str(&rq->body);
-    uint8_t h[32];
-    crypto_hash_sha256(h, (const uint8_t *)body, rq->body.len);
-    if (rq->body.len != rq->announced || sodium_memcmp(h, rq->body_sha256, 32) != 0)
-        return error_reply(srv, who, 400, "bad_signature", "the body is not the one signed");
     const uint8_t *device = rq->device, *sig = rq->sig;
     int64_t now = srv->now_ms(srv->clock_ctx);
     kiosk_rc rc;
@@ -480,17 +494,10 @@ static hub_reply post_events(hub_server *srv, hub_request *rq, char hub_sig[129]
 {
     const char *who = rq->who;
     hub_sig[0] = '\0';
-    if (rq->fault == HUB_FAULT_500)
-        return error_reply(srv, who, 500, "internal", "injected fault");
-    if (rq->fault == HUB_FAULT_503)
-        return error_reply(srv, who, 503, "internal", "injected fault");
-    if (rq->fault == HUB_FAULT_SLOW)
-        sleep_ms(SLOW_FAULT_MS);
+    hub_reply refused;
+    if (!body_ok(srv, rq, &refused))
+        return refused;
     const char *body = kiosk_buf_str(&rq->body);
-    uint8_t h[32];
-    crypto_hash_sha256(h, (const uint8_t *)body, rq->body.len);
-    if (rq->body.len != rq->announced || sodium_memcmp(h, rq->body_sha256, 32) != 0)
-        return error_reply(srv, who, 400, "bad_signature", "the body is not the one signed");
     int64_t now = srv->now_ms(srv->clock_ctx);
     int seen = 0;
     kiosk_rc rc = hub_db_seen_request(srv->db, rq->sig, now, 0, &seen);

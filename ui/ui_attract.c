@@ -5,10 +5,10 @@
  */
 #include "ui/ui_attract.h"
 
-#include <math.h>
 #include <stdio.h>
 
 #include "ui/ui_draw.h"
+#include "ui/ui_icon.h"
 #include "ui/ui_journey.h"
 
 typedef struct {
@@ -65,39 +65,6 @@ static void text_fit(SDL_Renderer *r, ui_text *text, const char *s, int px, SDL_
     text_in(r, text, s, px, c, box, align);
 }
 
-/* A loudspeaker icon (the fonts have no 🔊) of size px at (x, centre cy): waves while
- * the sound is on, a cross while it is off — the journey header's drawing. */
-static void loudspeaker(SDL_Renderer *r, int x, int cy, int icon, int on, SDL_Color fg)
-{
-    float u = (float)icon / 10.0f, x0 = (float)x, fy = (float)cy;
-    ui_draw_fill_rect(r, (SDL_Rect){x, cy - (int)(1.5f * u), (int)(2.5f * u), (int)(3.0f * u)}, fg);
-    SDL_FPoint p1 = {x0 + 2.0f * u, fy - 1.5f * u}, p2 = {x0 + 5.5f * u, fy - 4.5f * u},
-               p3 = {x0 + 5.5f * u, fy + 4.5f * u}, p4 = {x0 + 2.0f * u, fy + 1.5f * u};
-    ui_draw_fill_triangle(r, p1, p2, p3, fg);
-    ui_draw_fill_triangle(r, p1, p3, p4, fg);
-    SDL_SetRenderDrawColor(r, fg.r, fg.g, fg.b, 255);
-    float w = u * 0.9f > 2.0f ? u * 0.9f : 2.0f;
-    if (on) {
-        for (int k = 1; k <= 2; k++) {
-            float rad = (float)k * 2.2f * u;
-            for (int a10 = -450; a10 <= 450; a10 += 15) {
-                float ang = (float)a10 / 10.0f * (float)M_PI / 180.0f;
-                SDL_FRect dot = {x0 + 5.5f * u + rad * cosf(ang) - w / 2,
-                                 fy + rad * sinf(ang) - w / 2, w, w};
-                SDL_RenderFillRectF(r, &dot);
-            }
-        }
-    } else {
-        for (int i = 0; i <= 20; i++) {
-            float k = (float)i / 20.0f * 3.0f * u;
-            SDL_FRect d1 = {x0 + 6.8f * u + k - w / 2, fy - 1.5f * u + k - w / 2, w, w};
-            SDL_FRect d2 = {x0 + 6.8f * u + k - w / 2, fy + 1.5f * u - k - w / 2, w, w};
-            SDL_RenderFillRectF(r, &d1);
-            SDL_RenderFillRectF(r, &d2);
-        }
-    }
-}
-
 typedef enum { TOGGLE_PLAIN, TOGGLE_SOUND, TOGGLE_FILLED } toggle_kind;
 
 /* A toggle button: outlined, filled with the accent when on (TOGGLE_FILLED: always, the
@@ -121,7 +88,7 @@ static SDL_Rect toggle_ex(SDL_Renderer *r, ui_text *text, const ui_theme *t, con
     SDL_Color fg = on ? t->on_accent : t->accent;
     int x = b.x + (b.w - icon - gap - tw) / 2;
     if (icon)
-        loudspeaker(r, x, b.y + bh / 2, icon, on, fg);
+        ui_icon_loudspeaker(r, x, b.y + bh / 2, icon, on, fg);
     SDL_Rect inner = {x + icon + gap, b.y + (bh - th) / 2, tw + 2, th};
     text_in(r, text, label, px, fg, inner, UI_TEXT_LEFT);
     return b;

@@ -158,3 +158,34 @@ void ui_icon_spinner(SDL_Renderer *r, const ui_theme *t, SDL_Rect box, int64_t p
                         cap, t->accent);
     SDL_SetRenderDrawBlendMode(r, SDL_BLENDMODE_BLEND);
 }
+
+void ui_icon_loudspeaker(SDL_Renderer *r, int x, int cy, int icon, int on, SDL_Color fg)
+{
+    float u = (float)icon / 10.0f, x0 = (float)x, fy = (float)cy;
+    ui_draw_fill_rect(r, (SDL_Rect){x, cy - (int)(1.5f * u), (int)(2.5f * u), (int)(3.0f * u)}, fg);
+    SDL_FPoint p1 = {x0 + 2.0f * u, fy - 1.5f * u}, p2 = {x0 + 5.5f * u, fy - 4.5f * u},
+               p3 = {x0 + 5.5f * u, fy + 4.5f * u}, p4 = {x0 + 2.0f * u, fy + 1.5f * u};
+    ui_draw_fill_triangle(r, p1, p2, p3, fg);
+    ui_draw_fill_triangle(r, p1, p3, p4, fg);
+    SDL_SetRenderDrawColor(r, fg.r, fg.g, fg.b, 255);
+    float w = u * 0.9f > 2.0f ? u * 0.9f : 2.0f;
+    if (on) {
+        for (int k = 1; k <= 2; k++) {
+            float rad = (float)k * 2.2f * u;
+            for (int a10 = -450; a10 <= 450; a10 += 15) {
+                float ang = (float)a10 / 10.0f * (float)M_PI / 180.0f;
+                SDL_FRect dot = {x0 + 5.5f * u + rad * cosf(ang) - w / 2,
+                                 fy + rad * sinf(ang) - w / 2, w, w};
+                SDL_RenderFillRectF(r, &dot);
+            }
+        }
+    } else {
+        for (int i = 0; i <= 20; i++) {
+            float k = (float)i / 20.0f * 3.0f * u;
+            SDL_FRect d1 = {x0 + 6.8f * u + k - w / 2, fy - 1.5f * u + k - w / 2, w, w};
+            SDL_FRect d2 = {x0 + 6.8f * u + k - w / 2, fy + 1.5f * u - k - w / 2, w, w};
+            SDL_RenderFillRectF(r, &d1);
+            SDL_RenderFillRectF(r, &d2);
+        }
+    }
+}

@@ -6,7 +6,6 @@
  */
 #include "ui/ui_journey.h"
 
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -100,35 +99,7 @@ static SDL_Rect sound_switch(ui_ctx *c, SDL_Rect b, const char *text, int on, in
     ui_text_measure(c->text, text, fpx, &tw, &th);
     int gap = icon / 4;
     int x = b.x + (b.w - icon - gap - tw) / 2, cy = b.y + b.h / 2;
-    float u = (float)icon / 10.0f, x0 = (float)x, fy = (float)cy;
-    ui_draw_fill_rect(c->r, (SDL_Rect){x, cy - (int)(1.5f * u), (int)(2.5f * u), (int)(3.0f * u)},
-                      fg);
-    SDL_FPoint p1 = {x0 + 2.0f * u, fy - 1.5f * u}, p2 = {x0 + 5.5f * u, fy - 4.5f * u},
-               p3 = {x0 + 5.5f * u, fy + 4.5f * u}, p4 = {x0 + 2.0f * u, fy + 1.5f * u};
-    ui_draw_fill_triangle(c->r, p1, p2, p3, fg);
-    ui_draw_fill_triangle(c->r, p1, p3, p4, fg);
-    SDL_SetRenderDrawColor(c->r, fg.r, fg.g, fg.b, 255);
-    float w = u * 0.9f > 2.0f ? u * 0.9f : 2.0f;
-    if (on) {
-        /* two waves: arcs of a quarter turn around the cone's mouth */
-        for (int k = 1; k <= 2; k++) {
-            float r = (float)k * 2.2f * u;
-            for (int a10 = -450; a10 <= 450; a10 += 15) {
-                float ang = (float)a10 / 10.0f * (float)M_PI / 180.0f;
-                SDL_FRect dot = {x0 + 5.5f * u + r * cosf(ang) - w / 2, fy + r * sinf(ang) - w / 2,
-                                 w, w};
-                SDL_RenderFillRectF(c->r, &dot);
-            }
-        }
-    } else {
-        for (int i = 0; i <= 20; i++) {
-            float k = (float)i / 20.0f * 3.0f * u;
-            SDL_FRect d1 = {x0 + 6.8f * u + k - w / 2, fy - 1.5f * u + k - w / 2, w, w};
-            SDL_FRect d2 = {x0 + 6.8f * u + k - w / 2, fy + 1.5f * u - k - w / 2, w, w};
-            SDL_RenderFillRectF(c->r, &d1);
-            SDL_RenderFillRectF(c->r, &d2);
-        }
-    }
+    ui_icon_loudspeaker(c->r, x, cy, icon, on, fg);
     ui_label_fit(c, text, (SDL_Rect){x + icon + gap, cy - th / 2, tw + 2, th},
                  ui_theme_size(t, UI_SIZE_TOGGLE), fg, UI_TEXT_LEFT);
     return b;

@@ -32,4 +32,9 @@ void ui_icon_draw(SDL_Renderer *r, const ui_theme *t, ui_icon_kind kind, SDL_Rec
 #define UI_ICON_SPIN_MS 1200
 void ui_icon_spinner(SDL_Renderer *r, const ui_theme *t, SDL_Rect box, int64_t phase_ms);
 
+/* A loudspeaker (the fonts have no 🔊) icon px wide at (x, centre cy) in fg: two waves
+ * while the sound is on, a cross while it is off — the sound switch's drawing, in the
+ * journey header and on the attract screen. */
+void ui_icon_loudspeaker(SDL_Renderer *r, int x, int cy, int icon, int on, SDL_Color fg);
+
 #endif
