@@ -16,11 +16,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sodium.h>
 #include <unistd.h>
 
 #include "core/kiosk_clock.h"
-#include "store/store.h"
+#include "test_state.h"
 #include "ui/ui_app.h"
 #include "ui/ui_script.h"
 
@@ -54,23 +53,8 @@ int main(int argc, char **argv)
     snprintf(dir, sizeof dir, "/tmp/bench-journey-%d", (int)getpid());
     snprintf(cfg.state_dir, sizeof cfg.state_dir, "%s", dir);
     snprintf(cfg.printer_output_dir, sizeof cfg.printer_output_dir, "%s/receipts", dir);
-    char cmd[600];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s' && mkdir -p '%s/receipts'", dir, dir);
-    if (system(cmd) != 0 || sodium_init() < 0)
+    if (test_state_provision(dir, "DEMO01") != KIOSK_OK) /* a unit that can save */
         return 1;
-    /* a provisioned unit, so the journey can save */
-    store_device_key key;
-    store *st;
-    char db[300];
-    uint8_t pk[32], sk[32];
-    snprintf(db, sizeof db, "%s/kiosk.db", dir);
-    crypto_box_keypair(pk, sk);
-    if (store_device_key_load(dir, &key) != KIOSK_OK ||
-        store_open(db, "DEMO01", &key, NULL, &st) != KIOSK_OK ||
-        store_set_upstream_key(st, pk) != KIOSK_OK)
-        return 1;
-    store_close(st);
-
     FILE *f = fopen(path, "r");
     if (!f) {
         fprintf(stderr, "bench_journey: cannot read %s\n", path);
@@ -123,6 +107,7 @@ int main(int argc, char **argv)
                total_s / 60.0);
     }
     ui_app_destroy(app);
+    char cmd[200];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
     return ok && system(cmd) == 0 ? 0 : 1;
 }
