@@ -31,6 +31,9 @@ struct ui_handwriting {
     int open; /* the last stroke is being drawn */
     char cand[UI_HANDWRITING_CANDIDATES][UI_HANDWRITING_CANDIDATE_BYTES];
     size_t ncand;
+    unsigned serial; /* bumped whenever ink goes away or moves (not when it is added) */
+    void *view;      /* the drawing's cache of the ink (ui_handpad's), dropped with h */
+    void (*drop_view)(void *view);
 };
 
 kiosk_rc ui_handwriting_create(const char *model_path, ui_handwriting **out)
@@ -65,6 +68,7 @@ void ui_handwriting_destroy(ui_handwriting *h)
     if (!h)
         return;
     ui_handwriting_clear(h);
+    ui_handwriting_set_view(h, NULL, NULL);
     if (h->ch)
         zinnia_character_destroy(h->ch);
     if (h->rec)
@@ -81,6 +85,27 @@ void ui_handwriting_clear(ui_handwriting *h)
     explicit_bzero(h->cand, sizeof h->cand);
     h->nstrokes = h->npts = h->ncand = 0;
     h->open = 0;
+    h->serial++;
+}
+
+unsigned ui_handwriting_serial(const ui_handwriting *h)
+{
+    return h ? h->serial : 0;
+}
+
+void ui_handwriting_set_view(ui_handwriting *h, void *view, void (*drop)(void *view))
+{
+    if (!h)
+        return;
+    if (h->view && h->drop_view && h->view != view)
+        h->drop_view(h->view);
+    h->view = view;
+    h->drop_view = drop;
+}
+
+void *ui_handwriting_view(const ui_handwriting *h)
+{
+    return h ? h->view : NULL;
 }
 
 void ui_handwriting_place(ui_handwriting *h, int x, int y, int w, int hgt)
@@ -111,7 +136,13 @@ static void add_point(ui_handwriting *h, int x, int y)
 {
     ui_handwriting_point p = {(int16_t)x, (int16_t)y};
     /* pools full: the last point moves, so the stroke still ends where the finger is */
-    size_t i = h->npts < UI_HANDWRITING_POINTS_MAX ? h->npts++ : UI_HANDWRITING_POINTS_MAX - 1;
+    size_t i = h->npts;
+    if (i < UI_HANDWRITING_POINTS_MAX) {
+        h->npts++;
+    } else {
+        i = UI_HANDWRITING_POINTS_MAX - 1;
+        h->serial++; /* a point already drawn moves */
+    }
     h->pts[i] = p;
 }
 
