@@ -10,9 +10,11 @@
  *      whole journey (target PSS ≤ 40 MB);
  *   5. the voice: what opening the sound device and asking for a step's prompt cost the UI
  *      thread (SDL's dummy audio driver unless SDL_AUDIODRIVER says otherwise).
- * Usage: bench_ui [FRAMES]   (SDL_VIDEODRIVER=dummy is set when unset) */
+ * Usage: bench_ui [FRAMES]   (SDL_VIDEODRIVER=dummy is set when unset; BENCH_MEM_EACH=1
+ * prints the memory after every screen) */
 #include <stdio.h>
 #include <stdlib.h>
+#include <malloc.h>
 #include <string.h>
 #include <sodium.h>
 #include <time.h>
@@ -46,7 +48,8 @@ static int cmp_double(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-static void memory(const char *when)
+/* RSS and PSS now (/proc/self/smaps_rollup), in MB; -1 when unknown. */
+static void rss_pss(double *rss_mb, double *pss_mb)
 {
     FILE *f = fopen("/proc/self/smaps_rollup", "r");
     char line[256];
@@ -57,8 +60,31 @@ static void memory(const char *when)
     }
     if (f)
         fclose(f);
-    printf("memory %-22s RSS %6.1f MB   PSS %6.1f MB (target PSS <= 40)\n", when, rss / 1024.0,
-           pss / 1024.0);
+    *rss_mb = rss / 1024.0;
+    *pss_mb = pss / 1024.0;
+}
+
+/* The most seen over the journey: sampled after every screen's frames. */
+static double peak_rss, peak_pss;
+static const char *peak_where = "";
+
+static void sample(const char *where)
+{
+    double rss, pss;
+    rss_pss(&rss, &pss);
+    if (rss > peak_rss)
+        peak_rss = rss;
+    if (pss > peak_pss) {
+        peak_pss = pss;
+        peak_where = where;
+    }
+}
+
+static void memory(const char *when)
+{
+    double rss, pss;
+    rss_pss(&rss, &pss);
+    printf("memory %-22s RSS %6.1f MB   PSS %6.1f MB (target PSS <= 40)\n", when, rss, pss);
 }
 
 static void frames(ui_app *app, const char *name, int n)
@@ -75,6 +101,13 @@ static void frames(ui_app *app, const char *name, int n)
     printf("frame %-23s p50 %6.2f ms   p99 %6.2f ms (target p99 <= 4)\n", name, t[n / 2],
            t[n * 99 / 100]);
     free(t);
+    sample(name);
+    if (getenv("BENCH_MEM_EACH")) { /* where the memory goes, screen by screen */
+        memory(name);
+        struct mallinfo2 mi = mallinfo2();
+        printf("  malloc: in use %.1f MB, free %.1f MB, mmapped %.1f MB\n", mi.uordblks / 1048576.0,
+               mi.fordblks / 1048576.0, mi.hblkhd / 1048576.0);
+    }
 }
 
 /* The first frame in large text: all of its text is laid out and rasterised anew. */
@@ -191,6 +224,7 @@ int main(int argc, char **argv)
         return 1;
     frames(app, "review", n);
     cold_frame(app, "review, large text 1st");
+    sample("review, large text");
     if (!run(app, "tap next\ntap-while scroll_down\n"))
         return 1;
     frames(app, "commitment", n);
@@ -203,6 +237,9 @@ int main(int argc, char **argv)
     if (!run(app, "tap finish\nexpect attract\n"))
         return 1;
     memory("after a journey");
+    printf("memory peak of the journey      RSS %6.1f MB   PSS %6.1f MB at %s (target PSS <= 40;"
+           " sampled at every screen)\n",
+           peak_rss, peak_pss, peak_where);
     if (getenv("BENCH_PAUSE")) /* look at /proc/PID/smaps meanwhile */
         sleep((unsigned)atoi(getenv("BENCH_PAUSE")));
     ui_app_destroy(app);
