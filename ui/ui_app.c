@@ -187,8 +187,10 @@ static void load_receipt(ui_app *app, const receipt_bitmap *b)
     drop_receipt(app);
     if (!b->bits || b->width <= 0 || b->rows <= 0)
         return;
+    /* the screen's own pixel format and no blending (the receipt is opaque): each frame
+     * copies it rather than converting and blending every pixel */
     SDL_Surface *s =
-        SDL_CreateRGBSurfaceWithFormat(0, b->width, b->rows, 32, SDL_PIXELFORMAT_RGBA32);
+        SDL_CreateRGBSurfaceWithFormat(0, b->width, b->rows, 32, SDL_PIXELFORMAT_ARGB8888);
     if (!s)
         return;
     size_t wb = (size_t)b->width / 8;
@@ -206,10 +208,13 @@ static void load_receipt(ui_app *app, const receipt_bitmap *b)
     if (k > 1.0f)
         k = 1.0f;
     int w = (int)((float)b->width * k), h = (int)((float)b->rows * k);
-    SDL_Surface *small =
-        w > 0 && h > 0 ? SDL_CreateRGBSurfaceWithFormat(0, w, h, 32, SDL_PIXELFORMAT_RGBA32) : NULL;
+    SDL_Surface *small = w > 0 && h > 0
+                             ? SDL_CreateRGBSurfaceWithFormat(0, w, h, 32, SDL_PIXELFORMAT_ARGB8888)
+                             : NULL;
     if (small && SDL_SoftStretchLinear(s, NULL, small, NULL) == 0) {
         app->receipt = SDL_CreateTextureFromSurface(app->renderer, small);
+        if (app->receipt)
+            SDL_SetTextureBlendMode(app->receipt, SDL_BLENDMODE_NONE);
         app->receipt_w = w;
         app->receipt_h = h;
     }
