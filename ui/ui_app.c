@@ -294,6 +294,9 @@ static void on_session_changed(void *ctx, unsigned what)
             drop_receipt(app);
     }
     if (step != app->last_step) {
+        /* another screen: the last one's text goes, and the memory it held */
+        ui_text_trim(app->text, UI_TEXT_TRIM_PIXELS);
+        malloc_trim(0);
         if (step == FLOW_REVIEW)
             app->js.review_scroll = 0;
         if (step == FLOW_COMMITMENT)

@@ -1028,6 +1028,14 @@ kiosk_rc ui_text_draw_block(ui_text *t, const char *utf8, const ui_text_style *s
     return KIOSK_OK;
 }
 
+void ui_text_trim(ui_text *t, size_t keep_pixels)
+{
+    if (!t)
+        return;
+    while (t->cache_n > 0 && t->cache_pixels > keep_pixels)
+        cache_evict(t, cache_lru(t, SIZE_MAX));
+}
+
 kiosk_rc ui_text_set_cache_capacity(ui_text *t, size_t blocks)
 {
     if (!t || blocks == 0 || blocks > 65536)
