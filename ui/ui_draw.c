@@ -62,7 +62,15 @@ static void fill_spans(SDL_Renderer *r, const SDL_Rect *rects, int n, SDL_Color 
     SDL_Point off;
     SDL_Surface *s = c.a == 255 ? direct_surface(r, &clip, &off) : NULL;
     if (!s) {
-        SDL_SetRenderDrawBlendMode(r, c.a == 255 ? SDL_BLENDMODE_NONE : SDL_BLENDMODE_BLEND);
+        /* SDL's unblended fill streams (see direct_surface); its blended fill reads and
+         * writes through the cache, and an opaque colour blends to exactly itself. Narrow
+         * spans (a disc of ink, a key's corner) are five times faster blended, a wide
+         * fill faster streamed. */
+        int widest = 0;
+        for (int i = 0; i < n; i++)
+            widest = rects[i].w > widest ? rects[i].w : widest;
+        int stream = c.a == 255 && widest > 256;
+        SDL_SetRenderDrawBlendMode(r, stream ? SDL_BLENDMODE_NONE : SDL_BLENDMODE_BLEND);
         SDL_SetRenderDrawColor(r, c.r, c.g, c.b, c.a);
         SDL_RenderFillRects(r, rects, n);
         SDL_SetRenderDrawBlendMode(r, SDL_BLENDMODE_BLEND);

@@ -99,6 +99,7 @@ typedef struct ink_cache {
     int w, h;
     SDL_Color bg, accent, paper, rule, ink;
     unsigned serial;
+    int failed;           /* the renderer made no texture: drawn in full, not tried again */
     size_t stroke, point; /* the next point to draw: stroke's point-th */
     int lx, ly;           /* the last point drawn of that stroke */
 } ink_cache;
@@ -178,6 +179,8 @@ static int ink_cache_update(ui_ctx *c, ui_handwriting *hw, SDL_Rect p, ink_cache
             return 0;
         ui_handwriting_set_view(hw, k, ink_cache_drop);
     }
+    if (k->failed && k->r == c->r)
+        return 0;
     int stale = k->r != c->r || k->w != p.w || k->h != p.h || !k->tex ||
                 !same_color(k->bg, t->bg) || !same_color(k->accent, t->accent) ||
                 !same_color(k->paper, t->paper) || !same_color(k->rule, t->paper_rule) ||
@@ -187,6 +190,8 @@ static int ink_cache_update(ui_ctx *c, ui_handwriting *hw, SDL_Rect p, ink_cache
             SDL_DestroyTexture(k->tex);
         k->tex =
             SDL_CreateTexture(c->r, SDL_PIXELFORMAT_ARGB8888, SDL_TEXTUREACCESS_TARGET, p.w, p.h);
+        k->r = c->r;
+        k->failed = !k->tex;
         if (!k->tex)
             return 0;
         SDL_SetTextureBlendMode(k->tex, SDL_BLENDMODE_NONE);
