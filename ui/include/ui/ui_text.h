@@ -122,7 +122,8 @@ void ui_text_forget(ui_text *t);
 
 /* Drop the least recently used blocks until those kept hold at most keep_pixels: called
  * when the journey moves to another step, whose screen shares little text with the last
- * (the cache had grown to 23 MB by the commitment). NULL is a no-op. */
+ * (the cache had grown to 23 MB by the commitment). The font files' pages read so far are
+ * handed back too (ui_text_forget does the same). NULL is a no-op. */
 #define UI_TEXT_TRIM_PIXELS 1048576 /* 4 MiB: the header and the buttons every step shares */
 void ui_text_trim(ui_text *t, size_t keep_pixels);
 
