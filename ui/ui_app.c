@@ -265,7 +265,7 @@ static void load_receipt(ui_app *app, const receipt_bitmap *b)
         return;
     float *grey = receipt_area_average(b, w, h);
     SDL_Surface *small =
-        grey ? SDL_CreateRGBSurfaceWithFormat(0, w, h, 32, SDL_PIXELFORMAT_RGBA32) : NULL;
+        grey ? SDL_CreateRGBSurfaceWithFormat(0, w, h, 32, SDL_PIXELFORMAT_ARGB8888) : NULL;
     if (small) {
         for (int y = 0; y < h; y++) {
             uint32_t *row =
@@ -277,6 +277,8 @@ static void load_receipt(ui_app *app, const receipt_bitmap *b)
         }
         app->receipt = SDL_CreateTextureFromSurface(app->renderer, small);
         if (app->receipt) {
+            /* the screen's own pixel format, opaque: a frame copies it, no blending */
+            SDL_SetTextureBlendMode(app->receipt, SDL_BLENDMODE_NONE);
             SDL_SetTextureScaleMode(app->receipt, SDL_ScaleModeLinear);
             app->receipt_w = w;
             app->receipt_h = h;
@@ -358,6 +360,9 @@ static void on_session_changed(void *ctx, unsigned what)
             drop_receipt(app);
     }
     if (step != app->last_step) {
+        /* another screen: the last one's text goes, and the memory it held */
+        ui_text_trim(app->text, UI_TEXT_TRIM_PIXELS);
+        malloc_trim(0);
         if (step == FLOW_REVIEW)
             app->js.review_scroll = app->js.review_part = 0;
         if (step == FLOW_COMMITMENT)

@@ -170,8 +170,7 @@ kiosk_rc ui_attract_draw(SDL_Renderer *r, ui_text *text, const ui_theme *t, cons
     const attract_geometry *g = t->landscape ? &landscape : &portrait;
     (void)w;
     (void)h;
-    SDL_SetRenderDrawColor(r, t->bg.r, t->bg.g, t->bg.b, 255);
-    SDL_RenderClear(r);
+    ui_draw_clear(r, t->bg);
 
     /* 求助 and the switches, right to left, in the journey header's order */
     SDL_Rect tg = scaled(t, g->toggles);

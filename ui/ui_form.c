@@ -809,8 +809,17 @@ static void draw_keyboard(ui_ctx *c, const ui_form_env *env, const ui_form_edit 
         size_t count = ui_pinyin_candidate_count(py);
         int cy = y - cand_h - gap, cx = area.x;
         int sw = area.w / 6;
-        SDL_Rect sp = {cx, cy + cand_h / 4, sw, cand_h / 2};
-        ui_label_fit(c, spelling, sp, ui_theme_size(t, UI_SIZE_SPELLING), t->muted, UI_TEXT_LEFT);
+        /* the spelling inside the candidates' row, centred on it, as large as both its
+         * width and the row's height allow: in large text it would run down into the keys */
+        int spx = ui_theme_size_px(t, UI_SIZE_SPELLING), most = cand_h * 7 / 10, tw = 0, th = 0;
+        if (spx > most)
+            spx = most;
+        ui_text_measure(c->text, spelling, spx, &tw, NULL);
+        if (tw > sw - gap && tw > 0)
+            spx = spx * (sw - gap) / tw;
+        spx = spx < 12 ? 12 : spx;
+        ui_text_measure(c->text, spelling, spx, NULL, &th);
+        ui_text_draw(c->text, spelling, spx, t->muted, cx, cy + (cand_h - th) / 2, NULL, NULL);
         cx += sw;
         int nav = area.w / 12, cw = (area.w - sw - 2 * nav) / CANDIDATES_PER_PAGE;
         for (int i = 0; i < CANDIDATES_PER_PAGE; i++) {

@@ -89,40 +89,163 @@ static void ink_segment(SDL_Renderer *r, float x0, float y0, float x1, float y1,
     ui_draw_fill_triangle(r, a, cc, d, col);
 }
 
+/* The pad as last drawn, kept in a texture (paper, guide and ink): a frame copies it and
+ * draws only the points added since, instead of every stroke again (16-32 ms a frame
+ * with a character on the pad). Attached to the ui_handwriting, so it goes with the
+ * writing: ui_handwriting_destroy (the session's wipe) drops it; a clear redraws it. */
+typedef struct ink_cache {
+    SDL_Renderer *r;
+    SDL_Texture *tex;
+    int w, h;
+    SDL_Color bg, accent, paper, rule, ink;
+    unsigned serial;
+    int failed;           /* the renderer made no texture: drawn in full, not tried again */
+    size_t stroke, point; /* the next point to draw: stroke's point-th */
+    int lx, ly;           /* the last point drawn of that stroke */
+} ink_cache;
+
+static void ink_cache_drop(void *view)
+{
+    ink_cache *k = view;
+    if (!k)
+        return;
+    if (k->tex)
+        SDL_DestroyTexture(k->tex);
+    free(k);
+}
+
+static int same_color(SDL_Color a, SDL_Color b)
+{
+    return a.r == b.r && a.g == b.g && a.b == b.b && a.a == b.a;
+}
+
+/* Paper, the 田字格 guide and the frame in the pad's own coordinates. */
+static void paper(SDL_Renderer *r, const ui_theme *t, int w, int h)
+{
+    SDL_Rect p = {0, 0, w, h};
+    ui_draw_clear(r, t->bg);
+    ui_draw_round_frame(r, p, ui_theme_px(t, 16), ui_theme_px(t, 3) + 1, t->accent, t->paper);
+    int rule = ui_theme_px(t, 2) + 1, dash = ui_theme_px(t, 18);
+    for (int x = dash; x < w - dash; x += 2 * dash)
+        ui_draw_fill_rect(r, (SDL_Rect){x, h / 2 - rule / 2, dash, rule}, t->paper_rule);
+    for (int y = dash; y < h - dash; y += 2 * dash)
+        ui_draw_fill_rect(r, (SDL_Rect){w / 2 - rule / 2, y, rule, dash}, t->paper_rule);
+}
+
+/* The ink from k's next point on, in pad coordinates (ox, oy added): as thick as a felt
+ * pen, a stroke a 60-year-old can see from arm's length. */
+static void ink(SDL_Renderer *r, const ui_theme *t, ui_handwriting *hw, ink_cache *k, int side,
+                int ox, int oy)
+{
+    int pen = side / 28 + 2;
+    float half = (float)pen / 2.0f;
+    /* a disc at every few samples and quads between them: the samples come every 3 px,
+     * a disc at each would cost a frame its budget on the software renderer */
+    int stride = pen / 2 > 4 ? pen / 2 : 4;
+    size_t ns = ui_handwriting_stroke_count(hw);
+    for (size_t s = k->stroke; s < ns; s++) {
+        const ui_handwriting_point *pts;
+        size_t n = ui_handwriting_stroke_points(hw, s, &pts), i = s == k->stroke ? k->point : 0;
+        if (i == 0 && n > 0) {
+            k->lx = pts[0].x;
+            k->ly = pts[0].y;
+            ui_draw_fill_circle(r, ox + k->lx, oy + k->ly, pen / 2, t->ink);
+            i = 1;
+        }
+        for (; i < n; i++) {
+            int x = pts[i].x, y = pts[i].y;
+            if (i + 1 < n && abs(x - k->lx) < stride && abs(y - k->ly) < stride)
+                continue;
+            ink_segment(r, (float)(ox + k->lx), (float)(oy + k->ly), (float)(ox + x),
+                        (float)(oy + y), half, t->ink);
+            ui_draw_fill_circle(r, ox + x, oy + y, pen / 2, t->ink);
+            k->lx = x;
+            k->ly = y;
+        }
+        k->stroke = s;
+        k->point = n;
+    }
+}
+
+/* Bring the cached pad up to date; 0 when there is no texture to draw (no memory, or a
+ * renderer without render targets). */
+static int ink_cache_update(ui_ctx *c, ui_handwriting *hw, SDL_Rect p, ink_cache **out)
+{
+    const ui_theme *t = c->t;
+    ink_cache *k = ui_handwriting_view(hw);
+    if (!k) {
+        k = calloc(1, sizeof *k);
+        if (!k)
+            return 0;
+        ui_handwriting_set_view(hw, k, ink_cache_drop);
+    }
+    if (k->failed && k->r == c->r)
+        return 0;
+    int stale = k->r != c->r || k->w != p.w || k->h != p.h || !k->tex ||
+                !same_color(k->bg, t->bg) || !same_color(k->accent, t->accent) ||
+                !same_color(k->paper, t->paper) || !same_color(k->rule, t->paper_rule) ||
+                !same_color(k->ink, t->ink);
+    if (stale) {
+        if (k->tex)
+            SDL_DestroyTexture(k->tex);
+        k->tex =
+            SDL_CreateTexture(c->r, SDL_PIXELFORMAT_ARGB8888, SDL_TEXTUREACCESS_TARGET, p.w, p.h);
+        k->r = c->r;
+        k->failed = !k->tex;
+        if (!k->tex)
+            return 0;
+        SDL_SetTextureBlendMode(k->tex, SDL_BLENDMODE_NONE);
+        k->r = c->r;
+        k->w = p.w;
+        k->h = p.h;
+        k->bg = t->bg;
+        k->accent = t->accent;
+        k->paper = t->paper;
+        k->rule = t->paper_rule;
+        k->ink = t->ink;
+    }
+    int redo = stale || k->serial != ui_handwriting_serial(hw);
+    size_t ns = ui_handwriting_stroke_count(hw);
+    const ui_handwriting_point *pts;
+    int more = ns > k->stroke + 1 || (ns == k->stroke + 1 &&
+                                      ui_handwriting_stroke_points(hw, k->stroke, &pts) > k->point);
+    if (redo || more) {
+        /* draw into the texture, then back to whatever was the target, as it was */
+        SDL_Texture *target = SDL_GetRenderTarget(c->r);
+        SDL_Rect clip;
+        int clipped = SDL_RenderIsClipEnabled(c->r);
+        SDL_RenderGetClipRect(c->r, &clip);
+        SDL_SetRenderTarget(c->r, k->tex);
+        if (redo) {
+            paper(c->r, t, p.w, p.h);
+            k->serial = ui_handwriting_serial(hw);
+            k->stroke = k->point = 0;
+        }
+        ink(c->r, t, hw, k, p.w < p.h ? p.w : p.h, 0, 0);
+        SDL_SetRenderTarget(c->r, target);
+        SDL_RenderSetClipRect(c->r, clipped ? &clip : NULL);
+    }
+    *out = k;
+    return 1;
+}
+
 /* The pad: paper, a 田字格 guide, the strokes. */
 static void pad(ui_ctx *c, ui_handwriting *hw, SDL_Rect p)
 {
     const ui_theme *t = c->t;
+    ui_handwriting_place(hw, p.x, p.y, p.w, p.h);
+    ink_cache *k;
+    if (ink_cache_update(c, hw, p, &k) && SDL_RenderCopy(c->r, k->tex, NULL, &p) == 0)
+        return;
+    /* no texture: everything drawn again, every frame */
     ui_draw_round_frame(c->r, p, ui_theme_px(t, 16), ui_theme_px(t, 3) + 1, t->accent, t->paper);
     int rule = ui_theme_px(t, 2) + 1, dash = ui_theme_px(t, 18);
     for (int x = p.x + dash; x < p.x + p.w - dash; x += 2 * dash)
         ui_draw_fill_rect(c->r, (SDL_Rect){x, p.y + p.h / 2 - rule / 2, dash, rule}, t->paper_rule);
     for (int y = p.y + dash; y < p.y + p.h - dash; y += 2 * dash)
         ui_draw_fill_rect(c->r, (SDL_Rect){p.x + p.w / 2 - rule / 2, y, rule, dash}, t->paper_rule);
-    ui_handwriting_place(hw, p.x, p.y, p.w, p.h);
-    /* as thick as a felt pen: a stroke a 60-year-old can see from arm's length */
-    int pen = (p.w < p.h ? p.w : p.h) / 28 + 2;
-    float half = (float)pen / 2.0f;
-    /* a disc at every few samples and quads between them: the samples come every 3 px,
-     * a disc at each would cost a frame its budget on the software renderer */
-    int stride = pen / 2 > 4 ? pen / 2 : 4;
-    for (size_t s = 0; s < ui_handwriting_stroke_count(hw); s++) {
-        const ui_handwriting_point *pts;
-        size_t n = ui_handwriting_stroke_points(hw, s, &pts);
-        if (n == 0)
-            continue;
-        int lx = p.x + pts[0].x, ly = p.y + pts[0].y;
-        ui_draw_fill_circle(c->r, lx, ly, pen / 2, t->ink);
-        for (size_t i = 1; i < n; i++) {
-            int x = p.x + pts[i].x, y = p.y + pts[i].y;
-            if (i + 1 < n && abs(x - lx) < stride && abs(y - ly) < stride)
-                continue;
-            ink_segment(c->r, (float)lx, (float)ly, (float)x, (float)y, half, t->ink);
-            ui_draw_fill_circle(c->r, x, y, pen / 2, t->ink);
-            lx = x;
-            ly = y;
-        }
-    }
+    ink_cache scratch = {0};
+    ink(c->r, t, hw, &scratch, p.w < p.h ? p.w : p.h, p.x, p.y);
 }
 
 /* 重写, 删除, ◀ ▶ and 拼音 in r: a column (portrait) or a row (landscape). */

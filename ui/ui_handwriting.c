@@ -9,8 +9,11 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <fcntl.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <zinnia.h>
 
 #include "core/kiosk_log.h"
@@ -22,6 +25,8 @@
 
 struct ui_handwriting {
     zinnia_recognizer_t *rec;
+    void *model; /* the model file, mapped read-only here (Zinnia points into it) */
+    size_t model_size;
     zinnia_character_t *ch;
     int x, y, w, h; /* the pad on the screen (kept while hidden: a stroke may go on) */
     int shown;
@@ -31,7 +36,21 @@ struct ui_handwriting {
     int open; /* the last stroke is being drawn */
     char cand[UI_HANDWRITING_CANDIDATES][UI_HANDWRITING_CANDIDATE_BYTES];
     size_t ncand;
+    unsigned serial; /* bumped whenever ink goes away or moves (not when it is added) */
+    void *view;      /* the drawing's cache of the ink (ui_handpad's), dropped with h */
+    void (*drop_view)(void *view);
 };
+
+/* Zinnia reads the whole model when it opens it and at every recognition (each
+ * character's weights in turn): 25.6 MB of pages that then stayed in the kiosk's memory
+ * while the form was open. They are handed back after the open and whenever the pad is
+ * cleared (a character chosen, 重写, the session's wipe): they stay in the page cache,
+ * clean, and the first stroke of the next character maps them again (about 2 ms more). */
+static void release_model(ui_handwriting *h)
+{
+    if (h->model)
+        madvise(h->model, h->model_size, MADV_DONTNEED);
+}
 
 kiosk_rc ui_handwriting_create(const char *model_path, ui_handwriting **out)
 {
@@ -51,11 +70,25 @@ kiosk_rc ui_handwriting_create(const char *model_path, ui_handwriting **out)
         ui_handwriting_destroy(h);
         return KIOSK_NOMEM;
     }
-    if (!zinnia_recognizer_open(h->rec, path)) {
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd >= 0 && st.st_size > 0) {
+        h->model = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+        h->model_size = h->model == MAP_FAILED ? 0 : (size_t)st.st_size;
+        if (h->model == MAP_FAILED)
+            h->model = NULL;
+    }
+    if (fd >= 0)
+        close(fd);
+    if (!h->model) {
+        ui_handwriting_destroy(h);
+        return KIOSK_IO;
+    }
+    if (!zinnia_recognizer_open_from_ptr(h->rec, h->model, h->model_size)) {
         kiosk_log_warn("ui", "handwriting model %s: %s", path, zinnia_recognizer_strerror(h->rec));
         ui_handwriting_destroy(h);
         return KIOSK_CORRUPT;
     }
+    release_model(h);
     *out = h;
     return KIOSK_OK;
 }
@@ -65,10 +98,13 @@ void ui_handwriting_destroy(ui_handwriting *h)
     if (!h)
         return;
     ui_handwriting_clear(h);
+    ui_handwriting_set_view(h, NULL, NULL);
     if (h->ch)
         zinnia_character_destroy(h->ch);
     if (h->rec)
         zinnia_recognizer_destroy(h->rec); /* closes the model */
+    if (h->model)
+        munmap(h->model, h->model_size);
     free(h);
 }
 
@@ -81,6 +117,28 @@ void ui_handwriting_clear(ui_handwriting *h)
     explicit_bzero(h->cand, sizeof h->cand);
     h->nstrokes = h->npts = h->ncand = 0;
     h->open = 0;
+    h->serial++;
+    release_model(h);
+}
+
+unsigned ui_handwriting_serial(const ui_handwriting *h)
+{
+    return h ? h->serial : 0;
+}
+
+void ui_handwriting_set_view(ui_handwriting *h, void *view, void (*drop)(void *view))
+{
+    if (!h)
+        return;
+    if (h->view && h->drop_view && h->view != view)
+        h->drop_view(h->view);
+    h->view = view;
+    h->drop_view = drop;
+}
+
+void *ui_handwriting_view(const ui_handwriting *h)
+{
+    return h ? h->view : NULL;
 }
 
 void ui_handwriting_place(ui_handwriting *h, int x, int y, int w, int hgt)
@@ -111,7 +169,13 @@ static void add_point(ui_handwriting *h, int x, int y)
 {
     ui_handwriting_point p = {(int16_t)x, (int16_t)y};
     /* pools full: the last point moves, so the stroke still ends where the finger is */
-    size_t i = h->npts < UI_HANDWRITING_POINTS_MAX ? h->npts++ : UI_HANDWRITING_POINTS_MAX - 1;
+    size_t i = h->npts;
+    if (i < UI_HANDWRITING_POINTS_MAX) {
+        h->npts++;
+    } else {
+        i = UI_HANDWRITING_POINTS_MAX - 1;
+        h->serial++; /* a point already drawn moves */
+    }
     h->pts[i] = p;
 }
 

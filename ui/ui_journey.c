@@ -1077,8 +1077,7 @@ kiosk_rc ui_journey_draw(ui_ctx *c, const flow_view *v, ui_journey_state *st,
                          const ui_journey_env *env)
 {
     const ui_theme *t = c->t;
-    SDL_SetRenderDrawColor(c->r, t->bg.r, t->bg.g, t->bg.b, 255);
-    SDL_RenderClear(c->r);
+    ui_draw_clear(c->r, t->bg);
     frame f = layout(c);
     f.voice_on = env->voice_on;
     switch (v->step) {

@@ -288,8 +288,7 @@ static void reader_screen(ui_ctx *c, const desk *m)
 void ui_menu_draw(ui_ctx *c, const desk *m, const ui_menu_env *env)
 {
     const ui_theme *t = c->t;
-    SDL_SetRenderDrawColor(c->r, t->bg.r, t->bg.g, t->bg.b, 255);
-    SDL_RenderClear(c->r);
+    ui_draw_clear(c->r, t->bg);
     switch (m->screen) {
     case DESK_LOGIN:
         login_screen(c, m);

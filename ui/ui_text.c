@@ -3,7 +3,8 @@
  * the first font that has it), broken into lines, and each line drawn as runs of
  * consecutive characters of one font (TTF_RenderUTF8_Blended) placed by the glyphs'
  * advances onto one surface, with boxes where no font has the character; the surface
- * becomes a texture kept in an LRU cache keyed by text and style. Font files are mapped
+ * becomes a texture (on the software renderer it is the texture's own pixels) kept in an
+ * LRU cache keyed by text and style. Font files are mapped
  * once. Each font has one face per TTF style (the plain one opened at create, the others
  * on first use), switched between pixel sizes with TTF_SetFontSize: a face of the CJK
  * font holds about 0.7 MB of parsed tables, so a face per size cost more than the rest of
@@ -122,6 +123,7 @@ typedef struct layout {
 
 struct ui_text {
     SDL_Renderer *renderer;
+    int software;             /* the software renderer: textures are drawn into in place */
     int max_tex_w, max_tex_h; /* 0: no limit */
     size_t nfonts;
     font_file file[UI_TEXT_MAX_FONTS];
@@ -297,6 +299,7 @@ kiosk_rc ui_text_create(SDL_Renderer *renderer, const char *const *paths, size_t
         if (SDL_GetRendererInfo(renderer, &info) == 0) {
             t->max_tex_w = info.max_texture_width;
             t->max_tex_h = info.max_texture_height;
+            t->software = (info.flags & SDL_RENDERER_SOFTWARE) != 0;
         }
     }
     for (size_t i = 0; i < n; i++) {
@@ -343,10 +346,22 @@ static void cache_clear(ui_text *t)
     measured_clear(t);
 }
 
+/* Hand back the font files' pages read so far (3-4 MB of the CJK font after a journey):
+ * the next glyphs map theirs again from the page cache. FreeType keeps pointers into the
+ * mappings, which stay; only their resident pages go. */
+static void release_fonts(ui_text *t)
+{
+    for (size_t i = 0; i < t->nfonts; i++)
+        if (t->file[i].data)
+            madvise(t->file[i].data, t->file[i].size, MADV_DONTNEED);
+}
+
 void ui_text_forget(ui_text *t)
 {
-    if (t)
+    if (t) {
         cache_clear(t);
+        release_fonts(t);
+    }
 }
 
 void ui_text_destroy(ui_text *t)
@@ -751,16 +766,10 @@ static const char *missing_classes(const ui_text *t, const layout *lo, char *buf
     return buf;
 }
 
-/* Draw the laid-out block onto a new ARGB surface. */
-static kiosk_rc rasterise(ui_text *t, const char *utf8, const ui_text_style *style,
-                          TTF_Font **faces, const layout *lo, SDL_Surface **out)
+/* Draw the laid-out block onto dst (ARGB, lo->block's size, cleared to transparent). */
+static kiosk_rc rasterise_onto(ui_text *t, const char *utf8, const ui_text_style *style,
+                               TTF_Font **faces, const layout *lo, SDL_Surface *dst)
 {
-    *out = NULL;
-    SDL_Surface *dst =
-        SDL_CreateRGBSurfaceWithFormat(0, lo->block.w, lo->block.h, 32, SDL_PIXELFORMAT_ARGB8888);
-    if (!dst)
-        return KIOSK_NOMEM;
-    SDL_FillRect(dst, NULL, 0);
     uint32_t box_pixel = ((uint32_t)style->color.a << 24) | ((uint32_t)style->color.r << 16) |
                          ((uint32_t)style->color.g << 8) | style->color.b;
     kiosk_rc rc = KIOSK_OK;
@@ -789,12 +798,68 @@ static kiosk_rc rasterise(ui_text *t, const char *utf8, const ui_text_style *sty
             i = j;
         }
     }
+    return rc;
+}
+
+/* Draw the laid-out block onto a new ARGB surface. */
+static kiosk_rc rasterise(ui_text *t, const char *utf8, const ui_text_style *style,
+                          TTF_Font **faces, const layout *lo, SDL_Surface **out)
+{
+    *out = NULL;
+    SDL_Surface *dst =
+        SDL_CreateRGBSurfaceWithFormat(0, lo->block.w, lo->block.h, 32, SDL_PIXELFORMAT_ARGB8888);
+    if (!dst)
+        return KIOSK_NOMEM;
+    SDL_FillRect(dst, NULL, 0);
+    kiosk_rc rc = rasterise_onto(t, utf8, style, faces, lo, dst);
     if (rc) {
         SDL_FreeSurface(dst);
         return rc;
     }
     *out = dst;
     return KIOSK_OK;
+}
+
+/* On the software renderer a texture is a surface in memory and locking it hands out its
+ * pixels: the block is drawn straight into it, without a surface of the same size beside
+ * it for the copy (the commitment's text is a block of 8 MB). Elsewhere a streaming
+ * texture would keep a second copy for good, so the block goes through a surface. */
+static kiosk_rc texture_of(ui_text *t, const char *utf8, const ui_text_style *style,
+                           TTF_Font **faces, const layout *lo, SDL_Texture **out)
+{
+    *out = NULL;
+    if (t->software) {
+        SDL_Texture *tex = SDL_CreateTexture(t->renderer, SDL_PIXELFORMAT_ARGB8888,
+                                             SDL_TEXTUREACCESS_STREAMING, lo->block.w, lo->block.h);
+        void *pixels;
+        int pitch;
+        if (tex && SDL_LockTexture(tex, NULL, &pixels, &pitch) == 0) {
+            SDL_Surface *dst = SDL_CreateRGBSurfaceWithFormatFrom(
+                pixels, lo->block.w, lo->block.h, 32, pitch, SDL_PIXELFORMAT_ARGB8888);
+            kiosk_rc rc = dst ? KIOSK_OK : KIOSK_NOMEM;
+            if (dst) {
+                SDL_FillRect(dst, NULL, 0);
+                rc = rasterise_onto(t, utf8, style, faces, lo, dst);
+                SDL_FreeSurface(dst);
+            }
+            SDL_UnlockTexture(tex);
+            if (rc) {
+                SDL_DestroyTexture(tex);
+                return rc;
+            }
+            *out = tex;
+            return KIOSK_OK;
+        }
+        if (tex)
+            SDL_DestroyTexture(tex);
+    }
+    SDL_Surface *surface;
+    kiosk_rc rc = rasterise(t, utf8, style, faces, lo, &surface);
+    if (rc)
+        return rc;
+    *out = SDL_CreateTextureFromSurface(t->renderer, surface);
+    SDL_FreeSurface(surface);
+    return *out ? KIOSK_OK : KIOSK_NOMEM;
 }
 
 /* ---- cache ------------------------------------------------------------------------- */
@@ -885,17 +950,14 @@ static kiosk_rc block_entry(ui_text *t, const char *utf8, const ui_text_style *s
     }
     SDL_Texture *tex = NULL;
     if (lo.block.w > 0 && lo.block.h > 0) {
-        SDL_Surface *surface;
         if (ttf_style_of(style) != TTF_STYLE_NORMAL) {
             rc = faces_at(t, style->px, ttf_style_of(style), &faces);
             if (rc)
                 return rc;
         }
-        rc = rasterise(t, utf8, style, faces, &lo, &surface);
-        if (rc)
+        rc = texture_of(t, utf8, style, faces, &lo, &tex);
+        if (rc == KIOSK_FONT)
             return rc;
-        tex = SDL_CreateTextureFromSurface(t->renderer, surface);
-        SDL_FreeSurface(surface);
         if (!tex) {
             kiosk_log_error(LOG_MODULE, "cannot create a %dx%d texture: %s", lo.block.w, lo.block.h,
                             SDL_GetError());
@@ -976,6 +1038,15 @@ kiosk_rc ui_text_draw_block(ui_text *t, const char *utf8, const ui_text_style *s
         return KIOSK_IO;
     }
     return KIOSK_OK;
+}
+
+void ui_text_trim(ui_text *t, size_t keep_pixels)
+{
+    if (!t)
+        return;
+    while (t->cache_n > 0 && t->cache_pixels > keep_pixels)
+        cache_evict(t, cache_lru(t, SIZE_MAX));
+    release_fonts(t);
 }
 
 kiosk_rc ui_text_set_cache_capacity(ui_text *t, size_t blocks)

@@ -1,7 +1,8 @@
 /* Tests of the handwriting pad with the real recogniser and the Debian model: characters
  * written with a finger's coordinates (moves every few pixels, as a panel reports them)
  * come back among the first candidates, after each stroke; strokes start only on the pad;
- * clearing wipes the ink and the candidates; a missing model is KIOSK_NOT_FOUND. */
+ * clearing wipes the ink and the candidates; a cache of the drawn ink learns when to redraw
+ * and goes with the writing; a missing model is KIOSK_NOT_FOUND. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -156,6 +157,45 @@ static void test_stroke_cap(void **state)
     ui_handwriting_clear(hw);
 }
 
+/* The drawing's cache of the ink: the serial tells it when drawn ink went away (not when
+ * ink is added), and the cache is dropped with the writing. */
+static int drops;
+static void count_drop(void *view)
+{
+    assert_ptr_equal(view, &drops);
+    drops++;
+}
+
+static void test_ink_serial_and_view(void **state)
+{
+    (void)state;
+    ui_handwriting *h;
+    assert_int_equal(ui_handwriting_create(NULL, &h), KIOSK_OK);
+    ui_handwriting_place(h, PAD_X, PAD_Y, PAD, PAD);
+    unsigned s0 = ui_handwriting_serial(h);
+    ui_handwriting_stroke(h, 0, PAD_X + 10, PAD_Y + 10);
+    ui_handwriting_stroke(h, 1, PAD_X + 100, PAD_Y + 10);
+    ui_handwriting_stroke(h, 2, PAD_X + 200, PAD_Y + 10);
+    assert_int_equal(ui_handwriting_serial(h), s0); /* ink added: drawn on top */
+    ui_handwriting_clear(h);
+    unsigned s1 = ui_handwriting_serial(h);
+    assert_int_not_equal(s1, s0); /* 重写: the cached ink must go */
+    /* the pools full: the last point moves, which a cache must redraw */
+    ui_handwriting_stroke(h, 0, PAD_X + 1, PAD_Y + 1);
+    for (int i = 0; i < UI_HANDWRITING_POINTS_MAX + 10; i++)
+        ui_handwriting_stroke(h, 1, PAD_X + 1 + (i % 2) * 50, PAD_Y + 1 + (i % 3) * 50);
+    assert_int_not_equal(ui_handwriting_serial(h), s1);
+    drops = 0;
+    ui_handwriting_set_view(h, &drops, count_drop);
+    assert_ptr_equal(ui_handwriting_view(h), &drops);
+    ui_handwriting_clear(h);
+    assert_int_equal(drops, 0); /* a clear keeps the cache (it is redrawn) */
+    ui_handwriting_set_view(h, &drops, count_drop);
+    assert_int_equal(drops, 0); /* the same view again is not a replacement */
+    ui_handwriting_destroy(h);  /* the session's wipe: the rasterised writing goes too */
+    assert_int_equal(drops, 1);
+}
+
 static void test_missing_model(void **state)
 {
     (void)state;
@@ -177,6 +217,7 @@ int main(void)
         cmocka_unit_test(test_hao),
         cmocka_unit_test(test_pad_bounds_and_clear),
         cmocka_unit_test(test_stroke_cap),
+        cmocka_unit_test(test_ink_serial_and_view),
         cmocka_unit_test(test_missing_model),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

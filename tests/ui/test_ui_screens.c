@@ -995,6 +995,9 @@ static void test_portable(void **state)
               "shot portable-edit-handwriting\n"
               "type 12\ntap kb_pinyin\ntype haolou\n"
               "shot portable-edit-pinyin\n"
+              "tap large_text\n"
+              "shot portable-edit-pinyin-normal\n"
+              "tap large_text\n"
               "choose 0\ntap edit_done\n"
               "shot portable-edit-address-residence\n"
               "tap div_same\n"
@@ -1209,7 +1212,10 @@ static void test_hall_handwriting(void **state)
               "shot hall-edit-handwriting-large\n"
               "choose 0\ntap kb_楼\ntap caret_left\ntap caret_left\n"
               "shot hall-edit-handwriting-caret\n"
-              "tap edit_done\n");
+              /* large text: the pinyin spelling stays clear of the candidates */
+              "tap kb_pinyin\ntype haolou\n"
+              "shot hall-edit-pinyin-large\n"
+              "choose 0\ntap edit_done\n");
     stop(app);
     screen_tests_done++;
     report();

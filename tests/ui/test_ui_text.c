@@ -592,6 +592,36 @@ static void test_cache_reuses_and_evicts_least_recent(void **state)
     ui_text_destroy(t);
 }
 
+/* A step change trims the cache to a pixel budget, least recently used first. */
+static void test_trim_keeps_the_most_recent(void **state)
+{
+    (void)state;
+    const char *one[] = {PRIMARY, EXT};
+    ui_text *t;
+    assert_int_equal(ui_text_create(renderer, one, 2, &t), KIOSK_OK);
+    ui_text_style st = {.px = 30, .color = black};
+    SDL_Texture *a, *x;
+    ui_text_block blk;
+    assert_int_equal(ui_text_get_texture(t, "二", &st, 0, &x, NULL), KIOSK_OK);
+    assert_int_equal(ui_text_get_texture(t, "三", &st, 0, &x, NULL), KIOSK_OK);
+    assert_int_equal(ui_text_get_texture(t, "一", &st, 0, &a, &blk), KIOSK_OK);
+    assert_int_equal(ui_text_cache_entries(t), 3);
+    ui_text_trim(t, SIZE_MAX); /* within the budget: nothing goes */
+    assert_int_equal(ui_text_cache_entries(t), 3);
+    ui_text_trim(t, (size_t)blk.w * (size_t)blk.h); /* room for 一 alone, the latest */
+    assert_int_equal(ui_text_cache_entries(t), 1);
+    size_t r = ui_text_cache_renders(t);
+    assert_int_equal(ui_text_get_texture(t, "一", &st, 0, &x, NULL), KIOSK_OK);
+    assert_ptr_equal(x, a);
+    assert_int_equal(ui_text_cache_renders(t), r);
+    assert_int_equal(ui_text_get_texture(t, "二", &st, 0, &x, NULL), KIOSK_OK);
+    assert_int_equal(ui_text_cache_renders(t), r + 1); /* rasterised again */
+    ui_text_trim(t, 0);
+    assert_int_equal(ui_text_cache_entries(t), 0);
+    ui_text_trim(NULL, 0);
+    ui_text_destroy(t);
+}
+
 /* What one block comes to: its metrics, wrapped metrics and the pixels it draws. */
 typedef struct drawn {
     ui_text_block plain, wrapped;
@@ -711,6 +741,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_chinese_ink_stays_in_its_block),
+        cmocka_unit_test(test_trim_keeps_the_most_recent),
         cmocka_unit_test(test_ext_b_name_character_uses_the_fallback_font),
         cmocka_unit_test(test_rare_name_characters_from_the_whole_stack),
         cmocka_unit_test(test_missing_character_is_boxed_counted_and_logged),

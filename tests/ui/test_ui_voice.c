@@ -119,6 +119,37 @@ static void test_chime_sounds(void **state)
     remove(path);
 }
 
+/* A prompt is read by the loader thread: one asked for and then silenced, or followed by
+ * the chime (help tapped as a step begins), is never played once it is read. */
+static void test_cancelled_prompt_not_played(void **state)
+{
+    (void)state;
+    char path[400];
+    disk_file("stopped", path, sizeof path);
+    ui_voice *v;
+    assert_int_equal(ui_voice_create(NULL, 80, &v), KIOSK_OK);
+    assert_int_equal(ui_voice_say(v, "zh_CN", "attract"), KIOSK_OK); /* 9 s of speech */
+    ui_voice_stop(v);
+    drain(v);
+    ui_voice_destroy(v);
+    heard h = listen(path);
+    print_message("stopped at once: %.2f s loud\n", (double)h.loud / 22050);
+    assert_true(h.loud < 22050 / 4);
+    remove(path);
+
+    disk_file("chime-over", path, sizeof path);
+    assert_int_equal(ui_voice_create(NULL, 100, &v), KIOSK_OK);
+    assert_int_equal(ui_voice_say(v, "zh_CN", "attract"), KIOSK_OK);
+    assert_int_equal(ui_voice_chime(v), KIOSK_OK);
+    drain(v);
+    ui_voice_destroy(v);
+    h = listen(path);
+    print_message("chime over a prompt: %.2f s loud\n", (double)h.loud / 22050);
+    assert_true(h.loud > 22050 / 4); /* the chime */
+    assert_true(h.loud < 22050 * 6 / 10);
+    remove(path);
+}
+
 /* The app on a simulated card up to the PIN screen: reading the card and the PIN are
  * spoken when the sound is on, nothing when it is off; the switch turns it on. */
 static heard app_to_pin(const char *tag, int enabled, const char *more)
@@ -208,6 +239,7 @@ int main(void)
         cmocka_unit_test(test_every_prompt_speaks),
         cmocka_unit_test(test_missing_prompt),
         cmocka_unit_test(test_chime_sounds),
+        cmocka_unit_test(test_cancelled_prompt_not_played),
         cmocka_unit_test(test_app_voice_on_off),
         cmocka_unit_test(test_attract_speaks_only_when_asked),
     };

@@ -1,13 +1,16 @@
 /*
- * Drawing primitives the screens share: filled rounded rectangles, circles and
- * triangles, built from SDL_RenderGeometry triangle fans so they are antialiased by
- * nothing and cost one call each. No text (ui_text.h) and no layout.
+ * Drawing primitives the screens share: the screen cleared, filled rectangles, rounded
+ * rectangles and circles (as row spans, written straight into the software renderer's
+ * surface when it can), triangles (SDL_RenderGeometry). Not antialiased. No text
+ * (ui_text.h) and no layout.
  */
 #ifndef UI_DRAW_H
 #define UI_DRAW_H
 
 #include <SDL.h>
 
+/* SDL_RenderClear in colour c (opaque): the whole target, viewport and clip aside. */
+void ui_draw_clear(SDL_Renderer *r, SDL_Color c);
 void ui_draw_fill_rect(SDL_Renderer *r, SDL_Rect rect, SDL_Color c);
 /* radius is clamped to half the shorter side. */
 void ui_draw_fill_round_rect(SDL_Renderer *r, SDL_Rect rect, int radius, SDL_Color c);

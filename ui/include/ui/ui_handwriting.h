@@ -65,6 +65,18 @@ size_t ui_handwriting_stroke_count(const ui_handwriting *h);
 size_t ui_handwriting_stroke_points(const ui_handwriting *h, size_t i,
                                     const ui_handwriting_point **pts);
 
+/* A number that changes whenever ink already on the pad goes away or moves (a clear, the
+ * pools full); adding points leaves it. A drawing that caches the ink redraws it all
+ * when it changes and otherwise only the points added since. 0 for NULL. */
+unsigned ui_handwriting_serial(const ui_handwriting *h);
+
+/* Attach the drawing's cache of the ink (kept: h owns it from now on and calls drop on it
+ * when it is replaced or h is destroyed, so the rasterised writing goes with the
+ * writing). NULL view: none. */
+void ui_handwriting_set_view(ui_handwriting *h, void *view, void (*drop)(void *view));
+/* The attached cache (borrowed), or NULL. */
+void *ui_handwriting_view(const ui_handwriting *h);
+
 /* Recognise the strokes as they are (ui_handwriting_stroke does it on each up): the
  * candidates, best first, replace the last ones; no strokes: none. KIOSK_INVALID for NULL,
  * KIOSK_CORRUPT when Zinnia fails. Takes a few milliseconds. */

@@ -120,6 +120,13 @@ kiosk_rc ui_text_set_cache_capacity(ui_text *t, size_t blocks);
  * next draws rasterise again. */
 void ui_text_forget(ui_text *t);
 
+/* Drop the least recently used blocks until those kept hold at most keep_pixels: called
+ * when the journey moves to another step, whose screen shares little text with the last
+ * (the cache had grown to 23 MB by the commitment). The font files' pages read so far are
+ * handed back too (ui_text_forget does the same). NULL is a no-op. */
+#define UI_TEXT_TRIM_PIXELS 1048576 /* 4 MiB: the header and the buttons every step shares */
+void ui_text_trim(ui_text *t, size_t keep_pixels);
+
 /* Cache statistics for tests and the staff status screen: blocks held, and blocks
  * rasterised (cache misses) since creation. */
 size_t ui_text_cache_entries(const ui_text *t);
