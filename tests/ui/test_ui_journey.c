@@ -409,7 +409,8 @@ static void test_validation_messages(void **state)
     (void)state;
     ui_app *app = start(KIOSK_MODE_HALL, demo_card, NULL);
     run(app, "card insert\nwait-for pin\npin 123456\ntap pin_ok\nwait-for questions\n"
-             "tap q0_no\ntap q1_no\ntap q2_yes\ntap q3_yes\n");
+             "tap q0_no\ntap q1_no\ntap q2_yes\ntap q3_yes\n"
+             "tap next\n");
     assert_true(has_issue(app, "form.error.education_required"));
     assert_true(has_issue(app, "form.error.health_required"));
     /* disabled (6x) needs a grade */
