@@ -821,17 +821,33 @@ static void draw_keyboard(ui_ctx *c, const ui_form_env *env, const ui_form_edit 
         ui_text_measure(c->text, spelling, spx, NULL, &th);
         ui_text_draw(c->text, spelling, spx, t->muted, cx, cy + (cand_h - th) / 2, NULL, NULL);
         cx += sw;
-        int nav = area.w / 12, cw = (area.w - sw - 2 * nav) / CANDIDATES_PER_PAGE;
-        for (int i = 0; i < CANDIDATES_PER_PAGE; i++) {
-            size_t k = (size_t)e->cand_page * CANDIDATES_PER_PAGE + (size_t)i;
-            char cand[64], id[16];
-            if (k >= count || ui_pinyin_candidate(py, k, cand, sizeof cand) != KIOSK_OK)
+        /* each candidate as wide as its text (a word of three characters is not drawn
+         * smaller, nor on two lines); what is left over is shared out, and only a page
+         * whose words cannot all fit makes them narrower */
+        int nav = area.w / 12, room = area.w - sw - 2 * nav;
+        char cands[CANDIDATES_PER_PAGE][64];
+        int want[CANDIDATES_PER_PAGE], n = 0, total = 0;
+        int cpx = ui_theme_size_px(t, UI_SIZE_CANDIDATE), pad = cand_h / 3;
+        for (; n < CANDIDATES_PER_PAGE; n++) {
+            size_t k = (size_t)e->cand_page * CANDIDATES_PER_PAGE + (size_t)n;
+            if (k >= count || ui_pinyin_candidate(py, k, cands[n], sizeof cands[n]) != KIOSK_OK)
                 break;
+            int w = 0;
+            ui_text_measure(c->text, cands[n], cpx, &w, NULL);
+            want[n] = w + 2 * pad > cand_h ? w + 2 * pad : cand_h;
+            total += want[n];
+        }
+        int spare = n ? (room - total) / n : 0;
+        for (int i = 0, x = cx; i < n; i++) {
+            int w = spare >= 0 ? want[i] + spare : want[i] * room / (total ? total : 1);
+            char id[16];
             snprintf(id, sizeof id, "cand_%d", i);
-            ui_button(c, id, (SDL_Rect){cx + i * cw, cy, cw - gap, cand_h}, cand,
+            ui_button(c, id, (SDL_Rect){x, cy, w - gap, cand_h}, cands[i],
                       ui_theme_size(t, UI_SIZE_CANDIDATE),
                       i == 0 && e->cand_page == 0 ? UI_BUTTON_SELECTED : UI_BUTTON_SECONDARY);
+            x += w;
         }
+        explicit_bzero(cands, sizeof cands);
         int nx = area.x + area.w - 2 * nav;
         ui_button(c, "cand_prev", (SDL_Rect){nx, cy, nav - gap, cand_h}, "◀",
                   ui_theme_size(t, UI_SIZE_BUTTON_COMPACT),
