@@ -12,13 +12,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sodium.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "app/session.h"
-#include "store/store.h"
+#include "test_state.h"
 #include "ui/ui_app.h"
 #include "ui/ui_handwriting.h"
 #include "ui/ui_pinyin.h"
@@ -285,20 +284,8 @@ int main(int argc, char **argv)
     snprintf(cfg.state_dir, sizeof cfg.state_dir, "%s", dir);
     snprintf(cfg.printer_output_dir, sizeof cfg.printer_output_dir, "%s/receipts", dir);
     char cmd[600];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s' && mkdir -p '%s/receipts'", dir, dir);
-    if (system(cmd) != 0 || sodium_init() < 0)
+    if (test_state_provision(dir, "DEMO01") != KIOSK_OK) /* a unit that can save */
         return 1;
-    store_device_key key;
-    store *st;
-    char db[300];
-    uint8_t pk[32], sk[32];
-    snprintf(db, sizeof db, "%s/kiosk.db", dir);
-    crypto_box_keypair(pk, sk);
-    if (store_device_key_load(dir, &key) != KIOSK_OK ||
-        store_open(db, "DEMO01", &key, NULL, &st) != KIOSK_OK ||
-        store_set_upstream_key(st, pk) != KIOSK_OK)
-        return 1;
-    store_close(st);
     char py[1024] = "tap kb_pinyin\n";
     pinyin_word(py, sizeof py, "heping", "和平");
     pinyin_word(py, sizeof py, "xiaoqu", "小区");

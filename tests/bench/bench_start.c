@@ -12,7 +12,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sodium.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <sys/un.h>
@@ -20,7 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "store/store.h"
+#include "test_state.h"
 
 static double now_ms(void)
 {
@@ -66,22 +65,10 @@ int main(int argc, char **argv)
     int runs = argc > 1 ? atoi(argv[1]) : 20;
     if (runs < 1 || runs > 1000)
         runs = 20;
-    char dir[64], cmd[600], db[300], cfg_path[300], sock_path[108];
+    char dir[64], cmd[600], cfg_path[300], sock_path[108];
     snprintf(dir, sizeof dir, "/tmp/bench-start-%d", (int)getpid());
-    snprintf(cmd, sizeof cmd, "rm -rf '%s' && mkdir -p '%s/receipts'", dir, dir);
-    if (system(cmd) != 0 || sodium_init() < 0)
+    if (test_state_provision(dir, "DEMO01") != KIOSK_OK) /* a provisioned unit, as in the hall */
         return 1;
-    /* a provisioned unit, as in the hall */
-    store_device_key key;
-    store *st;
-    uint8_t pk[32], sk[32];
-    snprintf(db, sizeof db, "%s/kiosk.db", dir);
-    crypto_box_keypair(pk, sk);
-    if (store_device_key_load(dir, &key) != KIOSK_OK ||
-        store_open(db, "DEMO01", &key, NULL, &st) != KIOSK_OK ||
-        store_set_upstream_key(st, pk) != KIOSK_OK)
-        return 1;
-    store_close(st);
     snprintf(cfg_path, sizeof cfg_path, "%s/kiosk.ini", dir);
     FILE *f = fopen(cfg_path, "w");
     if (!f)

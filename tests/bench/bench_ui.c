@@ -16,12 +16,11 @@
 #include <stdlib.h>
 #include <malloc.h>
 #include <string.h>
-#include <sodium.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "app/voice.h"
-#include "store/store.h"
+#include "test_state.h"
 #include "ui/ui_app.h"
 #include "ui/ui_script.h"
 #include "ui/ui_voice.h"
@@ -177,22 +176,9 @@ int main(int argc, char **argv)
     snprintf(dir, sizeof dir, "/tmp/bench-ui-%d", (int)getpid());
     snprintf(cfg.state_dir, sizeof cfg.state_dir, "%s", dir);
     snprintf(cfg.printer_output_dir, sizeof cfg.printer_output_dir, "%s/receipts", dir);
-    /* a provisioned unit, so the journey can save */
     char cmd[600];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s' && mkdir -p '%s/receipts'", dir, dir);
-    if (system(cmd) != 0 || sodium_init() < 0)
+    if (test_state_provision(dir, "DEMO01") != KIOSK_OK) /* a unit that can save */
         return 1;
-    store_device_key key;
-    store *st;
-    char db[300];
-    uint8_t pk[32], sk[32];
-    snprintf(db, sizeof db, "%s/kiosk.db", dir);
-    crypto_box_keypair(pk, sk);
-    if (store_device_key_load(dir, &key) != KIOSK_OK ||
-        store_open(db, "DEMO01", &key, NULL, &st) != KIOSK_OK ||
-        store_set_upstream_key(st, pk) != KIOSK_OK)
-        return 1;
-    store_close(st);
 
     ui_app *app;
     ui_app_options opt = {.headless = 1, .with_reader = 1, .with_store = 1};
