@@ -20,25 +20,25 @@
 typedef struct app_io app_io;
 
 typedef enum app_io_kind {
-    APP_IO_READY = 1,  /* rc: store_ready */
-    APP_IO_SAVE,       /* rc, receipt_no */
-    APP_IO_PRINT,      /* rc, png (the preview image) */
-    APP_IO_LOGIN,      /* rc (staff_login), name, role, retry_ms */
-    APP_IO_DASHBOARD,  /* counts, sync, free_mb, device_id, fingerprint */
-    APP_IO_PRINT_TEST, /* rc */
-    APP_IO_EXPORT,     /* rc, count, path */
-    APP_IO_PURGE,      /* rc, count */
+    APP_IO_READY = 1,   /* rc: store_ready */
+    APP_IO_SAVE,        /* rc, receipt_no */
+    APP_IO_PRINT,       /* rc, png (the preview image) */
+    APP_IO_LOGIN,       /* rc (staff_login), name, role, retry_ms */
+    APP_IO_DASHBOARD,   /* counts, sync, free_mb, device_id, fingerprint */
+    APP_IO_PRINT_TEST,  /* rc */
+    APP_IO_EXPORT,      /* rc, count, path */
+    APP_IO_PURGE,       /* rc, count */
     APP_IO_IMPORT_ACKS, /* rc, count (newly acknowledged), counts[0] listed by the hub,
                          * counts[1] held differently there (left pending), png: the file */
-    APP_IO_AUDIT,      /* rc: an entry appended */
-    APP_IO_SERVICE,    /* count: 1 out of service, 0 in service (also sent once at start) */
-    APP_IO_PRINTER,    /* rc: the printer could (KIOSK_OK) or could not be opened; sent at
-                        * start and whenever that changes (it is looked for again) */
-    APP_IO_STORE,      /* rc: whether a record can be saved now (store_ready: an upstream
-                        * key, room on the disk, a sound database); sent at start and
-                        * whenever it changes (checked every APP_IO_STORE_CHECK_MS and
-                        * after every save) */
-    APP_IO_HELP,       /* rc: a help request queued for the hub (store_event_add) */
+    APP_IO_AUDIT,       /* rc: an entry appended */
+    APP_IO_SERVICE,     /* count: 1 out of service, 0 in service (also sent once at start) */
+    APP_IO_PRINTER,     /* rc: the printer could (KIOSK_OK) or could not be opened; sent at
+                         * start and whenever that changes (it is looked for again) */
+    APP_IO_STORE,       /* rc: whether a record can be saved now (store_ready: an upstream
+                         * key, room on the disk, a sound database); sent at start and
+                         * whenever it changes (checked every APP_IO_STORE_CHECK_MS and
+                         * after every save) */
+    APP_IO_HELP,        /* rc: a help request queued for the hub (store_event_add) */
 } app_io_kind;
 
 #define APP_IO_STORE_CHECK_MS 30000
