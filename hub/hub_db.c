@@ -76,14 +76,16 @@ static const char *const migrations[HUB_DB_SCHEMA_VERSION] = {
     " device BLOB PRIMARY KEY REFERENCES devices(public_key),"
     " audit_id INTEGER NOT NULL, audit_hash BLOB NOT NULL CHECK(length(audit_hash) = 32),"
     " updated_ms INTEGER NOT NULL);",
-    /* 2 -> 3: kiosk events (help requests), one row per (device, seq): a unit sends an
-     * event again until it holds the hub's signed answer */
+    /* 2 -> 3: kiosk events (help requests), one row per (device, seq, at_ms): a unit
+     * sends an event again until it holds the hub's signed answer (the same seq and time:
+     * stored once), and a unit whose database was restored from a backup numbers its
+     * events again from an older seq (another time: a new request, never dropped) */
     "CREATE TABLE IF NOT EXISTS events("
     " device BLOB NOT NULL REFERENCES devices(public_key),"
     " seq INTEGER NOT NULL CHECK(seq >= 1),"
     " kind TEXT NOT NULL, step TEXT NOT NULL, hall_code TEXT NOT NULL,"
     " at_ms INTEGER NOT NULL, received_ms INTEGER NOT NULL,"
-    " PRIMARY KEY(device, seq));"
+    " PRIMARY KEY(device, seq, at_ms));"
     "CREATE INDEX IF NOT EXISTS events_received ON events(received_ms);",
 };
 
@@ -614,7 +616,7 @@ kiosk_rc hub_db_events_add(hub_db *db, const uint8_t public_key[32], const sync_
     rc = sqlite3_prepare_v2(db->db,
                             "INSERT INTO events(device, seq, kind, step, hall_code, at_ms,"
                             " received_ms) VALUES(?, ?, ?, ?, ?, ?, ?)"
-                            " ON CONFLICT(device, seq) DO NOTHING",
+                            " ON CONFLICT(device, seq, at_ms) DO NOTHING",
                             -1, &st, NULL);
     for (size_t i = 0; rc == SQLITE_OK && i < n; i++) {
         sqlite3_bind_blob(st, 1, public_key, 32, SQLITE_STATIC);

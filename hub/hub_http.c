@@ -489,7 +489,7 @@ static hub_reply post_records(hub_server *srv, hub_request *rq, char hub_sig[129
 /* ---- POST /v2/events ---------------------------------------------------------------- */
 
 /* Judge a complete, header-checked events request: store the events (idempotent on
- * (device, seq)) and answer every seq held, signed. */
+ * (device, seq, at_ms)) and answer every seq held, signed. */
 static hub_reply post_events(hub_server *srv, hub_request *rq, char hub_sig[129])
 {
     const char *who = rq->who;

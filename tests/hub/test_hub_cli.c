@@ -304,6 +304,30 @@ static void test_import_status_export(void **state)
     }
     assert_int_equal(HUB("status", "--db", hub_db_path), 0);
     assert_non_null(strstr(out_text, "help requests in the last hour: 1"));
+    {
+        /* sent again (no answer reached the unit): held once; the same number at
+         * another time (a unit restored from a backup numbers again): a new request */
+        hub_db *hdb;
+        assert_int_equal(hub_db_open(hub_db_path, &hdb), KIOSK_OK);
+        sync_event again = {.seq = 2, .at_ms = 1795363200000LL};
+        snprintf(again.kind, sizeof again.kind, "%s", SYNC_EVENT_HELP);
+        snprintf(again.step, sizeof again.step, "review");
+        snprintf(again.hall_code, sizeof again.hall_code, "DEMO01");
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        int64_t now = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+        assert_int_equal(hub_db_events_add(hdb, dev.public_key, &again, 1, now), KIOSK_OK);
+        hub_db_close(hdb);
+        assert_int_equal(HUB("status", "--db", hub_db_path), 0);
+        assert_non_null(strstr(out_text, "help requests in the last hour: 1"));
+        assert_int_equal(hub_db_open(hub_db_path, &hdb), KIOSK_OK);
+        again.at_ms += 86400000;
+        snprintf(again.step, sizeof again.step, "pin");
+        assert_int_equal(hub_db_events_add(hdb, dev.public_key, &again, 1, now), KIOSK_OK);
+        hub_db_close(hdb);
+    }
+    assert_int_equal(HUB("status", "--db", hub_db_path), 0);
+    assert_non_null(strstr(out_text, "help requests in the last hour: 2"));
     assert_int_equal(HUB("events", "--db", hub_db_path), 0);
     assert_non_null(strstr(out_text, "step form")); /* two hours ago: within the day */
     assert_non_null(strstr(out_text, "step review"));

@@ -136,7 +136,7 @@ kiosk_rc hub_db_device_results(hub_db *db, const uint8_t public_key[32], size_t 
 
 /* ---- kiosk events (help requests) ---- */
 
-/* Store the events a device sent (POST /v2/events), idempotent on (device, seq): an event
+/* Store the events a device sent (POST /v2/events), idempotent on (device, seq, at_ms): an event
  * held already is not changed. One transaction. KIOSK_NOT_FOUND for a device never added
  * (or removed), a database error otherwise. */
 kiosk_rc hub_db_events_add(hub_db *db, const uint8_t public_key[32], const sync_event *events,

@@ -298,7 +298,8 @@ void sync_acks_file_name(const uint8_t device[32], char out[SYNC_ACKS_NAME_MAX])
  * pressed 求助). Nothing personal: the kind, the journey step's name, the hall code and
  * the unit's clock; the device is the request's X-Kiosk-Device. Each event carries the
  * unit's own event sequence (not the records' seq), so the hub is idempotent on (device,
- * seq) and the unit marks exactly the events the hub names.
+ * seq, at_ms) — a resend is held once, a restored unit's renumbered event is new — and the
+ * unit marks exactly the events the hub names.
  * Request: signed exactly as a record request (sync_request_sign_v2 over "POST",
  *   SYNC_PATH_EVENTS, time, body length and hash; the same headers), body
  *   {"events":[{"seq":N,"kind":"help.request","step":"…","hall_code":"…","at_ms":N},…]}
