@@ -20,6 +20,7 @@
 #include "core/kiosk_notify.h"
 #include "ui/ui_attract.h"
 #include "ui/ui_draw.h"
+#include "ui/ui_handpad.h"
 #include "ui/ui_handwriting.h"
 #include "ui/ui_icon.h"
 #include "ui/ui_journey.h"
@@ -50,10 +51,11 @@ struct ui_app {
     session *session;
     Uint32 wake_event; /* SDL user event type: a worker queued something for the session */
     flow_step last_step;
+    flow_page last_page; /* the form page last shown: a new one trims the text cache */
     ui_journey_state js;
     int headless;
     ui_pinyin *pinyin;    /* NULL without the dictionary: letters go in as typed */
-    int pinyin_tried;     /* loaded on the first form page */
+    int pinyin_tried;     /* loaded when first needed (want_pinyin) */
     ui_handwriting *hand; /* the handwriting pad; NULL without the model: pinyin only */
     int hand_tried;
     SDL_Texture *receipt; /* the done screen's preview */
@@ -359,10 +361,14 @@ static void on_session_changed(void *ctx, unsigned what)
         else
             drop_receipt(app);
     }
-    if (step != app->last_step) {
-        /* another screen: the last one's text goes, and the memory it held */
+    if (step != app->last_step || (step == FLOW_FORM && sv->flow->page != app->last_page)) {
+        /* another screen (a form page too): the last one's text goes, and the memory it
+         * held */
         ui_text_trim(app->text, UI_TEXT_TRIM_PIXELS);
         malloc_trim(0);
+        app->last_page = sv->flow->page;
+    }
+    if (step != app->last_step) {
         if (step == FLOW_REVIEW)
             app->js.review_scroll = app->js.review_part = 0;
         if (step == FLOW_COMMITMENT)
@@ -374,12 +380,6 @@ static void on_session_changed(void *ctx, unsigned what)
      * would hear it after every citizen */
     if (say && step != FLOW_ATTRACT)
         say_step(app, step);
-    if (step == FLOW_FORM && !app->pinyin && !app->pinyin_tried) {
-        /* the dictionary (a few MB) is loaded when a citizen first needs the keyboard */
-        app->pinyin_tried = 1;
-        if (ui_pinyin_create(NULL, &app->pinyin) != KIOSK_OK)
-            kiosk_log_warn("ui", "no pinyin dictionary: the keyboard types letters only");
-    }
     if (step == FLOW_FORM && !app->hand && !app->hand_tried) {
         app->hand_tried = 1;
         if (ui_handwriting_create(app->cfg.handwriting_model, &app->hand) != KIOSK_OK)
@@ -822,8 +822,24 @@ static void on_answer(ui_app *app, const char *id)
         session_next(app->session);
 }
 
+/* The pinyin engine, loaded when a citizen first needs it — the 拼音 key, or a Chinese
+ * text field on a unit without the handwriting model — not for every form: most citizens
+ * write by hand, and the dictionary (about 10 MB) stays in the process once loaded. */
+static void want_pinyin(ui_app *app, const char *id)
+{
+    const ui_form_edit *e = &app->js.edit;
+    int text = e->active && registration_field_get(e->field)->input == REGISTRATION_INPUT_TEXT;
+    if (app->pinyin || app->pinyin_tried ||
+        !(strcmp(id, UI_ID_KB_PINYIN) == 0 || (text && (e->pinyin || !app->hand))))
+        return;
+    app->pinyin_tried = 1;
+    if (ui_pinyin_create(NULL, &app->pinyin) != KIOSK_OK)
+        kiosk_log_warn("ui", "no pinyin dictionary: the keyboard types letters only");
+}
+
 static void on_form(ui_app *app, const char *id)
 {
+    want_pinyin(app, id);
     ui_form_env env = form_env(app);
     ui_form_action act;
     if (ui_form_tap(&env, &app->js.edit, id, &act)) {

@@ -665,6 +665,75 @@ static void review_screen(ui_ctx *c, const frame *f, const flow_view *v, ui_jour
            UI_BUTTON_PRIMARY);
 }
 
+/* The commitment's lines at width in style, laid out once (the text, width and size are
+ * the key): where each starts, and how far apart they are. */
+static kiosk_rc commitment_lay_out(ui_ctx *c, ui_journey_state *st, const char *text,
+                                   const ui_text_style *style, int width)
+{
+    ui_commitment_lines *cl = &st->commitment_lines;
+    if (cl->text == text && cl->width == width && cl->px == style->px)
+        return KIOSK_OK;
+    memset(cl, 0, sizeof *cl);
+    ui_text_block whole, one;
+    size_t n = 0;
+    kiosk_rc rc = ui_text_measure_block(c->text, text, style, width, &whole);
+    if (rc == KIOSK_OK)
+        rc = ui_text_measure_block(c->text, "字", style, width, &one);
+    if (rc == KIOSK_OK)
+        rc = ui_text_break_lines(c->text, text, style, width, cl->starts,
+                                 UI_JOURNEY_COMMITMENT_LINES, &n);
+    if (rc != KIOSK_OK || n > UI_JOURNEY_COMMITMENT_LINES)
+        return rc != KIOSK_OK ? rc : KIOSK_RANGE;
+    cl->lines = (int)n;
+    cl->starts[n] = strlen(text);
+    cl->h = whole.h;
+    cl->advance = n > 1 ? (float)(whole.h - one.h) / (float)(n - 1) : (float)whole.h;
+    cl->text = text;
+    cl->width = width;
+    cl->px = style->px;
+    return KIOSK_OK;
+}
+
+/* Lines of the commitment rasterised together: a piece of the text's picture. */
+#define COMMITMENT_PIECE_LINES 4
+
+/* The commitment drawn into window from st->commitment_scroll on, in pieces of a few
+ * lines: only the pieces on screen are rasterised and kept (the whole text as one block
+ * was 8 MB of texture at 1080x1920, the journey's peak of memory); those scrolled away
+ * are dropped from the text cache. */
+static void commitment_draw(ui_ctx *c, ui_journey_state *st, const char *text,
+                            const ui_text_style *style, SDL_Rect window)
+{
+    const ui_commitment_lines *cl = &st->commitment_lines;
+    int top = st->commitment_scroll, bottom = top + window.h;
+    SDL_Rect clip = window;
+    SDL_RenderSetClipRect(c->r, &clip);
+    for (int a = 0; a < cl->lines; a += COMMITMENT_PIECE_LINES) {
+        int b = a + COMMITMENT_PIECE_LINES < cl->lines ? a + COMMITMENT_PIECE_LINES : cl->lines;
+        int y0 = (int)((float)a * cl->advance), y1 = (int)((float)b * cl->advance) + style->px;
+        char piece[4096];
+        size_t len = cl->starts[b] - cl->starts[a];
+        if (len >= sizeof piece)
+            len = sizeof piece - 1;
+        memcpy(piece, text + cl->starts[a], len);
+        while (len > 0 && (piece[len - 1] == '\n' || piece[len - 1] == ' '))
+            len--; /* the break after the piece's last line is the next piece's business */
+        piece[len] = '\0';
+        if (y1 <= top || y0 >= bottom) {
+            ui_text_drop(c->text, piece, style, window.w);
+            continue;
+        }
+        SDL_Texture *tex = NULL;
+        ui_text_block blk;
+        if (len > 0 &&
+            ui_text_get_texture(c->text, piece, style, window.w, &tex, &blk) == KIOSK_OK && tex) {
+            SDL_Rect dst = {window.x, window.y + y0 - top, blk.w, blk.h};
+            SDL_RenderCopy(c->r, tex, NULL, &dst);
+        }
+    }
+    SDL_RenderSetClipRect(c->r, NULL);
+}
+
 static void commitment_screen(ui_ctx *c, const frame *f, const flow_view *v, ui_journey_state *st,
                               const ui_journey_env *env)
 {
@@ -679,21 +748,16 @@ static void commitment_screen(ui_ctx *c, const frame *f, const flow_view *v, ui_
                            .color = t->fg,
                            .align = UI_TEXT_LEFT,
                            .line_pct = 160};
-    SDL_Texture *tex = NULL;
-    ui_text_block blk;
     int inner_w = paper.w - 2 * pad, inner_h = paper.h - 2 * pad;
-    if (ui_text_get_texture(c->text, env->session->commitment ? env->session->commitment : "",
-                            &style, inner_w, &tex, &blk) == KIOSK_OK &&
-        tex) {
-        st->commitment_max_scroll = blk.h > inner_h ? blk.h - inner_h : 0;
+    const char *text = env->session->commitment ? env->session->commitment : "";
+    if (commitment_lay_out(c, st, text, &style, inner_w) == KIOSK_OK && st->commitment_lines.h) {
+        st->commitment_max_scroll =
+            st->commitment_lines.h > inner_h ? st->commitment_lines.h - inner_h : 0;
         st->commitment_page = inner_h - 2 * style.px * style.line_pct / 100;
         if (st->commitment_scroll > st->commitment_max_scroll)
             st->commitment_scroll = st->commitment_max_scroll;
-        int shown =
-            blk.h - st->commitment_scroll < inner_h ? blk.h - st->commitment_scroll : inner_h;
-        SDL_Rect src = {0, st->commitment_scroll, blk.w, shown};
-        SDL_Rect dst = {paper.x + pad, paper.y + pad, blk.w, shown};
-        SDL_RenderCopy(c->r, tex, &src, &dst);
+        SDL_Rect window = {paper.x + pad, paper.y + pad, inner_w, inner_h};
+        commitment_draw(c, st, text, &style, window);
     }
     if (st->commitment_scroll >= st->commitment_max_scroll)
         st->commitment_seen_end = 1;

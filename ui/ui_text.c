@@ -1017,6 +1017,24 @@ kiosk_rc ui_text_get_texture(ui_text *t, const char *utf8, const ui_text_style *
     return KIOSK_OK;
 }
 
+void ui_text_drop(ui_text *t, const char *utf8, const ui_text_style *style, int width)
+{
+    size_t len;
+    if (!t || check_args(t, utf8, style, &len) != KIOSK_OK)
+        return;
+    if (width < 0)
+        width = 0;
+    uint64_t h = key_hash(utf8, len, style, width);
+    for (size_t i = 0; i < t->cache_n; i++) {
+        cache_entry *e = &t->cache[i];
+        if (e->hash == h && e->len == len && e->width == width && same_style(&e->style, style) &&
+            memcmp(e->text, utf8, len) == 0) {
+            cache_evict(t, i);
+            return;
+        }
+    }
+}
+
 kiosk_rc ui_text_draw_block(ui_text *t, const char *utf8, const ui_text_style *style, SDL_Rect box,
                             ui_text_block *out)
 {

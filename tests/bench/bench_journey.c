@@ -5,7 +5,8 @@
  * service, the commitment read to the end, a signature) through the real kiosk and prints
  *   1. the touches a citizen makes, counted as the session counts them (every touch but
  *      signature and handwriting strokes) — target ≤ 60;
- *   2. per step, the touches and a modelled citizen's time, and the total — target ≤ 5 min.
+ *   2. per step, the touches and a modelled citizen's time, and the total — target ≤ 5 min;
+ *   3. the kiosk's memory (PSS) after every line, and its peak — target ≤ 40 MB.
  * The time is a model, not a measurement (a replay takes a second): an older first-time
  * user, 3 s to find and make each touch, 1.5 s for each further key of a number typed in
  * one go, 20 s to read each screenful of the commitment, 10 s to sign, 15 s to read each
@@ -22,6 +23,20 @@
 #include "test_state.h"
 #include "ui/ui_app.h"
 #include "ui/ui_script.h"
+
+/* The process's proportional set size in MB (/proc/self/smaps_rollup), or -1. */
+static double pss_mb(void)
+{
+    FILE *f = fopen("/proc/self/smaps_rollup", "r");
+    char line[256];
+    long kb = -1;
+    while (f && fgets(line, sizeof line, f))
+        if (sscanf(line, "Pss: %ld kB", &kb) == 1)
+            break;
+    if (f)
+        fclose(f);
+    return kb < 0 ? -1.0 : (double)kb / 1024.0;
+}
 
 /* The modelled seconds a citizen spends on one script line. */
 static double model_s(const char *line, flow_step step)
@@ -71,9 +86,13 @@ int main(int argc, char **argv)
     double secs[FLOW_STEP_COUNT] = {0}, total_s = 0;
     char line[512];
     int lineno = 0, ok = 1;
+    double peak = 0;
+    flow_step peak_at = FLOW_ATTRACT;
     while (ok && fgets(line, sizeof line, f)) {
         lineno++;
-        if (line[0] == '#' || line[0] == '\n')
+        /* comments, and the script's screenshots: a citizen's journey takes none (a
+         * PNG of the whole screen would count in the memory) */
+        if (line[0] == '#' || line[0] == '\n' || !strncmp(line, "screenshot", 10))
             continue;
         flow_step step = ui_app_view(app)->step;
         int screens = !strncmp(line, "tap-while scroll_down", 21);
@@ -89,6 +108,14 @@ int main(int argc, char **argv)
         }
         if (screens) /* each screenful read, then ▼ */
             s = 23.0 * res.taps, kiosk_clock_manual_advance(&clk, (int64_t)(s * 1000));
+        ui_app_render(app); /* the screen as the citizen sees it, then its memory */
+        double mb = pss_mb();
+        if (mb > peak) {
+            peak = mb;
+            peak_at = ui_app_view(app)->step;
+            if (getenv("BENCH_PEAK_LINE"))
+                fprintf(stderr, "peak %.1f MB after line %d: %s", mb, lineno, line);
+        }
         taps[step] += res.taps;
         total_taps += res.taps;
         secs[step] += s;
@@ -105,6 +132,8 @@ int main(int argc, char **argv)
         printf("touches: %d (target <= 60)\n", total_taps);
         printf("modelled citizen time: %.0f s = %.1f min (target <= 5 min)\n", total_s,
                total_s / 60.0);
+        printf("memory peak: PSS %.1f MB at %s (target <= 40); after the journey %.1f MB\n", peak,
+               ui_script_step_name(peak_at), pss_mb());
     }
     ui_app_destroy(app);
     char cmd[200];

@@ -18,6 +18,17 @@
 #include "ui/ui_form.h"
 #include "ui/ui_widget.h"
 
+#define UI_JOURNEY_COMMITMENT_LINES 1024 /* lines of the commitment at most */
+
+/* The commitment's lines, laid out once for the draw. */
+typedef struct ui_commitment_lines {
+    const char *text; /* what, how wide and how large they were laid out for */
+    int width, px;
+    int lines, h;                                   /* line count, the whole text's height */
+    float advance;                                  /* from one line's top to the next */
+    size_t starts[UI_JOURNEY_COMMITMENT_LINES + 1]; /* each line's first byte; the end */
+} ui_commitment_lines;
+
 /* What the screens keep between frames (presentation only: the session holds what the
  * citizen entered); wiped with the session. */
 typedef struct ui_journey_state {
@@ -33,7 +44,8 @@ typedef struct ui_journey_state {
     int commitment_page;        /* a tap of ▼ turns this much (the text's window less two
                                    lines, read like the pages of a book); set by the draw */
     int commitment_seen_end;    /* scrolled to the end at least once */
-    SDL_Rect pad_rect;          /* where the signature pad is, set by the draw */
+    ui_commitment_lines commitment_lines; /* the commitment laid out once for the draw */
+    SDL_Rect pad_rect;                    /* where the signature pad is, set by the draw */
 } ui_journey_state;
 
 /* What the screens read besides the view (all borrowed for the draw). */

@@ -91,6 +91,11 @@ kiosk_rc ui_text_break_lines(ui_text *t, const char *utf8, const ui_text_style *
 kiosk_rc ui_text_get_texture(ui_text *t, const char *utf8, const ui_text_style *style, int width,
                              SDL_Texture **tex, ui_text_block *out);
 
+/* Drop the cached block of utf8 in style at width, if there is one (its texture freed,
+ * its text wiped): for a caller that draws a long text in pieces and keeps only those on
+ * screen. NULL t is a no-op. */
+void ui_text_drop(ui_text *t, const char *utf8, const ui_text_style *style, int width);
+
 /* Shorthands for the plain style (regular, font line spacing). */
 
 /* Size of utf8 on unwrapped lines (newlines honoured) at px pixels; w, h may be NULL. */
