@@ -371,8 +371,14 @@ static void on_session_changed(void *ctx, unsigned what)
     if (step != app->last_step) {
         if (step == FLOW_REVIEW)
             app->js.review_scroll = app->js.review_part = 0;
-        if (step == FLOW_COMMITMENT)
+        if (step == FLOW_COMMITMENT) {
             app->js.commitment_scroll = 0;
+            /* the form is done: the recogniser (its pad's picture, the strokes) goes; a
+             * citizen sent back to change a field gets it again */
+            ui_handwriting_destroy(app->hand);
+            app->hand = NULL;
+            app->hand_tried = 0;
+        }
         app->last_step = step;
         say = 1;
     }

@@ -13,7 +13,8 @@
  * question page's or outcome's text the first time, 10 s to read the review. The clock the
  * session runs on is advanced by the model before each line, so the session's own log line
  * (the step times) shows the same figures.
- * Usage: bench_journey [SCRIPT]   (SDL_VIDEODRIVER=dummy is set when unset) */
+ * Usage: bench_journey [SCRIPT]   (SDL_VIDEODRIVER=dummy is set when unset; BENCH_PEAK_LINE=1
+ * prints each line that raised the memory peak) */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -113,7 +114,7 @@ int main(int argc, char **argv)
         if (mb > peak) {
             peak = mb;
             peak_at = ui_app_view(app)->step;
-            if (getenv("BENCH_PEAK_LINE"))
+            if (getenv("BENCH_PEAK_LINE")) /* which touch raised it */
                 fprintf(stderr, "peak %.1f MB after line %d: %s", mb, lineno, line);
         }
         taps[step] += res.taps;
