@@ -535,6 +535,28 @@ static void test_address_touches(void **state)
     ui_app_destroy(app);
 }
 
+/* The handwriting recogniser goes once the form is behind (the commitment reached) and
+ * comes back should the citizen return to change a field. */
+static void test_recogniser_leaves_with_the_form(void **state)
+{
+    (void)state;
+    ui_app *app = start(KIOSK_MODE_HALL, demo_card, NULL);
+    FILE *f = fopen(KIOSK_TEST_FIXTURES "/../scripts/happy-path.script", "r");
+    assert_non_null(f);
+    static char script[8192];
+    size_t n = fread(script, 1, sizeof script - 1, f);
+    fclose(f);
+    script[n] = '\0';
+    char *cut = strstr(script, "expect commitment\n");
+    assert_non_null(cut);
+    cut[strlen("expect commitment\n")] = '\0'; /* the demo registration up to the commitment */
+    run(app, script);
+    assert_null(ui_app_handwriting(app));
+    run(app, "tap back\nexpect review\ntap edit_1\nexpect form\n");
+    assert_non_null(ui_app_handwriting(app));
+    ui_app_destroy(app);
+}
+
 /* An address written by hand: digits from the keyboard's row, 号 written with a finger
  * on the pad (stroke by stroke, the candidates after each) and chosen, 楼 from the
  * address words, a 3 put in before it with the caret moved back; the record holds what
@@ -616,6 +638,7 @@ int main(void)
         cmocka_unit_test_setup(test_validation_messages, setup),
         cmocka_unit_test_setup(test_address_touches, setup),
         cmocka_unit_test_setup(test_card_pulled_mid_form_and_rare_name, setup),
+        cmocka_unit_test_setup(test_recogniser_leaves_with_the_form, setup),
         cmocka_unit_test_setup(test_handwriting_entry, setup),
         cmocka_unit_test_setup(test_whole_journey_portrait, setup),
         cmocka_unit_test_setup(test_whole_journey_landscape, setup),
