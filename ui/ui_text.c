@@ -904,6 +904,20 @@ static size_t cache_lru(const ui_text *t, size_t except)
     return lru;
 }
 
+/* The index of the cached block of utf8 (len bytes) in style at width, or cache_n. */
+static size_t cache_find(const ui_text *t, const char *utf8, size_t len, const ui_text_style *style,
+                         int width)
+{
+    uint64_t h = key_hash(utf8, len, style, width);
+    for (size_t i = 0; i < t->cache_n; i++) {
+        const cache_entry *e = &t->cache[i];
+        if (e->hash == h && e->len == len && e->width == width && same_style(&e->style, style) &&
+            memcmp(e->text, utf8, len) == 0)
+            return i;
+    }
+    return t->cache_n;
+}
+
 /* The cache entry of the block, rendering it on a miss. */
 static kiosk_rc block_entry(ui_text *t, const char *utf8, const ui_text_style *style, int width,
                             cache_entry **out)
@@ -918,14 +932,11 @@ static kiosk_rc block_entry(ui_text *t, const char *utf8, const ui_text_style *s
     if (width < 0)
         width = 0;
     uint64_t h = key_hash(utf8, len, style, width);
-    for (size_t i = 0; i < t->cache_n; i++) {
-        cache_entry *e = &t->cache[i];
-        if (e->hash == h && e->len == len && e->width == width && same_style(&e->style, style) &&
-            memcmp(e->text, utf8, len) == 0) {
-            e->used = ++t->clock;
-            *out = e;
-            return KIOSK_OK;
-        }
+    size_t hit = cache_find(t, utf8, len, style, width);
+    if (hit < t->cache_n) {
+        t->cache[hit].used = ++t->clock;
+        *out = &t->cache[hit];
+        return KIOSK_OK;
     }
 
     TTF_Font **faces;
@@ -1024,15 +1035,9 @@ void ui_text_drop(ui_text *t, const char *utf8, const ui_text_style *style, int 
         return;
     if (width < 0)
         width = 0;
-    uint64_t h = key_hash(utf8, len, style, width);
-    for (size_t i = 0; i < t->cache_n; i++) {
-        cache_entry *e = &t->cache[i];
-        if (e->hash == h && e->len == len && e->width == width && same_style(&e->style, style) &&
-            memcmp(e->text, utf8, len) == 0) {
-            cache_evict(t, i);
-            return;
-        }
-    }
+    size_t i = cache_find(t, utf8, len, style, width);
+    if (i < t->cache_n)
+        cache_evict(t, i);
 }
 
 kiosk_rc ui_text_draw_block(ui_text *t, const char *utf8, const ui_text_style *style, SDL_Rect box,

@@ -534,6 +534,32 @@ static void test_bold_and_colour_are_part_of_the_key(void **state)
     assert_true(red > 100);
 }
 
+/* ui_text_drop takes exactly the block named (text, style, width) out of the cache; a
+ * block not there, or another width, changes nothing; the next draw rasterises anew. */
+static void test_drop_takes_one_block(void **state)
+{
+    (void)state;
+    const char *one[] = {PRIMARY, EXT};
+    ui_text *t;
+    assert_int_equal(ui_text_create(renderer, one, 2, &t), KIOSK_OK);
+    ui_text_style st = {.px = 30, .color = black};
+    SDL_Texture *x;
+    assert_int_equal(ui_text_get_texture(t, "一", &st, 0, &x, NULL), KIOSK_OK);
+    assert_int_equal(ui_text_get_texture(t, "二", &st, 0, &x, NULL), KIOSK_OK);
+    assert_int_equal(ui_text_cache_entries(t), 2);
+    ui_text_drop(t, "一", &st, 100); /* another width: another block */
+    ui_text_drop(t, "三", &st, 0);   /* not cached */
+    assert_int_equal(ui_text_cache_entries(t), 2);
+    ui_text_drop(t, "一", &st, 0);
+    assert_int_equal(ui_text_cache_entries(t), 1);
+    assert_int_equal(ui_text_get_texture(t, "二", &st, 0, &x, NULL), KIOSK_OK);
+    assert_int_equal(ui_text_cache_renders(t), 2); /* 二 still cached */
+    assert_int_equal(ui_text_get_texture(t, "一", &st, 0, &x, NULL), KIOSK_OK);
+    assert_int_equal(ui_text_cache_renders(t), 3); /* 一 rasterised anew */
+    ui_text_drop(NULL, "一", &st, 0);
+    ui_text_destroy(t);
+}
+
 static void test_cache_reuses_and_evicts_least_recent(void **state)
 {
     (void)state;
@@ -749,6 +775,7 @@ int main(void)
         cmocka_unit_test(test_centre_alignment),
         cmocka_unit_test(test_bold_and_colour_are_part_of_the_key),
         cmocka_unit_test(test_cache_reuses_and_evicts_least_recent),
+        cmocka_unit_test(test_drop_takes_one_block),
         cmocka_unit_test(test_sizes_switched_on_shared_faces_match_fresh_faces),
         cmocka_unit_test(test_bad_arguments),
     };
