@@ -691,47 +691,61 @@ static kiosk_rc commitment_lay_out(ui_ctx *c, ui_journey_state *st, const char *
     cl->text = text;
     cl->width = width;
     cl->px = style->px;
+    cl->shown_from = 0;
+    cl->shown_to = -1;
     return KIOSK_OK;
 }
 
 /* Lines of the commitment rasterised together: a piece of the text's picture. */
 #define COMMITMENT_PIECE_LINES 4
 
+/* Piece k of the commitment (its lines, without the break after the last) into out. */
+static size_t commitment_piece(const ui_commitment_lines *cl, const char *text, int k, char *out,
+                               size_t size)
+{
+    int a = k * COMMITMENT_PIECE_LINES;
+    int b = a + COMMITMENT_PIECE_LINES < cl->lines ? a + COMMITMENT_PIECE_LINES : cl->lines;
+    size_t len = cl->starts[b] - cl->starts[a];
+    if (len >= size)
+        len = size - 1;
+    memcpy(out, text + cl->starts[a], len);
+    while (len > 0 && (out[len - 1] == '\n' || out[len - 1] == ' '))
+        len--; /* the break after the piece's last line is the next piece's business */
+    out[len] = '\0';
+    return len;
+}
+
 /* The commitment drawn into window from st->commitment_scroll on, in pieces of a few
  * lines: only the pieces on screen are rasterised and kept (the whole text as one block
- * was 8 MB of texture at 1080x1920, the journey's peak of memory); those scrolled away
- * are dropped from the text cache. */
+ * was 8 MB of texture at 1080x1920); a piece scrolled away leaves the text cache. */
 static void commitment_draw(ui_ctx *c, ui_journey_state *st, const char *text,
                             const ui_text_style *style, SDL_Rect window)
 {
-    const ui_commitment_lines *cl = &st->commitment_lines;
-    int top = st->commitment_scroll, bottom = top + window.h;
-    SDL_Rect clip = window;
-    SDL_RenderSetClipRect(c->r, &clip);
-    for (int a = 0; a < cl->lines; a += COMMITMENT_PIECE_LINES) {
-        int b = a + COMMITMENT_PIECE_LINES < cl->lines ? a + COMMITMENT_PIECE_LINES : cl->lines;
-        int y0 = (int)((float)a * cl->advance), y1 = (int)((float)b * cl->advance) + style->px;
-        char piece[4096];
-        size_t len = cl->starts[b] - cl->starts[a];
-        if (len >= sizeof piece)
-            len = sizeof piece - 1;
-        memcpy(piece, text + cl->starts[a], len);
-        while (len > 0 && (piece[len - 1] == '\n' || piece[len - 1] == ' '))
-            len--; /* the break after the piece's last line is the next piece's business */
-        piece[len] = '\0';
-        if (y1 <= top || y0 >= bottom) {
+    ui_commitment_lines *cl = &st->commitment_lines;
+    int top = st->commitment_scroll,
+        pieces = (cl->lines + COMMITMENT_PIECE_LINES - 1) / COMMITMENT_PIECE_LINES;
+    float piece_h = cl->advance * COMMITMENT_PIECE_LINES;
+    int from = (int)((float)top / piece_h), to = (int)((float)(top + window.h) / piece_h);
+    if (to >= pieces)
+        to = pieces - 1;
+    char piece[4096];
+    for (int k = cl->shown_from; k <= cl->shown_to; k++)
+        if ((k < from || k > to) && commitment_piece(cl, text, k, piece, sizeof piece) > 0)
             ui_text_drop(c->text, piece, style, window.w);
-            continue;
-        }
+    SDL_RenderSetClipRect(c->r, &window);
+    for (int k = from; k <= to; k++) {
         SDL_Texture *tex = NULL;
         ui_text_block blk;
-        if (len > 0 &&
+        if (commitment_piece(cl, text, k, piece, sizeof piece) > 0 &&
             ui_text_get_texture(c->text, piece, style, window.w, &tex, &blk) == KIOSK_OK && tex) {
-            SDL_Rect dst = {window.x, window.y + y0 - top, blk.w, blk.h};
+            int y = (int)((float)(k * COMMITMENT_PIECE_LINES) * cl->advance);
+            SDL_Rect dst = {window.x, window.y + y - top, blk.w, blk.h};
             SDL_RenderCopy(c->r, tex, NULL, &dst);
         }
     }
     SDL_RenderSetClipRect(c->r, NULL);
+    cl->shown_from = from;
+    cl->shown_to = to;
 }
 
 static void commitment_screen(ui_ctx *c, const frame *f, const flow_view *v, ui_journey_state *st,

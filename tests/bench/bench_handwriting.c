@@ -16,27 +16,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench_util.h"
 #include "app/session.h"
 #include "test_state.h"
 #include "ui/ui_app.h"
 #include "ui/ui_handwriting.h"
 #include "ui/ui_pinyin.h"
 #include "ui/ui_script.h"
-
-/* CPU time of this thread (the UI thread draws on the software renderer alone): a busy
- * machine slows a frame's wall time, not the work it takes. */
-static double cpu_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
 
 /* Characters as strokes in a 300 × 300 box: x y pairs, -1 ends a stroke, -2 the character. */
 typedef struct written {
@@ -72,9 +58,9 @@ static int write_char(ui_handwriting *hw, const int *p, int x0, int y0, double k
                 ui_handwriting_stroke(hw, 1, x0 + (int)((ax + (bx - ax) * s / steps) * k),
                                       y0 + (int)((ay + (by - ay) * s / steps) * k));
         }
-        double t0 = cpu_ms();
+        double t0 = bench_thread_cpu_ms();
         ui_handwriting_stroke(hw, 2, x0 + (int)(p[i - 2] * k), y0 + (int)(p[i - 1] * k));
-        ms[n++] = cpu_ms() - t0;
+        ms[n++] = bench_thread_cpu_ms() - t0;
         p += i + 1;
     }
     return n;
@@ -86,11 +72,11 @@ static void frames(ui_app *app, const char *name, int n)
     if (!t)
         return;
     for (int i = 0; i < n; i++) {
-        double t0 = cpu_ms();
+        double t0 = bench_thread_cpu_ms();
         ui_app_render(app);
-        t[i] = cpu_ms() - t0;
+        t[i] = bench_thread_cpu_ms() - t0;
     }
-    qsort(t, (size_t)n, sizeof *t, cmp_double);
+    bench_sort(t, (size_t)n);
     printf("frame %-28s p50 %6.2f ms   p99 %6.2f ms (target p99 <= 4)\n", name, t[n / 2],
            t[n * 99 / 100]);
     free(t);
@@ -112,9 +98,9 @@ static void writing(ui_app *app, const int *p, int x0, int y0, double k)
             for (int s = 1; s <= steps && n < 2000; s++) {
                 ui_handwriting_stroke(hw, 1, x0 + (int)((ax + (bx - ax) * s / steps) * k),
                                       y0 + (int)((ay + (by - ay) * s / steps) * k));
-                double t0 = cpu_ms();
+                double t0 = bench_thread_cpu_ms();
                 ui_app_render(app);
-                t[n++] = cpu_ms() - t0;
+                t[n++] = bench_thread_cpu_ms() - t0;
             }
         }
         ui_handwriting_stroke(hw, 2, x0 + (int)(p[i - 2] * k), y0 + (int)(p[i - 1] * k));
@@ -122,7 +108,7 @@ static void writing(ui_app *app, const int *p, int x0, int y0, double k)
     }
     if (n == 0)
         return;
-    qsort(t, (size_t)n, sizeof t[0], cmp_double);
+    bench_sort(t, (size_t)n);
     printf("frame %-28s p50 %6.2f ms   p99 %6.2f ms (target p99 <= 4; %d frames)\n",
            "handwriting, writing 和", t[n / 2], t[n * 99 / 100], n);
 }
@@ -153,7 +139,7 @@ static void recognition(void)
                 printf("recognised %s: rank %d of %zu candidates\n", chars[c].text,
                        rank_of(hw, chars[c].text), ui_handwriting_candidate_count(hw));
         }
-    qsort(ms, (size_t)n, sizeof ms[0], cmp_double);
+    bench_sort(ms, (size_t)n);
     printf("recognition per stroke (%d strokes): p50 %.2f ms   p99 %.2f ms   max %.2f ms "
            "(target well under 50)\n",
            n, ms[n / 2], ms[n * 99 / 100], ms[n - 1]);

@@ -6,27 +6,15 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "bench_util.h"
 #include "ui/ui_icon.h"
 #include "ui/ui_journey.h"
 
 #define RUNS 400
 
-static double cpu_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
-static int cmp(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
-
 static void report(const char *name, double *t, double target)
 {
-    qsort(t, RUNS, sizeof *t, cmp);
+    bench_sort(t, RUNS);
     printf("%-22s p50 %6.3f ms   p99 %6.3f ms (target p99 <= %.1f)\n", name, t[RUNS / 2],
            t[RUNS * 99 / 100], target);
 }
@@ -51,18 +39,18 @@ int main(void)
                  {"icon card (99 px)", UI_ICON_CARD}};
     for (size_t k = 0; k < sizeof icons / sizeof icons[0]; k++) {
         for (int i = 0; i < RUNS; i++) {
-            double t0 = cpu_ms();
+            double t0 = bench_process_cpu_ms();
             ui_icon_draw(r, &t, icons[k].kind, (SDL_Rect){48, 241, 99, 99});
             SDL_RenderFlush(r);
-            times[i] = cpu_ms() - t0;
+            times[i] = bench_process_cpu_ms() - t0;
         }
         report(icons[k].name, times, 0.5);
     }
     for (int i = 0; i < RUNS; i++) {
-        double t0 = cpu_ms();
+        double t0 = bench_process_cpu_ms();
         ui_icon_spinner(r, &t, (SDL_Rect){465, 1000, 150, 150}, (int64_t)i * UI_JOURNEY_ANIM_MS);
         SDL_RenderFlush(r);
-        times[i] = cpu_ms() - t0;
+        times[i] = bench_process_cpu_ms() - t0;
     }
     report("waiting arc (150 px)", times, 0.5);
     printf("a waiting screen redraws every %d ms (%.1f frames a second) and sleeps otherwise\n",

@@ -15,17 +15,11 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench_util.h"
 #include "identity/identity.h"
 #include "nfc/reader_nfc.h"
 #include "ssc/reader_sim.h"
 #include "pn532_emu.h"
-
-static double now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
 
 /* The libnfc reader wrapped so each APDU is counted and timed where the kiosk sends it. */
 typedef struct timed_reader {
@@ -48,9 +42,9 @@ static kiosk_rc t_transceive(reader *r, const uint8_t *apdu, size_t n, uint8_t *
                              size_t *len, int timeout_ms)
 {
     reader *in = ((timed_reader *)r)->inner;
-    double t0 = now_ms();
+    double t0 = bench_now_ms();
     kiosk_rc rc = in->ops->transceive(in, apdu, n, resp, cap, len, timeout_ms);
-    double t1 = now_ms();
+    double t1 = bench_now_ms();
     pthread_mutex_lock(&mu);
     if (apdus++ == 0)
         first_apdu = t0;
@@ -97,7 +91,7 @@ static kiosk_rc open_timed(void *ctx, reader **out)
 static void on_event(void *ctx, const identity_event *ev)
 {
     (void)ctx;
-    double t = now_ms();
+    double t = bench_now_ms();
     pthread_mutex_lock(&mu);
     switch (ev->type) {
     case IDENTITY_CARD_PRESENT:
@@ -106,7 +100,7 @@ static void on_event(void *ctx, const identity_event *ev)
     case IDENTITY_CARD_READ:
         read_at = t;
         /* the citizen types at once: the card's time alone, not the citizen's */
-        pin_at = now_ms();
+        pin_at = bench_now_ms();
         if (identity_worker_submit_pin(worker, "123456") != KIOSK_OK)
             pin_at = -1;
         break;
@@ -137,15 +131,9 @@ static int wait_for(double *when)
     return ok;
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
-
 static void row(const char *what, double *v, int n, const char *target)
 {
-    qsort(v, (size_t)n, sizeof *v, cmp_double);
+    bench_sort(v, (size_t)n);
     printf("%-34s p50 %6.1f ms   max %6.1f ms%s%s\n", what, v[n / 2], v[n - 1],
            *target ? "   " : "", target);
 }
@@ -179,7 +167,7 @@ int main(int argc, char **argv)
         first_apdu = last_apdu = seen_at = read_at = pin_at = holder_at = removed_at = 0;
         pthread_mutex_unlock(&mu);
         int frames0 = pn532_emu_exchanges(emu);
-        double tap = now_ms();
+        double tap = bench_now_ms();
         reader_sim_set_present(card, 1);
         if (!wait_for(&holder_at) || pin_at < 0) {
             fprintf(stderr, "bench_identity: tap %d did not reach the holder\n", i + 1);

@@ -20,24 +20,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "bench_util.h"
 #include "core/kiosk_clock.h"
 #include "test_state.h"
 #include "ui/ui_app.h"
 #include "ui/ui_script.h"
-
-/* The process's proportional set size in MB (/proc/self/smaps_rollup), or -1. */
-static double pss_mb(void)
-{
-    FILE *f = fopen("/proc/self/smaps_rollup", "r");
-    char line[256];
-    long kb = -1;
-    while (f && fgets(line, sizeof line, f))
-        if (sscanf(line, "Pss: %ld kB", &kb) == 1)
-            break;
-    if (f)
-        fclose(f);
-    return kb < 0 ? -1.0 : (double)kb / 1024.0;
-}
 
 /* The modelled seconds a citizen spends on one script line. */
 static double model_s(const char *line, flow_step step)
@@ -110,7 +97,8 @@ int main(int argc, char **argv)
         if (screens) /* each screenful read, then ▼ */
             s = 23.0 * res.taps, kiosk_clock_manual_advance(&clk, (int64_t)(s * 1000));
         ui_app_render(app); /* the screen as the citizen sees it, then its memory */
-        double mb = pss_mb();
+        double mb;
+        bench_rss_pss(NULL, &mb);
         if (mb > peak) {
             peak = mb;
             peak_at = ui_app_view(app)->step;
@@ -123,6 +111,8 @@ int main(int argc, char **argv)
         total_s += s;
     }
     fclose(f);
+    double after;
+    bench_rss_pss(NULL, &after);
     if (ok) {
         printf("demo registration (%s)\n", path);
         printf("  %-14s %7s %10s\n", "step", "touches", "modelled");
@@ -134,7 +124,7 @@ int main(int argc, char **argv)
         printf("modelled citizen time: %.0f s = %.1f min (target <= 5 min)\n", total_s,
                total_s / 60.0);
         printf("memory peak: PSS %.1f MB at %s (target <= 40); after the journey %.1f MB\n", peak,
-               ui_script_step_name(peak_at), pss_mb());
+               ui_script_step_name(peak_at), after);
     }
     ui_app_destroy(app);
     char cmd[200];

@@ -7,17 +7,11 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench_util.h"
 #include "config/kiosk_config.h"
 #include "core/kiosk_buf.h"
 #include "receipt/receipt.h"
 #include "receipt/receipt_payload.h"
-
-static double now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
 
 int main(int argc, char **argv)
 {
@@ -59,7 +53,7 @@ int main(int argc, char **argv)
         size_t bytes = 0;
         int rows = 0;
         for (int i = 0; i < iterations; i++) {
-            double t0 = now_ms();
+            double t0 = bench_now_ms();
             receipt_bitmap bmp;
             kiosk_buf job;
             kiosk_buf_init(&job, 1 << 20, 0);
@@ -68,7 +62,7 @@ int main(int argc, char **argv)
                 fprintf(stderr, "bench_receipt: render failed\n");
                 return 1;
             }
-            double dt = now_ms() - t0;
+            double dt = bench_now_ms() - t0;
             best = dt < best ? dt : best;
             total += dt;
             bytes = job.len;

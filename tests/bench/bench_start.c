@@ -19,20 +19,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench_util.h"
 #include "test_state.h"
-
-static double now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
 
 /* CPU time of every thread of pid so far, in ms; -1 when /proc does not say. */
 static double process_cpu_ms(pid_t pid)
@@ -91,7 +79,7 @@ int main(int argc, char **argv)
     double wall[1000], cpu[1000];
     int n = 0;
     for (int i = 0; i < runs; i++) {
-        double t0 = now_ms();
+        double t0 = bench_now_ms();
         pid_t pid = fork();
         if (pid == 0) {
             int null = open("/dev/null", 1);
@@ -106,7 +94,7 @@ int main(int argc, char **argv)
         while ((got = recv(fd, msg, sizeof msg - 1, 0)) > 0) {
             msg[got] = '\0';
             if (strstr(msg, "READY=1")) {
-                t = now_ms() - t0;
+                t = bench_now_ms() - t0;
                 c = process_cpu_ms(pid);
                 break;
             }
@@ -124,8 +112,8 @@ int main(int argc, char **argv)
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
     if (system(cmd) != 0 || n == 0)
         return 1;
-    qsort(wall, (size_t)n, sizeof wall[0], cmp_double);
-    qsort(cpu, (size_t)n, sizeof cpu[0], cmp_double);
+    bench_sort(wall, (size_t)n);
+    bench_sort(cpu, (size_t)n);
     printf("exec -> first attract frame (%d starts): CPU p50 %5.1f ms  worst %5.1f ms;"
            " wall p50 %5.1f ms  worst %5.1f ms (target <= 40)\n",
            n, cpu[n / 2], cpu[n - 1], wall[n / 2], wall[n - 1]);

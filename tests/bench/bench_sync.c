@@ -29,6 +29,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench_util.h"
 #include "app/signature.h"
 #include "core/kiosk_log.h"
 #include "domain/registration.h"
@@ -37,26 +38,6 @@
 #include "proto/sync_proto.h"
 #include "store/store.h"
 #include "sync/sync.h"
-
-static double now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
-
-static double pct(double *v, int n, int p)
-{
-    qsort(v, (size_t)n, sizeof *v, cmp_double);
-    int i = (n * p) / 100;
-    return v[i < n ? i : n - 1];
-}
 
 /* ---- a VFS shim that counts what the kiosk database writes ---------------------- */
 
@@ -424,34 +405,34 @@ static double kiosk_side_drain(store *s, const store_device_key *key, size_t bat
     int64_t after = 0, total = 0, batches = 0;
     if (batch > sizeof b.recs / sizeof b.recs[0])
         batch = sizeof b.recs / sizeof b.recs[0];
-    double t0 = now_ms();
+    double t0 = bench_now_ms();
     for (;;) {
         b.n = 0;
-        double t1 = now_ms();
+        double t1 = bench_now_ms();
         if (store_pending_each(s, after, batch, side_collect, &b, NULL) != KIOSK_OK)
             exit(1);
         if (!b.n)
             break;
-        double t2 = now_ms();
+        double t2 = bench_now_ms();
         part[0] += t2 - t1;
         char *body = NULL;
         size_t len = 0;
         uint8_t sig[64];
         if (store_mark_sent(s, after, b.recs[b.n - 1].seq) != KIOSK_OK)
             exit(1);
-        double t3 = now_ms();
+        double t3 = bench_now_ms();
         part[1] += t3 - t2;
         if (sync_body_encode(b.recs, b.n, &body, &len) != KIOSK_OK)
             exit(1);
         sync_request_sign(key->secret_key, "POST", SYNC_PATH_RECORDS, 1, body, len, sig);
         free(body);
-        double t4 = now_ms();
+        double t4 = bench_now_ms();
         part[2] += t4 - t3;
         for (size_t i = 0; i < b.n; i++)
             b.out[i] = (store_outcome){.uuid = b.recs[i].uuid, .acknowledged = 1, .reason = NULL};
         if (store_apply_outcomes(s, b.out, b.n, NULL) != KIOSK_OK)
             exit(1);
-        part[3] += now_ms() - t4;
+        part[3] += bench_now_ms() - t4;
         batches++;
         after = b.recs[b.n - 1].seq;
         total += (int64_t)b.n;
@@ -460,7 +441,7 @@ static double kiosk_side_drain(store *s, const store_device_key *key, size_t bat
     }
     for (int i = 0; i < 4; i++)
         part[i] /= batches ? (double)batches : 1.0;
-    return (double)total / ((now_ms() - t0) / 1e3);
+    return (double)total / ((bench_now_ms() - t0) / 1e3);
 }
 
 /* ---- the run ---------------------------------------------------------------------- */
@@ -480,11 +461,11 @@ typedef struct size_result {
  * second one (no size change: the cheapest a durable write gets). */
 static double bare_write(int fd, const void *buf, size_t n, int overwrite)
 {
-    double t0 = now_ms();
+    double t0 = bench_now_ms();
     ssize_t w = overwrite ? pwrite(fd, buf, n, 0) : write(fd, buf, n);
     if (w != (ssize_t)n || fdatasync(fd) != 0)
         exit(1);
-    return now_ms() - t0;
+    return bench_now_ms() - t0;
 }
 
 int main(int argc, char **argv)
@@ -581,10 +562,10 @@ int main(int argc, char **argv)
                 /* the kiosk asks before the citizen signs (APP_IO_READY) */
                 if (store_ready(s, 0) != KIOSK_OK)
                     return 1;
-                double t0 = now_ms();
+                double t0 = bench_now_ms();
                 if (store_save(s, &sub, &sv) != KIOSK_OK)
                     return 1;
-                ts[timed] = now_ms() - t0;
+                ts[timed] = bench_now_ms() - t0;
                 to[timed] = bare_write(fo, sealed, sealed_len, 1);
                 timed++;
             } else if (store_save(s, &sub, &sv) != KIOSK_OK) {
@@ -599,10 +580,10 @@ int main(int argc, char **argv)
             r->frames_save = (double)(cnt.wal_frames - f0) / saves;
         }
         if (timed) {
-            r->save50 = pct(ts, timed, 50);
-            r->save99 = pct(ts, timed, 99);
-            r->append50 = pct(ta, timed, 50);
-            r->overwrite50 = pct(to, timed, 50);
+            r->save50 = bench_pct(ts, timed, 50);
+            r->save99 = bench_pct(ts, timed, 99);
+            r->append50 = bench_pct(ta, timed, 50);
+            r->overwrite50 = bench_pct(to, timed, 50);
         }
         if (show_pages && z == 0 && saves)
             print_page_owners(db, saves);
@@ -619,9 +600,9 @@ int main(int argc, char **argv)
         sync_round round;
         char err[128];
         b0 = cnt.wal_bytes;
-        double t0 = now_ms();
+        double t0 = bench_now_ms();
         kiosk_rc rc = sync_run_once(&cfg, s, &round, err, sizeof err);
-        r->drain_ms = now_ms() - t0;
+        r->drain_ms = bench_now_ms() - t0;
         if (rc != KIOSK_OK || round.acked != (size_t)pending) {
             fprintf(stderr, "bench_sync: drain failed: %s (%zu of %d acknowledged)\n", err,
                     round.acked, pending);
@@ -666,22 +647,22 @@ int main(int argc, char **argv)
             int64_t before = 0, now = 0;
             if (hub_db_event_count(h, SYNC_EVENT_HELP, 0, &before) != KIOSK_OK)
                 return 1;
-            double t0 = now_ms();
+            double t0 = bench_now_ms();
             if (store_event_add(s, SYNC_EVENT_HELP, "form", NULL) != KIOSK_OK)
                 return 1;
             sync_worker_wake(sy);
-            while (now_ms() - t0 < 30000 &&
+            while (bench_now_ms() - t0 < 30000 &&
                    hub_db_event_count(h, SYNC_EVENT_HELP, 0, &now) == KIOSK_OK && now == before)
                 usleep(500);
             if (now == before)
                 break;
-            lat[got++] = now_ms() - t0;
+            lat[got++] = bench_now_ms() - t0;
         }
         sync_worker_destroy(sy);
         if (got)
             printf("\nhelp request, queued -> held by the hub (HTTP on loopback, %d): p50 %.1f ms,"
                    " p99 %.1f ms (target: within seconds, <= 2000 ms)\n",
-                   got, pct(lat, got, 50), pct(lat, got, 99));
+                   got, bench_pct(lat, got, 50), bench_pct(lat, got, 99));
         if (got < HELPS)
             printf("help request: only %d of %d arrived within 30 s\n", got, HELPS);
     }
@@ -718,10 +699,10 @@ int main(int argc, char **argv)
             recs[i].sealed_len = sealed_len;
             sync_record_sign(&recs[i], sk2);
         }
-        double t0 = now_ms();
+        double t0 = bench_now_ms();
         if (hub_db_ingest(h, pk2, recs, (size_t)n, "http", 0, hres) != KIOSK_OK)
             return 1;
-        ingest += now_ms() - t0;
+        ingest += bench_now_ms() - t0;
         done += n;
     }
     printf("hub ingest without HTTP (verify+insert, %zu B records): %7.0f records/s\n", sealed_len,

@@ -19,49 +19,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench_util.h"
 #include "app/voice.h"
 #include "test_state.h"
 #include "ui/ui_app.h"
 #include "ui/ui_script.h"
 #include "ui/ui_voice.h"
-
-static double now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
-/* CPU time of this thread (the UI thread draws on the software renderer alone): a busy
- * machine slows a frame's wall time, not the work it takes. */
-static double cpu_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
-
-/* RSS and PSS now (/proc/self/smaps_rollup), in MB; -1 when unknown. */
-static void rss_pss(double *rss_mb, double *pss_mb)
-{
-    FILE *f = fopen("/proc/self/smaps_rollup", "r");
-    char line[256];
-    long rss = -1, pss = -1;
-    while (f && fgets(line, sizeof line, f)) {
-        sscanf(line, "Rss: %ld kB", &rss);
-        sscanf(line, "Pss: %ld kB", &pss);
-    }
-    if (f)
-        fclose(f);
-    *rss_mb = rss / 1024.0;
-    *pss_mb = pss / 1024.0;
-}
 
 /* The most seen over the journey: sampled after every screen's frames. */
 static double peak_rss, peak_pss;
@@ -70,7 +33,7 @@ static const char *peak_where = "";
 static void sample(const char *where)
 {
     double rss, pss;
-    rss_pss(&rss, &pss);
+    bench_rss_pss(&rss, &pss);
     if (rss > peak_rss)
         peak_rss = rss;
     if (pss > peak_pss) {
@@ -82,7 +45,7 @@ static void sample(const char *where)
 static void memory(const char *when)
 {
     double rss, pss;
-    rss_pss(&rss, &pss);
+    bench_rss_pss(&rss, &pss);
     printf("memory %-22s RSS %6.1f MB   PSS %6.1f MB (target PSS <= 40)\n", when, rss, pss);
 }
 
@@ -92,11 +55,11 @@ static void frames(ui_app *app, const char *name, int n)
     if (!t)
         return;
     for (int i = 0; i < n; i++) {
-        double t0 = cpu_ms();
+        double t0 = bench_thread_cpu_ms();
         ui_app_render(app);
-        t[i] = cpu_ms() - t0;
+        t[i] = bench_thread_cpu_ms() - t0;
     }
-    qsort(t, (size_t)n, sizeof *t, cmp_double);
+    bench_sort(t, (size_t)n);
     printf("frame %-23s p50 %6.2f ms   p99 %6.2f ms (target p99 <= 4)\n", name, t[n / 2],
            t[n * 99 / 100]);
     free(t);
@@ -113,9 +76,9 @@ static void frames(ui_app *app, const char *name, int n)
 static void cold_frame(ui_app *app, const char *name)
 {
     ui_app_tap_id(app, "large_text");
-    double t0 = cpu_ms();
+    double t0 = bench_thread_cpu_ms();
     ui_app_render(app);
-    printf("frame %-23s %6.2f ms (every text new)\n", name, cpu_ms() - t0);
+    printf("frame %-23s %6.2f ms (every text new)\n", name, bench_thread_cpu_ms() - t0);
     ui_app_tap_id(app, "large_text");
     ui_app_render(app);
 }
@@ -126,12 +89,12 @@ static void cold_frame(ui_app *app, const char *name)
 static void voice_stall(void)
 {
     ui_voice *v;
-    double t0 = now_ms();
+    double t0 = bench_now_ms();
     if (ui_voice_create(NULL, 80, &v) != KIOSK_OK) {
         printf("voice: no sound device\n");
         return;
     }
-    double open_ms = now_ms() - t0, t[2 * FLOW_STEP_COUNT];
+    double open_ms = bench_now_ms() - t0, t[2 * FLOW_STEP_COUNT];
     int n = 0;
     static const char *const langs[] = {"zh_CN", "en"};
     for (int l = 0; l < 2; l++)
@@ -139,14 +102,14 @@ static void voice_stall(void)
             const char *name = voice_prompt_name((flow_step)step);
             if (!name)
                 continue;
-            t0 = now_ms();
+            t0 = bench_now_ms();
             ui_voice_say(v, langs[l], name);
-            t[n++] = now_ms() - t0;
+            t[n++] = bench_now_ms() - t0;
         }
     ui_voice_destroy(v);
     if (n == 0)
         return;
-    qsort(t, (size_t)n, sizeof t[0], cmp_double);
+    bench_sort(t, (size_t)n);
     printf("voice on the UI thread: device opened %.2f ms; a prompt asked for p50 %.3f ms"
            "   max %.3f ms (target: no frame stalled, well under 4)\n",
            open_ms, t[n / 2], t[n - 1]);
@@ -182,11 +145,11 @@ int main(int argc, char **argv)
 
     ui_app *app;
     ui_app_options opt = {.headless = 1, .with_reader = 1, .with_store = 1};
-    double t0 = now_ms();
+    double t0 = bench_now_ms();
     if (ui_app_create(&cfg, &opt, &app) != KIOSK_OK)
         return 1;
     ui_app_render(app);
-    printf("cold start to first attract frame: %.0f ms (target <= 300)\n", now_ms() - t0);
+    printf("cold start to first attract frame: %.0f ms (target <= 300)\n", bench_now_ms() - t0);
     memory("at attract");
     if (getenv("BENCH_PAUSE_ATTRACT"))
         sleep((unsigned)atoi(getenv("BENCH_PAUSE_ATTRACT")));

@@ -150,51 +150,9 @@ static void test_cancelled_prompt_not_played(void **state)
     remove(path);
 }
 
-/* The app on a simulated card up to the PIN screen: reading the card and the PIN are
- * spoken when the sound is on, nothing when it is off; the switch turns it on. */
-static heard app_to_pin(const char *tag, int enabled, const char *more)
-{
-    kiosk_config cfg;
-    kiosk_config_defaults(&cfg, KIOSK_TEST_ASSETS, KIOSK_TEST_FONTS);
-    snprintf(cfg.state_dir, sizeof cfg.state_dir, "%s/voice-state", KIOSK_TEST_TMP);
-    char cmd[600];
-    snprintf(cmd, sizeof cmd, "mkdir -p '%s'", cfg.state_dir);
-    assert_int_equal(system(cmd), 0);
-    cfg.voice_enabled = enabled;
-    char path[400];
-    disk_file(tag, path, sizeof path);
-    ui_app_options opt = {.headless = 1, .with_reader = 1};
-    ui_app *app;
-    assert_int_equal(ui_app_create(&cfg, &opt, &app), KIOSK_OK);
-    char script[400];
-    snprintf(script, sizeof script, "card insert\nwait-for pin 5000\n%swait 400\n", more);
-    ui_script_result res;
-    assert_int_equal(ui_script_run(app, script, KIOSK_TEST_TMP, &res), KIOSK_OK);
-    ui_app_destroy(app);
-    heard h = listen(path);
-    print_message("app %s: %.2f s played, %.2f s loud\n", tag, (double)h.samples / 22050,
-                  (double)h.loud / 22050);
-    remove(path);
-    return h;
-}
-
-static void test_app_voice_on_off(void **state)
-{
-    (void)state;
-    heard on = app_to_pin("app-on", 1, "");
-    assert_true(on.loud > 22050 / 2);
-    heard off = app_to_pin("app-off", 0, "");
-    assert_int_equal(off.loud, 0);
-    heard switched = app_to_pin("app-switched-on", 0, "tap voice\n");
-    assert_true(switched.loud > 22050 / 2);
-    heard switched_off = app_to_pin("app-switched-off", 1, "tap voice\n");
-    /* the PIN's prompt cut short when the switch goes off: less than when left on */
-    assert_true(switched_off.loud < on.loud);
-}
-
-/* The attract screen: silent by itself (a hall would go mad), whatever the hall's default;
- * the prompt once when the sound switch is turned on there. */
-static heard app_on_attract(const char *tag, int enabled, const char *script)
+/* The sound the app played for script (the simulated card, the hall's default sound
+ * switch enabled), from SDL's disk audio driver. */
+static heard app_heard(const char *tag, int enabled, const char *script)
 {
     kiosk_config cfg;
     kiosk_config_defaults(&cfg, KIOSK_TEST_ASSETS, KIOSK_TEST_FONTS);
@@ -213,20 +171,45 @@ static heard app_on_attract(const char *tag, int enabled, const char *script)
     assert_int_equal(ui_script_run(app, script, KIOSK_TEST_TMP, &res), KIOSK_OK);
     ui_app_destroy(app);
     heard h = listen(path);
-    print_message("attract %s: %.2f s played, %.2f s loud\n", tag, (double)h.samples / 22050,
+    print_message("%s: %.2f s played, %.2f s loud\n", tag, (double)h.samples / 22050,
                   (double)h.loud / 22050);
     remove(path);
     return h;
 }
 
+/* The app on a simulated card up to the PIN screen: reading the card and the PIN are
+ * spoken when the sound is on, nothing when it is off; the switch turns it on. */
+static heard app_to_pin(const char *tag, int enabled, const char *more)
+{
+    char script[400];
+    snprintf(script, sizeof script, "card insert\nwait-for pin 5000\n%swait 400\n", more);
+    return app_heard(tag, enabled, script);
+}
+
+static void test_app_voice_on_off(void **state)
+{
+    (void)state;
+    heard on = app_to_pin("app-on", 1, "");
+    assert_true(on.loud > 22050 / 2);
+    heard off = app_to_pin("app-off", 0, "");
+    assert_int_equal(off.loud, 0);
+    heard switched = app_to_pin("app-switched-on", 0, "tap voice\n");
+    assert_true(switched.loud > 22050 / 2);
+    heard switched_off = app_to_pin("app-switched-off", 1, "tap voice\n");
+    /* the PIN's prompt cut short when the switch goes off: less than when left on */
+    assert_true(switched_off.loud < on.loud);
+}
+
+/* The attract screen: silent by itself (a hall would go mad), whatever the hall's default;
+ * the prompt once when the sound switch is turned on there. */
 static void test_attract_speaks_only_when_asked(void **state)
 {
     (void)state;
-    heard idle = app_on_attract("attract-idle", 1, "expect attract\nwait 1500\n");
+    heard idle = app_heard("attract-idle", 1, "expect attract\nwait 1500\n");
     assert_int_equal(idle.loud, 0);
-    heard on = app_on_attract("attract-switched-on", 0, "expect attract\ntap voice\nwait 1500\n");
+    heard on = app_heard("attract-switched-on", 0, "expect attract\ntap voice\nwait 1500\n");
     assert_true(on.loud > 22050 / 2);
-    heard off = app_on_attract("attract-switched-off", 1, "tap voice\nwait 1000\n");
+    heard off = app_heard("attract-switched-off", 1, "tap voice\nwait 1000\n");
     assert_int_equal(off.loud, 0);
 }
 

@@ -27,6 +27,7 @@ typedef struct ui_commitment_lines {
     int lines, h;                                   /* line count, the whole text's height */
     float advance;                                  /* from one line's top to the next */
     size_t starts[UI_JOURNEY_COMMITMENT_LINES + 1]; /* each line's first byte; the end */
+    int shown_from, shown_to; /* the pieces drawn last frame (to < from: none) */
 } ui_commitment_lines;
 
 /* What the screens keep between frames (presentation only: the session holds what the
