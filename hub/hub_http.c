@@ -394,7 +394,7 @@ static int body_ok(hub_server *srv, hub_request *rq, hub_reply *refused)
     if (rq->fault == HUB_FAULT_SLOW)
         sleep_ms(SLOW_FAULT_MS);
     uint8_t h[32];
-    crypto_hash_sha256(h, (const uint8_t *)kiosk_buf_str(&rq->body), rq->body.len);
+    sync_sha256(h, (const uint8_t *)kiosk_buf_str(&rq->body), rq->body.len);
     if (rq->body.len != rq->announced || sodium_memcmp(h, rq->body_sha256, 32) != 0) {
         *refused = error_reply(srv, who, 400, "bad_signature", "the body is not the one signed");
         return 0;
@@ -441,7 +441,7 @@ static hub_reply post_records(hub_server *srv, hub_request *rq, char hub_sig[129
             /* every answer names the bytes decided on, so it cannot be moved to others
              * (hub_db hashed those whose signature it checked) */
             if (!results[i].has_sealed_sha256) {
-                crypto_hash_sha256(results[i].sealed_sha256, recs[i].sealed, recs[i].sealed_len);
+                sync_sha256(results[i].sealed_sha256, recs[i].sealed, recs[i].sealed_len);
                 results[i].has_sealed_sha256 = 1;
             }
         }

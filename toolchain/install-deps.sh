@@ -10,7 +10,7 @@ packages=(
   build-essential cmake pkg-config git clang libclang-rt-14-dev clang-format
   # libraries the firmware links
   libsdl2-dev libsdl2-ttf-dev libpng-dev libnfc-dev libsqlite3-dev libjansson-dev
-  libinih-dev libsodium-dev libqrencode-dev libfreetype-dev libcurl4-openssl-dev libmicrohttpd-dev
+  libinih-dev libsodium-dev libqrencode-dev libfreetype-dev libcurl4-openssl-dev libssl-dev libmicrohttpd-dev
   libgooglepinyin0-dev libgooglepinyin0
   # handwriting: Zinnia and its Simplified Chinese model
   libzinnia-dev tegaki-zinnia-simplified-chinese

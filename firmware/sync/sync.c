@@ -111,7 +111,7 @@ static kiosk_rc post(session *se, const sync_config *cfg, const char *path, cons
     uint8_t *sig = se->request_sig, body_sha[32];
     char dev[65], sighex[129], shahex[65], h_dev[100], h_time[64], h_sig[180], h_sha[120],
         url[1100];
-    crypto_hash_sha256(body_sha, (const uint8_t *)body, len);
+    sync_sha256(body_sha, (const uint8_t *)body, len);
     sync_request_sign_v2(cfg->key->secret_key, "POST", path, t, body_sha, (uint64_t)len, sig);
     sync_hex_format(cfg->key->public_key, 32, dev);
     sync_hex_format(sig, 64, sighex);
@@ -312,7 +312,7 @@ static kiosk_rc apply_reply(store *s, const batch *b, const kiosk_buf *rep, sync
         if (!mine)
             continue;
         uint8_t h[32];
-        crypto_hash_sha256(h, mine->sealed, mine->sealed_len);
+        sync_sha256(h, mine->sealed, mine->sealed_len);
         if (!res[i].has_sealed_sha256 || sodium_memcmp(h, res[i].sealed_sha256, 32) != 0) {
             mismatched++; /* signed, but not about what we sent: no decision */
             continue;
@@ -1057,7 +1057,7 @@ static int ack_match(void *ctx, const store_pending *p)
     if (!r || r->status == SYNC_REJECTED)
         return 0;
     uint8_t h[32];
-    crypto_hash_sha256(h, p->sealed, p->sealed_len);
+    sync_sha256(h, p->sealed, p->sealed_len);
     if (!r->has_sealed_sha256 || sodium_memcmp(h, r->sealed_sha256, 32) != 0) {
         w->mismatched++; /* the hub holds other bytes under this uuid: not this record */
         return 0;

@@ -90,6 +90,11 @@ typedef struct sync_result {
     uint8_t sealed_sha256[32];
 } sync_result;
 
+/* SHA-256 of len bytes of data (borrowed) into out (caller storage): the hash every
+ * signing string and sealed_sha256 of this protocol uses, made with the CPU's SHA
+ * instructions where it has them (OpenSSL), a drain hashes megabytes. Any thread. */
+void sync_sha256(uint8_t out[32], const void *data, size_t len);
+
 /* "accepted", "duplicate", "rejected"; "?" outside the enum. */
 const char *sync_status_name(sync_status s);
 
