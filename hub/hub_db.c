@@ -7,11 +7,13 @@
  */
 #include "hub/hub_db.h"
 
+#include <pthread.h>
 #include <sodium.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "core/kiosk_log.h"
 #include "proto/recdb.h"
@@ -294,22 +296,34 @@ static void set_hash(sync_result *res, const uint8_t hash[32])
     res->has_sealed_sha256 = 1;
 }
 
-/* Decide one record inside the open transaction. Returns KIOSK_OK with res filled, or a
- * database error (the caller rolls back the batch). */
+/* The checks that need no database: shape, then the record's signature over its uuid, seq
+ * and sealed bytes (the costly part: an Ed25519 verification and a SHA-256 each). NULL
+ * when the record may be stored, with hash its sealed bytes' SHA-256; else the reason,
+ * hashed (*hashed 1) when the signature was reached. Any thread. */
+static const char *check_one(const uint8_t device_pk[32], const sync_record *r, uint8_t hash[32],
+                             int *hashed)
+{
+    *hashed = 0;
+    if (strnlen(r->uuid, sizeof r->uuid) != SYNC_UUID_LEN || !sync_uuid_valid(r->uuid))
+        return "bad_uuid";
+    if (r->seq < 1 || !r->sealed || r->sealed_len == 0 || r->sealed_len > SYNC_MAX_SEALED)
+        return "bad_seq";
+    *hashed = 1;
+    if (!sync_record_verify_digest(r, device_pk, hash))
+        return "bad_record_signature";
+    return NULL;
+}
+
+/* Decide one checked record inside the open transaction. Returns KIOSK_OK with res
+ * filled, or a database error (the caller rolls back the batch). */
 static kiosk_rc ingest_one(hub_db *db, const uint8_t device_pk[32], const sync_record *r,
+                           const char *refused, const uint8_t hash[32], int hashed,
                            const char *source, int64_t now_ms, sync_result *res)
 {
-    if (strnlen(r->uuid, sizeof r->uuid) != SYNC_UUID_LEN || !sync_uuid_valid(r->uuid)) {
-        set_result(res, r, SYNC_REJECTED, "bad_uuid");
-        return KIOSK_OK;
-    }
-    if (r->seq < 1 || !r->sealed || r->sealed_len == 0 || r->sealed_len > SYNC_MAX_SEALED) {
-        set_result(res, r, SYNC_REJECTED, "bad_seq");
-        return KIOSK_OK;
-    }
-    uint8_t hash[32];
-    if (!sync_record_verify_digest(r, device_pk, hash)) {
-        set_result(res, r, SYNC_REJECTED, "bad_record_signature");
+    if (refused) {
+        set_result(res, r, SYNC_REJECTED, refused);
+        if (hashed)
+            set_hash(res, hash);
         return KIOSK_OK;
     }
 
@@ -360,6 +374,106 @@ static kiosk_rc ingest_one(hub_db *db, const uint8_t device_pk[32], const sync_r
     return KIOSK_OK;
 }
 
+/* ---- the checks of a batch, beside the inserts --------------------------------------
+ * A record's signature check costs more than its insert (49 us against about 40 us here),
+ * so helper threads check the batch while this thread stores the records already checked,
+ * in order. Nothing is stored before its own check has passed; the transaction and every
+ * statement stay on the calling thread. */
+#define CHECK_THREADS_MAX 4
+#define CHECK_MIN_RECORDS 16 /* below this, threads cost more than they save */
+
+typedef struct checked {
+    const char *refused;
+    uint8_t hash[32];
+    int hashed;
+} checked;
+
+typedef struct checker {
+    const uint8_t *device_pk;
+    const sync_record *recs;
+    checked *out;
+    size_t n;
+    size_t next;   /* the next record a helper takes (under mu) */
+    size_t *ready; /* per record: 1 once checked (under mu) */
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+} checker;
+
+static void *check_helper(void *arg)
+{
+    checker *k = arg;
+    for (;;) {
+        pthread_mutex_lock(&k->mu);
+        size_t i = k->next < k->n ? k->next++ : k->n;
+        pthread_mutex_unlock(&k->mu);
+        if (i == k->n)
+            return NULL;
+        checked c;
+        c.refused = check_one(k->device_pk, &k->recs[i], c.hash, &c.hashed);
+        pthread_mutex_lock(&k->mu);
+        k->out[i] = c;
+        k->ready[i] = 1;
+        pthread_cond_broadcast(&k->cv);
+        pthread_mutex_unlock(&k->mu);
+    }
+}
+
+static size_t check_threads(size_t n)
+{
+    if (n < CHECK_MIN_RECORDS)
+        return 0;
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    return cpus < 2 ? 1 : cpus > CHECK_THREADS_MAX ? CHECK_THREADS_MAX : (size_t)cpus;
+}
+
+static kiosk_rc ingest_all(hub_db *db, const uint8_t device_pk[32], const sync_record *recs,
+                           size_t n, const char *source, int64_t now_ms, sync_result *results)
+{
+    size_t nt = check_threads(n);
+    checked *out = nt ? calloc(n, sizeof *out) : NULL;
+    size_t *ready = nt ? calloc(n, sizeof *ready) : NULL;
+    checker k = {.device_pk = device_pk, .recs = recs, .out = out, .n = n, .ready = ready};
+    pthread_t th[CHECK_THREADS_MAX];
+    size_t started = 0;
+    if (out && ready && pthread_mutex_init(&k.mu, NULL) == 0) {
+        if (pthread_cond_init(&k.cv, NULL) == 0) {
+            while (started < nt && pthread_create(&th[started], NULL, check_helper, &k) == 0)
+                started++;
+            if (!started)
+                pthread_cond_destroy(&k.cv);
+        }
+        if (!started)
+            pthread_mutex_destroy(&k.mu);
+    }
+    kiosk_rc rc = KIOSK_OK;
+    for (size_t i = 0; rc == KIOSK_OK && i < n; i++) {
+        checked c;
+        if (started) {
+            pthread_mutex_lock(&k.mu);
+            while (!ready[i])
+                pthread_cond_wait(&k.cv, &k.mu);
+            c = out[i];
+            pthread_mutex_unlock(&k.mu);
+        } else {
+            c.refused = check_one(device_pk, &recs[i], c.hash, &c.hashed);
+        }
+        rc = ingest_one(db, device_pk, &recs[i], c.refused, c.hash, c.hashed, source, now_ms,
+                        &results[i]);
+    }
+    if (started) {
+        pthread_mutex_lock(&k.mu);
+        k.next = n; /* a database error stops the checks still to come */
+        pthread_mutex_unlock(&k.mu);
+        for (size_t t = 0; t < started; t++)
+            pthread_join(th[t], NULL);
+        pthread_cond_destroy(&k.cv);
+        pthread_mutex_destroy(&k.mu);
+    }
+    free(out);
+    free(ready);
+    return rc;
+}
+
 kiosk_rc hub_db_ingest(hub_db *db, const uint8_t device_pk[32], const sync_record *recs, size_t n,
                        const char *source, int64_t now_ms, sync_result *results)
 {
@@ -370,8 +484,8 @@ kiosk_rc hub_db_ingest(hub_db *db, const uint8_t device_pk[32], const sync_recor
     if (rc != KIOSK_OK)
         return rc;
     rc = hub_db_device_known(db, device_pk);
-    for (size_t i = 0; rc == KIOSK_OK && i < n; i++)
-        rc = ingest_one(db, device_pk, &recs[i], source, now_ms, &results[i]);
+    if (rc == KIOSK_OK)
+        rc = ingest_all(db, device_pk, recs, n, source, now_ms, results);
     if (rc == KIOSK_OK)
         rc = recdb_rc(step_reset(db->st[ST_COMMIT]));
     if (rc != KIOSK_OK) {

@@ -300,30 +300,41 @@ static int b64_value(char ch)
     return b64_rev[(uint8_t)ch];
 }
 
-/* Strict: a multiple of 4 characters, padding only at the end, unused bits zero.
+/* Strict: a multiple of 4 characters, padding only at the end, unused bits zero; any
+ * byte outside the alphabet (a quote, a backslash, a control or non-ASCII byte) fails it.
  * Returns the decoded length, or (size_t)-1. out holds len / 4 * 3 bytes. */
 static size_t b64_decode(const char *in, size_t len, uint8_t *out)
 {
     if (len % 4)
         return (size_t)-1;
-    size_t pad = len && in[len - 1] == '=' ? (len > 1 && in[len - 2] == '=' ? 2 : 1) : 0;
-    size_t o = 0;
-    for (size_t i = 0; i < len; i += 4) {
-        int last = i + 4 == len;
-        int a = b64_value(in[i]), b = b64_value(in[i + 1]);
-        int c = last && pad == 2 ? 0 : b64_value(in[i + 2]);
-        int d = last && pad ? 0 : b64_value(in[i + 3]);
+    if (len == 0)
+        return 0;
+    const uint8_t *u = (const uint8_t *)in;
+    size_t o = 0, body = len - 4; /* every group but the last has no padding */
+    for (size_t i = 0; i < body; i += 4) {
+        int a = b64_rev[u[i]], b = b64_rev[u[i + 1]], c = b64_rev[u[i + 2]], d = b64_rev[u[i + 3]];
         if ((a | b | c | d) < 0)
             return (size_t)-1;
         uint32_t v = (uint32_t)a << 18 | (uint32_t)b << 12 | (uint32_t)c << 6 | (uint32_t)d;
-        out[o++] = (uint8_t)(v >> 16);
-        if (!(last && pad == 2))
-            out[o++] = (uint8_t)(v >> 8);
-        if (!(last && pad))
-            out[o++] = (uint8_t)v;
-        if (last && pad && (v & (pad == 2 ? 0xFFFFu : 0xFFu)))
-            return (size_t)-1; /* non-zero bits under the padding */
+        out[o] = (uint8_t)(v >> 16);
+        out[o + 1] = (uint8_t)(v >> 8);
+        out[o + 2] = (uint8_t)v;
+        o += 3;
     }
+    size_t pad = in[len - 1] == '=' ? (in[len - 2] == '=' ? 2 : 1) : 0;
+    int a = b64_value(in[body]), b = b64_value(in[body + 1]);
+    int c = pad == 2 ? 0 : b64_value(in[body + 2]);
+    int d = pad ? 0 : b64_value(in[body + 3]);
+    if ((a | b | c | d) < 0)
+        return (size_t)-1;
+    uint32_t v = (uint32_t)a << 18 | (uint32_t)b << 12 | (uint32_t)c << 6 | (uint32_t)d;
+    out[o++] = (uint8_t)(v >> 16);
+    if (pad < 2)
+        out[o++] = (uint8_t)(v >> 8);
+    if (!pad)
+        out[o++] = (uint8_t)v;
+    if (pad && (v & (pad == 2 ? 0xFFFFu : 0xFFu)))
+        return (size_t)-1; /* non-zero bits under the padding */
     return o;
 }
 
@@ -424,6 +435,21 @@ static int string_of(cursor *c, const char **s, size_t *n)
     return 1;
 }
 
+/* A string whose every byte its decoder checks (base64): found by its closing quote alone,
+ * without looking at each byte twice. Borrowed as (start, length). */
+static int checked_string_of(cursor *c, const char **s, size_t *n)
+{
+    if (!eat(c, '"'))
+        return 0;
+    const char *q = memchr(c->p, '"', (size_t)(c->end - c->p));
+    if (!q)
+        return 0;
+    *s = c->p;
+    *n = (size_t)(q - c->p);
+    c->p = q + 1;
+    return 1;
+}
+
 /* A positive JSON integer without sign, fraction or exponent, up to INT64_MAX. */
 static int positive_of(cursor *c, int64_t *v)
 {
@@ -472,7 +498,7 @@ static int record_of(cursor *c, sync_record *out)
                 return 0;
             continue;
         }
-        if (!string_of(c, &v, &vn))
+        if (!(bit == 4u ? checked_string_of(c, &v, &vn) : string_of(c, &v, &vn)))
             return 0;
         if (bit == 1u) {
             if (vn != SYNC_UUID_LEN)

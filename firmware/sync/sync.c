@@ -5,7 +5,8 @@
  * key, and applies the per-record answers in one transaction. An answer that is not
  * signed by the hub acknowledges nothing: the records stay pending and the round is a
  * hub fault. Anything without an answer stays pending and goes again; nothing is
- * deleted here. Between rounds the thread sleeps on a condition variable: woken by a new
+ * deleted here. While the hub decides on one batch the round prepares the next (see
+ * "two batches in turn"). Between rounds the thread sleeps on a condition variable: woken by a new
  * record or "sync now", else after the backoff (full jitter) or the idle poll.
  */
 #include "sync/sync.h"
@@ -37,13 +38,27 @@
  * last request time, so request times never repeat. */
 typedef struct session {
     CURL *curl;
-    uint8_t request_sig[64]; /* of the last request: the hub's reply signature covers it */
-    char hub_sig[129];       /* X-Hub-Signature of the last reply, "" when none */
     int64_t offset_ms;
     int64_t last_time_ms;
     size_t batch;
     const atomic_int *stop;
 } session;
+
+/* One request: what is signed and sent, and what came back. Each keeps its own signature,
+ * which the hub's reply signature covers, so a batch can be signed while the one before
+ * it is still with the hub. */
+typedef struct request {
+    const char *path;
+    const char *body; /* borrowed: the caller keeps it until request_finish */
+    size_t len;
+    uint8_t sig[64];
+    char hub_sig[129]; /* X-Hub-Signature of the reply, "" when none */
+    char url[1100];
+    struct curl_slist *hdrs;
+    kiosk_buf *rep;
+    CURLcode cc;
+    long status;
+} request;
 
 static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
 static void curl_init_once(void)
@@ -75,7 +90,7 @@ static size_t on_write(char *ptr, size_t size, size_t nmemb, void *ud)
 /* Keeps the hub's signature header of the reply; every other header is ignored. */
 static size_t on_header(char *line, size_t size, size_t nitems, void *ud)
 {
-    session *se = ud;
+    request *rq = ud;
     size_t n = size * nitems, k = sizeof SYNC_HDR_HUB_SIGNATURE - 1;
     if (n > k + 1 && strncasecmp(line, SYNC_HDR_HUB_SIGNATURE, k) == 0 && line[k] == ':') {
         const char *v = line + k + 1;
@@ -85,8 +100,8 @@ static size_t on_header(char *line, size_t size, size_t nitems, void *ud)
         while (vl && (v[vl - 1] == '\r' || v[vl - 1] == '\n' || v[vl - 1] == ' '))
             vl--;
         if (vl == 128) {
-            memcpy(se->hub_sig, v, 128);
-            se->hub_sig[128] = '\0';
+            memcpy(rq->hub_sig, v, 128);
+            rq->hub_sig[128] = '\0';
         }
     }
     return n;
@@ -99,60 +114,75 @@ static int on_progress(void *ud, curl_off_t dt, curl_off_t dn, curl_off_t ut, cu
     return stop && atomic_load(stop) ? 1 : 0;
 }
 
-static kiosk_rc post(session *se, const sync_config *cfg, const char *path, const char *body,
-                     size_t len, long *status, kiosk_buf *rep, char *error, size_t error_size)
+/* Sign a request (time, body hash and length) and build its headers. Main thread of the
+ * round; the curl handle is not touched, so the request before may still be in flight.
+ * KIOSK_NOMEM. */
+static kiosk_rc request_prepare(session *se, const sync_config *cfg, request *rq, const char *path,
+                                const char *body, size_t len, kiosk_buf *rep)
 {
+    memset(rq, 0, sizeof *rq);
+    rq->path = path;
+    rq->body = body;
+    rq->len = len;
+    rq->rep = rep;
     int64_t now = kiosk_clock_now_ms(cfg->clock ? cfg->clock : kiosk_clock_system());
     int64_t t = now + se->offset_ms;
     if (t <= se->last_time_ms)
         t = se->last_time_ms + 1;
     se->last_time_ms = t;
 
-    uint8_t *sig = se->request_sig, body_sha[32];
-    char dev[65], sighex[129], shahex[65], h_dev[100], h_time[64], h_sig[180], h_sha[120],
-        url[1100];
+    uint8_t body_sha[32];
+    char dev[65], sighex[129], shahex[65], h_dev[100], h_time[64], h_sig[180], h_sha[120];
     sync_sha256(body_sha, (const uint8_t *)body, len);
-    sync_request_sign_v2(cfg->key->secret_key, "POST", path, t, body_sha, (uint64_t)len, sig);
+    sync_request_sign_v2(cfg->key->secret_key, "POST", path, t, body_sha, (uint64_t)len, rq->sig);
     sync_hex_format(cfg->key->public_key, 32, dev);
-    sync_hex_format(sig, 64, sighex);
+    sync_hex_format(rq->sig, 64, sighex);
     sync_hex_format(body_sha, 32, shahex);
     snprintf(h_dev, sizeof h_dev, SYNC_HDR_DEVICE ": %s", dev);
     snprintf(h_time, sizeof h_time, SYNC_HDR_TIME ": %lld", (long long)t);
     snprintf(h_sig, sizeof h_sig, SYNC_HDR_SIGNATURE ": %s", sighex);
     snprintf(h_sha, sizeof h_sha, SYNC_HDR_BODY_SHA256 ": %s", shahex);
     size_t ul = strlen(cfg->url);
-    snprintf(url, sizeof url, "%.*s%s", (int)(ul && cfg->url[ul - 1] == '/' ? ul - 1 : ul),
+    snprintf(rq->url, sizeof rq->url, "%.*s%s", (int)(ul && cfg->url[ul - 1] == '/' ? ul - 1 : ul),
              cfg->url, path);
-    se->hub_sig[0] = '\0';
 
     /* Expect: 100-continue: the hub judges the headers first, so a refusal (a stale
      * clock, say) arrives before the body is sent rather than as a reset mid-upload */
-    struct curl_slist *hdrs = NULL, *tmp;
     const char *lines[] = {
         "Content-Type: application/json", "Expect: 100-continue", h_dev, h_time, h_sha, h_sig};
     for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++) {
-        tmp = curl_slist_append(hdrs, lines[i]);
+        struct curl_slist *tmp = curl_slist_append(rq->hdrs, lines[i]);
         if (!tmp) {
-            curl_slist_free_all(hdrs);
+            curl_slist_free_all(rq->hdrs);
+            rq->hdrs = NULL;
             return KIOSK_NOMEM;
         }
-        hdrs = tmp;
+        rq->hdrs = tmp;
     }
+    return KIOSK_OK;
+}
+
+/* Send a prepared request and gather the reply (rq->cc, rq->status). Touches only the
+ * session's curl handle, its stop flag and the request: it runs on the round's thread or
+ * on the thread that carries a batch while the round prepares the next. */
+static void request_perform(session *se, const sync_config *cfg, request *rq)
+{
     CURL *c = se->curl;
     long timeout = cfg->timeout_s > 0 ? cfg->timeout_s : 30;
+    rq->hub_sig[0] = '\0';
     curl_easy_reset(c);
-    curl_easy_setopt(c, CURLOPT_URL, url);
+    curl_easy_setopt(c, CURLOPT_URL, rq->url);
     /* https only; plain http only where the development setting allows it (loopback) */
     curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR,
                      kiosk_url_hub_allowed(cfg->url, 0) ? "https" : "http");
     curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
     curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
-    curl_easy_setopt(c, CURLOPT_HEADERDATA, se);
-    curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdrs);
-    curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
-    curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
+    curl_easy_setopt(c, CURLOPT_HEADERDATA, rq);
+    curl_easy_setopt(c, CURLOPT_HTTPHEADER, rq->hdrs);
+    curl_easy_setopt(c, CURLOPT_POSTFIELDS, rq->body);
+    curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)rq->len);
     curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_write);
-    curl_easy_setopt(c, CURLOPT_WRITEDATA, rep);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, rq->rep);
     curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
     curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
     curl_easy_setopt(c, CURLOPT_XFERINFODATA, (void *)se->stop);
@@ -163,13 +193,23 @@ static kiosk_rc post(session *se, const sync_config *cfg, const char *path, cons
     curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
     if (cfg->ca_file && *cfg->ca_file)
         curl_easy_setopt(c, CURLOPT_CAINFO, cfg->ca_file);
-    CURLcode cc = curl_easy_perform(c);
-    curl_slist_free_all(hdrs);
-    *status = 0;
-    if (cc == CURLE_OK) {
-        curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, status);
+    kiosk_buf_consume(rq->rep, rq->rep->len); /* the last reply is used up; its room stays */
+    rq->cc = curl_easy_perform(c);
+    rq->status = 0;
+    if (rq->cc == CURLE_OK)
+        curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &rq->status);
+}
+
+/* What became of a performed request: KIOSK_OK with *status the HTTP status, or the
+ * transport's failure with the reason in error. Frees the headers. */
+static kiosk_rc request_finish(request *rq, long *status, char *error, size_t error_size)
+{
+    curl_slist_free_all(rq->hdrs);
+    rq->hdrs = NULL;
+    *status = rq->status;
+    CURLcode cc = rq->cc;
+    if (cc == CURLE_OK)
         return KIOSK_OK;
-    }
     set_error(error, error_size, "hub unreachable: %s", curl_easy_strerror(cc));
     switch (cc) {
     case CURLE_OPERATION_TIMEDOUT:
@@ -184,6 +224,19 @@ static kiosk_rc post(session *se, const sync_config *cfg, const char *path, cons
     default:
         return KIOSK_NET;
     }
+}
+
+/* One request, start to end, on the calling thread. */
+static kiosk_rc post(session *se, const sync_config *cfg, request *rq, const char *path,
+                     const char *body, size_t len, long *status, kiosk_buf *rep, char *error,
+                     size_t error_size)
+{
+    *status = 0;
+    kiosk_rc rc = request_prepare(se, cfg, rq, path, body, len, rep);
+    if (rc != KIOSK_OK)
+        return rc;
+    request_perform(se, cfg, rq);
+    return request_finish(rq, status, error, error_size);
 }
 
 /* ---- a batch --------------------------------------------------------------------- */
@@ -241,7 +294,7 @@ static kiosk_rc batch_fill(batch *b, store *s, int64_t after_seq)
 
 /* Is this 200 reply signed by the unit's hub? 0, or KIOSK_CONFIG (no hub key) /
  * KIOSK_CRYPTO (unsigned or wrongly signed) with the reason in error. */
-static kiosk_rc check_hub_signature(const session *se, const sync_config *cfg, store *s,
+static kiosk_rc check_hub_signature(const request *rq, const sync_config *cfg, store *s,
                                     const kiosk_buf *rep, char *error, size_t error_size)
 {
     uint8_t hub_pk[32], hub_sig[64];
@@ -253,11 +306,11 @@ static kiosk_rc check_hub_signature(const session *se, const sync_config *cfg, s
                   " taken as acknowledged");
         return KIOSK_CONFIG;
     }
-    if (!se->hub_sig[0] || !sync_hex_parse(se->hub_sig, hub_sig, 64) ||
-        !sync_reply_verify(hub_pk, cfg->key->public_key, se->request_sig, 200, rep->data, rep->len,
+    if (!rq->hub_sig[0] || !sync_hex_parse(rq->hub_sig, hub_sig, 64) ||
+        !sync_reply_verify(hub_pk, cfg->key->public_key, rq->sig, 200, rep->data, rep->len,
                            hub_sig)) {
         set_error(error, error_size, "hub fault: %s; the records stay queued",
-                  se->hub_sig[0] ? "the reply's signature is not the provisioned hub's"
+                  rq->hub_sig[0] ? "the reply's signature is not the provisioned hub's"
                                  : "the reply is not signed");
         return KIOSK_CRYPTO;
     }
@@ -427,16 +480,16 @@ static kiosk_rc send_events(session *se, const sync_config *cfg, store *s, sync_
         size_t len = 0;
         rc = sync_events_encode(evs, n, &body, &len);
         long status = 0;
-        kiosk_buf_consume(rep, rep->len);
+        request rq;
         if (rc == KIOSK_OK)
-            rc = post(se, cfg, SYNC_PATH_EVENTS, body, len, &status, rep, error, error_size);
+            rc = post(se, cfg, &rq, SYNC_PATH_EVENTS, body, len, &status, rep, error, error_size);
         free(body);
         if (rc != KIOSK_OK)
             return rc;
         round->requests++;
         round->events_sent += n;
         if (status == 200) {
-            rc = check_hub_signature(se, cfg, s, rep, error, error_size);
+            rc = check_hub_signature(&rq, cfg, s, rep, error, error_size);
             if (rc != KIOSK_OK)
                 return rc;
             size_t acked = 0;
@@ -464,6 +517,87 @@ static kiosk_rc send_events(session *se, const sync_config *cfg, store *s, sync_
     }
 }
 
+/* ---- the records: two batches in turn ------------------------------------------------
+ * While the hub decides on one batch, the round reads, marks, encodes and signs the next
+ * (a request carries its own signature), and it sends that one before it applies the
+ * answers to the first: the kiosk's work and the hub's overlap instead of taking turns.
+ * The store stays on the round's thread; only the HTTP transfer runs on a helper thread,
+ * one request at a time on the one connection. A prepared batch that is not sent (the
+ * batch before it failed, or the round stops) is already marked sent: it is still
+ * pending, and the next request takes it again from the first undecided seq. */
+typedef struct slot {
+    batch b;
+    char *body;
+    size_t len;
+    request rq;
+    kiosk_buf rep;
+    int prepared; /* body signed and ready to go */
+    int flying;   /* its transfer thread is running */
+    pthread_t thread;
+} slot;
+
+typedef struct flight {
+    session *se;
+    const sync_config *cfg;
+    slot *sl;
+} flight;
+
+static void slot_drop(slot *sl)
+{
+    batch_clear(&sl->b);
+    free(sl->body);
+    sl->body = NULL;
+    curl_slist_free_all(sl->rq.hdrs);
+    sl->rq.hdrs = NULL;
+    sl->prepared = 0;
+}
+
+/* Read up to se->batch pending records after after_seq, mark them sent, encode them with
+ * the audit head and sign the request. KIOSK_OK with sl->b.n == 0 when none is pending. */
+static kiosk_rc slot_prepare(session *se, const sync_config *cfg, store *s, slot *sl,
+                             int64_t after_seq)
+{
+    slot_drop(sl);
+    sl->b.cap = se->batch;
+    kiosk_rc rc = batch_fill(&sl->b, s, after_seq);
+    if (rc != KIOSK_OK || sl->b.n == 0)
+        return rc;
+    rc = store_mark_sent(s, after_seq, sl->b.recs[sl->b.n - 1].seq);
+    /* the audit head goes with the records (signed with the body); the hub keeps it */
+    sync_head head = {0};
+    if (rc == KIOSK_OK && store_audit_head(s, &head.audit_id, head.audit_hash) == KIOSK_OK)
+        head.present = head.audit_id > 0;
+    if (rc == KIOSK_OK)
+        rc = sync_body_encode_head(sl->b.recs, sl->b.n, &head, &sl->body, &sl->len);
+    if (rc == KIOSK_OK)
+        rc = request_prepare(se, cfg, &sl->rq, SYNC_PATH_RECORDS_V2, sl->body, sl->len, &sl->rep);
+    sl->prepared = rc == KIOSK_OK;
+    return rc;
+}
+
+static void *fly(void *arg)
+{
+    flight *f = arg;
+    request_perform(f->se, f->cfg, &f->sl->rq);
+    return NULL;
+}
+
+/* Send a prepared slot: on a helper thread, or here when no thread can be made. */
+static void slot_send(flight *f, slot *sl)
+{
+    f->sl = sl;
+    sl->flying = pthread_create(&sl->thread, NULL, fly, f) == 0;
+    if (!sl->flying)
+        request_perform(f->se, f->cfg, &sl->rq);
+}
+
+static void slot_land(slot *sl)
+{
+    if (sl->flying)
+        pthread_join(sl->thread, NULL);
+    sl->flying = 0;
+}
+
 static kiosk_rc run_round(session *se, const sync_config *cfg, store *s, sync_round *round,
                           char *error, size_t error_size)
 {
@@ -478,68 +612,96 @@ static kiosk_rc run_round(session *se, const sync_config *cfg, store *s, sync_ro
         if (erc != KIOSK_OK)
             return erc;
     }
-    batch b = {.cap = se->batch, .key = cfg->key};
-    b.recs = calloc(b.cap, sizeof *b.recs);
-    if (!b.recs)
-        return KIOSK_NOMEM;
-    kiosk_buf rep;
-    kiosk_buf_init(&rep, REPLY_MAX, 0);
+    slot sl[2];
+    memset(sl, 0, sizeof sl);
+    size_t cap = se->batch > cfg->batch ? se->batch : cfg->batch;
+    for (int i = 0; i < 2; i++) {
+        sl[i].b = (batch){.cap = cap, .key = cfg->key};
+        kiosk_buf_init(&sl[i].rep, REPLY_MAX, 0);
+    }
+    sl[0].b.recs = calloc(cap, sizeof *sl[0].b.recs);
+    sl[1].b.recs = calloc(cap, sizeof *sl[1].b.recs);
+    kiosk_rc rc = sl[0].b.recs && sl[1].b.recs ? KIOSK_OK : KIOSK_NOMEM;
+    flight f = {.se = se, .cfg = cfg};
     int64_t after = 0;
-    int retries = 0;
-    kiosk_rc rc = KIOSK_OK;
-    for (;;) {
-        if (se->stop && atomic_load(se->stop)) {
-            rc = KIOSK_BUSY;
-            break;
-        }
-        b.cap = se->batch;
-        rc = batch_fill(&b, s, after);
-        if (rc != KIOSK_OK || b.n == 0)
-            break;
-        rc = store_mark_sent(s, after, b.recs[b.n - 1].seq);
-        char *body = NULL;
-        size_t len = 0;
-        /* the audit head goes with the records (signed with the body); the hub keeps it */
-        sync_head head = {0};
-        if (rc == KIOSK_OK && store_audit_head(s, &head.audit_id, head.audit_hash) == KIOSK_OK)
-            head.present = head.audit_id > 0;
-        if (rc == KIOSK_OK)
-            rc = sync_body_encode_head(b.recs, b.n, &head, &body, &len);
+    int retries = 0, cur = 0;
+    if (rc == KIOSK_OK)
+        rc = slot_prepare(se, cfg, s, &sl[cur], after);
+    int go = rc == KIOSK_OK && sl[cur].b.n > 0;
+    if (go && se->stop && atomic_load(se->stop)) {
+        rc = KIOSK_BUSY;
+        go = 0;
+    }
+    if (go)
+        slot_send(&f, &sl[cur]);
+    while (go) {
+        slot *c = &sl[cur], *nx = &sl[!cur];
+        /* the next batch, while the hub works on this one (a short batch was the last) */
+        kiosk_rc nrc = KIOSK_OK;
+        if (c->b.n == c->b.cap)
+            nrc = slot_prepare(se, cfg, s, nx, c->b.recs[c->b.n - 1].seq);
+        slot_land(c);
         long status = 0;
-        kiosk_buf_consume(&rep, rep.len); /* the last reply is used up; its room stays */
-        if (rc == KIOSK_OK)
-            rc = post(se, cfg, SYNC_PATH_RECORDS_V2, body, len, &status, &rep, error, error_size);
-        free(body);
+        rc = request_finish(&c->rq, &status, error, error_size);
         if (rc != KIOSK_OK)
             break;
         round->requests++;
-        round->sent += b.n;
-        if (status == 200) {
-            rc = check_hub_signature(se, cfg, s, &rep, error, error_size);
-            if (rc != KIOSK_OK) {
-                round->undecided += b.n;
+        round->sent += c->b.n;
+        if (status != 200) {
+            verdict v = judge_error(se, cfg, status, &c->rep, &rc, error, error_size);
+            if (v == GIVE_UP || ++retries > ROUND_RETRIES)
+                break;
+            if (v == SHRINK) {
+                if (se->batch == 1)
+                    break;
+                se->batch = se->batch / 2;
+            }
+            /* again from the first undecided seq; the prepared next batch goes with it */
+            slot_drop(nx);
+            rc = slot_prepare(se, cfg, s, c, after);
+            if (rc != KIOSK_OK || c->b.n == 0)
+                break;
+            if (se->stop && atomic_load(se->stop)) {
+                rc = KIOSK_BUSY;
                 break;
             }
-            rc = apply_reply(s, &b, &rep, round, error, error_size);
-            if (rc != KIOSK_OK)
-                break;
-            after = b.recs[b.n - 1].seq;
-            retries = 0;
+            slot_send(&f, c);
             continue;
         }
-        verdict v = judge_error(se, cfg, status, &rep, &rc, error, error_size);
-        if (v == GIVE_UP || ++retries > ROUND_RETRIES)
+        rc = check_hub_signature(&c->rq, cfg, s, &c->rep, error, error_size);
+        if (rc != KIOSK_OK) {
+            round->undecided += c->b.n;
             break;
-        if (v == SHRINK) {
-            if (se->batch == 1)
-                break;
-            se->batch = se->batch / 2;
         }
-        rc = KIOSK_OK;
+        retries = 0;
+        int stop = se->stop && atomic_load(se->stop);
+        /* the next one goes before this one's answers are applied */
+        if (nrc == KIOSK_OK && nx->prepared && !stop)
+            slot_send(&f, nx);
+        rc = apply_reply(s, &c->b, &c->rep, round, error, error_size);
+        after = c->b.recs[c->b.n - 1].seq;
+        slot_drop(c);
+        if (rc == KIOSK_OK)
+            rc = nrc;
+        if (rc == KIOSK_OK && stop)
+            rc = KIOSK_BUSY;
+        if (rc != KIOSK_OK)
+            break;
+        if (!nx->flying && !nx->prepared) {
+            /* this batch was short: records saved meanwhile, if any, start a new one */
+            rc = slot_prepare(se, cfg, s, nx, after);
+            if (rc != KIOSK_OK || nx->b.n == 0)
+                break;
+            slot_send(&f, nx);
+        }
+        cur = !cur;
     }
-    batch_clear(&b);
-    free(b.recs);
-    kiosk_buf_deinit(&rep);
+    for (int i = 0; i < 2; i++) {
+        slot_land(&sl[i]);
+        slot_drop(&sl[i]);
+        free(sl[i].b.recs);
+        kiosk_buf_deinit(&sl[i].rep);
+    }
     if (rc == KIOSK_OK && round->undecided) {
         set_error(error, error_size, "the hub left %zu records without an answer",
                   round->undecided);
