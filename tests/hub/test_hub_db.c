@@ -470,6 +470,51 @@ static void test_ingest_rate(void **state)
     hub_db_close(db);
 }
 
+/* A batch big enough that its records are checked on helper threads beside the inserts:
+ * each refused record (another key's signature, bytes altered after signing, a bad uuid)
+ * is refused in its own place, everything else stored, the answers in order, and a
+ * refused record's place is not taken by its neighbour's check. */
+static void test_ingest_checks_a_big_batch_in_order(void **state)
+{
+    (void)state;
+    hub_db *db = fresh("checks");
+    assert_int_equal(hub_db_device_add(db, dev_pk, "a", 1), KIOSK_OK);
+    enum { N = 97 };
+    sync_record recs[N];
+    sync_result res[N];
+    for (int i = 0; i < N; i++)
+        make_record(&recs[i], i + 1, i % 10 == 3 ? other_sk : dev_sk);
+    recs[50].sealed[0] ^= 1; /* altered after signing */
+    recs[77].uuid[0] = 'X';  /* not a uuid */
+    recs[96].seq = 0;        /* not a seq */
+    assert_int_equal(hub_db_ingest(db, dev_pk, recs, N, "http", 1, res), KIOSK_OK);
+    int stored = 0;
+    for (int i = 0; i < N; i++) {
+        assert_string_equal(res[i].uuid, recs[i].uuid);
+        const char *want = i % 10 == 3 || i == 50 ? "bad_record_signature"
+                           : i == 77              ? "bad_uuid"
+                           : i == 96              ? "bad_seq"
+                                                  : "";
+        assert_string_equal(res[i].reason, want);
+        assert_int_equal(res[i].status, *want ? SYNC_REJECTED : SYNC_ACCEPTED);
+        if (!*want) {
+            uint8_t h[32];
+            sync_sha256(h, recs[i].sealed, recs[i].sealed_len);
+            assert_true(res[i].has_sealed_sha256);
+            assert_memory_equal(res[i].sealed_sha256, h, 32);
+            stored++;
+        }
+    }
+    assert_int_equal(count_records(db, dev_pk), stored);
+    /* again: every stored one a duplicate, the refused ones refused again */
+    assert_int_equal(hub_db_ingest(db, dev_pk, recs, N, "http", 2, res), KIOSK_OK);
+    for (int i = 0; i < N; i++)
+        assert_int_equal(res[i].status, *res[i].reason ? SYNC_REJECTED : SYNC_DUPLICATE);
+    assert_int_equal(count_records(db, dev_pk), stored);
+    free_recs(recs, N);
+    hub_db_close(db);
+}
+
 /* The mark a device's signed reply carries: its highest seq and the audit head it gave,
  * as held before this request; a later head replaces it, an earlier one (a unit whose
  * log went back) never does. */
@@ -518,6 +563,7 @@ int main(void)
         cmocka_unit_test(test_gaps_and_walk),
         cmocka_unit_test(test_walk_order),
         cmocka_unit_test(test_ingest_rate),
+        cmocka_unit_test(test_ingest_checks_a_big_batch_in_order),
         cmocka_unit_test(test_mark_head_only_moves_forward),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

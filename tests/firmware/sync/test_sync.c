@@ -208,6 +208,33 @@ static void test_hub_down_then_up(void **state)
     store_close(s);
 }
 
+/* The round prepares the next batch (read, marked sent, encoded, signed) while the hub
+ * decides on one. A first request that fails leaves the batch behind it marked sent but
+ * never sent: still pending, and the next round sends and acknowledges every record
+ * once. Without the overlap only the first batch would be marked. */
+static void test_next_batch_prepared_while_the_hub_works(void **state)
+{
+    (void)state;
+    store *s = open_store();
+    save_n(s, 10);
+    sync_config c = config(); /* batches of 4 */
+    sync_round r;
+    char err[128];
+    hub_server_set_fault(srv, HUB_FAULT_503, 1);
+    assert_int_equal(sync_run_once(&c, s, &r, err, sizeof err), KIOSK_NET);
+    assert_int_equal(r.requests, 1);
+    assert_int_equal(count(s, STORE_SENT), 8);
+    assert_int_equal(count(s, STORE_QUEUED), 2);
+    assert_hub_holds(0);
+    assert_int_equal(sync_run_once(&c, s, &r, err, sizeof err), KIOSK_OK);
+    assert_int_equal(r.requests, 3);
+    assert_int_equal(r.acked, 10);
+    assert_int_equal(count(s, STORE_ACKED), 10);
+    assert_int_equal(count(s, STORE_QUEUED) + count(s, STORE_SENT), 0);
+    assert_hub_holds(10);
+    store_close(s);
+}
+
 static void test_server_errors_reset_garbage_partial(void **state)
 {
     (void)state;
@@ -863,6 +890,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_normal_sync, setup, teardown),
         cmocka_unit_test_setup_teardown(test_hub_down_then_up, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_next_batch_prepared_while_the_hub_works, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_server_errors_reset_garbage_partial, setup, teardown),
         cmocka_unit_test_setup_teardown(test_duplicate_conflicting_and_tampered_records, setup,
                                         teardown),
