@@ -225,11 +225,11 @@ static void test_body_decode_refuses_malformed(void **state)
     assert_int_equal(sync_body_decode("{}", SYNC_MAX_BODY + 1, &got, &n), KIOSK_RANGE);
 }
 
-/* The sealed field's base64 (libsodium's codec) is as strict as the table codec it
- * replaced: every padding form round-trips to RFC 4648's exact bytes, and anything else a
- * lax decoder might take is refused — missing, short, extra or inner padding, bits under
- * the padding, whitespace, trailing bytes, the URL-safe alphabet, and bytes over 0x7F,
- * which libsodium 1.0.18 alone would read as '/'. */
+/* The sealed field's base64 (a table codec: the value is found by its closing quote and
+ * every byte of it is checked by the decoder alone) is strict: every padding form round-trips to
+ * RFC 4648's exact bytes, and anything else a lax decoder might take is refused — missing, short,
+ * extra or inner padding, bits under the padding, whitespace, trailing bytes, the URL-safe
+ * alphabet, bytes over 0x7F, JSON escapes and control bytes. */
 static void test_body_base64_strictness(void **state)
 {
     (void)state;
@@ -274,6 +274,9 @@ static void test_body_base64_strictness(void **state)
         "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8gISIjJCUmJygpKissLS4_MA==",     /* URL-safe */
         "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8gISIjJCUmJygpKissLS4\x84MA==",  /* high */
         "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8gISIjJCUmJygpKissLS4vMA\xbd\xbd", /* high */
+        "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8gISIjJCUmJygpKissLS4\\/MA==",     /* escape */
+        "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8gISIjJCUmJygpKissLS4vMA\x01=",    /* control */
+        "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8gISIjJCUmJygpKissLS4vMA\t=",      /* tab */
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         snprintf(body, sizeof body,
@@ -603,10 +606,45 @@ static void test_events_decode_refuses_malformed(void **state)
     free(huge);
 }
 
+/* sync_sha256 is SHA-256 (FIPS 180-4 vectors) and the same bytes as libsodium's, which
+ * older units and bundles used, at every length around the block size and for megabytes. */
+static void test_sha256(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *in, *hex;
+    } v[] = {
+        {"", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"},
+        {"abc", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"},
+        {"abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
+         "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"},
+    };
+    for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
+        uint8_t h[32];
+        char hex[65];
+        sync_sha256(h, v[i].in, strlen(v[i].in));
+        sync_hex_format(h, 32, hex);
+        assert_string_equal(hex, v[i].hex);
+    }
+    enum { BIG = 3 << 20 };
+    uint8_t *buf = malloc(BIG);
+    assert_non_null(buf);
+    randombytes_buf(buf, BIG);
+    static const size_t lens[] = {1, 55, 56, 63, 64, 65, 127, 128, 10381, BIG};
+    for (size_t i = 0; i < sizeof lens / sizeof lens[0]; i++) {
+        uint8_t a[32], b[32];
+        sync_sha256(a, buf, lens[i]);
+        crypto_hash_sha256(b, buf, lens[i]);
+        assert_memory_equal(a, b, 32);
+    }
+    free(buf);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup(test_uuid_and_hex, setup),
+        cmocka_unit_test_setup(test_sha256, setup),
         cmocka_unit_test_setup(test_record_signature, setup),
         cmocka_unit_test_setup(test_request_signature, setup),
         cmocka_unit_test_setup(test_request_signature_v2, setup),
