@@ -625,13 +625,11 @@ static kiosk_rc run_round(session *se, const sync_config *cfg, store *s, sync_ro
     flight f = {.se = se, .cfg = cfg};
     int64_t after = 0;
     int retries = 0, cur = 0;
+    if (rc == KIOSK_OK && se->stop && atomic_load(se->stop))
+        rc = KIOSK_BUSY;
     if (rc == KIOSK_OK)
         rc = slot_prepare(se, cfg, s, &sl[cur], after);
     int go = rc == KIOSK_OK && sl[cur].b.n > 0;
-    if (go && se->stop && atomic_load(se->stop)) {
-        rc = KIOSK_BUSY;
-        go = 0;
-    }
     if (go)
         slot_send(&f, &sl[cur]);
     while (go) {
