@@ -628,13 +628,14 @@ int main(int argc, char **argv)
 
         printf("backlog %6d: save p50 %6.3f ms p99 %6.3f ms | bare write+fdatasync p50: "
                "append %6.3f ms, overwrite %6.3f ms | drain %7.0f ms %7.0f records/s "
-               "(%zu requests, CPU %.0f us a record), kiosk side alone %7.0f records/s (a batch: read %.1f, mark %.1f, "
+               "(%zu requests, CPU %.0f us a record), kiosk side alone %7.0f records/s (a batch: "
+               "read %.1f, mark %.1f, "
                "encode "
                "and sign %.1f, apply %.1f ms) | WAL per record: save %6.0f B (%.1f pages), drain "
                "%5.0f B\n",
                r->backlog, r->save50, r->save99, r->append50, r->overwrite50, r->drain_ms, r->rate,
-               r->requests, r->drain_cpu_us, r->side_rate, r->side_part[0], r->side_part[1], r->side_part[2],
-               r->side_part[3], r->wal_save, r->frames_save, r->wal_drain);
+               r->requests, r->drain_cpu_us, r->side_rate, r->side_part[0], r->side_part[1],
+               r->side_part[2], r->side_part[3], r->wal_save, r->frames_save, r->wal_drain);
         fflush(stdout);
     }
     /* 4. a help request: queued (store_event_add, as the I/O worker does), the sync
