@@ -535,8 +535,9 @@ static void test_address_touches(void **state)
     ui_app_destroy(app);
 }
 
-/* The handwriting recogniser goes once the form is behind (the commitment reached) and
- * comes back should the citizen return to change a field. */
+/* The text input engines go once the form is behind (at the review, and on to the
+ * commitment) and come back should the citizen return to change a field: the recogniser
+ * with the form, the pinyin engine when asked for. */
 static void test_recogniser_leaves_with_the_form(void **state)
 {
     (void)state;
@@ -550,10 +551,24 @@ static void test_recogniser_leaves_with_the_form(void **state)
     char *cut = strstr(script, "expect commitment\n");
     assert_non_null(cut);
     cut[strlen("expect commitment\n")] = '\0'; /* the demo registration up to the commitment */
-    run(app, script);
+    char *review = strstr(script, "expect review\n");
+    assert_non_null(review);
+    review += strlen("expect review\n");
+    char rest = *review;
+    *review = '\0';
+    run(app, script); /* the form done, at the review */
+    assert_null(ui_app_handwriting(app));
+    *review = rest;
+    run(app, review); /* on to the commitment */
     assert_null(ui_app_handwriting(app));
     run(app, "tap back\nexpect review\ntap edit_1\nexpect form\n");
     assert_non_null(ui_app_handwriting(app));
+    /* the pinyin engine is loaded when a citizen asks for it, and goes with the form */
+    assert_false(ui_app_pinyin_loaded(app));
+    run(app, "tap field_household_detail\ntap kb_pinyin\n");
+    assert_true(ui_app_pinyin_loaded(app));
+    run(app, "tap edit_cancel\ntap next\nexpect review\n");
+    assert_false(ui_app_pinyin_loaded(app));
     ui_app_destroy(app);
 }
 
@@ -578,6 +593,7 @@ static void test_handwriting_entry(void **state)
     run(app, "choose 0\ntap kb_楼\ntap caret_left\ntype 3\ntap edit_done\n"
              "tap edit_cancel\n"); /* the residence's picker, opened by itself */
     assert_int_equal(ui_handwriting_stroke_count(hw), 0); /* chosen: the pad is clear */
+    assert_null(ui_handwriting_view(hw));                 /* the pad's picture went with the pad */
     session *ss = ui_app_session(app);
     assert_string_equal(
         registration_get_text(session_get_view(ss)->record, REGISTRATION_HOUSEHOLD_DETAIL),
