@@ -535,6 +535,48 @@ static void test_address_touches(void **state)
     ui_app_destroy(app);
 }
 
+/* Whether two files hold the same bytes. */
+static int same_file(const char *a, const char *b)
+{
+    FILE *fa = fopen(a, "rb"), *fb = fopen(b, "rb");
+    assert_non_null(fa);
+    assert_non_null(fb);
+    int same = 1, ca, cb;
+    do {
+        ca = fgetc(fa);
+        cb = fgetc(fb);
+        same = ca == cb;
+    } while (same && ca != EOF);
+    fclose(fa);
+    fclose(fb);
+    return same;
+}
+
+/* A form row under a finger is drawn pressed, as a button is; a finger that slides off
+ * (a swipe) leaves it as it was and opens nothing. */
+static void test_form_row_drawn_pressed(void **state)
+{
+    (void)state;
+    ui_app *app = start(KIOSK_MODE_HALL, demo_card, NULL);
+    run(app, "card insert\nwait-for pin\npin 123456\ntap pin_ok\nwait-for questions\n"
+             "tap q0_no\ntap q1_no\ntap q2_yes\ntap q3_yes\nexpect form\n");
+    SDL_Rect r;
+    assert_true(ui_app_widget_rect(app, "field_education", &r));
+    char up[600], down[600], slid[600];
+    snprintf(up, sizeof up, "%s/row-up.png", shots);
+    snprintf(down, sizeof down, "%s/row-down.png", shots);
+    snprintf(slid, sizeof slid, "%s/row-slid.png", shots);
+    assert_int_equal(ui_app_screenshot(app, up), KIOSK_OK);
+    ui_app_touch(app, 0, r.x + r.w / 2, r.y + r.h / 2);
+    assert_int_equal(ui_app_screenshot(app, down), KIOSK_OK);
+    assert_false(same_file(up, down));                        /* drawn pressed */
+    ui_app_touch(app, 1, r.x + r.w / 2, r.y + r.h / 2 + 200); /* a swipe, not a tap */
+    ui_app_touch(app, 2, r.x + r.w / 2, r.y + r.h / 2 + 200);
+    assert_int_equal(ui_app_screenshot(app, slid), KIOSK_OK);
+    assert_true(same_file(up, slid)); /* as before, and no editor opened */
+    ui_app_destroy(app);
+}
+
 /* The text input engines go once the form is behind (at the review, and on to the
  * commitment) and come back should the citizen return to change a field: the recogniser
  * with the form, the pinyin engine when asked for. */
@@ -654,6 +696,7 @@ int main(void)
         cmocka_unit_test_setup(test_validation_messages, setup),
         cmocka_unit_test_setup(test_address_touches, setup),
         cmocka_unit_test_setup(test_card_pulled_mid_form_and_rare_name, setup),
+        cmocka_unit_test_setup(test_form_row_drawn_pressed, setup),
         cmocka_unit_test_setup(test_recogniser_leaves_with_the_form, setup),
         cmocka_unit_test_setup(test_handwriting_entry, setup),
         cmocka_unit_test_setup(test_whole_journey_portrait, setup),
