@@ -134,7 +134,8 @@ struct ui_text {
     cache_entry *cache;
     size_t cache_cap, cache_n, cache_pixels, renders;
     uint64_t clock;
-    uint64_t frame_mark; /* clock when the last frame was done */
+    uint64_t frame_mark;  /* clock when the last frame was done */
+    size_t frame_renders; /* renders when the last frame was done */
     item *items;
     size_t items_cap;
     line *lines;
@@ -1079,6 +1080,12 @@ void ui_text_frame_done(ui_text *t, size_t slack_pixels)
         cache_evict(t, lru);
     }
     t->frame_mark = t->clock;
+    if (t->renders != t->frame_renders) {
+        /* text was rasterised: the glyphs' pages of the font files go back (clean, in the
+         * page cache; the next rasterisation maps what it needs again) */
+        release_fonts(t);
+        t->frame_renders = t->renders;
+    }
 }
 
 void ui_text_trim(ui_text *t, size_t keep_pixels)
