@@ -32,6 +32,7 @@ typedef struct sim_reader {
     reader base;
     reader_sim_faults faults;
     int present, apdus, generation;
+    int type_b; /* answers ISO 14443 Type B polls, not Type A ([card] modulation = B) */
     record ef05[SIM_RECORDS], ef06[SIM_RECORDS];
     size_t n05, n06;
     uint8_t pin[3];
@@ -112,6 +113,9 @@ static int on_entry(void *user, const char *section, const char *key, const char
     if (!strcmp(section, "card") && !strcmp(key, "generation")) {
         s->generation = atoi(value);
         ok = s->generation >= 1 && s->generation <= 3;
+    } else if (!strcmp(section, "card") && !strcmp(key, "modulation")) {
+        ok = !strcmp(value, "A") || !strcmp(value, "B");
+        s->type_b = !strcmp(value, "B");
     } else if (!strcmp(section, "card") && !strcmp(key, "card_number")) {
         ok = ascii(value, b, 9) && put(s->ef05, &s->n05, 0x07, b, 9);
     } else if (!strcmp(section, "card") && !strcmp(key, "issuing_region")) {
@@ -314,7 +318,7 @@ static kiosk_rc sim_poll(reader *r, int timeout_ms, reader_target *out)
     static const uint8_t uid[4] = {0x08, 0x5A, 0x3C, 0x11}; /* random-UID style, fixed */
     memcpy(out->uid, uid, sizeof uid);
     out->uid_len = sizeof uid;
-    out->type_b = s->generation < 3;
+    out->type_b = s->type_b;
     s->app_selected = 0;
     s->ef = 0;
     s->pin_ok = 0;
