@@ -28,7 +28,7 @@ typedef struct {
 } slot;
 
 static const char *const mode_names[] = {"hall", "portable", NULL};
-static const char *const reader_names[] = {"simulated", "libnfc", NULL};
+static const char *const reader_names[] = {"simulated", "libnfc", "pcsc", NULL};
 static const char *const printer_names[] = {"file", "usb", "serial", NULL};
 static const char *const level_names[] = {"debug", "info", "warn", "error", NULL};
 static const char *const lang_names[] = {"zh_CN", "en", NULL};

@@ -18,6 +18,7 @@
 #include "domain/idnum.h"
 #include "identity/identity_health.h"
 #include "nfc/reader_nfc.h"
+#include "pcsc/reader_pcsc.h"
 #include "ssc/reader_sim.h"
 
 struct identity_worker {
@@ -429,5 +430,7 @@ kiosk_rc identity_open_configured(void *ctx, reader **out)
     const kiosk_config *cfg = ctx;
     if (cfg->reader_backend == KIOSK_READER_LIBNFC)
         return reader_nfc_open(cfg->reader_connstring, out);
+    if (cfg->reader_backend == KIOSK_READER_PCSC)
+        return reader_pcsc_open(cfg->reader_connstring, out);
     return reader_sim_create(cfg->reader_card_profile, NULL, out);
 }

@@ -20,6 +20,7 @@ void usage(FILE *f)
             "[--pin-stdin]\n"
             "                     [--json]\n"
             "         --reader     a libnfc connection string (default: the first reader),\n"
+            "                      or pcsc:NAME for a PC/SC reader (the start of its name),\n"
             "                      or sim:PROFILE for a simulated card\n"
             "         --pin-stdin  read the card PIN from standard input and show the holder\n"
             "         exit: 0 read, 10 no card, 11 wrong PIN, 12 PIN blocked,\n"

@@ -19,6 +19,7 @@
 #include "identity/identity.h"
 #include "nfc/reader_nfc.h"
 #include "ssc/reader_sim.h"
+#include "pcsc_peer.h"
 #include "pn532_emu.h"
 
 #define MAX_EVENTS 32
@@ -245,6 +246,55 @@ static void test_open_configured(void **state)
              "pn532_uart:/dev/nonexistent-tty:115200");
     setenv("LIBNFC_AUTO_SCAN", "false", 1);
     assert_int_equal(identity_open_configured(&cfg, &r), KIOSK_READER);
+    cfg.reader_backend = KIOSK_READER_PCSC; /* no pcscd here, or no such reader in it */
+    snprintf(cfg.reader_connstring, sizeof cfg.reader_connstring, "%s", "No Such Reader");
+    assert_int_equal(identity_open_configured(&cfg, &r), KIOSK_READER);
+}
+
+/* A 2nd-generation card in a contact slot, through pcscd and the virtual reader
+ * (tests/tools/pcsc_peer): the worker on the configured PC/SC backend reads it as it
+ * reads a tapped card — the same events, the same holder — and sees it taken out. */
+static void test_contact_card_through_pcsc(void **state)
+{
+    (void)state;
+    reader *card;
+    assert_int_equal(reader_sim_create(KIOSK_TEST_ASSETS "/cards/demo.ini", NULL, &card), KIOSK_OK);
+    pcsc_peer *peer;
+    kiosk_rc rc = pcsc_peer_start(card, NULL, &peer);
+    if (rc == KIOSK_UNSUPPORTED) {
+        reader_close(card);
+        skip();
+    }
+    assert_int_equal(rc, KIOSK_OK);
+    static kiosk_config kc;
+    kiosk_config_defaults(&kc, KIOSK_TEST_ASSETS, KIOSK_TEST_FONTS);
+    kc.reader_backend = KIOSK_READER_PCSC;
+    snprintf(kc.reader_connstring, sizeof kc.reader_connstring, "%s", PCSC_PEER_READER);
+    harness h;
+    memset(&h, 0, sizeof h);
+    pthread_mutex_init(&h.lock, NULL);
+    identity_config cfg = {.open = identity_open_configured,
+                           .open_ctx = &kc,
+                           .callback = on_event,
+                           .callback_ctx = &h,
+                           .poll_ms = 200,
+                           .retry_ms = 200};
+    identity_worker *w;
+    assert_int_equal(identity_worker_start(&cfg, &w), KIOSK_OK);
+    assert_int_equal(wait_event(&h, 0), IDENTITY_READER_OK);
+    assert_int_equal(wait_event(&h, 1), IDENTITY_CARD_PRESENT);
+    assert_int_equal(wait_event(&h, 2), IDENTITY_CARD_READ);
+    assert_string_equal(h.ev[2].card.spec_version, "2.00");
+    assert_int_equal(identity_worker_submit_pin(w, "123456"), KIOSK_OK);
+    assert_int_equal(wait_event(&h, 3), IDENTITY_HOLDER);
+    assert_string_equal(h.ev[3].holder.name, "张三丰");
+    assert_string_equal(h.ev[3].holder.id_number, "370102199003074519");
+    pcsc_peer_insert(peer, 0, 0); /* taken out of the slot */
+    assert_int_equal(wait_event(&h, 4), IDENTITY_CARD_REMOVED);
+    identity_worker_stop(w);
+    pthread_mutex_destroy(&h.lock);
+    pcsc_peer_stop(peer);
+    reader_close(card);
 }
 
 static void test_reader_fault_and_recovery(void **state)
@@ -486,6 +536,7 @@ int main(void)
         cmocka_unit_test(test_removed_while_waiting_for_pin),
         cmocka_unit_test(test_blocked_and_third_generation),
         cmocka_unit_test(test_key_holder_and_inconsistent_cards),
+        cmocka_unit_test(test_contact_card_through_pcsc),
         cmocka_unit_test(test_open_configured),
         cmocka_unit_test(test_reader_fault_and_recovery),
         cmocka_unit_test(test_hung_reader_is_reopened),

@@ -24,6 +24,7 @@ typedef enum kiosk_mode {
 typedef enum kiosk_reader_backend {
     KIOSK_READER_SIMULATED = 0,
     KIOSK_READER_LIBNFC = 1,
+    KIOSK_READER_PCSC = 2, /* a contact (or dual) reader through pcscd: connstring names it */
 } kiosk_reader_backend;
 
 typedef enum kiosk_printer_backend {
