@@ -14,6 +14,8 @@ packages=(
   libgooglepinyin0-dev libgooglepinyin0
   # contact and SAM card readers through PC/SC (pcscd); tests add a virtual reader (vpcd)
   libpcsclite-dev pcscd vsmartcard-vpcd
+  # SM4 for the PSAM's terminal authentication scheme (OpenSSL 3's libcrypto)
+  libssl-dev
   # handwriting: Zinnia and its Simplified Chinese model
   libzinnia-dev tegaki-zinnia-simplified-chinese
   # voice prompts rendered at build time (cmake renders assets/strings prompts to WAV)

@@ -42,6 +42,7 @@ kiosk_rc reader_pcsc_rc(long rc)
         return KIOSK_CARD_REMOVED;
     case SCARD_W_UNRESPONSIVE_CARD:
     case SCARD_W_UNSUPPORTED_CARD:
+    case SCARD_E_NOT_TRANSACTED: /* the card's exchange failed; the reader is fine */
     case SCARD_E_PROTO_MISMATCH:
     case SCARD_E_INSUFFICIENT_BUFFER:
         return KIOSK_CARD;
@@ -106,6 +107,21 @@ static kiosk_rc pcsc_poll(reader *r, int timeout_ms, reader_target *out)
     return KIOSK_OK;
 }
 
+/* After a command failed: whether the card left the slot, given the moment pcscd takes to
+ * look (it polls a slot every 400 ms). A reader that is gone answers no. */
+static int card_left(pcsc_reader *p)
+{
+    SCARD_READERSTATE st = {.szReader = p->name, .dwCurrentState = SCARD_STATE_UNAWARE};
+    if (SCardGetStatusChange(p->ctx, 0, &st, 1) != SCARD_S_SUCCESS)
+        return 0;
+    if (st.dwEventState & SCARD_STATE_PRESENT) {
+        st.dwCurrentState = st.dwEventState & ~(DWORD)SCARD_STATE_CHANGED;
+        if (SCardGetStatusChange(p->ctx, 1000, &st, 1) != SCARD_S_SUCCESS)
+            return 0; /* no change within a second: the card is there */
+    }
+    return (st.dwEventState & SCARD_STATE_EMPTY) != 0;
+}
+
 static kiosk_rc pcsc_transceive(reader *r, const uint8_t *apdu, size_t n, uint8_t *resp, size_t cap,
                                 size_t *got, int timeout_ms)
 {
@@ -118,6 +134,8 @@ static kiosk_rc pcsc_transceive(reader *r, const uint8_t *apdu, size_t n, uint8_
     LONG rc = SCardTransmit(p->card, pci, apdu, (DWORD)n, NULL, resp, &len);
     if (rc != SCARD_S_SUCCESS) {
         kiosk_rc k = reader_pcsc_rc(rc);
+        if (k != KIOSK_CARD_REMOVED && k != KIOSK_NO_CARD && card_left(p))
+            k = KIOSK_CARD_REMOVED; /* pulled out mid-command: pcscd notices a moment later */
         if (k == KIOSK_CARD_REMOVED || k == KIOSK_NO_CARD) {
             disconnect(p, SCARD_LEAVE_CARD);
             return KIOSK_CARD_REMOVED;

@@ -245,6 +245,11 @@ static kiosk_rc serve_card(identity_worker *w, reader *r, const reader_target *t
         rc = ssc_authenticate(r, &ev.card, &w->cfg.key_holder);
         if (rc != KIOSK_OK && rc != KIOSK_CARD_REMOVED)
             kiosk_log_warn("identity", "terminal authentication failed: %s", kiosk_strerror(rc));
+        /* the PSAM away or refused (UNSUPPORTED), or its cryptogram refused by the card
+         * (CRYPTO: a PSAM of another key): the citizen goes on as without a PSAM, the ID
+         * number keyed and bound to the card by its PIN */
+        if (rc == KIOSK_CRYPTO)
+            rc = KIOSK_UNSUPPORTED;
     }
     if (rc == KIOSK_OK)
         rc = ssc_read_holder(r, &ev.holder);

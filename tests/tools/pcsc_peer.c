@@ -219,8 +219,25 @@ static int reader_listed(void)
     return found;
 }
 
+/* A pcscd left in this process's namespace by a test that failed before it stopped its
+ * peer: stopped, so the next one starts clean (the namespace is this process's own). */
+static void stop_leftover_daemon(void)
+{
+    FILE *f = fopen("/run/pcscd/pcscd.pid", "r");
+    int pid = 0;
+    if (f && fscanf(f, "%d", &pid) == 1 && pid > 1) {
+        kill(pid, SIGTERM);
+        waitpid(pid, NULL, 0);
+    }
+    if (f)
+        fclose(f);
+    unlink("/run/pcscd/pcscd.comm");
+    unlink("/run/pcscd/pcscd.pid");
+}
+
 static kiosk_rc start_daemon(pcsc_peer *p)
 {
+    stop_leftover_daemon();
     char conf[96], path[160], log[160];
     snprintf(conf, sizeof conf, "%s/reader.conf.d", p->dir);
     mkdir(conf, 0755);
@@ -249,19 +266,40 @@ static kiosk_rc start_daemon(pcsc_peer *p)
     }
     p->pcscd = pid;
     for (int i = 0; i < 250; i++) { /* 5 s */
-        if (reader_listed())
-            return KIOSK_OK;
         int st;
         if (waitpid(pid, &st, WNOHANG) == pid) {
             p->pcscd = 0;
             fprintf(stderr, "pcsc_peer: pcscd exited (see %s)\n", log);
             return KIOSK_IO;
         }
+        if (reader_listed())
+            return KIOSK_OK;
         struct timespec ts = {0, 20000000};
         nanosleep(&ts, NULL);
     }
     fprintf(stderr, "pcsc_peer: pcscd did not list the reader (see %s)\n", log);
     return KIOSK_TIMEOUT;
+}
+
+int pcsc_peer_wait(int slot_index, int present, int timeout_ms)
+{
+    SCARDCONTEXT ctx;
+    if (SCardEstablishContext(SCARD_SCOPE_SYSTEM, NULL, NULL, &ctx) != SCARD_S_SUCCESS)
+        return 0;
+    SCARD_READERSTATE st = {.szReader = slot_index ? PCSC_PEER_SLOT1 : PCSC_PEER_SLOT0,
+                            .dwCurrentState = SCARD_STATE_UNAWARE};
+    int seen = 0;
+    for (int waited = 0; !seen && waited <= timeout_ms; waited += 20) {
+        if (SCardGetStatusChange(ctx, 0, &st, 1) != SCARD_S_SUCCESS)
+            break;
+        seen = !(st.dwEventState & SCARD_STATE_PRESENT) == !present;
+        if (!seen) {
+            struct timespec ts = {0, 20000000};
+            nanosleep(&ts, NULL);
+        }
+    }
+    SCardReleaseContext(ctx);
+    return seen;
 }
 
 kiosk_rc pcsc_peer_start(reader *card0, reader *card1, pcsc_peer **out)
@@ -294,6 +332,12 @@ kiosk_rc pcsc_peer_start(reader *card0, reader *card1, pcsc_peer **out)
     }
     for (int i = 0; i < PCSC_PEER_SLOTS; i++)
         pthread_create(&p->slots[i].thread, NULL, icc_thread, &p->slots[i]);
+    for (int i = 0; i < PCSC_PEER_SLOTS; i++) /* the cards put in are seen by pcscd */
+        if (p->slots[i].present && !pcsc_peer_wait(i, 1, 5000)) {
+            fprintf(stderr, "pcsc_peer: pcscd does not see the card in slot %d\n", i);
+            pcsc_peer_stop(p);
+            return KIOSK_TIMEOUT;
+        }
     *out = p;
     return KIOSK_OK;
 }

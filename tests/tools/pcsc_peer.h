@@ -33,6 +33,10 @@ kiosk_rc pcsc_peer_start(reader *card0, reader *card1, pcsc_peer **out);
 /* Put a card into slot i (1) or take it out (0): the virtual ICC answers or hangs up. */
 void pcsc_peer_insert(pcsc_peer *p, int slot, int present);
 
+/* Wait up to timeout_ms until pcscd reports slot i with a card (present 1) or empty (0):
+ * it looks every 400 ms. 1 when it does. */
+int pcsc_peer_wait(int slot, int present, int timeout_ms);
+
 /* APDUs slot i's card has answered so far. */
 int pcsc_peer_apdus(const pcsc_peer *p, int slot);
 

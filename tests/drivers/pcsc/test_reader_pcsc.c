@@ -18,6 +18,7 @@
 #include "pcsc_peer.h"
 #include "ssc/reader_sim.h"
 #include "ssc/ssc.h"
+#include "ssc/ssc_psam.h"
 
 typedef struct rig {
     reader *card;
@@ -39,6 +40,7 @@ static void rig_up(rig *g, const char *profile, int present)
     }
     assert_int_equal(rc, KIOSK_OK);
     pcsc_peer_insert(g->peer, 0, present);
+    assert_true(pcsc_peer_wait(0, present, 5000));
     assert_int_equal(reader_pcsc_open(PCSC_PEER_SLOT0, &g->r), KIOSK_OK);
 }
 
@@ -140,6 +142,93 @@ static void test_no_such_reader_and_pcscd_gone(void **state)
     rig_down(&g);
 }
 
+/* A key holder that takes the citizen's card out of the slot between the challenge and
+ * the authentication, then asks the PSAM. */
+typedef struct pull_then_psam {
+    pcsc_peer *peer;
+    ssc_psam *psam;
+} pull_then_psam;
+
+static kiosk_rc pull_card_then_ask(void *ctx, const uint8_t card_id[16], const uint8_t challenge[8],
+                                   uint8_t out[8])
+{
+    pull_then_psam *p = ctx;
+    pcsc_peer_insert(p->peer, 0, 0);
+    return ssc_psam_cryptogram(p->psam, card_id, challenge, out);
+}
+
+/* A 3rd-generation card in the card slot and the PSAM in the SAM slot of one PC/SC
+ * reader, both through pcscd: the holder read in full after terminal authentication (no
+ * ID number typed); the PSAM taken out mid-read (the card is not "taken away": the kiosk
+ * carries on as without a PSAM); the card taken out between the challenge and the
+ * authentication (seen as taken away). */
+static void test_third_generation_card_with_the_psam(void **state)
+{
+    (void)state;
+    reader *card, *sam;
+    assert_int_equal(reader_sim_create(KIOSK_TEST_FIXTURES "/cards/gen3-sm4.ini", NULL, &card),
+                     KIOSK_OK);
+    assert_int_equal(reader_sim_create(KIOSK_TEST_FIXTURES "/cards/psam.ini", NULL, &sam),
+                     KIOSK_OK);
+    pcsc_peer *peer;
+    kiosk_rc rc = pcsc_peer_start(card, sam, &peer);
+    if (rc == KIOSK_UNSUPPORTED) {
+        reader_close(card);
+        reader_close(sam);
+        skip();
+    }
+    assert_int_equal(rc, KIOSK_OK);
+    reader *r, *s;
+    assert_int_equal(reader_pcsc_open(PCSC_PEER_SLOT0, &r), KIOSK_OK);
+    assert_int_equal(reader_pcsc_open(PCSC_PEER_SLOT1, &s), KIOSK_OK);
+    ssc_psam *psam;
+    assert_int_equal(ssc_psam_open(s, 0x01, &psam), KIOSK_OK);
+    assert_string_equal(ssc_psam_serial(psam), "44030000000000000001");
+    reader_target t;
+    assert_int_equal(r->ops->poll(r, 2000, &t), KIOSK_OK);
+    ssc_card c;
+    assert_int_equal(ssc_read_card(r, &c), KIOSK_OK);
+    assert_int_equal(c.generation, 3);
+    int tries;
+    assert_int_equal(ssc_verify_pin(r, "111111", &tries), KIOSK_OK);
+    ssc_key_holder kh = {ssc_psam_cryptogram, psam, 0x01};
+    assert_int_equal(ssc_authenticate(r, &c, &kh), KIOSK_OK);
+    ssc_holder h;
+    assert_int_equal(ssc_read_holder(r, &h), KIOSK_OK);
+    assert_string_equal(h.name, "王芳");
+    assert_string_equal(h.id_number, "440306197209180021");
+    ssc_holder_wipe(&h);
+
+    /* the PSAM taken out of its slot mid-read */
+    r->ops->release(r); /* the card reset: what it granted goes */
+    assert_int_equal(r->ops->poll(r, 2000, &t), KIOSK_OK);
+    assert_int_equal(ssc_read_card(r, &c), KIOSK_OK);
+    pcsc_peer_insert(peer, 1, 0);
+    assert_true(pcsc_peer_wait(1, 0, 5000));
+    rc = ssc_authenticate(r, &c, &kh);
+    assert_int_equal(rc, KIOSK_UNSUPPORTED);
+    assert_int_equal(r->ops->present(r), KIOSK_OK); /* the citizen's card is still there */
+    assert_int_equal(ssc_read_holder(r, &h), KIOSK_UNSUPPORTED);
+    ssc_psam_close(psam);
+    assert_int_equal(ssc_psam_open(s, 0x01, &psam), KIOSK_NO_CARD); /* the slot is empty */
+
+    /* put back; the citizen's card leaves between the challenge and the authentication */
+    pcsc_peer_insert(peer, 1, 1);
+    assert_true(pcsc_peer_wait(1, 1, 5000));
+    assert_int_equal(ssc_psam_open(s, 0x01, &psam), KIOSK_OK);
+    assert_int_equal(r->ops->poll(r, 2000, &t), KIOSK_OK);
+    assert_int_equal(ssc_read_card(r, &c), KIOSK_OK);
+    pull_then_psam pp = {peer, psam};
+    ssc_key_holder pulling = {pull_card_then_ask, &pp, 0x01};
+    assert_int_equal(ssc_authenticate(r, &c, &pulling), KIOSK_CARD_REMOVED);
+    ssc_psam_close(psam);
+    reader_close(r);
+    reader_close(s);
+    pcsc_peer_stop(peer);
+    reader_close(card);
+    reader_close(sam);
+}
+
 static void test_error_mapping(void **state)
 {
     (void)state;
@@ -150,6 +239,7 @@ static void test_error_mapping(void **state)
     assert_int_equal(reader_pcsc_rc(SCARD_E_READER_UNAVAILABLE), KIOSK_READER);
     assert_int_equal(reader_pcsc_rc(SCARD_E_SHARING_VIOLATION), KIOSK_BUSY);
     assert_int_equal(reader_pcsc_rc(SCARD_E_TIMEOUT), KIOSK_TIMEOUT);
+    assert_int_equal(reader_pcsc_rc(SCARD_E_NOT_TRANSACTED), KIOSK_CARD);
 }
 
 int main(void)
@@ -160,6 +250,7 @@ int main(void)
         cmocka_unit_test(test_second_generation_card_in_the_contact_slot),
         cmocka_unit_test(test_empty_slot_and_a_card_put_in),
         cmocka_unit_test(test_no_such_reader_and_pcscd_gone),
+        cmocka_unit_test(test_third_generation_card_with_the_psam),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
