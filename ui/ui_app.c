@@ -629,7 +629,8 @@ kiosk_rc ui_app_render(ui_app *app)
         rc = KIOSK_OK;
     } else if (v->step == FLOW_ATTRACT) {
         rc = ui_attract_draw(app->renderer, app->text, &app->theme, app->strings,
-                             app->cfg.hall_name, app->w, app->h, app->voice_on, &app->attract);
+                             app->cfg.hall_name, app->w, app->h, app->voice_on,
+                             ui_attract_instruction(&app->cfg), &app->attract);
         /* the discreet way to the maintenance menu: five quick taps on the kiosk's name */
         int corner_h = app->attract.language.y + app->attract.language.h;
         if (app->attract.name.w && app->attract.name.y + app->attract.name.h > corner_h)
@@ -755,7 +756,7 @@ static void attract_status(ui_app *app, const session_view *sv, ui_ctx *c)
     int below = al->help.y + al->help.h + ui_theme_px(t, 4);
     if (status.x + status.w > al->voice.x && status.y < below) {
         status.y = below;
-        if (al->name.w && al->name.y > al->help.y) {
+        if (al->name.w && al->name.y >= al->help.y + al->help.h) { /* the name under them */
             int right = status.x + status.w;
             status.x = al->name.x + al->name.w + ui_theme_px(t, 24);
             status.y = al->name.y;

@@ -76,6 +76,7 @@ static const slot slots[] = {
     ENUM("reader", "backend", reader_backend, reader_names),
     STR("reader", "connstring", reader_connstring),
     STR("reader", "card_profile", reader_card_profile),
+    STR("reader", "contact", reader_contact),
     STR("reader", "psam", psam_reader),
     INT("reader", "psam_key", psam_key, 1, 255),
     ENUM("printer", "backend", printer_backend, printer_names),

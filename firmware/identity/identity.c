@@ -433,6 +433,19 @@ void identity_worker_stop(identity_worker *w)
 kiosk_rc identity_open_configured(void *ctx, reader **out)
 {
     const kiosk_config *cfg = ctx;
+    if (cfg->reader_backend == KIOSK_READER_LIBNFC && cfg->reader_contact[0]) {
+        /* tap or insert: the NFC reader and a PC/SC contact slot, both needed */
+        reader *tap = NULL, *slot = NULL;
+        kiosk_rc rc = reader_nfc_open(cfg->reader_connstring, &tap);
+        if (rc == KIOSK_OK)
+            rc = reader_pcsc_open(cfg->reader_contact, &slot);
+        if (rc != KIOSK_OK) {
+            reader_close(tap);
+            *out = NULL;
+            return rc;
+        }
+        return reader_either(tap, slot, out);
+    }
     if (cfg->reader_backend == KIOSK_READER_LIBNFC)
         return reader_nfc_open(cfg->reader_connstring, out);
     if (cfg->reader_backend == KIOSK_READER_PCSC)

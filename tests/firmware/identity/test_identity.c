@@ -310,6 +310,71 @@ static void test_third_generation_through_the_psam(void **state)
     reader_close(sam);
 }
 
+/* Tap or insert: an NFC reader (libnfc, the PN532 emulator) and a PC/SC contact slot
+ * (pcscd) configured together ([reader] contact): a card tapped is read, then a card
+ * inserted into the slot, each through the same events, each seen taken away. */
+static void test_tap_or_insert(void **state)
+{
+    (void)state;
+    reader *tapped, *inserted;
+    assert_int_equal(reader_sim_create(KIOSK_TEST_ASSETS "/cards/demo.ini", NULL, &tapped),
+                     KIOSK_OK);
+    assert_int_equal(reader_sim_create(KIOSK_TEST_ASSETS "/cards/demo.ini", NULL, &inserted),
+                     KIOSK_OK);
+    reader_sim_set_present(tapped, 0);
+    pcsc_peer *peer;
+    kiosk_rc rc = pcsc_peer_start(inserted, NULL, &peer);
+    if (rc == KIOSK_UNSUPPORTED) {
+        reader_close(tapped);
+        reader_close(inserted);
+        skip();
+    }
+    assert_int_equal(rc, KIOSK_OK);
+    pcsc_peer_insert(peer, 0, 0);
+    assert_true(pcsc_peer_wait(0, 0, 5000));
+    pn532_emu *emu;
+    assert_int_equal(pn532_emu_start(tapped, &emu), KIOSK_OK);
+    setenv("LIBNFC_AUTO_SCAN", "false", 1);
+    setenv("LIBNFC_LOG_LEVEL", "0", 1);
+    static kiosk_config kc;
+    kiosk_config_defaults(&kc, KIOSK_TEST_ASSETS, KIOSK_TEST_FONTS);
+    kc.reader_backend = KIOSK_READER_LIBNFC;
+    snprintf(kc.reader_connstring, sizeof kc.reader_connstring, "%s", pn532_emu_connstring(emu));
+    snprintf(kc.reader_contact, sizeof kc.reader_contact, "%s", PCSC_PEER_READER);
+    harness h;
+    memset(&h, 0, sizeof h);
+    pthread_mutex_init(&h.lock, NULL);
+    identity_config cfg = {.open = identity_open_configured,
+                           .open_ctx = &kc,
+                           .callback = on_event,
+                           .callback_ctx = &h,
+                           .poll_ms = 100,
+                           .retry_ms = 200};
+    identity_worker *w;
+    assert_int_equal(identity_worker_start(&cfg, &w), KIOSK_OK);
+    assert_int_equal(wait_event(&h, 0), IDENTITY_READER_OK);
+    reader_sim_set_present(tapped, 1); /* tapped */
+    assert_int_equal(wait_event(&h, 2), IDENTITY_CARD_READ);
+    assert_int_equal(identity_worker_submit_pin(w, "123456"), KIOSK_OK);
+    assert_int_equal(wait_event(&h, 3), IDENTITY_HOLDER);
+    reader_sim_set_present(tapped, 0);
+    assert_int_equal(wait_event(&h, 4), IDENTITY_CARD_REMOVED);
+    pcsc_peer_insert(peer, 0, 1); /* inserted */
+    assert_int_equal(wait_event(&h, 6), IDENTITY_CARD_READ);
+    assert_int_equal(identity_worker_submit_pin(w, "123456"), KIOSK_OK);
+    assert_int_equal(wait_event(&h, 7), IDENTITY_HOLDER);
+    assert_string_equal(h.ev[7].holder.name, "张三丰");
+    assert_true(pcsc_peer_apdus(peer, 0) >= 8); /* read through the slot */
+    pcsc_peer_insert(peer, 0, 0);
+    assert_int_equal(wait_event(&h, 8), IDENTITY_CARD_REMOVED);
+    identity_worker_stop(w);
+    pthread_mutex_destroy(&h.lock);
+    pn532_emu_stop(emu);
+    pcsc_peer_stop(peer);
+    reader_close(tapped);
+    reader_close(inserted);
+}
+
 static void test_open_configured(void **state)
 {
     (void)state;
@@ -617,6 +682,7 @@ int main(void)
         cmocka_unit_test(test_key_holder_and_inconsistent_cards),
         cmocka_unit_test(test_contact_card_through_pcsc),
         cmocka_unit_test(test_third_generation_through_the_psam),
+        cmocka_unit_test(test_tap_or_insert),
         cmocka_unit_test(test_open_configured),
         cmocka_unit_test(test_reader_fault_and_recovery),
         cmocka_unit_test(test_hung_reader_is_reopened),

@@ -49,4 +49,10 @@ struct reader {
 /* Close and free r (NULL is fine). */
 void reader_close(reader *r);
 
+/* One reader made of two (owned: closed with it), for a kiosk that both reads a tapped
+ * card and takes one inserted into a contact slot: a poll asks a at once, then waits on
+ * b; the card found is the one the exchanges go to until it is released. A fault of
+ * either is the pair's (the worker reopens both). KIOSK_NOMEM (a and b closed). */
+kiosk_rc reader_either(reader *a, reader *b, reader **out);
+
 #endif

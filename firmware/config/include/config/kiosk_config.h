@@ -59,8 +59,9 @@ typedef struct kiosk_config {
     /* [reader] */
     kiosk_reader_backend reader_backend;
     char reader_connstring[KIOSK_CONFIG_TEXT_MAX];
-    char psam_reader[KIOSK_CONFIG_TEXT_MAX];         /* the PSAM's PC/SC SAM slot; "": no PSAM */
-    int psam_key;                                    /* the PSAM's key index for authentication */
+    char reader_contact[KIOSK_CONFIG_TEXT_MAX]; /* a PC/SC contact slot beside the NFC reader */
+    char psam_reader[KIOSK_CONFIG_TEXT_MAX];    /* the PSAM's PC/SC SAM slot; "": no PSAM */
+    int psam_key;                               /* the PSAM's key index for authentication */
     char reader_card_profile[KIOSK_CONFIG_PATH_MAX]; /* the simulated reader's card */
     /* [printer] */
     kiosk_printer_backend printer_backend;
