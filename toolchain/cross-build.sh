@@ -19,7 +19,8 @@ sudo=()
 # Multi-Arch "same" packages install beside the native ones.
 libs=(libsdl2-dev libsdl2-ttf-dev libpng-dev libsqlite3-dev libjansson-dev libinih-dev
       libsodium-dev libqrencode-dev libfreetype-dev libcmocka-dev libnfc6 libzbar0
-      libusb-0.1-4 libcurl4-openssl-dev libssl-dev libmicrohttpd-dev libgooglepinyin0-dev)
+      libusb-0.1-4 libcurl4-openssl-dev libssl-dev libmicrohttpd-dev libgooglepinyin0-dev
+      libpcsclite-dev)
 # These -dev packages are not: installing the foreign one would remove the native one,
 # so they are unpacked into a private sysroot instead (their libraries come from
 # libnfc6, libzbar0 and libusb-0.1-4 above).

@@ -310,6 +310,20 @@ static void say_step(ui_app *app, flow_step step)
 }
 
 /* UI thread: the session changed (SESSION_* bits). */
+/* The text input engines go: the pinyin engine (its dictionary, about 10 MB, and search
+ * buffers that held what was typed) and the handwriting recogniser (the strokes, the
+ * pad's picture and the model's 27 MB mapping, most of it touched by a recognition).
+ * Each comes back when a form next needs it (want_pinyin, on_session's FLOW_FORM). */
+static void drop_text_input(ui_app *app)
+{
+    ui_pinyin_destroy(app->pinyin);
+    app->pinyin = NULL;
+    app->pinyin_tried = 0;
+    ui_handwriting_destroy(app->hand);
+    app->hand = NULL;
+    app->hand_tried = 0;
+}
+
 static void on_session_changed(void *ctx, unsigned what)
 {
     ui_app *app = ctx;
@@ -324,14 +338,7 @@ static void on_session_changed(void *ctx, unsigned what)
          * the next citizen needs it) and the freed memory goes back to the system */
         ui_journey_state_wipe(&app->js);
         ui_text_forget(app->text);
-        ui_pinyin_destroy(app->pinyin);
-        app->pinyin = NULL;
-        app->pinyin_tried = 0;
-        /* the handwriting recogniser too: the strokes the citizen wrote, and the model's
-         * 27 MB mapping (most of it touched by a recognition) until the next form */
-        ui_handwriting_destroy(app->hand);
-        app->hand = NULL;
-        app->hand_tried = 0;
+        drop_text_input(app);
         malloc_trim(0);
     }
     if (what & SESSION_PREFS) {
@@ -371,14 +378,10 @@ static void on_session_changed(void *ctx, unsigned what)
     if (step != app->last_step) {
         if (step == FLOW_REVIEW)
             app->js.review_scroll = app->js.review_part = 0;
-        if (step == FLOW_COMMITMENT) {
+        if (step == FLOW_COMMITMENT)
             app->js.commitment_scroll = 0;
-            /* the form is done: the recogniser (its pad's picture, the strokes) goes; a
-             * citizen sent back to change a field gets it again */
-            ui_handwriting_destroy(app->hand);
-            app->hand = NULL;
-            app->hand_tried = 0;
-        }
+        if (step == FLOW_REVIEW || step == FLOW_COMMITMENT)
+            drop_text_input(app); /* the form is done; a change from the review gets them again */
         app->last_step = step;
         say = 1;
     }
@@ -423,6 +426,12 @@ static void restart(void *ctx)
 kiosk_rc ui_app_create(const kiosk_config *cfg, const ui_app_options *opt, ui_app **out)
 {
     *out = NULL;
+    /* The screen's pictures (a block of text, a page of the commitment, the pad's ink)
+     * come and go by the hundred kilobytes. glibc would raise its mmap threshold to the
+     * largest freed and keep such blocks in a heap that only grows; fixed thresholds give
+     * them back to the system when they go (the process's peak memory is budgeted). */
+    mallopt(M_MMAP_THRESHOLD, 128 * 1024);
+    mallopt(M_TRIM_THRESHOLD, 256 * 1024);
     ui_app *app = calloc(1, sizeof *app);
     if (!app)
         return KIOSK_NOMEM;
@@ -620,7 +629,8 @@ kiosk_rc ui_app_render(ui_app *app)
         rc = KIOSK_OK;
     } else if (v->step == FLOW_ATTRACT) {
         rc = ui_attract_draw(app->renderer, app->text, &app->theme, app->strings,
-                             app->cfg.hall_name, app->w, app->h, app->voice_on, &app->attract);
+                             app->cfg.hall_name, app->w, app->h, app->voice_on,
+                             ui_attract_instruction(&app->cfg), &app->attract);
         /* the discreet way to the maintenance menu: five quick taps on the kiosk's name */
         int corner_h = app->attract.language.y + app->attract.language.h;
         if (app->attract.name.w && app->attract.name.y + app->attract.name.h > corner_h)
@@ -657,6 +667,12 @@ kiosk_rc ui_app_render(ui_app *app)
     /* draw now: SDL batches commands until a present, and a headless app (scripts,
      * screenshots, tests) may render many frames without one */
     SDL_RenderFlush(app->renderer);
+    /* the screen's own text stays cached, what it no longer shows goes; so does the
+     * pad's picture of the ink (2 MB) when the pad is not on the screen */
+    ui_text_frame_done(app->text, UI_TEXT_SLACK_PIXELS);
+    int px, py, pw, ph;
+    if (app->hand && !ui_handwriting_rect(app->hand, &px, &py, &pw, &ph))
+        ui_handwriting_set_view(app->hand, NULL, NULL);
     return rc;
 }
 
@@ -740,7 +756,7 @@ static void attract_status(ui_app *app, const session_view *sv, ui_ctx *c)
     int below = al->help.y + al->help.h + ui_theme_px(t, 4);
     if (status.x + status.w > al->voice.x && status.y < below) {
         status.y = below;
-        if (al->name.w && al->name.y > al->help.y) {
+        if (al->name.w && al->name.y >= al->help.y + al->help.h) { /* the name under them */
             int right = status.x + status.w;
             status.x = al->name.x + al->name.w + ui_theme_px(t, 24);
             status.y = al->name.y;
@@ -1143,6 +1159,11 @@ int ui_app_pad_rect(const ui_app *app, SDL_Rect *out)
 const struct ui_handwriting *ui_app_handwriting(const ui_app *app)
 {
     return app->hand;
+}
+
+int ui_app_pinyin_loaded(const ui_app *app)
+{
+    return app->pinyin != NULL;
 }
 
 const flow_view *ui_app_view(const ui_app *app)

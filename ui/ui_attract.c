@@ -70,17 +70,27 @@ typedef enum { TOGGLE_PLAIN, TOGGLE_SOUND, TOGGLE_FILLED } toggle_kind;
 /* A toggle button: outlined, filled with the accent when on (TOGGLE_FILLED: always, the
  * way 求助 is found at a glance; TOGGLE_SOUND: the loudspeaker before the word). Keeps at
  * least 9 mm. */
-static SDL_Rect toggle_ex(SDL_Renderer *r, ui_text *text, const ui_theme *t, const char *label,
-                          int on, int right, int y, int h, toggle_kind kind)
+/* The width of a toggle of label with pad pixels of room around its content (at least
+ * 9 mm); *tw, *th the label's size, *icon the loudspeaker's. */
+static int toggle_width(ui_text *text, const ui_theme *t, const char *label, toggle_kind kind,
+                        int pad, int *tw, int *th, int *icon)
 {
     int px = ui_theme_size_px(t, UI_SIZE_ATTRACT_TOGGLE);
-    int tw = 0, th = 0;
-    ui_text_measure(text, label, px, &tw, &th);
+    *tw = *th = 0;
+    ui_text_measure(text, label, px, tw, th);
+    *icon = kind == TOGGLE_SOUND ? *th * 9 / 8 : 0;
+    int bw = *tw + *icon + *icon / 4 + pad;
+    return bw < t->min_target_px ? t->min_target_px : bw;
+}
+
+static SDL_Rect toggle_ex(SDL_Renderer *r, ui_text *text, const ui_theme *t, const char *label,
+                          int on, int right, int y, int h, toggle_kind kind, int pad)
+{
+    int px = ui_theme_size_px(t, UI_SIZE_ATTRACT_TOGGLE);
+    int tw, th, icon;
+    int bw = toggle_width(text, t, label, kind, pad, &tw, &th, &icon);
     int bh = ui_theme_target_px(t, h);
-    int icon = kind == TOGGLE_SOUND ? th * 9 / 8 : 0, gap = icon / 4;
-    int bw = tw + icon + gap + ui_theme_px(t, 48);
-    if (bw < t->min_target_px)
-        bw = t->min_target_px;
+    int gap = icon / 4;
     if (kind == TOGGLE_FILLED)
         on = 1;
     SDL_Rect b = {right - bw, y, bw, bh};
@@ -95,9 +105,9 @@ static SDL_Rect toggle_ex(SDL_Renderer *r, ui_text *text, const ui_theme *t, con
 }
 
 static SDL_Rect toggle(SDL_Renderer *r, ui_text *text, const ui_theme *t, const char *label, int on,
-                       int right, int y, int h)
+                       int right, int y, int h, int pad)
 {
-    return toggle_ex(r, text, t, label, on, right, y, h, TOGGLE_PLAIN);
+    return toggle_ex(r, text, t, label, on, right, y, h, TOGGLE_PLAIN, pad);
 }
 
 static void draw_card(SDL_Renderer *r, ui_text *text, const ui_theme *t, SDL_Rect card,
@@ -163,8 +173,17 @@ static void text_fit_block(SDL_Renderer *r, ui_text *text, const char *s, int px
     text_in(r, text, s, st.px, c, box, align);
 }
 
+const char *ui_attract_instruction(const kiosk_config *cfg)
+{
+    if (cfg->reader_backend == KIOSK_READER_PCSC)
+        return "attract.instruction_insert";
+    if (cfg->reader_backend == KIOSK_READER_LIBNFC && cfg->reader_contact[0])
+        return "attract.instruction_either";
+    return "attract.instruction";
+}
+
 kiosk_rc ui_attract_draw(SDL_Renderer *r, ui_text *text, const ui_theme *t, const kiosk_strings *s,
-                         const char *hall_name, int w, int h, int voice_on,
+                         const char *hall_name, int w, int h, int voice_on, const char *instruction,
                          ui_attract_layout *layout)
 {
     const attract_geometry *g = t->landscape ? &landscape : &portrait;
@@ -175,20 +194,37 @@ kiosk_rc ui_attract_draw(SDL_Renderer *r, ui_text *text, const ui_theme *t, cons
     /* 求助 and the switches, right to left, in the journey header's order */
     SDL_Rect tg = scaled(t, g->toggles);
     int gap = ui_theme_px(t, 16), right = tg.x + tg.w;
-    layout->help = toggle_ex(r, text, t, kiosk_strings_get(s, "screen.help"), 1, right, tg.y,
-                             g->toggles.h, TOGGLE_FILLED);
+    /* the five in one row within the screen's margin: the room around each label shrinks
+     * first (English in large text needs it) */
+    const char *labels[5] = {
+        kiosk_strings_get(s, "screen.help"), kiosk_strings_get(s, "app.high_contrast"),
+        kiosk_strings_get(s, "app.large_text"), kiosk_strings_get(s, "app.language_switch"),
+        kiosk_strings_get(s, "screen.voice")};
+    int pad = ui_theme_px(t, 48), room = right - ui_theme_px(t, 20);
+    for (;;) {
+        int total = 4 * gap, tw, th, icon;
+        for (int i = 0; i < 5; i++)
+            total += toggle_width(text, t, labels[i], i == 4 ? TOGGLE_SOUND : TOGGLE_PLAIN, pad,
+                                  &tw, &th, &icon);
+        if (total <= room || pad <= ui_theme_px(t, 16))
+            break;
+        pad -= ui_theme_px(t, 4);
+        if (gap > ui_theme_px(t, 8))
+            gap -= ui_theme_px(t, 2);
+    }
+    layout->help =
+        toggle_ex(r, text, t, labels[0], 1, right, tg.y, g->toggles.h, TOGGLE_FILLED, pad);
     right = layout->help.x - gap;
-    layout->contrast = toggle(r, text, t, kiosk_strings_get(s, "app.high_contrast"),
-                              t->high_contrast, right, tg.y, g->toggles.h);
+    layout->contrast =
+        toggle(r, text, t, labels[1], t->high_contrast, right, tg.y, g->toggles.h, pad);
     right = layout->contrast.x - gap;
-    layout->large_text = toggle(r, text, t, kiosk_strings_get(s, "app.large_text"), t->large_text,
-                                right, tg.y, g->toggles.h);
+    layout->large_text =
+        toggle(r, text, t, labels[2], t->large_text, right, tg.y, g->toggles.h, pad);
     right = layout->large_text.x - gap;
-    layout->language = toggle(r, text, t, kiosk_strings_get(s, "app.language_switch"), 0, right,
-                              tg.y, g->toggles.h);
+    layout->language = toggle(r, text, t, labels[3], 0, right, tg.y, g->toggles.h, pad);
     right = layout->language.x - gap;
-    layout->voice = toggle_ex(r, text, t, kiosk_strings_get(s, "screen.voice"), voice_on, right,
-                              tg.y, g->toggles.h, TOGGLE_SOUND);
+    layout->voice =
+        toggle_ex(r, text, t, labels[4], voice_on, right, tg.y, g->toggles.h, TOGGLE_SOUND, pad);
     /* the kiosk's name beside the switches where it stays readable (at least two thirds of
      * its size); else, on the portrait kiosk, under them; on the small landscape screen it
      * gives way (the title below says what the kiosk does) */
@@ -216,7 +252,7 @@ kiosk_rc ui_attract_draw(SDL_Renderer *r, ui_text *text, const ui_theme *t, cons
              t->landscape ? UI_TEXT_LEFT : UI_TEXT_CENTER);
     draw_card(r, text, t, scaled(t, g->card), kiosk_strings_get(s, "attract.card_label"));
     draw_arrow(r, t, scaled(t, g->arrow));
-    text_fit_block(r, text, kiosk_strings_get(s, "attract.instruction"),
+    text_fit_block(r, text, kiosk_strings_get(s, instruction ? instruction : "attract.instruction"),
                    ui_theme_size_px(t, UI_SIZE_ATTRACT_INSTRUCTION), t->fg,
                    scaled(t, g->instruction), t->landscape ? UI_TEXT_LEFT : UI_TEXT_CENTER);
     draw_steps(r, text, t, s, scaled(t, g->steps), ui_theme_size_px(t, UI_SIZE_ATTRACT_STEP));

@@ -406,10 +406,12 @@ again:;
             ui_label_fit(c, kiosk_strings_get(c->s, v->place_hint_key), msg, lpx, t->muted,
                          UI_TEXT_LEFT);
         }
-        if (!locked) { /* the part on screen takes the touch */
+        if (!locked) { /* the part on screen takes the touch; drawn pressed under a finger */
             char id[UI_WIDGET_ID_MAX];
             snprintf(id, sizeof id, "field_%s", registration_field_key(f));
             ui_widgets_add(c->ws, id, shown);
+            if (!strcmp(c->ws->pressed, id))
+                ui_draw_fill_round_rect(c->r, r, ui_theme_px(t, 16), t->pressed);
         }
     }
     if (!scrolls)

@@ -42,10 +42,11 @@ struct ui_handwriting {
 };
 
 /* Zinnia reads the whole model when it opens it and at every recognition (each
- * character's weights in turn): 25.6 MB of pages that then stayed in the kiosk's memory
- * while the form was open. They are handed back after the open and whenever the pad is
- * cleared (a character chosen, 重写, the session's wipe): they stay in the page cache,
- * clean, and the first stroke of the next character maps them again (about 2 ms more). */
+ * character's weights in turn): 25.6 MB of pages that would stay in the kiosk's memory
+ * while the form is open. They are handed back after the open and after every
+ * recognition: they stay in the page cache, clean, and the next recognition maps them
+ * again (bench_handwriting: 1 to 1.5 ms more a stroke), so the model counts in the
+ * kiosk's memory only while a stroke is being recognised. */
 static void release_model(ui_handwriting *h)
 {
     if (h->model)
@@ -118,7 +119,6 @@ void ui_handwriting_clear(ui_handwriting *h)
     h->nstrokes = h->npts = h->ncand = 0;
     h->open = 0;
     h->serial++;
-    release_model(h);
 }
 
 unsigned ui_handwriting_serial(const ui_handwriting *h)
@@ -258,6 +258,7 @@ kiosk_rc ui_handwriting_recognise(ui_handwriting *h)
         }
     zinnia_result_t *res = zinnia_recognizer_classify(h->rec, h->ch, UI_HANDWRITING_CANDIDATES);
     zinnia_character_clear(h->ch); /* its copy of the ink */
+    release_model(h);
     if (!res)
         return KIOSK_CORRUPT;
     size_t n = zinnia_result_size(res);

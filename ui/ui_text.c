@@ -134,6 +134,8 @@ struct ui_text {
     cache_entry *cache;
     size_t cache_cap, cache_n, cache_pixels, renders;
     uint64_t clock;
+    uint64_t frame_mark;  /* clock when the last frame was done */
+    size_t frame_renders; /* renders when the last frame was done */
     item *items;
     size_t items_cap;
     line *lines;
@@ -1061,6 +1063,29 @@ kiosk_rc ui_text_draw_block(ui_text *t, const char *utf8, const ui_text_style *s
         return KIOSK_IO;
     }
     return KIOSK_OK;
+}
+
+void ui_text_frame_done(ui_text *t, size_t slack_pixels)
+{
+    if (!t)
+        return;
+    size_t drawn = 0;
+    for (size_t i = 0; i < t->cache_n; i++)
+        if (t->cache[i].used > t->frame_mark && t->cache[i].tex)
+            drawn += (size_t)t->cache[i].block.w * (size_t)t->cache[i].block.h;
+    while (t->cache_pixels > drawn + slack_pixels) {
+        size_t lru = cache_lru(t, SIZE_MAX);
+        if (lru >= t->cache_n || t->cache[lru].used > t->frame_mark)
+            break; /* only this frame's blocks are left */
+        cache_evict(t, lru);
+    }
+    t->frame_mark = t->clock;
+    if (t->renders != t->frame_renders) {
+        /* text was rasterised: the glyphs' pages of the font files go back (clean, in the
+         * page cache; the next rasterisation maps what it needs again) */
+        release_fonts(t);
+        t->frame_renders = t->renders;
+    }
 }
 
 void ui_text_trim(ui_text *t, size_t keep_pixels)

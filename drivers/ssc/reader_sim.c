@@ -17,6 +17,7 @@
 
 #include "core/kiosk_log.h"
 #include "ssc/ssc.h"
+#include "ssc/ssc_psam.h"
 
 static const uint8_t ssse_name[15] = {0x73, 0x78, 0x31, 0x2E, 0x73, 0x68, 0x2E, 0xC9,
                                       0xE7, 0xBB, 0xE1, 0xB1, 0xA3, 0xD5, 0xCF};
@@ -32,6 +33,7 @@ typedef struct sim_reader {
     reader base;
     reader_sim_faults faults;
     int present, apdus, generation;
+    int type_b; /* answers ISO 14443 Type B polls, not Type A ([card] modulation = B) */
     record ef05[SIM_RECORDS], ef06[SIM_RECORDS];
     size_t n05, n06;
     uint8_t pin[3];
@@ -41,6 +43,12 @@ typedef struct sim_reader {
     int pin_ok;
     uint8_t auth_key[32];
     int has_auth_key, authed;
+    uint8_t sm4_master[16]; /* [auth] sm4_master: the card's key is diversified from it */
+    int has_sm4;
+    /* a PSAM ([psam]): the SAM application, its serial, its master key, the key the last
+     * diversification made */
+    int is_psam, psam_selected, psam_diversified;
+    uint8_t psam_serial[10], psam_master[16], psam_key[16];
     uint8_t challenge[8];
     int challenge_valid;
     uint8_t pending[READER_RESP_MAX]; /* T=0: data waiting for GET RESPONSE */
@@ -112,6 +120,9 @@ static int on_entry(void *user, const char *section, const char *key, const char
     if (!strcmp(section, "card") && !strcmp(key, "generation")) {
         s->generation = atoi(value);
         ok = s->generation >= 1 && s->generation <= 3;
+    } else if (!strcmp(section, "card") && !strcmp(key, "modulation")) {
+        ok = !strcmp(value, "A") || !strcmp(value, "B");
+        s->type_b = !strcmp(value, "B");
     } else if (!strcmp(section, "card") && !strcmp(key, "card_number")) {
         ok = ascii(value, b, 9) && put(s->ef05, &s->n05, 0x07, b, 9);
     } else if (!strcmp(section, "card") && !strcmp(key, "issuing_region")) {
@@ -145,6 +156,24 @@ static int on_entry(void *user, const char *section, const char *key, const char
         ok = strlen(value) == 64 &&
              sodium_hex2bin(s->auth_key, 32, value, 64, NULL, &bin_len, NULL) == 0 && bin_len == 32;
         s->has_auth_key = ok;
+    } else if (!strcmp(section, "auth") && !strcmp(key, "sm4_master")) {
+        size_t bin_len = 0;
+        ok = strlen(value) == 32 &&
+             sodium_hex2bin(s->sm4_master, 16, value, 32, NULL, &bin_len, NULL) == 0 &&
+             bin_len == 16;
+        s->has_sm4 = ok;
+    } else if (!strcmp(section, "psam") && !strcmp(key, "serial")) {
+        size_t bin_len = 0;
+        ok = strlen(value) == 20 &&
+             sodium_hex2bin(s->psam_serial, 10, value, 20, NULL, &bin_len, NULL) == 0 &&
+             bin_len == 10;
+        s->is_psam = 1;
+    } else if (!strcmp(section, "psam") && !strcmp(key, "sm4_master")) {
+        size_t bin_len = 0;
+        ok = strlen(value) == 32 &&
+             sodium_hex2bin(s->psam_master, 16, value, 32, NULL, &bin_len, NULL) == 0 &&
+             bin_len == 16;
+        s->is_psam = 1;
     } else if (!strcmp(section, "pin") && !strcmp(key, "pin")) {
         ok = strlen(value) == 6 && bcd(value, s->pin, 3);
     } else if (!strcmp(section, "pin") && !strcmp(key, "tries")) {
@@ -199,11 +228,65 @@ static size_t data_ok(sim_reader *s, const uint8_t *data, size_t n, uint8_t *res
     return sw(resp, n, 0x90, 0x00);
 }
 
+/* The cryptogram a card of the SM4 scheme expects (ssc_psam.h): its key diversified
+ * from the master by its identification code, then the padded challenge enciphered. */
+static int sm4_cryptogram(const uint8_t master[16], const uint8_t card_id[16],
+                          const uint8_t challenge[8], uint8_t out[8])
+{
+    uint8_t key[16], block[16] = {0}, enc[16];
+    int ok = ssc_sm4_encrypt(master, card_id, key) == KIOSK_OK;
+    memcpy(block, challenge, 8);
+    block[8] = 0x80;
+    ok = ok && ssc_sm4_encrypt(key, block, enc) == KIOSK_OK;
+    memcpy(out, enc, 8);
+    explicit_bzero(key, sizeof key);
+    explicit_bzero(enc, sizeof enc);
+    return ok;
+}
+
+/* A PSAM: the SAM application (select), its serial (EF15 by SFI), diversify and cipher
+ * as ssc_psam.c's table says. */
+static size_t handle_psam(sim_reader *s, const uint8_t *a, size_t n, uint8_t *resp)
+{
+    static const uint8_t aid[6] = {0xD1, 0x56, 0x00, 0x00, 0x05, 0x90};
+    uint8_t cla = a[0], ins = a[1], p1 = a[2];
+    if (cla == 0x00 && ins == 0xA4 && p1 == 0x04) {
+        s->psam_selected = n >= 11 && a[4] == 6 && !memcmp(a + 5, aid, 6);
+        s->psam_diversified = 0;
+        return s->psam_selected ? sw(resp, 0, 0x90, 0x00) : sw(resp, 0, 0x6A, 0x82);
+    }
+    if (!s->psam_selected)
+        return sw(resp, 0, 0x69, 0x85);
+    if (cla == 0x00 && ins == 0xB0 && p1 == 0x95) /* the public information file */
+        return data_ok(s, s->psam_serial, sizeof s->psam_serial, resp);
+    if (cla == 0x80 && ins == 0x1A) { /* diversify for external authentication */
+        if (p1 != 0x27 || n < 21 || a[4] != 16)
+            return sw(resp, 0, 0x6A, 0x86);
+        s->psam_diversified = ssc_sm4_encrypt(s->psam_master, a + 5, s->psam_key) == KIOSK_OK;
+        return s->psam_diversified ? sw(resp, 0, 0x90, 0x00) : sw(resp, 0, 0x6F, 0x00);
+    }
+    if (cla == 0x80 && ins == 0xFA) { /* cipher one block under the diversified key */
+        if (!s->psam_diversified)
+            return sw(resp, 0, 0x69, 0x85);
+        if (n < 21 || a[4] != 16)
+            return sw(resp, 0, 0x67, 0x00);
+        uint8_t enc[16];
+        if (ssc_sm4_encrypt(s->psam_key, a + 5, enc) != KIOSK_OK)
+            return sw(resp, 0, 0x6F, 0x00);
+        size_t k = data_ok(s, enc, sizeof enc, resp);
+        explicit_bzero(enc, sizeof enc);
+        return k;
+    }
+    return sw(resp, 0, 0x6D, 0x00);
+}
+
 static size_t handle(sim_reader *s, const uint8_t *a, size_t n, uint8_t *resp)
 {
     if (n < 4)
         return sw(resp, 0, 0x67, 0x00);
     uint8_t cla = a[0], ins = a[1], p1 = a[2], p2 = a[3];
+    if (s->is_psam && !(cla == 0x00 && ins == 0xC0))
+        return handle_psam(s, a, n, resp);
     if (cla != 0x00)
         return sw(resp, 0, 0x6E, 0x00);
     if (ins == 0xC0) { /* GET RESPONSE */
@@ -235,15 +318,17 @@ static size_t handle(sim_reader *s, const uint8_t *a, size_t n, uint8_t *resp)
         s->challenge_valid = 1;
         return data_ok(s, s->challenge, sizeof s->challenge, resp);
     }
-    if (ins == 0x82) { /* EXTERNAL AUTHENTICATE with the test key holder's scheme */
-        if (!s->challenge_valid || !s->has_auth_key || n < 13 || a[4] != 8)
+    if (ins == 0x82) { /* EXTERNAL AUTHENTICATE: the PSAM's SM4 scheme or the test one */
+        if (!s->challenge_valid || !(s->has_auth_key || s->has_sm4) || n < 13 || a[4] != 8)
             return sw(resp, 0, 0x69, 0x85);
         s->challenge_valid = 0; /* one try per challenge */
         uint8_t card_id[16] = {0}, want[8];
         for (size_t i = 0; i < s->n05; i++)
             if (s->ef05[i].tag == 0x01)
                 memcpy(card_id, s->ef05[i].value, 16);
-        ssc_test_cryptogram(s->auth_key, card_id, s->challenge, want);
+        if (s->has_sm4 ? !sm4_cryptogram(s->sm4_master, card_id, s->challenge, want)
+                       : ssc_test_cryptogram(s->auth_key, card_id, s->challenge, want) != KIOSK_OK)
+            return sw(resp, 0, 0x6F, 0x00);
         if (sodium_memcmp(want, a + 5, 8) != 0)
             return sw(resp, 0, 0x63, 0x00);
         s->authed = 1;
@@ -314,11 +399,13 @@ static kiosk_rc sim_poll(reader *r, int timeout_ms, reader_target *out)
     static const uint8_t uid[4] = {0x08, 0x5A, 0x3C, 0x11}; /* random-UID style, fixed */
     memcpy(out->uid, uid, sizeof uid);
     out->uid_len = sizeof uid;
-    out->type_b = s->generation < 3;
+    out->type_b = s->type_b;
     s->app_selected = 0;
     s->ef = 0;
     s->pin_ok = 0;
     s->authed = 0;
+    s->psam_selected = s->psam_diversified = 0;
+    explicit_bzero(s->psam_key, sizeof s->psam_key);
     return KIOSK_OK;
 }
 
@@ -361,6 +448,8 @@ static void sim_release(reader *r)
     s->ef = 0;
     s->pin_ok = 0;
     s->authed = 0;
+    s->psam_selected = s->psam_diversified = 0;
+    explicit_bzero(s->psam_key, sizeof s->psam_key);
 }
 
 static void sim_close(reader *r)

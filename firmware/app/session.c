@@ -16,6 +16,7 @@
 
 #include "app/voice.h"
 #include "core/kiosk_log.h"
+#include "identity/identity_psam.h"
 #include "ssc/reader_sim.h"
 
 /* Worker reports waiting for the UI thread; more than this and one is lost (logged). */
@@ -39,7 +40,8 @@ struct session {
     divisions *divs;
     flow *flow;
     identity_worker *identity;
-    reader *sim; /* the simulated reader (owned by the worker); atomic */
+    identity_psam *psam; /* the configured PSAM (the worker's key holder), or NULL */
+    reader *sim;         /* the simulated reader (owned by the worker); atomic */
     app_io *io;
     signature *pad;
     bool pad_drawing;
@@ -264,13 +266,18 @@ static kiosk_rc open_reader(void *ctx, reader **out)
 
 static kiosk_rc start_reader(session *s)
 {
+    /* a PSAM in the SAM slot, when configured: 3rd-generation cards read in full */
+    kiosk_rc rc = identity_psam_create(&s->cfg, &s->psam);
+    if (rc != KIOSK_OK)
+        return rc;
     identity_config ic = {.open = open_reader,
                           .open_ctx = s,
                           .callback = on_identity,
                           .callback_ctx = s,
                           .clock = s->clock,
+                          .key_holder = identity_psam_key_holder(s->psam),
                           .health_dir = s->cfg.state_dir};
-    kiosk_rc rc = identity_worker_start(&ic, &s->identity);
+    rc = identity_worker_start(&ic, &s->identity);
     if (rc != KIOSK_OK)
         kiosk_log_error("session", "cannot start the card reader worker: %s", kiosk_strerror(rc));
     return rc;
@@ -326,6 +333,7 @@ void session_destroy(session *s)
     if (!s)
         return;
     identity_worker_stop(s->identity); /* joins: nothing is posted after this */
+    identity_psam_destroy(s->psam);    /* the worker's key holder, after the worker */
     app_io_stop(s->io);
     item it;
     while (take(s, &it))

@@ -28,7 +28,7 @@ typedef struct {
 } slot;
 
 static const char *const mode_names[] = {"hall", "portable", NULL};
-static const char *const reader_names[] = {"simulated", "libnfc", NULL};
+static const char *const reader_names[] = {"simulated", "libnfc", "pcsc", NULL};
 static const char *const printer_names[] = {"file", "usb", "serial", NULL};
 static const char *const level_names[] = {"debug", "info", "warn", "error", NULL};
 static const char *const lang_names[] = {"zh_CN", "en", NULL};
@@ -76,6 +76,9 @@ static const slot slots[] = {
     ENUM("reader", "backend", reader_backend, reader_names),
     STR("reader", "connstring", reader_connstring),
     STR("reader", "card_profile", reader_card_profile),
+    STR("reader", "contact", reader_contact),
+    STR("reader", "psam", psam_reader),
+    INT("reader", "psam_key", psam_key, 1, 255),
     ENUM("printer", "backend", printer_backend, printer_names),
     STR("printer", "device", printer_device),
     INT("printer", "width_dots", printer_width_dots, 384, 576),
@@ -127,6 +130,7 @@ void kiosk_config_defaults(kiosk_config *cfg, const char *assets_dir, const char
     copy_text(cfg->export_dir, sizeof cfg->export_dir, "var/export");
     cfg->retention_days = 90;
     cfg->idle_timeout_s = 90;
+    cfg->psam_key = 1;
     cfg->sync_batch = 200;
     cfg->sync_retry_max_s = 300;
     cfg->log_level = KIOSK_LOG_INFO;

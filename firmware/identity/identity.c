@@ -18,6 +18,7 @@
 #include "domain/idnum.h"
 #include "identity/identity_health.h"
 #include "nfc/reader_nfc.h"
+#include "pcsc/reader_pcsc.h"
 #include "ssc/reader_sim.h"
 
 struct identity_worker {
@@ -244,6 +245,11 @@ static kiosk_rc serve_card(identity_worker *w, reader *r, const reader_target *t
         rc = ssc_authenticate(r, &ev.card, &w->cfg.key_holder);
         if (rc != KIOSK_OK && rc != KIOSK_CARD_REMOVED)
             kiosk_log_warn("identity", "terminal authentication failed: %s", kiosk_strerror(rc));
+        /* the PSAM away or refused (UNSUPPORTED), or its cryptogram refused by the card
+         * (CRYPTO: a PSAM of another key): the citizen goes on as without a PSAM, the ID
+         * number keyed and bound to the card by its PIN */
+        if (rc == KIOSK_CRYPTO)
+            rc = KIOSK_UNSUPPORTED;
     }
     if (rc == KIOSK_OK)
         rc = ssc_read_holder(r, &ev.holder);
@@ -427,7 +433,22 @@ void identity_worker_stop(identity_worker *w)
 kiosk_rc identity_open_configured(void *ctx, reader **out)
 {
     const kiosk_config *cfg = ctx;
+    if (cfg->reader_backend == KIOSK_READER_LIBNFC && cfg->reader_contact[0]) {
+        /* tap or insert: the NFC reader and a PC/SC contact slot, both needed */
+        reader *tap = NULL, *slot = NULL;
+        kiosk_rc rc = reader_nfc_open(cfg->reader_connstring, &tap);
+        if (rc == KIOSK_OK)
+            rc = reader_pcsc_open(cfg->reader_contact, &slot);
+        if (rc != KIOSK_OK) {
+            reader_close(tap);
+            *out = NULL;
+            return rc;
+        }
+        return reader_either(tap, slot, out);
+    }
     if (cfg->reader_backend == KIOSK_READER_LIBNFC)
         return reader_nfc_open(cfg->reader_connstring, out);
+    if (cfg->reader_backend == KIOSK_READER_PCSC)
+        return reader_pcsc_open(cfg->reader_connstring, out);
     return reader_sim_create(cfg->reader_card_profile, NULL, out);
 }

@@ -14,6 +14,7 @@
 #include "config/kiosk_config.h"
 #include "identity/identity.h"
 #include "nfc/reader_nfc.h"
+#include "pcsc/reader_pcsc.h"
 #include "ssc/reader_sim.h"
 #include "ssc/ssc.h"
 
@@ -119,6 +120,8 @@ int cmd_card(int argc, char **argv)
         rc = identity_open_configured(&cfg, &r);
     } else if (conn && !strncmp(conn, "sim:", 4)) {
         rc = reader_sim_create(conn + 4, NULL, &r);
+    } else if (conn && !strncmp(conn, "pcsc:", 5)) {
+        rc = reader_pcsc_open(conn + 5, &r); /* a PC/SC reader by (the start of) its name */
     } else {
         rc = reader_nfc_open(conn, &r);
     }

@@ -65,6 +65,7 @@ kiosk_rc load_receipt_assets(const kiosk_config *cfg, receipt_fonts **fonts,
 /* The subcommands: argv[0] is the subcommand's name; each returns the exit code. */
 int cmd_verify(int argc, char **argv);
 int cmd_card(int argc, char **argv);
+int cmd_psam(int argc, char **argv);
 int cmd_status(int argc, char **argv);
 int cmd_sync(int argc, char **argv);
 int cmd_export(int argc, char **argv);

@@ -20,10 +20,15 @@ void usage(FILE *f)
             "[--pin-stdin]\n"
             "                     [--json]\n"
             "         --reader     a libnfc connection string (default: the first reader),\n"
+            "                      or pcsc:NAME for a PC/SC reader (the start of its name),\n"
             "                      or sim:PROFILE for a simulated card\n"
             "         --pin-stdin  read the card PIN from standard input and show the holder\n"
             "         exit: 0 read, 10 no card, 11 wrong PIN, 12 PIN blocked,\n"
             "               13 unreadable card, 14 reader fault\n"
+            "       kioskctl psam [--reader NAME | --config FILE]\n"
+            "                     the PSAM in its PC/SC SAM slot: present, its serial number\n"
+            "         exit: 0 present, 10 slot empty, 13 not a PSAM, 14 reader fault,\n"
+            "               23 no PSAM configured\n"
             "       kioskctl provision [--config FILE] [--upstream-key HEX] [--hub-key HEX]"
             " [--replace]\n"
             "                     the device key; a different upstream key needs --replace\n"
@@ -99,6 +104,8 @@ int main(int argc, char **argv)
         return cmd_verify(argc - 1, argv + 1);
     if (!strcmp(argv[1], "card"))
         return cmd_card(argc - 1, argv + 1);
+    if (!strcmp(argv[1], "psam"))
+        return cmd_psam(argc - 1, argv + 1);
     if (!strcmp(argv[1], "provision"))
         return cmd_provision(argc - 1, argv + 1);
     if (!strcmp(argv[1], "reprint"))

@@ -13,8 +13,10 @@
  * question page's or outcome's text the first time, 10 s to read the review. The clock the
  * session runs on is advanced by the model before each line, so the session's own log line
  * (the step times) shows the same figures.
+ * PSS depends on what else runs (shared library pages count less on a busy machine):
+ * USS and RSS are printed beside it, the RSS bounding it from above on any machine.
  * Usage: bench_journey [SCRIPT]   (SDL_VIDEODRIVER=dummy is set when unset; BENCH_PEAK_LINE=1
- * prints each line that raised the memory peak) */
+ * prints each line that raised the memory peak, and where the peak's memory was) */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -74,7 +76,9 @@ int main(int argc, char **argv)
     double secs[FLOW_STEP_COUNT] = {0}, total_s = 0;
     char line[512];
     int lineno = 0, ok = 1;
-    double peak = 0;
+    bench_mem peak = {0, 0, 0};
+    double peak_rss = 0;
+    static char peak_parts[8192];
     flow_step peak_at = FLOW_ATTRACT;
     while (ok && fgets(line, sizeof line, f)) {
         lineno++;
@@ -97,13 +101,17 @@ int main(int argc, char **argv)
         if (screens) /* each screenful read, then ▼ */
             s = 23.0 * res.taps, kiosk_clock_manual_advance(&clk, (int64_t)(s * 1000));
         ui_app_render(app); /* the screen as the citizen sees it, then its memory */
-        double mb;
-        bench_rss_pss(NULL, &mb);
-        if (mb > peak) {
-            peak = mb;
+        bench_mem m;
+        bench_mem_now(&m);
+        if (m.rss > peak_rss)
+            peak_rss = m.rss;
+        if (m.pss > peak.pss) {
+            peak = m;
             peak_at = ui_app_view(app)->step;
-            if (getenv("BENCH_PEAK_LINE")) /* which touch raised it */
-                fprintf(stderr, "peak %.1f MB after line %d: %s", mb, lineno, line);
+            if (getenv("BENCH_PEAK_LINE")) { /* which touch raised it, and where it is */
+                fprintf(stderr, "peak %.1f MB after line %d: %s", m.pss, lineno, line);
+                bench_pss_breakdown(peak_parts, sizeof peak_parts);
+            }
         }
         taps[step] += res.taps;
         total_taps += res.taps;
@@ -111,8 +119,8 @@ int main(int argc, char **argv)
         total_s += s;
     }
     fclose(f);
-    double after;
-    bench_rss_pss(NULL, &after);
+    bench_mem after;
+    bench_mem_now(&after);
     if (ok) {
         printf("demo registration (%s)\n", path);
         printf("  %-14s %7s %10s\n", "step", "touches", "modelled");
@@ -123,8 +131,13 @@ int main(int argc, char **argv)
         printf("touches: %d (target <= 60)\n", total_taps);
         printf("modelled citizen time: %.0f s = %.1f min (target <= 5 min)\n", total_s,
                total_s / 60.0);
-        printf("memory peak: PSS %.1f MB at %s (target <= 40); after the journey %.1f MB\n", peak,
-               ui_script_step_name(peak_at), after);
+        printf("memory peak: PSS %.1f MB at %s (target <= 40; USS %.1f, RSS %.1f then, RSS "
+               "peak %.1f)\n",
+               peak.pss, ui_script_step_name(peak_at), peak.uss, peak.rss, peak_rss);
+        printf("memory after the journey: PSS %.1f MB (USS %.1f, RSS %.1f)\n", after.pss, after.uss,
+               after.rss);
+        if (peak_parts[0])
+            printf("where the peak's PSS was:\n%s", peak_parts);
     }
     ui_app_destroy(app);
     char cmd[200];

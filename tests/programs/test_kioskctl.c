@@ -20,6 +20,7 @@
 #include "identity/identity.h"
 #include "identity/identity_health.h"
 #include "nfc/reader_nfc.h"
+#include "pcsc_peer.h"
 #include "pn532_emu.h"
 #include "printer_peer.h"
 #include "receipt/receipt.h"
@@ -268,6 +269,51 @@ static void test_card_reader_states(void **state)
     assert_int_equal(run_card("", args, out, sizeof out), 14);
     pn532_emu_stop(emu);
     reader_close(card);
+}
+
+/* Through pcscd (tests/tools/pcsc_peer): a card in a contact slot read by
+ * `kioskctl card --reader pcsc:NAME`, and `kioskctl psam` telling the PSAM in the SAM slot
+ * (its serial), a slot holding a user card (not a PSAM), an empty slot, a reader that is
+ * not there, and no PSAM configured. */
+static void test_pcsc_card_and_psam(void **state)
+{
+    (void)state;
+    reader *card, *sam;
+    assert_int_equal(reader_sim_create(KIOSK_TEST_ASSETS "/cards/demo.ini", NULL, &card), KIOSK_OK);
+    assert_int_equal(reader_sim_create(KIOSK_TEST_FIXTURES "/cards/psam.ini", NULL, &sam),
+                     KIOSK_OK);
+    pcsc_peer *peer;
+    kiosk_rc rc = pcsc_peer_start(card, sam, &peer);
+    if (rc == KIOSK_UNSUPPORTED) {
+        reader_close(card);
+        reader_close(sam);
+        skip();
+    }
+    assert_int_equal(rc, KIOSK_OK);
+    char out[4096], cmd[1024];
+    assert_int_equal(
+        run_card("123456\\n", "--reader 'pcsc:" PCSC_PEER_SLOT0 "' --pin-stdin", out, sizeof out),
+        0);
+    assert_non_null(strstr(out, "D37010201"));
+    assert_non_null(strstr(out, "张三丰"));
+    snprintf(cmd, sizeof cmd, "'%s' psam --reader '%s'", KIOSK_KIOSKCTL, PCSC_PEER_SLOT1);
+    assert_int_equal(run(cmd, out, sizeof out), 0);
+    assert_non_null(strstr(out, "44030000000000000001"));
+    snprintf(cmd, sizeof cmd, "'%s' psam --reader '%s'", KIOSK_KIOSKCTL, PCSC_PEER_SLOT0);
+    assert_int_equal(run(cmd, out, sizeof out), 13); /* a citizen's card, not a PSAM */
+    pcsc_peer_insert(peer, 1, 0);
+    assert_true(pcsc_peer_wait(1, 0, 5000));
+    snprintf(cmd, sizeof cmd, "'%s' psam --reader '%s'", KIOSK_KIOSKCTL, PCSC_PEER_SLOT1);
+    assert_int_equal(run(cmd, out, sizeof out), 10);
+    assert_non_null(strstr(out, "empty"));
+    snprintf(cmd, sizeof cmd, "'%s' psam --reader 'No Such Reader'", KIOSK_KIOSKCTL);
+    assert_int_equal(run(cmd, out, sizeof out), 14);
+    snprintf(cmd, sizeof cmd, "'%s' psam", KIOSK_KIOSKCTL);
+    assert_int_equal(run(cmd, out, sizeof out), 23);
+    assert_non_null(strstr(out, "no PSAM configured"));
+    pcsc_peer_stop(peer);
+    reader_close(card);
+    reader_close(sam);
 }
 
 static void test_reprint(void **state)
@@ -1022,6 +1068,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_verify_image_and_text),
+        cmocka_unit_test(test_pcsc_card_and_psam),
         cmocka_unit_test(test_verify_failures),
         cmocka_unit_test(test_verify_key_file_forms),
         cmocka_unit_test(test_card_reads_and_pins),

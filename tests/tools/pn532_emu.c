@@ -2,19 +2,11 @@
  * The emulator thread reads host frames from the pty master, acknowledges each one and
  * answers the commands libnfc uses with a PN532: Diagnose, GetFirmwareVersion,
  * Read/WriteRegister, SetParameters, SAMConfiguration, RFConfiguration, PowerDown,
- * InListPassiveTarget (ISO 14443-4 Type A with an ATS), InDataExchange,
- * InCommunicateThru (libnfc's presence check), InDeselect and InRelease. Registers
- * read as zero; a real chip's timing is not modelled beyond what the card adds.
- */
-/*
- * The emulator thread reads host frames from the pty master, acknowledges each one and
- * answers the commands libnfc uses with a PN532: Diagnose, GetFirmwareVersion,
- * Read/WriteRegister, SetParameters, SAMConfiguration, RFConfiguration, PowerDown,
- * InListPassiveTarget (ISO 14443-4 Type A with an ATS), InDataExchange,
- * InCommunicateThru (libnfc's presence check), InDeselect and InRelease. Registers
- * read as zero. Bytes are paced on absolute deadlines, so the sleeps' own slack does
- * not add up over a frame; unplug and replug are requests the thread carries out
- * between frames, so the master descriptor is only ever touched by the thread.
+ * InListPassiveTarget (ISO 14443-4 Type A with an ATS, or Type B with an ATQB, as the
+ * card's profile says), InDataExchange, InCommunicateThru (libnfc's presence check),
+ * InDeselect and InRelease. Registers read as zero. Bytes are paced on absolute deadlines, so the
+ * sleeps' own slack does not add up over a frame; unplug and replug are requests the thread carries
+ * out between frames, so the master descriptor is only ever touched by the thread.
  */
 #include "pn532_emu.h"
 
@@ -168,9 +160,10 @@ static void handle(pn532_emu *e, const uint8_t *d, size_t n)
     case 0x16: /* PowerDown */
         out[k++] = 0x00;
         break;
-    case 0x4A: { /* InListPassiveTarget */
+    case 0x4A: { /* InListPassiveTarget: MaxTg, BrTy, initiator data */
         reader_target t;
-        if (n >= 3 && d[2] == 0x00 && e->card && e->card->ops->poll(e->card, 0, &t) == KIOSK_OK) {
+        int polled = n >= 3 && e->card && e->card->ops->poll(e->card, 0, &t) == KIOSK_OK;
+        if (polled && d[2] == 0x00 && !t.type_b) { /* 106 kbps Type A */
             static const uint8_t ats[5] = {0x05, 0x78, 0x80, 0x70, 0x02};
             out[k++] = 0x01; /* NbTg */
             out[k++] = 0x01; /* Tg */
@@ -183,8 +176,24 @@ static void handle(pn532_emu *e, const uint8_t *d, size_t n)
             memcpy(out + k, ats, sizeof ats);
             k += sizeof ats;
             e->selected = 1;
+        } else if (polled && d[2] == 0x03 && t.type_b) { /* 106 kbps Type B */
+            /* ATQB: 50, PUPI (4), application data (4), protocol info (3: 256-byte frames,
+             * ISO 14443-4, FWI 8); then the ATTRIB answer (its length, then CID 0) */
+            static const uint8_t app[4] = {0x00, 0x00, 0x00, 0x00}, proto[3] = {0x80, 0x81, 0x85};
+            out[k++] = 0x01; /* NbTg */
+            out[k++] = 0x01; /* Tg */
+            out[k++] = 0x50;
+            for (size_t i = 0; i < 4; i++)
+                out[k++] = i < t.uid_len ? t.uid[i] : 0x00;
+            memcpy(out + k, app, sizeof app);
+            k += sizeof app;
+            memcpy(out + k, proto, sizeof proto);
+            k += sizeof proto;
+            out[k++] = 0x01; /* ATTRIB_RES length */
+            out[k++] = 0x00; /* MBLI 0, CID 0 */
+            e->selected = 1;
         } else {
-            out[k++] = 0x00; /* no target (Type B and others: this card is Type A) */
+            out[k++] = 0x00; /* no target of the kind asked for */
         }
         break;
     }

@@ -535,8 +535,51 @@ static void test_address_touches(void **state)
     ui_app_destroy(app);
 }
 
-/* The handwriting recogniser goes once the form is behind (the commitment reached) and
- * comes back should the citizen return to change a field. */
+/* Whether two files hold the same bytes. */
+static int same_file(const char *a, const char *b)
+{
+    FILE *fa = fopen(a, "rb"), *fb = fopen(b, "rb");
+    assert_non_null(fa);
+    assert_non_null(fb);
+    int same = 1, ca, cb;
+    do {
+        ca = fgetc(fa);
+        cb = fgetc(fb);
+        same = ca == cb;
+    } while (same && ca != EOF);
+    fclose(fa);
+    fclose(fb);
+    return same;
+}
+
+/* A form row under a finger is drawn pressed, as a button is; a finger that slides off
+ * (a swipe) leaves it as it was and opens nothing. */
+static void test_form_row_drawn_pressed(void **state)
+{
+    (void)state;
+    ui_app *app = start(KIOSK_MODE_HALL, demo_card, NULL);
+    run(app, "card insert\nwait-for pin\npin 123456\ntap pin_ok\nwait-for questions\n"
+             "tap q0_no\ntap q1_no\ntap q2_yes\ntap q3_yes\nexpect form\n");
+    SDL_Rect r;
+    assert_true(ui_app_widget_rect(app, "field_education", &r));
+    char up[600], down[600], slid[600];
+    snprintf(up, sizeof up, "%s/row-up.png", shots);
+    snprintf(down, sizeof down, "%s/row-down.png", shots);
+    snprintf(slid, sizeof slid, "%s/row-slid.png", shots);
+    assert_int_equal(ui_app_screenshot(app, up), KIOSK_OK);
+    ui_app_touch(app, 0, r.x + r.w / 2, r.y + r.h / 2);
+    assert_int_equal(ui_app_screenshot(app, down), KIOSK_OK);
+    assert_false(same_file(up, down));                        /* drawn pressed */
+    ui_app_touch(app, 1, r.x + r.w / 2, r.y + r.h / 2 + 200); /* a swipe, not a tap */
+    ui_app_touch(app, 2, r.x + r.w / 2, r.y + r.h / 2 + 200);
+    assert_int_equal(ui_app_screenshot(app, slid), KIOSK_OK);
+    assert_true(same_file(up, slid)); /* as before, and no editor opened */
+    ui_app_destroy(app);
+}
+
+/* The text input engines go once the form is behind (at the review, and on to the
+ * commitment) and come back should the citizen return to change a field: the recogniser
+ * with the form, the pinyin engine when asked for. */
 static void test_recogniser_leaves_with_the_form(void **state)
 {
     (void)state;
@@ -550,10 +593,24 @@ static void test_recogniser_leaves_with_the_form(void **state)
     char *cut = strstr(script, "expect commitment\n");
     assert_non_null(cut);
     cut[strlen("expect commitment\n")] = '\0'; /* the demo registration up to the commitment */
-    run(app, script);
+    char *review = strstr(script, "expect review\n");
+    assert_non_null(review);
+    review += strlen("expect review\n");
+    char rest = *review;
+    *review = '\0';
+    run(app, script); /* the form done, at the review */
+    assert_null(ui_app_handwriting(app));
+    *review = rest;
+    run(app, review); /* on to the commitment */
     assert_null(ui_app_handwriting(app));
     run(app, "tap back\nexpect review\ntap edit_1\nexpect form\n");
     assert_non_null(ui_app_handwriting(app));
+    /* the pinyin engine is loaded when a citizen asks for it, and goes with the form */
+    assert_false(ui_app_pinyin_loaded(app));
+    run(app, "tap field_household_detail\ntap kb_pinyin\n");
+    assert_true(ui_app_pinyin_loaded(app));
+    run(app, "tap edit_cancel\ntap next\nexpect review\n");
+    assert_false(ui_app_pinyin_loaded(app));
     ui_app_destroy(app);
 }
 
@@ -578,6 +635,7 @@ static void test_handwriting_entry(void **state)
     run(app, "choose 0\ntap kb_楼\ntap caret_left\ntype 3\ntap edit_done\n"
              "tap edit_cancel\n"); /* the residence's picker, opened by itself */
     assert_int_equal(ui_handwriting_stroke_count(hw), 0); /* chosen: the pad is clear */
+    assert_null(ui_handwriting_view(hw));                 /* the pad's picture went with the pad */
     session *ss = ui_app_session(app);
     assert_string_equal(
         registration_get_text(session_get_view(ss)->record, REGISTRATION_HOUSEHOLD_DETAIL),
@@ -638,6 +696,7 @@ int main(void)
         cmocka_unit_test_setup(test_validation_messages, setup),
         cmocka_unit_test_setup(test_address_touches, setup),
         cmocka_unit_test_setup(test_card_pulled_mid_form_and_rare_name, setup),
+        cmocka_unit_test_setup(test_form_row_drawn_pressed, setup),
         cmocka_unit_test_setup(test_recogniser_leaves_with_the_form, setup),
         cmocka_unit_test_setup(test_handwriting_entry, setup),
         cmocka_unit_test_setup(test_whole_journey_portrait, setup),

@@ -83,7 +83,7 @@ static int nfailed;
 static char seen[192][64]; /* every screen name of this run (unique; orphans) */
 static int nseen;
 static int screen_tests_done; /* screen tests that reached their end */
-#define SCREEN_TESTS 11
+#define SCREEN_TESTS 12
 
 /* ---- images ------------------------------------------------------------------------ */
 
@@ -655,12 +655,14 @@ static int offline(void *ctx)
 
 /* The app on the manual clock (the flow, the idle countdown, ages, the menu), with the
  * simulated reader; portable units say they are offline, as a field unit mostly is. */
+static int no_reader; /* the next start without the reader worker (only its screens) */
+
 static ui_app *start(int with_store)
 {
     kiosk_clock_manual_init(&clk, PINNED_NOW_MS);
     ui_app *app;
     ui_app_options opt = {.headless = 1,
-                          .with_reader = 1,
+                          .with_reader = !no_reader,
                           .with_store = with_store,
                           .clock = &clk.clock,
                           .version = "0.1.0",
@@ -1164,6 +1166,35 @@ static void test_printer_fault(void **state)
 /* The PIN screen before the first digit when the card's counter says few tries are
  * left: two, and the last one (said plainly, with the way to a counter); then the card
  * taken away, which says so. */
+/* What the attract screen asks for as the readers fitted allow: a card inserted into a
+ * contact slot (PC/SC alone), or tapped or inserted (an NFC reader and a contact slot). */
+static void test_card_slots(void **state)
+{
+    (void)state;
+    state_opts o = {.upstream_key = 1};
+    no_reader = 1; /* the screens alone: no reader is there to open */
+    fresh_state("hall-insert", KIOSK_MODE_HALL, demo_card, o);
+    cfg.reader_backend = KIOSK_READER_PCSC;
+    ui_app *app = start(1);
+    play(app, "expect attract\nshot hall-attract-insert\n");
+    stop(app);
+    fresh_state("hall-either", KIOSK_MODE_HALL, demo_card, o);
+    cfg.reader_backend = KIOSK_READER_LIBNFC;
+    snprintf(cfg.reader_contact, sizeof cfg.reader_contact, "%s", "ACS ACR39U");
+    app = start(1);
+    play(app, "expect attract\nshot hall-attract-either\n"
+              "tap language\ntap large_text\nshot hall-attract-either-en-large\n");
+    stop(app);
+    fresh_state("portable-either", KIOSK_MODE_PORTABLE, demo_card, o);
+    cfg.reader_backend = KIOSK_READER_LIBNFC;
+    snprintf(cfg.reader_contact, sizeof cfg.reader_contact, "%s", "ACS ACR39U");
+    app = start(1);
+    play(app, "expect attract\nshot-async portable-attract-either\n");
+    stop(app);
+    no_reader = 0;
+    screen_tests_done++;
+}
+
 static void test_pin_tries(void **state)
 {
     (void)state;
@@ -1304,6 +1335,7 @@ int main(void)
         cmocka_unit_test_setup(test_hall_menu, setup),
         cmocka_unit_test_setup(test_portable, setup),
         cmocka_unit_test_setup(test_printer_fault, setup),
+        cmocka_unit_test_setup(test_card_slots, setup),
         cmocka_unit_test_setup(test_pin_tries, setup),
         cmocka_unit_test_setup(test_hall_long_rare_name, setup),
         cmocka_unit_test_setup(test_hall_handwriting, setup),

@@ -560,6 +560,47 @@ static void test_drop_takes_one_block(void **state)
     ui_text_destroy(t);
 }
 
+/* A frame done keeps what it drew and, of the rest, only the most recently drawn up to
+ * the slack: a screen's cache is its own text (the typed states of a value, an earlier
+ * step's questions go). */
+static void test_frame_keeps_its_own_text(void **state)
+{
+    (void)state;
+    const char *one[] = {PRIMARY, EXT};
+    ui_text *t;
+    assert_int_equal(ui_text_create(renderer, one, 2, &t), KIOSK_OK);
+    ui_text_style st = {.px = 30, .color = black};
+    SDL_Texture *x;
+    ui_text_block q;
+    const char *earlier[] = {"您现在是否有工作？", "12号楼3", "12号楼3单元"};
+    for (size_t i = 0; i < 3; i++) /* one frame each, as a citizen types or moves on */
+        assert_int_equal(ui_text_get_texture(t, earlier[i], &st, 0, &x, i ? NULL : &q), KIOSK_OK);
+    size_t px = (size_t)q.w * (size_t)q.h; /* the question's pixels */
+    ui_text_frame_done(t, SIZE_MAX);       /* all slack: nothing goes */
+    assert_int_equal(ui_text_cache_entries(t), 3);
+    /* the next frame draws only the value as it is now, and a button */
+    assert_int_equal(ui_text_get_texture(t, "12号楼3单元", &st, 0, &x, NULL), KIOSK_OK);
+    assert_int_equal(ui_text_get_texture(t, "完成", &st, 0, &x, NULL), KIOSK_OK);
+    ui_text_frame_done(t, 0); /* no slack: what the frame did not draw goes */
+    assert_int_equal(ui_text_cache_entries(t), 2);
+    size_t renders = ui_text_cache_renders(t);
+    assert_int_equal(ui_text_get_texture(t, "12号楼3单元", &st, 0, &x, NULL), KIOSK_OK);
+    assert_int_equal(ui_text_get_texture(t, "完成", &st, 0, &x, NULL), KIOSK_OK);
+    assert_int_equal(ui_text_cache_renders(t), renders); /* both kept */
+    assert_int_equal(ui_text_get_texture(t, "您现在是否有工作？", &st, 0, &x, NULL), KIOSK_OK);
+    assert_int_equal(ui_text_cache_renders(t), renders + 1); /* the question had gone */
+    ui_text_frame_done(t, SIZE_MAX);
+    /* a slack of one block keeps the most recently drawn of the others */
+    assert_int_equal(ui_text_get_texture(t, "完成", &st, 0, &x, NULL), KIOSK_OK);
+    ui_text_frame_done(t, px);
+    assert_int_equal(ui_text_cache_entries(t), 2); /* 完成, and the question (drawn last) */
+    renders = ui_text_cache_renders(t);
+    assert_int_equal(ui_text_get_texture(t, "您现在是否有工作？", &st, 0, &x, NULL), KIOSK_OK);
+    assert_int_equal(ui_text_cache_renders(t), renders);
+    ui_text_frame_done(NULL, 0);
+    ui_text_destroy(t);
+}
+
 static void test_cache_reuses_and_evicts_least_recent(void **state)
 {
     (void)state;
@@ -776,6 +817,7 @@ int main(void)
         cmocka_unit_test(test_bold_and_colour_are_part_of_the_key),
         cmocka_unit_test(test_cache_reuses_and_evicts_least_recent),
         cmocka_unit_test(test_drop_takes_one_block),
+        cmocka_unit_test(test_frame_keeps_its_own_text),
         cmocka_unit_test(test_sizes_switched_on_shared_faces_match_fresh_faces),
         cmocka_unit_test(test_bad_arguments),
     };

@@ -211,10 +211,48 @@ static void test_no_reader_and_error_mapping(void **state)
     assert_int_equal(reader_nfc_rc(NFC_EINVARG), KIOSK_INVALID);
 }
 
+/* A card that answers only Type B polls (a 3rd-generation dual-interface card of some
+ * issuers) is found by the Type B poll through libnfc, read over it, and keeps its
+ * holder file closed (69 82) until terminal authentication; the Type A poll alone would
+ * never have seen it. */
+static void test_type_b_third_generation_card(void **state)
+{
+    (void)state;
+    rig g;
+    rig_up(&g, KIOSK_TEST_FIXTURES "/cards/gen3-typeb.ini", NULL);
+    reader_target t;
+    assert_int_equal(g.r->ops->poll(g.r, 200, &t), KIOSK_OK);
+    assert_int_equal(t.type_b, 1);
+    assert_int_equal(t.uid_len, 4); /* the PUPI */
+    assert_int_equal(t.uid[0], 0x08);
+    ssc_card card;
+    assert_int_equal(ssc_read_card(g.r, &card), KIOSK_OK);
+    assert_int_equal(card.generation, 3);
+    int tries;
+    assert_int_equal(ssc_verify_pin(g.r, "111111", &tries), KIOSK_OK);
+    ssc_holder h;
+    assert_int_equal(ssc_read_holder(g.r, &h), KIOSK_UNSUPPORTED); /* 69 82 */
+    assert_string_equal(h.id_number, "");
+    uint8_t key[32];
+    for (int i = 0; i < 32; i++)
+        key[i] = (uint8_t)i;
+    ssc_key_holder kh = {ssc_test_cryptogram, key, 0x01};
+    assert_int_equal(ssc_authenticate(g.r, &card, &kh), KIOSK_OK);
+    assert_int_equal(ssc_read_holder(g.r, &h), KIOSK_OK);
+    assert_string_equal(h.name, "王芳");
+    ssc_holder_wipe(&h);
+    assert_int_equal(g.r->ops->present(g.r), KIOSK_OK);
+    reader_sim_set_present(g.card, 0); /* taken away */
+    assert_int_equal(g.r->ops->present(g.r), KIOSK_NO_CARD);
+    assert_int_equal(g.r->ops->poll(g.r, 200, &t), KIOSK_NO_CARD);
+    rig_down(&g);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_read_card_through_libnfc),
+        cmocka_unit_test(test_type_b_third_generation_card),
         cmocka_unit_test(test_removed_mid_read_and_empty_field),
         cmocka_unit_test(test_slow_card_within_our_timeout),
         cmocka_unit_test(test_reader_that_stops_answering),

@@ -10,6 +10,7 @@
 
 #include "ssc/reader_sim.h"
 #include "ssc/ssc.h"
+#include "ssc/ssc_psam.h"
 
 #define DEMO KIOSK_TEST_ASSETS "/cards/demo.ini"
 #define CARDS KIOSK_TEST_FIXTURES "/cards/"
@@ -224,6 +225,72 @@ static void test_profile_with_too_many_records(void **state)
     assert_null(r);
 }
 
+/* SM4 as GB/T 32907 appendix A gives it: key = plaintext = 0123456789abcdeffedcba9876543210. */
+static void test_sm4_standard_vector(void **state)
+{
+    (void)state;
+    static const uint8_t key[16] = {0x01, 0x23, 0x45, 0x67, 0x89, 0xab, 0xcd, 0xef,
+                                    0xfe, 0xdc, 0xba, 0x98, 0x76, 0x54, 0x32, 0x10};
+    static const uint8_t want[16] = {0x68, 0x1e, 0xdf, 0x34, 0xd2, 0x06, 0x96, 0x5e,
+                                     0x86, 0xb3, 0xe9, 0x4f, 0x53, 0x6e, 0x42, 0x46};
+    uint8_t out[16];
+    assert_int_equal(ssc_sm4_encrypt(key, key, out), KIOSK_OK);
+    assert_memory_equal(out, want, 16);
+}
+
+/* A 3rd-generation card authenticated through the PSAM: the holder read in full; a PSAM
+ * of another key is refused by the card and the holder stays closed; an empty SAM slot
+ * and a card that is not a PSAM are told apart at open. */
+static void test_psam_authentication(void **state)
+{
+    (void)state;
+    reader *sam, *other, *card = open_card(CARDS "gen3-sm4.ini", NULL);
+    assert_int_equal(reader_sim_create(CARDS "psam.ini", NULL, &sam), KIOSK_OK);
+    ssc_psam *psam;
+    assert_int_equal(ssc_psam_open(sam, 0x01, &psam), KIOSK_OK);
+    assert_string_equal(ssc_psam_serial(psam), "44030000000000000001");
+    ssc_card c;
+    assert_int_equal(ssc_read_card(card, &c), KIOSK_OK);
+    assert_int_equal(c.generation, 3);
+    int tries;
+    assert_int_equal(ssc_verify_pin(card, "111111", &tries), KIOSK_OK);
+    ssc_holder h;
+    assert_int_equal(ssc_read_holder(card, &h), KIOSK_UNSUPPORTED); /* 69 82 */
+    ssc_key_holder kh = {ssc_psam_cryptogram, psam, 0x01};
+    int before = reader_sim_apdus(card);
+    assert_int_equal(ssc_authenticate(card, &c, &kh), KIOSK_OK);
+    assert_int_equal(reader_sim_apdus(card) - before, 2); /* GET CHALLENGE, EXTERNAL AUTH */
+    assert_int_equal(ssc_read_holder(card, &h), KIOSK_OK);
+    assert_string_equal(h.name, "王芳");
+    assert_string_equal(h.id_number, "440306197209180021");
+    ssc_holder_wipe(&h);
+    ssc_psam_close(psam);
+    reader_close(card);
+
+    /* a PSAM of another key: the card refuses its cryptogram */
+    card = open_card(CARDS "gen3-sm4.ini", NULL);
+    assert_int_equal(reader_sim_create(CARDS "psam-other-key.ini", NULL, &other), KIOSK_OK);
+    assert_int_equal(ssc_psam_open(other, 0x01, &psam), KIOSK_OK);
+    kh.ctx = psam;
+    assert_int_equal(ssc_read_card(card, &c), KIOSK_OK);
+    assert_int_equal(ssc_authenticate(card, &c, &kh), KIOSK_CRYPTO);
+    assert_int_equal(ssc_read_holder(card, &h), KIOSK_UNSUPPORTED);
+    /* the PSAM taken out: its trouble is not the citizen's card taken away */
+    reader_sim_set_present(other, 0);
+    assert_int_equal(ssc_authenticate(card, &c, &kh), KIOSK_UNSUPPORTED);
+    ssc_psam_close(psam);
+    assert_int_equal(ssc_psam_open(other, 0x01, &psam), KIOSK_NO_CARD); /* an empty slot */
+    reader_close(other);
+
+    /* a user card in the SAM slot is not a PSAM */
+    reader *not_sam;
+    assert_int_equal(reader_sim_create(DEMO, NULL, &not_sam), KIOSK_OK);
+    assert_int_equal(ssc_psam_open(not_sam, 0x01, &psam), KIOSK_CARD);
+    reader_close(not_sam);
+    reader_close(card);
+    reader_close(sam);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -236,6 +303,8 @@ int main(void)
         cmocka_unit_test(test_malformed_records_and_slow_card),
         cmocka_unit_test(test_third_generation_needs_authentication),
         cmocka_unit_test(test_third_generation_with_key_holder),
+        cmocka_unit_test(test_sm4_standard_vector),
+        cmocka_unit_test(test_psam_authentication),
         cmocka_unit_test(test_strange_profiles),
         cmocka_unit_test(test_profile_with_too_many_records),
     };

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "app/session.h"
+#include "pcsc_peer.h"
 #include "pn532_emu.h"
 #include "printer_peer.h"
 #include "ssc/reader_sim.h"
@@ -774,6 +775,53 @@ static int wait_reader(session *s, int want_ok, int ms)
     return 0;
 }
 
+/* A 3rd-generation card inserted into a PC/SC reader's card slot, the PSAM in its SAM
+ * slot ([reader] backend = pcsc, [reader] psam): the session goes from the PIN to the
+ * form with the holder read in full from the card — the ID number is on the form, locked,
+ * and nothing is keyed. Through pcscd and the virtual reader (tests/tools/pcsc_peer). */
+static void test_third_generation_card_through_the_psam(void **st)
+{
+    (void)st;
+    reader *card, *sam;
+    assert_int_equal(reader_sim_create(KIOSK_TEST_FIXTURES "/cards/gen3-sm4.ini", NULL, &card),
+                     KIOSK_OK);
+    assert_int_equal(reader_sim_create(KIOSK_TEST_FIXTURES "/cards/psam.ini", NULL, &sam),
+                     KIOSK_OK);
+    reader_sim_set_present(card, 0);
+    pcsc_peer *peer;
+    kiosk_rc rc = pcsc_peer_start(card, sam, &peer);
+    if (rc == KIOSK_UNSUPPORTED) {
+        reader_close(card);
+        reader_close(sam);
+        skip();
+    }
+    assert_int_equal(rc, KIOSK_OK);
+    pcsc_peer_insert(peer, 0, 0); /* the citizen has not come yet */
+    assert_true(pcsc_peer_wait(0, 0, 5000));
+    state("psam", 0);
+    cfg.reader_backend = KIOSK_READER_PCSC;
+    snprintf(cfg.reader_connstring, sizeof cfg.reader_connstring, "%s", PCSC_PEER_SLOT0);
+    snprintf(cfg.psam_reader, sizeof cfg.psam_reader, "%s", PCSC_PEER_SLOT1);
+    session *s = start(NULL, 0);
+    assert_true(wait_reader(s, 1, 10000));
+    pcsc_peer_insert(peer, 0, 1); /* the card goes in */
+    wait_step(s, FLOW_PIN, 10000);
+    pin(s, "111111");
+    wait_step(s, FLOW_QUESTIONS, 10000);
+    answer(s, 0, 0, 1, 1);
+    assert_int_equal(step(s), FLOW_FORM);
+    const session_view *v = session_get_view(s);
+    assert_string_equal(registration_get_text(v->record, REGISTRATION_NAME), "王芳");
+    assert_string_equal(registration_get_text(v->record, REGISTRATION_DOCUMENT_NUMBER),
+                        "440306197209180021");
+    assert_true(
+        registration_is_locked(v->record, REGISTRATION_DOCUMENT_NUMBER)); /* from the card */
+    session_destroy(s);
+    pcsc_peer_stop(peer);
+    reader_close(card);
+    reader_close(sam);
+}
+
 enum { GOES_SILENT, UNPLUGGED, CARD_TAKEN };
 
 static void trouble_in_session(int on_form, int what)
@@ -908,6 +956,7 @@ int main(void)
         cmocka_unit_test(test_missing_printer_is_a_fault),
         cmocka_unit_test(test_printer_found_later),
         cmocka_unit_test(test_reader_fault_is_known),
+        cmocka_unit_test(test_third_generation_card_through_the_psam),
         cmocka_unit_test(test_reader_troubles_through_libnfc),
         cmocka_unit_test(test_answers_that_send_elsewhere),
         cmocka_unit_test(test_out_of_service_and_staff_cards),

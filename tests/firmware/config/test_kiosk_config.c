@@ -270,6 +270,19 @@ static void test_voice_settings(void **state)
                      KIOSK_CONFIG);
 }
 
+/* A contact reader through pcscd, named by (the start of) its PC/SC name. */
+static void test_pcsc_reader(void **state)
+{
+    (void)state;
+    assert_int_equal(
+        kiosk_config_load_string(&cfg, "[reader]\nbackend = pcsc\nconnstring = ACS ACR39U\n", &err),
+        KIOSK_OK);
+    assert_int_equal(cfg.reader_backend, KIOSK_READER_PCSC);
+    assert_string_equal(cfg.reader_connstring, "ACS ACR39U");
+    assert_int_equal(kiosk_config_load_string(&cfg, "[reader]\nbackend = pcsc2\n", &err),
+                     KIOSK_CONFIG);
+}
+
 /* The hub is reached over TLS only: a plain URL stops the kiosk at start, with the
  * url's line; the development setting allows plain HTTP to the loopback address only. */
 static void test_sync_url_must_be_https(void **state)
@@ -315,6 +328,7 @@ static void test_sync_url_must_be_https(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup(test_pcsc_reader, setup),
         cmocka_unit_test_setup(test_voice_settings, setup),
         cmocka_unit_test_setup(test_defaults, setup),
         cmocka_unit_test_setup(test_font_stack, setup),

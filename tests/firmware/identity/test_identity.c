@@ -17,8 +17,10 @@
 #include <stdio.h>
 
 #include "identity/identity.h"
+#include "identity/identity_psam.h"
 #include "nfc/reader_nfc.h"
 #include "ssc/reader_sim.h"
+#include "pcsc_peer.h"
 #include "pn532_emu.h"
 
 #define MAX_EVENTS 32
@@ -230,6 +232,149 @@ static void test_key_holder_and_inconsistent_cards(void **state)
     pthread_mutex_destroy(&h.lock);
 }
 
+/* A 3rd-generation card in the card slot, the PSAM in the SAM slot of one PC/SC reader
+ * (the configured [reader] psam): the worker authenticates through the PSAM and reads
+ * the holder in full — no ID number to key in. With the PSAM taken out the next citizen
+ * goes on as without one (the ID number keyed), and with it put back the one after is
+ * read in full again: no restart. */
+static void test_third_generation_through_the_psam(void **state)
+{
+    (void)state;
+    reader *card, *sam;
+    assert_int_equal(reader_sim_create(KIOSK_TEST_FIXTURES "/cards/gen3-sm4.ini", NULL, &card),
+                     KIOSK_OK);
+    assert_int_equal(reader_sim_create(KIOSK_TEST_FIXTURES "/cards/psam.ini", NULL, &sam),
+                     KIOSK_OK);
+    pcsc_peer *peer;
+    kiosk_rc rc = pcsc_peer_start(card, sam, &peer);
+    if (rc == KIOSK_UNSUPPORTED) {
+        reader_close(card);
+        reader_close(sam);
+        skip();
+    }
+    assert_int_equal(rc, KIOSK_OK);
+    static kiosk_config kc;
+    kiosk_config_defaults(&kc, KIOSK_TEST_ASSETS, KIOSK_TEST_FONTS);
+    kc.reader_backend = KIOSK_READER_PCSC;
+    snprintf(kc.reader_connstring, sizeof kc.reader_connstring, "%s", PCSC_PEER_SLOT0);
+    snprintf(kc.psam_reader, sizeof kc.psam_reader, "%s", PCSC_PEER_SLOT1);
+    identity_psam *psam;
+    assert_int_equal(identity_psam_create(&kc, &psam), KIOSK_OK);
+    assert_non_null(psam);
+    char serial[SSC_PSAM_SERIAL_HEX];
+    assert_int_equal(identity_psam_probe(psam, serial), KIOSK_OK);
+    assert_string_equal(serial, "44030000000000000001");
+    harness h;
+    memset(&h, 0, sizeof h);
+    pthread_mutex_init(&h.lock, NULL);
+    identity_config cfg = {.open = identity_open_configured,
+                           .open_ctx = &kc,
+                           .callback = on_event,
+                           .callback_ctx = &h,
+                           .poll_ms = 100,
+                           .retry_ms = 200,
+                           .key_holder = identity_psam_key_holder(psam)};
+    identity_worker *w;
+    assert_int_equal(identity_worker_start(&cfg, &w), KIOSK_OK);
+    assert_int_equal(wait_event(&h, 2), IDENTITY_CARD_READ);
+    assert_int_equal(h.ev[2].card.generation, 3);
+    assert_int_equal(identity_worker_submit_pin(w, "111111"), KIOSK_OK);
+    assert_int_equal(wait_event(&h, 3), IDENTITY_HOLDER);
+    assert_string_equal(h.ev[3].holder.name, "王芳");
+    assert_string_equal(h.ev[3].holder.id_number, "440306197209180021");
+    /* the PSAM taken out, the card taken and put back: the ID number is keyed */
+    pcsc_peer_insert(peer, 1, 0);
+    assert_true(pcsc_peer_wait(1, 0, 5000));
+    pcsc_peer_insert(peer, 0, 0);
+    assert_int_equal(wait_event(&h, 4), IDENTITY_CARD_REMOVED);
+    pcsc_peer_insert(peer, 0, 1);
+    assert_int_equal(wait_event(&h, 6), IDENTITY_CARD_READ);
+    assert_int_equal(identity_worker_submit_pin(w, "111111"), KIOSK_OK);
+    assert_int_equal(wait_event(&h, 7), IDENTITY_NEEDS_ID_ENTRY);
+    assert_string_equal(h.ev[7].holder.id_number, "");
+    /* the PSAM put back: found again for the next card */
+    pcsc_peer_insert(peer, 1, 1);
+    assert_true(pcsc_peer_wait(1, 1, 5000));
+    pcsc_peer_insert(peer, 0, 0);
+    assert_int_equal(wait_event(&h, 8), IDENTITY_CARD_REMOVED);
+    pcsc_peer_insert(peer, 0, 1);
+    assert_int_equal(wait_event(&h, 10), IDENTITY_CARD_READ);
+    assert_int_equal(identity_worker_submit_pin(w, "111111"), KIOSK_OK);
+    assert_int_equal(wait_event(&h, 11), IDENTITY_HOLDER);
+    assert_string_equal(h.ev[11].holder.name, "王芳");
+    identity_worker_stop(w);
+    identity_psam_destroy(psam);
+    pthread_mutex_destroy(&h.lock);
+    pcsc_peer_stop(peer);
+    reader_close(card);
+    reader_close(sam);
+}
+
+/* Tap or insert: an NFC reader (libnfc, the PN532 emulator) and a PC/SC contact slot
+ * (pcscd) configured together ([reader] contact): a card tapped is read, then a card
+ * inserted into the slot, each through the same events, each seen taken away. */
+static void test_tap_or_insert(void **state)
+{
+    (void)state;
+    reader *tapped, *inserted;
+    assert_int_equal(reader_sim_create(KIOSK_TEST_ASSETS "/cards/demo.ini", NULL, &tapped),
+                     KIOSK_OK);
+    assert_int_equal(reader_sim_create(KIOSK_TEST_ASSETS "/cards/demo.ini", NULL, &inserted),
+                     KIOSK_OK);
+    reader_sim_set_present(tapped, 0);
+    pcsc_peer *peer;
+    kiosk_rc rc = pcsc_peer_start(inserted, NULL, &peer);
+    if (rc == KIOSK_UNSUPPORTED) {
+        reader_close(tapped);
+        reader_close(inserted);
+        skip();
+    }
+    assert_int_equal(rc, KIOSK_OK);
+    pcsc_peer_insert(peer, 0, 0);
+    assert_true(pcsc_peer_wait(0, 0, 5000));
+    pn532_emu *emu;
+    assert_int_equal(pn532_emu_start(tapped, &emu), KIOSK_OK);
+    setenv("LIBNFC_AUTO_SCAN", "false", 1);
+    setenv("LIBNFC_LOG_LEVEL", "0", 1);
+    static kiosk_config kc;
+    kiosk_config_defaults(&kc, KIOSK_TEST_ASSETS, KIOSK_TEST_FONTS);
+    kc.reader_backend = KIOSK_READER_LIBNFC;
+    snprintf(kc.reader_connstring, sizeof kc.reader_connstring, "%s", pn532_emu_connstring(emu));
+    snprintf(kc.reader_contact, sizeof kc.reader_contact, "%s", PCSC_PEER_READER);
+    harness h;
+    memset(&h, 0, sizeof h);
+    pthread_mutex_init(&h.lock, NULL);
+    identity_config cfg = {.open = identity_open_configured,
+                           .open_ctx = &kc,
+                           .callback = on_event,
+                           .callback_ctx = &h,
+                           .poll_ms = 100,
+                           .retry_ms = 200};
+    identity_worker *w;
+    assert_int_equal(identity_worker_start(&cfg, &w), KIOSK_OK);
+    assert_int_equal(wait_event(&h, 0), IDENTITY_READER_OK);
+    reader_sim_set_present(tapped, 1); /* tapped */
+    assert_int_equal(wait_event(&h, 2), IDENTITY_CARD_READ);
+    assert_int_equal(identity_worker_submit_pin(w, "123456"), KIOSK_OK);
+    assert_int_equal(wait_event(&h, 3), IDENTITY_HOLDER);
+    reader_sim_set_present(tapped, 0);
+    assert_int_equal(wait_event(&h, 4), IDENTITY_CARD_REMOVED);
+    pcsc_peer_insert(peer, 0, 1); /* inserted */
+    assert_int_equal(wait_event(&h, 6), IDENTITY_CARD_READ);
+    assert_int_equal(identity_worker_submit_pin(w, "123456"), KIOSK_OK);
+    assert_int_equal(wait_event(&h, 7), IDENTITY_HOLDER);
+    assert_string_equal(h.ev[7].holder.name, "张三丰");
+    assert_true(pcsc_peer_apdus(peer, 0) >= 8); /* read through the slot */
+    pcsc_peer_insert(peer, 0, 0);
+    assert_int_equal(wait_event(&h, 8), IDENTITY_CARD_REMOVED);
+    identity_worker_stop(w);
+    pthread_mutex_destroy(&h.lock);
+    pn532_emu_stop(emu);
+    pcsc_peer_stop(peer);
+    reader_close(tapped);
+    reader_close(inserted);
+}
+
 static void test_open_configured(void **state)
 {
     (void)state;
@@ -245,6 +390,55 @@ static void test_open_configured(void **state)
              "pn532_uart:/dev/nonexistent-tty:115200");
     setenv("LIBNFC_AUTO_SCAN", "false", 1);
     assert_int_equal(identity_open_configured(&cfg, &r), KIOSK_READER);
+    cfg.reader_backend = KIOSK_READER_PCSC; /* no pcscd here, or no such reader in it */
+    snprintf(cfg.reader_connstring, sizeof cfg.reader_connstring, "%s", "No Such Reader");
+    assert_int_equal(identity_open_configured(&cfg, &r), KIOSK_READER);
+}
+
+/* A 2nd-generation card in a contact slot, through pcscd and the virtual reader
+ * (tests/tools/pcsc_peer): the worker on the configured PC/SC backend reads it as it
+ * reads a tapped card — the same events, the same holder — and sees it taken out. */
+static void test_contact_card_through_pcsc(void **state)
+{
+    (void)state;
+    reader *card;
+    assert_int_equal(reader_sim_create(KIOSK_TEST_ASSETS "/cards/demo.ini", NULL, &card), KIOSK_OK);
+    pcsc_peer *peer;
+    kiosk_rc rc = pcsc_peer_start(card, NULL, &peer);
+    if (rc == KIOSK_UNSUPPORTED) {
+        reader_close(card);
+        skip();
+    }
+    assert_int_equal(rc, KIOSK_OK);
+    static kiosk_config kc;
+    kiosk_config_defaults(&kc, KIOSK_TEST_ASSETS, KIOSK_TEST_FONTS);
+    kc.reader_backend = KIOSK_READER_PCSC;
+    snprintf(kc.reader_connstring, sizeof kc.reader_connstring, "%s", PCSC_PEER_READER);
+    harness h;
+    memset(&h, 0, sizeof h);
+    pthread_mutex_init(&h.lock, NULL);
+    identity_config cfg = {.open = identity_open_configured,
+                           .open_ctx = &kc,
+                           .callback = on_event,
+                           .callback_ctx = &h,
+                           .poll_ms = 200,
+                           .retry_ms = 200};
+    identity_worker *w;
+    assert_int_equal(identity_worker_start(&cfg, &w), KIOSK_OK);
+    assert_int_equal(wait_event(&h, 0), IDENTITY_READER_OK);
+    assert_int_equal(wait_event(&h, 1), IDENTITY_CARD_PRESENT);
+    assert_int_equal(wait_event(&h, 2), IDENTITY_CARD_READ);
+    assert_string_equal(h.ev[2].card.spec_version, "2.00");
+    assert_int_equal(identity_worker_submit_pin(w, "123456"), KIOSK_OK);
+    assert_int_equal(wait_event(&h, 3), IDENTITY_HOLDER);
+    assert_string_equal(h.ev[3].holder.name, "张三丰");
+    assert_string_equal(h.ev[3].holder.id_number, "370102199003074519");
+    pcsc_peer_insert(peer, 0, 0); /* taken out of the slot */
+    assert_int_equal(wait_event(&h, 4), IDENTITY_CARD_REMOVED);
+    identity_worker_stop(w);
+    pthread_mutex_destroy(&h.lock);
+    pcsc_peer_stop(peer);
+    reader_close(card);
 }
 
 static void test_reader_fault_and_recovery(void **state)
@@ -486,6 +680,9 @@ int main(void)
         cmocka_unit_test(test_removed_while_waiting_for_pin),
         cmocka_unit_test(test_blocked_and_third_generation),
         cmocka_unit_test(test_key_holder_and_inconsistent_cards),
+        cmocka_unit_test(test_contact_card_through_pcsc),
+        cmocka_unit_test(test_third_generation_through_the_psam),
+        cmocka_unit_test(test_tap_or_insert),
         cmocka_unit_test(test_open_configured),
         cmocka_unit_test(test_reader_fault_and_recovery),
         cmocka_unit_test(test_hung_reader_is_reopened),

@@ -117,6 +117,10 @@ void ui_app_pump(ui_app *app);
 struct ui_handwriting;
 const struct ui_handwriting *ui_app_handwriting(const ui_app *app);
 
+/* Whether the pinyin engine (its dictionary, about 10 MB) is loaded now, for tests: it is
+ * loaded when a form first needs it and goes when the form is done. */
+int ui_app_pinyin_loaded(const ui_app *app);
+
 /* The journey's view model now (borrowed until the next event). */
 const flow_view *ui_app_view(const ui_app *app);
 

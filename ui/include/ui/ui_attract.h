@@ -10,6 +10,7 @@
 
 #include <SDL.h>
 
+#include "config/kiosk_config.h"
 #include "config/kiosk_strings.h"
 #include "ui/ui_text.h"
 #include "ui/ui_theme.h"
@@ -31,10 +32,15 @@ typedef struct ui_attract_layout {
 } ui_attract_layout;
 
 /* Draw the screen filling w×h. strings and hall_name are borrowed. voice_on: the sound
- * switch's state (session_prefs.voice). */
+ * switch's state (session_prefs.voice). instruction: the strings key of what to do with
+ * the card, as the readers fitted allow (ui_attract_instruction). */
 kiosk_rc ui_attract_draw(SDL_Renderer *r, ui_text *text, const ui_theme *theme,
                          const kiosk_strings *strings, const char *hall_name, int w, int h,
-                         int voice_on, ui_attract_layout *layout);
+                         int voice_on, const char *instruction, ui_attract_layout *layout);
+
+/* The instruction's strings key for the readers configured: a card tapped on the NFC reader
+ * (also the simulated one), inserted into a PC/SC slot, or either. */
+const char *ui_attract_instruction(const kiosk_config *cfg);
 
 /* "工作人员马上就来" over the attract screen (after 求助 there), as the journey shows it:
  * its "好的" is the widget UI_ID_HELP_OK. The caller clears the widgets first (modal). */

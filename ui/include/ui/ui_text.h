@@ -132,6 +132,14 @@ void ui_text_forget(ui_text *t);
 #define UI_TEXT_TRIM_PIXELS 1048576 /* 4 MiB: the header and the buttons every step shares */
 void ui_text_trim(ui_text *t, size_t keep_pixels);
 
+/* A frame is drawn: the blocks it drew stay cached, and of the others only the most
+ * recently drawn, up to slack_pixels, so that a screen's cache holds its own text and
+ * little more (the typed states of a value, a page's list of options left behind, an
+ * earlier step's questions go). Called once a frame, after the last draw. NULL is a
+ * no-op. */
+#define UI_TEXT_SLACK_PIXELS 262144 /* 1 MiB: room for a dialog's or a toggle's text */
+void ui_text_frame_done(ui_text *t, size_t slack_pixels);
+
 /* Cache statistics for tests and the staff status screen: blocks held, and blocks
  * rasterised (cache misses) since creation. */
 size_t ui_text_cache_entries(const ui_text *t);

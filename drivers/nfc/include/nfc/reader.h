@@ -1,8 +1,9 @@
 /*
  * The NFC reader behind one ops table: poll for an ISO 14443 card (Type A or B),
  * exchange ISO 14443-4 APDUs with an explicit timeout, check the card is still there,
- * release it, close. Backends: libnfc (real readers) and a simulated card driven by a
- * card profile (demo, UI, tests). Only the reader worker thread calls these.
+ * release it, close. Backends: libnfc (real readers), PC/SC (contact and SAM slots:
+ * drivers/pcsc) and a simulated card driven by a card profile (demo, UI, tests). Only the reader
+ * worker thread calls these.
  */
 #ifndef KIOSK_READER_H
 #define KIOSK_READER_H
@@ -19,7 +20,8 @@
 typedef struct reader_target {
     uint8_t uid[READER_UID_MAX];
     size_t uid_len;
-    int type_b; /* 0: ISO 14443 Type A, 1: Type B */
+    int type_b;  /* 0: ISO 14443 Type A, 1: Type B */
+    int contact; /* an ISO 7816 card in a contact slot (PC/SC): no UID */
 } reader_target;
 
 typedef struct reader reader;
@@ -46,5 +48,11 @@ struct reader {
 
 /* Close and free r (NULL is fine). */
 void reader_close(reader *r);
+
+/* One reader made of two (owned: closed with it), for a kiosk that both reads a tapped
+ * card and takes one inserted into a contact slot: a poll asks a at once, then waits on
+ * b; the card found is the one the exchanges go to until it is released. A fault of
+ * either is the pair's (the worker reopens both). KIOSK_NOMEM (a and b closed). */
+kiosk_rc reader_either(reader *a, reader *b, reader **out);
 
 #endif

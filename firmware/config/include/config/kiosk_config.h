@@ -24,6 +24,7 @@ typedef enum kiosk_mode {
 typedef enum kiosk_reader_backend {
     KIOSK_READER_SIMULATED = 0,
     KIOSK_READER_LIBNFC = 1,
+    KIOSK_READER_PCSC = 2, /* a contact (or dual) reader through pcscd: connstring names it */
 } kiosk_reader_backend;
 
 typedef enum kiosk_printer_backend {
@@ -58,6 +59,9 @@ typedef struct kiosk_config {
     /* [reader] */
     kiosk_reader_backend reader_backend;
     char reader_connstring[KIOSK_CONFIG_TEXT_MAX];
+    char reader_contact[KIOSK_CONFIG_TEXT_MAX]; /* a PC/SC contact slot beside the NFC reader */
+    char psam_reader[KIOSK_CONFIG_TEXT_MAX];    /* the PSAM's PC/SC SAM slot; "": no PSAM */
+    int psam_key;                               /* the PSAM's key index for authentication */
     char reader_card_profile[KIOSK_CONFIG_PATH_MAX]; /* the simulated reader's card */
     /* [printer] */
     kiosk_printer_backend printer_backend;
