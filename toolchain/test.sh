@@ -37,7 +37,8 @@ if [ "$quick" -eq 0 ]; then
   cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DKIOSK_TSAN=ON \
     -DKIOSK_BUILD_UI=OFF >/dev/null
   cmake --build build-tsan -j"$jobs" --target threaded_tests
-  TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 SDL_VIDEODRIVER=dummy TZ=Asia/Shanghai \
+  TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1:suppressions=$PWD/toolchain/tsan.supp \
+    SDL_VIDEODRIVER=dummy TZ=Asia/Shanghai \
     ctest --test-dir build-tsan -j"$jobs" -L threads --output-on-failure
   echo "== ThreadSanitizer pass: $((SECONDS - start)) s"
 
