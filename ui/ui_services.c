@@ -78,9 +78,9 @@ static void service_icon(SDL_Renderer *r, flow_service svc, SDL_Rect b, SDL_Colo
     case FLOW_SERVICE_JOBSEEKER: { /* a person: the one looking for work */
         int hr = b.w * 17 / 100;
         ui_draw_fill_circle(r, cx, b.y + b.h * 30 / 100, hr, fg);
-        int br = b.w * 34 / 100, by = b.y + b.h * 95 / 100;
-        ui_draw_fill_circle(r, cx, by, br, fg);
-        ui_draw_fill_rect(r, (SDL_Rect){cx - br - 1, by, 2 * br + 2, br + 1}, ground);
+        int br = b.w * 34 / 100, top = b.y + b.h * 52 / 100;
+        ui_draw_fill_round_rect(r, (SDL_Rect){cx - br, top, 2 * br, b.y + b.h * 95 / 100 - top},
+                                br * 3 / 4, fg);
         break;
     }
     case FLOW_SERVICE_POLICIES: { /* a public building: the agencies and their rules */
@@ -229,22 +229,24 @@ static const char *state_key(int state)
 
 /* One record: type and date, receipt number, state in words; its 副本 button. */
 static void record_card(ui_ctx *c, const ui_journey_frame *f, const app_io_record *rec, int i,
-                        SDL_Rect box, int can_print)
+                        SDL_Rect box, int can_print, int row)
 {
     const ui_theme *t = c->t;
     int pad = ui_theme_px(t, 16);
     ui_draw_round_frame(c->r, box, pad, ui_theme_px(t, 2) + 1, t->muted, t->panel);
-    int bw = box.w * (f->landscape ? 28 : 34) / 100;
+    int bw = box.w * (f->landscape ? 36 : 34) / 100;
     SDL_Rect text = {box.x + pad, box.y + pad / 2, box.w - bw - 3 * pad, box.h - pad};
-    char date[32], l1[160], l2[160];
+    char date[32], l2[160];
     when(rec->created_ms, date, sizeof date);
-    snprintf(l1, sizeof l1, "%s  %s", S(c, "records.kind_registration"), date);
     const char *name = "no", *value = rec->receipt_no;
     kiosk_strings_fill(S(c, "records.number"), &name, &value, 1, l2, sizeof l2);
-    int lh = text.h / 3, px = ui_theme_size(t, UI_SIZE_REVIEW_ROW);
-    ui_label_fit(c, l1, (SDL_Rect){text.x, text.y, text.w, lh}, px, t->fg, UI_TEXT_LEFT);
-    ui_label_fit(c, l2, (SDL_Rect){text.x, text.y + lh, text.w, lh}, px, t->fg, UI_TEXT_LEFT);
-    ui_label_fit(c, S(c, state_key(rec->state)), (SDL_Rect){text.x, text.y + 2 * lh, text.w, lh},
+    /* the record type, its date, its receipt number, its state: a line each */
+    int lh = text.h / 4, px = ui_theme_size(t, (ui_size)row);
+    ui_label_fit(c, S(c, "records.kind_registration"), (SDL_Rect){text.x, text.y, text.w, lh}, px,
+                 t->fg, UI_TEXT_LEFT);
+    ui_label_fit(c, date, (SDL_Rect){text.x, text.y + lh, text.w, lh}, px, t->fg, UI_TEXT_LEFT);
+    ui_label_fit(c, l2, (SDL_Rect){text.x, text.y + 2 * lh, text.w, lh}, px, t->fg, UI_TEXT_LEFT);
+    ui_label_fit(c, S(c, state_key(rec->state)), (SDL_Rect){text.x, text.y + 3 * lh, text.w, lh},
                  px, rec->state == 3 ? t->error : t->accent, UI_TEXT_LEFT);
     char id[UI_WIDGET_ID_MAX];
     snprintf(id, sizeof id, UI_ID_RECORD_REPRINT "%d", i);
@@ -252,6 +254,16 @@ static void record_card(ui_ctx *c, const ui_journey_frame *f, const app_io_recor
     ui_button(c, id, (SDL_Rect){box.x + box.w - pad - bw, box.y + pad, bw, bh},
               S(c, "records.reprint"), ui_theme_size(t, UI_SIZE_BUTTON_SMALL),
               can_print ? UI_BUTTON_SECONDARY : UI_BUTTON_DISABLED);
+}
+
+/* The height text takes wrapped to w at layout size px. */
+static int text_h(ui_ctx *c, const char *text, int px, int w)
+{
+    ui_text_style st = {.px = ui_theme_font_px(c->t, px), .align = UI_TEXT_LEFT};
+    ui_text_block b;
+    if (ui_text_measure_block(c->text, text, &st, w, &b) != KIOSK_OK)
+        return ui_theme_font_px(c->t, px) * 3 / 2;
+    return b.h;
 }
 
 static void records_screen(ui_ctx *c, const ui_journey_frame *f, const flow_view *v,
@@ -262,9 +274,9 @@ static void records_screen(ui_ctx *c, const ui_journey_frame *f, const flow_view
     ui_journey_header(c, f, v, 1);
     ui_journey_title(c, f, S(c, "records.title"));
     SDL_Rect body = f->body;
-    int hint_px = ui_theme_size(t, UI_SIZE_HINT), gap = ui_theme_px(t, f->landscape ? 10 : 20);
-    int line = ui_theme_size_px(t, UI_SIZE_HINT) * 3 / 2;
-    /* below the list: what the unit knows of the hub, and the last reprint's outcome */
+    int hint_px = ui_theme_size(t, UI_SIZE_HINT), lead_px = ui_theme_size(t, UI_SIZE_LEAD);
+    int gap = ui_theme_px(t, f->landscape ? 10 : 24);
+    /* under the list: the last reprint's outcome, what the unit knows of the hub */
     char heard[256], when_s[32];
     if (sv->records_heard_ms > 0) {
         when(sv->records_heard_ms, when_s, sizeof when_s);
@@ -273,54 +285,56 @@ static void records_screen(ui_ctx *c, const ui_journey_frame *f, const flow_view
     } else {
         snprintf(heard, sizeof heard, "%s", S(c, "records.heard_never"));
     }
-    int foot_lines = 3;
-    SDL_Rect list = {body.x, body.y + line + gap, body.w,
-                     body.h - (line + gap) - foot_lines * line - gap};
-    ui_label_fit(c, S(c, "records.scope"), (SDL_Rect){body.x, body.y, body.w, line}, hint_px,
-                 t->muted, UI_TEXT_LEFT);
-    if (v->records_loading) {
-        ui_label(c, S(c, "records.loading"), list, ui_theme_size(t, UI_SIZE_LEAD), t->fg,
-                 UI_TEXT_LEFT);
-    } else if (v->records_rc != KIOSK_OK) {
-        ui_label(c, S(c, "records.failed"), list, ui_theme_size(t, UI_SIZE_LEAD), t->error,
-                 UI_TEXT_LEFT);
-    } else if (sv->nrecords == 0) {
-        ui_label(c, S(c, "records.none"), list, ui_theme_size(t, UI_SIZE_LEAD), t->fg,
-                 UI_TEXT_LEFT);
-    } else {
-        int card_h = ui_theme_size_px(t, UI_SIZE_REVIEW_ROW) * 4 + ui_theme_px(t, 24);
-        int fits = (list.h + gap) / (card_h + gap), shown = sv->nrecords;
-        if (fits < 1)
-            fits = 1;
-        if (shown > fits)
-            shown = fits;
-        if (shown < sv->nrecords) /* the last place says that there are more */
-            shown = fits > 1 ? fits - 1 : 1;
-        for (int i = 0; i < shown; i++)
-            record_card(c, f, &sv->records[i], i,
-                        (SDL_Rect){list.x, list.y + i * (card_h + gap), list.w, card_h},
-                        !v->reprinting);
-        if (shown < sv->nrecords) {
-            char more[160];
-            ui_journey_fill_number(S(c, "records.more"), sv->nrecords - shown, more, sizeof more);
-            ui_label_fit(c, more, (SDL_Rect){list.x, list.y + shown * (card_h + gap), list.w, line},
-                         hint_px, t->muted, UI_TEXT_LEFT);
-        }
-    }
-    int y = list.y + list.h + gap;
+    char foot[768];
+    snprintf(foot, sizeof foot, "%s %s", heard, S(c, "records.upstream"));
     const char *status = v->reprinting     ? S(c, "records.reprinting")
                          : v->records_note ? S(c, v->records_note)
                                            : NULL;
+    int status_h = ui_theme_size_px(t, UI_SIZE_LEAD) * 3 / 2 * (f->landscape ? 1 : 2);
+    int foot_h = text_h(c, foot, hint_px, body.w);
+    int scope_h = text_h(c, S(c, "records.scope"), hint_px, body.w);
+    ui_label(c, S(c, "records.scope"), (SDL_Rect){body.x, body.y, body.w, scope_h}, hint_px,
+             t->muted, UI_TEXT_LEFT);
+    SDL_Rect list = {body.x, body.y + scope_h + gap, body.w,
+                     body.h - scope_h - gap - status_h - foot_h - 2 * gap};
+    if (v->records_loading) {
+        ui_label(c, S(c, "records.loading"), list, lead_px, t->fg, UI_TEXT_LEFT);
+    } else if (v->records_rc != KIOSK_OK) {
+        ui_label(c, S(c, "records.failed"), list, lead_px, t->error, UI_TEXT_LEFT);
+    } else if (sv->nrecords == 0) {
+        ui_label(c, S(c, "records.none"), list, lead_px, t->fg, UI_TEXT_LEFT);
+    } else {
+        /* cards of four lines: one a row on the kiosk, two a row on the portable unit */
+        int row = f->landscape ? UI_SIZE_REVIEW_ROW : UI_SIZE_LEAD, cols = f->landscape ? 2 : 1;
+        int card_h = ui_theme_size_px(t, row) * 6 + ui_theme_px(t, 16);
+        int card_w = (list.w - (cols - 1) * gap) / cols;
+        int fits = (list.h + gap) / (card_h + gap) * cols, shown = sv->nrecords;
+        if (fits < 1)
+            fits = 1;
+        if (shown > fits) /* the last place says that there are more */
+            shown = fits > 1 ? fits - 1 : 1;
+        for (int i = 0; i < shown; i++)
+            record_card(c, f, &sv->records[i], i,
+                        (SDL_Rect){list.x + (i % cols) * (card_w + gap),
+                                   list.y + (i / cols) * (card_h + gap), card_w, card_h},
+                        !v->reprinting, row);
+        if (shown < sv->nrecords) {
+            char more[160];
+            ui_journey_fill_number(S(c, "records.more"), sv->nrecords - shown, more, sizeof more);
+            ui_label(c, more,
+                     (SDL_Rect){list.x + (shown % cols) * (card_w + gap),
+                                list.y + (shown / cols) * (card_h + gap), card_w, card_h},
+                     hint_px, t->muted, UI_TEXT_LEFT);
+        }
+    }
+    int y = list.y + list.h + gap;
     if (status)
-        ui_label_fit(c, status, (SDL_Rect){body.x, y, body.w, line}, hint_px,
-                     v->records_note && !strcmp(v->records_note, "records.reprint_failed")
-                         ? t->error
-                         : t->fg,
-                     UI_TEXT_LEFT);
-    ui_label_fit(c, heard, (SDL_Rect){body.x, y + line, body.w, line}, hint_px, t->muted,
+        ui_label(c, status, (SDL_Rect){body.x, y, body.w, status_h}, lead_px,
+                 v->records_note && !strcmp(v->records_note, "records.reprint_failed") ? t->error
+                                                                                       : t->fg,
                  UI_TEXT_LEFT);
-    ui_label_fit(c, S(c, "records.upstream"), (SDL_Rect){body.x, y + 2 * line, body.w, line},
-                 hint_px, t->muted, UI_TEXT_LEFT);
+    ui_label(c, foot, (SDL_Rect){body.x, y + status_h + gap, body.w, foot_h}, hint_px, t->muted,
+             UI_TEXT_LEFT);
     ui_journey_footer(c, f, UI_ID_BACK, S(c, "records.back"), UI_ID_FINISH, S(c, "records.finish"));
 }
 
