@@ -492,6 +492,12 @@ static void dispatch(session *s, const flow_event *ev)
         reader_sim_set_present(sim, 0); /* the demo citizen takes the card back */
     if (v->step != before)
         measure_step(s, before, v->step);
+    if (before == FLOW_RECORDS && v->step != FLOW_RECORDS) {
+        /* the list leaves with the screen (back to the services, or the end) */
+        explicit_bzero(s->view.records, sizeof s->view.records);
+        s->view.nrecords = 0;
+        s->view.records_heard_ms = 0;
+    }
     if (v->step != FLOW_ATTRACT)
         s->in_session = true;
     else if (s->in_session) {

@@ -361,6 +361,13 @@ static void test_records_after_registration(void **st)
     char copy[600];
     snprintf(copy, sizeof copy, "%s/%s-copy.png", receipts_dir, receipt_no);
     assert_int_equal(access(copy, F_OK), 0);
+    /* back to the services: the list leaves with its screen */
+    session_back(s);
+    assert_int_equal(step(s), FLOW_SERVICES);
+    assert_int_equal(session_get_view(s)->nrecords, 0);
+    session_service(s, FLOW_SERVICE_RECORDS);
+    wait_records(s);
+    assert_int_equal(session_get_view(s)->nrecords, 1);
     /* 结束: the list leaves with the citizen */
     session_next(s);
     assert_int_equal(step(s), FLOW_ATTRACT);
