@@ -27,6 +27,7 @@
 #include "ui/ui_menu.h"
 #include "ui/ui_pinyin.h"
 #include "ui/ui_screenshot.h"
+#include "ui/ui_services.h"
 #include "ui/ui_text.h"
 #include "ui/ui_theme.h"
 #include "ui/ui_voice.h"
@@ -1013,6 +1014,10 @@ static void on_widget(ui_app *app, const char *id)
         session_scroll(ss);
     } else if (step == FLOW_ELIGIBILITY && !strcmp(id, UI_ID_BACK)) {
         session_back(ss);
+    } else if (step == FLOW_SERVICES || step == FLOW_RECORDS) {
+        const char *prompt = ui_services_tap(ss, step, id);
+        if (prompt && app->voice_on && voice(app))
+            ui_voice_say(app->voice, app->language, prompt);
     } else if (step == FLOW_PIN) {
         on_pin_key(app, id);
     } else if (step == FLOW_QUESTIONS) {

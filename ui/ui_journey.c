@@ -13,6 +13,7 @@
 #include "ui/ui_draw.h"
 #include "ui/ui_icon.h"
 #include "ui/ui_keypad.h"
+#include "ui/ui_services.h"
 #include "app/signature.h"
 
 void ui_journey_state_wipe(ui_journey_state *st)
@@ -36,12 +37,8 @@ static const char *S(const ui_ctx *c, const char *key)
     return kiosk_strings_get(c->s, key);
 }
 
-/* The frame's parts, in screen pixels. */
-typedef struct frame {
-    SDL_Rect header, title, body, footer;
-    int landscape;
-    int voice_on; /* the 🔊 toggle's state (session_prefs.voice) */
-} frame;
+/* The frame's parts, in screen pixels (ui_journey.h). */
+typedef ui_journey_frame frame;
 
 static frame layout(const ui_ctx *c)
 {
@@ -185,7 +182,10 @@ static void header(ui_ctx *c, const frame *f, const flow_view *v, int cancellabl
         if (sw > label.w)
             ui_journey_fill_number(S(c, "screen.step_short"), n, step, sizeof step);
     } else /* a message or an ending: the header says what this is, never empty */
-        snprintf(step, sizeof step, "%s", S(c, "screen.header_service"));
+        snprintf(step, sizeof step, "%s",
+                 S(c, v->step == FLOW_SERVICES || v->step == FLOW_RECORDS
+                          ? "services.header"
+                          : "screen.header_service"));
     if (label.w > 0)
         ui_label_fit(c, step, label, ui_theme_size(t, UI_SIZE_STEP), t->fg, UI_TEXT_LEFT);
 }
@@ -1220,6 +1220,10 @@ kiosk_rc ui_journey_draw(ui_ctx *c, const flow_view *v, ui_journey_state *st,
     case FLOW_CARD_AWAY:
         card_away_screen(c, &f, v);
         break;
+    case FLOW_SERVICES:
+    case FLOW_RECORDS:
+        ui_services_draw(c, &f, v, env);
+        break;
     case FLOW_STEP_COUNT: /* not a step */
         break;
     }
@@ -1236,4 +1240,29 @@ kiosk_rc ui_journey_draw(ui_ctx *c, const flow_view *v, ui_journey_state *st,
         countdown_dialog(c, &f, v->countdown_s);
     }
     return KIOSK_OK;
+}
+
+/* ---- the frame for the screens of sibling files (ui_services.c) ---- */
+
+ui_journey_frame ui_journey_layout(const ui_ctx *c, int voice_on)
+{
+    frame f = layout(c);
+    f.voice_on = voice_on;
+    return f;
+}
+
+void ui_journey_header(ui_ctx *c, const ui_journey_frame *f, const flow_view *v, int cancellable)
+{
+    header(c, f, v, cancellable);
+}
+
+void ui_journey_title(ui_ctx *c, const ui_journey_frame *f, const char *text)
+{
+    title(c, f, text);
+}
+
+void ui_journey_footer(ui_ctx *c, const ui_journey_frame *f, const char *back_id,
+                       const char *back_label, const char *next_id, const char *next_label)
+{
+    footer(c, f, back_id, back_label, next_id, next_label, UI_BUTTON_PRIMARY);
 }

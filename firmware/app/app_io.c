@@ -29,7 +29,7 @@
 
 typedef struct job {
     app_io_kind kind;
-    char *registration_json, *evidence_json, *version, *masked_name, *masked_id;
+    char *registration_json, *evidence_json, *version, *masked_name, *masked_id, *id_number;
     uint8_t sha[32];
     char receipt_no[40];
     int copy;
@@ -81,6 +81,7 @@ static void job_clear(job *j)
     wipe_text(j->evidence_json);
     wipe_text(j->masked_name);
     wipe_text(j->masked_id);
+    wipe_text(j->id_number);
     free(j->version);
     explicit_bzero(j, sizeof *j); /* the PIN too */
 }
@@ -215,7 +216,7 @@ static void run_job(app_io *io, job *j, app_io_result *r)
         store_submission sub = {j->registration_json, j->evidence_json, j->version, j->sha,
                                 j->masked_name,       j->masked_id};
         store_saved saved;
-        r->rc = store_save(io->store, &sub, &saved);
+        r->rc = store_save_citizen(io->store, &sub, j->id_number, &saved);
         if (r->rc == KIOSK_OK)
             snprintf(r->receipt_no, sizeof r->receipt_no, "%s", saved.receipt_no);
         else
@@ -355,6 +356,30 @@ static void run_job(app_io *io, job *j, app_io_result *r)
         if (r->rc != KIOSK_OK)
             kiosk_log_error("io", "a help request could not be queued: %s", kiosk_strerror(r->rc));
         break;
+    case APP_IO_RECORDS: {
+        store_summary found[APP_IO_RECORDS_MAX];
+        size_t n = 0;
+        r->rc = j->id_number
+                    ? store_records_of(io->store, j->id_number, found, APP_IO_RECORDS_MAX, &n)
+                    : KIOSK_INVALID;
+        for (size_t i = 0; r->rc == KIOSK_OK && i < n; i++) {
+            app_io_record *o = &r->records[r->nrecords++];
+            snprintf(o->receipt_no, sizeof o->receipt_no, "%s", found[i].receipt_no);
+            o->created_ms = found[i].created_ms;
+            o->state = (int)found[i].state;
+            snprintf(o->print_outcome, sizeof o->print_outcome, "%s", found[i].print_outcome);
+        }
+        explicit_bzero(found, sizeof found);
+        /* the seam for the hub's word on each record (received, being processed, approved,
+         * needs materials): an authenticated request for this card only, not built yet;
+         * today the unit says what it knows and when it last heard from the hub */
+        store_sync_note note;
+        if (r->rc == KIOSK_OK && store_sync_info(io->store, &note) == KIOSK_OK)
+            r->last_sync_ok_ms = note.last_ok_ms;
+        if (r->rc != KIOSK_OK)
+            kiosk_log_error("io", "the records could not be looked up: %s", kiosk_strerror(r->rc));
+        break;
+    }
     case APP_IO_PRINTER: /* reported by the worker, never queued */
     case APP_IO_STORE:
         r->rc = KIOSK_INVALID;
@@ -492,8 +517,10 @@ kiosk_rc app_io_save(app_io *io, const app_io_submission *sub)
     j.version = strdup(sub->commitment_version);
     j.masked_name = strdup(sub->masked_name);
     j.masked_id = strdup(sub->masked_id);
+    j.id_number = sub->id_number ? strdup(sub->id_number) : NULL;
     memcpy(j.sha, sub->commitment_sha256, 32);
-    if (!j.registration_json || !j.evidence_json || !j.version || !j.masked_name || !j.masked_id) {
+    if (!j.registration_json || !j.evidence_json || !j.version || !j.masked_name || !j.masked_id ||
+        (sub->id_number && !j.id_number)) {
         job_clear(&j);
         return KIOSK_NOMEM;
     }
@@ -558,6 +585,15 @@ kiosk_rc app_io_audit(app_io *io, const char *who, const char *action, const cha
     snprintf(j.action, sizeof j.action, "%s", action);
     snprintf(j.subject, sizeof j.subject, "%s", subject ? subject : "");
     snprintf(j.detail, sizeof j.detail, "%s", detail ? detail : "");
+    return queue(io, &j);
+}
+
+kiosk_rc app_io_records(app_io *io, const char *id_number)
+{
+    job j = {.kind = APP_IO_RECORDS};
+    j.id_number = strdup(id_number ? id_number : "");
+    if (!j.id_number)
+        return KIOSK_NOMEM;
     return queue(io, &j);
 }
 

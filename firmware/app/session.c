@@ -382,6 +382,24 @@ static void wipe_citizen(session *s, bool keep_receipt)
     s->pad_drawing = false;
     if (!keep_receipt)
         drop_receipt(s);
+    explicit_bzero(s->view.records, sizeof s->view.records);
+    s->view.nrecords = 0;
+    s->view.records_heard_ms = 0;
+}
+
+/* The flow asked for the citizen's records: the look-up goes by the ID number the card
+ * gave (a keyed hash of it in the store); nothing is kept here but what the screen lists. */
+static void start_query(session *s)
+{
+    const char *id = registration_get_text(flow_record(s->flow), REGISTRATION_DOCUMENT_NUMBER);
+    kiosk_rc rc = !s->io ? KIOSK_UNSUPPORTED : !id || !id[0] ? KIOSK_INVALID : KIOSK_OK;
+    if (rc == KIOSK_OK)
+        rc = app_io_records(s->io, id);
+    if (rc != KIOSK_OK) {
+        kiosk_log_error("session", "cannot look up the records: %s", kiosk_strerror(rc));
+        flow_event ev = {.type = FLOW_EV_RECORDS, .rc = rc};
+        dispatch(s, &ev);
+    }
 }
 
 /* The flow asked for the record to be saved: hand the sealed-to-be submission to the
@@ -404,7 +422,13 @@ static void start_save(session *s)
                                          id, sizeof id) != KIOSK_OK))
         rc = KIOSK_INVALID;
     if (rc == KIOSK_OK) {
-        app_io_submission sub = {json, evidence, s->commitment_version, {0}, name, id};
+        app_io_submission sub = {json,
+                                 evidence,
+                                 s->commitment_version,
+                                 {0},
+                                 name,
+                                 id,
+                                 registration_get_text(rec, REGISTRATION_DOCUMENT_NUMBER)};
         /* the hash of the exact text the citizen read */
         crypto_hash_sha256(sub.commitment_sha256, (const unsigned char *)s->commitment,
                            strlen(s->commitment));
@@ -476,6 +500,12 @@ static void dispatch(session *s, const flow_event *ev)
         reader_sim_set_present(sim, 0); /* the demo citizen takes the card back */
     if (v->step != before)
         measure_step(s, before, v->step);
+    if (before == FLOW_RECORDS && v->step != FLOW_RECORDS) {
+        /* the list leaves with the screen (back to the services, or the end) */
+        explicit_bzero(s->view.records, sizeof s->view.records);
+        s->view.nrecords = 0;
+        s->view.records_heard_ms = 0;
+    }
     if (v->step != FLOW_ATTRACT)
         s->in_session = true;
     else if (s->in_session) {
@@ -490,8 +520,9 @@ static void dispatch(session *s, const flow_event *ev)
     /* a citizen worth resuming: the card number tells their card from another, should
      * it be taken away (asked off the tap → PIN path; and for the card coming back) */
     if (v->step != before && s->identity &&
-        ((v->step == FLOW_QUESTIONS || v->step == FLOW_FORM) ? !v->card_known
-                                                             : v->step == FLOW_CARD_AWAY))
+        ((v->step == FLOW_SERVICES || v->step == FLOW_QUESTIONS || v->step == FLOW_FORM)
+             ? !v->card_known
+             : v->step == FLOW_CARD_AWAY))
         identity_worker_want_card_number(s->identity);
     if (v->step != before && v->step == FLOW_DONE) {
         s->view.processing_days = s->cfg.processing_days;
@@ -505,6 +536,8 @@ static void dispatch(session *s, const flow_event *ev)
     }
     if (acts & FLOW_ACT_SAVE)
         start_save(s);
+    if (acts & FLOW_ACT_QUERY)
+        start_query(s);
     if ((acts & FLOW_ACT_PRINT) &&
         (!s->io || app_io_print(s->io, v->receipt_no, v->copy) != KIOSK_OK)) {
         flow_event pe = {.type = FLOW_EV_PRINTED, .rc = KIOSK_PRINTER};
@@ -537,6 +570,18 @@ static void on_io_result(session *s, app_io_result *r)
         s->view.store_fault = r->rc != KIOSK_OK;
         s->view.store_rc = r->rc;
         changed(s, SESSION_REDRAW);
+        return;
+    }
+    if (r->kind == APP_IO_RECORDS) {
+        const flow_view *fv = flow_get_view(s->flow);
+        if (fv->step != FLOW_RECORDS || !fv->records_loading)
+            return; /* the citizen left before the answer: it is dropped (and wiped) */
+        s->view.nrecords = r->rc == KIOSK_OK ? r->nrecords : 0;
+        for (int i = 0; i < s->view.nrecords && i < APP_IO_RECORDS_MAX; i++)
+            s->view.records[i] = r->records[i];
+        s->view.records_heard_ms = r->last_sync_ok_ms;
+        flow_event ev = {.type = FLOW_EV_RECORDS, .rc = r->rc};
+        dispatch(s, &ev);
         return;
     }
     if (r->kind == APP_IO_PRINTER) {
@@ -924,6 +969,21 @@ void session_agree(session *s)
 void session_reprint(session *s)
 {
     send(s, FLOW_EV_REPRINT);
+}
+
+void session_service(session *s, flow_service service)
+{
+    flow_event ev = {.type = FLOW_EV_SERVICE, .service = service};
+    dispatch(s, &ev);
+}
+
+void session_reprint_record(session *s, int index)
+{
+    if (index < 0 || index >= s->view.nrecords)
+        return;
+    flow_event ev = {.type = FLOW_EV_REPRINT_RECORD,
+                     .receipt_no = s->view.records[index].receipt_no};
+    dispatch(s, &ev);
 }
 
 /* ---- the signature ------------------------------------------------------------------ */

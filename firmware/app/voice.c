@@ -22,6 +22,8 @@ static const char *const prompts[] = {
     [FLOW_DONE] = "done",
     [FLOW_MESSAGE] = "message",
     [FLOW_CARD_AWAY] = "card_away",
+    [FLOW_SERVICES] = "services",
+    [FLOW_RECORDS] = "records",
 };
 
 const char *voice_prompt_name(flow_step step)

@@ -25,6 +25,7 @@ struct flow {
     int64_t away_at_ms;
     uint64_t touched;  /* bit (1 << field): the citizen has given (or changed) the field */
     bool page_checked; /* 下一步 was refused on this page: every problem of it is shown */
+    bool via_services; /* the questions were reached from the services screen (back there) */
 };
 
 /* The form's pages are the paper form's sections (registration_section), in order. */
@@ -48,6 +49,26 @@ static const char *const step_names[FLOW_STEP_COUNT] = {
     [FLOW_DONE] = "done",
     [FLOW_MESSAGE] = "message",
     [FLOW_CARD_AWAY] = "card_away",
+    [FLOW_SERVICES] = "services",
+    [FLOW_RECORDS] = "records",
+};
+
+static const char *const service_names[FLOW_SERVICE_COUNT] = {
+    [FLOW_SERVICE_REGISTER] = "register", [FLOW_SERVICE_RECORDS] = "records",
+    [FLOW_SERVICE_REPORT] = "report",     [FLOW_SERVICE_JOBSEEKER] = "jobseeker",
+    [FLOW_SERVICE_POLICIES] = "policies",
+};
+
+const char *flow_service_name(flow_service service)
+{
+    return (unsigned)service < FLOW_SERVICE_COUNT ? service_names[service] : NULL;
+}
+
+/* The note of a tile whose service is not on this kiosk yet: what to do instead. */
+static const char *const service_notes[FLOW_SERVICE_COUNT] = {
+    [FLOW_SERVICE_REPORT] = "services.note.report",
+    [FLOW_SERVICE_JOBSEEKER] = "services.note.jobseeker",
+    [FLOW_SERVICE_POLICIES] = "services.note.policies",
 };
 
 const char *flow_step_name(flow_step step)
@@ -72,6 +93,8 @@ static void go(flow *f, flow_step step)
     f->view.nissues = 0;
     f->view.countdown_s = 0;
     f->view.confirm_cancel = false;
+    f->view.service_note = NULL;
+    f->view.records_note = NULL;
     f->page_checked = false;
 }
 
@@ -83,7 +106,7 @@ static unsigned end_session(flow *f, flow_step next, const char *message_key)
     f->view = (flow_view){0}; /* no personal data in the view beyond the receipt number */
     f->view.tries_left = -1;
     f->view.pin_tries = -1;
-    f->session = f->saved = f->need_questions = false;
+    f->session = f->saved = f->need_questions = f->via_services = false;
     f->touched = 0;
     f->view.message_key = message_key;
     go(f, next);
@@ -347,7 +370,32 @@ static bool is_activity(flow_event_type t)
            t == FLOW_EV_NEXT || t == FLOW_EV_BACK || t == FLOW_EV_EDIT || t == FLOW_EV_SCROLL ||
            t == FLOW_EV_SIGNED || t == FLOW_EV_TOUCH || t == FLOW_EV_MORE_TIME ||
            t == FLOW_EV_CARD_PRESENT || t == FLOW_EV_REPRINT || t == FLOW_EV_CANCEL ||
-           t == FLOW_EV_CANCEL_KEEP;
+           t == FLOW_EV_CANCEL_KEEP || t == FLOW_EV_SERVICE || t == FLOW_EV_REPRINT_RECORD;
+}
+
+/* A tile of the services screen. A service not on this kiosk yet stays on the screen
+ * with its note (never a tile that silently does nothing). */
+static unsigned choose_service(flow *f, flow_service service)
+{
+    switch (service) {
+    case FLOW_SERVICE_REGISTER:
+        go(f, FLOW_QUESTIONS);
+        return FLOW_ACT_NONE;
+    case FLOW_SERVICE_RECORDS:
+        go(f, FLOW_RECORDS);
+        f->view.records_loading = true;
+        f->view.records_rc = KIOSK_OK;
+        return FLOW_ACT_QUERY;
+    case FLOW_SERVICE_REPORT:
+    case FLOW_SERVICE_JOBSEEKER:
+    case FLOW_SERVICE_POLICIES:
+        f->view.service_note = service_notes[service];
+        f->view.service_tapped = service;
+        return FLOW_ACT_NONE;
+    case FLOW_SERVICE_COUNT:
+        break;
+    }
+    return FLOW_ACT_NONE;
 }
 
 /* A card read while the session's card was away: the same card continues where the
@@ -421,7 +469,8 @@ unsigned flow_handle(flow *f, const flow_event *ev)
         if (s == FLOW_CHECKING_PIN && ev->holder) {
             take_holder(f, ev->holder);
             f->view.tries_left = -1;
-            go(f, FLOW_QUESTIONS);
+            f->via_services = true;
+            go(f, FLOW_SERVICES); /* which service: 失业登记 goes on to the questions */
         }
         return FLOW_ACT_NONE;
     case FLOW_EV_NEEDS_ID_ENTRY:
@@ -454,8 +503,11 @@ unsigned flow_handle(flow *f, const flow_event *ev)
                                                          nothing is left to do here */
         if (f->saved || s == FLOW_ATTRACT || s == FLOW_CARD_AWAY)
             return FLOW_ACT_NONE;
-        if (s == FLOW_READING_CARD || s == FLOW_MESSAGE || s == FLOW_ELIGIBILITY)
-            return end_session(f, FLOW_ATTRACT, NULL); /* as the ending asked ("请取回") */
+        if (s == FLOW_READING_CARD || s == FLOW_MESSAGE || s == FLOW_ELIGIBILITY ||
+            s == FLOW_SERVICES || s == FLOW_RECORDS)
+            return end_session(f, FLOW_ATTRACT, NULL); /* as the ending asked ("请取回"); on
+                                                          the services and the records
+                                                          nothing is given that could be lost */
         if (!f->view.card_known && s != FLOW_PIN && s != FLOW_CHECKING_PIN)
             return end_session(f, FLOW_MESSAGE, "flow.card_removed"); /* no telling it */
         /* the citizen may only have taken it to look at it: wait for it a while */
@@ -496,6 +548,8 @@ unsigned flow_handle(flow *f, const flow_event *ev)
         case FLOW_ELIGIBILITY:
         case FLOW_MESSAGE:
         case FLOW_DONE:
+        case FLOW_SERVICES: /* 结束 */
+        case FLOW_RECORDS:
             return end_session(f, FLOW_ATTRACT, NULL);
         default:
             return FLOW_ACT_NONE;
@@ -519,6 +573,10 @@ unsigned flow_handle(flow *f, const flow_event *ev)
             go(f, FLOW_REVIEW);
         } else if (s == FLOW_SIGNATURE) {
             go(f, FLOW_COMMITMENT);
+        } else if ((s == FLOW_QUESTIONS && f->via_services) || s == FLOW_RECORDS) {
+            f->view.message_key = NULL;
+            f->view.records_loading = f->view.reprinting = false;
+            go(f, FLOW_SERVICES); /* another service, with the same card and PIN */
         }
         return FLOW_ACT_NONE;
     case FLOW_EV_EDIT:
@@ -533,7 +591,8 @@ unsigned flow_handle(flow *f, const flow_event *ev)
             return FLOW_ACT_NONE;
         /* before the PIN nothing was given yet; after it, one tap must not lose a
          * half-filled form */
-        if (s == FLOW_READING_CARD || s == FLOW_PIN || s == FLOW_CHECKING_PIN)
+        if (s == FLOW_READING_CARD || s == FLOW_PIN || s == FLOW_CHECKING_PIN ||
+            s == FLOW_SERVICES || s == FLOW_RECORDS)
             return end_session(f, FLOW_ATTRACT, NULL);
         if (s == FLOW_CARD_AWAY)
             return end_session(f, FLOW_MESSAGE, "flow.cancelled");
@@ -564,6 +623,12 @@ unsigned flow_handle(flow *f, const flow_event *ev)
         go(f, FLOW_PRINTING);
         return FLOW_ACT_PRINT | FLOW_ACT_WIPE;
     case FLOW_EV_PRINTED:
+        if (s == FLOW_RECORDS && f->view.reprinting) {
+            f->view.reprinting = false;
+            f->view.records_note =
+                ev->rc == KIOSK_OK ? "records.reprinted" : "records.reprint_failed";
+            return FLOW_ACT_NONE;
+        }
         if (s != FLOW_PRINTING)
             return FLOW_ACT_NONE;
         f->view.printed = ev->rc == KIOSK_OK;
@@ -582,6 +647,23 @@ unsigned flow_handle(flow *f, const flow_event *ev)
         if (f->saved || !f->session || s == FLOW_SAVING)
             return FLOW_ACT_NONE;
         return end_session(f, FLOW_MESSAGE, "flow.cannot_save");
+    case FLOW_EV_SERVICE:
+        return s == FLOW_SERVICES ? choose_service(f, ev->service) : FLOW_ACT_NONE;
+    case FLOW_EV_RECORDS:
+        if (s == FLOW_RECORDS && f->view.records_loading) {
+            f->view.records_loading = false;
+            f->view.records_rc = ev->rc;
+        }
+        return FLOW_ACT_NONE;
+    case FLOW_EV_REPRINT_RECORD:
+        if (s != FLOW_RECORDS || f->view.records_loading || f->view.reprinting || !ev->receipt_no ||
+            !ev->receipt_no[0] || strlen(ev->receipt_no) >= sizeof f->view.receipt_no)
+            return FLOW_ACT_NONE;
+        snprintf(f->view.receipt_no, sizeof f->view.receipt_no, "%s", ev->receipt_no);
+        f->view.copy = true;
+        f->view.reprinting = true;
+        f->view.records_note = NULL;
+        return FLOW_ACT_PRINT;
     case FLOW_EV_HELP_OPEN:
         f->view.help_waiting = true;
         f->last_activity_ms = now(f);

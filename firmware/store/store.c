@@ -101,7 +101,37 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
     " at_ms INTEGER NOT NULL, state INTEGER NOT NULL DEFAULT 0,"
     " attempts INTEGER NOT NULL DEFAULT 0, sent_ms INTEGER);"
     "CREATE INDEX IF NOT EXISTS events_pending ON events(seq) WHERE state = 0;",
+    /* 7 -> 8: 我的办理记录 finds a citizen's records by a keyed hash of the ID number
+     * (citizen_key below), never the number in clear, in a table of its own (deleted with
+     * its record); records saved before have none. Idempotent, like 4 -> 5. */
+    "CREATE TABLE IF NOT EXISTS record_citizen(record_id INTEGER PRIMARY KEY"
+    " REFERENCES records(id) ON DELETE CASCADE,"
+    " id_key BLOB NOT NULL CHECK(length(id_key) = 32));"
+    "CREATE INDEX IF NOT EXISTS record_citizen_key ON record_citizen(id_key, record_id);",
 };
+
+/* The keyed hash that finds a citizen's records: BLAKE2b-256 of the ID number (upper
+ * case, as the card gives it) keyed by a lookup key that is itself BLAKE2b of a fixed
+ * label keyed by the device's secret key. Without the device key the column tells
+ * nothing and a guessed number cannot be tried against it. */
+static int citizen_key(const store *s, const char *id_number, uint8_t out[32])
+{
+    char id[40];
+    size_t n = strlen(id_number);
+    if (n == 0 || n >= sizeof id)
+        return 0;
+    for (size_t i = 0; i <= n; i++)
+        id[i] =
+            id_number[i] >= 'a' && id_number[i] <= 'z' ? (char)(id_number[i] - 32) : id_number[i];
+    static const char label[] = "kiosk.store.citizen-lookup.v1";
+    uint8_t key[32];
+    crypto_generichash(key, sizeof key, (const uint8_t *)label, sizeof label - 1, s->key.secret_key,
+                       sizeof s->key.secret_key);
+    crypto_generichash(out, 32, (const uint8_t *)id, n, key, sizeof key);
+    sodium_memzero(key, sizeof key);
+    sodium_memzero(id, sizeof id);
+    return 1;
+}
 
 /* The cached statement for sql — a string literal, recognised by its address — reset
  * and unbound, or NULL. Owned by the cache: reset (never finalize) after use, so that a
@@ -485,6 +515,12 @@ static char *build_envelope(store *s, const store_submission *sub, const store_s
 
 kiosk_rc store_save(store *s, const store_submission *sub, store_saved *out)
 {
+    return store_save_citizen(s, sub, NULL, out);
+}
+
+kiosk_rc store_save_citizen(store *s, const store_submission *sub, const char *id_number,
+                            store_saved *out)
+{
     memset(out, 0, sizeof *out);
     if (!s->has_upstream)
         return KIOSK_CONFIG;
@@ -530,6 +566,9 @@ kiosk_rc store_save(store *s, const store_submission *sub, store_saved *out)
     if (rc == KIOSK_OK) {
         size_t mlen = sync_record_message(out->uuid, out->seq, sealed, sealed_len, msg);
         crypto_sign_detached(record_sig, NULL, msg, mlen, s->key.secret_key);
+        uint8_t id_key[32];
+        int has_key = id_number && citizen_key(s, id_number, id_key);
+        sqlite3_int64 row = 0;
         sqlite3_stmt *st = store_cached(
             s, "INSERT INTO records(uuid, seq, receipt_no, created_ms, hash, masked_name,"
                " masked_id, record_sig) VALUES(?, ?, ?, ?, ?, ?, ?, ?)");
@@ -544,6 +583,7 @@ kiosk_rc store_save(store *s, const store_submission *sub, store_saved *out)
             sqlite3_bind_text(st, 7, sub->masked_id, -1, SQLITE_STATIC);
             sqlite3_bind_blob(st, 8, record_sig, 64, SQLITE_STATIC);
             r = sqlite3_step(st);
+            row = sqlite3_last_insert_rowid(s->db);
             sqlite3_reset(st);
         }
         sqlite3_stmt *blob = r == SQLITE_DONE
@@ -557,6 +597,19 @@ kiosk_rc store_save(store *s, const store_submission *sub, store_saved *out)
         } else if (r == SQLITE_DONE) {
             r = SQLITE_ERROR;
         }
+        sqlite3_stmt *who = r == SQLITE_DONE && has_key
+                                ? store_cached(s, "INSERT INTO record_citizen(record_id, id_key)"
+                                                  " VALUES(?, ?)")
+                                : NULL;
+        if (who) {
+            sqlite3_bind_int64(who, 1, row);
+            sqlite3_bind_blob(who, 2, id_key, 32, SQLITE_STATIC);
+            r = sqlite3_step(who);
+            sqlite3_reset(who);
+        } else if (r == SQLITE_DONE && has_key) {
+            r = SQLITE_ERROR;
+        }
+        sodium_memzero(id_key, sizeof id_key);
         rc = recdb_rc(r);
     }
     if (rc == KIOSK_OK)
@@ -668,6 +721,30 @@ kiosk_rc store_find(store *s, const char *receipt_no, store_summary *out)
     }
     sqlite3_finalize(st);
     return k;
+}
+
+kiosk_rc store_records_of(store *s, const char *id_number, store_summary *out, size_t max,
+                          size_t *n)
+{
+    *n = 0;
+    uint8_t key[32];
+    if (!id_number || !citizen_key(s, id_number, key))
+        return KIOSK_INVALID;
+    sqlite3_stmt *st;
+    int rc = sqlite3_prepare_v2(s->db,
+                                "SELECT " SUMMARY_COLUMNS " FROM records WHERE id IN"
+                                " (SELECT record_id FROM record_citizen WHERE id_key = ?)"
+                                " ORDER BY seq DESC LIMIT ?",
+                                -1, &st, NULL);
+    if (rc == SQLITE_OK) {
+        sqlite3_bind_blob(st, 1, key, 32, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 2, (sqlite3_int64)max);
+        while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < max)
+            read_summary(st, &out[(*n)++]);
+    }
+    sqlite3_finalize(st);
+    sodium_memzero(key, sizeof key);
+    return rc == SQLITE_DONE || rc == SQLITE_ROW ? KIOSK_OK : recdb_rc(rc);
 }
 
 kiosk_rc store_sealed(store *s, const char *uuid, uint8_t **sealed, size_t *len)

@@ -298,7 +298,8 @@ int main(int argc, char **argv)
     ui_app_options opt = {.headless = 1, .with_reader = 1, .with_store = 1};
     if (ui_app_create(&cfg, &opt, &app) != KIOSK_OK)
         return 1;
-    if (!run(app, "card insert\nwait-for pin\npin 123456\ntap pin_ok\nwait-for questions\n"
+    if (!run(app, "card insert\nwait-for pin\npin 123456\ntap pin_ok\nwait-for services\ntap "
+                  "svc_register\nexpect questions\n"
                   "tap q0_no\ntap q1_no\ntap q2_yes\ntap q3_yes\n"
                   "tap field_education\npick opt_21\npick opt_10\ntap next\n"
                   "tap field_household_detail\n"))

@@ -154,7 +154,8 @@ int main(int argc, char **argv)
     if (getenv("BENCH_PAUSE_ATTRACT"))
         sleep((unsigned)atoi(getenv("BENCH_PAUSE_ATTRACT")));
     frames(app, "attract", n);
-    if (!run(app, "card insert\nwait-for pin\npin 123456\ntap pin_ok\nwait-for questions\n"
+    if (!run(app, "card insert\nwait-for pin\npin 123456\ntap pin_ok\nwait-for services\ntap "
+                  "svc_register\nexpect questions\n"
                   "tap q0_no\ntap q1_no\ntap q2_yes\ntap q3_yes\n"
                   "tap field_education\npick opt_21\npick opt_10\ntap next\n"
                   "tap field_household_division\npick div_370102001\npick div_370102001001\n"

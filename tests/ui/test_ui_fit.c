@@ -93,7 +93,8 @@ static void walk_hall(int large, int english)
     scrolled[0] = '\0';
     char tag[32];
     snprintf(tag, sizeof tag, "%s%s", english ? "en" : "zh", large ? "-large" : "");
-    run(app, "card insert\nwait-for pin\npin 123456\ntap pin_ok\nwait-for questions\n");
+    run(app, "card insert\nwait-for pin\npin 123456\ntap pin_ok\nwait-for services\ntap "
+             "svc_register\nexpect questions\n");
     if (large)
         run(app, "tap large_text\n");
     if (english)
@@ -154,9 +155,9 @@ static void test_hall_fits_en_large(void **state)
     walk_hall(1, 1);
 }
 
-static const char to_form[] =
-    "card insert\nwait-for pin\npin 123456\ntap pin_ok\n"
-    "wait-for questions\ntap q0_no\ntap q1_no\ntap q2_yes\ntap q3_yes\nexpect form\n";
+static const char to_form[] = "card insert\nwait-for pin\npin 123456\ntap pin_ok\n"
+                              "wait-for services\ntap svc_register\nexpect questions\ntap "
+                              "q0_no\ntap q1_no\ntap q2_yes\ntap q3_yes\nexpect form\n";
 
 /* A drag on the commitment scrolls it with the finger and agrees to nothing; the ▲ ▼
  * buttons are still there. */
@@ -246,7 +247,8 @@ static void test_portable_drag_on_field(void **state)
 {
     (void)state;
     ui_app *app = start(KIOSK_MODE_PORTABLE);
-    run(app, "card insert\nwait-for pin\npin 123456\ntap pin_ok\nwait-for questions\n"
+    run(app, "card insert\nwait-for pin\npin 123456\ntap pin_ok\nwait-for services\ntap "
+             "svc_register\nexpect questions\n"
              "tap large_text\ntap q0_no\ntap q1_no\ntap q2_yes\ntap q3_yes\n"
              "expect form\n");
     ui_app_render(app);
@@ -315,7 +317,8 @@ static void dialogs_in(kiosk_mode mode, int large, int english)
                  "tap large_text\ntap language\n");
     snprintf(tag, sizeof tag, "%s-%s%s", mode == KIOSK_MODE_PORTABLE ? "portable" : "hall",
              english ? "en" : "zh", large ? "-large" : "");
-    run(app, "card insert\nwait-for pin\npin 123456\ntap pin_ok\nwait-for questions\n");
+    run(app, "card insert\nwait-for pin\npin 123456\ntap pin_ok\nwait-for services\ntap "
+             "svc_register\nexpect questions\n");
     if (large)
         run(app, "tap large_text\n");
     if (english)

@@ -74,7 +74,7 @@ static void journey_to_the_questions(kiosk_mode mode, const char *tag)
              "screenshot %s-04-pin-wrong.png\n"
              "pin 123456\n"
              "tap pin_ok\n"
-             "wait-for questions\n"
+             "wait-for services\ntap svc_register\nexpect questions\n"
              "screenshot %s-05-questions.png\n"
              "tap next\n"
              "expect questions\n"
@@ -113,7 +113,8 @@ static void test_not_eligible_is_explained(void **state)
 {
     (void)state;
     ui_app *app = start(KIOSK_MODE_HALL, demo_card, NULL);
-    run(app, "card insert\nwait-for pin\npin 123456\ntap pin_ok\nwait-for questions\n"
+    run(app, "card insert\nwait-for pin\npin 123456\ntap pin_ok\nwait-for services\ntap "
+             "svc_register\nexpect questions\n"
              "tap q0_yes\ntap q1_no\ntap q2_yes\ntap q3_yes\n"
              "expect eligibility\n"
              "screenshot hall-09-eligibility-pension.png\n"
@@ -136,7 +137,7 @@ static void test_card_pulled_wipes(void **state)
              "card insert\nwait-for pin\n"
              "screenshot hall-10-pin-after-pull.png\n");
     /* the digits typed before the card left are gone: a full PIN now gets through */
-    run(app, "pin 123456\ntap pin_ok\nwait-for questions\n");
+    run(app, "pin 123456\ntap pin_ok\nwait-for services\ntap svc_register\nexpect questions\n");
     ui_app_destroy(app);
 }
 
@@ -156,7 +157,8 @@ static void test_idle_countdown(void **state)
     kiosk_clock_manual clk;
     kiosk_clock_manual_init(&clk, 1795363199000LL);
     ui_app *app = start(KIOSK_MODE_HALL, demo_card, &clk.clock);
-    run(app, "card insert\nwait-for pin\npin 123456\ntap pin_ok\nwait-for questions\n");
+    run(app, "card insert\nwait-for pin\npin 123456\ntap pin_ok\nwait-for services\ntap "
+             "svc_register\nexpect questions\n");
     /* ninety seconds without a touch: the "more time?" dialog counts down */
     kiosk_clock_manual_advance(&clk, 91 * 1000);
     ui_app_pump(app);
@@ -204,7 +206,8 @@ static void whole_journey(kiosk_mode mode, const char *tag)
     assert_int_equal(ui_app_create(&cfg, &opt, &app), KIOSK_OK);
     char script[6000];
     snprintf(script, sizeof script,
-             "card insert\nwait-for pin\npin 123456\ntap pin_ok\nwait-for questions\n"
+             "card insert\nwait-for pin\npin 123456\ntap pin_ok\nwait-for services\ntap "
+             "svc_register\nexpect questions\n"
              "tap q0_no\ntap q1_no\ntap q2_yes\ntap q3_yes\n"
              "expect form\n"
              "screenshot %s-20-form-personal.png\n"
@@ -408,7 +411,8 @@ static void test_validation_messages(void **state)
 {
     (void)state;
     ui_app *app = start(KIOSK_MODE_HALL, demo_card, NULL);
-    run(app, "card insert\nwait-for pin\npin 123456\ntap pin_ok\nwait-for questions\n"
+    run(app, "card insert\nwait-for pin\npin 123456\ntap pin_ok\nwait-for services\ntap "
+             "svc_register\nexpect questions\n"
              "tap q0_no\ntap q1_no\ntap q2_yes\ntap q3_yes\n"
              "tap next\n");
     assert_true(has_issue(app, "form.error.education_required"));
@@ -465,7 +469,8 @@ static void test_card_pulled_mid_form_and_rare_name(void **state)
 {
     (void)state;
     ui_app *app = start(KIOSK_MODE_HALL, demo_card, NULL);
-    run(app, "card insert\nwait-for pin\npin 123456\ntap pin_ok\nwait-for questions\n"
+    run(app, "card insert\nwait-for pin\npin 123456\ntap pin_ok\nwait-for services\ntap "
+             "svc_register\nexpect questions\n"
              "tap q0_no\ntap q1_no\ntap q2_yes\ntap q3_yes\n"
              "tap field_education\npick opt_21\npick opt_10\ntap next\n"
              "tap field_household_detail\ntap kb_pinyin\ntype jiefanglu\nchoose 0\n"
@@ -477,7 +482,8 @@ static void test_card_pulled_mid_form_and_rare_name(void **state)
              "tap ok\nexpect attract\n");
     /* the flow's record is empty again */
     assert_int_equal(ui_app_view(app)->nissues, 0);
-    run(app, "card insert\nwait-for pin\npin 123456\ntap pin_ok\nwait-for questions\n"
+    run(app, "card insert\nwait-for pin\npin 123456\ntap pin_ok\nwait-for services\ntap "
+             "svc_register\nexpect questions\n"
              "tap q0_no\ntap q1_no\ntap q2_yes\ntap q3_yes\nexpect form\n"
              "tap next\n");
     /* education is asked again: nothing of the first citizen's answers is left */
@@ -491,7 +497,8 @@ static void test_card_pulled_mid_form_and_rare_name(void **state)
              "tap field_household_detail\ntap kb_pinyin\ntype quan\nchoose 0\ntap edit_done\n");
     ui_app_destroy(app);
     app = start(KIOSK_MODE_HALL, KIOSK_TEST_FIXTURES "/cards/rare-name.ini", NULL);
-    run(app, "card insert\nwait-for pin\npin 246810\ntap pin_ok\nwait-for questions\n"
+    run(app, "card insert\nwait-for pin\npin 246810\ntap pin_ok\nwait-for services\ntap "
+             "svc_register\nexpect questions\n"
              "tap q0_no\ntap q1_no\ntap q2_yes\ntap q3_yes\nexpect form\n"
              "screenshot hall-46-rare-name.png\n");
     assert_int_equal(ui_app_missing_glyphs(app), 0);
@@ -510,7 +517,8 @@ static void test_address_touches(void **state)
 {
     (void)state;
     ui_app *app = start(KIOSK_MODE_HALL, demo_card, NULL);
-    run(app, "card insert\nwait-for pin\npin 123456\ntap pin_ok\nwait-for questions\n"
+    run(app, "card insert\nwait-for pin\npin 123456\ntap pin_ok\nwait-for services\ntap "
+             "svc_register\nexpect questions\n"
              "tap q0_no\ntap q1_no\ntap q2_yes\ntap q3_yes\n"
              "tap field_education\npick opt_21\npick opt_10\ntap next\n");
     ui_script_result res;
@@ -622,7 +630,8 @@ static void test_handwriting_entry(void **state)
 {
     (void)state;
     ui_app *app = start(KIOSK_MODE_HALL, demo_card, NULL);
-    run(app, "card insert\nwait-for pin\npin 123456\ntap pin_ok\nwait-for questions\n"
+    run(app, "card insert\nwait-for pin\npin 123456\ntap pin_ok\nwait-for services\ntap "
+             "svc_register\nexpect questions\n"
              "tap q0_no\ntap q1_no\ntap q2_yes\ntap q3_yes\n"
              "tap field_education\npick opt_21\npick opt_10\ntap next\n"
              "tap field_household_detail\ntype 12\n"
@@ -654,7 +663,8 @@ static void test_handwriting_entry(void **state)
      * mapping go), and opened again for the next citizen's form */
     assert_null(ui_app_handwriting(app));
     run(app, "tap ok\nexpect attract\ncard insert\nwait-for pin\npin 123456\ntap pin_ok\n"
-             "wait-for questions\ntap q0_no\ntap q1_no\ntap q2_yes\ntap q3_yes\n"
+             "wait-for services\ntap svc_register\nexpect questions\ntap q0_no\ntap q1_no\ntap "
+             "q2_yes\ntap q3_yes\n"
              "expect form\n");
     hw = ui_app_handwriting(app);
     assert_non_null(hw);

@@ -579,6 +579,8 @@ typedef struct state_opts {
     int record;        /* one saved record (DEMO01-20261120-0001), on the manual clock */
     int staff;         /* T001 (technician, PIN 730146) */
     int failed_logins; /* wrong staff PINs already tried */
+    int citizen;       /* 我的办理记录: two records of the demo card's holder, one of them
+                          acknowledged by the hub an hour ago */
 } state_opts;
 
 /* A fresh state directory KIOSK_TEST_TMP/screens-state/tag, the same every run, and cfg
@@ -600,7 +602,7 @@ static void fresh_state(const char *tag, kiosk_mode mode, const char *card, stat
     char path[400];
     snprintf(path, sizeof path, "%s/device.key", dir);
     write_file(path, sk, sizeof sk);
-    if (o.upstream_key || o.record || o.staff || o.failed_logins) {
+    if (o.upstream_key || o.record || o.staff || o.failed_logins || o.citizen) {
         store_device_key key;
         store *st;
         snprintf(path, sizeof path, "%s/kiosk.db", dir);
@@ -618,6 +620,19 @@ static void fresh_state(const char *tag, kiosk_mode mode, const char *card, stat
             store_saved sv;
             assert_int_equal(store_save(st, &sub, &sv), KIOSK_OK);
             assert_string_equal(sv.receipt_no, "DEMO01-20261120-0001");
+        }
+        if (o.citizen) {
+            uint8_t commit[32] = {1};
+            store_submission sub = {"{}", "{}", "2026.1", commit, "张*丰", "3701**********4519"};
+            store_saved first, second;
+            kiosk_clock_manual_advance(&clk, -3 * 86400000LL);
+            assert_int_equal(store_save_citizen(st, &sub, "370102199003074519", &first), KIOSK_OK);
+            kiosk_clock_manual_advance(&clk, 3 * 86400000LL - 600000);
+            assert_int_equal(store_save_citizen(st, &sub, "370102199003074519", &second), KIOSK_OK);
+            store_outcome ack = {.uuid = first.uuid, .acknowledged = 1, .hub_signed = 1};
+            assert_int_equal(store_apply_outcomes(st, &ack, 1, NULL), KIOSK_OK);
+            assert_int_equal(store_note_sync(st, 1, PINNED_NOW_MS - 3600000, ""), KIOSK_OK);
+            kiosk_clock_manual_init(&clk, PINNED_NOW_MS);
         }
         if (o.staff)
             assert_int_equal(staff_add(st, "T001", STAFF_TECHNICIAN, "730146", NULL, "test"),
@@ -730,7 +745,7 @@ static void test_hall_journey(void **state)
               "shot hall-pin-wrong\n"
               "pin 123456\n"
               "tap pin_ok\n"
-              "wait-for questions\n"
+              "wait-for services\ntap svc_register\nexpect questions\n"
               "shot hall-questions\n"
               "tap next\n"
               "shot hall-questions-missing\n"
@@ -978,7 +993,7 @@ static void test_portable(void **state)
               "card insert\nuntil reading_card\nstill portable-reading-card\nwait-for pin\n"
               "pin 12\n"
               "shot portable-pin\n"
-              "pin 3456\ntap pin_ok\nwait-for questions\n"
+              "pin 3456\ntap pin_ok\nwait-for services\ntap svc_register\nexpect questions\n"
               "tap q0_no\ntap q1_no\ntap q2_yes\n"
               "shot portable-questions\n"
               "tap q3_yes\nexpect form\n"
@@ -1066,7 +1081,8 @@ static void test_hall_large_address(void **state)
     fresh_state("hall-large-address", KIOSK_MODE_HALL, demo_card, o);
     ui_app *app = start(0);
     play(app, "tap large_text\n"
-              "card insert\nwait-for pin\npin 123456\ntap pin_ok\nwait-for questions\n"
+              "card insert\nwait-for pin\npin 123456\ntap pin_ok\nwait-for services\ntap "
+              "svc_register\nexpect questions\n"
               "tap q0_no\ntap q1_no\ntap q2_yes\ntap q3_yes\nexpect form\n"
               "tap field_education\n"
               "shot hall-large-edit-education\n"
@@ -1106,7 +1122,8 @@ static void test_hall_long_rare_name(void **state)
     ui_app *app = start(0);
     glyphless = 0;
     kiosk_log_set_sink(count_glyphless, NULL);
-    play(app, "card insert\nwait-for pin\npin 246810\ntap pin_ok\nwait-for questions\n"
+    play(app, "card insert\nwait-for pin\npin 246810\ntap pin_ok\nwait-for services\ntap "
+              "svc_register\nexpect questions\n"
               "tap q0_no\ntap q1_no\ntap q2_yes\ntap q3_yes\nexpect form\n"
               "shot hall-form-personal-long-name\n"
               "tap large_text\n"
@@ -1230,7 +1247,8 @@ static void test_hall_handwriting(void **state)
     state_opts o = {.upstream_key = 1};
     fresh_state("hall-handwriting", KIOSK_MODE_HALL, demo_card, o);
     ui_app *app = start(0);
-    play(app, "card insert\nwait-for pin\npin 123456\ntap pin_ok\nwait-for questions\n"
+    play(app, "card insert\nwait-for pin\npin 123456\ntap pin_ok\nwait-for services\ntap "
+              "svc_register\nexpect questions\n"
               "tap q0_no\ntap q1_no\ntap q2_yes\ntap q3_yes\nexpect form\n"
               "tap field_education\npick opt_21\ntap opt_10\ntap next\n"
               "tap field_household_detail\n"
@@ -1276,6 +1294,43 @@ static void test_help(void **state)
               "tap help\nshot portable-help\ntap help_ok\ntap large_text\ntap contrast\n"
               "shot portable-pin-en\n");
     stop(app);
+    screen_tests_done++;
+    report();
+}
+
+/* The services screen after the PIN and 我的办理记录 with two records of the demo card's
+ * holder: in the hall (normal, large text, English) and on the portable unit; a tile not on
+ * this kiosk says what to do instead; a copy printed from the list. */
+static void test_services_and_records(void **state)
+{
+    (void)state;
+    state_opts o = {.upstream_key = 1, .citizen = 1};
+    static const char *const runs[][3] = {
+        /* tag, the switches, the shots' prefix */
+        {"services-hall", "", "hall"},
+        {"services-large", "tap large_text\n", "hall-large"},
+        {"services-en", "tap language\n", "hall-en"},
+        {"services-portable", "", "portable"},
+    };
+    for (size_t i = 0; i < sizeof runs / sizeof runs[0]; i++) {
+        fresh_state(runs[i][0], i == 3 ? KIOSK_MODE_PORTABLE : KIOSK_MODE_HALL, demo_card, o);
+        ui_app *app = start(1);
+        char script[2000];
+        const char *p = runs[i][2];
+        snprintf(script, sizeof script,
+                 "%scard insert\nwait-for pin\npin 123456\ntap pin_ok\nwait-for services\n"
+                 "shot %s-services\n"
+                 "tap svc_report\n"
+                 "shot %s-services-note\n"
+                 "tap svc_records\nexpect records\nwait 500\n"
+                 "shot %s-records\n"
+                 "tap reprint_0\nwait 3000\n"
+                 "shot %s-records-reprinted\n"
+                 "tap back\nexpect services\ntap finish\nexpect attract\n",
+                 runs[i][1], p, p, p, p);
+        play(app, script);
+        stop(app);
+    }
     screen_tests_done++;
     report();
 }
@@ -1341,6 +1396,7 @@ int main(void)
         cmocka_unit_test_setup(test_hall_handwriting, setup),
         cmocka_unit_test_setup(test_hall_large_address, setup),
         cmocka_unit_test_setup(test_help, setup),
+        cmocka_unit_test_setup(test_services_and_records, setup),
         cmocka_unit_test_setup(test_no_stray_references, setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -127,12 +127,21 @@ static void pin(session *s, const char *digits)
     session_pin_confirm(s);
 }
 
-static void to_questions(session *s)
+/* Card, PIN: the services screen. */
+static void to_services(session *s)
 {
     assert_int_equal(session_sim_card(s, true), KIOSK_OK);
     wait_step(s, FLOW_PIN, 3000);
     pin(s, "123456");
-    wait_step(s, FLOW_QUESTIONS, 3000);
+    wait_step(s, FLOW_SERVICES, 3000);
+}
+
+/* …and 失业登记: the questions. */
+static void to_questions(session *s)
+{
+    to_services(s);
+    session_service(s, FLOW_SERVICE_REGISTER);
+    assert_int_equal(step(s), FLOW_QUESTIONS);
 }
 
 static void answer(session *s, int pension, int employed, int able, int wants)
@@ -281,6 +290,92 @@ static void test_whole_journey(void **st)
     assert_null(session_get_view(s)->receipt->bits);
     session_destroy(s);
     assert_int_equal(test_state_records(dir, "DEMO01", STORE_QUEUED), 1);
+}
+
+/* Pump until 我的办理记录 has its answer. */
+static void wait_records(session *s)
+{
+    for (int waited = 0; session_get_view(s)->flow->records_loading && waited < 5000;
+         waited += 20) {
+        session_wait(s, 20);
+        session_pump(s);
+    }
+    assert_false(session_get_view(s)->flow->records_loading);
+}
+
+/* 我的办理记录: a citizen registers, comes back with the same card, sees the record and
+ * prints a copy; the list leaves with the session. */
+static void test_records_after_registration(void **st)
+{
+    (void)st;
+    state("records", 1);
+    session *s = start(NULL, 1);
+    /* before any registration: none */
+    to_services(s);
+    session_service(s, FLOW_SERVICE_RECORDS);
+    assert_int_equal(step(s), FLOW_RECORDS);
+    wait_records(s);
+    assert_int_equal(session_get_view(s)->flow->records_rc, KIOSK_OK);
+    assert_int_equal(session_get_view(s)->nrecords, 0);
+    session_back(s);
+    assert_int_equal(step(s), FLOW_SERVICES);
+    session_service(s, FLOW_SERVICE_REGISTER);
+    answer(s, 0, 0, 1, 1);
+    fill_form(s);
+    session_next(s);
+    settle(s, 200);
+    session_scroll(s);
+    session_commitment_end_reached(s);
+    session_agree(s);
+    assert_int_equal(session_pad_layout(s, 960, 480, 160.0f / 25.4f), KIOSK_OK);
+    sign(s);
+    session_sign_confirm(s);
+    wait_step(s, FLOW_DONE, 10000);
+    char receipt_no[40];
+    snprintf(receipt_no, sizeof receipt_no, "%s", session_get_view(s)->flow->receipt_no);
+    assert_int_equal(session_sim_card(s, false), KIOSK_OK);
+    wait_step(s, FLOW_ATTRACT, 3000);
+    /* the same card again */
+    to_services(s);
+    session_service(s, FLOW_SERVICE_RECORDS);
+    wait_records(s);
+    const session_view *v = session_get_view(s);
+    assert_int_equal(v->nrecords, 1);
+    assert_string_equal(v->records[0].receipt_no, receipt_no);
+    assert_int_equal(v->records[0].state, STORE_QUEUED); /* 已保存在本机 */
+    assert_true(v->records[0].created_ms > 0);
+    assert_int_equal(v->records_heard_ms, 0); /* no hub heard from */
+    char receipts_dir[400];
+    snprintf(receipts_dir, sizeof receipts_dir, "%s/receipts", dir);
+    assert_int_equal(files_in(receipts_dir), 1);
+    session_reprint_record(s, 5); /* no such line: nothing */
+    assert_false(session_get_view(s)->flow->reprinting);
+    session_reprint_record(s, 0);
+    assert_true(session_get_view(s)->flow->reprinting);
+    for (int waited = 0; session_get_view(s)->flow->reprinting && waited < 10000; waited += 20) {
+        session_wait(s, 20);
+        session_pump(s);
+    }
+    assert_int_equal(step(s), FLOW_RECORDS);
+    assert_string_equal(session_get_view(s)->flow->records_note, "records.reprinted");
+    assert_int_equal(files_in(receipts_dir), 2); /* <receipt>-copy.png beside the first */
+    char copy[600];
+    snprintf(copy, sizeof copy, "%s/%s-copy.png", receipts_dir, receipt_no);
+    assert_int_equal(access(copy, F_OK), 0);
+    /* back to the services: the list leaves with its screen */
+    session_back(s);
+    assert_int_equal(step(s), FLOW_SERVICES);
+    assert_int_equal(session_get_view(s)->nrecords, 0);
+    session_service(s, FLOW_SERVICE_RECORDS);
+    wait_records(s);
+    assert_int_equal(session_get_view(s)->nrecords, 1);
+    /* 结束: the list leaves with the citizen */
+    session_next(s);
+    assert_int_equal(step(s), FLOW_ATTRACT);
+    assert_int_equal(session_get_view(s)->nrecords, 0);
+    assert_string_equal(session_get_view(s)->records[0].receipt_no, "");
+    assert_wiped(s);
+    session_destroy(s);
 }
 
 static void test_cancel_asks_then_wipes_and_saves_nothing(void **st)
@@ -842,7 +937,8 @@ static void trouble_in_session(int on_form, int what)
     wait_step(s, FLOW_PIN, 10000);
     if (on_form) {
         pin(s, "123456");
-        wait_step(s, FLOW_QUESTIONS, 10000);
+        wait_step(s, FLOW_SERVICES, 10000);
+        session_service(s, FLOW_SERVICE_REGISTER);
         answer(s, 0, 0, 1, 1);
         assert_int_equal(step(s), FLOW_FORM);
         set(s, REGISTRATION_MOBILE, "13812345678");
@@ -944,6 +1040,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_whole_journey),
+        cmocka_unit_test(test_records_after_registration),
         cmocka_unit_test(test_cancel_asks_then_wipes_and_saves_nothing),
         cmocka_unit_test(test_card_taken_away_and_back),
         cmocka_unit_test(test_every_session_starts_with_the_halls_defaults),

@@ -74,7 +74,25 @@ static const ssc_holder holder = {
 };
 static const ssc_card card = {.card_number = "D37010201", .spec_version = "2.00", .generation = 2};
 
-/* Tap, PIN, identity, eligible answers: on the first form page. */
+static unsigned choose(flow_service service)
+{
+    flow_event ev = {.type = FLOW_EV_SERVICE, .service = service};
+    return flow_handle(f, &ev);
+}
+
+/* Tap, PIN, identity: on the services screen. */
+static void to_services(void)
+{
+    send(FLOW_EV_CARD_PRESENT);
+    flow_event ev = {.type = FLOW_EV_CARD_READ, .card = &card};
+    flow_handle(f, &ev);
+    send(FLOW_EV_PIN_ENTERED);
+    ev = (flow_event){.type = FLOW_EV_HOLDER, .holder = &holder};
+    flow_handle(f, &ev);
+    assert_int_equal(step(), FLOW_SERVICES);
+}
+
+/* Tap, PIN, identity, 失业登记, eligible answers: on the first form page. */
 static void to_form(void)
 {
     send(FLOW_EV_CARD_PRESENT);
@@ -86,6 +104,8 @@ static void to_form(void)
     assert_int_equal(step(), FLOW_CHECKING_PIN);
     ev = (flow_event){.type = FLOW_EV_HOLDER, .holder = &holder};
     flow_handle(f, &ev);
+    assert_int_equal(step(), FLOW_SERVICES);
+    assert_int_equal(choose(FLOW_SERVICE_REGISTER), FLOW_ACT_NONE);
     assert_int_equal(step(), FLOW_QUESTIONS);
     ev = (flow_event){.type = FLOW_EV_ANSWERS, .answers = {false, false, true, true}};
     flow_handle(f, &ev);
@@ -212,6 +232,7 @@ static void test_eligibility_routes(void **state)
     send(FLOW_EV_PIN_ENTERED);
     ev = (flow_event){.type = FLOW_EV_HOLDER, .holder = &holder};
     flow_handle(f, &ev);
+    choose(FLOW_SERVICE_REGISTER);
     ev = (flow_event){.type = FLOW_EV_ANSWERS, .answers = {false, true, true, true}};
     flow_handle(f, &ev);
     assert_int_equal(step(), FLOW_ELIGIBILITY);
@@ -531,6 +552,148 @@ static void test_third_generation_keys_the_id(void **state)
     assert_int_equal(step(), FLOW_FORM);
 }
 
+/* The services screen: each tile, and every way out of it and of 我的办理记录. */
+static void test_services_tiles(void **state)
+{
+    (void)state;
+    to_services();
+    /* nothing else happens here: the answers wait for 失业登记 */
+    flow_event ev = {.type = FLOW_EV_ANSWERS, .answers = {false, false, true, true}};
+    assert_int_equal(flow_handle(f, &ev), FLOW_ACT_NONE);
+    assert_int_equal(step(), FLOW_SERVICES);
+    assert_null(flow_get_view(f)->service_note);
+    /* a service not on this kiosk says what to do instead, and stays */
+    static const struct {
+        flow_service svc;
+        const char *note;
+    } notes[] = {{FLOW_SERVICE_REPORT, "services.note.report"},
+                 {FLOW_SERVICE_JOBSEEKER, "services.note.jobseeker"},
+                 {FLOW_SERVICE_POLICIES, "services.note.policies"}};
+    for (size_t i = 0; i < sizeof notes / sizeof notes[0]; i++) {
+        assert_int_equal(choose(notes[i].svc), FLOW_ACT_NONE);
+        assert_int_equal(step(), FLOW_SERVICES);
+        assert_string_equal(flow_get_view(f)->service_note, notes[i].note);
+        assert_int_equal(flow_get_view(f)->service_tapped, notes[i].svc);
+    }
+    assert_int_equal(choose(FLOW_SERVICE_COUNT), FLOW_ACT_NONE);
+    assert_int_equal(step(), FLOW_SERVICES);
+    assert_string_equal(flow_service_name(FLOW_SERVICE_RECORDS), "records");
+    assert_null(flow_service_name(FLOW_SERVICE_COUNT));
+    /* 失业登记: the questions; back: the services again, the card's data kept */
+    assert_int_equal(choose(FLOW_SERVICE_REGISTER), FLOW_ACT_NONE);
+    assert_int_equal(step(), FLOW_QUESTIONS);
+    assert_null(flow_get_view(f)->service_note);
+    send(FLOW_EV_BACK);
+    assert_int_equal(step(), FLOW_SERVICES);
+    assert_string_equal(registration_get_text(flow_record(f), REGISTRATION_DOCUMENT_NUMBER),
+                        "370102199003074519");
+    /* a tile tapped elsewhere does nothing */
+    choose(FLOW_SERVICE_REGISTER);
+    assert_int_equal(choose(FLOW_SERVICE_RECORDS), FLOW_ACT_NONE);
+    assert_int_equal(step(), FLOW_QUESTIONS);
+    send(FLOW_EV_BACK);
+    /* 结束: the session ends, everything wiped */
+    assert_true(send(FLOW_EV_NEXT) & FLOW_ACT_WIPE);
+    assert_int_equal(step(), FLOW_ATTRACT);
+    assert_string_equal(registration_get_text(flow_record(f), REGISTRATION_DOCUMENT_NUMBER), "");
+}
+
+static void test_services_exits(void **state)
+{
+    (void)state;
+    /* cancel: nothing was given, no question asked */
+    to_services();
+    assert_true(send(FLOW_EV_CANCEL) & FLOW_ACT_WIPE);
+    assert_int_equal(step(), FLOW_ATTRACT);
+    /* the card taken away: the session ends ("请取回" is the attract screen's) */
+    to_services();
+    assert_true(send(FLOW_EV_CARD_REMOVED) & FLOW_ACT_WIPE);
+    assert_int_equal(step(), FLOW_ATTRACT);
+    /* a reader fault: the message */
+    to_services();
+    send(FLOW_EV_READER_FAULT);
+    assert_int_equal(step(), FLOW_MESSAGE);
+    assert_string_equal(flow_get_view(f)->message_key, "flow.reader_fault");
+    send(FLOW_EV_NEXT);
+    /* idle: the countdown, then the end */
+    to_services();
+    kiosk_clock_manual_advance(&clk, 91000);
+    send(FLOW_EV_TICK);
+    assert_true(flow_get_view(f)->countdown_s > 0);
+    assert_int_equal(step(), FLOW_SERVICES);
+    kiosk_clock_manual_advance(&clk, 21000);
+    assert_true(send(FLOW_EV_TICK) & FLOW_ACT_WIPE);
+    assert_int_equal(step(), FLOW_ATTRACT);
+    /* the PIN blocked meanwhile (a second reader report): the message */
+    to_services();
+    send(FLOW_EV_PIN_BLOCKED);
+    assert_int_equal(step(), FLOW_MESSAGE);
+}
+
+static void test_records(void **state)
+{
+    (void)state;
+    to_services();
+    assert_int_equal(choose(FLOW_SERVICE_RECORDS), FLOW_ACT_QUERY);
+    assert_int_equal(step(), FLOW_RECORDS);
+    assert_true(flow_get_view(f)->records_loading);
+    /* nothing to reprint before the list came */
+    flow_event ev = {.type = FLOW_EV_REPRINT_RECORD, .receipt_no = "DEMO01-20261122-0001"};
+    assert_int_equal(flow_handle(f, &ev), FLOW_ACT_NONE);
+    flow_event got = {.type = FLOW_EV_RECORDS, .rc = KIOSK_OK};
+    flow_handle(f, &got);
+    assert_false(flow_get_view(f)->records_loading);
+    assert_int_equal(flow_get_view(f)->records_rc, KIOSK_OK);
+    /* a copy: printed from here, marked 副本, and the screen stays */
+    assert_int_equal(flow_handle(f, &ev), FLOW_ACT_PRINT);
+    assert_int_equal(step(), FLOW_RECORDS);
+    assert_true(flow_get_view(f)->copy);
+    assert_true(flow_get_view(f)->reprinting);
+    assert_string_equal(flow_get_view(f)->receipt_no, "DEMO01-20261122-0001");
+    assert_int_equal(flow_handle(f, &ev), FLOW_ACT_NONE); /* one at a time */
+    flow_event printed = {.type = FLOW_EV_PRINTED, .rc = KIOSK_OK};
+    assert_int_equal(flow_handle(f, &printed), FLOW_ACT_NONE);
+    assert_int_equal(step(), FLOW_RECORDS);
+    assert_false(flow_get_view(f)->reprinting);
+    assert_string_equal(flow_get_view(f)->records_note, "records.reprinted");
+    flow_handle(f, &ev);
+    printed.rc = KIOSK_PAPER_OUT;
+    flow_handle(f, &printed);
+    assert_string_equal(flow_get_view(f)->records_note, "records.reprint_failed");
+    /* no receipt number, or one too long: nothing */
+    ev.receipt_no = "";
+    assert_int_equal(flow_handle(f, &ev), FLOW_ACT_NONE);
+    ev.receipt_no = NULL;
+    assert_int_equal(flow_handle(f, &ev), FLOW_ACT_NONE);
+    /* back: the services; the look-up again sees a failure as such */
+    send(FLOW_EV_BACK);
+    assert_int_equal(step(), FLOW_SERVICES);
+    assert_null(flow_get_view(f)->records_note);
+    assert_int_equal(choose(FLOW_SERVICE_RECORDS), FLOW_ACT_QUERY);
+    got.rc = KIOSK_IO;
+    flow_handle(f, &got);
+    assert_int_equal(flow_get_view(f)->records_rc, KIOSK_IO);
+    /* a late answer after the citizen left changes nothing */
+    send(FLOW_EV_BACK);
+    got.rc = KIOSK_OK;
+    flow_handle(f, &got);
+    assert_int_equal(step(), FLOW_SERVICES);
+    /* 结束 from the records: the end */
+    choose(FLOW_SERVICE_RECORDS);
+    assert_true(send(FLOW_EV_NEXT) & FLOW_ACT_WIPE);
+    assert_int_equal(step(), FLOW_ATTRACT);
+    /* cancel and the card taken away end it too */
+    to_services();
+    choose(FLOW_SERVICE_RECORDS);
+    assert_true(send(FLOW_EV_CANCEL) & FLOW_ACT_WIPE);
+    assert_int_equal(step(), FLOW_ATTRACT);
+    to_services();
+    choose(FLOW_SERVICE_RECORDS);
+    assert_true(send(FLOW_EV_CARD_REMOVED) & FLOW_ACT_WIPE);
+    assert_int_equal(step(), FLOW_ATTRACT);
+    assert_string_equal(flow_get_view(f)->receipt_no, "");
+}
+
 static void test_save_failure(void **state)
 {
     (void)state;
@@ -611,6 +774,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_help_pauses_the_idle_timer, setup, teardown),
         cmocka_unit_test_setup_teardown(test_third_generation_keys_the_id, setup, teardown),
         cmocka_unit_test_setup_teardown(test_save_failure, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_services_tiles, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_services_exits, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_records, setup, teardown),
         cmocka_unit_test_setup_teardown(test_failed_print_and_reprint, setup, teardown),
         cmocka_unit_test_setup_teardown(test_store_unavailable_before_signing, setup, teardown),
     };

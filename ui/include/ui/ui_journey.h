@@ -72,6 +72,21 @@ int ui_journey_animates(flow_step step);
 kiosk_rc ui_journey_draw(ui_ctx *c, const flow_view *v, ui_journey_state *st,
                          const ui_journey_env *env);
 
+/* The frame every journey screen shares, in screen pixels, for the screens drawn in
+ * sibling files (ui_services.c): the header (step or service, 求助, the switches, cancel
+ * when cancellable), the title (tap: the instruction again), the footer's one or two
+ * buttons (back on the left, forward on the right; either id may be NULL). */
+typedef struct ui_journey_frame {
+    SDL_Rect header, title, body, footer;
+    int landscape;
+    int voice_on; /* the 🔊 toggle's state (session_prefs.voice) */
+} ui_journey_frame;
+ui_journey_frame ui_journey_layout(const ui_ctx *c, int voice_on);
+void ui_journey_header(ui_ctx *c, const ui_journey_frame *f, const flow_view *v, int cancellable);
+void ui_journey_title(ui_ctx *c, const ui_journey_frame *f, const char *text);
+void ui_journey_footer(ui_ctx *c, const ui_journey_frame *f, const char *back_id,
+                       const char *back_label, const char *next_id, const char *next_label);
+
 /* Replace the first "%d" of template (borrowed) with n into out. */
 void ui_journey_fill_number(const char *template_text, int n, char *out, size_t outsz);
 

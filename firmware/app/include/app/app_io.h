@@ -39,7 +39,21 @@ typedef enum app_io_kind {
                          * whenever it changes (checked every APP_IO_STORE_CHECK_MS and
                          * after every save) */
     APP_IO_HELP,        /* rc: a help request queued for the hub (store_event_add) */
+    APP_IO_RECORDS,     /* rc, records[nrecords] (a citizen's, store_records_of),
+                         * last_sync_ok_ms: when this unit last heard from the hub */
 } app_io_kind;
+
+/* 我的办理记录: the records of one citizen shown at most (the newest). */
+#define APP_IO_RECORDS_MAX 6
+
+/* One of a citizen's records as the screen lists it: nothing more personal than the
+ * receipt carries (the receipt number, the time, the sync state). */
+typedef struct app_io_record {
+    char receipt_no[40];
+    int64_t created_ms;
+    int state;              /* store_state: 0 queued, 1 sent, 2 acknowledged, 3 rejected */
+    char print_outcome[32]; /* "printed" or the failure's name */
+} app_io_record;
 
 #define APP_IO_STORE_CHECK_MS 30000
 
@@ -65,6 +79,9 @@ typedef struct app_io_result {
     /* export, purge */
     int64_t count;
     int at_start; /* APP_IO_SERVICE: the state the store kept, reported once at start */
+    /* records */
+    app_io_record records[APP_IO_RECORDS_MAX];
+    int nrecords;
 } app_io_result;
 
 /* Called on the worker thread; r is borrowed for the call. */
@@ -92,6 +109,7 @@ typedef struct app_io_submission {
     uint8_t commitment_sha256[32];
     const char *masked_name;
     const char *masked_id;
+    const char *id_number; /* NULL: the record cannot be found by 我的办理记录 */
 } app_io_submission;
 kiosk_rc app_io_save(app_io *io, const app_io_submission *sub);
 kiosk_rc app_io_print(app_io *io, const char *receipt_no, int copy);
@@ -118,6 +136,12 @@ kiosk_rc app_io_service(app_io *io, int out_of_service, const char *who);
  * event for the hub with its audit entry (store_event_add; nothing personal). The
  * result (APP_IO_HELP) comes back so the session can wake the sync worker. */
 kiosk_rc app_io_help(app_io *io, const char *step);
+
+/* 我的办理记录: the records of id_number (copied, wiped after the look-up) saved on this
+ * unit, newest first (APP_IO_RECORDS). The hub's word on them is not asked here yet:
+ * that needs an authenticated hub endpoint answering only for the card just verified
+ * (issue 16); the result's last_sync_ok_ms says when the unit last heard from the hub. */
+kiosk_rc app_io_records(app_io *io, const char *id_number);
 
 /* Free disk under which the store refuses to start a registration. */
 #define APP_IO_MIN_FREE_BYTES (16u << 20)

@@ -109,6 +109,11 @@ typedef struct session_view {
     int processing_days;
     session_prefs prefs;
     bool help_shown; /* 求助 was asked: "工作人员马上就来" until closed or the session ends */
+    /* 我的办理记录 (FLOW_RECORDS): this citizen's records on this unit, newest first, once
+     * flow->records_loading is over; wiped with the session */
+    app_io_record records[APP_IO_RECORDS_MAX];
+    int nrecords;
+    int64_t records_heard_ms; /* when the unit last heard from the hub (0: never) */
 } session_view;
 
 /* Create the session for cfg (copied): loads the code tables, divisions and the
@@ -175,6 +180,10 @@ void session_scroll(session *s);                    /* reading on (commitment, r
 void session_commitment_end_reached(session *s);    /* the last line was on screen */
 void session_agree(session *s);                     /* only once the end was reached */
 void session_reprint(session *s);
+/* A tile of the services screen (FLOW_SERVICES). */
+void session_service(session *s, flow_service service);
+/* 我的办理记录: print a copy (副本) of view.records[index]. */
+void session_reprint_record(session *s, int index);
 /* 求助: view.help_shown, and an audit entry through the I/O worker — actor "citizen",
  * action "help.request", subject the step's name (voice_prompt_name), detail the hall
  * code; its time is the entry's. Nothing about the citizen. Logged too. */

@@ -1,16 +1,16 @@
 /*
  * The citizen journey as an explicit state machine, with no screen: attract → reading
- * the card → PIN → questions → eligibility → form pages → review → commitment →
- * signature → saving → printing → done → attract. It consumes events (from the identity
- * worker, the UI, the store and the printer, and idle ticks) and exposes the current
- * step and a view model the UI draws. It asks the app to act through returned actions
- * (save, print); it never does I/O. Leaving before the record is saved — card pulled,
- * cancel, idle timeout — wipes the citizen's data; after saving, pulling the card loses
- * nothing. A card taken away after the PIN screen is shown is waited for (FLOW_CARD_AWAY):
- * the same card (by its card number, FLOW_EV_CARD_NUMBER) put back within card_away_s
- * continues where the citizen was; another card, or the end of the wait, wipes and says
- * so. (At the PIN nothing is at stake: any card put back is asked for its PIN.) Cancelling after
- * the card was read asks first (view.confirm_cancel). UI thread only.
+ * the card → PIN → services (失业登记 goes on; 我的办理记录 lists the citizen's records;
+ * the others say where to go instead) → questions → eligibility → form pages → review → commitment
+ * → signature → saving → printing → done → attract. It consumes events (from the identity worker,
+ * the UI, the store and the printer, and idle ticks) and exposes the current step and a view model
+ * the UI draws. It asks the app to act through returned actions (save, print); it never does I/O.
+ * Leaving before the record is saved — card pulled, cancel, idle timeout — wipes the citizen's
+ * data; after saving, pulling the card loses nothing. A card taken away after the PIN screen is
+ * shown is waited for (FLOW_CARD_AWAY): the same card (by its card number, FLOW_EV_CARD_NUMBER) put
+ * back within card_away_s continues where the citizen was; another card, or the end of the wait,
+ * wipes and says so. (At the PIN nothing is at stake: any card put back is asked for its PIN.)
+ * Cancelling after the card was read asks first (view.confirm_cancel). UI thread only.
  */
 #ifndef KIOSK_FLOW_H
 #define KIOSK_FLOW_H
@@ -41,11 +41,27 @@ typedef enum flow_step {
     FLOW_DONE,
     FLOW_MESSAGE,   /* a card or reader problem explained; any touch or removal ends it */
     FLOW_CARD_AWAY, /* the card left before saving: view.away_s to put the same card back */
+    FLOW_SERVICES,  /* after the PIN: the hall's services as tiles (view.service_note) */
+    FLOW_RECORDS, /* 我的办理记录: the app lists them (FLOW_ACT_QUERY); a reprint stays here */
     FLOW_STEP_COUNT
 } flow_step;
 
 /* "attract", "pin", "form" … (scripts, logs); "?" outside the enum. */
 const char *flow_step_name(flow_step step);
+
+/* The tiles of the services screen, in the order shown. */
+typedef enum flow_service {
+    FLOW_SERVICE_REGISTER = 0, /* 失业登记: on to the questions */
+    FLOW_SERVICE_RECORDS,      /* 我的办理记录 */
+    FLOW_SERVICE_REPORT,       /* 就业/失业注销申报: not on this kiosk yet (says where) */
+    FLOW_SERVICE_JOBSEEKER,    /* 求职登记: not on this kiosk yet */
+    FLOW_SERVICE_POLICIES,     /* 政策和服务机构: not on this kiosk yet */
+    FLOW_SERVICE_COUNT
+} flow_service;
+
+/* "register", "records", "report", "jobseeker", "policies" (widget ids, prompts, keys);
+ * NULL outside the enum. */
+const char *flow_service_name(flow_service service);
 
 /* Form pages, in order. */
 typedef enum flow_page {
@@ -89,6 +105,9 @@ typedef enum flow_event_type {
     FLOW_EV_HELP_OPEN,         /* 求助: "工作人员马上就来" shows; the idle timer pauses */
     FLOW_EV_HELP_CLOSE,        /* the help dialog closed: the idle timer runs again, afresh */
     FLOW_EV_CARD_MISMATCH,     /* the card read, but its holder record disagrees with itself */
+    FLOW_EV_SERVICE,           /* service: a tile of the services screen */
+    FLOW_EV_RECORDS,           /* rc: the app has the citizen's records (or could not look) */
+    FLOW_EV_REPRINT_RECORD,    /* receipt_no: on the records screen, print a copy (副本) */
 } flow_event_type;
 
 typedef struct flow_event {
@@ -102,6 +121,7 @@ typedef struct flow_event {
     registration_field field;
     const char *text;
     const char *receipt_no;
+    flow_service service;
 } flow_event;
 
 /* What the app must do after an event (bit set). */
@@ -110,6 +130,8 @@ enum {
     FLOW_ACT_SAVE = 1,  /* save flow_record() now, then send FLOW_EV_SAVED */
     FLOW_ACT_PRINT = 2, /* print view.receipt_no, then send FLOW_EV_PRINTED */
     FLOW_ACT_WIPE = 4,  /* the citizen's data was wiped: clear screens and caches */
+    FLOW_ACT_QUERY = 8, /* look up the citizen's records (by flow_record()'s ID number),
+                           then send FLOW_EV_RECORDS */
 };
 
 #define FLOW_MAX_ISSUES 16
@@ -139,9 +161,16 @@ typedef struct flow_view {
     int away_s;          /* FLOW_CARD_AWAY: seconds left to put the same card back */
     bool card_known;     /* the session's card number is known: a card taken away after
                             the PIN can be waited for (the app asks the reader for it) */
-    const char *place_hint_key; /* 登记失业地 was preselected from the addresses: the
-                                   one line saying why ("form.hint.place_…"); NULL once
-                                   the citizen chose it */
+    const char *place_hint_key;  /* 登记失业地 was preselected from the addresses: the
+                                    one line saying why ("form.hint.place_…"); NULL once
+                                    the citizen chose it */
+    const char *service_note;    /* FLOW_SERVICES: what to do instead, for a tile not on this
+                                    kiosk ("services.note.<name>"), else NULL */
+    flow_service service_tapped; /* the tile service_note is about */
+    bool records_loading;        /* FLOW_RECORDS: the app is looking (FLOW_ACT_QUERY) */
+    kiosk_rc records_rc;         /* FLOW_RECORDS: how the look-up went */
+    bool reprinting;             /* FLOW_RECORDS: a copy is being printed (view.receipt_no) */
+    const char *records_note;    /* FLOW_RECORDS: the last reprint's outcome, a string key */
 } flow_view;
 
 typedef struct flow_config {

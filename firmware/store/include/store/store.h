@@ -17,7 +17,7 @@
 
 typedef struct store store;
 
-#define STORE_SCHEMA_VERSION 7
+#define STORE_SCHEMA_VERSION 8
 #define STORE_UUID_LEN 36
 #define STORE_RECEIPT_NO_MAX 32
 
@@ -84,6 +84,12 @@ typedef struct store_saved {
  * KIOSK_DISK_FULL, KIOSK_READ_ONLY, KIOSK_IO. */
 kiosk_rc store_save(store *s, const store_submission *sub, store_saved *out);
 
+/* store_save, and the record found again by 我的办理记录 (store_records_of) for
+ * id_number (borrowed; NULL: as store_save): the number is kept only as a keyed hash,
+ * never in clear. */
+kiosk_rc store_save_citizen(store *s, const store_submission *sub, const char *id_number,
+                            store_saved *out);
+
 /* Record states for the outbox. */
 typedef enum store_state {
     STORE_QUEUED = 0,
@@ -113,6 +119,17 @@ typedef struct store_summary {
     int64_t created_ms;
 } store_summary;
 kiosk_rc store_find(store *s, const char *receipt_no, store_summary *out);
+
+/* 我的办理记录: the records saved on this unit for the ID number id_number (borrowed),
+ * newest first, up to max into out (caller storage); *n how many. The store keeps no ID
+ * number in clear: each record saved with store_submission.id_number carries a keyed
+ * BLAKE2b hash of it (records.id_key, schema 8), keyed by a lookup key derived from the
+ * device's secret key, so the database alone (or another unit's key) cannot tell whose
+ * records they are, nor test a guessed number. Records saved before schema 8 have none
+ * and are not found. A purged record is gone with its hash. KIOSK_INVALID for an empty
+ * id_number; store errors. Not the UI thread. */
+kiosk_rc store_records_of(store *s, const char *id_number, store_summary *out, size_t max,
+                          size_t *n);
 
 /* The sealed bytes of a record (for sync and export). *sealed is owned (free()). */
 kiosk_rc store_sealed(store *s, const char *uuid, uint8_t **sealed, size_t *len);
