@@ -312,7 +312,7 @@ static void dialogs_in(kiosk_mode mode, int large, int english)
     char tag[48], line[200];
     if (large && english && mode == KIOSK_MODE_PORTABLE) /* the attract screen's status line */
         run(app, "tap large_text\ntap language\nscreenshot fit-portable-attract-en-large.png\n"
-                 "tap large_text\ntap language\n");
+                 "tap large_text\ntap language\ntap language\n"); /* en → 繁體 → 中文 */
     snprintf(tag, sizeof tag, "%s-%s%s", mode == KIOSK_MODE_PORTABLE ? "portable" : "hall",
              english ? "en" : "zh", large ? "-large" : "");
     run(app, "card insert\nwait-for pin\npin 123456\ntap pin_ok\nwait-for questions\n");

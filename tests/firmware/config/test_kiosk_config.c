@@ -244,7 +244,7 @@ static void test_shipped_example_parses(void **state)
 {
     (void)state;
     char path[512];
-    snprintf(path, sizeof path, "%s/../toolchain/kiosk.conf.in", KIOSK_TEST_ASSETS);
+    snprintf(path, sizeof path, "%s/../toolchain/kiosk.conf.in", KIOSK_TEST_FONTS);
     kiosk_rc rc = kiosk_config_load(&cfg, path, &err);
     if (rc != KIOSK_OK)
         fail_msg("line %d: %s", err.line, err.message);
