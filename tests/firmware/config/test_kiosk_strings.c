@@ -87,6 +87,10 @@ static void test_hant_generated(void **state)
         if (strcmp(sa, sb) != 0)
             fail_msg("%s: specifiers %s in zh_CN, %s in zh_Hant", key, sa, sb);
         changed += strcmp(a, b) != 0;
+        if (!strcmp(key, "screen.hw_words")) {
+            assert_string_equal(a, b); /* what goes into an address, and the keys' names */
+            continue;
+        }
         for (size_t k = 0; k < sizeof simplified / sizeof simplified[0]; k++)
             if (strstr(b, simplified[k]))
                 fail_msg("%s in zh_Hant holds the Simplified %s: %s", key, simplified[k], b);
