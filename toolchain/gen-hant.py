@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""The build's assets folder: every file of the source assets/ linked in, plus the
+"""The build's assets folder: every file of the source assets/ copied in, plus the
 Traditional Chinese (zh_Hant) files made from the Simplified ones with OpenCC.
 
   strings/zh_Hant.ini       from strings/zh_CN.ini: values converted, never comments'
@@ -17,11 +17,13 @@ Then assets/strings/zh_Hant.override.ini fixes what the review found OpenCC gets
 for this domain: [phrases] "as OpenCC wrote it = as it should read", applied to every
 generated file, and [strings] "section.key = text" replacing a whole string.
 
-Runs on every build (cheap: links are checked, OpenCC runs only when an input is newer
-than its output). Usage: gen-hant.py OPENCC SOURCE_ASSETS BUILD_ASSETS
+Runs on every build (cheap: a file is copied only when it differs, OpenCC runs only when
+an input is newer than its output). Usage: gen-hant.py OPENCC SOURCE_ASSETS BUILD_ASSETS
 """
+import filecmp
 import os
 import re
+import shutil
 import subprocess
 import sys
 
@@ -30,6 +32,10 @@ CONFIG = "s2tw.json"
 OVERRIDE = os.path.join(SRC, "strings", "zh_Hant.override.ini")
 SPEC = re.compile(r"%[-+ #0-9.]*[a-zA-Z]|\{[^{}]*\}|\\n")
 LINE_MAX = 199  # the strings loader refuses longer lines
+CODES_OUT = os.path.join(OUT, "codes.zh_Hant")
+GENERATED = {os.path.join(OUT, "strings", "zh_Hant.ini"),
+             os.path.join(OUT, "commitment", "zh_Hant.txt"),
+             os.path.join(OUT, "divisions", "divisions.zh_Hant.txt")}
 
 
 def fail(msg):
@@ -37,9 +43,12 @@ def fail(msg):
 
 
 def mirror():
-    """Link every source file into OUT (the same relative path); drop links whose source
-    went away. The override file is an input of the generator, not an asset."""
-    for root, dirs, files in os.walk(SRC):
+    """Copy every source file into OUT (the same relative path) when it differs, and drop
+    copies whose source went away. Copies, not links: a test that copies a folder and
+    breaks a file on purpose must never write through into the repository. The override
+    file is an input of the generator, not an asset."""
+    wanted = set()
+    for root, _, files in os.walk(SRC):
         rel = os.path.relpath(root, SRC)
         os.makedirs(os.path.join(OUT, rel), exist_ok=True)
         for name in files:
@@ -47,16 +56,19 @@ def mirror():
             if src == OVERRIDE:
                 continue
             dst = os.path.join(OUT, rel, name)
-            if os.path.islink(dst) and os.readlink(dst) == src:
-                continue
-            if os.path.lexists(dst):
+            wanted.add(os.path.normpath(dst))
+            if os.path.islink(dst):
                 os.remove(dst)
-            os.symlink(src, dst)
+            if os.path.exists(dst) and filecmp.cmp(src, dst, shallow=False):
+                continue
+            shutil.copyfile(src, dst + ".tmp")
+            os.replace(dst + ".tmp", dst)
     for root, _, files in os.walk(OUT):
         for name in files:
-            p = os.path.join(root, name)
-            if os.path.islink(p) and not os.path.exists(p):
-                os.remove(p)
+            p = os.path.normpath(os.path.join(root, name))
+            if p in GENERATED or p in wanted or os.path.dirname(p) == CODES_OUT:
+                continue
+            os.remove(p)
 
 
 def convert(texts):

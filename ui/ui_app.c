@@ -754,7 +754,7 @@ static void attract_status(ui_app *app, const session_view *sv, ui_ctx *c)
     int below = al->help.y + al->help.h + ui_theme_px(t, 4);
     if (status.x + status.w > al->voice.x && status.y < below) {
         status.y = below;
-        if (al->name.w && al->name.y > al->help.y) {
+        if (al->name.w && al->name.y >= al->help.y + al->help.h) {
             int right = status.x + status.w;
             status.x = al->name.x + al->name.w + ui_theme_px(t, 24);
             status.y = al->name.y;

@@ -63,6 +63,8 @@ static const mask masks[] = {
     /* the receipt number on screen; on the receipt: its number, time and QR code */
     {"hall-done",
      {{304, 372, 600, 58}, {380, 788, 446, 32}, {380, 936, 446, 32}, {421, 1226, 236, 236}}},
+    {"hall-hant-done",
+     {{304, 372, 600, 58}, {380, 788, 446, 32}, {380, 936, 446, 32}, {421, 1226, 236, 236}}},
     {"portable-done",
      {{44, 286, 660, 66}, {885, 177, 266, 18}, {885, 253, 266, 18}, {921, 402, 120, 118}}},
     /* the dashboard's free disk, in MB */

@@ -384,6 +384,27 @@ static void test_permit_holder_reads_traditional(void **st)
     session_destroy(s);
 }
 
+/* A card without the holder's record (3rd generation): the citizen keys in the ID number,
+ * and a residence permit number turns the session to Traditional Chinese. */
+static void test_permit_number_keyed_in(void **st)
+{
+    (void)st;
+    state("permit-keyed", 0);
+    snprintf(cfg.reader_card_profile, sizeof cfg.reader_card_profile, "%s",
+             KIOSK_TEST_FIXTURES "/cards/gen3.ini");
+    session *s = start(NULL, 0);
+    assert_int_equal(session_sim_card(s, true), KIOSK_OK);
+    wait_step(s, FLOW_PIN, 3000);
+    pin(s, "111111");
+    wait_step(s, FLOW_FORM, 3000);
+    assert_string_equal(session_get_view(s)->prefs.language, "zh_CN");
+    set(s, REGISTRATION_DOCUMENT_NUMBER, "370102199003074519"); /* a mainland number */
+    assert_string_equal(session_get_view(s)->prefs.language, "zh_CN");
+    set(s, REGISTRATION_DOCUMENT_NUMBER, "830000198506151238"); /* Taiwan */
+    assert_string_equal(session_get_view(s)->prefs.language, "zh_Hant");
+    session_destroy(s);
+}
+
 static void test_cancel_asks_then_wipes_and_saves_nothing(void **st)
 {
     (void)st;
@@ -999,6 +1020,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_whole_journey),
         cmocka_unit_test(test_permit_holder_reads_traditional),
+        cmocka_unit_test(test_permit_number_keyed_in),
         cmocka_unit_test(test_cancel_asks_then_wipes_and_saves_nothing),
         cmocka_unit_test(test_card_taken_away_and_back),
         cmocka_unit_test(test_every_session_starts_with_the_halls_defaults),
