@@ -343,6 +343,9 @@ static void test_permit_holder_reads_traditional(void **st)
     assert_string_equal(codes_name(session_codes(s), CODES_DOCUMENT_TYPE, "02", CODES_ZH),
                         "社会保障卡"); /* what the record and the checks use is unchanged */
     assert_string_equal(divisions_name(session_divisions_shown(s), "370102"), "歷下區");
+    /* zh_Hant.override.ini's reviewed place names: OpenCC wrote 範縣 and 徐彙區 */
+    assert_string_equal(divisions_name(session_divisions_shown(s), "410926"), "范縣");
+    assert_string_equal(divisions_name(session_divisions_shown(s), "310104"), "徐匯區");
     /* a tap back to Simplified stays: the permit does not switch twice */
     session_set_language(s, "zh_CN");
     answer(s, 0, 0, 1, 1);
