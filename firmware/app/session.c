@@ -274,10 +274,9 @@ static void permit_language(session *s, const char *id_number, const char *docum
         kiosk_lang_is_hant(s->cfg.language))
         return;
     s->permit_seen = true;
+    /* nothing logged on success: that a permit holder was here is the citizen's own */
     if (session_set_language(s, "zh_Hant") != KIOSK_OK)
-        kiosk_log_warn("session", "no zh_Hant for a permit holder: the hall's language stays");
-    else
-        kiosk_log_info("session", "a permit holder: the screens in zh_Hant");
+        kiosk_log_warn("session", "no zh_Hant: the hall's language stays");
 }
 
 /* The hall's defaults again, for the next citizen. */

@@ -853,6 +853,16 @@ static void test_hall_journey(void **state)
  * by itself, and every key screen is Traditional — hall, large text, portable. */
 static const char permit_card[] = KIOSK_TEST_ASSETS "/cards/permit-hk.ini";
 
+/* The form filled from its first page to the review, as the permit holder does. */
+static const char hant_fill[] =
+    "tap field_education\npick opt_21\ntap opt_10\ntap next\n"
+    "tap field_household_division\npick div_370102001\npick div_370102001001\n"
+    "type 12\ntap edit_done\ntap div_same\ntap next\n"
+    "tap field_mobile\ntype 13812345678\ntap edit_done\ntap next\n"
+    "tap field_unemployed_since\ntap month_9\npick opt_05\ntap opt_yes\ntap next\n"
+    "tap field_services\ntap opt_1\ntap opt_2\ntap edit_done\n"
+    "tap next\nexpect review\n";
+
 static void test_hant(void **state)
 {
     (void)state;
@@ -905,9 +915,14 @@ static void test_hant(void **state)
               "shot hall-hant-attract-large\n"
               "card insert\nwait-for pin\npin 12\n"
               "shot hall-hant-pin-large\n"
+              "tap large_text\nshot hall-hant-pin\ntap large_text\n"
               "pin 3456\ntap pin_ok\nwait-for questions\n"
               "tap q0_no\ntap q1_no\ntap q2_yes\ntap q3_yes\nexpect form\n"
               "shot hall-hant-form-personal-large\n");
+    play(app, hant_fill);
+    play(app, "shot hall-hant-review-large\n"
+              "tap next\nexpect commitment\n"
+              "shot hall-hant-commitment-large\n");
     stop(app);
     fresh_state("portable-hant", KIOSK_MODE_PORTABLE, permit_card, o);
     app = start(1);
@@ -918,6 +933,10 @@ static void test_hant(void **state)
               "pin 3456\ntap pin_ok\nwait-for questions\n"
               "tap q0_no\ntap q1_no\ntap q2_yes\ntap q3_yes\nexpect form\n"
               "shot portable-hant-form-personal\n");
+    play(app, hant_fill);
+    play(app, "shot portable-hant-review\n"
+              "tap next\nexpect commitment\n"
+              "shot portable-hant-commitment\n");
     stop(app);
     screen_tests_done++;
     report();
