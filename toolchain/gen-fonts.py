@@ -14,6 +14,13 @@ fonts/KioskRareHan.ttf             the ideographs of Extensions B to F that Noto
                                    polyline outlines fitted with quadratic curves: the last
                                    fallback, so it changes no glyph the Noto files have.
 
+fonts/NotoSansCJKtc-Kiosk.otf      the Traditional Chinese (zh_Hant) screens' first font: the
+                                   TC face's shapes for Big5's common characters (level 1),
+                                   every character of the kiosk's generated Traditional
+                                   strings, codes, divisions and commitment, CJK punctuation
+                                   (centred, as Hong Kong and Taiwan set it). Everything
+                                   else falls back to the three fonts above.
+
 It also writes fonts/LICENSE (the OFL text from the package) and fonts/README.md (sizes,
 coverage, source version). Output is reproducible: the fonts' timestamps come from the
 source file, so the same package gives the same bytes. Hinting and OpenType layout
@@ -21,6 +28,7 @@ features are dropped: SDL2_ttf and FreeType draw these fonts unhinted, horizonta
 character per glyph. Run it through toolchain/gen-fonts.sh.
 
 Usage: gen-fonts.py [SOURCE.ttc] [OUT_DIR] [HANAMINB.ttf] [UNIHAN_DIR]
+       gen-fonts.py --tc BUILD_ASSETS [SOURCE.ttc] [OUT_DIR]   (the TC file alone)
 """
 import bz2
 import hashlib
@@ -34,6 +42,10 @@ from fontTools.ttLib import TTCollection, TTFont
 from fontTools.ttLib.tables import ttProgram
 from fontTools.ttLib.tables._g_l_y_f import GlyphCoordinates
 
+TC_ASSETS = None
+if len(sys.argv) > 2 and sys.argv[1] == "--tc":
+    TC_ASSETS = sys.argv[2]
+    del sys.argv[1:3]
 SRC = sys.argv[1] if len(sys.argv) > 1 else "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
 OUT = sys.argv[2] if len(sys.argv) > 2 else os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "fonts")
 COPYRIGHT_FILE = "/usr/share/doc/fonts-noto-cjk/copyright"
@@ -149,6 +161,103 @@ def write_subset(index, codepoints, out):
     font, opts = load_subset(SRC, index, codepoints, ["VORG"])
     subset.save_font(font, out, opts)
     font.close()
+
+
+# ---- the Traditional Chinese font (TC face) ----------------------------------------------
+
+TC, TC_FAMILY = "NotoSansCJKtc-Kiosk.otf", "Noto Sans CJK TC"
+# What the TC face draws differently from the SC one besides ideographs: the full-width
+# punctuation sits in the middle of its cell (，。、：；！？) and 「」『』 are common.
+TC_RANGES = [(0x3000, 0x303F), (0xFF01, 0xFF0F), (0xFF1A, 0xFF20), (0xFF3B, 0xFF40),
+             (0xFF5B, 0xFF65)]
+
+
+def tc_face():
+    for i, font in enumerate(TTCollection(SRC, lazy=True).fonts):
+        name = font["name"]
+        if name.getDebugName(1) == TC_FAMILY and name.getDebugName(2) == SUBFAMILY:
+            return i, font.getBestCmap()
+    sys.exit(f"gen-fonts: no '{TC_FAMILY} {SUBFAMILY}' face in {SRC}")
+
+
+def big5_level1():
+    """Big5's level-1 characters (A440–C67E): the 5,401 common Traditional ideographs,
+    what names and addresses in Hong Kong, Macao and Taiwan are mostly written with."""
+    chars = set()
+    for lead in range(0xA4, 0xC7):
+        for trail in list(range(0x40, 0x7F)) + list(range(0xA1, 0xFF)):
+            if (lead, trail) > (0xC6, 0x7E):
+                break
+            try:
+                text = bytes([lead, trail]).decode("big5")
+            except UnicodeDecodeError:
+                continue
+            if len(text) == 1:
+                chars.add(ord(text))
+    return chars
+
+
+def kiosk_hant_chars(assets):
+    """Every character of the generated Traditional files (toolchain/gen-hant.py)."""
+    files = [os.path.join(assets, "strings", "zh_Hant.ini"),
+             os.path.join(assets, "commitment", "zh_Hant.txt"),
+             os.path.join(assets, "divisions", "divisions.zh_Hant.txt")]
+    codes = os.path.join(assets, "codes.zh_Hant")
+    files += [os.path.join(codes, f) for f in sorted(os.listdir(codes)) if f.endswith(".tsv")]
+    chars = set()
+    for path in files:
+        with open(path, encoding="utf-8") as f:
+            chars |= {ord(c) for c in f.read()}
+    return chars
+
+
+def write_tc(assets):
+    """The TC subset: Big5 level 1, the kiosk's Traditional text, TC punctuation — only
+    ideographs and CJK punctuation, so Latin and symbols keep the SC font's glyphs."""
+    index, cmap = tc_face()
+    big5 = big5_level1()
+    kiosk = kiosk_hant_chars(assets)
+    wanted = {cp for cp in big5 | kiosk if in_ranges(cp, IDEOGRAPH_RANGES)}
+    wanted |= {cp for lo, hi in TC_RANGES for cp in range(lo, hi + 1)}
+    wanted |= {cp for cp in kiosk if in_ranges(cp, TC_RANGES)}
+    chosen = {cp for cp in wanted if cp in cmap}
+    lacking = sorted(cp for cp in kiosk if in_ranges(cp, IDEOGRAPH_RANGES) and cp not in cmap)
+    if lacking:
+        sys.exit("gen-fonts: the TC face lacks kiosk characters: "
+                 + " ".join(f"U+{cp:04X}" for cp in lacking[:20]))
+    path = os.path.join(OUT, TC)
+    write_subset(index, chosen, path)
+    t_cmap, t_size, _, t_glyphs = describe(path)
+    if set(t_cmap) != chosen:
+        sys.exit("gen-fonts: the TC subset's cmap differs from the requested set")
+    kiosk_han = {cp for cp in kiosk if in_ranges(cp, IDEOGRAPH_RANGES)}
+    section = f"""## `{TC}`: Traditional Chinese
+
+The zh_Hant screens and receipts (Hong Kong, Macao and Taiwan residents) draw with this
+file first (`kiosk_config_font_paths_lang()`), then the three above: a Traditional
+character takes the TC face's shape (骨, 角, 黃 and the centred punctuation differ from
+SC), anything it lacks — Latin, symbols, rare name characters — the Simplified stack's.
+Made by `toolchain/gen-fonts.sh --tc BUILD/assets` (after a build: it reads the generated
+zh_Hant files) from face {index} "{TC_FAMILY} {SUBFAMILY}" of the same collection.
+
+| set | characters |
+|---|---|
+| Big5 level 1 (A440–C67E): the common Traditional ideographs of names and addresses | {len(big5):,} |
+| ideographs of the kiosk's Traditional strings, commitment, codes and divisions | {len(kiosk_han):,} (of them not in Big5 level 1: {len(kiosk_han - big5):,}) |
+| CJK punctuation U+3000–U+303F and the full-width punctuation | {len(chosen) - len({cp for cp in chosen if in_ranges(cp, IDEOGRAPH_RANGES)}):,} |
+| in the file | {len(chosen):,} characters, {t_glyphs:,} glyphs, {t_size / 1048576:.2f} MiB ({t_size:,} bytes) |
+
+Why this size: the whole TC face's ideographs would repeat the SC files' 11 MB; Big5's
+level 1 covers everyday Traditional text, and the kiosk's own text is added whatever its
+source, so no screen string falls back to an SC shape. A name character outside the set
+still draws (from the SC files, in the SC face's shape), never as a box.
+"""
+    readme = os.path.join(OUT, "README.md")
+    with open(readme, encoding="utf-8") as f:
+        text = f.read()
+    head = text.split(f"## `{TC}`")[0].rstrip("\n")
+    with open(readme, "w", encoding="utf-8") as f:
+        f.write(head + "\n\n" + section)
 
 
 def package_version(package="fonts-noto-cjk"):
@@ -407,6 +516,9 @@ def hanazono_licence():
 def main():
     # The package's date, so that unchanged input gives byte-identical fonts.
     os.environ.setdefault("SOURCE_DATE_EPOCH", str(int(os.path.getmtime(SRC))))
+    if TC_ASSETS:
+        write_tc(TC_ASSETS)
+        return
     index, cmap, copyright_line, version = sc_face()
     gbk = gbk_two_byte()
     gbk_han = {cp for cp in gbk if in_ranges(cp, IDEOGRAPH_RANGES)}

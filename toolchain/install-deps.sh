@@ -18,6 +18,8 @@ packages=(
   libzinnia-dev tegaki-zinnia-simplified-chinese
   # voice prompts rendered at build time (cmake renders assets/strings prompts to WAV)
   espeak-ng
+  # Traditional Chinese (zh_Hant) made from the Simplified strings at build time (toolchain/gen-hant.py)
+  opencc
   # tests
   libcmocka-dev libzbar-dev zbar-tools sqlite3 systemd openssl
   # asset regeneration (toolchain/gen-*.sh): fonts and the division data (npm comes with Node.js)

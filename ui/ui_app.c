@@ -93,6 +93,24 @@ static kiosk_rc load_strings(ui_app *app, const char *lang)
     return KIOSK_OK;
 }
 
+/* The font stack of lang: Traditional Chinese draws with the TC face first. A new stack
+ * is a new ui_text (its cache held the other shapes); on failure the old one stays. */
+static kiosk_rc load_fonts(ui_app *app, const char *lang)
+{
+    kiosk_config_fonts fonts;
+    kiosk_config_font_paths_lang(&app->cfg, lang, &fonts);
+    ui_text *t;
+    kiosk_rc rc = ui_text_create(app->renderer, fonts.list, fonts.n, &t);
+    if (rc != KIOSK_OK) {
+        kiosk_log_error("ui", "cannot load the fonts of %s from %s: %s", lang, app->cfg.fonts_dir,
+                        kiosk_strerror(rc));
+        return rc;
+    }
+    ui_text_destroy(app->text);
+    app->text = t;
+    return KIOSK_OK;
+}
+
 static void rebuild_theme(ui_app *app)
 {
     ui_theme_init(&app->theme, app->w, app->h, app->cfg.dpi, app->large_text, app->high_contrast);
@@ -345,6 +363,8 @@ static void on_session_changed(void *ctx, unsigned what)
     if (what & SESSION_PREFS) {
         /* the session decides how the citizen reads (and resets it for the next one) */
         if (strcmp(sv->prefs.language, app->language) != 0) {
+            if (kiosk_lang_is_hant(sv->prefs.language) != kiosk_lang_is_hant(app->language))
+                load_fonts(app, sv->prefs.language);
             load_strings(app, sv->prefs.language);
             say = 1; /* the instruction again, in the language chosen */
         }
@@ -442,14 +462,8 @@ kiosk_rc ui_app_create(const kiosk_config *cfg, const ui_app_options *opt, ui_ap
     kiosk_rc rc = load_strings(app, cfg->language);
     if (rc == KIOSK_OK)
         rc = open_display(app, opt);
-    if (rc == KIOSK_OK) {
-        kiosk_config_fonts fonts;
-        kiosk_config_font_paths(cfg, &fonts);
-        rc = ui_text_create(app->renderer, fonts.list, fonts.n, &app->text);
-        if (rc != KIOSK_OK)
-            kiosk_log_error("ui", "cannot load fonts from %s: %s", cfg->fonts_dir,
-                            kiosk_strerror(rc));
-    }
+    if (rc == KIOSK_OK)
+        rc = load_fonts(app, cfg->language);
     app->opt = *opt;
     app->clock = opt->clock ? opt->clock : kiosk_clock_system();
     ui_journey_state_wipe(&app->js);
@@ -586,8 +600,8 @@ static void battery_text(const ui_app *app, const session_view *sv, char *line, 
  * the hall's division and today's date. */
 static ui_form_env form_env(ui_app *app)
 {
-    return (ui_form_env){.codes = session_codes(app->session),
-                         .divs = session_divisions(app->session),
+    return (ui_form_env){.codes = session_codes_shown(app->session),
+                         .divs = session_divisions_shown(app->session),
                          .rec = session_get_view(app->session)->record,
                          .pinyin = app->pinyin,
                          .lang = strcmp(app->language, "en") == 0 ? CODES_EN : CODES_ZH,
@@ -973,7 +987,7 @@ static void on_widget(ui_app *app, const char *id)
         return;
     }
     if (!strcmp(id, "language")) {
-        session_set_language(ss, strcmp(app->language, "en") == 0 ? "zh_CN" : "en");
+        session_set_language(ss, kiosk_lang_next(app->language));
     } else if (!strcmp(id, "large_text")) {
         session_set_large_text(ss, !app->large_text);
     } else if (!strcmp(id, "contrast")) {
@@ -1314,12 +1328,11 @@ int ui_app_high_contrast(const ui_app *app)
 size_t ui_app_missing_glyphs(ui_app *app)
 {
     size_t missing = 0;
-    const char *langs[] = {"zh_CN", "en"};
     char dir[KIOSK_CONFIG_PATH_MAX + 16];
     snprintf(dir, sizeof dir, "%s/strings", app->cfg.assets_dir);
-    for (size_t l = 0; l < 2; l++) {
+    for (size_t l = 0; l < KIOSK_LANGS; l++) {
         kiosk_strings *s;
-        if (kiosk_strings_load(dir, langs[l], &s, NULL) != KIOSK_OK)
+        if (kiosk_strings_load(dir, kiosk_langs[l], &s, NULL) != KIOSK_OK)
             return (size_t)-1;
         for (size_t i = 0; i < kiosk_strings_count(s); i++)
             missing +=

@@ -33,6 +33,7 @@ typedef struct job {
     uint8_t sha[32];
     char receipt_no[40];
     int copy;
+    int hant; /* print in Traditional Chinese */
     char pin[24];
     char who[32], action[48], subject[64], detail[160];
     char dir[512];
@@ -54,8 +55,10 @@ struct app_io {
     store_device_key key;
     store *store;
     receipt_fonts *fonts;
-    kiosk_strings *strings;
-    printer *printer; /* NULL: none could be opened (printer_rc says why) */
+    int fonts_hant;         /* fonts is the Traditional stack */
+    kiosk_strings *strings; /* the receipt's Chinese: zh_CN */
+    kiosk_strings *hant;    /* zh_Hant, loaded at the first Traditional receipt */
+    printer *printer;       /* NULL: none could be opened (printer_rc says why) */
     kiosk_rc printer_rc;
     int printer_reported; /* printer_rc was reported at least once */
     kiosk_rc store_rc;    /* the last store_ready said */
@@ -105,7 +108,7 @@ static void open_all(app_io *io)
         kiosk_config_font_paths(&io->cfg, &fonts);
         char dir[KIOSK_CONFIG_PATH_MAX + 16];
         snprintf(dir, sizeof dir, "%s/strings", io->cfg.assets_dir);
-        /* receipts are printed in Chinese whatever the screen's language */
+        /* receipts are printed in Chinese (zh_Hant for a Traditional reader: receipt_strings) */
         /* the fonts are checked here and opened again for each print: FreeType's faces and
          * caches stay out of memory between receipts */
         rc = receipt_fonts_load(fonts.list, fonts.n, &io->fonts);
@@ -172,13 +175,30 @@ static void recheck_printer(app_io *io, kiosk_rc print_rc)
     open_printer(io);
 }
 
-static kiosk_rc open_fonts(app_io *io)
+static kiosk_rc open_fonts(app_io *io, int hant)
 {
-    if (io->fonts)
+    if (io->fonts && io->fonts_hant == hant)
         return KIOSK_OK;
+    receipt_fonts_destroy(io->fonts);
+    io->fonts = NULL;
     kiosk_config_fonts fonts;
-    kiosk_config_font_paths(&io->cfg, &fonts);
+    kiosk_config_font_paths_lang(&io->cfg, hant ? "zh_Hant" : NULL, &fonts);
+    io->fonts_hant = hant;
     return receipt_fonts_load(fonts.list, fonts.n, &io->fonts);
+}
+
+/* The receipt's strings: zh_CN, or zh_Hant for a citizen who read Traditional Chinese (a
+ * unit without the file prints Simplified). English screens print Chinese: the receipt is
+ * also the hall's record, read by its staff. */
+static const kiosk_strings *receipt_strings(app_io *io, int hant)
+{
+    if (hant && !io->hant) {
+        char dir[KIOSK_CONFIG_PATH_MAX + 16];
+        snprintf(dir, sizeof dir, "%s/strings", io->cfg.assets_dir);
+        if (kiosk_strings_load(dir, "zh_Hant", &io->hant, NULL) != KIOSK_OK)
+            kiosk_log_error("io", "no zh_Hant strings: the receipt is printed in zh_CN");
+    }
+    return hant && io->hant ? io->hant : io->strings;
 }
 
 static void close_fonts(app_io *io)
@@ -224,12 +244,14 @@ static void run_job(app_io *io, job *j, app_io_result *r)
         break;
     }
     case APP_IO_PRINT: {
-        if (open_fonts(io) != KIOSK_OK) {
+        const kiosk_strings *strings = receipt_strings(io, j->hant);
+        int hant = strings != io->strings;
+        if (open_fonts(io, hant) != KIOSK_OK) {
             r->rc = KIOSK_FONT;
             break;
         }
         open_printer(io);
-        receipt_job rj = {io->store, &io->key, io->fonts, io->strings, &io->cfg, io->printer};
+        receipt_job rj = {io->store, &io->key, io->fonts, strings, &io->cfg, io->printer};
         snprintf(r->receipt_no, sizeof r->receipt_no, "%s", j->receipt_no);
         r->rc = receipt_job_print(&rj, j->receipt_no, j->copy, &r->preview);
         if (r->rc != KIOSK_OK && r->rc != KIOSK_NOT_FOUND)
@@ -290,7 +312,7 @@ static void run_job(app_io *io, job *j, app_io_result *r)
         r->rc = io->cfg.printer_backend == KIOSK_PRINTER_FILE
                     ? KIOSK_OK /* the image printer: nothing to test */
                 : !io->printer ? io->printer_rc
-                : open_fonts(io) != KIOSK_OK
+                : open_fonts(io, 0) != KIOSK_OK
                     ? KIOSK_FONT
                     : receipt_print_test_page(io->fonts, io->strings, &io->cfg, io->printer);
         if (io->printer && r->rc != KIOSK_OK)
@@ -442,6 +464,7 @@ static void *worker(void *arg)
     }
     printer_close(io->printer);
     kiosk_strings_destroy(io->strings);
+    kiosk_strings_destroy(io->hant);
     receipt_fonts_destroy(io->fonts);
     store_close(io->store);
     explicit_bzero(&io->key, sizeof io->key);
@@ -529,7 +552,12 @@ kiosk_rc app_io_save(app_io *io, const app_io_submission *sub)
 
 kiosk_rc app_io_print(app_io *io, const char *receipt_no, int copy)
 {
-    job j = {.kind = APP_IO_PRINT, .copy = copy};
+    return app_io_print_lang(io, receipt_no, copy, "zh_CN");
+}
+
+kiosk_rc app_io_print_lang(app_io *io, const char *receipt_no, int copy, const char *lang)
+{
+    job j = {.kind = APP_IO_PRINT, .copy = copy, .hant = kiosk_lang_is_hant(lang)};
     snprintf(j.receipt_no, sizeof j.receipt_no, "%s", receipt_no);
     return queue(io, &j);
 }

@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "app/voice.h"
+#include "config/kiosk_strings.h"
 #include "core/kiosk_log.h"
 #include "identity/identity_psam.h"
 #include "ssc/reader_sim.h"
@@ -38,6 +39,9 @@ struct session {
     const kiosk_clock *clock;
     codes_tables *codes;
     divisions *divs;
+    codes_tables *codes_hant; /* the same tables with Traditional names: loaded at the first */
+    divisions *divs_hant;     /* zh_Hant session, kept (display only; codes are the same) */
+    bool permit_seen;         /* this session already chose zh_Hant for a permit holder */
     flow *flow;
     identity_worker *identity;
     identity_psam *psam; /* the configured PSAM (the worker's key holder), or NULL */
@@ -176,10 +180,29 @@ static kiosk_rc load_domain(session *s)
     return KIOSK_OK;
 }
 
+/* The Traditional names of the codes and divisions (made at build time beside the
+ * Simplified ones), for a zh_Hant screen; a unit without them shows Simplified names. */
+static void load_hant(session *s)
+{
+    char path[KIOSK_CONFIG_PATH_MAX + 64];
+    if (!s->codes_hant) {
+        snprintf(path, sizeof path, "%s/codes.zh_Hant", s->cfg.assets_dir);
+        if (codes_load(path, &s->codes_hant) != KIOSK_OK)
+            kiosk_log_warn("session", "no Traditional code names in %s", path);
+    }
+    if (!s->divs_hant) {
+        snprintf(path, sizeof path, "%s/divisions/divisions.zh_Hant.txt", s->cfg.assets_dir);
+        if (divisions_load(path, &s->divs_hant) != KIOSK_OK)
+            kiosk_log_warn("session", "no Traditional division names in %s", path);
+    }
+}
+
 /* The commitment text of lang: "version: X" on the first line, a blank line, the text. */
 kiosk_rc session_set_language(session *s, const char *lang)
 {
     char path[KIOSK_CONFIG_PATH_MAX + 64];
+    if (kiosk_lang_is_hant(lang))
+        load_hant(s);
     snprintf(path, sizeof path, "%s/commitment/%s.txt", s->cfg.assets_dir, lang);
     FILE *f = fopen(path, "rb");
     if (!f) {
@@ -235,9 +258,33 @@ void session_set_high_contrast(session *s, bool on)
     changed(s, SESSION_PREFS | SESSION_REDRAW);
 }
 
+/* A resident of Hong Kong, Macao or Taiwan — a residence permit number (region 81, 82,
+ * 83: DOMAIN.md §3) on the card or typed, or a permit chosen as the document — reads
+ * Traditional Chinese: the session switches to zh_Hant once, and only while the citizen
+ * has not chosen a language (still the hall's), so a tap back to 简体 stays. */
+static void permit_language(session *s, const char *id_number, const char *document_type)
+{
+    bool permit = false;
+    if (id_number && strlen(id_number) == 18 && id_number[0] == '8' && id_number[1] >= '1' &&
+        id_number[1] <= '3')
+        permit = true;
+    if (document_type && (!strcmp(document_type, REGISTRATION_DOC_PERMIT_HKMO) ||
+                          !strcmp(document_type, REGISTRATION_DOC_PERMIT_TW) ||
+                          !strcmp(document_type, REGISTRATION_DOC_RESIDENCE_PERMIT)))
+        permit = true;
+    if (!permit || s->permit_seen || strcmp(s->view.prefs.language, s->cfg.language) != 0 ||
+        kiosk_lang_is_hant(s->cfg.language))
+        return;
+    s->permit_seen = true;
+    /* nothing logged on success: that a permit holder was here is the citizen's own */
+    if (session_set_language(s, "zh_Hant") != KIOSK_OK)
+        kiosk_log_warn("session", "no zh_Hant: the hall's language stays");
+}
+
 /* The hall's defaults again, for the next citizen. */
 static void reset_prefs(session *s)
 {
+    s->permit_seen = false;
     bool lang = strcmp(s->view.prefs.language, s->cfg.language) != 0;
     bool voice = s->cfg.voice_enabled != 0;
     if (!lang && !s->view.prefs.large_text && !s->view.prefs.high_contrast &&
@@ -348,6 +395,8 @@ void session_destroy(session *s)
     free(s->commitment);
     codes_destroy(s->codes);
     divisions_destroy(s->divs);
+    codes_destroy(s->codes_hant);
+    divisions_destroy(s->divs_hant);
     pthread_mutex_destroy(&s->mu);
     pthread_cond_destroy(&s->cv);
     explicit_bzero(s, sizeof *s);
@@ -539,7 +588,8 @@ static void dispatch(session *s, const flow_event *ev)
     if (acts & FLOW_ACT_QUERY)
         start_query(s);
     if ((acts & FLOW_ACT_PRINT) &&
-        (!s->io || app_io_print(s->io, v->receipt_no, v->copy) != KIOSK_OK)) {
+        (!s->io ||
+         app_io_print_lang(s->io, v->receipt_no, v->copy, s->view.prefs.language) != KIOSK_OK)) {
         flow_event pe = {.type = FLOW_EV_PRINTED, .rc = KIOSK_PRINTER};
         dispatch(s, &pe);
     }
@@ -696,6 +746,7 @@ static void on_identity_event(session *s, const identity_event *ie)
         ev.type = FLOW_EV_HOLDER;
         ev.card = &ie->card;
         ev.holder = &ie->holder;
+        permit_language(s, ie->holder.id_number, NULL);
         break;
     case IDENTITY_NEEDS_ID_ENTRY:
         ev.type = FLOW_EV_NEEDS_ID_ENTRY;
@@ -781,6 +832,16 @@ const codes_tables *session_codes(const session *s)
 const divisions *session_divisions(const session *s)
 {
     return s->divs;
+}
+
+const codes_tables *session_codes_shown(const session *s)
+{
+    return kiosk_lang_is_hant(s->view.prefs.language) && s->codes_hant ? s->codes_hant : s->codes;
+}
+
+const divisions *session_divisions_shown(const session *s)
+{
+    return kiosk_lang_is_hant(s->view.prefs.language) && s->divs_hant ? s->divs_hant : s->divs;
 }
 
 const char *session_home_division(const session *s)
@@ -894,6 +955,10 @@ static void answers_next(session *s)
 
 void session_set_field(session *s, registration_field field, const char *text)
 {
+    if (field == REGISTRATION_DOCUMENT_NUMBER)
+        permit_language(s, text, NULL);
+    else if (field == REGISTRATION_DOCUMENT_TYPE)
+        permit_language(s, NULL, text);
     flow_event ev = {.type = FLOW_EV_FIELD_SET, .field = field, .text = text};
     dispatch(s, &ev);
 }

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "config/kiosk_strings.h"
 #include "core/kiosk_url.h"
 
 typedef enum { T_STR, T_INT, T_BOOL, T_ENUM } slot_type;
@@ -31,7 +32,6 @@ static const char *const mode_names[] = {"hall", "portable", NULL};
 static const char *const reader_names[] = {"simulated", "libnfc", "pcsc", NULL};
 static const char *const printer_names[] = {"file", "usb", "serial", NULL};
 static const char *const level_names[] = {"debug", "info", "warn", "error", NULL};
-static const char *const lang_names[] = {"zh_CN", "en", NULL};
 static const char *const rotation_names[] = {"0", "90", "180", "270", NULL};
 
 #define STRC(sec, k, field, allowed)                                                               \
@@ -72,7 +72,7 @@ static const slot slots[] = {
     BOOL("display", "fullscreen", fullscreen),
     ENUM("display", "rotation", rotation_quarters, rotation_names),
     INT("display", "dpi", dpi, 50, 1000),
-    STRC("display", "language", language, lang_names),
+    STRC("display", "language", language, kiosk_langs),
     ENUM("reader", "backend", reader_backend, reader_names),
     STR("reader", "connstring", reader_connstring),
     STR("reader", "card_profile", reader_card_profile),
@@ -422,14 +422,22 @@ void kiosk_config_screen_size(const kiosk_config *cfg, int *w, int *h)
 
 void kiosk_config_font_paths(const kiosk_config *cfg, kiosk_config_fonts *out)
 {
+    kiosk_config_font_paths_lang(cfg, NULL, out);
+}
+
+void kiosk_config_font_paths_lang(const kiosk_config *cfg, const char *lang,
+                                  kiosk_config_fonts *out)
+{
     static const char *const files[KIOSK_FONTS] = {
+        "NotoSansCJKtc-Kiosk.otf",     /* Traditional: the TC face's ideographs, punctuation */
         "NotoSansCJKsc-Kiosk.otf",     /* Latin, symbols, GBK, Extension A */
         "NotoSansCJKsc-Kiosk-Ext.otf", /* Noto's other ideographs (生僻字) */
         "KioskRareHan.ttf",            /* Extensions B-F that Noto lacks (HanaMinB) */
     };
-    for (size_t i = 0; i < KIOSK_FONTS; i++) {
-        snprintf(out->path[i], sizeof out->path[i], "%s/%s", cfg->fonts_dir, files[i]);
-        out->list[i] = out->path[i];
+    size_t first = kiosk_lang_is_hant(lang) ? 0 : 1;
+    out->n = 0;
+    for (size_t i = first; i < KIOSK_FONTS; i++, out->n++) {
+        snprintf(out->path[out->n], sizeof out->path[out->n], "%s/%s", cfg->fonts_dir, files[i]);
+        out->list[out->n] = out->path[out->n];
     }
-    out->n = KIOSK_FONTS;
 }

@@ -217,3 +217,18 @@ void kiosk_strings_fill(const char *tmpl, const char *const *names, const char *
     }
     out[used] = '\0';
 }
+
+const char *const kiosk_langs[KIOSK_LANGS + 1] = {"zh_CN", "en", "zh_Hant", NULL};
+
+const char *kiosk_lang_next(const char *lang)
+{
+    for (size_t i = 0; i < KIOSK_LANGS; i++)
+        if (lang && strcmp(lang, kiosk_langs[i]) == 0)
+            return kiosk_langs[(i + 1) % KIOSK_LANGS];
+    return kiosk_langs[0];
+}
+
+int kiosk_lang_is_hant(const char *lang)
+{
+    return lang && strcmp(lang, "zh_Hant") == 0;
+}

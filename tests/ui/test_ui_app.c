@@ -109,6 +109,9 @@ static void test_toggles_follow_touches(void **state)
     char path[512];
     snprintf(path, sizeof path, "%s/%s", KIOSK_TEST_TMP, "attract-en.png");
     assert_int_equal(ui_app_screenshot(app, path), KIOSK_OK);
+    /* 中文 → English → 繁體 → 中文 */
+    tap(app, ui_app_attract_layout(app)->language);
+    assert_string_equal(ui_app_language(app), "zh_Hant");
     tap(app, ui_app_attract_layout(app)->language);
     assert_string_equal(ui_app_language(app), "zh_CN");
 

@@ -87,20 +87,25 @@ static const char *const pages[][2] = {
     {"wishes", "tap field_services\ntap opt_1\ntap edit_done\n"},
 };
 
+/* english: 0 Simplified, 1 English, 2 Traditional (zh_Hant: one more tap of the switch) */
 static void walk_hall(int large, int english)
 {
     ui_app *app = start(KIOSK_MODE_HALL);
     scrolled[0] = '\0';
     char tag[32];
-    snprintf(tag, sizeof tag, "%s%s", english ? "en" : "zh", large ? "-large" : "");
+    snprintf(tag, sizeof tag, "%s%s",
+             english == 2 ? "hant"
+             : english    ? "en"
+                          : "zh",
+             large ? "-large" : "");
     run(app, "card insert\nwait-for pin\npin 123456\ntap pin_ok\nwait-for services\ntap "
              "svc_register\nexpect questions\n");
     if (large)
         run(app, "tap large_text\n");
-    if (english)
+    for (int tap = 0; tap < english; tap++)
         run(app, "tap language\n");
     assert_int_equal(ui_app_large_text(app), large);
-    assert_string_equal(ui_app_language(app), english ? "en" : "zh_CN");
+    assert_string_equal(ui_app_language(app), english == 2 ? "zh_Hant" : english ? "en" : "zh_CN");
     run(app, "tap q0_no\ntap q1_no\ntap q2_yes\ntap q3_yes\nexpect form\n");
     for (size_t p = 0; p < sizeof pages / sizeof pages[0]; p++) {
         char what[64];
@@ -153,6 +158,12 @@ static void test_hall_fits_en_large(void **state)
 {
     (void)state;
     walk_hall(1, 1);
+}
+
+static void test_hall_fits_hant_large(void **state)
+{
+    (void)state;
+    walk_hall(1, 2);
 }
 
 static const char to_form[] = "card insert\nwait-for pin\npin 123456\ntap pin_ok\n"
@@ -314,7 +325,7 @@ static void dialogs_in(kiosk_mode mode, int large, int english)
     char tag[48], line[200];
     if (large && english && mode == KIOSK_MODE_PORTABLE) /* the attract screen's status line */
         run(app, "tap large_text\ntap language\nscreenshot fit-portable-attract-en-large.png\n"
-                 "tap large_text\ntap language\n");
+                 "tap large_text\ntap language\ntap language\n"); /* en → 繁體 → 中文 */
     snprintf(tag, sizeof tag, "%s-%s%s", mode == KIOSK_MODE_PORTABLE ? "portable" : "hall",
              english ? "en" : "zh", large ? "-large" : "");
     run(app, "card insert\nwait-for pin\npin 123456\ntap pin_ok\nwait-for services\ntap "
@@ -402,6 +413,7 @@ int main(void)
         cmocka_unit_test_setup(test_hall_fits_zh_large, setup),
         cmocka_unit_test_setup(test_hall_fits_en, setup),
         cmocka_unit_test_setup(test_hall_fits_en_large, setup),
+        cmocka_unit_test_setup(test_hall_fits_hant_large, setup),
         cmocka_unit_test_setup(test_drag_scrolls_commitment, setup),
         cmocka_unit_test_setup(test_tap_on_release, setup),
         cmocka_unit_test_setup(test_portable_drag_on_field, setup),

@@ -439,7 +439,7 @@ static void test_validation_messages(void **state)
              "screenshot hall-44-contact-large-contrast.png\n"
              "tap language\n"
              "screenshot hall-45-contact-english.png\n"
-             "tap language\ntap large_text\ntap contrast\n");
+             "tap language\ntap language\ntap large_text\ntap contrast\n"); /* en → 繁體 → 中文 */
     assert_true(has_issue(app, "form.error.mobile_required"));
     assert_true(has_issue(app, "form.error.landline_format"));
     assert_true(has_issue(app, "form.error.email_format"));

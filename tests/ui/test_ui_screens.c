@@ -63,6 +63,8 @@ static const mask masks[] = {
     /* the receipt number on screen; on the receipt: its number, time and QR code */
     {"hall-done",
      {{304, 372, 600, 58}, {380, 788, 446, 32}, {380, 936, 446, 32}, {421, 1226, 236, 236}}},
+    {"hall-hant-done",
+     {{304, 372, 600, 58}, {380, 788, 446, 32}, {380, 936, 446, 32}, {421, 1226, 236, 236}}},
     {"portable-done",
      {{44, 286, 660, 66}, {885, 177, 266, 18}, {885, 253, 266, 18}, {921, 402, 120, 118}}},
     /* the dashboard's free disk, in MB */
@@ -83,7 +85,7 @@ static int nfailed;
 static char seen[192][64]; /* every screen name of this run (unique; orphans) */
 static int nseen;
 static int screen_tests_done; /* screen tests that reached their end */
-#define SCREEN_TESTS 12
+#define SCREEN_TESTS 14
 
 /* ---- images ------------------------------------------------------------------------ */
 
@@ -863,6 +865,100 @@ static void test_hall_journey(void **state)
     report();
 }
 
+/* A Hong Kong resident (the permit card: a residence permit number, region 810000): the
+ * switch goes 中文 → English → 繁體 → 中文, the card's holder turns the session to zh_Hant
+ * by itself, and every key screen is Traditional — hall, large text, portable. */
+static const char permit_card[] = KIOSK_TEST_ASSETS "/cards/permit-hk.ini";
+
+/* The form filled from its first page to the review, as the permit holder does. */
+static const char hant_fill[] =
+    "tap field_education\npick opt_21\ntap opt_10\ntap next\n"
+    "tap field_household_division\npick div_370102001\npick div_370102001001\n"
+    "type 12\ntap edit_done\ntap div_same\ntap next\n"
+    "tap field_mobile\ntype 13812345678\ntap edit_done\ntap next\n"
+    "tap field_unemployed_since\ntap month_9\npick opt_05\ntap opt_yes\ntap next\n"
+    "tap field_services\ntap opt_1\ntap opt_2\ntap edit_done\n"
+    "tap next\nexpect review\n";
+
+static void test_hant(void **state)
+{
+    (void)state;
+    state_opts o = {.upstream_key = 1};
+    fresh_state("hall-hant", KIOSK_MODE_HALL, permit_card, o);
+    ui_app *app = start(1);
+    play(app, "expect attract\ntap language\n");
+    assert_string_equal(ui_app_language(app), "en");
+    play(app, "tap language\n");
+    assert_string_equal(ui_app_language(app), "zh_Hant");
+    play(app, "shot hall-hant-attract\n"
+              "tap language\n");
+    assert_string_equal(ui_app_language(app), "zh_CN");
+    /* the holder is read after the PIN: Simplified until then, Traditional from there */
+    play(app, "card insert\nwait-for pin\npin 123456\ntap pin_ok\nwait-for questions\n");
+    assert_string_equal(ui_app_language(app), "zh_Hant");
+    play(app, "shot hall-hant-questions\n"
+              "tap q0_no\ntap q1_no\ntap q2_yes\ntap q3_yes\nexpect form\n"
+              "shot hall-hant-form-personal\n"
+              "tap field_education\npick opt_21\ntap opt_10\n"
+              "shot hall-hant-form-personal-filled\n"
+              "tap next\n"
+              "tap field_household_division\npick div_370102001\npick div_370102001001\n"
+              "type 12\ntap edit_done\ntap div_same\n"
+              "shot hall-hant-form-document\n"
+              "tap next\n"
+              "tap field_mobile\ntype 13812345678\ntap edit_done\n"
+              "tap field_email\ntype chan\ntap kb_mode\ntype @\ntap kb_mode\ntype qq\n"
+              "tap kb_mode\ntype .\ntap kb_mode\ntype com\ntap edit_done\n"
+              "tap next\n"
+              "tap field_unemployed_since\ntap month_9\npick opt_05\ntap opt_yes\n"
+              "tap next\n"
+              "tap field_services\ntap opt_1\ntap opt_2\ntap edit_done\n"
+              "tap next\nexpect review\n"
+              "shot hall-hant-review\n"
+              "tap next\nexpect commitment\n"
+              "shot hall-hant-commitment\n"
+              "tap-while scroll_down\ntap agree\nexpect signature\n"
+              "sign\ntap sign_ok\n"
+              "wait-for done 10000\n"
+              "shot hall-hant-done\n"
+              "tap finish\nexpect attract\n");
+    /* the session's end returns to the hall's language */
+    assert_string_equal(ui_app_language(app), "zh_CN");
+    stop(app);
+    /* the PIN screen and large text, switched to by hand */
+    fresh_state("hall-hant-large", KIOSK_MODE_HALL, permit_card, o);
+    app = start(1);
+    play(app, "tap language\ntap language\ntap large_text\n"
+              "shot hall-hant-attract-large\n"
+              "card insert\nwait-for pin\npin 12\n"
+              "shot hall-hant-pin-large\n"
+              "tap large_text\nshot hall-hant-pin\ntap large_text\n"
+              "pin 3456\ntap pin_ok\nwait-for questions\n"
+              "tap q0_no\ntap q1_no\ntap q2_yes\ntap q3_yes\nexpect form\n"
+              "shot hall-hant-form-personal-large\n");
+    play(app, hant_fill);
+    play(app, "shot hall-hant-review-large\n"
+              "tap next\nexpect commitment\n"
+              "shot hall-hant-commitment-large\n");
+    stop(app);
+    fresh_state("portable-hant", KIOSK_MODE_PORTABLE, permit_card, o);
+    app = start(1);
+    play(app, "tap language\ntap language\n"
+              "shot portable-hant-attract\n"
+              "card insert\nwait-for pin\npin 12\n"
+              "shot portable-hant-pin\n"
+              "pin 3456\ntap pin_ok\nwait-for questions\n"
+              "tap q0_no\ntap q1_no\ntap q2_yes\ntap q3_yes\nexpect form\n"
+              "shot portable-hant-form-personal\n");
+    play(app, hant_fill);
+    play(app, "shot portable-hant-review\n"
+              "tap next\nexpect commitment\n"
+              "shot portable-hant-commitment\n");
+    stop(app);
+    screen_tests_done++;
+    report();
+}
+
 /* A card whose PIN is blocked, and one whose ID number fails its check (in the hall, and
  * on the portable unit in English). */
 static void test_hall_messages(void **state)
@@ -1397,6 +1493,7 @@ int main(void)
         cmocka_unit_test_setup(test_hall_large_address, setup),
         cmocka_unit_test_setup(test_help, setup),
         cmocka_unit_test_setup(test_services_and_records, setup),
+        cmocka_unit_test_setup(test_hant, setup),
         cmocka_unit_test_setup(test_no_stray_references, setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

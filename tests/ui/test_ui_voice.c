@@ -67,8 +67,8 @@ static void drain(ui_voice *v)
 static void test_every_prompt_speaks(void **state)
 {
     (void)state;
-    static const char *const langs[] = {"zh_CN", "en"};
-    for (size_t l = 0; l < 2; l++) {
+    static const char *const langs[] = {"zh_CN", "en", "zh_Hant"};
+    for (size_t l = 0; l < 3; l++) {
         for (int step = FLOW_ATTRACT; step <= FLOW_CARD_AWAY; step++) {
             const char *name = voice_prompt_name((flow_step)step);
             assert_non_null(name);

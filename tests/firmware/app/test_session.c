@@ -27,6 +27,9 @@
 #include "test_state.h"
 #include "proto/sync_proto.h"
 #include "store/store.h"
+#include "config/kiosk_strings.h"
+#include "printer/printer_sim.h"
+#include "receipt/receipt_job.h"
 
 static const char demo_card[] = KIOSK_TEST_ASSETS "/cards/demo.ini";
 static kiosk_config cfg;
@@ -157,13 +160,13 @@ static void set(session *s, registration_field f, const char *text)
     session_set_field(s, f, text);
 }
 
-/* Fill every page as the demo citizen does and reach the review. */
-static void fill_form(session *s)
+/* Fill every page as the citizen named name does and reach the review. */
+static void fill_form_as(session *s, const char *name)
 {
     assert_int_equal(step(s), FLOW_FORM);
     const session_view *v = session_get_view(s);
     /* the card's data is there, not asked */
-    assert_string_equal(registration_get_text(v->record, REGISTRATION_NAME), "张三丰");
+    assert_string_equal(registration_get_text(v->record, REGISTRATION_NAME), name);
     set(s, REGISTRATION_EDUCATION, "21");
     set(s, REGISTRATION_HEALTH, "10");
     session_next(s);
@@ -186,6 +189,11 @@ static void fill_form(session *s)
     session_next(s);
     assert_int_equal(session_get_view(s)->flow->nissues, 0);
     assert_int_equal(step(s), FLOW_REVIEW);
+}
+
+static void fill_form(session *s)
+{
+    fill_form_as(s, "张三丰");
 }
 
 /* A name-like signature: three strokes over a 960 x 480 pad. */
@@ -375,6 +383,126 @@ static void test_records_after_registration(void **st)
     assert_int_equal(session_get_view(s)->nrecords, 0);
     assert_string_equal(session_get_view(s)->records[0].receipt_no, "");
     assert_wiped(s);
+    session_destroy(s);
+}
+
+/* The receipt receipt_no printed again from the store with lang's strings and fonts (no
+ * copy mark), into *out (the caller's to receipt_bitmap_deinit). */
+static void print_again(const char *receipt_no, const char *lang, receipt_bitmap *out)
+{
+    store_device_key key;
+    assert_int_equal(store_device_key_load(dir, &key), KIOSK_OK);
+    char db[300];
+    snprintf(db, sizeof db, "%s/kiosk.db", dir);
+    store *st;
+    assert_int_equal(store_open(db, "DEMO01", &key, NULL, &st), KIOSK_OK);
+    kiosk_config_fonts fp;
+    kiosk_config_font_paths_lang(&cfg, lang, &fp);
+    receipt_fonts *fonts;
+    assert_int_equal(receipt_fonts_load(fp.list, fp.n, &fonts), KIOSK_OK);
+    kiosk_strings *strings;
+    assert_int_equal(kiosk_strings_load(KIOSK_TEST_ASSETS "/strings", lang, &strings, NULL),
+                     KIOSK_OK);
+    printer *p;
+    assert_int_equal(printer_sim_create(576, NULL, &p), KIOSK_OK);
+    receipt_job job = {st, &key, fonts, strings, &cfg, p};
+    assert_int_equal(receipt_job_print(&job, receipt_no, 0, out), KIOSK_OK);
+    printer_close(p);
+    kiosk_strings_destroy(strings);
+    receipt_fonts_destroy(fonts);
+    store_close(st);
+}
+
+/* A Hong Kong resident's card (a residence permit number, region 810000): the session
+ * turns to Traditional Chinese when the holder is read — the commitment, the code and
+ * division names the screens show — and the receipt is printed in it, with the
+ * Traditional font and no missing glyph; the session's end returns to the hall's
+ * language. A citizen who chose a language first keeps it. */
+static void test_permit_holder_reads_traditional(void **st)
+{
+    (void)st;
+    state("permit", 1);
+    snprintf(cfg.reader_card_profile, sizeof cfg.reader_card_profile, "%s",
+             KIOSK_TEST_ASSETS "/cards/permit-hk.ini");
+    session *s = start(NULL, 1);
+    assert_string_equal(session_get_view(s)->prefs.language, "zh_CN");
+    assert_int_equal(session_sim_card(s, true), KIOSK_OK);
+    wait_step(s, FLOW_PIN, 3000);
+    assert_string_equal(session_get_view(s)->prefs.language, "zh_CN"); /* not read yet */
+    pin(s, "123456");
+    wait_step(s, FLOW_SERVICES, 3000);
+    session_service(s, FLOW_SERVICE_REGISTER);
+    assert_int_equal(step(s), FLOW_QUESTIONS);
+    const session_view *v = session_get_view(s);
+    assert_string_equal(v->prefs.language, "zh_Hant");
+    assert_non_null(strstr(v->commitment, "承諾"));
+    assert_string_equal(codes_name(session_codes_shown(s), CODES_DOCUMENT_TYPE, "02", CODES_ZH),
+                        "社會保障卡");
+    assert_string_equal(codes_name(session_codes(s), CODES_DOCUMENT_TYPE, "02", CODES_ZH),
+                        "社会保障卡"); /* what the record and the checks use is unchanged */
+    assert_string_equal(divisions_name(session_divisions_shown(s), "370102"), "歷下區");
+    /* zh_Hant.override.ini's reviewed place names: OpenCC wrote 範縣 and 徐彙區 */
+    assert_string_equal(divisions_name(session_divisions_shown(s), "410926"), "范縣");
+    assert_string_equal(divisions_name(session_divisions_shown(s), "310104"), "徐匯區");
+    /* a tap back to Simplified stays: the permit does not switch twice */
+    session_set_language(s, "zh_CN");
+    answer(s, 0, 0, 1, 1);
+    set(s, REGISTRATION_DOCUMENT_NUMBER, "810000198506151234");
+    assert_string_equal(session_get_view(s)->prefs.language, "zh_CN");
+    assert_string_equal(codes_name(session_codes_shown(s), CODES_DOCUMENT_TYPE, "02", CODES_ZH),
+                        "社会保障卡");
+    session_set_language(s, "zh_Hant");
+    fill_form_as(s, "陳大文");
+    session_next(s);
+    settle(s, 200);
+    session_scroll(s);
+    session_commitment_end_reached(s);
+    session_agree(s);
+    sign(s);
+    session_sign_confirm(s);
+    wait_step(s, FLOW_DONE, 10000);
+    v = session_get_view(s);
+    assert_true(v->flow->printed);
+    assert_non_null(v->receipt->bits);
+    assert_int_equal(v->receipt->missing_glyphs, 0);
+    /* the receipt the citizen got is the Traditional one, to the dot */
+    receipt_bitmap hant, hans;
+    print_again(v->flow->receipt_no, "zh_Hant", &hant);
+    print_again(v->flow->receipt_no, "zh_CN", &hans);
+    size_t bytes = (size_t)v->receipt->width / 8 * (size_t)v->receipt->rows;
+    assert_int_equal(hant.rows, v->receipt->rows);
+    assert_memory_equal(hant.bits, v->receipt->bits, bytes);
+    assert_true(hans.rows != hant.rows || memcmp(hans.bits, hant.bits, bytes) != 0);
+    receipt_bitmap_deinit(&hant);
+    receipt_bitmap_deinit(&hans);
+    assert_int_equal(session_sim_card(s, false), KIOSK_OK);
+    wait_step(s, FLOW_ATTRACT, 3000);
+    assert_string_equal(session_get_view(s)->prefs.language, "zh_CN");
+    /* the next permit holder who chose English first keeps it */
+    session_set_language(s, "en");
+    to_questions(s);
+    assert_string_equal(session_get_view(s)->prefs.language, "en");
+    session_destroy(s);
+}
+
+/* A card without the holder's record (3rd generation): the citizen keys in the ID number,
+ * and a residence permit number turns the session to Traditional Chinese. */
+static void test_permit_number_keyed_in(void **st)
+{
+    (void)st;
+    state("permit-keyed", 0);
+    snprintf(cfg.reader_card_profile, sizeof cfg.reader_card_profile, "%s",
+             KIOSK_TEST_FIXTURES "/cards/gen3.ini");
+    session *s = start(NULL, 0);
+    assert_int_equal(session_sim_card(s, true), KIOSK_OK);
+    wait_step(s, FLOW_PIN, 3000);
+    pin(s, "111111");
+    wait_step(s, FLOW_FORM, 3000);
+    assert_string_equal(session_get_view(s)->prefs.language, "zh_CN");
+    set(s, REGISTRATION_DOCUMENT_NUMBER, "370102199003074519"); /* a mainland number */
+    assert_string_equal(session_get_view(s)->prefs.language, "zh_CN");
+    set(s, REGISTRATION_DOCUMENT_NUMBER, "830000198506151238"); /* Taiwan */
+    assert_string_equal(session_get_view(s)->prefs.language, "zh_Hant");
     session_destroy(s);
 }
 
@@ -902,7 +1030,8 @@ static void test_third_generation_card_through_the_psam(void **st)
     pcsc_peer_insert(peer, 0, 1); /* the card goes in */
     wait_step(s, FLOW_PIN, 10000);
     pin(s, "111111");
-    wait_step(s, FLOW_QUESTIONS, 10000);
+    wait_step(s, FLOW_SERVICES, 10000);
+    session_service(s, FLOW_SERVICE_REGISTER);
     answer(s, 0, 0, 1, 1);
     assert_int_equal(step(s), FLOW_FORM);
     const session_view *v = session_get_view(s);
@@ -1040,6 +1169,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_whole_journey),
+        cmocka_unit_test(test_permit_holder_reads_traditional),
+        cmocka_unit_test(test_permit_number_keyed_in),
         cmocka_unit_test(test_records_after_registration),
         cmocka_unit_test(test_cancel_asks_then_wipes_and_saves_nothing),
         cmocka_unit_test(test_card_taken_away_and_back),

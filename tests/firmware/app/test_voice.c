@@ -18,8 +18,8 @@
 static void test_every_step_has_a_prompt(void **state)
 {
     (void)state;
-    static const char *const langs[] = {"zh_CN", "en"};
-    for (size_t l = 0; l < 2; l++) {
+    static const char *const langs[] = {"zh_CN", "en", "zh_Hant"};
+    for (size_t l = 0; l < 3; l++) {
         kiosk_strings *s;
         assert_int_equal(kiosk_strings_load(KIOSK_TEST_ASSETS "/strings", langs[l], &s, NULL),
                          KIOSK_OK);

@@ -139,6 +139,12 @@ static void test_errors_name_their_line(void **state)
     expect_error("[display]\ndpi = 20\n", 2, "between 50 and 1000");
     expect_error("[display]\nfullscreen = maybe\n", 2, "true or false");
     expect_error("[display]\nlanguage = fr\n", 2, "display.language");
+    expect_error("[display]\nlanguage = zh_TW\n", 2, "display.language");
+    /* a hall for Traditional readers may start in zh_Hant */
+    kiosk_config_defaults(&cfg, "/a", "/f");
+    assert_int_equal(kiosk_config_load_string(&cfg, "[display]\nlanguage = zh_Hant\n", &err),
+                     KIOSK_OK);
+    assert_string_equal(cfg.language, "zh_Hant");
     expect_error("[display]\nrotation = 45\n", 2, "display.rotation");
     expect_error("[printer]\nwidth_dots = 500000000000000000000\n", 2, "whole number");
     expect_error("mode = hall\n", 1, "(no section)");
@@ -244,7 +250,7 @@ static void test_shipped_example_parses(void **state)
 {
     (void)state;
     char path[512];
-    snprintf(path, sizeof path, "%s/../toolchain/kiosk.conf.in", KIOSK_TEST_ASSETS);
+    snprintf(path, sizeof path, "%s/../toolchain/kiosk.conf.in", KIOSK_TEST_FONTS);
     kiosk_rc rc = kiosk_config_load(&cfg, path, &err);
     if (rc != KIOSK_OK)
         fail_msg("line %d: %s", err.line, err.message);

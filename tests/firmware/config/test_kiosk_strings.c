@@ -39,12 +39,93 @@ static void test_languages_have_same_keys(void **state)
     kiosk_strings_destroy(en);
 }
 
-/* Every key the domain hands to screens has a text in both languages. */
+/* The format specifiers of a text in order (%d, %s, {name}), joined, for comparing. */
+static void specifiers(const char *text, char *out, size_t size)
+{
+    size_t n = 0;
+    out[0] = '\0';
+    for (const char *p = text; *p && n + 1 < size; p++) {
+        const char *end = NULL;
+        if (*p == '%' && p[1])
+            end = p + 2;
+        else if (*p == '{' && strchr(p, '}'))
+            end = strchr(p, '}') + 1;
+        if (!end)
+            continue;
+        n += (size_t)snprintf(out + n, size - n, "%.*s|", (int)(end - p), p);
+        if (n >= size)
+            n = size - 1;
+        p = end - 1;
+    }
+}
+
+/* zh_Hant is made from zh_CN at build time (toolchain/gen-hant.py): it loads (no line over
+ * 199 bytes, no duplicate key), has every key of zh_CN with the same specifiers, and is
+ * Traditional: no string holds a Simplified-only character of the kiosk's common words,
+ * the override file's corrections are in. */
+static void test_hant_generated(void **state)
+{
+    (void)state;
+    kiosk_strings *zh, *hant;
+    int bad = -1;
+    assert_int_equal(kiosk_strings_load(KIOSK_TEST_ASSETS "/strings", "zh_CN", &zh, NULL),
+                     KIOSK_OK);
+    assert_int_equal(kiosk_strings_load(KIOSK_TEST_ASSETS "/strings", "zh_Hant", &hant, &bad),
+                     KIOSK_OK);
+    assert_int_equal(kiosk_strings_count(hant), kiosk_strings_count(zh));
+    static const char *const simplified[] = {"这", "们", "请", "证",   "业", "记",
+                                             "执", "码", "读", "卡里", "为", "“"};
+    size_t changed = 0;
+    for (size_t i = 0; i < kiosk_strings_count(zh); i++) {
+        const char *key = kiosk_strings_key_at(zh, i);
+        const char *a = kiosk_strings_find(zh, key), *b = kiosk_strings_find(hant, key);
+        if (!b)
+            fail_msg("zh_Hant.ini lacks %s", key);
+        char sa[256], sb[256];
+        specifiers(a, sa, sizeof sa);
+        specifiers(b, sb, sizeof sb);
+        if (strcmp(sa, sb) != 0)
+            fail_msg("%s: specifiers %s in zh_CN, %s in zh_Hant", key, sa, sb);
+        changed += strcmp(a, b) != 0;
+        if (!strcmp(key, "screen.hw_words")) {
+            assert_string_equal(a, b); /* what goes into an address, and the keys' names */
+            continue;
+        }
+        for (size_t k = 0; k < sizeof simplified / sizeof simplified[0]; k++)
+            if (strstr(b, simplified[k]))
+                fail_msg("%s in zh_Hant holds the Simplified %s: %s", key, simplified[k], b);
+    }
+    assert_true(changed > kiosk_strings_count(zh) / 2);
+    assert_string_equal(kiosk_strings_get(hant, "receipt.title"), "失業登記回執");
+    assert_string_equal(kiosk_strings_get(hant, "attract.step2"), "輸入密碼");
+    /* the override file: 裡 for "inside", 「」 for quotes, the switch's own label */
+    assert_non_null(strstr(kiosk_strings_get(hant, "flow.card_mismatch"), "卡裡"));
+    assert_non_null(strstr(kiosk_strings_get(hant, "attract.help"), "「求助」"));
+    assert_string_equal(kiosk_strings_get(hant, "app.language_switch"), "简体中文");
+    kiosk_strings_destroy(zh);
+    kiosk_strings_destroy(hant);
+}
+
+/* The switch's cycle: 中文 → English → 繁體 → 中文; zh_Hant alone is Traditional. */
+static void test_language_cycle(void **state)
+{
+    (void)state;
+    assert_string_equal(kiosk_lang_next("zh_CN"), "en");
+    assert_string_equal(kiosk_lang_next("en"), "zh_Hant");
+    assert_string_equal(kiosk_lang_next("zh_Hant"), "zh_CN");
+    assert_string_equal(kiosk_lang_next("fr"), "zh_CN");
+    assert_string_equal(kiosk_lang_next(NULL), "zh_CN");
+    assert_true(kiosk_lang_is_hant("zh_Hant"));
+    assert_false(kiosk_lang_is_hant("zh_CN"));
+    assert_false(kiosk_lang_is_hant(NULL));
+}
+
+/* Every key the domain hands to screens has a text in every language. */
 static void test_domain_keys_have_texts(void **state)
 {
     (void)state;
-    const char *langs[] = {"zh_CN", "en"};
-    for (int l = 0; l < 2; l++) {
+    const char *langs[] = {"zh_CN", "en", "zh_Hant"};
+    for (int l = 0; l < 3; l++) {
         kiosk_strings *s;
         assert_int_equal(kiosk_strings_load(KIOSK_TEST_ASSETS "/strings", langs[l], &s, NULL),
                          KIOSK_OK);
@@ -131,6 +212,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_languages_have_same_keys),
+        cmocka_unit_test(test_hant_generated),
+        cmocka_unit_test(test_language_cycle),
         cmocka_unit_test(test_domain_keys_have_texts),
         cmocka_unit_test(test_broken_files),
     };

@@ -113,6 +113,10 @@ typedef struct app_io_submission {
 } app_io_submission;
 kiosk_rc app_io_save(app_io *io, const app_io_submission *sub);
 kiosk_rc app_io_print(app_io *io, const char *receipt_no, int copy);
+/* The same in the citizen's language (borrowed): "zh_Hant" prints the receipt in
+ * Traditional Chinese with the Traditional font first; any other language prints zh_CN
+ * (the receipt is the hall's record too, so English screens still print Chinese). */
+kiosk_rc app_io_print_lang(app_io *io, const char *receipt_no, int copy, const char *lang);
 
 /* Staff jobs (the maintenance menu). who: the logged-in staff name, for the audit log.
  * login: with a staff card's UID (or NULL for the PIN alone); the PIN is copied and

@@ -49,7 +49,7 @@ enum {
  * ends or, on the attract screen, after idle_timeout_s without a card. Nothing of one
  * citizen carries over. */
 typedef struct session_prefs {
-    char language[8]; /* "zh_CN", "en" */
+    char language[8]; /* "zh_CN", "en", "zh_Hant" (kiosk_langs) */
     bool large_text;
     bool high_contrast;
     bool voice; /* each step's instruction spoken (app/voice.h) */
@@ -141,6 +141,10 @@ const session_view *session_get_view(session *s);
 /* The code tables and divisions the form needs (borrowed; live as long as s). */
 const codes_tables *session_codes(const session *s);
 const divisions *session_divisions(const session *s);
+/* The tables whose names the screens show: the Traditional ones while the language is
+ * zh_Hant (same codes, names converted at build time), else the same as above. */
+const codes_tables *session_codes_shown(const session *s);
+const divisions *session_divisions_shown(const session *s);
 /* The hall's own division ([device] division) when the division data knows it, else ""
  * (borrowed; lives as long as s): where the address picker opens. */
 const char *session_home_division(const session *s);

@@ -55,7 +55,7 @@ typedef struct kiosk_config {
     int fullscreen;
     int rotation_quarters; /* turn the picture clockwise by 90° × this (0..3) */
     int dpi;
-    char language[8]; /* "zh_CN" or "en" */
+    char language[8]; /* "zh_CN", "en" or "zh_Hant" (kiosk_langs) */
     /* [reader] */
     kiosk_reader_backend reader_backend;
     char reader_connstring[KIOSK_CONFIG_TEXT_MAX];
@@ -135,14 +135,21 @@ void kiosk_config_screen_size(const kiosk_config *cfg, int *w, int *h);
 /* The font stack the screen and the receipt draw with, first font first: each character
  * comes from the first font that has it, so a font added at the end changes no glyph of
  * the others (fonts/README.md says what each file holds). */
-#define KIOSK_FONTS 3
+#define KIOSK_FONTS 4
 typedef struct kiosk_config_fonts {
     char path[KIOSK_FONTS][KIOSK_CONFIG_PATH_MAX + 64];
     const char *list[KIOSK_FONTS]; /* path[i], as ui_text_create and receipt_fonts_load take */
     size_t n;
 } kiosk_config_fonts;
 
-/* Fill out (caller's storage) with the stack's files under cfg->fonts_dir. Any thread. */
+/* Fill out (caller's storage) with the stack's files under cfg->fonts_dir: the three
+ * Simplified fonts (SC face, its other ideographs, the rare-name font). Any thread. */
 void kiosk_config_font_paths(const kiosk_config *cfg, kiosk_config_fonts *out);
+
+/* The same for lang (borrowed; NULL: the Simplified stack): Traditional Chinese puts the
+ * TC subset first, so its characters take the TC face's shapes and everything else
+ * (Latin, rare characters) falls back to the Simplified stack. Any thread. */
+void kiosk_config_font_paths_lang(const kiosk_config *cfg, const char *lang,
+                                  kiosk_config_fonts *out);
 
 #endif

@@ -31,6 +31,20 @@ const char *kiosk_strings_get(const kiosk_strings *s, const char *key);
 void kiosk_strings_fill(const char *tmpl, const char *const *names, const char *const *values,
                         size_t n, char *out, size_t size);
 
+/* The languages of the strings files, in the order the header's switch goes through them:
+ * "zh_CN" (the hall's Simplified Chinese), "en", "zh_Hant" (Traditional Chinese for Hong
+ * Kong, Macao and Taiwan residents, made from zh_CN at build time). zh_CN → en is one
+ * tap as before; zh_Hant, chosen by itself for a permit holder, is one tap from zh_CN. */
+#define KIOSK_LANGS 3
+extern const char *const kiosk_langs[KIOSK_LANGS + 1]; /* NULL-terminated */
+
+/* The language after lang in the switch's cycle (static storage); zh_CN for an unknown
+ * lang. Any thread. */
+const char *kiosk_lang_next(const char *lang);
+
+/* Whether lang is Traditional Chinese ("zh_Hant"): its fonts, code and division names. */
+int kiosk_lang_is_hant(const char *lang);
+
 /* Number of keys, and the i-th key in sorted order (borrowed), for completeness tests. */
 size_t kiosk_strings_count(const kiosk_strings *s);
 const char *kiosk_strings_key_at(const kiosk_strings *s, size_t i);
