@@ -566,7 +566,8 @@ static void test_form_row_drawn_pressed(void **state)
 {
     (void)state;
     ui_app *app = start(KIOSK_MODE_HALL, demo_card, NULL);
-    run(app, "card insert\nwait-for pin\npin 123456\ntap pin_ok\nwait-for questions\n"
+    run(app, "card insert\nwait-for pin\npin 123456\ntap pin_ok\nwait-for services\ntap "
+             "svc_register\nexpect questions\n"
              "tap q0_no\ntap q1_no\ntap q2_yes\ntap q3_yes\nexpect form\n");
     SDL_Rect r;
     assert_true(ui_app_widget_rect(app, "field_education", &r));

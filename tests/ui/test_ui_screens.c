@@ -894,7 +894,8 @@ static void test_hant(void **state)
               "tap language\n");
     assert_string_equal(ui_app_language(app), "zh_CN");
     /* the holder is read after the PIN: Simplified until then, Traditional from there */
-    play(app, "card insert\nwait-for pin\npin 123456\ntap pin_ok\nwait-for questions\n");
+    play(app, "card insert\nwait-for pin\npin 123456\ntap pin_ok\nwait-for services\ntap "
+              "svc_register\nexpect questions\n");
     assert_string_equal(ui_app_language(app), "zh_Hant");
     play(app, "shot hall-hant-questions\n"
               "tap q0_no\ntap q1_no\ntap q2_yes\ntap q3_yes\nexpect form\n"
@@ -933,7 +934,7 @@ static void test_hant(void **state)
               "card insert\nwait-for pin\npin 12\n"
               "shot hall-hant-pin-large\n"
               "tap large_text\nshot hall-hant-pin\ntap large_text\n"
-              "pin 3456\ntap pin_ok\nwait-for questions\n"
+              "pin 3456\ntap pin_ok\nwait-for services\ntap svc_register\nexpect questions\n"
               "tap q0_no\ntap q1_no\ntap q2_yes\ntap q3_yes\nexpect form\n"
               "shot hall-hant-form-personal-large\n");
     play(app, hant_fill);
@@ -947,7 +948,7 @@ static void test_hant(void **state)
               "shot portable-hant-attract\n"
               "card insert\nwait-for pin\npin 12\n"
               "shot portable-hant-pin\n"
-              "pin 3456\ntap pin_ok\nwait-for questions\n"
+              "pin 3456\ntap pin_ok\nwait-for services\ntap svc_register\nexpect questions\n"
               "tap q0_no\ntap q1_no\ntap q2_yes\ntap q3_yes\nexpect form\n"
               "shot portable-hant-form-personal\n");
     play(app, hant_fill);
