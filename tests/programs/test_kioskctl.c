@@ -279,16 +279,11 @@ static void test_pcsc_card_and_psam(void **state)
 {
     (void)state;
     reader *card, *sam;
-    assert_int_equal(reader_sim_create(KIOSK_TEST_ASSETS "/cards/demo.ini", NULL, &card), KIOSK_OK);
-    assert_int_equal(reader_sim_create(KIOSK_TEST_FIXTURES "/cards/psam.ini", NULL, &sam),
-                     KIOSK_OK);
     pcsc_peer *peer;
-    kiosk_rc rc = pcsc_peer_start(card, sam, &peer);
-    if (rc == KIOSK_UNSUPPORTED) {
-        reader_close(card);
-        reader_close(sam);
+    kiosk_rc rc = pcsc_peer_start_cards(KIOSK_TEST_ASSETS "/cards/demo.ini",
+                                        KIOSK_TEST_FIXTURES "/cards/psam.ini", &card, &sam, &peer);
+    if (rc == KIOSK_UNSUPPORTED)
         skip();
-    }
     assert_int_equal(rc, KIOSK_OK);
     char out[4096], cmd[1024];
     assert_int_equal(
@@ -311,9 +306,7 @@ static void test_pcsc_card_and_psam(void **state)
     snprintf(cmd, sizeof cmd, "'%s' psam", KIOSK_KIOSKCTL);
     assert_int_equal(run(cmd, out, sizeof out), 23);
     assert_non_null(strstr(out, "no PSAM configured"));
-    pcsc_peer_stop(peer);
-    reader_close(card);
-    reader_close(sam);
+    pcsc_peer_stop_cards(peer, card, sam);
 }
 
 static void test_reprint(void **state)

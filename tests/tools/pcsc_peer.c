@@ -380,3 +380,34 @@ void pcsc_peer_stop(pcsc_peer *p)
         fprintf(stderr, "pcsc_peer: cannot remove %s\n", p->dir);
     free(p);
 }
+
+kiosk_rc pcsc_peer_start_cards(const char *profile0, const char *profile1, reader **card0,
+                               reader **card1, pcsc_peer **out)
+{
+    const char *profiles[PCSC_PEER_SLOTS] = {profile0, profile1};
+    reader *cards[PCSC_PEER_SLOTS] = {NULL, NULL};
+    kiosk_rc rc = KIOSK_OK;
+    for (int i = 0; i < PCSC_PEER_SLOTS && rc == KIOSK_OK; i++)
+        if (profiles[i])
+            rc = reader_sim_create(profiles[i], NULL, &cards[i]);
+    if (rc == KIOSK_OK)
+        rc = pcsc_peer_start(cards[0], cards[1], out);
+    if (rc != KIOSK_OK) {
+        *out = NULL;
+        reader_close(cards[0]);
+        reader_close(cards[1]);
+        cards[0] = cards[1] = NULL;
+    }
+    if (card0)
+        *card0 = cards[0];
+    if (card1)
+        *card1 = cards[1];
+    return rc;
+}
+
+void pcsc_peer_stop_cards(pcsc_peer *p, reader *card0, reader *card1)
+{
+    pcsc_peer_stop(p);
+    reader_close(card0);
+    reader_close(card1);
+}

@@ -30,6 +30,16 @@ typedef struct pcsc_peer pcsc_peer;
  * when this returns. KIOSK_UNSUPPORTED (see above), KIOSK_IO, KIOSK_TIMEOUT. */
 kiosk_rc pcsc_peer_start(reader *card0, reader *card1, pcsc_peer **out);
 
+/* The same with each slot's card made from a card profile (NULL: an empty slot): the
+ * simulated cards into *card0 and *card1 (either pointer may be NULL when its profile
+ * is), put in at once. On failure nothing is left open and the pointers are NULL;
+ * KIOSK_UNSUPPORTED is the test's cue to skip. */
+kiosk_rc pcsc_peer_start_cards(const char *profile0, const char *profile1, reader **card0,
+                               reader **card1, pcsc_peer **out);
+
+/* Stop p, then close the cards it held (NULL is fine for each). */
+void pcsc_peer_stop_cards(pcsc_peer *p, reader *card0, reader *card1);
+
 /* Put a card into slot i (1) or take it out (0): the virtual ICC answers or hangs up. */
 void pcsc_peer_insert(pcsc_peer *p, int slot, int present);
 

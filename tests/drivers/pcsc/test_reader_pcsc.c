@@ -31,13 +31,9 @@ typedef struct rig {
 static void rig_up(rig *g, const char *profile, int present)
 {
     memset(g, 0, sizeof *g);
-    assert_int_equal(reader_sim_create(profile, NULL, &g->card), KIOSK_OK);
-    reader_sim_set_present(g->card, present);
-    kiosk_rc rc = pcsc_peer_start(g->card, NULL, &g->peer);
-    if (rc == KIOSK_UNSUPPORTED) {
-        reader_close(g->card);
+    kiosk_rc rc = pcsc_peer_start_cards(profile, NULL, &g->card, NULL, &g->peer);
+    if (rc == KIOSK_UNSUPPORTED)
         skip();
-    }
     assert_int_equal(rc, KIOSK_OK);
     pcsc_peer_insert(g->peer, 0, present);
     assert_true(pcsc_peer_wait(0, present, 5000));
@@ -47,8 +43,7 @@ static void rig_up(rig *g, const char *profile, int present)
 static void rig_down(rig *g)
 {
     reader_close(g->r);
-    pcsc_peer_stop(g->peer);
-    reader_close(g->card);
+    pcsc_peer_stop_cards(g->peer, g->card, NULL);
 }
 
 static void test_second_generation_card_in_the_contact_slot(void **state)
@@ -166,17 +161,11 @@ static void test_third_generation_card_with_the_psam(void **state)
 {
     (void)state;
     reader *card, *sam;
-    assert_int_equal(reader_sim_create(KIOSK_TEST_FIXTURES "/cards/gen3-sm4.ini", NULL, &card),
-                     KIOSK_OK);
-    assert_int_equal(reader_sim_create(KIOSK_TEST_FIXTURES "/cards/psam.ini", NULL, &sam),
-                     KIOSK_OK);
     pcsc_peer *peer;
-    kiosk_rc rc = pcsc_peer_start(card, sam, &peer);
-    if (rc == KIOSK_UNSUPPORTED) {
-        reader_close(card);
-        reader_close(sam);
+    kiosk_rc rc = pcsc_peer_start_cards(KIOSK_TEST_FIXTURES "/cards/gen3-sm4.ini",
+                                        KIOSK_TEST_FIXTURES "/cards/psam.ini", &card, &sam, &peer);
+    if (rc == KIOSK_UNSUPPORTED)
         skip();
-    }
     assert_int_equal(rc, KIOSK_OK);
     reader *r, *s;
     assert_int_equal(reader_pcsc_open(PCSC_PEER_SLOT0, &r), KIOSK_OK);
@@ -224,9 +213,7 @@ static void test_third_generation_card_with_the_psam(void **state)
     ssc_psam_close(psam);
     reader_close(r);
     reader_close(s);
-    pcsc_peer_stop(peer);
-    reader_close(card);
-    reader_close(sam);
+    pcsc_peer_stop_cards(peer, card, sam);
 }
 
 static void test_error_mapping(void **state)

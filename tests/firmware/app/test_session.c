@@ -1006,18 +1006,11 @@ static void test_third_generation_card_through_the_psam(void **st)
 {
     (void)st;
     reader *card, *sam;
-    assert_int_equal(reader_sim_create(KIOSK_TEST_FIXTURES "/cards/gen3-sm4.ini", NULL, &card),
-                     KIOSK_OK);
-    assert_int_equal(reader_sim_create(KIOSK_TEST_FIXTURES "/cards/psam.ini", NULL, &sam),
-                     KIOSK_OK);
-    reader_sim_set_present(card, 0);
     pcsc_peer *peer;
-    kiosk_rc rc = pcsc_peer_start(card, sam, &peer);
-    if (rc == KIOSK_UNSUPPORTED) {
-        reader_close(card);
-        reader_close(sam);
+    kiosk_rc rc = pcsc_peer_start_cards(KIOSK_TEST_FIXTURES "/cards/gen3-sm4.ini",
+                                        KIOSK_TEST_FIXTURES "/cards/psam.ini", &card, &sam, &peer);
+    if (rc == KIOSK_UNSUPPORTED)
         skip();
-    }
     assert_int_equal(rc, KIOSK_OK);
     pcsc_peer_insert(peer, 0, 0); /* the citizen has not come yet */
     assert_true(pcsc_peer_wait(0, 0, 5000));
@@ -1041,9 +1034,7 @@ static void test_third_generation_card_through_the_psam(void **st)
     assert_true(
         registration_is_locked(v->record, REGISTRATION_DOCUMENT_NUMBER)); /* from the card */
     session_destroy(s);
-    pcsc_peer_stop(peer);
-    reader_close(card);
-    reader_close(sam);
+    pcsc_peer_stop_cards(peer, card, sam);
 }
 
 enum { GOES_SILENT, UNPLUGGED, CARD_TAKEN };

@@ -88,6 +88,24 @@ static identity_worker *start(harness *h, const char *profile)
     return w;
 }
 
+/* The worker on the configured reader (kc, kept), its events into h, with the key holder
+ * kh (none: NULL callback). */
+static identity_worker *start_configured(harness *h, kiosk_config *kc, ssc_key_holder kh)
+{
+    memset(h, 0, sizeof *h);
+    pthread_mutex_init(&h->lock, NULL);
+    identity_config cfg = {.open = identity_open_configured,
+                           .open_ctx = kc,
+                           .callback = on_event,
+                           .callback_ctx = h,
+                           .poll_ms = 100,
+                           .retry_ms = 200,
+                           .key_holder = kh};
+    identity_worker *w;
+    assert_int_equal(identity_worker_start(&cfg, &w), KIOSK_OK);
+    return w;
+}
+
 static void test_tap_pin_identity_removal(void **state)
 {
     (void)state;
@@ -241,17 +259,11 @@ static void test_third_generation_through_the_psam(void **state)
 {
     (void)state;
     reader *card, *sam;
-    assert_int_equal(reader_sim_create(KIOSK_TEST_FIXTURES "/cards/gen3-sm4.ini", NULL, &card),
-                     KIOSK_OK);
-    assert_int_equal(reader_sim_create(KIOSK_TEST_FIXTURES "/cards/psam.ini", NULL, &sam),
-                     KIOSK_OK);
     pcsc_peer *peer;
-    kiosk_rc rc = pcsc_peer_start(card, sam, &peer);
-    if (rc == KIOSK_UNSUPPORTED) {
-        reader_close(card);
-        reader_close(sam);
+    kiosk_rc rc = pcsc_peer_start_cards(KIOSK_TEST_FIXTURES "/cards/gen3-sm4.ini",
+                                        KIOSK_TEST_FIXTURES "/cards/psam.ini", &card, &sam, &peer);
+    if (rc == KIOSK_UNSUPPORTED)
         skip();
-    }
     assert_int_equal(rc, KIOSK_OK);
     static kiosk_config kc;
     kiosk_config_defaults(&kc, KIOSK_TEST_ASSETS, KIOSK_TEST_FONTS);
@@ -265,17 +277,7 @@ static void test_third_generation_through_the_psam(void **state)
     assert_int_equal(identity_psam_probe(psam, serial), KIOSK_OK);
     assert_string_equal(serial, "44030000000000000001");
     harness h;
-    memset(&h, 0, sizeof h);
-    pthread_mutex_init(&h.lock, NULL);
-    identity_config cfg = {.open = identity_open_configured,
-                           .open_ctx = &kc,
-                           .callback = on_event,
-                           .callback_ctx = &h,
-                           .poll_ms = 100,
-                           .retry_ms = 200,
-                           .key_holder = identity_psam_key_holder(psam)};
-    identity_worker *w;
-    assert_int_equal(identity_worker_start(&cfg, &w), KIOSK_OK);
+    identity_worker *w = start_configured(&h, &kc, identity_psam_key_holder(psam));
     assert_int_equal(wait_event(&h, 2), IDENTITY_CARD_READ);
     assert_int_equal(h.ev[2].card.generation, 3);
     assert_int_equal(identity_worker_submit_pin(w, "111111"), KIOSK_OK);
@@ -305,9 +307,7 @@ static void test_third_generation_through_the_psam(void **state)
     identity_worker_stop(w);
     identity_psam_destroy(psam);
     pthread_mutex_destroy(&h.lock);
-    pcsc_peer_stop(peer);
-    reader_close(card);
-    reader_close(sam);
+    pcsc_peer_stop_cards(peer, card, sam);
 }
 
 /* Tap or insert: an NFC reader (libnfc, the PN532 emulator) and a PC/SC contact slot
@@ -316,20 +316,16 @@ static void test_third_generation_through_the_psam(void **state)
 static void test_tap_or_insert(void **state)
 {
     (void)state;
-    reader *tapped, *inserted;
+    reader *inserted, *tapped;
+    pcsc_peer *peer;
+    kiosk_rc rc =
+        pcsc_peer_start_cards(KIOSK_TEST_ASSETS "/cards/demo.ini", NULL, &inserted, NULL, &peer);
+    if (rc == KIOSK_UNSUPPORTED)
+        skip();
+    assert_int_equal(rc, KIOSK_OK);
     assert_int_equal(reader_sim_create(KIOSK_TEST_ASSETS "/cards/demo.ini", NULL, &tapped),
                      KIOSK_OK);
-    assert_int_equal(reader_sim_create(KIOSK_TEST_ASSETS "/cards/demo.ini", NULL, &inserted),
-                     KIOSK_OK);
     reader_sim_set_present(tapped, 0);
-    pcsc_peer *peer;
-    kiosk_rc rc = pcsc_peer_start(inserted, NULL, &peer);
-    if (rc == KIOSK_UNSUPPORTED) {
-        reader_close(tapped);
-        reader_close(inserted);
-        skip();
-    }
-    assert_int_equal(rc, KIOSK_OK);
     pcsc_peer_insert(peer, 0, 0);
     assert_true(pcsc_peer_wait(0, 0, 5000));
     pn532_emu *emu;
@@ -342,16 +338,7 @@ static void test_tap_or_insert(void **state)
     snprintf(kc.reader_connstring, sizeof kc.reader_connstring, "%s", pn532_emu_connstring(emu));
     snprintf(kc.reader_contact, sizeof kc.reader_contact, "%s", PCSC_PEER_READER);
     harness h;
-    memset(&h, 0, sizeof h);
-    pthread_mutex_init(&h.lock, NULL);
-    identity_config cfg = {.open = identity_open_configured,
-                           .open_ctx = &kc,
-                           .callback = on_event,
-                           .callback_ctx = &h,
-                           .poll_ms = 100,
-                           .retry_ms = 200};
-    identity_worker *w;
-    assert_int_equal(identity_worker_start(&cfg, &w), KIOSK_OK);
+    identity_worker *w = start_configured(&h, &kc, (ssc_key_holder){NULL, NULL, 0});
     assert_int_equal(wait_event(&h, 0), IDENTITY_READER_OK);
     reader_sim_set_present(tapped, 1); /* tapped */
     assert_int_equal(wait_event(&h, 2), IDENTITY_CARD_READ);
@@ -370,9 +357,8 @@ static void test_tap_or_insert(void **state)
     identity_worker_stop(w);
     pthread_mutex_destroy(&h.lock);
     pn532_emu_stop(emu);
-    pcsc_peer_stop(peer);
     reader_close(tapped);
-    reader_close(inserted);
+    pcsc_peer_stop_cards(peer, inserted, NULL);
 }
 
 static void test_open_configured(void **state)
@@ -402,29 +388,18 @@ static void test_contact_card_through_pcsc(void **state)
 {
     (void)state;
     reader *card;
-    assert_int_equal(reader_sim_create(KIOSK_TEST_ASSETS "/cards/demo.ini", NULL, &card), KIOSK_OK);
     pcsc_peer *peer;
-    kiosk_rc rc = pcsc_peer_start(card, NULL, &peer);
-    if (rc == KIOSK_UNSUPPORTED) {
-        reader_close(card);
+    kiosk_rc rc =
+        pcsc_peer_start_cards(KIOSK_TEST_ASSETS "/cards/demo.ini", NULL, &card, NULL, &peer);
+    if (rc == KIOSK_UNSUPPORTED)
         skip();
-    }
     assert_int_equal(rc, KIOSK_OK);
     static kiosk_config kc;
     kiosk_config_defaults(&kc, KIOSK_TEST_ASSETS, KIOSK_TEST_FONTS);
     kc.reader_backend = KIOSK_READER_PCSC;
     snprintf(kc.reader_connstring, sizeof kc.reader_connstring, "%s", PCSC_PEER_READER);
     harness h;
-    memset(&h, 0, sizeof h);
-    pthread_mutex_init(&h.lock, NULL);
-    identity_config cfg = {.open = identity_open_configured,
-                           .open_ctx = &kc,
-                           .callback = on_event,
-                           .callback_ctx = &h,
-                           .poll_ms = 200,
-                           .retry_ms = 200};
-    identity_worker *w;
-    assert_int_equal(identity_worker_start(&cfg, &w), KIOSK_OK);
+    identity_worker *w = start_configured(&h, &kc, (ssc_key_holder){NULL, NULL, 0});
     assert_int_equal(wait_event(&h, 0), IDENTITY_READER_OK);
     assert_int_equal(wait_event(&h, 1), IDENTITY_CARD_PRESENT);
     assert_int_equal(wait_event(&h, 2), IDENTITY_CARD_READ);
@@ -437,8 +412,7 @@ static void test_contact_card_through_pcsc(void **state)
     assert_int_equal(wait_event(&h, 4), IDENTITY_CARD_REMOVED);
     identity_worker_stop(w);
     pthread_mutex_destroy(&h.lock);
-    pcsc_peer_stop(peer);
-    reader_close(card);
+    pcsc_peer_stop_cards(peer, card, NULL);
 }
 
 static void test_reader_fault_and_recovery(void **state)
