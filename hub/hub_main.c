@@ -542,6 +542,7 @@ static int import_one(hub_db *db, const char *path, touched *t)
     sync_record *recs = NULL;
     size_t n = 0;
     sync_result *results = NULL;
+    sync_head head;
     if (rc != KIOSK_OK) {
         r = fail("%s: not a bundle (%s)", path, kiosk_strerror(rc));
     } else if ((rc = hub_db_device_known(db, b.device)) != KIOSK_OK) {
@@ -550,12 +551,12 @@ static int import_one(hub_db *db, const char *path, touched *t)
     } else if (!sync_request_verify(b.device, SYNC_BUNDLE_METHOD, SYNC_PATH_RECORDS, b.time_ms,
                                     b.body, b.body_len, b.sig)) {
         r = fail("%s: bad bundle signature", path);
-    } else if ((rc = sync_body_decode(b.body, b.body_len, &recs, &n)) != KIOSK_OK) {
+    } else if ((rc = sync_body_decode_head(b.body, b.body_len, &recs, &n, &head)) != KIOSK_OK) {
         r = fail("%s: malformed body (%s)", path, kiosk_strerror(rc));
     } else if (n && !(results = calloc(n, sizeof *results))) {
         r = fail("%s: out of memory", path);
-    } else if ((rc = hub_db_ingest(db, b.device, recs, n, "bundle", now_ms(), results)) !=
-               KIOSK_OK) {
+    } else if ((rc = hub_db_ingest_epoch(db, b.device, head.has_epoch ? head.epoch : NULL, recs,
+                                         n, "bundle", now_ms(), results)) != KIOSK_OK) {
         r = fail("%s: cannot store the records: %s", path, kiosk_strerror(rc));
     } else {
         size_t c[3] = {0, 0, 0};
