@@ -1359,7 +1359,23 @@ kiosk_rc store_epoch_past(store *s, int64_t seq, int conflict, const char *why, 
          * one moves to a block of its own, a random one of 1024 blocks of 2^20 above. */
         int64_t past = seq > last_seq ? seq : last_seq;
         int64_t block = ((past >> 20) + 1 + (int64_t)randombytes_uniform(1024)) << 20;
-        k = epoch_begin(s, why, block, NULL, 0, epoch, &last_seq);
+        /* the hub holds seq - last_seq records this database never saw; at most that many
+         * receipt numbers of today were issued with them: today's counter goes past them */
+        kiosk_date d = kiosk_clock_today(s->clock);
+        char day[9];
+        snprintf(day, sizeof day, "%04d%02d%02d", d.year, d.month, d.day);
+        int64_t daily = 0;
+        sqlite3_stmt *st;
+        if (seq > last_seq &&
+            sqlite3_prepare_v2(s->db, "SELECT n FROM day_counter WHERE day = ?", -1, &st, NULL) ==
+                SQLITE_OK) {
+            sqlite3_bind_text(st, 1, day, -1, SQLITE_STATIC);
+            if (sqlite3_step(st) == SQLITE_ROW)
+                daily = sqlite3_column_int64(st, 0);
+            sqlite3_finalize(st);
+            daily += seq - last_seq;
+        }
+        k = epoch_begin(s, why, block, daily ? day : NULL, daily, epoch, &last_seq);
     }
     if (k == KIOSK_OK)
         k = store_commit(s);
