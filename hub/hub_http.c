@@ -435,9 +435,10 @@ static hub_reply post_records(hub_server *srv, hub_request *rq, char hub_sig[129
         ret = error_reply(srv, who, 400, "malformed", "malformed body");
     } else {
         sync_result *results = n ? calloc(n, sizeof *results) : NULL;
-        rc = n && !results ? KIOSK_NOMEM
-                           : hub_db_ingest_epoch(srv->db, device, head.has_epoch ? head.epoch : NULL,
-                                                 recs, n, "http", now, results);
+        rc = n && !results
+                 ? KIOSK_NOMEM
+                 : hub_db_ingest_epoch(srv->db, device, head.has_epoch ? head.epoch : NULL, recs, n,
+                                       "http", now, results);
         for (size_t i = 0; rc == KIOSK_OK && i < n; i++) {
             /* every answer names the bytes decided on, so it cannot be moved to others
              * (hub_db hashed those whose signature it checked) */

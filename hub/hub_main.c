@@ -555,8 +555,8 @@ static int import_one(hub_db *db, const char *path, touched *t)
         r = fail("%s: malformed body (%s)", path, kiosk_strerror(rc));
     } else if (n && !(results = calloc(n, sizeof *results))) {
         r = fail("%s: out of memory", path);
-    } else if ((rc = hub_db_ingest_epoch(db, b.device, head.has_epoch ? head.epoch : NULL, recs,
-                                         n, "bundle", now_ms(), results)) != KIOSK_OK) {
+    } else if ((rc = hub_db_ingest_epoch(db, b.device, head.has_epoch ? head.epoch : NULL, recs, n,
+                                         "bundle", now_ms(), results)) != KIOSK_OK) {
         r = fail("%s: cannot store the records: %s", path, kiosk_strerror(rc));
     } else {
         size_t c[3] = {0, 0, 0};

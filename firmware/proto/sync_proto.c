@@ -522,8 +522,7 @@ static int record_of(cursor *c, sync_record *out)
 static int audit_id_of(cursor *c, int64_t *v)
 {
     skip_ws(c);
-    if (c->p < c->end && *c->p == '0' &&
-        (c->p + 1 == c->end || (c->p[1] < '0' || c->p[1] > '9'))) {
+    if (c->p < c->end && *c->p == '0' && (c->p + 1 == c->end || (c->p[1] < '0' || c->p[1] > '9'))) {
         if (c->p + 1 < c->end && (c->p[1] == '.' || c->p[1] == 'e' || c->p[1] == 'E'))
             return 0;
         c->p++;
@@ -727,7 +726,8 @@ kiosk_rc sync_results_decode(const char *body, size_t len, sync_result **results
  * numbers >= 0. */
 static int mark_of(const json_t *m, sync_mark *mark)
 {
-    static const char *const req[] = {"max_seq", "audit_id", "audit_hash"}, *const opt[] = {"epoch"};
+    static const char *const req[] = {"max_seq", "audit_id", "audit_hash"}, *const opt[] = {
+                                                                                "epoch"};
     int ok = keys_ok(m, req, 3, opt, 1);
     const json_t *ej = ok ? json_object_get(m, "epoch") : NULL;
     if (ej) {

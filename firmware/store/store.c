@@ -1366,9 +1366,8 @@ kiosk_rc store_epoch_past(store *s, int64_t seq, int conflict, const char *why, 
         snprintf(day, sizeof day, "%04d%02d%02d", d.year, d.month, d.day);
         int64_t daily = 0;
         sqlite3_stmt *st;
-        if (seq > last_seq &&
-            sqlite3_prepare_v2(s->db, "SELECT n FROM day_counter WHERE day = ?", -1, &st, NULL) ==
-                SQLITE_OK) {
+        if (seq > last_seq && sqlite3_prepare_v2(s->db, "SELECT n FROM day_counter WHERE day = ?",
+                                                 -1, &st, NULL) == SQLITE_OK) {
             sqlite3_bind_text(st, 1, day, -1, SQLITE_STATIC);
             if (sqlite3_step(st) == SQLITE_ROW)
                 daily = sqlite3_column_int64(st, 0);

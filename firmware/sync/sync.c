@@ -306,8 +306,10 @@ static void apply_mark(store *s, const sync_mark *mark, sync_round *round)
     size_t requeued = 0;
     if (store_requeue_conflicts(s, &requeued) == KIOSK_OK && requeued) {
         round->requeued += requeued;
-        kiosk_log_info("sync", "%zu records the hub once refused as seq_conflict go again under"
-                               " their own epoch", requeued);
+        kiosk_log_info("sync",
+                       "%zu records the hub once refused as seq_conflict go again under"
+                       " their own epoch",
+                       requeued);
     }
 }
 
@@ -542,8 +544,8 @@ static kiosk_rc probe_mark(session *se, const sync_config *cfg, store *s, sync_r
             size_t nres = 0;
             int64_t now_ms = 0;
             sync_mark mark;
-            rc = sync_results_decode_mark(kiosk_buf_str(rep), rep->len, &res, &nres, &now_ms,
-                                          &mark);
+            rc =
+                sync_results_decode_mark(kiosk_buf_str(rep), rep->len, &res, &nres, &now_ms, &mark);
             free(res);
             if (rc != KIOSK_OK) {
                 set_error(error, error_size, "%s", "the hub's reply is not the sync protocol");
@@ -910,8 +912,8 @@ kiosk_rc sync_export_bundle(store *s, const store_device_key *key, const char *p
         if (b.n == 0) {
             b.has_epoch = more.has_epoch;
             memcpy(b.epoch, more.epoch, 16);
-        } else if (more.n && (more.has_epoch != b.has_epoch ||
-                              memcmp(more.epoch, b.epoch, 16) != 0)) {
+        } else if (more.n &&
+                   (more.has_epoch != b.has_epoch || memcmp(more.epoch, b.epoch, 16) != 0)) {
             batch_clear(&more);
             rc = KIOSK_RANGE; /* another epoch: one file holds one (sync_export_bundles) */
             break;
@@ -920,8 +922,7 @@ kiosk_rc sync_export_bundle(store *s, const store_device_key *key, const char *p
         if (rc == KIOSK_OK && more.n < more.cap && b.n) {
             /* the batch stopped at another epoch: one file holds one (sync_export_bundles) */
             size_t left = 0;
-            if (store_pending_each(s, b.recs[b.n - 1].seq, 1, NULL_STOP, NULL, &left) ==
-                    KIOSK_OK &&
+            if (store_pending_each(s, b.recs[b.n - 1].seq, 1, NULL_STOP, NULL, &left) == KIOSK_OK &&
                 left) {
                 rc = KIOSK_RANGE;
                 break;
@@ -972,7 +973,8 @@ typedef struct part {
 
 /* The bytes the head adds to a bundle's body: ,"head":{"audit_id":0,"audit_hash":"<64
  * hex>","epoch":"<32 hex>"} (audit id 0: a bundle carries no audit head). */
-#define BUNDLE_HEAD_BYTES (sizeof ",\"head\":{\"audit_id\":0,\"audit_hash\":\"\",\"epoch\":\"\"}" - 1 + 96)
+#define BUNDLE_HEAD_BYTES                                                                          \
+    (sizeof ",\"head\":{\"audit_id\":0,\"audit_hash\":\"\",\"epoch\":\"\"}" - 1 + 96)
 
 /* The cut of the backlog into parts, made from each record's exact encoded size. */
 typedef struct plan {

@@ -422,8 +422,7 @@ static void test_bundle_export_and_import_twice(void **state)
         sync_record *recs;
         size_t nrec;
         sync_head head;
-        assert_int_equal(sync_body_decode_head(b.body, b.body_len, &recs, &nrec, &head),
-                         KIOSK_OK);
+        assert_int_equal(sync_body_decode_head(b.body, b.body_len, &recs, &nrec, &head), KIOSK_OK);
         assert_true(head.has_epoch); /* the records' epoch, which their signatures cover */
         sync_result res[4];
         assert_int_equal(nrec, 4);

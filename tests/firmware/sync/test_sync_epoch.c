@@ -310,8 +310,7 @@ static void test_copy_refused_records_reconciled(void **state)
     /* the refused records go out in a bundle of their own and stay rejected here */
     sync_export_options opt = {.refused = 1};
     sync_export_result res;
-    assert_int_equal(sync_export_bundles(b, &key, dir, "refused", wall_ms(), &opt, &res),
-                     KIOSK_OK);
+    assert_int_equal(sync_export_bundles(b, &key, dir, "refused", wall_ms(), &opt, &res), KIOSK_OK);
     assert_int_equal(res.records, 2);
     assert_int_equal(count(b, STORE_REJECTED), 2);
     /* nothing pending is in it: a plain export holds nothing */

@@ -104,8 +104,8 @@ kiosk_rc sync_export_bundle(store *s, const store_device_key *key, const char *p
 typedef struct sync_export_options {
     size_t max_body;    /* bytes of one bundle's body; 0: SYNC_MAX_BODY (the hub's limit) */
     size_t max_records; /* records in one bundle; 0: SYNC_MAX_RECORDS */
-    int refused; /* 1: the records the hub refused (state rejected), for its reconciliation
-                  * table, instead of the pending ones; they stay rejected here */
+    int refused;        /* 1: the records the hub refused (state rejected), for its reconciliation
+                         * table, instead of the pending ones; they stay rejected here */
 } sync_export_options;
 
 #define SYNC_EXPORT_PATH_MAX 1024
