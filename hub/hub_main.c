@@ -866,17 +866,30 @@ static int cmd_status(int argc, char **argv)
                (long long)list[i].max_seq);
         if (ng == 0)
             printf("none");
+        static const uint8_t legacy[16];
         for (size_t g = 0; g < ng; g++) {
+            /* seqs are per store epoch: a gap outside the legacy epoch names its epoch */
+            char ep[20] = "";
+            if (memcmp(gaps[g].epoch, legacy, 16) != 0) {
+                char ehex[33];
+                sync_hex_format(gaps[g].epoch, 16, ehex);
+                snprintf(ep, sizeof ep, "epoch %.8s ", ehex);
+            }
             if (gaps[g].first == gaps[g].last)
-                printf("%s%lld", g ? ", " : "", (long long)gaps[g].first);
+                printf("%s%s%lld", g ? ", " : "", ep, (long long)gaps[g].first);
             else
-                printf("%s%lld-%lld", g ? ", " : "", (long long)gaps[g].first,
+                printf("%s%s%lld-%lld", g ? ", " : "", ep, (long long)gaps[g].first,
                        (long long)gaps[g].last);
         }
         printf("\n");
         free(gaps);
     }
     free(list);
+    int64_t kept = 0, conflicts = 0;
+    if (r == 0 && hub_db_reconcile_count(db, &kept, &conflicts) == KIOSK_OK)
+        printf("refused records kept for reconciliation: %lld (seq_conflict %lld, uuid_conflict"
+               " %lld)\n",
+               (long long)kept, (long long)conflicts, (long long)(kept - conflicts));
     int64_t help = 0;
     if (r == 0 && hub_db_event_count(db, SYNC_EVENT_HELP, now_ms() - 3600000, &help) == KIOSK_OK)
         printf("help requests in the last hour: %lld (hub events --since 1h)\n", (long long)help);

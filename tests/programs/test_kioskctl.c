@@ -775,6 +775,26 @@ static void test_restored_database_never_reuses_numbers(void **state)
     /* the last word of the alarm is the audit log's: a copy's log went its own way */
     assert_non_null(strstr(out, "store alarm:       audit log rolled back or copied"));
     assert_null(strstr(out, "1101**********0026")); /* not even the masked ID */
+    assert_non_null(strstr(out, "refused by hub:    1 (seq_conflict 1); kept here"));
+    /* the refused record goes to the hub's reconciliation on a stick; it stays here */
+    char stick[400];
+    snprintf(stick, sizeof stick, "%s/stick", dir2);
+    snprintf(cmd, sizeof cmd, "mkdir -p '%s' && '%s' export --refused --config '%s' '%s'", stick,
+             KIOSK_KIOSKCTL, conf2, stick);
+    assert_int_equal(run(cmd, out, sizeof out), 0);
+    assert_non_null(strstr(out, "exported 1 records to "));
+    assert_non_null(strstr(out, "-refused.kb"));
+    snprintf(cmd, sizeof cmd, "'%s' export --config '%s' '%s'", KIOSK_KIOSKCTL, conf2, stick);
+    assert_int_equal(run(cmd, out, sizeof out), 23); /* nothing pending */
+    snprintf(cmd, sizeof cmd, "'%s' import --db '%s' '%s' 2>&1", KIOSK_HUB, hubdb, stick);
+    assert_int_equal(run(cmd, out, sizeof out), 3); /* refused again, and kept */
+    assert_non_null(strstr(out, "seq_conflict"));
+    snprintf(cmd, sizeof cmd, "'%s' status --db '%s'", KIOSK_HUB, hubdb);
+    assert_int_equal(run(cmd, out, sizeof out), 0);
+    assert_non_null(strstr(out, "refused records kept for reconciliation: 1 (seq_conflict 1,"));
+    snprintf(cmd, sizeof cmd, "'%s' status --config '%s'", KIOSK_KIOSKCTL, conf2);
+    assert_int_equal(run(cmd, out, sizeof out), 0);
+    assert_non_null(strstr(out, "1 rejected"));
     /* from now on the two copies never meet: each saves and syncs in turn */
     /* (their audit logs still differ: a sync may say so, exit 33, never 32) */
     for (int round = 0; round < 3; round++) {
