@@ -336,6 +336,29 @@ static void run_job(app_io *io, job *j, app_io_result *r)
             sync_export_bundles(io->store, &io->key, j->dir, path, (int64_t)now * 1000, NULL, &res);
         r->count = (int64_t)res.records;
         snprintf(r->png, sizeof r->png, "%s", res.first);
+        /* and the records the hub refused, in bundles of their own ("-refused"), for the
+         * hub's reconciliation: counts[STORE_REJECTED] says how many went */
+        if (r->rc == KIOSK_OK || r->rc == KIOSK_NOT_FOUND) {
+            size_t pending = res.records, files = res.files;
+            char first[sizeof r->png];
+            snprintf(first, sizeof first, "%s", res.first);
+            sync_export_options ro = {.refused = 1};
+            snprintf(path + strlen(path), sizeof path - strlen(path), "-refused");
+            kiosk_rc rr = sync_export_bundles(io->store, &io->key, j->dir, path,
+                                              (int64_t)now * 1000, &ro, &res);
+            if (rr == KIOSK_OK) {
+                r->counts[STORE_REJECTED] = (int64_t)res.records;
+                r->count += (int64_t)res.records;
+                if (r->rc == KIOSK_NOT_FOUND)
+                    snprintf(first, sizeof first, "%s", res.first);
+                r->rc = KIOSK_OK;
+            } else if (rr != KIOSK_NOT_FOUND) {
+                r->rc = rr; /* said as a failed export: the refused ones did not go */
+            }
+            snprintf(r->png, sizeof r->png, "%s", first);
+            res.records += pending;
+            res.files += files;
+        }
         char detail[48];
         snprintf(detail, sizeof detail, "%zu records, %zu files", res.records, res.files);
         store_audit(io->store, j->who, "bundle.export", "",

@@ -26,7 +26,8 @@ typedef enum app_io_kind {
     APP_IO_LOGIN,       /* rc (staff_login), name, role, retry_ms */
     APP_IO_DASHBOARD,   /* counts, sync, free_mb, device_id, fingerprint */
     APP_IO_PRINT_TEST,  /* rc */
-    APP_IO_EXPORT,      /* rc, count, path */
+    APP_IO_EXPORT,      /* rc, count, path; counts[STORE_REJECTED]: of count, the records the
+                         * hub refused (in "-refused" bundles, for its reconciliation) */
     APP_IO_PURGE,       /* rc, count */
     APP_IO_IMPORT_ACKS, /* rc, count (newly acknowledged), counts[0] listed by the hub,
                          * counts[1] held differently there (left pending), png: the file */
