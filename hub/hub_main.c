@@ -548,6 +548,19 @@ static int import_one(hub_db *db, const char *path, touched *t)
     } else if ((rc = hub_db_device_known(db, b.device)) != KIOSK_OK) {
         r = rc == KIOSK_NOT_FOUND ? fail("%s: device not registered", path)
                                   : fail("%s: %s", path, kiosk_strerror(rc));
+    } else if (sync_request_verify(b.device, SYNC_BUNDLE_METHOD, SYNC_PATH_EVENTS, b.time_ms,
+                                   b.body, b.body_len, b.sig)) {
+        /* kiosk events (help requests) a unit without a network carried: kept as the
+         * HTTP path keeps them, once per (device, seq, at_ms) */
+        sync_event *evs = NULL;
+        size_t nev = 0;
+        if ((rc = sync_events_decode(b.body, b.body_len, &evs, &nev)) != KIOSK_OK)
+            r = fail("%s: malformed events (%s)", path, kiosk_strerror(rc));
+        else if ((rc = hub_db_events_add(db, b.device, evs, nev, now_ms())) != KIOSK_OK)
+            r = fail("%s: cannot store the events: %s", path, kiosk_strerror(rc));
+        else
+            printf("%s: %zu kiosk events (help requests)\n", path, nev);
+        free(evs);
     } else if (!sync_request_verify(b.device, SYNC_BUNDLE_METHOD, SYNC_PATH_RECORDS, b.time_ms,
                                     b.body, b.body_len, b.sig)) {
         r = fail("%s: bad bundle signature", path);

@@ -1078,9 +1078,17 @@ kiosk_rc sync_bundle_write_temp(const char *tmp_path, const uint8_t public_key[3
                                 const uint8_t secret_key[64], int64_t time_ms, const char *body,
                                 size_t len)
 {
+    return sync_bundle_write_temp_for(tmp_path, SYNC_PATH_RECORDS, public_key, secret_key, time_ms,
+                                      body, len);
+}
+
+kiosk_rc sync_bundle_write_temp_for(const char *tmp_path, const char *signed_path,
+                                    const uint8_t public_key[32], const uint8_t secret_key[64],
+                                    int64_t time_ms, const char *body, size_t len)
+{
     uint8_t sig[64];
     char dev[65], sighex[129], head[320];
-    sync_request_sign(secret_key, SYNC_BUNDLE_METHOD, SYNC_PATH_RECORDS, time_ms, body, len, sig);
+    sync_request_sign(secret_key, SYNC_BUNDLE_METHOD, signed_path, time_ms, body, len, sig);
     sync_hex_format(public_key, 32, dev);
     sync_hex_format(sig, 64, sighex);
     int hn = snprintf(head, sizeof head,

@@ -1105,18 +1105,44 @@ kiosk_rc sync_export_bundles(store *s, const store_device_key *key, const char *
         if (rc != KIOSK_OK || got < 4096)
             break;
     }
-    if (rc == KIOSK_OK && pl.n == 0)
+    /* the pending kiosk events (help requests) travel too, in one "-events" bundle of their
+     * own: they stay queued here (the hub keeps each once, by device, seq and time) */
+    sync_event *evs = NULL;
+    size_t nev = 0;
+    if (rc == KIOSK_OK && !(opt && opt->refused)) {
+        evs = calloc(SYNC_MAX_EVENTS, sizeof *evs);
+        rc = evs ? store_events_pending(s, evs, SYNC_MAX_EVENTS, &nev) : KIOSK_NOMEM;
+    }
+    if (rc == KIOSK_OK && pl.n == 0 && nev == 0)
         rc = KIOSK_NOT_FOUND;
+    size_t nfiles = pl.n + (nev ? 1 : 0);
     char(*finals)[SYNC_EXPORT_PATH_MAX] = NULL, (*tmps)[SYNC_EXPORT_PATH_MAX] = NULL;
     if (rc == KIOSK_OK) {
-        finals = calloc(pl.n, sizeof *finals);
-        tmps = calloc(pl.n, sizeof *tmps);
+        finals = calloc(nfiles, sizeof *finals);
+        tmps = calloc(nfiles, sizeof *tmps);
         if (!finals || !tmps)
             rc = KIOSK_NOMEM;
     }
     for (size_t i = 0; rc == KIOSK_OK && i < pl.n; i++)
         if (!part_paths(dir, base, i, pl.n, finals[i], tmps[i], SYNC_EXPORT_PATH_MAX))
             rc = KIOSK_INVALID;
+    if (rc == KIOSK_OK && nev) {
+        char evbase[600];
+        int k = snprintf(evbase, sizeof evbase, "%s-events", base);
+        if (k <= 0 || (size_t)k >= sizeof evbase ||
+            !part_paths(dir, evbase, 0, 1, finals[pl.n], tmps[pl.n], SYNC_EXPORT_PATH_MAX))
+            rc = KIOSK_INVALID;
+    }
+    if (rc == KIOSK_OK && nev) {
+        char *body = NULL;
+        size_t len = 0;
+        rc = sync_events_encode(evs, nev, &body, &len);
+        if (rc == KIOSK_OK)
+            rc = sync_bundle_write_temp_for(tmps[pl.n], SYNC_PATH_EVENTS, key->public_key,
+                                            key->secret_key, now_ms, body, len);
+        free(body);
+    }
+    free(evs);
     /* pass 2: each part encoded, signed and written under its hidden name */
     size_t records = 0;
     for (size_t i = 0; rc == KIOSK_OK && i < pl.n; i++) {
@@ -1152,7 +1178,7 @@ kiosk_rc sync_export_bundles(store *s, const store_device_key *key, const char *
     }
     /* every part is on the medium: now they become bundles */
     size_t renamed = 0;
-    for (size_t i = 0; rc == KIOSK_OK && i < pl.n; i++) {
+    for (size_t i = 0; rc == KIOSK_OK && i < nfiles; i++) {
         if (rename(tmps[i], finals[i]) != 0)
             rc = errno == ENOSPC ? KIOSK_DISK_FULL : KIOSK_IO;
         else
@@ -1166,10 +1192,12 @@ kiosk_rc sync_export_bundles(store *s, const store_device_key *key, const char *
         }
         res.records = records;
         res.files = pl.n;
+        res.events = nev;
         snprintf(res.first, sizeof res.first, "%s", finals[0]);
-        kiosk_log_info("sync", "wrote %zu records in %zu bundles", records, pl.n);
+        kiosk_log_info("sync", "wrote %zu records in %zu bundles, %zu kiosk events", records, pl.n,
+                       nev);
     } else if (finals) {
-        for (size_t i = 0; i < pl.n && tmps[i][0]; i++)
+        for (size_t i = 0; i < nfiles && tmps[i][0]; i++)
             unlink(i < renamed ? finals[i] : tmps[i]); /* no partial set is left either */
     }
     free(finals);

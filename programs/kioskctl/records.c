@@ -348,6 +348,9 @@ int cmd_export(int argc, char **argv)
         else
             printf("exported %zu records to %zu bundles in %s (%s-001of%03zu.kb …)\n", res.records,
                    res.files, dir, base, res.files);
+        if (res.events)
+            printf("and %zu help requests (kiosk events) for the hub; they stay queued here\n",
+                   res.events);
         if (refused)
             printf("records the hub refused: it keeps them for reconciliation (hub status);"
                    " they stay rejected here\n");

@@ -272,6 +272,14 @@ size_t sync_body_record_size(int64_t seq, size_t sealed_len, int first);
 kiosk_rc sync_bundle_write_temp(const char *tmp_path, const uint8_t public_key[32],
                                 const uint8_t secret_key[64], int64_t time_ms, const char *body,
                                 size_t len);
+/* The same for a bundle whose body is signed for signed_path (borrowed): SYNC_PATH_RECORDS
+ * for records, SYNC_PATH_EVENTS for kiosk events — an events bundle's body is
+ * sync_events_encode's, signed sync_request_sign(key, SYNC_BUNDLE_METHOD, SYNC_PATH_EVENTS,
+ * time, body), so neither kind can pass for the other. The hub tells them apart by which
+ * signature verifies. */
+kiosk_rc sync_bundle_write_temp_for(const char *tmp_path, const char *signed_path,
+                                    const uint8_t public_key[32], const uint8_t secret_key[64],
+                                    int64_t time_ms, const char *body, size_t len);
 /* The temporary name of the bundle file name (a base name, "x.kb"): ".x.kb.part", into out
  * (size bytes). 1 when it fits, else 0. */
 int sync_bundle_temp_name(const char *name, char *out, size_t size);

@@ -114,6 +114,9 @@ typedef struct sync_export_result {
     size_t files;                     /* bundle files written */
     size_t stale_removed;             /* temporary files of an interrupted export removed */
     char first[SYNC_EXPORT_PATH_MAX]; /* the first file's path ("" when none) */
+    size_t events; /* pending kiosk events (help requests) in "<base>-events.kb" (up to
+                    * SYNC_MAX_EVENTS, oldest first; they stay queued: the hub keeps each
+                    * once, by device, seq and time) */
 } sync_export_result;
 
 /* Write every pending record (queued or sent, not rejected) of s into dir as as many
