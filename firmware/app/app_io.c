@@ -199,6 +199,46 @@ static int is_mount_point(const char *dir)
     return d.st_dev != p.st_dev || d.st_ino == p.st_ino;
 }
 
+/* The rejected records counted by the hub's reason, for the dashboard: "seq_conflict 2,
+ * bad_record_signature 1" into out (cut short when long). */
+typedef struct reason_count {
+    char reason[8][SYNC_REASON_MAX];
+    int64_t n[8];
+    size_t k;
+} reason_count;
+
+static int count_refused(void *ctx, const store_summary *rec, const char *reason)
+{
+    (void)rec;
+    reason_count *rc = ctx;
+    size_t i = 0;
+    while (i < rc->k && strcmp(rc->reason[i], reason) != 0)
+        i++;
+    if (i == rc->k) {
+        if (rc->k == 8)
+            return 0;
+        snprintf(rc->reason[rc->k++], SYNC_REASON_MAX, "%s", reason[0] ? reason : "?");
+    }
+    rc->n[i]++;
+    return 0;
+}
+
+static void refused_reasons(store *s, char *out, size_t size)
+{
+    reason_count rc = {0};
+    out[0] = '\0';
+    if (store_rejected_each(s, count_refused, &rc) != KIOSK_OK)
+        return;
+    size_t len = 0;
+    for (size_t i = 0; i < rc.k && len < size; i++) {
+        int w = snprintf(out + len, size - len, "%s%s %lld", i ? ", " : "", rc.reason[i],
+                         (long long)rc.n[i]);
+        if (w < 0)
+            break;
+        len += (size_t)w;
+    }
+}
+
 static void run_job(app_io *io, job *j, app_io_result *r)
 {
     memset(r, 0, sizeof *r);
@@ -260,6 +300,8 @@ static void run_job(app_io *io, job *j, app_io_result *r)
             r->last_sync_attempt_ms = note.last_attempt_ms;
             snprintf(r->last_sync_error, sizeof r->last_sync_error, "%s", note.last_error);
         }
+        if (r->rc == KIOSK_OK && n.by_state[STORE_REJECTED] > 0)
+            refused_reasons(io->store, r->refused, sizeof r->refused);
         struct statvfs vfs;
         if (statvfs(io->cfg.state_dir, &vfs) == 0)
             r->free_mb = (uint64_t)vfs.f_bavail * vfs.f_frsize >> 20;

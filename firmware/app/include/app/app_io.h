@@ -63,6 +63,8 @@ typedef struct app_io_result {
     char device_id[16];
     char fingerprint[24];
     int printer_state; /* 0 the image printer, 1 ready, 2 paper out, 3 fault */
+    char refused[64];  /* the hub's reasons for the rejected records with their counts,
+                        * "seq_conflict 2, …" ("" when none) */
     /* export, purge */
     int64_t count;
     int at_start; /* APP_IO_SERVICE: the state the store kept, reported once at start */
