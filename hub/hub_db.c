@@ -666,8 +666,10 @@ kiosk_rc hub_db_mark_epoch(hub_db *db, const uint8_t public_key[32], const uint8
         /* the mark of that epoch; legacy rows count too (their epoch is not known, and a
          * unit that went back behind them must hear of it) */
         rc = sqlite3_prepare_v2(db->db,
-                                "SELECT coalesce(max(seq), 0) FROM records WHERE device = ?1"
-                                " AND (epoch = ?2 OR epoch = ?3)",
+                                "SELECT max(coalesce((SELECT max(seq) FROM records"
+                                " WHERE device = ?1 AND epoch = ?2), 0),"
+                                " coalesce((SELECT max(seq) FROM records"
+                                " WHERE device = ?1 AND epoch = ?3), 0))",
                                 -1, &st, NULL);
         if (rc == SQLITE_OK) {
             sqlite3_bind_blob(st, 1, public_key, 32, SQLITE_STATIC);

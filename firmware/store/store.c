@@ -1422,6 +1422,13 @@ kiosk_rc store_requeue_conflicts(store *s, size_t *requeued)
 {
     if (requeued)
         *requeued = 0;
+    /* done once in the database's life: after that one cached read, no transaction */
+    sqlite3_stmt *flag = store_cached(s, "SELECT 1 FROM meta WHERE key = 'conflicts_requeued'");
+    int seen = flag && sqlite3_step(flag) == SQLITE_ROW;
+    if (flag)
+        sqlite3_reset(flag);
+    if (seen)
+        return KIOSK_OK;
     kiosk_rc k = store_step_cached(s, "BEGIN IMMEDIATE");
     if (k != KIOSK_OK)
         return k;
