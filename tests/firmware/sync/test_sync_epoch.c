@@ -353,6 +353,60 @@ static void test_older_refusals_go_again_once(void **state)
     store_close(s);
 }
 
+/* The worker asks for the mark at its idle interval, with nothing to send: records of
+ * this unit's epoch beyond its numbers reach the hub some other way (the lost disk's
+ * bundle, imported late) and the idle unit moves to a new epoch without a save or a wake. */
+static void test_idle_worker_learns_the_mark(void **state)
+{
+    (void)state;
+    store *s = open_at(db);
+    save_n(s, 2, NULL, NULL);
+    store_epoch ep;
+    assert_int_equal(store_epoch_info(s, &ep), KIOSK_OK);
+    sync_config c = config(db);
+    c.idle_poll_ms = 150;
+    sync_worker *sy;
+    assert_int_equal(sync_worker_create(&c, &sy), KIOSK_OK);
+    sync_status_info st;
+    for (int i = 0; i < 500; i++) { /* the first round sends the two */
+        sync_worker_status(sy, &st);
+        if (st.counts.by_state[STORE_ACKED] == 2)
+            break;
+        usleep(10000);
+    }
+    assert_int_equal(st.counts.by_state[STORE_ACKED], 2);
+    /* seq 3 and 4 of this epoch arrive at the hub, signed by this unit */
+    sync_record r[2];
+    sync_result res[2];
+    uint8_t sealed[2][80];
+    for (int i = 0; i < 2; i++) {
+        memset(&r[i], 0, sizeof r[i]);
+        snprintf(r[i].uuid, sizeof r[i].uuid, "0f8fad5b-d9cb-469f-a165-7086772895%02d", i);
+        r[i].seq = 3 + i;
+        randombytes_buf(sealed[i], sizeof sealed[i]);
+        r[i].sealed = sealed[i];
+        r[i].sealed_len = sizeof sealed[i];
+        sync_record_sign_epoch(&r[i], ep.id, key.secret_key);
+    }
+    assert_int_equal(
+        hub_db_ingest_epoch(hdb, key.public_key, ep.id, r, 2, "bundle", wall_ms(), res), KIOSK_OK);
+    assert_int_equal(res[0].status, SYNC_ACCEPTED);
+    /* no save, no wake: the idle round finds the hub ahead within a few intervals */
+    int epochs = 1;
+    for (int i = 0; i < 500 && epochs < 2; i++) {
+        usleep(10000);
+        store_epoch now;
+        if (store_epoch_info(s, &now) == KIOSK_OK)
+            epochs = (int)now.epochs;
+    }
+    sync_worker_destroy(sy);
+    assert_int_equal(epochs, 2);
+    assert_int_equal(store_epoch_info(s, &ep), KIOSK_OK);
+    assert_non_null(strstr(ep.alarm, "hub holds later numbers"));
+    assert_true(ep.last_seq > 4);
+    store_close(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -361,6 +415,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_restored_store_with_its_mark, setup, teardown),
         cmocka_unit_test_setup_teardown(test_copy_refused_records_reconciled, setup, teardown),
         cmocka_unit_test_setup_teardown(test_older_refusals_go_again_once, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_idle_worker_learns_the_mark, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
