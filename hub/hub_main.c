@@ -631,7 +631,8 @@ static int import_dir(hub_db *db, const char *dir, touched *t)
         r = fail("%s: no bundles (*.kb) in it", dir);
     if (!r)
         qsort(names, n, sizeof *names, name_cmp);
-    for (size_t i = 0; !r && i < n; i++) {
+    int listed = !r; /* the names were read: every file is tried, whatever one did */
+    for (size_t i = 0; listed && i < n; i++) {
         char path[4200];
         snprintf(path, sizeof path, "%s/%s", dir, names[i]);
         int one = import_one(db, path, t);

@@ -779,7 +779,9 @@ static void test_restored_database_never_reuses_numbers(void **state)
     /* the refused record goes to the hub's reconciliation on a stick; it stays here */
     char stick[400];
     snprintf(stick, sizeof stick, "%s/stick", dir2);
-    snprintf(cmd, sizeof cmd, "mkdir -p '%s' && '%s' export --refused --config '%s' '%s'", stick,
+    /* named so that it comes first on the stick: the hub goes on past its rejection */
+    snprintf(cmd, sizeof cmd,
+             "mkdir -p '%s' && '%s' export --refused --config '%s' '%s/0-refused.kb'", stick,
              KIOSK_KIOSKCTL, conf2, stick);
     assert_int_equal(run(cmd, out, sizeof out), 0);
     assert_non_null(strstr(out, "exported 1 records to "));
