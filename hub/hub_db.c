@@ -29,6 +29,7 @@ enum {
     ST_SEEN_FIND,
     ST_SEEN_INSERT,
     ST_SEEN_PRUNE,
+    ST_RECONCILE,
     ST_COUNT
 };
 
@@ -37,14 +38,21 @@ static const char *const statements[ST_COUNT] = {
     [ST_COMMIT] = "COMMIT",
     [ST_ROLLBACK] = "ROLLBACK",
     [ST_FIND_UUID] = "SELECT device, seq, sealed_sha256 FROM records WHERE uuid = ?",
-    [ST_FIND_SEQ] = "SELECT uuid FROM records WHERE device = ? AND seq = ?",
+    [ST_FIND_SEQ] = "SELECT uuid FROM records WHERE device = ? AND epoch = ? AND seq = ?",
     [ST_INSERT] = ("INSERT INTO records(uuid, device, seq, sealed, sig, sealed_sha256,"
-                   " received_ms, source) VALUES(?, ?, ?, ?, ?, ?, ?, ?)"),
+                   " received_ms, source, epoch) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)"),
     [ST_DEVICE_KNOWN] = "SELECT 1 FROM devices WHERE public_key = ? AND removed_ms IS NULL",
     [ST_SEEN_FIND] = "SELECT 1 FROM seen_requests WHERE signature = ? AND time_ms >= ?",
     [ST_SEEN_INSERT] = "INSERT OR REPLACE INTO seen_requests(signature, time_ms) VALUES(?, ?)",
     [ST_SEEN_PRUNE] = "DELETE FROM seen_requests WHERE time_ms < ?",
+    [ST_RECONCILE] = ("INSERT INTO reconcile(device, uuid, epoch, seq, sealed, sig, sealed_sha256,"
+                      " reason, received_ms, source) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                      " ON CONFLICT DO NOTHING"),
 };
+
+/* The epoch of rows that came without one (hub schema 3 and before, and units that name
+ * none): sixteen zero bytes. */
+static const uint8_t legacy_epoch[16];
 
 struct hub_db {
     sqlite3 *db;
@@ -89,6 +97,38 @@ static const char *const migrations[HUB_DB_SCHEMA_VERSION] = {
     " at_ms INTEGER NOT NULL, received_ms INTEGER NOT NULL,"
     " PRIMARY KEY(device, seq, at_ms));"
     "CREATE INDEX IF NOT EXISTS events_received ON events(received_ms);",
+    /* 3 -> 4: a seq is unique per (device, store epoch), not per device: a unit whose store
+     * was restored or copied begins a new epoch and may number again. Rows stored before
+     * get the legacy epoch (zeros; their records named none). Records refused as a
+     * conflict are kept for staff to reconcile, sealed as they came, never dropped. */
+    "CREATE TABLE records_v4("
+    " uuid TEXT PRIMARY KEY,"
+    " device BLOB NOT NULL REFERENCES devices(public_key),"
+    " seq INTEGER NOT NULL CHECK(seq >= 1),"
+    " sealed BLOB NOT NULL,"
+    " sig BLOB NOT NULL CHECK(length(sig) = 64),"
+    " sealed_sha256 BLOB NOT NULL CHECK(length(sealed_sha256) = 32),"
+    " received_ms INTEGER NOT NULL,"
+    " source TEXT NOT NULL CHECK(source IN ('http', 'bundle')),"
+    " epoch BLOB NOT NULL DEFAULT (zeroblob(16)) CHECK(length(epoch) = 16),"
+    " UNIQUE(device, epoch, seq));"
+    "INSERT INTO records_v4(uuid, device, seq, sealed, sig, sealed_sha256, received_ms, source,"
+    " epoch) SELECT uuid, device, seq, sealed, sig, sealed_sha256, received_ms, source,"
+    " zeroblob(16) FROM records;"
+    "DROP TABLE records;"
+    "ALTER TABLE records_v4 RENAME TO records;"
+    "CREATE TABLE IF NOT EXISTS reconcile("
+    " device BLOB NOT NULL REFERENCES devices(public_key),"
+    " uuid TEXT NOT NULL,"
+    " epoch BLOB NOT NULL CHECK(length(epoch) = 16),"
+    " seq INTEGER NOT NULL,"
+    " sealed BLOB NOT NULL,"
+    " sig BLOB NOT NULL CHECK(length(sig) = 64),"
+    " sealed_sha256 BLOB NOT NULL CHECK(length(sealed_sha256) = 32),"
+    " reason TEXT NOT NULL,"
+    " received_ms INTEGER NOT NULL,"
+    " source TEXT NOT NULL,"
+    " PRIMARY KEY(device, uuid, sealed_sha256));",
 };
 
 /* Step a reused statement that returns no row, then reset it for the next use. */
@@ -296,12 +336,13 @@ static void set_hash(sync_result *res, const uint8_t hash[32])
     res->has_sealed_sha256 = 1;
 }
 
-/* The checks that need no database: shape, then the record's signature over its uuid, seq
- * and sealed bytes (the costly part: an Ed25519 verification and a SHA-256 each). NULL
- * when the record may be stored, with hash its sealed bytes' SHA-256; else the reason,
- * hashed (*hashed 1) when the signature was reached. Any thread. */
-static const char *check_one(const uint8_t device_pk[32], const sync_record *r, uint8_t hash[32],
-                             int *hashed)
+/* The checks that need no database: shape, then the record's signature over its uuid, seq,
+ * epoch (epoch_given; NULL for a record of version 1) and sealed bytes (the costly part: an
+ * Ed25519 verification and a SHA-256 each). NULL when the record may be stored, with hash
+ * its sealed bytes' SHA-256; else the reason, hashed (*hashed 1) when the signature was
+ * reached. Any thread. */
+static const char *check_one(const uint8_t device_pk[32], const uint8_t *epoch_given,
+                             const sync_record *r, uint8_t hash[32], int *hashed)
 {
     *hashed = 0;
     if (strnlen(r->uuid, sizeof r->uuid) != SYNC_UUID_LEN || !sync_uuid_valid(r->uuid))
@@ -309,17 +350,38 @@ static const char *check_one(const uint8_t device_pk[32], const sync_record *r, 
     if (r->seq < 1 || !r->sealed || r->sealed_len == 0 || r->sealed_len > SYNC_MAX_SEALED)
         return "bad_seq";
     *hashed = 1;
-    if (!sync_record_verify_digest(r, device_pk, hash))
+    if (!sync_record_verify_epoch(r, epoch_given, device_pk, hash))
         return "bad_record_signature";
     return NULL;
 }
 
+/* Keep a refused record (its signature checked) for staff to reconcile. */
+static kiosk_rc keep_refused(hub_db *db, const uint8_t device_pk[32], const uint8_t epoch[16],
+                             const sync_record *r, const uint8_t hash[32], const char *reason,
+                             const char *source, int64_t now_ms)
+{
+    sqlite3_stmt *st = db->st[ST_RECONCILE];
+    sqlite3_bind_blob(st, 1, device_pk, 32, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, r->uuid, -1, SQLITE_STATIC);
+    sqlite3_bind_blob(st, 3, epoch, 16, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 4, r->seq);
+    sqlite3_bind_blob64(st, 5, r->sealed, r->sealed_len, SQLITE_STATIC);
+    sqlite3_bind_blob(st, 6, r->sig, 64, SQLITE_STATIC);
+    sqlite3_bind_blob(st, 7, hash, 32, SQLITE_STATIC);
+    sqlite3_bind_text(st, 8, reason, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 9, now_ms);
+    sqlite3_bind_text(st, 10, source, -1, SQLITE_STATIC);
+    int rc = step_reset(st);
+    return rc == SQLITE_DONE ? KIOSK_OK : recdb_rc(rc);
+}
+
 /* Decide one checked record inside the open transaction. Returns KIOSK_OK with res
  * filled, or a database error (the caller rolls back the batch). */
-static kiosk_rc ingest_one(hub_db *db, const uint8_t device_pk[32], const sync_record *r,
-                           const char *refused, const uint8_t hash[32], int hashed,
-                           const char *source, int64_t now_ms, sync_result *res)
+static kiosk_rc ingest_one(hub_db *db, const uint8_t device_pk[32], const uint8_t *epoch_given,
+                           const sync_record *r, const char *refused, const uint8_t hash[32],
+                           int hashed, const char *source, int64_t now_ms, sync_result *res)
 {
+    const uint8_t *epoch = epoch_given ? epoch_given : legacy_epoch;
     if (refused) {
         set_result(res, r, SYNC_REJECTED, refused);
         if (hashed)
@@ -338,7 +400,8 @@ static kiosk_rc ingest_one(hub_db *db, const uint8_t device_pk[32], const sync_r
         done(st);
         set_result(res, r, same ? SYNC_DUPLICATE : SYNC_REJECTED, same ? "" : "uuid_conflict");
         set_hash(res, hash);
-        return KIOSK_OK;
+        return same ? KIOSK_OK
+                    : keep_refused(db, device_pk, epoch, r, hash, "uuid_conflict", source, now_ms);
     }
     done(st);
     if (rc != SQLITE_DONE)
@@ -346,13 +409,14 @@ static kiosk_rc ingest_one(hub_db *db, const uint8_t device_pk[32], const sync_r
 
     st = db->st[ST_FIND_SEQ];
     sqlite3_bind_blob(st, 1, device_pk, 32, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 2, r->seq);
+    sqlite3_bind_blob(st, 2, epoch, 16, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, r->seq);
     rc = sqlite3_step(st);
     done(st);
     if (rc == SQLITE_ROW) {
         set_result(res, r, SYNC_REJECTED, "seq_conflict");
         set_hash(res, hash);
-        return KIOSK_OK;
+        return keep_refused(db, device_pk, epoch, r, hash, "seq_conflict", source, now_ms);
     }
     if (rc != SQLITE_DONE)
         return recdb_rc(rc);
@@ -366,6 +430,7 @@ static kiosk_rc ingest_one(hub_db *db, const uint8_t device_pk[32], const sync_r
     sqlite3_bind_blob(st, 6, hash, 32, SQLITE_STATIC);
     sqlite3_bind_int64(st, 7, now_ms);
     sqlite3_bind_text(st, 8, source, -1, SQLITE_STATIC);
+    sqlite3_bind_blob(st, 9, epoch, 16, SQLITE_STATIC);
     rc = step_reset(st);
     if (rc != SQLITE_DONE)
         return recdb_rc(rc);
@@ -390,6 +455,7 @@ typedef struct checked {
 
 typedef struct checker {
     const uint8_t *device_pk;
+    const uint8_t *epoch; /* NULL: records of version 1 */
     const sync_record *recs;
     checked *out;
     size_t n;
@@ -409,7 +475,7 @@ static void *check_helper(void *arg)
         if (i == k->n)
             return NULL;
         checked c;
-        c.refused = check_one(k->device_pk, &k->recs[i], c.hash, &c.hashed);
+        c.refused = check_one(k->device_pk, k->epoch, &k->recs[i], c.hash, &c.hashed);
         pthread_mutex_lock(&k->mu);
         k->out[i] = c;
         k->ready[i] = 1;
@@ -426,13 +492,15 @@ static size_t check_threads(size_t n)
     return cpus < 2 ? 1 : cpus > CHECK_THREADS_MAX ? CHECK_THREADS_MAX : (size_t)cpus;
 }
 
-static kiosk_rc ingest_all(hub_db *db, const uint8_t device_pk[32], const sync_record *recs,
-                           size_t n, const char *source, int64_t now_ms, sync_result *results)
+static kiosk_rc ingest_all(hub_db *db, const uint8_t device_pk[32], const uint8_t *epoch,
+                           const sync_record *recs, size_t n, const char *source, int64_t now_ms,
+                           sync_result *results)
 {
     size_t nt = check_threads(n);
     checked *out = nt ? calloc(n, sizeof *out) : NULL;
     size_t *ready = nt ? calloc(n, sizeof *ready) : NULL;
-    checker k = {.device_pk = device_pk, .recs = recs, .out = out, .n = n, .ready = ready};
+    checker k = {
+        .device_pk = device_pk, .epoch = epoch, .recs = recs, .out = out, .n = n, .ready = ready};
     pthread_t th[CHECK_THREADS_MAX];
     size_t started = 0;
     if (out && ready && pthread_mutex_init(&k.mu, NULL) == 0) {
@@ -455,9 +523,9 @@ static kiosk_rc ingest_all(hub_db *db, const uint8_t device_pk[32], const sync_r
             c = out[i];
             pthread_mutex_unlock(&k.mu);
         } else {
-            c.refused = check_one(device_pk, &recs[i], c.hash, &c.hashed);
+            c.refused = check_one(device_pk, epoch, &recs[i], c.hash, &c.hashed);
         }
-        rc = ingest_one(db, device_pk, &recs[i], c.refused, c.hash, c.hashed, source, now_ms,
+        rc = ingest_one(db, device_pk, epoch, &recs[i], c.refused, c.hash, c.hashed, source, now_ms,
                         &results[i]);
     }
     if (started) {
@@ -477,6 +545,13 @@ static kiosk_rc ingest_all(hub_db *db, const uint8_t device_pk[32], const sync_r
 kiosk_rc hub_db_ingest(hub_db *db, const uint8_t device_pk[32], const sync_record *recs, size_t n,
                        const char *source, int64_t now_ms, sync_result *results)
 {
+    return hub_db_ingest_epoch(db, device_pk, NULL, recs, n, source, now_ms, results);
+}
+
+kiosk_rc hub_db_ingest_epoch(hub_db *db, const uint8_t device_pk[32], const uint8_t *epoch,
+                             const sync_record *recs, size_t n, const char *source, int64_t now_ms,
+                             sync_result *results)
+{
     if (!db || !device_pk || (n && (!recs || !results)) || !source ||
         (strcmp(source, "http") != 0 && strcmp(source, "bundle") != 0))
         return KIOSK_INVALID;
@@ -485,7 +560,7 @@ kiosk_rc hub_db_ingest(hub_db *db, const uint8_t device_pk[32], const sync_recor
         return rc;
     rc = hub_db_device_known(db, device_pk);
     if (rc == KIOSK_OK)
-        rc = ingest_all(db, device_pk, recs, n, source, now_ms, results);
+        rc = ingest_all(db, device_pk, epoch, recs, n, source, now_ms, results);
     if (rc == KIOSK_OK)
         rc = recdb_rc(step_reset(db->st[ST_COMMIT]));
     if (rc != KIOSK_OK) {
@@ -539,16 +614,33 @@ kiosk_rc hub_db_gaps(hub_db *db, const uint8_t public_key[32], hub_gap **gaps, s
     if (k != KIOSK_OK)
         return k;
     sqlite3_stmt *st;
-    int rc = sqlite3_prepare_v2(db->db, "SELECT seq FROM records WHERE device = ? ORDER BY seq", -1,
-                                &st, NULL);
+    /* per epoch: the device's first epoch (the one holding its lowest seq) from seq 1, a
+     * later one from its first seq held (an epoch begins past the numbers before it, or in
+     * a block of its own: the seqs below are not its to miss) */
+    int rc = sqlite3_prepare_v2(db->db,
+                                "SELECT r.epoch, r.seq, r.epoch = (SELECT epoch FROM records"
+                                " WHERE device = ?1 ORDER BY seq LIMIT 1) FROM records r"
+                                " WHERE r.device = ?1 ORDER BY r.epoch, r.seq",
+                                -1, &st, NULL);
     if (rc == SQLITE_OK)
         sqlite3_bind_blob(st, 1, public_key, 32, SQLITE_STATIC);
     hub_gap *list = NULL;
     size_t count = 0, cap = 0;
     int64_t expect = 1;
+    uint8_t epoch[16];
+    int have_epoch = 0;
     while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-        int64_t seq = sqlite3_column_int64(st, 0);
+        int64_t seq = sqlite3_column_int64(st, 1);
         rc = SQLITE_OK;
+        if (sqlite3_column_bytes(st, 0) != 16) {
+            k = KIOSK_CORRUPT;
+            break;
+        }
+        if (!have_epoch || memcmp(epoch, sqlite3_column_blob(st, 0), 16) != 0) {
+            memcpy(epoch, sqlite3_column_blob(st, 0), 16);
+            have_epoch = 1;
+            expect = sqlite3_column_int(st, 2) ? 1 : seq;
+        }
         if (seq > expect) {
             if (count == cap) {
                 size_t ncap = cap ? 2 * cap : 8;
@@ -562,6 +654,7 @@ kiosk_rc hub_db_gaps(hub_db *db, const uint8_t public_key[32], hub_gap **gaps, s
             }
             list[count].first = expect;
             list[count].last = seq - 1;
+            memcpy(list[count].epoch, epoch, 16);
             count++;
         }
         if (seq >= expect)
@@ -673,13 +766,43 @@ kiosk_rc hub_db_device_results(hub_db *db, const uint8_t public_key[32], size_t 
 kiosk_rc hub_db_mark(hub_db *db, const uint8_t public_key[32], const sync_head *given,
                      int64_t now_ms, sync_mark *out)
 {
+    return hub_db_mark_epoch(db, public_key, NULL, given, now_ms, out);
+}
+
+kiosk_rc hub_db_mark_epoch(hub_db *db, const uint8_t public_key[32], const uint8_t *epoch,
+                           const sync_head *given, int64_t now_ms, sync_mark *out)
+{
     memset(out, 0, sizeof *out);
     int64_t records;
     kiosk_rc k = hub_db_device_counts(db, public_key, &records, &out->max_seq);
     if (k != KIOSK_OK)
         return k;
     sqlite3_stmt *st;
-    int rc = sqlite3_prepare_v2(
+    int rc;
+    if (epoch) {
+        /* the mark of that epoch; legacy rows count too (their epoch is not known, and a
+         * unit that went back behind them must hear of it) */
+        rc = sqlite3_prepare_v2(db->db,
+                                "SELECT max(coalesce((SELECT max(seq) FROM records"
+                                " WHERE device = ?1 AND epoch = ?2), 0),"
+                                " coalesce((SELECT max(seq) FROM records"
+                                " WHERE device = ?1 AND epoch = ?3), 0))",
+                                -1, &st, NULL);
+        if (rc == SQLITE_OK) {
+            sqlite3_bind_blob(st, 1, public_key, 32, SQLITE_STATIC);
+            sqlite3_bind_blob(st, 2, epoch, 16, SQLITE_STATIC);
+            sqlite3_bind_blob(st, 3, legacy_epoch, 16, SQLITE_STATIC);
+            rc = sqlite3_step(st);
+            if (rc == SQLITE_ROW)
+                out->max_seq = sqlite3_column_int64(st, 0);
+        }
+        sqlite3_finalize(st);
+        if (rc != SQLITE_ROW)
+            return recdb_rc(rc);
+        out->has_epoch = 1;
+        memcpy(out->epoch, epoch, 16);
+    }
+    rc = sqlite3_prepare_v2(
         db->db, "SELECT audit_id, audit_hash FROM device_heads WHERE device = ?", -1, &st, NULL);
     if (rc == SQLITE_OK) {
         sqlite3_bind_blob(st, 1, public_key, 32, SQLITE_STATIC);
@@ -805,6 +928,30 @@ kiosk_rc hub_db_event_count(hub_db *db, const char *kind, int64_t since_ms, int6
     rc = sqlite3_step(st);
     if (rc == SQLITE_ROW)
         *count = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW ? KIOSK_OK : recdb_rc(rc);
+}
+
+/* ---- reconciliation ----------------------------------------------------------------- */
+
+kiosk_rc hub_db_reconcile_count(hub_db *db, int64_t *count, int64_t *seq_conflicts)
+{
+    *count = 0;
+    if (seq_conflicts)
+        *seq_conflicts = 0;
+    sqlite3_stmt *st;
+    int rc = sqlite3_prepare_v2(db->db,
+                                "SELECT count(*), coalesce(sum(reason = 'seq_conflict'), 0)"
+                                " FROM reconcile",
+                                -1, &st, NULL);
+    if (rc != SQLITE_OK)
+        return recdb_rc(rc);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        *count = sqlite3_column_int64(st, 0);
+        if (seq_conflicts)
+            *seq_conflicts = sqlite3_column_int64(st, 1);
+    }
     sqlite3_finalize(st);
     return rc == SQLITE_ROW ? KIOSK_OK : recdb_rc(rc);
 }

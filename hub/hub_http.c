@@ -435,8 +435,10 @@ static hub_reply post_records(hub_server *srv, hub_request *rq, char hub_sig[129
         ret = error_reply(srv, who, 400, "malformed", "malformed body");
     } else {
         sync_result *results = n ? calloc(n, sizeof *results) : NULL;
-        rc = n && !results ? KIOSK_NOMEM
-                           : hub_db_ingest(srv->db, device, recs, n, "http", now, results);
+        rc = n && !results
+                 ? KIOSK_NOMEM
+                 : hub_db_ingest_epoch(srv->db, device, head.has_epoch ? head.epoch : NULL, recs, n,
+                                       "http", now, results);
         for (size_t i = 0; rc == KIOSK_OK && i < n; i++) {
             /* every answer names the bytes decided on, so it cannot be moved to others
              * (hub_db hashed those whose signature it checked) */
@@ -462,7 +464,9 @@ static hub_reply post_records(hub_server *srv, hub_request *rq, char hub_sig[129
             size_t out_len = 0;
             /* a unit that gave its audit head learns the mark (older units get none) */
             sync_mark mark = {0};
-            if (head.present && hub_db_mark(srv->db, device, &head, now, &mark) != KIOSK_OK) {
+            if (head.present &&
+                hub_db_mark_epoch(srv->db, device, head.has_epoch ? head.epoch : NULL, &head, now,
+                                  &mark) != KIOSK_OK) {
                 kiosk_log_warn("hub", "%s: cannot read or keep the device's mark", who);
                 mark.present = 0;
             }

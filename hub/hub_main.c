@@ -542,20 +542,34 @@ static int import_one(hub_db *db, const char *path, touched *t)
     sync_record *recs = NULL;
     size_t n = 0;
     sync_result *results = NULL;
+    sync_head head;
     if (rc != KIOSK_OK) {
         r = fail("%s: not a bundle (%s)", path, kiosk_strerror(rc));
     } else if ((rc = hub_db_device_known(db, b.device)) != KIOSK_OK) {
         r = rc == KIOSK_NOT_FOUND ? fail("%s: device not registered", path)
                                   : fail("%s: %s", path, kiosk_strerror(rc));
+    } else if (sync_request_verify(b.device, SYNC_BUNDLE_METHOD, SYNC_PATH_EVENTS, b.time_ms,
+                                   b.body, b.body_len, b.sig)) {
+        /* kiosk events (help requests) a unit without a network carried: kept as the
+         * HTTP path keeps them, once per (device, seq, at_ms) */
+        sync_event *evs = NULL;
+        size_t nev = 0;
+        if ((rc = sync_events_decode(b.body, b.body_len, &evs, &nev)) != KIOSK_OK)
+            r = fail("%s: malformed events (%s)", path, kiosk_strerror(rc));
+        else if ((rc = hub_db_events_add(db, b.device, evs, nev, now_ms())) != KIOSK_OK)
+            r = fail("%s: cannot store the events: %s", path, kiosk_strerror(rc));
+        else
+            printf("%s: %zu kiosk events (help requests)\n", path, nev);
+        free(evs);
     } else if (!sync_request_verify(b.device, SYNC_BUNDLE_METHOD, SYNC_PATH_RECORDS, b.time_ms,
                                     b.body, b.body_len, b.sig)) {
         r = fail("%s: bad bundle signature", path);
-    } else if ((rc = sync_body_decode(b.body, b.body_len, &recs, &n)) != KIOSK_OK) {
+    } else if ((rc = sync_body_decode_head(b.body, b.body_len, &recs, &n, &head)) != KIOSK_OK) {
         r = fail("%s: malformed body (%s)", path, kiosk_strerror(rc));
     } else if (n && !(results = calloc(n, sizeof *results))) {
         r = fail("%s: out of memory", path);
-    } else if ((rc = hub_db_ingest(db, b.device, recs, n, "bundle", now_ms(), results)) !=
-               KIOSK_OK) {
+    } else if ((rc = hub_db_ingest_epoch(db, b.device, head.has_epoch ? head.epoch : NULL, recs, n,
+                                         "bundle", now_ms(), results)) != KIOSK_OK) {
         r = fail("%s: cannot store the records: %s", path, kiosk_strerror(rc));
     } else {
         size_t c[3] = {0, 0, 0};
@@ -617,7 +631,8 @@ static int import_dir(hub_db *db, const char *dir, touched *t)
         r = fail("%s: no bundles (*.kb) in it", dir);
     if (!r)
         qsort(names, n, sizeof *names, name_cmp);
-    for (size_t i = 0; !r && i < n; i++) {
+    int listed = !r; /* the names were read: every file is tried, whatever one did */
+    for (size_t i = 0; listed && i < n; i++) {
         char path[4200];
         snprintf(path, sizeof path, "%s/%s", dir, names[i]);
         int one = import_one(db, path, t);
@@ -865,17 +880,30 @@ static int cmd_status(int argc, char **argv)
                (long long)list[i].max_seq);
         if (ng == 0)
             printf("none");
+        static const uint8_t legacy[16];
         for (size_t g = 0; g < ng; g++) {
+            /* seqs are per store epoch: a gap outside the legacy epoch names its epoch */
+            char ep[20] = "";
+            if (memcmp(gaps[g].epoch, legacy, 16) != 0) {
+                char ehex[33];
+                sync_hex_format(gaps[g].epoch, 16, ehex);
+                snprintf(ep, sizeof ep, "epoch %.8s ", ehex);
+            }
             if (gaps[g].first == gaps[g].last)
-                printf("%s%lld", g ? ", " : "", (long long)gaps[g].first);
+                printf("%s%s%lld", g ? ", " : "", ep, (long long)gaps[g].first);
             else
-                printf("%s%lld-%lld", g ? ", " : "", (long long)gaps[g].first,
+                printf("%s%s%lld-%lld", g ? ", " : "", ep, (long long)gaps[g].first,
                        (long long)gaps[g].last);
         }
         printf("\n");
         free(gaps);
     }
     free(list);
+    int64_t kept = 0, conflicts = 0;
+    if (r == 0 && hub_db_reconcile_count(db, &kept, &conflicts) == KIOSK_OK)
+        printf("refused records kept for reconciliation: %lld (seq_conflict %lld, uuid_conflict"
+               " %lld)\n",
+               (long long)kept, (long long)conflicts, (long long)(kept - conflicts));
     int64_t help = 0;
     if (r == 0 && hub_db_event_count(db, SYNC_EVENT_HELP, now_ms() - 3600000, &help) == KIOSK_OK)
         printf("help requests in the last hour: %lld (hub events --since 1h)\n", (long long)help);

@@ -127,7 +127,7 @@ static void home_screen(ui_ctx *c, const desk *m, const ui_menu_env *env)
     SDL_Rect b = body(c);
     int px = ui_theme_size(t, UI_SIZE_MENU_ROW),
         line = ui_theme_size_px(t, UI_SIZE_MENU_ROW) * 3 / 2;
-    char rows[10][200], a[300], w1[32], w2[32];
+    char rows[12][200], a[300], w1[32], w2[32];
     int n = 0;
     if (m->has_dash) {
         const app_io_result *d = &m->dash;
@@ -143,6 +143,8 @@ static void home_screen(ui_ctx *c, const desk *m, const ui_menu_env *env)
         fill(S(c, "screen.m_disk"), a, rows[n++], sizeof rows[0]);
         snprintf(a, sizeof a, "%s · %s", d->device_id, d->fingerprint);
         fill(S(c, "screen.m_device"), a, rows[n++], sizeof rows[0]);
+        if (d->refused[0]) /* records the hub refused: why, and what staff do about it */
+            fill(S(c, "screen.m_refused"), d->refused, rows[n++], sizeof rows[0]);
         (void)w2;
     } else {
         snprintf(rows[n++], sizeof rows[0], "%s", S(c, "screen.m_loading"));

@@ -220,6 +220,46 @@ static int is_mount_point(const char *dir)
     return d.st_dev != p.st_dev || d.st_ino == p.st_ino;
 }
 
+/* The rejected records counted by the hub's reason, for the dashboard: "seq_conflict 2,
+ * bad_record_signature 1" into out (cut short when long). */
+typedef struct reason_count {
+    char reason[8][SYNC_REASON_MAX];
+    int64_t n[8];
+    size_t k;
+} reason_count;
+
+static int count_refused(void *ctx, const store_summary *rec, const char *reason)
+{
+    (void)rec;
+    reason_count *rc = ctx;
+    size_t i = 0;
+    while (i < rc->k && strcmp(rc->reason[i], reason) != 0)
+        i++;
+    if (i == rc->k) {
+        if (rc->k == 8)
+            return 0;
+        snprintf(rc->reason[rc->k++], SYNC_REASON_MAX, "%s", reason[0] ? reason : "?");
+    }
+    rc->n[i]++;
+    return 0;
+}
+
+static void refused_reasons(store *s, char *out, size_t size)
+{
+    reason_count rc = {0};
+    out[0] = '\0';
+    if (store_rejected_each(s, count_refused, &rc) != KIOSK_OK)
+        return;
+    size_t len = 0;
+    for (size_t i = 0; i < rc.k && len < size; i++) {
+        int w = snprintf(out + len, size - len, "%s%s %lld", i ? ", " : "", rc.reason[i],
+                         (long long)rc.n[i]);
+        if (w < 0)
+            break;
+        len += (size_t)w;
+    }
+}
+
 static void run_job(app_io *io, job *j, app_io_result *r)
 {
     memset(r, 0, sizeof *r);
@@ -283,6 +323,8 @@ static void run_job(app_io *io, job *j, app_io_result *r)
             r->last_sync_attempt_ms = note.last_attempt_ms;
             snprintf(r->last_sync_error, sizeof r->last_sync_error, "%s", note.last_error);
         }
+        if (r->rc == KIOSK_OK && n.by_state[STORE_REJECTED] > 0)
+            refused_reasons(io->store, r->refused, sizeof r->refused);
         struct statvfs vfs;
         if (statvfs(io->cfg.state_dir, &vfs) == 0)
             r->free_mb = (uint64_t)vfs.f_bavail * vfs.f_frsize >> 20;
@@ -359,6 +401,29 @@ static void run_job(app_io *io, job *j, app_io_result *r)
             sync_export_bundles(io->store, &io->key, j->dir, path, (int64_t)now * 1000, NULL, &res);
         r->count = (int64_t)res.records;
         snprintf(r->png, sizeof r->png, "%s", res.first);
+        /* and the records the hub refused, in bundles of their own ("-refused"), for the
+         * hub's reconciliation: counts[STORE_REJECTED] says how many went */
+        if (r->rc == KIOSK_OK || r->rc == KIOSK_NOT_FOUND) {
+            size_t pending = res.records, files = res.files;
+            char first[sizeof r->png];
+            snprintf(first, sizeof first, "%s", res.first);
+            sync_export_options ro = {.refused = 1};
+            snprintf(path + strlen(path), sizeof path - strlen(path), "-refused");
+            kiosk_rc rr = sync_export_bundles(io->store, &io->key, j->dir, path,
+                                              (int64_t)now * 1000, &ro, &res);
+            if (rr == KIOSK_OK) {
+                r->counts[STORE_REJECTED] = (int64_t)res.records;
+                r->count += (int64_t)res.records;
+                if (r->rc == KIOSK_NOT_FOUND)
+                    snprintf(first, sizeof first, "%s", res.first);
+                r->rc = KIOSK_OK;
+            } else if (rr != KIOSK_NOT_FOUND) {
+                r->rc = rr; /* said as a failed export: the refused ones did not go */
+            }
+            snprintf(r->png, sizeof r->png, "%s", first);
+            res.records += pending;
+            res.files += files;
+        }
         char detail[48];
         snprintf(detail, sizeof detail, "%zu records, %zu files", res.records, res.files);
         store_audit(io->store, j->who, "bundle.export", "",

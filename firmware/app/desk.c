@@ -260,7 +260,9 @@ void desk_result(desk *d, const app_io_result *r)
                  r->rc != KIOSK_OK);
         break;
     case APP_IO_EXPORT:
-        if (r->rc == KIOSK_OK)
+        if (r->rc == KIOSK_OK && r->counts[STORE_REJECTED] > 0)
+            set_note(d, "screen.m_exported_refused", n, false); /* for the hub to reconcile */
+        else if (r->rc == KIOSK_OK)
             set_note(d, "screen.m_exported", n, false);
         else
             set_note(d,

@@ -79,6 +79,38 @@ size_t sync_record_message(const char *uuid, int64_t seq, const uint8_t *sealed,
     return (size_t)n + 32;
 }
 
+size_t sync_record_message_epoch(const char *uuid, int64_t seq, const uint8_t epoch[16],
+                                 const uint8_t *sealed, size_t len,
+                                 uint8_t out[SYNC_RECORD_MSG_MAX])
+{
+    char hex[33];
+    sync_hex_format(epoch, 16, hex);
+    int n = snprintf((char *)out, SYNC_RECORD_MSG_MAX - 32, "kiosk-record-v2\n%.36s\n%lld\n%s\n",
+                     uuid, (long long)seq, hex);
+    crypto_hash_sha256(out + n, sealed, len);
+    return (size_t)n + 32;
+}
+
+void sync_record_sign_epoch(sync_record *r, const uint8_t epoch[16], const uint8_t secret_key[64])
+{
+    uint8_t msg[SYNC_RECORD_MSG_MAX];
+    size_t n = sync_record_message_epoch(r->uuid, r->seq, epoch, r->sealed, r->sealed_len, msg);
+    crypto_sign_detached(r->sig, NULL, msg, n, secret_key);
+}
+
+int sync_record_verify_epoch(const sync_record *r, const uint8_t *epoch,
+                             const uint8_t public_key[32], uint8_t sealed_sha256[32])
+{
+    if (epoch) {
+        uint8_t msg[SYNC_RECORD_MSG_MAX];
+        size_t n = sync_record_message_epoch(r->uuid, r->seq, epoch, r->sealed, r->sealed_len, msg);
+        memcpy(sealed_sha256, msg + n - 32, 32);
+        if (crypto_sign_verify_detached(r->sig, msg, n, public_key) == 0)
+            return 2;
+    }
+    return sync_record_verify_digest(r, public_key, sealed_sha256);
+}
+
 static size_t record_message(const sync_record *r, uint8_t msg[SYNC_RECORD_MSG_MAX])
 {
     return sync_record_message(r->uuid, r->seq, r->sealed, r->sealed_len, msg);
@@ -526,7 +558,22 @@ static int record_of(cursor *c, sync_record *out)
     return seen == 15u && eat(c, '}');
 }
 
-/* The optional audit head after the records: "head":{"audit_id":N,"audit_hash":"<hex>"}. */
+/* An audit id: a positive number, or 0 (an empty log). */
+static int audit_id_of(cursor *c, int64_t *v)
+{
+    skip_ws(c);
+    if (c->p < c->end && *c->p == '0' && (c->p + 1 == c->end || (c->p[1] < '0' || c->p[1] > '9'))) {
+        if (c->p + 1 < c->end && (c->p[1] == '.' || c->p[1] == 'e' || c->p[1] == 'E'))
+            return 0;
+        c->p++;
+        *v = 0;
+        return 1;
+    }
+    return positive_of(c, v);
+}
+
+/* The optional audit head after the records:
+ * "head":{"audit_id":N,"audit_hash":"<hex>"[,"epoch":"<32 hex>"]}. */
 static int head_of(cursor *c, sync_head *head)
 {
     const char *k, *h;
@@ -534,15 +581,28 @@ static int head_of(cursor *c, sync_head *head)
     memset(head, 0, sizeof *head);
     if (!string_of(c, &k, &kn) || !key_is(k, kn, "head") || !eat(c, ':') || !eat(c, '{') ||
         !string_of(c, &k, &kn) || !key_is(k, kn, "audit_id") || !eat(c, ':') ||
-        !positive_of(c, &head->audit_id) || !eat(c, ',') || !string_of(c, &k, &kn) ||
-        !key_is(k, kn, "audit_hash") || !eat(c, ':') || !string_of(c, &h, &hn) || hn != 64 ||
-        !eat(c, '}'))
+        !audit_id_of(c, &head->audit_id) || !eat(c, ',') || !string_of(c, &k, &kn) ||
+        !key_is(k, kn, "audit_hash") || !eat(c, ':') || !string_of(c, &h, &hn) || hn != 64)
         return 0;
     char hex[65];
     memcpy(hex, h, 64);
     hex[64] = '\0';
-    head->present = sync_hex_parse(hex, head->audit_hash, 32);
-    return head->present;
+    if (!sync_hex_parse(hex, head->audit_hash, 32))
+        return 0;
+    if (eat(c, ',')) {
+        if (!string_of(c, &k, &kn) || !key_is(k, kn, "epoch") || !eat(c, ':') ||
+            !string_of(c, &h, &hn) || hn != 32)
+            return 0;
+        memcpy(hex, h, 32);
+        hex[32] = '\0';
+        if (!sync_hex_parse(hex, head->epoch, 16))
+            return 0;
+        head->has_epoch = 1;
+    }
+    if (!eat(c, '}'))
+        return 0;
+    head->present = 1;
+    return 1;
 }
 
 kiosk_rc sync_body_decode(const char *body, size_t len, sync_record **recs, size_t *n)
@@ -560,11 +620,14 @@ kiosk_rc sync_body_encode_head(const sync_record *recs, size_t n, const sync_hea
             *len = l;
         return rc;
     }
-    char tail[160], hex[65];
+    char tail[220], hex[65], ehex[33] = "";
     sync_hex_format(head->audit_hash, 32, hex);
-    int tn =
-        snprintf(tail, sizeof tail, ",\"head\":{\"audit_id\":%" PRId64 ",\"audit_hash\":\"%s\"}}",
-                 head->audit_id, hex);
+    if (head->has_epoch)
+        sync_hex_format(head->epoch, 16, ehex);
+    int tn = snprintf(tail, sizeof tail,
+                      ",\"head\":{\"audit_id\":%" PRId64 ",\"audit_hash\":\"%s\"%s%s%s}}",
+                      head->audit_id < 0 ? 0 : head->audit_id, hex,
+                      head->has_epoch ? ",\"epoch\":\"" : "", ehex, head->has_epoch ? "\"" : "");
     char *grown = realloc(*body, l + (size_t)tn + 1);
     if (!grown) {
         free(*body);
@@ -665,6 +728,11 @@ kiosk_rc sync_results_encode_mark(const sync_result *results, size_t n, int64_t 
         ok = m && json_object_set_new(m, "max_seq", json_integer(mark->max_seq)) == 0 &&
              json_object_set_new(m, "audit_id", json_integer(mark->audit_id)) == 0 &&
              json_object_set_new(m, "audit_hash", json_string(hex)) == 0;
+        if (ok && mark->has_epoch) {
+            char ehex[33];
+            sync_hex_format(mark->epoch, 16, ehex);
+            ok = json_object_set_new(m, "epoch", json_string(ehex)) == 0;
+        }
         ok = m && json_object_set_new(o, "mark", m) == 0 && ok;
     }
     for (size_t i = 0; ok && i < n; i++) {
@@ -694,11 +762,19 @@ kiosk_rc sync_results_decode(const char *body, size_t len, sync_result **results
     return sync_results_decode_mark(body, len, results, n, now_ms, NULL);
 }
 
-/* The hub's mark: {"max_seq":N,"audit_id":N,"audit_hash":"<64 hex>"}, numbers >= 0. */
+/* The hub's mark: {"max_seq":N,"audit_id":N,"audit_hash":"<64 hex>"[,"epoch":"<32 hex>"]},
+ * numbers >= 0. */
 static int mark_of(const json_t *m, sync_mark *mark)
 {
-    static const char *const req[] = {"max_seq", "audit_id", "audit_hash"};
-    int ok = keys_ok(m, req, 3, NULL, 0);
+    static const char *const req[] = {"max_seq", "audit_id", "audit_hash"}, *const opt[] = {
+                                                                                "epoch"};
+    int ok = keys_ok(m, req, 3, opt, 1);
+    const json_t *ej = ok ? json_object_get(m, "epoch") : NULL;
+    if (ej) {
+        const char *ehex = json_string_value(ej);
+        ok = ehex && strlen(ehex) == 32 && sync_hex_parse(ehex, mark->epoch, 16);
+        mark->has_epoch = ok;
+    }
     mark->max_seq = ok ? int_of(json_object_get(m, "max_seq"), &ok) : 0;
     mark->audit_id = ok ? int_of(json_object_get(m, "audit_id"), &ok) : 0;
     const char *hex = ok ? json_string_value(json_object_get(m, "audit_hash")) : NULL;
@@ -1042,9 +1118,17 @@ kiosk_rc sync_bundle_write_temp(const char *tmp_path, const uint8_t public_key[3
                                 const uint8_t secret_key[64], int64_t time_ms, const char *body,
                                 size_t len)
 {
+    return sync_bundle_write_temp_for(tmp_path, SYNC_PATH_RECORDS, public_key, secret_key, time_ms,
+                                      body, len);
+}
+
+kiosk_rc sync_bundle_write_temp_for(const char *tmp_path, const char *signed_path,
+                                    const uint8_t public_key[32], const uint8_t secret_key[64],
+                                    int64_t time_ms, const char *body, size_t len)
+{
     uint8_t sig[64];
     char dev[65], sighex[129], head[320];
-    sync_request_sign(secret_key, SYNC_BUNDLE_METHOD, SYNC_PATH_RECORDS, time_ms, body, len, sig);
+    sync_request_sign(secret_key, SYNC_BUNDLE_METHOD, signed_path, time_ms, body, len, sig);
     sync_hex_format(public_key, 32, dev);
     sync_hex_format(sig, 64, sighex);
     int hn = snprintf(head, sizeof head,

@@ -564,7 +564,15 @@ kiosk_rc store_save_citizen(store *s, const store_submission *sub, const char *i
     }
     uint8_t record_sig[64], msg[SYNC_RECORD_MSG_MAX];
     if (rc == KIOSK_OK) {
-        size_t mlen = sync_record_message(out->uuid, out->seq, sealed, sealed_len, msg);
+        /* the epoch as the database holds it in this transaction (another connection —
+         * the sync worker's — may have begun one since this one opened) */
+        sqlite3_stmt *ep = store_cached(s, "SELECT value FROM meta WHERE key = 'epoch'");
+        if (ep && sqlite3_step(ep) == SQLITE_ROW && sqlite3_column_bytes(ep, 0) == 16)
+            memcpy(s->epoch, sqlite3_column_blob(ep, 0), 16);
+        if (ep)
+            sqlite3_reset(ep);
+        size_t mlen =
+            sync_record_message_epoch(out->uuid, out->seq, s->epoch, sealed, sealed_len, msg);
         crypto_sign_detached(record_sig, NULL, msg, mlen, s->key.secret_key);
         uint8_t id_key[32];
         int has_key = id_number && citizen_key(s, id_number, id_key);
@@ -819,16 +827,53 @@ kiosk_rc store_outbox_plan(store *s, char *out, size_t size)
     return recdb_rc(rc);
 }
 
+/* The records the hub refused, in the same shape (store_refused_each). */
+static const char sql_refused[] = "SELECT r.uuid, r.seq, b.sealed, r.attempts, r.record_sig"
+                                  " FROM records r JOIN record_blobs b ON b.record_id = r.id"
+                                  " WHERE r.state = 3 AND r.seq > ?"
+                                  " ORDER BY r.seq LIMIT ?";
+
+static kiosk_rc outbox_each(store *s, const char *sql, int64_t after_seq, size_t max,
+                            store_pending_fn fn, void *ctx, size_t *count);
+
 kiosk_rc store_pending_each(store *s, int64_t after_seq, size_t max, store_pending_fn fn, void *ctx,
                             size_t *count)
 {
+    return outbox_each(s, sql_pending, after_seq, max, fn, ctx, count);
+}
+
+kiosk_rc store_refused_each(store *s, int64_t after_seq, size_t max, store_pending_fn fn, void *ctx,
+                            size_t *count)
+{
+    return outbox_each(s, sql_refused, after_seq, max, fn, ctx, count);
+}
+
+static kiosk_rc outbox_each(store *s, const char *sql, int64_t after_seq, size_t max,
+                            store_pending_fn fn, void *ctx, size_t *count)
+{
     if (count)
         *count = 0;
-    sqlite3_stmt *st = store_cached(s, sql_pending);
+    sqlite3_stmt *st = store_cached(s, sql);
     if (!st)
         return KIOSK_IO;
     size_t n = 0;
     int rc;
+    /* each record's epoch: the one with the highest first_seq not above its seq (the
+     * epochs table is short: a handful of rows in a unit's life) */
+    enum { EPOCHS_MAX = 64 };
+    uint8_t ep_id[EPOCHS_MAX][16];
+    int64_t ep_first[EPOCHS_MAX];
+    size_t neps = 0;
+    sqlite3_stmt *es = store_cached(s, "SELECT id, first_seq FROM epochs ORDER BY first_seq");
+    if (!es)
+        return KIOSK_IO;
+    while (sqlite3_step(es) == SQLITE_ROW)
+        if (sqlite3_column_bytes(es, 0) == 16) {
+            size_t i = neps < EPOCHS_MAX ? neps++ : EPOCHS_MAX - 1; /* keep the latest */
+            memcpy(ep_id[i], sqlite3_column_blob(es, 0), 16);
+            ep_first[i] = sqlite3_column_int64(es, 1);
+        }
+    sqlite3_reset(es);
     uint64_t limit = max; /* a 64-bit comparison on 32-bit boards too */
     sqlite3_bind_int64(st, 1, after_seq);
     sqlite3_bind_int64(st, 2, limit > INT64_MAX ? INT64_MAX : (sqlite3_int64)limit);
@@ -841,6 +886,8 @@ kiosk_rc store_pending_each(store *s, int64_t after_seq, size_t max, store_pendi
             .attempts = sqlite3_column_int(st, 3),
             .record_sig = sqlite3_column_bytes(st, 4) == 64 ? sqlite3_column_blob(st, 4) : NULL,
         };
+        for (size_t i = 0; i < neps && ep_first[i] <= p.seq; i++)
+            p.epoch = ep_id[i];
         n++;
         if (fn(ctx, &p)) {
             rc = SQLITE_DONE;
@@ -1389,7 +1436,22 @@ kiosk_rc store_epoch_past(store *s, int64_t seq, int conflict, const char *why, 
          * one moves to a block of its own, a random one of 1024 blocks of 2^20 above. */
         int64_t past = seq > last_seq ? seq : last_seq;
         int64_t block = ((past >> 20) + 1 + (int64_t)randombytes_uniform(1024)) << 20;
-        k = epoch_begin(s, why, block, NULL, 0, epoch, &last_seq);
+        /* the hub holds seq - last_seq records this database never saw; at most that many
+         * receipt numbers of today were issued with them: today's counter goes past them */
+        kiosk_date d = kiosk_clock_today(s->clock);
+        char day[9];
+        snprintf(day, sizeof day, "%04d%02d%02d", d.year, d.month, d.day);
+        int64_t daily = 0;
+        sqlite3_stmt *st;
+        if (seq > last_seq && sqlite3_prepare_v2(s->db, "SELECT n FROM day_counter WHERE day = ?",
+                                                 -1, &st, NULL) == SQLITE_OK) {
+            sqlite3_bind_text(st, 1, day, -1, SQLITE_STATIC);
+            if (sqlite3_step(st) == SQLITE_ROW)
+                daily = sqlite3_column_int64(st, 0);
+            sqlite3_finalize(st);
+            daily += seq - last_seq;
+        }
+        k = epoch_begin(s, why, block, daily ? day : NULL, daily, epoch, &last_seq);
     }
     if (k == KIOSK_OK)
         k = store_commit(s);
@@ -1416,7 +1478,8 @@ kiosk_rc store_epoch_info(store *s, store_epoch *out)
         " (SELECT started_ms FROM epochs WHERE id = (SELECT value FROM meta WHERE key = 'epoch')),"
         " (SELECT count(*) FROM epochs),"
         " (SELECT value FROM meta WHERE key = 'store_alarm'),"
-        " (SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'store_alarm_ms')",
+        " (SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'store_alarm_ms'),"
+        " coalesce((SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'last_seq'), 0)",
         -1, &st, NULL);
     if (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
         if (sqlite3_column_bytes(st, 0) == 16)
@@ -1425,10 +1488,53 @@ kiosk_rc store_epoch_info(store *s, store_epoch *out)
         out->epochs = sqlite3_column_int64(st, 2);
         store_copy_col(st, 3, out->alarm, sizeof out->alarm);
         out->alarm_ms = sqlite3_column_int64(st, 4);
+        out->last_seq = sqlite3_column_int64(st, 5);
         rc = SQLITE_OK;
     }
     sqlite3_finalize(st);
     return recdb_rc(rc);
+}
+
+kiosk_rc store_requeue_conflicts(store *s, size_t *requeued)
+{
+    if (requeued)
+        *requeued = 0;
+    /* done once in the database's life: after that one cached read, no transaction */
+    sqlite3_stmt *flag = store_cached(s, "SELECT 1 FROM meta WHERE key = 'conflicts_requeued'");
+    int seen = flag && sqlite3_step(flag) == SQLITE_ROW;
+    if (flag)
+        sqlite3_reset(flag);
+    if (seen)
+        return KIOSK_OK;
+    kiosk_rc k = store_step_cached(s, "BEGIN IMMEDIATE");
+    if (k != KIOSK_OK)
+        return k;
+    sqlite3_stmt *st;
+    int rc = sqlite3_prepare_v2(s->db, "SELECT 1 FROM meta WHERE key = 'conflicts_requeued'", -1,
+                                &st, NULL);
+    int done = rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW;
+    sqlite3_finalize(st);
+    k = done ? KIOSK_OK : recdb_rc(rc == SQLITE_ROW ? SQLITE_DONE : rc);
+    int n = 0;
+    if (k == KIOSK_OK && !done) {
+        k = store_exec(s, "UPDATE records SET state = 0, reject_reason = NULL"
+                          " WHERE state = 3 AND reject_reason = 'seq_conflict'");
+        n = sqlite3_changes(s->db);
+        if (k == KIOSK_OK)
+            k = meta_put(s, "conflicts_requeued", NULL, kiosk_clock_now_ms(s->clock), 0);
+        char detail[64];
+        snprintf(detail, sizeof detail, "%d records refused as seq_conflict", n);
+        if (k == KIOSK_OK && n > 0)
+            k = store_audit_append(s, "system", "records.requeued", "", detail);
+    }
+    if (k != KIOSK_OK) {
+        store_rollback(s);
+        return k;
+    }
+    k = store_commit(s);
+    if (k == KIOSK_OK && requeued)
+        *requeued = (size_t)n;
+    return k;
 }
 
 kiosk_rc store_alarm_clear(store *s, const char *who)

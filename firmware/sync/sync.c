@@ -246,6 +246,8 @@ typedef struct batch {
     size_t n, cap;
     const store_device_key *key;
     int failed;
+    int has_epoch; /* every record of a batch is of one store epoch, named in the head */
+    uint8_t epoch[16];
 } batch;
 
 static int collect(void *ctx, const store_pending *p)
@@ -253,6 +255,14 @@ static int collect(void *ctx, const store_pending *p)
     batch *b = ctx;
     if (b->n == b->cap)
         return 1;
+    if (b->n == 0) {
+        b->has_epoch = p->epoch != NULL;
+        if (p->epoch)
+            memcpy(b->epoch, p->epoch, 16);
+    } else if ((p->epoch != NULL) != b->has_epoch ||
+               (p->epoch && memcmp(p->epoch, b->epoch, 16) != 0)) {
+        return 1; /* the next epoch goes in the next request, under its own head */
+    }
     sync_record *r = &b->recs[b->n];
     memset(r, 0, sizeof *r);
     r->sealed = malloc(p->sealed_len ? p->sealed_len : 1);
@@ -268,6 +278,8 @@ static int collect(void *ctx, const store_pending *p)
     r->sealed_len = p->sealed_len;
     if (p->record_sig)
         memcpy(r->sig, p->record_sig, 64);
+    else if (p->epoch)
+        sync_record_sign_epoch(r, p->epoch, b->key->secret_key);
     else
         sync_record_sign(r, b->key->secret_key);
     b->n++;
@@ -280,6 +292,7 @@ static void batch_clear(batch *b)
         free(b->recs[i].sealed);
     b->n = 0;
     b->failed = 0;
+    b->has_epoch = 0;
 }
 
 /* Fill b with up to b->cap pending records after after_seq. */
@@ -317,6 +330,42 @@ static kiosk_rc check_hub_signature(const request *rq, const sync_config *cfg, s
     return KIOSK_OK;
 }
 
+/* The hub's signed mark for one of our epochs. When it is about the epoch this unit numbers
+ * in now and the hub holds a seq beyond the last one issued here, this store went back (a
+ * restore, or a copy behind another): a new epoch begins and the alarm is raised before
+ * any number is issued twice. A mark about an older epoch of ours is no news (seq goes on
+ * across epochs), and a mark without an epoch (a hub keyed by device alone) is taken only
+ * through seq_conflict (apply_reply). A hub keyed by epoch also gets the records it
+ * refused as seq_conflict by the older keying once more (store_requeue_conflicts). */
+static void apply_mark(store *s, const sync_mark *mark, sync_round *round)
+{
+    if (!mark->present)
+        return;
+    if (store_audit_anchor_check(s, mark->audit_id, mark->audit_hash) == KIOSK_CORRUPT)
+        round->audit_rolled_back = 1;
+    if (!mark->has_epoch)
+        return;
+    store_epoch ep;
+    if (store_epoch_info(s, &ep) != KIOSK_OK)
+        return;
+    if (sodium_memcmp(ep.id, mark->epoch, 16) == 0 && mark->max_seq > ep.last_seq) {
+        int started = 0;
+        if (store_epoch_past(s, mark->max_seq, 0,
+                             "the hub holds later numbers of this epoch (restored database)",
+                             &started) == KIOSK_OK &&
+            started)
+            round->hub_ahead = 1;
+    }
+    size_t requeued = 0;
+    if (store_requeue_conflicts(s, &requeued) == KIOSK_OK && requeued) {
+        round->requeued += requeued;
+        kiosk_log_info("sync",
+                       "%zu records the hub once refused as seq_conflict go again under"
+                       " their own epoch",
+                       requeued);
+    }
+}
+
 /* Apply a signed 200 reply to the store: answers for records of this batch only, each
  * about the very bytes sent. */
 static kiosk_rc apply_reply(store *s, const batch *b, const kiosk_buf *rep, sync_round *round,
@@ -345,10 +394,6 @@ static kiosk_rc apply_reply(store *s, const batch *b, const kiosk_buf *rep, sync
                              &started) == KIOSK_OK &&
             started)
             round->hub_ahead = 1;
-    }
-    if (mark.present) {
-        if (store_audit_anchor_check(s, mark.audit_id, mark.audit_hash) == KIOSK_CORRUPT)
-            round->audit_rolled_back = 1;
     }
     store_outcome *out = calloc(nres ? nres : 1, sizeof *out);
     size_t nout = 0;
@@ -387,6 +432,8 @@ static kiosk_rc apply_reply(store *s, const batch *b, const kiosk_buf *rep, sync
                        mismatched);
     size_t changed = 0;
     rc = store_apply_outcomes(s, out, nout, &changed);
+    if (rc == KIOSK_OK)
+        apply_mark(s, &mark, round); /* after the answers: a requeue sees this round's */
     round->undecided += b->n - (nout < b->n ? nout : b->n);
     free(out);
     free(res);
@@ -566,7 +613,9 @@ static kiosk_rc slot_prepare(session *se, const sync_config *cfg, store *s, slot
     /* the audit head goes with the records (signed with the body); the hub keeps it */
     sync_head head = {0};
     if (rc == KIOSK_OK && store_audit_head(s, &head.audit_id, head.audit_hash) == KIOSK_OK)
-        head.present = head.audit_id > 0;
+        head.present = 1;
+    head.has_epoch = sl->b.has_epoch; /* a batch is of one epoch (batch_fill) */
+    memcpy(head.epoch, sl->b.epoch, 16);
     if (rc == KIOSK_OK)
         rc = sync_body_encode_head(sl->b.recs, sl->b.n, &head, &sl->body, &sl->len);
     if (rc == KIOSK_OK)
@@ -596,6 +645,58 @@ static void slot_land(slot *sl)
     if (sl->flying)
         pthread_join(sl->thread, NULL);
     sl->flying = 0;
+}
+
+/* An empty records request with the head of the epoch this unit numbers in: the hub
+ * answers its signed mark for that epoch (apply_mark). */
+static kiosk_rc probe_mark(session *se, const sync_config *cfg, store *s, sync_round *round,
+                           kiosk_buf *rep, char *error, size_t error_size)
+{
+    store_epoch ep;
+    sync_head head = {.present = 1, .has_epoch = 1};
+    kiosk_rc rc = store_epoch_info(s, &ep);
+    if (rc == KIOSK_OK)
+        rc = store_audit_head(s, &head.audit_id, head.audit_hash);
+    if (rc != KIOSK_OK)
+        return rc;
+    memcpy(head.epoch, ep.id, 16);
+    for (int retries = 0;; retries++) {
+        char *body = NULL;
+        size_t len = 0;
+        long status = 0;
+        request rq;
+        rc = sync_body_encode_head(NULL, 0, &head, &body, &len);
+        kiosk_buf_consume(rep, rep->len);
+        if (rc == KIOSK_OK)
+            rc = post(se, cfg, &rq, SYNC_PATH_RECORDS_V2, body, len, &status, rep, error,
+                      error_size);
+        free(body);
+        if (rc != KIOSK_OK)
+            return rc;
+        round->requests++;
+        if (status == 200) {
+            rc = check_hub_signature(&rq, cfg, s, rep, error, error_size);
+            if (rc != KIOSK_OK)
+                return rc;
+            sync_result *res = NULL;
+            size_t nres = 0;
+            int64_t now_ms = 0;
+            sync_mark mark;
+            rc =
+                sync_results_decode_mark(kiosk_buf_str(rep), rep->len, &res, &nres, &now_ms, &mark);
+            free(res);
+            if (rc != KIOSK_OK) {
+                set_error(error, error_size, "%s", "the hub's reply is not the sync protocol");
+                return KIOSK_INVALID;
+            }
+            round->probed = 1;
+            apply_mark(s, &mark, round);
+            return KIOSK_OK;
+        }
+        verdict v = judge_error(se, cfg, status, rep, &rc, error, error_size);
+        if (v != RETRY_NOW || retries >= ROUND_RETRIES)
+            return rc;
+    }
 }
 
 static kiosk_rc run_round(session *se, const sync_config *cfg, store *s, sync_round *round,
@@ -699,6 +800,14 @@ static kiosk_rc run_round(session *se, const sync_config *cfg, store *s, sync_ro
         slot_drop(&sl[i]);
         free(sl[i].b.recs);
         kiosk_buf_deinit(&sl[i].rep);
+    }
+    /* nothing went out: ask the hub for its mark all the same (an empty signed request),
+     * so an idle unit whose store was restored finds out before it numbers again */
+    if (rc == KIOSK_OK && round->sent == 0) {
+        kiosk_buf prep;
+        kiosk_buf_init(&prep, REPLY_MAX, 0);
+        rc = probe_mark(se, cfg, s, round, &prep, error, error_size);
+        kiosk_buf_deinit(&prep);
     }
     if (rc == KIOSK_OK && round->undecided) {
         set_error(error, error_size, "the hub left %zu records without an answer",
@@ -941,6 +1050,14 @@ void sync_worker_status(sync_worker *sy, sync_status_info *out)
 
 /* ---- bundles --------------------------------------------------------------------- */
 
+static int stop_at_first(void *ctx, const store_pending *p)
+{
+    (void)ctx;
+    (void)p;
+    return 1;
+}
+#define NULL_STOP stop_at_first
+
 kiosk_rc sync_export_bundle(store *s, const store_device_key *key, const char *path, int64_t now_ms,
                             size_t *count)
 {
@@ -958,7 +1075,25 @@ kiosk_rc sync_export_bundle(store *s, const store_device_key *key, const char *p
         rc = store_pending_each(s, after, more.cap, collect, &more, NULL);
         if (rc == KIOSK_OK && more.failed)
             rc = KIOSK_NOMEM;
+        if (b.n == 0) {
+            b.has_epoch = more.has_epoch;
+            memcpy(b.epoch, more.epoch, 16);
+        } else if (more.n &&
+                   (more.has_epoch != b.has_epoch || memcmp(more.epoch, b.epoch, 16) != 0)) {
+            batch_clear(&more);
+            rc = KIOSK_RANGE; /* another epoch: one file holds one (sync_export_bundles) */
+            break;
+        }
         b.n += more.n;
+        if (rc == KIOSK_OK && more.n < more.cap && b.n) {
+            /* the batch stopped at another epoch: one file holds one (sync_export_bundles) */
+            size_t left = 0;
+            if (store_pending_each(s, b.recs[b.n - 1].seq, 1, NULL_STOP, NULL, &left) == KIOSK_OK &&
+                left) {
+                rc = KIOSK_RANGE;
+                break;
+            }
+        }
         if (rc != KIOSK_OK || more.n < more.cap || b.n >= SYNC_MAX_RECORDS)
             break;
         after = b.recs[b.n - 1].seq;
@@ -975,8 +1110,10 @@ kiosk_rc sync_export_bundle(store *s, const store_device_key *key, const char *p
     size_t len = 0;
     if (rc == KIOSK_OK && b.n == 0)
         rc = KIOSK_NOT_FOUND;
+    sync_head head = {.present = b.has_epoch, .has_epoch = b.has_epoch};
+    memcpy(head.epoch, b.epoch, 16);
     if (rc == KIOSK_OK)
-        rc = sync_body_encode(b.recs, b.n, &body, &len);
+        rc = sync_body_encode_head(b.recs, b.n, &head, &body, &len);
     if (rc == KIOSK_OK && len > SYNC_MAX_BODY)
         rc = KIOSK_RANGE; /* the hub would refuse it: sync_export_bundles splits */
     if (rc == KIOSK_OK)
@@ -991,11 +1128,19 @@ kiosk_rc sync_export_bundle(store *s, const store_device_key *key, const char *p
     return rc;
 }
 
-/* One bundle of an export: the pending records with seq in (after, last]. */
+/* One bundle of an export: the pending records with seq in (after, last], all of one
+ * store epoch (named in the body's head). */
 typedef struct part {
     int64_t after, last;
     size_t count;
+    int has_epoch;
+    uint8_t epoch[16];
 } part;
+
+/* The bytes the head adds to a bundle's body: ,"head":{"audit_id":0,"audit_hash":"<64
+ * hex>","epoch":"<32 hex>"} (audit id 0: a bundle carries no audit head). */
+#define BUNDLE_HEAD_BYTES                                                                          \
+    (sizeof ",\"head\":{\"audit_id\":0,\"audit_hash\":\"\",\"epoch\":\"\"}" - 1 + 96)
 
 /* The cut of the backlog into parts, made from each record's exact encoded size. */
 typedef struct plan {
@@ -1012,11 +1157,13 @@ static int plan_add(void *ctx, const store_pending *p)
     plan *pl = ctx;
     part *cur = pl->n ? &pl->parts[pl->n - 1] : NULL;
     size_t one = sync_body_record_size(p->seq, p->sealed_len, 1);
-    if (SYNC_BODY_FRAME + one > pl->max_body) {
+    if (SYNC_BODY_FRAME + BUNDLE_HEAD_BYTES + one > pl->max_body) {
         pl->failed = KIOSK_RANGE; /* one record alone over the cap */
         return 1;
     }
-    if (!cur || cur->count >= pl->max_records ||
+    int other_epoch = cur && ((p->epoch != NULL) != cur->has_epoch ||
+                              (p->epoch && memcmp(p->epoch, cur->epoch, 16) != 0));
+    if (!cur || other_epoch || cur->count >= pl->max_records ||
         pl->bytes + sync_body_record_size(p->seq, p->sealed_len, 0) > pl->max_body) {
         if (pl->n == pl->cap) {
             size_t cap = pl->cap ? pl->cap * 2 : 8;
@@ -1029,8 +1176,10 @@ static int plan_add(void *ctx, const store_pending *p)
             pl->cap = cap;
         }
         cur = &pl->parts[pl->n++];
-        *cur = (part){.after = pl->last_seen, .last = p->seq, .count = 1};
-        pl->bytes = SYNC_BODY_FRAME + one;
+        *cur = (part){.after = pl->last_seen, .last = p->seq, .count = 1, .has_epoch = !!p->epoch};
+        if (p->epoch)
+            memcpy(cur->epoch, p->epoch, 16);
+        pl->bytes = SYNC_BODY_FRAME + BUNDLE_HEAD_BYTES + one;
     } else {
         cur->last = p->seq;
         cur->count++;
@@ -1110,27 +1259,56 @@ kiosk_rc sync_export_bundles(store *s, const store_device_key *key, const char *
     if (pl.max_records > SYNC_MAX_RECORDS)
         pl.max_records = SYNC_MAX_RECORDS;
     kiosk_rc rc = KIOSK_OK;
+    /* the pending records, or (opt->refused) those the hub refused, for its reconciliation */
+    kiosk_rc (*each)(store *, int64_t, size_t, store_pending_fn, void *, size_t *) =
+        opt && opt->refused ? store_refused_each : store_pending_each;
     /* pass 1: sizes only, so every file can carry its number "of N" */
     for (;;) {
         size_t got = 0;
-        rc = store_pending_each(s, pl.last_seen, 4096, plan_add, &pl, &got);
+        rc = each(s, pl.last_seen, 4096, plan_add, &pl, &got);
         if (rc == KIOSK_OK && pl.failed)
             rc = (kiosk_rc)pl.failed;
         if (rc != KIOSK_OK || got < 4096)
             break;
     }
-    if (rc == KIOSK_OK && pl.n == 0)
+    /* the pending kiosk events (help requests) travel too, in one "-events" bundle of their
+     * own: they stay queued here (the hub keeps each once, by device, seq and time) */
+    sync_event *evs = NULL;
+    size_t nev = 0;
+    if (rc == KIOSK_OK && !(opt && opt->refused)) {
+        evs = calloc(SYNC_MAX_EVENTS, sizeof *evs);
+        rc = evs ? store_events_pending(s, evs, SYNC_MAX_EVENTS, &nev) : KIOSK_NOMEM;
+    }
+    if (rc == KIOSK_OK && pl.n == 0 && nev == 0)
         rc = KIOSK_NOT_FOUND;
+    size_t nfiles = pl.n + (nev ? 1 : 0);
     char(*finals)[SYNC_EXPORT_PATH_MAX] = NULL, (*tmps)[SYNC_EXPORT_PATH_MAX] = NULL;
     if (rc == KIOSK_OK) {
-        finals = calloc(pl.n, sizeof *finals);
-        tmps = calloc(pl.n, sizeof *tmps);
+        finals = calloc(nfiles, sizeof *finals);
+        tmps = calloc(nfiles, sizeof *tmps);
         if (!finals || !tmps)
             rc = KIOSK_NOMEM;
     }
     for (size_t i = 0; rc == KIOSK_OK && i < pl.n; i++)
         if (!part_paths(dir, base, i, pl.n, finals[i], tmps[i], SYNC_EXPORT_PATH_MAX))
             rc = KIOSK_INVALID;
+    if (rc == KIOSK_OK && nev) {
+        char evbase[600];
+        int k = snprintf(evbase, sizeof evbase, "%s-events", base);
+        if (k <= 0 || (size_t)k >= sizeof evbase ||
+            !part_paths(dir, evbase, 0, 1, finals[pl.n], tmps[pl.n], SYNC_EXPORT_PATH_MAX))
+            rc = KIOSK_INVALID;
+    }
+    if (rc == KIOSK_OK && nev) {
+        char *body = NULL;
+        size_t len = 0;
+        rc = sync_events_encode(evs, nev, &body, &len);
+        if (rc == KIOSK_OK)
+            rc = sync_bundle_write_temp_for(tmps[pl.n], SYNC_PATH_EVENTS, key->public_key,
+                                            key->secret_key, now_ms, body, len);
+        free(body);
+    }
+    free(evs);
     /* pass 2: each part encoded, signed and written under its hidden name */
     size_t records = 0;
     for (size_t i = 0; rc == KIOSK_OK && i < pl.n; i++) {
@@ -1140,13 +1318,16 @@ kiosk_rc sync_export_bundles(store *s, const store_device_key *key, const char *
             rc = KIOSK_NOMEM;
             break;
         }
-        rc = store_pending_each(s, pl.parts[i].after, pb.b.cap, collect_part, &pb, NULL);
+        rc = each(s, pl.parts[i].after, pb.b.cap, collect_part, &pb, NULL);
         if (rc == KIOSK_OK && pb.b.failed)
             rc = KIOSK_NOMEM;
         char *body = NULL;
         size_t len = 0;
+        /* the head names the records' epoch (the hub keys seqs by it); no audit head */
+        sync_head head = {.present = pl.parts[i].has_epoch, .has_epoch = pl.parts[i].has_epoch};
+        memcpy(head.epoch, pl.parts[i].epoch, 16);
         if (rc == KIOSK_OK)
-            rc = sync_body_encode(pb.b.recs, pb.b.n, &body, &len);
+            rc = sync_body_encode_head(pb.b.recs, pb.b.n, &head, &body, &len);
         if (rc == KIOSK_OK && len > pl.max_body) {
             kiosk_log_error("sync", "bundle %zu: %zu bytes over the planned %zu", i + 1, len,
                             pl.max_body);
@@ -1163,7 +1344,7 @@ kiosk_rc sync_export_bundles(store *s, const store_device_key *key, const char *
     }
     /* every part is on the medium: now they become bundles */
     size_t renamed = 0;
-    for (size_t i = 0; rc == KIOSK_OK && i < pl.n; i++) {
+    for (size_t i = 0; rc == KIOSK_OK && i < nfiles; i++) {
         if (rename(tmps[i], finals[i]) != 0)
             rc = errno == ENOSPC ? KIOSK_DISK_FULL : KIOSK_IO;
         else
@@ -1177,10 +1358,12 @@ kiosk_rc sync_export_bundles(store *s, const store_device_key *key, const char *
         }
         res.records = records;
         res.files = pl.n;
+        res.events = nev;
         snprintf(res.first, sizeof res.first, "%s", finals[0]);
-        kiosk_log_info("sync", "wrote %zu records in %zu bundles", records, pl.n);
+        kiosk_log_info("sync", "wrote %zu records in %zu bundles, %zu kiosk events", records, pl.n,
+                       nev);
     } else if (finals) {
-        for (size_t i = 0; i < pl.n && tmps[i][0]; i++)
+        for (size_t i = 0; i < nfiles && tmps[i][0]; i++)
             unlink(i < renamed ? finals[i] : tmps[i]); /* no partial set is left either */
     }
     free(finals);

@@ -68,6 +68,61 @@ static int print_rejected(void *ctx, const store_summary *rec, const char *reaso
     return 0;
 }
 
+/* The refused records counted by the hub's reason, for the summary line. */
+typedef struct reasons {
+    struct {
+        char reason[SYNC_REASON_MAX];
+        long long n;
+    } r[8];
+    size_t n;
+    long long other;
+} reasons;
+
+static int count_reason(void *ctx, const store_summary *rec, const char *reason)
+{
+    (void)rec;
+    reasons *rs = ctx;
+    for (size_t i = 0; i < rs->n; i++)
+        if (!strcmp(rs->r[i].reason, reason)) {
+            rs->r[i].n++;
+            return 0;
+        }
+    if (rs->n == sizeof rs->r / sizeof rs->r[0]) {
+        rs->other++;
+        return 0;
+    }
+    snprintf(rs->r[rs->n].reason, sizeof rs->r[rs->n].reason, "%s", reason);
+    rs->r[rs->n++].n = 1;
+    return 0;
+}
+
+/* "refused by hub:    2 (seq_conflict 2); kioskctl export --refused DIR takes them to
+ * the hub's reconciliation" — or "none". */
+static void print_refused(store *st)
+{
+    reasons rs = {0};
+    long long total = 0;
+    if (store_rejected_each(st, count_reason, &rs) != KIOSK_OK) {
+        printf("refused by hub:    unreadable\n");
+        return;
+    }
+    for (size_t i = 0; i < rs.n; i++)
+        total += rs.r[i].n;
+    total += rs.other;
+    if (!total) {
+        printf("refused by hub:    none\n");
+        return;
+    }
+    printf("refused by hub:    %lld (", total);
+    for (size_t i = 0; i < rs.n; i++)
+        printf("%s%s %lld", i ? ", " : "", rs.r[i].reason[0] ? rs.r[i].reason : "no reason",
+               rs.r[i].n);
+    if (rs.other)
+        printf(", other %lld", rs.other);
+    printf("); kept here; kioskctl export --refused DIR takes them to the hub's"
+           " reconciliation\n");
+}
+
 static void print_epoch(store *st)
 {
     store_epoch ep;
@@ -154,6 +209,7 @@ int cmd_status(int argc, char **argv)
     print_time("last attempt:     ", note.last_attempt_ms);
     printf("last error:        %s\n", note.last_error[0] ? note.last_error : "none");
     print_epoch(st);
+    print_refused(st);
     printf("free disk:         %llu MiB in %s\n", free_mb, cfg.state_dir);
     print_reader(cfg.state_dir);
     store_rejected_each(st, print_rejected, NULL);
@@ -231,7 +287,23 @@ static size_t bundle_max_body(void)
 int cmd_export(int argc, char **argv)
 {
     const char *config_path = NULL;
-    if (!config_only(argc, argv, &config_path) || optind != argc - 1) {
+    int refused = 0;
+    static const struct option opts[] = {{"config", required_argument, NULL, 'c'},
+                                         {"refused", no_argument, NULL, 'r'},
+                                         {NULL, 0, NULL, 0}};
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "c:", opts, NULL)) != -1) {
+        if (c == 'c') {
+            config_path = optarg;
+        } else if (c == 'r') {
+            refused = 1;
+        } else {
+            usage(stderr);
+            return EXIT_USAGE;
+        }
+    }
+    if (optind != argc - 1) {
         usage(stderr);
         return EXIT_USAGE;
     }
@@ -252,6 +324,8 @@ int cmd_export(int argc, char **argv)
     if (stat(target, &sb) == 0 && S_ISDIR(sb.st_mode)) {
         snprintf(dir, sizeof dir, "%s", target);
         receipt_bundle_base(cfg.hall_code, key.public_key, now.tv_sec, base, sizeof base);
+        if (refused) /* a name of its own: the hub's operator sees what it is for */
+            snprintf(base + strlen(base), sizeof base - strlen(base), "-refused");
     } else {
         const char *slash = strrchr(target, '/');
         const char *name = slash ? slash + 1 : target;
@@ -263,7 +337,7 @@ int cmd_export(int argc, char **argv)
         snprintf(base, sizeof base, "%.*s",
                  (int)(nl > 3 && !strcmp(name + nl - 3, ".kb") ? nl - 3 : nl), name);
     }
-    sync_export_options opt = {.max_body = bundle_max_body()};
+    sync_export_options opt = {.max_body = bundle_max_body(), .refused = refused};
     sync_export_result res;
     kiosk_rc rc = sync_export_bundles(st, &key, dir, base, now_ms, &opt, &res);
     if (res.stale_removed)
@@ -274,10 +348,18 @@ int cmd_export(int argc, char **argv)
         else
             printf("exported %zu records to %zu bundles in %s (%s-001of%03zu.kb …)\n", res.records,
                    res.files, dir, base, res.files);
-        printf("they stay on this unit until the hub acknowledges them (next sync, or"
-               " kioskctl import-acks)\n");
+        if (res.events)
+            printf("and %zu help requests (kiosk events) for the hub; they stay queued here\n",
+                   res.events);
+        if (refused)
+            printf("records the hub refused: it keeps them for reconciliation (hub status);"
+                   " they stay rejected here\n");
+        else
+            printf("they stay on this unit until the hub acknowledges them (next sync, or"
+                   " kioskctl import-acks)\n");
     } else if (rc == KIOSK_NOT_FOUND) {
-        printf("nothing to export: every record is acknowledged or rejected\n");
+        printf(refused ? "nothing to export: the hub refused no record\n"
+                       : "nothing to export: every record is acknowledged or rejected\n");
         code = EXIT_NOTHING;
     } else {
         printf("export failed: %s (%s); no bundle was left behind\n", kiosk_strerror(rc), dir);

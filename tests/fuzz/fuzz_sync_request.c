@@ -25,7 +25,9 @@ static void check_body(const char *body, size_t len)
         sync_body_decode_head(out, olen, &again, &m, &head2) != KIOSK_OK || m != n ||
         head2.present != head.present ||
         (head.present &&
-         (head2.audit_id != head.audit_id || memcmp(head2.audit_hash, head.audit_hash, 32))))
+         (head2.audit_id != head.audit_id || memcmp(head2.audit_hash, head.audit_hash, 32) ||
+          head2.has_epoch != head.has_epoch ||
+          (head.has_epoch && memcmp(head2.epoch, head.epoch, 16)))))
         abort();
     /* the sizes a bundle writer cuts a backlog by are exactly the encoder's (a bundle's
      * body has no audit head: sync_body_encode) */

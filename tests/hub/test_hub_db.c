@@ -553,6 +553,140 @@ static void test_mark_head_only_moves_forward(void **state)
     hub_db_close(db);
 }
 
+/* Seqs are unique per (device, epoch): the same seq in another epoch is a new record;
+ * in the same epoch a seq_conflict, kept for reconciliation; the mark and the gaps are per
+ * epoch. */
+static void test_epochs(void **state)
+{
+    (void)state;
+    hub_db *db = fresh("epochs");
+    assert_int_equal(hub_db_device_add(db, dev_pk, "a", 1), KIOSK_OK);
+    uint8_t e1[16], e2[16];
+    memset(e1, 1, 16);
+    memset(e2, 2, 16);
+    sync_record r[4];
+    sync_result res[4];
+    for (int i = 0; i < 3; i++) {
+        make_record(&r[i], i + 1, dev_sk);
+        sync_record_sign_epoch(&r[i], e1, dev_sk);
+    }
+    assert_int_equal(hub_db_ingest_epoch(db, dev_pk, e1, r, 3, "http", 1, res), KIOSK_OK);
+    for (int i = 0; i < 3; i++)
+        assert_int_equal(res[i].status, SYNC_ACCEPTED);
+    /* signed for e1: not a record of e2, nor of the legacy epoch */
+    assert_int_equal(hub_db_ingest_epoch(db, dev_pk, e2, r, 1, "http", 2, res), KIOSK_OK);
+    assert_int_equal(res[0].status, SYNC_REJECTED);
+    assert_string_equal(res[0].reason, "bad_record_signature");
+    free_recs(r, 3);
+    /* seq 2 again: in e2 a new record, in e1 a conflict kept for reconciliation */
+    make_record(&r[0], 2, dev_sk);
+    sync_record_sign_epoch(&r[0], e2, dev_sk);
+    make_record(&r[1], 2, dev_sk);
+    sync_record_sign_epoch(&r[1], e1, dev_sk);
+    assert_int_equal(hub_db_ingest_epoch(db, dev_pk, e2, &r[0], 1, "http", 3, res), KIOSK_OK);
+    assert_int_equal(res[0].status, SYNC_ACCEPTED);
+    assert_int_equal(hub_db_ingest_epoch(db, dev_pk, e1, &r[1], 1, "bundle", 4, res), KIOSK_OK);
+    assert_int_equal(res[0].status, SYNC_REJECTED);
+    assert_string_equal(res[0].reason, "seq_conflict");
+    assert_int_equal(hub_db_ingest_epoch(db, dev_pk, e1, &r[1], 1, "bundle", 5, res), KIOSK_OK);
+    int64_t kept, conflicts;
+    assert_int_equal(hub_db_reconcile_count(db, &kept, &conflicts), KIOSK_OK);
+    assert_int_equal(kept, 1); /* once, however often it comes */
+    assert_int_equal(conflicts, 1);
+    free_recs(r, 2);
+    /* a version 1 record in a body that names e2: kept under e2 */
+    make_record(&r[0], 6, dev_sk);
+    assert_int_equal(hub_db_ingest_epoch(db, dev_pk, e2, &r[0], 1, "http", 6, res), KIOSK_OK);
+    assert_int_equal(res[0].status, SYNC_ACCEPTED);
+    free_recs(r, 1);
+    /* marks per epoch */
+    sync_mark m;
+    assert_int_equal(hub_db_mark_epoch(db, dev_pk, e1, NULL, 7, &m), KIOSK_OK);
+    assert_true(m.has_epoch);
+    assert_memory_equal(m.epoch, e1, 16);
+    assert_int_equal(m.max_seq, 3);
+    assert_int_equal(hub_db_mark_epoch(db, dev_pk, e2, NULL, 7, &m), KIOSK_OK);
+    assert_int_equal(m.max_seq, 6);
+    uint8_t e3[16];
+    memset(e3, 3, 16);
+    assert_int_equal(hub_db_mark_epoch(db, dev_pk, e3, NULL, 7, &m), KIOSK_OK);
+    assert_int_equal(m.max_seq, 0);
+    /* gaps per epoch: e1 from 1 (its first), e2 from its lowest seq held: 3..5 */
+    hub_gap *gaps;
+    size_t ng;
+    assert_int_equal(hub_db_gaps(db, dev_pk, &gaps, &ng), KIOSK_OK);
+    assert_int_equal(ng, 1);
+    assert_int_equal(gaps[0].first, 3);
+    assert_int_equal(gaps[0].last, 5);
+    assert_memory_equal(gaps[0].epoch, e2, 16);
+    free(gaps);
+    hub_db_close(db);
+}
+
+/* A hub database of schema 3 (seqs unique per device): its rows get the legacy epoch and
+ * count in every epoch's mark. */
+static void test_migrate_from_3(void **state)
+{
+    (void)state;
+    snprintf(path, sizeof path, "%s/v3.db", dir);
+    unlink(path);
+    sqlite3 *raw;
+    assert_int_equal(sqlite3_open(path, &raw), SQLITE_OK);
+    char hex[65];
+    sync_hex_format(dev_pk, 32, hex);
+    char *sql = sqlite3_mprintf(
+        "CREATE TABLE devices(public_key BLOB PRIMARY KEY CHECK(length(public_key) = 32),"
+        " name TEXT NOT NULL DEFAULT '', added_ms INTEGER NOT NULL, removed_ms INTEGER);"
+        "CREATE TABLE records(uuid TEXT PRIMARY KEY,"
+        " device BLOB NOT NULL REFERENCES devices(public_key), seq INTEGER NOT NULL CHECK(seq >= "
+        "1),"
+        " sealed BLOB NOT NULL, sig BLOB NOT NULL CHECK(length(sig) = 64),"
+        " sealed_sha256 BLOB NOT NULL CHECK(length(sealed_sha256) = 32),"
+        " received_ms INTEGER NOT NULL, source TEXT NOT NULL CHECK(source IN ('http', 'bundle')),"
+        " UNIQUE(device, seq));"
+        "CREATE TABLE seen_requests(signature BLOB PRIMARY KEY CHECK(length(signature) = 64),"
+        " time_ms INTEGER NOT NULL);"
+        "CREATE INDEX seen_requests_time ON seen_requests(time_ms);"
+        "CREATE TABLE device_heads(device BLOB PRIMARY KEY REFERENCES devices(public_key),"
+        " audit_id INTEGER NOT NULL, audit_hash BLOB NOT NULL CHECK(length(audit_hash) = 32),"
+        " updated_ms INTEGER NOT NULL);"
+        "CREATE TABLE events(device BLOB NOT NULL REFERENCES devices(public_key),"
+        " seq INTEGER NOT NULL CHECK(seq >= 1), kind TEXT NOT NULL, step TEXT NOT NULL,"
+        " hall_code TEXT NOT NULL, at_ms INTEGER NOT NULL, received_ms INTEGER NOT NULL,"
+        " PRIMARY KEY(device, seq, at_ms));"
+        "INSERT INTO devices(public_key, name, added_ms) VALUES(X'%s', 'a', 1);"
+        "INSERT INTO records VALUES('0f8fad5b-d9cb-469f-a165-70867728950e', X'%s', 5, X'00',"
+        " zeroblob(64), zeroblob(32), 1, 'http');"
+        "PRAGMA user_version = 3;",
+        hex, hex);
+    assert_int_equal(sqlite3_exec(raw, sql, NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_free(sql);
+    sqlite3_close(raw);
+    hub_db *db;
+    assert_int_equal(hub_db_open(path, &db), KIOSK_OK);
+    assert_int_equal(count_records(db, dev_pk), 1);
+    uint8_t e1[16];
+    memset(e1, 1, 16);
+    sync_mark m;
+    assert_int_equal(hub_db_mark_epoch(db, dev_pk, e1, NULL, 7, &m), KIOSK_OK);
+    assert_int_equal(m.max_seq, 5); /* the legacy row counts */
+    /* seq 5 of e1 is not the legacy row's seq 5 */
+    sync_record r;
+    sync_result res;
+    make_record(&r, 5, dev_sk);
+    sync_record_sign_epoch(&r, e1, dev_sk);
+    assert_int_equal(hub_db_ingest_epoch(db, dev_pk, e1, &r, 1, "http", 8, &res), KIOSK_OK);
+    assert_int_equal(res.status, SYNC_ACCEPTED);
+    free_recs(&r, 1);
+    /* a body without an epoch is of the legacy one: seq 5 there is taken */
+    make_record(&r, 5, dev_sk);
+    res = ingest1(db, dev_pk, &r);
+    assert_int_equal(res.status, SYNC_REJECTED);
+    assert_string_equal(res.reason, "seq_conflict");
+    free_recs(&r, 1);
+    hub_db_close(db);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -565,6 +699,8 @@ int main(void)
         cmocka_unit_test(test_ingest_rate),
         cmocka_unit_test(test_ingest_checks_a_big_batch_in_order),
         cmocka_unit_test(test_mark_head_only_moves_forward),
+        cmocka_unit_test(test_epochs),
+        cmocka_unit_test(test_migrate_from_3),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -814,6 +814,47 @@ static void test_restored_database_never_reuses_numbers(void **state)
     /* the last word of the alarm is the audit log's: a copy's log went its own way */
     assert_non_null(strstr(out, "store alarm:       audit log rolled back or copied"));
     assert_null(strstr(out, "1101**********0026")); /* not even the masked ID */
+    assert_non_null(strstr(out, "refused by hub:    1 (seq_conflict 1); kept here"));
+    /* the refused record goes to the hub's reconciliation on a stick; it stays here */
+    char stick[400];
+    snprintf(stick, sizeof stick, "%s/stick", dir2);
+    /* named so that it comes first on the stick: the hub goes on past its rejection */
+    snprintf(cmd, sizeof cmd,
+             "mkdir -p '%s' && '%s' export --refused --config '%s' '%s/0-refused.kb'", stick,
+             KIOSK_KIOSKCTL, conf2, stick);
+    assert_int_equal(run(cmd, out, sizeof out), 0);
+    assert_non_null(strstr(out, "exported 1 records to "));
+    assert_non_null(strstr(out, "-refused.kb"));
+    snprintf(cmd, sizeof cmd, "'%s' export --config '%s' '%s'", KIOSK_KIOSKCTL, conf2, stick);
+    assert_int_equal(run(cmd, out, sizeof out), 23); /* nothing pending */
+    snprintf(cmd, sizeof cmd, "'%s' import --db '%s' '%s' 2>&1", KIOSK_HUB, hubdb, stick);
+    assert_int_equal(run(cmd, out, sizeof out), 3); /* refused again, and kept */
+    assert_non_null(strstr(out, "seq_conflict"));
+    snprintf(cmd, sizeof cmd, "'%s' status --db '%s'", KIOSK_HUB, hubdb);
+    assert_int_equal(run(cmd, out, sizeof out), 0);
+    assert_non_null(strstr(out, "refused records kept for reconciliation: 1 (seq_conflict 1,"));
+    snprintf(cmd, sizeof cmd, "'%s' status --config '%s'", KIOSK_KIOSKCTL, conf2);
+    assert_int_equal(run(cmd, out, sizeof out), 0);
+    assert_non_null(strstr(out, "1 rejected"));
+    /* a help request on a unit without a network goes on the stick too, and the hub
+     * keeps it once however often it is imported */
+    assert_int_equal(store_open(db2, "H7", &key, NULL, &st), KIOSK_OK);
+    int64_t ev_seq = 0;
+    assert_int_equal(store_event_add(st, "help.request", "form", &ev_seq), KIOSK_OK);
+    store_close(st);
+    snprintf(cmd, sizeof cmd, "'%s' export --config '%s' '%s'", KIOSK_KIOSKCTL, conf2, stick);
+    assert_int_equal(run(cmd, out, sizeof out), 0);
+    assert_non_null(strstr(out, "and 1 help requests"));
+    for (int i = 0; i < 2; i++) {
+        snprintf(cmd, sizeof cmd, "'%s' import --db '%s' '%s' 2>&1", KIOSK_HUB, hubdb, stick);
+        assert_int_equal(run(cmd, out, sizeof out), 3); /* the refused bundle is still there */
+        assert_non_null(strstr(out, "1 kiosk events (help requests)"));
+    }
+    snprintf(cmd, sizeof cmd, "'%s' events --db '%s' --since 1h", KIOSK_HUB, hubdb);
+    assert_int_equal(run(cmd, out, sizeof out), 0);
+    assert_non_null(strstr(out, "help.request"));
+    assert_non_null(strstr(out, "step form"));
+    assert_null(strstr(strstr(out, "help.request") + 1, "help.request")); /* once */
     /* from now on the two copies never meet: each saves and syncs in turn */
     /* (their audit logs still differ: a sync may say so, exit 33, never 32) */
     for (int round = 0; round < 3; round++) {

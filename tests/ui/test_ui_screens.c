@@ -74,6 +74,7 @@ static const mask masks[] = {
     {"hall-menu-exported", {{230, 343, 786, 42}}},
     {"hall-menu-purged", {{230, 343, 786, 42}}},
     {"hall-menu-out-of-service", {{230, 343, 786, 42}}},
+    {"hall-menu-refused", {{230, 343, 786, 42}}},
     {"portable-menu-dashboard", {{185, 254, 200, 36}}},
 };
 
@@ -583,6 +584,7 @@ typedef struct state_opts {
     int failed_logins; /* wrong staff PINs already tried */
     int citizen;       /* 我的办理记录: two records of the demo card's holder, one of them
                           acknowledged by the hub an hour ago */
+    int refused;       /* the record was refused by the hub (seq_conflict) */
 } state_opts;
 
 /* A fresh state directory KIOSK_TEST_TMP/screens-state/tag, the same every run, and cfg
@@ -622,6 +624,10 @@ static void fresh_state(const char *tag, kiosk_mode mode, const char *card, stat
             store_saved sv;
             assert_int_equal(store_save(st, &sub, &sv), KIOSK_OK);
             assert_string_equal(sv.receipt_no, "DEMO01-20261120-0001");
+            if (o.refused) {
+                store_outcome oc = {.uuid = sv.uuid, .reason = "seq_conflict", .hub_signed = 1};
+                assert_int_equal(store_apply_outcomes(st, &oc, 1, NULL), KIOSK_OK);
+            }
         }
         if (o.citizen) {
             uint8_t commit[32] = {1};
@@ -1063,6 +1069,16 @@ static void test_hall_menu(void **state)
               "shot-async hall-menu-out-of-service\n"
               "tap m_logout\nexpect-menu off\nexpect attract\n"
               "shot-async hall-attract-out-of-service\n");
+    stop(app);
+    /* a record the hub refused: the dashboard says why and what to do */
+    state_opts ro = {.upstream_key = 1, .record = 1, .staff = 1, .refused = 1};
+    fresh_state("hall-menu-refused", KIOSK_MODE_HALL, demo_card, ro);
+    app = start(1);
+    play(app, login_730146);
+    play(app, "tap mk7\ntap mk3\ntap mk0\ntap mk1\ntap mk4\ntap mk6\ntap mk_ok\n"
+              "wait-menu home\n"
+              "shot-async hall-menu-refused\n"
+              "tap m_logout\nexpect-menu off\n");
     stop(app);
     /* the third wrong PIN in a row locks the login (two were tried before) */
     o.failed_logins = 2;

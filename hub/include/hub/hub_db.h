@@ -17,7 +17,7 @@
 
 typedef struct hub_db hub_db;
 
-#define HUB_DB_SCHEMA_VERSION 3
+#define HUB_DB_SCHEMA_VERSION 4
 #define HUB_DEVICE_NAME_MAX 128 /* bytes of a device name, terminator included */
 
 /* Open (creating or migrating) the database at path (borrowed). On failure *out is NULL:
@@ -77,6 +77,20 @@ kiosk_rc hub_db_device_counts(hub_db *db, const uint8_t public_key[32], int64_t 
  * a second: statements are prepared once and the batch commits once. */
 kiosk_rc hub_db_ingest(hub_db *db, const uint8_t device_pk[32], const sync_record *recs, size_t n,
                        const char *source, int64_t now_ms, sync_result *results);
+/* The same for records of one store epoch (16 bytes, borrowed; NULL: the legacy epoch,
+ * zeros — a body whose head names none). Seqs are unique per (device, epoch): "seq_conflict"
+ * means this epoch's seq is held under another uuid. Each record must sign version 2 of
+ * the record message with that epoch, or version 1 (saved before records carried it; the
+ * request or bundle that names the epoch is signed by the device). A record refused as
+ * "seq_conflict" or "uuid_conflict" (its signature good) is kept in the reconciliation
+ * table (hub_db_reconcile_count), sealed as it came. hub_db_ingest is this with NULL. */
+kiosk_rc hub_db_ingest_epoch(hub_db *db, const uint8_t device_pk[32], const uint8_t *epoch,
+                             const sync_record *recs, size_t n, const char *source, int64_t now_ms,
+                             sync_result *results);
+
+/* Refused records kept for reconciliation: how many, over every device (*count), and
+ * of those, how many as seq_conflict (*seq_conflicts, may be NULL). */
+kiosk_rc hub_db_reconcile_count(hub_db *db, int64_t *count, int64_t *seq_conflicts);
 
 /* Replay protection for signed HTTP requests. Sets *seen to 1 when this request
  * signature (64 bytes, borrowed) was seen within the last 2 * SYNC_SKEW_MS, else 0; when
@@ -94,14 +108,23 @@ kiosk_rc hub_db_seen_request(hub_db *db, const uint8_t signature[64], int64_t no
  * database error otherwise. */
 kiosk_rc hub_db_mark(hub_db *db, const uint8_t public_key[32], const sync_head *given,
                      int64_t now_ms, sync_mark *out);
+/* The same for one store epoch (16 bytes, borrowed; NULL: hub_db_mark): max_seq is the
+ * highest seq held for (device, epoch) or in the device's legacy rows, and out names the
+ * epoch (has_epoch), so the unit knows this hub keys by epoch. */
+kiosk_rc hub_db_mark_epoch(hub_db *db, const uint8_t public_key[32], const uint8_t *epoch,
+                           const sync_head *given, int64_t now_ms, sync_mark *out);
 
 /* A run of missing sequence numbers, first..last inclusive. */
 typedef struct hub_gap {
     int64_t first;
     int64_t last;
+    uint8_t epoch[16]; /* the store epoch it is in (zeros: legacy) */
 } hub_gap;
 
-/* The missing seq ranges of a device between 1 and its highest stored seq, ascending.
+/* The missing seq ranges of a device, per store epoch (ordered by epoch, then seq): in its
+ * first epoch (the one with its lowest seq) between 1 and the epoch's highest seq, in a
+ * later one between the lowest and the highest seq held (a later epoch begins past the
+ * numbers before it, or in a block of its own, so its start is not known here).
  * On success *gaps is owned (free()), NULL when *n is 0. KIOSK_NOT_FOUND for a device
  * never added, KIOSK_NOMEM, a database error. */
 kiosk_rc hub_db_gaps(hub_db *db, const uint8_t public_key[32], hub_gap **gaps, size_t *n);

@@ -306,12 +306,51 @@ static void test_import_acks_from_the_stick(void **state)
     cfg.export_dir[0] = '\0';
 }
 
+/* The menu's export takes the records the hub refused too, in bundles of their own for
+ * the hub's reconciliation, and says so; they stay rejected on the unit. */
+static void test_export_takes_refused_records(void **state)
+{
+    (void)state;
+    session *s = start("refused");
+    char usb[220], dbp[260];
+    snprintf(usb, sizeof usb, "%.200s/usb", dir);
+    snprintf(dbp, sizeof dbp, "%.200s/kiosk.db", dir);
+    snprintf(cfg.export_dir, sizeof cfg.export_dir, "%s", usb);
+    cfg.export_mount = 0;
+    store *st;
+    assert_int_equal(store_open(dbp, "DEMO01", &unit_key, NULL, &st), KIOSK_OK);
+    uint8_t commit[32] = {1};
+    store_submission sub = {"{}", "{}", "2026.1", commit, "李*", "1101**********0026"};
+    store_saved sv;
+    assert_int_equal(store_save(st, &sub, &sv), KIOSK_OK);
+    store_outcome o = {.uuid = sv.uuid, .reason = "seq_conflict", .hub_signed = 1};
+    assert_int_equal(store_apply_outcomes(st, &o, 1, NULL), KIOSK_OK);
+    assert_int_equal(store_save(st, &sub, &sv), KIOSK_OK); /* and one pending */
+    store_close(st);
+    open_desk();
+    type("mk", "482915");
+    desk_tap(&d, "mk_ok", kiosk_clock_mono_ms(&clk.clock));
+    wait_login(s);
+    desk_tap(&d, "m_export", kiosk_clock_mono_ms(&clk.clock));
+    settle(s, 800);
+    assert_string_equal(d.note_key, "screen.m_exported_refused");
+    assert_string_equal(d.note_arg, "2");
+    assert_false(d.note_bad);
+    char cmd[700];
+    snprintf(cmd, sizeof cmd, "ls '%s' | grep -c -- '-refused.kb$' | grep -qx 1", usb);
+    assert_int_equal(system(cmd), 0);
+    assert_int_equal(test_state_records(dir, "DEMO01", STORE_REJECTED), 1);
+    session_destroy(s);
+    cfg.export_dir[0] = '\0';
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_login_and_out_of_service),
         cmocka_unit_test(test_technician_reprint_purge_restart_and_idle_lock),
         cmocka_unit_test(test_import_acks_from_the_stick),
+        cmocka_unit_test(test_export_takes_refused_records),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -78,6 +78,38 @@ static void test_record_signature(void **state)
     assert_false(sync_record_verify(&r, pk));
 }
 
+/* Version 2 of the record signature binds the store epoch: the same record verifies as a
+ * record of its own epoch only; a version 1 signature (saved before) still verifies. */
+static void test_record_signature_binds_epoch(void **state)
+{
+    (void)state;
+    uint8_t ea[16], eb[16], hash[32], want[32];
+    memset(ea, 0xA1, 16);
+    memset(eb, 0xB2, 16);
+    crypto_hash_sha256(want, sealed49, sizeof sealed49);
+    sync_record r = sample();
+    sync_record_sign_epoch(&r, ea, sk);
+    assert_int_equal(sync_record_verify_epoch(&r, ea, pk, hash), 2);
+    assert_memory_equal(hash, want, 32);
+    assert_int_equal(sync_record_verify_epoch(&r, eb, pk, hash), 0);
+    assert_int_equal(sync_record_verify_epoch(&r, NULL, pk, hash), 0);
+    assert_false(sync_record_verify(&r, pk));
+    r.seq = 8;
+    assert_int_equal(sync_record_verify_epoch(&r, ea, pk, hash), 0);
+    r = sample(); /* version 1 */
+    assert_int_equal(sync_record_verify_epoch(&r, ea, pk, hash), 1);
+    assert_int_equal(sync_record_verify_epoch(&r, NULL, pk, hash), 1);
+    assert_memory_equal(hash, want, 32);
+    /* the exact message */
+    uint8_t msg[SYNC_RECORD_MSG_MAX];
+    size_t n = sync_record_message_epoch(UUID, 7, ea, sealed49, sizeof sealed49, msg);
+    static const char prefix[] = "kiosk-record-v2\n" UUID "\n7\n"
+                                 "a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1\n";
+    assert_int_equal(n, strlen(prefix) + 32);
+    assert_memory_equal(msg, prefix, strlen(prefix));
+    assert_memory_equal(msg + strlen(prefix), want, 32);
+}
+
 static void test_request_signature(void **state)
 {
     (void)state;
@@ -485,6 +517,43 @@ static void test_head_and_mark(void **state)
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
         assert_int_equal(sync_results_decode_mark(bad[i], strlen(bad[i]), &out, &n, &now, &gm),
                          KIOSK_INVALID);
+
+    /* the epoch in the head (an empty log: audit id 0) and in the mark */
+    sync_head eh = {.present = 1, .audit_id = 0, .has_epoch = 1};
+    memset(eh.epoch, 0x3C, 16);
+    assert_int_equal(sync_body_encode_head(NULL, 0, &eh, &body, &len), KIOSK_OK);
+    assert_string_equal(body, "{\"records\":[],\"head\":{\"audit_id\":0,\"audit_hash\":\""
+                              "0000000000000000000000000000000000000000000000000000000000000000\","
+                              "\"epoch\":\"3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c\"}}");
+    assert_int_equal(sync_body_decode_head(body, len, &got, &n, &gh), KIOSK_OK);
+    assert_int_equal(n, 0);
+    assert_true(gh.present && gh.has_epoch);
+    assert_int_equal(gh.audit_id, 0);
+    assert_memory_equal(gh.epoch, eh.epoch, 16);
+    sync_records_free(got, n);
+    body[len - 4] = 'x';
+    assert_int_equal(sync_body_decode_head(body, len, &got, &n, &gh), KIOSK_INVALID);
+    free(body);
+    static const char *const bad_heads[] = {
+        "{\"records\":[],\"head\":{\"audit_id\":00,\"audit_hash\":\""
+        "0000000000000000000000000000000000000000000000000000000000000000\"}}",
+        "{\"records\":[],\"head\":{\"audit_id\":0,\"audit_hash\":\""
+        "0000000000000000000000000000000000000000000000000000000000000000\",\"epoch\":\"3c\"}}",
+        "{\"records\":[],\"head\":{\"audit_id\":0,\"audit_hash\":\""
+        "0000000000000000000000000000000000000000000000000000000000000000\",\"x\":\""
+        "3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c\"}}",
+    };
+    for (size_t i = 0; i < sizeof bad_heads / sizeof bad_heads[0]; i++)
+        assert_int_equal(sync_body_decode_head(bad_heads[i], strlen(bad_heads[i]), &got, &n, &gh),
+                         KIOSK_INVALID);
+    m.has_epoch = 1;
+    memset(m.epoch, 0x3C, 16);
+    assert_int_equal(sync_results_encode_mark(&res, 1, 5, &m, &body, &len), KIOSK_OK);
+    assert_int_equal(sync_results_decode_mark(body, len, &out, &n, &now, &gm), KIOSK_OK);
+    assert_true(gm.present && gm.has_epoch);
+    assert_memory_equal(gm.epoch, m.epoch, 16);
+    free(out);
+    free(body);
 }
 
 /* ---- kiosk events ---- */
@@ -646,6 +715,7 @@ int main(void)
         cmocka_unit_test_setup(test_uuid_and_hex, setup),
         cmocka_unit_test_setup(test_sha256, setup),
         cmocka_unit_test_setup(test_record_signature, setup),
+        cmocka_unit_test_setup(test_record_signature_binds_epoch, setup),
         cmocka_unit_test_setup(test_request_signature, setup),
         cmocka_unit_test_setup(test_request_signature_v2, setup),
         cmocka_unit_test_setup(test_reply_signature, setup),

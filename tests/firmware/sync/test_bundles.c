@@ -184,10 +184,14 @@ static void hub_import(const char *path, size_t c[3], size_t *body_len)
         *body_len = b.body_len;
     sync_record *recs;
     size_t n;
-    assert_int_equal(sync_body_decode(b.body, b.body_len, &recs, &n), KIOSK_OK);
+    sync_head head;
+    assert_int_equal(sync_body_decode_head(b.body, b.body_len, &recs, &n, &head), KIOSK_OK);
+    assert_true(head.has_epoch);
     sync_result *res = calloc(n ? n : 1, sizeof *res);
     assert_non_null(res);
-    assert_int_equal(hub_db_ingest(hdb, b.device, recs, n, "bundle", wall_ms(), res), KIOSK_OK);
+    assert_int_equal(
+        hub_db_ingest_epoch(hdb, b.device, head.epoch, recs, n, "bundle", wall_ms(), res),
+        KIOSK_OK);
     for (size_t i = 0; i < n; i++)
         c[res[i].status]++;
     free(res);

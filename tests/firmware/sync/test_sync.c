@@ -178,11 +178,14 @@ static void test_normal_sync(void **state)
     assert_string_equal(err, "");
     assert_int_equal(count(s, STORE_ACKED), 10);
     assert_hub_holds(10);
-    /* nothing pending: no request at all */
+    /* nothing pending: one request, the empty one that asks for the hub's mark */
     uint64_t before = hub_server_requests(srv);
     assert_int_equal(sync_run_once(&c, s, &r, err, sizeof err), KIOSK_OK);
-    assert_int_equal(r.requests, 0);
-    assert_int_equal(hub_server_requests(srv), before);
+    assert_int_equal(r.requests, 1);
+    assert_int_equal(r.sent, 0);
+    assert_int_equal(r.probed, 1);
+    assert_int_equal(r.hub_ahead, 0);
+    assert_int_equal(hub_server_requests(srv), before + 1);
     store_close(s);
 }
 
@@ -322,7 +325,9 @@ static void test_duplicate_conflicting_and_tampered_records(void **state)
     assert_int_equal(nrej, 2);
     uint64_t before = hub_server_requests(srv);
     assert_int_equal(sync_run_once(&c, s, &r, err, sizeof err), KIOSK_OK);
-    assert_int_equal(hub_server_requests(srv), before);
+    assert_int_equal(r.sent, 0);
+    assert_int_equal(hub_server_requests(srv), before + 1); /* the mark alone */
+    assert_int_equal(count(s, STORE_REJECTED), 2);
     store_close(s);
 }
 
@@ -443,11 +448,14 @@ static void test_bundle_export_and_import_twice(void **state)
                                         b.body, b.body_len, b.sig));
         sync_record *recs;
         size_t nrec;
-        assert_int_equal(sync_body_decode(b.body, b.body_len, &recs, &nrec), KIOSK_OK);
+        sync_head head;
+        assert_int_equal(sync_body_decode_head(b.body, b.body_len, &recs, &nrec, &head), KIOSK_OK);
+        assert_true(head.has_epoch); /* the records' epoch, which their signatures cover */
         sync_result res[4];
         assert_int_equal(nrec, 4);
-        assert_int_equal(hub_db_ingest(hdb, b.device, recs, nrec, "bundle", wall_ms(), res),
-                         KIOSK_OK);
+        assert_int_equal(
+            hub_db_ingest_epoch(hdb, b.device, head.epoch, recs, nrec, "bundle", wall_ms(), res),
+            KIOSK_OK);
         for (size_t i = 0; i < nrec; i++)
             assert_int_equal(res[i].status, round == 0 ? SYNC_ACCEPTED : SYNC_DUPLICATE);
         sync_records_free(recs, nrec);

@@ -26,7 +26,8 @@ typedef enum app_io_kind {
     APP_IO_LOGIN,       /* rc (staff_login), name, role, retry_ms */
     APP_IO_DASHBOARD,   /* counts, sync, free_mb, device_id, fingerprint */
     APP_IO_PRINT_TEST,  /* rc */
-    APP_IO_EXPORT,      /* rc, count, path */
+    APP_IO_EXPORT,      /* rc, count, path; counts[STORE_REJECTED]: of count, the records the
+                         * hub refused (in "-refused" bundles, for its reconciliation) */
     APP_IO_PURGE,       /* rc, count */
     APP_IO_IMPORT_ACKS, /* rc, count (newly acknowledged), counts[0] listed by the hub,
                          * counts[1] held differently there (left pending), png: the file */
@@ -76,6 +77,8 @@ typedef struct app_io_result {
     char device_id[16];
     char fingerprint[24];
     int printer_state; /* 0 the image printer, 1 ready, 2 paper out, 3 fault */
+    char refused[64];  /* the hub's reasons for the rejected records with their counts,
+                        * "seq_conflict 2, …" ("" when none) */
     /* export, purge */
     int64_t count;
     int at_start; /* APP_IO_SERVICE: the state the store kept, reported once at start */

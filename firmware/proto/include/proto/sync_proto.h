@@ -105,9 +105,28 @@ int sync_uuid_valid(const char *s);
  * the 32-byte SHA-256 of the sealed bytes. The kiosk's store signs them with the device
  * key in the same transaction as the save, so the hub can check a record's origin and
  * integrity without opening it. Returns the length written to out. Any thread. */
-#define SYNC_RECORD_MSG_MAX 128
+#define SYNC_RECORD_MSG_MAX 160
 size_t sync_record_message(const char *uuid, int64_t seq, const uint8_t *sealed, size_t len,
                            uint8_t out[SYNC_RECORD_MSG_MAX]);
+
+/* Version 2 of the record message, with the store epoch the record was numbered in (16
+ * bytes, borrowed): "kiosk-record-v2\n<uuid>\n<seq>\n<epoch, 32 lowercase hex>\n" then
+ * the 32-byte SHA-256 of the sealed bytes. A unit's store signs every record it saves so
+ * (the epoch then travels in the request's or bundle's "head"); a seq is unique only
+ * within its (device, epoch), so a restored or copied store that began a new epoch can
+ * number again without a record of one epoch passing for one of another. Any thread. */
+#define SYNC_EPOCH_LEN 16
+size_t sync_record_message_epoch(const char *uuid, int64_t seq, const uint8_t epoch[16],
+                                 const uint8_t *sealed, size_t len,
+                                 uint8_t out[SYNC_RECORD_MSG_MAX]);
+void sync_record_sign_epoch(sync_record *r, const uint8_t epoch[16], const uint8_t secret_key[64]);
+/* Check r's signature as a record of epoch (borrowed; NULL: none known, version 1 only):
+ * 2 when it signs version 2 with that epoch, 1 when it signs version 1 (a record saved
+ * before records carried their epoch: its epoch is the one its request or bundle names,
+ * itself signed by the device), 0 when neither. sealed_sha256 (caller storage) gets the
+ * SHA-256 of the sealed bytes either way. */
+int sync_record_verify_epoch(const sync_record *r, const uint8_t *epoch,
+                             const uint8_t public_key[32], uint8_t sealed_sha256[32]);
 
 /* The record signature: over sync_record_message(), made by store_save; sign here only
  * records saved before the store kept signatures. Verified against the device key. */
@@ -179,15 +198,22 @@ kiosk_rc sync_results_decode(const char *body, size_t len, sync_result **results
  * Replies to requests without a head carry no mark, so older units parse them. */
 typedef struct sync_head {
     int present;
-    int64_t audit_id;
+    int64_t audit_id; /* 0 (with a zero hash): the unit's log is empty */
     uint8_t audit_hash[32];
+    /* the store epoch of every record in this body (,"epoch":"<32 hex>" in the head):
+     * the hub keys them by (device, epoch, seq) and answers the mark of that epoch.
+     * A body without it is of the legacy epoch (all zeros) */
+    int has_epoch;
+    uint8_t epoch[16];
 } sync_head;
 
 typedef struct sync_mark {
     int present;
-    int64_t max_seq;
+    int64_t max_seq; /* for the head's epoch (and the device's legacy rows) when has_epoch */
     int64_t audit_id;
     uint8_t audit_hash[32];
+    int has_epoch; /* ,"epoch":"<32 hex>": the epoch max_seq is about (a hub keyed by epoch) */
+    uint8_t epoch[16];
 } sync_mark;
 
 /* sync_body_encode with the head appended when head (borrowed, may be NULL) is present.
@@ -251,6 +277,14 @@ size_t sync_body_record_size(int64_t seq, size_t sealed_len, int first);
 kiosk_rc sync_bundle_write_temp(const char *tmp_path, const uint8_t public_key[32],
                                 const uint8_t secret_key[64], int64_t time_ms, const char *body,
                                 size_t len);
+/* The same for a bundle whose body is signed for signed_path (borrowed): SYNC_PATH_RECORDS
+ * for records, SYNC_PATH_EVENTS for kiosk events — an events bundle's body is
+ * sync_events_encode's, signed sync_request_sign(key, SYNC_BUNDLE_METHOD, SYNC_PATH_EVENTS,
+ * time, body), so neither kind can pass for the other. The hub tells them apart by which
+ * signature verifies. */
+kiosk_rc sync_bundle_write_temp_for(const char *tmp_path, const char *signed_path,
+                                    const uint8_t public_key[32], const uint8_t secret_key[64],
+                                    int64_t time_ms, const char *body, size_t len);
 /* The temporary name of the bundle file name (a base name, "x.kb"): ".x.kb.part", into out
  * (size bytes). 1 when it fits, else 0. */
 int sync_bundle_temp_name(const char *name, char *out, size_t size);

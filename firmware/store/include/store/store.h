@@ -145,6 +145,10 @@ typedef struct store_pending {
     int attempts;              /* requests that carried it so far */
     const uint8_t *record_sig; /* 64 bytes, see sync_record_message; NULL for records
                                 * saved by firmware before schema 2: sign when sending */
+    const uint8_t *epoch;      /* 16 bytes: the store epoch it was numbered in (NULL only
+                                * in a database without epochs); records saved by this
+                                * firmware are signed with it (sync_record_message_epoch),
+                                * older ones in version 1 */
 } store_pending;
 
 /* Return nonzero from the callback to stop early. */
@@ -154,6 +158,11 @@ typedef int (*store_pending_fn)(void *ctx, const store_pending *rec);
  * a crash between sending and the answer sends them again, which the hub dedupes), with
  * seq > after_seq, lowest seq first. *count (may be NULL) receives how many were passed. */
 kiosk_rc store_pending_each(store *s, int64_t after_seq, size_t max, store_pending_fn fn, void *ctx,
+                            size_t *count);
+
+/* The same for the records the hub refused (state rejected), lowest seq first: for an
+ * export that takes them to the hub's reconciliation (kioskctl export --refused). */
+kiosk_rc store_refused_each(store *s, int64_t after_seq, size_t max, store_pending_fn fn, void *ctx,
                             size_t *count);
 
 /* TEST HOOK: the query plans (EXPLAIN QUERY PLAN) of the batch selection and of
@@ -236,6 +245,7 @@ typedef struct store_epoch {
     int64_t epochs;  /* how many this database has had, the current one included */
     char alarm[160]; /* "" when none; else why a new epoch began, until staff clear it */
     int64_t alarm_ms;
+    int64_t last_seq; /* the last seq issued (in any epoch; seq goes on across them) */
 } store_epoch;
 kiosk_rc store_epoch_info(store *s, store_epoch *out);
 
@@ -246,6 +256,13 @@ kiosk_rc store_epoch_info(store *s, store_epoch *out);
  * from the hub's numbers does not meet it. why (borrowed) becomes the alarm and goes to
  * the audit log. *started (may be NULL): 1 when an epoch began. */
 kiosk_rc store_epoch_past(store *s, int64_t seq, int conflict, const char *why, int *started);
+
+/* The hub keys seqs by (device, epoch) (its mark names the epoch): records it refused as
+ * "seq_conflict" while it keyed them by device alone go back to the queue, once in the
+ * database's life (meta "conflicts_requeued"), and are sent again under their own epoch;
+ * a refusal after that stays (staff reconcile it, kioskctl export --refused). Audited
+ * when any moved. *requeued (may be NULL) gets how many. */
+kiosk_rc store_requeue_conflicts(store *s, size_t *requeued);
 
 /* Staff saw the alarm (who borrowed, audited). */
 kiosk_rc store_alarm_clear(store *s, const char *who);

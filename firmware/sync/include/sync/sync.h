@@ -48,6 +48,8 @@ typedef struct sync_round {
     int audit_rolled_back; /* the hub holds an audit head this log lacks: alarm raised */
     size_t events_sent;    /* kiosk events (help requests) carried, sent before records */
     size_t events_acked;   /* marked sent on the hub's signed answer */
+    int probed;            /* nothing was sent, so the hub was asked for its mark alone */
+    size_t requeued;       /* refused as seq_conflict by a hub keyed by device alone: again */
 } sync_round;
 
 /* Send everything pending now, on the calling thread, through s (borrowed): batches until
@@ -102,6 +104,8 @@ kiosk_rc sync_export_bundle(store *s, const store_device_key *key, const char *p
 typedef struct sync_export_options {
     size_t max_body;    /* bytes of one bundle's body; 0: SYNC_MAX_BODY (the hub's limit) */
     size_t max_records; /* records in one bundle; 0: SYNC_MAX_RECORDS */
+    int refused;        /* 1: the records the hub refused (state rejected), for its reconciliation
+                         * table, instead of the pending ones; they stay rejected here */
 } sync_export_options;
 
 #define SYNC_EXPORT_PATH_MAX 1024
@@ -110,6 +114,9 @@ typedef struct sync_export_result {
     size_t files;                     /* bundle files written */
     size_t stale_removed;             /* temporary files of an interrupted export removed */
     char first[SYNC_EXPORT_PATH_MAX]; /* the first file's path ("" when none) */
+    size_t events; /* pending kiosk events (help requests) in "<base>-events.kb" (up to
+                    * SYNC_MAX_EVENTS, oldest first; they stay queued: the hub keeps each
+                    * once, by device, seq and time) */
 } sync_export_result;
 
 /* Write every pending record (queued or sent, not rejected) of s into dir as as many
