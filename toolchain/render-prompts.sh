@@ -2,7 +2,7 @@
 # Renders the spoken prompts of one language at build time: every key of the [voice]
 # section of a strings file (assets/strings/<lang>.ini) becomes <outdir>/<key>.wav
 # (espeak-ng, 22050 Hz 16-bit mono), so a unit needs no speech synthesiser at run time.
-# Usage: render-prompts.sh ESPEAK STRINGS_INI VOICE OUTDIR   (VOICE: cmn or en)
+# Usage: render-prompts.sh ESPEAK STRINGS_INI VOICE OUTDIR   (VOICE: cmn-latn-pinyin, en or yue)
 # Called by CMake (target kiosk_prompts); the prompts say what to do, never anything
 # about the citizen.
 set -euo pipefail
