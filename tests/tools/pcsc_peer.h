@@ -11,6 +11,10 @@
  * KIOSK_UNSUPPORTED and says why, and the test skips. The test process enters the
  * namespaces at the first start, so it starts the peer before any thread of its own
  * (threads made later share them). One peer at a time per process.
+ *
+ * For a test that fails here: PCSC_PEER_TRACE=1 prints every control byte and APDU a
+ * virtual card gets and runs pcscd with its debug and APDU logs; PCSC_PEER_KEEP=1 keeps
+ * the peer's directory (/tmp/pcsc-peer-*: pcscd.log, the reader's configuration).
  */
 #ifndef KIOSK_PCSC_PEER_H
 #define KIOSK_PCSC_PEER_H
