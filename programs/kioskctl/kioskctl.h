@@ -55,8 +55,11 @@ int open_state(const char *config_path, kiosk_config *cfg, store_device_key *key
 void close_state(store *st, store_device_key *key);
 /* Files made in the state directory as root go to the directory's owner. */
 void give_back(const char *dir);
-/* A subcommand whose only option is --config: EXIT_VALID or EXIT_USAGE. */
+/* A subcommand whose only option is --config: 1 when the options parse, 0 when not
+ * (optind then at the first operand). */
 int config_only(int argc, char **argv, const char **config_path);
+/* The same with one more option, --FLAG (no argument): *set 1 when given. */
+int config_and_flag(int argc, char **argv, const char *flag, const char **config_path, int *set);
 
 /* The receipt's fonts and its (Chinese) strings (printing.c). */
 kiosk_rc load_receipt_assets(const kiosk_config *cfg, receipt_fonts **fonts,

@@ -147,20 +147,9 @@ int cmd_status(int argc, char **argv)
 {
     const char *config_path = NULL;
     int clear_alarm = 0;
-    static const struct option opts[] = {{"config", required_argument, NULL, 'c'},
-                                         {"clear-alarm", no_argument, NULL, 'a'},
-                                         {NULL, 0, NULL, 0}};
-    int c;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "c:", opts, NULL)) != -1) {
-        if (c == 'c') {
-            config_path = optarg;
-        } else if (c == 'a') {
-            clear_alarm = 1;
-        } else {
-            usage(stderr);
-            return EXIT_USAGE;
-        }
+    if (!config_and_flag(argc, argv, "clear-alarm", &config_path, &clear_alarm)) {
+        usage(stderr);
+        return EXIT_USAGE;
     }
     if (optind != argc) {
         usage(stderr);
@@ -288,20 +277,9 @@ int cmd_export(int argc, char **argv)
 {
     const char *config_path = NULL;
     int refused = 0;
-    static const struct option opts[] = {{"config", required_argument, NULL, 'c'},
-                                         {"refused", no_argument, NULL, 'r'},
-                                         {NULL, 0, NULL, 0}};
-    int c;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "c:", opts, NULL)) != -1) {
-        if (c == 'c') {
-            config_path = optarg;
-        } else if (c == 'r') {
-            refused = 1;
-        } else {
-            usage(stderr);
-            return EXIT_USAGE;
-        }
+    if (!config_and_flag(argc, argv, "refused", &config_path, &refused)) {
+        usage(stderr);
+        return EXIT_USAGE;
     }
     if (optind != argc - 1) {
         usage(stderr);

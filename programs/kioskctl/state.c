@@ -76,16 +76,27 @@ void close_state(store *st, store_device_key *key)
 }
 
 /* Parse a command whose only option is --config FILE. 0 on anything else. */
-int config_only(int argc, char **argv, const char **config_path)
+int config_and_flag(int argc, char **argv, const char *flag, const char **config_path, int *set)
 {
-    static const struct option opts[] = {{"config", required_argument, NULL, 'c'},
-                                         {NULL, 0, NULL, 0}};
+    const struct option opts[] = {{"config", required_argument, NULL, 'c'},
+                                  {flag ? flag : "config", no_argument, NULL, 'f'},
+                                  {NULL, 0, NULL, 0}};
     int c;
     optind = 1;
+    if (set)
+        *set = 0;
     while ((c = getopt_long(argc, argv, "c:", opts, NULL)) != -1) {
-        if (c != 'c')
+        if (c == 'c')
+            *config_path = optarg;
+        else if (c == 'f' && flag && set)
+            *set = 1;
+        else
             return 0;
-        *config_path = optarg;
     }
     return 1;
+}
+
+int config_only(int argc, char **argv, const char **config_path)
+{
+    return config_and_flag(argc, argv, NULL, config_path, NULL);
 }
