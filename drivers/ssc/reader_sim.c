@@ -33,7 +33,9 @@ typedef struct sim_reader {
     reader base;
     reader_sim_faults faults;
     int present, apdus, generation;
-    int type_b; /* answers ISO 14443 Type B polls, not Type A ([card] modulation = B) */
+    int card_gen;   /* bumped by reader_sim_swap_card; atomic */
+    int polled_gen; /* the card_gen the last poll found (the reader's thread) */
+    int type_b;     /* answers ISO 14443 Type B polls, not Type A ([card] modulation = B) */
     record ef05[SIM_RECORDS], ef06[SIM_RECORDS];
     size_t n05, n06;
     uint8_t pin[3];
@@ -195,6 +197,13 @@ static int on_entry(void *user, const char *section, const char *key, const char
 void reader_sim_set_present(reader *r, int present)
 {
     __atomic_store_n(&((sim_reader *)r)->present, present, __ATOMIC_SEQ_CST);
+}
+
+void reader_sim_swap_card(reader *r)
+{
+    sim_reader *s = (sim_reader *)r;
+    __atomic_add_fetch(&s->card_gen, 1, __ATOMIC_SEQ_CST);
+    __atomic_store_n(&s->present, 1, __ATOMIC_SEQ_CST);
 }
 
 static int is_present(sim_reader *s)
@@ -400,6 +409,7 @@ static kiosk_rc sim_poll(reader *r, int timeout_ms, reader_target *out)
     memcpy(out->uid, uid, sizeof uid);
     out->uid_len = sizeof uid;
     out->type_b = s->type_b;
+    s->polled_gen = __atomic_load_n(&s->card_gen, __ATOMIC_SEQ_CST);
     s->app_selected = 0;
     s->ef = 0;
     s->pin_ok = 0;
@@ -438,7 +448,10 @@ static kiosk_rc sim_transceive(reader *r, const uint8_t *apdu, size_t n, uint8_t
 
 static kiosk_rc sim_present(reader *r)
 {
-    return is_present((sim_reader *)r) ? KIOSK_OK : KIOSK_NO_CARD;
+    sim_reader *s = (sim_reader *)r;
+    if (__atomic_load_n(&s->card_gen, __ATOMIC_SEQ_CST) != s->polled_gen)
+        return KIOSK_NO_CARD; /* the card polled was swapped for another */
+    return is_present(s) ? KIOSK_OK : KIOSK_NO_CARD;
 }
 
 static void sim_release(reader *r)

@@ -22,6 +22,9 @@
 
 /* Worker reports waiting for the UI thread; more than this and one is lost (logged). */
 #define SESSION_QUEUE 16
+/* How long the demo citizen (the simulated card) leaves the card on the reader after the
+ * session ends: long enough to see the "take your card" overlay. */
+#define SIM_TAKEBACK_MS 1500
 
 typedef enum item_kind { ITEM_IDENTITY = 1, ITEM_IO } item_kind;
 
@@ -62,8 +65,9 @@ struct session {
     int64_t step_ms[FLOW_STEP_COUNT];
     int64_t step_since_ms, session_since_ms;
     flow_step measured_step;
-    bool in_session;      /* the flow was away from the attract screen */
-    int64_t prefs_set_ms; /* when the prefs were last chosen (attract idle reset) */
+    bool in_session;         /* the flow was away from the attract screen */
+    int64_t prefs_set_ms;    /* when the prefs were last chosen (attract idle reset) */
+    int64_t sim_takeback_ms; /* when the demo citizen takes the card back (0: not due) */
     session_view view;
     /* the workers' ring */
     pthread_mutex_t mu;
@@ -546,7 +550,8 @@ static void dispatch(session *s, const flow_event *ev)
     }
     reader *sim = __atomic_load_n(&s->sim, __ATOMIC_SEQ_CST);
     if (v->step != before && v->step == FLOW_ATTRACT && sim)
-        reader_sim_set_present(sim, 0); /* the demo citizen takes the card back */
+        /* the demo citizen takes the card back once "请取回您的社保卡" has been seen */
+        s->sim_takeback_ms = kiosk_clock_mono_ms(s->clock) + SIM_TAKEBACK_MS;
     if (v->step != before)
         measure_step(s, before, v->step);
     if (before == FLOW_RECORDS && v->step != FLOW_RECORDS) {
@@ -791,6 +796,12 @@ void session_pump(session *s)
     while (session_pump_one(s))
         ;
     int64_t now = kiosk_clock_mono_ms(s->clock);
+    if (s->sim_takeback_ms && now >= s->sim_takeback_ms) {
+        s->sim_takeback_ms = 0;
+        reader *sim = __atomic_load_n(&s->sim, __ATOMIC_SEQ_CST);
+        if (sim && flow_get_view(s->flow)->step == FLOW_ATTRACT)
+            reader_sim_set_present(sim, 0);
+    }
     if (s->power && now - s->power_read_ms >= 5000) {
         power_status before = s->view.power;
         s->power_read_ms = now;
@@ -1151,6 +1162,11 @@ kiosk_rc session_sim_card(session *s, bool present)
     }
     if (!sim)
         return KIOSK_UNSUPPORTED;
-    reader_sim_set_present(sim, present);
+    bool taking_back = s->sim_takeback_ms != 0;
+    s->sim_takeback_ms = 0;
+    if (present && taking_back)
+        reader_sim_swap_card(sim); /* the last citizen's card makes way for this one */
+    else
+        reader_sim_set_present(sim, present);
     return KIOSK_OK;
 }

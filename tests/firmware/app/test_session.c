@@ -538,13 +538,37 @@ static void test_cancel_asks_then_wipes_and_saves_nothing(void **st)
     assert_true(session_get_view(s)->card_on_reader);
     session_next(s);
     assert_int_equal(step(s), FLOW_ATTRACT);
-    settle(s, 600); /* the demo citizen takes it */
+    settle(s, 600); /* the demo citizen reads "take your card" first … */
+    assert_true(session_get_view(s)->card_on_reader);
+    settle(s, 1500); /* … then takes it */
     assert_false(session_get_view(s)->card_on_reader);
     session_tap(s); /* on the attract screen: not a session's tap */
     to_questions(s);
     assert_int_equal(session_get_view(s)->taps, 0); /* a new session counts afresh */
     session_destroy(s);
     assert_int_equal(test_state_records(dir, "DEMO01", STORE_QUEUED), 0);
+}
+
+/* The next citizen puts a card down while the last one's is still on the reader (the
+ * demo citizen takes it back only after the "take your card" overlay): a new session. */
+static void test_next_card_while_the_last_is_taken_back(void **st)
+{
+    (void)st;
+    state("next-card", 0);
+    session *s = start(NULL, 0);
+    to_services(s);
+    session_cancel(s);
+    if (session_get_view(s)->flow->confirm_cancel)
+        session_cancel_confirm(s);
+    if (step(s) == FLOW_MESSAGE)
+        session_next(s);
+    assert_int_equal(step(s), FLOW_ATTRACT);
+    assert_true(session_get_view(s)->card_on_reader);
+    to_services(s); /* at once: the old card makes way for the new one */
+    assert_true(session_get_view(s)->card_on_reader);
+    settle(s, 2000); /* and no take-back is still due to end the new session */
+    assert_int_equal(step(s), FLOW_SERVICES);
+    session_destroy(s);
 }
 
 static void test_card_taken_away_and_back(void **st)
@@ -1164,6 +1188,7 @@ int main(void)
         cmocka_unit_test(test_permit_number_keyed_in),
         cmocka_unit_test(test_records_after_registration),
         cmocka_unit_test(test_cancel_asks_then_wipes_and_saves_nothing),
+        cmocka_unit_test(test_next_card_while_the_last_is_taken_back),
         cmocka_unit_test(test_card_taken_away_and_back),
         cmocka_unit_test(test_every_session_starts_with_the_halls_defaults),
         cmocka_unit_test(test_help_is_audited_without_personal_data),

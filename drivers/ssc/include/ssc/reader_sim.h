@@ -33,6 +33,10 @@ kiosk_rc reader_sim_create_mem(const char *text, size_t len, const reader_sim_fa
 /* Put the card on or take it off the reader. */
 void reader_sim_set_present(reader *r, int present);
 
+/* Another card put down in the place of the one on the reader (or on an empty reader):
+ * the worker waiting for the old card's removal sees it go, then polls the new one. */
+void reader_sim_swap_card(reader *r);
+
 /* APDUs the card has answered so far, and the PIN tries it has left. */
 int reader_sim_apdus(reader *r);
 int reader_sim_pin_tries(reader *r);
