@@ -322,7 +322,9 @@ static ui_voice *voice(ui_app *app)
  * fixed prompt from the assets: nothing the citizen entered is ever said). */
 static void say_step(ui_app *app, flow_step step)
 {
-    const char *name = voice_prompt_name(step);
+    const char *name = step == FLOW_ATTRACT
+                           ? voice_attract_prompt(kiosk_config_card_entry(&app->cfg))
+                           : voice_prompt_name(step);
     if (!app->voice_on || !name || app->desk.screen != DESK_OFF || !voice(app))
         return;
     ui_voice_say(app->voice, app->language, name);
@@ -645,7 +647,7 @@ kiosk_rc ui_app_render(ui_app *app)
     } else if (v->step == FLOW_ATTRACT) {
         rc = ui_attract_draw(app->renderer, app->text, &app->theme, app->strings,
                              app->cfg.hall_name, app->w, app->h, app->voice_on,
-                             ui_attract_instruction(&app->cfg), &app->attract);
+                             kiosk_config_card_entry(&app->cfg), &app->attract);
         /* the discreet way to the maintenance menu: five quick taps on the kiosk's name */
         int corner_h = app->attract.language.y + app->attract.language.h;
         if (app->attract.name.w && app->attract.name.y + app->attract.name.h > corner_h)

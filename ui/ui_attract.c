@@ -111,7 +111,7 @@ static SDL_Rect toggle(SDL_Renderer *r, ui_text *text, const ui_theme *t, const 
 }
 
 static void draw_card(SDL_Renderer *r, ui_text *text, const ui_theme *t, SDL_Rect card,
-                      const char *label)
+                      const char *label, int waves)
 {
     int radius = card.w / 18;
     /* a soft shadow, then the card */
@@ -120,13 +120,14 @@ static void draw_card(SDL_Renderer *r, ui_text *text, const ui_theme *t, SDL_Rec
     ui_draw_fill_round_rect(r, card, radius, t->card);
     /* contactless waves on the right: rings, their left halves covered by the card */
     int cx = card.x + card.w * 13 / 20, cy = card.y + card.h * 3 / 5;
-    for (int i = 3; i >= 1; i--) {
+    for (int i = 3; waves && i >= 1; i--) {
         ui_draw_fill_circle(r, cx, cy, card.h * i / 10, t->on_card);
         ui_draw_fill_circle(r, cx, cy, card.h * i / 10 - card.h / 40, t->card);
     }
     SDL_Rect cover = {cx - card.h * 3 / 10 - 2, cy - card.h * 3 / 10 - 2, card.h * 3 / 10 + 2,
                       card.h * 3 / 5 + 4};
-    ui_draw_fill_rect(r, cover, t->card);
+    if (waves)
+        ui_draw_fill_rect(r, cover, t->card);
     SDL_Rect chip = {card.x + card.w / 9, card.y + card.h / 2, card.w / 7, card.h / 5};
     ui_draw_fill_round_rect(r, chip, chip.h / 5, t->chip);
     SDL_Rect label_box = {card.x + card.w / 9, card.y + card.h / 8, card.w / 2, card.h / 4};
@@ -143,7 +144,7 @@ static void draw_arrow(SDL_Renderer *r, const ui_theme *t, SDL_Rect a)
 }
 
 static void draw_steps(SDL_Renderer *r, ui_text *text, const ui_theme *t, const kiosk_strings *s,
-                       SDL_Rect box, int label_px)
+                       SDL_Rect box, int label_px, kiosk_card_entry entry)
 {
     ui_draw_fill_round_rect(r, box, box.h / 8, t->panel);
     int n = 5, col = box.w / n, radius = box.h / 5;
@@ -154,7 +155,11 @@ static void draw_steps(SDL_Renderer *r, ui_text *text, const ui_theme *t, const 
         snprintf(num, sizeof num, "%d", i + 1);
         SDL_Rect nb = {cx - radius, cy - radius * 3 / 4, 2 * radius, radius * 3 / 2};
         text_in(r, text, num, radius, t->on_accent, nb, UI_TEXT_CENTER);
-        snprintf(key, sizeof key, "attract.step%d", i + 1);
+        snprintf(key, sizeof key, "attract.step%d%s", i + 1,
+                 i > 0                        ? ""
+                 : entry == KIOSK_CARD_INSERT ? "_insert"
+                 : entry == KIOSK_CARD_EITHER ? "_either"
+                                              : "");
         SDL_Rect lb = {box.x + col * i, cy + radius + box.h / 12, col, box.h / 3};
         SDL_Rect fit = {lb.x + col / 20, lb.y, col - col / 10, lb.h};
         text_fit(r, text, kiosk_strings_get(s, key), label_px, t->fg, fit, UI_TEXT_CENTER);
@@ -173,17 +178,8 @@ static void text_fit_block(SDL_Renderer *r, ui_text *text, const char *s, int px
     text_in(r, text, s, st.px, c, box, align);
 }
 
-const char *ui_attract_instruction(const kiosk_config *cfg)
-{
-    if (cfg->reader_backend == KIOSK_READER_PCSC)
-        return "attract.instruction_insert";
-    if (cfg->reader_backend == KIOSK_READER_LIBNFC && cfg->reader_contact[0])
-        return "attract.instruction_either";
-    return "attract.instruction";
-}
-
 kiosk_rc ui_attract_draw(SDL_Renderer *r, ui_text *text, const ui_theme *t, const kiosk_strings *s,
-                         const char *hall_name, int w, int h, int voice_on, const char *instruction,
+                         const char *hall_name, int w, int h, int voice_on, kiosk_card_entry entry,
                          ui_attract_layout *layout)
 {
     const attract_geometry *g = t->landscape ? &landscape : &portrait;
@@ -250,12 +246,17 @@ kiosk_rc ui_attract_draw(SDL_Renderer *r, ui_text *text, const ui_theme *t, cons
     text_fit(r, text, kiosk_strings_get(s, "attract.subtitle"),
              ui_theme_size_px(t, UI_SIZE_ATTRACT_SUBTITLE), t->muted, scaled(t, g->subtitle),
              t->landscape ? UI_TEXT_LEFT : UI_TEXT_CENTER);
-    draw_card(r, text, t, scaled(t, g->card), kiosk_strings_get(s, "attract.card_label"));
+    draw_card(r, text, t, scaled(t, g->card), kiosk_strings_get(s, "attract.card_label"),
+              entry != KIOSK_CARD_INSERT);
     draw_arrow(r, t, scaled(t, g->arrow));
-    text_fit_block(r, text, kiosk_strings_get(s, instruction ? instruction : "attract.instruction"),
+    const char *instruction = entry == KIOSK_CARD_INSERT   ? "attract.instruction_insert"
+                              : entry == KIOSK_CARD_EITHER ? "attract.instruction_either"
+                                                           : "attract.instruction";
+    text_fit_block(r, text, kiosk_strings_get(s, instruction),
                    ui_theme_size_px(t, UI_SIZE_ATTRACT_INSTRUCTION), t->fg,
                    scaled(t, g->instruction), t->landscape ? UI_TEXT_LEFT : UI_TEXT_CENTER);
-    draw_steps(r, text, t, s, scaled(t, g->steps), ui_theme_size_px(t, UI_SIZE_ATTRACT_STEP));
+    draw_steps(r, text, t, s, scaled(t, g->steps), ui_theme_size_px(t, UI_SIZE_ATTRACT_STEP),
+               entry);
     text_fit(r, text, kiosk_strings_get(s, "attract.help"),
              ui_theme_size_px(t, UI_SIZE_ATTRACT_SMALL), t->muted, scaled(t, g->help),
              t->landscape ? UI_TEXT_LEFT : UI_TEXT_CENTER);

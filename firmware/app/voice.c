@@ -26,6 +26,13 @@ static const char *const prompts[] = {
     [FLOW_RECORDS] = "records",
 };
 
+const char *voice_attract_prompt(kiosk_card_entry entry)
+{
+    return entry == KIOSK_CARD_INSERT   ? "attract_insert"
+           : entry == KIOSK_CARD_EITHER ? "attract_either"
+                                        : "attract";
+}
+
 const char *voice_prompt_name(flow_step step)
 {
     return (unsigned)step < sizeof prompts / sizeof prompts[0] ? prompts[step] : NULL;

@@ -301,6 +301,15 @@ static int on_entry(void *user, const char *section, const char *key, const char
 }
 
 /* inih's reader: one line per call, counted so value errors know their line. */
+kiosk_card_entry kiosk_config_card_entry(const kiosk_config *cfg)
+{
+    if (cfg->reader_backend == KIOSK_READER_PCSC)
+        return KIOSK_CARD_INSERT;
+    if (cfg->reader_backend == KIOSK_READER_LIBNFC && cfg->reader_contact[0])
+        return KIOSK_CARD_EITHER;
+    return KIOSK_CARD_TAP;
+}
+
 const char *kiosk_config_default_path(void)
 {
     const char *env = getenv("KIOSK_CONFIG");

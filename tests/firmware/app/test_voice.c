@@ -23,10 +23,13 @@ static void test_every_step_has_a_prompt(void **state)
         kiosk_strings *s;
         assert_int_equal(kiosk_strings_load(KIOSK_TEST_ASSETS "/strings", langs[l], &s, NULL),
                          KIOSK_OK);
-        for (int step = FLOW_ATTRACT; step < FLOW_STEP_COUNT; step++) {
-            const char *name = voice_prompt_name((flow_step)step);
+        for (int step = FLOW_ATTRACT; step < FLOW_STEP_COUNT + 2; step++) {
+            /* each step's prompt, then the attract screen's for a card inserted or either */
+            const char *name = step < FLOW_STEP_COUNT    ? voice_prompt_name((flow_step)step)
+                               : step == FLOW_STEP_COUNT ? voice_attract_prompt(KIOSK_CARD_INSERT)
+                                                         : voice_attract_prompt(KIOSK_CARD_EITHER);
             assert_non_null(name);
-            for (int other = FLOW_ATTRACT; other < step; other++)
+            for (int other = FLOW_ATTRACT; other < step && other < FLOW_STEP_COUNT; other++)
                 assert_string_not_equal(name, voice_prompt_name((flow_step)other));
             char key[64];
             snprintf(key, sizeof key, "voice.%s", name);

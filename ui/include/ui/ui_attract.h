@@ -32,15 +32,12 @@ typedef struct ui_attract_layout {
 } ui_attract_layout;
 
 /* Draw the screen filling w×h. strings and hall_name are borrowed. voice_on: the sound
- * switch's state (session_prefs.voice). instruction: the strings key of what to do with
- * the card, as the readers fitted allow (ui_attract_instruction). */
+ * switch's state (session_prefs.voice). entry: what to do with the card, as the readers
+ * fitted allow (kiosk_config_card_entry): the instruction, the first step's label and the
+ * card's picture (contactless waves unless the card is only inserted) follow it. */
 kiosk_rc ui_attract_draw(SDL_Renderer *r, ui_text *text, const ui_theme *theme,
                          const kiosk_strings *strings, const char *hall_name, int w, int h,
-                         int voice_on, const char *instruction, ui_attract_layout *layout);
-
-/* The instruction's strings key for the readers configured: a card tapped on the NFC reader
- * (also the simulated one), inserted into a PC/SC slot, or either. */
-const char *ui_attract_instruction(const kiosk_config *cfg);
+                         int voice_on, kiosk_card_entry entry, ui_attract_layout *layout);
 
 /* "工作人员马上就来" over the attract screen (after 求助 there), as the journey shows it:
  * its "好的" is the widget UI_ID_HELP_OK. The caller clears the widgets first (modal). */

@@ -11,11 +11,16 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "config/kiosk_config.h"
 #include "flow/flow.h"
 
 /* The prompt of step ("pin", "form" …; the file <prompts>/<lang>/<name>.wav and the
  * string "voice.<name>"), static; NULL for a step that says nothing. */
 const char *voice_prompt_name(flow_step step);
+
+/* The attract screen's prompt as the readers fitted take the card: "attract" (tap it),
+ * "attract_insert" or "attract_either". */
+const char *voice_attract_prompt(kiosk_card_entry entry);
 
 /* The help chime: two tones (E6 then C6), each with a soft start and end, at rate Hz,
  * 16-bit mono, scaled to volume (0..100). Writes at most n samples into pcm (caller's

@@ -27,6 +27,14 @@ typedef enum kiosk_reader_backend {
     KIOSK_READER_PCSC = 2, /* a contact (or dual) reader through pcscd: connstring names it */
 } kiosk_reader_backend;
 
+/* What the citizen does with the card, as the readers fitted allow: tap it on the NFC reader
+ * (also the simulated one), insert it into a PC/SC contact slot, or either. */
+typedef enum kiosk_card_entry {
+    KIOSK_CARD_TAP = 0,
+    KIOSK_CARD_INSERT = 1,
+    KIOSK_CARD_EITHER = 2,
+} kiosk_card_entry;
+
 typedef enum kiosk_printer_backend {
     KIOSK_PRINTER_FILE = 0, /* the image printer: receipts as PNGs in printer.output_dir */
     KIOSK_PRINTER_USB = 1,  /* /dev/usb/lp* */
@@ -107,6 +115,9 @@ void kiosk_config_defaults(kiosk_config *cfg, const char *assets_dir, const char
  * technician's `kioskctl status` on a device reads the device's state, not a new empty
  * one under the working directory. */
 const char *kiosk_config_default_path(void);
+
+/* How a card goes on the readers cfg configures (the attract screen and its prompt). */
+kiosk_card_entry kiosk_config_card_entry(const kiosk_config *cfg);
 
 /* inih (Debian's build) reads lines into a buffer of this many bytes: a longer line
  * would reach its parser in pieces. */
