@@ -6,6 +6,8 @@
  */
 #include "pcsc/reader_pcsc.h"
 
+#include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -201,6 +203,33 @@ static kiosk_rc find_reader(pcsc_reader *p, const char *want)
     return k;
 }
 
+/* Failed opens in a row per wanted reader name (the card slot and the PSAM's SAM slot are
+ * retried apart, each counted on its own); a few slots, the last one shared past that. */
+#define PCSC_COUNTED_SLOTS 4
+static struct {
+    char want[64];
+    unsigned failures;
+} open_failures[PCSC_COUNTED_SLOTS];
+static pthread_mutex_t open_failures_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* Count one more failed open of want (fail) or clear its count; returns the count before
+ * clearing or after counting. */
+static unsigned count_open(const char *want, int fail)
+{
+    pthread_mutex_lock(&open_failures_lock);
+    size_t i = 0;
+    while (i < PCSC_COUNTED_SLOTS - 1 && open_failures[i].want[0] &&
+           strncmp(open_failures[i].want, want, sizeof open_failures[i].want - 1))
+        i++;
+    if (!open_failures[i].want[0])
+        snprintf(open_failures[i].want, sizeof open_failures[i].want, "%s", *want ? want : "*");
+    unsigned n = fail ? ++open_failures[i].failures : open_failures[i].failures;
+    if (!fail)
+        open_failures[i].failures = 0;
+    pthread_mutex_unlock(&open_failures_lock);
+    return n;
+}
+
 kiosk_rc reader_pcsc_open(const char *name, reader **out)
 {
     *out = NULL;
@@ -211,25 +240,23 @@ kiosk_rc reader_pcsc_open(const char *name, reader **out)
     const char *want = name ? name : "";
     /* a reader that stays away is tried again every second: said once, then once a
      * minute with the count */
-    static unsigned failures;
-    unsigned seen = __atomic_add_fetch(&failures, 1, __ATOMIC_RELAXED);
-    int say = seen == 1 || seen % 60 == 0;
     LONG rc = SCardEstablishContext(SCARD_SCOPE_SYSTEM, NULL, NULL, &p->ctx);
     kiosk_rc k = reader_pcsc_rc(rc);
     p->have_ctx = rc == SCARD_S_SUCCESS;
     if (k == KIOSK_OK)
         k = find_reader(p, want);
     if (k != KIOSK_OK) {
-        if (say)
+        unsigned seen = count_open(want, 1);
+        if (seen == 1 || seen % 60 == 0)
             kiosk_log_warn("reader", "no PC/SC reader %s: %s (%u tries)", *want ? want : "(first)",
                            rc != SCARD_S_SUCCESS ? pcsc_stringify_error(rc) : "not in pcscd's list",
                            seen);
         pcsc_close(&p->base);
         return k == KIOSK_NOMEM ? k : KIOSK_READER;
     }
-    if (seen > 1)
-        kiosk_log_info("reader", "PC/SC reader back after %u tries", seen - 1);
-    __atomic_store_n(&failures, 0, __ATOMIC_RELAXED);
+    unsigned failed = count_open(want, 0);
+    if (failed > 0)
+        kiosk_log_info("reader", "PC/SC reader back after %u tries", failed);
     kiosk_log_info("reader", "PC/SC reader %s ready", p->name);
     *out = &p->base;
     return KIOSK_OK;
