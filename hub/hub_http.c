@@ -26,6 +26,7 @@
 
 #include "core/kiosk_buf.h"
 #include "core/kiosk_log.h"
+#include "hub/hub_verify.h"
 #include "proto/sync_proto.h"
 
 #define HEALTH_PATH "/v1/health"
@@ -290,6 +291,36 @@ static enum MHD_Result reply_health(hub_server *srv, struct MHD_Connection *c)
     memcpy(body, buf, (size_t)n + 1);
     kiosk_log_info("hub", "GET " HEALTH_PATH " -> 200");
     return reply(c, 200, body, (size_t)n, NULL);
+}
+
+/* GET /r/<payload>: the receipt check a citizen's phone opens from the QR code (public:
+ * nothing personal is in the payload or on the page). */
+static enum MHD_Result reply_receipt_check(hub_server *srv, struct MHD_Connection *c,
+                                           const char *payload)
+{
+    hub_receipt_check chk;
+    char *html = NULL;
+    size_t len = 0;
+    kiosk_rc rc = hub_verify_receipt(srv->db, payload, &chk);
+    if (rc != KIOSK_OK)
+        return reply_error(srv, c, "receipt check", 503, "store", kiosk_strerror(rc), NULL);
+    if (hub_verify_page(&chk, &html, &len) != KIOSK_OK)
+        return MHD_NO;
+    struct MHD_Response *resp = MHD_create_response_from_buffer(len, html, MHD_RESPMEM_MUST_FREE);
+    if (!resp) {
+        free(html);
+        return MHD_NO;
+    }
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "text/html; charset=utf-8");
+    MHD_add_response_header(resp, "Content-Security-Policy",
+                            "default-src 'none'; style-src 'unsafe-inline'");
+    MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
+    unsigned status = chk.verdict == HUB_RECEIPT_UNREADABLE ? 400 : 200;
+    kiosk_log_info("hub", "GET receipt check -> %u (verdict %d)", status, (int)chk.verdict);
+    enum MHD_Result ret = MHD_queue_response(c, status, resp);
+    MHD_destroy_response(resp);
+    return ret;
 }
 
 /* ---- POST /v1/records ------------------------------------------------------------ */
@@ -579,6 +610,11 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
             if (strcmp(method, MHD_HTTP_METHOD_GET) == 0)
                 return reply_health(srv, c);
             return reply_error(srv, c, "health", 405, "method", "use GET", "GET");
+        }
+        if (!strncmp(url, HUB_VERIFY_PATH, 3) || !strncmp(url, "/R/", 3)) {
+            if (strcmp(method, MHD_HTTP_METHOD_GET) == 0)
+                return reply_receipt_check(srv, c, url + 3);
+            return reply_error(srv, c, "receipt check", 405, "method", "use GET", "GET");
         }
         if (strcmp(url, SYNC_PATH_RECORDS) == 0)
             return reply_error(srv, c, "POST " SYNC_PATH_RECORDS, 410, "old_protocol",

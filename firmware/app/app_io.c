@@ -21,7 +21,7 @@
 #include "proto/sync_proto.h"
 #include "core/kiosk_log.h"
 #include "receipt/receipt_job.h"
-#include "receipt/receipt_payload.h"
+#include "proto/receipt_payload.h"
 #include "store/staff.h"
 #include "store/store.h"
 #include "proto/sync_proto.h"

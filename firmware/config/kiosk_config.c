@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "config/kiosk_strings.h"
@@ -85,6 +86,7 @@ static const slot slots[] = {
     INT("printer", "baud", printer_baud, 9600, 115200),
     STR("printer", "output_dir", printer_output_dir),
     BOOL("printer", "required", printer_required),
+    STR("receipt", "verify_url", receipt_verify_url),
     INT("policy", "processing_days", processing_days, 1, 60),
     INT("policy", "idle_timeout_s", idle_timeout_s, 15, 3600),
     STR("sync", "url", sync_url),
@@ -235,6 +237,16 @@ static int set_slot(parse_ctx *p, const slot *s, const char *value)
                 (n != 2 && n != 4 && n != 6 && n != 9 && n != 12))
                 return fail(p, s->section, s->key,
                             "must be a division code of 2, 4, 6, 9 or 12 digits (370102)");
+        }
+        /* the page a phone opens from the receipt's QR code: https, the payload follows */
+        if (s->offset == offsetof(kiosk_config, receipt_verify_url) && value[0]) {
+            const char *why = url_problem(value);
+            if (!why && strncasecmp(value, "https://", 8) != 0)
+                why = "must be https:// (a phone opens it from the receipt)";
+            if (!why && value[strlen(value) - 1] != '/')
+                why = "must end with '/' (the receipt's code follows it)";
+            if (why)
+                return fail(p, s->section, s->key, why);
         }
         /* "" keeps sync off (bundles only) */
         if (s->offset == offsetof(kiosk_config, sync_url) && value[0]) {

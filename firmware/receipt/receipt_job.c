@@ -13,7 +13,7 @@
 
 #include "core/kiosk_buf.h"
 #include "core/kiosk_log.h"
-#include "receipt/receipt_payload.h"
+#include "proto/receipt_payload.h"
 
 /* template into out with its one {name} filled in. */
 static void fill(const char *template, const char *name, const char *value, char *out, size_t size)
@@ -55,6 +55,9 @@ kiosk_rc receipt_job_print(const receipt_job *job, const char *receipt_no, int c
                               job->key->public_key, payload);
     if (rc != KIOSK_OK)
         return rc;
+    /* with the hub's check page configured, a phone's camera opens it */
+    char qr[KIOSK_RECEIPT_URL_MAX + RECEIPT_PAYLOAD_MAX];
+    snprintf(qr, sizeof qr, "%s%s", job->cfg->receipt_verify_url, payload);
 
     const kiosk_strings *s = job->strings;
     char days[16], next[512], address[256], phone[128];
@@ -81,7 +84,7 @@ kiosk_rc receipt_job_print(const receipt_job *job, const char *receipt_no, int c
     d.paras[d.nparas++] = kiosk_strings_get(s, "receipt.bring");
     d.paras[d.nparas++] = address;
     d.paras[d.nparas++] = phone;
-    d.qr_payload = payload;
+    d.qr_payload = qr;
     d.qr_caption = kiosk_strings_get(s, "receipt.qr_caption");
 
     receipt_bitmap bmp;

@@ -11,7 +11,7 @@
 
 #include "config/kiosk_config.h"
 #include "store/store.h"
-#include "receipt/receipt_payload.h"
+#include "proto/receipt_payload.h"
 
 int cmd_provision(int argc, char **argv)
 {

@@ -19,7 +19,7 @@
 #include "store/store.h"
 #include "proto/sync_proto.h"
 #include "sync/sync.h"
-#include "receipt/receipt_payload.h"
+#include "proto/receipt_payload.h"
 
 static void print_time(const char *label, int64_t ms)
 {

@@ -12,7 +12,7 @@
 #include <string.h>
 #include <zbar.h>
 
-#include "receipt/receipt_payload.h"
+#include "proto/receipt_payload.h"
 
 /* A public key file: 32 raw bytes, or 64 hex digits (either case) with whitespace allowed
  * between the pairs, not inside one. */
@@ -99,8 +99,9 @@ int cmd_verify(int argc, char **argv)
     } else {
         snprintf(payload, sizeof payload, "%s", arg);
     }
-    receipt_claim claim;
-    switch (receipt_payload_verify(payload, key, &claim)) {
+    receipt_claim claim; /* the bare payload, or the hub's check page's URL ending in it */
+    const char *found = receipt_payload_in(payload);
+    switch (found ? receipt_payload_verify(found, key, &claim) : KIOSK_INVALID) {
     case KIOSK_OK:
         printf("valid: receipt %s, issued %.4s-%.2s-%.2s %.2s:%.2s, device %s\n", claim.receipt_no,
                claim.time, claim.time + 4, claim.time + 6, claim.time + 8, claim.time + 10,

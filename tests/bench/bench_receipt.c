@@ -11,7 +11,7 @@
 #include "config/kiosk_config.h"
 #include "core/kiosk_buf.h"
 #include "receipt/receipt.h"
-#include "receipt/receipt_payload.h"
+#include "proto/receipt_payload.h"
 
 int main(int argc, char **argv)
 {

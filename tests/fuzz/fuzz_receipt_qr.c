@@ -1,13 +1,14 @@
 /* libFuzzer target: arbitrary text as a receipt's QR payload (what a staff scanner reads
  * from paper anyone can print). Parsing and verifying must refuse or give a claim in the
  * payload's format; a payload signed here must verify, and the same payload with the
- * fuzzer's bytes appended must not. */
+ * fuzzer's bytes appended must not. The payload found in a check page's address
+ * (receipt_payload_in) lies within the text. */
 #include <sodium.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "receipt/receipt_payload.h"
+#include "proto/receipt_payload.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -41,6 +42,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (rc == KIOSK_OK && !claim_ok(&c))
         abort();
     if (rc != KIOSK_OK && rc != KIOSK_INVALID && rc != KIOSK_NOT_FOUND && rc != KIOSK_CRYPTO)
+        abort();
+    /* the text as what a phone reads: the payload found in it lies inside it, at its end */
+    const char *in = receipt_payload_in(text);
+    if (in && (in < text || in > text + strlen(text) || strncmp(in, "KR1/", 4) != 0))
         abort();
 
     /* the bytes as a receipt number: made only when well formed, then verified */

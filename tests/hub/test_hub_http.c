@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "hub/hub_http.h"
+#include "proto/receipt_payload.h"
 
 #define T0 1795363199000LL
 
@@ -313,6 +314,72 @@ static void test_health(void **state)
     snprintf(want, sizeof want, "{\"ok\":true,\"now_ms\":%lld}", (long long)T0);
     assert_string_equal(r.body, want);
     assert_string_equal(r.ctype, "application/json");
+    free(r.body);
+}
+
+/* The receipt check a phone opens from the QR code: valid, altered, from an unknown unit,
+ * not a receipt, from a retired unit; the unit's name escaped; GET only. */
+static void test_receipt_check(void **state)
+{
+    (void)state;
+    uint8_t pk[32], sk[64], other_pk[32], other_sk[64], hash[32] = {1, 2, 3};
+    crypto_sign_keypair(pk, sk);
+    crypto_sign_keypair(other_pk, other_sk);
+    assert_int_equal(hub_db_device_add(db, pk, "历下区<b>大厅</b> 1号机", 1), KIOSK_OK);
+    char payload[RECEIPT_PAYLOAD_MAX], path[RECEIPT_PAYLOAD_MAX + 8];
+    assert_int_equal(
+        receipt_payload_make("DEMO01-20261205-0001", "20261205093000", hash, sk, pk, payload),
+        KIOSK_OK);
+    snprintf(path, sizeof path, "/r/%s", payload);
+    reply r = request("GET", path, NULL, NULL, 0);
+    assert_int_equal(r.status, 200);
+    assert_true(strncmp(r.ctype, "text/html", 9) == 0);
+    assert_non_null(strstr(r.body, "回执真实有效"));
+    assert_non_null(strstr(r.body, "2026-12-05 09:30"));
+    assert_non_null(strstr(r.body, "DEMO01-20261205-0001"));
+    assert_non_null(strstr(r.body, "历下区&lt;b&gt;大厅&lt;/b&gt; 1号机"));
+    assert_null(strstr(r.body, "<b>大厅"));
+    free(r.body);
+    path[1] = 'R'; /* as a QR code in alphanumeric mode spells it */
+    r = request("GET", path, NULL, NULL, 0);
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.body, "回执真实有效"));
+    free(r.body);
+    /* one character of the receipt number changed */
+    char *no = strstr(path, "-0001/");
+    assert_non_null(no);
+    no[4] = '2';
+    r = request("GET", path, NULL, NULL, 0);
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.body, "回执内容与签名不符"));
+    assert_null(strstr(r.body, "回执真实有效"));
+    free(r.body);
+    /* a unit the hub never registered */
+    assert_int_equal(receipt_payload_make("DEMO01-20261205-0001", "20261205093000", hash, other_sk,
+                                          other_pk, payload),
+                     KIOSK_OK);
+    snprintf(path, sizeof path, "/r/%s", payload);
+    r = request("GET", path, NULL, NULL, 0);
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.body, "无法核验"));
+    free(r.body);
+    r = request("GET", "/r/hello", NULL, NULL, 0);
+    assert_int_equal(r.status, 400);
+    assert_non_null(strstr(r.body, "这不是回执二维码"));
+    free(r.body);
+    r = request("POST", "/r/hello", NULL, "x", 1);
+    assert_int_equal(r.status, 405);
+    free(r.body);
+    /* a retired unit's receipt stays genuine */
+    assert_int_equal(
+        receipt_payload_make("DEMO01-20261205-0002", "20261205093500", hash, sk, pk, payload),
+        KIOSK_OK);
+    assert_int_equal(hub_db_device_remove(db, pk), KIOSK_OK);
+    snprintf(path, sizeof path, "/r/%s", payload);
+    r = request("GET", path, NULL, NULL, 0);
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.body, "回执真实有效"));
+    assert_non_null(strstr(r.body, "已停用"));
     free(r.body);
 }
 
@@ -741,13 +808,10 @@ static void test_bad_options(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_health),
-        cmocka_unit_test(test_events),
-        cmocka_unit_test(test_happy_path_and_resend),
-        cmocka_unit_test(test_refusals),
-        cmocka_unit_test(test_too_large),
-        cmocka_unit_test(test_faults),
-        cmocka_unit_test(test_tls),
+        cmocka_unit_test(test_health),      cmocka_unit_test(test_receipt_check),
+        cmocka_unit_test(test_events),      cmocka_unit_test(test_happy_path_and_resend),
+        cmocka_unit_test(test_refusals),    cmocka_unit_test(test_too_large),
+        cmocka_unit_test(test_faults),      cmocka_unit_test(test_tls),
         cmocka_unit_test(test_bad_options),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -25,7 +25,7 @@
 #include "printer_peer.h"
 #include "receipt/receipt.h"
 #include "ssc/reader_sim.h"
-#include "receipt/receipt_payload.h"
+#include "proto/receipt_payload.h"
 #include "store/store.h"
 
 static char payload[RECEIPT_PAYLOAD_MAX];
@@ -105,6 +105,14 @@ static void test_verify_image_and_text(void **state)
     assert_int_equal(run_ctl(key_path, png_path, out, sizeof out), 0);
     assert_non_null(strstr(out, "valid: receipt DEMO01-20261122-0042, issued 2026-11-22 10:15"));
     assert_int_equal(run_ctl(key_path, payload, out, sizeof out), 0);
+    /* the receipt's QR with the hub's check page before the payload ([receipt] verify_url):
+     * checked offline the same */
+    char url[RECEIPT_PAYLOAD_MAX + 64];
+    snprintf(url, sizeof url, "https://hub.example.gov.cn/r/%s", payload);
+    assert_int_equal(run_ctl(key_path, url, out, sizeof out), 0);
+    assert_non_null(strstr(out, "valid: receipt DEMO01-20261122-0042"));
+    snprintf(url, sizeof url, "https://hub.example.gov.cn/r/");
+    assert_int_equal(run_ctl(key_path, url, out, sizeof out), 3);
 }
 
 static void test_verify_failures(void **state)

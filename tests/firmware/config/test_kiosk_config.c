@@ -289,6 +289,30 @@ static void test_pcsc_reader(void **state)
                      KIOSK_CONFIG);
 }
 
+/* The receipt's check page: https, ending in '/', short enough for a 58 mm code; unset by
+ * default (the QR holds the bare payload). */
+static void test_receipt_verify_url(void **state)
+{
+    (void)state;
+    assert_string_equal(cfg.receipt_verify_url, "");
+    assert_int_equal(kiosk_config_load_string(
+                         &cfg, "[receipt]\nverify_url = https://hub.example.gov.cn/r/\n", &err),
+                     KIOSK_OK);
+    assert_string_equal(cfg.receipt_verify_url, "https://hub.example.gov.cn/r/");
+    static const char *const refused[] = {
+        "[receipt]\nverify_url = http://hub.example.gov.cn/r/\n",
+        "[receipt]\nverify_url = https://hub.example.gov.cn/r\n",
+        "[receipt]\nverify_url = https:///r/\n",
+        "[receipt]\nverify_url = https://hub.example.gov.cn/a b/\n",
+        "[receipt]\nverify_url = https://hub.example.gov.cn/"
+        "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/\n",
+    };
+    for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
+        assert_int_equal(kiosk_config_load_string(&cfg, refused[i], &err), KIOSK_CONFIG);
+        assert_int_equal(err.line, 2);
+    }
+}
+
 /* The hub is reached over TLS only: a plain URL stops the kiosk at start, with the
  * url's line; the development setting allows plain HTTP to the loopback address only. */
 static void test_sync_url_must_be_https(void **state)
@@ -335,6 +359,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup(test_pcsc_reader, setup),
+        cmocka_unit_test_setup(test_receipt_verify_url, setup),
         cmocka_unit_test_setup(test_voice_settings, setup),
         cmocka_unit_test_setup(test_defaults, setup),
         cmocka_unit_test_setup(test_font_stack, setup),

@@ -20,7 +20,7 @@
 #include "printer/printer_sim.h"
 #include "receipt/receipt.h"
 #include "receipt/receipt_job.h"
-#include "receipt/receipt_payload.h"
+#include "proto/receipt_payload.h"
 
 #ifndef RECEIPT_TEST_FONT1
 #define RECEIPT_TEST_FONT1 KIOSK_TEST_FONTS "/NotoSansCJKsc-Kiosk.otf"
@@ -104,9 +104,13 @@ static int scan_qr(const uint8_t *bits, int width, int rows, char *out, size_t o
     return found;
 }
 
-static void print_and_verify(int width)
+/* url: the hub's check page the QR leads a phone to ([receipt] verify_url), or "". */
+static void print_and_verify(int width, const char *url)
 {
     receipt_doc d = make_doc("张三丰", NULL);
+    char qr[KIOSK_RECEIPT_URL_MAX + RECEIPT_PAYLOAD_MAX];
+    snprintf(qr, sizeof qr, "%s%s", url, payload);
+    d.qr_payload = qr;
     receipt_bitmap bmp;
     assert_int_equal(receipt_render(fonts, &d, width, &bmp), KIOSK_OK);
     assert_int_equal(bmp.missing_glyphs, 0);
@@ -128,9 +132,10 @@ static void print_and_verify(int width)
 
     char got[512] = "";
     assert_int_equal(scan_qr(paper, width, rows, got, sizeof got), 1);
-    assert_string_equal(got, payload);
+    assert_string_equal(got, qr);
     receipt_claim c;
-    assert_int_equal(receipt_payload_verify(got, pk, &c), KIOSK_OK);
+    assert_non_null(receipt_payload_in(got));
+    assert_int_equal(receipt_payload_verify(receipt_payload_in(got), pk, &c), KIOSK_OK);
     assert_string_equal(c.receipt_no, "DEMO01-20261122-0007");
 
     char path[512];
@@ -152,13 +157,22 @@ static void print_and_verify(int width)
 static void test_print_and_verify_80mm(void **state)
 {
     (void)state;
-    print_and_verify(576);
+    print_and_verify(576, "");
+}
+
+/* A realistic check page's address before the payload: the code grows and must still
+ * read at both paper widths. */
+static void test_qr_with_the_check_page(void **state)
+{
+    (void)state;
+    print_and_verify(384, "https://jy.hrss.jinan.gov.cn/kiosk/r/");
+    print_and_verify(576, "HTTPS://JY.HRSS.JINAN.GOV.CN/KIOSK/R/");
 }
 
 static void test_print_and_verify_58mm(void **state)
 {
     (void)state;
-    print_and_verify(384);
+    print_and_verify(384, "");
 }
 
 static void test_copy_mark_and_rare_characters(void **state)
@@ -395,6 +409,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_print_and_verify_80mm),
         cmocka_unit_test(test_print_and_verify_58mm),
+        cmocka_unit_test(test_qr_with_the_check_page),
         cmocka_unit_test(test_copy_mark_and_rare_characters),
         cmocka_unit_test(test_rare_name_from_the_whole_stack),
         cmocka_unit_test(test_receipt_number_never_broken),

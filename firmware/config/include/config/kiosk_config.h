@@ -16,6 +16,9 @@
 #define KIOSK_CONFIG_PATH_MAX 256
 #define KIOSK_CONFIG_TEXT_MAX 128
 
+/* Longest [receipt] verify_url (the QR code must stay readable at 58 mm). */
+#define KIOSK_RECEIPT_URL_MAX 97
+
 typedef enum kiosk_mode {
     KIOSK_MODE_HALL = 0,     /* portrait hall kiosk */
     KIOSK_MODE_PORTABLE = 1, /* landscape portable unit, battery, often offline */
@@ -78,6 +81,10 @@ typedef struct kiosk_config {
     int printer_baud;       /* serial printers */
     char printer_output_dir[KIOSK_CONFIG_PATH_MAX];
     int printer_required; /* no printer: out of service (else registrations go on, told) */
+    /* [receipt] */
+    char receipt_verify_url[KIOSK_RECEIPT_URL_MAX]; /* the hub's public check page, ending
+                                                       in '/': the QR is this + the payload;
+                                                       "" = the bare payload */
     /* [policy] */
     int processing_days; /* working days to finish a registration */
     int idle_timeout_s;  /* seconds without a touch before the "more time?" dialog */

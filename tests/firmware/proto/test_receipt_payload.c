@@ -8,7 +8,7 @@
 #include <sodium.h>
 #include <string.h>
 
-#include "receipt/receipt_payload.h"
+#include "proto/receipt_payload.h"
 
 static uint8_t pk[32], sk[64], hash[32];
 
@@ -113,13 +113,42 @@ static void test_bad_inputs(void **state)
     assert_int_equal(receipt_payload_parse("KR1/////", &c), KIOSK_INVALID);
 }
 
+/* The payload found in what a phone or a scanner reads: bare, or ending the hub's check
+ * page's address. */
+static void test_payload_in_a_url(void **state)
+{
+    (void)state;
+    char p[RECEIPT_PAYLOAD_MAX], url[RECEIPT_PAYLOAD_MAX + 64];
+    assert_int_equal(
+        receipt_payload_make("DEMO01-20261205-0001", "20261205093000", hash, sk, pk, p), KIOSK_OK);
+    assert_ptr_equal(receipt_payload_in(p), p);
+    snprintf(url, sizeof url, "https://hub.example.gov.cn/r/%s", p);
+    assert_string_equal(receipt_payload_in(url), p);
+    assert_int_equal(receipt_payload_verify(receipt_payload_in(url), pk, NULL), KIOSK_OK);
+    snprintf(url, sizeof url, "HTTPS://HUB.EXAMPLE.GOV.CN/R/%s", p);
+    assert_string_equal(receipt_payload_in(url), p);
+    snprintf(url, sizeof url, "http://127.0.0.1:8443/r/%s", p);
+    assert_string_equal(receipt_payload_in(url), p);
+    /* not a receipt: no payload, another scheme, a payload not at a path's start */
+    assert_null(receipt_payload_in("https://hub.example.gov.cn/r/"));
+    assert_null(receipt_payload_in(NULL));
+    snprintf(url, sizeof url, "ftp://hub/r/%s", p);
+    assert_null(receipt_payload_in(url));
+    snprintf(url, sizeof url, "https://hub/r/xKR1/%s", p + 4);
+    assert_null(receipt_payload_in(url));
+    /* found, then judged: a URL ending in an altered payload does not verify */
+    snprintf(url, sizeof url, "https://hub/r/%s", p);
+    url[strlen(url) - 1] = url[strlen(url) - 1] == 'A' ? 'B' : 'A';
+    assert_non_null(receipt_payload_in(url));
+    assert_int_not_equal(receipt_payload_verify(receipt_payload_in(url), pk, NULL), KIOSK_OK);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_round_trip),
-        cmocka_unit_test(test_every_alteration_fails),
-        cmocka_unit_test(test_unknown_device),
-        cmocka_unit_test(test_bad_inputs),
+        cmocka_unit_test(test_round_trip),       cmocka_unit_test(test_every_alteration_fails),
+        cmocka_unit_test(test_unknown_device),   cmocka_unit_test(test_bad_inputs),
+        cmocka_unit_test(test_payload_in_a_url),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
 }

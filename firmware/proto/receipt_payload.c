@@ -3,11 +3,12 @@
  * The parser is strict: one version, exact field lengths, uppercase base32 only, so an
  * altered code fails at parse or at the signature, never by accident passes.
  */
-#include "receipt/receipt_payload.h"
+#include "proto/receipt_payload.h"
 
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #define PREFIX "KR1/"
 #define SIG_CHARS 103 /* ceil(64 * 8 / 5) */
@@ -155,6 +156,18 @@ static kiosk_rc split(const char *payload, receipt_claim *c, uint8_t sig[64], si
         return KIOSK_INVALID;
     *signed_len = (size_t)(f[4] - payload);
     return KIOSK_OK;
+}
+
+const char *receipt_payload_in(const char *text)
+{
+    if (!text)
+        return NULL;
+    if (!strncmp(text, PREFIX, strlen(PREFIX)))
+        return text;
+    if (strncasecmp(text, "https://", 8) != 0 && strncasecmp(text, "http://", 7) != 0)
+        return NULL;
+    const char *p = strstr(text, "/" PREFIX);
+    return p ? p + 1 : NULL;
 }
 
 kiosk_rc receipt_payload_parse(const char *payload, receipt_claim *out)

@@ -5,6 +5,8 @@
  *
  *   KR1/<device>/<receipt no>/<time>/<hash>/<signature>
  *
+ * (after the hub's verification URL when one is configured: the phone's camera opens the
+ * hub's public page, which checks it as kioskctl verify does offline).
  * device: base32 of the first 5 bytes of SHA-256(device public key) (8 chars);
  * receipt no: 1..32 of [0-9A-Z-]; time: local YYYYMMDDHHMMSS; hash: base32 of the
  * first 10 bytes of the record hash (16 chars); signature: Ed25519 by the device key
@@ -47,6 +49,12 @@ void receipt_bundle_base(const char *hall_code, const uint8_t public_key[32], ti
 kiosk_rc receipt_payload_make(const char *receipt_no, const char *time,
                               const uint8_t record_hash[32], const uint8_t secret_key[64],
                               const uint8_t public_key[32], char out[RECEIPT_PAYLOAD_MAX]);
+
+/* The payload a scanned text holds: the text itself when it starts with the payload, or
+ * the payload ending a verification URL ("https://hub.example.gov.cn/r/KR1/…", the
+ * receipt's QR when [receipt] verify_url is set); NULL when it holds neither. Whether the
+ * payload is well formed is receipt_payload_parse's to say. */
+const char *receipt_payload_in(const char *text);
 
 /* Split a payload into its claim without checking the signature. KIOSK_INVALID for
  * anything not in the format (unknown version, bad field, trailing bytes). */
