@@ -52,6 +52,7 @@ struct ui_app {
     session *session;
     Uint32 wake_event; /* SDL user event type: a worker queued something for the session */
     flow_step last_step;
+    int resume_said;     /* the resume offer's prompt was spoken */
     flow_page last_page; /* the form page last shown: a new one trims the text cache */
     ui_journey_state js;
     int headless;
@@ -412,6 +413,14 @@ static void on_session_changed(void *ctx, unsigned what)
      * would hear it after every citizen */
     if (say && step != FLOW_ATTRACT)
         say_step(app, step);
+    /* "接着填？" comes a moment after the services screen: said when it shows */
+    if (sv->resume_offer && !app->resume_said) {
+        app->resume_said = 1;
+        if (app->voice_on && app->desk.screen == DESK_OFF && voice(app))
+            ui_voice_say(app->voice, app->language, "resume");
+    } else if (!sv->resume_offer) {
+        app->resume_said = 0;
+    }
     if (step == FLOW_FORM && !app->hand && !app->hand_tried) {
         app->hand_tried = 1;
         if (ui_handwriting_create(app->cfg.handwriting_model, &app->hand) != KIOSK_OK)
@@ -1011,6 +1020,8 @@ static void on_widget(ui_app *app, const char *id)
         session_cancel_confirm(ss);
     } else if (!strcmp(id, UI_ID_CANCEL_KEEP)) {
         session_cancel_keep(ss);
+    } else if (!strcmp(id, UI_ID_RESUME_YES) || !strcmp(id, UI_ID_RESUME_NO)) {
+        session_resume(ss, !strcmp(id, UI_ID_RESUME_YES));
     } else if (!strcmp(id, UI_ID_MORE_TIME)) {
         session_more_time(ss);
     } else if (!strcmp(id, UI_ID_CANCEL)) {

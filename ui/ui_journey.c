@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "ui/ui_draw.h"
 #include "ui/ui_icon.h"
@@ -1100,6 +1101,38 @@ static void cancel_dialog(ui_ctx *c, const frame *f)
               ui_theme_size(t, UI_SIZE_BUTTON), UI_BUTTON_SECONDARY);
 }
 
+/* "您上次没填完的失业登记还在": the same citizen's form from before a power cut or a crash,
+ * on the services screen; going on is the big, first choice. */
+static void resume_dialog(ui_ctx *c, const frame *f, const session_view *sv)
+{
+    const ui_theme *t = c->t;
+    SDL_Rect d =
+        f->landscape ? ui_px_rect(c, 200, 120, 880, 560) : ui_px_rect(c, 90, 560, 900, 800);
+    int pad = ui_theme_px(t, 48), gap = ui_theme_px(t, 24), w = d.w - 2 * pad;
+    int bh = ui_theme_text_target_px(t, f->landscape ? 80 : 120);
+    char when[32] = "", detail[512];
+    time_t tt = (time_t)(sv->resume_written_ms / 1000);
+    struct tm tm;
+    if (localtime_r(&tt, &tm))
+        strftime(when, sizeof when, "%Y-%m-%d %H:%M", &tm);
+    const char *name = "time", *value = when;
+    kiosk_strings_fill(S(c, "screen.resume_detail"), &name, &value, 1, detail, sizeof detail);
+    int qh = text_height(c, S(c, "screen.resume_question"), UI_SIZE_DIALOG, w);
+    int dh = text_height(c, detail, UI_SIZE_LEAD, w);
+    d = dialog_panel(c, d, 2 * pad + qh + gap + dh + 2 * gap + 2 * bh + gap);
+    int y = d.y + pad;
+    y += ui_label(c, S(c, "screen.resume_question"), (SDL_Rect){d.x + pad, y, w, 0},
+                  ui_theme_size(t, UI_SIZE_DIALOG), t->fg, UI_TEXT_CENTER);
+    ui_label(c, detail, (SDL_Rect){d.x + pad, y + gap, w, 0}, ui_theme_size(t, UI_SIZE_LEAD),
+             t->muted, UI_TEXT_CENTER);
+    SDL_Rect no = {d.x + pad, d.y + d.h - pad - bh, w, bh};
+    SDL_Rect yes = {no.x, no.y - gap - bh, no.w, bh};
+    ui_button(c, UI_ID_RESUME_YES, yes, S(c, "screen.resume_yes"),
+              ui_theme_size(t, UI_SIZE_BUTTON_MAIN), UI_BUTTON_PRIMARY);
+    ui_button(c, UI_ID_RESUME_NO, no, S(c, "screen.resume_no"), ui_theme_size(t, UI_SIZE_BUTTON),
+              UI_BUTTON_SECONDARY);
+}
+
 /* 求助: "工作人员马上就来" over the screen until the citizen closes it. */
 static void help_dialog(ui_ctx *c, const frame *f)
 {
@@ -1230,6 +1263,10 @@ kiosk_rc ui_journey_draw(ui_ctx *c, const flow_view *v, ui_journey_state *st,
     if (v->confirm_cancel && v->countdown_s <= 0) {
         ui_widgets_clear(c->ws); /* modal */
         cancel_dialog(c, &f);
+    } else if (v->step == FLOW_SERVICES && env->session->resume_offer && v->countdown_s <= 0 &&
+               !env->session->help_shown) {
+        ui_widgets_clear(c->ws); /* modal */
+        resume_dialog(c, &f, env->session);
     }
     if (env->session->help_shown && v->countdown_s <= 0) {
         ui_widgets_clear(c->ws); /* modal */

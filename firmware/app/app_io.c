@@ -22,6 +22,7 @@
 #include "core/kiosk_log.h"
 #include "receipt/receipt_job.h"
 #include "proto/receipt_payload.h"
+#include "store/draft.h"
 #include "store/staff.h"
 #include "store/store.h"
 #include "proto/sync_proto.h"
@@ -51,6 +52,9 @@ struct app_io {
     int stop;
     job queue[APP_IO_QUEUE];
     size_t head, count;
+    /* the draft slot (app_io_draft_put/clear): 0 nothing to do, 1 write, 2 remove */
+    int draft_op;
+    char *draft_id, *draft_body;
     /* owned by the thread */
     store_device_key key;
     store *store;
@@ -467,6 +471,24 @@ static void run_job(app_io *io, job *j, app_io_result *r)
             kiosk_log_error("io", "the records could not be looked up: %s", kiosk_strerror(r->rc));
         break;
     }
+    case APP_IO_DRAFT: {
+        int64_t now = kiosk_clock_now_ms(io->clock);
+        uint8_t *body = NULL;
+        size_t n = 0;
+        store_draft_clear_expired(io->cfg.state_dir, &io->key, now, APP_IO_DRAFT_MAX_AGE_MS);
+        r->rc = io->open_rc != KIOSK_OK
+                    ? io->open_rc
+                    : store_draft_read(io->cfg.state_dir, &io->key, j->id_number, now,
+                                       APP_IO_DRAFT_MAX_AGE_MS, &body, &n, &r->created_ms);
+        if (r->rc == KIOSK_OK) {
+            r->draft = (char *)body; /* the session's now */
+            r->draft_len = n;
+        } else if (r->rc != KIOSK_NOT_FOUND) {
+            kiosk_log_error("io", "an unfinished form could not be read: %s",
+                            kiosk_strerror(r->rc));
+        }
+        break;
+    }
     case APP_IO_PRINTER: /* reported by the worker, never queued */
     case APP_IO_STORE:
         r->rc = KIOSK_INVALID;
@@ -477,6 +499,28 @@ static void run_job(app_io *io, job *j, app_io_result *r)
         r->count = store_out_of_service(io->store);
         break;
     }
+}
+
+/* Worker: carry out the draft slot's request, if any (taken under the lock). */
+static void run_draft(app_io *io)
+{
+    pthread_mutex_lock(&io->mu);
+    int op = io->draft_op;
+    char *id = io->draft_id, *body = io->draft_body;
+    io->draft_op = 0;
+    io->draft_id = io->draft_body = NULL;
+    pthread_mutex_unlock(&io->mu);
+    kiosk_rc rc = KIOSK_OK;
+    if (op == 1 && io->open_rc == KIOSK_OK)
+        rc = store_draft_write(io->cfg.state_dir, &io->key, id, body, strlen(body),
+                               kiosk_clock_now_ms(io->clock));
+    else if (op == 2)
+        rc = store_draft_clear(io->cfg.state_dir);
+    if (rc != KIOSK_OK)
+        kiosk_log_warn("io", "the unfinished form could not be %s: %s",
+                       op == 1 ? "kept" : "removed", kiosk_strerror(rc));
+    wipe_text(id);
+    wipe_text(body);
 }
 
 static void *worker(void *arg)
@@ -491,9 +535,14 @@ static void *worker(void *arg)
     }
     open_printer(io);
     check_store(io);
+    if (io->open_rc == KIOSK_OK &&
+        store_draft_clear_expired(io->cfg.state_dir, &io->key, kiosk_clock_now_ms(io->clock),
+                                  APP_IO_DRAFT_MAX_AGE_MS))
+        kiosk_log_info("io", "an old unfinished form was removed");
     for (;;) {
+        run_draft(io);
         pthread_mutex_lock(&io->mu);
-        while (!io->count && !io->stop) {
+        while (!io->count && !io->stop && !io->draft_op) {
             /* no printer: look for it again now and then; the store: now and then */
             struct timespec until =
                 kiosk_deadline_in_ms(io->printer ? APP_IO_STORE_CHECK_MS : PRINTER_RETRY_MS);
@@ -507,8 +556,13 @@ static void *worker(void *arg)
                 pthread_mutex_lock(&io->mu);
             }
         }
+        if (io->draft_op && !io->stop) {
+            pthread_mutex_unlock(&io->mu);
+            continue; /* the slot first (run_draft at the top) */
+        }
         if (!io->count) {
             pthread_mutex_unlock(&io->mu);
+            run_draft(io); /* a last clear or put is not lost at a clean stop */
             break;
         }
         job j = io->queue[io->head];
@@ -570,6 +624,8 @@ void app_io_stop(app_io *io)
     pthread_join(io->thread, NULL);
     for (size_t i = 0; i < APP_IO_QUEUE; i++)
         job_clear(&io->queue[i]);
+    wipe_text(io->draft_id);
+    wipe_text(io->draft_body);
     pthread_mutex_destroy(&io->mu);
     pthread_cond_destroy(&io->cv);
     free(io);
@@ -701,5 +757,49 @@ kiosk_rc app_io_service(app_io *io, int out_of_service, const char *who)
 {
     job j = {.kind = APP_IO_SERVICE, .days = out_of_service ? 1 : 0};
     snprintf(j.who, sizeof j.who, "%s", who);
+    return queue(io, &j);
+}
+
+/* Replace the draft slot's request (the one not yet carried out is wiped). */
+static kiosk_rc draft_slot(app_io *io, int op, const char *id_number, const char *body)
+{
+    char *id = NULL, *copy = NULL;
+    if (op == 1) {
+        id = strdup(id_number ? id_number : "");
+        copy = strdup(body ? body : "");
+        if (!id || !copy) {
+            wipe_text(id);
+            wipe_text(copy);
+            return KIOSK_NOMEM;
+        }
+    }
+    pthread_mutex_lock(&io->mu);
+    char *old_id = io->draft_id, *old_body = io->draft_body;
+    io->draft_op = op;
+    io->draft_id = id;
+    io->draft_body = copy;
+    pthread_cond_signal(&io->cv);
+    pthread_mutex_unlock(&io->mu);
+    wipe_text(old_id);
+    wipe_text(old_body);
+    return KIOSK_OK;
+}
+
+kiosk_rc app_io_draft_put(app_io *io, const char *id_number, const char *body)
+{
+    return draft_slot(io, 1, id_number, body);
+}
+
+kiosk_rc app_io_draft_clear(app_io *io)
+{
+    return draft_slot(io, 2, NULL, NULL);
+}
+
+kiosk_rc app_io_draft_take(app_io *io, const char *id_number)
+{
+    job j = {.kind = APP_IO_DRAFT};
+    j.id_number = strdup(id_number ? id_number : "");
+    if (!j.id_number)
+        return KIOSK_NOMEM;
     return queue(io, &j);
 }

@@ -7,6 +7,7 @@
 #include "app/session.h"
 
 #include <errno.h>
+#include <jansson.h>
 #include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -16,9 +17,11 @@
 
 #include "app/voice.h"
 #include "config/kiosk_strings.h"
+#include "core/kiosk_buf.h"
 #include "core/kiosk_log.h"
 #include "identity/identity_psam.h"
 #include "ssc/reader_sim.h"
+#include "store/draft.h"
 
 /* Worker reports waiting for the UI thread; more than this and one is lost (logged). */
 #define SESSION_QUEUE 16
@@ -68,6 +71,13 @@ struct session {
     bool in_session;         /* the flow was away from the attract screen */
     int64_t prefs_set_ms;    /* when the prefs were last chosen (attract idle reset) */
     int64_t sim_takeback_ms; /* when the demo citizen takes the card back (0: not due) */
+    /* the unfinished form, kept on every change (app_io_draft_put) so a power cut loses
+     * nothing: the fields in the order given (FLOW_EV_FIELD_SET, replayed on resume) */
+    kiosk_buf draft_fields; /* JSON array members, wiped */
+    bool draft_kept;        /* this session kept one (removed when it ends) */
+    bool draft_asked;       /* asked for this citizen's at the services screen */
+    flow_page draft_page;   /* the page when it was last kept */
+    char *draft;            /* the one found (the resume offer), wiped */
     session_view view;
     /* the workers' ring */
     pthread_mutex_t mu;
@@ -75,6 +85,8 @@ struct session {
     item ring[SESSION_QUEUE];
     size_t head, count;
 };
+
+static void forget_draft(session *s);
 
 static void changed(session *s, unsigned what)
 {
@@ -86,6 +98,10 @@ static void changed(session *s, unsigned what)
 
 static void item_wipe(item *it)
 {
+    if (it->kind == ITEM_IO && it->u.io.draft) {
+        explicit_bzero(it->u.io.draft, it->u.io.draft_len);
+        free(it->u.io.draft);
+    }
     if (it->kind == ITEM_IO && it->u.io.preview.bits) {
         explicit_bzero(it->u.io.preview.bits,
                        (size_t)it->u.io.preview.width / 8 * (size_t)it->u.io.preview.rows);
@@ -345,6 +361,7 @@ kiosk_rc session_create(const kiosk_config *cfg, const session_options *opt, ses
     s->clock = opt->clock ? opt->clock : kiosk_clock_system();
     pthread_mutex_init(&s->mu, NULL);
     pthread_cond_init(&s->cv, NULL);
+    kiosk_buf_init(&s->draft_fields, STORE_DRAFT_MAX / 2, KIOSK_BUF_WIPE);
     kiosk_rc rc = load_domain(s);
     if (rc == KIOSK_OK) {
         flow_config fc = {.codes = s->codes,
@@ -396,6 +413,7 @@ void session_destroy(session *s)
         explicit_bzero(s->receipt.bits, (size_t)s->receipt.width / 8 * (size_t)s->receipt.rows);
     receipt_bitmap_deinit(&s->receipt);
     explicit_bzero(s->pin, sizeof s->pin);
+    forget_draft(s); /* the file stays: a stop mid-form is resumed as a power cut is */
     free(s->commitment);
     codes_destroy(s->codes);
     divisions_destroy(s->divs);
@@ -421,6 +439,82 @@ static void drop_receipt(session *s)
     changed(s, SESSION_RECEIPT);
 }
 
+/* ---- the unfinished form (store/draft.h) ------------------------------------------- */
+
+/* The steps whose form is worth keeping: the answers are in and fields may be given. */
+static bool draft_step(flow_step st)
+{
+    return st == FLOW_FORM || st == FLOW_REVIEW || st == FLOW_COMMITMENT || st == FLOW_SIGNATURE;
+}
+
+/* The session's copy of the draft goes (the file stays: a power cut keeps it). */
+static void forget_draft(session *s)
+{
+    kiosk_buf_deinit(&s->draft_fields);
+    if (s->draft) {
+        explicit_bzero(s->draft, strlen(s->draft));
+        free(s->draft);
+        s->draft = NULL;
+    }
+    s->draft_asked = false;
+    s->view.resume_offer = false;
+    s->view.resume_written_ms = 0;
+}
+
+/* text as a JSON string (quotes, backslashes and control characters escaped). */
+static void json_string_to(kiosk_buf *b, const char *text)
+{
+    kiosk_buf_append_str(b, "\"");
+    for (const char *p = text; *p; p++) {
+        if (*p == '"' || *p == '\\')
+            kiosk_buf_printf(b, "\\%c", *p);
+        else if ((unsigned char)*p < 0x20)
+            kiosk_buf_printf(b, "\\u%04x", (unsigned)(unsigned char)*p);
+        else
+            kiosk_buf_append(b, p, 1);
+    }
+    kiosk_buf_append_str(b, "\"");
+}
+
+/* A field the citizen gave, in order: replayed as given on resume. */
+static void draft_note_field(session *s, registration_field field, const char *text)
+{
+    if (s->draft_fields.len)
+        kiosk_buf_append_str(&s->draft_fields, ",");
+    kiosk_buf_printf(&s->draft_fields, "[%d,", (int)field);
+    json_string_to(&s->draft_fields, text);
+    kiosk_buf_append_str(&s->draft_fields, "]");
+}
+
+/* Hand the form as it stands to the I/O worker, sealed there to this device. */
+static void keep_draft(session *s)
+{
+    const flow_view *v = flow_get_view(s->flow);
+    const char *id = registration_get_text(flow_record(s->flow), REGISTRATION_DOCUMENT_NUMBER);
+    if (!s->io || !draft_step(v->step) || !id || !id[0])
+        return;
+    kiosk_buf b;
+    kiosk_buf_init(&b, STORE_DRAFT_MAX, KIOSK_BUF_WIPE);
+    kiosk_buf_printf(&b,
+                     "{\"v\":1,\"answers\":[%d,%d,%d,%d],\"step\":\"%s\",\"page\":%d,"
+                     "\"fields\":[",
+                     s->view.answers[0], s->view.answers[1], s->view.answers[2], s->view.answers[3],
+                     flow_step_name(v->step), (int)v->page);
+    kiosk_buf_append(&b, s->draft_fields.data, s->draft_fields.len);
+    if (kiosk_buf_append_str(&b, "]}") == KIOSK_OK &&
+        app_io_draft_put(s->io, id, kiosk_buf_str(&b)) == KIOSK_OK)
+        s->draft_kept = true;
+    kiosk_buf_deinit(&b);
+}
+
+/* The citizen's session ended or the record is saved: the kept form goes. */
+static void drop_draft(session *s)
+{
+    if (s->draft_kept && s->io)
+        app_io_draft_clear(s->io);
+    s->draft_kept = false;
+}
+
 /* Everything the citizen typed, drew or was shown leaves the session. */
 static void wipe_citizen(session *s, bool keep_receipt)
 {
@@ -438,6 +532,7 @@ static void wipe_citizen(session *s, bool keep_receipt)
     explicit_bzero(s->view.records, sizeof s->view.records);
     s->view.nrecords = 0;
     s->view.records_heard_ms = 0;
+    forget_draft(s);
 }
 
 /* The flow asked for the citizen's records: the look-up goes by the ID number the card
@@ -541,7 +636,10 @@ static void dispatch(session *s, const flow_event *ev)
     unsigned acts = flow_handle(s->flow, ev);
     const flow_view *v = flow_get_view(s->flow);
     unsigned what = 0;
+    if (ev->type == FLOW_EV_FIELD_SET && before == FLOW_FORM && ev->text)
+        draft_note_field(s, ev->field, ev->text);
     if ((acts & FLOW_ACT_WIPE) || v->step == FLOW_ATTRACT || v->step == FLOW_MESSAGE) {
+        drop_draft(s); /* ended as the citizen or the kiosk chose: nothing to resume */
         wipe_citizen(s, v->step == FLOW_PRINTING);
         if (v->step != before || (acts & FLOW_ACT_WIPE))
             what |= SESSION_WIPED;
@@ -587,6 +685,20 @@ static void dispatch(session *s, const flow_event *ev)
         /* can a record be saved? asked before the citizen reads and signs */
         if (s->io)
             app_io_check_ready(s->io);
+    }
+    if (ev->type == FLOW_EV_SAVED && ev->rc == KIOSK_OK)
+        drop_draft(s); /* saved: the record is the citizen's now */
+    else if (draft_step(v->step) && (ev->type == FLOW_EV_FIELD_SET || ev->type == FLOW_EV_ANSWERS ||
+                                     v->step != before || v->page != s->draft_page))
+        keep_draft(s);
+    s->draft_page = v->page;
+    /* back at the services screen with a card and PIN just verified: is there a form
+     * this citizen did not finish (a power cut, a crash)? */
+    if (v->step == FLOW_SERVICES && !s->draft_asked && s->io) {
+        const char *id = registration_get_text(flow_record(s->flow), REGISTRATION_DOCUMENT_NUMBER);
+        s->draft_asked = true;
+        if (id && id[0])
+            app_io_draft_take(s->io, id);
     }
     if (acts & FLOW_ACT_SAVE)
         start_save(s);
@@ -637,6 +749,19 @@ static void on_io_result(session *s, app_io_result *r)
         s->view.records_heard_ms = r->last_sync_ok_ms;
         flow_event ev = {.type = FLOW_EV_RECORDS, .rc = r->rc};
         dispatch(s, &ev);
+        return;
+    }
+    if (r->kind == APP_IO_DRAFT) {
+        if (flow_get_view(s->flow)->step != FLOW_SERVICES || r->rc != KIOSK_OK || !r->draft ||
+            s->draft)
+            return;          /* none, or the citizen went on meanwhile (item_wipe wipes it) */
+        s->draft = r->draft; /* the session's until resumed, declined or wiped */
+        r->draft = NULL;
+        r->draft_len = 0;
+        s->view.resume_offer = true;
+        s->view.resume_written_ms = r->created_ms;
+        kiosk_log_info("session", "an unfinished form of this citizen is kept: offered");
+        changed(s, SESSION_REDRAW);
         return;
     }
     if (r->kind == APP_IO_PRINTER) {
@@ -1051,6 +1176,75 @@ void session_service(session *s, flow_service service)
 {
     flow_event ev = {.type = FLOW_EV_SERVICE, .service = service};
     dispatch(s, &ev);
+}
+
+/* Replay draft (the kept form's JSON) through the flow: the questions, every field as
+ * given, then on to the page reached (a reviewed form: to the review). */
+static kiosk_rc replay_draft(session *s, const char *draft)
+{
+    json_error_t err;
+    json_t *root = json_loads(draft, 0, &err);
+    json_t *answers = json_object_get(root, "answers"), *fields = json_object_get(root, "fields");
+    const char *step = json_string_value(json_object_get(root, "step"));
+    json_int_t page = json_integer_value(json_object_get(root, "page"));
+    kiosk_rc rc = KIOSK_OK;
+    if (!json_is_array(answers) || json_array_size(answers) != 4 || !json_is_array(fields) || !step)
+        rc = KIOSK_CORRUPT;
+    if (rc == KIOSK_OK) {
+        session_service(s, FLOW_SERVICE_REGISTER);
+        if (flow_get_view(s->flow)->step != FLOW_QUESTIONS)
+            rc = KIOSK_INVALID;
+    }
+    for (size_t i = 0; rc == KIOSK_OK && i < 4; i++) {
+        json_int_t a = json_integer_value(json_array_get(answers, i));
+        s->view.answers[i] = a == 1 ? 1 : 0;
+    }
+    if (rc == KIOSK_OK) {
+        answers_next(s);
+        if (flow_get_view(s->flow)->step != FLOW_FORM)
+            rc = KIOSK_INVALID;
+    }
+    for (size_t i = 0; rc == KIOSK_OK && i < json_array_size(fields); i++) {
+        json_t *f = json_array_get(fields, i);
+        json_int_t id = json_integer_value(json_array_get(f, 0));
+        const char *text = json_string_value(json_array_get(f, 1));
+        if (text && id >= 0 && id < REGISTRATION_FIELD_COUNT)
+            session_set_field(s, (registration_field)id, text);
+    }
+    int reviewed = strcmp(step, "form") != 0;
+    for (int guard = 0; rc == KIOSK_OK && guard < FLOW_PAGE_COUNT + 1 &&
+                        flow_get_view(s->flow)->step == FLOW_FORM &&
+                        (reviewed || (json_int_t)flow_get_view(s->flow)->page < page);
+         guard++) {
+        flow_page was = flow_get_view(s->flow)->page;
+        send(s, FLOW_EV_NEXT);
+        if (flow_get_view(s->flow)->step == FLOW_FORM && flow_get_view(s->flow)->page == was)
+            break; /* the page asks for something: the citizen sees it there */
+    }
+    json_decref(root); /* jansson's copies of the texts: freed, as registration_to_json's */
+    return rc;
+}
+
+void session_resume(session *s, bool yes)
+{
+    if (!s->view.resume_offer || flow_get_view(s->flow)->step != FLOW_SERVICES)
+        return;
+    s->view.resume_offer = false;
+    char *draft = s->draft;
+    s->draft = NULL;
+    if (!yes) {
+        s->draft_kept = true; /* declined: it goes now */
+        drop_draft(s);
+        kiosk_log_info("session", "the unfinished form was declined: removed");
+    } else {
+        kiosk_rc rc = draft ? replay_draft(s, draft) : KIOSK_NOT_FOUND;
+        kiosk_log_info("session", "the unfinished form was resumed: %s", kiosk_strerror(rc));
+    }
+    if (draft) {
+        explicit_bzero(draft, strlen(draft));
+        free(draft);
+    }
+    changed(s, SESSION_REDRAW);
 }
 
 void session_reprint_record(session *s, int index)

@@ -176,7 +176,7 @@ kiosk_rc store_exec(store *s, const char *sql)
 
 /* ---- device key ---------------------------------------------------------------- */
 
-static kiosk_rc write_file_atomic(const char *dir, const char *path, const void *data, size_t n)
+kiosk_rc store_write_file_atomic(const char *dir, const char *path, const void *data, size_t n)
 {
     char tmp[700];
     snprintf(tmp, sizeof tmp, "%s.new", path);
@@ -225,7 +225,7 @@ kiosk_rc store_device_key_load(const char *state_dir, store_device_key *out)
     if (errno != ENOENT)
         return KIOSK_IO;
     crypto_sign_keypair(out->public_key, out->secret_key);
-    kiosk_rc rc = write_file_atomic(state_dir, path, out->secret_key, 64);
+    kiosk_rc rc = store_write_file_atomic(state_dir, path, out->secret_key, 64);
     if (rc == KIOSK_OK)
         kiosk_log_info("store", "created a new device key in %s", state_dir);
     else

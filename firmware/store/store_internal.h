@@ -15,6 +15,10 @@
 #define STORE_PAGE_SIZE 1024
 #endif
 
+/* Write path (in dir) whole or not at all: a temporary file, fsync, rename, fsync of dir,
+ * mode 0600. KIOSK_READ_ONLY, KIOSK_DISK_FULL, KIOSK_IO. */
+kiosk_rc store_write_file_atomic(const char *dir, const char *path, const void *data, size_t n);
+
 /* Statements of the hot paths (saving, the outbox) are prepared once per connection. */
 #define STORE_STMT_CACHE 24
 

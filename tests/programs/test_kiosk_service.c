@@ -98,23 +98,31 @@ static void test_unit_verifies(void **state)
         fail_msg("systemd-analyze verify: %s", out);
 }
 
-static void test_script_happy_path(void **state)
+/* A provisioned unit in a fresh state directory (dir, 256 bytes) with a configuration
+ * (conf) for the file printer; db: its database's path (300 bytes each). */
+static void provisioned_unit(const char *tag, char *dir, char *conf, char *db,
+                             store_device_key *key)
 {
-    (void)state;
-    char dir[256], cmd[2048], conf[300], db[300];
-    snprintf(dir, sizeof dir, "%s/kiosk-script-%d", KIOSK_TEST_TMP, (int)getpid());
-    /* a provisioned unit */
-    store_device_key key;
+    snprintf(dir, 256, "%s/kiosk-%s-%d", KIOSK_TEST_TMP, tag, (int)getpid());
     store *st;
-    assert_int_equal(test_state_open(dir, "DEMO01", &key, &st), KIOSK_OK);
+    assert_int_equal(test_state_open(dir, "DEMO01", key, &st), KIOSK_OK);
     store_close(st);
-    snprintf(db, sizeof db, "%s/kiosk.db", dir);
-    snprintf(conf, sizeof conf, "%s/kiosk.conf", dir);
+    snprintf(db, 300, "%s/kiosk.db", dir);
+    snprintf(conf, 300, "%s/kiosk.conf", dir);
     FILE *f = fopen(conf, "w");
     assert_non_null(f);
     fprintf(f, "[paths]\nstate_dir = %s\n[printer]\nbackend = file\noutput_dir = %s/receipts\n",
             dir, dir);
     fclose(f);
+}
+
+static void test_script_happy_path(void **state)
+{
+    (void)state;
+    char dir[256], cmd[2048], conf[300], db[300];
+    store_device_key key;
+    store *st;
+    provisioned_unit("script", dir, conf, db, &key);
     snprintf(cmd, sizeof cmd,
              "SDL_VIDEODRIVER=dummy '%s' --config '%s' --script '%s' --shots '%s' >/dev/null "
              "2>&1",
@@ -161,18 +169,9 @@ static void test_script_self_query(void **state)
 {
     (void)state;
     char dir[256], cmd[2048], conf[300], db[300];
-    snprintf(dir, sizeof dir, "%s/kiosk-selfquery-%d", KIOSK_TEST_TMP, (int)getpid());
     store_device_key key;
     store *st;
-    assert_int_equal(test_state_open(dir, "DEMO01", &key, &st), KIOSK_OK);
-    store_close(st);
-    snprintf(db, sizeof db, "%s/kiosk.db", dir);
-    snprintf(conf, sizeof conf, "%s/kiosk.conf", dir);
-    FILE *f = fopen(conf, "w");
-    assert_non_null(f);
-    fprintf(f, "[paths]\nstate_dir = %s\n[printer]\nbackend = file\noutput_dir = %s/receipts\n",
-            dir, dir);
-    fclose(f);
+    provisioned_unit("selfquery", dir, conf, db, &key);
     snprintf(cmd, sizeof cmd,
              "SDL_VIDEODRIVER=dummy '%s' --config '%s' --script '%s' --shots '%s' >'%s/log' "
              "2>&1",
@@ -210,13 +209,130 @@ static void test_script_self_query(void **state)
     assert_int_not_equal(system(cmd), 0);
 }
 
+/* The happy path's text (tests/scripts/happy-path.script), whole. */
+static char *happy_path(void)
+{
+    FILE *f = fopen(KIOSK_TEST_FIXTURES "/../scripts/happy-path.script", "r");
+    assert_non_null(f);
+    static char text[16384];
+    size_t n = fread(text, 1, sizeof text - 1, f);
+    fclose(f);
+    text[n] = '\0';
+    return text;
+}
+
+static void write_text(const char *path, const char *text, size_t n)
+{
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    assert_int_equal(fwrite(text, 1, n, f), n);
+    fclose(f);
+}
+
+/* The real program killed with SIGKILL (as a power cut leaves it) mid-form — on the first
+ * page, at the review, at the signature — and started again: the same card and PIN are
+ * offered the form, "接着填" opens it where it was (a reviewed one at the review), the rest
+ * of the happy path saves the record once, and the kept form is gone. */
+static void test_killed_mid_form_resumes(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *cut;    /* the happy path up to and including this line, then the kill */
+        const char *expect; /* where "接着填" opens */
+        const char *rest;   /* the happy path goes on after this line */
+        const char *again;  /* what the citizen does first on resuming */
+    } cuts[] = {
+        /* the form opens with no editor open: health is chosen from its row */
+        {"tap field_education\npick opt_21\n", "form", "pick opt_10\n",
+         "tap field_health\npick opt_10\n"},
+        {"expect review\n", "review", "expect review\n", ""},
+        {"expect signature\n", "review", "expect review\n", ""},
+    };
+    const char *path = happy_path();
+    for (size_t i = 0; i < sizeof cuts / sizeof cuts[0]; i++) {
+        char dir[256], cmd[2048], conf[300], db[300], script[400], draft[320];
+        char tag[16];
+        snprintf(tag, sizeof tag, "killed%zu", i);
+        store_device_key key;
+        provisioned_unit(tag, dir, conf, db, &key);
+        snprintf(draft, sizeof draft, "%s/draft", dir);
+        /* up to the cut, then it waits: killed there */
+        const char *at = strstr(path, cuts[i].cut);
+        assert_non_null(at);
+        snprintf(script, sizeof script, "%s/first.script", dir);
+        char *first = malloc(16384);
+        size_t n = (size_t)(at - path) + strlen(cuts[i].cut);
+        memcpy(first, path, n);
+        n += (size_t)snprintf(first + n, 16384 - n, "screenshot zz-cut.png\nwait 60000\n");
+        write_text(script, first, n);
+        free(first);
+        pid_t pid = fork();
+        assert_true(pid >= 0);
+        if (pid == 0) {
+            snprintf(cmd, sizeof cmd,
+                     "exec env SDL_VIDEODRIVER=dummy '%s' --config '%s' --script '%s' --shots "
+                     "'%s' >'%s/first.log' 2>&1",
+                     KIOSK_BIN, conf, script, dir, dir);
+            execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+            _exit(127);
+        }
+        /* the cut is reached (its screenshot is there); a moment more for the form's last
+         * change to be kept */
+        char cut_shot[320];
+        snprintf(cut_shot, sizeof cut_shot, "%s/zz-cut.png", dir);
+        int waited = 0;
+        for (; access(cut_shot, F_OK) != 0 && waited < 60000; waited += 50)
+            usleep(50 * 1000);
+        assert_true(waited < 60000);
+        usleep(1000 * 1000);
+        assert_int_equal(access(draft, F_OK), 0);
+        kill(pid, SIGKILL);
+        int status;
+        assert_int_equal(waitpid(pid, &status, 0), pid);
+        assert_true(WIFSIGNALED(status));
+        /* started again: the same citizen goes on, then the rest of the happy path */
+        const char *rest = strstr(path, cuts[i].rest);
+        assert_non_null(rest);
+        rest += strlen(cuts[i].rest);
+        char *second = malloc(16384);
+        n = (size_t)snprintf(second, 16384,
+                             "card insert\nwait-for pin\npin 123456\ntap pin_ok\n"
+                             "wait-for services\nwait 1000\ntap resume_yes\nexpect %s\n%s%s",
+                             cuts[i].expect, cuts[i].again, rest);
+        snprintf(script, sizeof script, "%s/second.script", dir);
+        write_text(script, second, n);
+        free(second);
+        snprintf(cmd, sizeof cmd,
+                 "SDL_VIDEODRIVER=dummy '%s' --config '%s' --script '%s' --shots '%s' >'%s/log' "
+                 "2>&1",
+                 KIOSK_BIN, conf, script, dir, dir);
+        int rc = system(cmd);
+        assert_true(WIFEXITED(rc));
+        if (WEXITSTATUS(rc) != 0) {
+            snprintf(cmd, sizeof cmd, "tail -20 '%s/log'", dir);
+            (void)system(cmd);
+        }
+        assert_int_equal(WEXITSTATUS(rc), 0);
+        store *st;
+        assert_int_equal(store_open(db, "DEMO01", &key, NULL, &st), KIOSK_OK);
+        store_counts c;
+        assert_int_equal(store_count(st, &c), KIOSK_OK);
+        assert_int_equal(c.by_state[STORE_QUEUED], 1);
+        store_close(st);
+        assert_int_not_equal(access(draft, F_OK), 0);
+        /* nothing of the citizen's in clear in the unit's files, the kept form's included */
+        snprintf(cmd, sizeof cmd,
+                 "grep -rqa --exclude='*.script' -e 370102199003074519 -e 13812345678 '%s'", dir);
+        assert_int_not_equal(system(cmd), 0);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_ready_watchdog_stopping),
-        cmocka_unit_test(test_unit_verifies),
-        cmocka_unit_test(test_script_happy_path),
-        cmocka_unit_test(test_script_self_query),
+        cmocka_unit_test(test_ready_watchdog_stopping), cmocka_unit_test(test_unit_verifies),
+        cmocka_unit_test(test_script_happy_path),       cmocka_unit_test(test_script_self_query),
+        cmocka_unit_test(test_killed_mid_form_resumes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1443,6 +1443,22 @@ static void test_services_and_records(void **state)
                  runs[i][1], p, p, p, p);
         play(app, script);
         stop(app);
+        /* the power goes mid-form; the same citizen comes back: "接着填？" */
+        app = start(1);
+        snprintf(script, sizeof script,
+                 "%scard insert\nwait-for pin\npin 123456\ntap pin_ok\nwait-for services\n"
+                 "tap svc_register\nexpect questions\n"
+                 "tap q0_no\ntap q1_no\ntap q2_yes\ntap q3_yes\nexpect form\nwait 500\n",
+                 runs[i][1]);
+        play(app, script);
+        stop(app);
+        app = start(1);
+        snprintf(script, sizeof script,
+                 "%scard insert\nwait-for pin\npin 123456\ntap pin_ok\nwait-for services\n"
+                 "wait 500\nshot %s-services-resume\ntap resume_yes\nexpect form\n",
+                 runs[i][1], p);
+        play(app, script);
+        stop(app);
     }
     screen_tests_done++;
     report();

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "app/session.h"
+#include "store/draft.h"
 #include "pcsc_peer.h"
 #include "pn532_emu.h"
 #include "printer_peer.h"
@@ -547,6 +548,138 @@ static void test_cancel_asks_then_wipes_and_saves_nothing(void **st)
     assert_int_equal(session_get_view(s)->taps, 0); /* a new session counts afresh */
     session_destroy(s);
     assert_int_equal(test_state_records(dir, "DEMO01", STORE_QUEUED), 0);
+}
+
+/* Pump until the services screen offers (or, want false, still does not offer) the
+ * citizen's unfinished form. */
+static void wait_resume_offer(session *s, bool want)
+{
+    for (int waited = 0; session_get_view(s)->resume_offer != want && waited < 3000; waited += 20) {
+        session_wait(s, 20);
+        session_pump(s);
+    }
+    if (!want)
+        settle(s, 300); /* the worker's answer (none) has come */
+    assert_int_equal(session_get_view(s)->resume_offer, want);
+}
+
+static int draft_on_disk(void)
+{
+    char path[600];
+    store_draft_path(dir, path, sizeof path);
+    return access(path, F_OK) == 0;
+}
+
+/* The power goes mid-form — on a half-filled first page, at the review, at the signature:
+ * the same citizen, back with the same card and PIN, is offered to go on and finds the
+ * form where it was (a reviewed one at the review: the commitment is read and signed
+ * again); the form then goes with the session as any other. Another citizen is not
+ * offered it, and it stays for its own; declined, it is gone; saved, it is gone. */
+static void test_resume_after_a_power_cut(void **st)
+{
+    (void)st;
+    state("resume", 1);
+    for (int at = 0; at < 3; at++) {
+        session *s = start(NULL, 1);
+        to_questions(s);
+        answer(s, 0, 0, 1, 1);
+        set(s, REGISTRATION_EDUCATION, "21");
+        if (at >= 1) {
+            set(s, REGISTRATION_HEALTH, "10");
+            session_next(s);
+            /* fill_form from its second page on */
+            set(s, REGISTRATION_HOUSEHOLD_DIVISION, "370102");
+            set(s, REGISTRATION_HOUSEHOLD_DETAIL, "和平小区12号楼3单元402室");
+            set(s, REGISTRATION_RESIDENCE_DIVISION, "370102");
+            set(s, REGISTRATION_RESIDENCE_DETAIL, "解放路1号");
+            session_next(s);
+            set(s, REGISTRATION_MOBILE, "13812345678");
+            session_next(s);
+            set(s, REGISTRATION_UNEMPLOYED_SINCE, "2026-09");
+            set(s, REGISTRATION_REASON, "05");
+            set(s, REGISTRATION_CLAIMS_INSURANCE, "yes");
+            session_next(s);
+            set(s, REGISTRATION_SERVICES, "1");
+            session_next(s);
+            assert_int_equal(step(s), FLOW_REVIEW);
+        }
+        if (at == 2) {
+            session_next(s);
+            settle(s, 200);
+            session_scroll(s);
+            session_commitment_end_reached(s);
+            session_agree(s);
+            assert_int_equal(step(s), FLOW_SIGNATURE);
+        }
+        settle(s, 300); /* the worker keeps the form */
+        assert_true(draft_on_disk());
+        session_destroy(s); /* the power goes: nothing ends the session */
+        assert_true(draft_on_disk());
+
+        s = start(NULL, 1);
+        to_services(s);
+        wait_resume_offer(s, true);
+        assert_true(session_get_view(s)->resume_written_ms > 0);
+        session_resume(s, true);
+        assert_false(session_get_view(s)->resume_offer);
+        const registration *r = session_get_view(s)->record;
+        assert_string_equal(registration_get_text(r, REGISTRATION_EDUCATION), "21");
+        if (at == 0) {
+            assert_int_equal(step(s), FLOW_FORM);
+            assert_int_equal(session_get_view(s)->flow->page, FLOW_PAGE_PERSONAL);
+        } else {
+            assert_int_equal(step(s), FLOW_REVIEW);
+            assert_string_equal(registration_get_text(r, REGISTRATION_MOBILE), "13812345678");
+            assert_string_equal(registration_get_text(r, REGISTRATION_HOUSEHOLD_DETAIL),
+                                "和平小区12号楼3单元402室");
+        }
+        if (at < 2) { /* ended by the citizen: it goes with the session */
+            session_cancel(s);
+            if (session_get_view(s)->flow->confirm_cancel)
+                session_cancel_confirm(s);
+        } else { /* saved: the record is there, the form is not */
+            session_next(s);
+            settle(s, 200);
+            session_scroll(s);
+            session_commitment_end_reached(s);
+            session_agree(s);
+            sign(s);
+            session_sign_confirm(s);
+            wait_step(s, FLOW_DONE, 10000);
+            assert_int_equal(test_state_records(dir, "DEMO01", STORE_QUEUED), 1);
+        }
+        settle(s, 300);
+        assert_false(draft_on_disk());
+        session_destroy(s);
+    }
+
+    /* another citizen's card: not offered, and kept for its own */
+    session *s = start(NULL, 1);
+    to_questions(s);
+    answer(s, 0, 0, 1, 1);
+    set(s, REGISTRATION_EDUCATION, "21");
+    settle(s, 300);
+    session_destroy(s);
+    snprintf(cfg.reader_card_profile, sizeof cfg.reader_card_profile, "%s",
+             KIOSK_TEST_FIXTURES "/cards/rare-name.ini");
+    s = start(NULL, 1);
+    assert_int_equal(session_sim_card(s, true), KIOSK_OK);
+    wait_step(s, FLOW_PIN, 3000);
+    pin(s, "246810");
+    wait_step(s, FLOW_SERVICES, 3000);
+    wait_resume_offer(s, false);
+    session_destroy(s);
+    assert_true(draft_on_disk());
+    /* its own citizen declines it: gone */
+    snprintf(cfg.reader_card_profile, sizeof cfg.reader_card_profile, "%s", demo_card);
+    s = start(NULL, 1);
+    to_services(s);
+    wait_resume_offer(s, true);
+    session_resume(s, false);
+    assert_int_equal(step(s), FLOW_SERVICES);
+    settle(s, 300);
+    assert_false(draft_on_disk());
+    session_destroy(s);
 }
 
 /* The next citizen puts a card down while the last one's is still on the reader (the
@@ -1187,6 +1320,7 @@ int main(void)
         cmocka_unit_test(test_permit_holder_reads_traditional),
         cmocka_unit_test(test_permit_number_keyed_in),
         cmocka_unit_test(test_records_after_registration),
+        cmocka_unit_test(test_resume_after_a_power_cut),
         cmocka_unit_test(test_cancel_asks_then_wipes_and_saves_nothing),
         cmocka_unit_test(test_next_card_while_the_last_is_taken_back),
         cmocka_unit_test(test_card_taken_away_and_back),

@@ -94,6 +94,8 @@ void ui_journey_fill_number(const char *template_text, int n, char *out, size_t 
 #define UI_ID_CANCEL "cancel"
 #define UI_ID_CANCEL_CONFIRM "cancel_confirm" /* "确定取消"; "不办了" while the card is away */
 #define UI_ID_CANCEL_KEEP "cancel_keep"
+#define UI_ID_RESUME_YES "resume_yes" /* "接着填": the unfinished form from before a power cut */
+#define UI_ID_RESUME_NO "resume_no"   /* "重新开始": it is deleted */
 #define UI_ID_BACK "back"
 #define UI_ID_NEXT "next"
 #define UI_ID_OK "ok"

@@ -42,6 +42,9 @@ typedef enum app_io_kind {
     APP_IO_HELP,        /* rc: a help request queued for the hub (store_event_add) */
     APP_IO_RECORDS,     /* rc, records[nrecords] (a citizen's, store_records_of),
                          * last_sync_ok_ms: when this unit last heard from the hub */
+    APP_IO_DRAFT,       /* rc (KIOSK_NOT_FOUND: none for this citizen), draft[draft_len]:
+                         * the citizen's unfinished form (store_draft_read), created_ms:
+                         * when it was written */
 } app_io_kind;
 
 /* 我的办理记录: the records of one citizen shown at most (the newest). */
@@ -85,6 +88,10 @@ typedef struct app_io_result {
     /* records */
     app_io_record records[APP_IO_RECORDS_MAX];
     int nrecords;
+    /* draft: owned by the receiver (wipe, then free()), NUL-terminated; NULL when none */
+    char *draft;
+    size_t draft_len;
+    int64_t created_ms;
 } app_io_result;
 
 /* Called on the worker thread; r is borrowed for the call. */
@@ -149,6 +156,17 @@ kiosk_rc app_io_help(app_io *io, const char *step);
  * that needs an authenticated hub endpoint answering only for the card just verified
  * (issue 16); the result's last_sync_ok_ms says when the unit last heard from the hub. */
 kiosk_rc app_io_records(app_io *io, const char *id_number);
+
+/* A citizen's unfinished form (store/draft.h), so a power cut mid-form loses nothing.
+ * put: keep body (a string, copied) as id_number's draft; clear: remove it. Both go into
+ * one slot the worker empties before its next job (a newer put or clear replaces one not
+ * yet written), so they never fill the queue however often the form changes. take: ask
+ * for id_number's draft (APP_IO_DRAFT), if younger than APP_IO_DRAFT_MAX_AGE_MS; older
+ * ones are removed when the worker starts and whenever one is asked for. */
+#define APP_IO_DRAFT_MAX_AGE_MS (24LL * 3600 * 1000)
+kiosk_rc app_io_draft_put(app_io *io, const char *id_number, const char *body);
+kiosk_rc app_io_draft_clear(app_io *io);
+kiosk_rc app_io_draft_take(app_io *io, const char *id_number);
 
 /* Free disk under which the store refuses to start a registration. */
 #define APP_IO_MIN_FREE_BYTES (16u << 20)

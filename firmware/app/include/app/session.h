@@ -114,6 +114,10 @@ typedef struct session_view {
     app_io_record records[APP_IO_RECORDS_MAX];
     int nrecords;
     int64_t records_heard_ms; /* when the unit last heard from the hub (0: never) */
+    /* FLOW_SERVICES: this citizen's unfinished form from before a power cut or a crash is
+     * there (store/draft.h): "继续上次的登记？" until session_resume answers */
+    bool resume_offer;
+    int64_t resume_written_ms; /* when that form was last kept (wall clock) */
 } session_view;
 
 /* Create the session for cfg (copied): loads the code tables, divisions and the
@@ -186,6 +190,10 @@ void session_agree(session *s);                     /* only once the end was rea
 void session_reprint(session *s);
 /* A tile of the services screen (FLOW_SERVICES). */
 void session_service(session *s, flow_service service);
+/* The answer to view.resume_offer: yes goes on with the unfinished form where it was
+ * (the questions answered, every field given, the page reached; a form already reviewed
+ * opens at the review: the commitment is read and signed again); no removes it. */
+void session_resume(session *s, bool yes);
 /* 我的办理记录: print a copy (副本) of view.records[index]. */
 void session_reprint_record(session *s, int index);
 /* 求助: view.help_shown, and an audit entry through the I/O worker — actor "citizen",
