@@ -423,10 +423,10 @@ static double kiosk_side_drain(store *s, const store_device_key *key, size_t bat
         double t3 = bench_now_ms();
         part[1] += t3 - t2;
         uint8_t sha[32];
-        if (sync_body_encode(b.recs, b.n, &body, &len) != KIOSK_OK)
+        if (sync_body_encode_v3(b.recs, b.n, NULL, &body, &len) != KIOSK_OK)
             exit(1);
         sync_sha256(sha, body, len);
-        sync_request_sign_v2(key->secret_key, "POST", SYNC_PATH_RECORDS_V2, 1, sha, len, sig);
+        sync_request_sign_v2(key->secret_key, "POST", SYNC_PATH_RECORDS_V3, 1, sha, len, sig);
         free(body);
         double t4 = bench_now_ms();
         part[2] += t4 - t3;
