@@ -21,6 +21,7 @@
  * refuses (400/401/403/409/411/413) before it accepts a byte of the body; once the body
  * is in it checks its hash against the signed one.
  * Body: {"records":[{"uuid":"…","seq":N,"sealed":"<base64>","sig":"<128 hex>"},…]}
+ *   (or POST /v3/records with the same records as bytes: sync_body_encode_v3 below)
  *   sealed: the record as stored (sealed box to the upstream key, unreadable here);
  *   sig: the device's signature of sync_record_message(), so the hub can check every
  *   record's origin without opening it, also when it arrived in a bundle.
