@@ -55,19 +55,18 @@ static const char *const statements[ST_COUNT] = {
  * none): sixteen zero bytes. */
 static const uint8_t legacy_epoch[16];
 
-/* The checkpoint policy (see ingest_commit): the WAL is copied into the database by a
- * thread of its own, with its own connection, so an ingest's commit does one fsync (the
- * WAL's) and never the checkpoint's copy and database fsync. */
+/* The checkpoint policy (see "the checkpointer" below): the WAL is copied into the
+ * database by a thread of its own, with its own connection, so an ingest's commit does one
+ * fsync (the WAL's) and never the checkpoint's copy and database fsync. */
 #define CKPT_WAL_PAGES 1000       /* the checkpointer starts past this many WAL frames */
 #define CKPT_FALLBACK_PAGES 16384 /* past this, the commit checkpoints itself (PASSIVE) */
 
 typedef struct checkpointer {
     pid_t pid; /* the process that started it (0: none): a forked child has no thread */
     pthread_t thread;
-    sem_t wake; /* posted after every ingest commit, and to stop */
+    sem_t wake; /* posted by wal_hook past CKPT_WAL_PAGES, and to stop */
     _Atomic int stop;
     sqlite3 *db; /* its own connection to the same file */
-    _Atomic uint64_t runs;
 } checkpointer;
 
 struct hub_db {
@@ -181,9 +180,7 @@ static void *checkpointer_main(void *arg)
             ;
         if (c->stop)
             return NULL;
-        if (sqlite3_wal_checkpoint_v2(c->db, "main", SQLITE_CHECKPOINT_PASSIVE, NULL, NULL) ==
-            SQLITE_OK)
-            c->runs++;
+        sqlite3_wal_checkpoint_v2(c->db, "main", SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
     }
 }
 
@@ -876,7 +873,7 @@ kiosk_rc hub_db_mark(hub_db *db, const uint8_t public_key[32], const sync_head *
 
 /* KIOSK_OK when the device was ever registered (removed or not), else KIOSK_NOT_FOUND,
  * as hub_db_device_counts says without counting. */
-static kiosk_rc hub_db_device_exists(hub_db *db, const uint8_t public_key[32])
+static kiosk_rc device_exists(hub_db *db, const uint8_t public_key[32])
 {
     sqlite3_stmt *st;
     int rc =
@@ -896,7 +893,7 @@ kiosk_rc hub_db_mark_epoch(hub_db *db, const uint8_t public_key[32], const uint8
     int64_t records;
     /* with an epoch, only that the device exists: counting its rows would cost a walk of
      * its index entries on every request (O(backlog) a batch) */
-    kiosk_rc k = epoch ? hub_db_device_exists(db, public_key)
+    kiosk_rc k = epoch ? device_exists(db, public_key)
                        : hub_db_device_counts(db, public_key, &records, &out->max_seq);
     if (k != KIOSK_OK)
         return k;
