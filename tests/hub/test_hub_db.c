@@ -474,7 +474,9 @@ static void test_ingest_rate(void **state)
 /* The checkpoint policy: past 1,000 WAL frames a thread of the hub's copies the WAL into
  * the database while the ingest connection stays open; the ingest commits themselves
  * would not (their own autocheckpoint waits for 16,384 frames, 64 MiB). So the database
- * file grows to hold what was ingested only if the checkpointer ran. */
+ * file grows to hold what was ingested only if the checkpointer ran: all of it but what
+ * the last commits left in the WAL under the 1,000 frames (4 MiB) that wake the thread —
+ * at least a third of 10.4 MB; without the thread it stays at its first page. */
 static void test_checkpoints_off_the_ingest_path(void **state)
 {
     (void)state;
@@ -498,14 +500,14 @@ static void test_checkpoints_off_the_ingest_path(void **state)
             assert_int_equal(res[i].status, SYNC_ACCEPTED);
         free_recs(recs, BATCH);
     }
-    long long want = (long long)BATCHES * BATCH * SEALED, size = 0;
+    long long want = (long long)BATCHES * BATCH * SEALED / 3, size = 0;
     for (int tries = 0; tries < 500 && size < want; tries++) {
         struct stat st;
         size = stat(path, &st) == 0 ? (long long)st.st_size : 0;
         if (size < want)
             usleep(10000);
     }
-    printf("# database file %lld bytes for %lld bytes of records\n", size, want);
+    printf("# database file %lld bytes for %d bytes of records\n", size, BATCHES * BATCH * SEALED);
     assert_true(size >= want);
     assert_int_equal(count_records(db, dev_pk), BATCHES * BATCH);
     hub_db_close(db);
