@@ -8,6 +8,7 @@
 #include "hub/hub_db.h"
 
 #include <pthread.h>
+#include <semaphore.h>
 #include <sodium.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -54,9 +55,24 @@ static const char *const statements[ST_COUNT] = {
  * none): sixteen zero bytes. */
 static const uint8_t legacy_epoch[16];
 
+/* The checkpoint policy (see "the checkpointer" below): the WAL is copied into the
+ * database by a thread of its own, with its own connection, so an ingest's commit does one
+ * fsync (the WAL's) and never the checkpoint's copy and database fsync. */
+#define CKPT_WAL_PAGES 1000       /* the checkpointer starts past this many WAL frames */
+#define CKPT_FALLBACK_PAGES 16384 /* past this, the commit checkpoints itself (PASSIVE) */
+
+typedef struct checkpointer {
+    pid_t pid; /* the process that started it (0: none): a forked child has no thread */
+    pthread_t thread;
+    sem_t wake; /* posted by wal_hook past CKPT_WAL_PAGES, and to stop */
+    _Atomic int stop;
+    sqlite3 *db; /* its own connection to the same file */
+} checkpointer;
+
 struct hub_db {
     sqlite3 *db;
     sqlite3_stmt *st[ST_COUNT];
+    checkpointer ckpt;
 };
 
 static const char *const migrations[HUB_DB_SCHEMA_VERSION] = {
@@ -146,6 +162,83 @@ static void done(sqlite3_stmt *st)
     sqlite3_clear_bindings(st);
 }
 
+/* ---- the checkpointer -------------------------------------------------------------
+ * After each commit of the hub's connection SQLite tells wal_hook how many frames the
+ * WAL holds. Past CKPT_WAL_PAGES the checkpointer thread is woken: with its own
+ * connection it copies the WAL into the database (PASSIVE: it never waits for the ingest
+ * thread nor blocks it; SQLite lets a checkpoint and a writer run at once in WAL mode), so
+ * an ingest's commit does one fsync, the WAL's, and never the checkpoint's copy and
+ * database fsync. Past CKPT_FALLBACK_PAGES (the thread is behind), or in a process without
+ * the thread (a forked child: threads do not survive fork), the commit checkpoints itself,
+ * PASSIVE, as SQLite's autocheckpoint would. Durability is the WAL's fsync at commit in
+ * every case. */
+static void *checkpointer_main(void *arg)
+{
+    checkpointer *c = arg;
+    for (;;) {
+        while (sem_wait(&c->wake) != 0)
+            ;
+        if (c->stop)
+            return NULL;
+        sqlite3_wal_checkpoint_v2(c->db, "main", SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+    }
+}
+
+static int wal_hook(void *ctx, sqlite3 *conn, const char *name, int frames)
+{
+    checkpointer *c = ctx;
+    int ours = c->pid == getpid();
+    if (ours && frames >= CKPT_WAL_PAGES && frames < CKPT_FALLBACK_PAGES) {
+        int queued = 0;
+        if (sem_getvalue(&c->wake, &queued) == 0 && queued == 0)
+            sem_post(&c->wake);
+    } else if (frames >= (ours ? CKPT_FALLBACK_PAGES : CKPT_WAL_PAGES)) {
+        sqlite3_wal_checkpoint_v2(conn, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+    }
+    return SQLITE_OK;
+}
+
+/* Started by the first ingest of this process (nothing when it runs already). */
+static void checkpointer_start(hub_db *db)
+{
+    checkpointer *c = &db->ckpt;
+    if (c->pid == getpid())
+        return;
+    if (c->pid != 0) /* inherited over fork: not ours, and its connection is not either */
+        memset(c, 0, sizeof *c);
+    const char *path = sqlite3_db_filename(db->db, "main");
+    if (!path || !path[0] || sem_init(&c->wake, 0, 0) != 0)
+        return;
+    if (sqlite3_open_v2(path, &c->db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
+        sqlite3_close(c->db);
+        c->db = NULL;
+        sem_destroy(&c->wake);
+        return;
+    }
+    sqlite3_exec(c->db, "PRAGMA synchronous = FULL", NULL, NULL, NULL);
+    c->stop = 0;
+    if (pthread_create(&c->thread, NULL, checkpointer_main, c) != 0) {
+        sqlite3_close(c->db);
+        c->db = NULL;
+        sem_destroy(&c->wake);
+        return;
+    }
+    c->pid = getpid();
+    sqlite3_wal_hook(db->db, wal_hook, c);
+}
+
+static void checkpointer_stop(hub_db *db)
+{
+    checkpointer *c = &db->ckpt;
+    if (!c->pid || c->pid != getpid())
+        return;
+    c->stop = 1;
+    sem_post(&c->wake);
+    pthread_join(c->thread, NULL);
+    sqlite3_close(c->db);
+    sem_destroy(&c->wake);
+}
+
 /* ---- open ---------------------------------------------------------------------- */
 
 kiosk_rc hub_db_open(const char *path, hub_db **out)
@@ -178,6 +271,7 @@ void hub_db_close(hub_db *db)
 {
     if (!db)
         return;
+    checkpointer_stop(db);
     for (int i = 0; i < ST_COUNT; i++)
         sqlite3_finalize(db->st[i]);
     sqlite3_close(db->db);
@@ -555,6 +649,7 @@ kiosk_rc hub_db_ingest_epoch(hub_db *db, const uint8_t device_pk[32], const uint
     if (!db || !device_pk || (n && (!recs || !results)) || !source ||
         (strcmp(source, "http") != 0 && strcmp(source, "bundle") != 0))
         return KIOSK_INVALID;
+    checkpointer_start(db);
     kiosk_rc rc = recdb_rc(step_reset(db->st[ST_BEGIN]));
     if (rc != KIOSK_OK)
         return rc;
@@ -597,10 +692,17 @@ kiosk_rc hub_db_seen_request(hub_db *db, const uint8_t signature[64], int64_t no
         return recdb_rc(rc);
     if (!remember)
         return KIOSK_OK;
+    /* Remembered without an fsync of its own (synchronous NORMAL for this one commit): the
+     * next commit's fsync, or a checkpoint, makes it durable. A power cut before then
+     * forgets it, and a replay of the request is answered with duplicates, storing
+     * nothing: the records it carried were committed (and synced) before this. */
+    sqlite3_exec(db->db, "PRAGMA synchronous = NORMAL", NULL, NULL, NULL);
     st = db->st[ST_SEEN_INSERT];
     sqlite3_bind_blob(st, 1, signature, 64, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, now_ms);
-    return recdb_rc(step_reset(st));
+    rc = step_reset(st);
+    sqlite3_exec(db->db, "PRAGMA synchronous = FULL", NULL, NULL, NULL);
+    return recdb_rc(rc);
 }
 
 /* ---- gaps and walking -------------------------------------------------------------- */
@@ -769,12 +871,30 @@ kiosk_rc hub_db_mark(hub_db *db, const uint8_t public_key[32], const sync_head *
     return hub_db_mark_epoch(db, public_key, NULL, given, now_ms, out);
 }
 
+/* KIOSK_OK when the device was ever registered (removed or not), else KIOSK_NOT_FOUND,
+ * as hub_db_device_counts says without counting. */
+static kiosk_rc device_exists(hub_db *db, const uint8_t public_key[32])
+{
+    sqlite3_stmt *st;
+    int rc =
+        sqlite3_prepare_v2(db->db, "SELECT 1 FROM devices WHERE public_key = ?", -1, &st, NULL);
+    if (rc == SQLITE_OK) {
+        sqlite3_bind_blob(st, 1, public_key, 32, SQLITE_STATIC);
+        rc = sqlite3_step(st);
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW ? KIOSK_OK : rc == SQLITE_DONE ? KIOSK_NOT_FOUND : recdb_rc(rc);
+}
+
 kiosk_rc hub_db_mark_epoch(hub_db *db, const uint8_t public_key[32], const uint8_t *epoch,
                            const sync_head *given, int64_t now_ms, sync_mark *out)
 {
     memset(out, 0, sizeof *out);
     int64_t records;
-    kiosk_rc k = hub_db_device_counts(db, public_key, &records, &out->max_seq);
+    /* with an epoch, only that the device exists: counting its rows would cost a walk of
+     * its index entries on every request (O(backlog) a batch) */
+    kiosk_rc k = epoch ? device_exists(db, public_key)
+                       : hub_db_device_counts(db, public_key, &records, &out->max_seq);
     if (k != KIOSK_OK)
         return k;
     sqlite3_stmt *st;

@@ -88,6 +88,7 @@ typedef struct hub_request {
     int64_t time_ms;
     int64_t started_ms; /* monotonic, when the headers arrived */
     int events;         /* POST /v2/events, not the records */
+    int v3;             /* POST /v3/records: the binary body (sync_body_decode_v3) */
     char who[64];
 } hub_request;
 
@@ -350,8 +351,12 @@ static void sleep_ms(int ms)
  * may send its body, else the refusal to queue in *r. Cheapest checks first. */
 static int check_headers(hub_server *srv, struct MHD_Connection *c, hub_request *rq, hub_reply *r)
 {
-    const char *path = rq->events ? SYNC_PATH_EVENTS : SYNC_PATH_RECORDS_V2;
-    const char *what = rq->events ? "POST " SYNC_PATH_EVENTS : "POST " SYNC_PATH_RECORDS_V2;
+    const char *path = rq->events ? SYNC_PATH_EVENTS
+                       : rq->v3   ? SYNC_PATH_RECORDS_V3
+                                  : SYNC_PATH_RECORDS_V2;
+    const char *what = rq->events ? "POST " SYNC_PATH_EVENTS
+                       : rq->v3   ? "POST " SYNC_PATH_RECORDS_V3
+                                  : "POST " SYNC_PATH_RECORDS_V2;
     uint64_t max = rq->events ? SYNC_MAX_EVENTS_BODY : SYNC_MAX_BODY;
     snprintf(rq->who, sizeof rq->who, "%s", what);
     const char *cl =
@@ -449,7 +454,8 @@ static hub_reply post_records(hub_server *srv, hub_request *rq, char hub_sig[129
     sync_record *recs = NULL;
     size_t n = 0;
     sync_head head;
-    kiosk_rc drc = sync_body_decode_head(body, rq->body.len, &recs, &n, &head);
+    kiosk_rc drc = rq->v3 ? sync_body_decode_v3(body, rq->body.len, &recs, &n, &head)
+                          : sync_body_decode_head(body, rq->body.len, &recs, &n, &head);
     int seen = 0;
     /* Checked now, remembered only once stored: a refused request changes nothing. */
     rc = hub_db_seen_request(srv->db, sig, now, 0, &seen);
@@ -620,7 +626,8 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
             return reply_error(srv, c, "POST " SYNC_PATH_RECORDS, 410, "old_protocol",
                                "this hub speaks protocol version 2: update the kiosk", NULL);
         rq->events = strcmp(url, SYNC_PATH_EVENTS) == 0;
-        if (!rq->events && strcmp(url, SYNC_PATH_RECORDS_V2) != 0)
+        rq->v3 = strcmp(url, SYNC_PATH_RECORDS_V3) == 0;
+        if (!rq->events && !rq->v3 && strcmp(url, SYNC_PATH_RECORDS_V2) != 0)
             return reply_error(srv, c, "request for another path", 404, "not_found",
                                "no such resource", NULL);
         if (!is_post)

@@ -696,6 +696,149 @@ kiosk_rc sync_body_decode_head(const char *body, size_t len, sync_record **recs,
     return KIOSK_OK;
 }
 
+/* ---- version 3: the binary records body --------------------------------------------- */
+
+static uint8_t *put_be(uint8_t *p, uint64_t v, int bytes)
+{
+    for (int i = bytes - 1; i >= 0; i--)
+        *p++ = (uint8_t)(v >> (8 * i));
+    return p;
+}
+
+static uint64_t get_be(const uint8_t *p, int bytes)
+{
+    uint64_t v = 0;
+    for (int i = 0; i < bytes; i++)
+        v = v << 8 | p[i];
+    return v;
+}
+
+kiosk_rc sync_body_encode_v3(const sync_record *recs, size_t n, const sync_head *head, char **body,
+                             size_t *len)
+{
+    *body = NULL;
+    if (len)
+        *len = 0;
+    int flags = head && head->present ? (head->has_epoch ? 3 : 1) : 0;
+    size_t total = 4 + 4 + 1 + (flags ? 8 + 32 : 0) + (flags == 3 ? 16 : 0);
+    for (size_t i = 0; i < n; i++) {
+        if (recs[i].sealed_len > SYNC_MAX_SEALED || recs[i].seq < 1)
+            return KIOSK_INVALID;
+        total += SYNC_UUID_LEN + 8 + 4 + recs[i].sealed_len + 64;
+    }
+    if (n > SYNC_MAX_RECORDS)
+        return KIOSK_INVALID;
+    uint8_t *out = malloc(total), *p = out;
+    if (!out)
+        return KIOSK_NOMEM;
+    memcpy(p, SYNC_BODY_V3_MAGIC, 4);
+    p = put_be(p + 4, n, 4);
+    for (size_t i = 0; i < n; i++) {
+        memcpy(p, recs[i].uuid, SYNC_UUID_LEN);
+        p = put_be(p + SYNC_UUID_LEN, (uint64_t)recs[i].seq, 8);
+        p = put_be(p, recs[i].sealed_len, 4);
+        memcpy(p, recs[i].sealed, recs[i].sealed_len);
+        p += recs[i].sealed_len;
+        memcpy(p, recs[i].sig, 64);
+        p += 64;
+    }
+    *p++ = (uint8_t)flags;
+    if (flags) {
+        p = put_be(p, (uint64_t)(head->audit_id < 0 ? 0 : head->audit_id), 8);
+        memcpy(p, head->audit_hash, 32);
+        p += 32;
+    }
+    if (flags == 3) {
+        memcpy(p, head->epoch, 16);
+        p += 16;
+    }
+    *body = (char *)out;
+    if (len)
+        *len = (size_t)(p - out);
+    return KIOSK_OK;
+}
+
+kiosk_rc sync_body_decode_v3(const char *body, size_t len, sync_record **recs, size_t *n,
+                             sync_head *head)
+{
+    *recs = NULL;
+    *n = 0;
+    if (head)
+        memset(head, 0, sizeof *head);
+    if (len > SYNC_MAX_BODY)
+        return KIOSK_RANGE;
+    const uint8_t *p = (const uint8_t *)body, *end = p + len;
+    if (len < 9 || memcmp(p, SYNC_BODY_V3_MAGIC, 4) != 0)
+        return KIOSK_INVALID;
+    uint64_t count = get_be(p + 4, 4);
+    p += 8;
+    /* the smallest record takes more than this, so a count the body cannot hold fails
+     * before anything is allocated */
+    size_t least = SYNC_UUID_LEN + 8 + 4 + crypto_box_SEALBYTES + 1 + 64;
+    if (count > SYNC_MAX_RECORDS || count > (size_t)(end - p) / least)
+        return KIOSK_INVALID;
+    sync_record *out = calloc(count ? count : 1, sizeof *out);
+    if (!out)
+        return KIOSK_NOMEM;
+    size_t got = 0;
+    int ok = 1;
+    for (; ok && got < count; got++) {
+        sync_record *r = &out[got];
+        if ((size_t)(end - p) < SYNC_UUID_LEN + 8 + 4) {
+            ok = 0;
+            break;
+        }
+        memcpy(r->uuid, p, SYNC_UUID_LEN);
+        r->uuid[SYNC_UUID_LEN] = '\0';
+        uint64_t seq = get_be(p + SYNC_UUID_LEN, 8);
+        uint64_t sl = get_be(p + SYNC_UUID_LEN + 8, 4);
+        p += SYNC_UUID_LEN + 12;
+        if (!sync_uuid_valid(r->uuid) || seq < 1 || seq > (uint64_t)INT64_MAX ||
+            sl <= crypto_box_SEALBYTES || sl > SYNC_MAX_SEALED || (size_t)(end - p) < sl + 64) {
+            ok = 0;
+            break;
+        }
+        r->seq = (int64_t)seq;
+        r->sealed = malloc(sl);
+        if (!r->sealed) {
+            sync_records_free(out, got);
+            return KIOSK_NOMEM;
+        }
+        memcpy(r->sealed, p, sl);
+        r->sealed_len = sl;
+        memcpy(r->sig, p + sl, 64);
+        p += sl + 64;
+    }
+    int flags = ok && p < end ? *p++ : -1;
+    sync_head h;
+    memset(&h, 0, sizeof h);
+    if (flags == 1 || flags == 3) {
+        if ((size_t)(end - p) < 8 + 32 + (flags == 3 ? 16u : 0u) ||
+            get_be(p, 8) > (uint64_t)INT64_MAX) {
+            flags = -1;
+        } else {
+            h.present = 1;
+            h.audit_id = (int64_t)get_be(p, 8);
+            memcpy(h.audit_hash, p + 8, 32);
+            p += 40;
+            if (flags == 3) {
+                h.has_epoch = 1;
+                memcpy(h.epoch, p, 16);
+                p += 16;
+            }
+        }
+    }
+    if (flags < 0 || flags == 2 || flags > 3 || p != end || (h.present && !head)) {
+        sync_records_free(out, got);
+        return KIOSK_INVALID;
+    }
+    if (head)
+        *head = h;
+    *recs = out;
+    *n = (size_t)count;
+    return KIOSK_OK;
+}
+
 /* ---- reply bodies ---------------------------------------------------------------- */
 
 static int reason_ok(const char *s)

@@ -42,6 +42,7 @@ typedef struct session {
     int64_t last_time_ms;
     size_t batch;
     const atomic_int *stop;
+    int v2_only; /* the hub answered 404 to /v3/records: JSON bodies from now on */
 } session;
 
 /* One request: what is signed and sent, and what came back. Each keeps its own signature,
@@ -148,8 +149,14 @@ static kiosk_rc request_prepare(session *se, const sync_config *cfg, request *rq
 
     /* Expect: 100-continue: the hub judges the headers first, so a refusal (a stale
      * clock, say) arrives before the body is sent rather than as a reset mid-upload */
-    const char *lines[] = {
-        "Content-Type: application/json", "Expect: 100-continue", h_dev, h_time, h_sha, h_sig};
+    const char *lines[] = {strcmp(path, SYNC_PATH_RECORDS_V3) == 0
+                               ? "Content-Type: application/octet-stream"
+                               : "Content-Type: application/json",
+                           "Expect: 100-continue",
+                           h_dev,
+                           h_time,
+                           h_sha,
+                           h_sig};
     for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++) {
         struct curl_slist *tmp = curl_slist_append(rq->hdrs, lines[i]);
         if (!tmp) {
@@ -616,10 +623,14 @@ static kiosk_rc slot_prepare(session *se, const sync_config *cfg, store *s, slot
         head.present = 1;
     head.has_epoch = sl->b.has_epoch; /* a batch is of one epoch (batch_fill) */
     memcpy(head.epoch, sl->b.epoch, 16);
+    /* the binary body (version 3) unless this hub is older than it */
     if (rc == KIOSK_OK)
-        rc = sync_body_encode_head(sl->b.recs, sl->b.n, &head, &sl->body, &sl->len);
+        rc = se->v2_only ? sync_body_encode_head(sl->b.recs, sl->b.n, &head, &sl->body, &sl->len)
+                         : sync_body_encode_v3(sl->b.recs, sl->b.n, &head, &sl->body, &sl->len);
     if (rc == KIOSK_OK)
-        rc = request_prepare(se, cfg, &sl->rq, SYNC_PATH_RECORDS_V2, sl->body, sl->len, &sl->rep);
+        rc = request_prepare(se, cfg, &sl->rq,
+                             se->v2_only ? SYNC_PATH_RECORDS_V2 : SYNC_PATH_RECORDS_V3, sl->body,
+                             sl->len, &sl->rep);
     sl->prepared = rc == KIOSK_OK;
     return rc;
 }
@@ -747,13 +758,20 @@ static kiosk_rc run_round(session *se, const sync_config *cfg, store *s, sync_ro
         round->requests++;
         round->sent += c->b.n;
         if (status != 200) {
-            verdict v = judge_error(se, cfg, status, &c->rep, &rc, error, error_size);
-            if (v == GIVE_UP || ++retries > ROUND_RETRIES)
-                break;
-            if (v == SHRINK) {
-                if (se->batch == 1)
+            if (status == 404 && !se->v2_only && !strcmp(c->rq.path, SYNC_PATH_RECORDS_V3)) {
+                /* a hub of before the binary body: the same batch again as JSON */
+                kiosk_log_info("sync", "the hub does not know %s; sending %s", SYNC_PATH_RECORDS_V3,
+                               SYNC_PATH_RECORDS_V2);
+                se->v2_only = 1;
+            } else {
+                verdict v = judge_error(se, cfg, status, &c->rep, &rc, error, error_size);
+                if (v == GIVE_UP || ++retries > ROUND_RETRIES)
                     break;
-                se->batch = se->batch / 2;
+                if (v == SHRINK) {
+                    if (se->batch == 1)
+                        break;
+                    se->batch = se->batch / 2;
+                }
             }
             /* again from the first undecided seq; the prepared next batch goes with it */
             slot_drop(nx);

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -470,6 +471,48 @@ static void test_ingest_rate(void **state)
     hub_db_close(db);
 }
 
+/* The checkpoint policy: past 1,000 WAL frames a thread of the hub's copies the WAL into
+ * the database while the ingest connection stays open; the ingest commits themselves
+ * would not (their own autocheckpoint waits for 16,384 frames, 64 MiB). So the database
+ * file grows to hold what was ingested only if the checkpointer ran: all of it but what
+ * the last commits left in the WAL under the 1,000 frames (4 MiB) that wake the thread —
+ * at least a third of 10.4 MB; without the thread it stays at its first page. */
+static void test_checkpoints_off_the_ingest_path(void **state)
+{
+    (void)state;
+    hub_db *db = fresh("ckpt");
+    assert_int_equal(hub_db_device_add(db, dev_pk, "a", 1), KIOSK_OK);
+    enum { BATCHES = 20, BATCH = 50, SEALED = 10400 };
+    static sync_record recs[BATCH];
+    static sync_result res[BATCH];
+    for (int b = 0; b < BATCHES; b++) {
+        for (int i = 0; i < BATCH; i++) {
+            make_record(&recs[i], b * BATCH + i + 1, dev_sk);
+            free(recs[i].sealed);
+            recs[i].sealed_len = SEALED;
+            recs[i].sealed = malloc(SEALED);
+            assert_non_null(recs[i].sealed);
+            randombytes_buf(recs[i].sealed, SEALED);
+            sync_record_sign(&recs[i], dev_sk);
+        }
+        assert_int_equal(hub_db_ingest(db, dev_pk, recs, BATCH, "http", 1, res), KIOSK_OK);
+        for (int i = 0; i < BATCH; i++)
+            assert_int_equal(res[i].status, SYNC_ACCEPTED);
+        free_recs(recs, BATCH);
+    }
+    long long want = (long long)BATCHES * BATCH * SEALED / 3, size = 0;
+    for (int tries = 0; tries < 500 && size < want; tries++) {
+        struct stat st;
+        size = stat(path, &st) == 0 ? (long long)st.st_size : 0;
+        if (size < want)
+            usleep(10000);
+    }
+    printf("# database file %lld bytes for %d bytes of records\n", size, BATCHES * BATCH * SEALED);
+    assert_true(size >= want);
+    assert_int_equal(count_records(db, dev_pk), BATCHES * BATCH);
+    hub_db_close(db);
+}
+
 /* A batch big enough that its records are checked on helper threads beside the inserts:
  * each refused record (another key's signature, bytes altered after signing, a bad uuid)
  * is refused in its own place, everything else stored, the answers in order, and a
@@ -698,6 +741,7 @@ int main(void)
         cmocka_unit_test(test_walk_order),
         cmocka_unit_test(test_ingest_rate),
         cmocka_unit_test(test_ingest_checks_a_big_batch_in_order),
+        cmocka_unit_test(test_checkpoints_off_the_ingest_path),
         cmocka_unit_test(test_mark_head_only_moves_forward),
         cmocka_unit_test(test_epochs),
         cmocka_unit_test(test_migrate_from_3),

@@ -421,6 +421,61 @@ static void test_happy_path_and_resend(void **state)
     free(res);
 }
 
+/* Protocol v3: the same records as a binary body on /v3/records, signed for that path;
+ * the answers as v2's (JSON, signed). A JSON body there, or a v3 body on /v2/records, is
+ * malformed; a v2 signature does not pass on /v3/records. */
+static void test_binary_body_v3(void **state)
+{
+    (void)state;
+    int64_t before = stored();
+    sync_record recs[3];
+    for (size_t i = 0; i < 3; i++) {
+        memset(&recs[i], 0, sizeof recs[i]);
+        make_uuid(recs[i].uuid);
+        recs[i].seq = next_seq++;
+        recs[i].sealed_len = 100;
+        recs[i].sealed = malloc(100);
+        randombytes_buf(recs[i].sealed, 100);
+        sync_record_sign(&recs[i], dev_sk);
+    }
+    char *body, *json;
+    size_t len, jlen;
+    assert_int_equal(sync_body_encode_v3(recs, 3, NULL, &body, &len), KIOSK_OK);
+    assert_int_equal(sync_body_encode(recs, 3, &json, &jlen), KIOSK_OK);
+    int64_t t = atomic_load(&fake_now) - 500;
+    sign_path = SYNC_PATH_RECORDS_V3;
+    reply r = post_signed(dev_pk, dev_sk, t, json, jlen);
+    expect_error(&r, 400, "malformed");
+    r = post_signed(dev_pk, dev_sk, t + 1, body, len);
+    size_t n;
+    sync_result *res = expect_results(&r, &n);
+    assert_int_equal(n, 3);
+    for (size_t i = 0; i < n; i++) {
+        uint8_t h[32];
+        crypto_hash_sha256(h, recs[i].sealed, recs[i].sealed_len);
+        assert_int_equal(res[i].status, SYNC_ACCEPTED);
+        assert_string_equal(res[i].uuid, recs[i].uuid);
+        assert_memory_equal(res[i].sealed_sha256, h, 32);
+    }
+    free(res);
+    assert_int_equal(stored(), before + 3);
+    /* signed for /v2/records, sent to /v3/records */
+    sign_path = SYNC_PATH_RECORDS_V2;
+    signed_headers sh;
+    sign_headers(dev_pk, dev_sk, t + 2, body, len, &sh);
+    const char *h[] = {sh.device, sh.time, sh.sha, sh.signature, NULL};
+    r = request("POST", SYNC_PATH_RECORDS_V3, h, body, len);
+    expect_error(&r, 401, "bad_signature");
+    /* a binary body on /v2/records */
+    r = post_signed(dev_pk, dev_sk, t + 3, body, len);
+    expect_error(&r, 400, "malformed");
+    assert_int_equal(stored(), before + 3);
+    free(body);
+    free(json);
+    for (size_t i = 0; i < 3; i++)
+        free(recs[i].sealed);
+}
+
 static void test_refusals(void **state)
 {
     (void)state;
@@ -808,10 +863,15 @@ static void test_bad_options(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_health),      cmocka_unit_test(test_receipt_check),
-        cmocka_unit_test(test_events),      cmocka_unit_test(test_happy_path_and_resend),
-        cmocka_unit_test(test_refusals),    cmocka_unit_test(test_too_large),
-        cmocka_unit_test(test_faults),      cmocka_unit_test(test_tls),
+        cmocka_unit_test(test_health),
+        cmocka_unit_test(test_receipt_check),
+        cmocka_unit_test(test_events),
+        cmocka_unit_test(test_happy_path_and_resend),
+        cmocka_unit_test(test_binary_body_v3),
+        cmocka_unit_test(test_refusals),
+        cmocka_unit_test(test_too_large),
+        cmocka_unit_test(test_faults),
+        cmocka_unit_test(test_tls),
         cmocka_unit_test(test_bad_options),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -217,6 +217,97 @@ static void test_body_exact_bytes_and_round_trip(void **state)
     free(body);
 }
 
+/* Version 3, the binary body: the exact layout, a round trip with and without a head
+ * (with and without its epoch), and every malformed form refused: each truncation, a
+ * byte more, another magic, an unknown head flag, a count the body cannot hold, a bad
+ * uuid, seq 0, a sealed length too short, a head where none is wanted. */
+static void test_body_v3_exact_bytes_round_trip_and_refusals(void **state)
+{
+    (void)state;
+    sync_record r[2] = {sample(), sample()};
+    r[1].seq = 8;
+    r[1].uuid[35] = 'f';
+    sync_head head = {.present = 1, .audit_id = 42, .has_epoch = 1};
+    memset(head.audit_hash, 0xAB, 32);
+    memset(head.epoch, 0x5C, 16);
+    char *body;
+    size_t len;
+    assert_int_equal(sync_body_encode_v3(r, 2, &head, &body, &len), KIOSK_OK);
+    size_t one = SYNC_UUID_LEN + 8 + 4 + 49 + 64;
+    assert_int_equal(len, 8 + 2 * one + 1 + 8 + 32 + 16);
+    const uint8_t *u = (const uint8_t *)body;
+    assert_memory_equal(u, "KSR3\0\0\0\2", 8);
+    assert_memory_equal(u + 8, UUID, SYNC_UUID_LEN);
+    assert_memory_equal(u + 8 + SYNC_UUID_LEN, "\0\0\0\0\0\0\0\7\0\0\0\x31", 12);
+    assert_memory_equal(u + 8 + SYNC_UUID_LEN + 12, sealed49, 49);
+    assert_memory_equal(u + 8 + one - 64, r[0].sig, 64);
+    assert_int_equal(u[8 + 2 * one], 3);
+    assert_memory_equal(u + 8 + 2 * one + 1, "\0\0\0\0\0\0\0\x2a", 8);
+
+    sync_record *got;
+    size_t n;
+    sync_head h;
+    assert_int_equal(sync_body_decode_v3(body, len, &got, &n, &h), KIOSK_OK);
+    assert_int_equal(n, 2);
+    assert_string_equal(got[1].uuid, r[1].uuid);
+    assert_int_equal(got[1].seq, 8);
+    assert_int_equal(got[0].sealed_len, 49);
+    assert_memory_equal(got[0].sealed, sealed49, 49);
+    assert_true(sync_record_verify(&got[0], pk));
+    assert_true(h.present && h.has_epoch && h.audit_id == 42);
+    assert_memory_equal(h.audit_hash, head.audit_hash, 32);
+    assert_memory_equal(h.epoch, head.epoch, 16);
+    sync_records_free(got, n);
+    /* a head where the caller wants none */
+    assert_int_equal(sync_body_decode_v3(body, len, &got, &n, NULL), KIOSK_INVALID);
+    /* every truncation, and a byte more */
+    for (size_t cut = 0; cut < len; cut++)
+        assert_int_equal(sync_body_decode_v3(body, cut, &got, &n, &h), KIOSK_INVALID);
+    char *more = malloc(len + 1);
+    memcpy(more, body, len);
+    more[len] = 0;
+    assert_int_equal(sync_body_decode_v3(more, len + 1, &got, &n, &h), KIOSK_INVALID);
+    /* one byte changed where the decoder must look */
+    const struct {
+        size_t at;
+        uint8_t to;
+    } bad[] = {
+        {0, 'k'},                     /* magic */
+        {7, 3},                       /* count: more than there are */
+        {4, 0x7f},                    /* count: more than the body could hold */
+        {8 + 8, 'X'},                 /* uuid */
+        {8 + SYNC_UUID_LEN + 7, 0},   /* seq 0 */
+        {8 + SYNC_UUID_LEN, 0x80},    /* seq over INT64_MAX */
+        {8 + SYNC_UUID_LEN + 11, 16}, /* sealed shorter than a sealed box */
+        {8 + 2 * one, 2},             /* an epoch without a head */
+        {8 + 2 * one, 4},             /* an unknown flag */
+        {8 + 2 * one + 1, 0x80},      /* audit id over INT64_MAX */
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        memcpy(more, body, len);
+        more[bad[i].at] = (char)bad[i].to;
+        assert_int_equal(sync_body_decode_v3(more, len, &got, &n, &h), KIOSK_INVALID);
+    }
+    free(more);
+    free(body);
+
+    /* no head, and no records */
+    assert_int_equal(sync_body_encode_v3(r, 1, NULL, &body, &len), KIOSK_OK);
+    assert_int_equal(sync_body_decode_v3(body, len, &got, &n, NULL), KIOSK_OK);
+    assert_int_equal(n, 1);
+    sync_records_free(got, n);
+    free(body);
+    head.has_epoch = 0;
+    assert_int_equal(sync_body_encode_v3(NULL, 0, &head, &body, &len), KIOSK_OK);
+    assert_int_equal(len, 8 + 1 + 8 + 32);
+    assert_int_equal(sync_body_decode_v3(body, len, &got, &n, &h), KIOSK_OK);
+    assert_int_equal(n, 0);
+    assert_true(h.present && !h.has_epoch && h.audit_id == 42);
+    sync_records_free(got, n);
+    free(body);
+    assert_int_equal(sync_body_decode_v3("KSR3", 4, &got, &n, &h), KIOSK_INVALID);
+}
+
 static void test_body_decode_refuses_malformed(void **state)
 {
     (void)state;
@@ -721,6 +812,7 @@ int main(void)
         cmocka_unit_test_setup(test_reply_signature, setup),
         cmocka_unit_test_setup(test_body_exact_bytes_and_round_trip, setup),
         cmocka_unit_test_setup(test_body_decode_refuses_malformed, setup),
+        cmocka_unit_test_setup(test_body_v3_exact_bytes_round_trip_and_refusals, setup),
         cmocka_unit_test_setup(test_body_base64_strictness, setup),
         cmocka_unit_test_setup(test_results_round_trip_and_refusals, setup),
         cmocka_unit_test_setup(test_error_bodies, setup),

@@ -521,7 +521,9 @@ typedef struct fake_hub {
     uint16_t port;
     const uint8_t *sign_sk;
     int corrupt_hash; /* name other sealed bytes */
-    atomic_int stop;  /* set by the test thread, read by the fake's */
+    int before_v3;    /* a hub of before the binary body: 404 to /v3/records */
+    int v2_bodies, v3_bodies;
+    atomic_int stop; /* set by the test thread, read by the fake's */
     int requests;
     pthread_t thread;
 } fake_hub;
@@ -550,6 +552,16 @@ static void fake_answer(fake_hub *f, int c)
         snprintf(hex, sizeof hex, "%.128s", sg + strlen(SYNC_HDR_SIGNATURE ":") + 1);
         sync_hex_parse(hex, req_sig, 64);
     }
+    int v3 = strncmp(buf, "POST " SYNC_PATH_RECORDS_V3 " ",
+                     strlen("POST " SYNC_PATH_RECORDS_V3 " ")) == 0;
+    if (v3 && f->before_v3) {
+        static const char nf[] =
+            "HTTP/1.1 404 Not Found\r\nContent-Type: application/json\r\n"
+            "Content-Length: 61\r\nConnection: close\r\n\r\n"
+            "{\"now_ms\":1,\"error\":\"not_found\",\"message\":\"no such resource\"}";
+        send(c, nf, sizeof nf - 1, MSG_NOSIGNAL);
+        return;
+    }
     if (strcasestr(buf, "Expect: 100-continue"))
         send(c, "HTTP/1.1 100 Continue\r\n\r\n", 25, MSG_NOSIGNAL);
     while (got < head + len && got < sizeof buf - 1) {
@@ -561,9 +573,12 @@ static void fake_answer(fake_hub *f, int c)
     sync_record *recs = NULL;
     size_t n = 0;
     sync_head audit_head; /* this firmware's units send their audit head */
-    if (sync_body_decode_head(buf + head, len, &recs, &n, &audit_head) != KIOSK_OK)
+    if ((v3 ? sync_body_decode_v3(buf + head, len, &recs, &n, &audit_head)
+            : sync_body_decode_head(buf + head, len, &recs, &n, &audit_head)) != KIOSK_OK)
         return;
     f->requests++;
+    if (n)
+        *(v3 ? &f->v3_bodies : &f->v2_bodies) += 1;
     sync_result *res = calloc(n ? n : 1, sizeof *res);
     for (size_t i = 0; i < n; i++) {
         memcpy(res[i].uuid, recs[i].uuid, sizeof res[i].uuid);
@@ -666,6 +681,34 @@ static void test_plain_http_hub_refused(void **state)
     int64_t purged = -1;
     assert_int_equal(store_purge_acked(s, INT64_MAX, NULL, &purged), KIOSK_OK);
     assert_int_equal(purged, 0);
+    store_close(s);
+}
+
+/* Protocol v3 (the binary body) beside v2: a unit sends v3, and against a hub of before
+ * it (404 to /v3/records) sends the same records as v2 JSON and goes on in v2 for the
+ * rest of its session. */
+static void test_binary_body_falls_back_to_json_for_an_older_hub(void **state)
+{
+    (void)state;
+    store *s = open_store();
+    for (int old = 0; old < 2; old++) {
+        save_n(s, 5);
+        fake_hub f = {.sign_sk = hub_sk, .before_v3 = old};
+        fake_start(&f);
+        char fake_url[64];
+        snprintf(fake_url, sizeof fake_url, "http://127.0.0.1:%u", (unsigned)f.port);
+        sync_config c = config();
+        c.url = fake_url;
+        c.batch = 2; /* three batches: the fallback holds for the ones after the first */
+        sync_round r;
+        char err[200];
+        assert_int_equal(sync_run_once(&c, s, &r, err, sizeof err), KIOSK_OK);
+        fake_stop(&f);
+        assert_int_equal(r.acked, 5);
+        assert_int_equal(f.v3_bodies, old ? 0 : 3);
+        assert_int_equal(f.v2_bodies, old ? 3 : 0);
+        assert_int_equal(count(s, STORE_QUEUED) + count(s, STORE_SENT), 0);
+    }
     store_close(s);
 }
 
@@ -910,6 +953,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_https_verifies_the_hub, setup, teardown),
         cmocka_unit_test_setup_teardown(test_plain_http_hub_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(test_unsigned_acks_leave_records_queued, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_binary_body_falls_back_to_json_for_an_older_hub, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_help_request_reaches_the_hub, setup, teardown),
         cmocka_unit_test_setup_teardown(test_help_request_stays_queued_without_a_signed_answer,
                                         setup, teardown),
