@@ -285,7 +285,7 @@ static int load_sign_key_ex(const char *path, int must_exist, uint8_t pk[32], ui
     FILE *f = fopen(path, "rb");
     if (!f && errno == ENOENT && must_exist)
         return fail("no hub signing key at %s: acknowledgements are signed with the key the"
-                    " units hold (the one `hub serve --sign-key` uses)",
+                    " units hold (the one `kiosk-hub serve --sign-key` uses)",
                     path);
     if (!f && errno == ENOENT) {
         crypto_sign_keypair(pk, sk);
