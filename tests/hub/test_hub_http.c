@@ -24,6 +24,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "pg_server.h"
 #include "hub/hub_http.h"
 
 #define T0 1795363199000LL
@@ -49,6 +50,9 @@ static int remove_dir(int recreate)
     return system(cmd);
 }
 
+/* NULL: the group on SQLite; else the one on a database of this private server */
+static pg_server *pg;
+
 static int setup(void **state)
 {
     (void)state;
@@ -57,7 +61,12 @@ static int setup(void **state)
     snprintf(dir, sizeof dir, "%s/hub-http-%d", KIOSK_TEST_TMP, (int)getpid());
     if (remove_dir(1) != 0)
         return -1;
-    snprintf(db_path, sizeof db_path, "%s/hub.db", dir);
+    if (pg) {
+        if (pg_server_fresh_db(pg, "hub_http", db_path, sizeof db_path) != 0)
+            return -1;
+    } else {
+        snprintf(db_path, sizeof db_path, "%s/hub.db", dir);
+    }
     crypto_sign_keypair(dev_pk, dev_sk);
     if (hub_db_open(db_path, &db) != KIOSK_OK || hub_db_device_add(db, dev_pk, "k1", 1) != 0)
         return -1;
@@ -750,5 +759,14 @@ int main(void)
         cmocka_unit_test(test_tls),
         cmocka_unit_test(test_bad_options),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    int failed = cmocka_run_group_tests_name("sqlite", tests, setup, teardown);
+    /* the same service on the PostgreSQL backend */
+    int started = pg_server_start(0, &pg);
+    if (started == 1)
+        return failed; /* said why: PostgreSQL is not installed */
+    if (started != 0)
+        return failed + 1;
+    failed += cmocka_run_group_tests_name("postgresql", tests, setup, teardown);
+    pg_server_stop(pg);
+    return failed;
 }
