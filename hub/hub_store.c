@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/kiosk_log.h"
 #include "hub_db_impl.h"
 
 struct hub_db {
@@ -30,8 +31,13 @@ kiosk_rc hub_db_open(const char *where, hub_db **out)
         return KIOSK_NOMEM;
     kiosk_rc rc;
     if (hub_db_is_url(where)) {
+#ifdef KIOSK_HUB_POSTGRESQL
         db->ops = &hub_pg_ops;
         rc = hub_pg_open_impl(where, &db->impl);
+#else
+        kiosk_log_error("hub_db", "this kiosk-hub is built without PostgreSQL (no libpq)");
+        rc = KIOSK_UNSUPPORTED;
+#endif
     } else {
         db->ops = &hub_sqlite_ops;
         rc = hub_sqlite_open_impl(where, &db->impl);
