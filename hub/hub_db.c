@@ -5,7 +5,38 @@
  * reuses prepared statements and commits once per batch; it verifies record signatures
  * (sync_record_verify) but never opens a sealed record.
  */
-#include "hub/hub_db.h"
+#include "hub_db_impl.h"
+
+/* This file is the SQLite backend behind the storage interface (hub_db_impl.h): its
+ * functions keep the interface's names in the source and are renamed here, so every call
+ * inside this file stays in SQLite; hub_store.c holds the public hub_db_* that dispatch. */
+#define hub_db hub_sqlite
+#define hub_db_open hub_sqlite_open
+#define hub_db_close hub_sqlite_close
+#define hub_db_device_add hub_sqlite_device_add
+#define hub_db_device_remove hub_sqlite_device_remove
+#define hub_db_device_known hub_sqlite_device_known
+#define hub_db_device_list hub_sqlite_device_list
+#define hub_db_device_counts hub_sqlite_device_counts
+#define hub_db_ingest hub_sqlite_ingest
+#define hub_db_ingest_epoch hub_sqlite_ingest_epoch
+#define hub_db_reconcile_count hub_sqlite_reconcile_count
+#define hub_db_seen_request hub_sqlite_seen_request
+#define hub_db_mark hub_sqlite_mark
+#define hub_db_mark_epoch hub_sqlite_mark_epoch
+#define hub_db_gaps hub_sqlite_gaps
+#define hub_db_foreach_record hub_sqlite_foreach_record
+#define hub_db_device_results hub_sqlite_device_results
+#define hub_db_events_add hub_sqlite_events_add
+#define hub_db_foreach_event hub_sqlite_foreach_event
+#define hub_db_event_count hub_sqlite_event_count
+typedef struct hub_sqlite hub_sqlite;
+void hub_sqlite_close(hub_sqlite *db);
+kiosk_rc hub_sqlite_ingest_epoch(hub_sqlite *db, const uint8_t device_pk[32], const uint8_t *epoch,
+                                 const sync_record *recs, size_t n, const char *source,
+                                 int64_t now_ms, sync_result *results);
+kiosk_rc hub_sqlite_mark_epoch(hub_sqlite *db, const uint8_t public_key[32], const uint8_t *epoch,
+                               const sync_head *given, int64_t now_ms, sync_mark *out);
 
 #include <pthread.h>
 #include <semaphore.h>
@@ -1075,3 +1106,111 @@ kiosk_rc hub_db_reconcile_count(hub_db *db, int64_t *count, int64_t *seq_conflic
     sqlite3_finalize(st);
     return rc == SQLITE_ROW ? KIOSK_OK : recdb_rc(rc);
 }
+
+/* ---- the table of operations ----------------------------------------------------------- */
+
+const char *hub_db_check_record(const uint8_t device_pk[32], const uint8_t *epoch_given,
+                                const sync_record *r, uint8_t hash[32], int *hashed)
+{
+    return check_one(device_pk, epoch_given, r, hash, hashed);
+}
+
+kiosk_rc hub_sqlite_open_impl(const char *path, void **impl)
+{
+    hub_sqlite *db = NULL;
+    kiosk_rc rc = hub_sqlite_open(path, &db);
+    *impl = db;
+    return rc;
+}
+
+static void op_close(void *impl)
+{
+    hub_sqlite_close(impl);
+}
+static kiosk_rc op_device_add(void *impl, const uint8_t pk[32], const char *name, int64_t now_ms)
+{
+    return hub_sqlite_device_add(impl, pk, name, now_ms);
+}
+static kiosk_rc op_device_remove(void *impl, const uint8_t pk[32])
+{
+    return hub_sqlite_device_remove(impl, pk);
+}
+static kiosk_rc op_device_known(void *impl, const uint8_t pk[32])
+{
+    return hub_sqlite_device_known(impl, pk);
+}
+static kiosk_rc op_device_list(void *impl, hub_device **out, size_t *n)
+{
+    return hub_sqlite_device_list(impl, out, n);
+}
+static kiosk_rc op_device_counts(void *impl, const uint8_t pk[32], int64_t *records,
+                                 int64_t *max_seq)
+{
+    return hub_sqlite_device_counts(impl, pk, records, max_seq);
+}
+static kiosk_rc op_ingest_epoch(void *impl, const uint8_t pk[32], const uint8_t *epoch,
+                                const sync_record *recs, size_t n, const char *source,
+                                int64_t now_ms, sync_result *results)
+{
+    return hub_sqlite_ingest_epoch(impl, pk, epoch, recs, n, source, now_ms, results);
+}
+static kiosk_rc op_reconcile_count(void *impl, int64_t *count, int64_t *seq_conflicts)
+{
+    return hub_sqlite_reconcile_count(impl, count, seq_conflicts);
+}
+static kiosk_rc op_seen_request(void *impl, const uint8_t signature[64], int64_t now_ms,
+                                int remember, int *seen)
+{
+    return hub_sqlite_seen_request(impl, signature, now_ms, remember, seen);
+}
+static kiosk_rc op_mark_epoch(void *impl, const uint8_t pk[32], const uint8_t *epoch,
+                              const sync_head *given, int64_t now_ms, sync_mark *out)
+{
+    return hub_sqlite_mark_epoch(impl, pk, epoch, given, now_ms, out);
+}
+static kiosk_rc op_gaps(void *impl, const uint8_t pk[32], hub_gap **gaps, size_t *n)
+{
+    return hub_sqlite_gaps(impl, pk, gaps, n);
+}
+static kiosk_rc op_foreach_record(void *impl, hub_db_record_cb cb, void *ctx)
+{
+    return hub_sqlite_foreach_record(impl, cb, ctx);
+}
+static kiosk_rc op_device_results(void *impl, const uint8_t pk[32], size_t max, sync_result **out,
+                                  size_t *n)
+{
+    return hub_sqlite_device_results(impl, pk, max, out, n);
+}
+static kiosk_rc op_events_add(void *impl, const uint8_t pk[32], const sync_event *events, size_t n,
+                              int64_t now_ms)
+{
+    return hub_sqlite_events_add(impl, pk, events, n, now_ms);
+}
+static kiosk_rc op_foreach_event(void *impl, int64_t since_ms, hub_db_event_cb cb, void *ctx)
+{
+    return hub_sqlite_foreach_event(impl, since_ms, cb, ctx);
+}
+static kiosk_rc op_event_count(void *impl, const char *kind, int64_t since_ms, int64_t *count)
+{
+    return hub_sqlite_event_count(impl, kind, since_ms, count);
+}
+
+const hub_db_ops hub_sqlite_ops = {
+    .name = "sqlite",
+    .close = op_close,
+    .device_add = op_device_add,
+    .device_remove = op_device_remove,
+    .device_known = op_device_known,
+    .device_list = op_device_list,
+    .device_counts = op_device_counts,
+    .ingest_epoch = op_ingest_epoch,
+    .reconcile_count = op_reconcile_count,
+    .seen_request = op_seen_request,
+    .mark_epoch = op_mark_epoch,
+    .gaps = op_gaps,
+    .foreach_record = op_foreach_record,
+    .device_results = op_device_results,
+    .events_add = op_events_add,
+    .foreach_event = op_foreach_event,
+    .event_count = op_event_count,
+};

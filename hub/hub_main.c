@@ -1,9 +1,12 @@
 /*
- * The `hub` program: key generation, the HTTP service, device registration, USB bundle
+ * The `kiosk-hub` program: key generation, the HTTP service, device registration, USB bundle
  * import (files or a whole stick, any number in any order), the signed acknowledgement
  * bundle a field unit takes back on the stick, status with gaps, and CSV export. Exit 0 on success,
- * 1 on an operational failure, 2 on a usage error; messages on stderr start with "hub: " so a
- * script can show them. Output meant for scripts (public key, port, counts) goes to stdout.
+ * 1 on an operational failure, 2 on a usage error; messages on stderr start with "kiosk-hub: " so
+ * a script can show them. Settings come from the config file (/etc/kiosk-hub/kiosk-hub.conf,
+ * --config FILE or $KIOSK_HUB_CONFIG; INI) and flags override them. `serve` tells systemd
+ * READY=1 once it listens (Type=notify). Output meant for scripts (public key, port, counts) goes
+ * to stdout.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -17,9 +20,11 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <ini.h>
 #include <unistd.h>
 
 #include "core/kiosk_log.h"
+#include "core/kiosk_notify.h"
 #include "domain/codes.h"
 #include "domain/divisions.h"
 #include "hub/hub_db.h"
@@ -35,27 +40,33 @@
 
 static const char usage_text[] =
     "usage:\n"
-    "  hub keygen --out DIR\n"
-    "  hub sign-key --key FILE\n"
-    "  hub serve --db PATH --sign-key FILE (--tls-cert FILE --tls-key FILE |"
+    "  kiosk-hub keygen --out DIR\n"
+    "  kiosk-hub sign-key --key FILE\n"
+    "  kiosk-hub serve --db PATH --sign-key FILE (--tls-cert FILE --tls-key FILE |"
     " --plain-http-loopback-test) [--listen ADDR:PORT] [--per-ip-limit N]"
-    " [--port-file FILE]\n"
-    "  hub device add --db PATH HEXPK [NAME]\n"
-    "  hub device list --db PATH\n"
-    "  hub device remove --db PATH HEXPK\n"
-    "  hub import --db PATH (BUNDLE | DIR)... [--sign-key FILE --acks-dir DIR]\n"
+    " [--connection-limit N] [--port-file FILE]\n"
+    "  kiosk-hub device add --db PATH HEXPK [NAME]\n"
+    "  kiosk-hub device list --db PATH\n"
+    "  kiosk-hub device remove --db PATH HEXPK\n"
+    "  kiosk-hub import --db PATH (BUNDLE | DIR)... [--sign-key FILE --acks-dir DIR]\n"
     "      exit 0 every file imported, 1 a file refused, 3 records rejected\n"
-    "  hub export-acks --db PATH --sign-key FILE --device HEXPK --out FILE\n"
-    "  hub export --db PATH --key DIR_OR_FILE --assets DIR --out FILE.csv\n"
-    "  hub status --db PATH\n"
-    "  hub events --db PATH [--since DURATION | MS]   (DURATION: 30m, 2h, 7d; default 24h)\n";
+    "  kiosk-hub export-acks --db PATH --sign-key FILE --device HEXPK --out FILE\n"
+    "  kiosk-hub export --db PATH --key DIR_OR_FILE --assets DIR --out FILE.csv\n"
+    "  kiosk-hub status --db PATH\n"
+    "  kiosk-hub events --db PATH [--since DURATION | MS]   (DURATION: 30m, 2h, 7d; default 24h)\n"
+    "--db takes a SQLite file (one hall) or a postgresql://… URL (a region: several hub\n"
+    "processes on one database). Every command also reads --config FILE "
+    "(default\n" KIOSK_HUB_CONFIG_DEFAULT
+    ", when there; $KIOSK_HUB_CONFIG names another, empty for none):\n"
+    "[hub] db, listen, sign_key, tls_cert, tls_key; [limits] per_ip, connections.\n"
+    "A flag given wins over the file.\n";
 
 static int usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static int usage(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    fputs("hub: ", stderr);
+    fputs("kiosk-hub: ", stderr);
     vfprintf(stderr, fmt, ap);
     fputs("\n", stderr);
     va_end(ap);
@@ -68,7 +79,7 @@ static int fail(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    fputs("hub: ", stderr);
+    fputs("kiosk-hub: ", stderr);
     vfprintf(stderr, fmt, ap);
     fputs("\n", stderr);
     va_end(ap);
@@ -121,11 +132,80 @@ static int parse_args(int argc, char **argv, const char *const *known, args *a)
     return 0;
 }
 
+/* ---- the config file ---------------------------------------------------------------- */
+
+/* Each config key stands for the flag of the same meaning. */
+static const struct {
+    const char *section, *key, *option;
+} conf_keys[] = {
+    {"hub", "db", "db"},
+    {"hub", "listen", "listen"},
+    {"hub", "sign_key", "sign-key"},
+    {"hub", "tls_cert", "tls-cert"},
+    {"hub", "tls_key", "tls-key"},
+    {"limits", "per_ip", "per-ip-limit"},
+    {"limits", "connections", "connection-limit"},
+};
+#define CONF_KEYS (sizeof conf_keys / sizeof conf_keys[0])
+static char *conf_values[CONF_KEYS];
+
+static int conf_handler(void *user, const char *section, const char *name, const char *value)
+{
+    (void)user;
+    for (size_t i = 0; i < CONF_KEYS; i++) {
+        if (strcmp(conf_keys[i].section, section) == 0 && strcmp(conf_keys[i].key, name) == 0) {
+            free(conf_values[i]);
+            conf_values[i] = *value ? strdup(value) : NULL;
+            return 1;
+        }
+    }
+    return 0; /* an unknown key: refused, with its line */
+}
+
+/* Read the config file: explicit (--config), else $KIOSK_HUB_CONFIG (empty: none), else
+ * the default path when it exists. 0, or EXIT_USAGE / EXIT_FAIL after saying why. */
+static int load_config(const char *explicit_path)
+{
+    const char *path = explicit_path;
+    int must_exist = path != NULL;
+    if (!path) {
+        const char *env = getenv("KIOSK_HUB_CONFIG");
+        if (env) {
+            if (!*env)
+                return 0;
+            path = env;
+            must_exist = 1;
+        } else {
+            path = KIOSK_HUB_CONFIG_DEFAULT;
+        }
+    }
+    if (!must_exist && access(path, F_OK) != 0)
+        return 0;
+    int line = ini_parse(path, conf_handler, NULL);
+    if (line < 0)
+        return fail("cannot read the config file %s", path);
+    if (line > 0) {
+        return usage("%s line %d: not a known setting ([hub] db, listen, sign_key, tls_cert,"
+                     " tls_key; [limits] per_ip, connections)",
+                     path, line);
+    }
+    return 0;
+}
+
+static const char *conf_value(const char *option)
+{
+    for (size_t i = 0; i < CONF_KEYS; i++)
+        if (strcmp(conf_keys[i].option, option) == 0)
+            return conf_values[i];
+    return NULL;
+}
+
+/* A flag's value; without the flag, the config file's value for it. */
 static const char *opt(const args *a, const char *name)
 {
     for (size_t k = 0; k < a->n_names; k++)
         if (strcmp(a->names[k], name) == 0)
-            return a->values[k];
+            return a->values[k] ? a->values[k] : conf_value(name);
     return NULL;
 }
 
@@ -133,7 +213,7 @@ static const char *opt(const args *a, const char *name)
 static int open_db(const char *path, int must_exist, hub_db **db)
 {
     struct stat st;
-    if (must_exist && stat(path, &st) != 0)
+    if (must_exist && !hub_db_is_url(path) && stat(path, &st) != 0)
         return fail("no database at %s", path);
     kiosk_rc rc = hub_db_open(path, db);
     if (rc != KIOSK_OK)
@@ -205,7 +285,7 @@ static int load_sign_key_ex(const char *path, int must_exist, uint8_t pk[32], ui
     FILE *f = fopen(path, "rb");
     if (!f && errno == ENOENT && must_exist)
         return fail("no hub signing key at %s: acknowledgements are signed with the key the"
-                    " units hold (the one `hub serve --sign-key` uses)",
+                    " units hold (the one `kiosk-hub serve --sign-key` uses)",
                     path);
     if (!f && errno == ENOENT) {
         crypto_sign_keypair(pk, sk);
@@ -308,8 +388,9 @@ static int write_port_file(const char *path, uint16_t port)
 
 static int cmd_serve(int argc, char **argv)
 {
-    static const char *const known[] = {"db",       "listen",    "tls-cert",     "tls-key",
-                                        "sign-key", "port-file", "per-ip-limit", NULL};
+    static const char *const known[] = {"db",           "listen",           "tls-cert",
+                                        "tls-key",      "sign-key",         "port-file",
+                                        "per-ip-limit", "connection-limit", NULL};
     /* the one option without a value, taken out before the pairs are read */
     int plain = 0, m = 0;
     char *rest[64];
@@ -350,6 +431,13 @@ static int cmd_serve(int argc, char **argv)
         if (*end || v < 1 || v > 1000)
             return usage("--per-ip-limit takes 1 to 1000 connections");
         o.per_ip_limit = (unsigned)v;
+    }
+    if (opt(&a, "connection-limit")) {
+        char *end;
+        unsigned long v = strtoul(opt(&a, "connection-limit"), &end, 10);
+        if (*end || v < 1 || v > 100000)
+            return usage("--connection-limit takes 1 to 100000 connections");
+        o.connection_limit = (unsigned)v;
     }
     if (plain && strcmp(addr, "127.0.0.1") != 0 && strcmp(addr, "::1") != 0)
         return usage("--plain-http-loopback-test listens on 127.0.0.1 or ::1 only");
@@ -393,9 +481,16 @@ static int cmd_serve(int argc, char **argv)
         hub_db_close(db);
         return fail("cannot write the port file %s", port_file);
     }
+    /* systemd (Type=notify): started only now, listening and with its database open */
+    char status[96];
+    snprintf(status, sizeof status, "STATUS=listening on port %u, %s store",
+             (unsigned)hub_server_port(srv), hub_db_backend(db));
+    kiosk_notify(status);
+    kiosk_notify("READY=1");
     int sig = 0;
     while (sigwait(&stop, &sig) != 0) {
     }
+    kiosk_notify("STOPPING=1");
     kiosk_log_info("hub", "signal %d: shutting down", sig);
     hub_server_stop(srv);
     hub_db_close(db);
@@ -992,6 +1087,25 @@ int main(int argc, char **argv)
     if (argc < 2)
         return usage("no command");
     const char *cmd = argv[1];
+    /* --config FILE, anywhere after the command, is taken out before the command reads
+     * its flags */
+    const char *config = NULL;
+    int m = 2;
+    for (int i = 2; i < argc; i++) {
+        if (strcmp(argv[i], "--config") == 0) {
+            if (i + 1 >= argc)
+                return usage("option --config needs a value");
+            config = argv[++i];
+        } else {
+            argv[m++] = argv[i];
+        }
+    }
+    argc = m;
+    if (strcmp(cmd, "--help") != 0 && strcmp(cmd, "help") != 0) {
+        int c = load_config(config);
+        if (c)
+            return c;
+    }
     if (strcmp(cmd, "serve") != 0)
         kiosk_log_set_level(KIOSK_LOG_WARN);
     if (strcmp(cmd, "keygen") == 0)

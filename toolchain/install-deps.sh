@@ -12,6 +12,8 @@ packages=(
   libsdl2-dev libsdl2-ttf-dev libpng-dev libnfc-dev libsqlite3-dev libjansson-dev
   libinih-dev libsodium-dev libqrencode-dev libfreetype-dev libcurl4-openssl-dev libssl-dev libmicrohttpd-dev
   libgooglepinyin0-dev libgooglepinyin0
+  # the hub's PostgreSQL backend (libpq); the server for its tests (a private one each run)
+  libpq-dev postgresql-15
   # contact and SAM card readers through PC/SC (pcscd); tests add a virtual reader (vpcd)
   libpcsclite-dev pcscd vsmartcard-vpcd
   # handwriting: Zinnia and its Simplified Chinese model

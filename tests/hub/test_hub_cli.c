@@ -1,8 +1,10 @@
-/* Tests of the `hub` program, run as a separate process (fork/exec of the built binary):
+/* Tests of the `kiosk-hub` program, run as a separate process (fork/exec of the built binary):
  * keygen and its refusal to overwrite, usage errors (exit 2), device add/list/remove,
  * importing a bundle written by sync_bundle_write twice (the second time all
  * duplicates), refusing bundles from unknown devices or with a bad signature, status
- * with gaps, export to a private CSV file, and serve on an ephemeral port until SIGTERM. */
+ * with gaps, export to a private CSV file, and serve on an ephemeral port until SIGTERM; the
+ * config file under the flags, READY=1 and STOPPING=1 to systemd, the systemd unit; and
+ * import, status, export and serve again on PostgreSQL (a private server). */
 #define _GNU_SOURCE
 #include <setjmp.h>
 #include <stdarg.h>
@@ -16,7 +18,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -24,6 +28,7 @@
 #include "domain/registration.h"
 #include "hub/hub_db.h"
 #include "store/store.h"
+#include "pg_server.h"
 #include "proto/sync_proto.h"
 
 #ifndef KIOSK_HUB_BIN
@@ -177,7 +182,7 @@ static void test_usage(void **state)
     assert_int_equal(hub((const char *const[]){NULL}), 2);
     assert_non_null(strstr(err_text, "usage:"));
     assert_int_equal(HUB("frobnicate"), 2);
-    assert_non_null(strstr(err_text, "hub: unknown command frobnicate"));
+    assert_non_null(strstr(err_text, "kiosk-hub: unknown command frobnicate"));
     assert_int_equal(HUB("keygen"), 2);
     assert_int_equal(HUB("keygen", "--out"), 2);
     assert_int_equal(HUB("status", "--db", hub_db_path, "--bogus", "1"), 2);
@@ -375,8 +380,8 @@ static void test_import_status_export(void **state)
     char csv[700], assets[700];
     snprintf(csv, sizeof csv, "%s/out.csv", dir);
     snprintf(assets, sizeof assets, "%s", KIOSK_TEST_ASSETS);
-    assert_int_equal(
-        HUB("export", "--db", hub_db_path, "--key", keys, "--assets", assets, "--out", csv), 0);
+    if (HUB("export", "--db", hub_db_path, "--key", keys, "--assets", assets, "--out", csv) != 0)
+        fail_msg("export: %s", err_text);
     assert_string_equal(out_text, "exported 4 failed 0\n");
     struct stat sb;
     assert_int_equal(stat(csv, &sb), 0);
@@ -456,6 +461,118 @@ static void test_serve(void **state)
     assert_non_null(strstr(err_text, "shutting down"));
 }
 
+/* The next datagram on the notify socket, within ms; 0 when none came. */
+static int next_message(int fd, char *buf, size_t size, int ms)
+{
+    struct timeval tv = {ms / 1000, (ms % 1000) * 1000};
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    ssize_t n = recv(fd, buf, size - 1, 0);
+    if (n <= 0)
+        return 0;
+    buf[n] = '\0';
+    return 1;
+}
+
+/* The config file gives every setting, a flag overrides it, an unknown key is refused
+ * with its line; serve tells systemd READY=1 once it listens and STOPPING=1 on SIGTERM. */
+static void test_config_and_notify(void **state)
+{
+    (void)state;
+    char conf[700], bad[700], sign_key[700], port_file[700], missing[700], sock[64];
+    snprintf(conf, sizeof conf, "%s/kiosk-hub.conf", dir);
+    snprintf(bad, sizeof bad, "%s/bad.conf", dir);
+    snprintf(sign_key, sizeof sign_key, "%s/conf-sign.key", dir);
+    snprintf(port_file, sizeof port_file, "%s/conf-port", dir);
+    snprintf(missing, sizeof missing, "%s/missing.db", dir);
+    /* a short path: a socket address holds 107 bytes */
+    snprintf(sock, sizeof sock, "/tmp/kiosk-hub-notify-%d.sock", (int)getpid());
+    FILE *f = fopen(conf, "w");
+    assert_non_null(f);
+    fprintf(f,
+            "[hub]\ndb = %s\nlisten = 127.0.0.1:0\nsign_key = %s\n[limits]\nper_ip = 8\n"
+            "connections = 50\n",
+            missing, sign_key);
+    fclose(f);
+    f = fopen(bad, "w");
+    assert_non_null(f);
+    fprintf(f, "[hub]\ndb = %s\n\nlisten_on = 127.0.0.1:0\n", missing);
+    fclose(f);
+    /* the file's db is not there; --db wins over it */
+    assert_int_equal(HUB("status", "--config", conf), 1);
+    assert_non_null(strstr(err_text, "no database"));
+    assert_non_null(strstr(err_text, missing));
+    assert_int_equal(HUB("device", "list", "--db", hub_db_path, "--config", conf), 0);
+    assert_int_equal(HUB("status", "--config", bad), 2);
+    assert_non_null(strstr(err_text, "line 4"));
+    snprintf(missing, sizeof missing, "%s/no.conf", dir);
+    assert_int_equal(HUB("status", "--config", missing), 1);
+
+    int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    assert_true(fd >= 0);
+    struct sockaddr_un sa = {.sun_family = AF_UNIX};
+    snprintf(sa.sun_path, sizeof sa.sun_path, "%s", sock);
+    unlink(sock);
+    assert_int_equal(bind(fd, (struct sockaddr *)&sa, sizeof sa), 0);
+    setenv("NOTIFY_SOCKET", sock, 1);
+    pid_t pid =
+        spawn((const char *const[]){"serve", "--config", conf, "--db", hub_db_path,
+                                    "--plain-http-loopback-test", "--port-file", port_file, NULL});
+    unsetenv("NOTIFY_SOCKET");
+    char msg[256];
+    int ready = 0;
+    while (!ready && next_message(fd, msg, sizeof msg, 10000))
+        ready = strcmp(msg, "READY=1") == 0;
+    assert_true(ready);
+    char port[32] = "";
+    slurp(port_file, port, sizeof port); /* written before READY=1 */
+    assert_true(atoi(port) > 0);
+    assert_int_equal(kill(pid, SIGTERM), 0);
+    int stopping = 0;
+    while (!stopping && next_message(fd, msg, sizeof msg, 10000))
+        stopping = strcmp(msg, "STOPPING=1") == 0;
+    assert_true(stopping);
+    assert_int_equal(finish(pid), 0);
+    close(fd);
+    unlink(sock);
+}
+
+/* systemd-analyze accepts the unit as built (ExecStart pointing at this build). */
+static void test_unit_verifies(void **state)
+{
+    (void)state;
+    if (system("command -v systemd-analyze >/dev/null 2>&1") != 0) {
+        printf("# systemd-analyze missing: the unit is not verified here\n");
+        return;
+    }
+    char unit[700], cmd[2400], out[4096];
+    snprintf(unit, sizeof unit, "%s/kiosk-hub.service", dir);
+    snprintf(cmd, sizeof cmd, "sed 's|^ExecStart=[^ ]*|ExecStart=%s|' '%s' > '%s'", KIOSK_HUB_BIN,
+             KIOSK_HUB_UNIT, unit);
+    assert_int_equal(system(cmd), 0);
+    snprintf(cmd, sizeof cmd, "systemd-analyze verify '%s' 2>&1", unit);
+    FILE *p = popen(cmd, "r");
+    assert_non_null(p);
+    size_t n = fread(out, 1, sizeof out - 1, p);
+    out[n] = '\0';
+    int status = pclose(p);
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || strstr(out, "kiosk-hub.service"))
+        fail_msg("systemd-analyze verify: %s", out);
+    snprintf(cmd, sizeof cmd, "grep -q '^Type=notify$' '%s' && grep -q '^User=kiosk-hub$' '%s'",
+             unit, unit);
+    assert_int_equal(system(cmd), 0);
+}
+
+/* ---- the same commands on PostgreSQL ---------------------------------------------------- */
+
+static pg_server *pg;
+
+static int pg_setup(void **state)
+{
+    if (setup(state) != 0)
+        return -1;
+    return pg_server_fresh_db(pg, "hub_cli", hub_db_path, sizeof hub_db_path) == 0 ? 0 : -1;
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -463,6 +580,21 @@ int main(void)
         cmocka_unit_test(test_keygen),
         cmocka_unit_test(test_import_status_export),
         cmocka_unit_test(test_serve),
+        cmocka_unit_test(test_config_and_notify),
+        cmocka_unit_test(test_unit_verifies),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    int failed = cmocka_run_group_tests_name("sqlite", tests, setup, teardown);
+    const struct CMUnitTest pg_tests[] = {
+        cmocka_unit_test(test_keygen), /* the upstream key the export opens records with */
+        cmocka_unit_test(test_import_status_export),
+        cmocka_unit_test(test_serve),
+    };
+    int started = pg_server_start(0, &pg);
+    if (started == 1)
+        return failed; /* said why: PostgreSQL is not installed */
+    if (started != 0)
+        return failed + 1;
+    failed += cmocka_run_group_tests_name("postgresql", pg_tests, pg_setup, teardown);
+    pg_server_stop(pg);
+    return failed;
 }

@@ -11,6 +11,9 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <sodium.h>
+#ifdef KIOSK_HUB_POSTGRESQL
+#include <libpq-fe.h>
+#endif
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +22,7 @@
 
 #include "core/kiosk_log.h"
 #include "domain/registration.h"
+#include "pg_server.h"
 #include "hub/hub_export.h"
 #include "store/store.h"
 
@@ -54,6 +58,9 @@ static int shell_rm(int recreate)
     return system(cmd);
 }
 
+/* NULL: the group on SQLite; else the one on a database of this private server */
+static pg_server *pg;
+
 static int setup(void **state)
 {
     (void)state;
@@ -62,7 +69,12 @@ static int setup(void **state)
     snprintf(dir, sizeof dir, "%s/hub-export-%d", KIOSK_TEST_TMP, (int)getpid());
     if (shell_rm(1) != 0)
         return -1;
-    snprintf(hub_path, sizeof hub_path, "%s/hub.db", dir);
+    if (pg) {
+        if (pg_server_fresh_db(pg, "hub_export", hub_path, sizeof hub_path) != 0)
+            return -1;
+    } else {
+        snprintf(hub_path, sizeof hub_path, "%s/hub.db", dir);
+    }
     snprintf(store_path, sizeof store_path, "%s/kiosk.db", dir);
     crypto_box_keypair(up_pk, up_sk);
     crypto_hash_sha256(commit_hash, (const uint8_t *)"承诺文本 v1", strlen("承诺文本 v1"));
@@ -278,22 +290,37 @@ static void test_export(void **state)
     registration_wipe(&r);
 
     /* record 3: its sealed bytes damaged in the hub's database */
-    sqlite3 *raw;
-    assert_int_equal(sqlite3_open(hub_path, &raw), SQLITE_OK);
     uint8_t *sealed;
     size_t sealed_len;
     assert_int_equal(store_sealed(st, sv3.uuid, &sealed, &sealed_len), KIOSK_OK);
     sealed[sealed_len / 2] ^= 0x01;
-    sqlite3_stmt *upd;
-    assert_int_equal(
-        sqlite3_prepare_v2(raw, "UPDATE records SET sealed = ? WHERE uuid = ?", -1, &upd, NULL),
-        SQLITE_OK);
-    sqlite3_bind_blob(upd, 1, sealed, (int)sealed_len, SQLITE_STATIC);
-    sqlite3_bind_text(upd, 2, sv3.uuid, -1, SQLITE_STATIC);
-    assert_int_equal(sqlite3_step(upd), SQLITE_DONE);
-    assert_int_equal(sqlite3_changes(raw), 1);
-    sqlite3_finalize(upd);
-    sqlite3_close(raw);
+#ifdef KIOSK_HUB_POSTGRESQL
+    if (pg) {
+        PGconn *c = PQconnectdb(hub_path);
+        const char *vals[2] = {(const char *)sealed, sv3.uuid};
+        int lens[2] = {(int)sealed_len, 0}, fmts[2] = {1, 0};
+        PGresult *res = PQexecParams(c, "UPDATE records SET sealed = $1 WHERE uuid = $2", 2, NULL,
+                                     vals, lens, fmts, 0);
+        assert_int_equal(PQresultStatus(res), PGRES_COMMAND_OK);
+        assert_string_equal(PQcmdTuples(res), "1");
+        PQclear(res);
+        PQfinish(c);
+    } else
+#endif
+    {
+        sqlite3 *raw;
+        assert_int_equal(sqlite3_open(hub_path, &raw), SQLITE_OK);
+        sqlite3_stmt *upd;
+        assert_int_equal(
+            sqlite3_prepare_v2(raw, "UPDATE records SET sealed = ? WHERE uuid = ?", -1, &upd, NULL),
+            SQLITE_OK);
+        sqlite3_bind_blob(upd, 1, sealed, (int)sealed_len, SQLITE_STATIC);
+        sqlite3_bind_text(upd, 2, sv3.uuid, -1, SQLITE_STATIC);
+        assert_int_equal(sqlite3_step(upd), SQLITE_DONE);
+        assert_int_equal(sqlite3_changes(raw), 1);
+        sqlite3_finalize(upd);
+        sqlite3_close(raw);
+    }
     free(sealed);
 
     /* hand-built records: signed by another key; claiming another uuid, seq or device;
@@ -372,12 +399,30 @@ static void test_export(void **state)
     free(csv);
 
     /* the hub's database never held the plaintext */
-    FILE *f = fopen(hub_path, "rb");
-    assert_non_null(f);
-    static char dbbytes[1 << 20];
-    size_t n = fread(dbbytes, 1, sizeof dbbytes, f);
-    fclose(f);
-    assert_null(memmem(dbbytes, n, "13800138000", 11));
+    if (pg) {
+        /* every row of every table, as pg_dump writes it (the stored uuids in it, the
+         * phone number not) */
+        char cmd[1400], dump[700];
+        snprintf(dump, sizeof dump, "%s/dump.sql", dir);
+        snprintf(cmd, sizeof cmd, "'%s/pg_dump' -a '%s' > '%s'", pg_server_bindir(), hub_path,
+                 dump);
+        assert_int_equal(system(cmd), 0);
+        FILE *f = fopen(dump, "rb");
+        assert_non_null(f);
+        static char dumped[1 << 20];
+        size_t n = fread(dumped, 1, sizeof dumped, f);
+        fclose(f);
+        assert_non_null(memmem(dumped, n, sv1.uuid, strlen(sv1.uuid)));
+        assert_null(memmem(dumped, n, "13800138000", 11));
+        assert_null(memmem(dumped, n, "3133383030313338303030", 22)); /* in a bytea's hex */
+    } else {
+        FILE *f = fopen(hub_path, "rb");
+        assert_non_null(f);
+        static char dbbytes[1 << 20];
+        size_t n = fread(dbbytes, 1, sizeof dbbytes, f);
+        fclose(f);
+        assert_null(memmem(dbbytes, n, "13800138000", 11));
+    }
 
     /* the wrong upstream key opens nothing */
     uint8_t wpk[32], wsk[32];
@@ -398,5 +443,14 @@ int main(void)
         cmocka_unit_test(test_cells),
         cmocka_unit_test(test_export),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    int failed = cmocka_run_group_tests_name("sqlite", tests, setup, teardown);
+    /* the same export from the PostgreSQL backend */
+    int started = pg_server_start(0, &pg);
+    if (started == 1)
+        return failed; /* said why: PostgreSQL is not installed */
+    if (started != 0)
+        return failed + 1;
+    failed += cmocka_run_group_tests_name("postgresql", tests, setup, teardown);
+    pg_server_stop(pg);
+    return failed;
 }

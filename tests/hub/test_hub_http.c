@@ -24,6 +24,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "pg_server.h"
 #include "hub/hub_http.h"
 #include "proto/receipt_payload.h"
 
@@ -50,6 +51,10 @@ static int remove_dir(int recreate)
     return system(cmd);
 }
 
+/* NULL: the group on SQLite; else the one on a database of this private server */
+static pg_server *pg;
+static hub_db *look; /* the test thread's connection to the server's database */
+
 static int setup(void **state)
 {
     (void)state;
@@ -58,7 +63,12 @@ static int setup(void **state)
     snprintf(dir, sizeof dir, "%s/hub-http-%d", KIOSK_TEST_TMP, (int)getpid());
     if (remove_dir(1) != 0)
         return -1;
-    snprintf(db_path, sizeof db_path, "%s/hub.db", dir);
+    if (pg) {
+        if (pg_server_fresh_db(pg, "hub_http", db_path, sizeof db_path) != 0)
+            return -1;
+    } else {
+        snprintf(db_path, sizeof db_path, "%s/hub.db", dir);
+    }
     crypto_sign_keypair(dev_pk, dev_sk);
     if (hub_db_open(db_path, &db) != KIOSK_OK || hub_db_device_add(db, dev_pk, "k1", 1) != 0)
         return -1;
@@ -68,13 +78,18 @@ static int setup(void **state)
     o.now_ms = fake_clock;
     o.sign_secret_key = hub_sk;
     o.plain_http_loopback_test = 1;
-    return hub_server_start(db, &o, &srv) == KIOSK_OK ? 0 : -1;
+    if (hub_server_start(db, &o, &srv) != KIOSK_OK)
+        return -1;
+    /* the test's own connection for its checks: the server's belongs to its thread (a
+     * PostgreSQL connection must not be shared between threads) */
+    return hub_db_open(db_path, &look) == KIOSK_OK ? 0 : -1;
 }
 
 static int teardown(void **state)
 {
     (void)state;
     hub_server_stop(srv);
+    hub_db_close(look);
     hub_db_close(db);
     curl_global_cleanup();
     return remove_dir(0) == 0 ? 0 : -1;
@@ -259,7 +274,7 @@ static int64_t stored(void)
     int64_t n, max;
     /* the server thread owns db while it runs; counting between requests is safe here
      * because no request is in flight */
-    assert_int_equal(hub_db_device_counts(db, dev_pk, &n, &max), KIOSK_OK);
+    assert_int_equal(hub_db_device_counts(look, dev_pk, &n, &max), KIOSK_OK);
     return n;
 }
 
@@ -600,7 +615,7 @@ static void raw_exchange(const char *req, char *out, size_t size)
 static int64_t help_count(void)
 {
     int64_t n = -1;
-    assert_int_equal(hub_db_event_count(db, SYNC_EVENT_HELP, 0, &n), KIOSK_OK);
+    assert_int_equal(hub_db_event_count(look, SYNC_EVENT_HELP, 0, &n), KIOSK_OK);
     return n;
 }
 
@@ -874,5 +889,14 @@ int main(void)
         cmocka_unit_test(test_tls),
         cmocka_unit_test(test_bad_options),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    int failed = cmocka_run_group_tests_name("sqlite", tests, setup, teardown);
+    /* the same service on the PostgreSQL backend */
+    int started = pg_server_start(0, &pg);
+    if (started == 1)
+        return failed; /* said why: PostgreSQL is not installed */
+    if (started != 0)
+        return failed + 1;
+    failed += cmocka_run_group_tests_name("postgresql", tests, setup, teardown);
+    pg_server_stop(pg);
+    return failed;
 }

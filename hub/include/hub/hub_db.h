@@ -1,10 +1,12 @@
 /*
  * The hub's record database: registered devices, the sealed records they sent (by HTTP or
- * USB bundle) and the request signatures seen recently (replay protection). One SQLite
- * file in WAL mode with synchronous=FULL, schema versioned with user_version. It checks
- * each record's device signature and dedupes by UUID and (device, seq); it never opens a
- * sealed record (that is hub_export, with the upstream secret key). One connection: use
- * a hub_db from one thread at a time.
+ * USB bundle) and the request signatures seen recently (replay protection). One interface,
+ * two backends (hub_db_impl.h): a SQLite file for one hall (WAL, synchronous=FULL, schema
+ * versioned with user_version), or a PostgreSQL 15 database for a region, where several hub
+ * processes ingest into one database (uniqueness enforced by its constraints). Both give
+ * the same answers. It checks each record's device signature and dedupes by UUID and
+ * (device, epoch, seq); it never opens a sealed record (that is hub_export, with the
+ * upstream secret key). One connection: use a hub_db from one thread at a time.
  */
 #ifndef KIOSK_HUB_DB_H
 #define KIOSK_HUB_DB_H
@@ -20,10 +22,16 @@ typedef struct hub_db hub_db;
 #define HUB_DB_SCHEMA_VERSION 4
 #define HUB_DEVICE_NAME_MAX 128 /* bytes of a device name, terminator included */
 
-/* Open (creating or migrating) the database at path (borrowed). On failure *out is NULL:
- * KIOSK_CORRUPT (integrity check failed, or a schema newer than this hub),
- * KIOSK_READ_ONLY, KIOSK_DISK_FULL, KIOSK_BUSY, KIOSK_IO, KIOSK_NOMEM. */
-kiosk_rc hub_db_open(const char *path, hub_db **out);
+/* Open (creating or migrating) the database at where (borrowed): a postgresql:// or
+ * postgres:// URL (libpq URI) opens PostgreSQL, anything else is a SQLite file path. On
+ * failure *out is NULL: KIOSK_CORRUPT (integrity check failed, or a schema newer than this
+ * hub), KIOSK_READ_ONLY, KIOSK_DISK_FULL, KIOSK_BUSY, KIOSK_IO, KIOSK_NET (PostgreSQL
+ * unreachable or refusing the login), KIOSK_NOMEM. */
+kiosk_rc hub_db_open(const char *where, hub_db **out);
+/* 1 when where (may be NULL) names a PostgreSQL database rather than a SQLite file. */
+int hub_db_is_url(const char *where);
+/* "sqlite" or "postgresql". */
+const char *hub_db_backend(const hub_db *db);
 /* Close and free; NULL is fine. */
 void hub_db_close(hub_db *db);
 

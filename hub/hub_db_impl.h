@@ -1,0 +1,54 @@
+/*
+ * The hub's storage interface, inside the hub room: hub_db.h is what callers see; behind it
+ * a table of operations per backend. hub_db.c is the SQLite backend (one hall), hub_pg.c the
+ * PostgreSQL one (a region: several hub processes on one database). hub_store.c opens the
+ * backend named by the --db value and dispatches. A backend implements every operation
+ * with the contract written in hub_db.h; impl is its own connection state.
+ */
+#ifndef KIOSK_HUB_DB_IMPL_H
+#define KIOSK_HUB_DB_IMPL_H
+
+#include "hub/hub_db.h"
+
+typedef struct hub_db_ops {
+    const char *name; /* "sqlite" or "postgresql" */
+    void (*close)(void *impl);
+    kiosk_rc (*device_add)(void *impl, const uint8_t pk[32], const char *name, int64_t now_ms);
+    kiosk_rc (*device_remove)(void *impl, const uint8_t pk[32]);
+    kiosk_rc (*device_known)(void *impl, const uint8_t pk[32]);
+    kiosk_rc (*device_list)(void *impl, hub_device **out, size_t *n);
+    kiosk_rc (*device_counts)(void *impl, const uint8_t pk[32], int64_t *records, int64_t *max_seq);
+    kiosk_rc (*ingest_epoch)(void *impl, const uint8_t pk[32], const uint8_t *epoch,
+                             const sync_record *recs, size_t n, const char *source, int64_t now_ms,
+                             sync_result *results);
+    kiosk_rc (*reconcile_count)(void *impl, int64_t *count, int64_t *seq_conflicts);
+    kiosk_rc (*seen_request)(void *impl, const uint8_t signature[64], int64_t now_ms, int remember,
+                             int *seen);
+    kiosk_rc (*mark_epoch)(void *impl, const uint8_t pk[32], const uint8_t *epoch,
+                           const sync_head *given, int64_t now_ms, sync_mark *out);
+    kiosk_rc (*gaps)(void *impl, const uint8_t pk[32], hub_gap **gaps, size_t *n);
+    kiosk_rc (*foreach_record)(void *impl, hub_db_record_cb cb, void *ctx);
+    kiosk_rc (*device_results)(void *impl, const uint8_t pk[32], size_t max, sync_result **out,
+                               size_t *n);
+    kiosk_rc (*events_add)(void *impl, const uint8_t pk[32], const sync_event *events, size_t n,
+                           int64_t now_ms);
+    kiosk_rc (*foreach_event)(void *impl, int64_t since_ms, hub_db_event_cb cb, void *ctx);
+    kiosk_rc (*event_count)(void *impl, const char *kind, int64_t since_ms, int64_t *count);
+} hub_db_ops;
+
+/* SQLite (hub_db.c): open or create the file at path. */
+extern const hub_db_ops hub_sqlite_ops;
+kiosk_rc hub_sqlite_open_impl(const char *path, void **impl);
+
+/* PostgreSQL (hub_pg.c): connect to url (a libpq URI, postgresql:// or postgres://) and
+ * migrate the schema. */
+extern const hub_db_ops hub_pg_ops;
+kiosk_rc hub_pg_open_impl(const char *url, void **impl);
+
+/* The checks that need no database (hub_db.c): shape, then the record's signature. NULL
+ * when the record may be stored (hash: its sealed bytes' SHA-256), else the reason, hashed
+ * (*hashed 1) when the signature was reached. Any thread. */
+const char *hub_db_check_record(const uint8_t device_pk[32], const uint8_t *epoch_given,
+                                const sync_record *r, uint8_t hash[32], int *hashed);
+
+#endif

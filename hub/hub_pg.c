@@ -1,0 +1,948 @@
+/*
+ * PostgreSQL storage of the hub (libpq), for a region: several hub processes share one
+ * database and ingest concurrently. The database enforces what the answers rest on: the
+ * uuid is the records' primary key and (device, epoch, seq) is unique, and each record goes
+ * in with INSERT ... ON CONFLICT DO NOTHING, so two processes storing the same record (a
+ * kiosk that retried on the other hub) store it once; the loser then reads the row that
+ * won (read committed: the other transaction has committed) and answers duplicate,
+ * uuid_conflict or seq_conflict exactly as the SQLite backend does. A batch is one
+ * transaction, retried whole on a deadlock or serialization failure. The schema is
+ * versioned in hub_schema and migrated under an advisory lock, so hubs starting together
+ * migrate once. Records stay sealed: only the signature is checked (hub_db_check_record).
+ */
+#include <endian.h>
+#include <libpq-fe.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/kiosk_log.h"
+#include "hub_db_impl.h"
+
+#define PG_SCHEMA_VERSION 1
+#define PG_MIGRATE_LOCK 0x6b696f736b687562LL /* "kioskhub": the advisory lock of migrations */
+#define PG_RETRIES 8                         /* a batch lost to a deadlock is tried again */
+
+static const uint8_t legacy_epoch[16];
+
+static const char *const pg_migrations[PG_SCHEMA_VERSION] = {
+    /* 0 -> 1: the SQLite schema 4 */
+    "CREATE TABLE devices("
+    " public_key bytea PRIMARY KEY CHECK(length(public_key) = 32),"
+    " name text NOT NULL DEFAULT '',"
+    " added_ms bigint NOT NULL,"
+    " removed_ms bigint);"
+    "CREATE TABLE records("
+    " uuid text PRIMARY KEY,"
+    " device bytea NOT NULL REFERENCES devices(public_key),"
+    " epoch bytea NOT NULL CHECK(length(epoch) = 16),"
+    " seq bigint NOT NULL CHECK(seq >= 1),"
+    " sealed bytea NOT NULL,"
+    " sig bytea NOT NULL CHECK(length(sig) = 64),"
+    " sealed_sha256 bytea NOT NULL CHECK(length(sealed_sha256) = 32),"
+    " received_ms bigint NOT NULL,"
+    " source text NOT NULL CHECK(source IN ('http', 'bundle')),"
+    " UNIQUE(device, epoch, seq));"
+    "CREATE INDEX records_device_seq ON records(device, seq);"
+    "CREATE TABLE seen_requests("
+    " signature bytea PRIMARY KEY CHECK(length(signature) = 64),"
+    " time_ms bigint NOT NULL);"
+    "CREATE INDEX seen_requests_time ON seen_requests(time_ms);"
+    "CREATE TABLE device_heads("
+    " device bytea PRIMARY KEY REFERENCES devices(public_key),"
+    " audit_id bigint NOT NULL, audit_hash bytea NOT NULL CHECK(length(audit_hash) = 32),"
+    " updated_ms bigint NOT NULL);"
+    "CREATE TABLE events("
+    " device bytea NOT NULL REFERENCES devices(public_key),"
+    " seq bigint NOT NULL CHECK(seq >= 1),"
+    " kind text NOT NULL, step text NOT NULL, hall_code text NOT NULL,"
+    " at_ms bigint NOT NULL, received_ms bigint NOT NULL,"
+    " PRIMARY KEY(device, seq, at_ms));"
+    "CREATE INDEX events_received ON events(received_ms);"
+    "CREATE TABLE reconcile("
+    " device bytea NOT NULL REFERENCES devices(public_key),"
+    " uuid text NOT NULL,"
+    " epoch bytea NOT NULL CHECK(length(epoch) = 16),"
+    " seq bigint NOT NULL,"
+    " sealed bytea NOT NULL,"
+    " sig bytea NOT NULL CHECK(length(sig) = 64),"
+    " sealed_sha256 bytea NOT NULL CHECK(length(sealed_sha256) = 32),"
+    " reason text NOT NULL,"
+    " received_ms bigint NOT NULL,"
+    " source text NOT NULL,"
+    " PRIMARY KEY(device, uuid, sealed_sha256));",
+};
+
+/* The statements of the ingest path, prepared once per connection. */
+static const struct {
+    const char *name;
+    const char *sql;
+} prepared[] = {
+    {"known", "SELECT 1 FROM devices WHERE public_key = $1 AND removed_ms IS NULL"},
+    {"insert", "INSERT INTO records(uuid, device, seq, sealed, sig, sealed_sha256, received_ms,"
+               " source, epoch) VALUES($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING"},
+    {"find_uuid", "SELECT device, seq, sealed_sha256 FROM records WHERE uuid = $1"},
+    {"reconcile", "INSERT INTO reconcile(device, uuid, epoch, seq, sealed, sig, sealed_sha256,"
+                  " reason, received_ms, source) VALUES($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
+                  " ON CONFLICT DO NOTHING"},
+};
+
+typedef struct hub_pg {
+    PGconn *conn;
+} hub_pg;
+
+/* ---- parameters and results ----------------------------------------------------------- */
+
+#define PARAMS_MAX 12
+typedef struct params {
+    const char *v[PARAMS_MAX];
+    int len[PARAMS_MAX];
+    int fmt[PARAMS_MAX];
+    char num[PARAMS_MAX][24];
+    int n;
+} params;
+
+static void p_bytes(params *p, const void *b, size_t len)
+{
+    p->v[p->n] = b;
+    p->len[p->n] = (int)len;
+    p->fmt[p->n++] = 1;
+}
+
+static void p_text(params *p, const char *s)
+{
+    p->v[p->n] = s;
+    p->len[p->n] = 0;
+    p->fmt[p->n++] = 0;
+}
+
+static void p_i64(params *p, int64_t v)
+{
+    snprintf(p->num[p->n], sizeof p->num[p->n], "%lld", (long long)v);
+    p_text(p, p->num[p->n]);
+}
+
+static int64_t r_i64(const PGresult *r, int row, int col)
+{
+    if (PQgetisnull(r, row, col) || PQgetlength(r, row, col) != 8)
+        return 0;
+    uint64_t be;
+    memcpy(&be, PQgetvalue(r, row, col), 8);
+    return (int64_t)be64toh(be);
+}
+
+static const uint8_t *r_bytes(const PGresult *r, int row, int col, size_t want)
+{
+    if (PQgetisnull(r, row, col) || (want && (size_t)PQgetlength(r, row, col) != want))
+        return NULL;
+    return (const uint8_t *)PQgetvalue(r, row, col);
+}
+
+/* The kiosk_rc of a failed result (NULL: out of memory or no connection). Logs the
+ * SQLSTATE and primary message only (a detail line may quote the row). */
+static kiosk_rc pg_fail(hub_pg *db, PGresult *r, const char *what)
+{
+    const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+    const char *msg = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+    kiosk_rc rc = KIOSK_IO;
+    if (PQstatus(db->conn) != CONNECTION_OK)
+        rc = KIOSK_NET;
+    else if (!state)
+        rc = r ? KIOSK_IO : KIOSK_NOMEM;
+    else if (strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0 ||
+             strcmp(state, "55P03") == 0)
+        rc = KIOSK_BUSY;
+    else if (strcmp(state, "53100") == 0)
+        rc = KIOSK_DISK_FULL;
+    else if (strcmp(state, "25006") == 0)
+        rc = KIOSK_READ_ONLY;
+    if (rc != KIOSK_BUSY)
+        kiosk_log_error("hub_pg", "%s: %s %s", what, state ? state : "-",
+                        msg ? msg : PQerrorMessage(db->conn));
+    PQclear(r);
+    return rc;
+}
+
+/* Run sql (or the prepared statement stmt when sql is NULL) with p (may be NULL), results
+ * in binary. *out gets the result on success (PQclear it). */
+static kiosk_rc pg_run(hub_pg *db, const char *stmt, const char *sql, const params *p,
+                       PGresult **out)
+{
+    *out = NULL;
+    int n = p ? p->n : 0;
+    PGresult *r = sql ? PQexecParams(db->conn, sql, n, NULL, p ? p->v : NULL, p ? p->len : NULL,
+                                     p ? p->fmt : NULL, 1)
+                      : PQexecPrepared(db->conn, stmt, n, p ? p->v : NULL, p ? p->len : NULL,
+                                       p ? p->fmt : NULL, 1);
+    ExecStatusType st = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
+    if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
+        return pg_fail(db, r, stmt ? stmt : "query");
+    *out = r;
+    return KIOSK_OK;
+}
+
+/* Run and drop the result. */
+static kiosk_rc pg_do(hub_pg *db, const char *sql, const params *p)
+{
+    PGresult *r;
+    kiosk_rc rc = pg_run(db, NULL, sql, p, &r);
+    PQclear(r);
+    return rc;
+}
+
+static kiosk_rc pg_prepare(hub_pg *db)
+{
+    for (size_t i = 0; i < sizeof prepared / sizeof prepared[0]; i++) {
+        PGresult *r = PQprepare(db->conn, prepared[i].name, prepared[i].sql, 0, NULL);
+        if (!r || PQresultStatus(r) != PGRES_COMMAND_OK)
+            return pg_fail(db, r, "prepare");
+        PQclear(r);
+    }
+    return KIOSK_OK;
+}
+
+/* A connection lost (the server restarted, a proxy closed it) is made again once, at the
+ * start of an operation; what was in flight was rolled back by the server. */
+static kiosk_rc pg_ready(hub_pg *db)
+{
+    if (PQstatus(db->conn) == CONNECTION_OK)
+        return KIOSK_OK;
+    PQreset(db->conn);
+    if (PQstatus(db->conn) != CONNECTION_OK) {
+        kiosk_log_error("hub_pg", "connection lost, not made again: %s", PQerrorMessage(db->conn));
+        return KIOSK_NET;
+    }
+    kiosk_log_info("hub_pg", "connection made again");
+    return pg_prepare(db);
+}
+
+/* ---- open ------------------------------------------------------------------------------ */
+
+static kiosk_rc pg_migrate(hub_pg *db)
+{
+    kiosk_rc rc = pg_do(db, "BEGIN", NULL);
+    if (rc != KIOSK_OK)
+        return rc;
+    params p = {0};
+    p_i64(&p, PG_MIGRATE_LOCK);
+    rc = pg_do(db, "SELECT pg_advisory_xact_lock($1::bigint)", &p);
+    if (rc == KIOSK_OK)
+        rc = pg_do(db, "SET LOCAL client_min_messages = warning", NULL);
+    if (rc == KIOSK_OK)
+        rc = pg_do(db, "CREATE TABLE IF NOT EXISTS hub_schema(version integer NOT NULL)", NULL);
+    PGresult *r = NULL;
+    int64_t version = 0;
+    if (rc == KIOSK_OK)
+        rc = pg_run(db, NULL, "SELECT coalesce(max(version), 0)::bigint FROM hub_schema", NULL, &r);
+    if (rc == KIOSK_OK)
+        version = r_i64(r, 0, 0);
+    PQclear(r);
+    if (rc == KIOSK_OK && version > PG_SCHEMA_VERSION) {
+        kiosk_log_error("hub_pg", "the database has schema %lld, newer than this hub's %d",
+                        (long long)version, PG_SCHEMA_VERSION);
+        rc = KIOSK_CORRUPT;
+    }
+    for (int64_t v = version; rc == KIOSK_OK && v < PG_SCHEMA_VERSION; v++) {
+        PGresult *m = PQexec(db->conn, pg_migrations[v]); /* several statements: simple query */
+        if (!m || PQresultStatus(m) != PGRES_COMMAND_OK)
+            rc = pg_fail(db, m, "migration");
+        else
+            PQclear(m);
+        if (rc == KIOSK_OK) {
+            params q = {0};
+            p_i64(&q, v + 1);
+            rc = pg_do(db, "DELETE FROM hub_schema", NULL);
+            if (rc == KIOSK_OK)
+                rc = pg_do(db, "INSERT INTO hub_schema(version) VALUES($1::integer)", &q);
+        }
+        if (rc == KIOSK_OK)
+            kiosk_log_info("hub_pg", "schema migrated to %lld", (long long)(v + 1));
+    }
+    if (rc == KIOSK_OK)
+        rc = pg_do(db, "COMMIT", NULL);
+    if (rc != KIOSK_OK)
+        PQclear(PQexec(db->conn, "ROLLBACK"));
+    return rc;
+}
+
+static void pg_close(void *impl)
+{
+    hub_pg *db = impl;
+    if (!db)
+        return;
+    PQfinish(db->conn);
+    free(db);
+}
+
+kiosk_rc hub_pg_open_impl(const char *url, void **impl)
+{
+    *impl = NULL;
+    if (sodium_init() < 0)
+        return KIOSK_CRYPTO;
+    hub_pg *db = calloc(1, sizeof *db);
+    if (!db)
+        return KIOSK_NOMEM;
+    db->conn = PQconnectdb(url);
+    if (!db->conn) {
+        free(db);
+        return KIOSK_NOMEM;
+    }
+    if (PQstatus(db->conn) != CONNECTION_OK) {
+        /* the message names host and user, never the password */
+        kiosk_log_error("hub_pg", "cannot connect: %s", PQerrorMessage(db->conn));
+        pg_close(db);
+        return KIOSK_NET;
+    }
+    kiosk_rc rc = pg_migrate(db);
+    if (rc == KIOSK_OK)
+        rc = pg_prepare(db);
+    if (rc != KIOSK_OK) {
+        pg_close(db);
+        return rc;
+    }
+    *impl = db;
+    return KIOSK_OK;
+}
+
+/* ---- devices ---------------------------------------------------------------------------- */
+
+static kiosk_rc pg_device_add(void *impl, const uint8_t pk[32], const char *name, int64_t now_ms)
+{
+    hub_pg *db = impl;
+    kiosk_rc rc = pg_ready(db);
+    if (rc != KIOSK_OK)
+        return rc;
+    char nm[HUB_DEVICE_NAME_MAX];
+    snprintf(nm, sizeof nm, "%s", name ? name : "");
+    params p = {0};
+    p_bytes(&p, pk, 32);
+    p_text(&p, nm);
+    p_i64(&p, now_ms);
+    return pg_do(db,
+                 "INSERT INTO devices(public_key, name, added_ms) VALUES($1, $2, $3)"
+                 " ON CONFLICT(public_key) DO UPDATE SET name = excluded.name, removed_ms = NULL",
+                 &p);
+}
+
+static kiosk_rc pg_device_remove(void *impl, const uint8_t pk[32])
+{
+    hub_pg *db = impl;
+    kiosk_rc rc = pg_ready(db);
+    if (rc != KIOSK_OK)
+        return rc;
+    params p = {0};
+    p_bytes(&p, pk, 32);
+    PGresult *r;
+    rc = pg_run(db, NULL,
+                "UPDATE devices SET removed_ms = (extract(epoch FROM now()) * 1000)::bigint"
+                " WHERE public_key = $1 AND removed_ms IS NULL",
+                &p, &r);
+    if (rc == KIOSK_OK && strcmp(PQcmdTuples(r), "0") == 0)
+        rc = KIOSK_NOT_FOUND;
+    PQclear(r);
+    return rc;
+}
+
+static kiosk_rc known(hub_pg *db, const uint8_t pk[32])
+{
+    params p = {0};
+    p_bytes(&p, pk, 32);
+    PGresult *r;
+    kiosk_rc rc = pg_run(db, "known", NULL, &p, &r);
+    if (rc == KIOSK_OK && PQntuples(r) == 0)
+        rc = KIOSK_NOT_FOUND;
+    PQclear(r);
+    return rc;
+}
+
+static kiosk_rc pg_device_known(void *impl, const uint8_t pk[32])
+{
+    hub_pg *db = impl;
+    kiosk_rc rc = pg_ready(db);
+    return rc == KIOSK_OK ? known(db, pk) : rc;
+}
+
+#define DEVICE_SELECT                                                                              \
+    "SELECT d.public_key, d.name, d.added_ms, d.removed_ms IS NOT NULL,"                           \
+    " (SELECT count(*) FROM records r WHERE r.device = d.public_key)::bigint,"                     \
+    " (SELECT coalesce(max(seq), 0) FROM records r WHERE r.device = d.public_key)::bigint"         \
+    " FROM devices d"
+
+static void fill_device(const PGresult *r, int row, hub_device *d)
+{
+    memset(d, 0, sizeof *d);
+    const uint8_t *pk = r_bytes(r, row, 0, 32);
+    if (pk)
+        memcpy(d->public_key, pk, 32);
+    snprintf(d->name, sizeof d->name, "%s", PQgetvalue(r, row, 1));
+    d->added_ms = r_i64(r, row, 2);
+    d->removed = PQgetlength(r, row, 3) == 1 && PQgetvalue(r, row, 3)[0] != 0;
+    d->records = r_i64(r, row, 4);
+    d->max_seq = r_i64(r, row, 5);
+}
+
+static kiosk_rc pg_device_list(void *impl, hub_device **out, size_t *n)
+{
+    hub_pg *db = impl;
+    *out = NULL;
+    *n = 0;
+    kiosk_rc rc = pg_ready(db);
+    PGresult *r = NULL;
+    if (rc == KIOSK_OK)
+        rc = pg_run(db, NULL, DEVICE_SELECT " ORDER BY d.public_key", NULL, &r);
+    if (rc != KIOSK_OK)
+        return rc;
+    int rows = PQntuples(r);
+    if (rows > 0) {
+        hub_device *list = calloc((size_t)rows, sizeof *list);
+        if (!list) {
+            PQclear(r);
+            return KIOSK_NOMEM;
+        }
+        for (int i = 0; i < rows; i++)
+            fill_device(r, i, &list[i]);
+        *out = list;
+        *n = (size_t)rows;
+    }
+    PQclear(r);
+    return KIOSK_OK;
+}
+
+static kiosk_rc counts(hub_pg *db, const uint8_t pk[32], int64_t *records, int64_t *max_seq)
+{
+    *records = 0;
+    *max_seq = 0;
+    params p = {0};
+    p_bytes(&p, pk, 32);
+    PGresult *r;
+    kiosk_rc rc = pg_run(db, NULL, DEVICE_SELECT " WHERE d.public_key = $1", &p, &r);
+    if (rc != KIOSK_OK)
+        return rc;
+    if (PQntuples(r) == 0) {
+        rc = KIOSK_NOT_FOUND;
+    } else {
+        *records = r_i64(r, 0, 4);
+        *max_seq = r_i64(r, 0, 5);
+    }
+    PQclear(r);
+    return rc;
+}
+
+static kiosk_rc pg_device_counts(void *impl, const uint8_t pk[32], int64_t *records,
+                                 int64_t *max_seq)
+{
+    hub_pg *db = impl;
+    *records = 0;
+    *max_seq = 0;
+    kiosk_rc rc = pg_ready(db);
+    return rc == KIOSK_OK ? counts(db, pk, records, max_seq) : rc;
+}
+
+/* ---- ingest --------------------------------------------------------------------------- */
+
+static void set_result(sync_result *res, const sync_record *r, sync_status status,
+                       const char *reason, const uint8_t *hash)
+{
+    memset(res, 0, sizeof *res);
+    snprintf(res->uuid, sizeof res->uuid, "%.*s", SYNC_UUID_LEN, r->uuid);
+    res->status = status;
+    snprintf(res->reason, sizeof res->reason, "%s", reason);
+    if (hash) {
+        memcpy(res->sealed_sha256, hash, 32);
+        res->has_sealed_sha256 = 1;
+    }
+}
+
+static kiosk_rc keep_refused(hub_pg *db, const uint8_t pk[32], const uint8_t epoch[16],
+                             const sync_record *r, const uint8_t hash[32], const char *reason,
+                             const char *source, int64_t now_ms)
+{
+    params p = {0};
+    p_bytes(&p, pk, 32);
+    p_text(&p, r->uuid);
+    p_bytes(&p, epoch, 16);
+    p_i64(&p, r->seq);
+    p_bytes(&p, r->sealed, r->sealed_len);
+    p_bytes(&p, r->sig, 64);
+    p_bytes(&p, hash, 32);
+    p_text(&p, reason);
+    p_i64(&p, now_ms);
+    p_text(&p, source);
+    PGresult *res;
+    kiosk_rc rc = pg_run(db, "reconcile", NULL, &p, &res);
+    PQclear(res);
+    return rc;
+}
+
+/* Decide one record inside the open transaction: insert it unless a row holds its uuid or
+ * its (device, epoch, seq); on a conflict, the row that holds the uuid says duplicate or
+ * uuid_conflict, and without one it is the seq that is taken. */
+static kiosk_rc ingest_one(hub_pg *db, const uint8_t pk[32], const uint8_t *epoch_given,
+                           const sync_record *r, const char *source, int64_t now_ms,
+                           sync_result *res)
+{
+    const uint8_t *epoch = epoch_given ? epoch_given : legacy_epoch;
+    uint8_t hash[32];
+    int hashed;
+    const char *refused = hub_db_check_record(pk, epoch_given, r, hash, &hashed);
+    if (refused) {
+        set_result(res, r, SYNC_REJECTED, refused, hashed ? hash : NULL);
+        return KIOSK_OK;
+    }
+    char uuid[SYNC_UUID_LEN + 1];
+    snprintf(uuid, sizeof uuid, "%.*s", SYNC_UUID_LEN, r->uuid);
+    params p = {0};
+    p_text(&p, uuid);
+    p_bytes(&p, pk, 32);
+    p_i64(&p, r->seq);
+    p_bytes(&p, r->sealed, r->sealed_len);
+    p_bytes(&p, r->sig, 64);
+    p_bytes(&p, hash, 32);
+    p_i64(&p, now_ms);
+    p_text(&p, source);
+    p_bytes(&p, epoch, 16);
+    PGresult *q;
+    kiosk_rc rc = pg_run(db, "insert", NULL, &p, &q);
+    if (rc != KIOSK_OK)
+        return rc;
+    int inserted = strcmp(PQcmdTuples(q), "1") == 0;
+    PQclear(q);
+    if (inserted) {
+        set_result(res, r, SYNC_ACCEPTED, "", hash);
+        return KIOSK_OK;
+    }
+    params u = {0};
+    p_text(&u, uuid);
+    rc = pg_run(db, "find_uuid", NULL, &u, &q);
+    if (rc != KIOSK_OK)
+        return rc;
+    const char *reason = "seq_conflict";
+    if (PQntuples(q) == 1) {
+        const uint8_t *dev = r_bytes(q, 0, 0, 32), *h = r_bytes(q, 0, 2, 32);
+        int same = dev && memcmp(dev, pk, 32) == 0 && r_i64(q, 0, 1) == r->seq && h &&
+                   memcmp(h, hash, 32) == 0;
+        reason = same ? NULL : "uuid_conflict";
+    }
+    PQclear(q);
+    if (!reason) {
+        set_result(res, r, SYNC_DUPLICATE, "", hash);
+        return KIOSK_OK;
+    }
+    set_result(res, r, SYNC_REJECTED, reason, hash);
+    return keep_refused(db, pk, epoch, r, hash, reason, source, now_ms);
+}
+
+static kiosk_rc ingest_batch(hub_pg *db, const uint8_t pk[32], const uint8_t *epoch,
+                             const sync_record *recs, size_t n, const char *source, int64_t now_ms,
+                             sync_result *results)
+{
+    kiosk_rc rc = pg_do(db, "BEGIN", NULL);
+    if (rc != KIOSK_OK)
+        return rc;
+    rc = known(db, pk);
+    for (size_t i = 0; rc == KIOSK_OK && i < n; i++)
+        rc = ingest_one(db, pk, epoch, &recs[i], source, now_ms, &results[i]);
+    if (rc == KIOSK_OK)
+        rc = pg_do(db, "COMMIT", NULL);
+    if (rc != KIOSK_OK && PQstatus(db->conn) == CONNECTION_OK)
+        PQclear(PQexec(db->conn, "ROLLBACK"));
+    return rc;
+}
+
+static kiosk_rc pg_ingest_epoch(void *impl, const uint8_t pk[32], const uint8_t *epoch,
+                                const sync_record *recs, size_t n, const char *source,
+                                int64_t now_ms, sync_result *results)
+{
+    hub_pg *db = impl;
+    if (!db || !pk || (n && (!recs || !results)) || !source ||
+        (strcmp(source, "http") != 0 && strcmp(source, "bundle") != 0))
+        return KIOSK_INVALID;
+    kiosk_rc rc = pg_ready(db);
+    for (int attempt = 0; rc == KIOSK_OK || (rc == KIOSK_BUSY && attempt < PG_RETRIES); attempt++) {
+        rc = ingest_batch(db, pk, epoch, recs, n, source, now_ms, results);
+        if (rc != KIOSK_BUSY)
+            break;
+        struct timespec ts = {0, (long)(1 + randombytes_uniform(20)) * 1000000L};
+        nanosleep(&ts, NULL); /* another hub holds a row this batch wants: let it finish */
+    }
+    if (rc != KIOSK_OK && rc != KIOSK_NOT_FOUND)
+        kiosk_log_error("hub_pg", "ingest of %zu records rolled back: %s", n, kiosk_strerror(rc));
+    return rc;
+}
+
+/* ---- replay protection ---------------------------------------------------------------- */
+
+/* Remembering is one INSERT ... ON CONFLICT DO NOTHING: of two hubs handed the same
+ * request at once, exactly one finds it new. */
+static kiosk_rc pg_seen_request(void *impl, const uint8_t signature[64], int64_t now_ms,
+                                int remember, int *seen)
+{
+    hub_pg *db = impl;
+    *seen = 0;
+    kiosk_rc rc = pg_ready(db);
+    if (rc != KIOSK_OK)
+        return rc;
+    int64_t horizon = now_ms - 2 * (int64_t)SYNC_SKEW_MS;
+    params p = {0};
+    p_i64(&p, horizon);
+    rc = pg_do(db, "DELETE FROM seen_requests WHERE time_ms < $1", &p);
+    if (rc != KIOSK_OK)
+        return rc;
+    params q = {0};
+    p_bytes(&q, signature, 64);
+    PGresult *r;
+    if (!remember) {
+        p_i64(&q, horizon);
+        rc = pg_run(db, NULL, "SELECT 1 FROM seen_requests WHERE signature = $1 AND time_ms >= $2",
+                    &q, &r);
+        if (rc == KIOSK_OK)
+            *seen = PQntuples(r) > 0;
+        PQclear(r);
+        return rc;
+    }
+    p_i64(&q, now_ms);
+    rc = pg_run(db, NULL,
+                "INSERT INTO seen_requests(signature, time_ms) VALUES($1, $2)"
+                " ON CONFLICT DO NOTHING",
+                &q, &r);
+    if (rc == KIOSK_OK)
+        *seen = strcmp(PQcmdTuples(r), "0") == 0;
+    PQclear(r);
+    return rc;
+}
+
+/* ---- the mark ------------------------------------------------------------------------- */
+
+static kiosk_rc pg_mark_epoch(void *impl, const uint8_t pk[32], const uint8_t *epoch,
+                              const sync_head *given, int64_t now_ms, sync_mark *out)
+{
+    hub_pg *db = impl;
+    memset(out, 0, sizeof *out);
+    kiosk_rc rc = pg_ready(db);
+    int64_t records;
+    if (rc == KIOSK_OK)
+        rc = counts(db, pk, &records, &out->max_seq);
+    if (rc != KIOSK_OK)
+        return rc;
+    PGresult *r;
+    if (epoch) {
+        params p = {0};
+        p_bytes(&p, pk, 32);
+        p_bytes(&p, epoch, 16);
+        p_bytes(&p, legacy_epoch, 16);
+        rc = pg_run(db, NULL,
+                    "SELECT coalesce(max(seq), 0)::bigint FROM records"
+                    " WHERE device = $1 AND (epoch = $2 OR epoch = $3)",
+                    &p, &r);
+        if (rc != KIOSK_OK)
+            return rc;
+        out->max_seq = r_i64(r, 0, 0);
+        PQclear(r);
+        out->has_epoch = 1;
+        memcpy(out->epoch, epoch, 16);
+    }
+    params h = {0};
+    p_bytes(&h, pk, 32);
+    rc =
+        pg_run(db, NULL, "SELECT audit_id, audit_hash FROM device_heads WHERE device = $1", &h, &r);
+    if (rc != KIOSK_OK)
+        return rc;
+    if (PQntuples(r) == 1 && r_bytes(r, 0, 1, 32)) {
+        out->audit_id = r_i64(r, 0, 0);
+        memcpy(out->audit_hash, r_bytes(r, 0, 1, 32), 32);
+    }
+    PQclear(r);
+    out->present = 1;
+    if (!given || !given->present || given->audit_id <= out->audit_id)
+        return KIOSK_OK;
+    /* forward only, also against another hub process writing the same device's head */
+    params u = {0};
+    p_bytes(&u, pk, 32);
+    p_i64(&u, given->audit_id);
+    p_bytes(&u, given->audit_hash, 32);
+    p_i64(&u, now_ms);
+    return pg_do(
+        db,
+        "INSERT INTO device_heads(device, audit_id, audit_hash, updated_ms)"
+        " VALUES($1, $2, $3, $4) ON CONFLICT(device) DO UPDATE SET"
+        " audit_id = excluded.audit_id, audit_hash = excluded.audit_hash,"
+        " updated_ms = excluded.updated_ms WHERE device_heads.audit_id < excluded.audit_id",
+        &u);
+}
+
+/* ---- gaps, walks ------------------------------------------------------------------------ */
+
+static kiosk_rc pg_gaps(void *impl, const uint8_t pk[32], hub_gap **gaps, size_t *n)
+{
+    hub_pg *db = impl;
+    *gaps = NULL;
+    *n = 0;
+    int64_t records, max_seq;
+    kiosk_rc rc = pg_ready(db);
+    if (rc == KIOSK_OK)
+        rc = counts(db, pk, &records, &max_seq);
+    if (rc != KIOSK_OK)
+        return rc;
+    params p = {0};
+    p_bytes(&p, pk, 32);
+    PGresult *r;
+    /* the runs missing, computed in the database: in the device's first epoch (the one
+     * with its lowest seq) from 1, in a later one from its first seq held */
+    rc = pg_run(db, NULL,
+                "WITH first AS (SELECT epoch FROM records WHERE device = $1"
+                " ORDER BY seq, epoch LIMIT 1),"
+                " s AS (SELECT epoch, seq, lag(seq) OVER (PARTITION BY epoch ORDER BY seq) AS prev"
+                " FROM records WHERE device = $1)"
+                " SELECT epoch, CASE WHEN prev IS NULL THEN 1 ELSE prev + 1 END::bigint, seq - 1"
+                " FROM s WHERE (prev IS NULL AND seq > 1 AND epoch = (SELECT epoch FROM first))"
+                " OR (prev IS NOT NULL AND seq > prev + 1) ORDER BY epoch, seq",
+                &p, &r);
+    if (rc != KIOSK_OK)
+        return rc;
+    int rows = PQntuples(r);
+    if (rows > 0) {
+        hub_gap *list = calloc((size_t)rows, sizeof *list);
+        if (!list) {
+            PQclear(r);
+            return KIOSK_NOMEM;
+        }
+        for (int i = 0; i < rows; i++) {
+            const uint8_t *e = r_bytes(r, i, 0, 16);
+            if (e)
+                memcpy(list[i].epoch, e, 16);
+            list[i].first = r_i64(r, i, 1);
+            list[i].last = r_i64(r, i, 2);
+        }
+        *gaps = list;
+        *n = (size_t)rows;
+    }
+    PQclear(r);
+    return KIOSK_OK;
+}
+
+/* Every record through a cursor, a thousand rows at a time: a region's store does not fit
+ * one result. */
+static kiosk_rc pg_foreach_record(void *impl, hub_db_record_cb cb, void *ctx)
+{
+    hub_pg *db = impl;
+    kiosk_rc rc = pg_ready(db);
+    if (rc == KIOSK_OK)
+        rc = pg_do(db, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", NULL);
+    if (rc != KIOSK_OK)
+        return rc;
+    rc = pg_do(db,
+               "DECLARE walk NO SCROLL CURSOR FOR SELECT device, uuid, seq, sealed, sig,"
+               " received_ms, source FROM records ORDER BY device, seq, epoch",
+               NULL);
+    while (rc == KIOSK_OK) {
+        PGresult *r;
+        rc = pg_run(db, NULL, "FETCH 1000 FROM walk", NULL, &r);
+        if (rc != KIOSK_OK)
+            break;
+        int rows = PQntuples(r);
+        for (int i = 0; rc == KIOSK_OK && i < rows; i++) {
+            hub_db_record rec = {
+                .device = r_bytes(r, i, 0, 32),
+                .uuid = PQgetvalue(r, i, 1),
+                .seq = r_i64(r, i, 2),
+                .sealed = r_bytes(r, i, 3, 0),
+                .sealed_len = (size_t)PQgetlength(r, i, 3),
+                .sig = r_bytes(r, i, 4, 64),
+                .received_ms = r_i64(r, i, 5),
+                .source = PQgetvalue(r, i, 6),
+            };
+            if (!rec.device || !rec.sig || !rec.sealed)
+                rc = KIOSK_CORRUPT;
+            else
+                rc = cb(ctx, &rec);
+        }
+        PQclear(r);
+        if (rows == 0)
+            break;
+    }
+    PQclear(PQexec(db->conn, rc == KIOSK_OK ? "COMMIT" : "ROLLBACK"));
+    return rc;
+}
+
+static kiosk_rc pg_device_results(void *impl, const uint8_t pk[32], size_t max, sync_result **out,
+                                  size_t *n)
+{
+    hub_pg *db = impl;
+    *out = NULL;
+    *n = 0;
+    int64_t records, max_seq;
+    kiosk_rc rc = pg_ready(db);
+    if (rc == KIOSK_OK)
+        rc = counts(db, pk, &records, &max_seq);
+    if (rc != KIOSK_OK || max == 0 || records == 0)
+        return rc;
+    params p = {0};
+    p_bytes(&p, pk, 32);
+    p_i64(&p, (int64_t)max);
+    PGresult *r;
+    rc = pg_run(db, NULL,
+                "SELECT uuid, sealed_sha256 FROM records WHERE device = $1"
+                " ORDER BY seq DESC LIMIT $2",
+                &p, &r);
+    if (rc != KIOSK_OK)
+        return rc;
+    int rows = PQntuples(r);
+    sync_result *res = rows ? calloc((size_t)rows, sizeof *res) : NULL;
+    if (rows && !res) {
+        PQclear(r);
+        return KIOSK_NOMEM;
+    }
+    for (int i = 0; i < rows; i++) {
+        const char *uuid = PQgetvalue(r, i, 0);
+        const uint8_t *h = r_bytes(r, i, 1, 32);
+        if (strlen(uuid) != SYNC_UUID_LEN || !h) {
+            free(res);
+            PQclear(r);
+            return KIOSK_CORRUPT;
+        }
+        memcpy(res[i].uuid, uuid, SYNC_UUID_LEN + 1);
+        res[i].status = SYNC_ACCEPTED;
+        res[i].has_sealed_sha256 = 1;
+        memcpy(res[i].sealed_sha256, h, 32);
+    }
+    PQclear(r);
+    *out = res;
+    *n = (size_t)rows;
+    return KIOSK_OK;
+}
+
+/* ---- events ----------------------------------------------------------------------------- */
+
+static kiosk_rc pg_events_add(void *impl, const uint8_t pk[32], const sync_event *events, size_t n,
+                              int64_t now_ms)
+{
+    hub_pg *db = impl;
+    kiosk_rc rc = pg_ready(db);
+    if (rc == KIOSK_OK)
+        rc = known(db, pk);
+    if (rc != KIOSK_OK || n == 0)
+        return rc;
+    rc = pg_do(db, "BEGIN", NULL);
+    for (size_t i = 0; rc == KIOSK_OK && i < n; i++) {
+        params p = {0};
+        p_bytes(&p, pk, 32);
+        p_i64(&p, events[i].seq);
+        p_text(&p, events[i].kind);
+        p_text(&p, events[i].step);
+        p_text(&p, events[i].hall_code);
+        p_i64(&p, events[i].at_ms);
+        p_i64(&p, now_ms);
+        rc = pg_do(db,
+                   "INSERT INTO events(device, seq, kind, step, hall_code, at_ms, received_ms)"
+                   " VALUES($1, $2, $3, $4, $5, $6, $7) ON CONFLICT(device, seq, at_ms) DO NOTHING",
+                   &p);
+    }
+    if (rc == KIOSK_OK)
+        rc = pg_do(db, "COMMIT", NULL);
+    if (rc != KIOSK_OK) {
+        kiosk_log_error("hub_pg", "cannot store events: %s", kiosk_strerror(rc));
+        if (PQstatus(db->conn) == CONNECTION_OK)
+            PQclear(PQexec(db->conn, "ROLLBACK"));
+    }
+    return rc;
+}
+
+static kiosk_rc pg_foreach_event(void *impl, int64_t since_ms, hub_db_event_cb cb, void *ctx)
+{
+    hub_pg *db = impl;
+    kiosk_rc rc = pg_ready(db);
+    if (rc != KIOSK_OK)
+        return rc;
+    params p = {0};
+    p_i64(&p, since_ms);
+    PGresult *r;
+    rc = pg_run(db, NULL,
+                "SELECT e.device, coalesce(d.name, ''), e.seq, e.kind, e.step, e.hall_code,"
+                " e.at_ms, e.received_ms FROM events e"
+                " LEFT JOIN devices d ON d.public_key = e.device"
+                " WHERE e.received_ms >= $1 ORDER BY e.received_ms, e.device, e.seq",
+                &p, &r);
+    if (rc != KIOSK_OK)
+        return rc;
+    for (int i = 0; rc == KIOSK_OK && i < PQntuples(r); i++) {
+        hub_db_event e = {
+            .device = r_bytes(r, i, 0, 32),
+            .device_name = PQgetvalue(r, i, 1),
+            .seq = r_i64(r, i, 2),
+            .kind = PQgetvalue(r, i, 3),
+            .step = PQgetvalue(r, i, 4),
+            .hall_code = PQgetvalue(r, i, 5),
+            .at_ms = r_i64(r, i, 6),
+            .received_ms = r_i64(r, i, 7),
+        };
+        if (e.device)
+            rc = cb(ctx, &e);
+    }
+    PQclear(r);
+    return rc;
+}
+
+static kiosk_rc pg_event_count(void *impl, const char *kind, int64_t since_ms, int64_t *count)
+{
+    hub_pg *db = impl;
+    *count = 0;
+    kiosk_rc rc = pg_ready(db);
+    if (rc != KIOSK_OK)
+        return rc;
+    params p = {0};
+    p_text(&p, kind);
+    p_i64(&p, since_ms);
+    PGresult *r;
+    rc =
+        pg_run(db, NULL,
+               "SELECT count(*)::bigint FROM events WHERE kind = $1 AND received_ms >= $2", &p, &r);
+    if (rc == KIOSK_OK)
+        *count = r_i64(r, 0, 0);
+    PQclear(r);
+    return rc;
+}
+
+static kiosk_rc pg_reconcile_count(void *impl, int64_t *count, int64_t *seq_conflicts)
+{
+    hub_pg *db = impl;
+    *count = 0;
+    if (seq_conflicts)
+        *seq_conflicts = 0;
+    kiosk_rc rc = pg_ready(db);
+    if (rc != KIOSK_OK)
+        return rc;
+    PGresult *r;
+    rc = pg_run(db, NULL,
+                "SELECT count(*)::bigint, count(*) FILTER (WHERE reason = 'seq_conflict')::bigint"
+                " FROM reconcile",
+                NULL, &r);
+    if (rc == KIOSK_OK) {
+        *count = r_i64(r, 0, 0);
+        if (seq_conflicts)
+            *seq_conflicts = r_i64(r, 0, 1);
+    }
+    PQclear(r);
+    return rc;
+}
+
+const hub_db_ops hub_pg_ops = {
+    .name = "postgresql",
+    .close = pg_close,
+    .device_add = pg_device_add,
+    .device_remove = pg_device_remove,
+    .device_known = pg_device_known,
+    .device_list = pg_device_list,
+    .device_counts = pg_device_counts,
+    .ingest_epoch = pg_ingest_epoch,
+    .reconcile_count = pg_reconcile_count,
+    .seen_request = pg_seen_request,
+    .mark_epoch = pg_mark_epoch,
+    .gaps = pg_gaps,
+    .foreach_record = pg_foreach_record,
+    .device_results = pg_device_results,
+    .events_add = pg_events_add,
+    .foreach_event = pg_foreach_event,
+    .event_count = pg_event_count,
+};
