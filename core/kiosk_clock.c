@@ -190,6 +190,40 @@ kiosk_date kiosk_date_add_working_days(kiosk_date d, int n)
     return d;
 }
 
+static int listed(kiosk_date d, const kiosk_date *list, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (kiosk_date_cmp(d, list[i]) == 0)
+            return 1;
+    return 0;
+}
+
+int kiosk_date_is_working_day(kiosk_date d, const kiosk_calendar *cal)
+{
+    if (cal && listed(d, cal->workdays, cal->nworkdays))
+        return 1;
+    if (cal && listed(d, cal->holidays, cal->nholidays))
+        return 0;
+    int wd = kiosk_date_weekday(d);
+    return wd != 0 && wd != 6;
+}
+
+kiosk_date kiosk_date_add_working_days_in(kiosk_date d, int n, const kiosk_calendar *cal)
+{
+    while (n > 0) {
+        if (++d.day > kiosk_date_days_in_month(d.year, d.month)) {
+            d.day = 1;
+            if (++d.month > 12) {
+                d.month = 1;
+                d.year++;
+            }
+        }
+        if (kiosk_date_is_working_day(d, cal))
+            n--;
+    }
+    return d;
+}
+
 struct timespec kiosk_deadline_in_ms(int ms)
 {
     struct timespec t;

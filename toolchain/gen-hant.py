@@ -8,6 +8,8 @@ Traditional Chinese (zh_Hant) files made from the Simplified ones with OpenCC.
   commitment/zh_Hant.txt    from commitment/zh_CN.txt (the version line kept)
   codes.zh_Hant/*.tsv       from codes/*.tsv: the Chinese column converted
   divisions/divisions.zh_Hant.txt   from divisions/divisions.txt: the names converted
+  info/zh_Hant.ini          from info/zh_CN.ini (the policies and agencies): values
+                            converted as for the strings, sections and keys kept
 
 OpenCC's s2tw configuration (Taiwan standard characters, no phrase substitution): s2twp
 would change words, not only characters (窗口 → 視窗, 社区 → 社群, 审核 → 稽核, 证件类型 →
@@ -35,7 +37,8 @@ LINE_MAX = 199  # the strings loader refuses longer lines
 CODES_OUT = os.path.join(OUT, "codes.zh_Hant")
 GENERATED = {os.path.join(OUT, "strings", "zh_Hant.ini"),
              os.path.join(OUT, "commitment", "zh_Hant.txt"),
-             os.path.join(OUT, "divisions", "divisions.zh_Hant.txt")}
+             os.path.join(OUT, "divisions", "divisions.zh_Hant.txt"),
+             os.path.join(OUT, "info", "zh_Hant.ini")}
 
 
 def fail(msg):
@@ -222,6 +225,31 @@ def gen_divisions(phrases):
     write(out, "\n".join(lines))
 
 
+def gen_info(phrases):
+    """The policies and agencies: each value converted, comments, sections and keys as
+    they are (the [strings] overrides are for the strings file only)."""
+    src = os.path.join(SRC, "info", "zh_CN.ini")
+    out = os.path.join(OUT, "info", "zh_Hant.ini")
+    if not os.path.isfile(src) or not stale(out, src, OVERRIDE, __file__):
+        return
+    with open(src, encoding="utf-8") as f:
+        lines = f.read().split("\n")
+    where = [i for i, l in enumerate(lines)
+             if l.strip() and not l.strip().startswith((";", "[")) and "=" in l]
+    values = [lines[i].split("=", 1)[1] for i in where]
+    for i, value, new in zip(where, values, convert(values)):
+        new = fix(new, phrases)
+        if SPEC.findall(value) != SPEC.findall(new):
+            fail(f"{src}:{i + 1}: OpenCC changed a format specifier")
+        lines[i] = lines[i].split("=", 1)[0] + "=" + new
+    header = ("; GENERATED at build time by toolchain/gen-hant.py from info/zh_CN.ini (OpenCC "
+              f"{CONFIG}): edit that, not this file.")
+    for n, line in enumerate(lines, 1):
+        if len(line.encode()) > LINE_MAX:
+            fail(f"info/zh_Hant.ini:{n}: {len(line.encode())} bytes, over {LINE_MAX}")
+    write(out, header + "\n" + "\n".join(lines))
+
+
 def main():
     if not os.path.isfile(OVERRIDE):
         fail(f"{OVERRIDE} missing")
@@ -231,6 +259,7 @@ def main():
     gen_commitment(phrases)
     gen_codes(phrases)
     gen_divisions(phrases)
+    gen_info(phrases)
 
 
 if __name__ == "__main__":

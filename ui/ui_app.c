@@ -27,6 +27,7 @@
 #include "ui/ui_menu.h"
 #include "ui/ui_pinyin.h"
 #include "ui/ui_screenshot.h"
+#include "ui/ui_info.h"
 #include "ui/ui_services.h"
 #include "ui/ui_text.h"
 #include "ui/ui_theme.h"
@@ -1044,6 +1045,11 @@ static void on_widget(ui_app *app, const char *id)
     } else if (step == FLOW_SERVICES || step == FLOW_RECORDS) {
         const char *prompt = ui_services_tap(ss, step, id);
         if (prompt && app->voice_on && voice(app))
+            ui_voice_say(app->voice, app->language, prompt);
+    } else if (step == FLOW_INFO) {
+        char buf[64];
+        const char *prompt = ui_info_tap(ss, session_get_view(ss)->flow, id, buf, sizeof buf);
+        if (prompt && app->voice_on && voice(app)) /* the item opened, read out */
             ui_voice_say(app->voice, app->language, prompt);
     } else if (step == FLOW_PIN) {
         on_pin_key(app, id);

@@ -14,6 +14,8 @@
 #include "ui/ui_draw.h"
 #include "ui/ui_icon.h"
 #include "ui/ui_keypad.h"
+#include "domain/followup.h"
+#include "ui/ui_info.h"
 #include "ui/ui_services.h"
 #include "app/signature.h"
 
@@ -184,7 +186,7 @@ static void header(ui_ctx *c, const frame *f, const flow_view *v, int cancellabl
             ui_journey_fill_number(S(c, "screen.step_short"), n, step, sizeof step);
     } else /* a message or an ending: the header says what this is, never empty */
         snprintf(step, sizeof step, "%s",
-                 S(c, v->step == FLOW_SERVICES || v->step == FLOW_RECORDS
+                 S(c, v->step == FLOW_SERVICES || v->step == FLOW_RECORDS || v->step == FLOW_INFO
                           ? "services.header"
                           : "screen.header_service"));
     if (label.w > 0)
@@ -886,6 +888,37 @@ static int take_card_banner(ui_ctx *c, SDL_Rect area, const session_view *sv)
     return h + gap;
 }
 
+/* The follow-up plan under what happens next: its date, then a line of each plan. */
+static void append_plan(ui_ctx *c, const session_view *sv, char *out, size_t size)
+{
+    static const char *const keys[FOLLOWUP_COUNT] = {"plan.job", "plan.training", "plan.business",
+                                                     "plan.insurance", "plan.unsure"};
+    char yy[16], mm[16], dd[16], date[64], by[256];
+    snprintf(yy, sizeof yy, "%d", sv->plan_by.year);
+    snprintf(mm, sizeof mm, "%d", sv->plan_by.month);
+    snprintf(dd, sizeof dd, "%d", sv->plan_by.day);
+    int m = sv->plan_by.month >= 1 && sv->plan_by.month <= 12 ? sv->plan_by.month : 1;
+    const char *const dn[] = {"year", "month", "day", "month_name"};
+    const char *const dv[] = {yy, mm, dd, S(c, month_keys[m])};
+    kiosk_strings_fill(S(c, "screen.date"), dn, dv, 4, date, sizeof date);
+    const char *name = "date", *value = date;
+    kiosk_strings_fill(S(c, "plan.by"), &name, &value, 1, by, sizeof by);
+    size_t len = strlen(out);
+    snprintf(out + len, size - len, "\n\n%s", by);
+    int any = 0;
+    for (int i = 0; i < FOLLOWUP_COUNT; i++) {
+        if (!(sv->plan_intents & (1u << i)))
+            continue;
+        len = strlen(out);
+        snprintf(out + len, size - len, "\n· %s", S(c, keys[i]));
+        any = 1;
+    }
+    if (!any) {
+        len = strlen(out);
+        snprintf(out + len, size - len, "\n· %s", S(c, "plan.general"));
+    }
+}
+
 static void done_screen(ui_ctx *c, const frame *f, const flow_view *v, const ui_journey_env *env)
 {
     const ui_theme *t = c->t;
@@ -919,7 +952,7 @@ static void done_screen(ui_ctx *c, const frame *f, const flow_view *v, const ui_
     }
     y += ui_theme_px(t, 12);
     /* what happens next, with the date and the number to ask */
-    char next[512], date[64], days[16];
+    char next[1536], date[64], days[16];
     const session_view *sv = env->session;
     kiosk_date by = sv ? sv->answer_by : (kiosk_date){0};
     char yy[8], mm[8], dd[8];
@@ -934,6 +967,8 @@ static void done_screen(ui_ctx *c, const frame *f, const flow_view *v, const ui_
     const char *const nn[] = {"date", "days", "phone"};
     const char *const nv[] = {date, days, env->agency_phone ? env->agency_phone : "12333"};
     kiosk_strings_fill(S(c, "screen.done_next"), nn, nv, 3, next, sizeof next);
+    if (sv && sv->plan_on)
+        append_plan(c, sv, next, sizeof next);
     const char *msg = v->message_key ? S(c, v->message_key) : next;
     if (f->landscape) {
         /* the words' column ends above the footer: the largest size whose lines fit */
@@ -1256,6 +1291,9 @@ kiosk_rc ui_journey_draw(ui_ctx *c, const flow_view *v, ui_journey_state *st,
     case FLOW_SERVICES:
     case FLOW_RECORDS:
         ui_services_draw(c, &f, v, env);
+        break;
+    case FLOW_INFO:
+        ui_info_draw(c, &f, v, env);
         break;
     case FLOW_STEP_COUNT: /* not a step */
         break;

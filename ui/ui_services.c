@@ -106,7 +106,8 @@ static void service_icon(SDL_Renderer *r, flow_service svc, SDL_Rect b, SDL_Colo
 /* Which services are on this kiosk (the others say where to go instead). */
 static int service_here(flow_service svc)
 {
-    return svc == FLOW_SERVICE_REGISTER || svc == FLOW_SERVICE_RECORDS;
+    return svc == FLOW_SERVICE_REGISTER || svc == FLOW_SERVICE_RECORDS ||
+           svc == FLOW_SERVICE_POLICIES;
 }
 
 static void tile(ui_ctx *c, flow_service svc, SDL_Rect box, int tapped)
@@ -367,7 +368,6 @@ const char *ui_services_tap(session *s, flow_step step, const char *id)
             static const char *const prompts[FLOW_SERVICE_COUNT] = {
                 [FLOW_SERVICE_REPORT] = "service_report",
                 [FLOW_SERVICE_JOBSEEKER] = "service_jobseeker",
-                [FLOW_SERVICE_POLICIES] = "service_policies",
             };
             return prompts[i];
         }

@@ -20,6 +20,7 @@
 #include "config/kiosk_strings.h"
 #include "proto/sync_proto.h"
 #include "core/kiosk_log.h"
+#include "domain/followup.h"
 #include "receipt/receipt_job.h"
 #include "proto/receipt_payload.h"
 #include "store/draft.h"
@@ -39,6 +40,10 @@ typedef struct job {
     char who[32], action[48], subject[64], detail[160];
     char dir[512];
     int days;
+    app_io_plan plan;
+    bool slip_agency;
+    int slip_level;
+    char slip_title[256], slip_values[3][512];
 } job;
 
 struct app_io {
@@ -296,13 +301,62 @@ static void run_job(app_io *io, job *j, app_io_result *r)
         }
         open_printer(io);
         receipt_job rj = {io->store, &io->key, io->fonts, strings, &io->cfg, io->printer};
+        receipt_plan plan = {.n = 0};
+        if (j->plan.on) {
+            static const char *const keys[FOLLOWUP_COUNT] = {
+                "plan.job", "plan.training", "plan.business", "plan.insurance", "plan.unsure"};
+            for (int i = 0; i < FOLLOWUP_COUNT && plan.n < RECEIPT_PLAN_MAX; i++)
+                if (j->plan.intents & (1u << i))
+                    plan.keys[plan.n++] = keys[i];
+            if (plan.n == 0)
+                plan.keys[plan.n++] = "plan.general";
+            plan.by = j->plan.by;
+        }
         snprintf(r->receipt_no, sizeof r->receipt_no, "%s", j->receipt_no);
-        r->rc = receipt_job_print(&rj, j->receipt_no, j->copy, &r->preview);
+        r->rc = receipt_job_print_plan(&rj, j->receipt_no, j->copy, &plan, &r->preview);
         if (r->rc != KIOSK_OK && r->rc != KIOSK_NOT_FOUND)
             recheck_printer(io, r->rc);
         if (j->copy && r->rc != KIOSK_NOT_FOUND)
             store_audit(io->store, j->who[0] ? j->who : "citizen", "receipt.reprint", j->receipt_no,
                         kiosk_rc_name(r->rc));
+        break;
+    }
+    case APP_IO_SLIP: {
+        const kiosk_strings *strings = receipt_strings(io, j->hant);
+        if (open_fonts(io, strings != io->strings) != KIOSK_OK) {
+            r->rc = KIOSK_FONT;
+            break;
+        }
+        open_printer(io);
+        static const char *const levels[4] = {"info.level_city", "info.level_district",
+                                              "info.level_street", "info.level_community"};
+        receipt_slip slip = {.kind =
+                                 kiosk_strings_get(strings, j->slip_agency ? "receipt.slip_agency"
+                                                                           : "receipt.slip_policy"),
+                             .title = j->slip_title,
+                             .job_title = j->slip_agency ? "slip-agency" : "slip-policy"};
+        if (j->slip_agency) {
+            int l = j->slip_level >= 0 && j->slip_level < 4 ? j->slip_level : 0;
+            slip.lines[slip.nlines++] =
+                (receipt_line){kiosk_strings_get(strings, "receipt.slip_level"),
+                               kiosk_strings_get(strings, levels[l])};
+            slip.lines[slip.nlines++] =
+                (receipt_line){kiosk_strings_get(strings, "info.address"), j->slip_values[0]};
+            slip.lines[slip.nlines++] =
+                (receipt_line){kiosk_strings_get(strings, "info.phone"), j->slip_values[1]};
+            slip.lines[slip.nlines++] =
+                (receipt_line){kiosk_strings_get(strings, "info.hours"), j->slip_values[2]};
+        } else {
+            slip.lines[slip.nlines++] =
+                (receipt_line){kiosk_strings_get(strings, "info.who"), j->slip_values[0]};
+            slip.lines[slip.nlines++] =
+                (receipt_line){kiosk_strings_get(strings, "info.how"), j->slip_values[1]};
+        }
+        r->rc = receipt_slip_print(io->fonts, strings, &io->cfg, io->printer, &slip, &r->preview);
+        if (r->rc != KIOSK_OK)
+            recheck_printer(io, r->rc);
+        /* a print like any other in the audit log: what was printed, never who asked */
+        store_audit(io->store, "citizen", "slip.print", j->subject, kiosk_rc_name(r->rc));
         break;
     }
     case APP_IO_LOGIN: {
@@ -680,6 +734,29 @@ kiosk_rc app_io_print_lang(app_io *io, const char *receipt_no, int copy, const c
 {
     job j = {.kind = APP_IO_PRINT, .copy = copy, .hant = kiosk_lang_is_hant(lang)};
     snprintf(j.receipt_no, sizeof j.receipt_no, "%s", receipt_no);
+    return queue(io, &j);
+}
+
+kiosk_rc app_io_print_plan(app_io *io, const char *receipt_no, int copy, const char *lang,
+                           const app_io_plan *plan)
+{
+    job j = {.kind = APP_IO_PRINT, .copy = copy, .hant = kiosk_lang_is_hant(lang)};
+    snprintf(j.receipt_no, sizeof j.receipt_no, "%s", receipt_no);
+    if (plan)
+        j.plan = *plan;
+    return queue(io, &j);
+}
+
+kiosk_rc app_io_print_slip(app_io *io, const app_io_slip *slip, const char *lang)
+{
+    job j = {.kind = APP_IO_SLIP, .hant = kiosk_lang_is_hant(lang)};
+    j.slip_agency = slip->agency;
+    j.slip_level = slip->level;
+    snprintf(j.subject, sizeof j.subject, "%s", slip->id ? slip->id : "");
+    snprintf(j.slip_title, sizeof j.slip_title, "%s", slip->title ? slip->title : "");
+    for (int i = 0; i < 3; i++)
+        snprintf(j.slip_values[i], sizeof j.slip_values[i], "%s",
+                 slip->values[i] ? slip->values[i] : "");
     return queue(io, &j);
 }
 

@@ -19,6 +19,7 @@
 #include "config/kiosk_strings.h"
 #include "core/kiosk_buf.h"
 #include "core/kiosk_log.h"
+#include "domain/followup.h"
 #include "identity/identity_psam.h"
 #include "ssc/reader_sim.h"
 #include "store/draft.h"
@@ -48,6 +49,9 @@ struct session {
     codes_tables *codes_hant; /* the same tables with Traditional names: loaded at the first */
     divisions *divs_hant;     /* zh_Hant session, kept (display only; codes are the same) */
     bool permit_seen;         /* this session already chose zh_Hant for a permit holder */
+    kiosk_info *info[3];      /* 政策和服务机构 of kiosk_langs[i], loaded when first shown */
+    bool info_tried[3];
+    kiosk_info_calendar calendar; /* holidays and make-up working days ([info] calendar) */
     flow *flow;
     identity_worker *identity;
     identity_psam *psam; /* the configured PSAM (the worker's key holder), or NULL */
@@ -217,6 +221,60 @@ static void load_hant(session *s)
     }
 }
 
+/* The policies and agencies of lang (assets/info/<lang>.ini), loaded at its first use;
+ * NULL when neither lang nor zh_CN has a file that loads. KIOSK_CORRUPT only for a file
+ * that is there and refused (logged with its line). */
+static kiosk_rc load_info(session *s, const char *lang, const kiosk_info **out)
+{
+    *out = NULL;
+    int i = 0;
+    while (i < 3 && kiosk_langs[i] && strcmp(kiosk_langs[i], lang) != 0)
+        i++;
+    if (i >= 3 || !kiosk_langs[i])
+        i = 0;
+    kiosk_rc rc = KIOSK_OK;
+    if (!s->info_tried[i]) {
+        char dir[KIOSK_CONFIG_PATH_MAX + 16];
+        snprintf(dir, sizeof dir, "%s/info", s->cfg.assets_dir);
+        int line = 0;
+        s->info_tried[i] = true;
+        rc = kiosk_info_load(dir, kiosk_langs[i], &s->info[i], &line);
+        if (rc == KIOSK_NOT_FOUND)
+            kiosk_log_warn("session", "no policies and agencies in %s/%s.ini", dir, kiosk_langs[i]);
+        else if (rc != KIOSK_OK)
+            kiosk_log_error("session", "%s/%s.ini: line %d refused (%s)", dir, kiosk_langs[i], line,
+                            kiosk_strerror(rc));
+    }
+    *out = s->info[i];
+    if (!*out && i != 0) { /* the hall's Simplified list rather than none */
+        const kiosk_info *zh;
+        load_info(s, kiosk_langs[0], &zh);
+        *out = zh;
+    }
+    return rc == KIOSK_CORRUPT ? rc : KIOSK_OK;
+}
+
+/* The hall's calendar: a missing file means weekends only; a refused one stops the start. */
+static kiosk_rc load_calendar(session *s)
+{
+    char path[KIOSK_CONFIG_PATH_MAX + 32];
+    snprintf(path, sizeof path, "%s/info/calendar.ini", s->cfg.assets_dir);
+    int line = 0;
+    kiosk_rc rc = kiosk_info_calendar_load(path, &s->calendar, &line);
+    if (rc == KIOSK_NOT_FOUND) {
+        kiosk_log_warn("session", "no %s: working days skip weekends only", path);
+        return KIOSK_OK;
+    }
+    if (rc != KIOSK_OK)
+        kiosk_log_error("session", "%s: line %d refused (%s)", path, line, kiosk_strerror(rc));
+    return rc;
+}
+
+const kiosk_calendar *session_calendar(const session *s)
+{
+    return &s->calendar.cal;
+}
+
 /* The commitment text of lang: "version: X" on the first line, a blank line, the text. */
 kiosk_rc session_set_language(session *s, const char *lang)
 {
@@ -244,6 +302,11 @@ kiosk_rc session_set_language(session *s, const char *lang)
         return KIOSK_CORRUPT;
     }
     memmove(buf, body + 2, strlen(body + 2) + 1);
+    kiosk_rc irc = load_info(s, lang, &s->view.info);
+    if (irc != KIOSK_OK && !strcmp(lang, s->cfg.language)) {
+        free(buf); /* the hall's own list refused: a technician must see it at the start */
+        return irc;
+    }
     free(s->commitment);
     s->commitment = buf;
     snprintf(s->commitment_version, sizeof s->commitment_version, "%s", version);
@@ -363,6 +426,8 @@ kiosk_rc session_create(const kiosk_config *cfg, const session_options *opt, ses
     pthread_cond_init(&s->cv, NULL);
     kiosk_buf_init(&s->draft_fields, STORE_DRAFT_MAX / 2, KIOSK_BUF_WIPE);
     kiosk_rc rc = load_domain(s);
+    if (rc == KIOSK_OK)
+        rc = load_calendar(s);
     if (rc == KIOSK_OK) {
         flow_config fc = {.codes = s->codes,
                           .divisions = s->divs,
@@ -419,6 +484,8 @@ void session_destroy(session *s)
     divisions_destroy(s->divs);
     codes_destroy(s->codes_hant);
     divisions_destroy(s->divs_hant);
+    for (int i = 0; i < 3; i++)
+        kiosk_info_destroy(s->info[i]);
     pthread_mutex_destroy(&s->mu);
     pthread_cond_destroy(&s->cv);
     explicit_bzero(s, sizeof *s);
@@ -533,6 +600,65 @@ static void wipe_citizen(session *s, bool keep_receipt)
     s->view.nrecords = 0;
     s->view.records_heard_ms = 0;
     forget_draft(s);
+    if (!keep_receipt) { /* the plan outlives the save's wipe, until the session ends */
+        s->view.plan_on = false;
+        s->view.plan_intents = 0;
+        s->view.plan_by = (kiosk_date){0};
+    }
+}
+
+/* The follow-up plan of the record about to be saved (its 服务需求): kept for the done
+ * screen and the receipt, since the readable record is wiped once it is saved. */
+static void take_plan(session *s)
+{
+    const registration *rec = flow_record(s->flow);
+    const char *codes[REGISTRATION_SERVICES_MAX];
+    size_t n = 0;
+    for (size_t i = 0; i < REGISTRATION_SERVICES_MAX && rec->services[i][0]; i++)
+        codes[n++] = rec->services[i];
+    s->view.plan_on = true;
+    s->view.plan_intents = followup_plans(codes, n);
+    s->view.plan_by = followup_due(kiosk_clock_today(s->clock), &s->calendar.cal);
+}
+
+/* The flow asked for a slip of the item shown on 政策和服务机构: its texts in the
+ * receipt's language (zh_Hant for a Traditional screen, else the hall's zh_CN). */
+static void start_slip(session *s)
+{
+    const flow_view *v = flow_get_view(s->flow);
+    const char *lang = kiosk_lang_is_hant(s->view.prefs.language) ? "zh_Hant" : "zh_CN";
+    const kiosk_info *info = NULL;
+    load_info(s, lang, &info);
+    app_io_slip slip = {0};
+    char id[KIOSK_INFO_ID_MAX + 8];
+    kiosk_rc rc = KIOSK_NOT_FOUND;
+    if (v->info_page == FLOW_INFO_POLICY) {
+        const kiosk_info_policy *p = kiosk_info_policy_at(info, (size_t)v->info_index);
+        if (p) {
+            snprintf(id, sizeof id, "policy.%s", p->id);
+            slip = (app_io_slip){.id = id, .title = p->title, .values = {p->who, p->how}};
+            rc = KIOSK_OK;
+        }
+    } else if (v->info_page == FLOW_INFO_AGENCIES) {
+        const kiosk_info_agency *a =
+            kiosk_info_agency_of(info, (kiosk_info_level)v->info_index, (size_t)v->info_first);
+        if (a) {
+            snprintf(id, sizeof id, "agency.%s", a->id);
+            slip = (app_io_slip){.agency = true,
+                                 .id = id,
+                                 .title = a->name,
+                                 .level = (int)a->level,
+                                 .values = {a->address, a->phone, a->hours}};
+            rc = KIOSK_OK;
+        }
+    }
+    if (rc == KIOSK_OK)
+        rc = s->io ? app_io_print_slip(s->io, &slip, lang) : KIOSK_UNSUPPORTED;
+    if (rc != KIOSK_OK) {
+        kiosk_log_error("session", "cannot print the slip: %s", kiosk_strerror(rc));
+        flow_event ev = {.type = FLOW_EV_PRINTED, .rc = KIOSK_PRINTER};
+        dispatch(s, &ev);
+    }
 }
 
 /* The flow asked for the citizen's records: the look-up goes by the ID number the card
@@ -678,8 +804,8 @@ static void dispatch(session *s, const flow_event *ev)
         identity_worker_want_card_number(s->identity);
     if (v->step != before && v->step == FLOW_DONE) {
         s->view.processing_days = s->cfg.processing_days;
-        s->view.answer_by =
-            kiosk_date_add_working_days(kiosk_clock_today(s->clock), s->cfg.processing_days);
+        s->view.answer_by = kiosk_date_add_working_days_in(
+            kiosk_clock_today(s->clock), s->cfg.processing_days, &s->calendar.cal);
     }
     if (v->step != before && v->step == FLOW_COMMITMENT) {
         /* can a record be saved? asked before the citizen reads and signs */
@@ -700,13 +826,18 @@ static void dispatch(session *s, const flow_event *ev)
         if (id && id[0])
             app_io_draft_take(s->io, id);
     }
-    if (acts & FLOW_ACT_SAVE)
+    if (acts & FLOW_ACT_SAVE) {
+        take_plan(s);
         start_save(s);
+    }
+    if (acts & FLOW_ACT_PRINT_SLIP)
+        start_slip(s);
     if (acts & FLOW_ACT_QUERY)
         start_query(s);
+    app_io_plan plan = {s->view.plan_on, s->view.plan_intents, s->view.plan_by};
     if ((acts & FLOW_ACT_PRINT) &&
-        (!s->io ||
-         app_io_print_lang(s->io, v->receipt_no, v->copy, s->view.prefs.language) != KIOSK_OK)) {
+        (!s->io || app_io_print_plan(s->io, v->receipt_no, v->copy, s->view.prefs.language,
+                                     &plan) != KIOSK_OK)) {
         flow_event pe = {.type = FLOW_EV_PRINTED, .rc = KIOSK_PRINTER};
         dispatch(s, &pe);
     }
@@ -776,6 +907,14 @@ static void on_io_result(session *s, app_io_result *r)
         if (s->opt.staff_result)
             s->opt.staff_result(s->opt.ui_ctx, r);
         changed(s, SESSION_REDRAW);
+        return;
+    }
+    if (r->kind == APP_IO_SLIP) {
+        const flow_view *fv = flow_get_view(s->flow);
+        if (fv->step != FLOW_INFO || !fv->slip_printing)
+            return; /* the citizen left meanwhile */
+        flow_event ev = {.type = FLOW_EV_PRINTED, .rc = r->rc};
+        dispatch(s, &ev);
         return;
     }
     if (r->kind >= APP_IO_LOGIN || (r->kind == APP_IO_PRINT && s->staff_mode)) {
@@ -1254,6 +1393,17 @@ void session_reprint_record(session *s, int index)
     flow_event ev = {.type = FLOW_EV_REPRINT_RECORD,
                      .receipt_no = s->view.records[index].receipt_no};
     dispatch(s, &ev);
+}
+
+void session_info_open(session *s, flow_info_page page, int index, int first)
+{
+    flow_event ev = {.type = FLOW_EV_INFO, .info_page = page, .index = index, .first = first};
+    dispatch(s, &ev);
+}
+
+void session_print_slip(session *s)
+{
+    send(s, FLOW_EV_PRINT_SLIP);
 }
 
 /* ---- the signature ------------------------------------------------------------------ */

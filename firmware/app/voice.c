@@ -24,6 +24,7 @@ static const char *const prompts[] = {
     [FLOW_CARD_AWAY] = "card_away",
     [FLOW_SERVICES] = "services",
     [FLOW_RECORDS] = "records",
+    [FLOW_INFO] = "info",
 };
 
 const char *voice_attract_prompt(kiosk_card_entry entry)

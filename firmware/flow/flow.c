@@ -51,6 +51,7 @@ static const char *const step_names[FLOW_STEP_COUNT] = {
     [FLOW_CARD_AWAY] = "card_away",
     [FLOW_SERVICES] = "services",
     [FLOW_RECORDS] = "records",
+    [FLOW_INFO] = "info",
 };
 
 static const char *const service_names[FLOW_SERVICE_COUNT] = {
@@ -68,7 +69,6 @@ const char *flow_service_name(flow_service service)
 static const char *const service_notes[FLOW_SERVICE_COUNT] = {
     [FLOW_SERVICE_REPORT] = "services.note.report",
     [FLOW_SERVICE_JOBSEEKER] = "services.note.jobseeker",
-    [FLOW_SERVICE_POLICIES] = "services.note.policies",
 };
 
 const char *flow_step_name(flow_step step)
@@ -95,6 +95,7 @@ static void go(flow *f, flow_step step)
     f->view.confirm_cancel = false;
     f->view.service_note = NULL;
     f->view.records_note = NULL;
+    f->view.info_note = NULL;
     f->page_checked = false;
 }
 
@@ -370,7 +371,21 @@ static bool is_activity(flow_event_type t)
            t == FLOW_EV_NEXT || t == FLOW_EV_BACK || t == FLOW_EV_EDIT || t == FLOW_EV_SCROLL ||
            t == FLOW_EV_SIGNED || t == FLOW_EV_TOUCH || t == FLOW_EV_MORE_TIME ||
            t == FLOW_EV_CARD_PRESENT || t == FLOW_EV_REPRINT || t == FLOW_EV_CANCEL ||
-           t == FLOW_EV_CANCEL_KEEP || t == FLOW_EV_SERVICE || t == FLOW_EV_REPRINT_RECORD;
+           t == FLOW_EV_CANCEL_KEEP || t == FLOW_EV_SERVICE || t == FLOW_EV_REPRINT_RECORD ||
+           t == FLOW_EV_INFO || t == FLOW_EV_PRINT_SLIP;
+}
+
+/* A page of 政策和服务机构; nothing of the citizen's is shown or kept there. */
+static unsigned open_info(flow *f, flow_info_page page, int index, int first)
+{
+    if ((unsigned)page >= FLOW_INFO_PAGE_COUNT || index < 0 || index >= FLOW_INFO_INDEX_MAX ||
+        first < 0 || first >= FLOW_INFO_INDEX_MAX || f->view.slip_printing)
+        return FLOW_ACT_NONE;
+    go(f, FLOW_INFO);
+    f->view.info_page = page;
+    f->view.info_index = index;
+    f->view.info_first = first;
+    return FLOW_ACT_NONE;
 }
 
 /* A tile of the services screen. A service not on this kiosk yet stays on the screen
@@ -386,9 +401,10 @@ static unsigned choose_service(flow *f, flow_service service)
         f->view.records_loading = true;
         f->view.records_rc = KIOSK_OK;
         return FLOW_ACT_QUERY;
+    case FLOW_SERVICE_POLICIES:
+        return open_info(f, FLOW_INFO_POLICIES, 0, 0);
     case FLOW_SERVICE_REPORT:
     case FLOW_SERVICE_JOBSEEKER:
-    case FLOW_SERVICE_POLICIES:
         f->view.service_note = service_notes[service];
         f->view.service_tapped = service;
         return FLOW_ACT_NONE;
@@ -504,7 +520,7 @@ unsigned flow_handle(flow *f, const flow_event *ev)
         if (f->saved || s == FLOW_ATTRACT || s == FLOW_CARD_AWAY)
             return FLOW_ACT_NONE;
         if (s == FLOW_READING_CARD || s == FLOW_MESSAGE || s == FLOW_ELIGIBILITY ||
-            s == FLOW_SERVICES || s == FLOW_RECORDS)
+            s == FLOW_SERVICES || s == FLOW_RECORDS || s == FLOW_INFO)
             return end_session(f, FLOW_ATTRACT, NULL); /* as the ending asked ("请取回"); on
                                                           the services and the records
                                                           nothing is given that could be lost */
@@ -550,6 +566,7 @@ unsigned flow_handle(flow *f, const flow_event *ev)
         case FLOW_DONE:
         case FLOW_SERVICES: /* 结束 */
         case FLOW_RECORDS:
+        case FLOW_INFO:
             return end_session(f, FLOW_ATTRACT, NULL);
         default:
             return FLOW_ACT_NONE;
@@ -577,6 +594,11 @@ unsigned flow_handle(flow *f, const flow_event *ev)
             f->view.message_key = NULL;
             f->view.records_loading = f->view.reprinting = false;
             go(f, FLOW_SERVICES); /* another service, with the same card and PIN */
+        } else if (s == FLOW_INFO && !f->view.slip_printing) {
+            if (f->view.info_page == FLOW_INFO_POLICY) /* back to the list, where it was */
+                open_info(f, FLOW_INFO_POLICIES, 0, f->view.info_index);
+            else
+                go(f, FLOW_SERVICES);
         }
         return FLOW_ACT_NONE;
     case FLOW_EV_EDIT:
@@ -592,7 +614,7 @@ unsigned flow_handle(flow *f, const flow_event *ev)
         /* before the PIN nothing was given yet; after it, one tap must not lose a
          * half-filled form */
         if (s == FLOW_READING_CARD || s == FLOW_PIN || s == FLOW_CHECKING_PIN ||
-            s == FLOW_SERVICES || s == FLOW_RECORDS)
+            s == FLOW_SERVICES || s == FLOW_RECORDS || s == FLOW_INFO)
             return end_session(f, FLOW_ATTRACT, NULL);
         if (s == FLOW_CARD_AWAY)
             return end_session(f, FLOW_MESSAGE, "flow.cancelled");
@@ -623,6 +645,11 @@ unsigned flow_handle(flow *f, const flow_event *ev)
         go(f, FLOW_PRINTING);
         return FLOW_ACT_PRINT | FLOW_ACT_WIPE;
     case FLOW_EV_PRINTED:
+        if (s == FLOW_INFO && f->view.slip_printing) {
+            f->view.slip_printing = false;
+            f->view.info_note = ev->rc == KIOSK_OK ? "info.printed" : "info.print_failed";
+            return FLOW_ACT_NONE;
+        }
         if (s == FLOW_RECORDS && f->view.reprinting) {
             f->view.reprinting = false;
             f->view.records_note =
@@ -664,6 +691,14 @@ unsigned flow_handle(flow *f, const flow_event *ev)
         f->view.reprinting = true;
         f->view.records_note = NULL;
         return FLOW_ACT_PRINT;
+    case FLOW_EV_INFO:
+        return s == FLOW_INFO ? open_info(f, ev->info_page, ev->index, ev->first) : FLOW_ACT_NONE;
+    case FLOW_EV_PRINT_SLIP:
+        if (s != FLOW_INFO || f->view.slip_printing || f->view.info_page == FLOW_INFO_POLICIES)
+            return FLOW_ACT_NONE;
+        f->view.slip_printing = true;
+        f->view.info_note = NULL;
+        return FLOW_ACT_PRINT_SLIP;
     case FLOW_EV_HELP_OPEN:
         f->view.help_waiting = true;
         f->last_activity_ms = now(f);

@@ -38,6 +38,12 @@ kiosk_rc receipt_printer_open(const kiosk_config *cfg, printer **out)
 kiosk_rc receipt_job_print(const receipt_job *job, const char *receipt_no, int copy,
                            receipt_bitmap *preview)
 {
+    return receipt_job_print_plan(job, receipt_no, copy, NULL, preview);
+}
+
+kiosk_rc receipt_job_print_plan(const receipt_job *job, const char *receipt_no, int copy,
+                                const receipt_plan *pl, receipt_bitmap *preview)
+{
     if (preview)
         memset(preview, 0, sizeof *preview);
     store_summary sum;
@@ -80,6 +86,22 @@ kiosk_rc receipt_job_print(const receipt_job *job, const char *receipt_no, int c
     d.lines[d.nlines++] = (receipt_line){kiosk_strings_get(s, "receipt.time"), when};
     d.lines[d.nlines++] = (receipt_line){kiosk_strings_get(s, "receipt.commitment"),
                                          kiosk_strings_get(s, "receipt.commitment_value")};
+    char plan[1024] = "";
+    if (pl && pl->n > 0) {
+        /* 后续服务: the date, then a line of each plan (never more than the lines allow) */
+        char date[64], y[8], m[8], dd[8];
+        snprintf(y, sizeof y, "%d", pl->by.year);
+        snprintf(m, sizeof m, "%d", pl->by.month);
+        snprintf(dd, sizeof dd, "%d", pl->by.day);
+        const char *const dn[] = {"year", "month", "day"}, *const dv[] = {y, m, dd};
+        kiosk_strings_fill(kiosk_strings_get(s, "plan.date"), dn, dv, 3, date, sizeof date);
+        fill(kiosk_strings_get(s, "plan.by"), "date", date, plan, sizeof plan);
+        for (size_t i = 0; i < pl->n && i < RECEIPT_PLAN_MAX; i++) {
+            size_t len = strlen(plan);
+            snprintf(plan + len, sizeof plan - len, "\n%s", kiosk_strings_get(s, pl->keys[i]));
+        }
+        d.lines[d.nlines++] = (receipt_line){kiosk_strings_get(s, "plan.title"), plan};
+    }
     d.paras[d.nparas++] = next;
     d.paras[d.nparas++] = kiosk_strings_get(s, "receipt.bring");
     d.paras[d.nparas++] = address;
@@ -147,5 +169,50 @@ kiosk_rc receipt_print_test_page(receipt_fonts *fonts, const kiosk_strings *s,
         rc = printer_print(p, buf.data, buf.len);
     kiosk_buf_deinit(&buf);
     receipt_bitmap_deinit(&bmp);
+    return rc;
+}
+
+kiosk_rc receipt_slip_print(receipt_fonts *fonts, const kiosk_strings *s, const kiosk_config *cfg,
+                            printer *p, const receipt_slip *slip, receipt_bitmap *preview)
+{
+    if (preview)
+        memset(preview, 0, sizeof *preview);
+    time_t t = time(NULL);
+    struct tm tm;
+    char when[32], ask[128], tel[64];
+    localtime_r(&t, &tm);
+    strftime(when, sizeof when, "%Y-%m-%d %H:%M", &tm);
+    fill(kiosk_strings_get(s, "receipt.slip_ask"), "phone", cfg->agency_phone, ask, sizeof ask);
+    snprintf(tel, sizeof tel, "tel:%s", cfg->agency_phone);
+    receipt_doc d;
+    memset(&d, 0, sizeof d);
+    d.title = kiosk_strings_get(s, "receipt.slip_title");
+    d.hall_name = cfg->hall_name;
+    d.lines[d.nlines++] = (receipt_line){slip->kind, slip->title};
+    for (size_t i = 0; i < slip->nlines && i < 4; i++)
+        d.lines[d.nlines++] = slip->lines[i];
+    d.lines[d.nlines++] = (receipt_line){kiosk_strings_get(s, "receipt.slip_time"), when};
+    d.paras[d.nparas++] = ask;
+    d.qr_payload = tel; /* a phone's camera offers to call the hall */
+    d.qr_caption = kiosk_strings_get(s, "receipt.slip_qr");
+    receipt_bitmap bmp;
+    kiosk_rc rc = receipt_render(fonts, &d, cfg->printer_width_dots, &bmp);
+    if (rc != KIOSK_OK)
+        return rc;
+    if (!p) {
+        rc = KIOSK_PRINTER;
+    } else {
+        kiosk_buf buf;
+        kiosk_buf_init(&buf, 1 << 20, 0);
+        rc = receipt_encode_escpos(&bmp, &buf);
+        printer_set_title(p, slip->job_title ? slip->job_title : "slip");
+        if (rc == KIOSK_OK)
+            rc = printer_print(p, buf.data, buf.len);
+        kiosk_buf_deinit(&buf);
+    }
+    if (preview)
+        *preview = bmp;
+    else
+        receipt_bitmap_deinit(&bmp);
     return rc;
 }

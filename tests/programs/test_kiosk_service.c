@@ -327,12 +327,39 @@ static void test_killed_mid_form_resumes(void **state)
     }
 }
 
+/* tests/scripts/policies.script through the real program: 政策和服务机构, a policy and an
+ * agency printed as slips (the image printer's pages), no record saved. */
+static void test_script_policies(void **state)
+{
+    (void)state;
+    char dir[256], cmd[2048], conf[300], db[300];
+    store_device_key key;
+    provisioned_unit("policies", dir, conf, db, &key);
+    snprintf(cmd, sizeof cmd,
+             "SDL_VIDEODRIVER=dummy '%s' --config '%s' --script '%s' --shots '%s' >'%s/log' "
+             "2>&1",
+             KIOSK_BIN, conf, KIOSK_TEST_FIXTURES "/../scripts/policies.script", dir, dir);
+    int rc = system(cmd);
+    assert_true(WIFEXITED(rc));
+    if (WEXITSTATUS(rc) != 0) {
+        snprintf(cmd, sizeof cmd, "tail -20 '%s/log'", dir);
+        (void)system(cmd);
+    }
+    assert_int_equal(WEXITSTATUS(rc), 0);
+    snprintf(cmd, sizeof cmd,
+             "test -s '%s/receipts/slip-policy.png' && test -s '%s/receipts/slip-agency.png'", dir,
+             dir);
+    assert_int_equal(system(cmd), 0);
+    assert_int_equal(test_state_records(dir, "DEMO01", STORE_QUEUED), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_ready_watchdog_stopping), cmocka_unit_test(test_unit_verifies),
         cmocka_unit_test(test_script_happy_path),       cmocka_unit_test(test_script_self_query),
         cmocka_unit_test(test_killed_mid_form_resumes),
+        cmocka_unit_test(test_script_policies),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -368,13 +368,15 @@ static void test_receipt_on_a_real_printer(void **state)
     char cmd[700];
     snprintf(cmd, sizeof cmd, "test -z \"$(ls '%s/receipts')\"", dir);
     assert_int_equal(system(cmd), 0);
-    /* the done screen showed the receipt (its QR code) before the image went */
+    /* the done screen showed the receipt (its QR code) before the image went; the receipt
+     * with its follow-up plan is long, so its preview is small: its QR code alone is
+     * some 3,000 black pixels */
     snprintf(cmd, sizeof cmd, "%s/05-done.png", shots_dir);
     long done_black = black_pixels(cmd);
     snprintf(cmd, sizeof cmd, "%s/03-review.png", shots_dir);
     long review_black = black_pixels(cmd);
     print_message("black pixels: done %ld, review %ld\n", done_black, review_black);
-    assert_true(review_black >= 0 && done_black > review_black + 5000);
+    assert_true(review_black >= 0 && done_black > review_black + 2500);
 }
 
 static void test_store_without_upstream_key_starts_nothing(void **state)

@@ -6,6 +6,7 @@
 #ifndef KIOSK_CLOCK_H
 #define KIOSK_CLOCK_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include <time.h>
 
@@ -66,5 +67,21 @@ int kiosk_date_weekday(kiosk_date d);
 /* The date n working days (Monday to Friday) after d. Public holidays are not known
  * here: a screen that shows the result says that they move it on. */
 kiosk_date kiosk_date_add_working_days(kiosk_date d, int n);
+
+/* A hall's calendar beyond the weekend: public holidays (days off on a weekday) and the
+ * make-up working days (调休: a Saturday or Sunday worked). Both lists borrowed, any order. */
+typedef struct kiosk_calendar {
+    const kiosk_date *holidays;
+    size_t nholidays;
+    const kiosk_date *workdays;
+    size_t nworkdays;
+} kiosk_calendar;
+
+/* Whether d is a working day: Monday to Friday unless a holiday, or a listed make-up day.
+ * cal may be NULL (weekends only). */
+int kiosk_date_is_working_day(kiosk_date d, const kiosk_calendar *cal);
+
+/* The date n working days after d by cal (NULL: weekends only, as above). */
+kiosk_date kiosk_date_add_working_days_in(kiosk_date d, int n, const kiosk_calendar *cal);
 
 #endif

@@ -31,6 +31,7 @@
 #include "config/kiosk_strings.h"
 #include "printer/printer_sim.h"
 #include "receipt/receipt_job.h"
+#include "domain/followup.h"
 
 static const char demo_card[] = KIOSK_TEST_ASSETS "/cards/demo.ini";
 static kiosk_config cfg;
@@ -388,8 +389,10 @@ static void test_records_after_registration(void **st)
 }
 
 /* The receipt receipt_no printed again from the store with lang's strings and fonts (no
- * copy mark), into *out (the caller's to receipt_bitmap_deinit). */
-static void print_again(const char *receipt_no, const char *lang, receipt_bitmap *out)
+ * copy mark) and the follow-up plan (NULL: none), into *out (the caller's to
+ * receipt_bitmap_deinit). */
+static void print_again(const char *receipt_no, const char *lang, const receipt_plan *plan,
+                        receipt_bitmap *out)
 {
     store_device_key key;
     assert_int_equal(store_device_key_load(dir, &key), KIOSK_OK);
@@ -407,7 +410,7 @@ static void print_again(const char *receipt_no, const char *lang, receipt_bitmap
     printer *p;
     assert_int_equal(printer_sim_create(576, NULL, &p), KIOSK_OK);
     receipt_job job = {st, &key, fonts, strings, &cfg, p};
-    assert_int_equal(receipt_job_print(&job, receipt_no, 0, out), KIOSK_OK);
+    assert_int_equal(receipt_job_print_plan(&job, receipt_no, 0, plan, out), KIOSK_OK);
     printer_close(p);
     kiosk_strings_destroy(strings);
     receipt_fonts_destroy(fonts);
@@ -468,8 +471,12 @@ static void test_permit_holder_reads_traditional(void **st)
     assert_int_equal(v->receipt->missing_glyphs, 0);
     /* the receipt the citizen got is the Traditional one, to the dot */
     receipt_bitmap hant, hans;
-    print_again(v->flow->receipt_no, "zh_Hant", &hant);
-    print_again(v->flow->receipt_no, "zh_CN", &hans);
+    /* the form's 服务需求 was 找工作: its plan, 5 working days on */
+    assert_true(v->plan_on);
+    assert_int_equal(v->plan_intents, 1u << FOLLOWUP_JOB);
+    receipt_plan plan = {{"plan.job"}, 1, v->plan_by};
+    print_again(v->flow->receipt_no, "zh_Hant", &plan, &hant);
+    print_again(v->flow->receipt_no, "zh_CN", &plan, &hans);
     size_t bytes = (size_t)v->receipt->width / 8 * (size_t)v->receipt->rows;
     assert_int_equal(hant.rows, v->receipt->rows);
     assert_memory_equal(hant.bits, v->receipt->bits, bytes);
@@ -488,6 +495,85 @@ static void test_permit_holder_reads_traditional(void **st)
 
 /* A card without the holder's record (3rd generation): the citizen keys in the ID number,
  * and a residence permit number turns the session to Traditional Chinese. */
+/* The audit's slip entries (counted), and nothing of the citizen anywhere. */
+static int find_slips(void *ctx, const store_audit_entry *e)
+{
+    int *slips = ctx;
+    if (!strcmp(e->action, "slip.print")) {
+        assert_string_equal(e->actor, "citizen");
+        assert_string_equal(e->detail, "KIOSK_OK");
+        (*slips)++;
+    }
+    char all[400];
+    snprintf(all, sizeof all, "%s|%s|%s|%s", e->actor, e->action, e->subject, e->detail);
+    assert_null(strstr(all, "张三丰"));
+    assert_null(strstr(all, "370102199003074519"));
+    return 0;
+}
+
+/* 政策和服务机构 after the PIN: the hall's policies and agencies, a policy and an agency
+ * printed as slips through the printer (the image printer's files), audited as prints, no
+ * record stored; back to the services, and the card taken ends and wipes. */
+static void test_policies_and_agencies(void **st)
+{
+    (void)st;
+    state("info", 1);
+    session *s = start(NULL, 1);
+    to_services(s);
+    session_service(s, FLOW_SERVICE_POLICIES);
+    assert_int_equal(step(s), FLOW_INFO);
+    const session_view *v = session_get_view(s);
+    assert_non_null(v->info);
+    assert_int_equal(v->flow->info_page, FLOW_INFO_POLICIES);
+    assert_int_equal(kiosk_info_policy_count(v->info), 6);
+    assert_string_equal(kiosk_info_policy_at(v->info, 2)->id, "service_131");
+    /* the list cannot be printed; a policy can */
+    session_print_slip(s);
+    assert_false(session_get_view(s)->flow->slip_printing);
+    session_info_open(s, FLOW_INFO_POLICY, 2, 0);
+    session_print_slip(s);
+    assert_true(session_get_view(s)->flow->slip_printing);
+    for (int waited = 0; session_get_view(s)->flow->slip_printing && waited < 5000; waited += 20) {
+        session_wait(s, 20);
+        session_pump(s);
+    }
+    assert_string_equal(session_get_view(s)->flow->info_note, "info.printed");
+    char receipts_dir[400];
+    snprintf(receipts_dir, sizeof receipts_dir, "%s/receipts", dir);
+    assert_int_equal(files_in(receipts_dir), 1);
+    /* an agency of the community level */
+    session_info_open(s, FLOW_INFO_AGENCIES, KIOSK_INFO_COMMUNITY, 0);
+    assert_null(session_get_view(s)->flow->info_note);
+    session_print_slip(s);
+    for (int waited = 0; session_get_view(s)->flow->slip_printing && waited < 5000; waited += 20) {
+        session_wait(s, 20);
+        session_pump(s);
+    }
+    assert_string_equal(session_get_view(s)->flow->info_note, "info.printed");
+    assert_int_equal(files_in(receipts_dir), 2);
+    /* back: the services, the same card and PIN */
+    session_back(s);
+    assert_int_equal(step(s), FLOW_SERVICES);
+    session_service(s, FLOW_SERVICE_POLICIES);
+    assert_int_equal(step(s), FLOW_INFO);
+    /* the card taken away: the session ends and wipes */
+    assert_int_equal(session_sim_card(s, false), KIOSK_OK);
+    wait_step(s, FLOW_ATTRACT, 3000);
+    assert_wiped(s);
+    session_destroy(s);
+    assert_int_equal(test_state_records(dir, "DEMO01", STORE_QUEUED), 0);
+    store_device_key key;
+    store *db;
+    char path[400];
+    snprintf(path, sizeof path, "%s/kiosk.db", dir);
+    assert_int_equal(store_device_key_load(dir, &key), KIOSK_OK);
+    assert_int_equal(store_open(path, "DEMO01", &key, kiosk_clock_system(), &db), KIOSK_OK);
+    int slips = 0;
+    assert_int_equal(store_audit_recent(db, 100, find_slips, &slips), KIOSK_OK);
+    store_close(db);
+    assert_int_equal(slips, 2);
+}
+
 static void test_permit_number_keyed_in(void **st)
 {
     (void)st;
@@ -1319,6 +1405,7 @@ int main(void)
         cmocka_unit_test(test_whole_journey),
         cmocka_unit_test(test_permit_holder_reads_traditional),
         cmocka_unit_test(test_permit_number_keyed_in),
+        cmocka_unit_test(test_policies_and_agencies),
         cmocka_unit_test(test_records_after_registration),
         cmocka_unit_test(test_resume_after_a_power_cut),
         cmocka_unit_test(test_cancel_asks_then_wipes_and_saves_nothing),

@@ -567,8 +567,7 @@ static void test_services_tiles(void **state)
         flow_service svc;
         const char *note;
     } notes[] = {{FLOW_SERVICE_REPORT, "services.note.report"},
-                 {FLOW_SERVICE_JOBSEEKER, "services.note.jobseeker"},
-                 {FLOW_SERVICE_POLICIES, "services.note.policies"}};
+                 {FLOW_SERVICE_JOBSEEKER, "services.note.jobseeker"}};
     for (size_t i = 0; i < sizeof notes / sizeof notes[0]; i++) {
         assert_int_equal(choose(notes[i].svc), FLOW_ACT_NONE);
         assert_int_equal(step(), FLOW_SERVICES);
@@ -628,6 +627,90 @@ static void test_services_exits(void **state)
     to_services();
     send(FLOW_EV_PIN_BLOCKED);
     assert_int_equal(step(), FLOW_MESSAGE);
+}
+
+static unsigned info(flow_info_page page, int index, int first)
+{
+    flow_event ev = {.type = FLOW_EV_INFO, .info_page = page, .index = index, .first = first};
+    return flow_handle(f, &ev);
+}
+
+/* 政策和服务机构: the pages, the slip (only of one item, one at a time), back, and every
+ * way out wiping as from the services screen. */
+static void test_info(void **state)
+{
+    (void)state;
+    to_services();
+    assert_int_equal(choose(FLOW_SERVICE_POLICIES), FLOW_ACT_NONE);
+    assert_int_equal(step(), FLOW_INFO);
+    assert_null(flow_get_view(f)->service_note);
+    assert_int_equal(flow_get_view(f)->info_page, FLOW_INFO_POLICIES);
+    assert_string_equal(flow_step_name(FLOW_INFO), "info");
+    /* the list is not printed; nonsense pages and indexes are refused */
+    assert_int_equal(send(FLOW_EV_PRINT_SLIP), FLOW_ACT_NONE);
+    info(FLOW_INFO_PAGE_COUNT, 0, 0);
+    info(FLOW_INFO_POLICY, -1, 0);
+    info(FLOW_INFO_POLICY, FLOW_INFO_INDEX_MAX, 0);
+    assert_int_equal(flow_get_view(f)->info_page, FLOW_INFO_POLICIES);
+    /* a policy, printed: one slip at a time, the outcome said */
+    info(FLOW_INFO_POLICY, 3, 0);
+    assert_int_equal(flow_get_view(f)->info_page, FLOW_INFO_POLICY);
+    assert_int_equal(flow_get_view(f)->info_index, 3);
+    assert_int_equal(send(FLOW_EV_PRINT_SLIP), FLOW_ACT_PRINT_SLIP);
+    assert_true(flow_get_view(f)->slip_printing);
+    assert_int_equal(send(FLOW_EV_PRINT_SLIP), FLOW_ACT_NONE);
+    info(FLOW_INFO_AGENCIES, 0, 0); /* no page change while it prints */
+    assert_int_equal(flow_get_view(f)->info_page, FLOW_INFO_POLICY);
+    send(FLOW_EV_BACK);
+    assert_int_equal(step(), FLOW_INFO);
+    flow_event printed = {.type = FLOW_EV_PRINTED, .rc = KIOSK_PAPER_OUT};
+    assert_int_equal(flow_handle(f, &printed), FLOW_ACT_NONE);
+    assert_false(flow_get_view(f)->slip_printing);
+    assert_string_equal(flow_get_view(f)->info_note, "info.print_failed");
+    assert_int_equal(step(), FLOW_INFO);
+    /* back from a policy: its list, where it was */
+    send(FLOW_EV_BACK);
+    assert_int_equal(flow_get_view(f)->info_page, FLOW_INFO_POLICIES);
+    assert_int_equal(flow_get_view(f)->info_first, 3);
+    assert_null(flow_get_view(f)->info_note);
+    /* the agencies of a level, the second of them, printed */
+    info(FLOW_INFO_AGENCIES, 2, 1);
+    assert_int_equal(flow_get_view(f)->info_index, 2);
+    assert_int_equal(flow_get_view(f)->info_first, 1);
+    assert_int_equal(send(FLOW_EV_PRINT_SLIP), FLOW_ACT_PRINT_SLIP);
+    printed.rc = KIOSK_OK;
+    flow_handle(f, &printed);
+    assert_string_equal(flow_get_view(f)->info_note, "info.printed");
+    /* back from the agencies: the services, the card's data kept */
+    send(FLOW_EV_BACK);
+    assert_int_equal(step(), FLOW_SERVICES);
+    assert_string_equal(registration_get_text(flow_record(f), REGISTRATION_DOCUMENT_NUMBER),
+                        "370102199003074519");
+    /* an info event elsewhere does nothing */
+    assert_int_equal(info(FLOW_INFO_POLICY, 0, 0), FLOW_ACT_NONE);
+    assert_int_equal(step(), FLOW_SERVICES);
+    /* every way out of it wipes: 结束, cancel, the card taken, the idle countdown */
+    static const flow_event_type outs[] = {FLOW_EV_NEXT, FLOW_EV_CANCEL, FLOW_EV_CARD_REMOVED};
+    for (size_t i = 0; i < sizeof outs / sizeof outs[0]; i++) {
+        choose(FLOW_SERVICE_POLICIES);
+        info(FLOW_INFO_POLICY, 1, 0);
+        assert_true(send(outs[i]) & FLOW_ACT_WIPE);
+        assert_int_equal(step(), FLOW_ATTRACT);
+        assert_string_equal(registration_get_text(flow_record(f), REGISTRATION_DOCUMENT_NUMBER),
+                            "");
+        assert_int_equal(flow_get_view(f)->info_page, FLOW_INFO_POLICIES);
+        to_services();
+    }
+    choose(FLOW_SERVICE_POLICIES);
+    kiosk_clock_manual_advance(&clk, 91000);
+    send(FLOW_EV_TICK);
+    assert_true(flow_get_view(f)->countdown_s > 0);
+    kiosk_clock_manual_advance(&clk, 21000);
+    assert_true(send(FLOW_EV_TICK) & FLOW_ACT_WIPE);
+    assert_int_equal(step(), FLOW_ATTRACT);
+    /* a slip's outcome after the end changes nothing */
+    assert_int_equal(flow_handle(f, &printed), FLOW_ACT_NONE);
+    assert_int_equal(step(), FLOW_ATTRACT);
 }
 
 static void test_records(void **state)
@@ -777,6 +860,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_services_tiles, setup, teardown),
         cmocka_unit_test_setup_teardown(test_services_exits, setup, teardown),
         cmocka_unit_test_setup_teardown(test_records, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_info, setup, teardown),
         cmocka_unit_test_setup_teardown(test_failed_print_and_reprint, setup, teardown),
         cmocka_unit_test_setup_teardown(test_store_unavailable_before_signing, setup, teardown),
     };

@@ -404,6 +404,91 @@ static void test_print_job_from_the_store(void **state)
     store_close(st);
 }
 
+/* The registration receipt with its follow-up plan (后续服务): longer than without, on
+ * 80 and 58 mm, and its QR code still decodes and verifies; the Level I slip of a policy:
+ * its QR code dials the hall. */
+static void test_plan_and_slip(void **state)
+{
+    (void)state;
+    char dir[200], db[300], cmd[400];
+    snprintf(dir, sizeof dir, "%s/plan-%d", KIOSK_TEST_TMP, (int)getpid());
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    assert_int_equal(system(cmd), 0);
+    snprintf(db, sizeof db, "%s/kiosk.db", dir);
+    store_device_key key;
+    assert_int_equal(store_device_key_load(dir, &key), KIOSK_OK);
+    store *st;
+    assert_int_equal(store_open(db, "DEMO01", &key, NULL, &st), KIOSK_OK);
+    uint8_t up_pk[32], up_sk[32], commit[32] = {1};
+    crypto_box_keypair(up_pk, up_sk);
+    assert_int_equal(store_set_upstream_key(st, up_pk), KIOSK_OK);
+    store_submission sub = {"{\"name\":\"张三丰\"}", "{\"strokes\":[]}", "2026.1", commit, "张*丰",
+                            "3701**********4519"};
+    store_saved saved;
+    assert_int_equal(store_save(st, &sub, &saved), KIOSK_OK);
+    kiosk_config cfg;
+    kiosk_config_defaults(&cfg, KIOSK_TEST_ASSETS, KIOSK_TEST_FONTS);
+    kiosk_strings *strings;
+    assert_int_equal(kiosk_strings_load(KIOSK_TEST_ASSETS "/strings", "zh_CN", &strings, NULL),
+                     KIOSK_OK);
+    receipt_plan plan = {
+        {"plan.job", "plan.training", "plan.business", "plan.insurance", "plan.unsure"},
+        5,
+        {2026, 11, 27}};
+    static const int widths[] = {576, 384};
+    for (size_t w = 0; w < 2; w++) {
+        cfg.printer_width_dots = widths[w];
+        printer *p;
+        assert_int_equal(printer_sim_create(widths[w], NULL, &p), KIOSK_OK);
+        receipt_job job = {st, &key, fonts, strings, &cfg, p};
+        receipt_bitmap plain, planned;
+        assert_int_equal(receipt_job_print(&job, saved.receipt_no, 0, &plain), KIOSK_OK);
+        assert_int_equal(receipt_job_print_plan(&job, saved.receipt_no, 0, &plan, &planned),
+                         KIOSK_OK);
+        assert_int_equal(planned.missing_glyphs, 0);
+        assert_true(planned.rows > plain.rows + 5 * 20); /* five plans and the date */
+        char got[512] = "";
+        assert_int_equal(scan_qr(planned.bits, planned.width, planned.rows, got, sizeof got), 1);
+        receipt_claim claim;
+        assert_int_equal(receipt_payload_verify(got, key.public_key, &claim), KIOSK_OK);
+        assert_string_equal(claim.receipt_no, saved.receipt_no);
+        /* no plan given: the receipt as before */
+        receipt_plan none = {.n = 0};
+        receipt_bitmap again;
+        assert_int_equal(receipt_job_print_plan(&job, saved.receipt_no, 0, &none, &again),
+                         KIOSK_OK);
+        assert_int_equal(again.rows, plain.rows);
+        receipt_bitmap_deinit(&again);
+        receipt_bitmap_deinit(&plain);
+        receipt_bitmap_deinit(&planned);
+        printer_close(p);
+    }
+    /* the slip: nothing of a record; the hall's phone in its QR code */
+    cfg.printer_width_dots = 576;
+    printer *p;
+    assert_int_equal(printer_sim_create(576, NULL, &p), KIOSK_OK);
+    receipt_slip slip = {.kind = "政策",
+                         .title = "“131”就业服务",
+                         .lines = {{"适用对象", "所有登记失业人员。"},
+                                   {"如何办理", "失业登记后5个工作日内，工作人员联系您。"}},
+                         .nlines = 2,
+                         .job_title = "slip-policy"};
+    receipt_bitmap preview;
+    assert_int_equal(receipt_slip_print(fonts, strings, &cfg, p, &slip, &preview), KIOSK_OK);
+    assert_int_equal(preview.missing_glyphs, 0);
+    int rows;
+    const uint8_t *paper = printer_sim_paper(p, &rows);
+    assert_int_equal(printer_sim_cuts(p), 1);
+    char got[128] = "";
+    assert_int_equal(scan_qr(paper, 576, rows, got, sizeof got), 1);
+    assert_string_equal(got, "tel:12333");
+    receipt_bitmap_deinit(&preview);
+    printer_close(p);
+    assert_int_equal(receipt_slip_print(fonts, strings, &cfg, NULL, &slip, NULL), KIOSK_PRINTER);
+    kiosk_strings_destroy(strings);
+    store_close(st);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -413,6 +498,7 @@ int main(void)
         cmocka_unit_test(test_copy_mark_and_rare_characters),
         cmocka_unit_test(test_rare_name_from_the_whole_stack),
         cmocka_unit_test(test_receipt_number_never_broken),
+        cmocka_unit_test(test_plan_and_slip),
         cmocka_unit_test(test_bad_arguments),
         cmocka_unit_test(test_print_job_from_the_store),
     };

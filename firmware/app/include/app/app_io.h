@@ -9,6 +9,7 @@
 #ifndef APP_IO_H
 #define APP_IO_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -45,6 +46,7 @@ typedef enum app_io_kind {
     APP_IO_DRAFT,       /* rc (KIOSK_NOT_FOUND: none for this citizen), draft[draft_len]:
                          * the citizen's unfinished form (store_draft_read), created_ms:
                          * when it was written */
+    APP_IO_SLIP,        /* rc: a slip of 政策和服务机构 printed (app_io_print_slip) */
 } app_io_kind;
 
 /* 我的办理记录: the records of one citizen shown at most (the newest). */
@@ -127,6 +129,29 @@ kiosk_rc app_io_print(app_io *io, const char *receipt_no, int copy);
  * Traditional Chinese with the Traditional font first; any other language prints zh_CN
  * (the receipt is the hall's record too, so English screens still print Chinese). */
 kiosk_rc app_io_print_lang(app_io *io, const char *receipt_no, int copy, const char *lang);
+
+/* The follow-up plan printed on a registration's receipt (domain/followup.h). */
+typedef struct app_io_plan {
+    bool on;          /* print the plan */
+    unsigned intents; /* 1 << followup_intent; 0: the general "131" plan */
+    kiosk_date by;
+} app_io_plan;
+/* app_io_print_lang with the plan (borrowed, copied; NULL or !on: none). */
+kiosk_rc app_io_print_plan(app_io *io, const char *receipt_no, int copy, const char *lang,
+                           const app_io_plan *plan);
+
+/* A slip of 政策和服务机构 (APP_IO_SLIP): one policy or one agency, in the receipt's
+ * language (lang as for app_io_print_lang; the texts given in it), the hall's phone; no
+ * record, nothing personal; audited as "slip.print" with the item's id. All borrowed,
+ * copied. */
+typedef struct app_io_slip {
+    bool agency;           /* else a policy */
+    const char *id;        /* "policy.<id>" / "agency.<id>" */
+    const char *title;     /* the policy's title, the agency's name */
+    int level;             /* agency: kiosk_info_level */
+    const char *values[3]; /* policy: who, how; agency: address, phone, hours */
+} app_io_slip;
+kiosk_rc app_io_print_slip(app_io *io, const app_io_slip *slip, const char *lang);
 
 /* Staff jobs (the maintenance menu). who: the logged-in staff name, for the audit log.
  * login: with a staff card's UID (or NULL for the PIN alone); the PIN is copied and

@@ -21,6 +21,7 @@
 #include "app/app_io.h"
 #include "app/signature.h"
 #include "config/kiosk_config.h"
+#include "config/kiosk_info.h"
 #include "core/kiosk_clock.h"
 #include "core/kiosk_error.h"
 #include "flow/flow.h"
@@ -118,6 +119,16 @@ typedef struct session_view {
      * there (store/draft.h): "继续上次的登记？" until session_resume answers */
     bool resume_offer;
     int64_t resume_written_ms; /* when that form was last kept (wall clock) */
+    /* 政策和服务机构: the hall's policies and agencies in the screen's language (zh_CN's
+     * where that language has no file; NULL: the hall has none), borrowed from the session */
+    const kiosk_info *info;
+    /* the follow-up plan of the registration just saved (done screen and receipt; off
+     * outside a registration's end): the intents (1 << followup_intent, 0: the general
+     * "131" plan) and the date, FOLLOWUP_WORKING_DAYS working days on by the hall's
+     * calendar (assets/info/calendar.ini) */
+    bool plan_on;
+    unsigned plan_intents;
+    kiosk_date plan_by;
 } session_view;
 
 /* Create the session for cfg (copied): loads the code tables, divisions and the
@@ -196,6 +207,14 @@ void session_service(session *s, flow_service service);
 void session_resume(session *s, bool yes);
 /* 我的办理记录: print a copy (副本) of view.records[index]. */
 void session_reprint_record(session *s, int index);
+
+/* 政策和服务机构 (FLOW_INFO): open page (index, first: see flow_view), and 打印 the item
+ * shown as a slip. UI thread. */
+void session_info_open(session *s, flow_info_page page, int index, int first);
+void session_print_slip(session *s);
+
+/* The hall's calendar (holidays, make-up working days), borrowed. */
+const kiosk_calendar *session_calendar(const session *s);
 /* 求助: view.help_shown, and an audit entry through the I/O worker — actor "citizen",
  * action "help.request", subject the step's name (voice_prompt_name), detail the hall
  * code; its time is the entry's. Nothing about the citizen. Logged too. */

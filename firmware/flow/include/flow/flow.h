@@ -43,6 +43,7 @@ typedef enum flow_step {
     FLOW_CARD_AWAY, /* the card left before saving: view.away_s to put the same card back */
     FLOW_SERVICES,  /* after the PIN: the hall's services as tiles (view.service_note) */
     FLOW_RECORDS, /* 我的办理记录: the app lists them (FLOW_ACT_QUERY); a reprint stays here */
+    FLOW_INFO, /* 政策和服务机构: view.info_page; 打印 prints a slip (FLOW_ACT_PRINT_SLIP) */
     FLOW_STEP_COUNT
 } flow_step;
 
@@ -55,13 +56,22 @@ typedef enum flow_service {
     FLOW_SERVICE_RECORDS,      /* 我的办理记录 */
     FLOW_SERVICE_REPORT,       /* 就业/失业注销申报: not on this kiosk yet (says where) */
     FLOW_SERVICE_JOBSEEKER,    /* 求职登记: not on this kiosk yet */
-    FLOW_SERVICE_POLICIES,     /* 政策和服务机构: not on this kiosk yet */
+    FLOW_SERVICE_POLICIES,     /* 政策和服务机构: FLOW_INFO */
     FLOW_SERVICE_COUNT
 } flow_service;
 
 /* "register", "records", "report", "jobseeker", "policies" (widget ids, prompts, keys);
  * NULL outside the enum. */
 const char *flow_service_name(flow_service service);
+
+/* The pages of 政策和服务机构 (FLOW_INFO). */
+typedef enum flow_info_page {
+    FLOW_INFO_POLICIES = 0, /* the policies' titles, from view.info_first */
+    FLOW_INFO_POLICY,       /* one policy: view.info_index */
+    FLOW_INFO_AGENCIES,     /* the agencies of level view.info_index (0 city … 3 community),
+                               the view.info_first-th of them */
+    FLOW_INFO_PAGE_COUNT
+} flow_info_page;
 
 /* Form pages, in order. */
 typedef enum flow_page {
@@ -108,6 +118,8 @@ typedef enum flow_event_type {
     FLOW_EV_SERVICE,           /* service: a tile of the services screen */
     FLOW_EV_RECORDS,           /* rc: the app has the citizen's records (or could not look) */
     FLOW_EV_REPRINT_RECORD,    /* receipt_no: on the records screen, print a copy (副本) */
+    FLOW_EV_INFO,              /* info_page, index, first: open a page of 政策和服务机构 */
+    FLOW_EV_PRINT_SLIP,        /* 打印 on a policy or the agencies: a slip (FLOW_EV_PRINTED) */
 } flow_event_type;
 
 typedef struct flow_event {
@@ -122,16 +134,22 @@ typedef struct flow_event {
     const char *text;
     const char *receipt_no;
     flow_service service;
+    flow_info_page info_page;
+    int index, first; /* FLOW_EV_INFO: 0 .. FLOW_INFO_INDEX_MAX - 1 */
 } flow_event;
+
+#define FLOW_INFO_INDEX_MAX 64
 
 /* What the app must do after an event (bit set). */
 enum {
     FLOW_ACT_NONE = 0,
-    FLOW_ACT_SAVE = 1,  /* save flow_record() now, then send FLOW_EV_SAVED */
-    FLOW_ACT_PRINT = 2, /* print view.receipt_no, then send FLOW_EV_PRINTED */
-    FLOW_ACT_WIPE = 4,  /* the citizen's data was wiped: clear screens and caches */
-    FLOW_ACT_QUERY = 8, /* look up the citizen's records (by flow_record()'s ID number),
-                           then send FLOW_EV_RECORDS */
+    FLOW_ACT_SAVE = 1,        /* save flow_record() now, then send FLOW_EV_SAVED */
+    FLOW_ACT_PRINT = 2,       /* print view.receipt_no, then send FLOW_EV_PRINTED */
+    FLOW_ACT_WIPE = 4,        /* the citizen's data was wiped: clear screens and caches */
+    FLOW_ACT_QUERY = 8,       /* look up the citizen's records (by flow_record()'s ID number),
+                                 then send FLOW_EV_RECORDS */
+    FLOW_ACT_PRINT_SLIP = 16, /* print the slip of view.info_page (info_index, info_first):
+                                 no record, nothing personal; then send FLOW_EV_PRINTED */
 };
 
 #define FLOW_MAX_ISSUES 16
@@ -171,6 +189,11 @@ typedef struct flow_view {
     kiosk_rc records_rc;         /* FLOW_RECORDS: how the look-up went */
     bool reprinting;             /* FLOW_RECORDS: a copy is being printed (view.receipt_no) */
     const char *records_note;    /* FLOW_RECORDS: the last reprint's outcome, a string key */
+    flow_info_page info_page;    /* FLOW_INFO: the page shown */
+    int info_index;              /* FLOW_INFO_POLICY: the policy; _AGENCIES: the level */
+    int info_first;              /* the first item shown (a list's ▲ ▼; the level's agency) */
+    bool slip_printing;          /* FLOW_INFO: a slip is being printed */
+    const char *info_note;       /* FLOW_INFO: the last slip's outcome, a string key */
 } flow_view;
 
 typedef struct flow_config {

@@ -13,10 +13,13 @@
 #include <stddef.h>
 
 #include "config/kiosk_config.h"
+#include "core/kiosk_clock.h"
 #include "config/kiosk_strings.h"
 #include "printer/printer.h"
 #include "receipt/receipt.h"
 #include "store/store.h"
+
+#define RECEIPT_PLAN_MAX 6
 
 typedef struct receipt_job {
     store *store;                 /* kept */
@@ -26,6 +29,14 @@ typedef struct receipt_job {
     const kiosk_config *cfg;      /* kept: hall, agency, deadline, paper width */
     printer *printer;             /* kept; NULL: none could be opened (KIOSK_PRINTER) */
 } receipt_job;
+
+/* The follow-up plan (domain/followup.h), printed as 后续服务: the strings' keys of its
+ * lines ("plan.job" …, borrowed) and its date. */
+typedef struct receipt_plan {
+    const char *keys[RECEIPT_PLAN_MAX];
+    size_t n;
+    kiosk_date by;
+} receipt_plan;
 
 /* Open the printer the configuration names ([printer] backend: usb, serial, or file —
  * the image printer writing <receipt_no>.png into printer_output_dir). *out is owned
@@ -42,10 +53,33 @@ kiosk_rc receipt_printer_open(const kiosk_config *cfg, printer **out);
 kiosk_rc receipt_job_print(const receipt_job *job, const char *receipt_no, int copy,
                            receipt_bitmap *preview);
 
+/* The same with the follow-up plan (borrowed; NULL or n == 0: none) as 后续服务 under the
+ * record's lines. */
+kiosk_rc receipt_job_print_plan(const receipt_job *job, const char *receipt_no, int copy,
+                                const receipt_plan *plan, receipt_bitmap *preview);
+
 /* Print a test page (the hall, the time, the paper width, a QR code) on p, to check the
  * paper, the print head and the cutter. fonts, strings (the [receipt] texts), cfg and p
  * borrowed. The printer's outcome, as receipt_job_print. Not the UI thread. */
 kiosk_rc receipt_print_test_page(receipt_fonts *fonts, const kiosk_strings *strings,
                                  const kiosk_config *cfg, printer *p);
+
+/* A slip of the hall's Level I information (政策和服务机构): one policy or one agency, the
+ * hall's phone and a QR code that dials it. Nothing personal, no store record: the
+ * caller audits it. Every pointer borrowed for the call. */
+typedef struct receipt_slip {
+    const char *kind;  /* the item's kind as printed: 政策, 服务机构 */
+    const char *title; /* the policy's title, the agency's name */
+    receipt_line lines[4];
+    size_t nlines;
+    const char *job_title; /* the printer's job title ("slip-policy-<id>") */
+} receipt_slip;
+
+/* Print slip on p (NULL: KIOSK_PRINTER) with the [receipt] slip texts of strings, the hall
+ * and phone of cfg. preview (may be NULL) as for receipt_job_print. The printer's outcome.
+ * Not the UI thread. */
+kiosk_rc receipt_slip_print(receipt_fonts *fonts, const kiosk_strings *strings,
+                            const kiosk_config *cfg, printer *p, const receipt_slip *slip,
+                            receipt_bitmap *preview);
 
 #endif
