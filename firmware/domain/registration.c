@@ -146,11 +146,12 @@ static const registration_field_info fields[REGISTRATION_FIELD_COUNT] = {
 };
 
 /* The other types: the holder as the card gave it (checked as in a registration, not on
- * the form), then their own page. Mobile is asked on the job seeker's page: the hall
+ * the form; the ethnicity carried as the card gave it, not required), then their own page. Mobile is asked on the job seeker's page: the hall
  * calls with job leads. */
 static const registration_field_info deregistration_fields[] = {
     F(NAME, "name", "姓名", TEXT, NONE, DEREGISTRATION, true, false),
     F(SEX, "sex", "性别", CODE, CODES_SEX, DEREGISTRATION, true, false),
+    F(ETHNICITY, "ethnicity", "民族", CODE, CODES_ETHNICITY, DEREGISTRATION, false, false),
     F(BIRTH_DATE, "birth_date", "出生日期", DATE, NONE, DEREGISTRATION, true, false),
     F(DOCUMENT_TYPE, "document_type", "证件类型", CODE, CODES_DOCUMENT_TYPE, DEREGISTRATION, true,
       false),
@@ -165,6 +166,7 @@ static const registration_field_info deregistration_fields[] = {
 static const registration_field_info jobseeker_fields[] = {
     F(NAME, "name", "姓名", TEXT, NONE, JOBSEEKER, true, false),
     F(SEX, "sex", "性别", CODE, CODES_SEX, JOBSEEKER, true, false),
+    F(ETHNICITY, "ethnicity", "民族", CODE, CODES_ETHNICITY, JOBSEEKER, false, false),
     F(BIRTH_DATE, "birth_date", "出生日期", DATE, NONE, JOBSEEKER, true, false),
     F(DOCUMENT_TYPE, "document_type", "证件类型", CODE, CODES_DOCUMENT_TYPE, JOBSEEKER, true,
       false),
@@ -1038,6 +1040,7 @@ static void check_identity(checker *c)
     if (name && !name_ok(name))
         c->err[REGISTRATION_NAME] = REGISTRATION_ERR_FORMAT;
     const char *sex = check_field(c, REGISTRATION_SEX);
+    check_code(c, REGISTRATION_ETHNICITY, CODES_ETHNICITY, 0);
     int birth_ok = check_past_date(c, REGISTRATION_BIRTH_DATE, c->rec->birth_date);
     const char *type = check_field(c, REGISTRATION_DOCUMENT_TYPE);
     check_document(c, type, sex, birth_ok);

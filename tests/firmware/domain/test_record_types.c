@@ -105,13 +105,13 @@ static void test_schemas(void **state)
     assert_int_equal(rows[0].field, REGISTRATION_NAME);
 
     rows = registration_type_schema(REGISTRATION_TYPE_DEREGISTRATION, &n);
-    assert_int_equal(n, 8);
-    assert_int_equal(rows[5].field, REGISTRATION_SITUATION);
-    assert_int_equal(rows[5].table, CODES_DEREGISTRATION_SITUATION);
+    assert_int_equal(n, 9);
+    assert_int_equal(rows[6].field, REGISTRATION_SITUATION);
+    assert_int_equal(rows[6].table, CODES_DEREGISTRATION_SITUATION);
     assert_false(rows[0].on_form); /* the holder comes from the card */
 
     rows = registration_type_schema(REGISTRATION_TYPE_JOBSEEKER, &n);
-    assert_int_equal(n, 10);
+    assert_int_equal(n, 11);
     assert_null(registration_type_schema(REGISTRATION_TYPE_COUNT, &n));
     assert_int_equal(n, 0);
 
@@ -271,14 +271,14 @@ static void test_jobseeker_checks(void **state)
 }
 
 static const char DEREG_JSON[] =
-    "{\"schema\":1,\"type\":\"deregistration\",\"name\":\"李四\",\"sex\":\"1\","
+    "{\"schema\":1,\"type\":\"deregistration\",\"name\":\"李四\",\"sex\":\"1\",\"ethnicity\":\"\","
     "\"birth_date\":\"1990-03-07\",\"document_type\":\"01\","
     "\"document_number\":\"370102199003071238\",\"situation\":\"01\","
     "\"situation_date\":\"2026-03-02\",\"situation_detail\":\"济南泉城物流有限公司\","
     "\"from_card\":[\"name\",\"sex\",\"birth_date\",\"document_type\",\"document_number\"]}";
 
 static const char JOBSEEKER_JSON[] =
-    "{\"schema\":1,\"type\":\"jobseeker\",\"name\":\"李四\",\"sex\":\"1\","
+    "{\"schema\":1,\"type\":\"jobseeker\",\"name\":\"李四\",\"sex\":\"1\",\"ethnicity\":\"\","
     "\"birth_date\":\"1990-03-07\",\"document_type\":\"01\","
     "\"document_number\":\"370102199003071238\",\"job_categories\":[\"03\",\"05\"],"
     "\"job_area\":\"370102\",\"expected_wage\":\"2\",\"available_from\":\"2026-04-01\","

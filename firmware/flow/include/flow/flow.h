@@ -53,9 +53,9 @@ const char *flow_step_name(flow_step step);
 typedef enum flow_service {
     FLOW_SERVICE_REGISTER = 0, /* 失业登记: on to the questions */
     FLOW_SERVICE_RECORDS,      /* 我的办理记录 */
-    FLOW_SERVICE_REPORT,       /* 就业/失业注销申报: not on this kiosk yet (says where) */
-    FLOW_SERVICE_JOBSEEKER,    /* 求职登记: not on this kiosk yet */
-    FLOW_SERVICE_POLICIES,     /* 政策和服务机构: not on this kiosk yet */
+    FLOW_SERVICE_REPORT,       /* 就业/失业注销申报: its one form page (a deregistration) */
+    FLOW_SERVICE_JOBSEEKER, /* 求职登记: its one form page (also from the eligibility outcome) */
+    FLOW_SERVICE_POLICIES,  /* 政策和服务机构: not on this kiosk yet */
     FLOW_SERVICE_COUNT
 } flow_service;
 
@@ -70,7 +70,9 @@ typedef enum flow_page {
     FLOW_PAGE_CONTACT,      /* phones, e-mail */
     FLOW_PAGE_UNEMPLOYMENT, /* since, reason, insurance, where to register */
     FLOW_PAGE_WISHES,       /* qualifications, job wanted, help wanted, remarks */
-    FLOW_PAGE_COUNT
+    FLOW_PAGE_COUNT,        /* the registration's pages; the other record types' follow */
+    FLOW_PAGE_DEREGISTRATION = FLOW_PAGE_COUNT, /* 就业/失业注销申报: situation, date, detail */
+    FLOW_PAGE_JOBSEEKER,                        /* 求职登记: jobs, area, wage, from, mobile */
 } flow_page;
 
 typedef enum flow_event_type {
@@ -200,7 +202,11 @@ const flow_view *flow_get_view(const flow *f);
 /* The registration being filled in (borrowed; empty outside a session). */
 const registration *flow_record(const flow *f);
 
-/* The page a field belongs to. */
+/* The page a field belongs to (in a registration). */
 flow_page flow_page_of(registration_field field);
+
+/* The pages of the record being filled in (flow_record()'s type): the registration's
+ * FLOW_PAGE_PERSONAL … WISHES, or the other type's one page; *first gets the first. */
+int flow_pages(const flow *f, flow_page *first);
 
 #endif
