@@ -322,7 +322,7 @@ static ui_voice *voice(ui_app *app)
  * fixed prompt from the assets: nothing the citizen entered is ever said). */
 static void say_step(ui_app *app, flow_step step)
 {
-    const char *name = voice_prompt_name(step);
+    const char *name = voice_prompt_name_page(step, (flow_page)app->last_page);
     if (!app->voice_on || !name || app->desk.screen != DESK_OFF || !voice(app))
         return;
     ui_voice_say(app->voice, app->language, name);
@@ -1028,7 +1028,7 @@ static void on_widget(ui_app *app, const char *id)
         session_scroll(ss);
     } else if (step == FLOW_ELIGIBILITY && !strcmp(id, UI_ID_BACK)) {
         session_back(ss);
-    } else if (step == FLOW_SERVICES || step == FLOW_RECORDS) {
+    } else if (step == FLOW_SERVICES || step == FLOW_RECORDS || step == FLOW_ELIGIBILITY) {
         const char *prompt = ui_services_tap(ss, step, id);
         if (prompt && app->voice_on && voice(app))
             ui_voice_say(app->voice, app->language, prompt);

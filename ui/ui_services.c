@@ -106,7 +106,8 @@ static void service_icon(SDL_Renderer *r, flow_service svc, SDL_Rect b, SDL_Colo
 /* Which services are on this kiosk (the others say where to go instead). */
 static int service_here(flow_service svc)
 {
-    return svc == FLOW_SERVICE_REGISTER || svc == FLOW_SERVICE_RECORDS;
+    return svc == FLOW_SERVICE_REGISTER || svc == FLOW_SERVICE_RECORDS ||
+           svc == FLOW_SERVICE_REPORT || svc == FLOW_SERVICE_JOBSEEKER;
 }
 
 static void tile(ui_ctx *c, flow_service svc, SDL_Rect box, int tapped)
@@ -242,8 +243,10 @@ static void record_card(ui_ctx *c, const ui_journey_frame *f, const app_io_recor
     kiosk_strings_fill(S(c, "records.number"), &name, &value, 1, l2, sizeof l2);
     /* the record type, its date, its receipt number, its state: a line each */
     int lh = text.h / 4, px = ui_theme_size(t, (ui_size)row);
-    ui_label_fit(c, S(c, "records.kind_registration"), (SDL_Rect){text.x, text.y, text.w, lh}, px,
-                 t->fg, UI_TEXT_LEFT);
+    char kind[48];
+    snprintf(kind, sizeof kind, "records.kind_%s",
+             rec->record_type[0] ? rec->record_type : "registration");
+    ui_label_fit(c, S(c, kind), (SDL_Rect){text.x, text.y, text.w, lh}, px, t->fg, UI_TEXT_LEFT);
     ui_label_fit(c, date, (SDL_Rect){text.x, text.y + lh, text.w, lh}, px, t->fg, UI_TEXT_LEFT);
     ui_label_fit(c, l2, (SDL_Rect){text.x, text.y + 2 * lh, text.w, lh}, px, t->fg, UI_TEXT_LEFT);
     ui_label_fit(c, S(c, state_key(rec->state)), (SDL_Rect){text.x, text.y + 3 * lh, text.w, lh},
@@ -358,15 +361,17 @@ const char *ui_services_tap(session *s, flow_step step, const char *id)
         return NULL;
     }
     size_t pn = strlen(UI_ID_SERVICE_PREFIX), rn = strlen(UI_ID_RECORD_REPRINT);
+    if (step == FLOW_ELIGIBILITY && !strcmp(id, UI_ID_SERVICE_PREFIX "jobseeker")) {
+        session_service(s, FLOW_SERVICE_JOBSEEKER); /* offered by the outcome */
+        return NULL;
+    }
     if (step == FLOW_SERVICES && !strncmp(id, UI_ID_SERVICE_PREFIX, pn)) {
         for (int i = 0; i < FLOW_SERVICE_COUNT; i++) {
             if (strcmp(id + pn, flow_service_name((flow_service)i)) != 0)
                 continue;
             session_service(s, (flow_service)i);
-            /* a service not here: its note, spoken ("service_report" …) */
+            /* a service not here: its note, spoken ("service_policies") */
             static const char *const prompts[FLOW_SERVICE_COUNT] = {
-                [FLOW_SERVICE_REPORT] = "service_report",
-                [FLOW_SERVICE_JOBSEEKER] = "service_jobseeker",
                 [FLOW_SERVICE_POLICIES] = "service_policies",
             };
             return prompts[i];

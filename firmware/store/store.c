@@ -108,6 +108,9 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
     " REFERENCES records(id) ON DELETE CASCADE,"
     " id_key BLOB NOT NULL CHECK(length(id_key) = 32));"
     "CREATE INDEX IF NOT EXISTS record_citizen_key ON record_citizen(id_key, record_id);",
+    /* 8 -> 9: the record's type (注销申报, 求职登记 beside 失业登记) in clear, for the receipt's
+     * title and 我的办理记录; records saved before are registrations */
+    "ALTER TABLE records ADD COLUMN record_type TEXT NOT NULL DEFAULT 'registration';",
 };
 
 /* The keyed hash that finds a citizen's records: BLAKE2b-256 of the ID number (upper
@@ -579,7 +582,7 @@ kiosk_rc store_save_citizen(store *s, const store_submission *sub, const char *i
         sqlite3_int64 row = 0;
         sqlite3_stmt *st = store_cached(
             s, "INSERT INTO records(uuid, seq, receipt_no, created_ms, hash, masked_name,"
-               " masked_id, record_sig) VALUES(?, ?, ?, ?, ?, ?, ?, ?)");
+               " masked_id, record_sig, record_type) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)");
         int r = st ? SQLITE_OK : SQLITE_ERROR;
         if (st) {
             sqlite3_bind_text(st, 1, out->uuid, -1, SQLITE_STATIC);
@@ -590,6 +593,8 @@ kiosk_rc store_save_citizen(store *s, const store_submission *sub, const char *i
             sqlite3_bind_text(st, 6, sub->masked_name, -1, SQLITE_STATIC);
             sqlite3_bind_text(st, 7, sub->masked_id, -1, SQLITE_STATIC);
             sqlite3_bind_blob(st, 8, record_sig, 64, SQLITE_STATIC);
+            sqlite3_bind_text(st, 9, sub->record_type ? sub->record_type : "registration", -1,
+                              SQLITE_STATIC);
             r = sqlite3_step(st);
             row = sqlite3_last_insert_rowid(s->db);
             sqlite3_reset(st);
@@ -693,7 +698,8 @@ void store_copy_col(sqlite3_stmt *st, int col, char *dst, size_t size)
 
 /* A store_summary from a row whose first columns are SUMMARY_COLUMNS. */
 #define SUMMARY_COLUMNS                                                                            \
-    "uuid, receipt_no, masked_name, masked_id, state, print_outcome, hash, created_ms"
+    "uuid, receipt_no, masked_name, masked_id, state, print_outcome, hash, created_ms, "           \
+    "record_type"
 static void read_summary(sqlite3_stmt *st, store_summary *out)
 {
     memset(out, 0, sizeof *out);
@@ -706,6 +712,7 @@ static void read_summary(sqlite3_stmt *st, store_summary *out)
     if (sqlite3_column_bytes(st, 6) == 32)
         memcpy(out->hash, sqlite3_column_blob(st, 6), 32);
     out->created_ms = sqlite3_column_int64(st, 7);
+    store_copy_col(st, 8, out->record_type, sizeof out->record_type);
 }
 
 kiosk_rc store_find(store *s, const char *receipt_no, store_summary *out)
@@ -1128,7 +1135,7 @@ kiosk_rc store_rejected_each(store *s, store_rejected_fn fn, void *ctx)
     while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
         store_summary sum;
         read_summary(st, &sum);
-        const unsigned char *reason = sqlite3_column_text(st, 8);
+        const unsigned char *reason = sqlite3_column_text(st, 9);
         if (fn(ctx, &sum, reason ? (const char *)reason : "")) {
             rc = SQLITE_DONE;
             break;

@@ -16,6 +16,9 @@
 /* The prompt of step ("pin", "form" …; the file <prompts>/<lang>/<name>.wav and the
  * string "voice.<name>"), static; NULL for a step that says nothing. */
 const char *voice_prompt_name(flow_step step);
+/* The same for a form page: another record type's one page has its own prompt
+ * ("form_deregistration", "form_jobseeker"); any other step or page: voice_prompt_name. */
+const char *voice_prompt_name_page(flow_step step, flow_page page);
 
 /* The help chime: two tones (E6 then C6), each with a soft start and end, at rate Hz,
  * 16-bit mono, scaled to volume (0..100). Writes at most n samples into pcm (caller's
