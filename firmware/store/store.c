@@ -109,8 +109,11 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
     " id_key BLOB NOT NULL CHECK(length(id_key) = 32));"
     "CREATE INDEX IF NOT EXISTS record_citizen_key ON record_citizen(id_key, record_id);",
     /* 8 -> 9: the record's type (注销申报, 求职登记 beside 失业登记) in clear, for the receipt's
-     * title and 我的办理记录; records saved before are registrations */
-    "ALTER TABLE records ADD COLUMN record_type TEXT NOT NULL DEFAULT 'registration';",
+     * title and 我的办理记录, in a table of its own with a row only for a type other than a
+     * registration (records saved before are registrations; a registration's save writes
+     * nothing more). Idempotent, like 4 -> 5. */
+    "CREATE TABLE IF NOT EXISTS record_types(record_id INTEGER PRIMARY KEY"
+    " REFERENCES records(id) ON DELETE CASCADE, record_type TEXT NOT NULL);",
 };
 
 /* The keyed hash that finds a citizen's records: BLAKE2b-256 of the ID number (upper
@@ -582,7 +585,7 @@ kiosk_rc store_save_citizen(store *s, const store_submission *sub, const char *i
         sqlite3_int64 row = 0;
         sqlite3_stmt *st = store_cached(
             s, "INSERT INTO records(uuid, seq, receipt_no, created_ms, hash, masked_name,"
-               " masked_id, record_sig, record_type) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)");
+               " masked_id, record_sig) VALUES(?, ?, ?, ?, ?, ?, ?, ?)");
         int r = st ? SQLITE_OK : SQLITE_ERROR;
         if (st) {
             sqlite3_bind_text(st, 1, out->uuid, -1, SQLITE_STATIC);
@@ -593,8 +596,6 @@ kiosk_rc store_save_citizen(store *s, const store_submission *sub, const char *i
             sqlite3_bind_text(st, 6, sub->masked_name, -1, SQLITE_STATIC);
             sqlite3_bind_text(st, 7, sub->masked_id, -1, SQLITE_STATIC);
             sqlite3_bind_blob(st, 8, record_sig, 64, SQLITE_STATIC);
-            sqlite3_bind_text(st, 9, sub->record_type ? sub->record_type : "registration", -1,
-                              SQLITE_STATIC);
             r = sqlite3_step(st);
             row = sqlite3_last_insert_rowid(s->db);
             sqlite3_reset(st);
@@ -623,6 +624,20 @@ kiosk_rc store_save_citizen(store *s, const store_submission *sub, const char *i
             r = SQLITE_ERROR;
         }
         sodium_memzero(id_key, sizeof id_key);
+        int typed = sub->record_type && strcmp(sub->record_type, "registration") != 0;
+        sqlite3_stmt *kind =
+            r == SQLITE_DONE && typed
+                ? store_cached(s, "INSERT INTO record_types(record_id, record_type)"
+                                  " VALUES(?, ?)")
+                : NULL;
+        if (kind) {
+            sqlite3_bind_int64(kind, 1, row);
+            sqlite3_bind_text(kind, 2, sub->record_type, -1, SQLITE_STATIC);
+            r = sqlite3_step(kind);
+            sqlite3_reset(kind);
+        } else if (r == SQLITE_DONE && typed) {
+            r = SQLITE_ERROR;
+        }
         rc = recdb_rc(r);
     }
     if (rc == KIOSK_OK)
@@ -698,8 +713,9 @@ void store_copy_col(sqlite3_stmt *st, int col, char *dst, size_t size)
 
 /* A store_summary from a row whose first columns are SUMMARY_COLUMNS. */
 #define SUMMARY_COLUMNS                                                                            \
-    "uuid, receipt_no, masked_name, masked_id, state, print_outcome, hash, created_ms, "           \
-    "record_type"
+    "uuid, receipt_no, masked_name, masked_id, state, print_outcome, hash, created_ms,"            \
+    " coalesce((SELECT record_type FROM record_types WHERE record_id = records.id),"               \
+    " 'registration')"
 static void read_summary(sqlite3_stmt *st, store_summary *out)
 {
     memset(out, 0, sizeof *out);

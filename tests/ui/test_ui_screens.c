@@ -620,7 +620,8 @@ static void fresh_state(const char *tag, kiosk_mode mode, const char *card, stat
         }
         if (o.record) {
             uint8_t commit[32] = {1};
-            store_submission sub = {"{}", "{}", "2026.1", commit, "张*丰", "3701**********4519"};
+            store_submission sub = {"{}", "{}", "2026.1", commit, "张*丰", "3701**********4519",
+                                    NULL};
             store_saved sv;
             assert_int_equal(store_save(st, &sub, &sv), KIOSK_OK);
             assert_string_equal(sv.receipt_no, "DEMO01-20261120-0001");
@@ -631,7 +632,8 @@ static void fresh_state(const char *tag, kiosk_mode mode, const char *card, stat
         }
         if (o.citizen) {
             uint8_t commit[32] = {1};
-            store_submission sub = {"{}", "{}", "2026.1", commit, "张*丰", "3701**********4519"};
+            store_submission sub = {"{}", "{}", "2026.1", commit, "张*丰", "3701**********4519",
+                                    NULL};
             store_saved first, second;
             kiosk_clock_manual_advance(&clk, -3 * 86400000LL);
             assert_int_equal(store_save_citizen(st, &sub, "370102199003074519", &first), KIOSK_OK);
