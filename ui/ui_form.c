@@ -148,7 +148,8 @@ static const char *issue_text(const kiosk_strings *s, const flow_view *v, regist
  * row carries no mark; the check says when they are needed. */
 static int conditional(registration_field f)
 {
-    return f == REGISTRATION_DISABILITY_GRADE || f == REGISTRATION_REASON_OTHER_TEXT;
+    return f == REGISTRATION_DISABILITY_GRADE || f == REGISTRATION_REASON_OTHER_TEXT ||
+           f == REGISTRATION_SITUATION_DETAIL;
 }
 
 /* The row's label marked from the schema's required flag, before anything turns red:
@@ -737,7 +738,9 @@ static void draw_month(ui_ctx *c, const ui_form_env *env, const ui_form_edit *e,
     char shown[64], first[48], last[48];
     if (e->month)
         year_month_text(c->s, e->year * 12 + e->month - 1, shown, sizeof shown);
-    SDL_Rect area = done_cancel(c, editor_frame(c, e, body, e->month ? shown : NULL), 1);
+    /* a date goes on to its day: no 完成 for its months */
+    SDL_Rect area = done_cancel(c, editor_frame(c, e, body, e->month ? shown : NULL),
+                                input_of(e->field) != REGISTRATION_INPUT_DATE);
     int gap = ui_theme_px(t, 16), bh = ui_theme_px(t, t->landscape ? 70 : 110);
     year_month_text(c->s, e->last_month - 11, first, sizeof first);
     year_month_text(c->s, e->last_month, last, sizeof last);

@@ -210,13 +210,83 @@ static void test_script_self_query(void **state)
     assert_int_not_equal(system(cmd), 0);
 }
 
+/* tests/scripts/<name>.script (report, jobseeker) through the real program: the record
+ * saved as its own type, found by the card, its receipt printed with its own title; the
+ * session's taps (the log line at its end, card and PIN included) held at budget. */
+static void run_record_type_script(const char *name, const char *type, int budget)
+{
+    char dir[256], cmd[2048], conf[300], db[300];
+    snprintf(dir, sizeof dir, "%s/kiosk-%s-%d", KIOSK_TEST_TMP, name, (int)getpid());
+    store_device_key key;
+    store *st;
+    assert_int_equal(test_state_open(dir, "DEMO01", &key, &st), KIOSK_OK);
+    store_close(st);
+    snprintf(db, sizeof db, "%s/kiosk.db", dir);
+    snprintf(conf, sizeof conf, "%s/kiosk.conf", dir);
+    FILE *f = fopen(conf, "w");
+    assert_non_null(f);
+    fprintf(f, "[paths]\nstate_dir = %s\n[printer]\nbackend = file\noutput_dir = %s/receipts\n",
+            dir, dir);
+    fclose(f);
+    snprintf(cmd, sizeof cmd,
+             "SDL_VIDEODRIVER=dummy '%s' --config '%s' --script '%s/../scripts/%s.script' "
+             "--shots '%s' >'%s/log' 2>&1",
+             KIOSK_BIN, conf, KIOSK_TEST_FIXTURES, name, dir, dir);
+    int rc = system(cmd);
+    assert_true(WIFEXITED(rc));
+    if (WEXITSTATUS(rc) != 0) {
+        snprintf(cmd, sizeof cmd, "tail -20 '%s/log'", dir);
+        (void)system(cmd);
+    }
+    assert_int_equal(WEXITSTATUS(rc), 0);
+    assert_int_equal(store_open(db, "DEMO01", &key, NULL, &st), KIOSK_OK);
+    store_summary found[2];
+    size_t n = 0;
+    assert_int_equal(store_records_of(st, "370102199003074519", found, 2, &n), KIOSK_OK);
+    assert_int_equal(n, 1);
+    assert_string_equal(found[0].record_type, type);
+    store_close(st);
+    snprintf(cmd, sizeof cmd, "test -s '%s/receipts/%s.png'", dir, found[0].receipt_no);
+    assert_int_equal(system(cmd), 0);
+    /* the session's one log line: its taps */
+    snprintf(cmd, sizeof cmd, "%s/log", dir);
+    f = fopen(cmd, "r");
+    assert_non_null(f);
+    char line[1024];
+    int taps = -1;
+    while (fgets(line, sizeof line, f)) {
+        const char *at = strstr(line, "session ended after");
+        const char *colon = at ? strstr(at, ": ") : NULL;
+        if (colon)
+            taps = atoi(colon + 2);
+    }
+    fclose(f);
+    print_message("%s: %d taps (target 25, held at %d)\n", name, taps, budget);
+    assert_true(taps > 0);
+    assert_true(taps <= budget);
+    snprintf(cmd, sizeof cmd, "grep -rqa 370102199003074519 '%s'", dir);
+    assert_int_not_equal(system(cmd), 0);
+}
+
+static void test_script_report(void **state)
+{
+    (void)state;
+    run_record_type_script("report", "deregistration", 25);
+}
+
+static void test_script_jobseeker(void **state)
+{
+    (void)state;
+    /* over the target: the mobile number alone is 12 of them (11 digits and 完成) */
+    run_record_type_script("jobseeker", "jobseeker", 34);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_ready_watchdog_stopping),
-        cmocka_unit_test(test_unit_verifies),
-        cmocka_unit_test(test_script_happy_path),
-        cmocka_unit_test(test_script_self_query),
+        cmocka_unit_test(test_ready_watchdog_stopping), cmocka_unit_test(test_unit_verifies),
+        cmocka_unit_test(test_script_happy_path),       cmocka_unit_test(test_script_self_query),
+        cmocka_unit_test(test_script_report),           cmocka_unit_test(test_script_jobseeker),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
