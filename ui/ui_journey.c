@@ -999,10 +999,24 @@ static ui_icon_kind message_icon(const char *key)
     return UI_ICON_NOTICE;
 }
 
-/* A page of explanation and one button (eligibility outcome, messages). */
+/* A page of explanation and one button (eligibility outcome, messages); the button's kind
+ * (primary, or secondary when the page offers a better way on). */
+static void explain_screen_kind(ui_ctx *c, const frame *f, const flow_view *v,
+                                const char *title_text, ui_icon_kind icon, const char *text,
+                                const char *back_key, const char *button_id, const session_view *sv,
+                                ui_button_kind ok_kind);
 static void explain_screen(ui_ctx *c, const frame *f, const flow_view *v, const char *title_text,
                            ui_icon_kind icon, const char *text, const char *back_key,
                            const char *button_id, const session_view *sv)
+{
+    explain_screen_kind(c, f, v, title_text, icon, text, back_key, button_id, sv,
+                        UI_BUTTON_PRIMARY);
+}
+
+static void explain_screen_kind(ui_ctx *c, const frame *f, const flow_view *v,
+                                const char *title_text, ui_icon_kind icon, const char *text,
+                                const char *back_key, const char *button_id, const session_view *sv,
+                                ui_button_kind ok_kind)
 {
     header(c, f, v, 0);
     title_icon(c, f, title_text, icon);
@@ -1022,7 +1036,7 @@ static void explain_screen(ui_ctx *c, const frame *f, const flow_view *v, const 
     SDL_Rect inner = {panel.x + pad, panel.y + pad, panel.w - 2 * pad, panel.h - 2 * pad};
     ui_label(c, text, inner, ui_theme_size(c->t, UI_SIZE_EXPLAIN), c->t->fg, UI_TEXT_LEFT);
     footer(c, f, back_key ? UI_ID_BACK : NULL, back_key ? S(c, back_key) : NULL, button_id,
-           S(c, "screen.ok"), UI_BUTTON_PRIMARY);
+           S(c, "screen.ok"), ok_kind);
 }
 
 /* The card left before saving: put the same one back within the seconds shown. */
@@ -1204,14 +1218,14 @@ kiosk_rc ui_journey_draw(ui_ctx *c, const flow_view *v, ui_journey_state *st,
             gap = ui_theme_px(c->t, 16);
         if (offer)
             ef.body.h -= bh + gap;
-        explain_screen(c, &ef, v, S(c, outcome ? outcome : "screen.eligibility_title"), icon, text,
-                       "screen.change_answers", UI_ID_OK, env->session);
-        if (offer) {
-            int bw = f.body.w * 3 / 5;
-            SDL_Rect b = {f.body.x + (f.body.w - bw) / 2, ef.body.y + ef.body.h + gap, bw, bh};
-            ui_button(c, UI_ID_SERVICE_PREFIX "jobseeker", b, S(c, "screen.jobseeker_here"),
-                      ui_theme_size(c->t, UI_SIZE_BUTTON), UI_BUTTON_SECONDARY);
-        }
+        explain_screen_kind(c, &ef, v, S(c, outcome ? outcome : "screen.eligibility_title"), icon,
+                            text, "screen.change_answers", UI_ID_OK, env->session,
+                            offer ? UI_BUTTON_SECONDARY : UI_BUTTON_PRIMARY);
+        if (offer) /* the way on here, the whole width: 好的 (the counter) beside it */
+            ui_button(c, UI_ID_SERVICE_PREFIX "jobseeker",
+                      (SDL_Rect){f.body.x, ef.body.y + ef.body.h + gap, f.body.w, bh},
+                      S(c, "screen.jobseeker_here"), ui_theme_size(c->t, UI_SIZE_BUTTON),
+                      UI_BUTTON_PRIMARY);
         break;
     }
     case FLOW_FORM:
