@@ -146,8 +146,8 @@ static const registration_field_info fields[REGISTRATION_FIELD_COUNT] = {
 };
 
 /* The other types: the holder as the card gave it (checked as in a registration, not on
- * the form; the ethnicity carried as the card gave it, not required), then their own page. Mobile is asked on the job seeker's page: the hall
- * calls with job leads. */
+ * the form; the ethnicity carried as the card gave it, not required), then their own page. Mobile
+ * is asked on the job seeker's page: the hall calls with job leads. */
 static const registration_field_info deregistration_fields[] = {
     F(NAME, "name", "姓名", TEXT, NONE, DEREGISTRATION, true, false),
     F(SEX, "sex", "性别", CODE, CODES_SEX, DEREGISTRATION, true, false),
