@@ -112,8 +112,9 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
      * title and 我的办理记录, in a table of its own with a row only for a type other than a
      * registration (records saved before are registrations; a registration's save writes
      * nothing more). Idempotent, like 4 -> 5. */
-    "CREATE TABLE IF NOT EXISTS record_types(record_id INTEGER PRIMARY KEY"
-    " REFERENCES records(id) ON DELETE CASCADE, record_type TEXT NOT NULL);",
+    "CREATE TABLE IF NOT EXISTS record_types("
+    "record_id INTEGER PRIMARY KEY REFERENCES records(id) ON DELETE CASCADE,"
+    " record_type TEXT NOT NULL);",
 };
 
 /* The keyed hash that finds a citizen's records: BLAKE2b-256 of the ID number (upper

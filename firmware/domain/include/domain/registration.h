@@ -348,6 +348,15 @@ int registration_is_locked(const registration *rec, registration_field field);
  *     0531-88886666-123). e-mail: ASCII local@domain, local part of atext and single
  *     dots, domain of two or more LDH labels, the last alphabetic.
  *   free text: UTF-8 within its character limit; name without ASCII digits or symbols.
+ * That is a registration's (rec->type). The other types check the holder as above (name,
+ * sex, birth date, document; ethnicity only when given) and their own page:
+ *   deregistration: situation (its table), its date real and not after today, the detail
+ *     for situations 01, 03, 04 and 11.
+ *   jobseeker: 1..3 job categories (their table, sorted), the area a known 6-digit
+ *     county (FORMAT for a street or community), the wage (its table), available_from a
+ *     real date, the mobile as above.
+ * In every type a field the type does not carry (registration_type_field) that is given
+ * is NOT_APPLICABLE. KIOSK_RANGE also for a type outside the enum.
  * Up to max issues are written to errors (caller storage); *count receives how many were
  * found in all (may exceed max). KIOSK_OK when none, KIOSK_INVALID when some, KIOSK_RANGE
  * when nothing could be checked (a NULL rec, codes, divs or count, errors NULL with max
@@ -368,6 +377,9 @@ kiosk_rc registration_validate(const registration *rec, const codes_tables *code
  *    "job_intention_1":"","job_intention_2":"","remarks":"",
  *    "services":["code",…],"from_card":["field key",…]}
  * services in code order, from_card in field order. Equal records give identical bytes.
+ * "type" ("registration") follows "schema". The other types write "schema", "type", then
+ * the keys of their schema in its order (a date "YYYY-MM-DD" or "", job_categories an
+ * array of codes) and "from_card".
  * On success *out is owned (NUL-terminated, free with free()) and *len (may be NULL) is
  * its length; on failure *out is NULL: KIOSK_NOMEM, KIOSK_INVALID for a record not made
  * by the setters (unterminated or non-UTF-8 text, a bad date). jansson's working copies of
@@ -379,7 +391,9 @@ kiosk_rc registration_to_json(const registration *rec, char **out, size_t *len);
  * storage). Strict: an object with exactly the keys above, each of its type ("schema" the
  * integer 1, dates as "YYYY-MM-DD" / "YYYY-MM" or ""), values accepted by the setters,
  * from_card naming fields. Whitespace and key order are free; duplicate keys are not.
- * It checks form, not rules: run registration_validate on the result.
+ * "type" may be absent (a registration, as every record saved before the types); a
+ * known type's keys are exactly its schema's. It checks form, not rules: run
+ * registration_validate on the result.
  * KIOSK_OK; KIOSK_UNSUPPORTED for another schema; KIOSK_INVALID for anything else
  * (also over 64 KiB); KIOSK_NOMEM. On failure *out is wiped (empty). Any thread. */
 kiosk_rc registration_from_json(const char *json, size_t len, registration *out);
