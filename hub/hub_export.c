@@ -2,7 +2,7 @@
  * Opening and exporting records. Each record is opened (crypto_box_seal_open), its
  * envelope signature checked against the device key it was stored under, its identity
  * (device, uuid, seq) compared with the stored row, and its registration parsed by the
- * domain's strict canonical parser. Only then is a row written. Working copies of
+ * domain's strict canonical parser (any record type). Only then is a row written. Working copies of
  * personal data are wiped: the decrypted buffer, the parsed record, jansson's heap.
  */
 #include "hub/hub_export.h"
@@ -20,9 +20,10 @@
 
 #define SHANGHAI_OFFSET_MS (8 * 3600 * 1000LL) /* no daylight saving since 1991 */
 
-/* The columns: the record's own, then every field in field order as the schema
- * describes it (a coded field or division as its code and its name), then what came from
- * the card. */
+/* One file for every record type: the record's own columns, its type ("registration",
+ * "deregistration", "jobseeker"), then every field of every type in field order as the
+ * schema describes it (a coded field or division as its code and its name; the cells of
+ * fields a type does not carry stay empty), then what came from the card. */
 static const char *const head[] = {
     "回执编号(receipt_no)",
     "记录编号(uuid)",
@@ -33,6 +34,7 @@ static const char *const head[] = {
     "承诺书摘要(commitment_sha256)",
 };
 #define HEAD (sizeof head / sizeof head[0])
+#define TYPE_TITLE "记录类型(type)"
 #define FROM_CARD_TITLE "读卡字段(from_card)"
 
 /* A field's value has a name beside it in the CSV: a code or a division. */
@@ -43,7 +45,7 @@ static int named(const registration_field_info *fi)
 
 static size_t columns(void)
 {
-    size_t n = HEAD + 1;
+    size_t n = HEAD + 2;
     for (int f = 0; f < REGISTRATION_FIELD_COUNT; f++)
         n += 1 + (size_t)named(registration_field_get((registration_field)f));
     return n;
@@ -175,6 +177,7 @@ static kiosk_rc write_row(exporter *ex, const hub_db_record *rec, const char *re
     cell(&r, s->created);
     cell(&r, version);
     cell(&r, sha256);
+    cell(&r, registration_type_key(g->type));
     for (int f = 0; f < REGISTRATION_FIELD_COUNT; f++) {
         const registration_field_info *fi = registration_field_get((registration_field)f);
         cell(&r, registration_value(g, fi->field, ";", s->value, sizeof s->value));
@@ -183,10 +186,15 @@ static kiosk_rc write_row(exporter *ex, const hub_db_record *rec, const char *re
         s->name[0] = '\0';
         if (fi->input == REGISTRATION_INPUT_DIVISION)
             division_path(ex, s->value, s->name, sizeof s->name);
-        else if (fi->input == REGISTRATION_INPUT_MULTI)
+        else if (fi->field == REGISTRATION_SERVICES)
             for (size_t i = 0; i < g->service_count && i < REGISTRATION_SERVICES_MAX; i++)
                 join(s->name, sizeof s->name, code_name(ex, (codes_table)fi->table, g->services[i]),
                      "；");
+        else if (fi->field == REGISTRATION_JOB_CATEGORIES)
+            for (size_t i = 0; i < g->job_category_count && i < REGISTRATION_JOB_CATEGORIES_MAX;
+                 i++)
+                join(s->name, sizeof s->name,
+                     code_name(ex, (codes_table)fi->table, g->job_categories[i]), "；");
         else
             snprintf(s->name, sizeof s->name, "%s",
                      code_name(ex, (codes_table)fi->table, s->value));
@@ -285,7 +293,7 @@ static kiosk_rc export_one(void *ctx, const hub_db_record *rec)
     static const char *const why[] = {"", "it does not open with this key",
                                       "its signature does not verify",
                                       "its device, uuid or seq differ from the stored record",
-                                      "its content is not a schema-1 registration"};
+                                      "its content is not a schema-1 record of a known type"};
     switch (v) {
     case V_OK:
         ex->stats.exported++;
@@ -343,6 +351,7 @@ kiosk_rc hub_export_csv(hub_db *db, const uint8_t upstream_pk[32], const uint8_t
     char title[160];
     for (size_t i = 0; i < HEAD; i++)
         cell(&r, head[i]);
+    cell(&r, TYPE_TITLE);
     for (int f = 0; f < REGISTRATION_FIELD_COUNT; f++) {
         const registration_field_info *fi = registration_field_get((registration_field)f);
         snprintf(title, sizeof title, "%s%s(%s)", fi->title, named(fi) ? "代码" : "", fi->key);

@@ -326,7 +326,7 @@ static void say_step(ui_app *app, flow_step step)
 {
     const char *name = step == FLOW_ATTRACT
                            ? voice_attract_prompt(kiosk_config_card_entry(&app->cfg))
-                           : voice_prompt_name(step);
+                           : voice_prompt_name_page(step, (flow_page)app->last_page);
     if (!app->voice_on || !name || app->desk.screen != DESK_OFF || !voice(app))
         return;
     ui_voice_say(app->voice, app->language, name);
@@ -1042,7 +1042,7 @@ static void on_widget(ui_app *app, const char *id)
         session_scroll(ss);
     } else if (step == FLOW_ELIGIBILITY && !strcmp(id, UI_ID_BACK)) {
         session_back(ss);
-    } else if (step == FLOW_SERVICES || step == FLOW_RECORDS) {
+    } else if (step == FLOW_SERVICES || step == FLOW_RECORDS || step == FLOW_ELIGIBILITY) {
         const char *prompt = ui_services_tap(ss, step, id);
         if (prompt && app->voice_on && voice(app))
             ui_voice_say(app->voice, app->language, prompt);

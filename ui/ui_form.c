@@ -32,6 +32,14 @@ static codes_table table_of(registration_field f)
 #define CANDIDATES_PER_PAGE 6
 
 static void year_month_text(const kiosk_strings *s, int k, char *out, size_t size);
+static void date_text(const kiosk_strings *s, int k, int day, char *out, size_t size);
+
+/* An asked date looks forward (可到岗日期: this month and the eleven after it), the others
+ * back (the twelve months up to this one). */
+static int date_forward(registration_field f)
+{
+    return f == REGISTRATION_AVAILABLE_FROM;
+}
 
 void ui_form_edit_wipe(ui_form_edit *e)
 {
@@ -71,6 +79,14 @@ void ui_form_value(const ui_form_env *env, const kiosk_strings *s, registration_
             snprintf(out, outsz, "%s", v);
         break;
     }
+    case REGISTRATION_INPUT_DATE: {
+        int y, m, d;
+        if (sscanf(v, "%4d-%2d-%2d", &y, &m, &d) == 3 && m >= 1 && m <= 12)
+            date_text(s, y * 12 + m - 1, d, out, outsz); /* "2026年11月2日" */
+        else
+            snprintf(out, outsz, "%s", v);
+        break;
+    }
     case REGISTRATION_INPUT_DIVISION:
         if (divisions_path(env->divs, v, out, outsz) != KIOSK_OK)
             snprintf(out, outsz, "%s", v);
@@ -82,7 +98,7 @@ void ui_form_value(const ui_form_env *env, const kiosk_strings *s, registration_
         snprintf(buf, sizeof buf, "%s", v);
         for (char *save = NULL, *tok = strtok_r(buf, ",", &save); tok;
              tok = strtok_r(NULL, ",", &save)) {
-            const char *name = codes_name(env->codes, CODES_SERVICE, tok, env->lang);
+            const char *name = codes_name(env->codes, table_of(field), tok, env->lang);
             /* "职业指导、职业介绍", "Career guidance, Job placement" */
             char list[256];
             snprintf(list, sizeof list, "%s", out);
@@ -132,7 +148,8 @@ static const char *issue_text(const kiosk_strings *s, const flow_view *v, regist
  * row carries no mark; the check says when they are needed. */
 static int conditional(registration_field f)
 {
-    return f == REGISTRATION_DISABILITY_GRADE || f == REGISTRATION_REASON_OTHER_TEXT;
+    return f == REGISTRATION_DISABILITY_GRADE || f == REGISTRATION_REASON_OTHER_TEXT ||
+           f == REGISTRATION_SITUATION_DETAIL;
 }
 
 /* The row's label marked from the schema's required flag, before anything turns red:
@@ -668,6 +685,51 @@ static void year_month_text(const kiosk_strings *s, int k, char *out, size_t siz
     kiosk_strings_fill(kiosk_strings_get(s, "screen.year_month"), names, values, 2, out, size);
 }
 
+/* "2026年11月2日" / "November 2, 2026" for the month index k and day. */
+static void date_text(const kiosk_strings *s, int k, int day, char *out, size_t size)
+{
+    char key[32], year[16], d[8];
+    snprintf(key, sizeof key, "screen.month_%d", k % 12 + 1);
+    snprintf(year, sizeof year, "%d", k / 12);
+    snprintf(d, sizeof d, "%d", day);
+    const char *names[] = {"year", "month", "day"},
+               *values[] = {year, kiosk_strings_get(s, key), d};
+    kiosk_strings_fill(kiosk_strings_get(s, "screen.year_month_day"), names, values, 3, out, size);
+}
+
+static int days_in_month(int year, int month)
+{
+    static const int days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    int leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    return month == 2 && leap ? 29 : days[(month - 1) % 12];
+}
+
+/* The day of an asked date, its month chosen: the month's days in a grid of seven, one
+ * tap chooses and closes; "重选月份" goes back to the months. */
+static void draw_days(ui_ctx *c, const ui_form_edit *e, SDL_Rect body)
+{
+    const ui_theme *t = c->t;
+    char shown[64];
+    year_month_text(c->s, e->year * 12 + e->month - 1, shown, sizeof shown);
+    SDL_Rect area = done_cancel(c, editor_frame(c, e, body, shown), 0);
+    int gap = ui_theme_px(t, 12), bh = ui_theme_text_target_px(t, t->landscape ? 60 : 90);
+    ui_button(c, "day_back", (SDL_Rect){area.x, area.y, area.w / 2, bh},
+              kiosk_strings_get(c->s, "screen.date_other_month"), ui_theme_size(t, UI_SIZE_OPTION),
+              UI_BUTTON_SECONDARY);
+    int top = area.y + bh + gap, n = days_in_month(e->year, e->month), cols = 7;
+    int rows = (n + cols - 1) / cols;
+    int cw = (area.w - (cols - 1) * gap) / cols, ch = (area.y + area.h - top - rows * gap) / rows;
+    if (ch > bh * 3 / 2)
+        ch = bh * 3 / 2;
+    for (int i = 0; i < n; i++) {
+        char id[16], label[16];
+        snprintf(id, sizeof id, "day_%d", i + 1);
+        snprintf(label, sizeof label, "%d", i + 1);
+        SDL_Rect b = {area.x + (i % cols) * (cw + gap), top + (i / cols) * (ch + gap), cw, ch};
+        ui_button(c, id, b, label, ui_theme_size(t, UI_SIZE_MONTH), UI_BUTTON_SECONDARY);
+    }
+}
+
 /* The twelve months up to e->last_month, oldest first, each button with its year above
  * its month's name; "−" and "+" move a year at a time, never past this month. */
 static void draw_month(ui_ctx *c, const ui_form_env *env, const ui_form_edit *e, SDL_Rect body)
@@ -676,16 +738,20 @@ static void draw_month(ui_ctx *c, const ui_form_env *env, const ui_form_edit *e,
     char shown[64], first[48], last[48];
     if (e->month)
         year_month_text(c->s, e->year * 12 + e->month - 1, shown, sizeof shown);
-    SDL_Rect area = done_cancel(c, editor_frame(c, e, body, e->month ? shown : NULL), 1);
+    /* a date goes on to its day: no 完成 for its months */
+    SDL_Rect area = done_cancel(c, editor_frame(c, e, body, e->month ? shown : NULL),
+                                input_of(e->field) != REGISTRATION_INPUT_DATE);
     int gap = ui_theme_px(t, 16), bh = ui_theme_px(t, t->landscape ? 70 : 110);
     year_month_text(c->s, e->last_month - 11, first, sizeof first);
     year_month_text(c->s, e->last_month, last, sizeof last);
     char range[112];
     snprintf(range, sizeof range, "%s – %s", first, last);
     int bw = area.w / 5;
-    int later = e->last_month + 12 <= month_index(env->today);
-    ui_button(c, "year_minus", (SDL_Rect){area.x, area.y, bw, bh}, "−",
-              ui_theme_size(t, UI_SIZE_KEY_SYMBOL), UI_BUTTON_SECONDARY);
+    int forward = date_forward(e->field);
+    int later = !forward && e->last_month + 12 <= month_index(env->today);
+    if (!forward) /* the months ahead are the twelve shown */
+        ui_button(c, "year_minus", (SDL_Rect){area.x, area.y, bw, bh}, "−",
+                  ui_theme_size(t, UI_SIZE_KEY_SYMBOL), UI_BUTTON_SECONDARY);
     int line = ui_theme_size_px(t, UI_SIZE_MONTH) * 4 / 3;
     SDL_Rect mid = {area.x + bw + gap, area.y + (bh - line) / 2, area.w - 2 * (bw + gap), line};
     ui_label_fit(c, range, mid, ui_theme_size(t, UI_SIZE_MONTH), t->fg, UI_TEXT_CENTER);
@@ -983,6 +1049,12 @@ static void draw_editor(ui_ctx *c, const ui_form_env *env, const ui_form_edit *e
     case REGISTRATION_INPUT_MONTH:
         draw_month(c, env, e, body);
         return;
+    case REGISTRATION_INPUT_DATE: /* asked: its month, then its day */
+        if (e->day_stage)
+            draw_days(c, e, body);
+        else
+            draw_month(c, env, e, body);
+        return;
     case REGISTRATION_INPUT_DIVISION:
         draw_division(c, env, e, body);
         return;
@@ -1002,7 +1074,6 @@ static void draw_editor(ui_ctx *c, const ui_form_env *env, const ui_form_edit *e
         }
         __attribute__((fallthrough)); /* the pinyin keyboard */
     case REGISTRATION_INPUT_ASCII:
-    case REGISTRATION_INPUT_DATE:
         draw_keyboard(c, env, e, done_cancel(c, text_frame(c, e, body), 1),
                       kind == REGISTRATION_INPUT_ASCII);
         return;
@@ -1028,6 +1099,15 @@ static void open_editor(const ui_form_env *env, ui_form_edit *e, registration_fi
     char raw[UI_FORM_TEXT_MAX];
     const char *v = registration_value(env->rec, f, ",", raw, sizeof raw);
     switch (input_of(f)) {
+    case REGISTRATION_INPUT_DATE: {
+        /* the months first (back, or ahead for 可到岗日期), then the day */
+        int now = month_index(env->today), d;
+        e->last_month = now + (date_forward(f) ? 11 : 0);
+        if (!v || sscanf(v, "%4d-%2d-%2d", &e->year, &e->month, &d) != 3 || e->month < 1 ||
+            e->month > 12)
+            e->year = e->month = 0;
+        break;
+    }
     case REGISTRATION_INPUT_MONTH: {
         /* the twelve months up to this one, where most answers lie; a value given
          * earlier is brought into view a year at a time */
@@ -1047,6 +1127,9 @@ static void open_editor(const ui_form_env *env, ui_form_edit *e, registration_fi
          * shows on the page); "其他地区" goes to the provinces */
         if (env->home && env->home[0] && env->divs && divisions_name(env->divs, env->home))
             snprintf(e->division, sizeof e->division, "%s", env->home);
+        /* the area of work is a district: the hall's city, its districts to choose from */
+        if (f == REGISTRATION_JOB_AREA && strlen(e->division) > 4)
+            e->division[4] = '\0';
         break;
     case REGISTRATION_INPUT_MULTI: {
         char buf[128];
@@ -1082,7 +1165,9 @@ int ui_form_open_next(const ui_form_env *env, ui_form_edit *e, registration_fiel
     if (e->active)
         return 0;
     size_t n;
-    const registration_field_info *schema = registration_schema(&n);
+    const registration_field_info *schema = registration_type_schema(env->rec->type, &n);
+    if (!schema)
+        return 0;
     size_t at = 0;
     while (at < n && schema[at].field != field)
         at++;
@@ -1104,7 +1189,7 @@ int ui_form_open_next(const ui_form_env *env, ui_form_edit *e, registration_fiel
         int needed = fi->required;
         for (size_t k = 0; k < nissues && !needed; k++)
             needed = issues[k].field == fi->field && issues[k].error == REGISTRATION_ERR_REQUIRED;
-        if (!needed || !fi->on_form || fi->input == REGISTRATION_INPUT_DATE ||
+        if (!needed || !fi->on_form || fi->field == REGISTRATION_BIRTH_DATE ||
             registration_is_locked(env->rec, fi->field))
             continue;
         int empty = !*registration_value(env->rec, fi->field, ",", raw, sizeof raw);
@@ -1289,13 +1374,16 @@ int ui_form_tap(const ui_form_env *env, ui_form_edit *e, const char *id, ui_form
         if (e->field == REGISTRATION_MOBILE &&
             registration_mobile_check(e->text, NULL) != REGISTRATION_MOBILE_OK)
             return 1; /* 完成 is greyed: the line above it says why */
-        if (kind == REGISTRATION_INPUT_DIVISION && e->division[0]) {
+        if (kind == REGISTRATION_INPUT_DIVISION && e->division[0] &&
+            e->field != REGISTRATION_JOB_AREA) {
             /* a division is chosen: on to its detail, the next thing the citizen gives */
             registration_field detail = detail_of(e->field);
             take(e, out, e->division);
             open_editor(env, e, detail);
             return 1;
         }
+        if (kind == REGISTRATION_INPUT_DATE)
+            return 1; /* a date is chosen by its day */
         if (kind == REGISTRATION_INPUT_MONTH) {
             if (!e->month)
                 return 1;
@@ -1342,7 +1430,9 @@ int ui_form_tap(const ui_form_env *env, ui_form_edit *e, const char *id, ui_form
                 memmove(e->chosen[found], e->chosen[found + 1],
                         (size_t)(e->nchosen - found - 1) * sizeof e->chosen[0]);
                 e->nchosen--;
-            } else if (e->nchosen < 8) {
+            } else if (e->nchosen < (e->field == REGISTRATION_JOB_CATEGORIES
+                                         ? REGISTRATION_JOB_CATEGORIES_MAX
+                                         : 8)) {
                 snprintf(e->chosen[e->nchosen++], sizeof e->chosen[0], "%s", id + 4);
             }
         }
@@ -1365,10 +1455,42 @@ int ui_form_tap(const ui_form_env *env, ui_form_edit *e, const char *id, ui_form
             close_editor(env, e);
         }
         return 1;
+    case REGISTRATION_INPUT_DATE:
+        if (!strcmp(id, "day_back")) {
+            e->day_stage = 0;
+        } else if (!e->day_stage && !date_forward(e->field) && !strcmp(id, "year_minus") &&
+                   e->last_month - 12 >= 1950 * 12 + 11) {
+            e->last_month -= 12;
+        } else if (!e->day_stage && !date_forward(e->field) && !strcmp(id, "year_plus") &&
+                   e->last_month + 12 <= month_index(env->today)) {
+            e->last_month += 12;
+        } else if (!e->day_stage && !strncmp(id, "month_", 6)) {
+            int m = atoi(id + 6);
+            if (m < 1 || m > 12)
+                return 1;
+            int k = e->last_month - ((e->last_month % 12) - (m - 1) + 12) % 12;
+            e->year = k / 12;
+            e->month = k % 12 + 1;
+            e->day_stage = 1;
+        } else if (e->day_stage && !strncmp(id, "day_", 4)) {
+            int d = atoi(id + 4);
+            if (d < 1 || d > days_in_month(e->year, e->month))
+                return 1;
+            char text[40];
+            snprintf(text, sizeof text, "%04d-%02d-%02d", e->year, e->month, d);
+            take(e, out, text);
+            close_editor(env, e);
+        }
+        return 1;
     case REGISTRATION_INPUT_DIVISION:
         if (!strncmp(id, "div_", 4) && id[4] >= '0' && id[4] <= '9') { /* a code */
             snprintf(e->division, sizeof e->division, "%s", id + 4);
             e->list_page = 0;
+            if (e->field == REGISTRATION_JOB_AREA && strlen(e->division) >= 6) {
+                take(e, out, e->division); /* a district is the answer */
+                close_editor(env, e);
+                return 1;
+            }
             const char *const *kids;
             /* a street or community with nothing below it is the answer: on to the detail */
             if (divisions_children(env->divs, e->division, &kids) == 0) {

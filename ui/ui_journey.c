@@ -373,9 +373,12 @@ static void questions_screen(ui_ctx *c, const frame *f, const flow_view *v, cons
     footer(c, f, NULL, NULL, UI_ID_NEXT, S(c, "screen.next"), UI_BUTTON_PRIMARY);
 }
 
-static const char *const page_titles[FLOW_PAGE_COUNT] = {
-    "screen.page_personal", "screen.page_document", "screen.page_contact",
-    "screen.page_unemployment", "screen.page_wishes"};
+/* every page of every record type: the registration's five, then the others' one each */
+#define ALL_PAGES (FLOW_PAGE_JOBSEEKER + 1)
+static const char *const page_titles[ALL_PAGES] = {
+    "screen.page_personal",     "screen.page_document", "screen.page_contact",
+    "screen.page_unemployment", "screen.page_wishes",   "screen.page_deregistration",
+    "screen.page_jobseeker"};
 
 static void form_screen(ui_ctx *c, const frame *f, const flow_view *v, ui_journey_state *st,
                         const ui_journey_env *env)
@@ -388,7 +391,7 @@ static void form_screen(ui_ctx *c, const frame *f, const flow_view *v, ui_journe
         ui_form_draw(c, &env->form, v, &st->edit, &st->form_scroll, area);
         return;
     }
-    title(c, f, S(c, page_titles[v->page < FLOW_PAGE_COUNT ? v->page : 0]));
+    title(c, f, S(c, page_titles[(unsigned)v->page < ALL_PAGES ? v->page : 0]));
     SDL_Rect body = f->body;
     if (v->nissues > 0 || v->message_key) {
         int hpx = ui_theme_size(c->t, UI_SIZE_PAGE_HINT); /* its line follows large text */
@@ -500,10 +503,11 @@ static int flow_rows(ui_ctx *c, const char *rows, int nrows, int vpx, SDL_Rect b
 
 typedef struct review_layout {
     int card_w, head_h, pad, gap;
-    int h[FLOW_PAGE_COUNT];   /* each page's card */
-    int col[FLOW_PAGE_COUNT]; /* its column */
-    int y[FLOW_PAGE_COUNT];   /* its top, from the content's top */
+    int h[ALL_PAGES];   /* each page's card */
+    int col[ALL_PAGES]; /* its column */
+    int y[ALL_PAGES];   /* its top, from the content's top */
     int content_h;
+    int pf, pe; /* the record type's pages: pf up to (not with) pe */
 } review_layout;
 
 /* The width of a card's "修改" button. */
@@ -534,7 +538,7 @@ static void review_lay_out(ui_ctx *c, char rows[][REVIEW_ROWS_BYTES], const int 
                            int area_w, int vpx, review_layout *lo)
 {
     lo->card_w = (area_w - (cols - 1) * lo->gap) / cols;
-    for (int p = 0; p < FLOW_PAGE_COUNT; p++) {
+    for (int p = lo->pf; p < lo->pe; p++) {
         int head[3];
         SDL_Rect box = review_box(c, lo, p, (SDL_Rect){0, 0, lo->card_w, 0}, head);
         const char *none = S(c, "screen.review_nothing");
@@ -543,11 +547,11 @@ static void review_lay_out(ui_ctx *c, char rows[][REVIEW_ROWS_BYTES], const int 
                              lo->pad / 3, head, c->t->fg, 0) +
                    lo->pad / 2;
     }
-    int split = FLOW_PAGE_COUNT, best = -1;
+    int split = lo->pe, best = -1;
     if (cols == 2)
-        for (int k = 1; k < FLOW_PAGE_COUNT; k++) {
+        for (int k = lo->pf + 1; k < lo->pe; k++) {
             int a = 0, b = 0;
-            for (int p = 0; p < FLOW_PAGE_COUNT; p++)
+            for (int p = lo->pf; p < lo->pe; p++)
                 *(p < k ? &a : &b) += lo->h[p] + lo->gap;
             int tall = a > b ? a : b;
             if (best < 0 || tall < best) {
@@ -557,7 +561,7 @@ static void review_lay_out(ui_ctx *c, char rows[][REVIEW_ROWS_BYTES], const int 
         }
     int y[2] = {0, 0};
     lo->content_h = 0;
-    for (int p = 0; p < FLOW_PAGE_COUNT; p++) {
+    for (int p = lo->pf; p < lo->pe; p++) {
         lo->col[p] = p < split ? 0 : 1;
         lo->y[p] = y[lo->col[p]];
         y[lo->col[p]] += lo->h[p] + lo->gap;
@@ -574,11 +578,20 @@ static void review_screen(ui_ctx *c, const frame *f, const flow_view *v, ui_jour
     SDL_Rect body = f->body;
     int vpx = ui_theme_size(t, UI_SIZE_REVIEW_ROW), hpx = ui_theme_size(t, UI_SIZE_CARD_HEAD);
     int cols = f->landscape ? 2 : 1;
-    char rows[FLOW_PAGE_COUNT][REVIEW_ROWS_BYTES]; /* wiped below */
-    int nrows[FLOW_PAGE_COUNT];
-    for (int p = 0; p < FLOW_PAGE_COUNT; p++)
-        nrows[p] = review_rows(c, env, (flow_page)p, rows[p], sizeof rows[p]);
+    char rows[ALL_PAGES][REVIEW_ROWS_BYTES]; /* wiped below */
+    int nrows[ALL_PAGES] = {0};
     review_layout lo = {.pad = ui_theme_px(t, 16), .gap = ui_theme_px(t, 12)};
+    /* the pages of the record's type: the registration's five, or another type's one */
+    lo.pf = FLOW_PAGE_PERSONAL;
+    lo.pe = FLOW_PAGE_COUNT;
+    if (env->form.rec && env->form.rec->type != REGISTRATION_TYPE_REGISTRATION) {
+        lo.pf = env->form.rec->type == REGISTRATION_TYPE_JOBSEEKER ? FLOW_PAGE_JOBSEEKER
+                                                                   : FLOW_PAGE_DEREGISTRATION;
+        lo.pe = lo.pf + 1;
+        cols = 1;
+    }
+    for (int p = lo.pf; p < lo.pe; p++)
+        nrows[p] = review_rows(c, env, (flow_page)p, rows[p], sizeof rows[p]);
     lo.head_h = ui_theme_size_px(t, UI_SIZE_CARD_HEAD) * 4 / 3;
     if (lo.head_h < t->min_target_px)
         lo.head_h = t->min_target_px;
@@ -587,11 +600,11 @@ static void review_screen(ui_ctx *c, const frame *f, const flow_view *v, ui_jour
     review_lay_out(c, rows, nrows, cols, body.w, vpx, &lo);
     /* hall mode does not scroll: cards that do not fit (English in large text) are shown
      * in two parts, split between two cards, "下一步" going to the second part first */
-    int first = 0, last = FLOW_PAGE_COUNT; /* the cards shown */
+    int first = lo.pf, last = lo.pe; /* the cards shown */
     st->review_parts = 1;
     if (!f->landscape && lo.content_h > body.h) {
         int best = -1;
-        for (int k = 1; k < FLOW_PAGE_COUNT; k++) {
+        for (int k = lo.pf + 1; k < lo.pe; k++) {
             int a = lo.y[k] - lo.gap, b = lo.content_h - lo.y[k];
             int tall = a > b ? a : b;
             if (tall <= body.h && (best < 0 || tall < best)) {
@@ -605,10 +618,10 @@ static void review_screen(ui_ctx *c, const frame *f, const flow_view *v, ui_jour
     if (st->review_parts == 2) {
         if (st->review_part > 1)
             st->review_part = 1;
-        first = st->review_part ? st->review_split : 0;
-        last = st->review_part ? FLOW_PAGE_COUNT : st->review_split;
+        first = st->review_part ? st->review_split : lo.pf;
+        last = st->review_part ? lo.pe : st->review_split;
         int top = lo.y[first];
-        for (int p = 0; p < FLOW_PAGE_COUNT; p++)
+        for (int p = lo.pf; p < lo.pe; p++)
             lo.y[p] -= top;
         lo.content_h = 0;
         char both[160];
@@ -636,7 +649,8 @@ static void review_screen(ui_ctx *c, const frame *f, const flow_view *v, ui_jour
             continue;
         int bad = 0;
         for (int i = 0; i < v->nissues; i++)
-            bad |= flow_page_of(v->issues[i].field) == (flow_page)p;
+            bad |= flow_page_of(v->issues[i].field) == (flow_page)p ||
+                   (p >= FLOW_PAGE_COUNT && lo.pe - lo.pf == 1); /* one card: all of it */
         ui_draw_round_frame(c->r, card, ui_theme_px(t, 16), ui_theme_px(t, bad ? 4 : 2) + 1,
                             bad ? t->error : t->muted, t->panel);
         int ebw = review_edit_w(c, card);
@@ -1021,10 +1035,24 @@ static ui_icon_kind message_icon(const char *key)
     return UI_ICON_NOTICE;
 }
 
-/* A page of explanation and one button (eligibility outcome, messages). */
+/* A page of explanation and one button (eligibility outcome, messages); the button's kind
+ * (primary, or secondary when the page offers a better way on). */
+static void explain_screen_kind(ui_ctx *c, const frame *f, const flow_view *v,
+                                const char *title_text, ui_icon_kind icon, const char *text,
+                                const char *back_key, const char *button_id, const session_view *sv,
+                                ui_button_kind ok_kind);
 static void explain_screen(ui_ctx *c, const frame *f, const flow_view *v, const char *title_text,
                            ui_icon_kind icon, const char *text, const char *back_key,
                            const char *button_id, const session_view *sv)
+{
+    explain_screen_kind(c, f, v, title_text, icon, text, back_key, button_id, sv,
+                        UI_BUTTON_PRIMARY);
+}
+
+static void explain_screen_kind(ui_ctx *c, const frame *f, const flow_view *v,
+                                const char *title_text, ui_icon_kind icon, const char *text,
+                                const char *back_key, const char *button_id, const session_view *sv,
+                                ui_button_kind ok_kind)
 {
     header(c, f, v, 0);
     title_icon(c, f, title_text, icon);
@@ -1044,7 +1072,7 @@ static void explain_screen(ui_ctx *c, const frame *f, const flow_view *v, const 
     SDL_Rect inner = {panel.x + pad, panel.y + pad, panel.w - 2 * pad, panel.h - 2 * pad};
     ui_label(c, text, inner, ui_theme_size(c->t, UI_SIZE_EXPLAIN), c->t->fg, UI_TEXT_LEFT);
     footer(c, f, back_key ? UI_ID_BACK : NULL, back_key ? S(c, back_key) : NULL, button_id,
-           S(c, "screen.ok"), UI_BUTTON_PRIMARY);
+           S(c, "screen.ok"), ok_kind);
 }
 
 /* The card left before saving: put the same one back within the seconds shown. */
@@ -1250,8 +1278,22 @@ kiosk_rc ui_journey_draw(ui_ctx *c, const flow_view *v, ui_journey_state *st,
         /* only "eligible" is good news; the others send the citizen to a counter */
         ui_icon_kind icon =
             v->eligibility.outcome == ELIGIBILITY_ELIGIBLE ? UI_ICON_SUCCESS : UI_ICON_NOTICE;
-        explain_screen(c, &f, v, S(c, outcome ? outcome : "screen.eligibility_title"), icon, text,
-                       "screen.change_answers", UI_ID_OK, env->session);
+        /* 求职登记 offered here: its button under the explanation, the counter (好的) and
+         * 修改回答 in the footer as before */
+        frame ef = f;
+        int offer = v->eligibility.outcome == ELIGIBILITY_OFFER_JOBSEEKER;
+        int bh = ui_theme_text_target_px(c->t, c->t->landscape ? 72 : 110),
+            gap = ui_theme_px(c->t, 16);
+        if (offer)
+            ef.body.h -= bh + gap;
+        explain_screen_kind(c, &ef, v, S(c, outcome ? outcome : "screen.eligibility_title"), icon,
+                            text, "screen.change_answers", UI_ID_OK, env->session,
+                            offer ? UI_BUTTON_SECONDARY : UI_BUTTON_PRIMARY);
+        if (offer) /* the way on here, the whole width: 好的 (the counter) beside it */
+            ui_button(c, UI_ID_SERVICE_PREFIX "jobseeker",
+                      (SDL_Rect){f.body.x, ef.body.y + ef.body.h + gap, f.body.w, bh},
+                      S(c, "screen.jobseeker_here"), ui_theme_size(c->t, UI_SIZE_BUTTON),
+                      UI_BUTTON_PRIMARY);
         break;
     }
     case FLOW_FORM:

@@ -103,14 +103,7 @@ static void service_icon(SDL_Renderer *r, flow_service svc, SDL_Rect b, SDL_Colo
     }
 }
 
-/* Which services are on this kiosk (the others say where to go instead). */
-static int service_here(flow_service svc)
-{
-    return svc == FLOW_SERVICE_REGISTER || svc == FLOW_SERVICE_RECORDS ||
-           svc == FLOW_SERVICE_POLICIES;
-}
-
-static void tile(ui_ctx *c, flow_service svc, SDL_Rect box, int tapped)
+static void tile(ui_ctx *c, flow_service svc, SDL_Rect box)
 {
     const ui_theme *t = c->t;
     const char *name = flow_service_name(svc);
@@ -118,25 +111,21 @@ static void tile(ui_ctx *c, flow_service svc, SDL_Rect box, int tapped)
     snprintf(id, sizeof id, UI_ID_SERVICE_PREFIX "%s", name);
     snprintf(key, sizeof key, "services.%s", name);
     snprintf(sub, sizeof sub, "services.%s_sub", name);
-    int here = service_here(svc);
-    ui_button_kind kind = svc == FLOW_SERVICE_REGISTER ? UI_BUTTON_PRIMARY
-                          : here || tapped             ? UI_BUTTON_SECONDARY
-                                                       : UI_BUTTON_KEY;
+    ui_button_kind kind = svc == FLOW_SERVICE_REGISTER ? UI_BUTTON_PRIMARY : UI_BUTTON_SECONDARY;
     box = ui_button(c, id, box, "", ui_theme_size(t, UI_SIZE_BUTTON), kind);
-    SDL_Color fg = kind == UI_BUTTON_PRIMARY ? t->on_accent : here ? t->accent : t->fg;
+    SDL_Color fg = kind == UI_BUTTON_PRIMARY ? t->on_accent : t->accent;
     SDL_Color ground = kind == UI_BUTTON_PRIMARY ? t->accent : t->panel;
-    SDL_Color second = kind == UI_BUTTON_PRIMARY ? t->on_accent : here ? t->fg : t->muted;
+    SDL_Color second = kind == UI_BUTTON_PRIMARY ? t->on_accent : t->fg;
     int pad = ui_theme_px(t, 20);
     int d = box.h - 2 * pad;
     if (d > box.w / 4)
         d = box.w / 4;
-    service_icon(c->r, svc, (SDL_Rect){box.x + pad, box.y + (box.h - d) / 2, d, d},
-                 here ? fg : t->muted, ground);
+    service_icon(c->r, svc, (SDL_Rect){box.x + pad, box.y + (box.h - d) / 2, d, d}, fg, ground);
     int tx = box.x + 2 * pad + d, tw = box.x + box.w - pad - tx;
     int npx = ui_theme_size(t, UI_SIZE_BUTTON_MAIN), spx = ui_theme_size(t, UI_SIZE_HINT);
     int nh = 0, sh = 0;
     ui_text_measure(c->text, S(c, key), ui_theme_font_px(t, npx), NULL, &nh);
-    const char *subtext = S(c, here ? sub : "services.not_here");
+    const char *subtext = S(c, sub);
     ui_text_measure(c->text, subtext, ui_theme_font_px(t, spx), NULL, &sh);
     int room = box.h - 2 * pad / 2, gap = ui_theme_px(t, 6);
     if (nh + gap + sh > room) { /* large text on a short tile: both lines shrink */
@@ -150,36 +139,7 @@ static void tile(ui_ctx *c, flow_service svc, SDL_Rect box, int tapped)
     ui_label_fit(c, subtext, (SDL_Rect){tx, y + nh + gap, tw, sh}, spx, second, UI_TEXT_LEFT);
 }
 
-/* The note of the tile last tapped whose service is not here: what to do instead. */
-static void note(ui_ctx *c, const flow_view *v, const ui_journey_env *env, SDL_Rect box)
-{
-    const ui_theme *t = c->t;
-    if (!v->service_note) {
-        ui_label(c, S(c, "services.hint"), box, ui_theme_size(t, UI_SIZE_HINT), t->muted,
-                 UI_TEXT_LEFT);
-        return;
-    }
-    char text[512];
-    const char *name = "phone", *value = env->agency_phone ? env->agency_phone : "";
-    kiosk_strings_fill(S(c, v->service_note), &name, &value, 1, text, sizeof text);
-    int pad = ui_theme_px(t, 16);
-    ui_draw_round_frame(c->r, box, pad, ui_theme_px(t, 3) + 1, t->notice, t->panel);
-    SDL_Rect in = {box.x + pad, box.y + pad, box.w - 2 * pad, box.h - 2 * pad};
-    int px = ui_theme_size(t, UI_SIZE_EXPLAIN), h = 0;
-    ui_text_style st = {.px = ui_theme_font_px(t, px), .align = UI_TEXT_LEFT};
-    ui_text_block b;
-    /* the note in the largest size that fits its panel */
-    while (px > 8 && ui_text_measure_block(c->text, text, &st, in.w, &b) == KIOSK_OK &&
-           (h = b.h) > in.h) {
-        px = px * 9 / 10;
-        st.px = ui_theme_font_px(t, px);
-    }
-    (void)h;
-    ui_label(c, text, in, px, t->fg, UI_TEXT_LEFT);
-}
-
-static void services_screen(ui_ctx *c, const ui_journey_frame *f, const flow_view *v,
-                            const ui_journey_env *env)
+static void services_screen(ui_ctx *c, const ui_journey_frame *f, const flow_view *v)
 {
     const ui_theme *t = c->t;
     ui_journey_header(c, f, v, 1);
@@ -200,8 +160,9 @@ static void services_screen(ui_ctx *c, const ui_journey_frame *f, const flow_vie
             (SDL_Rect){body.x, body.y + FLOW_SERVICE_COUNT * (h + gap), body.w, note_h};
     }
     for (int i = 0; i < FLOW_SERVICE_COUNT; i++)
-        tile(c, (flow_service)i, slots[i], v->service_note && (int)v->service_tapped == i);
-    note(c, v, env, slots[FLOW_SERVICE_COUNT]);
+        tile(c, (flow_service)i, slots[i]);
+    ui_label(c, S(c, "services.hint"), slots[FLOW_SERVICE_COUNT], ui_theme_size(t, UI_SIZE_HINT),
+             t->muted, UI_TEXT_LEFT);
     ui_journey_footer(c, f, NULL, NULL, UI_ID_FINISH, S(c, "services.finish"));
 }
 
@@ -243,8 +204,10 @@ static void record_card(ui_ctx *c, const ui_journey_frame *f, const app_io_recor
     kiosk_strings_fill(S(c, "records.number"), &name, &value, 1, l2, sizeof l2);
     /* the record type, its date, its receipt number, its state: a line each */
     int lh = text.h / 4, px = ui_theme_size(t, (ui_size)row);
-    ui_label_fit(c, S(c, "records.kind_registration"), (SDL_Rect){text.x, text.y, text.w, lh}, px,
-                 t->fg, UI_TEXT_LEFT);
+    char kind[48];
+    snprintf(kind, sizeof kind, "records.kind_%s",
+             rec->record_type[0] ? rec->record_type : "registration");
+    ui_label_fit(c, S(c, kind), (SDL_Rect){text.x, text.y, text.w, lh}, px, t->fg, UI_TEXT_LEFT);
     ui_label_fit(c, date, (SDL_Rect){text.x, text.y + lh, text.w, lh}, px, t->fg, UI_TEXT_LEFT);
     ui_label_fit(c, l2, (SDL_Rect){text.x, text.y + 2 * lh, text.w, lh}, px, t->fg, UI_TEXT_LEFT);
     ui_label_fit(c, S(c, state_key(rec->state)), (SDL_Rect){text.x, text.y + 3 * lh, text.w, lh},
@@ -343,7 +306,7 @@ void ui_services_draw(ui_ctx *c, const ui_journey_frame *f, const flow_view *v,
                       const ui_journey_env *env)
 {
     if (v->step == FLOW_SERVICES)
-        services_screen(c, f, v, env);
+        services_screen(c, f, v);
     else
         records_screen(c, f, v, env);
 }
@@ -359,17 +322,16 @@ const char *ui_services_tap(session *s, flow_step step, const char *id)
         return NULL;
     }
     size_t pn = strlen(UI_ID_SERVICE_PREFIX), rn = strlen(UI_ID_RECORD_REPRINT);
+    if (step == FLOW_ELIGIBILITY && !strcmp(id, UI_ID_SERVICE_PREFIX "jobseeker")) {
+        session_service(s, FLOW_SERVICE_JOBSEEKER); /* offered by the outcome */
+        return NULL;
+    }
     if (step == FLOW_SERVICES && !strncmp(id, UI_ID_SERVICE_PREFIX, pn)) {
         for (int i = 0; i < FLOW_SERVICE_COUNT; i++) {
             if (strcmp(id + pn, flow_service_name((flow_service)i)) != 0)
                 continue;
             session_service(s, (flow_service)i);
-            /* a service not here: its note, spoken ("service_report" …) */
-            static const char *const prompts[FLOW_SERVICE_COUNT] = {
-                [FLOW_SERVICE_REPORT] = "service_report",
-                [FLOW_SERVICE_JOBSEEKER] = "service_jobseeker",
-            };
-            return prompts[i];
+            return NULL;
         }
     } else if (step == FLOW_RECORDS && !strncmp(id, UI_ID_RECORD_REPRINT, rn)) {
         session_reprint_record(s, atoi(id + rn));

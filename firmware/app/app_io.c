@@ -35,7 +35,8 @@ typedef struct job {
     uint8_t sha[32];
     char receipt_no[40];
     int copy;
-    int hant; /* print in Traditional Chinese */
+    int hant;             /* print in Traditional Chinese */
+    char record_type[16]; /* APP_IO_SAVE: the record's type */
     char pin[24];
     char who[32], action[48], subject[64], detail[160];
     char dir[512];
@@ -282,8 +283,13 @@ static void run_job(app_io *io, job *j, app_io_result *r)
         r->rc = store_ready(io->store, APP_IO_MIN_FREE_BYTES);
         break;
     case APP_IO_SAVE: {
-        store_submission sub = {j->registration_json, j->evidence_json, j->version, j->sha,
-                                j->masked_name,       j->masked_id};
+        store_submission sub = {j->registration_json,
+                                j->evidence_json,
+                                j->version,
+                                j->sha,
+                                j->masked_name,
+                                j->masked_id,
+                                j->record_type[0] ? j->record_type : NULL};
         store_saved saved;
         r->rc = store_save_citizen(io->store, &sub, j->id_number, &saved);
         if (r->rc == KIOSK_OK)
@@ -513,6 +519,7 @@ static void run_job(app_io *io, job *j, app_io_result *r)
             o->created_ms = found[i].created_ms;
             o->state = (int)found[i].state;
             snprintf(o->print_outcome, sizeof o->print_outcome, "%s", found[i].print_outcome);
+            snprintf(o->record_type, sizeof o->record_type, "%s", found[i].record_type);
         }
         explicit_bzero(found, sizeof found);
         /* the seam for the hub's word on each record (received, being processed, approved,
@@ -717,6 +724,7 @@ kiosk_rc app_io_save(app_io *io, const app_io_submission *sub)
     j.masked_id = strdup(sub->masked_id);
     j.id_number = sub->id_number ? strdup(sub->id_number) : NULL;
     memcpy(j.sha, sub->commitment_sha256, 32);
+    snprintf(j.record_type, sizeof j.record_type, "%s", sub->record_type ? sub->record_type : "");
     if (!j.registration_json || !j.evidence_json || !j.version || !j.masked_name || !j.masked_id ||
         (sub->id_number && !j.id_number)) {
         job_clear(&j);

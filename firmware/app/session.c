@@ -702,7 +702,8 @@ static void start_save(session *s)
                                  {0},
                                  name,
                                  id,
-                                 registration_get_text(rec, REGISTRATION_DOCUMENT_NUMBER)};
+                                 registration_get_text(rec, REGISTRATION_DOCUMENT_NUMBER),
+                                 registration_type_key(rec->type)};
         /* the hash of the exact text the citizen read */
         crypto_hash_sha256(sub.commitment_sha256, (const unsigned char *)s->commitment,
                            strlen(s->commitment));

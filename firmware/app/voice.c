@@ -39,6 +39,15 @@ const char *voice_prompt_name(flow_step step)
     return (unsigned)step < sizeof prompts / sizeof prompts[0] ? prompts[step] : NULL;
 }
 
+const char *voice_prompt_name_page(flow_step step, flow_page page)
+{
+    if (step == FLOW_FORM && page == FLOW_PAGE_DEREGISTRATION)
+        return "form_deregistration";
+    if (step == FLOW_FORM && page == FLOW_PAGE_JOBSEEKER)
+        return "form_jobseeker";
+    return voice_prompt_name(step);
+}
+
 /* Each tone 180 ms, 40 ms apart: a doorbell's "ding-dong", short enough not to startle. */
 #define TONE_MS 180
 #define GAP_MS 40

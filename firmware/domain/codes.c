@@ -25,6 +25,9 @@ static const char *const files[CODES_TABLE_COUNT] = {
     [CODES_UNEMPLOYMENT_REASON] = "unemployment_reason.tsv",
     [CODES_SERVICE] = "service.tsv",
     [CODES_REGISTRATION_PLACE] = "registration_place.tsv",
+    [CODES_DEREGISTRATION_SITUATION] = "deregistration_situation.tsv",
+    [CODES_JOB_CATEGORY] = "job_category.tsv",
+    [CODES_WAGE_RANGE] = "wage_range.tsv",
 };
 
 typedef struct code_table {

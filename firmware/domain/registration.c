@@ -76,6 +76,11 @@ static const text_field text_fields[REGISTRATION_FIELD_COUNT] = {
     [REGISTRATION_JOB_INTENTION_2] =
         TF(job_intention[1], REGISTRATION_JOB_INTENTION_CHARS, KIND_TEXT),
     [REGISTRATION_REMARKS] = TF(remarks, REGISTRATION_REMARKS_CHARS, KIND_MULTILINE),
+    [REGISTRATION_SITUATION] = TF(situation, 0, KIND_CODE),
+    [REGISTRATION_SITUATION_DETAIL] =
+        TF(situation_detail, REGISTRATION_SITUATION_DETAIL_CHARS, KIND_TEXT),
+    [REGISTRATION_JOB_AREA] = TF(job_area, 0, KIND_DIVISION),
+    [REGISTRATION_EXPECTED_WAGE] = TF(expected_wage, 0, KIND_CODE),
 };
 
 /* The fields, described once, in form order. */
@@ -127,9 +132,70 @@ static const registration_field_info fields[REGISTRATION_FIELD_COUNT] = {
     F(JOB_INTENTION_1, "job_intention_1", "求职意向1", TEXT, NONE, WISHES, false, true),
     F(JOB_INTENTION_2, "job_intention_2", "求职意向2", TEXT, NONE, WISHES, false, true),
     F(REMARKS, "remarks", "其他需要说明的事项", TEXT, NONE, WISHES, false, true),
+    /* the other types' own fields, each on its type's one page */
+    F(SITUATION, "situation", "注销情形", CODE, CODES_DEREGISTRATION_SITUATION, DEREGISTRATION,
+      true, true),
+    F(SITUATION_DATE, "situation_date", "情形发生日期", DATE, NONE, DEREGISTRATION, true, true),
+    F(SITUATION_DETAIL, "situation_detail", "单位或经营名称", TEXT, NONE, DEREGISTRATION, false,
+      true),
+    F(JOB_CATEGORIES, "job_categories", "意向岗位", MULTI, CODES_JOB_CATEGORY, JOBSEEKER, true,
+      true),
+    F(JOB_AREA, "job_area", "意向工作地区", DIVISION, NONE, JOBSEEKER, true, true),
+    F(EXPECTED_WAGE, "expected_wage", "期望月薪", CODE, CODES_WAGE_RANGE, JOBSEEKER, true, true),
+    F(AVAILABLE_FROM, "available_from", "可到岗日期", DATE, NONE, JOBSEEKER, true, true),
+};
+
+/* The other types: the holder as the card gave it (checked as in a registration, not on
+ * the form; the ethnicity carried as the card gave it, not required), then their own page. Mobile
+ * is asked on the job seeker's page: the hall calls with job leads. */
+static const registration_field_info deregistration_fields[] = {
+    F(NAME, "name", "姓名", TEXT, NONE, DEREGISTRATION, true, false),
+    F(SEX, "sex", "性别", CODE, CODES_SEX, DEREGISTRATION, true, false),
+    F(ETHNICITY, "ethnicity", "民族", CODE, CODES_ETHNICITY, DEREGISTRATION, false, false),
+    F(BIRTH_DATE, "birth_date", "出生日期", DATE, NONE, DEREGISTRATION, true, false),
+    F(DOCUMENT_TYPE, "document_type", "证件类型", CODE, CODES_DOCUMENT_TYPE, DEREGISTRATION, true,
+      false),
+    F(DOCUMENT_NUMBER, "document_number", "证件号码", IDNUM, NONE, DEREGISTRATION, true, false),
+    F(SITUATION, "situation", "注销情形", CODE, CODES_DEREGISTRATION_SITUATION, DEREGISTRATION,
+      true, true),
+    F(SITUATION_DATE, "situation_date", "情形发生日期", DATE, NONE, DEREGISTRATION, true, true),
+    F(SITUATION_DETAIL, "situation_detail", "单位或经营名称", TEXT, NONE, DEREGISTRATION, false,
+      true),
+};
+
+static const registration_field_info jobseeker_fields[] = {
+    F(NAME, "name", "姓名", TEXT, NONE, JOBSEEKER, true, false),
+    F(SEX, "sex", "性别", CODE, CODES_SEX, JOBSEEKER, true, false),
+    F(ETHNICITY, "ethnicity", "民族", CODE, CODES_ETHNICITY, JOBSEEKER, false, false),
+    F(BIRTH_DATE, "birth_date", "出生日期", DATE, NONE, JOBSEEKER, true, false),
+    F(DOCUMENT_TYPE, "document_type", "证件类型", CODE, CODES_DOCUMENT_TYPE, JOBSEEKER, true,
+      false),
+    F(DOCUMENT_NUMBER, "document_number", "证件号码", IDNUM, NONE, JOBSEEKER, true, false),
+    F(JOB_CATEGORIES, "job_categories", "意向岗位", MULTI, CODES_JOB_CATEGORY, JOBSEEKER, true,
+      true),
+    F(JOB_AREA, "job_area", "意向工作地区", DIVISION, NONE, JOBSEEKER, true, true),
+    F(EXPECTED_WAGE, "expected_wage", "期望月薪", CODE, CODES_WAGE_RANGE, JOBSEEKER, true, true),
+    F(AVAILABLE_FROM, "available_from", "可到岗日期", DATE, NONE, JOBSEEKER, true, true),
+    F(MOBILE, "mobile", "手机", DIGITS, NONE, JOBSEEKER, true, true),
 };
 #undef F
 #undef NONE
+
+/* The registration's rows: those before the other types' own fields. */
+#define REGISTRATION_ROWS ((size_t)REGISTRATION_SITUATION)
+
+static const struct {
+    const char *key;
+    const registration_field_info *fields;
+    size_t n;
+} types[REGISTRATION_TYPE_COUNT] = {
+    [REGISTRATION_TYPE_REGISTRATION] = {"registration", fields, REGISTRATION_ROWS},
+    [REGISTRATION_TYPE_DEREGISTRATION] = {"deregistration", deregistration_fields,
+                                          sizeof deregistration_fields /
+                                              sizeof deregistration_fields[0]},
+    [REGISTRATION_TYPE_JOBSEEKER] = {"jobseeker", jobseeker_fields,
+                                     sizeof jobseeker_fields / sizeof jobseeker_fields[0]},
+};
 
 /* schema by field, made once */
 static const registration_field_info *by_field[REGISTRATION_FIELD_COUNT];
@@ -155,14 +221,63 @@ const registration_field_info *registration_field_get(registration_field field)
     return by_field[field];
 }
 
+const registration_field_info *registration_type_schema(registration_type type, size_t *n)
+{
+    if ((unsigned)type >= REGISTRATION_TYPE_COUNT) {
+        *n = 0;
+        return NULL;
+    }
+    *n = types[type].n;
+    return types[type].fields;
+}
+
+const registration_field_info *registration_type_field(registration_type type,
+                                                       registration_field field)
+{
+    size_t n;
+    const registration_field_info *rows = registration_type_schema(type, &n);
+    for (size_t i = 0; i < n; i++)
+        if (rows[i].field == field)
+            return &rows[i];
+    return NULL;
+}
+
+registration_type registration_section_type(registration_section section)
+{
+    if ((unsigned)section < REGISTRATION_SECTION_COUNT)
+        return REGISTRATION_TYPE_REGISTRATION;
+    if (section == REGISTRATION_SECTION_DEREGISTRATION)
+        return REGISTRATION_TYPE_DEREGISTRATION;
+    if (section == REGISTRATION_SECTION_JOBSEEKER)
+        return REGISTRATION_TYPE_JOBSEEKER;
+    return REGISTRATION_TYPE_COUNT;
+}
+
 size_t registration_section_fields(registration_section section, registration_field *out,
                                    size_t max)
 {
-    size_t n = 0;
-    for (size_t i = 0; i < REGISTRATION_FIELD_COUNT && n < max; i++)
-        if (fields[i].section == section && fields[i].on_form)
-            out[n++] = fields[i].field;
+    size_t n = 0, rows_n;
+    const registration_field_info *rows =
+        registration_type_schema(registration_section_type(section), &rows_n);
+    for (size_t i = 0; i < rows_n && n < max; i++)
+        if (rows[i].section == section && rows[i].on_form)
+            out[n++] = rows[i].field;
     return n;
+}
+
+const char *registration_type_key(registration_type type)
+{
+    return (unsigned)type < REGISTRATION_TYPE_COUNT ? types[type].key : "?";
+}
+
+kiosk_rc registration_type_parse(const char *key, registration_type *out)
+{
+    for (int t = 0; key && t < REGISTRATION_TYPE_COUNT; t++)
+        if (strcmp(types[t].key, key) == 0) {
+            *out = (registration_type)t;
+            return KIOSK_OK;
+        }
+    return KIOSK_INVALID;
 }
 
 const char *registration_field_key(registration_field field)
@@ -351,20 +466,26 @@ static int code_cmp(const char *a, const char *b)
 }
 
 /* Insert into a sorted set; 1 when inserted, 0 when present, -1 when full. */
-static int set_insert(char (*set)[REGISTRATION_CODE_CAP + 1], size_t *count, const char *code)
+static int set_insert_cap(char (*set)[REGISTRATION_CODE_CAP + 1], size_t *count, size_t cap,
+                          const char *code)
 {
     size_t i = 0;
     while (i < *count && code_cmp(set[i], code) < 0)
         i++;
     if (i < *count && code_cmp(set[i], code) == 0)
         return 0;
-    if (*count >= REGISTRATION_SERVICES_MAX)
+    if (*count >= cap)
         return -1;
     memmove(set[i + 1], set[i], (*count - i) * sizeof set[0]);
     memset(set[i], 0, sizeof set[i]);
     memcpy(set[i], code, strlen(code));
     (*count)++;
     return 1;
+}
+
+static int set_insert(char (*set)[REGISTRATION_CODE_CAP + 1], size_t *count, const char *code)
+{
+    return set_insert_cap(set, count, REGISTRATION_SERVICES_MAX, code);
 }
 
 kiosk_rc registration_add_service(registration *rec, const char *code)
@@ -426,6 +547,90 @@ int registration_has_service(const registration *rec, const char *code)
         if (strcmp(rec->services[i], code) == 0)
             return 1;
     return 0;
+}
+
+kiosk_rc registration_add_choice(registration *rec, registration_field field, const char *code)
+{
+    if (field == REGISTRATION_SERVICES)
+        return registration_add_service(rec, code);
+    if (!rec || field != REGISTRATION_JOB_CATEGORIES || !code_ok(code) ||
+        rec->job_category_count > REGISTRATION_JOB_CATEGORIES_MAX)
+        return KIOSK_INVALID;
+    if (is_locked(rec, field))
+        return KIOSK_READ_ONLY;
+    return set_insert_cap(rec->job_categories, &rec->job_category_count,
+                          REGISTRATION_JOB_CATEGORIES_MAX, code) < 0
+               ? KIOSK_RANGE
+               : KIOSK_OK;
+}
+
+kiosk_rc registration_remove_choice(registration *rec, registration_field field, const char *code)
+{
+    if (field == REGISTRATION_SERVICES)
+        return registration_remove_service(rec, code);
+    if (!rec || field != REGISTRATION_JOB_CATEGORIES || !code_ok(code) ||
+        rec->job_category_count > REGISTRATION_JOB_CATEGORIES_MAX)
+        return KIOSK_INVALID;
+    if (is_locked(rec, field))
+        return KIOSK_READ_ONLY;
+    for (size_t i = 0; i < rec->job_category_count; i++) {
+        if (strcmp(rec->job_categories[i], code) == 0) {
+            memmove(rec->job_categories[i], rec->job_categories[i + 1],
+                    (rec->job_category_count - i - 1) * sizeof rec->job_categories[0]);
+            rec->job_category_count--;
+            memset(rec->job_categories[rec->job_category_count], 0, sizeof rec->job_categories[0]);
+            break;
+        }
+    }
+    return KIOSK_OK;
+}
+
+int registration_has_choice(const registration *rec, registration_field field, const char *code)
+{
+    if (field == REGISTRATION_SERVICES)
+        return registration_has_service(rec, code);
+    if (!rec || !code || field != REGISTRATION_JOB_CATEGORIES ||
+        rec->job_category_count > REGISTRATION_JOB_CATEGORIES_MAX)
+        return 0;
+    for (size_t i = 0; i < rec->job_category_count; i++)
+        if (strcmp(rec->job_categories[i], code) == 0)
+            return 1;
+    return 0;
+}
+
+kiosk_rc registration_set_type(registration *rec, registration_type type)
+{
+    if (!rec || (unsigned)type >= REGISTRATION_TYPE_COUNT)
+        return KIOSK_INVALID;
+    rec->type = type;
+    return KIOSK_OK;
+}
+
+static kiosk_date *date_field(registration *rec, registration_field field)
+{
+    switch (field) {
+    case REGISTRATION_BIRTH_DATE:
+        return &rec->birth_date;
+    case REGISTRATION_SITUATION_DATE:
+        return &rec->situation_date;
+    case REGISTRATION_AVAILABLE_FROM:
+        return &rec->available_from;
+    default:
+        return NULL;
+    }
+}
+
+kiosk_rc registration_set_date(registration *rec, registration_field field, kiosk_date date)
+{
+    kiosk_date *d = rec ? date_field(rec, field) : NULL;
+    if (!d)
+        return KIOSK_INVALID;
+    if (is_locked(rec, field))
+        return KIOSK_READ_ONLY;
+    if (!date_is_zero(date) && kiosk_date_check(date) != KIOSK_OK)
+        return KIOSK_INVALID;
+    *d = date;
+    return KIOSK_OK;
 }
 
 kiosk_rc registration_lock(registration *rec, registration_field field)
@@ -709,19 +914,25 @@ static void check_division(checker *c, registration_field f)
         c->err[f] = REGISTRATION_ERR_UNKNOWN_CODE;
 }
 
+/* A required date that may not be after today; 1 when it is good. */
+static int check_past_date(checker *c, registration_field f, kiosk_date d)
+{
+    if (date_is_zero(d))
+        c->err[f] = REGISTRATION_ERR_REQUIRED;
+    else if (kiosk_date_check(d) != KIOSK_OK)
+        c->err[f] = REGISTRATION_ERR_FORMAT;
+    else if (kiosk_date_cmp(d, c->today) > 0)
+        c->err[f] = REGISTRATION_ERR_IN_FUTURE;
+    else
+        return 1;
+    return 0;
+}
+
 static void check_dates(checker *c, int *birth_ok)
 {
     const registration *rec = c->rec;
     kiosk_date b = rec->birth_date;
-    *birth_ok = 0;
-    if (date_is_zero(b))
-        c->err[REGISTRATION_BIRTH_DATE] = REGISTRATION_ERR_REQUIRED;
-    else if (kiosk_date_check(b) != KIOSK_OK)
-        c->err[REGISTRATION_BIRTH_DATE] = REGISTRATION_ERR_FORMAT;
-    else if (kiosk_date_cmp(b, c->today) > 0)
-        c->err[REGISTRATION_BIRTH_DATE] = REGISTRATION_ERR_IN_FUTURE;
-    else
-        *birth_ok = 1;
+    *birth_ok = check_past_date(c, REGISTRATION_BIRTH_DATE, b);
 
     registration_month u = rec->unemployed_since;
     registration_error *e = &c->err[REGISTRATION_UNEMPLOYED_SINCE];
@@ -774,27 +985,41 @@ static void check_document(checker *c, const char *type, const char *sex, int bi
         c->err[REGISTRATION_BIRTH_DATE] = REGISTRATION_ERR_MISMATCH;
 }
 
-static void check_services(checker *c)
+/* A set of codes (services, job categories): sorted, well formed, known; required
+ * means at least one. */
+static void check_set(checker *c, registration_field f,
+                      const char (*set)[REGISTRATION_CODE_CAP + 1], size_t count, size_t cap,
+                      codes_table table, int required)
 {
-    const registration *rec = c->rec;
-    registration_error *e = &c->err[REGISTRATION_SERVICES];
-    if (rec->service_count > REGISTRATION_SERVICES_MAX) {
+    registration_error *e = &c->err[f];
+    if (count > cap) {
         *e = REGISTRATION_ERR_FORMAT;
         return;
     }
-    for (size_t i = 0; i < rec->service_count; i++) {
-        const char *s = rec->services[i];
-        if (!memchr(s, '\0', sizeof rec->services[i]) || !code_ok(s) ||
-            (i > 0 && code_cmp(rec->services[i - 1], s) >= 0)) {
+    if (count == 0 && required) {
+        *e = REGISTRATION_ERR_REQUIRED;
+        return;
+    }
+    for (size_t i = 0; i < count; i++) {
+        const char *s = set[i];
+        if (!memchr(s, '\0', sizeof set[i]) || !code_ok(s) ||
+            (i > 0 && code_cmp(set[i - 1], s) >= 0)) {
             *e = REGISTRATION_ERR_FORMAT;
             return;
         }
     }
-    for (size_t i = 0; i < rec->service_count; i++)
-        if (codes_check(c->codes, CODES_SERVICE, rec->services[i]) != KIOSK_OK) {
+    for (size_t i = 0; i < count; i++)
+        if (codes_check(c->codes, table, set[i]) != KIOSK_OK) {
             *e = REGISTRATION_ERR_UNKNOWN_CODE;
             return;
         }
+}
+
+static void check_services(checker *c)
+{
+    const registration *rec = c->rec;
+    check_set(c, REGISTRATION_SERVICES, rec->services, rec->service_count,
+              REGISTRATION_SERVICES_MAX, CODES_SERVICE, 0);
 }
 
 /* A field's own check, as the schema describes it: its code table or free text, and
@@ -806,7 +1031,85 @@ static const char *check_field(checker *c, registration_field f)
                           : check_free(c, f, fi->required);
 }
 
+static void check_registration(checker *c);
+
+/* The holder as the other types carry it: name, sex, birth date, document. */
+static void check_identity(checker *c)
+{
+    const char *name = check_field(c, REGISTRATION_NAME);
+    if (name && !name_ok(name))
+        c->err[REGISTRATION_NAME] = REGISTRATION_ERR_FORMAT;
+    const char *sex = check_field(c, REGISTRATION_SEX);
+    check_code(c, REGISTRATION_ETHNICITY, CODES_ETHNICITY, 0);
+    int birth_ok = check_past_date(c, REGISTRATION_BIRTH_DATE, c->rec->birth_date);
+    const char *type = check_field(c, REGISTRATION_DOCUMENT_TYPE);
+    check_document(c, type, sex, birth_ok);
+}
+
+/* 就业/失业注销申报: the situation, its date, and for a job, a business or "other" the
+ * name or words that say which. */
+static void check_deregistration(checker *c)
+{
+    check_identity(c);
+    const char *sit = check_field(c, REGISTRATION_SITUATION);
+    check_past_date(c, REGISTRATION_SITUATION_DATE, c->rec->situation_date);
+    int needs = sit && (strcmp(sit, REGISTRATION_SITUATION_HIRED) == 0 ||
+                        strcmp(sit, REGISTRATION_SITUATION_SELF_EMPLOYED) == 0 ||
+                        strcmp(sit, REGISTRATION_SITUATION_COMPANY) == 0 ||
+                        strcmp(sit, REGISTRATION_SITUATION_OTHER) == 0);
+    check_free(c, REGISTRATION_SITUATION_DETAIL, needs);
+}
+
+/* 求职登记: 1..3 intended jobs, a district, a wage range, a date, a mobile number. */
+static void check_jobseeker(checker *c)
+{
+    const registration *rec = c->rec;
+    check_identity(c);
+    check_set(c, REGISTRATION_JOB_CATEGORIES, rec->job_categories, rec->job_category_count,
+              REGISTRATION_JOB_CATEGORIES_MAX, CODES_JOB_CATEGORY, 1);
+    check_division(c, REGISTRATION_JOB_AREA);
+    if (c->err[REGISTRATION_JOB_AREA] == 0 && strlen(rec->job_area) != 6)
+        c->err[REGISTRATION_JOB_AREA] = REGISTRATION_ERR_FORMAT;
+    check_field(c, REGISTRATION_EXPECTED_WAGE);
+    kiosk_date d = rec->available_from;
+    if (date_is_zero(d))
+        c->err[REGISTRATION_AVAILABLE_FROM] = REGISTRATION_ERR_REQUIRED;
+    else if (kiosk_date_check(d) != KIOSK_OK)
+        c->err[REGISTRATION_AVAILABLE_FROM] = REGISTRATION_ERR_FORMAT;
+    const char *mobile = check_field(c, REGISTRATION_MOBILE);
+    if (mobile && !mobile_ok(mobile))
+        c->err[REGISTRATION_MOBILE] = REGISTRATION_ERR_FORMAT;
+}
+
+/* A field the record's type does not carry must not be given. */
+static void check_foreign(checker *c)
+{
+    char buf[16];
+    for (int f = 0; f < REGISTRATION_FIELD_COUNT; f++)
+        if (!registration_type_field(c->rec->type, (registration_field)f) && c->err[f] == 0 &&
+            registration_value(c->rec, (registration_field)f, ",", buf, sizeof buf)[0])
+            c->err[f] = REGISTRATION_ERR_NOT_APPLICABLE;
+}
+
 static void check_all(checker *c)
+{
+    switch (c->rec->type) {
+    case REGISTRATION_TYPE_REGISTRATION:
+        check_registration(c);
+        break;
+    case REGISTRATION_TYPE_DEREGISTRATION:
+        check_deregistration(c);
+        break;
+    case REGISTRATION_TYPE_JOBSEEKER:
+        check_jobseeker(c);
+        break;
+    case REGISTRATION_TYPE_COUNT:
+        break;
+    }
+    check_foreign(c);
+}
+
+static void check_registration(checker *c)
 {
     const registration *rec = c->rec;
 
@@ -881,7 +1184,7 @@ kiosk_rc registration_validate(const registration *rec, const codes_tables *code
     if (count)
         *count = 0;
     if (!rec || !codes || !divs || !count || (!errors && max > 0) ||
-        kiosk_date_check(today) != KIOSK_OK)
+        kiosk_date_check(today) != KIOSK_OK || (unsigned)rec->type >= REGISTRATION_TYPE_COUNT)
         return KIOSK_RANGE;
 
     checker c;
@@ -948,6 +1251,7 @@ static json_t *record_json(const registration *rec)
     json_t *quals = json_array(), *services = json_array(), *from_card = json_array();
     int ok = o && quals && services && from_card &&
              json_object_set_new(o, "schema", json_integer(REGISTRATION_SCHEMA)) == 0 &&
+             put_str(o, "type", registration_type_key(rec->type)) &&
              put_field(o, "name", rec, REGISTRATION_NAME) &&
              put_field(o, "sex", rec, REGISTRATION_SEX) &&
              put_field(o, "ethnicity", rec, REGISTRATION_ETHNICITY) &&
@@ -998,9 +1302,57 @@ static json_t *record_json(const registration *rec)
     return o;
 }
 
+/* The JSON of the other types: "schema", "type", each field of the type's schema in its
+ * order (a set as an array of codes, a date as YYYY-MM-DD, the rest as its text), then
+ * "from_card". */
+static json_t *type_json(const registration *rec)
+{
+    size_t n;
+    const registration_field_info *rows = registration_type_schema(rec->type, &n);
+    char buf[REGISTRATION_TEXT_CAP(REGISTRATION_SITUATION_DETAIL_CHARS) + 1];
+    json_t *o = json_object(), *from_card = json_array();
+    int ok = o && from_card &&
+             json_object_set_new(o, "schema", json_integer(REGISTRATION_SCHEMA)) == 0 &&
+             put_str(o, "type", registration_type_key(rec->type));
+    for (size_t i = 0; ok && i < n; i++) {
+        if (rows[i].input == REGISTRATION_INPUT_MULTI) {
+            json_t *a = json_array();
+            ok = a != NULL;
+            for (size_t k = 0; ok && k < rec->job_category_count; k++)
+                ok = json_array_append_new(a, json_string(rec->job_categories[k])) == 0;
+            ok = json_object_set_new(o, rows[i].key, a) == 0 && ok;
+        } else {
+            ok = put_str(o, rows[i].key,
+                         registration_value(rec, rows[i].field, ",", buf, sizeof buf));
+        }
+    }
+    for (int f = 0; ok && f < REGISTRATION_FIELD_COUNT; f++)
+        if (is_locked(rec, (registration_field)f))
+            ok = json_array_append_new(
+                     from_card, json_string(registration_field_key((registration_field)f))) == 0;
+    ok = ok && json_object_set(o, "from_card", from_card) == 0;
+    json_decref(from_card);
+    explicit_bzero(buf, sizeof buf);
+    if (!ok) {
+        json_decref(o);
+        return NULL;
+    }
+    return o;
+}
+
 /* Whether every stored value is what the setters could have produced. */
 static int record_well_formed(const registration *rec)
 {
+    if ((unsigned)rec->type >= REGISTRATION_TYPE_COUNT ||
+        rec->job_category_count > REGISTRATION_JOB_CATEGORIES_MAX)
+        return 0;
+    if ((!date_is_zero(rec->situation_date) && kiosk_date_check(rec->situation_date) != KIOSK_OK) ||
+        (!date_is_zero(rec->available_from) && kiosk_date_check(rec->available_from) != KIOSK_OK))
+        return 0;
+    for (size_t i = 0; i < rec->job_category_count; i++)
+        if (!memchr(rec->job_categories[i], '\0', sizeof rec->job_categories[i]) ||
+            !code_ok(rec->job_categories[i]))
+            return 0;
     for (int f = 0; f < REGISTRATION_FIELD_COUNT; f++)
         if (text_fields[f].size && !stored_text(rec, &text_fields[f]))
             return 0;
@@ -1045,7 +1397,7 @@ kiosk_rc registration_to_json(const registration *rec, char **out, size_t *len)
         *len = 0;
     if (!rec || !record_well_formed(rec))
         return KIOSK_INVALID;
-    json_t *o = record_json(rec);
+    json_t *o = rec->type == REGISTRATION_TYPE_REGISTRATION ? record_json(rec) : type_json(rec);
     if (!o)
         return KIOSK_NOMEM;
     const size_t flags = JSON_COMPACT | JSON_PRESERVE_ORDER;
@@ -1097,15 +1449,21 @@ static const char *const top_keys[] = {
     "from_card",
 };
 
-/* An object whose keys are exactly the n given ones (duplicates are refused earlier). */
-static int exact_keys(const json_t *o, const char *const *keys, size_t n)
+/* An object whose keys are exactly the n given ones and extra others (duplicates are
+ * refused earlier). */
+static int exact_keys_plus(const json_t *o, const char *const *keys, size_t n, size_t extra)
 {
-    if (!json_is_object(o) || json_object_size(o) != n)
+    if (!json_is_object(o) || json_object_size(o) != n + extra)
         return 0;
     for (size_t i = 0; i < n; i++)
         if (!json_object_get(o, keys[i]))
             return 0;
     return 1;
+}
+
+static int exact_keys(const json_t *o, const char *const *keys, size_t n)
+{
+    return exact_keys_plus(o, keys, n, 0);
 }
 
 static const char *get_str(const json_t *o, const char *key)
@@ -1152,9 +1510,13 @@ static int parse_address(registration *rec, const json_t *o, registration_field 
            set_from(rec, o, "detail", (registration_field)(division + 1));
 }
 
+static int parse_from_card(registration *rec, const json_t *root);
+
+/* The registration; "type" (checked by the caller) is the one key it may lack. */
 static int parse_record(registration *rec, const json_t *root)
 {
-    if (!exact_keys(root, top_keys, sizeof top_keys / sizeof top_keys[0]))
+    if (!exact_keys_plus(root, top_keys, sizeof top_keys / sizeof top_keys[0],
+                         json_object_get(root, "type") != NULL))
         return 0;
     static const struct {
         const char *key;
@@ -1223,6 +1585,11 @@ static int parse_record(registration *rec, const json_t *root)
         return 0;
 
     /* Locks last: the values above went through the setters. */
+    return parse_from_card(rec, root);
+}
+
+static int parse_from_card(registration *rec, const json_t *root)
+{
     const json_t *from_card = json_object_get(root, "from_card");
     if (!json_is_array(from_card) || json_array_size(from_card) > REGISTRATION_FIELD_COUNT)
         return 0;
@@ -1239,6 +1606,54 @@ static int parse_record(registration *rec, const json_t *root)
     return 1;
 }
 
+/* "" or exactly YYYY-MM-DD into a date field. */
+static int parse_date_field(registration *rec, registration_field f, const char *s)
+{
+    if (!s)
+        return 0;
+    if (!*s)
+        return 1;
+    kiosk_date d;
+    return strlen(s) == 10 && s[4] == '-' && s[7] == '-' && kiosk_date_parse(s, &d) == KIOSK_OK &&
+           registration_set_date(rec, f, d) == KIOSK_OK;
+}
+
+/* The other types: exactly "schema", "type", the type's keys and "from_card". */
+static int parse_type(registration *rec, const json_t *root)
+{
+    size_t n;
+    const registration_field_info *rows = registration_type_schema(rec->type, &n);
+    const char *keys[REGISTRATION_FIELD_COUNT + 3];
+    size_t nk = 0;
+    keys[nk++] = "schema";
+    keys[nk++] = "type";
+    for (size_t i = 0; i < n; i++)
+        keys[nk++] = rows[i].key;
+    keys[nk++] = "from_card";
+    if (!exact_keys(root, keys, nk))
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        const json_t *v = json_object_get(root, rows[i].key);
+        registration_field f = rows[i].field;
+        if (rows[i].input == REGISTRATION_INPUT_MULTI) {
+            if (!json_is_array(v) || json_array_size(v) > REGISTRATION_JOB_CATEGORIES_MAX)
+                return 0;
+            for (size_t k = 0; k < json_array_size(v); k++) {
+                const char *code = json_string_value(json_array_get(v, k));
+                if (!code || registration_has_choice(rec, f, code) ||
+                    registration_add_choice(rec, f, code) != KIOSK_OK)
+                    return 0;
+            }
+        } else if (rows[i].input == REGISTRATION_INPUT_DATE) {
+            if (!parse_date_field(rec, f, json_string_value(v)))
+                return 0;
+        } else if (!set_from(rec, root, rows[i].key, f)) {
+            return 0;
+        }
+    }
+    return parse_from_card(rec, root);
+}
+
 kiosk_rc registration_from_json(const char *json, size_t len, registration *out)
 {
     pthread_once(&wiping_once, install_wiping_allocator);
@@ -1253,9 +1668,15 @@ kiosk_rc registration_from_json(const char *json, size_t len, registration *out)
         return json_error_code(&jerr) == json_error_out_of_memory ? KIOSK_NOMEM : KIOSK_INVALID;
     kiosk_rc rc = KIOSK_INVALID;
     const json_t *schema = json_object_get(root, "schema");
+    const json_t *type = json_object_get(root, "type");
+    registration_type t = REGISTRATION_TYPE_REGISTRATION;
     if (json_is_integer(schema) && json_integer_value(schema) != REGISTRATION_SCHEMA)
         rc = KIOSK_UNSUPPORTED;
-    else if (json_is_integer(schema) && parse_record(out, root))
+    else if (!json_is_integer(schema) ||
+             (type && registration_type_parse(json_string_value(type), &t) != KIOSK_OK))
+        rc = KIOSK_INVALID;
+    else if ((void)(out->type = t),
+             t == REGISTRATION_TYPE_REGISTRATION ? parse_record(out, root) : parse_type(out, root))
         rc = KIOSK_OK;
     json_decref(root);
     if (rc != KIOSK_OK)
@@ -1286,12 +1707,28 @@ const char *registration_value(const registration *rec, registration_field field
                  : rec->claims_insurance == REGISTRATION_NO ? "no"
                                                             : "");
         break;
+    case REGISTRATION_SITUATION_DATE:
+    case REGISTRATION_AVAILABLE_FROM: {
+        kiosk_date d =
+            field == REGISTRATION_SITUATION_DATE ? rec->situation_date : rec->available_from;
+        if (d.year)
+            snprintf(buf, size, "%04d-%02d-%02d", d.year, d.month, d.day);
+        break;
+    }
     case REGISTRATION_SERVICES: {
         size_t used = 0;
         for (size_t i = 0; i < rec->service_count && i < REGISTRATION_SERVICES_MAX && used < size;
              i++)
             used +=
                 (size_t)snprintf(buf + used, size - used, "%s%s", i ? sep : "", rec->services[i]);
+        break;
+    }
+    case REGISTRATION_JOB_CATEGORIES: {
+        size_t used = 0;
+        for (size_t i = 0;
+             i < rec->job_category_count && i < REGISTRATION_JOB_CATEGORIES_MAX && used < size; i++)
+            used += (size_t)snprintf(buf + used, size - used, "%s%s", i ? sep : "",
+                                     rec->job_categories[i]);
         break;
     }
     default: {

@@ -23,15 +23,20 @@ struct flow {
     char card_number[sizeof(((ssc_card *)0)->card_number)]; /* the session's card */
     flow_step away_from; /* FLOW_CARD_AWAY: where the citizen was */
     int64_t away_at_ms;
-    uint64_t touched;  /* bit (1 << field): the citizen has given (or changed) the field */
-    bool page_checked; /* 下一步 was refused on this page: every problem of it is shown */
-    bool via_services; /* the questions were reached from the services screen (back there) */
+    uint64_t touched;    /* bit (1 << field): the citizen has given (or changed) the field */
+    bool page_checked;   /* 下一步 was refused on this page: every problem of it is shown */
+    bool via_services;   /* the questions were reached from the services screen (back there) */
+    flow_step type_from; /* another record type's page: where its back goes (services or the
+                            eligibility outcome) */
 };
 
 /* The form's pages are the paper form's sections (registration_section), in order. */
 _Static_assert((int)FLOW_PAGE_COUNT == (int)REGISTRATION_SECTION_COUNT &&
                    (int)FLOW_PAGE_WISHES == (int)REGISTRATION_SECTION_WISHES,
                "flow pages and registration sections differ");
+_Static_assert((int)FLOW_PAGE_DEREGISTRATION == (int)REGISTRATION_SECTION_DEREGISTRATION &&
+                   (int)FLOW_PAGE_JOBSEEKER == (int)REGISTRATION_SECTION_JOBSEEKER,
+               "flow pages and record types' sections differ");
 
 static const char *const step_names[FLOW_STEP_COUNT] = {
     [FLOW_ATTRACT] = "attract",
@@ -65,12 +70,6 @@ const char *flow_service_name(flow_service service)
     return (unsigned)service < FLOW_SERVICE_COUNT ? service_names[service] : NULL;
 }
 
-/* The note of a tile whose service is not on this kiosk yet: what to do instead. */
-static const char *const service_notes[FLOW_SERVICE_COUNT] = {
-    [FLOW_SERVICE_REPORT] = "services.note.report",
-    [FLOW_SERVICE_JOBSEEKER] = "services.note.jobseeker",
-};
-
 const char *flow_step_name(flow_step step)
 {
     return (unsigned)step < FLOW_STEP_COUNT && step_names[step] ? step_names[step] : "?";
@@ -80,6 +79,31 @@ flow_page flow_page_of(registration_field field)
 {
     const registration_field_info *fi = registration_field_get(field);
     return fi ? (flow_page)fi->section : FLOW_PAGE_PERSONAL;
+}
+
+/* The page of a field in the record being filled in (the mobile is on the job seeker's
+ * page there). */
+static flow_page page_of(const flow *f, registration_field field)
+{
+    const registration_field_info *fi = registration_type_field(f->rec.type, field);
+    return fi ? (flow_page)fi->section : flow_page_of(field);
+}
+
+int flow_pages(const flow *f, flow_page *first)
+{
+    switch (f->rec.type) {
+    case REGISTRATION_TYPE_DEREGISTRATION:
+        *first = FLOW_PAGE_DEREGISTRATION;
+        return 1;
+    case REGISTRATION_TYPE_JOBSEEKER:
+        *first = FLOW_PAGE_JOBSEEKER;
+        return 1;
+    case REGISTRATION_TYPE_REGISTRATION:
+    case REGISTRATION_TYPE_COUNT:
+        break;
+    }
+    *first = FLOW_PAGE_PERSONAL;
+    return FLOW_PAGE_COUNT;
 }
 
 static int64_t now(const flow *f)
@@ -93,7 +117,6 @@ static void go(flow *f, flow_step step)
     f->view.nissues = 0;
     f->view.countdown_s = 0;
     f->view.confirm_cancel = false;
-    f->view.service_note = NULL;
     f->view.records_note = NULL;
     f->view.info_note = NULL;
     f->page_checked = false;
@@ -164,7 +187,7 @@ static int check(flow *f, int page)
                           all, REGISTRATION_FIELD_COUNT, &n);
     f->view.nissues = 0;
     for (size_t i = 0; i < n && f->view.nissues < FLOW_MAX_ISSUES; i++)
-        if (page < 0 || (int)flow_page_of(all[i].field) == page)
+        if (page < 0 || (int)page_of(f, all[i].field) == page)
             f->view.issues[f->view.nissues++] = all[i];
     return f->view.nissues;
 }
@@ -231,6 +254,24 @@ static kiosk_rc set_field(flow *f, registration_field field, const char *text)
             return KIOSK_INVALID;
         return registration_set_claims_insurance(
             &f->rec, strcmp(text, "yes") == 0 ? REGISTRATION_YES : REGISTRATION_NO);
+    case REGISTRATION_SITUATION_DATE:
+    case REGISTRATION_AVAILABLE_FROM: {
+        kiosk_date d = {0, 0, 0};
+        if (text[0] && kiosk_date_parse(text, &d) != KIOSK_OK)
+            return KIOSK_INVALID;
+        return registration_set_date(&f->rec, field, d);
+    }
+    case REGISTRATION_JOB_CATEGORIES: {
+        char buf[64];
+        while (f->rec.job_category_count > 0)
+            registration_remove_choice(&f->rec, field, f->rec.job_categories[0]);
+        snprintf(buf, sizeof buf, "%s", text);
+        kiosk_rc rc = KIOSK_OK;
+        for (char *save = NULL, *tok = strtok_r(buf, ",", &save); tok && rc == KIOSK_OK;
+             tok = strtok_r(NULL, ",", &save))
+            rc = registration_add_choice(&f->rec, field, tok);
+        return rc;
+    }
     case REGISTRATION_SERVICES: {
         char buf[64];
         const char *codes[8];
@@ -388,6 +429,37 @@ static unsigned open_info(flow *f, flow_info_page page, int index, int first)
     return FLOW_ACT_NONE;
 }
 
+/* Another record type (注销申报, 求职登记) over the same holder: its one page, then the
+ * review, commitment, signature, saving and printing of a registration. */
+static unsigned start_type(flow *f, registration_type type)
+{
+    registration_set_type(&f->rec, type);
+    f->type_from = f->view.step;
+    f->touched = 0;
+    f->view.back_to_review = false;
+    f->view.message_key = NULL;
+    flow_page first;
+    flow_pages(f, &first);
+    go(f, FLOW_FORM);
+    f->view.page = first;
+    return FLOW_ACT_NONE;
+}
+
+/* Back from another type's page: what was given there goes, the record is a
+ * registration again, and the citizen is where the type was chosen. */
+static void leave_type(flow *f)
+{
+    registration_field fields[16];
+    size_t n = registration_section_fields((registration_section)f->view.page, fields, 16);
+    for (size_t i = 0; i < n; i++)
+        set_field(f, fields[i], "");
+    registration_set_type(&f->rec, REGISTRATION_TYPE_REGISTRATION);
+    f->touched = 0;
+    go(f, f->type_from);
+    if (f->type_from == FLOW_ELIGIBILITY)
+        f->view.message_key = eligibility_reason_key(f->view.eligibility.reason);
+}
+
 /* A tile of the services screen. A service not on this kiosk yet stays on the screen
  * with its note (never a tile that silently does nothing). */
 static unsigned choose_service(flow *f, flow_service service)
@@ -404,10 +476,9 @@ static unsigned choose_service(flow *f, flow_service service)
     case FLOW_SERVICE_POLICIES:
         return open_info(f, FLOW_INFO_POLICIES, 0, 0);
     case FLOW_SERVICE_REPORT:
+        return start_type(f, REGISTRATION_TYPE_DEREGISTRATION);
     case FLOW_SERVICE_JOBSEEKER:
-        f->view.service_note = service_notes[service];
-        f->view.service_tapped = service;
-        return FLOW_ACT_NONE;
+        return start_type(f, REGISTRATION_TYPE_JOBSEEKER);
     case FLOW_SERVICE_COUNT:
         break;
     }
@@ -575,6 +646,8 @@ unsigned flow_handle(flow *f, const flow_event *ev)
         if (s == FLOW_FORM && f->view.back_to_review) {
             f->view.back_to_review = false;
             go(f, FLOW_REVIEW);
+        } else if (s == FLOW_FORM && f->view.page >= FLOW_PAGE_COUNT) {
+            leave_type(f);
         } else if (s == FLOW_FORM && f->view.page > 0) {
             f->view.page--;
             go(f, FLOW_FORM);
@@ -584,7 +657,9 @@ unsigned flow_handle(flow *f, const flow_event *ev)
             f->view.message_key = NULL;
             go(f, FLOW_QUESTIONS);
         } else if (s == FLOW_REVIEW) {
-            f->view.page = FLOW_PAGE_COUNT - 1;
+            flow_page first;
+            int npages = flow_pages(f, &first);
+            f->view.page = (flow_page)((int)first + npages - 1);
             go(f, FLOW_FORM);
         } else if (s == FLOW_COMMITMENT) {
             go(f, FLOW_REVIEW);
@@ -601,13 +676,16 @@ unsigned flow_handle(flow *f, const flow_event *ev)
                 go(f, FLOW_SERVICES);
         }
         return FLOW_ACT_NONE;
-    case FLOW_EV_EDIT:
-        if (s == FLOW_REVIEW && ev->page < FLOW_PAGE_COUNT) {
+    case FLOW_EV_EDIT: {
+        flow_page first;
+        int npages = flow_pages(f, &first);
+        if (s == FLOW_REVIEW && ev->page >= first && (int)ev->page < (int)first + npages) {
             go(f, FLOW_FORM);
             f->view.page = ev->page;
             f->view.back_to_review = true;
         }
         return FLOW_ACT_NONE;
+    }
     case FLOW_EV_CANCEL:
         if (f->saved || !f->session)
             return FLOW_ACT_NONE;
@@ -675,6 +753,9 @@ unsigned flow_handle(flow *f, const flow_event *ev)
             return FLOW_ACT_NONE;
         return end_session(f, FLOW_MESSAGE, "flow.cannot_save");
     case FLOW_EV_SERVICE:
+        /* the outcome that cannot register offers 求职登记 here (the counter is the other way) */
+        if (s == FLOW_ELIGIBILITY && ev->service == FLOW_SERVICE_JOBSEEKER)
+            return start_type(f, REGISTRATION_TYPE_JOBSEEKER);
         return s == FLOW_SERVICES ? choose_service(f, ev->service) : FLOW_ACT_NONE;
     case FLOW_EV_RECORDS:
         if (s == FLOW_RECORDS && f->view.records_loading) {

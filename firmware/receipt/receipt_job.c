@@ -21,6 +21,17 @@ static void fill(const char *template, const char *name, const char *value, char
     kiosk_strings_fill(template, &name, &value, 1, out, size);
 }
 
+/* The text of key for the record's type: "<key>_<type>" ("receipt.title_jobseeker") when
+ * the strings have it, else key's own (a registration's, and records saved before the
+ * types). */
+static const char *typed(const kiosk_strings *s, const char *key, const char *type)
+{
+    char k[96];
+    snprintf(k, sizeof k, "%s_%s", key, type);
+    const char *t = type[0] && strcmp(type, "registration") != 0 ? kiosk_strings_find(s, k) : NULL;
+    return t ? t : kiosk_strings_get(s, key);
+}
+
 kiosk_rc receipt_printer_open(const kiosk_config *cfg, printer **out)
 {
     *out = NULL;
@@ -68,21 +79,21 @@ kiosk_rc receipt_job_print_plan(const receipt_job *job, const char *receipt_no, 
     const kiosk_strings *s = job->strings;
     char days[16], next[512], address[256], phone[128];
     snprintf(days, sizeof days, "%d", job->cfg->processing_days);
-    fill(kiosk_strings_get(s, "receipt.next"), "days", days, next, sizeof next);
+    fill(typed(s, "receipt.next", sum.record_type), "days", days, next, sizeof next);
     fill(kiosk_strings_get(s, "receipt.address"), "address", job->cfg->agency_address, address,
          sizeof address);
     fill(kiosk_strings_get(s, "receipt.phone"), "phone", job->cfg->agency_phone, phone,
          sizeof phone);
     receipt_doc d;
     memset(&d, 0, sizeof d);
-    d.title = kiosk_strings_get(s, "receipt.title");
+    d.title = typed(s, "receipt.title", sum.record_type);
     d.copy_mark = copy ? kiosk_strings_get(s, "receipt.copy") : NULL;
     d.hall_name = job->cfg->hall_name;
     d.lines[d.nlines++] = (receipt_line){kiosk_strings_get(s, "receipt.number"), receipt_no};
     d.lines[d.nlines++] = (receipt_line){kiosk_strings_get(s, "receipt.name"), sum.masked_name};
     d.lines[d.nlines++] = (receipt_line){kiosk_strings_get(s, "receipt.id"), sum.masked_id};
     d.lines[d.nlines++] = (receipt_line){kiosk_strings_get(s, "receipt.service"),
-                                         kiosk_strings_get(s, "receipt.service_value")};
+                                         typed(s, "receipt.service_value", sum.record_type)};
     d.lines[d.nlines++] = (receipt_line){kiosk_strings_get(s, "receipt.time"), when};
     d.lines[d.nlines++] = (receipt_line){kiosk_strings_get(s, "receipt.commitment"),
                                          kiosk_strings_get(s, "receipt.commitment_value")};

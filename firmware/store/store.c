@@ -108,6 +108,13 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
     " REFERENCES records(id) ON DELETE CASCADE,"
     " id_key BLOB NOT NULL CHECK(length(id_key) = 32));"
     "CREATE INDEX IF NOT EXISTS record_citizen_key ON record_citizen(id_key, record_id);",
+    /* 8 -> 9: the record's type (注销申报, 求职登记 beside 失业登记) in clear, for the receipt's
+     * title and 我的办理记录, in a table of its own with a row only for a type other than a
+     * registration (records saved before are registrations; a registration's save writes
+     * nothing more). Idempotent, like 4 -> 5. */
+    "CREATE TABLE IF NOT EXISTS record_types("
+    "record_id INTEGER PRIMARY KEY REFERENCES records(id) ON DELETE CASCADE,"
+    " record_type TEXT NOT NULL);",
 };
 
 /* The keyed hash that finds a citizen's records: BLAKE2b-256 of the ID number (upper
@@ -618,6 +625,20 @@ kiosk_rc store_save_citizen(store *s, const store_submission *sub, const char *i
             r = SQLITE_ERROR;
         }
         sodium_memzero(id_key, sizeof id_key);
+        int typed = sub->record_type && strcmp(sub->record_type, "registration") != 0;
+        sqlite3_stmt *kind =
+            r == SQLITE_DONE && typed
+                ? store_cached(s, "INSERT INTO record_types(record_id, record_type)"
+                                  " VALUES(?, ?)")
+                : NULL;
+        if (kind) {
+            sqlite3_bind_int64(kind, 1, row);
+            sqlite3_bind_text(kind, 2, sub->record_type, -1, SQLITE_STATIC);
+            r = sqlite3_step(kind);
+            sqlite3_reset(kind);
+        } else if (r == SQLITE_DONE && typed) {
+            r = SQLITE_ERROR;
+        }
         rc = recdb_rc(r);
     }
     if (rc == KIOSK_OK)
@@ -693,7 +714,9 @@ void store_copy_col(sqlite3_stmt *st, int col, char *dst, size_t size)
 
 /* A store_summary from a row whose first columns are SUMMARY_COLUMNS. */
 #define SUMMARY_COLUMNS                                                                            \
-    "uuid, receipt_no, masked_name, masked_id, state, print_outcome, hash, created_ms"
+    "uuid, receipt_no, masked_name, masked_id, state, print_outcome, hash, created_ms,"            \
+    " coalesce((SELECT record_type FROM record_types WHERE record_id = records.id),"               \
+    " 'registration')"
 static void read_summary(sqlite3_stmt *st, store_summary *out)
 {
     memset(out, 0, sizeof *out);
@@ -706,6 +729,7 @@ static void read_summary(sqlite3_stmt *st, store_summary *out)
     if (sqlite3_column_bytes(st, 6) == 32)
         memcpy(out->hash, sqlite3_column_blob(st, 6), 32);
     out->created_ms = sqlite3_column_int64(st, 7);
+    store_copy_col(st, 8, out->record_type, sizeof out->record_type);
 }
 
 kiosk_rc store_find(store *s, const char *receipt_no, store_summary *out)
@@ -1128,7 +1152,7 @@ kiosk_rc store_rejected_each(store *s, store_rejected_fn fn, void *ctx)
     while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
         store_summary sum;
         read_summary(st, &sum);
-        const unsigned char *reason = sqlite3_column_text(st, 8);
+        const unsigned char *reason = sqlite3_column_text(st, 9);
         if (fn(ctx, &sum, reason ? (const char *)reason : "")) {
             rc = SQLITE_DONE;
             break;

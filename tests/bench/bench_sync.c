@@ -513,7 +513,7 @@ int main(int argc, char **argv)
     char name[64], id[32];
     kiosk_mask_name("欧阳建国", name, sizeof name);
     kiosk_mask_id("370102197903154519", id, sizeof id);
-    store_submission sub = {reg, evidence, "2026.1", commit, name, id};
+    store_submission sub = {reg, evidence, "2026.1", commit, name, id, NULL};
 
     /* the sealed size, from a first record (it is drained with the first backlog) */
     store_saved sv;

@@ -221,7 +221,8 @@ static char *export_all(hub_export_stats *stats, size_t *len)
 static const char header[] =
     "\xEF\xBB\xBF"
     "回执编号(receipt_no),记录编号(uuid),设备(device),序号(seq),登记时间(created),"
-    "承诺书版本(commitment_version),承诺书摘要(commitment_sha256),姓名(name),性别代码(sex),"
+    "承诺书版本(commitment_version),承诺书摘要(commitment_sha256),记录类型(type),姓名(name),"
+    "性别代码(sex),"
     "性别(sex_name),民族代码(ethnicity),民族(ethnicity_name),政治面貌代码(political),"
     "政治面貌(political_name),学历代码(education),学历(education_name),健康状况代码(health),"
     "健康状况(health_name),残疾等级代码(disability_grade),残疾等级(disability_grade_name),"
@@ -238,7 +239,11 @@ static const char header[] =
     "失业原因代码(reason),失业原因(reason_name),其他失业原因(reason_other),"
     "是否申领失业保险金(claims_insurance),求职意向1(job_intention_1),"
     "求职意向2(job_intention_2),其他需要说明的事项(remarks),服务需求代码(services),"
-    "服务需求(services_name),读卡字段(from_card)\r\n";
+    "服务需求(services_name),注销情形代码(situation),注销情形(situation_name),"
+    "情形发生日期(situation_date),单位或经营名称(situation_detail),意向岗位代码(job_categories),"
+    "意向岗位(job_categories_name),意向工作地区代码(job_area),意向工作地区(job_area_name),"
+    "期望月薪代码(expected_wage),期望月薪(expected_wage_name),可到岗日期(available_from),"
+    "读卡字段(from_card)\r\n";
 
 static void test_cells(void **state)
 {
@@ -370,24 +375,27 @@ static void test_export(void **state)
     char row1[4096], row2[2048], row15[2048];
     snprintf(row1, sizeof row1,
              "DEMO01-20261122-0001,%s,%s,1,2026-11-22T22:59:59+08:00,2026.1,%s,"
-             "李四,1,男性,01,汉族,13,群众,21,大学本科毕业,10,健康或良好,,,"
+             "registration,李四,1,男性,01,汉族,13,群众,21,大学本科毕业,10,健康或良好,,,"
              "1990-03-07,2025-12,01,居民身份证,370102199003071238,"
              "370102001,山东省济南市历下区解放路街道,泉城路100号,"
              "110105004,北京市朝阳区三里屯街道,三里屯路1号院2单元301室,"
              "\"电工,高级\",'=1+1,叉车司机,,,,13800138000,0531-88886666,'@li.si,"
              "\"'=HYPERLINK(\"\"http://x\"\")\",2,常住地,02,被各类企业解除或终止劳动关系,,"
              "yes,'+电工,'-仓库管理,\"希望在历下区就业\n不上\"\"夜班\"\"\","
-             "1;2;4,找工作；参加职业培训；申领失业保险金,name;sex;birth_date;document_number\r\n",
+             "1;2;4,找工作；参加职业培训；申领失业保险金,,,,,,,,,,,,name;sex;birth_date;document_"
+             "number\r\n",
              sv1.uuid, dev_hex, commit_hex);
-    char empty[64] = ""; /* the 45 cells after the name */
-    for (int i = 0; i < 45; i++)
+    char empty[64] = ""; /* the 56 cells after the name */
+    for (int i = 0; i < 56; i++)
         strcat(empty, ",");
     snprintf(row2, sizeof row2,
-             "DEMO01-20261122-0002,%s,%s,2,2026-11-22T22:59:59+08:00,2026.1,%s,王五%s\r\n",
+             "DEMO01-20261122-0002,%s,%s,2,2026-11-22T22:59:59+08:00,2026.1,%s,registration,"
+             "王五%s\r\n",
              sv2.uuid, dev_hex, commit_hex, empty);
     snprintf(row15, sizeof row15,
-             "DEMO01-20261122-0099,%s,%s,15,2026-11-22T22:59:59+08:00,2026.1,00,王五%s\r\n", u15,
-             dev_hex, empty);
+             "DEMO01-20261122-0099,%s,%s,15,2026-11-22T22:59:59+08:00,2026.1,00,registration,"
+             "王五%s\r\n",
+             u15, dev_hex, empty);
     size_t hl = strlen(header), l1 = strlen(row1), l2 = strlen(row2), l15 = strlen(row15);
     if (len != hl + l1 + l2 + l15)
         fprintf(stderr, "got:\n%s\n", csv);
@@ -437,11 +445,62 @@ static void test_export(void **state)
     free(buf);
 }
 
+/* The other record types go through the same store, hub and CSV: one file, the type in
+ * its column, each type's cells filled and the others' left empty. */
+static void test_export_types(void **state)
+{
+    (void)state;
+    registration r;
+    store_saved sv;
+    registration_init(&r);
+    assert_int_equal(registration_set_type(&r, REGISTRATION_TYPE_DEREGISTRATION), KIOSK_OK);
+    set(&r, REGISTRATION_NAME, "赵六");
+    set(&r, REGISTRATION_SITUATION, "03");
+    assert_int_equal(
+        registration_set_date(&r, REGISTRATION_SITUATION_DATE, (kiosk_date){2026, 11, 2}),
+        KIOSK_OK);
+    set(&r, REGISTRATION_SITUATION_DETAIL, "赵记面馆");
+    save_and_send(&r, &sv);
+    char dereg_uuid[64];
+    snprintf(dereg_uuid, sizeof dereg_uuid, "%s", sv.uuid);
+
+    registration_init(&r);
+    assert_int_equal(registration_set_type(&r, REGISTRATION_TYPE_JOBSEEKER), KIOSK_OK);
+    set(&r, REGISTRATION_NAME, "钱七");
+    assert_int_equal(registration_add_choice(&r, REGISTRATION_JOB_CATEGORIES, "06"), KIOSK_OK);
+    assert_int_equal(registration_add_choice(&r, REGISTRATION_JOB_CATEGORIES, "01"), KIOSK_OK);
+    set(&r, REGISTRATION_JOB_AREA, "370102");
+    set(&r, REGISTRATION_EXPECTED_WAGE, "3");
+    assert_int_equal(
+        registration_set_date(&r, REGISTRATION_AVAILABLE_FROM, (kiosk_date){2026, 12, 1}),
+        KIOSK_OK);
+    set(&r, REGISTRATION_MOBILE, "13900139000");
+    save_and_send(&r, &sv);
+    registration_wipe(&r);
+
+    hub_export_stats stats;
+    size_t len;
+    char *csv = export_all(&stats, &len);
+    assert_int_equal(stats.exported, 5);
+    char *row = strstr(csv, dereg_uuid);
+    assert_non_null(row);
+    assert_non_null(strstr(row, ",deregistration,赵六,"));
+    assert_non_null(strstr(row, ",03,个体经营,2026-11-02,赵记面馆,,,,,,,,\r\n"));
+    row = strstr(csv, sv.uuid);
+    assert_non_null(row);
+    assert_non_null(strstr(row, ",jobseeker,钱七,"));
+    assert_non_null(strstr(row, ",13900139000,"));
+    assert_non_null(strstr(row, ",,,,,01;06,生产制造；家政和养老护理,370102,山东省济南市历下区,3,"
+                                "5000至7999元,2026-12-01,\r\n"));
+    free(csv);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_cells),
         cmocka_unit_test(test_export),
+        cmocka_unit_test(test_export_types),
     };
     int failed = cmocka_run_group_tests_name("sqlite", tests, setup, teardown);
     /* the same export from the PostgreSQL backend */

@@ -101,8 +101,8 @@ static void make_texts(void)
 
 static void save_records(kiosk *k, int n)
 {
-    store_submission sub = {reg_json, evidence_json, "2026.1",
-                            commit,   "欧*国",       "3701**********4519"};
+    store_submission sub = {reg_json, evidence_json,        "2026.1", commit,
+                            "欧*国",  "3701**********4519", NULL};
     for (int i = 0; i < n; i++) {
         store_saved sv;
         assert_int_equal(store_save(k->st, &sub, &sv), KIOSK_OK);
@@ -214,8 +214,8 @@ static void test_failover(void **state)
     /* the kiosks: a backlog each, then their workers */
     for (int i = 0; i < KIOSKS; i++) {
         kiosk *k = &kiosks[i];
-        store_submission sub = {reg_json, evidence_json, "2026.1",
-                                commit,   "欧*国",       "3701**********4519"};
+        store_submission sub = {reg_json, evidence_json,        "2026.1", commit,
+                                "欧*国",  "3701**********4519", NULL};
         for (int r = 0; r < FIRST; r++) {
             store_saved sv;
             assert_int_equal(store_save(k->st, &sub, &sv), KIOSK_OK);

@@ -19,6 +19,11 @@
 #include <sodium.h>
 #include <unistd.h>
 
+#include "domain/codes.h"
+#include "domain/divisions.h"
+#include "hub/hub_db.h"
+#include "hub/hub_export.h"
+#include "proto/sync_proto.h"
 #include "store/store.h"
 #include "test_state.h"
 
@@ -353,13 +358,151 @@ static void test_script_policies(void **state)
     assert_int_equal(test_state_records(dir, "DEMO01", STORE_QUEUED), 0);
 }
 
+/* tests/scripts/<name>.script (report, jobseeker) through the real program: the record
+ * saved as its own type, found by the card, its receipt printed with its own title; the
+ * session's taps (the log line at its end, card and PIN included) held at budget. */
+/* The unit's pending records, as the sync worker sends them, into the hub. */
+typedef struct to_hub {
+    hub_db *db;
+    const uint8_t *device;
+    int n;
+} to_hub;
+
+static int send_to_hub(void *ctx, const store_pending *p)
+{
+    to_hub *h = ctx;
+    sync_record rec;
+    memset(&rec, 0, sizeof rec);
+    snprintf(rec.uuid, sizeof rec.uuid, "%s", p->uuid);
+    rec.seq = p->seq;
+    rec.sealed = (uint8_t *)p->sealed;
+    rec.sealed_len = p->sealed_len;
+    assert_non_null(p->record_sig);
+    memcpy(rec.sig, p->record_sig, 64);
+    sync_result res;
+    assert_int_equal(
+        hub_db_ingest_epoch(h->db, h->device, p->epoch, &rec, 1, "http", 1795363199000LL, &res),
+        KIOSK_OK);
+    assert_int_equal(res.status, SYNC_ACCEPTED);
+    h->n++;
+    return 0;
+}
+
+/* The record the script saved, through the hub's ingest (what a sync round does once the
+ * bytes arrived) and `hub export`'s CSV: its type in its column, its fields named. */
+static void export_at_hub(const char *dir, const store_device_key *key, const uint8_t up_pk[32],
+                          const uint8_t up_sk[32], const char *type, const char *expect)
+{
+    char path[400];
+    snprintf(path, sizeof path, "%s/hub.db", dir);
+    hub_db *db;
+    assert_int_equal(hub_db_open(path, &db), KIOSK_OK);
+    assert_int_equal(hub_db_device_add(db, key->public_key, "kiosk-01", 1), KIOSK_OK);
+    store *st;
+    snprintf(path, sizeof path, "%s/kiosk.db", dir);
+    assert_int_equal(store_open(path, "DEMO01", key, NULL, &st), KIOSK_OK);
+    to_hub h = {db, key->public_key, 0};
+    assert_int_equal(store_pending_each(st, 0, 10, send_to_hub, &h, NULL), KIOSK_OK);
+    store_close(st);
+    assert_int_equal(h.n, 1);
+    codes_tables *codes;
+    divisions *divs;
+    assert_int_equal(codes_load(KIOSK_TEST_ASSETS "/codes", &codes), KIOSK_OK);
+    assert_int_equal(divisions_load(KIOSK_TEST_ASSETS "/divisions/divisions.txt", &divs), KIOSK_OK);
+    char *csv = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&csv, &len);
+    assert_non_null(out);
+    hub_export_stats stats;
+    assert_int_equal(hub_export_csv(db, up_pk, up_sk, codes, divs, out, &stats), KIOSK_OK);
+    fclose(out);
+    assert_int_equal(stats.exported, 1);
+    char cell[64];
+    snprintf(cell, sizeof cell, ",%s,张三丰,", type);
+    assert_non_null(strstr(csv, cell));
+    assert_non_null(strstr(csv, expect));
+    free(csv);
+    codes_destroy(codes);
+    divisions_destroy(divs);
+    hub_db_close(db);
+}
+
+static void run_record_type_script(const char *name, const char *type, int budget,
+                                   const char *expect)
+{
+    uint8_t up_pk[32], up_sk[32];
+    crypto_box_keypair(up_pk, up_sk);
+    char dir[256], cmd[2048], conf[300], db[300];
+    store_device_key key;
+    store *st;
+    provisioned_unit(name, dir, conf, db, &key);
+    assert_int_equal(store_open(db, "DEMO01", &key, NULL, &st), KIOSK_OK);
+    assert_int_equal(store_set_upstream_key(st, up_pk), KIOSK_OK); /* one this test opens */
+    store_close(st);
+    snprintf(cmd, sizeof cmd,
+             "SDL_VIDEODRIVER=dummy '%s' --config '%s' --script '%s/../scripts/%s.script' "
+             "--shots '%s' >'%s/log' 2>&1",
+             KIOSK_BIN, conf, KIOSK_TEST_FIXTURES, name, dir, dir);
+    int rc = system(cmd);
+    assert_true(WIFEXITED(rc));
+    if (WEXITSTATUS(rc) != 0) {
+        snprintf(cmd, sizeof cmd, "tail -20 '%s/log'", dir);
+        (void)system(cmd);
+    }
+    assert_int_equal(WEXITSTATUS(rc), 0);
+    assert_int_equal(store_open(db, "DEMO01", &key, NULL, &st), KIOSK_OK);
+    store_summary found[2];
+    size_t n = 0;
+    assert_int_equal(store_records_of(st, "370102199003074519", found, 2, &n), KIOSK_OK);
+    assert_int_equal(n, 1);
+    assert_string_equal(found[0].record_type, type);
+    store_close(st);
+    snprintf(cmd, sizeof cmd, "test -s '%s/receipts/%s.png'", dir, found[0].receipt_no);
+    assert_int_equal(system(cmd), 0);
+    /* the session's one log line: its taps */
+    snprintf(cmd, sizeof cmd, "%s/log", dir);
+    FILE *f = fopen(cmd, "r");
+    assert_non_null(f);
+    char line[1024];
+    int taps = -1;
+    while (fgets(line, sizeof line, f)) {
+        const char *at = strstr(line, "session ended after");
+        const char *colon = at ? strstr(at, ": ") : NULL;
+        if (colon)
+            taps = atoi(colon + 2);
+    }
+    fclose(f);
+    print_message("%s: %d taps (target 25, held at %d)\n", name, taps, budget);
+    assert_true(taps > 0);
+    assert_true(taps <= budget);
+    snprintf(cmd, sizeof cmd, "grep -rqa 370102199003074519 '%s'", dir);
+    assert_int_not_equal(system(cmd), 0);
+    export_at_hub(dir, &key, up_pk, up_sk, type, expect);
+    sodium_memzero(up_sk, sizeof up_sk);
+}
+
+static void test_script_report(void **state)
+{
+    (void)state;
+    run_record_type_script("report", "deregistration", 25, ",01,被用人单位录用或招聘,");
+}
+
+static void test_script_jobseeker(void **state)
+{
+    (void)state;
+    /* over the target: the mobile number alone is 12 of them (11 digits and 完成) */
+    run_record_type_script(
+        "jobseeker", "jobseeker", 34,
+        ",05;06,住宿餐饮；家政和养老护理,370102,山东省济南市历下区,2,3000至4999元,");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_ready_watchdog_stopping), cmocka_unit_test(test_unit_verifies),
         cmocka_unit_test(test_script_happy_path),       cmocka_unit_test(test_script_self_query),
-        cmocka_unit_test(test_killed_mid_form_resumes),
-        cmocka_unit_test(test_script_policies),
+        cmocka_unit_test(test_killed_mid_form_resumes), cmocka_unit_test(test_script_report),
+        cmocka_unit_test(test_script_jobseeker),        cmocka_unit_test(test_script_policies),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -334,7 +334,7 @@ static void test_reprint(void **state)
     uint8_t up_pk[32], up_sk[32], commit[32] = {3};
     crypto_box_keypair(up_pk, up_sk);
     assert_int_equal(store_set_upstream_key(st, up_pk), KIOSK_OK);
-    store_submission sub = {"{}", "{}", "2026.1", commit, "李*", "1101**********0026"};
+    store_submission sub = {"{}", "{}", "2026.1", commit, "李*", "1101**********0026", NULL};
     store_saved saved;
     assert_int_equal(store_save(st, &sub, &saved), KIOSK_OK);
     store_close(st);
@@ -583,7 +583,7 @@ static void test_status_sync_export_purge(void **state)
     uint8_t up_pk[32], up_sk[32], commit[32] = {3};
     crypto_box_keypair(up_pk, up_sk);
     assert_int_equal(store_set_upstream_key(st, up_pk), KIOSK_OK);
-    store_submission sub = {"{}", "{}", "2026.1", commit, "李*", "1101**********0026"};
+    store_submission sub = {"{}", "{}", "2026.1", commit, "李*", "1101**********0026", NULL};
     store_saved saved;
     for (int i = 0; i < 3; i++)
         assert_int_equal(store_save(st, &sub, &saved), KIOSK_OK);
@@ -718,7 +718,7 @@ static void test_restored_database_never_reuses_numbers(void **state)
     snprintf(hubdb, sizeof hubdb, "%s/hub.db", dir);
     uint8_t up_pk[32], up_sk[32], commit[32] = {3};
     crypto_box_keypair(up_pk, up_sk);
-    store_submission sub = {"{}", "{}", "2026.1", commit, "李*", "1101**********0026"};
+    store_submission sub = {"{}", "{}", "2026.1", commit, "李*", "1101**********0026", NULL};
     char receipts[16][STORE_RECEIPT_NO_MAX + 1];
     int64_t seqs[16];
     int n = 0;
@@ -994,7 +994,7 @@ static void test_usb_round_trip(void **state)
     uint8_t up_pk[32], up_sk[32], commit[32] = {3};
     crypto_box_keypair(up_pk, up_sk);
     assert_int_equal(store_set_upstream_key(st, up_pk), KIOSK_OK);
-    store_submission sub = {"{}", "{}", "2026.1", commit, "李*", "1101**********0026"};
+    store_submission sub = {"{}", "{}", "2026.1", commit, "李*", "1101**********0026", NULL};
     store_saved saved;
     for (int i = 0; i < 12; i++)
         assert_int_equal(store_save(st, &sub, &saved), KIOSK_OK);

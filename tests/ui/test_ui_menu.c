@@ -62,7 +62,7 @@ static int setup(void **state)
         store_open(db, cfg.hall_code, &key, NULL, &st) != KIOSK_OK ||
         store_set_upstream_key(st, pk) != KIOSK_OK)
         return -1;
-    store_submission sub = {"{}", "{}", "2026.1", commit, "张*丰", "3701**********4519"};
+    store_submission sub = {"{}", "{}", "2026.1", commit, "张*丰", "3701**********4519", NULL};
     store_saved sv;
     if (store_save(st, &sub, &sv) != KIOSK_OK ||
         staff_add(st, "A017", STAFF_HALL, "482915", NULL, "test") != KIOSK_OK ||

@@ -320,7 +320,7 @@ static void test_export_takes_refused_records(void **state)
     store *st;
     assert_int_equal(store_open(dbp, "DEMO01", &unit_key, NULL, &st), KIOSK_OK);
     uint8_t commit[32] = {1};
-    store_submission sub = {"{}", "{}", "2026.1", commit, "李*", "1101**********0026"};
+    store_submission sub = {"{}", "{}", "2026.1", commit, "李*", "1101**********0026", NULL};
     store_saved sv;
     assert_int_equal(store_save(st, &sub, &sv), KIOSK_OK);
     store_outcome o = {.uuid = sv.uuid, .reason = "seq_conflict", .hub_signed = 1};

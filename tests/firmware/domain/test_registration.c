@@ -81,7 +81,8 @@ static void lock_card_fields(registration *r)
 }
 
 static const char FIXTURE_JSON[] =
-    "{\"schema\":1,\"name\":\"李四\",\"sex\":\"1\",\"ethnicity\":\"01\",\"political\":\"13\","
+    "{\"schema\":1,\"type\":\"registration\",\"name\":\"李四\",\"sex\":\"1\",\"ethnicity\":\"01\","
+    "\"political\":\"13\","
     "\"education\":\"21\",\"health\":\"10\",\"disability_grade\":\"\","
     "\"birth_date\":\"1990-03-07\",\"unemployed_since\":\"2025-12\",\"document_type\":\"01\","
     "\"document_number\":\"370102199003071238\","
@@ -709,7 +710,8 @@ static void test_json_exact_bytes(void **state)
     registration_init(&r);
     assert_int_equal(registration_to_json(&r, &json, &len), KIOSK_OK);
     assert_string_equal(
-        json, "{\"schema\":1,\"name\":\"\",\"sex\":\"\",\"ethnicity\":\"\",\"political\":\"\","
+        json, "{\"schema\":1,\"type\":\"registration\",\"name\":\"\",\"sex\":\"\",\"ethnicity\":"
+              "\"\",\"political\":\"\","
               "\"education\":\"\",\"health\":\"\",\"disability_grade\":\"\",\"birth_date\":\"\","
               "\"unemployed_since\":\"\",\"document_type\":\"\",\"document_number\":\"\","
               "\"household\":{\"division\":\"\",\"detail\":\"\"},"
@@ -901,10 +903,13 @@ static void test_json_rejects(void **state)
          "\"services\":[\"1\",\"2\",\"3\",\"4\",\"5\",\"6\",\"7\",\"8\",\"9\"]"},
         {"\"from_card\":[\"name\",", "\"from_card\":[\"nickname\","},
         {"\"from_card\":[\"name\",", "\"from_card\":[1,"},
-        {"\"name\":\"李四\"", "\"name\":\"李\\u0000四\""}, /* NUL */
-        {"\"name\":\"李四\"", "\"name\":\"李\\t四\""},     /* control character */
-        {"\"name\":\"李四\"", "\"name\":\"\\ud800\""},     /* lone surrogate */
-        {"]}", "]},"},                                     /* trailing comma */
+        {"\"name\":\"李四\"", "\"name\":\"李\\u0000四\""},       /* NUL */
+        {"\"name\":\"李四\"", "\"name\":\"李\\t四\""},           /* control character */
+        {"\"name\":\"李四\"", "\"name\":\"\\ud800\""},           /* lone surrogate */
+        {"]}", "]},"},                                           /* trailing comma */
+        {"\"type\":\"registration\"", "\"type\":\"other\""},     /* unknown type */
+        {"\"type\":\"registration\"", "\"type\":1"},             /* type not a name */
+        {"\"type\":\"registration\"", "\"type\":\"jobseeker\""}, /* another type's keys */
     };
     for (size_t i = 0; i < sizeof invalid / sizeof invalid[0]; i++) {
         fixture(&r);
@@ -913,6 +918,11 @@ static void test_json_rejects(void **state)
         assert_string_equal(r.name, ""); /* wiped */
         assert_int_equal(r.from_card, 0);
     }
+    /* a record saved before the types existed has no "type": a registration */
+    fixture(&r);
+    assert_int_equal(parse_edited("\"type\":\"registration\",", "", &r), KIOSK_OK);
+    assert_int_equal(r.type, REGISTRATION_TYPE_REGISTRATION);
+    assert_string_equal(r.name, "李四");
     assert_int_equal(parse_edited("\"schema\":1", "\"schema\":2", &r), KIOSK_UNSUPPORTED);
     assert_int_equal(parse_edited("\"schema\":1", "\"schema\":0", &r), KIOSK_UNSUPPORTED);
 

@@ -561,19 +561,6 @@ static void test_services_tiles(void **state)
     flow_event ev = {.type = FLOW_EV_ANSWERS, .answers = {false, false, true, true}};
     assert_int_equal(flow_handle(f, &ev), FLOW_ACT_NONE);
     assert_int_equal(step(), FLOW_SERVICES);
-    assert_null(flow_get_view(f)->service_note);
-    /* a service not on this kiosk says what to do instead, and stays */
-    static const struct {
-        flow_service svc;
-        const char *note;
-    } notes[] = {{FLOW_SERVICE_REPORT, "services.note.report"},
-                 {FLOW_SERVICE_JOBSEEKER, "services.note.jobseeker"}};
-    for (size_t i = 0; i < sizeof notes / sizeof notes[0]; i++) {
-        assert_int_equal(choose(notes[i].svc), FLOW_ACT_NONE);
-        assert_int_equal(step(), FLOW_SERVICES);
-        assert_string_equal(flow_get_view(f)->service_note, notes[i].note);
-        assert_int_equal(flow_get_view(f)->service_tapped, notes[i].svc);
-    }
     assert_int_equal(choose(FLOW_SERVICE_COUNT), FLOW_ACT_NONE);
     assert_int_equal(step(), FLOW_SERVICES);
     assert_string_equal(flow_service_name(FLOW_SERVICE_RECORDS), "records");
@@ -581,7 +568,6 @@ static void test_services_tiles(void **state)
     /* 失业登记: the questions; back: the services again, the card's data kept */
     assert_int_equal(choose(FLOW_SERVICE_REGISTER), FLOW_ACT_NONE);
     assert_int_equal(step(), FLOW_QUESTIONS);
-    assert_null(flow_get_view(f)->service_note);
     send(FLOW_EV_BACK);
     assert_int_equal(step(), FLOW_SERVICES);
     assert_string_equal(registration_get_text(flow_record(f), REGISTRATION_DOCUMENT_NUMBER),
@@ -643,7 +629,6 @@ static void test_info(void **state)
     to_services();
     assert_int_equal(choose(FLOW_SERVICE_POLICIES), FLOW_ACT_NONE);
     assert_int_equal(step(), FLOW_INFO);
-    assert_null(flow_get_view(f)->service_note);
     assert_int_equal(flow_get_view(f)->info_page, FLOW_INFO_POLICIES);
     assert_string_equal(flow_step_name(FLOW_INFO), "info");
     /* the list is not printed; nonsense pages and indexes are refused */
@@ -711,6 +696,154 @@ static void test_info(void **state)
     /* a slip's outcome after the end changes nothing */
     assert_int_equal(flow_handle(f, &printed), FLOW_ACT_NONE);
     assert_int_equal(step(), FLOW_ATTRACT);
+}
+
+/* 就业/失业注销申报 from the services screen: its one page, then the same review,
+ * commitment, signature, saving and printing as a registration. */
+static void test_deregistration_journey(void **state)
+{
+    (void)state;
+    to_services();
+    assert_int_equal(choose(FLOW_SERVICE_REPORT), FLOW_ACT_NONE);
+    assert_int_equal(step(), FLOW_FORM);
+    assert_int_equal(flow_get_view(f)->page, FLOW_PAGE_DEREGISTRATION);
+    assert_int_equal(flow_record(f)->type, REGISTRATION_TYPE_DEREGISTRATION);
+    flow_page first;
+    assert_int_equal(flow_pages(f, &first), 1);
+    assert_int_equal(first, FLOW_PAGE_DEREGISTRATION);
+    /* nothing given: 下一步 is refused with the page's problems */
+    send(FLOW_EV_NEXT);
+    assert_int_equal(step(), FLOW_FORM);
+    assert_int_equal(flow_get_view(f)->nissues, 2); /* situation, date */
+    set(REGISTRATION_SITUATION, "01");
+    set(REGISTRATION_SITUATION_DATE, "2026-11-02");
+    send(FLOW_EV_NEXT);
+    assert_int_equal(step(), FLOW_FORM); /* hired: by whom? */
+    assert_int_equal(flow_get_view(f)->nissues, 1);
+    assert_int_equal(flow_get_view(f)->issues[0].field, REGISTRATION_SITUATION_DETAIL);
+    set(REGISTRATION_SITUATION_DETAIL, "济南泉城物流有限公司");
+    send(FLOW_EV_NEXT);
+    assert_int_equal(step(), FLOW_REVIEW);
+    /* the review's back and edit go to the type's page, not the registration's */
+    send(FLOW_EV_BACK);
+    assert_int_equal(flow_get_view(f)->page, FLOW_PAGE_DEREGISTRATION);
+    send(FLOW_EV_NEXT);
+    flow_event ev = {.type = FLOW_EV_EDIT, .page = FLOW_PAGE_PERSONAL};
+    flow_handle(f, &ev);
+    assert_int_equal(step(), FLOW_REVIEW);
+    ev.page = FLOW_PAGE_DEREGISTRATION;
+    flow_handle(f, &ev);
+    assert_int_equal(step(), FLOW_FORM);
+    assert_true(flow_get_view(f)->back_to_review);
+    send(FLOW_EV_NEXT);
+    assert_int_equal(step(), FLOW_REVIEW);
+    send(FLOW_EV_NEXT);
+    assert_int_equal(step(), FLOW_COMMITMENT);
+    send(FLOW_EV_NEXT);
+    assert_int_equal(send(FLOW_EV_SIGNED), FLOW_ACT_SAVE);
+    assert_int_equal(flow_record(f)->type, REGISTRATION_TYPE_DEREGISTRATION);
+    ev = (flow_event){.type = FLOW_EV_SAVED, .rc = KIOSK_OK, .receipt_no = "DEMO01-20261122-0002"};
+    assert_true(flow_handle(f, &ev) & FLOW_ACT_PRINT);
+    ev = (flow_event){.type = FLOW_EV_PRINTED, .rc = KIOSK_OK};
+    flow_handle(f, &ev);
+    assert_int_equal(step(), FLOW_DONE);
+    assert_true(send(FLOW_EV_NEXT) & FLOW_ACT_WIPE);
+    assert_int_equal(flow_record(f)->type, REGISTRATION_TYPE_REGISTRATION);
+}
+
+/* 求职登记, from the services screen and from the outcome that cannot register; back
+ * returns where it was chosen with the page's answers gone. */
+static void test_jobseeker_journey(void **state)
+{
+    (void)state;
+    to_services();
+    choose(FLOW_SERVICE_JOBSEEKER);
+    assert_int_equal(step(), FLOW_FORM);
+    assert_int_equal(flow_get_view(f)->page, FLOW_PAGE_JOBSEEKER);
+    set(REGISTRATION_JOB_CATEGORIES, "05,03");
+    assert_int_equal(flow_record(f)->job_category_count, 2);
+    set(REGISTRATION_JOB_CATEGORIES, "01,02,03,04"); /* a fourth is refused: none kept */
+    assert_true(flow_record(f)->job_category_count <= 3);
+    set(REGISTRATION_JOB_CATEGORIES, "05,03");
+    set(REGISTRATION_JOB_AREA, "370102");
+    set(REGISTRATION_EXPECTED_WAGE, "2");
+    set(REGISTRATION_AVAILABLE_FROM, "2026-12-01");
+    set(REGISTRATION_MOBILE, "1380013800"); /* one digit short: said when left */
+    assert_int_equal(flow_get_view(f)->nissues, 1);
+    assert_int_equal(flow_get_view(f)->issues[0].field, REGISTRATION_MOBILE);
+    set(REGISTRATION_MOBILE, "13800138000");
+    assert_int_equal(flow_get_view(f)->nissues, 0);
+    /* back: the services again, the page's answers gone, a registration again */
+    send(FLOW_EV_BACK);
+    assert_int_equal(step(), FLOW_SERVICES);
+    assert_int_equal(flow_record(f)->type, REGISTRATION_TYPE_REGISTRATION);
+    assert_int_equal(flow_record(f)->job_category_count, 0);
+    assert_string_equal(flow_record(f)->mobile, "");
+    assert_string_equal(flow_record(f)->name, "张三丰");
+
+    /* from the outcome: employed, so 求职登记 is offered here */
+    choose(FLOW_SERVICE_REGISTER);
+    flow_event ev = {.type = FLOW_EV_ANSWERS, .answers = {false, true, true, true}};
+    flow_handle(f, &ev);
+    assert_int_equal(step(), FLOW_ELIGIBILITY);
+    choose(FLOW_SERVICE_REPORT); /* only 求职登记 is offered there */
+    assert_int_equal(step(), FLOW_ELIGIBILITY);
+    choose(FLOW_SERVICE_JOBSEEKER);
+    assert_int_equal(step(), FLOW_FORM);
+    assert_int_equal(flow_get_view(f)->page, FLOW_PAGE_JOBSEEKER);
+    send(FLOW_EV_BACK);
+    assert_int_equal(step(), FLOW_ELIGIBILITY);
+    assert_string_equal(flow_get_view(f)->message_key, "eligibility.employed");
+    choose(FLOW_SERVICE_JOBSEEKER);
+    set(REGISTRATION_JOB_CATEGORIES, "05");
+    set(REGISTRATION_JOB_AREA, "370102");
+    set(REGISTRATION_EXPECTED_WAGE, "6");
+    set(REGISTRATION_AVAILABLE_FROM, "2026-11-23");
+    set(REGISTRATION_MOBILE, "13800138000");
+    send(FLOW_EV_NEXT);
+    assert_int_equal(step(), FLOW_REVIEW);
+    send(FLOW_EV_NEXT);
+    send(FLOW_EV_NEXT);
+    assert_int_equal(send(FLOW_EV_SIGNED), FLOW_ACT_SAVE);
+    assert_int_equal(flow_record(f)->type, REGISTRATION_TYPE_JOBSEEKER);
+}
+
+/* Every way out of the new pages before saving wipes the citizen's data. */
+static void test_record_type_exits(void **state)
+{
+    (void)state;
+    static const flow_service svc[] = {FLOW_SERVICE_REPORT, FLOW_SERVICE_JOBSEEKER};
+    for (size_t i = 0; i < 2; i++) {
+        /* cancel, confirmed */
+        to_services();
+        choose(svc[i]);
+        set(REGISTRATION_SITUATION, "06");
+        send(FLOW_EV_CANCEL);
+        assert_true(flow_get_view(f)->confirm_cancel);
+        assert_true(send(FLOW_EV_CANCEL_CONFIRM) & FLOW_ACT_WIPE);
+        assert_int_equal(step(), FLOW_MESSAGE);
+        assert_string_equal(flow_record(f)->name, "");
+        assert_int_equal(flow_record(f)->type, REGISTRATION_TYPE_REGISTRATION);
+        send(FLOW_EV_NEXT);
+        /* the card taken and not brought back (its number unknown: at once) */
+        to_services();
+        choose(svc[i]);
+        assert_true(send(FLOW_EV_CARD_REMOVED) & FLOW_ACT_WIPE);
+        assert_int_equal(step(), FLOW_MESSAGE);
+        assert_string_equal(flow_get_view(f)->message_key, "flow.card_removed");
+        assert_string_equal(flow_record(f)->situation, "");
+        send(FLOW_EV_NEXT);
+        /* idle: the countdown, then the end */
+        to_services();
+        choose(svc[i]);
+        kiosk_clock_manual_advance(&clk, 91000);
+        send(FLOW_EV_TICK);
+        assert_true(flow_get_view(f)->countdown_s > 0);
+        kiosk_clock_manual_advance(&clk, 21000);
+        assert_true(send(FLOW_EV_TICK) & FLOW_ACT_WIPE);
+        assert_int_equal(step(), FLOW_ATTRACT);
+        assert_string_equal(flow_record(f)->document_number, "");
+    }
 }
 
 static void test_records(void **state)
@@ -863,6 +996,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_info, setup, teardown),
         cmocka_unit_test_setup_teardown(test_failed_print_and_reprint, setup, teardown),
         cmocka_unit_test_setup_teardown(test_store_unavailable_before_signing, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_deregistration_journey, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_jobseeker_journey, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_record_type_exits, setup, teardown),
     };
     return cmocka_run_group_tests(tests, setup_all, teardown_all);
 }

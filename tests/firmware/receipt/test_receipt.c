@@ -336,8 +336,13 @@ static void test_print_job_from_the_store(void **state)
     uint8_t up_pk[32], up_sk[32], commit[32] = {1};
     crypto_box_keypair(up_pk, up_sk);
     assert_int_equal(store_set_upstream_key(st, up_pk), KIOSK_OK);
-    store_submission sub = {"{\"name\":\"张三丰\"}", "{\"strokes\":[]}", "2026.1", commit, "张*丰",
-                            "3701**********4519"};
+    store_submission sub = {"{\"name\":\"张三丰\"}",
+                            "{\"strokes\":[]}",
+                            "2026.1",
+                            commit,
+                            "张*丰",
+                            "3701**********4519",
+                            NULL};
     store_saved saved;
     assert_int_equal(store_save(st, &sub, &saved), KIOSK_OK);
 
@@ -422,8 +427,13 @@ static void test_plan_and_slip(void **state)
     uint8_t up_pk[32], up_sk[32], commit[32] = {1};
     crypto_box_keypair(up_pk, up_sk);
     assert_int_equal(store_set_upstream_key(st, up_pk), KIOSK_OK);
-    store_submission sub = {"{\"name\":\"张三丰\"}", "{\"strokes\":[]}", "2026.1", commit, "张*丰",
-                            "3701**********4519"};
+    store_submission sub = {"{\"name\":\"张三丰\"}",
+                            "{\"strokes\":[]}",
+                            "2026.1",
+                            commit,
+                            "张*丰",
+                            "3701**********4519",
+                            NULL};
     store_saved saved;
     assert_int_equal(store_save(st, &sub, &saved), KIOSK_OK);
     kiosk_config cfg;

@@ -185,11 +185,44 @@ static void test_purged_with_the_record(void **state)
     store_close(s);
 }
 
+/* Each record keeps its type (schema 9) for the receipt and 我的办理记录: a registration
+ * writes none and reads as one, as every record saved before the types does. */
+static void test_record_types(void **state)
+{
+    (void)state;
+    store_device_key key;
+    store *s = open_store(&key);
+    store_submission sub = sample();
+    store_saved reg, dereg, job;
+    assert_int_equal(store_save_citizen(s, &sub, id_a, &reg), KIOSK_OK);
+    sub.record_type = "deregistration";
+    assert_int_equal(store_save_citizen(s, &sub, id_a, &dereg), KIOSK_OK);
+    sub.record_type = "jobseeker";
+    assert_int_equal(store_save_citizen(s, &sub, id_a, &job), KIOSK_OK);
+    sub.record_type = "registration";
+    store_saved reg2;
+    assert_int_equal(store_save(s, &sub, &reg2), KIOSK_OK);
+    store_summary out[4];
+    size_t n = 0;
+    assert_int_equal(store_records_of(s, id_a, out, 4, &n), KIOSK_OK);
+    assert_int_equal(n, 3);
+    assert_string_equal(out[0].record_type, "jobseeker");
+    assert_string_equal(out[1].record_type, "deregistration");
+    assert_string_equal(out[2].record_type, "registration");
+    store_summary one;
+    assert_int_equal(store_find(s, dereg.receipt_no, &one), KIOSK_OK);
+    assert_string_equal(one.record_type, "deregistration");
+    assert_int_equal(store_find(s, reg2.receipt_no, &one), KIOSK_OK);
+    assert_string_equal(one.record_type, "registration");
+    store_close(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup(test_finds_own_records_only, setup),
         cmocka_unit_test_setup(test_purged_with_the_record, setup),
+        cmocka_unit_test_setup(test_record_types, setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

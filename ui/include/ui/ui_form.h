@@ -53,8 +53,9 @@ typedef struct ui_form_edit {
     int nchosen;
     int symbols; /* the keyboard shows digits and symbols instead of letters */
     int cand_page;
-    int pinyin;   /* a Chinese text field shows the pinyin keyboard, not the handwriting pad */
-    size_t after; /* bytes of text after the caret (0: the caret is at the end) */
+    int pinyin;    /* a Chinese text field shows the pinyin keyboard, not the handwriting pad */
+    size_t after;  /* bytes of text after the caret (0: the caret is at the end) */
+    int day_stage; /* an asked date (注销申报, 求职登记): its month is chosen, now the day */
 } ui_form_edit;
 
 void ui_form_edit_wipe(ui_form_edit *e);

@@ -59,6 +59,7 @@ typedef struct app_io_record {
     int64_t created_ms;
     int state;              /* store_state: 0 queued, 1 sent, 2 acknowledged, 3 rejected */
     char print_outcome[32]; /* "printed" or the failure's name */
+    char record_type[16];   /* "registration", "deregistration", "jobseeker" */
 } app_io_record;
 
 #define APP_IO_STORE_CHECK_MS 30000
@@ -121,7 +122,8 @@ typedef struct app_io_submission {
     uint8_t commitment_sha256[32];
     const char *masked_name;
     const char *masked_id;
-    const char *id_number; /* NULL: the record cannot be found by 我的办理记录 */
+    const char *id_number;   /* NULL: the record cannot be found by 我的办理记录 */
+    const char *record_type; /* registration_type_key of the record; NULL: "registration" */
 } app_io_submission;
 kiosk_rc app_io_save(app_io *io, const app_io_submission *sub);
 kiosk_rc app_io_print(app_io *io, const char *receipt_no, int copy);

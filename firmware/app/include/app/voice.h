@@ -17,6 +17,9 @@
 /* The prompt of step ("pin", "form" …; the file <prompts>/<lang>/<name>.wav and the
  * string "voice.<name>"), static; NULL for a step that says nothing. */
 const char *voice_prompt_name(flow_step step);
+/* The same for a form page: another record type's one page has its own prompt
+ * ("form_deregistration", "form_jobseeker"); any other step or page: voice_prompt_name. */
+const char *voice_prompt_name_page(flow_step step, flow_page page);
 
 /* The attract screen's prompt as the readers fitted take the card: "attract" (tap it),
  * "attract_insert" or "attract_either". */

@@ -26,6 +26,9 @@ typedef enum codes_table {
     CODES_UNEMPLOYMENT_REASON,
     CODES_SERVICE,
     CODES_REGISTRATION_PLACE,
+    CODES_DEREGISTRATION_SITUATION, /* 注销情形 (seed 000's list) */
+    CODES_JOB_CATEGORY,             /* 意向岗位 of 求职登记 */
+    CODES_WAGE_RANGE,               /* 期望月薪 of 求职登记 */
     CODES_TABLE_COUNT
 } codes_table;
 

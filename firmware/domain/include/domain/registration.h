@@ -24,14 +24,15 @@
 /* Limits of the free-text fields in characters (code points): longer text is a TOO_LONG
  * error of registration_validate. The byte caps (storage; a setter refuses more with
  * KIOSK_RANGE) are four bytes per character, so any text within its limit fits. */
-#define REGISTRATION_NAME_CHARS 50          /* 姓名 */
-#define REGISTRATION_DETAIL_CHARS 100       /* address detail (详细地址) */
-#define REGISTRATION_QUAL_NAME_CHARS 50     /* qualification or title name */
-#define REGISTRATION_QUAL_LEVEL_CHARS 20    /* its level (等级 / 级别) */
-#define REGISTRATION_OTHER_CONTACT_CHARS 50 /* 其他 (contact) */
-#define REGISTRATION_REASON_OTHER_CHARS 100 /* 失业原因: 其他 ______ */
-#define REGISTRATION_JOB_INTENTION_CHARS 50 /* 求职意向 1, 2 */
-#define REGISTRATION_REMARKS_CHARS 500      /* 其他需要说明的事项 */
+#define REGISTRATION_NAME_CHARS 50              /* 姓名 */
+#define REGISTRATION_DETAIL_CHARS 100           /* address detail (详细地址) */
+#define REGISTRATION_QUAL_NAME_CHARS 50         /* qualification or title name */
+#define REGISTRATION_QUAL_LEVEL_CHARS 20        /* its level (等级 / 级别) */
+#define REGISTRATION_OTHER_CONTACT_CHARS 50     /* 其他 (contact) */
+#define REGISTRATION_REASON_OTHER_CHARS 100     /* 失业原因: 其他 ______ */
+#define REGISTRATION_JOB_INTENTION_CHARS 50     /* 求职意向 1, 2 */
+#define REGISTRATION_REMARKS_CHARS 500          /* 其他需要说明的事项 */
+#define REGISTRATION_SITUATION_DETAIL_CHARS 100 /* 注销申报: employer or business name */
 #define REGISTRATION_TEXT_CAP(chars) (4 * (chars))
 
 /* Byte caps of the ASCII fields (limit = cap). */
@@ -42,9 +43,10 @@
 #define REGISTRATION_LANDLINE_CAP 24         /* 固定电话 */
 #define REGISTRATION_EMAIL_CAP 254           /* 电子邮件 (RFC 5321 path limit) */
 
-#define REGISTRATION_QUALIFICATIONS 3 /* rows of 职业(工种)资格 / 专业技术职务 */
-#define REGISTRATION_SERVICES_MAX 8   /* services wanted, at most (the table has 6) */
-#define REGISTRATION_KEY_MAX 64       /* an error key with its terminator */
+#define REGISTRATION_QUALIFICATIONS 3     /* rows of 职业(工种)资格 / 专业技术职务 */
+#define REGISTRATION_SERVICES_MAX 8       /* services wanted, at most (the table has 6) */
+#define REGISTRATION_KEY_MAX 64           /* an error key with its terminator */
+#define REGISTRATION_JOB_CATEGORIES_MAX 3 /* 求职登记: intended jobs, at most */
 
 /* Local codes with a rule attached (assets/codes, *.tsv; never renumbered). */
 #define REGISTRATION_REASON_OTHER "13"   /* unemployment_reason.tsv 其他: needs text */
@@ -57,6 +59,22 @@
 #define REGISTRATION_DOC_RESIDENCE_PERMIT "05"
 #define REGISTRATION_DOC_FOREIGNER_PR "06"
 #define REGISTRATION_DOC_PASSPORT "07"
+/* deregistration_situation.tsv: the situations whose detail (employer, business, what
+ * happened) is required */
+#define REGISTRATION_SITUATION_HIRED "01"
+#define REGISTRATION_SITUATION_SELF_EMPLOYED "03"
+#define REGISTRATION_SITUATION_COMPANY "04"
+#define REGISTRATION_SITUATION_OTHER "11"
+
+/* The record types. Each has its own field schema (registration_type_schema) over the one
+ * field enum below; the JSON names the type ("type"; absent means a registration, as in
+ * records saved before the types existed). Values are logged: only append. */
+typedef enum registration_type {
+    REGISTRATION_TYPE_REGISTRATION = 0, /* "registration": 失业登记 */
+    REGISTRATION_TYPE_DEREGISTRATION,   /* "deregistration": 就业/失业注销申报 */
+    REGISTRATION_TYPE_JOBSEEKER,        /* "jobseeker": 求职登记 */
+    REGISTRATION_TYPE_COUNT
+} registration_type;
 
 /* The fields, in form order. Values are logged and used as bit numbers of from_card:
  * only append. Keys (registration_field_key) are the flat names used in error keys and
@@ -95,7 +113,16 @@ typedef enum registration_field {
     REGISTRATION_JOB_INTENTION_2,       /* "job_intention_2" */
     REGISTRATION_REMARKS,               /* "remarks" */
     REGISTRATION_SERVICES,              /* "services", service.tsv, several */
-    REGISTRATION_FIELD_COUNT            /* number of fields, not a field */
+    /* 就业/失业注销申报 (REGISTRATION_TYPE_DEREGISTRATION) */
+    REGISTRATION_SITUATION,        /* "situation" *, deregistration_situation.tsv */
+    REGISTRATION_SITUATION_DATE,   /* "situation_date" * (YYYY-MM-DD), not after today */
+    REGISTRATION_SITUATION_DETAIL, /* "situation_detail": * for situations 01, 03, 04, 11 */
+    /* 求职登记 (REGISTRATION_TYPE_JOBSEEKER) */
+    REGISTRATION_JOB_CATEGORIES, /* "job_categories" *, job_category.tsv, 1..3 */
+    REGISTRATION_JOB_AREA,       /* "job_area" *, a county-level division (6 digits) */
+    REGISTRATION_EXPECTED_WAGE,  /* "expected_wage" *, wage_range.tsv */
+    REGISTRATION_AVAILABLE_FROM, /* "available_from" * (YYYY-MM-DD) */
+    REGISTRATION_FIELD_COUNT     /* number of fields, not a field */
 } registration_field;
 
 /* The sections of the paper form — the kiosk's form pages — in order. */
@@ -105,7 +132,10 @@ typedef enum registration_section {
     REGISTRATION_SECTION_CONTACT,      /* 联系方式 */
     REGISTRATION_SECTION_UNEMPLOYMENT, /* 失业情况 */
     REGISTRATION_SECTION_WISHES,       /* 求职意向和希望得到的帮助 */
-    REGISTRATION_SECTION_COUNT
+    REGISTRATION_SECTION_COUNT,        /* the registration's pages; the other types' follow */
+    REGISTRATION_SECTION_DEREGISTRATION = REGISTRATION_SECTION_COUNT, /* 注销申报: one page */
+    REGISTRATION_SECTION_JOBSEEKER,                                   /* 求职登记: one page */
+    REGISTRATION_SECTION_ALL                                          /* every section */
 } registration_section;
 
 /* How a field's value is entered: the kind of editor the kiosk opens for it. */
@@ -118,7 +148,8 @@ typedef enum registration_input {
     REGISTRATION_INPUT_CODE,     /* one of a code table */
     REGISTRATION_INPUT_YESNO,    /* yes or no */
     REGISTRATION_INPUT_MONTH,    /* a year and a month */
-    REGISTRATION_INPUT_DATE,     /* a date: read from the card, never asked */
+    REGISTRATION_INPUT_DATE,     /* a date: the birth date read from the card; the other
+                                    types' dates are asked (month, then day) */
     REGISTRATION_INPUT_DIVISION, /* province → city → county → street */
     REGISTRATION_INPUT_MULTI,    /* several of a code table */
 } registration_input;
@@ -204,7 +235,16 @@ typedef struct registration {
     char remarks[REGISTRATION_TEXT_CAP(REGISTRATION_REMARKS_CHARS) + 1];
     char services[REGISTRATION_SERVICES_MAX][REGISTRATION_CODE_CAP + 1]; /* in code order */
     size_t service_count;
-    uint64_t from_card; /* bit (1 << field): read from the card, not editable */
+    uint64_t from_card;     /* bit (1 << field): read from the card, not editable */
+    registration_type type; /* which record this is; 0 (init): a registration */
+    char situation[REGISTRATION_CODE_CAP + 1];
+    kiosk_date situation_date;
+    char situation_detail[REGISTRATION_TEXT_CAP(REGISTRATION_SITUATION_DETAIL_CHARS) + 1];
+    char job_categories[REGISTRATION_JOB_CATEGORIES_MAX][REGISTRATION_CODE_CAP + 1]; /* sorted */
+    size_t job_category_count;
+    char job_area[REGISTRATION_DIVISION_CAP + 1];
+    char expected_wage[REGISTRATION_CODE_CAP + 1];
+    kiosk_date available_from;
 } registration;
 
 /* One problem found by registration_validate. */
@@ -258,6 +298,25 @@ kiosk_rc registration_set_services(registration *rec, const char *const *codes, 
 /* 1 when code is chosen, else 0. */
 int registration_has_service(const registration *rec, const char *code);
 
+/* The record's type: KIOSK_INVALID outside the enum. Set it before the fields (a field
+ * the type does not carry is NOT_APPLICABLE when given). Static names ("jobseeker";
+ * "?" outside the enum) and back (KIOSK_INVALID for an unknown name). */
+kiosk_rc registration_set_type(registration *rec, registration_type type);
+const char *registration_type_key(registration_type type);
+kiosk_rc registration_type_parse(const char *key, registration_type *out);
+
+/* The asked dates of the other types (SITUATION_DATE, AVAILABLE_FROM) and the birth
+ * date: a real date or {0, 0, 0} to clear. KIOSK_INVALID for another field or a date
+ * that does not exist, KIOSK_READ_ONLY. */
+kiosk_rc registration_set_date(registration *rec, registration_field field, kiosk_date date);
+
+/* The sets of codes (SERVICES, JOB_CATEGORIES) as for the services above: add, remove
+ * and has by field; KIOSK_INVALID for another field. JOB_CATEGORIES holds at most
+ * REGISTRATION_JOB_CATEGORIES_MAX (then KIOSK_RANGE). */
+kiosk_rc registration_add_choice(registration *rec, registration_field field, const char *code);
+kiosk_rc registration_remove_choice(registration *rec, registration_field field, const char *code);
+int registration_has_choice(const registration *rec, registration_field field, const char *code);
+
 /* Mark a field as read from the card (社会保障卡 / ID): its setters then answer
  * KIOSK_READ_ONLY. Set the value first. KIOSK_INVALID for a field outside the enum. Only
  * registration_init / registration_wipe unlock. */
@@ -289,6 +348,15 @@ int registration_is_locked(const registration *rec, registration_field field);
  *     0531-88886666-123). e-mail: ASCII local@domain, local part of atext and single
  *     dots, domain of two or more LDH labels, the last alphabetic.
  *   free text: UTF-8 within its character limit; name without ASCII digits or symbols.
+ * That is a registration's (rec->type). The other types check the holder as above (name,
+ * sex, birth date, document; ethnicity only when given) and their own page:
+ *   deregistration: situation (its table), its date real and not after today, the detail
+ *     for situations 01, 03, 04 and 11.
+ *   jobseeker: 1..3 job categories (their table, sorted), the area a known 6-digit
+ *     county (FORMAT for a street or community), the wage (its table), available_from a
+ *     real date, the mobile as above.
+ * In every type a field the type does not carry (registration_type_field) that is given
+ * is NOT_APPLICABLE. KIOSK_RANGE also for a type outside the enum.
  * Up to max issues are written to errors (caller storage); *count receives how many were
  * found in all (may exceed max). KIOSK_OK when none, KIOSK_INVALID when some, KIOSK_RANGE
  * when nothing could be checked (a NULL rec, codes, divs or count, errors NULL with max
@@ -309,6 +377,9 @@ kiosk_rc registration_validate(const registration *rec, const codes_tables *code
  *    "job_intention_1":"","job_intention_2":"","remarks":"",
  *    "services":["code",…],"from_card":["field key",…]}
  * services in code order, from_card in field order. Equal records give identical bytes.
+ * "type" ("registration") follows "schema". The other types write "schema", "type", then
+ * the keys of their schema in its order (a date "YYYY-MM-DD" or "", job_categories an
+ * array of codes) and "from_card".
  * On success *out is owned (NUL-terminated, free with free()) and *len (may be NULL) is
  * its length; on failure *out is NULL: KIOSK_NOMEM, KIOSK_INVALID for a record not made
  * by the setters (unterminated or non-UTF-8 text, a bad date). jansson's working copies of
@@ -320,7 +391,9 @@ kiosk_rc registration_to_json(const registration *rec, char **out, size_t *len);
  * storage). Strict: an object with exactly the keys above, each of its type ("schema" the
  * integer 1, dates as "YYYY-MM-DD" / "YYYY-MM" or ""), values accepted by the setters,
  * from_card naming fields. Whitespace and key order are free; duplicate keys are not.
- * It checks form, not rules: run registration_validate on the result.
+ * "type" may be absent (a registration, as every record saved before the types); a
+ * known type's keys are exactly its schema's. It checks form, not rules: run
+ * registration_validate on the result.
  * KIOSK_OK; KIOSK_UNSUPPORTED for another schema; KIOSK_INVALID for anything else
  * (also over 64 KiB); KIOSK_NOMEM. On failure *out is wiped (empty). Any thread. */
 kiosk_rc registration_from_json(const char *json, size_t len, registration *out);
@@ -328,8 +401,23 @@ kiosk_rc registration_from_json(const char *json, size_t len, registration *out)
 /* ---- the fields described once ---- */
 
 /* Every field, in form order — the order of the rows on each page. *n gets the count
- * (REGISTRATION_FIELD_COUNT). Static; any thread. */
+ * (REGISTRATION_FIELD_COUNT). Static; any thread. The registration's rows come first;
+ * the other types' own fields follow with their sections. */
 const registration_field_info *registration_schema(size_t *n);
+
+/* The fields a record type carries, in its order (its JSON keys, its review rows, its
+ * CSV cells): the registration's is registration_schema; the others name the holder's
+ * identity as read from the card (not on the form) and then their own page. *n gets the
+ * count; NULL (and *n 0) outside the enum. Static; any thread. */
+const registration_field_info *registration_type_schema(registration_type type, size_t *n);
+
+/* The description of field in the type's schema; NULL when the type does not carry it. */
+const registration_field_info *registration_type_field(registration_type type,
+                                                       registration_field field);
+
+/* The record type whose pages include section (the registration's five; DEREGISTRATION,
+ * JOBSEEKER); REGISTRATION_TYPE_COUNT for none. */
+registration_type registration_section_type(registration_section section);
 
 /* The description of field; NULL outside the enum. */
 const registration_field_info *registration_field_get(registration_field field);

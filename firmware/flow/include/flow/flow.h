@@ -41,7 +41,7 @@ typedef enum flow_step {
     FLOW_DONE,
     FLOW_MESSAGE,   /* a card or reader problem explained; any touch or removal ends it */
     FLOW_CARD_AWAY, /* the card left before saving: view.away_s to put the same card back */
-    FLOW_SERVICES,  /* after the PIN: the hall's services as tiles (view.service_note) */
+    FLOW_SERVICES,  /* after the PIN: the hall's services as tiles */
     FLOW_RECORDS, /* 我的办理记录: the app lists them (FLOW_ACT_QUERY); a reprint stays here */
     FLOW_INFO, /* 政策和服务机构: view.info_page; 打印 prints a slip (FLOW_ACT_PRINT_SLIP) */
     FLOW_STEP_COUNT
@@ -54,9 +54,9 @@ const char *flow_step_name(flow_step step);
 typedef enum flow_service {
     FLOW_SERVICE_REGISTER = 0, /* 失业登记: on to the questions */
     FLOW_SERVICE_RECORDS,      /* 我的办理记录 */
-    FLOW_SERVICE_REPORT,       /* 就业/失业注销申报: not on this kiosk yet (says where) */
-    FLOW_SERVICE_JOBSEEKER,    /* 求职登记: not on this kiosk yet */
-    FLOW_SERVICE_POLICIES,     /* 政策和服务机构: FLOW_INFO */
+    FLOW_SERVICE_REPORT,       /* 就业/失业注销申报: its one form page (a deregistration) */
+    FLOW_SERVICE_JOBSEEKER, /* 求职登记: its one form page (also from the eligibility outcome) */
+    FLOW_SERVICE_POLICIES,  /* 政策和服务机构: FLOW_INFO */
     FLOW_SERVICE_COUNT
 } flow_service;
 
@@ -80,7 +80,9 @@ typedef enum flow_page {
     FLOW_PAGE_CONTACT,      /* phones, e-mail */
     FLOW_PAGE_UNEMPLOYMENT, /* since, reason, insurance, where to register */
     FLOW_PAGE_WISHES,       /* qualifications, job wanted, help wanted, remarks */
-    FLOW_PAGE_COUNT
+    FLOW_PAGE_COUNT,        /* the registration's pages; the other record types' follow */
+    FLOW_PAGE_DEREGISTRATION = FLOW_PAGE_COUNT, /* 就业/失业注销申报: situation, date, detail */
+    FLOW_PAGE_JOBSEEKER,                        /* 求职登记: jobs, area, wage, from, mobile */
 } flow_page;
 
 typedef enum flow_event_type {
@@ -179,21 +181,18 @@ typedef struct flow_view {
     int away_s;          /* FLOW_CARD_AWAY: seconds left to put the same card back */
     bool card_known;     /* the session's card number is known: a card taken away after
                             the PIN can be waited for (the app asks the reader for it) */
-    const char *place_hint_key;  /* 登记失业地 was preselected from the addresses: the
-                                    one line saying why ("form.hint.place_…"); NULL once
-                                    the citizen chose it */
-    const char *service_note;    /* FLOW_SERVICES: what to do instead, for a tile not on this
-                                    kiosk ("services.note.<name>"), else NULL */
-    flow_service service_tapped; /* the tile service_note is about */
-    bool records_loading;        /* FLOW_RECORDS: the app is looking (FLOW_ACT_QUERY) */
-    kiosk_rc records_rc;         /* FLOW_RECORDS: how the look-up went */
-    bool reprinting;             /* FLOW_RECORDS: a copy is being printed (view.receipt_no) */
-    const char *records_note;    /* FLOW_RECORDS: the last reprint's outcome, a string key */
-    flow_info_page info_page;    /* FLOW_INFO: the page shown */
-    int info_index;              /* FLOW_INFO_POLICY: the policy; _AGENCIES: the level */
-    int info_first;              /* the first item shown (a list's ▲ ▼; the level's agency) */
-    bool slip_printing;          /* FLOW_INFO: a slip is being printed */
-    const char *info_note;       /* FLOW_INFO: the last slip's outcome, a string key */
+    const char *place_hint_key; /* 登记失业地 was preselected from the addresses: the
+                                   one line saying why ("form.hint.place_…"); NULL once
+                                   the citizen chose it */
+    bool records_loading;       /* FLOW_RECORDS: the app is looking (FLOW_ACT_QUERY) */
+    kiosk_rc records_rc;        /* FLOW_RECORDS: how the look-up went */
+    bool reprinting;            /* FLOW_RECORDS: a copy is being printed (view.receipt_no) */
+    const char *records_note;   /* FLOW_RECORDS: the last reprint's outcome, a string key */
+    flow_info_page info_page;   /* FLOW_INFO: the page shown */
+    int info_index;             /* FLOW_INFO_POLICY: the policy; _AGENCIES: the level */
+    int info_first;             /* the first item shown (a list's ▲ ▼; the level's agency) */
+    bool slip_printing;         /* FLOW_INFO: a slip is being printed */
+    const char *info_note;      /* FLOW_INFO: the last slip's outcome, a string key */
 } flow_view;
 
 typedef struct flow_config {
@@ -223,7 +222,11 @@ const flow_view *flow_get_view(const flow *f);
 /* The registration being filled in (borrowed; empty outside a session). */
 const registration *flow_record(const flow *f);
 
-/* The page a field belongs to. */
+/* The page a field belongs to (in a registration). */
 flow_page flow_page_of(registration_field field);
+
+/* The pages of the record being filled in (flow_record()'s type): the registration's
+ * FLOW_PAGE_PERSONAL … WISHES, or the other type's one page; *first gets the first. */
+int flow_pages(const flow *f, flow_page *first);
 
 #endif

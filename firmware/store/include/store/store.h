@@ -17,7 +17,7 @@
 
 typedef struct store store;
 
-#define STORE_SCHEMA_VERSION 8
+#define STORE_SCHEMA_VERSION 9
 #define STORE_UUID_LEN 36
 #define STORE_RECEIPT_NO_MAX 32
 
@@ -68,6 +68,9 @@ typedef struct store_submission {
     const uint8_t *commitment_sha256; /* 32 bytes: hash of the exact text shown */
     const char *masked_name;          /* "张*丰" */
     const char *masked_id;            /* "3701**********123X" */
+    const char *record_type;          /* the record's type as its JSON names it
+                                         ("registration", "deregistration", "jobseeker"),
+                                         for the receipt and 我的办理记录; NULL: registration */
 } store_submission;
 
 /* What the receipt and the screens get back. */
@@ -117,6 +120,7 @@ typedef struct store_summary {
     char print_outcome[32];
     uint8_t hash[32];
     int64_t created_ms;
+    char record_type[16]; /* "registration" (also every record saved before schema 9) … */
 } store_summary;
 kiosk_rc store_find(store *s, const char *receipt_no, store_summary *out);
 
