@@ -22,7 +22,9 @@ for f in /usr/bin/kiosk /usr/bin/kioskctl /etc/kiosk/kiosk.conf \
          /usr/share/kiosk/assets/divisions/divisions.zh_Hant.txt \
          /usr/share/kiosk/fonts/NotoSansCJKsc-Kiosk.otf /usr/share/kiosk/fonts/NotoSansCJKtc-Kiosk.otf \
          /usr/share/doc/kiosk/README.md.gz /usr/share/doc/kiosk/copyright \
-         /usr/share/tegaki/models/zinnia/handwriting-zh_CN.model; do
+         /usr/share/tegaki/models/zinnia/handwriting-zh_CN.model \
+         /lib/systemd/system/kiosk-mark-good.service /usr/lib/kiosk/kiosk-mark-good \
+         /usr/lib/kiosk/kiosk-boot-file /usr/lib/kiosk/kiosk-pre-install; do
   [ -e "$f" ] || fail "missing $f"
 done
 [ ! -e /usr/bin/hub ] || fail "the hub is not part of this package"
@@ -54,12 +56,13 @@ ok "kiosk.service enabled (starting skipped: no systemd as PID 1 in this root)"
 # the unit, checked by systemd itself (systemd installed only now: the package must
 # not need it to install)
 apt-get install -y -q --no-install-recommends systemd >/tmp/apt-systemd.log 2>&1 || { tail -20 /tmp/apt-systemd.log; fail "installing systemd"; }
-out=$(SYSTEMD_LOG_LEVEL=notice systemd-analyze verify /lib/systemd/system/kiosk.service 2>&1) || {
-  echo "$out"; fail "systemd-analyze verify"; }
-# a verify that only complains about this root's missing /proc/cmdline etc. passes above;
-# any line naming the unit is a real problem
-if echo "$out" | grep -q 'kiosk.service'; then echo "$out"; fail "systemd-analyze verify: $out"; fi
-ok "systemd-analyze verify kiosk.service: clean"
+for unit in kiosk.service kiosk-mark-good.service; do
+  out=$(SYSTEMD_LOG_LEVEL=notice systemd-analyze verify "/lib/systemd/system/$unit" 2>&1) || {
+    echo "$out"; fail "systemd-analyze verify $unit"; }
+  # any line naming one of the package's units is a real problem
+  if echo "$out" | grep -q 'kiosk'; then echo "$out"; fail "systemd-analyze verify $unit"; fi
+done
+ok "systemd-analyze verify kiosk.service kiosk-mark-good.service: clean"
 
 # the records survive a purge
 echo "a record" >/var/lib/kiosk/records.marker
