@@ -3,9 +3,9 @@
 # (and its -dbgsym), then runs lintian on it (errors fail; warnings are printed).
 # Usage: toolchain/make-deb.sh [amd64|arm64|armhf]   (default: this machine's)
 # The tree's files (tracked and new, not ignored) are copied to build-deb/src so the
-# build never writes into the repository. A foreign architecture is `dpkg-buildpackage
-# -a ARCH` with the cross compiler and the ARCH build dependencies installed (multiarch);
-# README.md, "Debian packages", says what still blocks it.
+# build never writes into the repository. A foreign architecture (arm64, armhf) is
+# `dpkg-buildpackage -a ARCH` inside a throw-away mmdebstrap root with the cross compiler
+# and the ARCH build dependencies (needs the Debian mirror; README.md, "Debian packages").
 set -euo pipefail
 cd "$(dirname "$0")/.."
 native=$(dpkg --print-architecture)
@@ -31,13 +31,33 @@ git ls-files -z -co --exclude-standard | grep -zv '^build' |
 # files deleted in the work tree but still tracked are simply absent: cp reports them
 version=$(dpkg-parsechangelog -l debian/changelog -S Version)
 rm -f "$out"/kiosk*_"$version"_"$arch".*
-cross=()
-[ "$arch" = "$native" ] || cross=(-a "$arch")
-(cd "$out/src" && dpkg-buildpackage -us -uc -b "${cross[@]}" -j"$(nproc)") >"$out/build-$arch.log" 2>&1 || {
-  tail -40 "$out/build-$arch.log" >&2
-  echo "make-deb: dpkg-buildpackage failed; the whole log is $out/build-$arch.log" >&2
-  exit 1
-}
+if [ "$arch" = "$native" ]; then
+  (cd "$out/src" && dpkg-buildpackage -us -uc -b -j"$(nproc)") >"$out/build-$arch.log" 2>&1 || {
+    tail -40 "$out/build-$arch.log" >&2
+    echo "make-deb: dpkg-buildpackage failed; the whole log is $out/build-$arch.log" >&2
+    exit 1
+  }
+else
+  # A foreign architecture is cross-built in a throw-away Debian 12 root (mmdebstrap,
+  # packages from the mirror) holding the cross compiler and the ARCH build
+  # dependencies: libnfc-dev, libzbar-dev and libusb-dev are not Multi-Arch: same, so
+  # the ARCH ones cannot sit beside this machine's native ones.
+  command -v mmdebstrap >/dev/null || { echo "make-deb: mmdebstrap missing (toolchain/install-deps.sh)" >&2; exit 1; }
+  rm -rf "$out/cross-$arch"
+  mkdir -p "$out/cross-$arch"
+  mmdebstrap --quiet --variant=apt --mode=root --format=null --architectures="$native,$arch" \
+    --include=build-essential,crossbuild-essential-"$arch",dpkg-dev \
+    bookworm /dev/null http://deb.debian.org/debian \
+    --customize-hook="sync-in $out/src /src" \
+    --customize-hook="chroot \"\$1\" sh -c 'DEBIAN_FRONTEND=noninteractive apt-get build-dep -y -q -a $arch /src'" \
+    --customize-hook="chroot \"\$1\" sh -c 'cd /src && dpkg-buildpackage -us -uc -B -a $arch -j$(nproc) && mkdir /out && mv /kiosk*.deb /out/'" \
+    --customize-hook="sync-out /out $out/cross-$arch" >"$out/build-$arch.log" 2>&1 || {
+    tail -40 "$out/build-$arch.log" >&2
+    echo "make-deb: the $arch cross build failed; the whole log is $out/build-$arch.log" >&2
+    exit 1
+  }
+  mv "$out/cross-$arch"/*.deb "$out/"
+fi
 deb=$out/kiosk_${version}_${arch}.deb
 # lintian: any error (E:) fails; warnings are shown (README lists the accepted ones)
 lintian --fail-on error "$deb" | tee "$out/lintian-$arch.txt"
