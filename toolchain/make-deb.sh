@@ -41,16 +41,18 @@ else
   # A foreign architecture is cross-built in a throw-away Debian 12 root (mmdebstrap,
   # packages from the mirror) holding the cross compiler and the ARCH build
   # dependencies: libnfc-dev, libzbar-dev and libusb-dev are not Multi-Arch: same, so
-  # the ARCH ones cannot sit beside this machine's native ones.
+  # the ARCH ones cannot sit beside this machine's native ones. espeak-ng and opencc run
+  # at build time but are not Multi-Arch: foreign: the build profile `cross` leaves them
+  # out of the ARCH build dependencies and the root gets the native ones.
   command -v mmdebstrap >/dev/null || { echo "make-deb: mmdebstrap missing (toolchain/install-deps.sh)" >&2; exit 1; }
   rm -rf "$out/cross-$arch"
   mkdir -p "$out/cross-$arch"
   mmdebstrap --quiet --variant=apt --mode=root --format=null --architectures="$native,$arch" \
-    --include=build-essential,crossbuild-essential-"$arch",dpkg-dev \
+    --include=build-essential,crossbuild-essential-"$arch",dpkg-dev,espeak-ng,opencc \
     bookworm /dev/null http://deb.debian.org/debian \
-    --customize-hook="sync-in $out/src /src" \
-    --customize-hook="chroot \"\$1\" sh -c 'DEBIAN_FRONTEND=noninteractive apt-get build-dep -y -q -a $arch /src'" \
-    --customize-hook="chroot \"\$1\" sh -c 'cd /src && dpkg-buildpackage -us -uc -B -a $arch -j$(nproc) && mkdir /out && mv /kiosk*.deb /out/'" \
+    --customize-hook='mkdir -p "$1/src"' --customize-hook="sync-in $out/src /src" \
+    --customize-hook="chroot \"\$1\" sh -c 'DEBIAN_FRONTEND=noninteractive apt-get build-dep -y -q -a $arch -P cross /src'" \
+    --customize-hook="chroot \"\$1\" sh -c 'cd /src && dpkg-buildpackage -us -uc -B -a $arch -Pcross -j$(nproc) && mkdir /out && mv /kiosk*.deb /out/'" \
     --customize-hook="sync-out /out $out/cross-$arch" >"$out/build-$arch.log" 2>&1 || {
     tail -40 "$out/build-$arch.log" >&2
     echo "make-deb: the $arch cross build failed; the whole log is $out/build-$arch.log" >&2
