@@ -24,6 +24,9 @@ packages=(
   opencc
   # tests
   libcmocka-dev libzbar-dev zbar-tools sqlite3 systemd openssl
+  # the Debian package (toolchain/make-deb.sh, test-package.sh) and signed A/B updates
+  # (make-bundle.sh, test-update.sh: RAUC on a private D-Bus, ext4 images, squashfs bundles)
+  debhelper dpkg-dev fakeroot lintian mmdebstrap rauc squashfs-tools e2fsprogs dbus-daemon
   # asset regeneration (toolchain/gen-*.sh): fonts and the division data (npm comes with Node.js)
   fonts-noto-cjk python3-fonttools
 )

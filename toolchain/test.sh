@@ -3,8 +3,11 @@
 # formatting, builds the firmware with warnings as errors, runs every test with ctest,
 # then builds and runs the whole suite once more under AddressSanitizer +
 # UndefinedBehaviorSanitizer, the threaded tests under ThreadSanitizer (build-tsan/), and
-# fuzzes every libFuzzer target for 5 s with clang (build-fuzz/, toolchain/fuzz.sh).
-# Usage: toolchain/test.sh [--quick]   (--quick skips the sanitizer and fuzz passes)
+# fuzzes every libFuzzer target for 5 s with clang (build-fuzz/, toolchain/fuzz.sh), then
+# builds the Debian package and installs it into a clean Debian 12 root
+# (toolchain/test-package.sh) and tests signed A/B updates (toolchain/test-update.sh).
+# Usage: toolchain/test.sh [--quick]   (--quick skips the sanitizer, fuzz, package and
+# update passes)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -46,5 +49,18 @@ if [ "$quick" -eq 0 ]; then
   start=$SECONDS
   toolchain/fuzz.sh 5
   echo "== fuzz pass: $((SECONDS - start)) s"
+
+  # the .deb (build, lintian, installed into a clean Debian 12 root from the mirror) and
+  # signed A/B updates with RAUC on file-backed slots; RAUC and the root need root
+  as_root=()
+  [ "$(id -u)" -eq 0 ] || as_root=(sudo)
+  echo "== Debian package: build, lintian, install into a clean root (build-deb/)"
+  start=$SECONDS
+  "${as_root[@]}" toolchain/test-package.sh
+  echo "== package pass: $((SECONDS - start)) s"
+  echo "== signed A/B updates with RAUC (file-backed slots)"
+  start=$SECONDS
+  "${as_root[@]}" toolchain/test-update.sh
+  echo "== update pass: $((SECONDS - start)) s"
 fi
 echo "== all tests passed"
