@@ -61,6 +61,10 @@ else
   mv "$out/cross-$arch"/*.deb "$out/"
 fi
 deb=$out/kiosk_${version}_${arch}.deb
+hub_deb=$out/kiosk-hub_${version}_${arch}.deb
 # lintian: any error (E:) fails; warnings are shown (README lists the accepted ones)
-lintian --fail-on error "$deb" | tee "$out/lintian-$arch.txt"
-echo "== $deb ($(du -h "$deb" | cut -f1)); lintian: no errors, $(grep -c '^W:' "$out/lintian-$arch.txt" || true) warnings"
+lintian --fail-on error "$deb" "$hub_deb" | tee "$out/lintian-$arch.txt"
+for d in "$deb" "$hub_deb"; do
+  echo "== $d ($(du -h "$d" | cut -f1))"
+done
+echo "== lintian: no errors, $(grep -c '^W:' "$out/lintian-$arch.txt" || true) warnings"
