@@ -121,6 +121,23 @@ static void provisioned_unit(const char *tag, char *dir, char *conf, char *db,
     fclose(f);
 }
 
+/* Run the real kiosk on script with conf, screenshots into dir, its log in dir/log (the
+ * log's tail printed when it fails); it must end with exit 0. */
+static void run_kiosk_script(const char *conf, const char *script, const char *dir)
+{
+    char cmd[2048];
+    snprintf(cmd, sizeof cmd,
+             "SDL_VIDEODRIVER=dummy '%s' --config '%s' --script '%s' --shots '%s' >'%s/log' 2>&1",
+             KIOSK_BIN, conf, script, dir, dir);
+    int rc = system(cmd);
+    assert_true(WIFEXITED(rc));
+    if (WEXITSTATUS(rc) != 0) {
+        snprintf(cmd, sizeof cmd, "tail -20 '%s/log'", dir);
+        (void)system(cmd);
+    }
+    assert_int_equal(WEXITSTATUS(rc), 0);
+}
+
 static void test_script_happy_path(void **state)
 {
     (void)state;
@@ -128,13 +145,7 @@ static void test_script_happy_path(void **state)
     store_device_key key;
     store *st;
     provisioned_unit("script", dir, conf, db, &key);
-    snprintf(cmd, sizeof cmd,
-             "SDL_VIDEODRIVER=dummy '%s' --config '%s' --script '%s' --shots '%s' >/dev/null "
-             "2>&1",
-             KIOSK_BIN, conf, KIOSK_TEST_FIXTURES "/../scripts/happy-path.script", dir);
-    int rc = system(cmd);
-    assert_true(WIFEXITED(rc));
-    assert_int_equal(WEXITSTATUS(rc), 0);
+    run_kiosk_script(conf, KIOSK_TEST_FIXTURES "/../scripts/happy-path.script", dir);
     for (int i = 1; i <= 5; i++) {
         snprintf(cmd, sizeof cmd, "ls '%s'/0%d-*.png >/dev/null 2>&1", dir, i);
         assert_int_equal(system(cmd), 0);
@@ -177,17 +188,7 @@ static void test_script_self_query(void **state)
     store_device_key key;
     store *st;
     provisioned_unit("selfquery", dir, conf, db, &key);
-    snprintf(cmd, sizeof cmd,
-             "SDL_VIDEODRIVER=dummy '%s' --config '%s' --script '%s' --shots '%s' >'%s/log' "
-             "2>&1",
-             KIOSK_BIN, conf, KIOSK_TEST_FIXTURES "/../scripts/self-query.script", dir, dir);
-    int rc = system(cmd);
-    assert_true(WIFEXITED(rc));
-    if (WEXITSTATUS(rc) != 0) {
-        snprintf(cmd, sizeof cmd, "tail -20 '%s/log'", dir);
-        (void)system(cmd);
-    }
-    assert_int_equal(WEXITSTATUS(rc), 0);
+    run_kiosk_script(conf, KIOSK_TEST_FIXTURES "/../scripts/self-query.script", dir);
     for (int i = 1; i <= 3; i++) {
         snprintf(cmd, sizeof cmd, "ls '%s'/0%d-*.png >/dev/null 2>&1", dir, i);
         assert_int_equal(system(cmd), 0);
@@ -307,17 +308,7 @@ static void test_killed_mid_form_resumes(void **state)
         snprintf(script, sizeof script, "%s/second.script", dir);
         write_text(script, second, n);
         free(second);
-        snprintf(cmd, sizeof cmd,
-                 "SDL_VIDEODRIVER=dummy '%s' --config '%s' --script '%s' --shots '%s' >'%s/log' "
-                 "2>&1",
-                 KIOSK_BIN, conf, script, dir, dir);
-        int rc = system(cmd);
-        assert_true(WIFEXITED(rc));
-        if (WEXITSTATUS(rc) != 0) {
-            snprintf(cmd, sizeof cmd, "tail -20 '%s/log'", dir);
-            (void)system(cmd);
-        }
-        assert_int_equal(WEXITSTATUS(rc), 0);
+        run_kiosk_script(conf, script, dir);
         store *st;
         assert_int_equal(store_open(db, "DEMO01", &key, NULL, &st), KIOSK_OK);
         store_counts c;
@@ -340,17 +331,7 @@ static void test_script_policies(void **state)
     char dir[256], cmd[2048], conf[300], db[300];
     store_device_key key;
     provisioned_unit("policies", dir, conf, db, &key);
-    snprintf(cmd, sizeof cmd,
-             "SDL_VIDEODRIVER=dummy '%s' --config '%s' --script '%s' --shots '%s' >'%s/log' "
-             "2>&1",
-             KIOSK_BIN, conf, KIOSK_TEST_FIXTURES "/../scripts/policies.script", dir, dir);
-    int rc = system(cmd);
-    assert_true(WIFEXITED(rc));
-    if (WEXITSTATUS(rc) != 0) {
-        snprintf(cmd, sizeof cmd, "tail -20 '%s/log'", dir);
-        (void)system(cmd);
-    }
-    assert_int_equal(WEXITSTATUS(rc), 0);
+    run_kiosk_script(conf, KIOSK_TEST_FIXTURES "/../scripts/policies.script", dir);
     snprintf(cmd, sizeof cmd,
              "test -s '%s/receipts/slip-policy.png' && test -s '%s/receipts/slip-agency.png'", dir,
              dir);
@@ -439,17 +420,9 @@ static void run_record_type_script(const char *name, const char *type, int budge
     assert_int_equal(store_open(db, "DEMO01", &key, NULL, &st), KIOSK_OK);
     assert_int_equal(store_set_upstream_key(st, up_pk), KIOSK_OK); /* one this test opens */
     store_close(st);
-    snprintf(cmd, sizeof cmd,
-             "SDL_VIDEODRIVER=dummy '%s' --config '%s' --script '%s/../scripts/%s.script' "
-             "--shots '%s' >'%s/log' 2>&1",
-             KIOSK_BIN, conf, KIOSK_TEST_FIXTURES, name, dir, dir);
-    int rc = system(cmd);
-    assert_true(WIFEXITED(rc));
-    if (WEXITSTATUS(rc) != 0) {
-        snprintf(cmd, sizeof cmd, "tail -20 '%s/log'", dir);
-        (void)system(cmd);
-    }
-    assert_int_equal(WEXITSTATUS(rc), 0);
+    char script[400];
+    snprintf(script, sizeof script, "%s/../scripts/%s.script", KIOSK_TEST_FIXTURES, name);
+    run_kiosk_script(conf, script, dir);
     assert_int_equal(store_open(db, "DEMO01", &key, NULL, &st), KIOSK_OK);
     store_summary found[2];
     size_t n = 0;
