@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Tests the kiosk Debian package: builds it with lintian (toolchain/make-deb.sh), makes a
+# Tests the Debian packages: builds them with lintian (toolchain/make-deb.sh), makes a
 # clean Debian 12 root with mmdebstrap (packages from the Debian mirror, variant apt: no
 # systemd, no adduser), and in it runs tests/package/check-in-root.sh: `apt install
-# ./kiosk_*.deb`, the files, the user, the conffile, `systemd-analyze verify`, and a
-# purge that keeps /var/lib/kiosk. Needs the Debian mirror; takes a few minutes.
+# ./kiosk_*.deb` and `./kiosk-hub_*.deb`, the files, the users, the conffiles,
+# `systemd-analyze verify`, and purges that keep /var/lib/kiosk and /var/lib/kiosk-hub.
+# Needs the Debian mirror; takes a few minutes.
 # Usage: toolchain/test-package.sh [--no-build]   (--no-build: test build-deb/'s .deb)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,15 +19,18 @@ fi
 arch=$(dpkg --print-architecture)
 version=$(dpkg-parsechangelog -l debian/changelog -S Version)
 deb=build-deb/kiosk_${version}_${arch}.deb
-[ -f "$deb" ] || { echo "test-package: $deb missing" >&2; exit 1; }
+hub_deb=build-deb/kiosk-hub_${version}_${arch}.deb
+for d in "$deb" "$hub_deb"; do
+  [ -f "$d" ] || { echo "test-package: $d missing" >&2; exit 1; }
+done
 root=$(mktemp -d /tmp/kiosk-pkgroot.XXXXXX)
 trap 'rm -rf "$root"' EXIT
 # the root is made and checked by hooks, with /proc and /dev mounted by mmdebstrap
 if ! mmdebstrap --quiet --variant=apt --mode=root bookworm "$root" \
   http://deb.debian.org/debian "http://deb.debian.org/debian bookworm-updates main" \
   "http://deb.debian.org/debian-security bookworm-security main" \
-  --customize-hook="copy-in $deb tests/package/check-in-root.sh /tmp" \
-  --customize-hook="chroot \"\$1\" sh /tmp/check-in-root.sh /tmp/$(basename "$deb")" \
+  --customize-hook="copy-in $deb $hub_deb tests/package/check-in-root.sh /tmp" \
+  --customize-hook="chroot \"\$1\" sh /tmp/check-in-root.sh /tmp/$(basename "$deb") /tmp/$(basename "$hub_deb")" \
   2>&1 | { grep -v '^I: ' || true; }; then
   echo "test-package: FAILED" >&2
   exit 1

@@ -5,6 +5,7 @@
 # Prints "package check: <what>" for each check; the first failure stops with exit 1.
 set -eu
 deb=$1
+hub_deb=$2
 ok() { echo "package check: $*"; }
 fail() { echo "package check FAILED: $*" >&2; exit 1; }
 export DEBIAN_FRONTEND=noninteractive
@@ -63,6 +64,28 @@ for unit in kiosk.service kiosk-mark-good.service; do
   if echo "$out" | grep -q 'kiosk'; then echo "$out"; fail "systemd-analyze verify $unit"; fi
 done
 ok "systemd-analyze verify kiosk.service kiosk-mark-good.service: clean"
+
+# the hub's package: its program runs, its config is a conffile, its unit is installed but
+# neither enabled nor started (it needs a signing key and a database first), its user
+apt-get install -y -q "$hub_deb" >/tmp/apt-hub.log 2>&1 || { tail -30 /tmp/apt-hub.log; fail "apt install kiosk-hub"; }
+for f in /usr/bin/kiosk-hub /etc/kiosk-hub/kiosk-hub.conf /lib/systemd/system/kiosk-hub.service \
+         /usr/lib/sysusers.d/kiosk-hub.conf; do
+  [ -e "$f" ] || fail "missing $f"
+done
+if ldd /usr/bin/kiosk-hub | grep -q 'not found'; then fail "kiosk-hub: missing library"; fi
+kiosk-hub --help 2>&1 | grep -q 'kiosk-hub serve' || fail "kiosk-hub --help"
+grep -qx '/etc/kiosk-hub/kiosk-hub.conf' /var/lib/dpkg/info/kiosk-hub.conffiles || fail "kiosk-hub.conf is not a conffile"
+[ ! -e /etc/systemd/system/multi-user.target.wants/kiosk-hub.service ] || fail "kiosk-hub.service enabled before it is configured"
+getent passwd kiosk-hub | grep -q ':/var/lib/kiosk-hub:/usr/sbin/nologin$' || fail "kiosk-hub user: $(getent passwd kiosk-hub)"
+[ "$(stat -c '%U %a' /var/lib/kiosk-hub)" = "kiosk-hub 700" ] || fail "/var/lib/kiosk-hub: $(stat -c '%U %a' /var/lib/kiosk-hub)"
+out=$(SYSTEMD_LOG_LEVEL=notice systemd-analyze verify /lib/systemd/system/kiosk-hub.service 2>&1) || {
+  echo "$out"; fail "systemd-analyze verify kiosk-hub.service"; }
+if echo "$out" | grep -q 'kiosk-hub'; then echo "$out"; fail "systemd-analyze verify kiosk-hub.service"; fi
+echo "a hub record" >/var/lib/kiosk-hub/hub.marker
+apt-get purge -y -q kiosk-hub >/tmp/apt-hub-purge.log 2>&1 || { tail -20 /tmp/apt-hub-purge.log; fail "apt purge kiosk-hub"; }
+[ ! -e /usr/bin/kiosk-hub ] && [ ! -e /etc/kiosk-hub ] || fail "kiosk-hub left after purge"
+[ -f /var/lib/kiosk-hub/hub.marker ] || fail "purge removed the hub's records"
+ok "kiosk-hub: program, conffile, unit verified and not enabled, user, /var/lib/kiosk-hub 0700; purge keeps its records"
 
 # the records survive a purge
 echo "a record" >/var/lib/kiosk/records.marker
