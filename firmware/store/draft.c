@@ -34,22 +34,10 @@ static void derive(const store_device_key *key, const char *label, uint8_t out[3
                        sizeof key->secret_key);
 }
 
-/* The keyed hash of an ID number (upper-cased, as store_records_of does); 0 for none. */
+/* The keyed hash of an ID number, this file's own label (store_keyed_id). */
 static int id_hash(const store_device_key *key, const char *id_number, uint8_t out[32])
 {
-    char id[64];
-    size_t n = id_number ? strlen(id_number) : 0;
-    if (n == 0 || n >= sizeof id)
-        return 0;
-    for (size_t i = 0; i <= n; i++)
-        id[i] =
-            id_number[i] >= 'a' && id_number[i] <= 'z' ? (char)(id_number[i] - 32) : id_number[i];
-    uint8_t k[32];
-    derive(key, "kiosk.store.draft-id.v1", k);
-    crypto_generichash(out, 32, (const uint8_t *)id, n, k, sizeof k);
-    sodium_memzero(k, sizeof k);
-    sodium_memzero(id, sizeof id);
-    return 1;
+    return store_keyed_id(key, "kiosk.store.draft-id.v1", id_number, out);
 }
 
 kiosk_rc store_draft_write(const char *state_dir, const store_device_key *key,

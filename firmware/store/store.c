@@ -121,23 +121,28 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
  * case, as the card gives it) keyed by a lookup key that is itself BLAKE2b of a fixed
  * label keyed by the device's secret key. Without the device key the column tells
  * nothing and a guessed number cannot be tried against it. */
-static int citizen_key(const store *s, const char *id_number, uint8_t out[32])
+int store_keyed_id(const store_device_key *key, const char *label, const char *id_number,
+                   uint8_t out[32])
 {
     char id[40];
-    size_t n = strlen(id_number);
+    size_t n = id_number ? strlen(id_number) : 0;
     if (n == 0 || n >= sizeof id)
         return 0;
     for (size_t i = 0; i <= n; i++)
         id[i] =
             id_number[i] >= 'a' && id_number[i] <= 'z' ? (char)(id_number[i] - 32) : id_number[i];
-    static const char label[] = "kiosk.store.citizen-lookup.v1";
-    uint8_t key[32];
-    crypto_generichash(key, sizeof key, (const uint8_t *)label, sizeof label - 1, s->key.secret_key,
-                       sizeof s->key.secret_key);
-    crypto_generichash(out, 32, (const uint8_t *)id, n, key, sizeof key);
-    sodium_memzero(key, sizeof key);
+    uint8_t k[32];
+    crypto_generichash(k, sizeof k, (const uint8_t *)label, strlen(label), key->secret_key,
+                       sizeof key->secret_key);
+    crypto_generichash(out, 32, (const uint8_t *)id, n, k, sizeof k);
+    sodium_memzero(k, sizeof k);
     sodium_memzero(id, sizeof id);
     return 1;
+}
+
+static int citizen_key(const store *s, const char *id_number, uint8_t out[32])
+{
+    return store_keyed_id(&s->key, "kiosk.store.citizen-lookup.v1", id_number, out);
 }
 
 /* The cached statement for sql — a string literal, recognised by its address — reset

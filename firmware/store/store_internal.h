@@ -19,6 +19,13 @@
  * mode 0600. KIOSK_READ_ONLY, KIOSK_DISK_FULL, KIOSK_IO. */
 kiosk_rc store_write_file_atomic(const char *dir, const char *path, const void *data, size_t n);
 
+/* The keyed hash of an ID number: BLAKE2b-256 of the number (upper case, as the card
+ * gives it) keyed by BLAKE2b of label keyed by the device's secret key — without the
+ * device key it tells nothing and a guessed number cannot be tried. One label per use
+ * (the records' lookup, the unfinished form). 0 for no number or one too long. */
+int store_keyed_id(const store_device_key *key, const char *label, const char *id_number,
+                   uint8_t out[32]);
+
 /* Statements of the hot paths (saving, the outbox) are prepared once per connection. */
 #define STORE_STMT_CACHE 24
 
