@@ -176,6 +176,22 @@ static const char *const migrations[HUB_DB_SCHEMA_VERSION] = {
     " received_ms INTEGER NOT NULL,"
     " source TEXT NOT NULL,"
     " PRIMARY KEY(device, uuid, sealed_sha256));",
+    /* 4 -> 5: a record's processing state upstream (hub_db_state_set): the current one,
+     * and every change in its history (who, when), never rewritten. A record without a
+     * row is "received" since its received_ms. */
+    "CREATE TABLE IF NOT EXISTS record_states("
+    " uuid TEXT PRIMARY KEY REFERENCES records(uuid),"
+    " state TEXT NOT NULL CHECK(state IN ('received', 'processing', 'approved',"
+    " 'needs_materials')),"
+    " note TEXT NOT NULL DEFAULT '',"
+    " changed_ms INTEGER NOT NULL,"
+    " changed_by TEXT NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS record_state_history("
+    " id INTEGER PRIMARY KEY,"
+    " uuid TEXT NOT NULL REFERENCES records(uuid),"
+    " state TEXT NOT NULL, note TEXT NOT NULL,"
+    " changed_ms INTEGER NOT NULL, changed_by TEXT NOT NULL);"
+    "CREATE INDEX IF NOT EXISTS record_state_history_uuid ON record_state_history(uuid, id);",
 };
 
 /* Step a reused statement that returns no row, then reset it for the next use. */
@@ -1110,6 +1126,116 @@ kiosk_rc hub_db_reconcile_count(hub_db *db, int64_t *count, int64_t *seq_conflic
     return rc == SQLITE_ROW ? KIOSK_OK : recdb_rc(rc);
 }
 
+/* ---- processing state (hub_db.h; arguments checked by hub_store.c) ------------------- */
+
+static kiosk_rc sqlite_state_set(hub_db *db, const char *uuid, const char *state, const char *note,
+                                 const char *actor, int64_t now_ms)
+{
+    int rc = step_reset(db->st[ST_BEGIN]);
+    if (rc != SQLITE_DONE)
+        return recdb_rc(rc);
+    static const char *const sql[] = {
+        "SELECT 1 FROM records WHERE uuid = ?1",
+        "INSERT INTO record_states(uuid, state, note, changed_ms, changed_by)"
+        " VALUES(?1, ?2, ?3, ?4, ?5) ON CONFLICT(uuid) DO UPDATE SET state = excluded.state,"
+        " note = excluded.note, changed_ms = excluded.changed_ms,"
+        " changed_by = excluded.changed_by",
+        "INSERT INTO record_state_history(uuid, state, note, changed_ms, changed_by)"
+        " VALUES(?1, ?2, ?3, ?4, ?5)",
+    };
+    kiosk_rc k = KIOSK_OK;
+    for (size_t i = 0; k == KIOSK_OK && i < sizeof sql / sizeof sql[0]; i++) {
+        sqlite3_stmt *st;
+        rc = sqlite3_prepare_v2(db->db, sql[i], -1, &st, NULL);
+        if (rc != SQLITE_OK) {
+            k = recdb_rc(rc);
+            break;
+        }
+        sqlite3_bind_text(st, 1, uuid, -1, SQLITE_STATIC);
+        if (i > 0) {
+            sqlite3_bind_text(st, 2, state, -1, SQLITE_STATIC);
+            sqlite3_bind_text(st, 3, note, -1, SQLITE_STATIC);
+            sqlite3_bind_int64(st, 4, now_ms);
+            sqlite3_bind_text(st, 5, actor, -1, SQLITE_STATIC);
+        }
+        rc = sqlite3_step(st);
+        sqlite3_finalize(st);
+        if (i == 0)
+            k = rc == SQLITE_ROW ? KIOSK_OK : rc == SQLITE_DONE ? KIOSK_NOT_FOUND : recdb_rc(rc);
+        else
+            k = rc == SQLITE_DONE ? KIOSK_OK : recdb_rc(rc);
+    }
+    if (k == KIOSK_OK) {
+        rc = step_reset(db->st[ST_COMMIT]);
+        k = rc == SQLITE_DONE ? KIOSK_OK : recdb_rc(rc);
+    }
+    if (k != KIOSK_OK)
+        step_reset(db->st[ST_ROLLBACK]);
+    return k;
+}
+
+static kiosk_rc sqlite_state_get(hub_db *db, const char *uuid, hub_record_state *out)
+{
+    sqlite3_stmt *st;
+    int rc = sqlite3_prepare_v2(db->db,
+                                "SELECT r.device, r.received_ms, s.state, s.note, s.changed_ms,"
+                                " s.changed_by FROM records r LEFT JOIN record_states s"
+                                " ON s.uuid = r.uuid WHERE r.uuid = ?",
+                                -1, &st, NULL);
+    if (rc != SQLITE_OK)
+        return recdb_rc(rc);
+    sqlite3_bind_text(st, 1, uuid, -1, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW && sqlite3_column_bytes(st, 0) == 32) {
+        memcpy(out->device, sqlite3_column_blob(st, 0), 32);
+        const char *state = (const char *)sqlite3_column_text(st, 2);
+        if (!state) {
+            out->s.state = SYNC_STATE_RECEIVED;
+            out->s.changed_ms = sqlite3_column_int64(st, 1);
+            snprintf(out->changed_by, sizeof out->changed_by, "hub");
+        } else if (!sync_state_parse(state, &out->s.state)) {
+            out->s.state = SYNC_STATE_UNKNOWN;
+        } else {
+            snprintf(out->s.note, sizeof out->s.note, "%s",
+                     (const char *)sqlite3_column_text(st, 3));
+            out->s.changed_ms = sqlite3_column_int64(st, 4);
+            snprintf(out->changed_by, sizeof out->changed_by, "%s",
+                     (const char *)sqlite3_column_text(st, 5));
+        }
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? KIOSK_OK : recdb_rc(rc);
+}
+
+static kiosk_rc sqlite_state_history(hub_db *db, const char *uuid, hub_db_state_cb cb, void *ctx)
+{
+    sqlite3_stmt *st;
+    int rc = sqlite3_prepare_v2(db->db,
+                                "SELECT state, note, changed_ms, changed_by FROM"
+                                " record_state_history WHERE uuid = ? ORDER BY id",
+                                -1, &st, NULL);
+    if (rc != SQLITE_OK)
+        return recdb_rc(rc);
+    sqlite3_bind_text(st, 1, uuid, -1, SQLITE_STATIC);
+    kiosk_rc k = KIOSK_OK;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        hub_db_state_change c = {
+            .uuid = uuid,
+            .state = (const char *)sqlite3_column_text(st, 0),
+            .note = (const char *)sqlite3_column_text(st, 1),
+            .changed_ms = sqlite3_column_int64(st, 2),
+            .changed_by = (const char *)sqlite3_column_text(st, 3),
+        };
+        k = cb(ctx, &c);
+        if (k != KIOSK_OK)
+            break;
+    }
+    sqlite3_finalize(st);
+    if (k == KIOSK_OK && rc != SQLITE_DONE)
+        k = recdb_rc(rc);
+    return k;
+}
+
 /* ---- the table of operations ----------------------------------------------------------- */
 
 const char *hub_db_check_record(const uint8_t device_pk[32], const uint8_t *epoch_given,
@@ -1198,6 +1324,20 @@ static kiosk_rc op_event_count(void *impl, const char *kind, int64_t since_ms, i
     return hub_sqlite_event_count(impl, kind, since_ms, count);
 }
 
+static kiosk_rc op_state_set(void *impl, const char *uuid, const char *state, const char *note,
+                             const char *actor, int64_t now_ms)
+{
+    return sqlite_state_set(impl, uuid, state, note, actor, now_ms);
+}
+static kiosk_rc op_state_get(void *impl, const char *uuid, hub_record_state *out)
+{
+    return sqlite_state_get(impl, uuid, out);
+}
+static kiosk_rc op_state_history(void *impl, const char *uuid, hub_db_state_cb cb, void *ctx)
+{
+    return sqlite_state_history(impl, uuid, cb, ctx);
+}
+
 const hub_db_ops hub_sqlite_ops = {
     .name = "sqlite",
     .close = op_close,
@@ -1216,4 +1356,7 @@ const hub_db_ops hub_sqlite_ops = {
     .events_add = op_events_add,
     .foreach_event = op_foreach_event,
     .event_count = op_event_count,
+    .state_set = op_state_set,
+    .state_get = op_state_get,
+    .state_history = op_state_history,
 };

@@ -34,6 +34,11 @@ typedef struct hub_db_ops {
                            int64_t now_ms);
     kiosk_rc (*foreach_event)(void *impl, int64_t since_ms, hub_db_event_cb cb, void *ctx);
     kiosk_rc (*event_count)(void *impl, const char *kind, int64_t since_ms, int64_t *count);
+    /* processing state (hub_db.h): arguments checked by hub_store.c before the call */
+    kiosk_rc (*state_set)(void *impl, const char *uuid, const char *state, const char *note,
+                          const char *actor, int64_t now_ms);
+    kiosk_rc (*state_get)(void *impl, const char *uuid, hub_record_state *out);
+    kiosk_rc (*state_history)(void *impl, const char *uuid, hub_db_state_cb cb, void *ctx);
 } hub_db_ops;
 
 /* SQLite (hub_db.c): open or create the file at path. */

@@ -30,6 +30,7 @@
 #include "hub/hub_db.h"
 #include "hub/hub_export.h"
 #include "hub/hub_http.h"
+#include "hub/hub_state.h"
 #include "proto/sync_proto.h"
 
 #define EXIT_FAIL 1
@@ -54,6 +55,10 @@ static const char usage_text[] =
     "  kiosk-hub export --db PATH --key DIR_OR_FILE --assets DIR --out FILE.csv\n"
     "  kiosk-hub status --db PATH\n"
     "  kiosk-hub events --db PATH [--since DURATION | MS]   (DURATION: 30m, 2h, 7d; default 24h)\n"
+    "  kiosk-hub state set --db PATH UUID STATE [--note CODE] [--by NAME]\n"
+    "  kiosk-hub state import --db PATH FILE.csv [--by NAME]   (lines: uuid,state,note)\n"
+    "  kiosk-hub state show --db PATH UUID\n"
+    "      STATE: received, processing, approved, needs_materials; exit 3 lines refused\n"
     "--db takes a SQLite file (one hall) or a postgresql://… URL (a region: several hub\n"
     "processes on one database). Every command also reads --config FILE "
     "(default\n" KIOSK_HUB_CONFIG_DEFAULT
@@ -1080,6 +1085,118 @@ static int cmd_events(int argc, char **argv)
     return r;
 }
 
+/* ---- processing state --------------------------------------------------------------- */
+
+/* Who changes a state, for its history: --by NAME, else the login running the command. */
+static void state_actor(const char *by, const char *kind, char *out, size_t size)
+{
+    const char *who = by ? by : getenv("SUDO_USER") ? getenv("SUDO_USER") : getenv("USER");
+    snprintf(out, size, "%s:%s", kind, who && who[0] ? who : "unknown");
+    for (char *c = out; *c; c++)
+        if (*c < 0x20 || *c > 0x7e)
+            *c = '?';
+}
+
+static void print_refused(void *ctx, size_t line, const char *reason)
+{
+    fprintf(stderr, "kiosk-hub: %s line %zu refused: %s\n", (const char *)ctx, line, reason);
+}
+
+static kiosk_rc print_change(void *ctx, const hub_db_state_change *c)
+{
+    (void)ctx;
+    char at[40];
+    format_local(c->changed_ms, at, sizeof at);
+    printf("  %s %s%s%s by %s\n", at, c->state, c->note[0] ? " " : "", c->note, c->changed_by);
+    return KIOSK_OK;
+}
+
+static int cmd_state(int argc, char **argv)
+{
+    if (argc < 1)
+        return usage("state needs set, import or show");
+    const char *verb = argv[0];
+    static const char *const known[] = {"db", "note", "by", NULL};
+    args a;
+    int u = parse_args(argc - 1, argv + 1, known, &a);
+    if (u)
+        return u;
+    const char *db_path = opt(&a, "db");
+    if (!db_path)
+        return usage("state %s needs --db PATH", verb);
+    hub_db *db = NULL;
+    int r;
+    char actor[HUB_STATE_ACTOR_MAX];
+    if (strcmp(verb, "set") == 0) {
+        if (a.n_pos != 2)
+            return usage("state set takes UUID STATE (the record's uuid, kiosk-hub status)");
+        sync_state st;
+        const char *note = opt(&a, "note") ? opt(&a, "note") : "";
+        if (!sync_uuid_valid(a.pos[0]))
+            return usage("%s is not a record uuid", a.pos[0]);
+        if (!sync_state_parse(a.pos[1], &st) || st == SYNC_STATE_UNKNOWN)
+            return usage("STATE is received, processing, approved or needs_materials");
+        if (!sync_state_note_valid(note) || (note[0] && st != SYNC_STATE_NEEDS_MATERIALS))
+            return usage("--note takes a material code, with needs_materials only");
+        if ((r = open_db(db_path, 1, &db)))
+            return r;
+        state_actor(opt(&a, "by"), "cli", actor, sizeof actor);
+        kiosk_rc rc = hub_db_state_set(db, a.pos[0], st, note, actor, now_ms());
+        hub_db_close(db);
+        if (rc == KIOSK_NOT_FOUND)
+            return fail("no record %s at this hub", a.pos[0]);
+        if (rc != KIOSK_OK)
+            return fail("cannot set the state: %s", kiosk_strerror(rc));
+        return 0;
+    }
+    if (strcmp(verb, "import") == 0) {
+        if (a.n_pos != 1 || opt(&a, "note"))
+            return usage("state import takes FILE.csv (lines: uuid,state,note)");
+        FILE *in = fopen(a.pos[0], "r");
+        if (!in)
+            return fail("cannot read %s: %s", a.pos[0], strerror(errno));
+        if ((r = open_db(db_path, 1, &db))) {
+            fclose(in);
+            return r;
+        }
+        const char *base = strrchr(a.pos[0], '/') ? strrchr(a.pos[0], '/') + 1 : a.pos[0];
+        state_actor(opt(&a, "by"), "import", actor, sizeof actor);
+        size_t used = strlen(actor);
+        snprintf(actor + used, sizeof actor - used, "@%s", base);
+        hub_state_import_result res;
+        kiosk_rc rc =
+            hub_state_import(db, in, actor, now_ms(), print_refused, (void *)a.pos[0], &res);
+        fclose(in);
+        hub_db_close(db);
+        printf("applied %zu refused %zu\n", res.applied, res.refused);
+        if (rc != KIOSK_OK)
+            return fail("import stopped: %s", kiosk_strerror(rc));
+        return res.refused ? EXIT_REJECTED : 0;
+    }
+    if (strcmp(verb, "show") == 0) {
+        if (a.n_pos != 1 || !sync_uuid_valid(a.pos[0]))
+            return usage("state show takes UUID");
+        if ((r = open_db(db_path, 1, &db)))
+            return r;
+        hub_record_state st;
+        kiosk_rc rc = hub_db_state_get(db, NULL, a.pos[0], &st);
+        if (rc == KIOSK_OK && st.s.state != SYNC_STATE_UNKNOWN) {
+            char at[40];
+            format_local(st.s.changed_ms, at, sizeof at);
+            printf("%s %s%s%s since %s by %s\n", st.s.uuid, sync_state_name(st.s.state),
+                   st.s.note[0] ? " " : "", st.s.note, at, st.changed_by);
+            rc = hub_db_state_history(db, a.pos[0], print_change, NULL);
+        }
+        hub_db_close(db);
+        if (rc != KIOSK_OK)
+            return fail("cannot read the state: %s", kiosk_strerror(rc));
+        if (st.s.state == SYNC_STATE_UNKNOWN)
+            return fail("no record %s at this hub", a.pos[0]);
+        return 0;
+    }
+    return usage("unknown state command %s", verb);
+}
+
 int main(int argc, char **argv)
 {
     if (sodium_init() < 0)
@@ -1126,6 +1243,8 @@ int main(int argc, char **argv)
         return cmd_status(argc - 2, argv + 2);
     if (strcmp(cmd, "events") == 0)
         return cmd_events(argc - 2, argv + 2);
+    if (strcmp(cmd, "state") == 0)
+        return cmd_state(argc - 2, argv + 2);
     if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "help") == 0) {
         fputs(usage_text, stdout);
         return 0;

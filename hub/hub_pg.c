@@ -21,7 +21,7 @@
 #include "core/kiosk_log.h"
 #include "hub_db_impl.h"
 
-#define PG_SCHEMA_VERSION 1
+#define PG_SCHEMA_VERSION 2
 #define PG_MIGRATE_LOCK 0x6b696f736b687562LL /* "kioskhub": the advisory lock of migrations */
 #define PG_RETRIES 8                         /* a batch lost to a deadlock is tried again */
 
@@ -73,6 +73,20 @@ static const char *const pg_migrations[PG_SCHEMA_VERSION] = {
     " received_ms bigint NOT NULL,"
     " source text NOT NULL,"
     " PRIMARY KEY(device, uuid, sealed_sha256));",
+    /* 1 -> 2: the SQLite schema 5 (a record's processing state and its history) */
+    "CREATE TABLE IF NOT EXISTS record_states("
+    " uuid text PRIMARY KEY REFERENCES records(uuid),"
+    " state text NOT NULL CHECK(state IN ('received', 'processing', 'approved',"
+    " 'needs_materials')),"
+    " note text NOT NULL DEFAULT '',"
+    " changed_ms bigint NOT NULL,"
+    " changed_by text NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS record_state_history("
+    " id bigserial PRIMARY KEY,"
+    " uuid text NOT NULL REFERENCES records(uuid),"
+    " state text NOT NULL, note text NOT NULL,"
+    " changed_ms bigint NOT NULL, changed_by text NOT NULL);"
+    "CREATE INDEX IF NOT EXISTS record_state_history_uuid ON record_state_history(uuid, id);",
 };
 
 /* The statements of the ingest path, prepared once per connection. */
@@ -927,6 +941,102 @@ static kiosk_rc pg_reconcile_count(void *impl, int64_t *count, int64_t *seq_conf
     return rc;
 }
 
+/* ---- processing state (hub_db.h; arguments checked by hub_store.c) ------------------- */
+
+static kiosk_rc pg_state_set(void *impl, const char *uuid, const char *state, const char *note,
+                             const char *actor, int64_t now_ms)
+{
+    hub_pg *db = impl;
+    kiosk_rc rc = pg_ready(db);
+    if (rc != KIOSK_OK)
+        return rc;
+    params p = {0};
+    p_text(&p, uuid);
+    p_text(&p, state);
+    p_text(&p, note);
+    p_i64(&p, now_ms);
+    p_text(&p, actor);
+    /* one statement, so one transaction: the current state and its history row, only
+     * when the record is held */
+    PGresult *r;
+    rc = pg_run(db, NULL,
+                "WITH rec AS (SELECT uuid FROM records WHERE uuid = $1),"
+                " cur AS (INSERT INTO record_states(uuid, state, note, changed_ms, changed_by)"
+                " SELECT uuid, $2, $3, $4::bigint, $5 FROM rec ON CONFLICT(uuid) DO UPDATE SET"
+                " state = excluded.state, note = excluded.note, changed_ms = excluded.changed_ms,"
+                " changed_by = excluded.changed_by RETURNING uuid)"
+                " INSERT INTO record_state_history(uuid, state, note, changed_ms, changed_by)"
+                " SELECT uuid, $2, $3, $4::bigint, $5 FROM cur",
+                &p, &r);
+    if (rc == KIOSK_OK && strcmp(PQcmdTuples(r), "1") != 0)
+        rc = KIOSK_NOT_FOUND;
+    PQclear(r);
+    return rc;
+}
+
+static kiosk_rc pg_state_get(void *impl, const char *uuid, hub_record_state *out)
+{
+    hub_pg *db = impl;
+    kiosk_rc rc = pg_ready(db);
+    if (rc != KIOSK_OK)
+        return rc;
+    params p = {0};
+    p_text(&p, uuid);
+    PGresult *r;
+    rc = pg_run(db, NULL,
+                "SELECT r.device, r.received_ms, s.state, s.note, s.changed_ms, s.changed_by"
+                " FROM records r LEFT JOIN record_states s ON s.uuid = r.uuid WHERE r.uuid = $1",
+                &p, &r);
+    if (rc != KIOSK_OK)
+        return rc;
+    const uint8_t *dev = PQntuples(r) == 1 ? r_bytes(r, 0, 0, 32) : NULL;
+    if (dev) {
+        memcpy(out->device, dev, 32);
+        if (PQgetisnull(r, 0, 2)) {
+            out->s.state = SYNC_STATE_RECEIVED;
+            out->s.changed_ms = r_i64(r, 0, 1);
+            snprintf(out->changed_by, sizeof out->changed_by, "hub");
+        } else if (!sync_state_parse(PQgetvalue(r, 0, 2), &out->s.state)) {
+            out->s.state = SYNC_STATE_UNKNOWN;
+        } else {
+            snprintf(out->s.note, sizeof out->s.note, "%s", PQgetvalue(r, 0, 3));
+            out->s.changed_ms = r_i64(r, 0, 4);
+            snprintf(out->changed_by, sizeof out->changed_by, "%s", PQgetvalue(r, 0, 5));
+        }
+    }
+    PQclear(r);
+    return KIOSK_OK;
+}
+
+static kiosk_rc pg_state_history(void *impl, const char *uuid, hub_db_state_cb cb, void *ctx)
+{
+    hub_pg *db = impl;
+    kiosk_rc rc = pg_ready(db);
+    if (rc != KIOSK_OK)
+        return rc;
+    params p = {0};
+    p_text(&p, uuid);
+    PGresult *r;
+    rc = pg_run(db, NULL,
+                "SELECT state, note, changed_ms, changed_by FROM record_state_history"
+                " WHERE uuid = $1 ORDER BY id",
+                &p, &r);
+    if (rc != KIOSK_OK)
+        return rc;
+    for (int i = 0; rc == KIOSK_OK && i < PQntuples(r); i++) {
+        hub_db_state_change c = {
+            .uuid = uuid,
+            .state = PQgetvalue(r, i, 0),
+            .note = PQgetvalue(r, i, 1),
+            .changed_ms = r_i64(r, i, 2),
+            .changed_by = PQgetvalue(r, i, 3),
+        };
+        rc = cb(ctx, &c);
+    }
+    PQclear(r);
+    return rc;
+}
+
 const hub_db_ops hub_pg_ops = {
     .name = "postgresql",
     .close = pg_close,
@@ -945,4 +1055,7 @@ const hub_db_ops hub_pg_ops = {
     .events_add = pg_events_add,
     .foreach_event = pg_foreach_event,
     .event_count = pg_event_count,
+    .state_set = pg_state_set,
+    .state_get = pg_state_get,
+    .state_history = pg_state_history,
 };

@@ -4,6 +4,7 @@
  * path), PostgreSQL for a region (a postgresql:// or postgres:// URL), where several hub
  * processes share one database.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -158,4 +159,56 @@ kiosk_rc hub_db_foreach_event(hub_db *db, int64_t since_ms, hub_db_event_cb cb, 
 kiosk_rc hub_db_event_count(hub_db *db, const char *kind, int64_t since_ms, int64_t *count)
 {
     return db->ops->event_count(db->impl, kind, since_ms, count);
+}
+
+/* ---- processing state ---- */
+
+static int actor_ok(const char *actor)
+{
+    if (!actor || !actor[0])
+        return 0;
+    for (const char *c = actor; *c; c++)
+        if (*c < 0x20 || *c > 0x7e)
+            return 0;
+    return 1;
+}
+
+kiosk_rc hub_db_state_set(hub_db *db, const char *uuid, sync_state state, const char *note,
+                          const char *actor, int64_t now_ms)
+{
+    if (!db || !uuid || !sync_uuid_valid(uuid) || state == SYNC_STATE_UNKNOWN ||
+        !sync_state_name(state) || !sync_state_note_valid(note) ||
+        (note[0] && state != SYNC_STATE_NEEDS_MATERIALS) || !actor_ok(actor))
+        return KIOSK_INVALID;
+    char who[HUB_STATE_ACTOR_MAX];
+    snprintf(who, sizeof who, "%s", actor);
+    return db->ops->state_set(db->impl, uuid, sync_state_name(state), note, who, now_ms);
+}
+
+kiosk_rc hub_db_state_get(hub_db *db, const uint8_t *device, const char *uuid,
+                          hub_record_state *out)
+{
+    memset(out, 0, sizeof *out);
+    if (!uuid || !sync_uuid_valid(uuid))
+        return KIOSK_INVALID;
+    memcpy(out->s.uuid, uuid, SYNC_UUID_LEN + 1);
+    kiosk_rc rc = db->ops->state_get(db->impl, uuid, out);
+    if (rc == KIOSK_OK && device && memcmp(device, out->device, 32) != 0) {
+        /* another device's record: answered as not held */
+        memset(out, 0, sizeof *out);
+        memcpy(out->s.uuid, uuid, SYNC_UUID_LEN + 1);
+    }
+    if (rc != KIOSK_OK || out->s.state == SYNC_STATE_UNKNOWN) {
+        memset(out->s.note, 0, sizeof out->s.note);
+        out->s.changed_ms = 0;
+        out->changed_by[0] = 0;
+    }
+    return rc;
+}
+
+kiosk_rc hub_db_state_history(hub_db *db, const char *uuid, hub_db_state_cb cb, void *ctx)
+{
+    if (!uuid || !sync_uuid_valid(uuid))
+        return KIOSK_INVALID;
+    return db->ops->state_history(db->impl, uuid, cb, ctx);
 }

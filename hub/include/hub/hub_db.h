@@ -16,10 +16,11 @@
 
 #include "core/kiosk_error.h"
 #include "proto/sync_proto.h"
+#include "proto/sync_status.h"
 
 typedef struct hub_db hub_db;
 
-#define HUB_DB_SCHEMA_VERSION 4
+#define HUB_DB_SCHEMA_VERSION 5
 #define HUB_DEVICE_NAME_MAX 128 /* bytes of a device name, terminator included */
 
 /* Open (creating or migrating) the database at where (borrowed): a postgresql:// or
@@ -192,5 +193,44 @@ kiosk_rc hub_db_foreach_event(hub_db *db, int64_t since_ms, hub_db_event_cb cb, 
 
 /* How many events of kind (borrowed) were received at or after since_ms. */
 kiosk_rc hub_db_event_count(hub_db *db, const char *kind, int64_t since_ms, int64_t *count);
+
+/* ---- processing state of a record (proto/sync_status.h) ----
+ * A record the hub holds is "received" from its ingest on (no row: changed_ms is its
+ * received_ms, changed_by "hub"); staff move it on to processing / approved /
+ * needs_materials (with an optional note code). Every change is also written, in the same
+ * transaction, to the record's state history (who, when, from what), never rewritten. */
+#define HUB_STATE_ACTOR_MAX                                                                        \
+    64 /* who changed it: "cli:<user>", "import:<file>", "console:<staff>" */
+
+typedef struct hub_record_state {
+    sync_record_state s; /* uuid, state (SYNC_STATE_UNKNOWN: not held), note, changed_ms */
+    char changed_by[HUB_STATE_ACTOR_MAX];
+    uint8_t device[32]; /* the device that sent the record (zeros when unknown) */
+} hub_record_state;
+
+/* Set the state of the record uuid (borrowed) to state (not UNKNOWN), with note (a
+ * sync_state_notes code or "", only with needs_materials), by actor (borrowed, printable
+ * ASCII, 1..HUB_STATE_ACTOR_MAX-1 bytes; cut). One transaction: the current state and a
+ * history row. KIOSK_NOT_FOUND for a record the hub does not hold, KIOSK_INVALID for a
+ * bad uuid, state, note or actor, a database error otherwise (nothing changed). */
+kiosk_rc hub_db_state_set(hub_db *db, const char *uuid, sync_state state, const char *note,
+                          const char *actor, int64_t now_ms);
+/* The state of the record uuid (borrowed) into out (caller storage). device (borrowed, may
+ * be NULL: any): when given, a record of another device is answered as not held. A record
+ * not held: KIOSK_OK with out->s.state SYNC_STATE_UNKNOWN. A database error otherwise. */
+kiosk_rc hub_db_state_get(hub_db *db, const uint8_t *device, const char *uuid,
+                          hub_record_state *out);
+/* One change of a record's state, borrowed for the callback only. */
+typedef struct hub_db_state_change {
+    const char *uuid;
+    const char *state; /* the state's name */
+    const char *note;
+    int64_t changed_ms;
+    const char *changed_by;
+} hub_db_state_change;
+typedef kiosk_rc (*hub_db_state_cb)(void *ctx, const hub_db_state_change *c);
+/* Every recorded change of the record uuid's state, oldest first. KIOSK_OK, the
+ * callback's code, or a database error. */
+kiosk_rc hub_db_state_history(hub_db *db, const char *uuid, hub_db_state_cb cb, void *ctx);
 
 #endif
