@@ -54,6 +54,7 @@ struct ui_app {
     Uint32 wake_event; /* SDL user event type: a worker queued something for the session */
     flow_step last_step;
     int resume_said;     /* the resume offer's prompt was spoken */
+    int records_said;    /* 我的办理记录: the hub's answer (or its absence) was spoken */
     flow_page last_page; /* the form page last shown: a new one trims the text cache */
     ui_journey_state js;
     int headless;
@@ -421,6 +422,21 @@ static void on_session_changed(void *ctx, unsigned what)
             ui_voice_say(app->voice, app->language, "resume");
     } else if (!sv->resume_offer) {
         app->resume_said = 0;
+    }
+    /* 我的办理记录: the newest record's state once the hub answered, or that it could not */
+    if (step == FLOW_RECORDS && !app->records_said &&
+        (sv->records_hub == 1 || sv->records_hub == -1)) {
+        static const char *const said[] = {NULL, "records_received", "records_processing",
+                                           "records_approved", "records_needs_materials"};
+        int st = sv->nrecords > 0 ? sv->records[0].hub_state : 0;
+        const char *prompt = sv->records_hub == -1                              ? "records_offline"
+                             : st > 0 && st < (int)(sizeof said / sizeof *said) ? said[st]
+                                                                                : NULL;
+        app->records_said = 1;
+        if (prompt && app->voice_on && app->desk.screen == DESK_OFF && voice(app))
+            ui_voice_say(app->voice, app->language, prompt);
+    } else if (step != FLOW_RECORDS) {
+        app->records_said = 0;
     }
     if (step == FLOW_FORM && !app->hand && !app->hand_tried) {
         app->hand_tried = 1;

@@ -189,9 +189,35 @@ static const char *state_key(int state)
     }
 }
 
+/* The hub's state of rec in words ("办理中"; a needs_materials with the material) into out,
+ * and "更新于 2026-12-05 10:32" into upd ("" without a time); 0 when the hub's state is
+ * not known (the unit's own is shown then). */
+static int hub_state_text(ui_ctx *c, const app_io_record *rec, char *out, size_t size, char *upd,
+                          size_t upd_size)
+{
+    upd[0] = '\0';
+    static const char *const keys[] = {NULL, "records.hub_received", "records.hub_processing",
+                                       "records.hub_approved", "records.hub_needs_materials"};
+    if (rec->hub_state <= 0 || rec->hub_state >= (int)(sizeof keys / sizeof keys[0]))
+        return 0;
+    char note_key[48], time_s[32];
+    const char *name = "note", *value;
+    snprintf(note_key, sizeof note_key, "records.note_%s",
+             rec->hub_note[0] ? rec->hub_note : "other");
+    value = S(c, note_key);
+    kiosk_strings_fill(S(c, keys[rec->hub_state]), &name, &value, 1, out, size);
+    if (rec->hub_changed_ms > 0) {
+        when(rec->hub_changed_ms, time_s, sizeof time_s);
+        name = "time";
+        value = time_s;
+        kiosk_strings_fill(S(c, "records.hub_updated"), &name, &value, 1, upd, upd_size);
+    }
+    return 1;
+}
+
 /* One record: type and date, receipt number, state in words; its 副本 button. */
 static void record_card(ui_ctx *c, const ui_journey_frame *f, const app_io_record *rec, int i,
-                        SDL_Rect box, int can_print, int row)
+                        SDL_Rect box, int can_print, int row, int lines)
 {
     const ui_theme *t = c->t;
     int pad = ui_theme_px(t, 16);
@@ -203,15 +229,25 @@ static void record_card(ui_ctx *c, const ui_journey_frame *f, const app_io_recor
     const char *name = "no", *value = rec->receipt_no;
     kiosk_strings_fill(S(c, "records.number"), &name, &value, 1, l2, sizeof l2);
     /* the record type, its date, its receipt number, its state: a line each */
-    int lh = text.h / 4, px = ui_theme_size(t, (ui_size)row);
+    int lh = text.h / lines, px = ui_theme_size(t, (ui_size)row);
     char kind[48];
     snprintf(kind, sizeof kind, "records.kind_%s",
              rec->record_type[0] ? rec->record_type : "registration");
     ui_label_fit(c, S(c, kind), (SDL_Rect){text.x, text.y, text.w, lh}, px, t->fg, UI_TEXT_LEFT);
     ui_label_fit(c, date, (SDL_Rect){text.x, text.y + lh, text.w, lh}, px, t->fg, UI_TEXT_LEFT);
     ui_label_fit(c, l2, (SDL_Rect){text.x, text.y + 2 * lh, text.w, lh}, px, t->fg, UI_TEXT_LEFT);
-    ui_label_fit(c, S(c, state_key(rec->state)), (SDL_Rect){text.x, text.y + 3 * lh, text.w, lh},
-                 px, rec->state == 3 ? t->error : t->accent, UI_TEXT_LEFT);
+    char hub[320], upd[160];
+    if (hub_state_text(c, rec, hub, sizeof hub, upd, sizeof upd)) {
+        /* the hub's state, and when it changed on a fifth line */
+        ui_label_fit(c, hub, (SDL_Rect){text.x, text.y + 3 * lh, text.w, lh}, px,
+                     rec->hub_state == 4 ? t->error : t->accent, UI_TEXT_LEFT);
+        if (upd[0] && lines > 4)
+            ui_label_fit(c, upd, (SDL_Rect){text.x, text.y + 4 * lh, text.w, lh}, px, t->muted,
+                         UI_TEXT_LEFT);
+    } else
+        ui_label_fit(c, S(c, state_key(rec->state)),
+                     (SDL_Rect){text.x, text.y + 3 * lh, text.w, lh}, px,
+                     rec->state == 3 ? t->error : t->accent, UI_TEXT_LEFT);
     char id[UI_WIDGET_ID_MAX];
     snprintf(id, sizeof id, UI_ID_RECORD_REPRINT "%d", i);
     int bh = box.h - 2 * pad;
@@ -251,6 +287,23 @@ static void records_screen(ui_ctx *c, const ui_journey_frame *f, const flow_view
     }
     char foot[768];
     snprintf(foot, sizeof foot, "%s %s", heard, S(c, "records.upstream"));
+    /* the hub's word: being asked, answered now, or not to be had (offline) */
+    int64_t last = sv->records_hub_heard_ms > sv->records_heard_ms ? sv->records_hub_heard_ms
+                                                                   : sv->records_heard_ms;
+    if (!v->records_loading && v->records_rc == KIOSK_OK && sv->nrecords > 0) {
+        const char *name = "time", *value = when_s;
+        if (sv->records_hub == 0) {
+            snprintf(foot, sizeof foot, "%s", S(c, "records.hub_asking"));
+        } else if (sv->records_hub == 1) {
+            when(sv->records_hub_heard_ms, when_s, sizeof when_s);
+            kiosk_strings_fill(S(c, "records.hub_now"), &name, &value, 1, foot, sizeof foot);
+        } else if (sv->records_hub == -1 && last > 0) {
+            when(last, when_s, sizeof when_s);
+            kiosk_strings_fill(S(c, "records.hub_offline"), &name, &value, 1, foot, sizeof foot);
+        } else if (sv->records_hub == -1) {
+            snprintf(foot, sizeof foot, "%s", S(c, "records.hub_offline_never"));
+        }
+    }
     const char *status = v->reprinting     ? S(c, "records.reprinting")
                          : v->records_note ? S(c, v->records_note)
                                            : NULL;
@@ -270,7 +323,10 @@ static void records_screen(ui_ctx *c, const ui_journey_frame *f, const flow_view
     } else {
         /* cards of four lines: one a row on the kiosk, two a row on the portable unit */
         int row = f->landscape ? UI_SIZE_REVIEW_ROW : UI_SIZE_LEAD, cols = f->landscape ? 2 : 1;
-        int card_h = ui_theme_size_px(t, row) * 6 + ui_theme_px(t, 16);
+        int any_hub = 0; /* a record with the hub's state: a fifth line for its time */
+        for (int i = 0; i < sv->nrecords; i++)
+            any_hub |= sv->records[i].hub_state > 0;
+        int card_h = ui_theme_size_px(t, row) * (any_hub ? 15 : 12) / 2 + ui_theme_px(t, 16);
         int card_w = (list.w - (cols - 1) * gap) / cols;
         int fits = (list.h + gap) / (card_h + gap) * cols, shown = sv->nrecords;
         if (fits < 1)
@@ -281,7 +337,7 @@ static void records_screen(ui_ctx *c, const ui_journey_frame *f, const flow_view
             record_card(c, f, &sv->records[i], i,
                         (SDL_Rect){list.x + (i % cols) * (card_w + gap),
                                    list.y + (i / cols) * (card_h + gap), card_w, card_h},
-                        !v->reprinting, row);
+                        !v->reprinting, row, any_hub ? 5 : 4);
         if (shown < sv->nrecords) {
             char more[160];
             ui_journey_fill_number(S(c, "records.more"), sv->nrecords - shown, more, sizeof more);
@@ -297,8 +353,8 @@ static void records_screen(ui_ctx *c, const ui_journey_frame *f, const flow_view
                  v->records_note && !strcmp(v->records_note, "records.reprint_failed") ? t->error
                                                                                        : t->fg,
                  UI_TEXT_LEFT);
-    ui_label(c, foot, (SDL_Rect){body.x, y + status_h + gap, body.w, foot_h}, hint_px, t->muted,
-             UI_TEXT_LEFT);
+    ui_label(c, foot, (SDL_Rect){body.x, y + status_h + gap, body.w, foot_h}, hint_px,
+             sv->records_hub == -1 ? t->fg : t->muted, UI_TEXT_LEFT);
     ui_journey_footer(c, f, UI_ID_BACK, S(c, "records.back"), UI_ID_FINISH, S(c, "records.finish"));
 }
 

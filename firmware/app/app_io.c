@@ -270,6 +270,70 @@ static void refused_reasons(store *s, char *out, size_t size)
     }
 }
 
+/* 我的办理记录: the states last heard for the records in r (found: their summaries), the
+ * local list reported at once, then the hub asked (APP_IO_HUB_TIMEOUT_S at most) and r
+ * turned into the APP_IO_RECORD_STATES the worker reports. */
+static void records_hub_states(app_io *io, const store_summary *found, app_io_result *r)
+{
+    char uuids[APP_IO_RECORDS_MAX][SYNC_UUID_LEN + 1];
+    size_t n = 0;
+    for (int i = 0; i < r->nrecords; i++) {
+        store_hub_state hs;
+        if (store_hub_state_get(io->store, found[i].uuid, &hs) == KIOSK_OK &&
+            hs.state > SYNC_STATE_UNKNOWN && hs.state < SYNC_STATE_COUNT) {
+            r->records[i].hub_state = hs.state;
+            snprintf(r->records[i].hub_note, sizeof r->records[i].hub_note, "%s", hs.note);
+            r->records[i].hub_changed_ms = hs.changed_ms;
+            if (hs.heard_ms > r->hub_heard_ms)
+                r->hub_heard_ms = hs.heard_ms;
+        }
+        if (sync_uuid_valid(found[i].uuid))
+            memcpy(uuids[n++], found[i].uuid, SYNC_UUID_LEN + 1);
+    }
+    int ask = io->cfg.sync_url[0] && n == (size_t)r->nrecords && n > 0;
+    r->hub_answer = ask ? 0 : 2;
+    io->cb(io->ctx, r); /* the local list, at once */
+    if (!ask)
+        return;
+    r->kind = APP_IO_RECORD_STATES;
+    sync_config sc = {
+        .url = io->cfg.sync_url,
+        .allow_plain_http_loopback = io->cfg.sync_allow_plain_http_loopback,
+        .ca_file = io->cfg.sync_ca_file[0] ? io->cfg.sync_ca_file : NULL,
+        .key = &io->key,
+        .timeout_s = APP_IO_HUB_TIMEOUT_S,
+        .clock = io->clock,
+    };
+    sync_record_state st[APP_IO_RECORDS_MAX];
+    int64_t hub_now = 0;
+    char why[160] = "";
+    kiosk_rc rc = sync_query_states(&sc, io->store, (const char(*)[SYNC_UUID_LEN + 1]) uuids, n, st,
+                                    &hub_now, why, sizeof why);
+    if (rc != KIOSK_OK) {
+        kiosk_log_warn("io", "the hub's states of %zu records were not had: %s", n, why);
+        r->hub_answer = -1;
+        r->rc = rc;
+        return;
+    }
+    int64_t heard = kiosk_clock_now_ms(io->clock);
+    for (size_t i = 0; i < n; i++) {
+        app_io_record *o = &r->records[i];
+        o->hub_state = (int)st[i].state;
+        snprintf(o->hub_note, sizeof o->hub_note, "%s", st[i].note);
+        o->hub_changed_ms = st[i].changed_ms;
+        if (st[i].state == SYNC_STATE_UNKNOWN)
+            continue; /* not at the hub (yet): nothing to keep */
+        store_hub_state hs = {
+            .state = (int)st[i].state, .changed_ms = st[i].changed_ms, .heard_ms = heard};
+        snprintf(hs.note, sizeof hs.note, "%s", st[i].note);
+        if (store_hub_state_put(io->store, uuids[i], &hs) != KIOSK_OK)
+            kiosk_log_warn("io", "a record's hub state could not be kept");
+    }
+    r->hub_answer = 1;
+    r->hub_heard_ms = heard;
+    kiosk_log_info("io", "the hub answered for %zu records", n);
+}
+
 static void run_job(app_io *io, job *j, app_io_result *r)
 {
     memset(r, 0, sizeof *r);
@@ -521,15 +585,14 @@ static void run_job(app_io *io, job *j, app_io_result *r)
             snprintf(o->print_outcome, sizeof o->print_outcome, "%s", found[i].print_outcome);
             snprintf(o->record_type, sizeof o->record_type, "%s", found[i].record_type);
         }
-        explicit_bzero(found, sizeof found);
-        /* the seam for the hub's word on each record (received, being processed, approved,
-         * needs materials): an authenticated request for this card only, not built yet;
-         * today the unit says what it knows and when it last heard from the hub */
         store_sync_note note;
         if (r->rc == KIOSK_OK && store_sync_info(io->store, &note) == KIOSK_OK)
             r->last_sync_ok_ms = note.last_ok_ms;
         if (r->rc != KIOSK_OK)
             kiosk_log_error("io", "the records could not be looked up: %s", kiosk_strerror(r->rc));
+        else
+            records_hub_states(io, found, r);
+        explicit_bzero(found, sizeof found);
         break;
     }
     case APP_IO_DRAFT: {
@@ -552,6 +615,7 @@ static void run_job(app_io *io, job *j, app_io_result *r)
     }
     case APP_IO_PRINTER: /* reported by the worker, never queued */
     case APP_IO_STORE:
+    case APP_IO_RECORD_STATES: /* the second half of APP_IO_RECORDS */
         r->rc = KIOSK_INVALID;
         break;
     case APP_IO_SERVICE:

@@ -599,6 +599,8 @@ static void wipe_citizen(session *s, bool keep_receipt)
     explicit_bzero(s->view.records, sizeof s->view.records);
     s->view.nrecords = 0;
     s->view.records_heard_ms = 0;
+    s->view.records_hub = 0;
+    s->view.records_hub_heard_ms = 0;
     forget_draft(s);
     if (!keep_receipt) { /* the plan outlives the save's wipe, until the session ends */
         s->view.plan_on = false;
@@ -784,6 +786,8 @@ static void dispatch(session *s, const flow_event *ev)
         explicit_bzero(s->view.records, sizeof s->view.records);
         s->view.nrecords = 0;
         s->view.records_heard_ms = 0;
+        s->view.records_hub = 0;
+        s->view.records_hub_heard_ms = 0;
     }
     if (v->step != FLOW_ATTRACT)
         s->in_session = true;
@@ -879,8 +883,32 @@ static void on_io_result(session *s, app_io_result *r)
         for (int i = 0; i < s->view.nrecords && i < APP_IO_RECORDS_MAX; i++)
             s->view.records[i] = r->records[i];
         s->view.records_heard_ms = r->last_sync_ok_ms;
+        s->view.records_hub = r->rc == KIOSK_OK ? r->hub_answer : 2;
+        s->view.records_hub_heard_ms = r->hub_heard_ms;
         flow_event ev = {.type = FLOW_EV_RECORDS, .rc = r->rc};
         dispatch(s, &ev);
+        return;
+    }
+    if (r->kind == APP_IO_RECORD_STATES) {
+        /* the hub's word on the list shown: taken only for that same list */
+        const flow_view *fv = flow_get_view(s->flow);
+        if (fv->step != FLOW_RECORDS || fv->records_loading || s->view.records_hub != 0 ||
+            r->nrecords != s->view.nrecords)
+            return;
+        for (int i = 0; i < s->view.nrecords; i++) {
+            app_io_record *o = &s->view.records[i];
+            if (strcmp(o->receipt_no, r->records[i].receipt_no) != 0)
+                return;
+        }
+        for (int i = 0; i < s->view.nrecords; i++) {
+            app_io_record *o = &s->view.records[i];
+            o->hub_state = r->records[i].hub_state;
+            memcpy(o->hub_note, r->records[i].hub_note, sizeof o->hub_note);
+            o->hub_changed_ms = r->records[i].hub_changed_ms;
+        }
+        s->view.records_hub = r->hub_answer;
+        s->view.records_hub_heard_ms = r->hub_heard_ms;
+        changed(s, SESSION_REDRAW);
         return;
     }
     if (r->kind == APP_IO_DRAFT) {

@@ -115,6 +115,13 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
     "CREATE TABLE IF NOT EXISTS record_types("
     "record_id INTEGER PRIMARY KEY REFERENCES records(id) ON DELETE CASCADE,"
     " record_type TEXT NOT NULL);",
+    /* 9 -> 10: 我的办理记录 keeps the hub's last word on each record (POST /v3/status), so
+     * an offline unit still shows what it last heard; a row only once the hub answered.
+     * Idempotent, like 4 -> 5. */
+    "CREATE TABLE IF NOT EXISTS record_hub_states("
+    "record_id INTEGER PRIMARY KEY REFERENCES records(id) ON DELETE CASCADE,"
+    " state INTEGER NOT NULL, note TEXT NOT NULL DEFAULT '',"
+    " changed_ms INTEGER NOT NULL, heard_ms INTEGER NOT NULL);",
 };
 
 /* The keyed hash that finds a citizen's records: BLAKE2b-256 of the ID number (upper
@@ -1583,4 +1590,59 @@ kiosk_rc store_alarm_clear(store *s, const char *who)
         return store_commit(s);
     store_rollback(s);
     return rc;
+}
+
+/* ---- 我的办理记录: the hub's last word on a record ------------------------------------ */
+
+kiosk_rc store_hub_state_put(store *s, const char *uuid, const store_hub_state *st)
+{
+    if (!uuid || strnlen(st->note, sizeof st->note) >= sizeof st->note)
+        return KIOSK_INVALID;
+    sqlite3_stmt *q;
+    int rc = sqlite3_prepare_v2(s->db,
+                                "INSERT INTO record_hub_states(record_id, state, note, changed_ms,"
+                                " heard_ms) SELECT id, ?, ?, ?, ? FROM records WHERE uuid = ?"
+                                " ON CONFLICT(record_id) DO UPDATE SET state = excluded.state,"
+                                " note = excluded.note, changed_ms = excluded.changed_ms,"
+                                " heard_ms = excluded.heard_ms",
+                                -1, &q, NULL);
+    if (rc != SQLITE_OK)
+        return recdb_rc(rc);
+    sqlite3_bind_int(q, 1, st->state);
+    sqlite3_bind_text(q, 2, st->note, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(q, 3, st->changed_ms);
+    sqlite3_bind_int64(q, 4, st->heard_ms);
+    sqlite3_bind_text(q, 5, uuid, -1, SQLITE_STATIC);
+    rc = sqlite3_step(q);
+    sqlite3_finalize(q);
+    if (rc != SQLITE_DONE)
+        return recdb_rc(rc);
+    return sqlite3_changes(s->db) == 1 ? KIOSK_OK : KIOSK_NOT_FOUND;
+}
+
+kiosk_rc store_hub_state_get(store *s, const char *uuid, store_hub_state *out)
+{
+    memset(out, 0, sizeof *out);
+    sqlite3_stmt *q;
+    int rc = sqlite3_prepare_v2(s->db,
+                                "SELECT h.state, h.note, h.changed_ms, h.heard_ms FROM"
+                                " record_hub_states h JOIN records r ON r.id = h.record_id"
+                                " WHERE r.uuid = ?",
+                                -1, &q, NULL);
+    if (rc != SQLITE_OK)
+        return recdb_rc(rc);
+    sqlite3_bind_text(q, 1, uuid, -1, SQLITE_STATIC);
+    rc = sqlite3_step(q);
+    kiosk_rc k = KIOSK_NOT_FOUND;
+    if (rc == SQLITE_ROW) {
+        out->state = sqlite3_column_int(q, 0);
+        snprintf(out->note, sizeof out->note, "%s", (const char *)sqlite3_column_text(q, 1));
+        out->changed_ms = sqlite3_column_int64(q, 2);
+        out->heard_ms = sqlite3_column_int64(q, 3);
+        k = KIOSK_OK;
+    } else if (rc != SQLITE_DONE) {
+        k = recdb_rc(rc);
+    }
+    sqlite3_finalize(q);
+    return k;
 }

@@ -1553,3 +1553,66 @@ out:;
         *report = rep;
     return rc;
 }
+
+/* ---- 我的办理记录: POST /v3/status ------------------------------------------------------ */
+
+kiosk_rc sync_query_states(const sync_config *cfg, store *s, const char (*uuids)[SYNC_UUID_LEN + 1],
+                           size_t n, sync_record_state *out, int64_t *hub_now_ms, char *error,
+                           size_t error_size)
+{
+    *hub_now_ms = 0;
+    if (!cfg || !cfg->url || !*cfg->url || !cfg->key || !s)
+        return KIOSK_CONFIG;
+    if (!kiosk_url_hub_allowed(cfg->url, cfg->allow_plain_http_loopback)) {
+        set_error(error, error_size, "%s", "refusing a hub URL that is not https://");
+        return KIOSK_CONFIG;
+    }
+    char *body = NULL;
+    size_t len = 0;
+    kiosk_rc rc = sync_status_request_encode(uuids, n, &body, &len);
+    if (rc != KIOSK_OK)
+        return rc;
+    pthread_once(&curl_once, curl_init_once);
+    session se = {.curl = curl_easy_init()};
+    kiosk_buf rep;
+    kiosk_buf_init(&rep, SYNC_STATUS_MAX_BODY, 0);
+    long status = 0;
+    request rq;
+    rc = se.curl
+             ? post(&se, cfg, &rq, SYNC_PATH_STATUS, body, len, &status, &rep, error, error_size)
+             : KIOSK_NOMEM;
+    free(body);
+    if (rc == KIOSK_OK && status == 200)
+        rc = check_hub_signature(&rq, cfg, s, &rep, error, error_size);
+    else if (rc == KIOSK_OK && status == 404) {
+        set_error(error, error_size, "%s", "the hub does not answer for states (HTTP 404)");
+        rc = KIOSK_UNSUPPORTED;
+    } else if (rc == KIOSK_OK) {
+        char code[32] = "";
+        int64_t now = 0;
+        if (rep.len)
+            sync_error_decode((const char *)rep.data, rep.len, code, sizeof code, &now);
+        set_error(error, error_size, "the hub refused the status request: HTTP %ld %s", status,
+                  code);
+        rc = status == 401 || status == 403 ? KIOSK_AUTH
+             : status >= 500                ? KIOSK_NET
+                                            : KIOSK_INVALID;
+    }
+    size_t got = 0;
+    if (rc == KIOSK_OK) {
+        rc = rep.len
+                 ? sync_status_reply_decode((const char *)rep.data, rep.len, out, &got, hub_now_ms)
+                 : KIOSK_INVALID;
+        for (size_t i = 0; rc == KIOSK_OK && i < n; i++)
+            if (got != n || strcmp(out[i].uuid, uuids[i]) != 0)
+                rc = KIOSK_INVALID;
+        if (rc != KIOSK_OK) {
+            set_error(error, error_size, "%s", "the hub's status reply is not the protocol");
+            rc = KIOSK_INVALID;
+        }
+    }
+    kiosk_buf_deinit(&rep);
+    if (se.curl)
+        curl_easy_cleanup(se.curl);
+    return rc;
+}

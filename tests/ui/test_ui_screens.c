@@ -28,6 +28,7 @@
 #include <sodium.h>
 
 #include "core/kiosk_log.h"
+#include "proto/sync_status.h"
 #include "store/staff.h"
 #include "store/store.h"
 #include "ui/ui_app.h"
@@ -87,7 +88,7 @@ static int nfailed;
 static char seen[256][64]; /* every screen name of this run (unique; orphans) */
 static int nseen;
 static int screen_tests_done; /* screen tests that reached their end */
-#define SCREEN_TESTS 16
+#define SCREEN_TESTS 17
 
 /* ---- images ------------------------------------------------------------------------ */
 
@@ -586,6 +587,9 @@ typedef struct state_opts {
     int citizen;       /* 我的办理记录: two records of the demo card's holder, one of them
                           acknowledged by the hub an hour ago */
     int refused;       /* the record was refused by the hub (seq_conflict) */
+    int hub_states;    /* with citizen: the hub's states last heard two hours ago (the newer
+                          record needs materials, the older is approved) and a hub that
+                          cannot be reached now */
 } state_opts;
 
 /* A fresh state directory KIOSK_TEST_TMP/screens-state/tag, the same every run, and cfg
@@ -643,6 +647,17 @@ static void fresh_state(const char *tag, kiosk_mode mode, const char *card, stat
             store_outcome ack = {.uuid = first.uuid, .acknowledged = 1, .hub_signed = 1};
             assert_int_equal(store_apply_outcomes(st, &ack, 1, NULL), KIOSK_OK);
             assert_int_equal(store_note_sync(st, 1, PINNED_NOW_MS - 3600000, ""), KIOSK_OK);
+            if (o.hub_states) {
+                store_hub_state a = {.state = SYNC_STATE_APPROVED,
+                                     .changed_ms = PINNED_NOW_MS - 2 * 86400000LL,
+                                     .heard_ms = PINNED_NOW_MS - 7200000};
+                store_hub_state b = {.state = SYNC_STATE_NEEDS_MATERIALS,
+                                     .note = "contract_end",
+                                     .changed_ms = PINNED_NOW_MS - 86400000LL,
+                                     .heard_ms = PINNED_NOW_MS - 7200000};
+                assert_int_equal(store_hub_state_put(st, first.uuid, &a), KIOSK_OK);
+                assert_int_equal(store_hub_state_put(st, second.uuid, &b), KIOSK_OK);
+            }
             kiosk_clock_manual_init(&clk, PINNED_NOW_MS);
         }
         if (o.staff)
@@ -671,6 +686,10 @@ static void fresh_state(const char *tag, kiosk_mode mode, const char *card, stat
     snprintf(cfg.export_dir, sizeof cfg.export_dir, "%s/usb", dir);
     snprintf(cfg.power_supply, sizeof cfg.power_supply, "%s/power", dir);
     snprintf(cfg.reader_card_profile, sizeof cfg.reader_card_profile, "%s", card);
+    if (o.hub_states) { /* nothing listens there: the hub cannot be reached */
+        snprintf(cfg.sync_url, sizeof cfg.sync_url, "http://127.0.0.1:9");
+        cfg.sync_allow_plain_http_loopback = 1;
+    }
 }
 
 static int offline(void *ctx)
@@ -1414,6 +1433,37 @@ static void test_help(void **state)
     report();
 }
 
+/* 我的办理记录 with the hub's states last heard, the hub out of reach now: each record's
+ * state (已办结, 需补充材料（…）) with its time, and "未连上中心…（最后联系 …）" — in the
+ * hall (normal, large text, English, Traditional Chinese) and on the portable unit. */
+static void test_records_hub_states(void **state)
+{
+    (void)state;
+    state_opts o = {.upstream_key = 1, .citizen = 1, .hub_states = 1};
+    static const char *const runs[][3] = {
+        {"hubstates-hall", "", "hall"},
+        {"hubstates-large", "tap large_text\n", "hall-large"},
+        {"hubstates-en", "tap language\n", "hall-en"},
+        {"hubstates-hant", "tap language\ntap language\n", "hall-hant"},
+        {"hubstates-portable", "", "portable"},
+    };
+    for (size_t i = 0; i < sizeof runs / sizeof runs[0]; i++) {
+        fresh_state(runs[i][0], i == 4 ? KIOSK_MODE_PORTABLE : KIOSK_MODE_HALL, demo_card, o);
+        ui_app *app = start(1);
+        char script[1000];
+        snprintf(script, sizeof script,
+                 "%scard insert\nwait-for pin\npin 123456\ntap pin_ok\nwait-for services\n"
+                 "tap svc_records\nexpect records\nwait 3000\n"
+                 "shot %s-records-hub-offline\n"
+                 "tap finish\nexpect attract\n",
+                 runs[i][1], runs[i][2]);
+        play(app, script);
+        stop(app);
+    }
+    screen_tests_done++;
+    report();
+}
+
 /* The services screen after the PIN and 我的办理记录 with two records of the demo card's
  * holder: in the hall (normal, large text, English) and on the portable unit; a copy
  * printed from the list; the unfinished form's offer after a power cut. */
@@ -1624,6 +1674,7 @@ int main(void)
         cmocka_unit_test_setup(test_hall_large_address, setup),
         cmocka_unit_test_setup(test_help, setup),
         cmocka_unit_test_setup(test_services_and_records, setup),
+        cmocka_unit_test_setup(test_records_hub_states, setup),
         cmocka_unit_test_setup(test_info, setup),
         cmocka_unit_test_setup(test_record_type_screens, setup),
         cmocka_unit_test_setup(test_hant, setup),

@@ -21,32 +21,35 @@
 typedef struct app_io app_io;
 
 typedef enum app_io_kind {
-    APP_IO_READY = 1,   /* rc: store_ready */
-    APP_IO_SAVE,        /* rc, receipt_no */
-    APP_IO_PRINT,       /* rc, png (the preview image) */
-    APP_IO_LOGIN,       /* rc (staff_login), name, role, retry_ms */
-    APP_IO_DASHBOARD,   /* counts, sync, free_mb, device_id, fingerprint */
-    APP_IO_PRINT_TEST,  /* rc */
-    APP_IO_EXPORT,      /* rc, count, path; counts[STORE_REJECTED]: of count, the records the
-                         * hub refused (in "-refused" bundles, for its reconciliation) */
-    APP_IO_PURGE,       /* rc, count */
-    APP_IO_IMPORT_ACKS, /* rc, count (newly acknowledged), counts[0] listed by the hub,
-                         * counts[1] held differently there (left pending), png: the file */
-    APP_IO_AUDIT,       /* rc: an entry appended */
-    APP_IO_SERVICE,     /* count: 1 out of service, 0 in service (also sent once at start) */
-    APP_IO_PRINTER,     /* rc: the printer could (KIOSK_OK) or could not be opened; sent at
-                         * start and whenever that changes (it is looked for again) */
-    APP_IO_STORE,       /* rc: whether a record can be saved now (store_ready: an upstream
-                         * key, room on the disk, a sound database); sent at start and
-                         * whenever it changes (checked every APP_IO_STORE_CHECK_MS and
-                         * after every save) */
-    APP_IO_HELP,        /* rc: a help request queued for the hub (store_event_add) */
-    APP_IO_RECORDS,     /* rc, records[nrecords] (a citizen's, store_records_of),
-                         * last_sync_ok_ms: when this unit last heard from the hub */
-    APP_IO_DRAFT,       /* rc (KIOSK_NOT_FOUND: none for this citizen), draft[draft_len]:
-                         * the citizen's unfinished form (store_draft_read), created_ms:
-                         * when it was written */
-    APP_IO_SLIP,        /* rc: a slip of 政策和服务机构 printed (app_io_print_slip) */
+    APP_IO_READY = 1,     /* rc: store_ready */
+    APP_IO_SAVE,          /* rc, receipt_no */
+    APP_IO_PRINT,         /* rc, png (the preview image) */
+    APP_IO_LOGIN,         /* rc (staff_login), name, role, retry_ms */
+    APP_IO_DASHBOARD,     /* counts, sync, free_mb, device_id, fingerprint */
+    APP_IO_PRINT_TEST,    /* rc */
+    APP_IO_EXPORT,        /* rc, count, path; counts[STORE_REJECTED]: of count, the records the
+                           * hub refused (in "-refused" bundles, for its reconciliation) */
+    APP_IO_PURGE,         /* rc, count */
+    APP_IO_IMPORT_ACKS,   /* rc, count (newly acknowledged), counts[0] listed by the hub,
+                           * counts[1] held differently there (left pending), png: the file */
+    APP_IO_AUDIT,         /* rc: an entry appended */
+    APP_IO_SERVICE,       /* count: 1 out of service, 0 in service (also sent once at start) */
+    APP_IO_PRINTER,       /* rc: the printer could (KIOSK_OK) or could not be opened; sent at
+                           * start and whenever that changes (it is looked for again) */
+    APP_IO_STORE,         /* rc: whether a record can be saved now (store_ready: an upstream
+                           * key, room on the disk, a sound database); sent at start and
+                           * whenever it changes (checked every APP_IO_STORE_CHECK_MS and
+                           * after every save) */
+    APP_IO_HELP,          /* rc: a help request queued for the hub (store_event_add) */
+    APP_IO_RECORDS,       /* rc, records[nrecords] (a citizen's, store_records_of),
+                           * last_sync_ok_ms: when this unit last heard from the hub */
+    APP_IO_DRAFT,         /* rc (KIOSK_NOT_FOUND: none for this citizen), draft[draft_len]:
+                           * the citizen's unfinished form (store_draft_read), created_ms:
+                           * when it was written */
+    APP_IO_SLIP,          /* rc: a slip of 政策和服务机构 printed (app_io_print_slip) */
+    APP_IO_RECORD_STATES, /* after APP_IO_RECORDS, from the same job: records[nrecords] again
+                           * with the hub's states (hub_answer 1), or the last known ones
+                           * when the hub could not be asked (hub_answer -1, rc why) */
 } app_io_kind;
 
 /* 我的办理记录: the records of one citizen shown at most (the newest). */
@@ -60,7 +63,14 @@ typedef struct app_io_record {
     int state;              /* store_state: 0 queued, 1 sent, 2 acknowledged, 3 rejected */
     char print_outcome[32]; /* "printed" or the failure's name */
     char record_type[16];   /* "registration", "deregistration", "jobseeker" */
+    /* the hub's processing state (proto/sync_status.h), as last heard (0: none known) */
+    int hub_state;          /* sync_state */
+    char hub_note[24];      /* needs_materials: the material's code, else "" */
+    int64_t hub_changed_ms; /* when it changed at the hub */
 } app_io_record;
+
+/* How long 我的办理记录 waits for the hub's states (the local list is shown at once). */
+#define APP_IO_HUB_TIMEOUT_S 3
 
 #define APP_IO_STORE_CHECK_MS 30000
 
@@ -91,6 +101,10 @@ typedef struct app_io_result {
     /* records */
     app_io_record records[APP_IO_RECORDS_MAX];
     int nrecords;
+    int hub_answer;       /* APP_IO_RECORDS: 0 the hub is being asked (a second result comes),
+                           * 2 nothing to ask (no hub configured, no records); states: 1 the
+                           * hub answered now, -1 it could not be asked or its answer was refused */
+    int64_t hub_heard_ms; /* when the states shown were heard from the hub (0: never) */
     /* draft: owned by the receiver (wipe, then free()), NUL-terminated; NULL when none */
     char *draft;
     size_t draft_len;
@@ -179,9 +193,12 @@ kiosk_rc app_io_service(app_io *io, int out_of_service, const char *who);
 kiosk_rc app_io_help(app_io *io, const char *step);
 
 /* 我的办理记录: the records of id_number (copied, wiped after the look-up) saved on this
- * unit, newest first (APP_IO_RECORDS). The hub's word on them is not asked here yet:
- * that needs an authenticated hub endpoint answering only for the card just verified
- * (issue 16); the result's last_sync_ok_ms says when the unit last heard from the hub. */
+ * unit, newest first (APP_IO_RECORDS, at once, with the states last heard from the hub);
+ * then, when a hub is configured, the same job asks the hub for their processing states
+ * (POST /v3/status, signed by the device, only these records' uuids — the ones found by
+ * this card's keyed hash — at most APP_IO_HUB_TIMEOUT_S), keeps what it answered in the
+ * store, and reports APP_IO_RECORD_STATES. last_sync_ok_ms: when the unit last heard from
+ * the hub. */
 kiosk_rc app_io_records(app_io *io, const char *id_number);
 
 /* A citizen's unfinished form (store/draft.h), so a power cut mid-form loses nothing.

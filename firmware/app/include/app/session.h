@@ -115,6 +115,11 @@ typedef struct session_view {
     app_io_record records[APP_IO_RECORDS_MAX];
     int nrecords;
     int64_t records_heard_ms; /* when the unit last heard from the hub (0: never) */
+    /* the hub's processing states in records[].hub_*: 0 being asked (the local list is
+     * shown meanwhile), 1 the hub answered now, -1 it could not be asked (the last known
+     * states shown, heard at records_hub_heard_ms), 2 no hub to ask */
+    int records_hub;
+    int64_t records_hub_heard_ms;
     /* FLOW_SERVICES: this citizen's unfinished form from before a power cut or a crash is
      * there (store/draft.h): "继续上次的登记？" until session_resume answers */
     bool resume_offer;

@@ -17,7 +17,7 @@
 
 typedef struct store store;
 
-#define STORE_SCHEMA_VERSION 9
+#define STORE_SCHEMA_VERSION 10
 #define STORE_UUID_LEN 36
 #define STORE_RECEIPT_NO_MAX 32
 
@@ -339,5 +339,21 @@ kiosk_rc store_events_mark_sent(store *s, const int64_t *seqs, size_t n, int64_t
 
 /* How many events wait (*pending) and how many were sent (*sent); either may be NULL. */
 kiosk_rc store_events_count(store *s, int64_t *pending, int64_t *sent);
+
+/* ---- 我的办理记录: the hub's word on a record, kept (schema 10) ----
+ * The last processing state the hub gave for a record (proto/sync_status.h: state as a
+ * sync_state, a note code), so a unit that cannot reach the hub still shows what it last
+ * heard, and when. Deleted with its record. Nothing personal. */
+typedef struct store_hub_state {
+    int state;          /* sync_state; 0 unknown */
+    char note[24];      /* a sync_state_notes code or "" */
+    int64_t changed_ms; /* when the hub says it changed */
+    int64_t heard_ms;   /* when this unit heard it */
+} store_hub_state;
+/* Keep st (borrowed) for the record uuid. KIOSK_NOT_FOUND for a record not held here,
+ * KIOSK_INVALID for a note too long, store errors. Not the UI thread. */
+kiosk_rc store_hub_state_put(store *s, const char *uuid, const store_hub_state *st);
+/* The state kept for uuid into out (caller storage; zeros and KIOSK_NOT_FOUND when none). */
+kiosk_rc store_hub_state_get(store *s, const char *uuid, store_hub_state *out);
 
 #endif

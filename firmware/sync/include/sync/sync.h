@@ -17,6 +17,7 @@
 
 #include "core/kiosk_clock.h"
 #include "core/kiosk_error.h"
+#include "proto/sync_status.h"
 #include "store/store.h"
 
 typedef struct sync_config {
@@ -154,5 +155,21 @@ typedef struct sync_acks_report {
  * altered); store errors. */
 kiosk_rc sync_import_acks(store *s, const store_device_key *key, const char *path, const char *who,
                           sync_acks_report *report, char *error, size_t error_size);
+
+/* ---- 我的办理记录: the hub's word on a citizen's records (POST /v3/status) ---- */
+
+/* Ask the hub (cfg: url, key, hub_key or the one provisioned in s, ca_file, timeout_s —
+ * keep it short, the citizen is waiting) for the processing state of n records (1 to
+ * SYNC_STATUS_MAX uuids, borrowed): the ones this unit holds for the card just verified.
+ * On KIOSK_OK out[i] (caller storage, n entries) is the state of uuids[i] and *hub_now_ms
+ * the hub's clock. The answer is taken only when signed by the hub key for this request;
+ * KIOSK_CRYPTO otherwise (nothing taken), KIOSK_NET / KIOSK_TIMEOUT (hub unreachable),
+ * KIOSK_AUTH (the hub refuses this device), KIOSK_INVALID (a reply that is not the
+ * protocol, or answers other uuids), KIOSK_UNSUPPORTED (a hub without the route: 404),
+ * KIOSK_CONFIG. error (may be NULL) gets a one-line reason, nothing personal. On the
+ * calling thread (the app's I/O worker), its own connection. */
+kiosk_rc sync_query_states(const sync_config *cfg, store *s, const char (*uuids)[SYNC_UUID_LEN + 1],
+                           size_t n, sync_record_state *out, int64_t *hub_now_ms, char *error,
+                           size_t error_size);
 
 #endif
