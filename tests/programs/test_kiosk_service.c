@@ -23,6 +23,8 @@
 #include "domain/divisions.h"
 #include "hub/hub_db.h"
 #include "hub/hub_export.h"
+#include "hub/hub_http.h"
+#include "sync/sync.h"
 #include "proto/sync_proto.h"
 #include "store/store.h"
 #include "test_state.h"
@@ -210,6 +212,86 @@ static void test_script_self_query(void **state)
     snprintf(cmd, sizeof cmd, "! cmp -s '%s/receipts/%s.png' '%s/receipts/%s-copy.png'", dir,
              found[0].receipt_no, dir, found[0].receipt_no);
     assert_int_equal(system(cmd), 0); /* the copy is marked, not the same page */
+    /* the ID number is nowhere in the unit's files in clear */
+    snprintf(cmd, sizeof cmd, "grep -rqa 370102199003074519 '%s'", dir);
+    assert_int_not_equal(system(cmd), 0);
+}
+
+/* 我的办理记录 with the hub's word, through the real program and a loopback hub: a
+ * registration (happy-path.script) synced to the hub, `kiosk-hub state set` marks it
+ * needs_materials (contract_end), and self-query-hub.script shows it — the unit keeps what
+ * the hub said; then with the hub gone the same script shows the kept state offline. */
+static void test_script_self_query_hub(void **state)
+{
+    (void)state;
+    char dir[256], cmd[4096], conf[300], db[300], hubdb[400];
+    store_device_key key;
+    store *st;
+    provisioned_unit("selfqueryhub", dir, conf, db, &key);
+    /* the hub: this unit registered, its signing key provisioned on the unit */
+    uint8_t hub_pk[32], hub_sk[64];
+    crypto_sign_keypair(hub_pk, hub_sk);
+    snprintf(hubdb, sizeof hubdb, "%s/hub.db", dir);
+    hub_db *hdb;
+    assert_int_equal(hub_db_open(hubdb, &hdb), KIOSK_OK);
+    assert_int_equal(hub_db_device_add(hdb, key.public_key, "DEMO01", 1), KIOSK_OK);
+    hub_server_options o;
+    hub_server_options_init(&o);
+    o.sign_secret_key = hub_sk;
+    o.plain_http_loopback_test = 1;
+    hub_server *srv;
+    assert_int_equal(hub_server_start(hdb, &o, &srv), KIOSK_OK);
+    char url[64];
+    snprintf(url, sizeof url, "http://127.0.0.1:%u", (unsigned)hub_server_port(srv));
+    assert_int_equal(store_open(db, "DEMO01", &key, NULL, &st), KIOSK_OK);
+    assert_int_equal(store_set_hub_key(st, hub_pk), KIOSK_OK);
+    store_close(st);
+    FILE *f = fopen(conf, "a");
+    assert_non_null(f);
+    fprintf(f, "[sync]\nurl = %s\nallow_plain_http_loopback = true\n", url);
+    fclose(f);
+
+    run_kiosk_script(conf, KIOSK_TEST_FIXTURES "/../scripts/happy-path.script", dir);
+    /* the record reaches the hub (the unit's worker may have sent it already) */
+    assert_int_equal(store_open(db, "DEMO01", &key, NULL, &st), KIOSK_OK);
+    sync_config sc = {.url = url, .allow_plain_http_loopback = 1, .key = &key};
+    char why[160] = "";
+    assert_int_equal(sync_run_once(&sc, st, NULL, why, sizeof why), KIOSK_OK);
+    store_summary found[2];
+    size_t n = 0;
+    assert_int_equal(store_records_of(st, "370102199003074519", found, 2, &n), KIOSK_OK);
+    assert_int_equal(n, 1);
+    store_close(st);
+    /* staff mark it: needs the proof that the job ended */
+    snprintf(cmd, sizeof cmd,
+             "KIOSK_HUB_CONFIG= '%s' state set --db '%s' %s needs_materials --note contract_end"
+             " --by test",
+             KIOSK_HUB_BIN, hubdb, found[0].uuid);
+    assert_int_equal(system(cmd), 0);
+
+    run_kiosk_script(conf, KIOSK_TEST_FIXTURES "/../scripts/self-query-hub.script", dir);
+    snprintf(cmd, sizeof cmd,
+             "test -s '%s/01-records-hub.png' && cp '%s/01-records-hub.png'"
+             " '%s/01-records-hub-online.png'",
+             dir, dir, dir);
+    assert_int_equal(system(cmd), 0);
+    snprintf(cmd, sizeof cmd, "grep -q 'the hub answered for 1 records' '%s/log'", dir);
+    assert_int_equal(system(cmd), 0);
+    assert_int_equal(store_open(db, "DEMO01", &key, NULL, &st), KIOSK_OK);
+    store_hub_state hs;
+    assert_int_equal(store_hub_state_get(st, found[0].uuid, &hs), KIOSK_OK);
+    assert_int_equal(hs.state, SYNC_STATE_NEEDS_MATERIALS);
+    assert_string_equal(hs.note, "contract_end");
+    assert_true(hs.heard_ms > 0);
+    store_close(st);
+
+    /* the hub goes away: the same screen says so and shows what it last heard */
+    hub_server_stop(srv);
+    hub_db_close(hdb);
+    run_kiosk_script(conf, KIOSK_TEST_FIXTURES "/../scripts/self-query-hub.script", dir);
+    snprintf(cmd, sizeof cmd, "grep -q \"the hub's states of 1 records were not had\" '%s/log'",
+             dir);
+    assert_int_equal(system(cmd), 0);
     /* the ID number is nowhere in the unit's files in clear */
     snprintf(cmd, sizeof cmd, "grep -rqa 370102199003074519 '%s'", dir);
     assert_int_not_equal(system(cmd), 0);
@@ -472,10 +554,15 @@ static void test_script_jobseeker(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_ready_watchdog_stopping), cmocka_unit_test(test_unit_verifies),
-        cmocka_unit_test(test_script_happy_path),       cmocka_unit_test(test_script_self_query),
-        cmocka_unit_test(test_killed_mid_form_resumes), cmocka_unit_test(test_script_report),
-        cmocka_unit_test(test_script_jobseeker),        cmocka_unit_test(test_script_policies),
+        cmocka_unit_test(test_ready_watchdog_stopping),
+        cmocka_unit_test(test_unit_verifies),
+        cmocka_unit_test(test_script_happy_path),
+        cmocka_unit_test(test_script_self_query),
+        cmocka_unit_test(test_script_self_query_hub),
+        cmocka_unit_test(test_killed_mid_form_resumes),
+        cmocka_unit_test(test_script_report),
+        cmocka_unit_test(test_script_jobseeker),
+        cmocka_unit_test(test_script_policies),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
