@@ -191,7 +191,13 @@ static const char *const migrations[HUB_DB_SCHEMA_VERSION] = {
     " uuid TEXT NOT NULL REFERENCES records(uuid),"
     " state TEXT NOT NULL, note TEXT NOT NULL,"
     " changed_ms INTEGER NOT NULL, changed_by TEXT NOT NULL);"
-    "CREATE INDEX IF NOT EXISTS record_state_history_uuid ON record_state_history(uuid, id);",
+    "CREATE INDEX IF NOT EXISTS record_state_history_uuid ON record_state_history(uuid, id);"
+    /* and a record's unsealed metadata, signed by its device: type and receipt number */
+    "CREATE TABLE IF NOT EXISTS record_meta("
+    " uuid TEXT PRIMARY KEY REFERENCES records(uuid),"
+    " device BLOB NOT NULL CHECK(length(device) = 32),"
+    " record_type TEXT NOT NULL, receipt_no TEXT NOT NULL);"
+    "CREATE INDEX IF NOT EXISTS record_meta_receipt ON record_meta(device, receipt_no);",
 };
 
 /* Step a reused statement that returns no row, then reset it for the next use. */
@@ -1324,6 +1330,67 @@ static kiosk_rc op_event_count(void *impl, const char *kind, int64_t since_ms, i
     return hub_sqlite_event_count(impl, kind, since_ms, count);
 }
 
+static kiosk_rc sqlite_meta_put(hub_db *db, const char *uuid, const char *record_type,
+                                const char *receipt_no)
+{
+    sqlite3_stmt *st;
+    int rc = sqlite3_prepare_v2(db->db,
+                                "INSERT INTO record_meta(uuid, device, record_type, receipt_no)"
+                                " SELECT uuid, device, ?2, ?3 FROM records WHERE uuid = ?1"
+                                " ON CONFLICT(uuid) DO NOTHING",
+                                -1, &st, NULL);
+    if (rc != SQLITE_OK)
+        return recdb_rc(rc);
+    sqlite3_bind_text(st, 1, uuid, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, record_type, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, receipt_no, -1, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+        return recdb_rc(rc);
+    if (sqlite3_changes(db->db) == 1)
+        return KIOSK_OK;
+    hub_record_state held;
+    memset(&held, 0, sizeof held);
+    kiosk_rc k = sqlite_state_get(db, uuid, &held);
+    return k != KIOSK_OK ? k : held.s.state == SYNC_STATE_UNKNOWN ? KIOSK_NOT_FOUND : KIOSK_OK;
+}
+
+static kiosk_rc sqlite_find_receipt(hub_db *db, const uint8_t device[32], const char *receipt_no,
+                                    char uuid[SYNC_UUID_LEN + 1])
+{
+    sqlite3_stmt *st;
+    int rc = sqlite3_prepare_v2(db->db,
+                                "SELECT uuid FROM record_meta WHERE device = ? AND receipt_no = ?"
+                                " ORDER BY uuid LIMIT 1",
+                                -1, &st, NULL);
+    if (rc != SQLITE_OK)
+        return recdb_rc(rc);
+    sqlite3_bind_blob(st, 1, device, 32, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, receipt_no, -1, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    kiosk_rc k = KIOSK_NOT_FOUND;
+    if (rc == SQLITE_ROW && sqlite3_column_bytes(st, 0) == SYNC_UUID_LEN) {
+        memcpy(uuid, sqlite3_column_text(st, 0), SYNC_UUID_LEN);
+        uuid[SYNC_UUID_LEN] = '\0';
+        k = KIOSK_OK;
+    } else if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+        k = recdb_rc(rc);
+    }
+    sqlite3_finalize(st);
+    return k;
+}
+
+static kiosk_rc op_meta_put(void *impl, const char *uuid, const char *record_type,
+                            const char *receipt_no)
+{
+    return sqlite_meta_put(impl, uuid, record_type, receipt_no);
+}
+static kiosk_rc op_find_receipt(void *impl, const uint8_t device[32], const char *receipt_no,
+                                char uuid[SYNC_UUID_LEN + 1])
+{
+    return sqlite_find_receipt(impl, device, receipt_no, uuid);
+}
 static kiosk_rc op_state_set(void *impl, const char *uuid, const char *state, const char *note,
                              const char *actor, int64_t now_ms)
 {
@@ -1359,4 +1426,6 @@ const hub_db_ops hub_sqlite_ops = {
     .state_set = op_state_set,
     .state_get = op_state_get,
     .state_history = op_state_history,
+    .meta_put = op_meta_put,
+    .find_receipt = op_find_receipt,
 };

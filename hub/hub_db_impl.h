@@ -39,6 +39,11 @@ typedef struct hub_db_ops {
                           const char *actor, int64_t now_ms);
     kiosk_rc (*state_get)(void *impl, const char *uuid, hub_record_state *out);
     kiosk_rc (*state_history)(void *impl, const char *uuid, hub_db_state_cb cb, void *ctx);
+    /* record metadata (hub_db.h): arguments checked by hub_store.c */
+    kiosk_rc (*meta_put)(void *impl, const char *uuid, const char *record_type,
+                         const char *receipt_no);
+    kiosk_rc (*find_receipt)(void *impl, const uint8_t device[32], const char *receipt_no,
+                             char uuid[SYNC_UUID_LEN + 1]);
 } hub_db_ops;
 
 /* SQLite (hub_db.c): open or create the file at path. */

@@ -31,6 +31,7 @@
 #include "hub/hub_export.h"
 #include "hub/hub_http.h"
 #include "hub/hub_state.h"
+#include "proto/receipt_payload.h"
 #include "proto/sync_proto.h"
 
 #define EXIT_FAIL 1
@@ -55,9 +56,9 @@ static const char usage_text[] =
     "  kiosk-hub export --db PATH --key DIR_OR_FILE --assets DIR --out FILE.csv\n"
     "  kiosk-hub status --db PATH\n"
     "  kiosk-hub events --db PATH [--since DURATION | MS]   (DURATION: 30m, 2h, 7d; default 24h)\n"
-    "  kiosk-hub state set --db PATH UUID STATE [--note CODE] [--by NAME]\n"
+    "  kiosk-hub state set --db PATH RECORD STATE [--note CODE] [--by NAME]\n"
     "  kiosk-hub state import --db PATH FILE.csv [--by NAME]   (lines: uuid,state,note)\n"
-    "  kiosk-hub state show --db PATH UUID\n"
+    "  kiosk-hub state show --db PATH RECORD   (RECORD: a uuid or DEVICE-ID/RECEIPT-NO)\n"
     "      STATE: received, processing, approved, needs_materials; exit 3 lines refused\n"
     "--db takes a SQLite file (one hall) or a postgresql://… URL (a region: several hub\n"
     "processes on one database). Every command also reads --config FILE "
@@ -1097,6 +1098,38 @@ static void state_actor(const char *by, const char *kind, char *out, size_t size
             *c = '?';
 }
 
+/* A record named as its uuid, or as the receipt shows it: DEVICE-ID/RECEIPT-NO (the unit's
+ * id printed on the receipt, e.g. a1b2c3d4/DEMO01-20261205-0001), found through the records'
+ * metadata. 0 with uuid set, or the exit code after saying why. */
+static int state_target(hub_db *db, const char *arg, char uuid[SYNC_UUID_LEN + 1])
+{
+    if (sync_uuid_valid(arg)) {
+        memcpy(uuid, arg, SYNC_UUID_LEN + 1);
+        return 0;
+    }
+    const char *slash = strchr(arg, '/');
+    if (!slash || slash - arg != RECEIPT_DEVICE_ID_LEN || !hub_db_meta_receipt_ok(slash + 1))
+        return usage("a record is its uuid or DEVICE-ID/RECEIPT-NO as on the receipt");
+    hub_device *devs;
+    size_t n;
+    kiosk_rc rc = hub_db_device_list(db, &devs, &n);
+    if (rc != KIOSK_OK)
+        return fail("cannot list the devices: %s", kiosk_strerror(rc));
+    rc = KIOSK_NOT_FOUND;
+    for (size_t i = 0; i < n && rc == KIOSK_NOT_FOUND; i++) {
+        char id[RECEIPT_DEVICE_ID_LEN + 1];
+        receipt_device_id(devs[i].public_key, id);
+        if (strncmp(id, arg, RECEIPT_DEVICE_ID_LEN) == 0)
+            rc = hub_db_find_receipt(db, devs[i].public_key, slash + 1, uuid);
+    }
+    free(devs);
+    if (rc == KIOSK_NOT_FOUND)
+        return fail("no record with receipt %s at this hub (not synced yet, or sent without"
+                    " its metadata)",
+                    arg);
+    return rc == KIOSK_OK ? 0 : fail("cannot look the receipt up: %s", kiosk_strerror(rc));
+}
+
 static void print_refused(void *ctx, size_t line, const char *reason)
 {
     fprintf(stderr, "kiosk-hub: %s line %zu refused: %s\n", (const char *)ctx, line, reason);
@@ -1129,19 +1162,22 @@ static int cmd_state(int argc, char **argv)
     char actor[HUB_STATE_ACTOR_MAX];
     if (strcmp(verb, "set") == 0) {
         if (a.n_pos != 2)
-            return usage("state set takes UUID STATE (the record's uuid, kiosk-hub status)");
+            return usage("state set takes RECORD STATE (a uuid or DEVICE-ID/RECEIPT-NO)");
         sync_state st;
         const char *note = opt(&a, "note") ? opt(&a, "note") : "";
-        if (!sync_uuid_valid(a.pos[0]))
-            return usage("%s is not a record uuid", a.pos[0]);
         if (!sync_state_parse(a.pos[1], &st) || st == SYNC_STATE_UNKNOWN)
             return usage("STATE is received, processing, approved or needs_materials");
         if (!sync_state_note_valid(note) || (note[0] && st != SYNC_STATE_NEEDS_MATERIALS))
             return usage("--note takes a material code, with needs_materials only");
         if ((r = open_db(db_path, 1, &db)))
             return r;
+        char uuid[SYNC_UUID_LEN + 1];
+        if ((r = state_target(db, a.pos[0], uuid))) {
+            hub_db_close(db);
+            return r;
+        }
         state_actor(opt(&a, "by"), "cli", actor, sizeof actor);
-        kiosk_rc rc = hub_db_state_set(db, a.pos[0], st, note, actor, now_ms());
+        kiosk_rc rc = hub_db_state_set(db, uuid, st, note, actor, now_ms());
         hub_db_close(db);
         if (rc == KIOSK_NOT_FOUND)
             return fail("no record %s at this hub", a.pos[0]);
@@ -1174,18 +1210,23 @@ static int cmd_state(int argc, char **argv)
         return res.refused ? EXIT_REJECTED : 0;
     }
     if (strcmp(verb, "show") == 0) {
-        if (a.n_pos != 1 || !sync_uuid_valid(a.pos[0]))
-            return usage("state show takes UUID");
+        if (a.n_pos != 1)
+            return usage("state show takes RECORD (a uuid or DEVICE-ID/RECEIPT-NO)");
         if ((r = open_db(db_path, 1, &db)))
             return r;
+        char uuid[SYNC_UUID_LEN + 1];
+        if ((r = state_target(db, a.pos[0], uuid))) {
+            hub_db_close(db);
+            return r;
+        }
         hub_record_state st;
-        kiosk_rc rc = hub_db_state_get(db, NULL, a.pos[0], &st);
+        kiosk_rc rc = hub_db_state_get(db, NULL, uuid, &st);
         if (rc == KIOSK_OK && st.s.state != SYNC_STATE_UNKNOWN) {
             char at[40];
             format_local(st.s.changed_ms, at, sizeof at);
             printf("%s %s%s%s since %s by %s\n", st.s.uuid, sync_state_name(st.s.state),
                    st.s.note[0] ? " " : "", st.s.note, at, st.changed_by);
-            rc = hub_db_state_history(db, a.pos[0], print_change, NULL);
+            rc = hub_db_state_history(db, uuid, print_change, NULL);
         }
         hub_db_close(db);
         if (rc != KIOSK_OK)

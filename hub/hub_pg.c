@@ -86,7 +86,12 @@ static const char *const pg_migrations[PG_SCHEMA_VERSION] = {
     " uuid text NOT NULL REFERENCES records(uuid),"
     " state text NOT NULL, note text NOT NULL,"
     " changed_ms bigint NOT NULL, changed_by text NOT NULL);"
-    "CREATE INDEX IF NOT EXISTS record_state_history_uuid ON record_state_history(uuid, id);",
+    "CREATE INDEX IF NOT EXISTS record_state_history_uuid ON record_state_history(uuid, id);"
+    "CREATE TABLE IF NOT EXISTS record_meta("
+    " uuid text PRIMARY KEY REFERENCES records(uuid),"
+    " device bytea NOT NULL CHECK(length(device) = 32),"
+    " record_type text NOT NULL, receipt_no text NOT NULL);"
+    "CREATE INDEX IF NOT EXISTS record_meta_receipt ON record_meta(device, receipt_no);",
 };
 
 /* The statements of the ingest path, prepared once per connection. */
@@ -1037,6 +1042,57 @@ static kiosk_rc pg_state_history(void *impl, const char *uuid, hub_db_state_cb c
     return rc;
 }
 
+static kiosk_rc pg_meta_put(void *impl, const char *uuid, const char *record_type,
+                            const char *receipt_no)
+{
+    hub_pg *db = impl;
+    kiosk_rc rc = pg_ready(db);
+    if (rc != KIOSK_OK)
+        return rc;
+    params p = {0};
+    p_text(&p, uuid);
+    p_text(&p, record_type);
+    p_text(&p, receipt_no);
+    PGresult *r;
+    rc = pg_run(db, NULL,
+                "WITH ins AS (INSERT INTO record_meta(uuid, device, record_type, receipt_no)"
+                " SELECT uuid, device, $2, $3 FROM records WHERE uuid = $1"
+                " ON CONFLICT(uuid) DO NOTHING RETURNING 1)"
+                " SELECT (SELECT count(*) FROM records WHERE uuid = $1)::bigint",
+                &p, &r);
+    if (rc == KIOSK_OK && r_i64(r, 0, 0) == 0)
+        rc = KIOSK_NOT_FOUND;
+    PQclear(r);
+    return rc;
+}
+
+static kiosk_rc pg_find_receipt(void *impl, const uint8_t device[32], const char *receipt_no,
+                                char uuid[SYNC_UUID_LEN + 1])
+{
+    hub_pg *db = impl;
+    kiosk_rc rc = pg_ready(db);
+    if (rc != KIOSK_OK)
+        return rc;
+    params p = {0};
+    p_bytes(&p, device, 32);
+    p_text(&p, receipt_no);
+    PGresult *r;
+    rc = pg_run(db, NULL,
+                "SELECT uuid FROM record_meta WHERE device = $1 AND receipt_no = $2"
+                " ORDER BY uuid LIMIT 1",
+                &p, &r);
+    if (rc != KIOSK_OK)
+        return rc;
+    if (PQntuples(r) == 1 && PQgetlength(r, 0, 0) == SYNC_UUID_LEN) {
+        memcpy(uuid, PQgetvalue(r, 0, 0), SYNC_UUID_LEN);
+        uuid[SYNC_UUID_LEN] = '\0';
+    } else {
+        rc = KIOSK_NOT_FOUND;
+    }
+    PQclear(r);
+    return rc;
+}
+
 const hub_db_ops hub_pg_ops = {
     .name = "postgresql",
     .close = pg_close,
@@ -1058,4 +1114,6 @@ const hub_db_ops hub_pg_ops = {
     .state_set = pg_state_set,
     .state_get = pg_state_get,
     .state_history = pg_state_history,
+    .meta_put = pg_meta_put,
+    .find_receipt = pg_find_receipt,
 };

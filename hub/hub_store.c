@@ -212,3 +212,46 @@ kiosk_rc hub_db_state_history(hub_db *db, const char *uuid, hub_db_state_cb cb, 
         return KIOSK_INVALID;
     return db->ops->state_history(db->impl, uuid, cb, ctx);
 }
+
+/* ---- record metadata ---- */
+
+int hub_db_meta_type_ok(const char *s)
+{
+    size_t n = s ? strlen(s) : 0;
+    if (n == 0 || n >= HUB_META_TYPE_MAX)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (!((s[i] >= 'a' && s[i] <= 'z') || s[i] == '_'))
+            return 0;
+    return 1;
+}
+
+int hub_db_meta_receipt_ok(const char *s)
+{
+    size_t n = s ? strlen(s) : 0;
+    if (n == 0 || n >= HUB_META_RECEIPT_MAX)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
+              (s[i] >= '0' && s[i] <= '9') || s[i] == '-'))
+            return 0;
+    return 1;
+}
+
+kiosk_rc hub_db_meta_put(hub_db *db, const char *uuid, const char *record_type,
+                         const char *receipt_no)
+{
+    if (!uuid || !sync_uuid_valid(uuid) || !hub_db_meta_type_ok(record_type) ||
+        !hub_db_meta_receipt_ok(receipt_no))
+        return KIOSK_INVALID;
+    return db->ops->meta_put(db->impl, uuid, record_type, receipt_no);
+}
+
+kiosk_rc hub_db_find_receipt(hub_db *db, const uint8_t device[32], const char *receipt_no,
+                             char uuid[SYNC_UUID_LEN + 1])
+{
+    uuid[0] = '\0';
+    if (!hub_db_meta_receipt_ok(receipt_no))
+        return KIOSK_NOT_FOUND;
+    return db->ops->find_receipt(db->impl, device, receipt_no, uuid);
+}

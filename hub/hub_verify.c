@@ -6,6 +6,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/kiosk_buf.h"
 
@@ -36,8 +37,18 @@ kiosk_rc hub_verify_receipt(hub_db *db, const char *text, hub_receipt_check *out
             if (rc == KIOSK_OK) {
                 out->verdict = retired ? HUB_RECEIPT_RETIRED : HUB_RECEIPT_VALID;
                 memcpy(out->unit_name, devs[i].name, sizeof out->unit_name);
+                /* the record's processing state, when the unit has sent it */
+                char uuid[SYNC_UUID_LEN + 1];
+                kiosk_rc f = hub_db_find_receipt(db, devs[i].public_key, claim.receipt_no, uuid);
+                if (f == KIOSK_OK)
+                    f = hub_db_state_get(db, devs[i].public_key, uuid, &out->state);
+                if (f != KIOSK_OK && f != KIOSK_NOT_FOUND) {
+                    free(devs);
+                    return f;
+                }
                 break;
             }
+            rc = KIOSK_OK;
             out->verdict = HUB_RECEIPT_ALTERED;
         }
         if (out->verdict == HUB_RECEIPT_RETIRED)
@@ -99,6 +110,57 @@ static const verdict_text verdicts[] = {
                                 "Please scan the code printed at the foot of the receipt."},
 };
 
+/* The processing state's words (Chinese, English), a material's too. */
+static const struct {
+    const char *zh, *en;
+} state_words[SYNC_STATE_COUNT] = {
+    [SYNC_STATE_UNKNOWN] = {"本机尚未上传，状态未知",
+                            "Not yet sent by the kiosk: its state is not known here"},
+    [SYNC_STATE_RECEIVED] = {"已收到，等待办理", "Received, waiting to be processed"},
+    [SYNC_STATE_PROCESSING] = {"办理中", "Being processed"},
+    [SYNC_STATE_APPROVED] = {"已办结", "Approved"},
+    [SYNC_STATE_NEEDS_MATERIALS] = {"需补充材料", "More papers are needed"},
+};
+
+static const struct {
+    const char *code, *zh, *en;
+} materials[] = {
+    {"id_document", "身份证件", "identity document"},
+    {"household", "户口簿或居住证", "household or residence papers"},
+    {"contract_end", "劳动合同解除证明", "proof your job ended"},
+    {"photo", "照片", "photo"},
+    {"bank_account", "银行账户", "bank account"},
+    {"education", "学历证明", "proof of education"},
+    {"signature", "本人签字", "your signature"},
+    {"other", "请到人工窗口询问", "please ask at a counter"},
+};
+
+/* "办理进度" of a genuine receipt: the state, a material, when it changed. */
+static kiosk_rc append_state(kiosk_buf *b, const hub_record_state *st)
+{
+    sync_state s = (unsigned)st->s.state < SYNC_STATE_COUNT ? st->s.state : SYNC_STATE_UNKNOWN;
+    const char *mzh = "", *men = "";
+    for (size_t i = 0; s == SYNC_STATE_NEEDS_MATERIALS && i < sizeof materials / sizeof *materials;
+         i++)
+        if (!strcmp(st->s.note, materials[i].code)) {
+            mzh = materials[i].zh;
+            men = materials[i].en;
+        }
+    char when[40] = "";
+    if (s != SYNC_STATE_UNKNOWN && st->s.changed_ms > 0) {
+        time_t t = (time_t)(st->s.changed_ms / 1000);
+        struct tm tm;
+        if (localtime_r(&t, &tm))
+            strftime(when, sizeof when, "%Y-%m-%d %H:%M", &tm);
+    }
+    return kiosk_buf_printf(b,
+                            "</dd><dt>办理进度 Progress</dt><dd>%s%s%s%s%s"
+                            "<br><span class=\"en\">%s%s%s%s%s</span>",
+                            state_words[s].zh, mzh[0] ? "：" : "", mzh,
+                            when[0] ? "<br>更新于 " : "", when, state_words[s].en,
+                            men[0] ? ": " : "", men, when[0] ? " · updated " : "", when);
+}
+
 kiosk_rc hub_verify_page(const hub_receipt_check *chk, char **html, size_t *len)
 {
     *html = NULL;
@@ -136,10 +198,9 @@ kiosk_rc hub_verify_page(const hub_receipt_check *chk, char **html, size_t *len)
         if (rc == KIOSK_OK)
             rc = append_escaped(&b, c->receipt_no);
         if (rc == KIOSK_OK)
-            rc = kiosk_buf_append_str(
-                &b, "</dd><dt>办理进度 Progress</dt><dd>请在自助机“我的办理记录”或人工窗口查询"
-                    "<br><span class=\"en\">Ask at the kiosk (My records) or at a counter</span>"
-                    "</dd></dl>");
+            rc = append_state(&b, &chk->state);
+        if (rc == KIOSK_OK)
+            rc = kiosk_buf_append_str(&b, "</dd></dl>");
     }
     if (rc == KIOSK_OK)
         rc = kiosk_buf_append_str(&b, "</body></html>\n");

@@ -15,11 +15,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "hub/hub_db.h"
 #include "hub/hub_http.h"
 #include "hub/hub_state.h"
+#include "hub/hub_verify.h"
+#include "proto/receipt_payload.h"
 #include "pg_server.h"
 #include "proto/sync_status.h"
 
@@ -467,12 +470,83 @@ static void test_status_endpoint(void **state)
     hub_db_close(db);
 }
 
+/* The receipt check page with the record's state: found by (unit, receipt number) in the
+ * records' metadata; not synced yet says so; another unit's record of the same number is
+ * not this one; kiosk-hub state set by DEVICE-ID/RECEIPT-NO. */
+static void page_has(hub_db *db, const char *payload, const char *want)
+{
+    hub_receipt_check chk;
+    assert_int_equal(hub_verify_receipt(db, payload, &chk), KIOSK_OK);
+    assert_int_equal(chk.verdict, HUB_RECEIPT_VALID);
+    char *html;
+    size_t len;
+    assert_int_equal(hub_verify_page(&chk, &html, &len), KIOSK_OK);
+    if (!strstr(html, want))
+        fail_msg("the page lacks \"%s\": %s", want, html);
+    assert_null(strstr(html, "cli:")); /* who changed it is not shown */
+    free(html);
+}
+
+static void test_receipt_check_state(void **state)
+{
+    (void)state;
+    hub_db *db = fresh("receipts");
+    static const char no[] = "DEMO01-20261205-0001";
+    uint8_t hash[32] = {7};
+    char payload[RECEIPT_PAYLOAD_MAX];
+    assert_int_equal(receipt_payload_make(no, "20261205093000", hash, dev_sk, dev_pk, payload),
+                     KIOSK_OK);
+    page_has(db, payload, "本机尚未上传，状态未知");
+
+    char mine[SYNC_UUID_LEN + 1], theirs[SYNC_UUID_LEN + 1], absent[SYNC_UUID_LEN + 1];
+    store_one(db, dev_pk, dev_sk, 1, T0 - 9000, mine);
+    store_one(db, other_pk, other_sk, 1, T0 - 8000, theirs);
+    make_uuid(absent);
+    /* the other unit's record carries the same number: it is not this receipt's */
+    assert_int_equal(hub_db_meta_put(db, theirs, "registration", no), KIOSK_OK);
+    assert_int_equal(hub_db_state_set(db, theirs, SYNC_STATE_APPROVED, "", "cli:t", T0), KIOSK_OK);
+    page_has(db, payload, "本机尚未上传，状态未知");
+    assert_int_equal(hub_db_meta_put(db, mine, "registration", no), KIOSK_OK);
+    page_has(db, payload, "已收到，等待办理");
+    /* metadata is kept once; malformed or for a record not held is refused */
+    assert_int_equal(hub_db_meta_put(db, mine, "jobseeker", "X-1"), KIOSK_OK);
+    char found[SYNC_UUID_LEN + 1];
+    assert_int_equal(hub_db_find_receipt(db, dev_pk, no, found), KIOSK_OK);
+    assert_string_equal(found, mine);
+    assert_int_equal(hub_db_find_receipt(db, dev_pk, "X-1", found), KIOSK_NOT_FOUND);
+    assert_int_equal(hub_db_meta_put(db, absent, "registration", "X-2"), KIOSK_NOT_FOUND);
+    assert_int_equal(hub_db_meta_put(db, mine, "Registration!", no), KIOSK_INVALID);
+    assert_int_equal(hub_db_meta_put(db, mine, "registration", "张三"), KIOSK_INVALID);
+
+    assert_int_equal(
+        hub_db_state_set(db, mine, SYNC_STATE_NEEDS_MATERIALS, "photo", "cli:wang", T0 + 1000),
+        KIOSK_OK);
+    page_has(db, payload, "需补充材料：照片");
+    page_has(db, payload, "更新于 ");
+
+    /* staff by what the receipt shows: DEVICE-ID/RECEIPT-NO */
+    char id[RECEIPT_DEVICE_ID_LEN + 1], cmd[1600];
+    receipt_device_id(dev_pk, id);
+    snprintf(cmd, sizeof cmd,
+             "KIOSK_HUB_CONFIG= '%s' state set --db '%s' %s/%s approved --by test 2>/dev/null",
+             KIOSK_HUB_BIN, path, id, no);
+    assert_int_equal(system(cmd), 0);
+    page_has(db, payload, "已办结");
+    snprintf(cmd, sizeof cmd,
+             "KIOSK_HUB_CONFIG= '%s' state set --db '%s' %s/DEMO01-20261205-0099 approved"
+             " 2>/dev/null",
+             KIOSK_HUB_BIN, path, id);
+    assert_int_equal(WEXITSTATUS(system(cmd)), 1); /* no such receipt: nothing set */
+    hub_db_close(db);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_states),
         cmocka_unit_test(test_csv_import),
         cmocka_unit_test(test_status_endpoint),
+        cmocka_unit_test(test_receipt_check_state),
     };
     int failed = cmocka_run_group_tests_name("sqlite", tests, setup, teardown);
     int started = pg_server_start(0, &pg);

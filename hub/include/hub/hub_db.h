@@ -233,4 +233,23 @@ typedef kiosk_rc (*hub_db_state_cb)(void *ctx, const hub_db_state_change *c);
  * callback's code, or a database error. */
 kiosk_rc hub_db_state_history(hub_db *db, const char *uuid, hub_db_state_cb cb, void *ctx);
 
+/* ---- a record's unsealed metadata: its type and receipt number ----
+ * What the receipt shows, so the check page and staff can find a record by (device,
+ * receipt number); nothing personal (a receipt number is HALL-YYYYMMDD-NNNN). Kept in a
+ * table of its own beside the record (record_meta), written once: the first value stays. */
+#define HUB_META_TYPE_MAX 16
+#define HUB_META_RECEIPT_MAX 40
+/* Keep record_type ([a-z_], 1..15) and receipt_no ([A-Za-z0-9-], 1..39) for the record
+ * uuid held. KIOSK_NOT_FOUND for a record not held, KIOSK_INVALID for a malformed value,
+ * a database error otherwise. A record with metadata already keeps it (KIOSK_OK). */
+kiosk_rc hub_db_meta_put(hub_db *db, const char *uuid, const char *record_type,
+                         const char *receipt_no);
+/* The uuid (caller storage) of the record device sent with receipt_no (borrowed).
+ * KIOSK_NOT_FOUND when none (not synced yet, or sent without metadata). */
+kiosk_rc hub_db_find_receipt(hub_db *db, const uint8_t device[32], const char *receipt_no,
+                             char uuid[SYNC_UUID_LEN + 1]);
+/* 1 when s is a record type or a receipt number as hub_db_meta_put takes them. */
+int hub_db_meta_type_ok(const char *s);
+int hub_db_meta_receipt_ok(const char *s);
+
 #endif

@@ -33,10 +33,15 @@ typedef struct hub_receipt_check {
     hub_receipt_verdict verdict;
     receipt_claim claim;                 /* as parsed (VALID, RETIRED, ALTERED) */
     char unit_name[HUB_DEVICE_NAME_MAX]; /* the registered unit's name (VALID, RETIRED) */
+    /* VALID, RETIRED: the record this receipt is for, found by (unit, receipt number) in
+     * the records' metadata; state.s.state SYNC_STATE_UNKNOWN when the unit has not sent
+     * it yet (or sent it without metadata): "本机尚未上传，状态未知" */
+    hub_record_state state;
 } hub_receipt_check;
 
-/* Check text (a bare payload, or the path after HUB_VERIFY_PATH) against db's devices.
- * KIOSK_OK with *out filled (every verdict is an answer), or a database error. */
+/* Check text (a bare payload, or the path after HUB_VERIFY_PATH) against db's devices,
+ * and for a genuine receipt the record's processing state (out->state). KIOSK_OK with
+ * *out filled (every verdict is an answer), or a database error. */
 kiosk_rc hub_verify_receipt(hub_db *db, const char *text, hub_receipt_check *out);
 
 /* The page for a check: a small self-contained HTML document (Chinese, then English;
