@@ -1330,30 +1330,44 @@ static kiosk_rc op_event_count(void *impl, const char *kind, int64_t since_ms, i
     return hub_sqlite_event_count(impl, kind, since_ms, count);
 }
 
-static kiosk_rc sqlite_meta_put(hub_db *db, const char *uuid, const char *record_type,
-                                const char *receipt_no)
+static kiosk_rc sqlite_meta_put(hub_db *db, const sync_record *recs, const sync_result *results,
+                                size_t n)
 {
-    sqlite3_stmt *st;
-    int rc = sqlite3_prepare_v2(db->db,
-                                "INSERT INTO record_meta(uuid, device, record_type, receipt_no)"
-                                " SELECT uuid, device, ?2, ?3 FROM records WHERE uuid = ?1"
-                                " ON CONFLICT(uuid) DO NOTHING",
-                                -1, &st, NULL);
-    if (rc != SQLITE_OK)
-        return recdb_rc(rc);
-    sqlite3_bind_text(st, 1, uuid, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, record_type, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, receipt_no, -1, SQLITE_STATIC);
-    rc = sqlite3_step(st);
-    sqlite3_finalize(st);
+    int rc = step_reset(db->st[ST_BEGIN]);
     if (rc != SQLITE_DONE)
         return recdb_rc(rc);
-    if (sqlite3_changes(db->db) == 1)
+    sqlite3_stmt *st;
+    rc = sqlite3_prepare_v2(db->db,
+                            "INSERT INTO record_meta(uuid, device, record_type, receipt_no)"
+                            " SELECT uuid, device, ?2, ?3 FROM records WHERE uuid = ?1"
+                            " ON CONFLICT(uuid) DO NOTHING",
+                            -1, &st, NULL);
+    int held = 0;
+    for (size_t i = 0; rc == SQLITE_OK && i < n; i++) {
+        if (!recs[i].record_type[0] || (results && results[i].status == SYNC_REJECTED))
+            continue;
+        sqlite3_bind_text(st, 1, recs[i].uuid, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, recs[i].record_type, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 3, recs[i].receipt_no, -1, SQLITE_STATIC);
+        rc = step_reset(st);
+        rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
+        held += sqlite3_changes(db->db) == 1;
+    }
+    sqlite3_finalize(st);
+    if (rc == SQLITE_OK) {
+        rc = step_reset(db->st[ST_COMMIT]);
+        rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
+    }
+    if (rc != SQLITE_OK) {
+        step_reset(db->st[ST_ROLLBACK]);
+        return recdb_rc(rc);
+    }
+    if (n != 1 || held)
         return KIOSK_OK;
-    hub_record_state held;
-    memset(&held, 0, sizeof held);
-    kiosk_rc k = sqlite_state_get(db, uuid, &held);
-    return k != KIOSK_OK ? k : held.s.state == SYNC_STATE_UNKNOWN ? KIOSK_NOT_FOUND : KIOSK_OK;
+    hub_record_state h;
+    memset(&h, 0, sizeof h);
+    kiosk_rc k = sqlite_state_get(db, recs[0].uuid, &h);
+    return k != KIOSK_OK ? k : h.s.state == SYNC_STATE_UNKNOWN ? KIOSK_NOT_FOUND : KIOSK_OK;
 }
 
 static kiosk_rc sqlite_find_receipt(hub_db *db, const uint8_t device[32], const char *receipt_no,
@@ -1381,10 +1395,10 @@ static kiosk_rc sqlite_find_receipt(hub_db *db, const uint8_t device[32], const 
     return k;
 }
 
-static kiosk_rc op_meta_put(void *impl, const char *uuid, const char *record_type,
-                            const char *receipt_no)
+static kiosk_rc op_meta_put(void *impl, const sync_record *recs, const sync_result *results,
+                            size_t n)
 {
-    return sqlite_meta_put(impl, uuid, record_type, receipt_no);
+    return sqlite_meta_put(impl, recs, results, n);
 }
 static kiosk_rc op_find_receipt(void *impl, const uint8_t device[32], const char *receipt_no,
                                 char uuid[SYNC_UUID_LEN + 1])

@@ -40,8 +40,10 @@ typedef struct hub_db_ops {
     kiosk_rc (*state_get)(void *impl, const char *uuid, hub_record_state *out);
     kiosk_rc (*state_history)(void *impl, const char *uuid, hub_db_state_cb cb, void *ctx);
     /* record metadata (hub_db.h): arguments checked by hub_store.c */
-    kiosk_rc (*meta_put)(void *impl, const char *uuid, const char *record_type,
-                         const char *receipt_no);
+    /* the metadata of the records of recs (n; checked) that carry it and whose results
+     * (NULL: all) are not rejected, in one transaction; KIOSK_NOT_FOUND when n is 1 and
+     * its record is not held */
+    kiosk_rc (*meta_put)(void *impl, const sync_record *recs, const sync_result *results, size_t n);
     kiosk_rc (*find_receipt)(void *impl, const uint8_t device[32], const char *receipt_no,
                              char uuid[SYNC_UUID_LEN + 1]);
 } hub_db_ops;

@@ -1042,27 +1042,38 @@ static kiosk_rc pg_state_history(void *impl, const char *uuid, hub_db_state_cb c
     return rc;
 }
 
-static kiosk_rc pg_meta_put(void *impl, const char *uuid, const char *record_type,
-                            const char *receipt_no)
+static kiosk_rc pg_meta_put(void *impl, const sync_record *recs, const sync_result *results,
+                            size_t n)
 {
     hub_pg *db = impl;
     kiosk_rc rc = pg_ready(db);
-    if (rc != KIOSK_OK)
-        return rc;
-    params p = {0};
-    p_text(&p, uuid);
-    p_text(&p, record_type);
-    p_text(&p, receipt_no);
-    PGresult *r;
-    rc = pg_run(db, NULL,
-                "WITH ins AS (INSERT INTO record_meta(uuid, device, record_type, receipt_no)"
-                " SELECT uuid, device, $2, $3 FROM records WHERE uuid = $1"
-                " ON CONFLICT(uuid) DO NOTHING RETURNING 1)"
-                " SELECT (SELECT count(*) FROM records WHERE uuid = $1)::bigint",
-                &p, &r);
-    if (rc == KIOSK_OK && r_i64(r, 0, 0) == 0)
+    if (rc == KIOSK_OK)
+        rc = pg_do(db, "BEGIN", NULL);
+    int64_t held = 1;
+    for (size_t i = 0; rc == KIOSK_OK && i < n; i++) {
+        if (!recs[i].record_type[0] || (results && results[i].status == SYNC_REJECTED))
+            continue;
+        params p = {0};
+        p_text(&p, recs[i].uuid);
+        p_text(&p, recs[i].record_type);
+        p_text(&p, recs[i].receipt_no);
+        PGresult *r;
+        rc = pg_run(db, NULL,
+                    "WITH ins AS (INSERT INTO record_meta(uuid, device, record_type, receipt_no)"
+                    " SELECT uuid, device, $2, $3 FROM records WHERE uuid = $1"
+                    " ON CONFLICT(uuid) DO NOTHING RETURNING 1)"
+                    " SELECT (SELECT count(*) FROM records WHERE uuid = $1)::bigint",
+                    &p, &r);
+        if (rc == KIOSK_OK)
+            held = r_i64(r, 0, 0);
+        PQclear(r);
+    }
+    if (rc == KIOSK_OK)
+        rc = pg_do(db, "COMMIT", NULL);
+    if (rc != KIOSK_OK && PQstatus(db->conn) == CONNECTION_OK)
+        PQclear(PQexec(db->conn, "ROLLBACK"));
+    if (rc == KIOSK_OK && n == 1 && held == 0)
         rc = KIOSK_NOT_FOUND;
-    PQclear(r);
     return rc;
 }
 

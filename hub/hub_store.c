@@ -103,7 +103,20 @@ kiosk_rc hub_db_ingest_epoch(hub_db *db, const uint8_t device_pk[32], const uint
 {
     if (!db)
         return KIOSK_INVALID;
-    return db->ops->ingest_epoch(db->impl, device_pk, epoch, recs, n, source, now_ms, results);
+    kiosk_rc rc =
+        db->ops->ingest_epoch(db->impl, device_pk, epoch, recs, n, source, now_ms, results);
+    /* the records' metadata (checked with their signatures), beside them: after the
+     * batch, so the ingest of either backend is untouched; a record that came without it
+     * and comes again with it gets it then */
+    int any = 0;
+    for (size_t i = 0; rc == KIOSK_OK && i < n && !any; i++)
+        any = recs[i].record_type[0] && results[i].status != SYNC_REJECTED;
+    if (any) {
+        kiosk_rc m = db->ops->meta_put(db->impl, recs, results, n);
+        if (m != KIOSK_OK && m != KIOSK_NOT_FOUND)
+            kiosk_log_warn("hub_db", "the records' metadata was not kept: %s", kiosk_strerror(m));
+    }
+    return rc;
 }
 
 kiosk_rc hub_db_reconcile_count(hub_db *db, int64_t *count, int64_t *seq_conflicts)
@@ -244,7 +257,12 @@ kiosk_rc hub_db_meta_put(hub_db *db, const char *uuid, const char *record_type,
     if (!uuid || !sync_uuid_valid(uuid) || !hub_db_meta_type_ok(record_type) ||
         !hub_db_meta_receipt_ok(receipt_no))
         return KIOSK_INVALID;
-    return db->ops->meta_put(db->impl, uuid, record_type, receipt_no);
+    sync_record r;
+    memset(&r, 0, sizeof r);
+    memcpy(r.uuid, uuid, SYNC_UUID_LEN + 1);
+    snprintf(r.record_type, sizeof r.record_type, "%s", record_type);
+    snprintf(r.receipt_no, sizeof r.receipt_no, "%s", receipt_no);
+    return db->ops->meta_put(db->impl, &r, NULL, 1);
 }
 
 kiosk_rc hub_db_find_receipt(hub_db *db, const uint8_t device[32], const char *receipt_no,

@@ -98,9 +98,59 @@ void sync_record_sign_epoch(sync_record *r, const uint8_t epoch[16], const uint8
     crypto_sign_detached(r->sig, NULL, msg, n, secret_key);
 }
 
+int sync_record_meta_ok(const sync_record *r)
+{
+    const char *t = r->record_type, *n = r->receipt_no;
+    size_t tl = strnlen(t, SYNC_META_TYPE_MAX), nl = strnlen(n, SYNC_META_RECEIPT_MAX);
+    if (tl == 0 && nl == 0)
+        return 1;
+    if (tl == 0 || tl >= SYNC_META_TYPE_MAX || nl == 0 || nl >= SYNC_META_RECEIPT_MAX)
+        return 0;
+    for (size_t i = 0; i < tl; i++)
+        if (!((t[i] >= 'a' && t[i] <= 'z') || t[i] == '_'))
+            return 0;
+    for (size_t i = 0; i < nl; i++)
+        if (!((n[i] >= 'a' && n[i] <= 'z') || (n[i] >= 'A' && n[i] <= 'Z') ||
+              (n[i] >= '0' && n[i] <= '9') || n[i] == '-'))
+            return 0;
+    return 1;
+}
+
+size_t sync_record_message_meta(const sync_record *r, const uint8_t epoch[16],
+                                uint8_t out[SYNC_RECORD_META_MSG_MAX])
+{
+    char ehex[33];
+    sync_hex_format(epoch, 16, ehex);
+    int n = snprintf((char *)out, SYNC_RECORD_META_MSG_MAX - 32,
+                     "kiosk-record-v3\n%.36s\n%" PRId64 "\n%s\n%.15s\n%.39s\n", r->uuid, r->seq,
+                     ehex, r->record_type, r->receipt_no);
+    if (n < 0 || (size_t)n >= SYNC_RECORD_META_MSG_MAX - 32)
+        n = 0;
+    sync_sha256(out + n, r->sealed, r->sealed_len);
+    return (size_t)n + 32;
+}
+
+void sync_record_sign_meta(sync_record *r, const uint8_t epoch[16], const uint8_t secret_key[64])
+{
+    uint8_t msg[SYNC_RECORD_META_MSG_MAX];
+    size_t n = sync_record_message_meta(r, epoch, msg);
+    crypto_sign_detached(r->sig, NULL, msg, n, secret_key);
+}
+
 int sync_record_verify_epoch(const sync_record *r, const uint8_t *epoch,
                              const uint8_t public_key[32], uint8_t sealed_sha256[32])
 {
+    if (r->record_type[0] || r->receipt_no[0]) {
+        /* metadata is covered by version 3 alone, which names the epoch */
+        uint8_t msg[SYNC_RECORD_META_MSG_MAX];
+        static const uint8_t zeros[16];
+        size_t n = sync_record_message_meta(r, epoch ? epoch : zeros, msg);
+        memcpy(sealed_sha256, msg + n - 32, 32);
+        return sync_record_meta_ok(r) &&
+                       crypto_sign_verify_detached(r->sig, msg, n, public_key) == 0
+                   ? 3
+                   : 0;
+    }
     if (epoch) {
         uint8_t msg[SYNC_RECORD_MSG_MAX];
         size_t n = sync_record_message_epoch(r->uuid, r->seq, epoch, r->sealed, r->sealed_len, msg);
@@ -377,14 +427,19 @@ kiosk_rc sync_body_encode(const sync_record *recs, size_t n, char **body, size_t
     static const char head[] = "{\"records\":[", tail[] = "]}";
     static const char k_uuid[] = "{\"uuid\":\"",
                       k_seq[] = "\",\"seq\":", k_sealed[] = ",\"sealed\":\"",
-                      k_sig[] = "\",\"sig\":\"", k_end[] = "\"}";
+                      k_sig[] = "\",\"sig\":\"", k_end[] = "\"}", k_type[] = "\",\"type\":\"",
+                      k_receipt[] = "\",\"receipt_no\":\"";
     *body = NULL;
     if (len)
         *len = 0;
     size_t total = sizeof head + sizeof tail;
     for (size_t i = 0; i < n; i++)
         total += sizeof k_uuid + SYNC_UUID_LEN + sizeof k_seq + 20 + sizeof k_sealed +
-                 b64_encoded_len(recs[i].sealed_len) + sizeof k_sig + 128 + sizeof k_end + 1;
+                 b64_encoded_len(recs[i].sealed_len) + sizeof k_sig + 128 + sizeof k_end + 1 +
+                 sizeof k_type + SYNC_META_TYPE_MAX + sizeof k_receipt + SYNC_META_RECEIPT_MAX;
+    for (size_t i = 0; i < n; i++)
+        if (!sync_record_meta_ok(&recs[i]))
+            return KIOSK_INVALID;
     char *out = malloc(total), *p = out;
     if (!out)
         return KIOSK_NOMEM;
@@ -404,6 +459,15 @@ kiosk_rc sync_body_encode(const sync_record *recs, size_t n, char **body, size_t
         PUT(k_sig);
         sync_hex_format(recs[i].sig, 64, p);
         p += 128;
+        if (recs[i].record_type[0]) {
+            size_t tl = strlen(recs[i].record_type), rl = strlen(recs[i].receipt_no);
+            PUT(k_type);
+            memcpy(p, recs[i].record_type, tl);
+            p += tl;
+            PUT(k_receipt);
+            memcpy(p, recs[i].receipt_no, rl);
+            p += rl;
+        }
         PUT(k_end);
     }
     PUT(tail);
@@ -517,11 +581,13 @@ static int record_of(cursor *c, sync_record *out)
         size_t kn, vn;
         if (!string_of(c, &k, &kn) || !eat(c, ':'))
             return 0;
-        unsigned bit = key_is(k, kn, "uuid")     ? 1u
-                       : key_is(k, kn, "seq")    ? 2u
-                       : key_is(k, kn, "sealed") ? 4u
-                       : key_is(k, kn, "sig")    ? 8u
-                                                 : 0u;
+        unsigned bit = key_is(k, kn, "uuid")         ? 1u
+                       : key_is(k, kn, "seq")        ? 2u
+                       : key_is(k, kn, "sealed")     ? 4u
+                       : key_is(k, kn, "sig")        ? 8u
+                       : key_is(k, kn, "type")       ? 16u
+                       : key_is(k, kn, "receipt_no") ? 32u
+                                                     : 0u;
         if (!bit || (seen & bit))
             return 0; /* unknown or duplicate key */
         seen |= bit;
@@ -542,6 +608,13 @@ static int record_of(cursor *c, sync_record *out)
         } else if (bit == 8u) {
             if (vn != 128 || sodium_hex2bin(out->sig, 64, v, 128, NULL, NULL, NULL) != 0)
                 return 0;
+        } else if (bit == 16u || bit == 32u) {
+            char *dst = bit == 16u ? out->record_type : out->receipt_no;
+            size_t cap = bit == 16u ? SYNC_META_TYPE_MAX : SYNC_META_RECEIPT_MAX;
+            if (vn == 0 || vn >= cap)
+                return 0;
+            memcpy(dst, v, vn);
+            dst[vn] = '\0';
         } else {
             size_t max = vn / 4 * 3;
             if (out->sealed || max > SYNC_MAX_SEALED + 3)
@@ -555,7 +628,7 @@ static int record_of(cursor *c, sync_record *out)
                 return 0;
         }
     } while (eat(c, ','));
-    return seen == 15u && eat(c, '}');
+    return (seen == 15u || (seen == 63u && sync_record_meta_ok(out))) && eat(c, '}');
 }
 
 /* An audit id: a positive number, or 0 (an empty log). */
@@ -721,17 +794,21 @@ kiosk_rc sync_body_encode_v3(const sync_record *recs, size_t n, const sync_head 
         *len = 0;
     int flags = head && head->present ? (head->has_epoch ? 3 : 1) : 0;
     size_t total = 4 + 4 + 1 + (flags ? 8 + 32 : 0) + (flags == 3 ? 16 : 0);
+    int meta = 0; /* KSR4: some record carries metadata */
     for (size_t i = 0; i < n; i++) {
-        if (recs[i].sealed_len > SYNC_MAX_SEALED || recs[i].seq < 1)
+        if (recs[i].sealed_len > SYNC_MAX_SEALED || recs[i].seq < 1 ||
+            !sync_record_meta_ok(&recs[i]))
             return KIOSK_INVALID;
-        total += SYNC_UUID_LEN + 8 + 4 + recs[i].sealed_len + 64;
+        total += SYNC_UUID_LEN + 8 + 4 + recs[i].sealed_len + 64 + 2 + strlen(recs[i].record_type) +
+                 strlen(recs[i].receipt_no);
+        meta |= recs[i].record_type[0] != '\0';
     }
     if (n > SYNC_MAX_RECORDS)
         return KIOSK_INVALID;
     uint8_t *out = malloc(total), *p = out;
     if (!out)
         return KIOSK_NOMEM;
-    memcpy(p, SYNC_BODY_V3_MAGIC, 4);
+    memcpy(p, meta ? SYNC_BODY_V4_MAGIC : SYNC_BODY_V3_MAGIC, 4);
     p = put_be(p + 4, n, 4);
     for (size_t i = 0; i < n; i++) {
         memcpy(p, recs[i].uuid, SYNC_UUID_LEN);
@@ -741,6 +818,13 @@ kiosk_rc sync_body_encode_v3(const sync_record *recs, size_t n, const sync_head 
         p += recs[i].sealed_len;
         memcpy(p, recs[i].sig, 64);
         p += 64;
+        for (int f = 0; meta && f < 2; f++) {
+            const char *v = f ? recs[i].receipt_no : recs[i].record_type;
+            size_t vl = strlen(v);
+            *p++ = (uint8_t)vl;
+            memcpy(p, v, vl);
+            p += vl;
+        }
     }
     *p++ = (uint8_t)flags;
     if (flags) {
@@ -768,8 +852,9 @@ kiosk_rc sync_body_decode_v3(const char *body, size_t len, sync_record **recs, s
     if (len > SYNC_MAX_BODY)
         return KIOSK_RANGE;
     const uint8_t *p = (const uint8_t *)body, *end = p + len;
-    if (len < 9 || memcmp(p, SYNC_BODY_V3_MAGIC, 4) != 0)
+    if (len < 9 || (memcmp(p, SYNC_BODY_V3_MAGIC, 4) != 0 && memcmp(p, SYNC_BODY_V4_MAGIC, 4) != 0))
         return KIOSK_INVALID;
+    int meta = memcmp(p, SYNC_BODY_V4_MAGIC, 4) == 0, any_meta = 0;
     uint64_t count = get_be(p + 4, 4);
     p += 8;
     /* the smallest record takes more than this, so a count the body cannot hold fails
@@ -808,7 +893,28 @@ kiosk_rc sync_body_decode_v3(const char *body, size_t len, sync_record **recs, s
         r->sealed_len = sl;
         memcpy(r->sig, p + sl, 64);
         p += sl + 64;
+        for (int f = 0; ok && meta && f < 2; f++) {
+            char *dst = f ? r->receipt_no : r->record_type;
+            size_t cap = f ? SYNC_META_RECEIPT_MAX : SYNC_META_TYPE_MAX;
+            size_t vl = p < end ? *p : cap;
+            if (vl >= cap || (size_t)(end - p) < 1 + vl) {
+                ok = 0;
+                break;
+            }
+            memcpy(dst, p + 1, vl);
+            dst[vl] = '\0';
+            p += 1 + vl;
+        }
+        if (ok && !sync_record_meta_ok(r))
+            ok = 0;
+        any_meta |= r->record_type[0] != '\0';
+        if (!ok) {
+            got++; /* its sealed bytes are freed with the rest */
+            break;
+        }
     }
+    if (meta && !any_meta)
+        ok = 0; /* KSR4 carries metadata: one encoding per content */
     int flags = ok && p < end ? *p++ : -1;
     sync_head h;
     memset(&h, 0, sizeof h);
@@ -1246,6 +1352,16 @@ int sync_bundle_is_temp_name(const char *name)
 {
     size_t n = strlen(name);
     return n > 6 && name[0] == '.' && strcmp(name + n - 5, ".part") == 0;
+}
+
+size_t sync_body_record_size_meta(int64_t seq, size_t sealed_len, int first, const char *type,
+                                  const char *receipt_no)
+{
+    size_t base = sync_body_record_size(seq, sealed_len, first);
+    if (!type || !type[0])
+        return base;
+    /* ,"type":"<t>","receipt_no":"<r>" before the closing brace */
+    return base + 10 + strlen(type) + 16 + strlen(receipt_no);
 }
 
 size_t sync_body_record_size(int64_t seq, size_t sealed_len, int first)

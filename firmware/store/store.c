@@ -121,7 +121,13 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
     "CREATE TABLE IF NOT EXISTS record_hub_states("
     "record_id INTEGER PRIMARY KEY REFERENCES records(id) ON DELETE CASCADE,"
     " state INTEGER NOT NULL, note TEXT NOT NULL DEFAULT '',"
-    " changed_ms INTEGER NOT NULL, heard_ms INTEGER NOT NULL);",
+    " changed_ms INTEGER NOT NULL, heard_ms INTEGER NOT NULL);"
+    /* and the record's signature over its unsealed metadata (type, receipt number: version
+     * 3 of the record message, sync_proto.h), made at the save beside record_sig, which
+     * goes to a hub that does not take metadata; records saved before have none */
+    "CREATE TABLE IF NOT EXISTS record_meta_sigs("
+    "record_id INTEGER PRIMARY KEY REFERENCES records(id) ON DELETE CASCADE,"
+    " sig BLOB NOT NULL CHECK(length(sig) = 64));",
 };
 
 /* The keyed hash that finds a citizen's records: BLAKE2b-256 of the ID number (upper
@@ -651,6 +657,31 @@ kiosk_rc store_save_citizen(store *s, const store_submission *sub, const char *i
         } else if (r == SQLITE_DONE && typed) {
             r = SQLITE_ERROR;
         }
+        /* the signature over the unsealed metadata, for a hub that takes it */
+        sync_record m;
+        memset(&m, 0, sizeof m);
+        memcpy(m.uuid, out->uuid, SYNC_UUID_LEN + 1);
+        m.seq = out->seq;
+        m.sealed = sealed;
+        m.sealed_len = sealed_len;
+        snprintf(m.record_type, sizeof m.record_type, "%s",
+                 sub->record_type ? sub->record_type : "registration");
+        snprintf(m.receipt_no, sizeof m.receipt_no, "%s", out->receipt_no);
+        int signs = sync_record_meta_ok(&m);
+        if (signs)
+            sync_record_sign_meta(&m, s->epoch, s->key.secret_key);
+        sqlite3_stmt *msig =
+            r == SQLITE_DONE && signs
+                ? store_cached(s, "INSERT INTO record_meta_sigs(record_id, sig) VALUES(?, ?)")
+                : NULL;
+        if (msig) {
+            sqlite3_bind_int64(msig, 1, row);
+            sqlite3_bind_blob(msig, 2, m.sig, 64, SQLITE_STATIC);
+            r = sqlite3_step(msig);
+            sqlite3_reset(msig);
+        } else if (r == SQLITE_DONE && signs) {
+            r = SQLITE_ERROR;
+        }
         rc = recdb_rc(r);
     }
     if (rc == KIOSK_OK)
@@ -825,8 +856,11 @@ kiosk_rc store_sealed(store *s, const char *uuid, uint8_t **sealed, size_t *len)
 
 /* The batch: pending records after a seq, in seq order, from the partial index
  * records_pending — a batch costs the same with a hundred or a million pending. */
-static const char sql_pending[] = "SELECT r.uuid, r.seq, b.sealed, r.attempts, r.record_sig"
+static const char sql_pending[] = "SELECT r.uuid, r.seq, b.sealed, r.attempts, r.record_sig,"
+                                  " m.sig, coalesce(t.record_type, 'registration'), r.receipt_no"
                                   " FROM records r JOIN record_blobs b ON b.record_id = r.id"
+                                  " LEFT JOIN record_meta_sigs m ON m.record_id = r.id"
+                                  " LEFT JOIN record_types t ON t.record_id = r.id"
                                   " WHERE r.state IN (0, 1) AND r.seq > ?"
                                   " ORDER BY r.seq LIMIT ?";
 static const char sql_mark_sent[] = "UPDATE records SET state = 1, attempts = attempts + 1,"
@@ -864,8 +898,11 @@ kiosk_rc store_outbox_plan(store *s, char *out, size_t size)
 }
 
 /* The records the hub refused, in the same shape (store_refused_each). */
-static const char sql_refused[] = "SELECT r.uuid, r.seq, b.sealed, r.attempts, r.record_sig"
+static const char sql_refused[] = "SELECT r.uuid, r.seq, b.sealed, r.attempts, r.record_sig,"
+                                  " m.sig, coalesce(t.record_type, 'registration'), r.receipt_no"
                                   " FROM records r JOIN record_blobs b ON b.record_id = r.id"
+                                  " LEFT JOIN record_meta_sigs m ON m.record_id = r.id"
+                                  " LEFT JOIN record_types t ON t.record_id = r.id"
                                   " WHERE r.state = 3 AND r.seq > ?"
                                   " ORDER BY r.seq LIMIT ?";
 
@@ -921,6 +958,9 @@ static kiosk_rc outbox_each(store *s, const char *sql, int64_t after_seq, size_t
             .sealed_len = (size_t)sqlite3_column_bytes(st, 2),
             .attempts = sqlite3_column_int(st, 3),
             .record_sig = sqlite3_column_bytes(st, 4) == 64 ? sqlite3_column_blob(st, 4) : NULL,
+            .meta_sig = sqlite3_column_bytes(st, 5) == 64 ? sqlite3_column_blob(st, 5) : NULL,
+            .record_type = (const char *)sqlite3_column_text(st, 6),
+            .receipt_no = (const char *)sqlite3_column_text(st, 7),
         };
         for (size_t i = 0; i < neps && ep_first[i] <= p.seq; i++)
             p.epoch = ep_id[i];

@@ -43,6 +43,7 @@ typedef struct session {
     size_t batch;
     const atomic_int *stop;
     int v2_only; /* the hub answered 404 to /v3/records: JSON bodies from now on */
+    int no_meta; /* the hub refused a body with record metadata: none from now on */
 } session;
 
 /* One request: what is signed and sent, and what came back. Each keeps its own signature,
@@ -255,6 +256,7 @@ typedef struct batch {
     int failed;
     int has_epoch; /* every record of a batch is of one store epoch, named in the head */
     uint8_t epoch[16];
+    int with_meta; /* records carry their metadata, signed by version 3 (sync_proto.h) */
 } batch;
 
 static int collect(void *ctx, const store_pending *p)
@@ -283,7 +285,15 @@ static int collect(void *ctx, const store_pending *p)
     r->seq = p->seq;
     memcpy(r->sealed, p->sealed, p->sealed_len);
     r->sealed_len = p->sealed_len;
-    if (p->record_sig)
+    /* metadata only with the signatures made at the save (a record re-signed now goes
+     * without it) */
+    if (b->with_meta && p->meta_sig && p->record_sig && p->epoch && p->record_type &&
+        p->receipt_no && strlen(p->record_type) < sizeof r->record_type &&
+        strlen(p->receipt_no) < sizeof r->receipt_no) {
+        memcpy(r->sig, p->meta_sig, 64);
+        memcpy(r->record_type, p->record_type, strlen(p->record_type) + 1);
+        memcpy(r->receipt_no, p->receipt_no, strlen(p->receipt_no) + 1);
+    } else if (p->record_sig)
         memcpy(r->sig, p->record_sig, 64);
     else if (p->epoch)
         sync_record_sign_epoch(r, p->epoch, b->key->secret_key);
@@ -300,6 +310,26 @@ static void batch_clear(batch *b)
     b->n = 0;
     b->failed = 0;
     b->has_epoch = 0;
+}
+
+/* 1 when a record of b carries metadata. */
+static int carries_meta(const batch *b)
+{
+    for (size_t i = 0; i < b->n; i++)
+        if (b->recs[i].record_type[0])
+            return 1;
+    return 0;
+}
+
+/* 1 when rep is the hub's "malformed" error. */
+static int malformed(const kiosk_buf *rep)
+{
+    char code[32] = "";
+    int64_t now = 0;
+    return rep->len &&
+           sync_error_decode((const char *)rep->data, rep->len, code, sizeof code, &now) ==
+               KIOSK_OK &&
+           strcmp(code, "malformed") == 0;
 }
 
 /* Fill b with up to b->cap pending records after after_seq. */
@@ -613,6 +643,7 @@ static kiosk_rc slot_prepare(session *se, const sync_config *cfg, store *s, slot
 {
     slot_drop(sl);
     sl->b.cap = se->batch;
+    sl->b.with_meta = !se->no_meta;
     kiosk_rc rc = batch_fill(&sl->b, s, after_seq);
     if (rc != KIOSK_OK || sl->b.n == 0)
         return rc;
@@ -763,6 +794,11 @@ static kiosk_rc run_round(session *se, const sync_config *cfg, store *s, sync_ro
                 kiosk_log_info("sync", "the hub does not know %s; sending %s", SYNC_PATH_RECORDS_V3,
                                SYNC_PATH_RECORDS_V2);
                 se->v2_only = 1;
+            } else if (status == 400 && !se->no_meta && carries_meta(&c->b) && malformed(&c->rep)) {
+                /* a hub of before record metadata: the same batch again without it */
+                kiosk_log_info("sync", "the hub refuses record metadata; sending records"
+                                       " without it");
+                se->no_meta = 1;
             } else {
                 verdict v = judge_error(se, cfg, status, &c->rep, &rc, error, error_size);
                 if (v == GIVE_UP || ++retries > ROUND_RETRIES)

@@ -1,6 +1,7 @@
 /* libFuzzer target: what the hub parses from the outside — a request body (version 2's
- * JSON, version 3's binary) and a bundle file. Whatever parses must encode back and parse
- * again to the same records; a version 3 body encodes back to exactly its bytes. */
+ * JSON, version 3's binary, with or without the records' metadata: KSR4) and a bundle file.
+ * Whatever parses must encode back and parse again to the same records; a version 3 body encodes
+ * back to exactly its bytes. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,7 +36,8 @@ static void check_body(const char *body, size_t len)
     size_t want = SYNC_BODY_FRAME, plain_len = 0;
     char *plain = NULL;
     for (size_t i = 0; i < n; i++)
-        want += sync_body_record_size(recs[i].seq, recs[i].sealed_len, i == 0);
+        want += sync_body_record_size_meta(recs[i].seq, recs[i].sealed_len, i == 0,
+                                           recs[i].record_type, recs[i].receipt_no);
     if (sync_body_encode(recs, n, &plain, &plain_len) != KIOSK_OK || want != plain_len)
         abort();
     free(plain);
@@ -43,7 +45,9 @@ static void check_body(const char *body, size_t len)
         if (strcmp(recs[i].uuid, again[i].uuid) || recs[i].seq != again[i].seq ||
             recs[i].sealed_len != again[i].sealed_len ||
             memcmp(recs[i].sealed, again[i].sealed, recs[i].sealed_len) ||
-            memcmp(recs[i].sig, again[i].sig, 64))
+            memcmp(recs[i].sig, again[i].sig, 64) ||
+            strcmp(recs[i].record_type, again[i].record_type) ||
+            strcmp(recs[i].receipt_no, again[i].receipt_no) || !sync_record_meta_ok(&recs[i]))
             abort();
     free(out);
     sync_records_free(recs, n);
@@ -76,7 +80,9 @@ static void check_body_v3(const char *body, size_t len)
         if (strcmp(recs[i].uuid, again[i].uuid) || recs[i].seq != again[i].seq ||
             recs[i].sealed_len != again[i].sealed_len ||
             memcmp(recs[i].sealed, again[i].sealed, recs[i].sealed_len) ||
-            memcmp(recs[i].sig, again[i].sig, 64))
+            memcmp(recs[i].sig, again[i].sig, 64) ||
+            strcmp(recs[i].record_type, again[i].record_type) ||
+            strcmp(recs[i].receipt_no, again[i].receipt_no) || !sync_record_meta_ok(&recs[i]))
             abort();
     free(out);
     free(json);

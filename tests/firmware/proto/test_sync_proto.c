@@ -800,6 +800,95 @@ static void test_sha256(void **state)
     free(buf);
 }
 
+/* Record metadata: version 3 of the record message covers type and receipt number; a
+ * changed one (or a record stripped of it) no longer verifies; version 2's JSON and version
+ * 3's binary (KSR4) carry it byte for byte, a body without it stays KSR3; malformed
+ * metadata is refused. */
+static void test_record_metadata(void **state)
+{
+    (void)state;
+    static const uint8_t epoch[16] = {9, 8, 7};
+    sync_record r = sample(), plain = sample();
+    snprintf(r.record_type, sizeof r.record_type, "registration");
+    snprintf(r.receipt_no, sizeof r.receipt_no, "DEMO01-20261205-0001");
+    assert_true(sync_record_meta_ok(&r));
+    sync_record_sign_meta(&r, epoch, sk);
+    uint8_t h[32];
+    assert_int_equal(sync_record_verify_epoch(&r, epoch, pk, h), 3);
+    static const uint8_t other_epoch[16] = {1};
+    assert_int_equal(sync_record_verify_epoch(&r, other_epoch, pk, h), 0);
+    sync_record t = r;
+    t.receipt_no[19] = '2'; /* another receipt number */
+    assert_int_equal(sync_record_verify_epoch(&t, epoch, pk, h), 0);
+    t = r;
+    snprintf(t.record_type, sizeof t.record_type, "jobseeker");
+    assert_int_equal(sync_record_verify_epoch(&t, epoch, pk, h), 0);
+    t = r;
+    t.record_type[0] = t.receipt_no[0] = '\0'; /* stripped: its signature is version 3's */
+    assert_int_equal(sync_record_verify_epoch(&t, epoch, pk, h), 0);
+
+    /* JSON: the keys after "sig", the exact size; back to the same fields */
+    sync_record two[2] = {plain, r};
+    char *body;
+    size_t len;
+    assert_int_equal(sync_body_encode(two, 2, &body, &len), KIOSK_OK);
+    assert_non_null(
+        strstr(body, ",\"type\":\"registration\",\"receipt_no\":\"DEMO01-20261205-0001\"}"));
+    assert_int_equal(
+        len, SYNC_BODY_FRAME + sync_body_record_size_meta(plain.seq, plain.sealed_len, 1, "", "") +
+                 sync_body_record_size_meta(r.seq, r.sealed_len, 0, r.record_type, r.receipt_no));
+    sync_record *back;
+    size_t n;
+    assert_int_equal(sync_body_decode(body, len, &back, &n), KIOSK_OK);
+    assert_int_equal(n, 2);
+    assert_string_equal(back[0].record_type, "");
+    assert_string_equal(back[1].record_type, "registration");
+    assert_string_equal(back[1].receipt_no, "DEMO01-20261205-0001");
+    assert_int_equal(sync_record_verify_epoch(&back[1], epoch, pk, h), 3);
+    sync_records_free(back, n);
+    free(body);
+    /* one of the two keys alone, a bad value: malformed */
+    static const char *const bad[] = {"\"type\":\"registration\"", "\"receipt_no\":\"X-1\"",
+                                      "\"type\":\"Reg\",\"receipt_no\":\"X-1\"",
+                                      "\"type\":\"registration\",\"receipt_no\":\"X 1\""};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        sync_record one = plain;
+        assert_int_equal(sync_body_encode(&one, 1, &body, &len), KIOSK_OK);
+        char doc[4096];
+        snprintf(doc, sizeof doc, "%.*s,%s}]}", (int)(len - 3), body, bad[i]);
+        free(body);
+        assert_int_equal(sync_body_decode(doc, strlen(doc), &back, &n), KIOSK_INVALID);
+    }
+    /* binary: KSR4 with metadata, exact bytes back; KSR3 without */
+    sync_head head = {0};
+    assert_int_equal(sync_body_encode_v3(two, 2, &head, &body, &len), KIOSK_OK);
+    assert_memory_equal(body, SYNC_BODY_V4_MAGIC, 4);
+    assert_int_equal(sync_body_decode_v3(body, len, &back, &n, &head), KIOSK_OK);
+    assert_string_equal(back[1].receipt_no, "DEMO01-20261205-0001");
+    assert_string_equal(back[0].receipt_no, "");
+    char *again;
+    size_t alen;
+    assert_int_equal(sync_body_encode_v3(back, n, &head, &again, &alen), KIOSK_OK);
+    assert_int_equal(alen, len);
+    assert_memory_equal(again, body, len);
+    free(again);
+    sync_records_free(back, n);
+    free(body);
+    assert_int_equal(sync_body_encode_v3(&plain, 1, &head, &body, &len), KIOSK_OK);
+    assert_memory_equal(body, SYNC_BODY_V3_MAGIC, 4);
+    /* KSR4 whose records carry none: not the encoder's, refused */
+    memcpy(body, SYNC_BODY_V4_MAGIC, 4);
+    char *grown = malloc(len + 2);
+    size_t rec_end = len - 1; /* before the head flags */
+    memcpy(grown, body, rec_end);
+    grown[rec_end] = 0;
+    grown[rec_end + 1] = 0;
+    memcpy(grown + rec_end + 2, body + rec_end, 1);
+    assert_int_equal(sync_body_decode_v3(grown, len + 2, &back, &n, &head), KIOSK_INVALID);
+    free(grown);
+    free(body);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -820,6 +909,7 @@ int main(void)
         cmocka_unit_test_setup(test_head_and_mark, setup),
         cmocka_unit_test_setup(test_events_exact_bytes_round_trip_and_signing, setup),
         cmocka_unit_test_setup(test_events_decode_refuses_malformed, setup),
+        cmocka_unit_test_setup(test_record_metadata, setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

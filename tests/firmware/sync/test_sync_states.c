@@ -98,6 +98,13 @@ static void test_states_from_the_hub(void **state)
     sync_config cfg = {.url = url, .allow_plain_http_loopback = 1, .key = &key, .timeout_s = 3};
     char why[160] = "";
     assert_int_equal(sync_run_once(&cfg, s, NULL, why, sizeof why), KIOSK_OK);
+    /* the records went with their metadata (type, receipt number: signed by version 3 of
+     * the record message), so the hub finds each by what its receipt shows */
+    char found[SYNC_UUID_LEN + 1];
+    assert_int_equal(hub_db_find_receipt(hdb, key.public_key, a.receipt_no, found), KIOSK_OK);
+    assert_string_equal(found, a.uuid);
+    assert_int_equal(hub_db_find_receipt(hdb, key.public_key, b.receipt_no, found), KIOSK_OK);
+    assert_string_equal(found, b.uuid);
     /* staff at the hub: a is being processed; b is only received */
     assert_int_equal(hub_db_state_set(hdb, a.uuid, SYNC_STATE_PROCESSING, "", "cli:t", 5000),
                      KIOSK_OK);

@@ -68,6 +68,10 @@
 #define SYNC_SKEW_MS (5 * 60 * 1000)
 #define SYNC_REASON_MAX 64
 
+/* A record's unsealed metadata (see "record metadata" below): sizes with the terminator. */
+#define SYNC_META_TYPE_MAX 16
+#define SYNC_META_RECEIPT_MAX 40
+
 /* One record on the wire. sealed is owned by the array it is in (sync_records_free). */
 typedef struct sync_record {
     char uuid[SYNC_UUID_LEN + 1];
@@ -75,6 +79,9 @@ typedef struct sync_record {
     uint8_t *sealed;
     size_t sealed_len;
     uint8_t sig[64];
+    /* the unsealed metadata ("" and "": none); when given, sig is version 3's */
+    char record_type[SYNC_META_TYPE_MAX];
+    char receipt_no[SYNC_META_RECEIPT_MAX];
 } sync_record;
 
 typedef enum sync_status {
@@ -402,5 +409,32 @@ kiosk_rc sync_event_acks_encode(const int64_t *seqs, size_t n, int64_t now_ms, c
                                 size_t *len);
 kiosk_rc sync_event_acks_decode(const char *body, size_t len, int64_t **seqs, size_t *n,
                                 int64_t *now_ms);
+
+/* ---- record metadata (additive: a hub of this firmware takes records with and without
+ * it; an older hub refuses a body that carries it as malformed — upgrade the hub first; a
+ * unit that is refused so sends its records without it from then on) ----
+ *
+ * A record may carry, unsealed, what its receipt shows and nothing personal: its type
+ * ("registration", "deregistration", "jobseeker": [a-z_]{1,15}) and its receipt number
+ * (HALL-YYYYMMDD-NNNN: [A-Za-z0-9-]{1,39}), so the hub can find a record by its receipt
+ * and count records per service without opening it. Both or neither. A record with them
+ * is signed by version 3 of the record message, which covers them:
+ *   "kiosk-record-v3\n<uuid>\n<seq>\n<epoch, 32 lowercase hex>\n<type>\n<receipt no>\n"
+ *   followed by the 32-byte SHA-256 of the sealed bytes
+ * (the kiosk's store signs it at the save beside version 2's, which goes with the record
+ * to a hub that does not take metadata). On the wire: version 2's JSON record object gets
+ * ,"type":"…","receipt_no":"…" after "sig"; version 3's binary body is "KSR4" instead of
+ * "KSR3" when at least one record carries it, each record then followed by u8 type length,
+ * the type, u8 receipt length, the receipt number (0, 0: none). */
+#define SYNC_BODY_V4_MAGIC "KSR4"
+#define SYNC_RECORD_META_MSG_MAX 256
+/* 1 when r carries no metadata, or well-formed metadata (both fields). */
+int sync_record_meta_ok(const sync_record *r);
+size_t sync_record_message_meta(const sync_record *r, const uint8_t epoch[16],
+                                uint8_t out[SYNC_RECORD_META_MSG_MAX]);
+void sync_record_sign_meta(sync_record *r, const uint8_t epoch[16], const uint8_t secret_key[64]);
+/* sync_body_record_size for a record with metadata (type and receipt_no "" for none). */
+size_t sync_body_record_size_meta(int64_t seq, size_t sealed_len, int first, const char *type,
+                                  const char *receipt_no);
 
 #endif

@@ -153,6 +153,11 @@ typedef struct store_pending {
                                 * in a database without epochs); records saved by this
                                 * firmware are signed with it (sync_record_message_epoch),
                                 * older ones in version 1 */
+    /* the unsealed metadata and its signature (version 3 of the record message, with the
+     * epoch): meta_sig NULL for a record saved before schema 10 */
+    const uint8_t *meta_sig;
+    const char *record_type;
+    const char *receipt_no;
 } store_pending;
 
 /* Return nonzero from the callback to stop early. */
