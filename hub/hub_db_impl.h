@@ -34,6 +34,12 @@ typedef struct hub_db_ops {
                            int64_t now_ms);
     kiosk_rc (*foreach_event)(void *impl, int64_t since_ms, hub_db_event_cb cb, void *ctx);
     kiosk_rc (*event_count)(void *impl, const char *kind, int64_t since_ms, int64_t *count);
+    kiosk_rc (*health_add)(void *impl, const uint8_t pk[32], const health_report *r,
+                           const char *source, int64_t now_ms, int *added);
+    /* latest: pk NULL and since_ms < 0 ignored; history: latest 0 */
+    kiosk_rc (*health_walk)(void *impl, int latest, const uint8_t *pk, int64_t since_ms,
+                            hub_db_health_cb cb, void *ctx);
+    kiosk_rc (*health_prune)(void *impl, int64_t before_ms, int64_t *removed);
 } hub_db_ops;
 
 /* SQLite (hub_db.c): open or create the file at path. */

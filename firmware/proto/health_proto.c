@@ -54,6 +54,38 @@ static int name_index(const char *s, const char *const *names, int n)
     return -1;
 }
 
+int health_reader_parse(const char *s, health_reader *out)
+{
+    int i = name_index(s, reader_names, HEALTH_READER_COUNT);
+    if (i >= 0)
+        *out = (health_reader)i;
+    return i >= 0;
+}
+
+int health_printer_parse(const char *s, health_printer *out)
+{
+    int i = name_index(s, printer_names, HEALTH_PRINTER_COUNT);
+    if (i >= 0)
+        *out = (health_printer)i;
+    return i >= 0;
+}
+
+int health_power_parse(const char *s, health_power *out)
+{
+    int i = name_index(s, power_names, HEALTH_POWER_COUNT);
+    if (i >= 0)
+        *out = (health_power)i;
+    return i >= 0;
+}
+
+int health_update_result_parse(const char *s, health_update_result *out)
+{
+    int i = name_index(s, update_names, HEALTH_UPDATE_COUNT);
+    if (i >= 0)
+        *out = (health_update_result)i;
+    return i >= 0;
+}
+
 int health_text_ok(const char *s, int detail)
 {
     if (!s)

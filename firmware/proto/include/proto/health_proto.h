@@ -17,12 +17,12 @@
  * cover the time since the last report the hub acknowledged.
  *
  * Request: POST /v3/health, signed exactly as a records request (sync_request_sign_v2
- *   over "POST", HEALTH_PATH, time, body length and hash; the same headers); the body
+ *   over "POST", HEALTH_REPORT_PATH, time, body length and hash; the same headers); the body
  *   is the report. Reply 200: sync_event_acks_encode's {"now_ms":N,"acked":[seq]} naming
  *   the report's seq, signed by sync_reply_sign() as for records. A hub of before answers
  *   404: the unit keeps working and tries again at its next interval.
- * Bundle: sync_bundle_write_temp_for(…, HEALTH_PATH, …): a bundle whose body is one report,
- *   signed sync_request_sign(key, "BUNDLE", HEALTH_PATH, time, body).
+ * Bundle: sync_bundle_write_temp_for(…, HEALTH_REPORT_PATH, …): a bundle whose body is one report,
+ *   signed sync_request_sign(key, "BUNDLE", HEALTH_REPORT_PATH, time, body).
  */
 #ifndef KIOSK_HEALTH_PROTO_H
 #define KIOSK_HEALTH_PROTO_H
@@ -32,7 +32,7 @@
 
 #include "core/kiosk_error.h"
 
-#define HEALTH_PATH "/v3/health"
+#define HEALTH_REPORT_PATH "/v3/health"
 #define HEALTH_VERSION 1
 #define HEALTH_MAX_BODY 2048 /* a report body over this is refused (one is about 500 bytes) */
 #define HEALTH_TEXT_MAX 48   /* version and detail strings: at most 47 bytes */
@@ -104,6 +104,13 @@ const char *health_reader_name(health_reader r);               /* "?" outside th
 const char *health_printer_name(health_printer p);             /* "?" outside the enum */
 const char *health_power_name(health_power p);                 /* "?" outside the enum */
 const char *health_update_result_name(health_update_result r); /* "?" outside the enum */
+
+/* The names back to their values (for a hub reading its own columns): 1 and *out set
+ * when s (borrowed) is one of the names above, else 0. */
+int health_reader_parse(const char *s, health_reader *out);
+int health_printer_parse(const char *s, health_printer *out);
+int health_power_parse(const char *s, health_power *out);
+int health_update_result_parse(const char *s, health_update_result *out);
 
 /* 1 when s is a version string (allow_empty 0) or a detail code (allow_empty 1) as the
  * report carries them. */
