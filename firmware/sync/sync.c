@@ -1057,11 +1057,13 @@ static void health_round(sync_worker *sy, session *se, store *s, kiosk_rc round_
         kiosk_buf_init(&rep, REPLY_MAX, 0);
         kiosk_rc rc = send_health(se, &sy->cfg, s, &rep, err, sizeof err);
         kiosk_buf_deinit(&rep);
-        if (rc == KIOSK_OK || rc == KIOSK_UNSUPPORTED) {
-            sy->health_next_ms = mono + sy->cfg.health_interval_ms;
-            if (rc == KIOSK_OK)
-                kiosk_log_info("sync", "health report sent");
-        }
+        /* sent, or a hub without the route: at the next interval; failed: at the next
+         * poll (nothing is queued: the next report is made afresh) */
+        sy->health_next_ms =
+            mono + (rc == KIOSK_OK || rc == KIOSK_UNSUPPORTED ? sy->cfg.health_interval_ms
+                                                              : sy->cfg.idle_poll_ms);
+        if (rc == KIOSK_OK)
+            kiosk_log_info("sync", "health report sent");
         if (rc != KIOSK_OK)
             kiosk_log_warn("sync", "health report: %s", err[0] ? err : kiosk_strerror(rc));
     }
