@@ -35,7 +35,8 @@
 static char dir[400], db[600], hubdb[PG_SERVER_URL_MAX], url[128];
 static uint8_t up_pk[32], up_sk[32], commit_hash[32], hub_pk[32], hub_sk[64];
 static store_device_key key;
-static hub_db *hdb;
+static hub_db *hdb;  /* the server's connection */
+static hub_db *look; /* the test's own (one connection, one thread) */
 static hub_server *srv;
 static pg_server *pg; /* the PostgreSQL group's server; NULL: SQLite */
 static int test_no;
@@ -90,7 +91,7 @@ static int setup(void **state)
     opt.now_ms = hub_clock;
     opt.sign_secret_key = hub_sk;
     opt.plain_http_loopback_test = 1;
-    if (hub_server_start(hdb, &opt, &srv) != KIOSK_OK)
+    if (hub_server_start(hdb, &opt, &srv) != KIOSK_OK || hub_db_open(hubdb, &look) != KIOSK_OK)
         return -1;
     snprintf(url, sizeof url, "http://127.0.0.1:%u", (unsigned)hub_server_port(srv));
     return 0;
@@ -103,6 +104,8 @@ static int teardown(void **state)
     srv = NULL;
     hub_db_close(hdb);
     hdb = NULL;
+    hub_db_close(look);
+    look = NULL;
     return 0;
 }
 
@@ -166,14 +169,14 @@ static kiosk_rc hold(void *ctx, const hub_db_health *h)
 static held hub_latest(void)
 {
     held w = {0};
-    assert_int_equal(hub_db_health_latest(hdb, hold, &w), KIOSK_OK);
+    assert_int_equal(hub_db_health_latest(look, hold, &w), KIOSK_OK);
     return w;
 }
 
 static held hub_history(void)
 {
     held w = {0};
-    assert_int_equal(hub_db_health_history(hdb, key.public_key, 0, hold, &w), KIOSK_OK);
+    assert_int_equal(hub_db_health_history(look, key.public_key, 0, hold, &w), KIOSK_OK);
     return w;
 }
 
@@ -282,7 +285,7 @@ static void test_unanswered_report_keeps_the_counters(void **state)
     assert_int_equal(w.last.report.median_taps, 20);
     assert_true(w.last.report.seq >= 3);
     /* the device unknown to the hub: refused, kept */
-    assert_int_equal(hub_db_device_remove(hdb, key.public_key), KIOSK_OK);
+    assert_int_equal(hub_db_device_remove(look, key.public_key), KIOSK_OK);
     assert_int_equal(store_health_note_session(s, 5), KIOSK_OK);
     assert_int_equal(sync_send_health(&c, s, err, sizeof err), KIOSK_AUTH);
     store_health h;
@@ -441,7 +444,6 @@ static void test_bundle_carries_the_report(void **state)
     run(cmd, out, sizeof out);
     assert_non_null(strstr(out, "unit health: device "));
     assert_non_null(strstr(out, "printer out of paper, reader down"));
-    assert_int_equal(hub_db_open(hubdb, &hdb), KIOSK_OK);
     held w = hub_latest();
     assert_int_equal(w.n, 1);
     assert_string_equal(w.source, "bundle");
@@ -454,33 +456,33 @@ static void test_thirty_days_kept(void **state)
     health_report r = {.seq = 1, .version = "1.0", .battery_pct = -1, .disk_free_pct = 50};
     int64_t now = wall_ms(), day = 86400000;
     int added = 0;
-    assert_int_equal(hub_db_health_add(hdb, key.public_key, &r, "http", now - 40 * day, &added),
+    assert_int_equal(hub_db_health_add(look, key.public_key, &r, "http", now - 40 * day, &added),
                      KIOSK_OK);
     assert_int_equal(added, 1);
     r.seq = 2;
     r.at_ms = 1;
-    assert_int_equal(hub_db_health_add(hdb, key.public_key, &r, "http", now - 29 * day, &added),
+    assert_int_equal(hub_db_health_add(look, key.public_key, &r, "http", now - 29 * day, &added),
                      KIOSK_OK);
     assert_int_equal(hub_history().n, 2); /* both within 30 days of that insert */
     r.seq = 3;
     r.at_ms = 2;
-    assert_int_equal(hub_db_health_add(hdb, key.public_key, &r, "http", now, &added), KIOSK_OK);
+    assert_int_equal(hub_db_health_add(look, key.public_key, &r, "http", now, &added), KIOSK_OK);
     held w = hub_history();
     assert_int_equal(w.n, 2); /* the 40-day-old one went with this insert */
     assert_int_equal(w.last.report.seq, 3);
     assert_int_equal(hub_latest().last.report.seq, 3);
     /* the same report again: held once */
-    assert_int_equal(hub_db_health_add(hdb, key.public_key, &r, "bundle", now, &added), KIOSK_OK);
+    assert_int_equal(hub_db_health_add(look, key.public_key, &r, "bundle", now, &added), KIOSK_OK);
     assert_int_equal(added, 0);
     int64_t removed = -1;
-    assert_int_equal(hub_db_health_prune(hdb, now - day, &removed), KIOSK_OK);
+    assert_int_equal(hub_db_health_prune(look, now - day, &removed), KIOSK_OK);
     assert_int_equal(removed, 1);
     assert_int_equal(hub_history().n, 1);
     /* an unknown device, an invalid report */
     uint8_t other[32] = {1};
-    assert_int_equal(hub_db_health_add(hdb, other, &r, "http", now, NULL), KIOSK_NOT_FOUND);
+    assert_int_equal(hub_db_health_add(look, other, &r, "http", now, NULL), KIOSK_NOT_FOUND);
     r.printer = HEALTH_PRINTER_COUNT;
-    assert_int_equal(hub_db_health_add(hdb, key.public_key, &r, "http", now, NULL), KIOSK_INVALID);
+    assert_int_equal(hub_db_health_add(look, key.public_key, &r, "http", now, NULL), KIOSK_INVALID);
 }
 
 int main(void)
