@@ -30,6 +30,8 @@
 #define hub_db_events_add hub_sqlite_events_add
 #define hub_db_foreach_event hub_sqlite_foreach_event
 #define hub_db_event_count hub_sqlite_event_count
+#define hub_db_health_add hub_sqlite_health_add
+#define hub_db_health_prune hub_sqlite_health_prune
 typedef struct hub_sqlite hub_sqlite;
 void hub_sqlite_close(hub_sqlite *db);
 kiosk_rc hub_sqlite_ingest_epoch(hub_sqlite *db, const uint8_t device_pk[32], const uint8_t *epoch,
@@ -198,6 +200,22 @@ static const char *const migrations[HUB_DB_SCHEMA_VERSION] = {
     " device BLOB NOT NULL CHECK(length(device) = 32),"
     " record_type TEXT NOT NULL, receipt_no TEXT NOT NULL);"
     "CREATE INDEX IF NOT EXISTS record_meta_receipt ON record_meta(device, receipt_no);",
+    /* 5 -> 6: the units' health reports (health_proto.h), one row per (device, seq, at_ms),
+     * every field a column for the console; kept 30 days (pruned by each insert). Nothing
+     * personal. Idempotent. */
+    "CREATE TABLE IF NOT EXISTS unit_health("
+    " device BLOB NOT NULL REFERENCES devices(public_key),"
+    " seq INTEGER NOT NULL CHECK(seq >= 1), at_ms INTEGER NOT NULL,"
+    " received_ms INTEGER NOT NULL, source TEXT NOT NULL,"
+    " version TEXT NOT NULL, uptime_s INTEGER NOT NULL, reader TEXT NOT NULL,"
+    " printer TEXT NOT NULL, disk_free_bytes INTEGER NOT NULL, disk_free_pct INTEGER NOT NULL,"
+    " battery_pct INTEGER NOT NULL, power TEXT NOT NULL, backlog INTEGER NOT NULL,"
+    " sessions INTEGER NOT NULL, median_taps INTEGER NOT NULL, help_requests INTEGER NOT NULL,"
+    " epoch BLOB NOT NULL CHECK(length(epoch) = 16),"
+    " update_version TEXT, update_result TEXT, update_at_ms INTEGER, update_detail TEXT,"
+    " PRIMARY KEY(device, seq, at_ms));"
+    "CREATE INDEX IF NOT EXISTS unit_health_received ON unit_health(received_ms);"
+    "CREATE INDEX IF NOT EXISTS unit_health_device_at ON unit_health(device, at_ms);",
 };
 
 /* Step a reused statement that returns no row, then reset it for the next use. */
@@ -1108,6 +1126,187 @@ kiosk_rc hub_db_event_count(hub_db *db, const char *kind, int64_t since_ms, int6
     return rc == SQLITE_ROW ? KIOSK_OK : recdb_rc(rc);
 }
 
+/* ---- unit health reports ------------------------------------------------------------ */
+
+kiosk_rc hub_db_health_prune(hub_db *db, int64_t before_ms, int64_t *removed)
+{
+    if (removed)
+        *removed = 0;
+    sqlite3_stmt *st;
+    int rc =
+        sqlite3_prepare_v2(db->db, "DELETE FROM unit_health WHERE received_ms < ?", -1, &st, NULL);
+    if (rc != SQLITE_OK)
+        return recdb_rc(rc);
+    sqlite3_bind_int64(st, 1, before_ms);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_DONE && removed)
+        *removed = sqlite3_changes(db->db);
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? KIOSK_OK : recdb_rc(rc);
+}
+
+kiosk_rc hub_db_health_add(hub_db *db, const uint8_t public_key[32], const health_report *r,
+                           const char *source, int64_t now_ms, int *added)
+{
+    if (added)
+        *added = 0;
+    kiosk_rc k = hub_db_device_known(db, public_key);
+    if (k != KIOSK_OK)
+        return k;
+    sqlite3_stmt *st = NULL;
+    int rc = step_reset(db->st[ST_BEGIN]);
+    if (rc != SQLITE_DONE)
+        return recdb_rc(rc);
+    rc = sqlite3_prepare_v2(
+        db->db,
+        "INSERT INTO unit_health(device, seq, at_ms, received_ms, source, version, uptime_s,"
+        " reader, printer, disk_free_bytes, disk_free_pct, battery_pct, power, backlog,"
+        " sessions, median_taps, help_requests, epoch, update_version, update_result,"
+        " update_at_ms, update_detail) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,"
+        " ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)"
+        " ON CONFLICT(device, seq, at_ms) DO NOTHING",
+        -1, &st, NULL);
+    int changed = 0;
+    if (rc == SQLITE_OK) {
+        sqlite3_bind_blob(st, 1, public_key, 32, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 2, r->seq);
+        sqlite3_bind_int64(st, 3, r->at_ms);
+        sqlite3_bind_int64(st, 4, now_ms);
+        sqlite3_bind_text(st, 5, source, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 6, r->version, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 7, r->uptime_s);
+        sqlite3_bind_text(st, 8, health_reader_name(r->reader), -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 9, health_printer_name(r->printer), -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 10, r->disk_free_bytes);
+        sqlite3_bind_int(st, 11, r->disk_free_pct);
+        sqlite3_bind_int(st, 12, r->battery_pct);
+        sqlite3_bind_text(st, 13, health_power_name(r->power), -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 14, r->backlog);
+        sqlite3_bind_int64(st, 15, r->sessions);
+        sqlite3_bind_int64(st, 16, r->median_taps);
+        sqlite3_bind_int64(st, 17, r->help_requests);
+        sqlite3_bind_blob(st, 18, r->epoch, 16, SQLITE_STATIC);
+        if (r->has_update) {
+            sqlite3_bind_text(st, 19, r->update.version, -1, SQLITE_STATIC);
+            sqlite3_bind_text(st, 20, health_update_result_name(r->update.result), -1,
+                              SQLITE_STATIC);
+            sqlite3_bind_int64(st, 21, r->update.at_ms);
+            sqlite3_bind_text(st, 22, r->update.detail, -1, SQLITE_STATIC);
+        }
+        rc = sqlite3_step(st);
+        changed = rc == SQLITE_DONE ? sqlite3_changes(db->db) : 0;
+        rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
+    }
+    sqlite3_finalize(st);
+    if (rc == SQLITE_OK) {
+        sqlite3_stmt *del = NULL;
+        rc = sqlite3_prepare_v2(db->db, "DELETE FROM unit_health WHERE received_ms < ?", -1, &del,
+                                NULL);
+        if (rc == SQLITE_OK) {
+            sqlite3_bind_int64(del, 1, now_ms - HUB_HEALTH_RETENTION_MS);
+            rc = sqlite3_step(del);
+            rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
+        }
+        sqlite3_finalize(del);
+    }
+    if (rc == SQLITE_OK) {
+        rc = step_reset(db->st[ST_COMMIT]);
+        rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
+    }
+    if (rc != SQLITE_OK) {
+        kiosk_log_error("hub", "cannot store a health report: %s", sqlite3_errmsg(db->db));
+        step_reset(db->st[ST_ROLLBACK]);
+        return recdb_rc(rc);
+    }
+    if (added)
+        *added = changed > 0;
+    return KIOSK_OK;
+}
+
+#define HEALTH_COLUMNS                                                                             \
+    "h.device, coalesce(d.name, ''), h.received_ms, h.source, h.seq, h.at_ms, h.version,"          \
+    " h.uptime_s, h.reader, h.printer, h.disk_free_bytes, h.disk_free_pct, h.battery_pct,"         \
+    " h.power, h.backlog, h.sessions, h.median_taps, h.help_requests, h.epoch,"                    \
+    " h.update_version, h.update_result, h.update_at_ms, h.update_detail"
+
+static void health_text(sqlite3_stmt *st, int col, char *out, size_t size)
+{
+    const unsigned char *s = sqlite3_column_text(st, col);
+    snprintf(out, size, "%s", s ? (const char *)s : "");
+}
+
+kiosk_rc hub_sqlite_health_walk(hub_db *db, int latest, const uint8_t *pk, int64_t since_ms,
+                                hub_db_health_cb cb, void *ctx);
+kiosk_rc hub_sqlite_health_walk(hub_db *db, int latest, const uint8_t *pk, int64_t since_ms,
+                                hub_db_health_cb cb, void *ctx)
+{
+    sqlite3_stmt *st;
+    int rc = sqlite3_prepare_v2(
+        db->db,
+        latest ? "SELECT " HEALTH_COLUMNS " FROM unit_health h"
+                 " LEFT JOIN devices d ON d.public_key = h.device"
+                 " WHERE NOT EXISTS(SELECT 1 FROM unit_health n WHERE n.device = h.device AND"
+                 " (n.at_ms > h.at_ms OR (n.at_ms = h.at_ms AND (n.received_ms > h.received_ms"
+                 " OR (n.received_ms = h.received_ms AND n.seq > h.seq)))))"
+                 " ORDER BY coalesce(d.name, ''), h.device"
+               : "SELECT " HEALTH_COLUMNS " FROM unit_health h"
+                 " LEFT JOIN devices d ON d.public_key = h.device"
+                 " WHERE (?1 IS NULL OR h.device = ?1) AND h.received_ms >= ?2"
+                 " ORDER BY h.device, h.at_ms, h.seq",
+        -1, &st, NULL);
+    if (rc != SQLITE_OK)
+        return recdb_rc(rc);
+    if (!latest) {
+        if (pk)
+            sqlite3_bind_blob(st, 1, pk, 32, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 2, since_ms);
+    }
+    kiosk_rc k = KIOSK_OK;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (sqlite3_column_bytes(st, 0) != 32 || sqlite3_column_bytes(st, 18) != 16)
+            continue;
+        hub_db_health h = {
+            .device = sqlite3_column_blob(st, 0),
+            .device_name = (const char *)sqlite3_column_text(st, 1),
+            .received_ms = sqlite3_column_int64(st, 2),
+            .source = (const char *)sqlite3_column_text(st, 3),
+        };
+        health_report *r = &h.report;
+        r->seq = sqlite3_column_int64(st, 4);
+        r->at_ms = sqlite3_column_int64(st, 5);
+        health_text(st, 6, r->version, sizeof r->version);
+        r->uptime_s = sqlite3_column_int64(st, 7);
+        int ok = health_reader_parse((const char *)sqlite3_column_text(st, 8), &r->reader) &&
+                 health_printer_parse((const char *)sqlite3_column_text(st, 9), &r->printer);
+        r->disk_free_bytes = sqlite3_column_int64(st, 10);
+        r->disk_free_pct = sqlite3_column_int(st, 11);
+        r->battery_pct = sqlite3_column_int(st, 12);
+        ok = ok && health_power_parse((const char *)sqlite3_column_text(st, 13), &r->power);
+        r->backlog = sqlite3_column_int64(st, 14);
+        r->sessions = sqlite3_column_int64(st, 15);
+        r->median_taps = sqlite3_column_int64(st, 16);
+        r->help_requests = sqlite3_column_int64(st, 17);
+        memcpy(r->epoch, sqlite3_column_blob(st, 18), 16);
+        if (sqlite3_column_type(st, 19) != SQLITE_NULL) {
+            r->has_update = 1;
+            health_text(st, 19, r->update.version, sizeof r->update.version);
+            ok = ok && health_update_result_parse((const char *)sqlite3_column_text(st, 20),
+                                                  &r->update.result);
+            r->update.at_ms = sqlite3_column_int64(st, 21);
+            health_text(st, 22, r->update.detail, sizeof r->update.detail);
+        }
+        if (!ok || !h.device_name || !h.source)
+            continue; /* a row this hub did not write */
+        k = cb(ctx, &h);
+        if (k != KIOSK_OK)
+            break;
+    }
+    sqlite3_finalize(st);
+    if (k == KIOSK_OK && rc != SQLITE_DONE)
+        k = recdb_rc(rc);
+    return k;
+}
+
 /* ---- reconciliation ----------------------------------------------------------------- */
 
 kiosk_rc hub_db_reconcile_count(hub_db *db, int64_t *count, int64_t *seq_conflicts)
@@ -1329,6 +1528,20 @@ static kiosk_rc op_event_count(void *impl, const char *kind, int64_t since_ms, i
 {
     return hub_sqlite_event_count(impl, kind, since_ms, count);
 }
+static kiosk_rc op_health_add(void *impl, const uint8_t pk[32], const health_report *r,
+                              const char *source, int64_t now_ms, int *added)
+{
+    return hub_sqlite_health_add(impl, pk, r, source, now_ms, added);
+}
+static kiosk_rc op_health_walk(void *impl, int latest, const uint8_t *pk, int64_t since_ms,
+                               hub_db_health_cb cb, void *ctx)
+{
+    return hub_sqlite_health_walk(impl, latest, pk, since_ms, cb, ctx);
+}
+static kiosk_rc op_health_prune(void *impl, int64_t before_ms, int64_t *removed)
+{
+    return hub_sqlite_health_prune(impl, before_ms, removed);
+}
 
 static kiosk_rc sqlite_meta_put(hub_db *db, const sync_record *recs, const sync_result *results,
                                 size_t n)
@@ -1442,4 +1655,7 @@ const hub_db_ops hub_sqlite_ops = {
     .state_history = op_state_history,
     .meta_put = op_meta_put,
     .find_receipt = op_find_receipt,
+    .health_add = op_health_add,
+    .health_walk = op_health_walk,
+    .health_prune = op_health_prune,
 };

@@ -46,6 +46,12 @@ typedef struct hub_db_ops {
     kiosk_rc (*meta_put)(void *impl, const sync_record *recs, const sync_result *results, size_t n);
     kiosk_rc (*find_receipt)(void *impl, const uint8_t device[32], const char *receipt_no,
                              char uuid[SYNC_UUID_LEN + 1]);
+    kiosk_rc (*health_add)(void *impl, const uint8_t pk[32], const health_report *r,
+                           const char *source, int64_t now_ms, int *added);
+    /* latest: pk NULL and since_ms < 0 ignored; history: latest 0 */
+    kiosk_rc (*health_walk)(void *impl, int latest, const uint8_t *pk, int64_t since_ms,
+                            hub_db_health_cb cb, void *ctx);
+    kiosk_rc (*health_prune)(void *impl, int64_t before_ms, int64_t *removed);
 } hub_db_ops;
 
 /* SQLite (hub_db.c): open or create the file at path. */

@@ -90,6 +90,7 @@ typedef struct hub_request {
     int events;         /* POST /v2/events, not the records */
     int v3;             /* POST /v3/records: the binary body (sync_body_decode_v3) */
     int status;         /* POST /v3/status: the states of the device's records */
+    int report;         /* POST /v3/health: a unit's health report (health_proto.h) */
     char who[64];
 } hub_request;
 
@@ -359,6 +360,11 @@ static int check_headers(hub_server *srv, struct MHD_Connection *c, hub_request 
                        : rq->v3   ? "POST " SYNC_PATH_RECORDS_V3
                                   : "POST " SYNC_PATH_RECORDS_V2;
     uint64_t max = rq->events ? SYNC_MAX_EVENTS_BODY : SYNC_MAX_BODY;
+    if (rq->report) {
+        path = HEALTH_REPORT_PATH;
+        what = "POST " HEALTH_REPORT_PATH;
+        max = HEALTH_MAX_BODY;
+    }
     if (rq->status) {
         path = SYNC_PATH_STATUS;
         what = "POST " SYNC_PATH_STATUS;
@@ -647,6 +653,53 @@ static hub_reply post_status(hub_server *srv, hub_request *rq, char hub_sig[129]
     return (hub_reply){200, out, out_len};
 }
 
+/* ---- POST /v3/health ---------------------------------------------------------------- */
+
+/* Judge a complete, header-checked health report: store it (idempotent on (device, seq,
+ * at_ms)) and answer its seq, signed as the events are. */
+static hub_reply post_health(hub_server *srv, hub_request *rq, char hub_sig[129])
+{
+    const char *who = rq->who;
+    hub_sig[0] = '\0';
+    hub_reply refused;
+    if (!body_ok(srv, rq, &refused))
+        return refused;
+    int64_t now = srv->now_ms(srv->clock_ctx);
+    int seen = 0;
+    kiosk_rc rc = hub_db_seen_request(srv->db, rq->sig, now, 0, &seen);
+    if (rc != KIOSK_OK)
+        return error_reply(srv, who, 500, "internal", "database error");
+    if (seen)
+        return error_reply(srv, who, 409, "replayed", "request seen before");
+    health_report hr;
+    kiosk_rc drc = health_report_decode(kiosk_buf_str(&rq->body), rq->body.len, &hr);
+    if (drc == KIOSK_NOMEM)
+        return error_reply(srv, who, 500, "internal", "out of memory");
+    if (drc == KIOSK_RANGE)
+        return error_reply(srv, who, 413, "too_large", "request body over the limit");
+    if (drc != KIOSK_OK)
+        return error_reply(srv, who, 400, "malformed", "malformed health report");
+    rc = hub_db_health_add(srv->db, rq->device, &hr, "http", now, NULL);
+    if (rc == KIOSK_NOT_FOUND)
+        return error_reply(srv, who, 403, "unknown_device", "device not registered");
+    if (rc != KIOSK_OK)
+        return error_reply(srv, who, 500, "internal", "cannot store the health report");
+    if (hub_db_seen_request(srv->db, rq->sig, now, 1, &seen) != KIOSK_OK)
+        kiosk_log_warn("hub", "%s: cannot remember the request signature", who);
+    char *out = NULL;
+    size_t out_len = 0;
+    if (sync_event_acks_encode(&hr.seq, 1, now, &out, &out_len) != KIOSK_OK)
+        return error_reply(srv, who, 500, "internal", "out of memory");
+    char why[160];
+    kiosk_log_info("hub", "%s -> 200 health report %lld%s%s", who, (long long)hr.seq,
+                   hub_health_problem(&hr, why, sizeof why) ? ": " : "",
+                   hub_health_problem(&hr, why, sizeof why) ? why : "");
+    uint8_t rs[64];
+    sync_reply_sign(srv->sign_sk, rq->device, rq->sig, 200, out, out_len, rs);
+    sync_hex_format(rs, 64, hub_sig);
+    return (hub_reply){200, out, out_len};
+}
+
 /* ---- the handler ------------------------------------------------------------------- */
 
 static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *url,
@@ -684,7 +737,9 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
         rq->events = strcmp(url, SYNC_PATH_EVENTS) == 0;
         rq->v3 = strcmp(url, SYNC_PATH_RECORDS_V3) == 0;
         rq->status = strcmp(url, SYNC_PATH_STATUS) == 0;
-        if (!rq->events && !rq->v3 && !rq->status && strcmp(url, SYNC_PATH_RECORDS_V2) != 0)
+        rq->report = strcmp(url, HEALTH_REPORT_PATH) == 0;
+        if (!rq->events && !rq->v3 && !rq->status && !rq->report &&
+            strcmp(url, SYNC_PATH_RECORDS_V2) != 0)
             return reply_error(srv, c, "request for another path", 404, "not_found",
                                "no such resource", NULL);
         if (!is_post)
@@ -715,6 +770,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
     char hub_sig[129];
     hub_reply r = rq->status   ? post_status(srv, rq, hub_sig)
                   : rq->events ? post_events(srv, rq, hub_sig)
+                  : rq->report ? post_health(srv, rq, hub_sig)
                                : post_records(srv, rq, hub_sig);
     if (rq->fault == HUB_FAULT_RESET) {
         kiosk_log_info("hub", "injected fault: connection dropped without a reply");

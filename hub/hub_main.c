@@ -60,6 +60,8 @@ static const char usage_text[] =
     "  kiosk-hub state import --db PATH FILE.csv [--by NAME]   (lines: uuid,state,note)\n"
     "  kiosk-hub state show --db PATH RECORD   (RECORD: a uuid or DEVICE-ID/RECEIPT-NO)\n"
     "      STATE: received, processing, approved, needs_materials; exit 3 lines refused\n"
+    "  kiosk-hub health --db PATH [--device HEX] [--days N]   (the units' health; default 30"
+    " days)\n"
     "--db takes a SQLite file (one hall) or a postgresql://… URL (a region: several hub\n"
     "processes on one database). Every command also reads --config FILE "
     "(default\n" KIOSK_HUB_CONFIG_DEFAULT
@@ -662,6 +664,19 @@ static int import_one(hub_db *db, const char *path, touched *t)
         else
             printf("%s: %zu kiosk events (help requests)\n", path, nev);
         free(evs);
+    } else if (sync_request_verify(b.device, SYNC_BUNDLE_METHOD, HEALTH_REPORT_PATH, b.time_ms,
+                                   b.body, b.body_len, b.sig)) {
+        /* the unit's health report ("-health.kb"), kept as the HTTP path keeps it */
+        health_report hr;
+        int added = 0;
+        if ((rc = health_report_decode(b.body, b.body_len, &hr)) != KIOSK_OK)
+            r = fail("%s: malformed health report (%s)", path, kiosk_strerror(rc));
+        else if ((rc = hub_db_health_add(db, b.device, &hr, "bundle", now_ms(), &added)) !=
+                 KIOSK_OK)
+            r = fail("%s: cannot store the health report: %s", path, kiosk_strerror(rc));
+        else
+            printf("%s: health report %lld%s\n", path, (long long)hr.seq,
+                   added ? "" : " (held already)");
     } else if (!sync_request_verify(b.device, SYNC_BUNDLE_METHOD, SYNC_PATH_RECORDS, b.time_ms,
                                     b.body, b.body_len, b.sig)) {
         r = fail("%s: bad bundle signature", path);
@@ -945,6 +960,28 @@ out:
 
 /* ---- status ---------------------------------------------------------------------- */
 
+/* One line per unit whose latest health report shows a problem (hub_health_problem). */
+static kiosk_rc status_health_one(void *ctx, const hub_db_health *h)
+{
+    size_t *count = ctx;
+    char why[160], hex[65], at[32];
+    if (!hub_health_problem(&h->report, why, sizeof why))
+        return KIOSK_OK;
+    sync_hex_format(h->device, 32, hex);
+    format_local(h->report.at_ms, at, sizeof at);
+    printf("unit health: device %.16s name \"%s\": %s (report of %s)\n", hex, h->device_name, why,
+           at);
+    (*count)++;
+    return KIOSK_OK;
+}
+
+static void status_health(hub_db *db)
+{
+    size_t count = 0;
+    if (hub_db_health_latest(db, status_health_one, &count) == KIOSK_OK && count == 0)
+        printf("unit health: no problem reported (kiosk-hub health)\n");
+}
+
 static int cmd_status(int argc, char **argv)
 {
     static const char *const known[] = {"db", NULL};
@@ -1008,6 +1045,8 @@ static int cmd_status(int argc, char **argv)
     int64_t help = 0;
     if (r == 0 && hub_db_event_count(db, SYNC_EVENT_HELP, now_ms() - 3600000, &help) == KIOSK_OK)
         printf("help requests in the last hour: %lld (hub events --since 1h)\n", (long long)help);
+    if (r == 0)
+        status_health(db);
     hub_db_close(db);
     return r;
 }
@@ -1238,6 +1277,112 @@ static int cmd_state(int argc, char **argv)
     return usage("unknown state command %s", verb);
 }
 
+/* ---- health ---------------------------------------------------------------------- */
+
+static void print_health(const hub_db_health *h, int history)
+{
+    const health_report *r = &h->report;
+    char hex[65], at[32], got[32], why[160];
+    sync_hex_format(h->device, 32, hex);
+    format_local(r->at_ms, at, sizeof at);
+    format_local(h->received_ms, got, sizeof got);
+    char battery[24];
+    if (r->battery_pct >= 0)
+        snprintf(battery, sizeof battery, "%d %%", r->battery_pct);
+    else
+        snprintf(battery, sizeof battery, "-");
+    if (!history)
+        printf("device %.16s name \"%s\"\n", hex, h->device_name);
+    printf("%s%s (received %s, %s) version %s up %lldh%02lldm reader %s printer %s disk %d %% free"
+           " (%lld MB) power %s battery %s backlog %lld sessions %lld median taps %lld help"
+           " %lld\n",
+           history ? "  " : "  latest ", at, got, h->source, r->version,
+           (long long)(r->uptime_s / 3600), (long long)(r->uptime_s / 60 % 60),
+           health_reader_name(r->reader), health_printer_name(r->printer), r->disk_free_pct,
+           (long long)(r->disk_free_bytes >> 20), health_power_name(r->power), battery,
+           (long long)r->backlog, (long long)r->sessions, (long long)r->median_taps,
+           (long long)r->help_requests);
+    if (!history && r->has_update) {
+        char uat[32];
+        format_local(r->update.at_ms, uat, sizeof uat);
+        printf("  last update %s: %s at %s%s%s\n", r->update.version,
+               health_update_result_name(r->update.result), uat, r->update.detail[0] ? " " : "",
+               r->update.detail);
+    }
+    if (!history && hub_health_problem(r, why, sizeof why))
+        printf("  problem: %s\n", why);
+}
+
+typedef struct health_walk {
+    size_t count;
+    const uint8_t *device; /* NULL: every device */
+} health_walk;
+
+static kiosk_rc print_latest(void *ctx, const hub_db_health *h)
+{
+    health_walk *w = ctx;
+    if (w->device && memcmp(w->device, h->device, 32) != 0)
+        return KIOSK_OK;
+    print_health(h, 0);
+    w->count++;
+    return KIOSK_OK;
+}
+
+static kiosk_rc print_history(void *ctx, const hub_db_health *h)
+{
+    health_walk *w = ctx;
+    static uint8_t last[32];
+    if (w->count == 0 || memcmp(last, h->device, 32) != 0) {
+        char hex[65];
+        sync_hex_format(h->device, 32, hex);
+        printf("history of %.16s \"%s\":\n", hex, h->device_name);
+        memcpy(last, h->device, 32);
+    }
+    print_health(h, 1);
+    w->count++;
+    return KIOSK_OK;
+}
+
+static int cmd_health(int argc, char **argv)
+{
+    static const char *const known[] = {"db", "device", "days", NULL};
+    args a;
+    int u = parse_args(argc, argv, known, &a);
+    if (u)
+        return u;
+    const char *db_path = opt(&a, "db");
+    if (!db_path || a.n_pos)
+        return usage("health needs --db PATH");
+    uint8_t device[32];
+    const char *dev = opt(&a, "device");
+    if (dev && !sync_hex_parse(dev, device, 32))
+        return usage("--device takes the unit's public key, 64 hex digits");
+    long days = HUB_HEALTH_RETENTION_DAYS;
+    if (opt(&a, "days")) {
+        char *end = NULL;
+        days = strtol(opt(&a, "days"), &end, 10);
+        if (!end || *end || days < 1 || days > 3650)
+            return usage("--days takes a number of days (1 to 3650)");
+    }
+    hub_db *db = NULL;
+    int r = open_db(db_path, 1, &db);
+    if (r)
+        return r;
+    health_walk w = {.device = dev ? device : NULL};
+    kiosk_rc rc = hub_db_health_latest(db, print_latest, &w);
+    if (rc == KIOSK_OK && w.count == 0)
+        printf("no health reports\n");
+    if (rc == KIOSK_OK && w.count) {
+        w.count = 0;
+        rc = hub_db_health_history(db, dev ? device : NULL, now_ms() - days * 86400000LL,
+                                   print_history, &w);
+    }
+    if (rc != KIOSK_OK)
+        r = fail("cannot list the health reports: %s", kiosk_strerror(rc));
+    hub_db_close(db);
+    return r;
+}
+
 int main(int argc, char **argv)
 {
     if (sodium_init() < 0)
@@ -1286,6 +1431,8 @@ int main(int argc, char **argv)
         return cmd_events(argc - 2, argv + 2);
     if (strcmp(cmd, "state") == 0)
         return cmd_state(argc - 2, argv + 2);
+    if (strcmp(cmd, "health") == 0)
+        return cmd_health(argc - 2, argv + 2);
     if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "help") == 0) {
         fputs(usage_text, stdout);
         return 0;

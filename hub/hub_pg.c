@@ -21,7 +21,7 @@
 #include "core/kiosk_log.h"
 #include "hub_db_impl.h"
 
-#define PG_SCHEMA_VERSION 2
+#define PG_SCHEMA_VERSION 3
 #define PG_MIGRATE_LOCK 0x6b696f736b687562LL /* "kioskhub": the advisory lock of migrations */
 #define PG_RETRIES 8                         /* a batch lost to a deadlock is tried again */
 
@@ -92,6 +92,20 @@ static const char *const pg_migrations[PG_SCHEMA_VERSION] = {
     " device bytea NOT NULL CHECK(length(device) = 32),"
     " record_type text NOT NULL, receipt_no text NOT NULL);"
     "CREATE INDEX IF NOT EXISTS record_meta_receipt ON record_meta(device, receipt_no);",
+    /* 2 -> 3: the units' health reports (SQLite schema 6) */
+    "CREATE TABLE IF NOT EXISTS unit_health("
+    " device bytea NOT NULL REFERENCES devices(public_key),"
+    " seq bigint NOT NULL CHECK(seq >= 1), at_ms bigint NOT NULL,"
+    " received_ms bigint NOT NULL, source text NOT NULL,"
+    " version text NOT NULL, uptime_s bigint NOT NULL, reader text NOT NULL,"
+    " printer text NOT NULL, disk_free_bytes bigint NOT NULL, disk_free_pct bigint NOT NULL,"
+    " battery_pct bigint NOT NULL, power text NOT NULL, backlog bigint NOT NULL,"
+    " sessions bigint NOT NULL, median_taps bigint NOT NULL, help_requests bigint NOT NULL,"
+    " epoch bytea NOT NULL CHECK(length(epoch) = 16),"
+    " update_version text, update_result text, update_at_ms bigint, update_detail text,"
+    " PRIMARY KEY(device, seq, at_ms));"
+    "CREATE INDEX IF NOT EXISTS unit_health_received ON unit_health(received_ms);"
+    "CREATE INDEX IF NOT EXISTS unit_health_device_at ON unit_health(device, at_ms);",
 };
 
 /* The statements of the ingest path, prepared once per connection. */
@@ -114,7 +128,7 @@ typedef struct hub_pg {
 
 /* ---- parameters and results ----------------------------------------------------------- */
 
-#define PARAMS_MAX 12
+#define PARAMS_MAX 24 /* unit_health takes 22 */
 typedef struct params {
     const char *v[PARAMS_MAX];
     int len[PARAMS_MAX];
@@ -1104,6 +1118,174 @@ static kiosk_rc pg_find_receipt(void *impl, const uint8_t device[32], const char
     return rc;
 }
 
+/* ---- unit health reports ---------------------------------------------------------------- */
+
+static kiosk_rc pg_health_add(void *impl, const uint8_t pk[32], const health_report *r,
+                              const char *source, int64_t now_ms, int *added)
+{
+    hub_pg *db = impl;
+    if (added)
+        *added = 0;
+    kiosk_rc rc = pg_ready(db);
+    if (rc == KIOSK_OK)
+        rc = known(db, pk);
+    if (rc != KIOSK_OK)
+        return rc;
+    params p = {0};
+    p_bytes(&p, pk, 32);
+    p_i64(&p, r->seq);
+    p_i64(&p, r->at_ms);
+    p_i64(&p, now_ms);
+    p_text(&p, source);
+    p_text(&p, r->version);
+    p_i64(&p, r->uptime_s);
+    p_text(&p, health_reader_name(r->reader));
+    p_text(&p, health_printer_name(r->printer));
+    p_i64(&p, r->disk_free_bytes);
+    p_i64(&p, r->disk_free_pct);
+    p_i64(&p, r->battery_pct);
+    p_text(&p, health_power_name(r->power));
+    p_i64(&p, r->backlog);
+    p_i64(&p, r->sessions);
+    p_i64(&p, r->median_taps);
+    p_i64(&p, r->help_requests);
+    p_bytes(&p, r->epoch, 16);
+    if (r->has_update) {
+        p_text(&p, r->update.version);
+        p_text(&p, health_update_result_name(r->update.result));
+        p_i64(&p, r->update.at_ms);
+        p_text(&p, r->update.detail);
+    } else {
+        for (int i = 0; i < 4; i++)
+            p_text(&p, NULL); /* SQL NULL */
+    }
+    rc = pg_do(db, "BEGIN", NULL);
+    PGresult *res = NULL;
+    if (rc == KIOSK_OK)
+        rc =
+            pg_run(db, NULL,
+                   "INSERT INTO unit_health(device, seq, at_ms, received_ms, source, version,"
+                   " uptime_s, reader, printer, disk_free_bytes, disk_free_pct, battery_pct, power,"
+                   " backlog, sessions, median_taps, help_requests, epoch, update_version,"
+                   " update_result, update_at_ms, update_detail) VALUES($1, $2, $3, $4, $5, $6,"
+                   " $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)"
+                   " ON CONFLICT(device, seq, at_ms) DO NOTHING",
+                   &p, &res);
+    int changed = res ? atoi(PQcmdTuples(res)) : 0;
+    PQclear(res);
+    if (rc == KIOSK_OK) {
+        params q = {0};
+        p_i64(&q, now_ms - HUB_HEALTH_RETENTION_MS);
+        rc = pg_do(db, "DELETE FROM unit_health WHERE received_ms < $1", &q);
+    }
+    if (rc == KIOSK_OK)
+        rc = pg_do(db, "COMMIT", NULL);
+    if (rc != KIOSK_OK) {
+        kiosk_log_error("hub_pg", "cannot store a health report: %s", kiosk_strerror(rc));
+        if (PQstatus(db->conn) == CONNECTION_OK)
+            PQclear(PQexec(db->conn, "ROLLBACK"));
+        return rc;
+    }
+    if (added)
+        *added = changed > 0;
+    return KIOSK_OK;
+}
+
+#define PG_HEALTH_COLUMNS                                                                          \
+    "h.device, coalesce(d.name, ''), h.received_ms, h.source, h.seq, h.at_ms, h.version,"          \
+    " h.uptime_s, h.reader, h.printer, h.disk_free_bytes, h.disk_free_pct, h.battery_pct,"         \
+    " h.power, h.backlog, h.sessions, h.median_taps, h.help_requests, h.epoch,"                    \
+    " h.update_version, h.update_result, h.update_at_ms, h.update_detail"
+
+static kiosk_rc pg_health_walk(void *impl, int latest, const uint8_t *pk, int64_t since_ms,
+                               hub_db_health_cb cb, void *ctx)
+{
+    hub_pg *db = impl;
+    kiosk_rc rc = pg_ready(db);
+    if (rc != KIOSK_OK)
+        return rc;
+    params p = {0};
+    PGresult *r;
+    if (latest) {
+        rc = pg_run(db, NULL,
+                    "SELECT " PG_HEALTH_COLUMNS " FROM (SELECT DISTINCT ON (device) *"
+                    " FROM unit_health ORDER BY device, at_ms DESC, received_ms DESC, seq DESC) h"
+                    " LEFT JOIN devices d ON d.public_key = h.device"
+                    " ORDER BY coalesce(d.name, ''), h.device",
+                    NULL, &r);
+    } else {
+        p_i64(&p, since_ms);
+        if (pk)
+            p_bytes(&p, pk, 32);
+        rc = pg_run(db, NULL,
+                    pk ? "SELECT " PG_HEALTH_COLUMNS " FROM unit_health h"
+                         " LEFT JOIN devices d ON d.public_key = h.device"
+                         " WHERE h.received_ms >= $1 AND h.device = $2"
+                         " ORDER BY h.device, h.at_ms, h.seq"
+                       : "SELECT " PG_HEALTH_COLUMNS " FROM unit_health h"
+                         " LEFT JOIN devices d ON d.public_key = h.device"
+                         " WHERE h.received_ms >= $1 ORDER BY h.device, h.at_ms, h.seq",
+                    &p, &r);
+    }
+    if (rc != KIOSK_OK)
+        return rc;
+    for (int i = 0; rc == KIOSK_OK && i < PQntuples(r); i++) {
+        hub_db_health h = {
+            .device = r_bytes(r, i, 0, 32),
+            .device_name = PQgetvalue(r, i, 1),
+            .received_ms = r_i64(r, i, 2),
+            .source = PQgetvalue(r, i, 3),
+        };
+        health_report *x = &h.report;
+        const uint8_t *epoch = r_bytes(r, i, 18, 16);
+        x->seq = r_i64(r, i, 4);
+        x->at_ms = r_i64(r, i, 5);
+        snprintf(x->version, sizeof x->version, "%s", PQgetvalue(r, i, 6));
+        x->uptime_s = r_i64(r, i, 7);
+        int ok = h.device && epoch && health_reader_parse(PQgetvalue(r, i, 8), &x->reader) &&
+                 health_printer_parse(PQgetvalue(r, i, 9), &x->printer) &&
+                 health_power_parse(PQgetvalue(r, i, 13), &x->power);
+        x->disk_free_bytes = r_i64(r, i, 10);
+        x->disk_free_pct = (int)r_i64(r, i, 11);
+        x->battery_pct = (int)r_i64(r, i, 12);
+        x->backlog = r_i64(r, i, 14);
+        x->sessions = r_i64(r, i, 15);
+        x->median_taps = r_i64(r, i, 16);
+        x->help_requests = r_i64(r, i, 17);
+        if (epoch)
+            memcpy(x->epoch, epoch, 16);
+        if (!PQgetisnull(r, i, 19)) {
+            x->has_update = 1;
+            snprintf(x->update.version, sizeof x->update.version, "%s", PQgetvalue(r, i, 19));
+            ok = ok && health_update_result_parse(PQgetvalue(r, i, 20), &x->update.result);
+            x->update.at_ms = r_i64(r, i, 21);
+            snprintf(x->update.detail, sizeof x->update.detail, "%s", PQgetvalue(r, i, 22));
+        }
+        if (ok)
+            rc = cb(ctx, &h);
+    }
+    PQclear(r);
+    return rc;
+}
+
+static kiosk_rc pg_health_prune(void *impl, int64_t before_ms, int64_t *removed)
+{
+    hub_pg *db = impl;
+    if (removed)
+        *removed = 0;
+    kiosk_rc rc = pg_ready(db);
+    if (rc != KIOSK_OK)
+        return rc;
+    params p = {0};
+    p_i64(&p, before_ms);
+    PGresult *r;
+    rc = pg_run(db, NULL, "DELETE FROM unit_health WHERE received_ms < $1", &p, &r);
+    if (rc == KIOSK_OK && removed)
+        *removed = atoll(PQcmdTuples(r));
+    PQclear(r);
+    return rc;
+}
+
 const hub_db_ops hub_pg_ops = {
     .name = "postgresql",
     .close = pg_close,
@@ -1127,4 +1309,7 @@ const hub_db_ops hub_pg_ops = {
     .state_history = pg_state_history,
     .meta_put = pg_meta_put,
     .find_receipt = pg_find_receipt,
+    .health_add = pg_health_add,
+    .health_walk = pg_health_walk,
+    .health_prune = pg_health_prune,
 };

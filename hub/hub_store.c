@@ -273,3 +273,62 @@ kiosk_rc hub_db_find_receipt(hub_db *db, const uint8_t device[32], const char *r
         return KIOSK_NOT_FOUND;
     return db->ops->find_receipt(db->impl, device, receipt_no, uuid);
 }
+
+kiosk_rc hub_db_health_add(hub_db *db, const uint8_t public_key[32], const health_report *r,
+                           const char *source, int64_t now_ms, int *added)
+{
+    if (added)
+        *added = 0;
+    if (!health_report_valid(r))
+        return KIOSK_INVALID;
+    return db->ops->health_add(db->impl, public_key, r, source, now_ms, added);
+}
+
+kiosk_rc hub_db_health_latest(hub_db *db, hub_db_health_cb cb, void *ctx)
+{
+    return db->ops->health_walk(db->impl, 1, NULL, -1, cb, ctx);
+}
+
+kiosk_rc hub_db_health_history(hub_db *db, const uint8_t *public_key, int64_t since_ms,
+                               hub_db_health_cb cb, void *ctx)
+{
+    return db->ops->health_walk(db->impl, 0, public_key, since_ms, cb, ctx);
+}
+
+kiosk_rc hub_db_health_prune(hub_db *db, int64_t before_ms, int64_t *removed)
+{
+    if (removed)
+        *removed = 0;
+    return db->ops->health_prune(db->impl, before_ms, removed);
+}
+
+int hub_health_problem(const health_report *r, char *why, size_t why_size)
+{
+    char buf[160] = "";
+    size_t used = 0;
+#define HUB_HEALTH_NOTE(...)                                                                       \
+    do {                                                                                           \
+        int w_ = snprintf(buf + used, sizeof buf - used, "%s", used ? ", " : "");                  \
+        if (w_ > 0 && (size_t)w_ < sizeof buf - used)                                              \
+            used += (size_t)w_;                                                                    \
+        w_ = snprintf(buf + used, sizeof buf - used, __VA_ARGS__);                                 \
+        if (w_ > 0 && (size_t)w_ < sizeof buf - used)                                              \
+            used += (size_t)w_;                                                                    \
+    } while (0)
+    if (r->printer == HEALTH_PRINTER_PAPER_OUT)
+        HUB_HEALTH_NOTE("printer out of paper");
+    else if (r->printer == HEALTH_PRINTER_OFFLINE || r->printer == HEALTH_PRINTER_FAULT)
+        HUB_HEALTH_NOTE("printer %s", health_printer_name(r->printer));
+    if (r->reader == HEALTH_READER_FAULT)
+        HUB_HEALTH_NOTE("reader down");
+    if (r->disk_free_pct < 10)
+        HUB_HEALTH_NOTE("disk %d %% free", r->disk_free_pct);
+    if (r->has_update &&
+        (r->update.result == HEALTH_UPDATE_FAILED || r->update.result == HEALTH_UPDATE_FALLBACK))
+        HUB_HEALTH_NOTE("update %s %s", r->update.version,
+                        health_update_result_name(r->update.result));
+#undef HUB_HEALTH_NOTE
+    if (why && why_size)
+        snprintf(why, why_size, "%s", buf);
+    return used > 0;
+}

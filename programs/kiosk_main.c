@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "app/app_io.h"
 #include "config/kiosk_config.h"
 #include "core/kiosk_log.h"
 #include "store/store.h"
@@ -145,7 +146,14 @@ int main(int argc, char **argv)
                           .key = &key,
                           .batch = (size_t)cfg.sync_batch,
                           .backoff_max_ms = (int64_t)cfg.sync_retry_max_s * 1000,
-                          .idle_poll_ms = 60000};
+                          .idle_poll_ms = 60000,
+                          /* the unit's health to the hub: at start, then every interval */
+                          .health_interval_ms = (int64_t)cfg.sync_health_interval_min * 60000,
+                          .health = {.version = KIOSK_VERSION,
+                                     .state_dir = cfg.state_dir,
+                                     .started_ms = kiosk_clock_now_ms(kiosk_clock_system()),
+                                     .fill = app_io_health_fill,
+                                     .ctx = cfg.state_dir}};
         kiosk_rc krc = store_device_key_load(cfg.state_dir, &key);
         if (krc == KIOSK_OK)
             krc = sync_worker_create(&sc, &sync);

@@ -7,6 +7,7 @@
 #include <limits.h>
 #include <malloc.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +21,9 @@
 #include "config/kiosk_strings.h"
 #include "proto/sync_proto.h"
 #include "core/kiosk_log.h"
+#include "proto/health_proto.h"
+#include "identity/identity_health.h"
+#include "power/power.h"
 #include "domain/followup.h"
 #include "receipt/receipt_job.h"
 #include "proto/receipt_payload.h"
@@ -76,6 +80,25 @@ struct app_io {
     int64_t store_checked_ms;
     kiosk_rc open_rc;
 };
+
+/* The printer as last seen, for the health report (app_io_printer_health). */
+static atomic_int printer_health = HEALTH_PRINTER_UNKNOWN;
+
+int app_io_printer_health(void)
+{
+    return atomic_load(&printer_health);
+}
+
+/* What a printer's rc says of it. */
+static void note_printer(const app_io *io, kiosk_rc rc)
+{
+    int h = rc == KIOSK_OK ? (io->cfg.printer_backend == KIOSK_PRINTER_FILE ? HEALTH_PRINTER_IMAGE
+                                                                            : HEALTH_PRINTER_OK)
+            : rc == KIOSK_PAPER_OUT ? HEALTH_PRINTER_PAPER_OUT
+            : !io->printer          ? HEALTH_PRINTER_OFFLINE
+                                    : HEALTH_PRINTER_FAULT;
+    atomic_store(&printer_health, h);
+}
 
 /* How often a missing printer is looked for again. */
 #define PRINTER_RETRY_MS 3000
@@ -151,6 +174,7 @@ static void open_printer(app_io *io)
                         kiosk_strerror(rc));
     io->printer_rc = rc;
     io->printer_reported = 1;
+    note_printer(io, rc);
     app_io_result r = {.kind = APP_IO_PRINTER, .rc = rc};
     io->cb(io->ctx, &r);
 }
@@ -470,6 +494,7 @@ static void run_job(app_io *io, job *j, app_io_result *r)
                                : prc == KIOSK_PAPER_OUT   ? 2
                                : prc == KIOSK_UNSUPPORTED ? 1
                                                           : 3;
+            note_printer(io, prc == KIOSK_UNSUPPORTED ? KIOSK_OK : prc);
         }
         receipt_device_id(io->key.public_key, r->device_id);
         uint8_t h[32];
@@ -525,8 +550,14 @@ static void run_job(app_io *io, job *j, app_io_result *r)
         /* as many bundles as the hub's import limit needs, each importable alone */
         receipt_bundle_base(io->cfg.hall_code, io->key.public_key, now, path, sizeof path);
         sync_export_result res;
+        /* with the unit's health ("-health.kb") */
+        sync_health_source hs = {.version = KIOSK_VERSION_STRING,
+                                 .state_dir = io->cfg.state_dir,
+                                 .fill = app_io_health_fill,
+                                 .ctx = io->cfg.state_dir};
+        sync_export_options eo = {.health = &hs};
         r->rc =
-            sync_export_bundles(io->store, &io->key, j->dir, path, (int64_t)now * 1000, NULL, &res);
+            sync_export_bundles(io->store, &io->key, j->dir, path, (int64_t)now * 1000, &eo, &res);
         r->count = (int64_t)res.records;
         snprintf(r->png, sizeof r->png, "%s", res.first);
         /* and the records the hub refused, in bundles of their own ("-refused"), for the
@@ -618,6 +649,9 @@ static void run_job(app_io *io, job *j, app_io_result *r)
     case APP_IO_RECORD_STATES: /* the second half of APP_IO_RECORDS */
         r->rc = KIOSK_INVALID;
         break;
+    case APP_IO_SESSION_END:
+        r->rc = store_health_note_session(io->store, j->days);
+        break;
     case APP_IO_SERVICE:
         if (j->days >= 0)
             r->rc = store_set_out_of_service(io->store, j->days, j->who);
@@ -705,6 +739,11 @@ static void *worker(void *arg)
         explicit_bzero(&r, sizeof r);
         if (kind == APP_IO_SAVE || kind == APP_IO_READY || kind == APP_IO_PURGE)
             check_store(io); /* a save may have taken the last room */
+        if ((kind == APP_IO_PRINT || kind == APP_IO_PRINT_TEST || kind == APP_IO_SLIP) &&
+            io->open_rc == KIOSK_OK &&
+            (r.rc == KIOSK_OK || r.rc == KIOSK_PAPER_OUT || r.rc == KIOSK_PRINTER ||
+             r.rc == KIOSK_IO))
+            note_printer(io, r.rc);
     }
     printer_close(io->printer);
     kiosk_strings_destroy(io->strings);
@@ -899,6 +938,34 @@ kiosk_rc app_io_help(app_io *io, const char *step)
 {
     job j = {.kind = APP_IO_HELP};
     snprintf(j.subject, sizeof j.subject, "%s", step ? step : "");
+    return queue(io, &j);
+}
+
+void app_io_health_fill(void *ctx, health_report *r)
+{
+    const char *state_dir = ctx;
+    identity_health ih;
+    if (state_dir && identity_health_read(state_dir, &ih) == KIOSK_OK)
+        r->reader = ih.state == IDENTITY_HEALTH_OK      ? HEALTH_READER_OK
+                    : ih.state == IDENTITY_HEALTH_FAULT ? HEALTH_READER_FAULT
+                                                        : HEALTH_READER_UNKNOWN;
+    r->printer = (health_printer)app_io_printer_health();
+    power *pw = NULL;
+    power_status ps;
+    if (power_open_sysfs(POWER_SYSFS_ROOT, &pw) == KIOSK_OK && power_read(pw, &ps) == KIOSK_OK) {
+        if (!ps.has_battery) {
+            r->power = HEALTH_POWER_MAINS; /* a hall kiosk: no battery, often no mains entry */
+        } else {
+            r->power = ps.charging ? HEALTH_POWER_CHARGING : HEALTH_POWER_BATTERY;
+            r->battery_pct = ps.percent >= 0 && ps.percent <= 100 ? ps.percent : -1;
+        }
+    }
+    power_close(pw);
+}
+
+kiosk_rc app_io_session_end(app_io *io, int taps)
+{
+    job j = {.kind = APP_IO_SESSION_END, .days = taps < 0 ? 0 : taps};
     return queue(io, &j);
 }
 

@@ -757,6 +757,9 @@ static void measure_step(session *s, flow_step before, flow_step now)
     kiosk_log_info("session", "session ended after %s: %d taps, %.0f s (%s)",
                    flow_step_name(before), s->view.taps, (double)(t - s->session_since_ms) / 1000.0,
                    steps);
+    /* the health report's sessions and their median touches: the number alone */
+    if (s->io && app_io_session_end(s->io, s->view.taps) != KIOSK_OK)
+        kiosk_log_warn("session", "the session's touches were not counted (I/O queue full)");
 }
 
 static void dispatch(session *s, const flow_event *ev)

@@ -94,6 +94,7 @@ static const slot slots[] = {
     BOOL("sync", "allow_plain_http_loopback", sync_allow_plain_http_loopback),
     INT("sync", "batch", sync_batch, 1, 5000),
     INT("sync", "retry_max_s", sync_retry_max_s, 5, 86400),
+    INT("sync", "health_interval", sync_health_interval_min, 1, 1440),
     ENUM("log", "level", log_level, level_names),
     STR("input", "handwriting_model", handwriting_model),
     BOOL("voice", "enabled", voice_enabled),
@@ -135,6 +136,7 @@ void kiosk_config_defaults(kiosk_config *cfg, const char *assets_dir, const char
     cfg->psam_key = 1;
     cfg->sync_batch = 200;
     cfg->sync_retry_max_s = 300;
+    cfg->sync_health_interval_min = 15;
     cfg->log_level = KIOSK_LOG_INFO;
     /* Debian's tegaki-zinnia-simplified-chinese */
     copy_text(cfg->handwriting_model, sizeof cfg->handwriting_model,

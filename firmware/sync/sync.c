@@ -905,11 +905,134 @@ kiosk_rc sync_run_once(const sync_config *cfg, store *s, sync_round *round, char
     return rc;
 }
 
+/* ---- the health report (POST /v3/health) --------------------------------------------
+ * A snapshot, not a queue: made fresh each time from the store's counters (summed since
+ * the last report the hub acknowledged) and the source's view of the hardware; a report
+ * that could not go is simply made again, newer, next time. */
+
+kiosk_rc sync_health_make(store *s, const sync_health_source *src, int64_t now_ms, health_report *r,
+                          store_health *covers)
+{
+    memset(r, 0, sizeof *r);
+    memset(covers, 0, sizeof *covers);
+    kiosk_rc rc = store_health_take(s, covers);
+    if (rc != KIOSK_OK)
+        return rc;
+    r->seq = covers->seq;
+    r->at_ms = now_ms > 0 ? now_ms : 0;
+    const char *version = src && src->version ? src->version : "unknown";
+    snprintf(r->version, sizeof r->version, "%s", health_text_ok(version, 0) ? version : "unknown");
+    if (src && src->started_ms > 0 && now_ms > src->started_ms)
+        r->uptime_s = (now_ms - src->started_ms) / 1000;
+    r->reader = HEALTH_READER_UNKNOWN;
+    r->printer = HEALTH_PRINTER_UNKNOWN;
+    r->power = HEALTH_POWER_UNKNOWN;
+    r->battery_pct = -1;
+    r->disk_free_bytes = covers->disk_free_bytes;
+    r->disk_free_pct = covers->disk_free_pct;
+    r->backlog = covers->backlog > HEALTH_COUNT_MAX ? HEALTH_COUNT_MAX : covers->backlog;
+    r->sessions = covers->sessions > HEALTH_COUNT_MAX ? HEALTH_COUNT_MAX : covers->sessions;
+    r->median_taps = covers->median_taps;
+    r->help_requests =
+        covers->help_requests > HEALTH_COUNT_MAX ? HEALTH_COUNT_MAX : covers->help_requests;
+    memcpy(r->epoch, covers->epoch, sizeof r->epoch);
+    /* the updater's word, carried as given when it validates, nothing when it does not */
+    if (src && src->state_dir && health_update_read(src->state_dir, &r->update) == KIOSK_OK)
+        r->has_update = 1;
+    else
+        memset(&r->update, 0, sizeof r->update);
+    if (src && src->fill)
+        src->fill(src->ctx, r);
+    if (!health_report_valid(r)) { /* a fill that broke a field: what the store knows */
+        kiosk_log_warn("sync", "the health report's hardware fields are out of range: unknown");
+        r->reader = HEALTH_READER_UNKNOWN;
+        r->printer = HEALTH_PRINTER_UNKNOWN;
+        r->power = HEALTH_POWER_UNKNOWN;
+        r->battery_pct = -1;
+        if (!health_text_ok(r->version, 0))
+            snprintf(r->version, sizeof r->version, "unknown");
+    }
+    return health_report_valid(r) ? KIOSK_OK : KIOSK_INVALID;
+}
+
+static kiosk_rc send_health(session *se, const sync_config *cfg, store *s, kiosk_buf *rep,
+                            char *error, size_t error_size)
+{
+    int64_t now = kiosk_clock_now_ms(cfg->clock ? cfg->clock : kiosk_clock_system());
+    health_report r;
+    store_health covers;
+    kiosk_rc rc = sync_health_make(s, &cfg->health, now, &r, &covers);
+    char *body = NULL;
+    size_t len = 0;
+    if (rc == KIOSK_OK)
+        rc = health_report_encode(&r, &body, &len);
+    for (int retries = 0; rc == KIOSK_OK;) {
+        long status = 0;
+        request rq;
+        rc = post(se, cfg, &rq, HEALTH_REPORT_PATH, body, len, &status, rep, error, error_size);
+        if (rc != KIOSK_OK)
+            break;
+        if (status == 200) {
+            rc = check_hub_signature(&rq, cfg, s, rep, error, error_size);
+            int64_t *seqs = NULL, hub_now = 0;
+            size_t m = 0;
+            if (rc == KIOSK_OK && sync_event_acks_decode(kiosk_buf_str(rep), rep->len, &seqs, &m,
+                                                         &hub_now) != KIOSK_OK) {
+                set_error(error, error_size, "%s",
+                          "the hub's answer to the health report is not the protocol");
+                rc = KIOSK_INVALID;
+            }
+            if (rc == KIOSK_OK && !(m == 1 && seqs[0] == r.seq)) {
+                set_error(error, error_size, "%s", "the hub did not name the health report");
+                rc = KIOSK_INVALID;
+            }
+            free(seqs);
+            if (rc == KIOSK_OK)
+                rc = store_health_reported(s, &covers);
+            break;
+        }
+        if (status == 404) {
+            rc = KIOSK_UNSUPPORTED;
+            set_error(error, error_size, "%s", "the hub does not take health reports (HTTP 404)");
+            break;
+        }
+        verdict v = judge_error(se, cfg, status, rep, &rc, error, error_size);
+        if (v != RETRY_NOW || ++retries > ROUND_RETRIES)
+            break;
+        /* a corrected clock: the same report, signed again at the new time */
+        rc = KIOSK_OK;
+    }
+    free(body);
+    return rc;
+}
+
+kiosk_rc sync_send_health(const sync_config *cfg, store *s, char *error, size_t error_size)
+{
+    if (!cfg || !cfg->url || !*cfg->url || !cfg->key || !s)
+        return KIOSK_CONFIG;
+    if (!kiosk_url_hub_allowed(cfg->url, cfg->allow_plain_http_loopback)) {
+        set_error(error, error_size, "%s", "refusing a hub URL that is not https://");
+        return KIOSK_CONFIG;
+    }
+    pthread_once(&curl_once, curl_init_once);
+    session se = {.curl = curl_easy_init(), .batch = batch_size(cfg)};
+    if (!se.curl)
+        return KIOSK_NOMEM;
+    kiosk_buf rep;
+    kiosk_buf_init(&rep, REPLY_MAX, 0);
+    kiosk_rc rc = send_health(&se, cfg, s, &rep, error, error_size);
+    kiosk_buf_deinit(&rep);
+    curl_easy_cleanup(se.curl);
+    return rc;
+}
+
 /* ---- the worker ------------------------------------------------------------------ */
 
 struct sync_worker {
     sync_config cfg;
     char url[1024], ca_file[512], db_path[512], hall_code[16];
+    char health_version[HEALTH_TEXT_MAX], health_dir[512];
+    int64_t health_next_ms; /* monotonic: when the next health report is due (0: now) */
     uint8_t hub_key[32];
     pthread_t thread;
     pthread_mutex_t mu;
@@ -956,6 +1079,37 @@ static int64_t backoff_ms(const sync_config *c, int attempt)
     return (int64_t)randombytes_uniform((uint32_t)(span > 0xFFFFFFF ? 0xFFFFFFF : span) + 1);
 }
 
+/* The worker's health report: at its start and every health interval, after a round that
+ * reached the hub. One that fails goes again after the next good round; a hub without the
+ * route (404) is asked again at the next interval. *delay shortened to the next one due. */
+static void health_round(sync_worker *sy, session *se, store *s, kiosk_rc round_rc, int64_t *delay)
+{
+    if (sy->cfg.health_interval_ms < 0 || !s)
+        return;
+    int64_t mono = kiosk_clock_mono_ms(sy->cfg.clock);
+    if (round_rc == KIOSK_OK && mono >= sy->health_next_ms && !atomic_load(&sy->stop)) {
+        char err[128] = "";
+        kiosk_buf rep;
+        kiosk_buf_init(&rep, REPLY_MAX, 0);
+        kiosk_rc rc = send_health(se, &sy->cfg, s, &rep, err, sizeof err);
+        kiosk_buf_deinit(&rep);
+        /* sent, or a hub without the route: at the next interval; failed: at the next
+         * poll (nothing is queued: the next report is made afresh) */
+        sy->health_next_ms =
+            mono + (rc == KIOSK_OK || rc == KIOSK_UNSUPPORTED ? sy->cfg.health_interval_ms
+                                                              : sy->cfg.idle_poll_ms);
+        if (rc == KIOSK_OK)
+            kiosk_log_info("sync", "health report sent");
+        if (rc != KIOSK_OK)
+            kiosk_log_warn("sync", "health report: %s", err[0] ? err : kiosk_strerror(rc));
+    }
+    int64_t until = sy->health_next_ms - mono;
+    if (until < 1000)
+        until = 1000;
+    if (round_rc == KIOSK_OK && until < *delay)
+        *delay = until;
+}
+
 static void *worker(void *arg)
 {
     sync_worker *sy = arg;
@@ -996,6 +1150,7 @@ static void *worker(void *arg)
             kiosk_log_warn("sync", "%s", err[0] ? err : kiosk_strerror(rc));
         attempt = rc == KIOSK_OK ? 0 : attempt + 1;
         int64_t delay = rc == KIOSK_OK ? sy->cfg.idle_poll_ms : backoff_ms(&sy->cfg, attempt);
+        health_round(sy, &se, s, rc, &delay);
         pthread_mutex_lock(&sy->mu);
         sy->status.busy = 0;
         sy->status.counts = counts;
@@ -1052,6 +1207,14 @@ kiosk_rc sync_worker_create(const sync_config *cfg, sync_worker **out)
     if (sy->cfg.backoff_max_ms < sy->cfg.backoff_min_ms)
         sy->cfg.backoff_max_ms = sy->cfg.backoff_min_ms;
     sy->cfg.idle_poll_ms = cfg->idle_poll_ms > 0 ? cfg->idle_poll_ms : 300000;
+    if (sy->cfg.health_interval_ms == 0)
+        sy->cfg.health_interval_ms = 15 * 60 * 1000;
+    snprintf(sy->health_version, sizeof sy->health_version, "%s",
+             cfg->health.version ? cfg->health.version : "unknown");
+    snprintf(sy->health_dir, sizeof sy->health_dir, "%s",
+             cfg->health.state_dir ? cfg->health.state_dir : "");
+    sy->cfg.health.version = sy->health_version;
+    sy->cfg.health.state_dir = sy->health_dir[0] ? sy->health_dir : NULL;
     if (!sy->cfg.clock)
         sy->cfg.clock = kiosk_clock_system();
     pthread_condattr_t ca;
@@ -1335,7 +1498,13 @@ kiosk_rc sync_export_bundles(store *s, const store_device_key *key, const char *
     }
     if (rc == KIOSK_OK && pl.n == 0 && nev == 0)
         rc = KIOSK_NOT_FOUND;
-    size_t nfiles = pl.n + (nev ? 1 : 0);
+    /* the unit's health travels with every export ("-health"): a snapshot, its counters
+     * reported once the files are written */
+    int with_health = rc == KIOSK_OK && opt && opt->health && !opt->refused;
+    size_t nfiles = pl.n + (nev ? 1 : 0) + (with_health ? 1 : 0);
+    size_t hi = pl.n + (nev ? 1 : 0); /* the health file's index */
+    store_health covers;
+    memset(&covers, 0, sizeof covers);
     char(*finals)[SYNC_EXPORT_PATH_MAX] = NULL, (*tmps)[SYNC_EXPORT_PATH_MAX] = NULL;
     if (rc == KIOSK_OK) {
         finals = calloc(nfiles, sizeof *finals);
@@ -1363,6 +1532,24 @@ kiosk_rc sync_export_bundles(store *s, const store_device_key *key, const char *
         free(body);
     }
     free(evs);
+    if (rc == KIOSK_OK && with_health) {
+        char hbase[600];
+        int k = snprintf(hbase, sizeof hbase, "%s-health", base);
+        if (k <= 0 || (size_t)k >= sizeof hbase ||
+            !part_paths(dir, hbase, 0, 1, finals[hi], tmps[hi], SYNC_EXPORT_PATH_MAX))
+            rc = KIOSK_INVALID;
+        health_report hr;
+        char *body = NULL;
+        size_t len = 0;
+        if (rc == KIOSK_OK)
+            rc = sync_health_make(s, opt->health, now_ms, &hr, &covers);
+        if (rc == KIOSK_OK)
+            rc = health_report_encode(&hr, &body, &len);
+        if (rc == KIOSK_OK)
+            rc = sync_bundle_write_temp_for(tmps[hi], HEALTH_REPORT_PATH, key->public_key,
+                                            key->secret_key, now_ms, body, len);
+        free(body);
+    }
     /* pass 2: each part encoded, signed and written under its hidden name */
     size_t records = 0;
     for (size_t i = 0; rc == KIOSK_OK && i < pl.n; i++) {
@@ -1413,6 +1600,9 @@ kiosk_rc sync_export_bundles(store *s, const store_device_key *key, const char *
         res.records = records;
         res.files = pl.n;
         res.events = nev;
+        res.health = with_health;
+        if (with_health && store_health_reported(s, &covers) != KIOSK_OK)
+            kiosk_log_warn("sync", "the health counters stay: the next report repeats them");
         snprintf(res.first, sizeof res.first, "%s", finals[0]);
         kiosk_log_info("sync", "wrote %zu records in %zu bundles, %zu kiosk events", records, pl.n,
                        nev);

@@ -273,6 +273,17 @@ static size_t bundle_max_body(void)
     return n && !*end && n < SYNC_MAX_BODY ? (size_t)n : 0;
 }
 
+/* The health report's reader state for an export from the shell: the running kiosk's
+ * reader.state (the printer and power stay unknown here: the kiosk holds the printer). */
+static void export_health_fill(void *ctx, health_report *r)
+{
+    identity_health ih;
+    if (identity_health_read(ctx, &ih) == KIOSK_OK)
+        r->reader = ih.state == IDENTITY_HEALTH_OK      ? HEALTH_READER_OK
+                    : ih.state == IDENTITY_HEALTH_FAULT ? HEALTH_READER_FAULT
+                                                        : HEALTH_READER_UNKNOWN;
+}
+
 int cmd_export(int argc, char **argv)
 {
     const char *config_path = NULL;
@@ -315,7 +326,11 @@ int cmd_export(int argc, char **argv)
         snprintf(base, sizeof base, "%.*s",
                  (int)(nl > 3 && !strcmp(name + nl - 3, ".kb") ? nl - 3 : nl), name);
     }
-    sync_export_options opt = {.max_body = bundle_max_body(), .refused = refused};
+    sync_health_source hs = {.version = KIOSK_VERSION,
+                             .state_dir = cfg.state_dir,
+                             .fill = export_health_fill,
+                             .ctx = cfg.state_dir};
+    sync_export_options opt = {.max_body = bundle_max_body(), .refused = refused, .health = &hs};
     sync_export_result res;
     kiosk_rc rc = sync_export_bundles(st, &key, dir, base, now_ms, &opt, &res);
     if (res.stale_removed)
@@ -329,6 +344,8 @@ int cmd_export(int argc, char **argv)
         if (res.events)
             printf("and %zu help requests (kiosk events) for the hub; they stay queued here\n",
                    res.events);
+        if (res.health)
+            printf("and this unit's health report (%s-health.kb)\n", base);
         if (refused)
             printf("records the hub refused: it keeps them for reconciliation (hub status);"
                    " they stay rejected here\n");

@@ -15,12 +15,13 @@
 #include <stdint.h>
 
 #include "core/kiosk_error.h"
+#include "proto/health_proto.h"
 #include "proto/sync_proto.h"
 #include "proto/sync_status.h"
 
 typedef struct hub_db hub_db;
 
-#define HUB_DB_SCHEMA_VERSION 5
+#define HUB_DB_SCHEMA_VERSION 6
 #define HUB_DEVICE_NAME_MAX 128 /* bytes of a device name, terminator included */
 
 /* Open (creating or migrating) the database at where (borrowed): a postgresql:// or
@@ -251,5 +252,47 @@ kiosk_rc hub_db_find_receipt(hub_db *db, const uint8_t device[32], const char *r
 /* 1 when s is a record type or a receipt number as hub_db_meta_put takes them. */
 int hub_db_meta_type_ok(const char *s);
 int hub_db_meta_receipt_ok(const char *s);
+/* ---- unit health reports (health_proto.h) ----
+ * One row per report a unit sent (POST /v3/health) or brought in a bundle ("-health.kb"):
+ * the device, when the hub received it, the unit's time and every field as a column, kept
+ * HUB_HEALTH_RETENTION_DAYS (older rows are pruned by every insert). Nothing personal. */
+#define HUB_HEALTH_RETENTION_DAYS 30
+#define HUB_HEALTH_RETENTION_MS ((int64_t)HUB_HEALTH_RETENTION_DAYS * 86400000)
+
+/* Store report r (borrowed) of a device, received at now_ms from source ("http" or
+ * "bundle"); idempotent on (device, seq, at_ms): a report held already is not changed
+ * (*added 0, may be NULL). Rows received before now_ms - HUB_HEALTH_RETENTION_MS go.
+ * KIOSK_NOT_FOUND for a device never added (or removed), KIOSK_INVALID for a report that is
+ * not valid, a database error otherwise. */
+kiosk_rc hub_db_health_add(hub_db *db, const uint8_t public_key[32], const health_report *r,
+                           const char *source, int64_t now_ms, int *added);
+
+/* One stored report, borrowed for the callback only. */
+typedef struct hub_db_health {
+    const uint8_t *device; /* 32 bytes */
+    const char *device_name;
+    int64_t received_ms; /* the hub's clock */
+    const char *source;  /* "http" or "bundle" */
+    health_report report;
+} hub_db_health;
+typedef kiosk_rc (*hub_db_health_cb)(void *ctx, const hub_db_health *h);
+
+/* The latest report of every device that sent one (the highest unit time, then the latest
+ * received), ordered by device name then key. KIOSK_OK, the callback's code, a database
+ * error. For `kiosk-hub health`, `kiosk-hub status` and the console. */
+kiosk_rc hub_db_health_latest(hub_db *db, hub_db_health_cb cb, void *ctx);
+
+/* The reports received at or after since_ms of one device (public_key borrowed; NULL:
+ * every device), ordered by device, then the unit's time, oldest first. As latest. */
+kiosk_rc hub_db_health_history(hub_db *db, const uint8_t *public_key, int64_t since_ms,
+                               hub_db_health_cb cb, void *ctx);
+
+/* Remove the reports received before before_ms; *removed (may be NULL) how many. */
+kiosk_rc hub_db_health_prune(hub_db *db, int64_t before_ms, int64_t *removed);
+
+/* 1 when the report shows a problem staff should see, with a short reason (ASCII, caller
+ * storage): printer out of paper, offline or faulty, reader down, disk under 10 %, the last
+ * update failed or fell back. Pure. */
+int hub_health_problem(const health_report *r, char *why, size_t why_size);
 
 #endif

@@ -50,6 +50,7 @@ typedef enum app_io_kind {
     APP_IO_RECORD_STATES, /* after APP_IO_RECORDS, from the same job: records[nrecords] again
                            * with the hub's states (hub_answer 1), or the last known ones
                            * when the hub could not be asked (hub_answer -1, rc why) */
+    APP_IO_SESSION_END, /* rc: a session's touches counted for the health report */
 } app_io_kind;
 
 /* 我的办理记录: the records of one citizen shown at most (the newest). */
@@ -214,5 +215,24 @@ kiosk_rc app_io_draft_take(app_io *io, const char *id_number);
 
 /* Free disk under which the store refuses to start a registration. */
 #define APP_IO_MIN_FREE_BYTES (16u << 20)
+
+/* ---- the health report's parts the I/O worker knows ---- */
+
+/* A citizen's session ended after taps touches: counted for the unit's health report
+ * (store_health_note_session: the number alone). Any thread. */
+kiosk_rc app_io_session_end(app_io *io, int taps);
+
+/* The printer as the I/O worker last saw it (a health_printer value of
+ * proto/health_proto.h): when it opened or failed to, after every print and every status
+ * asked. One I/O worker per process; HEALTH_PRINTER_UNKNOWN before it started. Any thread. */
+int app_io_printer_health(void);
+
+/* sync_health_fill_fn for the kiosk's health report (sync.h): the reader from
+ * <state_dir>/reader.state (identity_health), the printer (app_io_printer_health), power
+ * and battery from sysfs (drivers/power: "mains" without a battery). ctx: the state
+ * directory (const char *, kept). r: struct health_report of proto/health_proto.h. Any
+ * thread. */
+struct health_report;
+void app_io_health_fill(void *ctx, struct health_report *r);
 
 #endif

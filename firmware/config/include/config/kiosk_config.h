@@ -94,6 +94,7 @@ typedef struct kiosk_config {
     int sync_allow_plain_http_loopback;       /* development only: http:// to 127.0.0.1/[::1] */
     int sync_batch;                           /* records per request */
     int sync_retry_max_s;                     /* cap of the retry delay */
+    int sync_health_interval_min; /* a health report to the hub at most this often (minutes) */
     /* [log] */
     kiosk_log_level log_level;
     /* [input] */

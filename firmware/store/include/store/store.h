@@ -17,7 +17,7 @@
 
 typedef struct store store;
 
-#define STORE_SCHEMA_VERSION 10
+#define STORE_SCHEMA_VERSION 11
 #define STORE_UUID_LEN 36
 #define STORE_RECEIPT_NO_MAX 32
 
@@ -360,5 +360,35 @@ typedef struct store_hub_state {
 kiosk_rc store_hub_state_put(store *s, const char *uuid, const store_hub_state *st);
 /* The state kept for uuid into out (caller storage; zeros and KIOSK_NOT_FOUND when none). */
 kiosk_rc store_hub_state_get(store *s, const char *uuid, store_hub_state *out);
+/* ---- the health report's store side (health.c) ----
+ * The counters a health report carries since the last one the hub took: sessions ended
+ * (with their touches, for the median) and help requests (the events of kind
+ * "help.request" after a mark). They add up while reports cannot be sent and are taken
+ * off only when the hub acknowledged a report that carried them (or an export wrote
+ * them), so nothing is counted twice and nothing is lost to a dead network. */
+typedef struct store_health {
+    int64_t seq;             /* the report's number: one more than the last one taken */
+    int64_t sessions;        /* sessions ended since the last report acknowledged */
+    int64_t median_taps;     /* their median touches (the lower middle), 0 when none */
+    int64_t help_requests;   /* help requests queued since then */
+    int64_t upto_session;    /* what the report covers: session rows up to this id, */
+    int64_t upto_event;      /* help request events up to this seq */
+    int64_t backlog;         /* records queued or sent, not yet acknowledged */
+    uint8_t epoch[16];       /* the store epoch */
+    int64_t disk_free_bytes; /* of the file system that holds the store */
+    int disk_free_pct;       /* 0..100 */
+} store_health;
+
+/* A citizen's session ended after taps touches (clamped to 0..100000): one row, nothing
+ * else. I/O worker. */
+kiosk_rc store_health_note_session(store *s, int64_t taps);
+
+/* The counters for a new report (caller storage): numbers the report (the seq is kept,
+ * so the next take numbers the one after) and reads what it covers. Any connection. */
+kiosk_rc store_health_take(store *s, store_health *out);
+
+/* The hub took the report h (borrowed) described (or an export wrote it): its sessions and
+ * help requests are off the counters; later ones stay. */
+kiosk_rc store_health_reported(store *s, const store_health *h);
 
 #endif

@@ -18,7 +18,21 @@
 #include "core/kiosk_clock.h"
 #include "core/kiosk_error.h"
 #include "proto/sync_status.h"
+#include "proto/health_proto.h"
 #include "store/store.h"
+
+/* Where a health report's parts come from beyond the store (sync_health_make). */
+typedef void (*sync_health_fill_fn)(void *ctx, health_report *r);
+typedef struct sync_health_source {
+    const char *version;   /* the firmware's version (copied into reports); NULL: "unknown" */
+    const char *state_dir; /* where <state>/update-status.json is looked for; NULL: none */
+    int64_t started_ms;    /* the clock when the kiosk started (uptime); 0: uptime 0 */
+    /* reader, printer, power and battery, which the sync room cannot see: called on the
+     * calling thread (the sync worker's, or the exporter's) with the report filled from
+     * the store; NULL: they stay unknown */
+    sync_health_fill_fn fill;
+    void *ctx;
+} sync_health_source;
 
 typedef struct sync_config {
     const char *url; /* hub base URL, "https://hub.example:8443" (copied); https only */
@@ -36,6 +50,11 @@ typedef struct sync_config {
     int64_t idle_poll_ms;        /* look for work this often when idle; 0: 5 min */
     long timeout_s;              /* one request, connect included; 0: 30 s */
     const kiosk_clock *clock;    /* kept; NULL: the system clock */
+    /* the health report (POST /v3/health): sent by the worker at its start and then at most
+     * every health_interval_ms (0: 15 min; < 0: never); health's strings are copied by
+     * sync_worker_create, fill and ctx kept */
+    int64_t health_interval_ms;
+    sync_health_source health;
 } sync_config;
 
 /* What a round of sending did. */
@@ -51,6 +70,7 @@ typedef struct sync_round {
     size_t events_acked;   /* marked sent on the hub's signed answer */
     int probed;            /* nothing was sent, so the hub was asked for its mark alone */
     size_t requeued;       /* refused as seq_conflict by a hub keyed by device alone: again */
+    int health_sent;       /* a health report was acknowledged by the hub (sync_send_health) */
 } sync_round;
 
 /* Send everything pending now, on the calling thread, through s (borrowed): batches until
@@ -107,6 +127,9 @@ typedef struct sync_export_options {
     size_t max_records; /* records in one bundle; 0: SYNC_MAX_RECORDS */
     int refused;        /* 1: the records the hub refused (state rejected), for its reconciliation
                          * table, instead of the pending ones; they stay rejected here */
+    /* a health report in "<base>-health.kb" beside the bundles (not with refused); its
+     * counters count as reported once the export is written. NULL: no health file */
+    const sync_health_source *health;
 } sync_export_options;
 
 #define SYNC_EXPORT_PATH_MAX 1024
@@ -118,6 +141,7 @@ typedef struct sync_export_result {
     size_t events; /* pending kiosk events (help requests) in "<base>-events.kb" (up to
                     * SYNC_MAX_EVENTS, oldest first; they stay queued: the hub keeps each
                     * once, by device, seq and time) */
+    int health;    /* 1: "<base>-health.kb" was written */
 } sync_export_result;
 
 /* Write every pending record (queued or sent, not rejected) of s into dir as as many
@@ -171,5 +195,21 @@ kiosk_rc sync_import_acks(store *s, const store_device_key *key, const char *pat
 kiosk_rc sync_query_states(const sync_config *cfg, store *s, const char (*uuids)[SYNC_UUID_LEN + 1],
                            size_t n, sync_record_state *out, int64_t *hub_now_ms, char *error,
                            size_t error_size);
+/* ---- the health report ------------------------------------------------------------- */
+
+/* Make a health report (caller storage) from the store s (borrowed: the counters since the
+ * last acknowledged report, backlog, epoch, free disk; the report's number is taken) and
+ * src (borrowed, may be NULL: version, uptime, the update's status file, then its fill
+ * callback). covers (caller storage) says what the report carries, for
+ * store_health_reported once the hub has it. Store errors. */
+kiosk_rc sync_health_make(store *s, const sync_health_source *src, int64_t now_ms, health_report *r,
+                          store_health *covers);
+
+/* Send one health report now (POST /v3/health) made from s and cfg->health, on the calling
+ * thread. KIOSK_OK when the hub's signed answer names it (its counters are then taken off);
+ * KIOSK_UNSUPPORTED when the hub does not know the route (404: an older hub; nothing
+ * changes); other errors as sync_run_once. Nothing is queued: a report that could not go is
+ * made again, newer, next time, its counters still summed. error (may be NULL). */
+kiosk_rc sync_send_health(const sync_config *cfg, store *s, char *error, size_t error_size);
 
 #endif
