@@ -195,10 +195,13 @@ static const char stylesheet[] =
     ".scroll{overflow-x:auto}table{border-collapse:collapse;background:#fff;min-width:60%}"
     "th,td{border:1px solid #c8c8c8;padding:.4rem .6rem;text-align:left;vertical-align:top}"
     "th{background:#e8eef4}td.n{text-align:right;font-variant-numeric:tabular-nums}"
-    "tr.bad td{background:#fde8e8}.bad{color:#a30000;font-weight:bold}.ok{color:#1b5e20}"
+    "tr.alarm "
+    "td{background:#fde8e8}td.t{white-space:nowrap}.bad{color:#a30000;font-weight:bold}.ok{color:#"
+    "1b5e20}"
     ".old{color:#8a5a00}a{color:#0b4f8a}"
     "button{font-size:1rem;padding:.45rem 1rem;border-radius:.3rem;border:1px solid #0b4f8a;"
-    "background:#0b4f8a;color:#fff;cursor:pointer}header button{background:#fff;"
+    "background:#0b4f8a;color:#fff;cursor:pointer}button .en{color:#d6e6f5}header "
+    "button{background:#fff;"
     "color:#0b4f8a}header button .en{color:#0b4f8a}"
     "label{display:block;margin:.8rem 0 .2rem}input[type=text],input[type=password]{"
     "font-size:1.1rem;padding:.4rem;width:18rem;max-width:90%}"
@@ -494,7 +497,7 @@ static void cell_last(kiosk_buf *b, const unit *u, int64_t now_ms)
     char t[32];
     fmt_time(u->last_ms, t, sizeof t);
     int stale = !u->removed && (u->last_ms <= 0 || now_ms - u->last_ms > STALE_MS);
-    (void)kiosk_buf_printf(b, "<td%s>%s</td>", stale ? " class=\"old\"" : "", t);
+    (void)kiosk_buf_printf(b, "<td class=\"t%s\">%s</td>", stale ? " old" : "", t);
 }
 
 static void cell_records(kiosk_buf *b, const unit *u, int64_t now_ms)
@@ -566,7 +569,7 @@ static void unit_header(kiosk_buf *b)
 
 static void unit_row(kiosk_buf *b, const unit *u, int64_t now_ms)
 {
-    put(b, u->missing > 0 || u->conflicts > 0 ? "<tr class=\"bad\">" : "<tr>");
+    put(b, u->missing > 0 || u->conflicts > 0 ? "<tr class=\"alarm\">" : "<tr>");
     for (size_t i = 0; i < sizeof unit_columns / sizeof unit_columns[0]; i++)
         unit_columns[i].cell(b, u, now_ms);
     put(b, "</tr>");
@@ -825,37 +828,6 @@ static int page_days(hub_console *con, struct MHD_Connection *c, const hub_staff
 
 /* ---- help requests -------------------------------------------------------------------- */
 
-typedef struct help_ctx {
-    kiosk_buf *b;
-    const unit *units;
-    size_t n;
-    size_t shown;
-} help_ctx;
-
-static kiosk_rc help_row(void *ctx, const hub_db_event *e)
-{
-    help_ctx *h = ctx;
-    unit probe;
-    sync_hex_format(e->device, 32, probe.key);
-    const unit *u = bsearch(&probe, h->units, h->n, sizeof *h->units, unit_cmp_key);
-    if (!u) /* another hall's */
-        return KIOSK_OK;
-    char at[32], got[32];
-    fmt_time(e->at_ms, at, sizeof at);
-    fmt_time(e->received_ms, got, sizeof got);
-    (void)kiosk_buf_printf(h->b, "<tr><td>%s</td><td><a href=\"/console/unit?id=%s\">", at, u->key);
-    esc(h->b, u->name[0] ? u->name : u->key);
-    put(h->b, "</a></td><td>");
-    esc(h->b, u->hall);
-    put(h->b, "</td><td>");
-    esc(h->b, e->kind);
-    put(h->b, "</td><td>");
-    esc(h->b, e->step);
-    (void)kiosk_buf_printf(h->b, "</td><td>%s</td></tr>", got);
-    h->shown++;
-    return KIOSK_OK;
-}
-
 static int page_help(hub_console *con, struct MHD_Connection *c, const hub_staff *who,
                      const char *csrf, int64_t now_ms)
 {
@@ -866,16 +838,49 @@ static int page_help(hub_console *con, struct MHD_Connection *c, const hub_staff
     kiosk_buf b;
     kiosk_buf_init(&b, PAGE_MAX, 0);
     page_begin(&b, "求助", "Help requests", who, csrf, NAV_HELP, 15);
-    put(&b, "<p class=\"summary\">最近24小时，本页每15秒自动刷新。<span class=\"en\">The last 24 "
-            "hours; this page reloads itself every 15 seconds.</span></p><div class=\"scroll\">"
-            "<table><tr><th>时间 <span class=\"en\">At</span></th><th>设备 <span "
-            "class=\"en\">Unit</span></th><th>大厅 <span class=\"en\">Hall</span></th><th>类别 "
-            "<span class=\"en\">Kind</span></th><th>步骤 <span class=\"en\">Step</span></th>"
-            "<th>收到 <span class=\"en\">Received</span></th></tr>");
-    help_ctx h = {&b, u, n, 0};
-    kiosk_rc rc = hub_db_foreach_event(con->db, now_ms - HELP_WINDOW_MS, help_row, &h);
+    put(&b,
+        "<p class=\"summary\">最近24小时，最新的在上面，本页每15秒自动刷新。<span class=\"en\">The "
+        "last 24 hours, newest first; this page reloads itself every 15 seconds.</span></p><div "
+        "class=\"scroll\">"
+        "<table><tr><th>收到 <span class=\"en\">Received</span></th><th>设备 <span "
+        "class=\"en\">Unit</span></th><th>大厅 <span class=\"en\">Hall</span></th><th>类别 "
+        "<span class=\"en\">Kind</span></th><th>步骤 <span class=\"en\">Step</span></th>"
+        "<th>设备时间 <span class=\"en\">Unit's clock</span></th></tr>");
+    hub_qparam p[] = {{.kind = 'i', .i = now_ms - HELP_WINDOW_MS}};
+    hub_rows *r = NULL;
+    kiosk_rc rc = hub_db_query(con->db,
+                               "SELECT lower(hex(device)), kind, step, at_ms, received_ms"
+                               " FROM events WHERE received_ms >= $1"
+                               " ORDER BY received_ms DESC, at_ms DESC LIMIT 2000",
+                               "SELECT encode(device, 'hex'), kind, step, at_ms, received_ms"
+                               " FROM events WHERE received_ms >= $1"
+                               " ORDER BY received_ms DESC, at_ms DESC LIMIT 2000",
+                               p, 1, &r, NULL);
+    size_t shown = 0;
+    for (size_t i = 0; rc == KIOSK_OK && i < r->nrows; i++) {
+        unit probe;
+        snprintf(probe.key, sizeof probe.key, "%s", hub_rows_get(r, i, 0));
+        const unit *x = bsearch(&probe, u, n, sizeof *u, unit_cmp_key);
+        if (!x) /* another hall's */
+            continue;
+        char at[32], got[32];
+        fmt_time(hub_rows_i64(r, i, 3), at, sizeof at);
+        fmt_time(hub_rows_i64(r, i, 4), got, sizeof got);
+        (void)kiosk_buf_printf(
+            &b, "<tr><td class=\"t\">%s</td><td><a href=\"/console/unit?id=%s\">", got, x->key);
+        esc(&b, x->name[0] ? x->name : x->key);
+        put(&b, "</a></td><td>");
+        esc(&b, x->hall);
+        put(&b, "</td><td>");
+        esc(&b, hub_rows_get(r, i, 1));
+        put(&b, "</td><td>");
+        esc(&b, hub_rows_get(r, i, 2));
+        (void)kiosk_buf_printf(&b, "</td><td class=\"t\">%s</td></tr>", at);
+        shown++;
+    }
+    hub_rows_free(r);
     put(&b, "</table></div>");
-    if (rc == KIOSK_OK && h.shown == 0)
+    if (rc == KIOSK_OK && shown == 0)
         put(&b, "<p>没有求助。<span class=\"en\">No help requests.</span></p>");
     page_end(&b);
     free(u);
