@@ -33,12 +33,42 @@
 #define HELP_WINDOW_MS DAY_MS
 #define STALE_MS DAY_MS /* a unit silent this long is shown in red */
 
+/* The records' counts per (unit, store epoch) and per (unit, day of the last 31), for the
+ * units and days pages: a region's million records are not counted again on each view.
+ * Records received up to `cutoff` (SETTLE_MS before the last view) are counted here once;
+ * those after it are counted at each view. Records are never deleted at the hub, and a
+ * record's arrival time is its hub's clock when it commits, so a record counted late (a
+ * transaction or a hub's clock more than SETTLE_MS behind) is the one thing this misses
+ * until the hub restarts. */
+#define SETTLE_MS (10 * 60000LL)
+#define DAYS_KEPT 31
+
+typedef struct ep_row {
+    char key[65], epoch[33];
+    int64_t count, lo, hi, last;
+} ep_row;
+
+typedef struct day_row {
+    char key[65];
+    int64_t day, count;
+} day_row;
+
+typedef struct counts {
+    ep_row *ep; /* sorted by (key, epoch) */
+    size_t nep, cap_ep;
+    day_row *day; /* unsorted; one (key, day) may be there several times: they add up */
+    size_t nday, cap_day, compacted;
+} counts;
+
 struct hub_console {
     hub_db *db;
     char *key_file;
     char *assets_dir;
     int tls;
     int allow_plain_login;
+    counts cache;
+    int64_t cutoff; /* counted up to here (received_ms) */
+    int built;
 };
 
 kiosk_rc hub_console_create(hub_db *db, const hub_console_options *opt, hub_console **out)
@@ -65,6 +95,8 @@ void hub_console_destroy(hub_console *con)
         return;
     free(con->key_file);
     free(con->assets_dir);
+    free(con->cache.ep);
+    free(con->cache.day);
     free(con);
 }
 
@@ -365,25 +397,218 @@ typedef struct unit {
 
 static const char units_sql[] =
     "SELECT lower(hex(d.public_key)), d.name, d.hall, d.removed_ms,"
-    " max(coalesce((SELECT max(received_ms) FROM records r WHERE r.device = d.public_key), 0),"
-    " coalesce((SELECT updated_ms FROM device_heads h WHERE h.device = d.public_key), 0),"
+    " max(coalesce((SELECT updated_ms FROM device_heads h WHERE h.device = d.public_key), 0),"
     " coalesce((SELECT max(received_ms) FROM events e WHERE e.device = d.public_key), 0)),"
     " (SELECT count(*) FROM reconcile c WHERE c.device = d.public_key),"
     " (SELECT count(*) FROM events e WHERE e.device = d.public_key AND e.received_ms >= $1)"
     " FROM devices d ORDER BY d.public_key";
 static const char units_pg[] =
     "SELECT encode(d.public_key, 'hex'), d.name, d.hall, d.removed_ms,"
-    " greatest(coalesce((SELECT max(received_ms) FROM records r WHERE r.device = d.public_key), 0),"
-    " coalesce((SELECT updated_ms FROM device_heads h WHERE h.device = d.public_key), 0),"
+    " greatest(coalesce((SELECT updated_ms FROM device_heads h WHERE h.device = d.public_key), 0),"
     " coalesce((SELECT max(received_ms) FROM events e WHERE e.device = d.public_key), 0)),"
     " (SELECT count(*) FROM reconcile c WHERE c.device = d.public_key),"
     " (SELECT count(*) FROM events e WHERE e.device = d.public_key AND e.received_ms >= $1)"
     " FROM devices d ORDER BY d.public_key";
-/* per (device, epoch): how many records, the lowest and highest seq */
-static const char epochs_sql[] = "SELECT lower(hex(device)), count(*), min(seq), max(seq)"
-                                 " FROM records GROUP BY device, epoch ORDER BY device";
-static const char epochs_pg[] = "SELECT encode(device, 'hex'), count(*), min(seq), max(seq)"
-                                " FROM records GROUP BY device, epoch ORDER BY device";
+
+/* every record up to $1, per (unit, epoch): a whole pass, once per hub process (+: SQLite
+ * reads the table rather than every row through the arrival index) */
+static const char full_ep_sql[] =
+    "SELECT lower(hex(device)), lower(hex(epoch)), count(*), min(seq), max(seq),"
+    " max(received_ms) FROM records WHERE +received_ms <= $1 GROUP BY 1, 2 ORDER BY 1, 2";
+static const char full_ep_pg[] =
+    "SELECT encode(device, 'hex'), encode(epoch, 'hex'), count(*), min(seq), max(seq),"
+    " max(received_ms) FROM records WHERE received_ms <= $1 GROUP BY 1, 2 ORDER BY 1, 2";
+/* per (unit, day) in ($1, $2]: the arrival index alone (received_ms, device) */
+static const char full_day_sql[] =
+    "SELECT lower(hex(device)), (received_ms + 28800000) / 86400000, count(*) FROM records"
+    " WHERE received_ms > $1 AND received_ms <= $2 GROUP BY 1, 2";
+static const char full_day_pg[] =
+    "SELECT encode(device, 'hex'), (received_ms + 28800000) / 86400000, count(*) FROM records"
+    " WHERE received_ms > $1 AND received_ms <= $2 GROUP BY 1, 2";
+/* what arrived in ($1, $2], per (unit, epoch, day) */
+static const char delta_sql[] =
+    "SELECT lower(hex(device)), lower(hex(epoch)), (received_ms + 28800000) / 86400000,"
+    " count(*), min(seq), max(seq), max(received_ms) FROM records"
+    " WHERE received_ms > $1 AND received_ms <= $2 GROUP BY 1, 2, 3";
+static const char delta_pg[] =
+    "SELECT encode(device, 'hex'), encode(epoch, 'hex'), (received_ms + 28800000) / 86400000,"
+    " count(*), min(seq), max(seq), max(received_ms) FROM records"
+    " WHERE received_ms > $1 AND received_ms <= $2 GROUP BY 1, 2, 3";
+
+static int ep_cmp(const void *a, const void *b)
+{
+    const ep_row *x = a, *y = b;
+    int c = strcmp(x->key, y->key);
+    return c ? c : strcmp(x->epoch, y->epoch);
+}
+
+static int day_cmp(const void *a, const void *b)
+{
+    const day_row *x = a, *y = b;
+    int c = strcmp(x->key, y->key);
+    return c ? c : (x->day > y->day) - (x->day < y->day);
+}
+
+static kiosk_rc counts_add_ep(counts *k, const char *key, const char *epoch, int64_t count,
+                              int64_t lo, int64_t hi, int64_t last)
+{
+    ep_row probe;
+    snprintf(probe.key, sizeof probe.key, "%s", key);
+    snprintf(probe.epoch, sizeof probe.epoch, "%s", epoch);
+    ep_row *e = k->nep ? bsearch(&probe, k->ep, k->nep, sizeof *k->ep, ep_cmp) : NULL;
+    if (e) {
+        e->count += count;
+        e->lo = lo < e->lo ? lo : e->lo;
+        e->hi = hi > e->hi ? hi : e->hi;
+        e->last = last > e->last ? last : e->last;
+        return KIOSK_OK;
+    }
+    if (k->nep == k->cap_ep) {
+        size_t cap = k->cap_ep ? 2 * k->cap_ep : 256;
+        ep_row *grown = realloc(k->ep, cap * sizeof *grown);
+        if (!grown)
+            return KIOSK_NOMEM;
+        k->ep = grown;
+        k->cap_ep = cap;
+    }
+    size_t at = k->nep;
+    while (at > 0 && ep_cmp(&k->ep[at - 1], &probe) > 0)
+        at--;
+    memmove(&k->ep[at + 1], &k->ep[at], (k->nep - at) * sizeof *k->ep);
+    probe.count = count;
+    probe.lo = lo;
+    probe.hi = hi;
+    probe.last = last;
+    k->ep[at] = probe;
+    k->nep++;
+    return KIOSK_OK;
+}
+
+static kiosk_rc counts_add_day(counts *k, const char *key, int64_t day, int64_t count)
+{
+    if (k->nday == k->cap_day) {
+        size_t cap = k->cap_day ? 2 * k->cap_day : 1024;
+        day_row *grown = realloc(k->day, cap * sizeof *grown);
+        if (!grown)
+            return KIOSK_NOMEM;
+        k->day = grown;
+        k->cap_day = cap;
+    }
+    day_row *d = &k->day[k->nday++];
+    snprintf(d->key, sizeof d->key, "%s", key);
+    d->day = day;
+    d->count = count;
+    return KIOSK_OK;
+}
+
+/* drop the days before first, and add up the rows of one (unit, day) */
+static void counts_compact(counts *k, int64_t first)
+{
+    size_t o = 0;
+    for (size_t i = 0; i < k->nday; i++)
+        if (k->day[i].day >= first)
+            k->day[o++] = k->day[i];
+    k->nday = o;
+    if (k->nday > 1)
+        qsort(k->day, k->nday, sizeof *k->day, day_cmp);
+    o = 0;
+    for (size_t i = 0; i < k->nday; i++) {
+        if (o && day_cmp(&k->day[o - 1], &k->day[i]) == 0)
+            k->day[o - 1].count += k->day[i].count;
+        else
+            k->day[o++] = k->day[i];
+    }
+    k->nday = o;
+    k->compacted = o;
+}
+
+/* add what arrived in (from, to] */
+static kiosk_rc counts_delta(hub_console *con, counts *k, int64_t from, int64_t to, int64_t first)
+{
+    hub_qparam p[] = {{.kind = 'i', .i = from}, {.kind = 'i', .i = to}};
+    hub_rows *r;
+    kiosk_rc rc = hub_db_query(con->db, delta_sql, delta_pg, p, 2, &r, NULL);
+    for (size_t i = 0; rc == KIOSK_OK && i < r->nrows; i++) {
+        rc = counts_add_ep(k, hub_rows_get(r, i, 0), hub_rows_get(r, i, 1), hub_rows_i64(r, i, 3),
+                           hub_rows_i64(r, i, 4), hub_rows_i64(r, i, 5), hub_rows_i64(r, i, 6));
+        if (rc == KIOSK_OK && hub_rows_i64(r, i, 2) >= first)
+            rc = counts_add_day(k, hub_rows_get(r, i, 0), hub_rows_i64(r, i, 2),
+                                hub_rows_i64(r, i, 3));
+    }
+    hub_rows_free(r);
+    return rc;
+}
+
+static void counts_free(counts *k)
+{
+    free(k->ep);
+    free(k->day);
+    memset(k, 0, sizeof *k);
+}
+
+/* The counts as of now into *out (caller frees with counts_free): the cache brought up to
+ * now - SETTLE_MS, then a copy with what arrived since. */
+static kiosk_rc counts_now(hub_console *con, int64_t now_ms, counts *out)
+{
+    memset(out, 0, sizeof *out);
+    int64_t cutoff = now_ms - SETTLE_MS;
+    int64_t first = (now_ms + CST_MS) / DAY_MS - (DAYS_KEPT - 1);
+    counts *k = &con->cache;
+    kiosk_rc rc = KIOSK_OK;
+    if (!con->built) {
+        counts_free(k);
+        hub_qparam p[] = {{.kind = 'i', .i = cutoff}};
+        hub_rows *r;
+        rc = hub_db_query(con->db, full_ep_sql, full_ep_pg, p, 1, &r, NULL);
+        for (size_t i = 0; rc == KIOSK_OK && i < r->nrows; i++)
+            rc = counts_add_ep(k, hub_rows_get(r, i, 0), hub_rows_get(r, i, 1),
+                               hub_rows_i64(r, i, 2), hub_rows_i64(r, i, 3), hub_rows_i64(r, i, 4),
+                               hub_rows_i64(r, i, 5));
+        hub_rows_free(r);
+        hub_qparam q[] = {{.kind = 'i', .i = first * DAY_MS - CST_MS - 1},
+                          {.kind = 'i', .i = cutoff}};
+        if (rc == KIOSK_OK)
+            rc = hub_db_query(con->db, full_day_sql, full_day_pg, q, 2, &r, NULL);
+        else
+            r = NULL;
+        for (size_t i = 0; rc == KIOSK_OK && i < r->nrows; i++)
+            rc = counts_add_day(k, hub_rows_get(r, i, 0), hub_rows_i64(r, i, 1),
+                                hub_rows_i64(r, i, 2));
+        hub_rows_free(r);
+        if (rc != KIOSK_OK) {
+            counts_free(k);
+            return rc;
+        }
+        con->cutoff = cutoff;
+        con->built = 1;
+        counts_compact(k, first);
+    } else if (cutoff > con->cutoff) {
+        rc = counts_delta(con, k, con->cutoff, cutoff, first);
+        if (rc != KIOSK_OK) { /* half added: count again from scratch next time */
+            con->built = 0;
+            return rc;
+        }
+        con->cutoff = cutoff;
+        if (k->nday > 2 * k->compacted + 1024 || (k->nday && k->day[0].day < first))
+            counts_compact(k, first);
+    }
+    out->ep = k->nep ? malloc(k->nep * sizeof *out->ep) : NULL;
+    out->day = k->nday ? malloc(k->nday * sizeof *out->day) : NULL;
+    if ((k->nep && !out->ep) || (k->nday && !out->day)) {
+        counts_free(out);
+        return KIOSK_NOMEM;
+    }
+    if (k->nep)
+        memcpy(out->ep, k->ep, k->nep * sizeof *out->ep);
+    if (k->nday)
+        memcpy(out->day, k->day, k->nday * sizeof *out->day);
+    out->nep = out->cap_ep = k->nep;
+    out->nday = out->cap_day = k->nday;
+    rc = counts_delta(con, out, con->cutoff, INT64_MAX, first);
+    if (rc != KIOSK_OK)
+        counts_free(out);
+    return rc;
+}
 
 static int unit_cmp_key(const void *a, const void *b)
 {
@@ -399,8 +624,8 @@ static int unit_cmp_show(const void *a, const void *b)
     return c ? c : strcmp(x->key, y->key);
 }
 
-/* The units who may see, ordered by key; with_counts: records, gaps and epochs too (one
- * pass over the records' unique index). *out owned (free()). */
+/* The units who may see, ordered by key; with_counts: records, gaps, epochs and the last
+ * record's arrival too (counts_now). *out owned (free()). */
 static kiosk_rc load_units(hub_console *con, const hub_staff *who, int64_t now_ms, int with_counts,
                            unit **out, size_t *n)
 {
@@ -431,37 +656,38 @@ static kiosk_rc load_units(hub_console *con, const hub_staff *who, int64_t now_m
     }
     hub_rows_free(r);
     if (with_counts && k) {
-        rc = hub_db_query(con->db, epochs_sql, epochs_pg, NULL, 0, &r, NULL);
+        counts now;
+        rc = counts_now(con, now_ms, &now);
         if (rc != KIOSK_OK) {
             free(u);
             return rc;
         }
-        /* rows grouped by device: the epoch with the lowest seq is the device's first, its
+        /* rows ordered by unit: the epoch with the lowest seq is the unit's first, its
          * numbers start at 1; a later one's between its lowest and highest */
-        for (size_t i = 0; i < r->nrows;) {
-            unit probe;
-            snprintf(probe.key, sizeof probe.key, "%s", hub_rows_get(r, i, 0));
+        for (size_t i = 0; i < now.nep;) {
             size_t j = i;
-            while (j < r->nrows && strcmp(hub_rows_get(r, j, 0), probe.key) == 0)
+            while (j < now.nep && strcmp(now.ep[j].key, now.ep[i].key) == 0)
                 j++;
+            unit probe;
+            memcpy(probe.key, now.ep[i].key, sizeof probe.key);
             unit *x = bsearch(&probe, u, k, sizeof *u, unit_cmp_key);
             if (x) {
                 size_t first = i;
                 for (size_t e = i; e < j; e++)
-                    if (hub_rows_i64(r, e, 2) < hub_rows_i64(r, first, 2))
+                    if (now.ep[e].lo < now.ep[first].lo)
                         first = e;
                 for (size_t e = i; e < j; e++) {
-                    int64_t cnt = hub_rows_i64(r, e, 1), lo = hub_rows_i64(r, e, 2),
-                            hi = hub_rows_i64(r, e, 3);
-                    x->records += cnt;
-                    x->max_seq = hi > x->max_seq ? hi : x->max_seq;
-                    x->missing += (e == first ? hi : hi - lo + 1) - cnt;
+                    const ep_row *er = &now.ep[e];
+                    x->records += er->count;
+                    x->max_seq = er->hi > x->max_seq ? er->hi : x->max_seq;
+                    x->missing += (e == first ? er->hi : er->hi - er->lo + 1) - er->count;
                     x->epochs++;
+                    x->last_ms = er->last > x->last_ms ? er->last : x->last_ms;
                 }
             }
             i = j;
         }
-        hub_rows_free(r);
+        counts_free(&now);
     }
     *out = u;
     *n = k;
@@ -752,26 +978,29 @@ static int page_days(hub_console *con, struct MHD_Connection *c, const hub_staff
                      const char *csrf, int64_t now_ms)
 {
     int64_t today = (now_ms + CST_MS) / DAY_MS, first = today - 29;
-    hub_qparam p[] = {{.kind = 'i', .i = first * DAY_MS - CST_MS}};
-    hub_rows *r;
-    kiosk_rc rc = hub_db_query(con->db,
-                               "SELECT d.hall, (r.received_ms + 28800000) / 86400000, count(*)"
-                               " FROM devices d JOIN records r ON r.device = d.public_key"
-                               " WHERE r.received_ms >= $1 GROUP BY d.hall,"
-                               " (r.received_ms + 28800000) / 86400000",
-                               NULL, p, 1, &r, NULL);
-    if (rc != KIOSK_OK)
+    unit *u = NULL;
+    size_t n = 0;
+    counts now = {0};
+    kiosk_rc rc = load_units(con, who, now_ms, 0, &u, &n);
+    if (rc == KIOSK_OK)
+        rc = counts_now(con, now_ms, &now);
+    if (rc != KIOSK_OK) {
+        free(u);
         return simple_page(con, c, 503, "数据库暂不可用", "The store is not available", who, csrf);
-    /* the halls seen, in order; counts[hall][day] */
+    }
+    /* the halls seen, in order; per[hall][day] */
     enum { HALLS_MAX = 512 };
     const char **halls = calloc(HALLS_MAX, sizeof *halls);
-    int64_t(*counts)[30] = calloc(HALLS_MAX, sizeof *counts);
+    int64_t(*per)[30] = calloc(HALLS_MAX, sizeof *per);
     size_t nh = 0;
-    for (size_t i = 0; halls && counts && i < r->nrows; i++) {
-        const char *h = hub_rows_get(r, i, 0);
-        int64_t day = hub_rows_i64(r, i, 1) - first;
-        if (!hub_staff_sees_hall(who, h) || day < 0 || day >= 30)
+    for (size_t i = 0; halls && per && i < now.nday; i++) {
+        unit probe;
+        memcpy(probe.key, now.day[i].key, sizeof probe.key);
+        const unit *x = bsearch(&probe, u, n, sizeof *u, unit_cmp_key);
+        int64_t day = now.day[i].day - first;
+        if (!x || day < 0 || day >= 30) /* another hall's, or older */
             continue;
+        const char *h = x->hall;
         size_t k = 0;
         while (k < nh && strcmp(halls[k], h) != 0)
             k++;
@@ -780,18 +1009,18 @@ static int page_days(hub_console *con, struct MHD_Connection *c, const hub_staff
                 continue;
             halls[nh++] = h;
         }
-        counts[k][day] += hub_rows_i64(r, i, 2);
+        per[k][day] += now.day[i].count;
     }
     /* halls in code order (insertion sort: a few hundred at most) */
-    for (size_t i = 1; halls && counts && i < nh; i++)
+    for (size_t i = 1; halls && per && i < nh; i++)
         for (size_t j = i; j > 0 && strcmp(halls[j - 1], halls[j]) > 0; j--) {
             const char *t = halls[j];
             halls[j] = halls[j - 1];
             halls[j - 1] = t;
             int64_t tc[30];
-            memcpy(tc, counts[j], sizeof tc);
-            memcpy(counts[j], counts[j - 1], sizeof tc);
-            memcpy(counts[j - 1], tc, sizeof tc);
+            memcpy(tc, per[j], sizeof tc);
+            memcpy(per[j], per[j - 1], sizeof tc);
+            memcpy(per[j - 1], tc, sizeof tc);
         }
     kiosk_buf b;
     kiosk_buf_init(&b, PAGE_MAX, 0);
@@ -807,22 +1036,23 @@ static int page_days(hub_console *con, struct MHD_Connection *c, const hub_staff
         put(&b, "</th>");
     }
     put(&b, "<th>合计 <span class=\"en\">Total</span></th></tr>");
-    for (int d = 29; halls && counts && d >= 0; d--) {
+    for (int d = 29; halls && per && d >= 0; d--) {
         char day[16];
         fmt_day(first + d, day, sizeof day);
         (void)kiosk_buf_printf(&b, "<tr><td>%s</td>", day);
         int64_t total = 0;
         for (size_t k = 0; k < nh; k++) {
-            (void)kiosk_buf_printf(&b, "<td class=\"n\">%lld</td>", (long long)counts[k][d]);
-            total += counts[k][d];
+            (void)kiosk_buf_printf(&b, "<td class=\"n\">%lld</td>", (long long)per[k][d]);
+            total += per[k][d];
         }
         (void)kiosk_buf_printf(&b, "<td class=\"n\"><b>%lld</b></td></tr>", (long long)total);
     }
     put(&b, "</table></div>");
     page_end(&b);
     free(halls);
-    free(counts);
-    hub_rows_free(r);
+    free(per);
+    counts_free(&now);
+    free(u);
     return send_buf(con, c, 200, &b, NULL);
 }
 

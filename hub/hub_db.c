@@ -178,7 +178,7 @@ static const char *const migrations[HUB_DB_SCHEMA_VERSION] = {
     " PRIMARY KEY(device, uuid, sealed_sha256));",
     /* 4 -> 5: the web console (hub_staff.c): a unit's hall, staff accounts (argon2id),
      * their sessions (the token's hash only), the audit of logins and changes; the records'
-     * arrival per unit, for the last contact and the records per hall per day */
+     * arrival, for what came lately and the records per hall per day */
     "ALTER TABLE devices ADD COLUMN hall TEXT NOT NULL DEFAULT '';"
     "CREATE TABLE IF NOT EXISTS staff("
     " name TEXT PRIMARY KEY, pwhash TEXT NOT NULL,"
@@ -191,7 +191,7 @@ static const char *const migrations[HUB_DB_SCHEMA_VERSION] = {
     "CREATE TABLE IF NOT EXISTS staff_audit("
     " id INTEGER PRIMARY KEY AUTOINCREMENT, at_ms INTEGER NOT NULL, who TEXT NOT NULL,"
     " action TEXT NOT NULL, detail TEXT NOT NULL DEFAULT '', address TEXT NOT NULL DEFAULT '');"
-    "CREATE INDEX IF NOT EXISTS records_device_received ON records(device, received_ms);",
+    "CREATE INDEX IF NOT EXISTS records_received ON records(received_ms, device);",
 };
 
 /* Step a reused statement that returns no row, then reset it for the next use. */
