@@ -45,12 +45,12 @@
 
 typedef struct ep_row {
     char key[65], epoch[33];
-    int64_t count, lo, hi, last;
+    int64_t count, lo, hi;
 } ep_row;
 
 typedef struct day_row {
     char key[65];
-    int64_t day, count;
+    int64_t day, count, last; /* last: the latest arrival that day */
 } day_row;
 
 typedef struct counts {
@@ -410,22 +410,31 @@ static const char units_pg[] =
     " (SELECT count(*) FROM events e WHERE e.device = d.public_key AND e.received_ms >= $1)"
     " FROM devices d ORDER BY d.public_key";
 
-/* every record up to $1, per (unit, epoch): a whole pass, once per hub process (+: SQLite
- * reads the table rather than every row through the arrival index) */
+/* every record per (unit, epoch), from the unique index (device, epoch, seq) alone: a
+ * record's sealed bytes (kilobytes, before the other columns) are never read */
 static const char full_ep_sql[] =
-    "SELECT lower(hex(device)), lower(hex(epoch)), count(*), min(seq), max(seq),"
-    " max(received_ms) FROM records WHERE +received_ms <= $1 GROUP BY 1, 2 ORDER BY 1, 2";
+    "SELECT lower(hex(device)), lower(hex(epoch)), count(*), min(seq), max(seq)"
+    " FROM records GROUP BY device, epoch ORDER BY device, epoch";
 static const char full_ep_pg[] =
-    "SELECT encode(device, 'hex'), encode(epoch, 'hex'), count(*), min(seq), max(seq),"
-    " max(received_ms) FROM records WHERE received_ms <= $1 GROUP BY 1, 2 ORDER BY 1, 2";
-/* per (unit, day) in ($1, $2]: the arrival index alone (received_ms, device) */
+    "SELECT encode(device, 'hex'), encode(epoch, 'hex'), count(*), min(seq), max(seq)"
+    " FROM records GROUP BY device, epoch ORDER BY device, epoch";
+/* those of them that arrived after $1 (counted again at each view), from the arrival index
+ * (GROUP BY 1, 2: grouping by the columns would lead SQLite to the unique index, and to
+ * every row) */
+static const char after_sql[] =
+    "SELECT lower(hex(device)), lower(hex(epoch)), count(*) FROM records"
+    " WHERE received_ms > $1 AND received_ms <= $2 GROUP BY 1, 2";
+static const char after_pg[] =
+    "SELECT encode(device, 'hex'), encode(epoch, 'hex'), count(*) FROM records"
+    " WHERE received_ms > $1 AND received_ms <= $2 GROUP BY 1, 2";
+/* per (unit, day) in ($1, $2], from the arrival index (received_ms, device, epoch, seq) */
 static const char full_day_sql[] =
-    "SELECT lower(hex(device)), (received_ms + 28800000) / 86400000, count(*) FROM records"
-    " WHERE received_ms > $1 AND received_ms <= $2 GROUP BY 1, 2";
+    "SELECT lower(hex(device)), (received_ms + 28800000) / 86400000, count(*), max(received_ms)"
+    " FROM records WHERE received_ms > $1 AND received_ms <= $2 GROUP BY 1, 2";
 static const char full_day_pg[] =
-    "SELECT encode(device, 'hex'), (received_ms + 28800000) / 86400000, count(*) FROM records"
-    " WHERE received_ms > $1 AND received_ms <= $2 GROUP BY 1, 2";
-/* what arrived in ($1, $2], per (unit, epoch, day) */
+    "SELECT encode(device, 'hex'), (received_ms + 28800000) / 86400000, count(*),"
+    " max(received_ms) FROM records WHERE received_ms > $1 AND received_ms <= $2 GROUP BY 1, 2";
+/* what arrived in ($1, $2], per (unit, epoch, day), from the arrival index */
 static const char delta_sql[] =
     "SELECT lower(hex(device)), lower(hex(epoch)), (received_ms + 28800000) / 86400000,"
     " count(*), min(seq), max(seq), max(received_ms) FROM records"
@@ -450,7 +459,7 @@ static int day_cmp(const void *a, const void *b)
 }
 
 static kiosk_rc counts_add_ep(counts *k, const char *key, const char *epoch, int64_t count,
-                              int64_t lo, int64_t hi, int64_t last)
+                              int64_t lo, int64_t hi)
 {
     ep_row probe;
     snprintf(probe.key, sizeof probe.key, "%s", key);
@@ -460,7 +469,6 @@ static kiosk_rc counts_add_ep(counts *k, const char *key, const char *epoch, int
         e->count += count;
         e->lo = lo < e->lo ? lo : e->lo;
         e->hi = hi > e->hi ? hi : e->hi;
-        e->last = last > e->last ? last : e->last;
         return KIOSK_OK;
     }
     if (k->nep == k->cap_ep) {
@@ -478,13 +486,12 @@ static kiosk_rc counts_add_ep(counts *k, const char *key, const char *epoch, int
     probe.count = count;
     probe.lo = lo;
     probe.hi = hi;
-    probe.last = last;
     k->ep[at] = probe;
     k->nep++;
     return KIOSK_OK;
 }
 
-static kiosk_rc counts_add_day(counts *k, const char *key, int64_t day, int64_t count)
+static kiosk_rc counts_add_day(counts *k, const char *key, int64_t day, int64_t count, int64_t last)
 {
     if (k->nday == k->cap_day) {
         size_t cap = k->cap_day ? 2 * k->cap_day : 1024;
@@ -498,6 +505,7 @@ static kiosk_rc counts_add_day(counts *k, const char *key, int64_t day, int64_t 
     snprintf(d->key, sizeof d->key, "%s", key);
     d->day = day;
     d->count = count;
+    d->last = last;
     return KIOSK_OK;
 }
 
@@ -513,10 +521,13 @@ static void counts_compact(counts *k, int64_t first)
         qsort(k->day, k->nday, sizeof *k->day, day_cmp);
     o = 0;
     for (size_t i = 0; i < k->nday; i++) {
-        if (o && day_cmp(&k->day[o - 1], &k->day[i]) == 0)
+        if (o && day_cmp(&k->day[o - 1], &k->day[i]) == 0) {
             k->day[o - 1].count += k->day[i].count;
-        else
+            if (k->day[i].last > k->day[o - 1].last)
+                k->day[o - 1].last = k->day[i].last;
+        } else {
             k->day[o++] = k->day[i];
+        }
     }
     k->nday = o;
     k->compacted = o;
@@ -530,10 +541,10 @@ static kiosk_rc counts_delta(hub_console *con, counts *k, int64_t from, int64_t 
     kiosk_rc rc = hub_db_query(con->db, delta_sql, delta_pg, p, 2, &r, NULL);
     for (size_t i = 0; rc == KIOSK_OK && i < r->nrows; i++) {
         rc = counts_add_ep(k, hub_rows_get(r, i, 0), hub_rows_get(r, i, 1), hub_rows_i64(r, i, 3),
-                           hub_rows_i64(r, i, 4), hub_rows_i64(r, i, 5), hub_rows_i64(r, i, 6));
+                           hub_rows_i64(r, i, 4), hub_rows_i64(r, i, 5));
         if (rc == KIOSK_OK && hub_rows_i64(r, i, 2) >= first)
             rc = counts_add_day(k, hub_rows_get(r, i, 0), hub_rows_i64(r, i, 2),
-                                hub_rows_i64(r, i, 3));
+                                hub_rows_i64(r, i, 3), hub_rows_i64(r, i, 6));
     }
     hub_rows_free(r);
     return rc;
@@ -557,23 +568,35 @@ static kiosk_rc counts_now(hub_console *con, int64_t now_ms, counts *out)
     kiosk_rc rc = KIOSK_OK;
     if (!con->built) {
         counts_free(k);
-        hub_qparam p[] = {{.kind = 'i', .i = cutoff}};
+        /* every record, less those after the cut (they are counted at each view; a lowest
+         * and highest seq or arrival counted twice is still the same one) */
         hub_rows *r;
-        rc = hub_db_query(con->db, full_ep_sql, full_ep_pg, p, 1, &r, NULL);
+        rc = hub_db_query(con->db, full_ep_sql, full_ep_pg, NULL, 0, &r, NULL);
         for (size_t i = 0; rc == KIOSK_OK && i < r->nrows; i++)
             rc = counts_add_ep(k, hub_rows_get(r, i, 0), hub_rows_get(r, i, 1),
-                               hub_rows_i64(r, i, 2), hub_rows_i64(r, i, 3), hub_rows_i64(r, i, 4),
-                               hub_rows_i64(r, i, 5));
+                               hub_rows_i64(r, i, 2), hub_rows_i64(r, i, 3), hub_rows_i64(r, i, 4));
         hub_rows_free(r);
+        r = NULL;
+        hub_qparam p[] = {{.kind = 'i', .i = cutoff}, {.kind = 'i', .i = INT64_MAX}};
+        if (rc == KIOSK_OK)
+            rc = hub_db_query(con->db, after_sql, after_pg, p, 2, &r, NULL);
+        for (size_t i = 0; rc == KIOSK_OK && i < r->nrows; i++) {
+            ep_row probe;
+            snprintf(probe.key, sizeof probe.key, "%s", hub_rows_get(r, i, 0));
+            snprintf(probe.epoch, sizeof probe.epoch, "%s", hub_rows_get(r, i, 1));
+            ep_row *e = bsearch(&probe, k->ep, k->nep, sizeof *k->ep, ep_cmp);
+            if (e) /* else: it arrived between the two statements, and is counted later */
+                e->count -= hub_rows_i64(r, i, 2);
+        }
+        hub_rows_free(r);
+        r = NULL;
         hub_qparam q[] = {{.kind = 'i', .i = first * DAY_MS - CST_MS - 1},
                           {.kind = 'i', .i = cutoff}};
         if (rc == KIOSK_OK)
             rc = hub_db_query(con->db, full_day_sql, full_day_pg, q, 2, &r, NULL);
-        else
-            r = NULL;
         for (size_t i = 0; rc == KIOSK_OK && i < r->nrows; i++)
             rc = counts_add_day(k, hub_rows_get(r, i, 0), hub_rows_i64(r, i, 1),
-                                hub_rows_i64(r, i, 2));
+                                hub_rows_i64(r, i, 2), hub_rows_i64(r, i, 3));
         hub_rows_free(r);
         if (rc != KIOSK_OK) {
             counts_free(k);
@@ -682,10 +705,17 @@ static kiosk_rc load_units(hub_console *con, const hub_staff *who, int64_t now_m
                     x->max_seq = er->hi > x->max_seq ? er->hi : x->max_seq;
                     x->missing += (e == first ? er->hi : er->hi - er->lo + 1) - er->count;
                     x->epochs++;
-                    x->last_ms = er->last > x->last_ms ? er->last : x->last_ms;
                 }
             }
             i = j;
+        }
+        /* the last record's arrival, when it was within DAYS_KEPT days */
+        for (size_t i = 0; i < now.nday; i++) {
+            unit probe;
+            memcpy(probe.key, now.day[i].key, sizeof probe.key);
+            unit *x = bsearch(&probe, u, k, sizeof *u, unit_cmp_key);
+            if (x && now.day[i].last > x->last_ms)
+                x->last_ms = now.day[i].last;
         }
         counts_free(&now);
     }

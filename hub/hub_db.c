@@ -191,7 +191,7 @@ static const char *const migrations[HUB_DB_SCHEMA_VERSION] = {
     "CREATE TABLE IF NOT EXISTS staff_audit("
     " id INTEGER PRIMARY KEY AUTOINCREMENT, at_ms INTEGER NOT NULL, who TEXT NOT NULL,"
     " action TEXT NOT NULL, detail TEXT NOT NULL DEFAULT '', address TEXT NOT NULL DEFAULT '');"
-    "CREATE INDEX IF NOT EXISTS records_received ON records(received_ms, device);",
+    "CREATE INDEX IF NOT EXISTS records_received ON records(received_ms, device, epoch, seq);",
 };
 
 /* Step a reused statement that returns no row, then reset it for the next use. */

@@ -86,7 +86,7 @@ static const char *const pg_migrations[PG_SCHEMA_VERSION] = {
     "CREATE TABLE staff_audit("
     " id bigserial PRIMARY KEY, at_ms bigint NOT NULL, who text NOT NULL,"
     " action text NOT NULL, detail text NOT NULL DEFAULT '', address text NOT NULL DEFAULT '');"
-    "CREATE INDEX records_received ON records(received_ms, device);",
+    "CREATE INDEX records_received ON records(received_ms, device, epoch, seq);",
 };
 
 /* The statements of the ingest path, prepared once per connection. */
