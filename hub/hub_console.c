@@ -930,11 +930,16 @@ static int page_unit(hub_console *con, struct MHD_Connection *c, const hub_staff
 
     hub_qparam p[] = {{.kind = 'b', .b = pk, .len = 32}};
     hub_rows *r = NULL;
-    put(&b, "<h2>最近收到的记录 <span class=\"en\">Records received lately</span></h2>");
+    put(&b, "<h2>最新的记录 <span class=\"en\">The latest records</span></h2>");
     if (hub_db_query(con->db,
+                     /* the highest numbers: from the unique index, then 20 rows (a SQLite
+                      * row's sealed bytes come before its other columns) */
+                     "SELECT seq, received_ms, source FROM records WHERE rowid IN"
+                     " (SELECT rowid FROM records WHERE device = $1 ORDER BY seq DESC LIMIT 20)"
+                     " ORDER BY seq DESC",
                      "SELECT seq, received_ms, source FROM records WHERE device = $1"
-                     " ORDER BY received_ms DESC, seq DESC LIMIT 20",
-                     NULL, p, 1, &r, NULL) == KIOSK_OK &&
+                     " ORDER BY seq DESC LIMIT 20",
+                     p, 1, &r, NULL) == KIOSK_OK &&
         r->nrows) {
         put(&b, "<table><tr><th>序号 <span class=\"en\">Seq</span></th><th>收到 <span "
                 "class=\"en\">Received</span></th><th>途径 <span class=\"en\">By</span></th></tr>");

@@ -477,6 +477,10 @@ static void test_pages_roles_and_csrf(void **state)
     assert_int_equal(r->status, 200);
     assert_non_null(strstr(r->body, "<td class=\"n\">3</td><td class=\"n\">3</td><td "
                                     "class=\"n\">1</td>")); /* the gap 3..3, one missing */
+    /* the latest records, highest first */
+    const char *latest = strstr(r->body, "<tr><td class=\"n\">5</td><td>2027-01-15 ");
+    assert_non_null(latest);
+    assert_non_null(strstr(latest, "<tr><td class=\"n\">4</td><td>2027-01-15 "));
     free(r);
     /* another hall's unit: as if it did not exist */
     sync_hex_format(b_pk, 32, hex);
