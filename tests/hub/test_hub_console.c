@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -573,12 +574,105 @@ static void test_pages_roles_and_csrf(void **state)
     hub_db_close(db);
 }
 
+/* ---- the command line -------------------------------------------------------------- */
+
+/* run a shell command line; its exit status */
+static int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int sh(const char *fmt, ...)
+{
+    char cmd[2048];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(cmd, sizeof cmd, fmt, ap);
+    va_end(ap);
+    int st = system(cmd);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static void test_staff_commands(void **state)
+{
+    (void)state;
+    hub_db *db = fresh("cli");
+    hub_db_close(db);
+    const char *bin = KIOSK_HUB_BIN;
+    /* the password from stdin, never from the command line */
+    assert_int_equal(sh("echo 'region password 1' | KIOSK_HUB_CONFIG= %s staff add --db '%s' alice"
+                        " --role region",
+                        bin, path),
+                     0);
+    assert_int_equal(sh("echo 'hall password 12' | KIOSK_HUB_CONFIG= %s staff add --db '%s' bob"
+                        " --role hall --hall H001,H002",
+                        bin, path),
+                     0);
+    /* a hall account needs halls; a role is required; a short password is refused */
+    assert_int_equal(sh("echo 'hall password 12' | KIOSK_HUB_CONFIG= %s staff add --db '%s' carol"
+                        " --role hall 2>/dev/null",
+                        bin, path),
+                     2);
+    assert_int_equal(sh("echo 'hall password 12' | KIOSK_HUB_CONFIG= %s staff add --db '%s' carol"
+                        " 2>/dev/null",
+                        bin, path),
+                     2);
+    assert_int_equal(sh("echo 'short' | KIOSK_HUB_CONFIG= %s staff add --db '%s' carol"
+                        " --role region 2>/dev/null",
+                        bin, path),
+                     1);
+    assert_int_equal(sh("echo 'hall password 12' | KIOSK_HUB_CONFIG= %s staff add --db '%s' bob"
+                        " --role region 2>/dev/null",
+                        bin, path),
+                     1); /* taken */
+    assert_int_equal(
+        sh("echo 'a new password' | KIOSK_HUB_CONFIG= %s staff passwd --db '%s' bob", bin, path),
+        0);
+    assert_int_equal(sh("KIOSK_HUB_CONFIG= %s staff disable --db '%s' alice", bin, path), 0);
+    assert_int_equal(
+        sh("KIOSK_HUB_CONFIG= %s staff disable --db '%s' nobody 2>/dev/null", bin, path), 1);
+    char list[700];
+    snprintf(list, sizeof list, "%s/staff.txt", dir);
+    assert_int_equal(sh("KIOSK_HUB_CONFIG= %s staff list --db '%s' > '%s'", bin, path, list), 0);
+    FILE *f = fopen(list, "r");
+    assert_non_null(f);
+    char text[512] = "";
+    size_t got = fread(text, 1, sizeof text - 1, f);
+    text[got] = '\0';
+    fclose(f);
+    assert_string_equal(text, "alice region disabled\nbob hall halls H001 H002\n");
+    /* a unit's hall */
+    char hex[65];
+    uint8_t pk[32];
+    memset(pk, 0xab, sizeof pk);
+    sync_hex_format(pk, 32, hex);
+    assert_int_equal(
+        sh("KIOSK_HUB_CONFIG= %s device add --db '%s' %s 'Unit 1' --hall H001", bin, path, hex), 0);
+    assert_int_equal(
+        sh("KIOSK_HUB_CONFIG= %s device hall --db '%s' %s 'H 2' 2>/dev/null", bin, path, hex), 1);
+    assert_int_equal(sh("KIOSK_HUB_CONFIG= %s device hall --db '%s' %s H002", bin, path, hex), 0);
+    assert_int_equal(hub_db_open(path, &db), KIOSK_OK);
+    hub_rows *r;
+    assert_int_equal(hub_db_query(db, "SELECT name, hall FROM devices", NULL, NULL, 0, &r, NULL),
+                     KIOSK_OK);
+    assert_int_equal(r->nrows, 1);
+    assert_string_equal(hub_rows_get(r, 0, 1), "H002");
+    hub_rows_free(r);
+    char token[HUB_STAFF_TOKEN_HEX], csrf[HUB_STAFF_TOKEN_HEX];
+    hub_staff who;
+    assert_int_equal(hub_staff_login(db, "bob", "a new password", "::1", T0, token, csrf, &who),
+                     KIOSK_OK);
+    assert_int_equal(
+        hub_staff_login(db, "alice", "region password 1", "::1", T0, token, csrf, &who),
+        KIOSK_AUTH); /* disabled */
+    assert_true(audited(db, "cli", "staff_add", "alice role=region"));
+    audit_never_holds(db, "password");
+    hub_db_close(db);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_accounts),
         cmocka_unit_test(test_lockout_and_idle),
         cmocka_unit_test(test_pages_roles_and_csrf),
+        cmocka_unit_test(test_staff_commands),
     };
     curl_global_init(CURL_GLOBAL_DEFAULT);
     int failed = cmocka_run_group_tests_name("sqlite", tests, setup, teardown);
