@@ -216,6 +216,22 @@ static const char *const migrations[HUB_DB_SCHEMA_VERSION] = {
     " PRIMARY KEY(device, seq, at_ms));"
     "CREATE INDEX IF NOT EXISTS unit_health_received ON unit_health(received_ms);"
     "CREATE INDEX IF NOT EXISTS unit_health_device_at ON unit_health(device, at_ms);",
+    /* 6 -> 7: the web console (hub_staff.c): a unit's hall, staff accounts (argon2id),
+     * their sessions (the token's hash only), the audit of logins and changes; the records'
+     * arrival, for what came lately and the records per hall per day */
+    "ALTER TABLE devices ADD COLUMN hall TEXT NOT NULL DEFAULT '';"
+    "CREATE TABLE IF NOT EXISTS staff("
+    " name TEXT PRIMARY KEY, pwhash TEXT NOT NULL,"
+    " role TEXT NOT NULL CHECK(role IN ('hall', 'region')), halls TEXT NOT NULL DEFAULT '',"
+    " disabled INTEGER NOT NULL DEFAULT 0, failures INTEGER NOT NULL DEFAULT 0,"
+    " locked_until_ms INTEGER NOT NULL DEFAULT 0, created_ms INTEGER NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS staff_sessions("
+    " token_hash TEXT PRIMARY KEY, name TEXT NOT NULL REFERENCES staff(name),"
+    " csrf TEXT NOT NULL, created_ms INTEGER NOT NULL, last_ms INTEGER NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS staff_audit("
+    " id INTEGER PRIMARY KEY AUTOINCREMENT, at_ms INTEGER NOT NULL, who TEXT NOT NULL,"
+    " action TEXT NOT NULL, detail TEXT NOT NULL DEFAULT '', address TEXT NOT NULL DEFAULT '');"
+    "CREATE INDEX IF NOT EXISTS records_received ON records(received_ms, device, epoch, seq);",
 };
 
 /* Step a reused statement that returns no row, then reset it for the next use. */
@@ -1632,6 +1648,58 @@ static kiosk_rc op_state_history(void *impl, const char *uuid, hub_db_state_cb c
     return sqlite_state_history(impl, uuid, cb, ctx);
 }
 
+/* ---- the console's queries (hub_db_query) ------------------------------------------ */
+
+static kiosk_rc op_query(void *impl, const char *sql, const hub_qparam *params, size_t n,
+                         hub_rows **rows, int64_t *changes)
+{
+    hub_db *db = impl;
+    /* $1 … as ?1 … (the console's statements hold no '$' of their own) */
+    size_t len = strlen(sql);
+    char *text = malloc(len + 1);
+    if (!text)
+        return KIOSK_NOMEM;
+    for (size_t i = 0; i <= len; i++)
+        text[i] = sql[i] == '$' ? '?' : sql[i];
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(db->db, text, -1, &st, NULL);
+    free(text);
+    if (rc != SQLITE_OK) {
+        kiosk_log_error("hub_db", "console query: %s", sqlite3_errmsg(db->db));
+        sqlite3_finalize(st);
+        return KIOSK_INVALID;
+    }
+    for (size_t i = 0; i < n; i++) {
+        int at = (int)i + 1;
+        if (params[i].kind == 'i')
+            sqlite3_bind_int64(st, at, params[i].i);
+        else if (params[i].kind == 't')
+            sqlite3_bind_text(st, at, params[i].t ? params[i].t : "", -1, SQLITE_STATIC);
+        else
+            sqlite3_bind_blob(st, at, params[i].b, (int)params[i].len, SQLITE_STATIC);
+    }
+    hub_rows *r = rows ? hub_rows_new((size_t)sqlite3_column_count(st)) : NULL;
+    kiosk_rc k = rows && !r ? KIOSK_NOMEM : KIOSK_OK;
+    while (k == KIOSK_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        for (int c = 0; r && k == KIOSK_OK && c < sqlite3_column_count(st); c++) {
+            const unsigned char *t = sqlite3_column_text(st, c);
+            k = hub_rows_append(r, (const char *)t, (size_t)sqlite3_column_bytes(st, c));
+        }
+    }
+    if (k == KIOSK_OK && rc != SQLITE_DONE)
+        k = (rc & 0xff) == SQLITE_CONSTRAINT ? KIOSK_INVALID : recdb_rc(rc);
+    sqlite3_finalize(st);
+    if (k != KIOSK_OK) {
+        hub_rows_free(r);
+        return k;
+    }
+    if (changes)
+        *changes = sqlite3_changes(db->db);
+    if (rows)
+        *rows = r;
+    return KIOSK_OK;
+}
+
 const hub_db_ops hub_sqlite_ops = {
     .name = "sqlite",
     .close = op_close,
@@ -1658,4 +1726,5 @@ const hub_db_ops hub_sqlite_ops = {
     .health_add = op_health_add,
     .health_walk = op_health_walk,
     .health_prune = op_health_prune,
+    .query = op_query,
 };

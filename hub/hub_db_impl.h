@@ -52,6 +52,9 @@ typedef struct hub_db_ops {
     kiosk_rc (*health_walk)(void *impl, int latest, const uint8_t *pk, int64_t since_ms,
                             hub_db_health_cb cb, void *ctx);
     kiosk_rc (*health_prune)(void *impl, int64_t before_ms, int64_t *removed);
+    /* hub_db_query, with the backend's spelling of the statement already chosen */
+    kiosk_rc (*query)(void *impl, const char *sql, const hub_qparam *params, size_t n,
+                      hub_rows **rows, int64_t *changes);
 } hub_db_ops;
 
 /* SQLite (hub_db.c): open or create the file at path. */
@@ -68,5 +71,10 @@ kiosk_rc hub_pg_open_impl(const char *url, void **impl);
  * (*hashed 1) when the signature was reached. Any thread. */
 const char *hub_db_check_record(const uint8_t device_pk[32], const uint8_t *epoch_given,
                                 const sync_record *r, uint8_t hash[32], int *hashed);
+
+/* For the backends' query (hub_store.c): an empty answer of ncols columns; cells appended
+ * row by row (text NULL: SQL NULL; copied); nrows follows. NULL / KIOSK_NOMEM. */
+hub_rows *hub_rows_new(size_t ncols);
+kiosk_rc hub_rows_append(hub_rows *rows, const char *text, size_t len);
 
 #endif

@@ -121,6 +121,8 @@ typedef struct exporter {
     FILE *out;
     hub_export_stats stats;
     scratch s;
+    hub_export_keep_fn keep; /* NULL: every record */
+    void *keep_ctx;
 } exporter;
 
 static const char *code_name(const exporter *ex, codes_table t, const char *code)
@@ -265,6 +267,9 @@ static verdict check_and_write(exporter *ex, const hub_db_record *rec, const cha
 
 static kiosk_rc export_one(void *ctx, const hub_db_record *rec)
 {
+    if (((exporter *)ctx)->keep &&
+        !((exporter *)ctx)->keep(((exporter *)ctx)->keep_ctx, rec->device))
+        return KIOSK_OK;
     exporter *ex = ctx;
     kiosk_rc rc = KIOSK_OK;
     verdict v = V_OPEN;
@@ -330,6 +335,15 @@ kiosk_rc hub_export_csv(hub_db *db, const uint8_t upstream_pk[32], const uint8_t
                         const codes_tables *codes, const divisions *divs, FILE *out,
                         hub_export_stats *stats)
 {
+    return hub_export_csv_devices(db, upstream_pk, upstream_sk, codes, divs, NULL, NULL, out,
+                                  stats);
+}
+
+kiosk_rc hub_export_csv_devices(hub_db *db, const uint8_t upstream_pk[32],
+                                const uint8_t upstream_sk[32], const codes_tables *codes,
+                                const divisions *divs, hub_export_keep_fn keep, void *keep_ctx,
+                                FILE *out, hub_export_stats *stats)
+{
     if (stats)
         memset(stats, 0, sizeof *stats);
     if (!db || !upstream_pk || !upstream_sk || !codes || !divs || !out)
@@ -345,6 +359,8 @@ kiosk_rc hub_export_csv(hub_db *db, const uint8_t upstream_pk[32], const uint8_t
     ex->codes = codes;
     ex->divs = divs;
     ex->out = out;
+    ex->keep = keep;
+    ex->keep_ctx = keep_ctx;
 
     kiosk_rc rc = fputs("\xEF\xBB\xBF", out) == EOF ? KIOSK_IO : KIOSK_OK;
     row r = {out, 0, rc};

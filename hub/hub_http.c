@@ -26,6 +26,7 @@
 
 #include "core/kiosk_buf.h"
 #include "core/kiosk_log.h"
+#include "hub/hub_console.h"
 #include "hub/hub_verify.h"
 #include "proto/sync_proto.h"
 
@@ -73,6 +74,7 @@ struct hub_server {
     pthread_mutex_t fault_lock;
     hub_fault fault;
     int fault_count;
+    hub_console *console; /* /console/: the staff's web console */
 };
 
 /* One request in flight: the body gathered so far and its verdict. */
@@ -91,6 +93,7 @@ typedef struct hub_request {
     int v3;             /* POST /v3/records: the binary body (sync_body_decode_v3) */
     int status;         /* POST /v3/status: the states of the device's records */
     int report;         /* POST /v3/health: a unit's health report (health_proto.h) */
+    int console;        /* a form posted to the console (hub_console) */
     char who[64];
 } hub_request;
 
@@ -731,6 +734,23 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
                 return reply_receipt_check(srv, c, url + 3);
             return reply_error(srv, c, "receipt check", 405, "method", "use GET", "GET");
         }
+        if (!strncmp(url, HUB_CONSOLE_PATH, 8) && (url[8] == '\0' || url[8] == '/')) {
+            if (!is_post)
+                return hub_console_serve(srv->console, c, method, url, NULL, 0,
+                                         srv->now_ms(srv->clock_ctx));
+            const char *cl =
+                MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+            char *end = NULL;
+            unsigned long long n = cl ? strtoull(cl, &end, 10) : 0;
+            if (!cl || *end || n > HUB_CONSOLE_MAX_BODY)
+                return reply_error(srv, c, "console", 413, "too_large", "form too large", NULL);
+            rq->announced = n;
+            rq->console = 1;
+            kiosk_buf_init(&rq->body, HUB_CONSOLE_MAX_BODY, KIOSK_BUF_WIPE); /* a password */
+            rq->replied = 0;
+            snprintf(rq->who, sizeof rq->who, "console");
+            return MHD_YES;
+        }
         if (strcmp(url, SYNC_PATH_RECORDS) == 0)
             return reply_error(srv, c, "POST " SYNC_PATH_RECORDS, 410, "old_protocol",
                                "this hub speaks protocol version 2: update the kiosk", NULL);
@@ -767,6 +787,9 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
         }
         return kiosk_buf_append(&rq->body, upload_data, n) == KIOSK_OK ? MHD_YES : MHD_NO;
     }
+    if (rq->console)
+        return hub_console_serve(srv->console, c, method, url, (const char *)rq->body.data,
+                                 rq->body.len, srv->now_ms(srv->clock_ctx));
     char hub_sig[129];
     hub_reply r = rq->status   ? post_status(srv, rq, hub_sig)
                   : rq->events ? post_events(srv, rq, hub_sig)
@@ -835,6 +858,7 @@ static kiosk_rc read_pem(const char *path, char **out, size_t *len)
 
 static void free_server(hub_server *srv)
 {
+    hub_console_destroy(srv->console);
     free(srv->tls_cert);
     if (srv->tls_key) {
         sodium_memzero(srv->tls_key, srv->tls_key_len);
@@ -904,6 +928,12 @@ kiosk_rc hub_server_start(hub_db *db, const hub_server_options *opt, hub_server 
     srv->now_ms = opt->now_ms ? opt->now_ms : real_now_ms;
     srv->clock_ctx = opt->clock_ctx;
     atomic_init(&srv->requests, 0);
+    hub_console_options co = {opt->console_upstream_key_file, opt->console_assets_dir,
+                              opt->tls_cert_file != NULL, opt->console_plain_http_login};
+    if (hub_console_create(db, &co, &srv->console) != KIOSK_OK) {
+        free_server(srv);
+        return KIOSK_NOMEM;
+    }
     if (opt->tls_cert_file) {
         if (MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES) {
             free_server(srv);

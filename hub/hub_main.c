@@ -19,6 +19,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <termios.h>
 #include <time.h>
 #include <ini.h>
 #include <unistd.h>
@@ -29,6 +30,7 @@
 #include "domain/divisions.h"
 #include "hub/hub_db.h"
 #include "hub/hub_export.h"
+#include "hub/hub_staff.h"
 #include "hub/hub_http.h"
 #include "hub/hub_state.h"
 #include "proto/receipt_payload.h"
@@ -47,7 +49,8 @@ static const char usage_text[] =
     "  kiosk-hub serve --db PATH --sign-key FILE (--tls-cert FILE --tls-key FILE |"
     " --plain-http-loopback-test) [--listen ADDR:PORT] [--per-ip-limit N]"
     " [--connection-limit N] [--port-file FILE]\n"
-    "  kiosk-hub device add --db PATH HEXPK [NAME]\n"
+    "  kiosk-hub device add --db PATH HEXPK [NAME] [--hall CODE]\n"
+    "  kiosk-hub device hall --db PATH HEXPK CODE   (the unit's hall, for the console)\n"
     "  kiosk-hub device list --db PATH\n"
     "  kiosk-hub device remove --db PATH HEXPK\n"
     "  kiosk-hub import --db PATH (BUNDLE | DIR)... [--sign-key FILE --acks-dir DIR]\n"
@@ -62,11 +65,18 @@ static const char usage_text[] =
     "      STATE: received, processing, approved, needs_materials; exit 3 lines refused\n"
     "  kiosk-hub health --db PATH [--device HEX] [--days N]   (the units' health; default 30"
     " days)\n"
+    "  kiosk-hub staff add --db PATH NAME --role hall|region [--hall CODE[,CODE…]]\n"
+    "  kiosk-hub staff passwd --db PATH NAME      (the password is read from stdin or the tty)\n"
+    "  kiosk-hub staff disable|enable --db PATH NAME\n"
+    "  kiosk-hub staff list --db PATH\n"
+    "serve also takes [--console-key FILE --console-assets DIR] (the web console's CSV\n"
+    "export) and, with --plain-http-loopback-test only, --console-plain-login.\n"
     "--db takes a SQLite file (one hall) or a postgresql://… URL (a region: several hub\n"
     "processes on one database). Every command also reads --config FILE "
     "(default\n" KIOSK_HUB_CONFIG_DEFAULT
     ", when there; $KIOSK_HUB_CONFIG names another, empty for none):\n"
-    "[hub] db, listen, sign_key, tls_cert, tls_key; [limits] per_ip, connections.\n"
+    "[hub] db, listen, sign_key, tls_cert, tls_key; [limits] per_ip, connections;\n"
+    "[console] upstream_key, assets.\n"
     "A flag given wins over the file.\n";
 
 static int usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -105,8 +115,8 @@ static int64_t now_ms(void)
 
 /* Options of a subcommand: --name VALUE pairs (known names only) and positionals. */
 typedef struct args {
-    const char *names[8];
-    const char *values[8];
+    const char *names[16];
+    const char *values[16];
     size_t n_names;
     const char *pos[64];
     size_t n_pos;
@@ -153,6 +163,8 @@ static const struct {
     {"hub", "tls_key", "tls-key"},
     {"limits", "per_ip", "per-ip-limit"},
     {"limits", "connections", "connection-limit"},
+    {"console", "upstream_key", "console-key"},
+    {"console", "assets", "console-assets"},
 };
 #define CONF_KEYS (sizeof conf_keys / sizeof conf_keys[0])
 static char *conf_values[CONF_KEYS];
@@ -194,7 +206,7 @@ static int load_config(const char *explicit_path)
         return fail("cannot read the config file %s", path);
     if (line > 0) {
         return usage("%s line %d: not a known setting ([hub] db, listen, sign_key, tls_cert,"
-                     " tls_key; [limits] per_ip, connections)",
+                     " tls_key; [limits] per_ip, connections; [console] upstream_key, assets)",
                      path, line);
     }
     return 0;
@@ -396,15 +408,18 @@ static int write_port_file(const char *path, uint16_t port)
 
 static int cmd_serve(int argc, char **argv)
 {
-    static const char *const known[] = {"db",           "listen",           "tls-cert",
-                                        "tls-key",      "sign-key",         "port-file",
-                                        "per-ip-limit", "connection-limit", NULL};
-    /* the one option without a value, taken out before the pairs are read */
-    int plain = 0, m = 0;
+    static const char *const known[] = {
+        "db",        "listen",       "tls-cert",         "tls-key",     "sign-key",
+        "port-file", "per-ip-limit", "connection-limit", "console-key", "console-assets",
+        NULL};
+    /* the options without a value, taken out before the pairs are read */
+    int plain = 0, plain_login = 0, m = 0;
     char *rest[64];
     for (int i = 0; i < argc && m < 64; i++) {
         if (strcmp(argv[i], "--plain-http-loopback-test") == 0)
             plain = 1;
+        else if (strcmp(argv[i], "--console-plain-login") == 0)
+            plain_login = 1;
         else
             rest[m++] = argv[i];
     }
@@ -432,6 +447,13 @@ static int cmd_serve(int argc, char **argv)
     o.tls_cert_file = opt(&a, "tls-cert");
     o.tls_key_file = opt(&a, "tls-key");
     o.plain_http_loopback_test = plain;
+    if (plain_login && !plain)
+        return usage("--console-plain-login goes only with --plain-http-loopback-test");
+    o.console_plain_http_login = plain_login;
+    o.console_upstream_key_file = opt(&a, "console-key");
+    o.console_assets_dir = opt(&a, "console-assets");
+    if (!o.console_upstream_key_file != !o.console_assets_dir)
+        return usage("--console-key and --console-assets go together");
     if (opt(&a, "per-ip-limit")) {
         /* kiosks behind one NAT address share this limit */
         char *end;
@@ -522,7 +544,7 @@ static int cmd_device(int argc, char **argv)
     if (argc < 1)
         return usage("device needs add, list or remove");
     const char *verb = argv[0];
-    static const char *const known[] = {"db", NULL};
+    static const char *const known[] = {"db", "hall", NULL};
     args a;
     int u = parse_args(argc - 1, argv + 1, known, &a);
     if (u)
@@ -542,9 +564,24 @@ static int cmd_device(int argc, char **argv)
         if ((r = open_db(db_path, 0, &db)))
             return r;
         rc = hub_db_device_add(db, pk, a.n_pos > 1 ? a.pos[1] : "", now_ms());
+        if (rc == KIOSK_OK && opt(&a, "hall"))
+            rc = hub_device_set_hall(db, pk, opt(&a, "hall"));
         hub_db_close(db);
         if (rc != KIOSK_OK)
             return fail("cannot add the device: %s", kiosk_strerror(rc));
+        return 0;
+    }
+    if (strcmp(verb, "hall") == 0) {
+        if (a.n_pos != 2 || !sync_hex_parse(a.pos[0], pk, sizeof pk))
+            return usage("device hall takes HEXPK CODE");
+        if ((r = open_db(db_path, 1, &db)))
+            return r;
+        rc = hub_device_set_hall(db, pk, a.pos[1]);
+        hub_db_close(db);
+        if (rc == KIOSK_NOT_FOUND)
+            return fail("no such device");
+        if (rc != KIOSK_OK)
+            return fail("cannot set the hall: %s", kiosk_strerror(rc));
         return 0;
     }
     if (strcmp(verb, "remove") == 0) {
@@ -1277,6 +1314,127 @@ static int cmd_state(int argc, char **argv)
     return usage("unknown state command %s", verb);
 }
 
+/* ---- staff (the web console's accounts) --------------------------------------------- */
+
+/* A password from the terminal (asked twice, not echoed) or one line of stdin; never from
+ * the command line, where ps and the shell's history would show it. 0 or -1. */
+static int read_password(char *out, size_t cap)
+{
+    int tty = isatty(STDIN_FILENO);
+    char again[HUB_STAFF_PASSWORD_MAX + 2];
+    struct termios old, quiet;
+    for (int round = 0; round < (tty ? 2 : 1); round++) {
+        char *buf = round ? again : out;
+        size_t size = round ? sizeof again : cap;
+        if (tty) {
+            fputs(round ? "again: " : "password: ", stderr);
+            fflush(stderr);
+            tcgetattr(STDIN_FILENO, &old);
+            quiet = old;
+            quiet.c_lflag &= ~(tcflag_t)ECHO;
+            tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
+        }
+        char *got = fgets(buf, (int)size, stdin);
+        if (tty) {
+            tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
+            fputs("\n", stderr);
+        }
+        if (!got)
+            return -1;
+        buf[strcspn(buf, "\r\n")] = '\0';
+    }
+    int same = !tty || strcmp(out, again) == 0;
+    sodium_memzero(again, sizeof again);
+    return same ? 0 : -1;
+}
+
+static int cmd_staff(int argc, char **argv)
+{
+    if (argc < 1)
+        return usage("staff needs add, passwd, disable, enable or list");
+    const char *verb = argv[0];
+    static const char *const known[] = {"db", "role", "hall", NULL};
+    args a;
+    int u = parse_args(argc - 1, argv + 1, known, &a);
+    if (u)
+        return u;
+    const char *db_path = opt(&a, "db");
+    if (!db_path)
+        return usage("staff %s needs --db PATH", verb);
+    hub_db *db = NULL;
+    int r;
+    kiosk_rc rc;
+    if (strcmp(verb, "list") == 0) {
+        if (a.n_pos)
+            return usage("staff list takes no arguments");
+        if ((r = open_db(db_path, 1, &db)))
+            return r;
+        hub_staff *list;
+        size_t n;
+        rc = hub_staff_list(db, &list, &n);
+        hub_db_close(db);
+        if (rc != KIOSK_OK)
+            return fail("cannot list the accounts: %s", kiosk_strerror(rc));
+        for (size_t i = 0; i < n; i++)
+            printf("%s %s%s%s%s%s\n", list[i].name, hub_staff_role_name(list[i].role),
+                   list[i].halls[0] ? " halls " : "", list[i].halls,
+                   list[i].disabled ? " disabled" : "",
+                   list[i].locked_until_ms > now_ms() ? " locked" : "");
+        free(list);
+        return 0;
+    }
+    if (a.n_pos != 1 || !hub_staff_name_ok(a.pos[0]))
+        return usage("staff %s takes one NAME (letters, digits, . _ -)", verb);
+    const char *name = a.pos[0];
+    if (strcmp(verb, "add") == 0 || strcmp(verb, "passwd") == 0) {
+        int add = strcmp(verb, "add") == 0;
+        hub_staff_role role = HUB_STAFF_HALL;
+        if (add && hub_staff_role_parse(opt(&a, "role"), &role) != 0)
+            return usage("staff add needs --role hall or --role region");
+        if (add && role == HUB_STAFF_HALL && !opt(&a, "hall"))
+            return usage("a hall account needs --hall CODE[,CODE…]");
+        char pw[HUB_STAFF_PASSWORD_MAX + 2];
+        if (read_password(pw, sizeof pw) != 0) {
+            sodium_memzero(pw, sizeof pw);
+            return fail("no password read (or the two differ)");
+        }
+        if (strlen(pw) < HUB_STAFF_PASSWORD_MIN || strlen(pw) > HUB_STAFF_PASSWORD_MAX) {
+            sodium_memzero(pw, sizeof pw);
+            return fail("a password has %d to %d characters", HUB_STAFF_PASSWORD_MIN,
+                        HUB_STAFF_PASSWORD_MAX);
+        }
+        if ((r = open_db(db_path, 0, &db))) {
+            sodium_memzero(pw, sizeof pw);
+            return r;
+        }
+        rc = add ? hub_staff_add(db, name, pw, role, opt(&a, "hall"), "cli", now_ms())
+                 : hub_staff_set_password(db, name, pw, "cli", now_ms());
+        sodium_memzero(pw, sizeof pw);
+        hub_db_close(db);
+        if (rc == KIOSK_NOT_FOUND)
+            return fail("no account %s", name);
+        if (rc == KIOSK_INVALID)
+            return fail(add ? "cannot add %s: the name is taken, or a hall code is not valid"
+                            : "cannot change the password of %s",
+                        name);
+        if (rc != KIOSK_OK)
+            return fail("cannot %s %s: %s", verb, name, kiosk_strerror(rc));
+        return 0;
+    }
+    if (strcmp(verb, "disable") == 0 || strcmp(verb, "enable") == 0) {
+        if ((r = open_db(db_path, 1, &db)))
+            return r;
+        rc = hub_staff_set_disabled(db, name, strcmp(verb, "disable") == 0, "cli", now_ms());
+        hub_db_close(db);
+        if (rc == KIOSK_NOT_FOUND)
+            return fail("no account %s", name);
+        if (rc != KIOSK_OK)
+            return fail("cannot %s %s: %s", verb, name, kiosk_strerror(rc));
+        return 0;
+    }
+    return usage("unknown staff command %s", verb);
+}
+
 /* ---- health ---------------------------------------------------------------------- */
 
 static void print_health(const hub_db_health *h, int history)
@@ -1433,6 +1591,8 @@ int main(int argc, char **argv)
         return cmd_state(argc - 2, argv + 2);
     if (strcmp(cmd, "health") == 0)
         return cmd_health(argc - 2, argv + 2);
+    if (strcmp(cmd, "staff") == 0)
+        return cmd_staff(argc - 2, argv + 2);
     if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "help") == 0) {
         fputs(usage_text, stdout);
         return 0;

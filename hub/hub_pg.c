@@ -21,7 +21,7 @@
 #include "core/kiosk_log.h"
 #include "hub_db_impl.h"
 
-#define PG_SCHEMA_VERSION 3
+#define PG_SCHEMA_VERSION 4
 #define PG_MIGRATE_LOCK 0x6b696f736b687562LL /* "kioskhub": the advisory lock of migrations */
 #define PG_RETRIES 8                         /* a batch lost to a deadlock is tried again */
 
@@ -106,6 +106,20 @@ static const char *const pg_migrations[PG_SCHEMA_VERSION] = {
     " PRIMARY KEY(device, seq, at_ms));"
     "CREATE INDEX IF NOT EXISTS unit_health_received ON unit_health(received_ms);"
     "CREATE INDEX IF NOT EXISTS unit_health_device_at ON unit_health(device, at_ms);",
+    /* 3 -> 4: the web console (hub_staff.c), as SQLite schema 7 */
+    "ALTER TABLE devices ADD COLUMN hall text NOT NULL DEFAULT '';"
+    "CREATE TABLE staff("
+    " name text PRIMARY KEY, pwhash text NOT NULL,"
+    " role text NOT NULL CHECK(role IN ('hall', 'region')), halls text NOT NULL DEFAULT '',"
+    " disabled bigint NOT NULL DEFAULT 0, failures bigint NOT NULL DEFAULT 0,"
+    " locked_until_ms bigint NOT NULL DEFAULT 0, created_ms bigint NOT NULL);"
+    "CREATE TABLE staff_sessions("
+    " token_hash text PRIMARY KEY, name text NOT NULL REFERENCES staff(name),"
+    " csrf text NOT NULL, created_ms bigint NOT NULL, last_ms bigint NOT NULL);"
+    "CREATE TABLE staff_audit("
+    " id bigserial PRIMARY KEY, at_ms bigint NOT NULL, who text NOT NULL,"
+    " action text NOT NULL, detail text NOT NULL DEFAULT '', address text NOT NULL DEFAULT '');"
+    "CREATE INDEX records_received ON records(received_ms, device, epoch, seq);",
 };
 
 /* The statements of the ingest path, prepared once per connection. */
@@ -1286,6 +1300,68 @@ static kiosk_rc pg_health_prune(void *impl, int64_t before_ms, int64_t *removed)
     return rc;
 }
 
+/* ---- the console's queries (hub_db_query) ---------------------------------------------- */
+
+static kiosk_rc pg_query(void *impl, const char *sql, const hub_qparam *qp, size_t n,
+                         hub_rows **rows, int64_t *changes)
+{
+    hub_pg *db = impl;
+    if (n > PARAMS_MAX)
+        return KIOSK_INVALID;
+    kiosk_rc rc = pg_ready(db);
+    if (rc != KIOSK_OK)
+        return rc;
+    const char *v[PARAMS_MAX];
+    int len[PARAMS_MAX], fmt[PARAMS_MAX];
+    Oid types[PARAMS_MAX];
+    char num[PARAMS_MAX][24];
+    for (size_t i = 0; i < n; i++) {
+        if (qp[i].kind == 'i') {
+            snprintf(num[i], sizeof num[i], "%lld", (long long)qp[i].i);
+            v[i] = num[i];
+            len[i] = 0;
+            fmt[i] = 0;
+            types[i] = 20; /* int8 */
+        } else if (qp[i].kind == 't') {
+            v[i] = qp[i].t ? qp[i].t : "";
+            len[i] = 0;
+            fmt[i] = 0;
+            types[i] = 25; /* text */
+        } else {
+            v[i] = (const char *)qp[i].b;
+            len[i] = (int)qp[i].len;
+            fmt[i] = 1;
+            types[i] = 17; /* bytea */
+        }
+    }
+    PGresult *r = PQexecParams(db->conn, sql, (int)n, types, v, len, fmt, 0);
+    ExecStatusType st = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
+    if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
+        const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+        if (state && strncmp(state, "23", 2) == 0) { /* integrity: a name taken */
+            PQclear(r);
+            return KIOSK_INVALID;
+        }
+        return pg_fail(db, r, "console query");
+    }
+    hub_rows *out = rows ? hub_rows_new((size_t)PQnfields(r)) : NULL;
+    rc = rows && !out ? KIOSK_NOMEM : KIOSK_OK;
+    for (int i = 0; out && rc == KIOSK_OK && i < PQntuples(r); i++)
+        for (int c = 0; rc == KIOSK_OK && c < PQnfields(r); c++)
+            rc = hub_rows_append(out, PQgetisnull(r, i, c) ? NULL : PQgetvalue(r, i, c),
+                                 (size_t)PQgetlength(r, i, c));
+    if (rc == KIOSK_OK && changes)
+        *changes = strtoll(PQcmdTuples(r), NULL, 10);
+    PQclear(r);
+    if (rc != KIOSK_OK) {
+        hub_rows_free(out);
+        return rc;
+    }
+    if (rows)
+        *rows = out;
+    return KIOSK_OK;
+}
+
 const hub_db_ops hub_pg_ops = {
     .name = "postgresql",
     .close = pg_close,
@@ -1312,4 +1388,5 @@ const hub_db_ops hub_pg_ops = {
     .health_add = pg_health_add,
     .health_walk = pg_health_walk,
     .health_prune = pg_health_prune,
+    .query = pg_query,
 };

@@ -332,3 +332,70 @@ int hub_health_problem(const health_report *r, char *why, size_t why_size)
         snprintf(why, why_size, "%s", buf);
     return used > 0;
 }
+
+kiosk_rc hub_db_query(hub_db *db, const char *sql, const char *pg_sql, const hub_qparam *params,
+                      size_t n, hub_rows **rows, int64_t *changes)
+{
+    if (rows)
+        *rows = NULL;
+    if (changes)
+        *changes = 0;
+    if (!db || !sql)
+        return KIOSK_INVALID;
+    int pg = strcmp(db->ops->name, "postgresql") == 0;
+    return db->ops->query(db->impl, pg && pg_sql ? pg_sql : sql, params, n, rows, changes);
+}
+
+void hub_rows_free(hub_rows *rows)
+{
+    if (!rows)
+        return;
+    for (size_t i = 0; i < rows->ncells; i++)
+        free(rows->cell[i]);
+    free(rows->cell);
+    free(rows);
+}
+
+const char *hub_rows_get(const hub_rows *rows, size_t row, size_t col)
+{
+    if (!rows || row >= rows->nrows || col >= rows->ncols)
+        return "";
+    const char *c = rows->cell[row * rows->ncols + col];
+    return c ? c : "";
+}
+
+int64_t hub_rows_i64(const hub_rows *rows, size_t row, size_t col)
+{
+    return strtoll(hub_rows_get(rows, row, col), NULL, 10);
+}
+
+hub_rows *hub_rows_new(size_t ncols)
+{
+    hub_rows *r = calloc(1, sizeof *r);
+    if (r)
+        r->ncols = ncols;
+    return r;
+}
+
+kiosk_rc hub_rows_append(hub_rows *rows, const char *text, size_t len)
+{
+    if (rows->ncells == rows->cap) {
+        size_t cap = rows->cap ? 2 * rows->cap : 64;
+        char **grown = realloc(rows->cell, cap * sizeof *grown);
+        if (!grown)
+            return KIOSK_NOMEM;
+        rows->cell = grown;
+        rows->cap = cap;
+    }
+    char *c = NULL;
+    if (text) {
+        c = malloc(len + 1);
+        if (!c)
+            return KIOSK_NOMEM;
+        memcpy(c, text, len);
+        c[len] = '\0';
+    }
+    rows->cell[rows->ncells++] = c;
+    rows->nrows = rows->ncols ? rows->ncells / rows->ncols : 0;
+    return KIOSK_OK;
+}

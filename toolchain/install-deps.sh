@@ -24,6 +24,8 @@ packages=(
   opencc
   # tests
   libcmocka-dev libzbar-dev zbar-tools sqlite3 systemd openssl
+  # the hub's web console in headless Chromium (tests/hub/console_browser.py, DevTools pipe)
+  chromium python3
   # the Debian package (toolchain/make-deb.sh, test-package.sh) and signed A/B updates
   # (make-bundle.sh, test-update.sh: RAUC on a private D-Bus, ext4 images, squashfs bundles)
   debhelper dpkg-dev fakeroot lintian mmdebstrap rauc squashfs-tools e2fsprogs dbus-daemon

@@ -21,7 +21,7 @@
 
 typedef struct hub_db hub_db;
 
-#define HUB_DB_SCHEMA_VERSION 6
+#define HUB_DB_SCHEMA_VERSION 7
 #define HUB_DEVICE_NAME_MAX 128 /* bytes of a device name, terminator included */
 
 /* Open (creating or migrating) the database at where (borrowed): a postgresql:// or
@@ -294,5 +294,36 @@ kiosk_rc hub_db_health_prune(hub_db *db, int64_t before_ms, int64_t *removed);
  * storage): printer out of paper, offline or faulty, reader down, disk under 10 %, the last
  * update failed or fell back. Pure. */
 int hub_health_problem(const health_report *r, char *why, size_t why_size);
+/* ---- the console's queries (hub_console, hub_staff) ---- */
+
+/* A parameter of hub_db_query: an integer, a text (borrowed) or bytes (borrowed). */
+typedef struct hub_qparam {
+    char kind; /* 'i', 't' or 'b' */
+    int64_t i;
+    const char *t;
+    const uint8_t *b;
+    size_t len;
+} hub_qparam;
+
+/* A query's answer as text: nrows * ncols cells, row by row; a cell is NULL for SQL NULL.
+ * Integers are in decimal; select bytes as hex in the SQL. Free with hub_rows_free. */
+typedef struct hub_rows {
+    size_t nrows, ncols;
+    char **cell;
+    size_t ncells, cap; /* the backend's, while filling */
+} hub_rows;
+void hub_rows_free(hub_rows *rows);
+/* The cell at (row, col), "" for NULL or out of range (borrowed from rows). */
+const char *hub_rows_get(const hub_rows *rows, size_t row, size_t col);
+int64_t hub_rows_i64(const hub_rows *rows, size_t row, size_t col);
+
+/* One statement of the console's own (accounts, sessions, audit, summaries), written once
+ * with $1, $2 … placeholders (the SQLite backend binds them as ?1, ?2 …); pg_sql (may be
+ * NULL: the same) is the PostgreSQL spelling where the dialects differ. params borrowed.
+ * *rows (may be NULL when no answer is wanted) owned (hub_rows_free), *changes (may be
+ * NULL) the rows changed. KIOSK_OK, KIOSK_INVALID for a row the database refuses (a
+ * constraint: a name taken), a database error otherwise. One statement. */
+kiosk_rc hub_db_query(hub_db *db, const char *sql, const char *pg_sql, const hub_qparam *params,
+                      size_t n, hub_rows **rows, int64_t *changes);
 
 #endif

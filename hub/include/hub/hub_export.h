@@ -37,6 +37,16 @@ kiosk_rc hub_export_csv(hub_db *db, const uint8_t upstream_pk[32], const uint8_t
                         const codes_tables *codes, const divisions *divs, FILE *out,
                         hub_export_stats *stats);
 
+/* Which devices' records an export holds (the console's hall staff: their halls' units):
+ * non-zero to keep the records of device (32 bytes, borrowed). */
+typedef int (*hub_export_keep_fn)(void *ctx, const uint8_t device[32]);
+/* hub_export_csv for the records of the devices keep (NULL: all) accepts; keep_ctx kept
+ * for the call. */
+kiosk_rc hub_export_csv_devices(hub_db *db, const uint8_t upstream_pk[32],
+                                const uint8_t upstream_sk[32], const codes_tables *codes,
+                                const divisions *divs, hub_export_keep_fn keep, void *keep_ctx,
+                                FILE *out, hub_export_stats *stats);
+
 /* Write one CSV cell (no separator) to out (borrowed): quoted when it holds a comma,
  * quote, CR or LF (quotes doubled), and prefixed with ' inside the cell when it starts
  * with = + - @ TAB or CR, so a spreadsheet never takes it for a formula. KIOSK_OK or

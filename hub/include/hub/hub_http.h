@@ -38,6 +38,12 @@ typedef struct hub_server_options {
      * Called from the server thread. */
     int64_t (*now_ms)(void *ctx);
     void *clock_ctx; /* kept: passed to now_ms */
+    /* The web console under /console/ (hub_console.h): the upstream key file and assets
+     * folder for its CSV export (NULL: the page says to use the CLI), and, for loopback tests
+     * only, logins over plain HTTP (otherwise refused without TLS). */
+    const char *console_upstream_key_file;
+    const char *console_assets_dir;
+    int console_plain_http_login;
 } hub_server_options;
 
 /* Defaults: 127.0.0.1, ephemeral port, no TLS (so: refused unless

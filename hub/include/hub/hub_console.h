@@ -1,0 +1,47 @@
+/*
+ * The hub's web console for hall and region staff, served by the hub's own HTTP service
+ * under /console/ (server-rendered HTML, one small stylesheet, no script): the units with
+ * their last contact, records, gaps and store-epoch conflicts; one unit's gaps, recent
+ * records and refusals and help requests; records per hall per day; help requests as they
+ * arrive (a page that reloads itself); the CSV export for the provincial system; the
+ * audit log (region staff). Behind staff accounts (hub_staff.h): hall staff see only their
+ * halls' units. No page shows personal data: records stay sealed, and the export opens
+ * them only with the upstream key file named in the hub's config.
+ */
+#ifndef KIOSK_HUB_CONSOLE_H
+#define KIOSK_HUB_CONSOLE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/kiosk_error.h"
+#include "hub/hub_db.h"
+
+#define HUB_CONSOLE_PATH "/console"
+#define HUB_CONSOLE_MAX_BODY 4096 /* bytes of a form posted to the console */
+
+struct MHD_Connection;
+typedef struct hub_console hub_console;
+
+typedef struct hub_console_options {
+    /* The upstream secret key (32 bytes, readable by the hub's user only) and the assets
+     * folder (codes, divisions) for the CSV export; NULL: the export page says to use
+     * `kiosk-hub export` instead. Read at each export, wiped after. Borrowed for create. */
+    const char *upstream_key_file;
+    const char *assets_dir;
+    int tls;               /* the hub serves HTTPS */
+    int allow_plain_login; /* TEST/DEV: allow a login over plain HTTP (loopback tests) */
+} hub_console_options;
+
+/* A console on db (kept, used from the server thread only). opt borrowed (strings copied).
+ * KIOSK_OK, KIOSK_NOMEM. */
+kiosk_rc hub_console_create(hub_db *db, const hub_console_options *opt, hub_console **out);
+void hub_console_destroy(hub_console *con);
+
+/* Answer one request under HUB_CONSOLE_PATH (hub_http's handler, server thread): method and
+ * url (the path, without the query) borrowed; body (NULL for a GET) the form posted. Queues
+ * the response on c and returns libmicrohttpd's MHD_YES / MHD_NO. */
+int hub_console_serve(hub_console *con, struct MHD_Connection *c, const char *method,
+                      const char *url, const char *body, size_t len, int64_t now_ms);
+
+#endif
