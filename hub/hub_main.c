@@ -44,7 +44,7 @@ static const char usage_text[] =
     "  kiosk-hub sign-key --key FILE\n"
     "  kiosk-hub serve --db PATH --sign-key FILE (--tls-cert FILE --tls-key FILE |"
     " --plain-http-loopback-test) [--listen ADDR:PORT] [--per-ip-limit N]"
-    " [--connection-limit N] [--port-file FILE]\n"
+    " [--connection-limit N] [--port-file FILE] [--updates-dir DIR]\n"
     "  kiosk-hub device add --db PATH HEXPK [NAME]\n"
     "  kiosk-hub device list --db PATH\n"
     "  kiosk-hub device remove --db PATH HEXPK\n"
@@ -58,7 +58,8 @@ static const char usage_text[] =
     "processes on one database). Every command also reads --config FILE "
     "(default\n" KIOSK_HUB_CONFIG_DEFAULT
     ", when there; $KIOSK_HUB_CONFIG names another, empty for none):\n"
-    "[hub] db, listen, sign_key, tls_cert, tls_key; [limits] per_ip, connections.\n"
+    "[hub] db, listen, sign_key, tls_cert, tls_key; [limits] per_ip, connections;\n"
+    "[updates] dir (bundles offered to the units: README, \"Updates\").\n"
     "A flag given wins over the file.\n";
 
 static int usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -97,8 +98,8 @@ static int64_t now_ms(void)
 
 /* Options of a subcommand: --name VALUE pairs (known names only) and positionals. */
 typedef struct args {
-    const char *names[8];
-    const char *values[8];
+    const char *names[12];
+    const char *values[12];
     size_t n_names;
     const char *pos[64];
     size_t n_pos;
@@ -145,6 +146,7 @@ static const struct {
     {"hub", "tls_key", "tls-key"},
     {"limits", "per_ip", "per-ip-limit"},
     {"limits", "connections", "connection-limit"},
+    {"updates", "dir", "updates-dir"},
 };
 #define CONF_KEYS (sizeof conf_keys / sizeof conf_keys[0])
 static char *conf_values[CONF_KEYS];
@@ -186,7 +188,7 @@ static int load_config(const char *explicit_path)
         return fail("cannot read the config file %s", path);
     if (line > 0) {
         return usage("%s line %d: not a known setting ([hub] db, listen, sign_key, tls_cert,"
-                     " tls_key; [limits] per_ip, connections)",
+                     " tls_key; [limits] per_ip, connections; [updates] dir)",
                      path, line);
     }
     return 0;
@@ -388,9 +390,9 @@ static int write_port_file(const char *path, uint16_t port)
 
 static int cmd_serve(int argc, char **argv)
 {
-    static const char *const known[] = {"db",           "listen",           "tls-cert",
-                                        "tls-key",      "sign-key",         "port-file",
-                                        "per-ip-limit", "connection-limit", NULL};
+    static const char *const known[] = {
+        "db",        "listen",       "tls-cert",         "tls-key",     "sign-key",
+        "port-file", "per-ip-limit", "connection-limit", "updates-dir", NULL};
     /* the one option without a value, taken out before the pairs are read */
     int plain = 0, m = 0;
     char *rest[64];
@@ -424,6 +426,7 @@ static int cmd_serve(int argc, char **argv)
     o.tls_cert_file = opt(&a, "tls-cert");
     o.tls_key_file = opt(&a, "tls-key");
     o.plain_http_loopback_test = plain;
+    o.updates_dir = opt(&a, "updates-dir"); /* README: "Updates" */
     if (opt(&a, "per-ip-limit")) {
         /* kiosks behind one NAT address share this limit */
         char *end;

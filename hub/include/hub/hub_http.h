@@ -38,6 +38,9 @@ typedef struct hub_server_options {
      * Called from the server thread. */
     int64_t (*now_ms)(void *ctx);
     void *clock_ctx; /* kept: passed to now_ms */
+    /* Update bundles offered to the units (hub_update.h: GET /v3/update/<arch> and
+     * /v3/update/bundle/<file>); NULL: none offered. Borrowed for the call (copied). */
+    const char *updates_dir;
 } hub_server_options;
 
 /* Defaults: 127.0.0.1, ephemeral port, no TLS (so: refused unless
