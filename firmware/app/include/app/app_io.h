@@ -21,33 +21,45 @@
 typedef struct app_io app_io;
 
 typedef enum app_io_kind {
-    APP_IO_READY = 1,   /* rc: store_ready */
-    APP_IO_SAVE,        /* rc, receipt_no */
-    APP_IO_PRINT,       /* rc, png (the preview image) */
-    APP_IO_LOGIN,       /* rc (staff_login), name, role, retry_ms */
-    APP_IO_DASHBOARD,   /* counts, sync, free_mb, device_id, fingerprint */
-    APP_IO_PRINT_TEST,  /* rc */
-    APP_IO_EXPORT,      /* rc, count, path; counts[STORE_REJECTED]: of count, the records the
-                         * hub refused (in "-refused" bundles, for its reconciliation) */
-    APP_IO_PURGE,       /* rc, count */
-    APP_IO_IMPORT_ACKS, /* rc, count (newly acknowledged), counts[0] listed by the hub,
-                         * counts[1] held differently there (left pending), png: the file */
-    APP_IO_AUDIT,       /* rc: an entry appended */
-    APP_IO_SERVICE,     /* count: 1 out of service, 0 in service (also sent once at start) */
-    APP_IO_PRINTER,     /* rc: the printer could (KIOSK_OK) or could not be opened; sent at
-                         * start and whenever that changes (it is looked for again) */
-    APP_IO_STORE,       /* rc: whether a record can be saved now (store_ready: an upstream
-                         * key, room on the disk, a sound database); sent at start and
-                         * whenever it changes (checked every APP_IO_STORE_CHECK_MS and
-                         * after every save) */
-    APP_IO_HELP,        /* rc: a help request queued for the hub (store_event_add) */
-    APP_IO_RECORDS,     /* rc, records[nrecords] (a citizen's, store_records_of),
-                         * last_sync_ok_ms: when this unit last heard from the hub */
-    APP_IO_DRAFT,       /* rc (KIOSK_NOT_FOUND: none for this citizen), draft[draft_len]:
-                         * the citizen's unfinished form (store_draft_read), created_ms:
-                         * when it was written */
-    APP_IO_SLIP,        /* rc: a slip of 政策和服务机构 printed (app_io_print_slip) */
+    APP_IO_READY = 1,      /* rc: store_ready */
+    APP_IO_SAVE,           /* rc, receipt_no */
+    APP_IO_PRINT,          /* rc, png (the preview image) */
+    APP_IO_LOGIN,          /* rc (staff_login), name, role, retry_ms */
+    APP_IO_DASHBOARD,      /* counts, sync, free_mb, device_id, fingerprint */
+    APP_IO_PRINT_TEST,     /* rc */
+    APP_IO_EXPORT,         /* rc, count, path; counts[STORE_REJECTED]: of count, the records the
+                            * hub refused (in "-refused" bundles, for its reconciliation) */
+    APP_IO_PURGE,          /* rc, count */
+    APP_IO_IMPORT_ACKS,    /* rc, count (newly acknowledged), counts[0] listed by the hub,
+                            * counts[1] held differently there (left pending), png: the file */
+    APP_IO_AUDIT,          /* rc: an entry appended */
+    APP_IO_SERVICE,        /* count: 1 out of service, 0 in service (also sent once at start) */
+    APP_IO_PRINTER,        /* rc: the printer could (KIOSK_OK) or could not be opened; sent at
+                            * start and whenever that changes (it is looked for again) */
+    APP_IO_STORE,          /* rc: whether a record can be saved now (store_ready: an upstream
+                            * key, room on the disk, a sound database); sent at start and
+                            * whenever it changes (checked every APP_IO_STORE_CHECK_MS and
+                            * after every save) */
+    APP_IO_HELP,           /* rc: a help request queued for the hub (store_event_add) */
+    APP_IO_RECORDS,        /* rc, records[nrecords] (a citizen's, store_records_of),
+                            * last_sync_ok_ms: when this unit last heard from the hub */
+    APP_IO_DRAFT,          /* rc (KIOSK_NOT_FOUND: none for this citizen), draft[draft_len]:
+                            * the citizen's unfinished form (store_draft_read), created_ms:
+                            * when it was written */
+    APP_IO_SLIP,           /* rc: a slip of 政策和服务机构 printed (app_io_print_slip) */
+    APP_IO_UPDATE_LIST,    /* rc (KIOSK_NO_MEDIUM: no stick), bundles[nbundles] */
+    APP_IO_UPDATE_INSTALL, /* rc, update_version, update_detail (update.h's codes) */
+    APP_IO_UPDATE_REBOOT,  /* rc: the reboot was asked for */
 } app_io_kind;
+
+/* 软件更新: the update bundles on a stick the menu lists at most. */
+#define APP_IO_BUNDLES_MAX 4
+typedef struct app_io_bundle {
+    char name[128];   /* the file's name on the stick */
+    char version[64]; /* from the bundle, when its signature is good */
+    bool valid;       /* RAUC checked its signature against the unit's keyring */
+    char detail[48];  /* why not: "bad_signature", "bad_bundle" */
+} app_io_bundle;
 
 /* 我的办理记录: the records of one citizen shown at most (the newest). */
 #define APP_IO_RECORDS_MAX 6
@@ -95,6 +107,11 @@ typedef struct app_io_result {
     char *draft;
     size_t draft_len;
     int64_t created_ms;
+    /* 软件更新 */
+    app_io_bundle bundles[APP_IO_BUNDLES_MAX];
+    int nbundles;
+    char update_version[64];
+    char update_detail[48];
 } app_io_result;
 
 /* Called on the worker thread; r is borrowed for the call. */
@@ -194,6 +211,18 @@ kiosk_rc app_io_records(app_io *io, const char *id_number);
 kiosk_rc app_io_draft_put(app_io *io, const char *id_number, const char *body);
 kiosk_rc app_io_draft_clear(app_io *io);
 kiosk_rc app_io_draft_take(app_io *io, const char *id_number);
+
+/* 软件更新 from a USB stick (technicians; the desk checks the role): list the *.raucb in
+ * dir (the stick: [paths] export_dir, only when mounted if export_mount) with each one's
+ * version and signature (RAUC); install dir/name (update_install: signature, version,
+ * RAUC; the status file; audited with who); reboot into the new slot (audited). */
+kiosk_rc app_io_update_list(app_io *io, const char *dir);
+kiosk_rc app_io_update_install(app_io *io, const char *dir, const char *name, const char *who);
+kiosk_rc app_io_update_reboot(app_io *io, const char *who);
+/* TEST HOOK: RAUC's operations for the update jobs (copied; NULL: the rauc command line,
+ * the default). Before the first update job. */
+struct update_rauc;
+void app_io_set_update_rauc(app_io *io, const struct update_rauc *ops);
 
 /* Free disk under which the store refuses to start a registration. */
 #define APP_IO_MIN_FREE_BYTES (16u << 20)
