@@ -297,11 +297,11 @@ static void update_screen(ui_ctx *c, const desk *m)
     SDL_Rect b = body(c);
     int gap = ui_theme_px(t, 12), pad = ui_theme_px(t, 20);
     SDL_Rect list = t->landscape ? (SDL_Rect){b.x, b.y, b.w * 11 / 20, b.h} : b;
-    int hint_h = ui_theme_px(t, 60);
+    int hint_h = ui_theme_size_px(t, UI_SIZE_MENU_HINT) * 3 / 2;
     ui_label_fit(c, S(c, "screen.m_update_hint"), (SDL_Rect){list.x, list.y, list.w, hint_h},
                  ui_theme_size(t, UI_SIZE_MENU_HINT), t->muted, UI_TEXT_LEFT);
-    int bh = ui_theme_px(t, t->landscape ? 72 : 110),
-        name_h = ui_theme_size_px(t, UI_SIZE_MENU_HINT) * 3 / 2;
+    int bh = ui_theme_px(t, t->landscape ? 80 : 110),
+        name_h = ui_theme_size_px(t, UI_SIZE_LOG) * 3 / 2;
     int y = list.y + hint_h + gap;
     for (int i = 0; i < m->nbundles; i++) {
         const app_io_bundle *bu = &m->bundles[i];
@@ -318,7 +318,7 @@ static void update_screen(ui_ctx *c, const desk *m)
                                                                  : UI_BUTTON_SECONDARY);
         ui_label_fit(c, bu->name,
                      (SDL_Rect){list.x + pad, r.y + r.h + gap / 2, list.w - pad, name_h},
-                     ui_theme_size(t, UI_SIZE_MENU_HINT), t->muted, UI_TEXT_LEFT);
+                     ui_theme_size(t, UI_SIZE_LOG), t->muted, UI_TEXT_LEFT);
         y = r.y + r.h + gap / 2 + name_h + gap;
     }
     SDL_Rect side = t->landscape
