@@ -465,6 +465,19 @@ static void marker_path(const update_config *cfg, char *out, size_t n)
     snprintf(out, n, "%s/update/installed", cfg->state_dir);
 }
 
+/* This boot's id (the kernel's random boot_id), "" when unknown. */
+static void boot_id(const update_config *cfg, char out[64])
+{
+    out[0] = '\0';
+    FILE *f = fopen(cfg->boot_id_file ? cfg->boot_id_file : "/proc/sys/kernel/random/boot_id", "r");
+    if (!f)
+        return;
+    if (!fgets(out, 64, f))
+        out[0] = '\0';
+    out[strcspn(out, "\r\n")] = '\0';
+    fclose(f);
+}
+
 kiosk_rc update_install(const update_config *cfg, const update_rauc *rauc, store *s,
                         const char *bundle, char *version, char *detail, size_t dn)
 {
@@ -501,11 +514,12 @@ kiosk_rc update_install(const update_config *cfg, const update_rauc *rauc, store
         return rc;
     }
     /* the boot check compares the next start's system with this */
-    char dir[1100], m[1200], body[160];
+    char dir[1100], m[1200], body[200], boot[64];
     snprintf(dir, sizeof dir, "%s/update", cfg->state_dir);
     mkdir(dir, 0700);
     marker_path(cfg, m, sizeof m);
-    int n = snprintf(body, sizeof body, "%s\n%s\n", v, booted);
+    boot_id(cfg, boot);
+    int n = snprintf(body, sizeof body, "%s\n%s\n%s\n", v, booted, boot);
     if (write_atomic(dir, "installed", body, (size_t)n) != KIOSK_OK)
         kiosk_log_error("update", "cannot write %s", m);
     report(cfg, s, v, "installed", "reboot_pending", "update installed");
@@ -520,7 +534,7 @@ int update_boot_check(const update_config *cfg, const update_rauc *rauc, store *
     FILE *f = fopen(m, "r");
     if (!f)
         return 0;
-    char v[UPDATE_VERSION_MAX] = "", old_slot[16] = "";
+    char v[UPDATE_VERSION_MAX] = "", old_slot[16] = "", then[64] = "", boot[64];
     if (fgets(line, sizeof line, f)) {
         line[strcspn(line, "\n")] = '\0';
         snprintf(v, sizeof v, "%.63s", line);
@@ -529,7 +543,14 @@ int update_boot_check(const update_config *cfg, const update_rauc *rauc, store *
         line[strcspn(line, "\n")] = '\0';
         snprintf(old_slot, sizeof old_slot, "%.15s", line);
     }
+    if (fgets(line, sizeof line, f)) {
+        line[strcspn(line, "\n")] = '\0';
+        snprintf(then, sizeof then, "%.63s", line);
+    }
     fclose(f);
+    boot_id(cfg, boot);
+    if (then[0] && strcmp(then, boot) == 0)
+        return 0; /* the kiosk restarted, the system did not: the update waits for it */
     unlink(m);
     char booted[16] = "";
     if (rauc && rauc->booted)

@@ -25,7 +25,7 @@
 #include "store/store.h"
 #include "update/update.h"
 
-static char dir[512], state[600], hubdir[600], hubdb[700], db[700], url[128];
+static char dir[512], state[600], hubdir[600], hubdb[700], db[700], url[128], boot_file[600];
 static uint8_t hub_pk[32], hub_sk[64];
 static store_device_key key;
 static hub_db *hdb;
@@ -72,6 +72,8 @@ static int setup(void **st)
     snprintf(hubdir, sizeof hubdir, "%s/hub", dir);
     snprintf(hubdb, sizeof hubdb, "%s/hub.db", dir);
     snprintf(db, sizeof db, "%s/kiosk.db", state);
+    snprintf(boot_file, sizeof boot_file, "%s/boot_id", dir);
+    write_file(boot_file, "boot-1\n", 7);
     crypto_sign_keypair(hub_pk, hub_sk);
     if (store_device_key_load(state, &key) != KIOSK_OK || hub_db_open(hubdb, &hdb) != KIOSK_OK ||
         hub_db_device_add(hdb, key.public_key, "test kiosk", 0) != KIOSK_OK)
@@ -117,7 +119,8 @@ static update_config config(void)
                        .margin_bytes = 1 << 20,
                        .check_interval_ms = 200,
                        .idle_min_ms = 1000,
-                       .reboot_hour = -1};
+                       .reboot_hour = -1,
+                       .boot_id_file = boot_file};
     return c;
 }
 
@@ -482,13 +485,54 @@ static void test_install_waits_while_a_session_is_open(void **st)
     assert_int_equal(audited("update installed"), before + 1);
     assert_true(audited("update downloaded") >= 1);
     assert_true(audited("update reboot") >= 1);
-    /* the next start finds the new version running on the other slot */
+    /* the kiosk restarted before the reboot: nothing changes, the update still waits */
+    assert_int_equal(update_boot_check(&c, &r, NULL), 0);
+    assert_int_equal(update_status_read(state, &s), KIOSK_OK);
+    assert_string_equal(s.detail, "reboot_pending");
+    /* the next boot finds the new version running on the other slot */
+    write_file(boot_file, "boot-2\n", 7);
     c.running_version = "2.0";
     f.booted = "B";
     assert_int_equal(update_boot_check(&c, &r, NULL), 0);
     assert_int_equal(update_status_read(state, &s), KIOSK_OK);
     assert_string_equal(s.result, "installed");
     assert_string_equal(s.detail, "booted");
+    clean_state();
+}
+
+/* Installed when idle, rebooted only at the set hour (local time). */
+static void test_reboot_waits_for_the_set_hour(void **st)
+{
+    (void)st;
+    time_t t = time(NULL);
+    struct tm tm;
+    localtime_r(&t, &tm);
+    if (tm.tm_min == 59 && tm.tm_sec > 45) { /* not across the hour's end */
+        sleep_ms(16000);
+        t = time(NULL);
+        localtime_r(&t, &tm);
+    }
+    for (int run = 0; run < 2; run++) {
+        clean_state();
+        update_config c = config();
+        c.hub_key = hub_pk;
+        c.reboot_hour = run == 0 ? (tm.tm_hour + 2) % 24 : tm.tm_hour; /* later; this hour */
+        c.reboot_minute = 0;
+        fake_rauc f = {0};
+        update_rauc r = rauc_of(&f);
+        idle_state idle;
+        atomic_init(&idle.idle_ms, 3600000);
+        update_worker *w;
+        assert_int_equal(update_worker_create(&c, &r, idle_of, &idle, &w), KIOSK_OK);
+        assert_true(wait_for(&f.installs, 1, 10000));
+        if (run == 0) {
+            sleep_ms(2500); /* idle all along, but not the hour */
+            assert_int_equal(atomic_load(&f.reboots), 0);
+        } else {
+            assert_true(wait_for(&f.reboots, 1, 5000));
+        }
+        update_worker_destroy(w);
+    }
     clean_state();
 }
 
@@ -534,6 +578,7 @@ static void test_install_refuses_older_and_finds_fallback(void **st)
     f.version = "2.1";
     assert_int_equal(update_install(&c, &r, NULL, path, v, d, sizeof d), KIOSK_OK);
     assert_string_equal(v, "2.1");
+    write_file(boot_file, "boot-3\n", 7); /* rebooted */
     assert_int_equal(update_boot_check(&c, &r, NULL), 1);
     update_status s;
     assert_int_equal(update_status_read(state, &s), KIOSK_OK);
@@ -558,6 +603,7 @@ int main(void)
         cmocka_unit_test(test_download_refused_without_disk_space),
         cmocka_unit_test(test_hub_down),
         cmocka_unit_test(test_install_waits_while_a_session_is_open),
+        cmocka_unit_test(test_reboot_waits_for_the_set_hour),
         cmocka_unit_test(test_bad_signature_is_refused_and_not_installed),
         cmocka_unit_test(test_install_refuses_older_and_finds_fallback),
     };

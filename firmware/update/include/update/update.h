@@ -94,6 +94,7 @@ typedef struct update_config {
                                   * at this local hour (0..23), when idle */
     int reboot_minute;
     const kiosk_clock *clock; /* kept; NULL: the system clock */
+    const char *boot_id_file; /* this boot's id; NULL: /proc/sys/kernel/random/boot_id */
 } update_config;
 
 /* ---- one step at a time (the worker, kioskctl, tests) ---- */
@@ -128,7 +129,9 @@ kiosk_rc update_install(const update_config *cfg, const update_rauc *rauc, store
 
 /* At start-up: when a bundle was installed before the last reboot, is this the system it
  * installed? The status becomes "installed"/"booted" or "fallback"/"old_slot_booted"
- * (audited). 1 when a fallback was found, 0 otherwise. */
+ * (audited). A kiosk restarted without a reboot since the install (the same boot id)
+ * changes nothing: the update still waits for its reboot. 1 when a fallback was found,
+ * 0 otherwise. */
 int update_boot_check(const update_config *cfg, const update_rauc *rauc, store *s);
 
 /* ---- the worker ---- */
