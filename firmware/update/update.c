@@ -364,6 +364,23 @@ static kiosk_rc file_sha256(const char *path, uint8_t out[32])
     return bad ? KIOSK_IO : KIOSK_OK;
 }
 
+/* A whole part: its hash checked, then renamed to the bundle (or removed). */
+static kiosk_rc finish(const char *part, const update_manifest *m, update_fetched *out,
+                       char *detail, size_t dn)
+{
+    uint8_t sum[32];
+    if (file_sha256(part, sum) != KIOSK_OK || sodium_memcmp(sum, m->sha256, 32) != 0) {
+        unlink(part);
+        set_detail(detail, dn, "hash_mismatch");
+        return KIOSK_CORRUPT;
+    }
+    if (rename(part, out->path) != 0) {
+        set_detail(detail, dn, "io_error");
+        return KIOSK_IO;
+    }
+    return KIOSK_OK;
+}
+
 static kiosk_rc download(const update_config *cfg, const update_manifest *m, update_fetched *out,
                          char *detail, size_t dn, const atomic_int *stop)
 {
@@ -381,6 +398,10 @@ static kiosk_rc download(const update_config *cfg, const update_manifest *m, upd
     if (have > m->size) {
         unlink(part);
         have = 0;
+    }
+    if (have == m->size) { /* stopped between the last byte and the rename */
+        out->resumed_from = have;
+        return finish(part, m, out, detail, dn);
     }
     struct statvfs vfs;
     uint64_t margin = cfg->margin_bytes ? cfg->margin_bytes : DEFAULT_MARGIN;
@@ -437,18 +458,12 @@ static kiosk_rc download(const update_config *cfg, const update_manifest *m, upd
                    cc == CURLE_OK && status && status < 500 ? "hub_refused" : "hub_down");
         return status && status < 500 && cc == CURLE_OK ? KIOSK_AUTH : KIOSK_NET;
     }
-    uint8_t sum[32];
-    if (k.have != m->size || file_sha256(part, sum) != KIOSK_OK ||
-        sodium_memcmp(sum, m->sha256, 32) != 0) {
+    if (k.have != m->size) {
         unlink(part);
         set_detail(detail, dn, "hash_mismatch");
         return KIOSK_CORRUPT;
     }
-    if (rename(part, out->path) != 0) {
-        set_detail(detail, dn, "io_error");
-        return KIOSK_IO;
-    }
-    return KIOSK_OK;
+    return finish(part, m, out, detail, dn);
 }
 
 kiosk_rc update_download(const update_config *cfg, const update_manifest *m, update_fetched *out,

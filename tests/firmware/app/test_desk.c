@@ -372,7 +372,8 @@ static kiosk_rc fake_info(void *ctx, const char *bundle, char *version, char *de
 static kiosk_rc fake_install(void *ctx, const char *bundle, char *detail, size_t dn)
 {
     char v[UPDATE_VERSION_MAX], why[48];
-    if (fake_info(ctx, bundle, v, why, sizeof why) != KIOSK_OK || update_version_cmp(v, "1.0") < 0) {
+    if (fake_info(ctx, bundle, v, why, sizeof why) != KIOSK_OK ||
+        update_version_cmp(v, "1.0") < 0) {
         snprintf(detail, dn, "older_version");
         return KIOSK_RANGE;
     }

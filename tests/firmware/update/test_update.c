@@ -296,6 +296,25 @@ static void test_download_resumes_where_it_stopped(void **st)
     clean_state();
 }
 
+static void test_download_whole_part_is_only_checked(void **st)
+{
+    (void)st;
+    clean_state();
+    update_config c = config();
+    update_manifest m;
+    fetch_manifest(&c, &m);
+    char part[1200], d[UPDATE_DETAIL_MAX];
+    snprintf(part, sizeof part, "%s/update", state);
+    mkdir(part, 0700);
+    part_path(&m, part, sizeof part);
+    write_file(part, bundle_bytes, bundle_size); /* stopped before the rename */
+    update_fetched got;
+    assert_int_equal(update_download(&c, &m, &got, d, sizeof d), KIOSK_OK);
+    assert_int_equal(got.received, 0);
+    assert_bundle_is(got.path);
+    clean_state();
+}
+
 static void test_download_with_a_damaged_part_is_refused_then_fetched_again(void **st)
 {
     (void)st;
@@ -599,6 +618,7 @@ int main(void)
         cmocka_unit_test(test_unit_folder_first),
         cmocka_unit_test(test_download_whole),
         cmocka_unit_test(test_download_resumes_where_it_stopped),
+        cmocka_unit_test(test_download_whole_part_is_only_checked),
         cmocka_unit_test(test_download_with_a_damaged_part_is_refused_then_fetched_again),
         cmocka_unit_test(test_download_refused_without_disk_space),
         cmocka_unit_test(test_hub_down),
