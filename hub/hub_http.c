@@ -28,6 +28,7 @@
 #include "core/kiosk_log.h"
 #include "hub/hub_console.h"
 #include "hub/hub_verify.h"
+#include "hub_update.h"
 #include "proto/sync_proto.h"
 
 #define HEALTH_PATH "/v1/health"
@@ -75,6 +76,7 @@ struct hub_server {
     hub_fault fault;
     int fault_count;
     hub_console *console; /* /console/: the staff's web console */
+    hub_update *updates; /* the update routes (hub_update.c) */
 };
 
 /* One request in flight: the body gathered so far and its verdict. */
@@ -751,6 +753,10 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
             snprintf(rq->who, sizeof rq->who, "console");
             return MHD_YES;
         }
+        if (hub_update_path(url)) {
+            hub_update_env env = {srv->db, srv->sign_sk, srv->now_ms(srv->clock_ctx)};
+            return hub_update_handle(srv->updates, &env, c, url, method);
+        }
         if (strcmp(url, SYNC_PATH_RECORDS) == 0)
             return reply_error(srv, c, "POST " SYNC_PATH_RECORDS, 410, "old_protocol",
                                "this hub speaks protocol version 2: update the kiosk", NULL);
@@ -867,6 +873,7 @@ static void free_server(hub_server *srv)
     pthread_mutex_destroy(&srv->fault_lock);
     pthread_mutex_destroy(&srv->conn_lock);
     pthread_cond_destroy(&srv->stop_cv);
+    hub_update_destroy(srv->updates);
     sodium_memzero(srv->sign_sk, sizeof srv->sign_sk);
     free(srv);
 }
@@ -916,6 +923,10 @@ kiosk_rc hub_server_start(hub_db *db, const hub_server_options *opt, hub_server 
     pthread_cond_init(&srv->stop_cv, &ca);
     pthread_condattr_destroy(&ca);
     srv->conns.next = srv->conns.prev = &srv->conns;
+    if (hub_update_create(opt->updates_dir, &srv->updates) != KIOSK_OK) {
+        free_server(srv);
+        return KIOSK_NOMEM;
+    }
     srv->header_deadline_ms = 1000 * (int64_t)(opt->header_deadline_s ? opt->header_deadline_s
                                                                       : DEFAULT_HEADER_DEADLINE_S);
     memcpy(srv->sign_sk, opt->sign_secret_key, 64);

@@ -48,7 +48,7 @@ static const char usage_text[] =
     "  kiosk-hub sign-key --key FILE\n"
     "  kiosk-hub serve --db PATH --sign-key FILE (--tls-cert FILE --tls-key FILE |"
     " --plain-http-loopback-test) [--listen ADDR:PORT] [--per-ip-limit N]"
-    " [--connection-limit N] [--port-file FILE]\n"
+    " [--connection-limit N] [--port-file FILE] [--updates-dir DIR]\n"
     "  kiosk-hub device add --db PATH HEXPK [NAME] [--hall CODE]\n"
     "  kiosk-hub device hall --db PATH HEXPK CODE   (the unit's hall, for the console)\n"
     "  kiosk-hub device list --db PATH\n"
@@ -77,6 +77,7 @@ static const char usage_text[] =
     ", when there; $KIOSK_HUB_CONFIG names another, empty for none):\n"
     "[hub] db, listen, sign_key, tls_cert, tls_key; [limits] per_ip, connections;\n"
     "[console] upstream_key, assets.\n"
+    "[updates] dir (bundles offered to the units: README, \"Updates\").\n"
     "A flag given wins over the file.\n";
 
 static int usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -165,6 +166,7 @@ static const struct {
     {"limits", "connections", "connection-limit"},
     {"console", "upstream_key", "console-key"},
     {"console", "assets", "console-assets"},
+    {"updates", "dir", "updates-dir"},
 };
 #define CONF_KEYS (sizeof conf_keys / sizeof conf_keys[0])
 static char *conf_values[CONF_KEYS];
@@ -206,7 +208,8 @@ static int load_config(const char *explicit_path)
         return fail("cannot read the config file %s", path);
     if (line > 0) {
         return usage("%s line %d: not a known setting ([hub] db, listen, sign_key, tls_cert,"
-                     " tls_key; [limits] per_ip, connections; [console] upstream_key, assets)",
+                     " tls_key; [limits] per_ip, connections; [console] upstream_key, assets;"
+                     " [updates] dir)",
                      path, line);
     }
     return 0;
@@ -411,7 +414,7 @@ static int cmd_serve(int argc, char **argv)
     static const char *const known[] = {
         "db",        "listen",       "tls-cert",         "tls-key",     "sign-key",
         "port-file", "per-ip-limit", "connection-limit", "console-key", "console-assets",
-        NULL};
+        "updates-dir", NULL};
     /* the options without a value, taken out before the pairs are read */
     int plain = 0, plain_login = 0, m = 0;
     char *rest[64];
@@ -454,6 +457,7 @@ static int cmd_serve(int argc, char **argv)
     o.console_assets_dir = opt(&a, "console-assets");
     if (!o.console_upstream_key_file != !o.console_assets_dir)
         return usage("--console-key and --console-assets go together");
+    o.updates_dir = opt(&a, "updates-dir"); /* README: "Updates" */
     if (opt(&a, "per-ip-limit")) {
         /* kiosks behind one NAT address share this limit */
         char *end;

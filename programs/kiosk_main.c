@@ -17,6 +17,7 @@
 #include "store/store.h"
 #include "sync/sync.h"
 #include "ui/ui_app.h"
+#include "update/update.h"
 #include "ui/ui_script.h"
 
 static void usage(FILE *f)
@@ -46,6 +47,42 @@ static int is_offline(void *ctx)
     sync_status_info st;
     sync_worker_status(ctx, &st);
     return st.rounds > 0 && st.last_rc != KIOSK_OK;
+}
+
+/* How long no one has used the kiosk (the update worker installs only after a while). */
+static int64_t kiosk_idle_ms(void *ctx)
+{
+    return session_idle_ms(ui_app_session(ctx));
+}
+
+/* Updates the hub offers: fetched in the background, installed when idle (README:
+ * "Updates"). NULL when there is no hub or updates are off. */
+static update_worker *start_updates(const kiosk_config *cfg, const store_device_key *key,
+                                    const char *db_path, ui_app *app, update_rauc *rauc,
+                                    update_rauc_cli *cli)
+{
+    if (!cfg->sync_url[0] || !cfg->update_enabled)
+        return NULL;
+    char running[UPDATE_VERSION_MAX];
+    update_running_version(cfg->update_release_file, KIOSK_VERSION, running);
+    update_rauc_cli_init(rauc, cli, cfg->update_keyring);
+    update_config uc = {.url = cfg->sync_url,
+                        .allow_plain_http_loopback = cfg->sync_allow_plain_http_loopback,
+                        .ca_file = cfg->sync_ca_file[0] ? cfg->sync_ca_file : NULL,
+                        .key = key,
+                        .state_dir = cfg->state_dir,
+                        .db_path = db_path,
+                        .hall_code = cfg->hall_code,
+                        .running_version = running,
+                        .margin_bytes = (uint64_t)cfg->update_margin_mb << 20,
+                        .check_interval_ms = (int64_t)cfg->update_check_interval_s * 1000,
+                        .idle_min_ms = (int64_t)cfg->update_idle_min_s * 1000,
+                        .reboot_hour = cfg->update_reboot_hour};
+    update_worker *w = NULL;
+    kiosk_rc rc = update_worker_create(&uc, rauc, kiosk_idle_ms, app, &w);
+    if (rc != KIOSK_OK)
+        kiosk_log_error("main", "updates cannot start: %s", kiosk_strerror(rc));
+    return w;
 }
 
 static int has_display(void)
@@ -207,7 +244,11 @@ int main(int argc, char **argv)
             printf("script ran: %d screenshots\n", res.screenshots);
         }
     } else {
+        update_rauc rauc;
+        update_rauc_cli cli;
+        update_worker *updates = sync ? start_updates(&cfg, &key, db_path, app, &rauc, &cli) : NULL;
         rc = ui_app_run(app);
+        update_worker_destroy(updates);
         if (ui_app_restart_requested(app))
             kiosk_log_info("main", "restart asked for by staff; systemd starts the kiosk again");
     }

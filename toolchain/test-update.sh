@@ -5,16 +5,22 @@
 # Proves: a good bundle installs into the inactive slot and becomes primary; a tampered
 # bundle, one signed by another key and a downgrade are refused and touch nothing; a new
 # slot never confirmed healthy falls back to the old one after its boot attempts.
+# The good update and a bundle signed by another key also come the way a unit gets them:
+# offered by a loopback kiosk-hub ([updates] dir), fetched by `kioskctl update check` (the
+# signed manifest, the download, its hash) and installed by `kioskctl update install`
+# (RAUC's signature check, the status file, the audit).
 # Needs root (RAUC loop-mounts the bundle; the test mounts the booted slot).
-# Usage: toolchain/test-update.sh   (uses build-deb/'s .deb, made by toolchain/make-deb.sh)
+# Usage: toolchain/test-update.sh   (uses build-deb/'s .deb, made by toolchain/make-deb.sh,
+#        and build/'s kioskctl and kiosk-hub)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 src=$PWD
 start=$SECONDS
 T=$(mktemp -d /tmp/kiosk-update.XXXXXX)
-svc_pid="" dbus_pid=""
+svc_pid="" dbus_pid="" hub_pid=""
 cleanup() {
   [ -z "$svc_pid" ] || kill "$svc_pid" 2>/dev/null || true
+  [ -z "$hub_pid" ] || kill "$hub_pid" 2>/dev/null || true
   [ -z "$dbus_pid" ] || kill "$dbus_pid" 2>/dev/null || true
   wait 2>/dev/null || true
   umount "$T/sysroot" 2>/dev/null || true
@@ -113,13 +119,64 @@ for bad in tampered other v0.9; do
 done
 grep -q 'refusing downgrade from 1.0 to 0.9' "$T/service.log" || fail "0.9: no downgrade message"
 
+echo "== offered by the hub, fetched and installed by kioskctl"
+kioskctl=$src/build/programs/kioskctl hub=$src/build/hub/kiosk-hub
+[ -x "$kioskctl" ] && [ -x "$hub" ] ||
+  cmake --build build -j"$(nproc)" --target kioskctl kiosk-hub >/dev/null
+mkdir -p "$T/hub/updates" "$T/unit"
+hub_pk=$("$hub" sign-key --key "$T/hub/sign.key")
+cat >"$T/unit/kiosk.conf" <<CONF
+[paths]
+state_dir = $T/unit
+[sync]
+url = http://127.0.0.1:1
+allow_plain_http_loopback = 1
+[update]
+keyring = $T/keys/ca.cert.pem
+release_file = $T/sysroot/etc/kiosk-release
+CONF
+dev_pk=$("$kioskctl" provision --config "$T/unit/kiosk.conf" --hub-key "$hub_pk" |
+  sed -n 's/^device public key: *//p')
+"$hub" device add --db "$T/hub/hub.db" "$dev_pk" unit-1 >/dev/null
+"$hub" serve --db "$T/hub/hub.db" --sign-key "$T/hub/sign.key" --listen 127.0.0.1:0 \
+  --plain-http-loopback-test --port-file "$T/hub/port" --updates-dir "$T/hub/updates" \
+  >"$T/hub/hub.log" 2>&1 &
+hub_pid=$!
+for _ in $(seq 50); do [ -s "$T/hub/port" ] && break; sleep 0.1; done
+sed -i "s/127.0.0.1:1$/127.0.0.1:$(cat "$T/hub/port")/" "$T/unit/kiosk.conf"
+ctl() { "$kioskctl" "$@" --config "$T/unit/kiosk.conf"; }
+fetched() { sed -n 's/^downloaded[^:]*: //p' "$T/check.log"; }
+# a bundle signed by another key, offered as 2.1: fetched (the hash is the hub's), refused
+cp "$T/other.raucb" "$T/hub/updates/kiosk-2.1-$arch.raucb"
+ctl update check >"$T/check.log" 2>&1 || fail "check for 2.1: $(cat "$T/check.log")"
+if ctl update install "$(fetched)" >"$T/ctl-install.log" 2>&1; then
+  fail "kioskctl installed a bundle signed by another key"
+else
+  [ "$?" -eq 24 ] && grep -q '"result":"refused"' "$T/unit/update-status.json" &&
+    grep -q '"detail":"bad_signature"' "$T/unit/update-status.json" && [ "$(primary)" = A ] &&
+    ok "kioskctl: 2.1 signed by another key fetched from the hub and refused (bad_signature)" ||
+    fail "other key via kioskctl: $(cat "$T/ctl-install.log") $(cat "$T/unit/update-status.json")"
+fi
+rm "$T/hub/updates/kiosk-2.1-$arch.raucb"
+# the good one: 2.0 from the hub into slot B
+cp "$T/v2.raucb" "$T/hub/updates/kiosk-2.0-$arch.raucb"
+# as if a download had stopped after 64 KiB: it resumes there
+mkdir -p "$T/unit/update"
+head -c 65536 "$T/v2.raucb" >"$T/unit/update/$(sha256sum "$T/v2.raucb" | cut -c1-64).part"
+if ctl update check >"$T/check.log" 2>&1 && grep -q 'downloaded (resumed)' "$T/check.log"; then
+  cmp -s "$(fetched)" "$T/v2.raucb" || fail "the fetched 2.0 differs from the published one"
+else
+  fail "check for 2.0: $(cat "$T/check.log")"
+fi
 echo "== a good update"
-if install v2; then
+if ctl update install "$(fetched)" >"$T/ctl-install.log" 2>&1; then
   [ "$(primary)" = B ] && [ "$(slot_version B)" = 2.0 ] && [ "$(slot_version A)" = 1.0 ] &&
-    ok "2.0 installed into inactive slot B, B is primary, A keeps 1.0" ||
+    grep -q '"version":"2.0","result":"installed"' "$T/unit/update-status.json" &&
+    ctl audit show | grep -q 'update installed' &&
+    ok "kioskctl: 2.0 from the hub installed into inactive slot B, B is primary, A keeps 1.0 (status file, audit)" ||
     fail "after installing 2.0: primary $(primary), B has $(slot_version B)"
 else
-  fail "installing 2.0: $(tail -3 "$T/install-v2.log")"
+  fail "installing 2.0: $(cat "$T/ctl-install.log")"
 fi
 boot
 [ "$booted" = B ] && [ "$running" = 2.0 ] && ok "reboot: B runs 2.0" || fail "reboot into B ($booted $running)"

@@ -187,6 +187,7 @@ static void home_screen(ui_ctx *c, const desk *m, const ui_menu_env *env)
         {"m_export", "screen.m_export", 0},
         {"m_import_acks", "screen.m_import_acks", 0},
         {"m_purge", "screen.m_purge", 1},
+        {"m_update", "screen.m_update", 1},
         {"m_service", NULL, 0},
         {"m_log", "screen.m_log", 0},
         {"m_restart", "screen.m_restart", 0},
@@ -287,6 +288,61 @@ static void reader_screen(ui_ctx *c, const desk *m)
              (SDL_Rect){b.x, b.y + used + ui_theme_px(t, 30), b.w, 0}, px, t->accent, UI_TEXT_LEFT);
 }
 
+/* 软件更新: the stick's bundles (version and signature, the file's name under each), the
+ * outcome line, then install — or, once installed, restart now or later. */
+static void update_screen(ui_ctx *c, const desk *m)
+{
+    const ui_theme *t = c->t;
+    bar(c, m, "m_back", "screen.m_back");
+    SDL_Rect b = body(c);
+    int gap = ui_theme_px(t, 12), pad = ui_theme_px(t, 20);
+    SDL_Rect list = t->landscape ? (SDL_Rect){b.x, b.y, b.w * 11 / 20, b.h} : b;
+    int hint_h = ui_theme_size_px(t, UI_SIZE_MENU_HINT) * 3 / 2;
+    ui_label_fit(c, S(c, "screen.m_update_hint"), (SDL_Rect){list.x, list.y, list.w, hint_h},
+                 ui_theme_size(t, UI_SIZE_MENU_HINT), t->muted, UI_TEXT_LEFT);
+    int bh = ui_theme_px(t, t->landscape ? 80 : 110),
+        name_h = ui_theme_size_px(t, UI_SIZE_LOG) * 3 / 2;
+    int y = list.y + hint_h + gap;
+    for (int i = 0; i < m->nbundles; i++) {
+        const app_io_bundle *bu = &m->bundles[i];
+        char id[8], label[160];
+        snprintf(id, sizeof id, "m_upd%d", i);
+        if (bu->valid)
+            snprintf(label, sizeof label, "%s · %s", bu->version, S(c, "screen.m_update_valid"));
+        else
+            snprintf(label, sizeof label, "%s", S(c, "screen.m_update_invalid"));
+        SDL_Rect r = ui_button(c, id, (SDL_Rect){list.x, y, list.w, bh}, label,
+                               ui_theme_size(t, UI_SIZE_MENU_ACTION),
+                               !bu->valid || m->update_installed ? UI_BUTTON_DISABLED
+                               : i == m->chosen                  ? UI_BUTTON_SELECTED
+                                                                 : UI_BUTTON_SECONDARY);
+        ui_label_fit(c, bu->name,
+                     (SDL_Rect){list.x + pad, r.y + r.h + gap / 2, list.w - pad, name_h},
+                     ui_theme_size(t, UI_SIZE_LOG), t->muted, UI_TEXT_LEFT);
+        y = r.y + r.h + gap / 2 + name_h + gap;
+    }
+    SDL_Rect side = t->landscape
+                        ? (SDL_Rect){list.x + list.w + 2 * pad, b.y, b.w - list.w - 2 * pad, b.h}
+                        : (SDL_Rect){b.x, y + gap, b.w, b.y + b.h - y - gap};
+    int abh = ui_theme_px(t, t->landscape ? 90 : 130);
+    int line = ui_theme_size_px(t, UI_SIZE_MENU_NOTE) * 3 / 2;
+    note(c, m, (SDL_Rect){side.x, side.y, side.w, side.h - 2 * abh - 2 * gap - line});
+    SDL_Rect a1 = {side.x, side.y + side.h - 2 * abh - gap, side.w, abh};
+    SDL_Rect a2 = {side.x, side.y + side.h - abh, side.w, abh};
+    if (m->update_installed) {
+        ui_button(c, "m_update_reboot", a1, S(c, "screen.m_update_reboot"),
+                  ui_theme_size(t, UI_SIZE_BUTTON_SMALL), UI_BUTTON_PRIMARY);
+        ui_button(c, "m_back", a2, S(c, "screen.m_update_later"),
+                  ui_theme_size(t, UI_SIZE_BUTTON_SMALL), UI_BUTTON_SECONDARY);
+    } else {
+        int ready = !m->update_busy && m->chosen >= 0 && m->chosen < m->nbundles &&
+                    m->bundles[m->chosen].valid;
+        ui_button(c, "m_do_update", a2, S(c, "screen.m_update_do"),
+                  ui_theme_size(t, UI_SIZE_BUTTON_SMALL),
+                  ready ? UI_BUTTON_PRIMARY : UI_BUTTON_DISABLED);
+    }
+}
+
 void ui_menu_draw(ui_ctx *c, const desk *m, const ui_menu_env *env)
 {
     const ui_theme *t = c->t;
@@ -309,6 +365,9 @@ void ui_menu_draw(ui_ctx *c, const desk *m, const ui_menu_env *env)
         break;
     case DESK_READER:
         reader_screen(c, m);
+        break;
+    case DESK_UPDATE:
+        update_screen(c, m);
         break;
     case DESK_OFF:
         break;

@@ -188,15 +188,16 @@ static kiosk_rc run_line(ui_app *app, char *line, const char *shot_dir, ui_scrip
         return fail(res, KIOSK_TIMEOUT, "the staff login was not checked in time");
     }
     if ((!strcmp(cmd, "wait-menu") || !strcmp(cmd, "expect-menu")) && (n == 2 || n == 3)) {
-        static const char *const screens[] = {"off",   "login", "home",  "reprint",
-                                              "purge", "log",   "reader"};
+        static const char *const screens[] = {"off",   "login", "home",   "reprint",
+                                              "purge", "log",   "reader", "update"};
         int want = -1;
-        for (int k = 0; k < 7; k++)
+        for (int k = 0; k < 8; k++)
             if (!strcmp(w[1], screens[k]))
                 want = k;
         a = !strcmp(cmd, "wait-menu") ? 5000 : 0;
         if (want < 0 || (n == 3 && !parse_long(w[2], 0, 3600000, &a)))
-            return fail(res, KIOSK_INVALID, "%s off|login|home|reprint|purge|log|reader [MS]", cmd);
+            return fail(res, KIOSK_INVALID,
+                        "%s off|login|home|reprint|purge|log|reader|update [MS]", cmd);
         int64_t end = mono_ms() + a;
         do {
             ui_app_pump(app);

@@ -4,6 +4,7 @@
  */
 #include "app/app_io.h"
 
+#include <dirent.h>
 #include <limits.h>
 #include <malloc.h>
 #include <pthread.h>
@@ -32,6 +33,7 @@
 #include "store/store.h"
 #include "proto/sync_proto.h"
 #include "sync/sync.h"
+#include "update/update.h"
 
 typedef struct job {
     app_io_kind kind;
@@ -79,6 +81,9 @@ struct app_io {
     int store_reported;
     int64_t store_checked_ms;
     kiosk_rc open_rc;
+    /* 软件更新: RAUC (the command line, or a test's double; under mu) */
+    update_rauc rauc;
+    update_rauc_cli rauc_cli;
 };
 
 /* The printer as last seen, for the health report (app_io_printer_health). */
@@ -358,6 +363,73 @@ static void records_hub_states(app_io *io, const store_summary *found, app_io_re
     kiosk_log_info("io", "the hub answered for %zu records", n);
 }
 
+/* ---- 软件更新 from a stick ---- */
+
+static int bundle_cmp(const void *a, const void *b)
+{
+    return strcmp(((const app_io_bundle *)a)->name, ((const app_io_bundle *)b)->name);
+}
+
+static void run_update_job(app_io *io, job *j, app_io_result *r)
+{
+    pthread_mutex_lock(&io->mu);
+    update_rauc rauc = io->rauc;
+    pthread_mutex_unlock(&io->mu);
+    if (j->kind == APP_IO_UPDATE_REBOOT) {
+        store_audit(io->store, j->who, "update.reboot", "", "menu");
+        r->rc = rauc.reboot ? rauc.reboot(rauc.ctx) : KIOSK_UNSUPPORTED;
+        return;
+    }
+    if (io->cfg.export_mount && !is_mount_point(j->dir)) {
+        r->rc = KIOSK_NO_MEDIUM;
+        return;
+    }
+    if (j->kind == APP_IO_UPDATE_LIST) {
+        DIR *d = opendir(j->dir);
+        if (!d) {
+            r->rc = KIOSK_NO_MEDIUM;
+            return;
+        }
+        struct dirent *e;
+        while ((e = readdir(d)) != NULL && r->nbundles < APP_IO_BUNDLES_MAX) {
+            if (!update_name_ok(e->d_name))
+                continue;
+            app_io_bundle *b = &r->bundles[r->nbundles++];
+            snprintf(b->name, sizeof b->name, "%.127s", e->d_name);
+        }
+        closedir(d);
+        qsort(r->bundles, (size_t)r->nbundles, sizeof r->bundles[0], bundle_cmp);
+        for (int i = 0; i < r->nbundles; i++) {
+            app_io_bundle *b = &r->bundles[i];
+            char path[700];
+            snprintf(path, sizeof path, "%s/%s", j->dir, b->name);
+            b->valid =
+                rauc.info(rauc.ctx, path, b->version, b->detail, sizeof b->detail) == KIOSK_OK;
+        }
+        r->rc = r->nbundles ? KIOSK_OK : KIOSK_NOT_FOUND;
+        return;
+    }
+    char path[700], running[UPDATE_VERSION_MAX], db[KIOSK_CONFIG_PATH_MAX + 16];
+    snprintf(path, sizeof path, "%s/%s", j->dir, j->detail);
+    update_running_version(io->cfg.update_release_file, "", running);
+    snprintf(db, sizeof db, "%s/kiosk.db", io->cfg.state_dir);
+    update_config uc = {.key = &io->key,
+                        .state_dir = io->cfg.state_dir,
+                        .db_path = db,
+                        .hall_code = io->cfg.hall_code,
+                        .running_version = running[0] ? running : NULL,
+                        .margin_bytes = (uint64_t)io->cfg.update_margin_mb << 20,
+                        .clock = io->clock};
+    if (!update_name_ok(j->detail)) {
+        r->rc = KIOSK_INVALID;
+        snprintf(r->update_detail, sizeof r->update_detail, "bad_bundle");
+    } else {
+        r->rc = update_install(&uc, &rauc, io->store, path, r->update_version, r->update_detail,
+                               sizeof r->update_detail);
+    }
+    store_audit(io->store, j->who, "update.usb", j->detail, r->update_detail);
+}
+
 static void run_job(app_io *io, job *j, app_io_result *r)
 {
     memset(r, 0, sizeof *r);
@@ -367,6 +439,11 @@ static void run_job(app_io *io, job *j, app_io_result *r)
         return;
     }
     switch (j->kind) {
+    case APP_IO_UPDATE_LIST:
+    case APP_IO_UPDATE_INSTALL:
+    case APP_IO_UPDATE_REBOOT:
+        run_update_job(io, j, r);
+        break;
     case APP_IO_READY:
         r->rc = store_ready(io->store, APP_IO_MIN_FREE_BYTES);
         break;
@@ -766,6 +843,7 @@ kiosk_rc app_io_start(const kiosk_config *cfg, const kiosk_clock *clock, app_io_
     io->cb = cb;
     io->ctx = ctx;
     pthread_mutex_init(&io->mu, NULL);
+    update_rauc_cli_init(&io->rauc, &io->rauc_cli, io->cfg.update_keyring);
     pthread_cond_init(&io->cv, NULL);
     if (pthread_create(&io->thread, NULL, worker, io) != 0) {
         pthread_mutex_destroy(&io->mu);
@@ -905,6 +983,39 @@ kiosk_rc app_io_import_acks(app_io *io, const char *dir, const char *who)
     snprintf(j.dir, sizeof j.dir, "%s", dir);
     snprintf(j.who, sizeof j.who, "%s", who);
     return queue(io, &j);
+}
+
+kiosk_rc app_io_update_list(app_io *io, const char *dir)
+{
+    job j = {.kind = APP_IO_UPDATE_LIST};
+    snprintf(j.dir, sizeof j.dir, "%s", dir);
+    return queue(io, &j);
+}
+
+kiosk_rc app_io_update_install(app_io *io, const char *dir, const char *name, const char *who)
+{
+    job j = {.kind = APP_IO_UPDATE_INSTALL};
+    snprintf(j.dir, sizeof j.dir, "%s", dir);
+    snprintf(j.detail, sizeof j.detail, "%s", name); /* up to UPDATE_NAME_MAX */
+    snprintf(j.who, sizeof j.who, "%s", who);
+    return queue(io, &j);
+}
+
+kiosk_rc app_io_update_reboot(app_io *io, const char *who)
+{
+    job j = {.kind = APP_IO_UPDATE_REBOOT};
+    snprintf(j.who, sizeof j.who, "%s", who);
+    return queue(io, &j);
+}
+
+void app_io_set_update_rauc(app_io *io, const update_rauc *ops)
+{
+    pthread_mutex_lock(&io->mu);
+    if (ops)
+        io->rauc = *ops;
+    else
+        update_rauc_cli_init(&io->rauc, &io->rauc_cli, io->cfg.update_keyring);
+    pthread_mutex_unlock(&io->mu);
 }
 
 kiosk_rc app_io_purge(app_io *io, int days, const char *who)

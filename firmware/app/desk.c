@@ -157,6 +157,16 @@ static void tap_home(desk *d, const char *id, int64_t now_ms)
         d->note_key = NULL;
     } else if (!strcmp(id, "m_purge") && d->role == STAFF_TECHNICIAN) {
         d->screen = DESK_PURGE;
+    } else if (!strcmp(id, "m_update") && d->role == STAFF_TECHNICIAN) {
+        d->screen = DESK_UPDATE;
+        d->nbundles = 0;
+        d->chosen = -1;
+        d->update_installed = false;
+        d->update_busy = true;
+        set_note(d, "screen.m_update_looking", NULL, false);
+        audit(d, who, "update.menu", "");
+        if (!io || app_io_update_list(io, d->env.cfg->export_dir) != KIOSK_OK)
+            d->update_busy = false;
     } else if (!strcmp(id, "m_log")) {
         d->screen = DESK_LOG;
     } else if (!strcmp(id, "m_reader")) {
@@ -203,6 +213,31 @@ void desk_tap(desk *d, const char *id, int64_t now_ms)
             set_note(d, "screen.m_working", NULL, false);
             if (io)
                 app_io_purge(io, d->env.cfg->retention_days, d->staff);
+            return;
+        }
+        break;
+    case DESK_UPDATE:
+        if (d->role != STAFF_TECHNICIAN || d->update_busy)
+            break;
+        if (!strncmp(id, "m_upd", 5) && id[5] >= '0' && id[5] < '0' + d->nbundles && !id[6] &&
+            !d->update_installed) {
+            d->chosen = id[5] - '0';
+            d->note_key = NULL;
+            return;
+        }
+        if (!strcmp(id, "m_do_update") && d->chosen >= 0 && d->bundles[d->chosen].valid &&
+            !d->update_installed) {
+            d->update_busy = true;
+            set_note(d, "screen.m_update_installing", d->bundles[d->chosen].version, false);
+            if (!io || app_io_update_install(io, d->env.cfg->export_dir, d->bundles[d->chosen].name,
+                                             d->staff) != KIOSK_OK)
+                d->update_busy = false;
+            return;
+        }
+        if (!strcmp(id, "m_update_reboot") && d->update_installed) {
+            set_note(d, "screen.m_update_rebooting", NULL, false);
+            if (io)
+                app_io_update_reboot(io, d->staff);
             return;
         }
         break;
@@ -289,6 +324,43 @@ void desk_result(desk *d, const app_io_result *r)
         set_note(d, r->rc == KIOSK_OK ? "screen.m_purged" : "screen.m_purge_failed", n,
                  r->rc != KIOSK_OK);
         break;
+    case APP_IO_UPDATE_LIST:
+        d->update_busy = false;
+        d->nbundles = r->rc == KIOSK_OK ? r->nbundles : 0;
+        memcpy(d->bundles, r->bundles, sizeof d->bundles);
+        d->chosen = -1;
+        if (r->rc == KIOSK_OK)
+            set_note(d, "screen.m_update_choose", NULL, false);
+        else
+            set_note(d,
+                     r->rc == KIOSK_NO_MEDIUM ? "screen.m_no_stick_update" : "screen.m_update_none",
+                     NULL, r->rc == KIOSK_NO_MEDIUM);
+        return;
+    case APP_IO_UPDATE_INSTALL: {
+        d->update_busy = false;
+        d->update_installed = r->rc == KIOSK_OK;
+        snprintf(d->update_version, sizeof d->update_version, "%s", r->update_version);
+        /* what a technician is told, by RAUC's or the version check's reason */
+        static const char *const reasons[][2] = {
+            {"bad_signature", "screen.m_update_bad_signature"},
+            {"older_version", "screen.m_update_older"},
+            {"no_space", "screen.m_update_no_space"},
+            {"not_compatible", "screen.m_update_not_compatible"},
+        };
+        const char *key = "screen.m_update_failed";
+        for (size_t i = 0; i < sizeof reasons / sizeof reasons[0]; i++)
+            if (!strcmp(r->update_detail, reasons[i][0]))
+                key = reasons[i][1];
+        if (r->rc == KIOSK_OK)
+            set_note(d, "screen.m_update_done", r->update_version, false);
+        else
+            set_note(d, key, r->update_detail, true);
+        return;
+    }
+    case APP_IO_UPDATE_REBOOT:
+        if (r->rc != KIOSK_OK)
+            set_note(d, "screen.m_update_reboot_failed", kiosk_rc_name(r->rc), true);
+        return;
     default:
         return;
     }

@@ -10,6 +10,7 @@
 #include <jansson.h>
 #include <pthread.h>
 #include <sodium.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -88,9 +89,13 @@ struct session {
     pthread_cond_t cv;
     item ring[SESSION_QUEUE];
     size_t head, count;
+    /* since when no one uses the kiosk (monotonic ms; 0 while a citizen's session or the
+     * staff desk is open): session_idle_ms, asked by the update worker's thread */
+    _Atomic int64_t idle_since_ms;
 };
 
 static void forget_draft(session *s);
+static void note_idle(session *s, int64_t now);
 
 static void changed(session *s, unsigned what)
 {
@@ -1113,6 +1118,7 @@ void session_pump(session *s)
             (int64_t)(s->cfg.idle_timeout_s > 0 ? s->cfg.idle_timeout_s : 90) * 1000)
         reset_prefs(s);
     send(s, FLOW_EV_TICK);
+    note_idle(s, now);
 }
 
 const session_view *session_get_view(session *s)
@@ -1181,6 +1187,8 @@ void session_help_close(session *s)
 void session_touch(session *s)
 {
     send(s, FLOW_EV_TOUCH);
+    if (atomic_load(&s->idle_since_ms)) /* someone at the attract screen: idle again from now */
+        atomic_store(&s->idle_since_ms, kiosk_clock_mono_ms(s->clock));
 }
 
 void session_tap(session *s)
@@ -1505,6 +1513,30 @@ void session_sign_confirm(session *s)
 void session_set_staff_mode(session *s, bool on)
 {
     s->staff_mode = on;
+    note_idle(s, kiosk_clock_mono_ms(s->clock));
+}
+
+/* ---- idle, for the update worker ---- */
+
+/* UI thread: busy while the flow is away from the attract screen or staff are at the
+ * desk; idle from the moment both end. */
+static void note_idle(session *s, int64_t now)
+{
+    bool busy = s->staff_mode || flow_get_view(s->flow)->step != FLOW_ATTRACT;
+    int64_t since = atomic_load(&s->idle_since_ms);
+    if (busy && since)
+        atomic_store(&s->idle_since_ms, 0);
+    else if (!busy && !since)
+        atomic_store(&s->idle_since_ms, now > 0 ? now : 1);
+}
+
+int64_t session_idle_ms(session *s)
+{
+    int64_t since = atomic_load(&s->idle_since_ms);
+    if (!since)
+        return -1;
+    int64_t d = kiosk_clock_mono_ms(s->clock) - since;
+    return d > 0 ? d : 0;
 }
 
 app_io *session_io(session *s)

@@ -100,6 +100,13 @@ static const slot slots[] = {
     BOOL("voice", "enabled", voice_enabled),
     INT("voice", "volume", voice_volume, 0, 100),
     STR("voice", "prompts_dir", voice_prompts_dir),
+    BOOL("update", "enabled", update_enabled),
+    STR("update", "keyring", update_keyring),
+    STR("update", "release_file", update_release_file),
+    INT("update", "idle_min_s", update_idle_min_s, 10, 86400),
+    INT("update", "reboot_hour", update_reboot_hour, -1, 23),
+    INT("update", "margin_mb", update_margin_mb, 16, 65536),
+    INT("update", "check_interval_s", update_check_interval_s, 30, 7 * 86400),
 };
 
 static void copy_text(char *dst, size_t size, const char *src)
@@ -138,6 +145,13 @@ void kiosk_config_defaults(kiosk_config *cfg, const char *assets_dir, const char
     cfg->sync_retry_max_s = 300;
     cfg->sync_health_interval_min = 15;
     cfg->log_level = KIOSK_LOG_INFO;
+    cfg->update_enabled = 1;
+    copy_text(cfg->update_keyring, sizeof cfg->update_keyring, "/etc/rauc/keyring.pem");
+    copy_text(cfg->update_release_file, sizeof cfg->update_release_file, "/etc/kiosk-release");
+    cfg->update_idle_min_s = 300;
+    cfg->update_reboot_hour = -1;
+    cfg->update_margin_mb = 256;
+    cfg->update_check_interval_s = 3600;
     /* Debian's tegaki-zinnia-simplified-chinese */
     copy_text(cfg->handwriting_model, sizeof cfg->handwriting_model,
               "/usr/share/tegaki/models/zinnia/handwriting-zh_CN.model");

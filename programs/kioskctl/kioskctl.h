@@ -79,5 +79,6 @@ int cmd_reprint(int argc, char **argv);
 int cmd_staff(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 int cmd_print_test(int argc, char **argv);
+int cmd_update(int argc, char **argv);
 
 #endif

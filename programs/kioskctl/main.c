@@ -60,6 +60,12 @@ void usage(FILE *f)
             "                     log lacks the head the hub was last given (rolled back)\n"
             "       kioskctl audit show [-n LINES]\n"
             "       kioskctl print-test      a test page on the configured printer\n"
+            "       kioskctl update status | check | install BUNDLE.raucb   [--config FILE]\n"
+            "                     the running version and the last update's result; ask\n"
+            "                     the hub and download a newer bundle; check a bundle's\n"
+            "                     signature and version and install it (then reboot)\n"
+            "         exit: 0 done, 23 nothing newer, 24 refused (signature, older,\n"
+            "               space), 30 hub unreachable, 31 hub refused or unsigned\n"
             "       exit 22: the kiosk's state cannot be used; 64: usage error\n");
 }
 
@@ -120,6 +126,8 @@ int main(int argc, char **argv)
         return cmd_export(argc - 1, argv + 1);
     if (!strcmp(argv[1], "import-acks"))
         return cmd_import_acks(argc - 1, argv + 1);
+    if (!strcmp(argv[1], "update"))
+        return cmd_update(argc - 1, argv + 1);
     if (!strcmp(argv[1], "purge"))
         return cmd_purge(argc - 1, argv + 1);
     if (!strcmp(argv[1], "staff"))

@@ -35,6 +35,7 @@
 #include "ui/ui_menu.h"
 #include "ui/ui_screenshot.h"
 #include "ui/ui_script.h"
+#include "update/update.h"
 
 #define LUMA_TOL 16         /* a pixel's luma may differ this much (anti-aliasing) */
 #define BLOCK_TOL 10        /* a block's mean R, G or B may differ this much */
@@ -1114,6 +1115,103 @@ static void test_hall_menu(void **state)
     report();
 }
 
+/* 软件更新 from a stick, RAUC as a double: a bundle's "version" is its bytes; "bad" has a
+ * wrong signature; older than 1.0 is refused as RAUC's pre-install handler does. */
+static kiosk_rc screens_rauc_info(void *ctx, const char *bundle, char *version, char *detail,
+                                  size_t dn)
+{
+    (void)ctx;
+    char buf[16] = "";
+    FILE *f = fopen(bundle, "r");
+    if (f) {
+        if (!fgets(buf, sizeof buf, f))
+            buf[0] = '\0';
+        fclose(f);
+    }
+    if (!update_version_ok(buf) || !strcmp(buf, "bad")) {
+        snprintf(detail, dn, "bad_signature");
+        return KIOSK_CRYPTO;
+    }
+    snprintf(version, UPDATE_VERSION_MAX, "%s", buf);
+    return KIOSK_OK;
+}
+
+static kiosk_rc screens_rauc_install(void *ctx, const char *bundle, char *detail, size_t dn)
+{
+    char v[UPDATE_VERSION_MAX], why[48];
+    if (screens_rauc_info(ctx, bundle, v, why, sizeof why) != KIOSK_OK ||
+        update_version_cmp(v, "1.0") < 0) {
+        snprintf(detail, dn, "older_version");
+        return KIOSK_RANGE;
+    }
+    return KIOSK_OK;
+}
+
+/* The stick: an older bundle, a good one, one signed by another key. */
+static void update_stick(void)
+{
+    char usb[KIOSK_CONFIG_PATH_MAX + 8];
+    snprintf(usb, sizeof usb, "%s", cfg.export_dir);
+    mkdir(usb, 0755);
+    write_text(usb, "kiosk-0.9-amd64.raucb", "0.9");
+    write_text(usb, "kiosk-2.0-amd64.raucb", "2.0");
+    write_text(usb, "kiosk-2.1-amd64.raucb", "bad");
+}
+
+static void use_fake_rauc(ui_app *app)
+{
+    static const update_rauc fake = {screens_rauc_info, screens_rauc_install, NULL, NULL, NULL};
+    app_io_set_update_rauc(session_io(ui_app_session(app)), &fake);
+}
+
+/* 软件更新 in the menu: the stick's bundles, an older one refused, the good one installed;
+ * in large text, in English, and on the portable unit. */
+static void test_update_menu(void **state)
+{
+    (void)state;
+    state_opts o = {.upstream_key = 1, .staff = 1};
+    static const struct {
+        const char *tag, *prefs;
+        kiosk_mode mode;
+        int refused;
+    } runs[] = {
+        {"hall-menu-update", "", KIOSK_MODE_HALL, 1},
+        {"hall-large-menu-update", "tap large_text\n", KIOSK_MODE_HALL, 0},
+        {"hall-en-menu-update", "tap language\n", KIOSK_MODE_HALL, 1},
+        {"portable-menu-update", "tap language\ntap large_text\n", KIOSK_MODE_PORTABLE, 0},
+    };
+    for (size_t i = 0; i < sizeof runs / sizeof runs[0]; i++) {
+        fresh_state(runs[i].tag, runs[i].mode, demo_card, o);
+        update_stick();
+        ui_app *app = start(1);
+        use_fake_rauc(app);
+        char script[600];
+        snprintf(script, sizeof script,
+                 "expect attract\n%s%s"
+                 "tap mk7\ntap mk3\ntap mk0\ntap mk1\ntap mk4\ntap mk6\ntap mk_ok\n"
+                 "wait-menu home\ntap m_update\nexpect-menu update\n"
+                 "shot-async %s-list\n",
+                 runs[i].prefs,
+                 /* the corner's very edge: with large text its middle is the language button */
+                 "tap-at 2 2\ntap-at 2 2\ntap-at 2 2\ntap-at 2 2\ntap-at 2 2\nexpect-menu login\n",
+                 runs[i].tag);
+        play(app, script);
+        if (runs[i].refused) {
+            snprintf(script, sizeof script, "tap m_upd0\ntap m_do_update\nshot-async %s-older\n",
+                     runs[i].tag);
+            play(app, script);
+        }
+        snprintf(script, sizeof script,
+                 "tap m_upd1\nshot %s-chosen\ntap m_do_update\nshot-async %s-installed\n"
+                 "tap m_back\nwait-menu home\ntap m_logout\n",
+                 runs[i].tag, runs[i].tag);
+        play(app, script);
+        stop(app);
+    }
+    screen_tests_done++;
+    report();
+}
+
 /* The portable unit (1280×800) with large text, English and high contrast: the screens
  * a field team's citizens meet most, and the menu. */
 static void test_portable(void **state)
@@ -1677,6 +1775,7 @@ int main(void)
         cmocka_unit_test_setup(test_info, setup),
         cmocka_unit_test_setup(test_record_type_screens, setup),
         cmocka_unit_test_setup(test_hant, setup),
+        cmocka_unit_test_setup(test_update_menu, setup),
         cmocka_unit_test_setup(test_no_stray_references, setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

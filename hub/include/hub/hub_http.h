@@ -44,6 +44,9 @@ typedef struct hub_server_options {
     const char *console_upstream_key_file;
     const char *console_assets_dir;
     int console_plain_http_login;
+    /* Update bundles offered to the units (hub_update.h: GET /v3/update/<arch> and
+     * /v3/update/bundle/<file>); NULL: none offered. Borrowed for the call (copied). */
+    const char *updates_dir;
 } hub_server_options;
 
 /* Defaults: 127.0.0.1, ephemeral port, no TLS (so: refused unless

@@ -19,6 +19,7 @@
 #include "proto/sync_proto.h"
 #include "store/staff.h"
 #include "test_state.h"
+#include "update/update.h"
 
 static kiosk_config cfg;
 static char dir[200];
@@ -344,6 +345,136 @@ static void test_export_takes_refused_records(void **state)
     cfg.export_dir[0] = '\0';
 }
 
+/* ---- 软件更新 from a stick, with RAUC as a test double ---- */
+
+static int rauc_installs, rauc_reboots;
+
+/* The double reads a bundle's "version" from its bytes; "bad" has a wrong signature. */
+static kiosk_rc fake_info(void *ctx, const char *bundle, char *version, char *detail, size_t dn)
+{
+    (void)ctx;
+    char buf[16] = "";
+    FILE *f = fopen(bundle, "r");
+    if (f) {
+        if (!fgets(buf, sizeof buf, f))
+            buf[0] = '\0';
+        fclose(f);
+    }
+    if (!update_version_ok(buf) || !strcmp(buf, "bad")) {
+        snprintf(detail, dn, "bad_signature");
+        return KIOSK_CRYPTO;
+    }
+    snprintf(version, UPDATE_VERSION_MAX, "%s", buf);
+    return KIOSK_OK;
+}
+
+/* As RAUC's pre-install handler: a version older than the running 1.0 is refused. */
+static kiosk_rc fake_install(void *ctx, const char *bundle, char *detail, size_t dn)
+{
+    char v[UPDATE_VERSION_MAX], why[48];
+    if (fake_info(ctx, bundle, v, why, sizeof why) != KIOSK_OK ||
+        update_version_cmp(v, "1.0") < 0) {
+        snprintf(detail, dn, "older_version");
+        return KIOSK_RANGE;
+    }
+    rauc_installs++;
+    return KIOSK_OK;
+}
+
+static kiosk_rc fake_reboot(void *ctx)
+{
+    (void)ctx;
+    rauc_reboots++;
+    return KIOSK_OK;
+}
+
+static void put_file(const char *dir_, const char *name, const char *text)
+{
+    char path[600];
+    snprintf(path, sizeof path, "%s/%s", dir_, name);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+/* Hall staff do not get 软件更新; a technician sees the stick's bundles with their
+ * signatures, an older one refused, a good one installed, the restart asked for — each
+ * audited with the technician's name. */
+static void test_update_from_the_stick(void **state)
+{
+    (void)state;
+    session *s = start("update");
+    rauc_installs = rauc_reboots = 0;
+    update_rauc fake = {fake_info, fake_install, NULL, fake_reboot, NULL};
+    app_io_set_update_rauc(session_io(s), &fake);
+    char usb[220], cmd[300];
+    snprintf(usb, sizeof usb, "%s/usb", dir);
+    snprintf(cmd, sizeof cmd, "mkdir -p '%s'", usb);
+    assert_int_equal(system(cmd), 0);
+    put_file(usb, "kiosk-0.9-amd64.raucb", "0.9");
+    put_file(usb, "kiosk-2.0-amd64.raucb", "2.0");
+    put_file(usb, "kiosk-2.1-amd64.raucb", "bad");
+    put_file(usb, "notes.txt", "not a bundle");
+    snprintf(cfg.export_dir, sizeof cfg.export_dir, "%s", usb);
+    /* hall staff: the action is not theirs */
+    open_desk();
+    type("mk", "482915");
+    desk_tap(&d, "mk_ok", kiosk_clock_mono_ms(&clk.clock));
+    wait_login(s);
+    desk_tap(&d, "m_update", kiosk_clock_mono_ms(&clk.clock));
+    assert_int_equal(d.screen, DESK_HOME);
+    desk_tap(&d, "m_logout", kiosk_clock_mono_ms(&clk.clock));
+    /* a technician */
+    open_desk();
+    type("mk", "730146");
+    desk_tap(&d, "mk_ok", kiosk_clock_mono_ms(&clk.clock));
+    wait_login(s);
+    desk_tap(&d, "m_update", kiosk_clock_mono_ms(&clk.clock));
+    assert_int_equal(d.screen, DESK_UPDATE);
+    settle(s, 500);
+    assert_string_equal(d.note_key, "screen.m_update_choose");
+    assert_int_equal(d.nbundles, 3);
+    assert_string_equal(d.bundles[0].name, "kiosk-0.9-amd64.raucb");
+    assert_true(d.bundles[1].valid);
+    assert_string_equal(d.bundles[1].version, "2.0");
+    assert_false(d.bundles[2].valid);
+    /* the wrongly signed one cannot be installed */
+    desk_tap(&d, "m_upd2", kiosk_clock_mono_ms(&clk.clock));
+    desk_tap(&d, "m_do_update", kiosk_clock_mono_ms(&clk.clock));
+    assert_false(d.update_busy);
+    /* an older one is refused and said so */
+    desk_tap(&d, "m_upd0", kiosk_clock_mono_ms(&clk.clock));
+    desk_tap(&d, "m_do_update", kiosk_clock_mono_ms(&clk.clock));
+    assert_string_equal(d.note_key, "screen.m_update_installing");
+    settle(s, 500);
+    assert_string_equal(d.note_key, "screen.m_update_older");
+    assert_true(d.note_bad);
+    assert_false(d.update_installed);
+    /* the good one: installed, then the restart */
+    desk_tap(&d, "m_upd1", kiosk_clock_mono_ms(&clk.clock));
+    desk_tap(&d, "m_do_update", kiosk_clock_mono_ms(&clk.clock));
+    settle(s, 500);
+    assert_string_equal(d.note_key, "screen.m_update_done");
+    assert_string_equal(d.note_arg, "2.0");
+    assert_true(d.update_installed);
+    assert_int_equal(rauc_installs, 1);
+    desk_tap(&d, "m_update_reboot", kiosk_clock_mono_ms(&clk.clock));
+    settle(s, 300);
+    assert_int_equal(rauc_reboots, 1);
+    session_destroy(s);
+    update_status us;
+    assert_int_equal(update_status_read(dir, &us), KIOSK_OK);
+    assert_string_equal(us.result, "installed");
+    assert_string_equal(us.version, "2.0");
+    assert_int_equal(audited("update.menu"), 1);
+    assert_int_equal(audited("update.usb"), 2);
+    assert_int_equal(audited("update refused"), 1);
+    assert_int_equal(audited("update installed"), 1);
+    assert_int_equal(audited("update.reboot"), 1);
+    cfg.export_dir[0] = '\0';
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -351,6 +482,7 @@ int main(void)
         cmocka_unit_test(test_technician_reprint_purge_restart_and_idle_lock),
         cmocka_unit_test(test_import_acks_from_the_stick),
         cmocka_unit_test(test_export_takes_refused_records),
+        cmocka_unit_test(test_update_from_the_stick),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

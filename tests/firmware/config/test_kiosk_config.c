@@ -257,6 +257,30 @@ static void test_shipped_example_parses(void **state)
     assert_string_equal(cfg.state_dir, "/var/lib/kiosk");
 }
 
+/* [update]: defaults, a reboot hour of -1 (when idle) or 0-23, the rest in range. */
+static void test_update_settings(void **state)
+{
+    (void)state;
+    assert_int_equal(cfg.update_enabled, 1);
+    assert_int_equal(cfg.update_reboot_hour, -1);
+    assert_int_equal(cfg.update_idle_min_s, 300);
+    assert_string_equal(cfg.update_keyring, "/etc/rauc/keyring.pem");
+    assert_int_equal(kiosk_config_load_string(&cfg,
+                                              "[update]\nenabled = false\nreboot_hour = 3\n"
+                                              "idle_min_s = 600\nmargin_mb = 512\n",
+                                              &err),
+                     KIOSK_OK);
+    assert_int_equal(cfg.update_enabled, 0);
+    assert_int_equal(cfg.update_reboot_hour, 3);
+    assert_int_equal(cfg.update_idle_min_s, 600);
+    assert_int_equal(cfg.update_margin_mb, 512);
+    assert_int_equal(kiosk_config_load_string(&cfg, "[update]\nreboot_hour = 24\n", &err),
+                     KIOSK_CONFIG);
+    assert_int_equal(err.line, 2);
+    assert_int_equal(kiosk_config_load_string(&cfg, "[update]\nidle_min_s = 0\n", &err),
+                     KIOSK_CONFIG);
+}
+
 /* [voice]: on or off by default, a volume of 0-100, where the prompts are. */
 static void test_voice_settings(void **state)
 {
@@ -361,6 +385,7 @@ int main(void)
         cmocka_unit_test_setup(test_pcsc_reader, setup),
         cmocka_unit_test_setup(test_receipt_verify_url, setup),
         cmocka_unit_test_setup(test_voice_settings, setup),
+        cmocka_unit_test_setup(test_update_settings, setup),
         cmocka_unit_test_setup(test_defaults, setup),
         cmocka_unit_test_setup(test_font_stack, setup),
         cmocka_unit_test_setup(test_full_file, setup),

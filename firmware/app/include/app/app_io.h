@@ -51,7 +51,19 @@ typedef enum app_io_kind {
                            * with the hub's states (hub_answer 1), or the last known ones
                            * when the hub could not be asked (hub_answer -1, rc why) */
     APP_IO_SESSION_END, /* rc: a session's touches counted for the health report */
+    APP_IO_UPDATE_LIST,    /* rc (KIOSK_NO_MEDIUM: no stick), bundles[nbundles] */
+    APP_IO_UPDATE_INSTALL, /* rc, update_version, update_detail (update.h's codes) */
+    APP_IO_UPDATE_REBOOT,  /* rc: the reboot was asked for */
 } app_io_kind;
+
+/* 软件更新: the update bundles on a stick the menu lists at most. */
+#define APP_IO_BUNDLES_MAX 4
+typedef struct app_io_bundle {
+    char name[128];   /* the file's name on the stick */
+    char version[64]; /* from the bundle, when its signature is good */
+    bool valid;       /* RAUC checked its signature against the unit's keyring */
+    char detail[48];  /* why not: "bad_signature", "bad_bundle" */
+} app_io_bundle;
 
 /* 我的办理记录: the records of one citizen shown at most (the newest). */
 #define APP_IO_RECORDS_MAX 6
@@ -110,6 +122,11 @@ typedef struct app_io_result {
     char *draft;
     size_t draft_len;
     int64_t created_ms;
+    /* 软件更新 */
+    app_io_bundle bundles[APP_IO_BUNDLES_MAX];
+    int nbundles;
+    char update_version[64];
+    char update_detail[48];
 } app_io_result;
 
 /* Called on the worker thread; r is borrowed for the call. */
@@ -212,6 +229,18 @@ kiosk_rc app_io_records(app_io *io, const char *id_number);
 kiosk_rc app_io_draft_put(app_io *io, const char *id_number, const char *body);
 kiosk_rc app_io_draft_clear(app_io *io);
 kiosk_rc app_io_draft_take(app_io *io, const char *id_number);
+
+/* 软件更新 from a USB stick (technicians; the desk checks the role): list the *.raucb in
+ * dir (the stick: [paths] export_dir, only when mounted if export_mount) with each one's
+ * version and signature (RAUC); install dir/name (update_install: signature, version,
+ * RAUC; the status file; audited with who); reboot into the new slot (audited). */
+kiosk_rc app_io_update_list(app_io *io, const char *dir);
+kiosk_rc app_io_update_install(app_io *io, const char *dir, const char *name, const char *who);
+kiosk_rc app_io_update_reboot(app_io *io, const char *who);
+/* TEST HOOK: RAUC's operations for the update jobs (copied; NULL: the rauc command line,
+ * the default). Before the first update job. */
+struct update_rauc;
+void app_io_set_update_rauc(app_io *io, const struct update_rauc *ops);
 
 /* Free disk under which the store refuses to start a registration. */
 #define APP_IO_MIN_FREE_BYTES (16u << 20)

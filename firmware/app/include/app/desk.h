@@ -26,6 +26,7 @@ typedef enum desk_screen {
     DESK_PURGE,
     DESK_LOG,
     DESK_READER,
+    DESK_UPDATE, /* 软件更新: the bundles on a USB stick (technicians) */
 } desk_screen;
 
 /* What the reader test saw of the last card: only the card's own details. */
@@ -74,6 +75,13 @@ typedef struct desk {
     int64_t sync_until_ms; /* after "sync now": the figures refresh each second until then */
     int64_t dash_at_ms;
     bool restart_requested;
+    /* 软件更新 (technicians): the stick's bundles, the one chosen, what came of it */
+    app_io_bundle bundles[APP_IO_BUNDLES_MAX];
+    int nbundles;
+    int chosen; /* index into bundles, -1 none */
+    bool update_busy;
+    bool update_installed; /* installed: restart now or later */
+    char update_version[64];
 } desk;
 
 /* Set up a closed desk for env (copied). */
@@ -89,7 +97,9 @@ bool desk_corner_tap(desk *d, int64_t now_ms);
 /* A touch on the desk's widget id at now_ms (the ids ui_menu draws: "mk0".."mk9",
  * "mk_del", "mk_ok", "menu_exit", "m_logout", "m_sync", "m_print_test", "m_export",
  * "m_import_acks", "m_service", "m_restart", "m_reprint", "rk0".."rk9", "rk_del", "m_do_reprint",
- * "m_purge", "m_do_purge", "m_log", "m_reader", "m_back"); the desk acts on it. */
+ * "m_purge", "m_do_purge", "m_log", "m_reader", "m_back"; 软件更新, technicians only:
+ * "m_update", "m_upd0".."m_upd3" (choose a bundle), "m_do_update", "m_update_reboot");
+ * the desk acts on it. */
 void desk_tap(desk *d, const char *id, int64_t now_ms);
 
 /* A staff job's result (session_options.staff_result). */

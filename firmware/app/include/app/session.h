@@ -238,6 +238,11 @@ void session_sign_confirm(session *s);
 
 /* Staff are at the kiosk (the maintenance menu is open): cards go to staff_card. */
 void session_set_staff_mode(session *s, bool on);
+
+/* How long no one has used the kiosk, in ms: no citizen's session (the flow on the attract
+ * screen), no staff at the desk, no touch since; -1 while either is open. Any thread (the
+ * update worker installs only after a while of this). */
+int64_t session_idle_ms(session *s);
 /* The I/O worker for the menu's jobs (borrowed; NULL without a store). */
 app_io *session_io(session *s);
 /* Out of service (staff, or the store's word at start): cards start nothing. */

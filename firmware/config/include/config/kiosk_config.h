@@ -103,6 +103,14 @@ typedef struct kiosk_config {
     int voice_enabled;                             /* the hall's default for the 🔊 toggle */
     int voice_volume;                              /* 0..100 */
     char voice_prompts_dir[KIOSK_CONFIG_PATH_MAX]; /* <dir>/<lang>/<step>.wav; "" = the build's */
+    /* [update] (README: "Updates") */
+    int update_enabled;                              /* fetch what the hub offers ([sync] url) */
+    char update_keyring[KIOSK_CONFIG_PATH_MAX];      /* RAUC's keyring for `rauc info` */
+    char update_release_file[KIOSK_CONFIG_PATH_MAX]; /* KIOSK_VERSION= of the running system */
+    int update_idle_min_s;       /* no session for this long before installing */
+    int update_reboot_hour;      /* -1: reboot once idle after installing; 0..23: that hour */
+    int update_margin_mb;        /* free disk left after a download, for the records */
+    int update_check_interval_s; /* ask the hub this often */
 } kiosk_config;
 
 /* Where a parse failed, for the message staff see. */
