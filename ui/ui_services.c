@@ -103,17 +103,23 @@ static void service_icon(SDL_Renderer *r, flow_service svc, SDL_Rect b, SDL_Colo
     }
 }
 
-static void tile(ui_ctx *c, flow_service svc, SDL_Rect box)
+/* unavailable: the service needs the card's holder record, which this card did not give
+ * (view.id_keyed): the tile stays, greyed, its second line saying why. */
+static void tile(ui_ctx *c, flow_service svc, SDL_Rect box, bool unavailable)
 {
     const ui_theme *t = c->t;
     const char *name = flow_service_name(svc);
     char id[UI_WIDGET_ID_MAX], key[64], sub[64];
     snprintf(id, sizeof id, UI_ID_SERVICE_PREFIX "%s", name);
     snprintf(key, sizeof key, "services.%s", name);
-    snprintf(sub, sizeof sub, "services.%s_sub", name);
+    snprintf(sub, sizeof sub, unavailable ? "services.keyed_sub" : "services.%s_sub", name);
     ui_button_kind kind = svc == FLOW_SERVICE_REGISTER ? UI_BUTTON_PRIMARY : UI_BUTTON_SECONDARY;
+    if (unavailable)
+        kind = UI_BUTTON_DISABLED;
     box = ui_button(c, id, box, "", ui_theme_size(t, UI_SIZE_BUTTON), kind);
-    SDL_Color fg = kind == UI_BUTTON_PRIMARY ? t->on_accent : t->accent;
+    SDL_Color fg = kind == UI_BUTTON_PRIMARY    ? t->on_accent
+                   : kind == UI_BUTTON_DISABLED ? t->muted
+                                                : t->accent;
     SDL_Color ground = kind == UI_BUTTON_PRIMARY ? t->accent : t->panel;
     SDL_Color second = kind == UI_BUTTON_PRIMARY ? t->on_accent : t->fg;
     int pad = ui_theme_px(t, 20);
@@ -160,9 +166,11 @@ static void services_screen(ui_ctx *c, const ui_journey_frame *f, const flow_vie
             (SDL_Rect){body.x, body.y + FLOW_SERVICE_COUNT * (h + gap), body.w, note_h};
     }
     for (int i = 0; i < FLOW_SERVICE_COUNT; i++)
-        tile(c, (flow_service)i, slots[i]);
-    ui_label(c, S(c, "services.hint"), slots[FLOW_SERVICE_COUNT], ui_theme_size(t, UI_SIZE_HINT),
-             t->muted, UI_TEXT_LEFT);
+        tile(c, (flow_service)i, slots[i],
+             v->id_keyed && i != FLOW_SERVICE_REGISTER && i != FLOW_SERVICE_POLICIES);
+    const char *note = v->message_key ? S(c, v->message_key) : S(c, "services.hint");
+    ui_label(c, note, slots[FLOW_SERVICE_COUNT], ui_theme_size(t, UI_SIZE_HINT),
+             v->message_key ? t->fg : t->muted, UI_TEXT_LEFT);
     ui_journey_footer(c, f, NULL, NULL, UI_ID_FINISH, S(c, "services.finish"));
 }
 
