@@ -318,6 +318,10 @@ static void run_job(app_io *io, job *j, app_io_result *r)
                 plan.keys[plan.n++] = "plan.general";
             plan.by = j->plan.by;
         }
+        for (int i = 0; i < j->plan.lines.n && i < RECEIPT_TYPE_LINES_MAX; i++) {
+            plan.line_keys[plan.nlines] = j->plan.lines.key[i];
+            plan.line_values[plan.nlines++] = j->plan.lines.value[i];
+        }
         snprintf(r->receipt_no, sizeof r->receipt_no, "%s", j->receipt_no);
         r->rc = receipt_job_print_plan(&rj, j->receipt_no, j->copy, &plan, &r->preview);
         if (r->rc != KIOSK_OK && r->rc != KIOSK_NOT_FOUND)
