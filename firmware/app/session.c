@@ -527,6 +527,7 @@ static void forget_draft(session *s)
     s->draft_asked = false;
     s->view.resume_offer = false;
     s->view.resume_written_ms = 0;
+    s->view.resume_type = REGISTRATION_TYPE_REGISTRATION;
 }
 
 /* text as a JSON string (quotes, backslashes and control characters escaped). */
@@ -977,6 +978,13 @@ static void on_io_result(session *s, app_io_result *r)
         r->draft_len = 0;
         s->view.resume_offer = true;
         s->view.resume_written_ms = r->created_ms;
+        s->view.resume_type = REGISTRATION_TYPE_REGISTRATION;
+        json_t *root = json_loads(s->draft, 0, NULL); /* which form: the offer names it */
+        const char *type = json_string_value(json_object_get(root, "type"));
+        registration_type rt;
+        if (type && registration_type_parse(type, &rt) == KIOSK_OK)
+            s->view.resume_type = rt;
+        json_decref(root);
         kiosk_log_info("session", "an unfinished form of this citizen is kept: offered");
         changed(s, SESSION_REDRAW);
         return;

@@ -832,6 +832,9 @@ static void test_resume_a_record_type_after_a_power_cut(void **st)
         s = start(NULL, 1);
         to_services(s);
         wait_resume_offer(s, true);
+        /* the offer names the form: 注销申报, 求职登记 */
+        assert_int_equal(session_get_view(s)->resume_type,
+                         at == 0 ? REGISTRATION_TYPE_DEREGISTRATION : REGISTRATION_TYPE_JOBSEEKER);
         session_resume(s, true);
         const registration *r = session_get_view(s)->record;
         if (at == 0) {
