@@ -1653,13 +1653,15 @@ static void test_record_type_screens(void **state)
                  "%s%s-%s\n"
                  "pick div_370102\n"
                  "%s%s-%s\n"
-                 "pick opt_2\ntap month_12\ntap day_1\ntype 13812345678\ntap edit_done\n"
+                 "pick opt_2\n"
+                 "shot %s-jobseeker-start\n"
+                 "tap month_12\ntap day_1\ntype 13812345678\ntap edit_done\n"
                  "shot %s-jobseeker-filled\n"
                  "tap next\nexpect review\n"
                  "shot %s-jobseeker-review\n"
                  "tap cancel\ntap cancel_confirm\n",
                  runs[i][1], SHOT("report"), SHOT("report-situations"), SHOT("report-months"), p, p,
-                 p, p, SHOT("jobseeker-area"), SHOT("jobseeker-wage"), p, p);
+                 p, p, SHOT("jobseeker-area"), SHOT("jobseeker-wage"), p, p, p);
 #undef SHOT
         play(app, script);
         stop(app);
