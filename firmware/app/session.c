@@ -779,7 +779,10 @@ static void start_save(session *s)
                                  name,
                                  id,
                                  registration_get_text(rec, REGISTRATION_DOCUMENT_NUMBER),
-                                 registration_type_key(rec->type)};
+                                 registration_type_key(rec->type),
+                                 s->view.plan_on,
+                                 s->view.plan_intents,
+                                 s->view.plan_by};
         /* the hash of the exact text the citizen read */
         crypto_hash_sha256(sub.commitment_sha256, (const unsigned char *)s->commitment,
                            strlen(s->commitment));

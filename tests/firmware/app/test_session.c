@@ -313,6 +313,19 @@ static void wait_records(session *s)
     assert_false(session_get_view(s)->flow->records_loading);
 }
 
+/* The height of a PNG file (its IHDR), 0 when it cannot be read. */
+static int png_rows(const char *path)
+{
+    unsigned char h[24];
+    FILE *f = fopen(path, "rb");
+    size_t n = f ? fread(h, 1, sizeof h, f) : 0;
+    if (f)
+        fclose(f);
+    return n == sizeof h
+               ? (int)((unsigned)h[20] << 24 | (unsigned)h[21] << 16 | (unsigned)h[22] << 8 | h[23])
+               : 0;
+}
+
 /* 我的办理记录: a citizen registers, comes back with the same card, sees the record and
  * prints a copy; the list leaves with the session. */
 static void test_records_after_registration(void **st)
@@ -369,9 +382,13 @@ static void test_records_after_registration(void **st)
     assert_int_equal(step(s), FLOW_RECORDS);
     assert_string_equal(session_get_view(s)->flow->records_note, "records.reprinted");
     assert_int_equal(files_in(receipts_dir), 2); /* <receipt>-copy.png beside the first */
-    char copy[600];
+    char copy[600], original[600];
     snprintf(copy, sizeof copy, "%s/%s-copy.png", receipts_dir, receipt_no);
     assert_int_equal(access(copy, F_OK), 0);
+    /* the 副本 carries the follow-up plan as the original did (kept beside the record):
+     * as long as the original and its copy mark, not the original less the plan */
+    snprintf(original, sizeof original, "%s/%s.png", receipts_dir, receipt_no);
+    assert_true(png_rows(copy) >= png_rows(original));
     /* back to the services: the list leaves with its screen */
     session_back(s);
     assert_int_equal(step(s), FLOW_SERVICES);

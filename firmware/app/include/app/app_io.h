@@ -124,6 +124,9 @@ typedef struct app_io_submission {
     const char *masked_id;
     const char *id_number;   /* NULL: the record cannot be found by 我的办理记录 */
     const char *record_type; /* registration_type_key of the record; NULL: "registration" */
+    bool plan_on; /* the follow-up plan its receipt prints, kept beside it for a 副本 */
+    unsigned plan_intents;
+    kiosk_date plan_by;
 } app_io_submission;
 kiosk_rc app_io_save(app_io *io, const app_io_submission *sub);
 kiosk_rc app_io_print(app_io *io, const char *receipt_no, int copy);
