@@ -892,6 +892,8 @@ static void dispatch(session *s, const flow_event *ev)
         if (s->io)
             app_io_check_ready(s->io);
     }
+    if ((before == FLOW_SERVICES || before == FLOW_ELIGIBILITY) && v->step == FLOW_FORM)
+        kiosk_buf_deinit(&s->draft_fields); /* a type's page: its form is kept from here on */
     if (before == FLOW_FORM && (v->step == FLOW_SERVICES || v->step == FLOW_ELIGIBILITY)) {
         /* back from a record type's page (its answers cleared): nothing left to resume */
         kiosk_buf_deinit(&s->draft_fields);
