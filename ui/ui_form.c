@@ -30,6 +30,7 @@ static codes_table table_of(registration_field f)
 }
 
 #define CANDIDATES_PER_PAGE 6
+#define UI_ID_DATE_TODAY "date_today" /* a forward date's months: today, one tap */
 
 static void year_month_text(const kiosk_strings *s, int k, char *out, size_t size);
 static void date_text(const kiosk_strings *s, int k, int day, char *out, size_t size);
@@ -754,6 +755,14 @@ static void draw_month(ui_ctx *c, const ui_form_env *env, const ui_form_edit *e,
                   ui_theme_size(t, UI_SIZE_KEY_SYMBOL), UI_BUTTON_SECONDARY);
     int line = ui_theme_size_px(t, UI_SIZE_MONTH) * 4 / 3;
     SDL_Rect mid = {area.x + bw + gap, area.y + (bh - line) / 2, area.w - 2 * (bw + gap), line};
+    if (forward && input_of(e->field) == REGISTRATION_INPUT_DATE) {
+        /* the usual answer, one tap: today (可到岗日期 "从今天起") */
+        int tw = (area.w - gap) / 2;
+        ui_button(c, UI_ID_DATE_TODAY, (SDL_Rect){area.x, area.y, tw, bh},
+                  kiosk_strings_get(c->s, "screen.date_today"), ui_theme_size(t, UI_SIZE_OPTION),
+                  UI_BUTTON_PRIMARY);
+        mid = (SDL_Rect){area.x + tw + gap, area.y + (bh - line) / 2, area.w - tw - gap, line};
+    }
     ui_label_fit(c, range, mid, ui_theme_size(t, UI_SIZE_MONTH), t->fg, UI_TEXT_CENTER);
     if (later) /* never a month to come */
         ui_button(c, "year_plus", (SDL_Rect){area.x + area.w - bw, area.y, bw, bh}, "+",
@@ -1464,6 +1473,12 @@ int ui_form_tap(const ui_form_env *env, ui_form_edit *e, const char *id, ui_form
         } else if (!e->day_stage && !date_forward(e->field) && !strcmp(id, "year_plus") &&
                    e->last_month + 12 <= month_index(env->today)) {
             e->last_month += 12;
+        } else if (!e->day_stage && date_forward(e->field) && !strcmp(id, UI_ID_DATE_TODAY)) {
+            char text[40];
+            snprintf(text, sizeof text, "%04d-%02d-%02d", env->today.year, env->today.month,
+                     env->today.day);
+            take(e, out, text);
+            close_editor(env, e);
         } else if (!e->day_stage && !strncmp(id, "month_", 6)) {
             int m = atoi(id + 6);
             if (m < 1 || m > 12)

@@ -1180,12 +1180,20 @@ static void resume_dialog(ui_ctx *c, const frame *f, const session_view *sv)
         strftime(when, sizeof when, "%Y-%m-%d %H:%M", &tm);
     const char *name = "time", *value = when;
     kiosk_strings_fill(S(c, "screen.resume_detail"), &name, &value, 1, detail, sizeof detail);
-    int qh = text_height(c, S(c, "screen.resume_question"), UI_SIZE_DIALOG, w);
+    /* the kept form's own name (注销申报, 求职登记), where the strings have it */
+    char qkey[64];
+    snprintf(qkey, sizeof qkey, "screen.resume_question_%s",
+             registration_type_key(sv->resume_type));
+    const char *question =
+        sv->resume_type != REGISTRATION_TYPE_REGISTRATION ? kiosk_strings_find(c->s, qkey) : NULL;
+    if (!question)
+        question = S(c, "screen.resume_question");
+    int qh = text_height(c, question, UI_SIZE_DIALOG, w);
     int dh = text_height(c, detail, UI_SIZE_LEAD, w);
     d = dialog_panel(c, d, 2 * pad + qh + gap + dh + 2 * gap + 2 * bh + gap);
     int y = d.y + pad;
-    y += ui_label(c, S(c, "screen.resume_question"), (SDL_Rect){d.x + pad, y, w, 0},
-                  ui_theme_size(t, UI_SIZE_DIALOG), t->fg, UI_TEXT_CENTER);
+    y += ui_label(c, question, (SDL_Rect){d.x + pad, y, w, 0}, ui_theme_size(t, UI_SIZE_DIALOG),
+                  t->fg, UI_TEXT_CENTER);
     ui_label(c, detail, (SDL_Rect){d.x + pad, y + gap, w, 0}, ui_theme_size(t, UI_SIZE_LEAD),
              t->muted, UI_TEXT_CENTER);
     SDL_Rect no = {d.x + pad, d.y + d.h - pad - bh, w, bh};

@@ -103,17 +103,20 @@ static void service_icon(SDL_Renderer *r, flow_service svc, SDL_Rect b, SDL_Colo
     }
 }
 
-static void tile(ui_ctx *c, flow_service svc, SDL_Rect box)
+/* unavailable: the service needs the card's holder record, which this card did not give
+ * (view.id_keyed): the tile stays, its name greyed, its second line saying why. */
+static void tile(ui_ctx *c, flow_service svc, SDL_Rect box, bool unavailable)
 {
     const ui_theme *t = c->t;
     const char *name = flow_service_name(svc);
     char id[UI_WIDGET_ID_MAX], key[64], sub[64];
     snprintf(id, sizeof id, UI_ID_SERVICE_PREFIX "%s", name);
     snprintf(key, sizeof key, "services.%s", name);
-    snprintf(sub, sizeof sub, "services.%s_sub", name);
+    snprintf(sub, sizeof sub, unavailable ? "services.keyed_sub" : "services.%s_sub", name);
     ui_button_kind kind = svc == FLOW_SERVICE_REGISTER ? UI_BUTTON_PRIMARY : UI_BUTTON_SECONDARY;
+    /* still a button: a tap says why at length under the tiles */
     box = ui_button(c, id, box, "", ui_theme_size(t, UI_SIZE_BUTTON), kind);
-    SDL_Color fg = kind == UI_BUTTON_PRIMARY ? t->on_accent : t->accent;
+    SDL_Color fg = kind == UI_BUTTON_PRIMARY ? t->on_accent : unavailable ? t->muted : t->accent;
     SDL_Color ground = kind == UI_BUTTON_PRIMARY ? t->accent : t->panel;
     SDL_Color second = kind == UI_BUTTON_PRIMARY ? t->on_accent : t->fg;
     int pad = ui_theme_px(t, 20);
@@ -139,6 +142,8 @@ static void tile(ui_ctx *c, flow_service svc, SDL_Rect box)
     ui_label_fit(c, subtext, (SDL_Rect){tx, y + nh + gap, tw, sh}, spx, second, UI_TEXT_LEFT);
 }
 
+static int text_h(ui_ctx *c, const char *text, int px, int w);
+
 static void services_screen(ui_ctx *c, const ui_journey_frame *f, const flow_view *v)
 {
     const ui_theme *t = c->t;
@@ -160,9 +165,15 @@ static void services_screen(ui_ctx *c, const ui_journey_frame *f, const flow_vie
             (SDL_Rect){body.x, body.y + FLOW_SERVICE_COUNT * (h + gap), body.w, note_h};
     }
     for (int i = 0; i < FLOW_SERVICE_COUNT; i++)
-        tile(c, (flow_service)i, slots[i]);
-    ui_label(c, S(c, "services.hint"), slots[FLOW_SERVICE_COUNT], ui_theme_size(t, UI_SIZE_HINT),
-             t->muted, UI_TEXT_LEFT);
+        tile(c, (flow_service)i, slots[i],
+             v->id_keyed && i != FLOW_SERVICE_REGISTER && i != FLOW_SERVICE_POLICIES);
+    const char *note = v->message_key ? S(c, v->message_key) : S(c, "services.hint");
+    SDL_Rect nb = slots[FLOW_SERVICE_COUNT];
+    int npx = ui_theme_size(t, UI_SIZE_HINT);
+    if (v->message_key) /* the reason, long in large text on the portable unit: it shrinks */
+        while (npx > 12 && text_h(c, note, npx, nb.w) > nb.h)
+            npx = npx * 9 / 10;
+    ui_label(c, note, nb, npx, v->message_key ? t->fg : t->muted, UI_TEXT_LEFT);
     ui_journey_footer(c, f, NULL, NULL, UI_ID_FINISH, S(c, "services.finish"));
 }
 

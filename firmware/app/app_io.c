@@ -461,6 +461,16 @@ static void run_job(app_io *io, job *j, app_io_result *r)
             snprintf(r->receipt_no, sizeof r->receipt_no, "%s", saved.receipt_no);
         else
             kiosk_log_error("io", "saving a registration failed: %s", kiosk_strerror(r->rc));
+        if (r->rc == KIOSK_OK && j->plan.on) {
+            /* the plan beside the record, for a 副本 (lost with a power cut just here: the
+             * copy then prints without it, as records of before do) */
+            char due[16];
+            snprintf(due, sizeof due, "%04d-%02d-%02d", j->plan.by.year, j->plan.by.month,
+                     j->plan.by.day);
+            kiosk_rc pr = store_set_plan(io->store, saved.receipt_no, j->plan.intents, due);
+            if (pr != KIOSK_OK)
+                kiosk_log_warn("io", "the follow-up plan is not kept: %s", kiosk_strerror(pr));
+        }
         break;
     }
     case APP_IO_PRINT: {
@@ -473,6 +483,13 @@ static void run_job(app_io *io, job *j, app_io_result *r)
         open_printer(io);
         receipt_job rj = {io->store, &io->key, io->fonts, strings, &io->cfg, io->printer};
         receipt_plan plan = {.n = 0};
+        store_summary kept;
+        if (!j->plan.on && j->copy && store_find(io->store, j->receipt_no, &kept) == KIOSK_OK &&
+            kept.plan_on && kiosk_date_parse(kept.plan_due, &j->plan.by) == KIOSK_OK) {
+            /* a 副本 from 我的办理记录: the plan the original printed, kept beside it */
+            j->plan.on = true;
+            j->plan.intents = kept.plan_intents;
+        }
         if (j->plan.on) {
             static const char *const keys[FOLLOWUP_COUNT] = {
                 "plan.job", "plan.training", "plan.business", "plan.insurance", "plan.unsure"};
@@ -482,6 +499,10 @@ static void run_job(app_io *io, job *j, app_io_result *r)
             if (plan.n == 0)
                 plan.keys[plan.n++] = "plan.general";
             plan.by = j->plan.by;
+        }
+        for (int i = 0; i < j->plan.lines.n && i < RECEIPT_TYPE_LINES_MAX; i++) {
+            plan.line_keys[plan.nlines] = j->plan.lines.key[i];
+            plan.line_values[plan.nlines++] = j->plan.lines.value[i];
         }
         snprintf(r->receipt_no, sizeof r->receipt_no, "%s", j->receipt_no);
         r->rc = receipt_job_print_plan(&rj, j->receipt_no, j->copy, &plan, &r->preview);
@@ -906,6 +927,7 @@ kiosk_rc app_io_save(app_io *io, const app_io_submission *sub)
     j.id_number = sub->id_number ? strdup(sub->id_number) : NULL;
     memcpy(j.sha, sub->commitment_sha256, 32);
     snprintf(j.record_type, sizeof j.record_type, "%s", sub->record_type ? sub->record_type : "");
+    j.plan = (app_io_plan){.on = sub->plan_on, .intents = sub->plan_intents, .by = sub->plan_by};
     if (!j.registration_json || !j.evidence_json || !j.version || !j.masked_name || !j.masked_id ||
         (sub->id_number && !j.id_number)) {
         job_clear(&j);

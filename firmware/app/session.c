@@ -47,10 +47,11 @@ struct session {
     const kiosk_clock *clock;
     codes_tables *codes;
     divisions *divs;
-    codes_tables *codes_hant; /* the same tables with Traditional names: loaded at the first */
-    divisions *divs_hant;     /* zh_Hant session, kept (display only; codes are the same) */
-    bool permit_seen;         /* this session already chose zh_Hant for a permit holder */
-    kiosk_info *info[3];      /* 政策和服务机构 of kiosk_langs[i], loaded when first shown */
+    codes_tables *codes_hant;     /* the same tables with Traditional names: loaded at the first */
+    divisions *divs_hant;         /* zh_Hant session, kept (display only; codes are the same) */
+    bool permit_seen;             /* this session already chose zh_Hant for a permit holder */
+    app_io_type_lines type_lines; /* the saved record's type lines for its receipt, wiped */
+    kiosk_info *info[3]; /* 政策和服务机构 of kiosk_langs[i], loaded when first shown */
     bool info_tried[3];
     kiosk_info_calendar calendar; /* holidays and make-up working days ([info] calendar) */
     flow *flow;
@@ -531,6 +532,7 @@ static void forget_draft(session *s)
     s->draft_asked = false;
     s->view.resume_offer = false;
     s->view.resume_written_ms = 0;
+    s->view.resume_type = REGISTRATION_TYPE_REGISTRATION;
 }
 
 /* text as a JSON string (quotes, backslashes and control characters escaped). */
@@ -562,16 +564,20 @@ static void draft_note_field(session *s, registration_field field, const char *t
 static void keep_draft(session *s)
 {
     const flow_view *v = flow_get_view(s->flow);
-    const char *id = registration_get_text(flow_record(s->flow), REGISTRATION_DOCUMENT_NUMBER);
-    if (!s->io || !draft_step(v->step) || !id || !id[0])
+    const registration *rec = flow_record(s->flow);
+    const char *id = registration_get_text(rec, REGISTRATION_DOCUMENT_NUMBER);
+    /* only an ID number the card gave: a typed one would offer this form to whoever
+     * holds the card of that number */
+    if (!s->io || !draft_step(v->step) || !id || !id[0] ||
+        !registration_is_locked(rec, REGISTRATION_DOCUMENT_NUMBER))
         return;
     kiosk_buf b;
     kiosk_buf_init(&b, STORE_DRAFT_MAX, KIOSK_BUF_WIPE);
     kiosk_buf_printf(&b,
-                     "{\"v\":1,\"answers\":[%d,%d,%d,%d],\"step\":\"%s\",\"page\":%d,"
-                     "\"fields\":[",
-                     s->view.answers[0], s->view.answers[1], s->view.answers[2], s->view.answers[3],
-                     flow_step_name(v->step), (int)v->page);
+                     "{\"v\":1,\"type\":\"%s\",\"answers\":[%d,%d,%d,%d],\"step\":\"%s\","
+                     "\"page\":%d,\"fields\":[",
+                     registration_type_key(rec->type), s->view.answers[0], s->view.answers[1],
+                     s->view.answers[2], s->view.answers[3], flow_step_name(v->step), (int)v->page);
     kiosk_buf_append(&b, s->draft_fields.data, s->draft_fields.len);
     if (kiosk_buf_append_str(&b, "]}") == KIOSK_OK &&
         app_io_draft_put(s->io, id, kiosk_buf_str(&b)) == KIOSK_OK)
@@ -610,6 +616,7 @@ static void wipe_citizen(session *s, bool keep_receipt)
     if (!keep_receipt) { /* the plan outlives the save's wipe, until the session ends */
         s->view.plan_on = false;
         s->view.plan_intents = 0;
+        explicit_bzero(&s->type_lines, sizeof s->type_lines);
         s->view.plan_by = (kiosk_date){0};
     }
 }
@@ -623,9 +630,78 @@ static void take_plan(session *s)
     size_t n = 0;
     for (size_t i = 0; i < REGISTRATION_SERVICES_MAX && rec->services[i][0]; i++)
         codes[n++] = rec->services[i];
-    s->view.plan_on = true;
+    /* a report of the end of unemployment asks for no follow-up services */
+    s->view.plan_on = rec->type != REGISTRATION_TYPE_DEREGISTRATION;
     s->view.plan_intents = followup_plans(codes, n);
     s->view.plan_by = followup_due(kiosk_clock_today(s->clock), &s->calendar.cal);
+}
+
+/* text into out, cut to at most chars characters (then "…"), never inside a character. */
+static void short_text(const char *text, size_t chars, char *out, size_t size)
+{
+    size_t len = strlen(text), pos = 0, n = 0;
+    while (pos < len && n < chars) {
+        kiosk_utf8_next(text, len, &pos);
+        n++;
+    }
+    const char *more = pos < len ? "…" : "";
+    while (pos > 0 && pos + strlen("…") + 1 > size) { /* out is smaller: whole characters */
+        pos--;
+        while (pos > 0 && ((unsigned char)text[pos] & 0xC0) == 0x80)
+            pos--;
+        more = "…";
+    }
+    snprintf(out, size, "%.*s%s", (int)pos, text, more);
+}
+
+static void type_line(app_io_type_lines *l, const char *key, const char *value)
+{
+    if (l->n >= APP_IO_TYPE_LINES_MAX || !value || !value[0])
+        return;
+    snprintf(l->key[l->n], sizeof l->key[l->n], "%s", key);
+    short_text(value, 40, l->value[l->n], sizeof l->value[l->n]);
+    l->n++;
+}
+
+/* The receipt's lines of the record's own type, in the receipt's language (the code
+ * and division names of a Traditional screen are Traditional), taken before the readable
+ * record is wiped: 注销申报 the situation, its date and the employer or business (short);
+ * 求职登记 the jobs, the area, the wage range and the day work can start. Nothing that
+ * identifies the citizen beyond what the registration's lines show. */
+static void take_type_lines(session *s)
+{
+    const registration *rec = flow_record(s->flow);
+    const codes_tables *codes = session_codes_shown(s);
+    app_io_type_lines *l = &s->type_lines;
+    explicit_bzero(l, sizeof *l);
+    char buf[160];
+    if (rec->type == REGISTRATION_TYPE_DEREGISTRATION) {
+        type_line(l, "receipt.situation",
+                  codes_name(codes, CODES_DEREGISTRATION_SITUATION, rec->situation, CODES_ZH));
+        type_line(l, "receipt.situation_date",
+                  registration_value(rec, REGISTRATION_SITUATION_DATE, "", buf, sizeof buf));
+        char detail[64];
+        short_text(rec->situation_detail, 12, detail, sizeof detail);
+        type_line(l, "receipt.situation_detail", detail);
+        explicit_bzero(detail, sizeof detail);
+    } else if (rec->type == REGISTRATION_TYPE_JOBSEEKER) {
+        char jobs[128] = "";
+        for (size_t i = 0; i < rec->job_category_count && i < REGISTRATION_JOB_CATEGORIES_MAX;
+             i++) {
+            const char *name =
+                codes_name(codes, CODES_JOB_CATEGORY, rec->job_categories[i], CODES_ZH);
+            size_t len = strlen(jobs);
+            if (name)
+                snprintf(jobs + len, sizeof jobs - len, "%s%s", len ? "、" : "", name);
+        }
+        type_line(l, "receipt.jobs", jobs);
+        type_line(l, "receipt.job_area", divisions_name(session_divisions_shown(s), rec->job_area));
+        type_line(l, "receipt.wage",
+                  codes_name(codes, CODES_WAGE_RANGE, rec->expected_wage, CODES_ZH));
+        type_line(l, "receipt.available",
+                  registration_value(rec, REGISTRATION_AVAILABLE_FROM, "", buf, sizeof buf));
+    }
+    explicit_bzero(buf, sizeof buf);
 }
 
 /* The flow asked for a slip of the item shown on 政策和服务机构: its texts in the
@@ -710,7 +786,10 @@ static void start_save(session *s)
                                  name,
                                  id,
                                  registration_get_text(rec, REGISTRATION_DOCUMENT_NUMBER),
-                                 registration_type_key(rec->type)};
+                                 registration_type_key(rec->type),
+                                 s->view.plan_on,
+                                 s->view.plan_intents,
+                                 s->view.plan_by};
         /* the hash of the exact text the citizen read */
         crypto_hash_sha256(sub.commitment_sha256, (const unsigned char *)s->commitment,
                            strlen(s->commitment));
@@ -825,6 +904,13 @@ static void dispatch(session *s, const flow_event *ev)
         if (s->io)
             app_io_check_ready(s->io);
     }
+    if ((before == FLOW_SERVICES || before == FLOW_ELIGIBILITY) && v->step == FLOW_FORM)
+        kiosk_buf_deinit(&s->draft_fields); /* a type's page: its form is kept from here on */
+    if (before == FLOW_FORM && (v->step == FLOW_SERVICES || v->step == FLOW_ELIGIBILITY)) {
+        /* back from a record type's page (its answers cleared): nothing left to resume */
+        kiosk_buf_deinit(&s->draft_fields);
+        drop_draft(s);
+    }
     if (ev->type == FLOW_EV_SAVED && ev->rc == KIOSK_OK)
         drop_draft(s); /* saved: the record is the citizen's now */
     else if (draft_step(v->step) && (ev->type == FLOW_EV_FIELD_SET || ev->type == FLOW_EV_ANSWERS ||
@@ -841,19 +927,24 @@ static void dispatch(session *s, const flow_event *ev)
     }
     if (acts & FLOW_ACT_SAVE) {
         take_plan(s);
+        take_type_lines(s);
         start_save(s);
     }
     if (acts & FLOW_ACT_PRINT_SLIP)
         start_slip(s);
     if (acts & FLOW_ACT_QUERY)
         start_query(s);
-    app_io_plan plan = {s->view.plan_on, s->view.plan_intents, s->view.plan_by};
+    app_io_plan plan = {s->view.plan_on, s->view.plan_intents, s->view.plan_by, {0}};
+    if ((acts & FLOW_ACT_PRINT) && !(v->step == FLOW_RECORDS))
+        plan.lines = s->type_lines; /* the record just saved (a 副本 from 我的办理记录: none) */
     if ((acts & FLOW_ACT_PRINT) &&
         (!s->io || app_io_print_plan(s->io, v->receipt_no, v->copy, s->view.prefs.language,
                                      &plan) != KIOSK_OK)) {
+        explicit_bzero(&plan, sizeof plan);
         flow_event pe = {.type = FLOW_EV_PRINTED, .rc = KIOSK_PRINTER};
         dispatch(s, &pe);
     }
+    explicit_bzero(&plan, sizeof plan);
     if (v->step != before || v->countdown_s != s->last_countdown || v->away_s != s->last_away ||
         ev->type != FLOW_EV_TICK)
         what |= SESSION_REDRAW;
@@ -928,6 +1019,13 @@ static void on_io_result(session *s, app_io_result *r)
         r->draft_len = 0;
         s->view.resume_offer = true;
         s->view.resume_written_ms = r->created_ms;
+        s->view.resume_type = REGISTRATION_TYPE_REGISTRATION;
+        json_t *root = json_loads(s->draft, 0, NULL); /* which form: the offer names it */
+        const char *type = json_string_value(json_object_get(root, "type"));
+        registration_type rt;
+        if (type && registration_type_parse(type, &rt) == KIOSK_OK)
+            s->view.resume_type = rt;
+        json_decref(root);
         kiosk_log_info("session", "an unfinished form of this citizen is kept: offered");
         changed(s, SESSION_REDRAW);
         return;
@@ -1366,22 +1464,32 @@ static kiosk_rc replay_draft(session *s, const char *draft)
     json_t *answers = json_object_get(root, "answers"), *fields = json_object_get(root, "fields");
     const char *step = json_string_value(json_object_get(root, "step"));
     json_int_t page = json_integer_value(json_object_get(root, "page"));
+    /* the record's type (a draft of before had none: a registration) */
+    const char *type_key = json_string_value(json_object_get(root, "type"));
+    registration_type type = REGISTRATION_TYPE_REGISTRATION;
     kiosk_rc rc = KIOSK_OK;
-    if (!json_is_array(answers) || json_array_size(answers) != 4 || !json_is_array(fields) || !step)
+    if (!json_is_array(answers) || json_array_size(answers) != 4 || !json_is_array(fields) ||
+        !step || (type_key && registration_type_parse(type_key, &type) != KIOSK_OK))
         rc = KIOSK_CORRUPT;
-    if (rc == KIOSK_OK) {
+    if (rc == KIOSK_OK && type != REGISTRATION_TYPE_REGISTRATION) {
+        /* 注销申报, 求职登记: the type's tile opens its one page */
+        session_service(s, type == REGISTRATION_TYPE_DEREGISTRATION ? FLOW_SERVICE_REPORT
+                                                                    : FLOW_SERVICE_JOBSEEKER);
+        if (flow_get_view(s->flow)->step != FLOW_FORM || flow_record(s->flow)->type != type)
+            rc = KIOSK_INVALID;
+    } else if (rc == KIOSK_OK) {
         session_service(s, FLOW_SERVICE_REGISTER);
         if (flow_get_view(s->flow)->step != FLOW_QUESTIONS)
             rc = KIOSK_INVALID;
-    }
-    for (size_t i = 0; rc == KIOSK_OK && i < 4; i++) {
-        json_int_t a = json_integer_value(json_array_get(answers, i));
-        s->view.answers[i] = a == 1 ? 1 : 0;
-    }
-    if (rc == KIOSK_OK) {
-        answers_next(s);
-        if (flow_get_view(s->flow)->step != FLOW_FORM)
-            rc = KIOSK_INVALID;
+        for (size_t i = 0; rc == KIOSK_OK && i < 4; i++) {
+            json_int_t a = json_integer_value(json_array_get(answers, i));
+            s->view.answers[i] = a == 1 ? 1 : 0;
+        }
+        if (rc == KIOSK_OK) {
+            answers_next(s);
+            if (flow_get_view(s->flow)->step != FLOW_FORM)
+                rc = KIOSK_INVALID;
+        }
     }
     for (size_t i = 0; rc == KIOSK_OK && i < json_array_size(fields); i++) {
         json_t *f = json_array_get(fields, i);

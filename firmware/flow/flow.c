@@ -464,8 +464,23 @@ static void leave_type(flow *f)
  * with its note (never a tile that silently does nothing). */
 static unsigned choose_service(flow *f, flow_service service)
 {
+    f->view.message_key = NULL;
+    if (f->view.id_keyed && service != FLOW_SERVICE_REGISTER && service != FLOW_SERVICE_POLICIES &&
+        service < FLOW_SERVICE_COUNT) {
+        /* the card's holder record was not read (a 3rd-generation card without a PSAM):
+         * a service that answers for, or signs as, the card's holder says why, and stays */
+        f->view.message_key = "services.needs_holder";
+        return FLOW_ACT_NONE;
+    }
     switch (service) {
     case FLOW_SERVICE_REGISTER:
+        if (f->view.id_keyed) { /* the ID number first, then the questions */
+            f->need_questions = true;
+            go(f, FLOW_FORM);
+            f->view.page = FLOW_PAGE_DOCUMENT;
+            f->view.message_key = "flow.enter_id";
+            return FLOW_ACT_NONE;
+        }
         go(f, FLOW_QUESTIONS);
         return FLOW_ACT_NONE;
     case FLOW_SERVICE_RECORDS:
@@ -562,13 +577,14 @@ unsigned flow_handle(flow *f, const flow_event *ev)
         return FLOW_ACT_NONE;
     case FLOW_EV_NEEDS_ID_ENTRY:
         if (s == FLOW_CHECKING_PIN) {
-            /* identity is still bound to the card by its PIN; the citizen keys the ID */
+            /* identity is still bound to the card by its PIN; the citizen keys the ID
+             * once a service that needs it is chosen (失业登记) */
             registration_set_text(&f->rec, REGISTRATION_DOCUMENT_TYPE,
                                   REGISTRATION_DOC_SOCIAL_SECURITY);
-            f->need_questions = true;
-            go(f, FLOW_FORM);
-            f->view.page = FLOW_PAGE_DOCUMENT;
-            f->view.message_key = "flow.enter_id";
+            f->view.tries_left = -1;
+            f->view.id_keyed = true;
+            f->via_services = true;
+            go(f, FLOW_SERVICES);
         }
         return FLOW_ACT_NONE;
     case FLOW_EV_CARD_UNREADABLE:
@@ -648,6 +664,10 @@ unsigned flow_handle(flow *f, const flow_event *ev)
             go(f, FLOW_REVIEW);
         } else if (s == FLOW_FORM && f->view.page >= FLOW_PAGE_COUNT) {
             leave_type(f);
+        } else if (s == FLOW_FORM && f->need_questions && f->view.page == FLOW_PAGE_DOCUMENT) {
+            f->need_questions = false; /* the ID keyed before the questions: back to the tiles */
+            f->view.message_key = NULL;
+            go(f, FLOW_SERVICES);
         } else if (s == FLOW_FORM && f->view.page > 0) {
             f->view.page--;
             go(f, FLOW_FORM);

@@ -94,6 +94,10 @@ kiosk_rc receipt_job_print_plan(const receipt_job *job, const char *receipt_no, 
     d.lines[d.nlines++] = (receipt_line){kiosk_strings_get(s, "receipt.id"), sum.masked_id};
     d.lines[d.nlines++] = (receipt_line){kiosk_strings_get(s, "receipt.service"),
                                          typed(s, "receipt.service_value", sum.record_type)};
+    for (size_t i = 0; pl && i < pl->nlines && i < RECEIPT_TYPE_LINES_MAX; i++)
+        if (pl->line_keys[i] && pl->line_values[i] && pl->line_values[i][0])
+            d.lines[d.nlines++] =
+                (receipt_line){kiosk_strings_get(s, pl->line_keys[i]), pl->line_values[i]};
     d.lines[d.nlines++] = (receipt_line){kiosk_strings_get(s, "receipt.time"), when};
     d.lines[d.nlines++] = (receipt_line){kiosk_strings_get(s, "receipt.commitment"),
                                          kiosk_strings_get(s, "receipt.commitment_value")};

@@ -133,6 +133,12 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
      * the count and the median; nothing else of the session. Idempotent, like 4 -> 5. */
     "CREATE TABLE IF NOT EXISTS health_sessions(id INTEGER PRIMARY KEY AUTOINCREMENT,"
     " taps INTEGER NOT NULL);",
+    /* 11 -> 12: the follow-up plan printed with a record (its plans' bits and its date,
+     * nothing personal), so a 副本 from 我的办理记录 carries it as the original did; a row
+     * only where a plan was printed. Idempotent, like 4 -> 5. */
+    "CREATE TABLE IF NOT EXISTS record_plans("
+    "record_id INTEGER PRIMARY KEY REFERENCES records(id) ON DELETE CASCADE,"
+    " intents INTEGER NOT NULL, due TEXT NOT NULL);",
 };
 
 /* The keyed hash that finds a citizen's records: BLAKE2b-256 of the ID number (upper
@@ -780,6 +786,43 @@ static void read_summary(sqlite3_stmt *st, store_summary *out)
     store_copy_col(st, 8, out->record_type, sizeof out->record_type);
 }
 
+kiosk_rc store_set_plan(store *s, const char *receipt_no, unsigned intents, const char *due)
+{
+    if (!receipt_no || !due || strlen(due) != 10 || due[4] != '-' || due[7] != '-')
+        return KIOSK_INVALID;
+    sqlite3_stmt *st =
+        store_cached(s, "INSERT OR REPLACE INTO record_plans(record_id, intents, due)"
+                        " SELECT id, ?, ? FROM records WHERE receipt_no = ?");
+    if (!st)
+        return KIOSK_IO;
+    sqlite3_bind_int64(st, 1, (sqlite3_int64)intents);
+    sqlite3_bind_text(st, 2, due, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, receipt_no, -1, SQLITE_STATIC);
+    int r = sqlite3_step(st);
+    int changed = sqlite3_changes(s->db);
+    sqlite3_reset(st);
+    if (r != SQLITE_DONE)
+        return recdb_rc(r);
+    return changed > 0 ? KIOSK_OK : KIOSK_NOT_FOUND;
+}
+
+/* The follow-up plan kept beside receipt_no's record, if any, into out. */
+static void read_plan(store *s, const char *receipt_no, store_summary *out)
+{
+    sqlite3_stmt *st = store_cached(s, "SELECT intents, due FROM record_plans"
+                                       " JOIN records ON records.id = record_plans.record_id"
+                                       " WHERE records.receipt_no = ?");
+    if (!st)
+        return;
+    sqlite3_bind_text(st, 1, receipt_no, -1, SQLITE_STATIC);
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        out->plan_on = 1;
+        out->plan_intents = (unsigned)sqlite3_column_int64(st, 0);
+        store_copy_col(st, 1, out->plan_due, sizeof out->plan_due);
+    }
+    sqlite3_reset(st);
+}
+
 kiosk_rc store_find(store *s, const char *receipt_no, store_summary *out)
 {
     memset(out, 0, sizeof *out);
@@ -793,6 +836,7 @@ kiosk_rc store_find(store *s, const char *receipt_no, store_summary *out)
         if (rc == SQLITE_ROW) {
             read_summary(st, out);
             k = KIOSK_OK;
+            read_plan(s, receipt_no, out);
         } else if (rc != SQLITE_DONE) {
             k = recdb_rc(rc);
         }

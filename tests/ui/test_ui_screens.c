@@ -89,7 +89,7 @@ static int nfailed;
 static char seen[256][64]; /* every screen name of this run (unique; orphans) */
 static int nseen;
 static int screen_tests_done; /* screen tests that reached their end */
-#define SCREEN_TESTS 17
+#define SCREEN_TESTS 18
 
 /* ---- images ------------------------------------------------------------------------ */
 
@@ -591,6 +591,7 @@ typedef struct state_opts {
     int hub_states;    /* with citizen: the hub's states last heard two hours ago (the newer
                           record needs materials, the older is approved) and a hub that
                           cannot be reached now */
+    const char *citizen_id; /* the citizen's ID number of those records (NULL: the demo card's) */
 } state_opts;
 
 /* A fresh state directory KIOSK_TEST_TMP/screens-state/tag, the same every run, and cfg
@@ -642,9 +643,10 @@ static void fresh_state(const char *tag, kiosk_mode mode, const char *card, stat
                                     NULL};
             store_saved first, second;
             kiosk_clock_manual_advance(&clk, -3 * 86400000LL);
-            assert_int_equal(store_save_citizen(st, &sub, "370102199003074519", &first), KIOSK_OK);
+            const char *id = o.citizen_id ? o.citizen_id : "370102199003074519";
+            assert_int_equal(store_save_citizen(st, &sub, id, &first), KIOSK_OK);
             kiosk_clock_manual_advance(&clk, 3 * 86400000LL - 600000);
-            assert_int_equal(store_save_citizen(st, &sub, "370102199003074519", &second), KIOSK_OK);
+            assert_int_equal(store_save_citizen(st, &sub, id, &second), KIOSK_OK);
             store_outcome ack = {.uuid = first.uuid, .acknowledged = 1, .hub_signed = 1};
             assert_int_equal(store_apply_outcomes(st, &ack, 1, NULL), KIOSK_OK);
             assert_int_equal(store_note_sync(st, 1, PINNED_NOW_MS - 3600000, ""), KIOSK_OK);
@@ -989,6 +991,98 @@ static void test_hant(void **state)
     report();
 }
 
+/* The hall's other services in Traditional Chinese, for the Hong Kong permit holder (the
+ * session turns to zh_Hant when the holder is read): the services screen, 我的办理记录
+ * with two records of theirs, 政策和服务机构 (the list, a policy, the agencies), 注销申报
+ * and 求职登记 filled, reviewed and saved (their receipts are the Traditional ones), and
+ * the offer of an unfinished form after a power cut — in the hall and on the portable
+ * unit. */
+/* On the done screen of a permit holder's record: its receipt printed in Traditional
+ * Chinese with no missing glyph (the page is in the state's receipts/ to look at); then
+ * the card is taken and the session ends. */
+static void hant_receipt_printed(ui_app *app)
+{
+    const session_view *v = session_get_view(ui_app_session(app));
+    assert_string_equal(v->prefs.language, "zh_Hant");
+    assert_true(v->flow->printed);
+    assert_non_null(v->receipt->bits);
+    assert_int_equal(v->receipt->missing_glyphs, 0);
+    play(app, "card remove\nwait-for attract\n");
+}
+
+static void test_hant_services(void **state)
+{
+    (void)state;
+    state_opts o = {.upstream_key = 1, .citizen = 1, .citizen_id = "810000198506151234"};
+    static const char *const runs[][2] = {
+        {"hant-services-hall", "hall-hant"},
+        {"hant-services-portable", "portable-hant"},
+    };
+    for (size_t i = 0; i < sizeof runs / sizeof runs[0]; i++) {
+        fresh_state(runs[i][0], i == 1 ? KIOSK_MODE_PORTABLE : KIOSK_MODE_HALL, permit_card, o);
+        ui_app *app = start(1);
+        char script[4000];
+        const char *p = runs[i][1];
+        snprintf(script, sizeof script,
+                 "card insert\nwait-for pin\npin 123456\ntap pin_ok\nwait-for services\n"
+                 "wait 500\nshot %s-services\n"
+                 "tap svc_records\nexpect records\nwait 500\n"
+                 "shot %s-records\n"
+                 "tap back\nexpect services\n"
+                 "tap svc_policies\nexpect info\n"
+                 "shot %s-info-policies\n"
+                 "tap info_policy_2\nexpect info\n"
+                 "shot %s-info-policy\n"
+                 "tap info_agencies\n"
+                 "shot %s-info-agencies\n"
+                 "tap back\nexpect services\n"
+                 "tap svc_report\nexpect form\n"
+                 "shot %s-report\n"
+                 "tap field_situation\npick opt_01\ntap month_11\ntap day_2\n"
+                 "tap kb_pinyin\ntype gs\nchoose 0\ntap edit_done\n"
+                 "shot %s-report-filled\n"
+                 "tap next\nexpect review\n"
+                 "shot %s-report-review\n"
+                 "tap next\nexpect commitment\ntap-while scroll_down\ntap agree\n"
+                 "expect signature\nsign\ntap sign_ok\nwait-for done 10000\n",
+                 p, p, p, p, p, p, p, p);
+        play(app, script);
+        hant_receipt_printed(app);
+        assert_string_equal(ui_app_language(app), "zh_CN"); /* the hall's, once it ended */
+        snprintf(script, sizeof script,
+                 "card insert\nwait-for pin\npin 123456\ntap pin_ok\nwait-for services\n"
+                 "tap svc_jobseeker\nexpect form\n"
+                 "shot %s-jobseeker\n"
+                 "tap field_job_categories\ntap opt_05\ntap opt_06\ntap edit_done\n"
+                 "pick div_370102\npick opt_2\ntap month_12\ntap day_1\n"
+                 "type 13812345678\ntap edit_done\n"
+                 "shot %s-jobseeker-filled\n"
+                 "tap next\nexpect review\n"
+                 "shot %s-jobseeker-review\n"
+                 "tap next\nexpect commitment\ntap-while scroll_down\ntap agree\n"
+                 "expect signature\nsign\ntap sign_ok\nwait-for done 10000\n",
+                 p, p, p);
+        play(app, script);
+        hant_receipt_printed(app);
+        stop(app);
+        /* the power goes on a 求职登记 half given; the same citizen comes back */
+        app = start(1);
+        play(app, "card insert\nwait-for pin\npin 123456\ntap pin_ok\nwait-for services\n"
+                  "tap svc_jobseeker\nexpect form\n"
+                  "tap field_job_categories\ntap opt_05\ntap edit_done\nwait 500\n");
+        stop(app);
+        app = start(1);
+        snprintf(script, sizeof script,
+                 "card insert\nwait-for pin\npin 123456\ntap pin_ok\nwait-for services\n"
+                 "wait 500\nshot %s-services-resume\ntap resume_yes\nexpect form\n",
+                 p);
+        play(app, script);
+        stop(app);
+    }
+    screen_tests_done++;
+    report();
+}
+
 /* A card whose PIN is blocked, and one whose ID number fails its check (in the hall, and
  * on the portable unit in English). */
 static void test_hall_messages(void **state)
@@ -1019,11 +1113,23 @@ static void test_hall_messages(void **state)
     play(app, "tap language\ncard insert\nwait-for pin\npin 123456\ntap pin_ok\n"
               "wait-for message\nshot portable-message-card-mismatch-en\n");
     stop(app);
-    /* a third-generation card without a key holder: the ID number is keyed in */
+    /* a third-generation card without a key holder: the services screen, where what needs
+     * the card's holder says why; 失业登记 has the ID number keyed in (hall; portable in
+     * large text and English) */
     fresh_state("hall-gen3", KIOSK_MODE_HALL, KIOSK_TEST_FIXTURES "/cards/gen3.ini", o);
     app = start(0);
-    play(app, "card insert\nwait-for pin\npin 111111\ntap pin_ok\nwait-for form\n"
+    play(app, "card insert\nwait-for pin\npin 111111\ntap pin_ok\nwait-for services\n"
+              "shot hall-services-keyed\n"
+              "tap svc_records\nexpect services\nshot hall-services-keyed-why\n"
+              "tap svc_register\nexpect form\n"
               "shot hall-form-enter-id\n");
+    stop(app);
+    fresh_state("portable-gen3", KIOSK_MODE_PORTABLE, KIOSK_TEST_FIXTURES "/cards/gen3.ini", o);
+    app = start(0);
+    play(app, "tap language\ncard insert\nwait-for pin\npin 111111\ntap pin_ok\n"
+              "wait-for services\ntap svc_report\nexpect services\n"
+              "shot portable-services-keyed-why-en\n"
+              "tap large_text\nshot portable-services-keyed-why-en-large\n");
     stop(app);
     screen_tests_done++;
     report();
@@ -1694,13 +1800,15 @@ static void test_record_type_screens(void **state)
                  "%s%s-%s\n"
                  "pick div_370102\n"
                  "%s%s-%s\n"
-                 "pick opt_2\ntap month_12\ntap day_1\ntype 13812345678\ntap edit_done\n"
+                 "pick opt_2\n"
+                 "shot %s-jobseeker-start\n"
+                 "tap month_12\ntap day_1\ntype 13812345678\ntap edit_done\n"
                  "shot %s-jobseeker-filled\n"
                  "tap next\nexpect review\n"
                  "shot %s-jobseeker-review\n"
                  "tap cancel\ntap cancel_confirm\n",
                  runs[i][1], SHOT("report"), SHOT("report-situations"), SHOT("report-months"), p, p,
-                 p, p, SHOT("jobseeker-area"), SHOT("jobseeker-wage"), p, p);
+                 p, p, SHOT("jobseeker-area"), SHOT("jobseeker-wage"), p, p, p);
 #undef SHOT
         play(app, script);
         stop(app);
@@ -1772,6 +1880,7 @@ int main(void)
         cmocka_unit_test_setup(test_help, setup),
         cmocka_unit_test_setup(test_services_and_records, setup),
         cmocka_unit_test_setup(test_records_hub_states, setup),
+        cmocka_unit_test_setup(test_hant_services, setup),
         cmocka_unit_test_setup(test_info, setup),
         cmocka_unit_test_setup(test_record_type_screens, setup),
         cmocka_unit_test_setup(test_hant, setup),

@@ -313,6 +313,19 @@ static void wait_records(session *s)
     assert_false(session_get_view(s)->flow->records_loading);
 }
 
+/* The height of a PNG file (its IHDR), 0 when it cannot be read. */
+static int png_rows(const char *path)
+{
+    unsigned char h[24];
+    FILE *f = fopen(path, "rb");
+    size_t n = f ? fread(h, 1, sizeof h, f) : 0;
+    if (f)
+        fclose(f);
+    return n == sizeof h
+               ? (int)((unsigned)h[20] << 24 | (unsigned)h[21] << 16 | (unsigned)h[22] << 8 | h[23])
+               : 0;
+}
+
 /* 我的办理记录: a citizen registers, comes back with the same card, sees the record and
  * prints a copy; the list leaves with the session. */
 static void test_records_after_registration(void **st)
@@ -369,9 +382,13 @@ static void test_records_after_registration(void **st)
     assert_int_equal(step(s), FLOW_RECORDS);
     assert_string_equal(session_get_view(s)->flow->records_note, "records.reprinted");
     assert_int_equal(files_in(receipts_dir), 2); /* <receipt>-copy.png beside the first */
-    char copy[600];
+    char copy[600], original[600];
     snprintf(copy, sizeof copy, "%s/%s-copy.png", receipts_dir, receipt_no);
     assert_int_equal(access(copy, F_OK), 0);
+    /* the 副本 carries the follow-up plan as the original did (kept beside the record):
+     * as long as the original and its copy mark, not the original less the plan */
+    snprintf(original, sizeof original, "%s/%s.png", receipts_dir, receipt_no);
+    assert_true(png_rows(copy) >= png_rows(original));
     /* back to the services: the list leaves with its screen */
     session_back(s);
     assert_int_equal(step(s), FLOW_SERVICES);
@@ -474,7 +491,7 @@ static void test_permit_holder_reads_traditional(void **st)
     /* the form's 服务需求 was 找工作: its plan, 5 working days on */
     assert_true(v->plan_on);
     assert_int_equal(v->plan_intents, 1u << FOLLOWUP_JOB);
-    receipt_plan plan = {{"plan.job"}, 1, v->plan_by};
+    receipt_plan plan = {.keys = {"plan.job"}, .n = 1, .by = v->plan_by};
     print_again(v->flow->receipt_no, "zh_Hant", &plan, &hant);
     print_again(v->flow->receipt_no, "zh_CN", &plan, &hans);
     size_t bytes = (size_t)v->receipt->width / 8 * (size_t)v->receipt->rows;
@@ -584,13 +601,62 @@ static void test_permit_number_keyed_in(void **st)
     assert_int_equal(session_sim_card(s, true), KIOSK_OK);
     wait_step(s, FLOW_PIN, 3000);
     pin(s, "111111");
-    wait_step(s, FLOW_FORM, 3000);
+    wait_step(s, FLOW_SERVICES, 3000);
+    session_service(s, FLOW_SERVICE_REGISTER);
+    assert_int_equal(step(s), FLOW_FORM);
     assert_string_equal(session_get_view(s)->prefs.language, "zh_CN");
     set(s, REGISTRATION_DOCUMENT_NUMBER, "370102199003074519"); /* a mainland number */
     assert_string_equal(session_get_view(s)->prefs.language, "zh_CN");
     set(s, REGISTRATION_DOCUMENT_NUMBER, "830000198506151238"); /* Taiwan */
     assert_string_equal(session_get_view(s)->prefs.language, "zh_Hant");
     session_destroy(s);
+}
+
+/* Every card generation whose PIN binds it to its holder reaches the services screen:
+ * 2nd generation (Type A), 3rd generation without a PSAM (Type A and Type B: the ID number
+ * keyed for 失业登记, the services that answer for the card's holder saying why), and no
+ * unreadable card nor a blocked PIN gets there. (A 3rd-generation card through a PSAM:
+ * test_third_generation_card_through_the_psam.) */
+static void test_every_card_generation_reaches_the_services(void **st)
+{
+    (void)st;
+    state("generations", 1);
+    static const struct {
+        const char *profile, *pin;
+        int keyed;
+    } cards[] = {
+        {KIOSK_TEST_ASSETS "/cards/demo.ini", "123456", 0},
+        {KIOSK_TEST_FIXTURES "/cards/rare-name.ini", "246810", 0},
+        {KIOSK_TEST_FIXTURES "/cards/gen3.ini", "111111", 1},
+        {KIOSK_TEST_FIXTURES "/cards/gen3-typeb.ini", "111111", 1},
+        {KIOSK_TEST_FIXTURES "/cards/gen3-sm4.ini", "111111", 1},
+    };
+    for (size_t i = 0; i < sizeof cards / sizeof cards[0]; i++) {
+        snprintf(cfg.reader_card_profile, sizeof cfg.reader_card_profile, "%s", cards[i].profile);
+        session *s = start(NULL, 1);
+        assert_int_equal(session_sim_card(s, true), KIOSK_OK);
+        wait_step(s, FLOW_PIN, 3000);
+        pin(s, cards[i].pin);
+        wait_step(s, FLOW_SERVICES, 3000);
+        assert_int_equal(step(s), FLOW_SERVICES);
+        const flow_view *v = session_get_view(s)->flow;
+        assert_int_equal(v->id_keyed, cards[i].keyed);
+        session_service(s, FLOW_SERVICE_RECORDS);
+        assert_int_equal(step(s), cards[i].keyed ? FLOW_SERVICES : FLOW_RECORDS);
+        if (cards[i].keyed) {
+            assert_string_equal(v->message_key, "services.needs_holder");
+            session_service(s, FLOW_SERVICE_REGISTER); /* the ID number, then the questions */
+            assert_int_equal(step(s), FLOW_FORM);
+            assert_int_equal(v->page, FLOW_PAGE_DOCUMENT);
+            assert_false(
+                registration_is_locked(session_get_view(s)->record, REGISTRATION_DOCUMENT_NUMBER));
+        } else {
+            assert_true(
+                registration_is_locked(session_get_view(s)->record, REGISTRATION_DOCUMENT_NUMBER));
+        }
+        session_destroy(s);
+    }
+    snprintf(cfg.reader_card_profile, sizeof cfg.reader_card_profile, "%s", demo_card);
 }
 
 static void test_cancel_asks_then_wipes_and_saves_nothing(void **st)
@@ -750,6 +816,95 @@ static void test_resume_after_a_power_cut(void **st)
     settle(s, 300);
     assert_false(draft_on_disk());
     session_destroy(s);
+}
+
+/* The two other record types keep their form too: a 注销申报 half given and a 求职登记 at
+ * its review, cut by the power, are offered to the same citizen and resumed as what they
+ * were (the type's page, or its review); back from the type's page the kept form goes. */
+static void test_resume_a_record_type_after_a_power_cut(void **st)
+{
+    (void)st;
+    state("resume-type", 1);
+    for (int at = 0; at < 2; at++) {
+        session *s = start(NULL, 1);
+        to_services(s);
+        if (at == 0) {
+            session_service(s, FLOW_SERVICE_REPORT);
+            set(s, REGISTRATION_SITUATION, "01");
+            set(s, REGISTRATION_SITUATION_DETAIL, "和平物流公司");
+        } else {
+            session_service(s, FLOW_SERVICE_JOBSEEKER);
+            set(s, REGISTRATION_JOB_CATEGORIES, "05,06");
+            set(s, REGISTRATION_JOB_AREA, "370102");
+            set(s, REGISTRATION_EXPECTED_WAGE, "2");
+            set(s, REGISTRATION_AVAILABLE_FROM, "2027-01-04");
+            set(s, REGISTRATION_MOBILE, "13812345678");
+            session_next(s);
+            assert_int_equal(step(s), FLOW_REVIEW);
+        }
+        settle(s, 300);
+        assert_true(draft_on_disk());
+        session_destroy(s); /* the power goes */
+
+        s = start(NULL, 1);
+        to_services(s);
+        wait_resume_offer(s, true);
+        /* the offer names the form: 注销申报, 求职登记 */
+        assert_int_equal(session_get_view(s)->resume_type,
+                         at == 0 ? REGISTRATION_TYPE_DEREGISTRATION : REGISTRATION_TYPE_JOBSEEKER);
+        session_resume(s, true);
+        const registration *r = session_get_view(s)->record;
+        if (at == 0) {
+            assert_int_equal(step(s), FLOW_FORM);
+            assert_int_equal(session_get_view(s)->flow->page, FLOW_PAGE_DEREGISTRATION);
+            assert_int_equal(r->type, REGISTRATION_TYPE_DEREGISTRATION);
+            assert_string_equal(registration_get_text(r, REGISTRATION_SITUATION), "01");
+            assert_string_equal(registration_get_text(r, REGISTRATION_SITUATION_DETAIL),
+                                "和平物流公司");
+            session_back(s); /* not now: back to the tiles, and the kept form goes */
+            assert_int_equal(step(s), FLOW_SERVICES);
+            settle(s, 300);
+            assert_false(draft_on_disk());
+        } else {
+            assert_int_equal(step(s), FLOW_REVIEW);
+            assert_int_equal(r->type, REGISTRATION_TYPE_JOBSEEKER);
+            assert_string_equal(registration_get_text(r, REGISTRATION_MOBILE), "13812345678");
+            assert_int_equal(r->job_category_count, 2);
+            /* signed and saved: the receipt carries the type's lines, short, from the
+             * session (to the dot what the print job makes of them), and the general plan */
+            session_next(s);
+            settle(s, 200);
+            session_scroll(s);
+            session_commitment_end_reached(s);
+            session_agree(s);
+            sign(s);
+            session_sign_confirm(s);
+            wait_step(s, FLOW_DONE, 10000);
+            settle(s, 300);
+            assert_false(draft_on_disk());
+            const session_view *v = session_get_view(s);
+            assert_non_null(v->receipt->bits);
+            receipt_plan want = {.keys = {"plan.general"},
+                                 .n = 1,
+                                 .by = v->plan_by,
+                                 .line_keys = {"receipt.jobs", "receipt.job_area", "receipt.wage",
+                                               "receipt.available"},
+                                 .line_values = {"住宿餐饮、家政和养老护理", "历下区",
+                                                 "3000至4999元", "2027-01-04"},
+                                 .nlines = 4},
+                         bare = {.keys = {"plan.general"}, .n = 1, .by = v->plan_by};
+            receipt_bitmap with, without;
+            print_again(v->flow->receipt_no, "zh_CN", &want, &with);
+            print_again(v->flow->receipt_no, "zh_CN", &bare, &without);
+            size_t bytes = (size_t)v->receipt->width / 8 * (size_t)v->receipt->rows;
+            assert_int_equal(with.rows, v->receipt->rows);
+            assert_memory_equal(with.bits, v->receipt->bits, bytes);
+            assert_true(without.rows < with.rows);
+            receipt_bitmap_deinit(&with);
+            receipt_bitmap_deinit(&without);
+        }
+        session_destroy(s);
+    }
 }
 
 /* The next citizen puts a card down while the last one's is still on the reader (the
@@ -1392,6 +1547,8 @@ int main(void)
         cmocka_unit_test(test_policies_and_agencies),
         cmocka_unit_test(test_records_after_registration),
         cmocka_unit_test(test_resume_after_a_power_cut),
+        cmocka_unit_test(test_every_card_generation_reaches_the_services),
+        cmocka_unit_test(test_resume_a_record_type_after_a_power_cut),
         cmocka_unit_test(test_cancel_asks_then_wipes_and_saves_nothing),
         cmocka_unit_test(test_next_card_while_the_last_is_taken_back),
         cmocka_unit_test(test_card_taken_away_and_back),

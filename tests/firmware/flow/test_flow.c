@@ -538,7 +538,30 @@ static void test_third_generation_keys_the_id(void **state)
     flow_handle(f, &ev);
     send(FLOW_EV_PIN_ENTERED);
     send(FLOW_EV_NEEDS_ID_ENTRY);
+    /* the services screen, as for every card that identified its holder by the PIN */
+    assert_int_equal(step(), FLOW_SERVICES);
+    assert_true(flow_get_view(f)->id_keyed);
+    /* what answers for or signs as the card's holder says why, and stays */
+    const flow_service held[] = {FLOW_SERVICE_RECORDS, FLOW_SERVICE_REPORT, FLOW_SERVICE_JOBSEEKER};
+    for (size_t i = 0; i < sizeof held / sizeof held[0]; i++) {
+        assert_int_equal(choose(held[i]), FLOW_ACT_NONE);
+        assert_int_equal(step(), FLOW_SERVICES);
+        assert_string_equal(flow_get_view(f)->message_key, "services.needs_holder");
+    }
+    /* the policies need nothing of the citizen */
+    choose(FLOW_SERVICE_POLICIES);
+    assert_int_equal(step(), FLOW_INFO);
+    send(FLOW_EV_BACK);
+    assert_int_equal(step(), FLOW_SERVICES);
+    /* 失业登记: the ID number keyed first; back from there: the tiles */
+    choose(FLOW_SERVICE_REGISTER);
     assert_int_equal(step(), FLOW_FORM);
+    assert_int_equal(flow_get_view(f)->page, FLOW_PAGE_DOCUMENT);
+    assert_string_equal(flow_get_view(f)->message_key, "flow.enter_id");
+    send(FLOW_EV_BACK);
+    assert_int_equal(step(), FLOW_SERVICES);
+    assert_null(flow_get_view(f)->message_key);
+    choose(FLOW_SERVICE_REGISTER);
     assert_int_equal(flow_get_view(f)->page, FLOW_PAGE_DOCUMENT);
     set(REGISTRATION_DOCUMENT_NUMBER, "370102199003074519");
     set(REGISTRATION_HOUSEHOLD_DIVISION, "370102001");

@@ -442,9 +442,9 @@ static void test_plan_and_slip(void **state)
     assert_int_equal(kiosk_strings_load(KIOSK_TEST_ASSETS "/strings", "zh_CN", &strings, NULL),
                      KIOSK_OK);
     receipt_plan plan = {
-        {"plan.job", "plan.training", "plan.business", "plan.insurance", "plan.unsure"},
-        5,
-        {2026, 11, 27}};
+        .keys = {"plan.job", "plan.training", "plan.business", "plan.insurance", "plan.unsure"},
+        .n = 5,
+        .by = {2026, 11, 27}};
     static const int widths[] = {576, 384};
     for (size_t w = 0; w < 2; w++) {
         cfg.printer_width_dots = widths[w];
@@ -499,6 +499,86 @@ static void test_plan_and_slip(void **state)
     store_close(st);
 }
 
+/* A 注销申报 and a 求职登记 carry their own lines under 业务 (as the session gives them:
+ * short, in the receipt's language): each line makes the receipt longer, at 80 and 58 mm,
+ * with no missing glyph and the QR code still verifying; a type without lines prints as
+ * before. The pages (the image printer's PNGs, the ESC/POS job decoded back) stay in
+ * <tmp>/types-<pid>/receipts to be looked at. */
+static void test_type_lines(void **state)
+{
+    (void)state;
+    char dir[200], db[300], cmd[1200];
+    snprintf(dir, sizeof dir, "%s/types-%d", KIOSK_TEST_TMP, (int)getpid());
+    snprintf(cmd, sizeof cmd, "rm -rf '%s' && mkdir -p '%s/receipts'", dir, dir);
+    assert_int_equal(system(cmd), 0);
+    snprintf(db, sizeof db, "%s/kiosk.db", dir);
+    store_device_key key;
+    assert_int_equal(store_device_key_load(dir, &key), KIOSK_OK);
+    store *st;
+    assert_int_equal(store_open(db, "DEMO01", &key, NULL, &st), KIOSK_OK);
+    uint8_t up_pk[32], up_sk[32], commit[32] = {1};
+    crypto_box_keypair(up_pk, up_sk);
+    assert_int_equal(store_set_upstream_key(st, up_pk), KIOSK_OK);
+    static const struct {
+        const char *type;
+        receipt_plan plan;
+    } cases[] = {
+        {"deregistration",
+         {.line_keys = {"receipt.situation", "receipt.situation_date", "receipt.situation_detail"},
+          .line_values = {"被用人单位录用", "2026-11-03", "和平物流有限公司…"},
+          .nlines = 3}},
+        {"jobseeker",
+         {.line_keys = {"receipt.jobs", "receipt.job_area", "receipt.wage", "receipt.available"},
+          .line_values = {"餐饮服务、保洁", "历下区", "4000-5999元", "2026-12-07"},
+          .nlines = 4}},
+    };
+    kiosk_config cfg;
+    kiosk_config_defaults(&cfg, KIOSK_TEST_ASSETS, KIOSK_TEST_FONTS);
+    cfg.printer_backend = KIOSK_PRINTER_FILE;
+    snprintf(cfg.printer_output_dir, sizeof cfg.printer_output_dir, "%s/receipts", dir);
+    kiosk_strings *strings;
+    assert_int_equal(kiosk_strings_load(KIOSK_TEST_ASSETS "/strings", "zh_CN", &strings, NULL),
+                     KIOSK_OK);
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        store_submission sub = {
+            "{\"name\":\"张三丰\"}", "{\"strokes\":[]}", "2026.1", commit, "张*丰",
+            "3701**********4519",    cases[c].type};
+        store_saved saved;
+        assert_int_equal(store_save(st, &sub, &saved), KIOSK_OK);
+        static const int widths[] = {576, 384};
+        for (size_t w = 0; w < 2; w++) {
+            cfg.printer_width_dots = widths[w];
+            printer *p;
+            assert_int_equal(receipt_printer_open(&cfg, &p), KIOSK_OK);
+            receipt_job job = {st, &key, fonts, strings, &cfg, p};
+            receipt_bitmap plain, typed;
+            receipt_plan none = {.n = 0};
+            assert_int_equal(receipt_job_print_plan(&job, saved.receipt_no, 1, &none, &plain),
+                             KIOSK_OK);
+            assert_int_equal(
+                receipt_job_print_plan(&job, saved.receipt_no, 0, &cases[c].plan, &typed),
+                KIOSK_OK);
+            assert_int_equal(typed.missing_glyphs, 0);
+            /* each line at least a line of text more (the copy mark aside) */
+            assert_true(typed.rows > plain.rows + (int)cases[c].plan.nlines * 20 - 60);
+            char got[512] = "";
+            assert_int_equal(scan_qr(typed.bits, typed.width, typed.rows, got, sizeof got), 1);
+            receipt_claim claim;
+            assert_int_equal(receipt_payload_verify(got, key.public_key, &claim), KIOSK_OK);
+            assert_string_equal(claim.receipt_no, saved.receipt_no);
+            receipt_bitmap_deinit(&plain);
+            receipt_bitmap_deinit(&typed);
+            printer_close(p);
+            /* the page as the printer's sink decoded it back, named for a look */
+            snprintf(cmd, sizeof cmd, "cp '%s/receipts/%s.png' '%s/receipts/%s-%d.png'", dir,
+                     saved.receipt_no, dir, cases[c].type, widths[w]);
+            assert_int_equal(system(cmd), 0);
+        }
+    }
+    kiosk_strings_destroy(strings);
+    store_close(st);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -509,6 +589,7 @@ int main(void)
         cmocka_unit_test(test_rare_name_from_the_whole_stack),
         cmocka_unit_test(test_receipt_number_never_broken),
         cmocka_unit_test(test_plan_and_slip),
+        cmocka_unit_test(test_type_lines),
         cmocka_unit_test(test_bad_arguments),
         cmocka_unit_test(test_print_job_from_the_store),
     };

@@ -150,12 +150,39 @@ static void test_old_and_foreign_cleared(void **state)
     free(big);
 }
 
+/* A draft of another record type (the session's JSON names it: "type") replaces the
+ * citizen's earlier one whole and comes back byte for byte; its type is sealed with the
+ * rest (the file does not tell a job seeker's form from a registration's). */
+static void test_a_typed_draft_replaces_and_keeps_its_type(void **state)
+{
+    (void)state;
+    static const char typed[] =
+        "{\"v\":1,\"type\":\"jobseeker\",\"answers\":[-1,-1,-1,-1],\"step\":\"review\","
+        "\"page\":6,\"fields\":[[34,\"05,06\"],[9,\"13812345678\"]]}";
+    assert_int_equal(store_draft_write(dir, &key, ID, BODY, strlen(BODY), T0), KIOSK_OK);
+    assert_int_equal(store_draft_write(dir, &key, ID, typed, strlen(typed), T0 + 10), KIOSK_OK);
+    uint8_t *body = NULL;
+    size_t n = 0;
+    int64_t when = 0;
+    assert_int_equal(store_draft_read(dir, &key, ID, T0 + 20, 1000, &body, &n, &when), KIOSK_OK);
+    assert_int_equal(n, strlen(typed));
+    assert_memory_equal(body, typed, n);
+    assert_int_equal(when, T0 + 10);
+    sodium_memzero(body, n);
+    free(body);
+    size_t fn;
+    const uint8_t *file = file_bytes(&fn);
+    assert_null(memmem(file, fn, "jobseeker", 9));
+    assert_null(memmem(file, fn, "13812345678", 11));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_round_trip_for_its_citizen_only),
         cmocka_unit_test(test_nothing_in_clear_and_every_byte_counts),
         cmocka_unit_test(test_old_and_foreign_cleared),
+        cmocka_unit_test(test_a_typed_draft_replaces_and_keeps_its_type),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
 }

@@ -207,6 +207,37 @@ static void test_bad_submissions_and_full_database(void **state)
     store_close(s);
 }
 
+/* The follow-up plan beside a record (schema 10): kept, found with it, replaced; none for
+ * a record without one; refused for an unknown receipt or a date of the wrong shape. */
+static void test_plan_beside_the_record(void **state)
+{
+    (void)state;
+    store_device_key key;
+    store *s = open_store(&key);
+    uint8_t pk[32], sk[32];
+    crypto_box_keypair(pk, sk);
+    assert_int_equal(store_set_upstream_key(s, pk), KIOSK_OK);
+    store_saved a, b;
+    assert_int_equal(store_save(s, &sample, &a), KIOSK_OK);
+    assert_int_equal(store_save(s, &sample, &b), KIOSK_OK);
+    assert_int_equal(store_set_plan(s, a.receipt_no, 5, "2026-11-27"), KIOSK_OK);
+    store_summary sum;
+    assert_int_equal(store_find(s, a.receipt_no, &sum), KIOSK_OK);
+    assert_true(sum.plan_on);
+    assert_int_equal(sum.plan_intents, 5);
+    assert_string_equal(sum.plan_due, "2026-11-27");
+    assert_int_equal(store_set_plan(s, a.receipt_no, 0, "2026-11-30"), KIOSK_OK);
+    assert_int_equal(store_find(s, a.receipt_no, &sum), KIOSK_OK);
+    assert_int_equal(sum.plan_intents, 0);
+    assert_string_equal(sum.plan_due, "2026-11-30");
+    assert_int_equal(store_find(s, b.receipt_no, &sum), KIOSK_OK);
+    assert_false(sum.plan_on);
+    assert_string_equal(sum.plan_due, "");
+    assert_int_equal(store_set_plan(s, "DEMO01-19990101-0001", 1, "2026-11-27"), KIOSK_NOT_FOUND);
+    assert_int_equal(store_set_plan(s, b.receipt_no, 1, "27.11.2026"), KIOSK_INVALID);
+    store_close(s);
+}
+
 static void test_schema_versions(void **state)
 {
     (void)state;
@@ -969,6 +1000,7 @@ int main(void)
         cmocka_unit_test_setup(test_save_seal_and_open_upstream, setup),
         cmocka_unit_test_setup(test_bad_submissions_and_full_database, setup),
         cmocka_unit_test_setup(test_schema_versions, setup),
+        cmocka_unit_test_setup(test_plan_beside_the_record, setup),
         cmocka_unit_test_setup(test_record_survives_a_killed_process, setup),
         cmocka_unit_test_setup(test_outbox_states_and_purge, setup),
         cmocka_unit_test_setup(test_migration_from_every_earlier_version, setup),

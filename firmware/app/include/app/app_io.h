@@ -156,6 +156,9 @@ typedef struct app_io_submission {
     const char *masked_id;
     const char *id_number;   /* NULL: the record cannot be found by 我的办理记录 */
     const char *record_type; /* registration_type_key of the record; NULL: "registration" */
+    bool plan_on; /* the follow-up plan its receipt prints, kept beside it for a 副本 */
+    unsigned plan_intents;
+    kiosk_date plan_by;
 } app_io_submission;
 kiosk_rc app_io_save(app_io *io, const app_io_submission *sub);
 kiosk_rc app_io_print(app_io *io, const char *receipt_no, int copy);
@@ -164,11 +167,23 @@ kiosk_rc app_io_print(app_io *io, const char *receipt_no, int copy);
  * (the receipt is the hall's record too, so English screens still print Chinese). */
 kiosk_rc app_io_print_lang(app_io *io, const char *receipt_no, int copy, const char *lang);
 
+/* The lines of a record's own type on its receipt (注销申报: the situation, its date, the
+ * employer or business; 求职登记: the jobs, the area, the wage, the day work can start):
+ * a label's string key ("receipt.situation") and its value, already short and in the
+ * receipt's language — the print job never opens the sealed record. */
+#define APP_IO_TYPE_LINES_MAX 4
+typedef struct app_io_type_lines {
+    int n;
+    char key[APP_IO_TYPE_LINES_MAX][32];
+    char value[APP_IO_TYPE_LINES_MAX][128];
+} app_io_type_lines;
+
 /* The follow-up plan printed on a registration's receipt (domain/followup.h). */
 typedef struct app_io_plan {
     bool on;          /* print the plan */
     unsigned intents; /* 1 << followup_intent; 0: the general "131" plan */
     kiosk_date by;
+    app_io_type_lines lines; /* the type's lines (n == 0: none), printed whether on or not */
 } app_io_plan;
 /* app_io_print_lang with the plan (borrowed, copied; NULL or !on: none). */
 kiosk_rc app_io_print_plan(app_io *io, const char *receipt_no, int copy, const char *lang,

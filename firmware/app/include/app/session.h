@@ -123,7 +123,8 @@ typedef struct session_view {
     /* FLOW_SERVICES: this citizen's unfinished form from before a power cut or a crash is
      * there (store/draft.h): "继续上次的登记？" until session_resume answers */
     bool resume_offer;
-    int64_t resume_written_ms; /* when that form was last kept (wall clock) */
+    int64_t resume_written_ms;     /* when that form was last kept (wall clock) */
+    registration_type resume_type; /* that form's record type (the offer names it) */
     /* 政策和服务机构: the hall's policies and agencies in the screen's language (zh_CN's
      * where that language has no file; NULL: the hall has none), borrowed from the session */
     const kiosk_info *info;

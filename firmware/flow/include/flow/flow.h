@@ -193,6 +193,9 @@ typedef struct flow_view {
     int info_first;             /* the first item shown (a list's ▲ ▼; the level's agency) */
     bool slip_printing;         /* FLOW_INFO: a slip is being printed */
     const char *info_note;      /* FLOW_INFO: the last slip's outcome, a string key */
+    bool id_keyed; /* the card's holder record was not read (3rd generation without a PSAM):
+                      the citizen keys the ID number; 我的办理记录, 注销申报 and 求职登记 say
+                      why they are not offered (message_key "services.needs_holder") */
 } flow_view;
 
 typedef struct flow_config {

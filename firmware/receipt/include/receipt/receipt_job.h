@@ -20,6 +20,7 @@
 #include "store/store.h"
 
 #define RECEIPT_PLAN_MAX 6
+#define RECEIPT_TYPE_LINES_MAX 4
 
 typedef struct receipt_job {
     store *store;                 /* kept */
@@ -36,6 +37,11 @@ typedef struct receipt_plan {
     const char *keys[RECEIPT_PLAN_MAX];
     size_t n;
     kiosk_date by;
+    /* the record type's own lines under 业务 (a label's string key and its value, both
+     * borrowed; the caller's, short and in the receipt's language), printed whatever n */
+    const char *line_keys[RECEIPT_TYPE_LINES_MAX];
+    const char *line_values[RECEIPT_TYPE_LINES_MAX];
+    size_t nlines;
 } receipt_plan;
 
 /* Open the printer the configuration names ([printer] backend: usb, serial, or file —

@@ -17,7 +17,7 @@
 
 typedef struct store store;
 
-#define STORE_SCHEMA_VERSION 11
+#define STORE_SCHEMA_VERSION 12
 #define STORE_UUID_LEN 36
 #define STORE_RECEIPT_NO_MAX 32
 
@@ -120,9 +120,19 @@ typedef struct store_summary {
     char print_outcome[32];
     uint8_t hash[32];
     int64_t created_ms;
-    char record_type[16]; /* "registration" (also every record saved before schema 9) … */
+    char record_type[16];  /* "registration" (also every record saved before schema 9) … */
+    int plan_on;           /* a follow-up plan was printed with it (schema 10): */
+    unsigned plan_intents; /* its plans' bits */
+    char plan_due[11];     /* its date, "YYYY-MM-DD" */
 } store_summary;
 kiosk_rc store_find(store *s, const char *receipt_no, store_summary *out);
+
+/* Keep the follow-up plan printed with the record receipt_no (borrowed) beside it
+ * (record_plans, schema 10), so a 副本 carries it as the original did: the plans' bits
+ * (domain/followup.h; 0: the general one) and due, "YYYY-MM-DD" — nothing personal.
+ * Replaces one kept before. KIOSK_NOT_FOUND (no such record), KIOSK_INVALID (due not a
+ * date's shape), store errors. Not the UI thread. */
+kiosk_rc store_set_plan(store *s, const char *receipt_no, unsigned intents, const char *due);
 
 /* 我的办理记录: the records saved on this unit for the ID number id_number (borrowed),
  * newest first, up to max into out (caller storage); *n how many. The store keeps no ID
