@@ -587,6 +587,59 @@ static void test_ingest_checks_a_big_batch_in_order(void **state)
     hub_db_close(db);
 }
 
+/* Conflicts inside one batch, and across the PostgreSQL backend's statements of 1,000
+ * records: each record is decided as if the batch were stored one record after another —
+ * an exact copy of an earlier record a duplicate, its uuid under another seq a
+ * uuid_conflict, its seq under another uuid a seq_conflict (both kept for
+ * reconciliation) — on both backends alike. */
+static void test_ingest_conflicts_inside_one_batch(void **state)
+{
+    (void)state;
+    hub_db *db = fresh("inbatch");
+    assert_int_equal(hub_db_device_add(db, dev_pk, "a", 1), KIOSK_OK);
+    enum { N = 2105 };
+    sync_record *recs = calloc(N, sizeof *recs);
+    sync_result *res = calloc(N, sizeof *res);
+    assert_non_null(recs);
+    assert_non_null(res);
+    for (int i = 0; i < N; i++)
+        make_record(&recs[i], i + 1, dev_sk);
+    /* 2100: a copy of 5 (in an earlier statement); 2101: 6's uuid at its own seq; 2102:
+     * 7's seq under its own uuid; 2103: 2104's uuid and seq, other bytes, before it */
+    memcpy(recs[2100].sealed, recs[5].sealed, recs[5].sealed_len);
+    memcpy(recs[2100].uuid, recs[5].uuid, sizeof recs[2100].uuid);
+    recs[2100].seq = recs[5].seq;
+    sync_record_sign(&recs[2100], dev_sk);
+    memcpy(recs[2101].uuid, recs[6].uuid, sizeof recs[2101].uuid);
+    sync_record_sign(&recs[2101], dev_sk);
+    recs[2102].seq = recs[7].seq;
+    sync_record_sign(&recs[2102], dev_sk);
+    memcpy(recs[2103].uuid, recs[2104].uuid, sizeof recs[2103].uuid);
+    recs[2103].seq = recs[2104].seq;
+    sync_record_sign(&recs[2103], dev_sk);
+    assert_int_equal(hub_db_ingest(db, dev_pk, recs, N, "bundle", 1, res), KIOSK_OK);
+    for (int i = 0; i < N; i++) {
+        assert_string_equal(res[i].uuid, recs[i].uuid);
+        assert_true(res[i].has_sealed_sha256);
+        const char *want = i == 2101 || i == 2104 ? "uuid_conflict"
+                           : i == 2102            ? "seq_conflict"
+                                                  : "";
+        assert_string_equal(res[i].reason, want);
+        assert_int_equal(res[i].status, *want       ? SYNC_REJECTED
+                                        : i == 2100 ? SYNC_DUPLICATE
+                                                    : SYNC_ACCEPTED);
+    }
+    assert_int_equal(count_records(db, dev_pk), N - 4);
+    int64_t kept, conflicts;
+    assert_int_equal(hub_db_reconcile_count(db, &kept, &conflicts), KIOSK_OK);
+    assert_int_equal(kept, 3);
+    assert_int_equal(conflicts, 1);
+    free_recs(recs, N);
+    free(recs);
+    free(res);
+    hub_db_close(db);
+}
+
 /* The mark a device's signed reply carries: its highest seq and the audit head it gave,
  * as held before this request; a later head replaces it, an earlier one (a unit whose
  * log went back) never does. */
@@ -845,6 +898,7 @@ int main(void)
         cmocka_unit_test(test_walk_order),
         cmocka_unit_test(test_ingest_rate),
         cmocka_unit_test(test_ingest_checks_a_big_batch_in_order),
+        cmocka_unit_test(test_ingest_conflicts_inside_one_batch),
         cmocka_unit_test(test_checkpoints_off_the_ingest_path),
         cmocka_unit_test(test_mark_head_only_moves_forward),
         cmocka_unit_test(test_epochs),
@@ -861,6 +915,7 @@ int main(void)
         cmocka_unit_test(test_walk_order),
         cmocka_unit_test(test_ingest_rate),
         cmocka_unit_test(test_ingest_checks_a_big_batch_in_order),
+        cmocka_unit_test(test_ingest_conflicts_inside_one_batch),
         cmocka_unit_test(test_mark_head_only_moves_forward),
         cmocka_unit_test(test_epochs),
         cmocka_unit_test(test_two_processes_one_database),
