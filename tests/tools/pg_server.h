@@ -3,7 +3,8 @@
  * $TMPDIR (or /tmp), listening only on a unix socket in that directory, run as the calling
  * user or, when that is root (CI), as nobody (initdb refuses root). Every step is bounded
  * in time (pg_ctl -w -t). Trust authentication for the one database user "kiosk": the
- * socket directory is private (0700, its own user).
+ * socket directory is private (0700, its own user). A watchdog stops the server and
+ * removes its directory when the process that started it dies (SIGKILL included).
  */
 #ifndef KIOSK_PG_SERVER_H
 #define KIOSK_PG_SERVER_H
@@ -26,6 +27,13 @@ int pg_server_fresh_db(pg_server *s, const char *name, char *url, size_t cap);
 
 /* Stop the server (immediate shutdown) and remove its directory. NULL is fine. */
 void pg_server_stop(pg_server *s);
+
+/* The server's directory (its socket, data/, the logs), borrowed from s. */
+const char *pg_server_dir(const pg_server *s);
+
+/* CPU time the server's processes have used so far, in ms (the postmaster, its live
+ * children and those it has reaped); -1 when unknown. For benchmarks. */
+double pg_server_cpu_ms(const pg_server *s);
 
 /* The directory of the PostgreSQL programs ($KIOSK_PG_BINDIR or Debian's
  * /usr/lib/postgresql/15/bin). */
