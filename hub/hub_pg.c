@@ -106,8 +106,17 @@ static const struct {
      " AS r(uuid, seq, sealed, sig, sha, reason) ON CONFLICT DO NOTHING"},
 };
 
+/* Every other statement is prepared on its first use on a connection and kept by its text
+ * (parse and plan once per connection, not per call), up to PG_CACHE_MAX of them. */
+#define PG_CACHE_MAX 64
+
+#define PG_PRUNE_MS 10000
+
 typedef struct hub_pg {
     PGconn *conn;
+    int64_t pruned_ms; /* when seen_requests was last pruned on this connection */
+    size_t cached;
+    char *cache[PG_CACHE_MAX]; /* owned: the texts prepared as "c<index>" */
 } hub_pg;
 
 /* ---- parameters and results ----------------------------------------------------------- */
@@ -182,6 +191,38 @@ static kiosk_rc pg_fail(hub_pg *db, PGresult *r, const char *what)
     return rc;
 }
 
+/* The name of sql prepared on this connection (prepared now when new), into name; 0, or -1
+ * with *failed set (a failed PQprepare's result) or not (the cache is full: run unprepared). */
+static int cached_statement(hub_pg *db, const char *sql, char name[16], PGresult **failed)
+{
+    *failed = NULL;
+    size_t i = 0;
+    while (i < db->cached && strcmp(db->cache[i], sql) != 0)
+        i++;
+    snprintf(name, 16, "c%zu", i);
+    if (i < db->cached)
+        return 0;
+    char *copy = i < PG_CACHE_MAX ? strdup(sql) : NULL;
+    if (!copy)
+        return -1;
+    PGresult *r = PQprepare(db->conn, name, sql, 0, NULL);
+    if (!r || PQresultStatus(r) != PGRES_COMMAND_OK) {
+        free(copy);
+        *failed = r;
+        return -1;
+    }
+    PQclear(r);
+    db->cache[db->cached++] = copy;
+    return 0;
+}
+
+static void cache_clear(hub_pg *db)
+{
+    for (size_t i = 0; i < db->cached; i++)
+        free(db->cache[i]);
+    db->cached = 0;
+}
+
 /* Run sql (or the prepared statement stmt when sql is NULL) with p (may be NULL), results
  * in binary. *out gets the result on success (PQclear it). */
 static kiosk_rc pg_run(hub_pg *db, const char *stmt, const char *sql, const params *p,
@@ -189,6 +230,14 @@ static kiosk_rc pg_run(hub_pg *db, const char *stmt, const char *sql, const para
 {
     *out = NULL;
     int n = p ? p->n : 0;
+    char name[16];
+    PGresult *failed = NULL;
+    if (sql && cached_statement(db, sql, name, &failed) == 0) {
+        stmt = name;
+        sql = NULL;
+    } else if (failed) {
+        return pg_fail(db, failed, "prepare");
+    }
     PGresult *r = sql ? PQexecParams(db->conn, sql, n, NULL, p ? p->v : NULL, p ? p->len : NULL,
                                      p ? p->fmt : NULL, 1)
                       : PQexecPrepared(db->conn, stmt, n, p ? p->v : NULL, p ? p->len : NULL,
@@ -211,6 +260,12 @@ static kiosk_rc pg_do(hub_pg *db, const char *sql, const params *p)
 
 static kiosk_rc pg_prepare(hub_pg *db)
 {
+    /* a sealed record is ciphertext: compressing it for TOAST never wins, and lz4 finds
+     * that out in a fraction of pglz's time (a server built without lz4 keeps pglz) */
+    PGresult *t = PQexec(db->conn, "SET default_toast_compression = lz4");
+    if (!t || PQresultStatus(t) != PGRES_COMMAND_OK)
+        kiosk_log_info("hub_pg", "no lz4 on this server: sealed records are tried with pglz");
+    PQclear(t);
     for (size_t i = 0; i < sizeof prepared / sizeof prepared[0]; i++) {
         PGresult *r = PQprepare(db->conn, prepared[i].name, prepared[i].sql, 0, NULL);
         if (!r || PQresultStatus(r) != PGRES_COMMAND_OK)
@@ -232,6 +287,7 @@ static kiosk_rc pg_ready(hub_pg *db)
         return KIOSK_NET;
     }
     kiosk_log_info("hub_pg", "connection made again");
+    cache_clear(db); /* the server forgot them with the old session */
     return pg_prepare(db);
 }
 
@@ -290,6 +346,7 @@ static void pg_close(void *impl)
     if (!db)
         return;
     PQfinish(db->conn);
+    cache_clear(db);
     free(db);
 }
 
@@ -811,11 +868,17 @@ static kiosk_rc pg_seen_request(void *impl, const uint8_t signature[64], int64_t
     if (rc != KIOSK_OK)
         return rc;
     int64_t horizon = now_ms - 2 * (int64_t)SYNC_SKEW_MS;
-    params p = {0};
-    p_i64(&p, horizon);
-    rc = pg_do(db, "DELETE FROM seen_requests WHERE time_ms < $1", &p);
-    if (rc != KIOSK_OK)
-        return rc;
+    /* pruned at most every PG_PRUNE_MS on a connection: under steady traffic every prune
+     * deletes rows, and each would be a commit waiting for its own WAL flush (the answers
+     * never depend on it: a row past the horizon is not "seen") */
+    if (now_ms >= db->pruned_ms + PG_PRUNE_MS || now_ms < db->pruned_ms) {
+        params p = {0};
+        p_i64(&p, horizon);
+        rc = pg_do(db, "DELETE FROM seen_requests WHERE time_ms < $1", &p);
+        if (rc != KIOSK_OK)
+            return rc;
+        db->pruned_ms = now_ms;
+    }
     params q = {0};
     p_bytes(&q, signature, 64);
     PGresult *r;
@@ -829,9 +892,12 @@ static kiosk_rc pg_seen_request(void *impl, const uint8_t signature[64], int64_t
         return rc;
     }
     p_i64(&q, now_ms);
+    p_i64(&q, horizon);
+    /* a row past the horizon not pruned yet is taken over, not "seen" */
     rc = pg_run(db, NULL,
                 "INSERT INTO seen_requests(signature, time_ms) VALUES($1, $2)"
-                " ON CONFLICT DO NOTHING",
+                " ON CONFLICT(signature) DO UPDATE SET time_ms = excluded.time_ms"
+                " WHERE seen_requests.time_ms < $3",
                 &q, &r);
     if (rc == KIOSK_OK)
         *seen = strcmp(PQcmdTuples(r), "0") == 0;
