@@ -92,9 +92,15 @@ static void print_log(const char *path)
 
 int pg_server_start(int durable, pg_server **out)
 {
+    return pg_server_start_with(durable, NULL, out);
+}
+
+int pg_server_start_with(int durable, const char *options, pg_server **out)
+{
     *out = NULL;
 #ifndef KIOSK_HUB_POSTGRESQL
     (void)durable;
+    (void)options;
     fprintf(stderr, "SKIP: built without libpq: the hub has no PostgreSQL backend here\n");
     return 1;
 #else
@@ -141,11 +147,13 @@ int pg_server_start(int durable, pg_server **out)
         pg_server_stop(s);
         return -1;
     }
+    const char *extra = getenv("KIOSK_PG_OPTIONS");
     snprintf(cmd, sizeof cmd,
              "%s '%s' -D '%s/data' -l '%s/server.log' -w -t 60 -o \"-k '%s' -c listen_addresses=''"
-             " -c max_connections=200 %s\" start >/dev/null 2>&1",
+             " -c max_connections=200 %s %s %s\" start >/dev/null 2>&1",
              s->as, pgctl, s->dir, s->dir, s->dir,
-             durable ? "" : "-c fsync=off -c synchronous_commit=off -c full_page_writes=off");
+             durable ? "" : "-c fsync=off -c synchronous_commit=off -c full_page_writes=off",
+             options ? options : "", extra ? extra : "");
     if (system(cmd) != 0) {
         snprintf(cmd, sizeof cmd, "%s/server.log", s->dir);
         print_log(cmd);

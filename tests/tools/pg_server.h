@@ -20,6 +20,11 @@ typedef struct pg_server pg_server;
  * printed); -1 on any other failure (the server's log printed). */
 int pg_server_start(int durable, pg_server **out);
 
+/* The same with the server's options (borrowed, may be NULL: postgres's own command-line
+ * form, "-c name=value ..."); $KIOSK_PG_OPTIONS, when set, is appended to them (to try a
+ * setting without a rebuild). */
+int pg_server_start_with(int durable, const char *options, pg_server **out);
+
 /* Drop (if there) and create the database name ([a-z0-9_]), and write its URL
  * (postgresql:///name?host=DIR&user=kiosk) into url (caller storage, PG_SERVER_URL_MAX).
  * 0 or -1. */
