@@ -6,7 +6,9 @@
  * kiosk that retried on the other hub) store it once; the loser then reads the row that
  * won (read committed: the other transaction has committed) and answers duplicate,
  * uuid_conflict or seq_conflict exactly as the SQLite backend does. A batch is one
- * transaction, retried whole on a deadlock or serialization failure. The schema is
+ * transaction of few statements whatever its size (its signatures checked beforehand on
+ * several threads; see "ingest" below), retried whole on a deadlock or serialization
+ * failure. Every statement is prepared once per connection. The schema is
  * versioned in hub_schema and migrated under an advisory lock, so hubs starting together
  * migrate once. Records stay sealed: only the signature is checked (hub_db_check_record).
  */
@@ -563,6 +565,10 @@ static kiosk_rc arr_init(pg_array *a, uint32_t oid, size_t n, size_t payload)
 
 static void arr_put(pg_array *a, const void *v, size_t len)
 {
+    if (a->len + 4 + len > a->cap) {
+        kiosk_log_error("hub_pg", "array sized short: %zu + %zu over %zu", a->len, 4 + len, a->cap);
+        abort(); /* a broken invariant of this file: arr_init was given the sizes */
+    }
     put_be32(a->b + a->len, (uint32_t)len);
     memcpy(a->b + a->len + 4, v, len);
     a->len += 4 + len;
