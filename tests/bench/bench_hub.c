@@ -43,8 +43,7 @@
 #define SEALED_SIZE 10400
 /* README, "running a regional hub": the settings a hub's PostgreSQL is advised to have */
 #define HUB_PG_ADVISED                                                                             \
-    "-c shared_buffers=256MB -c wal_buffers=16MB -c max_wal_size=4GB"                              \
-    " -c checkpoint_timeout=15min -c commit_delay=200 -c commit_siblings=2"
+    "-c shared_buffers=256MB -c wal_buffers=16MB -c max_wal_size=4GB -c checkpoint_timeout=15min"
 
 typedef struct kiosk {
     uint8_t pk[32], sk[64];
@@ -183,6 +182,7 @@ static void *client(void *arg)
  * share (both CPUs) over the run. */
 typedef struct cpu_split {
     double client, hub, db, idle;
+    double syncs, wal_bytes; /* PostgreSQL: WAL flushes per request, WAL bytes per record */
 } cpu_split;
 
 /* The machine's busy and idle time so far (/proc/stat's first line), in clock ticks. */
@@ -238,6 +238,9 @@ static double run(const char *where, const pg_server *pg, int hubs, const uint8_
         long long busy0, idle0, busy1, idle1;
         machine_ticks(&busy0, &idle0);
         double db0 = pg ? pg_server_cpu_ms(pg) : 0, proc0 = bench_process_cpu_ms();
+        double sync0 = 0, wal0 = 0, sync1 = 0, wal1 = 0;
+        if (pg)
+            pg_server_wal(pg, &sync0, &wal0);
         double t0 = bench_now_ms();
         for (int i = 0; i < n_threads; i++)
             pthread_create(&th[i], NULL, client, NULL);
@@ -246,6 +249,10 @@ static double run(const char *where, const pg_server *pg, int hubs, const uint8_
         ms = bench_now_ms() - t0;
         double proc = bench_process_cpu_ms() - proc0, db = pg ? pg_server_cpu_ms(pg) - db0 : 0;
         machine_ticks(&busy1, &idle1);
+        if (pg)
+            pg_server_wal(pg, &sync1, &wal1);
+        cpu->syncs = (sync1 - sync0) / n_kiosks;
+        cpu->wal_bytes = (wal1 - wal0) / ((double)n_kiosks * per_kiosk);
         double recs = (double)n_kiosks * per_kiosk, client_ms = atomic_load(&client_cpu_us) / 1e3;
         cpu->client = client_ms * 1000.0 / recs;
         cpu->hub = (proc - client_ms) * 1000.0 / recs; /* SQLite's work is in the hub */
@@ -369,6 +376,9 @@ static void print_cpu(const cpu_split *c)
            " the CPUs alone would allow %.0f/s (%.0f/s without the kiosks' side)\n",
            c->client, c->hub, c->db, c->idle, own > 0 ? cpus * 1e6 / (own + c->client) : 0,
            own > 0 ? cpus * 1e6 / own : 0);
+    if (c->syncs > 0)
+        printf("  postgresql WAL: %.2f flushes per request, %.0f bytes per record\n", c->syncs,
+               c->wal_bytes);
 }
 
 /* The machine is shared: the load average beside the figures. */

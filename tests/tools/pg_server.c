@@ -221,6 +221,30 @@ void pg_server_stop(pg_server *s)
     free(s);
 }
 
+int pg_server_wal(const pg_server *s, double *syncs, double *bytes)
+{
+    *syncs = *bytes = 0;
+#ifndef KIOSK_HUB_POSTGRESQL
+    (void)s;
+    return -1;
+#else
+    char url[PG_SERVER_URL_MAX];
+    snprintf(url, sizeof url, "postgresql:///postgres?host=%s&user=kiosk", s->dir);
+    PGconn *c = PQconnectdb(url);
+    PGresult *r = PQstatus(c) == CONNECTION_OK
+                      ? PQexec(c, "SELECT wal_sync::float8, wal_bytes::float8 FROM pg_stat_wal")
+                      : NULL;
+    int ok = r && PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1;
+    if (ok) {
+        *syncs = atof(PQgetvalue(r, 0, 0));
+        *bytes = atof(PQgetvalue(r, 0, 1));
+    }
+    PQclear(r);
+    PQfinish(c);
+    return ok ? 0 : -1;
+#endif
+}
+
 const char *pg_server_dir(const pg_server *s)
 {
     return s->dir;

@@ -33,6 +33,10 @@ int pg_server_fresh_db(pg_server *s, const char *name, char *url, size_t cap);
 /* Stop the server (immediate shutdown) and remove its directory. NULL is fine. */
 void pg_server_stop(pg_server *s);
 
+/* The server's WAL so far (pg_stat_wal): flushes to disk (*syncs) and bytes written.
+ * 0 or -1. For benchmarks. */
+int pg_server_wal(const pg_server *s, double *syncs, double *bytes);
+
 /* The server's directory (its socket, data/, the logs), borrowed from s. */
 const char *pg_server_dir(const pg_server *s);
 
