@@ -59,7 +59,7 @@ static int watch_start(pg_server *s)
         setsid();
         if (dup2(fds[0], 0) < 0)
             _exit(127);
-        execl("/bin/sh", "sh", "-c", "trap '' INT TERM HUP; cat >/dev/null; eval \"$0\"", cmd,
+        execl("/bin/sh", "sh", "-c", "exec >/dev/null; trap '' INT TERM HUP; cat; eval \"$0\"", cmd,
               (char *)NULL);
         _exit(127);
     }
