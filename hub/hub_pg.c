@@ -6,17 +6,22 @@
  * kiosk that retried on the other hub) store it once; the loser then reads the row that
  * won (read committed: the other transaction has committed) and answers duplicate,
  * uuid_conflict or seq_conflict exactly as the SQLite backend does. A batch is one
- * transaction, retried whole on a deadlock or serialization failure. The schema is
+ * transaction of few statements whatever its size (its signatures checked beforehand on
+ * several threads; see "ingest" below), retried whole on a deadlock or serialization
+ * failure. Every statement is prepared once per connection. The schema is
  * versioned in hub_schema and migrated under an advisory lock, so hubs starting together
  * migrate once. Records stay sealed: only the signature is checked (hub_db_check_record).
  */
 #include <endian.h>
 #include <libpq-fe.h>
+#include <pthread.h>
 #include <sodium.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "core/kiosk_log.h"
 #include "hub_db_impl.h"
@@ -128,16 +133,39 @@ static const struct {
     const char *sql;
 } prepared[] = {
     {"known", "SELECT 1 FROM devices WHERE public_key = $1 AND removed_ms IS NULL"},
-    {"insert", "INSERT INTO records(uuid, device, seq, sealed, sig, sealed_sha256, received_ms,"
-               " source, epoch) VALUES($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING"},
-    {"find_uuid", "SELECT device, seq, sealed_sha256 FROM records WHERE uuid = $1"},
-    {"reconcile", "INSERT INTO reconcile(device, uuid, epoch, seq, sealed, sig, sealed_sha256,"
-                  " reason, received_ms, source) VALUES($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
-                  " ON CONFLICT DO NOTHING"},
+    /* the ingest of a chunk (see "ingest" below): $1 device, $2 received_ms, $3 source,
+     * $4 epoch, then the arrays uuid, seq, sealed, sig, sealed_sha256 */
+    {"ingest",
+     "WITH k AS (SELECT 1 FROM devices WHERE public_key = $1 AND removed_ms IS NULL),"
+     " ins AS (INSERT INTO records(uuid, device, seq, sealed, sig, sealed_sha256,"
+     " received_ms, source, epoch) SELECT r.uuid, $1, r.seq, r.sealed, r.sig, r.sha, $2,"
+     " $3, $4 FROM unnest($5::text[], $6::bigint[], $7::bytea[], $8::bytea[],"
+     " $9::bytea[]) WITH ORDINALITY AS r(uuid, seq, sealed, sig, sha, n)"
+     " WHERE EXISTS (SELECT 1 FROM k) ORDER BY r.n ON CONFLICT DO NOTHING"
+     " RETURNING uuid, seq)"
+     " SELECT 0::bigint, uuid, seq FROM ins UNION ALL SELECT 1::bigint, NULL, NULL FROM k"},
+    {"find_uuids",
+     "SELECT uuid, device, seq, sealed_sha256 FROM records WHERE uuid = ANY($1::text[])"},
+    /* $1 device, $2 epoch, $3 received_ms, $4 source, then the arrays uuid, seq, sealed,
+     * sig, sealed_sha256, reason */
+    {"reconcile_many",
+     "INSERT INTO reconcile(device, uuid, epoch, seq, sealed, sig, sealed_sha256, reason,"
+     " received_ms, source) SELECT $1, r.uuid, $2, r.seq, r.sealed, r.sig, r.sha, r.reason, $3, $4"
+     " FROM unnest($5::text[], $6::bigint[], $7::bytea[], $8::bytea[], $9::bytea[], $10::text[])"
+     " AS r(uuid, seq, sealed, sig, sha, reason) ON CONFLICT DO NOTHING"},
 };
+
+/* Every other statement is prepared on its first use on a connection and kept by its text
+ * (parse and plan once per connection, not per call), up to PG_CACHE_MAX of them. */
+#define PG_CACHE_MAX 64
+
+#define PG_PRUNE_MS 10000
 
 typedef struct hub_pg {
     PGconn *conn;
+    int64_t pruned_ms; /* when seen_requests was last pruned on this connection */
+    size_t cached;
+    char *cache[PG_CACHE_MAX]; /* owned: the texts prepared as "c<index>" */
 } hub_pg;
 
 /* ---- parameters and results ----------------------------------------------------------- */
@@ -212,6 +240,38 @@ static kiosk_rc pg_fail(hub_pg *db, PGresult *r, const char *what)
     return rc;
 }
 
+/* The name of sql prepared on this connection (prepared now when new), into name; 0, or -1
+ * with *failed set (a failed PQprepare's result) or not (the cache is full: run unprepared). */
+static int cached_statement(hub_pg *db, const char *sql, char name[16], PGresult **failed)
+{
+    *failed = NULL;
+    size_t i = 0;
+    while (i < db->cached && strcmp(db->cache[i], sql) != 0)
+        i++;
+    snprintf(name, 16, "c%zu", i);
+    if (i < db->cached)
+        return 0;
+    char *copy = i < PG_CACHE_MAX ? strdup(sql) : NULL;
+    if (!copy)
+        return -1;
+    PGresult *r = PQprepare(db->conn, name, sql, 0, NULL);
+    if (!r || PQresultStatus(r) != PGRES_COMMAND_OK) {
+        free(copy);
+        *failed = r;
+        return -1;
+    }
+    PQclear(r);
+    db->cache[db->cached++] = copy;
+    return 0;
+}
+
+static void cache_clear(hub_pg *db)
+{
+    for (size_t i = 0; i < db->cached; i++)
+        free(db->cache[i]);
+    db->cached = 0;
+}
+
 /* Run sql (or the prepared statement stmt when sql is NULL) with p (may be NULL), results
  * in binary. *out gets the result on success (PQclear it). */
 static kiosk_rc pg_run(hub_pg *db, const char *stmt, const char *sql, const params *p,
@@ -219,6 +279,14 @@ static kiosk_rc pg_run(hub_pg *db, const char *stmt, const char *sql, const para
 {
     *out = NULL;
     int n = p ? p->n : 0;
+    char name[16];
+    PGresult *failed = NULL;
+    if (sql && cached_statement(db, sql, name, &failed) == 0) {
+        stmt = name;
+        sql = NULL;
+    } else if (failed) {
+        return pg_fail(db, failed, "prepare");
+    }
     PGresult *r = sql ? PQexecParams(db->conn, sql, n, NULL, p ? p->v : NULL, p ? p->len : NULL,
                                      p ? p->fmt : NULL, 1)
                       : PQexecPrepared(db->conn, stmt, n, p ? p->v : NULL, p ? p->len : NULL,
@@ -241,6 +309,12 @@ static kiosk_rc pg_do(hub_pg *db, const char *sql, const params *p)
 
 static kiosk_rc pg_prepare(hub_pg *db)
 {
+    /* a sealed record is ciphertext: compressing it for TOAST never wins, and lz4 finds
+     * that out in a fraction of pglz's time (a server built without lz4 keeps pglz) */
+    PGresult *t = PQexec(db->conn, "SET default_toast_compression = lz4");
+    if (!t || PQresultStatus(t) != PGRES_COMMAND_OK)
+        kiosk_log_info("hub_pg", "no lz4 on this server: sealed records are tried with pglz");
+    PQclear(t);
     for (size_t i = 0; i < sizeof prepared / sizeof prepared[0]; i++) {
         PGresult *r = PQprepare(db->conn, prepared[i].name, prepared[i].sql, 0, NULL);
         if (!r || PQresultStatus(r) != PGRES_COMMAND_OK)
@@ -262,6 +336,7 @@ static kiosk_rc pg_ready(hub_pg *db)
         return KIOSK_NET;
     }
     kiosk_log_info("hub_pg", "connection made again");
+    cache_clear(db); /* the server forgot them with the old session */
     return pg_prepare(db);
 }
 
@@ -320,6 +395,7 @@ static void pg_close(void *impl)
     if (!db)
         return;
     PQfinish(db->conn);
+    cache_clear(db);
     free(db);
 }
 
@@ -487,7 +563,69 @@ static kiosk_rc pg_device_counts(void *impl, const uint8_t pk[32], int64_t *reco
     return rc == KIOSK_OK ? counts(db, pk, records, max_seq) : rc;
 }
 
-/* ---- ingest --------------------------------------------------------------------------- */
+/* ---- ingest ---------------------------------------------------------------------------
+ * A batch is one transaction of few statements, whatever its size: the records' signatures
+ * are checked first, on several threads (no database needed), then the records that passed
+ * go to the server as arrays in binary (the sealed bytes as they are, never hex) in one
+ * INSERT ... SELECT FROM unnest(...) ON CONFLICT DO NOTHING RETURNING per chunk of
+ * PG_CHUNK_RECORDS or PG_CHUNK_BYTES, which also checks the device is known. Only when a
+ * record was not inserted does one more statement read the rows that hold those uuids
+ * (read committed: it sees what a concurrent hub committed meanwhile) and one more keep the
+ * refused for reconciliation. A new column of the record (its unsealed metadata) is one
+ * more array in the chunk and in "ingest". */
+#define PG_CHUNK_RECORDS 1000
+#define PG_CHUNK_BYTES (8u << 20)
+#define PG_CHECK_THREADS_MAX 4
+#define PG_CHECK_PER_THREAD 4 /* a helper thread for every 4 records, up to one per CPU */
+
+#define PG_OID_BYTEA 17
+#define PG_OID_INT8 20
+#define PG_OID_TEXT 25
+
+/* A one-dimensional array in PostgreSQL's binary format (array_recv). */
+typedef struct pg_array {
+    uint8_t *b;
+    size_t len, cap;
+} pg_array;
+
+static void put_be32(uint8_t *p, uint32_t v)
+{
+    uint32_t be = htobe32(v);
+    memcpy(p, &be, 4);
+}
+
+/* Start an array of n elements of type oid, with room for payload bytes of elements. */
+static kiosk_rc arr_init(pg_array *a, uint32_t oid, size_t n, size_t payload)
+{
+    a->cap = 20 + 4 * n + payload;
+    a->b = malloc(a->cap);
+    if (!a->b)
+        return KIOSK_NOMEM;
+    put_be32(a->b, n ? 1 : 0); /* dimensions */
+    put_be32(a->b + 4, 0);     /* no NULLs */
+    put_be32(a->b + 8, oid);
+    put_be32(a->b + 12, (uint32_t)n);
+    put_be32(a->b + 16, 1); /* lower bound */
+    a->len = n ? 20 : 12;
+    return KIOSK_OK;
+}
+
+static void arr_put(pg_array *a, const void *v, size_t len)
+{
+    if (a->len + 4 + len > a->cap) {
+        kiosk_log_error("hub_pg", "array sized short: %zu + %zu over %zu", a->len, 4 + len, a->cap);
+        abort(); /* a broken invariant of this file: arr_init was given the sizes */
+    }
+    put_be32(a->b + a->len, (uint32_t)len);
+    memcpy(a->b + a->len + 4, v, len);
+    a->len += 4 + len;
+}
+
+static void arr_put_i64(pg_array *a, int64_t v)
+{
+    uint64_t be = htobe64((uint64_t)v);
+    arr_put(a, &be, 8);
+}
 
 static void set_result(sync_result *res, const sync_record *r, sync_status status,
                        const char *reason, const uint8_t *hash)
@@ -502,95 +640,240 @@ static void set_result(sync_result *res, const sync_record *r, sync_status statu
     }
 }
 
-static kiosk_rc keep_refused(hub_pg *db, const uint8_t pk[32], const uint8_t epoch[16],
-                             const sync_record *r, const uint8_t hash[32], const char *reason,
+/* One record's verdict before the database: refused (NULL: may be stored), its sealed
+ * bytes' hash when hashed, and whether "ingest" inserted it. */
+typedef struct checked {
+    const char *refused;
+    uint8_t hash[32];
+    int hashed;
+    int inserted;
+} checked;
+
+typedef struct check_job {
+    const uint8_t *pk;
+    const uint8_t *epoch; /* NULL: records of version 1 */
+    const sync_record *recs;
+    checked *out;
+    size_t n;
+    _Atomic size_t next;
+} check_job;
+
+static void *check_some(void *arg)
+{
+    check_job *j = arg;
+    for (size_t i; (i = atomic_fetch_add(&j->next, 1)) < j->n;)
+        j->out[i].refused =
+            hub_db_check_record(j->pk, j->epoch, &j->recs[i], j->out[i].hash, &j->out[i].hashed);
+    return NULL;
+}
+
+/* Check every record's shape and signature (an Ed25519 verification and a SHA-256 of
+ * the sealed bytes each: the costly part of a batch) on this thread and up to one helper
+ * per further CPU. Nothing touches the database. */
+static void check_all(const uint8_t pk[32], const uint8_t *epoch, const sync_record *recs, size_t n,
+                      checked *out)
+{
+    check_job j = {.pk = pk, .epoch = epoch, .recs = recs, .out = out, .n = n};
+    atomic_init(&j.next, 0);
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    size_t want = n / PG_CHECK_PER_THREAD;
+    size_t cap = cpus > PG_CHECK_THREADS_MAX ? PG_CHECK_THREADS_MAX : cpus > 1 ? (size_t)cpus : 1;
+    if (want > cap)
+        want = cap;
+    pthread_t th[PG_CHECK_THREADS_MAX];
+    size_t started = 0;
+    while (started + 1 < want && pthread_create(&th[started], NULL, check_some, &j) == 0)
+        started++;
+    check_some(&j);
+    for (size_t t = 0; t < started; t++)
+        pthread_join(th[t], NULL);
+}
+
+/* Insert the checked records [from, to) that passed in one statement; marks those
+ * inserted. KIOSK_NOT_FOUND when the device is not (or no longer) known. */
+static kiosk_rc insert_chunk(hub_pg *db, const uint8_t pk[32], const uint8_t epoch[16],
+                             const sync_record *recs, checked *c, size_t from, size_t to,
                              const char *source, int64_t now_ms)
 {
+    size_t m = 0, payload = 0;
+    for (size_t i = from; i < to; i++)
+        if (!c[i].refused) {
+            m++;
+            payload += recs[i].sealed_len;
+        }
+    pg_array a[5] = {{0}};
+    kiosk_rc rc = arr_init(&a[0], PG_OID_TEXT, m, m * SYNC_UUID_LEN);
+    if (rc == KIOSK_OK)
+        rc = arr_init(&a[1], PG_OID_INT8, m, m * 8);
+    if (rc == KIOSK_OK)
+        rc = arr_init(&a[2], PG_OID_BYTEA, m, payload);
+    if (rc == KIOSK_OK)
+        rc = arr_init(&a[3], PG_OID_BYTEA, m, m * 64);
+    if (rc == KIOSK_OK)
+        rc = arr_init(&a[4], PG_OID_BYTEA, m, m * 32);
+    for (size_t i = from; rc == KIOSK_OK && i < to; i++) {
+        if (c[i].refused)
+            continue;
+        arr_put(&a[0], recs[i].uuid, SYNC_UUID_LEN);
+        arr_put_i64(&a[1], recs[i].seq);
+        arr_put(&a[2], recs[i].sealed, recs[i].sealed_len);
+        arr_put(&a[3], recs[i].sig, 64);
+        arr_put(&a[4], c[i].hash, 32);
+    }
+    PGresult *r = NULL;
+    if (rc == KIOSK_OK) {
+        params p = {0};
+        p_bytes(&p, pk, 32);
+        p_i64(&p, now_ms);
+        p_text(&p, source);
+        p_bytes(&p, epoch, 16);
+        for (int k = 0; k < 5; k++)
+            p_bytes(&p, a[k].b, a[k].len);
+        rc = pg_run(db, "ingest", NULL, &p, &r);
+    }
+    for (int k = 0; k < 5; k++)
+        free(a[k].b);
+    if (rc != KIOSK_OK)
+        return rc;
+    /* rows: (1, NULL, NULL) when the device is known, (0, uuid, seq) per record inserted;
+     * a uuid inserted twice in one batch cannot be, so (uuid, seq) names the first record
+     * not yet marked that carries them */
+    int known_row = 0;
+    for (int row = 0; row < PQntuples(r); row++) {
+        if (r_i64(r, row, 0) == 1) {
+            known_row = 1;
+            continue;
+        }
+        const char *uuid = PQgetvalue(r, row, 1);
+        int64_t seq = r_i64(r, row, 2);
+        for (size_t i = from; i < to; i++)
+            if (!c[i].refused && !c[i].inserted && recs[i].seq == seq &&
+                strncmp(recs[i].uuid, uuid, SYNC_UUID_LEN) == 0) {
+                c[i].inserted = 1;
+                break;
+            }
+    }
+    PQclear(r);
+    return known_row ? KIOSK_OK : KIOSK_NOT_FOUND;
+}
+
+/* The records that passed their checks but were not inserted: the rows holding their
+ * uuids say duplicate (the same device, seq and bytes) or uuid_conflict; without one, their
+ * seq is taken (seq_conflict). Those refused are kept for reconciliation, in one
+ * statement. */
+static kiosk_rc decide_conflicts(hub_pg *db, const uint8_t pk[32], const uint8_t epoch[16],
+                                 const sync_record *recs, checked *c, size_t n, const char *source,
+                                 int64_t now_ms, sync_result *results)
+{
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++)
+        m += !c[i].refused && !c[i].inserted;
+    if (m == 0)
+        return KIOSK_OK;
+    pg_array u = {0};
+    kiosk_rc rc = arr_init(&u, PG_OID_TEXT, m, m * SYNC_UUID_LEN);
+    if (rc != KIOSK_OK)
+        return rc;
+    for (size_t i = 0; i < n; i++)
+        if (!c[i].refused && !c[i].inserted)
+            arr_put(&u, recs[i].uuid, SYNC_UUID_LEN);
     params p = {0};
-    p_bytes(&p, pk, 32);
-    p_text(&p, r->uuid);
-    p_bytes(&p, epoch, 16);
-    p_i64(&p, r->seq);
-    p_bytes(&p, r->sealed, r->sealed_len);
-    p_bytes(&p, r->sig, 64);
-    p_bytes(&p, hash, 32);
-    p_text(&p, reason);
-    p_i64(&p, now_ms);
-    p_text(&p, source);
-    PGresult *res;
-    kiosk_rc rc = pg_run(db, "reconcile", NULL, &p, &res);
-    PQclear(res);
+    p_bytes(&p, u.b, u.len);
+    PGresult *q;
+    rc = pg_run(db, "find_uuids", NULL, &p, &q);
+    free(u.b);
+    if (rc != KIOSK_OK)
+        return rc;
+    size_t payload = 0, refused = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (c[i].refused || c[i].inserted)
+            continue;
+        const char *reason = "seq_conflict";
+        for (int row = 0; row < PQntuples(q); row++) {
+            if (strncmp(PQgetvalue(q, row, 0), recs[i].uuid, SYNC_UUID_LEN) != 0)
+                continue;
+            const uint8_t *dev = r_bytes(q, row, 1, 32), *h = r_bytes(q, row, 3, 32);
+            int same = dev && memcmp(dev, pk, 32) == 0 && r_i64(q, row, 2) == recs[i].seq && h &&
+                       memcmp(h, c[i].hash, 32) == 0;
+            reason = same ? NULL : "uuid_conflict";
+            break;
+        }
+        if (!reason) {
+            set_result(&results[i], &recs[i], SYNC_DUPLICATE, "", c[i].hash);
+            continue;
+        }
+        set_result(&results[i], &recs[i], SYNC_REJECTED, reason, c[i].hash);
+        refused++;
+        payload += recs[i].sealed_len;
+    }
+    PQclear(q);
+    if (refused == 0)
+        return KIOSK_OK;
+    pg_array a[6] = {{0}};
+    rc = arr_init(&a[0], PG_OID_TEXT, refused, refused * SYNC_UUID_LEN);
+    if (rc == KIOSK_OK)
+        rc = arr_init(&a[1], PG_OID_INT8, refused, refused * 8);
+    if (rc == KIOSK_OK)
+        rc = arr_init(&a[2], PG_OID_BYTEA, refused, payload);
+    if (rc == KIOSK_OK)
+        rc = arr_init(&a[3], PG_OID_BYTEA, refused, refused * 64);
+    if (rc == KIOSK_OK)
+        rc = arr_init(&a[4], PG_OID_BYTEA, refused, refused * 32);
+    if (rc == KIOSK_OK)
+        rc = arr_init(&a[5], PG_OID_TEXT, refused, refused * 16);
+    for (size_t i = 0; rc == KIOSK_OK && i < n; i++) {
+        if (c[i].refused || c[i].inserted || results[i].status != SYNC_REJECTED)
+            continue;
+        arr_put(&a[0], recs[i].uuid, SYNC_UUID_LEN);
+        arr_put_i64(&a[1], recs[i].seq);
+        arr_put(&a[2], recs[i].sealed, recs[i].sealed_len);
+        arr_put(&a[3], recs[i].sig, 64);
+        arr_put(&a[4], c[i].hash, 32);
+        arr_put(&a[5], results[i].reason, strlen(results[i].reason));
+    }
+    if (rc == KIOSK_OK) {
+        params k = {0};
+        p_bytes(&k, pk, 32);
+        p_bytes(&k, epoch, 16);
+        p_i64(&k, now_ms);
+        p_text(&k, source);
+        for (int x = 0; x < 6; x++)
+            p_bytes(&k, a[x].b, a[x].len);
+        rc = pg_run(db, "reconcile_many", NULL, &k, &q);
+        PQclear(q);
+    }
+    for (int x = 0; x < 6; x++)
+        free(a[x].b);
     return rc;
 }
 
-/* Decide one record inside the open transaction: insert it unless a row holds its uuid or
- * its (device, epoch, seq); on a conflict, the row that holds the uuid says duplicate or
- * uuid_conflict, and without one it is the seq that is taken. */
-static kiosk_rc ingest_one(hub_pg *db, const uint8_t pk[32], const uint8_t *epoch_given,
-                           const sync_record *r, const char *source, int64_t now_ms,
-                           sync_result *res)
+static kiosk_rc ingest_batch(hub_pg *db, const uint8_t pk[32], const uint8_t epoch[16],
+                             const sync_record *recs, checked *c, size_t n, const char *source,
+                             int64_t now_ms, sync_result *results)
 {
-    const uint8_t *epoch = epoch_given ? epoch_given : legacy_epoch;
-    uint8_t hash[32];
-    int hashed;
-    const char *refused = hub_db_check_record(pk, epoch_given, r, hash, &hashed);
-    if (refused) {
-        set_result(res, r, SYNC_REJECTED, refused, hashed ? hash : NULL);
-        return KIOSK_OK;
-    }
-    char uuid[SYNC_UUID_LEN + 1];
-    snprintf(uuid, sizeof uuid, "%.*s", SYNC_UUID_LEN, r->uuid);
-    params p = {0};
-    p_text(&p, uuid);
-    p_bytes(&p, pk, 32);
-    p_i64(&p, r->seq);
-    p_bytes(&p, r->sealed, r->sealed_len);
-    p_bytes(&p, r->sig, 64);
-    p_bytes(&p, hash, 32);
-    p_i64(&p, now_ms);
-    p_text(&p, source);
-    p_bytes(&p, epoch, 16);
-    PGresult *q;
-    kiosk_rc rc = pg_run(db, "insert", NULL, &p, &q);
-    if (rc != KIOSK_OK)
-        return rc;
-    int inserted = strcmp(PQcmdTuples(q), "1") == 0;
-    PQclear(q);
-    if (inserted) {
-        set_result(res, r, SYNC_ACCEPTED, "", hash);
-        return KIOSK_OK;
-    }
-    params u = {0};
-    p_text(&u, uuid);
-    rc = pg_run(db, "find_uuid", NULL, &u, &q);
-    if (rc != KIOSK_OK)
-        return rc;
-    const char *reason = "seq_conflict";
-    if (PQntuples(q) == 1) {
-        const uint8_t *dev = r_bytes(q, 0, 0, 32), *h = r_bytes(q, 0, 2, 32);
-        int same = dev && memcmp(dev, pk, 32) == 0 && r_i64(q, 0, 1) == r->seq && h &&
-                   memcmp(h, hash, 32) == 0;
-        reason = same ? NULL : "uuid_conflict";
-    }
-    PQclear(q);
-    if (!reason) {
-        set_result(res, r, SYNC_DUPLICATE, "", hash);
-        return KIOSK_OK;
-    }
-    set_result(res, r, SYNC_REJECTED, reason, hash);
-    return keep_refused(db, pk, epoch, r, hash, reason, source, now_ms);
-}
-
-static kiosk_rc ingest_batch(hub_pg *db, const uint8_t pk[32], const uint8_t *epoch,
-                             const sync_record *recs, size_t n, const char *source, int64_t now_ms,
-                             sync_result *results)
-{
+    for (size_t i = 0; i < n; i++)
+        c[i].inserted = 0;
     kiosk_rc rc = pg_do(db, "BEGIN", NULL);
     if (rc != KIOSK_OK)
         return rc;
-    rc = known(db, pk);
-    for (size_t i = 0; rc == KIOSK_OK && i < n; i++)
-        rc = ingest_one(db, pk, epoch, &recs[i], source, now_ms, &results[i]);
+    size_t from = 0;
+    do {
+        size_t to = from, bytes = 0;
+        while (to < n && to - from < PG_CHUNK_RECORDS &&
+               (to == from || bytes + recs[to].sealed_len <= PG_CHUNK_BYTES))
+            bytes += recs[to++].sealed_len;
+        rc = insert_chunk(db, pk, epoch, recs, c, from, to, source, now_ms);
+        from = to;
+    } while (rc == KIOSK_OK && from < n);
+    for (size_t i = 0; rc == KIOSK_OK && i < n; i++) {
+        if (c[i].refused)
+            set_result(&results[i], &recs[i], SYNC_REJECTED, c[i].refused,
+                       c[i].hashed ? c[i].hash : NULL);
+        else if (c[i].inserted)
+            set_result(&results[i], &recs[i], SYNC_ACCEPTED, "", c[i].hash);
+    }
+    if (rc == KIOSK_OK)
+        rc = decide_conflicts(db, pk, epoch, recs, c, n, source, now_ms, results);
     if (rc == KIOSK_OK)
         rc = pg_do(db, "COMMIT", NULL);
     if (rc != KIOSK_OK && PQstatus(db->conn) == CONNECTION_OK)
@@ -606,14 +889,20 @@ static kiosk_rc pg_ingest_epoch(void *impl, const uint8_t pk[32], const uint8_t 
     if (!db || !pk || (n && (!recs || !results)) || !source ||
         (strcmp(source, "http") != 0 && strcmp(source, "bundle") != 0))
         return KIOSK_INVALID;
+    checked *c = n ? calloc(n, sizeof *c) : NULL;
+    if (n && !c)
+        return KIOSK_NOMEM;
+    check_all(pk, epoch, recs, n, c); /* before the transaction: it holds no lock meanwhile */
     kiosk_rc rc = pg_ready(db);
     for (int attempt = 0; rc == KIOSK_OK || (rc == KIOSK_BUSY && attempt < PG_RETRIES); attempt++) {
-        rc = ingest_batch(db, pk, epoch, recs, n, source, now_ms, results);
+        rc =
+            ingest_batch(db, pk, epoch ? epoch : legacy_epoch, recs, c, n, source, now_ms, results);
         if (rc != KIOSK_BUSY)
             break;
         struct timespec ts = {0, (long)(1 + randombytes_uniform(20)) * 1000000L};
         nanosleep(&ts, NULL); /* another hub holds a row this batch wants: let it finish */
     }
+    free(c);
     if (rc != KIOSK_OK && rc != KIOSK_NOT_FOUND)
         kiosk_log_error("hub_pg", "ingest of %zu records rolled back: %s", n, kiosk_strerror(rc));
     return rc;
@@ -632,11 +921,17 @@ static kiosk_rc pg_seen_request(void *impl, const uint8_t signature[64], int64_t
     if (rc != KIOSK_OK)
         return rc;
     int64_t horizon = now_ms - 2 * (int64_t)SYNC_SKEW_MS;
-    params p = {0};
-    p_i64(&p, horizon);
-    rc = pg_do(db, "DELETE FROM seen_requests WHERE time_ms < $1", &p);
-    if (rc != KIOSK_OK)
-        return rc;
+    /* pruned at most every PG_PRUNE_MS on a connection: under steady traffic every prune
+     * deletes rows, and each would be a commit waiting for its own WAL flush (the answers
+     * never depend on it: a row past the horizon is not "seen") */
+    if (now_ms >= db->pruned_ms + PG_PRUNE_MS || now_ms < db->pruned_ms) {
+        params p = {0};
+        p_i64(&p, horizon);
+        rc = pg_do(db, "DELETE FROM seen_requests WHERE time_ms < $1", &p);
+        if (rc != KIOSK_OK)
+            return rc;
+        db->pruned_ms = now_ms;
+    }
     params q = {0};
     p_bytes(&q, signature, 64);
     PGresult *r;
@@ -650,9 +945,12 @@ static kiosk_rc pg_seen_request(void *impl, const uint8_t signature[64], int64_t
         return rc;
     }
     p_i64(&q, now_ms);
+    p_i64(&q, horizon);
+    /* a row past the horizon not pruned yet is taken over, not "seen" */
     rc = pg_run(db, NULL,
                 "INSERT INTO seen_requests(signature, time_ms) VALUES($1, $2)"
-                " ON CONFLICT DO NOTHING",
+                " ON CONFLICT(signature) DO UPDATE SET time_ms = excluded.time_ms"
+                " WHERE seen_requests.time_ms < $3",
                 &q, &r);
     if (rc == KIOSK_OK)
         *seen = strcmp(PQcmdTuples(r), "0") == 0;

@@ -1,23 +1,28 @@
 /* Benchmark of the hub's ingest at regional scale: many simulated kiosks POST their
  * signed batches over TLS (a new connection each, as separate units would) to one hub,
- * into PostgreSQL (a private server on this machine, fsync on) and into SQLite
- * (synchronous=FULL) — the same requests, the two figures side by side. Target (issue 17):
- * >= 5,000 records/s into PostgreSQL from 1,000 kiosks at the real record size on this
- * 2-core machine, the database on the same machine. Asserts nothing about time: prints
- * the figure of every run beside the target, and the spread over the runs.
+ * into PostgreSQL (a private server on this machine, fsync and synchronous_commit on) and
+ * into SQLite (synchronous=FULL) — the same requests, the two figures side by side.
+ * Target (issue 17): >= 5,000 records/s into PostgreSQL from 1,000 kiosks at the real
+ * record size on this 2-core machine, the database on the same machine. Asserts nothing
+ * about time: prints the figure of every run beside the target, the spread over the runs,
+ * the machine's load average, and where the CPU went per record (the kiosks' side, the
+ * hubs, the PostgreSQL server; the machine's idle share).
  *
- * A record is the real size (10,400 sealed bytes, what bench_sync's whole registration
- * with its signature evidence seals to; random here, the hub never opens them), signed
- * by its kiosk's key; the kiosks' side (making and signing requests, TLS clients) runs on
- * the same two cores as the hub and the database, so the figure is a floor.
+ * A request is what a kiosk sends today: POST /v3/records (the records as bytes) with
+ * the head (the unit's audit head and its store epoch; the hub answers the mark) and
+ * "Expect: 100-continue". A record is the real size (10,400 sealed bytes, what
+ * bench_sync's whole registration with its signature evidence seals to; random here, the
+ * hub never opens them), signed by its kiosk's key with the epoch; the kiosks' side
+ * (making and signing requests, TLS clients) runs on the same two cores as the hub and
+ * the database, so the figure is a floor.
  *
  * PostgreSQL is served by several hub servers (default 4), each with its own database
  * connection, the kiosks spread over them round robin: what several hub processes behind a
  * load balancer do, and what lets the database commit several batches with one flush.
  * SQLite is served by one (one writer: a hall's hub).
  *
- * Usage: bench_hub [KIOSKS [RECORDS_PER_KIOSK [RUNS [CLIENT_THREADS [PG_HUBS]]]]] — defaults
- * 1000 10 3 16 4. */
+ * Usage: bench_hub [KIOSKS [RECORDS_PER_KIOSK [RUNS [CLIENT_THREADS [PG_HUBS [BACKENDS]]]]]]
+ * — defaults 1000 10 3 16 4 both (BACKENDS: both, postgresql or sqlite). */
 #include <curl/curl.h>
 #include <pthread.h>
 #include <sodium.h>
@@ -36,6 +41,9 @@
 #include "proto/sync_proto.h"
 
 #define SEALED_SIZE 10400
+/* README, "running a regional hub": the settings a hub's PostgreSQL is advised to have */
+#define HUB_PG_ADVISED                                                                             \
+    "-c shared_buffers=256MB -c wal_buffers=16MB -c max_wal_size=4GB -c checkpoint_timeout=15min"
 
 typedef struct kiosk {
     uint8_t pk[32], sk[64];
@@ -50,6 +58,7 @@ static char cert[600], keyfile[600];
 static uint16_t ports[HUBS_MAX];
 static int n_ports;
 static atomic_int next_kiosk, failures;
+static _Atomic long long client_cpu_us; /* the kiosks' threads, summed as each ends */
 
 static void make_uuid(char out[SYNC_UUID_LEN + 1])
 {
@@ -63,7 +72,8 @@ static void make_uuid(char out[SYNC_UUID_LEN + 1])
              hex + 20);
 }
 
-/* Every kiosk's batch, encoded once (fresh uuids for every run, so each run stores). */
+/* Every kiosk's batch, encoded once (fresh uuids, epoch and keys for every run, so each
+ * run stores): version 3, with the head a unit sends. */
 static int make_bodies(void)
 {
     sync_record *recs = calloc((size_t)per_kiosk, sizeof *recs);
@@ -79,13 +89,16 @@ static int make_bodies(void)
         kiosk *ki = &kiosks[k];
         free(ki->body);
         crypto_sign_keypair(ki->pk, ki->sk);
+        sync_head head = {.present = 1, .audit_id = 40 + k, .has_epoch = 1};
+        randombytes_buf(head.audit_hash, sizeof head.audit_hash);
+        randombytes_buf(head.epoch, sizeof head.epoch);
         for (int i = 0; i < per_kiosk; i++) {
             make_uuid(recs[i].uuid);
             recs[i].seq = i + 1;
             randombytes_buf(recs[i].sealed, SEALED_SIZE);
-            sync_record_sign(&recs[i], ki->sk);
+            sync_record_sign_epoch(&recs[i], head.epoch, ki->sk);
         }
-        if (sync_body_encode(recs, (size_t)per_kiosk, &ki->body, &ki->len) != KIOSK_OK)
+        if (sync_body_encode_v3(recs, (size_t)per_kiosk, &head, &ki->body, &ki->len) != KIOSK_OK)
             return -1;
     }
     for (int i = 0; i < per_kiosk; i++)
@@ -108,24 +121,32 @@ static int64_t wall_ms(void)
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* A client thread: kiosk after kiosk, each its own TLS connection and signed request. */
+/* A client thread: kiosk after kiosk, each its own TCP and TLS connection and signed
+ * request. The thread keeps one curl handle (and so its parsed CA file, as a unit's sync
+ * round does); the connection is never reused. */
 static void *client(void *arg)
 {
     (void)arg;
     char url[128];
+    CURL *c = curl_easy_init();
     for (;;) {
         int k = atomic_fetch_add(&next_kiosk, 1);
-        if (k >= n_kiosks)
+        if (k >= n_kiosks || !c) {
+            if (!c)
+                atomic_fetch_add(&failures, 1);
+            curl_easy_cleanup(c);
+            atomic_fetch_add(&client_cpu_us, (long long)(bench_thread_cpu_ms() * 1000.0));
             return NULL;
+        }
         /* round robin over the hub processes, as a load balancer would */
         snprintf(url, sizeof url, "https://127.0.0.1:%u%s", (unsigned)ports[k % n_ports],
-                 SYNC_PATH_RECORDS_V2);
+                 SYNC_PATH_RECORDS_V3);
         kiosk *ki = &kiosks[k];
         uint8_t sha[32], sig[64];
         char hex[129], h_dev[160], h_time[64], h_sha[160], h_sig[200];
         int64_t t = wall_ms();
-        crypto_hash_sha256(sha, (const uint8_t *)ki->body, ki->len);
-        sync_request_sign_v2(ki->sk, "POST", SYNC_PATH_RECORDS_V2, t, sha, ki->len, sig);
+        sync_sha256(sha, (const uint8_t *)ki->body, ki->len); /* as a unit hashes */
+        sync_request_sign_v2(ki->sk, "POST", SYNC_PATH_RECORDS_V3, t, sha, ki->len, sig);
         sync_hex_format(ki->pk, 32, hex);
         snprintf(h_dev, sizeof h_dev, "%s: %s", SYNC_HDR_DEVICE, hex);
         snprintf(h_time, sizeof h_time, "%s: %lld", SYNC_HDR_TIME, (long long)t);
@@ -133,14 +154,15 @@ static void *client(void *arg)
         snprintf(h_sha, sizeof h_sha, "%s: %s", SYNC_HDR_BODY_SHA256, hex);
         sync_hex_format(sig, 64, hex);
         snprintf(h_sig, sizeof h_sig, "%s: %s", SYNC_HDR_SIGNATURE, hex);
-        struct curl_slist *h = curl_slist_append(NULL, "Expect:");
-        h = curl_slist_append(h, "Content-Type: application/json");
+        struct curl_slist *h = curl_slist_append(NULL, "Expect: 100-continue");
+        h = curl_slist_append(h, "Content-Type: application/octet-stream");
         h = curl_slist_append(h, h_dev);
         h = curl_slist_append(h, h_time);
         h = curl_slist_append(h, h_sha);
         h = curl_slist_append(h, h_sig);
-        CURL *c = curl_easy_init();
         curl_easy_setopt(c, CURLOPT_URL, url);
+        curl_easy_setopt(c, CURLOPT_FRESH_CONNECT, 1L);
+        curl_easy_setopt(c, CURLOPT_FORBID_REUSE, 1L);
         curl_easy_setopt(c, CURLOPT_CAINFO, cert);
         curl_easy_setopt(c, CURLOPT_NOPROXY, "*");
         curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
@@ -152,14 +174,39 @@ static void *client(void *arg)
         if (curl_easy_perform(c) != CURLE_OK ||
             curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status) != CURLE_OK || status != 200)
             atomic_fetch_add(&failures, 1);
-        curl_easy_cleanup(c);
         curl_slist_free_all(h);
     }
 }
 
-/* One run into the store at where, served by hubs servers (each its own connection to the
- * database, as separate hub processes have): records/s, or -1. */
-static double run(const char *where, int hubs, const uint8_t hub_sk[64])
+/* Where the CPU went in a run, in microseconds per record; idle: the machine's idle
+ * share (both CPUs) over the run. */
+typedef struct cpu_split {
+    double client, hub, db, idle;
+    double syncs, wal_bytes; /* PostgreSQL: WAL flushes per request, WAL bytes per record */
+} cpu_split;
+
+/* The machine's busy and idle time so far (/proc/stat's first line), in clock ticks. */
+static void machine_ticks(long long *busy, long long *idle)
+{
+    long long v[8] = {0};
+    *busy = *idle = 0;
+    FILE *f = fopen("/proc/stat", "r");
+    if (!f)
+        return;
+    int n = fscanf(f, "cpu %lld %lld %lld %lld %lld %lld %lld %lld", &v[0], &v[1], &v[2], &v[3],
+                   &v[4], &v[5], &v[6], &v[7]);
+    fclose(f);
+    if (n != 8)
+        return;
+    *idle = v[3] + v[4];
+    *busy = v[0] + v[1] + v[2] + v[5] + v[6] + v[7];
+}
+
+/* One run into the store at where (pg: its server, NULL for SQLite), served by hubs
+ * servers (each its own connection to the database, as separate hub processes have):
+ * records/s, or -1; where the CPU went into *cpu. */
+static double run(const char *where, const pg_server *pg, int hubs, const uint8_t hub_sk[64],
+                  cpu_split *cpu)
 {
     if (make_bodies() != 0)
         return -1;
@@ -186,13 +233,32 @@ static double run(const char *where, int hubs, const uint8_t hub_sk[64])
     if (ok) {
         atomic_store(&next_kiosk, 0);
         atomic_store(&failures, 0);
+        atomic_store(&client_cpu_us, 0);
         pthread_t th[64];
+        long long busy0, idle0, busy1, idle1;
+        machine_ticks(&busy0, &idle0);
+        double db0 = pg ? pg_server_cpu_ms(pg) : 0, proc0 = bench_process_cpu_ms();
+        double sync0 = 0, wal0 = 0, sync1 = 0, wal1 = 0;
+        if (pg)
+            pg_server_wal(pg, &sync0, &wal0);
         double t0 = bench_now_ms();
         for (int i = 0; i < n_threads; i++)
             pthread_create(&th[i], NULL, client, NULL);
         for (int i = 0; i < n_threads; i++)
             pthread_join(th[i], NULL);
         ms = bench_now_ms() - t0;
+        double proc = bench_process_cpu_ms() - proc0, db = pg ? pg_server_cpu_ms(pg) - db0 : 0;
+        machine_ticks(&busy1, &idle1);
+        if (pg)
+            pg_server_wal(pg, &sync1, &wal1);
+        cpu->syncs = (sync1 - sync0) / n_kiosks;
+        cpu->wal_bytes = (wal1 - wal0) / ((double)n_kiosks * per_kiosk);
+        double recs = (double)n_kiosks * per_kiosk, client_ms = atomic_load(&client_cpu_us) / 1e3;
+        cpu->client = client_ms * 1000.0 / recs;
+        cpu->hub = (proc - client_ms) * 1000.0 / recs; /* SQLite's work is in the hub */
+        cpu->db = db * 1000.0 / recs;
+        long long all = (busy1 - busy0) + (idle1 - idle0);
+        cpu->idle = all > 0 ? 100.0 * (double)(idle1 - idle0) / (double)all : 0;
     }
     for (int i = 0; i < hubs; i++)
         hub_server_stop(srvs[i]);
@@ -213,6 +279,116 @@ static double run(const char *where, int hubs, const uint8_t hub_sk[64])
     return (double)total / (ms / 1000.0);
 }
 
+/* Where a request's time goes at the hub, TLS and HTTP aside: the kiosks' batches of the
+ * last run through the calls hub_http makes for POST /v3/records, one request after another
+ * on one thread and one database connection (so each wall time is a latency, fsync
+ * included), summed per phase; with the PostgreSQL server's CPU per phase (pg NULL:
+ * SQLite, whose work is in the wall time). Per record, into stdout. */
+enum { PH_VERIFY, PH_KNOWN, PH_SEEN, PH_INGEST, PH_REMEMBER, PH_MARK, PH_REPLY, PH_COUNT };
+static const char *const phase_name[PH_COUNT] = {"decode+verify", "known", "seen x2", "ingest",
+                                                 "remember",      "mark",  "reply"};
+
+static void phases(const char *where, const pg_server *pg, int n, const uint8_t hub_sk[64])
+{
+    hub_db *db = NULL;
+    if (hub_db_open(where, &db) != KIOSK_OK)
+        return;
+    double wall[PH_COUNT] = {0}, cpu[PH_COUNT] = {0};
+    int ok = 1;
+    for (int k = 0; ok && k < n; k++)
+        ok = hub_db_device_add(db, kiosks[k].pk, "bench", 1) == KIOSK_OK;
+    for (int k = 0; ok && k < n; k++) {
+        kiosk *ki = &kiosks[k];
+        int64_t now = wall_ms();
+        double t = bench_now_ms(), c = pg ? pg_server_cpu_ms(pg) : 0;
+        int ph = 0;
+#define PHASE_END()                                                                                \
+    do {                                                                                           \
+        double t2 = bench_now_ms(), c2 = pg ? pg_server_cpu_ms(pg) : 0;                            \
+        wall[ph] += t2 - t;                                                                        \
+        cpu[ph++] += c2 - c;                                                                       \
+        c = c2;                                                                                    \
+        t = bench_now_ms(); /* the next phase's wall leaves the /proc reading out */               \
+    } while (0)
+        uint8_t sha[32], sig[64];
+        sync_sha256(sha, (const uint8_t *)ki->body, ki->len);
+        sync_request_sign_v2(ki->sk, "POST", SYNC_PATH_RECORDS_V3, now, sha, ki->len, sig);
+        t = bench_now_ms();
+        sync_record *recs = NULL;
+        size_t m = 0;
+        sync_head head;
+        sync_sha256(sha, (const uint8_t *)ki->body, ki->len);
+        ok = sync_request_verify_v2(ki->pk, "POST", SYNC_PATH_RECORDS_V3, now, sha, ki->len, sig) &&
+             sync_body_decode_v3(ki->body, ki->len, &recs, &m, &head) == KIOSK_OK;
+        PHASE_END();
+        ok = ok && hub_db_device_known(db, ki->pk) == KIOSK_OK;
+        PHASE_END();
+        int seen = 0;
+        ok = ok && hub_db_seen_request(db, sig, now, 0, &seen) == KIOSK_OK &&
+             hub_db_seen_request(db, sig, now, 0, &seen) == KIOSK_OK && !seen;
+        PHASE_END();
+        sync_result *res = calloc(m ? m : 1, sizeof *res);
+        ok = ok && res &&
+             hub_db_ingest_epoch(db, ki->pk, head.epoch, recs, m, "http", now, res) == KIOSK_OK;
+        PHASE_END();
+        ok = ok && hub_db_seen_request(db, sig, now, 1, &seen) == KIOSK_OK;
+        PHASE_END();
+        sync_mark mark;
+        ok = ok && hub_db_mark_epoch(db, ki->pk, head.epoch, &head, now, &mark) == KIOSK_OK;
+        PHASE_END();
+        char *out = NULL;
+        size_t out_len = 0;
+        uint8_t rs[64];
+        ok = ok && sync_results_encode_mark(res, m, now, &mark, &out, &out_len) == KIOSK_OK;
+        if (ok)
+            sync_reply_sign(hub_sk, ki->pk, sig, 200, out, out_len, rs);
+        PHASE_END();
+#undef PHASE_END
+        free(out);
+        free(res);
+        sync_records_free(recs, m);
+    }
+    hub_db_close(db);
+    if (!ok) {
+        printf("  phases: a call failed\n");
+        return;
+    }
+    double recs = (double)n * per_kiosk, tw = 0, tc = 0;
+    printf("  %s, one request at a time, per record (wall us / %s):\n",
+           pg ? "postgresql" : "sqlite", pg ? "server cpu us" : "-");
+    for (int i = 0; i < PH_COUNT; i++) {
+        printf("    %-14s %7.1f / %5.1f\n", phase_name[i], wall[i] * 1000.0 / recs,
+               cpu[i] * 1000.0 / recs);
+        tw += wall[i];
+        tc += cpu[i];
+    }
+    printf("    %-14s %7.1f / %5.1f\n", "total", tw * 1000.0 / recs, tc * 1000.0 / recs);
+}
+
+/* The CPU each record took, and what that allows on this machine's CPUs were nothing else
+ * running: with the kiosks' side (as this benchmark runs), and without it (as a region
+ * runs: the kiosks are elsewhere). An estimate from CPU time, for a shared machine whose
+ * wall-clock figure is whatever the others left over. */
+static void print_cpu(const cpu_split *c)
+{
+    double cpus = (double)sysconf(_SC_NPROCESSORS_ONLN), own = c->hub + c->db;
+    printf("  cpu/record: kiosks %.0f us, hubs %.0f us, postgresql %.0f us; idle %.0f%%;"
+           " the CPUs alone would allow %.0f/s (%.0f/s without the kiosks' side)\n",
+           c->client, c->hub, c->db, c->idle, own > 0 ? cpus * 1e6 / (own + c->client) : 0,
+           own > 0 ? cpus * 1e6 / own : 0);
+    if (c->syncs > 0)
+        printf("  postgresql WAL: %.2f flushes per request, %.0f bytes per record\n", c->syncs,
+               c->wal_bytes);
+}
+
+/* The machine is shared: the load average beside the figures. */
+static void print_load(const char *when)
+{
+    double l[3];
+    if (getloadavg(l, 3) == 3)
+        printf("load average %s: %.2f %.2f %.2f\n", when, l[0], l[1], l[2]);
+}
+
 static void report(const char *name, double *v, int n, const char *target)
 {
     bench_sort(v, (size_t)n);
@@ -227,8 +403,10 @@ int main(int argc, char **argv)
     int runs = argc > 3 ? atoi(argv[3]) : 3;
     n_threads = argc > 4 ? atoi(argv[4]) : 16;
     int pg_hubs = argc > 5 ? atoi(argv[5]) : 4;
+    const char *backends = argc > 6 ? argv[6] : "both";
+    int do_pg = strcmp(backends, "sqlite") != 0, do_sqlite = strcmp(backends, "postgresql") != 0;
     if (n_kiosks < 1 || per_kiosk < 1 || runs < 1 || runs > 20 || n_threads < 1 || n_threads > 64 ||
-        pg_hubs < 1 || pg_hubs > HUBS_MAX || sodium_init() < 0 ||
+        pg_hubs < 1 || pg_hubs > HUBS_MAX || (!do_pg && !do_sqlite) || sodium_init() < 0 ||
         curl_global_init(CURL_GLOBAL_DEFAULT) != 0)
         return 2;
     kiosk_log_set_level(KIOSK_LOG_ERROR);
@@ -249,36 +427,61 @@ int main(int argc, char **argv)
         return 1;
     uint8_t hub_pk[32], hub_sk[64];
     crypto_sign_keypair(hub_pk, hub_sk);
-    printf("bench_hub: %d kiosks x %d records of %d sealed bytes over TLS (a connection each),"
-           " %d client threads, %ld CPUs\n",
-           n_kiosks, per_kiosk, SEALED_SIZE, n_threads, sysconf(_SC_NPROCESSORS_ONLN));
+    printf("bench_hub: %d kiosks x %d records of %d sealed bytes over TLS (a connection each,"
+           " POST %s with the head), %d client threads, %ld CPUs\n",
+           n_kiosks, per_kiosk, SEALED_SIZE, SYNC_PATH_RECORDS_V3, n_threads,
+           sysconf(_SC_NPROCESSORS_ONLN));
+    print_load("before");
 
     pg_server *pg = NULL;
-    int pg_ok = pg_server_start(1, &pg) == 0;
+    /* the server set as README's "running a regional hub" advises (durable: fsync,
+     * synchronous_commit and full_page_writes on) */
+    const char *pg_options = getenv("BENCH_HUB_PG_DEFAULTS") ? "" : HUB_PG_ADVISED;
+    printf("postgresql options: %s\n", *pg_options ? pg_options : "(the server's defaults)");
+    int pg_ok = do_pg && pg_server_start_with(1, pg_options, &pg) == 0;
     double pgv[20], slv[20];
     int pgn = 0, sln = 0;
     for (int r = 0; r < runs; r++) {
+        cpu_split c = {0};
         if (pg_ok) {
             char url[PG_SERVER_URL_MAX], name[32];
             snprintf(name, sizeof name, "bench_%d", r);
-            double v =
-                pg_server_fresh_db(pg, name, url, sizeof url) == 0 ? run(url, pg_hubs, hub_sk) : -1;
-            printf("run %d postgresql, %d hubs: %7.0f records/s (target >= 5000)\n", r + 1, pg_hubs,
+            double v = pg_server_fresh_db(pg, name, url, sizeof url) == 0
+                           ? run(url, pg, pg_hubs, hub_sk, &c)
+                           : -1;
+            printf("run %d postgresql, %d hubs: %7.0f records/s (target >= 5000)", r + 1, pg_hubs,
                    v);
+            print_cpu(&c);
             if (v > 0)
                 pgv[pgn++] = v;
         }
-        char path[700];
-        snprintf(path, sizeof path, "%s/hub-%d.db", dir, r);
-        double v = run(path, 1, hub_sk);
-        printf("run %d sqlite, 1 hub:     %7.0f records/s\n", r + 1, v);
-        if (v > 0)
-            slv[sln++] = v;
+        if (do_sqlite) {
+            char path[700];
+            snprintf(path, sizeof path, "%s/hub-%d.db", dir, r);
+            double v = run(path, NULL, 1, hub_sk, &c);
+            printf("run %d sqlite, 1 hub:     %7.0f records/s                 ", r + 1, v);
+            print_cpu(&c);
+            if (v > 0)
+                slv[sln++] = v;
+        }
         fflush(stdout);
+    }
+    print_load("after");
+    /* the breakdown, on the last run's batches (fresh databases) */
+    int pn = n_kiosks;
+    if (pg_ok) {
+        char url[PG_SERVER_URL_MAX];
+        if (pg_server_fresh_db(pg, "bench_phases", url, sizeof url) == 0)
+            phases(url, pg, pn, hub_sk);
+    }
+    if (do_sqlite) {
+        char path[700];
+        snprintf(path, sizeof path, "%s/phases.db", dir);
+        phases(path, NULL, pn, hub_sk);
     }
     if (pgn)
         report("postgresql", pgv, pgn, "  target >= 5000 records/s");
-    else
+    else if (do_pg)
         printf("postgresql: no figure (%s)\n", pg_ok ? "every run failed" : "no server");
     if (sln)
         report("sqlite", slv, sln, "");
@@ -291,5 +494,5 @@ int main(int argc, char **argv)
     free(kiosks);
     sodium_memzero(hub_sk, sizeof hub_sk);
     curl_global_cleanup();
-    return pgn && sln ? 0 : 1;
+    return (pgn || !do_pg) && (sln || !do_sqlite) ? 0 : 1;
 }

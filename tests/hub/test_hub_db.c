@@ -341,13 +341,23 @@ static void test_seen_requests(void **state)
     assert_int_equal(seen, 0);
     assert_int_equal(hub_db_seen_request(db, sig, t0 + 1000, 1, &seen), KIOSK_OK);
     assert_int_equal(seen, 1);
-    assert_int_equal(hub_db_seen_request(db, sig2, t0 + 1000, 1, &seen), KIOSK_OK);
+    assert_int_equal(hub_db_seen_request(db, sig2, t0 + 20000, 1, &seen), KIOSK_OK);
     assert_int_equal(seen, 0);
     /* still remembered just inside 2 x the skew, forgotten after */
     assert_int_equal(hub_db_seen_request(db, sig, t0 + 2 * SYNC_SKEW_MS, 0, &seen), KIOSK_OK);
     assert_int_equal(seen, 1);
     assert_int_equal(hub_db_seen_request(db, sig, t0 + 2 * SYNC_SKEW_MS + 1, 0, &seen), KIOSK_OK);
     assert_int_equal(seen, 0);
+    /* forgotten, it is new again when remembered (the PostgreSQL backend may not have
+     * pruned it yet: it prunes at most every 10 s) */
+    assert_int_equal(hub_db_seen_request(db, sig, t0 + 2 * SYNC_SKEW_MS + 1, 1, &seen), KIOSK_OK);
+    assert_int_equal(seen, 0);
+    assert_int_equal(hub_db_seen_request(db, sig, t0 + 2 * SYNC_SKEW_MS + 2, 0, &seen), KIOSK_OK);
+    assert_int_equal(seen, 1);
+    /* pruned by then on both backends: sig's first row went, its second and sig2's stay */
+    assert_int_equal(hub_db_seen_request(db, sig2, t0 + 2 * SYNC_SKEW_MS + 15000, 0, &seen),
+                     KIOSK_OK);
+    assert_int_equal(seen, 1);
     hub_db_close(db);
 
 #ifdef KIOSK_HUB_POSTGRESQL
@@ -355,7 +365,7 @@ static void test_seen_requests(void **state)
         PGconn *c = PQconnectdb(path);
         PGresult *r = PQexec(c, "SELECT count(*) FROM seen_requests");
         assert_int_equal(PQresultStatus(r), PGRES_TUPLES_OK);
-        assert_string_equal(PQgetvalue(r, 0, 0), "1"); /* sig pruned, sig2 kept */
+        assert_string_equal(PQgetvalue(r, 0, 0), "2"); /* sig again, sig2 */
         PQclear(r);
         PQfinish(c);
         return;
@@ -367,7 +377,7 @@ static void test_seen_requests(void **state)
     assert_int_equal(sqlite3_prepare_v2(raw, "SELECT count(*) FROM seen_requests", -1, &st, NULL),
                      SQLITE_OK);
     assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-    assert_int_equal(sqlite3_column_int(st, 0), 1); /* sig pruned, sig2 kept */
+    assert_int_equal(sqlite3_column_int(st, 0), 2); /* sig again, sig2 */
     sqlite3_finalize(st);
     sqlite3_close(raw);
 }
@@ -584,6 +594,59 @@ static void test_ingest_checks_a_big_batch_in_order(void **state)
         assert_int_equal(res[i].status, *res[i].reason ? SYNC_REJECTED : SYNC_DUPLICATE);
     assert_int_equal(count_records(db, dev_pk), stored);
     free_recs(recs, N);
+    hub_db_close(db);
+}
+
+/* Conflicts inside one batch, and across the PostgreSQL backend's statements of 1,000
+ * records: each record is decided as if the batch were stored one record after another —
+ * an exact copy of an earlier record a duplicate, its uuid under another seq a
+ * uuid_conflict, its seq under another uuid a seq_conflict (both kept for
+ * reconciliation) — on both backends alike. */
+static void test_ingest_conflicts_inside_one_batch(void **state)
+{
+    (void)state;
+    hub_db *db = fresh("inbatch");
+    assert_int_equal(hub_db_device_add(db, dev_pk, "a", 1), KIOSK_OK);
+    enum { N = 2105 };
+    sync_record *recs = calloc(N, sizeof *recs);
+    sync_result *res = calloc(N, sizeof *res);
+    assert_non_null(recs);
+    assert_non_null(res);
+    for (int i = 0; i < N; i++)
+        make_record(&recs[i], i + 1, dev_sk);
+    /* 2100: a copy of 5 (in an earlier statement); 2101: 6's uuid at its own seq; 2102:
+     * 7's seq under its own uuid; 2103: 2104's uuid and seq, other bytes, before it */
+    memcpy(recs[2100].sealed, recs[5].sealed, recs[5].sealed_len);
+    memcpy(recs[2100].uuid, recs[5].uuid, sizeof recs[2100].uuid);
+    recs[2100].seq = recs[5].seq;
+    sync_record_sign(&recs[2100], dev_sk);
+    memcpy(recs[2101].uuid, recs[6].uuid, sizeof recs[2101].uuid);
+    sync_record_sign(&recs[2101], dev_sk);
+    recs[2102].seq = recs[7].seq;
+    sync_record_sign(&recs[2102], dev_sk);
+    memcpy(recs[2103].uuid, recs[2104].uuid, sizeof recs[2103].uuid);
+    recs[2103].seq = recs[2104].seq;
+    sync_record_sign(&recs[2103], dev_sk);
+    assert_int_equal(hub_db_ingest(db, dev_pk, recs, N, "bundle", 1, res), KIOSK_OK);
+    for (int i = 0; i < N; i++) {
+        assert_string_equal(res[i].uuid, recs[i].uuid);
+        assert_true(res[i].has_sealed_sha256);
+        const char *want = i == 2101 || i == 2104 ? "uuid_conflict"
+                           : i == 2102            ? "seq_conflict"
+                                                  : "";
+        assert_string_equal(res[i].reason, want);
+        assert_int_equal(res[i].status, *want       ? SYNC_REJECTED
+                                        : i == 2100 ? SYNC_DUPLICATE
+                                                    : SYNC_ACCEPTED);
+    }
+    assert_int_equal(count_records(db, dev_pk), N - 4);
+    int64_t kept, conflicts;
+    assert_int_equal(hub_db_reconcile_count(db, &kept, &conflicts), KIOSK_OK);
+    assert_int_equal(kept, 3);
+    assert_int_equal(conflicts, 1);
+    free_recs(recs, N);
+    free(recs);
+    free(res);
     hub_db_close(db);
 }
 
@@ -845,6 +908,7 @@ int main(void)
         cmocka_unit_test(test_walk_order),
         cmocka_unit_test(test_ingest_rate),
         cmocka_unit_test(test_ingest_checks_a_big_batch_in_order),
+        cmocka_unit_test(test_ingest_conflicts_inside_one_batch),
         cmocka_unit_test(test_checkpoints_off_the_ingest_path),
         cmocka_unit_test(test_mark_head_only_moves_forward),
         cmocka_unit_test(test_epochs),
@@ -861,6 +925,7 @@ int main(void)
         cmocka_unit_test(test_walk_order),
         cmocka_unit_test(test_ingest_rate),
         cmocka_unit_test(test_ingest_checks_a_big_batch_in_order),
+        cmocka_unit_test(test_ingest_conflicts_inside_one_batch),
         cmocka_unit_test(test_mark_head_only_moves_forward),
         cmocka_unit_test(test_epochs),
         cmocka_unit_test(test_two_processes_one_database),
