@@ -86,10 +86,10 @@ static kiosk_clock_manual clk;
 static int update_refs;
 static char failed[2048]; /* the screens of the current test that failed, for fail_msg */
 static int nfailed;
-static char seen[256][64]; /* every screen name of this run (unique; orphans) */
+static char seen[512][64]; /* every screen name of this run (unique; orphans) */
 static int nseen;
 static int screen_tests_done; /* screen tests that reached their end */
-#define SCREEN_TESTS 18
+#define SCREEN_TESTS 19
 
 /* ---- images ------------------------------------------------------------------------ */
 
