@@ -118,8 +118,8 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
     /* 9 -> 10: the health report's counters (health.c): one row per citizen's session
      * ended since the last report the hub took, holding only its number of touches, for
      * the count and the median; nothing else of the session. Idempotent, like 4 -> 5. */
-    "CREATE TABLE IF NOT EXISTS health_sessions(id INTEGER PRIMARY KEY AUTOINCREMENT,"
-    " taps INTEGER NOT NULL);",
+    ("CREATE TABLE IF NOT EXISTS health_sessions(id INTEGER PRIMARY KEY AUTOINCREMENT,"
+     " taps INTEGER NOT NULL);"),
 };
 
 /* The keyed hash that finds a citizen's records: BLAKE2b-256 of the ID number (upper
