@@ -131,8 +131,8 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
     /* 10 -> 11: the health report's counters (health.c): one row per citizen's session
      * ended since the last report the hub took, holding only its number of touches, for
      * the count and the median; nothing else of the session. Idempotent, like 4 -> 5. */
-    "CREATE TABLE IF NOT EXISTS health_sessions(id INTEGER PRIMARY KEY AUTOINCREMENT,"
-    " taps INTEGER NOT NULL);",
+    ("CREATE TABLE IF NOT EXISTS health_sessions(id INTEGER PRIMARY KEY AUTOINCREMENT,"
+     " taps INTEGER NOT NULL);"),
     /* 11 -> 12: the follow-up plan printed with a record (its plans' bits and its date,
      * nothing personal), so a 副本 from 我的办理记录 carries it as the original did; a row
      * only where a plan was printed. Idempotent, like 4 -> 5. */
