@@ -268,7 +268,9 @@ static void test_kill_at_random_moments(void **state)
            (long long)counts.by_state[STORE_ACKED],
            (long long)(counts.by_state[STORE_QUEUED] + counts.by_state[STORE_SENT]),
            (long long)counts.by_state[STORE_REJECTED]);
-    assert_true(seen.n > (size_t)kills / 2); /* the drivers did real work */
+    /* the drivers did real work: on a quiet machine about one record a kill, on a loaded one
+     * (load 10, ASan) a third of that; a tenth says the kills did not all land before a save */
+    assert_true(seen.n > (size_t)kills / 10);
     assert_int_equal(missing, 0);
     assert_int_equal(dup, 0);
     assert_int_equal(ngaps, 0);
