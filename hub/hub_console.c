@@ -344,11 +344,11 @@ static int hexval(char c)
     return -1;
 }
 
-/* The value of key in an application/x-www-form-urlencoded body, decoded into out (cap
- * bytes with the terminator). 1 when found and it fits, else 0 (out ""). */
-static int form_get(const char *body, size_t len, const char *key, char *out, size_t cap)
+int hub_console_form_get(const char *body, size_t len, const char *key, char *out, size_t cap)
 {
     out[0] = '\0';
+    if (!body)
+        return 0;
     size_t klen = strlen(key);
     const char *p = body, *end = body + len;
     while (p && p < end) {
@@ -1392,11 +1392,11 @@ static int do_login(hub_console *con, struct MHD_Connection *c, const char *body
     char form_csrf[HUB_STAFF_TOKEN_HEX + 1], name[HUB_STAFF_NAME_MAX + 1];
     char password[HUB_STAFF_PASSWORD_MAX + 2];
     const char *cookie_csrf = MHD_lookup_connection_value(c, MHD_COOKIE_KIND, COOKIE_LOGIN);
-    if (!form_get(body, len, "csrf", form_csrf, sizeof form_csrf) || !cookie_csrf ||
+    if (!hub_console_form_get(body, len, "csrf", form_csrf, sizeof form_csrf) || !cookie_csrf ||
         !token_equal(form_csrf, cookie_csrf))
         return page_login(con, c, 403, "页面已过期，请再试一次。The page expired: try again.");
-    form_get(body, len, "name", name, sizeof name);
-    form_get(body, len, "password", password, sizeof password);
+    hub_console_form_get(body, len, "name", name, sizeof name);
+    hub_console_form_get(body, len, "password", password, sizeof password);
     hub_staff who;
     char token[HUB_STAFF_TOKEN_HEX], csrf[HUB_STAFF_TOKEN_HEX];
     kiosk_rc rc = hub_staff_login(con->db, name, password, address, now_ms, token, csrf, &who);
@@ -1457,7 +1457,7 @@ int hub_console_serve(hub_console *con, struct MHD_Connection *c, const char *me
         return simple_page(con, c, 503, "数据库暂不可用", "The store is not available", NULL, NULL);
     if (post) {
         char given[HUB_STAFF_TOKEN_HEX + 1];
-        if (!form_get(body ? body : "", len, "csrf", given, sizeof given) ||
+        if (!hub_console_form_get(body ? body : "", len, "csrf", given, sizeof given) ||
             !token_equal(given, csrf)) {
             hub_staff_audit(con->db, now_ms, who.name, "csrf_refused", url, address);
             return simple_page(con, c, 403, "页面已过期，请重新打开",

@@ -44,4 +44,10 @@ void hub_console_destroy(hub_console *con);
 int hub_console_serve(hub_console *con, struct MHD_Connection *c, const char *method,
                       const char *url, const char *body, size_t len, int64_t now_ms);
 
+/* The value of key (borrowed) in an application/x-www-form-urlencoded body (len bytes,
+ * borrowed, need not be terminated), decoded ('+' and %XX) into out (cap >= 1 bytes, the
+ * terminator included). 1 when found and it fits; 0 when absent or too long (out wiped,
+ * then ""). The first key=value of that name counts. Any thread. */
+int hub_console_form_get(const char *body, size_t len, const char *key, char *out, size_t cap);
+
 #endif
