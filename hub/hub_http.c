@@ -455,6 +455,15 @@ static int body_ok(hub_server *srv, hub_request *rq, hub_reply *refused)
     return 1;
 }
 
+/* 1 when a record of recs carries metadata (HUB_FAULT_NO_META). */
+static int any_meta(const sync_record *recs, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (recs[i].record_type[0])
+            return 1;
+    return 0;
+}
+
 /* Judge a complete, header-checked request: the reply to queue (signed when 200). */
 static hub_reply post_records(hub_server *srv, hub_request *rq, char hub_sig[129])
 {
@@ -485,7 +494,7 @@ static hub_reply post_records(hub_server *srv, hub_request *rq, char hub_sig[129
         ret = error_reply(srv, who, 500, "internal", "out of memory");
     } else if (drc == KIOSK_RANGE) {
         ret = error_reply(srv, who, 413, "too_large", "request body over the limit");
-    } else if (drc != KIOSK_OK) {
+    } else if (drc != KIOSK_OK || (rq->fault == HUB_FAULT_NO_META && any_meta(recs, n))) {
         ret = error_reply(srv, who, 400, "malformed", "malformed body");
     } else {
         sync_result *results = n ? calloc(n, sizeof *results) : NULL;

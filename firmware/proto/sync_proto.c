@@ -897,7 +897,7 @@ kiosk_rc sync_body_decode_v3(const char *body, size_t len, sync_record **recs, s
             char *dst = f ? r->receipt_no : r->record_type;
             size_t cap = f ? SYNC_META_RECEIPT_MAX : SYNC_META_TYPE_MAX;
             size_t vl = p < end ? *p : cap;
-            if (vl >= cap || (size_t)(end - p) < 1 + vl) {
+            if (vl >= cap || (size_t)(end - p) < 1 + vl || memchr(p + 1, '\0', vl)) {
                 ok = 0;
                 break;
             }

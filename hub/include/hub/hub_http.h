@@ -90,6 +90,8 @@ typedef enum hub_fault {
     HUB_FAULT_GARBAGE,
     HUB_FAULT_PARTIAL,
     HUB_FAULT_SLOW,
+    HUB_FAULT_NO_META, /* a records body whose records carry metadata is refused as an
+                        * older hub refuses it: 400 "malformed", nothing stored */
 } hub_fault;
 
 void hub_server_set_fault(hub_server *srv, hub_fault fault, int count);

@@ -874,6 +874,18 @@ static void test_record_metadata(void **state)
     free(again);
     sync_records_free(back, n);
     free(body);
+    /* a NUL inside a field (found by fuzz_sync_request): not the encoder's, refused */
+    char *nb;
+    size_t nlen;
+    assert_int_equal(sync_body_encode_v3(two, 2, &head, &nb, &nlen), KIOSK_OK);
+    char *nul = NULL;
+    for (size_t i = 0; i + 20 <= nlen && !nul; i++)
+        if (memcmp(nb + i, "DEMO01-20261205-0001", 20) == 0)
+            nul = nb + i;
+    assert_non_null(nul);
+    nul[6] = '\0';
+    assert_int_equal(sync_body_decode_v3(nb, nlen, &back, &n, &head), KIOSK_INVALID);
+    free(nb);
     assert_int_equal(sync_body_encode_v3(&plain, 1, &head, &body, &len), KIOSK_OK);
     assert_memory_equal(body, SYNC_BODY_V3_MAGIC, 4);
     /* KSR4 whose records carry none: not the encoder's, refused */
