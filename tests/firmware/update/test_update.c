@@ -258,6 +258,21 @@ static void part_path(const update_manifest *m, char *out, size_t n)
     snprintf(out, n, "%s/update/%s.part", state, hex);
 }
 
+/* A download stopped earlier: the manifest fetched and n bytes of data (borrowed) already
+ * in the bundle's part file, whose path goes to part (caller storage, 1200 bytes). */
+static update_config with_part(update_manifest *m, char part[1200], const void *data, size_t n)
+{
+    clean_state();
+    update_config c = config();
+    fetch_manifest(&c, m);
+    mkdir(state, 0700);
+    snprintf(part, 1200, "%s/update", state);
+    mkdir(part, 0700);
+    part_path(m, part, 1200);
+    write_file(part, data, n);
+    return c;
+}
+
 static void test_download_whole(void **st)
 {
     (void)st;
@@ -277,16 +292,9 @@ static void test_download_whole(void **st)
 static void test_download_resumes_where_it_stopped(void **st)
 {
     (void)st;
-    clean_state();
-    update_config c = config();
     update_manifest m;
-    fetch_manifest(&c, &m);
     char part[1200], d[UPDATE_DETAIL_MAX];
-    mkdir(state, 0700);
-    snprintf(part, sizeof part, "%s/update", state);
-    mkdir(part, 0700);
-    part_path(&m, part, sizeof part);
-    write_file(part, bundle_bytes, 123456); /* an interrupted download */
+    update_config c = with_part(&m, part, bundle_bytes, 123456); /* an interrupted download */
     update_fetched got;
     assert_int_equal(update_download(&c, &m, &got, d, sizeof d), KIOSK_OK);
     assert_int_equal(got.resumed_from, 123456);
@@ -299,15 +307,9 @@ static void test_download_resumes_where_it_stopped(void **st)
 static void test_download_whole_part_is_only_checked(void **st)
 {
     (void)st;
-    clean_state();
-    update_config c = config();
     update_manifest m;
-    fetch_manifest(&c, &m);
     char part[1200], d[UPDATE_DETAIL_MAX];
-    snprintf(part, sizeof part, "%s/update", state);
-    mkdir(part, 0700);
-    part_path(&m, part, sizeof part);
-    write_file(part, bundle_bytes, bundle_size); /* stopped before the rename */
+    update_config c = with_part(&m, part, bundle_bytes, bundle_size); /* before the rename */
     update_fetched got;
     assert_int_equal(update_download(&c, &m, &got, d, sizeof d), KIOSK_OK);
     assert_int_equal(got.received, 0);
@@ -318,17 +320,11 @@ static void test_download_whole_part_is_only_checked(void **st)
 static void test_download_with_a_damaged_part_is_refused_then_fetched_again(void **st)
 {
     (void)st;
-    clean_state();
-    update_config c = config();
-    update_manifest m;
-    fetch_manifest(&c, &m);
-    char part[1200], d[UPDATE_DETAIL_MAX];
-    snprintf(part, sizeof part, "%s/update", state);
-    mkdir(part, 0700);
-    part_path(&m, part, sizeof part);
     unsigned char junk[5000];
     memset(junk, 0x5a, sizeof junk);
-    write_file(part, junk, sizeof junk);
+    update_manifest m;
+    char part[1200], d[UPDATE_DETAIL_MAX];
+    update_config c = with_part(&m, part, junk, sizeof junk);
     update_fetched got;
     assert_int_equal(update_download(&c, &m, &got, d, sizeof d), KIOSK_CORRUPT);
     assert_string_equal(d, "hash_mismatch");
