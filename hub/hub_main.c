@@ -1224,19 +1224,29 @@ static kiosk_rc print_change(void *ctx, const hub_db_state_change *c)
     return KIOSK_OK;
 }
 
-static int cmd_state(int argc, char **argv)
+/* A command with verbs (state, staff): the verb, then the options of known names, --db
+ * among them required. 0, or the usage exit code after saying what is missing. */
+static int verb_args(const char *cmd, const char *verbs, int argc, char **argv,
+                     const char *const *known, const char **verb, args *a, const char **db_path)
 {
     if (argc < 1)
-        return usage("state needs set, import or show");
-    const char *verb = argv[0];
-    static const char *const known[] = {"db", "note", "by", NULL};
-    args a;
-    int u = parse_args(argc - 1, argv + 1, known, &a);
+        return usage("%s needs %s", cmd, verbs);
+    *verb = argv[0];
+    int u = parse_args(argc - 1, argv + 1, known, a);
     if (u)
         return u;
-    const char *db_path = opt(&a, "db");
-    if (!db_path)
-        return usage("state %s needs --db PATH", verb);
+    *db_path = opt(a, "db");
+    return *db_path ? 0 : usage("%s %s needs --db PATH", cmd, *verb);
+}
+
+static int cmd_state(int argc, char **argv)
+{
+    static const char *const known[] = {"db", "note", "by", NULL};
+    const char *verb, *db_path;
+    args a;
+    int u = verb_args("state", "set, import or show", argc, argv, known, &verb, &a, &db_path);
+    if (u)
+        return u;
     hub_db *db = NULL;
     int r;
     char actor[HUB_STATE_ACTOR_MAX];
@@ -1354,17 +1364,13 @@ static int read_password(char *out, size_t cap)
 
 static int cmd_staff(int argc, char **argv)
 {
-    if (argc < 1)
-        return usage("staff needs add, passwd, disable, enable or list");
-    const char *verb = argv[0];
     static const char *const known[] = {"db", "role", "hall", NULL};
+    const char *verb, *db_path;
     args a;
-    int u = parse_args(argc - 1, argv + 1, known, &a);
+    int u = verb_args("staff", "add, passwd, disable, enable or list", argc, argv, known, &verb, &a,
+                      &db_path);
     if (u)
         return u;
-    const char *db_path = opt(&a, "db");
-    if (!db_path)
-        return usage("staff %s needs --db PATH", verb);
     hub_db *db = NULL;
     int r;
     kiosk_rc rc;
