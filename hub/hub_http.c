@@ -553,6 +553,26 @@ static hub_reply post_records(hub_server *srv, hub_request *rq, char hub_sig[129
     return ret;
 }
 
+/* The start of every signed route but the records': a whole body within its limit
+ * (body_ok), and a request signature not seen before. 1 with *now (the hub's clock), or 0
+ * with the refusal in *refused. */
+static int fresh_request(hub_server *srv, hub_request *rq, int64_t *now, hub_reply *refused)
+{
+    if (!body_ok(srv, rq, refused))
+        return 0;
+    *now = srv->now_ms(srv->clock_ctx);
+    int seen = 0;
+    if (hub_db_seen_request(srv->db, rq->sig, *now, 0, &seen) != KIOSK_OK) {
+        *refused = error_reply(srv, rq->who, 500, "internal", "database error");
+        return 0;
+    }
+    if (seen) {
+        *refused = error_reply(srv, rq->who, 409, "replayed", "request seen before");
+        return 0;
+    }
+    return 1;
+}
+
 /* ---- POST /v2/events ---------------------------------------------------------------- */
 
 /* Judge a complete, header-checked events request: store the events (idempotent on
@@ -562,16 +582,12 @@ static hub_reply post_events(hub_server *srv, hub_request *rq, char hub_sig[129]
     const char *who = rq->who;
     hub_sig[0] = '\0';
     hub_reply refused;
-    if (!body_ok(srv, rq, &refused))
+    int64_t now;
+    if (!fresh_request(srv, rq, &now, &refused))
         return refused;
-    const char *body = kiosk_buf_str(&rq->body);
-    int64_t now = srv->now_ms(srv->clock_ctx);
+    kiosk_rc rc = KIOSK_OK;
     int seen = 0;
-    kiosk_rc rc = hub_db_seen_request(srv->db, rq->sig, now, 0, &seen);
-    if (rc != KIOSK_OK)
-        return error_reply(srv, who, 500, "internal", "database error");
-    if (seen)
-        return error_reply(srv, who, 409, "replayed", "request seen before");
+    const char *body = kiosk_buf_str(&rq->body);
     sync_event *evs = NULL;
     size_t n = 0;
     kiosk_rc drc = sync_events_decode(body, rq->body.len, &evs, &n);
@@ -628,15 +644,11 @@ static hub_reply post_status(hub_server *srv, hub_request *rq, char hub_sig[129]
     const char *who = rq->who;
     hub_sig[0] = '\0';
     hub_reply refused;
-    if (!body_ok(srv, rq, &refused))
+    int64_t now;
+    if (!fresh_request(srv, rq, &now, &refused))
         return refused;
-    int64_t now = srv->now_ms(srv->clock_ctx);
+    kiosk_rc rc = KIOSK_OK;
     int seen = 0;
-    kiosk_rc rc = hub_db_seen_request(srv->db, rq->sig, now, 0, &seen);
-    if (rc != KIOSK_OK)
-        return error_reply(srv, who, 500, "internal", "database error");
-    if (seen)
-        return error_reply(srv, who, 409, "replayed", "request seen before");
     char uuids[SYNC_STATUS_MAX][SYNC_UUID_LEN + 1];
     size_t n = 0;
     kiosk_rc drc = sync_status_request_decode(kiosk_buf_str(&rq->body), rq->body.len, uuids, &n);
@@ -676,15 +688,11 @@ static hub_reply post_health(hub_server *srv, hub_request *rq, char hub_sig[129]
     const char *who = rq->who;
     hub_sig[0] = '\0';
     hub_reply refused;
-    if (!body_ok(srv, rq, &refused))
+    int64_t now;
+    if (!fresh_request(srv, rq, &now, &refused))
         return refused;
-    int64_t now = srv->now_ms(srv->clock_ctx);
+    kiosk_rc rc = KIOSK_OK;
     int seen = 0;
-    kiosk_rc rc = hub_db_seen_request(srv->db, rq->sig, now, 0, &seen);
-    if (rc != KIOSK_OK)
-        return error_reply(srv, who, 500, "internal", "database error");
-    if (seen)
-        return error_reply(srv, who, 409, "replayed", "request seen before");
     health_report hr;
     kiosk_rc drc = health_report_decode(kiosk_buf_str(&rq->body), rq->body.len, &hr);
     if (drc == KIOSK_NOMEM)
