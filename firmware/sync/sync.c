@@ -259,6 +259,24 @@ typedef struct batch {
     int with_meta; /* records carry their metadata, signed by version 3 (sync_proto.h) */
 } batch;
 
+/* 1 when p goes with its metadata: signed by version 3 at the save (a record re-signed now
+ * goes without it), with a type and receipt number that fit a sync_record. */
+static int pending_meta(const store_pending *p)
+{
+    return p->meta_sig && p->record_sig && p->epoch && p->record_type && p->receipt_no &&
+           strlen(p->record_type) < sizeof((sync_record *)0)->record_type &&
+           strlen(p->receipt_no) < sizeof((sync_record *)0)->receipt_no;
+}
+
+/* The encoded size of p in a v2 body as a batch with (with_meta) or without metadata
+ * writes it. */
+static size_t pending_size(const store_pending *p, int with_meta, int first)
+{
+    return with_meta && pending_meta(p) ? sync_body_record_size_meta(p->seq, p->sealed_len, first,
+                                                                     p->record_type, p->receipt_no)
+                                        : sync_body_record_size(p->seq, p->sealed_len, first);
+}
+
 static int collect(void *ctx, const store_pending *p)
 {
     batch *b = ctx;
@@ -285,11 +303,7 @@ static int collect(void *ctx, const store_pending *p)
     r->seq = p->seq;
     memcpy(r->sealed, p->sealed, p->sealed_len);
     r->sealed_len = p->sealed_len;
-    /* metadata only with the signatures made at the save (a record re-signed now goes
-     * without it) */
-    if (b->with_meta && p->meta_sig && p->record_sig && p->epoch && p->record_type &&
-        p->receipt_no && strlen(p->record_type) < sizeof r->record_type &&
-        strlen(p->receipt_no) < sizeof r->receipt_no) {
+    if (b->with_meta && pending_meta(p)) {
         memcpy(r->sig, p->meta_sig, 64);
         memcpy(r->record_type, p->record_type, strlen(p->record_type) + 1);
         memcpy(r->receipt_no, p->receipt_no, strlen(p->receipt_no) + 1);
@@ -1280,7 +1294,7 @@ kiosk_rc sync_export_bundle(store *s, const store_device_key *key, const char *p
 {
     if (count)
         *count = 0;
-    batch b = {.cap = 1024, .key = key};
+    batch b = {.cap = 1024, .key = key, .with_meta = 1};
     b.recs = calloc(b.cap, sizeof *b.recs);
     if (!b.recs)
         return KIOSK_NOMEM;
@@ -1288,7 +1302,7 @@ kiosk_rc sync_export_bundle(store *s, const store_device_key *key, const char *p
     int64_t after = 0;
     /* grow the batch until it holds every pending record (or the protocol's cap) */
     for (;;) {
-        batch more = {.cap = b.cap - b.n, .key = key, .recs = b.recs + b.n};
+        batch more = {.cap = b.cap - b.n, .key = key, .recs = b.recs + b.n, .with_meta = 1};
         rc = store_pending_each(s, after, more.cap, collect, &more, NULL);
         if (rc == KIOSK_OK && more.failed)
             rc = KIOSK_NOMEM;
@@ -1373,7 +1387,7 @@ static int plan_add(void *ctx, const store_pending *p)
 {
     plan *pl = ctx;
     part *cur = pl->n ? &pl->parts[pl->n - 1] : NULL;
-    size_t one = sync_body_record_size(p->seq, p->sealed_len, 1);
+    size_t one = pending_size(p, 1, 1);
     if (SYNC_BODY_FRAME + BUNDLE_HEAD_BYTES + one > pl->max_body) {
         pl->failed = KIOSK_RANGE; /* one record alone over the cap */
         return 1;
@@ -1381,7 +1395,7 @@ static int plan_add(void *ctx, const store_pending *p)
     int other_epoch = cur && ((p->epoch != NULL) != cur->has_epoch ||
                               (p->epoch && memcmp(p->epoch, cur->epoch, 16) != 0));
     if (!cur || other_epoch || cur->count >= pl->max_records ||
-        pl->bytes + sync_body_record_size(p->seq, p->sealed_len, 0) > pl->max_body) {
+        pl->bytes + pending_size(p, 1, 0) > pl->max_body) {
         if (pl->n == pl->cap) {
             size_t cap = pl->cap ? pl->cap * 2 : 8;
             part *np = realloc(pl->parts, cap * sizeof *np);
@@ -1400,7 +1414,7 @@ static int plan_add(void *ctx, const store_pending *p)
     } else {
         cur->last = p->seq;
         cur->count++;
-        pl->bytes += sync_body_record_size(p->seq, p->sealed_len, 0);
+        pl->bytes += pending_size(p, 1, 0);
     }
     pl->last_seen = p->seq;
     return 0;
@@ -1553,7 +1567,8 @@ kiosk_rc sync_export_bundles(store *s, const store_device_key *key, const char *
     /* pass 2: each part encoded, signed and written under its hidden name */
     size_t records = 0;
     for (size_t i = 0; rc == KIOSK_OK && i < pl.n; i++) {
-        part_batch pb = {.b = {.cap = pl.parts[i].count, .key = key}, .last = pl.parts[i].last};
+        part_batch pb = {.b = {.cap = pl.parts[i].count, .key = key, .with_meta = 1},
+                         .last = pl.parts[i].last};
         pb.b.recs = calloc(pb.b.cap, sizeof *pb.b.recs);
         if (!pb.b.recs) {
             rc = KIOSK_NOMEM;

@@ -192,8 +192,15 @@ static void hub_import(const char *path, size_t c[3], size_t *body_len)
     assert_int_equal(
         hub_db_ingest_epoch(hdb, b.device, head.epoch, recs, n, "bundle", wall_ms(), res),
         KIOSK_OK);
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < n; i++) {
         c[res[i].status]++;
+        /* a record goes with its type and receipt number (signed at the save), so the hub
+         * finds it by what its receipt shows, as for a record sent online */
+        char uuid[SYNC_UUID_LEN + 1];
+        assert_true(recs[i].record_type[0] && recs[i].receipt_no[0]);
+        assert_int_equal(hub_db_find_receipt(hdb, b.device, recs[i].receipt_no, uuid), KIOSK_OK);
+        assert_string_equal(uuid, recs[i].uuid);
+    }
     free(res);
     sync_records_free(recs, n);
     free(data);
