@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "config/kiosk_config.h"
 #include "config/kiosk_strings.h"
@@ -68,6 +69,7 @@ struct app_io {
     int draft_op;
     char *draft_id, *draft_body;
     /* owned by the thread */
+    int draft_there; /* a draft file may be on disk: the idle sweep looks at it */
     store_device_key key;
     store *store;
     receipt_fonts *fonts;
@@ -758,6 +760,21 @@ static void run_job(app_io *io, job *j, app_io_result *r)
     }
 }
 
+/* Worker: remove a draft older than APP_IO_DRAFT_MAX_AGE_MS (or not this device's), at
+ * start and on each idle wake (every APP_IO_STORE_CHECK_MS, PRINTER_RETRY_MS without a
+ * printer) while one may be on disk. */
+static void sweep_draft(app_io *io)
+{
+    if (!io->draft_there || io->open_rc != KIOSK_OK)
+        return;
+    char path[sizeof io->cfg.state_dir + 16];
+    if (store_draft_clear_expired(io->cfg.state_dir, &io->key, kiosk_clock_now_ms(io->clock),
+                                  APP_IO_DRAFT_MAX_AGE_MS))
+        kiosk_log_info("io", "an old unfinished form was removed");
+    store_draft_path(io->cfg.state_dir, path, sizeof path);
+    io->draft_there = access(path, F_OK) == 0;
+}
+
 /* Worker: carry out the draft slot's request, if any (taken under the lock). */
 static void run_draft(app_io *io)
 {
@@ -776,6 +793,10 @@ static void run_draft(app_io *io)
     if (rc != KIOSK_OK)
         kiosk_log_warn("io", "the unfinished form could not be %s: %s",
                        op == 1 ? "kept" : "removed", kiosk_strerror(rc));
+    if (op == 1 && rc == KIOSK_OK)
+        io->draft_there = 1;
+    else if (op == 2 && rc == KIOSK_OK)
+        io->draft_there = 0;
     wipe_text(id);
     wipe_text(body);
 }
@@ -792,10 +813,8 @@ static void *worker(void *arg)
     }
     open_printer(io);
     check_store(io);
-    if (io->open_rc == KIOSK_OK &&
-        store_draft_clear_expired(io->cfg.state_dir, &io->key, kiosk_clock_now_ms(io->clock),
-                                  APP_IO_DRAFT_MAX_AGE_MS))
-        kiosk_log_info("io", "an old unfinished form was removed");
+    io->draft_there = 1; /* whatever a power cut left: swept now, then while idle */
+    sweep_draft(io);
     for (;;) {
         run_draft(io);
         pthread_mutex_lock(&io->mu);
@@ -810,6 +829,7 @@ static void *worker(void *arg)
                 if (kiosk_clock_mono_ms(kiosk_clock_system()) - io->store_checked_ms >=
                     APP_IO_STORE_CHECK_MS)
                     check_store(io);
+                sweep_draft(io); /* a form left by a power cut goes even if nobody comes */
                 pthread_mutex_lock(&io->mu);
             }
         }

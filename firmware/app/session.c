@@ -514,10 +514,12 @@ static void drop_receipt(session *s)
 
 /* ---- the unfinished form (store/draft.h) ------------------------------------------- */
 
-/* The steps whose form is worth keeping: the answers are in and fields may be given. */
+/* The steps whose progress is worth keeping: the questions (the answers given so far),
+ * the form and what follows it. */
 static bool draft_step(flow_step st)
 {
-    return st == FLOW_FORM || st == FLOW_REVIEW || st == FLOW_COMMITMENT || st == FLOW_SIGNATURE;
+    return st == FLOW_QUESTIONS || st == FLOW_FORM || st == FLOW_REVIEW || st == FLOW_COMMITMENT ||
+           st == FLOW_SIGNATURE;
 }
 
 /* The session's copy of the draft goes (the file stays: a power cut keeps it). */
@@ -906,8 +908,10 @@ static void dispatch(session *s, const flow_event *ev)
     }
     if ((before == FLOW_SERVICES || before == FLOW_ELIGIBILITY) && v->step == FLOW_FORM)
         kiosk_buf_deinit(&s->draft_fields); /* a type's page: its form is kept from here on */
-    if (before == FLOW_FORM && (v->step == FLOW_SERVICES || v->step == FLOW_ELIGIBILITY)) {
-        /* back from a record type's page (its answers cleared): nothing left to resume */
+    if ((before == FLOW_FORM || before == FLOW_QUESTIONS) &&
+        (v->step == FLOW_SERVICES || v->step == FLOW_ELIGIBILITY)) {
+        /* back from a record type's page (its answers cleared), or the questions left for
+         * the tiles or an outcome that sends elsewhere: nothing left to resume */
         kiosk_buf_deinit(&s->draft_fields);
         drop_draft(s);
     }
@@ -1349,6 +1353,7 @@ void session_answer(session *s, int q, bool yes)
         answers_next(s);
         return;
     }
+    keep_draft(s); /* the answers so far outlive a power cut */
     changed(s, SESSION_REDRAW);
 }
 
@@ -1481,11 +1486,15 @@ static kiosk_rc replay_draft(session *s, const char *draft)
         session_service(s, FLOW_SERVICE_REGISTER);
         if (flow_get_view(s->flow)->step != FLOW_QUESTIONS)
             rc = KIOSK_INVALID;
+        int at_questions = strcmp(step, "questions") == 0;
         for (size_t i = 0; rc == KIOSK_OK && i < 4; i++) {
             json_int_t a = json_integer_value(json_array_get(answers, i));
-            s->view.answers[i] = a == 1 ? 1 : 0;
+            /* cut at the questions: the ones not yet answered stay open */
+            s->view.answers[i] = a == 1 ? 1 : at_questions && a < 0 ? -1 : 0;
         }
-        if (rc == KIOSK_OK) {
+        if (rc == KIOSK_OK && at_questions) {
+            keep_draft(s); /* kept as resumed: a second cut finds the same */
+        } else if (rc == KIOSK_OK) {
             answers_next(s);
             if (flow_get_view(s->flow)->step != FLOW_FORM)
                 rc = KIOSK_INVALID;

@@ -333,10 +333,13 @@ static void test_killed_mid_form_resumes(void **state)
         const char *rest;   /* the happy path goes on after this line */
         const char *again;  /* what the citizen does first on resuming */
     } cuts[] = {
+        /* mid-questions: back at the questions, the two answers given */
+        {"happy-path.script", "tap q1_no\n", "questions", "tap q1_no\n", ""},
         /* the form opens with no editor open: health is chosen from its row */
         {"happy-path.script", "tap field_education\npick opt_21\n", "form", "pick opt_10\n",
          "tap field_health\npick opt_10\n"},
         {"happy-path.script", "expect review\n", "review", "expect review\n", ""},
+        {"happy-path.script", "expect commitment\n", "review", "expect review\n", ""},
         {"happy-path.script", "expect signature\n", "review", "expect review\n", ""},
         /* a 求职登记 reviewed: resumed as one, at its review */
         {"jobseeker.script", "expect review\n", "review", "expect review\n", ""},

@@ -818,6 +818,156 @@ static void test_resume_after_a_power_cut(void **st)
     session_destroy(s);
 }
 
+/* The happy path's registration, one step at a time (a power cut may come after any). */
+static const struct {
+    registration_field field;
+    const char *text;
+    int at; /* the step that gives it */
+} given[] = {
+    {REGISTRATION_EDUCATION, "21", 5},
+    {REGISTRATION_HEALTH, "10", 5},
+    {REGISTRATION_HOUSEHOLD_DIVISION, "370102", 7},
+    {REGISTRATION_HOUSEHOLD_DETAIL, "和平小区12号楼3单元402室", 7},
+    {REGISTRATION_RESIDENCE_DIVISION, "370102", 7},
+    {REGISTRATION_RESIDENCE_DETAIL, "解放路1号", 7},
+    {REGISTRATION_MOBILE, "13812345678", 9},
+    {REGISTRATION_UNEMPLOYED_SINCE, "2026-09", 11},
+    {REGISTRATION_REASON, "05", 11},
+    {REGISTRATION_CLAIMS_INSURANCE, "yes", 11},
+    {REGISTRATION_SERVICES, "1", 13},
+};
+static const int happy_answers[4] = {0, 0, 1, 1};
+
+/* Step k of the journey from the services screen: 0 the tile, 1-4 the answers (the last
+ * goes on to the form), 5-14 each page's fields then 下一步 (the last to the review), 15 to
+ * the commitment, 16 read to its end, 17 agreed, 18 a signature drawn. */
+#define JOURNEY_STEPS 19
+static void journey_step(session *s, int k)
+{
+    if (k == 0) {
+        session_service(s, FLOW_SERVICE_REGISTER);
+    } else if (k <= 4) {
+        session_answer(s, k - 1, happy_answers[k - 1]);
+    } else if (k <= 13 && k % 2) {
+        for (size_t i = 0; i < sizeof given / sizeof given[0]; i++)
+            if (given[i].at == k)
+                set(s, given[i].field, given[i].text);
+    } else if (k <= 14) {
+        session_next(s);
+    } else if (k == 15) {
+        session_next(s);
+    } else if (k == 16) {
+        settle(s, 200); /* the store says it can save */
+        session_scroll(s);
+        session_commitment_end_reached(s);
+    } else if (k == 17) {
+        session_agree(s);
+    } else {
+        sign(s);
+    }
+}
+
+/* Where a cut after step k resumes: the questions as answered, the page reached, or — a
+ * form gone through to the end — the review (the commitment is read and signed again). */
+static void assert_resumed_after(session *s, int k)
+{
+    const session_view *v = session_get_view(s);
+    for (int i = 0; i < 4; i++)
+        assert_int_equal(v->answers[i], i < k ? happy_answers[i] : -1);
+    if (k < 4) {
+        assert_int_equal(step(s), FLOW_QUESTIONS);
+    } else if (k < 14) {
+        assert_int_equal(step(s), FLOW_FORM);
+        assert_int_equal(v->flow->page, (flow_page)((k - 4) / 2)); /* 4: the first page */
+    } else {
+        assert_int_equal(step(s), FLOW_REVIEW);
+    }
+    for (size_t i = 0; i < sizeof given / sizeof given[0]; i++) {
+        char buf[200];
+        const char *t = registration_value(v->record, given[i].field, ",", buf, sizeof buf);
+        if (strcmp(t, given[i].at <= k ? given[i].text : "") != 0)
+            fail_msg("cut after step %d: field %d is \"%s\"", k, (int)given[i].field, t);
+    }
+}
+
+/* The power goes after every step of the registration the happy path takes: the same
+ * card and PIN are offered the form, 接着填 brings back the answers and every field given,
+ * where the cut left them, and the rest of the journey saves one record. Cut at the done
+ * screen (saved): nothing is offered. */
+static void test_power_cut_at_every_step(void **st)
+{
+    (void)st;
+    state("every-step", 1);
+    for (int k = 0; k <= JOURNEY_STEPS; k++) {
+        session *s = start(NULL, 1);
+        to_services(s);
+        for (int j = 0; j <= k && j < JOURNEY_STEPS; j++)
+            journey_step(s, j);
+        if (k == JOURNEY_STEPS) {
+            session_sign_confirm(s);
+            wait_step(s, FLOW_DONE, 10000);
+        }
+        settle(s, 200); /* the worker keeps the form */
+        assert_int_equal(draft_on_disk(), k < JOURNEY_STEPS);
+        session_destroy(s); /* the power goes: nothing ends the session */
+
+        s = start(NULL, 1);
+        to_services(s);
+        if (k == JOURNEY_STEPS) { /* saved before the cut: nothing to go on with */
+            wait_resume_offer(s, false);
+            session_destroy(s);
+            assert_int_equal(test_state_records(dir, "DEMO01", STORE_QUEUED), JOURNEY_STEPS + 1);
+            break;
+        }
+        wait_resume_offer(s, true);
+        session_resume(s, true);
+        assert_resumed_after(s, k);
+        /* the rest of the journey, from where it opened */
+        for (int j = k < 14 ? k + 1 : 15; j < JOURNEY_STEPS; j++)
+            journey_step(s, j);
+        assert_int_equal(step(s), FLOW_SIGNATURE);
+        session_sign_confirm(s);
+        wait_step(s, FLOW_DONE, 10000);
+        assert_int_equal(test_state_records(dir, "DEMO01", STORE_QUEUED), k + 1);
+        settle(s, 200);
+        assert_false(draft_on_disk());
+        session_destroy(s);
+    }
+}
+
+/* A form left by a power cut is kept 30 minutes (APP_IO_DRAFT_MAX_AGE_MS), and then goes
+ * from the disk while the kiosk idles, though nobody comes (the I/O worker's idle wakes:
+ * every 3 s here, with no printer). With the manual clock. */
+static void test_power_cut_form_expires_while_idle(void **st)
+{
+    (void)st;
+    state("expire", 1);
+    cfg.printer_backend = KIOSK_PRINTER_USB; /* none: the worker wakes every 3 s */
+    snprintf(cfg.printer_device, sizeof cfg.printer_device, "%s/lp0", dir);
+    kiosk_clock_manual clk;
+    kiosk_clock_manual_init(&clk, 1795363199000LL);
+    session *s = start(&clk.clock, 1);
+    to_questions(s);
+    answer(s, 0, 0, 1, 1);
+    set(s, REGISTRATION_EDUCATION, "21");
+    settle(s, 200);
+    session_destroy(s); /* the power goes */
+    assert_true(draft_on_disk());
+
+    s = start(&clk.clock, 1); /* back on, nobody comes */
+    settle(s, 300);
+    kiosk_clock_manual_advance(&clk, APP_IO_DRAFT_MAX_AGE_MS - 1000);
+    settle(s, 3500); /* an idle wake: still young */
+    assert_true(draft_on_disk());
+    kiosk_clock_manual_advance(&clk, 2000);
+    for (int waited = 0; draft_on_disk() && waited < 5000; waited += 20)
+        settle(s, 20);
+    assert_false(draft_on_disk());
+    to_services(s); /* and its citizen is offered nothing */
+    wait_resume_offer(s, false);
+    session_destroy(s);
+}
+
 /* The two other record types keep their form too: a 注销申报 half given and a 求职登记 at
  * its review, cut by the power, are offered to the same citizen and resumed as what they
  * were (the type's page, or its review); back from the type's page the kept form goes. */
@@ -1547,6 +1697,8 @@ int main(void)
         cmocka_unit_test(test_policies_and_agencies),
         cmocka_unit_test(test_records_after_registration),
         cmocka_unit_test(test_resume_after_a_power_cut),
+        cmocka_unit_test(test_power_cut_at_every_step),
+        cmocka_unit_test(test_power_cut_form_expires_while_idle),
         cmocka_unit_test(test_every_card_generation_reaches_the_services),
         cmocka_unit_test(test_resume_a_record_type_after_a_power_cut),
         cmocka_unit_test(test_cancel_asks_then_wipes_and_saves_nothing),

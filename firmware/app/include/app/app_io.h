@@ -238,9 +238,11 @@ kiosk_rc app_io_records(app_io *io, const char *id_number);
  * put: keep body (a string, copied) as id_number's draft; clear: remove it. Both go into
  * one slot the worker empties before its next job (a newer put or clear replaces one not
  * yet written), so they never fill the queue however often the form changes. take: ask
- * for id_number's draft (APP_IO_DRAFT), if younger than APP_IO_DRAFT_MAX_AGE_MS; older
- * ones are removed when the worker starts and whenever one is asked for. */
-#define APP_IO_DRAFT_MAX_AGE_MS (24LL * 3600 * 1000)
+ * for id_number's draft (APP_IO_DRAFT), if younger than APP_IO_DRAFT_MAX_AGE_MS (30 min,
+ * the issue's); older ones are removed when the worker starts, whenever one is asked for
+ * and on the worker's idle wakes, so one left by a power cut leaves the disk even if
+ * nobody comes. */
+#define APP_IO_DRAFT_MAX_AGE_MS (30LL * 60 * 1000)
 kiosk_rc app_io_draft_put(app_io *io, const char *id_number, const char *body);
 kiosk_rc app_io_draft_clear(app_io *io);
 kiosk_rc app_io_draft_take(app_io *io, const char *id_number);
