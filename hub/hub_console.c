@@ -273,7 +273,9 @@ static const char stylesheet[] =
     "font-size:1.1rem;padding:.4rem;width:18rem;max-width:90%}"
     ".box{background:#fff;border:1px solid #c8c8c8;padding:1rem 1.2rem;max-width:40rem}"
     ".note{background:#fff8e1;border:1px solid #e0c46c;padding:.6rem .9rem;max-width:50rem}"
-    ".summary{font-size:1.1rem;margin:0 0 .8rem}";
+    ".summary{font-size:1.1rem;margin:0 0 .8rem}"
+    "td.health{font-size:.85rem;min-width:15rem}table.compact td{font-size:.85rem}"
+    "select{font-size:1.1rem;padding:.35rem;max-width:90%}";
 
 /* ---- requests ------------------------------------------------------------------------ */
 
@@ -1078,6 +1080,27 @@ static const char *state_zh(const char *state)
     return "?";
 }
 
+/* a note code (sync_state_notes) as staff read it */
+static const char *note_zh(const char *code)
+{
+    static const struct {
+        const char *code, *zh;
+    } names[] = {
+        {"id_document", "身份证件"},
+        {"household", "户口簿或居住证"},
+        {"contract_end", "解除或终止劳动合同证明"},
+        {"photo", "照片"},
+        {"bank_account", "银行账户"},
+        {"education", "学历证明"},
+        {"signature", "本人签字"},
+        {"other", "其他（请到窗口）"},
+    };
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (strcmp(names[i].code, code) == 0)
+            return names[i].zh;
+    return "";
+}
+
 static void put_state(kiosk_buf *b, const char *state, const char *note)
 {
     (void)kiosk_buf_printf(b, "<span class=\"%s\">%s <span class=\"en\">",
@@ -1091,6 +1114,8 @@ static void put_state(kiosk_buf *b, const char *state, const char *note)
         esc(b, note);
     }
     put(b, "</span></span>");
+    if (note && note[0] && note_zh(note)[0])
+        (void)kiosk_buf_printf(b, " · 缺%s", note_zh(note));
 }
 
 static void put_service(kiosk_buf *b, const char *type)
@@ -1471,8 +1496,8 @@ static int page_record(hub_console *con, struct MHD_Connection *c, const hub_sta
             "(needs materials only)</span></label><select id=\"note\" name=\"note\"><option "
             "value=\"\">—</option>");
     for (size_t i = 0; sync_state_notes[i]; i++)
-        (void)kiosk_buf_printf(&b, "<option value=\"%s\">%s</option>", sync_state_notes[i],
-                               sync_state_notes[i]);
+        (void)kiosk_buf_printf(&b, "<option value=\"%s\">%s %s</option>", sync_state_notes[i],
+                               note_zh(sync_state_notes[i]), sync_state_notes[i]);
     put(&b, "</select><p><button id=\"set_state\">保存 <span class=\"en\">Save</span></button>"
             "</p><p class=\"en\">每次更改都记入审计和状态历史。Every change is audited and kept "
             "in the state's history.</p></form>");

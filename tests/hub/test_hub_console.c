@@ -742,7 +742,7 @@ static void test_health_services_and_states(void **state)
     assert_non_null(strstr(r->body, "失业登记"));
     assert_non_null(strstr(r->body, "Hall kiosk A"));
     assert_non_null(strstr(r->body, "已收到"));
-    assert_non_null(strstr(r->body, "<option value=\"photo\">"));
+    assert_non_null(strstr(r->body, "<option value=\"photo\">照片 photo</option>"));
     free(r);
 
     /* setting a state: without the token refused; a note on another state refused; another
