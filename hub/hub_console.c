@@ -814,8 +814,13 @@ static void cell_name(kiosk_buf *b, const unit *u, int64_t now_ms)
     (void)now_ms;
     (void)kiosk_buf_printf(b, "<td><a href=\"/console/unit?id=%s\">", u->key);
     esc(b, u->name[0] ? u->name : "(未命名 unnamed)");
-    (void)kiosk_buf_printf(b, "</a>%s<br><span class=\"en\">%.12s…</span></td>",
-                           u->removed ? " <span class=\"old\">已停用 retired</span>" : "", u->key);
+    /* a health problem shows beside the name too: the health column may be off a tablet's
+     * screen */
+    int problem = u->has_health && hub_health_problem(&u->health, NULL, 0);
+    (void)kiosk_buf_printf(b, "</a>%s%s<br><span class=\"en\">%.12s…</span></td>",
+                           u->removed ? " <span class=\"old\">已停用 retired</span>" : "",
+                           problem ? " <span class=\"bad\" title=\"设备状态 health\">⚠</span>" : "",
+                           u->key);
 }
 
 static void cell_hall(kiosk_buf *b, const unit *u, int64_t now_ms)
@@ -1687,28 +1692,9 @@ static int page_days(hub_console *con, struct MHD_Connection *c, const hub_staff
     kiosk_buf_init(&b, PAGE_MAX, 0);
     page_begin(&b, "每日记录", "Records per hall per day", who, csrf, NAV_DAYS, 0);
     put(&b, "<p class=\"summary\">最近30天，按收到的日期（北京时间）。<span class=\"en\">The last "
-            "30 days, by the day the hub received them (China time).</span></p>"
-            "<div class=\"scroll\"><table><tr><th>日期 <span class=\"en\">Day</span></th>");
-    for (size_t k = 0; k < nh; k++) {
-        put(&b, "<th>");
-        esc(&b, halls[k][0] ? halls[k] : "(无大厅 no hall)");
-        put(&b, "</th>");
-    }
-    put(&b, "<th>合计 <span class=\"en\">Total</span></th></tr>");
-    for (int d = 29; halls && per && d >= 0; d--) {
-        char day[16];
-        fmt_day(first + d, day, sizeof day);
-        (void)kiosk_buf_printf(&b, "<tr><td>%s</td>", day);
-        int64_t total = 0;
-        for (size_t k = 0; k < nh; k++) {
-            (void)kiosk_buf_printf(&b, "<td class=\"n\">%lld</td>", (long long)per[k][d]);
-            total += per[k][d];
-        }
-        (void)kiosk_buf_printf(&b, "<td class=\"n\"><b>%lld</b></td></tr>", (long long)total);
-    }
-    put(&b, "</table></div>");
+            "30 days, by the day the hub received them (China time).</span></p>");
     if (halls && per && svc) {
-        /* per service: each hall over the 30 days, then each day over the halls shown */
+        /* per service: each hall over the 30 days first; each day further down */
         put(&b, "<h2>按业务（最近30天） <span class=\"en\">Per service, the last 30 days</span>"
                 "</h2><p class=\"en\">“未注明”：旧设备发来的记录不带业务类型。\"Not stated\": "
                 "older units send records without their type.</p><div class=\"scroll\"><table "
@@ -1738,6 +1724,28 @@ static int page_days(hub_console *con, struct MHD_Connection *c, const hub_staff
         }
         (void)kiosk_buf_printf(&b, "<td class=\"n\"><b>%lld</b></td></tr></table></div>",
                                (long long)all);
+    }
+    put(&b, "<h2>每个大厅每天 <span class=\"en\">Per hall per day</span></h2>"
+            "<div class=\"scroll\"><table><tr><th>日期 <span class=\"en\">Day</span></th>");
+    for (size_t k = 0; k < nh; k++) {
+        put(&b, "<th>");
+        esc(&b, halls[k][0] ? halls[k] : "(无大厅 no hall)");
+        put(&b, "</th>");
+    }
+    put(&b, "<th>合计 <span class=\"en\">Total</span></th></tr>");
+    for (int d = 29; halls && per && d >= 0; d--) {
+        char day[16];
+        fmt_day(first + d, day, sizeof day);
+        (void)kiosk_buf_printf(&b, "<tr><td>%s</td>", day);
+        int64_t total = 0;
+        for (size_t k = 0; k < nh; k++) {
+            (void)kiosk_buf_printf(&b, "<td class=\"n\">%lld</td>", (long long)per[k][d]);
+            total += per[k][d];
+        }
+        (void)kiosk_buf_printf(&b, "<td class=\"n\"><b>%lld</b></td></tr>", (long long)total);
+    }
+    put(&b, "</table></div>");
+    if (halls && per && svc) {
         put(&b, "<h2>每日按业务 <span class=\"en\">Per day and service</span></h2><div "
                 "class=\"scroll\"><table><tr><th>日期 <span class=\"en\">Day</span></th>");
         for (int t = 0; t < SVC_COUNT; t++)
