@@ -76,7 +76,7 @@ struct hub_server {
     hub_fault fault;
     int fault_count;
     hub_console *console; /* /console/: the staff's web console */
-    hub_update *updates; /* the update routes (hub_update.c) */
+    hub_update *updates;  /* the update routes (hub_update.c) */
 };
 
 /* One request in flight: the body gathered so far and its verdict. */

@@ -412,9 +412,9 @@ static int write_port_file(const char *path, uint16_t port)
 static int cmd_serve(int argc, char **argv)
 {
     static const char *const known[] = {
-        "db",        "listen",       "tls-cert",         "tls-key",     "sign-key",
-        "port-file", "per-ip-limit", "connection-limit", "console-key", "console-assets",
-        "updates-dir", NULL};
+        "db",          "listen",         "tls-cert",     "tls-key",
+        "sign-key",    "port-file",      "per-ip-limit", "connection-limit",
+        "console-key", "console-assets", "updates-dir",  NULL};
     /* the options without a value, taken out before the pairs are read */
     int plain = 0, plain_login = 0, m = 0;
     char *rest[64];

@@ -21,36 +21,36 @@
 typedef struct app_io app_io;
 
 typedef enum app_io_kind {
-    APP_IO_READY = 1,     /* rc: store_ready */
-    APP_IO_SAVE,          /* rc, receipt_no */
-    APP_IO_PRINT,         /* rc, png (the preview image) */
-    APP_IO_LOGIN,         /* rc (staff_login), name, role, retry_ms */
-    APP_IO_DASHBOARD,     /* counts, sync, free_mb, device_id, fingerprint */
-    APP_IO_PRINT_TEST,    /* rc */
-    APP_IO_EXPORT,        /* rc, count, path; counts[STORE_REJECTED]: of count, the records the
-                           * hub refused (in "-refused" bundles, for its reconciliation) */
-    APP_IO_PURGE,         /* rc, count */
-    APP_IO_IMPORT_ACKS,   /* rc, count (newly acknowledged), counts[0] listed by the hub,
-                           * counts[1] held differently there (left pending), png: the file */
-    APP_IO_AUDIT,         /* rc: an entry appended */
-    APP_IO_SERVICE,       /* count: 1 out of service, 0 in service (also sent once at start) */
-    APP_IO_PRINTER,       /* rc: the printer could (KIOSK_OK) or could not be opened; sent at
-                           * start and whenever that changes (it is looked for again) */
-    APP_IO_STORE,         /* rc: whether a record can be saved now (store_ready: an upstream
-                           * key, room on the disk, a sound database); sent at start and
-                           * whenever it changes (checked every APP_IO_STORE_CHECK_MS and
-                           * after every save) */
-    APP_IO_HELP,          /* rc: a help request queued for the hub (store_event_add) */
-    APP_IO_RECORDS,       /* rc, records[nrecords] (a citizen's, store_records_of),
-                           * last_sync_ok_ms: when this unit last heard from the hub */
-    APP_IO_DRAFT,         /* rc (KIOSK_NOT_FOUND: none for this citizen), draft[draft_len]:
-                           * the citizen's unfinished form (store_draft_read), created_ms:
-                           * when it was written */
-    APP_IO_SLIP,          /* rc: a slip of 政策和服务机构 printed (app_io_print_slip) */
-    APP_IO_RECORD_STATES, /* after APP_IO_RECORDS, from the same job: records[nrecords] again
-                           * with the hub's states (hub_answer 1), or the last known ones
-                           * when the hub could not be asked (hub_answer -1, rc why) */
-    APP_IO_SESSION_END, /* rc: a session's touches counted for the health report */
+    APP_IO_READY = 1,      /* rc: store_ready */
+    APP_IO_SAVE,           /* rc, receipt_no */
+    APP_IO_PRINT,          /* rc, png (the preview image) */
+    APP_IO_LOGIN,          /* rc (staff_login), name, role, retry_ms */
+    APP_IO_DASHBOARD,      /* counts, sync, free_mb, device_id, fingerprint */
+    APP_IO_PRINT_TEST,     /* rc */
+    APP_IO_EXPORT,         /* rc, count, path; counts[STORE_REJECTED]: of count, the records the
+                            * hub refused (in "-refused" bundles, for its reconciliation) */
+    APP_IO_PURGE,          /* rc, count */
+    APP_IO_IMPORT_ACKS,    /* rc, count (newly acknowledged), counts[0] listed by the hub,
+                            * counts[1] held differently there (left pending), png: the file */
+    APP_IO_AUDIT,          /* rc: an entry appended */
+    APP_IO_SERVICE,        /* count: 1 out of service, 0 in service (also sent once at start) */
+    APP_IO_PRINTER,        /* rc: the printer could (KIOSK_OK) or could not be opened; sent at
+                            * start and whenever that changes (it is looked for again) */
+    APP_IO_STORE,          /* rc: whether a record can be saved now (store_ready: an upstream
+                            * key, room on the disk, a sound database); sent at start and
+                            * whenever it changes (checked every APP_IO_STORE_CHECK_MS and
+                            * after every save) */
+    APP_IO_HELP,           /* rc: a help request queued for the hub (store_event_add) */
+    APP_IO_RECORDS,        /* rc, records[nrecords] (a citizen's, store_records_of),
+                            * last_sync_ok_ms: when this unit last heard from the hub */
+    APP_IO_DRAFT,          /* rc (KIOSK_NOT_FOUND: none for this citizen), draft[draft_len]:
+                            * the citizen's unfinished form (store_draft_read), created_ms:
+                            * when it was written */
+    APP_IO_SLIP,           /* rc: a slip of 政策和服务机构 printed (app_io_print_slip) */
+    APP_IO_RECORD_STATES,  /* after APP_IO_RECORDS, from the same job: records[nrecords] again
+                            * with the hub's states (hub_answer 1), or the last known ones
+                            * when the hub could not be asked (hub_answer -1, rc why) */
+    APP_IO_SESSION_END,    /* rc: a session's touches counted for the health report */
     APP_IO_UPDATE_LIST,    /* rc (KIOSK_NO_MEDIUM: no stick), bundles[nbundles] */
     APP_IO_UPDATE_INSTALL, /* rc, update_version, update_detail (update.h's codes) */
     APP_IO_UPDATE_REBOOT,  /* rc: the reboot was asked for */
