@@ -305,7 +305,7 @@ static void update_screen(ui_ctx *c, const desk *m)
     int y = list.y + hint_h + gap;
     for (int i = 0; i < m->nbundles; i++) {
         const app_io_bundle *bu = &m->bundles[i];
-        char id[8], label[160];
+        char id[16], label[160];
         snprintf(id, sizeof id, "m_upd%d", i);
         if (bu->valid)
             snprintf(label, sizeof label, "%s · %s", bu->version, S(c, "screen.m_update_valid"));
