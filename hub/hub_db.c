@@ -1357,12 +1357,12 @@ static kiosk_rc sqlite_state_set(hub_db *db, const char *uuid, const char *state
         return recdb_rc(rc);
     static const char *const sql[] = {
         "SELECT 1 FROM records WHERE uuid = ?1",
-        "INSERT INTO record_states(uuid, state, note, changed_ms, changed_by)"
-        " VALUES(?1, ?2, ?3, ?4, ?5) ON CONFLICT(uuid) DO UPDATE SET state = excluded.state,"
-        " note = excluded.note, changed_ms = excluded.changed_ms,"
-        " changed_by = excluded.changed_by",
-        "INSERT INTO record_state_history(uuid, state, note, changed_ms, changed_by)"
-        " VALUES(?1, ?2, ?3, ?4, ?5)",
+        ("INSERT INTO record_states(uuid, state, note, changed_ms, changed_by)"
+         " VALUES(?1, ?2, ?3, ?4, ?5) ON CONFLICT(uuid) DO UPDATE SET state = excluded.state,"
+         " note = excluded.note, changed_ms = excluded.changed_ms,"
+         " changed_by = excluded.changed_by"),
+        ("INSERT INTO record_state_history(uuid, state, note, changed_ms, changed_by)"
+         " VALUES(?1, ?2, ?3, ?4, ?5)"),
     };
     kiosk_rc k = KIOSK_OK;
     for (size_t i = 0; k == KIOSK_OK && i < sizeof sql / sizeof sql[0]; i++) {
