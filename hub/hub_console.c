@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <time.h>
 
@@ -23,7 +24,9 @@
 #include "domain/divisions.h"
 #include "hub/hub_export.h"
 #include "hub/hub_staff.h"
+#include "proto/receipt_payload.h"
 #include "proto/sync_proto.h"
+#include "proto/sync_status.h"
 
 #define COOKIE_SESSION "kh_session"
 #define COOKIE_LOGIN "kh_login" /* the login form's CSRF token (double submit) */
@@ -48,9 +51,31 @@ typedef struct ep_row {
     int64_t count, lo, hi;
 } ep_row;
 
+/* the services a record's metadata names (record_meta.record_type), then any other type,
+ * then records sent without metadata (units from before it) */
+enum { SVC_REGISTRATION, SVC_DEREGISTRATION, SVC_JOBSEEKER, SVC_OTHER, SVC_NONE, SVC_COUNT };
+static const struct {
+    const char *type, *zh, *en;
+} services[SVC_COUNT] = {
+    [SVC_REGISTRATION] = {"registration", "失业登记", "Unemployment registration"},
+    [SVC_DEREGISTRATION] = {"deregistration", "就业/失业注销申报", "Deregistration"},
+    [SVC_JOBSEEKER] = {"jobseeker", "求职登记", "Jobseeker registration"},
+    [SVC_OTHER] = {NULL, "其他", "Other"},
+    [SVC_NONE] = {"", "未注明", "Not stated (older units)"},
+};
+
+static int service_of(const char *type)
+{
+    for (int i = 0; i < SVC_COUNT; i++)
+        if (services[i].type && strcmp(services[i].type, type) == 0)
+            return i;
+    return SVC_OTHER;
+}
+
 typedef struct day_row {
     char key[65];
     int64_t day, count, last; /* last: the latest arrival that day */
+    int64_t per[SVC_COUNT];   /* count per service */
 } day_row;
 
 typedef struct counts {
@@ -157,7 +182,15 @@ static void fmt_day(int64_t day, char *out, size_t size)
         snprintf(out, size, "?");
 }
 
-typedef enum nav_item { NAV_UNITS, NAV_DAYS, NAV_HELP, NAV_EXPORT, NAV_AUDIT, NAV_NONE } nav_item;
+typedef enum nav_item {
+    NAV_UNITS,
+    NAV_DAYS,
+    NAV_HELP,
+    NAV_EXPORT,
+    NAV_AUDIT,
+    NAV_FIND,
+    NAV_NONE
+} nav_item;
 
 static const struct {
     const char *path, *zh, *en;
@@ -167,6 +200,7 @@ static const struct {
     [NAV_HELP] = {"/console/help", "求助", "Help requests"},
     [NAV_EXPORT] = {"/console/export", "导出", "Export"},
     [NAV_AUDIT] = {"/console/audit", "审计", "Audit"},
+    [NAV_FIND] = {"/console/find", "查回执", "Find a receipt"},
 };
 
 /* The page's head and navigation; who NULL on the login page. refresh_s > 0: the page
@@ -239,7 +273,9 @@ static const char stylesheet[] =
     "font-size:1.1rem;padding:.4rem;width:18rem;max-width:90%}"
     ".box{background:#fff;border:1px solid #c8c8c8;padding:1rem 1.2rem;max-width:40rem}"
     ".note{background:#fff8e1;border:1px solid #e0c46c;padding:.6rem .9rem;max-width:50rem}"
-    ".summary{font-size:1.1rem;margin:0 0 .8rem}";
+    ".summary{font-size:1.1rem;margin:0 0 .8rem}"
+    "td.health{font-size:.85rem;min-width:15rem}table.compact td{font-size:.85rem}"
+    "select{font-size:1.1rem;padding:.35rem;max-width:90%}";
 
 /* ---- requests ------------------------------------------------------------------------ */
 
@@ -393,6 +429,9 @@ typedef struct unit {
     int removed;
     int64_t last_ms;
     int64_t records, max_seq, missing, epochs, conflicts, help_24h;
+    int has_health; /* its latest health report, when it sent one */
+    int64_t health_received_ms;
+    health_report health;
 } unit;
 
 static const char units_sql[] =
@@ -428,21 +467,28 @@ static const char after_pg[] =
     "SELECT encode(device, 'hex'), encode(epoch, 'hex'), count(*) FROM records"
     " WHERE received_ms > $1 AND received_ms <= $2 GROUP BY 1, 2";
 /* per (unit, day) in ($1, $2], from the arrival index (received_ms, device, epoch, seq) */
+/* (and per service: the record's metadata, by its uuid) */
 static const char full_day_sql[] =
-    "SELECT lower(hex(device)), (received_ms + 28800000) / 86400000, count(*), max(received_ms)"
-    " FROM records WHERE received_ms > $1 AND received_ms <= $2 GROUP BY 1, 2";
+    "SELECT lower(hex(r.device)), (r.received_ms + 28800000) / 86400000, count(*),"
+    " max(r.received_ms), coalesce(m.record_type, '') FROM records r"
+    " LEFT JOIN record_meta m ON m.uuid = r.uuid"
+    " WHERE r.received_ms > $1 AND r.received_ms <= $2 GROUP BY 1, 2, 5";
 static const char full_day_pg[] =
-    "SELECT encode(device, 'hex'), (received_ms + 28800000) / 86400000, count(*),"
-    " max(received_ms) FROM records WHERE received_ms > $1 AND received_ms <= $2 GROUP BY 1, 2";
+    "SELECT encode(r.device, 'hex'), (r.received_ms + 28800000) / 86400000, count(*),"
+    " max(r.received_ms), coalesce(m.record_type, '') FROM records r"
+    " LEFT JOIN record_meta m ON m.uuid = r.uuid"
+    " WHERE r.received_ms > $1 AND r.received_ms <= $2 GROUP BY 1, 2, 5";
 /* what arrived in ($1, $2], per (unit, epoch, day), from the arrival index */
 static const char delta_sql[] =
-    "SELECT lower(hex(device)), lower(hex(epoch)), (received_ms + 28800000) / 86400000,"
-    " count(*), min(seq), max(seq), max(received_ms) FROM records"
-    " WHERE received_ms > $1 AND received_ms <= $2 GROUP BY 1, 2, 3";
+    "SELECT lower(hex(r.device)), lower(hex(r.epoch)), (r.received_ms + 28800000) / 86400000,"
+    " count(*), min(r.seq), max(r.seq), max(r.received_ms), coalesce(m.record_type, '')"
+    " FROM records r LEFT JOIN record_meta m ON m.uuid = r.uuid"
+    " WHERE r.received_ms > $1 AND r.received_ms <= $2 GROUP BY 1, 2, 3, 8";
 static const char delta_pg[] =
-    "SELECT encode(device, 'hex'), encode(epoch, 'hex'), (received_ms + 28800000) / 86400000,"
-    " count(*), min(seq), max(seq), max(received_ms) FROM records"
-    " WHERE received_ms > $1 AND received_ms <= $2 GROUP BY 1, 2, 3";
+    "SELECT encode(r.device, 'hex'), encode(r.epoch, 'hex'), (r.received_ms + 28800000) /"
+    " 86400000, count(*), min(r.seq), max(r.seq), max(r.received_ms),"
+    " coalesce(m.record_type, '') FROM records r LEFT JOIN record_meta m ON m.uuid = r.uuid"
+    " WHERE r.received_ms > $1 AND r.received_ms <= $2 GROUP BY 1, 2, 3, 8";
 
 static int ep_cmp(const void *a, const void *b)
 {
@@ -491,7 +537,8 @@ static kiosk_rc counts_add_ep(counts *k, const char *key, const char *epoch, int
     return KIOSK_OK;
 }
 
-static kiosk_rc counts_add_day(counts *k, const char *key, int64_t day, int64_t count, int64_t last)
+static kiosk_rc counts_add_day(counts *k, const char *key, int64_t day, int64_t count, int64_t last,
+                               const char *type)
 {
     if (k->nday == k->cap_day) {
         size_t cap = k->cap_day ? 2 * k->cap_day : 1024;
@@ -506,6 +553,8 @@ static kiosk_rc counts_add_day(counts *k, const char *key, int64_t day, int64_t 
     d->day = day;
     d->count = count;
     d->last = last;
+    memset(d->per, 0, sizeof d->per);
+    d->per[service_of(type)] = count;
     return KIOSK_OK;
 }
 
@@ -523,6 +572,8 @@ static void counts_compact(counts *k, int64_t first)
     for (size_t i = 0; i < k->nday; i++) {
         if (o && day_cmp(&k->day[o - 1], &k->day[i]) == 0) {
             k->day[o - 1].count += k->day[i].count;
+            for (int s = 0; s < SVC_COUNT; s++)
+                k->day[o - 1].per[s] += k->day[i].per[s];
             if (k->day[i].last > k->day[o - 1].last)
                 k->day[o - 1].last = k->day[i].last;
         } else {
@@ -543,8 +594,9 @@ static kiosk_rc counts_delta(hub_console *con, counts *k, int64_t from, int64_t 
         rc = counts_add_ep(k, hub_rows_get(r, i, 0), hub_rows_get(r, i, 1), hub_rows_i64(r, i, 3),
                            hub_rows_i64(r, i, 4), hub_rows_i64(r, i, 5));
         if (rc == KIOSK_OK && hub_rows_i64(r, i, 2) >= first)
-            rc = counts_add_day(k, hub_rows_get(r, i, 0), hub_rows_i64(r, i, 2),
-                                hub_rows_i64(r, i, 3), hub_rows_i64(r, i, 6));
+            rc =
+                counts_add_day(k, hub_rows_get(r, i, 0), hub_rows_i64(r, i, 2),
+                               hub_rows_i64(r, i, 3), hub_rows_i64(r, i, 6), hub_rows_get(r, i, 7));
     }
     hub_rows_free(r);
     return rc;
@@ -595,8 +647,9 @@ static kiosk_rc counts_now(hub_console *con, int64_t now_ms, counts *out)
         if (rc == KIOSK_OK)
             rc = hub_db_query(con->db, full_day_sql, full_day_pg, q, 2, &r, NULL);
         for (size_t i = 0; rc == KIOSK_OK && i < r->nrows; i++)
-            rc = counts_add_day(k, hub_rows_get(r, i, 0), hub_rows_i64(r, i, 1),
-                                hub_rows_i64(r, i, 2), hub_rows_i64(r, i, 3));
+            rc =
+                counts_add_day(k, hub_rows_get(r, i, 0), hub_rows_i64(r, i, 1),
+                               hub_rows_i64(r, i, 2), hub_rows_i64(r, i, 3), hub_rows_get(r, i, 4));
         hub_rows_free(r);
         if (rc != KIOSK_OK) {
             counts_free(k);
@@ -647,8 +700,27 @@ static int unit_cmp_show(const void *a, const void *b)
     return c ? c : strcmp(x->key, y->key);
 }
 
-/* The units who may see, ordered by key; with_counts: records, gaps, epochs and the last
- * record's arrival too (counts_now). *out owned (free()). */
+typedef struct health_ctx {
+    unit *u;
+    size_t n;
+} health_ctx;
+
+static kiosk_rc take_health(void *ctx, const hub_db_health *h)
+{
+    health_ctx *k = ctx;
+    unit probe;
+    sync_hex_format(h->device, 32, probe.key);
+    unit *x = bsearch(&probe, k->u, k->n, sizeof *k->u, unit_cmp_key);
+    if (x) {
+        x->has_health = 1;
+        x->health = h->report;
+        x->health_received_ms = h->received_ms;
+    }
+    return KIOSK_OK;
+}
+
+/* The units who may see, ordered by key; with_counts: records, gaps, epochs, the last
+ * record's arrival (counts_now) and the latest health report too. *out owned (free()). */
 static kiosk_rc load_units(hub_console *con, const hub_staff *who, int64_t now_ms, int with_counts,
                            unit **out, size_t *n)
 {
@@ -718,6 +790,12 @@ static kiosk_rc load_units(hub_console *con, const hub_staff *who, int64_t now_m
                 x->last_ms = now.day[i].last;
         }
         counts_free(&now);
+        health_ctx hc = {u, k};
+        rc = hub_db_health_latest(con->db, take_health, &hc);
+        if (rc != KIOSK_OK) {
+            free(u);
+            return rc;
+        }
     }
     *out = u;
     *n = k;
@@ -736,8 +814,13 @@ static void cell_name(kiosk_buf *b, const unit *u, int64_t now_ms)
     (void)now_ms;
     (void)kiosk_buf_printf(b, "<td><a href=\"/console/unit?id=%s\">", u->key);
     esc(b, u->name[0] ? u->name : "(未命名 unnamed)");
-    (void)kiosk_buf_printf(b, "</a>%s<br><span class=\"en\">%.12s…</span></td>",
-                           u->removed ? " <span class=\"old\">已停用 retired</span>" : "", u->key);
+    /* a health problem shows beside the name too: the health column may be off a tablet's
+     * screen */
+    int problem = u->has_health && hub_health_problem(&u->health, NULL, 0);
+    (void)kiosk_buf_printf(b, "</a>%s%s<br><span class=\"en\">%.12s…</span></td>",
+                           u->removed ? " <span class=\"old\">已停用 retired</span>" : "",
+                           problem ? " <span class=\"bad\" title=\"设备状态 health\">⚠</span>" : "",
+                           u->key);
 }
 
 static void cell_hall(kiosk_buf *b, const unit *u, int64_t now_ms)
@@ -791,6 +874,104 @@ static void cell_help(kiosk_buf *b, const unit *u, int64_t now_ms)
                            (long long)u->help_24h);
 }
 
+static const char *reader_zh(health_reader r)
+{
+    switch (r) {
+    case HEALTH_READER_OK:
+        return "正常 ok";
+    case HEALTH_READER_FAULT:
+        return "故障 fault";
+    case HEALTH_READER_UNKNOWN:
+    case HEALTH_READER_COUNT:
+        break;
+    }
+    return "未知 unknown";
+}
+
+static const char *printer_zh(health_printer p)
+{
+    switch (p) {
+    case HEALTH_PRINTER_OK:
+        return "正常 ok";
+    case HEALTH_PRINTER_IMAGE:
+        return "图像 image";
+    case HEALTH_PRINTER_PAPER_OUT:
+        return "缺纸 paper out";
+    case HEALTH_PRINTER_OFFLINE:
+        return "离线 offline";
+    case HEALTH_PRINTER_FAULT:
+        return "故障 fault";
+    case HEALTH_PRINTER_UNKNOWN:
+    case HEALTH_PRINTER_COUNT:
+        break;
+    }
+    return "未知 unknown";
+}
+
+static void put_disk(kiosk_buf *b, const health_report *r)
+{
+    (void)kiosk_buf_printf(b, "%d%% (%.1f GB)", r->disk_free_pct, (double)r->disk_free_bytes / 1e9);
+}
+
+static void put_battery(kiosk_buf *b, const health_report *r)
+{
+    if (r->battery_pct < 0)
+        put(b, r->power == HEALTH_POWER_MAINS ? "市电 mains" : "—");
+    else
+        (void)kiosk_buf_printf(b, "%d%%%s", r->battery_pct,
+                               r->power == HEALTH_POWER_CHARGING ? " 充电 charging" : "");
+}
+
+static void put_update(kiosk_buf *b, const health_report *r)
+{
+    if (!r->has_update) {
+        put(b, "—");
+        return;
+    }
+    int bad = r->update.result != HEALTH_UPDATE_INSTALLED;
+    put(b, bad ? "<span class=\"bad\">" : "<span>");
+    esc(b, r->update.version);
+    put(b, " ");
+    esc(b, health_update_result_name(r->update.result));
+    if (r->update.detail[0]) {
+        put(b, " (");
+        esc(b, r->update.detail);
+        put(b, ")");
+    }
+    put(b, "</span>");
+}
+
+/* the unit's latest health report in one cell: a problem (hub_health_problem) first, in red */
+static void cell_health(kiosk_buf *b, const unit *u, int64_t now_ms)
+{
+    (void)now_ms;
+    if (!u->has_health) {
+        put(b, "<td class=\"health old\">尚无报告 <span class=\"en\">no report yet</span></td>");
+        return;
+    }
+    const health_report *r = &u->health;
+    char why[160];
+    int problem = hub_health_problem(r, why, sizeof why);
+    put(b, problem ? "<td class=\"health\"><span class=\"bad\">⚠ " : "<td class=\"health\">");
+    if (problem) {
+        esc(b, why);
+        put(b, "</span><br>");
+    }
+    put(b, "版本 <span class=\"en\">version</span> ");
+    esc(b, r->version);
+    (void)kiosk_buf_printf(b,
+                           "<br>读卡器 <span class=\"en\">reader</span> %s · 打印机 <span "
+                           "class=\"en\">printer</span> %s<br>磁盘 <span class=\"en\">disk "
+                           "free</span> ",
+                           reader_zh(r->reader), printer_zh(r->printer));
+    put_disk(b, r);
+    put(b, " · 电池 <span class=\"en\">battery</span> ");
+    put_battery(b, r);
+    (void)kiosk_buf_printf(b, "<br>积压 <span class=\"en\">backlog</span> <span%s>%lld</span>",
+                           r->backlog > 0 ? " class=\"old\"" : "", (long long)r->backlog);
+    put(b, "</td>");
+}
+
 /* a cell function may write several cells: its header names them all */
 static const unit_column unit_columns[] = {
     {"设备", "Unit", cell_name},
@@ -800,6 +981,7 @@ static const unit_column unit_columns[] = {
     {"缺号", "Gaps", cell_missing},
     {"存储纪元</th><th>待核对", "Store epochs</th><th>Conflicts", cell_epochs},
     {"求助(24小时)", "Help (24 h)", cell_help},
+    {"设备状态", "Health", cell_health},
 };
 
 static void unit_header(kiosk_buf *b)
@@ -890,6 +1072,146 @@ static int find_unit(hub_console *con, const hub_staff *who, const char *id, int
     return x != NULL;
 }
 
+static const char *state_zh(const char *state)
+{
+    if (strcmp(state, "received") == 0)
+        return "已收到";
+    if (strcmp(state, "processing") == 0)
+        return "办理中";
+    if (strcmp(state, "approved") == 0)
+        return "已办结";
+    if (strcmp(state, "needs_materials") == 0)
+        return "需补材料";
+    return "?";
+}
+
+/* a note code (sync_state_notes) as staff read it */
+static const char *note_zh(const char *code)
+{
+    static const struct {
+        const char *code, *zh;
+    } names[] = {
+        {"id_document", "身份证件"},
+        {"household", "户口簿或居住证"},
+        {"contract_end", "解除或终止劳动合同证明"},
+        {"photo", "照片"},
+        {"bank_account", "银行账户"},
+        {"education", "学历证明"},
+        {"signature", "本人签字"},
+        {"other", "其他（请到窗口）"},
+    };
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (strcmp(names[i].code, code) == 0)
+            return names[i].zh;
+    return "";
+}
+
+static void put_state(kiosk_buf *b, const char *state, const char *note)
+{
+    (void)kiosk_buf_printf(b, "<span class=\"%s\">%s <span class=\"en\">",
+                           strcmp(state, "needs_materials") == 0 ? "old"
+                           : strcmp(state, "approved") == 0      ? "ok"
+                                                                 : "",
+                           state_zh(state));
+    esc(b, state);
+    if (note && note[0]) {
+        put(b, ": ");
+        esc(b, note);
+    }
+    put(b, "</span></span>");
+    if (note && note[0] && note_zh(note)[0])
+        (void)kiosk_buf_printf(b, " · 缺%s", note_zh(note));
+}
+
+static void put_service(kiosk_buf *b, const char *type)
+{
+    int s = service_of(type);
+    (void)kiosk_buf_printf(b, "%s <span class=\"en\">", services[s].zh);
+    esc(b, s == SVC_OTHER ? type : services[s].en);
+    put(b, "</span>");
+}
+
+typedef struct history_ctx {
+    hub_db_health *rows;
+    size_t n, cap;
+} history_ctx;
+
+static kiosk_rc take_history(void *ctx, const hub_db_health *h)
+{
+    history_ctx *k = ctx;
+    if (k->n == k->cap) {
+        size_t cap = k->cap ? 2 * k->cap : 64;
+        hub_db_health *grown = realloc(k->rows, cap * sizeof *grown);
+        if (!grown)
+            return KIOSK_NOMEM;
+        k->rows = grown;
+        k->cap = cap;
+    }
+    hub_db_health *x = &k->rows[k->n++];
+    *x = *h;
+    x->device = NULL; /* borrowed for the callback only: not kept */
+    x->device_name = NULL;
+    x->source = strcmp(h->source, "bundle") == 0 ? "bundle" : "http";
+    return KIOSK_OK;
+}
+
+/* one unit's health reports of the last HUB_HEALTH_RETENTION_DAYS days, newest first */
+static void put_health_history(hub_console *con, kiosk_buf *b, const uint8_t pk[32], int64_t now_ms)
+{
+    (void)kiosk_buf_printf(b,
+                           "<h2>设备状态（最近%d天） <span class=\"en\">Health reports, the last "
+                           "%d days</span></h2>",
+                           HUB_HEALTH_RETENTION_DAYS, HUB_HEALTH_RETENTION_DAYS);
+    history_ctx k = {0};
+    kiosk_rc rc =
+        hub_db_health_history(con->db, pk, now_ms - HUB_HEALTH_RETENTION_MS, take_history, &k);
+    if (rc != KIOSK_OK || k.n == 0) {
+        put(b, rc == KIOSK_OK ? "<p class=\"old\">尚无报告。<span class=\"en\">No report "
+                                "yet.</span></p>"
+                              : "<p class=\"bad\">数据库暂不可用。<span class=\"en\">The store "
+                                "is not available.</span></p>");
+        free(k.rows);
+        return;
+    }
+    put(b, "<div class=\"scroll\"><table class=\"compact\"><tr><th>设备时间 <span "
+           "class=\"en\">Unit's clock</span></th><th>版本 <span class=\"en\">Version</span>"
+           "</th><th>读卡器 <span class=\"en\">Reader</span></th><th>打印机 <span "
+           "class=\"en\">Printer</span></th><th>磁盘 <span class=\"en\">Disk free</span></th>"
+           "<th>电池 <span class=\"en\">Battery</span></th><th>积压 <span "
+           "class=\"en\">Backlog</span></th><th>办理/求助 <span class=\"en\">Sessions / "
+           "help</span></th><th>更新 <span class=\"en\">Update</span></th><th>问题 <span "
+           "class=\"en\">Problem</span></th></tr>");
+    for (size_t i = k.n; i-- > 0 && k.n - i <= 200;) {
+        const health_report *r = &k.rows[i].report;
+        char t[32], why[160];
+        fmt_time(r->at_ms, t, sizeof t);
+        int problem = hub_health_problem(r, why, sizeof why);
+        (void)kiosk_buf_printf(b, "<tr%s><td class=\"t\">%s</td><td>",
+                               problem ? " class=\"alarm\"" : "", t);
+        esc(b, r->version);
+        (void)kiosk_buf_printf(b, "</td><td>%s</td><td>%s</td><td class=\"n\">",
+                               reader_zh(r->reader), printer_zh(r->printer));
+        put_disk(b, r);
+        put(b, "</td><td class=\"n\">");
+        put_battery(b, r);
+        (void)kiosk_buf_printf(b,
+                               "</td><td class=\"n\">%lld</td><td class=\"n\">%lld / %lld</td>"
+                               "<td>",
+                               (long long)r->backlog, (long long)r->sessions,
+                               (long long)r->help_requests);
+        put_update(b, r);
+        put(b, "</td><td>");
+        if (problem) {
+            put(b, "<span class=\"bad\">");
+            esc(b, why);
+            put(b, "</span>");
+        }
+        put(b, "</td></tr>");
+    }
+    put(b, "</table></div>");
+    free(k.rows);
+}
+
 static int page_unit(hub_console *con, struct MHD_Connection *c, const hub_staff *who,
                      const char *csrf, int64_t now_ms)
 {
@@ -905,8 +1227,9 @@ static int page_unit(hub_console *con, struct MHD_Connection *c, const hub_staff
     put(&b, "<div class=\"scroll\"><table>");
     unit_header(&b);
     unit_row(&b, &u, now_ms);
-    put(&b, "</table></div><h2>缺号 <span class=\"en\">Gaps (missing sequence numbers)</span>"
-            "</h2>");
+    put(&b, "</table></div>");
+    put_health_history(con, &b, pk, now_ms);
+    put(&b, "<h2>缺号 <span class=\"en\">Gaps (missing sequence numbers)</span></h2>");
     hub_gap *gaps = NULL;
     size_t ng = 0;
     if (hub_db_gaps(con->db, pk, &gaps, &ng) == KIOSK_OK && ng) {
@@ -934,22 +1257,41 @@ static int page_unit(hub_console *con, struct MHD_Connection *c, const hub_staff
     if (hub_db_query(con->db,
                      /* the highest numbers: from the unique index, then 20 rows (a SQLite
                       * row's sealed bytes come before its other columns) */
-                     "SELECT seq, received_ms, source FROM records WHERE rowid IN"
+                     "SELECT r.seq, r.received_ms, r.source, r.uuid, coalesce(m.record_type, ''),"
+                     " coalesce(m.receipt_no, ''), coalesce(s.state, 'received'),"
+                     " coalesce(s.note, '') FROM records r"
+                     " LEFT JOIN record_meta m ON m.uuid = r.uuid"
+                     " LEFT JOIN record_states s ON s.uuid = r.uuid WHERE r.rowid IN"
                      " (SELECT rowid FROM records WHERE device = $1 ORDER BY seq DESC LIMIT 20)"
-                     " ORDER BY seq DESC",
-                     "SELECT seq, received_ms, source FROM records WHERE device = $1"
-                     " ORDER BY seq DESC LIMIT 20",
+                     " ORDER BY r.seq DESC",
+                     "SELECT r.seq, r.received_ms, r.source, r.uuid, coalesce(m.record_type, ''),"
+                     " coalesce(m.receipt_no, ''), coalesce(s.state, 'received'),"
+                     " coalesce(s.note, '') FROM records r"
+                     " LEFT JOIN record_meta m ON m.uuid = r.uuid"
+                     " LEFT JOIN record_states s ON s.uuid = r.uuid WHERE r.device = $1"
+                     " ORDER BY r.seq DESC LIMIT 20",
                      p, 1, &r, NULL) == KIOSK_OK &&
         r->nrows) {
         put(&b, "<table><tr><th>序号 <span class=\"en\">Seq</span></th><th>收到 <span "
-                "class=\"en\">Received</span></th><th>途径 <span class=\"en\">By</span></th></tr>");
+                "class=\"en\">Received</span></th><th>途径 <span class=\"en\">By</span></th>"
+                "<th>业务 <span class=\"en\">Service</span></th><th>回执号 <span "
+                "class=\"en\">Receipt</span></th><th>办理状态 <span class=\"en\">State</span>"
+                "</th></tr>");
         for (size_t i = 0; i < r->nrows; i++) {
             char t[32];
             fmt_time(hub_rows_i64(r, i, 1), t, sizeof t);
-            (void)kiosk_buf_printf(&b, "<tr><td class=\"n\">%lld</td><td>%s</td><td>",
+            (void)kiosk_buf_printf(&b, "<tr><td class=\"n\"><a href=\"/console/record?uuid=");
+            esc(&b, hub_rows_get(r, i, 3));
+            (void)kiosk_buf_printf(&b, "\">%lld</a></td><td class=\"t\">%s</td><td>",
                                    (long long)hub_rows_i64(r, i, 0), t);
             esc(&b,
                 strcmp(hub_rows_get(r, i, 2), "bundle") == 0 ? "U盘 USB stick" : "网络 network");
+            put(&b, "</td><td>");
+            put_service(&b, hub_rows_get(r, i, 4));
+            put(&b, "</td><td>");
+            esc(&b, hub_rows_get(r, i, 5)[0] ? hub_rows_get(r, i, 5) : "—");
+            put(&b, "</td><td>");
+            put_state(&b, hub_rows_get(r, i, 6), hub_rows_get(r, i, 7));
             put(&b, "</td></tr>");
         }
         put(&b, "</table>");
@@ -1007,6 +1349,284 @@ static int page_unit(hub_console *con, struct MHD_Connection *c, const hub_staff
     return send_buf(con, c, 200, &b, NULL);
 }
 
+/* ---- one record: its state, set by staff; finding a receipt ------------------------------ */
+
+/* a uuid as the console takes it in a link or a form: [0-9A-Za-z-], 1..64 bytes */
+static int uuid_arg_ok(const char *s)
+{
+    size_t n = s ? strlen(s) : 0;
+    if (n == 0 || n > 64)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'z') ||
+              (s[i] >= 'A' && s[i] <= 'Z') || s[i] == '-'))
+            return 0;
+    return 1;
+}
+
+/* The record uuid's unsealed facts, when who may see its unit: 1 and *u, *rows (owned: device
+ * hex, seq, received_ms, source, record_type, receipt_no) filled; 0 when it is not held or
+ * is another hall's (answered alike), -1 when the store failed. */
+static int find_record(hub_console *con, const hub_staff *who, const char *uuid, int64_t now_ms,
+                       unit *u, hub_rows **rows)
+{
+    *rows = NULL;
+    if (!uuid_arg_ok(uuid))
+        return 0;
+    hub_qparam p[] = {{.kind = 't', .t = uuid}};
+    hub_rows *r;
+    if (hub_db_query(con->db,
+                     "SELECT lower(hex(r.device)), r.seq, r.received_ms, r.source,"
+                     " coalesce(m.record_type, ''), coalesce(m.receipt_no, '') FROM records r"
+                     " LEFT JOIN record_meta m ON m.uuid = r.uuid WHERE r.uuid = $1",
+                     "SELECT encode(r.device, 'hex'), r.seq, r.received_ms, r.source,"
+                     " coalesce(m.record_type, ''), coalesce(m.receipt_no, '') FROM records r"
+                     " LEFT JOIN record_meta m ON m.uuid = r.uuid WHERE r.uuid = $1",
+                     p, 1, &r, NULL) != KIOSK_OK)
+        return -1;
+    unit *all;
+    size_t n;
+    if (r->nrows != 1 || load_units(con, who, now_ms, 0, &all, &n) != KIOSK_OK) {
+        int found = r->nrows == 1 ? -1 : 0;
+        hub_rows_free(r);
+        return found;
+    }
+    unit probe;
+    snprintf(probe.key, sizeof probe.key, "%s", hub_rows_get(r, 0, 0));
+    unit *x = bsearch(&probe, all, n, sizeof *all, unit_cmp_key);
+    if (x)
+        *u = *x;
+    free(all);
+    if (!x) {
+        hub_rows_free(r);
+        return 0;
+    }
+    *rows = r;
+    return 1;
+}
+
+static kiosk_rc put_change(void *ctx, const hub_db_state_change *ch)
+{
+    kiosk_buf *b = ctx;
+    char t[32];
+    fmt_time(ch->changed_ms, t, sizeof t);
+    (void)kiosk_buf_printf(b, "<tr><td class=\"t\">%s</td><td>", t);
+    put_state(b, ch->state, ch->note);
+    put(b, "</td><td>");
+    esc(b, ch->changed_by);
+    put(b, "</td></tr>");
+    return KIOSK_OK;
+}
+
+static int page_record(hub_console *con, struct MHD_Connection *c, const hub_staff *who,
+                       const char *csrf, const char *uuid, const char *problem, int64_t now_ms)
+{
+    unit u;
+    hub_rows *r;
+    int found = find_record(con, who, uuid, now_ms, &u, &r);
+    if (found < 0)
+        return simple_page(con, c, 503, "数据库暂不可用", "The store is not available", who, csrf);
+    if (found == 0) /* another hall's record is answered exactly as one not held */
+        return simple_page(con, c, 404, "没有这条记录", "No such record", who, csrf);
+    hub_record_state st;
+    memset(&st, 0, sizeof st);
+    kiosk_rc rc = hub_db_state_get(con->db, NULL, uuid, &st);
+    kiosk_buf b;
+    kiosk_buf_init(&b, PAGE_MAX, 0);
+    page_begin(&b, "办理记录", "Record", who, csrf, NAV_NONE, 0);
+    if (problem) {
+        put(&b, "<p class=\"note bad\">");
+        esc(&b, problem);
+        put(&b, "</p>");
+    }
+    uint8_t pk[32];
+    char dev_id[RECEIPT_DEVICE_ID_LEN + 1] = "?";
+    if (sync_hex_parse(u.key, pk, sizeof pk))
+        receipt_device_id(pk, dev_id);
+    char t[32];
+    fmt_time(hub_rows_i64(r, 0, 2), t, sizeof t);
+    put(&b, "<p class=\"summary\">只显示未加密的信息；记录内容保持加密，这里不显示。<span "
+            "class=\"en\">Only what is not sealed: the record's content stays sealed and is "
+            "never shown here.</span></p><table><tr><th>设备 <span class=\"en\">Unit</span></th>"
+            "<td>");
+    (void)kiosk_buf_printf(&b, "<a href=\"/console/unit?id=%s\">", u.key);
+    esc(&b, u.name[0] ? u.name : "(未命名 unnamed)");
+    (void)kiosk_buf_printf(&b,
+                           "</a> <span class=\"en\">%s</span></td></tr><tr><th>大厅 <span "
+                           "class=\"en\">Hall</span></th><td>",
+                           dev_id);
+    esc(&b, u.hall[0] ? u.hall : "—");
+    put(&b, "</td></tr><tr><th>业务 <span class=\"en\">Service</span></th><td>");
+    put_service(&b, hub_rows_get(r, 0, 4));
+    (void)kiosk_buf_printf(
+        &b,
+        "</td></tr><tr><th>收到 <span class=\"en\">Received</span></th><td>%s "
+        "<span class=\"en\">(%s, 序号 seq %lld)</span></td></tr><tr><th>回执号 "
+        "<span class=\"en\">Receipt</span></th><td>",
+        t, strcmp(hub_rows_get(r, 0, 3), "bundle") == 0 ? "U盘 USB stick" : "网络 network",
+        (long long)hub_rows_i64(r, 0, 1));
+    if (hub_rows_get(r, 0, 5)[0]) {
+        (void)kiosk_buf_printf(&b, "%s/", dev_id);
+        esc(&b, hub_rows_get(r, 0, 5));
+    } else {
+        put(&b, "— <span class=\"en\">(sent without metadata)</span>");
+    }
+    put(&b, "</td></tr><tr><th>记录编号 <span class=\"en\">Record uuid</span></th><td>");
+    esc(&b, uuid);
+    put(&b, "</td></tr><tr><th>办理状态 <span class=\"en\">State</span></th><td id=\"state\">");
+    if (rc == KIOSK_OK && st.s.state != SYNC_STATE_UNKNOWN) {
+        const char *name = sync_state_name(st.s.state);
+        put_state(&b, name ? name : "?", st.s.note);
+        fmt_time(st.s.changed_ms, t, sizeof t);
+        (void)kiosk_buf_printf(&b, " <span class=\"en\">%s, ", t);
+        esc(&b, st.changed_by);
+        put(&b, "</span>");
+    } else {
+        put(&b, "?");
+    }
+    put(&b, "</td></tr></table>");
+    hub_rows_free(r);
+
+    /* the form: processing / approved / needs_materials (+ a note code) */
+    put(&b, "<h2>更改办理状态 <span class=\"en\">Set the processing state</span></h2>"
+            "<form class=\"box\" method=\"post\" action=\"/console/record\">");
+    (void)kiosk_buf_printf(&b, "<input type=\"hidden\" name=\"csrf\" value=\"%s\">", csrf);
+    put(&b, "<input type=\"hidden\" name=\"uuid\" value=\"");
+    esc(&b, uuid);
+    put(&b, "\"><label for=\"set\">状态 <span class=\"en\">State</span></label><select "
+            "id=\"set\" name=\"state\"><option value=\"processing\">办理中 processing</option>"
+            "<option value=\"approved\">已办结 approved</option><option "
+            "value=\"needs_materials\">需补材料 needs materials</option></select><label "
+            "for=\"note\">缺少的材料（仅“需补材料”） <span class=\"en\">Missing material "
+            "(needs materials only)</span></label><select id=\"note\" name=\"note\"><option "
+            "value=\"\">—</option>");
+    for (size_t i = 0; sync_state_notes[i]; i++)
+        (void)kiosk_buf_printf(&b, "<option value=\"%s\">%s %s</option>", sync_state_notes[i],
+                               note_zh(sync_state_notes[i]), sync_state_notes[i]);
+    put(&b, "</select><p><button id=\"set_state\">保存 <span class=\"en\">Save</span></button>"
+            "</p><p class=\"en\">每次更改都记入审计和状态历史。Every change is audited and kept "
+            "in the state's history.</p></form>");
+
+    put(&b, "<h2>状态历史 <span class=\"en\">State history</span></h2><table><tr><th>时间 "
+            "<span class=\"en\">At</span></th><th>状态 <span class=\"en\">State</span></th>"
+            "<th>由 <span class=\"en\">By</span></th></tr>");
+    (void)hub_db_state_history(con->db, uuid, put_change, &b);
+    put(&b, "</table><p class=\"en\">收到之前没有更改的记录为“已收到”。A record no one has "
+            "changed is \"received\".</p>");
+    page_end(&b);
+    return send_buf(con, c, problem ? 400 : 200, &b, NULL);
+}
+
+static int do_record_state(hub_console *con, struct MHD_Connection *c, const hub_staff *who,
+                           const char *csrf, const char *body, size_t len, const char *address,
+                           int64_t now_ms)
+{
+    char uuid[72], state_s[24], note[SYNC_STATE_NOTE_MAX + 1];
+    hub_console_form_get(body, len, "uuid", uuid, sizeof uuid);
+    hub_console_form_get(body, len, "state", state_s, sizeof state_s);
+    hub_console_form_get(body, len, "note", note, sizeof note);
+    unit u;
+    hub_rows *r;
+    int found = find_record(con, who, uuid, now_ms, &u, &r);
+    hub_rows_free(r);
+    if (found < 0)
+        return simple_page(con, c, 503, "数据库暂不可用", "The store is not available", who, csrf);
+    if (found == 0)
+        return simple_page(con, c, 404, "没有这条记录", "No such record", who, csrf);
+    sync_state st;
+    if (!sync_state_parse(state_s, &st) ||
+        (st != SYNC_STATE_PROCESSING && st != SYNC_STATE_APPROVED &&
+         st != SYNC_STATE_NEEDS_MATERIALS) ||
+        !sync_state_note_valid(note) || (note[0] && st != SYNC_STATE_NEEDS_MATERIALS))
+        return page_record(con, c, who, csrf, uuid,
+                           "状态或材料代码不对。The state or the note code is not valid.", now_ms);
+    char actor[HUB_STATE_ACTOR_MAX];
+    snprintf(actor, sizeof actor, "console:%.55s", who->name);
+    kiosk_rc rc = hub_db_state_set(con->db, uuid, st, note, actor, now_ms);
+    char detail[160];
+    snprintf(detail, sizeof detail, "%s %s%s%s: %s", uuid, state_s, note[0] ? " " : "", note,
+             rc == KIOSK_OK ? "ok" : kiosk_strerror(rc));
+    hub_staff_audit(con->db, now_ms, who->name, "record_state", detail, address);
+    if (rc != KIOSK_OK)
+        return page_record(con, c, who, csrf, uuid,
+                           "未能保存，请查看中心日志。The state was not saved.", now_ms);
+    char to[128];
+    snprintf(to, sizeof to, "/console/record?uuid=%s", uuid);
+    return redirect(con, c, to, NULL);
+}
+
+static int page_find(hub_console *con, struct MHD_Connection *c, const hub_staff *who,
+                     const char *csrf, int64_t now_ms)
+{
+    const char *q = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "q");
+    char want[80] = "";
+    if (q) { /* trimmed */
+        while (*q == ' ')
+            q++;
+        snprintf(want, sizeof want, "%s", q);
+        for (size_t n = strlen(want); n > 0 && want[n - 1] == ' ';)
+            want[--n] = '\0';
+    }
+    const char *problem = NULL;
+    if (want[0]) {
+        char uuid[SYNC_UUID_LEN + 1] = "";
+        const char *slash = strchr(want, '/');
+        kiosk_rc rc = KIOSK_NOT_FOUND;
+        if (slash && slash - want == RECEIPT_DEVICE_ID_LEN && hub_db_meta_receipt_ok(slash + 1)) {
+            unit *u;
+            size_t n;
+            rc = load_units(con, who, now_ms, 0, &u, &n);
+            if (rc == KIOSK_OK) {
+                rc = KIOSK_NOT_FOUND;
+                for (size_t i = 0; i < n && rc == KIOSK_NOT_FOUND; i++) {
+                    uint8_t pk[32];
+                    char id[RECEIPT_DEVICE_ID_LEN + 1];
+                    if (!sync_hex_parse(u[i].key, pk, sizeof pk))
+                        continue;
+                    receipt_device_id(pk, id);
+                    if (strncasecmp(id, want, RECEIPT_DEVICE_ID_LEN) == 0)
+                        rc = hub_db_find_receipt(con->db, pk, slash + 1, uuid);
+                }
+                free(u);
+            }
+        } else if (uuid_arg_ok(want)) {
+            unit x;
+            hub_rows *r;
+            int found = find_record(con, who, want, now_ms, &x, &r);
+            hub_rows_free(r);
+            rc = found > 0 ? KIOSK_OK : found == 0 ? KIOSK_NOT_FOUND : KIOSK_IO;
+            if (found > 0)
+                snprintf(uuid, sizeof uuid, "%.36s", want);
+        }
+        if (rc == KIOSK_OK && uuid_arg_ok(uuid)) {
+            char to[128];
+            snprintf(to, sizeof to, "/console/record?uuid=%s", uuid);
+            return redirect(con, c, to, NULL);
+        }
+        problem = rc == KIOSK_NOT_FOUND ? "没有找到这张回执（可能尚未同步，或是旧设备未注明）。"
+                                          "No such receipt here (not synced yet, or sent "
+                                          "without its metadata)."
+                                        : "数据库暂不可用。The store is not available.";
+    }
+    kiosk_buf b;
+    kiosk_buf_init(&b, PAGE_MAX, 0);
+    page_begin(&b, "查回执", "Find a receipt", who, csrf, NAV_FIND, 0);
+    if (problem) {
+        put(&b, "<p class=\"note bad\" id=\"problem\">");
+        esc(&b, problem);
+        put(&b, "</p>");
+    }
+    put(&b, "<form class=\"box\" method=\"get\" action=\"/console/find\"><label "
+            "for=\"q\">回执上的编号（设备号/回执号）或记录编号 <span class=\"en\">As printed on "
+            "the receipt (DEVICE-ID/RECEIPT-NO), or a record uuid</span></label><input "
+            "type=\"text\" id=\"q\" name=\"q\" autocomplete=\"off\" value=\"");
+    esc(&b, want);
+    put(&b, "\" placeholder=\"ABCD2345/H001-20261205-0001\"><p><button id=\"find\">查找 <span "
+            "class=\"en\">Find</span></button></p></form>");
+    page_end(&b);
+    return send_buf(con, c, problem ? 404 : 200, &b, NULL);
+}
+
 /* ---- records per hall per day -------------------------------------------------------- */
 
 static int page_days(hub_console *con, struct MHD_Connection *c, const hub_staff *who,
@@ -1027,8 +1647,11 @@ static int page_days(hub_console *con, struct MHD_Connection *c, const hub_staff
     enum { HALLS_MAX = 512 };
     const char **halls = calloc(HALLS_MAX, sizeof *halls);
     int64_t(*per)[30] = calloc(HALLS_MAX, sizeof *per);
+    int64_t(*svc)[SVC_COUNT] = calloc(HALLS_MAX, sizeof *svc); /* per hall, 30 days */
+    int64_t svc_day[30][SVC_COUNT];
+    memset(svc_day, 0, sizeof svc_day);
     size_t nh = 0;
-    for (size_t i = 0; halls && per && i < now.nday; i++) {
+    for (size_t i = 0; halls && per && svc && i < now.nday; i++) {
         unit probe;
         memcpy(probe.key, now.day[i].key, sizeof probe.key);
         const unit *x = bsearch(&probe, u, n, sizeof *u, unit_cmp_key);
@@ -1045,9 +1668,13 @@ static int page_days(hub_console *con, struct MHD_Connection *c, const hub_staff
             halls[nh++] = h;
         }
         per[k][day] += now.day[i].count;
+        for (int t = 0; t < SVC_COUNT; t++) {
+            svc[k][t] += now.day[i].per[t];
+            svc_day[day][t] += now.day[i].per[t];
+        }
     }
     /* halls in code order (insertion sort: a few hundred at most) */
-    for (size_t i = 1; halls && per && i < nh; i++)
+    for (size_t i = 1; halls && per && svc && i < nh; i++)
         for (size_t j = i; j > 0 && strcmp(halls[j - 1], halls[j]) > 0; j--) {
             const char *t = halls[j];
             halls[j] = halls[j - 1];
@@ -1056,15 +1683,50 @@ static int page_days(hub_console *con, struct MHD_Connection *c, const hub_staff
             memcpy(tc, per[j], sizeof tc);
             memcpy(per[j], per[j - 1], sizeof tc);
             memcpy(per[j - 1], tc, sizeof tc);
+            int64_t ts[SVC_COUNT];
+            memcpy(ts, svc[j], sizeof ts);
+            memcpy(svc[j], svc[j - 1], sizeof ts);
+            memcpy(svc[j - 1], ts, sizeof ts);
         }
     kiosk_buf b;
     kiosk_buf_init(&b, PAGE_MAX, 0);
     page_begin(&b, "每日记录", "Records per hall per day", who, csrf, NAV_DAYS, 0);
     put(&b, "<p class=\"summary\">最近30天，按收到的日期（北京时间）。<span class=\"en\">The last "
-            "30 days, by the day the hub received them (China time).</span> "
-            "按业务分列在合并业务类型后加入。<span class=\"en\">Per service: once records carry "
-            "their type.</span></p><div class=\"scroll\"><table><tr><th>日期 <span "
-            "class=\"en\">Day</span></th>");
+            "30 days, by the day the hub received them (China time).</span></p>");
+    if (halls && per && svc) {
+        /* per service: each hall over the 30 days first; each day further down */
+        put(&b, "<h2>按业务（最近30天） <span class=\"en\">Per service, the last 30 days</span>"
+                "</h2><p class=\"en\">“未注明”：旧设备发来的记录不带业务类型。\"Not stated\": "
+                "older units send records without their type.</p><div class=\"scroll\"><table "
+                "id=\"services\"><tr><th>大厅 <span class=\"en\">Hall</span></th>");
+        for (int t = 0; t < SVC_COUNT; t++)
+            (void)kiosk_buf_printf(&b, "<th>%s <span class=\"en\">%s</span></th>", services[t].zh,
+                                   services[t].en);
+        put(&b, "<th>合计 <span class=\"en\">Total</span></th></tr>");
+        int64_t col[SVC_COUNT] = {0};
+        for (size_t k = 0; k < nh; k++) {
+            put(&b, "<tr><td>");
+            esc(&b, halls[k][0] ? halls[k] : "(无大厅 no hall)");
+            put(&b, "</td>");
+            int64_t total = 0;
+            for (int t = 0; t < SVC_COUNT; t++) {
+                (void)kiosk_buf_printf(&b, "<td class=\"n\">%lld</td>", (long long)svc[k][t]);
+                total += svc[k][t];
+                col[t] += svc[k][t];
+            }
+            (void)kiosk_buf_printf(&b, "<td class=\"n\"><b>%lld</b></td></tr>", (long long)total);
+        }
+        put(&b, "<tr><th>合计 <span class=\"en\">Total</span></th>");
+        int64_t all = 0;
+        for (int t = 0; t < SVC_COUNT; t++) {
+            (void)kiosk_buf_printf(&b, "<td class=\"n\"><b>%lld</b></td>", (long long)col[t]);
+            all += col[t];
+        }
+        (void)kiosk_buf_printf(&b, "<td class=\"n\"><b>%lld</b></td></tr></table></div>",
+                               (long long)all);
+    }
+    put(&b, "<h2>每个大厅每天 <span class=\"en\">Per hall per day</span></h2>"
+            "<div class=\"scroll\"><table><tr><th>日期 <span class=\"en\">Day</span></th>");
     for (size_t k = 0; k < nh; k++) {
         put(&b, "<th>");
         esc(&b, halls[k][0] ? halls[k] : "(无大厅 no hall)");
@@ -1083,9 +1745,27 @@ static int page_days(hub_console *con, struct MHD_Connection *c, const hub_staff
         (void)kiosk_buf_printf(&b, "<td class=\"n\"><b>%lld</b></td></tr>", (long long)total);
     }
     put(&b, "</table></div>");
+    if (halls && per && svc) {
+        put(&b, "<h2>每日按业务 <span class=\"en\">Per day and service</span></h2><div "
+                "class=\"scroll\"><table><tr><th>日期 <span class=\"en\">Day</span></th>");
+        for (int t = 0; t < SVC_COUNT; t++)
+            (void)kiosk_buf_printf(&b, "<th>%s <span class=\"en\">%s</span></th>", services[t].zh,
+                                   services[t].en);
+        put(&b, "</tr>");
+        for (int d = 29; d >= 0; d--) {
+            char day[16];
+            fmt_day(first + d, day, sizeof day);
+            (void)kiosk_buf_printf(&b, "<tr><td>%s</td>", day);
+            for (int t = 0; t < SVC_COUNT; t++)
+                (void)kiosk_buf_printf(&b, "<td class=\"n\">%lld</td>", (long long)svc_day[d][t]);
+            put(&b, "</tr>");
+        }
+        put(&b, "</table></div>");
+    }
     page_end(&b);
     free(halls);
     free(per);
+    free(svc);
     counts_free(&now);
     free(u);
     return send_buf(con, c, 200, &b, NULL);
@@ -1472,6 +2152,8 @@ int hub_console_serve(hub_console *con, struct MHD_Connection *c, const char *me
         }
         if (strcmp(url, "/console/export") == 0)
             return do_export(con, c, &who, csrf, address, now_ms);
+        if (strcmp(url, "/console/record") == 0)
+            return do_record_state(con, c, &who, csrf, body ? body : "", len, address, now_ms);
         return simple_page(con, c, 404, "没有这个页面", "No such page", &who, csrf);
     }
     if (strcmp(url, "/console") == 0 || strcmp(url, "/console/") == 0)
@@ -1488,5 +2170,11 @@ int hub_console_serve(hub_console *con, struct MHD_Connection *c, const char *me
         return page_export(con, c, &who, csrf, NULL);
     if (strcmp(url, "/console/audit") == 0)
         return page_audit(con, c, &who, csrf);
+    if (strcmp(url, "/console/find") == 0)
+        return page_find(con, c, &who, csrf, now_ms);
+    if (strcmp(url, "/console/record") == 0)
+        return page_record(con, c, &who, csrf,
+                           MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "uuid"), NULL,
+                           now_ms);
     return simple_page(con, c, 404, "没有这个页面", "No such page", &who, csrf);
 }

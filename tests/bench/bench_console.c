@@ -19,6 +19,7 @@
 #include "hub/hub_http.h"
 #include "hub/hub_staff.h"
 #include "hub_fill.h"
+#include "proto/receipt_payload.h"
 #include "pg_server.h"
 
 #define TARGET_P95_MS 200.0
@@ -98,7 +99,9 @@ static int run(const char *where, const char *backend, size_t units, int64_t per
                           .spread_days = 365,
                           .gap_every = 50,
                           .help_per_unit = 3,
-                          .sealed_len = 1200};
+                          .sealed_len = 1200,
+                          .with_meta = 1,
+                          .with_health = 1};
     double t0 = bench_now_ms();
     kiosk_rc rc = hub_fill(db, &plan);
     if (rc == KIOSK_OK)
@@ -145,9 +148,18 @@ static int run(const char *where, const char *backend, size_t units, int64_t per
 
     char unit_path[128] = "/console/unit?id=4b48000000000000000000000000000000000000000000000000"
                           "000000000000";
-    const char *pages[] = {"/console/units", unit_path, "/console/days", "/console/help",
-                           "/console/audit"};
-    const char *names[] = {"units", "unit", "days", "help", "audit"};
+    /* a record's page (unit 0's seq 1, a registration), and finding it by its receipt as
+     * printed (answered with a redirect to that page) */
+    char find_path[160], dev[RECEIPT_DEVICE_ID_LEN + 1];
+    uint8_t pk0[32] = {0x4b, 0x48};
+    receipt_device_id(pk0, dev);
+    snprintf(find_path, sizeof find_path, "/console/find?q=%s/H001-1", dev);
+    const char *pages[] = {
+        "/console/units", unit_path,
+        "/console/days",  "/console/help",
+        "/console/audit", "/console/record?uuid=00000000-0000-4000-8000-000000000001",
+        find_path};
+    const char *names[] = {"units", "unit", "days", "help", "audit", "record", "find"};
     int worst = 0;
     double *ms = calloc((size_t)rounds, sizeof *ms);
     for (size_t p = 0; ms && p < sizeof pages / sizeof pages[0]; p++) {
@@ -166,7 +178,7 @@ static int run(const char *where, const char *backend, size_t units, int64_t per
             bytes = s.len;
         }
         double p50 = bench_pct(ms, (size_t)rounds, 50), p95 = bench_pct(ms, (size_t)rounds, 95);
-        int ok = status == 200 && p95 <= TARGET_P95_MS;
+        int ok = (status == 200 || (p == 6 && status == 303)) && p95 <= TARGET_P95_MS;
         worst |= !ok;
         printf("  %-6s p50 %7.1f ms  p95 %7.1f ms   (target p95 <= %.0f ms) %s  [%ld, %zu KB]\n",
                names[p], p50, p95, TARGET_P95_MS, ok ? "ok" : "OVER", status, bytes / 1024);

@@ -193,6 +193,13 @@ def main():
         check(browser.js("document.querySelectorAll('tr.alarm').length") == 3,
               "three units with a gap, in red")
         check(browser.js("document.cookie") == "", "the session cookie is HttpOnly")
+        check(browser.js("Array.from(document.querySelectorAll('th'))"
+                         ".some(th => th.innerText.startsWith('设备状态'))"), "a health column")
+        bad = browser.js("(() => { const e = document.querySelector('td.health .bad');"
+                         " return e && [e.innerText, getComputedStyle(e).color]; })()")
+        check(bad and "printer out of paper" in bad[0] and bad[1] == "rgb(163, 0, 0)",
+              "a unit's health problem, in red: " + str(bad))
+        check("no report yet" in text, "a unit that sent no report says so")
         browser.shot(os.path.join(a.out, "console-units.png"), 1280, 900)
         browser.shot(os.path.join(a.out, "console-units-tablet.png"), 800, 1280)
         browser.shot(os.path.join(a.out, "console-units-large.png"), 1280, 900, 1.5)
@@ -203,9 +210,38 @@ def main():
                           ".map(r => r.innerText.replace(/\\s+/g, ' ')).join('|')")
         check(gaps is not None and " 3 4 2" in gaps, "the gap 3..4 of that unit: " + str(gaps))
         browser.shot(os.path.join(a.out, "console-unit.png"), 1280, 900)
+        check("Health reports, the last 30 days" in browser.js("document.body.innerText"),
+              "the unit's health history")
+
+        # a record of that unit: its page gives the receipt as printed; find it by that
+        # (the highest, seq 40, came as from an older unit: no metadata; 39 has its receipt)
+        browser.submit("document.querySelectorAll('a[href^=\"/console/record\"]')[1].click()")
+        check(browser.js("location.pathname") == "/console/record", "a record's page")
+        uuid = browser.js("new URLSearchParams(location.search).get('uuid')")
+        receipt = browser.js("Array.from(document.querySelectorAll('tr')).find(r => r.innerText"
+                             ".startsWith('回执号')).querySelector('td').innerText.trim()")
+        check(receipt and "/" in receipt, "the receipt number as printed: " + str(receipt))
+        browser.goto(base + "/console/find")
+        browser.submit("document.getElementById('q').value=%s;"
+                       "document.getElementById('find').click()" % json.dumps(receipt))
+        check(browser.js("new URLSearchParams(location.search).get('uuid')") == uuid,
+              "the receipt found opens its record")
+        browser.js("document.getElementById('set').value='needs_materials';"
+                   "document.getElementById('note').value='photo'")
+        browser.submit("document.getElementById('set_state').click()")
+        state = browser.js("document.getElementById('state').innerText")
+        check(state and "需补材料" in state and "photo" in state and "console:region1" in state,
+              "the state set from the console: " + str(state))
+        browser.shot(os.path.join(a.out, "console-record.png"), 1280, 900)
+        browser.goto(base + "/console/find?q=ZZZZZZZZ/H001-1")
+        check("No such receipt" in browser.js("document.body.innerText"),
+              "an unknown receipt is not found")
+        browser.shot(os.path.join(a.out, "console-find.png"), 1280, 800)
 
         browser.goto(base + "/console/days")
         check("H003" in browser.js("document.body.innerText"), "records per hall per day")
+        check("未注明" in browser.js("document.getElementById('services').innerText"),
+              "records per service, with those sent without metadata")
         browser.shot(os.path.join(a.out, "console-days.png"), 1280, 900)
         browser.goto(base + "/console/help")
         check("help.request" in browser.js("document.body.innerText"), "help requests listed")
@@ -235,6 +271,7 @@ def main():
               "it is the provincial CSV (BOM, header)")
         browser.goto(base + "/console/audit")
         audit = browser.js("document.body.innerText")
+        check("record_state" in audit, "the state change is audited")
         check("export" in audit and "login_failed" in audit, "the audit shows the export and "
                                                             "the failed login")
         check("region password" not in audit and "not-my-secret" not in audit,

@@ -26,6 +26,9 @@
 #include "hub/hub_http.h"
 #include "hub/hub_staff.h"
 #include "pg_server.h"
+#include "proto/health_proto.h"
+#include "proto/receipt_payload.h"
+#include "proto/sync_status.h"
 
 #define T0 1800000000000LL /* 2027-01-15 */
 #define PW_REGION "region password 1"
@@ -479,9 +482,9 @@ static void test_pages_roles_and_csrf(void **state)
     assert_non_null(strstr(r->body, "<td class=\"n\">3</td><td class=\"n\">3</td><td "
                                     "class=\"n\">1</td>")); /* the gap 3..3, one missing */
     /* the latest records, highest first */
-    const char *latest = strstr(r->body, "<tr><td class=\"n\">5</td><td>2027-01-15 ");
+    const char *latest = strstr(r->body, "\">5</a></td><td class=\"t\">2027-01-15 ");
     assert_non_null(latest);
-    assert_non_null(strstr(latest, "<tr><td class=\"n\">4</td><td>2027-01-15 "));
+    assert_non_null(strstr(latest, "\">4</a></td><td class=\"t\">2027-01-15 "));
     free(r);
     /* another hall's unit: as if it did not exist */
     sync_hex_format(b_pk, 32, hex);
@@ -570,6 +573,239 @@ static void test_pages_roles_and_csrf(void **state)
     assert_int_equal(hub_server_start(db, &o, &srv), KIOSK_OK);
     port = hub_server_port(srv);
     assert_int_equal(login(port, "alice", PW_REGION, other, sizeof other), 403);
+    hub_server_stop(srv);
+    hub_db_close(db);
+}
+
+/* ---- unit health, records per service, processing state ------------------------------ */
+
+/* one record of seq, its uuid into uuid */
+static void store_one(hub_db *db, const uint8_t pk[32], const uint8_t sk[64], int64_t seq,
+                      int64_t at, char uuid[SYNC_UUID_LEN + 1])
+{
+    sync_record rec;
+    sync_result res;
+    memset(&rec, 0, sizeof rec);
+    make_uuid(rec.uuid);
+    rec.seq = seq;
+    rec.sealed_len = 100;
+    rec.sealed = malloc(100);
+    randombytes_buf(rec.sealed, 100);
+    sync_record_sign(&rec, sk);
+    assert_int_equal(hub_db_ingest(db, pk, &rec, 1, "http", at, &res), KIOSK_OK);
+    assert_int_equal(res.status, SYNC_ACCEPTED);
+    free(rec.sealed);
+    memcpy(uuid, rec.uuid, SYNC_UUID_LEN + 1);
+}
+
+static void health_at(hub_db *db, const uint8_t pk[32], int64_t seq, int64_t at,
+                      health_printer printer, const char *version)
+{
+    health_report h;
+    memset(&h, 0, sizeof h);
+    h.seq = seq;
+    h.at_ms = at;
+    snprintf(h.version, sizeof h.version, "%s", version);
+    h.uptime_s = 3600;
+    h.reader = HEALTH_READER_OK;
+    h.printer = printer;
+    h.disk_free_bytes = 12000000000LL;
+    h.disk_free_pct = 61;
+    h.battery_pct = -1;
+    h.power = HEALTH_POWER_MAINS;
+    h.backlog = 3;
+    h.sessions = 12;
+    h.median_taps = 20;
+    int added = 0;
+    assert_int_equal(hub_db_health_add(db, pk, &h, "http", at, &added), KIOSK_OK);
+    assert_int_equal(added, 1);
+}
+
+static void test_health_services_and_states(void **state)
+{
+    (void)state;
+    fake_now = T0;
+    hub_db *db = fresh("states");
+    uint8_t a_pk[32], a_sk[64], b_pk[32], b_sk[64], c_pk[32], c_sk[64], hub_pk[32], hub_sk[64];
+    crypto_sign_keypair(a_pk, a_sk);
+    crypto_sign_keypair(b_pk, b_sk);
+    crypto_sign_keypair(c_pk, c_sk);
+    crypto_sign_keypair(hub_pk, hub_sk);
+    assert_int_equal(hub_db_device_add(db, a_pk, "Hall kiosk A", T0), KIOSK_OK);
+    assert_int_equal(hub_device_set_hall(db, a_pk, "H001"), KIOSK_OK);
+    assert_int_equal(hub_db_device_add(db, b_pk, "Other hall unit", T0), KIOSK_OK);
+    assert_int_equal(hub_device_set_hall(db, b_pk, "H009"), KIOSK_OK);
+    assert_int_equal(hub_db_device_add(db, c_pk, "Silent kiosk C", T0), KIOSK_OK);
+    assert_int_equal(hub_device_set_hall(db, c_pk, "H001"), KIOSK_OK);
+    char a1[SYNC_UUID_LEN + 1], a2[SYNC_UUID_LEN + 1], a3[SYNC_UUID_LEN + 1], b1[SYNC_UUID_LEN + 1];
+    store_one(db, a_pk, a_sk, 1, T0 - 3600000, a1);
+    store_one(db, a_pk, a_sk, 2, T0 - 3500000, a2);
+    store_one(db, a_pk, a_sk, 3, T0 - 3400000, a3); /* an older unit's: no metadata */
+    store_one(db, b_pk, b_sk, 1, T0 - 3600000, b1);
+    assert_int_equal(hub_db_meta_put(db, a1, "registration", "H001-20270115-0001"), KIOSK_OK);
+    assert_int_equal(hub_db_meta_put(db, a2, "jobseeker", "H001-20270115-0002"), KIOSK_OK);
+    assert_int_equal(hub_db_meta_put(db, b1, "deregistration", "H009-20270115-0001"), KIOSK_OK);
+    /* A: a good report, then a newer one out of paper; C: none */
+    health_at(db, a_pk, 1, T0 - 7200000, HEALTH_PRINTER_OK, "1.4.0");
+    health_at(db, a_pk, 2, T0 - 600000, HEALTH_PRINTER_PAPER_OUT, "1.4.1");
+    health_at(db, b_pk, 1, T0 - 600000, HEALTH_PRINTER_OK, "9.9.9");
+    assert_int_equal(hub_staff_add(db, "alice", PW_REGION, HUB_STAFF_REGION, NULL, "cli", T0),
+                     KIOSK_OK);
+    assert_int_equal(hub_staff_add(db, "bob", PW_HALL, HUB_STAFF_HALL, "H001", "cli", T0),
+                     KIOSK_OK);
+    hub_server_options o;
+    hub_server_options_init(&o);
+    o.plain_http_loopback_test = 1;
+    o.console_plain_http_login = 1;
+    o.sign_secret_key = hub_sk;
+    o.now_ms = fake_clock;
+    hub_server *srv;
+    assert_int_equal(hub_server_start(db, &o, &srv), KIOSK_OK);
+    uint16_t port = hub_server_port(srv);
+    char cookie[128], other[128], csrf[HUB_STAFF_TOKEN_HEX];
+    assert_int_equal(login(port, "bob", PW_HALL, cookie, sizeof cookie), 303);
+
+    /* the units page: A's latest report with its problem in red, C's "no report yet", never
+     * the other hall's */
+    reply *r = http(port, "GET", "/console/units", cookie, NULL);
+    assert_int_equal(r->status, 200);
+    const char *a_row = strstr(r->body, "Hall kiosk A");
+    assert_non_null(a_row);
+    assert_non_null(strstr(a_row, "<span class=\"bad\">⚠ printer out of paper"));
+    assert_non_null(strstr(a_row, "1.4.1"));
+    assert_non_null(strstr(a_row, "61% (12.0 GB)"));
+    const char *c_row = strstr(r->body, "Silent kiosk C");
+    assert_non_null(c_row);
+    assert_non_null(strstr(c_row, "尚无报告 <span class=\"en\">no report yet</span>"));
+    assert_null(strstr(r->body, "9.9.9"));
+    page_csrf(r, csrf);
+    free(r);
+
+    /* A's page: both reports, newest first; its latest records with their state */
+    char target[256], hex[65];
+    sync_hex_format(a_pk, 32, hex);
+    snprintf(target, sizeof target, "/console/unit?id=%s", hex);
+    r = http(port, "GET", target, cookie, NULL);
+    assert_int_equal(r->status, 200);
+    const char *newer = strstr(r->body, "<td>1.4.1</td>");
+    const char *older = strstr(r->body, "<td>1.4.0</td>");
+    assert_non_null(newer);
+    assert_non_null(older);
+    assert_true(newer < older);
+    assert_non_null(strstr(r->body, "H001-20270115-0002"));
+    assert_non_null(strstr(r->body, "已收到 <span class=\"en\">received"));
+    free(r);
+
+    /* records per service: H001 has one registration, one jobseeker, one without metadata */
+    r = http(port, "GET", "/console/days", cookie, NULL);
+    assert_int_equal(r->status, 200);
+    const char *svc = strstr(r->body, "<table id=\"services\">");
+    assert_non_null(svc);
+    assert_non_null(strstr(svc, "<tr><td>H001</td><td class=\"n\">1</td><td class=\"n\">0</td>"
+                                "<td class=\"n\">1</td><td class=\"n\">0</td><td class=\"n\">1</td>"
+                                "<td class=\"n\"><b>3</b></td></tr>"));
+    assert_null(strstr(r->body, "H009"));
+    free(r);
+
+    /* find a receipt as printed (DEVICE-ID/RECEIPT-NO), and by uuid */
+    char dev[RECEIPT_DEVICE_ID_LEN + 1], bdev[RECEIPT_DEVICE_ID_LEN + 1];
+    receipt_device_id(a_pk, dev);
+    receipt_device_id(b_pk, bdev);
+    snprintf(target, sizeof target, "/console/find?q=%s/H001-20270115-0001", dev);
+    r = http(port, "GET", target, cookie, NULL);
+    assert_int_equal(r->status, 303);
+    char want[128];
+    snprintf(want, sizeof want, "Location: /console/record?uuid=%s", a1);
+    assert_non_null(strstr(r->headers, want));
+    free(r);
+    snprintf(target, sizeof target, "/console/find?q=%s", a2);
+    r = http(port, "GET", target, cookie, NULL);
+    assert_int_equal(r->status, 303);
+    free(r);
+    /* another hall's receipt, or its uuid: as if not held */
+    snprintf(target, sizeof target, "/console/find?q=%s/H009-20270115-0001", bdev);
+    r = http(port, "GET", target, cookie, NULL);
+    assert_int_equal(r->status, 404);
+    free(r);
+    snprintf(target, sizeof target, "/console/record?uuid=%s", b1);
+    r = http(port, "GET", target, cookie, NULL);
+    assert_int_equal(r->status, 404);
+    assert_null(strstr(r->body, "H009"));
+    free(r);
+
+    /* the record's page: what is not sealed, its state, the form */
+    snprintf(target, sizeof target, "/console/record?uuid=%s", a1);
+    r = http(port, "GET", target, cookie, NULL);
+    assert_int_equal(r->status, 200);
+    snprintf(want, sizeof want, "%s/H001-20270115-0001", dev);
+    assert_non_null(strstr(r->body, want));
+    assert_non_null(strstr(r->body, "失业登记"));
+    assert_non_null(strstr(r->body, "Hall kiosk A"));
+    assert_non_null(strstr(r->body, "已收到"));
+    assert_non_null(strstr(r->body, "<option value=\"photo\">照片 photo</option>"));
+    free(r);
+
+    /* setting a state: without the token refused; a note on another state refused; another
+     * hall's record 404; then needs_materials + photo, written as console:bob */
+    char form[512];
+    snprintf(form, sizeof form, "uuid=%s&state=approved", a1);
+    r = http(port, "POST", "/console/record", cookie, form);
+    assert_int_equal(r->status, 403);
+    free(r);
+    snprintf(form, sizeof form,
+             "csrf=0000000000000000000000000000000000000000000000000000000000000000&uuid=%s"
+             "&state=approved",
+             a1);
+    r = http(port, "POST", "/console/record", cookie, form);
+    assert_int_equal(r->status, 403);
+    free(r);
+    assert_true(audited(db, "bob", "csrf_refused", "/console/record"));
+    snprintf(form, sizeof form, "csrf=%s&uuid=%s&state=approved&note=photo", csrf, a1);
+    r = http(port, "POST", "/console/record", cookie, form);
+    assert_int_equal(r->status, 400);
+    free(r);
+    snprintf(form, sizeof form, "csrf=%s&uuid=%s&state=approved", csrf, b1);
+    r = http(port, "POST", "/console/record", cookie, form);
+    assert_int_equal(r->status, 404);
+    free(r);
+    hub_record_state st;
+    assert_int_equal(hub_db_state_get(db, NULL, a1, &st), KIOSK_OK);
+    assert_int_equal(st.s.state, SYNC_STATE_RECEIVED);
+    assert_int_equal(hub_db_state_get(db, NULL, b1, &st), KIOSK_OK);
+    assert_int_equal(st.s.state, SYNC_STATE_RECEIVED);
+
+    snprintf(form, sizeof form, "csrf=%s&uuid=%s&state=needs_materials&note=photo", csrf, a1);
+    r = http(port, "POST", "/console/record", cookie, form);
+    assert_int_equal(r->status, 303);
+    snprintf(want, sizeof want, "Location: /console/record?uuid=%s", a1);
+    assert_non_null(strstr(r->headers, want));
+    free(r);
+    assert_int_equal(hub_db_state_get(db, NULL, a1, &st), KIOSK_OK);
+    assert_int_equal(st.s.state, SYNC_STATE_NEEDS_MATERIALS);
+    assert_string_equal(st.s.note, "photo");
+    assert_string_equal(st.changed_by, "console:bob");
+    snprintf(want, sizeof want, "%s needs_materials photo: ok", a1);
+    assert_true(audited(db, "bob", "record_state", want));
+    snprintf(target, sizeof target, "/console/record?uuid=%s", a1);
+    r = http(port, "GET", target, cookie, NULL);
+    assert_int_equal(r->status, 200);
+    assert_non_null(strstr(r->body, "需补材料 <span class=\"en\">needs_materials: photo"));
+    assert_non_null(strstr(r->body, "<td>console:bob</td>"));
+    free(r);
+
+    /* region staff see and set the other hall's record */
+    assert_int_equal(login(port, "alice", PW_REGION, other, sizeof other), 303);
+    r = http(port, "GET", "/console/units", other, NULL);
+    page_csrf(r, csrf);
+    assert_non_null(strstr(r->body, "9.9.9"));
+    free(r);
+    snprintf(form, sizeof form, "csrf=%s&uuid=%s&state=approved", csrf, b1);
+    r = http(port, "POST", "/console/record", other, form);
+    assert_int_equal(r->status, 303);
+    free(r);
+    assert_int_equal(hub_db_state_get(db, NULL, b1, &st), KIOSK_OK);
+    assert_int_equal(st.s.state, SYNC_STATE_APPROVED);
+    assert_string_equal(st.changed_by, "console:alice");
     hub_server_stop(srv);
     hub_db_close(db);
 }
@@ -672,6 +908,7 @@ int main(void)
         cmocka_unit_test(test_accounts),
         cmocka_unit_test(test_lockout_and_idle),
         cmocka_unit_test(test_pages_roles_and_csrf),
+        cmocka_unit_test(test_health_services_and_states),
         cmocka_unit_test(test_staff_commands),
     };
     curl_global_init(CURL_GLOBAL_DEFAULT);

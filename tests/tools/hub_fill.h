@@ -22,6 +22,11 @@ typedef struct hub_fill_plan {
     size_t gap_every;     /* every gap_every-th unit misses seqs 3..4 (0: none) */
     size_t help_per_unit; /* help requests per unit, in the last hour */
     size_t sealed_len;    /* bytes of filler sealed data per record (the real size: ~1,200) */
+    int with_meta;        /* 1: record_meta for three records in four (seq % 4: 1 registration,
+                             2 deregistration, 3 jobseeker; 0 none, as from an older unit), receipt
+                             number "<hall>-<seq>" */
+    int with_health;      /* 1: two health reports per unit (a day apart) but every 4th unit's
+                             (u % 4 == 3: none); u % 4 == 1 out of paper in the latest */
 } hub_fill_plan;
 
 /* Fill db (an empty store) after plan (borrowed); the unit keys are 32 bytes of unit

@@ -25,6 +25,8 @@ int main(int argc, char **argv)
         .now_ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000,
         .spread_days = 20,
         .sealed_len = 64,
+        .with_meta = 1,
+        .with_health = 1,
     };
     hub_db *db;
     kiosk_rc rc = hub_db_open(argv[1], &db);
