@@ -55,6 +55,13 @@ typedef struct hub_db_ops {
     /* hub_db_query, with the backend's spelling of the statement already chosen */
     kiosk_rc (*query)(void *impl, const char *sql, const hub_qparam *params, size_t n,
                       hub_rows **rows, int64_t *changes);
+    /* hub_db_ingest_request in one transaction: the records, their metadata, the request's
+     * signature and the device's head commit together (NULL: hub_store.c runs
+     * ingest_epoch, meta_put, seen_request and mark_epoch one after another) */
+    kiosk_rc (*ingest_request)(void *impl, const uint8_t pk[32], const uint8_t *epoch,
+                               const sync_record *recs, size_t n, int64_t now_ms,
+                               const uint8_t signature[64], const sync_head *head,
+                               sync_result *results, int *replayed, sync_mark *mark);
 } hub_db_ops;
 
 /* SQLite (hub_db.c): open or create the file at path. */

@@ -498,11 +498,16 @@ static hub_reply post_records(hub_server *srv, hub_request *rq, char hub_sig[129
         ret = error_reply(srv, who, 400, "malformed", "malformed body");
     } else {
         sync_result *results = n ? calloc(n, sizeof *results) : NULL;
+        /* the records, the signature remembered and the device's mark (a unit that gave
+         * its audit head learns it; older units get none): one transaction on PostgreSQL */
+        sync_mark mark = {0};
+        int replayed = 0;
         rc = n && !results
                  ? KIOSK_NOMEM
-                 : hub_db_ingest_epoch(srv->db, device, head.has_epoch ? head.epoch : NULL, recs, n,
-                                       "http", now, results);
-        for (size_t i = 0; rc == KIOSK_OK && i < n; i++) {
+                 : hub_db_ingest_request(srv->db, device, head.has_epoch ? head.epoch : NULL, recs,
+                                         n, now, sig, &head, results, &replayed, &mark);
+        /* replayed: nothing of this request was stored, its results are not valid */
+        for (size_t i = 0; rc == KIOSK_OK && !replayed && i < n; i++) {
             /* every answer names the bytes decided on, so it cannot be moved to others
              * (hub_db hashed those whose signature it checked) */
             if (!results[i].has_sealed_sha256) {
@@ -514,25 +519,15 @@ static hub_reply post_records(hub_server *srv, hub_request *rq, char hub_sig[129
             ret = error_reply(srv, who, 403, "unknown_device", "device not registered");
         } else if (rc != KIOSK_OK) {
             ret = error_reply(srv, who, 500, "internal", "cannot store the records");
+        } else if (replayed) {
+            ret = error_reply(srv, who, 409, "replayed", "request seen before");
         } else {
-            /* Failing to remember only lets a replay through, and a replay of stored
-             * records is answered with duplicates. */
-            if (hub_db_seen_request(srv->db, sig, now, 1, &seen) != KIOSK_OK)
-                kiosk_log_warn("hub", "%s: cannot remember the request signature", who);
             size_t counts[3] = {0, 0, 0};
             for (size_t i = 0; i < n; i++)
                 counts[results[i].status]++;
             size_t shown = rq->fault == HUB_FAULT_PARTIAL ? n / 2 : n;
             char *out = NULL;
             size_t out_len = 0;
-            /* a unit that gave its audit head learns the mark (older units get none) */
-            sync_mark mark = {0};
-            if (head.present &&
-                hub_db_mark_epoch(srv->db, device, head.has_epoch ? head.epoch : NULL, &head, now,
-                                  &mark) != KIOSK_OK) {
-                kiosk_log_warn("hub", "%s: cannot read or keep the device's mark", who);
-                mark.present = 0;
-            }
             if (sync_results_encode_mark(results, shown, now, &mark, &out, &out_len) != KIOSK_OK) {
                 ret = error_reply(srv, who, 500, "internal", "out of memory");
             } else {

@@ -847,15 +847,45 @@ static kiosk_rc decide_conflicts(hub_pg *db, const uint8_t pk[32], const uint8_t
     return rc;
 }
 
+/* What a records request adds to its batch's transaction (ingest_request): NULL for a
+ * plain ingest. */
+typedef struct fold {
+    const uint8_t *signature;   /* remembered first: a replay stops before any record */
+    const uint8_t *epoch_given; /* the head's epoch (NULL: none named), for the mark */
+    const sync_head *head;      /* NULL: no mark asked for */
+    int replayed;
+    sync_mark *mark;
+} fold;
+
+static kiosk_rc remember_in(hub_pg *db, const uint8_t signature[64], int64_t now_ms, int *seen);
+static kiosk_rc meta_in(hub_pg *db, const sync_record *recs, const sync_result *results, size_t n);
+static kiosk_rc mark_in(hub_pg *db, const uint8_t pk[32], const uint8_t *epoch,
+                        const sync_head *given, int64_t now_ms, sync_mark *out);
+
 static kiosk_rc ingest_batch(hub_pg *db, const uint8_t pk[32], const uint8_t epoch[16],
                              const sync_record *recs, checked *c, size_t n, const char *source,
-                             int64_t now_ms, sync_result *results)
+                             int64_t now_ms, sync_result *results, fold *f)
 {
     for (size_t i = 0; i < n; i++)
         c[i].inserted = 0;
     kiosk_rc rc = pg_do(db, "BEGIN", NULL);
     if (rc != KIOSK_OK)
         return rc;
+    if (f) {
+        /* the signature's row first: a hub handed the same request at once waits on it
+         * here, then finds it remembered (and every hub takes its locks in this order) */
+        f->replayed = 0;
+        rc = remember_in(db, f->signature, now_ms, &f->replayed);
+        if (rc == KIOSK_OK && f->replayed) {
+            PQclear(PQexec(db->conn, "ROLLBACK"));
+            return KIOSK_OK;
+        }
+        if (rc != KIOSK_OK) {
+            if (PQstatus(db->conn) == CONNECTION_OK)
+                PQclear(PQexec(db->conn, "ROLLBACK"));
+            return rc;
+        }
+    }
     size_t from = 0;
     do {
         size_t to = from, bytes = 0;
@@ -874,6 +904,10 @@ static kiosk_rc ingest_batch(hub_pg *db, const uint8_t pk[32], const uint8_t epo
     }
     if (rc == KIOSK_OK)
         rc = decide_conflicts(db, pk, epoch, recs, c, n, source, now_ms, results);
+    if (rc == KIOSK_OK && f)
+        rc = meta_in(db, recs, results, n);
+    if (rc == KIOSK_OK && f && f->head)
+        rc = mark_in(db, pk, f->epoch_given, f->head, now_ms, f->mark);
     if (rc == KIOSK_OK)
         rc = pg_do(db, "COMMIT", NULL);
     if (rc != KIOSK_OK && PQstatus(db->conn) == CONNECTION_OK)
@@ -881,11 +915,12 @@ static kiosk_rc ingest_batch(hub_pg *db, const uint8_t pk[32], const uint8_t epo
     return rc;
 }
 
-static kiosk_rc pg_ingest_epoch(void *impl, const uint8_t pk[32], const uint8_t *epoch,
-                                const sync_record *recs, size_t n, const char *source,
-                                int64_t now_ms, sync_result *results)
+static void prune_seen(hub_pg *db, int64_t now_ms);
+
+static kiosk_rc ingest_folded(hub_pg *db, const uint8_t pk[32], const uint8_t *epoch,
+                              const sync_record *recs, size_t n, const char *source, int64_t now_ms,
+                              sync_result *results, fold *f)
 {
-    hub_pg *db = impl;
     if (!db || !pk || (n && (!recs || !results)) || !source ||
         (strcmp(source, "http") != 0 && strcmp(source, "bundle") != 0))
         return KIOSK_INVALID;
@@ -894,9 +929,11 @@ static kiosk_rc pg_ingest_epoch(void *impl, const uint8_t pk[32], const uint8_t 
         return KIOSK_NOMEM;
     check_all(pk, epoch, recs, n, c); /* before the transaction: it holds no lock meanwhile */
     kiosk_rc rc = pg_ready(db);
+    if (rc == KIOSK_OK && f)
+        prune_seen(db, now_ms);
     for (int attempt = 0; rc == KIOSK_OK || (rc == KIOSK_BUSY && attempt < PG_RETRIES); attempt++) {
-        rc =
-            ingest_batch(db, pk, epoch ? epoch : legacy_epoch, recs, c, n, source, now_ms, results);
+        rc = ingest_batch(db, pk, epoch ? epoch : legacy_epoch, recs, c, n, source, now_ms, results,
+                          f);
         if (rc != KIOSK_BUSY)
             break;
         struct timespec ts = {0, (long)(1 + randombytes_uniform(20)) * 1000000L};
@@ -908,50 +945,95 @@ static kiosk_rc pg_ingest_epoch(void *impl, const uint8_t pk[32], const uint8_t 
     return rc;
 }
 
+static kiosk_rc pg_ingest_epoch(void *impl, const uint8_t pk[32], const uint8_t *epoch,
+                                const sync_record *recs, size_t n, const char *source,
+                                int64_t now_ms, sync_result *results)
+{
+    return ingest_folded(impl, pk, epoch, recs, n, source, now_ms, results, NULL);
+}
+
+/* A records request: the batch, its metadata, its signature and the device's mark in the
+ * batch's one transaction (one commit, one WAL flush). */
+static kiosk_rc pg_ingest_request(void *impl, const uint8_t pk[32], const uint8_t *epoch,
+                                  const sync_record *recs, size_t n, int64_t now_ms,
+                                  const uint8_t signature[64], const sync_head *head,
+                                  sync_result *results, int *replayed, sync_mark *mark)
+{
+    fold f = {.signature = signature, .epoch_given = epoch, .head = head, .mark = mark};
+    kiosk_rc rc = ingest_folded(impl, pk, epoch, recs, n, "http", now_ms, results, &f);
+    *replayed = rc == KIOSK_OK && f.replayed;
+    if (rc != KIOSK_OK || f.replayed)
+        memset(mark, 0, sizeof *mark);
+    return rc;
+}
+
 /* ---- replay protection ---------------------------------------------------------------- */
 
 /* Remembering is one INSERT ... ON CONFLICT DO NOTHING: of two hubs handed the same
  * request at once, exactly one finds it new. */
+/* Rows past the horizon deleted, at most every PG_PRUNE_MS on a connection: under steady
+ * traffic every prune deletes rows, and each would be a commit waiting for its own WAL
+ * flush (the answers never depend on it: a row past the horizon is not "seen"). */
+static kiosk_rc prune_seen_rc(hub_pg *db, int64_t now_ms)
+{
+    if (now_ms < db->pruned_ms + PG_PRUNE_MS && now_ms >= db->pruned_ms)
+        return KIOSK_OK;
+    params p = {0};
+    p_i64(&p, now_ms - 2 * (int64_t)SYNC_SKEW_MS);
+    kiosk_rc rc = pg_do(db, "DELETE FROM seen_requests WHERE time_ms < $1", &p);
+    if (rc == KIOSK_OK)
+        db->pruned_ms = now_ms;
+    return rc;
+}
+
+static void prune_seen(hub_pg *db, int64_t now_ms)
+{
+    if (prune_seen_rc(db, now_ms) != KIOSK_OK)
+        kiosk_log_warn("hub_pg", "old request signatures not pruned (tried again later)");
+}
+
 static kiosk_rc pg_seen_request(void *impl, const uint8_t signature[64], int64_t now_ms,
                                 int remember, int *seen)
 {
     hub_pg *db = impl;
     *seen = 0;
     kiosk_rc rc = pg_ready(db);
+    if (rc == KIOSK_OK)
+        rc = prune_seen_rc(db, now_ms);
     if (rc != KIOSK_OK)
         return rc;
-    int64_t horizon = now_ms - 2 * (int64_t)SYNC_SKEW_MS;
-    /* pruned at most every PG_PRUNE_MS on a connection: under steady traffic every prune
-     * deletes rows, and each would be a commit waiting for its own WAL flush (the answers
-     * never depend on it: a row past the horizon is not "seen") */
-    if (now_ms >= db->pruned_ms + PG_PRUNE_MS || now_ms < db->pruned_ms) {
-        params p = {0};
-        p_i64(&p, horizon);
-        rc = pg_do(db, "DELETE FROM seen_requests WHERE time_ms < $1", &p);
-        if (rc != KIOSK_OK)
-            return rc;
-        db->pruned_ms = now_ms;
-    }
+    if (remember)
+        return remember_in(db, signature, now_ms, seen);
     params q = {0};
     p_bytes(&q, signature, 64);
+    p_i64(&q, now_ms - 2 * (int64_t)SYNC_SKEW_MS);
     PGresult *r;
-    if (!remember) {
-        p_i64(&q, horizon);
-        rc = pg_run(db, NULL, "SELECT 1 FROM seen_requests WHERE signature = $1 AND time_ms >= $2",
-                    &q, &r);
-        if (rc == KIOSK_OK)
-            *seen = PQntuples(r) > 0;
-        PQclear(r);
-        return rc;
-    }
+    rc = pg_run(db, NULL, "SELECT 1 FROM seen_requests WHERE signature = $1 AND time_ms >= $2", &q,
+                &r);
+    if (rc == KIOSK_OK)
+        *seen = PQntuples(r) > 0;
+    PQclear(r);
+    return rc;
+}
+
+/* The signature remembered (in the caller's transaction, if any): *seen 1 when it was
+ * already, within the horizon. One INSERT ... ON CONFLICT: of two hubs handed the same
+ * request at once, exactly one finds it new. */
+static kiosk_rc remember_in(hub_pg *db, const uint8_t signature[64], int64_t now_ms, int *seen)
+{
+    *seen = 0;
+    int64_t horizon = now_ms - 2 * (int64_t)SYNC_SKEW_MS;
+    params q = {0};
+    p_bytes(&q, signature, 64);
     p_i64(&q, now_ms);
     p_i64(&q, horizon);
+    PGresult *r;
     /* a row past the horizon not pruned yet is taken over, not "seen" */
-    rc = pg_run(db, NULL,
-                "INSERT INTO seen_requests(signature, time_ms) VALUES($1, $2)"
-                " ON CONFLICT(signature) DO UPDATE SET time_ms = excluded.time_ms"
-                " WHERE seen_requests.time_ms < $3",
-                &q, &r);
+    kiosk_rc rc = pg_run(db, NULL,
+                         "INSERT INTO seen_requests(signature, time_ms) VALUES($1, $2)"
+                         " ON CONFLICT(signature) DO UPDATE SET time_ms = excluded.time_ms"
+                         " WHERE seen_requests.time_ms < $3",
+                         &q, &r);
     if (rc == KIOSK_OK)
         *seen = strcmp(PQcmdTuples(r), "0") == 0;
     PQclear(r);
@@ -960,31 +1042,32 @@ static kiosk_rc pg_seen_request(void *impl, const uint8_t signature[64], int64_t
 
 /* ---- the mark ------------------------------------------------------------------------- */
 
-static kiosk_rc pg_mark_epoch(void *impl, const uint8_t pk[32], const uint8_t *epoch,
-                              const sync_head *given, int64_t now_ms, sync_mark *out)
+/* The mark (hub_db_mark) of a device known to exist, in the caller's transaction if any:
+ * max_seq as this transaction sees it (after its own batch). */
+static kiosk_rc mark_in(hub_pg *db, const uint8_t pk[32], const uint8_t *epoch,
+                        const sync_head *given, int64_t now_ms, sync_mark *out)
 {
-    hub_pg *db = impl;
     memset(out, 0, sizeof *out);
-    kiosk_rc rc = pg_ready(db);
-    int64_t records;
-    if (rc == KIOSK_OK)
-        rc = counts(db, pk, &records, &out->max_seq);
-    if (rc != KIOSK_OK)
-        return rc;
     PGresult *r;
+    params p = {0};
+    p_bytes(&p, pk, 32);
+    kiosk_rc rc;
     if (epoch) {
-        params p = {0};
-        p_bytes(&p, pk, 32);
         p_bytes(&p, epoch, 16);
         p_bytes(&p, legacy_epoch, 16);
         rc = pg_run(db, NULL,
                     "SELECT coalesce(max(seq), 0)::bigint FROM records"
                     " WHERE device = $1 AND (epoch = $2 OR epoch = $3)",
                     &p, &r);
-        if (rc != KIOSK_OK)
-            return rc;
-        out->max_seq = r_i64(r, 0, 0);
-        PQclear(r);
+    } else {
+        rc = pg_run(db, NULL, "SELECT coalesce(max(seq), 0)::bigint FROM records WHERE device = $1",
+                    &p, &r);
+    }
+    if (rc != KIOSK_OK)
+        return rc;
+    out->max_seq = r_i64(r, 0, 0);
+    PQclear(r);
+    if (epoch) {
         out->has_epoch = 1;
         memcpy(out->epoch, epoch, 16);
     }
@@ -1015,6 +1098,69 @@ static kiosk_rc pg_mark_epoch(void *impl, const uint8_t pk[32], const uint8_t *e
         " audit_id = excluded.audit_id, audit_hash = excluded.audit_hash,"
         " updated_ms = excluded.updated_ms WHERE device_heads.audit_id < excluded.audit_id",
         &u);
+}
+
+static kiosk_rc pg_mark_epoch(void *impl, const uint8_t pk[32], const uint8_t *epoch,
+                              const sync_head *given, int64_t now_ms, sync_mark *out)
+{
+    hub_pg *db = impl;
+    memset(out, 0, sizeof *out);
+    kiosk_rc rc = pg_ready(db);
+    PGresult *r;
+    params p = {0};
+    p_bytes(&p, pk, 32);
+    if (rc == KIOSK_OK)
+        rc = pg_run(db, NULL, "SELECT 1 FROM devices WHERE public_key = $1", &p, &r);
+    if (rc != KIOSK_OK)
+        return rc;
+    int found = PQntuples(r) == 1;
+    PQclear(r);
+    if (!found)
+        return KIOSK_NOT_FOUND;
+    return mark_in(db, pk, epoch, given, now_ms, out);
+}
+
+/* The metadata of the records of recs that carry it and were not rejected, in one
+ * statement (in the caller's transaction): a record not held is passed over. */
+static kiosk_rc meta_in(hub_pg *db, const sync_record *recs, const sync_result *results, size_t n)
+{
+    size_t m = 0, types = 0, receipts = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!recs[i].record_type[0] || (results && results[i].status == SYNC_REJECTED))
+            continue;
+        m++;
+        types += strlen(recs[i].record_type);
+        receipts += strlen(recs[i].receipt_no);
+    }
+    if (m == 0)
+        return KIOSK_OK;
+    pg_array a[3] = {{0}};
+    kiosk_rc rc = arr_init(&a[0], PG_OID_TEXT, m, m * SYNC_UUID_LEN);
+    if (rc == KIOSK_OK)
+        rc = arr_init(&a[1], PG_OID_TEXT, m, types);
+    if (rc == KIOSK_OK)
+        rc = arr_init(&a[2], PG_OID_TEXT, m, receipts);
+    for (size_t i = 0; rc == KIOSK_OK && i < n; i++) {
+        if (!recs[i].record_type[0] || (results && results[i].status == SYNC_REJECTED))
+            continue;
+        arr_put(&a[0], recs[i].uuid, strnlen(recs[i].uuid, SYNC_UUID_LEN));
+        arr_put(&a[1], recs[i].record_type, strlen(recs[i].record_type));
+        arr_put(&a[2], recs[i].receipt_no, strlen(recs[i].receipt_no));
+    }
+    if (rc == KIOSK_OK) {
+        params p = {0};
+        for (int k = 0; k < 3; k++)
+            p_bytes(&p, a[k].b, a[k].len);
+        rc = pg_do(db,
+                   "INSERT INTO record_meta(uuid, device, record_type, receipt_no)"
+                   " SELECT m.uuid, r.device, m.t, m.rn FROM unnest($1::text[], $2::text[],"
+                   " $3::text[]) AS m(uuid, t, rn) JOIN records r ON r.uuid = m.uuid"
+                   " ON CONFLICT(uuid) DO NOTHING",
+                   &p);
+    }
+    for (int k = 0; k < 3; k++)
+        free(a[k].b);
+    return rc;
 }
 
 /* ---- gaps, walks ------------------------------------------------------------------------ */
@@ -1374,32 +1520,16 @@ static kiosk_rc pg_meta_put(void *impl, const sync_record *recs, const sync_resu
     hub_pg *db = impl;
     kiosk_rc rc = pg_ready(db);
     if (rc == KIOSK_OK)
-        rc = pg_do(db, "BEGIN", NULL);
-    int64_t held = 1;
-    for (size_t i = 0; rc == KIOSK_OK && i < n; i++) {
-        if (!recs[i].record_type[0] || (results && results[i].status == SYNC_REJECTED))
-            continue;
-        params p = {0};
-        p_text(&p, recs[i].uuid);
-        p_text(&p, recs[i].record_type);
-        p_text(&p, recs[i].receipt_no);
-        PGresult *r;
-        rc = pg_run(db, NULL,
-                    "WITH ins AS (INSERT INTO record_meta(uuid, device, record_type, receipt_no)"
-                    " SELECT uuid, device, $2, $3 FROM records WHERE uuid = $1"
-                    " ON CONFLICT(uuid) DO NOTHING RETURNING 1)"
-                    " SELECT (SELECT count(*) FROM records WHERE uuid = $1)::bigint",
-                    &p, &r);
-        if (rc == KIOSK_OK)
-            held = r_i64(r, 0, 0);
-        PQclear(r);
-    }
-    if (rc == KIOSK_OK)
-        rc = pg_do(db, "COMMIT", NULL);
-    if (rc != KIOSK_OK && PQstatus(db->conn) == CONNECTION_OK)
-        PQclear(PQexec(db->conn, "ROLLBACK"));
-    if (rc == KIOSK_OK && n == 1 && held == 0)
+        rc = meta_in(db, recs, results, n); /* one statement: all or nothing */
+    if (rc != KIOSK_OK || n != 1)
+        return rc;
+    params p = {0};
+    p_text(&p, recs[0].uuid);
+    PGresult *r;
+    rc = pg_run(db, NULL, "SELECT 1 FROM records WHERE uuid = $1", &p, &r);
+    if (rc == KIOSK_OK && PQntuples(r) == 0)
         rc = KIOSK_NOT_FOUND;
+    PQclear(r);
     return rc;
 }
 
@@ -1687,4 +1817,5 @@ const hub_db_ops hub_pg_ops = {
     .health_walk = pg_health_walk,
     .health_prune = pg_health_prune,
     .query = pg_query,
+    .ingest_request = pg_ingest_request,
 };

@@ -119,6 +119,35 @@ kiosk_rc hub_db_ingest_epoch(hub_db *db, const uint8_t device_pk[32], const uint
     return rc;
 }
 
+kiosk_rc hub_db_ingest_request(hub_db *db, const uint8_t device_pk[32], const uint8_t *epoch,
+                               const sync_record *recs, size_t n, int64_t now_ms,
+                               const uint8_t signature[64], const sync_head *head,
+                               sync_result *results, int *replayed, sync_mark *mark)
+{
+    if (!db || !signature || !replayed || !mark)
+        return KIOSK_INVALID;
+    *replayed = 0;
+    memset(mark, 0, sizeof *mark);
+    if (head && !head->present)
+        head = NULL;
+    if (db->ops->ingest_request)
+        return db->ops->ingest_request(db->impl, device_pk, epoch, recs, n, now_ms, signature, head,
+                                       results, replayed, mark);
+    kiosk_rc rc = hub_db_ingest_epoch(db, device_pk, epoch, recs, n, "http", now_ms, results);
+    if (rc != KIOSK_OK)
+        return rc;
+    /* Failing to remember only lets a replay through, and a replay of stored records is
+     * answered with duplicates. */
+    int seen = 0;
+    if (db->ops->seen_request(db->impl, signature, now_ms, 1, &seen) != KIOSK_OK)
+        kiosk_log_warn("hub_db", "cannot remember the request signature");
+    if (head && db->ops->mark_epoch(db->impl, device_pk, epoch, head, now_ms, mark) != KIOSK_OK) {
+        kiosk_log_warn("hub_db", "cannot read or keep the device's mark");
+        memset(mark, 0, sizeof *mark);
+    }
+    return KIOSK_OK;
+}
+
 kiosk_rc hub_db_reconcile_count(hub_db *db, int64_t *count, int64_t *seq_conflicts)
 {
     return db->ops->reconcile_count(db->impl, count, seq_conflicts);

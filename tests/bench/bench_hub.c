@@ -284,9 +284,11 @@ static double run(const char *where, const pg_server *pg, int hubs, const uint8_
  * on one thread and one database connection (so each wall time is a latency, fsync
  * included), summed per phase; with the PostgreSQL server's CPU per phase (pg NULL:
  * SQLite, whose work is in the wall time). Per record, into stdout. */
-enum { PH_VERIFY, PH_KNOWN, PH_SEEN, PH_INGEST, PH_REMEMBER, PH_MARK, PH_REPLY, PH_COUNT };
-static const char *const phase_name[PH_COUNT] = {"decode+verify", "known", "seen x2", "ingest",
-                                                 "remember",      "mark",  "reply"};
+enum { PH_VERIFY, PH_KNOWN, PH_SEEN, PH_INGEST, PH_REPLY, PH_COUNT };
+/* "ingest": hub_db_ingest_request, the records with the signature remembered and the mark
+ * (one transaction on PostgreSQL) */
+static const char *const phase_name[PH_COUNT] = {"decode+verify", "known", "seen x2", "ingest+mark",
+                                                 "reply"};
 
 static void phases(const char *where, const pg_server *pg, int n, const uint8_t hub_sk[64])
 {
@@ -328,13 +330,12 @@ static void phases(const char *where, const pg_server *pg, int n, const uint8_t 
              hub_db_seen_request(db, sig, now, 0, &seen) == KIOSK_OK && !seen;
         PHASE_END();
         sync_result *res = calloc(m ? m : 1, sizeof *res);
-        ok = ok && res &&
-             hub_db_ingest_epoch(db, ki->pk, head.epoch, recs, m, "http", now, res) == KIOSK_OK;
-        PHASE_END();
-        ok = ok && hub_db_seen_request(db, sig, now, 1, &seen) == KIOSK_OK;
-        PHASE_END();
         sync_mark mark;
-        ok = ok && hub_db_mark_epoch(db, ki->pk, head.epoch, &head, now, &mark) == KIOSK_OK;
+        int replayed = 0;
+        ok = ok && res &&
+             hub_db_ingest_request(db, ki->pk, head.epoch, recs, m, now, sig, &head, res, &replayed,
+                                   &mark) == KIOSK_OK &&
+             !replayed;
         PHASE_END();
         char *out = NULL;
         size_t out_len = 0;

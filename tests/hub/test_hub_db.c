@@ -688,6 +688,92 @@ static void test_mark_head_only_moves_forward(void **state)
     hub_db_close(db);
 }
 
+/* A records request (hub_db_ingest_request): the records, the signature remembered and the
+ * mark after the batch; on PostgreSQL in one transaction, so a replay of the signature
+ * stores nothing, and a request refused leaves its signature unremembered. */
+static void test_ingest_request(void **state)
+{
+    (void)state;
+    hub_db *db = fresh("request");
+    assert_int_equal(hub_db_device_add(db, dev_pk, "a", 1), KIOSK_OK);
+    uint8_t epoch[16], sig[64], sig2[64];
+    randombytes_buf(epoch, sizeof epoch);
+    randombytes_buf(sig, sizeof sig);
+    randombytes_buf(sig2, sizeof sig2);
+    sync_head head = {.present = 1, .audit_id = 5, .has_epoch = 1};
+    memset(head.audit_hash, 0xAA, 32);
+    memcpy(head.epoch, epoch, 16);
+    sync_record r[5];
+    for (int i = 0; i < 5; i++)
+        make_record(&r[i], i + 1, dev_sk);
+    /* two of the first batch carry metadata (signed with it), kept with them */
+    for (int i = 0; i < 2; i++) {
+        snprintf(r[i].record_type, sizeof r[i].record_type, "registration");
+        snprintf(r[i].receipt_no, sizeof r[i].receipt_no, "DEMO01-20261205-000%d", i + 1);
+        sync_record_sign_meta(&r[i], epoch, dev_sk);
+    }
+    sync_result res[5];
+    sync_mark mark;
+    int replayed = -1, seen = -1;
+    int64_t now = 1700000000000LL;
+    assert_int_equal(
+        hub_db_ingest_request(db, dev_pk, epoch, r, 3, now, sig, &head, res, &replayed, &mark),
+        KIOSK_OK);
+    assert_int_equal(replayed, 0);
+    for (int i = 0; i < 3; i++)
+        assert_int_equal(res[i].status, SYNC_ACCEPTED);
+    assert_true(mark.present); /* after this batch, with the head held before it */
+    assert_int_equal(mark.max_seq, 3);
+    assert_true(mark.has_epoch);
+    assert_memory_equal(mark.epoch, epoch, 16);
+    assert_int_equal(mark.audit_id, 0);
+    assert_int_equal(hub_db_seen_request(db, sig, now + 1, 0, &seen), KIOSK_OK);
+    assert_int_equal(seen, 1);
+    /* the head was kept */
+    assert_int_equal(hub_db_mark_epoch(db, dev_pk, epoch, NULL, now + 1, &mark), KIOSK_OK);
+    assert_int_equal(mark.audit_id, 5);
+    assert_int_equal(mark.audit_hash[0], 0xAA);
+    char found[SYNC_UUID_LEN + 1];
+    assert_int_equal(hub_db_find_receipt(db, dev_pk, "DEMO01-20261205-0002", found), KIOSK_OK);
+    assert_string_equal(found, r[1].uuid);
+    /* the same signature again, carrying other records */
+    assert_int_equal(hub_db_ingest_request(db, dev_pk, epoch, r + 3, 2, now + 2, sig, &head, res,
+                                           &replayed, &mark),
+                     KIOSK_OK);
+    if (pg) {
+        assert_int_equal(replayed, 1); /* nothing stored, no mark */
+        assert_false(mark.present);
+        assert_int_equal(count_records(db, dev_pk), 3);
+    } else {
+        assert_int_equal(replayed, 0); /* SQLite: steps apart, the caller checked before */
+        assert_int_equal(count_records(db, dev_pk), 5);
+    }
+    /* no head: no mark */
+    sync_head none = {0};
+    sync_record more;
+    make_record(&more, 6, dev_sk);
+    assert_int_equal(hub_db_ingest_request(db, dev_pk, epoch, &more, 1, now + 3, sig2, &none, res,
+                                           &replayed, &mark),
+                     KIOSK_OK);
+    assert_int_equal(replayed, 0);
+    assert_false(mark.present);
+    assert_int_equal(res[0].status, SYNC_ACCEPTED);
+    /* an unknown device: refused, and its signature not remembered */
+    uint8_t sig3[64];
+    randombytes_buf(sig3, sizeof sig3);
+    sync_record theirs;
+    make_record(&theirs, 1, other_sk);
+    assert_int_equal(hub_db_ingest_request(db, other_pk, epoch, &theirs, 1, now + 4, sig3, &head,
+                                           res, &replayed, &mark),
+                     KIOSK_NOT_FOUND);
+    assert_int_equal(hub_db_seen_request(db, sig3, now + 5, 0, &seen), KIOSK_OK);
+    assert_int_equal(seen, 0);
+    free_recs(r, 5);
+    free_recs(&more, 1);
+    free_recs(&theirs, 1);
+    hub_db_close(db);
+}
+
 /* Seqs are unique per (device, epoch): the same seq in another epoch is a new record;
  * in the same epoch a seq_conflict, kept for reconciliation; the mark and the gaps are per
  * epoch. */
@@ -913,6 +999,7 @@ int main(void)
         cmocka_unit_test(test_mark_head_only_moves_forward),
         cmocka_unit_test(test_epochs),
         cmocka_unit_test(test_migrate_from_3),
+        cmocka_unit_test(test_ingest_request),
     };
     int failed = cmocka_run_group_tests_name("sqlite", tests, setup, teardown);
     /* the same suite on PostgreSQL (the SQLite file tests left out), and what only a shared
@@ -929,6 +1016,7 @@ int main(void)
         cmocka_unit_test(test_mark_head_only_moves_forward),
         cmocka_unit_test(test_epochs),
         cmocka_unit_test(test_two_processes_one_database),
+        cmocka_unit_test(test_ingest_request),
     };
     int started = pg_server_start(0, &pg);
     if (started == 1)

@@ -118,6 +118,20 @@ kiosk_rc hub_db_seen_request(hub_db *db, const uint8_t signature[64], int64_t no
  * database error otherwise. */
 kiosk_rc hub_db_mark(hub_db *db, const uint8_t public_key[32], const sync_head *given,
                      int64_t now_ms, sync_mark *out);
+
+/* A records request from HTTP (source "http"): hub_db_ingest_epoch, then the request
+ * signature remembered (hub_db_seen_request), then, when head (borrowed, may be NULL) is
+ * present, the device's mark after this batch into mark (caller storage; present 0 when
+ * not asked for). PostgreSQL does all of it in one transaction — one commit per request,
+ * and a crash cannot leave the records stored but the request forgotten or the reverse:
+ * *replayed 1 (nothing stored, results not valid) when another request with this
+ * signature was remembered first, even by another hub process. SQLite runs the steps one
+ * after another (*replayed 0; a mark that cannot be read or kept is logged, present 0).
+ * Return codes as hub_db_ingest_epoch. */
+kiosk_rc hub_db_ingest_request(hub_db *db, const uint8_t device_pk[32], const uint8_t *epoch,
+                               const sync_record *recs, size_t n, int64_t now_ms,
+                               const uint8_t signature[64], const sync_head *head,
+                               sync_result *results, int *replayed, sync_mark *mark);
 /* The same for one store epoch (16 bytes, borrowed; NULL: hub_db_mark): max_seq is the
  * highest seq held for (device, epoch) or in the device's legacy rows, and out names the
  * epoch (has_epoch), so the unit knows this hub keys by epoch. */
