@@ -553,9 +553,10 @@ static int positive_of(cursor *c, int64_t *v)
     const char *start = c->p;
     uint64_t x = 0;
     while (c->p < c->end && *c->p >= '0' && *c->p <= '9') {
-        if (x > (uint64_t)(INT64_MAX - 9) / 10)
-            return 0;
-        x = x * 10 + (uint64_t)(*c->p - '0');
+        uint64_t d = (uint64_t)(*c->p - '0');
+        if (x > ((uint64_t)INT64_MAX - d) / 10)
+            return 0; /* over INT64_MAX, which version 3's binary head may carry */
+        x = x * 10 + d;
         c->p++;
     }
     size_t n = (size_t)(c->p - start);

@@ -221,6 +221,31 @@ static void test_body_exact_bytes_and_round_trip(void **state)
  * (with and without its epoch), and every malformed form refused: each truncation, a
  * byte more, another magic, an unknown head flag, a count the body cannot hold, a bad
  * uuid, seq 0, a sealed length too short, a head where none is wanted. */
+/* The largest audit id and seq (INT64_MAX), which version 3's binary carries, go through
+ * version 2's JSON and back; one more is refused (found by fuzz_sync_request). */
+static void test_body_json_takes_int64_max(void **state)
+{
+    (void)state;
+    sync_record r = sample();
+    r.seq = INT64_MAX;
+    sync_head head = {.present = 1, .audit_id = INT64_MAX};
+    char *body;
+    size_t len;
+    assert_int_equal(sync_body_encode_head(&r, 1, &head, &body, &len), KIOSK_OK);
+    sync_record *got;
+    size_t n;
+    sync_head h;
+    assert_int_equal(sync_body_decode_head(body, len, &got, &n, &h), KIOSK_OK);
+    assert_int_equal(n, 1);
+    assert_true(got[0].seq == INT64_MAX && h.audit_id == INT64_MAX);
+    sync_records_free(got, n);
+    char *at = strstr(body, "9223372036854775807");
+    assert_non_null(at);
+    at[18] = '8'; /* the seq, one over */
+    assert_int_equal(sync_body_decode_head(body, len, &got, &n, &h), KIOSK_INVALID);
+    free(body);
+}
+
 static void test_body_v3_exact_bytes_round_trip_and_refusals(void **state)
 {
     (void)state;
@@ -913,6 +938,7 @@ int main(void)
         cmocka_unit_test_setup(test_reply_signature, setup),
         cmocka_unit_test_setup(test_body_exact_bytes_and_round_trip, setup),
         cmocka_unit_test_setup(test_body_decode_refuses_malformed, setup),
+        cmocka_unit_test_setup(test_body_json_takes_int64_max, setup),
         cmocka_unit_test_setup(test_body_v3_exact_bytes_round_trip_and_refusals, setup),
         cmocka_unit_test_setup(test_body_base64_strictness, setup),
         cmocka_unit_test_setup(test_results_round_trip_and_refusals, setup),
