@@ -319,32 +319,48 @@ static void test_bad_arguments(void **state)
     assert_null(f);
 }
 
-/* The print step after saving: a stored record's receipt printed, verified off the
- * paper, its outcome stored; paper out recorded; a reprint marked as a copy. */
-static void test_print_job_from_the_store(void **state)
+/* A fresh unit's store under KIOSK_TEST_TMP/<tag>-<pid> (its folder into dir), its device
+ * key into *key and an upstream key set. */
+static store *fresh_store(const char *tag, char dir[200], store_device_key *key)
 {
-    (void)state;
-    char dir[200], db[300], cmd[400];
-    snprintf(dir, sizeof dir, "%s/job-%d", KIOSK_TEST_TMP, (int)getpid());
+    char db[300], cmd[1200];
+    snprintf(dir, 200, "%s/%s-%d", KIOSK_TEST_TMP, tag, (int)getpid());
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
     assert_int_equal(system(cmd), 0);
     snprintf(db, sizeof db, "%s/kiosk.db", dir);
-    store_device_key key;
-    assert_int_equal(store_device_key_load(dir, &key), KIOSK_OK);
+    assert_int_equal(store_device_key_load(dir, key), KIOSK_OK);
     store *st;
-    assert_int_equal(store_open(db, "DEMO01", &key, NULL, &st), KIOSK_OK);
-    uint8_t up_pk[32], up_sk[32], commit[32] = {1};
+    assert_int_equal(store_open(db, "DEMO01", key, NULL, &st), KIOSK_OK);
+    uint8_t up_pk[32], up_sk[32];
     crypto_box_keypair(up_pk, up_sk);
     assert_int_equal(store_set_upstream_key(st, up_pk), KIOSK_OK);
+    return st;
+}
+
+/* The sample citizen's record of type (NULL: a registration) saved in st. */
+static void save_sample(store *st, const char *type, store_saved *saved)
+{
+    static const uint8_t commit[32] = {1};
     store_submission sub = {"{\"name\":\"张三丰\"}",
                             "{\"strokes\":[]}",
                             "2026.1",
                             commit,
                             "张*丰",
                             "3701**********4519",
-                            NULL};
+                            type};
+    assert_int_equal(store_save(st, &sub, saved), KIOSK_OK);
+}
+
+/* The print step after saving: a stored record's receipt printed, verified off the
+ * paper, its outcome stored; paper out recorded; a reprint marked as a copy. */
+static void test_print_job_from_the_store(void **state)
+{
+    (void)state;
+    char dir[200];
+    store_device_key key;
+    store *st = fresh_store("job", dir, &key);
     store_saved saved;
-    assert_int_equal(store_save(st, &sub, &saved), KIOSK_OK);
+    save_sample(st, NULL, &saved);
 
     kiosk_config cfg;
     kiosk_config_defaults(&cfg, KIOSK_TEST_ASSETS, KIOSK_TEST_FONTS);
@@ -415,27 +431,11 @@ static void test_print_job_from_the_store(void **state)
 static void test_plan_and_slip(void **state)
 {
     (void)state;
-    char dir[200], db[300], cmd[400];
-    snprintf(dir, sizeof dir, "%s/plan-%d", KIOSK_TEST_TMP, (int)getpid());
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    assert_int_equal(system(cmd), 0);
-    snprintf(db, sizeof db, "%s/kiosk.db", dir);
+    char dir[200];
     store_device_key key;
-    assert_int_equal(store_device_key_load(dir, &key), KIOSK_OK);
-    store *st;
-    assert_int_equal(store_open(db, "DEMO01", &key, NULL, &st), KIOSK_OK);
-    uint8_t up_pk[32], up_sk[32], commit[32] = {1};
-    crypto_box_keypair(up_pk, up_sk);
-    assert_int_equal(store_set_upstream_key(st, up_pk), KIOSK_OK);
-    store_submission sub = {"{\"name\":\"张三丰\"}",
-                            "{\"strokes\":[]}",
-                            "2026.1",
-                            commit,
-                            "张*丰",
-                            "3701**********4519",
-                            NULL};
+    store *st = fresh_store("plan", dir, &key);
     store_saved saved;
-    assert_int_equal(store_save(st, &sub, &saved), KIOSK_OK);
+    save_sample(st, NULL, &saved);
     kiosk_config cfg;
     kiosk_config_defaults(&cfg, KIOSK_TEST_ASSETS, KIOSK_TEST_FONTS);
     kiosk_strings *strings;
@@ -507,18 +507,11 @@ static void test_plan_and_slip(void **state)
 static void test_type_lines(void **state)
 {
     (void)state;
-    char dir[200], db[300], cmd[1200];
-    snprintf(dir, sizeof dir, "%s/types-%d", KIOSK_TEST_TMP, (int)getpid());
-    snprintf(cmd, sizeof cmd, "rm -rf '%s' && mkdir -p '%s/receipts'", dir, dir);
-    assert_int_equal(system(cmd), 0);
-    snprintf(db, sizeof db, "%s/kiosk.db", dir);
+    char dir[200], cmd[1200];
     store_device_key key;
-    assert_int_equal(store_device_key_load(dir, &key), KIOSK_OK);
-    store *st;
-    assert_int_equal(store_open(db, "DEMO01", &key, NULL, &st), KIOSK_OK);
-    uint8_t up_pk[32], up_sk[32], commit[32] = {1};
-    crypto_box_keypair(up_pk, up_sk);
-    assert_int_equal(store_set_upstream_key(st, up_pk), KIOSK_OK);
+    store *st = fresh_store("types", dir, &key);
+    snprintf(cmd, sizeof cmd, "mkdir -p '%s/receipts'", dir);
+    assert_int_equal(system(cmd), 0);
     static const struct {
         const char *type;
         receipt_plan plan;
@@ -540,11 +533,8 @@ static void test_type_lines(void **state)
     assert_int_equal(kiosk_strings_load(KIOSK_TEST_ASSETS "/strings", "zh_CN", &strings, NULL),
                      KIOSK_OK);
     for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
-        store_submission sub = {
-            "{\"name\":\"张三丰\"}", "{\"strokes\":[]}", "2026.1", commit, "张*丰",
-            "3701**********4519",    cases[c].type};
         store_saved saved;
-        assert_int_equal(store_save(st, &sub, &saved), KIOSK_OK);
+        save_sample(st, cases[c].type, &saved);
         static const int widths[] = {576, 384};
         for (size_t w = 0; w < 2; w++) {
             cfg.printer_width_dots = widths[w];
