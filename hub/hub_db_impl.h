@@ -58,6 +58,9 @@ typedef struct hub_db_ops {
     /* hub_db_ingest_request in one transaction: the records, their metadata, the request's
      * signature and the device's head commit together (NULL: hub_store.c runs
      * ingest_epoch, meta_put, seen_request and mark_epoch one after another) */
+    /* optional (NULL: device_known, then seen_request) */
+    kiosk_rc (*request_admit)(void *impl, const uint8_t pk[32], const uint8_t signature[64],
+                              int64_t now_ms, int *seen);
     kiosk_rc (*ingest_request)(void *impl, const uint8_t pk[32], const uint8_t *epoch,
                                const sync_record *recs, size_t n, int64_t now_ms,
                                const uint8_t signature[64], const sync_head *head,

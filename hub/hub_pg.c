@@ -133,17 +133,61 @@ static const struct {
     const char *sql;
 } prepared[] = {
     {"known", "SELECT 1 FROM devices WHERE public_key = $1 AND removed_ms IS NULL"},
-    /* the ingest of a chunk (see "ingest" below): $1 device, $2 received_ms, $3 source,
-     * $4 epoch, then the arrays uuid, seq, sealed, sig, sealed_sha256 */
-    {"ingest",
-     "WITH k AS (SELECT 1 FROM devices WHERE public_key = $1 AND removed_ms IS NULL),"
-     " ins AS (INSERT INTO records(uuid, device, seq, sealed, sig, sealed_sha256,"
-     " received_ms, source, epoch) SELECT r.uuid, $1, r.seq, r.sealed, r.sig, r.sha, $2,"
-     " $3, $4 FROM unnest($5::text[], $6::bigint[], $7::bytea[], $8::bytea[],"
-     " $9::bytea[]) WITH ORDINALITY AS r(uuid, seq, sealed, sig, sha, n)"
-     " WHERE EXISTS (SELECT 1 FROM k) ORDER BY r.n ON CONFLICT DO NOTHING"
-     " RETURNING uuid, seq)"
-     " SELECT 0::bigint, uuid, seq FROM ins UNION ALL SELECT 1::bigint, NULL, NULL FROM k"},
+/* the ingest of a chunk (see "ingest" below): $1 device, $2 received_ms, $3 source,
+ * $4 epoch, then the arrays uuid, seq, sealed, sig, sealed_sha256 */
+/* The insert of a chunk: $1 device, $2 received_ms, $3 source, $4 epoch, then the arrays
+ * uuid, seq, sealed, sig, sealed_sha256; rows (0, uuid, seq) per record inserted, (1, NULL,
+ * NULL) when the device is known. WHEN: a further condition on inserting (and a CTE before
+ * "ins"); MORE: further rows. */
+#define PG_INGEST_SQL(BEFORE, WHEN, MORE)                                                          \
+    "WITH k AS (SELECT 1 FROM devices WHERE public_key = $1 AND removed_ms IS NULL)," BEFORE       \
+    " ins AS (INSERT INTO records(uuid, device, seq, sealed, sig, sealed_sha256,"                  \
+    " received_ms, source, epoch) SELECT r.uuid, $1, r.seq, r.sealed, r.sig, r.sha, $2,"           \
+    " $3, $4 FROM unnest($5::text[], $6::bigint[], $7::bytea[], $8::bytea[],"                      \
+    " $9::bytea[]) WITH ORDINALITY AS r(uuid, seq, sealed, sig, sha, n)"                           \
+    " WHERE EXISTS (SELECT 1 FROM k)" WHEN " ORDER BY r.n ON CONFLICT DO NOTHING"                  \
+    " RETURNING uuid, seq)"                                                                        \
+    " SELECT 0::bigint, uuid, seq FROM ins UNION ALL SELECT 1::bigint, NULL, NULL FROM k" MORE
+    {"ingest", PG_INGEST_SQL("", "", "")},
+    /* the same, a request's first (and only) chunk, with its signature remembered first —
+     * $10 signature, $11 the horizon (as "remember"), and only for a device known — the
+     * records inserted only when it was new, (2, NULL, NULL) then */
+    {"ingest_request",
+     PG_INGEST_SQL(" s AS (INSERT INTO seen_requests(signature, time_ms) SELECT $10, $2"
+                   " WHERE EXISTS (SELECT 1 FROM k) ON CONFLICT(signature) DO UPDATE SET"
+                   " time_ms = excluded.time_ms WHERE seen_requests.time_ms < $11 RETURNING 1),",
+                   " AND EXISTS (SELECT 1 FROM s)",
+                   " UNION ALL SELECT 2::bigint, NULL, NULL FROM s")},
+    /* a request's signature remembered: $1 signature, $2 now, $3 the horizon (a row past
+     * it not pruned yet is taken over, not "seen") */
+    {"remember", "INSERT INTO seen_requests(signature, time_ms) VALUES($1, $2)"
+                 " ON CONFLICT(signature) DO UPDATE SET time_ms = excluded.time_ms"
+                 " WHERE seen_requests.time_ms < $3"},
+    /* the metadata of a request's records, for those held exactly as sent (the device,
+     * seq and bytes: the batch's own and its duplicates): $1 device, then the arrays uuid,
+     * type, receipt number, seq, sealed_sha256 */
+    {"meta_held",
+     "INSERT INTO record_meta(uuid, device, record_type, receipt_no)"
+     " SELECT m.uuid, r.device, m.t, m.rn FROM unnest($2::text[], $3::text[], $4::text[],"
+     " $5::bigint[], $6::bytea[]) AS m(uuid, t, rn, seq, sha) JOIN records r ON r.uuid = m.uuid"
+     " AND r.device = $1 AND r.seq = m.seq AND r.sealed_sha256 = m.sha"
+     " ON CONFLICT(uuid) DO NOTHING"},
+    /* the mark (hub_db_mark) in one statement: $1 device, $2 epoch (NULL: every epoch),
+     * $3 the legacy epoch; the head held before, and the unit's head ($4 audit id, NULL:
+     * none given; $5 hash; $6 now) kept when it moves forward, also against another hub
+     * process writing the same device's head (and not for a device unknown: the batch
+     * says so); max_seq as this transaction sees it */
+    {"mark",
+     "WITH old AS (SELECT audit_id, audit_hash FROM device_heads WHERE device = $1),"
+     " up AS (INSERT INTO device_heads(device, audit_id, audit_hash, updated_ms)"
+     " SELECT $1::bytea, $4::bigint, $5::bytea, $6::bigint WHERE $4::bigint > 0"
+     " AND EXISTS (SELECT 1 FROM devices WHERE public_key = $1 AND removed_ms IS NULL)"
+     " ON CONFLICT(device) DO UPDATE SET audit_id = excluded.audit_id,"
+     " audit_hash = excluded.audit_hash, updated_ms = excluded.updated_ms"
+     " WHERE device_heads.audit_id < excluded.audit_id RETURNING 1)"
+     " SELECT (SELECT coalesce(max(seq), 0)::bigint FROM records WHERE device = $1"
+     " AND ($2::bytea IS NULL OR epoch = $2 OR epoch = $3)),"
+     " (SELECT audit_id FROM old), (SELECT audit_hash FROM old), (SELECT count(*) FROM up)"},
     {"find_uuids",
      "SELECT uuid, device, seq, sealed_sha256 FROM records WHERE uuid = ANY($1::text[])"},
     /* $1 device, $2 epoch, $3 received_ms, $4 source, then the arrays uuid, seq, sealed,
@@ -189,6 +233,13 @@ static void p_bytes(params *p, const void *b, size_t len)
 static void p_text(params *p, const char *s)
 {
     p->v[p->n] = s;
+    p->len[p->n] = 0;
+    p->fmt[p->n++] = 0;
+}
+
+static void p_null(params *p)
+{
+    p->v[p->n] = NULL;
     p->len[p->n] = 0;
     p->fmt[p->n++] = 0;
 }
@@ -572,11 +623,15 @@ static kiosk_rc pg_device_counts(void *impl, const uint8_t pk[32], int64_t *reco
  * record was not inserted does one more statement read the rows that hold those uuids
  * (read committed: it sees what a concurrent hub committed meanwhile) and one more keep the
  * refused for reconciliation. A new column of the record (its unsealed metadata) is one
- * more array in the chunk and in "ingest". */
+ * more array in the chunk and in "ingest". A batch's statements travel together (see "a
+ * batch in one round trip" below). */
 #define PG_CHUNK_RECORDS 1000
 #define PG_CHUNK_BYTES (8u << 20)
 #define PG_CHECK_THREADS_MAX 4
-#define PG_CHECK_PER_THREAD 4 /* a helper thread for every 4 records, up to one per CPU */
+/* A helper thread for every 32 records, up to one per CPU: a live request's few records
+ * are checked on its own thread (a thread started for each cost more than it saved:
+ * bench_hub, ~8 us of the hub's CPU a record), a backlog batch on all of them. */
+#define PG_CHECK_PER_THREAD 32
 
 #define PG_OID_BYTEA 17
 #define PG_OID_INT8 20
@@ -689,11 +744,79 @@ static void check_all(const uint8_t pk[32], const uint8_t *epoch, const sync_rec
         pthread_join(th[t], NULL);
 }
 
-/* Insert the checked records [from, to) that passed in one statement; marks those
- * inserted. KIOSK_NOT_FOUND when the device is not (or no longer) known. */
-static kiosk_rc insert_chunk(hub_pg *db, const uint8_t pk[32], const uint8_t epoch[16],
-                             const sync_record *recs, checked *c, size_t from, size_t to,
-                             const char *source, int64_t now_ms)
+/* ---- a batch in one round trip and one transaction -----------------------------------
+ * A batch's statements go to the server together in libpq's pipeline mode, with one sync:
+ * the request's signature remembered (first: every hub takes its locks in this order, and
+ * of two hubs handed the same request at once the second waits here for the first's
+ * commit), the chunks, the metadata and the mark. The server runs everything up to a sync
+ * as one transaction and commits it at the sync (one WAL flush) — or rolls it all back at
+ * the first error, the statements after it aborted. Every statement is idempotent (ON
+ * CONFLICT DO NOTHING, a head moved forward only), so a replay the remembering found
+ * stores nothing. A request was nine statements and as many round trips; now the four
+ * come back in order in one, the records' conflicts (a resend's duplicates, rare
+ * conflicts) are judged after the commit against what is held, and the reply waits for
+ * both. */
+
+/* Send the prepared statement stmt with p (NULL: none) into the open pipeline; 1 when
+ * queued. */
+static int pl_send(hub_pg *db, const char *stmt, const params *p)
+{
+    return PQsendQueryPrepared(db->conn, stmt, p ? p->n : 0, p ? p->v : NULL, p ? p->len : NULL,
+                               p ? p->fmt : NULL, 1);
+}
+
+/* The next statement's result from the pipeline: KIOSK_OK with *out (NULL: dropped; else
+ * PQclear it), or the statement's failure (said by pg_fail, or by the statement before it
+ * when this one was aborted). */
+static kiosk_rc pl_take(hub_pg *db, const char *what, PGresult **out)
+{
+    if (out)
+        *out = NULL;
+    PGresult *r = PQgetResult(db->conn);
+    if (!r)
+        return pg_fail(db, NULL, what);
+    ExecStatusType st = PQresultStatus(r);
+    kiosk_rc rc = KIOSK_OK;
+    if (st == PGRES_PIPELINE_ABORTED) {
+        PQclear(r);
+        rc = KIOSK_IO;
+    } else if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
+        rc = pg_fail(db, r, what);
+    } else if (out) {
+        *out = r;
+    } else {
+        PQclear(r);
+    }
+    PQclear(PQgetResult(db->conn)); /* NULL: the end of this statement's results */
+    return rc;
+}
+
+/* The pipeline's sync read and the pipeline left: KIOSK_OK, or the connection is made
+ * again (a session left mid-pipeline cannot be trusted; the server rolls it back). */
+static kiosk_rc pl_end(hub_pg *db, int sent)
+{
+    int ok = sent;
+    if (ok) {
+        PGresult *r = PQgetResult(db->conn);
+        ok = r && PQresultStatus(r) == PGRES_PIPELINE_SYNC;
+        PQclear(r);
+    }
+    if (ok && PQexitPipelineMode(db->conn) == 1)
+        return KIOSK_OK;
+    kiosk_log_error("hub_pg", "pipeline broken: %s", PQerrorMessage(db->conn));
+    PQreset(db->conn);
+    cache_clear(db);
+    if (PQstatus(db->conn) == CONNECTION_OK)
+        pg_prepare(db);
+    return KIOSK_NET;
+}
+
+/* Queue the insert of the checked records [from, to) that passed, in one statement (with
+ * the request's signature remember, not NULL: "ingest_request"); 1 when queued, 0 when not
+ * (*rc: KIOSK_NOMEM, or KIOSK_OK and the connection failed). */
+static int chunk_send(hub_pg *db, const uint8_t pk[32], const uint8_t epoch[16],
+                      const sync_record *recs, const checked *c, size_t from, size_t to,
+                      const char *source, int64_t now_ms, const uint8_t *remember, kiosk_rc *rc)
 {
     size_t m = 0, payload = 0;
     for (size_t i = from; i < to; i++)
@@ -702,16 +825,16 @@ static kiosk_rc insert_chunk(hub_pg *db, const uint8_t pk[32], const uint8_t epo
             payload += recs[i].sealed_len;
         }
     pg_array a[5] = {{0}};
-    kiosk_rc rc = arr_init(&a[0], PG_OID_TEXT, m, m * SYNC_UUID_LEN);
-    if (rc == KIOSK_OK)
-        rc = arr_init(&a[1], PG_OID_INT8, m, m * 8);
-    if (rc == KIOSK_OK)
-        rc = arr_init(&a[2], PG_OID_BYTEA, m, payload);
-    if (rc == KIOSK_OK)
-        rc = arr_init(&a[3], PG_OID_BYTEA, m, m * 64);
-    if (rc == KIOSK_OK)
-        rc = arr_init(&a[4], PG_OID_BYTEA, m, m * 32);
-    for (size_t i = from; rc == KIOSK_OK && i < to; i++) {
+    *rc = arr_init(&a[0], PG_OID_TEXT, m, m * SYNC_UUID_LEN);
+    if (*rc == KIOSK_OK)
+        *rc = arr_init(&a[1], PG_OID_INT8, m, m * 8);
+    if (*rc == KIOSK_OK)
+        *rc = arr_init(&a[2], PG_OID_BYTEA, m, payload);
+    if (*rc == KIOSK_OK)
+        *rc = arr_init(&a[3], PG_OID_BYTEA, m, m * 64);
+    if (*rc == KIOSK_OK)
+        *rc = arr_init(&a[4], PG_OID_BYTEA, m, m * 32);
+    for (size_t i = from; *rc == KIOSK_OK && i < to; i++) {
         if (c[i].refused)
             continue;
         arr_put(&a[0], recs[i].uuid, SYNC_UUID_LEN);
@@ -720,8 +843,8 @@ static kiosk_rc insert_chunk(hub_pg *db, const uint8_t pk[32], const uint8_t epo
         arr_put(&a[3], recs[i].sig, 64);
         arr_put(&a[4], c[i].hash, 32);
     }
-    PGresult *r = NULL;
-    if (rc == KIOSK_OK) {
+    int sent = 0;
+    if (*rc == KIOSK_OK) {
         params p = {0};
         p_bytes(&p, pk, 32);
         p_i64(&p, now_ms);
@@ -729,19 +852,34 @@ static kiosk_rc insert_chunk(hub_pg *db, const uint8_t pk[32], const uint8_t epo
         p_bytes(&p, epoch, 16);
         for (int k = 0; k < 5; k++)
             p_bytes(&p, a[k].b, a[k].len);
-        rc = pg_run(db, "ingest", NULL, &p, &r);
+        if (remember) {
+            p_bytes(&p, remember, 64);
+            p_i64(&p, now_ms - 2 * (int64_t)SYNC_SKEW_MS);
+        }
+        /* libpq has copied the arrays */
+        sent = pl_send(db, remember ? "ingest_request" : "ingest", &p);
     }
     for (int k = 0; k < 5; k++)
         free(a[k].b);
-    if (rc != KIOSK_OK)
-        return rc;
-    /* rows: (1, NULL, NULL) when the device is known, (0, uuid, seq) per record inserted;
-     * a uuid inserted twice in one batch cannot be, so (uuid, seq) names the first record
-     * not yet marked that carries them */
+    return sent;
+}
+
+/* A chunk's rows: (1, NULL, NULL) when the device is known, (2, NULL, NULL) when its
+ * request's signature was remembered (*remembered 1), (0, uuid, seq) per record inserted;
+ * a uuid inserted twice in one batch cannot be, so (uuid, seq) names the first record of
+ * [from, to) not yet marked that carries them. Marks those inserted; 1 when the device is
+ * known. */
+static int chunk_take(const PGresult *r, const sync_record *recs, checked *c, size_t from,
+                      size_t to, int *remembered)
+{
     int known_row = 0;
     for (int row = 0; row < PQntuples(r); row++) {
         if (r_i64(r, row, 0) == 1) {
             known_row = 1;
+            continue;
+        }
+        if (r_i64(r, row, 0) == 2) {
+            *remembered = 1;
             continue;
         }
         const char *uuid = PQgetvalue(r, row, 1);
@@ -753,8 +891,94 @@ static kiosk_rc insert_chunk(hub_pg *db, const uint8_t pk[32], const uint8_t epo
                 break;
             }
     }
-    PQclear(r);
-    return known_row ? KIOSK_OK : KIOSK_NOT_FOUND;
+    return known_row;
+}
+
+/* Queue the metadata of the records that carry it and passed their checks ("meta_held"
+ * keeps it for those the store then holds exactly as sent); *queued 1 when there was
+ * some. 1 when queued or none, 0 when not (*rc as for chunk_send). */
+static int meta_send(hub_pg *db, const uint8_t pk[32], const sync_record *recs, const checked *c,
+                     size_t n, int *queued, kiosk_rc *rc)
+{
+    size_t m = 0, types = 0, receipts = 0;
+    *queued = 0;
+    *rc = KIOSK_OK;
+    for (size_t i = 0; i < n; i++)
+        if (recs[i].record_type[0] && !c[i].refused) {
+            m++;
+            types += strlen(recs[i].record_type);
+            receipts += strlen(recs[i].receipt_no);
+        }
+    if (m == 0)
+        return 1;
+    pg_array a[5] = {{0}};
+    *rc = arr_init(&a[0], PG_OID_TEXT, m, m * SYNC_UUID_LEN);
+    if (*rc == KIOSK_OK)
+        *rc = arr_init(&a[1], PG_OID_TEXT, m, types);
+    if (*rc == KIOSK_OK)
+        *rc = arr_init(&a[2], PG_OID_TEXT, m, receipts);
+    if (*rc == KIOSK_OK)
+        *rc = arr_init(&a[3], PG_OID_INT8, m, m * 8);
+    if (*rc == KIOSK_OK)
+        *rc = arr_init(&a[4], PG_OID_BYTEA, m, m * 32);
+    for (size_t i = 0; *rc == KIOSK_OK && i < n; i++) {
+        if (!recs[i].record_type[0] || c[i].refused)
+            continue;
+        arr_put(&a[0], recs[i].uuid, strnlen(recs[i].uuid, SYNC_UUID_LEN));
+        arr_put(&a[1], recs[i].record_type, strlen(recs[i].record_type));
+        arr_put(&a[2], recs[i].receipt_no, strlen(recs[i].receipt_no));
+        arr_put_i64(&a[3], recs[i].seq);
+        arr_put(&a[4], c[i].hash, 32);
+    }
+    int sent = 0;
+    if (*rc == KIOSK_OK) {
+        params p = {0};
+        p_bytes(&p, pk, 32);
+        for (int k = 0; k < 5; k++)
+            p_bytes(&p, a[k].b, a[k].len);
+        sent = *queued = pl_send(db, "meta_held", &p);
+    }
+    for (int k = 0; k < 5; k++)
+        free(a[k].b);
+    return sent;
+}
+
+/* The parameters of "mark" (num: room for the audit id's text). */
+static void mark_params(params *p, const uint8_t pk[32], const uint8_t *epoch,
+                        const sync_head *given, int64_t now_ms)
+{
+    p_bytes(p, pk, 32);
+    if (epoch)
+        p_bytes(p, epoch, 16);
+    else
+        p_null(p);
+    p_bytes(p, legacy_epoch, 16);
+    if (given && given->present) {
+        p_i64(p, given->audit_id);
+        p_bytes(p, given->audit_hash, 32);
+    } else {
+        p_null(p);
+        p_null(p);
+    }
+    p_i64(p, now_ms);
+}
+
+/* "mark"'s row into out: the head held before this request, max_seq after its batch. */
+static void mark_take(const PGresult *r, const uint8_t *epoch, sync_mark *out)
+{
+    memset(out, 0, sizeof *out);
+    out->present = 1;
+    if (PQntuples(r) != 1)
+        return;
+    out->max_seq = r_i64(r, 0, 0);
+    if (epoch) {
+        out->has_epoch = 1;
+        memcpy(out->epoch, epoch, 16);
+    }
+    if (r_bytes(r, 0, 2, 32)) {
+        out->audit_id = r_i64(r, 0, 1);
+        memcpy(out->audit_hash, r_bytes(r, 0, 2, 32), 32);
+    }
 }
 
 /* The records that passed their checks but were not inserted: the rows holding their
@@ -857,62 +1081,111 @@ typedef struct fold {
     sync_mark *mark;
 } fold;
 
-static kiosk_rc remember_in(hub_pg *db, const uint8_t signature[64], int64_t now_ms, int *seen);
-static kiosk_rc meta_in(hub_pg *db, const sync_record *recs, const sync_result *results, size_t n);
-static kiosk_rc mark_in(hub_pg *db, const uint8_t pk[32], const uint8_t *epoch,
-                        const sync_head *given, int64_t now_ms, sync_mark *out);
-
 static kiosk_rc ingest_batch(hub_pg *db, const uint8_t pk[32], const uint8_t epoch[16],
                              const sync_record *recs, checked *c, size_t n, const char *source,
                              int64_t now_ms, sync_result *results, fold *f)
 {
-    for (size_t i = 0; i < n; i++)
-        c[i].inserted = 0;
-    kiosk_rc rc = pg_do(db, "BEGIN", NULL);
-    if (rc != KIOSK_OK)
-        return rc;
-    if (f) {
-        /* the signature's row first: a hub handed the same request at once waits on it
-         * here, then finds it remembered (and every hub takes its locks in this order) */
-        f->replayed = 0;
-        rc = remember_in(db, f->signature, now_ms, &f->replayed);
-        if (rc == KIOSK_OK && f->replayed) {
-            PQclear(PQexec(db->conn, "ROLLBACK"));
-            return KIOSK_OK;
-        }
-        if (rc != KIOSK_OK) {
-            if (PQstatus(db->conn) == CONNECTION_OK)
-                PQclear(PQexec(db->conn, "ROLLBACK"));
-            return rc;
-        }
-    }
-    size_t from = 0;
+    /* the chunks' bounds: at least one chunk (it also says whether the device is known) */
+    size_t chunks = 0, *bounds = malloc((n + 2) * sizeof *bounds);
+    if (!bounds)
+        return KIOSK_NOMEM;
+    bounds[0] = 0;
     do {
-        size_t to = from, bytes = 0;
+        size_t from = bounds[chunks], to = from, bytes = 0;
         while (to < n && to - from < PG_CHUNK_RECORDS &&
                (to == from || bytes + recs[to].sealed_len <= PG_CHUNK_BYTES))
             bytes += recs[to++].sealed_len;
-        rc = insert_chunk(db, pk, epoch, recs, c, from, to, source, now_ms);
-        from = to;
-    } while (rc == KIOSK_OK && from < n);
-    for (size_t i = 0; rc == KIOSK_OK && i < n; i++) {
+        bounds[++chunks] = to;
+    } while (bounds[chunks] < n);
+    for (size_t i = 0; i < n; i++)
+        c[i].inserted = 0;
+    /* a request of one chunk remembers its signature in the chunk's statement, which
+     * inserts only when it is new; of more, in a statement of its own, and the transaction
+     * is ended by the hub (nothing kept for a replay) */
+    int explicit_tx = f && chunks > 1;
+    if (PQenterPipelineMode(db->conn) != 1) {
+        free(bounds);
+        return pg_fail(db, NULL, "pipeline");
+    }
+    kiosk_rc rc = KIOSK_OK;
+    int sent = 1;
+    if (explicit_tx) {
+        params q = {0};
+        p_bytes(&q, f->signature, 64);
+        p_i64(&q, now_ms);
+        p_i64(&q, now_ms - 2 * (int64_t)SYNC_SKEW_MS);
+        sent = PQsendQueryParams(db->conn, "BEGIN", 0, NULL, NULL, NULL, NULL, 1) &&
+               pl_send(db, "remember", &q);
+    }
+    for (size_t i = 0; sent && i < chunks; i++)
+        sent = chunk_send(db, pk, epoch, recs, c, bounds[i], bounds[i + 1], source, now_ms,
+                          f && !explicit_tx ? f->signature : NULL, &rc);
+    int meta = 0;
+    if (sent && f)
+        sent = meta_send(db, pk, recs, c, n, &meta, &rc);
+    if (sent && f && f->head) {
+        params m = {0};
+        mark_params(&m, pk, f->epoch_given, f->head, now_ms);
+        sent = pl_send(db, "mark", &m);
+    }
+    sent = sent && PQpipelineSync(db->conn) == 1;
+
+    /* the results, in the order sent; the first failure counts */
+    kiosk_rc first = rc;
+    int known = 1, remembered = 0;
+    if (sent) {
+        PGresult *r;
+        kiosk_rc k;
+        if (explicit_tx) {
+            first = pl_take(db, "begin", NULL);
+            k = pl_take(db, "remember", &r);
+            remembered = k == KIOSK_OK && strcmp(PQcmdTuples(r), "0") != 0;
+            PQclear(r);
+            first = first != KIOSK_OK ? first : k;
+        }
+        for (size_t i = 0; i < chunks; i++) {
+            k = pl_take(db, "ingest", &r);
+            if (k == KIOSK_OK)
+                known = known && chunk_take(r, recs, c, bounds[i], bounds[i + 1], &remembered);
+            PQclear(r);
+            first = first != KIOSK_OK ? first : k;
+        }
+        if (meta) {
+            k = pl_take(db, "meta", NULL);
+            first = first != KIOSK_OK ? first : k;
+        }
+        if (f && f->head) {
+            k = pl_take(db, "mark", &r);
+            if (k == KIOSK_OK)
+                mark_take(r, f->epoch_given, f->mark);
+            PQclear(r);
+            first = first != KIOSK_OK ? first : k;
+        }
+    }
+    free(bounds);
+    kiosk_rc end = pl_end(db, sent);
+    if (end != KIOSK_OK)
+        return first != KIOSK_OK ? first : end; /* the session is gone, and its transaction */
+    if (f)
+        f->replayed = first == KIOSK_OK && known && !remembered;
+    rc = first != KIOSK_OK ? first : known ? KIOSK_OK : KIOSK_NOT_FOUND;
+    if (explicit_tx) {
+        kiosk_rc e = pg_do(db, rc != KIOSK_OK || f->replayed ? "ROLLBACK" : "COMMIT", NULL);
+        rc = rc != KIOSK_OK ? rc : e;
+    }
+    /* else committed at the sync, or rolled back at a failure */
+    if (rc != KIOSK_OK || (f && f->replayed))
+        return rc;
+    for (size_t i = 0; i < n; i++) {
         if (c[i].refused)
             set_result(&results[i], &recs[i], SYNC_REJECTED, c[i].refused,
                        c[i].hashed ? c[i].hash : NULL);
         else if (c[i].inserted)
             set_result(&results[i], &recs[i], SYNC_ACCEPTED, "", c[i].hash);
     }
-    if (rc == KIOSK_OK)
-        rc = decide_conflicts(db, pk, epoch, recs, c, n, source, now_ms, results);
-    if (rc == KIOSK_OK && f)
-        rc = meta_in(db, recs, results, n);
-    if (rc == KIOSK_OK && f && f->head)
-        rc = mark_in(db, pk, f->epoch_given, f->head, now_ms, f->mark);
-    if (rc == KIOSK_OK)
-        rc = pg_do(db, "COMMIT", NULL);
-    if (rc != KIOSK_OK && PQstatus(db->conn) == CONNECTION_OK)
-        PQclear(PQexec(db->conn, "ROLLBACK"));
-    return rc;
+    /* those not inserted were already held (a duplicate, the usual resend) or conflict:
+     * judged against what is committed, the conflicting kept in one statement */
+    return decide_conflicts(db, pk, epoch, recs, c, n, source, now_ms, results);
 }
 
 static void prune_seen(hub_pg *db, int64_t now_ms);
@@ -992,14 +1265,64 @@ static void prune_seen(hub_pg *db, int64_t now_ms)
         kiosk_log_warn("hub_pg", "old request signatures not pruned (tried again later)");
 }
 
+/* The signature remembered (in the caller's transaction, if any): *seen 1 when it was
+ * already, within the horizon. One INSERT ... ON CONFLICT: of two hubs handed the same
+ * request at once, exactly one finds it new. */
+static kiosk_rc remember_in(hub_pg *db, const uint8_t signature[64], int64_t now_ms, int *seen)
+{
+    *seen = 0;
+    params q = {0};
+    p_bytes(&q, signature, 64);
+    p_i64(&q, now_ms);
+    p_i64(&q, now_ms - 2 * (int64_t)SYNC_SKEW_MS);
+    PGresult *r;
+    kiosk_rc rc = pg_run(db, "remember", NULL, &q, &r);
+    if (rc == KIOSK_OK)
+        *seen = strcmp(PQcmdTuples(r), "0") == 0;
+    PQclear(r);
+    return rc;
+}
+
+/* The connection ready (pg_ready) and old request signatures pruned (prune_seen_rc). */
+static kiosk_rc ready_pruned(hub_pg *db, int64_t now_ms)
+{
+    kiosk_rc rc = pg_ready(db);
+    return rc == KIOSK_OK ? prune_seen_rc(db, now_ms) : rc;
+}
+
+/* The device known and the signature seen, in one statement. */
+static kiosk_rc pg_request_admit(void *impl, const uint8_t pk[32], const uint8_t signature[64],
+                                 int64_t now_ms, int *seen)
+{
+    hub_pg *db = impl;
+    *seen = 0;
+    kiosk_rc rc = ready_pruned(db, now_ms);
+    if (rc != KIOSK_OK)
+        return rc;
+    params q = {0};
+    p_bytes(&q, pk, 32);
+    p_bytes(&q, signature, 64);
+    p_i64(&q, now_ms - 2 * (int64_t)SYNC_SKEW_MS);
+    PGresult *r;
+    rc =
+        pg_run(db, NULL,
+               "SELECT EXISTS (SELECT 1 FROM devices WHERE public_key = $1 AND removed_ms IS NULL),"
+               " EXISTS (SELECT 1 FROM seen_requests WHERE signature = $2 AND time_ms >= $3)",
+               &q, &r);
+    if (rc != KIOSK_OK)
+        return rc;
+    int found = PQntuples(r) == 1 && PQgetlength(r, 0, 0) == 1 && PQgetvalue(r, 0, 0)[0];
+    *seen = found && PQgetlength(r, 0, 1) == 1 && PQgetvalue(r, 0, 1)[0];
+    PQclear(r);
+    return found ? KIOSK_OK : KIOSK_NOT_FOUND;
+}
+
 static kiosk_rc pg_seen_request(void *impl, const uint8_t signature[64], int64_t now_ms,
                                 int remember, int *seen)
 {
     hub_pg *db = impl;
     *seen = 0;
-    kiosk_rc rc = pg_ready(db);
-    if (rc == KIOSK_OK)
-        rc = prune_seen_rc(db, now_ms);
+    kiosk_rc rc = ready_pruned(db, now_ms);
     if (rc != KIOSK_OK)
         return rc;
     if (remember)
@@ -1016,88 +1339,22 @@ static kiosk_rc pg_seen_request(void *impl, const uint8_t signature[64], int64_t
     return rc;
 }
 
-/* The signature remembered (in the caller's transaction, if any): *seen 1 when it was
- * already, within the horizon. One INSERT ... ON CONFLICT: of two hubs handed the same
- * request at once, exactly one finds it new. */
-static kiosk_rc remember_in(hub_pg *db, const uint8_t signature[64], int64_t now_ms, int *seen)
-{
-    *seen = 0;
-    int64_t horizon = now_ms - 2 * (int64_t)SYNC_SKEW_MS;
-    params q = {0};
-    p_bytes(&q, signature, 64);
-    p_i64(&q, now_ms);
-    p_i64(&q, horizon);
-    PGresult *r;
-    /* a row past the horizon not pruned yet is taken over, not "seen" */
-    kiosk_rc rc = pg_run(db, NULL,
-                         "INSERT INTO seen_requests(signature, time_ms) VALUES($1, $2)"
-                         " ON CONFLICT(signature) DO UPDATE SET time_ms = excluded.time_ms"
-                         " WHERE seen_requests.time_ms < $3",
-                         &q, &r);
-    if (rc == KIOSK_OK)
-        *seen = strcmp(PQcmdTuples(r), "0") == 0;
-    PQclear(r);
-    return rc;
-}
-
 /* ---- the mark ------------------------------------------------------------------------- */
 
 /* The mark (hub_db_mark) of a device known to exist, in the caller's transaction if any:
- * max_seq as this transaction sees it (after its own batch). */
+ * max_seq as this transaction sees it (after its own batch); one statement ("mark"). */
 static kiosk_rc mark_in(hub_pg *db, const uint8_t pk[32], const uint8_t *epoch,
                         const sync_head *given, int64_t now_ms, sync_mark *out)
 {
     memset(out, 0, sizeof *out);
-    PGresult *r;
     params p = {0};
-    p_bytes(&p, pk, 32);
-    kiosk_rc rc;
-    if (epoch) {
-        p_bytes(&p, epoch, 16);
-        p_bytes(&p, legacy_epoch, 16);
-        rc = pg_run(db, NULL,
-                    "SELECT coalesce(max(seq), 0)::bigint FROM records"
-                    " WHERE device = $1 AND (epoch = $2 OR epoch = $3)",
-                    &p, &r);
-    } else {
-        rc = pg_run(db, NULL, "SELECT coalesce(max(seq), 0)::bigint FROM records WHERE device = $1",
-                    &p, &r);
-    }
-    if (rc != KIOSK_OK)
-        return rc;
-    out->max_seq = r_i64(r, 0, 0);
+    mark_params(&p, pk, epoch, given, now_ms);
+    PGresult *r;
+    kiosk_rc rc = pg_run(db, "mark", NULL, &p, &r);
+    if (rc == KIOSK_OK)
+        mark_take(r, epoch, out);
     PQclear(r);
-    if (epoch) {
-        out->has_epoch = 1;
-        memcpy(out->epoch, epoch, 16);
-    }
-    params h = {0};
-    p_bytes(&h, pk, 32);
-    rc =
-        pg_run(db, NULL, "SELECT audit_id, audit_hash FROM device_heads WHERE device = $1", &h, &r);
-    if (rc != KIOSK_OK)
-        return rc;
-    if (PQntuples(r) == 1 && r_bytes(r, 0, 1, 32)) {
-        out->audit_id = r_i64(r, 0, 0);
-        memcpy(out->audit_hash, r_bytes(r, 0, 1, 32), 32);
-    }
-    PQclear(r);
-    out->present = 1;
-    if (!given || !given->present || given->audit_id <= out->audit_id)
-        return KIOSK_OK;
-    /* forward only, also against another hub process writing the same device's head */
-    params u = {0};
-    p_bytes(&u, pk, 32);
-    p_i64(&u, given->audit_id);
-    p_bytes(&u, given->audit_hash, 32);
-    p_i64(&u, now_ms);
-    return pg_do(
-        db,
-        "INSERT INTO device_heads(device, audit_id, audit_hash, updated_ms)"
-        " VALUES($1, $2, $3, $4) ON CONFLICT(device) DO UPDATE SET"
-        " audit_id = excluded.audit_id, audit_hash = excluded.audit_hash,"
-        " updated_ms = excluded.updated_ms WHERE device_heads.audit_id < excluded.audit_id",
-        &u);
+    return rc;
 }
 
 static kiosk_rc pg_mark_epoch(void *impl, const uint8_t pk[32], const uint8_t *epoch,
@@ -1817,5 +2074,6 @@ const hub_db_ops hub_pg_ops = {
     .health_walk = pg_health_walk,
     .health_prune = pg_health_prune,
     .query = pg_query,
+    .request_admit = pg_request_admit,
     .ingest_request = pg_ingest_request,
 };

@@ -133,7 +133,11 @@ kiosk_rc hub_db_ingest_request(hub_db *db, const uint8_t device_pk[32], const ui
     if (db->ops->ingest_request)
         return db->ops->ingest_request(db->impl, device_pk, epoch, recs, n, now_ms, signature, head,
                                        results, replayed, mark);
-    kiosk_rc rc = hub_db_ingest_epoch(db, device_pk, epoch, recs, n, "http", now_ms, results);
+    /* one process: nothing can remember it between this look and the remembering below */
+    kiosk_rc rc = db->ops->seen_request(db->impl, signature, now_ms, 0, replayed);
+    if (rc != KIOSK_OK || *replayed)
+        return rc;
+    rc = hub_db_ingest_epoch(db, device_pk, epoch, recs, n, "http", now_ms, results);
     if (rc != KIOSK_OK)
         return rc;
     /* Failing to remember only lets a replay through, and a replay of stored records is
@@ -157,6 +161,16 @@ kiosk_rc hub_db_seen_request(hub_db *db, const uint8_t signature[64], int64_t no
                              int *seen)
 {
     return db->ops->seen_request(db->impl, signature, now_ms, remember, seen);
+}
+
+kiosk_rc hub_db_request_admit(hub_db *db, const uint8_t public_key[32], const uint8_t signature[64],
+                              int64_t now_ms, int *seen)
+{
+    *seen = 0;
+    if (db->ops->request_admit)
+        return db->ops->request_admit(db->impl, public_key, signature, now_ms, seen);
+    kiosk_rc rc = db->ops->device_known(db->impl, public_key);
+    return rc == KIOSK_OK ? db->ops->seen_request(db->impl, signature, now_ms, 0, seen) : rc;
 }
 
 kiosk_rc hub_db_mark(hub_db *db, const uint8_t public_key[32], const sync_head *given,

@@ -87,7 +87,7 @@ size_t sync_record_message_epoch(const char *uuid, int64_t seq, const uint8_t ep
     sync_hex_format(epoch, 16, hex);
     int n = snprintf((char *)out, SYNC_RECORD_MSG_MAX - 32, "kiosk-record-v2\n%.36s\n%lld\n%s\n",
                      uuid, (long long)seq, hex);
-    crypto_hash_sha256(out + n, sealed, len);
+    sync_sha256(out + n, sealed, len);
     return (size_t)n + 32;
 }
 

@@ -23,13 +23,20 @@
  *
  * Usage: bench_hub [KIOSKS [RECORDS_PER_KIOSK [RUNS [CLIENT_THREADS [PG_HUBS [BACKENDS]]]]]]
  * — defaults 1000 10 3 16 4 both (BACKENDS: both, postgresql or sqlite). */
+#define _GNU_SOURCE /* strcasestr */
+#include <arpa/inet.h>
 #include <curl/curl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <openssl/ssl.h>
+#include <openssl/x509v3.h>
 #include <pthread.h>
 #include <sodium.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -52,7 +59,7 @@ typedef struct kiosk {
 } kiosk;
 
 static kiosk *kiosks;
-static int n_kiosks, per_kiosk, n_threads;
+static int n_kiosks, per_kiosk, n_threads, use_curl;
 static char cert[600], keyfile[600];
 #define HUBS_MAX 16
 static uint16_t ports[HUBS_MAX];
@@ -121,45 +128,56 @@ static int64_t wall_ms(void)
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* A client thread: kiosk after kiosk, each its own TCP and TLS connection and signed
- * request. The thread keeps one curl handle (and so its parsed CA file, as a unit's sync
- * round does); the connection is never reused. */
+/* The next kiosk for a client thread, or -1 when none is left (or the thread could not
+ * make its client, ready 0: a failure), its CPU then counted. */
+static int take_kiosk(int ready)
+{
+    int k = atomic_fetch_add(&next_kiosk, 1);
+    if (k < n_kiosks && ready)
+        return k;
+    if (!ready)
+        atomic_fetch_add(&failures, 1);
+    atomic_fetch_add(&client_cpu_us, (long long)(bench_thread_cpu_ms() * 1000.0));
+    return -1;
+}
+
+/* The request's signed headers, as a unit's sync sends them (sync_http.c), into h (n
+ * bytes): "Name: value\r\n" lines. */
+static void signed_headers(const kiosk *ki, char *h, size_t n)
+{
+    uint8_t sha[32], sig[64];
+    char pk[65], shahex[65], sighex[129];
+    int64_t t = wall_ms();
+    sync_sha256(sha, (const uint8_t *)ki->body, ki->len); /* as a unit hashes */
+    sync_request_sign_v2(ki->sk, "POST", SYNC_PATH_RECORDS_V3, t, sha, ki->len, sig);
+    sync_hex_format(ki->pk, 32, pk);
+    sync_hex_format(sha, 32, shahex);
+    sync_hex_format(sig, 64, sighex);
+    snprintf(h, n, "%s: %s\r\n%s: %lld\r\n%s: %s\r\n%s: %s\r\n", SYNC_HDR_DEVICE, pk, SYNC_HDR_TIME,
+             (long long)t, SYNC_HDR_BODY_SHA256, shahex, SYNC_HDR_SIGNATURE, sighex);
+}
+
+/* A client thread of libcurl's kind (BENCH_HUB_CLIENT=curl), as a unit's sync sends: kiosk
+ * after kiosk, each its own TCP and TLS connection and signed request. The thread keeps one
+ * curl handle; libcurl (7.88, OpenSSL) still makes a new TLS context and reads the CA file
+ * again for every connection. The connection is never reused. */
 static void *client(void *arg)
 {
     (void)arg;
-    char url[128];
+    char url[128], lines[600];
     CURL *c = curl_easy_init();
-    for (;;) {
-        int k = atomic_fetch_add(&next_kiosk, 1);
-        if (k >= n_kiosks || !c) {
-            if (!c)
-                atomic_fetch_add(&failures, 1);
-            curl_easy_cleanup(c);
-            atomic_fetch_add(&client_cpu_us, (long long)(bench_thread_cpu_ms() * 1000.0));
-            return NULL;
-        }
+    for (int k; (k = take_kiosk(c != NULL)) >= 0;) {
         /* round robin over the hub processes, as a load balancer would */
         snprintf(url, sizeof url, "https://127.0.0.1:%u%s", (unsigned)ports[k % n_ports],
                  SYNC_PATH_RECORDS_V3);
         kiosk *ki = &kiosks[k];
-        uint8_t sha[32], sig[64];
-        char hex[129], h_dev[160], h_time[64], h_sha[160], h_sig[200];
-        int64_t t = wall_ms();
-        sync_sha256(sha, (const uint8_t *)ki->body, ki->len); /* as a unit hashes */
-        sync_request_sign_v2(ki->sk, "POST", SYNC_PATH_RECORDS_V3, t, sha, ki->len, sig);
-        sync_hex_format(ki->pk, 32, hex);
-        snprintf(h_dev, sizeof h_dev, "%s: %s", SYNC_HDR_DEVICE, hex);
-        snprintf(h_time, sizeof h_time, "%s: %lld", SYNC_HDR_TIME, (long long)t);
-        sync_hex_format(sha, 32, hex);
-        snprintf(h_sha, sizeof h_sha, "%s: %s", SYNC_HDR_BODY_SHA256, hex);
-        sync_hex_format(sig, 64, hex);
-        snprintf(h_sig, sizeof h_sig, "%s: %s", SYNC_HDR_SIGNATURE, hex);
+        signed_headers(ki, lines, sizeof lines);
         struct curl_slist *h = curl_slist_append(NULL, "Expect: 100-continue");
         h = curl_slist_append(h, "Content-Type: application/octet-stream");
-        h = curl_slist_append(h, h_dev);
-        h = curl_slist_append(h, h_time);
-        h = curl_slist_append(h, h_sha);
-        h = curl_slist_append(h, h_sig);
+        char *save = NULL;
+        for (char *line = strtok_r(lines, "\r\n", &save); line;
+             line = strtok_r(NULL, "\r\n", &save))
+            h = curl_slist_append(h, line);
         curl_easy_setopt(c, CURLOPT_URL, url);
         curl_easy_setopt(c, CURLOPT_FRESH_CONNECT, 1L);
         curl_easy_setopt(c, CURLOPT_FORBID_REUSE, 1L);
@@ -176,6 +194,110 @@ static void *client(void *arg)
             atomic_fetch_add(&failures, 1);
         curl_slist_free_all(h);
     }
+    curl_easy_cleanup(c);
+    return NULL;
+}
+
+/* BENCH_PERF_CTL (a fifo, perf record's --control fifo:PATH with -D -1): the profile
+ * covers the timed part of each run only, not the set-up or the phases. */
+static void perf_ctl(const char *what)
+{
+    const char *path = getenv("BENCH_PERF_CTL");
+    FILE *f = path ? fopen(path, "w") : NULL;
+    if (f) {
+        fprintf(f, "%s\n", what);
+        fclose(f);
+    }
+}
+
+/* Read from ssl into buf (n bytes, *got so far) until a whole HTTP head is in; its status,
+ * or -1. *head_len: the head's length with its blank line. */
+static int read_head(SSL *ssl, char *buf, size_t n, size_t *got, size_t *head_len)
+{
+    for (;;) {
+        buf[*got] = 0;
+        char *end = strstr(buf, "\r\n\r\n");
+        if (end) {
+            *head_len = (size_t)(end + 4 - buf);
+            int status = 0;
+            return sscanf(buf, "HTTP/1.%*d %d", &status) == 1 ? status : -1;
+        }
+        if (*got + 1 >= n)
+            return -1;
+        int r = SSL_read(ssl, buf + *got, (int)(n - 1 - *got));
+        if (r <= 0)
+            return -1;
+        *got += (size_t)r;
+    }
+}
+
+/* One kiosk's request over a TLS connection of its own, with OpenSSL directly: a full
+ * handshake (no session resumption: each kiosk is a different unit), the certificate
+ * checked against the CA and the address, then what a unit's libcurl sends — the head with
+ * "Expect: 100-continue", the body once the hub said 100 — and the reply read whole.
+ * 0 when the hub answered 200. */
+static int post_tls(SSL_CTX *ctx, uint16_t port, const kiosk *ki)
+{
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return -1;
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons(port)};
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    int one = 1, status = -1;
+    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one); /* as curl sets */
+    SSL *ssl = connect(fd, (struct sockaddr *)&a, sizeof a) == 0 ? SSL_new(ctx) : NULL;
+    if (ssl && SSL_set_fd(ssl, fd) == 1 &&
+        X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl), "127.0.0.1") == 1 &&
+        SSL_connect(ssl) == 1) {
+        char head[1024], sig[600], buf[4096];
+        signed_headers(ki, sig, sizeof sig);
+        int n = snprintf(head, sizeof head,
+                         "POST %s HTTP/1.1\r\nHost: 127.0.0.1:%u\r\nAccept: */*\r\n"
+                         "Expect: 100-continue\r\nContent-Type: application/octet-stream\r\n"
+                         "%sContent-Length: %zu\r\n\r\n",
+                         SYNC_PATH_RECORDS_V3, (unsigned)port, sig, ki->len);
+        size_t got = 0, hl = 0;
+        if (SSL_write(ssl, head, n) == n && read_head(ssl, buf, sizeof buf, &got, &hl) == 100 &&
+            got == hl && SSL_write(ssl, ki->body, (int)ki->len) == (int)ki->len) {
+            got = 0;
+            status = read_head(ssl, buf, sizeof buf, &got, &hl);
+            const char *cl = strcasestr(buf, "\r\ncontent-length:");
+            size_t want = cl ? hl + strtoul(cl + 17, NULL, 10) : hl;
+            while (status > 0 && got < want) { /* the signed reply, read whole */
+                int r = SSL_read(ssl, buf, (int)sizeof buf - 1);
+                if (r <= 0)
+                    status = -1;
+                else
+                    got += (size_t)r;
+            }
+        }
+        SSL_shutdown(ssl);
+    }
+    SSL_free(ssl);
+    close(fd);
+    return status == 200 ? 0 : -1;
+}
+
+/* A client thread of the lean kind: one OpenSSL context (the CA parsed once, as a unit
+ * holds it), a connection per kiosk. */
+static void *client_tls(void *arg)
+{
+    (void)arg;
+    SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
+    if (ctx) {
+        SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, NULL);
+        SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
+        SSL_CTX_set_options(ctx, SSL_OP_NO_TICKET);
+        if (SSL_CTX_load_verify_locations(ctx, cert, NULL) != 1) {
+            SSL_CTX_free(ctx);
+            ctx = NULL;
+        }
+    }
+    for (int k; (k = take_kiosk(ctx != NULL)) >= 0;)
+        if (post_tls(ctx, ports[k % n_ports], &kiosks[k]) != 0)
+            atomic_fetch_add(&failures, 1);
+    SSL_CTX_free(ctx);
+    return NULL;
 }
 
 /* Where the CPU went in a run, in microseconds per record; idle: the machine's idle
@@ -229,7 +351,7 @@ static double run(const char *where, const pg_server *pg, int hubs, const uint8_
             ports[i] = hub_server_port(srvs[i]);
     }
     n_ports = hubs;
-    double ms = 0;
+    double ms = 0, sync0 = 0, wal0 = 0;
     if (ok) {
         atomic_store(&next_kiosk, 0);
         atomic_store(&failures, 0);
@@ -238,21 +360,18 @@ static double run(const char *where, const pg_server *pg, int hubs, const uint8_
         long long busy0, idle0, busy1, idle1;
         machine_ticks(&busy0, &idle0);
         double db0 = pg ? pg_server_cpu_ms(pg) : 0, proc0 = bench_process_cpu_ms();
-        double sync0 = 0, wal0 = 0, sync1 = 0, wal1 = 0;
         if (pg)
             pg_server_wal(pg, &sync0, &wal0);
+        perf_ctl("enable");
         double t0 = bench_now_ms();
         for (int i = 0; i < n_threads; i++)
-            pthread_create(&th[i], NULL, client, NULL);
+            pthread_create(&th[i], NULL, use_curl ? client : client_tls, NULL);
         for (int i = 0; i < n_threads; i++)
             pthread_join(th[i], NULL);
         ms = bench_now_ms() - t0;
+        perf_ctl("disable");
         double proc = bench_process_cpu_ms() - proc0, db = pg ? pg_server_cpu_ms(pg) - db0 : 0;
         machine_ticks(&busy1, &idle1);
-        if (pg)
-            pg_server_wal(pg, &sync1, &wal1);
-        cpu->syncs = (sync1 - sync0) / n_kiosks;
-        cpu->wal_bytes = (wal1 - wal0) / ((double)n_kiosks * per_kiosk);
         double recs = (double)n_kiosks * per_kiosk, client_ms = atomic_load(&client_cpu_us) / 1e3;
         cpu->client = client_ms * 1000.0 / recs;
         cpu->hub = (proc - client_ms) * 1000.0 / recs; /* SQLite's work is in the hub */
@@ -270,6 +389,15 @@ static double run(const char *where, const pg_server *pg, int hubs, const uint8_
     }
     for (int i = 0; i < hubs; i++)
         hub_db_close(dbs[i]);
+    if (pg && ms > 0) {
+        /* the hubs' sessions end and count their WAL flushes (pg_server_wal) */
+        struct timespec pause = {0, 300 * 1000000L};
+        nanosleep(&pause, NULL);
+        double sync1 = 0, wal1 = 0;
+        pg_server_wal(pg, &sync1, &wal1);
+        cpu->syncs = (sync1 - sync0) / n_kiosks;
+        cpu->wal_bytes = (wal1 - wal0) / ((double)n_kiosks * per_kiosk);
+    }
     int64_t total = (int64_t)n_kiosks * per_kiosk;
     if (!ok || atomic_load(&failures) || held != total) {
         printf("  %d requests failed, %lld of %lld records held\n", atomic_load(&failures),
@@ -284,11 +412,11 @@ static double run(const char *where, const pg_server *pg, int hubs, const uint8_
  * on one thread and one database connection (so each wall time is a latency, fsync
  * included), summed per phase; with the PostgreSQL server's CPU per phase (pg NULL:
  * SQLite, whose work is in the wall time). Per record, into stdout. */
-enum { PH_VERIFY, PH_KNOWN, PH_SEEN, PH_INGEST, PH_REPLY, PH_COUNT };
-/* "ingest": hub_db_ingest_request, the records with the signature remembered and the mark
- * (one transaction on PostgreSQL) */
-static const char *const phase_name[PH_COUNT] = {"decode+verify", "known", "seen x2", "ingest+mark",
-                                                 "reply"};
+enum { PH_ADMIT, PH_VERIFY, PH_INGEST, PH_REPLY, PH_COUNT };
+/* "admit": hub_db_request_admit, the device known and the signature not seen (the headers'
+ * look); "ingest": hub_db_ingest_request, the records with the signature remembered and
+ * the mark (one transaction and one round trip on PostgreSQL) */
+static const char *const phase_name[PH_COUNT] = {"admit", "decode+verify", "ingest+mark", "reply"};
 
 static void phases(const char *where, const pg_server *pg, int n, const uint8_t hub_sk[64])
 {
@@ -316,18 +444,16 @@ static void phases(const char *where, const pg_server *pg, int n, const uint8_t 
         sync_sha256(sha, (const uint8_t *)ki->body, ki->len);
         sync_request_sign_v2(ki->sk, "POST", SYNC_PATH_RECORDS_V3, now, sha, ki->len, sig);
         t = bench_now_ms();
+        int seen = 0;
+        ok = hub_db_request_admit(db, ki->pk, sig, now, &seen) == KIOSK_OK && !seen;
+        PHASE_END();
         sync_record *recs = NULL;
         size_t m = 0;
         sync_head head;
         sync_sha256(sha, (const uint8_t *)ki->body, ki->len);
-        ok = sync_request_verify_v2(ki->pk, "POST", SYNC_PATH_RECORDS_V3, now, sha, ki->len, sig) &&
+        ok = ok &&
+             sync_request_verify_v2(ki->pk, "POST", SYNC_PATH_RECORDS_V3, now, sha, ki->len, sig) &&
              sync_body_decode_v3(ki->body, ki->len, &recs, &m, &head) == KIOSK_OK;
-        PHASE_END();
-        ok = ok && hub_db_device_known(db, ki->pk) == KIOSK_OK;
-        PHASE_END();
-        int seen = 0;
-        ok = ok && hub_db_seen_request(db, sig, now, 0, &seen) == KIOSK_OK &&
-             hub_db_seen_request(db, sig, now, 0, &seen) == KIOSK_OK && !seen;
         PHASE_END();
         sync_result *res = calloc(m ? m : 1, sizeof *res);
         sync_mark mark;
@@ -410,6 +536,8 @@ int main(int argc, char **argv)
         pg_hubs < 1 || pg_hubs > HUBS_MAX || (!do_pg && !do_sqlite) || sodium_init() < 0 ||
         curl_global_init(CURL_GLOBAL_DEFAULT) != 0)
         return 2;
+    const char *kind = getenv("BENCH_HUB_CLIENT");
+    use_curl = kind && strcmp(kind, "curl") == 0;
     kiosk_log_set_level(KIOSK_LOG_ERROR);
     kiosks = calloc((size_t)n_kiosks, sizeof *kiosks);
     char dir[512], cmd[2048];
@@ -429,8 +557,10 @@ int main(int argc, char **argv)
     uint8_t hub_pk[32], hub_sk[64];
     crypto_sign_keypair(hub_pk, hub_sk);
     printf("bench_hub: %d kiosks x %d records of %d sealed bytes over TLS (a connection each,"
-           " POST %s with the head), %d client threads, %ld CPUs\n",
+           " POST %s with the head), %d client threads (%s), %ld CPUs\n",
            n_kiosks, per_kiosk, SEALED_SIZE, SYNC_PATH_RECORDS_V3, n_threads,
+           use_curl ? "libcurl, as a unit sends"
+                    : "lean OpenSSL clients; BENCH_HUB_CLIENT=curl: libcurl",
            sysconf(_SC_NPROCESSORS_ONLN));
     print_load("before");
 

@@ -689,7 +689,7 @@ static void test_mark_head_only_moves_forward(void **state)
 }
 
 /* A records request (hub_db_ingest_request): the records, the signature remembered and the
- * mark after the batch; on PostgreSQL in one transaction, so a replay of the signature
+ * mark after the batch (on PostgreSQL in one transaction); a replay of the signature
  * stores nothing, and a request refused leaves its signature unremembered. */
 static void test_ingest_request(void **state)
 {
@@ -740,14 +740,9 @@ static void test_ingest_request(void **state)
     assert_int_equal(hub_db_ingest_request(db, dev_pk, epoch, r + 3, 2, now + 2, sig, &head, res,
                                            &replayed, &mark),
                      KIOSK_OK);
-    if (pg) {
-        assert_int_equal(replayed, 1); /* nothing stored, no mark */
-        assert_false(mark.present);
-        assert_int_equal(count_records(db, dev_pk), 3);
-    } else {
-        assert_int_equal(replayed, 0); /* SQLite: steps apart, the caller checked before */
-        assert_int_equal(count_records(db, dev_pk), 5);
-    }
+    assert_int_equal(replayed, 1); /* nothing stored, no mark */
+    assert_false(mark.present);
+    assert_int_equal(count_records(db, dev_pk), 3);
     /* no head: no mark */
     sync_head none = {0};
     sync_record more;
@@ -771,6 +766,81 @@ static void test_ingest_request(void **state)
     free_recs(r, 5);
     free_recs(&more, 1);
     free_recs(&theirs, 1);
+    hub_db_close(db);
+}
+
+/* A records request of more records than one statement takes (PostgreSQL: 1,000 a chunk)
+ * is one transaction too: every record stored, their metadata kept, the mark after all of
+ * them, and a replay of its signature stores nothing. Metadata goes only with a record held
+ * exactly as sent: a record of another device that claims a held uuid is refused, and its
+ * metadata kept for neither. */
+static void test_ingest_request_chunks(void **state)
+{
+    (void)state;
+    enum { N = 1205 };
+    hub_db *db = fresh("request_chunks");
+    assert_int_equal(hub_db_device_add(db, dev_pk, "a", 1), KIOSK_OK);
+    assert_int_equal(hub_db_device_add(db, other_pk, "b", 1), KIOSK_OK);
+    uint8_t epoch[16], sig[64];
+    randombytes_buf(epoch, sizeof epoch);
+    randombytes_buf(sig, sizeof sig);
+    sync_head head = {.present = 1, .audit_id = 9, .has_epoch = 1};
+    memcpy(head.epoch, epoch, 16);
+    sync_record *r = calloc(N, sizeof *r), *again = calloc(N, sizeof *again);
+    sync_result *res = calloc(N, sizeof *res);
+    assert_non_null(r);
+    assert_non_null(again);
+    assert_non_null(res);
+    for (int i = 0; i < N; i++) {
+        make_record(&r[i], i + 1, dev_sk);
+        make_record(&again[i], N + i + 1, dev_sk);
+    }
+    for (int i = N - 3; i < N; i++) { /* in the last chunk */
+        snprintf(r[i].record_type, sizeof r[i].record_type, "registration");
+        snprintf(r[i].receipt_no, sizeof r[i].receipt_no, "DEMO01-20261205-%04d", i);
+        sync_record_sign_meta(&r[i], epoch, dev_sk);
+    }
+    sync_mark mark;
+    int replayed = -1;
+    int64_t now = 1700000000000LL;
+    assert_int_equal(
+        hub_db_ingest_request(db, dev_pk, epoch, r, N, now, sig, &head, res, &replayed, &mark),
+        KIOSK_OK);
+    assert_int_equal(replayed, 0);
+    for (int i = 0; i < N; i++)
+        assert_int_equal(res[i].status, SYNC_ACCEPTED);
+    assert_int_equal(count_records(db, dev_pk), N);
+    assert_int_equal(mark.max_seq, N);
+    char found[SYNC_UUID_LEN + 1];
+    assert_int_equal(hub_db_find_receipt(db, dev_pk, "DEMO01-20261205-1204", found), KIOSK_OK);
+    assert_string_equal(found, r[N - 1].uuid);
+    assert_int_equal(hub_db_ingest_request(db, dev_pk, epoch, again, N, now + 1, sig, &head, res,
+                                           &replayed, &mark),
+                     KIOSK_OK);
+    assert_int_equal(replayed, 1);
+    assert_int_equal(count_records(db, dev_pk), N);
+    /* another device's record under a held uuid, with metadata of its own */
+    sync_record theirs;
+    make_record(&theirs, 1, other_sk);
+    snprintf(theirs.uuid, sizeof theirs.uuid, "%s", r[0].uuid);
+    snprintf(theirs.record_type, sizeof theirs.record_type, "registration");
+    snprintf(theirs.receipt_no, sizeof theirs.receipt_no, "OTHER-1");
+    sync_record_sign_meta(&theirs, epoch, other_sk);
+    uint8_t sig2[64];
+    randombytes_buf(sig2, sizeof sig2);
+    assert_int_equal(hub_db_ingest_request(db, other_pk, epoch, &theirs, 1, now + 2, sig2, &head,
+                                           res, &replayed, &mark),
+                     KIOSK_OK);
+    assert_int_equal(res[0].status, SYNC_REJECTED);
+    assert_string_equal(res[0].reason, "uuid_conflict");
+    assert_int_equal(hub_db_find_receipt(db, other_pk, "OTHER-1", found), KIOSK_NOT_FOUND);
+    assert_int_equal(hub_db_find_receipt(db, dev_pk, "OTHER-1", found), KIOSK_NOT_FOUND);
+    free_recs(r, N);
+    free_recs(again, N);
+    free_recs(&theirs, 1);
+    free(r);
+    free(again);
+    free(res);
     hub_db_close(db);
 }
 
@@ -1000,6 +1070,7 @@ int main(void)
         cmocka_unit_test(test_epochs),
         cmocka_unit_test(test_migrate_from_3),
         cmocka_unit_test(test_ingest_request),
+        cmocka_unit_test(test_ingest_request_chunks),
     };
     int failed = cmocka_run_group_tests_name("sqlite", tests, setup, teardown);
     /* the same suite on PostgreSQL (the SQLite file tests left out), and what only a shared
@@ -1017,6 +1088,7 @@ int main(void)
         cmocka_unit_test(test_epochs),
         cmocka_unit_test(test_two_processes_one_database),
         cmocka_unit_test(test_ingest_request),
+        cmocka_unit_test(test_ingest_request_chunks),
     };
     int started = pg_server_start(0, &pg);
     if (started == 1)

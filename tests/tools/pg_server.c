@@ -231,9 +231,11 @@ int pg_server_wal(const pg_server *s, double *syncs, double *bytes)
     char url[PG_SERVER_URL_MAX];
     snprintf(url, sizeof url, "postgresql:///postgres?host=%s&user=kiosk", s->dir);
     PGconn *c = PQconnectdb(url);
-    PGresult *r = PQstatus(c) == CONNECTION_OK
-                      ? PQexec(c, "SELECT wal_sync::float8, wal_bytes::float8 FROM pg_stat_wal")
-                      : NULL;
+    PGresult *r =
+        PQstatus(c) == CONNECTION_OK
+            ? PQexec(c, "SELECT wal_sync::float8,"
+                        " (pg_current_wal_lsn() - '0/0'::pg_lsn)::float8 FROM pg_stat_wal")
+            : NULL;
     int ok = r && PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1;
     if (ok) {
         *syncs = atof(PQgetvalue(r, 0, 0));

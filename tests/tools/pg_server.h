@@ -33,7 +33,8 @@ int pg_server_fresh_db(pg_server *s, const char *name, char *url, size_t cap);
 /* Stop the server (immediate shutdown) and remove its directory. NULL is fine. */
 void pg_server_stop(pg_server *s);
 
-/* The server's WAL so far (pg_stat_wal): flushes to disk (*syncs) and bytes written.
+/* The server's WAL so far: flushes to disk (*syncs, pg_stat_wal: a backend adds its own
+ * at most once a second and when it exits) and bytes written (the WAL position: exact).
  * 0 or -1. For benchmarks. */
 int pg_server_wal(const pg_server *s, double *syncs, double *bytes);
 

@@ -110,6 +110,12 @@ kiosk_rc hub_db_reconcile_count(hub_db *db, int64_t *count, int64_t *seq_conflic
 kiosk_rc hub_db_seen_request(hub_db *db, const uint8_t signature[64], int64_t now_ms, int remember,
                              int *seen);
 
+/* A signed request's first look, before its body: KIOSK_OK with *seen as
+ * hub_db_seen_request (remember 0) when the device is known and not removed,
+ * KIOSK_NOT_FOUND when not, or a database error. One statement on PostgreSQL. */
+kiosk_rc hub_db_request_admit(hub_db *db, const uint8_t public_key[32], const uint8_t signature[64],
+                              int64_t now_ms, int *seen);
+
 /* The high-water mark for a device's signed reply (sync_proto.h): the highest seq
  * stored and the audit head it last gave (as stored before this request), into out
  * (caller storage, present 1). given (borrowed, may be NULL or not present): the head
@@ -122,12 +128,13 @@ kiosk_rc hub_db_mark(hub_db *db, const uint8_t public_key[32], const sync_head *
 /* A records request from HTTP (source "http"): hub_db_ingest_epoch, then the request
  * signature remembered (hub_db_seen_request), then, when head (borrowed, may be NULL) is
  * present, the device's mark after this batch into mark (caller storage; present 0 when
- * not asked for). PostgreSQL does all of it in one transaction — one commit per request,
- * and a crash cannot leave the records stored but the request forgotten or the reverse:
- * *replayed 1 (nothing stored, results not valid) when another request with this
- * signature was remembered first, even by another hub process. SQLite runs the steps one
- * after another (*replayed 0; a mark that cannot be read or kept is logged, present 0).
- * Return codes as hub_db_ingest_epoch. */
+ * not asked for). *replayed 1 (nothing stored, results not valid) when a request with this
+ * signature was remembered first. PostgreSQL does all of it in one transaction — one
+ * commit per request, and a crash cannot leave the records stored but the request
+ * forgotten or the reverse — and finds a replay even when another hub process remembered
+ * it a moment before. SQLite (one process) looks first, then runs the steps one after
+ * another (a mark that cannot be read or kept is logged, present 0). Return codes as
+ * hub_db_ingest_epoch. */
 kiosk_rc hub_db_ingest_request(hub_db *db, const uint8_t device_pk[32], const uint8_t *epoch,
                                const sync_record *recs, size_t n, int64_t now_ms,
                                const uint8_t signature[64], const sync_head *head,
