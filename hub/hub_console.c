@@ -950,8 +950,8 @@ static void cell_health(kiosk_buf *b, const unit *u, int64_t now_ms)
         return;
     }
     const health_report *r = &u->health;
-    char why[160];
-    int problem = hub_health_problem(r, why, sizeof why);
+    char why[320];
+    int problem = hub_health_problem_zh(r, why, sizeof why);
     put(b, problem ? "<td class=\"health\"><span class=\"bad\">⚠ " : "<td class=\"health\">");
     if (problem) {
         esc(b, why);
@@ -1183,9 +1183,9 @@ static void put_health_history(hub_console *con, kiosk_buf *b, const uint8_t pk[
            "class=\"en\">Problem</span></th></tr>");
     for (size_t i = k.n; i-- > 0 && k.n - i <= 200;) {
         const health_report *r = &k.rows[i].report;
-        char t[32], why[160];
+        char t[32], why[320];
         fmt_time(r->at_ms, t, sizeof t);
-        int problem = hub_health_problem(r, why, sizeof why);
+        int problem = hub_health_problem_zh(r, why, sizeof why);
         (void)kiosk_buf_printf(b, "<tr%s><td class=\"t\">%s</td><td>",
                                problem ? " class=\"alarm\"" : "", t);
         esc(b, r->version);

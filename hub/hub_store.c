@@ -345,13 +345,17 @@ kiosk_rc hub_db_health_prune(hub_db *db, int64_t before_ms, int64_t *removed)
     return db->ops->health_prune(db->impl, before_ms, removed);
 }
 
-int hub_health_problem(const health_report *r, char *why, size_t why_size)
+/* The problems of r into why, each reason in English (zh 0) or in Chinese with the English
+ * beside (zh 1); 1 when there is one. */
+static int health_problem(const health_report *r, int zh, char *why, size_t why_size)
 {
-    char buf[160] = "";
+    char buf[320] = "";
     size_t used = 0;
-#define HUB_HEALTH_NOTE(...)                                                                       \
+    /* one reason: its Chinese (when zh) and its English, after a separator */
+#define HUB_HEALTH_NOTE(ZH, ...)                                                                   \
     do {                                                                                           \
-        int w_ = snprintf(buf + used, sizeof buf - used, "%s", used ? ", " : "");                  \
+        int w_ = snprintf(buf + used, sizeof buf - used, "%s%s", used ? (zh ? "；" : ", ") : "",   \
+                          zh ? ZH " " : "");                                                       \
         if (w_ > 0 && (size_t)w_ < sizeof buf - used)                                              \
             used += (size_t)w_;                                                                    \
         w_ = snprintf(buf + used, sizeof buf - used, __VA_ARGS__);                                 \
@@ -359,21 +363,35 @@ int hub_health_problem(const health_report *r, char *why, size_t why_size)
             used += (size_t)w_;                                                                    \
     } while (0)
     if (r->printer == HEALTH_PRINTER_PAPER_OUT)
-        HUB_HEALTH_NOTE("printer out of paper");
-    else if (r->printer == HEALTH_PRINTER_OFFLINE || r->printer == HEALTH_PRINTER_FAULT)
-        HUB_HEALTH_NOTE("printer %s", health_printer_name(r->printer));
+        HUB_HEALTH_NOTE("打印机缺纸", "printer out of paper");
+    else if (r->printer == HEALTH_PRINTER_OFFLINE)
+        HUB_HEALTH_NOTE("打印机离线", "printer %s", health_printer_name(r->printer));
+    else if (r->printer == HEALTH_PRINTER_FAULT)
+        HUB_HEALTH_NOTE("打印机故障", "printer %s", health_printer_name(r->printer));
     if (r->reader == HEALTH_READER_FAULT)
-        HUB_HEALTH_NOTE("reader down");
+        HUB_HEALTH_NOTE("读卡器故障", "reader down");
     if (r->disk_free_pct < 10)
-        HUB_HEALTH_NOTE("disk %d %% free", r->disk_free_pct);
-    if (r->has_update &&
-        (r->update.result == HEALTH_UPDATE_FAILED || r->update.result == HEALTH_UPDATE_FALLBACK))
-        HUB_HEALTH_NOTE("update %s %s", r->update.version,
+        HUB_HEALTH_NOTE("磁盘将满", "disk %d %% free", r->disk_free_pct);
+    if (r->has_update && r->update.result == HEALTH_UPDATE_FAILED)
+        HUB_HEALTH_NOTE("软件更新失败", "update %s %s", r->update.version,
+                        health_update_result_name(r->update.result));
+    else if (r->has_update && r->update.result == HEALTH_UPDATE_FALLBACK)
+        HUB_HEALTH_NOTE("软件更新已回退", "update %s %s", r->update.version,
                         health_update_result_name(r->update.result));
 #undef HUB_HEALTH_NOTE
     if (why && why_size)
         snprintf(why, why_size, "%s", buf);
     return used > 0;
+}
+
+int hub_health_problem(const health_report *r, char *why, size_t why_size)
+{
+    return health_problem(r, 0, why, why_size);
+}
+
+int hub_health_problem_zh(const health_report *r, char *why, size_t why_size)
+{
+    return health_problem(r, 1, why, why_size);
 }
 
 kiosk_rc hub_db_query(hub_db *db, const char *sql, const char *pg_sql, const hub_qparam *params,

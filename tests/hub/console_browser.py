@@ -197,12 +197,14 @@ def main():
                          ".some(th => th.innerText.startsWith('设备状态'))"), "a health column")
         bad = browser.js("(() => { const e = document.querySelector('td.health .bad');"
                          " return e && [e.innerText, getComputedStyle(e).color]; })()")
-        check(bad and "printer out of paper" in bad[0] and bad[1] == "rgb(163, 0, 0)",
-              "a unit's health problem, in red: " + str(bad))
+        check(bad and "打印机缺纸 printer out of paper" in bad[0] and bad[1] == "rgb(163, 0, 0)",
+              "a unit's health problem, in Chinese and English, in red: " + str(bad))
         check("no report yet" in text, "a unit that sent no report says so")
         browser.shot(os.path.join(a.out, "console-units.png"), 1280, 900)
         browser.shot(os.path.join(a.out, "console-units-tablet.png"), 800, 1280)
         browser.shot(os.path.join(a.out, "console-units-large.png"), 1280, 900, 1.5)
+        browser.js("document.querySelector('td.health .bad').scrollIntoView({block: 'center'})")
+        browser.shot(os.path.join(a.out, "console-units-problem.png"), 1280, 900)
 
         browser.submit("document.querySelector('tr.alarm a').click()")
         check(browser.js("location.pathname") == "/console/unit", "one unit's page")

@@ -671,7 +671,7 @@ static void test_health_services_and_states(void **state)
     assert_int_equal(r->status, 200);
     const char *a_row = strstr(r->body, "Hall kiosk A");
     assert_non_null(a_row);
-    assert_non_null(strstr(a_row, "<span class=\"bad\">⚠ printer out of paper"));
+    assert_non_null(strstr(a_row, "<span class=\"bad\">⚠ 打印机缺纸 printer out of paper"));
     assert_non_null(strstr(a_row, "1.4.1"));
     assert_non_null(strstr(a_row, "61% (12.0 GB)"));
     const char *c_row = strstr(r->body, "Silent kiosk C");

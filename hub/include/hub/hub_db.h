@@ -315,6 +315,10 @@ kiosk_rc hub_db_health_prune(hub_db *db, int64_t before_ms, int64_t *removed);
  * storage): printer out of paper, offline or faulty, reader down, disk under 10 %, the last
  * update failed or fell back. Pure. */
 int hub_health_problem(const health_report *r, char *why, size_t why_size);
+
+/* The same, the reasons in Chinese with the English beside ("打印机缺纸 printer out of
+ * paper"; UTF-8), as the console says them. */
+int hub_health_problem_zh(const health_report *r, char *why, size_t why_size);
 /* ---- the console's queries (hub_console, hub_staff) ---- */
 
 /* A parameter of hub_db_query: an integer, a text (borrowed) or bytes (borrowed). */

@@ -238,6 +238,11 @@ static void test_report_reaches_the_hub(void **state)
     assert_non_null(strstr(why, "printer out of paper"));
     assert_non_null(strstr(why, "reader down"));
     assert_non_null(strstr(why, "update 1.4.1 fallback"));
+    /* as the console says it: Chinese first, the English beside */
+    char zh[320];
+    assert_true(hub_health_problem_zh(r, zh, sizeof zh));
+    assert_string_equal(zh, "打印机缺纸 printer out of paper；读卡器故障 reader down；"
+                            "软件更新已回退 update 1.4.1 fallback");
 
     /* taken off on the hub's answer; a damaged status file is left out, not sent */
     write_file(path, "{\"version\":\"1.4.1\",\"result\":\"exploded\"}");
