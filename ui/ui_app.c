@@ -418,8 +418,9 @@ static void on_session_changed(void *ctx, unsigned what)
     /* "接着填？" comes a moment after the services screen: said when it shows */
     if (sv->resume_offer && !app->resume_said) {
         app->resume_said = 1;
+        /* the kept form's own name (注销申报, 求职登记) */
         if (app->voice_on && app->desk.screen == DESK_OFF && voice(app))
-            ui_voice_say(app->voice, app->language, "resume");
+            ui_voice_say(app->voice, app->language, voice_resume_prompt(sv->resume_type));
     } else if (!sv->resume_offer) {
         app->resume_said = 0;
     }

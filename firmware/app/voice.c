@@ -34,6 +34,13 @@ const char *voice_attract_prompt(kiosk_card_entry entry)
                                         : "attract";
 }
 
+const char *voice_resume_prompt(registration_type type)
+{
+    return type == REGISTRATION_TYPE_DEREGISTRATION ? "resume_deregistration"
+           : type == REGISTRATION_TYPE_JOBSEEKER    ? "resume_jobseeker"
+                                                    : "resume";
+}
+
 const char *voice_prompt_name(flow_step step)
 {
     return (unsigned)step < sizeof prompts / sizeof prompts[0] ? prompts[step] : NULL;

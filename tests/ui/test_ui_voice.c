@@ -69,13 +69,16 @@ static void test_every_prompt_speaks(void **state)
     (void)state;
     static const char *const langs[] = {"zh_CN", "en", "zh_Hant"};
     /* every step's prompt, and the attract screen's for a card inserted or either */
-    const char *names[FLOW_STEP_COUNT + 3];
+    const char *names[FLOW_STEP_COUNT + 5];
     size_t nnames = 0;
     for (int step = FLOW_ATTRACT; step <= FLOW_CARD_AWAY; step++)
         names[nnames++] = voice_prompt_name((flow_step)step);
     names[nnames++] = voice_attract_prompt(KIOSK_CARD_INSERT);
     names[nnames++] = voice_attract_prompt(KIOSK_CARD_EITHER);
-    names[nnames++] = "resume"; /* the unfinished form's offer (ui_app) */
+    /* the unfinished form's offer (ui_app), for each type of form kept */
+    names[nnames++] = voice_resume_prompt(REGISTRATION_TYPE_REGISTRATION);
+    names[nnames++] = voice_resume_prompt(REGISTRATION_TYPE_DEREGISTRATION);
+    names[nnames++] = voice_resume_prompt(REGISTRATION_TYPE_JOBSEEKER);
     for (size_t l = 0; l < 3; l++) {
         for (size_t k = 0; k < nnames; k++) {
             const char *name = names[k];

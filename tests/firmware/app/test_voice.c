@@ -43,6 +43,37 @@ static void test_every_step_has_a_prompt(void **state)
     assert_null(voice_prompt_name(FLOW_STEP_COUNT));
 }
 
+/* The unfinished form's offer names the kept form: a prompt of its own for each type, with
+ * its text in every string table. */
+static void test_resume_prompt_per_type(void **state)
+{
+    (void)state;
+    static const char *const langs[] = {"zh_CN", "en", "zh_Hant"};
+    static const char *const names[] = {"登记", "注销申报", "求职登记"};
+    const registration_type types[] = {REGISTRATION_TYPE_REGISTRATION,
+                                       REGISTRATION_TYPE_DEREGISTRATION,
+                                       REGISTRATION_TYPE_JOBSEEKER};
+    assert_string_equal(voice_resume_prompt(REGISTRATION_TYPE_REGISTRATION), "resume");
+    for (size_t l = 0; l < 3; l++) {
+        kiosk_strings *s;
+        assert_int_equal(kiosk_strings_load(KIOSK_TEST_ASSETS "/strings", langs[l], &s, NULL),
+                         KIOSK_OK);
+        for (size_t t = 0; t < 3; t++) {
+            for (size_t u = 0; u < t; u++)
+                assert_string_not_equal(voice_resume_prompt(types[t]),
+                                        voice_resume_prompt(types[u]));
+            char key[64];
+            snprintf(key, sizeof key, "voice.%s", voice_resume_prompt(types[t]));
+            const char *text = kiosk_strings_find(s, key);
+            if (!text)
+                fail_msg("%s has no %s", langs[l], key);
+            if (l == 0 && !strstr(text, names[t])) /* Simplified: says which form */
+                fail_msg("%s does not name %s", key, names[t]);
+        }
+        kiosk_strings_destroy(s);
+    }
+}
+
 /* Zero crossings of x[0..n) as a frequency at rate. */
 static double frequency(const int16_t *x, size_t n, int rate)
 {
@@ -100,6 +131,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_every_step_has_a_prompt),
+        cmocka_unit_test(test_resume_prompt_per_type),
         cmocka_unit_test(test_chime),
         cmocka_unit_test(test_scale),
     };

@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "config/kiosk_config.h"
+#include "domain/registration.h"
 #include "flow/flow.h"
 
 /* The prompt of step ("pin", "form" …; the file <prompts>/<lang>/<name>.wav and the
@@ -20,6 +21,10 @@ const char *voice_prompt_name(flow_step step);
 /* The same for a form page: another record type's one page has its own prompt
  * ("form_deregistration", "form_jobseeker"); any other step or page: voice_prompt_name. */
 const char *voice_prompt_name_page(flow_step step, flow_page page);
+
+/* The unfinished form's offer on the services screen, by the kept form's type: "resume"
+ * (失业登记), "resume_deregistration" or "resume_jobseeker". */
+const char *voice_resume_prompt(registration_type type);
 
 /* The attract screen's prompt as the readers fitted take the card: "attract" (tap it),
  * "attract_insert" or "attract_either". */
