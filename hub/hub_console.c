@@ -10,6 +10,7 @@
 #include <arpa/inet.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -94,6 +95,16 @@ struct hub_console {
     counts cache;
     int64_t cutoff; /* counted up to here (received_ms) */
     int built;
+    pthread_mutex_t mu; /* checks: the password checks running */
+    pthread_cond_t idle;
+    int checks;
+    int stopping; /* hub_console_quiesce: no check starts any more */
+};
+
+struct hub_console_pending {
+    hub_console *con;
+    struct MHD_Connection *c;
+    hub_staff_login_job job;
 };
 
 kiosk_rc hub_console_create(hub_db *db, const hub_console_options *opt, hub_console **out)
@@ -103,6 +114,8 @@ kiosk_rc hub_console_create(hub_db *db, const hub_console_options *opt, hub_cons
     if (!con)
         return KIOSK_NOMEM;
     con->db = db;
+    pthread_mutex_init(&con->mu, NULL);
+    pthread_cond_init(&con->idle, NULL);
     con->tls = opt->tls;
     con->allow_plain_login = opt->allow_plain_login;
     if ((opt->upstream_key_file && !(con->key_file = strdup(opt->upstream_key_file))) ||
@@ -122,7 +135,28 @@ void hub_console_destroy(hub_console *con)
     free(con->assets_dir);
     free(con->cache.ep);
     free(con->cache.day);
+    pthread_cond_destroy(&con->idle);
+    pthread_mutex_destroy(&con->mu);
     free(con);
+}
+
+void hub_console_quiesce(hub_console *con)
+{
+    if (!con)
+        return;
+    pthread_mutex_lock(&con->mu);
+    con->stopping = 1;
+    while (con->checks > 0)
+        pthread_cond_wait(&con->idle, &con->mu);
+    pthread_mutex_unlock(&con->mu);
+}
+
+void hub_console_pending_free(hub_console_pending *p)
+{
+    if (!p)
+        return;
+    sodium_memzero(p, sizeof *p);
+    free(p);
 }
 
 /* ---- writing HTML ------------------------------------------------------------------- */
@@ -2064,23 +2098,53 @@ static int page_login(hub_console *con, struct MHD_Connection *c, unsigned statu
     return send_buf(con, c, status, &b, cookies);
 }
 
-static int do_login(hub_console *con, struct MHD_Connection *c, const char *body, size_t len,
-                    const char *address, int64_t now_ms)
+/* The password check of a suspended login, on a thread of its own: the connection resumed
+ * last (then the request may be finished and p freed at once). */
+static void *login_check(void *arg)
 {
-    if (!con->tls && !con->allow_plain_login)
-        return page_login(con, c, 403, "此中心未启用 HTTPS，不能登录。Logins need HTTPS.");
-    char form_csrf[HUB_STAFF_TOKEN_HEX + 1], name[HUB_STAFF_NAME_MAX + 1];
-    char password[HUB_STAFF_PASSWORD_MAX + 2];
-    const char *cookie_csrf = MHD_lookup_connection_value(c, MHD_COOKIE_KIND, COOKIE_LOGIN);
-    if (!hub_console_form_get(body, len, "csrf", form_csrf, sizeof form_csrf) || !cookie_csrf ||
-        !token_equal(form_csrf, cookie_csrf))
-        return page_login(con, c, 403, "页面已过期，请再试一次。The page expired: try again.");
-    hub_console_form_get(body, len, "name", name, sizeof name);
-    hub_console_form_get(body, len, "password", password, sizeof password);
-    hub_staff who;
-    char token[HUB_STAFF_TOKEN_HEX], csrf[HUB_STAFF_TOKEN_HEX];
-    kiosk_rc rc = hub_staff_login(con->db, name, password, address, now_ms, token, csrf, &who);
-    sodium_memzero(password, sizeof password);
+    hub_console_pending *p = arg;
+    hub_console *con = p->con;
+    hub_staff_login_job *job = &p->job;
+    hub_staff_login_check(job);
+    pthread_mutex_lock(&con->mu);
+    MHD_resume_connection(p->c);
+    if (--con->checks == 0)
+        pthread_cond_broadcast(&con->idle);
+    pthread_mutex_unlock(&con->mu);
+    return NULL;
+}
+
+/* Start the login of job's password away from this thread: c suspended until checked. 1
+ * when started, 0 when no thread could be (p untouched: check it here). */
+static int login_start(hub_console *con, struct MHD_Connection *c, hub_console_pending *p)
+{
+    p->con = con;
+    p->c = c;
+    pthread_attr_t attr;
+    if (pthread_attr_init(&attr) != 0)
+        return 0;
+    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+    pthread_t th;
+    pthread_mutex_lock(&con->mu);
+    int started = 0;
+    if (!con->stopping) {
+        MHD_suspend_connection(c);
+        started = pthread_create(&th, &attr, login_check, p) == 0;
+        if (started)
+            con->checks++;
+        else
+            MHD_resume_connection(c);
+    }
+    pthread_mutex_unlock(&con->mu);
+    pthread_attr_destroy(&attr);
+    return started;
+}
+
+/* The login's answer: the units with the session's cookie (token: wiped), or the form
+ * again saying why. */
+static int login_answer(hub_console *con, struct MHD_Connection *c, kiosk_rc rc,
+                        char token[HUB_STAFF_TOKEN_HEX])
+{
     if (rc == KIOSK_BUSY)
         return page_login(con, c, 429,
                           "账号已锁定，请15分钟后再试。The account is locked for 15 minutes.");
@@ -2093,17 +2157,61 @@ static int do_login(hub_console *con, struct MHD_Connection *c, const char *body
              COOKIE_SESSION "=%s; Path=/console; HttpOnly; Secure; SameSite=Strict", token);
     snprintf(clear, sizeof clear,
              COOKIE_LOGIN "=; Path=/console; HttpOnly; Secure; SameSite=Strict; Max-Age=0");
-    sodium_memzero(token, sizeof token);
+    sodium_memzero(token, HUB_STAFF_TOKEN_HEX);
     const char *cookies[] = {cookie, clear};
     int ret = redirect(con, c, "/console/units", cookies);
     sodium_memzero(cookie, sizeof cookie);
     return ret;
 }
 
+static int do_login(hub_console *con, struct MHD_Connection *c, const char *body, size_t len,
+                    const char *address, int64_t now_ms, hub_console_pending **pending)
+{
+    hub_staff who;
+    char token[HUB_STAFF_TOKEN_HEX], csrf[HUB_STAFF_TOKEN_HEX];
+    kiosk_rc rc;
+    if (pending && *pending) { /* resumed: the password was checked */
+        rc = hub_staff_login_finish(con->db, &(*pending)->job, token, csrf, &who);
+        hub_console_pending_free(*pending);
+        *pending = NULL;
+        return login_answer(con, c, rc, token);
+    }
+    if (!con->tls && !con->allow_plain_login)
+        return page_login(con, c, 403, "此中心未启用 HTTPS，不能登录。Logins need HTTPS.");
+    char form_csrf[HUB_STAFF_TOKEN_HEX + 1], name[HUB_STAFF_NAME_MAX + 1];
+    char password[HUB_STAFF_PASSWORD_MAX + 2];
+    const char *cookie_csrf = MHD_lookup_connection_value(c, MHD_COOKIE_KIND, COOKIE_LOGIN);
+    if (!hub_console_form_get(body, len, "csrf", form_csrf, sizeof form_csrf) || !cookie_csrf ||
+        !token_equal(form_csrf, cookie_csrf))
+        return page_login(con, c, 403, "页面已过期，请再试一次。The page expired: try again.");
+    hub_console_form_get(body, len, "name", name, sizeof name);
+    hub_console_form_get(body, len, "password", password, sizeof password);
+    hub_console_pending *p = pending ? calloc(1, sizeof *p) : NULL;
+    if (p) {
+        /* argon2id takes ~0.2 s: on this thread every kiosk of this hub would wait */
+        rc = hub_staff_login_begin(con->db, name, password, address, now_ms, &p->job);
+        sodium_memzero(password, sizeof password);
+        if (rc == KIOSK_OK && login_start(con, c, p)) {
+            *pending = p;
+            return MHD_YES;
+        }
+        if (rc == KIOSK_OK) {
+            hub_staff_login_check(&p->job);
+            rc = hub_staff_login_finish(con->db, &p->job, token, csrf, &who);
+        }
+        hub_console_pending_free(p);
+    } else {
+        rc = hub_staff_login(con->db, name, password, address, now_ms, token, csrf, &who);
+        sodium_memzero(password, sizeof password);
+    }
+    return login_answer(con, c, rc, token);
+}
+
 /* ---- dispatch ------------------------------------------------------------------------- */
 
 int hub_console_serve(hub_console *con, struct MHD_Connection *c, const char *method,
-                      const char *url, const char *body, size_t len, int64_t now_ms)
+                      const char *url, const char *body, size_t len, int64_t now_ms,
+                      hub_console_pending **pending)
 {
     int get = strcmp(method, MHD_HTTP_METHOD_GET) == 0 || strcmp(method, MHD_HTTP_METHOD_HEAD) == 0;
     int post = strcmp(method, MHD_HTTP_METHOD_POST) == 0;
@@ -2124,7 +2232,7 @@ int hub_console_serve(hub_console *con, struct MHD_Connection *c, const char *me
     if (!get && !post)
         return simple_page(con, c, 405, "不支持的请求", "Method not allowed", NULL, NULL);
     if (strcmp(url, "/console/login") == 0)
-        return post ? do_login(con, c, body ? body : "", len, address, now_ms)
+        return post ? do_login(con, c, body ? body : "", len, address, now_ms, pending)
                     : page_login(con, c, 200, NULL);
 
     hub_staff who;

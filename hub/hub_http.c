@@ -94,12 +94,13 @@ typedef struct hub_request {
     uint8_t body_sha256[32];
     uint64_t announced; /* Content-Length */
     int64_t time_ms;
-    int64_t started_ms; /* monotonic, when the headers arrived */
-    int events;         /* POST /v2/events, not the records */
-    int v3;             /* POST /v3/records: the binary body (sync_body_decode_v3) */
-    int status;         /* POST /v3/status: the states of the device's records */
-    int report;         /* POST /v3/health: a unit's health report (health_proto.h) */
-    int console;        /* a form posted to the console (hub_console) */
+    int64_t started_ms;           /* monotonic, when the headers arrived */
+    int events;                   /* POST /v2/events, not the records */
+    int v3;                       /* POST /v3/records: the binary body (sync_body_decode_v3) */
+    int status;                   /* POST /v3/status: the states of the device's records */
+    int report;                   /* POST /v3/health: a unit's health report (health_proto.h) */
+    int console;                  /* a form posted to the console (hub_console) */
+    hub_console_pending *pending; /* the console's work away from this thread (a login) */
     char who[64];
 } hub_request;
 
@@ -748,7 +749,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
         if (!strncmp(url, HUB_CONSOLE_PATH, 8) && (url[8] == '\0' || url[8] == '/')) {
             if (!is_post)
                 return hub_console_serve(srv->console, c, method, url, NULL, 0,
-                                         srv->now_ms(srv->clock_ctx));
+                                         srv->now_ms(srv->clock_ctx), NULL);
             const char *cl =
                 MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
             char *end = NULL;
@@ -804,7 +805,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
     }
     if (rq->console)
         return hub_console_serve(srv->console, c, method, url, (const char *)rq->body.data,
-                                 rq->body.len, srv->now_ms(srv->clock_ctx));
+                                 rq->body.len, srv->now_ms(srv->clock_ctx), &rq->pending);
     char hub_sig[129];
     hub_reply r = rq->status   ? post_status(srv, rq, hub_sig)
                   : rq->events ? post_events(srv, rq, hub_sig)
@@ -837,6 +838,7 @@ static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
     hub_request *rq = *con_cls;
     if (rq) {
         kiosk_buf_deinit(&rq->body);
+        hub_console_pending_free(rq->pending);
         free(rq);
         *con_cls = NULL;
     }
@@ -897,7 +899,8 @@ kiosk_rc hub_server_start(hub_db *db, const hub_server_options *opt, hub_server 
     const char *addr = opt->bind_address ? opt->bind_address : "127.0.0.1";
     struct sockaddr_storage ss;
     memset(&ss, 0, sizeof ss);
-    unsigned flags = MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ERROR_LOG;
+    /* suspend and resume: a console login's password is checked on a thread of its own */
+    unsigned flags = MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME;
     struct sockaddr_in *v4 = (struct sockaddr_in *)&ss;
     struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)&ss;
     if (inet_pton(AF_INET, addr, &v4->sin_addr) == 1) {
@@ -1014,6 +1017,7 @@ void hub_server_stop(hub_server *srv)
     pthread_mutex_unlock(&srv->conn_lock);
     if (srv->watchdog_running)
         pthread_join(srv->watchdog, NULL);
+    hub_console_quiesce(srv->console); /* every suspended login resumed */
     MHD_stop_daemon(srv->daemon);
     /* every connection was told closed on the way; anything left is freed here */
     while (srv->conns.next != &srv->conns) {

@@ -247,39 +247,86 @@ static void token_hash(const char *token, char out[HUB_STAFF_TOKEN_HEX])
     sync_hex_format(h, sizeof h, out);
 }
 
-kiosk_rc hub_staff_login(hub_db *db, const char *name, const char *password, const char *address,
-                         int64_t now_ms, char token[HUB_STAFF_TOKEN_HEX],
-                         char csrf[HUB_STAFF_TOKEN_HEX], hub_staff *who)
+_Static_assert(HUB_STAFF_HASH_MAX >= crypto_pwhash_STRBYTES, "an argon2id string fits");
+
+kiosk_rc hub_staff_login_begin(hub_db *db, const char *name, const char *password,
+                               const char *address, int64_t now_ms, hub_staff_login_job *job)
 {
-    token[0] = csrf[0] = '\0';
-    memset(who, 0, sizeof *who);
+    memset(job, 0, sizeof *job);
     if (sodium_init() < 0)
         return KIOSK_CRYPTO;
     if (!password || strlen(password) > HUB_STAFF_PASSWORD_MAX)
         password = "";
+    snprintf(job->password, sizeof job->password, "%s", password);
+    snprintf(job->address, sizeof job->address, "%s", address ? address : "");
+    job->now_ms = now_ms;
+    int named = hub_staff_name_ok(name);
+    snprintf(job->shown, sizeof job->shown, "%s", named ? name : "(not a name)");
     hub_rows *r = NULL;
-    kiosk_rc rc = KIOSK_OK;
-    char shown[HUB_STAFF_NAME_MAX];
-    snprintf(shown, sizeof shown, "%s", hub_staff_name_ok(name) ? name : "(not a name)");
-    if (hub_staff_name_ok(name)) {
+    if (named) {
+        snprintf(job->name, sizeof job->name, "%s", name);
         hub_qparam p[] = {P_T(name)};
-        rc = hub_db_query(db, "SELECT " STAFF_COLUMNS ", pwhash FROM staff WHERE name = $1", NULL,
-                          p, 1, &r, NULL);
-        if (rc != KIOSK_OK)
+        kiosk_rc rc =
+            hub_db_query(db, "SELECT " STAFF_COLUMNS ", pwhash FROM staff WHERE name = $1", NULL, p,
+                         1, &r, NULL);
+        if (rc != KIOSK_OK) {
+            sodium_memzero(job, sizeof *job);
             return rc;
+        }
     }
-    if (!r || r->nrows == 0) {
+    job->found = r && r->nrows > 0;
+    if (job->found) {
+        fill_staff(r, 0, &job->staff);
+        snprintf(job->hash, sizeof job->hash, "%s", hub_rows_get(r, 0, 6));
+    } else {
+        /* an unknown name answers as slowly as a known one */
         const char *dh = dummy_hash();
-        if (dh && crypto_pwhash_str_verify(dh, password, strlen(password)) == 0)
+        snprintf(job->hash, sizeof job->hash, "%s", dh ? dh : "");
+    }
+    hub_rows_free(r);
+    return KIOSK_OK;
+}
+
+void hub_staff_login_check(hub_staff_login_job *job)
+{
+    job->good = job->hash[0] &&
+                crypto_pwhash_str_verify(job->hash, job->password, strlen(job->password)) == 0;
+    sodium_memzero(job->password, sizeof job->password);
+}
+
+/* finish, the job not wiped */
+static kiosk_rc login_finish(hub_db *db, const hub_staff_login_job *job,
+                             char token[HUB_STAFF_TOKEN_HEX], char csrf[HUB_STAFF_TOKEN_HEX],
+                             hub_staff *who)
+{
+    token[0] = csrf[0] = '\0';
+    memset(who, 0, sizeof *who);
+    int64_t now_ms = job->now_ms;
+    const char *address = job->address;
+    kiosk_rc rc = KIOSK_OK;
+    if (!job->found) {
+        if (job->good)
             kiosk_log_info("hub_staff", "the dummy password was given");
+        hub_staff_audit(db, now_ms, job->shown, "login_failed", "unknown name", address);
+        return KIOSK_AUTH;
+    }
+    /* the account as it is now: another login's finish may have counted a failure or
+     * locked it while this password was checked */
+    hub_rows *r = NULL;
+    hub_qparam named[] = {P_T(job->name)};
+    rc = hub_db_query(db, "SELECT " STAFF_COLUMNS " FROM staff WHERE name = $1", NULL, named, 1, &r,
+                      NULL);
+    if (rc != KIOSK_OK)
+        return rc;
+    if (r->nrows == 0) {
         hub_rows_free(r);
-        hub_staff_audit(db, now_ms, shown, "login_failed", "unknown name", address);
+        hub_staff_audit(db, now_ms, job->shown, "login_failed", "unknown name", address);
         return KIOSK_AUTH;
     }
     hub_staff s;
     fill_staff(r, 0, &s);
-    int good = crypto_pwhash_str_verify(hub_rows_get(r, 0, 6), password, strlen(password)) == 0;
     hub_rows_free(r);
+    int good = job->good;
     if (s.locked_until_ms > now_ms) {
         hub_staff_audit(db, now_ms, s.name, "login_locked", good ? "while locked" : "", address);
         return KIOSK_BUSY;
@@ -333,6 +380,29 @@ kiosk_rc hub_staff_login(hub_db *db, const char *name, const char *password, con
     s.locked_until_ms = 0;
     *who = s;
     return KIOSK_OK;
+}
+
+kiosk_rc hub_staff_login_finish(hub_db *db, hub_staff_login_job *job,
+                                char token[HUB_STAFF_TOKEN_HEX], char csrf[HUB_STAFF_TOKEN_HEX],
+                                hub_staff *who)
+{
+    kiosk_rc rc = login_finish(db, job, token, csrf, who);
+    sodium_memzero(job, sizeof *job);
+    return rc;
+}
+
+kiosk_rc hub_staff_login(hub_db *db, const char *name, const char *password, const char *address,
+                         int64_t now_ms, char token[HUB_STAFF_TOKEN_HEX],
+                         char csrf[HUB_STAFF_TOKEN_HEX], hub_staff *who)
+{
+    token[0] = csrf[0] = '\0';
+    memset(who, 0, sizeof *who);
+    hub_staff_login_job job;
+    kiosk_rc rc = hub_staff_login_begin(db, name, password, address, now_ms, &job);
+    if (rc != KIOSK_OK)
+        return rc;
+    hub_staff_login_check(&job);
+    return hub_staff_login_finish(db, &job, token, csrf, who);
 }
 
 kiosk_rc hub_staff_session(hub_db *db, const char *token, int64_t now_ms, hub_staff *who,

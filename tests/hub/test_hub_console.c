@@ -7,8 +7,10 @@
  * PostgreSQL server (tests/tools/pg_server.h; skipped with a message only when PostgreSQL
  * is not installed).
  */
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -401,6 +403,25 @@ static void store(hub_db *db, const uint8_t pk[32], const uint8_t sk[64], const 
     store_at(db, pk, sk, seqs, n, T0 - 3600000);
 }
 
+/* A hub on db over plain HTTP on loopback, console logins allowed there when plain_login
+ * (the test flag), signing with hub_sk, on the fake clock; with key (not NULL) the export's
+ * upstream key and the assets. */
+static hub_server *console_server(hub_db *db, const uint8_t hub_sk[64], const char *key,
+                                  int plain_login)
+{
+    hub_server_options o;
+    hub_server_options_init(&o);
+    o.plain_http_loopback_test = 1;
+    o.console_plain_http_login = plain_login;
+    o.console_upstream_key_file = key;
+    o.console_assets_dir = key ? KIOSK_TEST_ASSETS : NULL;
+    o.sign_secret_key = hub_sk;
+    o.now_ms = fake_clock;
+    hub_server *srv;
+    assert_int_equal(hub_server_start(db, &o, &srv), KIOSK_OK);
+    return srv;
+}
+
 static void test_pages_roles_and_csrf(void **state)
 {
     (void)state;
@@ -434,16 +455,7 @@ static void test_pages_roles_and_csrf(void **state)
     assert_int_equal(fwrite(k, 1, 32, f), 32);
     fclose(f);
 
-    hub_server_options o;
-    hub_server_options_init(&o);
-    o.plain_http_loopback_test = 1;
-    o.console_plain_http_login = 1;
-    o.console_upstream_key_file = key;
-    o.console_assets_dir = KIOSK_TEST_ASSETS;
-    o.sign_secret_key = hub_sk;
-    o.now_ms = fake_clock;
-    hub_server *srv;
-    assert_int_equal(hub_server_start(db, &o, &srv), KIOSK_OK);
+    hub_server *srv = console_server(db, hub_sk, key, 1);
     uint16_t port = hub_server_port(srv);
 
     /* no session: to the login page */
@@ -569,8 +581,7 @@ static void test_pages_roles_and_csrf(void **state)
     hub_server_stop(srv);
 
     /* plain HTTP without the test flag: the pages answer, a login is refused */
-    o.console_plain_http_login = 0;
-    assert_int_equal(hub_server_start(db, &o, &srv), KIOSK_OK);
+    srv = console_server(db, hub_sk, key, 0);
     port = hub_server_port(srv);
     assert_int_equal(login(port, "alice", PW_REGION, other, sizeof other), 403);
     hub_server_stop(srv);
@@ -653,14 +664,7 @@ static void test_health_services_and_states(void **state)
                      KIOSK_OK);
     assert_int_equal(hub_staff_add(db, "bob", PW_HALL, HUB_STAFF_HALL, "H001", "cli", T0),
                      KIOSK_OK);
-    hub_server_options o;
-    hub_server_options_init(&o);
-    o.plain_http_loopback_test = 1;
-    o.console_plain_http_login = 1;
-    o.sign_secret_key = hub_sk;
-    o.now_ms = fake_clock;
-    hub_server *srv;
-    assert_int_equal(hub_server_start(db, &o, &srv), KIOSK_OK);
+    hub_server *srv = console_server(db, hub_sk, NULL, 1);
     uint16_t port = hub_server_port(srv);
     char cookie[128], other[128], csrf[HUB_STAFF_TOKEN_HEX];
     assert_int_equal(login(port, "bob", PW_HALL, cookie, sizeof cookie), 303);
@@ -902,6 +906,91 @@ static void test_staff_commands(void **state)
     hub_db_close(db);
 }
 
+/* A login's POST on a thread of its own, no cmocka in it: its status, and where it is. */
+typedef struct login_post {
+    uint16_t port;
+    char cookie[128], form[512];
+    long status;
+    atomic_int stage; /* 1 sent, 2 answered */
+} login_post;
+
+static size_t drop(char *p, size_t size, size_t n, void *ud)
+{
+    (void)p;
+    (void)ud;
+    return size * n;
+}
+
+static void *post_login(void *arg)
+{
+    login_post *lp = arg;
+    CURL *c = curl_easy_init();
+    char url[128];
+    snprintf(url, sizeof url, "http://127.0.0.1:%u/console/login", (unsigned)lp->port);
+    curl_easy_setopt(c, CURLOPT_URL, url);
+    curl_easy_setopt(c, CURLOPT_POSTFIELDS, lp->form);
+    curl_easy_setopt(c, CURLOPT_COOKIE, lp->cookie);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, drop);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT, 60L);
+    atomic_store(&lp->stage, 1);
+    if (curl_easy_perform(c) == CURLE_OK)
+        curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &lp->status);
+    atomic_store(&lp->stage, 2);
+    curl_easy_cleanup(c);
+    return NULL;
+}
+
+/* A staff login's password check (argon2id, ~0.2 s of a CPU) runs away from the hub's
+ * polling thread: while one is being checked the hub goes on answering — here its health
+ * endpoint, as it would the kiosks' records. Run on the polling thread (as it was), no
+ * request could be answered between the login's arrival and its answer. Then the login
+ * has worked, and a wrong password is still refused and audited. */
+static void test_login_leaves_the_hub_answering(void **state)
+{
+    (void)state;
+    fake_now = T0;
+    hub_db *db = fresh("login_async");
+    assert_int_equal(hub_staff_add(db, "alice", PW_REGION, HUB_STAFF_REGION, NULL, "cli", T0),
+                     KIOSK_OK);
+    uint8_t hub_pk[32], hub_sk[64];
+    crypto_sign_keypair(hub_pk, hub_sk);
+    hub_server *srv = console_server(db, hub_sk, NULL, 1);
+    uint16_t port = hub_server_port(srv);
+
+    reply *r = http(port, "GET", "/console/login", NULL, NULL);
+    char pre[HUB_STAFF_TOKEN_HEX];
+    assert_true(set_cookie(r, "kh_login", pre));
+    free(r);
+    login_post lp = {.port = port};
+    atomic_init(&lp.stage, 0);
+    snprintf(lp.cookie, sizeof lp.cookie, "kh_login=%s", pre);
+    snprintf(lp.form, sizeof lp.form, "csrf=%s&name=alice&password=region+password+1", pre);
+    pthread_t th;
+    assert_int_equal(pthread_create(&th, NULL, post_login, &lp), 0);
+    while (atomic_load(&lp.stage) == 0)
+        usleep(1000);
+    usleep(20000); /* the login has reached the hub */
+    int answered = 0, during = 0;
+    while (atomic_load(&lp.stage) == 1 && answered < 100000) {
+        reply *h = http(port, "GET", "/v1/health", NULL, NULL);
+        assert_int_equal(h->status, 200);
+        free(h);
+        answered++;
+        during += atomic_load(&lp.stage) == 1;
+    }
+    pthread_join(th, NULL);
+    print_message("answered %d health requests while the login's password was checked\n", during);
+    assert_int_equal(lp.status, 303);
+    assert_true(during >= 5);
+    assert_true(audited(db, "alice", "login", NULL));
+    /* the same way, a wrong password */
+    char cookie[128];
+    assert_int_equal(login(port, "alice", "not+the+password", cookie, sizeof cookie), 403);
+    assert_true(audited(db, "alice", "login_failed", "wrong password"));
+    hub_server_stop(srv);
+    hub_db_close(db);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -910,6 +999,7 @@ int main(void)
         cmocka_unit_test(test_pages_roles_and_csrf),
         cmocka_unit_test(test_health_services_and_states),
         cmocka_unit_test(test_staff_commands),
+        cmocka_unit_test(test_login_leaves_the_hub_answering),
     };
     curl_global_init(CURL_GLOBAL_DEFAULT);
     int failed = cmocka_run_group_tests_name("sqlite", tests, setup, teardown);

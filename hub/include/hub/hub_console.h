@@ -38,11 +38,28 @@ typedef struct hub_console_options {
 kiosk_rc hub_console_create(hub_db *db, const hub_console_options *opt, hub_console **out);
 void hub_console_destroy(hub_console *con);
 
+/* Work a request left running away from the server thread (a login's password check). */
+typedef struct hub_console_pending hub_console_pending;
+
 /* Answer one request under HUB_CONSOLE_PATH (hub_http's handler, server thread): method and
  * url (the path, without the query) borrowed; body (NULL for a GET) the form posted. Queues
- * the response on c and returns libmicrohttpd's MHD_YES / MHD_NO. */
+ * the response on c and returns libmicrohttpd's MHD_YES / MHD_NO. With pending (the
+ * request's; NULL: everything now, on this thread) a login's password is checked on a
+ * thread of its own while c is suspended (the daemon allows suspend and resume): *pending
+ * is set, MHD_YES returned without a response, and when libmicrohttpd calls the handler
+ * again the same call with the same *pending finishes the login. */
 int hub_console_serve(hub_console *con, struct MHD_Connection *c, const char *method,
-                      const char *url, const char *body, size_t len, int64_t now_ms);
+                      const char *url, const char *body, size_t len, int64_t now_ms,
+                      hub_console_pending **pending);
+
+/* Free a request's pending work (NULL is fine) once its connection is done with; its
+ * thread has ended by then (it resumes the connection last). */
+void hub_console_pending_free(hub_console_pending *p);
+
+/* Wait until no password check is running, and start none after (before the daemon
+ * stops: a suspended connection must have been resumed; a login then checks on the server
+ * thread). */
+void hub_console_quiesce(hub_console *con);
 
 /* The value of key (borrowed) in an application/x-www-form-urlencoded body (len bytes,
  * borrowed, need not be terminated), decoded ('+' and %XX) into out (cap >= 1 bytes, the

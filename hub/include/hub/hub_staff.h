@@ -79,6 +79,29 @@ kiosk_rc hub_staff_login(hub_db *db, const char *name, const char *password, con
                          int64_t now_ms, char token[HUB_STAFF_TOKEN_HEX],
                          char csrf[HUB_STAFF_TOKEN_HEX], hub_staff *who);
 
+/* The same login in three steps, so that the password's check (argon2id, ~0.2 s and
+ * 64 MiB) runs away from the thread that holds the database — a hub's one polling thread,
+ * whose kiosks would wait: begin (database: the account's row; name, password and address
+ * borrowed, copied into job), check (any thread: the password against the hash, nothing
+ * else; the password wiped), finish (database: lockout, session, audit; the job wiped).
+ * finish answers as hub_staff_login; begin fails only on a database error. */
+#define HUB_STAFF_HASH_MAX 128 /* crypto_pwhash_STRBYTES */
+typedef struct hub_staff_login_job {
+    char name[HUB_STAFF_NAME_MAX], shown[HUB_STAFF_NAME_MAX], address[64];
+    char password[HUB_STAFF_PASSWORD_MAX + 1];
+    char hash[HUB_STAFF_HASH_MAX]; /* the account's, or a dummy one for a name unknown */
+    int64_t now_ms;
+    int found; /* the account exists: staff is its row */
+    hub_staff staff;
+    int good; /* check: the password is right */
+} hub_staff_login_job;
+kiosk_rc hub_staff_login_begin(hub_db *db, const char *name, const char *password,
+                               const char *address, int64_t now_ms, hub_staff_login_job *job);
+void hub_staff_login_check(hub_staff_login_job *job);
+kiosk_rc hub_staff_login_finish(hub_db *db, hub_staff_login_job *job,
+                                char token[HUB_STAFF_TOKEN_HEX], char csrf[HUB_STAFF_TOKEN_HEX],
+                                hub_staff *who);
+
 /* The session of token (borrowed): KIOSK_OK with *who and csrf (caller storage) filled and
  * its idle time restarted; KIOSK_AUTH when there is none, it is over (then removed), or
  * its account is disabled. */
