@@ -309,6 +309,12 @@ kiosk_rc receipt_render(receipt_fonts *fonts, const receipt_doc *doc, int width_
     }
     int inner = width_dots - 2 * MARGIN, y = 8;
 
+    /* the title on one line where a slightly smaller size lets it (就业/失业注销申报回执 is
+     * eleven characters: at 58 mm one wrapped alone to a second line), never under the
+     * body's size; longer still, it wraps */
+    int title_min = body + 6;
+    while (title > title_min && text_width(&c, doc->title, title) > inner)
+        title -= 2;
     y = text_block(&c, doc->title, title, MARGIN, inner, ALIGN_CENTER, y);
     if (doc->copy_mark) {
         /* a reprint says so in a framed box under the title */

@@ -273,6 +273,38 @@ static int text_bands(const receipt_bitmap *b, int *minx, int *maxx, int cap)
     return n;
 }
 
+/* A title that fits on one line at a slightly smaller size is not wrapped: on 58 mm paper
+ * 就业/失业注销申报回执 is one line, as 失业登记回执 is (one character of it went to a
+ * second line alone); a title too long for any size still wraps, whole. */
+static void test_title_on_one_line(void **state)
+{
+    (void)state;
+    receipt_doc d;
+    memset(&d, 0, sizeof d);
+    d.qr_payload = payload;
+    static const char *const titles[] = {"失业登记回执", "就业/失业注销申报回执",
+                                         "就业/失业注销申报回执（补充材料后重新申报的副本）"};
+    static const int lines[] = {1, 1, 2};
+    for (int w = 0; w < 2; w++) {
+        for (size_t t = 0; t < 3; t++) {
+            d.title = titles[t];
+            receipt_bitmap b;
+            assert_int_equal(receipt_render(fonts, &d, w ? 576 : 384, &b), KIOSK_OK);
+            assert_int_equal(b.missing_glyphs, 0);
+            int lo[8], hi[8];
+            int n = text_bands(&b, lo, hi, 8);
+            if (n != lines[t])
+                fail_msg("%s at %d dots: %d lines", titles[t], b.width, n);
+            if (t == 1 && w == 0) {
+                char path[512];
+                snprintf(path, sizeof path, "%s/receipt-title-58mm.png", KIOSK_TEST_TMP);
+                assert_int_equal(receipt_bitmap_write_png(&b, path), KIOSK_OK);
+            }
+            receipt_bitmap_deinit(&b);
+        }
+    }
+}
+
 /* A receipt number never breaks inside: on 58 mm paper in English, beside a label too
  * wide to leave it room, it goes on a line of its own under the label, whole. */
 static void test_receipt_number_never_broken(void **state)
@@ -578,6 +610,7 @@ int main(void)
         cmocka_unit_test(test_copy_mark_and_rare_characters),
         cmocka_unit_test(test_rare_name_from_the_whole_stack),
         cmocka_unit_test(test_receipt_number_never_broken),
+        cmocka_unit_test(test_title_on_one_line),
         cmocka_unit_test(test_plan_and_slip),
         cmocka_unit_test(test_type_lines),
         cmocka_unit_test(test_bad_arguments),
