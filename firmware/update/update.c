@@ -29,6 +29,7 @@
 #define DEFAULT_MARGIN (256ull << 20)
 #define DEFAULT_INTERVAL_MS (3600 * 1000)
 #define DEFAULT_IDLE_MS (5 * 60 * 1000)
+#define DEFAULT_REBOOT_RETRY_MS (3600 * 1000)
 #define MANIFEST_MAX 4096
 
 static void set_detail(char *d, size_t n, const char *code)
@@ -654,24 +655,32 @@ static void *worker(void *arg)
     update_boot_check(&w->cfg, &w->rauc, s);
     int64_t interval = w->cfg.check_interval_ms ? w->cfg.check_interval_ms : DEFAULT_INTERVAL_MS;
     uint8_t refused[32] = {0};
+    /* the bundle last refused for want of disk space: checked again every interval (space
+     * may come free), said once (not an audit line an hour while it lasts) */
+    uint8_t no_space[32] = {0};
     char ready[1024] = "";
     int installed = 0;
+    int64_t reboot_after = 0; /* a refused reboot: asked again from then */
+    int64_t retry = w->cfg.reboot_retry_ms ? w->cfg.reboot_retry_ms : DEFAULT_REBOOT_RETRY_MS;
     while (!atomic_load(&w->stop)) {
         if (installed) {
-            if (quiet_moment(w) && reboot_time(w)) {
+            if (installed == 1 && now_ms(&w->cfg) >= reboot_after && quiet_moment(w) &&
+                reboot_time(w)) {
                 report(&w->cfg, s, w->info.version, "", "reboot", "update reboot");
                 pthread_mutex_lock(&w->lock);
                 w->info.reboot_asked = 1;
                 pthread_mutex_unlock(&w->lock);
-                if (w->rauc.reboot && w->rauc.reboot(w->rauc.ctx) != KIOSK_OK)
-                    kiosk_log_error("update", "the reboot was refused; the update runs after the"
-                                              " next restart");
-                installed = 2;
+                if (w->rauc.reboot && w->rauc.reboot(w->rauc.ctx) != KIOSK_OK) {
+                    /* the update runs after the next restart; asked again meanwhile */
+                    report(&w->cfg, s, w->info.version, "", "reboot_refused",
+                           "update reboot refused");
+                    reboot_after = now_ms(&w->cfg) + retry;
+                } else {
+                    installed = 2; /* asked: wait for the system to go down */
+                }
             }
             if (!nap(w, 1000))
                 break;
-            if (installed == 2)
-                installed = 3; /* asked once: wait for the system to go down */
             continue;
         }
         if (ready[0]) {
@@ -708,6 +717,7 @@ static void *worker(void *arg)
             rc = download(&w->cfg, &m, &got, d, sizeof d, &w->stop);
             if (rc == KIOSK_OK) {
                 char v[UPDATE_VERSION_MAX] = "";
+                memset(no_space, 0, sizeof no_space);
                 report(&w->cfg, s, m.version, "", "downloaded", "update downloaded");
                 rc = w->rauc.info(w->rauc.ctx, got.path, v, d, sizeof d);
                 if (rc != KIOSK_OK || strcmp(v, m.version) != 0) {
@@ -724,8 +734,12 @@ static void *worker(void *arg)
                     pthread_mutex_unlock(&w->lock);
                     continue;
                 }
+            } else if (rc == KIOSK_RANGE && sodium_memcmp(m.sha256, no_space, 32) == 0) {
+                kiosk_log_info("update", "still no space for %s", m.version);
             } else if (rc == KIOSK_RANGE || rc == KIOSK_CORRUPT) {
                 report(&w->cfg, s, m.version, "refused", d, "update refused");
+                if (rc == KIOSK_RANGE)
+                    memcpy(no_space, m.sha256, 32);
                 if (rc == KIOSK_CORRUPT)
                     continue; /* fetched again from the start at once */
             } else if (!atomic_load(&w->stop)) {

@@ -131,6 +131,7 @@ typedef struct fake_rauc {
     const char *version; /* what info names; NULL: "2.0" */
     const char *booted;
     atomic_int infos, installs, reboots;
+    atomic_int refuse_reboots; /* the system refuses this many reboots first */
 } fake_rauc;
 
 static kiosk_rc fake_info(void *ctx, const char *bundle, char *version, char *detail, size_t dn)
@@ -164,8 +165,9 @@ static kiosk_rc fake_booted(void *ctx, char *slot, size_t n)
 
 static kiosk_rc fake_reboot(void *ctx)
 {
-    atomic_fetch_add(&((fake_rauc *)ctx)->reboots, 1);
-    return KIOSK_OK;
+    fake_rauc *f = ctx;
+    atomic_fetch_add(&f->reboots, 1);
+    return atomic_fetch_sub(&f->refuse_reboots, 1) > 0 ? KIOSK_IO : KIOSK_OK;
 }
 
 static update_rauc rauc_of(fake_rauc *f)
@@ -515,6 +517,59 @@ static void test_install_waits_while_a_session_is_open(void **st)
     clean_state();
 }
 
+/* A reboot the system refused is asked again later (reboot_retry_ms), and said so in the
+ * audit; not left until someone restarts the unit. */
+static void test_refused_reboot_asked_again(void **st)
+{
+    (void)st;
+    clean_state();
+    update_config c = config();
+    c.hub_key = hub_pk;
+    c.reboot_retry_ms = 300;
+    fake_rauc f = {0};
+    atomic_init(&f.refuse_reboots, 1);
+    update_rauc r = rauc_of(&f);
+    idle_state idle;
+    atomic_init(&idle.idle_ms, 60000);
+    int before = audited("update reboot refused");
+    update_worker *w;
+    assert_int_equal(update_worker_create(&c, &r, idle_of, &idle, &w), KIOSK_OK);
+    assert_true(wait_for(&f.reboots, 2, 10000));
+    sleep_ms(1500); /* the second was taken: not asked a third time */
+    update_worker_destroy(w);
+    assert_int_equal(atomic_load(&f.reboots), 2);
+    assert_int_equal(atomic_load(&f.installs), 1);
+    assert_int_equal(audited("update reboot refused"), before + 1);
+    clean_state();
+}
+
+/* No room for a bundle: looked at again every interval (space may come free), refused in
+ * the audit and the status once, not at every look. */
+static void test_no_space_said_once(void **st)
+{
+    (void)st;
+    clean_state();
+    update_config c = config();
+    c.hub_key = hub_pk;
+    c.margin_bytes = (uint64_t)1 << 62;
+    fake_rauc f = {0};
+    update_rauc r = rauc_of(&f);
+    idle_state idle;
+    atomic_init(&idle.idle_ms, 60000);
+    int before = audited("update refused");
+    update_worker *w;
+    assert_int_equal(update_worker_create(&c, &r, idle_of, &idle, &w), KIOSK_OK);
+    sleep_ms(2000); /* ten intervals of 200 ms */
+    update_worker_destroy(w);
+    assert_int_equal(audited("update refused"), before + 1);
+    update_status s;
+    assert_int_equal(update_status_read(state, &s), KIOSK_OK);
+    assert_string_equal(s.result, "refused");
+    assert_string_equal(s.detail, "no_space");
+    assert_int_equal(atomic_load(&f.infos), 0);
+    clean_state();
+}
+
 /* Installed when idle, rebooted only at the set hour (local time). */
 static void test_reboot_waits_for_the_set_hour(void **st)
 {
@@ -620,6 +675,8 @@ int main(void)
         cmocka_unit_test(test_hub_down),
         cmocka_unit_test(test_install_waits_while_a_session_is_open),
         cmocka_unit_test(test_reboot_waits_for_the_set_hour),
+        cmocka_unit_test(test_refused_reboot_asked_again),
+        cmocka_unit_test(test_no_space_said_once),
         cmocka_unit_test(test_bad_signature_is_refused_and_not_installed),
         cmocka_unit_test(test_install_refuses_older_and_finds_fallback),
     };

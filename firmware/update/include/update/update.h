@@ -93,6 +93,8 @@ typedef struct update_config {
     int reboot_hour;             /* -1: reboot as soon as idle after installing; else
                                   * at this local hour (0..23), when idle */
     int reboot_minute;
+    int64_t reboot_retry_ms;  /* a reboot the system refused is asked again after this
+                               * (when idle, at the reboot time); 0: 1 h */
     const kiosk_clock *clock; /* kept; NULL: the system clock */
     const char *boot_id_file; /* this boot's id; NULL: /proc/sys/kernel/random/boot_id */
 } update_config;
