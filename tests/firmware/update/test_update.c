@@ -517,6 +517,16 @@ static void test_install_waits_while_a_session_is_open(void **st)
     clean_state();
 }
 
+/* A worker on c with RAUC as f, the kiosk idle for a minute (idle: the caller's). */
+static update_worker *idle_worker(const update_config *c, fake_rauc *f, idle_state *idle)
+{
+    atomic_init(&idle->idle_ms, 60000);
+    update_rauc r = rauc_of(f);
+    update_worker *w;
+    assert_int_equal(update_worker_create(c, &r, idle_of, idle, &w), KIOSK_OK);
+    return w;
+}
+
 /* A reboot the system refused is asked again later (reboot_retry_ms), and said so in the
  * audit; not left until someone restarts the unit. */
 static void test_refused_reboot_asked_again(void **st)
@@ -528,12 +538,9 @@ static void test_refused_reboot_asked_again(void **st)
     c.reboot_retry_ms = 300;
     fake_rauc f = {0};
     atomic_init(&f.refuse_reboots, 1);
-    update_rauc r = rauc_of(&f);
     idle_state idle;
-    atomic_init(&idle.idle_ms, 60000);
     int before = audited("update reboot refused");
-    update_worker *w;
-    assert_int_equal(update_worker_create(&c, &r, idle_of, &idle, &w), KIOSK_OK);
+    update_worker *w = idle_worker(&c, &f, &idle);
     assert_true(wait_for(&f.reboots, 2, 10000));
     sleep_ms(1500); /* the second was taken: not asked a third time */
     update_worker_destroy(w);
@@ -553,12 +560,9 @@ static void test_no_space_said_once(void **st)
     c.hub_key = hub_pk;
     c.margin_bytes = (uint64_t)1 << 62;
     fake_rauc f = {0};
-    update_rauc r = rauc_of(&f);
     idle_state idle;
-    atomic_init(&idle.idle_ms, 60000);
     int before = audited("update refused");
-    update_worker *w;
-    assert_int_equal(update_worker_create(&c, &r, idle_of, &idle, &w), KIOSK_OK);
+    update_worker *w = idle_worker(&c, &f, &idle);
     sleep_ms(2000); /* ten intervals of 200 ms */
     update_worker_destroy(w);
     assert_int_equal(audited("update refused"), before + 1);
