@@ -1081,6 +1081,14 @@ typedef struct fold {
     sync_mark *mark;
 } fold;
 
+/* A deadlock or serialization failure: another hub holds a row this batch wants; let it
+ * finish (1-20 ms, jittered) before trying again. */
+static void let_others_finish(void)
+{
+    struct timespec ts = {0, (long)(1 + randombytes_uniform(20)) * 1000000L};
+    nanosleep(&ts, NULL);
+}
+
 static kiosk_rc ingest_batch(hub_pg *db, const uint8_t pk[32], const uint8_t epoch[16],
                              const sync_record *recs, checked *c, size_t n, const char *source,
                              int64_t now_ms, sync_result *results, fold *f)
@@ -1184,8 +1192,15 @@ static kiosk_rc ingest_batch(hub_pg *db, const uint8_t pk[32], const uint8_t epo
             set_result(&results[i], &recs[i], SYNC_ACCEPTED, "", c[i].hash);
     }
     /* those not inserted were already held (a duplicate, the usual resend) or conflict:
-     * judged against what is committed, the conflicting kept in one statement */
-    return decide_conflicts(db, pk, epoch, recs, c, n, source, now_ms, results);
+     * judged against what is committed, the conflicting kept in one statement — tried again
+     * here on a deadlock, not the whole batch (whose signature is remembered by now: a
+     * second try would find it "replayed") */
+    for (int attempt = 0;; attempt++) {
+        rc = decide_conflicts(db, pk, epoch, recs, c, n, source, now_ms, results);
+        if (rc != KIOSK_BUSY || attempt >= PG_RETRIES)
+            return rc == KIOSK_BUSY ? KIOSK_IO : rc;
+        let_others_finish();
+    }
 }
 
 static void prune_seen(hub_pg *db, int64_t now_ms);
@@ -1209,8 +1224,7 @@ static kiosk_rc ingest_folded(hub_pg *db, const uint8_t pk[32], const uint8_t *e
                           f);
         if (rc != KIOSK_BUSY)
             break;
-        struct timespec ts = {0, (long)(1 + randombytes_uniform(20)) * 1000000L};
-        nanosleep(&ts, NULL); /* another hub holds a row this batch wants: let it finish */
+        let_others_finish();
     }
     free(c);
     if (rc != KIOSK_OK && rc != KIOSK_NOT_FOUND)
