@@ -327,6 +327,22 @@ static void update_screen(ui_ctx *c, const desk *m)
     int abh = ui_theme_px(t, t->landscape ? 90 : 130);
     int line = ui_theme_size_px(t, UI_SIZE_MENU_NOTE) * 3 / 2;
     note(c, m, (SDL_Rect){side.x, side.y, side.w, side.h - 2 * abh - 2 * gap - line});
+    if (m->update_installing && m->update_percent >= 0) {
+        /* RAUC's percentage: a bar and the figure, over the buttons */
+        char n[8], text[64];
+        snprintf(n, sizeof n, "%d", m->update_percent > 100 ? 100 : m->update_percent);
+        fill(S(c, "screen.m_update_percent"), n, text, sizeof text);
+        SDL_Rect at = {side.x, side.y + side.h - 2 * abh - 2 * gap - line, side.w, line};
+        int tw = side.w / 3, bar_h = line / 2;
+        ui_label_fit(c, text, (SDL_Rect){at.x, at.y, tw, at.h}, ui_theme_size(t, UI_SIZE_MENU_NOTE),
+                     t->fg, UI_TEXT_LEFT);
+        SDL_Rect track = {at.x + tw, at.y + (at.h - bar_h) / 2, at.w - tw, bar_h};
+        ui_draw_round_frame(c->r, track, bar_h / 2, ui_theme_px(t, 2) + 1, t->muted, t->panel);
+        SDL_Rect done = track;
+        done.w = track.w * (m->update_percent > 100 ? 100 : m->update_percent) / 100;
+        if (done.w > 0)
+            ui_draw_fill_round_rect(c->r, done, bar_h / 2, t->accent);
+    }
     SDL_Rect a1 = {side.x, side.y + side.h - 2 * abh - gap, side.w, abh};
     SDL_Rect a2 = {side.x, side.y + side.h - abh, side.w, abh};
     if (m->update_installed) {

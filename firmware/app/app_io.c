@@ -86,6 +86,7 @@ struct app_io {
     /* 软件更新: RAUC (the command line, or a test's double; under mu) */
     update_rauc rauc;
     update_rauc_cli rauc_cli;
+    _Atomic int update_progress; /* the install's percentage; -1 before one */
 };
 
 /* The printer as last seen, for the health report (app_io_printer_health). */
@@ -421,6 +422,7 @@ static void run_update_job(app_io *io, job *j, app_io_result *r)
                         .hall_code = io->cfg.hall_code,
                         .running_version = running[0] ? running : NULL,
                         .margin_bytes = (uint64_t)io->cfg.update_margin_mb << 20,
+                        .progress = &io->update_progress,
                         .clock = io->clock};
     if (!update_name_ok(j->detail)) {
         r->rc = KIOSK_INVALID;
@@ -884,6 +886,7 @@ kiosk_rc app_io_start(const kiosk_config *cfg, const kiosk_clock *clock, app_io_
     io->cb = cb;
     io->ctx = ctx;
     pthread_mutex_init(&io->mu, NULL);
+    atomic_init(&io->update_progress, -1);
     update_rauc_cli_init(&io->rauc, &io->rauc_cli, io->cfg.update_keyring);
     pthread_cond_init(&io->cv, NULL);
     if (pthread_create(&io->thread, NULL, worker, io) != 0) {
@@ -1036,6 +1039,7 @@ kiosk_rc app_io_update_list(app_io *io, const char *dir)
 
 kiosk_rc app_io_update_install(app_io *io, const char *dir, const char *name, const char *who)
 {
+    atomic_store(&io->update_progress, 0);
     job j = {.kind = APP_IO_UPDATE_INSTALL};
     snprintf(j.dir, sizeof j.dir, "%s", dir);
     snprintf(j.detail, sizeof j.detail, "%s", name); /* up to UPDATE_NAME_MAX */
@@ -1048,6 +1052,11 @@ kiosk_rc app_io_update_reboot(app_io *io, const char *who)
     job j = {.kind = APP_IO_UPDATE_REBOOT};
     snprintf(j.who, sizeof j.who, "%s", who);
     return queue(io, &j);
+}
+
+int app_io_update_progress(app_io *io)
+{
+    return atomic_load(&io->update_progress);
 }
 
 void app_io_set_update_rauc(app_io *io, const update_rauc *ops)

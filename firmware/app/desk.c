@@ -228,6 +228,8 @@ void desk_tap(desk *d, const char *id, int64_t now_ms)
         if (!strcmp(id, "m_do_update") && d->chosen >= 0 && d->bundles[d->chosen].valid &&
             !d->update_installed) {
             d->update_busy = true;
+            d->update_installing = true;
+            d->update_percent = -1;
             set_note(d, "screen.m_update_installing", d->bundles[d->chosen].version, false);
             if (!io || app_io_update_install(io, d->env.cfg->export_dir, d->bundles[d->chosen].name,
                                              d->staff) != KIOSK_OK)
@@ -338,6 +340,7 @@ void desk_result(desk *d, const app_io_result *r)
         return;
     case APP_IO_UPDATE_INSTALL: {
         d->update_busy = false;
+        d->update_installing = false;
         d->update_installed = r->rc == KIOSK_OK;
         snprintf(d->update_version, sizeof d->update_version, "%s", r->update_version);
         /* what a technician is told, by RAUC's or the version check's reason */
@@ -396,12 +399,20 @@ bool desk_tick(desk *d, int64_t now_ms)
 {
     if (d->screen == DESK_OFF)
         return false;
+    bool changed = false;
+    if (d->screen == DESK_UPDATE && d->update_installing && io_of(d)) {
+        /* RAUC's percentage, for the technician watching (touching nothing meanwhile) */
+        int pct = app_io_update_progress(io_of(d));
+        changed = pct != d->update_percent;
+        d->update_percent = pct;
+        d->last_touch_ms = now_ms;
+    }
     if (d->screen == DESK_HOME && now_ms < d->sync_until_ms && now_ms - d->dash_at_ms >= 1000) {
         d->dash_at_ms = now_ms;
         dashboard(d);
     }
     if (now_ms - d->last_touch_ms < DESK_IDLE_MS)
-        return false;
+        return changed;
     char who[sizeof d->staff];
     memcpy(who, d->staff, sizeof who);
     desk_wipe(d);

@@ -518,7 +518,7 @@ kiosk_rc update_install(const update_config *cfg, const update_rauc *rauc, store
     char booted[16] = "";
     if (rauc->booted)
         rauc->booted(rauc->ctx, booted, sizeof booted);
-    rc = rauc->install(rauc->ctx, bundle, d, sizeof d);
+    rc = rauc->install(rauc->ctx, bundle, cfg->progress, d, sizeof d);
     if (rc != KIOSK_OK) {
         if (!d[0])
             snprintf(d, sizeof d, "install_failed");

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <jansson.h>
 #include <spawn.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,9 +21,37 @@ extern char **environ;
 
 #define OUT_MAX (256 * 1024)
 
-/* Run argv, its stdout and stderr into out (NUL-terminated, *out owned, free()). The
- * exit status, or -1 when it could not run. */
-static int run(char *const argv[], char **out)
+int update_rauc_progress_line(const char *line)
+{
+    while (*line == ' ')
+        line++;
+    int pct = 0, digits = 0;
+    for (; *line >= '0' && *line <= '9' && digits < 4; line++, digits++)
+        pct = pct * 10 + (*line - '0');
+    return digits >= 1 && digits <= 3 && pct <= 100 && line[0] == '%' && line[1] == ' ' ? pct : -1;
+}
+
+/* Each whole line of out[from, len) that is a progress line, into *progress. */
+static void take_progress(const char *out, size_t *from, size_t len, _Atomic int *progress)
+{
+    for (size_t i = *from; i < len; i++) {
+        if (out[i] != '\n')
+            continue;
+        char line[160];
+        size_t n = i - *from < sizeof line - 1 ? i - *from : sizeof line - 1;
+        memcpy(line, out + *from, n);
+        line[n] = '\0';
+        int pct = update_rauc_progress_line(line);
+        if (pct >= 0)
+            atomic_store(progress, pct);
+        *from = i + 1;
+    }
+}
+
+/* Run argv, its stdout and stderr into out (NUL-terminated, *out owned, free()); with
+ * progress (not NULL), each percentage line as it comes. The exit status, or -1 when it
+ * could not run. */
+static int run_progress(char *const argv[], char **out, _Atomic int *progress)
 {
     *out = NULL;
     int fds[2];
@@ -42,7 +71,7 @@ static int run(char *const argv[], char **out)
         return -1;
     }
     char *buf = malloc(OUT_MAX + 1);
-    size_t len = 0;
+    size_t len = 0, seen = 0;
     ssize_t n;
     char sink[4096];
     while ((n = read(fds[0], buf && len < OUT_MAX ? buf + len : sink,
@@ -52,8 +81,11 @@ static int run(char *const argv[], char **out)
                 continue;
             break;
         }
-        if (buf && len < OUT_MAX)
+        if (buf && len < OUT_MAX) {
             len += (size_t)n;
+            if (progress)
+                take_progress(buf, &seen, len, progress);
+        }
     }
     close(fds[0]);
     int st;
@@ -63,6 +95,11 @@ static int run(char *const argv[], char **out)
         buf[len] = '\0';
     *out = buf;
     return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static int run(char *const argv[], char **out)
+{
+    return run_progress(argv, out, NULL);
 }
 
 static const char *classify(const char *out)
@@ -118,12 +155,13 @@ static kiosk_rc cli_info(void *ctx, const char *bundle, char *version, char *det
     return rc;
 }
 
-static kiosk_rc cli_install(void *ctx, const char *bundle, char *detail, size_t dn)
+static kiosk_rc cli_install(void *ctx, const char *bundle, _Atomic int *progress, char *detail,
+                            size_t dn)
 {
     (void)ctx;
     char *argv[] = {"rauc", "install", (char *)bundle, NULL};
     char *out;
-    int st = run(argv, &out);
+    int st = run_progress(argv, &out, progress);
     if (st == 0) {
         free(out);
         return KIOSK_OK;

@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdatomic.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -1242,7 +1243,11 @@ static kiosk_rc screens_rauc_info(void *ctx, const char *bundle, char *version, 
     return KIOSK_OK;
 }
 
-static kiosk_rc screens_rauc_install(void *ctx, const char *bundle, char *detail, size_t dn)
+/* While set, an install stops at 40 % until the test has seen it (the installing thread). */
+static atomic_int hold_install;
+
+static kiosk_rc screens_rauc_install(void *ctx, const char *bundle, _Atomic int *progress,
+                                     char *detail, size_t dn)
 {
     char v[UPDATE_VERSION_MAX], why[48];
     if (screens_rauc_info(ctx, bundle, v, why, sizeof why) != KIOSK_OK ||
@@ -1250,6 +1255,12 @@ static kiosk_rc screens_rauc_install(void *ctx, const char *bundle, char *detail
         snprintf(detail, dn, "older_version");
         return KIOSK_RANGE;
     }
+    if (progress)
+        atomic_store(progress, 40);
+    while (atomic_load(&hold_install))
+        SDL_Delay(5);
+    if (progress)
+        atomic_store(progress, 100);
     return KIOSK_OK;
 }
 
@@ -1307,10 +1318,21 @@ static void test_update_menu(void **state)
                      runs[i].tag);
             play(app, script);
         }
+        /* installing: RAUC's percentage under the note, held at 40 % for the shot */
+        atomic_store(&hold_install, 1);
+        snprintf(script, sizeof script, "tap m_upd1\nshot %s-chosen\ntap m_do_update\n",
+                 runs[i].tag);
+        play(app, script);
+        app_io *io = session_io(ui_app_session(app));
+        for (int k = 0; k < 1000 && app_io_update_progress(io) != 40; k++)
+            SDL_Delay(5);
+        assert_int_equal(app_io_update_progress(io), 40);
+        snprintf(script, sizeof script, "shot %s-installing\n", runs[i].tag);
+        play(app, script);
+        atomic_store(&hold_install, 0);
         snprintf(script, sizeof script,
-                 "tap m_upd1\nshot %s-chosen\ntap m_do_update\nshot-async %s-installed\n"
-                 "tap m_back\nwait-menu home\ntap m_logout\n",
-                 runs[i].tag, runs[i].tag);
+                 "shot-async %s-installed\ntap m_back\nwait-menu home\ntap m_logout\n",
+                 runs[i].tag);
         play(app, script);
         stop(app);
     }

@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -369,7 +370,8 @@ static kiosk_rc fake_info(void *ctx, const char *bundle, char *version, char *de
 }
 
 /* As RAUC's pre-install handler: a version older than the running 1.0 is refused. */
-static kiosk_rc fake_install(void *ctx, const char *bundle, char *detail, size_t dn)
+static kiosk_rc fake_install(void *ctx, const char *bundle, _Atomic int *progress, char *detail,
+                             size_t dn)
 {
     char v[UPDATE_VERSION_MAX], why[48];
     if (fake_info(ctx, bundle, v, why, sizeof why) != KIOSK_OK ||
@@ -377,6 +379,8 @@ static kiosk_rc fake_install(void *ctx, const char *bundle, char *detail, size_t
         snprintf(detail, dn, "older_version");
         return KIOSK_RANGE;
     }
+    if (progress)
+        atomic_store(progress, 100);
     rauc_installs++;
     return KIOSK_OK;
 }
@@ -454,7 +458,11 @@ static void test_update_from_the_stick(void **state)
     /* the good one: installed, then the restart */
     desk_tap(&d, "m_upd1", kiosk_clock_mono_ms(&clk.clock));
     desk_tap(&d, "m_do_update", kiosk_clock_mono_ms(&clk.clock));
+    assert_true(d.update_installing);
+    assert_int_equal(d.update_percent, -1);
     settle(s, 500);
+    assert_false(d.update_installing); /* done: no percentage shown any more */
+    assert_int_equal(app_io_update_progress(session_io(s)), 100);
     assert_string_equal(d.note_key, "screen.m_update_done");
     assert_string_equal(d.note_arg, "2.0");
     assert_true(d.update_installed);

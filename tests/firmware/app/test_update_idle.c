@@ -34,8 +34,10 @@ static kiosk_rc fake_info(void *ctx, const char *bundle, char *version, char *de
     return KIOSK_OK;
 }
 
-static kiosk_rc fake_install(void *ctx, const char *bundle, char *detail, size_t dn)
+static kiosk_rc fake_install(void *ctx, const char *bundle, _Atomic int *progress, char *detail,
+                             size_t dn)
 {
+    (void)progress;
     (void)ctx;
     (void)bundle;
     (void)detail;

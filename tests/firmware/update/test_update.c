@@ -147,8 +147,10 @@ static kiosk_rc fake_info(void *ctx, const char *bundle, char *version, char *de
     return KIOSK_OK;
 }
 
-static kiosk_rc fake_install(void *ctx, const char *bundle, char *detail, size_t dn)
+static kiosk_rc fake_install(void *ctx, const char *bundle, _Atomic int *progress, char *detail,
+                             size_t dn)
 {
+    (void)progress;
     (void)bundle;
     (void)detail;
     (void)dn;
@@ -371,6 +373,61 @@ static void test_hub_down(void **st)
     assert_string_equal(d, "hub_down");
     hub_up();
     clean_state();
+}
+
+/* ---- RAUC's command line ---- */
+
+/* `rauc install`'s progress lines, as the real command prints them, become the install's
+ * percentage as they come; a failure keeps the last one and says why. A `rauc` script of
+ * the test's own stands first on PATH. */
+static void test_rauc_cli_progress(void **st)
+{
+    (void)st;
+    assert_int_equal(update_rauc_progress_line("  0% Installing"), 0);
+    assert_int_equal(update_rauc_progress_line(" 40% Copying image to rootfs.1"), 40);
+    assert_int_equal(update_rauc_progress_line("100% Installing done."), 100);
+    assert_int_equal(update_rauc_progress_line("installing `/x.raucb`: succeeded"), -1);
+    assert_int_equal(update_rauc_progress_line("1000% x"), -1);
+    assert_int_equal(update_rauc_progress_line("40%x"), -1);
+    char bin[700], script[800], path[2048];
+    snprintf(bin, sizeof bin, "%s/fake-rauc", state);
+    mkdir(bin, 0700);
+    snprintf(script, sizeof script, "%s/rauc", bin);
+    static const char body[] = "#!/bin/sh\n"
+                               "[ \"$1\" = install ] || exit 1\n"
+                               "echo installing\n"
+                               "echo '  0% Installing'\n"
+                               "echo ' 20% Checking bundle'\n"
+                               "case \"$2\" in *full*) echo ' 55% Copying image to rootfs.1'\n"
+                               "  echo 'LastError: No space left on device' >&2; exit 1 ;; esac\n"
+                               "echo ' 80% Copying image to rootfs.1 done.'\n"
+                               "echo '100% Installing done.'\n"
+                               "echo \"installing \\`$2\\`: succeeded\"\n";
+    write_file(script, body, sizeof body - 1);
+    assert_int_equal(chmod(script, 0700), 0);
+    const char *old = getenv("PATH");
+    char *saved = strdup(old ? old : "");
+    snprintf(path, sizeof path, "%s:%s", bin, saved);
+    setenv("PATH", path, 1);
+    update_rauc ops;
+    update_rauc_cli cli;
+    update_rauc_cli_init(&ops, &cli, NULL);
+    _Atomic int progress = -1;
+    char d[UPDATE_DETAIL_MAX] = "";
+    assert_int_equal(ops.install(ops.ctx, "/tmp/kiosk-2.0-amd64.raucb", &progress, d, sizeof d),
+                     KIOSK_OK);
+    assert_int_equal(atomic_load(&progress), 100);
+    atomic_store(&progress, -1);
+    assert_int_equal(ops.install(ops.ctx, "/tmp/full.raucb", &progress, d, sizeof d), KIOSK_IO);
+    assert_int_equal(atomic_load(&progress), 55);
+    assert_string_equal(d, "no_space");
+    /* not asked: nothing to tell */
+    assert_int_equal(ops.install(ops.ctx, "/tmp/kiosk-2.0-amd64.raucb", NULL, d, sizeof d),
+                     KIOSK_OK);
+    setenv("PATH", saved, 1);
+    free(saved);
+    unlink(script);
+    rmdir(bin);
 }
 
 /* ---- the status file ---- */
@@ -667,6 +724,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_version_order),
+        cmocka_unit_test(test_rauc_cli_progress),
         cmocka_unit_test(test_status_file_format),
         cmocka_unit_test(test_manifest_names_the_newest_for_this_arch),
         cmocka_unit_test(test_manifest_signed_by_another_key_is_ignored),

@@ -254,6 +254,8 @@ kiosk_rc app_io_draft_take(app_io *io, const char *id_number);
 kiosk_rc app_io_update_list(app_io *io, const char *dir);
 kiosk_rc app_io_update_install(app_io *io, const char *dir, const char *name, const char *who);
 kiosk_rc app_io_update_reboot(app_io *io, const char *who);
+/* The install's percentage as RAUC says it (0..100; -1 before any install). Any thread. */
+int app_io_update_progress(app_io *io);
 /* TEST HOOK: RAUC's operations for the update jobs (copied; NULL: the rauc command line,
  * the default). Before the first update job. */
 struct update_rauc;

@@ -80,7 +80,9 @@ typedef struct desk {
     int nbundles;
     int chosen; /* index into bundles, -1 none */
     bool update_busy;
-    bool update_installed; /* installed: restart now or later */
+    bool update_installing; /* the chosen bundle is being installed */
+    int update_percent;     /* as RAUC says (desk_tick); -1: not known yet */
+    bool update_installed;  /* installed: restart now or later */
     char update_version[64];
 } desk;
 
@@ -108,8 +110,9 @@ void desk_result(desk *d, const app_io_result *r);
 /* A card while the desk is open (session_options.staff_card). */
 void desk_card_event(desk *d, const identity_event *ev);
 
-/* Time passes: the figures refresh while a sync runs, an idle staff session locks
- * (audited). True when something on the desk changed. */
+/* Time passes: the figures refresh while a sync runs, an install's percentage is read,
+ * an idle staff session locks (audited; not while an install runs). True when something
+ * on the desk changed. */
 bool desk_tick(desk *d, int64_t now_ms);
 
 #endif

@@ -35,14 +35,20 @@ typedef struct update_rauc {
     kiosk_rc (*info)(void *ctx, const char *bundle, char *version, char *detail, size_t dn);
     /* Install bundle into the inactive slot (RAUC checks the signature again and its
      * pre-install handler refuses a downgrade). detail: "older_version", "bad_signature",
-     * "not_compatible", "install_failed". */
-    kiosk_rc (*install)(void *ctx, const char *bundle, char *detail, size_t dn);
+     * "not_compatible", "install_failed". progress (NULL: not asked): RAUC's percentage
+     * (0..100) stored as it goes, from the installing thread. */
+    kiosk_rc (*install)(void *ctx, const char *bundle, _Atomic int *progress, char *detail,
+                        size_t dn);
     /* The booted slot's boot name ("A", "B") into slot. */
     kiosk_rc (*booted)(void *ctx, char *slot, size_t n);
     /* Reboot now (systemctl reboot). */
     kiosk_rc (*reboot)(void *ctx);
     void *ctx; /* kept */
 } update_rauc;
+
+/* The percentage of a line `rauc install` prints as it goes ("  40% Copying image to
+ * rootfs.1"), or -1 for any other line. */
+int update_rauc_progress_line(const char *line);
 
 /* The real one: the rauc command line (install goes through RAUC's D-Bus service). */
 typedef struct update_rauc_cli {
@@ -95,6 +101,7 @@ typedef struct update_config {
     int reboot_minute;
     int64_t reboot_retry_ms;  /* a reboot the system refused is asked again after this
                                * (when idle, at the reboot time); 0: 1 h */
+    _Atomic int *progress;    /* update_install: RAUC's percentage as it goes; NULL: none */
     const kiosk_clock *clock; /* kept; NULL: the system clock */
     const char *boot_id_file; /* this boot's id; NULL: /proc/sys/kernel/random/boot_id */
 } update_config;
