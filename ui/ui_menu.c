@@ -329,8 +329,9 @@ static void update_screen(ui_ctx *c, const desk *m)
     note(c, m, (SDL_Rect){side.x, side.y, side.w, side.h - 2 * abh - 2 * gap - line});
     if (m->update_installing && m->update_percent >= 0) {
         /* RAUC's percentage: a bar and the figure, over the buttons */
-        char n[8], text[64];
-        snprintf(n, sizeof n, "%d", m->update_percent > 100 ? 100 : m->update_percent);
+        int pct = m->update_percent > 100 ? 100 : m->update_percent;
+        char n[12], text[64];
+        snprintf(n, sizeof n, "%d", pct);
         fill(S(c, "screen.m_update_percent"), n, text, sizeof text);
         SDL_Rect at = {side.x, side.y + side.h - 2 * abh - 2 * gap - line, side.w, line};
         int tw = side.w / 3, bar_h = line / 2;
@@ -339,7 +340,7 @@ static void update_screen(ui_ctx *c, const desk *m)
         SDL_Rect track = {at.x + tw, at.y + (at.h - bar_h) / 2, at.w - tw, bar_h};
         ui_draw_round_frame(c->r, track, bar_h / 2, ui_theme_px(t, 2) + 1, t->muted, t->panel);
         SDL_Rect done = track;
-        done.w = track.w * (m->update_percent > 100 ? 100 : m->update_percent) / 100;
+        done.w = track.w * pct / 100;
         if (done.w > 0)
             ui_draw_fill_round_rect(c->r, done, bar_h / 2, t->accent);
     }
