@@ -163,14 +163,15 @@ static const struct {
     {"remember", "INSERT INTO seen_requests(signature, time_ms) VALUES($1, $2)"
                  " ON CONFLICT(signature) DO UPDATE SET time_ms = excluded.time_ms"
                  " WHERE seen_requests.time_ms < $3"},
-    /* the metadata of a request's records, for those held exactly as sent (the device,
-     * seq and bytes: the batch's own and its duplicates): $1 device, then the arrays uuid,
-     * type, receipt number, seq, sealed_sha256 */
+    /* the metadata of records, for those held exactly as sent (the device, seq and bytes:
+     * a request's own and its duplicates): $1 device (NULL: the record held under the uuid,
+     * whoever's — meta_put), then the arrays uuid, type, receipt number, seq,
+     * sealed_sha256 */
     {"meta_held",
      "INSERT INTO record_meta(uuid, device, record_type, receipt_no)"
      " SELECT m.uuid, r.device, m.t, m.rn FROM unnest($2::text[], $3::text[], $4::text[],"
      " $5::bigint[], $6::bytea[]) AS m(uuid, t, rn, seq, sha) JOIN records r ON r.uuid = m.uuid"
-     " AND r.device = $1 AND r.seq = m.seq AND r.sealed_sha256 = m.sha"
+     " AND ($1::bytea IS NULL OR (r.device = $1 AND r.seq = m.seq AND r.sealed_sha256 = m.sha))"
      " ON CONFLICT(uuid) DO NOTHING"},
     /* the mark (hub_db_mark) in one statement: $1 device, $2 epoch (NULL: every epoch),
      * $3 the legacy epoch; the head held before, and the unit's head ($4 audit id, NULL:
@@ -894,15 +895,13 @@ static int chunk_take(const PGresult *r, const sync_record *recs, checked *c, si
     return known_row;
 }
 
-/* Queue the metadata of the records that carry it and passed their checks ("meta_held"
- * keeps it for those the store then holds exactly as sent); *queued 1 when there was
- * some. 1 when queued or none, 0 when not (*rc as for chunk_send). */
-static int meta_send(hub_pg *db, const uint8_t pk[32], const sync_record *recs, const checked *c,
-                     size_t n, int *queued, kiosk_rc *rc)
+/* The parameters of "meta_held" for the records of recs that carry metadata and passed
+ * their checks (c[i] not refused; its hash), for device pk (NULL: any) into p, their arrays
+ * into a (free them). The number of records (0: nothing to keep), or -1 out of memory. */
+static long meta_params(const uint8_t *pk, const sync_record *recs, const checked *c, size_t n,
+                        params *p, pg_array a[5])
 {
     size_t m = 0, types = 0, receipts = 0;
-    *queued = 0;
-    *rc = KIOSK_OK;
     for (size_t i = 0; i < n; i++)
         if (recs[i].record_type[0] && !c[i].refused) {
             m++;
@@ -910,18 +909,19 @@ static int meta_send(hub_pg *db, const uint8_t pk[32], const sync_record *recs, 
             receipts += strlen(recs[i].receipt_no);
         }
     if (m == 0)
-        return 1;
-    pg_array a[5] = {{0}};
-    *rc = arr_init(&a[0], PG_OID_TEXT, m, m * SYNC_UUID_LEN);
-    if (*rc == KIOSK_OK)
-        *rc = arr_init(&a[1], PG_OID_TEXT, m, types);
-    if (*rc == KIOSK_OK)
-        *rc = arr_init(&a[2], PG_OID_TEXT, m, receipts);
-    if (*rc == KIOSK_OK)
-        *rc = arr_init(&a[3], PG_OID_INT8, m, m * 8);
-    if (*rc == KIOSK_OK)
-        *rc = arr_init(&a[4], PG_OID_BYTEA, m, m * 32);
-    for (size_t i = 0; *rc == KIOSK_OK && i < n; i++) {
+        return 0;
+    kiosk_rc rc = arr_init(&a[0], PG_OID_TEXT, m, m * SYNC_UUID_LEN);
+    if (rc == KIOSK_OK)
+        rc = arr_init(&a[1], PG_OID_TEXT, m, types);
+    if (rc == KIOSK_OK)
+        rc = arr_init(&a[2], PG_OID_TEXT, m, receipts);
+    if (rc == KIOSK_OK)
+        rc = arr_init(&a[3], PG_OID_INT8, m, m * 8);
+    if (rc == KIOSK_OK)
+        rc = arr_init(&a[4], PG_OID_BYTEA, m, m * 32);
+    if (rc != KIOSK_OK)
+        return -1;
+    for (size_t i = 0; i < n; i++) {
         if (!recs[i].record_type[0] || c[i].refused)
             continue;
         arr_put(&a[0], recs[i].uuid, strnlen(recs[i].uuid, SYNC_UUID_LEN));
@@ -930,20 +930,33 @@ static int meta_send(hub_pg *db, const uint8_t pk[32], const sync_record *recs, 
         arr_put_i64(&a[3], recs[i].seq);
         arr_put(&a[4], c[i].hash, 32);
     }
-    int sent = 0;
-    if (*rc == KIOSK_OK) {
-        params p = {0};
-        p_bytes(&p, pk, 32);
-        for (int k = 0; k < 5; k++)
-            p_bytes(&p, a[k].b, a[k].len);
-        sent = *queued = pl_send(db, "meta_held", &p);
-    }
+    if (pk)
+        p_bytes(p, pk, 32);
+    else
+        p_null(p);
+    for (int k = 0; k < 5; k++)
+        p_bytes(p, a[k].b, a[k].len);
+    return (long)m;
+}
+
+/* Queue the metadata of the records that carry it and passed their checks ("meta_held"
+ * keeps it for those the store then holds exactly as sent); *queued 1 when there was
+ * some. 1 when queued or none, 0 when not (*rc as for chunk_send). */
+static int meta_send(hub_pg *db, const uint8_t pk[32], const sync_record *recs, const checked *c,
+                     size_t n, int *queued, kiosk_rc *rc)
+{
+    params p = {0};
+    pg_array a[5] = {{0}};
+    long m = meta_params(pk, recs, c, n, &p, a);
+    *queued = 0;
+    *rc = m < 0 ? KIOSK_NOMEM : KIOSK_OK;
+    int sent = m == 0 || (m > 0 && (*queued = pl_send(db, "meta_held", &p)));
     for (int k = 0; k < 5; k++)
         free(a[k].b);
     return sent;
 }
 
-/* The parameters of "mark" (num: room for the audit id's text). */
+/* The parameters of "mark". */
 static void mark_params(params *p, const uint8_t pk[32], const uint8_t *epoch,
                         const sync_head *given, int64_t now_ms)
 {
@@ -1391,46 +1404,28 @@ static kiosk_rc pg_mark_epoch(void *impl, const uint8_t pk[32], const uint8_t *e
     return mark_in(db, pk, epoch, given, now_ms, out);
 }
 
-/* The metadata of the records of recs that carry it and were not rejected, in one
- * statement (in the caller's transaction): a record not held is passed over. */
+/* The metadata of the records of recs that carry it and were not rejected (results NULL:
+ * all), to whatever record holds each uuid, in one statement ("meta_held" for any device);
+ * a record not held is passed over. */
 static kiosk_rc meta_in(hub_pg *db, const sync_record *recs, const sync_result *results, size_t n)
 {
-    size_t m = 0, types = 0, receipts = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (!recs[i].record_type[0] || (results && results[i].status == SYNC_REJECTED))
-            continue;
-        m++;
-        types += strlen(recs[i].record_type);
-        receipts += strlen(recs[i].receipt_no);
+    checked *c = calloc(n ? n : 1, sizeof *c);
+    if (!c)
+        return KIOSK_NOMEM;
+    for (size_t i = 0; i < n; i++)
+        c[i].refused = results && results[i].status == SYNC_REJECTED ? "rejected" : NULL;
+    params p = {0};
+    pg_array a[5] = {{0}};
+    long m = meta_params(NULL, recs, c, n, &p, a);
+    kiosk_rc rc = m < 0 ? KIOSK_NOMEM : KIOSK_OK;
+    if (m > 0) {
+        PGresult *r;
+        rc = pg_run(db, "meta_held", NULL, &p, &r);
+        PQclear(r);
     }
-    if (m == 0)
-        return KIOSK_OK;
-    pg_array a[3] = {{0}};
-    kiosk_rc rc = arr_init(&a[0], PG_OID_TEXT, m, m * SYNC_UUID_LEN);
-    if (rc == KIOSK_OK)
-        rc = arr_init(&a[1], PG_OID_TEXT, m, types);
-    if (rc == KIOSK_OK)
-        rc = arr_init(&a[2], PG_OID_TEXT, m, receipts);
-    for (size_t i = 0; rc == KIOSK_OK && i < n; i++) {
-        if (!recs[i].record_type[0] || (results && results[i].status == SYNC_REJECTED))
-            continue;
-        arr_put(&a[0], recs[i].uuid, strnlen(recs[i].uuid, SYNC_UUID_LEN));
-        arr_put(&a[1], recs[i].record_type, strlen(recs[i].record_type));
-        arr_put(&a[2], recs[i].receipt_no, strlen(recs[i].receipt_no));
-    }
-    if (rc == KIOSK_OK) {
-        params p = {0};
-        for (int k = 0; k < 3; k++)
-            p_bytes(&p, a[k].b, a[k].len);
-        rc = pg_do(db,
-                   "INSERT INTO record_meta(uuid, device, record_type, receipt_no)"
-                   " SELECT m.uuid, r.device, m.t, m.rn FROM unnest($1::text[], $2::text[],"
-                   " $3::text[]) AS m(uuid, t, rn) JOIN records r ON r.uuid = m.uuid"
-                   " ON CONFLICT(uuid) DO NOTHING",
-                   &p);
-    }
-    for (int k = 0; k < 3; k++)
+    for (int k = 0; k < 5; k++)
         free(a[k].b);
+    free(c);
     return rc;
 }
 
